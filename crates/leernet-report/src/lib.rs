@@ -1,0 +1,1 @@
+//! leernet-report.

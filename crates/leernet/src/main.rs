@@ -1,0 +1,2 @@
+//! leernet: the command-line program.
+fn main() {}
