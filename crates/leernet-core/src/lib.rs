@@ -1,1 +1,19 @@
-//! leernet-core.
+//! leernet-core: the domain of leernet, without I/O.
+//!
+//! Why this crate exists: every other room of the house speaks about the same things —
+//! Werkplaatsen, learning networks, people and their roles, instruments, waves, responses,
+//! codings. They are defined once, here. Values that arrive from outside (slugs, e-mail
+//! addresses, invitation tokens, language codes) are validated newtypes whose only
+//! constructor is `parse`, so a value that exists is valid.
+//!
+//! Invariants: no I/O, no database, no web framework; depends only on serde, thiserror
+//! and toml (for the translation catalogue).
+
+pub mod domain;
+pub mod i18n;
+pub mod ids;
+pub mod values;
+
+pub use domain::*;
+pub use ids::*;
+pub use values::*;

@@ -1,0 +1,288 @@
+//! The entities of a study, as the store hands them out and the analysis reads them.
+//!
+//! Text that exists in two languages is a [`Bilingual`]; answers are the raw XLSForm values
+//! as text (a select_multiple is its choice names separated by spaces), exactly as ODK and
+//! KoboToolbox store them, so that the XLSForm engine stays the one authority on meaning.
+
+use crate::ids::*;
+use crate::values::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Text in Dutch and English.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    /// Dutch.
+    pub nl: String,
+    /// English.
+    pub en: String,
+}
+
+impl Bilingual {
+    /// The text in `lang`, falling back to the other language when empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (first, second) = match lang {
+            Lang::Nl => (&self.nl, &self.en),
+            Lang::En => (&self.en, &self.nl),
+        };
+        if first.is_empty() {
+            second
+        } else {
+            first
+        }
+    }
+}
+
+/// A Werkplaats Sociaal Domein: a regional partnership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workplace {
+    pub id: WorkplaceId,
+    pub slug: Slug,
+    pub name: String,
+    pub region: String,
+}
+
+/// A learning network (*lerend netwerk*); belongs to one Werkplaats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub id: NetworkId,
+    pub slug: Slug,
+    pub name: String,
+    pub workplace: WorkplaceId,
+}
+
+/// A person known to leernet, with one role and the networks that role applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    /// For facilitators and members: their networks.
+    pub networks: Vec<NetworkId>,
+}
+
+/// One stored version of an XLSForm questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instrument {
+    pub id: InstrumentId,
+    /// The form's `form_id`.
+    pub form_id: String,
+    /// The form's `version` (empty when the form has none).
+    pub version: String,
+    pub title: Bilingual,
+    pub file_name: String,
+    /// The workbook as uploaded: the XLSForm engine reads it again when needed.
+    #[serde(skip)]
+    pub workbook: Vec<u8>,
+    /// SHA-256 of the workbook, hex.
+    pub sha256: String,
+}
+
+/// Whether a wave takes answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaveStatus {
+    /// Prepared, not yet open.
+    Draft,
+    /// Takes answers.
+    Open,
+    /// Takes no more answers.
+    Closed,
+}
+
+impl WaveStatus {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaveStatus::Draft => "draft",
+            WaveStatus::Open => "open",
+            WaveStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<WaveStatus> {
+        match s {
+            "draft" => Some(WaveStatus::Draft),
+            "open" => Some(WaveStatus::Open),
+            "closed" => Some(WaveStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// One fielding (*meting*) of an instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wave {
+    pub id: WaveId,
+    pub instrument: InstrumentId,
+    pub name: String,
+    pub status: WaveStatus,
+}
+
+/// A personal link to one response of a wave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub wave: WaveId,
+    pub network: NetworkId,
+    pub token: InvitationToken,
+    pub person: Option<PersonId>,
+}
+
+/// Whether a response is finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseStatus {
+    /// Saved, not yet submitted.
+    InProgress,
+    /// Submitted.
+    Submitted,
+}
+
+impl ResponseStatus {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseStatus::InProgress => "in_progress",
+            ResponseStatus::Submitted => "submitted",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<ResponseStatus> {
+        match s {
+            "in_progress" => Some(ResponseStatus::InProgress),
+            "submitted" => Some(ResponseStatus::Submitted),
+            _ => None,
+        }
+    }
+}
+
+/// The answers of one respondent in one wave: question name to raw XLSForm value.
+pub type Answers = BTreeMap<String, String>;
+
+/// One set of answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub id: ResponseId,
+    pub wave: WaveId,
+    pub network: NetworkId,
+    /// The respondent's key within the wave (an invitation, a source id, a pseudonym).
+    pub respondent: String,
+    pub status: ResponseStatus,
+    pub answers: Answers,
+}
+
+/// A codebook: a tree of codes for qualitative coding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Codebook {
+    pub id: CodebookId,
+    pub name: String,
+    pub codes: Vec<Code>,
+}
+
+/// A code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Code {
+    pub id: CodeId,
+    /// Stable key such as `theme.collaboration`.
+    pub key: String,
+    pub parent: Option<CodeId>,
+    pub name: Bilingual,
+    pub description: Bilingual,
+}
+
+/// A span of one open answer: `[start, end)` in Unicode code points, as REFI-QDA counts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Segment {
+    pub response: ResponseId,
+    pub question: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A code applied to a segment by a coder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coding {
+    pub id: CodingId,
+    pub segment: Segment,
+    pub code: CodeId,
+    pub coder: PersonId,
+    pub memo: String,
+}
+
+/// Where a slow question stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlowQuestionStatus {
+    New,
+    Explored,
+    TakenToPractice,
+    Parked,
+}
+
+/// A *trage vraag*: an underlying, often ethical question that surfaced in a network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlowQuestion {
+    pub id: SlowQuestionId,
+    pub network: NetworkId,
+    pub text: String,
+    /// `None` when brought in anonymously.
+    pub author: Option<PersonId>,
+    pub status: SlowQuestionStatus,
+}
+
+/// An essential element of a good learning network, with its indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Element {
+    pub key: String,
+    pub name: Bilingual,
+    pub description: Bilingual,
+}
+
+/// A framework of essential elements (*raamwerk*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Framework {
+    pub key: String,
+    pub name: Bilingual,
+    pub elements: Vec<Element>,
+}
+
+/// A practical handle (*handvat*): advice for an element, given when its condition holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handle {
+    pub key: String,
+    pub element: String,
+    pub title: Bilingual,
+    pub text: Bilingual,
+    /// An XLSForm expression over the network's profile and answers.
+    pub condition: String,
+    pub priority: u32,
+}
+
+/// A learning session (*bijeenkomst*) of a network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub network: NetworkId,
+    /// ISO date.
+    pub date: String,
+    /// Method key (intervision, reflection_session, moral_deliberation, ...).
+    pub method: String,
+    pub report: String,
+}
+
+/// Everything the study analysis reads, in a stable order (by id), as the store gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyData {
+    pub workplaces: Vec<Workplace>,
+    pub networks: Vec<Network>,
+    pub persons: Vec<Person>,
+    pub instruments: Vec<Instrument>,
+    pub waves: Vec<Wave>,
+    pub responses: Vec<Response>,
+    pub codebooks: Vec<Codebook>,
+    pub codings: Vec<Coding>,
+}
