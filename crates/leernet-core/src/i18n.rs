@@ -57,19 +57,22 @@ impl Catalog {
     /// Builds a catalogue from the Dutch and the English TOML text.
     pub fn from_toml(nl: &str, en: &str) -> Result<Catalog, CatalogError> {
         let parse = |lang: &'static str, text: &str| -> Result<_, CatalogError> {
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                CatalogError::Syntax {
-                    lang,
-                    message: e.message().to_owned(),
-                }
-            })?;
+            let table: toml::Table =
+                text.parse()
+                    .map_err(|e: toml::de::Error| CatalogError::Syntax {
+                        lang,
+                        message: e.message().to_owned(),
+                    })?;
             let mut out = BTreeMap::new();
             flatten(lang, "", &table, &mut out)?;
             Ok(out)
         };
         let nl = parse("Dutch", nl)?;
         let en = parse("English", en)?;
-        for (a, an, b, bn) in [(&nl, "Dutch", &en, "English"), (&en, "English", &nl, "Dutch")] {
+        for (a, an, b, bn) in [
+            (&nl, "Dutch", &en, "English"),
+            (&en, "English", &nl, "Dutch"),
+        ] {
             if let Some(key) = a.keys().find(|k| !b.contains_key(*k)) {
                 return Err(CatalogError::Missing {
                     key: key.clone(),

@@ -245,7 +245,9 @@ mod tests {
             Email::parse(" Anna@Example.ORG ").unwrap().as_str(),
             "Anna@example.org"
         );
-        for bad in ["", "a", "a@b", "@b.nl", "a b@c.nl", "a@.nl", "a@b..nl", "a@b.nl."] {
+        for bad in [
+            "", "a", "a@b", "@b.nl", "a b@c.nl", "a@.nl", "a@b..nl", "a@b.nl.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -1,0 +1,169 @@
+//! Werkplaatsen, networks and people.
+
+use crate::{conflict, get, Result, Store, StoreError};
+use leernet_core::*;
+
+/// A Werkplaats to add.
+#[derive(Debug, Clone)]
+pub struct NewWorkplace {
+    pub slug: Slug,
+    pub name: String,
+    pub region: String,
+}
+
+/// A network to add.
+#[derive(Debug, Clone)]
+pub struct NewNetwork {
+    pub slug: Slug,
+    pub name: String,
+    pub workplace: WorkplaceId,
+}
+
+/// A person to add.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub networks: Vec<NetworkId>,
+    /// An argon2id hash, when the person may log in.
+    pub password_hash: Option<String>,
+}
+
+impl Store {
+    /// Adds a Werkplaats; its slug must be new.
+    pub async fn add_workplace(&self, w: &NewWorkplace) -> Result<WorkplaceId> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO workplaces (slug, name, region) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(w.slug.as_str())
+        .bind(&w.name)
+        .bind(&w.region)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            conflict(e, || {
+                format!("a Werkplaats with slug {:?} exists", w.slug.as_str())
+            })
+        })?;
+        Ok(WorkplaceId(id))
+    }
+
+    /// All Werkplaatsen, by id.
+    pub async fn workplaces(&self) -> Result<Vec<Workplace>> {
+        let rows = sqlx::query("SELECT id, slug, name, region FROM workplaces ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Workplace {
+                    id: WorkplaceId(get(r, "id")?),
+                    slug: parse_slug(get(r, "slug")?)?,
+                    name: get(r, "name")?,
+                    region: get(r, "region")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a network to an existing Werkplaats; its slug must be new.
+    pub async fn add_network(&self, n: &NewNetwork) -> Result<NetworkId> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(n.slug.as_str())
+        .bind(&n.name)
+        .bind(n.workplace.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            conflict(e, || {
+                format!("a network with slug {:?} exists", n.slug.as_str())
+            })
+        })?;
+        Ok(NetworkId(id))
+    }
+
+    /// All networks, by id.
+    pub async fn networks(&self) -> Result<Vec<Network>> {
+        let rows = sqlx::query("SELECT id, slug, name, workplace_id FROM networks ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Network {
+                    id: NetworkId(get(r, "id")?),
+                    slug: parse_slug(get(r, "slug")?)?,
+                    name: get(r, "name")?,
+                    workplace: WorkplaceId(get(r, "workplace_id")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The network with this slug.
+    pub async fn network_by_slug(&self, slug: &Slug) -> Result<Option<Network>> {
+        Ok(self.networks().await?.into_iter().find(|n| &n.slug == slug))
+    }
+
+    /// Adds a person with their networks, in one transaction.
+    pub async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO persons (email, name, role, password_hash) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(p.email.as_str())
+        .bind(&p.name)
+        .bind(p.role.as_str())
+        .bind(p.password_hash.clone())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, || format!("a person with e-mail {} exists", p.email)))?;
+        for n in &p.networks {
+            sqlx::query("INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(n.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(PersonId(id))
+    }
+
+    /// All people, by id, with their networks.
+    pub async fn persons(&self) -> Result<Vec<Person>> {
+        let rows = sqlx::query("SELECT id, email, name, role FROM persons ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let links = sqlx::query(
+            "SELECT person_id, network_id FROM person_networks ORDER BY person_id, network_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let email: String = get(r, "email")?;
+            let role: String = get(r, "role")?;
+            let mut networks = Vec::new();
+            for l in &links {
+                if get::<i64>(l, "person_id")? == id {
+                    networks.push(NetworkId(get(l, "network_id")?));
+                }
+            }
+            out.push(Person {
+                id: PersonId(id),
+                email: Email::parse(&email).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                name: get(r, "name")?,
+                role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                networks,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn parse_slug(s: String) -> Result<Slug> {
+    Slug::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

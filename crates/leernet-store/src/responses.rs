@@ -1,0 +1,123 @@
+//! Responses: the answers of one respondent in one wave.
+//!
+//! Answers are stored as one JSON object (question name to raw XLSForm value) with sorted
+//! keys, so that the same answers are always the same bytes.
+
+use crate::{conflict, get, Result, Store, StoreError};
+use leernet_core::*;
+
+/// A response to store.
+#[derive(Debug, Clone)]
+pub struct NewResponse {
+    pub network: NetworkId,
+    pub respondent: String,
+    pub status: ResponseStatus,
+    pub answers: Answers,
+}
+
+impl Store {
+    /// Stores many responses of one wave: all of them, or — on any error — none.
+    pub async fn add_responses(
+        &self,
+        wave: WaveId,
+        responses: &[NewResponse],
+    ) -> Result<Vec<ResponseId>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(responses.len());
+        for r in responses {
+            let json = serde_json::to_string(&r.answers)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(wave.0)
+            .bind(r.network.0)
+            .bind(&r.respondent)
+            .bind(r.status.as_str())
+            .bind(json)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| {
+                conflict(e, || {
+                    format!(
+                        "respondent {:?} already has a response in this wave",
+                        r.respondent
+                    )
+                })
+            })?;
+            ids.push(ResponseId(id));
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Responses, by id; of one wave, or of all waves.
+    pub async fn responses(&self, wave: Option<WaveId>) -> Result<Vec<Response>> {
+        let base = "SELECT id, wave_id, network_id, respondent, status, answers FROM responses";
+        let rows = match wave {
+            Some(w) => {
+                sqlx::query(&format!("{base} WHERE wave_id = $1 ORDER BY id"))
+                    .bind(w.0)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{base} ORDER BY id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                let id: i64 = get(r, "id")?;
+                let status: String = get(r, "status")?;
+                let answers: String = get(r, "answers")?;
+                Ok(Response {
+                    id: ResponseId(id),
+                    wave: WaveId(get(r, "wave_id")?),
+                    network: NetworkId(get(r, "network_id")?),
+                    respondent: get(r, "respondent")?,
+                    status: ResponseStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Corrupt(format!("response {id} has status {status:?}"))
+                    })?,
+                    answers: serde_json::from_str(&answers).map_err(|e| {
+                        StoreError::Corrupt(format!("answers of response {id}: {e}"))
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets (or, with `None`, removes) one answer of a stored response.
+    pub async fn set_answer(
+        &self,
+        response: ResponseId,
+        question: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let json: Option<String> =
+            sqlx::query_scalar("SELECT answers FROM responses WHERE id = $1")
+                .bind(response.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let json =
+            json.ok_or_else(|| StoreError::NotFound(format!("there is no response {response}")))?;
+        let mut answers: Answers = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("answers of response {response}: {e}")))?;
+        match value {
+            Some(v) => answers.insert(question.to_owned(), v.to_owned()),
+            None => answers.remove(question),
+        };
+        let json =
+            serde_json::to_string(&answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query("UPDATE responses SET answers = $1 WHERE id = $2")
+            .bind(json)
+            .bind(response.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
