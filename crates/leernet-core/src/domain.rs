@@ -274,9 +274,19 @@ pub struct Session {
     pub report: String,
 }
 
+/// Facts about the study as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyInfo {
+    /// The study's title.
+    pub title: Bilingual,
+    /// Whether the data is fictional (the demo study): every page and report says so.
+    pub fictional: bool,
+}
+
 /// Everything the study analysis reads, in a stable order (by id), as the store gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudyData {
+    pub study: StudyInfo,
     pub workplaces: Vec<Workplace>,
     pub networks: Vec<Network>,
     pub persons: Vec<Person>,

@@ -21,6 +21,7 @@ mod coding;
 mod instruments;
 mod registry;
 mod responses;
+mod study;
 pub mod testing;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -175,6 +176,7 @@ impl Store {
     /// Reads everything the study analysis needs, in a stable order.
     pub async fn study_data(&self) -> Result<leernet_core::StudyData> {
         Ok(leernet_core::StudyData {
+            study: self.study().await?,
             workplaces: self.workplaces().await?,
             networks: self.networks().await?,
             persons: self.persons().await?,

@@ -344,6 +344,17 @@ async fn coding_story(store: &Store) {
 async fn ping_story(store: &Store) {
     seed(store).await;
     store.ping().await.unwrap();
+    assert_eq!(store.study().await.unwrap(), StudyInfo::default());
+    let info = StudyInfo {
+        title: Bilingual {
+            nl: "Studie (fictief)".into(),
+            en: "Study (fictional)".into(),
+        },
+        fictional: true,
+    };
+    store.set_study(&info).await.unwrap();
+    store.set_study(&info).await.unwrap();
+    assert_eq!(store.study().await.unwrap(), info);
     let data = store.study_data().await.unwrap();
     assert_eq!(data.workplaces.len(), 1);
 }

@@ -94,3 +94,9 @@ CREATE TABLE codings (
     memo TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX codings_response ON codings(response_id);
+
+-- Facts about the study as a whole (title, whether it is fictional), one row per key.
+CREATE TABLE study_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
