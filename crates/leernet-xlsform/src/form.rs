@@ -1,0 +1,989 @@
+//! The form model: questions, choices, groups and settings, built from a workbook and
+//! checked for structural errors (names, lists, group and repeat nesting, types).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, FormError, Severity};
+use crate::kind::{parse_type, QuestionKind, RowType, TypeError};
+use crate::read::{self, language_code, Sheet};
+
+/// A translatable text: one value per language code, plus the untranslated column
+/// (key `""`). [`Text::get`] falls back to the form's default language, then to the
+/// untranslated value, then to any language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// Values by language code (`""` = no language given).
+    pub values: BTreeMap<String, String>,
+    #[serde(skip)]
+    default: Option<String>,
+}
+
+impl Text {
+    /// A text with only an untranslated value.
+    pub fn plain(s: &str) -> Text {
+        let mut values = BTreeMap::new();
+        if !s.is_empty() {
+            values.insert(String::new(), s.to_string());
+        }
+        Text {
+            values,
+            default: None,
+        }
+    }
+
+    /// The text in `lang`, else in the default language, else untranslated, else any.
+    pub fn get(&self, lang: &str) -> &str {
+        let pick = |k: &str| self.values.get(k).filter(|v| !v.is_empty());
+        pick(lang)
+            .or_else(|| self.default.as_deref().and_then(pick))
+            .or_else(|| pick(""))
+            .or_else(|| self.values.values().find(|v| !v.is_empty()))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Whether no language has a value.
+    pub fn is_empty(&self) -> bool {
+        self.values.values().all(|v| v.is_empty())
+    }
+}
+
+/// One question (a survey row that is not a group or repeat boundary).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    /// The `name` column: the variable name.
+    pub name: String,
+    /// The parsed `type` column.
+    pub kind: QuestionKind,
+    /// The `type` cell as written.
+    pub type_text: String,
+    /// `label`, per language.
+    pub label: Text,
+    /// `hint`, per language.
+    pub hint: Text,
+    /// `guidance_hint`, per language.
+    pub guidance_hint: Text,
+    /// `required`: `true()` for yes, an expression, or `None` for no.
+    pub required: Option<String>,
+    /// `required_message`, per language.
+    pub required_message: Text,
+    /// `relevant` expression.
+    pub relevant: Option<String>,
+    /// `constraint` expression.
+    pub constraint: Option<String>,
+    /// `constraint_message`, per language.
+    pub constraint_message: Text,
+    /// `calculation` expression.
+    pub calculation: Option<String>,
+    /// `default` value or expression.
+    pub default: Option<String>,
+    /// `appearance`.
+    pub appearance: Option<String>,
+    /// `choice_filter` expression.
+    pub choice_filter: Option<String>,
+    /// `read_only`: `true()` for yes, an expression, or `None`.
+    pub read_only: Option<String>,
+    /// `trigger`: `${name}` whose change recalculates this one.
+    pub trigger: Option<String>,
+    /// `parameters`, split into key=value pairs (keys lower-cased).
+    pub parameters: BTreeMap<String, String>,
+    /// Media columns (`image`, `audio`, `video`, `big-image`), per language.
+    pub media: BTreeMap<String, Text>,
+    /// Names of the enclosing groups and repeats, outermost first.
+    pub group_path: Vec<String>,
+    /// Name of the innermost enclosing repeat, if any.
+    pub repeat: Option<String>,
+    /// 1-based spreadsheet row.
+    pub row: usize,
+    /// Columns leernet does not interpret, kept as written (`bind::…`, `save_to`, custom).
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Question {
+    /// Whether `required` is the constant yes.
+    pub fn always_required(&self) -> bool {
+        self.required.as_deref() == Some("true()")
+    }
+}
+
+/// One choice of a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    /// The stored value.
+    pub name: String,
+    /// `label`, per language.
+    pub label: Text,
+    /// Media, per language.
+    pub media: BTreeMap<String, Text>,
+    /// Other columns (used by `choice_filter`), as written.
+    pub extra: BTreeMap<String, String>,
+    /// 1-based spreadsheet row on the choices sheet.
+    pub row: usize,
+}
+
+/// An entry of a group's body: a question or a nested group, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "index", rename_all = "lowercase")]
+pub enum Item {
+    /// Index into [`Form::questions`] order (see [`Form::question_at`]).
+    Question(usize),
+    /// Index into [`Form::groups`].
+    Group(usize),
+}
+
+/// A group or repeat, with its body, so a survey can render pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The `name` column.
+    pub name: String,
+    /// Whether this is a `begin_repeat`.
+    pub repeat: bool,
+    /// `label`, per language.
+    pub label: Text,
+    /// `hint`, per language.
+    pub hint: Text,
+    /// `relevant`: applies to every question inside.
+    pub relevant: Option<String>,
+    /// `appearance` (`field-list` = one page).
+    pub appearance: Option<String>,
+    /// `repeat_count` expression or number (repeats only).
+    pub repeat_count: Option<String>,
+    /// Names of the enclosing groups, outermost first, ending with this group's name.
+    pub path: Vec<String>,
+    /// Questions and nested groups, in sheet order.
+    pub items: Vec<Item>,
+    /// Row of `begin_…`.
+    pub row: usize,
+    /// Row of the matching `end_…` (0 when unmatched).
+    pub end_row: usize,
+    /// Uninterpreted columns.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A language the form is written in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Language {
+    /// Code (`nl`) or, when the header gives none, the name (`English`).
+    pub code: String,
+    /// Name as written (`Nederlands`).
+    pub name: String,
+}
+
+/// A validated XLSForm.
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub(crate) id: String,
+    pub(crate) version: Option<String>,
+    pub(crate) title: Text,
+    pub(crate) languages: Vec<Language>,
+    pub(crate) default_language: Option<String>,
+    pub(crate) settings: BTreeMap<String, String>,
+    pub(crate) questions: Vec<Question>,
+    #[serde(skip)]
+    pub(crate) index: HashMap<String, usize>,
+    pub(crate) choices: BTreeMap<String, Vec<Choice>>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Form {
+    /// Reads `.xlsx`/`.xls`/`.ods` bytes into a validated form. `file_name` is used in
+    /// messages and to derive the form id when the settings give none.
+    pub fn from_workbook(bytes: &[u8], file_name: &str) -> Result<Form, FormError> {
+        let wb = read::read_workbook(bytes, file_name).map_err(FormError::Unreadable)?;
+        build(&wb, file_name)
+    }
+
+    /// `settings` `form_id`, else the file name without extension.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// `settings` `version`.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// `settings` `form_title` in `lang` (falls back like [`Text::get`]), else the id.
+    pub fn title(&self, lang: &str) -> String {
+        let t = self.title.get(lang);
+        if t.is_empty() {
+            self.id.clone()
+        } else {
+            t.to_string()
+        }
+    }
+
+    /// Language codes in order of first appearance (`nl` from `label::Nederlands (nl)`;
+    /// the name where the header gives no code).
+    pub fn languages(&self) -> Vec<String> {
+        self.languages.iter().map(|l| l.code.clone()).collect()
+    }
+
+    /// Languages with their names.
+    pub fn language_names(&self) -> &[Language] {
+        &self.languages
+    }
+
+    /// `settings` `default_language`, as a code.
+    pub fn default_language(&self) -> Option<&str> {
+        self.default_language.as_deref()
+    }
+
+    /// A `settings` value by (snake-cased) column name.
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(String::as_str)
+    }
+
+    /// Questions in sheet order: answerable rows plus notes, calculations and metadata;
+    /// not group or repeat boundaries.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions.iter()
+    }
+
+    /// Number of questions.
+    pub fn question_count(&self) -> usize {
+        self.questions.len()
+    }
+
+    /// A question by position in [`Form::questions`] (what [`Item::Question`] holds).
+    pub fn question_at(&self, index: usize) -> Option<&Question> {
+        self.questions.get(index)
+    }
+
+    /// Position of a question by name.
+    pub fn question_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// A question by name (the first, if a name is used in several groups).
+    pub fn question(&self, name: &str) -> Option<&Question> {
+        self.index.get(name).map(|&i| &self.questions[i])
+    }
+
+    /// The choices of a list, in sheet order.
+    pub fn choices(&self, list: &str) -> Option<&[Choice]> {
+        self.choices.get(list).map(Vec::as_slice)
+    }
+
+    /// The choice lists by name.
+    pub fn choice_lists(&self) -> &BTreeMap<String, Vec<Choice>> {
+        &self.choices
+    }
+
+    /// All groups and repeats, in the order they begin.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// A group or repeat by name.
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// The top level of the form's body.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Warnings found while reading (the form is still usable).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}
+
+/// Converts yes/no cells to `true()`/`false()`; other text is returned unchanged.
+pub fn yes_no(cell: &str) -> &str {
+    match cell.trim().to_lowercase().as_str() {
+        "yes" | "true" | "true()" => "true()",
+        "no" | "false" | "false()" => "false()",
+        _ => cell,
+    }
+}
+
+fn is_true(cell: &str) -> bool {
+    yes_no(cell) == "true()"
+}
+
+/// Whether `name` is a valid XML name for a question, group or choice list.
+pub fn valid_name(name: &str) -> bool {
+    let mut cs = name.chars();
+    match cs.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    cs.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
+}
+
+/// The cells of one row, by canonical column, with translations and the raw header.
+struct RowView<'a> {
+    sheet: &'a Sheet,
+    row: &'a read::Row,
+    clean: bool,
+}
+
+impl<'a> RowView<'a> {
+    fn get(&self, column: &str) -> Option<String> {
+        let i = self.sheet.col(column)?;
+        let v = self.row.cells.get(i)?;
+        let v = self.clean_value(v);
+        (!v.is_empty()).then_some(v)
+    }
+
+    fn clean_value(&self, v: &str) -> String {
+        let v = read::straighten_quotes(v);
+        if self.clean {
+            read::collapse_whitespace(&v)
+        } else {
+            v.trim().to_string()
+        }
+    }
+
+    fn header_name(&self, column: &str) -> String {
+        self.sheet
+            .col(column)
+            .map(|i| self.sheet.headers[i].raw.clone())
+            .unwrap_or_else(|| column.to_string())
+    }
+
+    fn text(&self, column: &str, default: &Option<String>) -> Text {
+        let mut values = BTreeMap::new();
+        for (i, h) in self.sheet.headers.iter().enumerate() {
+            if h.column != column {
+                continue;
+            }
+            let v = self
+                .row
+                .cells
+                .get(i)
+                .map(|v| self.clean_value(v))
+                .unwrap_or_default();
+            if v.is_empty() {
+                continue;
+            }
+            let key = h
+                .lang
+                .as_deref()
+                .map(|l| language_code(l).0)
+                .unwrap_or_default();
+            values.entry(key).or_insert(v);
+        }
+        Text {
+            values,
+            default: default.clone(),
+        }
+    }
+
+    fn extra(&self, known: &[&str]) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (i, h) in self.sheet.headers.iter().enumerate() {
+            if h.raw.is_empty()
+                || known.contains(&h.column.as_str())
+                || read::TRANSLATABLE.contains(&h.column.as_str())
+            {
+                continue;
+            }
+            let v = self
+                .row
+                .cells
+                .get(i)
+                .map(|v| self.clean_value(v))
+                .unwrap_or_default();
+            if !v.is_empty() {
+                let key = match &h.lang {
+                    Some(l) => format!("{}::{l}", h.column),
+                    None => h.column.clone(),
+                };
+                out.entry(key).or_insert(v);
+            }
+        }
+        out
+    }
+}
+
+const SURVEY_KNOWN: &[&str] = &[
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "calculation",
+    "default",
+    "appearance",
+    "choice_filter",
+    "read_only",
+    "trigger",
+    "parameters",
+    "repeat_count",
+];
+
+fn media_of(v: &RowView<'_>, default: &Option<String>) -> BTreeMap<String, Text> {
+    let mut m = BTreeMap::new();
+    for key in ["image", "big-image", "audio", "video"] {
+        let t = v.text(&format!("media::{key}"), default);
+        if !t.is_empty() {
+            m.insert(key.to_string(), t);
+        }
+    }
+    m
+}
+
+/// Splits `parameters` (`start=1 end=5 step=1`, also `;` or `,` separated).
+pub fn parse_parameters(cell: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    let normal = cell.replace([';', ','], " ");
+    let normal = normal.replace(" =", "=").replace("= ", "=");
+    for part in normal.split_whitespace() {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(format!("'{part}' is not a key=value pair"));
+        };
+        out.insert(k.trim().to_lowercase(), v.trim().to_string());
+    }
+    Ok(out)
+}
+
+struct Open {
+    group: usize,
+    repeat: bool,
+}
+
+fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // settings first: they change how other cells are read
+    let mut settings = BTreeMap::new();
+    let mut settings_title = Text::default();
+    if let Some(s) = wb.sheets.get("settings") {
+        if let Some(r) = s.rows.first() {
+            for (i, h) in s.headers.iter().enumerate() {
+                let v = r.cells.get(i).cloned().unwrap_or_default();
+                if v.is_empty() || h.raw.is_empty() {
+                    continue;
+                }
+                let v = read::straighten_quotes(&v);
+                if h.column == "form_title" {
+                    let key = h
+                        .lang
+                        .as_deref()
+                        .map(|l| language_code(l).0)
+                        .unwrap_or_default();
+                    settings_title.values.insert(key, v.clone());
+                }
+                let key = match &h.lang {
+                    Some(l) => format!("{}::{l}", h.column),
+                    None => h.column.clone(),
+                };
+                settings.insert(key, v);
+            }
+        }
+    }
+    let clean = settings
+        .get("clean_text_values")
+        .map(|v| !matches!(yes_no(v), "false()"))
+        .unwrap_or(true);
+    let allow_dup_choices = settings
+        .get("allow_choice_duplicates")
+        .map(|v| is_true(v))
+        .unwrap_or(false);
+    let default_language = settings.get("default_language").map(|l| language_code(l).0);
+    settings_title.default = default_language.clone();
+
+    let Some(survey) = wb.sheets.get("survey") else {
+        let mut d = vec![Diagnostic::error(
+            "survey",
+            None,
+            None,
+            "You must have a sheet named 'survey'; add it with at least the columns 'type', 'name' and 'label'.",
+        )];
+        if let Some(near) = wb.all_names.iter().find(|n| similar(n, "survey")) {
+            d[0].message = format!(
+                "{} The sheet '{near}' looks like a misspelling of 'survey'.",
+                d[0].message
+            );
+        }
+        return Err(FormError::Invalid(d));
+    };
+    for n in &wb.all_names {
+        let l = n.trim().to_lowercase();
+        for want in ["survey", "choices", "settings"] {
+            if l != want && similar(&l, want) && !wb.sheets.contains_key(want) {
+                diags.push(Diagnostic::warning(
+                    n,
+                    None,
+                    None,
+                    format!("The sheet '{n}' is ignored; did you mean '{want}'?"),
+                ));
+            }
+        }
+    }
+
+    // languages, in order of appearance
+    let mut languages: Vec<Language> = Vec::new();
+    for sheet in [wb.sheets.get("survey"), wb.sheets.get("choices")]
+        .into_iter()
+        .flatten()
+    {
+        for h in &sheet.headers {
+            if let Some(l) = &h.lang {
+                if h.column.starts_with("bind::") || h.column.starts_with("body::") {
+                    continue;
+                }
+                let (code, name) = language_code(l);
+                if !languages.iter().any(|x| x.code == code) {
+                    languages.push(Language { code, name });
+                }
+            }
+        }
+    }
+
+    // duplicate headers
+    for sheet in wb.sheets.values() {
+        let mut seen: HashMap<(String, Option<String>), &str> = HashMap::new();
+        for h in &sheet.headers {
+            if h.raw.is_empty() {
+                continue;
+            }
+            let key = (
+                h.column.clone(),
+                h.lang.as_deref().map(|l| language_code(l).0),
+            );
+            if let Some(first) = seen.insert(key, &h.raw) {
+                diags.push(Diagnostic::error(&sheet.name, Some(sheet.header_row), Some(&h.raw), format!(
+                    "Duplicate column header '{}' (also '{first}'); remove one of the two columns.", h.raw
+                )));
+            }
+        }
+    }
+
+    if survey.col("type").is_none() {
+        diags.push(Diagnostic::error(&survey.name, Some(survey.header_row.max(1)), None,
+            "The 'survey' sheet has no 'type' column; its first row must name the columns, including 'type' and 'name'."));
+    }
+
+    // choices
+    let mut choices: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+    let mut choice_rows: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(cs) = wb.sheets.get("choices") {
+        let has_list = cs.col("list_name").is_some();
+        if !has_list && !cs.rows.is_empty() {
+            diags.push(Diagnostic::error(&cs.name, Some(cs.header_row), None,
+                "The 'choices' sheet has no 'list_name' column; name the columns 'list_name', 'name' and 'label'."));
+        }
+        for r in &cs.rows {
+            let v = RowView {
+                sheet: cs,
+                row: r,
+                clean,
+            };
+            let list = v.get("list_name");
+            let name = v.get("name");
+            let Some(list) = list else {
+                if name.is_some() || !v.text("label", &None).is_empty() {
+                    diags.push(Diagnostic::error(
+                        &cs.name,
+                        Some(r.number),
+                        Some(&v.header_name("list_name")),
+                        "This choice has no list name; fill in 'list_name' so a select can use it.",
+                    ));
+                }
+                continue;
+            };
+            choice_rows.entry(list.clone()).or_insert(r.number);
+            let Some(name) = name else {
+                diags.push(Diagnostic::error(&cs.name, Some(r.number), Some(&v.header_name("name")), format!(
+                    "On the 'choices' sheet, the 'name' value is invalid. Choices must have a name; give this choice of list '{list}' a name."
+                )));
+                continue;
+            };
+            let label = v.text("label", &default_language);
+            let entry = choices.entry(list.clone()).or_default();
+            if !allow_dup_choices && entry.iter().any(|c| c.name == name) {
+                diags.push(Diagnostic::error(&cs.name, Some(r.number), Some(&v.header_name("name")), format!(
+                    "On the 'choices' sheet, the 'name' value is invalid. Choice names must be unique for each choice list: '{name}' is used more than once in list '{list}'. If this is intentional, use the setting 'allow_choice_duplicates'."
+                )));
+            }
+            entry.push(Choice {
+                name,
+                label,
+                media: media_of(&v, &default_language),
+                extra: v.extra(&["list_name", "name", "label"]),
+                row: r.number,
+            });
+        }
+    }
+
+    let mut questions: Vec<Question> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut top: Vec<Item> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    // sibling names per parent (None = root)
+    let mut siblings: HashMap<Option<usize>, HashMap<String, usize>> = HashMap::new();
+
+    for r in &survey.rows {
+        let v = RowView {
+            sheet: survey,
+            row: r,
+            clean,
+        };
+        let type_cell = v.get("type");
+        let name = v.get("name");
+        let label = v.text("label", &default_language);
+        let Some(type_cell) = type_cell else {
+            if name.is_some() || !label.is_empty() {
+                diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")),
+                    "Question with no type; fill in the 'type' column (for example text, integer or select_one LIST)."));
+            }
+            continue;
+        };
+        let parsed = match parse_type(&type_cell) {
+            Ok(t) => t,
+            Err(TypeError::Unknown(t)) => {
+                diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                    "Unknown question type '{t}'; use one of the XLSForm types such as text, integer, decimal, select_one LIST, select_multiple LIST, date or note."
+                )));
+                continue;
+            }
+            Err(TypeError::MissingList(t)) => {
+                diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                    "The type '{t}' needs the name of a choice list after it, for example '{t} yes_no'."
+                )));
+                continue;
+            }
+        };
+        let parent = stack.last().map(|o| o.group);
+        match parsed {
+            RowType::EndGroup | RowType::EndRepeat => {
+                let want_repeat = matches!(parsed, RowType::EndRepeat);
+                let word = if want_repeat { "repeat" } else { "group" };
+                match stack.last() {
+                    None => diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                        "Unmatched 'end_{word}'. No matching 'begin_{word}' was found; remove this row or add a 'begin_{word}' above it."
+                    ))),
+                    Some(o) if o.repeat != want_repeat => {
+                        let open = if o.repeat { "repeat" } else { "group" };
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                            "Unmatched 'end_{word}'. The open '{}' (row {}) is a {open}, so it must be closed with 'end_{open}' first.",
+                            groups[o.group].name, groups[o.group].row
+                        )));
+                        let o = stack.pop().expect("non-empty");
+                        groups[o.group].end_row = r.number;
+                    }
+                    Some(_) => {
+                        let o = stack.pop().expect("non-empty");
+                        groups[o.group].end_row = r.number;
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // every other row needs a valid, unique name
+        let name_col = v.header_name("name");
+        let name = match name {
+            Some(n) => n,
+            None => {
+                diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col),
+                    "Question or group with no name; fill in the 'name' column with a short variable name such as 'age'."));
+                continue;
+            }
+        };
+        if !valid_name(&name) {
+            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                "On the 'survey' sheet, the 'name' value is invalid. The name '{name}' must begin with a letter or underscore and contain only letters, digits, '-', '_' and '.'."
+            )));
+        }
+        let sib = siblings.entry(parent).or_default();
+        if let Some(first) = sib.get(&name) {
+            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                "On the 'survey' sheet, the 'name' value is invalid. Questions and groups must have a unique name: '{name}' is already used on row {first}."
+            )));
+        } else {
+            sib.insert(name.clone(), r.number);
+        }
+        let group_path: Vec<String> = stack.iter().map(|o| groups[o.group].name.clone()).collect();
+        let repeat = stack
+            .iter()
+            .rev()
+            .find(|o| o.repeat)
+            .map(|o| groups[o.group].name.clone());
+        let push_item = |item: Item, groups: &mut Vec<Group>, top: &mut Vec<Item>| match parent {
+            Some(p) => groups[p].items.push(item),
+            None => top.push(item),
+        };
+        let required = v
+            .get("required")
+            .map(|c| yes_no(&c).to_string())
+            .filter(|c| c != "false()");
+        let read_only = v
+            .get("read_only")
+            .map(|c| yes_no(&c).to_string())
+            .filter(|c| c != "false()");
+        match parsed {
+            RowType::BeginGroup | RowType::BeginRepeat => {
+                let is_repeat = matches!(parsed, RowType::BeginRepeat);
+                let repeat_count = v.get("repeat_count");
+                if !is_repeat && repeat_count.is_some() {
+                    diags.push(Diagnostic::warning(
+                        &survey.name,
+                        Some(r.number),
+                        Some(&v.header_name("repeat_count")),
+                        "'repeat_count' only applies to repeats; it is ignored on a group.",
+                    ));
+                }
+                if is_repeat && label.is_empty() {
+                    diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
+                        "Repeat has no label: '{name}'; add a label so respondents know what they add."
+                    )));
+                }
+                let mut path = group_path.clone();
+                path.push(name.clone());
+                let gi = groups.len();
+                groups.push(Group {
+                    name,
+                    repeat: is_repeat,
+                    label,
+                    hint: v.text("hint", &default_language),
+                    relevant: v.get("relevant"),
+                    appearance: v.get("appearance"),
+                    repeat_count: if is_repeat { repeat_count } else { None },
+                    path,
+                    items: Vec::new(),
+                    row: r.number,
+                    end_row: 0,
+                    extra: v.extra(SURVEY_KNOWN),
+                });
+                push_item(Item::Group(gi), &mut groups, &mut top);
+                stack.push(Open {
+                    group: gi,
+                    repeat: is_repeat,
+                });
+            }
+            RowType::Question(mut kind) => {
+                let mut parameters = BTreeMap::new();
+                if let Some(p) = v.get("parameters") {
+                    match parse_parameters(&p) {
+                        Ok(m) => parameters = m,
+                        Err(e) => diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid: {e}; write it as 'start=1 end=5 step=1'."
+                        ))),
+                    }
+                }
+                if let QuestionKind::Range { start, end, step } = &mut kind {
+                    let bad: Vec<&str> = parameters
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|k| !matches!(*k, "start" | "end" | "step"))
+                        .collect();
+                    if !bad.is_empty() {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid. Accepted parameters are 'end, start, step'. The following are invalid parameter key(s): '{}'.",
+                            bad.join(", ")
+                        )));
+                    }
+                    for (key, slot) in [
+                        ("start", &mut *start),
+                        ("end", &mut *end),
+                        ("step", &mut *step),
+                    ] {
+                        if let Some(val) = parameters.get(key) {
+                            match val.parse::<f64>() {
+                                Ok(x) if x.is_finite() => *slot = x,
+                                _ => diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                                    "On the 'survey' sheet, the 'parameters' value is invalid. The range parameter '{key}' must be a number, not '{val}'."
+                                ))),
+                            }
+                        }
+                    }
+                    if *step == 0.0 {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")),
+                            "On the 'survey' sheet, the 'parameters' value is invalid. The range 'step' must not be 0."));
+                    }
+                }
+                if let Some(list) = kind.list() {
+                    match choices.get(list) {
+                        Some(cs) if !cs.is_empty() => {
+                            if kind.is_multiple() {
+                                for c in cs.iter().filter(|c| c.name.contains(char::is_whitespace)) {
+                                    diags.push(Diagnostic::error("choices", Some(c.row), Some("name"), format!(
+                                        "On the 'choices' sheet, the 'name' value is invalid. Choice names of list '{list}' must not contain spaces, because '{}' (row {}) selects several of them; '{}' has a space.",
+                                        name, r.number, c.name
+                                    )));
+                                }
+                            }
+                        }
+                        _ => diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                            "List name not in choices sheet: {list}; add choices with list_name '{list}' to the 'choices' sheet."
+                        ))),
+                    }
+                }
+                let calculation = v.get("calculation");
+                if matches!(kind, QuestionKind::Calculate) && calculation.is_none() {
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("calculation")), format!(
+                        "Missing calculation for '{name}'; a calculate row needs an expression in the 'calculation' column."
+                    )));
+                }
+                let hint = v.text("hint", &default_language);
+                if label.is_empty() && hint.is_empty() && kind.is_answerable() {
+                    diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
+                        "The question '{name}' has no label or hint; respondents will see only an input."
+                    )));
+                }
+                if matches!(
+                    kind,
+                    QuestionKind::Metadata(
+                        crate::kind::Metadata::SubscriberId | crate::kind::Metadata::SimSerial
+                    )
+                ) {
+                    diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                        "{type_cell} is no longer supported on most devices; it is stored but will usually be empty."
+                    )));
+                }
+                let qi = questions.len();
+                questions.push(Question {
+                    name,
+                    kind,
+                    type_text: type_cell.clone(),
+                    label,
+                    hint,
+                    guidance_hint: v.text("guidance_hint", &default_language),
+                    required,
+                    required_message: v.text("required_message", &default_language),
+                    relevant: v.get("relevant"),
+                    constraint: v.get("constraint"),
+                    constraint_message: v.text("constraint_message", &default_language),
+                    calculation,
+                    default: v.get("default"),
+                    appearance: v.get("appearance"),
+                    choice_filter: v.get("choice_filter"),
+                    read_only,
+                    trigger: v.get("trigger"),
+                    parameters,
+                    media: media_of(&v, &default_language),
+                    group_path,
+                    repeat,
+                    row: r.number,
+                    extra: v.extra(SURVEY_KNOWN),
+                });
+                push_item(Item::Question(qi), &mut groups, &mut top);
+            }
+            RowType::EndGroup | RowType::EndRepeat => unreachable!("handled above"),
+        }
+    }
+    for o in stack.iter().rev() {
+        let g = &groups[o.group];
+        let word = if o.repeat { "repeat" } else { "group" };
+        diags.push(Diagnostic::error(&survey.name, Some(g.row), Some("type"), format!(
+            "Unmatched 'begin_{word}'. No matching 'end_{word}' was found for '{}'; add an 'end_{word}' row where it ends.",
+            g.name
+        )));
+    }
+
+    // translations missing for some languages (warning)
+    if languages.len() > 1 || (languages.len() == 1 && default_language.is_none()) {
+        for sheet in [wb.sheets.get("survey"), wb.sheets.get("choices")]
+            .into_iter()
+            .flatten()
+        {
+            let mut cols: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for h in &sheet.headers {
+                if let Some(l) = &h.lang {
+                    if read::TRANSLATABLE.contains(&h.column.as_str()) {
+                        cols.entry(h.column.as_str())
+                            .or_default()
+                            .push(language_code(l).0);
+                    }
+                }
+            }
+            for (col, have) in cols {
+                let missing: Vec<&str> = languages
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .filter(|c| !have.iter().any(|h| h == c))
+                    .collect();
+                if !missing.is_empty() {
+                    diags.push(Diagnostic::warning(&sheet.name, Some(sheet.header_row), Some(col), format!(
+                        "The column '{col}' has no translation for {}; add '{col}::<language>' column(s) or the default text is shown.",
+                        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+        }
+    }
+
+    let mut index = HashMap::new();
+    for (i, q) in questions.iter().enumerate() {
+        index.entry(q.name.clone()).or_insert(i);
+    }
+    let id = settings
+        .get("form_id")
+        .cloned()
+        .unwrap_or_else(|| file_stem(file_name));
+    let form = Form {
+        id,
+        version: settings.get("version").cloned(),
+        title: settings_title,
+        languages,
+        default_language,
+        settings,
+        questions,
+        index,
+        choices,
+        groups,
+        items: top,
+        warnings: Vec::new(),
+    };
+    // expression checks (references, syntax, cycles) live with the expression engine
+    crate::validate::check_expressions(&form, &mut diags);
+    let mut form = form;
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.sort_by_key(|d| (d.severity, sheet_rank(&d.sheet), d.row));
+        return Err(FormError::Invalid(diags));
+    }
+    form.warnings = diags;
+    Ok(form)
+}
+
+fn sheet_rank(s: &str) -> u8 {
+    match s.to_lowercase().as_str() {
+        "survey" => 0,
+        "choices" => 1,
+        "settings" => 2,
+        _ => 3,
+    }
+}
+
+fn file_stem(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    match base.rfind('.') {
+        Some(i) if i > 0 => base[..i].to_string(),
+        _ => base.to_string(),
+    }
+}
+
+fn similar(a: &str, b: &str) -> bool {
+    let a = a.trim().to_lowercase();
+    a != b && (a.len() as isize - b.len() as isize).abs() <= 2 && edit_distance(&a, b) <= 2
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

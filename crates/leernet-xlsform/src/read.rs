@@ -1,0 +1,436 @@
+//! Reading a workbook into plain sheets of text cells.
+//!
+//! This is the only module that knows about calamine. It turns `.xlsx`, `.xls`, `.xlsb`
+//! and `.ods` bytes into [`Sheet`]s: a header (snake-cased, de-aliased, split into
+//! column and language the way pyxform does) and rows of trimmed text cells, each row
+//! remembering the row number the spreadsheet shows (1-based, header included).
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+
+/// Largest workbook accepted, in bytes. Bigger files are refused as unreadable.
+pub const MAX_WORKBOOK_BYTES: usize = 32 * 1024 * 1024;
+/// Largest number of cells read from one sheet.
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
+
+/// One header cell after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The column as written, trimmed (for messages).
+    pub raw: String,
+    /// The canonical column name (`label`, `relevant`, `bind::foo`, `media::image`...).
+    pub column: String,
+    /// The language part after `::` (or the legacy `:`), as written (`Nederlands (nl)`).
+    pub lang: Option<String>,
+    /// Spreadsheet column letter (`A`, `B`, ...).
+    pub letter: String,
+}
+
+/// One data row: the spreadsheet row number and the cells by header index.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based row number as the spreadsheet shows it.
+    pub number: usize,
+    /// Cell text per header index (empty string for an empty cell).
+    pub cells: Vec<String>,
+}
+
+/// One sheet: its name as written, its headers and its non-empty data rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// Sheet name as written in the workbook.
+    pub name: String,
+    /// Headers, in column order.
+    pub headers: Vec<Header>,
+    /// Data rows (rows with at least one non-empty cell).
+    pub rows: Vec<Row>,
+    /// Row number of the header row (0 when the sheet is empty).
+    pub header_row: usize,
+}
+
+impl Sheet {
+    /// Index of the first header with this canonical column and no language.
+    pub fn col(&self, column: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| h.column == column && h.lang.is_none())
+    }
+}
+
+/// The sheets leernet reads, by lower-cased name, plus the names of the others.
+#[derive(Debug, Default)]
+pub struct Workbook {
+    /// `survey`, `choices`, `settings`, ... keyed by lower-cased name.
+    pub sheets: BTreeMap<String, Sheet>,
+    /// Names of all sheets as written.
+    pub all_names: Vec<String>,
+}
+
+/// Spreadsheet column letters for a 0-based column index.
+pub fn column_letter(mut idx: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (idx % 26) as u8);
+        if idx < 26 {
+            break;
+        }
+        idx = idx / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Reads a workbook. The error is one sentence saying why the bytes are not readable.
+pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, String> {
+    if bytes.is_empty() {
+        return Err(format!("{file_name} is empty, not a workbook"));
+    }
+    if bytes.len() > MAX_WORKBOOK_BYTES {
+        return Err(format!(
+            "{file_name} is {} MiB, larger than the {} MiB a questionnaire may be",
+            bytes.len() / (1024 * 1024),
+            MAX_WORKBOOK_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = bytes.to_vec();
+    // calamine is defensive, but a malformed file must never take the process down.
+    let name = file_name.to_string();
+    let result = std::panic::catch_unwind(move || read_inner(bytes, &name));
+    match result {
+        Ok(r) => r,
+        Err(_) => Err(format!(
+            "{file_name} could not be read: the workbook is damaged"
+        )),
+    }
+}
+
+fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+    let names = wb.sheet_names();
+    let mut out = Workbook {
+        all_names: names.clone(),
+        ..Workbook::default()
+    };
+    for name in names {
+        let key = name.trim().to_lowercase();
+        if !matches!(
+            key.as_str(),
+            "survey" | "choices" | "settings" | "external_choices" | "entities"
+        ) {
+            continue;
+        }
+        if out.sheets.contains_key(&key) {
+            continue;
+        }
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+        let (h, w) = range.get_size();
+        if h.saturating_mul(w) > MAX_SHEET_CELLS {
+            return Err(format!(
+                "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
+            ));
+        }
+        out.sheets
+            .insert(key.clone(), to_sheet(&name, &key, &range));
+    }
+    Ok(out)
+}
+
+fn unreadable_sentence(file_name: &str, cause: &str) -> String {
+    let lower = cause.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        format!("{file_name} is password-protected; save it without a password and try again")
+    } else {
+        format!("{file_name} is not a readable .xlsx, .xls or .ods workbook ({cause})")
+    }
+}
+
+/// Text of a cell as pyxform would see it.
+pub fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
+        }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => crate::dates::excel_serial_to_iso(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+fn to_sheet(name: &str, key: &str, range: &calamine::Range<Data>) -> Sheet {
+    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    let mut header_row = 0;
+    let mut have_header = false;
+    for (i, r) in range.rows().enumerate() {
+        let number = start_row as usize + i + 1;
+        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        if !have_header {
+            have_header = true;
+            header_row = number;
+            headers = cells
+                .iter()
+                .enumerate()
+                .map(|(j, c)| normalise_header(c, key, column_letter(start_col as usize + j)))
+                .collect();
+            continue;
+        }
+        rows.push(Row { number, cells });
+    }
+    Sheet {
+        name: name.to_string(),
+        headers,
+        rows,
+        header_row,
+    }
+}
+
+/// Columns whose values may be given per language.
+pub const TRANSLATABLE: &[&str] = &[
+    "label",
+    "hint",
+    "guidance_hint",
+    "constraint_message",
+    "required_message",
+    "media::image",
+    "media::big-image",
+    "media::audio",
+    "media::video",
+];
+
+fn alias(col: &str, sheet: &str) -> Option<&'static str> {
+    Some(match col {
+        "relevance" | "bind::relevant" => "relevant",
+        "readonly" | "read-only" | "bind::readonly" => "read_only",
+        "calculate" | "bind::calculate" => "calculation",
+        "bind::required" => "required",
+        "bind::constraint" => "constraint",
+        "jr:constraintmsg" | "bind::jr:constraintmsg" | "constraintmsg" => "constraint_message",
+        "jr:requiredmsg" | "bind::jr:requiredmsg" | "requiredmsg" => "required_message",
+        "jr:count" | "control::jr:count" | "count" => "repeat_count",
+        "control::appearance" => "appearance",
+        "bind::orx:max-pixels" => "max-pixels",
+        "caption" => "label",
+        "list" | "list_name" => "list_name",
+        "value" if sheet == "choices" => "name",
+        "image" | "media::image" => "media::image",
+        "big-image" | "big_image" | "media::big-image" => "media::big-image",
+        "audio" | "media::audio" => "media::audio",
+        "video" | "media::video" => "media::video",
+        "guidance_hint" | "guidance-hint" => "guidance_hint",
+        "id_string" if sheet == "settings" => "form_id",
+        "title" if sheet == "settings" => "form_title",
+        _ => return None,
+    })
+}
+
+/// Normalises one header: trims, snake-cases the column part, resolves aliases and
+/// splits off a language (`label::Nederlands (nl)`, legacy `label:English`).
+pub fn normalise_header(raw: &str, sheet: &str, letter: String) -> Header {
+    let raw_t = raw.trim();
+    let snake = |s: &str| -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join("_")
+            .to_lowercase()
+    };
+    let whole = snake(raw_t);
+    if let Some(a) = alias(&whole, sheet) {
+        return Header {
+            raw: raw_t.into(),
+            column: a.into(),
+            lang: None,
+            letter,
+        };
+    }
+    let (col, lang) = if let Some((c, l)) = raw_t.split_once("::") {
+        (snake(c), Some(l.trim().to_string()))
+    } else if let Some((c, l)) = raw_t.split_once(':') {
+        let c2 = snake(c);
+        let known = TRANSLATABLE.contains(&c2.as_str())
+            || matches!(
+                c2.as_str(),
+                "image"
+                    | "audio"
+                    | "video"
+                    | "big-image"
+                    | "bind"
+                    | "body"
+                    | "instance"
+                    | "control"
+                    | "media"
+            );
+        if known {
+            (c2, Some(l.trim().to_string()))
+        } else {
+            (whole.clone(), None)
+        }
+    } else {
+        (whole.clone(), None)
+    };
+    let lang = lang.filter(|l| !l.is_empty());
+    // passthrough namespaces keep the attribute as written after the prefix
+    if matches!(
+        col.as_str(),
+        "bind" | "body" | "instance" | "control" | "media"
+    ) {
+        if let Some(l) = &lang {
+            let full = format!("{col}::{}", l.to_lowercase());
+            if let Some(a) = alias(&full, sheet) {
+                // media::image:: with language
+                return Header {
+                    raw: raw_t.into(),
+                    column: a.into(),
+                    lang: None,
+                    letter,
+                };
+            }
+            // media::image::English
+            if col == "media" {
+                if let Some((m, lang2)) = l.split_once("::").or_else(|| l.split_once(':')) {
+                    let c = format!("media::{}", snake(m));
+                    return Header {
+                        raw: raw_t.into(),
+                        column: c,
+                        lang: Some(lang2.trim().to_string()).filter(|s| !s.is_empty()),
+                        letter,
+                    };
+                }
+            }
+            return Header {
+                raw: raw_t.into(),
+                column: format!("{col}::{l}"),
+                lang: None,
+                letter,
+            };
+        }
+    }
+    let col = alias(&col, sheet).map(str::to_string).unwrap_or(col);
+    Header {
+        raw: raw_t.into(),
+        column: col,
+        lang,
+        letter,
+    }
+}
+
+/// Replaces typographic quotes by straight ones.
+pub fn straighten_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            c => c,
+        })
+        .collect()
+}
+
+/// Collapses runs of whitespace to one space (pyxform's `clean_text_values`).
+pub fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits a language header into (code, display name): `Nederlands (nl)` gives
+/// `("nl", "Nederlands")`, `nl` gives `("nl", "nl")`, `English` gives `("English", "English")`.
+pub fn language_code(lang: &str) -> (String, String) {
+    let l = lang.trim();
+    if let (Some(open), true) = (l.rfind('('), l.ends_with(')')) {
+        let code = l[open + 1..l.len() - 1].trim();
+        let name = l[..open].trim();
+        if !code.is_empty() {
+            return (
+                code.to_string(),
+                if name.is_empty() { code } else { name }.to_string(),
+            );
+        }
+    }
+    (l.to_string(), l.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_snake_cased_and_dealiased() {
+        let h = normalise_header("List Name", "choices", "A".into());
+        assert_eq!(h.column, "list_name");
+        let h = normalise_header("label::Nederlands (nl)", "survey", "B".into());
+        assert_eq!(
+            (h.column.as_str(), h.lang.as_deref()),
+            ("label", Some("Nederlands (nl)"))
+        );
+        let h = normalise_header("label:English", "survey", "B".into());
+        assert_eq!(
+            (h.column.as_str(), h.lang.as_deref()),
+            ("label", Some("English"))
+        );
+        assert_eq!(
+            normalise_header("jr:count", "survey", "C".into()).column,
+            "repeat_count"
+        );
+        assert_eq!(
+            normalise_header("bind:relevant", "survey", "C".into()).column,
+            "relevant"
+        );
+        assert_eq!(
+            normalise_header("Relevance", "survey", "C".into()).column,
+            "relevant"
+        );
+        assert_eq!(
+            normalise_header("requiredMsg", "survey", "C".into()).column,
+            "required_message"
+        );
+        assert_eq!(
+            normalise_header("bind::orx:foo", "survey", "C".into()).column,
+            "bind::orx:foo"
+        );
+        let h = normalise_header("image::English (en)", "survey", "C".into());
+        assert_eq!(
+            (h.column.as_str(), h.lang.as_deref()),
+            ("media::image", Some("English (en)"))
+        );
+        let h = normalise_header("media::image::nl", "survey", "C".into());
+        assert_eq!(
+            (h.column.as_str(), h.lang.as_deref()),
+            ("media::image", Some("nl"))
+        );
+    }
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(
+            language_code("Nederlands (nl)"),
+            ("nl".into(), "Nederlands".into())
+        );
+        assert_eq!(language_code("nl"), ("nl".into(), "nl".into()));
+        assert_eq!(
+            language_code("English"),
+            ("English".into(), "English".into())
+        );
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+}

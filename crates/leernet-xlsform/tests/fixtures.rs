@@ -1,0 +1,191 @@
+//! The real forms in shared/fixtures/xlsform: each loads, with the structure it has.
+
+mod common;
+use common::shared;
+use leernet_xlsform::{check, Form, FormError, QuestionKind};
+
+fn form(name: &str) -> Option<Form> {
+    let bytes = shared(name)?;
+    Some(Form::from_workbook(&bytes, name).unwrap_or_else(|e| panic!("{name}: {e}")))
+}
+
+#[test]
+fn every_shared_fixture_is_accepted() {
+    for name in [
+        "bad_calc.xlsx",
+        "choice_filter_test.xlsx",
+        "exp.xlsx",
+        "form_with_unicode_in_relevant_column.xlsx",
+        "group.xlsx",
+        "nested_repeats.xls",
+        "sample_accent.xlsx",
+        "simple.xlsx",
+        "specify_other.xlsx",
+        "xlsform_spec_test.xlsx",
+    ] {
+        let Some(bytes) = shared(name) else { return };
+        let r = check(&bytes, name);
+        assert!(r.valid, "{name}: {:#?}", r.errors);
+        assert!(r.questions > 0, "{name}");
+    }
+}
+
+#[test]
+fn simple_form() {
+    let Some(f) = form("simple.xlsx") else { return };
+    assert_eq!(f.id(), "simple");
+    let names: Vec<&str> = f.questions().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["name", "age"]);
+    assert_eq!(f.question("age").unwrap().kind, QuestionKind::Integer);
+    assert!(f.check_value("age", "12").is_ok());
+    let e = f.check_value("age", "twelve").unwrap_err();
+    assert!(e.to_string().contains("whole number"), "{e}");
+}
+
+#[test]
+fn legacy_select_with_specify_other_and_single_colon_language() {
+    let Some(f) = form("specify_other.xlsx") else {
+        return;
+    };
+    let q = f.questions().next().unwrap();
+    assert!(
+        matches!(&q.kind, QuestionKind::SelectOne { or_other: true, .. }),
+        "{:?}",
+        q.kind
+    );
+    assert_eq!(f.languages(), ["English"]);
+    assert!(!q.label.get("English").is_empty());
+    let list = q.kind.list().unwrap();
+    assert!(f.choices(list).is_some_and(|c| !c.is_empty()));
+    assert!(f.check_value(&q.name, "other").is_ok());
+}
+
+#[test]
+fn group_with_spaces_and_phone_number_alias() {
+    let Some(f) = form("group.xlsx") else { return };
+    assert_eq!(f.groups().len(), 1);
+    assert!(!f.groups()[0].repeat);
+    assert_eq!(f.languages(), ["en"]);
+    assert!(f.questions().any(|q| matches!(
+        q.kind,
+        QuestionKind::Metadata(leernet_xlsform::Metadata::PhoneNumber)
+    )));
+    assert!(f.questions().filter(|q| !q.group_path.is_empty()).count() >= 1);
+}
+
+#[test]
+fn nested_repeats_in_old_xls() {
+    let Some(f) = form("nested_repeats.xls") else {
+        return;
+    };
+    let repeats: Vec<_> = f.groups().iter().filter(|g| g.repeat).collect();
+    assert_eq!(repeats.len(), 2);
+    assert!(repeats[1].path.len() > repeats[0].path.len());
+    assert!(f.questions().any(|q| q.group_path.len() >= 2));
+    assert!(f
+        .questions()
+        .any(|q| matches!(q.kind, QuestionKind::SelectMultiple { .. })));
+    assert!(f
+        .warnings()
+        .iter()
+        .any(|w| w.row == Some(7) && w.message.contains("Repeat has no label")));
+}
+
+#[test]
+fn typographic_quotes_become_straight() {
+    let Some(f) = form("form_with_unicode_in_relevant_column.xlsx") else {
+        return;
+    };
+    let rel: Vec<&str> = f
+        .questions()
+        .filter_map(|q| q.relevant.as_deref())
+        .collect();
+    assert!(!rel.is_empty());
+    for r in rel {
+        assert!(!r.contains(['\u{2018}', '\u{2019}']), "{r}");
+    }
+}
+
+#[test]
+fn accented_choice_names_in_select_multiple() {
+    let Some(f) = form("sample_accent.xlsx") else {
+        return;
+    };
+    let q = f
+        .questions()
+        .find(|q| matches!(q.kind, QuestionKind::SelectMultiple { .. }))
+        .unwrap();
+    let names: Vec<String> = f
+        .choices(q.kind.list().unwrap())
+        .unwrap()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    assert!(names.iter().any(|n| n == "père"), "{names:?}");
+    let both = names.join(" ");
+    assert!(f.check_value(&q.name, &both).is_ok());
+    assert!(f.check_value(&q.name, "nope").is_err());
+}
+
+#[test]
+fn legacy_settings_and_metadata() {
+    let Some(f) = form("exp.xlsx") else { return };
+    assert!(f.questions().any(|q| matches!(
+        q.kind,
+        QuestionKind::Metadata(leernet_xlsform::Metadata::DeviceId)
+    )));
+    assert!(f.warnings().iter().any(|w| w.row == Some(6)));
+}
+
+#[test]
+fn spec_test_translations_settings_and_repeat_count() {
+    let Some(f) = form("xlsform_spec_test.xlsx") else {
+        return;
+    };
+    let langs = f.languages();
+    assert!(
+        langs.contains(&"english".to_string()) || langs.contains(&"English".to_string()),
+        "{langs:?}"
+    );
+    assert!(f
+        .groups()
+        .iter()
+        .any(|g| g.repeat && g.repeat_count.is_some()));
+    assert!(f.questions().any(|q| q.required.is_some()));
+    assert!(f
+        .questions()
+        .any(|q| q.constraint.as_deref().is_some_and(|c| c.contains('.'))));
+    assert_eq!(f.default_language(), None);
+    assert_eq!(f.title("english"), "Spec test");
+}
+
+#[test]
+fn choice_filter_and_extra_choice_columns() {
+    let Some(f) = form("choice_filter_test.xlsx") else {
+        return;
+    };
+    assert!(f.questions().any(|q| q.choice_filter.is_some()));
+    assert!(f
+        .choice_lists()
+        .values()
+        .flatten()
+        .any(|c| c.extra.contains_key("cf")));
+}
+
+#[test]
+fn not_a_workbook_is_unreadable() {
+    for bytes in [&b""[..], b"hello", b"PK\x03\x04 truncated zip"] {
+        match Form::from_workbook(bytes, "x.xlsx") {
+            Err(FormError::Unreadable(s)) => assert!(s.contains("x.xlsx"), "{s}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    let Some(good) = shared("simple.xlsx") else {
+        return;
+    };
+    let truncated = &good[..good.len() / 2];
+    assert!(matches!(
+        Form::from_workbook(truncated, "t.xlsx"),
+        Err(FormError::Unreadable(_))
+    ));
+}
