@@ -1,0 +1,478 @@
+//! Agglomerative hierarchical clustering on a dissimilarity matrix, cutting the tree
+//! into k clusters, and the mean silhouette.
+//!
+//! Exists because the typology of learning networks is Gower + hierarchical clustering
+//! by default, and researchers will check it against scipy and scikit-learn.
+//!
+//! The algorithms are scipy's, re-implemented (not the `kodama` crate: its merge list
+//! is built by a different algorithm for each method, with its own labelling and tie
+//! handling, and reproducing scipy's layout bit for bit — including which pair merges
+//! first among equal distances — is easiest by running the same algorithm):
+//! - single linkage: Prim's minimum spanning tree (scipy `mst_single_linkage`),
+//! - complete, average, weighted, Ward: the nearest-neighbour chain (scipy `nn_chain`),
+//!   O(n²) time, on a working copy of the condensed matrix (f64 throughout),
+//! - then a stable sort by height and union-find relabelling, so the output is scipy's
+//!   `linkage` layout: rows `[a, b, height, size]`, a < b, merged clusters numbered
+//!   n, n+1, ... in row order.
+//!
+//! Ward on a non-Euclidean dissimilarity (such as Gower) uses the Lance–Williams update
+//! as scipy does; its heights are then not sums of squares of anything.
+//!
+//! The cut follows scipy's `fcluster(Z, k, criterion="maxclust")`: the smallest height
+//! threshold that leaves at most k clusters, labels 1..K numbered in the order the
+//! dendrogram is walked. With tied heights at the cut this can give fewer than k
+//! clusters (scipy does the same). One difference, on purpose: scipy never tests the
+//! lowest merge height as threshold, so for k = n - 1 it returns n - 2 clusters when
+//! the two lowest heights differ; here k = n - 1 gives n - 1 clusters, and k = n gives
+//! every row its own cluster.
+//!
+//! The silhouette is scikit-learn's `silhouette_score(D, labels, metric="precomputed")`:
+//! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
+
+use crate::error::{StatsError, StatsResult};
+use crate::gower::{condensed_index, CondensedMatrix};
+
+/// The linkage criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkage {
+    /// Nearest member.
+    Single,
+    /// Farthest member.
+    Complete,
+    /// Unweighted mean (UPGMA).
+    Average,
+    /// Weighted mean (WPGMA).
+    Weighted,
+    /// Ward's minimum variance (Lance–Williams form).
+    Ward,
+}
+
+impl std::str::FromStr for Linkage {
+    type Err = StatsError;
+    fn from_str(s: &str) -> StatsResult<Self> {
+        match s {
+            "single" => Ok(Linkage::Single),
+            "complete" => Ok(Linkage::Complete),
+            "average" => Ok(Linkage::Average),
+            "weighted" => Ok(Linkage::Weighted),
+            "ward" => Ok(Linkage::Ward),
+            other => Err(StatsError::Invalid(format!(
+                "unknown linkage `{other}` (single, complete, average, weighted, ward)"
+            ))),
+        }
+    }
+}
+
+/// One merge: clusters `a` < `b` joined at `height` into a cluster of `size` rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Merge {
+    /// Smaller cluster id (rows are 0..n, merged clusters n, n+1, ...).
+    pub a: usize,
+    /// Larger cluster id.
+    pub b: usize,
+    /// Dissimilarity at which they merge.
+    pub height: f64,
+    /// Number of rows in the new cluster.
+    pub size: usize,
+}
+
+impl Merge {
+    /// The row of scipy's linkage matrix.
+    pub fn to_row(&self) -> [f64; 4] {
+        [self.a as f64, self.b as f64, self.height, self.size as f64]
+    }
+}
+
+/// Hierarchical clustering; n - 1 merges in scipy's layout. Needs at least 2 rows.
+pub fn linkage(d: &CondensedMatrix, method: Linkage) -> StatsResult<Vec<Merge>> {
+    let n = d.n();
+    if n < 2 {
+        return Err(StatsError::TooFewRows {
+            what: "hierarchical clustering".into(),
+            need: 2,
+            got: n,
+        });
+    }
+    let mut raw = match method {
+        Linkage::Single => mst_single(d),
+        _ => nn_chain(d, method),
+    };
+    // Stable sort by height, as numpy's mergesort.
+    raw.sort_by(|x, y| x.2.total_cmp(&y.2));
+    Ok(relabel(raw, n))
+}
+
+fn mst_single(d: &CondensedMatrix) -> Vec<(usize, usize, f64)> {
+    let n = d.n();
+    let dist = d.as_slice();
+    let mut merged = vec![false; n];
+    let mut best = vec![f64::INFINITY; n];
+    let mut out = Vec::with_capacity(n - 1);
+    let mut x = 0;
+    let mut y = 0;
+    for _ in 0..n - 1 {
+        let mut current_min = f64::INFINITY;
+        merged[x] = true;
+        for i in 0..n {
+            if merged[i] {
+                continue;
+            }
+            let dd = if x < i {
+                dist[condensed_index(n, x, i)]
+            } else {
+                dist[condensed_index(n, i, x)]
+            };
+            if best[i] > dd {
+                best[i] = dd;
+            }
+            if best[i] < current_min {
+                y = i;
+                current_min = best[i];
+            }
+        }
+        out.push((x, y, current_min));
+        x = y;
+    }
+    out
+}
+
+#[inline]
+fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni: f64) -> f64 {
+    match method {
+        Linkage::Single => d_xi.min(d_yi),
+        Linkage::Complete => d_xi.max(d_yi),
+        Linkage::Average => (nx * d_xi + ny * d_yi) / (nx + ny),
+        Linkage::Weighted => 0.5 * (d_xi + d_yi),
+        Linkage::Ward => {
+            let t = 1.0 / (nx + ny + ni);
+            ((ni + nx) * t * d_xi * d_xi + (ni + ny) * t * d_yi * d_yi - ni * t * d_xy * d_xy)
+                .sqrt()
+        }
+    }
+}
+
+/// scipy's `nn_chain`, scanning only the active clusters (in increasing order, so the
+/// choice among tied distances is scipy's).
+fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
+    let n = d.n();
+    let mut dm = d.as_slice().to_vec();
+    let mut size = vec![1usize; n];
+    // Active cluster indices in increasing order; compacted as clusters die.
+    let mut active: Vec<usize> = (0..n).collect();
+    let mut chain: Vec<usize> = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(n - 1);
+    // Row offsets: condensed_index(n, i, j) = off[i] + j for i < j.
+    let off: Vec<isize> = (0..n)
+        .map(|i| (n * i) as isize - (i * (i + 1) / 2) as isize - i as isize - 1)
+        .collect();
+    let idx = |a: usize, b: usize| -> usize {
+        if a < b {
+            (off[a] + b as isize) as usize
+        } else {
+            (off[b] + a as isize) as usize
+        }
+    };
+    for _ in 0..n - 1 {
+        if chain.is_empty() {
+            chain.push(active[0]);
+        }
+        let (x, y, current_min) = loop {
+            let x = *chain.last().expect("chain is not empty");
+            let (mut y, mut current_min) = if chain.len() > 1 {
+                let y = chain[chain.len() - 2];
+                (y, dm[idx(x, y)])
+            } else {
+                (usize::MAX, f64::INFINITY)
+            };
+            for &i in &active {
+                if i == x {
+                    continue;
+                }
+                let dist = dm[idx(x, i)];
+                if dist < current_min {
+                    current_min = dist;
+                    y = i;
+                }
+            }
+            if chain.len() > 1 && y == chain[chain.len() - 2] {
+                break (x, y, current_min);
+            }
+            chain.push(y);
+        };
+        chain.truncate(chain.len() - 2);
+        let (x, y) = if x > y { (y, x) } else { (x, y) };
+        let (nx, ny) = (size[x], size[y]);
+        out.push((x, y, current_min));
+        size[x] = 0;
+        size[y] = nx + ny;
+        if let Ok(pos) = active.binary_search(&x) {
+            active.remove(pos);
+        }
+        for &i in &active {
+            if i == y {
+                continue;
+            }
+            let (ix, iy) = (idx(i, x), idx(i, y));
+            dm[iy] = update(
+                method,
+                dm[ix],
+                dm[iy],
+                current_min,
+                nx as f64,
+                ny as f64,
+                size[i] as f64,
+            );
+        }
+    }
+    out
+}
+
+/// Union-find relabelling of sorted merges (scipy's `label`).
+fn relabel(raw: Vec<(usize, usize, f64)>, n: usize) -> Vec<Merge> {
+    let mut parent: Vec<usize> = (0..2 * n - 1).collect();
+    let mut sizes = vec![1usize; 2 * n - 1];
+    let mut next = n;
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        let mut root = x;
+        while parent[root] != root {
+            root = parent[root];
+        }
+        while parent[x] != root {
+            let nx = parent[x];
+            parent[x] = root;
+            x = nx;
+        }
+        root
+    }
+    raw.into_iter()
+        .map(|(x, y, h)| {
+            let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
+            let (a, b) = if rx < ry { (rx, ry) } else { (ry, rx) };
+            parent[rx] = next;
+            parent[ry] = next;
+            let size = sizes[rx] + sizes[ry];
+            sizes[next] = size;
+            next += 1;
+            Merge {
+                a,
+                b,
+                height: h,
+                size,
+            }
+        })
+        .collect()
+}
+
+/// Cuts the tree into at most `k` clusters (scipy `fcluster(Z, k, "maxclust")`;
+/// see the module doc for ties and k >= n - 1). Labels are 1..K.
+pub fn cut_tree_maxclust(merges: &[Merge], k: usize) -> StatsResult<Vec<usize>> {
+    let n = merges.len() + 1;
+    if k == 0 || k > n {
+        return Err(StatsError::InvalidK { k, n });
+    }
+    // Monotone criterion: the largest height in each subtree.
+    let mut mc = vec![0.0f64; n - 1];
+    for (r, m) in merges.iter().enumerate() {
+        let mut h = m.height;
+        for c in [m.a, m.b] {
+            if c >= n {
+                if c - n >= r {
+                    return Err(StatsError::Invalid(format!(
+                        "merge {r} uses cluster {c} before it is formed"
+                    )));
+                }
+                h = h.max(mc[c - n]);
+            }
+        }
+        mc[r] = h;
+    }
+    // Smallest threshold t in {-inf} ∪ mc with n - #{mc <= t} <= k.
+    let mut sorted = mc.clone();
+    sorted.sort_by(f64::total_cmp);
+    let cutoff = if k == n {
+        f64::NEG_INFINITY
+    } else {
+        *sorted
+            .iter()
+            .find(|&&t| n - sorted.partition_point(|&v| v <= t) <= k)
+            .expect("the root height leaves one cluster")
+    };
+    Ok(cluster_monocrit(merges, &mc, cutoff, n))
+}
+
+/// scipy's `cluster_monocrit`: walk from the root, left child first.
+fn cluster_monocrit(merges: &[Merge], mc: &[f64], cutoff: f64, n: usize) -> Vec<usize> {
+    let mut labels = vec![0usize; n];
+    if n == 1 {
+        labels[0] = 1;
+        return labels;
+    }
+    let mut n_cluster = 0usize;
+    let mut leader: Option<usize> = None;
+    let mut visited = vec![false; 2 * n - 1];
+    let mut stack = vec![2 * n - 2];
+    while let Some(&top) = stack.last() {
+        let root = top - n;
+        let (lc, rc) = (merges[root].a, merges[root].b);
+        if leader.is_none() && mc[root] <= cutoff {
+            leader = Some(root);
+            n_cluster += 1;
+        }
+        if lc >= n && !visited[lc] {
+            visited[lc] = true;
+            stack.push(lc);
+            continue;
+        }
+        if rc >= n && !visited[rc] {
+            visited[rc] = true;
+            stack.push(rc);
+            continue;
+        }
+        for c in [lc, rc] {
+            if c < n {
+                if leader.is_none() {
+                    n_cluster += 1;
+                }
+                labels[c] = n_cluster;
+            }
+        }
+        if leader == Some(root) {
+            leader = None;
+        }
+        stack.pop();
+    }
+    labels
+}
+
+/// Cluster sizes for labels 1..K (index 0 is cluster 1).
+pub fn cluster_sizes(labels: &[usize]) -> Vec<usize> {
+    let k = labels.iter().copied().max().unwrap_or(0);
+    let mut sizes = vec![0; k];
+    for &l in labels {
+        if l >= 1 {
+            sizes[l - 1] += 1;
+        }
+    }
+    sizes
+}
+
+/// Mean silhouette on a dissimilarity matrix, as scikit-learn's
+/// `silhouette_score(D, labels, metric="precomputed")`. Labels may be any integers.
+///
+/// Errors when the number of distinct labels is not in 2..=n-1 (scikit-learn's rule).
+pub fn silhouette(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<f64> {
+    Ok(silhouette_samples(d, labels)?.iter().sum::<f64>() / labels.len() as f64)
+}
+
+/// The silhouette of every row (0 for a row alone in its cluster).
+pub fn silhouette_samples(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<Vec<f64>> {
+    let n = d.n();
+    if labels.len() != n {
+        return Err(StatsError::Invalid(format!(
+            "{} labels for {n} rows",
+            labels.len()
+        )));
+    }
+    let mut distinct: Vec<usize> = labels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let k = distinct.len();
+    if k < 2 || k > n.saturating_sub(1) {
+        return Err(StatsError::Undefined(format!(
+            "the silhouette needs between 2 and n - 1 = {} clusters, got {k}",
+            n.saturating_sub(1)
+        )));
+    }
+    let lab: Vec<usize> = labels
+        .iter()
+        .map(|l| distinct.binary_search(l).expect("label is in the list"))
+        .collect();
+    let mut sizes = vec![0usize; k];
+    for &l in &lab {
+        sizes[l] += 1;
+    }
+    // sums[i * k + c] = Σ_{j in c} d(i, j); one pass over the condensed matrix.
+    let mut sums = vec![0.0f64; n * k];
+    let data = d.as_slice();
+    let mut pos = 0;
+    for i in 0..n {
+        let li = lab[i];
+        let row = &data[pos..pos + (n - 1 - i)];
+        pos += n - 1 - i;
+        let (head, tail) = sums.split_at_mut((i + 1) * k);
+        let si = &mut head[i * k..];
+        for (off, &dij) in row.iter().enumerate() {
+            let j = i + 1 + off;
+            let lj = lab[j];
+            si[lj] += dij;
+            tail[(j - i - 1) * k + li] += dij;
+        }
+    }
+    Ok((0..n)
+        .map(|i| {
+            let li = lab[i];
+            if sizes[li] <= 1 {
+                return 0.0;
+            }
+            let a = sums[i * k + li] / (sizes[li] - 1) as f64;
+            let b = (0..k)
+                .filter(|&c| c != li)
+                .map(|c| sums[i * k + c] / sizes[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            let m = a.max(b);
+            if m > 0.0 {
+                (b - a) / m
+            } else {
+                0.0
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(xs: &[f64]) -> CondensedMatrix {
+        let n = xs.len();
+        let mut v = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                v.push((xs[i] - xs[j]).abs());
+            }
+        }
+        CondensedMatrix::new(n, v).unwrap()
+    }
+
+    #[test]
+    fn scipy_layout_on_a_line() {
+        // Points 0, 1, 3, 7: single linkage merges (0,1)@1, (2,4)@2, (3,5)@4.
+        let d = line(&[0.0, 1.0, 3.0, 7.0]);
+        let z = linkage(&d, Linkage::Single).unwrap();
+        let rows: Vec<[f64; 4]> = z.iter().map(Merge::to_row).collect();
+        assert_eq!(
+            rows,
+            vec![
+                [0.0, 1.0, 1.0, 2.0],
+                [2.0, 4.0, 2.0, 3.0],
+                [3.0, 5.0, 4.0, 4.0]
+            ]
+        );
+        let za = linkage(&d, Linkage::Average).unwrap();
+        assert_eq!(za[1].height, 2.5); // mean of |3-0|, |3-1|
+        let labels = cut_tree_maxclust(&za, 2).unwrap();
+        assert_eq!(labels, vec![1, 1, 1, 2]);
+        assert_eq!(cluster_sizes(&labels), vec![3, 1]);
+        assert!(cut_tree_maxclust(&za, 5).is_err());
+        assert_eq!(cut_tree_maxclust(&za, 4).unwrap(), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn silhouette_hand() {
+        // Rousseeuw (1987) definition on two tight pairs: s = (b - a) / b.
+        let d = line(&[0.0, 1.0, 10.0, 11.0]);
+        let s = silhouette_samples(&d, &[1, 1, 2, 2]).unwrap();
+        assert!((s[0] - (10.5 - 1.0) / 10.5).abs() < 1e-15);
+        assert!(silhouette(&d, &[1, 1, 1, 1]).is_err());
+    }
+}
