@@ -1,1 +1,111 @@
-//! leernet-report.
+//! leernet-report: the study report in HTML and Markdown, its charts, and the translation
+//! catalogue shared with the web app.
+//!
+//! Why it exists: the report is what researchers publish and what the networks read. It is
+//! rendered from [`leernet_analysis::StudyFigures`] only — never from the store — so every
+//! number in it is one the analysis computed, with its n and source question.
+//!
+//! Invariants: deterministic (no clock, no randomness, no hash-map order: identical figures
+//! give byte-identical files); every text in both languages (the catalogue refuses a key
+//! missing in one of them); HTML is one self-contained file (inline CSS and SVG, no script).
+
+pub mod chart;
+pub mod format;
+
+use leernet_analysis::StudyFigures;
+use leernet_core::i18n::Catalog;
+use leernet_core::Lang;
+use minijinja::{context, Environment};
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the report template failed: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
+pub fn catalog() -> Catalog {
+    Catalog::from_toml(
+        include_str!("../../../locales/nl.toml"),
+        include_str!("../../../locales/en.toml"),
+    )
+    .expect("the shipped catalogues are complete (tested)")
+}
+
+/// Renders reports. Build once, render many.
+pub struct Reports {
+    env: Environment<'static>,
+    catalog: Catalog,
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reports {
+    /// Loads the templates and the catalogue.
+    pub fn new() -> Reports {
+        let mut env = Environment::new();
+        env.add_template("report.html", include_str!("../templates/report.html"))
+            .expect("report.html parses");
+        env.add_template("report.md", include_str!("../templates/report.md"))
+            .expect("report.md parses");
+        format::register(&mut env);
+        Reports {
+            env,
+            catalog: catalog(),
+        }
+    }
+
+    /// The catalogue.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn context(&self, figures: &StudyFigures, lang: Lang) -> minijinja::Value {
+        let t = self.catalog.table(lang);
+        let c = &figures.counts;
+        let sample = t["report.sample_text"]
+            .replace("{workplaces}", &c.workplaces.to_string())
+            .replace("{networks}", &c.networks.to_string())
+            .replace("{network_responses}", &c.network_responses.to_string())
+            .replace("{member_responses}", &c.member_responses.to_string());
+        let charts: Vec<Vec<String>> = figures
+            .sections
+            .iter()
+            .map(|s| s.tables.iter().map(|tb| chart::bar_chart(tb, lang)).collect())
+            .collect();
+        context! {
+            lang => lang.code(),
+            t => t,
+            f => figures,
+            sample => sample,
+            charts => charts,
+            title => figures.study.title.get(lang),
+        }
+    }
+
+    /// The study report as one self-contained HTML file.
+    pub fn html(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
+        let tpl = self.env.get_template("report.html")?;
+        Ok(tpl.render(self.context(figures, lang))?)
+    }
+
+    /// The study report as Markdown (for Quarto / R Markdown users).
+    pub fn markdown(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
+        let tpl = self.env.get_template("report.md")?;
+        Ok(tpl.render(self.context(figures, lang))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shipped_catalogues_are_complete() {
+        let c = super::catalog();
+        assert!(c.has("report.title"));
+    }
+}

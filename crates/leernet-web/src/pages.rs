@@ -1,0 +1,150 @@
+//! The pages: study overview, the list of networks, a page per network, health.
+
+use crate::{AppError, AppState, PageLang};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use leernet_analysis::StudyFigures;
+use leernet_core::Lang;
+use std::sync::Arc;
+
+async fn figures(state: &AppState, lang: Lang) -> Result<StudyFigures, AppError> {
+    let data = state
+        .store
+        .study_data()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    leernet_analysis::analyse(&data, &state.overview).map_err(|e| AppError::internal(lang, e))
+}
+
+fn render(
+    state: &AppState,
+    pl: PageLang,
+    uri: &Uri,
+    name: &str,
+    fig: &StudyFigures,
+    extra: minijinja::Value,
+) -> Result<Response, AppError> {
+    let lang = pl.lang;
+    let tpl = state
+        .env
+        .get_template(name)
+        .map_err(|e| AppError::internal(lang, e))?;
+    let ctx = minijinja::context! {
+        lang => lang.code(),
+        other => if lang == Lang::Nl { "en" } else { "nl" },
+        path => uri.path(),
+        t => state.catalog.table(lang),
+        f => fig,
+        fictional => fig.study.fictional,
+        title => fig.study.title.get(lang),
+        ..extra
+    };
+    let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
+    let mut res = Html(body).into_response();
+    if pl.chosen_now {
+        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
+        if let Ok(v) = cookie.parse() {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}
+
+/// `GET /`: the study overview.
+pub async fn overview(
+    State(state): State<Arc<AppState>>,
+    pl: PageLang,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    let fig = figures(&state, pl.lang).await?;
+    let charts: Vec<Vec<String>> = fig
+        .sections
+        .iter()
+        .map(|s| {
+            s.tables
+                .iter()
+                .map(|t| leernet_report::chart::bar_chart(t, pl.lang))
+                .collect()
+        })
+        .collect();
+    render(
+        &state,
+        pl,
+        &uri,
+        "overview.html",
+        &fig,
+        minijinja::context! { charts => charts },
+    )
+}
+
+/// `GET /networks`: every network with its Werkplaats and response.
+pub async fn networks(
+    State(state): State<Arc<AppState>>,
+    pl: PageLang,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    let fig = figures(&state, pl.lang).await?;
+    render(&state, pl, &uri, "networks.html", &fig, minijinja::context! {})
+}
+
+/// `GET /networks/{slug}`: one network's closed answers, scores and member figures.
+pub async fn network(
+    State(state): State<Arc<AppState>>,
+    pl: PageLang,
+    uri: Uri,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let fig = figures(&state, pl.lang).await?;
+    let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
+        return Err(AppError::NotFound(pl.lang));
+    };
+    let scales: Vec<_> = fig
+        .scales
+        .iter()
+        .map(|s| {
+            minijinja::context! {
+                title => s.title.get(pl.lang),
+                score => n.scores.get(&s.key).copied().flatten(),
+                overall => s.mean,
+            }
+        })
+        .collect();
+    let n = n.clone();
+    render(
+        &state,
+        pl,
+        &uri,
+        "network.html",
+        &fig,
+        minijinja::context! { n => n, scales => scales },
+    )
+}
+
+/// `GET /healthz`: 200 when the app and its database answer, 503 otherwise.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+/// `GET /static/style.css`.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+/// Anything else: a translated 404 page.
+pub async fn not_found(pl: PageLang) -> AppError {
+    AppError::NotFound(pl.lang)
+}
