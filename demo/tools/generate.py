@@ -244,7 +244,7 @@ def member_rows(rng: random.Random) -> list[dict]:
             years = [("lt1", 3)] + [(y, w) for y, w, a in (("1to2", 4, 1), ("3to5", 3, 3), ("gt5", 2, 6)) if age >= a]
             if role == "student":
                 years = [y for y in years if y[0] in ("lt1", "1to2")]
-            latent = base + rng.gauss(0, 0.55)
+            latent = base + rng.gauss(0, 0.65)
             attendance = weighted(rng, [("always", 3 + 2 * (latent > 4)), ("mostly", 4),
                                         ("sometimes", 2 + 2 * (latent < 3.2)), ("rarely", 1)])
             offsets = {"lc_safe": 0.1, "lc_open": 0.0, "lc_learn_others": 0.25, "lc_time": -0.4,
