@@ -114,8 +114,11 @@ impl Overview {
 
     /// The overview shipped with leernet (`content/overview.toml`).
     pub fn builtin() -> Overview {
-        Overview::parse(include_str!("../../../content/overview.toml"), "content/overview.toml")
-            .expect("the shipped overview parses (tested)")
+        Overview::parse(
+            include_str!("../../../content/overview.toml"),
+            "content/overview.toml",
+        )
+        .expect("the shipped overview parses (tested)")
     }
 }
 
@@ -127,12 +130,16 @@ mod tests {
     fn builtin_overview_parses() {
         let o = Overview::builtin();
         assert!(o.sections.iter().any(|s| s.key == "themes" && s.rank));
-        assert!(o.scales.iter().any(|s| s.key == "formality" && s.score == ScoreRule::Sum));
+        assert!(o
+            .scales
+            .iter()
+            .any(|s| s.key == "formality" && s.score == ScoreRule::Sum));
     }
 
     #[test]
     fn errors_name_the_file() {
-        let e = Overview::parse("network_instrument = \"n\"\n[[section]]\nkey = 1", "x.toml").unwrap_err();
+        let e = Overview::parse("network_instrument = \"n\"\n[[section]]\nkey = 1", "x.toml")
+            .unwrap_err();
         assert!(e.to_string().starts_with("x.toml: "), "{e}");
         let e = Overview::parse(
             "network_instrument='n'\n[[scale]]\nkey='a'\ninstrument='i'\nitems=['x']\nscore='sum'\nvalues={}\ntitle_nl='a'\ntitle_en='a'",

@@ -185,7 +185,12 @@ pub fn frequency(
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut n = 0;
     for r in responses {
-        let Some(v) = r.answers.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+        let Some(v) = r
+            .answers
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        else {
             continue;
         };
         n += 1;
@@ -250,7 +255,11 @@ fn item_values(scale: &ScaleDef, answers: &Answers) -> Vec<Option<f64>> {
     scale
         .items
         .iter()
-        .map(|i| answers.get(i).and_then(|v| scale.values.get(v.trim()).copied()))
+        .map(|i| {
+            answers
+                .get(i)
+                .and_then(|v| scale.values.get(v.trim()).copied())
+        })
         .collect()
 }
 
@@ -287,7 +296,11 @@ fn scale_figures(scale: &ScaleDef, responses: &[&Response]) -> ScaleFigures {
 fn answer_lines(form: &Form, answers: &Answers) -> Vec<AnswerLine> {
     let mut out = Vec::new();
     for q in form.questions() {
-        let Some(v) = answers.get(&q.name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+        let Some(v) = answers
+            .get(&q.name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        else {
             continue;
         };
         let values = if let Some(list) = q.kind.list() {
@@ -404,7 +417,11 @@ pub(crate) fn compute(
             _ => Vec::new(),
         };
         let mut member_tables = Vec::new();
-        for s in overview.sections.iter().filter(|s| s.instrument != network_form) {
+        for s in overview
+            .sections
+            .iter()
+            .filter(|s| s.instrument != network_form)
+        {
             let form = form_of(&s.instrument)?;
             let rs = own(&s.instrument);
             for q in &s.questions {

@@ -44,13 +44,14 @@ impl Forms {
     pub fn read(instruments: &[Instrument]) -> Result<Forms, AnalysisError> {
         let mut forms = BTreeMap::new();
         for i in instruments {
-            let form = leernet_xlsform::Form::from_workbook(&i.workbook, &i.file_name).map_err(
-                |e| AnalysisError::Instrument {
-                    form_id: i.form_id.clone(),
-                    file_name: i.file_name.clone(),
-                    message: e.to_string(),
-                },
-            )?;
+            let form =
+                leernet_xlsform::Form::from_workbook(&i.workbook, &i.file_name).map_err(|e| {
+                    AnalysisError::Instrument {
+                        form_id: i.form_id.clone(),
+                        file_name: i.file_name.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             forms.insert(i.form_id.clone(), (i.id, form));
         }
         Ok(Forms { forms })

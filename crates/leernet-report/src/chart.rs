@@ -109,7 +109,10 @@ mod tests {
         let svg = bar_chart(&t, Lang::En);
         assert!(svg.contains("width=\"225.0\""), "{svg}");
         assert!(svg.contains("width=\"75.0\""), "{svg}");
-        assert!(svg.contains("&lt;Thema&#39;s &amp; meer&gt; en (n = 4)"), "{svg}");
+        assert!(
+            svg.contains("&lt;Thema&#39;s &amp; meer&gt; en (n = 4)"),
+            "{svg}"
+        );
         assert!(svg.contains("3 (75%)"));
         assert_eq!(svg, bar_chart(&t, Lang::En), "deterministic");
         assert!(bar_chart(&t, Lang::Nl).contains("A nl"));

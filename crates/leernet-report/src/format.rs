@@ -10,7 +10,11 @@ pub fn pct(share: f64, _lang: &str) -> String {
 pub fn num(x: f64, decimals: usize, lang: &str) -> String {
     let s = format!("{x:.decimals$}");
     // -0.00 and friends read as 0.
-    let s = if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_owned()
     } else {
         s
@@ -25,10 +29,13 @@ pub fn num(x: f64, decimals: usize, lang: &str) -> String {
 /// Adds the filters to a template environment.
 pub fn register(env: &mut minijinja::Environment<'static>) {
     env.add_filter("pct", |share: f64, lang: String| pct(share, &lang));
-    env.add_filter("num", |x: Option<f64>, decimals: usize, lang: String| match x {
-        Some(x) if x.is_finite() => num(x, decimals, &lang),
-        _ => "–".to_owned(),
-    });
+    env.add_filter(
+        "num",
+        |x: Option<f64>, decimals: usize, lang: String| match x {
+            Some(x) if x.is_finite() => num(x, decimals, &lang),
+            _ => "–".to_owned(),
+        },
+    );
 }
 
 #[cfg(test)]

@@ -76,7 +76,12 @@ impl Reports {
         let charts: Vec<Vec<String>> = figures
             .sections
             .iter()
-            .map(|s| s.tables.iter().map(|tb| chart::bar_chart(tb, lang)).collect())
+            .map(|s| {
+                s.tables
+                    .iter()
+                    .map(|tb| chart::bar_chart(tb, lang))
+                    .collect()
+            })
             .collect();
         context! {
             lang => lang.code(),

@@ -45,7 +45,8 @@ impl AppState {
             ("network.html", include_str!("../templates/network.html")),
             ("error.html", include_str!("../templates/error.html")),
         ] {
-            env.add_template(name, src).expect("shipped templates parse");
+            env.add_template(name, src)
+                .expect("shipped templates parse");
         }
         leernet_report::format::register(&mut env);
         AppState {
@@ -66,7 +67,10 @@ async fn security_headers(
 ) -> axum::response::Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

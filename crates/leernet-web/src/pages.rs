@@ -43,7 +43,10 @@ fn render(
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
     let mut res = Html(body).into_response();
     if pl.chosen_now {
-        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            lang.code()
+        );
         if let Ok(v) = cookie.parse() {
             res.headers_mut().insert(header::SET_COOKIE, v);
         }
@@ -85,7 +88,14 @@ pub async fn networks(
     uri: Uri,
 ) -> Result<Response, AppError> {
     let fig = figures(&state, pl.lang).await?;
-    render(&state, pl, &uri, "networks.html", &fig, minijinja::context! {})
+    render(
+        &state,
+        pl,
+        &uri,
+        "networks.html",
+        &fig,
+        minijinja::context! {},
+    )
 }
 
 /// `GET /networks/{slug}`: one network's closed answers, scores and member figures.

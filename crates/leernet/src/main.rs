@@ -1,2 +1,133 @@
-//! leernet: the command-line program.
-fn main() {}
+//! leernet: the command-line program. Thin wiring: every command parses its arguments,
+//! calls the library crates and maps their errors onto the contract's exit codes
+//! (see `cli_error`).
+
+mod cli_error;
+mod demo;
+mod project;
+mod settings;
+
+use clap::{Parser, Subcommand};
+use cli_error::{CliError, CliResult};
+use std::path::PathBuf;
+
+/// leernet — practice-based research on learning networks in the social domain.
+#[derive(Parser)]
+#[command(name = "leernet", version, about, long_about = None)]
+struct Cli {
+    /// The project folder (holding leernet.toml).
+    #[arg(long, global = true, default_value = ".")]
+    project: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the fictional demo study, analyse it and write its report.
+    Demo {
+        /// Where to build it.
+        #[arg(long, default_value = "leernet-demo")]
+        dir: PathBuf,
+    },
+    /// Make a new, empty project (leernet.toml and an SQLite database).
+    Init {
+        /// The new project's folder.
+        dir: PathBuf,
+    },
+    /// Instruments (XLSForm questionnaires).
+    Instrument {
+        #[command(subcommand)]
+        command: InstrumentCommand,
+    },
+    /// Run the study analysis; print a summary, and write every figure as JSON.
+    Analyse {
+        /// Write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Write the study report.
+    Report {
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// html or md; both when not given.
+        #[arg(long)]
+        format: Option<project::ReportFormat>,
+        /// nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+    },
+    /// Serve the web app.
+    Serve {
+        /// Address to listen on (overrides server.addr and LEERNET_ADDR).
+        #[arg(long)]
+        addr: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstrumentCommand {
+    /// Store an XLSForm in the project (versioned by its form_id and version).
+    Add {
+        /// The .xlsx, .xls or .ods file.
+        file: PathBuf,
+    },
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("leernet: cannot start: {e}");
+            std::process::exit(2);
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    if let Err(e) = result {
+        eprintln!("leernet: {e}");
+        std::process::exit(e.exit_code());
+    }
+}
+
+async fn run(cli: Cli) -> CliResult {
+    let mut out = std::io::stdout();
+    match cli.command {
+        Command::Demo { dir } => project::demo(&dir, &mut out).await,
+        Command::Init { dir } => project::init(&dir, &mut out).await,
+        Command::Instrument {
+            command: InstrumentCommand::Add { file },
+        } => project::instrument_add(&cli.project, &file, &mut out).await,
+        Command::Analyse { json } => {
+            project::analyse(&cli.project, json.as_deref(), &mut out).await
+        }
+        Command::Report {
+            out: dir,
+            format,
+            lang,
+        } => {
+            let lang = leernet_core::Lang::parse(&lang).map_err(CliError::usage)?;
+            project::report(&cli.project, &dir, format, lang, &mut out).await
+        }
+        Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
+    }
+}

@@ -1,0 +1,383 @@
+//! The fictional demo study: loads `instruments/` and `demo/` (compiled into the binary, so
+//! `leernet demo` works from any folder) into a project's store.
+//!
+//! Every value is checked against its instrument by the XLSForm engine before anything is
+//! stored; each problem names its file, row and column. The caller builds the project in a
+//! scratch folder and moves it into place only when everything succeeded.
+
+use anyhow::{anyhow, bail, Context, Result};
+use leernet_core::*;
+use leernet_store::*;
+use leernet_xlsform::Form;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The files of a study to load.
+pub struct StudyFiles {
+    pub instruments: Vec<(&'static str, &'static [u8])>,
+    pub study_toml: &'static str,
+    /// (file name, form id, CSV text)
+    pub responses: Vec<(&'static str, &'static str, &'static str)>,
+    pub codebook_toml: &'static str,
+    pub codings_csv: &'static str,
+}
+
+/// The fictional demo study shipped with leernet.
+pub fn demo_files() -> StudyFiles {
+    StudyFiles {
+        instruments: vec![
+            (
+                "network.xlsx",
+                include_bytes!("../../../instruments/network.xlsx"),
+            ),
+            (
+                "member.xlsx",
+                include_bytes!("../../../instruments/member.xlsx"),
+            ),
+        ],
+        study_toml: include_str!("../../../demo/study.toml"),
+        responses: vec![
+            (
+                "demo/responses/network.csv",
+                "leernet_network",
+                include_str!("../../../demo/responses/network.csv"),
+            ),
+            (
+                "demo/responses/member.csv",
+                "leernet_member",
+                include_str!("../../../demo/responses/member.csv"),
+            ),
+        ],
+        codebook_toml: include_str!("../../../demo/codebook.toml"),
+        codings_csv: include_str!("../../../demo/codings.csv"),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StudyToml {
+    study: StudySection,
+    werkplaats: Vec<WorkplaceToml>,
+    network: Vec<NetworkToml>,
+    person: Vec<PersonToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StudySection {
+    title_nl: String,
+    title_en: String,
+    wave: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkplaceToml {
+    slug: Slug,
+    name: String,
+    region: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkToml {
+    slug: Slug,
+    name: String,
+    werkplaats: Slug,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonToml {
+    email: Email,
+    name: String,
+    role: Role,
+    #[serde(default)]
+    networks: Vec<Slug>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodebookToml {
+    code: Vec<CodeToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeToml {
+    id: String,
+    parent: Option<String>,
+    name_nl: String,
+    name_en: String,
+    description_nl: String,
+    description_en: String,
+}
+
+/// What was loaded.
+#[derive(Debug, Default)]
+pub struct LoadSummary {
+    pub workplaces: usize,
+    pub networks: usize,
+    pub persons: usize,
+    pub responses: BTreeMap<String, usize>,
+    pub codes: usize,
+    pub codings: usize,
+}
+
+/// Reads a CSV of responses into (respondent, network slug, answers), checking every value
+/// with the instrument. `key_column` names the respondent column (`network` for the network
+/// questionnaire, where the network is the respondent).
+fn read_responses(file: &str, text: &str, form: &Form) -> Result<Vec<(String, String, Answers)>> {
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{file}: the header row cannot be read"))?
+        .clone();
+    let network_col = headers
+        .iter()
+        .position(|h| h == "network")
+        .ok_or_else(|| anyhow!("{file}: there is no column \"network\""))?;
+    let respondent_col = headers.iter().position(|h| h == "respondent");
+    let mut problems = Vec::new();
+    for h in headers.iter() {
+        if h != "network" && h != "respondent" && form.question(h).is_none() {
+            problems.push(format!(
+                "{file}, column {h:?}: no question of that name in {}",
+                form.id()
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.with_context(|| format!("{file}, row {row}: not valid CSV"))?;
+        let network = rec.get(network_col).unwrap_or("").to_owned();
+        let respondent = match respondent_col {
+            Some(c) => rec.get(c).unwrap_or("").to_owned(),
+            None => network.clone(),
+        };
+        let mut answers = Answers::new();
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            if h == "network" || h == "respondent" || v.is_empty() || form.question(h).is_none() {
+                continue;
+            }
+            if let Err(e) = form.check_value(h, v) {
+                problems.push(format!("{file}, row {row}, column {h:?}: {e}"));
+            }
+            answers.insert(h.to_owned(), v.to_owned());
+        }
+        out.push((respondent, network, answers));
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        problems.truncate(20);
+        bail!("{n} problem(s) in the responses: {}", problems.join("; "));
+    }
+    Ok(out)
+}
+
+/// Loads a whole study into an empty store. `progress` is told each step's name.
+pub async fn load(
+    store: &Store,
+    files: &StudyFiles,
+    mut progress: impl FnMut(&str),
+) -> Result<LoadSummary> {
+    let mut summary = LoadSummary::default();
+    let study: StudyToml = toml::from_str(files.study_toml)
+        .map_err(|e| anyhow!("demo/study.toml: {}", e.message()))?;
+    progress("registry");
+    store
+        .set_study(&StudyInfo {
+            title: Bilingual {
+                nl: study.study.title_nl.clone(),
+                en: study.study.title_en.clone(),
+            },
+            fictional: true,
+        })
+        .await?;
+    let mut wp_ids = BTreeMap::new();
+    for w in &study.werkplaats {
+        let id = store
+            .add_workplace(&NewWorkplace {
+                slug: w.slug.clone(),
+                name: w.name.clone(),
+                region: w.region.clone(),
+            })
+            .await?;
+        wp_ids.insert(w.slug.clone(), id);
+    }
+    let mut net_ids = BTreeMap::new();
+    for n in &study.network {
+        let wp = *wp_ids.get(&n.werkplaats).ok_or_else(|| {
+            anyhow!(
+                "demo/study.toml: network {} names Werkplaats {}, which is not listed",
+                n.slug,
+                n.werkplaats
+            )
+        })?;
+        let id = store
+            .add_network(&NewNetwork {
+                slug: n.slug.clone(),
+                name: n.name.clone(),
+                workplace: wp,
+            })
+            .await?;
+        net_ids.insert(n.slug.as_str().to_owned(), id);
+    }
+    let mut person_ids = BTreeMap::new();
+    for p in &study.person {
+        let networks = p
+            .networks
+            .iter()
+            .map(|s| {
+                net_ids.get(s.as_str()).copied().ok_or_else(|| {
+                    anyhow!(
+                        "demo/study.toml: person {} names unknown network {s}",
+                        p.email
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let id = store
+            .add_person(&NewPerson {
+                email: p.email.clone(),
+                name: p.name.clone(),
+                role: p.role,
+                networks,
+                password_hash: None,
+            })
+            .await?;
+        person_ids.insert(p.email.as_str().to_owned(), id);
+    }
+    summary.workplaces = wp_ids.len();
+    summary.networks = net_ids.len();
+    summary.persons = person_ids.len();
+
+    progress("instruments");
+    let mut forms = BTreeMap::new();
+    for (name, bytes) in &files.instruments {
+        let form =
+            Form::from_workbook(bytes, name).map_err(|e| anyhow!("instruments/{name}: {e}"))?;
+        let id = store
+            .add_instrument(&NewInstrument {
+                form_id: form.id().to_owned(),
+                version: form.version().unwrap_or("").to_owned(),
+                title: Bilingual {
+                    nl: form.title("nl"),
+                    en: form.title("en"),
+                },
+                file_name: (*name).to_owned(),
+                workbook: bytes.to_vec(),
+            })
+            .await?;
+        let wave = store
+            .add_wave(id, &study.study.wave, WaveStatus::Closed)
+            .await?;
+        forms.insert(form.id().to_owned(), (form, wave));
+    }
+
+    progress("responses");
+    // respondent key -> response id, per form
+    let mut response_ids: BTreeMap<(String, String), (ResponseId, Answers)> = BTreeMap::new();
+    for (file, form_id, text) in &files.responses {
+        let (form, wave) = forms
+            .get(*form_id)
+            .ok_or_else(|| anyhow!("{file}: instrument {form_id} is not loaded"))?;
+        let rows = read_responses(file, text, form)?;
+        let mut batch = Vec::with_capacity(rows.len());
+        for (i, (respondent, network, answers)) in rows.iter().enumerate() {
+            let net = net_ids.get(network).copied().ok_or_else(|| {
+                anyhow!(
+                    "{file}, row {}, column \"network\": unknown network {network:?}",
+                    i + 2
+                )
+            })?;
+            batch.push(NewResponse {
+                network: net,
+                respondent: respondent.clone(),
+                status: ResponseStatus::Submitted,
+                answers: answers.clone(),
+            });
+        }
+        let ids = store.add_responses(*wave, &batch).await?;
+        for (id, r) in ids.into_iter().zip(batch) {
+            response_ids.insert(((*form_id).to_owned(), r.respondent), (id, r.answers));
+        }
+        summary.responses.insert((*form_id).to_owned(), rows.len());
+    }
+
+    progress("codebook");
+    let book: CodebookToml = toml::from_str(files.codebook_toml)
+        .map_err(|e| anyhow!("demo/codebook.toml: {}", e.message()))?;
+    let codes: Vec<NewCode> = book
+        .code
+        .iter()
+        .map(|c| NewCode {
+            key: c.id.clone(),
+            parent: c.parent.clone(),
+            name: Bilingual {
+                nl: c.name_nl.clone(),
+                en: c.name_en.clone(),
+            },
+            description: Bilingual {
+                nl: c.description_nl.clone(),
+                en: c.description_en.clone(),
+            },
+        })
+        .collect();
+    store.add_codebook("demo", &codes).await?;
+    let stored = store.codebooks().await?;
+    let code_ids: BTreeMap<&str, CodeId> = stored
+        .iter()
+        .flat_map(|b| b.codes.iter().map(|c| (c.key.as_str(), c.id)))
+        .collect();
+    summary.codes = code_ids.len();
+
+    progress("codings");
+    let mut rdr = csv::Reader::from_reader(files.codings_csv.as_bytes());
+    let mut codings = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.with_context(|| format!("demo/codings.csv, row {row}: not valid CSV"))?;
+        let field = |n: usize| rec.get(n).unwrap_or("");
+        let (coder, respondent, question, code, fragment) =
+            (field(0), field(1), field(2), field(3), field(4));
+        let coder = *person_ids.get(coder).ok_or_else(|| {
+            anyhow!("demo/codings.csv, row {row}, column \"coder\": unknown coder {coder:?}")
+        })?;
+        let (response, answers) = files
+            .responses
+            .iter()
+            .find_map(|(_, f, _)| response_ids.get(&((*f).to_owned(), respondent.to_owned())))
+            .ok_or_else(|| anyhow!("demo/codings.csv, row {row}, column \"respondent\": unknown respondent {respondent:?}"))?;
+        let text = answers.get(question).ok_or_else(|| {
+            anyhow!("demo/codings.csv, row {row}, column \"question\": {respondent} has no answer to {question:?}")
+        })?;
+        let (start, end) = if fragment.is_empty() {
+            (0, text.chars().count())
+        } else {
+            let at = text.find(fragment).ok_or_else(|| {
+                anyhow!("demo/codings.csv, row {row}, column \"fragment\": not found in the answer to {question:?}")
+            })?;
+            let start = text[..at].chars().count();
+            (start, start + fragment.chars().count())
+        };
+        let code = *code_ids.get(code).ok_or_else(|| {
+            anyhow!("demo/codings.csv, row {row}, column \"code\": unknown code {code:?}")
+        })?;
+        codings.push(NewCoding {
+            segment: Segment {
+                response: *response,
+                question: question.to_owned(),
+                start,
+                end,
+            },
+            code,
+            coder,
+            memo: String::new(),
+        });
+    }
+    store.add_codings(&codings).await?;
+    summary.codings = codings.len();
+    Ok(summary)
+}

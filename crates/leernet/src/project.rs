@@ -1,0 +1,420 @@
+//! The project commands: init, demo, instrument add, analyse, report, serve.
+
+use crate::cli_error::{CliError, CliResult};
+use crate::settings::{ProjectFile, ProjectSection, Settings, PROJECT_FILE};
+use anyhow::{anyhow, Context};
+use leernet_analysis::{Overview, StudyFigures};
+use leernet_core::Lang;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// Markdown.
+    Md,
+}
+
+fn out_err(e: std::io::Error) -> CliError {
+    CliError::usage(anyhow!("cannot write to standard output: {e}"))
+}
+
+/// Writes a file whole or not at all (a temporary file renamed into place).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            CliError::usage(anyhow!("cannot write {}: {e}", path.display()))
+        })
+}
+
+fn absolute(p: &Path) -> CliResult<PathBuf> {
+    std::path::absolute(p)
+        .map_err(|e| CliError::usage(anyhow!("cannot resolve {}: {e}", p.display())))
+}
+
+/// `leernet init DIR`.
+pub async fn init(dir: &Path, out: &mut dyn Write) -> CliResult {
+    let dir = absolute(dir)?;
+    if dir.join(PROJECT_FILE).exists() {
+        return Err(CliError::usage(anyhow!(
+            "{} is already a leernet project; use it with --project {}",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let existed = dir.exists();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError::usage(anyhow!(
+            "cannot make the project folder {}: {e}; choose a folder you may write to",
+            dir.display()
+        ))
+    })?;
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("leernet")
+        .to_owned();
+    let result = async {
+        write_project_file(&dir, &name, false)?;
+        let settings = Settings::load(&dir)?;
+        let store = settings.store().await?;
+        store.close().await;
+        Ok::<_, CliError>(settings)
+    }
+    .await;
+    match result {
+        Ok(settings) => {
+            writeln!(
+                out,
+                "Made the leernet project {} (database: {}).",
+                dir.display(),
+                leernet_store::redact_url(&settings.database_url)
+            )
+            .map_err(out_err)?;
+            Ok(())
+        }
+        Err(e) => {
+            // Leave nothing half-made behind.
+            let _ = std::fs::remove_file(dir.join(PROJECT_FILE));
+            for f in ["leernet.sqlite", "leernet.sqlite-wal", "leernet.sqlite-shm"] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+            if !existed {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+fn write_project_file(dir: &Path, name: &str, demo: bool) -> CliResult {
+    let file = ProjectFile {
+        project: ProjectSection {
+            name: name.to_owned(),
+            demo,
+        },
+        ..Default::default()
+    };
+    let body = toml::to_string(&file).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let text = format!(
+        "# A leernet project. Keys are documented in `crates/leernet/src/settings.rs`;\n\
+         # LEERNET_DATABASE_URL overrides [database] url.\n\n{body}"
+    );
+    write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// `leernet demo [--dir DIR]`: builds in a scratch folder beside DIR and moves it into place
+/// only when everything succeeded, so a failed run leaves the old demo (or nothing).
+pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
+    let dir = absolute(dir)?;
+    let parent = dir
+        .parent()
+        .ok_or_else(|| CliError::usage(anyhow!("{} has no parent folder", dir.display())))?
+        .to_path_buf();
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("leernet-demo")
+        .to_owned();
+    if dir.exists() {
+        let replaceable = Settings::load(&dir)
+            .map(|s| s.file.project.demo)
+            .unwrap_or(false);
+        if !replaceable {
+            return Err(CliError::usage(anyhow!(
+                "{} exists and is not a leernet demo project; choose another --dir or remove it",
+                dir.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| CliError::usage(anyhow!("cannot make {}: {e}", parent.display())))?;
+    let scratch = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir(&scratch).map_err(|e| {
+        CliError::usage(anyhow!(
+            "cannot write in {}: {e}; choose a folder you may write to",
+            parent.display()
+        ))
+    })?;
+    let built = build_demo(&scratch, &name).await;
+    let summary = match built {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(e);
+        }
+    };
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&scratch);
+            CliError::usage(anyhow!(
+                "cannot replace the old demo in {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    std::fs::rename(&scratch, &dir).map_err(|e| {
+        CliError::usage(anyhow!("cannot move the demo into {}: {e}", dir.display()))
+    })?;
+    let s = &summary;
+    let report = dir.join("report");
+    writeln!(
+        out,
+        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
+        dir.display(),
+        s.load.workplaces,
+        s.load.networks,
+        s.load.persons,
+        s.load
+            .responses
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        s.load.codes,
+        s.load.codings,
+        report.join("index.html").display(),
+        report.join("index.md").display(),
+        report.join("en").join("index.html").display(),
+        report.join("en").join("index.md").display(),
+        report.join("index.html").display(),
+        dir.display(),
+    )
+    .map_err(out_err)?;
+    Ok(())
+}
+
+struct DemoSummary {
+    load: crate::demo::LoadSummary,
+}
+
+async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
+    write_project_file(dir, name, true)?;
+    // The demo is always SQLite in its own folder, whatever LEERNET_DATABASE_URL says.
+    let url = crate::settings::resolve_database_url("sqlite://leernet.sqlite", dir);
+    let store = leernet_store::Store::connect(&url)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let bar = progress_bar(7);
+    let files = crate::demo::demo_files();
+    let load = crate::demo::load(&store, &files, |step| {
+        bar.set_message(format!("loading {step}"));
+        bar.inc(1);
+    })
+    .await
+    .map_err(CliError::Invalid)?;
+    bar.set_message("analysing");
+    bar.inc(1);
+    let figures = figures(&store).await?;
+    bar.set_message("writing the report");
+    bar.inc(1);
+    write_reports(&figures, &dir.join("report"), None, &Lang::ALL)?;
+    bar.finish_and_clear();
+    store.close().await;
+    Ok(DemoSummary { load })
+}
+
+async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
+    let data = store
+        .study_data()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    leernet_analysis::analyse(&data, &Overview::builtin()).map_err(CliError::invalid)
+}
+
+/// Renders every requested report in memory first, then writes them: a failure writes
+/// nothing. The first language goes in `out`, others in `out/<lang>/`.
+fn write_reports(
+    figures: &StudyFigures,
+    out: &Path,
+    format: Option<ReportFormat>,
+    langs: &[Lang],
+) -> CliResult<Vec<PathBuf>> {
+    let reports = leernet_report::Reports::new();
+    let formats: &[ReportFormat] = match format {
+        Some(ReportFormat::Html) => &[ReportFormat::Html],
+        Some(ReportFormat::Md) => &[ReportFormat::Md],
+        None => &[ReportFormat::Html, ReportFormat::Md],
+    };
+    let mut files = Vec::new();
+    for (i, lang) in langs.iter().enumerate() {
+        let folder = if i == 0 {
+            out.to_path_buf()
+        } else {
+            out.join(lang.code())
+        };
+        for f in formats {
+            let (name, text) = match f {
+                ReportFormat::Html => ("index.html", reports.html(figures, *lang)),
+                ReportFormat::Md => ("index.md", reports.markdown(figures, *lang)),
+            };
+            let text = text.map_err(CliError::invalid)?;
+            files.push((folder.join(name), text));
+        }
+    }
+    let mut written = Vec::new();
+    for (path, text) in files {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)
+                .map_err(|e| CliError::usage(anyhow!("cannot make {}: {e}", p.display())))?;
+        }
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// `leernet instrument add FILE`.
+pub async fn instrument_add(project: &Path, file: &Path, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("form.xlsx")
+        .to_owned();
+    let form = leernet_xlsform::Form::from_workbook(&bytes, &name).map_err(|e| match e {
+        leernet_xlsform::FormError::Unreadable(_) => {
+            CliError::usage(anyhow!("{}: {e}", file.display()))
+        }
+        _ => CliError::invalid(anyhow!(
+            "{}: {e}; run `leernet instrument check {}` for every problem",
+            file.display(),
+            file.display()
+        )),
+    })?;
+    let store = settings.store().await?;
+    let id = store
+        .add_instrument(&leernet_store::NewInstrument {
+            form_id: form.id().to_owned(),
+            version: form.version().unwrap_or("").to_owned(),
+            title: leernet_core::Bilingual {
+                nl: form.title("nl"),
+                en: form.title("en"),
+            },
+            file_name: name,
+            workbook: bytes,
+        })
+        .await
+        .map_err(|e| match e {
+            leernet_store::StoreError::Conflict(_) => CliError::invalid(anyhow!("{e}")),
+            _ => CliError::usage(anyhow!("{e}")),
+        })?;
+    store.close().await;
+    writeln!(
+        out,
+        "Stored instrument {} version {:?} ({} questions) as #{id}.",
+        form.id(),
+        form.version().unwrap_or(""),
+        form.questions().count()
+    )
+    .map_err(out_err)
+}
+
+/// `leernet analyse [--json FILE]`.
+pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let fig = figures(&store).await?;
+    store.close().await;
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(&fig)
+            .context("serialising the figures")
+            .map_err(CliError::Invalid)?;
+        write_atomic(path, format!("{text}\n").as_bytes())?;
+    }
+    let c = &fig.counts;
+    let mut text = format!(
+        "{} Werkplaatsen, {} networks, {} network questionnaires, {} member questionnaires.\n",
+        c.workplaces, c.networks, c.network_responses, c.member_responses
+    );
+    for s in &fig.sections {
+        for t in &s.tables {
+            let top: Vec<String> = t
+                .rows
+                .iter()
+                .take(3)
+                .map(|r| format!("{} {}/{}", r.choice, r.count, t.n))
+                .collect();
+            text.push_str(&format!("{}: {}\n", t.question, top.join(", ")));
+        }
+    }
+    for sc in &fig.scales {
+        text.push_str(&format!(
+            "scale {}: n = {}, mean = {}, alpha = {}\n",
+            sc.key,
+            sc.n,
+            sc.mean
+                .map(|m| format!("{m:.2}"))
+                .unwrap_or_else(|| "–".into()),
+            sc.alpha
+                .map(|a| format!("{a:.2}"))
+                .unwrap_or_else(|| "–".into())
+        ));
+    }
+    if let Some(path) = json {
+        text.push_str(&format!("Wrote every figure to {}.\n", path.display()));
+    }
+    out.write_all(text.as_bytes()).map_err(out_err)
+}
+
+/// `leernet report --out DIR [--format html|md] [--lang nl|en]`.
+pub async fn report(
+    project: &Path,
+    dir: &Path,
+    format: Option<ReportFormat>,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let fig = figures(&store).await?;
+    store.close().await;
+    let written = write_reports(&fig, dir, format, &[lang])?;
+    for p in written {
+        writeln!(out, "Wrote {}", p.display()).map_err(out_err)?;
+    }
+    Ok(())
+}
+
+/// `leernet serve [--addr ADDR]`.
+pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let addr = addr.unwrap_or_else(|| settings.addr.clone());
+    let store = settings.store().await?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("cannot listen on {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    writeln!(
+        out,
+        "leernet serves {} at http://{local}/ (ctrl-c stops).",
+        settings.dir.display()
+    )
+    .map_err(out_err)?;
+    out.flush().map_err(out_err)?;
+    leernet_web::serve(store, listener)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
+}
