@@ -17,6 +17,9 @@ pub struct StudyFigures {
     pub networks: Vec<NetworkRow>,
     pub sections: Vec<SectionFigures>,
     pub scales: Vec<ScaleFigures>,
+    /// Instruments the overview names that the project does not hold (yet): their sections
+    /// and scales are left out.
+    pub missing_instruments: Vec<String>,
 }
 
 /// The size of the study.
@@ -358,8 +361,19 @@ pub(crate) fn compute(
     };
     let responses_of = |id: &str| by_form.get(id).unwrap_or(&none);
 
+    let missing_instruments: Vec<String> = overview
+        .sections
+        .iter()
+        .map(|s| &s.instrument)
+        .chain(overview.scales.iter().map(|s| &s.instrument))
+        .filter(|i| forms.get(i).is_none())
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let present = |id: &String| forms.get(id).is_some();
     let mut sections = Vec::new();
-    for s in &overview.sections {
+    for s in overview.sections.iter().filter(|s| present(&s.instrument)) {
         let form = form_of(&s.instrument)?;
         let tables = s
             .questions
@@ -376,7 +390,7 @@ pub(crate) fn compute(
     }
 
     let mut scales = Vec::new();
-    for sc in &overview.scales {
+    for sc in overview.scales.iter().filter(|s| present(&s.instrument)) {
         let form = form_of(&sc.instrument)?;
         for item in &sc.items {
             question(form, &sc.instrument, item)?;
@@ -398,7 +412,7 @@ pub(crate) fn compute(
                 .collect()
         };
         let mut scores = BTreeMap::new();
-        for sc in &overview.scales {
+        for sc in overview.scales.iter().filter(|s| present(&s.instrument)) {
             let rs = own(&sc.instrument);
             let vals: Vec<f64> = rs
                 .iter()
@@ -473,5 +487,6 @@ pub(crate) fn compute(
         networks,
         sections,
         scales,
+        missing_instruments,
     })
 }

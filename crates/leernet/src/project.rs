@@ -358,6 +358,11 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
             text.push_str(&format!("{}: {}\n", t.question, top.join(", ")));
         }
     }
+    for m in &fig.missing_instruments {
+        text.push_str(&format!(
+            "Instrument {m} is not in the project yet: add it with `leernet instrument add`.\n"
+        ));
+    }
     for sc in &fig.scales {
         text.push_str(&format!(
             "scale {}: n = {}, mean = {}, alpha = {}\n",
