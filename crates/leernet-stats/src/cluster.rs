@@ -21,10 +21,8 @@
 //! The cut follows scipy's `fcluster(Z, k, criterion="maxclust")`: the smallest height
 //! threshold that leaves at most k clusters, labels 1..K numbered in the order the
 //! dendrogram is walked. With tied heights at the cut this can give fewer than k
-//! clusters (scipy does the same). One difference, on purpose: scipy never tests the
-//! lowest merge height as threshold, so for k = n - 1 it returns n - 2 clusters when
-//! the two lowest heights differ; here k = n - 1 gives n - 1 clusters, and k = n gives
-//! every row its own cluster.
+//! clusters (scipy does the same); k = n gives every row its own cluster, numbered in
+//! row order (as scipy), k = 0 or k > n is an error.
 //!
 //! The silhouette is scikit-learn's `silhouette_score(D, labels, metric="precomputed")`:
 //! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
@@ -286,17 +284,17 @@ pub fn cut_tree_maxclust(merges: &[Merge], k: usize) -> StatsResult<Vec<usize>> 
         }
         mc[r] = h;
     }
+    if k == n {
+        // scipy numbers singletons in row order here, not in dendrogram order.
+        return Ok((1..=n).collect());
+    }
     // Smallest threshold t in {-inf} ∪ mc with n - #{mc <= t} <= k.
     let mut sorted = mc.clone();
     sorted.sort_by(f64::total_cmp);
-    let cutoff = if k == n {
-        f64::NEG_INFINITY
-    } else {
-        *sorted
-            .iter()
-            .find(|&&t| n - sorted.partition_point(|&v| v <= t) <= k)
-            .expect("the root height leaves one cluster")
-    };
+    let cutoff = *sorted
+        .iter()
+        .find(|&&t| n - sorted.partition_point(|&v| v <= t) <= k)
+        .expect("the root height leaves one cluster");
     Ok(cluster_monocrit(merges, &mc, cutoff, n))
 }
 
@@ -465,6 +463,14 @@ mod tests {
         assert_eq!(cluster_sizes(&labels), vec![3, 1]);
         assert!(cut_tree_maxclust(&za, 5).is_err());
         assert_eq!(cut_tree_maxclust(&za, 4).unwrap(), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn k_n_minus_one_gives_n_minus_one_clusters() {
+        // scipy's fcluster(Z, 3, "maxclust") gives [1, 1, 2, 3] here.
+        let d = line(&[0.0, 1.0, 3.0, 7.0]);
+        let z = linkage(&d, Linkage::Average).unwrap();
+        assert_eq!(cut_tree_maxclust(&z, 3).unwrap(), vec![1, 1, 2, 3]);
     }
 
     #[test]

@@ -18,12 +18,14 @@
 //! - missing values: the package has no pairwise deletion — a NaN in a numeric column
 //!   makes every distance of that row NaN, and two missing categorical values compare
 //!   as *equal*; here a missing value takes the column out of that pair (Gower 1971);
-//! - precision: the package computes ranges in float32 and returns float32; here all
-//!   arithmetic and the output are f64 (the package agrees to about 1e-6);
+//! - precision: the package takes min and max in float32 (so `1 - min/max` loses
+//!   digits when the range is small against the values) and returns float32; here all
+//!   arithmetic and the output are f64 (the package agrees to about 1e-5 relative);
 //! - ranges: the package normalises by `1 - min/max` after dividing by `max`, which is
 //!   the range only when max > 0 (with max <= 0 it gives negative or zero "ranges");
 //!   here the range is max - min for any sign;
 //! - the package has no ordinal or asymmetric binary type.
+//!
 //! A pair of rows with no column in common has no Gower distance: that is an error
 //! naming the rows, never a NaN.
 
@@ -85,21 +87,21 @@ impl CondensedMatrix {
     /// From a full square matrix (symmetry is checked to 1e-12).
     pub fn from_square(m: &[Vec<f64>]) -> StatsResult<Self> {
         let n = m.len();
+        if let Some(i) = m.iter().position(|row| row.len() != n) {
+            return Err(StatsError::Invalid(format!(
+                "row {i} has {} entries, not {n}",
+                m[i].len()
+            )));
+        }
         let mut data = Vec::with_capacity(n * n.saturating_sub(1) / 2);
         for (i, row) in m.iter().enumerate() {
-            if row.len() != n {
-                return Err(StatsError::Invalid(format!(
-                    "row {i} has {} entries, not {n}",
-                    row.len()
-                )));
-            }
-            for j in i + 1..n {
-                if (m[i][j] - m[j][i]).abs() > 1e-12 {
+            for (j, &dij) in row.iter().enumerate().skip(i + 1) {
+                if (dij - m[j][i]).abs() > 1e-12 {
                     return Err(StatsError::Invalid(format!(
                         "the matrix is not symmetric at ({i}, {j})"
                     )));
                 }
-                data.push(m[i][j]);
+                data.push(dij);
             }
         }
         CondensedMatrix::new(n, data)
@@ -205,7 +207,7 @@ fn prepare(columns: &[GowerColumn]) -> StatsResult<Prepared> {
                 numeric_cols.push(vals);
             }
             GowerColumn::Nominal(v) => {
-                if v.iter().any(|x| *x == Some(MISSING_CODE)) {
+                if v.contains(&Some(MISSING_CODE)) {
                     return Err(StatsError::Invalid(format!(
                         "column {k} uses the reserved category code {MISSING_CODE}"
                     )));
