@@ -29,6 +29,7 @@
 
 use crate::error::{StatsError, StatsResult};
 use crate::gower::{condensed_index, CondensedMatrix};
+use rayon::prelude::*;
 
 /// The linkage criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,45 +150,62 @@ fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni
     }
 }
 
+/// The condensed matrix as a full square one (row-major), filled in parallel and in
+/// tiles so that both the reads and the writes stay in cache.
+fn to_square(d: &CondensedMatrix) -> Vec<f64> {
+    let n = d.n();
+    let cond = d.as_slice();
+    let mut sq = vec![0.0f64; n * n];
+    const T: usize = 64;
+    sq.par_chunks_mut(T * n).enumerate().for_each(|(b, rows)| {
+        let i0 = b * T;
+        let nb = rows.len() / n;
+        // Upper part: row i, columns j > i, is a contiguous copy.
+        for r in 0..nb {
+            let i = i0 + r;
+            if i + 1 < n {
+                let start = condensed_index(n, i, i + 1);
+                rows[r * n + i + 1..(r + 1) * n].copy_from_slice(&cond[start..start + n - 1 - i]);
+            }
+        }
+        // Lower part: row i, columns j < i, from condensed row j (contiguous in i).
+        for j in 0..(i0 + nb).min(n) {
+            let lo = i0.max(j + 1);
+            for i in lo..i0 + nb {
+                rows[(i - i0) * n + j] = cond[condensed_index(n, j, i)];
+            }
+        }
+    });
+    sq
+}
+
 /// scipy's `nn_chain`, scanning only the active clusters (in increasing order, so the
-/// choice among tied distances is scipy's).
+/// choice among tied distances is scipy's), on a full square working matrix so that
+/// the scan of a cluster's distances reads one contiguous row.
 fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
     let n = d.n();
-    let mut dm = d.as_slice().to_vec();
+    let mut dm = to_square(d);
     let mut size = vec![1usize; n];
     // Active cluster indices in increasing order; compacted as clusters die.
     let mut active: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n - 1);
-    // Row offsets: condensed_index(n, i, j) = off[i] + j for i < j.
-    let off: Vec<isize> = (0..n)
-        .map(|i| (n * i) as isize - (i * (i + 1) / 2) as isize - i as isize - 1)
-        .collect();
-    let idx = |a: usize, b: usize| -> usize {
-        if a < b {
-            (off[a] + b as isize) as usize
-        } else {
-            (off[b] + a as isize) as usize
-        }
-    };
     for _ in 0..n - 1 {
         if chain.is_empty() {
             chain.push(active[0]);
         }
         let (x, y, current_min) = loop {
             let x = *chain.last().expect("chain is not empty");
+            let row = &dm[x * n..(x + 1) * n];
             let (mut y, mut current_min) = if chain.len() > 1 {
                 let y = chain[chain.len() - 2];
-                (y, dm[idx(x, y)])
+                (y, row[y])
             } else {
                 (usize::MAX, f64::INFINITY)
             };
             for &i in &active {
-                if i == x {
-                    continue;
-                }
-                let dist = dm[idx(x, i)];
-                if dist < current_min {
+                let dist = row[i];
+                if dist < current_min && i != x {
                     current_min = dist;
                     y = i;
                 }
@@ -210,16 +228,17 @@ fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
             if i == y {
                 continue;
             }
-            let (ix, iy) = (idx(i, x), idx(i, y));
-            dm[iy] = update(
+            let v = update(
                 method,
-                dm[ix],
-                dm[iy],
+                dm[x * n + i],
+                dm[y * n + i],
                 current_min,
                 nx as f64,
                 ny as f64,
                 size[i] as f64,
             );
+            dm[y * n + i] = v;
+            dm[i * n + y] = v;
         }
     }
     out
