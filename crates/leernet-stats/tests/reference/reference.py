@@ -217,7 +217,35 @@ def reliability(case):
     }
 
 
+def lca(case):
+    from stepmix.stepmix import StepMix
+
+    rows = case["rows"]
+    missing = any(v is None for r in rows for v in r)
+    x = np.array([[np.nan if v is None else v for v in r] for r in rows], dtype=float)
+    m = StepMix(
+        n_components=case["classes"],
+        measurement="categorical_nan" if missing else "categorical",
+        n_init=case["starts"],
+        random_state=case["seed"],
+        verbose=0,
+        progress_bar=0,
+    )
+    m.fit(x)
+    n = len(rows)
+    params = m.get_parameters()
+    return {
+        "loglik": m.score(x) * n,
+        "npar": m.n_parameters,
+        "aic": m.aic(x),
+        "bic": m.bic(x),
+        "entropy_raw": m.entropy(x),
+        "class_sizes": sorted(params["weights"].tolist(), reverse=True),
+    }
+
+
 METHODS = {
+    "lca": lca,
     "describe": describe,
     "wilson": wilson,
     "chi2": chi2,
