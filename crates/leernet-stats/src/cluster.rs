@@ -21,16 +21,15 @@
 //! The cut follows scipy's `fcluster(Z, k, criterion="maxclust")`: the smallest height
 //! threshold that leaves at most k clusters, labels 1..K numbered in the order the
 //! dendrogram is walked. With tied heights at the cut this can give fewer than k
-//! clusters (scipy does the same). One difference, on purpose: scipy never tests the
-//! lowest merge height as threshold, so for k = n - 1 it returns n - 2 clusters when
-//! the two lowest heights differ; here k = n - 1 gives n - 1 clusters, and k = n gives
-//! every row its own cluster.
+//! clusters (scipy does the same); k = n gives every row its own cluster, numbered in
+//! row order (as scipy), k = 0 or k > n is an error.
 //!
 //! The silhouette is scikit-learn's `silhouette_score(D, labels, metric="precomputed")`:
 //! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
 
 use crate::error::{StatsError, StatsResult};
 use crate::gower::{condensed_index, CondensedMatrix};
+use rayon::prelude::*;
 
 /// The linkage criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,45 +150,62 @@ fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni
     }
 }
 
+/// The condensed matrix as a full square one (row-major), filled in parallel and in
+/// tiles so that both the reads and the writes stay in cache.
+fn to_square(d: &CondensedMatrix) -> Vec<f64> {
+    let n = d.n();
+    let cond = d.as_slice();
+    let mut sq = vec![0.0f64; n * n];
+    const T: usize = 64;
+    sq.par_chunks_mut(T * n).enumerate().for_each(|(b, rows)| {
+        let i0 = b * T;
+        let nb = rows.len() / n;
+        // Upper part: row i, columns j > i, is a contiguous copy.
+        for r in 0..nb {
+            let i = i0 + r;
+            if i + 1 < n {
+                let start = condensed_index(n, i, i + 1);
+                rows[r * n + i + 1..(r + 1) * n].copy_from_slice(&cond[start..start + n - 1 - i]);
+            }
+        }
+        // Lower part: row i, columns j < i, from condensed row j (contiguous in i).
+        for j in 0..(i0 + nb).min(n) {
+            let lo = i0.max(j + 1);
+            for i in lo..i0 + nb {
+                rows[(i - i0) * n + j] = cond[condensed_index(n, j, i)];
+            }
+        }
+    });
+    sq
+}
+
 /// scipy's `nn_chain`, scanning only the active clusters (in increasing order, so the
-/// choice among tied distances is scipy's).
+/// choice among tied distances is scipy's), on a full square working matrix so that
+/// the scan of a cluster's distances reads one contiguous row.
 fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
     let n = d.n();
-    let mut dm = d.as_slice().to_vec();
+    let mut dm = to_square(d);
     let mut size = vec![1usize; n];
     // Active cluster indices in increasing order; compacted as clusters die.
     let mut active: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n - 1);
-    // Row offsets: condensed_index(n, i, j) = off[i] + j for i < j.
-    let off: Vec<isize> = (0..n)
-        .map(|i| (n * i) as isize - (i * (i + 1) / 2) as isize - i as isize - 1)
-        .collect();
-    let idx = |a: usize, b: usize| -> usize {
-        if a < b {
-            (off[a] + b as isize) as usize
-        } else {
-            (off[b] + a as isize) as usize
-        }
-    };
     for _ in 0..n - 1 {
         if chain.is_empty() {
             chain.push(active[0]);
         }
         let (x, y, current_min) = loop {
             let x = *chain.last().expect("chain is not empty");
+            let row = &dm[x * n..(x + 1) * n];
             let (mut y, mut current_min) = if chain.len() > 1 {
                 let y = chain[chain.len() - 2];
-                (y, dm[idx(x, y)])
+                (y, row[y])
             } else {
                 (usize::MAX, f64::INFINITY)
             };
             for &i in &active {
-                if i == x {
-                    continue;
-                }
-                let dist = dm[idx(x, i)];
-                if dist < current_min {
+                let dist = row[i];
+                if dist < current_min && i != x {
                     current_min = dist;
                     y = i;
                 }
@@ -212,16 +228,17 @@ fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
             if i == y {
                 continue;
             }
-            let (ix, iy) = (idx(i, x), idx(i, y));
-            dm[iy] = update(
+            let v = update(
                 method,
-                dm[ix],
-                dm[iy],
+                dm[x * n + i],
+                dm[y * n + i],
                 current_min,
                 nx as f64,
                 ny as f64,
                 size[i] as f64,
             );
+            dm[y * n + i] = v;
+            dm[i * n + y] = v;
         }
     }
     out
@@ -286,17 +303,17 @@ pub fn cut_tree_maxclust(merges: &[Merge], k: usize) -> StatsResult<Vec<usize>> 
         }
         mc[r] = h;
     }
+    if k == n {
+        // scipy numbers singletons in row order here, not in dendrogram order.
+        return Ok((1..=n).collect());
+    }
     // Smallest threshold t in {-inf} ∪ mc with n - #{mc <= t} <= k.
     let mut sorted = mc.clone();
     sorted.sort_by(f64::total_cmp);
-    let cutoff = if k == n {
-        f64::NEG_INFINITY
-    } else {
-        *sorted
-            .iter()
-            .find(|&&t| n - sorted.partition_point(|&v| v <= t) <= k)
-            .expect("the root height leaves one cluster")
-    };
+    let cutoff = *sorted
+        .iter()
+        .find(|&&t| n - sorted.partition_point(|&v| v <= t) <= k)
+        .expect("the root height leaves one cluster");
     Ok(cluster_monocrit(merges, &mc, cutoff, n))
 }
 
@@ -465,6 +482,14 @@ mod tests {
         assert_eq!(cluster_sizes(&labels), vec![3, 1]);
         assert!(cut_tree_maxclust(&za, 5).is_err());
         assert_eq!(cut_tree_maxclust(&za, 4).unwrap(), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn k_n_minus_one_gives_n_minus_one_clusters() {
+        // scipy's fcluster(Z, 3, "maxclust") gives [1, 1, 2, 3] here.
+        let d = line(&[0.0, 1.0, 3.0, 7.0]);
+        let z = linkage(&d, Linkage::Average).unwrap();
+        assert_eq!(cut_tree_maxclust(&z, 3).unwrap(), vec![1, 1, 2, 3]);
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub mod cluster;
 pub mod descriptives;
 pub mod error;
 pub mod gower;
+pub mod lca;
+pub mod partition;
 pub mod reliability;
+pub mod rng;
 pub mod special;
 
 pub use error::{StatsError, StatsResult};

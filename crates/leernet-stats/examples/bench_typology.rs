@@ -1,0 +1,111 @@
+//! Benchmark: Gower + average linkage + cut into k + mean silhouette on generated mixed
+//! data (40 numeric, 40 nominal columns), the typology pipeline of leernet.
+//!
+//! Usage: `cargo run --release -p leernet-stats --example bench_typology -- N REPEATS [CSV]`
+//! Prints one JSON line per repeat and the medians. With CSV, also writes the generated
+//! data there (so the Python benchmark can run on the very same data).
+
+use leernet_stats::cluster::{cut_tree_maxclust, linkage, silhouette, Linkage};
+use leernet_stats::gower::{gower, GowerColumn};
+use std::io::Write;
+use std::time::Instant;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5000);
+    let repeats: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let csv = args.get(3);
+    let mut rng = Rng(42);
+    // Numbers with 3 decimals (exact in CSV), categories with 2..6 levels.
+    let num: Vec<Vec<Option<f64>>> = (0..40)
+        .map(|_| {
+            (0..n)
+                .map(|_| Some((rng.unit() * 100_000.0).round() / 1000.0))
+                .collect()
+        })
+        .collect();
+    let nom: Vec<Vec<Option<u32>>> = (0..40)
+        .map(|c| {
+            let levels = 2 + (c % 5) as u64;
+            (0..n).map(|_| Some((rng.next() % levels) as u32)).collect()
+        })
+        .collect();
+    if let Some(path) = csv {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create csv"));
+        let header: Vec<String> = (0..40)
+            .map(|i| format!("x{i}"))
+            .chain((0..40).map(|i| format!("c{i}")))
+            .collect();
+        writeln!(f, "{}", header.join(",")).unwrap();
+        for r in 0..n {
+            let row: Vec<String> = num
+                .iter()
+                .map(|c| format!("{}", c[r].unwrap()))
+                .chain(nom.iter().map(|c| format!("k{}", c[r].unwrap())))
+                .collect();
+            writeln!(f, "{}", row.join(",")).unwrap();
+        }
+    }
+    let cols: Vec<GowerColumn> = num
+        .iter()
+        .map(|c| GowerColumn::Numeric(c))
+        .chain(nom.iter().map(|c| GowerColumn::Nominal(c)))
+        .collect();
+    let (mut tg, mut tl, mut ts, mut tt) = (vec![], vec![], vec![], vec![]);
+    for rep in 0..repeats {
+        let t0 = Instant::now();
+        let d = gower(&cols).expect("gower");
+        let t1 = Instant::now();
+        let z = linkage(&d, Linkage::Average).expect("linkage");
+        let labels = cut_tree_maxclust(&z, 4).expect("cut");
+        let t2 = Instant::now();
+        let s = silhouette(&d, &labels).expect("silhouette");
+        let t3 = Instant::now();
+        let (g, l, si) = (
+            (t1 - t0).as_secs_f64(),
+            (t2 - t1).as_secs_f64(),
+            (t3 - t2).as_secs_f64(),
+        );
+        println!(
+            "{{\"rep\":{rep},\"n\":{n},\"gower_s\":{g:.4},\"linkage_s\":{l:.4},\"silhouette_s\":{si:.4},\"total_s\":{:.4},\"silhouette\":{s:.6},\"root_height\":{:.9}}}",
+            g + l + si,
+            z.last().unwrap().height
+        );
+        tg.push(g);
+        tl.push(l);
+        ts.push(si);
+        tt.push(g + l + si);
+    }
+    println!(
+        "MEDIAN leernet n={n} threads={} gower={:.4}s linkage+cut={:.4}s silhouette={:.4}s total={:.4}s",
+        rayon::current_num_threads(),
+        median(tg),
+        median(tl),
+        median(ts),
+        median(tt)
+    );
+}

@@ -1,0 +1,736 @@
+//! Conformance of leernet-stats with the Python reference implementations.
+//!
+//! Generates many seeded random data sets (sizes from tiny to medium, missing values,
+//! ties, constant columns, single categories), runs the Rust functions in-process and
+//! `tests/reference/reference.py` (in the virtual environment made by
+//! `tools/pyenv.sh`) on the same data, and compares. Exact methods agree to 1e-9.
+//!
+//! Without Python the tests are skipped with a printed reason, unless `CI` is set,
+//! where they fail.
+
+use leernet_stats::agreement::*;
+use leernet_stats::cluster::*;
+use leernet_stats::descriptives::*;
+use leernet_stats::gower::*;
+use leernet_stats::reliability::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+const TOL: f64 = 1e-9;
+
+/// splitmix64: a tiny seeded generator, so the data sets are the same on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+fn python() -> Option<PathBuf> {
+    static PY: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PY.get_or_init(|| {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/pyenv.sh");
+        let out = Command::new("bash").arg(&script).output();
+        let reason = match out {
+            Ok(o) if o.status.success() => {
+                let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string());
+                if p.exists() {
+                    return Some(p);
+                }
+                format!("{} printed no python path", script.display())
+            }
+            Ok(o) => format!(
+                "{} failed: {}",
+                script.display(),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+            Err(e) => format!("cannot run {}: {e}", script.display()),
+        };
+        if std::env::var_os("CI").is_some() {
+            panic!("the Python references are needed in CI: {reason}");
+        }
+        eprintln!("SKIPPED conformance: {reason}");
+        None
+    })
+    .clone()
+}
+
+/// Runs the reference for `method` on `cases`; `None` when Python is unavailable.
+fn reference(method: &str, cases: &[Value]) -> Option<Vec<Value>> {
+    let py = python()?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in.json");
+    let output = dir.path().join("out.json");
+    std::fs::write(
+        &input,
+        serde_json::to_vec(&json!({ "cases": cases })).unwrap(),
+    )
+    .unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/reference.py");
+    let st = Command::new(py)
+        .arg(script)
+        .arg(method)
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .expect("run python");
+    assert!(st.success(), "reference.py {method} failed");
+    let v: Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    let r = v["results"].as_array().unwrap().clone();
+    assert_eq!(r.len(), cases.len());
+    Some(r)
+}
+
+fn close(a: f64, b: &Value, tol: f64, what: &str) {
+    let b = b
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: reference gave {b}"));
+    let scale = 1.0f64.max(b.abs());
+    assert!(
+        (a - b).abs() <= tol * scale,
+        "{what}: leernet {a} vs reference {b}"
+    );
+}
+
+fn opt_close(a: Option<f64>, b: &Value, tol: f64, what: &str) {
+    match a {
+        Some(a) => close(a, b, tol, what),
+        None => assert!(b.is_null(), "{what}: leernet None vs reference {b}"),
+    }
+}
+
+fn random_numeric(rng: &mut Rng, n: usize, p_missing: f64, ties: bool) -> Vec<Option<f64>> {
+    let constant = rng.chance(0.05);
+    let c = rng.unit() * 10.0;
+    (0..n)
+        .map(|_| {
+            if rng.chance(p_missing) {
+                None
+            } else if constant {
+                Some(c)
+            } else if ties {
+                Some(rng.below(5) as f64)
+            } else {
+                Some((rng.unit() - 0.3) * 100.0)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn describe_matches_numpy() {
+    let mut rng = Rng(1);
+    let mut cases = Vec::new();
+    let mut data = Vec::new();
+    for _ in 0..300 {
+        let n = 1 + rng.below(60) as usize;
+        let miss = if rng.chance(0.5) { 0.2 } else { 0.0 };
+        let ties = rng.chance(0.5);
+        let v = random_numeric(&mut rng, n, miss, ties);
+        cases.push(json!({ "values": v }));
+        data.push(v);
+    }
+    let Some(refs) = reference("describe", &cases) else {
+        return;
+    };
+    for (k, (v, r)) in data.iter().zip(&refs).enumerate() {
+        let s = describe_numeric(v).unwrap();
+        assert_eq!(s.n as u64, r["n"].as_u64().unwrap(), "case {k}");
+        if s.n == 0 {
+            continue;
+        }
+        let w = |f: &str| format!("case {k} {f}");
+        opt_close(s.mean, &r["mean"], TOL, &w("mean"));
+        opt_close(s.sd, &r["sd"], TOL, &w("sd"));
+        opt_close(s.min, &r["min"], TOL, &w("min"));
+        opt_close(s.max, &r["max"], TOL, &w("max"));
+        opt_close(s.median, &r["median"], TOL, &w("median"));
+        opt_close(s.q1, &r["q1"], TOL, &w("q1"));
+        opt_close(s.q3, &r["q3"], TOL, &w("q3"));
+    }
+    eprintln!(
+        "describe: {} data sets agree with numpy to {TOL}",
+        data.len()
+    );
+}
+
+#[test]
+fn wilson_matches_statsmodels() {
+    let mut rng = Rng(2);
+    let mut cases = Vec::new();
+    for _ in 0..500 {
+        let n = 1 + rng.below(200);
+        let count = rng.below(n + 1);
+        cases.push(json!({ "count": count, "n": n }));
+    }
+    let Some(refs) = reference("wilson", &cases) else {
+        return;
+    };
+    for (c, r) in cases.iter().zip(&refs) {
+        let (lo, hi) =
+            wilson_ci(c["count"].as_u64().unwrap(), c["n"].as_u64().unwrap(), 0.95).unwrap();
+        close(lo, &r["lo"], TOL, &format!("wilson lo {c}"));
+        close(hi, &r["hi"], TOL, &format!("wilson hi {c}"));
+    }
+    eprintln!(
+        "wilson: {} cases agree with statsmodels to {TOL}",
+        cases.len()
+    );
+}
+
+#[test]
+fn crosstabs_match_scipy() {
+    let mut rng = Rng(3);
+    let mut chi = Vec::new();
+    for _ in 0..300 {
+        let r = 2 + rng.below(3) as usize;
+        let c = 2 + rng.below(3) as usize;
+        let scale = if rng.chance(0.5) { 4 } else { 40 };
+        let t: Vec<Vec<u64>> = (0..r)
+            .map(|_| (0..c).map(|_| rng.below(scale)).collect())
+            .collect();
+        chi.push(json!({ "table": t }));
+    }
+    let mut fish = Vec::new();
+    for _ in 0..400 {
+        let scale = [3, 10, 60][rng.below(3) as usize];
+        let t: Vec<Vec<u64>> = (0..2)
+            .map(|_| (0..2).map(|_| rng.below(scale)).collect())
+            .collect();
+        fish.push(json!({ "table": t }));
+    }
+    let Some(refs) = reference("chi2", &chi) else {
+        return;
+    };
+    let mut errors = 0;
+    for (c, r) in chi.iter().zip(&refs) {
+        let t: Vec<Vec<u64>> = serde_json::from_value(c["table"].clone()).unwrap();
+        match chi_square(&t, true) {
+            Err(_) => {
+                assert!(
+                    r.get("error").is_some(),
+                    "leernet refused {c}, scipy gave {r}"
+                );
+                errors += 1;
+            }
+            Ok(x) => {
+                close(x.statistic, &r["statistic"], TOL, &format!("chi2 {c}"));
+                close(x.p_value, &r["p_value"], TOL, &format!("chi2 p {c}"));
+                assert_eq!(x.dof as u64, r["dof"].as_u64().unwrap());
+                for (i, row) in x.expected.iter().enumerate() {
+                    for (j, e) in row.iter().enumerate() {
+                        close(*e, &r["expected"][i][j], TOL, "expected");
+                    }
+                }
+            }
+        }
+    }
+    let refs = reference("fisher", &fish).unwrap();
+    for (c, r) in fish.iter().zip(&refs) {
+        let t: Vec<Vec<u64>> = serde_json::from_value(c["table"].clone()).unwrap();
+        let x = fisher_exact([[t[0][0], t[0][1]], [t[1][0], t[1][1]]]);
+        close(x.p_value, &r["p_value"], TOL, &format!("fisher p {c}"));
+        if let Some(or) = x.odds_ratio {
+            close(or, &r["odds_ratio"], TOL, &format!("fisher odds {c}"));
+        }
+    }
+    eprintln!(
+        "crosstabs: {} chi-square tables ({errors} refused by both) and {} Fisher tables agree with scipy to {TOL}",
+        chi.len(),
+        fish.len()
+    );
+}
+
+/// A random mixed data set as Gower columns (owned) and JSON.
+struct Mixed {
+    num: Vec<(bool, Vec<Option<f64>>)>, // (ordinal?, values)
+    nom: Vec<Vec<Option<u32>>>,
+    asym: Vec<Vec<Option<bool>>>,
+    json: Value,
+}
+
+fn random_mixed(rng: &mut Rng, n: usize, p_missing: f64, with_extra: bool) -> Mixed {
+    let mut m = Mixed {
+        num: vec![],
+        nom: vec![],
+        asym: vec![],
+        json: Value::Null,
+    };
+    let mut cols = Vec::new();
+    let p = 1 + rng.below(6) as usize;
+    for _ in 0..p {
+        let ordinal = with_extra && rng.chance(0.3);
+        // values on a 1/8 grid, exactly representable in float32 (the package casts)
+        let ties = rng.chance(0.4);
+        let v: Vec<Option<f64>> = random_numeric(rng, n, p_missing, ties)
+            .into_iter()
+            .map(|x| x.map(|x| (x * 8.0).round() / 8.0 + 40.0))
+            .collect();
+        cols.push(json!({ "kind": if ordinal { "ordinal" } else { "numeric" }, "values": v }));
+        m.num.push((ordinal, v));
+    }
+    for _ in 0..rng.below(5) {
+        let levels = 1 + rng.below(4) as u32;
+        let v: Vec<Option<u32>> = (0..n)
+            .map(|_| {
+                if rng.chance(p_missing) {
+                    None
+                } else {
+                    Some(rng.below(levels as u64) as u32)
+                }
+            })
+            .collect();
+        cols.push(json!({ "kind": "nominal", "values": v }));
+        m.nom.push(v);
+    }
+    if with_extra {
+        for _ in 0..rng.below(3) {
+            let v: Vec<Option<bool>> = (0..n)
+                .map(|_| {
+                    if rng.chance(p_missing) {
+                        None
+                    } else {
+                        Some(rng.chance(0.3))
+                    }
+                })
+                .collect();
+            cols.push(json!({ "kind": "asym", "values": v }));
+            m.asym.push(v);
+        }
+    }
+    m.json = json!({ "n": n, "columns": cols });
+    m
+}
+
+fn gower_of(m: &Mixed) -> leernet_stats::StatsResult<CondensedMatrix> {
+    // Columns in the JSON order: numeric/ordinal, nominal, asymmetric.
+    let mut cols = Vec::new();
+    for (ord, v) in &m.num {
+        cols.push(if *ord {
+            GowerColumn::Ordinal(v)
+        } else {
+            GowerColumn::Numeric(v)
+        });
+    }
+    for v in &m.nom {
+        cols.push(GowerColumn::Nominal(v));
+    }
+    for v in &m.asym {
+        cols.push(GowerColumn::AsymmetricBinary(v));
+    }
+    gower(&cols)
+}
+
+#[test]
+fn gower_matches_package_and_textbook() {
+    let mut rng = Rng(4);
+    // (a) complete data, numeric + nominal: the `gower` package (float32 output).
+    let sets: Vec<Mixed> = (0..120)
+        .map(|_| {
+            let n = 2 + rng.below(40) as usize;
+            random_mixed(&mut rng, n, 0.0, false)
+        })
+        .collect();
+    let cases: Vec<Value> = sets.iter().map(|m| m.json.clone()).collect();
+    let Some(refs) = reference("gower_package", &cases) else {
+        return;
+    };
+    for (k, (m, r)) in sets.iter().zip(&refs).enumerate() {
+        let d = gower_of(m).unwrap();
+        for i in 0..d.n() {
+            for j in 0..d.n() {
+                close(
+                    d.get(i, j),
+                    &r["matrix"][i][j],
+                    1e-5,
+                    &format!("gower package set {k} ({i},{j})"),
+                );
+            }
+        }
+    }
+    // (b) missing values, ordinal and asymmetric binary: Gower (1971) textbook, f64.
+    let sets2: Vec<Mixed> = (0..200)
+        .map(|_| {
+            let n = 2 + rng.below(40) as usize;
+            let miss = [0.0, 0.1, 0.4][rng.below(3) as usize];
+            random_mixed(&mut rng, n, miss, true)
+        })
+        .collect();
+    let cases2: Vec<Value> = sets2.iter().map(|m| m.json.clone()).collect();
+    let refs2 = reference("gower_textbook", &cases2).unwrap();
+    let mut refused = 0;
+    for (k, (m, r)) in sets2.iter().zip(&refs2).enumerate() {
+        match gower_of(m) {
+            Err(e) => {
+                assert!(
+                    r.get("error").is_some(),
+                    "set {k}: leernet refused ({e}), reference did not"
+                );
+                refused += 1;
+            }
+            Ok(d) => {
+                assert!(
+                    r.get("error").is_none(),
+                    "set {k}: reference refused, leernet did not"
+                );
+                for i in 0..d.n() {
+                    for j in 0..d.n() {
+                        close(
+                            d.get(i, j),
+                            &r["matrix"][i][j],
+                            TOL,
+                            &format!("gower textbook set {k} ({i},{j})"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32), {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
+        sets.len(),
+        sets2.len()
+    );
+}
+
+#[test]
+fn clustering_matches_scipy_and_sklearn() {
+    let mut rng = Rng(5);
+    let methods = ["single", "complete", "average", "weighted", "ward"];
+    let mut cases = Vec::new();
+    let mut mats = Vec::new();
+    for s in 0..250 {
+        let n = 2 + rng.below(if s % 10 == 0 { 300 } else { 40 }) as usize;
+        // Gower distances of small-integer data: many ties.
+        let miss = if rng.chance(0.3) { 0.1 } else { 0.0 };
+        let m = random_mixed(&mut rng, n, miss, false);
+        let Ok(d) = gower_of(&m) else { continue };
+        let method = methods[s % methods.len()];
+        let mut ks: Vec<usize> = (1..=n.min(8)).collect();
+        ks.extend([n - 1, n].iter().filter(|&&k| k > 8));
+        cases.push(json!({ "condensed": d.as_slice(), "method": method, "ks": ks }));
+        mats.push((d, method, ks));
+    }
+    let Some(refs) = reference("cluster", &cases) else {
+        return;
+    };
+    let mut cuts = 0;
+    for (k, ((d, method, ks), r)) in mats.iter().zip(&refs).enumerate() {
+        let z = linkage(d, method.parse().unwrap()).unwrap();
+        let rz = r["merges"].as_array().unwrap();
+        assert_eq!(z.len(), rz.len());
+        for (row, (m, rr)) in z.iter().zip(rz).enumerate() {
+            let what = format!("set {k} {method} n={} merge {row}", d.n());
+            assert_eq!(m.a as f64, rr[0].as_f64().unwrap(), "{what} a");
+            assert_eq!(m.b as f64, rr[1].as_f64().unwrap(), "{what} b");
+            close(m.height, &rr[2], TOL, &format!("{what} height"));
+            assert_eq!(m.size as f64, rr[3].as_f64().unwrap(), "{what} size");
+        }
+        for &kk in ks {
+            let labels = cut_tree_maxclust(&z, kk).unwrap();
+            let rc = &r["cuts"][kk.to_string()];
+            let rl: Vec<usize> = serde_json::from_value(rc["labels"].clone()).unwrap();
+            assert_eq!(labels, rl, "set {k} {method} cut k={kk}");
+            match silhouette(d, &labels) {
+                Ok(s) => close(
+                    s,
+                    &rc["silhouette"],
+                    TOL,
+                    &format!("set {k} silhouette k={kk}"),
+                ),
+                Err(_) => assert!(rc["silhouette"].is_null()),
+            }
+            cuts += 1;
+        }
+    }
+    eprintln!(
+        "clustering: {} linkages (5 methods, ties) agree with scipy exactly (heights to {TOL}); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
+        mats.len()
+    );
+}
+
+#[test]
+fn agreement_matches_sklearn_statsmodels_krippendorff() {
+    let mut rng = Rng(6);
+    let mut cases = Vec::new();
+    let mut data = Vec::new();
+    for _ in 0..300 {
+        let n = 2 + rng.below(50) as usize;
+        let m = 2 + rng.below(4) as usize;
+        let cats = 1 + rng.below(5);
+        let agree = rng.unit();
+        let miss = if rng.chance(0.5) { 0.15 } else { 0.0 };
+        let units: Vec<Vec<Option<u32>>> = (0..n)
+            .map(|_| {
+                let truth = rng.below(cats) as u32;
+                (0..m)
+                    .map(|_| {
+                        if rng.chance(miss) {
+                            None
+                        } else if rng.chance(agree) {
+                            Some(truth)
+                        } else {
+                            Some(rng.below(cats) as u32)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        cases.push(json!({ "units": units }));
+        data.push(units);
+    }
+    let Some(refs) = reference("agreement", &cases) else {
+        return;
+    };
+    let mut counts = [0usize; 4];
+    for (k, (u, r)) in data.iter().zip(&refs).enumerate() {
+        match percent_agreement(u) {
+            Ok(p) => {
+                close(p, &r["percent"], TOL, &format!("set {k} percent"));
+                counts[0] += 1;
+            }
+            Err(_) => assert!(r["percent"].is_null()),
+        }
+        if u[0].len() == 2 {
+            match cohen_kappa_units(u) {
+                Ok(x) => {
+                    close(x, &r["cohen"], TOL, &format!("set {k} cohen"));
+                    counts[1] += 1;
+                }
+                Err(_) => assert!(
+                    r["cohen"].is_null(),
+                    "set {k}: cohen refused, sklearn {}",
+                    r["cohen"]
+                ),
+            }
+        }
+        match fleiss_kappa(u) {
+            Ok(x) => {
+                close(x, &r["fleiss"], TOL, &format!("set {k} fleiss"));
+                counts[2] += 1;
+            }
+            Err(_) => assert!(
+                r["fleiss"].is_null(),
+                "set {k}: fleiss refused, statsmodels {}",
+                r["fleiss"]
+            ),
+        }
+        match krippendorff_alpha_nominal(u) {
+            Ok(x) => {
+                close(x, &r["kripp"], TOL, &format!("set {k} krippendorff"));
+                counts[3] += 1;
+            }
+            Err(e) => assert!(
+                r["kripp"].is_null(),
+                "set {k}: krippendorff refused ({e}), package {}",
+                r["kripp"]
+            ),
+        }
+    }
+    eprintln!(
+        "agreement: {} data sets; percent {} / Cohen {} / Fleiss {} / Krippendorff {} computed and equal to the references to {TOL}",
+        data.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+}
+
+#[test]
+fn reliability_matches_pingouin() {
+    let mut rng = Rng(7);
+    let mut cases = Vec::new();
+    let mut data = Vec::new();
+    for _ in 0..200 {
+        let n = 3 + rng.below(80) as usize;
+        let k = 2 + rng.below(7) as usize;
+        let miss = if rng.chance(0.4) { 0.05 } else { 0.0 };
+        let loading = rng.unit();
+        let rows: Vec<Vec<Option<f64>>> = (0..n)
+            .map(|_| {
+                let t = rng.unit() * 4.0;
+                (0..k)
+                    .map(|_| {
+                        if rng.chance(miss) {
+                            None
+                        } else {
+                            Some((loading * t + (1.0 - loading) * rng.unit() * 4.0).round() + 1.0)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        cases.push(json!({ "rows": rows }));
+        data.push(rows);
+    }
+    let Some(refs) = reference("reliability", &cases) else {
+        return;
+    };
+    let mut done = 0;
+    for (k, (rows, r)) in data.iter().zip(&refs).enumerate() {
+        let Ok(x) = cronbach_alpha(rows) else {
+            continue;
+        };
+        if r.get("error").is_some() || r["alpha"].is_null() {
+            continue;
+        }
+        assert_eq!(x.n as u64, r["n"].as_u64().unwrap());
+        close(x.alpha, &r["alpha"], TOL, &format!("set {k} alpha"));
+        close(x.ci.0, &r["ci"][0], TOL, &format!("set {k} ci lo"));
+        close(x.ci.1, &r["ci"][1], TOL, &format!("set {k} ci hi"));
+        // pingouin rounds its interval to 3 decimals.
+        close(
+            x.ci.0,
+            &r["ci_pingouin"][0],
+            5e-4 + 1e-12,
+            &format!("set {k} pingouin ci lo"),
+        );
+        close(
+            x.ci.1,
+            &r["ci_pingouin"][1],
+            5e-4 + 1e-12,
+            &format!("set {k} pingouin ci hi"),
+        );
+        for j in 0..x.k {
+            opt_close(
+                x.alpha_if_deleted[j],
+                &r["alpha_if_deleted"][j],
+                TOL,
+                &format!("set {k} alpha if deleted {j}"),
+            );
+            opt_close(
+                x.item_total_correlation[j],
+                &r["item_total"][j],
+                TOL,
+                &format!("set {k} item-total {j}"),
+            );
+        }
+        done += 1;
+    }
+    assert!(done > 150);
+    eprintln!("reliability: {done} of {} data sets agree with pingouin (alpha, alpha if deleted) and scipy's F (interval) to {TOL}", data.len());
+}
+
+#[test]
+fn lca_matches_stepmix() {
+    use leernet_stats::lca::{lca, LcaOptions};
+    let mut rng = Rng(8);
+    let mut cases = Vec::new();
+    let mut data = Vec::new();
+    for s in 0..16 {
+        let n = 60 + rng.below(200) as usize;
+        let items = 3 + rng.below(4) as usize;
+        let k_true = 1 + rng.below(3) as usize;
+        let k_fit = 1 + rng.below(3) as usize;
+        let cats: Vec<u64> = (0..items).map(|_| 2 + rng.below(3)).collect();
+        // class-specific item-response probabilities: one favoured category per class
+        let fav: Vec<Vec<u64>> = (0..k_true)
+            .map(|_| cats.iter().map(|&r| rng.below(r)).collect())
+            .collect();
+        let miss = if s % 4 == 3 { 0.05 } else { 0.0 };
+        let mut rows: Vec<Vec<Option<u32>>> = (0..n)
+            .map(|_| {
+                let c = rng.below(k_true as u64) as usize;
+                (0..items)
+                    .map(|j| {
+                        if rng.chance(miss) {
+                            None
+                        } else if rng.chance(0.75) {
+                            Some(fav[c][j] as u32)
+                        } else {
+                            Some(rng.below(cats[j]) as u32)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        // every category of every item occurs (stepmix sizes items by their max code too)
+        for (j, &r) in cats.iter().enumerate() {
+            for v in 0..r {
+                rows[v as usize][j] = Some(v as u32);
+            }
+        }
+        cases.push(json!({ "rows": rows, "classes": k_fit, "starts": 10, "seed": s }));
+        data.push((rows, k_fit));
+    }
+    let Some(refs) = reference("lca", &cases) else {
+        return;
+    };
+    let mut same = 0;
+    for (s, ((rows, k), r)) in data.iter().zip(&refs).enumerate() {
+        let items: Vec<Vec<Option<u32>>> = (0..rows[0].len())
+            .map(|j| rows.iter().map(|row| row[j]).collect())
+            .collect();
+        let m = lca(
+            &items,
+            &LcaOptions {
+                classes: *k,
+                starts: 20,
+                seed: s as u64,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let theirs = r["loglik"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("set {s}: stepmix {r}"));
+        assert!(
+            m.loglik >= theirs - 1e-6 * theirs.abs(),
+            "set {s} K={k}: leernet loglik {} worse than stepmix {theirs}",
+            m.loglik
+        );
+        assert_eq!(m.npar as u64, r["npar"].as_u64().unwrap(), "set {s} npar");
+        // Same information criteria formulas, applied to stepmix's own log-likelihood.
+        let n = m.n as f64;
+        close(
+            -2.0 * theirs + 2.0 * m.npar as f64,
+            &r["aic"],
+            TOL,
+            &format!("set {s} aic formula"),
+        );
+        close(
+            -2.0 * theirs + m.npar as f64 * n.ln(),
+            &r["bic"],
+            TOL,
+            &format!("set {s} bic formula"),
+        );
+        if (m.loglik - theirs).abs() <= 1e-6 * theirs.abs() {
+            // The same optimum: the same class structure.
+            same += 1;
+            for (c, p) in m.class_sizes.iter().enumerate() {
+                close(
+                    *p,
+                    &r["class_sizes"][c],
+                    1e-4,
+                    &format!("set {s} class size {c}"),
+                );
+            }
+            close(
+                m.entropy_raw,
+                &r["entropy_raw"],
+                1e-3,
+                &format!("set {s} entropy"),
+            );
+        }
+    }
+    eprintln!(
+        "lca: {} data sets; leernet's best log-likelihood (20 starts) is never worse than stepmix's (10 starts) by more than 1e-6 relative; {same} reach the same optimum, with the same class sizes (1e-3: the likelihood is flat there and stepmix stops at 1,000 iterations) and raw entropy (1e-2 relative); npar, AIC and BIC formulas agree to {TOL}",
+        data.len()
+    );
+}

@@ -1,0 +1,545 @@
+//! `leernet stats`: the statistics engine on any CSV file.
+//!
+//! Exists so that researchers can run leernet's methods on their own data and check
+//! them against the tools they know; the JSON field names are those of PRODUCT.md
+//! ("Command-line contract"). Reading and typing the CSV lives in [`crate::csv_table`];
+//! the numbers come from `leernet-stats`; this module only wires and formats.
+//! Invalid data exits 1 ([`CliError::Invalid`]); an unreadable file or a bad option 2.
+
+use crate::cli_error::{CliError, CliResult};
+use crate::csv_table::{ColType, Column, Table};
+use anyhow::anyhow;
+use leernet_stats::agreement;
+use leernet_stats::cluster::{self, Linkage};
+use leernet_stats::descriptives;
+use leernet_stats::gower::{self, CondensedMatrix, GowerColumn};
+use leernet_stats::reliability;
+use leernet_stats::StatsError;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `leernet stats ...`
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {
+    #[command(subcommand)]
+    command: StatsCommand,
+}
+
+/// What every subcommand reads.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// CSV file with a header row; an empty cell is missing.
+    #[arg(long)]
+    input: PathBuf,
+    /// Column types, e.g. `age:numeric,region:nominal,often:ordinal,opt1:binary`
+    /// (default: numeric if every value is a number, else nominal).
+    #[arg(long)]
+    types: Option<String>,
+    /// Print one JSON object instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum StatsCommand {
+    /// Per column: n, missing, mean, sd, min, max, median; counts and proportions with
+    /// Wilson 95% intervals.
+    Describe {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Gower distance matrix of the rows.
+    Gower {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Hierarchical clustering of the rows on Gower distances, cut into k clusters.
+    Cluster {
+        #[command(flatten)]
+        input: InputArgs,
+        /// ward, average, complete or single.
+        #[arg(long, default_value = "average")]
+        linkage: String,
+        /// Number of clusters.
+        #[arg(long)]
+        k: usize,
+    },
+    /// Agreement between coders (rows = units, columns = coders).
+    Agreement {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Cronbach's alpha of a scale (columns = items, all numeric).
+    Reliability {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Cross-table of two columns with chi-square (and Fisher's exact test for 2 x 2).
+    Crosstab {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Column for the rows of the table.
+        #[arg(long)]
+        rows: String,
+        /// Column for the columns of the table.
+        #[arg(long)]
+        cols: String,
+    },
+}
+
+/// Runs a `stats` subcommand, writing its JSON or summary to `out`.
+pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
+    let (value, summary) = match &args.command {
+        StatsCommand::Describe { input } => describe(&read(input)?)?,
+        StatsCommand::Gower { input } => gower_cmd(&read(input)?)?,
+        StatsCommand::Cluster { input, linkage, k } => cluster_cmd(&read(input)?, linkage, *k)?,
+        StatsCommand::Agreement { input } => agreement_cmd(&read(input)?)?,
+        StatsCommand::Reliability { input } => reliability_cmd(&read(input)?)?,
+        StatsCommand::Crosstab { input, rows, cols } => crosstab_cmd(&read(input)?, rows, cols)?,
+    };
+    let json = match &args.command {
+        StatsCommand::Describe { input }
+        | StatsCommand::Gower { input }
+        | StatsCommand::Cluster { input, .. }
+        | StatsCommand::Agreement { input }
+        | StatsCommand::Reliability { input }
+        | StatsCommand::Crosstab { input, .. } => input.json,
+    };
+    let text = if json {
+        serde_json::to_string(&value).map_err(|e| CliError::invalid(anyhow!(e)))? + "\n"
+    } else {
+        summary
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| CliError::usage(anyhow!("cannot write the output: {e}")))
+}
+
+fn read(input: &InputArgs) -> CliResult<Table> {
+    Table::read(&input.input, input.types.as_deref())
+}
+
+/// A library error as an invalid-input error naming the file.
+fn stats_err(t: &Table, what: &str, e: StatsError) -> CliError {
+    CliError::invalid(anyhow!("{}: {what}: {e}", t.path.display()))
+}
+
+fn describe(t: &Table) -> CliResult<(Value, String)> {
+    let mut cols = Vec::new();
+    let mut text = format!(
+        "{}: {} rows, {} columns\n",
+        t.path.display(),
+        t.n_rows,
+        t.columns.len()
+    );
+    for c in &t.columns {
+        let mut o = Map::new();
+        o.insert("name".into(), json!(c.name));
+        o.insert("type".into(), json!(c.ty.name()));
+        match c.ty {
+            ColType::Numeric => {
+                let s = descriptives::describe_numeric(&t.numeric(c)?)
+                    .map_err(|e| stats_err(t, &c.name, e))?;
+                o.insert("n".into(), json!(s.n));
+                o.insert("missing".into(), json!(s.missing));
+                for (k, v) in [
+                    ("mean", s.mean),
+                    ("sd", s.sd),
+                    ("min", s.min),
+                    ("max", s.max),
+                    ("median", s.median),
+                    ("q1", s.q1),
+                    ("q3", s.q3),
+                ] {
+                    o.insert(k.into(), json!(v));
+                }
+                text += &format!(
+                    "  {} (numeric): n={} missing={} mean={} sd={} min={} median={} max={}\n",
+                    c.name,
+                    s.n,
+                    s.missing,
+                    fmt(s.mean),
+                    fmt(s.sd),
+                    fmt(s.min),
+                    fmt(s.median),
+                    fmt(s.max)
+                );
+            }
+            _ => {
+                let levels = Table::levels(c);
+                let s = descriptives::describe_nominal(&c.cells)
+                    .map_err(|e| stats_err(t, &c.name, e))?;
+                o.insert("n".into(), json!(s.n));
+                o.insert("missing".into(), json!(s.missing));
+                // Categories in level order (ordinal: numeric or text order).
+                let mut counts = Map::new();
+                let mut props = Map::new();
+                let mut ci = Map::new();
+                text += &format!(
+                    "  {} ({}): n={} missing={}\n",
+                    c.name,
+                    c.ty.name(),
+                    s.n,
+                    s.missing
+                );
+                for l in &levels {
+                    let cat = s
+                        .categories
+                        .iter()
+                        .find(|x| &x.value == l)
+                        .expect("level counted");
+                    counts.insert(l.clone(), json!(cat.count));
+                    props.insert(l.clone(), json!(cat.proportion));
+                    ci.insert(l.clone(), json!([cat.ci.0, cat.ci.1]));
+                    text += &format!(
+                        "    {l}: {} ({:.1}%, 95% CI {:.1}-{:.1}%)\n",
+                        cat.count,
+                        100.0 * cat.proportion,
+                        100.0 * cat.ci.0,
+                        100.0 * cat.ci.1
+                    );
+                }
+                o.insert("counts".into(), Value::Object(counts));
+                o.insert("proportions".into(), Value::Object(props));
+                o.insert("ci".into(), Value::Object(ci));
+            }
+        }
+        cols.push(Value::Object(o));
+    }
+    Ok((json!({ "n_rows": t.n_rows, "columns": cols }), text))
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into())
+}
+
+/// Owned Gower inputs built from a table.
+struct GowerData {
+    num: Vec<(bool, Vec<Option<f64>>)>,
+    nom: Vec<Vec<Option<u32>>>,
+    bin: Vec<Vec<Option<bool>>>,
+    order: Vec<(u8, usize)>,
+}
+
+fn gower_data(t: &Table) -> CliResult<GowerData> {
+    let mut g = GowerData {
+        num: vec![],
+        nom: vec![],
+        bin: vec![],
+        order: vec![],
+    };
+    for c in &t.columns {
+        match c.ty {
+            ColType::Numeric => {
+                g.order.push((0, g.num.len()));
+                g.num.push((false, t.numeric(c)?));
+            }
+            ColType::Ordinal => {
+                let (_, codes) = Table::codes(c);
+                g.order.push((0, g.num.len()));
+                g.num
+                    .push((true, codes.iter().map(|x| x.map(f64::from)).collect()));
+            }
+            ColType::Nominal => {
+                g.order.push((1, g.nom.len()));
+                g.nom.push(Table::codes(c).1);
+            }
+            ColType::Binary => {
+                g.order.push((2, g.bin.len()));
+                g.bin.push(t.binary(c)?);
+            }
+        }
+    }
+    Ok(g)
+}
+
+fn gower_matrix(t: &Table) -> CliResult<CondensedMatrix> {
+    let g = gower_data(t)?;
+    let cols: Vec<GowerColumn> = g
+        .order
+        .iter()
+        .map(|&(kind, i)| match kind {
+            0 if g.num[i].0 => GowerColumn::Ordinal(&g.num[i].1),
+            0 => GowerColumn::Numeric(&g.num[i].1),
+            1 => GowerColumn::Nominal(&g.nom[i]),
+            _ => GowerColumn::AsymmetricBinary(&g.bin[i]),
+        })
+        .collect();
+    gower::gower(&cols).map_err(|e| stats_err(t, "Gower distance", e))
+}
+
+fn column_types(t: &Table) -> Value {
+    Value::Object(
+        t.columns
+            .iter()
+            .map(|c| (c.name.clone(), json!(c.ty.name())))
+            .collect(),
+    )
+}
+
+fn gower_cmd(t: &Table) -> CliResult<(Value, String)> {
+    let d = gower_matrix(t)?;
+    let text = format!(
+        "Gower distances of {} rows over {} columns; use --json for the matrix\n",
+        d.n(),
+        t.columns.len()
+    );
+    Ok((
+        json!({ "n": d.n(), "types": column_types(t), "matrix": d.to_square() }),
+        text,
+    ))
+}
+
+fn cluster_cmd(t: &Table, linkage: &str, k: usize) -> CliResult<(Value, String)> {
+    let method: Linkage = linkage
+        .parse()
+        .map_err(|e: StatsError| CliError::usage(anyhow!("--linkage: {e}")))?;
+    let n = t.n_rows;
+    if n < 2 {
+        return Err(CliError::invalid(anyhow!(
+            "{}: clustering needs at least 2 rows, the file has {n}",
+            t.path.display()
+        )));
+    }
+    if k == 0 || k > n {
+        return Err(CliError::invalid(anyhow!(
+            "{}: cannot make {k} clusters of {n} rows (k must be between 1 and {n})",
+            t.path.display()
+        )));
+    }
+    let d = gower_matrix(t)?;
+    let merges = cluster::linkage(&d, method).map_err(|e| stats_err(t, "clustering", e))?;
+    let labels = cluster::cut_tree_maxclust(&merges, k).map_err(|e| stats_err(t, "cut", e))?;
+    let sizes = cluster::cluster_sizes(&labels);
+    let (sil, note) = match cluster::silhouette(&d, &labels) {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(format!("silhouette not computed: {e}"))),
+    };
+    let mut text = format!(
+        "{} linkage on Gower distances of {n} rows: {} clusters of sizes {:?}",
+        linkage,
+        sizes.len(),
+        sizes
+    );
+    match sil {
+        Some(s) => text += &format!(", mean silhouette {s:.3}\n"),
+        None => text += &format!("; {}\n", note.clone().unwrap_or_default()),
+    }
+    if sizes.len() < k {
+        text += &format!(
+            "note: tied merge heights leave {} clusters instead of {k}\n",
+            sizes.len()
+        );
+    }
+    let mut v = json!({
+        "n": n,
+        "linkage": linkage,
+        "k": k,
+        "merges": merges.iter().map(|m| m.to_row()).collect::<Vec<_>>(),
+        "labels": labels,
+        "silhouette": sil,
+        "sizes": sizes,
+    });
+    if let Some(note) = note {
+        v["note"] = json!(note);
+    }
+    Ok((v, text))
+}
+
+fn coder_units(t: &Table) -> (Vec<String>, Vec<Vec<Option<u32>>>) {
+    // One code book across all coders: every value seen in any column.
+    let mut levels: Vec<String> = t
+        .columns
+        .iter()
+        .flat_map(|c| c.cells.iter().flatten().cloned())
+        .collect();
+    levels.sort();
+    levels.dedup();
+    let units = (0..t.n_rows)
+        .map(|r| {
+            t.columns
+                .iter()
+                .map(|c: &Column| {
+                    c.cells[r]
+                        .as_ref()
+                        .map(|s| levels.binary_search(s).expect("level is listed") as u32)
+                })
+                .collect()
+        })
+        .collect();
+    (levels, units)
+}
+
+fn agreement_cmd(t: &Table) -> CliResult<(Value, String)> {
+    if t.columns.len() < 2 {
+        return Err(CliError::invalid(anyhow!(
+            "{}: agreement needs at least two coder columns, the file has {}",
+            t.path.display(),
+            t.columns.len()
+        )));
+    }
+    let (_, units) = coder_units(t);
+    let mut notes = Vec::new();
+    let mut get = |name: &str, r: Result<f64, StatsError>| match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            notes.push(format!("{name}: {e}"));
+            None
+        }
+    };
+    let percent = get("percent_agreement", agreement::percent_agreement(&units));
+    let cohen = if t.columns.len() == 2 {
+        get("cohen_kappa", agreement::cohen_kappa_units(&units))
+    } else {
+        None
+    };
+    let fleiss = get("fleiss_kappa", agreement::fleiss_kappa(&units));
+    let alpha = get(
+        "krippendorff_alpha",
+        agreement::krippendorff_alpha_nominal(&units),
+    );
+    let complete = units
+        .iter()
+        .filter(|u| u.iter().all(Option::is_some))
+        .count();
+    let text = format!(
+        "{} units, {} coders ({} units coded by all): percent agreement {}, Cohen's kappa {}, Fleiss' kappa {}, Krippendorff's alpha {}\n{}",
+        units.len(),
+        t.columns.len(),
+        complete,
+        fmt(percent),
+        fmt(cohen),
+        fmt(fleiss),
+        fmt(alpha),
+        notes.iter().map(|n| format!("note: {n}\n")).collect::<String>()
+    );
+    Ok((
+        json!({
+            "n_units": units.len(),
+            "n_coders": t.columns.len(),
+            "n_complete_units": complete,
+            "percent_agreement": percent,
+            "cohen_kappa": cohen,
+            "fleiss_kappa": fleiss,
+            "krippendorff_alpha": alpha,
+            "notes": notes,
+        }),
+        text,
+    ))
+}
+
+fn reliability_cmd(t: &Table) -> CliResult<(Value, String)> {
+    let mut cols = Vec::new();
+    for c in &t.columns {
+        if c.ty != ColType::Numeric && c.ty != ColType::Ordinal {
+            return Err(CliError::invalid(anyhow!(
+                "{}: item `{}` is not numeric; reliability needs numeric items",
+                t.path.display(),
+                c.name
+            )));
+        }
+        cols.push(if c.ty == ColType::Numeric {
+            t.numeric(c)?
+        } else {
+            Table::codes(c)
+                .1
+                .iter()
+                .map(|x| x.map(|v| f64::from(v) + 1.0))
+                .collect()
+        });
+    }
+    let rows: Vec<Vec<Option<f64>>> = (0..t.n_rows)
+        .map(|r| cols.iter().map(|c| c[r]).collect())
+        .collect();
+    let r = reliability::cronbach_alpha(&rows).map_err(|e| stats_err(t, "reliability", e))?;
+    let items: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    let text = format!(
+        "Cronbach's alpha {:.3} (95% CI {:.3} to {:.3}), {} items, n = {} complete rows\n{}",
+        r.alpha,
+        r.ci.0,
+        r.ci.1,
+        r.k,
+        r.n,
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, name)| format!(
+                "  {name}: alpha if deleted {}, corrected item-total r {}\n",
+                fmt(r.alpha_if_deleted[i]),
+                fmt(r.item_total_correlation[i])
+            ))
+            .collect::<String>()
+    );
+    Ok((
+        json!({
+            "n": r.n,
+            "items": items,
+            "cronbach_alpha": r.alpha,
+            "ci": [r.ci.0, r.ci.1],
+            "alpha_if_deleted": r.alpha_if_deleted,
+            "item_total_correlation": r.item_total_correlation,
+        }),
+        text,
+    ))
+}
+
+fn crosstab_cmd(t: &Table, rows: &str, cols: &str) -> CliResult<(Value, String)> {
+    let (rc, cc) = (t.column(rows)?, t.column(cols)?);
+    let (rl, rcodes) = Table::codes(rc);
+    let (cl, ccodes) = Table::codes(cc);
+    let mut table = vec![vec![0u64; cl.len()]; rl.len()];
+    let mut used = 0;
+    for (a, b) in rcodes.iter().zip(&ccodes) {
+        if let (Some(a), Some(b)) = (a, b) {
+            table[*a as usize][*b as usize] += 1;
+            used += 1;
+        }
+    }
+    if used == 0 {
+        return Err(CliError::invalid(anyhow!(
+            "{}: no row has both `{rows}` and `{cols}`",
+            t.path.display()
+        )));
+    }
+    let chi = descriptives::chi_square(&table, true).map_err(|e| stats_err(t, "chi-square", e))?;
+    let fisher = (rl.len() == 2 && cl.len() == 2).then(|| {
+        descriptives::fisher_exact([[table[0][0], table[0][1]], [table[1][0], table[1][1]]])
+    });
+    let mut text = format!(
+        "{rows} x {cols} ({used} rows): chi-square {:.3}, df {}, p {:.4}{}\n",
+        chi.statistic,
+        chi.dof,
+        chi.p_value,
+        if chi.yates { " (Yates)" } else { "" }
+    );
+    if chi.low_expected_warning {
+        text += &format!(
+            "note: {} cell(s) have an expected count below 5 (smallest {:.2}); the chi-square approximation is doubtful{}\n",
+            chi.cells_expected_below_5,
+            chi.min_expected,
+            if fisher.is_some() { ", use Fisher's exact test" } else { "" }
+        );
+    }
+    if let Some(f) = &fisher {
+        text += &format!("Fisher's exact test: p {:.4}\n", f.p_value);
+    }
+    Ok((
+        json!({
+            "n": used,
+            "row_levels": rl,
+            "col_levels": cl,
+            "table": table,
+            "chi_square": chi.statistic,
+            "dof": chi.dof,
+            "p_value": chi.p_value,
+            "yates": chi.yates,
+            "expected": chi.expected,
+            "min_expected": chi.min_expected,
+            "cells_expected_below_5": chi.cells_expected_below_5,
+            "low_expected_warning": chi.low_expected_warning,
+            "fisher_p_value": fisher.as_ref().map(|f| f.p_value),
+            "odds_ratio": fisher.as_ref().and_then(|f| f.odds_ratio),
+        }),
+        text,
+    ))
+}
