@@ -12,6 +12,7 @@
 
 pub mod dates;
 pub mod diag;
+pub mod expr;
 pub mod form;
 pub mod kind;
 pub mod read;
