@@ -187,6 +187,12 @@ pub struct Form {
     pub(crate) groups: Vec<Group>,
     pub(crate) items: Vec<Item>,
     pub(crate) warnings: Vec<Diagnostic>,
+    #[serde(skip)]
+    pub(crate) compiled: Vec<crate::validate::CompiledQuestion>,
+    #[serde(skip)]
+    pub(crate) compiled_groups: Vec<crate::validate::CompiledGroup>,
+    #[serde(skip)]
+    pub(crate) eval_order: Vec<usize>,
 }
 
 impl Form {
@@ -939,10 +945,16 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         groups,
         items: top,
         warnings: Vec::new(),
+        compiled: Vec::new(),
+        compiled_groups: Vec::new(),
+        eval_order: Vec::new(),
     };
-    // expression checks (references, syntax, cycles) live with the expression engine
-    crate::validate::check_expressions(&form, &mut diags);
+    // expression checks (syntax, references, cycles) live with the expression engine
     let mut form = form;
+    let (cq, cg, order) = crate::validate::compile(&form, &mut diags);
+    form.eval_order = order;
+    form.compiled = cq;
+    form.compiled_groups = cg;
     if diags.iter().any(|d| d.severity == Severity::Error) {
         diags.sort_by_key(|d| (d.severity, sheet_rank(&d.sheet), d.row));
         return Err(FormError::Invalid(diags));

@@ -10,14 +10,17 @@
 //! model and its structural checks), [`value`] (stored values), [`diag`] (diagnostics),
 //! [`dates`] (calendar arithmetic).
 
+pub mod answers;
 pub mod dates;
 pub mod diag;
+pub mod expr;
 pub mod form;
 pub mod kind;
 pub mod read;
 mod validate;
 pub mod value;
 
+pub use answers::{Answers, EvalOptions, Evaluation, QuestionState};
 pub use diag::{CheckReport, Diagnostic, FormError, Severity};
 pub use form::{Choice, Form, Group, Item, Language, Question, Text};
 pub use kind::{Media, Metadata, QuestionKind};

@@ -1,10 +1,38 @@
-//! Checks of the expressions in a form: references to questions that exist.
+//! Checks of a form's expressions — syntax (with the position), known functions,
+//! `${name}` references that exist and are unambiguous, and dependency cycles between
+//! calculations and relevance — and their compilation for the answer model.
+
+use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::form::Form;
+use crate::expr::{parse, Expr};
+use crate::form::{Form, Question};
 
-/// Expression columns of the survey sheet, as (column, accessor).
-pub(crate) fn expression_columns(q: &crate::form::Question) -> Vec<(&'static str, &str)> {
+/// The parsed expressions of one question.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledQuestion {
+    pub relevant: Option<Expr>,
+    pub constraint: Option<Expr>,
+    pub calculation: Option<Expr>,
+    pub required: Option<Expr>,
+    pub read_only: Option<Expr>,
+    pub choice_filter: Option<Expr>,
+    pub default: Option<Expr>,
+}
+
+/// The parsed expressions of one group or repeat.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledGroup {
+    pub relevant: Option<Expr>,
+    pub repeat_count: Option<Expr>,
+}
+
+/// Whether a `default` cell is an expression rather than a literal value.
+pub(crate) fn default_is_expression(s: &str) -> bool {
+    s.contains("${") || s.contains("()") || (s.contains('(') && s.contains(')') && !s.contains(' '))
+}
+
+fn expression_columns(q: &Question) -> Vec<(&'static str, &str)> {
     let mut v = Vec::new();
     for (col, val) in [
         ("relevant", &q.relevant),
@@ -13,17 +41,20 @@ pub(crate) fn expression_columns(q: &crate::form::Question) -> Vec<(&'static str
         ("choice_filter", &q.choice_filter),
         ("required", &q.required),
         ("read_only", &q.read_only),
-        ("trigger", &q.trigger),
-        ("default", &q.default),
     ] {
         if let Some(s) = val {
             v.push((col, s.as_str()));
         }
     }
+    if let Some(d) = &q.default {
+        if default_is_expression(d) {
+            v.push(("default", d.as_str()));
+        }
+    }
     v
 }
 
-/// `${name}` references in a text, with byte offsets.
+/// `${name}` references in free text (labels, hints, trigger), with byte offsets.
 pub(crate) fn references(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -40,36 +71,215 @@ pub(crate) fn references(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Adds an error for every `${name}` that names no question or group.
-pub(crate) fn check_expressions(form: &Form, diags: &mut Vec<Diagnostic>) {
-    let exists = |n: &str| form.question(n).is_some() || form.group(n).is_some();
-    let mut check = |row: usize, col: &str, text: &str| {
-        for (_, name) in references(text) {
-            if !exists(name) {
-                diags.push(Diagnostic::error("survey", Some(row), Some(col), format!(
-                    "On the 'survey' sheet, the '{col}' value is invalid. Reference variables must contain a name from the 'survey' sheet. Could not find the name '{name}'."
-                )));
+struct Checker<'a> {
+    counts: HashMap<&'a str, usize>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn check_ref(&mut self, row: usize, col: &str, name: &str) {
+        match self.counts.get(name).copied().unwrap_or(0) {
+            0 => self.diags.push(Diagnostic::error("survey", Some(row), Some(col), format!(
+                "On the 'survey' sheet, the '{col}' value is invalid. Reference variables must contain a name from the 'survey' sheet. Could not find the name '{name}'."
+            ))),
+            1 => {}
+            _ => self.diags.push(Diagnostic::error("survey", Some(row), Some(col), format!(
+                "On the 'survey' sheet, the '{col}' value is invalid. There are multiple survey elements named '{name}', so '${{{name}}}' is ambiguous; rename one of them."
+            ))),
+        }
+    }
+
+    fn expression(&mut self, row: usize, col: &str, text: &str) -> Option<Expr> {
+        match parse(text) {
+            Ok(e) => {
+                for (name, _) in e.references() {
+                    self.check_ref(row, col, name);
+                }
+                Some(e)
+            }
+            Err(err) => {
+                self.diags.push(Diagnostic::error(
+                    "survey",
+                    Some(row),
+                    Some(col),
+                    format!(
+                        "On the 'survey' sheet, the '{col}' value is not a valid expression: {}.",
+                        err.describe(text)
+                    ),
+                ));
+                None
             }
         }
-    };
-    for q in form.questions() {
-        for (col, text) in expression_columns(q) {
-            check(q.row, col, text);
+    }
+
+    fn free_text(&mut self, row: usize, col: &str, text: &str) {
+        for (_, name) in references(text) {
+            self.check_ref(row, col, name);
         }
-        for (lang, t) in &q.label.values {
+    }
+}
+
+/// Checks every expression of the form and compiles them. Adds diagnostics; returns
+/// the compiled expressions (None where a cell is empty or invalid).
+pub(crate) fn compile(
+    form: &Form,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<CompiledQuestion>, Vec<CompiledGroup>, Vec<usize>) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for q in &form.questions {
+        *counts.entry(q.name.as_str()).or_default() += 1;
+    }
+    for g in &form.groups {
+        *counts.entry(g.name.as_str()).or_default() += 1;
+    }
+    let mut c = Checker { counts, diags };
+    let mut qs = Vec::with_capacity(form.questions.len());
+    for q in &form.questions {
+        let mut cq = CompiledQuestion::default();
+        for (col, text) in expression_columns(q) {
+            let e = c.expression(q.row, col, text);
+            match col {
+                "relevant" => cq.relevant = e,
+                "constraint" => cq.constraint = e,
+                "calculation" => cq.calculation = e,
+                "choice_filter" => cq.choice_filter = e,
+                "required" => cq.required = e,
+                "read_only" => cq.read_only = e,
+                _ => cq.default = e,
+            }
+        }
+        if let Some(t) = &q.trigger {
+            c.free_text(q.row, "trigger", t);
+        }
+        for (field, text) in [
+            ("label", &q.label),
+            ("hint", &q.hint),
+            ("constraint_message", &q.constraint_message),
+            ("required_message", &q.required_message),
+        ] {
+            for (lang, t) in &text.values {
+                let col = if lang.is_empty() {
+                    field.to_string()
+                } else {
+                    format!("{field}::{lang}")
+                };
+                c.free_text(q.row, &col, t);
+            }
+        }
+        qs.push(cq);
+    }
+    let mut gs = Vec::with_capacity(form.groups.len());
+    for g in &form.groups {
+        let mut cg = CompiledGroup::default();
+        if let Some(t) = &g.relevant {
+            cg.relevant = c.expression(g.row, "relevant", t);
+        }
+        if let Some(t) = &g.repeat_count {
+            cg.repeat_count = c.expression(g.row, "repeat_count", t);
+        }
+        for (lang, t) in &g.label.values {
             let col = if lang.is_empty() {
                 "label".to_string()
             } else {
                 format!("label::{lang}")
             };
-            check(q.row, &col, t);
+            c.free_text(g.row, &col, t);
         }
+        gs.push(cg);
     }
-    for g in form.groups() {
-        for (col, val) in [("relevant", &g.relevant), ("repeat_count", &g.repeat_count)] {
-            if let Some(t) = val {
-                check(g.row, col, t);
+    let order = cycles(form, &qs, &gs, c.diags);
+    (qs, gs, order)
+}
+
+/// Reports cycles among calculations and relevance: a value that (through other
+/// questions) depends on itself can never be computed.
+/// Returns an evaluation order: every question after the questions its calculation
+/// and relevance read (depth-first post-order, roots in sheet order).
+fn cycles(
+    form: &Form,
+    qs: &[CompiledQuestion],
+    gs: &[CompiledGroup],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let n = form.questions.len();
+    let group_index: HashMap<&str, usize> = form
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.name.as_str(), i))
+        .collect();
+    // edges: question -> questions its calculation or relevance (own or inherited) reads
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, q) in form.questions.iter().enumerate() {
+        let mut exprs: Vec<&Expr> = Vec::new();
+        exprs.extend(qs[i].calculation.as_ref());
+        exprs.extend(qs[i].relevant.as_ref());
+        for g in &q.group_path {
+            if let Some(&gi) = group_index.get(g.as_str()) {
+                exprs.extend(gs[gi].relevant.as_ref());
+            }
+        }
+        for e in exprs {
+            for (name, _) in e.references() {
+                if let Some(j) = form.question_index(name) {
+                    if !edges[i].contains(&j) {
+                        edges[i].push(j);
+                    }
+                }
             }
         }
     }
+    // iterative DFS colouring
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut reported = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if *k < edges[v].len() {
+                let w = edges[v][*k];
+                *k += 1;
+                if state[w] == 0 {
+                    state[w] = 1;
+                    stack.push((w, 0));
+                } else if state[w] == 1 {
+                    let pos = stack.iter().position(|&(x, _)| x == w).unwrap_or(0);
+                    let members: Vec<usize> = stack[pos..].iter().map(|&(x, _)| x).collect();
+                    if members.iter().all(|&m| !reported[m]) {
+                        for &m in &members {
+                            reported[m] = true;
+                        }
+                        let first = *members
+                            .iter()
+                            .min_by_key(|&&m| form.questions[m].row)
+                            .unwrap_or(&w);
+                        let mut names: Vec<&str> = members
+                            .iter()
+                            .map(|&m| form.questions[m].name.as_str())
+                            .collect();
+                        names.push(&form.questions[w].name);
+                        let q = &form.questions[first];
+                        let col = if qs[first].calculation.is_some() {
+                            "calculation"
+                        } else {
+                            "relevant"
+                        };
+                        diags.push(Diagnostic::error("survey", Some(q.row), Some(col), format!(
+                            "The expressions of these questions depend on each other in a cycle: {}; break the cycle so that each can be computed from answers given before it.",
+                            names.join(" → ")
+                        )));
+                    }
+                }
+            } else {
+                state[v] = 2;
+                order.push(v);
+                stack.pop();
+            }
+        }
+    }
+    order
 }

@@ -1,0 +1,665 @@
+//! The answer model: given a form and a (partial) set of answers, which questions are
+//! visible now, which required answers are missing, which constraints fail (with the
+//! translated message), the computed values, the choices left after `choice_filter`,
+//! and the state of every repeat instance.
+//!
+//! Pure and fast: expressions are parsed once when the form is read, and evaluation
+//! visits questions in dependency order, so one pass sees every calculation and
+//! relevance it depends on. A question that is not relevant counts as empty for the
+//! expressions of others (its answer is dropped on submission, as in ODK).
+
+use std::collections::HashMap;
+
+use crate::expr::{Expr, Scope, Value};
+use crate::form::{Form, Question};
+use crate::kind::QuestionKind;
+
+/// A (partial) set of answers: raw stored values by question name, and the instances
+/// of each repeat (each an answer set of its own, holding the repeat's questions).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    /// Values by question name (select_multiple: space-separated choice names).
+    pub values: HashMap<String, String>,
+    /// Repeat instances by repeat name.
+    pub repeats: HashMap<String, Vec<Answers>>,
+}
+
+impl Answers {
+    /// An answer set from (name, value) pairs.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Answers {
+        Answers {
+            values: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            repeats: HashMap::new(),
+        }
+    }
+
+    /// Sets one value.
+    pub fn set(&mut self, name: &str, value: &str) -> &mut Self {
+        self.values.insert(name.to_string(), value.to_string());
+        self
+    }
+}
+
+/// The state of one question after evaluation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuestionState {
+    /// Relevant (shown) now: its own `relevant` and every enclosing group's hold.
+    pub relevant: bool,
+    /// The effective value: the answer, or the computed value for a calculation;
+    /// empty when not relevant.
+    pub value: String,
+    /// Required (by `required`) and relevant, answerable, but empty.
+    pub missing_required: bool,
+    /// The `required_message` (translated) or a default sentence, when missing.
+    pub required_message: Option<String>,
+    /// Non-empty and its `constraint` is false.
+    pub constraint_failed: bool,
+    /// The `constraint_message` (translated) or a default sentence, when failing.
+    pub constraint_message: Option<String>,
+    /// `read_only` holds.
+    pub read_only: bool,
+    /// Names of the choices left after `choice_filter` (None: no filter, all choices).
+    pub choices: Option<Vec<String>>,
+    /// Whether this question was evaluated at this level (false for the questions of
+    /// other repeat levels).
+    pub evaluated: bool,
+}
+
+/// The result of evaluating a form over answers (one level: the form, or one repeat
+/// instance).
+#[derive(Debug, Clone)]
+pub struct Evaluation<'f> {
+    form: &'f Form,
+    /// Per question, by index in [`Form::questions`].
+    pub states: Vec<QuestionState>,
+    /// Per group, by index in [`Form::groups`]: relevant (None when not at this level).
+    pub groups_relevant: Vec<Option<bool>>,
+    /// Evaluations of the repeat instances, by repeat name.
+    pub repeats: HashMap<String, Vec<Evaluation<'f>>>,
+    /// The number of instances `repeat_count` asks for, by repeat name.
+    pub repeat_counts: HashMap<String, usize>,
+}
+
+impl<'f> Evaluation<'f> {
+    fn named(&self, name: &str) -> Option<&QuestionState> {
+        self.form
+            .question_index(name)
+            .map(|i| &self.states[i])
+            .filter(|s| s.evaluated)
+    }
+
+    /// Names of the relevant questions at this level, in sheet order.
+    pub fn visible(&self) -> Vec<&'f str> {
+        self.form
+            .questions
+            .iter()
+            .zip(&self.states)
+            .filter(|(q, s)| {
+                s.evaluated
+                    && s.relevant
+                    && !matches!(
+                        q.kind,
+                        QuestionKind::Calculate | QuestionKind::Hidden | QuestionKind::Metadata(_)
+                    )
+            })
+            .map(|(q, _)| q.name.as_str())
+            .collect()
+    }
+
+    /// Whether a question is relevant now.
+    pub fn is_relevant(&self, name: &str) -> bool {
+        self.named(name).is_some_and(|s| s.relevant)
+    }
+
+    /// The effective value of a question (computed for calculations).
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.named(name).map(|s| s.value.as_str())
+    }
+
+    /// The state of a question at this level.
+    pub fn state(&self, name: &str) -> Option<&QuestionState> {
+        self.named(name)
+    }
+
+    /// Computed values (questions with a calculation), by name, at this level.
+    pub fn computed(&self) -> Vec<(&'f str, &str)> {
+        self.form
+            .questions
+            .iter()
+            .zip(&self.states)
+            .filter(|(q, s)| s.evaluated && q.calculation.is_some())
+            .map(|(q, s)| (q.name.as_str(), s.value.as_str()))
+            .collect()
+    }
+
+    /// Required questions left empty, with their message, at this level and in every
+    /// repeat instance (names of the latter as `repeat[i]/name`, 1-based).
+    pub fn missing_required(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.collect(&mut out, "", &|s| {
+            s.missing_required
+                .then(|| s.required_message.clone().unwrap_or_default())
+        });
+        out
+    }
+
+    /// Failing constraints with their (translated) message, here and in repeats.
+    pub fn failing_constraints(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.collect(&mut out, "", &|s| {
+            s.constraint_failed
+                .then(|| s.constraint_message.clone().unwrap_or_default())
+        });
+        out
+    }
+
+    /// Whether nothing required is missing and no constraint fails.
+    pub fn is_complete(&self) -> bool {
+        self.missing_required().is_empty() && self.failing_constraints().is_empty()
+    }
+
+    /// The choices of a select question left after its `choice_filter`.
+    pub fn choices(&self, name: &str) -> Vec<&'f crate::Choice> {
+        let Some(i) = self.form.question_index(name) else {
+            return Vec::new();
+        };
+        let q = &self.form.questions[i];
+        let all = q
+            .kind
+            .list()
+            .and_then(|l| self.form.choices(l))
+            .unwrap_or(&[]);
+        match &self.states[i].choices {
+            Some(names) => all.iter().filter(|c| names.contains(&c.name)).collect(),
+            None => all.iter().collect(),
+        }
+    }
+
+    fn collect(
+        &self,
+        out: &mut Vec<(String, String)>,
+        prefix: &str,
+        f: &dyn Fn(&QuestionState) -> Option<String>,
+    ) {
+        for (q, s) in self.form.questions.iter().zip(&self.states) {
+            if s.evaluated {
+                if let Some(m) = f(s) {
+                    out.push((format!("{prefix}{}", q.name), m));
+                }
+            }
+        }
+        let mut names: Vec<&String> = self.repeats.keys().collect();
+        names.sort();
+        for r in names {
+            for (i, inst) in self.repeats[r].iter().enumerate() {
+                inst.collect(out, &format!("{prefix}{r}[{}]/", i + 1), f);
+            }
+        }
+    }
+}
+
+/// One level of evaluation: the form's top level or one repeat instance.
+struct Frame<'a> {
+    form: &'a Form,
+    answers: &'a Answers,
+    repeat: Option<&'a str>,
+    parent: Option<&'a Frame<'a>>,
+    /// effective values decided so far at this level
+    values: Vec<Option<String>>,
+    position: Option<usize>,
+    lang: &'a str,
+    now: Option<f64>,
+}
+
+impl Frame<'_> {
+    fn raw(&self, i: usize) -> String {
+        if let Some(v) = &self.values[i] {
+            return v.clone();
+        }
+        self.answers
+            .values
+            .get(&self.form.questions[i].name)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Values of question `i` in every instance of the repeats below this level.
+    fn descend(&self, answers: &Answers, q: &Question, out: &mut Vec<String>) {
+        let inner = self.repeat_chain(q);
+        collect_nested(answers, &inner, &q.name, out);
+    }
+
+    /// The repeats from this level down to the question's repeat.
+    fn repeat_chain(&self, q: &Question) -> Vec<String> {
+        let mut chain: Vec<String> = Vec::new();
+        let start = match self.repeat {
+            Some(r) => q
+                .group_path
+                .iter()
+                .position(|g| g == r)
+                .map(|p| p + 1)
+                .unwrap_or(0),
+            None => 0,
+        };
+        for g in &q.group_path[start..] {
+            if self.form.group(g).is_some_and(|g| g.repeat) {
+                chain.push(g.clone());
+            }
+        }
+        chain
+    }
+
+    fn lookup(&self, i: usize) -> Value {
+        let q = &self.form.questions[i];
+        if q.repeat.as_deref() == self.repeat {
+            return Value::Str(self.raw(i));
+        }
+        // inside a repeat below this level: all instances
+        let below = match self.repeat {
+            None => true,
+            Some(r) => q.group_path.iter().any(|g| g == r),
+        };
+        if below {
+            let mut out = Vec::new();
+            self.descend(self.answers, q, &mut out);
+            return Value::Nodes(out);
+        }
+        match self.parent {
+            Some(p) => p.lookup(i),
+            None => Value::empty(),
+        }
+    }
+}
+
+fn collect_nested(answers: &Answers, chain: &[String], name: &str, out: &mut Vec<String>) {
+    match chain.split_first() {
+        None => out.push(answers.values.get(name).cloned().unwrap_or_default()),
+        Some((r, rest)) => {
+            for inst in answers.repeats.get(r).map(Vec::as_slice).unwrap_or(&[]) {
+                collect_nested(inst, rest, name, out);
+            }
+        }
+    }
+}
+
+struct FrameScope<'a> {
+    frame: &'a Frame<'a>,
+    current: Option<usize>,
+}
+
+impl Scope for FrameScope<'_> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        let f = self.frame;
+        if let Some(i) = f.form.question_index(name) {
+            return Some(f.lookup(i));
+        }
+        let g = f.form.group(name)?;
+        if g.repeat {
+            let n = f.answers.repeats.get(name).map(Vec::len).unwrap_or(0);
+            return Some(Value::Nodes(vec![String::new(); n]));
+        }
+        Some(Value::empty())
+    }
+    fn current(&self) -> Value {
+        self.current
+            .map(|i| Value::Str(self.frame.raw(i)))
+            .unwrap_or_else(Value::empty)
+    }
+    fn position(&self) -> Option<usize> {
+        self.frame.position
+    }
+    fn choice_label(&self, question: &str, value: &str) -> Option<String> {
+        let form = self.frame.form;
+        let list = form.question(question)?.kind.list()?;
+        let c = form.choices(list)?.iter().find(|c| c.name == value)?;
+        Some(c.label.get(self.frame.lang).to_string())
+    }
+    fn instance(&self, id: &str) -> Option<Vec<HashMap<String, String>>> {
+        let cs = self.frame.form.choices(id)?;
+        Some(cs.iter().map(|c| choice_row(c, self.frame.lang)).collect())
+    }
+    fn now(&self) -> f64 {
+        match self.frame.now {
+            Some(n) => n,
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64() / 86400.0)
+                .unwrap_or(0.0),
+        }
+    }
+}
+
+fn choice_row(c: &crate::Choice, lang: &str) -> HashMap<String, String> {
+    let mut row: HashMap<String, String> = c.extra.clone().into_iter().collect();
+    row.insert("name".into(), c.name.clone());
+    row.insert("label".into(), c.label.get(lang).to_string());
+    row
+}
+
+/// A scope for a choice_filter: relative names are the choice's columns.
+struct ChoiceScope<'a> {
+    outer: &'a FrameScope<'a>,
+    choice: &'a crate::Choice,
+    lang: &'a str,
+}
+
+impl Scope for ChoiceScope<'_> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        self.outer.reference(name)
+    }
+    fn current(&self) -> Value {
+        self.outer.current()
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "name" => Some(Value::Str(self.choice.name.clone())),
+            "label" => Some(Value::Str(self.choice.label.get(self.lang).to_string())),
+            other => self.choice.extra.get(other).map(|v| Value::Str(v.clone())),
+        }
+    }
+    fn position(&self) -> Option<usize> {
+        self.outer.position()
+    }
+    fn now(&self) -> f64 {
+        self.outer.now()
+    }
+}
+
+fn to_stored(v: Value) -> String {
+    match v {
+        Value::Num(n) if n.is_nan() => String::new(),
+        other => other.to_str(),
+    }
+}
+
+/// Options of an evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions<'a> {
+    /// Language code for messages and labels (falls back like [`crate::Text::get`]).
+    pub lang: &'a str,
+    /// Fixed "now" (days since 1970-01-01 UTC) for `today()`/`now()`; None = the clock.
+    pub now: Option<f64>,
+}
+
+impl Form {
+    /// Evaluates the form over a (partial) answer set.
+    pub fn evaluate<'f>(&'f self, answers: &Answers, opts: &EvalOptions<'_>) -> Evaluation<'f> {
+        eval_level(self, answers, None, None, true, None, opts)
+    }
+}
+
+fn eval_level<'f>(
+    form: &'f Form,
+    answers: &Answers,
+    repeat: Option<&str>,
+    parent: Option<&Frame<'_>>,
+    inherited: bool,
+    position: Option<usize>,
+    opts: &EvalOptions<'_>,
+) -> Evaluation<'f> {
+    let n = form.questions.len();
+    let mut frame = Frame {
+        form,
+        answers,
+        repeat,
+        parent,
+        values: vec![None; n],
+        position,
+        lang: opts.lang,
+        now: opts.now,
+    };
+    let mut states = vec![QuestionState::default(); n];
+    let mut groups_relevant: Vec<Option<bool>> = vec![None; form.groups.len()];
+    let group_index: HashMap<&str, usize> = form
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.name.as_str(), i))
+        .collect();
+    // the groups at this level: those below the frame's repeat
+    let level_start = |q: &Question| match repeat {
+        Some(r) => q
+            .group_path
+            .iter()
+            .position(|g| g == r)
+            .map(|p| p + 1)
+            .unwrap_or(q.group_path.len()),
+        None => 0,
+    };
+    for &i in &form.eval_order {
+        let q = &form.questions[i];
+        if q.repeat.as_deref() != repeat {
+            continue;
+        }
+        let cq = &form.compiled[i];
+        let mut relevant = inherited;
+        for g in &q.group_path[level_start(q)..] {
+            if !relevant {
+                break;
+            }
+            let Some(&gi) = group_index.get(g.as_str()) else {
+                continue;
+            };
+            let r = match groups_relevant[gi] {
+                Some(r) => r,
+                None => {
+                    let r = form.compiled_groups[gi]
+                        .relevant
+                        .as_ref()
+                        .map(|e| {
+                            e.eval_bool(&FrameScope {
+                                frame: &frame,
+                                current: None,
+                            })
+                        })
+                        .unwrap_or(true);
+                    groups_relevant[gi] = Some(r);
+                    r
+                }
+            };
+            relevant = r;
+        }
+        let scope = FrameScope {
+            frame: &frame,
+            current: Some(i),
+        };
+        if relevant {
+            if let Some(e) = &cq.relevant {
+                relevant = e.eval_bool(&scope);
+            }
+        }
+        let mut st = QuestionState {
+            relevant,
+            evaluated: true,
+            ..QuestionState::default()
+        };
+        if relevant {
+            let value = match &cq.calculation {
+                Some(e) => to_stored(e.eval(&scope)),
+                None => frame.raw(i),
+            };
+            let scope = FrameScope {
+                frame: &frame,
+                current: Some(i),
+            };
+            st.read_only = cq.read_only.as_ref().is_some_and(|e| e.eval_bool(&scope));
+            let answerable = q.kind.is_answerable() && !matches!(q.kind, QuestionKind::Note);
+            if answerable
+                && value.trim().is_empty()
+                && cq.required.as_ref().is_some_and(|e| e.eval_bool(&scope))
+            {
+                st.missing_required = true;
+                let m = q.required_message.get(opts.lang);
+                st.required_message = Some(if m.is_empty() {
+                    "This answer is required.".to_string()
+                } else {
+                    m.to_string()
+                });
+            }
+            if !value.is_empty() {
+                if let Some(e) = &cq.constraint {
+                    let ok = e.eval_bool(&FrameScope {
+                        frame: &frame,
+                        current: Some(i),
+                    });
+                    if !ok {
+                        st.constraint_failed = true;
+                        let m = q.constraint_message.get(opts.lang);
+                        st.constraint_message = Some(if m.is_empty() {
+                            "This answer is not valid.".to_string()
+                        } else {
+                            m.to_string()
+                        });
+                    }
+                }
+            }
+            if let (Some(e), Some(list)) = (&cq.choice_filter, q.kind.list()) {
+                let outer = FrameScope {
+                    frame: &frame,
+                    current: Some(i),
+                };
+                let kept = form
+                    .choices(list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|c| {
+                        e.eval_bool(&ChoiceScope {
+                            outer: &outer,
+                            choice: c,
+                            lang: opts.lang,
+                        })
+                    })
+                    .map(|c| c.name.clone())
+                    .collect();
+                st.choices = Some(kept);
+            }
+            st.value = value.clone();
+            frame.values[i] = Some(value);
+        } else {
+            frame.values[i] = Some(String::new());
+        }
+        states[i] = st;
+    }
+    // groups at this level never reached through a question (empty groups, repeats)
+    let mut repeats = HashMap::new();
+    let mut repeat_counts = HashMap::new();
+    for (gi, g) in form.groups.iter().enumerate() {
+        let direct_parent_repeat = g.path[..g.path.len() - 1]
+            .iter()
+            .rev()
+            .find(|p| form.group(p).is_some_and(|x| x.repeat))
+            .map(String::as_str);
+        if direct_parent_repeat != repeat {
+            continue;
+        }
+        if groups_relevant[gi].is_none() {
+            let mut r = inherited;
+            for p in &g.path {
+                if !r {
+                    break;
+                }
+                let Some(&pi) = group_index.get(p.as_str()) else {
+                    continue;
+                };
+                let inside = match repeat {
+                    Some(rep) => {
+                        form.groups[pi].path.iter().any(|x| x == rep) && form.groups[pi].name != rep
+                    }
+                    None => true,
+                };
+                if !inside {
+                    continue;
+                }
+                r = match groups_relevant[pi] {
+                    Some(x) => x,
+                    None => {
+                        let x = form.compiled_groups[pi]
+                            .relevant
+                            .as_ref()
+                            .map(|e| {
+                                e.eval_bool(&FrameScope {
+                                    frame: &frame,
+                                    current: None,
+                                })
+                            })
+                            .unwrap_or(true);
+                        groups_relevant[pi] = Some(x);
+                        x
+                    }
+                };
+            }
+            groups_relevant[gi] = Some(r);
+        }
+        if !g.repeat {
+            continue;
+        }
+        let relevant = groups_relevant[gi].unwrap_or(true);
+        if let Some(e) = &form.compiled_groups[gi].repeat_count {
+            let c = e
+                .eval(&FrameScope {
+                    frame: &frame,
+                    current: None,
+                })
+                .to_num();
+            if c.is_finite() && c >= 0.0 {
+                repeat_counts.insert(g.name.clone(), c as usize);
+            }
+        }
+        let instances = answers
+            .repeats
+            .get(&g.name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let evals: Vec<Evaluation<'f>> = instances
+            .iter()
+            .enumerate()
+            .map(|(k, inst)| {
+                eval_level(
+                    form,
+                    inst,
+                    Some(g.name.as_str()),
+                    Some(&frame),
+                    relevant,
+                    Some(k + 1),
+                    opts,
+                )
+            })
+            .collect();
+        repeats.insert(g.name.clone(), evals);
+    }
+    Evaluation {
+        form,
+        states,
+        groups_relevant,
+        repeats,
+        repeat_counts,
+    }
+}
+
+/// Evaluates one expression text against a form's answers (for tools and tests).
+pub fn eval_text(
+    form: &Form,
+    answers: &Answers,
+    text: &str,
+    opts: &EvalOptions<'_>,
+) -> Result<String, crate::expr::ParseError> {
+    let e: Expr = crate::expr::parse(text)?;
+    let frame = Frame {
+        form,
+        answers,
+        repeat: None,
+        parent: None,
+        values: vec![None; form.questions.len()],
+        position: None,
+        lang: opts.lang,
+        now: opts.now,
+    };
+    Ok(e.eval(&FrameScope {
+        frame: &frame,
+        current: None,
+    })
+    .to_str())
+}
