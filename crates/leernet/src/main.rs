@@ -3,6 +3,9 @@
 //! (see `cli_error`).
 
 mod cli_error;
+mod cmd_instrument;
+mod cmd_stats;
+mod csv_table;
 mod demo;
 mod project;
 mod settings;
@@ -58,6 +61,8 @@ enum Command {
         #[arg(long, default_value = "nl")]
         lang: String,
     },
+    /// The statistics engine on any CSV file (JSON with --json).
+    Stats(cmd_stats::StatsArgs),
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
@@ -68,6 +73,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum InstrumentCommand {
+    /// Check an XLSForm: every problem with its sheet, row and column.
+    Check(cmd_instrument::CheckArgs),
     /// Store an XLSForm in the project (versioned by its form_id and version).
     Add {
         /// The .xlsx, .xls or .ods file.
@@ -114,6 +121,10 @@ async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Demo { dir } => project::demo(&dir, &mut out).await,
         Command::Init { dir } => project::init(&dir, &mut out).await,
+        Command::Instrument {
+            command: InstrumentCommand::Check(args),
+        } => cmd_instrument::check(&args, &mut out),
+        Command::Stats(args) => cmd_stats::run(&args, &mut out),
         Command::Instrument {
             command: InstrumentCommand::Add { file },
         } => project::instrument_add(&cli.project, &file, &mut out).await,
