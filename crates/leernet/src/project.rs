@@ -146,8 +146,16 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
     }
     std::fs::create_dir_all(&parent)
         .map_err(|e| CliError::usage(anyhow!("cannot make {}: {e}", parent.display())))?;
+    // Scratch folders of demos that were interrupted earlier go first.
+    if let Ok(entries) = std::fs::read_dir(&parent) {
+        let prefix = format!(".{name}.partial-");
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
     let scratch = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir(&scratch).map_err(|e| {
         CliError::usage(anyhow!(
             "cannot write in {}: {e}; choose a folder you may write to",
