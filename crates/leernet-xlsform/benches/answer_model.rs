@@ -16,7 +16,18 @@ fn build_form() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let survey = wb.add_worksheet();
     survey.set_name("survey").unwrap();
-    let header = ["type", "name", "label::nl", "label::en", "relevant", "required", "constraint", "constraint_message::en", "calculation", "choice_filter"];
+    let header = [
+        "type",
+        "name",
+        "label::nl",
+        "label::en",
+        "relevant",
+        "required",
+        "constraint",
+        "constraint_message::en",
+        "calculation",
+        "choice_filter",
+    ];
     for (c, h) in header.iter().enumerate() {
         survey.write_string(0, c as u16, *h).unwrap();
     }
@@ -30,25 +41,176 @@ fn build_form() -> Vec<u8> {
         row += 1;
     };
     for g in 0..30 {
-        let grel = if g == 0 { String::new() } else { format!("${{n{}}} != 99", g - 1) };
-        put(["begin_group", &format!("g{g}"), "Groep", "Group", &grel, "", "", "", "", ""]);
+        let grel = if g == 0 {
+            String::new()
+        } else {
+            format!("${{n{}}} != 99", g - 1)
+        };
+        put([
+            "begin_group",
+            &format!("g{g}"),
+            "Groep",
+            "Group",
+            &grel,
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
         let n = format!("n{g}");
-        put(["integer", &n, "Getal", "Number", "", "yes", ". >= 0 and . <= 100", "0 to 100", "", ""]);
-        put(["select_one yn", &format!("s{g}"), "Ja/nee", "Yes/no", &format!("${{{n}}} > 10"), "", "", "", "", ""]);
-        put(["select_multiple fruit", &format!("m{g}"), "Fruit", "Fruit", &format!("selected(${{s{g}}}, 'yes')"), "", "count-selected(.) <= 3", "three at most", "", ""]);
-        put(["text", &format!("t{g}"), "Tekst", "Text", "", "", "regex(., '^[A-Za-z ]*$')", "letters", "", ""]);
-        put(["calculate", &format!("c{g}"), "", "", "", "", "", "", &format!("if(${{{n}}} > 50, ${{{n}}} * 2, coalesce(${{{n}}}, 0) + string-length(${{t{g}}}))"), ""]);
-        put(["date", &format!("d{g}"), "Datum", "Date", "", "", ". <= today()", "not in the future", "", ""]);
-        put(["decimal", &format!("x{g}"), "Decimaal", "Decimal", &format!("${{c{g}}} > 5"), "", ". > 0", "", "", ""]);
-        put(["note", &format!("note{g}"), "Let op", "Note", "", "", "", "", "", ""]);
-        put(["select_one city", &format!("city{g}"), "Stad", "City", "", "", "", "", "", &format!("region = ${{s{g}}}")]);
-        put(["text", &format!("r{g}"), "Verplicht", "Required", &format!("${{{n}}} < 90"), "yes", "", "", "", ""]);
+        put([
+            "integer",
+            &n,
+            "Getal",
+            "Number",
+            "",
+            "yes",
+            ". >= 0 and . <= 100",
+            "0 to 100",
+            "",
+            "",
+        ]);
+        put([
+            "select_one yn",
+            &format!("s{g}"),
+            "Ja/nee",
+            "Yes/no",
+            &format!("${{{n}}} > 10"),
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        put([
+            "select_multiple fruit",
+            &format!("m{g}"),
+            "Fruit",
+            "Fruit",
+            &format!("selected(${{s{g}}}, 'yes')"),
+            "",
+            "count-selected(.) <= 3",
+            "three at most",
+            "",
+            "",
+        ]);
+        put([
+            "text",
+            &format!("t{g}"),
+            "Tekst",
+            "Text",
+            "",
+            "",
+            "regex(., '^[A-Za-z ]*$')",
+            "letters",
+            "",
+            "",
+        ]);
+        put([
+            "calculate",
+            &format!("c{g}"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!(
+                "if(${{{n}}} > 50, ${{{n}}} * 2, coalesce(${{{n}}}, 0) + string-length(${{t{g}}}))"
+            ),
+            "",
+        ]);
+        put([
+            "date",
+            &format!("d{g}"),
+            "Datum",
+            "Date",
+            "",
+            "",
+            ". <= today()",
+            "not in the future",
+            "",
+            "",
+        ]);
+        put([
+            "decimal",
+            &format!("x{g}"),
+            "Decimaal",
+            "Decimal",
+            &format!("${{c{g}}} > 5"),
+            "",
+            ". > 0",
+            "",
+            "",
+            "",
+        ]);
+        put([
+            "note",
+            &format!("note{g}"),
+            "Let op",
+            "Note",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        put([
+            "select_one city",
+            &format!("city{g}"),
+            "Stad",
+            "City",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!("region = ${{s{g}}}"),
+        ]);
+        put([
+            "text",
+            &format!("r{g}"),
+            "Verplicht",
+            "Required",
+            &format!("${{{n}}} < 90"),
+            "yes",
+            "",
+            "",
+            "",
+            "",
+        ]);
         put(["end_group", "", "", "", "", "", "", "", "", ""]);
     }
-    put(["begin_repeat", "kid", "Kind", "Child", "", "", "", "", "", ""]);
-    put(["integer", "kid_age", "Leeftijd", "Age", "", "yes", ". < 18", "", "", ""]);
+    put([
+        "begin_repeat",
+        "kid",
+        "Kind",
+        "Child",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]);
+    put([
+        "integer", "kid_age", "Leeftijd", "Age", "", "yes", ". < 18", "", "", "",
+    ]);
     put(["end_repeat", "", "", "", "", "", "", "", "", ""]);
-    put(["calculate", "kids_total", "", "", "", "", "", "", "sum(${kid_age})", ""]);
+    put([
+        "calculate",
+        "kids_total",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "sum(${kid_age})",
+        "",
+    ]);
     let choices = wb.add_worksheet();
     choices.set_name("choices").unwrap();
     let rows: Vec<[&str; 5]> = vec![
@@ -88,7 +250,9 @@ fn answer(i: usize, name: &str) -> String {
 
 fn main() {
     let bytes = build_form();
-    let out_dir = std::env::var_os("BENCH_OUT").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let out_dir = std::env::var_os("BENCH_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     let path = out_dir.join("form300.xlsx");
     std::fs::write(&path, &bytes).expect("write form300.xlsx");
 
@@ -101,13 +265,19 @@ fn main() {
     let read_ms = t.elapsed().as_secs_f64() * 1000.0 / reps as f64;
     let form = form.unwrap();
     let names: Vec<String> = form.questions().map(|q| q.name.clone()).collect();
-    let opts = EvalOptions { lang: "en", now: Some(19_787.5) };
+    let opts = EvalOptions {
+        lang: "en",
+        now: Some(19_787.5),
+    };
 
     // answer one question at a time and evaluate after each answer
     let mut answers = Answers::default();
     let mut kid = Vec::new();
     for k in 0..3 {
-        kid.push(Answers::from_pairs([("kid_age", if k == 2 { "" } else { "7" })]));
+        kid.push(Answers::from_pairs([(
+            "kid_age",
+            if k == 2 { "" } else { "7" },
+        )]));
     }
     answers.repeats.insert("kid".into(), kid);
     let t = Instant::now();
@@ -137,7 +307,12 @@ fn main() {
     }
     let full_us = t.elapsed().as_secs_f64() * 1e6 / full_reps as f64;
 
-    println!("form: {} questions, {} groups, written to {}", form.question_count(), form.groups().len(), path.display());
+    println!(
+        "form: {} questions, {} groups, written to {}",
+        form.question_count(),
+        form.groups().len(),
+        path.display()
+    );
     println!("read + validate workbook: {read_ms:.2} ms (mean of {reps})");
     println!("evaluate after each answer: {per_eval_us:.1} µs per evaluation (mean of {evals}; {visible} visible in total)");
     println!("evaluate full answer set: {full_us:.1} µs per evaluation (mean of {full_reps}; {issues} issues in total)");
