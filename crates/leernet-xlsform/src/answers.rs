@@ -169,7 +169,7 @@ impl<'f> Evaluation<'f> {
         let q = &self.form.questions[i];
         let all = q
             .kind
-            .list()
+            .choice_source()
             .and_then(|l| self.form.choices(l))
             .unwrap_or(&[]);
         match &self.states[i].choices {
@@ -313,7 +313,7 @@ impl Scope for FrameScope<'_> {
     }
     fn choice_label(&self, question: &str, value: &str) -> Option<String> {
         let form = self.frame.form;
-        let list = form.question(question)?.kind.list()?;
+        let list = form.question(question)?.kind.choice_source()?;
         let c = form.choices(list)?.iter().find(|c| c.name == value)?;
         Some(c.label.get(self.frame.lang).to_string())
     }
@@ -516,7 +516,7 @@ fn eval_level<'f>(
                     }
                 }
             }
-            if let (Some(e), Some(list)) = (&cq.choice_filter, q.kind.list()) {
+            if let (Some(e), Some(list)) = (&cq.choice_filter, q.kind.choice_source()) {
                 let outer = FrameScope {
                     frame: &frame,
                     current: Some(i),

@@ -295,10 +295,145 @@ impl Form {
         &self.items
     }
 
+    /// The files that `select_*_from_file` questions name, in sheet order, once each.
+    pub fn choice_files(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for q in &self.questions {
+            if let QuestionKind::SelectOneFromFile { file }
+            | QuestionKind::SelectMultipleFromFile { file } = &q.kind
+            {
+                if !out.contains(&file.as_str()) {
+                    out.push(file);
+                }
+            }
+        }
+        out
+    }
+
+    /// Attaches a CSV choice list uploaded beside the form for `select_*_from_file FILE`:
+    /// a header row with `name` and `label` (or `label::Language (code)`), other columns
+    /// kept for `choice_filter`. Comma-separated, `"` quoting, UTF-8 (BOM allowed).
+    /// Returns the number of choices; the error is one sentence naming file and row.
+    pub fn attach_choices_csv(&mut self, file_name: &str, bytes: &[u8]) -> Result<usize, String> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| format!("{file_name} is not UTF-8 text"))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let rows = parse_csv(text).map_err(|e| format!("{file_name}: {e}"))?;
+        let mut it = rows.into_iter();
+        let header: Vec<read::Header> = it
+            .next()
+            .ok_or_else(|| {
+                format!("{file_name} is empty; it needs a header row with 'name' and 'label'")
+            })?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| read::normalise_header(h, "choices", read::column_letter(i)))
+            .collect();
+        let name_col = header
+            .iter()
+            .position(|h| h.column == "name" && h.lang.is_none())
+            .ok_or_else(|| format!("{file_name} has no 'name' column"))?;
+        let mut out = Vec::new();
+        for (k, cells) in it.enumerate() {
+            let row = k + 2;
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let name = cells
+                .get(name_col)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            if name.is_empty() {
+                return Err(format!("{file_name}, row {row}: the choice has no name"));
+            }
+            let mut label = Text {
+                values: BTreeMap::new(),
+                default: self.default_language.clone(),
+            };
+            let mut extra = BTreeMap::new();
+            for (i, h) in header.iter().enumerate() {
+                let v = cells
+                    .get(i)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                if v.is_empty() || i == name_col {
+                    continue;
+                }
+                if h.column == "label" {
+                    label.values.insert(
+                        h.lang
+                            .as_deref()
+                            .map(|l| language_code(l).0)
+                            .unwrap_or_default(),
+                        v,
+                    );
+                } else {
+                    extra.insert(h.raw.clone(), v);
+                }
+            }
+            out.push(Choice {
+                name,
+                label,
+                media: BTreeMap::new(),
+                extra,
+                row,
+            });
+        }
+        let n = out.len();
+        self.choices.insert(file_name.to_string(), out);
+        Ok(n)
+    }
+
     /// Warnings found while reading (the form is still usable).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
+}
+
+/// Splits CSV text into rows of fields (RFC 4180: commas, `"` quoting, CRLF or LF).
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if field.is_empty() => loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    Some('"') => break,
+                    Some(ch) => {
+                        if ch == '\n' {
+                            line += 1;
+                        }
+                        field.push(ch)
+                    }
+                    None => {
+                        return Err(format!(
+                            "a quoted field that starts on line {line} is not closed"
+                        ))
+                    }
+                }
+            },
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                line += 1;
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ch => field.push(ch),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Converts yes/no cells to `true()`/`false()`; other text is returned unchanged.

@@ -135,6 +135,16 @@ impl QuestionKind {
         }
     }
 
+    /// Where the choices come from: the list name, or for `select_*_from_file` the file
+    /// name (choices attached with [`crate::Form::attach_choices_csv`]).
+    pub fn choice_source(&self) -> Option<&str> {
+        match self {
+            QuestionKind::SelectOneFromFile { file }
+            | QuestionKind::SelectMultipleFromFile { file } => Some(file),
+            other => other.list(),
+        }
+    }
+
     /// Whether a respondent answers it (not a note, calculation, hidden or metadata).
     pub fn is_answerable(&self) -> bool {
         !matches!(

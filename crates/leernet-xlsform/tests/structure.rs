@@ -374,3 +374,37 @@ fn check_value_per_type() {
         .to_string()
         .contains("no question named 'nope'"));
 }
+
+#[test]
+fn select_from_file_with_an_attached_csv() {
+    let mut f = valid(
+        "| survey |\n| | type | name | label | choice_filter |\n| | select_one_from_file towns.csv | town | Town | |\n| | select_multiple_from_file towns.csv | towns | Towns | prov = 'gr' |\n",
+    );
+    assert_eq!(f.choice_files(), ["towns.csv"]);
+    // without the file, any value is accepted as stored
+    assert!(f.check_value("town", "anything").is_ok());
+    let csv = "\u{feff}name,label::Nederlands (nl),label::English (en),prov\r\ngron,Groningen,Groningen,gr\r\n\"dh\",\"Den Haag, stad\",The Hague,zh\r\nhar,Haren,Haren,gr\r\n";
+    assert_eq!(f.attach_choices_csv("towns.csv", csv.as_bytes()), Ok(3));
+    assert!(f.check_value("town", "dh").is_ok());
+    assert!(f.check_value("town", "nope").is_err());
+    assert!(f.check_value("towns", "gron har").is_ok());
+    assert!(f.check_value("towns", "gron nope").is_err());
+    assert_eq!(
+        f.choices("towns.csv").unwrap()[1].label.get("nl"),
+        "Den Haag, stad"
+    );
+    let e = f.evaluate(
+        &leernet_xlsform::Answers::default(),
+        &leernet_xlsform::EvalOptions::default(),
+    );
+    let kept: Vec<&str> = e.choices("towns").iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(kept, ["gron", "har"]);
+    assert!(f
+        .attach_choices_csv("bad.csv", b"label\nx\n")
+        .unwrap_err()
+        .contains("no 'name' column"));
+    assert!(f
+        .attach_choices_csv("bad.csv", b"name,label\n\"x,y\n")
+        .unwrap_err()
+        .contains("not closed"));
+}
