@@ -94,16 +94,41 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, String> 
             MAX_WORKBOOK_BYTES / (1024 * 1024)
         ));
     }
+    if is_encrypted_ooxml(bytes) {
+        return Err(format!(
+            "{file_name} is password-protected; save it without a password and try again"
+        ));
+    }
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
     let bytes = bytes.to_vec();
     // calamine is defensive, but a malformed file must never take the process down.
     let name = file_name.to_string();
     let result = std::panic::catch_unwind(move || read_inner(bytes, &name));
     match result {
+        Ok(Err(e)) if is_zip && !e.contains("password") => Err(format!(
+            "{file_name} could not be read: the workbook is damaged or truncated ({})",
+            e.rsplit_once('(')
+                .map(|x| x.1.trim_end_matches(')'))
+                .unwrap_or(&e)
+        )),
         Ok(r) => r,
         Err(_) => Err(format!(
             "{file_name} could not be read: the workbook is damaged"
         )),
     }
+}
+
+/// An encrypted .xlsx is an OLE compound file holding an `EncryptionInfo` stream.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if !bytes.starts_with(CFB) {
+        return false;
+    }
+    let needle: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {

@@ -208,3 +208,43 @@ fn not_a_workbook_is_unreadable() {
         Err(FormError::Unreadable(_))
     ));
 }
+
+fn workbook(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/workbooks")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn ods_workbook() {
+    let f = Form::from_workbook(&workbook("wellbeing_mini.ods"), "wellbeing_mini.ods").unwrap();
+    assert_eq!(f.id(), "wellbeing_mini");
+    assert_eq!(f.languages(), ["nl", "en"]);
+    assert_eq!(f.question("topics").unwrap().label.get("en"), "Topics");
+    assert_eq!(
+        f.groups()[0].relevant.as_deref(),
+        Some("selected(${topics}, 'care')")
+    );
+}
+
+#[test]
+fn password_protected_workbook_is_unreadable_with_that_reason() {
+    match Form::from_workbook(&workbook("encrypted_simple.xlsx"), "encrypted_simple.xlsx") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("password-protected"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn damaged_workbook_says_so() {
+    let Some(good) = shared("simple.xlsx") else {
+        return;
+    };
+    match Form::from_workbook(&good[..good.len() - 200], "cut.xlsx") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("damaged or truncated"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
