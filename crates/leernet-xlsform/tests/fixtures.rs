@@ -248,3 +248,12 @@ fn damaged_workbook_says_so() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_workbook_that_makes_calamine_panic_is_unreadable_not_a_crash() {
+    // found by `cargo fuzz run workbook`: calamine 0.32 panics in cfb.rs on this .xls
+    match Form::from_workbook(&workbook("calamine_cfb_panic.xls"), "x.xls") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("damaged"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
