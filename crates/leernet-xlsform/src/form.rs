@@ -449,14 +449,15 @@ fn is_true(cell: &str) -> bool {
     yes_no(cell) == "true()"
 }
 
-/// Whether `name` is a valid XML name for a question, group or choice list.
+/// Whether `name` is a valid XML name for a question, group or choice list (letters,
+/// digits, `_`, `-`, `.`, `:`; starting with a letter or `_`), as pyxform accepts.
 pub fn valid_name(name: &str) -> bool {
     let mut cs = name.chars();
     match cs.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
         _ => return false,
     }
-    cs.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
+    cs.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '\u{B7}'))
 }
 
 /// The cells of one row, by canonical column, with translations and the raw header.
@@ -826,8 +827,26 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
             _ => {}
         }
-        // every other row needs a valid, unique name
+        // every other row needs a valid, unique name (an audit is always named 'audit')
         let name_col = v.header_name("name");
+        let is_audit = matches!(
+            parsed,
+            RowType::Question(QuestionKind::Metadata(crate::kind::Metadata::Audit))
+        );
+        if is_audit && name.as_deref().is_some_and(|n| n != "audit") {
+            diags.push(Diagnostic::error(
+                &survey.name,
+                Some(r.number),
+                Some(&name_col),
+                "Audits must always be named 'audit.' The name column should be left blank.",
+            ));
+            continue;
+        }
+        let name = if is_audit {
+            Some("audit".to_string())
+        } else {
+            name
+        };
         let name = match name {
             Some(n) => n,
             None => {
@@ -965,6 +984,12 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         ))),
                     }
                 }
+                if type_cell.to_lowercase().contains("_external")
+                    && !wb.sheets.contains_key("external_choices")
+                {
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")),
+                        "There should be an external_choices sheet in this xlsform. Please ensure that the external_choices sheet has columns 'list name', and 'name'."));
+                }
                 let calculation = v.get("calculation");
                 if matches!(kind, QuestionKind::Calculate) && calculation.is_none() {
                     diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("calculation")), format!(
@@ -972,9 +997,19 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     )));
                 }
                 let hint = v.text("hint", &default_language);
-                if label.is_empty() && hint.is_empty() && kind.is_answerable() {
-                    diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
-                        "The question '{name}' has no label or hint; respondents will see only an input."
+                let media = media_of(&v, &default_language);
+                let label_free = matches!(
+                    kind,
+                    QuestionKind::Calculate
+                        | QuestionKind::Hidden
+                        | QuestionKind::Metadata(_)
+                        | QuestionKind::Media(
+                            crate::kind::Media::BackgroundAudio | crate::kind::Media::External
+                        )
+                ) || (matches!(kind, QuestionKind::Note) && calculation.is_some());
+                if label.is_empty() && hint.is_empty() && media.is_empty() && !label_free {
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
+                        "The survey element named '{name}' has no label or hint; give it a label (in at least one language) so respondents know what to answer."
                     )));
                 }
                 if matches!(
@@ -1007,7 +1042,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     read_only,
                     trigger: v.get("trigger"),
                     parameters,
-                    media: media_of(&v, &default_language),
+                    media,
                     group_path,
                     repeat,
                     row: r.number,

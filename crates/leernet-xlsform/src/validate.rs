@@ -54,22 +54,38 @@ fn expression_columns(q: &Question) -> Vec<(&'static str, &str)> {
     v
 }
 
-/// `${name}` references in free text (labels, hints, trigger), with byte offsets.
-pub(crate) fn references(s: &str) -> Vec<(usize, &str)> {
+/// `${name}` references in free text (labels, hints, trigger), with byte offsets;
+/// `Err` for a `${` that does not hold a name and a `}`.
+pub(crate) fn references(s: &str) -> Vec<(usize, Result<&str, ()>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(p) = s[i..].find("${") {
         let start = i + p;
         match s[start + 2..].find('}') {
             Some(e) => {
-                out.push((start, s[start + 2..start + 2 + e].trim()));
+                let name = &s[start + 2..start + 2 + e];
+                out.push((
+                    start,
+                    if crate::form::valid_name(name) || name.is_empty() {
+                        Ok(name)
+                    } else {
+                        Err(())
+                    },
+                ));
                 i = start + 2 + e + 1;
             }
-            None => break,
+            None => {
+                out.push((start, Err(())));
+                break;
+            }
         }
     }
     out
 }
+
+/// pyxform's words for a malformed `${…}`.
+pub(crate) const BAD_REFERENCE: &str =
+    "Reference variables must start with '${', then a question name, and end with '}'";
 
 struct Checker<'a> {
     counts: HashMap<&'a str, usize>,
@@ -114,7 +130,18 @@ impl Checker<'_> {
 
     fn free_text(&mut self, row: usize, col: &str, text: &str) {
         for (_, name) in references(text) {
-            self.check_ref(row, col, name);
+            match name {
+                Ok("") => {}
+                Ok(name) => self.check_ref(row, col, name),
+                Err(()) => self.diags.push(Diagnostic::error(
+                    "survey",
+                    Some(row),
+                    Some(col),
+                    format!(
+                        "On the 'survey' sheet, the '{col}' value is invalid. {BAD_REFERENCE}."
+                    ),
+                )),
+            }
         }
     }
 }

@@ -408,3 +408,53 @@ fn select_from_file_with_an_attached_csv() {
         .unwrap_err()
         .contains("not closed"));
 }
+
+#[test]
+fn questions_need_a_label_or_hint_as_pyxform_says() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | a | |\n",
+        2,
+        "has no label or hint",
+    );
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | note | n | |\n",
+        2,
+        "has no label or hint",
+    );
+    valid("| survey |\n| | type | name | label | hint |\n| | text | a | | only a hint |\n");
+    valid("| survey |\n| | type | name | label | image |\n| | text | a | | a.png |\n");
+    valid("| survey |\n| | type | name | label | calculation |\n| | calculate | c | | 1 |\n| | note | n | | 2 |\n| | hidden | h | | |\n| | start | s | | |\n");
+}
+
+#[test]
+fn audit_is_always_named_audit() {
+    let f = valid("| survey |\n| | type | name | label |\n| | audit | | |\n");
+    assert!(f.question("audit").is_some());
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | audit | log | |\n",
+        2,
+        "Audits must always be named 'audit.'",
+    );
+}
+
+#[test]
+fn names_may_hold_a_colon_but_references_no_spaces() {
+    let f = valid("| survey |\n| | type | name | label | relevant |\n| | text | a:b | A | |\n| | text | c | C | ${a:b} = 'x' |\n");
+    assert!(f.question("a:b").is_some());
+    assert_error("| survey |\n| | type | name | label | relevant |\n| | text | a | A | |\n| | text | b | B | ${ a } = 'x' |\n", 3, "Reference variables must start with '${'");
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | a | Price in ${ dollars |\n",
+        2,
+        "Reference variables must start with '${'",
+    );
+}
+
+#[test]
+fn external_selects_need_the_external_choices_sheet() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | select_one_external yn | q | Q |\n",
+        2,
+        "external_choices sheet",
+    );
+    valid("| survey |\n| | type | name | label |\n| | select_one_external yn | q | Q |\n| external_choices |\n| | list_name | name |\n| | yn | y |\n");
+}
