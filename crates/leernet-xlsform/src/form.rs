@@ -193,6 +193,8 @@ pub struct Form {
     pub(crate) compiled_groups: Vec<crate::validate::CompiledGroup>,
     #[serde(skip)]
     pub(crate) eval_order: Vec<usize>,
+    #[serde(skip)]
+    pub(crate) settings_row: usize,
 }
 
 impl Form {
@@ -603,8 +605,10 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
     // settings first: they change how other cells are read
     let mut settings = BTreeMap::new();
     let mut settings_title = Text::default();
+    let mut settings_row = 2;
     if let Some(s) = wb.sheets.get("settings") {
         if let Some(r) = s.rows.first() {
+            settings_row = r.number;
             for (i, h) in s.headers.iter().enumerate() {
                 let v = r.cells.get(i).cloned().unwrap_or_default();
                 if v.is_empty() || h.raw.is_empty() {
@@ -855,7 +859,10 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 continue;
             }
         };
-        if !valid_name(&name) {
+        if name == "meta" {
+            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col),
+                "On the 'survey' sheet, the 'name' value 'meta' is invalid. The name 'meta' is reserved for form metadata."));
+        } else if !valid_name(&name) {
             diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
                 "On the 'survey' sheet, the 'name' value is invalid. The name '{name}' must begin with a letter or underscore and contain only letters, digits, '-', '_' and '.'."
             )));
@@ -936,18 +943,41 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         ))),
                     }
                 }
-                if let QuestionKind::Range { start, end, step } = &mut kind {
+                if let Some(accepted) = crate::kind::accepted_parameters(&kind) {
                     let bad: Vec<&str> = parameters
                         .keys()
                         .map(String::as_str)
-                        .filter(|k| !matches!(*k, "start" | "end" | "step"))
+                        .filter(|k| !accepted.contains(k))
                         .collect();
                     if !bad.is_empty() {
                         diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
-                            "On the 'survey' sheet, the 'parameters' value is invalid. Accepted parameters are 'end, start, step'. The following are invalid parameter key(s): '{}'.",
+                            "On the 'survey' sheet, the 'parameters' value is invalid. The accepted parameter keys for this question type are '{}'. The following are invalid parameter key(s): '{}'.",
+                            accepted.join(", "),
                             bad.join(", ")
                         )));
                     }
+                    if let Some(app) = parameters.get("app") {
+                        if !app.contains('.') {
+                            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                                "Parameter 'app' has an invalid Android package name - the package name must have at least one '.' separator ('{app}')."
+                            )));
+                        }
+                    }
+                }
+                if let QuestionKind::SelectOneFromFile { file }
+                | QuestionKind::SelectMultipleFromFile { file } = &kind
+                {
+                    if !type_cell.contains("_external")
+                        && ![".csv", ".xml", ".geojson"]
+                            .iter()
+                            .any(|e| file.ends_with(e))
+                    {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                            "File name for '{type_cell}' should end with one of the supported file extensions: '.csv', '.xml', '.geojson'."
+                        )));
+                    }
+                }
+                if let QuestionKind::Range { start, end, step } = &mut kind {
                     for (key, slot) in [
                         ("start", &mut *start),
                         ("end", &mut *end),
@@ -1118,6 +1148,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         compiled: Vec::new(),
         compiled_groups: Vec::new(),
         eval_order: Vec::new(),
+        settings_row,
     };
     // expression checks (syntax, references, cycles) live with the expression engine
     let mut form = form;

@@ -214,6 +214,28 @@ pub(crate) fn compile(
         }
         gs.push(cg);
     }
+    if let Some(t) = form.settings.get("instance_name") {
+        if let Err(err) = parse(t) {
+            c.diags.push(Diagnostic::error(
+                "settings",
+                Some(form.settings_row),
+                Some("instance_name"),
+                format!(
+                "On the 'settings' sheet, the 'instance_name' value is not a valid expression: {}.",
+                err.describe(t)
+            ),
+            ));
+        }
+        for (_, name) in references(t) {
+            if let Ok(name) = name {
+                if !name.is_empty() && !c.counts.contains_key(name) {
+                    c.diags.push(Diagnostic::error("settings", Some(form.settings_row), Some("instance_name"), format!(
+                        "On the 'settings' sheet, the 'instance_name' value is invalid. Reference variables must contain a name from the 'survey' sheet. Could not find the name '{name}'."
+                    )));
+                }
+            }
+        }
+    }
     let order = cycles(form, &qs, &gs, c.diags);
     (qs, gs, order)
 }

@@ -458,3 +458,65 @@ fn external_selects_need_the_external_choices_sheet() {
     );
     valid("| survey |\n| | type | name | label |\n| | select_one_external yn | q | Q |\n| external_choices |\n| | list_name | name |\n| | yn | y |\n");
 }
+
+#[test]
+fn type_keywords_are_case_sensitive_as_in_pyxform() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | Text | a | A |\n",
+        2,
+        "Unknown question type 'Text'",
+    );
+    let f = valid(
+        "| survey |\n| | type | name | label |\n| | dateTime | a | A |\n| | datetime | b | B |\n",
+    );
+    assert_eq!(f.question("a").unwrap().kind, QuestionKind::DateTime);
+}
+
+#[test]
+fn parameters_are_checked_per_type() {
+    assert_error(
+        "| survey |\n| | type | name | label | parameters |\n| | text | a | A | foo=bar |\n",
+        2,
+        "accepted parameter keys for this question type are 'rows'",
+    );
+    assert_error(
+        "| survey |\n| | type | name | label | parameters |\n| | image | a | A | app=camera |\n",
+        2,
+        "Android package name",
+    );
+    let f = valid("| survey |\n| | type | name | label | parameters |\n| | text | a | A | rows=3 |\n| | geopoint | g | G | capture-accuracy=5 |\n| | select_one yn | s | S | randomize=true seed=${g} |\n| | integer | i | I | anything=1 |\n| choices |\n| | list_name | name | label |\n| | yn | y | Y |\n");
+    assert_eq!(f.question("a").unwrap().parameters["rows"], "3");
+}
+
+#[test]
+fn choice_files_need_a_known_extension() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | select_one_from_file a.txt | a | A |\n",
+        2,
+        "supported file extensions",
+    );
+    valid("| survey |\n| | type | name | label |\n| | select_one_from_file a.xml | a | A |\n| | select_multiple_from_file b.geojson | b | B |\n");
+}
+
+#[test]
+fn meta_is_reserved() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | meta | A |\n",
+        2,
+        "reserved for form metadata",
+    );
+}
+
+#[test]
+fn settings_instance_name_references_are_checked() {
+    let errs = md_errors("| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | instance_name |\n| | concat(${nope}, 'x') |\n");
+    assert_eq!(
+        (
+            errs[0].sheet.as_str(),
+            errs[0].row,
+            errs[0].column.as_deref()
+        ),
+        ("settings", Some(2), Some("instance_name"))
+    );
+    valid("| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | instance_name |\n| | concat(${a}, 'x') |\n");
+}
