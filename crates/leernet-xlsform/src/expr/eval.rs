@@ -184,6 +184,20 @@ impl Scope for MapScope {
     }
 }
 
+/// A plain map is a scope: `${name}` is its value (for handle conditions over a
+/// profile, tests and tools).
+impl Scope for HashMap<String, String> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        self.get(name).map(|v| Value::Str(v.clone()))
+    }
+}
+
+impl Scope for std::collections::BTreeMap<String, String> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        self.get(name).map(|v| Value::Str(v.clone()))
+    }
+}
+
 /// A scope where relative names are the columns of one instance row.
 struct RowScope<'a> {
     outer: &'a dyn Scope,
