@@ -366,9 +366,23 @@ pub fn straighten_quotes(s: &str) -> String {
         .collect()
 }
 
-/// Collapses runs of whitespace to one space (pyxform's `clean_text_values`).
+/// Collapses runs of spaces and tabs to one space and trims the ends; line breaks
+/// stay (pyxform's `clean_text_values`, verified against pyxform 4.5.0).
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut in_run = false;
+    for c in s.trim().chars() {
+        if c == ' ' || c == '\t' {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
 }
 
 /// Splits a language header into (code, display name): `Nederlands (nl)` gives
@@ -448,6 +462,14 @@ mod tests {
         assert_eq!(
             language_code("English"),
             ("English".into(), "English".into())
+        );
+    }
+
+    #[test]
+    fn whitespace_runs_collapse_but_line_breaks_stay() {
+        assert_eq!(
+            collapse_whitespace("  Line one\nLine  two \t end "),
+            "Line one\nLine two end"
         );
     }
 
