@@ -150,17 +150,81 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         if out.sheets.contains_key(&key) {
             continue;
         }
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-        let (h, w) = range.get_size();
-        if h.saturating_mul(w) > MAX_SHEET_CELLS {
-            return Err(format!(
-                "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
-            ));
+        let cells = sheet_cells(&mut wb, &name, file_name)?;
+        out.sheets.insert(key.clone(), to_sheet(&name, &key, cells));
+    }
+    Ok(out)
+}
+
+/// A cell: 0-based row and column, and its value.
+type SparseCell = (u32, u32, Data);
+
+/// The non-empty cells of a sheet. `.xlsx`/`.xlsb` are streamed cell by cell, so a
+/// single far-away cell (`XFD1048576`) costs nothing; `.xls` (at most 65,536 x 256)
+/// and `.ods` go through calamine's dense range.
+fn sheet_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    file_name: &str,
+) -> Result<Vec<SparseCell>, String> {
+    let too_many = || {
+        format!(
+            "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
+        )
+    };
+    let mut out = Vec::new();
+    match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut r = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            while let Some(c) = r
+                .next_cell()
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
+            {
+                let (row, col) = c.get_position();
+                let v: Data = c.get_value().clone().into();
+                if v != Data::Empty {
+                    out.push((row, col, v));
+                    if out.len() > MAX_SHEET_CELLS {
+                        return Err(too_many());
+                    }
+                }
+            }
         }
-        out.sheets
-            .insert(key.clone(), to_sheet(&name, &key, &range));
+        calamine::Sheets::Xlsb(x) => {
+            let mut r = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            while let Some(c) = r
+                .next_cell()
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
+            {
+                let (row, col) = c.get_position();
+                let v: Data = c.get_value().clone().into();
+                if v != Data::Empty {
+                    out.push((row, col, v));
+                    if out.len() > MAX_SHEET_CELLS {
+                        return Err(too_many());
+                    }
+                }
+            }
+        }
+        other => {
+            let range = other
+                .worksheet_range(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            let (h, w) = range.get_size();
+            if h.saturating_mul(w) > MAX_SHEET_CELLS {
+                return Err(too_many());
+            }
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (row, col, v) in range.used_cells() {
+                if *v != Data::Empty {
+                    out.push((r0 + row as u32, c0 + col as u32, v.clone()));
+                }
+            }
+        }
     }
     Ok(out)
 }
@@ -194,29 +258,53 @@ pub fn cell_text(d: &Data) -> String {
     }
 }
 
-fn to_sheet(name: &str, key: &str, range: &calamine::Range<Data>) -> Sheet {
-    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
+    cells.sort_by_key(|c| (c.0, c.1));
     let mut headers = Vec::new();
     let mut rows = Vec::new();
     let mut header_row = 0;
-    let mut have_header = false;
-    for (i, r) in range.rows().enumerate() {
-        let number = start_row as usize + i + 1;
-        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
-        if cells.iter().all(|c| c.is_empty()) {
+    let mut i = 0;
+    while i < cells.len() {
+        let r = cells[i].0;
+        let mut j = i;
+        while j < cells.len() && cells[j].0 == r {
+            j += 1;
+        }
+        let texts: Vec<(usize, String)> = cells[i..j]
+            .iter()
+            .map(|c| (c.1 as usize, cell_text(&c.2).trim().to_string()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        i = j;
+        if texts.is_empty() {
             continue;
         }
-        if !have_header {
-            have_header = true;
+        let number = r as usize + 1;
+        if header_row == 0 {
             header_row = number;
-            headers = cells
+            let width = texts.last().map(|t| t.0 + 1).unwrap_or(0);
+            let mut raw = vec![String::new(); width];
+            for (c, t) in texts {
+                raw[c] = t;
+            }
+            headers = raw
                 .iter()
                 .enumerate()
-                .map(|(j, c)| normalise_header(c, key, column_letter(start_col as usize + j)))
+                .map(|(c, h)| normalise_header(h, key, column_letter(c)))
                 .collect();
             continue;
         }
-        rows.push(Row { number, cells });
+        let mut row = vec![String::new(); headers.len()];
+        let mut any = false;
+        for (c, t) in texts {
+            if let Some(slot) = row.get_mut(c) {
+                *slot = t;
+                any = true;
+            }
+        }
+        if any {
+            rows.push(Row { number, cells: row });
+        }
     }
     Sheet {
         name: name.to_string(),

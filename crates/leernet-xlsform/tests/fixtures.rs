@@ -257,3 +257,24 @@ fn a_workbook_that_makes_calamine_panic_is_unreadable_not_a_crash() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_far_away_cell_does_not_allocate_the_whole_sheet() {
+    // calamine's dense range for a cell at XFD1048576 would ask for 512 GiB and abort;
+    // .xlsx sheets are streamed cell by cell instead.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("survey").unwrap();
+    for (c, v) in ["type", "name", "label"].iter().enumerate() {
+        ws.write_string(0, c as u16, *v).unwrap();
+    }
+    for (c, v) in ["text", "a", "A"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "far").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = std::time::Instant::now();
+    let f = Form::from_workbook(&bytes, "far.xlsx").unwrap();
+    assert_eq!(f.question_count(), 1);
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+}
