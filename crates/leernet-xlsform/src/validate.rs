@@ -165,6 +165,9 @@ pub(crate) fn compile(
         let mut cq = CompiledQuestion::default();
         for (col, text) in expression_columns(q) {
             let e = c.expression(q.row, col, text);
+            if let Some(e) = &e {
+                bare_names(form, q, col, e, c.diags);
+            }
             match col {
                 "relevant" => cq.relevant = e,
                 "constraint" => cq.constraint = e,
@@ -238,6 +241,48 @@ pub(crate) fn compile(
     }
     let order = cycles(form, &qs, &gs, c.diags);
     (qs, gs, order)
+}
+
+/// Relative names in an expression (`age` rather than `${age}`), each once.
+fn relative_names(e: &Expr) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    e.walk(&mut |x| {
+        if let Expr::Path(crate::expr::PathStart::Context, steps) = x {
+            if let [crate::expr::Step::Child(n, _)] = steps.as_slice() {
+                if !out.contains(&n.as_str()) {
+                    out.push(n);
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Warns about bare names: outside `choice_filter` a name without `${}` is almost
+/// always a forgotten reference (it evaluates empty); in `choice_filter` it must be a
+/// column of the choice list.
+fn bare_names(form: &Form, q: &Question, col: &str, e: &Expr, diags: &mut Vec<Diagnostic>) {
+    for n in relative_names(e) {
+        if col == "choice_filter" {
+            let Some(list) = q.kind.choice_source() else {
+                continue;
+            };
+            let Some(choices) = form.choices(list) else {
+                continue;
+            };
+            let known =
+                matches!(n, "name" | "label") || choices.iter().any(|c| c.extra.contains_key(n));
+            if !known {
+                diags.push(Diagnostic::warning("survey", Some(q.row), Some(col), format!(
+                    "The choice_filter refers to '{n}', which is not a column of the choice list '{list}'; it evaluates empty for every choice."
+                )));
+            }
+        } else if form.question(n).is_some() {
+            diags.push(Diagnostic::warning("survey", Some(q.row), Some(col), format!(
+                "The {col} uses the bare name '{n}', which evaluates empty; write ${{{n}}} to use the answer to '{n}'."
+            )));
+        }
+    }
 }
 
 /// Reports cycles among calculations and relevance: a value that (through other
