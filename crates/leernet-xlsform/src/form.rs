@@ -750,6 +750,11 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 continue;
             };
             let label = v.text("label", &default_language);
+            if label.is_empty() && media_of(&v, &default_language).is_empty() {
+                diags.push(Diagnostic::warning(&cs.name, Some(r.number), Some(&v.header_name("label")), format!(
+                    "On the 'choices' sheet, the 'label' value is invalid. Choices should have a label: '{name}' of list '{list}' has none, so respondents see its name."
+                )));
+            }
             let entry = choices.entry(list.clone()).or_default();
             if !allow_dup_choices && entry.iter().any(|c| c.name == name) {
                 diags.push(Diagnostic::error(&cs.name, Some(r.number), Some(&v.header_name("name")), format!(
@@ -873,6 +878,14 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 "On the 'survey' sheet, the 'name' value is invalid. Questions and groups must have a unique name: '{name}' is already used on row {first}."
             )));
         } else {
+            if let Some((other, row)) = sib
+                .iter()
+                .find(|(k, _)| k.to_lowercase() == name.to_lowercase())
+            {
+                diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&name_col), format!(
+                    "On the 'survey' sheet, the 'name' value '{name}' is problematic. The name is a case-insensitive match to '{other}' on row {row}; some tools (SPSS, Excel) will not tell them apart."
+                )));
+            }
             sib.insert(name.clone(), r.number);
         }
         let group_path: Vec<String> = stack.iter().map(|o| groups[o.group].name.clone()).collect();
@@ -909,6 +922,20 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
                         "Repeat has no label: '{name}'; add a label so respondents know what they add."
                     )));
+                }
+                if is_repeat {
+                    let root = settings.get("name").map(String::as_str).unwrap_or("data");
+                    if name == root {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                            "On the 'survey' sheet, the 'name' value '{name}' is invalid. Repeat names must not be the same as the survey root (which defaults to 'data')."
+                        )));
+                    }
+                    if let Some(first) = groups.iter().find(|g| g.repeat && g.name == name) {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                            "On the 'survey' sheet, the 'name' value '{name}' is invalid. Repeat names must be unique anywhere in the survey, at all levels of group or repeat nesting; '{name}' is already a repeat on row {}.",
+                            first.row
+                        )));
+                    }
                 }
                 let mut path = group_path.clone();
                 path.push(name.clone());
@@ -977,6 +1004,22 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         )));
                     }
                 }
+                for key in ["capture-accuracy", "warning-accuracy"] {
+                    if let Some(val) = parameters.get(key) {
+                        if val.parse::<f64>().is_err() {
+                            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                                "On the 'survey' sheet, the 'parameters' value is invalid. The '{key}' parameter must have a numeric value, not '{val}'."
+                            )));
+                        }
+                    }
+                }
+                if let Some(val) = parameters.get("allow-mock-accuracy") {
+                    if !matches!(val.as_str(), "true" | "false") {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid. The 'allow-mock-accuracy' parameter must be either 'true' or 'false', not '{val}'."
+                        )));
+                    }
+                }
                 if let QuestionKind::Range { start, end, step } = &mut kind {
                     for (key, slot) in [
                         ("start", &mut *start),
@@ -994,7 +1037,11 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     }
                     if *step == 0.0 {
                         diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")),
-                            "On the 'survey' sheet, the 'parameters' value is invalid. The range 'step' must not be 0."));
+                            "On the 'survey' sheet, the 'parameters' value is invalid. For the 'range' question type, the parameter 'step' must not be '0' (zero)."));
+                    } else if step.abs() > (*end - *start).abs() {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid. For the 'range' question type, the parameter 'step' must not be larger than the range (the difference between 'start' ({start}) and 'end' ({end}))."
+                        )));
                     }
                 }
                 if let Some(list) = kind.list() {

@@ -179,7 +179,22 @@ pub(crate) fn compile(
             }
         }
         if let Some(t) = &q.trigger {
-            c.free_text(q.row, "trigger", t);
+            // a trigger is `${a}` or a comma-separated list of them
+            let parts: Vec<&str> = t.split(',').map(str::trim).collect();
+            let well_formed = |p: &str| {
+                p.starts_with("${") && p.ends_with('}') && p[2..].find('}') == Some(p.len() - 3)
+            };
+            if parts.iter().any(|p| p.matches("${").count() > 1) {
+                c.diags.push(Diagnostic::error("survey", Some(q.row), Some("trigger"), format!(
+                    "On the 'survey' sheet, the 'trigger' value is invalid. Reference variable lists must have a comma between each variable ('{t}')."
+                )));
+            } else if !parts.iter().all(|p| well_formed(p)) {
+                c.diags.push(Diagnostic::error("survey", Some(q.row), Some("trigger"), format!(
+                    "On the 'survey' sheet, the 'trigger' value is invalid. {BAD_REFERENCE} ('{t}')."
+                )));
+            } else {
+                c.free_text(q.row, "trigger", t);
+            }
         }
         for (field, text) in [
             ("label", &q.label),

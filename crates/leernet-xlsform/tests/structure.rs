@@ -520,3 +520,31 @@ fn settings_instance_name_references_are_checked() {
     );
     valid("| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | instance_name |\n| | concat(${a}, 'x') |\n");
 }
+
+#[test]
+fn more_pyxform_rules() {
+    // repeat names unique anywhere, and not the root name
+    assert_error("| survey |\n| | type | name | label |\n| | begin_repeat | data | R |\n| | text | a | A |\n| | end_repeat | | |\n", 2, "survey root");
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | begin_group | g1 | G |\n| | begin_repeat | r | R |\n| | text | a | A |\n| | end_repeat | | |\n| | end_group | | |\n| | begin_repeat | r | R |\n| | text | b | B |\n| | end_repeat | | |\n",
+        7,
+        "Repeat names must be unique anywhere",
+    );
+    // range step within the range, geo parameters typed
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | range | q | Q | start=1 end=5 step=10 |\n", 2, "must not be larger than the range");
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | geopoint | g | G | capture-accuracy=high |\n", 2, "numeric value");
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | geopoint | g | G | allow-mock-accuracy=maybe |\n", 2, "'true' or 'false'");
+    // triggers are ${a} or a comma-separated list
+    valid("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | text | b | B | | |\n| | calculate | c | | now() | ${a}, ${b} |\n");
+    assert_error("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | text | b | B | | |\n| | calculate | c | | now() | ${a} ${b} |\n", 4, "comma between each variable");
+    assert_error("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | calculate | c | | now() | a |\n", 3, "Reference variables must start with");
+    // warnings: choices without label, names differing only in case
+    let f = valid("| survey |\n| | type | name | label |\n| | select_one yn | q | Q |\n| | text | Q | Q2 |\n| choices |\n| | list_name | name | label |\n| | yn | y | |\n");
+    assert!(f.warnings().iter().any(|w| w.sheet == "choices"
+        && w.row == Some(2)
+        && w.message.contains("Choices should have a label")));
+    assert!(f
+        .warnings()
+        .iter()
+        .any(|w| w.row == Some(3) && w.message.contains("case-insensitive")));
+}
