@@ -292,3 +292,11 @@ fn a_plain_map_is_a_scope_for_rules() {
     assert!(rule.eval_bool(&profile));
     assert!(!parse("${formality} > 4").unwrap().eval_bool(&profile));
 }
+
+#[test]
+fn a_form_can_be_shared_between_threads() {
+    // the web tier keeps one Form per instrument and evaluates from many requests
+    fn shared<T: Send + Sync>() {}
+    shared::<leernet_xlsform::Form>();
+    shared::<leernet_xlsform::expr::Expr>();
+}
