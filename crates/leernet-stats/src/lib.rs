@@ -12,6 +12,7 @@
 //! treated as missing.
 
 pub mod agreement;
+mod bigbuf;
 pub mod cluster;
 pub mod descriptives;
 pub mod error;
