@@ -433,6 +433,7 @@ fn clustering_matches_scipy_and_sklearn() {
         cases.push(json!({ "condensed": d.as_slice(), "method": method, "ks": ks }));
         mats.push((d, method, ks));
     }
+    assert_eq!(large, 5, "every large set is clustered");
     let Some(refs) = reference("cluster", &cases) else {
         return;
     };
