@@ -862,3 +862,173 @@ fn lca_cmd(
     }
     Ok((v, text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: Cmd,
+    }
+    #[derive(clap::Subcommand)]
+    enum Cmd {
+        Stats(StatsArgs),
+    }
+
+    fn run_args(args: &[&str]) -> (CliResult, String) {
+        let cli =
+            Cli::try_parse_from(std::iter::once("leernet").chain(args.iter().copied())).unwrap();
+        let Cmd::Stats(a) = cli.cmd;
+        let mut out = Vec::new();
+        let r = run(&a, &mut out);
+        (r, String::from_utf8(out).unwrap())
+    }
+
+    fn csv(text: &str) -> tempfile::NamedTempFile {
+        let f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        std::fs::write(f.path(), text).unwrap();
+        f
+    }
+
+    #[test]
+    fn describe_json_has_the_contract_fields() {
+        let f = csv("age,region\n30,north\n40,\n,south\n50,north\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "describe", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let age = &v["columns"][0];
+        for k in ["n", "missing", "mean", "sd", "min", "max", "median"] {
+            assert!(!age[k].is_null(), "{k}");
+        }
+        assert_eq!(age["missing"], 1);
+        let region = &v["columns"][1];
+        assert_eq!(region["counts"]["north"], 2);
+        assert!(region["ci"]["north"][0].as_f64().unwrap() < 2.0 / 3.0);
+        assert!(region["proportions"]["south"].as_f64().is_some());
+    }
+
+    #[test]
+    fn cluster_json_and_bad_k() {
+        let f = csv("x,c\n1,a\n2,a\n10,b\n11,b\n12,b\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&[
+            "stats",
+            "cluster",
+            "--input",
+            p,
+            "--k",
+            "2",
+            "--linkage",
+            "ward",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["labels"], json!([1, 1, 2, 2, 2]));
+        assert_eq!(v["sizes"], json!([2, 3]));
+        assert_eq!(v["merges"].as_array().unwrap().len(), 4);
+        assert!(v["silhouette"].as_f64().unwrap() > 0.5);
+        let (r, _) = run_args(&["stats", "cluster", "--input", p, "--k", "6"]);
+        let e = r.unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("6 clusters of 5 rows"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let f = csv("a,b\n1,2\nx,3\n");
+        let p = f.path().to_str().unwrap();
+        let (r, _) = run_args(&["stats", "reliability", "--input", p, "--types", "a:numeric"]);
+        let e = r.unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("line 3") && msg.contains("`a`") && msg.contains(p),
+            "{msg}"
+        );
+        let (r, _) = run_args(&["stats", "describe", "--input", "/nonexistent/x.csv"]);
+        assert_eq!(r.unwrap_err().exit_code(), 2);
+        let (r, _) = run_args(&["stats", "describe", "--input", p, "--types", "zz:numeric"]);
+        assert_eq!(r.unwrap_err().exit_code(), 2);
+        let empty = csv("");
+        let (r, _) = run_args(&[
+            "stats",
+            "describe",
+            "--input",
+            empty.path().to_str().unwrap(),
+        ]);
+        assert_eq!(r.unwrap_err().exit_code(), 1);
+    }
+
+    #[test]
+    fn agreement_reliability_lca_kprototypes_pam() {
+        let f = csv("c1,c2\na,a\nb,b\na,b\nb,b\n,a\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "agreement", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in [
+            "percent_agreement",
+            "cohen_kappa",
+            "fleiss_kappa",
+            "krippendorff_alpha",
+            "n_units",
+        ] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let g = csv("i1,i2,i3\n1,2,2\n2,2,3\n3,3,3\n4,5,4\n5,4,5\n");
+        let p = g.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "reliability", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["ci"].as_array().unwrap().len(), 2);
+        assert_eq!(v["alpha_if_deleted"].as_array().unwrap().len(), 3);
+        let (r, out) = run_args(&[
+            "stats",
+            "lca",
+            "--input",
+            p,
+            "--classes",
+            "2",
+            "--seed",
+            "3",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in [
+            "loglik",
+            "npar",
+            "aic",
+            "bic",
+            "entropy",
+            "class_sizes",
+            "probabilities",
+            "labels",
+        ] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let (r, out) = run_args(&[
+            "stats",
+            "kprototypes",
+            "--input",
+            p,
+            "--k",
+            "2",
+            "--seed",
+            "3",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in ["labels", "cost", "centroids"] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let (r, _) = run_args(&["stats", "pam", "--input", p, "--k", "2", "--json"]);
+        r.unwrap();
+    }
+}
