@@ -742,3 +742,43 @@ fn lca_matches_stepmix() {
         data.len()
     );
 }
+
+#[test]
+fn adjusted_rand_matches_sklearn() {
+    let mut rng = Rng(9);
+    let mut cases = Vec::new();
+    for _ in 0..300 {
+        let n = 1 + rng.below(60) as usize;
+        let ka = 1 + rng.below(5) as usize;
+        let kb = 1 + rng.below(5) as usize;
+        let a: Vec<usize> = (0..n).map(|_| rng.below(ka as u64) as usize).collect();
+        let b: Vec<usize> = a
+            .iter()
+            .map(|&x| {
+                if rng.chance(0.6) {
+                    x
+                } else {
+                    rng.below(kb as u64) as usize
+                }
+            })
+            .collect();
+        cases.push(json!({ "a": a, "b": b }));
+    }
+    let Some(refs) = reference("ari", &cases) else {
+        return;
+    };
+    for (c, r) in cases.iter().zip(&refs) {
+        let a: Vec<usize> = serde_json::from_value(c["a"].clone()).unwrap();
+        let b: Vec<usize> = serde_json::from_value(c["b"].clone()).unwrap();
+        close(
+            adjusted_rand_index(&a, &b).unwrap(),
+            &r["ari"],
+            TOL,
+            &format!("ari {c}"),
+        );
+    }
+    eprintln!(
+        "adjusted Rand: {} partition pairs agree with sklearn to {TOL}",
+        cases.len()
+    );
+}

@@ -244,7 +244,14 @@ def lca(case):
     }
 
 
+def ari(case):
+    from sklearn.metrics import adjusted_rand_score
+
+    return {"ari": adjusted_rand_score(case["a"], case["b"])}
+
+
 METHODS = {
+    "ari": ari,
     "lca": lca,
     "describe": describe,
     "wilson": wilson,
