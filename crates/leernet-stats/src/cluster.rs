@@ -27,7 +27,6 @@
 //! The silhouette is scikit-learn's `silhouette_score(D, labels, metric="precomputed")`:
 //! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
 
-use crate::bigbuf::F64Buf;
 use crate::error::{StatsError, StatsResult};
 use crate::gower::{condensed_index, CondensedMatrix};
 use rayon::prelude::*;
@@ -153,10 +152,10 @@ fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni
 
 /// The condensed matrix as a full square one (row-major), filled in parallel and in
 /// tiles so that both the reads and the writes stay in cache.
-fn to_square(d: &CondensedMatrix) -> F64Buf {
+fn to_square(d: &CondensedMatrix) -> Vec<f64> {
     let n = d.n();
     let cond = d.as_slice();
-    let mut sq = F64Buf::zeroed(n * n);
+    let mut sq = vec![0.0f64; n * n];
     const T: usize = 64;
     sq.par_chunks_mut(T * n).enumerate().for_each(|(b, rows)| {
         let i0 = b * T;

@@ -25,7 +25,6 @@
 //! treated as missing.
 
 pub mod agreement;
-mod bigbuf;
 pub mod cluster;
 pub mod descriptives;
 pub mod error;
