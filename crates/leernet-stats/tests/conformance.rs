@@ -416,7 +416,8 @@ fn clustering_matches_scipy_and_sklearn() {
     let mut mats = Vec::new();
     let mut large = 0;
     for s in 0..255 {
-        // The last five (one per method) are large enough (n > 1,024) for the huge-page working matrix.
+        // The last five (one per method) are large (n = 1,100): the square working matrix is
+        // then filled in many 64-row tiles.
         let n = if s >= 250 {
             1100
         } else {
