@@ -363,6 +363,50 @@ fn gower_matches_package_and_textbook() {
             }
         }
     }
+    // (a') where the package differs on purpose: a missing numeric value makes every
+    // distance of its row NaN in the package; leernet leaves that column out of those
+    // pairs. All other pairs still agree.
+    let sets_nan: Vec<(Mixed, Vec<bool>)> = (0..30)
+        .map(|_| {
+            let n = 3 + rng.below(30) as usize;
+            let mut m = random_mixed(&mut rng, n, 0.0, false);
+            let r = rng.below(n as u64) as usize;
+            m.num[0].1[r] = None;
+            // (a column with zero range hides the NaN in the package: keep a range)
+            let other = (r + 1) % n;
+            m.num[0].1[other] = m.num[0].1[other].map(|x| x + 1.0);
+            let cols = m.json["columns"].as_array_mut().unwrap();
+            cols[0]["values"] = json!(m.num[0].1);
+            // a second numeric column keeps every pair comparable
+            let extra: Vec<Option<f64>> = (0..n).map(|i| Some(40.0 + (i % 7) as f64)).collect();
+            cols.insert(1, json!({ "kind": "numeric", "values": extra }));
+            m.num.insert(1, (false, extra));
+            let missing_row: Vec<bool> = (0..n).map(|i| i == r).collect();
+            (m, missing_row)
+        })
+        .collect();
+    let cases_nan: Vec<Value> = sets_nan.iter().map(|(m, _)| m.json.clone()).collect();
+    let refs_nan = reference("gower_package", &cases_nan).unwrap();
+    let mut nan_pairs = 0;
+    for (k, ((m, miss), r)) in sets_nan.iter().zip(&refs_nan).enumerate() {
+        let d = gower_of(m).unwrap();
+        for i in 0..d.n() {
+            for j in 0..d.n() {
+                let what = format!("gower package NaN set {k} ({i},{j})");
+                if miss[i] || miss[j] {
+                    assert!(
+                        r["matrix"][i][j].is_null(),
+                        "{what}: package gave {}",
+                        r["matrix"][i][j]
+                    );
+                    assert!(d.get(i, j).is_finite());
+                    nan_pairs += 1;
+                } else {
+                    close(d.get(i, j), &r["matrix"][i][j], 1e-5, &what);
+                }
+            }
+        }
+    }
     // (b) missing values, ordinal and asymmetric binary: Gower (1971) textbook, f64.
     let sets2: Vec<Mixed> = (0..200)
         .map(|_| {
@@ -402,8 +446,9 @@ fn gower_matches_package_and_textbook() {
         }
     }
     eprintln!(
-        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32), {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
+        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32); in {} sets with a missing number the package gives NaN for {nan_pairs} pairs where leernet weighs the column out, and agrees on all other pairs; {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
         sets.len(),
+        sets_nan.len(),
         sets2.len()
     );
 }
