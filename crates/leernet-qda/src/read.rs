@@ -7,6 +7,9 @@ use roxmltree::{Document, Node, ParsingOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
+/// How deep codes may nest (deeper is refused rather than risking the stack).
+pub const MAX_CODE_DEPTH: usize = 200;
+
 /// Limits on what an archive may unpack to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -220,12 +223,19 @@ fn colour(raw: &str) -> Option<String> {
 /// Reads the `Codes` under `codes_node` into `out` (parents first).
 fn read_codes(
     codes_node: Node,
+    depth: usize,
     parent: Option<&str>,
     g: &mut Guids,
     out: &mut Vec<QdaCode>,
     seen: &mut BTreeSet<String>,
     stats: &mut BTreeMap<&'static str, usize>,
 ) -> Result<()> {
+    if depth > MAX_CODE_DEPTH {
+        return Err(invalid(
+            &g.file,
+            format!("codes are nested more than {MAX_CODE_DEPTH} levels deep"),
+        ));
+    }
     for c in children(codes_node, "Code") {
         let id = g.get(c, "guid")?;
         if !seen.insert(id.clone()) {
@@ -282,7 +292,7 @@ fn read_codes(
             codable,
             parent: parent.map(str::to_owned),
         });
-        read_codes(c, Some(&id), g, out, seen, stats)?;
+        read_codes(c, depth + 1, Some(&id), g, out, seen, stats)?;
     }
     Ok(())
 }
@@ -324,6 +334,7 @@ pub fn read_qdc(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> {
     if let Some(c) = child(root, "Codes") {
         read_codes(
             c,
+            0,
             None,
             &mut g,
             &mut codes,
@@ -554,6 +565,7 @@ pub fn read_qde(
         if let Some(cs) = child(cb, "Codes") {
             read_codes(
                 cs,
+                0,
                 None,
                 &mut g,
                 &mut codes,
@@ -597,6 +609,14 @@ pub fn read_qde(
                 continue;
             }
             let sguid = g.get(s, "guid")?;
+            if attr(s, "richTextPath").is_some() {
+                *lost
+                    .entry(
+                        "rich-text (.docx) versions of text sources (their plain text was read)"
+                            .into(),
+                    )
+                    .or_default() += 1;
+            }
             let text = match (attr(s, "plainTextPath"), child(s, "PlainTextContent")) {
                 (_, Some(content)) => Some(text_of(Some(content))),
                 (Some(path), None) => match resolve(path, files) {
@@ -645,6 +665,15 @@ pub fn read_qde(
                         })
                 };
                 let (start, end) = (num("startPosition")?, num("endPosition")?);
+                if start < 0 || end < start {
+                    return Err(invalid(
+                        file,
+                        format!(
+                            "selection on line {} of source {sname:?} runs from {start} to {end}: positions must be 0 or more and the end must not come before the start",
+                            line(sel)
+                        ),
+                    ));
+                }
                 let mut codings = Vec::new();
                 for c in children(sel, "Coding") {
                     codings.push(read_coding(c, file, &code_set, &mut g)?);
