@@ -205,3 +205,64 @@ mod tests {
         assert_eq!(e.overall.recall, Some(0.5));
     }
 }
+
+/// One answer to run the auto-coder on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// A stable name of the answer (the same as in the human [`SpanUnit`]s).
+    pub item: String,
+    pub question: String,
+    pub text: String,
+}
+
+/// The auto-coder's figures at both levels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AutoCodeEvaluation {
+    /// Answers run through the auto-coder.
+    pub answers: usize,
+    /// Suggestions made.
+    pub suggestions: usize,
+    /// (answer, code) level.
+    pub by_answer: Evaluation,
+    /// Segment level (overlap).
+    pub by_segment: Evaluation,
+}
+
+/// Runs `coder` on `answers` and compares its suggestions with the human codings of those
+/// answers (`human`; codings of other answers are ignored).
+pub fn evaluate_autocoder(
+    coder: &crate::AutoCoder,
+    answers: &[Answer],
+    human: &[SpanUnit],
+) -> AutoCodeEvaluation {
+    let items: BTreeSet<&str> = answers.iter().map(|a| a.item.as_str()).collect();
+    let human: Vec<SpanUnit> = human
+        .iter()
+        .filter(|h| items.contains(h.item.as_str()))
+        .cloned()
+        .collect();
+    let mut spans = Vec::new();
+    for a in answers {
+        for s in coder.suggest(Some(&a.question), &a.text) {
+            spans.push(SpanUnit {
+                item: a.item.clone(),
+                code: s.code,
+                span: s.span,
+            });
+        }
+    }
+    let units = |v: &[SpanUnit]| -> BTreeSet<Unit> {
+        v.iter()
+            .map(|s| Unit {
+                item: s.item.clone(),
+                code: s.code.clone(),
+            })
+            .collect()
+    };
+    AutoCodeEvaluation {
+        answers: answers.len(),
+        suggestions: spans.len(),
+        by_answer: evaluate(&units(&spans), &units(&human)),
+        by_segment: evaluate_spans(&spans, &human),
+    }
+}

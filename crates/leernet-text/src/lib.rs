@@ -20,7 +20,10 @@ pub mod stem;
 pub mod tokens;
 
 pub use autocode::{AutoCoder, CodeRules, LangRules, MatchKind, Rule, RuleSet, Suggestion};
-pub use eval::{evaluate, evaluate_spans, Evaluation, Figures, SpanUnit, Unit};
+pub use eval::{
+    evaluate, evaluate_autocoder, evaluate_spans, Answer, AutoCodeEvaluation, Evaluation, Figures,
+    SpanUnit, Unit,
+};
 pub use search::{SearchDoc, SearchHit, SearchIndex, SearchQuery};
 pub use slow::{SlowHint, SlowLexicon};
 pub use stem::{Lang, Stemmers};
