@@ -554,6 +554,13 @@ pub fn plan_import(
                     ));
                     continue;
                 }
+                _ if ncod == 0 => {
+                    report.lose(format!(
+                        "source {:?}: no answer in this project has its text (it has no codings)",
+                        s.name
+                    ));
+                    continue;
+                }
                 _ => {
                     report.lose(format!(
                         "source {:?}: no answer in this project has its text; its {ncod} codings were not carried over",
@@ -609,7 +616,8 @@ pub fn plan_import(
             "{unknown_user} codings name no known user; they were given to an imported coder"
         ));
     }
-    let new = coders.iter().filter(|c| c.person.is_none()).count();
+    let used: BTreeSet<usize> = codings.iter().map(|c| c.coder).collect();
+    let new = used.iter().filter(|&&i| coders[i].person.is_none()).count();
     if new > 0 {
         report.convert(format!(
             "{new} coders are not persons of this project yet; they will be added as researchers"

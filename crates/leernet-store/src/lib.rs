@@ -19,6 +19,7 @@
 
 mod coding;
 mod instruments;
+pub mod qda;
 mod registry;
 mod responses;
 mod study;
