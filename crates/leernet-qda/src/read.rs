@@ -950,16 +950,27 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         }
         names.push((name, f.is_dir()));
     }
-    let qdes: Vec<&String> = names
+    let all_qdes: Vec<&String> = names
         .iter()
-        .filter(|(n, d)| !*d && !n.contains('/') && n.to_ascii_lowercase().ends_with(".qde"))
+        .filter(|(n, d)| !*d && n.to_ascii_lowercase().ends_with(".qde"))
         .map(|(n, _)| n)
         .collect();
+    let at_root: Vec<&String> = all_qdes
+        .iter()
+        .copied()
+        .filter(|n| !n.contains('/'))
+        .collect();
+    // A project zipped with its folder: one .qde one level down is read from there.
+    let qdes = if at_root.is_empty() {
+        all_qdes
+    } else {
+        at_root
+    };
     let qde = match qdes.as_slice() {
         [one] => (*one).clone(),
         [] => {
             return Err(QdaError::NoProjectFile(
-                "the archive holds no .qde project file at its root".into(),
+                "the archive holds no .qde project file".into(),
             ))
         }
         many => {
@@ -973,6 +984,10 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
             }
         }
     };
+    let prefix = qde
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
     let mut total: u64 = 0;
     let mut files = Files::new();
     let mut qde_bytes = Vec::new();
@@ -980,9 +995,7 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         if *is_dir {
             continue;
         }
-        let wanted = *name == qde
-            || name.to_ascii_lowercase().starts_with("sources/")
-                && name.to_ascii_lowercase().ends_with(".txt");
+        let wanted = *name == qde || name.to_ascii_lowercase().ends_with(".txt");
         if !wanted {
             continue;
         }
@@ -1006,10 +1019,17 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         if *name == qde {
             qde_bytes = buf;
         } else {
-            files.insert(name.clone(), buf);
+            let key = name.strip_prefix(prefix.as_str()).unwrap_or(name);
+            files.insert(key.to_owned(), buf);
         }
     }
     let (project, mut report) = read_qde(&qde, &qde_bytes, &files, limits)?;
+    if !prefix.is_empty() {
+        report.convert(format!(
+            "the project file sits in the folder {:?} of the archive; it and its sources were read from there",
+            prefix.trim_end_matches('/')
+        ));
+    }
     if qde != "project.qde" {
         report.convert(format!(
             "the project file is named {qde:?}, not \"project.qde\"; read it all the same"

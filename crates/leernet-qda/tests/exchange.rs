@@ -248,12 +248,12 @@ fn sample_taguette_codebook_imports_although_schema_invalid() {
 fn lenient_variants_are_read_and_reported() {
     let text = "Café 😀 buurt\r\nsamenwerking hier";
     // "samenwerking" is code points 14..26: UTF-16 15..27, UTF-8 18..30, CRLF-as-one 13..25.
-    let qde = format!(
+    let qde = String::from(
         "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>
 <Project xmlns=\"urn:QDA-XML:project:1:0\" name=\"Vendor\" origin=\"Some Tool\">
- <Users><User guid=\"{{AAAAAAAA-0000-4000-8000-000000000001}}\" name=\"Ann\"/></Users>
+ <Users><User guid=\"{AAAAAAAA-0000-4000-8000-000000000001}\" name=\"Ann\"/></Users>
  <CodeBook><Codes>
-  <Code guid=\"{{C0000000-0000-4000-8000-000000000001}}\" name=\"Samen werken\" color=\"rgb(10,20,30)\"/>
+  <Code guid=\"{C0000000-0000-4000-8000-000000000001}\" name=\"Samen werken\" color=\"rgb(10,20,30)\"/>
  </Codes></CodeBook>
  <Sources>
   <TextSource guid=\"50000000-0000-4000-8000-000000000001\" name=\"R1\" plainTextPath=\"internal://50000000-0000-4000-8000-000000000001.txt\">
@@ -339,6 +339,22 @@ fn lenient_variants_are_read_and_reported() {
     );
     assert!(report.converted.iter().any(|l| l.contains("CRLF")));
 
+    // A project zipped with its folder, and its text file outside `sources/`.
+    let qdef = qde0_for_folder(&qde);
+    let bytes = qdpx(&[
+        ("Export/project.qde", qdef.as_bytes()),
+        (
+            "Export/50000000-0000-4000-8000-000000000001.txt",
+            text.as_bytes(),
+        ),
+    ]);
+    let (p, report) = read_qdpx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(p.sources[0].text, text);
+    assert!(
+        report.converted.iter().any(|l| l.contains("\"Export\"")),
+        "{report:?}"
+    );
+
     // Plain code points need no conversion.
     let qde0 = qde.replace(
         "startPosition=\"15\" endPosition=\"27\"",
@@ -356,4 +372,11 @@ fn lenient_variants_are_read_and_reported() {
         !report.converted.iter().any(|l| l.contains("positions")),
         "{report:?}"
     );
+}
+
+fn qde0_for_folder(qde: &str) -> String {
+    qde.replace(
+        "startPosition=\"15\" endPosition=\"27\"",
+        "startPosition=\"14\" endPosition=\"26\"",
+    )
 }
