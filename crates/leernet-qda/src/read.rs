@@ -621,7 +621,17 @@ pub fn read_qde(
                 (_, Some(content)) => Some(text_of(Some(content))),
                 (Some(path), None) => match resolve(path, files) {
                     Resolved::Found(name, bytes) => {
-                        let t = decode(&name, bytes, &mut report)?;
+                        let t = match decode(&name, bytes, &mut report) {
+                            Ok(t) => t,
+                            // Older tools write Windows-1252; its first 256 code points
+                            // are close enough to Latin-1 for positions to hold.
+                            Err(_) => {
+                                report.convert(format!(
+                                    "{name}: not UTF-8; read as Latin-1 (each byte one character)"
+                                ));
+                                bytes.iter().map(|&b| b as char).collect()
+                            }
+                        };
                         Some(t)
                     }
                     Resolved::External(p) => {

@@ -355,6 +355,24 @@ fn lenient_variants_are_read_and_reported() {
         "{report:?}"
     );
 
+    // A Latin-1 text file (not UTF-8) is read byte by byte, and reported.
+    let latin = b"Caf\xe9 \xe9\xe9n samenwerking hier".to_vec();
+    let qdel = qde.replace(
+        "startPosition=\"15\" endPosition=\"27\"",
+        "startPosition=\"9\" endPosition=\"21\"",
+    );
+    let bytes = qdpx(&[
+        ("project.qde", qdel.as_bytes()),
+        ("sources/50000000-0000-4000-8000-000000000001.txt", &latin),
+    ]);
+    let (p, report) = read_qdpx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(p.sources[0].text, "Café één samenwerking hier");
+    assert_eq!(p.sources[0].selections[0].start, 9);
+    assert!(
+        report.converted.iter().any(|l| l.contains("Latin-1")),
+        "{report:?}"
+    );
+
     // Plain code points need no conversion.
     let qde0 = qde.replace(
         "startPosition=\"15\" endPosition=\"27\"",
