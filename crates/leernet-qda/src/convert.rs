@@ -506,6 +506,13 @@ pub fn plan_import(
             }
         }
     }
+    let mut by_respondent: BTreeMap<&str, Vec<&Response>> = BTreeMap::new();
+    for r in responses {
+        by_respondent
+            .entry(r.respondent.as_str())
+            .or_default()
+            .push(r);
+    }
     let mut codings = Vec::new();
     let (mut by_text_n, mut unknown_user) = (0usize, 0usize);
     for s in &project.sources {
@@ -518,12 +525,10 @@ pub fn plan_import(
         };
         let target: Option<(ResponseId, String)> = match (var("respondent"), var("question")) {
             (Some(resp), Some(q)) => {
-                let found = responses.iter().find(|r| {
-                    r.respondent == resp
-                        && var("wave").is_none_or(|w| {
-                            wave_name.get(&r.wave).copied() == Some(w) || r.wave.to_string() == w
-                        })
-                        && r.answers.contains_key(q)
+                let found = by_respondent.get(resp).into_iter().flatten().find(|r| {
+                    var("wave").is_none_or(|w| {
+                        wave_name.get(&r.wave).copied() == Some(w) || r.wave.to_string() == w
+                    }) && r.answers.contains_key(q)
                 });
                 match found {
                     Some(r) if r.answers[q] == s.text => Some((r.id, q.to_owned())),
