@@ -20,6 +20,10 @@ pub struct StudyFigures {
     /// Instruments the overview names that the project does not hold (yet): their sections
     /// and scales are left out.
     pub missing_instruments: Vec<String>,
+    /// Every network's profile against each framework, with the benchmarks.
+    pub frameworks: Vec<crate::FrameworkProfiles>,
+    /// The handles and each network's handreiking.
+    pub handles: crate::HandleFigures,
 }
 
 /// The size of the study.
@@ -136,7 +140,7 @@ fn text(t: &leernet_xlsform::Text) -> Bilingual {
 }
 
 /// The submitted responses per instrument form id.
-fn responses_by_form(data: &StudyData) -> BTreeMap<&str, Vec<&Response>> {
+pub(crate) fn responses_by_form(data: &StudyData) -> BTreeMap<&str, Vec<&Response>> {
     let instrument_form: BTreeMap<InstrumentId, &str> = data
         .instruments
         .iter()
@@ -488,5 +492,7 @@ pub(crate) fn compute(
         sections,
         scales,
         missing_instruments,
+        frameworks: Vec::new(),
+        handles: crate::HandleFigures::default(),
     })
 }
