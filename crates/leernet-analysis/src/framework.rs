@@ -469,10 +469,7 @@ mod tests {
         assert_eq!(c.score(Some("a b")), Some(80.0));
         assert_eq!(c.score(Some("")), None);
         assert_eq!(c.score(None), None);
-        assert_eq!(
-            Scoring::Count { max: 3 }.score(Some("x y")),
-            Some(200.0 / 3.0)
-        );
+        assert_eq!(Scoring::Count { max: 4 }.score(Some("x y y")), Some(50.0));
         assert_eq!(Scoring::Count { max: 1 }.score(Some("x y")), Some(100.0));
         assert_eq!(Scoring::Answered.score(None), Some(0.0));
         assert_eq!(Scoring::Answered.score(Some(" t ")), Some(100.0));
