@@ -65,6 +65,79 @@ pub fn bar_chart(table: &FrequencyTable, lang: Lang) -> String {
     s
 }
 
+/// One row of a profile chart: an element's name, the network's score (if any) and the
+/// distribution over all networks.
+pub struct ProfileRow<'a> {
+    pub label: &'a str,
+    pub score: Option<f64>,
+    pub benchmark: &'a leernet_analysis::Benchmark,
+}
+
+/// A profile chart: per element a grey band from the first to the third quartile over all
+/// networks, a line at the median, and — for one network — a dot at its own score (0–100).
+/// Without scores it is the benchmark chart of the study report. `title` names the chart
+/// for screen readers; the table beside it carries the same numbers.
+pub fn profile_chart(rows: &[ProfileRow<'_>], title: &str) -> String {
+    let label_w = 250.0;
+    let plot_w = 320.0;
+    let row_h = 26.0;
+    let top = 22.0;
+    let width = label_w + plot_w + 50.0;
+    let height = top + row_h * rows.len() as f64 + 6.0;
+    let x = |v: f64| label_w + v.clamp(0.0, 100.0) / 100.0 * plot_w;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(title)
+    );
+    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        s.push_str(&format!(
+            "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{height:.0}\" class=\"chart-grid\"/><text x=\"{x:.1}\" y=\"14\" text-anchor=\"middle\" class=\"chart-value\">{v:.0}</text>",
+            top - 4.0,
+            x = x(v)
+        ));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let mut label = r.label.to_owned();
+        if label.chars().count() > 36 {
+            label = label.chars().take(35).collect::<String>() + "…";
+        }
+        s.push_str(&format!(
+            "<text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\" class=\"chart-label\">{}</text>",
+            label_w - 8.0,
+            y + 17.0,
+            esc(&label)
+        ));
+        if let (Some(q1), Some(q3)) = (r.benchmark.q1, r.benchmark.q3) {
+            s.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" class=\"chart-band\"/>",
+                x(q1),
+                y + 6.0,
+                (x(q3) - x(q1)).max(1.0)
+            ));
+        }
+        if let Some(m) = r.benchmark.median {
+            s.push_str(&format!(
+                "<line x1=\"{m:.1}\" y1=\"{:.1}\" x2=\"{m:.1}\" y2=\"{:.1}\" class=\"chart-median\"/>",
+                y + 3.0,
+                y + 23.0,
+                m = x(m)
+            ));
+        }
+        if let Some(v) = r.score {
+            s.push_str(&format!(
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\" class=\"chart-dot\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\">{v:.0}</text>",
+                x(v),
+                y + 13.0,
+                label_w + plot_w + 12.0,
+                y + 17.0
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
