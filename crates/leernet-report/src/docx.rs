@@ -66,16 +66,26 @@ const TEXT_WIDTH: usize = 9638;
 
 fn table(caption: &str, header: &[String], rows: &[Vec<String>], numeric: &[bool]) -> String {
     let cols = header.len().max(1);
-    // Column widths: proportional to the longest text in the column, at least 8%.
+    // Column widths: proportional to the longest text in the column (up to 60 characters),
+    // but never narrower than its longest word, so headers such as "Mediaan" do not break.
     let longest: Vec<usize> = (0..cols)
         .map(|c| {
-            std::iter::once(header.get(c))
+            let texts: Vec<&String> = std::iter::once(header.get(c))
                 .chain(rows.iter().map(|r| r.get(c)))
                 .flatten()
+                .collect();
+            let text = texts
+                .iter()
                 .map(|s| s.chars().count().min(60))
                 .max()
-                .unwrap_or(1)
-                .max(6)
+                .unwrap_or(1);
+            let word = texts
+                .iter()
+                .flat_map(|s| s.split_whitespace())
+                .map(|w| w.chars().count() + 1)
+                .max()
+                .unwrap_or(1);
+            text.max(word).max(4)
         })
         .collect();
     let total: usize = longest.iter().sum();
