@@ -24,6 +24,8 @@ pub struct StudyFigures {
     pub frameworks: Vec<crate::FrameworkProfiles>,
     /// The handles and each network's handreiking.
     pub handles: crate::HandleFigures,
+    /// The codebook, the coders' agreement (quotes sit with the framework elements).
+    pub qualitative: crate::quotes::QualitativeFigures,
 }
 
 /// The size of the study.
@@ -494,5 +496,6 @@ pub(crate) fn compute(
         missing_instruments,
         frameworks: Vec::new(),
         handles: crate::HandleFigures::default(),
+        qualitative: Default::default(),
     })
 }

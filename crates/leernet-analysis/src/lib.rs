@@ -15,6 +15,7 @@ pub mod framework;
 pub mod handles;
 mod practice;
 pub mod profiles;
+pub mod quotes;
 
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
 pub use figures::*;

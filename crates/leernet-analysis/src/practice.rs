@@ -229,6 +229,7 @@ pub(crate) fn attach(
         figures.handles =
             handreikingen(&content.handles, &profiles_all, &scopes, &figures.networks);
     }
+    figures.qualitative = crate::quotes::attach(data, &mut profiles_all);
     figures.frameworks = profiles_all;
     Ok(())
 }

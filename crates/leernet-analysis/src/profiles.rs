@@ -119,6 +119,8 @@ pub struct ElementSummary {
     pub benchmark: Benchmark,
     /// Each indicator's distribution over networks: key, label, source and benchmark.
     pub indicators: Vec<IndicatorSummary>,
+    /// Anonymised fragments both coders coded with a code of the element's families.
+    pub quotes: Vec<crate::quotes::Quote>,
 }
 
 /// An indicator over all networks.
@@ -263,6 +265,7 @@ pub(crate) fn profiles(
             codes: e.codes.clone(),
             benchmark,
             indicators,
+            quotes: Vec::new(),
         });
     }
     FrameworkProfiles {

@@ -252,8 +252,7 @@ fn content_error(framework: &str, handles: &str) -> String {
         Ok(c) => {
             let data = common::demo();
             analyse_with(&data, &Overview::builtin(), &c, &BTreeMap::new())
-                .err()
-                .expect("the content is refused")
+                .expect_err("the content is refused")
                 .to_string()
         }
     }
@@ -351,4 +350,39 @@ fn shipped_content_is_complete() {
             assert!(t.nl.len() < 400 && t.en.len() < 400, "{} is short", h.key);
         }
     }
+}
+
+#[test]
+fn quotes_stand_beside_the_numbers_anonymised_and_agreed() {
+    let data = common::demo();
+    let f = run(&data);
+    let q = &f.qualitative;
+    assert_eq!(q.coders, 2);
+    assert_eq!(q.codes.len(), 69);
+    // The demo documents kappa ≈ 0.78 and ≈ 96% agreement over (answer, code) units.
+    let kappa = q.cohen_kappa.unwrap();
+    assert!((0.74..0.82).contains(&kappa), "kappa {kappa}");
+    assert!((0.94..0.98).contains(&q.percent_agreement.unwrap()));
+    let mut names: Vec<String> = data.networks.iter().map(|n| n.name.clone()).collect();
+    names.extend(data.workplaces.iter().map(|w| w.name.clone()));
+    names.extend(data.persons.iter().map(|p| p.name.clone()));
+    let mut quoted = 0;
+    for e in &f.frameworks[0].elements {
+        if e.codes.is_empty() {
+            continue;
+        }
+        assert!(!e.quotes.is_empty(), "{} has quotes", e.key);
+        for quote in &e.quotes {
+            quoted += 1;
+            assert!(e.codes.iter().any(|c| quote.code.starts_with(c.as_str())));
+            for n in &names {
+                assert!(
+                    !quote.text.contains(n.as_str()),
+                    "{:?} names {n}",
+                    quote.text
+                );
+            }
+        }
+    }
+    assert!(quoted >= 12);
 }

@@ -41,6 +41,8 @@ pub struct ElementView {
     pub middle: String,
     pub n: usize,
     pub indicators: Vec<IndicatorView>,
+    /// Anonymised quotes with their code's name, read beside the numbers.
+    pub quotes: Vec<(String, String)>,
 }
 
 /// One framework's results.
@@ -86,6 +88,10 @@ pub struct PracticeView {
     pub handles: Vec<HandleRow>,
     pub per_network: Vec<NetworkHandles>,
     pub typed: bool,
+    /// The codebook: family, code, name, description, codings per coder.
+    pub codebook: Vec<Vec<String>>,
+    /// Column headers of the codebook's coder columns.
+    pub coders: Vec<String>,
 }
 
 /// Builds the practice part of the report.
@@ -119,6 +125,18 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
             &[("frameworks", names.join("; "))],
         ));
         method.push(t["method2.benchmark"].clone());
+    }
+    let q = &f.qualitative;
+    if let (Some(pa), Some(k)) = (q.percent_agreement, q.cohen_kappa) {
+        method.push(fill(
+            "method2.agreement",
+            &[
+                ("coders", q.coders.to_string()),
+                ("units", q.units.to_string()),
+                ("pa", crate::format::pct(pa, lang.code())),
+                ("kappa", crate::format::num(k, 2, lang.code())),
+            ],
+        ));
     }
     if !f.handles.catalogue.is_empty() {
         let fired = f
@@ -176,6 +194,11 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                                 n: i.benchmark.n,
                             })
                             .collect(),
+                        quotes: e
+                            .quotes
+                            .iter()
+                            .map(|q| (q.text.clone(), q.code_name.get(lang).to_owned()))
+                            .collect(),
                     })
                     .collect(),
                 columns: fw
@@ -232,11 +255,29 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                 .join("; "),
         })
         .collect();
+    let codebook = q
+        .codes
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.key.clone(),
+                c.name.get(lang).to_owned(),
+                c.description.get(lang).to_owned(),
+            ];
+            row.extend(c.codings.iter().map(|n| n.to_string()));
+            row
+        })
+        .collect();
+    let coders = (1..=q.coders)
+        .map(|i| fill("appendix.coder", &[("n", i.to_string())]))
+        .collect();
     PracticeView {
         method,
         frameworks,
         handles,
         per_network,
         typed,
+        codebook,
+        coders,
     }
 }

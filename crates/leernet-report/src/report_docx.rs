@@ -209,6 +209,15 @@ fn practice(b: &mut Vec<Block>, p: &crate::practice::PracticeView, t: &Table) {
                     .collect(),
                 numeric: vec![false, false, true, true, true],
             });
+            if !e.quotes.is_empty() {
+                b.push(Block::Strong(t["appendix.quotes"].clone()));
+                b.push(Block::Bullets(
+                    e.quotes
+                        .iter()
+                        .map(|(q, c)| format!("“{q}” ({c})"))
+                        .collect(),
+                ));
+            }
         }
         let mut header = vec![t["table.network"].clone()];
         header.extend(fw.columns.iter().cloned());
@@ -275,6 +284,23 @@ fn practice(b: &mut Vec<Block>, p: &crate::practice::PracticeView, t: &Table) {
             .collect(),
         numeric: vec![false, true, false],
     });
+    if !p.codebook.is_empty() {
+        b.push(Block::Heading(1, t["appendix.title"].clone()));
+        b.push(Block::Para(t["appendix.intro"].clone()));
+        let mut header = vec![
+            t["appendix.code"].clone(),
+            t["appendix.name"].clone(),
+            t["appendix.description"].clone(),
+        ];
+        header.extend(p.coders.iter().cloned());
+        let cols = header.len();
+        b.push(Block::Table {
+            caption: t["appendix.title"].clone(),
+            header,
+            rows: p.codebook.clone(),
+            numeric: (0..cols).map(|c| c >= 3).collect(),
+        });
+    }
 }
 
 /// The blocks of one handreiking.

@@ -86,7 +86,16 @@ fn the_report_carries_profiles_benchmarks_and_handles() {
     ] {
         assert!(html.contains(s), "the English report lacks {s:?}");
     }
+    // Joint displays: agreed, anonymised quotes beside the element's figures.
+    assert!(html.contains("<aside class=\"quotes\""));
+    assert!(
+        html.contains("Cohen&#x27;s kappa 0.7") || html.contains("Cohen's kappa 0.7"),
+        "agreement in the method"
+    );
+    assert!(html.contains("id=\"appendix\"") && html.contains("rationale.practice_based"));
     let md = r.markdown(&f, Lang::Nl).unwrap();
+    assert!(md.contains("## Bijlage: codeboek"));
+    assert!(md.contains("\n> “"), "quotes in the Markdown");
     assert!(md.contains("## Profielen tegen het raamwerk"));
     assert!(md.contains("## Praktische handvatten"));
     let doc = unzip(&r.docx(&f, Lang::Nl).unwrap(), "word/document.xml");

@@ -124,6 +124,82 @@ pub fn demo() -> StudyData {
             });
         }
     }
+    // People (the coders among them), the codebook and the two coders' codings.
+    let mut person_ids = BTreeMap::new();
+    for (i, p) in study["person"].as_array().unwrap().iter().enumerate() {
+        let id = PersonId(i as i64 + 1);
+        person_ids.insert(p["email"].as_str().unwrap().to_owned(), id);
+        data.persons.push(Person {
+            id,
+            email: Email::parse(p["email"].as_str().unwrap()).unwrap(),
+            name: p["name"].as_str().unwrap().into(),
+            role: Role::parse(p["role"].as_str().unwrap()).unwrap(),
+            networks: Vec::new(),
+        });
+    }
+    let book: toml::Value = toml::from_str(&read("demo/codebook.toml")).unwrap();
+    let mut code_ids = BTreeMap::new();
+    let mut codes = Vec::new();
+    for (i, c) in book["code"].as_array().unwrap().iter().enumerate() {
+        let id = CodeId(i as i64 + 1);
+        let key = c["id"].as_str().unwrap().to_owned();
+        code_ids.insert(key.clone(), id);
+        codes.push(Code {
+            id,
+            parent: c
+                .get("parent")
+                .and_then(|p| p.as_str())
+                .map(|p| code_ids[p]),
+            key,
+            name: Bilingual {
+                nl: c["name_nl"].as_str().unwrap().into(),
+                en: c["name_en"].as_str().unwrap().into(),
+            },
+            description: Bilingual {
+                nl: c["description_nl"].as_str().unwrap().into(),
+                en: c["description_en"].as_str().unwrap().into(),
+            },
+        });
+    }
+    data.codebooks.push(Codebook {
+        id: CodebookId(1),
+        name: "demo".into(),
+        codes,
+    });
+    let by_respondent: BTreeMap<String, ResponseId> = data
+        .responses
+        .iter()
+        .map(|r| (r.respondent.clone(), r.id))
+        .collect();
+    for (i, row) in csv(&read("demo/codings.csv")).into_iter().enumerate() {
+        let response = by_respondent[&row["respondent"]];
+        let answer = &data
+            .responses
+            .iter()
+            .find(|r| r.id == response)
+            .unwrap()
+            .answers[&row["question"]];
+        let fragment = &row["fragment"];
+        let (start, end) = if fragment.is_empty() {
+            (0, answer.chars().count())
+        } else {
+            let at = answer.find(fragment.as_str()).unwrap();
+            let start = answer[..at].chars().count();
+            (start, start + fragment.chars().count())
+        };
+        data.codings.push(Coding {
+            id: CodingId(i as i64 + 1),
+            segment: Segment {
+                response,
+                question: row["question"].clone(),
+                start,
+                end,
+            },
+            code: code_ids[&row["code"]],
+            coder: person_ids[&row["coder"]],
+            memo: String::new(),
+        });
+    }
     data
 }
 
