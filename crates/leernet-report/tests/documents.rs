@@ -303,3 +303,105 @@ fn pages_fit_paper_and_phone() {
     }
     eprintln!("screenshots in {}", dir.display());
 }
+
+/// axe-core's script: `AXE_CORE_JS`, or installed from the npm registry under the target
+/// folder on first use.
+fn axe_core() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("AXE_CORE_JS").map(PathBuf::from) {
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("axe");
+    let js = dir.join("node_modules/axe-core/axe.min.js");
+    if !js.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let _ = Command::new("npm")
+            .args([
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .arg("axe-core@4")
+            .output();
+    }
+    if js.exists() {
+        return Some(js);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("axe-core is needed in CI (npm install axe-core@4 failed; or set AXE_CORE_JS)");
+    }
+    eprintln!("skipped: axe-core could not be installed with npm");
+    None
+}
+
+#[test]
+fn html_passes_axe_core() {
+    let Some(chrome) = tool(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "Chromium",
+    ) else {
+        return;
+    };
+    let Some(axe) = axe_core() else {
+        return;
+    };
+    let f = figures();
+    let r = Reports::new();
+    let dir = artefacts("axe-pages");
+    std::fs::copy(&axe, dir.join("axe.min.js")).unwrap();
+    let pages = [
+        ("report-nl", r.html(&f, Lang::Nl).unwrap()),
+        ("report-en", r.html(&f, Lang::En).unwrap()),
+        (
+            "handreiking-nl",
+            r.handreiking_html(&f, "polderhart-sociaal-team", Lang::Nl)
+                .unwrap(),
+        ),
+        (
+            "handreiking-en",
+            r.handreiking_html(&f, "beekwaarde-inclusie", Lang::En)
+                .unwrap(),
+        ),
+    ];
+    for (name, html) in pages {
+        // WCAG 2.1 A and AA rules; the script only goes into this copy of the page.
+        let probe = html.replace(
+            "</body>",
+            "<script src=\"axe.min.js\"></script><script>axe.run(document,{runOnly:{type:'tag',values:['wcag2a','wcag2aa','wcag21a','wcag21aa']}}).then(r=>{document.body.setAttribute('data-axe',r.violations.map(v=>v.id+' ('+v.impact+', '+v.nodes.length+'): '+v.nodes.slice(0,3).map(n=>n.target.join(' ')).join(', ')).join(' | ')||'none');}).catch(e=>document.body.setAttribute('data-axe','error '+e));</script></body>",
+        );
+        let page = dir.join(format!("{name}.html"));
+        std::fs::write(&page, probe).unwrap();
+        let out = Command::new(&chrome)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--allow-file-access-from-files",
+                "--virtual-time-budget=30000",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.join(format!("profile-{name}")).display()
+            ))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let at = dom
+            .find("data-axe=\"")
+            .unwrap_or_else(|| panic!("axe did not finish on {name}"))
+            + 10;
+        let result = &dom[at..at + dom[at..].find('"').unwrap()];
+        assert_eq!(result, "none", "{name}: axe-core finds WCAG violations");
+    }
+}
