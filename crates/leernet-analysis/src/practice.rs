@@ -149,6 +149,11 @@ pub(crate) fn attach(
         if let Some(form) = forms.get(form_id) {
             for q in form.questions().filter(|q| numeric_choices(form, q)) {
                 let l = crate::handles::question_label(q);
+                let trim = |s: &str| s.trim().trim_end_matches('.').to_owned();
+                let l = Bilingual {
+                    nl: trim(&l.nl),
+                    en: trim(&l.en),
+                };
                 labels.insert(
                     format!("members_{}", q.name),
                     Bilingual {

@@ -124,7 +124,7 @@ pub fn fact_text(fact: &Fact, lang: Lang, t: &Table) -> String {
             fill(
                 &t[key],
                 &[
-                    ("label", label.get(lang).to_owned()),
+                    ("label", sentence_label(label.get(lang))),
                     ("yours", opt(*yours, lang)),
                     ("n", benchmark.n.to_string()),
                     ("median", opt(benchmark.median, lang)),
