@@ -64,13 +64,19 @@ pub fn fact_text(fact: &Fact, lang: Lang, t: &Table) -> String {
             }
             match same {
                 Some(same) => {
+                    let key = if *same == 1 {
+                        "handreiking.answer_alone"
+                    } else {
+                        "handreiking.answer_one"
+                    };
                     let mut s = fill(
-                        &t["handreiking.answer_one"],
+                        &t[key],
                         &[
                             ("label", l),
                             ("yours", ys.join(", ")),
                             ("same", same.to_string()),
                             ("of", of.to_string()),
+                            ("others", of.saturating_sub(1).to_string()),
                         ],
                     );
                     if let Some(m) = most.as_ref().filter(|m| m.get(lang) != ys[0]) {
