@@ -190,45 +190,58 @@ pub struct View {
     pub title: String,
     pub intro: String,
     pub network_type: Option<String>,
+    /// The network's profile against each framework, the study's elements first.
+    pub profiles: Vec<ProfileView>,
+    pub groups: Vec<Group>,
+}
+
+/// The network's profile against one framework.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileView {
     pub framework: String,
     pub elements: Vec<ElementLine>,
     pub chart: String,
-    pub groups: Vec<Group>,
 }
 
 fn middle(b: &Benchmark, lang: Lang) -> String {
     format!("{}–{}", opt(b.q1, lang), opt(b.q3, lang))
 }
 
-/// Builds the view of one handreiking against the default framework's profiles.
-pub fn view(h: &Handreiking, fw: Option<&FrameworkProfiles>, lang: Lang, t: &Table) -> View {
-    let profile = fw.and_then(|f| f.network(&h.slug));
+fn profile_view(slug: &str, f: &FrameworkProfiles, lang: Lang, t: &Table) -> Option<ProfileView> {
+    let p = f.network(slug)?;
     let mut elements = Vec::new();
     let mut rows = Vec::new();
-    if let (Some(f), Some(p)) = (fw, profile) {
-        for (e, sum) in p.elements.iter().zip(&f.elements) {
-            elements.push(ElementLine {
-                name: e.name.get(lang).to_owned(),
-                score: opt(e.score, lang),
-                median: opt(sum.benchmark.median, lang),
-                middle: middle(&sum.benchmark, lang),
-                n: sum.benchmark.n,
-                position: position_text(e.position, t),
-            });
-        }
-        for (e, sum) in p.elements.iter().zip(&f.elements) {
-            rows.push(crate::chart::ProfileRow {
-                label: e.name.get(lang),
-                score: e.score,
-                benchmark: &sum.benchmark,
-            });
-        }
+    for (e, sum) in p.elements.iter().zip(&f.elements) {
+        elements.push(ElementLine {
+            name: e.name.get(lang).to_owned(),
+            score: opt(e.score, lang),
+            median: opt(sum.benchmark.median, lang),
+            middle: middle(&sum.benchmark, lang),
+            n: sum.benchmark.n,
+            position: position_text(e.position, t),
+        });
+        rows.push(crate::chart::ProfileRow {
+            label: e.name.get(lang),
+            score: e.score,
+            benchmark: &sum.benchmark,
+        });
     }
-    let chart = if rows.is_empty() {
-        String::new()
-    } else {
-        crate::chart::profile_chart(&rows, &t["profile.chart_title_network"])
-    };
+    Some(ProfileView {
+        framework: f.name.get(lang).to_owned(),
+        elements,
+        chart: crate::chart::profile_chart(
+            &rows,
+            &format!("{}: {}", f.name.get(lang), t["profile.chart_title_network"]),
+        ),
+    })
+}
+
+/// Builds the view of one handreiking against every framework's profiles.
+pub fn view(h: &Handreiking, frameworks: &[FrameworkProfiles], lang: Lang, t: &Table) -> View {
+    let profiles = frameworks
+        .iter()
+        .filter_map(|f| profile_view(&h.slug, f, lang, t))
+        .collect();
     let mut groups: Vec<Group> = Vec::new();
     for it in &h.items {
         let title = match it.priority {
@@ -271,9 +284,7 @@ pub fn view(h: &Handreiking, fw: Option<&FrameworkProfiles>, lang: Lang, t: &Tab
             &[("members", h.members.to_string())],
         ),
         network_type: h.network_type.as_ref().map(|x| x.name.get(lang).to_owned()),
-        framework: fw.map(|f| f.name.get(lang).to_owned()).unwrap_or_default(),
-        elements,
-        chart,
+        profiles,
         groups,
     }
 }

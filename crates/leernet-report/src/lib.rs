@@ -144,7 +144,7 @@ impl Reports {
             .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
         Ok(handreiking::view(
             h,
-            figures.frameworks.first(),
+            &figures.frameworks,
             lang,
             self.catalog.table(lang),
         ))

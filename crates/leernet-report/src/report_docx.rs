@@ -322,31 +322,33 @@ pub fn handreiking(
     }
     b.push(Block::Para(v.intro.clone()));
     b.push(Block::Heading(1, t["handreiking.profile"].clone()));
-    b.push(Block::Note(v.framework.clone()));
-    b.push(Block::Table {
-        caption: t["handreiking.profile"].clone(),
-        header: vec![
-            t["profile.element"].clone(),
-            t["profile.your_score"].clone(),
-            t["profile.median"].clone(),
-            t["profile.middle_half"].clone(),
-            t["profile.position"].clone(),
-        ],
-        rows: v
-            .elements
-            .iter()
-            .map(|e| {
-                vec![
-                    e.name.clone(),
-                    e.score.clone(),
-                    e.median.clone(),
-                    e.middle.clone(),
-                    e.position.clone(),
-                ]
-            })
-            .collect(),
-        numeric: vec![false, true, true, true, false],
-    });
+    for p in &v.profiles {
+        b.push(Block::Heading(2, p.framework.clone()));
+        b.push(Block::Table {
+            caption: format!("{}: {}", t["handreiking.profile"], p.framework),
+            header: vec![
+                t["profile.element"].clone(),
+                t["profile.your_score"].clone(),
+                t["profile.median"].clone(),
+                t["profile.middle_half"].clone(),
+                t["profile.position"].clone(),
+            ],
+            rows: p
+                .elements
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.name.clone(),
+                        e.score.clone(),
+                        e.median.clone(),
+                        e.middle.clone(),
+                        e.position.clone(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, true, true, true, false],
+        });
+    }
     b.push(Block::Note(t["handreiking.anonymous"].clone()));
     b.push(Block::Heading(1, t["handreiking.handles"].clone()));
     if v.groups.is_empty() {

@@ -116,6 +116,9 @@ fn a_handreiking_speaks_of_its_own_network_only() {
         .unwrap();
     assert!(html.contains("Handreiking for Leernetwerk Sociaal Team Polderhart"));
     assert!(html.contains("Start here"));
+    // Its profile against both frameworks, with the anonymous benchmark.
+    assert!(html.contains("<h3>Essential elements of a learning network</h3>"));
+    assert!(html.contains("<h3>Learning at boundaries (Akkerman &amp; Bakker)</h3>"));
     // The fact behind "set the agenda together".
     assert!(
         html.contains("Your answer: “No”; 2 of 17 networks gave the same answer. The most common answer is “Yes” (12 of 17)."),
