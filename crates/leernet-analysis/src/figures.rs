@@ -20,6 +20,12 @@ pub struct StudyFigures {
     /// Instruments the overview names that the project does not hold (yet): their sections
     /// and scales are left out.
     pub missing_instruments: Vec<String>,
+    /// Every network's profile against each framework, with the benchmarks.
+    pub frameworks: Vec<crate::FrameworkProfiles>,
+    /// The handles and each network's handreiking.
+    pub handles: crate::HandleFigures,
+    /// The codebook, the coders' agreement (quotes sit with the framework elements).
+    pub qualitative: crate::quotes::QualitativeFigures,
 }
 
 /// The size of the study.
@@ -136,7 +142,7 @@ fn text(t: &leernet_xlsform::Text) -> Bilingual {
 }
 
 /// The submitted responses per instrument form id.
-fn responses_by_form(data: &StudyData) -> BTreeMap<&str, Vec<&Response>> {
+pub(crate) fn responses_by_form(data: &StudyData) -> BTreeMap<&str, Vec<&Response>> {
     let instrument_form: BTreeMap<InstrumentId, &str> = data
         .instruments
         .iter()
@@ -488,5 +494,8 @@ pub(crate) fn compute(
         sections,
         scales,
         missing_instruments,
+        frameworks: Vec::new(),
+        handles: crate::HandleFigures::default(),
+        qualitative: Default::default(),
     })
 }

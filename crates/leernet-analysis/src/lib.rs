@@ -11,9 +11,18 @@
 
 mod content;
 mod figures;
+pub mod framework;
+pub mod handles;
+mod practice;
+pub mod profiles;
+pub mod quotes;
 
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
 pub use figures::*;
+pub use framework::{FrameworkDef, Scoring};
+pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem};
+pub use practice::Content;
+pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
 
 use leernet_core::*;
 use std::collections::BTreeMap;
@@ -63,8 +72,22 @@ impl Forms {
     }
 }
 
-/// Runs the study analysis over everything stored.
+/// Runs the study analysis over everything stored, with the shipped frameworks and handles.
 pub fn analyse(data: &StudyData, overview: &Overview) -> Result<StudyFigures, AnalysisError> {
+    analyse_with(data, overview, &Content::builtin(), &BTreeMap::new())
+}
+
+/// Runs the study analysis with the given frameworks and handles; `types` gives a network's
+/// type (by slug) where a typology typed it, so profiles and handreikingen can show what
+/// networks of the same type do.
+pub fn analyse_with(
+    data: &StudyData,
+    overview: &Overview,
+    content: &Content,
+    types: &BTreeMap<String, TypeRef>,
+) -> Result<StudyFigures, AnalysisError> {
     let forms = Forms::read(&data.instruments)?;
-    figures::compute(data, &forms, overview)
+    let mut figures = figures::compute(data, &forms, overview)?;
+    practice::attach(&mut figures, data, &forms, overview, content, types)?;
+    Ok(figures)
 }

@@ -65,6 +65,79 @@ pub fn bar_chart(table: &FrequencyTable, lang: Lang) -> String {
     s
 }
 
+/// One row of a profile chart: an element's name, the network's score (if any) and the
+/// distribution over all networks.
+pub struct ProfileRow<'a> {
+    pub label: &'a str,
+    pub score: Option<f64>,
+    pub benchmark: &'a leernet_analysis::Benchmark,
+}
+
+/// A profile chart: per element a grey band from the first to the third quartile over all
+/// networks, a line at the median, and — for one network — a dot at its own score (0–100).
+/// Without scores it is the benchmark chart of the study report. Each element's name stands
+/// above its row, so the chart stays readable when a phone shrinks it. `title` names the
+/// chart for screen readers; the table beside it carries the same numbers.
+pub fn profile_chart(rows: &[ProfileRow<'_>], title: &str) -> String {
+    let left = 8.0;
+    let plot_w = 330.0;
+    let row_h = 40.0;
+    let top = 20.0;
+    let width = left + plot_w + 42.0;
+    let height = top + row_h * rows.len() as f64 + 4.0;
+    let x = |v: f64| left + v.clamp(0.0, 100.0) / 100.0 * plot_w;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart profile\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(title)
+    );
+    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        s.push_str(&format!(
+            "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{height:.0}\" class=\"chart-grid\"/><text x=\"{x:.1}\" y=\"12\" text-anchor=\"middle\" class=\"chart-value\">{v:.0}</text>",
+            top - 4.0,
+            x = x(v)
+        ));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let mut label = r.label.to_owned();
+        if label.chars().count() > 60 {
+            label = label.chars().take(59).collect::<String>() + "…";
+        }
+        s.push_str(&format!(
+            "<text x=\"{left:.0}\" y=\"{:.1}\" class=\"chart-label\">{}</text>",
+            y + 13.0,
+            esc(&label)
+        ));
+        let bar_y = y + 19.0;
+        if let (Some(q1), Some(q3)) = (r.benchmark.q1, r.benchmark.q3) {
+            s.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"14\" class=\"chart-band\"/>",
+                x(q1),
+                (x(q3) - x(q1)).max(1.5)
+            ));
+        }
+        if let Some(m) = r.benchmark.median {
+            s.push_str(&format!(
+                "<line x1=\"{m:.1}\" y1=\"{:.1}\" x2=\"{m:.1}\" y2=\"{:.1}\" class=\"chart-median\"/>",
+                bar_y - 3.0,
+                bar_y + 17.0,
+                m = x(m)
+            ));
+        }
+        if let Some(v) = r.score {
+            s.push_str(&format!(
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\" class=\"chart-dot\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\">{v:.0}</text>",
+                x(v),
+                bar_y + 7.0,
+                left + plot_w + 12.0,
+                bar_y + 11.0
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
-//! leernet-report: the study report in HTML and Markdown, its charts, and the translation
-//! catalogue shared with the web app.
+//! leernet-report: the study report in HTML, DOCX and Markdown, each network's handreiking
+//! (HTML and DOCX), their charts, and the translation catalogue shared with the web app.
 //!
 //! Why it exists: the report is what researchers publish and what the networks read. It is
 //! rendered from [`leernet_analysis::StudyFigures`] only — never from the store — so every
@@ -10,7 +10,11 @@
 //! missing in one of them); HTML is one self-contained file (inline CSS and SVG, no script).
 
 pub mod chart;
+pub mod docx;
 pub mod format;
+pub mod handreiking;
+pub mod practice;
+mod report_docx;
 
 use leernet_analysis::StudyFigures;
 use leernet_core::i18n::Catalog;
@@ -22,6 +26,10 @@ use minijinja::{context, Environment};
 pub enum ReportError {
     #[error("the report template failed: {0}")]
     Template(#[from] minijinja::Error),
+    #[error("the DOCX file could not be assembled: {0}")]
+    Docx(String),
+    #[error("there is no handreiking for network {0:?}")]
+    NoHandreiking(String),
 }
 
 /// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
@@ -53,6 +61,11 @@ impl Reports {
             .expect("report.html parses");
         env.add_template("report.md", include_str!("../templates/report.md"))
             .expect("report.md parses");
+        env.add_template(
+            "handreiking.html",
+            include_str!("../templates/handreiking.html"),
+        )
+        .expect("handreiking.html parses");
         format::register(&mut env);
         Reports {
             env,
@@ -65,14 +78,20 @@ impl Reports {
         &self.catalog
     }
 
-    fn context(&self, figures: &StudyFigures, lang: Lang) -> minijinja::Value {
+    fn sample(&self, figures: &StudyFigures, lang: Lang) -> String {
         let t = self.catalog.table(lang);
         let c = &figures.counts;
-        let sample = t["report.sample_text"]
+        t["report.sample_text"]
             .replace("{workplaces}", &c.workplaces.to_string())
             .replace("{networks}", &c.networks.to_string())
             .replace("{network_responses}", &c.network_responses.to_string())
-            .replace("{member_responses}", &c.member_responses.to_string());
+            .replace("{member_responses}", &c.member_responses.to_string())
+    }
+
+    fn context(&self, figures: &StudyFigures, lang: Lang) -> minijinja::Value {
+        let t = self.catalog.table(lang);
+        let sample = self.sample(figures, lang);
+        let practice = practice::view(figures, lang, t);
         let charts: Vec<Vec<String>> = figures
             .sections
             .iter()
@@ -90,6 +109,7 @@ impl Reports {
             sample => sample,
             charts => charts,
             title => figures.study.title.get(lang),
+            practice => practice,
         }
     }
 
@@ -97,6 +117,74 @@ impl Reports {
     pub fn html(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
         let tpl = self.env.get_template("report.html")?;
         Ok(tpl.render(self.context(figures, lang))?)
+    }
+
+    /// The study report as a Word document (real headings and tables; charts as tables).
+    pub fn docx(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
+        let t = self.catalog.table(lang);
+        let blocks = report_docx::report(figures, lang, t, &self.sample(figures, lang));
+        docx::document(
+            &blocks,
+            &format!("{} — {}", t["report.title"], figures.study.title.get(lang)),
+            lang,
+        )
+    }
+
+    fn handreiking_view(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<handreiking::View, ReportError> {
+        let h = figures
+            .handles
+            .handreikingen
+            .iter()
+            .find(|h| h.slug == slug)
+            .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
+        Ok(handreiking::view(
+            h,
+            &figures.frameworks,
+            lang,
+            self.catalog.table(lang),
+        ))
+    }
+
+    /// One network's handreiking as a self-contained HTML file. It shows that network's
+    /// profile and handles and the anonymous benchmarks, never another network's name.
+    pub fn handreiking_html(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
+        let v = self.handreiking_view(figures, slug, lang)?;
+        let tpl = self.env.get_template("handreiking.html")?;
+        Ok(tpl.render(context! {
+            lang => lang.code(),
+            t => self.catalog.table(lang),
+            v => v,
+            study_title => figures.study.title.get(lang),
+            fictional => figures.study.fictional,
+        })?)
+    }
+
+    /// One network's handreiking as a Word document.
+    pub fn handreiking_docx(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        let v = self.handreiking_view(figures, slug, lang)?;
+        let t = self.catalog.table(lang);
+        let blocks = report_docx::handreiking(
+            &v,
+            figures.study.title.get(lang),
+            figures.study.fictional,
+            t,
+        );
+        docx::document(&blocks, &v.title, lang)
     }
 
     /// The study report as Markdown (for Quarto / R Markdown users).

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub enum ReportFormat {
     /// One self-contained HTML file.
     Html,
+    /// A Word document.
+    Docx,
     /// Markdown.
     Md,
 }
@@ -186,7 +188,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
     let report = dir.join("report");
     writeln!(
         out,
-        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
+        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML and DOCX) in\n  {}\n  {}\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
         dir.display(),
         s.load.workplaces,
         s.load.networks,
@@ -200,9 +202,14 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
         s.load.codes,
         s.load.codings,
         report.join("index.html").display(),
+        report.join("index.docx").display(),
         report.join("index.md").display(),
         report.join("en").join("index.html").display(),
+        report.join("en").join("index.docx").display(),
         report.join("en").join("index.md").display(),
+        s.handreikingen,
+        report.join("handreikingen").display(),
+        report.join("en").join("handreikingen").display(),
         report.join("index.html").display(),
         dir.display(),
     )
@@ -212,6 +219,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
 
 struct DemoSummary {
     load: crate::demo::LoadSummary,
+    handreikingen: usize,
 }
 
 async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
@@ -237,7 +245,10 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     write_reports(&figures, &dir.join("report"), None, &Lang::ALL)?;
     bar.finish_and_clear();
     store.close().await;
-    Ok(DemoSummary { load })
+    Ok(DemoSummary {
+        load,
+        handreikingen: figures.handles.handreikingen.len(),
+    })
 }
 
 async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
@@ -249,7 +260,9 @@ async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
 }
 
 /// Renders every requested report in memory first, then writes them: a failure writes
-/// nothing. The first language goes in `out`, others in `out/<lang>/`.
+/// nothing. The first language goes in `out`, others in `out/<lang>/`. Next to the study
+/// report (`index.html`, `index.docx`, `index.md`) each network's handreiking goes in
+/// `handreikingen/<network>.html` (and `.docx`).
 fn write_reports(
     figures: &StudyFigures,
     out: &Path,
@@ -259,10 +272,11 @@ fn write_reports(
     let reports = leernet_report::Reports::new();
     let formats: &[ReportFormat] = match format {
         Some(ReportFormat::Html) => &[ReportFormat::Html],
+        Some(ReportFormat::Docx) => &[ReportFormat::Docx],
         Some(ReportFormat::Md) => &[ReportFormat::Md],
-        None => &[ReportFormat::Html, ReportFormat::Md],
+        None => &[ReportFormat::Html, ReportFormat::Docx, ReportFormat::Md],
     };
-    let mut files = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (i, lang) in langs.iter().enumerate() {
         let folder = if i == 0 {
             out.to_path_buf()
@@ -270,21 +284,47 @@ fn write_reports(
             out.join(lang.code())
         };
         for f in formats {
-            let (name, text) = match f {
-                ReportFormat::Html => ("index.html", reports.html(figures, *lang)),
-                ReportFormat::Md => ("index.md", reports.markdown(figures, *lang)),
+            let (name, bytes) = match f {
+                ReportFormat::Html => (
+                    "index.html",
+                    reports.html(figures, *lang).map(String::into_bytes),
+                ),
+                ReportFormat::Docx => ("index.docx", reports.docx(figures, *lang)),
+                ReportFormat::Md => (
+                    "index.md",
+                    reports.markdown(figures, *lang).map(String::into_bytes),
+                ),
             };
-            let text = text.map_err(CliError::invalid)?;
-            files.push((folder.join(name), text));
+            files.push((folder.join(name), bytes.map_err(CliError::invalid)?));
+            for h in &figures.handles.handreikingen {
+                let slug = &h.slug;
+                let (name, bytes) = match f {
+                    ReportFormat::Html => (
+                        format!("{slug}.html"),
+                        reports
+                            .handreiking_html(figures, slug, *lang)
+                            .map(String::into_bytes),
+                    ),
+                    ReportFormat::Docx => (
+                        format!("{slug}.docx"),
+                        reports.handreiking_docx(figures, slug, *lang),
+                    ),
+                    ReportFormat::Md => continue,
+                };
+                files.push((
+                    folder.join("handreikingen").join(name),
+                    bytes.map_err(CliError::invalid)?,
+                ));
+            }
         }
     }
     let mut written = Vec::new();
-    for (path, text) in files {
+    for (path, bytes) in files {
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)
                 .map_err(|e| CliError::usage(anyhow!("cannot make {}: {e}", p.display())))?;
         }
-        write_atomic(&path, text.as_bytes())?;
+        write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)

@@ -1,0 +1,283 @@
+//! The practice part of the study report — what was run, the profiles per element with
+//! their benchmarks, and the handles per network and type — as text ready for the HTML,
+//! Markdown and DOCX writers.
+//!
+//! Why it exists: three formats must say the same thing. Building the words and numbers
+//! once, here, keeps them from drifting apart; the templates and the DOCX builder only lay
+//! them out.
+
+use crate::handreiking::human;
+use leernet_analysis::{Benchmark, StudyFigures};
+use leernet_core::Lang;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+type Table = BTreeMap<String, String>;
+
+fn opt(x: Option<f64>, lang: Lang) -> String {
+    x.map(|v| human(v, lang)).unwrap_or_else(|| "–".into())
+}
+
+fn middle(b: &Benchmark, lang: Lang) -> String {
+    format!("{}–{}", opt(b.q1, lang), opt(b.q3, lang))
+}
+
+/// An indicator over all networks.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub label: String,
+    pub source: String,
+    pub median: String,
+    pub middle: String,
+    pub n: usize,
+}
+
+/// An element over all networks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ElementView {
+    pub name: String,
+    pub description: String,
+    pub median: String,
+    pub middle: String,
+    pub n: usize,
+    pub indicators: Vec<IndicatorView>,
+    /// Anonymised quotes with their code's name, read beside the numbers.
+    pub quotes: Vec<(String, String)>,
+}
+
+/// One framework's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkView {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    pub chart: String,
+    pub elements: Vec<ElementView>,
+    /// Element names, the columns of the matrix.
+    pub columns: Vec<String>,
+    /// Network name and its scores per element.
+    pub matrix: Vec<(String, Vec<String>)>,
+}
+
+/// A handle over the study.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandleRow {
+    pub title: String,
+    pub element: String,
+    pub priority: u32,
+    pub networks: usize,
+    pub by_type: String,
+    pub condition: String,
+}
+
+/// A network's handles, briefly.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkHandles {
+    pub name: String,
+    pub slug: String,
+    pub count: usize,
+    pub first: String,
+}
+
+/// The practice part of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeView {
+    pub method: Vec<String>,
+    pub frameworks: Vec<FrameworkView>,
+    pub handles: Vec<HandleRow>,
+    pub per_network: Vec<NetworkHandles>,
+    pub typed: bool,
+    /// The codebook: family, code, name, description, codings per coder.
+    pub codebook: Vec<Vec<String>>,
+    /// Column headers of the codebook's coder columns.
+    pub coders: Vec<String>,
+}
+
+/// Builds the practice part of the report.
+pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
+    let fill = |k: &str, pairs: &[(&str, String)]| {
+        let mut s = t[k].clone();
+        for (a, b) in pairs {
+            s = s.replace(&format!("{{{a}}}"), b);
+        }
+        s
+    };
+    let mut method = Vec::new();
+    if !f.frameworks.is_empty() {
+        let names: Vec<String> = f
+            .frameworks
+            .iter()
+            .map(|fw| {
+                let ind: usize = fw.elements.iter().map(|e| e.indicators.len()).sum();
+                format!(
+                    "{} ({} × {}, {} {})",
+                    fw.name.get(lang),
+                    fw.elements.len(),
+                    t["profile.element"].to_lowercase(),
+                    ind,
+                    t["profile.indicator"].to_lowercase()
+                )
+            })
+            .collect();
+        method.push(fill(
+            "method2.frameworks",
+            &[("frameworks", names.join("; "))],
+        ));
+        method.push(t["method2.benchmark"].clone());
+    }
+    let q = &f.qualitative;
+    if let (Some(pa), Some(k)) = (q.percent_agreement, q.cohen_kappa) {
+        method.push(fill(
+            "method2.agreement",
+            &[
+                ("coders", q.coders.to_string()),
+                ("units", q.units.to_string()),
+                ("pa", crate::format::pct(pa, lang.code())),
+                ("kappa", crate::format::num(k, 2, lang.code())),
+            ],
+        ));
+    }
+    if !f.handles.catalogue.is_empty() {
+        let fired = f
+            .handles
+            .handreikingen
+            .iter()
+            .filter(|h| !h.items.is_empty())
+            .count();
+        method.push(fill(
+            "method2.handles",
+            &[
+                ("handles", f.handles.catalogue.len().to_string()),
+                ("file", f.handles.file.clone()),
+                ("fired", fired.to_string()),
+                ("networks", f.handles.handreikingen.len().to_string()),
+            ],
+        ));
+    }
+    let frameworks = f
+        .frameworks
+        .iter()
+        .map(|fw| {
+            let rows: Vec<crate::chart::ProfileRow<'_>> = fw
+                .elements
+                .iter()
+                .map(|e| crate::chart::ProfileRow {
+                    label: e.name.get(lang),
+                    score: None,
+                    benchmark: &e.benchmark,
+                })
+                .collect();
+            FrameworkView {
+                key: fw.key.clone(),
+                name: fw.name.get(lang).to_owned(),
+                description: fw.description.get(lang).to_owned(),
+                source: fw.source.get(lang).to_owned(),
+                chart: crate::chart::profile_chart(&rows, &t["profile.chart_title"]),
+                elements: fw
+                    .elements
+                    .iter()
+                    .map(|e| ElementView {
+                        name: e.name.get(lang).to_owned(),
+                        description: e.description.get(lang).to_owned(),
+                        median: opt(e.benchmark.median, lang),
+                        middle: middle(&e.benchmark, lang),
+                        n: e.benchmark.n,
+                        indicators: e
+                            .indicators
+                            .iter()
+                            .map(|i| IndicatorView {
+                                label: i.label.get(lang).to_owned(),
+                                source: format!("{} / {}", i.instrument, i.question),
+                                median: opt(i.benchmark.median, lang),
+                                middle: middle(&i.benchmark, lang),
+                                n: i.benchmark.n,
+                            })
+                            .collect(),
+                        quotes: e
+                            .quotes
+                            .iter()
+                            .map(|q| (q.text.clone(), q.code_name.get(lang).to_owned()))
+                            .collect(),
+                    })
+                    .collect(),
+                columns: fw
+                    .elements
+                    .iter()
+                    .map(|e| e.name.get(lang).to_owned())
+                    .collect(),
+                matrix: fw
+                    .networks
+                    .iter()
+                    .map(|n| {
+                        (
+                            n.name.clone(),
+                            n.elements.iter().map(|e| opt(e.score, lang)).collect(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let typed = f.handles.catalogue.iter().any(|h| !h.by_type.is_empty());
+    let handles = f
+        .handles
+        .catalogue
+        .iter()
+        .map(|h| HandleRow {
+            title: h.title.get(lang).to_owned(),
+            element: h.element_name.get(lang).to_owned(),
+            priority: h.priority,
+            networks: h.networks,
+            by_type: h
+                .by_type
+                .iter()
+                .map(|c| format!("{}: {}/{}", c.network_type.name.get(lang), c.count, c.of))
+                .collect::<Vec<_>>()
+                .join("; "),
+            condition: h.condition.clone(),
+        })
+        .collect();
+    let per_network = f
+        .handles
+        .handreikingen
+        .iter()
+        .map(|h| NetworkHandles {
+            name: h.name.clone(),
+            slug: h.slug.clone(),
+            count: h.items.len(),
+            first: h
+                .items
+                .iter()
+                .filter(|i| i.priority == 1)
+                .map(|i| i.title.get(lang).to_owned())
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+        .collect();
+    let codebook = q
+        .codes
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.key.clone(),
+                c.name.get(lang).to_owned(),
+                c.description.get(lang).to_owned(),
+            ];
+            row.extend(c.codings.iter().map(|n| n.to_string()));
+            row
+        })
+        .collect();
+    let coders = (1..=q.coders)
+        .map(|i| fill("appendix.coder", &[("n", i.to_string())]))
+        .collect();
+    PracticeView {
+        method,
+        frameworks,
+        handles,
+        per_network,
+        typed,
+        codebook,
+        coders,
+    }
+}
