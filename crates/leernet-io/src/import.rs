@@ -445,7 +445,14 @@ impl<'f> Importer<'f> {
                 }
                 Err(e) => {
                     let message = if f.choices.names.is_empty() {
-                        e.to_string()
+                        match e {
+                            leernet_xlsform::ValueError::Invalid { expected, .. } => format!(
+                                "{:?} is not valid for {:?}: expected {expected}",
+                                raw.trim(),
+                                f.question
+                            ),
+                            other => other.to_string(),
+                        }
                     } else {
                         let bad: Vec<&str> = if f.kind.is_multiple() {
                             value
@@ -476,6 +483,7 @@ impl<'f> Importer<'f> {
                 }
             }
         }
+        let had_value: Vec<String> = columns.keys().map(|k| k.to_string()).collect();
         for (tq, text, col) in other_texts {
             if !answers.values.contains_key(&tq) {
                 columns.insert(
@@ -538,6 +546,9 @@ impl<'f> Importer<'f> {
         }
         if out.status == ResponseStatus::Submitted {
             for (name, message) in eval.missing_required() {
+                if had_value.contains(&name) {
+                    continue; // its value was refused above
+                }
                 let Some((col, _)) = columns.get(name.as_str()).cloned().or_else(|| {
                     self.fields
                         .iter()

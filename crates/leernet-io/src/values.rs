@@ -184,14 +184,14 @@ pub fn multiple(choices: &Choices, cell: &str, format: Format) -> Multiple {
             unknown.clear();
         }
     }
-    if !unknown.is_empty() {
+    if !unknown.is_empty() && format == Format::MsForms {
+        // Microsoft Forms writes the typed "Other" text into the list
         if let Some(o) = choices.index_of("other") {
             picked.push(o);
-            out.other_text = Some(unknown.join("; "));
-        } else {
-            out.unknown = unknown;
+            out.other_text = Some(std::mem::take(&mut unknown).join("; "));
         }
     }
+    out.unknown = unknown;
     picked.sort_unstable();
     picked.dedup();
     out.value = picked

@@ -4,6 +4,7 @@
 
 mod cli_error;
 mod cmd_instrument;
+mod cmd_io;
 mod cmd_stats;
 mod csv_table;
 mod demo;
@@ -63,6 +64,13 @@ enum Command {
     },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
+    /// Import data from other tools.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export the responses of an instrument (CSV + codebook, XLSX, SPSS .sav).
+    Export(cmd_io::ExportArgs),
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
@@ -80,6 +88,13 @@ enum InstrumentCommand {
         /// The .xlsx, .xls or .ods file.
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Responses exported by KoboToolbox, ODK Central, LimeSurvey, Qualtrics, Microsoft
+    /// Forms, or a plain CSV/XLSX; all or nothing.
+    Responses(cmd_io::ImportArgs),
 }
 
 fn main() {
@@ -139,6 +154,10 @@ async fn run(cli: Cli) -> CliResult {
             let lang = leernet_core::Lang::parse(&lang).map_err(CliError::usage)?;
             project::report(&cli.project, &dir, format, lang, &mut out).await
         }
+        Command::Import {
+            command: ImportCommand::Responses(args),
+        } => cmd_io::import_responses(&cli.project, &args, &mut out).await,
+        Command::Export(args) => cmd_io::export(&cli.project, &args, &mut out).await,
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
     }
 }
