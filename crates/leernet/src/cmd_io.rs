@@ -382,7 +382,123 @@ pub struct ExportArgs {
     pub lang: Option<String>,
 }
 
-/// `leernet export …`.
-pub async fn export(_project: &Path, _args: &ExportArgs, _out: &mut dyn Write) -> CliResult {
-    Err(CliError::usage(anyhow!("export is not built yet")))
+/// `leernet export …`: the responses of one instrument, every wave or one.
+pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
+    let format = args.format.to_ascii_lowercase();
+    if !matches!(format.as_str(), "csv" | "xlsx" | "sav") {
+        return Err(CliError::usage(anyhow!(
+            "--format {:?} is not one of csv, xlsx, sav (qdc and qdpx are not built yet)",
+            args.format
+        )));
+    }
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let data = store
+        .study_data()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    store.close().await;
+    let form_id = match &args.instrument {
+        Some(i) => i.clone(),
+        None => {
+            let mut ids: Vec<&str> = data
+                .instruments
+                .iter()
+                .map(|i| i.form_id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            match ids.as_slice() {
+                [one] => (*one).to_owned(),
+                _ => {
+                    return Err(CliError::usage(anyhow!(
+                        "say which instrument to export with --instrument (the project has: {})",
+                        ids.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    let versions: Vec<&leernet_core::Instrument> = data
+        .instruments
+        .iter()
+        .filter(|i| i.form_id == form_id)
+        .collect();
+    let newest = versions
+        .last()
+        .ok_or_else(|| CliError::usage(anyhow!("the project has no instrument {form_id:?}")))?;
+    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
+        .map_err(|e| CliError::usage(anyhow!("stored instrument {form_id:?}: {e}")))?;
+    let waves: HashMap<leernet_core::WaveId, &str> = data
+        .waves
+        .iter()
+        .filter(|w| versions.iter().any(|v| v.id == w.instrument))
+        .filter(|w| args.wave.as_deref().is_none_or(|n| n == w.name))
+        .map(|w| (w.id, w.name.as_str()))
+        .collect();
+    if let (Some(w), true) = (&args.wave, waves.is_empty()) {
+        return Err(CliError::usage(anyhow!(
+            "instrument {form_id:?} has no wave {w:?}"
+        )));
+    }
+    let slugs: HashMap<NetworkId, &str> = data
+        .networks
+        .iter()
+        .map(|n| (n.id, n.slug.as_str()))
+        .collect();
+    let rows: Vec<leernet_io::dataset::ExportRow> = data
+        .responses
+        .iter()
+        .filter_map(|r| {
+            let wave = waves.get(&r.wave)?;
+            Some(leernet_io::dataset::ExportRow {
+                respondent: r.respondent.clone(),
+                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
+                wave: (*wave).to_owned(),
+                status: r.status.as_str().to_owned(),
+                answers: r.answers.clone(),
+            })
+        })
+        .collect();
+    let lang = match &args.lang {
+        Some(l) => l.clone(),
+        None => form.default_language().unwrap_or("nl").to_owned(),
+    };
+    let ds = leernet_io::dataset::Dataset::build(&form, &rows, &lang);
+    let mut written = vec![args.out.clone()];
+    match format.as_str() {
+        "csv" => {
+            let book = codebook_path(&args.out);
+            crate::project::write_atomic(&args.out, &leernet_io::csv_out::data(&ds))?;
+            crate::project::write_atomic(&book, &leernet_io::csv_out::codebook(&ds))?;
+            written.push(book);
+        }
+        "xlsx" => {
+            let bytes = leernet_io::xlsx_out::write(&ds)
+                .map_err(|e| CliError::usage(anyhow!("cannot build the workbook: {e}")))?;
+            crate::project::write_atomic(&args.out, &bytes)?;
+        }
+        _ => {
+            let label = form.title(&lang);
+            crate::project::write_atomic(&args.out, &leernet_io::sav::write(&ds, &label))?;
+        }
+    }
+    writeln!(
+        out,
+        "Exported {} responses of {form_id} ({} variables) to {}.",
+        ds.rows.len(),
+        ds.variables.len(),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    )
+    .map_err(out_err)
+}
+
+/// `data.csv` -> `data.codebook.csv`.
+fn codebook_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("export");
+    out.with_file_name(format!("{stem}.codebook.csv"))
 }
