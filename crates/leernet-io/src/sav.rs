@@ -94,7 +94,7 @@ fn segments_of(width: usize) -> Vec<usize> {
     if width <= 255 {
         return vec![width];
     }
-    let n = (width + 251) / 252;
+    let n = width.div_ceil(252);
     let mut v = vec![255; n - 1];
     v.push(width - (n - 1) * 252);
     v
