@@ -175,12 +175,7 @@ pub fn format_number(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
-        let s = format!("{f}");
-        if s.contains('e') {
-            format!("{f:.}")
-        } else {
-            s
-        }
+        format!("{f}")
     }
 }
 
