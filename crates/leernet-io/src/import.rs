@@ -435,10 +435,10 @@ impl<'f> Importer<'f> {
 
         // the answer model's type and choice check
         let mut answers = Answers::default();
-        let mut columns: HashMap<&str, (usize, String)> = HashMap::new();
+        let mut columns: HashMap<&str, (usize, &str)> = HashMap::new();
         for (fi, value, raw) in &values {
             let f = &self.fields[*fi];
-            columns.insert(f.question.as_str(), (f.column, raw.clone()));
+            columns.insert(f.question.as_str(), (f.column, raw.as_str()));
             match self.form.check_value(&f.question, value) {
                 Ok(()) => {
                     answers.set(&f.question, value);
@@ -483,17 +483,13 @@ impl<'f> Importer<'f> {
                 }
             }
         }
-        let had_value: Vec<String> = columns.keys().map(|k| k.to_string()).collect();
-        for (tq, text, col) in other_texts {
-            if !answers.values.contains_key(&tq) {
-                columns.insert(
-                    self.form
-                        .question(&tq)
-                        .map(|q| q.name.as_str())
-                        .unwrap_or(""),
-                    (col, text.clone()),
-                );
-                answers.set(&tq, &text);
+        let had_value: Vec<&str> = columns.keys().copied().collect();
+        for (tq, text, col) in &other_texts {
+            if !answers.values.contains_key(tq) {
+                if let Some(q) = self.form.question(tq) {
+                    columns.insert(q.name.as_str(), (*col, text.as_str()));
+                    answers.set(tq, text);
+                }
             }
         }
 
@@ -506,11 +502,13 @@ impl<'f> Importer<'f> {
             },
         );
         let mut stored = BTreeMap::new();
-        for (name, value) in &answers.values {
-            let Some((col, raw)) = columns.get(name.as_str()) else {
+        let mut given: Vec<(String, String)> = answers.values.drain().collect();
+        given.sort_unstable();
+        for (name, value) in given {
+            let Some(&(col, raw)) = columns.get(name.as_str()) else {
                 continue;
             };
-            if !eval.is_relevant(name) {
+            if !eval.is_relevant(&name) {
                 problems.push(
                     Problem::warning(
                         ProblemKind::NotRelevant,
@@ -519,16 +517,16 @@ impl<'f> Importer<'f> {
                         ),
                     )
                     .at_row(n)
-                    .in_column(self.header(*col))
-                    .about(name)
+                    .in_column(self.header(col))
+                    .about(&name)
                     .with_value(raw),
                 );
                 continue;
             }
-            stored.insert(name.clone(), value.clone());
+            stored.insert(name, value);
         }
         for (name, message) in eval.failing_constraints() {
-            let (col, raw) = columns.get(name.as_str()).cloned().unwrap_or_default();
+            let (col, raw) = columns.get(name.as_str()).copied().unwrap_or((0, ""));
             let mut p = Problem::error(
                 ProblemKind::Constraint,
                 format!(
@@ -538,7 +536,7 @@ impl<'f> Importer<'f> {
             )
             .at_row(n)
             .about(&name)
-            .with_value(&raw);
+            .with_value(raw);
             if columns.contains_key(name.as_str()) {
                 p = p.in_column(self.header(col));
             }
@@ -546,14 +544,14 @@ impl<'f> Importer<'f> {
         }
         if out.status == ResponseStatus::Submitted {
             for (name, message) in eval.missing_required() {
-                if had_value.contains(&name) {
+                if had_value.contains(&name.as_str()) {
                     continue; // its value was refused above
                 }
-                let Some((col, _)) = columns.get(name.as_str()).cloned().or_else(|| {
+                let Some((col, _)) = columns.get(name.as_str()).copied().or_else(|| {
                     self.fields
                         .iter()
                         .find(|f| f.question == name)
-                        .map(|f| (f.column, String::new()))
+                        .map(|f| (f.column, ""))
                 }) else {
                     continue; // no column at all: said once for the file
                 };

@@ -10,9 +10,9 @@ use crate::{get, Result, Store, StoreError};
 use leernet_core::*;
 use sqlx::{Any, Transaction};
 
-/// Rows per INSERT statement (5 parameters each: well below SQLite's and PostgreSQL's
-/// parameter limits).
-const BATCH: usize = 400;
+/// Rows per INSERT statement (5 parameters each). Small on purpose: SQLite looks up each
+/// `$N` parameter by name, so binding grows with the square of a statement's parameters.
+const BATCH: usize = 50;
 
 /// An import in progress: an open transaction on one wave.
 #[derive(Debug)]

@@ -113,6 +113,20 @@ fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
     format!("row:{h:016x}-{n}")
 }
 
+const ROWS_PER_MESSAGE: usize = 1000;
+
+/// What the reading thread sends.
+enum Msg {
+    Opened {
+        format: Format,
+        mapping_toml: String,
+        warnings: Vec<Problem>,
+    },
+    Failed(Vec<Problem>),
+    Rows(Vec<ImportedRow>),
+    Done(Vec<Problem>),
+}
+
 /// `leernet import responses FILE …`.
 pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn Write) -> CliResult {
     let file = &args.file;
@@ -141,15 +155,58 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     let reader = std::fs::File::open(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
     let lang = form.default_language().unwrap_or("nl").to_owned();
-    let opts = ImportOptions {
-        format,
-        mapping: mapping.as_ref(),
-        network_column: args.network_column.as_deref(),
-        lang: &lang,
+
+    // Reading and checking run on a thread of their own, storing on this one: the two
+    // overlap, and memory holds a few batches of rows, whatever the file's size.
+    let (sender, received) = std::sync::mpsc::sync_channel::<Msg>(4);
+    let reader_thread = {
+        let form = form.clone();
+        let network_column = args.network_column.clone();
+        std::thread::spawn(move || {
+            let opts = ImportOptions {
+                format,
+                mapping: mapping.as_ref(),
+                network_column: network_column.as_deref(),
+                lang: &lang,
+            };
+            let mut importer = match Importer::open(&form, Box::new(reader), &opts) {
+                Ok(i) => i,
+                Err(p) => {
+                    let _ = sender.send(Msg::Failed(p));
+                    return;
+                }
+            };
+            let opened = Msg::Opened {
+                format: importer.format(),
+                mapping_toml: importer.plan().to_mapping_toml(),
+                warnings: importer.file_problems(),
+            };
+            if sender.send(opened).is_err() {
+                return;
+            }
+            let mut batch = Vec::with_capacity(ROWS_PER_MESSAGE);
+            while let Some(r) = importer.next_row() {
+                batch.push(r);
+                if batch.len() == ROWS_PER_MESSAGE
+                    && sender.send(Msg::Rows(std::mem::take(&mut batch))).is_err()
+                {
+                    return;
+                }
+            }
+            if !batch.is_empty() && sender.send(Msg::Rows(batch)).is_err() {
+                return;
+            }
+            let _ = sender.send(Msg::Done(importer.file_problems()));
+        })
     };
-    let mut importer = match Importer::open(&form, Box::new(reader), &opts) {
-        Ok(i) => i,
-        Err(problems) => {
+    let (format, mapping_toml, warnings) = match received.recv() {
+        Ok(Msg::Opened {
+            format,
+            mapping_toml,
+            warnings,
+        }) => (format, mapping_toml, warnings),
+        Ok(Msg::Failed(problems)) => {
+            let _ = reader_thread.join();
             for p in &problems {
                 let tag = if p.is_error() { "error" } else { "warning" };
                 eprintln!("{tag}: {}", located(file, p));
@@ -169,17 +226,26 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
                 CliError::invalid(e)
             });
         }
+        _ => {
+            let _ = reader_thread.join();
+            return Err(CliError::usage(anyhow!(
+                "{}: the reader stopped unexpectedly",
+                file.display()
+            )));
+        }
     };
     if let Some(path) = &args.write_mapping {
-        crate::project::write_atomic(path, importer.plan().to_mapping_toml().as_bytes())?;
-        for p in importer.file_problems() {
+        drop(received);
+        let _ = reader_thread.join();
+        crate::project::write_atomic(path, mapping_toml.as_bytes())?;
+        for p in warnings {
             eprintln!("warning: {}", located(file, &p));
         }
         return writeln!(
             out,
             "Wrote the column mapping of {} ({}) to {}; edit it and import with --mapping {}.",
             file.display(),
-            importer.format().display_name(),
+            format.display_name(),
             path.display(),
             path.display()
         )
@@ -214,12 +280,23 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         indicatif::ProgressStyle::with_template("{spinner} {pos} rows read {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let prefix = importer.format().as_str();
+    let prefix = format.as_str();
     let mut problems: Vec<Problem> = Vec::new();
     let mut batch: Vec<NewResponse> = Vec::with_capacity(2000);
     let mut content_keys = HashMap::new();
     let (mut rows, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
-    while let Some(mut row) = importer.next_row() {
+    let mut file_problems = Vec::new();
+    let all_rows = received.iter().flat_map(|m| match m {
+        Msg::Rows(r) => r,
+        Msg::Done(p) => {
+            file_problems = p;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    });
+    let mut all_rows = all_rows;
+    #[allow(clippy::while_let_on_iterator)] // the loop body awaits
+    while let Some(mut row) = all_rows.next() {
         rows += 1;
         if rows % 10_000 == 0 {
             bar.set_position(rows);
@@ -284,8 +361,9 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
             batch.clear();
         }
     }
+    drop(all_rows);
+    let _ = reader_thread.join();
     bar.finish_and_clear();
-    let mut file_problems = importer.file_problems();
     if rows == skipped {
         file_problems.push(Problem::error(
             ProblemKind::Empty,
@@ -318,7 +396,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     if args.json {
         let summary = serde_json::json!({
             "file": file.display().to_string(),
-            "format": importer.format().as_str(),
+            "format": format.as_str(),
             "wave": args.wave,
             "rows": rows,
             "skipped": skipped,
@@ -350,7 +428,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
             out,
             "{verb} {added} responses from {} ({}) in wave {:?}{wave_note} of {}; {already} already stored, {skipped} left out.",
             file.display(),
-            importer.format().display_name(),
+            format.display_name(),
             args.wave,
             args.instrument
         )
