@@ -18,6 +18,7 @@
 //! - no answer text is ever logged (only counts and ids).
 
 mod coding;
+pub mod imports;
 mod instruments;
 pub mod qda;
 mod registry;

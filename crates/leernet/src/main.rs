@@ -4,6 +4,7 @@
 
 mod cli_error;
 mod cmd_instrument;
+mod cmd_io;
 mod cmd_qda;
 mod cmd_stats;
 mod csv_table;
@@ -64,16 +65,10 @@ enum Command {
     },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
-    /// Export the project (REFI-QDA codebook or coded project).
-    Export {
-        /// qdc (the codebook) or qdpx (the coded project).
-        #[arg(long)]
-        format: cmd_qda::QdaFormat,
-        /// The file to write.
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Import into the project (REFI-QDA codebook or coded project).
+    /// Export: responses as csv (with FILE.codebook.csv), xlsx or sav; the coding as
+    /// REFI-QDA qdc (the codebook) or qdpx (the coded project).
+    Export(cmd_io::ExportArgs),
+    /// Import responses from other tools, or a REFI-QDA codebook or coded project.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -99,6 +94,9 @@ enum InstrumentCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Responses exported by KoboToolbox, ODK Central, LimeSurvey, Qualtrics, Microsoft
+    /// Forms, or a plain CSV/XLSX; all or nothing.
+    Responses(cmd_io::ImportArgs),
     /// A REFI-QDA codebook (.qdc) as a new codebook.
     Codebook {
         /// The .qdc file.
@@ -168,10 +166,21 @@ async fn run(cli: Cli) -> CliResult {
             let lang = leernet_core::Lang::parse(&lang).map_err(CliError::usage)?;
             project::report(&cli.project, &dir, format, lang, &mut out).await
         }
-        Command::Export { format, out: file } => {
-            let settings = settings::Settings::load(&cli.project)?;
-            cmd_qda::export_qda(&settings, format, &file, &mut out).await
-        }
+        Command::Export(args) => match args.format.to_ascii_lowercase().as_str() {
+            "qdc" | "qdpx" => {
+                let format = if args.format.eq_ignore_ascii_case("qdc") {
+                    cmd_qda::QdaFormat::Qdc
+                } else {
+                    cmd_qda::QdaFormat::Qdpx
+                };
+                let settings = settings::Settings::load(&cli.project)?;
+                cmd_qda::export_qda(&settings, format, &args.out, &mut out).await
+            }
+            _ => cmd_io::export(&cli.project, &args, &mut out).await,
+        },
+        Command::Import {
+            command: ImportCommand::Responses(args),
+        } => cmd_io::import_responses(&cli.project, &args, &mut out).await,
         Command::Import {
             command: ImportCommand::Codebook { file },
         } => {

@@ -1,0 +1,647 @@
+//! Mapping an export's columns onto an instrument's questions.
+//!
+//! In this order, for each column: the researcher's mapping file; the id and network
+//! columns; the question's name or group path (`household/age`, `household-age`,
+//! `household:age`); the tool's conventions (LimeSurvey `q[SQ001]`, `q[other]`;
+//! `q/choice` option columns of KoboToolbox and ODK; start and end times); the question
+//! text in any of the form's languages (KoboToolbox labels, Microsoft Forms, Qualtrics'
+//! second header row, `label/choice label` option columns). A column that matches
+//! nothing is ignored with a warning, except the tools' own system columns.
+
+use std::collections::{BTreeMap, HashMap};
+
+use leernet_xlsform::{Form, Metadata, Question, QuestionKind};
+use serde::{Deserialize, Serialize};
+
+use crate::detect::Format;
+use crate::problem::{Problem, ProblemKind};
+use crate::values::{key, Choices};
+
+/// A mapping file (`--mapping map.toml`), as `--write-mapping` drafts it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// The layout (`kobo`, `odk`, `limesurvey`, `qualtrics`, `msforms`, `csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The column holding each response's own id (remembered to avoid duplicates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_column: Option<String>,
+    /// The column naming each respondent's network (slug or name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_column: Option<String>,
+    /// Column header to target: `question`, `question/choice` (a 0/1 option column),
+    /// `question[other]` (the text of "other"), or `""` to ignore the column.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Per question: a cell's text to the choice name it means.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Mapping {
+    /// Reads a mapping file's text.
+    pub fn from_toml(text: &str) -> Result<Mapping, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Where a column's cells go.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// The value of a question.
+    Question {
+        /// Question name.
+        question: String,
+    },
+    /// One 0/1 column of a select_multiple's choice.
+    Option {
+        /// Question name.
+        question: String,
+        /// Choice name.
+        choice: String,
+    },
+    /// The text typed for "other" of a select: it checks `other` in the select and, when
+    /// the form has one, fills the text question.
+    OtherText {
+        /// The select question.
+        question: String,
+        /// The text question (`{question}_other`), if the form has one.
+        text_question: Option<String>,
+    },
+    /// The response's own id.
+    Id,
+    /// The respondent's network.
+    Network,
+    /// Whether the response was finished (LimeSurvey `submitdate`, Qualtrics `Finished`).
+    Finished,
+    /// Qualtrics `Status` (preview and test responses are skipped).
+    QualtricsStatus,
+    /// Not imported.
+    Ignored,
+}
+
+/// One column's mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnPlan {
+    /// 0-based position.
+    pub index: usize,
+    /// Header as written.
+    pub header: String,
+    /// Where its cells go.
+    pub target: Target,
+    /// Why: `mapping`, `name`, `tool`, `label`, `system` or `unmatched`.
+    pub by: &'static str,
+}
+
+/// The mapping of every column of one export onto one form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The layout.
+    pub format: Format,
+    /// Every column, in file order.
+    pub columns: Vec<ColumnPlan>,
+    /// Value recodes from the mapping file, per question.
+    #[serde(skip)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Plan {
+    /// The column of a target kind, if any.
+    pub fn column_of(&self, pred: impl Fn(&Target) -> bool) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|c| pred(&c.target))
+            .map(|c| c.index)
+    }
+
+    /// Questions that some column fills.
+    pub fn mapped_questions(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .columns
+            .iter()
+            .filter_map(|c| match &c.target {
+                Target::Question { question } | Target::Option { question, .. } => {
+                    Some(question.as_str())
+                }
+                Target::OtherText { question, .. } => Some(question.as_str()),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A mapping file that says what this plan does, for the researcher to edit.
+    pub fn to_mapping_toml(&self) -> String {
+        let mut s = String::new();
+        s.push_str("# Column mapping drafted by `leernet import responses --write-mapping`.\n");
+        s.push_str(
+            "# Edit the right-hand sides: \"question\", \"question/choice\" (a 0/1 column),\n",
+        );
+        s.push_str("# \"question[other]\" (the text of \"other\"), or \"\" to ignore a column.\n");
+        s.push_str(&format!("format = {:?}\n", self.format.as_str()));
+        for c in &self.columns {
+            match c.target {
+                Target::Id => s.push_str(&format!("id_column = {:?}\n", c.header)),
+                Target::Network => s.push_str(&format!("network_column = {:?}\n", c.header)),
+                _ => {}
+            }
+        }
+        s.push_str("\n[columns]\n");
+        for c in &self.columns {
+            let rhs = match &c.target {
+                Target::Question { question } => question.clone(),
+                Target::Option { question, choice } => format!("{question}/{choice}"),
+                Target::OtherText { question, .. } => format!("{question}[other]"),
+                Target::Ignored if c.by == "unmatched" => {
+                    s.push_str(&format!(
+                        "# {:?} = \"\"   # matches no question\n",
+                        c.header
+                    ));
+                    continue;
+                }
+                _ => continue,
+            };
+            s.push_str(&format!("{:?} = {:?}\n", c.header, rhs));
+        }
+        for (q, recodes) in &self.values {
+            s.push_str(&format!("\n[values.{q}]\n"));
+            for (k, v) in recodes {
+                s.push_str(&format!("{k:?} = {v:?}\n"));
+            }
+        }
+        s
+    }
+}
+
+fn system_column(format: Format, h: &str) -> bool {
+    match format {
+        Format::Kobo => {
+            h.starts_with('_')
+                || matches!(
+                    h,
+                    "meta/instanceID" | "meta/rootUuid" | "meta/deprecatedID" | "formhub/uuid"
+                )
+        }
+        Format::Odk => matches!(
+            h,
+            "SubmissionDate"
+                | "KEY"
+                | "SubmitterID"
+                | "SubmitterName"
+                | "AttachmentsPresent"
+                | "AttachmentsExpected"
+                | "Status"
+                | "ReviewState"
+                | "DeviceID"
+                | "Edits"
+                | "FormVersion"
+                | "meta-instanceID"
+                | "instanceID"
+        ),
+        Format::LimeSurvey => matches!(
+            h,
+            "id" | "submitdate"
+                | "lastpage"
+                | "startlanguage"
+                | "seed"
+                | "token"
+                | "startdate"
+                | "datestamp"
+                | "ipaddr"
+                | "refurl"
+        ),
+        Format::Qualtrics => {
+            matches!(
+                h,
+                "StartDate"
+                    | "EndDate"
+                    | "Status"
+                    | "IPAddress"
+                    | "Progress"
+                    | "Duration (in seconds)"
+                    | "Finished"
+                    | "RecordedDate"
+                    | "ResponseId"
+                    | "ExternalReference"
+                    | "LocationLatitude"
+                    | "LocationLongitude"
+                    | "DistributionChannel"
+                    | "UserLanguage"
+            ) || h.starts_with("Recipient")
+                || h.starts_with("Q_")
+        }
+        Format::MsForms => {
+            matches!(
+                h,
+                "ID" | "Start time"
+                    | "Completion time"
+                    | "Email"
+                    | "Name"
+                    | "Last modified time"
+                    | "Total points"
+                    | "Quiz feedback"
+            ) || h.starts_with("Points - ")
+                || h.starts_with("Feedback - ")
+        }
+        Format::Csv => false,
+    }
+}
+
+fn id_candidates(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::Kobo => &["_uuid", "meta/instanceID", "_id"],
+        Format::Odk => &["KEY", "meta-instanceID", "instanceID"],
+        Format::LimeSurvey => &["id"],
+        Format::Qualtrics => &["ResponseId"],
+        Format::MsForms => &["ID"],
+        Format::Csv => &[
+            "respondent",
+            "id",
+            "ID",
+            "_uuid",
+            "instanceID",
+            "KEY",
+            "ResponseId",
+        ],
+    }
+}
+
+fn time_columns(format: Format) -> &'static [(&'static str, Metadata)] {
+    match format {
+        Format::LimeSurvey => &[("startdate", Metadata::Start), ("datestamp", Metadata::End)],
+        Format::Qualtrics => &[("StartDate", Metadata::Start), ("EndDate", Metadata::End)],
+        Format::MsForms => &[
+            ("Start time", Metadata::Start),
+            ("Completion time", Metadata::End),
+        ],
+        _ => &[],
+    }
+}
+
+/// Everything the planner needs to know about the form, indexed.
+struct FormIndex<'f> {
+    by_key: HashMap<String, &'f Question>,
+    by_label: HashMap<String, Option<&'f Question>>,
+    form: &'f Form,
+}
+
+impl<'f> FormIndex<'f> {
+    fn new(form: &'f Form) -> FormIndex<'f> {
+        let mut by_key = HashMap::new();
+        let mut by_label: HashMap<String, Option<&Question>> = HashMap::new();
+        for q in form.questions() {
+            if matches!(q.kind, QuestionKind::Note) || q.repeat.is_some() {
+                continue;
+            }
+            by_key.insert(q.name.clone(), q);
+            if !q.group_path.is_empty() {
+                for sep in ["/", "-", ":", "."] {
+                    let path = format!("{}{sep}{}", q.group_path.join(sep), q.name);
+                    by_key.entry(path).or_insert(q);
+                }
+            }
+            for l in q.label.values.values() {
+                if l.is_empty() {
+                    continue;
+                }
+                by_label
+                    .entry(key(l))
+                    .and_modify(|e| {
+                        if e.is_some_and(|p| p.name != q.name) {
+                            *e = None
+                        }
+                    })
+                    .or_insert(Some(q));
+            }
+        }
+        FormIndex {
+            by_key,
+            by_label,
+            form,
+        }
+    }
+
+    fn named(&self, h: &str) -> Option<&'f Question> {
+        self.by_key.get(h).copied()
+    }
+
+    fn labelled(&self, h: &str) -> Option<&'f Question> {
+        self.by_label.get(&key(h)).copied().flatten()
+    }
+
+    fn named_or_labelled(&self, h: &str) -> Option<&'f Question> {
+        self.named(h).or_else(|| self.labelled(h))
+    }
+
+    fn other_text_question(&self, q: &Question, choice: &str) -> Option<String> {
+        [format!("{}_{choice}", q.name), format!("{}_other", q.name)]
+            .into_iter()
+            .find(|n| self.form.question(n).is_some())
+    }
+
+    fn metadata(&self, m: Metadata) -> Option<&'f Question> {
+        self.form
+            .questions()
+            .find(|q| q.kind == QuestionKind::Metadata(m))
+    }
+}
+
+/// An option column `prefix<sep>choice`: its question and choice.
+fn option_column(ix: &FormIndex<'_>, h: &str) -> Option<(String, String)> {
+    for sep in ['/', '-', '.', ':'] {
+        let Some((prefix, suffix)) = h.rsplit_once(sep) else {
+            continue;
+        };
+        let Some(q) = ix.named_or_labelled(prefix) else {
+            continue;
+        };
+        if !q.kind.is_multiple() {
+            continue;
+        }
+        let choices = Choices::of(ix.form, q);
+        if let Some(i) = choices.find(suffix, Format::Csv) {
+            return Some((q.name.clone(), choices.names[i].clone()));
+        }
+    }
+    None
+}
+
+/// LimeSurvey `base[sub]`.
+fn limesurvey_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
+    let (base, sub) = h.strip_suffix(']')?.split_once('[')?;
+    let q = ix.named(base)?;
+    if sub == "other" {
+        return Some(Target::OtherText {
+            question: q.name.clone(),
+            text_question: ix.other_text_question(q, "other"),
+        });
+    }
+    if sub == "comment" || !q.kind.is_multiple() {
+        return None;
+    }
+    let choices = Choices::of(ix.form, q);
+    let i = choices.index_of(sub).or_else(|| {
+        sub.strip_prefix("SQ")
+            .and_then(|d| d.parse::<usize>().ok())
+            .filter(|&k| k >= 1 && k <= choices.names.len())
+            .map(|k| k - 1)
+    })?;
+    Some(Target::Option {
+        question: q.name.clone(),
+        choice: choices.names[i].clone(),
+    })
+}
+
+/// Qualtrics' question text row: `text`, `text - Selected Choice`, `text - Choice - Text`.
+fn qualtrics_label(ix: &FormIndex<'_>, label: &str) -> Option<Target> {
+    let label = label.trim();
+    if let Some(rest) = label.strip_suffix(" - Text") {
+        if let Some((qtext, ctext)) = rest.rsplit_once(" - ") {
+            let q = ix.labelled(qtext)?;
+            let choices = Choices::of(ix.form, q);
+            let choice = choices
+                .find(ctext, Format::Csv)
+                .map(|i| choices.names[i].clone())
+                .unwrap_or_else(|| "other".into());
+            return ix
+                .other_text_question(q, &choice)
+                .map(|t| Target::Question { question: t });
+        }
+    }
+    let base = label.strip_suffix(" - Selected Choice").unwrap_or(label);
+    ix.labelled(base).map(|q| Target::Question {
+        question: q.name.clone(),
+    })
+}
+
+fn parse_target(form: &Form, rhs: &str) -> Result<Target, String> {
+    let rhs = rhs.trim();
+    if rhs.is_empty() {
+        return Ok(Target::Ignored);
+    }
+    if let Some(q) = rhs.strip_suffix("[other]") {
+        let question = form
+            .question(q)
+            .ok_or_else(|| format!("the form has no question {q:?}"))?;
+        let text_question = [format!("{q}_other")]
+            .into_iter()
+            .find(|n| form.question(n).is_some());
+        return Ok(Target::OtherText {
+            question: question.name.clone(),
+            text_question,
+        });
+    }
+    if form.question(rhs).is_some() {
+        return Ok(Target::Question {
+            question: rhs.to_owned(),
+        });
+    }
+    if let Some((q, c)) = rhs.split_once('/') {
+        let question = form
+            .question(q)
+            .ok_or_else(|| format!("the form has no question {q:?}"))?;
+        let choices = Choices::of(form, question);
+        if !question.kind.is_multiple() || choices.index_of(c).is_none() {
+            return Err(format!(
+                "{c:?} is not a choice of the select_multiple question {q:?}"
+            ));
+        }
+        return Ok(Target::Option {
+            question: q.to_owned(),
+            choice: c.to_owned(),
+        });
+    }
+    Err(format!("the form has no question {rhs:?}"))
+}
+
+/// Maps the columns of an export onto a form. `label_row` is Qualtrics' second header
+/// row. Returns the plan and the problems found (errors block the import).
+pub fn build(
+    form: &Form,
+    format: Format,
+    headers: &[String],
+    label_row: Option<&[String]>,
+    mapping: Option<&Mapping>,
+    network_column: Option<&str>,
+) -> (Plan, Vec<Problem>) {
+    let ix = FormIndex::new(form);
+    let mut problems = Vec::new();
+    let mut columns = Vec::new();
+    let id_column = mapping.and_then(|m| m.id_column.as_deref()).or_else(|| {
+        id_candidates(format)
+            .iter()
+            .copied()
+            .find(|c| headers.iter().any(|h| h == c))
+    });
+    let network_column = network_column.or(mapping.and_then(|m| m.network_column.as_deref()));
+    let mut id_taken = false;
+    let mut network_taken = false;
+    for (i, h) in headers.iter().enumerate() {
+        let (target, by) = if let Some(rhs) = mapping.and_then(|m| m.columns.get(h)) {
+            match parse_target(form, rhs) {
+                Ok(t) => (t, "mapping"),
+                Err(e) => {
+                    problems.push(
+                        Problem::error(
+                            ProblemKind::Unmapped,
+                            format!("the mapping file says {rhs:?}: {e}"),
+                        )
+                        .in_column(h),
+                    );
+                    (Target::Ignored, "mapping")
+                }
+            }
+        } else if Some(h.as_str()) == id_column && !id_taken {
+            id_taken = true;
+            (Target::Id, "system")
+        } else if Some(h.as_str()) == network_column && !network_taken {
+            network_taken = true;
+            (Target::Network, "system")
+        } else if let Some(q) = ix.named(h) {
+            (
+                Target::Question {
+                    question: q.name.clone(),
+                },
+                "name",
+            )
+        } else if let Some(t) = (format == Format::LimeSurvey || format == Format::Csv)
+            .then(|| limesurvey_column(&ix, h))
+            .flatten()
+        {
+            (t, "tool")
+        } else if let Some((question, choice)) = option_column(&ix, h) {
+            (Target::Option { question, choice }, "tool")
+        } else if let Some(m) = time_columns(format)
+            .iter()
+            .find(|(c, _)| c == h)
+            .and_then(|(_, m)| ix.metadata(*m))
+        {
+            (
+                Target::Question {
+                    question: m.name.clone(),
+                },
+                "tool",
+            )
+        } else if (format == Format::LimeSurvey && h == "submitdate")
+            || (format == Format::Qualtrics && h == "Finished")
+        {
+            (Target::Finished, "system")
+        } else if format == Format::Qualtrics && h == "Status" {
+            (Target::QualtricsStatus, "system")
+        } else if let Some(t) = label_row
+            .and_then(|r| r.get(i))
+            .and_then(|l| qualtrics_label(&ix, l))
+        {
+            (t, "label")
+        } else if let Some(q) = ix.labelled(h) {
+            (
+                Target::Question {
+                    question: q.name.clone(),
+                },
+                "label",
+            )
+        } else if system_column(format, h) {
+            (Target::Ignored, "system")
+        } else {
+            let p = if h.is_empty() {
+                Problem::warning(
+                    ProblemKind::Unmapped,
+                    "a column without a header is ignored",
+                )
+            } else {
+                Problem::warning(
+                    ProblemKind::Unmapped,
+                    format!(
+                        "matches no question of {:?} and is ignored (map it with --mapping)",
+                        form.id()
+                    ),
+                )
+            };
+            problems.push(p.in_column(h));
+            (Target::Ignored, "unmatched")
+        };
+        columns.push(ColumnPlan {
+            index: i,
+            header: h.clone(),
+            target,
+            by,
+        });
+    }
+    // two columns for one target
+    let mut seen: HashMap<&Target, &str> = HashMap::new();
+    for c in &columns {
+        if matches!(c.target, Target::Ignored) {
+            continue;
+        }
+        if let Some(first) = seen.get(&c.target) {
+            problems.push(
+                Problem::error(
+                    ProblemKind::DuplicateColumn,
+                    format!(
+                        "this column and column {first:?} both hold {}",
+                        describe(&c.target)
+                    ),
+                )
+                .in_column(&c.header),
+            );
+        } else {
+            seen.insert(&c.target, &c.header);
+        }
+    }
+    if let Some(n) = network_column {
+        if !headers.iter().any(|h| h == n) {
+            problems.push(Problem::error(
+                ProblemKind::Unmapped,
+                format!("the network column {n:?} is not in the file"),
+            ));
+        }
+    }
+    if let Some(m) = mapping {
+        for (q, _) in m.values.iter() {
+            if form.question(q).is_none() {
+                problems.push(Problem::error(
+                    ProblemKind::Unmapped,
+                    format!(
+                        "the mapping file recodes values of {q:?}, which the form does not have"
+                    ),
+                ));
+            }
+        }
+    }
+    let plan = Plan {
+        format,
+        columns,
+        values: mapping.map(|m| m.values.clone()).unwrap_or_default(),
+    };
+    let answerable = plan
+        .mapped_questions()
+        .iter()
+        .any(|q| form.question(q).is_some_and(|q| q.kind.is_answerable()));
+    if !answerable {
+        problems.push(Problem::error(
+            ProblemKind::Unmapped,
+            format!(
+                "no column matches a question of {:?}: is this an export of that questionnaire? Draft a mapping with --write-mapping",
+                form.id()
+            ),
+        ));
+    }
+    (plan, problems)
+}
+
+fn describe(t: &Target) -> String {
+    match t {
+        Target::Question { question } => format!("question {question:?}"),
+        Target::Option { question, choice } => format!("choice {choice:?} of {question:?}"),
+        Target::OtherText { question, .. } => format!("the \"other\" text of {question:?}"),
+        Target::Id => "the response id".into(),
+        Target::Network => "the network".into(),
+        Target::Finished => "whether the response was finished".into(),
+        Target::QualtricsStatus => "the response status".into(),
+        Target::Ignored => "nothing".into(),
+    }
+}

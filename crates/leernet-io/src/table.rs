@@ -1,0 +1,430 @@
+//! Reading an export into a header row and data rows.
+//!
+//! CSV is streamed: memory holds one record at a time, whatever the file's size. The
+//! separator (`,` `;` tab or `|`) is sniffed from the first line outside quotes; a UTF-8
+//! byte-order mark is dropped; CRLF, LF and quoted newlines are all fine. A cell that is
+//! not UTF-8 is read as Windows-1252 (what Excel writes for "CSV" on Dutch Windows) and
+//! the table remembers that it did. UTF-16 text (Excel's "Unicode text") is decoded
+//! whole. Workbooks (`.xlsx`, `.xls`, `.ods`) are read whole with calamine, first sheet;
+//! numbers are written as Excel's "General" shows them and dates as ISO text.
+//!
+//! Rows whose cells are all empty are skipped; row numbers are the file's line (or sheet
+//! row) where the record starts, the header being row 1.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::sync::{Arc, Mutex};
+
+use crate::problem::{Problem, ProblemKind};
+
+/// One data row: its number in the file and its cells (as many as the header has, or
+/// more when the row is ragged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based row (line) number in the file.
+    pub number: usize,
+    /// Cell texts.
+    pub cells: Vec<String>,
+}
+
+/// What kind of file the table came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// Delimited text with this separator.
+    Csv {
+        /// The separator byte.
+        delimiter: u8,
+    },
+    /// A spreadsheet workbook (first sheet).
+    Workbook,
+}
+
+/// Remembers the byte offsets of the line feeds read and not yet passed, so that a
+/// record's line number can be told from its byte offset (memory: one read buffer).
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<(VecDeque<u64>, u64, usize)>>);
+
+impl Lines {
+    /// The 1-based line of the byte at `offset` (offsets must not go backwards).
+    fn line_of(&self, offset: u64) -> usize {
+        let Ok(mut g) = self.0.lock() else { return 0 };
+        let (feeds, _, passed) = &mut *g;
+        while feeds.front().is_some_and(|&f| f < offset) {
+            feeds.pop_front();
+            *passed += 1;
+        }
+        *passed + 1
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    lines: Lines,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut g) = self.lines.0.lock() {
+            let (feeds, at, _) = &mut *g;
+            for (i, &b) in buf[..n].iter().enumerate() {
+                if b == b'\n' {
+                    feeds.push_back(*at + i as u64);
+                }
+            }
+            *at += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+enum Source {
+    Csv(Box<csv::Reader<Box<dyn Read>>>, csv::ByteRecord, Lines),
+    Rows(std::vec::IntoIter<Row>),
+}
+
+/// A table being read: the header, then rows on demand.
+pub struct Table {
+    /// The first row, as written (trimmed of surrounding spaces).
+    pub headers: Vec<String>,
+    /// Where it came from.
+    pub kind: TableKind,
+    lookahead: VecDeque<Row>,
+    source: Source,
+    latin1: bool,
+    done: bool,
+}
+
+/// Decodes Windows-1252 (a superset of Latin-1 for printable text).
+pub fn decode_cp1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+fn decode_cell(bytes: &[u8], latin1: &mut bool) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => {
+            *latin1 = true;
+            decode_cp1252(bytes)
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8], little: bool) -> Result<String, Problem> {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if little {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        })
+        .collect();
+    String::from_utf16(&units).map_err(|_| {
+        Problem::error(
+            ProblemKind::Unreadable,
+            "the file starts like UTF-16 text but is not valid UTF-16; save it as CSV UTF-8",
+        )
+    })
+}
+
+/// The separator of the first line, counted outside quotes.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let cands = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = cands.iter().position(|&c| c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|&i| (counts[i], 4 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        cands[best]
+    }
+}
+
+fn is_workbook(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Excel's "General" display of a number.
+pub fn format_number(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+impl Table {
+    /// Opens a table from any reader; `name` is used in messages only.
+    pub fn open(reader: Box<dyn Read>) -> Result<Table, Problem> {
+        let mut buf = BufReader::with_capacity(1 << 16, reader);
+        let head = buf
+            .fill_buf()
+            .map_err(|e| Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}")))?
+            .to_vec();
+        if head.is_empty() {
+            return Err(Problem::error(ProblemKind::Empty, "the file is empty"));
+        }
+        if is_workbook(&head) {
+            let mut bytes = Vec::new();
+            buf.read_to_end(&mut bytes).map_err(|e| {
+                Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}"))
+            })?;
+            return Table::from_workbook(&bytes);
+        }
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            let little = head[0] == 0xFF;
+            let mut bytes = Vec::new();
+            buf.read_to_end(&mut bytes).map_err(|e| {
+                Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}"))
+            })?;
+            let text = decode_utf16(&bytes[2..], little)?;
+            return Table::from_csv(Box::new(Cursor::new(text.into_bytes())));
+        }
+        Table::from_csv(Box::new(buf))
+    }
+
+    /// Opens delimited text (UTF-8 with or without BOM, or Windows-1252).
+    pub fn from_csv(reader: Box<dyn Read>) -> Result<Table, Problem> {
+        let mut buf = BufReader::with_capacity(1 << 16, reader);
+        let head = buf
+            .fill_buf()
+            .map_err(|e| Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}")))?;
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let delimiter = sniff_delimiter(if bom { &head[3..] } else { head });
+        if head.contains(&0) {
+            return Err(Problem::error(
+                ProblemKind::Unreadable,
+                "the file holds binary data (NUL bytes): it is not a CSV export",
+            ));
+        }
+        if bom {
+            buf.consume(3);
+        }
+        let lines = Lines::default();
+        let reader: Box<dyn Read> = Box::new(Counting {
+            inner: buf,
+            lines: lines.clone(),
+        });
+        let rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let mut t = Table {
+            headers: Vec::new(),
+            kind: TableKind::Csv { delimiter },
+            lookahead: VecDeque::new(),
+            source: Source::Csv(Box::new(rdr), csv::ByteRecord::new(), lines),
+            latin1: false,
+            done: false,
+        };
+        t.read_header()?;
+        Ok(t)
+    }
+
+    /// Opens a workbook's first sheet.
+    pub fn from_workbook(bytes: &[u8]) -> Result<Table, Problem> {
+        use calamine::{Data, Reader};
+        let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            Problem::error(
+                ProblemKind::Unreadable,
+                format!("not a readable workbook: {e}"),
+            )
+        })?;
+        let range = match wb.worksheet_range_at(0) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                return Err(Problem::error(
+                    ProblemKind::Unreadable,
+                    format!("cannot read the first sheet: {e}"),
+                ))
+            }
+            None => {
+                return Err(Problem::error(
+                    ProblemKind::Empty,
+                    "the workbook has no sheet",
+                ))
+            }
+        };
+        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+        let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+        let mut rows = Vec::new();
+        for (i, r) in range.rows().enumerate() {
+            let mut cells: Vec<String> = vec![String::new(); first_col];
+            cells.extend(r.iter().map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) => format_number(*f),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+                Data::DateTime(d) => leernet_xlsform::dates::excel_serial_to_iso(d.as_f64()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#{e:?}"),
+            }));
+            rows.push(Row {
+                number: first_row + i + 1,
+                cells,
+            });
+        }
+        let mut t = Table {
+            headers: Vec::new(),
+            kind: TableKind::Workbook,
+            lookahead: VecDeque::new(),
+            source: Source::Rows(rows.into_iter()),
+            latin1: false,
+            done: false,
+        };
+        t.read_header()?;
+        Ok(t)
+    }
+
+    fn read_header(&mut self) -> Result<(), Problem> {
+        match self.next_row() {
+            Some(Ok(r)) => {
+                self.headers = r.cells.iter().map(|h| h.trim().to_owned()).collect();
+                Ok(())
+            }
+            Some(Err(p)) => Err(p),
+            None => Err(Problem::error(
+                ProblemKind::Empty,
+                "the file holds no header row",
+            )),
+        }
+    }
+
+    /// Whether some cell was read as Windows-1252 because it was not UTF-8.
+    pub fn read_as_cp1252(&self) -> bool {
+        self.latin1
+    }
+
+    /// Looks at the next `n` data rows without consuming them (fewer at the end).
+    pub fn peek(&mut self, n: usize) -> Result<Vec<Row>, Problem> {
+        while self.lookahead.len() < n {
+            match self.read_raw() {
+                Some(Ok(r)) => self.lookahead.push_back(r),
+                Some(Err(p)) => return Err(p),
+                None => break,
+            }
+        }
+        Ok(self.lookahead.iter().take(n).cloned().collect())
+    }
+
+    /// Drops the next data row (an extra header row).
+    pub fn skip(&mut self) {
+        if self.lookahead.pop_front().is_none() {
+            let _ = self.read_raw();
+        }
+    }
+
+    /// The next non-empty row.
+    pub fn next_row(&mut self) -> Option<Result<Row, Problem>> {
+        if let Some(r) = self.lookahead.pop_front() {
+            return Some(Ok(r));
+        }
+        self.read_raw()
+    }
+
+    fn read_raw(&mut self) -> Option<Result<Row, Problem>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let row = match &mut self.source {
+                Source::Rows(it) => match it.next() {
+                    Some(r) => r,
+                    None => {
+                        self.done = true;
+                        return None;
+                    }
+                },
+                Source::Csv(rdr, rec, lines) => match rdr.read_byte_record(rec) {
+                    Ok(false) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(true) => {
+                        // the line of the record's last byte, less its quoted line breaks
+                        let end = rdr.position().byte().saturating_sub(1);
+                        let inner = rec.as_slice().iter().filter(|&&b| b == b'\n').count();
+                        let number = lines.line_of(end).saturating_sub(inner);
+                        let mut cells = Vec::with_capacity(rec.len());
+                        for f in rec.iter() {
+                            cells.push(decode_cell(f, &mut self.latin1));
+                        }
+                        Row { number, cells }
+                    }
+                    Err(e) => {
+                        self.done = true;
+                        let line = e.position().map(|p| p.line() as usize);
+                        let mut p = Problem::error(
+                            ProblemKind::Unreadable,
+                            format!("not readable as CSV: {e}"),
+                        );
+                        p.row = line;
+                        return Some(Err(p));
+                    }
+                },
+            };
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            return Some(Ok(row));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str) -> (Vec<String>, Vec<Row>) {
+        let mut t = Table::open(Box::new(Cursor::new(text.as_bytes().to_vec()))).unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = t.next_row() {
+            out.push(r.unwrap());
+        }
+        (t.headers.clone(), out)
+    }
+
+    #[test]
+    fn row_numbers_are_lines() {
+        for text in [
+            "a,b\n1,2\n\n\"x\ny\",3\n4,5\n",
+            "a,b\r\n1,2\r\n\r\n\"x\r\ny\",3\r\n4,5",
+            "\u{feff}a;b\r\n1;2\r\n;\r\n\"x\ny\";3\r\n4;5\r\n\r\n",
+        ] {
+            let (h, r) = rows(text);
+            assert_eq!(h, ["a", "b"], "{text:?}");
+            let n: Vec<usize> = r.iter().map(|r| r.number).collect();
+            assert_eq!(n, [2, 4, 6], "{text:?}");
+            assert!(r[1].cells[0].starts_with('x'));
+        }
+    }
+}

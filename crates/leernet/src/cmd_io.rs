@@ -1,0 +1,582 @@
+//! `leernet import responses …` and `leernet export …`: CLI glue around `leernet-io`.
+//!
+//! Import reads the file row by row (streamed), checks every row with the instrument's
+//! answer model and inserts valid rows into one open transaction; when any row has an
+//! error, or with `--dry-run`, the transaction is rolled back, so the import stores every
+//! row or none. Every problem is printed to stderr as `FILE, row R, column "C": …`.
+//! Exit codes: 0 stored (or would store), 1 problems in the data, 2 unreadable file or
+//! usage error.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use leernet_core::{Network, NetworkId};
+use leernet_io::import::ImportedRow;
+use leernet_io::{Format, ImportOptions, Importer, Mapping, Problem, ProblemKind};
+use leernet_store::NewResponse;
+use leernet_xlsform::Form;
+
+use crate::cli_error::{CliError, CliResult};
+use crate::settings::Settings;
+
+/// Arguments of `leernet import responses`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// The export: CSV (any separator, UTF-8 or Windows-1252) or XLSX.
+    pub file: PathBuf,
+    /// The instrument's form_id (its newest stored version is used).
+    #[arg(long)]
+    pub instrument: String,
+    /// auto, kobo, odk, limesurvey, qualtrics, msforms or csv.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// The wave to import into (made when new).
+    #[arg(long, default_value = "import")]
+    pub wave: String,
+    /// The column naming each respondent's network (slug or name).
+    #[arg(long)]
+    pub network_column: Option<String>,
+    /// The network of rows without a network column (slug); needed when the project
+    /// has more than one network and no --network-column is given.
+    #[arg(long)]
+    pub network: Option<String>,
+    /// A mapping file (TOML) from columns to questions.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Write the column mapping found to this file (to edit and pass to --mapping), and
+    /// store nothing.
+    #[arg(long)]
+    pub write_mapping: Option<PathBuf>,
+    /// Check everything and say what would be stored, but store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print a JSON summary (with every problem) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn out_err(e: std::io::Error) -> CliError {
+    CliError::usage(anyhow!("cannot write to standard output: {e}"))
+}
+
+fn located(file: &Path, p: &Problem) -> String {
+    format!("{}, {p}", file.display())
+}
+
+async fn load_form(
+    store: &leernet_store::Store,
+    form_id: &str,
+) -> CliResult<(leernet_core::InstrumentId, Form)> {
+    let instruments = store
+        .instruments()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let inst = instruments
+        .iter()
+        .rev()
+        .find(|i| i.form_id == form_id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = instruments.iter().map(|i| i.form_id.as_str()).collect();
+            CliError::usage(anyhow!(
+                "the project has no instrument {form_id:?} (it has: {}); store it with `leernet instrument add FILE`",
+                known.join(", ")
+            ))
+        })?;
+    let form = Form::from_workbook(&inst.workbook, &inst.file_name)
+        .map_err(|e| CliError::usage(anyhow!("stored instrument {form_id:?}: {e}")))?;
+    Ok((inst.id, form))
+}
+
+/// Finds a network by slug or name (case-insensitive).
+fn network_lookup(networks: &[Network]) -> HashMap<String, NetworkId> {
+    let mut m = HashMap::new();
+    for n in networks {
+        m.insert(n.slug.as_str().to_lowercase(), n.id);
+        m.insert(n.name.to_lowercase(), n.id);
+    }
+    m
+}
+
+/// A stable respondent key for a row without an id column: its content, numbered when
+/// the same content occurs more than once in the file.
+fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let text = serde_json::to_string(&(&row.answers, &row.network)).unwrap_or_default();
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let n = seen.entry(h).or_insert(0);
+    *n += 1;
+    format!("row:{h:016x}-{n}")
+}
+
+const ROWS_PER_MESSAGE: usize = 1000;
+
+/// What the reading thread sends.
+enum Msg {
+    Opened {
+        format: Format,
+        mapping_toml: String,
+        warnings: Vec<Problem>,
+    },
+    Failed(Vec<Problem>),
+    Rows(Vec<ImportedRow>),
+    Done(Vec<Problem>),
+}
+
+/// `leernet import responses FILE …`.
+pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn Write) -> CliResult {
+    let file = &args.file;
+    let format = match args.format.as_str() {
+        "auto" => None,
+        f => Some(Format::parse(f).ok_or_else(|| {
+            CliError::usage(anyhow!(
+                "--format {f:?} is not one of auto, kobo, odk, limesurvey, qualtrics, msforms, csv"
+            ))
+        })?),
+    };
+    let mapping = match &args.mapping {
+        Some(m) => {
+            let text = std::fs::read_to_string(m)
+                .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", m.display())))?;
+            Some(
+                Mapping::from_toml(&text)
+                    .map_err(|e| CliError::usage(anyhow!("{}: {e}", m.display())))?,
+            )
+        }
+        None => None,
+    };
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let (instrument, form) = load_form(&store, &args.instrument).await?;
+    let reader = std::fs::File::open(file)
+        .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let lang = form.default_language().unwrap_or("nl").to_owned();
+
+    // Reading and checking run on a thread of their own, storing on this one: the two
+    // overlap, and memory holds a few batches of rows, whatever the file's size.
+    let (sender, received) = std::sync::mpsc::sync_channel::<Msg>(4);
+    let reader_thread = {
+        let form = form.clone();
+        let network_column = args.network_column.clone();
+        std::thread::spawn(move || {
+            let opts = ImportOptions {
+                format,
+                mapping: mapping.as_ref(),
+                network_column: network_column.as_deref(),
+                lang: &lang,
+            };
+            let mut importer = match Importer::open(&form, Box::new(reader), &opts) {
+                Ok(i) => i,
+                Err(p) => {
+                    let _ = sender.send(Msg::Failed(p));
+                    return;
+                }
+            };
+            let opened = Msg::Opened {
+                format: importer.format(),
+                mapping_toml: importer.plan().to_mapping_toml(),
+                warnings: importer.file_problems(),
+            };
+            if sender.send(opened).is_err() {
+                return;
+            }
+            let mut batch = Vec::with_capacity(ROWS_PER_MESSAGE);
+            while let Some(r) = importer.next_row() {
+                batch.push(r);
+                if batch.len() == ROWS_PER_MESSAGE
+                    && sender.send(Msg::Rows(std::mem::take(&mut batch))).is_err()
+                {
+                    return;
+                }
+            }
+            if !batch.is_empty() && sender.send(Msg::Rows(batch)).is_err() {
+                return;
+            }
+            let _ = sender.send(Msg::Done(importer.file_problems()));
+        })
+    };
+    let (format, mapping_toml, warnings) = match received.recv() {
+        Ok(Msg::Opened {
+            format,
+            mapping_toml,
+            warnings,
+        }) => (format, mapping_toml, warnings),
+        Ok(Msg::Failed(problems)) => {
+            let _ = reader_thread.join();
+            for p in &problems {
+                let tag = if p.is_error() { "error" } else { "warning" };
+                eprintln!("{tag}: {}", located(file, p));
+            }
+            let unreadable = problems.iter().any(|p| {
+                p.is_error() && matches!(p.kind, ProblemKind::Unreadable | ProblemKind::Empty)
+            });
+            let n = problems.iter().filter(|p| p.is_error()).count();
+            let e = anyhow!(
+                "{}: nothing was imported ({n} problem{} above)",
+                file.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            return Err(if unreadable {
+                CliError::usage(e)
+            } else {
+                CliError::invalid(e)
+            });
+        }
+        _ => {
+            let _ = reader_thread.join();
+            return Err(CliError::usage(anyhow!(
+                "{}: the reader stopped unexpectedly",
+                file.display()
+            )));
+        }
+    };
+    if let Some(path) = &args.write_mapping {
+        drop(received);
+        let _ = reader_thread.join();
+        crate::project::write_atomic(path, mapping_toml.as_bytes())?;
+        for p in warnings {
+            eprintln!("warning: {}", located(file, &p));
+        }
+        return writeln!(
+            out,
+            "Wrote the column mapping of {} ({}) to {}; edit it and import with --mapping {}.",
+            file.display(),
+            format.display_name(),
+            path.display(),
+            path.display()
+        )
+        .map_err(out_err);
+    }
+
+    let networks = store
+        .networks()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let lookup = network_lookup(&networks);
+    let default_network = match &args.network {
+        Some(s) => Some(*lookup.get(&s.to_lowercase()).ok_or_else(|| {
+            CliError::usage(anyhow!("--network {s:?}: the project has no such network"))
+        })?),
+        None if networks.len() == 1 => Some(networks[0].id),
+        None => None,
+    };
+    if default_network.is_none() && args.network_column.is_none() {
+        return Err(CliError::usage(anyhow!(
+            "the project has {} networks: say which one the respondents belong to with --network SLUG, or name the file's network column with --network-column",
+            networks.len()
+        )));
+    }
+
+    let mut tx = store
+        .begin_import(instrument, &args.wave)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} rows read {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let prefix = format.as_str();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut batch: Vec<NewResponse> = Vec::with_capacity(2000);
+    let mut content_keys = HashMap::new();
+    let (mut rows, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
+    let mut file_problems = Vec::new();
+    let all_rows = received.iter().flat_map(|m| match m {
+        Msg::Rows(r) => r,
+        Msg::Done(p) => {
+            file_problems = p;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    });
+    let mut all_rows = all_rows;
+    #[allow(clippy::while_let_on_iterator)] // the loop body awaits
+    while let Some(mut row) = all_rows.next() {
+        rows += 1;
+        if rows % 10_000 == 0 {
+            bar.set_position(rows);
+        }
+        let network = match &row.network {
+            Some(v) => {
+                match lookup.get(&v.to_lowercase()) {
+                    Some(id) => Some(*id),
+                    None => {
+                        let col = args.network_column.as_deref().unwrap_or("");
+                        row.problems.push(
+                        Problem::error(
+                            ProblemKind::UnknownNetwork,
+                            format!("{v:?} is not a network of this project (give its slug or name)"),
+                        )
+                        .at_row(row.row)
+                        .in_column(col)
+                        .with_value(v),
+                    );
+                        None
+                    }
+                }
+            }
+            None => default_network,
+        };
+        if network.is_none() && !row.has_errors() {
+            row.problems.push(
+                Problem::error(
+                    ProblemKind::UnknownNetwork,
+                    "the network cell is empty and no --network is given".to_string(),
+                )
+                .at_row(row.row)
+                .in_column(args.network_column.as_deref().unwrap_or("")),
+            );
+        }
+        if row.has_errors() {
+            bad_rows += 1;
+        }
+        let row_is_ok = !row.has_errors();
+        problems.append(&mut row.problems);
+        if row.skipped {
+            skipped += 1;
+            continue;
+        }
+        if !row_is_ok || bad_rows > 0 {
+            continue; // nothing will be stored: only check the remaining rows
+        }
+        let respondent = match &row.source_id {
+            Some(id) => format!("{prefix}:{id}"),
+            None => content_key(&row, &mut content_keys),
+        };
+        batch.push(NewResponse {
+            network: network.unwrap_or(NetworkId(0)),
+            respondent,
+            status: row.status,
+            answers: std::mem::take(&mut row.answers),
+        });
+        if batch.len() >= 2000 {
+            tx.add(&batch)
+                .await
+                .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+            batch.clear();
+        }
+    }
+    drop(all_rows);
+    let _ = reader_thread.join();
+    bar.finish_and_clear();
+    if rows == skipped {
+        file_problems.push(Problem::error(
+            ProblemKind::Empty,
+            "the file holds a header but no data rows",
+        ));
+    }
+    file_problems.append(&mut problems);
+    let problems = file_problems;
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if errors == 0 && !batch.is_empty() {
+        tx.add(&batch)
+            .await
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    }
+    let (added, already) = tx.counts();
+    let wave_created = tx.wave_created();
+    let store_it = errors == 0 && !args.dry_run;
+    if store_it {
+        tx.commit().await
+    } else {
+        tx.rollback().await
+    }
+    .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    store.close().await;
+
+    for p in &problems {
+        let tag = if p.is_error() { "error" } else { "warning" };
+        eprintln!("{tag}: {}", located(file, p));
+    }
+    if args.json {
+        let summary = serde_json::json!({
+            "file": file.display().to_string(),
+            "format": format.as_str(),
+            "wave": args.wave,
+            "rows": rows,
+            "skipped": skipped,
+            "stored": if store_it { added } else { 0 },
+            "new": added,
+            "already_stored": already,
+            "dry_run": args.dry_run,
+            "valid": errors == 0,
+            "problems": problems,
+        });
+        writeln!(out, "{summary}").map_err(out_err)?;
+    }
+    if errors > 0 {
+        return Err(CliError::invalid(anyhow!(
+            "{}: nothing was imported: {errors} problem{} in {bad_rows} row{} (listed above)",
+            file.display(),
+            if errors == 1 { "" } else { "s" },
+            if bad_rows == 1 { "" } else { "s" },
+        )));
+    }
+    if !args.json {
+        let wave_note = if wave_created { " (new wave)" } else { "" };
+        let verb = if args.dry_run {
+            "Would store"
+        } else {
+            "Stored"
+        };
+        writeln!(
+            out,
+            "{verb} {added} responses from {} ({}) in wave {:?}{wave_note} of {}; {already} already stored, {skipped} left out.",
+            file.display(),
+            format.display_name(),
+            args.wave,
+            args.instrument
+        )
+        .map_err(out_err)?;
+        if args.dry_run {
+            writeln!(out, "Dry run: nothing was stored.").map_err(out_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Arguments of `leernet export`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExportArgs {
+    /// csv (with FILE.codebook.csv), xlsx, sav, qdc or qdpx.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The instrument's form_id (default: the only one, else required).
+    #[arg(long)]
+    pub instrument: Option<String>,
+    /// Only this wave (default: every wave of the instrument).
+    #[arg(long)]
+    pub wave: Option<String>,
+    /// Language of labels (nl or en; default: the form's default language).
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+/// `leernet export …`: the responses of one instrument, every wave or one.
+pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
+    let format = args.format.to_ascii_lowercase();
+    if !matches!(format.as_str(), "csv" | "xlsx" | "sav") {
+        return Err(CliError::usage(anyhow!(
+            "--format {:?} is not one of csv, xlsx, sav, qdc, qdpx",
+            args.format
+        )));
+    }
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let data = store
+        .study_data()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    store.close().await;
+    let form_id = match &args.instrument {
+        Some(i) => i.clone(),
+        None => {
+            let mut ids: Vec<&str> = data
+                .instruments
+                .iter()
+                .map(|i| i.form_id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            match ids.as_slice() {
+                [one] => (*one).to_owned(),
+                _ => {
+                    return Err(CliError::usage(anyhow!(
+                        "say which instrument to export with --instrument (the project has: {})",
+                        ids.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    let versions: Vec<&leernet_core::Instrument> = data
+        .instruments
+        .iter()
+        .filter(|i| i.form_id == form_id)
+        .collect();
+    let newest = versions
+        .last()
+        .ok_or_else(|| CliError::usage(anyhow!("the project has no instrument {form_id:?}")))?;
+    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
+        .map_err(|e| CliError::usage(anyhow!("stored instrument {form_id:?}: {e}")))?;
+    let waves: HashMap<leernet_core::WaveId, &str> = data
+        .waves
+        .iter()
+        .filter(|w| versions.iter().any(|v| v.id == w.instrument))
+        .filter(|w| args.wave.as_deref().is_none_or(|n| n == w.name))
+        .map(|w| (w.id, w.name.as_str()))
+        .collect();
+    if let (Some(w), true) = (&args.wave, waves.is_empty()) {
+        return Err(CliError::usage(anyhow!(
+            "instrument {form_id:?} has no wave {w:?}"
+        )));
+    }
+    let slugs: HashMap<NetworkId, &str> = data
+        .networks
+        .iter()
+        .map(|n| (n.id, n.slug.as_str()))
+        .collect();
+    let rows: Vec<leernet_io::dataset::ExportRow> = data
+        .responses
+        .iter()
+        .filter_map(|r| {
+            let wave = waves.get(&r.wave)?;
+            Some(leernet_io::dataset::ExportRow {
+                respondent: r.respondent.clone(),
+                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
+                wave: (*wave).to_owned(),
+                status: r.status.as_str().to_owned(),
+                answers: r.answers.clone(),
+            })
+        })
+        .collect();
+    let lang = match &args.lang {
+        Some(l) => l.clone(),
+        None => form.default_language().unwrap_or("nl").to_owned(),
+    };
+    let ds = leernet_io::dataset::Dataset::build(&form, &rows, &lang);
+    let mut written = vec![args.out.clone()];
+    match format.as_str() {
+        "csv" => {
+            let book = codebook_path(&args.out);
+            crate::project::write_atomic(&args.out, &leernet_io::csv_out::data(&ds))?;
+            crate::project::write_atomic(&book, &leernet_io::csv_out::codebook(&ds))?;
+            written.push(book);
+        }
+        "xlsx" => {
+            let bytes = leernet_io::xlsx_out::write(&ds)
+                .map_err(|e| CliError::usage(anyhow!("cannot build the workbook: {e}")))?;
+            crate::project::write_atomic(&args.out, &bytes)?;
+        }
+        _ => {
+            let label = form.title(&lang);
+            crate::project::write_atomic(&args.out, &leernet_io::sav::write(&ds, &label))?;
+        }
+    }
+    writeln!(
+        out,
+        "Exported {} responses of {form_id} ({} variables) to {}.",
+        ds.rows.len(),
+        ds.variables.len(),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    )
+    .map_err(out_err)
+}
+
+/// `data.csv` -> `data.codebook.csv`.
+fn codebook_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("export");
+    out.with_file_name(format!("{stem}.codebook.csv"))
+}
