@@ -36,12 +36,11 @@ impl Store {
 
     /// The account of a person, if the person exists.
     pub async fn account(&self, id: PersonId) -> Result<Option<Account>> {
-        let Some(r) = sqlx::query(
-            "SELECT id, email, name, role, password_hash FROM persons WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
+        let Some(r) =
+            sqlx::query("SELECT id, email, name, role, password_hash FROM persons WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
         else {
             return Ok(None);
         };

@@ -99,7 +99,8 @@ pub struct MonitorRow {
     pub submitted: i64,
 }
 
-const SELECT: &str = "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
+const SELECT: &str =
+    "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
      i.page, r.status FROM invitations i \
      LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id";
 

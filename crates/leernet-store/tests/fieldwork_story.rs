@@ -163,11 +163,17 @@ async fn throttle_story(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.login_failures_since("account:a@b.nl", 0).await.unwrap(),
+        store
+            .login_failures_since("account:a@b.nl", 0)
+            .await
+            .unwrap(),
         2
     );
     assert_eq!(
-        store.login_failures_since("account:a@b.nl", 15).await.unwrap(),
+        store
+            .login_failures_since("account:a@b.nl", 15)
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(
@@ -177,9 +183,15 @@ async fn throttle_story(store: &Store) {
             .unwrap(),
         1
     );
-    store.clear_login_failures("account:a@b.nl", 0).await.unwrap();
+    store
+        .clear_login_failures("account:a@b.nl", 0)
+        .await
+        .unwrap();
     assert_eq!(
-        store.login_failures_since("account:a@b.nl", 0).await.unwrap(),
+        store
+            .login_failures_since("account:a@b.nl", 0)
+            .await
+            .unwrap(),
         0
     );
     assert_eq!(
@@ -249,11 +261,7 @@ async fn invitation_story(store: &Store) {
     assert!(matches!(again, Err(StoreError::Conflict(_))));
     assert_eq!(store.invitations(Some(s.wave)).await.unwrap().len(), 3);
 
-    let inv = store
-        .invitation_by_token(&token(2))
-        .await
-        .unwrap()
-        .unwrap();
+    let inv = store.invitation_by_token(&token(2)).await.unwrap().unwrap();
     assert_eq!(inv.id, ids[1]);
     assert_eq!(inv.kind, InvitationKind::Member);
     assert_eq!(inv.email.as_deref(), Some("lid@example.org"));
@@ -288,20 +296,12 @@ async fn invitation_story(store: &Store) {
     let r = store.invitation_response(&inv).await.unwrap().unwrap();
     assert_eq!(r.status, ResponseStatus::Submitted);
     assert_eq!(r.answers, answers);
-    let inv = store
-        .invitation_by_token(&token(2))
-        .await
-        .unwrap()
-        .unwrap();
+    let inv = store.invitation_by_token(&token(2)).await.unwrap().unwrap();
     assert_eq!(inv.status, Some(ResponseStatus::Submitted));
     assert_eq!(inv.page, 2, "a refused save does not move the page");
 
     // The other invitations' responses are untouched; the monitor counts per network.
-    let first = store
-        .invitation_by_token(&token(1))
-        .await
-        .unwrap()
-        .unwrap();
+    let first = store.invitation_by_token(&token(1)).await.unwrap().unwrap();
     assert!(store.invitation_response(&first).await.unwrap().is_none());
     store
         .save_survey(first.id, &Answers::new(), 0, false)
@@ -344,11 +344,7 @@ async fn closed_wave_story(store: &Store) {
         )
         .await
         .unwrap();
-    let inv = store
-        .invitation_by_token(&token(5))
-        .await
-        .unwrap()
-        .unwrap();
+    let inv = store.invitation_by_token(&token(5)).await.unwrap().unwrap();
     for status in [WaveStatus::Closed, WaveStatus::Draft] {
         store.set_wave_status(s.wave, status).await.unwrap();
         let mut a = Answers::new();
@@ -359,11 +355,7 @@ async fn closed_wave_story(store: &Store) {
         );
         assert!(store.invitation_response(&inv).await.unwrap().is_none());
     }
-    let inv = store
-        .invitation_by_token(&token(5))
-        .await
-        .unwrap()
-        .unwrap();
+    let inv = store.invitation_by_token(&token(5)).await.unwrap().unwrap();
     assert_eq!(inv.page, 0);
     assert!(matches!(
         store

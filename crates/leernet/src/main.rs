@@ -5,6 +5,7 @@
 mod cli_error;
 mod cmd_instrument;
 mod cmd_stats;
+mod cmd_user;
 mod csv_table;
 mod demo;
 mod project;
@@ -63,12 +64,24 @@ enum Command {
     },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
+    /// Accounts that may log in to the web app.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
         #[arg(long)]
         addr: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account (or set an existing person's password and role); the password is
+    /// read from standard input.
+    Add(cmd_user::AddArgs),
 }
 
 #[derive(Subcommand)]
@@ -139,6 +152,9 @@ async fn run(cli: Cli) -> CliResult {
             let lang = leernet_core::Lang::parse(&lang).map_err(CliError::usage)?;
             project::report(&cli.project, &dir, format, lang, &mut out).await
         }
+        Command::User {
+            command: UserCommand::Add(args),
+        } => cmd_user::add(&cli.project, &args, &mut std::io::stdin().lock(), &mut out).await,
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
     }
 }
