@@ -13,6 +13,7 @@
 mod admin;
 pub mod auth;
 mod error;
+mod instruments;
 mod lang;
 mod page;
 mod pages;
@@ -58,6 +59,10 @@ impl AppState {
             ("network.html", include_str!("../templates/network.html")),
             ("error.html", include_str!("../templates/error.html")),
             ("login.html", include_str!("../templates/login.html")),
+            (
+                "instruments.html",
+                include_str!("../templates/instruments.html"),
+            ),
             ("my.html", include_str!("../templates/my.html")),
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
@@ -158,6 +163,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/my", get(admin::my))
+        .route(
+            "/admin/instruments",
+            get(instruments::list).post(instruments::upload).layer(
+                axum::extract::DefaultBodyLimit::max(instruments::MAX_WORKBOOK_BYTES),
+            ),
+        )
         .route("/admin/waves", get(admin::waves).post(admin::create_wave))
         .route("/admin/waves/{id}", get(admin::wave))
         .route("/admin/waves/{id}/status", post(admin::set_status))

@@ -27,6 +27,7 @@ macro_rules! on_every_backend {
 on_every_backend!(
     login_logout_csrf_and_throttle => login_story,
     every_route_as_every_role => authorisation_story,
+    uploading_a_questionnaire => upload_story,
     the_survey_checks_every_rule_on_the_server => survey_story,
     closed_and_draft_waves_and_forged_tokens => refusal_story,
 );
@@ -230,6 +231,12 @@ async fn authorisation_story(w: &World) {
             [
                 Login, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
             ],
+        ),
+        (
+            "GET",
+            "/admin/instruments".into(),
+            vec![],
+            [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
         ),
         (
             "GET",
@@ -678,4 +685,64 @@ async fn refusal_story(w: &World) {
         "the earlier wave's answers do not show"
     );
     let _ = WaveStatus::Open;
+}
+
+fn multipart(csrf: Option<&str>, file: &[u8], name: &str) -> (String, Vec<u8>) {
+    let b = "leernet-test-boundary";
+    let mut body = Vec::new();
+    if let Some(c) = csrf {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{c}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+async fn upload(c: &mut Client, csrf: Option<&str>, file: &[u8], name: &str) -> common::Page {
+    let (ct, body) = multipart(csrf, file, name);
+    c.send_with_type("/admin/instruments", &ct, body).await
+}
+
+async fn upload_story(w: &World) {
+    let before = w.store.instruments().await.unwrap().len();
+    // A stranger, a member, a coordinator: not theirs to do.
+    let mut s = Client::new(&w.app);
+    let p = upload(&mut s, None, common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    for who in ["member-a@example.org", "coordinator@example.org"] {
+        let mut c = Client::new(&w.app);
+        c.login(who).await;
+        let csrf = c.session_csrf().await;
+        let p = upload(&mut c, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let csrf = r.session_csrf().await;
+    // Without the CSRF token: refused.
+    let p = upload(&mut r, None, common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    // Not a workbook: the check's report, nothing stored.
+    let p = upload(&mut r, Some(&csrf), b"dit is geen werkmap", "kapot.xlsx").await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("id=\"problems\"") && p.body.contains("kapot.xlsx"));
+    assert_eq!(w.store.instruments().await.unwrap().len(), before);
+    // The member questionnaire: valid, stored; the same file again is recognised.
+    let p = upload(&mut r, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("geldig en opgeslagen"));
+    let p = upload(&mut r, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(w.store.instruments().await.unwrap().len(), before + 1);
+    let list = r.get("/admin/instruments").await;
+    assert!(list.body.contains("leernet_member"));
 }

@@ -270,6 +270,19 @@ async fn a_whole_wave_in_the_browser() {
     submit(&c, "form.stack button[type=submit]").await;
     assert_eq!(c.current_url().await.unwrap().path(), "/my");
     axe(&c, "the researcher's own page").await;
+    // The questionnaires: upload one (the shipped member questionnaire, already stored:
+    // recognised) and see the check's result.
+    c.goto(&url("/admin/instruments")).await.unwrap();
+    axe(&c, "the questionnaires page").await;
+    let xlsx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../instruments/member.xlsx");
+    css(&c, "#file")
+        .await
+        .send_keys(xlsx.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    submit(&c, "#upload-button").await;
+    assert!(text(&c, "#check-result").await.contains("geldig"));
+    axe(&c, "the questionnaires page with a check result").await;
     c.goto(&url("/admin/waves")).await.unwrap();
     axe(&c, "the list of waves").await;
     css(&c, "#wave-name")

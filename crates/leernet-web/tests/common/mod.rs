@@ -114,6 +114,14 @@ impl Client {
         .await
     }
 
+    pub async fn send_with_type(&mut self, uri: &str, content_type: &str, body: Vec<u8>) -> Page {
+        self.send(
+            Request::post(uri).header(header::CONTENT_TYPE, content_type),
+            Body::from(body),
+        )
+        .await
+    }
+
     /// Logs in through the login form; panics unless it answers 303.
     pub async fn login(&mut self, email: &str) {
         let form = self.get("/login").await;
