@@ -141,6 +141,32 @@ async fn login_story(w: &World) {
             || p.location().starts_with("/login?next=/admin/waves")
     );
 
+    // Behind HTTPS (a public https:// address), cookies are Secure too.
+    let https = leernet_web::app(std::sync::Arc::new(
+        leernet_web::AppState::new(w.store.clone())
+            .with_public_url(Some("https://leernet.example.org/".into())),
+    ));
+    let mut h = Client::new(&https);
+    let p = h.get("/login").await;
+    assert!(p.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+    let p = h
+        .post(
+            "/login",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", common::PASSWORD),
+                ("csrf_token", &p.csrf()),
+            ],
+        )
+        .await;
+    assert!(p.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+
     // Five failures lock the account for a while, even for the right password.
     let mut t = Client::new(&w.app);
     let csrf = t.get("/login").await.csrf();
