@@ -229,7 +229,7 @@ pub fn frequency(
     }
     if rank {
         // Stable: ties keep the form's order.
-        rows.sort_by(|a, b| b.count.cmp(&a.count));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.count));
     }
     Ok(FrequencyTable {
         instrument: form_id.to_owned(),

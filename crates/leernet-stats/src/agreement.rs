@@ -259,6 +259,48 @@ mod tests {
     }
 
     #[test]
+    fn fleiss_textbook_example() {
+        // Fleiss (1971)-style example of 10 subjects, 14 raters, 5 categories, as
+        // tabulated in the Wikipedia article on Fleiss' kappa: kappa = 0.210.
+        let table = [
+            [0, 0, 0, 0, 14],
+            [0, 2, 6, 4, 2],
+            [0, 0, 3, 5, 6],
+            [0, 3, 9, 2, 0],
+            [2, 2, 8, 1, 1],
+            [7, 7, 0, 0, 0],
+            [3, 2, 6, 3, 0],
+            [2, 5, 3, 2, 2],
+            [6, 5, 2, 1, 0],
+            [0, 2, 2, 3, 7],
+        ];
+        let units: Vec<Vec<Option<u32>>> = table
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .flat_map(|(c, &k)| std::iter::repeat_n(Some(c as u32), k))
+                    .collect()
+            })
+            .collect();
+        let k = fleiss_kappa(&units).unwrap();
+        assert!((k - 0.210).abs() < 5e-4, "{k}");
+    }
+
+    #[test]
+    fn cohen_textbook_example() {
+        // 50 proposals read by two readers: 20 yes/yes, 5 yes/no, 10 no/yes,
+        // 15 no/no; po = 0.7, pe = 0.5, kappa = 0.4 (the Wikipedia worked example).
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for (x, y, k) in [(1, 1, 20), (1, 0, 5), (0, 1, 10), (0, 0, 15)] {
+            a.extend(std::iter::repeat_n(x, k));
+            b.extend(std::iter::repeat_n(y, k));
+        }
+        assert!((cohen_kappa(&a, &b).unwrap() - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
     fn fleiss_1971_and_cohen() {
         // Two coders agreeing perfectly on two categories: kappa = 1.
         assert_eq!(cohen_kappa(&[0, 1, 0, 1], &[0, 1, 0, 1]).unwrap(), 1.0);

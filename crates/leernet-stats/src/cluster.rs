@@ -446,6 +446,42 @@ pub fn silhouette_samples(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<
         .collect())
 }
 
+/// Adjusted Rand index of two partitions of the same rows (Hubert & Arabie 1985), as
+/// scikit-learn's `adjusted_rand_score`: computed exactly in integers from the pair
+/// confusion matrix; 1 when the partitions agree on every pair (also when both put all
+/// rows together or all apart). Labels may be any integers.
+pub fn adjusted_rand_index(a: &[usize], b: &[usize]) -> StatsResult<f64> {
+    if a.len() != b.len() {
+        return Err(StatsError::Invalid(format!(
+            "partitions of {} and {} rows",
+            a.len(),
+            b.len()
+        )));
+    }
+    let n = a.len() as i128;
+    let mut joint: std::collections::BTreeMap<(usize, usize), i128> = Default::default();
+    let mut ra: std::collections::BTreeMap<usize, i128> = Default::default();
+    let mut rb: std::collections::BTreeMap<usize, i128> = Default::default();
+    for (&x, &y) in a.iter().zip(b) {
+        *joint.entry((x, y)).or_default() += 1;
+        *ra.entry(x).or_default() += 1;
+        *rb.entry(y).or_default() += 1;
+    }
+    let sum_squares: i128 = joint.values().map(|v| v * v).sum();
+    let sa: i128 = ra.values().map(|v| v * v).sum();
+    let sb: i128 = rb.values().map(|v| v * v).sum();
+    let tp = sum_squares - n;
+    let fp = sb - sum_squares;
+    let fn_ = sa - sum_squares;
+    let tn = n * n - fp - fn_ - sum_squares;
+    if fn_ == 0 && fp == 0 {
+        return Ok(1.0);
+    }
+    let num = 2 * (tp * tn - fn_ * fp);
+    let den = (tp + fn_) * (fn_ + tn) + (tp + fp) * (fp + tn);
+    Ok(num as f64 / den as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,6 +526,14 @@ mod tests {
         let d = line(&[0.0, 1.0, 3.0, 7.0]);
         let z = linkage(&d, Linkage::Average).unwrap();
         assert_eq!(cut_tree_maxclust(&z, 3).unwrap(), vec![1, 1, 2, 3]);
+    }
+
+    #[test]
+    fn adjusted_rand_hand() {
+        // Hubert & Arabie's ARI of [0,0,1,1] vs [0,0,1,2]: 0.5714285714 (= 4/7).
+        let r = adjusted_rand_index(&[0, 0, 1, 1], &[0, 0, 1, 2]).unwrap();
+        assert!((r - 4.0 / 7.0).abs() < 1e-15);
+        assert_eq!(adjusted_rand_index(&[1, 1, 2], &[5, 5, 7]).unwrap(), 1.0);
     }
 
     #[test]

@@ -16,8 +16,10 @@
 //!
 //! Where this differs from the Python `gower` package (`gower_matrix`), on purpose:
 //! - missing values: the package has no pairwise deletion — a NaN in a numeric column
-//!   makes every distance of that row NaN, and two missing categorical values compare
-//!   as *equal*; here a missing value takes the column out of that pair (Gower 1971);
+//!   makes every distance of that row NaN (its own diagonal included; unless the
+//!   column's range is zero, when the NaN is silently scored 0), and two missing
+//!   categorical values compare as *equal*; here a missing value takes the column out
+//!   of that pair (Gower 1971). Tested in the conformance suite;
 //! - precision: the package takes min and max in float32 (so `1 - min/max` loses
 //!   digits when the range is small against the values) and returns float32; here all
 //!   arithmetic and the output are f64 (the package agrees to about 1e-5 relative);

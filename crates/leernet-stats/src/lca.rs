@@ -25,6 +25,7 @@
 
 use crate::error::{StatsError, StatsResult};
 use crate::rng::SplitMix64;
+use rayon::prelude::*;
 
 /// Options of an LCA fit.
 #[derive(Debug, Clone)]
@@ -155,32 +156,40 @@ fn e_step(d: &Data, pi: &[f64], rho: &[Vec<Vec<f64>>], post: &mut [f64]) -> f64 
                 .collect()
         })
         .collect();
-    let mut ll = 0.0;
-    for i in 0..d.n_rows {
-        let row = &d.x[i * d.items..(i + 1) * d.items];
-        let p = &mut post[i * k..(i + 1) * k];
-        for c in 0..k {
-            let mut s = ln_pi[c];
-            for (j, &v) in row.iter().enumerate() {
-                if v != u32::MAX {
-                    s += ln_rho[c][j][v as usize];
+    // Rows in parallel; the log-likelihood is summed in row order afterwards, so the
+    // result does not depend on the number of threads.
+    let lls: Vec<f64> = post
+        .par_chunks_mut(k)
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, p)| {
+            let row = &d.x[i * d.items..(i + 1) * d.items];
+            for c in 0..k {
+                let mut s = ln_pi[c];
+                for (j, &v) in row.iter().enumerate() {
+                    if v != u32::MAX {
+                        s += ln_rho[c][j][v as usize];
+                    }
                 }
+                p[c] = s;
             }
-            p[c] = s;
-        }
-        let m = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut tot = 0.0;
-        for v in p.iter_mut() {
-            *v = (*v - m).exp();
-            tot += *v;
-        }
-        for v in p.iter_mut() {
-            *v /= tot;
-        }
-        if d.counted[i] {
-            ll += m + tot.ln();
-        }
-    }
+            let m = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let mut tot = 0.0;
+            for v in p.iter_mut() {
+                *v = (*v - m).exp();
+                tot += *v;
+            }
+            for v in p.iter_mut() {
+                *v /= tot;
+            }
+            if d.counted[i] {
+                m + tot.ln()
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let ll: f64 = lls.iter().sum();
     ll
 }
 

@@ -22,6 +22,7 @@
 use crate::error::{StatsError, StatsResult};
 use crate::gower::CondensedMatrix;
 use crate::rng::SplitMix64;
+use rayon::prelude::*;
 
 /// Result of k-prototypes.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,24 +162,33 @@ pub fn kprototypes(
         let mut cost;
         loop {
             iterations += 1;
+            // Nearest prototype of every row, in parallel; ties to the lowest number.
+            let assigned: Vec<(usize, f64)> = (0..n)
+                .into_par_iter()
+                .with_min_len(256)
+                .map(|i| {
+                    let (mut bl, mut bd) = (0, f64::INFINITY);
+                    for l in 0..k {
+                        let dn: f64 = (0..pn)
+                            .map(|j| (x[i * pn + j] - cn[l * pn + j]).powi(2))
+                            .sum();
+                        let dc =
+                            (0..pc).filter(|&j| c[i * pc + j] != cc[l * pc + j]).count() as f64;
+                        let d = dn + gamma * dc;
+                        if d < bd {
+                            bd = d;
+                            bl = l;
+                        }
+                    }
+                    (bl, bd)
+                })
+                .collect();
             let mut moved = false;
             cost = 0.0;
-            for i in 0..n {
-                let (mut bl, mut bd) = (0, f64::INFINITY);
-                for l in 0..k {
-                    let dn: f64 = (0..pn)
-                        .map(|j| (x[i * pn + j] - cn[l * pn + j]).powi(2))
-                        .sum();
-                    let dc = (0..pc).filter(|&j| c[i * pc + j] != cc[l * pc + j]).count() as f64;
-                    let d = dn + gamma * dc;
-                    if d < bd {
-                        bd = d;
-                        bl = l;
-                    }
-                }
-                if labels[i] != bl {
+            for (label, &(bl, bd)) in labels.iter_mut().zip(&assigned) {
+                if *label != bl {
                     moved = true;
-                    labels[i] = bl;
+                    *label = bl;
                 }
                 cost += bd;
             }

@@ -363,6 +363,50 @@ fn gower_matches_package_and_textbook() {
             }
         }
     }
+    // (a') where the package differs on purpose: a missing numeric value makes every
+    // distance of its row NaN in the package; leernet leaves that column out of those
+    // pairs. All other pairs still agree.
+    let sets_nan: Vec<(Mixed, Vec<bool>)> = (0..30)
+        .map(|_| {
+            let n = 3 + rng.below(30) as usize;
+            let mut m = random_mixed(&mut rng, n, 0.0, false);
+            let r = rng.below(n as u64) as usize;
+            m.num[0].1[r] = None;
+            // (a column with zero range hides the NaN in the package: keep a range)
+            let other = (r + 1) % n;
+            m.num[0].1[other] = m.num[0].1[other].map(|x| x + 1.0);
+            let cols = m.json["columns"].as_array_mut().unwrap();
+            cols[0]["values"] = json!(m.num[0].1);
+            // a second numeric column keeps every pair comparable
+            let extra: Vec<Option<f64>> = (0..n).map(|i| Some(40.0 + (i % 7) as f64)).collect();
+            cols.insert(1, json!({ "kind": "numeric", "values": extra }));
+            m.num.insert(1, (false, extra));
+            let missing_row: Vec<bool> = (0..n).map(|i| i == r).collect();
+            (m, missing_row)
+        })
+        .collect();
+    let cases_nan: Vec<Value> = sets_nan.iter().map(|(m, _)| m.json.clone()).collect();
+    let refs_nan = reference("gower_package", &cases_nan).unwrap();
+    let mut nan_pairs = 0;
+    for (k, ((m, miss), r)) in sets_nan.iter().zip(&refs_nan).enumerate() {
+        let d = gower_of(m).unwrap();
+        for i in 0..d.n() {
+            for j in 0..d.n() {
+                let what = format!("gower package NaN set {k} ({i},{j})");
+                if miss[i] || miss[j] {
+                    assert!(
+                        r["matrix"][i][j].is_null(),
+                        "{what}: package gave {}",
+                        r["matrix"][i][j]
+                    );
+                    assert!(d.get(i, j).is_finite());
+                    nan_pairs += 1;
+                } else {
+                    close(d.get(i, j), &r["matrix"][i][j], 1e-5, &what);
+                }
+            }
+        }
+    }
     // (b) missing values, ordinal and asymmetric binary: Gower (1971) textbook, f64.
     let sets2: Vec<Mixed> = (0..200)
         .map(|_| {
@@ -402,8 +446,9 @@ fn gower_matches_package_and_textbook() {
         }
     }
     eprintln!(
-        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32), {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
+        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32); in {} sets with a missing number the package gives NaN for {nan_pairs} pairs where leernet weighs the column out, and agrees on all other pairs; {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
         sets.len(),
+        sets_nan.len(),
         sets2.len()
     );
 }
@@ -414,18 +459,27 @@ fn clustering_matches_scipy_and_sklearn() {
     let methods = ["single", "complete", "average", "weighted", "ward"];
     let mut cases = Vec::new();
     let mut mats = Vec::new();
-    for s in 0..250 {
-        let n = 2 + rng.below(if s % 10 == 0 { 300 } else { 40 }) as usize;
+    let mut large = 0;
+    for s in 0..255 {
+        // The last five (one per method) are large (n = 1,100): the square working matrix is
+        // then filled in many 64-row tiles.
+        let n = if s >= 250 {
+            1100
+        } else {
+            2 + rng.below(if s % 10 == 0 { 300 } else { 40 }) as usize
+        };
         // Gower distances of small-integer data: many ties.
-        let miss = if rng.chance(0.3) { 0.1 } else { 0.0 };
+        let miss = if s < 250 && rng.chance(0.3) { 0.1 } else { 0.0 };
         let m = random_mixed(&mut rng, n, miss, false);
         let Ok(d) = gower_of(&m) else { continue };
+        large += (n > 1024) as usize;
         let method = methods[s % methods.len()];
         let mut ks: Vec<usize> = (1..=n.min(8)).collect();
         ks.extend([n - 1, n].iter().filter(|&&k| k > 8));
         cases.push(json!({ "condensed": d.as_slice(), "method": method, "ks": ks }));
         mats.push((d, method, ks));
     }
+    assert_eq!(large, 5, "every large set is clustered");
     let Some(refs) = reference("cluster", &cases) else {
         return;
     };
@@ -459,7 +513,7 @@ fn clustering_matches_scipy_and_sklearn() {
         }
     }
     eprintln!(
-        "clustering: {} linkages (5 methods, ties) agree with scipy exactly (heights to {TOL}); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
+        "clustering: {} linkages (5 methods, ties, 5 of them with n = 1,100) agree with scipy exactly (heights to {TOL}); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
         mats.len()
     );
 }
@@ -584,12 +638,22 @@ fn reliability_matches_pingouin() {
     };
     let mut done = 0;
     for (k, (rows, r)) in data.iter().zip(&refs).enumerate() {
-        let Ok(x) = cronbach_alpha(rows) else {
-            continue;
+        let x = match cronbach_alpha(rows) {
+            Ok(x) => x,
+            Err(e) => {
+                // pingouin gives nan (or fails) where leernet refuses.
+                assert!(
+                    r.get("error").is_some() || r["alpha"].is_null(),
+                    "set {k}: leernet refused ({e}), pingouin gave {}",
+                    r["alpha"]
+                );
+                continue;
+            }
         };
-        if r.get("error").is_some() || r["alpha"].is_null() {
-            continue;
-        }
+        assert!(
+            r.get("error").is_none(),
+            "set {k}: pingouin refused, leernet did not"
+        );
         assert_eq!(x.n as u64, r["n"].as_u64().unwrap());
         close(x.alpha, &r["alpha"], TOL, &format!("set {k} alpha"));
         close(x.ci.0, &r["ci"][0], TOL, &format!("set {k} ci lo"));
@@ -624,7 +688,7 @@ fn reliability_matches_pingouin() {
         done += 1;
     }
     assert!(done > 150);
-    eprintln!("reliability: {done} of {} data sets agree with pingouin (alpha, alpha if deleted) and scipy's F (interval) to {TOL}", data.len());
+    eprintln!("reliability: {done} of {} data sets agree with pingouin (alpha, alpha if deleted) and scipy's F (interval) to {TOL}; the others are refused by both", data.len());
 }
 
 #[test]
@@ -732,5 +796,45 @@ fn lca_matches_stepmix() {
     eprintln!(
         "lca: {} data sets; leernet's best log-likelihood (20 starts) is never worse than stepmix's (10 starts) by more than 1e-6 relative; {same} reach the same optimum, with the same class sizes (1e-3: the likelihood is flat there and stepmix stops at 1,000 iterations) and raw entropy (1e-2 relative); npar, AIC and BIC formulas agree to {TOL}",
         data.len()
+    );
+}
+
+#[test]
+fn adjusted_rand_matches_sklearn() {
+    let mut rng = Rng(9);
+    let mut cases = Vec::new();
+    for _ in 0..300 {
+        let n = 1 + rng.below(60) as usize;
+        let ka = 1 + rng.below(5) as usize;
+        let kb = 1 + rng.below(5) as usize;
+        let a: Vec<usize> = (0..n).map(|_| rng.below(ka as u64) as usize).collect();
+        let b: Vec<usize> = a
+            .iter()
+            .map(|&x| {
+                if rng.chance(0.6) {
+                    x
+                } else {
+                    rng.below(kb as u64) as usize
+                }
+            })
+            .collect();
+        cases.push(json!({ "a": a, "b": b }));
+    }
+    let Some(refs) = reference("ari", &cases) else {
+        return;
+    };
+    for (c, r) in cases.iter().zip(&refs) {
+        let a: Vec<usize> = serde_json::from_value(c["a"].clone()).unwrap();
+        let b: Vec<usize> = serde_json::from_value(c["b"].clone()).unwrap();
+        close(
+            adjusted_rand_index(&a, &b).unwrap(),
+            &r["ari"],
+            TOL,
+            &format!("ari {c}"),
+        );
+    }
+    eprintln!(
+        "adjusted Rand: {} partition pairs agree with sklearn to {TOL}",
+        cases.len()
     );
 }

@@ -21,6 +21,7 @@ mod accounts;
 mod coding;
 mod instruments;
 mod invitations;
+pub mod qda;
 mod registry;
 mod responses;
 mod sessions;

@@ -328,7 +328,10 @@ async fn coding_story(store: &Store) {
         coder,
         memo: String::new(),
     };
-    store.add_codings(&[coding.clone()]).await.unwrap();
+    store
+        .add_codings(std::slice::from_ref(&coding))
+        .await
+        .unwrap();
     let mut bad = coding.clone();
     bad.code = CodeId(999);
     assert!(store.add_codings(&[coding.clone(), bad]).await.is_err());

@@ -156,6 +156,57 @@ impl<'f> Evaluation<'f> {
         out
     }
 
+    /// The values to store on submission at this level: relevant questions only
+    /// (non-relevant answers are dropped, as in ODK), notes left out, in sheet order.
+    pub fn submission_values(&self) -> Vec<(&'f str, &str)> {
+        self.form
+            .questions
+            .iter()
+            .zip(&self.states)
+            .filter(|(q, s)| s.evaluated && s.relevant && !matches!(q.kind, QuestionKind::Note))
+            .map(|(q, s)| (q.name.as_str(), s.value.as_str()))
+            .collect()
+    }
+
+    /// Replaces each `${name}` in a label, hint or message by that question's value at
+    /// this level (a select's value is its choice label in `lang`, as respondents read it).
+    pub fn render(&self, text: &str, lang: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(p) = rest.find("${") {
+            out.push_str(&rest[..p]);
+            let after = &rest[p + 2..];
+            let Some(e) = after.find('}') else {
+                out.push_str(&rest[p..]);
+                return out;
+            };
+            let name = &after[..e];
+            let value = self.value(name).unwrap_or("");
+            let shown = match self
+                .form
+                .question(name)
+                .and_then(|q| q.kind.choice_source())
+            {
+                Some(list) => value
+                    .split_whitespace()
+                    .map(|v| {
+                        self.form
+                            .choices(list)
+                            .and_then(|cs| cs.iter().find(|c| c.name == v))
+                            .map(|c| c.label.get(lang).to_string())
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => value.to_string(),
+            };
+            out.push_str(&shown);
+            rest = &after[e + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// Whether nothing required is missing and no constraint fails.
     pub fn is_complete(&self) -> bool {
         self.missing_required().is_empty() && self.failing_constraints().is_empty()
@@ -169,7 +220,7 @@ impl<'f> Evaluation<'f> {
         let q = &self.form.questions[i];
         let all = q
             .kind
-            .list()
+            .choice_source()
             .and_then(|l| self.form.choices(l))
             .unwrap_or(&[]);
         match &self.states[i].choices {
@@ -313,7 +364,7 @@ impl Scope for FrameScope<'_> {
     }
     fn choice_label(&self, question: &str, value: &str) -> Option<String> {
         let form = self.frame.form;
-        let list = form.question(question)?.kind.list()?;
+        let list = form.question(question)?.kind.choice_source()?;
         let c = form.choices(list)?.iter().find(|c| c.name == value)?;
         Some(c.label.get(self.frame.lang).to_string())
     }
@@ -385,6 +436,20 @@ pub struct EvalOptions<'a> {
 }
 
 impl Form {
+    /// A new answer set holding the literal `default` values (expressions in `default`
+    /// are left to the caller: they need the moment the form is opened).
+    pub fn default_answers(&self) -> Answers {
+        let mut a = Answers::default();
+        for q in &self.questions {
+            if let Some(d) = &q.default {
+                if q.repeat.is_none() && !crate::validate::default_is_expression(d) {
+                    a.set(&q.name, d);
+                }
+            }
+        }
+        a
+    }
+
     /// Evaluates the form over a (partial) answer set.
     pub fn evaluate<'f>(&'f self, answers: &Answers, opts: &EvalOptions<'_>) -> Evaluation<'f> {
         eval_level(self, answers, None, None, true, None, opts)
@@ -516,7 +581,7 @@ fn eval_level<'f>(
                     }
                 }
             }
-            if let (Some(e), Some(list)) = (&cq.choice_filter, q.kind.list()) {
+            if let (Some(e), Some(list)) = (&cq.choice_filter, q.kind.choice_source()) {
                 let outer = FrameScope {
                     frame: &frame,
                     current: Some(i),

@@ -39,7 +39,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 /// Parses `YYYY-MM-DD` into a day number since 1970-01-01.
 pub fn parse_date(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if !s.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
     let y: i64 = digits(&s[0..4])?;
@@ -61,6 +61,9 @@ fn digits(s: &str) -> Option<i64> {
 /// Parses `HH:MM[:SS[.fff]][Z|±HH:MM]` into seconds since midnight (time zone ignored)
 /// and the zone offset in seconds, if given.
 pub fn parse_time(s: &str) -> Option<(f64, Option<i64>)> {
+    if !s.is_ascii() {
+        return None;
+    }
     let (body, tz) = split_zone(s)?;
     let parts: Vec<&str> = body.split(':').collect();
     if parts.len() < 2 || parts.len() > 3 {
@@ -106,6 +109,9 @@ fn split_zone(s: &str) -> Option<(&str, Option<i64>)> {
 /// Parses an ISO date-time (`YYYY-MM-DDTHH:MM[:SS[.fff]][zone]`) into fractional days
 /// since 1970-01-01 UTC (local time when no zone is given).
 pub fn parse_datetime(s: &str) -> Option<f64> {
+    if !s.is_ascii() {
+        return None;
+    }
     let (d, t) = s.split_once('T').or_else(|| s.split_once(' '))?;
     let days = parse_date(d)?;
     let (secs, tz) = parse_time(t)?;
@@ -121,8 +127,8 @@ pub fn format_date(days: i64) -> String {
 /// An Excel serial date (days since 1899-12-30) as ISO text: a date when whole, else a
 /// date-time, or a time of day when below one.
 pub fn excel_serial_to_iso(serial: f64) -> String {
-    if !serial.is_finite() {
-        return String::new();
+    if !serial.is_finite() || serial.abs() > 1e8 {
+        return serial.to_string();
     }
     let days = serial.floor() as i64;
     let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
@@ -163,5 +169,17 @@ mod tests {
             Some(Some(3600))
         );
         assert!(parse_datetime("2024-03-05T10:12:33.120+01:00").is_some());
+        // never panics on text that is not ASCII
+        for t in [
+            "2024-€1-01",
+            "10:00€€€€",
+            "2024-01-01T10:00:00€€",
+            "ééééé",
+            "12:3é",
+        ] {
+            assert!(
+                parse_date(t).is_none() && parse_time(t).is_none() && parse_datetime(t).is_none()
+            );
+        }
     }
 }

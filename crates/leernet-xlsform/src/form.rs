@@ -193,6 +193,8 @@ pub struct Form {
     pub(crate) compiled_groups: Vec<crate::validate::CompiledGroup>,
     #[serde(skip)]
     pub(crate) eval_order: Vec<usize>,
+    #[serde(skip)]
+    pub(crate) settings_row: usize,
 }
 
 impl Form {
@@ -295,10 +297,145 @@ impl Form {
         &self.items
     }
 
+    /// The files that `select_*_from_file` questions name, in sheet order, once each.
+    pub fn choice_files(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for q in &self.questions {
+            if let QuestionKind::SelectOneFromFile { file }
+            | QuestionKind::SelectMultipleFromFile { file } = &q.kind
+            {
+                if !out.contains(&file.as_str()) {
+                    out.push(file);
+                }
+            }
+        }
+        out
+    }
+
+    /// Attaches a CSV choice list uploaded beside the form for `select_*_from_file FILE`:
+    /// a header row with `name` and `label` (or `label::Language (code)`), other columns
+    /// kept for `choice_filter`. Comma-separated, `"` quoting, UTF-8 (BOM allowed).
+    /// Returns the number of choices; the error is one sentence naming file and row.
+    pub fn attach_choices_csv(&mut self, file_name: &str, bytes: &[u8]) -> Result<usize, String> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| format!("{file_name} is not UTF-8 text"))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let rows = parse_csv(text).map_err(|e| format!("{file_name}: {e}"))?;
+        let mut it = rows.into_iter();
+        let header: Vec<read::Header> = it
+            .next()
+            .ok_or_else(|| {
+                format!("{file_name} is empty; it needs a header row with 'name' and 'label'")
+            })?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| read::normalise_header(h, "choices", read::column_letter(i)))
+            .collect();
+        let name_col = header
+            .iter()
+            .position(|h| h.column == "name" && h.lang.is_none())
+            .ok_or_else(|| format!("{file_name} has no 'name' column"))?;
+        let mut out = Vec::new();
+        for (k, cells) in it.enumerate() {
+            let row = k + 2;
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let name = cells
+                .get(name_col)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            if name.is_empty() {
+                return Err(format!("{file_name}, row {row}: the choice has no name"));
+            }
+            let mut label = Text {
+                values: BTreeMap::new(),
+                default: self.default_language.clone(),
+            };
+            let mut extra = BTreeMap::new();
+            for (i, h) in header.iter().enumerate() {
+                let v = cells
+                    .get(i)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                if v.is_empty() || i == name_col {
+                    continue;
+                }
+                if h.column == "label" {
+                    label.values.insert(
+                        h.lang
+                            .as_deref()
+                            .map(|l| language_code(l).0)
+                            .unwrap_or_default(),
+                        v,
+                    );
+                } else {
+                    extra.insert(h.raw.clone(), v);
+                }
+            }
+            out.push(Choice {
+                name,
+                label,
+                media: BTreeMap::new(),
+                extra,
+                row,
+            });
+        }
+        let n = out.len();
+        self.choices.insert(file_name.to_string(), out);
+        Ok(n)
+    }
+
     /// Warnings found while reading (the form is still usable).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
+}
+
+/// Splits CSV text into rows of fields (RFC 4180: commas, `"` quoting, CRLF or LF).
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if field.is_empty() => loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    Some('"') => break,
+                    Some(ch) => {
+                        if ch == '\n' {
+                            line += 1;
+                        }
+                        field.push(ch)
+                    }
+                    None => {
+                        return Err(format!(
+                            "a quoted field that starts on line {line} is not closed"
+                        ))
+                    }
+                }
+            },
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                line += 1;
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ch => field.push(ch),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Converts yes/no cells to `true()`/`false()`; other text is returned unchanged.
@@ -314,14 +451,15 @@ fn is_true(cell: &str) -> bool {
     yes_no(cell) == "true()"
 }
 
-/// Whether `name` is a valid XML name for a question, group or choice list.
+/// Whether `name` is a valid XML name for a question, group or choice list (letters,
+/// digits, `_`, `-`, `.`, `:`; starting with a letter or `_`), as pyxform accepts.
 pub fn valid_name(name: &str) -> bool {
     let mut cs = name.chars();
     match cs.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
         _ => return false,
     }
-    cs.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
+    cs.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '\u{B7}'))
 }
 
 /// The cells of one row, by canonical column, with translations and the raw header.
@@ -467,8 +605,10 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
     // settings first: they change how other cells are read
     let mut settings = BTreeMap::new();
     let mut settings_title = Text::default();
+    let mut settings_row = 2;
     if let Some(s) = wb.sheets.get("settings") {
         if let Some(r) = s.rows.first() {
+            settings_row = r.number;
             for (i, h) in s.headers.iter().enumerate() {
                 let v = r.cells.get(i).cloned().unwrap_or_default();
                 if v.is_empty() || h.raw.is_empty() {
@@ -610,6 +750,11 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 continue;
             };
             let label = v.text("label", &default_language);
+            if label.is_empty() && media_of(&v, &default_language).is_empty() {
+                diags.push(Diagnostic::warning(&cs.name, Some(r.number), Some(&v.header_name("label")), format!(
+                    "On the 'choices' sheet, the 'label' value is invalid. Choices should have a label: '{name}' of list '{list}' has none, so respondents see its name."
+                )));
+            }
             let entry = choices.entry(list.clone()).or_default();
             if !allow_dup_choices && entry.iter().any(|c| c.name == name) {
                 diags.push(Diagnostic::error(&cs.name, Some(r.number), Some(&v.header_name("name")), format!(
@@ -691,8 +836,26 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
             _ => {}
         }
-        // every other row needs a valid, unique name
+        // every other row needs a valid, unique name (an audit is always named 'audit')
         let name_col = v.header_name("name");
+        let is_audit = matches!(
+            parsed,
+            RowType::Question(QuestionKind::Metadata(crate::kind::Metadata::Audit))
+        );
+        if is_audit && name.as_deref().is_some_and(|n| n != "audit") {
+            diags.push(Diagnostic::error(
+                &survey.name,
+                Some(r.number),
+                Some(&name_col),
+                "Audits must always be named 'audit.' The name column should be left blank.",
+            ));
+            continue;
+        }
+        let name = if is_audit {
+            Some("audit".to_string())
+        } else {
+            name
+        };
         let name = match name {
             Some(n) => n,
             None => {
@@ -701,7 +864,10 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 continue;
             }
         };
-        if !valid_name(&name) {
+        if name == "meta" {
+            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col),
+                "On the 'survey' sheet, the 'name' value 'meta' is invalid. The name 'meta' is reserved for form metadata."));
+        } else if !valid_name(&name) {
             diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
                 "On the 'survey' sheet, the 'name' value is invalid. The name '{name}' must begin with a letter or underscore and contain only letters, digits, '-', '_' and '.'."
             )));
@@ -712,6 +878,14 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 "On the 'survey' sheet, the 'name' value is invalid. Questions and groups must have a unique name: '{name}' is already used on row {first}."
             )));
         } else {
+            if let Some((other, row)) = sib
+                .iter()
+                .find(|(k, _)| k.to_lowercase() == name.to_lowercase())
+            {
+                diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&name_col), format!(
+                    "On the 'survey' sheet, the 'name' value '{name}' is problematic. The name is a case-insensitive match to '{other}' on row {row}; some tools (SPSS, Excel) will not tell them apart."
+                )));
+            }
             sib.insert(name.clone(), r.number);
         }
         let group_path: Vec<String> = stack.iter().map(|o| groups[o.group].name.clone()).collect();
@@ -749,6 +923,20 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         "Repeat has no label: '{name}'; add a label so respondents know what they add."
                     )));
                 }
+                if is_repeat {
+                    let root = settings.get("name").map(String::as_str).unwrap_or("data");
+                    if name == root {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                            "On the 'survey' sheet, the 'name' value '{name}' is invalid. Repeat names must not be the same as the survey root (which defaults to 'data')."
+                        )));
+                    }
+                    if let Some(first) = groups.iter().find(|g| g.repeat && g.name == name) {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col), format!(
+                            "On the 'survey' sheet, the 'name' value '{name}' is invalid. Repeat names must be unique anywhere in the survey, at all levels of group or repeat nesting; '{name}' is already a repeat on row {}.",
+                            first.row
+                        )));
+                    }
+                }
                 let mut path = group_path.clone();
                 path.push(name.clone());
                 let gi = groups.len();
@@ -782,18 +970,57 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         ))),
                     }
                 }
-                if let QuestionKind::Range { start, end, step } = &mut kind {
+                if let Some(accepted) = crate::kind::accepted_parameters(&kind) {
                     let bad: Vec<&str> = parameters
                         .keys()
                         .map(String::as_str)
-                        .filter(|k| !matches!(*k, "start" | "end" | "step"))
+                        .filter(|k| !accepted.contains(k))
                         .collect();
                     if !bad.is_empty() {
                         diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
-                            "On the 'survey' sheet, the 'parameters' value is invalid. Accepted parameters are 'end, start, step'. The following are invalid parameter key(s): '{}'.",
+                            "On the 'survey' sheet, the 'parameters' value is invalid. The accepted parameter keys for this question type are '{}'. The following are invalid parameter key(s): '{}'.",
+                            accepted.join(", "),
                             bad.join(", ")
                         )));
                     }
+                    if let Some(app) = parameters.get("app") {
+                        if !app.contains('.') {
+                            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                                "Parameter 'app' has an invalid Android package name - the package name must have at least one '.' separator ('{app}')."
+                            )));
+                        }
+                    }
+                }
+                if let QuestionKind::SelectOneFromFile { file }
+                | QuestionKind::SelectMultipleFromFile { file } = &kind
+                {
+                    if !type_cell.contains("_external")
+                        && ![".csv", ".xml", ".geojson"]
+                            .iter()
+                            .any(|e| file.ends_with(e))
+                    {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                            "File name for '{type_cell}' should end with one of the supported file extensions: '.csv', '.xml', '.geojson'."
+                        )));
+                    }
+                }
+                for key in ["capture-accuracy", "warning-accuracy"] {
+                    if let Some(val) = parameters.get(key) {
+                        if val.parse::<f64>().is_err() {
+                            diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                                "On the 'survey' sheet, the 'parameters' value is invalid. The '{key}' parameter must have a numeric value, not '{val}'."
+                            )));
+                        }
+                    }
+                }
+                if let Some(val) = parameters.get("allow-mock-accuracy") {
+                    if !matches!(val.as_str(), "true" | "false") {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid. The 'allow-mock-accuracy' parameter must be either 'true' or 'false', not '{val}'."
+                        )));
+                    }
+                }
+                if let QuestionKind::Range { start, end, step } = &mut kind {
                     for (key, slot) in [
                         ("start", &mut *start),
                         ("end", &mut *end),
@@ -810,7 +1037,11 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     }
                     if *step == 0.0 {
                         diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")),
-                            "On the 'survey' sheet, the 'parameters' value is invalid. The range 'step' must not be 0."));
+                            "On the 'survey' sheet, the 'parameters' value is invalid. For the 'range' question type, the parameter 'step' must not be '0' (zero)."));
+                    } else if step.abs() > (*end - *start).abs() {
+                        diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("parameters")), format!(
+                            "On the 'survey' sheet, the 'parameters' value is invalid. For the 'range' question type, the parameter 'step' must not be larger than the range (the difference between 'start' ({start}) and 'end' ({end}))."
+                        )));
                     }
                 }
                 if let Some(list) = kind.list() {
@@ -830,6 +1061,12 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         ))),
                     }
                 }
+                if type_cell.to_lowercase().contains("_external")
+                    && !wb.sheets.contains_key("external_choices")
+                {
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")),
+                        "There should be an external_choices sheet in this xlsform. Please ensure that the external_choices sheet has columns 'list name', and 'name'."));
+                }
                 let calculation = v.get("calculation");
                 if matches!(kind, QuestionKind::Calculate) && calculation.is_none() {
                     diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("calculation")), format!(
@@ -837,9 +1074,19 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     )));
                 }
                 let hint = v.text("hint", &default_language);
-                if label.is_empty() && hint.is_empty() && kind.is_answerable() {
-                    diags.push(Diagnostic::warning(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
-                        "The question '{name}' has no label or hint; respondents will see only an input."
+                let media = media_of(&v, &default_language);
+                let label_free = matches!(
+                    kind,
+                    QuestionKind::Calculate
+                        | QuestionKind::Hidden
+                        | QuestionKind::Metadata(_)
+                        | QuestionKind::Media(
+                            crate::kind::Media::BackgroundAudio | crate::kind::Media::External
+                        )
+                ) || (matches!(kind, QuestionKind::Note) && calculation.is_some());
+                if label.is_empty() && hint.is_empty() && media.is_empty() && !label_free {
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("label")), format!(
+                        "The survey element named '{name}' has no label or hint; give it a label (in at least one language) so respondents know what to answer."
                     )));
                 }
                 if matches!(
@@ -872,7 +1119,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     read_only,
                     trigger: v.get("trigger"),
                     parameters,
-                    media: media_of(&v, &default_language),
+                    media,
                     group_path,
                     repeat,
                     row: r.number,
@@ -948,6 +1195,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         compiled: Vec::new(),
         compiled_groups: Vec::new(),
         eval_order: Vec::new(),
+        settings_row,
     };
     // expression checks (syntax, references, cycles) live with the expression engine
     let mut form = form;

@@ -135,6 +135,16 @@ impl QuestionKind {
         }
     }
 
+    /// Where the choices come from: the list name, or for `select_*_from_file` the file
+    /// name (choices attached with [`crate::Form::attach_choices_csv`]).
+    pub fn choice_source(&self) -> Option<&str> {
+        match self {
+            QuestionKind::SelectOneFromFile { file }
+            | QuestionKind::SelectMultipleFromFile { file } => Some(file),
+            other => other.list(),
+        }
+    }
+
     /// Whether a respondent answers it (not a note, calculation, hidden or metadata).
     pub fn is_answerable(&self) -> bool {
         !matches!(
@@ -172,6 +182,38 @@ pub enum RowType {
     EndRepeat,
 }
 
+/// The `parameters` keys pyxform accepts per type (None: not checked).
+pub fn accepted_parameters(kind: &QuestionKind) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        QuestionKind::Text => &["rows"],
+        QuestionKind::Media(Media::Image) => &["app", "max-pixels"],
+        QuestionKind::Media(Media::Audio | Media::BackgroundAudio) => &["quality"],
+        QuestionKind::Media(Media::Geopoint) => &[
+            "allow-mock-accuracy",
+            "capture-accuracy",
+            "warning-accuracy",
+        ],
+        QuestionKind::Media(Media::Geotrace | Media::Geoshape) => {
+            &["allow-mock-accuracy", "incremental"]
+        }
+        QuestionKind::SelectOne { .. }
+        | QuestionKind::SelectMultiple { .. }
+        | QuestionKind::Rank { .. } => &["randomize", "seed"],
+        QuestionKind::SelectOneFromFile { .. } | QuestionKind::SelectMultipleFromFile { .. } => {
+            &["label", "randomize", "seed", "value"]
+        }
+        QuestionKind::Range { .. } => &[
+            "end",
+            "placeholder",
+            "start",
+            "step",
+            "tick_interval",
+            "tick_labelset",
+        ],
+        _ => return None,
+    })
+}
+
 /// Why a type cell was not understood.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeError {
@@ -181,20 +223,20 @@ pub enum TypeError {
     Unknown(String),
 }
 
-/// Parses a `type` cell (case-insensitive for keywords; list names kept as written).
-/// `range` parameters are filled in by the caller.
+/// Parses a `type` cell. Keywords are case-sensitive, as in pyxform (`dateTime` and
+/// `datetime` both work, `Text` does not); list names are kept as written. `range`
+/// parameters are filled in by the caller.
 pub fn parse_type(cell: &str) -> Result<RowType, TypeError> {
     let words: Vec<&str> = cell.split_whitespace().collect();
     let joined = words.join(" ");
-    let lower = joined.to_lowercase();
-    let simple = match lower.as_str() {
+    let simple = match joined.as_str() {
         "text" | "string" | "q string" => Some(QuestionKind::Text),
         "integer" | "int" | "q int" => Some(QuestionKind::Integer),
         "decimal" | "q decimal" => Some(QuestionKind::Decimal),
         "note" => Some(QuestionKind::Note),
         "date" | "q date" => Some(QuestionKind::Date),
         "time" => Some(QuestionKind::Time),
-        "datetime" | "date time" | "date_time" => Some(QuestionKind::DateTime),
+        "datetime" | "dateTime" | "date time" | "date_time" => Some(QuestionKind::DateTime),
         "acknowledge" | "trigger" => Some(QuestionKind::Acknowledge),
         "calculate" | "calculation" => Some(QuestionKind::Calculate),
         "hidden" => Some(QuestionKind::Hidden),
@@ -253,8 +295,8 @@ pub fn parse_type(cell: &str) -> Result<RowType, TypeError> {
         ("select_multiple_from_file", 4),
         ("select one from file", 3),
         ("select multiple from file", 4),
-        ("select_one_external", 1),
-        ("select_multiple_external", 2),
+        ("select_one_external", 3),
+        ("select_multiple_external", 4),
         ("select_one", 1),
         ("select_multiple", 2),
         ("select one", 1),
@@ -266,33 +308,16 @@ pub fn parse_type(cell: &str) -> Result<RowType, TypeError> {
     ];
     for (cmd, what) in COMMANDS {
         let n = cmd.split(' ').count();
-        let head = words
-            .iter()
-            .take(n)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let head = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
         if head != *cmd || words.len() < n {
             continue;
         }
         let mut rest: Vec<&str> = words[n..].to_vec();
-        if rest
-            .first()
-            .map(|w| w.eq_ignore_ascii_case("from"))
-            .unwrap_or(false)
-            && *what <= 2
-        {
+        if rest.first().is_some_and(|w| *w == "from") && *what <= 2 {
             rest.remove(0);
         }
         let mut or_other = false;
-        let tail = rest
-            .iter()
-            .skip(1)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let tail = rest.iter().skip(1).copied().collect::<Vec<_>>().join(" ");
         if rest.len() > 1 {
             if matches!(tail.as_str(), "or specify other" | "or_other" | "or other") {
                 or_other = true;
@@ -338,7 +363,13 @@ mod tests {
         assert_eq!(q("imei"), QuestionKind::Metadata(Metadata::DeviceId));
         assert_eq!(q("dateTime"), QuestionKind::DateTime);
         assert_eq!(parse_type("begin group"), Ok(RowType::BeginGroup));
-        assert_eq!(parse_type("End_Repeat"), Ok(RowType::EndRepeat));
+        assert_eq!(parse_type("end_repeat"), Ok(RowType::EndRepeat));
+        // keywords are case-sensitive, as in pyxform
+        assert!(matches!(parse_type("Text"), Err(TypeError::Unknown(_))));
+        assert!(matches!(
+            parse_type("Select_one yn"),
+            Err(TypeError::Unknown(_))
+        ));
     }
 
     #[test]

@@ -1,13 +1,42 @@
 //! leernet-xlsform: XLSForm questionnaires as leernet understands them.
 //!
-//! Pure: it takes bytes and answers, never opens files. [`Form::from_workbook`] reads a
-//! `.xlsx`, `.xls` or `.ods` workbook (via calamine) into a validated [`Form`]:
-//! questions, choice lists, groups and repeats, settings, translations. [`check`] gives
-//! the report of `leernet instrument check`. [`Form::check_value`] says whether a stored
-//! value fits its question.
+//! Pure: it takes bytes and answers, never opens files.
+//!
+//! - [`Form::from_workbook`] reads a `.xlsx`, `.xls` or `.ods` workbook (calamine) into
+//!   a validated [`Form`]: questions, choice lists, groups and repeats, settings,
+//!   translations, every expression parsed. Errors come all at once, each naming the
+//!   sheet, the spreadsheet row and the column ([`Diagnostic`]); a file that is no
+//!   workbook is [`FormError::Unreadable`].
+//! - [`check`] gives the report of `leernet instrument check` (the contract's JSON).
+//! - [`Form::check_value`] says whether a stored value fits its question's type and
+//!   choices (importers use it).
+//! - [`Form::evaluate`] is the answer model fieldwork uses: visibility, missing
+//!   required answers, failing constraints with translated messages, calculations,
+//!   `choice_filter`, repeats.
+//! - [`expr`] is the expression language (XPath 1.0 + ODK functions) over any
+//!   [`expr::Scope`]; it is also leernet's rule language for handle conditions.
+//!
+//! ```no_run
+//! use leernet_xlsform::{Answers, EvalOptions, Form};
+//!
+//! let bytes = std::fs::read("instruments/network.xlsx").unwrap();
+//! let form = Form::from_workbook(&bytes, "network.xlsx").unwrap();
+//! for q in form.questions() {
+//!     println!("{} [{}]: {}", q.name, q.type_text, q.label.get("nl"));
+//! }
+//! form.check_value("start_year", "2019").unwrap();
+//!
+//! let mut answers = form.default_answers();
+//! answers.set("start_year", "2019");
+//! let state = form.evaluate(&answers, &EvalOptions { lang: "nl", now: None });
+//! let _shown = state.visible();
+//! let _missing = state.missing_required(); // (name, message)
+//! let _failing = state.failing_constraints(); // (name, translated message)
+//! ```
 //!
 //! Modules: [`read`] (workbook to sheets), [`kind`] (the `type` column), [`form`] (the
-//! model and its structural checks), [`value`] (stored values), [`diag`] (diagnostics),
+//! model and its structural checks), [`expr`] (parse and evaluate expressions),
+//! [`answers`] (the answer model), [`value`] (stored values), [`diag`] (diagnostics),
 //! [`dates`] (calendar arithmetic).
 
 pub mod answers;

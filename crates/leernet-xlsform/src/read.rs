@@ -94,16 +94,41 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, String> 
             MAX_WORKBOOK_BYTES / (1024 * 1024)
         ));
     }
+    if is_encrypted_ooxml(bytes) {
+        return Err(format!(
+            "{file_name} is password-protected; save it without a password and try again"
+        ));
+    }
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
     let bytes = bytes.to_vec();
     // calamine is defensive, but a malformed file must never take the process down.
     let name = file_name.to_string();
     let result = std::panic::catch_unwind(move || read_inner(bytes, &name));
     match result {
+        Ok(Err(e)) if is_zip && !e.contains("password") => Err(format!(
+            "{file_name} could not be read: the workbook is damaged or truncated ({})",
+            e.rsplit_once('(')
+                .map(|x| x.1.trim_end_matches(')'))
+                .unwrap_or(&e)
+        )),
         Ok(r) => r,
         Err(_) => Err(format!(
             "{file_name} could not be read: the workbook is damaged"
         )),
     }
+}
+
+/// An encrypted .xlsx is an OLE compound file holding an `EncryptionInfo` stream.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if !bytes.starts_with(CFB) {
+        return false;
+    }
+    let needle: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
@@ -125,17 +150,81 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         if out.sheets.contains_key(&key) {
             continue;
         }
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-        let (h, w) = range.get_size();
-        if h.saturating_mul(w) > MAX_SHEET_CELLS {
-            return Err(format!(
-                "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
-            ));
+        let cells = sheet_cells(&mut wb, &name, file_name)?;
+        out.sheets.insert(key.clone(), to_sheet(&name, &key, cells));
+    }
+    Ok(out)
+}
+
+/// A cell: 0-based row and column, and its value.
+type SparseCell = (u32, u32, Data);
+
+/// The non-empty cells of a sheet. `.xlsx`/`.xlsb` are streamed cell by cell, so a
+/// single far-away cell (`XFD1048576`) costs nothing; `.xls` (at most 65,536 x 256)
+/// and `.ods` go through calamine's dense range.
+fn sheet_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    file_name: &str,
+) -> Result<Vec<SparseCell>, String> {
+    let too_many = || {
+        format!(
+            "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
+        )
+    };
+    let mut out = Vec::new();
+    match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut r = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            while let Some(c) = r
+                .next_cell()
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
+            {
+                let (row, col) = c.get_position();
+                let v: Data = c.get_value().clone().into();
+                if v != Data::Empty {
+                    out.push((row, col, v));
+                    if out.len() > MAX_SHEET_CELLS {
+                        return Err(too_many());
+                    }
+                }
+            }
         }
-        out.sheets
-            .insert(key.clone(), to_sheet(&name, &key, &range));
+        calamine::Sheets::Xlsb(x) => {
+            let mut r = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            while let Some(c) = r
+                .next_cell()
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
+            {
+                let (row, col) = c.get_position();
+                let v: Data = c.get_value().clone().into();
+                if v != Data::Empty {
+                    out.push((row, col, v));
+                    if out.len() > MAX_SHEET_CELLS {
+                        return Err(too_many());
+                    }
+                }
+            }
+        }
+        other => {
+            let range = other
+                .worksheet_range(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            let (h, w) = range.get_size();
+            if h.saturating_mul(w) > MAX_SHEET_CELLS {
+                return Err(too_many());
+            }
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (row, col, v) in range.used_cells() {
+                if *v != Data::Empty {
+                    out.push((r0 + row as u32, c0 + col as u32, v.clone()));
+                }
+            }
+        }
     }
     Ok(out)
 }
@@ -169,29 +258,53 @@ pub fn cell_text(d: &Data) -> String {
     }
 }
 
-fn to_sheet(name: &str, key: &str, range: &calamine::Range<Data>) -> Sheet {
-    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
+    cells.sort_by_key(|c| (c.0, c.1));
     let mut headers = Vec::new();
     let mut rows = Vec::new();
     let mut header_row = 0;
-    let mut have_header = false;
-    for (i, r) in range.rows().enumerate() {
-        let number = start_row as usize + i + 1;
-        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
-        if cells.iter().all(|c| c.is_empty()) {
+    let mut i = 0;
+    while i < cells.len() {
+        let r = cells[i].0;
+        let mut j = i;
+        while j < cells.len() && cells[j].0 == r {
+            j += 1;
+        }
+        let texts: Vec<(usize, String)> = cells[i..j]
+            .iter()
+            .map(|c| (c.1 as usize, cell_text(&c.2).trim().to_string()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        i = j;
+        if texts.is_empty() {
             continue;
         }
-        if !have_header {
-            have_header = true;
+        let number = r as usize + 1;
+        if header_row == 0 {
             header_row = number;
-            headers = cells
+            let width = texts.last().map(|t| t.0 + 1).unwrap_or(0);
+            let mut raw = vec![String::new(); width];
+            for (c, t) in texts {
+                raw[c] = t;
+            }
+            headers = raw
                 .iter()
                 .enumerate()
-                .map(|(j, c)| normalise_header(c, key, column_letter(start_col as usize + j)))
+                .map(|(c, h)| normalise_header(h, key, column_letter(c)))
                 .collect();
             continue;
         }
-        rows.push(Row { number, cells });
+        let mut row = vec![String::new(); headers.len()];
+        let mut any = false;
+        for (c, t) in texts {
+            if let Some(slot) = row.get_mut(c) {
+                *slot = t;
+                any = true;
+            }
+        }
+        if any {
+            rows.push(Row { number, cells: row });
+        }
     }
     Sheet {
         name: name.to_string(),
@@ -341,9 +454,23 @@ pub fn straighten_quotes(s: &str) -> String {
         .collect()
 }
 
-/// Collapses runs of whitespace to one space (pyxform's `clean_text_values`).
+/// Collapses runs of spaces and tabs to one space and trims the ends; line breaks
+/// stay (pyxform's `clean_text_values`, verified against pyxform 4.5.0).
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut in_run = false;
+    for c in s.trim().chars() {
+        if c == ' ' || c == '\t' {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
 }
 
 /// Splits a language header into (code, display name): `Nederlands (nl)` gives
@@ -423,6 +550,14 @@ mod tests {
         assert_eq!(
             language_code("English"),
             ("English".into(), "English".into())
+        );
+    }
+
+    #[test]
+    fn whitespace_runs_collapse_but_line_breaks_stay() {
+        assert_eq!(
+            collapse_whitespace("  Line one\nLine  two \t end "),
+            "Line one\nLine two end"
         );
     }
 

@@ -54,22 +54,38 @@ fn expression_columns(q: &Question) -> Vec<(&'static str, &str)> {
     v
 }
 
-/// `${name}` references in free text (labels, hints, trigger), with byte offsets.
-pub(crate) fn references(s: &str) -> Vec<(usize, &str)> {
+/// `${name}` references in free text (labels, hints, trigger), with byte offsets;
+/// `Err` for a `${` that does not hold a name and a `}`.
+pub(crate) fn references(s: &str) -> Vec<(usize, Result<&str, ()>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(p) = s[i..].find("${") {
         let start = i + p;
         match s[start + 2..].find('}') {
             Some(e) => {
-                out.push((start, s[start + 2..start + 2 + e].trim()));
+                let name = &s[start + 2..start + 2 + e];
+                out.push((
+                    start,
+                    if crate::form::valid_name(name) || name.is_empty() {
+                        Ok(name)
+                    } else {
+                        Err(())
+                    },
+                ));
                 i = start + 2 + e + 1;
             }
-            None => break,
+            None => {
+                out.push((start, Err(())));
+                break;
+            }
         }
     }
     out
 }
+
+/// pyxform's words for a malformed `${…}`.
+pub(crate) const BAD_REFERENCE: &str =
+    "Reference variables must start with '${', then a question name, and end with '}'";
 
 struct Checker<'a> {
     counts: HashMap<&'a str, usize>,
@@ -114,7 +130,18 @@ impl Checker<'_> {
 
     fn free_text(&mut self, row: usize, col: &str, text: &str) {
         for (_, name) in references(text) {
-            self.check_ref(row, col, name);
+            match name {
+                Ok("") => {}
+                Ok(name) => self.check_ref(row, col, name),
+                Err(()) => self.diags.push(Diagnostic::error(
+                    "survey",
+                    Some(row),
+                    Some(col),
+                    format!(
+                        "On the 'survey' sheet, the '{col}' value is invalid. {BAD_REFERENCE}."
+                    ),
+                )),
+            }
         }
     }
 }
@@ -138,6 +165,9 @@ pub(crate) fn compile(
         let mut cq = CompiledQuestion::default();
         for (col, text) in expression_columns(q) {
             let e = c.expression(q.row, col, text);
+            if let Some(e) = &e {
+                bare_names(form, q, col, e, c.diags);
+            }
             match col {
                 "relevant" => cq.relevant = e,
                 "constraint" => cq.constraint = e,
@@ -149,7 +179,22 @@ pub(crate) fn compile(
             }
         }
         if let Some(t) = &q.trigger {
-            c.free_text(q.row, "trigger", t);
+            // a trigger is `${a}` or a comma-separated list of them
+            let parts: Vec<&str> = t.split(',').map(str::trim).collect();
+            let well_formed = |p: &str| {
+                p.starts_with("${") && p.ends_with('}') && p[2..].find('}') == Some(p.len() - 3)
+            };
+            if parts.iter().any(|p| p.matches("${").count() > 1) {
+                c.diags.push(Diagnostic::error("survey", Some(q.row), Some("trigger"), format!(
+                    "On the 'survey' sheet, the 'trigger' value is invalid. Reference variable lists must have a comma between each variable ('{t}')."
+                )));
+            } else if !parts.iter().all(|p| well_formed(p)) {
+                c.diags.push(Diagnostic::error("survey", Some(q.row), Some("trigger"), format!(
+                    "On the 'survey' sheet, the 'trigger' value is invalid. {BAD_REFERENCE} ('{t}')."
+                )));
+            } else {
+                c.free_text(q.row, "trigger", t);
+            }
         }
         for (field, text) in [
             ("label", &q.label),
@@ -187,8 +232,72 @@ pub(crate) fn compile(
         }
         gs.push(cg);
     }
+    if let Some(t) = form.settings.get("instance_name") {
+        if let Err(err) = parse(t) {
+            c.diags.push(Diagnostic::error(
+                "settings",
+                Some(form.settings_row),
+                Some("instance_name"),
+                format!(
+                "On the 'settings' sheet, the 'instance_name' value is not a valid expression: {}.",
+                err.describe(t)
+            ),
+            ));
+        }
+        for (_, name) in references(t) {
+            if let Ok(name) = name {
+                if !name.is_empty() && !c.counts.contains_key(name) {
+                    c.diags.push(Diagnostic::error("settings", Some(form.settings_row), Some("instance_name"), format!(
+                        "On the 'settings' sheet, the 'instance_name' value is invalid. Reference variables must contain a name from the 'survey' sheet. Could not find the name '{name}'."
+                    )));
+                }
+            }
+        }
+    }
     let order = cycles(form, &qs, &gs, c.diags);
     (qs, gs, order)
+}
+
+/// Relative names in an expression (`age` rather than `${age}`), each once.
+fn relative_names(e: &Expr) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    e.walk(&mut |x| {
+        if let Expr::Path(crate::expr::PathStart::Context, steps) = x {
+            if let [crate::expr::Step::Child(n, _)] = steps.as_slice() {
+                if !out.contains(&n.as_str()) {
+                    out.push(n);
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Warns about bare names: outside `choice_filter` a name without `${}` is almost
+/// always a forgotten reference (it evaluates empty); in `choice_filter` it must be a
+/// column of the choice list.
+fn bare_names(form: &Form, q: &Question, col: &str, e: &Expr, diags: &mut Vec<Diagnostic>) {
+    for n in relative_names(e) {
+        if col == "choice_filter" {
+            let Some(list) = q.kind.choice_source() else {
+                continue;
+            };
+            let Some(choices) = form.choices(list) else {
+                continue;
+            };
+            let known =
+                matches!(n, "name" | "label") || choices.iter().any(|c| c.extra.contains_key(n));
+            if !known {
+                diags.push(Diagnostic::warning("survey", Some(q.row), Some(col), format!(
+                    "The choice_filter refers to '{n}', which is not a column of the choice list '{list}'; it evaluates empty for every choice."
+                )));
+            }
+        } else if form.question(n).is_some() {
+            diags.push(Diagnostic::warning("survey", Some(q.row), Some(col), format!(
+                "The {col} uses the bare name '{n}', which evaluates empty; write ${{{n}}} to use the answer to '{n}'."
+            )));
+        }
+    }
 }
 
 /// Reports cycles among calculations and relevance: a value that (through other

@@ -128,7 +128,20 @@ impl Form {
                     bad(format!("one of {}", show(&names)))
                 }
             }
-            QuestionKind::SelectMultiple { list, .. } | QuestionKind::Rank { list } => {
+            QuestionKind::SelectOneFromFile { file } if self.choices(file).is_some() => {
+                let names = choice_names(file, false);
+                if names.contains(&v) {
+                    Ok(())
+                } else {
+                    bad(format!("one of {}", show(&names)))
+                }
+            }
+            QuestionKind::SelectMultiple { list, .. }
+            | QuestionKind::Rank { list }
+            | QuestionKind::SelectMultipleFromFile { file: list }
+                if self.choices(list).is_some()
+                    || !matches!(q.kind, QuestionKind::SelectMultipleFromFile { .. }) =>
+            {
                 let or_other =
                     matches!(q.kind, QuestionKind::SelectMultiple { or_other: true, .. });
                 let names = choice_names(list, or_other);

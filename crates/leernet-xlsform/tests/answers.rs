@@ -245,3 +245,58 @@ fn choice_name_and_dates() {
     };
     assert_eq!(f.evaluate(&a, &o).value("lbl"), Some("Ja"));
 }
+
+#[test]
+fn submission_values_render_and_defaults() {
+    let f = valid(
+        r#"
+| survey |
+|        | type          | name | label::nl         | label::en          | relevant     | default |
+|        | select_one yn | q    | Vraag             | Question           |              | no      |
+|        | text          | why  | Waarom ${q}?      | Why ${q}?          | ${q} = 'yes' |         |
+|        | note          | n    | Dank              | Thanks             |              |         |
+|        | integer       | k    | K                 | K                  |              | 3       |
+| choices |
+|         | list_name | name | label::nl | label::en |
+|         | yn        | yes  | Ja        | Yes       |
+|         | yn        | no   | Nee       | No        |
+"#,
+    );
+    let a = f.default_answers();
+    assert_eq!(a.values.get("q").map(String::as_str), Some("no"));
+    assert_eq!(a.values.get("k").map(String::as_str), Some("3"));
+    let mut a = a;
+    a.set("why", "typed before q changed");
+    let e = f.evaluate(&a, &EvalOptions::default());
+    assert_eq!(e.submission_values(), [("q", "no"), ("k", "3")]);
+    a.set("q", "yes");
+    let e = f.evaluate(&a, &EvalOptions::default());
+    let why = f.question("why").unwrap();
+    assert_eq!(e.render(why.label.get("nl"), "nl"), "Waarom Ja?");
+    assert_eq!(e.render(why.label.get("en"), "en"), "Why Yes?");
+    assert_eq!(
+        e.render("${k} and ${missing} and ${open", "en"),
+        "3 and  and ${open"
+    );
+}
+
+#[test]
+fn a_plain_map_is_a_scope_for_rules() {
+    use leernet_xlsform::expr::parse;
+    use std::collections::HashMap;
+    let profile: HashMap<String, String> = [("formality", "4"), ("has_facilitator", "yes")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let rule = parse("${formality} >= 3 and ${has_facilitator} = 'yes'").unwrap();
+    assert!(rule.eval_bool(&profile));
+    assert!(!parse("${formality} > 4").unwrap().eval_bool(&profile));
+}
+
+#[test]
+fn a_form_can_be_shared_between_threads() {
+    // the web tier keeps one Form per instrument and evaluates from many requests
+    fn shared<T: Send + Sync>() {}
+    shared::<leernet_xlsform::Form>();
+    shared::<leernet_xlsform::expr::Expr>();
+}

@@ -148,3 +148,23 @@ fn the_functions_of_the_issue_parse_in_forms() {
         valid(&one("calculation", f).replace("| integer | b |", "| calculate | b |"));
     }
 }
+
+#[test]
+fn bare_names_are_warned_about() {
+    let f = valid("| survey |\n| | type | name | label | relevant |\n| | integer | age | Age | |\n| | text | b | B | age > 3 |\n");
+    assert!(
+        f.warnings()
+            .iter()
+            .any(|w| w.row == Some(3) && w.message.contains("${age}")),
+        "{:?}",
+        f.warnings()
+    );
+    let f = valid("| survey |\n| | type | name | label | choice_filter |\n| | select_one yn | q | Q | colour = 'red' |\n| | select_one yn | r | R | region = 'n' and name != 'x' |\n| choices |\n| | list_name | name | label | region |\n| | yn | y | Y | n |\n");
+    let w: Vec<_> = f
+        .warnings()
+        .iter()
+        .filter(|w| w.column.as_deref() == Some("choice_filter"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].message.contains("'colour'") && w[0].row == Some(2));
+}

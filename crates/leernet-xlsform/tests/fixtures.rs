@@ -208,3 +208,73 @@ fn not_a_workbook_is_unreadable() {
         Err(FormError::Unreadable(_))
     ));
 }
+
+fn workbook(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/workbooks")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn ods_workbook() {
+    let f = Form::from_workbook(&workbook("wellbeing_mini.ods"), "wellbeing_mini.ods").unwrap();
+    assert_eq!(f.id(), "wellbeing_mini");
+    assert_eq!(f.languages(), ["nl", "en"]);
+    assert_eq!(f.question("topics").unwrap().label.get("en"), "Topics");
+    assert_eq!(
+        f.groups()[0].relevant.as_deref(),
+        Some("selected(${topics}, 'care')")
+    );
+}
+
+#[test]
+fn password_protected_workbook_is_unreadable_with_that_reason() {
+    match Form::from_workbook(&workbook("encrypted_simple.xlsx"), "encrypted_simple.xlsx") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("password-protected"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn damaged_workbook_says_so() {
+    let Some(good) = shared("simple.xlsx") else {
+        return;
+    };
+    match Form::from_workbook(&good[..good.len() - 200], "cut.xlsx") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("damaged or truncated"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_workbook_that_makes_calamine_panic_is_unreadable_not_a_crash() {
+    // found by `cargo fuzz run workbook`: calamine 0.32 panics in cfb.rs on this .xls
+    match Form::from_workbook(&workbook("calamine_cfb_panic.xls"), "x.xls") {
+        Err(FormError::Unreadable(s)) => assert!(s.contains("damaged"), "{s}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_far_away_cell_does_not_allocate_the_whole_sheet() {
+    // calamine's dense range for a cell at XFD1048576 would ask for 512 GiB and abort;
+    // .xlsx sheets are streamed cell by cell instead.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("survey").unwrap();
+    for (c, v) in ["type", "name", "label"].iter().enumerate() {
+        ws.write_string(0, c as u16, *v).unwrap();
+    }
+    for (c, v) in ["text", "a", "A"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "far").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = std::time::Instant::now();
+    let f = Form::from_workbook(&bytes, "far.xlsx").unwrap();
+    assert_eq!(f.question_count(), 1);
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -374,3 +374,177 @@ fn check_value_per_type() {
         .to_string()
         .contains("no question named 'nope'"));
 }
+
+#[test]
+fn select_from_file_with_an_attached_csv() {
+    let mut f = valid(
+        "| survey |\n| | type | name | label | choice_filter |\n| | select_one_from_file towns.csv | town | Town | |\n| | select_multiple_from_file towns.csv | towns | Towns | prov = 'gr' |\n",
+    );
+    assert_eq!(f.choice_files(), ["towns.csv"]);
+    // without the file, any value is accepted as stored
+    assert!(f.check_value("town", "anything").is_ok());
+    let csv = "\u{feff}name,label::Nederlands (nl),label::English (en),prov\r\ngron,Groningen,Groningen,gr\r\n\"dh\",\"Den Haag, stad\",The Hague,zh\r\nhar,Haren,Haren,gr\r\n";
+    assert_eq!(f.attach_choices_csv("towns.csv", csv.as_bytes()), Ok(3));
+    assert!(f.check_value("town", "dh").is_ok());
+    assert!(f.check_value("town", "nope").is_err());
+    assert!(f.check_value("towns", "gron har").is_ok());
+    assert!(f.check_value("towns", "gron nope").is_err());
+    assert_eq!(
+        f.choices("towns.csv").unwrap()[1].label.get("nl"),
+        "Den Haag, stad"
+    );
+    let e = f.evaluate(
+        &leernet_xlsform::Answers::default(),
+        &leernet_xlsform::EvalOptions::default(),
+    );
+    let kept: Vec<&str> = e.choices("towns").iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(kept, ["gron", "har"]);
+    assert!(f
+        .attach_choices_csv("bad.csv", b"label\nx\n")
+        .unwrap_err()
+        .contains("no 'name' column"));
+    assert!(f
+        .attach_choices_csv("bad.csv", b"name,label\n\"x,y\n")
+        .unwrap_err()
+        .contains("not closed"));
+}
+
+#[test]
+fn questions_need_a_label_or_hint_as_pyxform_says() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | a | |\n",
+        2,
+        "has no label or hint",
+    );
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | note | n | |\n",
+        2,
+        "has no label or hint",
+    );
+    valid("| survey |\n| | type | name | label | hint |\n| | text | a | | only a hint |\n");
+    valid("| survey |\n| | type | name | label | image |\n| | text | a | | a.png |\n");
+    valid("| survey |\n| | type | name | label | calculation |\n| | calculate | c | | 1 |\n| | note | n | | 2 |\n| | hidden | h | | |\n| | start | s | | |\n");
+}
+
+#[test]
+fn audit_is_always_named_audit() {
+    let f = valid("| survey |\n| | type | name | label |\n| | audit | | |\n");
+    assert!(f.question("audit").is_some());
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | audit | log | |\n",
+        2,
+        "Audits must always be named 'audit.'",
+    );
+}
+
+#[test]
+fn names_may_hold_a_colon_but_references_no_spaces() {
+    let f = valid("| survey |\n| | type | name | label | relevant |\n| | text | a:b | A | |\n| | text | c | C | ${a:b} = 'x' |\n");
+    assert!(f.question("a:b").is_some());
+    assert_error("| survey |\n| | type | name | label | relevant |\n| | text | a | A | |\n| | text | b | B | ${ a } = 'x' |\n", 3, "Reference variables must start with '${'");
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | a | Price in ${ dollars |\n",
+        2,
+        "Reference variables must start with '${'",
+    );
+}
+
+#[test]
+fn external_selects_need_the_external_choices_sheet() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | select_one_external yn | q | Q |\n",
+        2,
+        "external_choices sheet",
+    );
+    valid("| survey |\n| | type | name | label |\n| | select_one_external yn | q | Q |\n| external_choices |\n| | list_name | name |\n| | yn | y |\n");
+}
+
+#[test]
+fn type_keywords_are_case_sensitive_as_in_pyxform() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | Text | a | A |\n",
+        2,
+        "Unknown question type 'Text'",
+    );
+    let f = valid(
+        "| survey |\n| | type | name | label |\n| | dateTime | a | A |\n| | datetime | b | B |\n",
+    );
+    assert_eq!(f.question("a").unwrap().kind, QuestionKind::DateTime);
+}
+
+#[test]
+fn parameters_are_checked_per_type() {
+    assert_error(
+        "| survey |\n| | type | name | label | parameters |\n| | text | a | A | foo=bar |\n",
+        2,
+        "accepted parameter keys for this question type are 'rows'",
+    );
+    assert_error(
+        "| survey |\n| | type | name | label | parameters |\n| | image | a | A | app=camera |\n",
+        2,
+        "Android package name",
+    );
+    let f = valid("| survey |\n| | type | name | label | parameters |\n| | text | a | A | rows=3 |\n| | geopoint | g | G | capture-accuracy=5 |\n| | select_one yn | s | S | randomize=true seed=${g} |\n| | integer | i | I | anything=1 |\n| choices |\n| | list_name | name | label |\n| | yn | y | Y |\n");
+    assert_eq!(f.question("a").unwrap().parameters["rows"], "3");
+}
+
+#[test]
+fn choice_files_need_a_known_extension() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | select_one_from_file a.txt | a | A |\n",
+        2,
+        "supported file extensions",
+    );
+    valid("| survey |\n| | type | name | label |\n| | select_one_from_file a.xml | a | A |\n| | select_multiple_from_file b.geojson | b | B |\n");
+}
+
+#[test]
+fn meta_is_reserved() {
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | text | meta | A |\n",
+        2,
+        "reserved for form metadata",
+    );
+}
+
+#[test]
+fn settings_instance_name_references_are_checked() {
+    let errs = md_errors("| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | instance_name |\n| | concat(${nope}, 'x') |\n");
+    assert_eq!(
+        (
+            errs[0].sheet.as_str(),
+            errs[0].row,
+            errs[0].column.as_deref()
+        ),
+        ("settings", Some(2), Some("instance_name"))
+    );
+    valid("| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | instance_name |\n| | concat(${a}, 'x') |\n");
+}
+
+#[test]
+fn more_pyxform_rules() {
+    // repeat names unique anywhere, and not the root name
+    assert_error("| survey |\n| | type | name | label |\n| | begin_repeat | data | R |\n| | text | a | A |\n| | end_repeat | | |\n", 2, "survey root");
+    assert_error(
+        "| survey |\n| | type | name | label |\n| | begin_group | g1 | G |\n| | begin_repeat | r | R |\n| | text | a | A |\n| | end_repeat | | |\n| | end_group | | |\n| | begin_repeat | r | R |\n| | text | b | B |\n| | end_repeat | | |\n",
+        7,
+        "Repeat names must be unique anywhere",
+    );
+    // range step within the range, geo parameters typed
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | range | q | Q | start=1 end=5 step=10 |\n", 2, "must not be larger than the range");
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | geopoint | g | G | capture-accuracy=high |\n", 2, "numeric value");
+    assert_error("| survey |\n| | type | name | label | parameters |\n| | geopoint | g | G | allow-mock-accuracy=maybe |\n", 2, "'true' or 'false'");
+    // triggers are ${a} or a comma-separated list
+    valid("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | text | b | B | | |\n| | calculate | c | | now() | ${a}, ${b} |\n");
+    assert_error("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | text | b | B | | |\n| | calculate | c | | now() | ${a} ${b} |\n", 4, "comma between each variable");
+    assert_error("| survey |\n| | type | name | label | calculation | trigger |\n| | text | a | A | | |\n| | calculate | c | | now() | a |\n", 3, "Reference variables must start with");
+    // warnings: choices without label, names differing only in case
+    let f = valid("| survey |\n| | type | name | label |\n| | select_one yn | q | Q |\n| | text | Q | Q2 |\n| choices |\n| | list_name | name | label |\n| | yn | y | |\n");
+    assert!(f.warnings().iter().any(|w| w.sheet == "choices"
+        && w.row == Some(2)
+        && w.message.contains("Choices should have a label")));
+    assert!(f
+        .warnings()
+        .iter()
+        .any(|w| w.row == Some(3) && w.message.contains("case-insensitive")));
+}

@@ -39,7 +39,13 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> CliResult {
     let name = args.file.display().to_string();
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {name}: {e}")))?;
+    // The reader contains panics of the workbook library (a damaged file is reported
+    // as unreadable); keep their default message off stderr, where only our one
+    // sentence belongs. The CLI runs one command at a time, so the hook swap is safe.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let report = leernet_xlsform::check(&bytes, &name);
+    std::panic::set_hook(hook);
     let io = |e: std::io::Error| CliError::usage(anyhow!("cannot write the report: {e}"));
     if args.json {
         serde_json::to_writer(&mut *out, &report)

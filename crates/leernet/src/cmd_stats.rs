@@ -13,6 +13,8 @@ use leernet_stats::agreement;
 use leernet_stats::cluster::{self, Linkage};
 use leernet_stats::descriptives;
 use leernet_stats::gower::{self, CondensedMatrix, GowerColumn};
+use leernet_stats::lca::{self, LcaOptions};
+use leernet_stats::partition::{self, KPrototypesOptions};
 use leernet_stats::reliability;
 use leernet_stats::StatsError;
 use serde_json::{json, Map, Value};
@@ -75,6 +77,48 @@ enum StatsCommand {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// k-prototypes (Huang) on numeric and categorical columns, seeded, several starts.
+    Kprototypes {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Number of clusters.
+        #[arg(long)]
+        k: usize,
+        /// Seed of the random starts.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of random starts.
+        #[arg(long, default_value_t = 10)]
+        starts: usize,
+        /// Weight of the categorical part (default: half the mean numeric sd).
+        #[arg(long)]
+        gamma: Option<f64>,
+    },
+    /// k-medoids (PAM, BUILD + SWAP) on Gower distances.
+    Pam {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Number of clusters.
+        #[arg(long)]
+        k: usize,
+    },
+    /// Latent class analysis; every column is a categorical indicator.
+    Lca {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Number of classes.
+        #[arg(long)]
+        classes: usize,
+        /// Number of random starts.
+        #[arg(long, default_value_t = 20)]
+        starts: usize,
+        /// Seed of the random starts.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also fit 1..=M classes and report the fit table and the K with the lowest BIC.
+        #[arg(long)]
+        max_classes: Option<usize>,
+    },
     /// Cross-table of two columns with chi-square (and Fisher's exact test for 2 x 2).
     Crosstab {
         #[command(flatten)]
@@ -97,6 +141,21 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
         StatsCommand::Agreement { input } => agreement_cmd(&read(input)?)?,
         StatsCommand::Reliability { input } => reliability_cmd(&read(input)?)?,
         StatsCommand::Crosstab { input, rows, cols } => crosstab_cmd(&read(input)?, rows, cols)?,
+        StatsCommand::Kprototypes {
+            input,
+            k,
+            seed,
+            starts,
+            gamma,
+        } => kprototypes_cmd(&read(input)?, *k, *seed, *starts, *gamma)?,
+        StatsCommand::Pam { input, k } => pam_cmd(&read(input)?, *k)?,
+        StatsCommand::Lca {
+            input,
+            classes,
+            starts,
+            seed,
+            max_classes,
+        } => lca_cmd(&read(input)?, *classes, *starts, *seed, *max_classes)?,
     };
     let json = match &args.command {
         StatsCommand::Describe { input }
@@ -104,7 +163,10 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
         | StatsCommand::Cluster { input, .. }
         | StatsCommand::Agreement { input }
         | StatsCommand::Reliability { input }
-        | StatsCommand::Crosstab { input, .. } => input.json,
+        | StatsCommand::Crosstab { input, .. }
+        | StatsCommand::Kprototypes { input, .. }
+        | StatsCommand::Pam { input, .. }
+        | StatsCommand::Lca { input, .. } => input.json,
     };
     let text = if json {
         serde_json::to_string(&value).map_err(|e| CliError::invalid(anyhow!(e)))? + "\n"
@@ -542,4 +604,431 @@ fn crosstab_cmd(t: &Table, rows: &str, cols: &str) -> CliResult<(Value, String)>
         }),
         text,
     ))
+}
+
+fn check_k(t: &Table, k: usize, what: &str) -> CliResult {
+    if k == 0 || k > t.n_rows {
+        return Err(CliError::invalid(anyhow!(
+            "{}: cannot make {k} {what} of {} rows ({what} must be between 1 and {})",
+            t.path.display(),
+            t.n_rows,
+            t.n_rows
+        )));
+    }
+    Ok(())
+}
+
+fn kprototypes_cmd(
+    t: &Table,
+    k: usize,
+    seed: u64,
+    starts: usize,
+    gamma: Option<f64>,
+) -> CliResult<(Value, String)> {
+    check_k(t, k, "clusters")?;
+    let mut num = Vec::new();
+    let mut num_names = Vec::new();
+    let mut cat = Vec::new();
+    let mut cat_cols = Vec::new();
+    for c in &t.columns {
+        if c.ty == ColType::Numeric {
+            num.push(t.numeric(c)?);
+            num_names.push(c.name.clone());
+        } else {
+            let (levels, codes) = Table::codes(c);
+            cat.push(codes);
+            cat_cols.push((c.name.clone(), levels));
+        }
+    }
+    // Name the first missing cell: k-prototypes has no missing-value rule.
+    for c in &t.columns {
+        if let Some(r) = c.cells.iter().position(Option::is_none) {
+            return Err(CliError::invalid(anyhow!(
+                "{}, line {}, column `{}`: k-prototypes needs complete data, this cell is empty",
+                t.path.display(),
+                r + 2,
+                c.name
+            )));
+        }
+    }
+    let opts = KPrototypesOptions {
+        k,
+        starts,
+        seed,
+        gamma,
+        ..Default::default()
+    };
+    let r =
+        partition::kprototypes(&num, &cat, &opts).map_err(|e| stats_err(t, "k-prototypes", e))?;
+    let centroids: Vec<Value> = (0..k)
+        .map(|l| {
+            let mut o = Map::new();
+            for (j, name) in num_names.iter().enumerate() {
+                o.insert(name.clone(), json!(r.centroids_numeric[l][j]));
+            }
+            for (j, (name, levels)) in cat_cols.iter().enumerate() {
+                o.insert(
+                    name.clone(),
+                    json!(levels[r.centroids_categorical[l][j] as usize]),
+                );
+            }
+            Value::Object(o)
+        })
+        .collect();
+    let sizes = cluster::cluster_sizes(&r.labels);
+    let text = format!(
+        "k-prototypes, k = {k}, {starts} starts (seed {seed}), gamma {:.4}: cost {:.4}, cluster sizes {:?}\n",
+        r.gamma, r.cost, sizes
+    );
+    Ok((
+        json!({
+            "n": t.n_rows,
+            "k": k,
+            "seed": seed,
+            "starts": starts,
+            "gamma": r.gamma,
+            "labels": r.labels,
+            "cost": r.cost,
+            "centroids": centroids,
+            "sizes": sizes,
+            "start_costs": r.start_costs,
+        }),
+        text,
+    ))
+}
+
+fn pam_cmd(t: &Table, k: usize) -> CliResult<(Value, String)> {
+    check_k(t, k, "clusters")?;
+    let d = gower_matrix(t)?;
+    let p = partition::pam(&d, k).map_err(|e| stats_err(t, "PAM", e))?;
+    let sizes = cluster::cluster_sizes(&p.labels);
+    let sil = cluster::silhouette(&d, &p.labels).ok();
+    let text = format!(
+        "PAM on Gower distances, k = {k}: medoids at lines {:?}, sizes {:?}, total distance {:.4}, mean silhouette {}\n",
+        p.medoids.iter().map(|m| m + 2).collect::<Vec<_>>(),
+        sizes,
+        p.cost,
+        fmt(sil)
+    );
+    Ok((
+        json!({
+            "n": d.n(),
+            "k": k,
+            "medoids": p.medoids,
+            "labels": p.labels,
+            "cost": p.cost,
+            "cost_build": p.cost_build,
+            "swaps": p.swaps,
+            "silhouette": sil,
+            "sizes": sizes,
+        }),
+        text,
+    ))
+}
+
+/// Levels of an indicator: numerically ordered when all are numbers, else by text.
+fn indicator_codes(c: &Column) -> (Vec<String>, Vec<Option<u32>>) {
+    let mut levels: Vec<String> = c.cells.iter().flatten().cloned().collect();
+    levels.sort();
+    levels.dedup();
+    if levels
+        .iter()
+        .all(|l| l.parse::<f64>().is_ok_and(f64::is_finite))
+    {
+        levels.sort_by(|a, b| {
+            a.parse::<f64>()
+                .unwrap_or(0.0)
+                .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
+        });
+    }
+    let codes = c
+        .cells
+        .iter()
+        .map(|v| {
+            v.as_ref()
+                .map(|s| levels.iter().position(|l| l == s).expect("listed") as u32)
+        })
+        .collect();
+    (levels, codes)
+}
+
+fn lca_cmd(
+    t: &Table,
+    classes: usize,
+    starts: usize,
+    seed: u64,
+    max_classes: Option<usize>,
+) -> CliResult<(Value, String)> {
+    check_k(t, classes, "classes")?;
+    let coded: Vec<(Vec<String>, Vec<Option<u32>>)> =
+        t.columns.iter().map(indicator_codes).collect();
+    let items: Vec<Vec<Option<u32>>> = coded.iter().map(|(_, c)| c.clone()).collect();
+    let opts = LcaOptions {
+        classes,
+        starts,
+        seed,
+        ..Default::default()
+    };
+    let m = lca::lca(&items, &opts).map_err(|e| stats_err(t, "latent class analysis", e))?;
+    let probabilities: Vec<Value> = m
+        .probabilities
+        .iter()
+        .map(|class| {
+            Value::Object(
+                t.columns
+                    .iter()
+                    .zip(class)
+                    .zip(&coded)
+                    .map(|((c, probs), (levels, _))| {
+                        (
+                            c.name.clone(),
+                            Value::Object(
+                                levels
+                                    .iter()
+                                    .zip(probs)
+                                    .map(|(l, p)| (l.clone(), json!(p)))
+                                    .collect(),
+                            ),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut text = format!(
+        "LCA, {classes} classes, {starts} starts (seed {seed}), n = {}: loglik {:.4}, npar {}, AIC {:.2}, BIC {:.2}, entropy {}, class sizes {:?}{}\n",
+        m.n,
+        m.loglik,
+        m.npar,
+        m.aic,
+        m.bic,
+        fmt(m.entropy),
+        m.class_sizes.iter().map(|p| format!("{p:.3}")).collect::<Vec<_>>(),
+        if m.converged { "" } else { " (not converged: more iterations needed)" }
+    );
+    let mut v = json!({
+        "n": m.n,
+        "classes": classes,
+        "loglik": m.loglik,
+        "npar": m.npar,
+        "aic": m.aic,
+        "bic": m.bic,
+        "entropy": m.entropy,
+        "entropy_formula": "normalised: 1 - sum(-p ln p) / (N ln K) (Ramaswamy et al. 1993)",
+        "class_sizes": m.class_sizes,
+        "probabilities": probabilities,
+        "labels": m.labels,
+        "converged": m.converged,
+        "start_logliks": m.start_logliks,
+    });
+    if m.n < 10 * m.npar {
+        let note = format!(
+            "{} cases for {} parameters: the model is under-powered at this size, read it with care",
+            m.n, m.npar
+        );
+        text += &format!("note: {note}\n");
+        v["note"] = json!(note);
+    }
+    if let Some(max) = max_classes {
+        let (rows, best) = lca::lca_fit_table(&items, max, starts, seed)
+            .map_err(|e| stats_err(t, "latent class fit table", e))?;
+        text += "classes  loglik        npar  AIC          BIC          entropy  smallest\n";
+        for r in &rows {
+            text += &format!(
+                "{:<8} {:<13.4} {:<5} {:<12.2} {:<12.2} {:<8} {:.3}\n",
+                r.classes,
+                r.loglik,
+                r.npar,
+                r.aic,
+                r.bic,
+                fmt(r.entropy),
+                r.smallest_class
+            );
+        }
+        text += &format!("lowest BIC: {best} classes\n");
+        v["fit_table"] = json!(rows
+            .iter()
+            .map(|r| json!({
+                "classes": r.classes,
+                "loglik": r.loglik,
+                "npar": r.npar,
+                "aic": r.aic,
+                "bic": r.bic,
+                "entropy": r.entropy,
+                "smallest_class": r.smallest_class,
+            }))
+            .collect::<Vec<_>>());
+        v["best_by_bic"] = json!(best);
+    }
+    Ok((v, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: Cmd,
+    }
+    #[derive(clap::Subcommand)]
+    enum Cmd {
+        Stats(StatsArgs),
+    }
+
+    fn run_args(args: &[&str]) -> (CliResult, String) {
+        let cli =
+            Cli::try_parse_from(std::iter::once("leernet").chain(args.iter().copied())).unwrap();
+        let Cmd::Stats(a) = cli.cmd;
+        let mut out = Vec::new();
+        let r = run(&a, &mut out);
+        (r, String::from_utf8(out).unwrap())
+    }
+
+    fn csv(text: &str) -> tempfile::NamedTempFile {
+        let f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        std::fs::write(f.path(), text).unwrap();
+        f
+    }
+
+    #[test]
+    fn describe_json_has_the_contract_fields() {
+        let f = csv("age,region\n30,north\n40,\n,south\n50,north\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "describe", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let age = &v["columns"][0];
+        for k in ["n", "missing", "mean", "sd", "min", "max", "median"] {
+            assert!(!age[k].is_null(), "{k}");
+        }
+        assert_eq!(age["missing"], 1);
+        let region = &v["columns"][1];
+        assert_eq!(region["counts"]["north"], 2);
+        assert!(region["ci"]["north"][0].as_f64().unwrap() < 2.0 / 3.0);
+        assert!(region["proportions"]["south"].as_f64().is_some());
+    }
+
+    #[test]
+    fn cluster_json_and_bad_k() {
+        let f = csv("x,c\n1,a\n2,a\n10,b\n11,b\n12,b\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&[
+            "stats",
+            "cluster",
+            "--input",
+            p,
+            "--k",
+            "2",
+            "--linkage",
+            "ward",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["labels"], json!([1, 1, 2, 2, 2]));
+        assert_eq!(v["sizes"], json!([2, 3]));
+        assert_eq!(v["merges"].as_array().unwrap().len(), 4);
+        assert!(v["silhouette"].as_f64().unwrap() > 0.5);
+        let (r, _) = run_args(&["stats", "cluster", "--input", p, "--k", "6"]);
+        let e = r.unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("6 clusters of 5 rows"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let f = csv("a,b\n1,2\nx,3\n");
+        let p = f.path().to_str().unwrap();
+        let (r, _) = run_args(&["stats", "reliability", "--input", p, "--types", "a:numeric"]);
+        let e = r.unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("line 3") && msg.contains("`a`") && msg.contains(p),
+            "{msg}"
+        );
+        let (r, _) = run_args(&["stats", "describe", "--input", "/nonexistent/x.csv"]);
+        assert_eq!(r.unwrap_err().exit_code(), 2);
+        let (r, _) = run_args(&["stats", "describe", "--input", p, "--types", "zz:numeric"]);
+        assert_eq!(r.unwrap_err().exit_code(), 2);
+        let empty = csv("");
+        let (r, _) = run_args(&[
+            "stats",
+            "describe",
+            "--input",
+            empty.path().to_str().unwrap(),
+        ]);
+        assert_eq!(r.unwrap_err().exit_code(), 1);
+    }
+
+    #[test]
+    fn agreement_reliability_lca_kprototypes_pam() {
+        let f = csv("c1,c2\na,a\nb,b\na,b\nb,b\n,a\n");
+        let p = f.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "agreement", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in [
+            "percent_agreement",
+            "cohen_kappa",
+            "fleiss_kappa",
+            "krippendorff_alpha",
+            "n_units",
+        ] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let g = csv("i1,i2,i3\n1,2,2\n2,2,3\n3,3,3\n4,5,4\n5,4,5\n");
+        let p = g.path().to_str().unwrap();
+        let (r, out) = run_args(&["stats", "reliability", "--input", p, "--json"]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["ci"].as_array().unwrap().len(), 2);
+        assert_eq!(v["alpha_if_deleted"].as_array().unwrap().len(), 3);
+        let (r, out) = run_args(&[
+            "stats",
+            "lca",
+            "--input",
+            p,
+            "--classes",
+            "2",
+            "--seed",
+            "3",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in [
+            "loglik",
+            "npar",
+            "aic",
+            "bic",
+            "entropy",
+            "class_sizes",
+            "probabilities",
+            "labels",
+        ] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let (r, out) = run_args(&[
+            "stats",
+            "kprototypes",
+            "--input",
+            p,
+            "--k",
+            "2",
+            "--seed",
+            "3",
+            "--json",
+        ]);
+        r.unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        for k in ["labels", "cost", "centroids"] {
+            assert!(!v[k].is_null(), "{k}");
+        }
+        let (r, _) = run_args(&["stats", "pam", "--input", p, "--k", "2", "--json"]);
+        r.unwrap();
+    }
 }

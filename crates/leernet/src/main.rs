@@ -4,6 +4,7 @@
 
 mod cli_error;
 mod cmd_instrument;
+mod cmd_qda;
 mod cmd_stats;
 mod cmd_user;
 mod csv_table;
@@ -69,6 +70,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Export the project (REFI-QDA codebook or coded project).
+    Export {
+        /// qdc (the codebook) or qdpx (the coded project).
+        #[arg(long)]
+        format: cmd_qda::QdaFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import into the project (REFI-QDA codebook or coded project).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
@@ -91,6 +106,20 @@ enum InstrumentCommand {
     /// Store an XLSForm in the project (versioned by its form_id and version).
     Add {
         /// The .xlsx, .xls or .ods file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A REFI-QDA codebook (.qdc) as a new codebook.
+    Codebook {
+        /// The .qdc file.
+        file: PathBuf,
+    },
+    /// A REFI-QDA project (.qdpx): its codebook and the codings of answers this project holds.
+    Qdpx {
+        /// The .qdpx file.
         file: PathBuf,
     },
 }
@@ -155,6 +184,22 @@ async fn run(cli: Cli) -> CliResult {
         Command::User {
             command: UserCommand::Add(args),
         } => cmd_user::add(&cli.project, &args, &mut std::io::stdin().lock(), &mut out).await,
+        Command::Export { format, out: file } => {
+            let settings = settings::Settings::load(&cli.project)?;
+            cmd_qda::export_qda(&settings, format, &file, &mut out).await
+        }
+        Command::Import {
+            command: ImportCommand::Codebook { file },
+        } => {
+            let settings = settings::Settings::load(&cli.project)?;
+            cmd_qda::import_codebook(&settings, &file, &mut out).await
+        }
+        Command::Import {
+            command: ImportCommand::Qdpx { file },
+        } => {
+            let settings = settings::Settings::load(&cli.project)?;
+            cmd_qda::import_qdpx(&settings, &file, &mut out).await
+        }
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
     }
 }

@@ -85,7 +85,7 @@ def gower_package(case):
     cat = []
     for k, col in enumerate(case["columns"]):
         if col["kind"] == "numeric":
-            cols[f"c{k}"] = pd.Series(col["values"], dtype=float)
+            cols[f"c{k}"] = pd.Series(arr(col["values"]), dtype=float)
             cat.append(False)
         else:
             # pandas 3 would make these StringDtype, which the package cannot inspect.
@@ -244,7 +244,14 @@ def lca(case):
     }
 
 
+def ari(case):
+    from sklearn.metrics import adjusted_rand_score
+
+    return {"ari": adjusted_rand_score(case["a"], case["b"])}
+
+
 METHODS = {
+    "ari": ari,
     "lca": lca,
     "describe": describe,
     "wilson": wilson,

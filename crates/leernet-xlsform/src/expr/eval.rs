@@ -184,6 +184,20 @@ impl Scope for MapScope {
     }
 }
 
+/// A plain map is a scope: `${name}` is its value (for handle conditions over a
+/// profile, tests and tools).
+impl Scope for HashMap<String, String> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        self.get(name).map(|v| Value::Str(v.clone()))
+    }
+}
+
+impl Scope for std::collections::BTreeMap<String, String> {
+    fn reference(&self, name: &str) -> Option<Value> {
+        self.get(name).map(|v| Value::Str(v.clone()))
+    }
+}
+
 /// A scope where relative names are the columns of one instance row.
 struct RowScope<'a> {
     outer: &'a dyn Scope,
@@ -267,16 +281,16 @@ fn round_half_up(x: f64) -> f64 {
     (x + 0.5).floor()
 }
 
+/// Dates beyond ±100 million days (about 270,000 years) are not dates.
+const MAX_DAYS: f64 = 1e8;
+
 fn date_value(v: &Value) -> Option<f64> {
-    match v {
-        Value::Num(n) => Some(*n),
-        Value::Bool(_) => None,
-        other => {
-            let s = other.to_str();
-            let n = str_to_num(&s);
-            (!n.is_nan()).then_some(n)
-        }
-    }
+    let n = match v {
+        Value::Num(n) => *n,
+        Value::Bool(_) => return None,
+        other => str_to_num(&other.to_str()),
+    };
+    (n.is_finite() && n.abs() < MAX_DAYS).then_some(n)
 }
 
 fn format_date(days: f64, fmt: &str) -> String {
@@ -609,8 +623,14 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope) -> Value {
             }
             Value::empty()
         }
-        "today" => Value::Str(dates::format_date(scope.now().floor() as i64)),
-        "now" => Value::Str(datetime_string(scope.now())),
+        "today" => match date_value(&Value::Num(scope.now())) {
+            Some(d) => Value::Str(dates::format_date(d.floor() as i64)),
+            None => Value::empty(),
+        },
+        "now" => match date_value(&Value::Num(scope.now())) {
+            Some(d) => Value::Str(datetime_string(d)),
+            None => Value::empty(),
+        },
         "date" => match date_value(&arg(0)) {
             Some(d) => Value::Str(dates::format_date(d.floor() as i64)),
             None => Value::empty(),

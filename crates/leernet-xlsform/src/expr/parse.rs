@@ -194,9 +194,12 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                 let Some(end) = src[i + 2..].find('}') else {
                     return Err(err(i, "'${' is not closed with '}'"));
                 };
-                let name = src[i + 2..i + 2 + end].trim().to_string();
+                let name = src[i + 2..i + 2 + end].to_string();
                 if name.is_empty() {
                     return Err(err(i, "'${}' names no question"));
+                }
+                if !crate::form::valid_name(&name) {
+                    return Err(err(i, "Reference variables must start with '${', then a question name, and end with '}'"));
                 }
                 i += 2 + end + 1;
                 Tok::Ref(name)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Gower + average linkage + cut + silhouette: leernet vs the Python stack, same data.
+#
+# Usage: bench/stats/run.sh [N] [RUST_REPEATS] [PYTHON_REPEATS]
+#   defaults: N=5000, 5 Rust repeats, 1 Python repeat (the Python pipeline takes about
+#   a minute at N=5000). PYTHON_REPEATS=0 skips Python (e.g. for N=20000).
+# Prints the medians of each side and the ratios python/leernet.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+n=${1:-5000}
+rr=${2:-5}
+pr=${3:-1}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+cargo build --release -q -p leernet-stats --example bench_typology --manifest-path "$root/Cargo.toml"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin="$CARGO_TARGET_DIR/release/examples/bench_typology"
+"$bin" "$n" "$rr" "$tmp/data.csv" | tee "$tmp/rust.txt"
+if [ "$pr" -gt 0 ]; then
+  py=$("$root/tools/pyenv.sh")
+  "$py" "$root/bench/stats/bench_typology.py" "$tmp/data.csv" "$pr" | tee "$tmp/py.txt"
+  python3 - "$tmp/rust.txt" "$tmp/py.txt" <<'PY'
+import re, sys
+def med(path):
+    line = [l for l in open(path) if l.startswith("MEDIAN")][-1]
+    return {k: float(v) for k, v in re.findall(r"(\w[\w+]*)=([0-9.]+)s", line)}
+r, p = med(sys.argv[1]), med(sys.argv[2])
+for k in ("gower", "linkage+cut", "silhouette", "total"):
+    print(f"RATIO {k}: python {p[k]:.3f}s / leernet {r[k]:.3f}s = {p[k] / r[k]:.1f}x")
+PY
+fi

@@ -1,0 +1,663 @@
+//! Between leernet's domain and the neutral REFI-QDA model.
+//!
+//! **Export.** One `TextSource` per open answer (a question listed as open, or any answer
+//! that carries a coding), named `respondent · question`, with the variables `wave`,
+//! `network`, `respondent`, `question` and (when answered) `role`. One `PlainTextSelection`
+//! per coding, named by its text, with the memo as its `Description` and one `Coding` by the
+//! coder's `User` (the e-mail address in `id`). A code's `name` is its Dutch name; its
+//! `Description` is the Dutch description followed by lines that keep what REFI-QDA has no
+//! place for: `[leernet] key: ...`, `[leernet] name_en: ...`, `[leernet] description_en: ...`.
+//! Several codebooks become one folder code (`isCodable="false"`) each.
+//!
+//! **Import** ([`plan_import`]) turns a read project into an [`ImportPlan`] against the
+//! answers and persons of a leernet project: codes with keys (from the `[leernet]` lines, or
+//! made from the names), coders matched to persons (by e-mail, GUID or name), and codings on
+//! the answers whose text the file holds (matched by the variables leernet writes, else by
+//! identical text). What cannot be placed goes into the [`Report`].
+
+use crate::guid;
+use crate::model::*;
+use crate::{QdaError, Report, Result};
+use leernet_core::{
+    Bilingual, CodeId, Codebook, Coding, Network, Person, PersonId, Response, ResponseId, Segment,
+    Wave,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What leernet exports.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportInput<'a> {
+    /// The project's name.
+    pub name: &'a str,
+    pub codebooks: &'a [Codebook],
+    pub codings: &'a [Coding],
+    pub responses: &'a [Response],
+    pub persons: &'a [Person],
+    pub networks: &'a [Network],
+    pub waves: &'a [Wave],
+    /// Questions whose non-empty answers become sources even when nobody coded them.
+    pub open_questions: &'a BTreeSet<String>,
+}
+
+const FOOTER: &str = "[leernet] ";
+
+fn escape_line(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\r', "\\r")
+        .replace('\n', "\\n")
+}
+
+fn unescape_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The `Description` leernet writes for a code.
+pub fn code_description(key: &str, name: &Bilingual, description: &Bilingual) -> String {
+    let mut d = description.nl.clone();
+    if !d.is_empty() {
+        d.push_str("\n\n");
+    }
+    d.push_str(&format!("{FOOTER}key: {}", escape_line(key)));
+    if !name.en.is_empty() {
+        d.push_str(&format!("\n{FOOTER}name_en: {}", escape_line(&name.en)));
+    }
+    if !description.en.is_empty() {
+        d.push_str(&format!(
+            "\n{FOOTER}description_en: {}",
+            escape_line(&description.en)
+        ));
+    }
+    d
+}
+
+/// Reads a code `Description`: the plain text and any `[leernet]` fields.
+fn parse_description(d: &str) -> (String, BTreeMap<String, String>) {
+    let mut fields = BTreeMap::new();
+    let mut text = Vec::new();
+    for line in d.lines() {
+        if let Some(rest) = line.strip_prefix(FOOTER) {
+            if let Some((k, v)) = rest.split_once(": ") {
+                fields.insert(k.trim().to_owned(), unescape_line(v));
+                continue;
+            }
+        }
+        text.push(line);
+    }
+    (text.join("\n").trim_end().to_owned(), fields)
+}
+
+fn source_key(wave: &str, respondent: &str, question: &str) -> String {
+    format!("{wave}/{respondent}/{question}")
+}
+
+/// The neutral project for leernet's data.
+pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
+    let mut codes = Vec::new();
+    let mut code_guid: BTreeMap<CodeId, String> = BTreeMap::new();
+    let mut code_key: BTreeMap<CodeId, String> = BTreeMap::new();
+    let several = input.codebooks.len() > 1;
+    for book in input.codebooks {
+        let folder = several.then(|| guid::stable("codebook", &book.name));
+        if let Some(f) = &folder {
+            codes.push(QdaCode {
+                guid: f.clone(),
+                name: book.name.clone(),
+                description: String::new(),
+                color: None,
+                codable: false,
+                parent: None,
+            });
+        }
+        let scope = if several { book.name.as_str() } else { "" };
+        for c in &book.codes {
+            let g = guid::stable("code", &format!("{scope}/{}", c.key));
+            code_guid.insert(c.id, g);
+            code_key.insert(c.id, c.key.clone());
+        }
+        for c in &book.codes {
+            let parent = match c.parent {
+                Some(p) => Some(code_guid.get(&p).cloned().ok_or_else(|| {
+                    QdaError::Export(format!(
+                        "code {:?} names a parent that is not in codebook {:?}",
+                        c.key, book.name
+                    ))
+                })?),
+                None => folder.clone(),
+            };
+            let name = match c.name.get(leernet_core::Lang::Nl) {
+                "" => c.key.clone(),
+                n => n.to_owned(),
+            };
+            codes.push(QdaCode {
+                guid: code_guid[&c.id].clone(),
+                name,
+                description: code_description(&c.key, &c.name, &c.description),
+                color: None,
+                codable: true,
+                parent,
+            });
+        }
+    }
+
+    let persons: BTreeMap<PersonId, &Person> = input.persons.iter().map(|p| (p.id, p)).collect();
+    let coders: BTreeSet<PersonId> = input.codings.iter().map(|c| c.coder).collect();
+    let mut users = Vec::new();
+    let mut user_guid: BTreeMap<PersonId, String> = BTreeMap::new();
+    for p in input.persons.iter().filter(|p| coders.contains(&p.id)) {
+        let g = guid::stable("user", p.email.as_str());
+        user_guid.insert(p.id, g.clone());
+        users.push(QdaUser {
+            guid: g,
+            name: p.name.clone(),
+            id: Some(p.email.as_str().to_owned()),
+        });
+    }
+    if let Some(c) = input
+        .codings
+        .iter()
+        .find(|c| !persons.contains_key(&c.coder))
+    {
+        return Err(QdaError::Export(format!(
+            "coding {} was made by person {}, who is not known",
+            c.id, c.coder
+        )));
+    }
+
+    let wave_name: BTreeMap<_, _> = input.waves.iter().map(|w| (w.id, w.name.clone())).collect();
+    let network_slug: BTreeMap<_, _> = input
+        .networks
+        .iter()
+        .map(|n| (n.id, n.slug.as_str().to_owned()))
+        .collect();
+    let responses: BTreeMap<ResponseId, &Response> =
+        input.responses.iter().map(|r| (r.id, r)).collect();
+    let mut by_source: BTreeMap<(ResponseId, &str), Vec<&Coding>> = BTreeMap::new();
+    for c in input.codings {
+        if !responses.contains_key(&c.segment.response) {
+            return Err(QdaError::Export(format!(
+                "coding {} is on response {}, which is not known",
+                c.id, c.segment.response
+            )));
+        }
+        if !code_key.contains_key(&c.code) {
+            return Err(QdaError::Export(format!(
+                "coding {} uses code {}, which is in no codebook",
+                c.id, c.code
+            )));
+        }
+        by_source
+            .entry((c.segment.response, c.segment.question.as_str()))
+            .or_default()
+            .push(c);
+    }
+
+    let mut sources = Vec::new();
+    let mut variables: Vec<String> = Vec::new();
+    for r in input.responses {
+        let wave = wave_name
+            .get(&r.wave)
+            .cloned()
+            .unwrap_or_else(|| r.wave.to_string());
+        for (question, answer) in &r.answers {
+            let coded = by_source.get(&(r.id, question.as_str()));
+            if coded.is_none() && (answer.is_empty() || !input.open_questions.contains(question)) {
+                continue;
+            }
+            let key = source_key(&wave, &r.respondent, question);
+            let sguid = guid::stable("source", &key);
+            let mut vars = vec![
+                ("wave".to_owned(), wave.clone()),
+                (
+                    "network".to_owned(),
+                    network_slug
+                        .get(&r.network)
+                        .cloned()
+                        .unwrap_or_else(|| r.network.to_string()),
+                ),
+                ("respondent".to_owned(), r.respondent.clone()),
+                ("question".to_owned(), question.clone()),
+            ];
+            if let Some(role) = r.answers.get("role").filter(|v| !v.is_empty()) {
+                vars.push(("role".to_owned(), role.clone()));
+            }
+            for (n, _) in &vars {
+                if !variables.contains(n) {
+                    variables.push(n.clone());
+                }
+            }
+            let len = answer.chars().count();
+            let mut list: Vec<&Coding> = coded.cloned().unwrap_or_default();
+            let email = |p: PersonId| persons.get(&p).map(|p| p.email.as_str()).unwrap_or("");
+            list.sort_by(|a, b| {
+                (
+                    a.segment.start,
+                    a.segment.end,
+                    &code_key[&a.code],
+                    email(a.coder),
+                    a.id,
+                )
+                    .cmp(&(
+                        b.segment.start,
+                        b.segment.end,
+                        &code_key[&b.code],
+                        email(b.coder),
+                        b.id,
+                    ))
+            });
+            let mut selections = Vec::new();
+            for (n, c) in list.into_iter().enumerate() {
+                if c.segment.start > c.segment.end || c.segment.end > len {
+                    return Err(QdaError::Export(format!(
+                        "coding {} ({}..{}) lies outside the answer of {} to {question} ({len} characters)",
+                        c.id, c.segment.start, c.segment.end, r.respondent
+                    )));
+                }
+                let id = format!("{key}/{n}");
+                selections.push(QdaSelection {
+                    guid: guid::stable("selection", &id),
+                    name: Some(
+                        answer
+                            .chars()
+                            .skip(c.segment.start)
+                            .take(c.segment.end - c.segment.start)
+                            .collect(),
+                    ),
+                    start: c.segment.start,
+                    end: c.segment.end,
+                    description: c.memo.clone(),
+                    codings: vec![QdaCoding {
+                        guid: guid::stable("coding", &id),
+                        code: code_guid[&c.code].clone(),
+                        user: user_guid.get(&c.coder).cloned(),
+                    }],
+                });
+            }
+            sources.push(QdaSource {
+                guid: sguid,
+                name: format!("{} · {question}", r.respondent),
+                text: answer.clone(),
+                variables: vars,
+                selections,
+            });
+        }
+    }
+    Ok(QdaProject {
+        name: input.name.to_owned(),
+        origin: Some("leernet".to_owned()),
+        users,
+        codes,
+        variables,
+        sources,
+    })
+}
+
+/// A code to create, parents first; `parent` is another planned code's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCode {
+    pub key: String,
+    pub parent: Option<String>,
+    pub name: Bilingual,
+    pub description: Bilingual,
+}
+
+/// A coder of the file, and the person it is (`None`: a person to create).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCoder {
+    pub guid: String,
+    pub name: String,
+    /// The e-mail address the file gives (the `User`'s `id`), if it looks like one.
+    pub email: Option<String>,
+    pub person: Option<PersonId>,
+}
+
+/// A coding to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCoding {
+    pub segment: Segment,
+    /// A [`PlannedCode`]'s key.
+    pub code: String,
+    /// Index into [`ImportPlan::coders`].
+    pub coder: usize,
+    pub memo: String,
+}
+
+/// What an import will write, and its report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub codes: Vec<PlannedCode>,
+    pub coders: Vec<PlannedCoder>,
+    pub codings: Vec<PlannedCoding>,
+    pub report: Report,
+}
+
+fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('_') && !s.is_empty() {
+            s.push('_');
+        }
+    }
+    let s = s.trim_end_matches('_').to_owned();
+    if s.is_empty() {
+        "code".to_owned()
+    } else {
+        s
+    }
+}
+
+/// Plans the import of `project` (as read, with its `report`) into a leernet project with
+/// these answers and persons. Sources that match no answer, and their codings, are reported
+/// as not carried over; the codebook is always planned whole.
+pub fn plan_import(
+    project: &QdaProject,
+    report: Report,
+    responses: &[Response],
+    persons: &[Person],
+    waves: &[Wave],
+) -> Result<ImportPlan> {
+    let mut report = report;
+    // Codes: keys, parents first (the reader and our writer give them in that order).
+    let mut keys: BTreeMap<&str, String> = BTreeMap::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut codes = Vec::new();
+    let (mut made, mut folders) = (0usize, 0usize);
+    for c in &project.codes {
+        let (text, fields) = parse_description(&c.description);
+        let parent_key = match &c.parent {
+            Some(p) => {
+                Some(
+                    keys.get(p.as_str())
+                        .cloned()
+                        .ok_or_else(|| QdaError::CodebookCycle {
+                            file: "project".into(),
+                            guid: p.clone(),
+                        })?,
+                )
+            }
+            None => None,
+        };
+        let wanted = match fields.get("key").filter(|k| !k.trim().is_empty()) {
+            Some(k) => k.trim().to_owned(),
+            None => {
+                made += 1;
+                match &parent_key {
+                    Some(p) => format!("{p}.{}", slug(&c.name)),
+                    None => slug(&c.name),
+                }
+            }
+        };
+        let mut key = wanted.clone();
+        let mut n = 2;
+        while used.contains(&key) {
+            key = format!("{wanted}_{n}");
+            n += 1;
+        }
+        if key != wanted {
+            report.convert(format!(
+                "code {:?}: key {wanted:?} was taken; became {key:?}",
+                c.name
+            ));
+        }
+        used.insert(key.clone());
+        if !c.codable {
+            folders += 1;
+        }
+        let name_en = fields
+            .get("name_en")
+            .cloned()
+            .unwrap_or_else(|| c.name.clone());
+        let desc_en = fields.get("description_en").cloned().unwrap_or_else(|| {
+            if fields.contains_key("key") {
+                String::new()
+            } else {
+                text.clone()
+            }
+        });
+        codes.push(PlannedCode {
+            key: key.clone(),
+            parent: parent_key,
+            name: Bilingual {
+                nl: c.name.clone(),
+                en: name_en,
+            },
+            description: Bilingual {
+                nl: text,
+                en: desc_en,
+            },
+        });
+        keys.insert(c.guid.as_str(), key);
+    }
+    if made > 0 {
+        report.convert(format!(
+            "{made} codes had no leernet key; keys were made from their names and those of their parents"
+        ));
+    }
+    if folders > 0 {
+        report.convert(format!(
+            "{folders} codes that are not codable (folders) became ordinary codes"
+        ));
+    }
+    let colours = project.codes.iter().filter(|c| c.color.is_some()).count();
+    if colours > 0 {
+        report.lose(format!("{colours} code colours (leernet keeps no colours)"));
+    }
+
+    // Coders.
+    let mut coders: Vec<PlannedCoder> = Vec::new();
+    let mut coder_index: BTreeMap<String, usize> = BTreeMap::new();
+    for u in &project.users {
+        let email =
+            u.id.as_deref()
+                .and_then(|i| leernet_core::Email::parse(i).ok())
+                .map(|e| e.as_str().to_owned());
+        let person = persons
+            .iter()
+            .find(|p| email.as_deref() == Some(p.email.as_str()))
+            .or_else(|| {
+                persons
+                    .iter()
+                    .find(|p| guid::stable("user", p.email.as_str()) == u.guid)
+            })
+            .or_else(|| {
+                persons
+                    .iter()
+                    .find(|p| !u.name.is_empty() && p.name == u.name)
+            })
+            .map(|p| p.id);
+        coder_index.insert(u.guid.clone(), coders.len());
+        coders.push(PlannedCoder {
+            guid: u.guid.clone(),
+            name: if u.name.is_empty() {
+                u.guid.clone()
+            } else {
+                u.name.clone()
+            },
+            email,
+            person,
+        });
+    }
+
+    // Answers by (wave name, respondent) and by text.
+    let wave_name: BTreeMap<_, _> = waves.iter().map(|w| (w.id, w.name.as_str())).collect();
+    let mut by_text: BTreeMap<&str, Vec<(ResponseId, &str)>> = BTreeMap::new();
+    for r in responses {
+        for (q, a) in &r.answers {
+            if !a.is_empty() {
+                by_text
+                    .entry(a.as_str())
+                    .or_default()
+                    .push((r.id, q.as_str()));
+            }
+        }
+    }
+    let mut by_respondent: BTreeMap<&str, Vec<&Response>> = BTreeMap::new();
+    for r in responses {
+        by_respondent
+            .entry(r.respondent.as_str())
+            .or_default()
+            .push(r);
+    }
+    let mut codings = Vec::new();
+    let (mut by_text_n, mut unknown_user) = (0usize, 0usize);
+    for s in &project.sources {
+        let ncod: usize = s.selections.iter().map(|x| x.codings.len()).sum();
+        let var = |n: &str| {
+            s.variables
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.as_str())
+        };
+        let target: Option<(ResponseId, String)> = match (var("respondent"), var("question")) {
+            (Some(resp), Some(q)) => {
+                let found = by_respondent.get(resp).into_iter().flatten().find(|r| {
+                    var("wave").is_none_or(|w| {
+                        wave_name.get(&r.wave).copied() == Some(w) || r.wave.to_string() == w
+                    }) && r.answers.contains_key(q)
+                });
+                match found {
+                    Some(r) if r.answers[q] == s.text => Some((r.id, q.to_owned())),
+                    Some(_) => {
+                        report.lose(format!(
+                            "source {:?}: the answer in this project differs from the text in the file; its {ncod} codings were not carried over",
+                            s.name
+                        ));
+                        continue;
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        let target = match target {
+            Some(t) => t,
+            None => match by_text.get(s.text.as_str()).map(Vec::as_slice) {
+                Some([(r, q)]) => {
+                    by_text_n += 1;
+                    (*r, (*q).to_owned())
+                }
+                Some(many) if many.len() > 1 => {
+                    report.lose(format!(
+                        "source {:?}: its text is the answer of {} respondents, so it cannot be placed; its {ncod} codings were not carried over",
+                        s.name,
+                        many.len()
+                    ));
+                    continue;
+                }
+                _ if ncod == 0 => {
+                    report.lose(format!(
+                        "source {:?}: no answer in this project has its text (it has no codings)",
+                        s.name
+                    ));
+                    continue;
+                }
+                _ => {
+                    report.lose(format!(
+                        "source {:?}: no answer in this project has its text; its {ncod} codings were not carried over",
+                        s.name
+                    ));
+                    continue;
+                }
+            },
+        };
+        for sel in &s.selections {
+            for c in &sel.codings {
+                let coder = match c.user.as_ref().and_then(|u| coder_index.get(u)) {
+                    Some(i) => *i,
+                    None => {
+                        unknown_user += 1;
+                        let key = c.user.clone().unwrap_or_default();
+                        *coder_index.entry(key.clone()).or_insert_with(|| {
+                            coders.push(PlannedCoder {
+                                guid: key.clone(),
+                                name: if key.is_empty() {
+                                    "unknown coder (imported)".to_owned()
+                                } else {
+                                    format!("coder {key} (imported)")
+                                },
+                                email: None,
+                                person: None,
+                            });
+                            coders.len() - 1
+                        })
+                    }
+                };
+                codings.push(PlannedCoding {
+                    segment: Segment {
+                        response: target.0,
+                        question: target.1.clone(),
+                        start: sel.start,
+                        end: sel.end,
+                    },
+                    code: keys[c.code.as_str()].clone(),
+                    coder,
+                    memo: sel.description.clone(),
+                });
+            }
+        }
+    }
+    if by_text_n > 0 {
+        report.convert(format!(
+            "{by_text_n} sources without leernet's variables were matched to the one answer with the same text"
+        ));
+    }
+    if unknown_user > 0 {
+        report.convert(format!(
+            "{unknown_user} codings name no known user; they were given to an imported coder"
+        ));
+    }
+    let used: BTreeSet<usize> = codings.iter().map(|c| c.coder).collect();
+    let new = used.iter().filter(|&&i| coders[i].person.is_none()).count();
+    if new > 0 {
+        report.convert(format!(
+            "{new} coders are not persons of this project yet; they will be added as researchers"
+        ));
+    }
+    Ok(ImportPlan {
+        codes,
+        coders,
+        codings,
+        report,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn description_round_trip() {
+        let d = code_description(
+            "theme.x",
+            &Bilingual {
+                nl: "X".into(),
+                en: "Ex\nwhy".into(),
+            },
+            &Bilingual {
+                nl: "Over x.\nTweede regel.".into(),
+                en: "About \\x.".into(),
+            },
+        );
+        let (text, f) = parse_description(&d);
+        assert_eq!(text, "Over x.\nTweede regel.");
+        assert_eq!(f["key"], "theme.x");
+        assert_eq!(f["name_en"], "Ex\nwhy");
+        assert_eq!(f["description_en"], "About \\x.");
+        assert_eq!(slug("Support / Emotional!"), "support_emotional");
+    }
+}

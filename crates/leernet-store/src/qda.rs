@@ -1,0 +1,143 @@
+//! REFI-QDA import: a new codebook, the coders it brings and their codings, all in one
+//! transaction, so that a failed import leaves nothing behind.
+
+use crate::{conflict, NewCode, NewPerson, Result, Store, StoreError};
+use leernet_core::*;
+use std::collections::BTreeMap;
+
+/// A coder of an imported project: a person of this project, or one to add.
+#[derive(Debug, Clone)]
+pub enum ImportCoder {
+    Existing(PersonId),
+    New(NewPerson),
+}
+
+/// A coding of an imported project: its code by key in the new codebook, its coder by index
+/// into the coders.
+#[derive(Debug, Clone)]
+pub struct ImportCoding {
+    pub segment: Segment,
+    pub code_key: String,
+    pub coder: usize,
+    pub memo: String,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedProject {
+    pub codebook: CodebookId,
+    pub codes: usize,
+    pub persons_added: usize,
+    pub codings: usize,
+}
+
+impl Store {
+    /// Adds a codebook with its codes (parents before children), the new coders and the
+    /// codings, in one transaction: all or nothing.
+    pub async fn import_coded_project(
+        &self,
+        codebook_name: &str,
+        codes: &[NewCode],
+        coders: &[ImportCoder],
+        codings: &[ImportCoding],
+    ) -> Result<ImportedProject> {
+        let mut tx = self.pool.begin().await?;
+        let book: i64 = sqlx::query_scalar("INSERT INTO codebooks (name) VALUES ($1) RETURNING id")
+            .bind(codebook_name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, || format!("a codebook named {codebook_name:?} exists")))?;
+        let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
+        for c in codes {
+            let parent = match &c.parent {
+                Some(p) => Some(*ids.get(p.as_str()).ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "code {:?} names parent {p:?}, which is not defined before it",
+                        c.key
+                    ))
+                })?),
+                None => None,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO codes (codebook_id, key, parent_id, name_nl, name_en, description_nl, description_en) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(book)
+            .bind(&c.key)
+            .bind(parent)
+            .bind(&c.name.nl)
+            .bind(&c.name.en)
+            .bind(&c.description.nl)
+            .bind(&c.description.en)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, || format!("code {:?} appears twice", c.key)))?;
+            ids.insert(&c.key, id);
+        }
+        let mut persons = Vec::with_capacity(coders.len());
+        let mut added = 0;
+        for c in coders {
+            match c {
+                ImportCoder::Existing(p) => persons.push(p.0),
+                ImportCoder::New(p) => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO persons (email, name, role, password_hash) VALUES ($1, $2, $3, $4) \
+                         RETURNING id",
+                    )
+                    .bind(p.email.as_str())
+                    .bind(&p.name)
+                    .bind(p.role.as_str())
+                    .bind(p.password_hash.clone())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| conflict(e, || format!("a person with e-mail {} exists", p.email)))?;
+                    for n in &p.networks {
+                        sqlx::query(
+                            "INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2)",
+                        )
+                        .bind(id)
+                        .bind(n.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    persons.push(id);
+                    added += 1;
+                }
+            }
+        }
+        for c in codings {
+            let code = *ids.get(c.code_key.as_str()).ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "a coding names code {:?}, which the codebook lacks",
+                    c.code_key
+                ))
+            })?;
+            let coder = *persons.get(c.coder).ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "a coding names coder {}, who is not listed",
+                    c.coder
+                ))
+            })?;
+            sqlx::query(
+                "INSERT INTO codings (response_id, question, start_pos, end_pos, code_id, coder_id, memo) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(c.segment.response.0)
+            .bind(&c.segment.question)
+            .bind(c.segment.start as i64)
+            .bind(c.segment.end as i64)
+            .bind(code)
+            .bind(coder)
+            .bind(&c.memo)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ImportedProject {
+            codebook: CodebookId(book),
+            codes: codes.len(),
+            persons_added: added,
+            codings: codings.len(),
+        })
+    }
+}

@@ -1,0 +1,305 @@
+//! `leernet export --format qdc|qdpx --out FILE`, `leernet import codebook FILE.qdc` and
+//! `leernet import qdpx FILE`: REFI-QDA exchange with ATLAS.ti, NVivo, MAXQDA, QualCoder and
+//! Taguette. The work is done by `leernet-qda` (pure); this module reads the store, writes
+//! the file atomically, and prints what an import converted and could not carry over.
+
+use crate::cli_error::{CliError, CliResult};
+use crate::project::write_atomic;
+use crate::settings::Settings;
+use anyhow::anyhow;
+use leernet_qda::{ExportInput, ImportPlan, Limits, QdaError, Report};
+use leernet_store::qda::{ImportCoder, ImportCoding};
+use leernet_store::{NewCode, NewPerson, StoreError};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+/// The REFI-QDA formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QdaFormat {
+    /// The codebook (REFI-QDA `.qdc`).
+    Qdc,
+    /// The whole coded project (REFI-QDA `.qdpx`).
+    Qdpx,
+}
+
+fn out_err(e: std::io::Error) -> CliError {
+    CliError::usage(anyhow!("cannot write to standard output: {e}"))
+}
+
+fn store_err(e: StoreError) -> CliError {
+    match e {
+        StoreError::Conflict(_) | StoreError::NotFound(_) => CliError::invalid(anyhow!("{e}")),
+        _ => CliError::usage(anyhow!("{e}")),
+    }
+}
+
+fn qda_err(file: &Path, e: QdaError) -> CliError {
+    CliError::invalid(anyhow!("{}: {e}", file.display()))
+}
+
+/// `leernet export --format qdc|qdpx --out FILE`.
+pub async fn export_qda(
+    settings: &Settings,
+    format: QdaFormat,
+    out_path: &Path,
+    out: &mut dyn Write,
+) -> CliResult {
+    let store = settings.store().await?;
+    let data = store.study_data().await.map_err(store_err)?;
+    store.close().await;
+    // Open questions: the text questions of the instruments that someone codes (or all
+    // text questions when nothing is coded yet). Their non-empty answers become sources.
+    let coded: BTreeSet<&str> = data
+        .codings
+        .iter()
+        .map(|c| c.segment.question.as_str())
+        .collect();
+    let mut open = BTreeSet::new();
+    for i in &data.instruments {
+        let form = leernet_xlsform::Form::from_workbook(&i.workbook, &i.file_name)
+            .map_err(|e| CliError::invalid(anyhow!("stored instrument {}: {e}", i.file_name)))?;
+        for q in form.questions() {
+            if q.kind == leernet_xlsform::QuestionKind::Text
+                && (coded.is_empty() || coded.contains(q.name.as_str()))
+            {
+                open.insert(q.name.clone());
+            }
+        }
+    }
+    open.extend(coded.iter().map(|q| (*q).to_owned()));
+    let name = match (
+        settings.file.project.name.as_str(),
+        data.study.title.nl.as_str(),
+    ) {
+        (_, t) if !t.is_empty() => t.to_owned(),
+        (n, _) if !n.is_empty() => n.to_owned(),
+        _ => "leernet".to_owned(),
+    };
+    let project = leernet_qda::export_project(&ExportInput {
+        name: &name,
+        codebooks: &data.codebooks,
+        codings: &data.codings,
+        responses: &data.responses,
+        persons: &data.persons,
+        networks: &data.networks,
+        waves: &data.waves,
+        open_questions: &open,
+    })
+    .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
+    let bytes = match format {
+        QdaFormat::Qdc => leernet_qda::write_qdc(&project),
+        QdaFormat::Qdpx => leernet_qda::write_qdpx(&project),
+    }
+    .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
+    write_atomic(out_path, &bytes)?;
+    let codings: usize = project.sources.iter().map(|s| s.selections.len()).sum();
+    match format {
+        QdaFormat::Qdc => writeln!(
+            out,
+            "Wrote the codebook ({} codes) to {}.",
+            project.codes.len(),
+            out_path.display()
+        ),
+        QdaFormat::Qdpx => writeln!(
+            out,
+            "Wrote the project to {}: {} codes, {} open answers as text sources, {} codings by {} coders.",
+            out_path.display(),
+            project.codes.len(),
+            project.sources.len(),
+            codings,
+            project.users.len()
+        ),
+    }
+    .map_err(out_err)
+}
+
+fn read_file(file: &Path) -> CliResult<Vec<u8>> {
+    std::fs::read(file).map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))
+}
+
+/// A codebook name that is not taken yet.
+async fn free_name(store: &leernet_store::Store, wanted: &str) -> CliResult<String> {
+    let taken: BTreeSet<String> = store
+        .codebooks()
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    let mut name = wanted.to_owned();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{wanted} ({n})");
+        n += 1;
+    }
+    Ok(name)
+}
+
+fn codebook_name(file: &Path, project_name: &str) -> String {
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("import")
+        .to_owned();
+    if project_name.trim().is_empty() {
+        stem
+    } else {
+        format!("{} ({stem})", project_name.trim())
+    }
+}
+
+fn print_report(out: &mut dyn Write, report: &Report) -> CliResult {
+    if !report.converted.is_empty() {
+        writeln!(out, "Converted while reading:").map_err(out_err)?;
+        for l in &report.converted {
+            writeln!(out, "  - {l}").map_err(out_err)?;
+        }
+    }
+    if !report.not_carried_over.is_empty() {
+        writeln!(out, "Not carried over:").map_err(out_err)?;
+        for l in &report.not_carried_over {
+            writeln!(out, "  - {l}").map_err(out_err)?;
+        }
+    }
+    Ok(())
+}
+
+fn new_codes(plan: &ImportPlan) -> Vec<NewCode> {
+    plan.codes
+        .iter()
+        .map(|c| NewCode {
+            key: c.key.clone(),
+            parent: c.parent.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+        })
+        .collect()
+}
+
+/// `leernet import codebook FILE.qdc`.
+pub async fn import_codebook(settings: &Settings, file: &Path, out: &mut dyn Write) -> CliResult {
+    let bytes = read_file(file)?;
+    let (project, report) =
+        leernet_qda::read_qdc(&bytes, &Limits::default()).map_err(|e| qda_err(file, e))?;
+    let plan =
+        leernet_qda::plan_import(&project, report, &[], &[], &[]).map_err(|e| qda_err(file, e))?;
+    let store = settings.store().await?;
+    let name = free_name(&store, &codebook_name(file, "")).await?;
+    let result = store
+        .import_coded_project(&name, &new_codes(&plan), &[], &[])
+        .await
+        .map_err(store_err);
+    store.close().await;
+    let done = result?;
+    writeln!(
+        out,
+        "Imported the codebook {} as {name:?}: {} codes.",
+        file.display(),
+        done.codes
+    )
+    .map_err(out_err)?;
+    print_report(out, &plan.report)
+}
+
+/// `leernet import qdpx FILE`.
+pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) -> CliResult {
+    let bytes = read_file(file)?;
+    let (project, report) =
+        leernet_qda::read_qdpx(&bytes, &Limits::default()).map_err(|e| qda_err(file, e))?;
+    let store = settings.store().await?;
+    let result = async {
+        let responses = store.responses(None).await.map_err(store_err)?;
+        let persons = store.persons().await.map_err(store_err)?;
+        let waves = store.waves().await.map_err(store_err)?;
+        let plan = leernet_qda::plan_import(&project, report, &responses, &persons, &waves)
+            .map_err(|e| qda_err(file, e))?;
+        let mut emails: BTreeSet<String> = persons
+            .iter()
+            .map(|p| p.email.as_str().to_owned())
+            .collect();
+        // Only coders whose codings are carried over become (or stay) coders here.
+        let used: BTreeSet<usize> = plan.codings.iter().map(|c| c.coder).collect();
+        let mut index = vec![usize::MAX; plan.coders.len()];
+        let mut coders = Vec::with_capacity(used.len());
+        for (i, c) in plan.coders.iter().enumerate() {
+            if !used.contains(&i) {
+                continue;
+            }
+            index[i] = coders.len();
+            if let Some(p) = c.person {
+                coders.push(ImportCoder::Existing(p));
+                continue;
+            }
+            let email = c
+                .email
+                .clone()
+                .filter(|e| !emails.contains(e))
+                .unwrap_or_else(|| {
+                    let short: String = c
+                        .guid
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .take(12)
+                        .collect();
+                    format!(
+                        "imported-{}@leernet.invalid",
+                        if short.is_empty() {
+                            "coder".into()
+                        } else {
+                            short
+                        }
+                    )
+                });
+            let email = leernet_core::Email::parse(&email)
+                .map_err(|e| CliError::invalid(anyhow!("coder {:?}: {e}", c.name)))?;
+            emails.insert(email.as_str().to_owned());
+            coders.push(ImportCoder::New(NewPerson {
+                email,
+                name: c.name.clone(),
+                role: leernet_core::Role::Researcher,
+                networks: Vec::new(),
+                password_hash: None,
+            }));
+        }
+        let codings: Vec<ImportCoding> = plan
+            .codings
+            .iter()
+            .map(|c| ImportCoding {
+                segment: c.segment.clone(),
+                code_key: c.code.clone(),
+                coder: index[c.coder],
+                memo: c.memo.clone(),
+            })
+            .collect();
+        let name = free_name(&store, &codebook_name(file, &project.name)).await?;
+        let done = store
+            .import_coded_project(&name, &new_codes(&plan), &coders, &codings)
+            .await
+            .map_err(store_err)?;
+        Ok::<_, CliError>((name, done, plan))
+    }
+    .await;
+    store.close().await;
+    let (name, done, plan) = result?;
+    writeln!(
+        out,
+        "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers by {} coders ({} added as researchers).",
+        file.display(),
+        done.codes,
+        done.codings,
+        plan.codings
+            .iter()
+            .map(|c| (c.segment.response, c.segment.question.as_str()))
+            .collect::<BTreeSet<_>>()
+            .len(),
+        plan.codings
+            .iter()
+            .map(|c| c.coder)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        done.persons_added
+    )
+    .map_err(out_err)?;
+    print_report(out, &plan.report)
+}

@@ -1,0 +1,156 @@
+//! `leernet export --format qdc|qdpx` and `leernet import codebook|qdpx` on the demo study:
+//! the export is byte-stable, importing it again gives the same codings one by one, and bad
+//! files are refused with one sentence, exit 1 and nothing stored.
+
+use leernet_core::{Codebook, Coding};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn leernet(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .expect("run leernet")
+}
+
+fn shared(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/standards/refi-qda")
+        .join(rel)
+}
+
+async fn stored(dir: &Path) -> (Vec<Codebook>, Vec<Coding>) {
+    let store = leernet_store::Store::connect(&format!(
+        "sqlite://{}",
+        dir.join("leernet.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let out = (
+        store.codebooks().await.unwrap(),
+        store.codings().await.unwrap(),
+    );
+    store.close().await;
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_export_import_round_trip_and_bad_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args(["demo", "--dir"])
+        .arg(&dir)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let a = tmp.path().join("a.qdpx");
+    let b = tmp.path().join("b.qdpx");
+    let qdc = tmp.path().join("demo.qdc");
+    for (f, p) in [("qdpx", &a), ("qdpx", &b), ("qdc", &qdc)] {
+        let o = leernet(
+            &dir,
+            &["export", "--format", f, "--out", p.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(&b).unwrap(),
+        "byte-stable"
+    );
+
+    let (books, before) = stored(&dir).await;
+    assert_eq!(books.len(), 1);
+
+    // Bad files: exit 1, one sentence, nothing stored.
+    let bad = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../leernet-qda/tests/corpus");
+    for f in [
+        "bad-not-a-zip.qdpx",
+        "bad-xxe.qdpx",
+        "bad-unknown-code.qdpx",
+        "bad-climbs-out.qdpx",
+    ] {
+        let o = leernet(&dir, &["import", "qdpx", bad.join(f).to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{f}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{f}: {err}");
+    }
+    let o = leernet(&dir, &["import", "qdpx", "/no/such/file.qdpx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stored(&dir).await.0.len(),
+        1,
+        "nothing stored by the bad imports"
+    );
+
+    // The export imports again, coding by coding.
+    let o = leernet(&dir, &["import", "qdpx", a.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!text.contains("Not carried over"), "{text}");
+    let (books, after) = stored(&dir).await;
+    assert_eq!(books.len(), 2);
+    let key = |c: &Coding| {
+        books
+            .iter()
+            .flat_map(|b| b.codes.iter())
+            .find(|k| k.id == c.code)
+            .unwrap()
+            .key
+            .clone()
+    };
+    let in_book = |b: &Codebook, c: &Coding| b.codes.iter().any(|k| k.id == c.code);
+    let mut old: Vec<_> = before
+        .iter()
+        .map(|c| (c.segment.clone(), key(c), c.coder, c.memo.clone()))
+        .collect();
+    let mut new: Vec<_> = after
+        .iter()
+        .filter(|c| in_book(&books[1], c))
+        .map(|c| (c.segment.clone(), key(c), c.coder, c.memo.clone()))
+        .collect();
+    old.sort();
+    new.sort();
+    assert_eq!(old.len(), 1425);
+    assert_eq!(new, old);
+    for (x, y) in books[0].codes.iter().zip(&books[1].codes) {
+        assert_eq!(
+            (&x.key, &x.name, &x.description),
+            (&y.key, &y.name, &y.description)
+        );
+    }
+
+    // The shared samples import.
+    let o = leernet(
+        &dir,
+        &[
+            "import",
+            "codebook",
+            shared("samples/taguette-1.5.2/codebook.qdc")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = leernet(
+        &dir,
+        &[
+            "import",
+            "qdpx",
+            shared("samples/nvivo-mac-15/nvivo_project.qdpx")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Not carried over"));
+    let o = leernet(&dir, &["import", "codebook", qdc.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stored(&dir).await.0.len(), 5);
+}
