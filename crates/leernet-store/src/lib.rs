@@ -17,12 +17,15 @@
 //!   deterministic;
 //! - no answer text is ever logged (only counts and ids).
 
+mod accounts;
 mod coding;
 pub mod imports;
 mod instruments;
+mod invitations;
 pub mod qda;
 mod registry;
 mod responses;
+mod sessions;
 mod study;
 pub mod testing;
 
@@ -30,10 +33,13 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
+pub use accounts::Account;
 pub use coding::{NewCode, NewCoding};
 pub use instruments::NewInstrument;
+pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};
 pub use responses::NewResponse;
+pub use sessions::SessionRow;
 
 /// The database back end behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,10 @@
 //!
 //! Which error where: handlers return `Result<_, AppError>`. Store and analysis errors become
 //! [`AppError::Internal`] (logged with their chain, shown as a 500 page without details);
-//! a missing resource is [`AppError::NotFound`].
+//! a missing resource is [`AppError::NotFound`] (also a resource of another network: the
+//! answer does not reveal that it exists). Authorisation failures are
+//! [`AppError::LoginRequired`] (a stranger: 303 to `/login`) and [`AppError::Forbidden`]
+//! (403); a form without a valid CSRF token is [`AppError::Csrf`] (403).
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -15,6 +18,15 @@ pub enum AppError {
     NotFound(Lang),
     /// Something failed on our side.
     Internal(Lang, anyhow::Error),
+    /// A stranger asked for a page that needs a login: go to the login page, then back to
+    /// this path (and query).
+    LoginRequired(String),
+    /// Logged in, but the role does not allow this.
+    Forbidden(Lang),
+    /// A posted form without the right `csrf_token`: nothing was done.
+    Csrf(Lang),
+    /// The request itself is wrong (an oversized or malformed form): nothing was done.
+    BadRequest(Lang),
 }
 
 impl AppError {
@@ -57,6 +69,33 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "error.not_found_title",
                 "error.not_found",
+            ),
+            AppError::LoginRequired(target) => {
+                let next: String = target
+                    .bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect();
+                axum::response::Redirect::to(&format!("/login?next={next}")).into_response()
+            }
+            AppError::Forbidden(lang) => page(
+                lang,
+                StatusCode::FORBIDDEN,
+                "auth.forbidden_title",
+                "auth.forbidden",
+            ),
+            AppError::Csrf(lang) => {
+                page(lang, StatusCode::FORBIDDEN, "auth.csrf_title", "auth.csrf")
+            }
+            AppError::BadRequest(lang) => page(
+                lang,
+                StatusCode::BAD_REQUEST,
+                "auth.bad_request_title",
+                "auth.bad_request",
             ),
             AppError::Internal(lang, e) => {
                 tracing::error!(error = format!("{e:#}"), "request failed");

@@ -7,6 +7,7 @@ mod cmd_instrument;
 mod cmd_io;
 mod cmd_qda;
 mod cmd_stats;
+mod cmd_user;
 mod csv_table;
 mod demo;
 mod project;
@@ -65,6 +66,11 @@ enum Command {
     },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
+    /// Accounts that may log in to the web app.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Export: responses as csv (with FILE.codebook.csv), xlsx or sav; the coding as
     /// REFI-QDA qdc (the codebook) or qdpx (the coded project).
     Export(cmd_io::ExportArgs),
@@ -79,6 +85,13 @@ enum Command {
         #[arg(long)]
         addr: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account (or set an existing person's password and role); the password is
+    /// read from standard input.
+    Add(cmd_user::AddArgs),
 }
 
 #[derive(Subcommand)]
@@ -181,6 +194,9 @@ async fn run(cli: Cli) -> CliResult {
         Command::Import {
             command: ImportCommand::Responses(args),
         } => cmd_io::import_responses(&cli.project, &args, &mut out).await,
+        Command::User {
+            command: UserCommand::Add(args),
+        } => cmd_user::add(&cli.project, &args, &mut std::io::stdin().lock(), &mut out).await,
         Command::Import {
             command: ImportCommand::Codebook { file },
         } => {

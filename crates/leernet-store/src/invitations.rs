@@ -1,0 +1,379 @@
+//! Invitations and the survey's saves: the personal links of a wave, the response each one
+//! reaches, and the response monitor.
+//!
+//! An invitation reaches exactly one response: the one whose respondent is
+//! `invitation:<id>` in the invitation's wave (unique per wave, so a retried or doubled
+//! submission can only ever touch that one row). A save is one transaction that first takes
+//! the write lock (by recording the page), then checks that the wave is open and the response
+//! not yet submitted, then writes: it either happens whole or not at all, and the caller
+//! acknowledges it only after the commit returned.
+
+use crate::{conflict, get, Result, Store, StoreError};
+use leernet_core::*;
+
+/// Who an invitation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationKind {
+    /// The network questionnaire of one network (for its facilitator or coordinator).
+    Network,
+    /// A member's link: anonymous, or for one e-mail address.
+    Member,
+}
+
+impl InvitationKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationKind::Network => "network",
+            InvitationKind::Member => "member",
+        }
+    }
+
+    fn parse(s: &str) -> Result<InvitationKind> {
+        match s {
+            "network" => Ok(InvitationKind::Network),
+            "member" => Ok(InvitationKind::Member),
+            _ => Err(StoreError::Corrupt(format!("invitation kind {s:?}"))),
+        }
+    }
+}
+
+/// An invitation to store.
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    pub network: NetworkId,
+    pub token: InvitationToken,
+    pub kind: InvitationKind,
+    /// The person it is for, when known (a facilitator, or a member by e-mail).
+    pub person: Option<PersonId>,
+    /// The address it is for, when it was made from an e-mail list.
+    pub email: Option<Email>,
+}
+
+/// A stored invitation with what the survey and the monitor need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub id: InvitationId,
+    pub wave: WaveId,
+    pub network: NetworkId,
+    pub token: InvitationToken,
+    pub kind: InvitationKind,
+    pub person: Option<PersonId>,
+    pub email: Option<String>,
+    /// The page the respondent saved last (0-based).
+    pub page: i64,
+    /// The response's status, when one was started.
+    pub status: Option<ResponseStatus>,
+}
+
+impl InvitationRow {
+    /// The `respondent` of the one response this invitation reaches.
+    pub fn respondent(&self) -> String {
+        respondent(self.id)
+    }
+}
+
+fn respondent(id: InvitationId) -> String {
+    format!("invitation:{}", id.0)
+}
+
+/// What became of a survey save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The answers are stored; the response is still in progress.
+    Saved,
+    /// The answers are stored and the response is submitted.
+    Submitted,
+    /// The response was submitted before: nothing changed (a retry or a double click).
+    AlreadySubmitted,
+    /// The wave is not open: nothing was stored.
+    WaveNotOpen,
+}
+
+/// One line of the response monitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitorRow {
+    pub network: NetworkId,
+    pub invited: i64,
+    pub started: i64,
+    pub submitted: i64,
+}
+
+const SELECT: &str =
+    "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
+     i.page, r.status FROM invitations i \
+     LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id";
+
+fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
+    let token: String = get(r, "token")?;
+    let kind: String = get(r, "kind")?;
+    let status: Option<String> = get(r, "status")?;
+    Ok(InvitationRow {
+        id: InvitationId(get(r, "id")?),
+        wave: WaveId(get(r, "wave_id")?),
+        network: NetworkId(get(r, "network_id")?),
+        token: InvitationToken::parse(&token).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        kind: InvitationKind::parse(&kind)?,
+        person: get::<Option<i64>>(r, "person_id")?.map(PersonId),
+        email: get(r, "email")?,
+        page: get(r, "page")?,
+        status: status
+            .map(|s| {
+                ResponseStatus::parse(&s)
+                    .ok_or_else(|| StoreError::Corrupt(format!("response status {s:?}")))
+            })
+            .transpose()?,
+    })
+}
+
+impl Store {
+    /// The wave with this id.
+    pub async fn wave(&self, id: WaveId) -> Result<Option<Wave>> {
+        Ok(self.waves().await?.into_iter().find(|w| w.id == id))
+    }
+
+    /// Stores invitations of one wave: all of them, or none.
+    pub async fn add_invitations(
+        &self,
+        wave: WaveId,
+        invitations: &[NewInvitation],
+    ) -> Result<Vec<InvitationId>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(invitations.len());
+        for i in invitations {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO invitations (wave_id, network_id, token, person_id, kind, email) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(wave.0)
+            .bind(i.network.0)
+            .bind(i.token.as_str())
+            .bind(i.person.map(|p| p.0))
+            .bind(i.kind.as_str())
+            .bind(i.email.as_ref().map(|e| e.as_str().to_owned()))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, || "an invitation token was used twice".to_owned()))?;
+            ids.push(InvitationId(id));
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The invitations of a wave (or of every wave), by id, with their response's status.
+    pub async fn invitations(&self, wave: Option<WaveId>) -> Result<Vec<InvitationRow>> {
+        let rows = match wave {
+            Some(w) => {
+                sqlx::query(&format!("{SELECT} WHERE i.wave_id = $1 ORDER BY i.id"))
+                    .bind(w.0)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{SELECT} ORDER BY i.id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(row).collect()
+    }
+
+    /// The invitation with this token, if any.
+    pub async fn invitation_by_token(
+        &self,
+        token: &InvitationToken,
+    ) -> Result<Option<InvitationRow>> {
+        sqlx::query(&format!("{SELECT} WHERE i.token = $1"))
+            .bind(token.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(row)
+            .transpose()
+    }
+
+    /// The response an invitation reaches, if one was started.
+    pub async fn invitation_response(&self, inv: &InvitationRow) -> Result<Option<Response>> {
+        let r = sqlx::query(
+            "SELECT id, status, answers FROM responses WHERE wave_id = $1 AND respondent = $2",
+        )
+        .bind(inv.wave.0)
+        .bind(inv.respondent())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        let id: i64 = get(&r, "id")?;
+        let status: String = get(&r, "status")?;
+        let answers: String = get(&r, "answers")?;
+        Ok(Some(Response {
+            id: ResponseId(id),
+            wave: inv.wave,
+            network: inv.network,
+            respondent: inv.respondent(),
+            status: ResponseStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("response {id} status {status:?}")))?,
+            answers: serde_json::from_str(&answers)
+                .map_err(|e| StoreError::Corrupt(format!("answers of response {id}: {e}")))?,
+        }))
+    }
+
+    /// Saves the answers of the response an invitation reaches, and the page reached; with
+    /// `submit`, also submits it. One transaction: when the wave is not open or the response
+    /// was submitted before, nothing changes. `answers` replaces the stored answers whole
+    /// (the caller merged and checked them).
+    pub async fn save_survey(
+        &self,
+        invitation: InvitationId,
+        answers: &Answers,
+        page: i64,
+        submit: bool,
+    ) -> Result<SaveOutcome> {
+        let json =
+            serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        // A write first: on SQLite this takes the write lock now (waiting for others), so the
+        // reads below see the latest commit and the transaction cannot fail to upgrade.
+        let done = sqlx::query("UPDATE invitations SET page = $1 WHERE id = $2")
+            .bind(page)
+            .bind(invitation.0)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "there is no invitation {}",
+                invitation.0
+            )));
+        }
+        let r = sqlx::query(
+            "SELECT i.wave_id, i.network_id, w.status AS wave_status, r.status AS response_status \
+             FROM invitations i JOIN waves w ON w.id = i.wave_id \
+             LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = $2 \
+             WHERE i.id = $1",
+        )
+        .bind(invitation.0)
+        .bind(respondent(invitation))
+        .fetch_one(&mut *tx)
+        .await?;
+        let wave_status: String = get(&r, "wave_status")?;
+        if wave_status != WaveStatus::Open.as_str() {
+            tx.rollback().await?;
+            return Ok(SaveOutcome::WaveNotOpen);
+        }
+        let response_status: Option<String> = get(&r, "response_status")?;
+        if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
+            tx.rollback().await?;
+            return Ok(SaveOutcome::AlreadySubmitted);
+        }
+        let status = if submit {
+            ResponseStatus::Submitted
+        } else {
+            ResponseStatus::InProgress
+        };
+        sqlx::query(
+            "INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (wave_id, respondent) DO UPDATE SET status = $4, answers = $5",
+        )
+        .bind(get::<i64>(&r, "wave_id")?)
+        .bind(get::<i64>(&r, "network_id")?)
+        .bind(respondent(invitation))
+        .bind(status.as_str())
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(if submit {
+            SaveOutcome::Submitted
+        } else {
+            SaveOutcome::Saved
+        })
+    }
+
+    /// The response monitor of a wave: per network (by id), invited, started and submitted.
+    pub async fn wave_monitor(&self, wave: WaveId) -> Result<Vec<MonitorRow>> {
+        let rows = sqlx::query(
+            "SELECT i.network_id, COUNT(*) AS invited, \
+             CAST(SUM(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS started, \
+             CAST(SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END) AS BIGINT) AS submitted \
+             FROM invitations i \
+             LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
+             WHERE i.wave_id = $1 GROUP BY i.network_id ORDER BY i.network_id",
+        )
+        .bind(wave.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MonitorRow {
+                    network: NetworkId(get(r, "network_id")?),
+                    invited: get(r, "invited")?,
+                    started: get(r, "started")?,
+                    submitted: get(r, "submitted")?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// The invitation with this id, if any.
+    pub async fn invitation(&self, id: InvitationId) -> Result<Option<InvitationRow>> {
+        sqlx::query(&format!("{SELECT} WHERE i.id = $1"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(row)
+            .transpose()
+    }
+
+    /// One response with the invitation that reaches it (None for responses that came
+    /// another way, such as an import).
+    pub async fn response_with_invitation(
+        &self,
+        id: ResponseId,
+    ) -> Result<Option<(Response, Option<InvitationRow>)>> {
+        let r = sqlx::query(
+            "SELECT id, wave_id, network_id, respondent, status, answers FROM responses WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        let status: String = get(&r, "status")?;
+        let answers: String = get(&r, "answers")?;
+        let response = Response {
+            id,
+            wave: WaveId(get(&r, "wave_id")?),
+            network: NetworkId(get(&r, "network_id")?),
+            respondent: get(&r, "respondent")?,
+            status: ResponseStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("response {id} status {status:?}")))?,
+            answers: serde_json::from_str(&answers)
+                .map_err(|e| StoreError::Corrupt(format!("answers of response {id}: {e}")))?,
+        };
+        let inv = match response
+            .respondent
+            .strip_prefix("invitation:")
+            .and_then(|n| n.parse::<i64>().ok())
+        {
+            Some(n) => self
+                .invitation(InvitationId(n))
+                .await?
+                .filter(|i| i.wave == response.wave),
+            None => None,
+        };
+        Ok(Some((response, inv)))
+    }
+
+    /// The id of the response an invitation reaches, if one was started.
+    pub async fn invitation_response_id(&self, inv: &InvitationRow) -> Result<Option<ResponseId>> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM responses WHERE wave_id = $1 AND respondent = $2")
+                .bind(inv.wave.0)
+                .bind(inv.respondent())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(id.map(ResponseId))
+    }
+}

@@ -1,0 +1,717 @@
+//! The pages behind the login: a person's own page (`/my`), the researcher's waves (create,
+//! open, close, invite, the invitation links as CSV), the response monitor, and the response
+//! viewer.
+//!
+//! Who sees what (checked here, walked by the authorisation test in `tests/authz.rs`):
+//! - researcher: every wave, invitation and response; the only one who changes anything;
+//! - coordinator: the waves and the monitor's counts, never a link or an answer;
+//! - facilitator: their networks' network-questionnaire invitations and those responses;
+//! - member: their own invitations and answers.
+
+use crate::auth::{User, Visitor};
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leernet_core::*;
+use leernet_store::{InvitationKind, InvitationRow, NewInvitation};
+use rand::RngCore;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const STAFF: &[Role] = &[Role::Researcher, Role::Coordinator];
+const RESEARCHER: &[Role] = &[Role::Researcher];
+const ANYONE: &[Role] = &[
+    Role::Researcher,
+    Role::Coordinator,
+    Role::Facilitator,
+    Role::Member,
+];
+/// The most links one invitation request may make per network.
+const MAX_LINKS_PER_NETWORK: usize = 500;
+
+fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
+    move |e| AppError::internal(lang, e)
+}
+
+/// A fresh invitation token from the operating system's randomness (160 bits).
+pub fn new_token() -> InvitationToken {
+    let mut b = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    InvitationToken::from_random(b)
+}
+
+fn wave_status_key(s: WaveStatus) -> &'static str {
+    match s {
+        WaveStatus::Draft => "admin.status_draft",
+        WaveStatus::Open => "admin.status_open",
+        WaveStatus::Closed => "admin.status_closed",
+    }
+}
+
+/// One invitation as a person's own page lists it.
+fn invitation_line(
+    inv: &InvitationRow,
+    waves: &[Wave],
+    instruments: &BTreeMap<InstrumentId, Bilingual>,
+    networks: &BTreeMap<NetworkId, String>,
+    response: Option<ResponseId>,
+    lang: Lang,
+) -> minijinja::Value {
+    let wave = waves.iter().find(|w| w.id == inv.wave);
+    minijinja::context! {
+        wave => wave.map(|w| w.name.clone()),
+        instrument => wave.and_then(|w| instruments.get(&w.instrument)).map(|t| t.get(lang).to_owned()),
+        status_key => wave.map(|w| wave_status_key(w.status)),
+        open => wave.is_some_and(|w| w.status == WaveStatus::Open),
+        network => networks.get(&inv.network).cloned(),
+        link => format!("/s/{}", inv.token.as_str()),
+        submitted => inv.status == Some(ResponseStatus::Submitted),
+        started => inv.status.is_some(),
+        response => response.map(|r| r.0),
+    }
+}
+
+/// `GET /my`: what this person can do, with their own invitations.
+pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(ANYONE)?;
+    let store = &state.store;
+    let mut lines = Vec::new();
+    if matches!(user.role, Role::Facilitator | Role::Member) {
+        let waves = store.waves().await.map_err(internal(lang))?;
+        let instruments: BTreeMap<_, _> = store
+            .instruments()
+            .await
+            .map_err(internal(lang))?
+            .into_iter()
+            .map(|i| (i.id, i.title))
+            .collect();
+        let networks: BTreeMap<_, _> = store
+            .networks()
+            .await
+            .map_err(internal(lang))?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect();
+        for inv in store.invitations(None).await.map_err(internal(lang))? {
+            if !own_invitation(user, &inv) {
+                continue;
+            }
+            let rid = if inv.status == Some(ResponseStatus::Submitted) {
+                store
+                    .invitation_response_id(&inv)
+                    .await
+                    .map_err(internal(lang))?
+            } else {
+                None
+            };
+            lines.push(invitation_line(
+                &inv,
+                &waves,
+                &instruments,
+                &networks,
+                rid,
+                lang,
+            ));
+        }
+    }
+    crate::page::render(
+        &state,
+        &v,
+        "my.html",
+        minijinja::context! {
+            staff => STAFF.contains(&user.role),
+            researcher => user.role == Role::Researcher,
+            invitations => lines,
+            role_key => format!("admin.role_{}", user.role.as_str()),
+        },
+    )
+}
+
+/// Whether an invitation is this person's own: a member's by person, a facilitator's as the
+/// network questionnaire of one of their networks (or addressed to them).
+fn own_invitation(user: &User, inv: &InvitationRow) -> bool {
+    inv.person == Some(user.id)
+        || (user.role == Role::Facilitator
+            && inv.kind == InvitationKind::Network
+            && user.networks.contains(&inv.network))
+}
+
+/// `GET /admin/waves`: every wave with its instrument, status and counts; the researcher
+/// also gets the form to make a new one.
+pub async fn waves(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
+    let user = v.require(STAFF)?;
+    waves_page(&state, &v, user, None, StatusCode::OK).await
+}
+
+async fn waves_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let mut rows = Vec::new();
+    for w in store.waves().await.map_err(internal(lang))? {
+        let m = store.wave_monitor(w.id).await.map_err(internal(lang))?;
+        let inst = instruments.iter().find(|i| i.id == w.instrument);
+        rows.push(minijinja::context! {
+            id => w.id.0,
+            name => w.name,
+            instrument => inst.map(|i| i.title.get(lang).to_owned()),
+            status_key => wave_status_key(w.status),
+            invited => m.iter().map(|r| r.invited).sum::<i64>(),
+            submitted => m.iter().map(|r| r.submitted).sum::<i64>(),
+        });
+    }
+    let instruments: Vec<_> = instruments
+        .iter()
+        .map(|i| {
+            minijinja::context! {
+                id => i.id.0,
+                title => format!("{} ({} {})", i.title.get(lang), i.form_id, i.version),
+            }
+        })
+        .collect();
+    let mut res = crate::page::render(
+        state,
+        v,
+        "waves.html",
+        minijinja::context! {
+            waves => rows,
+            instruments => instruments,
+            researcher => user.role == Role::Researcher,
+            error => error,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The posted form that makes a wave.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewWaveForm {
+    csrf_token: Option<String>,
+    instrument: Option<i64>,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /admin/waves`: a new wave (draft) of an instrument; 303 to its page.
+pub async fn create_wave(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Form(f): Form<NewWaveForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let name = f.name.trim();
+    let instruments = state.store.instruments().await.map_err(internal(lang))?;
+    let Some(inst) = f
+        .instrument
+        .and_then(|id| instruments.iter().find(|i| i.id.0 == id))
+    else {
+        return waves_page(
+            &state,
+            &v,
+            user,
+            Some("admin.pick_instrument"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    if name.is_empty() || name.chars().count() > 100 {
+        return waves_page(
+            &state,
+            &v,
+            user,
+            Some("admin.wave_name"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state.store.add_wave(inst.id, name, WaveStatus::Draft).await {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/waves/{}", id.0)).into_response()),
+        Err(leernet_store::StoreError::Conflict(_)) => {
+            waves_page(
+                &state,
+                &v,
+                user,
+                Some("admin.wave_exists"),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(AppError::internal(lang, e)),
+    }
+}
+
+async fn wave_or_404(state: &AppState, id: i64, lang: Lang) -> Result<Wave, AppError> {
+    state
+        .store
+        .wave(WaveId(id))
+        .await
+        .map_err(internal(lang))?
+        .ok_or(AppError::NotFound(lang))
+}
+
+/// `GET /admin/waves/{id}`: the wave, its response monitor and (for the researcher) the
+/// invitation form and links.
+pub async fn wave(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = v.require(STAFF)?;
+    wave_page(&state, &v, user, id, None, StatusCode::OK).await
+}
+
+async fn wave_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    id: i64,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let wave = wave_or_404(state, id, lang).await?;
+    let instrument = store
+        .instruments()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|i| i.id == wave.instrument);
+    let networks = store.networks().await.map_err(internal(lang))?;
+    let monitor = store.wave_monitor(wave.id).await.map_err(internal(lang))?;
+    let name_of = |n: NetworkId| {
+        networks
+            .iter()
+            .find(|x| x.id == n)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    let rate = |sub: i64, inv: i64| {
+        if inv == 0 {
+            "–".to_owned()
+        } else {
+            let pct = 100.0 * sub as f64 / inv as f64;
+            match lang {
+                Lang::Nl => format!("{pct:.0}%"),
+                Lang::En => format!("{pct:.0}%"),
+            }
+        }
+    };
+    let rows: Vec<_> = monitor
+        .iter()
+        .map(|m| {
+            minijinja::context! {
+                network => name_of(m.network),
+                invited => m.invited,
+                started => m.started,
+                submitted => m.submitted,
+                rate => rate(m.submitted, m.invited),
+            }
+        })
+        .collect();
+    let (ti, ts, tsub) = monitor.iter().fold((0, 0, 0), |a, m| {
+        (a.0 + m.invited, a.1 + m.started, a.2 + m.submitted)
+    });
+    let researcher = user.role == Role::Researcher;
+    let mut invitations = Vec::new();
+    if researcher {
+        for inv in store
+            .invitations(Some(wave.id))
+            .await
+            .map_err(internal(lang))?
+        {
+            let rid = if inv.status.is_some() {
+                store
+                    .invitation_response_id(&inv)
+                    .await
+                    .map_err(internal(lang))?
+            } else {
+                None
+            };
+            invitations.push(minijinja::context! {
+                network => name_of(inv.network),
+                kind_key => format!("admin.kind_{}", inv.kind.as_str()),
+                email => inv.email.clone(),
+                link => format!("/s/{}", inv.token.as_str()),
+                status_key => match inv.status {
+                    None => "admin.not_started",
+                    Some(ResponseStatus::InProgress) => "admin.in_progress",
+                    Some(ResponseStatus::Submitted) => "admin.submitted",
+                },
+                response => rid.map(|r| r.0),
+            });
+        }
+    }
+    let network_list: Vec<_> = networks
+        .iter()
+        .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone() })
+        .collect();
+    let mut res = crate::page::render(
+        state,
+        v,
+        "wave.html",
+        minijinja::context! {
+            wave => minijinja::context! {
+                id => wave.id.0,
+                name => wave.name.clone(),
+                status => wave.status.as_str(),
+                status_key => wave_status_key(wave.status),
+            },
+            instrument => instrument.map(|i| i.title.get(lang).to_owned()),
+            monitor => rows,
+            total => minijinja::context! { invited => ti, started => ts, submitted => tsub, rate => rate(tsub, ti) },
+            researcher => researcher,
+            invitations => invitations,
+            networks => network_list,
+            error => error,
+            max_links => MAX_LINKS_PER_NETWORK,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The posted form that opens or closes a wave.
+#[derive(Debug, serde::Deserialize)]
+pub struct StatusForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/waves/{id}/status`: open or close a wave.
+pub async fn set_status(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let wave = wave_or_404(&state, id, lang).await?;
+    let status = match f.status.as_str() {
+        "open" => WaveStatus::Open,
+        "closed" => WaveStatus::Closed,
+        _ => return Err(AppError::BadRequest(lang)),
+    };
+    state
+        .store
+        .set_wave_status(wave.id, status)
+        .await
+        .map_err(internal(lang))?;
+    Ok(Redirect::to(&format!("/admin/waves/{id}")).into_response())
+}
+
+/// `POST /admin/waves/{id}/invitations`: invitations for the chosen networks: the network
+/// questionnaire (one per network, for its facilitator), a number of anonymous member
+/// links, or one link per e-mail address. All or nothing.
+pub async fn invite(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    v.check_csrf(field("csrf_token"))?;
+    let wave = wave_or_404(&state, id, lang).await?;
+    let store = &state.store;
+    let t = state.catalog.table(lang);
+    let say = |k: &str| t.get(k).cloned().unwrap_or_default();
+    let networks = store.networks().await.map_err(internal(lang))?;
+    let mut chosen = Vec::new();
+    for (k, val) in &fields {
+        if k == "network" {
+            match val
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| networks.iter().find(|x| x.id.0 == n))
+            {
+                Some(n) => chosen.push(n.id),
+                None => return Err(AppError::BadRequest(lang)),
+            }
+        }
+    }
+    chosen.sort();
+    chosen.dedup();
+    if chosen.is_empty() {
+        return wave_page(
+            &state,
+            &v,
+            user,
+            id,
+            Some(say("admin.pick_networks")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let persons = store.persons().await.map_err(internal(lang))?;
+    let existing = store
+        .invitations(Some(wave.id))
+        .await
+        .map_err(internal(lang))?;
+    let mut new = Vec::new();
+    match field("mode").unwrap_or("") {
+        "network" => {
+            for n in &chosen {
+                if existing
+                    .iter()
+                    .any(|i| i.network == *n && i.kind == InvitationKind::Network)
+                {
+                    continue;
+                }
+                let facilitator = persons
+                    .iter()
+                    .find(|p| p.role == Role::Facilitator && p.networks.contains(n))
+                    .map(|p| p.id);
+                new.push(NewInvitation {
+                    network: *n,
+                    token: new_token(),
+                    kind: InvitationKind::Network,
+                    person: facilitator,
+                    email: None,
+                });
+            }
+        }
+        "anonymous" => {
+            let count = field("count")
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|c| (1..=MAX_LINKS_PER_NETWORK).contains(c));
+            let Some(count) = count else {
+                return wave_page(
+                    &state,
+                    &v,
+                    user,
+                    id,
+                    Some(say("admin.bad_count")),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            for n in &chosen {
+                for _ in 0..count {
+                    new.push(NewInvitation {
+                        network: *n,
+                        token: new_token(),
+                        kind: InvitationKind::Member,
+                        person: None,
+                        email: None,
+                    });
+                }
+            }
+        }
+        "emails" => {
+            let text = field("emails").unwrap_or("");
+            let mut bad = Vec::new();
+            let mut emails = Vec::new();
+            for part in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
+                if part.is_empty() {
+                    continue;
+                }
+                match Email::parse(part) {
+                    Ok(e) => {
+                        if !emails.contains(&e) {
+                            emails.push(e)
+                        }
+                    }
+                    Err(_) => bad.push(part.chars().take(80).collect::<String>()),
+                }
+            }
+            if !bad.is_empty() || emails.is_empty() || emails.len() > MAX_LINKS_PER_NETWORK {
+                let msg = if bad.is_empty() {
+                    say("admin.no_emails")
+                } else {
+                    format!("{} {}", say("admin.bad_emails"), bad.join(", "))
+                };
+                return wave_page(
+                    &state,
+                    &v,
+                    user,
+                    id,
+                    Some(msg),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            for n in &chosen {
+                for e in &emails {
+                    let person = persons
+                        .iter()
+                        .find(|p| p.email.as_str().eq_ignore_ascii_case(e.as_str()))
+                        .map(|p| p.id);
+                    new.push(NewInvitation {
+                        network: *n,
+                        token: new_token(),
+                        kind: InvitationKind::Member,
+                        person,
+                        email: Some(e.clone()),
+                    });
+                }
+            }
+        }
+        _ => return Err(AppError::BadRequest(lang)),
+    }
+    store
+        .add_invitations(wave.id, &new)
+        .await
+        .map_err(internal(lang))?;
+    Ok(Redirect::to(&format!("/admin/waves/{id}#invitations")).into_response())
+}
+
+fn csv_field(s: &str) -> String {
+    // Quote always; a leading formula character is neutralised for spreadsheets.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// `GET /admin/waves/{id}/invitations.csv`: every link of the wave, to send by hand or mail
+/// merge: network, kind, e-mail, link, status.
+pub async fn invitations_csv(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    let wave = wave_or_404(&state, id, lang).await?;
+    let store = &state.store;
+    let networks = store.networks().await.map_err(internal(lang))?;
+    let base = state.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:8080");
+        format!("http://{host}")
+    });
+    let mut out = String::from("network,kind,email,link,status\r\n");
+    for inv in store
+        .invitations(Some(wave.id))
+        .await
+        .map_err(internal(lang))?
+    {
+        let network = networks
+            .iter()
+            .find(|n| n.id == inv.network)
+            .map(|n| n.slug.as_str().to_owned())
+            .unwrap_or_default();
+        let status = inv.status.map(|s| s.as_str()).unwrap_or("not_started");
+        out.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            csv_field(&network),
+            csv_field(inv.kind.as_str()),
+            csv_field(inv.email.as_deref().unwrap_or("")),
+            csv_field(&format!("{base}/s/{}", inv.token.as_str())),
+            csv_field(status)
+        ));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"wave-{id}-invitations.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// `GET /responses/{id}`: one response with its questions' labels and the answers' labels.
+/// Researchers see any; a facilitator their networks' network questionnaires; a member
+/// their own; coordinators none (no personal data). Others get 404.
+pub async fn response(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(&[Role::Researcher, Role::Facilitator, Role::Member])?;
+    let store = &state.store;
+    let Some((resp, inv)) = store
+        .response_with_invitation(ResponseId(id))
+        .await
+        .map_err(internal(lang))?
+    else {
+        return Err(AppError::NotFound(lang));
+    };
+    let allowed = user.role == Role::Researcher
+        || inv
+            .as_ref()
+            .is_some_and(|i| own_invitation(user, i) && resp.status == ResponseStatus::Submitted);
+    if !allowed {
+        return Err(AppError::NotFound(lang));
+    }
+    let wave = wave_or_404(&state, resp.wave.0, lang).await?;
+    let form = state
+        .form(wave.instrument)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let code = lang.code();
+    let mut rows = Vec::new();
+    for q in form.questions() {
+        let Some(val) = resp.answers.get(&q.name) else {
+            continue;
+        };
+        let shown = match q.kind.list().and_then(|l| form.choices(l)) {
+            Some(choices) => val
+                .split_whitespace()
+                .map(|c| {
+                    choices
+                        .iter()
+                        .find(|x| x.name == c)
+                        .map(|x| x.label.get(code).to_owned())
+                        .unwrap_or_else(|| c.to_owned())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            None => val.clone(),
+        };
+        let label = q.label.get(code);
+        rows.push(minijinja::context! {
+            name => q.name.clone(),
+            label => if label.is_empty() { q.name.clone() } else { label.to_owned() },
+            value => shown,
+        });
+    }
+    let network = store
+        .networks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|n| n.id == resp.network)
+        .map(|n| n.name);
+    crate::page::render(
+        &state,
+        &v,
+        "response.html",
+        minijinja::context! {
+            id => id,
+            form_title => form.title(code),
+            wave => wave.name,
+            network => network,
+            submitted => resp.status == ResponseStatus::Submitted,
+            rows => rows,
+        },
+    )
+}

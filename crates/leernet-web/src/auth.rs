@@ -1,0 +1,417 @@
+//! Accounts in the browser: passwords (argon2id), sessions (kept in the store), CSRF tokens,
+//! login throttling, and the role checks every protected handler starts with.
+//!
+//! Which check where: a handler that shows something only some people may see takes
+//! [`Visitor`] and calls [`Visitor::require`] with the roles allowed; resources of one network
+//! are checked with [`User::may_see_network`]. A stranger asking for a protected page is sent
+//! to the login page (303); a logged-in person without the right role gets 403; a resource of
+//! a network that is not theirs answers 404, like one that does not exist.
+//!
+//! CSRF: a logged-in person's forms carry the session's token (stored with the session);
+//! forms shown to people without a session (the login form, the survey) use a double-submit
+//! cookie: a random value in an `HttpOnly`, `SameSite=Lax` cookie that the form repeats in its
+//! hidden `csrf_token` field. Both are compared in constant time.
+
+use crate::{AppError, AppState, PageLang};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leernet_core::{NetworkId, PersonId, Role};
+use rand::RngCore;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "leernet_session";
+/// Name of the double-submit CSRF cookie of forms shown without a session.
+pub const CSRF_COOKIE: &str = "leernet_csrf";
+/// How long a session lasts (seconds).
+const SESSION_SECONDS: i64 = 8 * 3600;
+/// The window of the login throttle (seconds), and the failures allowed in it.
+const THROTTLE_WINDOW: i64 = 15 * 60;
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> Result<String, anyhow::Error> {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
+        .to_string())
+}
+
+/// Whether `password` matches the stored `hash`. A hash that does not parse never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so that an unknown address
+/// takes as long as a wrong password (no user enumeration by timing).
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+}
+
+/// 32 random bytes as hex: session secrets, CSRF tokens.
+pub fn random_hex() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A cookie of the request, by name.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Constant-time comparison of two tokens.
+pub fn same_token(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A `Set-Cookie` value with the attributes every leernet cookie has.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// A logged-in person.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub networks: Vec<NetworkId>,
+    /// This session's CSRF token.
+    pub csrf: String,
+}
+
+impl User {
+    /// Whether the person may see resources of `network` (researchers see every network;
+    /// coordinators only aggregates, which handlers check separately).
+    pub fn may_see_network(&self, network: NetworkId) -> bool {
+        self.role == Role::Researcher || self.networks.contains(&network)
+    }
+}
+
+/// Who is asking: a logged-in person or a stranger, and the request's CSRF material.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub user: Option<User>,
+    pub lang: PageLang,
+    /// The path and query asked for (to come back after logging in).
+    pub target: String,
+    /// The double-submit cookie's value, when the request carries one.
+    pub csrf_cookie: Option<String>,
+    /// The peer's address, when the server knows it.
+    pub address: Option<std::net::IpAddr>,
+}
+
+impl Visitor {
+    /// The logged-in person, when their role is among `roles`; otherwise the login page
+    /// (stranger) or 403 (wrong role).
+    pub fn require(&self, roles: &[Role]) -> Result<&User, AppError> {
+        match &self.user {
+            None => Err(AppError::LoginRequired(self.target.clone())),
+            Some(u) if roles.contains(&u.role) => Ok(u),
+            Some(_) => Err(AppError::Forbidden(self.lang.lang)),
+        }
+    }
+
+    /// Checks the `csrf_token` of a posted form: against the session's token when logged in,
+    /// against the double-submit cookie otherwise.
+    pub fn check_csrf(&self, posted: Option<&str>) -> Result<(), AppError> {
+        let expected = match &self.user {
+            Some(u) => Some(u.csrf.as_str()),
+            None => self.csrf_cookie.as_deref(),
+        };
+        match (expected, posted) {
+            (Some(e), Some(p)) if same_token(e, p) => Ok(()),
+            _ => Err(AppError::Csrf(self.lang.lang)),
+        }
+    }
+
+    /// The token to put in this page's forms; with a cookie to set when a new double-submit
+    /// value had to be made.
+    pub fn form_token(&self, state: &AppState) -> (String, Option<HeaderValue>) {
+        if let Some(u) = &self.user {
+            return (u.csrf.clone(), None);
+        }
+        match &self.csrf_cookie {
+            Some(c) if c.len() == 64 => (c.clone(), None),
+            _ => {
+                let v = random_hex();
+                let c = set_cookie(state, CSRF_COOKIE, &v, 24 * 3600);
+                (v, Some(c))
+            }
+        }
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, AppError> {
+        let lang = PageLang::from_request_parts(parts, state)
+            .await
+            .unwrap_or(PageLang {
+                lang: leernet_core::Lang::Nl,
+                chosen_now: false,
+            });
+        let target = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).map(str::to_owned);
+        let mut user = None;
+        if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+            if let Some(s) = state
+                .store
+                .session(secret, now())
+                .await
+                .map_err(|e| AppError::internal(lang.lang, e))?
+            {
+                if let Some(a) = state
+                    .store
+                    .account(s.person)
+                    .await
+                    .map_err(|e| AppError::internal(lang.lang, e))?
+                {
+                    user = Some(User {
+                        id: a.id,
+                        name: a.name,
+                        email: a.email.as_str().to_owned(),
+                        role: a.role,
+                        networks: a.networks,
+                        csrf: s.csrf,
+                    });
+                }
+            }
+        }
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Visitor {
+            user,
+            lang,
+            target,
+            csrf_cookie,
+            address,
+        })
+    }
+}
+
+/// The posted login form.
+#[derive(Debug, serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    csrf_token: Option<String>,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a local path is a place to go back to (no `//host`, no scheme).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/my"
+    }
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let next = q.get("next").map(String::as_str).unwrap_or("/my");
+    login_form(&state, &v, safe_next(next), None, StatusCode::OK)
+}
+
+fn login_form(
+    state: &AppState,
+    v: &Visitor,
+    next: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let (token, set) = v.form_token(state);
+    let mut res = crate::page::render(
+        state,
+        v,
+        "login.html",
+        minijinja::context! { csrf => token, next => next, error => error },
+    )?;
+    *res.status_mut() = status;
+    if let Some(c) = set {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+/// `POST /login`: 303 to where the visitor wanted to go, or the form again with one message
+/// that does not say whether the address exists.
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    // The login form is shown without a session: check the double-submit cookie.
+    let anon = Visitor {
+        user: None,
+        ..v.clone()
+    };
+    anon.check_csrf(f.csrf_token.as_deref())?;
+    let next = safe_next(&f.next).to_owned();
+    let t = now();
+    let account_key = format!("account:{}", f.email.trim().to_lowercase());
+    let address_key = format!(
+        "address:{}",
+        v.address
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    );
+    let since = t - THROTTLE_WINDOW;
+    let store = &state.store;
+    let too_many = store
+        .login_failures_since(&account_key, since)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+        >= MAX_FAILURES_PER_ACCOUNT
+        || store
+            .login_failures_since(&address_key, since)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?
+            >= MAX_FAILURES_PER_ADDRESS;
+    if too_many {
+        tracing::warn!("login throttled");
+        return login_form(
+            &state,
+            &anon,
+            &next,
+            Some("auth.too_many"),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let account = if f.email.len() > 254 || f.password.len() > 1024 {
+        None
+    } else {
+        store
+            .account_by_email(&f.email)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?
+    };
+    let hash = account
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let account = match account {
+        Some(a) if ok && a.password_hash.is_some() => a,
+        _ => {
+            store
+                .record_login_failure(&[&account_key, &address_key], t)
+                .await
+                .map_err(|e| AppError::internal(lang, e))?;
+            return login_form(
+                &state,
+                &anon,
+                &next,
+                Some("auth.wrong"),
+                StatusCode::UNAUTHORIZED,
+            );
+        }
+    };
+    store
+        .clear_login_failures(&account_key, since)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let secret = random_hex();
+    store
+        .create_session(&secret, account.id, &random_hex(), t, t + SESSION_SECONDS)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let mut res = Redirect::to(&next).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, &secret, SESSION_SECONDS),
+    );
+    Ok(res)
+}
+
+/// The posted logout form.
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    pub csrf_token: Option<String>,
+}
+
+/// `POST /logout`: ends the session (in the store, and the cookie) and goes home.
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    if v.user.is_some() {
+        v.check_csrf(f.csrf_token.as_deref())?;
+    }
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        state
+            .store
+            .end_session(secret, now())
+            .await
+            .map_err(|e| AppError::internal(v.lang.lang, e))?;
+    }
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", 0),
+    );
+    Ok(res)
+}

@@ -1,0 +1,52 @@
+//! Rendering the fieldwork pages (login, the researcher's pages, the survey): the common
+//! context every template of `base.html` expects, plus the visitor and their CSRF token.
+
+use crate::auth::Visitor;
+use crate::{AppError, AppState};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use leernet_core::Lang;
+
+/// Renders `name` for the visitor with `extra` context; remembers a language just chosen.
+pub fn render(
+    state: &AppState,
+    v: &Visitor,
+    name: &str,
+    extra: minijinja::Value,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let tpl = state
+        .env
+        .get_template(name)
+        .map_err(|e| AppError::internal(lang, e))?;
+    let path = v.target.split('?').next().unwrap_or("/").to_owned();
+    let user = v.user.as_ref().map(|u| {
+        minijinja::context! {
+            name => u.name.clone(),
+            role => u.role.as_str(),
+            csrf => u.csrf.clone(),
+        }
+    });
+    let ctx = minijinja::context! {
+        lang => lang.code(),
+        other => if lang == Lang::Nl { "en" } else { "nl" },
+        path => path,
+        t => state.catalog.table(lang),
+        fictional => false,
+        user => user,
+        ..extra
+    };
+    let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
+    let mut res = Html(body).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    if v.lang.chosen_now {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            crate::auth::set_cookie(state, "lang", lang.code(), 31_536_000),
+        );
+    }
+    Ok(res)
+}

@@ -1,0 +1,774 @@
+//! Fieldwork in the app, driven in-process with `oneshot` on every back end: logging in and
+//! out, CSRF, the login throttle, the authorisation of every route for every role (and a
+//! stranger), and the survey's rules on the server.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::{fill, world, Client, World};
+use leernet_core::*;
+use leernet_store::testing::{test_backends, TestDb};
+
+macro_rules! on_every_backend {
+    ($($name:ident => $story:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in test_backends() {
+                let db = TestDb::new(backend).await;
+                let w = world(db.store().await).await;
+                $story(&w).await;
+                w.store.close().await;
+                db.drop_database().await;
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    login_logout_csrf_and_throttle => login_story,
+    every_route_as_every_role => authorisation_story,
+    uploading_a_questionnaire => upload_story,
+    the_survey_checks_every_rule_on_the_server => survey_story,
+    closed_and_draft_waves_and_forged_tokens => refusal_story,
+);
+
+async fn login_story(w: &World) {
+    let mut c = Client::new(&w.app);
+    let form = c.get("/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"email\"") && form.body.contains("name=\"password\""));
+    let csrf = form.csrf();
+    let csrf_cookie = form.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Lax"));
+
+    // Without the CSRF field, or with another one: refused before anything is checked.
+    let p = c
+        .post(
+            "/login",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let mut other = Client::new(&w.app);
+    let p = other
+        .post(
+            "/login",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", common::PASSWORD),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::FORBIDDEN,
+        "a token without its cookie"
+    );
+
+    // A wrong password and an unknown address get the same answer (no enumeration).
+    let wrong = c
+        .post(
+            "/login",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", "niet het wachtwoord"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    let unknown = c
+        .post(
+            "/login",
+            &[
+                ("email", "niemand@example.org"),
+                ("password", "niet het wachtwoord"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    let msg = "Het e-mailadres of het wachtwoord klopt niet.";
+    assert!(wrong.body.contains(msg) && unknown.body.contains(msg));
+    assert!(!c.cookies.contains_key("leernet_session"));
+
+    // The right password: 303 to the page asked for (only a local one), a session cookie.
+    let p = c
+        .post(
+            "/login",
+            &[
+                ("email", "Researcher@Example.org"),
+                ("password", common::PASSWORD),
+                ("csrf_token", &csrf),
+                ("next", "//evil.example/steal"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location(), "/my");
+    let session = p.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        session.starts_with("leernet_session=")
+            && session.contains("HttpOnly")
+            && session.contains("SameSite=Lax")
+            && !session.contains("Secure"),
+        "{session}"
+    );
+    let my = c.get("/my").await;
+    assert_eq!(my.status, StatusCode::OK);
+    assert!(my.body.contains("researcher") && my.body.contains("/admin/waves"));
+    let secret = c.cookies["leernet_session"].clone();
+
+    // Logging out needs the session's token; afterwards the old cookie is worth nothing.
+    let p = c.post("/logout", &[("csrf_token", "vals")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let token = my.csrf();
+    let p = c.post("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, "/"));
+    assert!(!c.cookies.contains_key("leernet_session"));
+    let mut replay = Client::new(&w.app);
+    replay
+        .cookies
+        .insert("leernet_session".into(), secret.clone());
+    let p = replay.get("/admin/waves").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(
+        p.location().starts_with("/login?next=%2Fadmin%2Fwaves")
+            || p.location().starts_with("/login?next=/admin/waves")
+    );
+
+    // Behind HTTPS (a public https:// address), cookies are Secure too.
+    let https = leernet_web::app(std::sync::Arc::new(
+        leernet_web::AppState::new(w.store.clone())
+            .with_public_url(Some("https://leernet.example.org/".into())),
+    ));
+    let mut h = Client::new(&https);
+    let p = h.get("/login").await;
+    assert!(p.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+    let p = h
+        .post(
+            "/login",
+            &[
+                ("email", "researcher@example.org"),
+                ("password", common::PASSWORD),
+                ("csrf_token", &p.csrf()),
+            ],
+        )
+        .await;
+    assert!(p.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+
+    // Five failures lock the account for a while, even for the right password.
+    let mut t = Client::new(&w.app);
+    let csrf = t.get("/login").await.csrf();
+    for _ in 0..5 {
+        let p = t
+            .post(
+                "/login",
+                &[
+                    ("email", "fac-a@example.org"),
+                    ("password", "fout"),
+                    ("csrf_token", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    }
+    let p = t
+        .post(
+            "/login",
+            &[
+                ("email", "fac-a@example.org"),
+                ("password", common::PASSWORD),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(p.body.contains("Te veel pogingen"));
+    // Another account is not affected.
+    let mut fine = Client::new(&w.app);
+    fine.login("member-a@example.org").await;
+}
+
+/// What a route must answer to each visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// 200
+    Ok,
+    /// 303 to wherever (a successful POST)
+    Done,
+    /// 303 to the login page
+    Login,
+    Forbidden,
+    NotFound,
+}
+
+/// A route to try: method, path, form fields besides `csrf_token`, and what each visitor of
+/// [`authorisation_story`] gets (stranger, researcher, coordinator, facilitator of A, member
+/// of A, facilitator of B, member of B; the resources belong to network A).
+type Route = (
+    &'static str,
+    String,
+    Vec<(&'static str, String)>,
+    [Expect; 7],
+);
+
+async fn authorisation_story(w: &World) {
+    use Expect::*;
+    let visitors = [
+        None,
+        Some("researcher@example.org"),
+        Some("coordinator@example.org"),
+        Some("fac-a@example.org"),
+        Some("member-a@example.org"),
+        Some("fac-b@example.org"),
+        Some("member-b@example.org"),
+    ];
+    let open = w.open.0;
+    let draft = w.draft.0;
+    let rn = w.response_network_a.0;
+    let rm = w.response_member_a.0;
+    // (method, path, body fields besides csrf_token, what each visitor above gets)
+    let routes: Vec<Route> = vec![
+        ("GET", "/my".into(), vec![], [Login, Ok, Ok, Ok, Ok, Ok, Ok]),
+        (
+            "GET",
+            "/admin/waves".into(),
+            vec![],
+            [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/admin/waves".into(),
+            vec![
+                ("instrument", w.instrument.0.to_string()),
+                ("name", "Nieuwe meting".into()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "GET",
+            "/admin/instruments".into(),
+            vec![],
+            [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            format!("/admin/waves/{open}"),
+            vec![],
+            [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/admin/waves/9999".into(),
+            vec![],
+            [
+                Login, NotFound, NotFound, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "POST",
+            format!("/admin/waves/{draft}/status"),
+            vec![("status", "open".into())],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "POST",
+            format!("/admin/waves/{open}/invitations"),
+            vec![
+                ("network", w.b.0.to_string()),
+                ("mode", "anonymous".into()),
+                ("count", "2".into()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "GET",
+            format!("/admin/waves/{open}/invitations.csv"),
+            vec![],
+            [
+                Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "GET",
+            format!("/responses/{rn}"),
+            vec![],
+            [Login, Ok, Forbidden, Ok, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            format!("/responses/{rm}"),
+            vec![],
+            [Login, Ok, Forbidden, NotFound, Ok, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/responses/9999".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, NotFound, NotFound, NotFound, NotFound,
+            ],
+        ),
+        // The survey: the token is the key, whoever holds it; a forged one reaches nothing.
+        (
+            "GET",
+            format!("/s/{}", w.token_network_a.as_str()),
+            vec![],
+            [Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ),
+        (
+            "GET",
+            format!("/s/{}", common::token(99).as_str()),
+            vec![],
+            [NotFound; 7],
+        ),
+    ];
+    for (i, who) in visitors.iter().enumerate() {
+        let mut c = Client::new(&w.app);
+        if let Some(email) = who {
+            c.login(email).await;
+        }
+        let csrf = match who {
+            Some(_) => c.session_csrf().await,
+            None => c.get("/login").await.csrf(),
+        };
+        for (method, path, fields, expect) in &routes {
+            let p = if *method == "GET" {
+                c.get(path).await
+            } else {
+                let mut f: Vec<(&str, &str)> = vec![("csrf_token", &csrf)];
+                f.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+                c.post(path, &f).await
+            };
+            let got = match p.status {
+                StatusCode::OK => Ok,
+                StatusCode::SEE_OTHER if p.location().starts_with("/login") => Login,
+                StatusCode::SEE_OTHER => Done,
+                StatusCode::FORBIDDEN => Forbidden,
+                StatusCode::NOT_FOUND => NotFound,
+                s => panic!("{method} {path} as {who:?}: unexpected {s}"),
+            };
+            assert_eq!(got, expect[i], "{method} {path} as {who:?}");
+            // Every answer carries the security headers.
+            assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        }
+        // Without the CSRF token, a researcher's change is refused and nothing happens.
+        if *who == Some("researcher@example.org") {
+            let before = w.store.waves().await.unwrap().len();
+            let p = c
+                .post(
+                    "/admin/waves",
+                    &[
+                        ("instrument", &w.instrument.0.to_string()),
+                        ("name", "Zonder token"),
+                    ],
+                )
+                .await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN);
+            assert_eq!(w.store.waves().await.unwrap().len(), before);
+        }
+    }
+
+    // What the pages show: a coordinator sees counts, never a link; a facilitator or member
+    // sees their own invitations only.
+    let a_token = w.token_network_a.as_str();
+    let b_token = w.token_network_b.as_str();
+    let m_token = w.token_member_a.as_str();
+    let mut c = Client::new(&w.app);
+    c.login("coordinator@example.org").await;
+    let p = c.get(&format!("/admin/waves/{open}")).await;
+    assert!(p.body.contains("monitor-table"));
+    assert!(!p.body.contains("/s/") && !p.body.contains("&#x2f;s&#x2f;"));
+    for (email, mine, not_mine) in [
+        ("fac-a@example.org", vec![a_token], vec![b_token, m_token]),
+        (
+            "member-a@example.org",
+            vec![m_token],
+            vec![a_token, b_token],
+        ),
+        ("fac-b@example.org", vec![b_token], vec![a_token, m_token]),
+        (
+            "member-b@example.org",
+            vec![],
+            vec![a_token, b_token, m_token],
+        ),
+    ] {
+        let mut c = Client::new(&w.app);
+        c.login(email).await;
+        let p = c.get("/my").await;
+        for t in mine {
+            assert!(p.body.contains(t), "{email} misses their invitation");
+        }
+        for t in not_mine {
+            assert!(!p.body.contains(t), "{email} sees another's invitation");
+        }
+    }
+}
+
+fn q(name: &str) -> String {
+    format!("q.{name}")
+}
+
+async fn survey_story(w: &World) {
+    let token = w.token_network_a.as_str();
+    let url = format!("/s/{token}");
+    let mut r = Client::new(&w.app);
+    let first = r.get(&url).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("<html lang=\"nl\">"));
+    assert!(first.body.contains("Pagina 1 van"));
+    assert!(first
+        .body
+        .contains("<script src=\"/static/survey.js\" defer></script>"));
+    assert!(!first.body.contains("<script>"), "no inline script");
+    let csrf = first.csrf();
+
+    // Bad values: nothing the rules reject is stored, every error is named on the page.
+    let p = r
+        .post(
+            &url,
+            &[
+                ("csrf_token", &csrf),
+                ("page", "0"),
+                ("action", "next"),
+                (
+                    "shown",
+                    "network_name werkplaats_name start_year size participants",
+                ),
+                (&q("network_name"), "Wijk A"),
+                (&q("start_year"), "1800"),
+                (&q("size"), "twaalf"),
+                (&q("participants"), "students"),
+                (&q("participants"), "bestaat_niet"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("error-summary"));
+    assert!(p.body.contains("href=\"#q-werkplaats_name\""), "required");
+    assert!(
+        p.body.contains("Vul een jaartal in tussen 1990 en 2026."),
+        "constraint"
+    );
+    assert!(p.body.contains("Vul een heel getal in"), "type");
+    assert!(
+        p.body.contains("Kies een van de getoonde mogelijkheden."),
+        "choice"
+    );
+    assert!(p.body.contains("aria-invalid=\"true\""));
+    assert!(p.body.contains("id=\"q-size-error\""));
+    let inv = w
+        .store
+        .invitation_by_token(&w.token_network_a)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = w.store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(stored.status, ResponseStatus::InProgress);
+    assert_eq!(
+        stored.answers.get("network_name").map(String::as_str),
+        Some("Wijk A")
+    );
+    for bad in ["start_year", "size", "participants"] {
+        assert!(!stored.answers.contains_key(bad), "{bad} was stored");
+    }
+
+    // In English, on request: the questionnaire's labels and our messages.
+    let en = r.get(&format!("{url}?lang=en")).await;
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert!(en
+        .body
+        .contains("What is the name of the learning network?"));
+
+    // An oversized answer is refused inline; an oversized body is refused whole.
+    let long = "x".repeat(10_001);
+    let p = r
+        .post(
+            &url,
+            &[
+                ("csrf_token", &csrf),
+                ("page", "0"),
+                ("action", "save"),
+                (&q("werkplaats_name"), &long),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("at most 10,000 characters"));
+    let huge = format!(
+        "csrf_token={csrf}&page=0&action=save&q.network_name={}",
+        "y".repeat(300_000)
+    );
+    let p = r.post_raw(&url, huge).await;
+    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let p = r.post(&url, &[("page", "0"), ("action", "save")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "no CSRF token");
+
+    // Fill the pages with valid answers, in Dutch again; the rationale page shows skip logic.
+    let p = r.get(&format!("{url}?lang=nl&page=0")).await;
+    let fields = fill::fill(&p.body, "next", &|_| None, &fill::shipped_number);
+    let p = r.post_owned(&url, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location(), format!("{url}?page=1"));
+    // Page 2 (organisation), then the rationale page.
+    let p = r.get(p.location()).await;
+    let fields = fill::fill(&p.body, "next", &|_| None, &fill::shipped_number);
+    let p = r.post_owned(&url, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let rationale = r.get(p.location()).await;
+    assert!(
+        rationale.body.contains("data-q=\"rationale_text\" hidden"),
+        "hidden until asked for"
+    );
+    // The script's question: with "yes", the open question appears; nothing is stored.
+    let mut ask = fill::fill(
+        &rationale.body,
+        "next",
+        &|n| (n == "rationale_explicit").then(|| "yes".into()),
+        &fill::shipped_number,
+    );
+    let j = r.post_owned(&format!("{url}/relevance"), &ask).await;
+    assert_eq!(j.status, StatusCode::OK);
+    assert!(j.body.contains("\"rationale_text\""), "{}", j.body);
+    // Without the script: the page comes back with the new question (and says why).
+    let p = r.post_owned(&url, &ask).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("vragen bijgekomen"));
+    assert!(!p.body.contains("data-q=\"rationale_text\" hidden"));
+    // Going on without answering it: required.
+    ask.retain(|(k, _)| k != "shown");
+    ask.push(("shown".into(), "rationale_explicit rationale_text".into()));
+    let p = r.post_owned(&url, &ask).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("href=\"#q-rationale_text\""));
+    // Answer "no": the question disappears again and its answer is not required.
+    let fields = fill::fill(
+        &rationale.body,
+        "next",
+        &|n| (n == "rationale_explicit").then(|| "no".into()),
+        &fill::shipped_number,
+    );
+    let p = r.post_owned(&url, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let resume_at = p.location().to_owned();
+
+    // Leave and come back through the same link (another browser, no cookies): same page.
+    let mut later = Client::new(&w.app);
+    let back = later.get(&url).await;
+    let here = r.get(&resume_at).await;
+    assert_eq!(
+        fill::hidden(&back.body, "page"),
+        fill::hidden(&here.body, "page")
+    );
+
+    // The rest of the pages, then submit twice (a double click): one submitted response.
+    let mut page = back;
+    let mut c = later;
+    for _ in 0..20 {
+        let last = page.body.contains("value=\"submit\"");
+        let action = if last { "submit" } else { "next" };
+        let fields = fill::fill(&page.body, action, &|_| None, &fill::shipped_number);
+        let mut p = c.post_owned(&url, &fields).await;
+        if p.status == StatusCode::OK {
+            // An answer made more questions appear (no script here): answer those too.
+            assert!(p.body.contains("vragen bijgekomen"));
+            let fields = fill::fill(&p.body, action, &|_| None, &fill::shipped_number);
+            p = c.post_owned(&url, &fields).await;
+        }
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        if last {
+            let again = c.post_owned(&url, &fields).await;
+            assert_eq!(again.status, StatusCode::SEE_OTHER);
+            break;
+        }
+        page = c.get(p.location()).await;
+    }
+    let thanks = c.get(&url).await;
+    assert!(thanks.body.contains("Uw antwoorden zijn verstuurd"));
+    let responses = w.store.responses(Some(w.open)).await.unwrap();
+    let mine: Vec<_> = responses
+        .iter()
+        .filter(|x| x.respondent == inv.respondent())
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].status, ResponseStatus::Submitted);
+    let a = &mine[0].answers;
+    assert_eq!(a.get("rationale_explicit").map(String::as_str), Some("no"));
+    assert!(
+        !a.contains_key("rationale_text"),
+        "not relevant, not stored"
+    );
+    assert_eq!(a.get("start_year").map(String::as_str), Some("2018"));
+    // Every answer the form's rules would check passes them.
+    let form = leernet_xlsform::Form::from_workbook(common::NETWORK_XLSX, "network.xlsx").unwrap();
+    for (k, v) in a {
+        form.check_value(k, v).unwrap();
+    }
+    // After submitting, a late save changes nothing.
+    let p = c
+        .post(
+            &url,
+            &[
+                ("csrf_token", &thanks.csrf_or_default()),
+                ("page", "0"),
+                ("action", "save"),
+                (&q("network_name"), "Anders"),
+            ],
+        )
+        .await;
+    assert!(p.status == StatusCode::SEE_OTHER || p.status == StatusCode::FORBIDDEN);
+    let after = w.store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(&after.answers, a);
+
+    // The researcher's monitor counts it; the facilitator of A can read it.
+    let mut res = Client::new(&w.app);
+    res.login("researcher@example.org").await;
+    let m = res.get(&format!("/admin/waves/{}", w.open.0)).await;
+    assert!(m.body.contains("id=\"total-submitted\">1<"), "monitor");
+    let mut fac = Client::new(&w.app);
+    fac.login("fac-a@example.org").await;
+    let rid = w.store.invitation_response_id(&inv).await.unwrap().unwrap();
+    let p = fac.get(&format!("/responses/{}", rid.0)).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Wijk A") || p.body.contains("Een kort antwoord."));
+}
+
+trait CsrfOrDefault {
+    fn csrf_or_default(&self) -> String;
+}
+
+impl CsrfOrDefault for common::Page {
+    fn csrf_or_default(&self) -> String {
+        fill::hidden(&self.body, "csrf_token").unwrap_or_default()
+    }
+}
+
+async fn refusal_story(w: &World) {
+    let mut r = Client::new(&w.app);
+    // Forged and malformed tokens: 404, translated.
+    for t in [
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "kort",
+        "../../etc/passwd",
+    ] {
+        let p = r.get(&format!("/s/{t}")).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{t}");
+    }
+    let csrf = r.get("/login").await.csrf();
+    // A draft wave and a closed wave take nothing and say so.
+    for (token, text) in [
+        (&w.token_draft, "nog niet open"),
+        (&w.token_closed, "gesloten"),
+    ] {
+        let url = format!("/s/{}", token.as_str());
+        let p = r.get(&url).await;
+        assert_eq!(p.status, StatusCode::GONE);
+        assert!(p.body.contains(text), "{}", p.body);
+        let p = r
+            .post(
+                &url,
+                &[
+                    ("csrf_token", &csrf),
+                    ("page", "0"),
+                    ("action", "save"),
+                    ("q.network_name", "Stiekem"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::GONE);
+        let inv = w.store.invitation_by_token(token).await.unwrap().unwrap();
+        assert!(w.store.invitation_response(&inv).await.unwrap().is_none());
+    }
+    // A token of one wave does not reach another wave's response: each invitation has its own.
+    let inv = w
+        .store
+        .invitation_by_token(&w.token_member_a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(inv.wave, w.open);
+    let p = r.get(&format!("/s/{}", w.token_member_a.as_str())).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        !p.body.contains("Wijk A"),
+        "the earlier wave's answers do not show"
+    );
+    let _ = WaveStatus::Open;
+}
+
+fn multipart(csrf: Option<&str>, file: &[u8], name: &str) -> (String, Vec<u8>) {
+    let b = "leernet-test-boundary";
+    let mut body = Vec::new();
+    if let Some(c) = csrf {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{c}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+async fn upload(c: &mut Client, csrf: Option<&str>, file: &[u8], name: &str) -> common::Page {
+    let (ct, body) = multipart(csrf, file, name);
+    c.send_with_type("/admin/instruments", &ct, body).await
+}
+
+async fn upload_story(w: &World) {
+    let before = w.store.instruments().await.unwrap().len();
+    // A stranger, a member, a coordinator: not theirs to do.
+    let mut s = Client::new(&w.app);
+    let p = upload(&mut s, None, common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    for who in ["member-a@example.org", "coordinator@example.org"] {
+        let mut c = Client::new(&w.app);
+        c.login(who).await;
+        let csrf = c.session_csrf().await;
+        let p = upload(&mut c, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let csrf = r.session_csrf().await;
+    // Without the CSRF token: refused.
+    let p = upload(&mut r, None, common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    // Not a workbook: the check's report, nothing stored.
+    let p = upload(&mut r, Some(&csrf), b"dit is geen werkmap", "kapot.xlsx").await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("id=\"problems\"") && p.body.contains("kapot.xlsx"));
+    assert_eq!(w.store.instruments().await.unwrap().len(), before);
+    // The member questionnaire: valid, stored; the same file again is recognised.
+    let p = upload(&mut r, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("geldig en opgeslagen"));
+    let p = upload(&mut r, Some(&csrf), common::MEMBER_XLSX, "member.xlsx").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(w.store.instruments().await.unwrap().len(), before + 1);
+    let list = r.get("/admin/instruments").await;
+    assert!(list.body.contains("leernet_member"));
+}

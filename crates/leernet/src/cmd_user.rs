@@ -1,0 +1,140 @@
+//! `leernet user add --email E --role R [--network SLUG] [--name NAME]`: an account that may
+//! log in to the web app. The password is read from standard input (one line), so it never
+//! shows in the process list or the shell history; the store keeps only its argon2id hash.
+//!
+//! A person who already exists (the demo's people, or someone added before) gets the new
+//! password and role, and the network is added to theirs; their sessions end.
+
+use crate::cli_error::{CliError, CliResult};
+use crate::settings::Settings;
+use anyhow::anyhow;
+use leernet_core::{Email, Role, Slug};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// The shortest password accepted.
+const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Arguments of `leernet user add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The person's e-mail address (their login name).
+    #[arg(long)]
+    pub email: String,
+    /// researcher, coordinator, facilitator or member.
+    #[arg(long)]
+    pub role: String,
+    /// The network (slug) a facilitator guides or a member belongs to.
+    #[arg(long)]
+    pub network: Option<String>,
+    /// The name shown in the app (default: the part of the address before the @).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Reads the password: the first line of `input`, without its line ending.
+fn read_password(input: &mut dyn BufRead) -> CliResult<String> {
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(|e| {
+        CliError::usage(anyhow!("cannot read the password from standard input: {e}"))
+    })?;
+    let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+    if pw.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CliError::invalid(anyhow!(
+            "the password on standard input is too short: use at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if pw.len() > 1024 {
+        return Err(CliError::invalid(anyhow!(
+            "the password on standard input is too long: use at most 1024 bytes"
+        )));
+    }
+    Ok(pw)
+}
+
+/// `leernet user add`.
+pub async fn add(
+    project: &Path,
+    args: &AddArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> CliResult {
+    let email = Email::parse(&args.email).map_err(CliError::usage)?;
+    let role = Role::parse(&args.role).map_err(CliError::usage)?;
+    let slug = args
+        .network
+        .as_deref()
+        .map(Slug::parse)
+        .transpose()
+        .map_err(CliError::usage)?;
+    let password = read_password(input)?;
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let network = match &slug {
+        Some(s) => Some(
+            store
+                .network_by_slug(s)
+                .await
+                .map_err(CliError::usage)?
+                .ok_or_else(|| {
+                    CliError::invalid(anyhow!(
+                        "there is no network {:?} in this project; `leernet serve` lists them at /networks",
+                        s.as_str()
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let hash = leernet_web::auth::hash_password(&password).map_err(CliError::usage)?;
+    let existing = store
+        .account_by_email(email.as_str())
+        .await
+        .map_err(CliError::usage)?;
+    let verb = match existing {
+        Some(acc) => {
+            store
+                .update_account(acc.id, role, network.as_ref().map(|n| n.id), &hash)
+                .await
+                .map_err(CliError::usage)?;
+            "Updated"
+        }
+        None => {
+            if matches!(role, Role::Facilitator | Role::Member) && network.is_none() {
+                return Err(CliError::usage(anyhow!(
+                    "a {} belongs to a network: give --network SLUG",
+                    role.as_str()
+                )));
+            }
+            let name = args.name.clone().unwrap_or_else(|| {
+                email
+                    .as_str()
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            store
+                .add_person(&leernet_store::NewPerson {
+                    email: email.clone(),
+                    name,
+                    role,
+                    networks: network.iter().map(|n| n.id).collect(),
+                    password_hash: Some(hash),
+                })
+                .await
+                .map_err(CliError::invalid)?;
+            "Added"
+        }
+    };
+    store.close().await;
+    writeln!(
+        out,
+        "{verb} {} as {}{}; they can log in at /login.",
+        email,
+        role.as_str(),
+        network
+            .map(|n| format!(" of network {}", n.slug))
+            .unwrap_or_default()
+    )
+    .map_err(|e| CliError::usage(anyhow!("cannot write to standard output: {e}")))
+}

@@ -1,0 +1,255 @@
+//! No acknowledged survey submission is ever lost, also when the process is killed: the kill
+//! test, on every back end.
+//!
+//! `leernet serve` runs on a fresh database with an open wave of the network questionnaire
+//! and many invitations; 16 clients answer questionnaires page by page and submit, as fast as
+//! they can. While they do, the server gets SIGKILL. Then the store must hold every
+//! submission the clients saw acknowledged (303), submitted and complete by the form's rules,
+//! and nothing half-written: every stored response reads, and every value in it passes its
+//! question's type check. A restarted server shows the acknowledged ones as submitted.
+
+#[path = "../../leernet-web/tests/common/fill.rs"]
+#[allow(dead_code)]
+mod fill;
+#[path = "../../leernet-web/tests/common/http.rs"]
+#[allow(dead_code)]
+mod http;
+#[path = "../../leernet-web/tests/common/walk.rs"]
+mod walk;
+
+use leernet_core::*;
+use leernet_store::testing::{test_backends, TestDb};
+use leernet_store::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const NETWORK_XLSX: &[u8] = include_bytes!("../../../instruments/network.xlsx");
+const CSRF: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+const INVITATIONS: usize = 600;
+const CLIENTS: usize = 16;
+
+fn token(i: usize) -> InvitationToken {
+    let mut b = [3u8; 20];
+    b[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    InvitationToken::from_random(b)
+}
+
+/// `leernet serve` on the test database; returns the child and its address.
+fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args([
+            "--project",
+            project.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .env("LEERNET_DATABASE_URL", url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .expect("serve prints its address")
+        .trim_end_matches('/')
+        .to_owned();
+    (child, addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_submissions_survive_sigkill() {
+    for backend in test_backends() {
+        kill_story(backend).await;
+    }
+}
+
+async fn kill_story(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let wp = store
+        .add_workplace(&NewWorkplace {
+            slug: Slug::parse("kill").unwrap(),
+            name: "Kill".into(),
+            region: String::new(),
+        })
+        .await
+        .unwrap();
+    let net = store
+        .add_network(&NewNetwork {
+            slug: Slug::parse("kill-net").unwrap(),
+            name: "Kill network".into(),
+            workplace: wp,
+        })
+        .await
+        .unwrap();
+    let inst = store
+        .add_instrument(&NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Netwerkvragenlijst".into(),
+                en: "Network questionnaire".into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: NETWORK_XLSX.to_vec(),
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(inst, "kill", WaveStatus::Open)
+        .await
+        .unwrap();
+    let invs: Vec<NewInvitation> = (0..=INVITATIONS)
+        .map(|i| NewInvitation {
+            network: net,
+            token: token(i),
+            kind: InvitationKind::Member,
+            person: None,
+            email: None,
+        })
+        .collect();
+    store.add_invitations(wave, &invs).await.unwrap();
+    store.close().await;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args(["init", project.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (mut child, addr) = serve(&project, &db.url);
+    let bodies = Arc::new(walk::record(&addr, token(INVITATIONS).as_str(), CSRF).unwrap());
+    let cookie = Arc::new(walk::cookie(CSRF));
+
+    // Load: every client answers its invitations page by page and submits.
+    let acked = Arc::new(Mutex::new(Vec::<usize>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|t| {
+            let (bodies, cookie, acked, stop, addr) = (
+                bodies.clone(),
+                cookie.clone(),
+                acked.clone(),
+                stop.clone(),
+                addr.clone(),
+            );
+            std::thread::spawn(move || {
+                let Ok(mut conn) = http::Conn::connect(&addr) else {
+                    return;
+                };
+                let mut i = t;
+                while i < INVITATIONS && !stop.load(Ordering::Relaxed) {
+                    let url = format!("/s/{}", token(i).as_str());
+                    for (k, body) in bodies.iter().enumerate() {
+                        match conn.post_form(&url, &cookie, body) {
+                            Ok(r) if r.status == 303 => {
+                                if k + 1 == bodies.len() {
+                                    acked.lock().unwrap().push(i);
+                                }
+                            }
+                            Ok(r) => panic!("refused with {}: {}", r.status, r.text()),
+                            // The server is gone: whatever was not acknowledged may be lost.
+                            Err(_) => return,
+                        }
+                    }
+                    i += CLIENTS;
+                }
+            })
+        })
+        .collect();
+    // Kill it in the middle of the load.
+    let start = Instant::now();
+    while acked.lock().unwrap().len() < 40 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 40,
+        "the load ran ({} acknowledged)",
+        acked.len()
+    );
+    assert!(
+        acked.len() < INVITATIONS,
+        "the kill came while submissions were under way"
+    );
+
+    // Every acknowledged submission is there, submitted and complete; nothing half-written.
+    let store = Store::connect(&db.url).await.unwrap();
+    let form = leernet_xlsform::Form::from_workbook(NETWORK_XLSX, "network.xlsx").unwrap();
+    let responses = store.responses(Some(wave)).await.unwrap();
+    for r in &responses {
+        for (k, v) in &r.answers {
+            form.check_value(k, v)
+                .unwrap_or_else(|e| panic!("response {} holds a bad value: {e}", r.id));
+        }
+        if r.status == ResponseStatus::Submitted {
+            let a = leernet_xlsform::Answers::from_pairs(
+                r.answers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+            let ev = form.evaluate(
+                &a,
+                &leernet_xlsform::EvalOptions {
+                    lang: "nl",
+                    now: None,
+                },
+            );
+            assert!(
+                ev.is_complete(),
+                "submitted response {} is incomplete",
+                r.id
+            );
+        }
+    }
+    assert!(
+        responses.len() > acked.len() + 1,
+        "questionnaires were half-way when the server died"
+    );
+    let mut submitted = 0;
+    for i in &acked {
+        let inv = store
+            .invitation_by_token(&token(*i))
+            .await
+            .unwrap()
+            .unwrap();
+        let r = store
+            .invitation_response(&inv)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged submission {i} was lost"));
+        assert_eq!(r.status, ResponseStatus::Submitted, "submission {i}");
+        submitted += 1;
+    }
+    eprintln!(
+        "{backend:?}: {} acknowledged before SIGKILL, all {submitted} stored; {} responses in all",
+        acked.len(),
+        responses.len()
+    );
+    store.close().await;
+
+    // The server comes back on the same database and knows them as submitted.
+    let (mut again, addr) = serve(&project, &db.url);
+    let mut c = http::Conn::connect(&addr).unwrap();
+    let r = c
+        .request("GET", &format!("/s/{}", token(acked[0]).as_str()), &[], b"")
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("Uw antwoorden zijn verstuurd"));
+    again.kill().unwrap();
+    again.wait().unwrap();
+    db.drop_database().await;
+}
