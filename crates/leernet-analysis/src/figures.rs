@@ -20,6 +20,10 @@ pub struct StudyFigures {
     /// Instruments the overview names that the project does not hold (yet): their sections
     /// and scales are left out.
     pub missing_instruments: Vec<String>,
+    /// The analysis dataset on three levels (member, network, Werkplaats).
+    pub datasets: Option<crate::Datasets>,
+    /// The typology of the networks (`None` without the network instrument).
+    pub typology: Option<crate::Typology>,
 }
 
 /// The size of the study.
@@ -351,6 +355,7 @@ pub(crate) fn compute(
     data: &StudyData,
     forms: &Forms,
     overview: &Overview,
+    typology_cfg: &crate::TypologyConfig,
 ) -> Result<StudyFigures, AnalysisError> {
     let by_form = responses_by_form(data);
     let none: Vec<&Response> = Vec::new();
@@ -471,6 +476,16 @@ pub(crate) fn compute(
         })
         .collect();
 
+    let (datasets, typology) = match forms.get(&typology_cfg.network_instrument) {
+        Some(_) => {
+            let ds = crate::dataset::build(data, forms, overview, typology_cfg)?;
+            let names: Vec<String> = data.networks.iter().map(|n| n.name.clone()).collect();
+            let ty = crate::typology::compute(&ds.network, &names, typology_cfg)?;
+            (Some(ds), Some(ty))
+        }
+        None => (None, None),
+    };
+
     Ok(StudyFigures {
         study: data.study.clone(),
         counts: Counts {
@@ -488,5 +503,7 @@ pub(crate) fn compute(
         sections,
         scales,
         missing_instruments,
+        datasets,
+        typology,
     })
 }

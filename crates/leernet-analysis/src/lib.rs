@@ -10,10 +10,14 @@
 //! figures, same order), and every figure carries its n and its source question.
 
 mod content;
+pub mod dataset;
 mod figures;
+pub mod typology;
 
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
+pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
+pub use typology::Typology;
 
 use leernet_core::*;
 use std::collections::BTreeMap;
@@ -65,6 +69,15 @@ impl Forms {
 
 /// Runs the study analysis over everything stored.
 pub fn analyse(data: &StudyData, overview: &Overview) -> Result<StudyFigures, AnalysisError> {
+    analyse_with(data, overview, &TypologyConfig::builtin())
+}
+
+/// Runs the study analysis with a typology configuration other than the shipped one.
+pub fn analyse_with(
+    data: &StudyData,
+    overview: &Overview,
+    typology: &TypologyConfig,
+) -> Result<StudyFigures, AnalysisError> {
     let forms = Forms::read(&data.instruments)?;
-    figures::compute(data, &forms, overview)
+    figures::compute(data, &forms, overview, typology)
 }
