@@ -74,6 +74,8 @@ pub struct Typology {
     pub stability: Option<Stability>,
     pub lca: Option<LcaFigures>,
     pub dendrogram: Option<Dendrogram>,
+    /// How many profile rows per type the report shows (`profile_rows` in typology.toml).
+    pub report_rows: usize,
 }
 
 /// A feature used in the clustering.
@@ -332,6 +334,7 @@ fn not_computed(method: String, n: usize, excluded: Vec<String>, msg: Bilingual)
         stability: None,
         lca: None,
         dendrogram: None,
+        report_rows: 0,
     }
 }
 
@@ -734,6 +737,7 @@ pub fn compute(
         stability: Some(stability),
         lca: Some(lca),
         dendrogram: Some(dendrogram),
+        report_rows: t.profile_rows,
     })
 }
 

@@ -10,6 +10,7 @@
 //! missing in one of them); HTML is one self-contained file (inline CSS and SVG, no script).
 
 pub mod chart;
+pub mod dendrogram;
 pub mod format;
 
 use leernet_analysis::StudyFigures;
@@ -90,6 +91,11 @@ impl Reports {
             sample => sample,
             charts => charts,
             title => figures.study.title.get(lang),
+            dendrogram => figures
+                .typology
+                .as_ref()
+                .and_then(|ty| ty.dendrogram.as_ref())
+                .map(|d| dendrogram::svg(d, lang, &t["typology.axis"], &t["typology.type_word"], &t["typology.dendrogram"])),
         }
     }
 
