@@ -569,7 +569,7 @@ pub fn compute(
     };
     let mut loo_j: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut loo_ari = Vec::new();
-    for left in 0..n {
+    for (left, &left_row) in rows.iter().enumerate() {
         let sub: Vec<usize> = all.iter().copied().filter(|&r| r != left).collect();
         if sub.len() < 2 {
             continue;
@@ -579,7 +579,7 @@ pub fn compute(
         };
         let full: Vec<usize> = sub.iter().map(|&r| labels[r]).collect();
         if let Ok(a) = adjusted_rand_index(&full, &sl) {
-            loo_ari.push((ds.units[rows[left]].clone(), a));
+            loo_ari.push((ds.units[left_row].clone(), a));
         }
         for (pos, &i) in sub.iter().enumerate() {
             loo_j[i].push(jaccard(i, &sub, &sl, pos));
