@@ -55,6 +55,8 @@ pub struct Typology {
     pub message: Option<Bilingual>,
     /// The method in one line (distance, linkage, choice of k).
     pub method: String,
+    /// The method in words, in both languages (for the report).
+    pub description: Bilingual,
     /// Networks clustered.
     pub n: usize,
     /// Networks left out (no network questionnaire), by slug.
@@ -167,6 +169,8 @@ pub struct ProfileRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Stability {
     pub method: String,
+    /// The method in words, in both languages (for the report).
+    pub description: Bilingual,
     pub loo_ari_mean: Option<f64>,
     pub loo_ari_min: Option<f64>,
     /// ARI of every leave-one-out replicate, by the slug left out.
@@ -187,6 +191,8 @@ pub struct Stability {
 #[derive(Debug, Clone, Serialize)]
 pub struct LcaFigures {
     pub method: String,
+    /// The method in words, in both languages (for the report).
+    pub description: Bilingual,
     pub features: Vec<String>,
     pub n: usize,
     pub rows: Vec<LcaRow>,
@@ -315,11 +321,18 @@ fn select(ds: &Dataset, patterns: &[String], what: &str) -> Result<Vec<usize>, A
     Ok(out.into_iter().collect())
 }
 
-fn not_computed(method: String, n: usize, excluded: Vec<String>, msg: Bilingual) -> Typology {
+fn not_computed(
+    method: String,
+    description: Bilingual,
+    n: usize,
+    excluded: Vec<String>,
+    msg: Bilingual,
+) -> Typology {
     Typology {
         computed: false,
         message: Some(msg),
         method,
+        description,
         n,
         excluded,
         features: Vec::new(),
@@ -354,6 +367,24 @@ pub fn compute(
     let method_text = format!(
         "Gower distance (1971; numeric range-normalised, ordinal by ranks, nominal 0/1, options and codes asymmetric binary, missing pairwise) + {} linkage hierarchical clustering; k in {}..{} by the highest mean silhouette",
         t.linkage, t.k_min, t.k_max
+    );
+    let linkage_nl = match t.linkage.as_str() {
+        "average" => "gemiddelde (average)",
+        "single" => "enkelvoudige (single)",
+        "complete" => "volledige (complete)",
+        "weighted" => "gewogen (weighted)",
+        "ward" => "Ward-",
+        other => other,
+    };
+    let description = bi(
+        format!(
+            "Gower-afstand (1971; numeriek geschaald op het bereik, ordinaal op rangorde, nominaal 0/1, opties en codes asymmetrisch binair, ontbrekend paarsgewijs weggelaten) en hiërarchisch clusteren met {linkage_nl} koppeling; k van {} tot {} gekozen op het hoogste gemiddelde silhouet",
+            t.k_min, t.k_max
+        ),
+        format!(
+            "Gower distance (1971; numeric range-normalised, ordinal by ranks, nominal 0/1, options and codes asymmetric binary, missing left out pairwise) and hierarchical clustering with {} linkage; k from {} to {} chosen by the highest mean silhouette",
+            t.linkage, t.k_min, t.k_max
+        ),
     );
     let feat_idx = select(ds, &t.features, "typology.features")?;
     let desc_idx = select(ds, &t.describe, "typology.describe")?;
@@ -408,7 +439,13 @@ pub fn compute(
         used_idx.push(f);
     }
     let fail = |msg: Bilingual, dropped: Vec<DroppedFeature>| {
-        let mut ty = not_computed(method_text.clone(), n, excluded.clone(), msg);
+        let mut ty = not_computed(
+            method_text.clone(),
+            description.clone(),
+            n,
+            excluded.clone(),
+            msg,
+        );
         ty.dropped = dropped;
         ty.linkage = t.linkage.clone();
         Ok(ty)
@@ -652,6 +689,16 @@ pub fn compute(
             "leave-one-out ({n} replicates) and {} seeded bootstrap resamples (seed {}), each reclustered from scratch at k = {k} (or as many types as the replicate holds); adjusted Rand index against the full solution on the shared networks; per network the Jaccard similarity of its type and its replicate cluster, 'stays' when >= 0.5",
             t.bootstrap, t.seed
         ),
+        description: bi(
+            format!(
+                "Leave-one-out ({n} herhalingen) en {} bootstrap-trekkingen (seed {}), elk opnieuw geclusterd met dezelfde methode in k = {k} typen (of zoveel typen als de herhaling bevat); aangepaste Rand-index met de volledige indeling over de gedeelde netwerken; per netwerk de Jaccard-overeenkomst van zijn type en zijn groep in de herhaling.",
+                t.bootstrap, t.seed
+            ),
+            format!(
+                "Leave-one-out ({n} replicates) and {} bootstrap resamples (seed {}), each reclustered with the same method into k = {k} types (or as many types as the replicate holds); adjusted Rand index with the full solution over the shared networks; per network the Jaccard similarity of its type and its cluster in the replicate.",
+                t.bootstrap, t.seed
+            ),
+        ),
         loo_ari_mean: mean(&aris),
         loo_ari_min: aris.iter().copied().reduce(f64::min),
         loo_ari,
@@ -723,6 +770,7 @@ pub fn compute(
         computed: true,
         message: None,
         method: method_text,
+        description,
         n,
         excluded,
         features,
@@ -964,8 +1012,25 @@ fn lca_table(
         features.len(),
         t.lca_max_classes
     );
+    let description = bi(
+        format!(
+            "Latente-klassenanalyse (EM, {} startwaarden, seed {}) op {} categoriale kenmerken, 1 tot {} klassen; BIC kiest het aantal klassen; entropie is de genormaliseerde classificatie-entropie",
+            t.lca_starts,
+            t.seed,
+            features.len(),
+            t.lca_max_classes
+        ),
+        format!(
+            "Latent class analysis (EM, {} starts, seed {}) on {} categorical features, 1 to {} classes; BIC picks the number of classes; entropy is the normalised classification entropy",
+            t.lca_starts,
+            t.seed,
+            features.len(),
+            t.lca_max_classes
+        ),
+    );
     let mut out = LcaFigures {
         method,
+        description,
         features,
         n,
         rows: Vec::new(),
