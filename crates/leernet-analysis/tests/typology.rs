@@ -498,3 +498,115 @@ fn without_codings_the_features_are_the_closed_answers() {
     assert!(t.computed);
     assert!(!t.features.iter().any(|f| f.key.starts_with("code.")));
 }
+
+/// The typology pipeline on the demo, held to the reference stack (numpy Gower from the
+/// paper, scipy linkage and fcluster, scikit-learn silhouette and ARI) by
+/// `tests/reference/typology_reference.py`: silhouette by k, the chosen k, the types (up to
+/// their numbering), and the ARI of every leave-one-out and bootstrap replicate. Skipped
+/// with a printed reason when the Python environment is unavailable, unless `CI` is set.
+#[test]
+fn demo_typology_matches_the_python_reference_pipeline() {
+    use serde_json::{json, Value};
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+    let py = std::process::Command::new("bash")
+        .arg(format!("{root}tools/pyenv.sh"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|p| std::path::Path::new(p).exists());
+    let Some(py) = py else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Python references are needed in CI"
+        );
+        eprintln!("SKIPPED typology conformance: tools/pyenv.sh gave no python");
+        return;
+    };
+    let mut cfg = TypologyConfig::builtin();
+    cfg.typology.bootstrap = 60;
+    let f = analyse_with(&demo_data(), &Overview::builtin(), &cfg).unwrap();
+    let t = f.typology.unwrap();
+    let ds = f.datasets.unwrap().network;
+    let rows: Vec<usize> = (0..ds.n_units)
+        .filter(|&r| !t.excluded.contains(&ds.units[r]))
+        .collect();
+    let features: Vec<Value> = t
+        .features
+        .iter()
+        .map(|ft| {
+            let i = ds.index(&ft.key).unwrap();
+            let vals: Vec<Option<f64>> = rows.iter().map(|&r| ds.values[i][r]).collect();
+            json!({ "measure": ft.measure, "values": vals })
+        })
+        .collect();
+    let case = json!({
+        "features": features, "n": rows.len(), "linkage": cfg.typology.linkage,
+        "k_min": cfg.typology.k_min, "k_max": cfg.typology.k_max,
+        "seed": cfg.typology.seed, "bootstrap": cfg.typology.bootstrap,
+    });
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let (input, output) = (dir.join("typology_in.json"), dir.join("typology_out.json"));
+    std::fs::write(&input, serde_json::to_vec(&case).unwrap()).unwrap();
+    let st = std::process::Command::new(&py)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/typology_reference.py"
+        ))
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .unwrap();
+    assert!(st.success(), "typology_reference.py failed");
+    let r: Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    let close = |a: f64, b: &Value, what: &str| {
+        let b = b.as_f64().unwrap();
+        assert!(
+            (a - b).abs() <= 1e-9,
+            "{what}: leernet {a} vs reference {b}"
+        );
+    };
+    let by_k = r["by_k"].as_array().unwrap();
+    assert_eq!(by_k.len(), t.silhouette_by_k.len());
+    for (ours, theirs) in t.silhouette_by_k.iter().zip(by_k) {
+        assert_eq!(ours.clusters as u64, theirs["clusters"].as_u64().unwrap());
+        close(
+            ours.silhouette.unwrap(),
+            &theirs["silhouette"],
+            "silhouette",
+        );
+    }
+    assert_eq!(t.k as u64, r["k"].as_u64().unwrap());
+    close(t.silhouette.unwrap(), &r["silhouette"], "chosen silhouette");
+    let ref_labels: Vec<usize> = r["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect();
+    let ours: Vec<usize> = t.networks.iter().map(|n| n.type_).collect();
+    assert_eq!(
+        leernet_stats::cluster::adjusted_rand_index(&ours, &ref_labels).unwrap(),
+        1.0,
+        "same types up to numbering"
+    );
+    let st = t.stability.unwrap();
+    let loo = r["loo_ari"].as_array().unwrap();
+    assert_eq!(loo.len(), st.loo_ari.len());
+    for ((_, a), b) in st.loo_ari.iter().zip(loo) {
+        close(*a, b, "leave-one-out ARI");
+    }
+    let boot: Vec<f64> = r["boot_ari"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(boot.len(), st.bootstrap_used);
+    let mean = boot.iter().sum::<f64>() / boot.len() as f64;
+    close(
+        st.bootstrap_ari_mean.unwrap(),
+        &json!(mean),
+        "bootstrap mean ARI",
+    );
+}
