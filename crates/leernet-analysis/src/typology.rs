@@ -937,16 +937,16 @@ fn summarise(rows: &[ProfileRow], max: usize) -> Bilingual {
         big.iter()
             .filter(|r| (r.difference > 0.0) == up)
             .map(|r| {
-                let l = if lang == "nl" {
-                    &r.label.nl
+                let (l, vs) = if lang == "nl" {
+                    (&r.label.nl, "tegen")
                 } else {
-                    &r.label.en
+                    (&r.label.en, "vs")
                 };
                 if r.statistic == "share" {
-                    format!("{l} ({} vs {})", pct(r.value_type), pct(r.value_all))
+                    format!("{l} ({} {vs} {})", pct(r.value_type), pct(r.value_all))
                 } else {
                     format!(
-                        "{l} ({} vs {})",
+                        "{l} ({} {vs} {})",
                         fmt_num(r.value_type, 1, lang),
                         fmt_num(r.value_all, 1, lang)
                     )
