@@ -95,7 +95,8 @@ pub struct FeatureUse {
 #[derive(Debug, Clone, Serialize)]
 pub struct DroppedFeature {
     pub key: String,
-    /// `all_missing`, `constant` or `too_rare`.
+    /// `not_in_dataset` (named in typology.toml, but no such variable), `all_missing`,
+    /// `constant` or `too_rare`.
     pub reason: String,
 }
 
@@ -297,10 +298,12 @@ fn recluster(cols: &[Col], rows: &[usize], method: Linkage, k: usize) -> Option<
     cut_tree_maxclust(&z, k).ok()
 }
 
-/// Keys of the dataset that a list of patterns names (`key`, `prefix.*`), in dataset
-/// order; an exact key that does not exist is an error.
-fn select(ds: &Dataset, patterns: &[String], what: &str) -> Result<Vec<usize>, AnalysisError> {
+/// Variables of the dataset that a list of patterns names (`key`, `prefix.*`), in dataset
+/// order, and the exact keys that the dataset does not hold (a question missing from this
+/// version of the instrument, or a member aggregate without the member questionnaire).
+fn select(ds: &Dataset, patterns: &[String]) -> (Vec<usize>, Vec<String>) {
     let mut out = BTreeSet::new();
+    let mut unknown = Vec::new();
     for p in patterns {
         if let Some(prefix) = p.strip_suffix(".*") {
             let pre = format!("{prefix}.");
@@ -312,13 +315,15 @@ fn select(ds: &Dataset, patterns: &[String], what: &str) -> Result<Vec<usize>, A
                     .map(|(i, _)| i),
             );
         } else {
-            let i = ds.index(p).ok_or_else(|| AnalysisError::Unknown {
-                what: format!("variable {p:?} ({what} in typology.toml)"),
-            })?;
-            out.insert(i);
+            match ds.index(p) {
+                Some(i) => {
+                    out.insert(i);
+                }
+                None => unknown.push(p.clone()),
+            }
         }
     }
-    Ok(out.into_iter().collect())
+    (out.into_iter().collect(), unknown)
 }
 
 fn not_computed(
@@ -352,8 +357,10 @@ fn not_computed(
 }
 
 /// Computes the typology over the network-level dataset. `names` are the networks' display
-/// names in the dataset's unit order. Only configuration errors (a feature that does not
-/// exist) are errors; data that cannot carry a typology give `computed = false`.
+/// names in the dataset's unit order. A feature named in the configuration that the dataset
+/// does not hold is listed as dropped (`not_in_dataset`); describing and LCA variables that
+/// it does not hold are left out. Data that cannot carry a typology give `computed = false`
+/// with a message; the only error is an unknown linkage.
 pub fn compute(
     ds: &Dataset,
     names: &[String],
@@ -386,9 +393,9 @@ pub fn compute(
             t.linkage, t.k_min, t.k_max
         ),
     );
-    let feat_idx = select(ds, &t.features, "typology.features")?;
-    let desc_idx = select(ds, &t.describe, "typology.describe")?;
-    let lca_idx = select(ds, &t.lca_features, "typology.lca_features")?;
+    let (feat_idx, unknown) = select(ds, &t.features);
+    let (desc_idx, _) = select(ds, &t.describe);
+    let (lca_idx, _) = select(ds, &t.lca_features);
 
     // Networks with at least one feature value; others are left out.
     let rows: Vec<usize> = (0..ds.n_units)
@@ -402,7 +409,13 @@ pub fn compute(
 
     // Drop features without information.
     let mut features = Vec::new();
-    let mut dropped = Vec::new();
+    let mut dropped: Vec<DroppedFeature> = unknown
+        .into_iter()
+        .map(|key| DroppedFeature {
+            key,
+            reason: "not_in_dataset".into(),
+        })
+        .collect();
     let mut cols = Vec::new();
     let mut used_idx = Vec::new();
     for &f in &feat_idx {

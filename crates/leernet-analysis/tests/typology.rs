@@ -463,9 +463,15 @@ fn bad_inputs_give_a_message_not_a_panic() {
     let t = leernet_analysis::typology::compute(&ds, &names, &cfg).unwrap();
     assert!(t.computed);
     assert!(t.k_reason.en.contains("k up to 14"), "{}", t.k_reason.en);
-    // An unknown feature is a configuration error naming it.
-    let e = leernet_analysis::typology::compute(&ds, &names, &config(&["nope"])).unwrap_err();
-    assert!(e.to_string().contains("\"nope\""), "{e}");
+    // A feature the dataset does not hold is listed as dropped, named.
+    let t = leernet_analysis::typology::compute(&ds, &names, &config(&["nope", "size", "kind"]))
+        .unwrap();
+    assert!(t.computed);
+    assert_eq!(t.dropped[0].key, "nope");
+    assert_eq!(t.dropped[0].reason, "not_in_dataset");
+    // Only unknown features: no typology, and the reason says so.
+    let t = leernet_analysis::typology::compute(&ds, &names, &config(&["nope"])).unwrap();
+    not_computed(&t);
 }
 
 #[test]
@@ -609,4 +615,37 @@ fn demo_typology_matches_the_python_reference_pipeline() {
         &json!(mean),
         "bootstrap mean ARI",
     );
+}
+
+#[test]
+fn without_the_member_questionnaire_the_typology_still_runs() {
+    let mut data = demo_data();
+    let member = data.instruments[1].id;
+    let wave = data
+        .waves
+        .iter()
+        .find(|w| w.instrument == member)
+        .unwrap()
+        .id;
+    data.instruments.retain(|i| i.id != member);
+    data.waves.retain(|w| w.id != wave);
+    let kept: std::collections::BTreeSet<ResponseId> = data
+        .responses
+        .iter()
+        .filter(|r| r.wave != wave)
+        .map(|r| r.id)
+        .collect();
+    data.responses.retain(|r| kept.contains(&r.id));
+    data.codings.retain(|c| kept.contains(&c.segment.response));
+    // (The dataset and typology directly: `analyse` itself still needs every instrument
+    // that the overview's member section names, see figures.rs.)
+    let cfg = TypologyConfig::builtin();
+    let forms = leernet_analysis::Forms::read(&data.instruments).unwrap();
+    let ds = leernet_analysis::dataset::build(&data, &forms, &Overview::builtin(), &cfg).unwrap();
+    let names: Vec<String> = data.networks.iter().map(|n| n.name.clone()).collect();
+    let t = leernet_analysis::typology::compute(&ds.network, &names, &cfg).unwrap();
+    assert!(t.computed, "{:?}", t.message);
+    assert_eq!(t.n, 17);
+    assert_eq!(ds.member.n_units, 0);
+    assert!(ds.network.index("learning_climate_mean").is_none());
 }
