@@ -26,6 +26,10 @@ pub struct StudyFigures {
     pub handles: crate::HandleFigures,
     /// The codebook, the coders' agreement (quotes sit with the framework elements).
     pub qualitative: crate::quotes::QualitativeFigures,
+    /// The analysis dataset on three levels (member, network, Werkplaats).
+    pub datasets: Option<crate::Datasets>,
+    /// The typology of the networks (`None` without the network instrument).
+    pub typology: Option<crate::Typology>,
 }
 
 /// The size of the study.
@@ -357,6 +361,7 @@ pub(crate) fn compute(
     data: &StudyData,
     forms: &Forms,
     overview: &Overview,
+    typology_cfg: &crate::TypologyConfig,
 ) -> Result<StudyFigures, AnalysisError> {
     let by_form = responses_by_form(data);
     let none: Vec<&Response> = Vec::new();
@@ -477,6 +482,16 @@ pub(crate) fn compute(
         })
         .collect();
 
+    let (datasets, typology) = match forms.get(&typology_cfg.network_instrument) {
+        Some(_) => {
+            let ds = crate::dataset::build(data, forms, overview, typology_cfg)?;
+            let names: Vec<String> = data.networks.iter().map(|n| n.name.clone()).collect();
+            let ty = crate::typology::compute(&ds.network, &names, typology_cfg)?;
+            (Some(ds), Some(ty))
+        }
+        None => (None, None),
+    };
+
     Ok(StudyFigures {
         study: data.study.clone(),
         counts: Counts {
@@ -497,5 +512,7 @@ pub(crate) fn compute(
         frameworks: Vec::new(),
         handles: crate::HandleFigures::default(),
         qualitative: Default::default(),
+        datasets,
+        typology,
     })
 }

@@ -10,19 +10,23 @@
 //! figures, same order), and every figure carries its n and its source question.
 
 mod content;
+pub mod dataset;
 mod figures;
 pub mod framework;
 pub mod handles;
 mod practice;
 pub mod profiles;
 pub mod quotes;
+pub mod typology;
 
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
+pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
 pub use framework::{FrameworkDef, Scoring};
 pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem};
 pub use practice::Content;
 pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
+pub use typology::Typology;
 
 use leernet_core::*;
 use std::collections::BTreeMap;
@@ -74,11 +78,17 @@ impl Forms {
 
 /// Runs the study analysis over everything stored, with the shipped frameworks and handles.
 pub fn analyse(data: &StudyData, overview: &Overview) -> Result<StudyFigures, AnalysisError> {
-    analyse_with(data, overview, &Content::builtin(), &BTreeMap::new())
+    run(
+        data,
+        overview,
+        &Content::builtin(),
+        &TypologyConfig::builtin(),
+        None,
+    )
 }
 
 /// Runs the study analysis with the given frameworks and handles; `types` gives a network's
-/// type (by slug) where a typology typed it, so profiles and handreikingen can show what
+/// type (by slug), overriding the typology's, so profiles and handreikingen can show what
 /// networks of the same type do.
 pub fn analyse_with(
     data: &StudyData,
@@ -86,8 +96,59 @@ pub fn analyse_with(
     content: &Content,
     types: &BTreeMap<String, TypeRef>,
 ) -> Result<StudyFigures, AnalysisError> {
+    run(
+        data,
+        overview,
+        content,
+        &TypologyConfig::builtin(),
+        Some(types),
+    )
+}
+
+/// Runs the study analysis with a typology configuration other than the shipped one.
+pub fn analyse_with_typology(
+    data: &StudyData,
+    overview: &Overview,
+    typology: &TypologyConfig,
+) -> Result<StudyFigures, AnalysisError> {
+    run(data, overview, &Content::builtin(), typology, None)
+}
+
+/// The pipeline: figures and typology, then profiles and handles, which use each network's
+/// type from the typology unless `types` is given.
+fn run(
+    data: &StudyData,
+    overview: &Overview,
+    content: &Content,
+    typology: &TypologyConfig,
+    types: Option<&BTreeMap<String, TypeRef>>,
+) -> Result<StudyFigures, AnalysisError> {
     let forms = Forms::read(&data.instruments)?;
-    let mut figures = figures::compute(data, &forms, overview)?;
+    let mut figures = figures::compute(data, &forms, overview, typology)?;
+    let from_typology: BTreeMap<String, TypeRef> = figures
+        .typology
+        .as_ref()
+        .filter(|t| t.computed)
+        .map(|t| {
+            t.networks
+                .iter()
+                .map(|n| {
+                    let name = format!("Type {}", n.type_);
+                    (
+                        n.slug.clone(),
+                        TypeRef {
+                            key: format!("type-{}", n.type_),
+                            name: Bilingual {
+                                nl: name.clone(),
+                                en: name,
+                            },
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let types = types.unwrap_or(&from_typology);
     practice::attach(&mut figures, data, &forms, overview, content, types)?;
     Ok(figures)
 }

@@ -10,6 +10,7 @@
 //! missing in one of them); HTML is one self-contained file (inline CSS and SVG, no script).
 
 pub mod chart;
+pub mod dendrogram;
 pub mod docx;
 pub mod format;
 pub mod handreiking;
@@ -110,6 +111,11 @@ impl Reports {
             charts => charts,
             title => figures.study.title.get(lang),
             practice => practice,
+            dendrogram => figures
+                .typology
+                .as_ref()
+                .and_then(|ty| ty.dendrogram.as_ref())
+                .map(|d| dendrogram::svg(d, lang, &t["typology.axis"], &t["typology.type_word"], &t["typology.dendrogram"])),
         }
     }
 

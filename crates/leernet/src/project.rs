@@ -424,6 +424,44 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
                 .unwrap_or_else(|| "–".into())
         ));
     }
+    if let Some(ty) = &fig.typology {
+        if ty.computed {
+            text.push_str(&format!(
+                "typology: {} types of {} networks ({} linkage on {} features), mean silhouette {}\n",
+                ty.k,
+                ty.n,
+                ty.linkage,
+                ty.features.len(),
+                ty.silhouette
+                    .map(|s| format!("{s:.2}"))
+                    .unwrap_or_else(|| "–".into())
+            ));
+            for tp in &ty.types {
+                text.push_str(&format!(
+                    "  type {} ({} networks): {}\n",
+                    tp.number, tp.size, tp.summary.en
+                ));
+            }
+            if let Some(st) = &ty.stability {
+                let f = |x: Option<f64>| x.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
+                text.push_str(&format!(
+                    "  stability: leave-one-out mean ARI {} (lowest {}), bootstrap mean ARI {} over {} resamples, networks stay with their type in {} of resamples on average\n",
+                    f(st.loo_ari_mean),
+                    f(st.loo_ari_min),
+                    f(st.bootstrap_ari_mean),
+                    st.bootstrap_used,
+                    st.overall_bootstrap_stay
+                        .map(|x| format!("{:.0}%", x * 100.0))
+                        .unwrap_or_else(|| "–".into())
+                ));
+            }
+            if let Some(lca) = &ty.lca {
+                text.push_str(&format!("  {}\n", lca.warning.en));
+            }
+        } else if let Some(m) = &ty.message {
+            text.push_str(&format!("typology: not computed. {}\n", m.en));
+        }
+    }
     if let Some(path) = json {
         text.push_str(&format!("Wrote every figure to {}.\n", path.display()));
     }
