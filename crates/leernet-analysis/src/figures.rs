@@ -445,7 +445,7 @@ pub(crate) fn compute(
         for s in overview
             .sections
             .iter()
-            .filter(|s| s.instrument != network_form)
+            .filter(|s| s.instrument != network_form && present(&s.instrument))
         {
             let form = form_of(&s.instrument)?;
             let rs = own(&s.instrument);

@@ -165,10 +165,17 @@ impl HandleSet {
     }
 
     /// Checks that every `${name}` in every condition is a variable the profile offers.
-    pub fn check_references(&self, known: &BTreeSet<String>) -> Result<(), AnalysisError> {
+    /// Names starting with `absent_prefix` pass too: they belong to an instrument the project
+    /// does not hold (yet), and evaluate as empty, so their handles simply do not fire.
+    pub fn check_references(
+        &self,
+        known: &BTreeSet<String>,
+        absent_prefix: Option<&str>,
+    ) -> Result<(), AnalysisError> {
         for h in &self.handles {
             for (name, _) in h.expr.references() {
-                if !known.contains(name) {
+                let absent = absent_prefix.is_some_and(|p| name.starts_with(p));
+                if !known.contains(name) && !absent {
                     return Err(content_err(
                         &self.file,
                         &format!("handle {:?}", h.key),

@@ -225,7 +225,9 @@ pub(crate) fn attach(
         let mut known: BTreeSet<String> = labels.keys().cloned().collect();
         known.extend(form.questions().map(|q| q.name.clone()));
         known.insert("type".into());
-        content.handles.check_references(&known)?;
+        // Without a member questionnaire in the project, `members_*` variables are empty.
+        let absent = member_questions.is_empty().then_some("members_");
+        content.handles.check_references(&known, absent)?;
         let scopes = Scopes {
             values,
             labels,

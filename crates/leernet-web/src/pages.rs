@@ -99,12 +99,37 @@ pub async fn networks(
 }
 
 /// `GET /networks/{slug}`: one network's closed answers, scores and member figures.
+///
+/// Who may see it: researchers and coordinators every network; a facilitator or member only
+/// their own (another network answers 404, as if it did not exist); strangers log in first.
+/// A network's member tables can have small n, so they are not public.
 pub async fn network(
     State(state): State<Arc<AppState>>,
-    pl: PageLang,
+    visitor: crate::auth::Visitor,
     uri: Uri,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
+    let pl = visitor.lang;
+    let user = visitor.require(&[
+        leernet_core::Role::Researcher,
+        leernet_core::Role::Coordinator,
+        leernet_core::Role::Facilitator,
+        leernet_core::Role::Member,
+    ])?;
+    let network = match leernet_core::Slug::parse(&slug) {
+        Ok(s) => state
+            .store
+            .network_by_slug(&s)
+            .await
+            .map_err(|e| AppError::internal(pl.lang, e))?,
+        Err(_) => None,
+    };
+    let Some(network) = network else {
+        return Err(AppError::NotFound(pl.lang));
+    };
+    if user.role != leernet_core::Role::Coordinator && !user.may_see_network(network.id) {
+        return Err(AppError::NotFound(pl.lang));
+    }
     let fig = figures(&state, pl.lang).await?;
     let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(pl.lang));

@@ -241,6 +241,21 @@ async fn authorisation_story(w: &World) {
     // (method, path, body fields besides csrf_token, what each visitor above gets)
     let routes: Vec<Route> = vec![
         ("GET", "/my".into(), vec![], [Login, Ok, Ok, Ok, Ok, Ok, Ok]),
+        // A network's page: its own people, researchers and coordinators; others 404.
+        (
+            "GET",
+            "/networks/wijk-a".into(),
+            vec![],
+            [Login, Ok, Ok, Ok, Ok, NotFound, NotFound],
+        ),
+        // The overview and the list of networks hold no answers of any one network.
+        ("GET", "/".into(), vec![], [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+        (
+            "GET",
+            "/networks".into(),
+            vec![],
+            [Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ),
         (
             "GET",
             "/admin/waves".into(),

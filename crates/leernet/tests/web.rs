@@ -34,6 +34,72 @@ async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Page {
     }
 }
 
+/// Gives the demo person `email` a password with `leernet user add`, logs in through the
+/// login form, and returns the cookie header of the session.
+async fn login(app: &axum::Router, email: &str, project: &std::path::Path) -> String {
+    use std::io::Write;
+    let password = "een-lang-wachtwoord";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            email,
+            "--role",
+            "researcher",
+            "--project",
+        ])
+        .arg(project)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let form = get(app, "/login", None).await;
+    let csrf_cookie = form.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = form
+        .body
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let body = format!(
+        "email={}&password={password}&csrf_token={token}",
+        email.replace('@', "%40")
+    );
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, &csrf_cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login succeeds");
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("leernet_session="))
+        .expect("a session cookie")
+}
+
 #[tokio::test]
 async fn the_demo_in_the_browser() {
     let tmp = tempfile::tempdir().unwrap();
@@ -97,14 +163,28 @@ async fn the_demo_in_the_browser() {
     let list = get(&app, "/networks", None).await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.body.matches("<a href=\"/networks/").count(), 17);
+    // A network's page is not public: strangers log in first …
     let n = &figures.networks[0];
     let page = get(&app, &format!("/networks/{}", n.slug), None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    // … and a researcher sees it.
+    let session = login(&app, "fenna.kloosterboer@example.org", &dir).await;
+    let page = get(&app, &format!("/networks/{}", n.slug), Some(&session)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&n.name));
     assert!(page.body.contains(&n.workplace_name));
 
     // Unknown things: a translated 404 with the same headers.
-    let missing = get(&app, "/networks/bestaat-niet", Some("lang=en")).await;
+    let missing = get(
+        &app,
+        "/networks/bestaat-niet",
+        Some(&format!("lang=en; {session}")),
+    )
+    .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("Not found"));
     assert!(missing
