@@ -22,28 +22,30 @@ pub struct NewCoding {
     pub memo: String,
 }
 
-impl Store {
-    /// Adds a codebook with its codes in one transaction. Parents must come before their
-    /// children in `codes`, which rules out cycles.
-    pub async fn add_codebook(&self, name: &str, codes: &[NewCode]) -> Result<CodebookId> {
-        let mut tx = self.pool.begin().await?;
-        let book: i64 = sqlx::query_scalar("INSERT INTO codebooks (name) VALUES ($1) RETURNING id")
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, || format!("a codebook named {name:?} exists")))?;
-        let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-        for c in codes {
-            let parent = match &c.parent {
-                Some(p) => Some(*ids.get(p.as_str()).ok_or_else(|| {
-                    StoreError::NotFound(format!(
-                        "code {:?} names parent {p:?}, which is not defined before it",
-                        c.key
-                    ))
-                })?),
-                None => None,
-            };
-            let id: i64 = sqlx::query_scalar(
+/// Inserts a codebook and its codes inside the caller's transaction; returns the codebook's
+/// id and each code's id by key. Parents must come before their children in `codes`.
+pub(crate) async fn insert_codebook<'c>(
+    tx: &mut sqlx::Transaction<'c, sqlx::Any>,
+    name: &str,
+    codes: &'c [NewCode],
+) -> Result<(i64, BTreeMap<&'c str, i64>)> {
+    let book: i64 = sqlx::query_scalar("INSERT INTO codebooks (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| conflict(e, || format!("a codebook named {name:?} exists")))?;
+    let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
+    for c in codes {
+        let parent = match &c.parent {
+            Some(p) => Some(*ids.get(p.as_str()).ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "code {:?} names parent {p:?}, which is not defined before it",
+                    c.key
+                ))
+            })?),
+            None => None,
+        };
+        let id: i64 = sqlx::query_scalar(
                 "INSERT INTO codes (codebook_id, key, parent_id, name_nl, name_en, description_nl, description_en) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -54,11 +56,20 @@ impl Store {
             .bind(&c.name.en)
             .bind(&c.description.nl)
             .bind(&c.description.en)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(|e| conflict(e, || format!("code {:?} appears twice", c.key)))?;
-            ids.insert(&c.key, id);
-        }
+        ids.insert(&c.key, id);
+    }
+    Ok((book, ids))
+}
+
+impl Store {
+    /// Adds a codebook with its codes in one transaction. Parents must come before their
+    /// children in `codes`, which rules out cycles.
+    pub async fn add_codebook(&self, name: &str, codes: &[NewCode]) -> Result<CodebookId> {
+        let mut tx = self.pool.begin().await?;
+        let (book, _) = insert_codebook(&mut tx, name, codes).await?;
         tx.commit().await?;
         Ok(CodebookId(book))
     }

@@ -3,7 +3,6 @@
 
 use crate::{conflict, NewCode, NewPerson, Result, Store, StoreError};
 use leernet_core::*;
-use std::collections::BTreeMap;
 
 /// A coder of an imported project: a person of this project, or one to add.
 #[derive(Debug, Clone)]
@@ -42,38 +41,7 @@ impl Store {
         codings: &[ImportCoding],
     ) -> Result<ImportedProject> {
         let mut tx = self.pool.begin().await?;
-        let book: i64 = sqlx::query_scalar("INSERT INTO codebooks (name) VALUES ($1) RETURNING id")
-            .bind(codebook_name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, || format!("a codebook named {codebook_name:?} exists")))?;
-        let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-        for c in codes {
-            let parent = match &c.parent {
-                Some(p) => Some(*ids.get(p.as_str()).ok_or_else(|| {
-                    StoreError::NotFound(format!(
-                        "code {:?} names parent {p:?}, which is not defined before it",
-                        c.key
-                    ))
-                })?),
-                None => None,
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO codes (codebook_id, key, parent_id, name_nl, name_en, description_nl, description_en) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(book)
-            .bind(&c.key)
-            .bind(parent)
-            .bind(&c.name.nl)
-            .bind(&c.name.en)
-            .bind(&c.description.nl)
-            .bind(&c.description.en)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, || format!("code {:?} appears twice", c.key)))?;
-            ids.insert(&c.key, id);
-        }
+        let (book, ids) = crate::coding::insert_codebook(&mut tx, codebook_name, codes).await?;
         let mut persons = Vec::with_capacity(coders.len());
         let mut added = 0;
         for c in coders {
