@@ -6,6 +6,7 @@ mod cli_error;
 mod cmd_instrument;
 mod cmd_io;
 mod cmd_qda;
+mod cmd_registry;
 mod cmd_stats;
 mod cmd_user;
 mod csv_table;
@@ -64,6 +65,16 @@ enum Command {
         #[arg(long, default_value = "nl")]
         lang: String,
     },
+    /// Werkplaatsen (regional partnerships that networks belong to).
+    Workplace {
+        #[command(subcommand)]
+        command: WorkplaceCommand,
+    },
+    /// Learning networks, each of one Werkplaats.
+    Network {
+        #[command(subcommand)]
+        command: NetworkCommand,
+    },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
     /// Accounts that may log in to the web app.
@@ -85,6 +96,20 @@ enum Command {
         #[arg(long)]
         addr: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum WorkplaceCommand {
+    /// Add a Werkplaats; its slug must be new.
+    Add(cmd_registry::WorkplaceAddArgs),
+}
+
+#[derive(Subcommand)]
+enum NetworkCommand {
+    /// Add a network to an existing Werkplaats; its slug must be new.
+    Add(cmd_registry::NetworkAddArgs),
+    /// The networks with their Werkplaats, in the order they were added.
+    List(cmd_registry::NetworkListArgs),
 }
 
 #[derive(Subcommand)]
@@ -165,6 +190,15 @@ async fn run(cli: Cli) -> CliResult {
             command: InstrumentCommand::Check(args),
         } => cmd_instrument::check(&args, &mut out),
         Command::Stats(args) => cmd_stats::run(&args, &mut out),
+        Command::Workplace {
+            command: WorkplaceCommand::Add(args),
+        } => cmd_registry::workplace_add(&cli.project, &args, &mut out).await,
+        Command::Network {
+            command: NetworkCommand::Add(args),
+        } => cmd_registry::network_add(&cli.project, &args, &mut out).await,
+        Command::Network {
+            command: NetworkCommand::List(args),
+        } => cmd_registry::network_list(&cli.project, &args, &mut out).await,
         Command::Instrument {
             command: InstrumentCommand::Add { file },
         } => project::instrument_add(&cli.project, &file, &mut out).await,
