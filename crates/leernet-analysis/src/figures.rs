@@ -30,6 +30,9 @@ pub struct StudyFigures {
     pub datasets: Option<crate::Datasets>,
     /// The typology of the networks (`None` without the network instrument).
     pub typology: Option<crate::Typology>,
+    /// Precision and recall of the auto-coding suggestions against the human codings
+    /// (`None` without codings of a code the shipped rules know).
+    pub autocoding: Option<crate::AutoCodingFigures>,
 }
 
 /// The size of the study.
@@ -514,5 +517,6 @@ pub(crate) fn compute(
         qualitative: Default::default(),
         datasets,
         typology,
+        autocoding: crate::autocoding::autocoding(data),
     })
 }

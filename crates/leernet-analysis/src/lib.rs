@@ -9,6 +9,7 @@
 //! Invariants: pure (no I/O, no clock, no randomness), deterministic (same data, same
 //! figures, same order), and every figure carries its n and its source question.
 
+pub mod autocoding;
 mod content;
 pub mod dataset;
 mod figures;
@@ -19,6 +20,7 @@ pub mod profiles;
 pub mod quotes;
 pub mod typology;
 
+pub use autocoding::{AutoCodingFigures, LevelFigures, PrecisionRecall};
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;

@@ -1,6 +1,6 @@
 //! The auto-coder on the fictional demo study: precision and recall of its suggestions
 //! against the two researchers' codings (`demo/codings.csv`), with the rules in
-//! `demo/autocode.toml`.
+//! `content/autocode.toml`.
 
 use leernet_text::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,7 +66,7 @@ fn human(all: &BTreeMap<String, BTreeMap<String, String>>, coder: Option<&str>) 
 }
 
 fn rules() -> RuleSet {
-    RuleSet::from_toml("demo/autocode.toml", &read("demo/autocode.toml")).unwrap()
+    RuleSet::from_toml("content/autocode.toml", &read("content/autocode.toml")).unwrap()
 }
 
 fn pct(x: Option<f64>) -> String {

@@ -462,6 +462,31 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
             text.push_str(&format!("typology: not computed. {}\n", m.en));
         }
     }
+    if let Some(a) = &fig.autocoding {
+        let pct = |x: Option<f64>| {
+            x.map(|x| format!("{:.1}%", x * 100.0))
+                .unwrap_or_else(|| "–".into())
+        };
+        let prf = |f: &leernet_analysis::PrecisionRecall| {
+            format!(
+                "precision {}, recall {}, F1 {}",
+                pct(f.precision),
+                pct(f.recall),
+                pct(f.f1)
+            )
+        };
+        text.push_str(&format!(
+            "auto-coding ({}; {} answers, {} suggestions, {} codings by {} coders): {} by answer and code; {} by segment\n  {}\n",
+            a.rules,
+            a.answers,
+            a.suggestions,
+            a.human_codings,
+            a.coders,
+            prf(&a.by_answer.overall),
+            prf(&a.by_segment.overall),
+            a.note.en
+        ));
+    }
     if let Some(path) = json {
         text.push_str(&format!("Wrote every figure to {}.\n", path.display()));
     }
