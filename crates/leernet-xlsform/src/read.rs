@@ -173,42 +173,33 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         )
     };
     let mut out = Vec::new();
+    // The .xlsx and .xlsb cell readers are different types with the same methods.
+    macro_rules! read_cells {
+        ($x:expr) => {{
+            let mut r = $x
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+            while let Some(c) = r
+                .next_cell()
+                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
+            {
+                let (row, col) = c.get_position();
+                let v: Data = c.get_value().clone().into();
+                if v != Data::Empty {
+                    out.push((row, col, v));
+                    if out.len() > MAX_SHEET_CELLS {
+                        return Err(too_many());
+                    }
+                }
+            }
+        }};
+    }
     match wb {
         calamine::Sheets::Xlsx(x) => {
-            let mut r = x
-                .worksheet_cells_reader(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-            while let Some(c) = r
-                .next_cell()
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
-            {
-                let (row, col) = c.get_position();
-                let v: Data = c.get_value().clone().into();
-                if v != Data::Empty {
-                    out.push((row, col, v));
-                    if out.len() > MAX_SHEET_CELLS {
-                        return Err(too_many());
-                    }
-                }
-            }
+            read_cells!(x);
         }
         calamine::Sheets::Xlsb(x) => {
-            let mut r = x
-                .worksheet_cells_reader(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-            while let Some(c) = r
-                .next_cell()
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
-            {
-                let (row, col) = c.get_position();
-                let v: Data = c.get_value().clone().into();
-                if v != Data::Empty {
-                    out.push((row, col, v));
-                    if out.len() > MAX_SHEET_CELLS {
-                        return Err(too_many());
-                    }
-                }
-            }
+            read_cells!(x);
         }
         other => {
             let range = other
