@@ -124,11 +124,10 @@ impl Store {
 
     /// The whole audit log, oldest first.
     pub async fn audit_log(&self) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(entry).collect()
     }
 

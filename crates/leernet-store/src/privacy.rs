@@ -248,7 +248,10 @@ fn match_at(text: &[char], i: usize, needle: &[char]) -> Option<usize> {
 
 /// Whether a name is specific enough to look for in free text: at least two words.
 pub fn name_is_searchable(name: &str) -> bool {
-    name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
+    name.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+        >= 2
 }
 
 /// Replaces whole-word, case-insensitive mentions (longest needle first); returns the new
@@ -257,7 +260,12 @@ pub fn replace_mentions(text: &str, mentions: &[Mention]) -> (String, Vec<Edit>)
     let chars: Vec<char> = text.chars().collect();
     let mut order: Vec<(Vec<char>, &str)> = mentions
         .iter()
-        .map(|m| (m.needle.trim().chars().collect::<Vec<_>>(), m.replacement.as_str()))
+        .map(|m| {
+            (
+                m.needle.trim().chars().collect::<Vec<_>>(),
+                m.replacement.as_str(),
+            )
+        })
         .filter(|(n, _)| !n.is_empty())
         .collect();
     order.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
@@ -272,7 +280,8 @@ pub fn replace_mentions(text: &str, mentions: &[Mention]) -> (String, Vec<Edit>)
                 if let Some(len) = match_at(&chars, i, needle) {
                     let end = i + len;
                     let last = chars[end - 1];
-                    let boundary_after = end == chars.len() || !is_word(chars[end]) || !is_word(last);
+                    let boundary_after =
+                        end == chars.len() || !is_word(chars[end]) || !is_word(last);
                     if boundary_after {
                         hit = Some((len, *rep));
                         break;
@@ -310,7 +319,11 @@ pub fn map_offset(edits: &[Edit], pos: usize, is_end: bool) -> usize {
             shift += e.new_len as i64 - e.old_len as i64;
         } else if pos > e.start {
             let new_start = (e.start as i64 + shift) as usize;
-            return if is_end { new_start + e.new_len } else { new_start };
+            return if is_end {
+                new_start + e.new_len
+            } else {
+                new_start
+            };
         } else {
             break;
         }
@@ -333,8 +346,15 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     for b in opad.iter_mut() {
         *b ^= 0x5c;
     }
-    let inner = Sha256::new().chain_update(ipad).chain_update(msg).finalize();
-    Sha256::new().chain_update(opad).chain_update(inner).finalize().into()
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 /// The stable code of an e-mail address under a key: `P-` and ten characters of Crockford
@@ -362,7 +382,9 @@ pub fn parse_iso_date(s: &str) -> Option<String> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &s[r];
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -727,7 +749,10 @@ fn collect_audit<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
 // ---------------------------------------------------------------------------------------
 // Erase steps.
 
-fn erase_responses<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> BoxFut<'t, EraseCounts> {
+fn erase_responses<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let (mut removed, mut kept, mut invitations) = (0, 0, 0);
         for inv in invitations_of(conn, &p.subject).await? {
@@ -768,7 +793,10 @@ fn erase_responses<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> B
     })
 }
 
-fn erase_mentions<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> BoxFut<'t, EraseCounts> {
+fn erase_mentions<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let mentions = mentions_of(&p.subject.email, &p.subject.name, REMOVED);
         let n = replace_in_answers(conn, None, &mentions).await?;
@@ -776,7 +804,10 @@ fn erase_mentions<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> Bo
     })
 }
 
-fn erase_codings<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> BoxFut<'t, EraseCounts> {
+fn erase_codings<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codings WHERE coder_id = $1")
             .bind(p.subject.id.0)
@@ -786,7 +817,10 @@ fn erase_codings<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> Box
     })
 }
 
-fn erase_sessions<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> BoxFut<'t, EraseCounts> {
+fn erase_sessions<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let sessions = sqlx::query("DELETE FROM sessions WHERE person_id = $1")
             .bind(p.subject.id.0)
@@ -798,11 +832,17 @@ fn erase_sessions<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> Bo
             .execute(&mut *conn)
             .await?
             .rows_affected() as i64;
-        Ok(vec![("removed", sessions), ("failed_logins_removed", failures)])
+        Ok(vec![
+            ("removed", sessions),
+            ("failed_logins_removed", failures),
+        ])
     })
 }
 
-fn erase_account<'t>(conn: &'t mut sqlx::AnyConnection, p: &'t ErasePlan) -> BoxFut<'t, EraseCounts> {
+fn erase_account<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let id = p.subject.id.0;
         let networks = sqlx::query("DELETE FROM person_networks WHERE person_id = $1")
@@ -842,7 +882,8 @@ impl Store {
     /// ([`EXPORT_AREAS`]); records the export in the audit log. `NotFound` for an unknown
     /// address.
     pub async fn export_person(&self, email: &str, actor: &Actor, at: i64) -> Result<PersonExport> {
-        self.export_person_with(email, EXPORT_AREAS, actor, at).await
+        self.export_person_with(email, EXPORT_AREAS, actor, at)
+            .await
     }
 
     /// [`Store::export_person`] over the given areas.
@@ -874,8 +915,15 @@ impl Store {
 
     /// Erases one person ([`ERASE_AREAS`], see `docs/privacy.md`) in one transaction with its
     /// audit entry. With `dry_run`, does everything, reports it, and rolls back.
-    pub async fn erase_person(&self, plan: &ErasePlan, actor: &Actor, at: i64, dry_run: bool) -> Result<EraseReport> {
-        self.erase_person_with(plan, ERASE_AREAS, actor, at, dry_run).await
+    pub async fn erase_person(
+        &self,
+        plan: &ErasePlan,
+        actor: &Actor,
+        at: i64,
+        dry_run: bool,
+    ) -> Result<EraseReport> {
+        self.erase_person_with(plan, ERASE_AREAS, actor, at, dry_run)
+            .await
     }
 
     /// [`Store::erase_person`] over the given steps: any error in any step changes nothing.
@@ -930,9 +978,16 @@ impl Store {
     /// The wave of an instrument-independent name: the one wave called `name`. `NotFound`
     /// when there is none; `Conflict` when several instruments have a wave of that name.
     pub async fn wave_by_name(&self, name: &str) -> Result<Wave> {
-        let found: Vec<Wave> = self.waves().await?.into_iter().filter(|w| w.name == name).collect();
+        let found: Vec<Wave> = self
+            .waves()
+            .await?
+            .into_iter()
+            .filter(|w| w.name == name)
+            .collect();
         match found.len() {
-            0 => Err(StoreError::NotFound(format!("there is no wave named {name:?} in this project"))),
+            0 => Err(StoreError::NotFound(format!(
+                "there is no wave named {name:?} in this project"
+            ))),
             1 => Ok(found.into_iter().next().expect("one wave")),
             n => Err(StoreError::Conflict(format!(
                 "{n} waves are named {name:?} (one per instrument); rename one of them first"
@@ -942,9 +997,17 @@ impl Store {
 
     /// Sets the last day a wave's personal data is kept (an ISO date, checked by the caller
     /// with [`parse_iso_date`]), with its audit entry.
-    pub async fn set_retention(&self, wave: WaveId, keep_until: &str, actor: &Actor, at: i64) -> Result<()> {
+    pub async fn set_retention(
+        &self,
+        wave: WaveId,
+        keep_until: &str,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<()> {
         if parse_iso_date(keep_until).is_none() {
-            return Err(StoreError::Conflict(format!("{keep_until:?} is not a date (YYYY-MM-DD)")));
+            return Err(StoreError::Conflict(format!(
+                "{keep_until:?} is not a date (YYYY-MM-DD)"
+            )));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -992,9 +1055,16 @@ impl Store {
     /// memos, replaced by [`REMOVED`]. One transaction for all waves. Idempotent: a second
     /// run finds nothing left and records nothing; a wave where something was removed gets an
     /// audit entry. Returns what was done per expired wave.
-    pub async fn apply_retention(&self, today: &str, actor: &Actor, at: i64) -> Result<Vec<RetentionOutcome>> {
+    pub async fn apply_retention(
+        &self,
+        today: &str,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<Vec<RetentionOutcome>> {
         if parse_iso_date(today).is_none() {
-            return Err(StoreError::Conflict(format!("{today:?} is not a date (YYYY-MM-DD)")));
+            return Err(StoreError::Conflict(format!(
+                "{today:?} is not a date (YYYY-MM-DD)"
+            )));
         }
         let mut tx = self.pool.begin().await?;
         // Take the write lock first (SQLite).
@@ -1080,16 +1150,18 @@ impl Store {
         dry_run: bool,
     ) -> Result<PseudonymReport> {
         if key.len() < 16 {
-            return Err(StoreError::Conflict("a pseudonymisation key has at least 16 bytes".into()));
+            return Err(StoreError::Conflict(
+                "a pseudonymisation key has at least 16 bytes".into(),
+            ));
         }
         let mut tx = self.pool.begin().await?;
-        let status: Option<String> = sqlx::query_scalar(
-            "UPDATE waves SET status = status WHERE id = $1 RETURNING status",
-        )
-        .bind(wave.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let status = status.ok_or_else(|| StoreError::NotFound(format!("there is no wave {wave}")))?;
+        let status: Option<String> =
+            sqlx::query_scalar("UPDATE waves SET status = status WHERE id = $1 RETURNING status")
+                .bind(wave.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let status =
+            status.ok_or_else(|| StoreError::NotFound(format!("there is no wave {wave}")))?;
         if status != WaveStatus::Closed.as_str() {
             return Err(StoreError::Conflict(format!(
                 "the wave is {status}, not closed: close it first, so that no respondent loses their link"
@@ -1105,7 +1177,14 @@ impl Store {
                 ))),
                 Some(_) => Ok(code),
                 None => {
-                    key_entries.insert(code.clone(), KeyEntry { code: code.clone(), email, name: name.to_owned() });
+                    key_entries.insert(
+                        code.clone(),
+                        KeyEntry {
+                            code: code.clone(),
+                            email,
+                            name: name.to_owned(),
+                        },
+                    );
                     Ok(code)
                 }
             }
@@ -1123,7 +1202,8 @@ impl Store {
         let mut mentions = Vec::new();
         let (mut responses, mut invitations) = (0, 0);
         for inv in &invs {
-            let email: Option<String> = get::<Option<String>>(inv, "person_email")?.or(get(inv, "email")?);
+            let email: Option<String> =
+                get::<Option<String>>(inv, "person_email")?.or(get(inv, "email")?);
             let Some(email) = email else { continue };
             let name = get::<Option<String>>(inv, "person_name")?
                 .or_else(|| {
@@ -1135,7 +1215,10 @@ impl Store {
                 .unwrap_or_default();
             let code = add_key(&email, &name)?;
             if let Some(inv_email) = get::<Option<String>>(inv, "email")? {
-                mentions.push(Mention { needle: inv_email, replacement: code.clone() });
+                mentions.push(Mention {
+                    needle: inv_email,
+                    replacement: code.clone(),
+                });
             }
             if let Some(rid) = get::<Option<i64>>(inv, "response_id")? {
                 sqlx::query(
@@ -1160,10 +1243,11 @@ impl Store {
             let code = pseudonym_code(key, email);
             candidates.push((email.clone(), name.clone(), mentions_of(email, name, &code)));
         }
-        let texts: Vec<String> = sqlx::query_scalar("SELECT answers FROM responses WHERE wave_id = $1 ORDER BY id")
-            .bind(wave.0)
-            .fetch_all(&mut *tx)
-            .await?;
+        let texts: Vec<String> =
+            sqlx::query_scalar("SELECT answers FROM responses WHERE wave_id = $1 ORDER BY id")
+                .bind(wave.0)
+                .fetch_all(&mut *tx)
+                .await?;
         for (email, name, ms) in candidates {
             let occurs = texts.iter().any(|t| {
                 serde_json::from_str::<Answers>(t)
@@ -1232,7 +1316,10 @@ async fn known_people(conn: &mut sqlx::AnyConnection) -> Result<Vec<(String, Str
         .collect()
 }
 
-async fn wave_invitation_emails(conn: &mut sqlx::AnyConnection, wave: WaveId) -> Result<Vec<String>> {
+async fn wave_invitation_emails(
+    conn: &mut sqlx::AnyConnection,
+    wave: WaveId,
+) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT email FROM invitations WHERE wave_id = $1 AND email IS NOT NULL ORDER BY email",
     )
@@ -1276,7 +1363,10 @@ mod tests {
         assert_eq!(map_offset(&e, 31, true), 19);
         assert_eq!(&t[11..19], "gisteren");
         // A segment inside the name covers the replacement.
-        assert_eq!((map_offset(&e, 12, false), map_offset(&e, 15, true)), (9, 10));
+        assert_eq!(
+            (map_offset(&e, 12, false), map_offset(&e, 15, true)),
+            (9, 10)
+        );
         assert_eq!(map_offset(&e, 3, false), 3);
     }
 
@@ -1288,7 +1378,10 @@ mod tests {
         );
         let k = [7u8; 32];
         assert_eq!(pseudonym_code(&k, "A@x.nl"), pseudonym_code(&k, "a@x.nl"));
-        assert_ne!(pseudonym_code(&k, "a@x.nl"), pseudonym_code(&[8u8; 32], "a@x.nl"));
+        assert_ne!(
+            pseudonym_code(&k, "a@x.nl"),
+            pseudonym_code(&[8u8; 32], "a@x.nl")
+        );
         assert_eq!(pseudonym_code(&k, "a@x.nl").len(), 12);
     }
 
