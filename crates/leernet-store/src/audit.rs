@@ -11,7 +11,7 @@
 //! answer, a name or an e-mail address, so the log itself needs no erasing.
 
 use crate::{get, Result, Store, StoreError};
-use leernet_core::{PersonId, WaveId, WaveStatus};
+use leernet_core::{NetworkId, PersonId, Role, WaveId, WaveStatus};
 
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +182,69 @@ impl Store {
             },
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// [`Store::add_person`], recording the role given (`role.change` from `none`) in the
+    /// same transaction.
+    pub async fn add_person_audited(
+        &self,
+        p: &crate::NewPerson,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<PersonId> {
+        let mut tx = self.pool.begin().await?;
+        let id = crate::registry::insert_person(&mut tx, p).await?;
+        record(
+            &mut tx,
+            &NewAudit {
+                at,
+                actor: actor.clone(),
+                action: Action::RoleChange,
+                subject: format!("person:{}", id.0),
+                detail: format!("from=none to={}", p.role.as_str()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Store::update_account`], recording a changed role (`role.change`) in the same
+    /// transaction; an unchanged role records nothing.
+    pub async fn update_account_audited(
+        &self,
+        id: PersonId,
+        role: Role,
+        network: Option<NetworkId>,
+        password_hash: &str,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let old: Option<String> = sqlx::query_scalar("SELECT role FROM persons WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let old =
+            old.ok_or_else(|| StoreError::NotFound(format!("there is no person {}", id.0)))?;
+        crate::accounts::update_account_in(&mut tx, id, role, network, password_hash).await?;
+        if old != role.as_str() {
+            record(
+                &mut tx,
+                &NewAudit {
+                    at,
+                    actor: actor.clone(),
+                    action: Action::RoleChange,
+                    subject: format!("person:{}", id.0),
+                    detail: format!("from={old} to={}", role.as_str()),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
