@@ -31,18 +31,32 @@ pub const REMOVED: &str = "[verwijderd]";
 /// A boxed future, for the per-area lists.
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
-/// The person a privacy request is about.
+/// The person a privacy request is about: an account, or someone leernet knows only as the
+/// address an invitation was sent to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
-    pub id: PersonId,
+    /// The account, when the person has one.
+    pub id: Option<PersonId>,
+    /// How the audit log names them: `person:<id>`, or `invitation:<id>` (their first
+    /// invitation) for someone without an account.
+    pub audit_key: String,
     pub email: String,
     pub name: String,
+    /// The person's pseudonym codes (from the researcher's key files, see
+    /// [`pseudonym_code`]): pseudonymised responses are found by them, and mentions of them
+    /// in answers count as mentions of the person.
+    pub pseudonyms: Vec<String>,
 }
 
 impl Subject {
     /// How the audit log names the person.
     pub fn audit_subject(&self) -> String {
-        format!("person:{}", self.id.0)
+        self.audit_key.clone()
+    }
+
+    /// The account id to bind in queries (-1, which no row has, without an account).
+    fn pid(&self) -> i64 {
+        self.id.map(|p| p.0).unwrap_or(-1)
     }
 }
 
@@ -75,7 +89,7 @@ impl PersonExport {
             areas.insert(k.clone(), v.clone());
         }
         json!({
-            "person": {"id": self.subject.id.0, "email": self.subject.email, "name": self.subject.name},
+            "person": {"id": self.subject.id.map(|p| p.0), "email": self.subject.email, "name": self.subject.name},
             "areas": areas,
         })
     }
@@ -130,7 +144,8 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
 /// What an erase did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EraseReport {
-    pub person: PersonId,
+    /// The person as the audit log names them.
+    pub subject: String,
     /// `(area, what, count)` in step order.
     pub counts: Vec<(String, String, i64)>,
     /// Whether it was a dry run (nothing changed).
@@ -412,13 +427,32 @@ async fn subject_by_email(conn: &mut sqlx::AnyConnection, email: &str) -> Result
         "SELECT id, email, name FROM persons WHERE lower(email) = lower($1) ORDER BY id LIMIT 1",
     )
     .bind(email.trim())
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| {
-        Ok(Subject {
-            id: PersonId(get(&r, "id")?),
+    if let Some(r) = row {
+        let id: i64 = get(&r, "id")?;
+        return Ok(Some(Subject {
+            id: Some(PersonId(id)),
+            audit_key: format!("person:{id}"),
             email: get(&r, "email")?,
             name: get(&r, "name")?,
+            pseudonyms: Vec::new(),
+        }));
+    }
+    // Someone invited by address only, without an account.
+    let inv = sqlx::query(
+        "SELECT id, email FROM invitations WHERE lower(email) = lower($1) ORDER BY id LIMIT 1",
+    )
+    .bind(email.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    inv.map(|r| {
+        Ok(Subject {
+            id: None,
+            audit_key: format!("invitation:{}", get::<i64>(&r, "id")?),
+            email: get(&r, "email")?,
+            name: String::new(),
+            pseudonyms: Vec::new(),
         })
     })
     .transpose()
@@ -547,6 +581,46 @@ async fn replace_in_answers(
     Ok(changed)
 }
 
+/// The mentions of a subject: address, searchable name and pseudonym codes.
+fn subject_mentions(s: &Subject, replacement: &str) -> Vec<Mention> {
+    let mut out = mentions_of(&s.email, &s.name, replacement);
+    for code in &s.pseudonyms {
+        out.push(Mention {
+            needle: code.clone(),
+            replacement: replacement.to_owned(),
+        });
+    }
+    out
+}
+
+/// The pseudonymised responses of a subject (by their codes), by id: id, wave, status, code.
+async fn pseudonymised_of(
+    conn: &mut sqlx::AnyConnection,
+    s: &Subject,
+) -> Result<Vec<(i64, WaveId, String, String)>> {
+    let mut out = Vec::new();
+    for code in &s.pseudonyms {
+        let rows = sqlx::query(
+            "SELECT r.id, r.wave_id, r.status FROM pseudonyms p JOIN responses r ON r.id = p.response_id \
+             WHERE p.code = $1 ORDER BY r.id",
+        )
+        .bind(code)
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push((
+                get(r, "id")?,
+                WaveId(get(r, "wave_id")?),
+                get(r, "status")?,
+                code.clone(),
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 /// The invitations addressed to a person (by person, or by their address), by id.
 async fn invitations_of(
     conn: &mut sqlx::AnyConnection,
@@ -559,7 +633,7 @@ async fn invitations_of(
          LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
          WHERE i.person_id = $1 OR lower(i.email) = lower($2) ORDER BY i.id",
     )
-    .bind(s.id.0)
+    .bind(s.pid())
     .bind(&s.email)
     .fetch_all(conn)
     .await?)
@@ -570,20 +644,23 @@ async fn invitations_of(
 
 fn collect_account<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     Box::pin(async move {
+        if s.id.is_none() {
+            return Ok(Value::Null);
+        }
         let r = sqlx::query("SELECT role, password_hash FROM persons WHERE id = $1")
-            .bind(s.id.0)
+            .bind(s.pid())
             .fetch_one(&store.pool)
             .await?;
         let networks: Vec<String> = sqlx::query_scalar(
             "SELECT n.slug FROM person_networks pn JOIN networks n ON n.id = pn.network_id \
              WHERE pn.person_id = $1 ORDER BY n.id",
         )
-        .bind(s.id.0)
+        .bind(s.pid())
         .fetch_all(&store.pool)
         .await?;
         let hash: Option<String> = get(&r, "password_hash")?;
         Ok(json!({
-            "id": s.id.0,
+            "id": s.id.map(|p| p.0),
             "email": s.email,
             "name": s.name,
             "role": get::<String>(&r, "role")?,
@@ -599,7 +676,7 @@ fn collect_sessions<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
             "SELECT created_at, expires_at FROM sessions WHERE person_id = $1 \
              ORDER BY created_at, expires_at",
         )
-        .bind(s.id.0)
+        .bind(s.pid())
         .fetch_all(&store.pool)
         .await?;
         let sessions: Vec<Value> = rows
@@ -663,6 +740,27 @@ fn collect_responses<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> 
                 "answers": answers,
             }));
         }
+        let waves: BTreeMap<i64, String> = sqlx::query("SELECT id, name FROM waves ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((get(r, "id")?, get(r, "name")?)))
+            .collect::<Result<_>>()?;
+        for (rid, wave, status, code) in pseudonymised_of(&mut conn, s).await? {
+            let answers: String = sqlx::query_scalar("SELECT answers FROM responses WHERE id = $1")
+                .bind(rid)
+                .fetch_one(&mut *conn)
+                .await?;
+            let answers: Value = serde_json::from_str(&answers)
+                .map_err(|e| StoreError::Corrupt(format!("answers of response {rid}: {e}")))?;
+            list.push(json!({
+                "id": rid,
+                "wave": waves.get(&wave.0),
+                "pseudonym": code,
+                "status": status,
+                "answers": answers,
+            }));
+        }
         Ok(Value::Array(list))
     })
 }
@@ -670,12 +768,18 @@ fn collect_responses<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> 
 fn collect_mentions<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     Box::pin(async move {
         let mut conn = store.pool.acquire().await?;
-        let own: BTreeSet<i64> = invitations_of(&mut conn, s)
+        let mut own: BTreeSet<i64> = invitations_of(&mut conn, s)
             .await?
             .iter()
             .filter_map(|r| get::<Option<i64>>(r, "response_id").ok().flatten())
             .collect();
-        let mentions = mentions_of(&s.email, &s.name, "");
+        own.extend(
+            pseudonymised_of(&mut conn, s)
+                .await?
+                .into_iter()
+                .map(|p| p.0),
+        );
+        let mentions = subject_mentions(s, "");
         let rows = sqlx::query("SELECT id, answers FROM responses ORDER BY id")
             .fetch_all(&mut *conn)
             .await?;
@@ -705,7 +809,7 @@ fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
             "SELECT c.id, c.response_id, c.question, c.start_pos, c.end_pos, k.key, c.memo \
              FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder_id = $1 ORDER BY c.id",
         )
-        .bind(s.id.0)
+        .bind(s.pid())
         .fetch_all(&store.pool)
         .await?;
         let list: Vec<Value> = rows
@@ -785,6 +889,28 @@ fn erase_responses<'t>(
                 .await?;
             invitations += 1;
         }
+        for (rid, wave, status, _) in pseudonymised_of(conn, &p.subject).await? {
+            if status == ResponseStatus::Submitted.as_str()
+                && p.policy(wave) == ErasePolicy::KeepAnonymised
+            {
+                sqlx::query("UPDATE responses SET respondent = $1 WHERE id = $2")
+                    .bind(format!("erased:{rid}"))
+                    .bind(rid)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("DELETE FROM pseudonyms WHERE response_id = $1")
+                    .bind(rid)
+                    .execute(&mut *conn)
+                    .await?;
+                kept += 1;
+            } else {
+                sqlx::query("DELETE FROM responses WHERE id = $1")
+                    .bind(rid)
+                    .execute(&mut *conn)
+                    .await?;
+                removed += 1;
+            }
+        }
         Ok(vec![
             ("removed", removed),
             ("kept_anonymised", kept),
@@ -798,7 +924,7 @@ fn erase_mentions<'t>(
     p: &'t ErasePlan,
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
-        let mentions = mentions_of(&p.subject.email, &p.subject.name, REMOVED);
+        let mentions = subject_mentions(&p.subject, REMOVED);
         let n = replace_in_answers(conn, None, &mentions).await?;
         Ok(vec![("answers_changed", n)])
     })
@@ -810,7 +936,7 @@ fn erase_codings<'t>(
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codings WHERE coder_id = $1")
-            .bind(p.subject.id.0)
+            .bind(p.subject.pid())
             .fetch_one(conn)
             .await?;
         Ok(vec![("kept_unlinked", n)])
@@ -823,7 +949,7 @@ fn erase_sessions<'t>(
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
         let sessions = sqlx::query("DELETE FROM sessions WHERE person_id = $1")
-            .bind(p.subject.id.0)
+            .bind(p.subject.pid())
             .execute(&mut *conn)
             .await?
             .rows_affected() as i64;
@@ -844,7 +970,9 @@ fn erase_account<'t>(
     p: &'t ErasePlan,
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
-        let id = p.subject.id.0;
+        let Some(PersonId(id)) = p.subject.id else {
+            return Ok(vec![("emptied", 0), ("network_links_removed", 0)]);
+        };
         let networks = sqlx::query("DELETE FROM person_networks WHERE person_id = $1")
             .bind(id)
             .execute(&mut *conn)
@@ -870,34 +998,74 @@ fn erase_account<'t>(
 // The store's privacy operations.
 
 impl Store {
-    /// The person with this e-mail address (any case), for a privacy request.
+    /// The person with this e-mail address (any case), for a privacy request: an account, or
+    /// else someone invited by that address. `NotFound` when leernet knows neither.
     pub async fn privacy_subject(&self, email: &str) -> Result<Subject> {
-        let mut conn = self.pool.acquire().await?;
-        subject_by_email(&mut conn, email)
-            .await?
-            .ok_or_else(|| not_found(email))
+        self.privacy_subject_with(email, &[]).await
     }
 
-    /// Everything leernet holds about the person with this e-mail address, area by area
-    /// ([`EXPORT_AREAS`]); records the export in the audit log. `NotFound` for an unknown
-    /// address.
-    pub async fn export_person(&self, email: &str, actor: &Actor, at: i64) -> Result<PersonExport> {
-        self.export_person_with(email, EXPORT_AREAS, actor, at)
+    /// [`Store::privacy_subject`] with the person's pseudonym codes (the caller derived them
+    /// from the key files with [`pseudonym_code`]). Someone whose address is gone from
+    /// leernet but whose code a pseudonymised response carries is found by the code.
+    pub async fn privacy_subject_with(&self, email: &str, codes: &[String]) -> Result<Subject> {
+        let mut conn = self.pool.acquire().await?;
+        let mut subject = match subject_by_email(&mut conn, email).await? {
+            Some(s) => s,
+            None => {
+                let mut found = None;
+                for code in codes {
+                    let n: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM pseudonyms WHERE code = $1")
+                            .bind(code)
+                            .fetch_one(&mut *conn)
+                            .await?;
+                    if n > 0 {
+                        found = Some(code.clone());
+                        break;
+                    }
+                }
+                let code = found.ok_or_else(|| not_found(email))?;
+                Subject {
+                    id: None,
+                    audit_key: format!("pseudonym:{code}"),
+                    email: email.trim().to_owned(),
+                    name: String::new(),
+                    pseudonyms: Vec::new(),
+                }
+            }
+        };
+        for c in codes {
+            if !subject.pseudonyms.contains(c) {
+                subject.pseudonyms.push(c.clone());
+            }
+        }
+        Ok(subject)
+    }
+
+    /// Everything leernet holds about a person ([`Store::privacy_subject`], with their
+    /// pseudonym codes when the caller has the key), area by area ([`EXPORT_AREAS`]); records
+    /// the export in the audit log.
+    pub async fn export_person(
+        &self,
+        subject: &Subject,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<PersonExport> {
+        self.export_person_with(subject, EXPORT_AREAS, actor, at)
             .await
     }
 
     /// [`Store::export_person`] over the given areas.
     pub async fn export_person_with(
         &self,
-        email: &str,
+        subject: &Subject,
         areas: &[(&str, Collector)],
         actor: &Actor,
         at: i64,
     ) -> Result<PersonExport> {
-        let subject = self.privacy_subject(email).await?;
         let mut out = Vec::with_capacity(areas.len());
         for (name, collect) in areas {
-            out.push(((*name).to_owned(), collect(self, &subject).await?));
+            out.push(((*name).to_owned(), collect(self, subject).await?));
         }
         self.audit(&NewAudit {
             at,
@@ -908,7 +1076,7 @@ impl Store {
         })
         .await?;
         Ok(PersonExport {
-            subject,
+            subject: subject.clone(),
             areas: out,
         })
     }
@@ -937,12 +1105,35 @@ impl Store {
     ) -> Result<EraseReport> {
         let mut tx = self.pool.begin().await?;
         // Take the write lock first (SQLite), and make sure the person is still who we think.
-        let still = sqlx::query("UPDATE persons SET email = email WHERE id = $1 AND email = $2")
-            .bind(plan.subject.id.0)
-            .bind(&plan.subject.email)
-            .execute(&mut *tx)
-            .await?;
-        if still.rows_affected() != 1 {
+        let still = match plan.subject.id {
+            Some(id) => {
+                sqlx::query("UPDATE persons SET email = email WHERE id = $1 AND email = $2")
+                    .bind(id.0)
+                    .bind(&plan.subject.email)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+            None => {
+                let mut n = sqlx::query(
+                    "UPDATE invitations SET email = email WHERE lower(email) = lower($1)",
+                )
+                .bind(&plan.subject.email)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                for code in &plan.subject.pseudonyms {
+                    let c: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM pseudonyms WHERE code = $1")
+                            .bind(code)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    n += c as u64;
+                }
+                n
+            }
+        };
+        if still == 0 {
             return Err(not_found(&plan.subject.email));
         }
         let mut counts = Vec::new();
@@ -952,7 +1143,7 @@ impl Store {
             }
         }
         let report = EraseReport {
-            person: plan.subject.id,
+            subject: plan.subject.audit_subject(),
             counts,
             dry_run,
         };

@@ -345,11 +345,12 @@ async fn audit_story(store: &Store, url: &str) {
 
 async fn export_story(store: &Store, _url: &str) {
     let s = seed(store).await;
-    let e = store
-        .export_person("  ANNA.DEVRIES@example.org ", &CLI(), 500)
+    let subject = store
+        .privacy_subject("  ANNA.DEVRIES@example.org ")
         .await
         .unwrap();
-    assert_eq!(e.subject.id, s.anna);
+    let e = store.export_person(&subject, &CLI(), 500).await.unwrap();
+    assert_eq!(e.subject.id, Some(s.anna));
     let j = e.to_json();
     let a = &j["areas"];
     assert_eq!(a["account"]["email"], "Anna.deVries@example.org");
@@ -397,7 +398,7 @@ async fn export_story(store: &Store, _url: &str) {
     assert_eq!(log[0].action, "privacy.export");
     assert_eq!(log[0].subject, format!("person:{}", s.anna.0));
     let again = store
-        .export_person(ANNA, &CLI(), 501)
+        .export_person(&subject, &CLI(), 501)
         .await
         .unwrap()
         .to_json();
@@ -411,7 +412,7 @@ async fn export_story(store: &Store, _url: &str) {
     assert_eq!(j1.to_string(), j2.to_string());
     // An unknown person: NotFound, and nothing recorded.
     let err = store
-        .export_person("nobody@example.org", &CLI(), 502)
+        .privacy_subject("nobody@example.org")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
@@ -502,6 +503,26 @@ async fn erase_remove_story(store: &Store, url: &str) {
         Err(StoreError::NotFound(_))
     ));
     let _ = s.wave2;
+
+    // Carla has no account, only an invitation: she too can be exported and erased.
+    let carla = store.privacy_subject("CARLA@example.org").await.unwrap();
+    assert_eq!(carla.id, None);
+    assert!(carla.audit_key.starts_with("invitation:"));
+    let e = store
+        .export_person(&carla, &CLI(), 710)
+        .await
+        .unwrap()
+        .to_json();
+    assert_eq!(e["areas"]["account"], serde_json::Value::Null);
+    assert_eq!(e["areas"]["responses"][0]["id"], s.carla_r1.0);
+    let r = store
+        .erase_person(&plan(carla, &[]), &CLI(), 711, false)
+        .await
+        .unwrap();
+    assert_eq!(r.count("responses", "removed"), 1);
+    assert!(store.responses(None).await.unwrap().is_empty());
+    let after = dump(store, url).await;
+    assert!(!contains_ci(&after, "carla"), "{after}");
 }
 
 async fn erase_keep_story(store: &Store, url: &str) {
@@ -731,4 +752,32 @@ async fn pseudonymise_story(store: &Store, url: &str) {
         3
     );
     assert!(!format!("{log:?}").contains('@'));
+
+    // Pseudonymised, Anna is found only with her code (from the key); the erase then
+    // removes her responses and every mention of her code.
+    let mut subject = store.privacy_subject(ANNA).await.unwrap();
+    let without = store
+        .export_person(&subject, &CLI(), 6)
+        .await
+        .unwrap()
+        .to_json();
+    assert_eq!(without["areas"]["responses"].as_array().unwrap().len(), 0);
+    subject.pseudonyms = vec![privacy::pseudonym_code(&key, ANNA)];
+    let with = store
+        .export_person(&subject, &CLI(), 7)
+        .await
+        .unwrap()
+        .to_json();
+    let rs = with["areas"]["responses"].as_array().unwrap();
+    assert_eq!(rs.len(), 2);
+    assert_eq!(rs[0]["pseudonym"], subject.pseudonyms[0].as_str());
+    assert_eq!(with["areas"]["mentions"][0]["response"], s.carla_r1.0);
+    let r = store
+        .erase_person(&plan(subject.clone(), &[]), &CLI(), 8, false)
+        .await
+        .unwrap();
+    assert_eq!(r.count("responses", "removed"), 2);
+    let after = dump(store, url).await;
+    assert!(!after.contains(&subject.pseudonyms[0]), "{after}");
+    assert!(!contains_ci(&after, ANNA));
 }

@@ -31,6 +31,10 @@ pub struct ExportArgs {
     /// Write the JSON to this file instead of standard output.
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// A pseudonymisation key file (repeatable): also find the person's pseudonymised
+    /// responses, and their code in others' answers.
+    #[arg(long = "key")]
+    pub keys: Vec<std::path::PathBuf>,
 }
 
 /// Arguments of `leernet privacy erase`.
@@ -42,6 +46,10 @@ pub struct EraseArgs {
     /// Erase: without it, leernet only says what an erase would do.
     #[arg(long)]
     pub yes: bool,
+    /// A pseudonymisation key file (repeatable): also find the person's pseudonymised
+    /// responses, and their code in others' answers.
+    #[arg(long = "key")]
+    pub keys: Vec<std::path::PathBuf>,
 }
 
 /// Arguments of `leernet privacy pseudonymise`.
@@ -154,16 +162,43 @@ fn check_writable(path: &Path) -> CliResult {
     Ok(())
 }
 
+/// The person a request is about, with their code under each key file given.
+async fn subject(
+    store: &Store,
+    person: &str,
+    keys: &[std::path::PathBuf],
+) -> CliResult<privacy::Subject> {
+    let mut codes = Vec::new();
+    for path in keys {
+        let k = read_key(path)?.ok_or_else(|| {
+            CliError::usage(anyhow!(
+                "there is no key file {}; nothing was changed",
+                path.display()
+            ))
+        })?;
+        let key = hex::decode(&k.key).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        codes.push(privacy::pseudonym_code(&key, person));
+    }
+    let s = store
+        .privacy_subject_with(person, &codes)
+        .await
+        .map_err(store_err)?;
+    Ok(s)
+}
+
 /// `leernet privacy export`.
 pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
     if let Some(p) = &args.out {
         check_writable(p)?;
     }
     let store = Settings::load(project)?.store().await?;
-    let result = store
-        .export_person(&args.person, &cli_actor(), now())
-        .await
-        .map_err(store_err);
+    let result = match subject(&store, &args.person, &args.keys).await {
+        Ok(s) => store
+            .export_person(&s, &cli_actor(), now())
+            .await
+            .map_err(store_err),
+        Err(e) => Err(e),
+    };
     store.close().await;
     let export = result?;
     let mut text = serde_json::to_string_pretty(&export.to_json())
@@ -174,8 +209,8 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
             write_private(path, text.as_bytes())?;
             writeln!(
                 out,
-                "Wrote what leernet holds about person {} ({} areas) to {}; the export is in the audit log.",
-                export.subject.id.0,
+                "Wrote what leernet holds about {} ({} areas) to {}; the export is in the audit log.",
+                export.subject.audit_subject(),
                 export.areas.len(),
                 path.display()
             )
@@ -220,10 +255,7 @@ pub async fn erase(project: &Path, args: &EraseArgs, out: &mut dyn Write) -> Cli
 }
 
 async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliResult {
-    let subject = store
-        .privacy_subject(&args.person)
-        .await
-        .map_err(store_err)?;
+    let subject = subject(store, &args.person, &args.keys).await?;
     let plan = ErasePlan {
         subject,
         keep_anonymised: waves_that_keep(store).await?,
@@ -235,7 +267,7 @@ async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliRe
     let n = |a: &str, w: &str| report.count(a, w);
     let verb = if args.yes { "Erased" } else { "Would erase" };
     let lines = [
-        format!("{verb} person {}:", report.person.0),
+        format!("{verb} {}:", report.subject),
         format!(
             "- responses: {} removed with their codings; {} submitted kept without any link to them (their wave's consent allows it);",
             n("responses", "removed"),
@@ -279,8 +311,8 @@ async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliRe
         writeln!(out, "The erase is in the audit log.").map_err(out_err)
     } else {
         Err(CliError::usage(anyhow!(
-            "nothing was erased: run again with --yes to erase person {} as listed above",
-            report.person.0
+            "nothing was erased: run again with --yes to erase {} as listed above",
+            report.subject
         )))
     }
 }

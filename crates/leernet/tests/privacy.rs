@@ -384,6 +384,24 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     ]));
     let carla1 = store.pseudonyms(s.wave1).await.unwrap();
     assert!(carla1.iter().any(|(_, c)| *c == carla_code), "{carla1:?}");
+    // Carla's address is gone from leernet now; with the key she is found by her code.
+    fails(
+        &p.run(&["privacy", "export", "--person", "carla@example.org"]),
+        2,
+        "there is no person",
+    );
+    let out = ok(&p.run(&[
+        "privacy",
+        "export",
+        "--person",
+        "carla@example.org",
+        "--key",
+        key.to_str().unwrap(),
+    ]));
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rs = j["areas"]["responses"].as_array().unwrap();
+    assert_eq!(rs.len(), 2, "{out}");
+    assert_eq!(rs[0]["pseudonym"], carla_code.as_str());
     let k2: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&key).unwrap()).unwrap();
     assert_eq!(k2["key"], k["key"]);
@@ -441,6 +459,7 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
             "privacy.erase",
             "privacy.pseudonymise",
             "privacy.pseudonymise",
+            "privacy.export",
             "retention.set",
             "retention.apply"
         ]
@@ -448,6 +467,6 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     assert!(log.iter().all(|e| e["actor"] == "cli:onderzoeker"));
     assert!(!out.contains('@') && !out.contains("Anna"));
     let text = ok(&p.run(&["audit", "list"]));
-    assert_eq!(text.lines().count(), 7);
+    assert_eq!(text.lines().count(), 8);
     assert!(text.lines().nth(2).unwrap().contains("privacy.erase"));
 }
