@@ -469,4 +469,49 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     let text = ok(&p.run(&["audit", "list"]));
     assert_eq!(text.lines().count(), 8);
     assert!(text.lines().nth(2).unwrap().contains("privacy.erase"));
+
+    // Giving and changing a role at the command line is recorded too.
+    for role in ["coordinator", "researcher", "researcher"] {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_leernet"));
+        c.args(["--project", p.dir.path().to_str().unwrap()])
+            .args(["user", "add", "--email", "dora@example.org", "--role", role])
+            .env("USER", "onderzoeker")
+            .env_remove("LEERNET_DATABASE_URL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(u) = &p.url {
+            c.env("LEERNET_DATABASE_URL", u);
+        }
+        let mut child = c.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"een lang genoeg wachtwoord\n")
+            .unwrap();
+        ok(&child.wait_with_output().unwrap());
+    }
+    let dora = store
+        .account_by_email("dora@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let roles: Vec<(String, String)> = store
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "role.change")
+        .map(|e| (e.subject, e.detail))
+        .collect();
+    let who = format!("person:{}", dora.id.0);
+    assert_eq!(
+        roles,
+        [
+            (who.clone(), "from=none to=coordinator".to_owned()),
+            (who, "from=coordinator to=researcher".to_owned()),
+        ]
+    );
 }
