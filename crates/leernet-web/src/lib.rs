@@ -11,6 +11,7 @@
 //! - errors show a friendly page; the cause goes to the log, never answer text.
 
 mod admin;
+mod audit;
 pub mod auth;
 mod error;
 mod instruments;
@@ -67,6 +68,7 @@ impl AppState {
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
             ("response.html", include_str!("../templates/response.html")),
+            ("audit.html", include_str!("../templates/audit.html")),
             ("survey.html", include_str!("../templates/survey.html")),
             (
                 "survey_message.html",
@@ -178,6 +180,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(admin::invitations_csv),
         )
         .route("/responses/{id}", get(admin::response))
+        .route("/admin/audit", get(audit::list))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
         .fallback(pages::not_found)

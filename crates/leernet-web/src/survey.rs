@@ -398,6 +398,7 @@ fn render_page(
             number => position + 1,
             count => visible.len(),
             first => position == 0,
+            consent => (position == 0).then(|| form.setting_in("consent", code)).flatten(),
             last => position + 1 >= visible.len(),
             fields => fields.iter().map(minijinja::Value::from_serialize).collect::<Vec<_>>(),
             errors => error_list,
