@@ -279,6 +279,15 @@ async fn authorisation_story(w: &World) {
             vec![],
             [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
         ),
+        // The audit log names people and actions: researchers only.
+        (
+            "GET",
+            "/admin/audit".into(),
+            vec![],
+            [
+                Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
         (
             "GET",
             format!("/admin/waves/{open}"),
