@@ -19,6 +19,7 @@
 
 mod accounts;
 mod coding;
+mod coding_work;
 pub mod imports;
 mod instruments;
 mod invitations;
@@ -35,6 +36,10 @@ use std::time::Duration;
 
 pub use accounts::Account;
 pub use coding::{NewCode, NewCoding};
+pub use coding_work::{
+    Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, NewAssignment,
+    Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
+};
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};
