@@ -68,6 +68,9 @@ pub struct Units {
     pub by_segment: Vec<Vec<Option<u32>>>,
 }
 
+/// Each coder's spans of one code in one answer.
+type SpansPerCoder = Vec<Vec<(usize, usize)>>;
+
 fn family(key: &str) -> &str {
     key.split('.').next().unwrap_or(key)
 }
@@ -173,7 +176,7 @@ pub fn units_per_code(
     let wanted: BTreeSet<(ResponseId, &str)> =
         answers.iter().map(|(r, q)| (*r, q.as_str())).collect();
     // (response, question, code) -> spans per coder
-    let mut spans: BTreeMap<(ResponseId, &str, CodeId), Vec<Vec<(usize, usize)>>> = BTreeMap::new();
+    let mut spans: BTreeMap<(ResponseId, &str, CodeId), SpansPerCoder> = BTreeMap::new();
     let mut fams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for c in codings {
         let (Some(&i), Some(code)) = (col.get(&c.coder), codes.get(&c.code)) else {

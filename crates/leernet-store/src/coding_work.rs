@@ -370,7 +370,7 @@ async fn assignment_for_update(tx: &mut Tx<'_>, id: AssignmentId) -> Result<Opti
         .bind(id.0)
         .execute(&mut **tx)
         .await?;
-    load_assignment(&mut **tx, id).await
+    load_assignment(tx, id).await
 }
 
 impl Store {
@@ -893,6 +893,7 @@ impl Store {
     }
 
     /// Adds a code to a codebook, logged with who and why.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_code_logged(
         &self,
         book: CodebookId,
@@ -1013,6 +1014,7 @@ impl Store {
 
     /// A coder confirms or rejects a slow-question candidate in an answer; a later verdict
     /// on the same span replaces the earlier one. The network is the response's.
+    #[allow(clippy::too_many_arguments)]
     pub async fn judge_slow_question(
         &self,
         response: ResponseId,
