@@ -1408,3 +1408,216 @@ pub async fn search(
         },
     )
 }
+
+/// `GET /coding/codebooks/{id}`: a codebook's codes, forms to add and change codes (each with
+/// a reason), and the log of codebook changes.
+pub async fn codebook(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    v.require(RESEARCHER)?;
+    codebook_page(&state, &v, id, None, StatusCode::OK).await
+}
+
+async fn codebook_page(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let book = store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|b| b.id.0 == id)
+        .ok_or(AppError::NotFound(lang))?;
+    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let ids: BTreeSet<CodeId> = book.codes.iter().map(|c| c.id).collect();
+    let log: Vec<_> = store
+        .coding_decisions(None)
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .filter(|d| d.code.is_some_and(|c| ids.contains(&c)))
+        .map(|d| {
+            minijinja::context! {
+                at => utc(d.at),
+                who => names.get(&d.person).cloned().unwrap_or_default(),
+                kind => d.kind,
+                what => d.what,
+                why => d.why,
+            }
+        })
+        .collect();
+    let codes: Vec<_> = book
+        .codes
+        .iter()
+        .map(|c| {
+            minijinja::context! {
+                id => c.id.0,
+                key => c.key.clone(),
+                name_nl => c.name.nl.clone(),
+                name_en => c.name.en.clone(),
+                description_nl => c.description.nl.clone(),
+                description_en => c.description.en.clone(),
+            }
+        })
+        .collect();
+    let mut res = crate::page::render(
+        state,
+        v,
+        "coding_codebook.html",
+        minijinja::context! {
+            id => book.id.0,
+            name => book.name,
+            codes => codes,
+            log => log,
+            error => error,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+fn bilingual(f: &Fields, prefix: &str) -> Bilingual {
+    Bilingual {
+        nl: field(f, &format!("{prefix}_nl"))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+        en: field(f, &format!("{prefix}_en"))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+    }
+}
+
+/// Refuses texts longer than a code needs.
+fn too_long(f: &Fields) -> bool {
+    f.iter().any(|(_, v)| v.chars().count() > MAX_NOTE)
+}
+
+/// `POST /coding/codebooks/{id}/codes`: adds a code (key, parent, names, descriptions), with
+/// a reason for the log.
+pub async fn add_code(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    if too_long(&f) {
+        return Err(AppError::BadRequest(lang));
+    }
+    let store = &state.store;
+    let book = store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|b| b.id.0 == id)
+        .ok_or(AppError::NotFound(lang))?;
+    let key = field(&f, "key").unwrap_or("").trim();
+    let key_ok = !key.is_empty()
+        && key.chars().count() <= 100
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !key_ok {
+        return codebook_page(
+            &state,
+            &v,
+            id,
+            Some("coding_ui.err_key"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let parent = match field(&f, "parent").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<i64>().ok().map(CodeId) {
+            Some(c) if book.codes.iter().any(|x| x.id == c) => Some(c),
+            _ => {
+                return codebook_page(
+                    &state,
+                    &v,
+                    id,
+                    Some("coding_ui.err_unknown_code"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+        },
+    };
+    match store
+        .add_code_logged(
+            book.id,
+            key,
+            parent,
+            &bilingual(&f, "name"),
+            &bilingual(&f, "description"),
+            user.id,
+            field(&f, "why").unwrap_or(""),
+            now(),
+        )
+        .await
+        .map_err(internal(lang))?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/coding/codebooks/{id}")).into_response()),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            codebook_page(&state, &v, id, Some(key), status).await
+        }
+    }
+}
+
+/// `POST /coding/codebooks/{id}/codes/{code}`: changes a code's names and descriptions, with a
+/// reason for the log.
+pub async fn change_code(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, code)): Path<(i64, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    if too_long(&f) {
+        return Err(AppError::BadRequest(lang));
+    }
+    let store = &state.store;
+    let in_book = store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .iter()
+        .any(|b| b.id.0 == id && b.codes.iter().any(|c| c.id.0 == code));
+    if !in_book {
+        return Err(AppError::NotFound(lang));
+    }
+    match store
+        .change_code_logged(
+            CodeId(code),
+            &bilingual(&f, "name"),
+            &bilingual(&f, "description"),
+            user.id,
+            field(&f, "why").unwrap_or(""),
+            now(),
+        )
+        .await
+        .map_err(internal(lang))?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/coding/codebooks/{id}#code-{code}")).into_response()),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            codebook_page(&state, &v, id, Some(key), status).await
+        }
+    }
+}

@@ -94,6 +94,10 @@ impl AppState {
                 include_str!("../templates/coding_slow.html"),
             ),
             (
+                "coding_codebook.html",
+                include_str!("../templates/coding_codebook.html"),
+            ),
+            (
                 "coding_search.html",
                 include_str!("../templates/coding_search.html"),
             ),
@@ -239,6 +243,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/coding/assignments/{id}/answers/{pos}/consensus",
             post(coding::settle),
+        )
+        .route("/coding/codebooks/{id}", get(coding::codebook))
+        .route("/coding/codebooks/{id}/codes", post(coding::add_code))
+        .route(
+            "/coding/codebooks/{id}/codes/{code}",
+            post(coding::change_code),
         )
         .route("/coding/agreement", get(coding::agreement))
         .route("/coding/slow-questions", get(coding::slow_register))

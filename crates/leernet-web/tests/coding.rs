@@ -530,6 +530,44 @@ async fn coding_story(w: &World, k: &Coding) {
     let bad = lead.get("/coding/agreement?overlap=0").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
+    // Codebook changes: with a reason, logged; bad keys and duplicates refused.
+    let book_url = format!("/coding/codebooks/{}", k.book.0);
+    let add = |key: &str, why: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf_l.clone()),
+            ("key".to_owned(), key.to_owned()),
+            ("parent".to_owned(), k.codes[0].0.to_string()),
+            ("name_nl".to_owned(), "Morele vragen".to_owned()),
+            ("name_en".to_owned(), "Moral questions".to_owned()),
+            ("why".to_owned(), why.to_owned()),
+        ]
+    };
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("rationale.moral", ""))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Zeg waarom"));
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("met spatie", "x"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("rationale", "x"))
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    let p = lead
+        .post_owned(
+            &format!("{book_url}/codes"),
+            &add("rationale.moral", "Vaak gezien in ronde 1"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = lead.get(&book_url).await;
+    assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
+    let added = store.coding_decisions(None).await.unwrap();
+    assert_eq!(added.last().unwrap().kind, "code_added");
+    assert_eq!(added.last().unwrap().person, k.lead);
+
     // The register and search.
     let p = lead.get("/coding/slow-questions").await;
     assert!(p.body.contains("Netwerk Wijk A") && p.body.contains("bevestigd"));
@@ -583,6 +621,32 @@ async fn authorisation_story(w: &World, k: &Coding) {
         ("GET", "/coding/slow-questions".into(), vec![], staff_no),
         ("GET", "/coding/search?q=leren".into(), vec![], staff_no),
         ("GET", "/static/coding.js".into(), vec![], [Ok; 8]),
+        (
+            "GET",
+            format!("/coding/codebooks/{}", k.book.0),
+            vec![],
+            staff_no,
+        ),
+        (
+            "GET",
+            "/coding/codebooks/99999".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/codebooks/{}/codes/{}", k.book.0, k.codes[0].0),
+            vec![
+                ("name_nl", "Visie".into()),
+                ("name_en", "Rationale".into()),
+                ("why", "Korter".into()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
         (
             "GET",
             base.clone(),
