@@ -472,5 +472,14 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     .unwrap();
     css(&c, "#agreement-table").await;
     axe(&c, "the assignment's agreement").await;
+    // The other coding pages pass axe too: the register, search, a codebook.
+    c.goto(&url("/coding/slow-questions")).await.unwrap();
+    axe(&c, "the slow-question register").await;
+    c.goto(&url("/coding/search?q=samenwerking")).await.unwrap();
+    assert!(text(&c, "#hits").await.contains("Gevonden"));
+    axe(&c, "search results").await;
+    c.goto(&url("/coding")).await.unwrap();
+    submit(&c, "a[href^='/coding/codebooks/']").await;
+    axe(&c, "a codebook").await;
     c.close().await.unwrap();
 }
