@@ -10,6 +10,7 @@
 //! figures, same order), and every figure carries its n and its source question.
 
 pub mod autocoding;
+pub mod coding_agreement;
 mod content;
 pub mod dataset;
 mod figures;
@@ -21,6 +22,7 @@ pub mod quotes;
 pub mod typology;
 
 pub use autocoding::{AutoCodingFigures, LevelFigures, PrecisionRecall};
+pub use coding_agreement::{CodingAgreement, Coefficients};
 pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;

@@ -45,6 +45,8 @@ pub struct QualitativeFigures {
     pub units: usize,
     pub percent_agreement: Option<f64>,
     pub cohen_kappa: Option<f64>,
+    /// Every coder's agreement by answer and by segment (`coding_agreement.rs`).
+    pub agreement: Option<crate::coding_agreement::CodingAgreement>,
 }
 
 fn family(key: &str) -> &str {
@@ -258,6 +260,10 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
         units,
         percent_agreement: pa,
         cohen_kappa: kappa,
+        agreement: crate::coding_agreement::study_agreement(
+            data,
+            crate::coding_agreement::DEFAULT_OVERLAP,
+        ),
     }
 }
 

@@ -138,6 +138,22 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
             ],
         ));
     }
+    if let Some(a) = &q.agreement {
+        let opt =
+            |x: Option<f64>| x.map_or("–".to_owned(), |v| crate::format::num(v, 2, lang.code()));
+        let pct =
+            |x: Option<f64>| x.map_or("–".to_owned(), |v| crate::format::pct(v, lang.code()));
+        method.push(fill(
+            "coding_ui.method_agreement",
+            &[
+                ("alpha", opt(a.by_answer.krippendorff_alpha)),
+                ("overlap", crate::format::pct(a.overlap, lang.code())),
+                ("segments", a.by_segment.units.to_string()),
+                ("pa", pct(a.by_segment.percent_agreement)),
+                ("seg_alpha", opt(a.by_segment.krippendorff_alpha)),
+            ],
+        ));
+    }
     if !f.handles.catalogue.is_empty() {
         let fired = f
             .handles

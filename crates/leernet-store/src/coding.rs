@@ -141,11 +141,12 @@ impl Store {
         Ok(ids)
     }
 
-    /// All codings, by id.
+    /// All codings of the coders themselves, by id: never a consensus coding (those come
+    /// from [`Store::consensus_codings`]).
     pub async fn codings(&self) -> Result<Vec<Coding>> {
         let rows = sqlx::query(
             "SELECT id, response_id, question, start_pos, end_pos, code_id, coder_id, memo \
-             FROM codings ORDER BY id",
+             FROM codings WHERE consensus = 0 ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -20,6 +20,7 @@
 mod accounts;
 pub mod audit;
 mod coding;
+mod coding_work;
 pub mod imports;
 mod instruments;
 mod invitations;
@@ -38,6 +39,10 @@ use std::time::Duration;
 pub use accounts::Account;
 pub use audit::{Action, Actor, AuditEntry, NewAudit};
 pub use coding::{NewCode, NewCoding};
+pub use coding_work::{
+    Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, NewAssignment,
+    Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
+};
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};

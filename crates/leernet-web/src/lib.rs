@@ -13,6 +13,7 @@
 mod admin;
 mod audit;
 pub mod auth;
+mod coding;
 mod error;
 mod instruments;
 mod lang;
@@ -70,6 +71,38 @@ impl AppState {
             ("response.html", include_str!("../templates/response.html")),
             ("audit.html", include_str!("../templates/audit.html")),
             ("survey.html", include_str!("../templates/survey.html")),
+            (
+                "coding_index.html",
+                include_str!("../templates/coding_index.html"),
+            ),
+            (
+                "coding_assignment.html",
+                include_str!("../templates/coding_assignment.html"),
+            ),
+            (
+                "coding_answer.html",
+                include_str!("../templates/coding_answer.html"),
+            ),
+            (
+                "coding_disagreements.html",
+                include_str!("../templates/coding_disagreements.html"),
+            ),
+            (
+                "coding_agreement.html",
+                include_str!("../templates/coding_agreement.html"),
+            ),
+            (
+                "coding_slow.html",
+                include_str!("../templates/coding_slow.html"),
+            ),
+            (
+                "coding_codebook.html",
+                include_str!("../templates/coding_codebook.html"),
+            ),
+            (
+                "coding_search.html",
+                include_str!("../templates/coding_search.html"),
+            ),
             (
                 "survey_message.html",
                 include_str!("../templates/survey_message.html"),
@@ -181,6 +214,48 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/responses/{id}", get(admin::response))
         .route("/admin/audit", get(audit::list))
+        .route("/static/coding.js", get(coding::script))
+        .route("/coding", get(coding::index))
+        .route("/coding/assignments", post(coding::create))
+        .route("/coding/assignments/{id}", get(coding::assignment))
+        .route("/coding/assignments/{id}/finish", post(coding::finish))
+        .route(
+            "/coding/assignments/{id}/disagreements",
+            get(coding::disagreements),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}",
+            get(coding::answer),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/codings",
+            post(coding::add_coding),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/codings/{coding}/delete",
+            post(coding::delete_coding),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/suggestions",
+            post(coding::decide),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/slow",
+            post(coding::judge_slow),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/consensus",
+            post(coding::settle),
+        )
+        .route("/coding/codebooks/{id}", get(coding::codebook))
+        .route("/coding/codebooks/{id}/codes", post(coding::add_code))
+        .route(
+            "/coding/codebooks/{id}/codes/{code}",
+            post(coding::change_code),
+        )
+        .route("/coding/agreement", get(coding::agreement))
+        .route("/coding/slow-questions", get(coding::slow_register))
+        .route("/coding/search", get(coding::search))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
         .fallback(pages::not_found)

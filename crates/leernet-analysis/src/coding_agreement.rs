@@ -1,0 +1,407 @@
+//! How well coders agree, per code and overall, on answers and on segments.
+//!
+//! Why it exists: the coding pages and the report's method section must show the same
+//! agreement figures, computed once, by the statistics engine (`leernet-stats`), from units
+//! defined here.
+//!
+//! Units:
+//! - **by answer**: every (answer, code) pair where the code belongs to a family some coder
+//!   used on that question; each coder codes it present (1) or absent (0). The same units as
+//!   the report's agreement sentence (`quotes.rs`).
+//! - **by segment** (as MAXQDA does): within one answer and one code, each coder's segments
+//!   are aligned: a segment anchors a unit, and each other coder's not yet aligned segment
+//!   that overlaps it most joins the unit when the overlap is at least the stated share of
+//!   the two segments together (intersection over union). A unit is present (the code) or
+//!   absent (0) per coder; a segment left unaligned is a unit on its own, a disagreement.
+//!   Text nobody coded makes no unit, so it cannot inflate the figures. Overall, the
+//!   category of a present segment is its code, so a unit agrees only on the same code.
+//!
+//! Coefficients: percent agreement (mean pairwise), Cohen's kappa (two coders only) and
+//! Krippendorff's alpha (nominal), each `None` with its reason when the engine says it is
+//! undefined (say, a code that only one category ever took).
+
+use leernet_core::*;
+use leernet_stats::agreement;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The share of overlap two segments need to count as the same segment, unless stated.
+pub const DEFAULT_OVERLAP: f64 = 0.5;
+
+/// Coefficients over one set of units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coefficients {
+    pub units: usize,
+    pub percent_agreement: Option<f64>,
+    pub cohen_kappa: Option<f64>,
+    pub krippendorff_alpha: Option<f64>,
+    /// Why a coefficient is missing (the engine's words), if one is.
+    pub notes: Vec<String>,
+}
+
+/// One code's agreement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeAgreement {
+    pub code: CodeId,
+    pub key: String,
+    pub by_answer: Coefficients,
+    pub by_segment: Coefficients,
+}
+
+/// The agreement of a set of coders.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodingAgreement {
+    pub coders: Vec<PersonId>,
+    /// The overlap share used to match segments.
+    pub overlap: f64,
+    pub answers: usize,
+    pub by_answer: Coefficients,
+    pub by_segment: Coefficients,
+    pub codes: Vec<CodeAgreement>,
+}
+
+/// The (answer, code) and segment units, as the statistics engine takes them: one row per
+/// unit, one column per coder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Units {
+    pub by_answer: Vec<Vec<Option<u32>>>,
+    pub by_segment: Vec<Vec<Option<u32>>>,
+}
+
+/// Each coder's spans of one code in one answer.
+type SpansPerCoder = Vec<Vec<(usize, usize)>>;
+
+fn family(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
+}
+
+/// Share of overlap of two half-open spans: intersection over union.
+pub fn overlap_share(a: (usize, usize), b: (usize, usize)) -> f64 {
+    let inter = a.1.min(b.1).saturating_sub(a.0.max(b.0));
+    let union = a.1.max(b.1) - a.0.min(b.0);
+    if union == 0 {
+        return 0.0;
+    }
+    inter as f64 / union as f64
+}
+
+/// Aligns the segments of several coders (one code, one answer) into units: for each unit,
+/// which coders have a segment in it. `segments[c]` are coder `c`'s spans.
+pub fn align_segments(segments: &[Vec<(usize, usize)>], overlap: f64) -> Vec<Vec<bool>> {
+    let m = segments.len();
+    let mut all: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, coder, index
+    for (c, segs) in segments.iter().enumerate() {
+        for (i, s) in segs.iter().enumerate() {
+            all.push((s.0, s.1, c, i));
+        }
+    }
+    all.sort_unstable();
+    let mut used: Vec<Vec<bool>> = segments.iter().map(|s| vec![false; s.len()]).collect();
+    let mut units = Vec::new();
+    for &(start, end, c, i) in &all {
+        if used[c][i] {
+            continue;
+        }
+        used[c][i] = true;
+        let mut unit = vec![false; m];
+        unit[c] = true;
+        for (d, segs) in segments.iter().enumerate() {
+            if d == c {
+                continue;
+            }
+            let best = segs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| !used[d][*j])
+                .map(|(j, s)| (overlap_share((start, end), *s), j))
+                .filter(|(share, _)| *share >= overlap && *share > 0.0)
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            if let Some((_, j)) = best {
+                used[d][j] = true;
+                unit[d] = true;
+            }
+        }
+        units.push(unit);
+    }
+    units
+}
+
+/// Computes the coefficients of a table of units with the statistics engine.
+pub fn coefficients(units: &[Vec<Option<u32>>]) -> Coefficients {
+    let mut notes = Vec::new();
+    let mut keep = |r: leernet_stats::StatsResult<f64>| match r {
+        Ok(v) if v.is_finite() => Some(v),
+        Ok(_) => None,
+        Err(e) => {
+            let s = e.to_string();
+            if !notes.contains(&s) {
+                notes.push(s);
+            }
+            None
+        }
+    };
+    let two = units.first().is_some_and(|u| u.len() == 2);
+    let pa = keep(agreement::percent_agreement(units));
+    let kappa = if two {
+        keep(agreement::cohen_kappa_units(units))
+    } else {
+        None
+    };
+    let alpha = keep(agreement::krippendorff_alpha_nominal(units));
+    Coefficients {
+        units: units.len(),
+        percent_agreement: pa,
+        cohen_kappa: kappa,
+        krippendorff_alpha: alpha,
+        notes,
+    }
+}
+
+/// The units of the given answers (response, question) coded by `coders`, per code, for
+/// the codes of every family some of these coders used on the question. Codings of other
+/// coders, of other answers, and of codes not in `codebooks` are left out.
+pub fn units_per_code(
+    codebooks: &[Codebook],
+    codings: &[Coding],
+    answers: &[(ResponseId, String)],
+    coders: &[PersonId],
+    overlap: f64,
+) -> BTreeMap<CodeId, Units> {
+    let codes: BTreeMap<CodeId, &Code> = codebooks
+        .iter()
+        .flat_map(|b| &b.codes)
+        .map(|c| (c.id, c))
+        .collect();
+    let col: BTreeMap<PersonId, usize> = coders.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let wanted: BTreeSet<(ResponseId, &str)> =
+        answers.iter().map(|(r, q)| (*r, q.as_str())).collect();
+    // (response, question, code) -> spans per coder
+    let mut spans: BTreeMap<(ResponseId, &str, CodeId), SpansPerCoder> = BTreeMap::new();
+    let mut fams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for c in codings {
+        let (Some(&i), Some(code)) = (col.get(&c.coder), codes.get(&c.code)) else {
+            continue;
+        };
+        let q = c.segment.question.as_str();
+        if !wanted.contains(&(c.segment.response, q)) {
+            continue;
+        }
+        fams.entry(q).or_default().insert(family(&code.key));
+        spans
+            .entry((c.segment.response, q, c.code))
+            .or_insert_with(|| vec![Vec::new(); coders.len()])[i]
+            .push((c.segment.start, c.segment.end));
+    }
+    let mut out: BTreeMap<CodeId, Units> = BTreeMap::new();
+    for (r, q) in answers {
+        let Some(fs) = fams.get(q.as_str()) else {
+            continue;
+        };
+        for code in codes.values().filter(|c| fs.contains(family(&c.key))) {
+            let u = out.entry(code.id).or_default();
+            let segs = spans.get(&(*r, q.as_str(), code.id));
+            u.by_answer.push(
+                (0..coders.len())
+                    .map(|i| Some(u32::from(segs.is_some_and(|s| !s[i].is_empty()))))
+                    .collect(),
+            );
+            if let Some(segs) = segs {
+                for unit in align_segments(segs, overlap) {
+                    u.by_segment
+                        .push(unit.iter().map(|&p| Some(u32::from(p))).collect());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The agreement of `coders` on `answers`, per code and overall.
+pub fn agreement_of(
+    codebooks: &[Codebook],
+    codings: &[Coding],
+    answers: &[(ResponseId, String)],
+    coders: &[PersonId],
+    overlap: f64,
+) -> Option<CodingAgreement> {
+    if coders.len() < 2 {
+        return None;
+    }
+    let per = units_per_code(codebooks, codings, answers, coders, overlap);
+    if per.is_empty() {
+        return None;
+    }
+    let keys: BTreeMap<CodeId, &str> = codebooks
+        .iter()
+        .flat_map(|b| &b.codes)
+        .map(|c| (c.id, c.key.as_str()))
+        .collect();
+    let mut all_answer = Vec::new();
+    let mut all_segment = Vec::new();
+    let mut codes = Vec::new();
+    // Overall, a present segment's category is its code (numbered from 1; 0 is absent).
+    for (n, (code, u)) in per.iter().enumerate() {
+        all_answer.extend(u.by_answer.iter().cloned());
+        let cat = n as u32 + 1;
+        all_segment.extend(u.by_segment.iter().map(|row| {
+            row.iter()
+                .map(|v| v.map(|x| if x == 1 { cat } else { 0 }))
+                .collect::<Vec<_>>()
+        }));
+        codes.push(CodeAgreement {
+            code: *code,
+            key: keys.get(code).copied().unwrap_or_default().to_owned(),
+            by_answer: coefficients(&u.by_answer),
+            by_segment: coefficients(&u.by_segment),
+        });
+    }
+    codes.sort_by(|a, b| a.key.cmp(&b.key));
+    Some(CodingAgreement {
+        coders: coders.to_vec(),
+        overlap,
+        answers: answers.len(),
+        by_answer: coefficients(&all_answer),
+        by_segment: coefficients(&all_segment),
+        codes,
+    })
+}
+
+/// The agreement over the whole study: every coder with codings (in id order), every
+/// submitted, non-empty answer to a question somebody coded.
+pub fn study_agreement(data: &StudyData, overlap: f64) -> Option<CodingAgreement> {
+    let coders: Vec<PersonId> = data
+        .codings
+        .iter()
+        .map(|c| c.coder)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let questions: BTreeSet<&str> = data
+        .codings
+        .iter()
+        .map(|c| c.segment.question.as_str())
+        .collect();
+    let mut answers = Vec::new();
+    for r in data
+        .responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Submitted)
+    {
+        for q in &questions {
+            if r.answers.get(*q).is_some_and(|t| !t.trim().is_empty()) {
+                answers.push((r.id, (*q).to_owned()));
+            }
+        }
+    }
+    agreement_of(&data.codebooks, &data.codings, &answers, &coders, overlap)
+}
+
+/// The codings an analysis should read: for an answer with a consensus, the consensus
+/// codings; for every other answer, the coders' own. Without consensus codings this is
+/// `codings` unchanged.
+pub fn with_consensus(codings: &[Coding], consensus: &[Coding]) -> Vec<Coding> {
+    let settled: BTreeSet<(ResponseId, &str)> = consensus
+        .iter()
+        .map(|c| (c.segment.response, c.segment.question.as_str()))
+        .collect();
+    codings
+        .iter()
+        .filter(|c| !settled.contains(&(c.segment.response, c.segment.question.as_str())))
+        .chain(consensus)
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_is_intersection_over_union() {
+        assert_eq!(overlap_share((0, 10), (0, 10)), 1.0);
+        assert_eq!(overlap_share((0, 10), (5, 15)), 5.0 / 15.0);
+        assert_eq!(overlap_share((0, 10), (10, 20)), 0.0);
+    }
+
+    #[test]
+    fn segments_align_by_the_stated_share() {
+        // Coder 0: [0,10) and [20,30); coder 1: [2,10) and [40,50).
+        let segs = vec![vec![(0, 10), (20, 30)], vec![(2, 10), (40, 50)]];
+        let units = align_segments(&segs, 0.5);
+        assert_eq!(
+            units,
+            vec![vec![true, true], vec![true, false], vec![false, true]]
+        );
+        assert_eq!(units.len(), 3, "one match, two single segments");
+        assert_eq!(units.iter().filter(|u| u[0] && u[1]).count(), 1);
+        // With a stricter share the first pair (8/10 overlap) no longer matches.
+        assert_eq!(align_segments(&segs, 0.9).len(), 4);
+    }
+
+    fn coding(id: i64, r: i64, code: i64, coder: i64, s: usize, e: usize) -> Coding {
+        Coding {
+            id: CodingId(id),
+            segment: Segment {
+                response: ResponseId(r),
+                question: "q".into(),
+                start: s,
+                end: e,
+            },
+            code: CodeId(code),
+            coder: PersonId(coder),
+            memo: String::new(),
+        }
+    }
+
+    #[test]
+    fn uncoded_text_does_not_count_and_figures_come_from_the_engine() {
+        let code = |id: i64, key: &str| Code {
+            id: CodeId(id),
+            key: key.into(),
+            parent: None,
+            name: Bilingual::default(),
+            description: Bilingual::default(),
+        };
+        let books = vec![Codebook {
+            id: CodebookId(1),
+            name: "b".into(),
+            codes: vec![code(1, "t.a"), code(2, "t.b"), code(3, "other.c")],
+        }];
+        let codings = vec![
+            coding(1, 1, 1, 10, 0, 10),
+            coding(2, 1, 1, 11, 1, 10),
+            coding(3, 2, 2, 10, 0, 5),
+            coding(4, 3, 1, 11, 0, 4),
+        ];
+        let answers: Vec<(ResponseId, String)> =
+            (1..=4).map(|r| (ResponseId(r), "q".to_owned())).collect();
+        let coders = [PersonId(10), PersonId(11)];
+        let a = agreement_of(&books, &codings, &answers, &coders, 0.5).unwrap();
+        // Family "other" was never used on q: its code makes no units.
+        assert_eq!(a.codes.len(), 2);
+        assert_eq!(a.by_answer.units, 8);
+        // Segments: one match (a on 1), b on 2 by coder 10 only, a on 3 by 11 only.
+        assert_eq!(a.by_segment.units, 3);
+        let seg_units = vec![
+            vec![Some(1), Some(1)],
+            vec![Some(0), Some(1)],
+            vec![Some(2), Some(0)],
+        ];
+        let expect = coefficients(&seg_units);
+        assert_eq!(a.by_segment.percent_agreement, expect.percent_agreement);
+        assert_eq!(a.by_segment.cohen_kappa, expect.cohen_kappa);
+        assert_eq!(
+            a.by_segment.percent_agreement,
+            agreement::percent_agreement(&seg_units).ok()
+        );
+    }
+
+    #[test]
+    fn consensus_replaces_the_coders_codings_of_its_answer_only() {
+        let own = vec![coding(1, 1, 1, 10, 0, 5), coding(2, 2, 1, 10, 0, 5)];
+        assert_eq!(with_consensus(&own, &[]), own);
+        let consensus = vec![coding(3, 1, 2, 99, 0, 3)];
+        let got = with_consensus(&own, &consensus);
+        assert_eq!(got.iter().map(|c| c.id.0).collect::<Vec<_>>(), vec![2, 3]);
+    }
+}

@@ -1,0 +1,566 @@
+//! Coding as shared work, on every back end: an assignment for two coders, codings inside
+//! the answer only, suggestions that stay suggestions until accepted, finishing once, the
+//! lead settling a consensus only after everyone finished, the decisions log, codebook
+//! changes with a reason, and the slow-question register. Every refusal leaves nothing
+//! half-written.
+
+use leernet_core::*;
+use leernet_store::testing::{test_backends, TestDb};
+use leernet_store::*;
+
+macro_rules! on_every_backend {
+    ($($name:ident => $story:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in test_backends() {
+                let db = TestDb::new(backend).await;
+                let store = db.store().await;
+                $story(&store).await;
+                store.close().await;
+                db.drop_database().await;
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    blind_double_coding_to_consensus => assignment_story,
+    codebook_changes_and_slow_questions_are_logged => log_story,
+);
+
+const ANSWER: &str = "We leren samen met bewoners. Wat is eigenlijk rechtvaardig?";
+
+struct Seed {
+    lead: PersonId,
+    anna: PersonId,
+    bram: PersonId,
+    stranger: PersonId,
+    network: NetworkId,
+    responses: Vec<ResponseId>,
+    book: CodebookId,
+    codes: Vec<CodeId>,
+    other_code: CodeId,
+}
+
+async fn seed(store: &Store) -> Seed {
+    let wp = store
+        .add_workplace(&NewWorkplace {
+            slug: Slug::parse("noordkust").unwrap(),
+            name: "Werkplaats Noordkust".into(),
+            region: "Noord".into(),
+        })
+        .await
+        .unwrap();
+    let network = store
+        .add_network(&NewNetwork {
+            slug: Slug::parse("wijk-a").unwrap(),
+            name: "Netwerk Wijk A".into(),
+            workplace: wp,
+        })
+        .await
+        .unwrap();
+    let mut people = Vec::new();
+    for e in ["lead", "anna", "bram", "stranger"] {
+        people.push(
+            store
+                .add_person(&NewPerson {
+                    email: Email::parse(&format!("{e}@example.org")).unwrap(),
+                    name: e.into(),
+                    role: Role::Researcher,
+                    networks: vec![],
+                    password_hash: None,
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let inst = store
+        .add_instrument(&NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Netwerk".into(),
+                en: "Network".into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: vec![1, 2, 3],
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(inst, "2026", WaveStatus::Closed)
+        .await
+        .unwrap();
+    let resp = |n: usize, text: &str| NewResponse {
+        network,
+        respondent: format!("r{n}"),
+        status: ResponseStatus::Submitted,
+        answers: [("rationale_text".to_owned(), text.to_owned())]
+            .into_iter()
+            .collect(),
+    };
+    let responses = store
+        .add_responses(wave, &[resp(1, ANSWER), resp(2, "Kort."), resp(3, "   ")])
+        .await
+        .unwrap();
+    let code = |k: &str| NewCode {
+        key: k.into(),
+        parent: None,
+        name: Bilingual {
+            nl: k.into(),
+            en: k.into(),
+        },
+        description: Bilingual::default(),
+    };
+    let book = store
+        .add_codebook("demo", &[code("theme.a"), code("theme.b")])
+        .await
+        .unwrap();
+    store.add_codebook("other", &[code("x")]).await.unwrap();
+    let books = store.codebooks().await.unwrap();
+    Seed {
+        lead: people[0],
+        anna: people[1],
+        bram: people[2],
+        stranger: people[3],
+        network,
+        responses,
+        book,
+        codes: books[0].codes.iter().map(|c| c.id).collect(),
+        other_code: books[1].codes[0].id,
+    }
+}
+
+fn span(r: ResponseId, code: CodeId, start: usize, end: usize) -> SpanCode {
+    SpanCode {
+        response: r,
+        code,
+        start,
+        end,
+        memo: String::new(),
+    }
+}
+
+async fn assignment_story(store: &Store) {
+    let s = seed(store).await;
+    let (r1, r2, blank) = (s.responses[0], s.responses[1], s.responses[2]);
+    let new = |responses: Vec<ResponseId>, coders: Vec<PersonId>| NewAssignment {
+        name: "Ronde 1".into(),
+        question: "rationale_text".into(),
+        codebook: s.book,
+        lead: s.lead,
+        coders,
+        responses,
+        at: 100,
+    };
+    // An answer left blank cannot be assigned; nor an assignment without coders.
+    assert_eq!(
+        store
+            .add_assignment(&new(vec![r1, blank], vec![s.anna, s.bram]))
+            .await
+            .unwrap(),
+        Err(Refusal::NotInAssignment)
+    );
+    assert_eq!(
+        store.add_assignment(&new(vec![r1], vec![])).await.unwrap(),
+        Err(Refusal::Incomplete)
+    );
+    assert!(store.assignments().await.unwrap().is_empty());
+    assert!(store.coding_decisions(None).await.unwrap().is_empty());
+
+    let id = store
+        .add_assignment(&new(vec![r1, r2, r1], vec![s.bram, s.anna, s.anna]))
+        .await
+        .unwrap()
+        .unwrap();
+    let a = store.assignment(id).await.unwrap().unwrap();
+    assert_eq!(a.items, vec![r1, r2], "duplicates dropped, order kept");
+    assert_eq!(a.coders.len(), 2);
+    assert!(a.is_coder(s.anna) && a.is_coder(s.bram) && !a.is_coder(s.lead));
+
+    let (ca, cb) = (s.codes[0], s.codes[1]);
+    let len = ANSWER.chars().count();
+    // Offsets outside the text, empty spans, foreign codes, strangers, other answers: refused.
+    for (who, sp, why) in [
+        (s.anna, span(r1, ca, 0, len + 1), "past the end"),
+        (s.anna, span(r1, ca, 5, 5), "empty"),
+        (s.anna, span(r1, ca, 9, 3), "reversed"),
+        (
+            s.anna,
+            span(r1, s.other_code, 0, 3),
+            "another codebook's code",
+        ),
+        (s.stranger, span(r1, ca, 0, 3), "not a coder"),
+        (s.lead, span(r1, ca, 0, 3), "the lead does not code"),
+        (s.anna, span(blank, ca, 0, 1), "not in the assignment"),
+    ] {
+        assert!(
+            store
+                .add_assignment_coding(id, who, &sp)
+                .await
+                .unwrap()
+                .is_err(),
+            "{why}"
+        );
+    }
+    assert_eq!(
+        store
+            .add_assignment_coding(id, s.anna, &span(r1, ca, 0, len + 1))
+            .await
+            .unwrap(),
+        Err(Refusal::OutsideText {
+            start: 0,
+            end: len + 1,
+            len
+        })
+    );
+    assert!(store.assignment_codings(id, None).await.unwrap().is_empty());
+
+    // Anna: codes the first sentence (a), the whole second answer (b).
+    let a1 = store
+        .add_assignment_coding(id, s.anna, &span(r1, ca, 0, 28))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .add_assignment_coding(id, s.anna, &span(r2, cb, 0, 5))
+        .await
+        .unwrap()
+        .unwrap();
+    // A mistake, deleted again; deleting someone else's coding is refused.
+    let oops = store
+        .add_assignment_coding(id, s.anna, &span(r1, cb, 29, 40))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .delete_assignment_coding(id, s.bram, oops)
+            .await
+            .unwrap(),
+        Err(Refusal::NoCoding)
+    );
+    store
+        .delete_assignment_coding(id, s.anna, oops)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Bram: accepts a suggestion (it becomes his coding) and rejects another (nothing coded).
+    let accepted = store
+        .decide_suggestion(
+            id,
+            s.bram,
+            &span(r1, ca, 3, 28),
+            SuggestionDecision::Accepted,
+            110,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(accepted.is_some());
+    let again = store
+        .decide_suggestion(
+            id,
+            s.bram,
+            &span(r1, ca, 3, 28),
+            SuggestionDecision::Rejected,
+            111,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, accepted, "a decided suggestion stays decided");
+    assert_eq!(
+        store
+            .decide_suggestion(
+                id,
+                s.bram,
+                &span(r2, ca, 0, 5),
+                SuggestionDecision::Rejected,
+                112
+            )
+            .await
+            .unwrap(),
+        Ok(None)
+    );
+    let decisions = store.suggestion_decisions(id, s.bram).await.unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[1].decision, SuggestionDecision::Rejected);
+
+    // Blind: each coder's own codings; the analysis sees both coders' codings.
+    let own_a = store.assignment_codings(id, Some(s.anna)).await.unwrap();
+    let own_b = store.assignment_codings(id, Some(s.bram)).await.unwrap();
+    assert_eq!(own_a.len(), 2);
+    assert_eq!(own_b.len(), 1);
+    assert!(own_a.iter().all(|c| c.coder == s.anna) && own_a[0].id == a1);
+    assert_eq!(store.codings().await.unwrap().len(), 3);
+
+    // The lead cannot settle before everyone finished.
+    assert_eq!(
+        store
+            .settle(id, s.lead, r2, &[], "geen code", 120)
+            .await
+            .unwrap(),
+        Err(Refusal::NotAllFinished)
+    );
+    store
+        .finish_assignment(id, s.anna, 130)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.finish_assignment(id, s.anna, 131).await.unwrap(),
+        Err(Refusal::AlreadyFinished)
+    );
+    assert_eq!(
+        store.finish_assignment(id, s.stranger, 131).await.unwrap(),
+        Err(Refusal::NotACoder)
+    );
+    // Once finished, Anna's codings no longer change.
+    assert_eq!(
+        store
+            .add_assignment_coding(id, s.anna, &span(r2, ca, 0, 5))
+            .await
+            .unwrap(),
+        Err(Refusal::Finished)
+    );
+    assert_eq!(
+        store
+            .delete_assignment_coding(id, s.anna, a1)
+            .await
+            .unwrap(),
+        Err(Refusal::Finished)
+    );
+    store
+        .finish_assignment(id, s.bram, 140)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.assignment(id).await.unwrap().unwrap().all_finished());
+
+    // Settling: only the lead, with a reason, with valid spans.
+    assert_eq!(
+        store.settle(id, s.anna, r2, &[], "ik", 150).await.unwrap(),
+        Err(Refusal::NotTheLead)
+    );
+    assert_eq!(
+        store
+            .settle(id, s.lead, r2, &[span(r2, cb, 0, 5)], "  ", 150)
+            .await
+            .unwrap(),
+        Err(Refusal::NoReason)
+    );
+    assert_eq!(
+        store
+            .settle(id, s.lead, r2, &[span(r2, cb, 0, 99)], "te lang", 150)
+            .await
+            .unwrap(),
+        Err(Refusal::OutsideText {
+            start: 0,
+            end: 99,
+            len: 5
+        })
+    );
+    assert!(store.consensus_codings().await.unwrap().is_empty());
+    store
+        .settle(
+            id,
+            s.lead,
+            r2,
+            &[span(r2, cb, 0, 5)],
+            "Anna heeft gelijk",
+            160,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    // Settling again replaces the earlier consensus of that answer.
+    store
+        .settle(id, s.lead, r1, &[span(r1, ca, 0, 28)], "eerste lezing", 170)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .settle(
+            id,
+            s.lead,
+            r1,
+            &[span(r1, ca, 3, 28)],
+            "Brams grens is preciezer",
+            180,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let consensus = store.assignment_consensus(id).await.unwrap();
+    assert_eq!(consensus.len(), 2);
+    assert!(consensus.iter().all(|c| c.coder == s.lead));
+    assert!(consensus
+        .iter()
+        .any(|c| c.segment.response == r1 && c.segment.start == 3));
+    assert_eq!(store.consensus_codings().await.unwrap(), consensus);
+    // The coders' own codings are untouched, and consensus is not counted as a coder.
+    assert_eq!(store.codings().await.unwrap().len(), 3);
+    assert_eq!(store.study_data().await.unwrap().codings.len(), 3);
+
+    // The log: who, when, what, why; never the answer's text.
+    let log = store.coding_decisions(Some(id)).await.unwrap();
+    let kinds: Vec<&str> = log.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "assignment",
+            "finished",
+            "finished",
+            "consensus",
+            "consensus",
+            "consensus"
+        ]
+    );
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.person, last.at, last.response),
+        (s.lead, 180, Some(r1))
+    );
+    assert_eq!(last.why, "Brams grens is preciezer");
+    assert!(last.what.contains("theme.a [3–28)"), "{}", last.what);
+    assert!(log.iter().all(|d| !d.what.contains("bewoners")));
+}
+
+async fn log_story(store: &Store) {
+    let s = seed(store).await;
+    let name = Bilingual {
+        nl: "Morele vragen".into(),
+        en: "Moral questions".into(),
+    };
+    assert_eq!(
+        store
+            .add_code_logged(
+                s.book,
+                "theme.moral",
+                None,
+                &name,
+                &Bilingual::default(),
+                s.lead,
+                "",
+                10
+            )
+            .await
+            .unwrap(),
+        Err(Refusal::NoReason)
+    );
+    assert_eq!(
+        store
+            .add_code_logged(
+                s.book,
+                "theme.a",
+                None,
+                &name,
+                &Bilingual::default(),
+                s.lead,
+                "dubbel",
+                10
+            )
+            .await
+            .unwrap(),
+        Err(Refusal::DuplicateCode)
+    );
+    let moral = store
+        .add_code_logged(
+            s.book,
+            "theme.moral",
+            Some(s.codes[0]),
+            &name,
+            &Bilingual::default(),
+            s.lead,
+            "Komt vaak voor in ronde 1",
+            10,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let renamed = Bilingual {
+        nl: "Morele en ethische vragen".into(),
+        en: "Moral and ethical questions".into(),
+    };
+    store
+        .change_code_logged(
+            moral,
+            &renamed,
+            &Bilingual::default(),
+            s.anna,
+            "Scherper",
+            20,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let book = &store.codebooks().await.unwrap()[0];
+    let code = book.codes.iter().find(|c| c.id == moral).unwrap();
+    assert_eq!(code.name, renamed);
+    assert_eq!(code.parent, Some(s.codes[0]));
+    let log = store.coding_decisions(None).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (log[0].kind.as_str(), log[0].person, log[0].code),
+        ("code_added", s.lead, Some(moral))
+    );
+    assert_eq!(
+        (log[1].kind.as_str(), log[1].person, log[1].why.as_str()),
+        ("code_changed", s.anna, "Scherper")
+    );
+    assert!(log[1].what.contains("Morele vragen") && log[1].what.contains("Morele en ethische"));
+
+    // The slow-question register: one verdict per span, the later one wins; spans checked.
+    let r1 = s.responses[0];
+    let len = ANSWER.chars().count();
+    assert!(matches!(
+        store
+            .judge_slow_question(
+                r1,
+                "rationale_text",
+                29,
+                len + 3,
+                SlowStatus::Confirmed,
+                s.anna,
+                30
+            )
+            .await
+            .unwrap(),
+        Err(Refusal::OutsideText { .. })
+    ));
+    store
+        .judge_slow_question(
+            r1,
+            "rationale_text",
+            29,
+            len,
+            SlowStatus::Rejected,
+            s.anna,
+            31,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .judge_slow_question(
+            r1,
+            "rationale_text",
+            29,
+            len,
+            SlowStatus::Confirmed,
+            s.bram,
+            32,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let reg = store.slow_question_register(Some(s.network)).await.unwrap();
+    assert_eq!(reg.len(), 1);
+    assert_eq!(
+        (reg[0].status, reg[0].coder, reg[0].start, reg[0].end),
+        (SlowStatus::Confirmed, s.bram, 29, len)
+    );
+    assert_eq!(store.slow_question_register(None).await.unwrap(), reg);
+}

@@ -1,0 +1,808 @@
+//! Coding in the app, driven in-process on every back end: an assignment for two coders who
+//! code blind (by offsets, whole answers and accepted suggestions), refusals that store
+//! nothing, finishing once, the lead's disagreements and consensus with the decisions log,
+//! the agreement page checked against the statistics engine, the slow-question register,
+//! search, and every new route walked as every role and a stranger.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::{world, Client, World};
+use leernet_core::*;
+use leernet_store::testing::{test_backends, TestDb};
+use leernet_store::*;
+
+macro_rules! on_every_backend {
+    ($($name:ident => $story:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in test_backends() {
+                let db = TestDb::new(backend).await;
+                let w = world(db.store().await).await;
+                let c = coding_world(&w).await;
+                $story(&w, &c).await;
+                w.store.close().await;
+                db.drop_database().await;
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    two_coders_code_blind_and_the_lead_settles => coding_story,
+    every_coding_route_as_every_role => authorisation_story,
+);
+
+const TEXT_1: &str =
+    "We werken met de leercyclus van Kolb. Mogen we ingrijpen als bewoners dat niet willen?";
+const TEXT_2: &str = "Praktijkgericht leren in de wijk, stap voor stap.";
+
+struct Coding {
+    coder1: PersonId,
+    coder2: PersonId,
+    lead: PersonId,
+    book: CodebookId,
+    /// rationale, rationale.learning_theory, rationale.practice_based
+    codes: Vec<CodeId>,
+    responses: Vec<ResponseId>,
+}
+
+async fn coding_world(w: &World) -> Coding {
+    let store = &w.store;
+    let hash = leernet_web::auth::hash_password(common::PASSWORD).unwrap();
+    let mut ids = Vec::new();
+    for e in ["coder1", "coder2", "other-researcher"] {
+        ids.push(
+            store
+                .add_person(&NewPerson {
+                    email: Email::parse(&format!("{e}@example.org")).unwrap(),
+                    name: format!("Codeur {e}"),
+                    role: Role::Researcher,
+                    networks: vec![],
+                    password_hash: Some(hash.clone()),
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let lead = store
+        .account_by_email("researcher@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let wave = store
+        .add_wave(w.instrument, "2023", WaveStatus::Closed)
+        .await
+        .unwrap();
+    let resp = |n: &str, net, text: &str| NewResponse {
+        network: net,
+        respondent: n.into(),
+        status: ResponseStatus::Submitted,
+        answers: [
+            ("rationale_text".to_owned(), text.to_owned()),
+            ("network_name".to_owned(), format!("Netwerk {n}")),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let responses = store
+        .add_responses(wave, &[resp("r1", w.a, TEXT_1), resp("r2", w.b, TEXT_2)])
+        .await
+        .unwrap();
+    let code = |k: &str, p: Option<&str>| NewCode {
+        key: k.into(),
+        parent: p.map(str::to_owned),
+        name: Bilingual {
+            nl: format!("NL {k}"),
+            en: format!("EN {k}"),
+        },
+        description: Bilingual::default(),
+    };
+    let book = store
+        .add_codebook(
+            "Codeboek",
+            &[
+                code("rationale", None),
+                code("rationale.learning_theory", Some("rationale")),
+                code("rationale.practice_based", Some("rationale")),
+            ],
+        )
+        .await
+        .unwrap();
+    let codes = store.codebooks().await.unwrap()[0]
+        .codes
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    Coding {
+        coder1: ids[0],
+        coder2: ids[1],
+        lead,
+        book,
+        codes,
+        responses,
+    }
+}
+
+async fn logged_in(w: &World, email: &str) -> (Client, String) {
+    let mut c = Client::new(&w.app);
+    c.login(email).await;
+    let csrf = c.session_csrf().await;
+    (c, csrf)
+}
+
+/// The lead makes an assignment of the two answers for both coders; returns its id.
+async fn make_assignment(w: &World, k: &Coding) -> i64 {
+    let (mut lead, csrf) = logged_in(w, "researcher@example.org").await;
+    let page = lead.get("/coding").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("value=\"rationale_text\""),
+        "open question offered"
+    );
+    let p = lead
+        .post_owned(
+            "/coding/assignments",
+            &[
+                ("csrf_token".into(), csrf),
+                ("name".into(), "Ronde 1".into()),
+                ("question".into(), "rationale_text".into()),
+                ("wave".into(), String::new()),
+                ("codebook".into(), k.book.0.to_string()),
+                ("coder".into(), k.coder1.0.to_string()),
+                ("coder".into(), k.coder2.0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    p.location().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn coding_story(w: &World, k: &Coding) {
+    let store = &w.store;
+    let id = make_assignment(w, k).await;
+    let a = store.assignment(AssignmentId(id)).await.unwrap().unwrap();
+    assert_eq!(a.items, k.responses);
+    assert_eq!(a.lead, k.lead);
+    let base = format!("/coding/assignments/{id}");
+
+    // Coder 1 sees the queue and the first answer with the respondent's network beside it.
+    let (mut c1, csrf1) = logged_in(w, "coder1@example.org").await;
+    let q = c1.get(&base).await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.body.contains("Netwerk Wijk A") && q.body.contains("Netwerk Wijk B"));
+    let p = c1.get(&format!("{base}/answers/1")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("leercyclus van Kolb"));
+    assert!(p.body.contains("Netwerk Wijk A"));
+    assert!(p.body.contains("/static/coding.js"));
+    assert!(p.body.contains("rel=\"next\""));
+    // The shipped rules suggest learning theory for "leercyclus"; the lexicon a slow question.
+    assert!(
+        p.body.contains("class=\"suggestion\""),
+        "a suggestion is shown"
+    );
+    assert!(
+        p.body.contains("Mogen we ingrijpen"),
+        "a slow-question candidate"
+    );
+    assert_eq!(
+        c1.get(&format!("{base}/answers/3")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c1.get(&format!("{base}/answers/0")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let post = |fields: Vec<(&str, String)>, csrf: &str| {
+        let mut f: Vec<(String, String)> = vec![("csrf_token".into(), csrf.to_owned())];
+        f.extend(fields.into_iter().map(|(a, b)| (a.to_owned(), b)));
+        f
+    };
+    let theory = k.codes[1].0.to_string();
+    let practice = k.codes[2].0.to_string();
+    let len1 = TEXT_1.chars().count();
+    // Bad input: outside the text, reversed, not numbers, unknown code. Nothing stored.
+    for (fields, status, msg) in [
+        (
+            vec![
+                ("code", theory.clone()),
+                ("start", "0".into()),
+                ("end", (len1 + 1).to_string()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "0–{} ligt niet binnen het antwoord van {len1} tekens",
+                len1 + 1
+            ),
+        ),
+        (
+            vec![
+                ("code", theory.clone()),
+                ("start", "9".into()),
+                ("end", "3".into()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "9–3 ligt niet binnen".to_owned(),
+        ),
+        (
+            vec![
+                ("code", theory.clone()),
+                ("start", "a".into()),
+                ("end", "3".into()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "als hele getallen".to_owned(),
+        ),
+        (
+            vec![
+                ("code", "99999".into()),
+                ("start", "0".into()),
+                ("end", "3".into()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Kies een code uit het codeboek".to_owned(),
+        ),
+    ] {
+        let p = c1
+            .post_owned(&format!("{base}/answers/1/codings"), &post(fields, &csrf1))
+            .await;
+        assert_eq!(p.status, status, "{msg}");
+        assert!(p.body.contains(&msg), "{msg}: {}", p.body);
+    }
+    assert!(store
+        .assignment_codings(AssignmentId(id), None)
+        .await
+        .unwrap()
+        .is_empty());
+    // Without the CSRF token: refused.
+    let p = c1
+        .post(
+            &format!("{base}/answers/1/codings"),
+            &[("code", &theory), ("whole", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    // Coder 1: "leercyclus van Kolb" (17..36) by offsets as the script sends them, and the
+    // second answer whole.
+    let span = |s: usize, e: usize| -> String { TEXT_1.chars().skip(s).take(e - s).collect() };
+    assert_eq!(span(17, 36), "leercyclus van Kolb");
+    let p = c1
+        .post_owned(
+            &format!("{base}/answers/1/codings"),
+            &post(
+                vec![
+                    ("code", theory.clone()),
+                    ("start", "17".into()),
+                    ("end", "36".into()),
+                    ("memo", "Kolb".into()),
+                ],
+                &csrf1,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = c1
+        .post_owned(
+            &format!("{base}/answers/2/codings"),
+            &post(
+                vec![("code", practice.clone()), ("whole", "1".into())],
+                &csrf1,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let own1 = store
+        .assignment_codings(AssignmentId(id), Some(k.coder1))
+        .await
+        .unwrap();
+    assert_eq!(own1.len(), 2);
+    assert_eq!(
+        (own1[1].segment.start, own1[1].segment.end),
+        (0, TEXT_2.chars().count())
+    );
+    let p = c1.get(&format!("{base}/answers/1")).await;
+    assert!(p.body.contains("“leercyclus van Kolb”"), "own coding shown");
+
+    // Coder 2 accepts the suggestion for answer 1 (its span comes from the rules) and rejects
+    // nothing else; answer 2 gets no code. Coder 2 never sees coder 1's work.
+    let (mut c2, csrf2) = logged_in(w, "coder2@example.org").await;
+    let p = c2.get(&format!("{base}/answers/1")).await;
+    let offered = p.body.matches("class=\"suggestion\"").count();
+    assert!(
+        !p.body.contains("“leercyclus van Kolb”"),
+        "blind: not the other's coding"
+    );
+    assert!(!p.body.contains("Kolb</"));
+    let start = common::fill::hidden(
+        &p.body[p.body.find("class=\"suggestion\"").unwrap()..],
+        "start",
+    )
+    .unwrap();
+    let end = common::fill::hidden(
+        &p.body[p.body.find("class=\"suggestion\"").unwrap()..],
+        "end",
+    )
+    .unwrap();
+    let code = common::fill::hidden(
+        &p.body[p.body.find("class=\"suggestion\"").unwrap()..],
+        "code",
+    )
+    .unwrap();
+    assert_eq!(code, theory);
+    let p = c2
+        .post_owned(
+            &format!("{base}/answers/1/suggestions"),
+            &post(
+                vec![
+                    ("code", code.clone()),
+                    ("start", start.clone()),
+                    ("end", end.clone()),
+                    ("decision", "accept".into()),
+                ],
+                &csrf2,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = c2.get(&format!("{base}/answers/1")).await;
+    assert_eq!(
+        p.body.matches("class=\"suggestion\"").count(),
+        offered - 1,
+        "a decided suggestion is gone"
+    );
+    assert_eq!(
+        store
+            .assignment_codings(AssignmentId(id), Some(k.coder2))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Coder 2 confirms the slow question.
+    let slow_at = p.body.find("/slow\"").unwrap();
+    let s_start = common::fill::hidden(&p.body[slow_at..], "start").unwrap();
+    let s_end = common::fill::hidden(&p.body[slow_at..], "end").unwrap();
+    let p = c2
+        .post_owned(
+            &format!("{base}/answers/1/slow"),
+            &post(
+                vec![
+                    ("start", s_start),
+                    ("end", s_end),
+                    ("status", "confirmed".into()),
+                ],
+                &csrf2,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let reg = store.slow_question_register(Some(w.a)).await.unwrap();
+    assert_eq!(reg.len(), 1);
+    assert_eq!(reg[0].status, SlowStatus::Confirmed);
+
+    // The lead cannot see the disagreements yet.
+    let (mut lead, csrf_l) = logged_in(w, "researcher@example.org").await;
+    let p = lead.get(&format!("{base}/disagreements")).await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("Nog niet alle codeurs zijn klaar"));
+    assert!(
+        !p.body.contains("leercyclus"),
+        "no answer text before everyone finished"
+    );
+    assert_eq!(
+        lead.get(&format!("{base}/answers/1")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Finishing: once; after that nothing changes.
+    let p = c1
+        .post(&format!("{base}/finish"), &[("csrf_token", &csrf1)])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = c1
+        .post(&format!("{base}/finish"), &[("csrf_token", &csrf1)])
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("Je had al gezegd dat je klaar bent"));
+    let p = c1
+        .post_owned(
+            &format!("{base}/answers/1/codings"),
+            &post(
+                vec![("code", theory.clone()), ("whole", "1".into())],
+                &csrf1,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert_eq!(
+        store
+            .assignment_codings(AssignmentId(id), Some(k.coder1))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let p = c2
+        .post(&format!("{base}/finish"), &[("csrf_token", &csrf2)])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+
+    // Now the lead sees both side by side, and settles answer 1 on coder 1's span.
+    let p = lead.get(&format!("{base}/disagreements")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Codeur coder1") && p.body.contains("Codeur coder2"));
+    assert!(p.body.contains("codeurs verschillen"));
+    assert_eq!(
+        c1.get(&format!("{base}/disagreements")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let take = own1[0].id.0.to_string();
+    let p = lead
+        .post(
+            &format!("{base}/answers/1/consensus"),
+            &[("csrf_token", &csrf_l), ("take", &take), ("why", "")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Zeg waarom"));
+    let p = lead
+        .post(
+            &format!("{base}/answers/1/consensus"),
+            &[("csrf_token", &csrf_l), ("take", "999999"), ("why", "x")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(store.consensus_codings().await.unwrap().is_empty());
+    let p = lead
+        .post(
+            &format!("{base}/answers/1/consensus"),
+            &[
+                ("csrf_token", &csrf_l),
+                ("take", &take),
+                ("why", "De naam van het model hoort erbij"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let consensus = store.consensus_codings().await.unwrap();
+    assert_eq!(consensus.len(), 1);
+    assert_eq!(
+        (
+            consensus[0].segment.start,
+            consensus[0].segment.end,
+            consensus[0].coder
+        ),
+        (17, 36, k.lead)
+    );
+    // The log on the assignment page: who, what, why.
+    let p = lead.get(&base).await;
+    assert!(p.body.contains("De naam van het model hoort erbij"));
+    assert!(p.body.contains("rationale.learning_theory [17–36)"));
+
+    // Agreement of this assignment, as the statistics engine computes it on the same units.
+    let p = lead
+        .get(&format!("/coding/agreement?assignment={id}&overlap=50"))
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let codings = store
+        .assignment_codings(AssignmentId(id), None)
+        .await
+        .unwrap();
+    let books = store.codebooks().await.unwrap();
+    let answers: Vec<(ResponseId, String)> = k
+        .responses
+        .iter()
+        .map(|r| (*r, "rationale_text".to_owned()))
+        .collect();
+    let coders = [k.coder1, k.coder2];
+    // By answer: the three codes of the family on both answers; presence per coder.
+    let mut units = Vec::new();
+    for r in &k.responses {
+        for c in &k.codes {
+            units.push(
+                coders
+                    .iter()
+                    .map(|p| {
+                        Some(u32::from(codings.iter().any(|x| {
+                            x.segment.response == *r && x.code == *c && x.coder == *p
+                        })))
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let pa = leernet_stats::agreement::percent_agreement(&units).unwrap();
+    let figures =
+        leernet_analysis::coding_agreement::agreement_of(&books, &codings, &answers, &coders, 0.5)
+            .unwrap();
+    assert_eq!(figures.by_answer.units, 6);
+    assert_eq!(figures.by_answer.percent_agreement, Some(pa));
+    assert_eq!(
+        figures.by_answer.krippendorff_alpha,
+        leernet_stats::agreement::krippendorff_alpha_nominal(&units).ok()
+    );
+    let shown = format!("{:.1}", 100.0 * pa).replace('.', ",");
+    assert!(p.body.contains(&shown), "{shown} on the page");
+    let bad = lead.get("/coding/agreement?overlap=0").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // Codebook changes: with a reason, logged; bad keys and duplicates refused.
+    let book_url = format!("/coding/codebooks/{}", k.book.0);
+    let add = |key: &str, why: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf_l.clone()),
+            ("key".to_owned(), key.to_owned()),
+            ("parent".to_owned(), k.codes[0].0.to_string()),
+            ("name_nl".to_owned(), "Morele vragen".to_owned()),
+            ("name_en".to_owned(), "Moral questions".to_owned()),
+            ("why".to_owned(), why.to_owned()),
+        ]
+    };
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("rationale.moral", ""))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Zeg waarom"));
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("met spatie", "x"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = lead
+        .post_owned(&format!("{book_url}/codes"), &add("rationale", "x"))
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    let p = lead
+        .post_owned(
+            &format!("{book_url}/codes"),
+            &add("rationale.moral", "Vaak gezien in ronde 1"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = lead.get(&book_url).await;
+    assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
+    let added = store.coding_decisions(None).await.unwrap();
+    assert_eq!(added.last().unwrap().kind, "code_added");
+    assert_eq!(added.last().unwrap().person, k.lead);
+
+    // The register and search.
+    let p = lead.get("/coding/slow-questions").await;
+    assert!(p.body.contains("Netwerk Wijk A") && p.body.contains("bevestigd"));
+    let p = lead.get("/coding/search?q=praktijk").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body.contains("Praktijkgericht leren"),
+        "stemmed: praktijk finds Praktijkgericht"
+    );
+    assert!(!p.body.contains("leercyclus van Kolb"));
+    let p = lead.get("/coding/search?q=leren&network=wijk-b").await;
+    assert!(p.body.contains("Praktijkgericht leren") && !p.body.contains("Kolb"));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    Login,
+    Ok,
+    Done,
+    Forbidden,
+    NotFound,
+    Conflict,
+}
+
+type Route = (
+    &'static str,
+    String,
+    Vec<(&'static str, String)>,
+    [Expect; 8],
+);
+
+async fn authorisation_story(w: &World, k: &Coding) {
+    use Expect::*;
+    let id = make_assignment(w, k).await;
+    let base = format!("/coding/assignments/{id}");
+    let visitors = [
+        None,
+        Some("researcher@example.org"),
+        Some("coordinator@example.org"),
+        Some("fac-a@example.org"),
+        Some("member-a@example.org"),
+        Some("other-researcher@example.org"),
+        Some("coder2@example.org"),
+        Some("coder1@example.org"),
+    ];
+    let code = k.codes[1].0.to_string();
+    let staff_no = [Login, Ok, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok];
+    let routes: Vec<Route> = vec![
+        ("GET", "/coding".into(), vec![], staff_no),
+        ("GET", "/coding/agreement".into(), vec![], staff_no),
+        ("GET", "/coding/slow-questions".into(), vec![], staff_no),
+        ("GET", "/coding/search?q=leren".into(), vec![], staff_no),
+        ("GET", "/static/coding.js".into(), vec![], [Ok; 8]),
+        (
+            "GET",
+            format!("/coding/codebooks/{}", k.book.0),
+            vec![],
+            staff_no,
+        ),
+        (
+            "GET",
+            "/coding/codebooks/99999".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/codebooks/{}/codes/{}", k.book.0, k.codes[0].0),
+            vec![
+                ("name_nl", "Visie".into()),
+                ("name_en", "Rationale".into()),
+                ("why", "Korter".into()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
+        (
+            "GET",
+            base.clone(),
+            vec![],
+            [Login, Ok, Forbidden, Forbidden, Forbidden, NotFound, Ok, Ok],
+        ),
+        (
+            "GET",
+            "/coding/assignments/99999".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "GET",
+            format!("{base}/answers/1"),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Ok, Ok,
+            ],
+        ),
+        (
+            "POST",
+            format!("{base}/answers/1/codings"),
+            vec![("code", code.clone()), ("whole", "1".into())],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("{base}/answers/1/suggestions"),
+            vec![
+                ("code", code.clone()),
+                ("start", "17".into()),
+                ("end", "27".into()),
+                ("decision", "reject".into()),
+            ],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("{base}/answers/1/slow"),
+            vec![
+                ("start", "38".into()),
+                ("end", "40".into()),
+                ("status", "rejected".into()),
+            ],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("{base}/answers/1/codings/999999/delete"),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "GET",
+            format!("/coding/agreement?assignment={id}"),
+            vec![],
+            [
+                Login, Conflict, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "POST",
+            "/coding/assignments".into(),
+            vec![
+                ("name", "Nog een".into()),
+                ("question", "rationale_text".into()),
+                ("codebook", k.book.0.to_string()),
+                ("coder", k.coder1.0.to_string()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
+        // The lead's pages, while coders are busy: 409; to anyone else they do not exist.
+        (
+            "GET",
+            format!("{base}/disagreements"),
+            vec![],
+            [
+                Login, Conflict, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "POST",
+            format!("{base}/answers/1/consensus"),
+            vec![("why", "omdat".into())],
+            [
+                Login, Conflict, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        // Finishing last: coder 2 finishes first, so the lead's pages stay closed to the end.
+        (
+            "POST",
+            format!("{base}/finish"),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Done, Done,
+            ],
+        ),
+    ];
+    for (i, who) in visitors.iter().enumerate() {
+        let mut c = Client::new(&w.app);
+        if let Some(email) = who {
+            c.login(email).await;
+        }
+        let csrf = match who {
+            Some(_) => c.session_csrf().await,
+            None => c.get("/login").await.csrf(),
+        };
+        for (method, path, fields, expect) in &routes {
+            let p = if *method == "GET" {
+                c.get(path).await
+            } else {
+                let mut f: Vec<(&str, &str)> = vec![("csrf_token", &csrf)];
+                f.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+                c.post(path, &f).await
+            };
+            let got = match p.status {
+                StatusCode::OK => Ok,
+                StatusCode::SEE_OTHER if p.location().starts_with("/login") => Login,
+                StatusCode::SEE_OTHER => Done,
+                StatusCode::FORBIDDEN => Forbidden,
+                StatusCode::NOT_FOUND => NotFound,
+                StatusCode::CONFLICT => Conflict,
+                s => panic!("{method} {path} as {who:?}: unexpected {s}: {}", p.body),
+            };
+            assert_eq!(got, expect[i], "{method} {path} as {who:?}");
+            assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        }
+    }
+    // The nav shows coding to researchers only.
+    let (mut r, _) = logged_in(w, "other-researcher@example.org").await;
+    assert!(r.get("/my").await.body.contains("href=\"/coding\""));
+    let (mut m, _) = logged_in(w, "coordinator@example.org").await;
+    assert!(!m.get("/my").await.body.contains("href=\"/coding\""));
+    // Both coders finished: now the lead's pages open.
+    let (mut lead, _) = logged_in(w, "researcher@example.org").await;
+    assert_eq!(
+        lead.get(&format!("{base}/disagreements")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        lead.get(&format!("/coding/agreement?assignment={id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
