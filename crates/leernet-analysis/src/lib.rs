@@ -21,7 +21,9 @@ pub mod quotes;
 pub mod typology;
 
 pub use autocoding::{AutoCodingFigures, LevelFigures, PrecisionRecall};
-pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
+pub use content::{
+    ContentFile, Overview, ProjectContent, ScaleDef, ScoreRule, SectionDef, SHIPPED_FILES,
+};
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
 pub use framework::{FrameworkDef, Scoring};
@@ -104,6 +106,21 @@ pub fn analyse_with(
         content,
         &TypologyConfig::builtin(),
         Some(types),
+    )
+}
+
+/// Runs the study analysis with a project's content (overview, typology settings,
+/// frameworks and handles; see [`ProjectContent`]).
+pub fn analyse_project(
+    data: &StudyData,
+    project: &ProjectContent,
+) -> Result<StudyFigures, AnalysisError> {
+    run(
+        data,
+        &project.overview,
+        &project.content,
+        &project.typology,
+        None,
     )
 }
 
