@@ -38,6 +38,10 @@ pub struct SectionDef {
     /// Order the choices by frequency (a ranking) instead of the form's order.
     #[serde(default)]
     pub rank: bool,
+    /// A code family (codebook root, such as `theme`) whose co-occurrence in open answers the
+    /// section shows as a heat map.
+    #[serde(default)]
+    pub codes: Option<String>,
     pub title_nl: String,
     pub title_en: String,
     pub intro_nl: String,

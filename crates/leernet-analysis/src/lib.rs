@@ -11,6 +11,7 @@
 
 pub mod autocoding;
 mod content;
+pub mod cooccurrence;
 pub mod dataset;
 mod figures;
 pub mod framework;
@@ -169,5 +170,14 @@ fn run(
         .unwrap_or_default();
     let types = types.unwrap_or(&from_typology);
     practice::attach(&mut figures, data, &forms, overview, content, types)?;
+    figures.qualitative.cooccurrence = overview
+        .sections
+        .iter()
+        .filter_map(|s| {
+            s.codes
+                .as_deref()
+                .and_then(|f| cooccurrence::compute(data, &s.key, f))
+        })
+        .collect();
     Ok(figures)
 }

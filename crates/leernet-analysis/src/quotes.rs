@@ -45,6 +45,8 @@ pub struct QualitativeFigures {
     pub units: usize,
     pub percent_agreement: Option<f64>,
     pub cohen_kappa: Option<f64>,
+    /// Co-occurrence of codes in open answers, per overview section that names a family.
+    pub cooccurrence: Vec<crate::cooccurrence::CoOccurrence>,
 }
 
 fn family(key: &str) -> &str {
@@ -258,6 +260,7 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
         units,
         percent_agreement: pa,
         cohen_kappa: kappa,
+        cooccurrence: Vec::new(),
     }
 }
 
