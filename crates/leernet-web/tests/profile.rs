@@ -240,4 +240,54 @@ async fn story(w: &World) {
         r.get("/admin/report/secrets.txt").await.status,
         StatusCode::NOT_FOUND
     );
+
+    // The app with a project's own handles: every network now gets the first handle, and
+    // the preview names the file.
+    let handles = leernet_analysis::SHIPPED_FILES
+        .iter()
+        .find(|(n, _)| *n == "handles.toml")
+        .unwrap()
+        .1
+        .replacen(
+            "condition = \"${rationale_explicit} != 'yes'\"",
+            "condition = \"1 = 1\"",
+            1,
+        );
+    let own = leernet_analysis::ProjectContent::with_files(&[leernet_analysis::ContentFile {
+        name: "handles.toml".into(),
+        shown_as: "study/content/handles.toml".into(),
+        text: handles,
+    }])
+    .unwrap();
+    let changed = leernet_analysis::analyse_project(&w.store.study_data().await.unwrap(), &own)
+        .unwrap();
+    let app = leernet_web::app(std::sync::Arc::new(
+        leernet_web::AppState::new(w.store.clone()).with_content(own),
+    ));
+    let mut r2 = Client::new(&app);
+    r2.login("researcher@example.org").await;
+    assert!(r2
+        .get("/admin/report")
+        .await
+        .body
+        .contains("study&#x2f;content&#x2f;handles.toml"));
+    let mut fac2 = Client::new(&app);
+    fac2.login("fac-b@example.org").await;
+    let h = fac2.get("/networks/wijk-b/handreiking.html").await;
+    let expected = reports
+        .handreiking_html(&changed, "wijk-b", Lang::Nl)
+        .unwrap();
+    assert_eq!(h.body, expected);
+    assert_ne!(
+        h.body,
+        reports
+            .handreiking_html(&figures, "wijk-b", Lang::Nl)
+            .unwrap()
+    );
+    let title = &changed.handles.handreikingen[1].items[0].title.nl;
+    assert!(fac2
+        .get("/networks/wijk-b/profile")
+        .await
+        .body
+        .contains(title.as_str()));
 }
