@@ -156,7 +156,10 @@ pub const SHIPPED_FILES: [(&str, &str); 5] = [
         "frameworks/boundary_crossing.toml",
         include_str!("../../../content/frameworks/boundary_crossing.toml"),
     ),
-    ("handles.toml", include_str!("../../../content/handles.toml")),
+    (
+        "handles.toml",
+        include_str!("../../../content/handles.toml"),
+    ),
 ];
 
 /// One content file given by a project: its name inside `content/` (`handles.toml`,
@@ -278,7 +281,10 @@ mod tests {
             b.content.handles.handles[0].priority
         );
         let e = ProjectContent::with_files(&[file("handle.toml", "")]).unwrap_err();
-        assert!(e.to_string().starts_with("proj/content/handle.toml: "), "{e}");
+        assert!(
+            e.to_string().starts_with("proj/content/handle.toml: "),
+            "{e}"
+        );
         let broken = shipped.replacen("condition = \"", "condition = \"(((", 1);
         let e = ProjectContent::with_files(&[file("handles.toml", &broken)]).unwrap_err();
         let m = e.to_string();

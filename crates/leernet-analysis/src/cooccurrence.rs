@@ -170,7 +170,11 @@ mod tests {
                 code(5, "agenda.x"),
             ],
         });
-        for (id, status) in [(1, ResponseStatus::Submitted), (2, ResponseStatus::Submitted), (3, ResponseStatus::InProgress)] {
+        for (id, status) in [
+            (1, ResponseStatus::Submitted),
+            (2, ResponseStatus::Submitted),
+            (3, ResponseStatus::InProgress),
+        ] {
             data.responses.push(Response {
                 id: ResponseId(id),
                 wave: WaveId(1),
@@ -196,9 +200,9 @@ mod tests {
             coding(1, 1, "q", 2, 1),
             coding(2, 1, "q", 3, 2), // a and b in one answer, by two coders
             coding(3, 1, "q", 3, 1),
-            coding(4, 2, "q", 2, 1), // a alone
+            coding(4, 2, "q", 2, 1),     // a alone
             coding(5, 2, "other", 5, 1), // another family
-            coding(6, 3, "q", 3, 1), // not submitted
+            coding(6, 3, "q", 3, 1),     // not submitted
         ];
         let c = compute(&data, "themes", "theme").unwrap();
         let keys: Vec<&str> = c.codes.iter().map(|c| c.key.as_str()).collect();

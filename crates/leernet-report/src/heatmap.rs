@@ -134,7 +134,11 @@ pub fn svg(c: &CoOccurrence, lang: Lang, id: &str, words: &Words<'_>) -> String 
                 let share = v as f64 / max as f64;
                 (
                     shade(share),
-                    if share > 0.55 { "heat-dark" } else { "heat-light" },
+                    if share > 0.55 {
+                        "heat-dark"
+                    } else {
+                        "heat-light"
+                    },
                 )
             };
             s.push_str(&format!(
@@ -186,8 +190,13 @@ mod tests {
             coders: 2,
         };
         let s = svg(&c, Lang::Nl, "heat-themes", &words());
-        assert!(s.contains("<title id=\"heat-themes-title\">Thema&#39;s together (n = 7; net / q)</title>"));
-        assert!(s.contains("Strongest: a &lt;nl&gt; and b &lt;nl&gt; (3)."), "{s}");
+        assert!(s.contains(
+            "<title id=\"heat-themes-title\">Thema&#39;s together (n = 7; net / q)</title>"
+        ));
+        assert!(
+            s.contains("Strongest: a &lt;nl&gt; and b &lt;nl&gt; (3)."),
+            "{s}"
+        );
         assert!(s.contains("aria-labelledby=\"heat-themes-title heat-themes-desc\""));
         assert_eq!(s.matches("class=\"heat-cell\"").count(), 9);
         // The strongest pair gets the accent, an empty pair the lightest shade.

@@ -106,7 +106,12 @@ pub fn report(f: &StudyFigures, lang: Lang, t: &Table, sample: &str) -> Vec<Bloc
             }
         }
         // The co-occurrence heat map, as its table.
-        for c in f.qualitative.cooccurrence.iter().filter(|c| c.section == s.key) {
+        for c in f
+            .qualitative
+            .cooccurrence
+            .iter()
+            .filter(|c| c.section == s.key)
+        {
             let words = crate::heatmap::Words {
                 title: &t["profile_ui.heat_title"],
                 desc: &t["profile_ui.heat_desc"],

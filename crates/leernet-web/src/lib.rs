@@ -76,7 +76,10 @@ impl AppState {
                 include_str!("../templates/survey_message.html"),
             ),
             ("profile.html", include_str!("../templates/profile.html")),
-            ("workplace.html", include_str!("../templates/workplace.html")),
+            (
+                "workplace.html",
+                include_str!("../templates/workplace.html"),
+            ),
             (
                 "workplaces.html",
                 include_str!("../templates/workplaces.html"),

@@ -314,7 +314,10 @@ pub async fn my_profile(
     let Some(n) = networks.iter().find(|n| user.networks.contains(&n.id)) else {
         return Err(AppError::NotFound(lang));
     };
-    Ok(axum::response::Redirect::to(&format!("/networks/{}/profile", n.slug.as_str())).into_response())
+    Ok(
+        axum::response::Redirect::to(&format!("/networks/{}/profile", n.slug.as_str()))
+            .into_response(),
+    )
 }
 
 /// The SHA-256 of every `<style>` element's text, as CSP hash sources.
@@ -332,7 +335,7 @@ fn style_hashes(html: &str) -> Vec<String> {
         };
         out.push(format!(
             "'sha256-{}'",
-            base64(&Sha256::digest(body[..close].as_bytes()))
+            base64(&Sha256::digest(&body.as_bytes()[..close]))
         ));
         rest = &body[close..];
     }

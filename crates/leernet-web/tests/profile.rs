@@ -90,14 +90,18 @@ async fn story(w: &World) {
     ];
     let a_own = [Login, Ok, NotFound, Ok, Ok, Ok, NotFound, NotFound];
     let b_own = [Login, Ok, NotFound, Ok, NotFound, NotFound, Ok, Ok];
-    let c_own = [Login, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound];
+    let c_own = [
+        Login, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    ];
     let staff_noord = [
         Login, Ok, NotFound, Ok, Forbidden, Forbidden, Forbidden, Forbidden,
     ];
     let staff_zuid = [
         Login, Ok, NotFound, NotFound, Forbidden, Forbidden, Forbidden, Forbidden,
     ];
-    let staff = [Login, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden];
+    let staff = [
+        Login, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden,
+    ];
     let researcher = [
         Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
     ];
@@ -259,8 +263,8 @@ async fn story(w: &World) {
         text: handles,
     }])
     .unwrap();
-    let changed = leernet_analysis::analyse_project(&w.store.study_data().await.unwrap(), &own)
-        .unwrap();
+    let changed =
+        leernet_analysis::analyse_project(&w.store.study_data().await.unwrap(), &own).unwrap();
     let app = leernet_web::app(std::sync::Arc::new(
         leernet_web::AppState::new(w.store.clone()).with_content(own),
     ));

@@ -287,9 +287,8 @@ pub fn project_content(project: &Path) -> CliResult<ProjectContent> {
                     "{prefix}{}",
                     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
                 );
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    CliError::usage(anyhow!("cannot read {}: {e}", path.display()))
-                })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", path.display())))?;
                 files.push(ContentFile {
                     name,
                     shown_as: path.display().to_string(),

@@ -128,13 +128,22 @@ const OVERFLOW: &str = "
   });
   return out;";
 
-/// Screenshots of the current document at A4 width (210 mm at 96 dpi) and phone width,
-/// each checked for tables and charts that stick out; returns what sticks out.
+/// Whole-page screenshots of the current document at A4 width (210 mm at 96 dpi) and phone
+/// width, each checked for tables and charts that stick out; returns what sticks out.
 async fn paper_and_phone(c: &Client, name: &str) -> Vec<String> {
     let dir = artefacts();
     let mut problems = Vec::new();
     for (label, w, h) in [("a4", 794, 1123), ("phone", 390, 844)] {
         c.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The whole document in one picture (up to a height Chromium can draw at once).
+        let full = c
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(u64::from(h)) as u32;
+        c.set_window_size(w, full.clamp(h, 16_000)).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = c.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}-{label}.png")), png).unwrap();
@@ -375,7 +384,10 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
         html,
         std::fs::read(written.join(format!("{NETWORK}.html"))).unwrap()
     );
-    if let Some(lo) = tool("LEERNET_SOFFICE", &["/usr/bin/soffice", "/usr/bin/libreoffice"]) {
+    if let Some(lo) = tool(
+        "LEERNET_SOFFICE",
+        &["/usr/bin/soffice", "/usr/bin/libreoffice"],
+    ) {
         let o = Command::new(lo)
             .arg(format!(
                 "-env:UserInstallation=file://{}/lo-profile",
@@ -409,7 +421,10 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
     // no table or chart sticks out.
     for (name, file) in [
         ("report", demo.join("report").join("index.html")),
-        ("report-en", demo.join("report").join("en").join("index.html")),
+        (
+            "report-en",
+            demo.join("report").join("en").join("index.html"),
+        ),
         ("handreiking", written.join(format!("{NETWORK}.html"))),
     ] {
         c.goto(&format!("file://{}", file.display())).await.unwrap();

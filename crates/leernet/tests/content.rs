@@ -49,7 +49,11 @@ fn refuses(project: &Path, out: &Path, wants: &[&str]) {
     assert!(!out.exists(), "a refused report wrote {}", out.display());
     let a = leernet(&["analyse", "--project", project.to_str().unwrap()]);
     assert_eq!(a.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&a.stderr), err, "analyse says the same");
+    assert_eq!(
+        String::from_utf8_lossy(&a.stderr),
+        err,
+        "analyse says the same"
+    );
 }
 
 #[test]
@@ -109,10 +113,15 @@ fn a_projects_content_folder_overrides_the_shipped_files() {
         let had = handreiking(&before, s).contains(&title);
         let has = handreiking(&after, s).contains(&title);
         // Networks that did not answer the question get it in neither case.
-        assert!(!(had && has), "{s} keeps the handle under the opposite condition");
+        assert!(
+            !(had && has),
+            "{s} keeps the handle under the opposite condition"
+        );
     }
     assert!(
-        without.iter().any(|s| handreiking(&after, s).contains(&title)),
+        without
+            .iter()
+            .any(|s| handreiking(&after, s).contains(&title)),
         "networks with an explicit rationale now get the handle"
     );
     let index = std::fs::read_to_string(after.join("index.html")).unwrap();
@@ -178,7 +187,11 @@ fn a_projects_content_folder_overrides_the_shipped_files() {
             "translation",
         ],
     );
-    put(&demo, "handles.toml", &HANDLES.replacen("[[handle]]", "[[handle]", 1));
+    put(
+        &demo,
+        "handles.toml",
+        &HANDLES.replacen("[[handle]]", "[[handle]", 1),
+    );
     refuses(&demo, &out, &[handles_file, "line "]);
     std::fs::remove_file(demo.join("content/handles.toml")).unwrap();
 
