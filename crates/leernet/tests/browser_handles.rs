@@ -24,6 +24,7 @@ const AXE: &str = include_str!("vendor/axe-4.14.1.min.js");
 const PASSWORD: &str = "browser-test-wachtwoord";
 const FACILITATOR: &str = "sietske.dijkhuis@example.org";
 const NETWORK: &str = "havenmond-wijkkracht";
+const COORDINATOR: &str = "hanneke.stroeve@example.org";
 
 /// Children that are killed when the test ends, however it ends.
 struct Kill(Vec<Child>);
@@ -199,6 +200,19 @@ async fn wait_until(c: &Client, script: &str, what: &str) {
     }
 }
 
+/// Logs `email` in through the login form.
+async fn login(c: &Client, login_url: &str, email: &str) {
+    c.goto(login_url).await.unwrap();
+    css(c, "#email").await.send_keys(email).await.unwrap();
+    css(c, "#password").await.send_keys(PASSWORD).await.unwrap();
+    submit(c, "form.stack button[type=submit]").await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/my",
+        "{email} logs in"
+    );
+}
+
 /// Waits until `path` exists whole (Chromium writes a `.crdownload` first).
 async fn downloaded(path: &Path) -> Vec<u8> {
     let start = Instant::now();
@@ -239,16 +253,27 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut add = leernet()
-        .args(["--project", demo.to_str().unwrap(), "user", "add"])
-        .args(["--email", FACILITATOR, "--role", "facilitator"])
-        .args(["--network", NETWORK])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    assert!(add.wait().unwrap().success());
+    // Also the demo's coordinator, linked to Werkplaats Stroomdal through one of its
+    // networks, and a researcher.
+    for (email, role, network) in [
+        (FACILITATOR, "facilitator", Some(NETWORK)),
+        (COORDINATOR, "coordinator", Some("stroomdal-jeugd")),
+        ("onderzoeker@example.org", "researcher", None),
+    ] {
+        let mut add = leernet();
+        add.args(["--project", demo.to_str().unwrap(), "user", "add"])
+            .args(["--email", email, "--role", role]);
+        if let Some(n) = network {
+            add.args(["--network", n]);
+        }
+        let mut add = add
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        assert!(add.wait().unwrap().success());
+    }
 
     // The app on a free port, and chromedriver; downloads go to a folder of our own.
     let mut children = Kill(Vec::new());
@@ -416,6 +441,39 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
             "{path} is not the facilitator's"
         );
     }
+
+    // The coordinator: the networks of Werkplaats Stroomdal side by side, no other.
+    c.delete_all_cookies().await.unwrap();
+    login(&c, &url("/login"), COORDINATOR).await;
+    submit(&c, "a[href='/workplaces']").await;
+    axe(&c, "the coordinator's Werkplaatsen").await;
+    submit(&c, "a[href='/workplaces/stroomdal']").await;
+    let main = text(&c, "main").await;
+    assert!(main.contains("Jeugd en Gezin Stroomdal"), "{main}");
+    assert!(!main.contains("Havenmond"), "another Werkplaats' network");
+    css(&c, "table.matrix").await;
+    axe(&c, "a Werkplaats").await;
+    overflow.extend(paper_and_phone(&c, "workplace").await);
+    c.goto(&url("/workplaces/noordkust")).await.unwrap();
+    assert!(text(&c, "h1").await.contains("Niet gevonden"));
+
+    // The researcher's preview: the report served by the app keeps its own stylesheet (its
+    // hash is in the page's policy) and passes axe-core.
+    c.delete_all_cookies().await.unwrap();
+    login(&c, &url("/login"), "onderzoeker@example.org").await;
+    submit(&c, "a[href='/admin/report']").await;
+    axe(&c, "the report preview").await;
+    overflow.extend(paper_and_phone(&c, "report-preview").await);
+    submit(&c, "a[href='/admin/report/index.html?lang=en']").await;
+    let styled = c
+        .execute("return getComputedStyle(document.body).maxWidth", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        styled, "960px",
+        "the report's stylesheet applies under the app's policy"
+    );
+    axe(&c, "the report served by the app").await;
 
     // The study report and a handreiking as files: accessible, and on paper and on a phone
     // no table or chart sticks out.
