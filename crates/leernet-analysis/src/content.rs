@@ -1,4 +1,14 @@
-//! The overview definition (`content/overview.toml`): sections of questions and scales.
+//! The overview definition (`content/overview.toml`): sections of questions and scales; and
+//! a project's own content folder, which overrides the shipped files one by one.
+//!
+//! Why the override: the framework, the handles, the overview and the typology settings are
+//! data that researchers edit ("domain content is data"). A project may hold a `content/`
+//! folder with its own `overview.toml`, `typology.toml`, `framework.toml`, `handles.toml` and
+//! `frameworks/*.toml`; each file it holds replaces the shipped file of that name, every file
+//! it does not hold is the shipped one. The caller reads the files (this crate does no I/O)
+//! and passes their texts; [`ProjectContent::with_files`] parses and checks them all, so a
+//! broken file is one message naming the file, the entry and the field, before anything is
+//! computed or written.
 
 use crate::AnalysisError;
 use leernet_core::Bilingual;
@@ -28,6 +38,10 @@ pub struct SectionDef {
     /// Order the choices by frequency (a ranking) instead of the form's order.
     #[serde(default)]
     pub rank: bool,
+    /// A code family (codebook root, such as `theme`) whose co-occurrence in open answers the
+    /// section shows as a heat map.
+    #[serde(default)]
+    pub codes: Option<String>,
     pub title_nl: String,
     pub title_en: String,
     pub intro_nl: String,
@@ -122,6 +136,118 @@ impl Overview {
     }
 }
 
+/// The content files a project may override, by their name inside `content/`, with the
+/// shipped text of each. `frameworks/*.toml` files are the extra frameworks (after
+/// `framework.toml`, in file-name order); a project may add others there.
+pub const SHIPPED_FILES: [(&str, &str); 5] = [
+    (
+        "overview.toml",
+        include_str!("../../../content/overview.toml"),
+    ),
+    (
+        "typology.toml",
+        include_str!("../../../content/typology.toml"),
+    ),
+    (
+        "framework.toml",
+        include_str!("../../../content/framework.toml"),
+    ),
+    (
+        "frameworks/boundary_crossing.toml",
+        include_str!("../../../content/frameworks/boundary_crossing.toml"),
+    ),
+    (
+        "handles.toml",
+        include_str!("../../../content/handles.toml"),
+    ),
+];
+
+/// One content file given by a project: its name inside `content/` (`handles.toml`,
+/// `frameworks/liso.toml`), how errors name it (usually its path), and its text.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    pub name: String,
+    pub shown_as: String,
+    pub text: String,
+}
+
+/// Everything the analysis reads from content files: the overview, the typology settings,
+/// the frameworks and the handles.
+#[derive(Debug, Clone)]
+pub struct ProjectContent {
+    pub overview: Overview,
+    pub typology: crate::TypologyConfig,
+    pub content: crate::Content,
+    /// Which files came from the project (as shown in messages), for the record.
+    pub overridden: Vec<String>,
+}
+
+impl ProjectContent {
+    /// The shipped content.
+    pub fn builtin() -> ProjectContent {
+        ProjectContent::with_files(&[]).expect("the shipped content parses (tested)")
+    }
+
+    /// The shipped content with a project's files in place of the shipped ones of the same
+    /// name. A file whose name is not one leernet reads is refused (a typo such as
+    /// `handle.toml` would otherwise be ignored without a word).
+    pub fn with_files(files: &[ContentFile]) -> Result<ProjectContent, AnalysisError> {
+        for f in files {
+            let known = SHIPPED_FILES.iter().any(|(n, _)| *n == f.name)
+                || (f.name.starts_with("frameworks/") && f.name.ends_with(".toml"));
+            if !known {
+                return Err(AnalysisError::Content {
+                    file: f.shown_as.clone(),
+                    message: format!(
+                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml and frameworks/*.toml",
+                        f.name
+                    ),
+                });
+            }
+        }
+        // (name, shown as, text), project files first in line for their name.
+        let pick = |name: &str| -> (String, String) {
+            match files.iter().find(|f| f.name == name) {
+                Some(f) => (f.shown_as.clone(), f.text.clone()),
+                None => {
+                    let text = SHIPPED_FILES
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, t)| *t)
+                        .unwrap_or("");
+                    (format!("content/{name}"), text.to_owned())
+                }
+            }
+        };
+        let (ov_file, ov_text) = pick("overview.toml");
+        let overview = Overview::parse(&ov_text, &ov_file)?;
+        let (ty_file, ty_text) = pick("typology.toml");
+        let typology = crate::TypologyConfig::parse(&ty_text, &ty_file)?;
+        let mut fw_names: Vec<String> = SHIPPED_FILES
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .chain(files.iter().map(|f| f.name.clone()))
+            .filter(|n| n.starts_with("frameworks/"))
+            .collect();
+        fw_names.sort();
+        fw_names.dedup();
+        let mut fw_texts = vec![pick("framework.toml")];
+        fw_texts.extend(fw_names.iter().map(|n| pick(n)));
+        let (h_file, h_text) = pick("handles.toml");
+        let refs: Vec<(&str, &str)> = fw_texts
+            .iter()
+            .map(|(f, t)| (t.as_str(), f.as_str()))
+            .collect();
+        let content = crate::Content::parse(&refs, (&h_text, &h_file))?;
+        Ok(ProjectContent {
+            overview,
+            typology,
+            content,
+            overridden: files.iter().map(|f| f.shown_as.clone()).collect(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +260,38 @@ mod tests {
             .scales
             .iter()
             .any(|s| s.key == "formality" && s.score == ScoreRule::Sum));
+    }
+
+    #[test]
+    fn project_files_replace_shipped_ones_and_errors_name_them() {
+        let b = ProjectContent::builtin();
+        assert_eq!(b.content.frameworks.len(), 2);
+        assert!(b.overridden.is_empty());
+        let file = |name: &str, text: &str| ContentFile {
+            name: name.into(),
+            shown_as: format!("proj/content/{name}"),
+            text: text.into(),
+        };
+        let shipped = SHIPPED_FILES[4].1;
+        let changed = shipped.replacen("priority = 1", "priority = 2", 1);
+        let p = ProjectContent::with_files(&[file("handles.toml", &changed)]).unwrap();
+        assert_eq!(p.content.handles.file, "proj/content/handles.toml");
+        assert_ne!(
+            p.content.handles.handles[0].priority,
+            b.content.handles.handles[0].priority
+        );
+        let e = ProjectContent::with_files(&[file("handle.toml", "")]).unwrap_err();
+        assert!(
+            e.to_string().starts_with("proj/content/handle.toml: "),
+            "{e}"
+        );
+        let broken = shipped.replacen("condition = \"", "condition = \"(((", 1);
+        let e = ProjectContent::with_files(&[file("handles.toml", &broken)]).unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.starts_with("proj/content/handles.toml: handle ") && m.contains("field `condition`"),
+            "{m}"
+        );
     }
 
     #[test]

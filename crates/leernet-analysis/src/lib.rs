@@ -12,6 +12,7 @@
 pub mod autocoding;
 pub mod coding_agreement;
 mod content;
+pub mod cooccurrence;
 pub mod dataset;
 mod figures;
 pub mod framework;
@@ -23,7 +24,9 @@ pub mod typology;
 
 pub use autocoding::{AutoCodingFigures, LevelFigures, PrecisionRecall};
 pub use coding_agreement::{CodingAgreement, Coefficients};
-pub use content::{Overview, ScaleDef, ScoreRule, SectionDef};
+pub use content::{
+    ContentFile, Overview, ProjectContent, ScaleDef, ScoreRule, SectionDef, SHIPPED_FILES,
+};
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
 pub use framework::{FrameworkDef, Scoring};
@@ -109,6 +112,21 @@ pub fn analyse_with(
     )
 }
 
+/// Runs the study analysis with a project's content (overview, typology settings,
+/// frameworks and handles; see [`ProjectContent`]).
+pub fn analyse_project(
+    data: &StudyData,
+    project: &ProjectContent,
+) -> Result<StudyFigures, AnalysisError> {
+    run(
+        data,
+        &project.overview,
+        &project.content,
+        &project.typology,
+        None,
+    )
+}
+
 /// Runs the study analysis with a typology configuration other than the shipped one.
 pub fn analyse_with_typology(
     data: &StudyData,
@@ -154,5 +172,14 @@ fn run(
         .unwrap_or_default();
     let types = types.unwrap_or(&from_typology);
     practice::attach(&mut figures, data, &forms, overview, content, types)?;
+    figures.qualitative.cooccurrence = overview
+        .sections
+        .iter()
+        .filter_map(|s| {
+            s.codes
+                .as_deref()
+                .and_then(|f| cooccurrence::compute(data, &s.key, f))
+        })
+        .collect();
     Ok(figures)
 }

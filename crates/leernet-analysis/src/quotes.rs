@@ -47,6 +47,8 @@ pub struct QualitativeFigures {
     pub cohen_kappa: Option<f64>,
     /// Every coder's agreement by answer and by segment (`coding_agreement.rs`).
     pub agreement: Option<crate::coding_agreement::CodingAgreement>,
+    /// Co-occurrence of codes in open answers, per overview section that names a family.
+    pub cooccurrence: Vec<crate::cooccurrence::CoOccurrence>,
 }
 
 fn family(key: &str) -> &str {
@@ -264,6 +266,7 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
             data,
             crate::coding_agreement::DEFAULT_OVERLAP,
         ),
+        cooccurrence: Vec::new(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod dendrogram;
 pub mod docx;
 pub mod format;
 pub mod handreiking;
+pub mod heatmap;
 pub mod practice;
 mod report_docx;
 
@@ -103,12 +104,25 @@ impl Reports {
                     .collect()
             })
             .collect();
+        let words = heatmap::Words {
+            title: &t["profile_ui.heat_title"],
+            desc: &t["profile_ui.heat_desc"],
+            strongest: &t["profile_ui.heat_strongest"],
+        };
+        let co = &figures.qualitative.cooccurrence;
+        let heatmaps: Vec<String> = co
+            .iter()
+            .map(|c| heatmap::svg(c, lang, &format!("heat-{}", c.section), &words))
+            .collect();
+        let heat_titles: Vec<String> = co.iter().map(|c| heatmap::title(c, lang, &words)).collect();
         context! {
             lang => lang.code(),
             t => t,
             f => figures,
             sample => sample,
             charts => charts,
+            heatmaps => heatmaps,
+            heat_titles => heat_titles,
             title => figures.study.title.get(lang),
             practice => practice,
             dendrogram => figures

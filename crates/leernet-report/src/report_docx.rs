@@ -105,6 +105,40 @@ pub fn report(f: &StudyFigures, lang: Lang, t: &Table, sample: &str) -> Vec<Bloc
                 b.push(Block::Note(t["table.several"].clone()));
             }
         }
+        // The co-occurrence heat map, as its table.
+        for c in f
+            .qualitative
+            .cooccurrence
+            .iter()
+            .filter(|c| c.section == s.key)
+        {
+            let words = crate::heatmap::Words {
+                title: &t["profile_ui.heat_title"],
+                desc: &t["profile_ui.heat_desc"],
+                strongest: &t["profile_ui.heat_strongest"],
+            };
+            let mut header = vec![t["profile_ui.heat_code"].clone()];
+            header.extend((1..=c.codes.len()).map(|i| i.to_string()));
+            b.push(Block::Table {
+                caption: crate::heatmap::title(c, lang, &words),
+                header,
+                rows: c
+                    .codes
+                    .iter()
+                    .zip(&c.counts)
+                    .enumerate()
+                    .map(|(i, (cd, row))| {
+                        let mut r = vec![format!("{} {}", i + 1, cd.name.get(lang))];
+                        r.extend(row.iter().map(|v| v.to_string()));
+                        r
+                    })
+                    .collect(),
+                numeric: std::iter::once(false)
+                    .chain(c.codes.iter().map(|_| true))
+                    .collect(),
+            });
+            b.push(Block::Note(t["profile_ui.heat_method"].clone()));
+        }
     }
     b.push(Block::Heading(2, t["overview.scales"].clone()));
     b.push(Block::Table {

@@ -19,12 +19,13 @@ mod instruments;
 mod lang;
 mod page;
 mod pages;
+mod profile;
 pub mod survey;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
-use leernet_analysis::Overview;
+use leernet_analysis::{Overview, ProjectContent};
 use leernet_core::i18n::Catalog;
 use leernet_core::InstrumentId;
 use leernet_store::Store;
@@ -40,6 +41,8 @@ pub use lang::PageLang;
 pub struct AppState {
     pub store: Store,
     pub overview: Overview,
+    /// The content the analysis runs with (the project's `content/` over the shipped files).
+    pub content: ProjectContent,
     catalog: Catalog,
     env: Environment<'static>,
     /// Cookies get `Secure` (the app is served over HTTPS).
@@ -107,6 +110,19 @@ impl AppState {
                 "survey_message.html",
                 include_str!("../templates/survey_message.html"),
             ),
+            ("profile.html", include_str!("../templates/profile.html")),
+            (
+                "workplace.html",
+                include_str!("../templates/workplace.html"),
+            ),
+            (
+                "workplaces.html",
+                include_str!("../templates/workplaces.html"),
+            ),
+            (
+                "report_preview.html",
+                include_str!("../templates/report_preview.html"),
+            ),
         ] {
             env.add_template(name, src)
                 .expect("shipped templates parse");
@@ -115,12 +131,21 @@ impl AppState {
         AppState {
             store,
             overview: Overview::builtin(),
+            content: ProjectContent::builtin(),
             catalog: leernet_report::catalog(),
             env,
             secure_cookies: false,
             public_url: None,
             forms: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Uses a project's content (its `content/` folder over the shipped files) for every
+    /// figure the app shows.
+    pub fn with_content(mut self, content: ProjectContent) -> AppState {
+        self.overview = content.overview.clone();
+        self.content = content;
+        self
     }
 
     /// Sets the public address (`https://…` makes cookies `Secure`).
@@ -171,10 +196,14 @@ async fn security_headers(
 ) -> axum::response::Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A handler may set a stricter policy of its own (the report preview pins its one
+    // stylesheet by hash); every other response gets the app's.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -192,6 +221,20 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(pages::overview))
         .route("/networks", get(pages::networks))
         .route("/networks/{slug}", get(pages::network))
+        .route("/networks/{slug}/profile", get(profile::profile))
+        .route(
+            "/networks/{slug}/handreiking.html",
+            get(profile::handreiking_html),
+        )
+        .route(
+            "/networks/{slug}/handreiking.docx",
+            get(profile::handreiking_docx),
+        )
+        .route("/profile", get(profile::my_profile))
+        .route("/workplaces", get(profile::workplaces))
+        .route("/workplaces/{slug}", get(profile::workplace))
+        .route("/admin/report", get(profile::report_preview))
+        .route("/admin/report/{file}", get(profile::report_file))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/survey.js", get(survey::script))
@@ -267,10 +310,23 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with_content(store, ProjectContent::builtin(), listener).await
+}
+
+/// Serves the app like [`serve`], with a project's content instead of the shipped files.
+pub async fn serve_with_content(
+    store: Store,
+    content: ProjectContent,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let public = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
-    let state = Arc::new(AppState::new(store).with_public_url(public));
+    let state = Arc::new(
+        AppState::new(store)
+            .with_public_url(public)
+            .with_content(content),
+    );
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -8,13 +8,14 @@ use leernet_analysis::StudyFigures;
 use leernet_core::Lang;
 use std::sync::Arc;
 
-async fn figures(state: &AppState, lang: Lang) -> Result<StudyFigures, AppError> {
+pub(crate) async fn figures(state: &AppState, lang: Lang) -> Result<StudyFigures, AppError> {
     let data = state
         .store
         .study_data()
         .await
         .map_err(|e| AppError::internal(lang, e))?;
-    leernet_analysis::analyse(&data, &state.overview).map_err(|e| AppError::internal(lang, e))
+    leernet_analysis::analyse_project(&data, &state.content)
+        .map_err(|e| AppError::internal(lang, e))
 }
 
 fn render(

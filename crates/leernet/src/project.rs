@@ -3,7 +3,7 @@
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::{ProjectFile, ProjectSection, Settings, PROJECT_FILE};
 use anyhow::{anyhow, Context};
-use leernet_analysis::{Overview, StudyFigures};
+use leernet_analysis::{ContentFile, ProjectContent, StudyFigures};
 use leernet_core::Lang;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -239,7 +239,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     .map_err(CliError::Invalid)?;
     bar.set_message("analysing");
     bar.inc(1);
-    let figures = figures(&store).await?;
+    let figures = figures(&store, &ProjectContent::builtin()).await?;
     bar.set_message("writing the report");
     bar.inc(1);
     write_reports(&figures, &dir.join("report"), None, &Lang::ALL)?;
@@ -251,12 +251,53 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     })
 }
 
-async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
+async fn figures(
+    store: &leernet_store::Store,
+    content: &ProjectContent,
+) -> CliResult<StudyFigures> {
     let data = store
         .study_data()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    leernet_analysis::analyse(&data, &Overview::builtin()).map_err(CliError::invalid)
+    leernet_analysis::analyse_project(&data, content).map_err(CliError::invalid)
+}
+
+/// The project's content: the `.toml` files of `<project>/content/` (and of
+/// `content/frameworks/`) in place of the shipped ones of the same name. Read and checked
+/// whole before anything is computed, so a broken file stops the command with one message
+/// naming the file, the entry and the field, and nothing is written.
+pub fn project_content(project: &Path) -> CliResult<ProjectContent> {
+    let dir = project.join("content");
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for (sub, prefix) in [(dir.clone(), ""), (dir.join("frameworks"), "frameworks/")] {
+            if !sub.is_dir() {
+                continue;
+            }
+            let entries = std::fs::read_dir(&sub)
+                .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", sub.display())))?;
+            let mut paths: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let name = format!(
+                    "{prefix}{}",
+                    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+                );
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", path.display())))?;
+                files.push(ContentFile {
+                    name,
+                    shown_as: path.display().to_string(),
+                    text,
+                });
+            }
+        }
+    }
+    ProjectContent::with_files(&files).map_err(CliError::invalid)
 }
 
 /// Renders every requested report in memory first, then writes them: a failure writes
@@ -381,8 +422,9 @@ pub async fn instrument_add(project: &Path, file: &Path, out: &mut dyn Write) ->
 /// `leernet analyse [--json FILE]`.
 pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -> CliResult {
     let settings = Settings::load(project)?;
+    let content = project_content(&settings.dir)?;
     let store = settings.store().await?;
-    let fig = figures(&store).await?;
+    let fig = figures(&store, &content).await?;
     store.close().await;
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&fig)
@@ -502,8 +544,9 @@ pub async fn report(
     out: &mut dyn Write,
 ) -> CliResult {
     let settings = Settings::load(project)?;
+    let content = project_content(&settings.dir)?;
     let store = settings.store().await?;
-    let fig = figures(&store).await?;
+    let fig = figures(&store, &content).await?;
     store.close().await;
     let written = write_reports(&fig, dir, format, &[lang])?;
     for p in written {
@@ -516,6 +559,7 @@ pub async fn report(
 pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) -> CliResult {
     let settings = Settings::load(project)?;
     let addr = addr.unwrap_or_else(|| settings.addr.clone());
+    let content = project_content(&settings.dir)?;
     let store = settings.store().await?;
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -530,7 +574,7 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
     )
     .map_err(out_err)?;
     out.flush().map_err(out_err)?;
-    leernet_web::serve(store, listener)
+    leernet_web::serve_with_content(store, content, listener)
         .await
         .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
 }

@@ -1,0 +1,719 @@
+//! A network's profile, benchmark and handreiking in the app; a coordinator's Werkplaats; the
+//! researcher's preview of the study report.
+//!
+//! Why it exists: the study was done to give every network its handreiking back. A
+//! facilitator reads where the network stands on each essential element against the
+//! anonymous distribution over all networks (median and quartiles, never another network's
+//! name), its type, its themes and its handles, and downloads the handreiking as HTML or DOCX
+//! — the same bytes `leernet report` writes, because both call `leernet-report` on the same
+//! figures. A coordinator sees the networks of their own Werkplaats side by side; a
+//! researcher previews the study report and every network's handreiking.
+//!
+//! Who sees what (stranger: login first; a role not listed: 403; a network or Werkplaats that
+//! is not theirs: 404, as if it did not exist):
+//! - a network's profile and handreiking: researchers; the network's own facilitators and
+//!   members (members read the same page: everything on it is about their own network or
+//!   anonymous); coordinators of the network's Werkplaats;
+//! - a Werkplaats page: researchers, and coordinators of that Werkplaats;
+//! - the report preview: researchers.
+//!
+//! A coordinator belongs to the Werkplaatsen of the networks linked to them
+//! (`person_networks`, as `leernet user add --role coordinator --network SLUG` links them):
+//! the schema needs no table of its own for it, and a coordinator without networks sees no
+//! Werkplaats.
+
+use crate::auth::{User, Visitor};
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use leernet_analysis::{FrameworkProfiles, Position, StudyFigures};
+use leernet_core::{Lang, Network, Role, Slug, WorkplaceId};
+use leernet_report::handreiking::{human, position_text};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+type Table = BTreeMap<String, String>;
+
+/// The Werkplaatsen a coordinator belongs to: those of the networks linked to them.
+async fn coordinator_workplaces(
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+) -> Result<BTreeSet<WorkplaceId>, AppError> {
+    let networks = state
+        .store
+        .networks()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    Ok(networks
+        .iter()
+        .filter(|n| user.networks.contains(&n.id))
+        .map(|n| n.workplace)
+        .collect())
+}
+
+/// The network `slug`, when the visitor may see its profile; otherwise the error to answer.
+async fn network_for(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+) -> Result<(User, Network), AppError> {
+    let lang = visitor.lang.lang;
+    let user = visitor
+        .require(&[
+            Role::Researcher,
+            Role::Coordinator,
+            Role::Facilitator,
+            Role::Member,
+        ])?
+        .clone();
+    let network = match Slug::parse(slug) {
+        Ok(s) => state
+            .store
+            .network_by_slug(&s)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?,
+        Err(_) => None,
+    };
+    let Some(network) = network else {
+        return Err(AppError::NotFound(lang));
+    };
+    let allowed = match user.role {
+        Role::Researcher => true,
+        Role::Facilitator | Role::Member => user.networks.contains(&network.id),
+        Role::Coordinator => coordinator_workplaces(state, &user, lang)
+            .await?
+            .contains(&network.workplace),
+    };
+    if !allowed {
+        return Err(AppError::NotFound(lang));
+    }
+    Ok((user, network))
+}
+
+fn opt(x: Option<f64>, lang: Lang) -> String {
+    x.map(|v| human(v, lang)).unwrap_or_else(|| "–".into())
+}
+
+/// An indicator of the network, beside its distribution over all networks.
+#[derive(Debug, Serialize)]
+struct IndicatorLine {
+    label: String,
+    source: String,
+    score: String,
+    n: usize,
+    median: String,
+    middle: String,
+}
+
+/// An element of the network, beside its distribution over all networks.
+#[derive(Debug, Serialize)]
+struct ElementLine {
+    name: String,
+    description: String,
+    score: String,
+    median: String,
+    middle: String,
+    networks: usize,
+    position: String,
+    /// `below`, `middle`, `above` or `unknown` (a class for the stylesheet).
+    position_key: &'static str,
+    indicators: Vec<IndicatorLine>,
+}
+
+/// The network's profile against one framework.
+#[derive(Debug, Serialize)]
+struct FrameworkLine {
+    key: String,
+    name: String,
+    description: String,
+    source: String,
+    chart: String,
+    elements: Vec<ElementLine>,
+}
+
+/// A theme the network chose, and how many networks chose it.
+#[derive(Debug, Serialize)]
+struct ThemeLine {
+    label: String,
+    count: usize,
+    of: usize,
+}
+
+fn position_key(p: Position) -> &'static str {
+    match p {
+        Position::Below => "below",
+        Position::Middle => "middle",
+        Position::Above => "above",
+        Position::Unknown => "unknown",
+    }
+}
+
+fn framework_line(
+    f: &FrameworkProfiles,
+    slug: &str,
+    lang: Lang,
+    t: &Table,
+) -> Option<FrameworkLine> {
+    let p = f.network(slug)?;
+    let mut rows = Vec::new();
+    let mut elements = Vec::new();
+    for (e, sum) in p.elements.iter().zip(&f.elements) {
+        rows.push(leernet_report::chart::ProfileRow {
+            label: e.name.get(lang),
+            score: e.score,
+            benchmark: &sum.benchmark,
+        });
+        elements.push(ElementLine {
+            name: e.name.get(lang).to_owned(),
+            description: sum.description.get(lang).to_owned(),
+            score: opt(e.score, lang),
+            median: opt(sum.benchmark.median, lang),
+            middle: format!(
+                "{}–{}",
+                opt(sum.benchmark.q1, lang),
+                opt(sum.benchmark.q3, lang)
+            ),
+            networks: sum.benchmark.n,
+            position: position_text(e.position, t),
+            position_key: position_key(e.position),
+            indicators: e
+                .indicators
+                .iter()
+                .zip(&sum.indicators)
+                .map(|(i, s)| IndicatorLine {
+                    label: i.label.get(lang).to_owned(),
+                    source: format!("{} / {}", i.instrument, i.question),
+                    score: opt(i.score, lang),
+                    n: i.n,
+                    median: opt(s.benchmark.median, lang),
+                    middle: format!(
+                        "{}–{}",
+                        opt(s.benchmark.q1, lang),
+                        opt(s.benchmark.q3, lang)
+                    ),
+                })
+                .collect(),
+        });
+    }
+    Some(FrameworkLine {
+        key: f.key.clone(),
+        name: f.name.get(lang).to_owned(),
+        description: f.description.get(lang).to_owned(),
+        source: f.source.get(lang).to_owned(),
+        chart: leernet_report::chart::profile_chart(
+            &rows,
+            &format!("{}: {}", f.name.get(lang), t["profile.chart_title_network"]),
+        ),
+        elements,
+    })
+}
+
+/// The themes the network chose (the overview's `themes` section), each with how many
+/// networks chose it: counts, never names.
+fn themes(fig: &StudyFigures, slug: &str, lang: Lang) -> (Vec<ThemeLine>, Vec<String>) {
+    let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut sources = Vec::new();
+    for s in fig.sections.iter().filter(|s| s.key == "themes") {
+        for tb in &s.tables {
+            sources.push(format!("{} / {}; n = {}", tb.instrument, tb.question, tb.n));
+            let Some(answer) = row.answers.iter().find(|a| a.question == tb.question) else {
+                continue;
+            };
+            for v in &answer.values {
+                let count = tb
+                    .rows
+                    .iter()
+                    .find(|r| r.label == *v)
+                    .map(|r| r.count)
+                    .unwrap_or(0);
+                out.push(ThemeLine {
+                    label: v.get(lang).to_owned(),
+                    count,
+                    of: tb.n,
+                });
+            }
+        }
+    }
+    (out, sources)
+}
+
+/// `GET /networks/{slug}/profile`: the network's profile, benchmark, type, themes and
+/// handreiking, with the downloads.
+pub async fn profile(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let lang = visitor.lang.lang;
+    let t = state.catalog.table(lang);
+    let fig = crate::pages::figures(&state, lang).await?;
+    let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
+        return Err(AppError::NotFound(lang));
+    };
+    let handreiking = fig
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| h.slug == slug)
+        .map(|h| leernet_report::handreiking::view(h, &fig.frameworks, lang, t));
+    let frameworks: Vec<FrameworkLine> = fig
+        .frameworks
+        .iter()
+        .filter_map(|f| framework_line(f, &slug, lang, t))
+        .collect();
+    let network_type = fig
+        .frameworks
+        .first()
+        .and_then(|f| f.network(&slug))
+        .and_then(|p| p.network_type.as_ref())
+        .map(|ty| ty.name.get(lang).to_owned());
+    let (themes, theme_sources) = themes(&fig, &slug, lang);
+    crate::page::render(
+        &state,
+        &visitor,
+        "profile.html",
+        minijinja::context! {
+            slug => network.slug.as_str(),
+            name => row.name.clone(),
+            workplace => row.workplace_name.clone(),
+            workplace_slug => row.workplace_slug.clone(),
+            network_response => row.network_response,
+            members => row.member_responses,
+            network_type => network_type,
+            frameworks => frameworks,
+            themes => themes,
+            theme_sources => theme_sources,
+            h => handreiking,
+            study_fictional => fig.study.fictional,
+            networks_total => fig.networks.len(),
+        },
+    )
+}
+
+/// `GET /profile`: a facilitator's or member's way to their network's profile (the first
+/// of their networks; a person without one gets 404).
+pub async fn my_profile(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let lang = visitor.lang.lang;
+    let user = visitor.require(&[Role::Facilitator, Role::Member])?;
+    let networks = state
+        .store
+        .networks()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let Some(n) = networks.iter().find(|n| user.networks.contains(&n.id)) else {
+        return Err(AppError::NotFound(lang));
+    };
+    Ok(
+        axum::response::Redirect::to(&format!("/networks/{}/profile", n.slug.as_str()))
+            .into_response(),
+    )
+}
+
+/// The SHA-256 of every `<style>` element's text, as CSP hash sources.
+fn style_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<style") {
+        let tail = &rest[i..];
+        let Some(open_end) = tail.find('>') else {
+            break;
+        };
+        let body = &tail[open_end + 1..];
+        let Some(close) = body.find("</style>") else {
+            break;
+        };
+        out.push(format!(
+            "'sha256-{}'",
+            base64(&Sha256::digest(&body.as_bytes()[..close]))
+        ));
+        rest = &body[close..];
+    }
+    out
+}
+
+/// Standard base64 with padding (for CSP hashes; 32 bytes, not worth a dependency).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// A file to download (or, `inline`, to show) with its type and name.
+fn document(body: Vec<u8>, content_type: &'static str, file_name: &str, inline: bool) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let disposition = format!(
+        "{}; filename=\"{file_name}\"",
+        if inline { "inline" } else { "attachment" }
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// A self-contained HTML document (the report, a handreiking): its own strict policy allows
+/// exactly its own stylesheet (by hash) and no script at all.
+fn html_document(html: String, file_name: &str, inline: bool) -> Response {
+    let csp = format!(
+        "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        {
+            let h = style_hashes(&html);
+            if h.is_empty() {
+                "'none'".to_owned()
+            } else {
+                h.join(" ")
+            }
+        }
+    );
+    let mut res = document(
+        html.into_bytes(),
+        "text/html; charset=utf-8",
+        file_name,
+        inline,
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// `GET /networks/{slug}/handreiking.html`: the handreiking as `leernet report` writes it.
+pub async fn handreiking_html(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let lang = visitor.lang.lang;
+    let fig = crate::pages::figures(&state, lang).await?;
+    let html = leernet_report::Reports::new()
+        .handreiking_html(&fig, network.slug.as_str(), lang)
+        .map_err(|_| AppError::NotFound(lang))?;
+    Ok(html_document(
+        html,
+        &format!("{}.html", network.slug.as_str()),
+        false,
+    ))
+}
+
+/// `GET /networks/{slug}/handreiking.docx`: the handreiking as a Word document.
+pub async fn handreiking_docx(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let lang = visitor.lang.lang;
+    let fig = crate::pages::figures(&state, lang).await?;
+    let bytes = leernet_report::Reports::new()
+        .handreiking_docx(&fig, network.slug.as_str(), lang)
+        .map_err(|_| AppError::NotFound(lang))?;
+    Ok(document(
+        bytes,
+        DOCX,
+        &format!("{}.docx", network.slug.as_str()),
+        false,
+    ))
+}
+
+/// One network on a Werkplaats page.
+#[derive(Debug, Serialize)]
+struct WorkplaceNetwork {
+    slug: String,
+    name: String,
+    network_response: bool,
+    members: usize,
+    scores: Vec<String>,
+    handles: usize,
+    first: usize,
+}
+
+/// `GET /workplaces`: the Werkplaatsen the visitor may open (researchers: all; coordinators:
+/// their own).
+pub async fn workplaces(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let lang = visitor.lang.lang;
+    let user = visitor.require(&[Role::Researcher, Role::Coordinator])?;
+    let all = state
+        .store
+        .workplaces()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let mine = if user.role == Role::Coordinator {
+        Some(coordinator_workplaces(&state, user, lang).await?)
+    } else {
+        None
+    };
+    let networks = state
+        .store
+        .networks()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let list: Vec<_> = all
+        .iter()
+        .filter(|w| mine.as_ref().is_none_or(|m| m.contains(&w.id)))
+        .map(|w| {
+            minijinja::context! {
+                slug => w.slug.as_str(),
+                name => w.name.clone(),
+                region => w.region.clone(),
+                networks => networks.iter().filter(|n| n.workplace == w.id).count(),
+            }
+        })
+        .collect();
+    crate::page::render(
+        &state,
+        &visitor,
+        "workplaces.html",
+        minijinja::context! { workplaces => list },
+    )
+}
+
+/// `GET /workplaces/{slug}`: every network of one Werkplaats with its scores on the study's
+/// elements against the median over all networks, and its handles.
+pub async fn workplace(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = visitor.lang.lang;
+    let user = visitor.require(&[Role::Researcher, Role::Coordinator])?;
+    let all = state
+        .store
+        .workplaces()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let Some(wp) = all.iter().find(|w| w.slug.as_str() == slug) else {
+        return Err(AppError::NotFound(lang));
+    };
+    if user.role == Role::Coordinator
+        && !coordinator_workplaces(&state, user, lang)
+            .await?
+            .contains(&wp.id)
+    {
+        return Err(AppError::NotFound(lang));
+    }
+    let t = state.catalog.table(lang);
+    let fig = crate::pages::figures(&state, lang).await?;
+    let fw = fig.frameworks.first();
+    let columns: Vec<String> = fw
+        .map(|f| {
+            f.elements
+                .iter()
+                .map(|e| e.name.get(lang).to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let medians: Vec<String> = fw
+        .map(|f| {
+            f.elements
+                .iter()
+                .map(|e| opt(e.benchmark.median, lang))
+                .collect()
+        })
+        .unwrap_or_default();
+    let networks: Vec<WorkplaceNetwork> = fig
+        .networks
+        .iter()
+        .filter(|n| n.workplace_slug == slug)
+        .map(|n| {
+            let h = fig.handles.handreikingen.iter().find(|h| h.slug == n.slug);
+            WorkplaceNetwork {
+                slug: n.slug.clone(),
+                name: n.name.clone(),
+                network_response: n.network_response,
+                members: n.member_responses,
+                scores: fw
+                    .and_then(|f| f.network(&n.slug))
+                    .map(|p| p.elements.iter().map(|e| opt(e.score, lang)).collect())
+                    .unwrap_or_default(),
+                handles: h.map(|h| h.items.len()).unwrap_or(0),
+                first: h
+                    .map(|h| h.items.iter().filter(|i| i.priority == 1).count())
+                    .unwrap_or(0),
+            }
+        })
+        .collect();
+    // The chart: the Werkplaats' median per element against the band of all networks.
+    let chart = fw.map(|f| {
+        let rows: Vec<(String, Option<f64>)> = f
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| {
+                let own: Vec<Option<f64>> = f
+                    .networks
+                    .iter()
+                    .filter(|p| p.workplace_slug == slug)
+                    .map(|p| p.elements[ei].score)
+                    .collect();
+                (
+                    e.name.get(lang).to_owned(),
+                    leernet_analysis::Benchmark::of(&own).median,
+                )
+            })
+            .collect();
+        let rows: Vec<leernet_report::chart::ProfileRow<'_>> = rows
+            .iter()
+            .zip(&f.elements)
+            .map(|((label, score), e)| leernet_report::chart::ProfileRow {
+                label: label.as_str(),
+                score: *score,
+                benchmark: &e.benchmark,
+            })
+            .collect();
+        leernet_report::chart::profile_chart(
+            &rows,
+            &format!("{}: {}", f.name.get(lang), t["profile_ui.workplace_chart"]),
+        )
+    });
+    crate::page::render(
+        &state,
+        &visitor,
+        "workplace.html",
+        minijinja::context! {
+            name => wp.name.clone(),
+            region => wp.region.clone(),
+            framework => fw.map(|f| f.name.get(lang).to_owned()),
+            columns => columns,
+            medians => medians,
+            networks => networks,
+            networks_total => fig.networks.len(),
+            chart => chart,
+            study_fictional => fig.study.fictional,
+        },
+    )
+}
+
+/// `GET /admin/report`: the study report's files in both languages and every network's
+/// handreiking, for a researcher to read before publishing.
+pub async fn report_preview(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let lang = visitor.lang.lang;
+    visitor.require(&[Role::Researcher])?;
+    let fig = crate::pages::figures(&state, lang).await?;
+    let networks: Vec<_> = fig
+        .handles
+        .handreikingen
+        .iter()
+        .map(|h| {
+            minijinja::context! {
+                slug => h.slug.clone(),
+                name => h.name.clone(),
+                workplace => h.workplace_name.clone(),
+                handles => h.items.len(),
+                first => h.items.iter().filter(|i| i.priority == 1).count(),
+            }
+        })
+        .collect();
+    crate::page::render(
+        &state,
+        &visitor,
+        "report_preview.html",
+        minijinja::context! {
+            networks => networks,
+            counts => fig.counts.clone(),
+            handles_file => fig.handles.file.clone(),
+            overridden => state.content.overridden.clone(),
+            study_fictional => fig.study.fictional,
+        },
+    )
+}
+
+/// `GET /admin/report/{file}`: `index.html` (shown), `index.docx` or `index.md` (downloaded),
+/// in the visitor's language; the bytes `leernet report` writes.
+pub async fn report_file(
+    State(state): State<Arc<AppState>>,
+    visitor: Visitor,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = visitor.lang.lang;
+    visitor.require(&[Role::Researcher])?;
+    if !matches!(file.as_str(), "index.html" | "index.docx" | "index.md") {
+        return Err(AppError::NotFound(lang));
+    }
+    let fig = crate::pages::figures(&state, lang).await?;
+    let reports = leernet_report::Reports::new();
+    let name = format!("report-{}", lang.code());
+    Ok(match file.as_str() {
+        "index.html" => html_document(
+            reports
+                .html(&fig, lang)
+                .map_err(|e| AppError::internal(lang, e))?,
+            &format!("{name}.html"),
+            true,
+        ),
+        "index.docx" => document(
+            reports
+                .docx(&fig, lang)
+                .map_err(|e| AppError::internal(lang, e))?,
+            DOCX,
+            &format!("{name}.docx"),
+            false,
+        ),
+        _ => document(
+            reports
+                .markdown(&fig, lang)
+                .map_err(|e| AppError::internal(lang, e))?
+                .into_bytes(),
+            "text/markdown; charset=utf-8",
+            &format!("{name}.md"),
+            false,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_style_hashes() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        // The hash of an empty stylesheet, as browsers compute it.
+        assert_eq!(
+            style_hashes("<style></style>"),
+            vec!["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='".to_owned()]
+        );
+        assert_eq!(style_hashes("<p>no style</p>").len(), 0);
+    }
+}
