@@ -27,6 +27,7 @@ mod registry;
 mod responses;
 mod sessions;
 mod study;
+pub mod workspace;
 pub mod testing;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
