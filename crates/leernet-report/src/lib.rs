@@ -15,6 +15,7 @@ pub mod docx;
 pub mod format;
 pub mod handreiking;
 pub mod practice;
+pub mod practice_section;
 mod report_docx;
 
 use leernet_analysis::StudyFigures;

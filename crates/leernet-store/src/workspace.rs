@@ -139,12 +139,14 @@ pub fn check_date(s: &str) -> Result<String, Refusal> {
     Ok(s.trim().to_owned())
 }
 
-/// A key of the method library or a code: lower-case letters, digits and `_`, 1 to 40 long.
+/// A key of the method library or a code: lower-case letters, digits, `_`, `-` and `.`
+/// (code keys are paths such as `theme.poverty_debts`), 1 to 60 long.
 pub fn is_key(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 40
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && s.len() <= 60
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == b'.'
+        })
 }
 
 /// Wenger-Trayner's value-creation cycles.

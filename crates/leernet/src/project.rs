@@ -240,15 +240,26 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     bar.set_message("analysing");
     bar.inc(1);
     let figures = figures(&store).await?;
+    let practice = practice(&store).await?;
     bar.set_message("writing the report");
     bar.inc(1);
-    write_reports(&figures, &dir.join("report"), None, &Lang::ALL)?;
+    write_reports(&figures, &practice, &dir.join("report"), None, &Lang::ALL)?;
     bar.finish_and_clear();
     store.close().await;
     Ok(DemoSummary {
         load,
         handreikingen: figures.handles.handreikingen.len(),
     })
+}
+
+/// The indicators of the networks' workspace logs, for the report's practice section.
+async fn practice(
+    store: &leernet_store::Store,
+) -> CliResult<leernet_analysis::practice_indicators::PracticeIndicators> {
+    let log = leernet_web::workspace::practice_log(store, None)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    Ok(leernet_analysis::practice_indicators::indicators(&log))
 }
 
 async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
@@ -265,6 +276,7 @@ async fn figures(store: &leernet_store::Store) -> CliResult<StudyFigures> {
 /// `handreikingen/<network>.html` (and `.docx`).
 fn write_reports(
     figures: &StudyFigures,
+    practice: &leernet_analysis::practice_indicators::PracticeIndicators,
     out: &Path,
     format: Option<ReportFormat>,
     langs: &[Lang],
@@ -287,12 +299,16 @@ fn write_reports(
             let (name, bytes) = match f {
                 ReportFormat::Html => (
                     "index.html",
-                    reports.html(figures, *lang).map(String::into_bytes),
+                    reports
+                        .html_with_practice(figures, practice, *lang)
+                        .map(String::into_bytes),
                 ),
                 ReportFormat::Docx => ("index.docx", reports.docx(figures, *lang)),
                 ReportFormat::Md => (
                     "index.md",
-                    reports.markdown(figures, *lang).map(String::into_bytes),
+                    reports
+                        .markdown_with_practice(figures, practice, *lang)
+                        .map(String::into_bytes),
                 ),
             };
             files.push((folder.join(name), bytes.map_err(CliError::invalid)?));
@@ -504,8 +520,9 @@ pub async fn report(
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
     let fig = figures(&store).await?;
+    let practice = practice(&store).await?;
     store.close().await;
-    let written = write_reports(&fig, dir, format, &[lang])?;
+    let written = write_reports(&fig, &practice, dir, format, &[lang])?;
     for p in written {
         writeln!(out, "Wrote {}", p.display()).map_err(out_err)?;
     }
