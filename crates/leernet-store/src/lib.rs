@@ -27,8 +27,8 @@ mod registry;
 mod responses;
 mod sessions;
 mod study;
-pub mod workspace;
 pub mod testing;
+pub mod workspace;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};

@@ -1376,44 +1376,41 @@ pub async fn erase_person_in(
     person: PersonId,
 ) -> StoreResult<Erasure> {
     let p = person.0;
-    let mut e = Erasure::default();
-    e.slow_questions = exec(
-        conn,
-        "UPDATE ws_slow_questions SET text = '', author_id = NULL, erased = 1 WHERE author_id = $1",
-        p,
-    )
-    .await?;
-    e.topics = exec(
-        conn,
-        "UPDATE ws_topics SET title = '', proposer_id = NULL, erased = 1 WHERE proposer_id = $1",
-        p,
-    )
-    .await?;
-    e.votes = exec(
-        conn,
-        "UPDATE ws_votes SET person_id = NULL WHERE person_id = $1",
-        p,
-    )
-    .await?;
-    e.stories = exec(
-        conn,
-        "UPDATE ws_stories SET text = '', author_id = NULL, erased = 1 WHERE author_id = $1",
-        p,
-    )
-    .await?;
-    e.attendance = exec(
-        conn,
-        "UPDATE ws_attendance SET person_id = NULL WHERE person_id = $1",
-        p,
-    )
-    .await?;
-    e.sessions = exec(
-        conn,
-        "UPDATE ws_sessions SET created_by = NULL WHERE created_by = $1",
-        p,
-    )
-    .await?;
-    e.outbox = exec(conn, "DELETE FROM ws_outbox WHERE person_id = $1", p).await?;
+    let e = Erasure {
+        slow_questions: exec(
+            conn,
+            "UPDATE ws_slow_questions SET text = '', author_id = NULL, erased = 1 \
+             WHERE author_id = $1",
+            p,
+        )
+        .await?,
+        topics: exec(
+            conn,
+            "UPDATE ws_topics SET title = '', proposer_id = NULL, erased = 1 WHERE proposer_id = $1",
+            p,
+        )
+        .await?,
+        votes: exec(conn, "UPDATE ws_votes SET person_id = NULL WHERE person_id = $1", p).await?,
+        stories: exec(
+            conn,
+            "UPDATE ws_stories SET text = '', author_id = NULL, erased = 1 WHERE author_id = $1",
+            p,
+        )
+        .await?,
+        attendance: exec(
+            conn,
+            "UPDATE ws_attendance SET person_id = NULL WHERE person_id = $1",
+            p,
+        )
+        .await?,
+        sessions: exec(
+            conn,
+            "UPDATE ws_sessions SET created_by = NULL WHERE created_by = $1",
+            p,
+        )
+        .await?,
+        outbox: exec(conn, "DELETE FROM ws_outbox WHERE person_id = $1", p).await?,
+    };
     exec(conn, "DELETE FROM ws_notify WHERE person_id = $1", p).await?;
     tracing::info!(person = p, "workspace contributions erased");
     Ok(e)
