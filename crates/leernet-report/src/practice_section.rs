@@ -5,12 +5,14 @@
 //!
 //! Why it exists: the issue asks that the next survey wave start from what networks actually
 //! did; the report is where researchers and networks read it. The figures come from
-//! [`leernet_analysis::practice_indicators`] only. It is a separate section rendered into the
-//! finished report (before the appendix), so the survey report's templates stay as they are.
+//! [`leernet_analysis::practice_indicators`] only. It is a separate section put into the
+//! finished HTML, Markdown and DOCX report (before the appendix), so the survey report's
+//! templates stay as they are.
 //!
 //! Invariants: deterministic (networks in the order given, fixed decimals); every text in
 //! both languages; method names from the method library.
 
+use crate::docx::Block;
 use crate::format::{num, pct};
 use crate::{ReportError, Reports};
 use leernet_analysis::methods::MethodLibrary;
@@ -210,6 +212,39 @@ pub fn markdown(ind: &PracticeIndicators, t: &BTreeMap<String, String>, lang: La
     o
 }
 
+/// The section as DOCX blocks.
+pub fn blocks(ind: &PracticeIndicators, t: &BTreeMap<String, String>, lang: Lang) -> Vec<Block> {
+    let lib = MethodLibrary::builtin();
+    let mut b = vec![
+        Block::Heading(1, t["workspace.report_title"].clone()),
+        Block::Para(t["workspace.report_intro"].clone()),
+    ];
+    if ind.is_empty() {
+        b.push(Block::Para(t["workspace.report_none"].clone()));
+        return b;
+    }
+    let head = columns(t).head;
+    let mut rows: Vec<Vec<String>> = ind
+        .networks
+        .iter()
+        .map(|n| row(n, &n.name, &lib, lang))
+        .collect();
+    rows.push(row(&ind.total, &t["workspace.report_total"], &lib, lang));
+    b.push(Block::Table {
+        caption: t["workspace.report_caption"].clone(),
+        numeric: (0..head.len()).map(|i| (1..=6).contains(&i)).collect(),
+        header: head,
+        rows,
+    });
+    b.push(Block::Note(t["workspace.ind_note"].clone()));
+    b.push(Block::Para(format!(
+        "{}: {}",
+        t["workspace.report_cycles"],
+        cycles(&ind.total, t)
+    )));
+    b
+}
+
 fn insert_before(doc: String, markers: &[&str], section: &str) -> String {
     for m in markers {
         if let Some(at) = doc.find(m) {
@@ -238,6 +273,28 @@ impl Reports {
             &["<section id=\"appendix\">", "</main>"],
             &section,
         ))
+    }
+
+    /// The study report (DOCX) with the networks' practice section before the appendix.
+    pub fn docx_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        let t = self.catalog().table(lang);
+        let mut doc = crate::report_docx::report(figures, lang, t, &self.sample(figures, lang));
+        let section = blocks(practice, t, lang);
+        let at = doc
+            .iter()
+            .position(|b| matches!(b, Block::Heading(1, h) if *h == t["appendix.title"]))
+            .unwrap_or(doc.len());
+        doc.splice(at..at, section);
+        crate::docx::document(
+            &doc,
+            &format!("{} — {}", t["report.title"], figures.study.title.get(lang)),
+            lang,
+        )
     }
 
     /// The study report (Markdown) with the networks' practice section before the appendix.
@@ -299,6 +356,10 @@ mod tests {
         assert!(
             en.contains("| Netwerk <A> | 1 | 1.0 | 75% | 50% | 1 | 1 | Intervision (1) |"),
             "{en}"
+        );
+        let docx = blocks(&ind, r.catalog().table(Lang::En), Lang::En);
+        assert!(
+            matches!(&docx[2], Block::Table { rows, .. } if rows.len() == 2 && rows[0][3] == "75%")
         );
         let empty = html(
             &indicators(&PracticeLog::default()),

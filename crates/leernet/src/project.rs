@@ -303,7 +303,10 @@ fn write_reports(
                         .html_with_practice(figures, practice, *lang)
                         .map(String::into_bytes),
                 ),
-                ReportFormat::Docx => ("index.docx", reports.docx(figures, *lang)),
+                ReportFormat::Docx => (
+                    "index.docx",
+                    reports.docx_with_practice(figures, practice, *lang),
+                ),
                 ReportFormat::Md => (
                     "index.md",
                     reports
