@@ -29,6 +29,7 @@ on_every_backend!(
     the_slow_question_log => question_story,
     stories_and_notifications => story_story,
     export_and_erasure_keep_the_figures => privacy_story,
+    racing_requests_keep_the_rules => race_story,
 );
 
 struct Seed {
@@ -698,4 +699,56 @@ async fn privacy_story(store: &Store) {
     }
     assert_eq!(store.notify_prefs(s.m1).await.unwrap(), (false, false));
     assert_eq!(store.my_votes(round, s.m2).await.unwrap().len(), 1);
+}
+
+async fn race_story(store: &Store) {
+    let s = seed(store).await;
+    // Five facilitators' clicks at once: one round opens, the others are told one is open.
+    let opens: Vec<_> = (0..5)
+        .map(|i| {
+            let st = store.clone();
+            let a = s.a;
+            tokio::spawn(async move { st.open_round(a, &format!("Ronde {i}"), 2, 1).await })
+        })
+        .collect();
+    let mut opened = 0;
+    for h in opens {
+        match h.await.unwrap() {
+            Ok(_) => opened += 1,
+            Err(WsError::Refused(Refusal::RoundAlreadyOpen)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(opened, 1);
+    let round = store.rounds(Some(s.a)).await.unwrap()[0].id;
+    let t = store
+        .propose_topic(s.a, round, s.m1, true, "Onderwerp")
+        .await
+        .unwrap();
+    // Votes racing the closing: each vote lands before the close or is refused, never after.
+    let mut tasks = Vec::new();
+    for voter in [s.m1, s.m2] {
+        let st = store.clone();
+        let a = s.a;
+        tasks.push(tokio::spawn(async move {
+            st.cast_votes(a, round, voter, &[(t, 2)]).await.map(|_| ())
+        }));
+    }
+    let st = store.clone();
+    let a = s.a;
+    tasks.push(tokio::spawn(async move {
+        st.close_round(a, round, &[], 9).await
+    }));
+    let mut stored_votes = 0;
+    for (i, h) in tasks.into_iter().enumerate() {
+        match h.await.unwrap() {
+            Ok(()) if i < 2 => stored_votes += 2,
+            Ok(()) => {}
+            Err(WsError::Refused(Refusal::RoundClosed)) if i < 2 => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let r = &store.rounds(Some(s.a)).await.unwrap()[0];
+    assert!(!r.open);
+    assert_eq!(r.topics[0].dots, stored_votes);
 }
