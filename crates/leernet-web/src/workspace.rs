@@ -140,6 +140,9 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
     }
 }
 
+/// A refusal's message and what was posted, to show the form again as it was sent.
+type Again = Option<(String, BTreeMap<String, String>)>;
+
 /// Which page to show again with a refusal.
 #[derive(Clone, Copy)]
 enum View {
@@ -157,9 +160,9 @@ async fn answer<T>(
     v: &Visitor,
     user: &User,
     net: &Network,
-    view: View,
     result: WsResult<T>,
-    back: String,
+    (view, back): (View, String),
+    posted: &Fields,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     match result {
@@ -172,13 +175,19 @@ async fn answer<T>(
                 "workspace input refused"
             );
             let msg = refusal_text(state, lang, &r);
+            let mut form = BTreeMap::new();
+            for (k, val) in &posted.0 {
+                if k != "csrf_token" {
+                    form.entry(k.clone()).or_insert_with(|| val.clone());
+                }
+            }
             show(
                 state,
                 v,
                 user,
                 net,
                 view,
-                Some(msg),
+                Some((msg, form)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -193,7 +202,7 @@ async fn show(
     user: &User,
     net: &Network,
     view: View,
-    error: Option<String>,
+    error: Again,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let page = match view {
@@ -213,7 +222,7 @@ fn render(
     v: &Visitor,
     name: &str,
     net: Option<&Network>,
-    error: Option<String>,
+    error: Again,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
     let user = v.user.as_ref();
@@ -225,7 +234,8 @@ fn render(
             net => net.map(|n| minijinja::context! { slug => n.slug.as_str(), name => n.name.clone() }),
             facilitator => user.is_some_and(|u| u.role == Role::Facilitator),
             member => user.is_some_and(|u| u.role == Role::Member),
-            error_text => error,
+            error_text => error.as_ref().map(|e| e.0.clone()),
+            posted => error.map(|e| e.1).unwrap_or_default(),
             ..extra
         },
     )
@@ -368,7 +378,7 @@ async fn networks_page(
     state: &AppState,
     v: &Visitor,
     user: &User,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let nets: Vec<_> = state
@@ -441,7 +451,7 @@ async fn home_page(
     v: &Visitor,
     user: &User,
     net: &Network,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let sessions = state
@@ -510,7 +520,7 @@ async fn session_page(
     _user: &User,
     net: &Network,
     id: SessionId,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let Some(s) = state
@@ -555,7 +565,7 @@ async fn agenda_page(
     v: &Visitor,
     user: &User,
     net: &Network,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
@@ -649,7 +659,7 @@ async fn questions_page(
     v: &Visitor,
     user: &User,
     net: &Network,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
@@ -748,7 +758,7 @@ async fn stories_page(
     v: &Visitor,
     _user: &User,
     net: &Network,
-    error: Option<String>,
+    error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let names: BTreeMap<PersonId, String> = people(&state.store, net.id, lang)
@@ -855,7 +865,7 @@ pub async fn plan(
         Ok(id) => format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0),
         Err(_) => String::new(),
     };
-    answer(&state, &v, user, &net, View::Home, result, back).await
+    answer(&state, &v, user, &net, result, (View::Home, back), &f).await
 }
 
 /// The model of an intervision session (one of the library's, or none); other methods have
@@ -910,7 +920,16 @@ pub async fn record(
         }
     };
     let back = format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0);
-    answer(&state, &v, user, &net, View::Session(id), result, back).await
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Session(id), back),
+        &f,
+    )
+    .await
 }
 
 /// `POST /ws/{slug}/rounds` (facilitator): opens an agenda round.
@@ -930,7 +949,7 @@ pub async fn open_round(
         .open_round(net.id, f.get("title"), votes, crate::auth::now())
         .await;
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Agenda, result, back).await
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/topics` (facilitator, member): proposes a topic.
@@ -955,7 +974,7 @@ pub async fn propose(
         )
         .await;
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Agenda, result, back).await
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/votes` (member): sets the member's dots (`dots_<topic>`).
@@ -993,7 +1012,7 @@ pub async fn vote(
         state.store.cast_votes(net.id, round, user.id, &dots).await
     };
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Agenda, result, back).await
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/close` (facilitator): closes a round, scheduling each topic
@@ -1022,7 +1041,7 @@ pub async fn close(
         .close_round(net.id, round, &schedule, crate::auth::now())
         .await;
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Agenda, result, back).await
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
 }
 
 fn themes(s: &str) -> Vec<String> {
@@ -1089,7 +1108,7 @@ pub async fn ask(
         }
     };
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Questions, result, back).await
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
 }
 
 /// `POST /ws/{slug}/questions/{id}` (its author): edits a slow question.
@@ -1117,7 +1136,7 @@ pub async fn edit_question(
         return Err(AppError::Forbidden(lang));
     }
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Questions, result, back).await
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
 }
 
 /// `POST /ws/{slug}/questions/{id}/follow-up` (facilitator): status, notes, session.
@@ -1150,7 +1169,7 @@ pub async fn follow_up(
         }
     };
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Questions, result, back).await
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
 }
 
 /// `POST /ws/{slug}/stories` (facilitator, member): records a value-creation story.
@@ -1174,7 +1193,7 @@ pub async fn tell(
         .add_story(net.id, user.id, f.get("text"), &cycles, crate::auth::now())
         .await;
     let back = format!("/ws/{}/stories", net.slug.as_str());
-    answer(&state, &v, user, &net, View::Stories, result, back).await
+    answer(&state, &v, user, &net, result, (View::Stories, back), &f).await
 }
 
 /// `POST /ws/notify` (facilitator, member): the e-mail opt-ins.
@@ -1206,7 +1225,7 @@ pub async fn erase(
     v.check_csrf(f.opt("csrf_token"))?;
     if f.get("confirm") != "yes" {
         let msg = state.catalog.t(lang, "workspace.err_confirm");
-        let mut res = networks_page(&state, &v, user, Some(msg)).await?;
+        let mut res = networks_page(&state, &v, user, Some((msg, BTreeMap::new()))).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }

@@ -547,6 +547,7 @@ async fn refusal_story(w: &World) {
         let p = fac.post("/ws/wijk-a/sessions", &f).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p.body.contains(message), "{message}: {}", p.body);
+        assert!(p.body.contains("value=\"2026-0"), "the date typed is kept");
     }
     assert!(w.store.ws_sessions(None).await.unwrap().is_empty());
     // The same in English.
@@ -573,6 +574,8 @@ async fn refusal_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("De vraag is te lang: hooguit 4000 tekens."));
+    // The form comes back as it was sent, so nothing typed is lost.
+    assert!(p.body.contains(&format!(">{long}</textarea>")));
     let p = m
         .post(
             "/ws/wijk-a/questions",
