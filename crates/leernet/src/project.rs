@@ -229,7 +229,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     let store = leernet_store::Store::connect(&url)
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    let bar = progress_bar(7);
+    let bar = progress_bar(8);
     let files = crate::demo::demo_files();
     let load = crate::demo::load(&store, &files, |step| {
         bar.set_message(format!("loading {step}"));
