@@ -16,6 +16,7 @@ pub mod format;
 pub mod handreiking;
 pub mod heatmap;
 pub mod practice;
+pub mod practice_section;
 mod report_docx;
 
 use leernet_analysis::StudyFigures;

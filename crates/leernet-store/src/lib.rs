@@ -31,6 +31,7 @@ mod responses;
 mod sessions;
 mod study;
 pub mod testing;
+pub mod workspace;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};

@@ -21,6 +21,7 @@ mod page;
 mod pages;
 mod profile;
 pub mod survey;
+pub mod workspace;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
@@ -74,6 +75,32 @@ impl AppState {
             ("response.html", include_str!("../templates/response.html")),
             ("audit.html", include_str!("../templates/audit.html")),
             ("survey.html", include_str!("../templates/survey.html")),
+            ("ws_nav.html", include_str!("../templates/ws_nav.html")),
+            (
+                "ws_networks.html",
+                include_str!("../templates/ws_networks.html"),
+            ),
+            (
+                "ws_methods.html",
+                include_str!("../templates/ws_methods.html"),
+            ),
+            ("ws_home.html", include_str!("../templates/ws_home.html")),
+            (
+                "ws_session.html",
+                include_str!("../templates/ws_session.html"),
+            ),
+            (
+                "ws_agenda.html",
+                include_str!("../templates/ws_agenda.html"),
+            ),
+            (
+                "ws_questions.html",
+                include_str!("../templates/ws_questions.html"),
+            ),
+            (
+                "ws_stories.html",
+                include_str!("../templates/ws_stories.html"),
+            ),
             (
                 "coding_index.html",
                 include_str!("../templates/coding_index.html"),
@@ -301,6 +328,35 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/coding/search", get(coding::search))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
+        .route("/ws", get(workspace::networks))
+        .route("/ws/methods", get(workspace::methods))
+        .route("/ws/export", get(workspace::export))
+        .route("/ws/notify", post(workspace::notify))
+        .route("/ws/erase", post(workspace::erase))
+        .route("/ws/{slug}", get(workspace::home))
+        .route("/ws/{slug}/sessions", post(workspace::plan))
+        .route(
+            "/ws/{slug}/sessions/{id}",
+            get(workspace::session).post(workspace::record),
+        )
+        .route("/ws/{slug}/agenda", get(workspace::agenda))
+        .route("/ws/{slug}/rounds", post(workspace::open_round))
+        .route("/ws/{slug}/rounds/{id}/topics", post(workspace::propose))
+        .route("/ws/{slug}/rounds/{id}/votes", post(workspace::vote))
+        .route("/ws/{slug}/rounds/{id}/close", post(workspace::close))
+        .route(
+            "/ws/{slug}/questions",
+            get(workspace::questions).post(workspace::ask),
+        )
+        .route("/ws/{slug}/questions/{id}", post(workspace::edit_question))
+        .route(
+            "/ws/{slug}/questions/{id}/follow-up",
+            post(workspace::follow_up),
+        )
+        .route(
+            "/ws/{slug}/stories",
+            get(workspace::stories).post(workspace::tell),
+        )
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))

@@ -20,6 +20,8 @@ pub struct StudyFiles {
     pub responses: Vec<(&'static str, &'static str, &'static str)>,
     pub codebook_toml: &'static str,
     pub codings_csv: &'static str,
+    /// The networks' practice workspace (`demo/workspace/workspace.toml`).
+    pub workspace_toml: &'static str,
 }
 
 /// The fictional demo study shipped with leernet.
@@ -50,6 +52,7 @@ pub fn demo_files() -> StudyFiles {
         ],
         codebook_toml: include_str!("../../../demo/codebook.toml"),
         codings_csv: include_str!("../../../demo/codings.csv"),
+        workspace_toml: include_str!("../../../demo/workspace/workspace.toml"),
     }
 }
 
@@ -122,6 +125,8 @@ pub struct LoadSummary {
     pub responses: BTreeMap<String, usize>,
     pub codes: usize,
     pub codings: usize,
+    /// Sessions in the networks' workspaces.
+    pub workspace_sessions: usize,
 }
 
 /// Reads a CSV of responses into (respondent, network slug, answers), checking every value
@@ -379,5 +384,308 @@ pub async fn load(
     }
     store.add_codings(&codings).await?;
     summary.codings = codings.len();
+
+    progress("workspace");
+    summary.workspace_sessions =
+        load_workspace(store, files.workspace_toml, &net_ids, &mut person_ids).await?;
     Ok(summary)
+}
+
+// ---------------------------------------------------------------------------------------
+// The networks' practice workspace (`demo/workspace/workspace.toml`).
+
+const WS_FILE: &str = "demo/workspace/workspace.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkspaceToml {
+    #[serde(default)]
+    member: Vec<WsMemberToml>,
+    #[serde(default)]
+    session: Vec<WsSessionToml>,
+    #[serde(default)]
+    round: Vec<WsRoundToml>,
+    #[serde(default)]
+    question: Vec<WsQuestionToml>,
+    #[serde(default)]
+    story: Vec<WsStoryToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsMemberToml {
+    email: Email,
+    name: String,
+    network: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsSessionToml {
+    network: String,
+    date: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    online: bool,
+    method: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    agenda: Vec<String>,
+    held: bool,
+    #[serde(default)]
+    present: Vec<String>,
+    #[serde(default)]
+    report: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsRoundToml {
+    network: String,
+    title: String,
+    votes: i64,
+    opened: String,
+    closed: Option<String>,
+    #[serde(default)]
+    topic: Vec<WsTopicToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsTopicToml {
+    title: String,
+    by: String,
+    #[serde(default)]
+    votes: BTreeMap<String, i64>,
+    session: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsQuestionToml {
+    network: String,
+    date: String,
+    by: String,
+    #[serde(default)]
+    anonymous: bool,
+    session: Option<String>,
+    text: String,
+    #[serde(default)]
+    themes: Vec<String>,
+    status: String,
+    #[serde(default)]
+    followup: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsStoryToml {
+    network: String,
+    date: String,
+    by: String,
+    text: String,
+    cycles: Vec<String>,
+}
+
+/// Unix seconds at noon UTC of an ISO date (the demo's timestamps, deterministic).
+fn noon_of(date: &str) -> Result<i64> {
+    let d = leernet_store::workspace::check_date(date).map_err(|e| anyhow!("{WS_FILE}: {e}"))?;
+    let (y, m, dd): (i64, i64, i64) = (d[0..4].parse()?, d[5..7].parse()?, d[8..10].parse()?);
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400 + 12 * 3600)
+}
+
+/// Loads the demo networks' workspace; returns the number of sessions. Every reference (a
+/// network, a person, a session date) is checked and named in the error when it is wrong.
+async fn load_workspace(
+    store: &Store,
+    text: &str,
+    net_ids: &BTreeMap<String, NetworkId>,
+    person_ids: &mut BTreeMap<String, PersonId>,
+) -> Result<usize> {
+    use leernet_store::workspace::*;
+    let ws: WorkspaceToml =
+        toml::from_str(text).map_err(|e| anyhow!("{WS_FILE}: {}", e.message()))?;
+    let net = |slug: &str, what: &str| {
+        net_ids
+            .get(slug)
+            .copied()
+            .ok_or_else(|| anyhow!("{WS_FILE}: {what} names unknown network {slug:?}"))
+    };
+    for m in &ws.member {
+        let id = store
+            .add_person(&NewPerson {
+                email: m.email.clone(),
+                name: m.name.clone(),
+                role: Role::Member,
+                networks: vec![net(&m.network, "a member")?],
+                password_hash: None,
+            })
+            .await?;
+        person_ids.insert(m.email.as_str().to_owned(), id);
+    }
+    let who = |email: &str, what: &str| {
+        person_ids
+            .get(email)
+            .copied()
+            .ok_or_else(|| anyhow!("{WS_FILE}: {what} names unknown person {email:?}"))
+    };
+    let mut sessions: BTreeMap<(String, String), SessionId> = BTreeMap::new();
+    for s in &ws.session {
+        let what = format!("the session of {} on {}", s.network, s.date);
+        let n = net(&s.network, &what)?;
+        let facilitator = store
+            .persons()
+            .await?
+            .into_iter()
+            .find(|p| p.role == Role::Facilitator && p.networks.contains(&n))
+            .map(|p| p.id);
+        let id = store
+            .plan_session(
+                n,
+                &NewSession {
+                    date: s.date.clone(),
+                    place: s.place.clone(),
+                    online: s.online,
+                    method: s.method.clone(),
+                    model: s.model.clone(),
+                    agenda: s.agenda.clone(),
+                },
+                facilitator,
+                noon_of(&s.date)? - 14 * 86_400,
+            )
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        if s.held {
+            let present = s
+                .present
+                .iter()
+                .map(|e| who(e, &what))
+                .collect::<Result<Vec<_>>>()?;
+            store
+                .record_session(
+                    n,
+                    id,
+                    &SessionRecord {
+                        date: s.date.clone(),
+                        place: s.place.clone(),
+                        online: s.online,
+                        method: s.method.clone(),
+                        model: s.model.clone(),
+                        report: s.report.clone(),
+                        present,
+                        agenda_add: vec![],
+                    },
+                )
+                .await
+                .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        }
+        sessions.insert((s.network.clone(), s.date.clone()), id);
+    }
+    let session_of = |network: &str, date: &str, what: &str| {
+        sessions
+            .get(&(network.to_owned(), date.to_owned()))
+            .copied()
+            .ok_or_else(|| anyhow!("{WS_FILE}: {what} names no session of {network} on {date}"))
+    };
+    for r in &ws.round {
+        let what = format!("round {:?}", r.title);
+        let n = net(&r.network, &what)?;
+        let round = store
+            .open_round(n, &r.title, r.votes, noon_of(&r.opened)?)
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        let mut dots: BTreeMap<PersonId, Vec<(i64, i64)>> = BTreeMap::new();
+        let mut schedule = Vec::new();
+        for t in &r.topic {
+            let by = who(&t.by, &what)?;
+            let from_member = store
+                .account(by)
+                .await?
+                .is_some_and(|a| a.role == Role::Member);
+            let id = store
+                .propose_topic(n, round, by, from_member, &t.title)
+                .await
+                .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+            for (email, d) in &t.votes {
+                dots.entry(who(email, &what)?).or_default().push((id, *d));
+            }
+            if let Some(date) = &t.session {
+                schedule.push((id, session_of(&r.network, date, &what)?));
+            }
+        }
+        for (voter, d) in &dots {
+            store
+                .cast_votes(n, round, *voter, d)
+                .await
+                .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        }
+        if let Some(closed) = &r.closed {
+            store
+                .close_round(n, round, &schedule, noon_of(closed)?)
+                .await
+                .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        }
+    }
+    for q in &ws.question {
+        let what = format!("the question of {} on {}", q.network, q.date);
+        let n = net(&q.network, &what)?;
+        let author = if q.by.is_empty() {
+            None
+        } else {
+            Some(who(&q.by, &what)?)
+        };
+        let session = match &q.session {
+            Some(d) => Some(session_of(&q.network, d, &what)?),
+            None => None,
+        };
+        let id = store
+            .add_slow_question(
+                &NewSlowQuestion {
+                    network: n,
+                    text: q.text.clone(),
+                    author,
+                    anonymous: q.anonymous,
+                    session,
+                    themes: q.themes.clone(),
+                },
+                noon_of(&q.date)?,
+            )
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        let status = parse_status(&q.status)
+            .ok_or_else(|| anyhow!("{WS_FILE}, {what}: unknown status {:?}", q.status))?;
+        store
+            .follow_up_slow_question(n, id, status, &q.followup, None)
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+    }
+    for s in &ws.story {
+        let what = format!("the story of {} on {}", s.network, s.date);
+        let cycles = s
+            .cycles
+            .iter()
+            .map(|c| {
+                Cycle::parse(c).ok_or_else(|| anyhow!("{WS_FILE}, {what}: unknown cycle {c:?}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        store
+            .add_story(
+                net(&s.network, &what)?,
+                who(&s.by, &what)?,
+                &s.text,
+                &cycles,
+                noon_of(&s.date)?,
+            )
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+    }
+    Ok(ws.session.len())
 }

@@ -229,7 +229,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     let store = leernet_store::Store::connect(&url)
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    let bar = progress_bar(7);
+    let bar = progress_bar(8);
     let files = crate::demo::demo_files();
     let load = crate::demo::load(&store, &files, |step| {
         bar.set_message(format!("loading {step}"));
@@ -240,15 +240,26 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     bar.set_message("analysing");
     bar.inc(1);
     let figures = figures(&store, &ProjectContent::builtin()).await?;
+    let practice = practice(&store).await?;
     bar.set_message("writing the report");
     bar.inc(1);
-    write_reports(&figures, &dir.join("report"), None, &Lang::ALL)?;
+    write_reports(&figures, &practice, &dir.join("report"), None, &Lang::ALL)?;
     bar.finish_and_clear();
     store.close().await;
     Ok(DemoSummary {
         load,
         handreikingen: figures.handles.handreikingen.len(),
     })
+}
+
+/// The indicators of the networks' workspace logs, for the report's practice section.
+async fn practice(
+    store: &leernet_store::Store,
+) -> CliResult<leernet_analysis::practice_indicators::PracticeIndicators> {
+    let log = leernet_web::workspace::practice_log(store, None)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    Ok(leernet_analysis::practice_indicators::indicators(&log))
 }
 
 async fn figures(
@@ -306,6 +317,7 @@ pub fn project_content(project: &Path) -> CliResult<ProjectContent> {
 /// `handreikingen/<network>.html` (and `.docx`).
 fn write_reports(
     figures: &StudyFigures,
+    practice: &leernet_analysis::practice_indicators::PracticeIndicators,
     out: &Path,
     format: Option<ReportFormat>,
     langs: &[Lang],
@@ -328,12 +340,19 @@ fn write_reports(
             let (name, bytes) = match f {
                 ReportFormat::Html => (
                     "index.html",
-                    reports.html(figures, *lang).map(String::into_bytes),
+                    reports
+                        .html_with_practice(figures, practice, *lang)
+                        .map(String::into_bytes),
                 ),
-                ReportFormat::Docx => ("index.docx", reports.docx(figures, *lang)),
+                ReportFormat::Docx => (
+                    "index.docx",
+                    reports.docx_with_practice(figures, practice, *lang),
+                ),
                 ReportFormat::Md => (
                     "index.md",
-                    reports.markdown(figures, *lang).map(String::into_bytes),
+                    reports
+                        .markdown_with_practice(figures, practice, *lang)
+                        .map(String::into_bytes),
                 ),
             };
             files.push((folder.join(name), bytes.map_err(CliError::invalid)?));
@@ -547,8 +566,9 @@ pub async fn report(
     let content = project_content(&settings.dir)?;
     let store = settings.store().await?;
     let fig = figures(&store, &content).await?;
+    let practice = practice(&store).await?;
     store.close().await;
-    let written = write_reports(&fig, dir, format, &[lang])?;
+    let written = write_reports(&fig, &practice, dir, format, &[lang])?;
     for p in written {
         writeln!(out, "Wrote {}", p.display()).map_err(out_err)?;
     }

@@ -1,0 +1,340 @@
+//! Indicators of a network's own practice, from its workspace log: sessions per month,
+//! attendance rate, the share of agenda items that came from members, slow questions brought
+//! in and followed up, the methods used, and value-creation stories by cycle.
+//!
+//! Why it exists: the survey asks how a network works; the workspace records what it did.
+//! The facilitator's page and the study report show these figures beside the survey's, as
+//! process data. Each figure says what it counts, so a reader can trace it.
+//!
+//! Definitions (the report states them too):
+//! - sessions per month: held sessions divided by the months from the first held session's
+//!   month to the last one's, both included;
+//! - attendance rate: people present over the network's people (members and facilitators),
+//!   summed over held sessions;
+//! - share from members: agenda items of held and planned sessions that came from a member's
+//!   topic, over all agenda items;
+//! - followed up: slow questions whose status is explored or taken to practice.
+//!
+//! Invariants: pure and deterministic (networks in the order given, months and methods
+//! sorted); a rate over nothing is `None`, never NaN.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One session as the indicators need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFact {
+    /// ISO date, `yyyy-mm-dd`.
+    pub date: String,
+    pub method: String,
+    pub held: bool,
+    pub present: usize,
+    pub agenda_items: usize,
+    pub member_items: usize,
+}
+
+/// One slow question as the indicators need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionFact {
+    /// `yyyy-mm` it was brought in.
+    pub month: String,
+    pub followed_up: bool,
+}
+
+/// The workspace log of one network.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NetworkLog {
+    pub slug: String,
+    pub name: String,
+    /// Members and facilitators of the network now.
+    pub people: usize,
+    pub sessions: Vec<SessionFact>,
+    pub questions: Vec<QuestionFact>,
+    /// The cycle keys of each story.
+    pub stories: Vec<Vec<String>>,
+    /// Agenda rounds held (closed) and the votes cast in them.
+    pub rounds_closed: usize,
+}
+
+/// The workspace logs of the study's networks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PracticeLog {
+    pub networks: Vec<NetworkLog>,
+}
+
+/// One month of one network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthRow {
+    pub month: String,
+    pub sessions: usize,
+    pub attendance_rate: Option<f64>,
+    pub questions: usize,
+}
+
+/// The indicators of one network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkIndicators {
+    pub slug: String,
+    pub name: String,
+    pub people: usize,
+    pub sessions_held: usize,
+    pub sessions_planned: usize,
+    pub sessions_per_month: Option<f64>,
+    pub attendance_rate: Option<f64>,
+    pub agenda_items: usize,
+    pub member_items: usize,
+    pub member_share: Option<f64>,
+    pub questions: usize,
+    pub followed_up: usize,
+    pub rounds_closed: usize,
+    /// Held sessions per method key, most used first (then by key).
+    pub methods: Vec<(String, usize)>,
+    pub stories: usize,
+    /// Stories per cycle key, in the framework's order.
+    pub cycles: Vec<(String, usize)>,
+    pub months: Vec<MonthRow>,
+}
+
+/// The indicators of every network with a log, and of all together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PracticeIndicators {
+    pub networks: Vec<NetworkIndicators>,
+    pub total: NetworkIndicators,
+}
+
+impl PracticeIndicators {
+    /// Whether any network logged anything.
+    pub fn is_empty(&self) -> bool {
+        self.total.sessions_held + self.total.sessions_planned + self.total.questions == 0
+            && self.total.stories == 0
+    }
+}
+
+const CYCLES: [&str; 5] = ["immediate", "potential", "applied", "realised", "reframing"];
+
+fn ratio(a: usize, b: usize) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn month_index(m: &str) -> Option<i64> {
+    let y: i64 = m.get(0..4)?.parse().ok()?;
+    let mo: i64 = m.get(5..7)?.parse().ok()?;
+    Some(y * 12 + mo - 1)
+}
+
+/// `yyyy-mm` of a Unix time (UTC), for grouping by month without a clock or a date crate.
+pub fn month_of_unix(secs: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}")
+}
+
+fn one(n: &NetworkLog) -> NetworkIndicators {
+    let held: Vec<&SessionFact> = n.sessions.iter().filter(|s| s.held).collect();
+    let span = {
+        let months: Vec<i64> = held.iter().filter_map(|s| month_index(&s.date)).collect();
+        match (months.iter().min(), months.iter().max()) {
+            (Some(a), Some(b)) => (b - a + 1) as usize,
+            _ => 0,
+        }
+    };
+    let present: usize = held.iter().map(|s| s.present).sum();
+    let agenda: usize = n.sessions.iter().map(|s| s.agenda_items).sum();
+    let member: usize = n.sessions.iter().map(|s| s.member_items).sum();
+    let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &held {
+        *methods.entry(s.method.as_str()).or_default() += 1;
+    }
+    let mut methods: Vec<(String, usize)> = methods
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    methods.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let cycles = CYCLES
+        .iter()
+        .map(|c| {
+            (
+                (*c).to_owned(),
+                n.stories
+                    .iter()
+                    .filter(|s| s.iter().any(|x| x == c))
+                    .count(),
+            )
+        })
+        .collect();
+    let mut months: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for s in &held {
+        if let Some(m) = s.date.get(0..7) {
+            let e = months.entry(m.to_owned()).or_default();
+            e.0 += 1;
+            e.1 += s.present;
+        }
+    }
+    for q in &n.questions {
+        months.entry(q.month.clone()).or_default().2 += 1;
+    }
+    NetworkIndicators {
+        slug: n.slug.clone(),
+        name: n.name.clone(),
+        people: n.people,
+        sessions_held: held.len(),
+        sessions_planned: n.sessions.len() - held.len(),
+        sessions_per_month: ratio(held.len(), span),
+        attendance_rate: ratio(present, held.len() * n.people),
+        agenda_items: agenda,
+        member_items: member,
+        member_share: ratio(member, agenda),
+        questions: n.questions.len(),
+        followed_up: n.questions.iter().filter(|q| q.followed_up).count(),
+        rounds_closed: n.rounds_closed,
+        methods,
+        stories: n.stories.len(),
+        cycles,
+        months: months
+            .into_iter()
+            .map(|(month, (sessions, present, questions))| MonthRow {
+                month,
+                sessions,
+                attendance_rate: ratio(present, sessions * n.people),
+                questions,
+            })
+            .collect(),
+    }
+}
+
+/// Computes the indicators of every network in `log` (in its order) and of all together.
+pub fn indicators(log: &PracticeLog) -> PracticeIndicators {
+    let networks: Vec<NetworkIndicators> = log.networks.iter().map(one).collect();
+    // All together: the per-network sums; rates over the pooled counts.
+    let mut all = NetworkLog {
+        slug: String::new(),
+        name: String::new(),
+        ..NetworkLog::default()
+    };
+    let mut present = 0;
+    let mut possible = 0;
+    for n in &log.networks {
+        all.sessions.extend(n.sessions.iter().cloned());
+        all.questions.extend(n.questions.iter().cloned());
+        all.stories.extend(n.stories.iter().cloned());
+        all.rounds_closed += n.rounds_closed;
+        let held = n.sessions.iter().filter(|s| s.held);
+        for s in held {
+            present += s.present;
+            possible += n.people;
+        }
+    }
+    all.people = log.networks.iter().map(|n| n.people).sum();
+    let mut total = one(&all);
+    total.attendance_rate = ratio(present, possible);
+    // Pooled sessions per month: all held sessions over the months the study's log spans.
+    // Monthly attendance is not pooled: networks differ in size.
+    total
+        .months
+        .iter_mut()
+        .for_each(|m| m.attendance_rate = None);
+    PracticeIndicators { networks, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(
+        date: &str,
+        method: &str,
+        held: bool,
+        present: usize,
+        items: (usize, usize),
+    ) -> SessionFact {
+        SessionFact {
+            date: date.into(),
+            method: method.into(),
+            held,
+            present,
+            agenda_items: items.0,
+            member_items: items.1,
+        }
+    }
+
+    #[test]
+    fn indicators_count_what_they_say() {
+        let log = PracticeLog {
+            networks: vec![
+                NetworkLog {
+                    slug: "a".into(),
+                    name: "A".into(),
+                    people: 5,
+                    sessions: vec![
+                        s("2026-01-10", "intervision", true, 4, (3, 2)),
+                        s("2026-03-05", "reflection", true, 3, (2, 0)),
+                        s("2026-03-20", "intervision", true, 5, (1, 1)),
+                        s("2026-05-01", "reflection", false, 0, (2, 1)),
+                    ],
+                    questions: vec![
+                        QuestionFact {
+                            month: "2026-01".into(),
+                            followed_up: true,
+                        },
+                        QuestionFact {
+                            month: "2026-03".into(),
+                            followed_up: false,
+                        },
+                    ],
+                    stories: vec![
+                        vec!["immediate".into(), "applied".into()],
+                        vec!["applied".into()],
+                    ],
+                    rounds_closed: 1,
+                },
+                NetworkLog {
+                    slug: "b".into(),
+                    name: "B".into(),
+                    people: 4,
+                    ..NetworkLog::default()
+                },
+            ],
+        };
+        let ind = indicators(&log);
+        let a = &ind.networks[0];
+        assert_eq!((a.sessions_held, a.sessions_planned), (3, 1));
+        // 3 held sessions over January..March = 3 months.
+        assert_eq!(a.sessions_per_month, Some(1.0));
+        assert_eq!(a.attendance_rate, Some(12.0 / 15.0));
+        assert_eq!(a.member_share, Some(4.0 / 8.0));
+        assert_eq!((a.questions, a.followed_up), (2, 1));
+        assert_eq!(
+            a.methods,
+            vec![("intervision".to_owned(), 2), ("reflection".to_owned(), 1)]
+        );
+        assert_eq!(a.cycles[0], ("immediate".to_owned(), 1));
+        assert_eq!(a.cycles[2], ("applied".to_owned(), 2));
+        let march = a.months.iter().find(|m| m.month == "2026-03").unwrap();
+        assert_eq!((march.sessions, march.questions), (2, 1));
+        assert_eq!(march.attendance_rate, Some(8.0 / 10.0));
+        let b = &ind.networks[1];
+        assert_eq!(
+            (b.sessions_per_month, b.attendance_rate, b.member_share),
+            (None, None, None)
+        );
+        assert_eq!(ind.total.sessions_held, 3);
+        assert_eq!(ind.total.attendance_rate, Some(12.0 / 15.0));
+        assert!(!ind.is_empty());
+        assert!(indicators(&PracticeLog::default()).is_empty());
+    }
+
+    #[test]
+    fn months_of_unix_times() {
+        assert_eq!(month_of_unix(0), "1970-01");
+        assert_eq!(month_of_unix(1_772_323_200), "2026-03"); // 2026-03-01T00:00:00Z
+        assert_eq!(month_of_unix(1_772_323_199), "2026-02");
+        assert_eq!(month_of_unix(951_782_400), "2000-02"); // 2000-02-29
+    }
+}

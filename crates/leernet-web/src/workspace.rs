@@ -1,0 +1,1244 @@
+//! The learning network's own workspace (`/ws/…`): sessions planned and recorded by the
+//! facilitator, agenda rounds where members propose topics and spread their dots, the
+//! slow-question log, value-creation stories, the practice indicators (facilitator), the
+//! method library, and a person's own export, erasure and e-mail opt-ins.
+//!
+//! Why it exists: networks learn between survey waves; what they do week by week is logged
+//! here so that the next wave, the analysis and the report start from what happened.
+//!
+//! Who sees what (walked by `tests/workspace.rs` for every route and role):
+//! - facilitator and member: the workspace of their own networks only (another network
+//!   answers 404, as if it did not exist); researchers and coordinators get 403: the log holds
+//!   members' own words, and the study sees it only as the indicators in the report;
+//! - only the facilitator plans and records sessions, opens and closes rounds, and follows
+//!   questions up; only members vote; only a question's author edits it;
+//! - an anonymous question shows no author to anyone but its author (also not to the
+//!   facilitator);
+//! - the method library is for every logged-in person.
+//!
+//! Bad input is refused by the store ([`Refusal`]) before anything is written and shown
+//! here in the visitor's language with 422; nothing of the request is stored.
+
+use crate::auth::{User, Visitor};
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leernet_analysis::methods::MethodLibrary;
+use leernet_analysis::practice_indicators::{
+    indicators, month_of_unix, NetworkLog, PracticeLog, QuestionFact, SessionFact,
+};
+use leernet_core::*;
+use leernet_store::workspace::*;
+use leernet_store::{Store, StoreError};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const WS_ROLES: &[Role] = &[Role::Facilitator, Role::Member];
+const FACILITATOR: &[Role] = &[Role::Facilitator];
+const MEMBER: &[Role] = &[Role::Member];
+const ANYONE: &[Role] = &[
+    Role::Researcher,
+    Role::Coordinator,
+    Role::Facilitator,
+    Role::Member,
+];
+
+fn library() -> &'static MethodLibrary {
+    static L: std::sync::OnceLock<MethodLibrary> = std::sync::OnceLock::new();
+    L.get_or_init(MethodLibrary::builtin)
+}
+
+fn internal(lang: Lang) -> impl Fn(StoreError) -> AppError {
+    move |e| AppError::internal(lang, e)
+}
+
+/// The posted fields of a form, in order (repeated names allowed: checkboxes).
+#[derive(Debug, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn get(&self, k: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    fn opt(&self, k: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+    fn all(&self, k: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+    fn checked(&self, k: &str) -> bool {
+        !self.get(k).is_empty()
+    }
+}
+
+/// The network of `slug`, when the visitor belongs to it; otherwise 404.
+async fn network_of(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    lang: Lang,
+) -> Result<Network, AppError> {
+    let net = match Slug::parse(slug) {
+        Ok(s) => state
+            .store
+            .network_by_slug(&s)
+            .await
+            .map_err(internal(lang))?,
+        Err(_) => None,
+    };
+    match net {
+        Some(n) if user.networks.contains(&n.id) => Ok(n),
+        _ => Err(AppError::NotFound(lang)),
+    }
+}
+
+/// The text of a refusal in the visitor's language.
+fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
+    let t = |k: &str| state.catalog.t(lang, &format!("workspace.{k}"));
+    let field = |f: &str| {
+        t(match f {
+            "title" => "field_title",
+            "place" => "field_place",
+            "report" => "field_report",
+            "question" => "field_question",
+            "follow-up" => "field_followup",
+            "story" => "field_story",
+            "agenda item" | "agenda" => "field_agenda",
+            _ => "field_themes",
+        })
+    };
+    match r {
+        Refusal::Empty(f) => t("err_empty").replace("{field}", &field(f)),
+        Refusal::TooLong { field: f, max } => t("err_too_long")
+            .replace("{field}", &field(f))
+            .replace("{max}", &max.to_string()),
+        Refusal::BadDate(_) => t("err_date"),
+        Refusal::BadMethod(_) => t("err_method"),
+        Refusal::BadTheme(x) => t("err_theme").replace("{theme}", x),
+        Refusal::NotInNetwork => t("err_not_in_network"),
+        Refusal::RoundClosed => t("err_round_closed"),
+        Refusal::RoundAlreadyOpen => t("err_round_open"),
+        Refusal::OverAllowance { allowed, asked } => t("err_over_allowance")
+            .replace("{allowed}", &allowed.to_string())
+            .replace("{asked}", &asked.to_string()),
+        Refusal::NegativeVotes => t("err_votes"),
+        Refusal::BadAllowance => t("err_allowance"),
+        Refusal::NotAuthor => t("err_not_author"),
+        Refusal::NoCycle => t("err_no_cycle"),
+        Refusal::BadSpan => t("err_not_in_network"),
+    }
+}
+
+/// A refusal's message and what was posted, to show the form again as it was sent.
+type Again = Option<(String, BTreeMap<String, String>)>;
+
+/// Which page to show again with a refusal.
+#[derive(Clone, Copy)]
+enum View {
+    Home,
+    Session(SessionId),
+    Agenda,
+    Questions,
+    Stories,
+}
+
+/// Answers a workspace write: 303 to `back` when stored; the page again with the message
+/// (422) when refused; 404 for something of another network.
+async fn answer<T>(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    net: &Network,
+    result: WsResult<T>,
+    (view, back): (View, String),
+    posted: &Fields,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    match result {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(WsError::Refused(Refusal::NotInNetwork)) => Err(AppError::NotFound(lang)),
+        Err(WsError::Refused(r)) => {
+            tracing::warn!(
+                network = net.id.0,
+                person = user.id.0,
+                "workspace input refused"
+            );
+            let msg = refusal_text(state, lang, &r);
+            let mut form = BTreeMap::new();
+            for (k, val) in &posted.0 {
+                if k != "csrf_token" {
+                    form.entry(k.clone()).or_insert_with(|| val.clone());
+                }
+            }
+            show(
+                state,
+                v,
+                user,
+                net,
+                view,
+                Some((msg, form)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(WsError::Store(e)) => Err(AppError::internal(lang, e)),
+    }
+}
+
+async fn show(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    net: &Network,
+    view: View,
+    error: Again,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let page = match view {
+        View::Home => home_page(state, v, user, net, error).await,
+        View::Session(id) => session_page(state, v, user, net, id, error).await,
+        View::Agenda => agenda_page(state, v, user, net, error).await,
+        View::Questions => questions_page(state, v, user, net, error).await,
+        View::Stories => stories_page(state, v, user, net, error).await,
+    }?;
+    let mut res = page;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+fn render(
+    state: &AppState,
+    v: &Visitor,
+    name: &str,
+    net: Option<&Network>,
+    error: Again,
+    extra: minijinja::Value,
+) -> Result<Response, AppError> {
+    let user = v.user.as_ref();
+    crate::page::render(
+        state,
+        v,
+        name,
+        minijinja::context! {
+            net => net.map(|n| minijinja::context! { slug => n.slug.as_str(), name => n.name.clone() }),
+            facilitator => user.is_some_and(|u| u.role == Role::Facilitator),
+            member => user.is_some_and(|u| u.role == Role::Member),
+            error_text => error.as_ref().map(|e| e.0.clone()),
+            posted => error.map(|e| e.1).unwrap_or_default(),
+            ..extra
+        },
+    )
+}
+
+fn method_name(key: &str, lang: Lang) -> String {
+    library()
+        .method(key)
+        .map(|m| m.name.get(lang).to_owned())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+fn model_name(key: &str, lang: Lang) -> String {
+    library()
+        .model(key)
+        .map(|m| m.name.get(lang).to_owned())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+fn methods_ctx(lang: Lang) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
+    let lib = library();
+    let m = lib
+        .methods
+        .iter()
+        .map(|m| minijinja::context! { key => m.key.clone(), name => m.name.get(lang).to_owned() })
+        .collect();
+    let i = lib
+        .models
+        .iter()
+        .map(|m| minijinja::context! { key => m.key.clone(), name => m.name.get(lang).to_owned() })
+        .collect();
+    (m, i)
+}
+
+/// The people of a network (facilitators and members), by id, with their names.
+async fn people(store: &Store, net: NetworkId, lang: Lang) -> Result<Vec<Person>, AppError> {
+    Ok(store
+        .persons()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .filter(|p| p.networks.contains(&net) && matches!(p.role, Role::Facilitator | Role::Member))
+        .collect())
+}
+
+fn session_ctx(s: &WsSession, lang: Lang) -> minijinja::Value {
+    minijinja::context! {
+        id => s.id.0,
+        date => s.date.clone(),
+        place => s.place.clone(),
+        online => s.online,
+        method => s.method.clone(),
+        method_name => method_name(&s.method, lang),
+        model => s.model.clone(),
+        model_name => (!s.model.is_empty()).then(|| model_name(&s.model, lang)),
+        report => s.report.clone(),
+        held => s.held,
+        attendance => s.attendance,
+        agenda => s.agenda.iter().map(|a| minijinja::context! { title => a.title.clone(), from_member => a.from_member }).collect::<Vec<_>>(),
+    }
+}
+
+/// The workspace log of the study's networks (or of one), for the indicators: what the
+/// facilitator's page and the study report show beside the survey.
+pub async fn practice_log(
+    store: &Store,
+    only: Option<NetworkId>,
+) -> Result<PracticeLog, StoreError> {
+    let networks = store.networks().await?;
+    let persons = store.persons().await?;
+    let sessions = store.ws_sessions(only).await?;
+    let questions = store.slow_question_log(only, None).await?;
+    let stories = store.stories(only).await?;
+    let rounds = store.rounds(only).await?;
+    let mut out = PracticeLog::default();
+    for n in networks.iter().filter(|n| only.is_none_or(|o| o == n.id)) {
+        let log = NetworkLog {
+            slug: n.slug.as_str().to_owned(),
+            name: n.name.clone(),
+            people: persons
+                .iter()
+                .filter(|p| {
+                    p.networks.contains(&n.id) && matches!(p.role, Role::Facilitator | Role::Member)
+                })
+                .count(),
+            sessions: sessions
+                .iter()
+                .filter(|s| s.network == n.id)
+                .map(|s| SessionFact {
+                    date: s.date.clone(),
+                    method: s.method.clone(),
+                    held: s.held,
+                    present: s.attendance as usize,
+                    agenda_items: s.agenda.len(),
+                    member_items: s.agenda.iter().filter(|a| a.from_member).count(),
+                })
+                .collect(),
+            questions: questions
+                .iter()
+                .filter(|q| q.network == n.id)
+                .map(|q| QuestionFact {
+                    month: month_of_unix(q.created_at),
+                    followed_up: matches!(
+                        q.status,
+                        SlowQuestionStatus::Explored | SlowQuestionStatus::TakenToPractice
+                    ),
+                })
+                .collect(),
+            stories: stories
+                .iter()
+                .filter(|s| s.network == n.id)
+                .map(|s| s.cycles.iter().map(|c| c.as_str().to_owned()).collect())
+                .collect(),
+            rounds_closed: rounds
+                .iter()
+                .filter(|r| r.network == n.id && !r.open)
+                .count(),
+        };
+        let empty = log.sessions.is_empty() && log.questions.is_empty() && log.stories.is_empty();
+        if only.is_some() || !empty {
+            out.networks.push(log);
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// GET pages
+
+/// `GET /ws`: the visitor's networks, their e-mail opt-ins, their own export and erasure.
+pub async fn networks(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+) -> Result<Response, AppError> {
+    let user = v.require(WS_ROLES)?;
+    networks_page(&state, &v, user, None).await
+}
+
+async fn networks_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let nets: Vec<_> = state
+        .store
+        .networks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .filter(|n| user.networks.contains(&n.id))
+        .map(|n| minijinja::context! { slug => n.slug.as_str(), name => n.name })
+        .collect();
+    let (on_round, on_session) = state
+        .store
+        .notify_prefs(user.id)
+        .await
+        .map_err(internal(lang))?;
+    let erased = v.target.contains("erased=1");
+    let saved = v.target.contains("saved=1");
+    render(
+        state,
+        v,
+        "ws_networks.html",
+        None,
+        error,
+        minijinja::context! { networks => nets, on_round, on_session, erased, saved },
+    )
+}
+
+/// `GET /ws/methods`: the method library.
+pub async fn methods(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(ANYONE)?;
+    let entry = |m: &leernet_analysis::methods::Method| {
+        minijinja::context! {
+            key => m.key.clone(),
+            name => m.name.get(lang).to_owned(),
+            description => m.description.get(lang).to_owned(),
+            steps => m.steps(lang).to_vec(),
+        }
+    };
+    let lib = library();
+    render(
+        &state,
+        &v,
+        "ws_methods.html",
+        None,
+        None,
+        minijinja::context! {
+            methods => lib.methods.iter().map(entry).collect::<Vec<_>>(),
+            models => lib.models.iter().map(entry).collect::<Vec<_>>(),
+        },
+    )
+}
+
+/// `GET /ws/{slug}`: the network's sessions; for the facilitator also the form to plan one
+/// and the practice indicators.
+pub async fn home(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    home_page(&state, &v, user, &net, None).await
+}
+
+async fn home_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    net: &Network,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let sessions = state
+        .store
+        .ws_sessions(Some(net.id))
+        .await
+        .map_err(internal(lang))?;
+    let planned: Vec<_> = sessions
+        .iter()
+        .filter(|s| !s.held)
+        .map(|s| session_ctx(s, lang))
+        .collect();
+    let held: Vec<_> = sessions
+        .iter()
+        .rev()
+        .filter(|s| s.held)
+        .map(|s| session_ctx(s, lang))
+        .collect();
+    let ind = if user.role == Role::Facilitator {
+        let log = practice_log(&state.store, Some(net.id))
+            .await
+            .map_err(internal(lang))?;
+        let ind = indicators(&log);
+        ind.networks.into_iter().next().map(|n| {
+            let methods: Vec<_> = n
+                .methods
+                .iter()
+                .map(|(k, c)| minijinja::context! { name => method_name(k, lang), count => c })
+                .collect();
+            let cycles: Vec<_> = n
+                .cycles
+                .iter()
+                .map(|(k, c)| minijinja::context! { key => format!("workspace.cycle_{k}"), count => c })
+                .collect();
+            minijinja::context! { n => n, methods => methods, cycles => cycles }
+        })
+    } else {
+        None
+    };
+    let (methods, models) = methods_ctx(lang);
+    render(
+        state,
+        v,
+        "ws_home.html",
+        Some(net),
+        error,
+        minijinja::context! { planned, held, ind, methods, models },
+    )
+}
+
+/// `GET /ws/{slug}/sessions/{id}`: one session; the facilitator records it here.
+pub async fn session(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    session_page(&state, &v, user, &net, SessionId(id), None).await
+}
+
+async fn session_page(
+    state: &AppState,
+    v: &Visitor,
+    _user: &User,
+    net: &Network,
+    id: SessionId,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let Some(s) = state
+        .store
+        .ws_session(net.id, id)
+        .await
+        .map_err(internal(lang))?
+    else {
+        return Err(AppError::NotFound(lang));
+    };
+    let people: Vec<_> = people(&state.store, net.id, lang)
+        .await?
+        .into_iter()
+        .map(|p| minijinja::context! { id => p.id.0, name => p.name, present => s.present.contains(&p.id) })
+        .collect();
+    let (methods, models) = methods_ctx(lang);
+    render(
+        state,
+        v,
+        "ws_session.html",
+        Some(net),
+        error,
+        minijinja::context! { s => session_ctx(&s, lang), people, methods, models, erased_present => s.attendance - s.present.len() as i64 },
+    )
+}
+
+/// `GET /ws/{slug}/agenda`: the open round (propose, vote; close for the facilitator) and
+/// the history of rounds.
+pub async fn agenda(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    agenda_page(&state, &v, user, &net, None).await
+}
+
+async fn agenda_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    net: &Network,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let rounds = store.rounds(Some(net.id)).await.map_err(internal(lang))?;
+    let names: BTreeMap<PersonId, String> = people(store, net.id, lang)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let sessions = store
+        .ws_sessions(Some(net.id))
+        .await
+        .map_err(internal(lang))?;
+    let planned: Vec<_> = sessions
+        .iter()
+        .filter(|s| !s.held)
+        .map(|s| minijinja::context! { id => s.id.0, label => format!("{} — {}", s.date, method_name(&s.method, lang)) })
+        .collect();
+    let session_label: BTreeMap<SessionId, String> = sessions
+        .iter()
+        .map(|s| {
+            (
+                s.id,
+                format!("{} — {}", s.date, method_name(&s.method, lang)),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in &rounds {
+        let mine = if r.open {
+            store
+                .my_votes(r.id, user.id)
+                .await
+                .map_err(internal(lang))?
+        } else {
+            BTreeMap::new()
+        };
+        let used: i64 = mine.values().sum();
+        let topics: Vec<_> = r
+            .topics
+            .iter()
+            .map(|t| {
+                minijinja::context! {
+                    id => t.id,
+                    title => t.title.clone(),
+                    erased => t.erased,
+                    proposer => t.proposer.and_then(|p| names.get(&p).cloned()),
+                    from_member => t.from_member,
+                    chosen => t.chosen,
+                    session => t.session.and_then(|s| session_label.get(&s).cloned()),
+                    dots => t.dots,
+                    mine => mine.get(&t.id).copied().unwrap_or(0),
+                }
+            })
+            .collect();
+        out.push(minijinja::context! {
+            id => r.id,
+            title => r.title.clone(),
+            open => r.open,
+            votes_per_member => r.votes_per_member,
+            left => r.votes_per_member - used,
+            voters => r.voters,
+            topics => topics,
+        });
+    }
+    let has_open = rounds.iter().any(|r| r.open);
+    render(
+        state,
+        v,
+        "ws_agenda.html",
+        Some(net),
+        error,
+        minijinja::context! { rounds => out, has_open, planned },
+    )
+}
+
+/// `GET /ws/{slug}/questions`: the slow-question log.
+pub async fn questions(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    questions_page(&state, &v, user, &net, None).await
+}
+
+async fn questions_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    net: &Network,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let names: BTreeMap<PersonId, String> = people(store, net.id, lang)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let sessions = store
+        .ws_sessions(Some(net.id))
+        .await
+        .map_err(internal(lang))?;
+    let label: BTreeMap<SessionId, String> = sessions
+        .iter()
+        .map(|s| {
+            (
+                s.id,
+                format!("{} — {}", s.date, method_name(&s.method, lang)),
+            )
+        })
+        .collect();
+    let log = store
+        .slow_question_log(Some(net.id), Some(user.id))
+        .await
+        .map_err(internal(lang))?;
+    let qs: Vec<_> = log
+        .iter()
+        .rev()
+        .map(|q| {
+            minijinja::context! {
+                id => q.id.0,
+                text => q.text.clone(),
+                erased => q.erased,
+                anonymous => q.anonymous,
+                author => if q.anonymous { None } else { q.author.and_then(|a| names.get(&a).cloned()) },
+                mine => q.mine,
+                from_answer => q.source.is_some(),
+                session => q.session.and_then(|s| label.get(&s).cloned()),
+                session_id => q.session.map(|s| s.0),
+                themes => q.themes.join(", "),
+                status => status_str(q.status),
+                status_key => format!("workspace.status_{}", status_str(q.status)),
+                followup => q.followup.clone(),
+            }
+        })
+        .collect();
+    let sessions: Vec<_> = sessions
+        .iter()
+        .rev()
+        .map(|s| minijinja::context! { id => s.id.0, label => label.get(&s.id).cloned() })
+        .collect();
+    let codes = theme_keys(store, lang).await?;
+    render(
+        state,
+        v,
+        "ws_questions.html",
+        Some(net),
+        error,
+        minijinja::context! {
+            questions => qs,
+            sessions,
+            statuses => ["new", "explored", "taken_to_practice", "parked"],
+            codes => codes.join(", "),
+        },
+    )
+}
+
+/// The theme code keys of the study's codebooks.
+async fn theme_keys(store: &Store, lang: Lang) -> Result<Vec<String>, AppError> {
+    let mut keys: Vec<String> = store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .flat_map(|b| b.codes.into_iter().map(|c| c.key))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// `GET /ws/{slug}/stories`: value-creation stories.
+pub async fn stories(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    stories_page(&state, &v, user, &net, None).await
+}
+
+async fn stories_page(
+    state: &AppState,
+    v: &Visitor,
+    _user: &User,
+    net: &Network,
+    error: Again,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let names: BTreeMap<PersonId, String> = people(&state.store, net.id, lang)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let list: Vec<_> = state
+        .store
+        .stories(Some(net.id))
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .rev()
+        .map(|s| {
+            minijinja::context! {
+                text => s.text,
+                erased => s.erased,
+                author => s.author.and_then(|a| names.get(&a).cloned()),
+                cycles => s.cycles.iter().map(|c| format!("workspace.cycle_{}", c.as_str())).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let cycles: Vec<_> = Cycle::ALL
+        .iter()
+        .map(|c| minijinja::context! { key => c.as_str(), label => format!("workspace.cycle_{}", c.as_str()), hint => format!("workspace.cycle_{}_hint", c.as_str()) })
+        .collect();
+    render(
+        state,
+        v,
+        "ws_stories.html",
+        Some(net),
+        error,
+        minijinja::context! { stories => list, cycles },
+    )
+}
+
+/// `GET /ws/export`: everything the visitor contributed to the workspace, as JSON.
+pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    let json = state
+        .store
+        .person_contributions(user.id)
+        .await
+        .map_err(internal(lang))?;
+    let body = serde_json::to_string_pretty(&json).map_err(|e| AppError::internal(lang, e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"leernet-my-contributions.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// POST actions
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::to_owned).collect()
+}
+
+/// `POST /ws/{slug}/sessions` (facilitator): plans a session.
+pub async fn plan(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(FACILITATOR)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let method = f.get("method").to_owned();
+    let result = if library().method(&method).is_none() {
+        Err(WsError::Refused(Refusal::BadMethod(method.clone())))
+    } else {
+        let model = model_for(&method, f.get("model"));
+        match model {
+            Err(r) => Err(WsError::Refused(r)),
+            Ok(model) => {
+                let s = NewSession {
+                    date: f.get("date").to_owned(),
+                    place: f.get("place").to_owned(),
+                    online: f.checked("online"),
+                    method,
+                    model,
+                    agenda: lines(f.get("agenda")),
+                };
+                state
+                    .store
+                    .plan_session(net.id, &s, Some(user.id), crate::auth::now())
+                    .await
+            }
+        }
+    };
+    let back = match &result {
+        Ok(id) => format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0),
+        Err(_) => String::new(),
+    };
+    answer(&state, &v, user, &net, result, (View::Home, back), &f).await
+}
+
+/// The model of an intervision session (one of the library's, or none); other methods have
+/// none.
+fn model_for(method: &str, model: &str) -> Result<String, Refusal> {
+    if method != "intervision" || model.is_empty() {
+        return Ok(String::new());
+    }
+    match library().model(model) {
+        Some(m) => Ok(m.key.clone()),
+        None => Err(Refusal::BadMethod(model.chars().take(40).collect())),
+    }
+}
+
+/// `POST /ws/{slug}/sessions/{id}` (facilitator): records a session.
+pub async fn record(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(FACILITATOR)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let id = SessionId(id);
+    let method = f.get("method").to_owned();
+    let present: Result<Vec<PersonId>, Refusal> = f
+        .all("present")
+        .iter()
+        .map(|p| p.parse().map(PersonId).map_err(|_| Refusal::NotInNetwork))
+        .collect();
+    let result = match (
+        library().method(&method),
+        model_for(&method, f.get("model")),
+        present,
+    ) {
+        (None, _, _) => Err(WsError::Refused(Refusal::BadMethod(method.clone()))),
+        (_, Err(r), _) | (_, _, Err(r)) => Err(WsError::Refused(r)),
+        (Some(_), Ok(model), Ok(present)) => {
+            let r = SessionRecord {
+                date: f.get("date").to_owned(),
+                place: f.get("place").to_owned(),
+                online: f.checked("online"),
+                method,
+                model,
+                report: f.get("report").to_owned(),
+                present,
+                agenda_add: lines(f.get("agenda")),
+            };
+            state.store.record_session(net.id, id, &r).await
+        }
+    };
+    let back = format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0);
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Session(id), back),
+        &f,
+    )
+    .await
+}
+
+/// `POST /ws/{slug}/rounds` (facilitator): opens an agenda round.
+pub async fn open_round(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(FACILITATOR)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let votes: i64 = f.get("votes").trim().parse().unwrap_or(0);
+    let result = state
+        .store
+        .open_round(net.id, f.get("title"), votes, crate::auth::now())
+        .await;
+    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+}
+
+/// `POST /ws/{slug}/rounds/{id}/topics` (facilitator, member): proposes a topic.
+pub async fn propose(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, round)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let result = state
+        .store
+        .propose_topic(
+            net.id,
+            round,
+            user.id,
+            user.role == Role::Member,
+            f.get("title"),
+        )
+        .await;
+    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+}
+
+/// `POST /ws/{slug}/rounds/{id}/votes` (member): sets the member's dots (`dots_<topic>`).
+pub async fn vote(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, round)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(MEMBER)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let mut dots = Vec::new();
+    let mut bad = false;
+    for (k, val) in &f.0 {
+        if let Some(t) = k.strip_prefix("dots_") {
+            let val = val.trim();
+            match (
+                t.parse::<i64>(),
+                if val.is_empty() {
+                    Ok(0)
+                } else {
+                    val.parse::<i64>()
+                },
+            ) {
+                (Ok(t), Ok(n)) => dots.push((t, n)),
+                _ => bad = true,
+            }
+        }
+    }
+    let result = if bad {
+        Err(WsError::Refused(Refusal::NegativeVotes))
+    } else {
+        state.store.cast_votes(net.id, round, user.id, &dots).await
+    };
+    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+}
+
+/// `POST /ws/{slug}/rounds/{id}/close` (facilitator): closes a round, scheduling each topic
+/// given a session (`session_<topic>`).
+pub async fn close(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, round)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(FACILITATOR)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let mut schedule = Vec::new();
+    for (k, val) in &f.0 {
+        if let (Some(t), false) = (k.strip_prefix("session_"), val.is_empty()) {
+            match (t.parse::<i64>(), val.parse::<i64>()) {
+                (Ok(t), Ok(s)) => schedule.push((t, SessionId(s))),
+                _ => return Err(AppError::NotFound(lang)),
+            }
+        }
+    }
+    let result = state
+        .store
+        .close_round(net.id, round, &schedule, crate::auth::now())
+        .await;
+    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+}
+
+fn themes(s: &str) -> Vec<String> {
+    s.split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Refuses theme keys that are not codes of the study's codebooks (when it has any).
+async fn check_themes(
+    store: &Store,
+    list: &[String],
+    lang: Lang,
+) -> Result<Option<Refusal>, AppError> {
+    let known = theme_keys(store, lang).await?;
+    if known.is_empty() {
+        return Ok(None);
+    }
+    Ok(list
+        .iter()
+        .find(|t| !known.contains(t))
+        .map(|t| Refusal::BadTheme(t.chars().take(40).collect())))
+}
+
+fn session_field(f: &Fields) -> Result<Option<SessionId>, Refusal> {
+    match f.get("session").trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(|n| Some(SessionId(n)))
+            .map_err(|_| Refusal::NotInNetwork),
+    }
+}
+
+/// `POST /ws/{slug}/questions` (facilitator, member): brings in a slow question.
+pub async fn ask(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let list = themes(f.get("themes"));
+    let result = match (
+        check_themes(&state.store, &list, lang).await?,
+        session_field(&f),
+    ) {
+        (Some(r), _) | (None, Err(r)) => Err(WsError::Refused(r)),
+        (None, Ok(session)) => {
+            let q = NewSlowQuestion {
+                network: net.id,
+                text: f.get("text").to_owned(),
+                author: Some(user.id),
+                anonymous: f.checked("anonymous"),
+                session,
+                themes: list,
+            };
+            state.store.add_slow_question(&q, crate::auth::now()).await
+        }
+    };
+    let back = format!("/ws/{}/questions", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+}
+
+/// `POST /ws/{slug}/questions/{id}` (its author): edits a slow question.
+pub async fn edit_question(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let list = themes(f.get("themes"));
+    let result = match check_themes(&state.store, &list, lang).await? {
+        Some(r) => Err(WsError::Refused(r)),
+        None => {
+            state
+                .store
+                .edit_slow_question(net.id, SlowQuestionId(id), user.id, f.get("text"), &list)
+                .await
+        }
+    };
+    if matches!(result, Err(WsError::Refused(Refusal::NotAuthor))) {
+        return Err(AppError::Forbidden(lang));
+    }
+    let back = format!("/ws/{}/questions", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+}
+
+/// `POST /ws/{slug}/questions/{id}/follow-up` (facilitator): status, notes, session.
+pub async fn follow_up(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(FACILITATOR)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let Some(status) = parse_status(f.get("status")) else {
+        return Err(AppError::BadRequest(lang));
+    };
+    let result = match session_field(&f) {
+        Err(r) => Err(WsError::Refused(r)),
+        Ok(session) => {
+            state
+                .store
+                .follow_up_slow_question(
+                    net.id,
+                    SlowQuestionId(id),
+                    status,
+                    f.get("followup"),
+                    session,
+                )
+                .await
+        }
+    };
+    let back = format!("/ws/{}/questions", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+}
+
+/// `POST /ws/{slug}/stories` (facilitator, member): records a value-creation story.
+pub async fn tell(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    let net = network_of(&state, user, &slug, lang).await?;
+    let cycles: Vec<Cycle> = f
+        .all("cycle")
+        .into_iter()
+        .filter_map(Cycle::parse)
+        .collect();
+    let result = state
+        .store
+        .add_story(net.id, user.id, f.get("text"), &cycles, crate::auth::now())
+        .await;
+    let back = format!("/ws/{}/stories", net.slug.as_str());
+    answer(&state, &v, user, &net, result, (View::Stories, back), &f).await
+}
+
+/// `POST /ws/notify` (facilitator, member): the e-mail opt-ins.
+pub async fn notify(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    state
+        .store
+        .set_notify(user.id, f.checked("on_round"), f.checked("on_session"))
+        .await
+        .map_err(internal(lang))?;
+    Ok(Redirect::to("/ws?saved=1").into_response())
+}
+
+/// `POST /ws/erase` (facilitator, member): erases the visitor's own contributions, after
+/// they ticked the confirmation.
+pub async fn erase(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.opt("csrf_token"))?;
+    if f.get("confirm") != "yes" {
+        let msg = state.catalog.t(lang, "workspace.err_confirm");
+        let mut res = networks_page(&state, &v, user, Some((msg, BTreeMap::new()))).await?;
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    }
+    let e = state
+        .store
+        .erase_person_contributions(user.id)
+        .await
+        .map_err(internal(lang))?;
+    tracing::info!(
+        person = user.id.0,
+        questions = e.slow_questions,
+        stories = e.stories,
+        "contributions erased on request"
+    );
+    Ok(Redirect::to("/ws?erased=1").into_response())
+}
