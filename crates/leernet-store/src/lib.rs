@@ -22,6 +22,7 @@ mod coding;
 pub mod imports;
 mod instruments;
 mod invitations;
+mod mail;
 pub mod qda;
 mod registry;
 mod responses;

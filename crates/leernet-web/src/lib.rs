@@ -15,6 +15,7 @@ pub mod auth;
 mod error;
 mod instruments;
 mod lang;
+pub mod mail;
 mod page;
 mod pages;
 pub mod survey;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Instruments read once: forms are immutable per instrument version.
     forms: Mutex<HashMap<InstrumentId, Arc<Form>>>,
+    /// The mailer of `[smtp]`, when configured (invitations by e-mail).
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
@@ -85,7 +88,17 @@ impl AppState {
             secure_cookies: false,
             public_url: None,
             forms: Mutex::new(HashMap::new()),
+            mailer: None,
         }
+    }
+
+    /// Sets the SMTP server invitations are sent through (`[smtp]` in `leernet.toml`).
+    pub fn with_smtp(
+        mut self,
+        smtp: Option<&mail::SmtpSettings>,
+    ) -> Result<AppState, mail::MailError> {
+        self.mailer = smtp.map(mail::Mailer::new).transpose()?.map(Arc::new);
+        Ok(self)
     }
 
     /// Sets the public address (`https://…` makes cookies `Secure`).
@@ -177,6 +190,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/admin/waves/{id}/invitations.csv",
             get(admin::invitations_csv),
         )
+        .route("/admin/waves/{id}/send", post(mail::send_invitations))
         .route("/responses/{id}", get(admin::response))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
@@ -189,10 +203,25 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with_mail(store, listener, None).await
+}
+
+/// [`serve`], sending invitations through the SMTP server of `smtp` (`[smtp]` in
+/// `leernet.toml`) when given.
+pub async fn serve_with_mail(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    smtp: Option<&mail::SmtpSettings>,
+) -> std::io::Result<()> {
     let public = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
-    let state = Arc::new(AppState::new(store).with_public_url(public));
+    let state = Arc::new(
+        AppState::new(store)
+            .with_public_url(public)
+            .with_smtp(smtp)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+    );
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
