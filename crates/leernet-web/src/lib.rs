@@ -13,6 +13,7 @@
 mod admin;
 pub mod auth;
 mod error;
+pub mod import_export;
 mod instruments;
 mod lang;
 pub mod mail;
@@ -70,6 +71,11 @@ impl AppState {
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
             ("response.html", include_str!("../templates/response.html")),
+            ("import.html", include_str!("../templates/import.html")),
+            (
+                "import_export.html",
+                include_str!("../templates/import_export.html"),
+            ),
             ("survey.html", include_str!("../templates/survey.html")),
             (
                 "survey_message.html",
@@ -191,6 +197,15 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(admin::invitations_csv),
         )
         .route("/admin/waves/{id}/send", post(mail::send_invitations))
+        .route(
+            "/admin/import",
+            get(import_export::import_page)
+                .post(import_export::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import_export::MAX_IMPORT_BODY,
+                )),
+        )
+        .route("/admin/export", get(import_export::export))
         .route("/responses/{id}", get(admin::response))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
