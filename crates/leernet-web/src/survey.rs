@@ -10,7 +10,10 @@
 //! or hides them in place.
 //!
 //! Pages: each top-level group is a page; questions outside groups are gathered into pages of
-//! their own, in sheet order. Pages whose questions are all hidden are skipped. Answers are
+//! their own, in sheet order. With `style` = `one-per-page` on the form's settings sheet,
+//! each question is a page of its own (a `field-list` group and a repeat stay one page); the
+//! page number and a progress bar show how far the respondent is, and a returning respondent
+//! lands on the question where they left off. Pages whose questions are all hidden are skipped. Answers are
 //! saved on every page, so a respondent can leave and come back through the same link;
 //! submitting is idempotent (the store refuses a second submission of the same response).
 //!
@@ -50,7 +53,65 @@ struct Page {
     items: Vec<Item>,
 }
 
+/// Whether the form asks for one question per page: `style` on the settings sheet holds
+/// `one-per-page` (leernet's own word; Enketo's `pages` style is what leernet does anyway).
+pub fn one_per_page(form: &Form) -> bool {
+    form.setting("style").is_some_and(|s| {
+        s.split_whitespace()
+            .any(|w| matches!(w, "one-per-page" | "one-question-per-page"))
+    })
+}
+
+/// One question per page: each shown question is a page; a group with the `field-list`
+/// appearance stays one page (as in ODK Collect), and so does a repeat.
+fn question_pages(form: &Form, items: &[Item], group: Option<usize>, out: &mut Vec<Page>) {
+    for item in items {
+        match item {
+            Item::Question(q) => {
+                let kind = &form.question_at(*q).expect("index from the form").kind;
+                if shown_kind(kind) {
+                    out.push(Page {
+                        group,
+                        items: vec![*item],
+                    });
+                }
+            }
+            Item::Group(gi) => {
+                let g = &form.groups()[*gi];
+                if g.repeat {
+                    out.push(Page {
+                        group: Some(*gi),
+                        items: vec![*item],
+                    });
+                } else if g
+                    .appearance
+                    .as_deref()
+                    .is_some_and(|a| a.split_whitespace().any(|w| w == "field-list"))
+                {
+                    out.push(Page {
+                        group: Some(*gi),
+                        items: g.items.clone(),
+                    });
+                } else {
+                    question_pages(form, &g.items, Some(*gi), out);
+                }
+            }
+        }
+    }
+}
+
 fn pages(form: &Form) -> Vec<Page> {
+    if one_per_page(form) {
+        let mut out = Vec::new();
+        question_pages(form, form.items(), None, &mut out);
+        if out.is_empty() {
+            out.push(Page {
+                group: None,
+                items: Vec::new(),
+            });
+        }
+        return out;
+    }
     let mut out: Vec<Page> = Vec::new();
     let mut loose: Vec<Item> = Vec::new();
     for item in form.items() {
