@@ -5,7 +5,8 @@
 //! with "add another" (the focus moves to the new instance), sees a question inside an
 //! instance appear by the script, removes an instance, answers a repeat whose count follows an
 //! earlier answer, and submits. axe-core (vendored, `tests/vendor/`) must report no WCAG 2.1
-//! A/AA violation on the repeat pages. Screenshots go to `<target>/debug/browser-artefacts/`.
+//! A/AA violation on the repeat pages, the wave page with the send-by-e-mail button, and the
+//! import and export pages. Screenshots go to `<target>/debug/browser-artefacts/`.
 //!
 //! The helpers are copied from `browser.rs` (kept separate on purpose). Without `chromium`
 //! and `chromedriver` the test says so and passes, except under `CI`.
@@ -313,6 +314,15 @@ async fn repeats_in_a_real_browser() {
     let xlsx = tmp.path().join("repeat.xlsx");
     std::fs::write(&xlsx, repeat_form()).unwrap();
     run(&project, &["instrument", "add", xlsx.to_str().unwrap()]);
+    // A mail server that is never reached (nothing is sent here): the wave page then offers
+    // the send button, which axe checks too.
+    let toml = project.join("leernet.toml");
+    let mut settings = std::fs::read_to_string(&toml).unwrap();
+    settings.push_str(&format!(
+        "\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Onderzoek <onderzoek@example.org>\"\n",
+        free_port()
+    ));
+    std::fs::write(&toml, settings).unwrap();
     let mut add = leernet()
         .args(["--project", project.to_str().unwrap(), "user", "add"])
         .args(["--email", "onderzoeker@example.org", "--role", "researcher"])
@@ -395,6 +405,18 @@ async fn repeats_in_a_real_browser() {
         .await
         .unwrap()
         .expect("an invitation link");
+    // Member links by e-mail: the page offers to send them (not pressed: no server).
+    css(&c, "input[name=network]").await.click().await.unwrap();
+    css(&c, "#mode-emails").await.click().await.unwrap();
+    type_in(&c, "#emails", "lid@example.org").await;
+    submit(&c, "#make-invitations").await;
+    css(&c, "#send-invitations").await;
+    axe(&c, "a wave with the send-by-e-mail button").await;
+    // The import and export pages.
+    c.goto(&url("/admin/import")).await.unwrap();
+    axe(&c, "the import page").await;
+    c.goto(&url("/admin/export")).await.unwrap();
+    axe(&c, "the export page").await;
 
     // The respondent.
     c.delete_all_cookies().await.unwrap();
