@@ -281,7 +281,7 @@ async fn repeat_story(w: &World) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
 
     // The repeat's page: a heading and an "add another" button, no instance yet.
-    let page = c.get(&p.location().to_owned()).await;
+    let page = c.get(p.location()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         un(&page.body).contains("<h2 class=\"subgroup\">Bijeenkomst</h2>"),
@@ -442,7 +442,7 @@ async fn repeat_story(w: &World) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
 
     // repeat_count: as many instances as the answer says, without add or remove buttons.
-    let page = c.get(&p.location().to_owned()).await;
+    let page = c.get(p.location()).await;
     let p = post(
         &mut c,
         &url,
@@ -451,14 +451,14 @@ async fn repeat_story(w: &World) {
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let page = c.get(&p.location().to_owned()).await;
+    let page = c.get(p.location()).await;
     assert!(un(&page.body).contains("<legend>Doel 1</legend>"));
     assert!(un(&page.body).contains("<legend>Doel 2</legend>"));
     assert!(!un(&page.body).contains("<legend>Doel 3</legend>"));
     assert!(!un(&page.body).contains("add:goal") && !un(&page.body).contains("remove:goal"));
     let p = post(&mut c, &url, &page, &[("action", "add:goal")]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    let page = c.get(&p.location().to_owned()).await;
+    let page = c.get(p.location()).await;
     assert!(
         !un(&page.body).contains("<legend>Doel 3</legend>"),
         "no add with repeat_count"
@@ -517,7 +517,7 @@ async fn repeat_story(w: &World) {
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    let page = c.get(&p.location().to_owned()).await;
+    let page = c.get(p.location()).await;
     let p = post(
         &mut c,
         &url,
