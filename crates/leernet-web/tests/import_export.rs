@@ -242,6 +242,10 @@ async fn export_story(w: &World) {
     r.login("researcher@example.org").await;
     let p = r.get("/admin/export").await;
     assert_eq!(p.status, StatusCode::OK);
+    let wp = r.get(&format!("/admin/waves/{}", wave.0)).await;
+    assert!(wp
+        .body
+        .contains(&format!("/admin/export?wave={}&amp;format=xlsx", wave.0)));
     assert!(p
         .body
         .contains(&format!("/admin/export?wave={}&amp;format=sav", wave.0)));
