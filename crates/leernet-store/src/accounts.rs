@@ -73,30 +73,42 @@ impl Store {
         password_hash: &str,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE persons SET password_hash = $1, role = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(role.as_str())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("there is no person {}", id.0)));
-        }
-        if let Some(n) = network {
-            sqlx::query(
-                "INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2) \
-                 ON CONFLICT (person_id, network_id) DO NOTHING",
-            )
-            .bind(id.0)
-            .bind(n.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("DELETE FROM sessions WHERE person_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        update_account_in(&mut tx, id, role, network, password_hash).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// [`Store::update_account`] inside the caller's transaction.
+pub(crate) async fn update_account_in(
+    conn: &mut sqlx::AnyConnection,
+    id: PersonId,
+    role: Role,
+    network: Option<NetworkId>,
+    password_hash: &str,
+) -> Result<()> {
+    let done = sqlx::query("UPDATE persons SET password_hash = $1, role = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("there is no person {}", id.0)));
+    }
+    if let Some(n) = network {
+        sqlx::query(
+            "INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2) \
+             ON CONFLICT (person_id, network_id) DO NOTHING",
+        )
+        .bind(id.0)
+        .bind(n.0)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

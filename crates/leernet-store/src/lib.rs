@@ -18,11 +18,13 @@
 //! - no answer text is ever logged (only counts and ids).
 
 mod accounts;
+pub mod audit;
 mod coding;
 pub mod imports;
 mod instruments;
 mod invitations;
 mod mail;
+pub mod privacy;
 pub mod qda;
 mod registry;
 mod responses;
@@ -35,6 +37,7 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub use accounts::Account;
+pub use audit::{Action, Actor, AuditEntry, NewAudit};
 pub use coding::{NewCode, NewCoding};
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};

@@ -109,26 +109,9 @@ impl Store {
     /// Adds a person with their networks, in one transaction.
     pub async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO persons (email, name, role, password_hash) VALUES ($1, $2, $3, $4) \
-             RETURNING id",
-        )
-        .bind(p.email.as_str())
-        .bind(&p.name)
-        .bind(p.role.as_str())
-        .bind(p.password_hash.clone())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, || format!("a person with e-mail {} exists", p.email)))?;
-        for n in &p.networks {
-            sqlx::query("INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(n.0)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = insert_person(&mut tx, p).await?;
         tx.commit().await?;
-        Ok(PersonId(id))
+        Ok(id)
     }
 
     /// All people, by id, with their networks.
@@ -162,6 +145,32 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Inserts a person with their networks inside the caller's transaction.
+pub(crate) async fn insert_person(
+    conn: &mut sqlx::AnyConnection,
+    p: &NewPerson,
+) -> Result<PersonId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (email, name, role, password_hash) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
+    )
+    .bind(p.email.as_str())
+    .bind(&p.name)
+    .bind(p.role.as_str())
+    .bind(p.password_hash.clone())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| conflict(e, || format!("a person with e-mail {} exists", p.email)))?;
+    for n in &p.networks {
+        sqlx::query("INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(n.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(PersonId(id))
 }
 
 fn parse_slug(s: String) -> Result<Slug> {

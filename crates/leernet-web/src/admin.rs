@@ -416,7 +416,7 @@ pub async fn set_status(
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    v.require(RESEARCHER)?;
+    let user = v.require(RESEARCHER)?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let wave = wave_or_404(&state, id, lang).await?;
     let status = match f.status.as_str() {
@@ -426,7 +426,12 @@ pub async fn set_status(
     };
     state
         .store
-        .set_wave_status(wave.id, status)
+        .set_wave_status_audited(
+            wave.id,
+            status,
+            &leernet_store::Actor::Person(user.id),
+            crate::auth::now(),
+        )
         .await
         .map_err(internal(lang))?;
     Ok(Redirect::to(&format!("/admin/waves/{id}")).into_response())

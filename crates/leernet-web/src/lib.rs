@@ -11,6 +11,7 @@
 //! - errors show a friendly page; the cause goes to the log, never answer text.
 
 mod admin;
+mod audit;
 pub mod auth;
 mod error;
 pub mod import_export;
@@ -76,6 +77,7 @@ impl AppState {
                 "import_export.html",
                 include_str!("../templates/import_export.html"),
             ),
+            ("audit.html", include_str!("../templates/audit.html")),
             ("survey.html", include_str!("../templates/survey.html")),
             (
                 "survey_message.html",
@@ -207,6 +209,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/admin/export", get(import_export::export))
         .route("/responses/{id}", get(admin::response))
+        .route("/admin/audit", get(audit::list))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
         .fallback(pages::not_found)

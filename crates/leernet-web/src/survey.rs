@@ -629,6 +629,7 @@ fn render_page(
             count => visible.len(),
             first => position == 0,
             has_repeat => has_repeat,
+            consent => (position == 0).then(|| form.setting_in("consent", code)).flatten(),
             last => position + 1 >= visible.len(),
             fields => fields.iter().map(minijinja::Value::from_serialize).collect::<Vec<_>>(),
             errors => error_list,

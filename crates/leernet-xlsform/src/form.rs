@@ -246,6 +246,20 @@ impl Form {
         self.settings.get(key).map(String::as_str)
     }
 
+    /// A translatable `settings` value (such as the survey's `consent` text) in `lang`:
+    /// `column::nl` or `column::Nederlands (nl)`, else the untranslated `column`.
+    pub fn setting_in(&self, column: &str, lang: &str) -> Option<&str> {
+        let prefix = format!("{column}::");
+        self.settings
+            .iter()
+            .find(|(k, _)| {
+                k.strip_prefix(&prefix)
+                    .is_some_and(|l| language_code(l).0 == lang)
+            })
+            .map(|(_, v)| v.as_str())
+            .or_else(|| self.setting(column))
+    }
+
     /// Questions in sheet order: answerable rows plus notes, calculations and metadata;
     /// not group or repeat boundaries.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {

@@ -93,7 +93,14 @@ pub async fn add(
     let verb = match existing {
         Some(acc) => {
             store
-                .update_account(acc.id, role, network.as_ref().map(|n| n.id), &hash)
+                .update_account_audited(
+                    acc.id,
+                    role,
+                    network.as_ref().map(|n| n.id),
+                    &hash,
+                    &crate::cmd_privacy::cli_actor(),
+                    crate::cmd_privacy::now(),
+                )
                 .await
                 .map_err(CliError::usage)?;
             "Updated"
@@ -114,13 +121,17 @@ pub async fn add(
                     .to_owned()
             });
             store
-                .add_person(&leernet_store::NewPerson {
-                    email: email.clone(),
-                    name,
-                    role,
-                    networks: network.iter().map(|n| n.id).collect(),
-                    password_hash: Some(hash),
-                })
+                .add_person_audited(
+                    &leernet_store::NewPerson {
+                        email: email.clone(),
+                        name,
+                        role,
+                        networks: network.iter().map(|n| n.id).collect(),
+                        password_hash: Some(hash),
+                    },
+                    &crate::cmd_privacy::cli_actor(),
+                    crate::cmd_privacy::now(),
+                )
                 .await
                 .map_err(CliError::invalid)?;
             "Added"

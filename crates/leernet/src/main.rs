@@ -3,8 +3,10 @@
 //! (see `cli_error`).
 
 mod cli_error;
+mod cmd_audit;
 mod cmd_instrument;
 mod cmd_io;
+mod cmd_privacy;
 mod cmd_qda;
 mod cmd_registry;
 mod cmd_stats;
@@ -90,6 +92,21 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Privacy tools: export, erase or pseudonymise personal data (docs/privacy.md).
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
+    /// How long each wave keeps its personal data.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// The audit log: who exported, erased, pseudonymised, changed roles, opened or closed waves.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
@@ -117,6 +134,30 @@ enum UserCommand {
     /// Add an account (or set an existing person's password and role); the password is
     /// read from standard input.
     Add(cmd_user::AddArgs),
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Everything leernet holds about one person, as JSON.
+    Export(cmd_privacy::ExportArgs),
+    /// Erase one person (says what would happen; erases with --yes).
+    Erase(cmd_privacy::EraseArgs),
+    /// Replace the people in a closed wave by stable codes; the key goes to a file.
+    Pseudonymise(cmd_privacy::PseudonymiseArgs),
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Set the last day a wave keeps its personal data.
+    Set(cmd_privacy::RetentionSetArgs),
+    /// Remove the personal data of every wave whose date has passed (for cron; idempotent).
+    Apply(cmd_privacy::RetentionApplyArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// The audit log, oldest first.
+    List(cmd_audit::ListArgs),
 }
 
 #[derive(Subcommand)]
@@ -243,6 +284,24 @@ async fn run(cli: Cli) -> CliResult {
             let settings = settings::Settings::load(&cli.project)?;
             cmd_qda::import_qdpx(&settings, &file, &mut out).await
         }
+        Command::Privacy {
+            command: PrivacyCommand::Export(args),
+        } => cmd_privacy::export(&cli.project, &args, &mut out).await,
+        Command::Privacy {
+            command: PrivacyCommand::Erase(args),
+        } => cmd_privacy::erase(&cli.project, &args, &mut out).await,
+        Command::Privacy {
+            command: PrivacyCommand::Pseudonymise(args),
+        } => cmd_privacy::pseudonymise(&cli.project, &args, &mut out).await,
+        Command::Retention {
+            command: RetentionCommand::Set(args),
+        } => cmd_privacy::retention_set(&cli.project, &args, &mut out).await,
+        Command::Retention {
+            command: RetentionCommand::Apply(args),
+        } => cmd_privacy::retention_apply(&cli.project, &args, &mut out).await,
+        Command::Audit {
+            command: AuditCommand::List(args),
+        } => cmd_audit::list(&cli.project, &args, &mut out).await,
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
     }
 }

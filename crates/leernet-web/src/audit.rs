@@ -1,0 +1,81 @@
+//! `GET /admin/audit`: the audit log for researchers — who exported, erased or pseudonymised
+//! personal data, changed a role, set or applied a retention date, or opened or closed a
+//! wave, and when (newest first).
+//!
+//! Why a page: the researcher answers for what happened to respondents' data and should not
+//! need a terminal on the server to see it. Researchers only (the log names accounts); it
+//! holds ids and counts, never answers.
+
+use crate::auth::Visitor;
+use crate::{AppError, AppState};
+use axum::extract::State;
+use axum::response::Response;
+use leernet_core::Role;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The translation key of a stored action, when there is one.
+fn action_key(action: &str) -> Option<String> {
+    const KNOWN: &[&str] = &[
+        "privacy.export",
+        "privacy.erase",
+        "privacy.pseudonymise",
+        "retention.set",
+        "retention.apply",
+        "role.change",
+        "wave.open",
+        "wave.close",
+    ];
+    KNOWN
+        .contains(&action)
+        .then(|| format!("audit.action_{}", action.replace('.', "_")))
+}
+
+/// `GET /admin/audit`.
+pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(&[Role::Researcher])?;
+    let store = &state.store;
+    let log = store
+        .audit_log()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let names: BTreeMap<String, String> = store
+        .persons()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+        .into_iter()
+        .map(|p| (format!("person:{}", p.id.0), p.name))
+        .collect();
+    let waves: BTreeMap<String, String> = store
+        .waves()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+        .into_iter()
+        .map(|w| (format!("wave:{}", w.id.0), w.name))
+        .collect();
+    let shown = |id: &str| match names.get(id).or_else(|| waves.get(id)) {
+        Some(n) => format!("{n} ({id})"),
+        None => id.to_owned(),
+    };
+    let rows: Vec<_> = log
+        .iter()
+        .rev()
+        .map(|e| {
+            minijinja::context! {
+                at => leernet_store::audit::utc_timestamp(e.at),
+                actor => shown(&e.actor),
+                action => e.action.clone(),
+                action_key => action_key(&e.action),
+                subject => shown(&e.subject),
+                detail => e.detail.clone(),
+            }
+        })
+        .collect();
+    crate::page::render(
+        &state,
+        &v,
+        "audit.html",
+        minijinja::context! { entries => rows },
+    )
+}
