@@ -9,14 +9,65 @@
 //! very long strings (7/14); the character encoding `UTF-8` (7/20); the dictionary end
 //! (999); then the cases.
 //!
+//! Dates: a date or date-time variable (`date`, `dateTime`, `start`, `end`, `today`) whose
+//! every value is an ISO date (`2026-03-31`) or date-time (`2026-03-31T14:30:00.000+02:00`)
+//! is written as an SPSS date: a number, seconds since 1582-10-14, with the format `DATE11`
+//! (dates) or `DATETIME20` (when any value has a time). A date-time keeps its wall-clock time
+//! as written; the zone offset is dropped (SPSS dates have no zone). A variable with any other
+//! value stays text, whole.
+//!
 //! Deterministic: the header's creation date and time are fixed (`01 Jan 70`,
 //! `00:00:00`), so the same dataset gives the same bytes.
 
 use std::collections::HashSet;
 
 use crate::dataset::{Cell, Dataset, Measure, VarType};
+use leernet_xlsform::dates;
 
 const SYSMIS: f64 = -f64::MAX;
+
+/// How a date variable is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// `DATE11`: `31-MAR-2026`.
+    Date,
+    /// `DATETIME20`: `31-MAR-2026 14:30:00`.
+    DateTime,
+}
+
+/// An ISO date or date-time as SPSS time (seconds since 1582-10-14 00:00:00), and whether
+/// it had a time of day. The wall-clock time is kept; a zone offset is dropped.
+fn spss_time(s: &str) -> Option<(f64, bool)> {
+    let s = s.trim();
+    let (d, t) = match s.split_once('T').or_else(|| s.split_once(' ')) {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let days = dates::parse_date(d)? - dates::days_from_civil(1582, 10, 14);
+    let secs = match t {
+        Some(t) => dates::parse_time(t)?.0,
+        None => 0.0,
+    };
+    Some((days as f64 * 86400.0 + secs, t.is_some()))
+}
+
+/// Whether variable `i` is written as an SPSS date: a date variable whose every value is
+/// an ISO date or date-time.
+fn when_of(ds: &Dataset, i: usize) -> Option<When> {
+    let v = &ds.variables[i];
+    if !v.is_datetime || !matches!(v.var_type, VarType::Text { .. }) {
+        return None;
+    }
+    let mut time = false;
+    for row in &ds.rows {
+        if let Some(Cell::Text(t)) = row.get(i) {
+            if !t.trim().is_empty() {
+                time |= spss_time(t)?.1;
+            }
+        }
+    }
+    Some(if time { When::DateTime } else { When::Date })
+}
 
 struct Segment {
     short: String,
@@ -100,7 +151,12 @@ fn segments_of(width: usize) -> Vec<usize> {
     v
 }
 
-fn format_spec(seg_width: usize, var_type: VarType) -> i32 {
+fn format_spec(seg_width: usize, var_type: VarType, when: Option<When>) -> i32 {
+    match when {
+        Some(When::Date) => return (20 << 16) | (11 << 8),
+        Some(When::DateTime) => return (22 << 16) | (20 << 8),
+        None => {}
+    }
     match var_type {
         VarType::Numeric { decimals } => {
             let d = decimals as i32;
@@ -114,12 +170,13 @@ fn format_spec(seg_width: usize, var_type: VarType) -> i32 {
 /// Writes a dataset as an SPSS system file.
 pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
     let mut taken = HashSet::new();
+    let whens: Vec<Option<When>> = (0..ds.variables.len()).map(|i| when_of(ds, i)).collect();
     // segments per variable
     let mut segs: Vec<Vec<Segment>> = Vec::new();
-    for v in &ds.variables {
-        let widths = match v.var_type {
-            VarType::Numeric { .. } => vec![0],
-            VarType::Text { width } => segments_of(width.clamp(1, MAX_WIDTH)),
+    for (v, when) in ds.variables.iter().zip(&whens) {
+        let widths = match (v.var_type, when) {
+            (_, Some(_)) | (VarType::Numeric { .. }, None) => vec![0],
+            (VarType::Text { width }, None) => segments_of(width.clamp(1, MAX_WIDTH)),
         };
         let first = short_name(&v.name, &mut taken);
         let mut s = vec![Segment {
@@ -155,7 +212,7 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
     // variable records
     let mut index = Vec::new(); // 1-based dictionary index of each variable
     let mut at = 1;
-    for (v, ss) in ds.variables.iter().zip(&segs) {
+    for ((v, ss), when) in ds.variables.iter().zip(&segs).zip(&whens) {
         index.push(at);
         for (k, s) in ss.iter().enumerate() {
             let label = (k == 0 && !v.label.is_empty()).then(|| cut(&v.label, 255));
@@ -168,7 +225,7 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
             o.i32(s.width as i32);
             o.i32(label.is_some() as i32);
             o.i32(missing.len() as i32);
-            let f = format_spec(s.width, v.var_type);
+            let f = format_spec(s.width, v.var_type, *when);
             o.i32(f);
             o.i32(f);
             o.padded(s.short.as_bytes(), 8, b' ');
@@ -232,7 +289,7 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
     o.i32(11);
     o.i32(4);
     o.i32((nsegs * 3) as i32);
-    for (v, ss) in ds.variables.iter().zip(&segs) {
+    for ((v, ss), when) in ds.variables.iter().zip(&segs).zip(&whens) {
         for s in ss {
             o.i32(match v.measure {
                 Measure::Nominal => 1,
@@ -240,7 +297,11 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
                 Measure::Scale => 3,
             });
             o.i32(if s.width == 0 {
-                8
+                match when {
+                    Some(When::Date) => 11,
+                    Some(When::DateTime) => 20,
+                    None => 8,
+                }
             } else {
                 s.width.clamp(1, 40) as i32
             });
@@ -262,7 +323,10 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
     o.0.extend_from_slice(names.as_bytes());
     // very long strings
     let mut vls = Vec::new();
-    for (v, ss) in ds.variables.iter().zip(&segs) {
+    for ((v, ss), when) in ds.variables.iter().zip(&segs).zip(&whens) {
+        if when.is_some() {
+            continue;
+        }
         if let VarType::Text { width } = v.var_type {
             if ss.len() > 1 {
                 vls.extend_from_slice(
@@ -291,7 +355,14 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
 
     // cases
     for row in &ds.rows {
-        for ((cell, v), ss) in row.iter().zip(&ds.variables).zip(&segs) {
+        for (((cell, v), ss), when) in row.iter().zip(&ds.variables).zip(&segs).zip(&whens) {
+            if when.is_some() {
+                o.f64(match cell {
+                    Cell::Text(t) => spss_time(t).map_or(SYSMIS, |x| x.0),
+                    _ => SYSMIS,
+                });
+                continue;
+            }
             match v.var_type {
                 VarType::Numeric { .. } => o.f64(match cell {
                     Cell::Num(x) if x.is_finite() => *x,
@@ -312,4 +383,23 @@ pub fn write(ds: &Dataset, file_label: &str) -> Vec<u8> {
         }
     }
     o.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spss_time;
+
+    #[test]
+    fn iso_dates_become_seconds_since_the_gregorian_calendar() {
+        assert_eq!(spss_time("1582-10-14"), Some((0.0, false)));
+        assert_eq!(spss_time("1582-10-15"), Some((86400.0, false)));
+        // 2026-03-31 is 161,971 days after 1582-10-14.
+        assert_eq!(spss_time("2026-03-31"), Some((161_971.0 * 86400.0, false)));
+        assert_eq!(
+            spss_time("2026-03-31T14:30:15.000+02:00"),
+            Some((161_971.0 * 86400.0 + 52_215.0, true)),
+            "wall-clock time, the zone dropped"
+        );
+        assert_eq!(spss_time("gisteren"), None);
+    }
 }

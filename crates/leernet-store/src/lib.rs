@@ -24,6 +24,7 @@ mod coding_work;
 pub mod imports;
 mod instruments;
 mod invitations;
+mod mail;
 pub mod privacy;
 pub mod qda;
 mod registry;

@@ -269,15 +269,18 @@ pub async fn wave(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let user = v.require(STAFF)?;
-    wave_page(&state, &v, user, id, None, StatusCode::OK).await
+    wave_page(&state, &v, user, id, None, None, StatusCode::OK).await
 }
 
-async fn wave_page(
+/// The wave's page; `mail` is the report of sending invitations by e-mail, when that was
+/// just done (`mail::send_invitations`).
+pub(crate) async fn wave_page(
     state: &AppState,
     v: &Visitor,
     user: &User,
     id: i64,
     error: Option<String>,
+    mail: Option<minijinja::Value>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
@@ -326,6 +329,15 @@ async fn wave_page(
     });
     let researcher = user.role == Role::Researcher;
     let mut invitations = Vec::new();
+    let sent = if researcher {
+        store
+            .invitations_sent(wave.id)
+            .await
+            .map_err(internal(lang))?
+    } else {
+        Default::default()
+    };
+    let mut invitations_with_email = 0usize;
     if researcher {
         for inv in store
             .invitations(Some(wave.id))
@@ -351,7 +363,9 @@ async fn wave_page(
                     Some(ResponseStatus::Submitted) => "admin.submitted",
                 },
                 response => rid.map(|r| r.0),
+                sent => sent.contains_key(&inv.id),
             });
+            invitations_with_email += usize::from(inv.email.is_some());
         }
     }
     let network_list: Vec<_> = networks
@@ -377,6 +391,9 @@ async fn wave_page(
             networks => network_list,
             error => error,
             max_links => MAX_LINKS_PER_NETWORK,
+            mail => mail,
+            smtp => state.mailer.is_some(),
+            with_email => invitations_with_email,
         },
     )?;
     *res.status_mut() = status;
@@ -460,6 +477,7 @@ pub async fn invite(
             user,
             id,
             Some(say("admin.pick_networks")),
+            None,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -503,6 +521,7 @@ pub async fn invite(
                     user,
                     id,
                     Some(say("admin.bad_count")),
+                    None,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
                 .await;
@@ -548,6 +567,7 @@ pub async fn invite(
                     user,
                     id,
                     Some(msg),
+                    None,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
                 .await;
@@ -577,6 +597,17 @@ pub async fn invite(
     Ok(Redirect::to(&format!("/admin/waves/{id}#invitations")).into_response())
 }
 
+/// The address respondents reach the app at: `LEERNET_PUBLIC_URL`, else this request's host.
+pub(crate) fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    state.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:8080");
+        format!("http://{host}")
+    })
+}
+
 fn csv_field(s: &str) -> String {
     // Quote always; a leading formula character is neutralised for spreadsheets.
     let s = if s.starts_with(['=', '+', '-', '@']) {
@@ -600,13 +631,7 @@ pub async fn invitations_csv(
     let wave = wave_or_404(&state, id, lang).await?;
     let store = &state.store;
     let networks = store.networks().await.map_err(internal(lang))?;
-    let base = state.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:8080");
-        format!("http://{host}")
-    });
+    let base = public_base(&state, &headers);
     let mut out = String::from("network,kind,email,link,status\r\n");
     for inv in store
         .invitations(Some(wave.id))

@@ -15,8 +15,10 @@ mod audit;
 pub mod auth;
 mod coding;
 mod error;
+pub mod import_export;
 mod instruments;
 mod lang;
+pub mod mail;
 mod page;
 mod pages;
 mod profile;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Instruments read once: forms are immutable per instrument version.
     forms: Mutex<HashMap<InstrumentId, Arc<Form>>>,
+    /// The mailer of `[smtp]`, when configured (invitations by e-mail).
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
@@ -73,6 +77,11 @@ impl AppState {
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
             ("response.html", include_str!("../templates/response.html")),
+            ("import.html", include_str!("../templates/import.html")),
+            (
+                "import_export.html",
+                include_str!("../templates/import_export.html"),
+            ),
             ("audit.html", include_str!("../templates/audit.html")),
             ("survey.html", include_str!("../templates/survey.html")),
             ("ws_nav.html", include_str!("../templates/ws_nav.html")),
@@ -164,6 +173,7 @@ impl AppState {
             secure_cookies: false,
             public_url: None,
             forms: Mutex::new(HashMap::new()),
+            mailer: None,
         }
     }
 
@@ -173,6 +183,15 @@ impl AppState {
         self.overview = content.overview.clone();
         self.content = content;
         self
+    }
+
+    /// Sets the SMTP server invitations are sent through (`[smtp]` in `leernet.toml`).
+    pub fn with_smtp(
+        mut self,
+        smtp: Option<&mail::SmtpSettings>,
+    ) -> Result<AppState, mail::MailError> {
+        self.mailer = smtp.map(mail::Mailer::new).transpose()?.map(Arc::new);
+        Ok(self)
     }
 
     /// Sets the public address (`https://…` makes cookies `Secure`).
@@ -282,6 +301,16 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/admin/waves/{id}/invitations.csv",
             get(admin::invitations_csv),
         )
+        .route("/admin/waves/{id}/send", post(mail::send_invitations))
+        .route(
+            "/admin/import",
+            get(import_export::import_page)
+                .post(import_export::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import_export::MAX_IMPORT_BODY,
+                )),
+        )
+        .route("/admin/export", get(import_export::export))
         .route("/responses/{id}", get(admin::response))
         .route("/admin/audit", get(audit::list))
         .route("/static/coding.js", get(coding::script))
@@ -366,14 +395,16 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_with_content(store, ProjectContent::builtin(), listener).await
+    serve_with(store, listener, ProjectContent::builtin(), None).await
 }
 
-/// Serves the app like [`serve`], with a project's content instead of the shipped files.
-pub async fn serve_with_content(
+/// Serves the app like [`serve`], with a project's content instead of the shipped files and,
+/// when given, the SMTP server of `smtp` (`[smtp]` in `leernet.toml`) for invitations.
+pub async fn serve_with(
     store: Store,
-    content: ProjectContent,
     listener: tokio::net::TcpListener,
+    content: ProjectContent,
+    smtp: Option<&mail::SmtpSettings>,
 ) -> std::io::Result<()> {
     let public = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
@@ -381,7 +412,9 @@ pub async fn serve_with_content(
     let state = Arc::new(
         AppState::new(store)
             .with_public_url(public)
-            .with_content(content),
+            .with_content(content)
+            .with_smtp(smtp)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
     axum::serve(
         listener,

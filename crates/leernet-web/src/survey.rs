@@ -10,11 +10,22 @@
 //! or hides them in place.
 //!
 //! Pages: each top-level group is a page; questions outside groups are gathered into pages of
-//! their own, in sheet order. Pages whose questions are all hidden are skipped. Answers are
+//! their own, in sheet order. With `style` = `one-per-page` on the form's settings sheet,
+//! each question is a page of its own (a `field-list` group and a repeat stay one page); the
+//! page number and a progress bar show how far the respondent is, and a returning respondent
+//! lands on the question where they left off. Pages whose questions are all hidden are skipped. Answers are
 //! saved on every page, so a respondent can leave and come back through the same link;
 //! submitting is idempotent (the store refuses a second submission of the same response).
-//! Repeats are not offered in the browser yet: a form with repeats shows a notice instead of
-//! the repeat's questions.
+//!
+//! Repeats (`begin repeat`): each instance is a fieldset with a legend ("Kind 2") and a
+//! "remove" button; below the last one an "add another" button. Both are ordinary submit
+//! buttons (`action=add:NAME`, `action=remove:NAME:K`), so they work without JavaScript (a
+//! round trip that saves the page first); with a `repeat_count` the number of instances
+//! follows the form and there are no buttons. Instances are stored in the response's answer
+//! map in the flat layout of [`leernet_xlsform::Answers::from_flat`] (`kid` = `"2"`,
+//! `kid[1]/age`, `kid[2]/age`), and every instance is checked with the XLSForm engine like
+//! the top level (types, choices, constraints, relevance, required). A repeat inside a
+//! repeat is not offered in the browser: it shows a notice.
 
 use crate::auth::Visitor;
 use crate::{AppError, AppState};
@@ -24,7 +35,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form as PostedForm;
 use leernet_core::{InvitationToken, Lang, ResponseStatus, WaveStatus};
 use leernet_store::{InvitationRow, SaveOutcome};
-use leernet_xlsform::{Answers, EvalOptions, Evaluation, Form, Item, QuestionKind};
+use leernet_xlsform::{Answers, EvalOptions, Evaluation, Form, Item, QuestionKind, QuestionState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -32,6 +43,8 @@ use std::sync::Arc;
 pub const MAX_ANSWER_CHARS: usize = 10_000;
 /// The most fields one posted page may carry.
 const MAX_FIELDS: usize = 2_000;
+/// The most instances of one repeat a respondent may add in the browser.
+pub const MAX_INSTANCES: usize = 50;
 
 /// One page: the items of a top-level group, or a run of top-level questions.
 #[derive(Debug, Clone)]
@@ -40,7 +53,65 @@ struct Page {
     items: Vec<Item>,
 }
 
+/// Whether the form asks for one question per page: `style` on the settings sheet holds
+/// `one-per-page` (leernet's own word; Enketo's `pages` style is what leernet does anyway).
+pub fn one_per_page(form: &Form) -> bool {
+    form.setting("style").is_some_and(|s| {
+        s.split_whitespace()
+            .any(|w| matches!(w, "one-per-page" | "one-question-per-page"))
+    })
+}
+
+/// One question per page: each shown question is a page; a group with the `field-list`
+/// appearance stays one page (as in ODK Collect), and so does a repeat.
+fn question_pages(form: &Form, items: &[Item], group: Option<usize>, out: &mut Vec<Page>) {
+    for item in items {
+        match item {
+            Item::Question(q) => {
+                let kind = &form.question_at(*q).expect("index from the form").kind;
+                if shown_kind(kind) {
+                    out.push(Page {
+                        group,
+                        items: vec![*item],
+                    });
+                }
+            }
+            Item::Group(gi) => {
+                let g = &form.groups()[*gi];
+                if g.repeat {
+                    out.push(Page {
+                        group: Some(*gi),
+                        items: vec![*item],
+                    });
+                } else if g
+                    .appearance
+                    .as_deref()
+                    .is_some_and(|a| a.split_whitespace().any(|w| w == "field-list"))
+                {
+                    out.push(Page {
+                        group: Some(*gi),
+                        items: g.items.clone(),
+                    });
+                } else {
+                    question_pages(form, &g.items, Some(*gi), out);
+                }
+            }
+        }
+    }
+}
+
 fn pages(form: &Form) -> Vec<Page> {
+    if one_per_page(form) {
+        let mut out = Vec::new();
+        question_pages(form, form.items(), None, &mut out);
+        if out.is_empty() {
+            out.push(Page {
+                group: None,
+                items: Vec::new(),
+            });
+        }
+        return out;
+    }
     let mut out: Vec<Page> = Vec::new();
     let mut loose: Vec<Item> = Vec::new();
     for item in form.items() {
@@ -52,9 +123,15 @@ fn pages(form: &Form) -> Vec<Page> {
                         items: std::mem::take(&mut loose),
                     });
                 }
+                // A repeat is a page of its own that holds the repeat (its instances).
+                let group = &form.groups()[*g];
                 out.push(Page {
                     group: Some(*g),
-                    items: form.groups()[*g].items.clone(),
+                    items: if group.repeat {
+                        vec![*item]
+                    } else {
+                        group.items.clone()
+                    },
                 });
             }
             Item::Question(_) => loose.push(*item),
@@ -108,16 +185,9 @@ fn answerable(kind: &QuestionKind) -> bool {
     )
 }
 
-fn to_model(a: &BTreeMap<String, String>) -> Answers {
-    Answers {
-        values: a.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        repeats: HashMap::new(),
-    }
-}
-
 fn evaluate<'f>(form: &'f Form, a: &BTreeMap<String, String>, lang: Lang) -> Evaluation<'f> {
     form.evaluate(
-        &to_model(a),
+        &Answers::from_flat(form, a),
         &EvalOptions {
             lang: lang.code(),
             now: None,
@@ -129,10 +199,161 @@ fn evaluate<'f>(form: &'f Form, a: &BTreeMap<String, String>, lang: Lang) -> Eva
 fn page_visible(form: &Form, page: &Page, ev: &Evaluation<'_>) -> bool {
     let mut qs = Vec::new();
     page_questions(form, &page.items, &mut qs);
+    let mut reps = Vec::new();
+    page_repeats(form, &page.items, &mut reps);
     qs.iter().any(|&i| {
         let q = form.question_at(i).expect("index from the form");
         shown_kind(&q.kind) && ev.states[i].relevant
-    })
+    }) || reps.iter().any(|&g| group_relevant(ev, g))
+}
+
+fn group_relevant(ev: &Evaluation<'_>, g: usize) -> bool {
+    ev.groups_relevant.get(g).copied().flatten().unwrap_or(true)
+}
+
+/// The repeats of a page (group indices), not those inside another repeat.
+fn page_repeats(form: &Form, items: &[Item], out: &mut Vec<usize>) {
+    for item in items {
+        if let Item::Group(gi) = item {
+            let g = &form.groups()[*gi];
+            if g.repeat {
+                out.push(*gi);
+            } else {
+                page_repeats(form, &g.items, out);
+            }
+        }
+    }
+}
+
+/// The key of a question in instance `k` (0-based) of repeat `rep`, as stored.
+fn instance_key(rep: &str, k: usize, name: &str) -> String {
+    format!("{rep}[{}]/{name}", k + 1)
+}
+
+/// One answerable place on a page: a question at the top level, or in one repeat instance.
+struct Slot {
+    key: String,
+    q: usize,
+    /// The repeat's name and the instance (0-based).
+    inst: Option<(String, usize)>,
+}
+
+/// Every question of a page with its stored key: the top level's, then each instance's.
+fn slots(form: &Form, page: &Page, ev: &Evaluation<'_>) -> Vec<Slot> {
+    let mut out = Vec::new();
+    let mut qs = Vec::new();
+    page_questions(form, &page.items, &mut qs);
+    for q in qs {
+        let name = &form.question_at(q).expect("index from the form").name;
+        out.push(Slot {
+            key: name.clone(),
+            q,
+            inst: None,
+        });
+    }
+    let mut reps = Vec::new();
+    page_repeats(form, &page.items, &mut reps);
+    for g in reps {
+        let g = &form.groups()[g];
+        let n = ev.repeats.get(&g.name).map_or(0, Vec::len);
+        let mut qs = Vec::new();
+        page_questions(form, &g.items, &mut qs);
+        for k in 0..n {
+            for &q in &qs {
+                let name = &form.question_at(q).expect("index from the form").name;
+                out.push(Slot {
+                    key: instance_key(&g.name, k, name),
+                    q,
+                    inst: Some((g.name.clone(), k)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The state of a slot's question in an evaluation of the same answers.
+fn slot_state<'e>(ev: &'e Evaluation<'_>, slot: &Slot) -> Option<&'e QuestionState> {
+    match &slot.inst {
+        None => ev.states.get(slot.q),
+        Some((r, k)) => ev
+            .repeats
+            .get(r)
+            .and_then(|l| l.get(*k))
+            .and_then(|e| e.states.get(slot.q)),
+    }
+}
+
+/// The number of instances of a repeat in the answers.
+fn instance_count(form: &Form, answers: &BTreeMap<String, String>, rep: &str) -> usize {
+    Answers::from_flat(form, answers)
+        .repeats
+        .get(rep)
+        .map_or(0, Vec::len)
+}
+
+/// Sets the number of instances of a repeat: instances above `n` are dropped.
+fn set_count(answers: &mut BTreeMap<String, String>, rep: &str, n: usize) {
+    let prefix = format!("{rep}[");
+    answers.retain(|k, _| match k.strip_prefix(&prefix) {
+        Some(rest) => rest
+            .split_once("]/")
+            .and_then(|(i, _)| i.parse::<usize>().ok())
+            .is_some_and(|i| i >= 1 && i <= n),
+        None => true,
+    });
+    if n == 0 {
+        answers.remove(rep);
+    } else {
+        answers.insert(rep.to_owned(), n.to_string());
+    }
+}
+
+/// Removes instance `k` (1-based) of a repeat; the ones after it move up.
+fn remove_instance(answers: &mut BTreeMap<String, String>, rep: &str, k: usize, n: usize) {
+    let prefix = format!("{rep}[");
+    let mut moved = Vec::new();
+    answers.retain(|key, v| {
+        let Some((i, rest)) = key
+            .strip_prefix(&prefix)
+            .and_then(|r| r.split_once("]/"))
+            .and_then(|(i, rest)| Some((i.parse::<usize>().ok()?, rest)))
+        else {
+            return true;
+        };
+        if i == k {
+            return false;
+        }
+        if i > k {
+            moved.push((format!("{rep}[{}]/{rest}", i - 1), v.clone()));
+            return false;
+        }
+        true
+    });
+    answers.extend(moved);
+    set_count(answers, rep, n.saturating_sub(1));
+}
+
+/// Makes the repeats with a `repeat_count` hold as many instances as it says (at most
+/// [`MAX_INSTANCES`]).
+fn follow_repeat_counts(form: &Form, answers: &mut BTreeMap<String, String>, lang: Lang) {
+    // A count may depend on answers inside instances: settle in a few rounds.
+    for _ in 0..3 {
+        let ev = evaluate(form, answers, lang);
+        let mut changed = false;
+        let mut counts: Vec<(&String, &usize)> = ev.repeat_counts.iter().collect();
+        counts.sort();
+        for (rep, &c) in counts {
+            let c = c.min(MAX_INSTANCES);
+            if ev.repeats.get(rep).map_or(0, Vec::len) != c {
+                set_count(answers, rep, c);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 fn visible_pages(form: &Form, pages: &[Page], ev: &Evaluation<'_>) -> Vec<usize> {
@@ -251,7 +472,9 @@ pub async fn show(
         return closed(&state, &v, &ctx);
     }
     let pages = pages(&ctx.form);
-    let ev = evaluate(&ctx.form, &ctx.stored, lang);
+    let mut answers = ctx.stored.clone();
+    follow_repeat_counts(&ctx.form, &mut answers, lang);
+    let ev = evaluate(&ctx.form, &answers, lang);
     let visible = visible_pages(&ctx.form, &pages, &ev);
     let wanted = q.page.unwrap_or(ctx.inv.page.max(0) as usize);
     let p = nearest(&visible, wanted);
@@ -273,7 +496,7 @@ pub async fn show(
         &pages,
         &visible,
         p,
-        &ctx.stored,
+        &answers,
         &HashMap::new(),
         &errors,
         PageNotice {
@@ -302,11 +525,11 @@ fn page_errors(
     required: &str,
     out: &mut BTreeMap<String, String>,
 ) {
-    let mut qs = Vec::new();
-    page_questions(form, &page.items, &mut qs);
-    for i in qs {
-        let q = form.question_at(i).expect("index from the form");
-        let s = &ev.states[i];
+    for slot in slots(form, page, ev) {
+        let q = form.question_at(slot.q).expect("index from the form");
+        let Some(s) = slot_state(ev, &slot) else {
+            continue;
+        };
         if !s.relevant || !answerable(&q.kind) {
             continue;
         }
@@ -317,9 +540,9 @@ fn page_errors(
             } else {
                 s.required_message.clone().unwrap_or_default()
             };
-            out.entry(q.name.clone()).or_insert(msg);
+            out.entry(slot.key).or_insert(msg);
         } else if s.constraint_failed {
-            out.entry(q.name.clone())
+            out.entry(slot.key)
                 .or_insert_with(|| s.constraint_message.clone().unwrap_or_default());
         }
     }
@@ -363,17 +586,24 @@ fn render_page(
     let page = &pages[p];
     let mut fields = Vec::new();
     let mut shown = Vec::new();
-    collect_fields(
+    let t = state.catalog.table(lang);
+    let c = Collect {
         form,
-        &page.items,
-        &ev,
         answers,
         raw,
         errors,
-        code,
-        &mut fields,
-        &mut shown,
-    );
+        lang: code,
+        add_text: t
+            .get("fieldwork2.add_instance")
+            .cloned()
+            .unwrap_or_default(),
+        remove_text: t
+            .get("fieldwork2.remove_instance")
+            .cloned()
+            .unwrap_or_default(),
+    };
+    collect_fields(&c, &page.items, &ev, "", &mut fields, &mut shown);
+    let has_repeat = fields.iter().any(|f| f.kind == "repeat");
     let position = visible.iter().position(|&x| x == p).unwrap_or(0);
     let title = page
         .group
@@ -398,6 +628,7 @@ fn render_page(
             number => position + 1,
             count => visible.len(),
             first => position == 0,
+            has_repeat => has_repeat,
             consent => (position == 0).then(|| form.setting_in("consent", code)).flatten(),
             last => position + 1 >= visible.len(),
             fields => fields.iter().map(minijinja::Value::from_serialize).collect::<Vec<_>>(),
@@ -434,6 +665,10 @@ struct Field {
     min: String,
     max: String,
     step: String,
+    /// The value of the repeat's add or remove button (`add:kid`, `remove:kid:2`).
+    action: String,
+    /// That button's text.
+    button: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -444,45 +679,82 @@ struct ChoiceView {
     checked: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What [`collect_fields`] needs besides the items.
+struct Collect<'a> {
+    form: &'a Form,
+    answers: &'a BTreeMap<String, String>,
+    raw: &'a HashMap<String, String>,
+    errors: &'a BTreeMap<String, String>,
+    lang: &'a str,
+    /// `survey.add_instance` and `survey.remove_instance` texts (with `{label}`).
+    add_text: String,
+    remove_text: String,
+}
+
+/// An HTML id from a stored key (`kid[2]/age` -> `kid-2-age`).
+fn html_id(key: &str) -> String {
+    key.chars()
+        .map(|c| if matches!(c, '[' | ']' | '/') { '-' } else { c })
+        .collect::<String>()
+        .replace("--", "-")
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+fn marker(kind: &'static str, name: String, id: String, label: String, visible: bool) -> Field {
+    Field {
+        kind,
+        name,
+        id,
+        label,
+        hint: String::new(),
+        required: false,
+        visible,
+        value: String::new(),
+        choices: Vec::new(),
+        error: None,
+        min: String::new(),
+        max: String::new(),
+        step: String::new(),
+        action: String::new(),
+        button: String::new(),
+    }
+}
+
+/// The fields of `items` at one level: the top level (`prefix` empty, `ev` the form's
+/// evaluation) or one repeat instance (`prefix` `kid[2]/`, `ev` that instance's).
 fn collect_fields(
-    form: &Form,
+    c: &Collect<'_>,
     items: &[Item],
     ev: &Evaluation<'_>,
-    answers: &BTreeMap<String, String>,
-    raw: &HashMap<String, String>,
-    errors: &BTreeMap<String, String>,
-    lang: &str,
+    prefix: &str,
     out: &mut Vec<Field>,
     shown: &mut Vec<String>,
 ) {
+    let form = c.form;
+    let lang = c.lang;
     for item in items {
         match item {
             Item::Group(gi) => {
                 let g = &form.groups()[*gi];
-                let relevant = ev
-                    .groups_relevant
-                    .get(*gi)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(true);
-                out.push(Field {
-                    kind: if g.repeat { "unsupported" } else { "heading" },
-                    name: g.name.clone(),
-                    id: format!("g-{}", g.name),
-                    label: g.label.get(lang).to_owned(),
-                    hint: g.hint.get(lang).to_owned(),
-                    required: false,
-                    visible: relevant,
-                    value: String::new(),
-                    choices: Vec::new(),
-                    error: None,
-                    min: String::new(),
-                    max: String::new(),
-                    step: String::new(),
-                });
+                let relevant = group_relevant(ev, *gi);
+                let label = g.label.get(lang).to_owned();
+                if g.repeat && prefix.is_empty() {
+                    collect_repeat(c, *gi, ev, out, shown);
+                    continue;
+                }
+                let key = format!("{prefix}{}", g.name);
+                let mut f = marker(
+                    if g.repeat { "unsupported" } else { "heading" },
+                    key.clone(),
+                    format!("g-{}", html_id(&key)),
+                    label,
+                    relevant,
+                );
+                f.hint = g.hint.get(lang).to_owned();
+                out.push(f);
                 if !g.repeat {
-                    collect_fields(form, &g.items, ev, answers, raw, errors, lang, out, shown);
+                    collect_fields(c, &g.items, ev, prefix, out, shown);
                 }
             }
             Item::Question(i) => {
@@ -490,14 +762,17 @@ fn collect_fields(
                 if !shown_kind(&q.kind) {
                     continue;
                 }
+                let key = format!("{prefix}{}", q.name);
+                let id = format!("q-{}", html_id(&key));
                 let s = &ev.states[*i];
                 if s.relevant {
-                    shown.push(q.name.clone());
+                    shown.push(key.clone());
                 }
-                let value = raw
-                    .get(&q.name)
+                let value = c
+                    .raw
+                    .get(&key)
                     .cloned()
-                    .or_else(|| answers.get(&q.name).cloned())
+                    .or_else(|| c.answers.get(&key).cloned())
                     .unwrap_or_default();
                 let selected: HashSet<&str> = value.split_whitespace().collect();
                 let (kind, choices) = match &q.kind {
@@ -526,11 +801,11 @@ fn collect_fields(
                             .choices(&q.name)
                             .into_iter()
                             .enumerate()
-                            .map(|(k, c)| ChoiceView {
-                                value: c.name.clone(),
-                                label: c.label.get(lang).to_owned(),
-                                id: format!("q-{}-{k}", q.name),
-                                checked: selected.contains(c.name.as_str()),
+                            .map(|(k, ch)| ChoiceView {
+                                value: ch.name.clone(),
+                                label: ch.label.get(lang).to_owned(),
+                                id: format!("{id}-{k}"),
+                                checked: selected.contains(ch.name.as_str()),
                             })
                             .collect();
                         (
@@ -552,8 +827,8 @@ fn collect_fields(
                 };
                 out.push(Field {
                     kind,
-                    name: q.name.clone(),
-                    id: format!("q-{}", q.name),
+                    name: key.clone(),
+                    id,
                     label: q.label.get(lang).to_owned(),
                     hint: q.hint.get(lang).to_owned(),
                     required: q
@@ -563,14 +838,84 @@ fn collect_fields(
                     visible: s.relevant,
                     value,
                     choices,
-                    error: errors.get(&q.name).cloned(),
+                    error: c.errors.get(&key).cloned(),
                     min,
                     max,
                     step,
+                    action: String::new(),
+                    button: String::new(),
                 });
             }
         }
     }
+}
+
+/// A repeat: its heading, a fieldset per instance (with a remove button), and the add
+/// button; with a `repeat_count`, no buttons.
+fn collect_repeat(
+    c: &Collect<'_>,
+    gi: usize,
+    ev: &Evaluation<'_>,
+    out: &mut Vec<Field>,
+    shown: &mut Vec<String>,
+) {
+    let g = &c.form.groups()[gi];
+    let relevant = group_relevant(ev, gi);
+    let label = {
+        let l = g.label.get(c.lang);
+        if l.is_empty() {
+            g.name.clone()
+        } else {
+            l.to_owned()
+        }
+    };
+    let fixed = g.repeat_count.is_some();
+    if relevant {
+        shown.push(g.name.clone());
+    }
+    let mut head = marker(
+        "repeat",
+        g.name.clone(),
+        format!("g-{}", html_id(&g.name)),
+        label.clone(),
+        relevant,
+    );
+    head.hint = g.hint.get(c.lang).to_owned();
+    out.push(head);
+    let instances = ev.repeats.get(&g.name).map(Vec::as_slice).unwrap_or(&[]);
+    for (k, inst) in instances.iter().enumerate() {
+        let key = format!("{}[{}]", g.name, k + 1);
+        let numbered = format!("{label} {}", k + 1);
+        let mut f = marker(
+            "instance",
+            key.clone(),
+            format!("g-{}", html_id(&key)),
+            numbered.clone(),
+            relevant,
+        );
+        if !fixed {
+            f.action = format!("remove:{}:{}", g.name, k + 1);
+            f.button = c.remove_text.replace("{label}", &numbered);
+        }
+        out.push(f.clone());
+        collect_fields(c, &g.items, inst, &format!("{key}/"), out, shown);
+        let mut end = marker("instance_end", key, String::new(), String::new(), relevant);
+        end.action = f.action.clone();
+        end.button = f.button.clone();
+        out.push(end);
+    }
+    let mut end = marker(
+        "repeat_end",
+        g.name.clone(),
+        String::new(),
+        String::new(),
+        relevant,
+    );
+    if !fixed && instances.len() < MAX_INSTANCES {
+        end.action = format!("add:{}", g.name);
+        end.button = c.add_text.replace("{label}", &label);
+    }
+    out.push(end);
 }
 
 /// A posted survey page, parsed.
@@ -628,16 +973,17 @@ fn merge(
     let t = state.catalog.table(lang);
     let msg = |k: &str| t.get(k).cloned().unwrap_or_default();
     let mut answers = stored.clone();
+    follow_repeat_counts(form, &mut answers, lang);
     let mut raw = HashMap::new();
     let mut errors = BTreeMap::new();
-    let mut qs = Vec::new();
-    page_questions(form, &page.items, &mut qs);
-    for i in qs {
-        let q = form.question_at(i).expect("index from the form");
+    // The instances are the stored ones: a posted value for another instance is ignored.
+    let ev = evaluate(form, &answers, lang);
+    for slot in slots(form, page, &ev) {
+        let q = form.question_at(slot.q).expect("index from the form");
         if !answerable(&q.kind) {
             continue;
         }
-        let parts = posted.values.get(&q.name);
+        let parts = posted.values.get(&slot.key);
         let value = match parts {
             Some(vs) if q.kind.is_multiple() => vs
                 .iter()
@@ -649,11 +995,8 @@ fn merge(
             None => String::new(),
         };
         if value.chars().count() > MAX_ANSWER_CHARS {
-            errors.insert(q.name.clone(), msg("survey.too_long"));
-            raw.insert(
-                q.name.clone(),
-                value.chars().take(MAX_ANSWER_CHARS).collect(),
-            );
+            errors.insert(slot.key.clone(), msg("survey.too_long"));
+            raw.insert(slot.key, value.chars().take(MAX_ANSWER_CHARS).collect());
             continue;
         }
         if form.check_value(&q.name, &value).is_err() {
@@ -667,39 +1010,39 @@ fn merge(
                 }
                 _ => "survey.bad_value",
             };
-            errors.insert(q.name.clone(), msg(key));
-            raw.insert(q.name.clone(), value);
+            errors.insert(slot.key.clone(), msg(key));
+            raw.insert(slot.key, value);
             continue;
         }
         if value.is_empty() {
-            answers.remove(&q.name);
+            answers.remove(&slot.key);
         } else {
-            answers.insert(q.name.clone(), value);
+            answers.insert(slot.key, value);
         }
     }
+    follow_repeat_counts(form, &mut answers, lang);
     // Choices left out by a choice_filter are not among the choices either.
     let ev = evaluate(form, &answers, lang);
-    let mut qs = Vec::new();
-    page_questions(form, &page.items, &mut qs);
-    for i in qs {
-        let q = form.question_at(i).expect("index from the form");
-        let s = &ev.states[i];
-        if let (Some(allowed), Some(v)) = (&s.choices, answers.get(&q.name)) {
+    for slot in slots(form, page, &ev) {
+        let Some(s) = slot_state(&ev, &slot) else {
+            continue;
+        };
+        if let (Some(allowed), Some(v)) = (&s.choices, answers.get(&slot.key)) {
             if v.split_whitespace()
                 .any(|c| !allowed.iter().any(|a| a == c))
             {
-                errors.insert(q.name.clone(), msg("survey.bad_choice"));
-                raw.insert(q.name.clone(), v.clone());
-                answers.remove(&q.name);
+                errors.insert(slot.key.clone(), msg("survey.bad_choice"));
+                raw.insert(slot.key.clone(), v.clone());
+                answers.remove(&slot.key);
             }
         }
         if s.constraint_failed && s.relevant {
-            if let Some(v) = answers.remove(&q.name) {
+            if let Some(v) = answers.remove(&slot.key) {
                 errors.insert(
-                    q.name.clone(),
+                    slot.key.clone(),
                     s.constraint_message.clone().unwrap_or_default(),
                 );
-                raw.insert(q.name.clone(), v);
+                raw.insert(slot.key, v);
             }
         }
     }
@@ -710,7 +1053,8 @@ fn merge(
     }
 }
 
-/// The answers as submitted: only relevant questions, with the computed values.
+/// The answers as submitted: only relevant questions, with the computed values; the
+/// instances of relevant repeats likewise (a repeat that is not relevant keeps none).
 fn final_answers(
     form: &Form,
     answers: &BTreeMap<String, String>,
@@ -718,13 +1062,33 @@ fn final_answers(
 ) -> BTreeMap<String, String> {
     let ev = evaluate(form, answers, lang);
     let mut out = BTreeMap::new();
+    let keep = |q: &leernet_xlsform::Question, s: &QuestionState| {
+        s.evaluated
+            && s.relevant
+            && (q.calculation.is_some() || answerable(&q.kind))
+            && !s.value.is_empty()
+    };
     for (i, q) in form.questions().enumerate() {
         let s = &ev.states[i];
-        if !s.evaluated || !s.relevant || q.repeat.is_some() {
+        if q.repeat.is_none() && keep(q, s) {
+            out.insert(q.name.clone(), s.value.clone());
+        }
+    }
+    for (gi, g) in form.groups().iter().enumerate() {
+        let Some(instances) = ev.repeats.get(&g.name) else {
+            continue;
+        };
+        if !g.repeat || instances.is_empty() || !group_relevant(&ev, gi) {
             continue;
         }
-        if (q.calculation.is_some() || answerable(&q.kind)) && !s.value.is_empty() {
-            out.insert(q.name.clone(), s.value.clone());
+        out.insert(g.name.clone(), instances.len().to_string());
+        for (k, inst) in instances.iter().enumerate() {
+            for (i, q) in form.questions().enumerate() {
+                let s = &inst.states[i];
+                if q.repeat.as_deref() == Some(g.name.as_str()) && keep(q, s) {
+                    out.insert(instance_key(&g.name, k, &q.name), s.value.clone());
+                }
+            }
         }
     }
     out
@@ -766,17 +1130,7 @@ pub async fn save(
         }
     }
     // Questions that appeared on this page because of its own answers: show them first.
-    let mut now_shown = Vec::new();
-    {
-        let mut qs = Vec::new();
-        page_questions(&form, &pages[p].items, &mut qs);
-        for i in qs {
-            let q = form.question_at(i).expect("index from the form");
-            if shown_kind(&q.kind) && ev.states[i].relevant {
-                now_shown.push(q.name.clone());
-            }
-        }
-    }
+    let now_shown = shown_on(&form, &pages[p], &ev);
     let appeared = now_shown.iter().any(|n| !posted.shown.contains(n));
     let store = &state.store;
     let save = |answers: BTreeMap<String, String>, page: usize, submit: bool| {
@@ -788,6 +1142,32 @@ pub async fn save(
                 .map_err(|e| AppError::internal(lang, e))
         }
     };
+    // Adding or removing a repeat instance: the page is saved first, then comes back.
+    if let Some(anchor) = repeat_action(&form, &pages[p], &mut m.answers, &posted.action) {
+        let outcome = save(m.answers.clone(), p, false).await?;
+        if outcome == SaveOutcome::WaveNotOpen {
+            return closed(&state, &v, &ctx);
+        }
+        if m.errors.is_empty() {
+            return Ok(Redirect::to(&format!("/s/{token}?page={p}#{anchor}")).into_response());
+        }
+        let ev = evaluate(&form, &m.answers, lang);
+        let visible = visible_pages(&form, &pages, &ev);
+        return render_page(
+            &state,
+            &v,
+            &token,
+            &ctx,
+            &pages,
+            &visible,
+            p,
+            &m.answers,
+            &m.raw,
+            &m.errors,
+            PageNotice::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let stay = !m.errors.is_empty() || (going_on && appeared);
     if stay {
         let outcome = save(m.answers.clone(), p, false).await?;
@@ -863,6 +1243,65 @@ pub async fn save(
     }
 }
 
+/// The keys of the page's questions (and repeats) that are visible now.
+fn shown_on(form: &Form, page: &Page, ev: &Evaluation<'_>) -> Vec<String> {
+    let mut out: Vec<String> = slots(form, page, ev)
+        .into_iter()
+        .filter(|slot| {
+            let q = form.question_at(slot.q).expect("index from the form");
+            shown_kind(&q.kind) && slot_state(ev, slot).is_some_and(|s| s.relevant)
+        })
+        .map(|slot| slot.key)
+        .collect();
+    let mut reps = Vec::new();
+    page_repeats(form, &page.items, &mut reps);
+    for g in reps {
+        if group_relevant(ev, g) {
+            out.push(form.groups()[g].name.clone());
+        }
+    }
+    out
+}
+
+/// Applies `add:NAME` or `remove:NAME:K` to a repeat of this page (one without a
+/// `repeat_count`); returns the id to show the result at, or None when the action is not
+/// one of these (or names no repeat of the page, or an instance that does not exist).
+fn repeat_action(
+    form: &Form,
+    page: &Page,
+    answers: &mut BTreeMap<String, String>,
+    action: &str,
+) -> Option<String> {
+    let (verb, rest) = action.split_once(':')?;
+    let (name, k) = match verb {
+        "add" => (rest, None),
+        "remove" => {
+            let (n, k) = rest.split_once(':')?;
+            (n, Some(k.parse::<usize>().ok()?))
+        }
+        _ => return None,
+    };
+    let mut reps = Vec::new();
+    page_repeats(form, &page.items, &mut reps);
+    let g = reps
+        .into_iter()
+        .map(|g| &form.groups()[g])
+        .find(|g| g.name == name && g.repeat_count.is_none())?;
+    let n = instance_count(form, answers, &g.name);
+    match k {
+        None if n < MAX_INSTANCES => {
+            set_count(answers, &g.name, n + 1);
+            Some(format!("g-{}", html_id(&format!("{}[{}]", g.name, n + 1))))
+        }
+        None => Some(format!("g-{}", html_id(&g.name))),
+        Some(k) if (1..=n).contains(&k) => {
+            remove_instance(answers, &g.name, k, n);
+            Some(format!("g-{}", html_id(&g.name)))
+        }
+        Some(_) => None,
+    }
+}
+
 /// `POST /s/{token}/relevance`: which questions of the posted page are visible with its
 /// answers (for the script; stores nothing). JSON: `{"visible": [names]}`.
 pub async fn relevance(
@@ -879,15 +1318,7 @@ pub async fn relevance(
     let p = posted.page.min(pages.len().saturating_sub(1));
     let m = merge(&state, &ctx.form, &pages[p], &ctx.stored, &posted, lang);
     let ev = evaluate(&ctx.form, &m.answers, lang);
-    let mut qs = Vec::new();
-    page_questions(&ctx.form, &pages[p].items, &mut qs);
-    let visible: Vec<String> = qs
-        .into_iter()
-        .filter(|&i| ev.states[i].relevant)
-        .filter_map(|i| ctx.form.question_at(i))
-        .filter(|q| shown_kind(&q.kind))
-        .map(|q| q.name.clone())
-        .collect();
+    let visible = shown_on(&ctx.form, &pages[p], &ev);
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),

@@ -43,5 +43,13 @@
     timer = setTimeout(update, 120);
   });
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+  } else if (location.hash) {
+    // After "add another" or "remove": move the focus to the new instance or the repeat.
+    var target = document.getElementById(location.hash.slice(1));
+    if (target && (target.classList.contains("instance") || target.classList.contains("repeat"))) {
+      target.focus();
+    }
+  }
 })();

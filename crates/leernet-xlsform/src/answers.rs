@@ -43,6 +43,101 @@ impl Answers {
     }
 }
 
+/// The most instances of one repeat that [`Answers::from_flat`] reads (a stored count or an
+/// index above it is cut off: a stored answer set cannot make the server build millions).
+pub const MAX_REPEAT_INSTANCES: usize = 200;
+
+impl Answers {
+    /// Reads the flat layout in which leernet stores answers (one map of text by key):
+    /// a value of the top level under its question's name; a repeat `r` with `n`
+    /// instances as `r` = `"n"` plus its instances' values as `r[i]/name` (1-based, the
+    /// names [`Evaluation::missing_required`] uses), nested repeats as `r[i]/s` and
+    /// `r[i]/s[j]/name`. Keys naming neither a question nor a repeat of `form` are kept as
+    /// plain values (they change nothing). The number of instances is the larger of the
+    /// stored count and the highest index, at most [`MAX_REPEAT_INSTANCES`].
+    pub fn from_flat<'a>(
+        form: &Form,
+        flat: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> Answers {
+        let mut out = Answers::default();
+        for (k, v) in flat {
+            out.put_flat(form, k, v);
+        }
+        out
+    }
+
+    fn put_flat(&mut self, form: &Form, key: &str, value: &str) {
+        if let Some((name, rest)) = split_instance(key) {
+            let Some((index, inner)) = rest else {
+                return;
+            };
+            if !form.group(name).is_some_and(|g| g.repeat)
+                || index == 0
+                || index > MAX_REPEAT_INSTANCES
+            {
+                return;
+            }
+            let list = self.repeats.entry(name.to_string()).or_default();
+            if list.len() < index {
+                list.resize_with(index, Answers::default);
+            }
+            list[index - 1].put_flat(form, inner, value);
+            return;
+        }
+        if form.group(key).is_some_and(|g| g.repeat) {
+            let n = value
+                .trim()
+                .parse::<usize>()
+                .unwrap_or(0)
+                .min(MAX_REPEAT_INSTANCES);
+            let list = self.repeats.entry(key.to_string()).or_default();
+            if list.len() < n {
+                list.resize_with(n, Answers::default);
+            }
+            return;
+        }
+        self.values.insert(key.to_string(), value.to_string());
+    }
+
+    /// Writes the flat layout that [`Answers::from_flat`] reads, in sorted key order
+    /// (empty values left out; a repeat's count written whenever it has instances).
+    pub fn to_flat(&self) -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        self.write_flat("", &mut out);
+        out
+    }
+
+    fn write_flat(&self, prefix: &str, out: &mut std::collections::BTreeMap<String, String>) {
+        for (k, v) in &self.values {
+            if !v.is_empty() {
+                out.insert(format!("{prefix}{k}"), v.clone());
+            }
+        }
+        for (r, list) in &self.repeats {
+            if list.is_empty() {
+                continue;
+            }
+            out.insert(format!("{prefix}{r}"), list.len().to_string());
+            for (i, inst) in list.iter().enumerate() {
+                inst.write_flat(&format!("{prefix}{r}[{}]/", i + 1), out);
+            }
+        }
+    }
+}
+
+/// `r[3]/rest` -> `("r", Some((3, "rest")))`; a key with a malformed bracket gives
+/// `Some((name, None))`; a key without `[` gives None.
+fn split_instance(key: &str) -> Option<(&str, Option<(usize, &str)>)> {
+    let open = key.find('[')?;
+    let name = &key[..open];
+    let after = &key[open + 1..];
+    let parsed = after.find("]/").and_then(|close| {
+        let index = after[..close].parse::<usize>().ok()?;
+        Some((index, &after[close + 2..]))
+    });
+    Some((name, parsed))
+}
+
 /// The state of one question after evaluation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuestionState {

@@ -300,3 +300,41 @@ fn a_form_can_be_shared_between_threads() {
     shared::<leernet_xlsform::Form>();
     shared::<leernet_xlsform::expr::Expr>();
 }
+
+#[test]
+fn the_flat_layout_carries_repeat_instances_both_ways() {
+    let f = valid(FORM);
+    let flat: std::collections::BTreeMap<String, String> = [
+        ("age", "40"),
+        ("kid", "3"),
+        ("kid[1]/kid_age", "5"),
+        ("kid[2]/kid_age", "50"),
+        ("kid[999999]/kid_age", "1"), // beyond the cap: ignored
+        ("kid[x]/kid_age", "1"),      // malformed: ignored
+        ("age[1]/kid_age", "1"),      // not a repeat: ignored
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let a = Answers::from_flat(&f, &flat);
+    assert_eq!(a.values.get("age").map(String::as_str), Some("40"));
+    assert_eq!(a.repeats["kid"].len(), 3, "the count keeps the empty third");
+    let e = f.evaluate(&a, &opts("en"));
+    assert_eq!(e.value("n_kids"), Some("3"));
+    let failing: Vec<String> = e.failing_constraints().into_iter().map(|m| m.0).collect();
+    assert_eq!(failing, ["kid[2]/kid_age"]);
+    let back = a.to_flat();
+    let expected: Vec<(&str, &str)> = vec![
+        ("age", "40"),
+        ("kid", "3"),
+        ("kid[1]/kid_age", "5"),
+        ("kid[2]/kid_age", "50"),
+    ];
+    assert_eq!(
+        back.iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(Answers::from_flat(&f, &back), a);
+}

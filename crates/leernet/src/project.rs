@@ -594,7 +594,7 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
     )
     .map_err(out_err)?;
     out.flush().map_err(out_err)?;
-    leernet_web::serve_with_content(store, content, listener)
+    leernet_web::serve_with(store, listener, content, settings.file.smtp.as_ref())
         .await
         .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
 }

@@ -25,6 +25,11 @@ pub struct ProjectFile {
     pub database: DatabaseSection,
     #[serde(default)]
     pub server: ServerSection,
+    /// `[smtp]`: the mail server invitations are sent through (`host`, `port`, `tls` =
+    /// `starttls`|`tls`|`none`, `user`, `password`, `from`; see `leernet_web::mail`). None: the
+    /// researcher copies the links from the CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<leernet_web::mail::SmtpSettings>,
 }
 
 /// `[project]`.

@@ -1,0 +1,775 @@
+//! Importing responses and downloading exports in the browser: `/admin/import` and
+//! `/admin/export`.
+//!
+//! Import does what `leernet import responses` does, with the same `leernet-io` calls and the
+//! same respondent keys: the file is read and every row checked with the instrument's answer
+//! model, inside one store transaction. "Check" (the dry run, always first) rolls it back and
+//! shows every problem with its row and column; when there is none, the page offers "import",
+//! which posts the same file again (carried in the page, base64) and checks everything again
+//! before it commits: all rows or none. The server never trusts what the page carries.
+//!
+//! Export gives the bytes `leernet export --format csv|xlsx|sav --instrument ID --wave NAME`
+//! writes (the CSV's codebook as `format=codebook`). Who may export what:
+//! - a researcher: any wave, every network, all variables;
+//! - a facilitator: only their own network's responses (`network=ID`; another network is
+//!   403), without identifying data (see [`redact`]);
+//! - coordinators and members: nothing (403).
+
+use crate::auth::{User, Visitor};
+use crate::{AppError, AppState};
+use axum::extract::{Multipart, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use leernet_core::*;
+use leernet_io::dataset::{Cell, Dataset, ExportRow};
+use leernet_io::import::ImportedRow;
+use leernet_io::{Format, ImportOptions, Importer, Problem, ProblemKind};
+use leernet_store::NewResponse;
+use leernet_xlsform::{Form, Metadata, QuestionKind};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// The largest export file accepted for an import (bytes).
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+/// The body limit of the import route: the file, base64-encoded on the second step.
+pub const MAX_IMPORT_BODY: usize = MAX_IMPORT_BYTES * 4 / 3 + 64 * 1024;
+/// Problems shown on the page (all are counted).
+const MAX_SHOWN_PROBLEMS: usize = 1000;
+
+const FORMATS: [&str; 7] = [
+    "auto",
+    "kobo",
+    "odk",
+    "limesurvey",
+    "qualtrics",
+    "msforms",
+    "csv",
+];
+
+fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
+    move |e| AppError::internal(lang, e)
+}
+
+/// What the import form posts.
+#[derive(Debug, Default, Clone)]
+struct ImportRequest {
+    csrf: Option<String>,
+    instrument: String,
+    wave: String,
+    network: String,
+    network_column: String,
+    format: String,
+    action: String,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+/// `GET /admin/import`: the upload form (researchers).
+pub async fn import_page(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+) -> Result<Response, AppError> {
+    v.require(&[Role::Researcher])?;
+    let req = ImportRequest {
+        wave: "import".into(),
+        format: "auto".into(),
+        ..Default::default()
+    };
+    render_import(&state, &v, &req, minijinja::context! {}, StatusCode::OK).await
+}
+
+async fn render_import(
+    state: &AppState,
+    v: &Visitor,
+    req: &ImportRequest,
+    result: minijinja::Value,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let mut seen = HashSet::new();
+    let mut instruments = Vec::new();
+    for i in store
+        .instruments()
+        .await
+        .map_err(internal(lang))?
+        .iter()
+        .rev()
+    {
+        if seen.insert(i.form_id.clone()) {
+            instruments.push(minijinja::context! {
+                id => i.form_id.clone(),
+                title => format!("{} ({})", i.title.get(lang), i.form_id),
+                selected => i.form_id == req.instrument,
+            });
+        }
+    }
+    instruments.reverse();
+    let networks: Vec<_> = store
+        .networks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .map(|n| {
+            minijinja::context! {
+                slug => n.slug.as_str().to_owned(),
+                name => n.name,
+                selected => n.slug.as_str() == req.network,
+            }
+        })
+        .collect();
+    let mut res = crate::page::render(
+        state,
+        v,
+        "import.html",
+        minijinja::context! {
+            instruments => instruments,
+            networks => networks,
+            formats => FORMATS,
+            req => minijinja::context! {
+                wave => req.wave.clone(),
+                network_column => req.network_column.clone(),
+                format => req.format.clone(),
+            },
+            result => result,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn read_request(v: &Visitor, mut form: Multipart) -> Result<ImportRequest, AppError> {
+    let lang = v.lang.lang;
+    let bad = |_| AppError::BadRequest(lang);
+    let mut req = ImportRequest::default();
+    let mut data_b64 = None;
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            // The CSRF field comes first in the form: refuse before reading a file.
+            v.check_csrf(req.csrf.as_deref())?;
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(bad)?;
+            if !bytes.is_empty() {
+                req.file_name = file_name;
+                req.bytes = bytes.to_vec();
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(bad)?;
+        match name.as_str() {
+            "csrf_token" => req.csrf = Some(text),
+            "instrument" => req.instrument = text.trim().to_owned(),
+            "wave" => req.wave = text.trim().to_owned(),
+            "network" => req.network = text.trim().to_owned(),
+            "network_column" => req.network_column = text.trim().to_owned(),
+            "format" => req.format = text.trim().to_owned(),
+            "action" => req.action = text,
+            "file_name" => req.file_name = text,
+            "data" => data_b64 = Some(text),
+            _ => {}
+        }
+    }
+    v.check_csrf(req.csrf.as_deref())?;
+    if req.bytes.is_empty() {
+        if let Some(d) = data_b64 {
+            req.bytes = base64::engine::general_purpose::STANDARD
+                .decode(d.trim())
+                .map_err(|_| AppError::BadRequest(lang))?;
+        }
+    }
+    req.file_name = req
+        .file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    Ok(req)
+}
+
+/// A stable respondent key for a row without an id column: its content, numbered when the
+/// same content occurs more than once in the file. The same as the CLI's, so that a file
+/// imported once by each way adds nothing the second time.
+fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let text = serde_json::to_string(&(&row.answers, &row.network)).unwrap_or_default();
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let n = seen.entry(h).or_insert(0);
+    *n += 1;
+    format!("row:{h:016x}-{n}")
+}
+
+fn problem_view(p: &Problem) -> minijinja::Value {
+    minijinja::context! {
+        error => p.is_error(),
+        row => p.row,
+        column => p.column.clone(),
+        question => p.question.clone(),
+        message => p.message.clone(),
+    }
+}
+
+/// What reading the file gave: the format, the rows, and the problems of the whole file.
+type ReadResult = Result<(Format, Vec<ImportedRow>, Vec<Problem>), Vec<Problem>>;
+
+/// `POST /admin/import` (multipart): `action=check` (the dry run) or `action=import`.
+pub async fn import(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(&[Role::Researcher])?;
+    let req = read_request(&v, form).await?;
+    let t = state.catalog.table(lang);
+    let say = |k: &str| t.get(k).cloned().unwrap_or_default();
+    let refuse = |msg: String| minijinja::context! { message => msg, failed => true };
+    let store = &state.store;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+
+    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let Some(inst) = instruments
+        .iter()
+        .rev()
+        .find(|i| i.form_id == req.instrument)
+    else {
+        let r = refuse(say("fieldwork2.import_pick_instrument"));
+        return render_import(&state, &v, &req, r, unprocessable).await;
+    };
+    if req.wave.is_empty() || req.wave.chars().count() > 100 {
+        let r = refuse(say("admin.wave_name"));
+        return render_import(&state, &v, &req, r, unprocessable).await;
+    }
+    let format = match req.format.as_str() {
+        "" | "auto" => None,
+        f => match Format::parse(f) {
+            Some(f) => Some(f),
+            None => return Err(AppError::BadRequest(lang)),
+        },
+    };
+    if req.bytes.is_empty() {
+        let r = refuse(say("fieldwork2.import_no_file"));
+        return render_import(&state, &v, &req, r, unprocessable).await;
+    }
+    if req.bytes.len() > MAX_IMPORT_BYTES {
+        let r = refuse(say("fieldwork2.import_too_large"));
+        return render_import(&state, &v, &req, r, unprocessable).await;
+    }
+    let networks = store.networks().await.map_err(internal(lang))?;
+    let mut lookup: HashMap<String, NetworkId> = HashMap::new();
+    for n in &networks {
+        lookup.insert(n.slug.as_str().to_lowercase(), n.id);
+        lookup.insert(n.name.to_lowercase(), n.id);
+    }
+    let default_network = if req.network.is_empty() {
+        (networks.len() == 1).then(|| networks[0].id)
+    } else {
+        match lookup.get(&req.network.to_lowercase()) {
+            Some(id) => Some(*id),
+            None => return Err(AppError::BadRequest(lang)),
+        }
+    };
+    if default_network.is_none() && req.network_column.is_empty() {
+        let r = refuse(say("fieldwork2.import_pick_network"));
+        return render_import(&state, &v, &req, r, unprocessable).await;
+    }
+    let form = Form::from_workbook(&inst.workbook, &inst.file_name)
+        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
+    let form_lang = form.default_language().unwrap_or("nl").to_owned();
+
+    // Reading and checking are CPU work over the whole file: off the async threads.
+    let bytes = req.bytes.clone();
+    let column = req.network_column.clone();
+    let read: ReadResult = tokio::task::spawn_blocking(move || {
+        let opts = ImportOptions {
+            format,
+            mapping: None,
+            network_column: (!column.is_empty()).then_some(column.as_str()),
+            lang: &form_lang,
+        };
+        let mut importer = Importer::open(&form, Box::new(std::io::Cursor::new(bytes)), &opts)?;
+        let format = importer.format();
+        let mut rows = Vec::new();
+        while let Some(r) = importer.next_row() {
+            rows.push(r);
+        }
+        Ok((format, rows, importer.file_problems()))
+    })
+    .await
+    .map_err(|e| AppError::internal(lang, e))?;
+    let (format, rows, mut file_problems) = match read {
+        Ok(x) => x,
+        Err(problems) => {
+            let n = problems.iter().filter(|p| p.is_error()).count();
+            let r = minijinja::context! {
+                failed => true,
+                message => say("fieldwork2.import_nothing"),
+                errors => n,
+                problems => problems.iter().take(MAX_SHOWN_PROBLEMS).map(problem_view).collect::<Vec<_>>(),
+            };
+            return render_import(&state, &v, &req, r, unprocessable).await;
+        }
+    };
+
+    // The same loop as `leernet import responses`: every row checked, stored in one
+    // transaction that is committed only when nothing is wrong and this is no dry run.
+    let mut tx = store
+        .begin_import(inst.id, &req.wave)
+        .await
+        .map_err(internal(lang))?;
+    let prefix = format.as_str();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut batch: Vec<NewResponse> = Vec::new();
+    let mut content_keys = HashMap::new();
+    let (mut count, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
+    for mut row in rows {
+        count += 1;
+        let network = match &row.network {
+            Some(v) => match lookup.get(&v.to_lowercase()) {
+                Some(id) => Some(*id),
+                None => {
+                    row.problems.push(
+                        Problem::error(
+                            ProblemKind::UnknownNetwork,
+                            format!(
+                                "{v:?} is not a network of this project (give its slug or name)"
+                            ),
+                        )
+                        .at_row(row.row)
+                        .in_column(&req.network_column)
+                        .with_value(v),
+                    );
+                    None
+                }
+            },
+            None => default_network,
+        };
+        if network.is_none() && !row.has_errors() {
+            row.problems.push(
+                Problem::error(
+                    ProblemKind::UnknownNetwork,
+                    "the network cell is empty and no network is chosen".to_string(),
+                )
+                .at_row(row.row)
+                .in_column(&req.network_column),
+            );
+        }
+        if row.has_errors() {
+            bad_rows += 1;
+        }
+        let row_is_ok = !row.has_errors();
+        problems.append(&mut row.problems);
+        if row.skipped {
+            skipped += 1;
+            continue;
+        }
+        if !row_is_ok || bad_rows > 0 {
+            continue;
+        }
+        let respondent = match &row.source_id {
+            Some(id) => format!("{prefix}:{id}"),
+            None => content_key(&row, &mut content_keys),
+        };
+        batch.push(NewResponse {
+            network: network.unwrap_or(NetworkId(0)),
+            respondent,
+            status: row.status,
+            answers: std::mem::take(&mut row.answers),
+        });
+        if batch.len() >= 2000 {
+            tx.add(&batch).await.map_err(internal(lang))?;
+            batch.clear();
+        }
+    }
+    if count == skipped {
+        file_problems.push(Problem::error(
+            ProblemKind::Empty,
+            "the file holds a header but no data rows",
+        ));
+    }
+    file_problems.append(&mut problems);
+    let problems = file_problems;
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if errors == 0 && !batch.is_empty() {
+        tx.add(&batch).await.map_err(internal(lang))?;
+    }
+    let (added, already) = tx.counts();
+    let store_it = errors == 0 && req.action == "import";
+    if store_it {
+        tx.commit().await
+    } else {
+        tx.rollback().await
+    }
+    .map_err(internal(lang))?;
+    tracing::info!(
+        rows = count,
+        stored = if store_it { added } else { 0 },
+        errors,
+        dry_run = !store_it,
+        "responses import from the web"
+    );
+    let shown: Vec<_> = problems
+        .iter()
+        .take(MAX_SHOWN_PROBLEMS)
+        .map(problem_view)
+        .collect();
+    let result = minijinja::context! {
+        failed => errors > 0,
+        checked => true,
+        stored => store_it,
+        file_name => req.file_name.clone(),
+        format => format.display_name(),
+        rows => count,
+        new => added,
+        already => already,
+        skipped => skipped,
+        errors => errors,
+        bad_rows => bad_rows,
+        more_problems => problems.len().saturating_sub(MAX_SHOWN_PROBLEMS),
+        problems => shown,
+        message => if errors > 0 {
+            say("fieldwork2.import_nothing")
+        } else if store_it {
+            say("fieldwork2.import_stored")
+        } else {
+            say("fieldwork2.import_would")
+        },
+        // The second step carries the same file and choices.
+        carry => (errors == 0 && !store_it).then(|| minijinja::context! {
+            instrument => req.instrument.clone(),
+            wave => req.wave.clone(),
+            network => req.network.clone(),
+            network_column => req.network_column.clone(),
+            format => req.format.clone(),
+            file_name => req.file_name.clone(),
+            data => base64::engine::general_purpose::STANDARD.encode(&req.bytes),
+        }),
+    };
+    let status = if errors > 0 {
+        unprocessable
+    } else {
+        StatusCode::OK
+    };
+    render_import(&state, &v, &req, result, status).await
+}
+
+/// The query of `/admin/export`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportQuery {
+    wave: Option<i64>,
+    format: Option<String>,
+    network: Option<i64>,
+}
+
+/// `GET /admin/export`: without `format`, the page of download links; with it, the file.
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(&[Role::Researcher, Role::Facilitator])?;
+    match (&q.format, q.wave) {
+        (Some(f), Some(w)) => export_file(&state, user, lang, f, WaveId(w), q.network).await,
+        (Some(_), None) => Err(AppError::BadRequest(lang)),
+        (None, _) => export_page(&state, &v, user).await,
+    }
+}
+
+async fn export_page(state: &AppState, v: &Visitor, user: &User) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let networks = store.networks().await.map_err(internal(lang))?;
+    let mine: Vec<_> = networks
+        .iter()
+        .filter(|n| user.role == Role::Researcher || user.networks.contains(&n.id))
+        .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone() })
+        .collect();
+    let waves: Vec<_> = store
+        .waves()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .map(|w| {
+            let inst = instruments.iter().find(|i| i.id == w.instrument);
+            minijinja::context! {
+                id => w.id.0,
+                name => w.name,
+                instrument => inst.map(|i| i.title.get(lang).to_owned()),
+            }
+        })
+        .collect();
+    crate::page::render(
+        state,
+        v,
+        "import_export.html",
+        minijinja::context! {
+            researcher => user.role == Role::Researcher,
+            waves => waves,
+            networks => mine,
+        },
+    )
+}
+
+/// The bytes of one export, as `leernet export` writes them.
+async fn export_file(
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+    format: &str,
+    wave: WaveId,
+    network: Option<i64>,
+) -> Result<Response, AppError> {
+    if !matches!(format, "csv" | "codebook" | "xlsx" | "sav") {
+        return Err(AppError::BadRequest(lang));
+    }
+    let network = match (user.role, network) {
+        (Role::Researcher, n) => n.map(NetworkId),
+        // A facilitator exports one of their own networks, never another's.
+        (_, Some(n)) if user.networks.contains(&NetworkId(n)) => Some(NetworkId(n)),
+        (_, Some(_)) => return Err(AppError::Forbidden(lang)),
+        (_, None) => match user.networks.as_slice() {
+            [one] => Some(*one),
+            _ => return Err(AppError::Forbidden(lang)),
+        },
+    };
+    let data = state.store.study_data().await.map_err(internal(lang))?;
+    let Some(w) = data.waves.iter().find(|w| w.id == wave) else {
+        return Err(AppError::NotFound(lang));
+    };
+    let form_id = data
+        .instruments
+        .iter()
+        .find(|i| i.id == w.instrument)
+        .map(|i| i.form_id.clone())
+        .ok_or(AppError::NotFound(lang))?;
+    let versions: Vec<&Instrument> = data
+        .instruments
+        .iter()
+        .filter(|i| i.form_id == form_id)
+        .collect();
+    let newest = versions.last().ok_or(AppError::NotFound(lang))?;
+    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
+        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
+    let waves: HashMap<WaveId, &str> = data
+        .waves
+        .iter()
+        .filter(|x| versions.iter().any(|v| v.id == x.instrument) && x.name == w.name)
+        .map(|x| (x.id, x.name.as_str()))
+        .collect();
+    let slugs: HashMap<NetworkId, &str> = data
+        .networks
+        .iter()
+        .map(|n| (n.id, n.slug.as_str()))
+        .collect();
+    let rows: Vec<ExportRow> = data
+        .responses
+        .iter()
+        .filter(|r| network.is_none_or(|n| n == r.network))
+        .filter_map(|r| {
+            let wave = waves.get(&r.wave)?;
+            Some(ExportRow {
+                respondent: r.respondent.clone(),
+                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
+                wave: (*wave).to_owned(),
+                status: r.status.as_str().to_owned(),
+                answers: r.answers.clone(),
+            })
+        })
+        .collect();
+    let export_lang = form.default_language().unwrap_or("nl").to_owned();
+    let mut ds = Dataset::build(&form, &rows, &export_lang);
+    if user.role != Role::Researcher {
+        redact(&form, &mut ds);
+    }
+    let (bytes, mime, ext) = match format {
+        "csv" => (
+            leernet_io::csv_out::data(&ds),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "codebook" => (
+            leernet_io::csv_out::codebook(&ds),
+            "text/csv; charset=utf-8",
+            "codebook.csv",
+        ),
+        "xlsx" => (
+            leernet_io::xlsx_out::write(&ds).map_err(|e| AppError::internal(lang, e))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        _ => (
+            leernet_io::sav::write(&ds, &form.title(&export_lang)),
+            "application/x-spss-sav",
+            "sav",
+        ),
+    };
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let scope = match network.and_then(|n| slugs.get(&n)) {
+        Some(slug) => format!("-{}", safe(slug)),
+        None => String::new(),
+    };
+    tracing::info!(
+        wave = wave.0,
+        rows = ds.rows.len(),
+        format,
+        "export downloaded"
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-{}{scope}.{ext}\"",
+                    safe(&form_id),
+                    safe(&w.name)
+                ),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Question names that identify a person when they are the whole name of a text question.
+const IDENTIFYING_NAMES: &[&str] = &[
+    "name",
+    "naam",
+    "full_name",
+    "first_name",
+    "last_name",
+    "surname",
+    "voornaam",
+    "achternaam",
+    "respondent_name",
+    "email",
+    "e_mail",
+    "emailadres",
+    "email_address",
+    "e-mail",
+    "mail",
+    "phone",
+    "phone_number",
+    "telephone",
+    "telefoon",
+    "telefoonnummer",
+    "mobile",
+    "mobiel",
+    "address",
+    "adres",
+    "postcode",
+    "zipcode",
+];
+
+/// Whether a question's answers identify a person (left out of a facilitator's export):
+/// the identifying metadata (`email`, `phonenumber`, `username`, `deviceid`, `subscriberid`,
+/// `simserial`, `audit`, `start-geopoint`), uploads and locations (`image`, `audio`,
+/// `video`, `file`, `geopoint`, …), a question whose survey sheet has `identifying` = yes,
+/// and a text question named like a name, e-mail address, phone number or address
+/// ([`IDENTIFYING_NAMES`]).
+pub fn identifying(q: &leernet_xlsform::Question) -> bool {
+    let flagged = q.extra.get("identifying").is_some_and(|v| {
+        matches!(
+            v.trim().to_lowercase().as_str(),
+            "yes" | "true" | "1" | "ja"
+        )
+    });
+    flagged
+        || match &q.kind {
+            QuestionKind::Metadata(m) => {
+                !matches!(m, Metadata::Start | Metadata::End | Metadata::Today)
+            }
+            QuestionKind::Media(_) => true,
+            QuestionKind::Text => IDENTIFYING_NAMES.contains(&q.name.to_lowercase().as_str()),
+            _ => false,
+        }
+}
+
+/// Whether a text holds something that looks like an e-mail address.
+fn has_email(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'@' || i == 0 {
+            return false;
+        }
+        let before = b[i - 1];
+        let after = &s[i + 1..];
+        let domain: &str = after
+            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '>' | ')'))
+            .next()
+            .unwrap_or("");
+        (before.is_ascii_alphanumeric() || matches!(before, b'.' | b'_' | b'-' | b'+'))
+            && domain.contains('.')
+            && domain.split('.').all(|p| !p.is_empty())
+    })
+}
+
+/// A facilitator's export: the variables of [`identifying`] questions are left out, and any
+/// remaining text cell that holds an e-mail address is emptied (system-missing).
+pub fn redact(form: &Form, ds: &mut Dataset) {
+    let drop: Vec<bool> = ds
+        .variables
+        .iter()
+        .map(|v| {
+            v.question
+                .as_deref()
+                .and_then(|q| form.question(q))
+                .is_some_and(identifying)
+        })
+        .collect();
+    let mut k = 0;
+    ds.variables.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    for row in &mut ds.rows {
+        let mut k = 0;
+        row.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
+        for cell in row.iter_mut() {
+            if matches!(cell, Cell::Text(t) if has_email(t)) {
+                *cell = Cell::Missing;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_email;
+
+    #[test]
+    fn e_mail_addresses_are_recognised_in_text() {
+        for yes in [
+            "piet@example.org",
+            "mail: a.b+c@wijk-a.nl, graag",
+            "<x@y.nl>",
+        ] {
+            assert!(has_email(yes), "{yes}");
+        }
+        for no in ["@home", "a @ b", "x@y", "twitter @leernet", "x@.nl"] {
+            assert!(!has_email(no), "{no}");
+        }
+    }
+}

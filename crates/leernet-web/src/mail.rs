@@ -1,0 +1,314 @@
+//! Invitations by e-mail: the `[smtp]` settings, the mailer (lettre over SMTP), and the
+//! researcher's "send invitations by e-mail" button on a wave's page.
+//!
+//! Why here and not by hand: a researcher with 200 member addresses should not have to mail
+//! merge the links from the CSV (which keeps working for those who prefer that). Each
+//! invitation that has an e-mail address gets one message with its own link, in Dutch and
+//! English (texts from `locales/`, section `[fieldwork2]`). Each success is recorded
+//! (`sent_at`, one row at a time, right after the server accepted the message), so a second
+//! press sends only to the addresses that did not get one, unless the researcher asks to
+//! send again; submitted invitations are never mailed. Failures are reported per address on
+//! the page and logged without the address (LOGGING.md): only the invitation's id.
+//!
+//! The password never appears in `Debug` output or logs. TLS modes: `starttls` (default,
+//! port 587), `tls` (implicit TLS, port 465) and `none` (plain SMTP: only for a relay on the
+//! same machine, as in the tests).
+
+use crate::auth::Visitor;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use leernet_core::{Lang, ResponseStatus, Role, WaveStatus};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain connection upgraded with STARTTLS (required); usually port 587.
+    #[default]
+    Starttls,
+    /// TLS from the first byte; usually port 465.
+    Tls,
+    /// No encryption: only for a relay on the same machine.
+    None,
+}
+
+/// `[smtp]` in `leernet.toml`.
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `host` | — | the SMTP server |
+/// | `port` | 587 (`tls`: 465, `none`: 25) | its port |
+/// | `tls` | `starttls` | `starttls`, `tls` or `none` |
+/// | `user`, `password` | none | login, when the server asks for one |
+/// | `from` | — | the sender, `Name <address>` or an address |
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: TlsMode,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl SmtpSettings {
+    /// The port in force.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Starttls => 587,
+            TlsMode::Tls => 465,
+            TlsMode::None => 25,
+        })
+    }
+}
+
+/// Why the mailer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error(
+        "[smtp] from = {0:?} is not an e-mail address (write \"Name <address>\" or an address)"
+    )]
+    From(String),
+    #[error("[smtp] host = {0:?}: {1}")]
+    Host(String, String),
+}
+
+/// Sends messages through the configured SMTP server.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from).finish()
+    }
+}
+
+impl Mailer {
+    /// A mailer for these settings (nothing is sent or connected yet).
+    pub fn new(s: &SmtpSettings) -> Result<Mailer, MailError> {
+        let from: Mailbox = s
+            .from
+            .parse()
+            .map_err(|_| MailError::From(s.from.clone()))?;
+        let builder = match s.tls {
+            TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+            TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
+                .map_err(|e| MailError::Host(s.host.clone(), e.to_string()))?,
+            TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
+                .map_err(|e| MailError::Host(s.host.clone(), e.to_string()))?,
+        };
+        let mut builder = builder
+            .port(s.port())
+            .timeout(Some(Duration::from_secs(20)));
+        if let (Some(u), Some(p)) = (&s.user, &s.password) {
+            builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
+        }
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    /// Sends one plain-text message; the error says why, for the researcher (it may name
+    /// the address, so it is never logged).
+    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), String> {
+        let to: Mailbox = to.parse().map_err(|e| format!("{e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The posted form of the send button.
+#[derive(Debug, Deserialize)]
+pub struct SendForm {
+    csrf_token: Option<String>,
+    /// "1": also send again to addresses that got their link before.
+    #[serde(default)]
+    resend: Option<String>,
+}
+
+/// The text of one invitation: Dutch, then English.
+fn invitation_text(
+    state: &AppState,
+    instrument: &leernet_core::Bilingual,
+    link: &str,
+) -> (String, String) {
+    let fill = |lang: Lang, key: &str| {
+        state
+            .catalog
+            .table(lang)
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+            .replace("{instrument}", instrument.get(lang))
+            .replace("{link}", link)
+    };
+    let subject = format!(
+        "{} / {}",
+        fill(Lang::Nl, "fieldwork2.mail_subject"),
+        fill(Lang::En, "fieldwork2.mail_subject")
+    );
+    let body = format!(
+        "{}\n\n-- English --\n\n{}\n",
+        fill(Lang::Nl, "fieldwork2.mail_body"),
+        fill(Lang::En, "fieldwork2.mail_body")
+    );
+    (subject, body)
+}
+
+/// `POST /admin/waves/{id}/send`: sends every not-yet-sent invitation of the wave that has an
+/// e-mail address its link (with `resend=1` also those sent before); submitted ones never.
+/// The wave must be open. Shows the wave's page with what was sent and what failed.
+pub async fn send_invitations(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<SendForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(&[Role::Researcher])?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let store = &state.store;
+    let wave = store
+        .wave(leernet_core::WaveId(id))
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+        .ok_or(AppError::NotFound(lang))?;
+    let t = state.catalog.table(lang);
+    let say = |k: &str| t.get(k).cloned().unwrap_or_default();
+    let Some(mailer) = state.mailer.clone() else {
+        return crate::admin::wave_page(
+            &state,
+            &v,
+            user,
+            id,
+            Some(say("fieldwork2.send_no_smtp")),
+            None,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    };
+    if wave.status != WaveStatus::Open {
+        return crate::admin::wave_page(
+            &state,
+            &v,
+            user,
+            id,
+            Some(say("fieldwork2.send_not_open")),
+            None,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let resend = f.resend.as_deref() == Some("1");
+    let instrument = store
+        .instruments()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+        .into_iter()
+        .find(|i| i.id == wave.instrument)
+        .map(|i| i.title)
+        .unwrap_or_default();
+    let base = crate::admin::public_base(&state, &headers);
+    let sent_before = store
+        .invitations_sent(wave.id)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let (mut sent, mut skipped) = (0usize, 0usize);
+    let mut failed = Vec::new();
+    for inv in store
+        .invitations(Some(wave.id))
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+    {
+        let Some(email) = inv.email.as_deref() else {
+            continue;
+        };
+        if inv.status == Some(ResponseStatus::Submitted)
+            || (sent_before.contains_key(&inv.id) && !resend)
+        {
+            skipped += 1;
+            continue;
+        }
+        let link = format!("{base}/s/{}", inv.token.as_str());
+        let (subject, body) = invitation_text(&state, &instrument, &link);
+        match mailer.send(email, &subject, body).await {
+            Ok(()) => {
+                store
+                    .mark_invitation_sent(inv.id, crate::auth::now())
+                    .await
+                    .map_err(|e| AppError::internal(lang, e))?;
+                sent += 1;
+            }
+            Err(why) => {
+                tracing::warn!(
+                    invitation = inv.id.0,
+                    "an invitation e-mail was not accepted"
+                );
+                failed.push(minijinja::context! { email => email.to_owned(), why => why });
+            }
+        }
+    }
+    tracing::info!(
+        wave = id,
+        sent,
+        skipped,
+        failed = failed.len(),
+        "invitations sent by e-mail"
+    );
+    let status = if failed.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_GATEWAY
+    };
+    crate::admin::wave_page(
+        &state,
+        &v,
+        user,
+        id,
+        None,
+        Some(minijinja::context! { sent => sent, skipped => skipped, failed => failed }),
+        status,
+    )
+    .await
+}
