@@ -97,7 +97,7 @@ pub fn html(ind: &PracticeIndicators, t: &BTreeMap<String, String>, lang: Lang) 
         return o;
     }
     let cols = columns(t);
-    o.push_str("<div class=\"table-wrap\"><table>\n");
+    o.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table class=\"matrix\">\n");
     o.push_str(&format!(
         "<caption>{}</caption>\n<thead><tr>",
         esc(&t["workspace.report_caption"])
