@@ -15,6 +15,7 @@ pub mod auth;
 mod error;
 mod instruments;
 mod lang;
+pub mod observe;
 mod page;
 mod pages;
 pub mod survey;
@@ -183,6 +184,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(observe::request_span))
         .with_state(state)
 }
 
@@ -192,7 +194,20 @@ pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::
     let public = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
-    let state = Arc::new(AppState::new(store).with_public_url(public));
+    serve_with(store, listener, public).await
+}
+
+/// Serves the app on `listener` until ctrl-c, reached by people at `public_url` (from the
+/// binary's settings; an `https://` address makes cookies `Secure`).
+pub async fn serve_with(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    public_url: Option<String>,
+) -> std::io::Result<()> {
+    if let Ok(a) = listener.local_addr() {
+        tracing::info!(addr = %a, backend = ?store.backend(), "serving");
+    }
+    let state = Arc::new(AppState::new(store).with_public_url(public_url));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
