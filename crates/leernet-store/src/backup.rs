@@ -630,6 +630,19 @@ fn parse(bytes: &[u8], backend: Backend) -> Result<Parsed, BackupError> {
             known: FORMAT_VERSION,
         });
     }
+    // The schema versions: none newer than this build knows.
+    let migrations: Vec<i64> = header
+        .get("migrations")
+        .and_then(Value::as_array)
+        .and_then(|a| a.iter().map(Value::as_i64).collect())
+        .ok_or_else(|| malformed(1, "the header has no list of schema versions"))?;
+    let known = known_migrations(backend);
+    if let Some(&found) = migrations.iter().find(|v| !known.contains(v)) {
+        return Err(BackupError::NewerSchema {
+            found,
+            known: known.iter().copied().max().unwrap_or(0),
+        });
+    }
     // Then the whole: it must end with the trailer line, and the checksum must match.
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
@@ -655,19 +668,6 @@ fn parse(bytes: &[u8], backend: Backend) -> Result<Parsed, BackupError> {
     let digest = hex::encode(Sha256::digest(before.as_bytes()));
     if trailer.get("sha256").and_then(Value::as_str) != Some(digest.as_str()) {
         return Err(BackupError::Checksum);
-    }
-    // The schema versions: none newer than this build knows.
-    let migrations: Vec<i64> = header
-        .get("migrations")
-        .and_then(Value::as_array)
-        .and_then(|a| a.iter().map(Value::as_i64).collect())
-        .ok_or_else(|| malformed(1, "the header has no list of schema versions"))?;
-    let known = known_migrations(backend);
-    if let Some(&found) = migrations.iter().find(|v| !known.contains(v)) {
-        return Err(BackupError::NewerSchema {
-            found,
-            known: known.iter().copied().max().unwrap_or(0),
-        });
     }
     let mut tables: Vec<(Table, Vec<Vec<Value>>)> = Vec::new();
     for t in header
