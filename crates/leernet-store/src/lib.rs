@@ -186,7 +186,7 @@ impl Store {
                 source,
             })?;
         let store = Store { pool, backend };
-        if let Err(e) = store.migrate().await {
+        if let Err(e) = store.migrate(&url_full).await {
             store.close().await;
             return Err(e);
         }
@@ -203,44 +203,56 @@ impl Store {
     /// and each migration is one transaction: a second process starting at the same moment
     /// can fail its start, never half-apply a migration. Several instances are a PostgreSQL
     /// set-up; an SQLite project is served by one.
-    async fn migrate(&self) -> Result<()> {
-        let migrator = migrator(self.backend);
-        let mut conn = self.pool.acquire().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT 1 AS locked FROM pg_advisory_lock($1)")
-                .bind(MIGRATION_LOCK)
-                .execute(&mut *conn)
-                .await?;
-        }
-        let result = async {
-            let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
-            let applied = applied_migrations(self.backend, &mut conn).await?;
-            let known_set: Vec<i64> = migrator.iter().map(|m| m.version).collect();
-            if let Some(found) = applied.iter().copied().find(|v| !known_set.contains(v)) {
-                return Err(StoreError::NewerSchema { found, known });
+    async fn migrate(&self, url: &str) -> Result<()> {
+        // The lock is held by a connection of its own, outside the pool, so that the
+        // migrations can use the pool whatever its size.
+        let lock = match self.backend {
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let mut c = sqlx::AnyConnection::connect(url).await.map_err(|source| {
+                    StoreError::Connect {
+                        url: redact_url(url),
+                        source,
+                    }
+                })?;
+                sqlx::query("SELECT 1 AS locked FROM pg_advisory_lock($1)")
+                    .bind(MIGRATION_LOCK)
+                    .execute(&mut c)
+                    .await?;
+                Some(c)
             }
-            migrator.run(&mut *conn).await?;
-            if applied.len() < known_set.len() {
-                tracing::info!(
-                    from = applied.last().copied().unwrap_or(0),
-                    to = known,
-                    "database schema brought up to date"
-                );
-            }
-            Ok(())
-        }
-        .await;
-        if self.backend == Backend::Postgres {
-            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
+            Backend::Sqlite => None,
+        };
+        let result = self.migrate_now().await;
+        if let Some(mut c) = lock {
+            use sqlx::Connection;
+            // Closing the session releases the lock too, should the unlock fail.
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
                 .bind(MIGRATION_LOCK)
-                .execute(&mut *conn)
+                .execute(&mut c)
                 .await;
-            if unlocked.is_err() {
-                // The lock ends with the session: do not hand this connection back.
-                conn.detach();
-            }
+            let _ = c.close().await;
         }
         result
+    }
+
+    async fn migrate_now(&self) -> Result<()> {
+        let migrator = migrator(self.backend);
+        let known_set: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+        let known = known_set.iter().copied().max().unwrap_or(0);
+        let applied = self.applied_migrations().await?;
+        if let Some(found) = applied.iter().copied().find(|v| !known_set.contains(v)) {
+            return Err(StoreError::NewerSchema { found, known });
+        }
+        migrator.run(&self.pool).await?;
+        if applied.len() < known_set.len() {
+            tracing::info!(
+                from = applied.last().copied().unwrap_or(0),
+                to = known,
+                "database schema brought up to date"
+            );
+        }
+        Ok(())
     }
 
     /// The schema versions (migrations) applied to this database, in order.
