@@ -9,6 +9,8 @@
 //!   clients at once, plus a double submission through both at the same moment: every
 //!   invitation ends with exactly one stored, submitted response.
 //!
+//! - A backup taken while both instances write restores into an empty SQLite project.
+//!
 //! Also: several stores opening one fresh database at the same moment all succeed.
 //! PostgreSQL only (several instances are a PostgreSQL set-up); mandatory in CI.
 
@@ -308,7 +310,35 @@ async fn two_instances_on_one_postgresql_serve_one_study() {
             })
         })
         .collect();
+    // A backup taken while both instances take submissions is one consistent snapshot: it
+    // restores (every foreign key holds) into an empty SQLite project.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let snapshot = tmp.path().join("during.lnb");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args(["--project", project.to_str().unwrap(), "backup", "--out"])
+        .arg(&snapshot)
+        .env("LEERNET_DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let acked: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    let copy = tmp.path().join("copy");
+    for args in [
+        vec!["init", copy.to_str().unwrap()],
+        vec![
+            "--project",
+            copy.to_str().unwrap(),
+            "restore",
+            snapshot.to_str().unwrap(),
+        ],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+            .args(&args)
+            .env_remove("LEERNET_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     assert_eq!(acked, INVITATIONS);
     // The recorded invitation submitted again through both instances at once: still one.
     let doubles: Vec<_> = (0..2)
