@@ -109,7 +109,7 @@ pub struct StoreOptions {
 /// The key of the PostgreSQL advisory lock held while migrations run ("leernet" in ASCII):
 /// instances that start together migrate one after the other, and the second finds nothing
 /// left to do.
-const MIGRATION_LOCK: i64 = 0x6c65_6572_6e65_74;
+const MIGRATION_LOCK: i64 = 0x006c_6565_726e_6574;
 
 /// The repository: every read and write of leernet's data goes through it.
 #[derive(Debug, Clone)]
