@@ -19,6 +19,7 @@
 
 mod accounts;
 pub mod audit;
+pub mod backup;
 mod coding;
 mod coding_work;
 pub mod imports;
@@ -75,6 +76,10 @@ pub enum StoreError {
     },
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "the database has schema version {found}, which this leernet does not know (it knows up to {known}): it was written by a newer leernet; upgrade leernet, or point it at another database"
+    )]
+    NewerSchema { found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -99,6 +104,23 @@ pub fn redact_url(url: &str) -> String {
     url.to_owned()
 }
 
+/// How to open a store, beyond its URL (from the `[database]` settings of the binary).
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// The most connections this process keeps open (default 4 on SQLite, 8 on PostgreSQL).
+    /// With several app instances on one PostgreSQL, their sum must stay under the server's
+    /// `max_connections`.
+    pub max_connections: Option<u32>,
+    /// SQLite only: `synchronous = FULL` (an fsync per commit: commits also survive a power
+    /// failure) instead of `NORMAL` (they survive the process being killed).
+    pub sqlite_synchronous_full: bool,
+}
+
+/// The key of the PostgreSQL advisory lock held while migrations run ("leernet" in ASCII):
+/// instances that start together migrate one after the other, and the second finds nothing
+/// left to do.
+const MIGRATION_LOCK: i64 = 0x006c_6565_726e_6574;
+
 /// The repository: every read and write of leernet's data goes through it.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -106,10 +128,28 @@ pub struct Store {
     backend: Backend,
 }
 
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    }
+}
+
+/// The schema versions (migrations) this build of leernet knows for `backend`, in order.
+pub fn known_migrations(backend: Backend) -> Vec<i64> {
+    migrator(backend).iter().map(|m| m.version).collect()
+}
+
 impl Store {
     /// Opens the database at `url` (creating an SQLite file if needed) and brings its schema
     /// up to date. `sqlite://path` and `postgres://…` are accepted.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, &StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with options. A database whose schema is newer than this build
+    /// knows is refused ([`StoreError::NewerSchema`]) before anything is changed.
+    pub async fn connect_with(url: &str, opts: &StoreOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -126,19 +166,22 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyPoolOptions::new()
-            .max_connections(match backend {
+            .max_connections(opts.max_connections.unwrap_or(match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 8,
-            })
+            }))
             .acquire_timeout(Duration::from_secs(10));
         let options = if backend == Backend::Sqlite {
-            options.after_connect(|conn, _meta| {
+            let pragmas: &'static str = if opts.sqlite_synchronous_full {
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;"
+            } else {
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;"
+            };
+            options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                         PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
+                    conn.execute(pragmas).await?;
                     Ok(())
                 })
             })
@@ -153,26 +196,79 @@ impl Store {
                 source,
             })?;
         let store = Store { pool, backend };
-        store.migrate().await?;
+        if let Err(e) = store.migrate(&url_full).await {
+            store.close().await;
+            return Err(e);
+        }
         Ok(store)
     }
 
-    /// Applies the migrations of this back end that have not run yet. On PostgreSQL sqlx
-    /// takes an advisory lock, so instances starting together migrate once.
-    async fn migrate(&self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
+    /// Applies the migrations of this back end that have not run yet, after checking that
+    /// the database holds no migration this build does not know (a newer leernet's: then
+    /// nothing is changed).
+    ///
+    /// On PostgreSQL this happens under an advisory lock ([`MIGRATION_LOCK`], held on one
+    /// connection): instances that start together take turns, the first migrates, the others
+    /// find the schema current. On SQLite one file has one writer at a time (its file lock),
+    /// and each migration is one transaction: a second process starting at the same moment
+    /// can fail its start, never half-apply a migration. Several instances are a PostgreSQL
+    /// set-up; an SQLite project is served by one.
+    async fn migrate(&self, url: &str) -> Result<()> {
+        // The lock is held by a connection of its own, outside the pool, so that the
+        // migrations can use the pool whatever its size.
+        let lock = match self.backend {
             Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
+                use sqlx::Connection;
+                let mut c = sqlx::AnyConnection::connect(url).await.map_err(|source| {
+                    StoreError::Connect {
+                        url: redact_url(url),
+                        source,
+                    }
+                })?;
+                sqlx::query("SELECT 1 AS locked FROM pg_advisory_lock($1)")
+                    .bind(MIGRATION_LOCK)
+                    .execute(&mut c)
+                    .await?;
+                Some(c)
             }
+            Backend::Sqlite => None,
+        };
+        let result = self.migrate_now().await;
+        if let Some(mut c) = lock {
+            use sqlx::Connection;
+            // Closing the session releases the lock too, should the unlock fail.
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut c)
+                .await;
+            let _ = c.close().await;
+        }
+        result
+    }
+
+    async fn migrate_now(&self) -> Result<()> {
+        let migrator = migrator(self.backend);
+        let known_set: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+        let known = known_set.iter().copied().max().unwrap_or(0);
+        let applied = self.applied_migrations().await?;
+        if let Some(found) = applied.iter().copied().find(|v| !known_set.contains(v)) {
+            return Err(StoreError::NewerSchema { found, known });
+        }
+        migrator.run(&self.pool).await?;
+        if applied.len() < known_set.len() {
+            tracing::info!(
+                from = applied.last().copied().unwrap_or(0),
+                to = known,
+                "database schema brought up to date"
+            );
         }
         Ok(())
+    }
+
+    /// The schema versions (migrations) applied to this database, in order.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let mut conn = self.pool.acquire().await?;
+        applied_migrations(self.backend, &mut conn).await
     }
 
     /// Which back end this store uses.
@@ -205,6 +301,34 @@ impl Store {
             codings: self.codings().await?,
         })
     }
+}
+
+/// The versions in `_sqlx_migrations` (none when the table does not exist yet).
+async fn applied_migrations(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>> {
+    use sqlx::Row;
+    let exists_sql = match backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+        }
+    };
+    let n: i64 = sqlx::query(exists_sql)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let rows =
+        sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = true ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|r| r.try_get::<i64, _>("version").map_err(StoreError::Db))
+        .collect()
 }
 
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`] with `what`.

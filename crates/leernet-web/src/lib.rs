@@ -19,6 +19,7 @@ pub mod import_export;
 mod instruments;
 mod lang;
 pub mod mail;
+pub mod observe;
 mod page;
 mod pages;
 mod profile;
@@ -389,29 +390,36 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(observe::request_span))
         .with_state(state)
 }
 
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_with(store, listener, ProjectContent::builtin(), None).await
-}
-
-/// Serves the app like [`serve`], with a project's content instead of the shipped files and,
-/// when given, the SMTP server of `smtp` (`[smtp]` in `leernet.toml`) for invitations.
-pub async fn serve_with(
-    store: Store,
-    listener: tokio::net::TcpListener,
-    content: ProjectContent,
-    smtp: Option<&mail::SmtpSettings>,
-) -> std::io::Result<()> {
     let public = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
+    serve_with(store, listener, public, ProjectContent::builtin(), None).await
+}
+
+/// Serves the app on `listener` until ctrl-c, reached by people at `public_url` (from the
+/// binary's settings; an `https://` address makes cookies `Secure`), with a project's content
+/// instead of the shipped files and, when given, the SMTP server of `smtp` (`[smtp]` in
+/// `leernet.toml`) for invitations.
+pub async fn serve_with(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    public_url: Option<String>,
+    content: ProjectContent,
+    smtp: Option<&mail::SmtpSettings>,
+) -> std::io::Result<()> {
+    if let Ok(a) = listener.local_addr() {
+        tracing::info!(addr = %a, backend = ?store.backend(), "serving");
+    }
     let state = Arc::new(
         AppState::new(store)
-            .with_public_url(public)
+            .with_public_url(public_url)
             .with_content(content)
             .with_smtp(smtp)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,

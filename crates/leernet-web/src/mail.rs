@@ -50,19 +50,31 @@ pub enum TlsMode {
 /// | `tls` | `starttls` | `starttls`, `tls` or `none` |
 /// | `user`, `password` | none | login, when the server asks for one |
 /// | `from` | — | the sender, `Name <address>` or an address |
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpSettings {
     pub host: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(default)]
     pub tls: TlsMode,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(default)]
+    /// Shown as `***` when the settings are printed (`leernet config show`), never in clear.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "redacted"
+    )]
     pub password: Option<String>,
     pub from: String,
+}
+
+fn redacted<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("***"),
+        None => s.serialize_none(),
+    }
 }
 
 impl std::fmt::Debug for SmtpSettings {

@@ -4,6 +4,8 @@
 
 mod cli_error;
 mod cmd_audit;
+mod cmd_backup;
+mod cmd_config;
 mod cmd_instrument;
 mod cmd_io;
 mod cmd_privacy;
@@ -13,6 +15,7 @@ mod cmd_stats;
 mod cmd_user;
 mod csv_table;
 mod demo;
+mod logging;
 mod project;
 mod settings;
 
@@ -113,6 +116,30 @@ enum Command {
         #[arg(long)]
         addr: Option<String>,
     },
+    /// The settings: their documented defaults, or the values in force for a project.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Write a consistent copy of the project's database (also while the app runs).
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Bring a backup back into an empty project (SQLite or PostgreSQL, whichever made it).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print every setting with its meaning, environment variable and default.
+    Default,
+    /// Print the settings in force for the project (secrets as ***).
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -189,13 +216,6 @@ enum ImportCommand {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -204,6 +224,7 @@ fn main() {
             std::process::exit(code);
         }
     };
+    logging::init(&settings::Settings::log_for_startup(&cli.project));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -303,5 +324,13 @@ async fn run(cli: Cli) -> CliResult {
             command: AuditCommand::List(args),
         } => cmd_audit::list(&cli.project, &args, &mut out).await,
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
+        Command::Config {
+            command: ConfigCommand::Default,
+        } => cmd_config::default(&mut out),
+        Command::Config {
+            command: ConfigCommand::Show,
+        } => cmd_config::show(&cli.project, &mut out),
+        Command::Backup { out: file } => cmd_backup::backup(&cli.project, &file, &mut out).await,
+        Command::Restore { file } => cmd_backup::restore(&cli.project, &file, &mut out).await,
     }
 }

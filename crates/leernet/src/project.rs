@@ -108,7 +108,7 @@ fn write_project_file(dir: &Path, name: &str, demo: bool) -> CliResult {
     let body = toml::to_string(&file).map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let text = format!(
         "# A leernet project. Keys are documented in `crates/leernet/src/settings.rs`;\n\
-         # LEERNET_DATABASE_URL overrides [database] url.\n\n{body}"
+         # `leernet config default` prints them all; LEERNET_DATABASE_URL overrides [database] url.\n\n{body}"
     );
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())
 }
@@ -594,7 +594,13 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
     )
     .map_err(out_err)?;
     out.flush().map_err(out_err)?;
-    leernet_web::serve_with(store, listener, content, settings.file.smtp.as_ref())
-        .await
-        .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
+    leernet_web::serve_with(
+        store,
+        listener,
+        settings.file.server.public_url.clone(),
+        content,
+        settings.file.smtp.as_ref(),
+    )
+    .await
+    .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
 }
