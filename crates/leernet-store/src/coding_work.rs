@@ -327,7 +327,7 @@ async fn log_decision(
     };
     if let Some((action, subject, detail)) = audited {
         crate::audit::record(
-            &mut **tx,
+            tx,
             &crate::NewAudit {
                 at,
                 actor: crate::Actor::Person(person),

@@ -1105,7 +1105,10 @@ fn erase_coding_work<'t>(
                 changed += 1;
             }
         }
-        Ok(vec![("kept_unlinked", kept), ("decisions_changed", changed)])
+        Ok(vec![
+            ("kept_unlinked", kept),
+            ("decisions_changed", changed),
+        ])
     })
 }
 

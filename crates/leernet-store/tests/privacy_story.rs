@@ -882,7 +882,13 @@ async fn workspace_coding_story(store: &Store, url: &str) {
         .await
         .unwrap();
     store
-        .add_story(net, dirk, "Met Anna de Vries zetten we door.", &[Cycle::Immediate], 131)
+        .add_story(
+            net,
+            dirk,
+            "Met Anna de Vries zetten we door.",
+            &[Cycle::Immediate],
+            131,
+        )
         .await
         .unwrap();
     // Coding work: Bram leads, Anna and Bram code Carla's answer.
@@ -990,7 +996,12 @@ async fn workspace_coding_story(store: &Store, url: &str) {
     let questions = ws["slow_questions"].as_array().unwrap();
     let mut texts: Vec<(&str, bool)> = questions
         .iter()
-        .map(|q| (q["text"].as_str().unwrap(), q["anonymous"].as_bool().unwrap()))
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap(),
+                q["anonymous"].as_bool().unwrap(),
+            )
+        })
         .collect();
     texts.sort();
     assert_eq!(texts, [(ANNA_TEXTS[1], true), (ANNA_TEXTS[0], false)]);
@@ -1004,7 +1015,10 @@ async fn workspace_coding_story(store: &Store, url: &str) {
         .map(|v| v["dots"].as_i64().unwrap())
         .sum();
     assert_eq!(votes, 3);
-    assert!(!ws.to_string().contains("Met Anna de Vries zetten"), "Dirk's story is his");
+    assert!(
+        !ws.to_string().contains("Met Anna de Vries zetten"),
+        "Dirk's story is his"
+    );
     let cw = &j["areas"]["coding_work"];
     assert_eq!(cw["assignments_coded"][0]["id"], assignment.0);
     assert!(cw["assignments_coded"][0]["finished"].is_string());
@@ -1020,8 +1034,15 @@ async fn workspace_coding_story(store: &Store, url: &str) {
     assert_eq!(cw["slow_question_verdicts"][0]["verdict"], "confirmed");
     // Bram's export: the assignment he leads and the consensus he settled.
     let bram = store.privacy_subject("bram@example.org").await.unwrap();
-    let jb = store.export_person(&bram, &CLI(), 501).await.unwrap().to_json();
-    assert_eq!(jb["areas"]["coding_work"]["assignments_led"][0]["id"], assignment.0);
+    let jb = store
+        .export_person(&bram, &CLI(), 501)
+        .await
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        jb["areas"]["coding_work"]["assignments_led"][0]["id"],
+        assignment.0
+    );
     assert!(jb["areas"]["coding_work"]["decisions"]
         .as_array()
         .unwrap()
@@ -1058,7 +1079,14 @@ async fn workspace_coding_story(store: &Store, url: &str) {
     assert_eq!(done.count("coding_work", "decisions_changed"), 1);
     assert_eq!(counts(store).await, before);
     let after = dump(store, url).await;
-    for gone in [ANNA, ANNA_NAME, ANNA_TEXTS[0], ANNA_TEXTS[1], ANNA_TEXTS[2], ANNA_TEXTS[3]] {
+    for gone in [
+        ANNA,
+        ANNA_NAME,
+        ANNA_TEXTS[0],
+        ANNA_TEXTS[1],
+        ANNA_TEXTS[2],
+        ANNA_TEXTS[3],
+    ] {
         assert!(!contains_ci(&after, gone), "{gone:?} is still in\n{after}");
     }
     // Others' texts stay, with her name replaced; the coding decisions log is whole.

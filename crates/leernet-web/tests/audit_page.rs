@@ -207,10 +207,7 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) 
 }
 
 /// The actions recorded after `from` entries, as (action, actor, subject, detail).
-async fn since(
-    store: &leernet_store::Store,
-    from: usize,
-) -> Vec<(String, String, String, String)> {
+async fn since(store: &leernet_store::Store, from: usize) -> Vec<(String, String, String, String)> {
     store.audit_log().await.unwrap()[from..]
         .iter()
         .map(|e| {
@@ -290,7 +287,11 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(
             (got[0].0.as_str(), got[0].1.as_str(), got[0].2.clone()),
-            ("invitations.send", me.as_str(), format!("wave:{}", w.open.0))
+            (
+                "invitations.send",
+                me.as_str(),
+                format!("wave:{}", w.open.0)
+            )
         );
         assert!(got[0].3.starts_with("sent=0 "), "{}", got[0].3);
         assert!(got[0].3.contains("failed=2"), "{}", got[0].3);
@@ -424,7 +425,10 @@ fn every_action_has_a_label_in_both_languages() {
         for a in leernet_store::Action::ALL {
             let key = format!("action_{}", a.as_str().replace('.', "_"));
             assert!(
-                audit.get(&key).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()),
+                audit
+                    .get(&key)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| !v.is_empty()),
                 "{lang}: {key}"
             );
         }

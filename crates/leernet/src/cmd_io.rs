@@ -382,8 +382,12 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     let wave_created = tx.wave_created();
     let store_it = errors == 0 && !args.dry_run;
     if store_it {
-        tx.commit_audited(&crate::cmd_privacy::cli_actor(), crate::cmd_privacy::now(), format.as_str())
-            .await
+        tx.commit_audited(
+            &crate::cmd_privacy::cli_actor(),
+            crate::cmd_privacy::now(),
+            format.as_str(),
+        )
+        .await
     } else {
         tx.rollback().await
     }
@@ -572,7 +576,11 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
             actor: crate::cmd_privacy::cli_actor(),
             action: leernet_store::Action::ResponsesExport,
             subject,
-            detail: format!("format={format} rows={} waves={}", ds.rows.len(), waves.len()),
+            detail: format!(
+                "format={format} rows={} waves={}",
+                ds.rows.len(),
+                waves.len()
+            ),
         })
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;

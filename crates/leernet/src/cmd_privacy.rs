@@ -322,8 +322,8 @@ async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliRe
         "sessions",
         "account",
     ]
-        .into_iter()
-        .collect();
+    .into_iter()
+    .collect();
     for (area, what, count) in &report.counts {
         if !known.contains(area.as_str()) {
             writeln!(out, "- {area}: {what} {count}").map_err(out_err)?;
