@@ -1,5 +1,6 @@
 //! The audit log: who exported, erased or pseudonymised personal data, changed a role, set or
-//! applied a retention date, or opened or closed a wave, and when.
+//! applied a retention date, opened or closed a wave, sent invitation e-mails, imported or
+//! exported responses, settled a coding consensus or changed a codebook, and when.
 //!
 //! Why it exists: a research group must be able to show what was done with respondents'
 //! data and by whom (the consent, the data-protection officer, a respondent who asks). So the
@@ -46,6 +47,20 @@ pub enum Action {
     RoleChange,
     WaveOpen,
     WaveClose,
+    /// Invitation links sent by e-mail for a wave (counts only, never addresses).
+    InvitationsSend,
+    /// Responses imported from another tool into a wave.
+    ResponsesImport,
+    /// A wave's responses exported as a data file.
+    ResponsesExport,
+    /// The lead settled an answer of a coding assignment (a consensus reading).
+    CodingConsensus,
+    /// A code added to or changed in a codebook.
+    CodebookChange,
+    /// A person downloaded their own workspace contributions.
+    WorkspaceExport,
+    /// A person erased their own workspace contributions.
+    WorkspaceErase,
 }
 
 impl Action {
@@ -60,8 +75,34 @@ impl Action {
             Action::RoleChange => "role.change",
             Action::WaveOpen => "wave.open",
             Action::WaveClose => "wave.close",
+            Action::InvitationsSend => "invitations.send",
+            Action::ResponsesImport => "responses.import",
+            Action::ResponsesExport => "responses.export",
+            Action::CodingConsensus => "coding.consensus",
+            Action::CodebookChange => "codebook.change",
+            Action::WorkspaceExport => "workspace.export",
+            Action::WorkspaceErase => "workspace.erase",
         }
     }
+
+    /// Every action, in the order they were introduced (the audit page labels each).
+    pub const ALL: &'static [Action] = &[
+        Action::PrivacyExport,
+        Action::PrivacyErase,
+        Action::Pseudonymise,
+        Action::RetentionSet,
+        Action::RetentionApply,
+        Action::RoleChange,
+        Action::WaveOpen,
+        Action::WaveClose,
+        Action::InvitationsSend,
+        Action::ResponsesImport,
+        Action::ResponsesExport,
+        Action::CodingConsensus,
+        Action::CodebookChange,
+        Action::WorkspaceExport,
+        Action::WorkspaceErase,
+    ];
 }
 
 /// An entry to append.

@@ -309,6 +309,35 @@ async fn log_decision(
     .bind(why)
     .execute(&mut **tx)
     .await?;
+    // Consensus settlements and codebook changes also go to the audit log, in the same
+    // transaction; ids only (the what and why stay in this log, which a person's export and
+    // erase cover).
+    let audited = match kind {
+        "consensus" => Some((
+            crate::Action::CodingConsensus,
+            format!("assignment:{}", assignment.map_or(0, |a| a.0)),
+            format!("response={}", response.map_or(0, |r| r.0)),
+        )),
+        "code_added" | "code_changed" => Some((
+            crate::Action::CodebookChange,
+            format!("code:{}", code.map_or(0, |c| c.0)),
+            format!("change={}", kind.trim_start_matches("code_")),
+        )),
+        _ => None,
+    };
+    if let Some((action, subject, detail)) = audited {
+        crate::audit::record(
+            tx,
+            &crate::NewAudit {
+                at,
+                actor: crate::Actor::Person(person),
+                action,
+                subject,
+                detail,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 

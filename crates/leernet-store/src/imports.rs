@@ -124,6 +124,32 @@ impl ResponseImport {
         Ok(())
     }
 
+    /// Stores everything added together with its audit entry (`responses.import`, the wave
+    /// and the counts: never a row), in the import's own transaction. `format` is the
+    /// source tool's name (`csv`, `limesurvey`, …).
+    pub async fn commit_audited(
+        mut self,
+        actor: &crate::Actor,
+        at: i64,
+        format: &str,
+    ) -> Result<()> {
+        crate::audit::record(
+            &mut self.tx,
+            &crate::NewAudit {
+                at,
+                actor: actor.clone(),
+                action: crate::Action::ResponsesImport,
+                subject: format!("wave:{}", self.wave.0),
+                detail: format!(
+                    "format={format} added={} already={} wave_created={}",
+                    self.added, self.already, self.wave_created
+                ),
+            },
+        )
+        .await?;
+        self.commit().await
+    }
+
     /// Stores nothing (a dry run, or an import with problems).
     pub async fn rollback(self) -> Result<()> {
         self.tx.rollback().await?;

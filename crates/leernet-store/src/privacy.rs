@@ -71,6 +71,8 @@ pub const EXPORT_AREAS: &[(&str, Collector)] = &[
     ("responses", collect_responses),
     ("mentions", collect_mentions),
     ("codings", collect_codings),
+    ("coding_work", collect_coding_work),
+    ("workspace", collect_workspace),
     ("audit", collect_audit),
 ];
 
@@ -137,6 +139,8 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
     ("responses", erase_responses),
     ("mentions", erase_mentions),
     ("codings", erase_codings),
+    ("coding_work", erase_coding_work),
+    ("workspace", erase_workspace),
     ("sessions", erase_sessions),
     ("account", erase_account),
 ];
@@ -627,7 +631,7 @@ async fn invitations_of(
     s: &Subject,
 ) -> Result<Vec<sqlx::any::AnyRow>> {
     Ok(sqlx::query(
-        "SELECT i.id, i.wave_id, i.kind, i.email, w.name AS wave, n.slug AS network, \
+        "SELECT i.id, i.wave_id, i.kind, i.email, i.sent_at, w.name AS wave, n.slug AS network, \
          r.id AS response_id, r.status AS status \
          FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN networks n ON n.id = i.network_id \
          LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
@@ -710,6 +714,7 @@ fn collect_invitations<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value
                     "network": get::<String>(r, "network")?,
                     "kind": get::<String>(r, "kind")?,
                     "email": get::<Option<String>>(r, "email")?,
+                    "emailed_at": get::<Option<i64>>(r, "sent_at")?.map(crate::audit::utc_timestamp),
                     "response_status": get::<Option<String>>(r, "status")?,
                 }))
             })
@@ -830,6 +835,123 @@ fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     })
 }
 
+fn collect_coding_work<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
+    Box::pin(async move {
+        let pid = s.pid();
+        let led: Vec<Value> = sqlx::query(
+            "SELECT id, name, question, created_at FROM coding_assignments WHERE lead_id = $1 ORDER BY id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "id": get::<i64>(r, "id")?,
+                "name": get::<String>(r, "name")?,
+                "question": get::<String>(r, "question")?,
+                "created": crate::audit::utc_timestamp(get(r, "created_at")?),
+            }))
+        })
+        .collect::<Result<_>>()?;
+        let coded: Vec<Value> = sqlx::query(
+            "SELECT a.id, a.name, a.question, c.finished_at FROM coding_assignment_coders c \
+             JOIN coding_assignments a ON a.id = c.assignment_id WHERE c.coder_id = $1 ORDER BY a.id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "id": get::<i64>(r, "id")?,
+                "name": get::<String>(r, "name")?,
+                "question": get::<String>(r, "question")?,
+                "finished": get::<Option<i64>>(r, "finished_at")?.map(crate::audit::utc_timestamp),
+            }))
+        })
+        .collect::<Result<_>>()?;
+        let decisions: Vec<Value> = sqlx::query(
+            "SELECT id, at, kind, assignment_id, response_id, code_id, what, why \
+             FROM coding_decisions WHERE person_id = $1 ORDER BY id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "id": get::<i64>(r, "id")?,
+                "at": crate::audit::utc_timestamp(get(r, "at")?),
+                "kind": get::<String>(r, "kind")?,
+                "assignment": get::<Option<i64>>(r, "assignment_id")?,
+                "response": get::<Option<i64>>(r, "response_id")?,
+                "code": get::<Option<i64>>(r, "code_id")?,
+                "what": get::<String>(r, "what")?,
+                "why": get::<String>(r, "why")?,
+            }))
+        })
+        .collect::<Result<_>>()?;
+        let suggestions: Vec<Value> = sqlx::query(
+            "SELECT d.assignment_id, d.response_id, k.key, d.start_pos, d.end_pos, d.decision, d.at \
+             FROM coding_suggestion_decisions d JOIN codes k ON k.id = d.code_id \
+             WHERE d.coder_id = $1 ORDER BY d.id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "assignment": get::<i64>(r, "assignment_id")?,
+                "response": get::<i64>(r, "response_id")?,
+                "code": get::<String>(r, "key")?,
+                "start": get::<i64>(r, "start_pos")?,
+                "end": get::<i64>(r, "end_pos")?,
+                "decision": get::<String>(r, "decision")?,
+                "at": crate::audit::utc_timestamp(get(r, "at")?),
+            }))
+        })
+        .collect::<Result<_>>()?;
+        let verdicts: Vec<Value> = sqlx::query(
+            "SELECT response_id, question, start_pos, end_pos, status, at \
+             FROM slow_question_confirmations WHERE coder_id = $1 ORDER BY id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "response": get::<i64>(r, "response_id")?,
+                "question": get::<String>(r, "question")?,
+                "start": get::<i64>(r, "start_pos")?,
+                "end": get::<i64>(r, "end_pos")?,
+                "verdict": get::<String>(r, "status")?,
+                "at": crate::audit::utc_timestamp(get(r, "at")?),
+            }))
+        })
+        .collect::<Result<_>>()?;
+        Ok(json!({
+            "assignments_led": led,
+            "assignments_coded": coded,
+            "decisions": decisions,
+            "suggestion_decisions": suggestions,
+            "slow_question_verdicts": verdicts,
+        }))
+    })
+}
+
+fn collect_workspace<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
+    Box::pin(async move {
+        match s.id {
+            // The workspace is for account holders only.
+            None => Ok(Value::Null),
+            Some(id) => store.person_contributions(id).await,
+        }
+    })
+}
+
 fn collect_audit<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     Box::pin(async move {
         let entries: Vec<AuditEntry> = store.audit_entries_about(&s.audit_subject()).await?;
@@ -940,6 +1062,109 @@ fn erase_codings<'t>(
             .fetch_one(conn)
             .await?;
         Ok(vec![("kept_unlinked", n)])
+    })
+}
+
+fn erase_coding_work<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
+    Box::pin(async move {
+        // Like their codings: the decisions, verdicts and assignments stay (the study's
+        // traceability depends on them) and keep pointing at the account, which the last step
+        // empties. Mentions of the person in any decision's text are replaced.
+        let pid = p.subject.pid();
+        let mut kept = 0;
+        for sql in [
+            "SELECT COUNT(*) FROM coding_decisions WHERE person_id = $1",
+            "SELECT COUNT(*) FROM coding_suggestion_decisions WHERE coder_id = $1",
+            "SELECT COUNT(*) FROM slow_question_confirmations WHERE coder_id = $1",
+        ] {
+            let n: i64 = sqlx::query_scalar(sql)
+                .bind(pid)
+                .fetch_one(&mut *conn)
+                .await?;
+            kept += n;
+        }
+        let mentions = subject_mentions(&p.subject, REMOVED);
+        let mut changed = 0;
+        let rows = sqlx::query("SELECT id, what, why FROM coding_decisions ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            let (what, why): (String, String) = (get(r, "what")?, get(r, "why")?);
+            let (new_what, e1) = replace_mentions(&what, &mentions);
+            let (new_why, e2) = replace_mentions(&why, &mentions);
+            if !e1.is_empty() || !e2.is_empty() {
+                sqlx::query("UPDATE coding_decisions SET what = $1, why = $2 WHERE id = $3")
+                    .bind(new_what)
+                    .bind(new_why)
+                    .bind(get::<i64>(r, "id")?)
+                    .execute(&mut *conn)
+                    .await?;
+                changed += 1;
+            }
+        }
+        Ok(vec![
+            ("kept_unlinked", kept),
+            ("decisions_changed", changed),
+        ])
+    })
+}
+
+/// The workspace's free texts, where someone else may have written a person's name.
+const WORKSPACE_TEXTS: &[(&str, &str)] = &[
+    ("ws_sessions", "report"),
+    ("ws_topics", "title"),
+    ("ws_agenda_items", "title"),
+    ("ws_slow_questions", "text"),
+    ("ws_slow_questions", "followup"),
+    ("ws_stories", "text"),
+];
+
+fn erase_workspace<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
+    Box::pin(async move {
+        // Their own contributions: texts blanked, links removed, rows kept so that the
+        // networks' counts stay (see `workspace::erase_person_in`). Before the account step.
+        let e = match p.subject.id {
+            Some(id) => crate::workspace::erase_person_in(conn, id).await?,
+            None => crate::workspace::Erasure::default(),
+        };
+        // Mentions of them in what others wrote.
+        let mentions = subject_mentions(&p.subject, REMOVED);
+        let mut changed = 0;
+        for (table, column) in WORKSPACE_TEXTS {
+            let rows = sqlx::query(&format!(
+                "SELECT id, {column} AS t FROM {table} WHERE {column} <> '' ORDER BY id"
+            ))
+            .fetch_all(&mut *conn)
+            .await?;
+            for r in &rows {
+                let text: String = get(r, "t")?;
+                let (new, edits) = replace_mentions(&text, &mentions);
+                if !edits.is_empty() {
+                    sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
+                        .bind(new)
+                        .bind(get::<i64>(r, "id")?)
+                        .execute(&mut *conn)
+                        .await?;
+                    changed += 1;
+                }
+            }
+        }
+        Ok(vec![
+            ("slow_questions_blanked", e.slow_questions as i64),
+            ("topics_blanked", e.topics as i64),
+            ("stories_blanked", e.stories as i64),
+            ("votes_unlinked", e.votes as i64),
+            ("attendance_unlinked", e.attendance as i64),
+            ("sessions_unlinked", e.sessions as i64),
+            ("outbox_removed", e.outbox as i64),
+            ("texts_changed", changed),
+        ])
     })
 }
 
@@ -1164,6 +1389,48 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(report)
+    }
+
+    /// A person's own workspace contributions ([`Store::person_contributions`]), for their
+    /// self-service download, recorded in the audit log (`workspace.export`).
+    pub async fn workspace_export_audited(&self, person: PersonId, at: i64) -> Result<Value> {
+        let json = self.person_contributions(person).await?;
+        self.audit(&NewAudit {
+            at,
+            actor: Actor::Person(person),
+            action: Action::WorkspaceExport,
+            subject: format!("person:{}", person.0),
+            detail: String::new(),
+        })
+        .await?;
+        Ok(json)
+    }
+
+    /// Erases a person's own workspace contributions ([`crate::workspace::erase_person_in`])
+    /// at their request, in one transaction with its audit entry (`workspace.erase`, counts).
+    pub async fn workspace_erase_audited(
+        &self,
+        person: PersonId,
+        at: i64,
+    ) -> Result<crate::workspace::Erasure> {
+        let mut tx = self.pool.begin().await?;
+        let e = crate::workspace::erase_person_in(&mut tx, person).await?;
+        record(
+            &mut tx,
+            &NewAudit {
+                at,
+                actor: Actor::Person(person),
+                action: Action::WorkspaceErase,
+                subject: format!("person:{}", person.0),
+                detail: format!(
+                    "slow_questions={} topics={} stories={} votes={} attendance={} sessions={} outbox={}",
+                    e.slow_questions, e.topics, e.stories, e.votes, e.attendance, e.sessions, e.outbox
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(e)
     }
 
     /// The wave of an instrument-independent name: the one wave called `name`. `NotFound`

@@ -32,6 +32,7 @@ on_every_backend!(
     a_failing_erase_changes_nothing => erase_rollback_story,
     retention_removes_personal_data_once_and_idempotently => retention_story,
     pseudonyms_are_stable_across_waves => pseudonymise_story,
+    a_member_with_workspace_and_coding_work_is_exported_and_erased => workspace_coding_story,
 );
 
 const ANNA: &str = "anna.devries@example.org";
@@ -385,11 +386,13 @@ async fn export_story(store: &Store, _url: &str) {
         [
             "account",
             "audit",
+            "coding_work",
             "codings",
             "invitations",
             "mentions",
             "responses",
-            "sessions"
+            "sessions",
+            "workspace"
         ]
     );
     // The export is recorded, with ids only; a second export lists the first.
@@ -780,4 +783,323 @@ async fn pseudonymise_story(store: &Store, url: &str) {
     let after = dump(store, url).await;
     assert!(!after.contains(&subject.pseudonyms[0]), "{after}");
     assert!(!contains_ci(&after, ANNA));
+}
+
+/// What a member wrote in the workspace; each must be gone from the database after the erase.
+const ANNA_TEXTS: [&str; 4] = [
+    "Hoe houd ik het vol bij Zorgpad-Oost?",
+    "Anoniem: twijfel ik aan de regels van Zorgpad-West?",
+    "Het Kade-overleg bracht ons een wijkagent terug.",
+    "Agendapunt Kadeplein",
+];
+
+/// Anna, a member, attended a session, proposed a topic and voted, wrote a slow question, an
+/// anonymous one and a story, and coded in an assignment (a code she added, a verdict on a
+/// slow-question candidate). Her export holds all of it; her erase removes her texts, name
+/// and address from the whole database but keeps the network's attendance and vote counts
+/// and the coding decisions log (of an erased coder).
+async fn workspace_coding_story(store: &Store, url: &str) {
+    use leernet_store::workspace::{Cycle, NewSession, NewSlowQuestion, SessionRecord};
+    let s = seed(store).await;
+    let net = store.networks().await.unwrap()[0].id;
+    let dirk = store
+        .add_person(&NewPerson {
+            email: Email::parse("dirk@example.org").unwrap(),
+            name: "Dirk Dekker".into(),
+            role: Role::Member,
+            networks: vec![net],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let session = store
+        .plan_session(
+            net,
+            &NewSession {
+                date: "2026-03-12".into(),
+                place: "Buurthuis De Kade".into(),
+                online: false,
+                method: "intervision".into(),
+                model: "incident".into(),
+                agenda: vec!["Opening".into()],
+            },
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+    store
+        .record_session(
+            net,
+            session,
+            &SessionRecord {
+                date: "2026-03-12".into(),
+                place: "Buurthuis De Kade".into(),
+                method: "intervision".into(),
+                model: "incident".into(),
+                report: "Anna de Vries bracht een casus in.".into(),
+                present: vec![s.anna, dirk],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let round = store.open_round(net, "Voorjaar", 3, 110).await.unwrap();
+    let topic = store
+        .propose_topic(net, round, s.anna, true, ANNA_TEXTS[3])
+        .await
+        .unwrap();
+    let other = store
+        .propose_topic(net, round, dirk, true, "Samen koken")
+        .await
+        .unwrap();
+    store
+        .cast_votes(net, round, s.anna, &[(topic, 2), (other, 1)])
+        .await
+        .unwrap();
+    store
+        .cast_votes(net, round, dirk, &[(topic, 1)])
+        .await
+        .unwrap();
+    for (text, anonymous) in [(ANNA_TEXTS[0], false), (ANNA_TEXTS[1], true)] {
+        store
+            .add_slow_question(
+                &NewSlowQuestion {
+                    network: net,
+                    text: text.into(),
+                    author: Some(s.anna),
+                    anonymous,
+                    session: Some(session),
+                    themes: vec![],
+                },
+                120,
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .add_story(net, s.anna, ANNA_TEXTS[2], &[Cycle::Applied], 130)
+        .await
+        .unwrap();
+    store
+        .add_story(
+            net,
+            dirk,
+            "Met Anna de Vries zetten we door.",
+            &[Cycle::Immediate],
+            131,
+        )
+        .await
+        .unwrap();
+    // Coding work: Bram leads, Anna and Bram code Carla's answer.
+    let book = store.codebooks().await.unwrap()[0].clone();
+    let assignment = store
+        .add_assignment(&NewAssignment {
+            name: "Open vraag".into(),
+            question: "open".into(),
+            codebook: book.id,
+            lead: s.bram,
+            coders: vec![s.anna, s.bram],
+            responses: vec![s.carla_r1],
+            at: 140,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let added = store
+        .add_code_logged(
+            book.id,
+            "steun",
+            None,
+            &Bilingual {
+                nl: "Steun".into(),
+                en: "Support".into(),
+            },
+            &Bilingual::default(),
+            s.anna,
+            "ontbrak volgens mij",
+            141,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let span = SpanCode {
+        response: s.carla_r1,
+        code: book.codes[0].id,
+        start: 0,
+        end: 5,
+        memo: String::new(),
+    };
+    for coder in [s.anna, s.bram] {
+        store
+            .add_assignment_coding(assignment, coder, &span)
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .finish_assignment(assignment, coder, 150)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    store
+        .settle(
+            assignment,
+            s.bram,
+            s.carla_r1,
+            std::slice::from_ref(&span),
+            "zoals Anna de Vries het zag",
+            160,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .judge_slow_question(s.carla_r1, "open", 0, 5, SlowStatus::Confirmed, s.anna, 170)
+        .await
+        .unwrap()
+        .unwrap();
+    // The consensus and the codebook change are in the audit log, by ids only.
+    let log = store.audit_log().await.unwrap();
+    let got: Vec<(&str, String, String)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.clone(), e.subject.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "codebook.change",
+                format!("person:{}", s.anna.0),
+                format!("code:{}", added.0)
+            ),
+            (
+                "coding.consensus",
+                format!("person:{}", s.bram.0),
+                format!("assignment:{}", assignment.0)
+            ),
+        ]
+    );
+    assert_eq!(log[1].detail, format!("response={}", s.carla_r1.0));
+    assert!(!format!("{log:?}").contains("Anna"));
+
+    // The export holds every contribution, the anonymous question included.
+    let subject = store.privacy_subject(ANNA).await.unwrap();
+    let j = store
+        .export_person(&subject, &CLI(), 500)
+        .await
+        .unwrap()
+        .to_json();
+    let ws = &j["areas"]["workspace"];
+    assert_eq!(ws["sessions_attended"].as_array().unwrap().len(), 1);
+    assert_eq!(ws["sessions_attended"][0]["session"], session.0);
+    let questions = ws["slow_questions"].as_array().unwrap();
+    let mut texts: Vec<(&str, bool)> = questions
+        .iter()
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap(),
+                q["anonymous"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    texts.sort();
+    assert_eq!(texts, [(ANNA_TEXTS[1], true), (ANNA_TEXTS[0], false)]);
+    assert_eq!(ws["stories"].as_array().unwrap().len(), 1);
+    assert_eq!(ws["stories"][0]["text"], ANNA_TEXTS[2]);
+    assert_eq!(ws["agenda_topics"][0]["title"], ANNA_TEXTS[3]);
+    let votes: i64 = ws["votes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["dots"].as_i64().unwrap())
+        .sum();
+    assert_eq!(votes, 3);
+    assert!(
+        !ws.to_string().contains("Met Anna de Vries zetten"),
+        "Dirk's story is his"
+    );
+    let cw = &j["areas"]["coding_work"];
+    assert_eq!(cw["assignments_coded"][0]["id"], assignment.0);
+    assert!(cw["assignments_coded"][0]["finished"].is_string());
+    assert_eq!(cw["assignments_led"].as_array().unwrap().len(), 0);
+    let kinds: Vec<&str> = cw["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["code_added", "finished"]);
+    assert_eq!(cw["decisions"][0]["why"], "ontbrak volgens mij");
+    assert_eq!(cw["slow_question_verdicts"][0]["verdict"], "confirmed");
+    // Bram's export: the assignment he leads and the consensus he settled.
+    let bram = store.privacy_subject("bram@example.org").await.unwrap();
+    let jb = store
+        .export_person(&bram, &CLI(), 501)
+        .await
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        jb["areas"]["coding_work"]["assignments_led"][0]["id"],
+        assignment.0
+    );
+    assert!(jb["areas"]["coding_work"]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["kind"] == "consensus"));
+
+    // Erase: the network's figures (attendance, dots per topic) stay. (The number of distinct
+    // voters of a round does not: an unlinked vote no longer says whose it was.)
+    let counts = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let sessions = store.ws_sessions(Some(net)).await.unwrap();
+            let rounds = store.rounds(Some(net)).await.unwrap();
+            let dots: Vec<(i64, i64)> = rounds[0].topics.iter().map(|t| (t.id, t.dots)).collect();
+            (sessions[0].attendance, dots)
+        }
+    };
+    let before = counts(store).await;
+    assert_eq!(before, (2, vec![(topic, 3), (other, 1)]));
+    let decisions_before = store.coding_decisions(None).await.unwrap().len();
+    let done = store
+        .erase_person(&plan(subject, &[]), &CLI(), 700, false)
+        .await
+        .unwrap();
+    assert_eq!(done.count("workspace", "slow_questions_blanked"), 2);
+    assert_eq!(done.count("workspace", "stories_blanked"), 1);
+    assert_eq!(done.count("workspace", "topics_blanked"), 1);
+    assert_eq!(done.count("workspace", "attendance_unlinked"), 1);
+    assert_eq!(done.count("workspace", "votes_unlinked"), 2);
+    // Bram's session report and Dirk's story named her.
+    assert_eq!(done.count("workspace", "texts_changed"), 2);
+    // Her code_added and finished decisions, her suggestion-free verdict.
+    assert_eq!(done.count("coding_work", "kept_unlinked"), 3);
+    assert_eq!(done.count("coding_work", "decisions_changed"), 1);
+    assert_eq!(counts(store).await, before);
+    let after = dump(store, url).await;
+    for gone in [
+        ANNA,
+        ANNA_NAME,
+        ANNA_TEXTS[0],
+        ANNA_TEXTS[1],
+        ANNA_TEXTS[2],
+        ANNA_TEXTS[3],
+    ] {
+        assert!(!contains_ci(&after, gone), "{gone:?} is still in\n{after}");
+    }
+    // Others' texts stay, with her name replaced; the coding decisions log is whole.
+    let stories = store.stories(Some(net)).await.unwrap();
+    assert!(stories
+        .iter()
+        .any(|st| st.text == format!("Met {REMOVED} zetten we door.")));
+    let decisions = store.coding_decisions(None).await.unwrap();
+    assert_eq!(decisions.len(), decisions_before);
+    assert!(decisions
+        .iter()
+        .any(|d| d.person == s.anna && d.kind == "code_added"));
+    assert!(decisions
+        .iter()
+        .any(|d| d.kind == "consensus" && d.why == format!("zoals {REMOVED} het zag")));
 }

@@ -1,6 +1,7 @@
 //! `GET /admin/audit`: the audit log for researchers — who exported, erased or pseudonymised
-//! personal data, changed a role, set or applied a retention date, or opened or closed a
-//! wave, and when (newest first).
+//! personal data, changed a role, set or applied a retention date, opened or closed a wave,
+//! sent invitation e-mails, imported or exported responses, settled a coding consensus or
+//! changed a codebook, and when (newest first).
 //!
 //! Why a page: the researcher answers for what happened to respondents' data and should not
 //! need a terminal on the server to see it. Researchers only (the log names accounts); it
@@ -16,18 +17,9 @@ use std::sync::Arc;
 
 /// The translation key of a stored action, when there is one.
 fn action_key(action: &str) -> Option<String> {
-    const KNOWN: &[&str] = &[
-        "privacy.export",
-        "privacy.erase",
-        "privacy.pseudonymise",
-        "retention.set",
-        "retention.apply",
-        "role.change",
-        "wave.open",
-        "wave.close",
-    ];
-    KNOWN
-        .contains(&action)
+    leernet_store::Action::ALL
+        .iter()
+        .any(|a| a.as_str() == action)
         .then(|| format!("audit.action_{}", action.replace('.', "_")))
 }
 

@@ -225,7 +225,8 @@ pub async fn import(
     form: Multipart,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    v.require(&[Role::Researcher])?;
+    let user = v.require(&[Role::Researcher])?;
+    let actor = leernet_store::Actor::Person(user.id);
     let req = read_request(&v, form).await?;
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
@@ -402,7 +403,8 @@ pub async fn import(
     let (added, already) = tx.counts();
     let store_it = errors == 0 && req.action == "import";
     if store_it {
-        tx.commit().await
+        tx.commit_audited(&actor, crate::auth::now(), format.as_str())
+            .await
     } else {
         tx.rollback().await
     }
@@ -626,6 +628,21 @@ async fn export_file(
         Some(slug) => format!("-{}", safe(slug)),
         None => String::new(),
     };
+    state
+        .store
+        .audit(&leernet_store::NewAudit {
+            at: crate::auth::now(),
+            actor: leernet_store::Actor::Person(user.id),
+            action: leernet_store::Action::ResponsesExport,
+            subject: format!("wave:{}", wave.0),
+            detail: format!(
+                "format={format} rows={} network={}",
+                ds.rows.len(),
+                network.map_or("all".to_owned(), |n| n.0.to_string())
+            ),
+        })
+        .await
+        .map_err(internal(lang))?;
     tracing::info!(
         wave = wave.0,
         rows = ds.rows.len(),

@@ -301,6 +301,20 @@ pub async fn send_invitations(
             }
         }
     }
+    // The audit log holds the counts (never an address): who sent this wave's links, when.
+    store
+        .audit(&leernet_store::NewAudit {
+            at: crate::auth::now(),
+            actor: leernet_store::Actor::Person(user.id),
+            action: leernet_store::Action::InvitationsSend,
+            subject: format!("wave:{id}"),
+            detail: format!(
+                "sent={sent} skipped={skipped} failed={} resend={resend}",
+                failed.len()
+            ),
+        })
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
     tracing::info!(
         wave = id,
         sent,

@@ -802,7 +802,7 @@ pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Re
     let user = v.require(WS_ROLES)?;
     let json = state
         .store
-        .person_contributions(user.id)
+        .workspace_export_audited(user.id, crate::auth::now())
         .await
         .map_err(internal(lang))?;
     let body = serde_json::to_string_pretty(&json).map_err(|e| AppError::internal(lang, e))?;
@@ -1231,7 +1231,7 @@ pub async fn erase(
     }
     let e = state
         .store
-        .erase_person_contributions(user.id)
+        .workspace_erase_audited(user.id, crate::auth::now())
         .await
         .map_err(internal(lang))?;
     tracing::info!(

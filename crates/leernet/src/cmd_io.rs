@@ -382,7 +382,12 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     let wave_created = tx.wave_created();
     let store_it = errors == 0 && !args.dry_run;
     if store_it {
-        tx.commit().await
+        tx.commit_audited(
+            &crate::cmd_privacy::cli_actor(),
+            crate::cmd_privacy::now(),
+            format.as_str(),
+        )
+        .await
     } else {
         tx.rollback().await
     }
@@ -475,7 +480,6 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
         .study_data()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    store.close().await;
     let form_id = match &args.instrument {
         Some(i) => i.clone(),
         None => {
@@ -561,6 +565,26 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
             crate::project::write_atomic(&args.out, &leernet_io::sav::write(&ds, &label))?;
         }
     }
+    // Written: now the audit log says who took the data out (ids and counts only).
+    let subject = match waves.keys().collect::<Vec<_>>().as_slice() {
+        [one] => format!("wave:{}", one.0),
+        _ => format!("instrument:{}", newest.id.0),
+    };
+    store
+        .audit(&leernet_store::NewAudit {
+            at: crate::cmd_privacy::now(),
+            actor: crate::cmd_privacy::cli_actor(),
+            action: leernet_store::Action::ResponsesExport,
+            subject,
+            detail: format!(
+                "format={format} rows={} waves={}",
+                ds.rows.len(),
+                waves.len()
+            ),
+        })
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    store.close().await;
     writeln!(
         out,
         "Exported {} responses of {form_id} ({} variables) to {}.",

@@ -287,6 +287,20 @@ async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliRe
             n("codings", "kept_unlinked")
         ),
         format!(
+            "- coding work (decisions, verdicts): {} kept, now of an erased coder; their name replaced in {} decision texts;",
+            n("coding_work", "kept_unlinked"),
+            n("coding_work", "decisions_changed")
+        ),
+        format!(
+            "- workspace: {} texts they wrote blanked; {} votes and {} attendances kept without their name (the network's counts stay); their name replaced in {} texts of others;",
+            n("workspace", "slow_questions_blanked")
+                + n("workspace", "topics_blanked")
+                + n("workspace", "stories_blanked"),
+            n("workspace", "votes_unlinked"),
+            n("workspace", "attendance_unlinked"),
+            n("workspace", "texts_changed")
+        ),
+        format!(
             "- login sessions: {} ended; failed logins: {} forgotten;",
             n("sessions", "removed"),
             n("sessions", "failed_logins_removed")
@@ -299,9 +313,17 @@ async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliRe
     for l in &lines {
         writeln!(out, "{l}").map_err(out_err)?;
     }
-    let known: BTreeSet<&str> = ["responses", "mentions", "codings", "sessions", "account"]
-        .into_iter()
-        .collect();
+    let known: BTreeSet<&str> = [
+        "responses",
+        "mentions",
+        "codings",
+        "coding_work",
+        "workspace",
+        "sessions",
+        "account",
+    ]
+    .into_iter()
+    .collect();
     for (area, what, count) in &report.counts {
         if !known.contains(area.as_str()) {
             writeln!(out, "- {area}: {what} {count}").map_err(out_err)?;

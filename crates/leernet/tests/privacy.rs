@@ -9,6 +9,12 @@ use leernet_store::*;
 use std::process::{Command, Output};
 
 const ANNA: &str = "anna.devries@example.org";
+/// Anna's slow question, anonymous slow question and story in the workspace.
+const WS_TEXTS: [&str; 3] = [
+    "Wie vangt de buurt op in de zomer?",
+    "Mag ik twijfelen aan het protocol?",
+    "De buurtkamer ging weer open.",
+];
 
 struct Project {
     dir: tempfile::TempDir,
@@ -167,6 +173,69 @@ async fn seed(store: &Store) -> Seed {
         }
         responses.push(store.responses(Some(*wave)).await.unwrap()[0].id);
     }
+    // Anna's workspace: she attended a session, voted, and wrote a slow question, an
+    // anonymous one and a story.
+    use leernet_store::workspace::{Cycle, NewSession, NewSlowQuestion, SessionRecord};
+    let session = store
+        .plan_session(
+            net,
+            &NewSession {
+                date: "2026-03-12".into(),
+                place: String::new(),
+                online: true,
+                method: "intervision".into(),
+                model: "incident".into(),
+                agenda: vec![],
+            },
+            None,
+            1,
+        )
+        .await
+        .unwrap();
+    store
+        .record_session(
+            net,
+            session,
+            &SessionRecord {
+                date: "2026-03-12".into(),
+                online: true,
+                method: "intervision".into(),
+                model: "incident".into(),
+                present: vec![anna],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let round = store.open_round(net, "Voorjaar", 3, 2).await.unwrap();
+    let topic = store
+        .propose_topic(net, round, anna, true, "Samen koken")
+        .await
+        .unwrap();
+    store
+        .cast_votes(net, round, anna, &[(topic, 2)])
+        .await
+        .unwrap();
+    for (text, anonymous) in [(WS_TEXTS[0], false), (WS_TEXTS[1], true)] {
+        store
+            .add_slow_question(
+                &NewSlowQuestion {
+                    network: net,
+                    text: text.into(),
+                    author: Some(anna),
+                    anonymous,
+                    session: None,
+                    themes: vec![],
+                },
+                3,
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .add_story(net, anna, WS_TEXTS[2], &[Cycle::Applied], 4)
+        .await
+        .unwrap();
     Seed {
         wave1: waves[0],
         wave2: waves[1],
@@ -238,6 +307,20 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     assert_eq!(j["person"]["email"], ANNA);
     assert_eq!(j["areas"]["responses"].as_array().unwrap().len(), 2);
     assert_eq!(j["areas"]["mentions"].as_array().unwrap().len(), 2);
+    let ws = &j["areas"]["workspace"];
+    let mut texts: Vec<&str> = ws["slow_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(ws["stories"].as_array().unwrap())
+        .map(|q| q["text"].as_str().unwrap())
+        .collect();
+    texts.sort();
+    let mut want = WS_TEXTS.to_vec();
+    want.sort();
+    assert_eq!(texts, want);
+    assert_eq!(ws["sessions_attended"].as_array().unwrap().len(), 1);
+    assert_eq!(ws["votes"][0]["dots"], 2);
     let file = p.dir.path().join("anna.json");
     let msg = ok(&p.run(&[
         "privacy",
@@ -304,6 +387,16 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     // With --yes: wave 1's consent keeps Anna's response anonymised; wave 2's removes it.
     let said = ok(&p.run(&["privacy", "erase", "--person", ANNA, "--yes"]));
     assert!(said.contains("Erased person"), "{said}");
+    assert!(
+        said.contains("- workspace: 4 texts they wrote blanked; 1 votes and 1 attendances kept"),
+        "{said}"
+    );
+    let stories = store.stories(None).await.unwrap();
+    assert!(stories.len() == 1 && stories[0].text.is_empty() && stories[0].author.is_none());
+    let sessions = store.ws_sessions(None).await.unwrap();
+    assert_eq!(sessions[0].attendance, 1, "the network's count stays");
+    let log = store.slow_question_log(None, None).await.unwrap();
+    assert!(log.len() == 2 && log.iter().all(|q| q.text.is_empty()));
     let rs = store.responses(None).await.unwrap();
     let kept = rs
         .iter()
@@ -512,6 +605,74 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
         [
             (who.clone(), "from=none to=coordinator".to_owned()),
             (who, "from=coordinator to=researcher".to_owned()),
+        ]
+    );
+
+    // Data leaving by `leernet export` and coming in by `leernet import` is recorded, with
+    // the wave and counts only.
+    let csv = p.dir.path().join("najaar.csv");
+    ok(&p.run(&[
+        "export",
+        "--format",
+        "csv",
+        "--instrument",
+        "leden_b",
+        "--wave",
+        "najaar-2026",
+        "--out",
+        csv.to_str().unwrap(),
+    ]));
+    let input = p.dir.path().join("in.csv");
+    std::fs::write(&input, "id,network,open\nx1,wijk-a,Goed idee\n").unwrap();
+    ok(&p.run(&[
+        "import",
+        "responses",
+        input.to_str().unwrap(),
+        "--instrument",
+        "leden_b",
+        "--format",
+        "csv",
+        "--wave",
+        "import-2027",
+        "--network-column",
+        "network",
+    ]));
+    let imported = store
+        .waves()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == "import-2027")
+        .unwrap();
+    let log = store.audit_log().await.unwrap();
+    let last: Vec<(&str, &str, &str, &str)> = log[log.len() - 2..]
+        .iter()
+        .map(|e| {
+            (
+                e.action.as_str(),
+                e.actor.as_str(),
+                e.subject.as_str(),
+                e.detail.as_str(),
+            )
+        })
+        .collect();
+    let w2 = format!("wave:{}", s.wave2.0);
+    let wi = format!("wave:{}", imported.id.0);
+    assert_eq!(
+        last,
+        [
+            (
+                "responses.export",
+                "cli:onderzoeker",
+                w2.as_str(),
+                "format=csv rows=1 waves=1"
+            ),
+            (
+                "responses.import",
+                "cli:onderzoeker",
+                wi.as_str(),
+                "format=csv added=1 already=0 wave_created=true"
+            ),
         ]
     );
 }
