@@ -181,6 +181,36 @@ impl Visitor {
     }
 }
 
+/// The address a request came from, for the per-address login throttle. Behind a reverse
+/// proxy every connection comes from the proxy, so when the peer is one of the
+/// `trusted` proxies (`server.trusted_proxies`), the client is the right-most address of
+/// `X-Forwarded-For` that is not itself a trusted proxy (addresses further left were written
+/// by the client and can be forged). Without trusted proxies the header is ignored.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
 impl FromRequestParts<Arc<AppState>> for Visitor {
     type Rejection = AppError;
 
@@ -225,10 +255,11 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
                 }
             }
         }
-        let address = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
+        let address = client_address(peer, &parts.headers, &state.trusted_proxies);
         Ok(Visitor {
             user,
             lang,
@@ -414,4 +445,51 @@ pub async fn logout(
         set_cookie(&state, SESSION_COOKIE, "", 0),
     );
     Ok(res)
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy() {
+        let proxy = ip("10.0.0.2");
+        let h = forwarded("203.0.113.9, 198.51.100.7");
+        // No trusted proxies: the peer, whatever the header says.
+        assert_eq!(client_address(Some(proxy), &h, &[]), Some(proxy));
+        // A peer that is not a trusted proxy cannot choose its address by a header.
+        assert_eq!(
+            client_address(Some(ip("192.0.2.1")), &h, &[proxy]),
+            Some(ip("192.0.2.1"))
+        );
+        // Behind the proxy: the right-most address the proxy saw, not the forgeable left.
+        assert_eq!(
+            client_address(Some(proxy), &h, &[proxy]),
+            Some(ip("198.51.100.7"))
+        );
+        // Two proxies in a row are both skipped.
+        let h = forwarded("198.51.100.7, 10.0.0.3");
+        assert_eq!(
+            client_address(Some(proxy), &h, &[proxy, ip("10.0.0.3")]),
+            Some(ip("198.51.100.7"))
+        );
+        // A trusted proxy that sends no header: the proxy itself.
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
+        assert_eq!(client_address(None, &h, &[proxy]), None);
+    }
 }

@@ -57,6 +57,8 @@ pub struct AppState {
     forms: Mutex<HashMap<InstrumentId, Arc<Form>>>,
     /// The mailer of `[smtp]`, when configured (invitations by e-mail).
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl AppState {
@@ -175,6 +177,7 @@ impl AppState {
             public_url: None,
             forms: Mutex::new(HashMap::new()),
             mailer: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -193,6 +196,13 @@ impl AppState {
     ) -> Result<AppState, mail::MailError> {
         self.mailer = smtp.map(mail::Mailer::new).transpose()?.map(Arc::new);
         Ok(self)
+    }
+
+    /// Sets the reverse proxies whose `X-Forwarded-For` header names the client, so that the
+    /// per-address login throttle counts clients, not the proxy.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// Sets the public address (`https://…` makes cookies `Secure`).
@@ -397,31 +407,56 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let public = std::env::var("LEERNET_PUBLIC_URL")
+    let public_url = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
-    serve_with(store, listener, public, ProjectContent::builtin(), None).await
+    let options = ServeOptions {
+        public_url,
+        ..ServeOptions::default()
+    };
+    serve_with(store, listener, options).await
 }
 
-/// Serves the app on `listener` until ctrl-c, reached by people at `public_url` (from the
-/// binary's settings; an `https://` address makes cookies `Secure`), with a project's content
-/// instead of the shipped files and, when given, the SMTP server of `smtp` (`[smtp]` in
-/// `leernet.toml`) for invitations.
+/// What `leernet serve` takes from the project's settings.
+#[derive(Debug)]
+pub struct ServeOptions {
+    /// The address people reach the app at (`server.public_url`); `https://` makes cookies
+    /// `Secure`.
+    pub public_url: Option<String>,
+    /// The project's content (its `content/` folder over the shipped files).
+    pub content: ProjectContent,
+    /// The mail server for invitations and notifications (`[smtp]`), when configured.
+    pub smtp: Option<mail::SmtpSettings>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            public_url: None,
+            content: ProjectContent::builtin(),
+            smtp: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Serves the app on `listener` until ctrl-c, with the project's settings.
 pub async fn serve_with(
     store: Store,
     listener: tokio::net::TcpListener,
-    public_url: Option<String>,
-    content: ProjectContent,
-    smtp: Option<&mail::SmtpSettings>,
+    options: ServeOptions,
 ) -> std::io::Result<()> {
     if let Ok(a) = listener.local_addr() {
         tracing::info!(addr = %a, backend = ?store.backend(), "serving");
     }
     let state = Arc::new(
         AppState::new(store)
-            .with_public_url(public_url)
-            .with_content(content)
-            .with_smtp(smtp)
+            .with_public_url(options.public_url)
+            .with_content(options.content)
+            .with_trusted_proxies(options.trusted_proxies)
+            .with_smtp(options.smtp.as_ref())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
     axum::serve(

@@ -594,13 +594,13 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
     )
     .map_err(out_err)?;
     out.flush().map_err(out_err)?;
-    leernet_web::serve_with(
-        store,
-        listener,
-        settings.file.server.public_url.clone(),
+    let options = leernet_web::ServeOptions {
+        public_url: settings.file.server.public_url.clone(),
         content,
-        settings.file.smtp.as_ref(),
-    )
-    .await
-    .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
+        smtp: settings.file.smtp.clone(),
+        trusted_proxies: settings.file.server.trusted_proxies()?,
+    };
+    leernet_web::serve_with(store, listener, options)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
 }

@@ -133,6 +133,24 @@ pub struct ServerSection {
     pub addr: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<String>,
+}
+
+impl ServerSection {
+    /// `trusted_proxies` as addresses; a value that is not an IP address is a usage error.
+    pub fn trusted_proxies(&self) -> CliResult<Vec<std::net::IpAddr>> {
+        self.trusted_proxies
+            .iter()
+            .map(|a| {
+                a.trim().parse().map_err(|_| {
+                    CliError::usage(anyhow!(
+                        "server.trusted_proxies: {a:?} is not an IP address (such as 127.0.0.1 or ::1)"
+                    ))
+                })
+            })
+            .collect()
+    }
 }
 
 /// `[log]`.
@@ -184,6 +202,7 @@ impl Default for ServerSection {
         ServerSection {
             addr: default_addr(),
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -270,6 +289,13 @@ pub const KEYS: &[Key] = &[
         doc: "The address people reach the app at, behind the reverse proxy; an https:// address makes cookies Secure.",
     },
     Key {
+        name: "server.trusted_proxies",
+        env: Some("LEERNET_TRUSTED_PROXIES"),
+        default: None,
+        example: "[\"127.0.0.1\"]",
+        doc: "The reverse proxies (IP addresses; comma-separated in the environment) whose X-Forwarded-For header names the client, so that the per-address login throttle counts clients and not the proxy. Only list proxies you run: a trusted address can claim to be anyone.",
+    },
+    Key {
         name: "smtp.host",
         env: Some("LEERNET_SMTP_HOST"),
         default: None,
@@ -354,6 +380,14 @@ impl ProjectFile {
             }
             "server.addr" => self.server.addr = v.to_owned(),
             "server.public_url" => self.server.public_url = Some(v.to_owned()),
+            "server.trusted_proxies" => {
+                self.server.trusted_proxies = v
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .split(',')
+                    .map(|a| a.trim().trim_matches('"').to_owned())
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            }
             "log.format" => {
                 self.log.format = match v {
                     "text" => LogFormat::Text,
@@ -438,6 +472,7 @@ impl ProjectFile {
         {
             return bad("database.max_connections should be between 1 and 1000".into());
         }
+        self.server.trusted_proxies()?;
         if let Some(smtp) = &self.smtp {
             if smtp.host.trim().is_empty() || smtp.from.trim().is_empty() {
                 return bad("the [smtp] section needs both smtp.host and smtp.from (or LEERNET_SMTP_HOST and LEERNET_SMTP_FROM)".into());
