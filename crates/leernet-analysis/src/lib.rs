@@ -11,6 +11,7 @@
 
 pub mod autocoding;
 mod content;
+pub mod crosstabs;
 pub mod dataset;
 mod figures;
 pub mod framework;
