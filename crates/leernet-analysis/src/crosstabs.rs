@@ -151,8 +151,7 @@ fn table(
     };
     if keep_rows.len() < 2 || keep_cols.len() < 2 {
         out.note = Some(Bilingual {
-            nl: "Geen toets: de tabel heeft maar één categorie of één type met antwoorden."
-                .into(),
+            nl: "Geen toets: de tabel heeft maar één categorie of één type met antwoorden.".into(),
             en: "No test: the table has only one category or one type with answers.".into(),
         });
         return Some(out);
@@ -176,7 +175,10 @@ fn table(
                 "; read Fisher's exact test instead",
             )
         } else {
-            ("; lees de tabel, niet de p-waarde", "; read the table, not the p-value")
+            (
+                "; lees de tabel, niet de p-waarde",
+                "; read the table, not the p-value",
+            )
         };
         out.note = Some(Bilingual {
             nl: format!(
@@ -270,7 +272,10 @@ mod tests {
         let t = by_type(&ds, &[(0, true), (1, false), (2, false)], &rows, &labels, 2);
         assert_eq!(t.len(), 2, "no table for a numeric variable");
         let f = &t[0];
-        assert_eq!(f.categories, ["informal", "rather_informal", "rather_formal"]);
+        assert_eq!(
+            f.categories,
+            ["informal", "rather_informal", "rather_formal"]
+        );
         assert_eq!(f.counts, vec![vec![4, 0], vec![1, 1], vec![0, 5]]);
         assert_eq!(f.n, 11);
         // Expected: rows 4, 2, 5 by columns 5, 6 over 11; chi-square by hand = 9.1667.

@@ -674,7 +674,11 @@ fn demo_crosstabs_by_type() {
         assert!(c.low_expected_warning);
         let note = c.note.as_ref().unwrap();
         assert!(note.en.contains("unreliable") && note.nl.contains("onbetrouwbaar"));
-        assert_eq!(c.fisher_p.is_some(), c.cells == 4, "{key}: Fisher only for 2 x 2");
+        assert_eq!(
+            c.fisher_p.is_some(),
+            c.cells == 4,
+            "{key}: Fisher only for 2 x 2"
+        );
     }
     assert!(t.crosstabs.iter().all(|c| c.measure != Measure::Numeric));
 }

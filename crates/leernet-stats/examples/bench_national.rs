@@ -63,7 +63,10 @@ fn main() {
         }
         row += 1;
         let text = line.trim_end_matches(['\n', '\r']);
-        assert!(!text.contains('"'), "row {row}: quoted fields are not supported here");
+        assert!(
+            !text.contains('"'),
+            "row {row}: quoted fields are not supported here"
+        );
         let mut fields = text.split(',');
         let id = fields.next().expect("a network id");
         let g = match net_index.get(id) {
