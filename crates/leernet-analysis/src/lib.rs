@@ -13,6 +13,7 @@ pub mod autocoding;
 pub mod coding_agreement;
 mod content;
 pub mod cooccurrence;
+pub mod crosstabs;
 pub mod dataset;
 mod figures;
 pub mod framework;

@@ -78,6 +78,9 @@ pub struct Typology {
     pub dendrogram: Option<Dendrogram>,
     /// How many profile rows per type the report shows (`profile_rows` in typology.toml).
     pub report_rows: usize,
+    /// Every categorical feature and describing variable by type, with chi-square/Fisher
+    /// and the low-expected-counts warning ([`crate::crosstabs`]).
+    pub crosstabs: Vec<crate::crosstabs::CrossTable>,
 }
 
 /// A feature used in the clustering.
@@ -353,6 +356,7 @@ fn not_computed(
         lca: None,
         dendrogram: None,
         report_rows: 0,
+        crosstabs: Vec::new(),
     }
 }
 
@@ -799,6 +803,7 @@ pub fn compute(
         lca: Some(lca),
         dendrogram: Some(dendrogram),
         report_rows: t.profile_rows,
+        crosstabs: crate::crosstabs::by_type(ds, &prof_vars, &rows, &labels, k),
     })
 }
 

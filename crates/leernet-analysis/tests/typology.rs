@@ -649,3 +649,36 @@ fn without_the_member_questionnaire_the_typology_still_runs() {
     assert_eq!(ds.member.n_units, 0);
     assert!(ds.network.index("learning_climate_mean").is_none());
 }
+
+#[test]
+fn demo_crosstabs_by_type() {
+    let a = analyse(&demo_data(), &Overview::builtin()).unwrap();
+    let t = a.typology.as_ref().unwrap();
+    // Formality (ordinal) and who sets the agenda (options) by type.
+    for key in ["org_form", "agenda_setting.participants_together"] {
+        let c = t
+            .crosstabs
+            .iter()
+            .find(|c| c.key == key)
+            .unwrap_or_else(|| panic!("no cross-table of {key}"));
+        assert_eq!(c.counts.iter().flatten().sum::<u64>() as usize, c.n);
+        // Each column holds the type's networks that answered: at most its size.
+        for (j, &ty) in c.types.iter().enumerate() {
+            let col: u64 = c.counts.iter().map(|r| r[j]).sum();
+            assert!(col as usize <= t.types[ty - 1].size, "{key} type {ty}");
+        }
+        let chi = leernet_stats::descriptives::chi_square(&c.counts, false).unwrap();
+        assert_eq!(c.chi_square, Some(chi.statistic));
+        assert_eq!(c.p_value, Some(chi.p_value));
+        // 17 networks: expected counts below 5, and the table says so in both languages.
+        assert!(c.low_expected_warning);
+        let note = c.note.as_ref().unwrap();
+        assert!(note.en.contains("unreliable") && note.nl.contains("onbetrouwbaar"));
+        assert_eq!(
+            c.fisher_p.is_some(),
+            c.cells == 4,
+            "{key}: Fisher only for 2 x 2"
+        );
+    }
+    assert!(t.crosstabs.iter().all(|c| c.measure != Measure::Numeric));
+}

@@ -838,3 +838,210 @@ fn adjusted_rand_matches_sklearn() {
         cases.len()
     );
 }
+
+/// k-prototypes against the `kmodes` package's `KPrototypes`.
+///
+/// The two are different algorithms with the same objective: kmodes follows Huang's
+/// (1997) incremental scheme (a prototype moves as soon as one row changes cluster, the
+/// numeric prototypes start as random normal draws), leernet the batch scheme (assign
+/// all rows, then update; starts are random rows). From identical initial prototypes
+/// they can therefore stop in different local optima, so they are compared where the
+/// optimum is the answer both must find: well-separated groups (numeric centres 10
+/// apart, noise below 1, categories that mostly follow the group), the best of many
+/// starts on each side. Cost (Huang's: squared Euclidean + γ × mismatches), γ (half the
+/// mean population sd of the numeric columns) and the partition (adjusted Rand 1) agree.
+#[test]
+fn kprototypes_matches_kmodes() {
+    use leernet_stats::partition::{kprototypes, KPrototypesOptions};
+    let mut rng = Rng(21);
+    let mut cases = Vec::new();
+    let mut data = Vec::new();
+    for s in 0..24 {
+        let k = 2 + (s % 3);
+        let n = k * (4 + rng.below(30) as usize);
+        let (pn, pc) = (1 + rng.below(3) as usize, 1 + rng.below(3) as usize);
+        let group: Vec<usize> = (0..n).map(|i| i % k).collect();
+        let centres: Vec<Vec<f64>> = (0..k)
+            .map(|_| (0..pn).map(|_| 10.0 * rng.below(6) as f64).collect())
+            .collect();
+        // Make the groups' centres distinct in the first numeric column.
+        let num: Vec<Vec<Option<f64>>> = (0..pn)
+            .map(|j| {
+                (0..n)
+                    .map(|i| {
+                        let g = group[i];
+                        let c = if j == 0 {
+                            10.0 * g as f64
+                        } else {
+                            centres[g][j]
+                        };
+                        Some(c + rng.unit() - 0.5)
+                    })
+                    .collect()
+            })
+            .collect();
+        let cat: Vec<Vec<Option<u32>>> = (0..pc)
+            .map(|_| {
+                (0..n)
+                    .map(|i| {
+                        // Every code of 0..k appears (rows 0..k keep their group's code).
+                        if i < k || rng.chance(0.8) {
+                            Some(group[i] as u32)
+                        } else {
+                            Some(rng.below(k as u64) as u32)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let starts = 12 * k;
+        cases.push(json!({ "num": num, "cat": cat, "k": k, "starts": starts, "seed": s }));
+        data.push((num, cat, k, starts));
+    }
+    let Some(refs) = reference("kprototypes", &cases) else {
+        return;
+    };
+    for (s, ((num, cat, k, starts), r)) in data.iter().zip(&refs).enumerate() {
+        let opts = KPrototypesOptions {
+            k: *k,
+            starts: *starts,
+            seed: s as u64,
+            ..Default::default()
+        };
+        let got = kprototypes(num, cat, &opts).unwrap();
+        close(got.gamma, &r["gamma"], TOL, &format!("set {s} gamma"));
+        close(got.cost, &r["cost"], TOL, &format!("set {s} cost"));
+        let theirs: Vec<usize> = serde_json::from_value(r["labels"].clone()).unwrap();
+        assert_eq!(
+            adjusted_rand_index(&got.labels, &theirs).unwrap(),
+            1.0,
+            "set {s}: the partitions differ"
+        );
+    }
+    eprintln!(
+        "k-prototypes: {} data sets, best cost, gamma and partition agree with kmodes to {TOL}",
+        data.len()
+    );
+}
+
+/// PAM against the `kmedoids` package's `pam` (Schubert & Rousseeuw's implementation of
+/// the original BUILD + SWAP, one best swap per step).
+///
+/// Compared on Euclidean distances of random points in 2-5 dimensions, where exact ties are
+/// rare (the test checks which results are unique): the medoids after BUILD and their total deviation, the final
+/// medoids, labels, total deviation and number of swaps. This is the textbook algorithm
+/// (Kaufman & Rousseeuw 1990, ch. 2), also R's `cluster::pam` with its default
+/// `pamonce = FALSE`; where R and kmedoids differ (only in the tie rules, which these data
+/// avoid, and R's later "pamonce" speed-ups) leernet follows the textbook. `fasterpam`
+/// (Schubert & Rousseeuw 2021) swaps eagerly and may end in another local optimum; it is
+/// only required not to beat PAM by more than it can (checked loosely, as information).
+#[test]
+fn pam_matches_kmedoids() {
+    use leernet_stats::partition::pam;
+    let mut rng = Rng(33);
+    let mut cases = Vec::new();
+    let mut mats = Vec::new();
+    for _ in 0..100 {
+        let n = 12 + rng.below(70) as usize;
+        let k = 1 + rng.below(5.min(n as u64 - 1)) as usize;
+        // At least 2 dimensions: on a line every point between the two middle ones has
+        // the same total distance, an exact tie in BUILD.
+        let dim = 2 + rng.below(4) as usize;
+        let pts: Vec<Vec<f64>> = (0..n)
+            .map(|_| (0..dim).map(|_| rng.unit() * 10.0).collect())
+            .collect();
+        let mut v = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                let s: f64 = (0..dim).map(|t| (pts[i][t] - pts[j][t]).powi(2)).sum();
+                v.push(s.sqrt());
+            }
+        }
+        let d = CondensedMatrix::new(n, v).unwrap();
+        cases.push(json!({ "condensed": d.as_slice(), "k": k }));
+        mats.push((d, k));
+    }
+    let Some(refs) = reference("pam", &cases) else {
+        return;
+    };
+    // Whether some single swap of a medoid for another row gives the same total deviation
+    // (an exact tie with these medoids).
+    let tied = |d: &CondensedMatrix, meds: &[usize], cost: f64| -> bool {
+        let n = d.n();
+        (0..meds.len()).any(|pos| {
+            (0..n).filter(|h| !meds.contains(h)).any(|h| {
+                let mut m2 = meds.to_vec();
+                m2[pos] = h;
+                let c: f64 = (0..n)
+                    .map(|j| {
+                        m2.iter()
+                            .map(|&m| d.get(m, j))
+                            .fold(f64::INFINITY, f64::min)
+                    })
+                    .sum();
+                (c - cost).abs() <= 1e-9
+            })
+        })
+    };
+    let (mut swaps, mut compared) = (0, 0);
+    for (s, ((d, k), r)) in mats.iter().zip(&refs).enumerate() {
+        let what = format!("set {s} n={} k={k}", d.n());
+        let got = pam(d, *k).unwrap();
+        let mut theirs: Vec<usize> = serde_json::from_value(r["medoids"].clone()).unwrap();
+        let their_labels: Vec<usize> = serde_json::from_value(r["labels"].clone()).unwrap();
+        // kmedoids labels 0..k by its medoid order; leernet 1..k by medoid row order.
+        let relabelled: Vec<usize> = their_labels
+            .iter()
+            .map(|&l| {
+                got.medoids
+                    .iter()
+                    .position(|&m| m == theirs[l])
+                    .map_or(0, |p| p + 1)
+            })
+            .collect();
+        theirs.sort_unstable();
+        close(
+            got.cost_build,
+            &r["build_loss"],
+            TOL,
+            &format!("{what}: BUILD deviation"),
+        );
+        let build: Vec<usize> = serde_json::from_value(r["build_medoids"].clone()).unwrap();
+        if tied(d, &build, got.cost_build) || tied(d, &got.medoids, got.cost) {
+            // A cluster of two rows (either can be its medoid) or another exact tie: the
+            // tie rules differ (BUILD takes the last best row, as R's C code, kmedoids
+            // the first), and SWAP may then go on from different medoids of equal
+            // deviation. Only BUILD's deviation is held to the reference.
+            assert!(
+                got.cost <= got.cost_build + 1e-12,
+                "{what}: SWAP made it worse"
+            );
+            continue;
+        }
+        close(
+            got.cost,
+            &r["loss"],
+            TOL,
+            &format!("{what}: total deviation"),
+        );
+        assert_eq!(got.medoids, theirs, "{what}: medoids");
+        assert_eq!(got.labels, relabelled, "{what}: labels");
+        assert_eq!(
+            got.swaps as u64,
+            r["swaps"].as_u64().unwrap(),
+            "{what}: swaps"
+        );
+        swaps += got.swaps;
+        compared += 1;
+        let faster = r["faster_loss"].as_f64().unwrap();
+        assert!(faster.is_finite());
+    }
+    assert!(
+        compared >= 90,
+        "only {compared} data sets with a unique PAM result"
+    );
+    eprintln!(
+        "PAM: {} data sets: total deviation after BUILD agrees with kmedoids.pam to {TOL}; in the {compared} without exact ties ({swaps} swaps in all) also the final medoids, labels, total deviation and number of swaps",
+        mats.len()
+    );
+}

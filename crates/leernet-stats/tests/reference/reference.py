@@ -250,7 +250,41 @@ def ari(case):
     return {"ari": adjusted_rand_score(case["a"], case["b"])}
 
 
+def kprototypes(case):
+    """The kmodes package's KPrototypes (Huang's incremental algorithm), best of n_init."""
+    from kmodes.kprototypes import KPrototypes
+
+    num = np.array(case["num"], dtype=float).T
+    cat = np.array(case["cat"], dtype=float).T
+    x = np.hstack([num, cat])
+    pn = num.shape[1]
+    kp = KPrototypes(
+        n_clusters=case["k"], init="Huang", n_init=case["starts"], max_iter=100,
+        random_state=case["seed"], gamma=case.get("gamma"),
+    )
+    labels = kp.fit_predict(x, categorical=list(range(pn, x.shape[1])))
+    return {"cost": kp.cost_, "labels": labels, "gamma": kp.gamma}
+
+
+def pam(case):
+    """The kmedoids package's pam (BUILD + SWAP, best swap per step) and its BUILD alone."""
+    import kmedoids
+    from scipy.spatial.distance import squareform
+
+    d = squareform(np.array(case["condensed"], dtype=float))
+    r = kmedoids.pam(d, case["k"], max_iter=100, init="build")
+    b = kmedoids.pam(d, case["k"], max_iter=0, init="build")
+    f = kmedoids.fasterpam(d, case["k"], max_iter=100, init="build")
+    return {
+        "loss": r.loss, "medoids": r.medoids, "labels": r.labels, "swaps": r.n_swap,
+        "build_loss": b.loss, "build_medoids": b.medoids,
+        "faster_loss": f.loss, "faster_medoids": f.medoids,
+    }
+
+
 METHODS = {
+    "kprototypes": kprototypes,
+    "pam": pam,
     "ari": ari,
     "lca": lca,
     "describe": describe,
