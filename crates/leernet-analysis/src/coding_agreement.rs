@@ -312,6 +312,14 @@ pub fn with_consensus(codings: &[Coding], consensus: &[Coding]) -> Vec<Coding> {
         .collect()
 }
 
+/// The codings the content figures read (code presence, co-occurrence, quotes): per
+/// answer the consensus where one exists, else the coders' own — [`with_consensus`] over
+/// the study data. Agreement figures and the auto-coder's precision and recall read
+/// `data.codings` instead.
+pub fn content_codings(data: &StudyData) -> Vec<Coding> {
+    with_consensus(&data.codings, &data.consensus)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -176,6 +176,7 @@ fn demo_data() -> StudyData {
             codes,
         }],
         codings,
+        consensus: Vec::new(),
     }
 }
 

@@ -219,7 +219,7 @@ fn pos(v: i64, what: &str) -> Result<usize> {
     usize::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative {what}")))
 }
 
-fn coding_row(r: &AnyRow) -> Result<Coding> {
+pub(crate) fn coding_row(r: &AnyRow) -> Result<Coding> {
     Ok(Coding {
         id: CodingId(get(r, "id")?),
         segment: Segment {
@@ -234,7 +234,7 @@ fn coding_row(r: &AnyRow) -> Result<Coding> {
     })
 }
 
-const CODING_COLUMNS: &str =
+pub(crate) const CODING_COLUMNS: &str =
     "id, response_id, question, start_pos, end_pos, code_id, coder_id, memo";
 
 /// A response's answer to `question` (`None`: no such response; an unanswered question is

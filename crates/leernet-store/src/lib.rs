@@ -202,7 +202,8 @@ impl Store {
             waves: self.waves().await?,
             responses: self.responses(None).await?,
             codebooks: self.codebooks().await?,
-            codings: self.codings().await?,
+            codings: self.reportable_codings().await?,
+            consensus: self.consensus_codings().await?,
         })
     }
 }

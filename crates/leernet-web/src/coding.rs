@@ -1311,7 +1311,8 @@ pub async fn search(
         .map(|c| (c.id, c.key.as_str()))
         .collect();
     let mut codes_of: BTreeMap<(ResponseId, &str), BTreeSet<&str>> = BTreeMap::new();
-    for c in &data.codings {
+    let reading = coding_agreement::content_codings(&data);
+    for c in &reading {
         if let Some(k) = keys.get(&c.code) {
             codes_of
                 .entry((c.segment.response, c.segment.question.as_str()))
