@@ -746,11 +746,13 @@ fn code_columns(
                     return None;
                 }
                 let k = coders.get(&(c.id, i)).map_or(0, BTreeSet::len);
-                Some(if k >= cfg.codes.min_coders.max(1) || agreed.contains(&(c.id, i)) {
-                    1.0
-                } else {
-                    0.0
-                })
+                Some(
+                    if k >= cfg.codes.min_coders.max(1) || agreed.contains(&(c.id, i)) {
+                        1.0
+                    } else {
+                        0.0
+                    },
+                )
             })
             .collect();
         let (n, na, nap) = counts(&col, |_| true);

@@ -210,13 +210,13 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
     for (i, c) in reading.iter().enumerate() {
         let other = settled.contains(&c.id)
             || reading[i + 1..].iter().any(|d| {
-            d.code == c.code
-                && d.coder != c.coder
-                && d.segment.response == c.segment.response
-                && d.segment.question == c.segment.question
-                && d.segment.start < c.segment.end
-                && c.segment.start < d.segment.end
-        });
+                d.code == c.code
+                    && d.coder != c.coder
+                    && d.segment.response == c.segment.response
+                    && d.segment.question == c.segment.question
+                    && d.segment.start < c.segment.end
+                    && c.segment.start < d.segment.end
+            });
         if !other || !seen.insert((c.segment.response, c.segment.question.clone(), c.code)) {
             continue;
         }

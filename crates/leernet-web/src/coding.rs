@@ -65,6 +65,9 @@ fn refusal(r: &Refusal) -> (&'static str, StatusCode) {
         Refusal::Incomplete => ("coding_ui.err_incomplete", StatusCode::UNPROCESSABLE_ENTITY),
         Refusal::NoReason => ("coding_ui.err_no_reason", StatusCode::UNPROCESSABLE_ENTITY),
         Refusal::DuplicateCode => ("coding_ui.err_duplicate_code", StatusCode::CONFLICT),
+        Refusal::NoSlowQuestion => ("coding_ui.err_not_found", StatusCode::NOT_FOUND),
+        Refusal::NotConfirmed => ("coding_ui.err_not_confirmed", StatusCode::CONFLICT),
+        Refusal::AlreadyMoved => ("coding_ui.err_already_moved", StatusCode::CONFLICT),
     }
 }
 
