@@ -127,6 +127,7 @@ fn a_consensus_changes_code_presence_and_not_the_agreement() {
 
     let mut with = data.clone();
     with.consensus = vec![settled(100_000, answer.0, &answer.1, c)];
+    with.settled = vec![answer.clone()];
     let after = run(&with);
     assert_eq!(
         network_value(&after, &var_d, &slug),
@@ -134,6 +135,16 @@ fn a_consensus_changes_code_presence_and_not_the_agreement() {
         "{var_d} is no longer present in {slug}: the consensus left it out"
     );
     assert_eq!(network_value(&after, &var_c, &slug), Some(1.0));
+
+    // Settled on "no code applies": no consensus coding, and no coder's coding counts.
+    let mut none = data.clone();
+    none.settled = vec![answer.clone()];
+    let nothing = run(&none);
+    assert_eq!(network_value(&nothing, &var_d, &slug), Some(0.0));
+    assert_eq!(
+        json(&nothing.qualitative.agreement),
+        json(&before.qualitative.agreement)
+    );
 
     // Agreement and the auto-coder's precision and recall read the coders' own codings.
     let (q0, q1) = (&before.qualitative, &after.qualitative);
@@ -183,6 +194,7 @@ fn a_consensus_changes_the_themes_co_occurrence() {
     let dropped: Vec<String> = codes.iter().skip(1).map(|c| key(&data, *c)).collect();
     let mut with = data.clone();
     with.consensus = vec![settled(100_000, *r, q, kept)];
+    with.settled = vec![(*r, q.clone())];
     let t1 = theme(&run(&with));
     assert_eq!(
         diagonal(&t1, &key(&data, kept)),

@@ -177,6 +177,7 @@ fn demo_data() -> StudyData {
         }],
         codings,
         consensus: Vec::new(),
+        settled: Vec::new(),
     }
 }
 

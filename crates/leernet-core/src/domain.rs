@@ -302,4 +302,9 @@ pub struct StudyData {
     /// instead of the coders' own (see `leernet_analysis::coding_agreement::with_consensus`).
     #[serde(default)]
     pub consensus: Vec<Coding>,
+    /// Every answer (response, question) a lead settled, by response then question — also
+    /// those settled on "no code applies", which have no consensus coding: the content
+    /// figures read no coder's codings of them.
+    #[serde(default)]
+    pub settled: Vec<(ResponseId, String)>,
 }

@@ -204,6 +204,7 @@ impl Store {
             codebooks: self.codebooks().await?,
             codings: self.reportable_codings().await?,
             consensus: self.consensus_codings().await?,
+            settled: self.settled_answers().await?,
         })
     }
 }

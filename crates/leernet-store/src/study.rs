@@ -8,7 +8,7 @@
 
 use crate::coding_work::{coding_row, CODING_COLUMNS};
 use crate::{get, Result, Store};
-use leernet_core::{Bilingual, Coding, StudyInfo};
+use leernet_core::{Bilingual, Coding, ResponseId, StudyInfo};
 use std::collections::BTreeMap;
 
 impl Store {
@@ -54,6 +54,22 @@ impl Store {
             },
             fictional: take("fictional") == "1",
         })
+    }
+
+    /// Every answer a lead settled (with codes or on "no code"), by response then question:
+    /// the answers of an assignment that have a `consensus` entry in the decisions log.
+    pub async fn settled_answers(&self) -> Result<Vec<(ResponseId, String)>> {
+        sqlx::query(
+            "SELECT DISTINCT d.response_id, a.question FROM coding_decisions d \
+             JOIN coding_assignments a ON a.id = d.assignment_id \
+             WHERE d.kind = 'consensus' AND d.response_id IS NOT NULL \
+             ORDER BY d.response_id, a.question",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((ResponseId(get(r, "response_id")?), get(r, "question")?)))
+        .collect()
     }
 
     /// The coders' own codings the study's figures may read, by id: every coding outside an

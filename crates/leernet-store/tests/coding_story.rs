@@ -421,6 +421,12 @@ async fn assignment_story(store: &Store) {
         data.consensus, consensus,
         "the study data carries the consensus"
     );
+    let mut settled = vec![
+        (r1, "rationale_text".to_owned()),
+        (r2, "rationale_text".to_owned()),
+    ];
+    settled.sort();
+    assert_eq!(data.settled, settled, "and which answers were settled");
 
     // The log: who, when, what, why; never the answer's text.
     let log = store.coding_decisions(Some(id)).await.unwrap();
