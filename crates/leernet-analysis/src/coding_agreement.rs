@@ -312,6 +312,23 @@ pub fn with_consensus(codings: &[Coding], consensus: &[Coding]) -> Vec<Coding> {
         .collect()
 }
 
+/// The codings the content figures read (code presence, co-occurrence, quotes): per
+/// answer the consensus where one exists, else the coders' own — [`with_consensus`] over
+/// the study data. Agreement figures and the auto-coder's precision and recall read
+/// `data.codings` instead.
+pub fn content_codings(data: &StudyData) -> Vec<Coding> {
+    let settled: BTreeSet<(ResponseId, &str)> =
+        data.settled.iter().map(|(r, q)| (*r, q.as_str())).collect();
+    // An answer settled on "no code" has no consensus coding: none of its codings count.
+    let own: Vec<Coding> = data
+        .codings
+        .iter()
+        .filter(|c| !settled.contains(&(c.segment.response, c.segment.question.as_str())))
+        .cloned()
+        .collect();
+    with_consensus(&own, &data.consensus)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

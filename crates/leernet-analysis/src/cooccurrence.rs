@@ -79,7 +79,8 @@ pub fn compute(data: &StudyData, section: &str, fam: &str) -> Option<CoOccurrenc
     // (response, question) -> code indices present.
     let mut answers: BTreeMap<(ResponseId, &str), BTreeSet<usize>> = BTreeMap::new();
     let mut coders = BTreeSet::new();
-    for c in &data.codings {
+    let reading = crate::coding_agreement::content_codings(data);
+    for c in &reading {
         let (Some(&i), Some(_)) = (index.get(&c.code), submitted.get(&c.segment.response)) else {
             continue;
         };

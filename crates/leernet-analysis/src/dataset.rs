@@ -693,9 +693,12 @@ fn code_columns(
     vars: &mut Vec<Variable>,
     cols: &mut Vec<Vec<Option<f64>>>,
 ) {
-    if data.codings.is_empty() {
+    let reading = crate::coding_agreement::content_codings(data);
+    if reading.is_empty() {
         return;
     }
+    // A consensus coding is the coders' settled, shared reading: it counts as enough coders.
+    let settled: BTreeSet<CodingId> = data.consensus.iter().map(|c| c.id).collect();
     // Responses whose codes count, with their network.
     let mut counted: BTreeMap<ResponseId, usize> = BTreeMap::new();
     let mut has_counted = vec![false; data.networks.len()];
@@ -721,12 +724,16 @@ fn code_columns(
     }
     // (code, network) -> coders
     let mut coders: BTreeMap<(CodeId, usize), BTreeSet<PersonId>> = BTreeMap::new();
-    for c in &data.codings {
+    let mut agreed: BTreeSet<(CodeId, usize)> = BTreeSet::new();
+    for c in &reading {
         if !codes.contains_key(&c.code) {
             continue;
         }
         if let Some(&i) = counted.get(&c.segment.response) {
             coders.entry((c.code, i)).or_default().insert(c.coder);
+            if settled.contains(&c.id) {
+                agreed.insert((c.code, i));
+            }
         }
     }
     // Codes in codebook order.
@@ -739,11 +746,13 @@ fn code_columns(
                     return None;
                 }
                 let k = coders.get(&(c.id, i)).map_or(0, BTreeSet::len);
-                Some(if k >= cfg.codes.min_coders.max(1) {
-                    1.0
-                } else {
-                    0.0
-                })
+                Some(
+                    if k >= cfg.codes.min_coders.max(1) || agreed.contains(&(c.id, i)) {
+                        1.0
+                    } else {
+                        0.0
+                    },
+                )
             })
             .collect();
         let (n, na, nap) = counts(&col, |_| true);

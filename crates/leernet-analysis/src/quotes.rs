@@ -201,18 +201,22 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
         }
     }
 
-    // Agreed fragments: same code, same answer, overlapping text, two different coders.
+    // Agreed fragments: same code, same answer, overlapping text, two different coders; or
+    // a consensus coding (the settled reading), which is agreed by itself.
+    let reading = crate::coding_agreement::content_codings(data);
+    let settled: BTreeSet<CodingId> = data.consensus.iter().map(|c| c.id).collect();
     let mut agreed: Vec<(&Code, &Segment, &Response)> = Vec::new();
     let mut seen = BTreeSet::new();
-    for (i, c) in data.codings.iter().enumerate() {
-        let other = data.codings[i + 1..].iter().any(|d| {
-            d.code == c.code
-                && d.coder != c.coder
-                && d.segment.response == c.segment.response
-                && d.segment.question == c.segment.question
-                && d.segment.start < c.segment.end
-                && c.segment.start < d.segment.end
-        });
+    for (i, c) in reading.iter().enumerate() {
+        let other = settled.contains(&c.id)
+            || reading[i + 1..].iter().any(|d| {
+                d.code == c.code
+                    && d.coder != c.coder
+                    && d.segment.response == c.segment.response
+                    && d.segment.question == c.segment.question
+                    && d.segment.start < c.segment.end
+                    && c.segment.start < d.segment.end
+            });
         if !other || !seen.insert((c.segment.response, c.segment.question.clone(), c.code)) {
             continue;
         }

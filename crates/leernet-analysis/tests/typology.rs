@@ -176,6 +176,8 @@ fn demo_data() -> StudyData {
             codes,
         }],
         codings,
+        consensus: Vec::new(),
+        settled: Vec::new(),
     }
 }
 

@@ -294,5 +294,17 @@ pub struct StudyData {
     pub waves: Vec<Wave>,
     pub responses: Vec<Response>,
     pub codebooks: Vec<Codebook>,
+    /// The coders' own codings (never a consensus coding). Agreement figures and the
+    /// auto-coder's precision and recall read these.
     pub codings: Vec<Coding>,
+    /// Consensus codings: the reading a lead settled for an answer after every coder of
+    /// its assignment finished. For an answer that has them, the content figures read these
+    /// instead of the coders' own (see `leernet_analysis::coding_agreement::with_consensus`).
+    #[serde(default)]
+    pub consensus: Vec<Coding>,
+    /// Every answer (response, question) a lead settled, by response then question — also
+    /// those settled on "no code applies", which have no consensus coding: the content
+    /// figures read no coder's codings of them.
+    #[serde(default)]
+    pub settled: Vec<(ResponseId, String)>,
 }

@@ -62,6 +62,12 @@ pub enum Refusal {
     NoReason,
     #[error("a code with this key already exists in the codebook")]
     DuplicateCode,
+    #[error("there is no such entry in the slow-question register")]
+    NoSlowQuestion,
+    #[error("only a confirmed slow-question candidate can move to the network's log")]
+    NotConfirmed,
+    #[error("the slow question is already in the network's log")]
+    AlreadyMoved,
 }
 
 /// A coding action's outcome: done (with its value) or refused.
@@ -211,6 +217,8 @@ pub struct SlowConfirmation {
     pub status: SlowStatus,
     pub coder: PersonId,
     pub at: i64,
+    /// The entry of the network's slow-question log it was moved to, once moved.
+    pub moved_to: Option<SlowQuestionId>,
 }
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
@@ -219,7 +227,7 @@ fn pos(v: i64, what: &str) -> Result<usize> {
     usize::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative {what}")))
 }
 
-fn coding_row(r: &AnyRow) -> Result<Coding> {
+pub(crate) fn coding_row(r: &AnyRow) -> Result<Coding> {
     Ok(Coding {
         id: CodingId(get(r, "id")?),
         segment: Segment {
@@ -234,7 +242,7 @@ fn coding_row(r: &AnyRow) -> Result<Coding> {
     })
 }
 
-const CODING_COLUMNS: &str =
+pub(crate) const CODING_COLUMNS: &str =
     "id, response_id, question, start_pos, end_pos, code_id, coder_id, memo";
 
 /// A response's answer to `question` (`None`: no such response; an unanswered question is
@@ -1066,12 +1074,13 @@ impl Store {
         if let Err(r) = check_span(&mut tx, response, question, start, end).await? {
             return Ok(Err(r));
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO slow_question_confirmations \
              (network_id, response_id, question, start_pos, end_pos, status, coder_id, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (response_id, question, start_pos, end_pos) \
              DO UPDATE SET status = excluded.status, coder_id = excluded.coder_id, at = excluded.at \
+             WHERE slow_question_confirmations.moved_to IS NULL \
              RETURNING id",
         )
         .bind(network)
@@ -1082,8 +1091,12 @@ impl Store {
         .bind(status.as_str())
         .bind(coder.0)
         .bind(at)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+        // No row: the verdict was moved to the network's log and stays as it was.
+        let Some(id) = id else {
+            return Ok(Err(Refusal::AlreadyMoved));
+        };
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -1093,7 +1106,7 @@ impl Store {
         &self,
         network: Option<NetworkId>,
     ) -> Result<Vec<SlowConfirmation>> {
-        let base = "SELECT id, network_id, response_id, question, start_pos, end_pos, status, coder_id, at \
+        let base = "SELECT id, network_id, response_id, question, start_pos, end_pos, status, coder_id, at, moved_to \
                     FROM slow_question_confirmations";
         let rows = match network {
             Some(n) => {
@@ -1125,8 +1138,84 @@ impl Store {
                     })?,
                     coder: PersonId(get(r, "coder_id")?),
                     at: get(r, "at")?,
+                    moved_to: get::<Option<i64>>(r, "moved_to")?.map(SlowQuestionId),
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// Moves a confirmed entry of the slow-question register into its network's
+    /// slow-question log (no author: it came from an anonymous answer) and marks it moved,
+    /// in one transaction. A rejected entry, or one already moved, is refused.
+    pub async fn move_slow_question_to_log(
+        &self,
+        entry: i64,
+        by: PersonId,
+        at: i64,
+    ) -> Result<Outcome<SlowQuestionId>> {
+        let mut tx = self.pool.begin().await?;
+        // Lock the entry first (see `assignment_for_update`), so two moves cannot both pass.
+        sqlx::query("UPDATE slow_question_confirmations SET id = id WHERE id = $1")
+            .bind(entry)
+            .execute(&mut *tx)
+            .await?;
+        let Some(r) = sqlx::query(
+            "SELECT response_id, question, start_pos, end_pos, status, moved_to \
+             FROM slow_question_confirmations WHERE id = $1",
+        )
+        .bind(entry)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(Err(Refusal::NoSlowQuestion));
+        };
+        if get::<Option<i64>>(&r, "moved_to")?.is_some() {
+            return Ok(Err(Refusal::AlreadyMoved));
+        }
+        if get::<String>(&r, "status")? != SlowStatus::Confirmed.as_str() {
+            return Ok(Err(Refusal::NotConfirmed));
+        }
+        let (response, question) = (
+            ResponseId(get(&r, "response_id")?),
+            get::<String>(&r, "question")?,
+        );
+        let (start, end) = (
+            pos(get(&r, "start_pos")?, "start")?,
+            pos(get(&r, "end_pos")?, "end")?,
+        );
+        let logged = match crate::workspace::slow_question_from_answer_in(
+            &mut tx,
+            response,
+            &question,
+            start,
+            end,
+            &[],
+            at,
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(crate::workspace::WsError::Store(e)) => return Err(e),
+            // The answer no longer holds the span (say, it was erased).
+            Err(crate::workspace::WsError::Refused(_)) => {
+                let len = answer_text(&mut tx, response, &question)
+                    .await?
+                    .map_or(0, |t| t.chars().count());
+                return Ok(Err(Refusal::OutsideText { start, end, len }));
+            }
+        };
+        sqlx::query(
+            "UPDATE slow_question_confirmations SET moved_to = $1, moved_by = $2, moved_at = $3 WHERE id = $4",
+        )
+        .bind(logged.0)
+        .bind(by.0)
+        .bind(at)
+        .bind(entry)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(logged))
     }
 }

@@ -298,7 +298,9 @@ impl Store {
             waves: self.waves().await?,
             responses: self.responses(None).await?,
             codebooks: self.codebooks().await?,
-            codings: self.codings().await?,
+            codings: self.reportable_codings().await?,
+            consensus: self.consensus_codings().await?,
+            settled: self.settled_answers().await?,
         })
     }
 }

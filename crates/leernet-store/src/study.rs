@@ -1,7 +1,14 @@
-//! Facts about the study as a whole, kept as key-value rows.
+//! Facts about the study as a whole, kept as key-value rows, and which codings the study's
+//! figures may read.
+//!
+//! Why the second: blind double coding needs every coder's work hidden until every coder of
+//! an assignment has finished. Until then an assignment's codings are unfinished work, so
+//! [`Store::reportable_codings`] (what `study_data` gives the report, the agreement page and
+//! search) leaves them out; the coding pages read the assignment's codings themselves.
 
+use crate::coding_work::{coding_row, CODING_COLUMNS};
 use crate::{get, Result, Store};
-use leernet_core::{Bilingual, StudyInfo};
+use leernet_core::{Bilingual, Coding, ResponseId, StudyInfo};
 use std::collections::BTreeMap;
 
 impl Store {
@@ -47,5 +54,37 @@ impl Store {
             },
             fictional: take("fictional") == "1",
         })
+    }
+
+    /// Every answer a lead settled (with codes or on "no code"), by response then question:
+    /// the answers of an assignment that have a `consensus` entry in the decisions log.
+    pub async fn settled_answers(&self) -> Result<Vec<(ResponseId, String)>> {
+        sqlx::query(
+            "SELECT DISTINCT d.response_id, a.question FROM coding_decisions d \
+             JOIN coding_assignments a ON a.id = d.assignment_id \
+             WHERE d.kind = 'consensus' AND d.response_id IS NOT NULL \
+             ORDER BY d.response_id, a.question",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((ResponseId(get(r, "response_id")?), get(r, "question")?)))
+        .collect()
+    }
+
+    /// The coders' own codings the study's figures may read, by id: every coding outside an
+    /// assignment, and those of an assignment only once every coder of it has finished.
+    /// Never a consensus coding.
+    pub async fn reportable_codings(&self) -> Result<Vec<Coding>> {
+        sqlx::query(&format!(
+            "SELECT {CODING_COLUMNS} FROM codings WHERE consensus = 0 AND (assignment_id IS NULL \
+             OR NOT EXISTS (SELECT 1 FROM coding_assignment_coders c \
+             WHERE c.assignment_id = codings.assignment_id AND c.finished_at IS NULL)) ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(coding_row)
+        .collect()
     }
 }

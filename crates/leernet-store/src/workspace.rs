@@ -997,46 +997,11 @@ impl Store {
         themes: &[String],
         now: i64,
     ) -> WsResult<SlowQuestionId> {
-        let themes = checked_themes(themes)?;
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("SELECT network_id, answers FROM responses WHERE id = $1")
-            .bind(response.0)
-            .fetch_optional(&mut *tx)
+        let id = slow_question_from_answer_in(&mut tx, response, question, start, end, themes, now)
             .await?;
-        let Some(r) = r else {
-            return Err(WsError::Store(StoreError::NotFound(format!(
-                "there is no response {response}"
-            ))));
-        };
-        let network: i64 = get(&r, "network_id")?;
-        let answers: BTreeMap<String, String> =
-            serde_json::from_str(&get::<String>(&r, "answers")?)
-                .map_err(|e| StoreError::Corrupt(format!("answers of response {response}: {e}")))?;
-        let Some(answer) = answers.get(question) else {
-            return refuse(Refusal::BadSpan);
-        };
-        if start >= end || end > answer.chars().count() {
-            return refuse(Refusal::BadSpan);
-        }
-        let fragment: String = answer.chars().skip(start).take(end - start).collect();
-        let text = check_text("question", &fragment, MAX_TEXT, true)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO ws_slow_questions (network_id, text, author_id, anonymous, themes, status, \
-             created_at, response_id, question, start_pos, end_pos) \
-             VALUES ($1, $2, NULL, 1, $3, 'new', $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(network)
-        .bind(&text)
-        .bind(joined(&themes))
-        .bind(now)
-        .bind(response.0)
-        .bind(question)
-        .bind(start as i64)
-        .bind(end as i64)
-        .fetch_one(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(SlowQuestionId(id))
+        Ok(id)
     }
 
     /// Changes the text and themes of a slow question; only its author may.
@@ -1422,4 +1387,54 @@ async fn exec(conn: &mut sqlx::AnyConnection, sql: &'static str, p: i64) -> Stor
         .execute(&mut *conn)
         .await?
         .rows_affected())
+}
+
+/// [`Store::add_slow_question_from_answer`] inside a caller's transaction (the coding
+/// register moves a confirmed candidate and marks it moved in one transaction).
+pub(crate) async fn slow_question_from_answer_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response: ResponseId,
+    question: &str,
+    start: usize,
+    end: usize,
+    themes: &[String],
+    now: i64,
+) -> WsResult<SlowQuestionId> {
+    let themes = checked_themes(themes)?;
+    let r = sqlx::query("SELECT network_id, answers FROM responses WHERE id = $1")
+        .bind(response.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(r) = r else {
+        return Err(WsError::Store(StoreError::NotFound(format!(
+            "there is no response {response}"
+        ))));
+    };
+    let network: i64 = get(&r, "network_id")?;
+    let answers: BTreeMap<String, String> = serde_json::from_str(&get::<String>(&r, "answers")?)
+        .map_err(|e| StoreError::Corrupt(format!("answers of response {response}: {e}")))?;
+    let Some(answer) = answers.get(question) else {
+        return refuse(Refusal::BadSpan);
+    };
+    if start >= end || end > answer.chars().count() {
+        return refuse(Refusal::BadSpan);
+    }
+    let fragment: String = answer.chars().skip(start).take(end - start).collect();
+    let text = check_text("question", &fragment, MAX_TEXT, true)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO ws_slow_questions (network_id, text, author_id, anonymous, themes, status, \
+         created_at, response_id, question, start_pos, end_pos) \
+         VALUES ($1, $2, NULL, 1, $3, 'new', $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(network)
+    .bind(&text)
+    .bind(joined(&themes))
+    .bind(now)
+    .bind(response.0)
+    .bind(question)
+    .bind(start as i64)
+    .bind(end as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(SlowQuestionId(id))
 }

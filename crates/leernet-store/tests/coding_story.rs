@@ -288,13 +288,15 @@ async fn assignment_story(store: &Store) {
     assert_eq!(decisions.len(), 2);
     assert_eq!(decisions[1].decision, SuggestionDecision::Rejected);
 
-    // Blind: each coder's own codings; the analysis sees both coders' codings.
+    // Blind: each coder's own codings; the study's figures see none of them until every
+    // coder finished.
     let own_a = store.assignment_codings(id, Some(s.anna)).await.unwrap();
     let own_b = store.assignment_codings(id, Some(s.bram)).await.unwrap();
     assert_eq!(own_a.len(), 2);
     assert_eq!(own_b.len(), 1);
     assert!(own_a.iter().all(|c| c.coder == s.anna) && own_a[0].id == a1);
     assert_eq!(store.codings().await.unwrap().len(), 3);
+    assert!(store.study_data().await.unwrap().codings.is_empty());
 
     // The lead cannot settle before everyone finished.
     assert_eq!(
@@ -317,6 +319,10 @@ async fn assignment_story(store: &Store) {
         store.finish_assignment(id, s.stranger, 131).await.unwrap(),
         Err(Refusal::NotACoder)
     );
+    assert!(
+        store.study_data().await.unwrap().codings.is_empty(),
+        "one coder finished: the assignment is still open"
+    );
     // Once finished, Anna's codings no longer change.
     assert_eq!(
         store
@@ -338,6 +344,13 @@ async fn assignment_story(store: &Store) {
         .unwrap()
         .unwrap();
     assert!(store.assignment(id).await.unwrap().unwrap().all_finished());
+    let data = store.study_data().await.unwrap();
+    assert_eq!(
+        data.codings.len(),
+        3,
+        "finished: the codings reach the study"
+    );
+    assert!(data.consensus.is_empty());
 
     // Settling: only the lead, with a reason, with valid spans.
     assert_eq!(
@@ -402,7 +415,18 @@ async fn assignment_story(store: &Store) {
     assert_eq!(store.consensus_codings().await.unwrap(), consensus);
     // The coders' own codings are untouched, and consensus is not counted as a coder.
     assert_eq!(store.codings().await.unwrap().len(), 3);
-    assert_eq!(store.study_data().await.unwrap().codings.len(), 3);
+    let data = store.study_data().await.unwrap();
+    assert_eq!(data.codings.len(), 3);
+    assert_eq!(
+        data.consensus, consensus,
+        "the study data carries the consensus"
+    );
+    let mut settled = vec![
+        (r1, "rationale_text".to_owned()),
+        (r2, "rationale_text".to_owned()),
+    ];
+    settled.sort();
+    assert_eq!(data.settled, settled, "and which answers were settled");
 
     // The log: who, when, what, why; never the answer's text.
     let log = store.coding_decisions(Some(id)).await.unwrap();
@@ -563,4 +587,84 @@ async fn log_story(store: &Store) {
         (SlowStatus::Confirmed, s.bram, 29, len)
     );
     assert_eq!(store.slow_question_register(None).await.unwrap(), reg);
+    assert_eq!(reg[0].moved_to, None);
+
+    // Moving to the network's log: a rejected entry and an unknown one are refused.
+    let rejected = store
+        .judge_slow_question(r1, "rationale_text", 0, 8, SlowStatus::Rejected, s.anna, 33)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .move_slow_question_to_log(rejected, s.anna, 34)
+            .await
+            .unwrap(),
+        Err(Refusal::NotConfirmed)
+    );
+    assert_eq!(
+        store
+            .move_slow_question_to_log(rejected + 1000, s.anna, 34)
+            .await
+            .unwrap(),
+        Err(Refusal::NoSlowQuestion)
+    );
+    assert!(store
+        .slow_question_log(Some(s.network), None)
+        .await
+        .unwrap()
+        .is_empty());
+    // A confirmed entry moves once: an anonymous log entry with the fragment's text.
+    let logged = store
+        .move_slow_question_to_log(reg[0].id, s.anna, 35)
+        .await
+        .unwrap()
+        .unwrap();
+    let log = store
+        .slow_question_log(Some(s.network), None)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].id, logged);
+    assert_eq!(log[0].text, "Wat is eigenlijk rechtvaardig?");
+    assert_eq!((log[0].author, log[0].anonymous), (None, true));
+    assert_eq!(log[0].status, SlowQuestionStatus::New);
+    let moved = store.slow_question_register(Some(s.network)).await.unwrap();
+    assert_eq!(moved[0].moved_to, Some(logged));
+    assert_eq!(
+        store
+            .move_slow_question_to_log(reg[0].id, s.bram, 36)
+            .await
+            .unwrap(),
+        Err(Refusal::AlreadyMoved)
+    );
+    // A moved verdict stays: judging its span again is refused and changes nothing.
+    assert_eq!(
+        store
+            .judge_slow_question(
+                r1,
+                "rationale_text",
+                29,
+                len,
+                SlowStatus::Rejected,
+                s.anna,
+                37
+            )
+            .await
+            .unwrap(),
+        Err(Refusal::AlreadyMoved)
+    );
+    assert_eq!(
+        store.slow_question_register(Some(s.network)).await.unwrap(),
+        moved
+    );
+    assert_eq!(
+        store
+            .slow_question_log(Some(s.network), None)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "a second move added nothing"
+    );
 }

@@ -65,6 +65,9 @@ fn refusal(r: &Refusal) -> (&'static str, StatusCode) {
         Refusal::Incomplete => ("coding_ui.err_incomplete", StatusCode::UNPROCESSABLE_ENTITY),
         Refusal::NoReason => ("coding_ui.err_no_reason", StatusCode::UNPROCESSABLE_ENTITY),
         Refusal::DuplicateCode => ("coding_ui.err_duplicate_code", StatusCode::CONFLICT),
+        Refusal::NoSlowQuestion => ("coding_ui.err_not_found", StatusCode::NOT_FOUND),
+        Refusal::NotConfirmed => ("coding_ui.err_not_confirmed", StatusCode::CONFLICT),
+        Refusal::AlreadyMoved => ("coding_ui.err_already_moved", StatusCode::CONFLICT),
     }
 }
 
@@ -1237,8 +1240,43 @@ pub async fn slow_register(
     State(state): State<Arc<AppState>>,
     v: Visitor,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     v.require(RESEARCHER)?;
+    slow_register_page(&state, &v, None, StatusCode::OK).await
+}
+
+/// `POST /coding/slow-questions/{entry}/move`: a confirmed candidate becomes an entry of its
+/// network's slow-question log (anonymous: it came from an answer), once.
+pub async fn move_slow(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(entry): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    match state
+        .store
+        .move_slow_question_to_log(entry, user.id, now())
+        .await
+        .map_err(internal(lang))?
+    {
+        Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),
+        Err(Refusal::NoSlowQuestion) => Err(AppError::NotFound(lang)),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            slow_register_page(&state, &v, Some(key), status).await
+        }
+    }
+}
+
+async fn slow_register_page(
+    state: &AppState,
+    v: &Visitor,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
     let store = &state.store;
     let names = person_names(&store.persons().await.map_err(internal(lang))?);
     let responses: BTreeMap<ResponseId, leernet_core::Response> = store
@@ -1262,10 +1300,13 @@ pub async fn slow_register(
                     .map(|t| fragment(t, c.start, c.end))
                     .unwrap_or_default();
                 minijinja::context! {
+                    id => c.id,
                     text => text,
                     question => c.question,
                     status => c.status.as_str(),
                     coder => names.get(&c.coder).cloned().unwrap_or_default(),
+                    movable => c.status == SlowStatus::Confirmed && c.moved_to.is_none(),
+                    moved => c.moved_to.is_some(),
                 }
             })
             .collect();
@@ -1273,12 +1314,14 @@ pub async fn slow_register(
             groups.push(minijinja::context! { network => n.name, entries => entries });
         }
     }
-    crate::page::render(
-        &state,
-        &v,
+    let mut res = crate::page::render(
+        state,
+        v,
         "coding_slow.html",
-        minijinja::context! { groups => groups },
-    )
+        minijinja::context! { groups => groups, error => error },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 /// The query of the search page.
@@ -1311,7 +1354,8 @@ pub async fn search(
         .map(|c| (c.id, c.key.as_str()))
         .collect();
     let mut codes_of: BTreeMap<(ResponseId, &str), BTreeSet<&str>> = BTreeMap::new();
-    for c in &data.codings {
+    let reading = coding_agreement::content_codings(&data);
+    for c in &reading {
         if let Some(k) = keys.get(&c.code) {
             codes_of
                 .entry((c.segment.response, c.segment.question.as_str()))

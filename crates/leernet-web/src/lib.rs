@@ -357,6 +357,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/coding/assignments/{id}/answers/{pos}/consensus",
             post(coding::settle),
         )
+        .route(
+            "/coding/slow-questions/{entry}/move",
+            post(coding::move_slow),
+        )
         .route("/coding/codebooks/{id}", get(coding::codebook))
         .route("/coding/codebooks/{id}/codes", post(coding::add_code))
         .route(

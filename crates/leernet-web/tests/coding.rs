@@ -398,6 +398,24 @@ async fn coding_story(w: &World, k: &Coding) {
         StatusCode::NOT_FOUND
     );
 
+    // Blind on the study-wide pages too: while the assignment is open, neither the agreement
+    // page nor search by code shows a coder (or anyone) the other coder's work. Coder 1 coded
+    // answer 2 as practice-based; coder 2 did not.
+    let practice_key = "rationale.practice_based";
+    let no_agreement = "Er zijn (nog) geen coderingen van twee of meer codeurs";
+    for c in [&mut c2, &mut lead] {
+        let p = c.get("/coding/agreement").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.body.contains(no_agreement), "no figures yet");
+        assert!(!p.body.contains("Codeur coder1"));
+        let p = c.get(&format!("/coding/search?code={practice_key}")).await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(
+            !p.body.contains("Praktijkgericht leren in de wijk"),
+            "search by code does not reveal coder 1's coding"
+        );
+    }
+
     // Finishing: once; after that nothing changes.
     let p = c1
         .post(&format!("{base}/finish"), &[("csrf_token", &csrf1)])
@@ -430,6 +448,12 @@ async fn coding_story(w: &World, k: &Coding) {
         .post(&format!("{base}/finish"), &[("csrf_token", &csrf2)])
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
+    // Everyone finished: the codings reach the study-wide pages.
+    let p = c2.get("/coding/agreement").await;
+    assert!(!p.body.contains(no_agreement));
+    assert!(p.body.contains("Codeur coder1") && p.body.contains("Codeur coder2"));
+    let p = c2.get(&format!("/coding/search?code={practice_key}")).await;
+    assert!(p.body.contains("Praktijkgericht leren in de wijk"));
 
     // Now the lead sees both side by side, and settles answer 1 on coder 1's span.
     let p = lead.get(&format!("{base}/disagreements")).await;
@@ -571,6 +595,34 @@ async fn coding_story(w: &World, k: &Coding) {
     // The register and search.
     let p = lead.get("/coding/slow-questions").await;
     assert!(p.body.contains("Netwerk Wijk A") && p.body.contains("bevestigd"));
+    // Coder 2's confirmed slow question moves to network A's log, once; the facilitator
+    // sees it there, without an author.
+    let entry = store.slow_question_register(Some(w.a)).await.unwrap()[0].id;
+    let move_url = format!("/coding/slow-questions/{entry}/move");
+    assert!(p.body.contains(&move_url), "the move button");
+    let (mut fac, _) = logged_in(w, "fac-a@example.org").await;
+    assert!(!fac
+        .get("/ws/wijk-a/questions")
+        .await
+        .body
+        .contains("Mogen we ingrijpen"));
+    let p = lead
+        .post(&move_url, &[("csrf_token", csrf_l.as_str())])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = lead.get("/coding/slow-questions").await;
+    assert!(!p.body.contains(&move_url) && p.body.contains("In het logboek van het netwerk"));
+    let p = lead
+        .post(&move_url, &[("csrf_token", csrf_l.as_str())])
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("staat al in het logboek"));
+    let log = store.slow_question_log(Some(w.a), None).await.unwrap();
+    assert_eq!(log.len(), 1, "a second move added nothing");
+    assert_eq!(log[0].author, None);
+    let p = fac.get("/ws/wijk-a/questions").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Mogen we ingrijpen"), "{}", p.body);
     let p = lead.get("/coding/search?q=praktijk").await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(
@@ -614,6 +666,20 @@ async fn authorisation_story(w: &World, k: &Coding) {
         Some("coder1@example.org"),
     ];
     let code = k.codes[1].0.to_string();
+    let slow_entry = w
+        .store
+        .judge_slow_question(
+            k.responses[0],
+            "rationale_text",
+            38,
+            TEXT_1.chars().count(),
+            SlowStatus::Confirmed,
+            k.coder1,
+            1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
     let staff_no = [Login, Ok, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok];
     let routes: Vec<Route> = vec![
         ("GET", "/coding".into(), vec![], staff_no),
@@ -746,6 +812,24 @@ async fn authorisation_story(w: &World, k: &Coding) {
             vec![("why", "omdat".into())],
             [
                 Login, Conflict, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        // Moving a confirmed slow question: researchers only; the first move wins, the
+        // next ones find it moved.
+        (
+            "POST",
+            format!("/coding/slow-questions/{slow_entry}/move"),
+            vec![],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Conflict, Conflict, Conflict,
+            ],
+        ),
+        (
+            "POST",
+            "/coding/slow-questions/999999/move".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
             ],
         ),
         // Finishing last: coder 2 finishes first, so the lead's pages stay closed to the end.
