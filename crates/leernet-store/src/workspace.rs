@@ -1260,6 +1260,30 @@ impl Store {
         })
     }
 
+    /// Remembers the language `person` reads leernet in, for their workspace e-mails (set
+    /// with the opt-ins; without a row of opt-ins it makes one with both off).
+    pub async fn set_notify_lang(&self, person: PersonId, lang: Lang) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ws_notify (person_id, lang) VALUES ($1, $2) \
+             ON CONFLICT (person_id) DO UPDATE SET lang = $2",
+        )
+        .bind(person.0)
+        .bind(lang.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The language of a person's workspace e-mails, when known.
+    pub async fn notify_lang(&self, person: PersonId) -> StoreResult<Option<Lang>> {
+        let lang: Option<Option<String>> =
+            sqlx::query_scalar("SELECT lang FROM ws_notify WHERE person_id = $1")
+                .bind(person.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(lang.flatten().and_then(|l| Lang::parse(&l).ok()))
+    }
+
     /// The messages not yet sent, by id (for the mailer).
     pub async fn outbox_unsent(&self) -> StoreResult<Vec<OutboxMessage>> {
         let rows = sqlx::query(

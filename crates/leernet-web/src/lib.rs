@@ -19,6 +19,7 @@ pub mod import_export;
 mod instruments;
 mod lang;
 pub mod mail;
+pub mod notify;
 mod page;
 mod pages;
 mod profile;
@@ -56,6 +57,8 @@ pub struct AppState {
     forms: Mutex<HashMap<InstrumentId, Arc<Form>>>,
     /// The mailer of `[smtp]`, when configured (invitations by e-mail).
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// Held while the workspace outbox is being sent (one send at a time).
+    notify_lock: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -174,6 +177,7 @@ impl AppState {
             public_url: None,
             forms: Mutex::new(HashMap::new()),
             mailer: None,
+            notify_lock: tokio::sync::Mutex::new(()),
         }
     }
 
