@@ -38,7 +38,7 @@ use std::sync::Arc;
 type Table = BTreeMap<String, String>;
 
 /// The Werkplaatsen a coordinator belongs to: those of the networks linked to them.
-async fn coordinator_workplaces(
+pub(crate) async fn coordinator_workplaces(
     state: &AppState,
     user: &User,
     lang: Lang,

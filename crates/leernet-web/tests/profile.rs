@@ -115,6 +115,8 @@ async fn story(w: &World) {
         ] {
             routes.push((format!("/networks/{slug}/{suffix}"), rule));
         }
+        // The network's own page follows the same rule as its profile.
+        routes.push((format!("/networks/{slug}"), rule));
     }
     routes.push((
         "/networks/bestaat-niet/profile".into(),
