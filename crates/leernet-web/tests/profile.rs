@@ -237,7 +237,18 @@ async fn story(w: &World) {
             .contains(&format!("/networks/{slug}/handreiking.docx?lang=en")));
     }
     let rep = r.get("/admin/report/index.html?lang=en").await;
-    assert_eq!(rep.body, reports.html(&figures, Lang::En).unwrap());
+    // The report `leernet report` writes, practice section included.
+    let practice = leernet_analysis::practice_indicators::indicators(
+        &leernet_web::workspace::practice_log(&w.store, None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        rep.body,
+        reports
+            .html_with_practice(&figures, &practice, Lang::En)
+            .unwrap()
+    );
     assert!(rep.headers[header::CONTENT_DISPOSITION]
         .to_str()
         .unwrap()
