@@ -5,8 +5,8 @@
 
 use leernet_core::*;
 use leernet_store::testing::{test_backends, TestDb};
-use leernet_store::workspace::*;
 use leernet_store::workspace::Refusal;
+use leernet_store::workspace::*;
 use leernet_store::*;
 
 macro_rules! on_every_backend {

@@ -752,7 +752,12 @@ struct Segment {
 }
 
 /// An answer as the respondent saw it: choice labels in the page's language.
-fn shown_value(form: &leernet_xlsform::Form, q: &leernet_xlsform::Question, val: &str, code: &str) -> String {
+fn shown_value(
+    form: &leernet_xlsform::Form,
+    q: &leernet_xlsform::Question,
+    val: &str,
+    code: &str,
+) -> String {
     match q.kind.list().and_then(|l| form.choices(l)) {
         Some(choices) => val
             .split_whitespace()
@@ -807,7 +812,11 @@ fn answer_segments(
                     answer_segments(form, &g.items, answers, code, level, out);
                     continue;
                 }
-                let instances = answers.repeats.get(&g.name).map(Vec::as_slice).unwrap_or(&[]);
+                let instances = answers
+                    .repeats
+                    .get(&g.name)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
                 if instances.is_empty() {
                     continue;
                 }

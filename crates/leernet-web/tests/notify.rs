@@ -153,7 +153,11 @@ async fn story(w: &World) {
     let p = ma
         .post(
             "/ws/notify",
-            &[("csrf_token", &csrf), ("on_round", "1"), ("on_session", "1")],
+            &[
+                ("csrf_token", &csrf),
+                ("on_round", "1"),
+                ("on_session", "1"),
+            ],
         )
         .await;
     assert_eq!(p.location(), "/ws?saved=1");
@@ -244,7 +248,10 @@ async fn story(w: &World) {
     {
         let m = s.mails.lock().unwrap()[2].clone();
         assert_eq!(m.to, ["<member-b@example.org>"]);
-        assert!(m.data.contains("Bijeenkomst gepland in Netwerk Wijk B"), "{m:?}");
+        assert!(
+            m.data.contains("Bijeenkomst gepland in Netwerk Wijk B"),
+            "{m:?}"
+        );
         assert!(m.data.contains("2027-01-14"));
     }
 

@@ -43,15 +43,10 @@ pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("http://{}", settings.addr));
-    let done = leernet_web::notify::send_outbox(
-        &store,
-        &mailer,
-        &leernet_report::catalog(),
-        &base,
-        now,
-    )
-    .await
-    .map_err(CliError::usage);
+    let done =
+        leernet_web::notify::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, now)
+            .await
+            .map_err(CliError::usage);
     store.close().await;
     let done = done?;
     writeln!(

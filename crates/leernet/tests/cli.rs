@@ -112,8 +112,8 @@ fn demo_is_deterministic_and_its_report_follows_the_stored_answers() {
             .unwrap();
         store.close().await;
         // Through text, as the file went (serde_json reads the last digit of a float its own way).
-        let text =
-            serde_json::to_string(&leernet_analysis::practice_indicators::indicators(&log)).unwrap();
+        let text = serde_json::to_string(&leernet_analysis::practice_indicators::indicators(&log))
+            .unwrap();
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
     });
     assert_eq!(json["practice"], expected);

@@ -192,7 +192,10 @@ async fn the_demo_in_the_browser() {
         assert!(page.body == written, "{uri} differs from {file}");
     }
     let en = std::fs::read_to_string(dir.join("report/en/index.html")).unwrap();
-    assert!(en.contains("<h2>The networks' practice</h2>"), "the practice section");
+    assert!(
+        en.contains("<h2>The networks' practice</h2>"),
+        "the practice section"
+    );
 
     // Unknown things: a translated 404 with the same headers.
     let missing = get(
