@@ -1316,6 +1316,28 @@ impl Store {
         Ok(())
     }
 
+    /// Claims an unsent message for sending by marking it sent at `at`; `false` when another
+    /// sender (an app instance, cron) claimed or sent it first. Give it back with
+    /// [`Store::release_outbox`] when the server refuses it.
+    pub async fn claim_outbox(&self, id: i64, at: i64) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE ws_outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
+                .bind(at)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Makes a claimed message unsent again (its sending failed), for the next send.
+    pub async fn release_outbox(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE ws_outbox SET sent_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Everything `person` contributed to the workspace, for their own export (JSON, stable
     /// order). Their anonymous questions are included: the export is for them.
     pub async fn person_contributions(&self, person: PersonId) -> StoreResult<serde_json::Value> {

@@ -9,15 +9,16 @@
 //! (cron) for whatever is still waiting.
 //!
 //! Invariants:
-//! - a message is marked sent only after the server accepted it; a failure leaves it unsent,
-//!   so a later send retries it; without `[smtp]` nothing is sent and the outbox keeps all;
+//! - a message is claimed in the store before it is sent (so two app instances or the app
+//!   and cron never both send it) and given back when the server refuses it, so a later
+//!   send retries it; a process killed between claim and send loses that one message (at
+//!   most once, never twice); without `[smtp]` nothing is sent and the outbox keeps all;
 //! - a message holds the network's name, what happened with its date, and a link — never a
 //!   title, topic or any other text a member or facilitator wrote;
 //! - it is written in the language the member set their opt-ins in (Dutch when unknown);
 //! - a member who switched the opt-in off since is not mailed (the message is closed);
 //! - logs name outbox ids and counts, never an address (LOGGING.md);
-//! - one send at a time per app ([`AppState`]'s lock), so two background tasks never mail
-//!   the same message twice.
+//! - one send at a time per app ([`AppState`]'s lock), so background tasks do not race.
 
 use crate::mail::Mailer;
 use crate::AppState;
@@ -153,15 +154,17 @@ pub async fn send_outbox(
             &format!("{base}{path}"),
             &format!("{base}/ws"),
         );
+        // Claimed before sending: another instance or cron running now skips it.
+        if !store.claim_outbox(m.id, now()).await? {
+            continue;
+        }
         match mailer
             .send(person.email.as_str(), &text.subject, text.body)
             .await
         {
-            Ok(()) => {
-                store.mark_sent(m.id, now()).await?;
-                out.sent += 1;
-            }
+            Ok(()) => out.sent += 1,
             Err(_) => {
+                store.release_outbox(m.id).await?;
                 tracing::warn!(outbox = m.id, "a workspace e-mail was not accepted");
                 out.failed += 1;
             }
