@@ -1225,6 +1225,30 @@ impl Store {
         })
     }
 
+    /// Remembers the language `person` reads leernet in, for their workspace e-mails (set
+    /// with the opt-ins; without a row of opt-ins it makes one with both off).
+    pub async fn set_notify_lang(&self, person: PersonId, lang: Lang) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ws_notify (person_id, lang) VALUES ($1, $2) \
+             ON CONFLICT (person_id) DO UPDATE SET lang = $2",
+        )
+        .bind(person.0)
+        .bind(lang.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The language of a person's workspace e-mails, when known.
+    pub async fn notify_lang(&self, person: PersonId) -> StoreResult<Option<Lang>> {
+        let lang: Option<Option<String>> =
+            sqlx::query_scalar("SELECT lang FROM ws_notify WHERE person_id = $1")
+                .bind(person.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(lang.flatten().and_then(|l| Lang::parse(&l).ok()))
+    }
+
     /// The messages not yet sent, by id (for the mailer).
     pub async fn outbox_unsent(&self) -> StoreResult<Vec<OutboxMessage>> {
         let rows = sqlx::query(
@@ -1251,6 +1275,28 @@ impl Store {
     pub async fn mark_sent(&self, id: i64, at: i64) -> StoreResult<()> {
         sqlx::query("UPDATE ws_outbox SET sent_at = $1 WHERE id = $2")
             .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Claims an unsent message for sending by marking it sent at `at`; `false` when another
+    /// sender (an app instance, cron) claimed or sent it first. Give it back with
+    /// [`Store::release_outbox`] when the server refuses it.
+    pub async fn claim_outbox(&self, id: i64, at: i64) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE ws_outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
+                .bind(at)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Makes a claimed message unsent again (its sending failed), for the next send.
+    pub async fn release_outbox(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE ws_outbox SET sent_at = NULL WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -583,6 +583,19 @@ async fn story_story(store: &Store) {
     let first = store.outbox_unsent().await.unwrap()[0].id;
     store.mark_sent(first, 70).await.unwrap();
     assert_eq!(store.outbox_unsent().await.unwrap().len(), 2);
+    // Two senders (app instances, cron) claim a message: only one gets it; a failed send
+    // gives it back for the next one. The language of the messages is remembered.
+    let second = store.outbox_unsent().await.unwrap()[0].id;
+    assert!(store.claim_outbox(second, 80).await.unwrap());
+    assert!(!store.claim_outbox(second, 81).await.unwrap());
+    assert!(!store.claim_outbox(first, 82).await.unwrap(), "sent before");
+    assert_eq!(store.outbox_unsent().await.unwrap().len(), 1);
+    store.release_outbox(second).await.unwrap();
+    assert_eq!(store.outbox_unsent().await.unwrap().len(), 2);
+    assert_eq!(store.notify_lang(s.m1).await.unwrap(), None);
+    store.set_notify_lang(s.m1, Lang::En).await.unwrap();
+    assert_eq!(store.notify_lang(s.m1).await.unwrap(), Some(Lang::En));
+    assert_eq!(store.notify_prefs(s.m1).await.unwrap(), (true, false));
 }
 
 async fn privacy_story(store: &Store) {

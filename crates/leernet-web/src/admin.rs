@@ -79,6 +79,20 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
     let user = v.require(ANYONE)?;
     let store = &state.store;
     let mut lines = Vec::new();
+    // The networks whose profile and workspace this person may open (facilitators and
+    // members: their own), for the links on the page.
+    let own_networks: Vec<_> = if matches!(user.role, Role::Facilitator | Role::Member) {
+        store
+            .networks()
+            .await
+            .map_err(internal(lang))?
+            .into_iter()
+            .filter(|n| user.networks.contains(&n.id))
+            .map(|n| minijinja::context! { slug => n.slug.as_str().to_owned(), name => n.name })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if matches!(user.role, Role::Facilitator | Role::Member) {
         let waves = store.waves().await.map_err(internal(lang))?;
         let instruments: BTreeMap<_, _> = store
@@ -124,6 +138,9 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
         minijinja::context! {
             staff => STAFF.contains(&user.role),
             researcher => user.role == Role::Researcher,
+            coordinator => user.role == Role::Coordinator,
+            facilitator => user.role == Role::Facilitator,
+            own_networks => own_networks,
             invitations => lines,
             role_key => format!("admin.role_{}", user.role.as_str()),
         },
@@ -698,32 +715,10 @@ pub async fn response(
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let code = lang.code();
-    let mut rows = Vec::new();
-    for q in form.questions() {
-        let Some(val) = resp.answers.get(&q.name) else {
-            continue;
-        };
-        let shown = match q.kind.list().and_then(|l| form.choices(l)) {
-            Some(choices) => val
-                .split_whitespace()
-                .map(|c| {
-                    choices
-                        .iter()
-                        .find(|x| x.name == c)
-                        .map(|x| x.label.get(code).to_owned())
-                        .unwrap_or_else(|| c.to_owned())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            None => val.clone(),
-        };
-        let label = q.label.get(code);
-        rows.push(minijinja::context! {
-            name => q.name.clone(),
-            label => if label.is_empty() { q.name.clone() } else { label.to_owned() },
-            value => shown,
-        });
-    }
+    let answers = leernet_xlsform::Answers::from_flat(&form, resp.answers.iter());
+    let mut segments = vec![Segment::default()];
+    answer_segments(&form, form.items(), &answers, code, 0, &mut segments);
+    segments.retain(|s| s.legend.is_some() || !s.rows.is_empty());
     let network = store
         .networks()
         .await
@@ -741,7 +736,108 @@ pub async fn response(
             wave => wave.name,
             network => network,
             submitted => resp.status == ResponseStatus::Submitted,
-            rows => rows,
+            segments => segments,
         },
     )
+}
+
+/// A run of answers on the response viewer: the top level's, or one repeat instance's under
+/// its legend ("Kind 2", as the survey shows it); `level` 1 for a repeat's instances, 2 for a
+/// repeat inside one.
+#[derive(Debug, Default, serde::Serialize)]
+struct Segment {
+    legend: Option<String>,
+    level: usize,
+    rows: Vec<minijinja::Value>,
+}
+
+/// An answer as the respondent saw it: choice labels in the page's language.
+fn shown_value(
+    form: &leernet_xlsform::Form,
+    q: &leernet_xlsform::Question,
+    val: &str,
+    code: &str,
+) -> String {
+    match q.kind.list().and_then(|l| form.choices(l)) {
+        Some(choices) => val
+            .split_whitespace()
+            .map(|c| {
+                choices
+                    .iter()
+                    .find(|x| x.name == c)
+                    .map(|x| x.label.get(code).to_owned())
+                    .unwrap_or_else(|| c.to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => val.to_owned(),
+    }
+}
+
+/// Walks `items` in form order and appends the answers to the last segment; each instance
+/// of a repeat starts a segment of its own (its nested repeats follow it), and the questions
+/// after a repeat continue in a segment without a legend.
+fn answer_segments(
+    form: &leernet_xlsform::Form,
+    items: &[leernet_xlsform::Item],
+    answers: &leernet_xlsform::Answers,
+    code: &str,
+    level: usize,
+    out: &mut Vec<Segment>,
+) {
+    for item in items {
+        match *item {
+            leernet_xlsform::Item::Question(i) => {
+                let Some(q) = form.question_at(i) else {
+                    continue;
+                };
+                let Some(val) = answers.values.get(&q.name) else {
+                    continue;
+                };
+                let label = q.label.get(code);
+                let row = minijinja::context! {
+                    name => q.name.clone(),
+                    label => if label.is_empty() { q.name.clone() } else { label.to_owned() },
+                    value => shown_value(form, q, val, code),
+                };
+                if let Some(last) = out.last_mut() {
+                    last.rows.push(row);
+                }
+            }
+            leernet_xlsform::Item::Group(gi) => {
+                let Some(g) = form.groups().get(gi) else {
+                    continue;
+                };
+                if !g.repeat {
+                    answer_segments(form, &g.items, answers, code, level, out);
+                    continue;
+                }
+                let instances = answers
+                    .repeats
+                    .get(&g.name)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                if instances.is_empty() {
+                    continue;
+                }
+                let label = match g.label.get(code) {
+                    "" => g.name.clone(),
+                    l => l.to_owned(),
+                };
+                for (k, inst) in instances.iter().enumerate() {
+                    out.push(Segment {
+                        legend: Some(format!("{label} {}", k + 1)),
+                        level: level + 1,
+                        rows: Vec::new(),
+                    });
+                    answer_segments(form, &g.items, inst, code, level + 1, out);
+                }
+                out.push(Segment {
+                    legend: None,
+                    level,
+                    rows: Vec::new(),
+                });
+            }
+        }
+    }
 }

@@ -20,6 +20,7 @@ mod instruments;
 mod lang;
 pub mod mail;
 pub mod observe;
+pub mod notify;
 mod page;
 mod pages;
 mod profile;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub mailer: Option<Arc<mail::Mailer>>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Held while the workspace outbox is being sent (one send at a time).
+    notify_lock: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -178,6 +181,7 @@ impl AppState {
             forms: Mutex::new(HashMap::new()),
             mailer: None,
             trusted_proxies: Vec::new(),
+            notify_lock: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -101,8 +101,10 @@ pub async fn networks(
 
 /// `GET /networks/{slug}`: one network's closed answers, scores and member figures.
 ///
-/// Who may see it: researchers and coordinators every network; a facilitator or member only
-/// their own (another network answers 404, as if it did not exist); strangers log in first.
+/// Who may see it: researchers every network; coordinators the networks of their own
+/// Werkplaatsen (those of the networks linked to them, see `profile.rs`); a facilitator or
+/// member only their own (another network answers 404, as if it did not exist); strangers
+/// log in first. It links to the network's profile and, for its own people, its workspace.
 /// A network's member tables can have small n, so they are not public.
 pub async fn network(
     State(state): State<Arc<AppState>>,
@@ -128,9 +130,24 @@ pub async fn network(
     let Some(network) = network else {
         return Err(AppError::NotFound(pl.lang));
     };
-    if user.role != leernet_core::Role::Coordinator && !user.may_see_network(network.id) {
+    let allowed = match user.role {
+        // A coordinator sees the networks of their own Werkplaatsen (as for the profiles).
+        leernet_core::Role::Coordinator => {
+            crate::profile::coordinator_workplaces(&state, user, pl.lang)
+                .await?
+                .contains(&network.workplace)
+        }
+        _ => user.may_see_network(network.id),
+    };
+    if !allowed {
         return Err(AppError::NotFound(pl.lang));
     }
+    // Everyone who sees this page may open the network's profile; only its own facilitators
+    // and members have its workspace.
+    let workspace = matches!(
+        user.role,
+        leernet_core::Role::Facilitator | leernet_core::Role::Member
+    );
     let fig = figures(&state, pl.lang).await?;
     let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(pl.lang));
@@ -153,7 +170,7 @@ pub async fn network(
         &uri,
         "network.html",
         &fig,
-        minijinja::context! { n => n, scales => scales },
+        minijinja::context! { n => n, scales => scales, workspace => workspace },
     )
 }
 

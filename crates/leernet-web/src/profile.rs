@@ -38,7 +38,7 @@ use std::sync::Arc;
 type Table = BTreeMap<String, String>;
 
 /// The Werkplaatsen a coordinator belongs to: those of the networks linked to them.
-async fn coordinator_workplaces(
+pub(crate) async fn coordinator_workplaces(
     state: &AppState,
     user: &User,
     lang: Lang,
@@ -656,7 +656,8 @@ pub async fn report_preview(
 }
 
 /// `GET /admin/report/{file}`: `index.html` (shown), `index.docx` or `index.md` (downloaded),
-/// in the visitor's language; the bytes `leernet report` writes.
+/// in the visitor's language, with the section on the networks' practice; the bytes
+/// `leernet report` writes (tested byte for byte in `crates/leernet/tests/web.rs`).
 pub async fn report_file(
     State(state): State<Arc<AppState>>,
     visitor: Visitor,
@@ -668,19 +669,24 @@ pub async fn report_file(
         return Err(AppError::NotFound(lang));
     }
     let fig = crate::pages::figures(&state, lang).await?;
+    // The networks' practice, as `leernet report` adds it: the same bytes as its files.
+    let log = crate::workspace::practice_log(&state.store, None)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    let practice = leernet_analysis::practice_indicators::indicators(&log);
     let reports = leernet_report::Reports::new();
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {
         "index.html" => html_document(
             reports
-                .html(&fig, lang)
+                .html_with_practice(&fig, &practice, lang)
                 .map_err(|e| AppError::internal(lang, e))?,
             &format!("{name}.html"),
             true,
         ),
         "index.docx" => document(
             reports
-                .docx(&fig, lang)
+                .docx_with_practice(&fig, &practice, lang)
                 .map_err(|e| AppError::internal(lang, e))?,
             DOCX,
             &format!("{name}.docx"),
@@ -688,7 +694,7 @@ pub async fn report_file(
         ),
         _ => document(
             reports
-                .markdown(&fig, lang)
+                .markdown_with_practice(&fig, &practice, lang)
                 .map_err(|e| AppError::internal(lang, e))?
                 .into_bytes(),
             "text/markdown; charset=utf-8",

@@ -403,7 +403,7 @@ async fn networks_page(
         "ws_networks.html",
         None,
         error,
-        minijinja::context! { networks => nets, on_round, on_session, erased, saved },
+        minijinja::context! { networks => nets, on_round, on_session, erased, saved, mail_off => state.mailer.is_none() },
     )
 }
 
@@ -832,6 +832,7 @@ pub async fn plan(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
@@ -865,6 +866,10 @@ pub async fn plan(
         Ok(id) => format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0),
         Err(_) => String::new(),
     };
+    if result.is_ok() {
+        let base = crate::admin::public_base(&state, &headers);
+        crate::notify::spawn_send(state.clone(), base);
+    }
     answer(&state, &v, user, &net, result, (View::Home, back), &f).await
 }
 
@@ -937,6 +942,7 @@ pub async fn open_round(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
@@ -948,6 +954,10 @@ pub async fn open_round(
         .store
         .open_round(net.id, f.get("title"), votes, crate::auth::now())
         .await;
+    if result.is_ok() {
+        let base = crate::admin::public_base(&state, &headers);
+        crate::notify::spawn_send(state.clone(), base);
+    }
     let back = format!("/ws/{}/agenda", net.slug.as_str());
     answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
 }
@@ -1208,6 +1218,12 @@ pub async fn notify(
     state
         .store
         .set_notify(user.id, f.checked("on_round"), f.checked("on_session"))
+        .await
+        .map_err(internal(lang))?;
+    // The messages are written in the language of the page the opt-ins were set on.
+    state
+        .store
+        .set_notify_lang(user.id, lang)
         .await
         .map_err(internal(lang))?;
     Ok(Redirect::to("/ws?saved=1").into_response())

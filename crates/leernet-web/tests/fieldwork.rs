@@ -241,12 +241,14 @@ async fn authorisation_story(w: &World) {
     // (method, path, body fields besides csrf_token, what each visitor above gets)
     let routes: Vec<Route> = vec![
         ("GET", "/my".into(), vec![], [Login, Ok, Ok, Ok, Ok, Ok, Ok]),
-        // A network's page: its own people, researchers and coordinators; others 404.
+        // A network's page: its own people, researchers and the coordinators of its
+        // Werkplaats (this coordinator is linked to none; `tests/profile.rs` has one who
+        // is); others 404.
         (
             "GET",
             "/networks/wijk-a".into(),
             vec![],
-            [Login, Ok, Ok, Ok, Ok, NotFound, NotFound],
+            [Login, Ok, NotFound, Ok, Ok, NotFound, NotFound],
         ),
         // The overview and the list of networks hold no answers of any one network.
         ("GET", "/".into(), vec![], [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
@@ -444,6 +446,68 @@ async fn authorisation_story(w: &World) {
             assert!(!p.body.contains(t), "{email} sees another's invitation");
         }
     }
+
+    // What `/my` links to, by role; every link leads to a page the person may open.
+    for (email, links, not) in [
+        (
+            "researcher@example.org",
+            vec![
+                "/admin/import",
+                "/admin/export",
+                "/coding",
+                "/admin/report",
+                "/admin/audit",
+            ],
+            vec!["/ws/wijk-a\""],
+        ),
+        (
+            "coordinator@example.org",
+            vec!["/workplaces"],
+            vec!["/admin/import", "/admin/export", "/coding"],
+        ),
+        (
+            "fac-a@example.org",
+            vec!["/networks/wijk-a/profile", "/ws/wijk-a", "/admin/export"],
+            vec!["/networks/wijk-b", "/ws/wijk-b", "/admin/import"],
+        ),
+        (
+            "member-b@example.org",
+            vec!["/networks/wijk-b/profile", "/ws/wijk-b"],
+            vec!["/networks/wijk-a", "/ws/wijk-a", "/admin/export"],
+        ),
+    ] {
+        let mut c = Client::new(&w.app);
+        c.login(email).await;
+        let p = c.get("/my").await;
+        // The links of the page itself, not of the navigation.
+        let own = p.body.split("id=\"my-links\"").nth(1).expect("the links");
+        for l in links {
+            assert!(
+                own.contains(&format!("<a href=\"{l}\"")),
+                "{email}: /my lacks {l}"
+            );
+            assert_eq!(c.get(l).await.status, StatusCode::OK, "{email} on {l}");
+        }
+        for l in not {
+            assert!(
+                !own.contains(&format!("href=\"{l}")),
+                "{email}: /my links {l}"
+            );
+        }
+        let p = c.get("/my?lang=en").await;
+        assert!(p.body.contains("Go to"), "{email}: English /my");
+    }
+    // The network page links to the profile, and for its own people to the workspace.
+    let mut c = Client::new(&w.app);
+    c.login("member-a@example.org").await;
+    let p = c.get("/networks/wijk-a").await;
+    assert!(p.body.contains("href=\"/networks/wijk-a/profile\""));
+    assert!(p.body.contains("href=\"/ws/wijk-a\""));
+    let mut c = Client::new(&w.app);
+    c.login("researcher@example.org").await;
+    let p = c.get("/networks/wijk-a").await;
+    assert!(p.body.contains("href=\"/networks/wijk-a/profile\""));
+    assert!(!p.body.contains("href=\"/ws/wijk-a\""));
 }
 
 fn q(name: &str) -> String {

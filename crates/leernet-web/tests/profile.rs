@@ -115,6 +115,8 @@ async fn story(w: &World) {
         ] {
             routes.push((format!("/networks/{slug}/{suffix}"), rule));
         }
+        // The network's own page follows the same rule as its profile.
+        routes.push((format!("/networks/{slug}"), rule));
     }
     routes.push((
         "/networks/bestaat-niet/profile".into(),
@@ -235,7 +237,18 @@ async fn story(w: &World) {
             .contains(&format!("/networks/{slug}/handreiking.docx?lang=en")));
     }
     let rep = r.get("/admin/report/index.html?lang=en").await;
-    assert_eq!(rep.body, reports.html(&figures, Lang::En).unwrap());
+    // The report `leernet report` writes, practice section included.
+    let practice = leernet_analysis::practice_indicators::indicators(
+        &leernet_web::workspace::practice_log(&w.store, None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        rep.body,
+        reports
+            .html_with_practice(&figures, &practice, Lang::En)
+            .unwrap()
+    );
     assert!(rep.headers[header::CONTENT_DISPOSITION]
         .to_str()
         .unwrap()

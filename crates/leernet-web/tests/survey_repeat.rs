@@ -504,6 +504,30 @@ async fn repeat_story(w: &World) {
     .collect();
     assert_eq!(a, expected);
 
+    // The response viewer shows each instance under its legend, with its own answers.
+    let inv = w.store.invitation_by_token(&token).await.unwrap().unwrap();
+    let rid = w.store.invitation_response(&inv).await.unwrap().unwrap().id;
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let view = r.get(&format!("/responses/{}", rid.0)).await;
+    assert_eq!(view.status, StatusCode::OK);
+    let body = &view.body;
+    let at = |s: &str| {
+        body.find(s)
+            .unwrap_or_else(|| panic!("the viewer lacks {s}: {body}"))
+    };
+    assert!(at("Wijk A") < at("<h2>Bijeenkomst 1</h2>"));
+    assert!(at("<h2>Bijeenkomst 1</h2>") < at("Moreel beraad"));
+    assert!(at("Moreel beraad") < at("Teams"));
+    assert!(at("Teams") < at("<h2>Doel 1</h2>"));
+    assert!(at("<h2>Doel 1</h2>") < at("Samen leren"));
+    assert!(at("Samen leren") < at("<h2>Doel 2</h2>"));
+    assert!(at("<h2>Doel 2</h2>") < at("Trage vragen"));
+    assert!(!body.contains("Bijeenkomst 2") && !body.contains("Doel 3"));
+    assert!(!body.contains("goal[1]"), "no flat keys on the page");
+    let en = r.get(&format!("/responses/{}?lang=en", rid.0)).await;
+    assert!(en.body.contains("<h2>Session 1</h2>") && en.body.contains("<h2>Goal 2</h2>"));
+
     // Fewer goals afterwards would drop instances: a second respondent shows it.
     let token = repeat_invitation(w, 41).await;
     let url = format!("/s/{}", token.as_str());

@@ -8,6 +8,7 @@ mod cmd_backup;
 mod cmd_config;
 mod cmd_instrument;
 mod cmd_io;
+mod cmd_notify;
 mod cmd_privacy;
 mod cmd_qda;
 mod cmd_registry;
@@ -110,6 +111,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Workspace e-mails (a vote opened, a session planned) to the members who opted in.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on (overrides server.addr and LEERNET_ADDR).
@@ -179,6 +185,12 @@ enum RetentionCommand {
     Set(cmd_privacy::RetentionSetArgs),
     /// Remove the personal data of every wave whose date has passed (for cron; idempotent).
     Apply(cmd_privacy::RetentionApplyArgs),
+}
+
+#[derive(Subcommand)]
+enum NotifyCommand {
+    /// Send what waits in the outbox through [smtp] (for cron; what fails waits for the next run).
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -323,6 +335,9 @@ async fn run(cli: Cli) -> CliResult {
         Command::Audit {
             command: AuditCommand::List(args),
         } => cmd_audit::list(&cli.project, &args, &mut out).await,
+        Command::Notify {
+            command: NotifyCommand::Send,
+        } => cmd_notify::send(&cli.project, &mut out).await,
         Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
         Command::Config {
             command: ConfigCommand::Default,

@@ -444,9 +444,22 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
     let content = project_content(&settings.dir)?;
     let store = settings.store().await?;
     let fig = figures(&store, &content).await?;
+    let practice = practice(&store).await?;
     store.close().await;
     if let Some(path) = json {
-        let text = serde_json::to_string_pretty(&fig)
+        // Every figure, and the workspace's practice indicators under `practice`.
+        let mut value = serde_json::to_value(&fig)
+            .context("serialising the figures")
+            .map_err(CliError::Invalid)?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "practice".into(),
+                serde_json::to_value(&practice)
+                    .context("serialising the practice indicators")
+                    .map_err(CliError::Invalid)?,
+            );
+        }
+        let text = serde_json::to_string_pretty(&value)
             .context("serialising the figures")
             .map_err(CliError::Invalid)?;
         write_atomic(path, format!("{text}\n").as_bytes())?;
@@ -546,6 +559,17 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
             prf(&a.by_answer.overall),
             prf(&a.by_segment.overall),
             a.note.en
+        ));
+    }
+    if !practice.is_empty() {
+        let t = &practice.total;
+        text.push_str(&format!(
+            "practice: {} networks with a workspace log; {} sessions held, {} slow questions ({} followed up), {} stories\n",
+            practice.networks.len(),
+            t.sessions_held,
+            t.questions,
+            t.followed_up,
+            t.stories
         ));
     }
     if let Some(path) = json {

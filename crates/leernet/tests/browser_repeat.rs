@@ -485,6 +485,18 @@ async fn repeats_in_a_real_browser() {
     let thanks = text(&c, "#survey-message").await;
     assert!(thanks.contains("verstuurd"), "{thanks}");
 
+    // The researcher reads the answers: each instance under its legend.
+    c.goto(&url("/login")).await.unwrap();
+    type_in(&c, "#email", "onderzoeker@example.org").await;
+    type_in(&c, "#password", PASSWORD).await;
+    submit(&c, "form.stack button[type=submit]").await;
+    c.goto(&url("/responses/1")).await.unwrap();
+    let shown = text(&c, "#main").await;
+    for legend in ["Bijeenkomst 1", "Doel 1", "Doel 2"] {
+        assert!(shown.contains(legend), "{shown}");
+    }
+    axe(&c, "the response viewer with repeat instances").await;
+
     c.close().await.unwrap();
     drop(children);
 }

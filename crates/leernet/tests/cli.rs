@@ -103,6 +103,27 @@ fn demo_is_deterministic_and_its_report_follows_the_stored_answers() {
             .unwrap()
     };
     let yes_before = yes_count(&json);
+    // The workspace's practice indicators are in the JSON too: those the report shows.
+    let expected = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let url = format!("sqlite://{}/leernet.sqlite", dir.display());
+        let store = leernet_store::Store::connect(&url).await.unwrap();
+        let log = leernet_web::workspace::practice_log(&store, None)
+            .await
+            .unwrap();
+        store.close().await;
+        // Through text, as the file went (serde_json reads the last digit of a float its own way).
+        let text = serde_json::to_string(&leernet_analysis::practice_indicators::indicators(&log))
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    });
+    assert_eq!(json["practice"], expected);
+    assert!(json["practice"]["total"]["sessions_held"].as_u64().unwrap() > 0);
+    assert!(!json["practice"]["networks"].as_array().unwrap().is_empty());
+    assert!(
+        String::from_utf8_lossy(&a.stdout).contains("practice: "),
+        "{}",
+        String::from_utf8_lossy(&a.stdout)
+    );
     let db = dir.join("leernet.sqlite");
     let changed = Command::new("python3")
         .arg("-c")
@@ -152,6 +173,11 @@ fn init_makes_a_project_once_and_bad_projects_get_one_sentence_and_exit_2() {
     let o = leernet(&["init", ps]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(p.join("leernet.toml").exists() && p.join("leernet.sqlite").exists());
+    // Without [smtp], `notify send` sends nothing and says what waits.
+    let n = leernet(&["notify", "send", "--project", ps]);
+    assert!(n.status.success(), "{}", stderr(&n));
+    assert!(String::from_utf8_lossy(&n.stdout)
+        .contains("No [smtp] section in leernet.toml: nothing sent; 0 message(s) wait"));
     let again = leernet(&["init", ps]);
     assert_eq!(again.status.code(), Some(2));
     assert!(

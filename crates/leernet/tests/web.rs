@@ -178,6 +178,25 @@ async fn the_demo_in_the_browser() {
     assert!(page.body.contains(&n.name));
     assert!(page.body.contains(&n.workplace_name));
 
+    // The researcher's report preview is the report `leernet report` wrote, byte for byte,
+    // with the section on the networks' practice.
+    for (uri, file) in [
+        ("/admin/report/index.html", "report/index.html"),
+        ("/admin/report/index.html?lang=en", "report/en/index.html"),
+        ("/admin/report/index.md", "report/index.md"),
+        ("/admin/report/index.md?lang=en", "report/en/index.md"),
+    ] {
+        let page = get(&app, uri, Some(&session)).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        let written = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(page.body == written, "{uri} differs from {file}");
+    }
+    let en = std::fs::read_to_string(dir.join("report/en/index.html")).unwrap();
+    assert!(
+        en.contains("<h2>The networks' practice</h2>"),
+        "the practice section"
+    );
+
     // Unknown things: a translated 404 with the same headers.
     let missing = get(
         &app,

@@ -1,0 +1,68 @@
+//! `leernet notify send`: sends the workspace e-mails still waiting in the outbox (a vote
+//! opened, a session planned) to the members who opted in.
+//!
+//! Why here: the web app sends right after the action, best effort; a message the mail
+//! server did not accept then (or that waited because `[smtp]` was not set up yet) goes out
+//! when cron runs this. Without `[smtp]` it sends nothing and says how many wait. Links start
+//! with `server.public_url` (`LEERNET_PUBLIC_URL`; else `http://` and the server's address).
+
+use crate::cli_error::{CliError, CliResult};
+use crate::settings::Settings;
+use anyhow::anyhow;
+use std::io::Write;
+use std::path::Path;
+
+fn out_err(e: std::io::Error) -> CliError {
+    CliError::usage(anyhow!("cannot write to standard output: {e}"))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `leernet notify send`: exit 0 when every message went out (or there is no `[smtp]`), 1
+/// when the server refused some (they stay in the outbox for the next run).
+pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let Some(smtp) = settings.file.smtp.as_ref() else {
+        let waiting = store.outbox_unsent().await.map_err(CliError::usage);
+        store.close().await;
+        return writeln!(
+            out,
+            "No [smtp] section in leernet.toml: nothing sent; {} message(s) wait in the outbox.",
+            waiting?.len()
+        )
+        .map_err(out_err);
+    };
+    let mailer = leernet_web::mail::Mailer::new(smtp).map_err(CliError::invalid)?;
+    let base = settings
+        .file
+        .server
+        .public_url
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("http://{}", settings.addr));
+    let done =
+        leernet_web::notify::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, now)
+            .await
+            .map_err(CliError::usage);
+    store.close().await;
+    let done = done?;
+    writeln!(
+        out,
+        "Sent {} workspace e-mail(s); {} closed without mailing (opt-in switched off since).",
+        done.sent, done.closed
+    )
+    .map_err(out_err)?;
+    if done.failed > 0 {
+        return Err(CliError::invalid(anyhow!(
+            "the mail server did not accept {} message(s); they stay in the outbox and the next `leernet notify send` tries again",
+            done.failed
+        )));
+    }
+    Ok(())
+}
