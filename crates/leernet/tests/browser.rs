@@ -44,7 +44,7 @@ async fn answer_rest(c: &Client) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_wave_in_the_browser() {
-    let Some((chromium, driver)) = browsers() else {
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -62,15 +62,7 @@ async fn a_whole_wave_in_the_browser() {
     );
 
     // The app on a free port, and chromedriver.
-    let Browser { children, c, base } = start(
-        leernet(),
-        &demo,
-        (&chromium, &driver),
-        tmp.path(),
-        &[],
-        None,
-    )
-    .await;
+    let (c, base, children) = start(leernet(), &demo, &browsers, tmp.path(), &[], None).await;
     let url = |p: &str| format!("{base}{p}");
 
     // The researcher logs in (the login page passes axe), creates and opens a wave.

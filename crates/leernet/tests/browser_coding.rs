@@ -112,7 +112,7 @@ async fn demo_agreement(demo: &Path) -> (f64, f64, f64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_coders_code_the_demo_answers_in_the_browser() {
-    let Some((chromium, driver)) = browsers() else {
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -128,19 +128,7 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     }
     let (pa, kappa, alpha) = demo_agreement(&demo).await;
 
-    let Browser {
-        children: _children,
-        c,
-        base,
-    } = start(
-        leernet(),
-        &demo,
-        (&chromium, &driver),
-        tmp.path(),
-        &[],
-        None,
-    )
-    .await;
+    let (c, base, _children) = start(leernet(), &demo, &browsers, tmp.path(), &[], None).await;
     let url = |p: &str| format!("{base}{p}");
 
     // The lead: the study's agreement equals the statistics engine's on the demo codings.

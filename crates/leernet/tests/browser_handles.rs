@@ -123,7 +123,7 @@ async fn downloaded(path: &Path) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_facilitator_reads_and_downloads_the_handreiking() {
-    let Some((chromium, driver)) = browsers() else {
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -144,14 +144,10 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
     // The app on a free port, and chromedriver; downloads go to a folder of our own.
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let Browser {
-        children: _children,
-        c,
-        base,
-    } = start(
+    let (c, base, _children) = start(
         leernet(),
         &demo,
-        (&chromium, &driver),
+        &browsers,
         tmp.path(),
         &["--hide-scrollbars"],
         Some(serde_json::json!({

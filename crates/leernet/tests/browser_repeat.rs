@@ -145,7 +145,7 @@ fn repeat_form() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeats_in_a_real_browser() {
-    let Some((chromium, driver)) = browsers() else {
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -199,15 +199,7 @@ async fn repeats_in_a_real_browser() {
         PASSWORD,
     );
 
-    let Browser { children, c, base } = start(
-        leernet(),
-        &project,
-        (&chromium, &driver),
-        tmp.path(),
-        &[],
-        None,
-    )
-    .await;
+    let (c, base, children) = start(leernet(), &project, &browsers, tmp.path(), &[], None).await;
     let url = |p: &str| format!("{base}{p}");
 
     // The researcher: a wave of the questionnaire, opened, the network invited.

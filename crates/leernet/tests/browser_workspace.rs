@@ -103,7 +103,7 @@ async fn dots(c: &Client, topic: &str, n: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_agenda_round_and_a_session_in_the_browser() {
-    let Some((chromium, driver)) = browsers() else {
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -119,19 +119,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     account(&demo, anouk, "member", net);
     account(&demo, bram, "member", net);
 
-    let Browser {
-        children: _children,
-        c,
-        base,
-    } = start(
-        leernet(),
-        &demo,
-        (&chromium, &driver),
-        tmp.path(),
-        &[],
-        None,
-    )
-    .await;
+    let (c, base, _children) = start(leernet(), &demo, &browsers, tmp.path(), &[], None).await;
     let url = |p: &str| format!("{base}{p}");
 
     // The facilitator finds the workspace through the menu and plans a session.

@@ -35,9 +35,15 @@ pub fn tool(var: &str, candidates: &[&str]) -> Option<PathBuf> {
     candidates.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
+/// Where Chromium and chromedriver are.
+pub struct Browsers {
+    pub chromium: PathBuf,
+    pub driver: PathBuf,
+}
+
 /// Chromium and chromedriver, or `None` (with a note) when either is missing; under `CI` a
 /// missing browser fails the test instead.
-pub fn browsers() -> Option<(PathBuf, PathBuf)> {
+pub fn browsers() -> Option<Browsers> {
     let chromium = tool(
         "LEERNET_CHROMIUM",
         &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
@@ -51,7 +57,7 @@ pub fn browsers() -> Option<(PathBuf, PathBuf)> {
         eprintln!("note: chromium or chromedriver not found; the browser test is skipped");
         return None;
     };
-    Some((chromium, driver))
+    Some(Browsers { chromium, driver })
 }
 
 pub fn free_port() -> u16 {
@@ -121,25 +127,19 @@ pub fn add_user(
     assert!(add.wait().unwrap().success());
 }
 
-/// A running app and browser: the WebDriver client, the app's base URL (no trailing `/`),
-/// and the children (`leernet serve`, chromedriver) that die with it.
-pub struct Browser {
-    pub children: Kill,
-    pub c: Client,
-    pub base: String,
-}
-
 /// Starts `leernet serve` on `project` (on a free port, with `leernet` as the command),
 /// chromedriver, and a headless Chromium session whose profile lives in `tmp`. `extra_args`
-/// are added to Chromium's usual ones; `prefs`, when given, become its `prefs`.
+/// are added to Chromium's usual ones; `prefs`, when given, become its `prefs`. Returns the
+/// WebDriver client, the app's base URL (no trailing `/`) and the children (`leernet serve`,
+/// chromedriver), which die when it is dropped.
 pub async fn start(
     mut leernet: Command,
     project: &Path,
-    (chromium, driver): (&Path, &Path),
+    browsers: &Browsers,
     tmp: &Path,
     extra_args: &[&str],
     prefs: Option<serde_json::Value>,
-) -> Browser {
+) -> (Client, String, Kill) {
     let mut children = Kill(Vec::new());
     let mut serve = leernet
         .args([
@@ -165,7 +165,7 @@ pub async fn start(
         .to_owned();
     let port = free_port();
     children.0.push(
-        Command::new(driver)
+        Command::new(&browsers.driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -191,7 +191,7 @@ pub async fn start(
     .map(|a| a.to_string())
     .collect();
     args.push(format!("--user-data-dir={}", profile.display()));
-    let mut options = serde_json::json!({ "binary": chromium, "args": args });
+    let mut options = serde_json::json!({ "binary": browsers.chromium, "args": args });
     if let Some(prefs) = prefs {
         options["prefs"] = prefs;
     }
@@ -202,7 +202,7 @@ pub async fn start(
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("a WebDriver session");
-    Browser { children, c, base }
+    (c, base, children)
 }
 
 /// Runs axe-core on the current page and fails with every violation found.
