@@ -10,94 +10,29 @@
 //! phone width into `<target>/debug/browser-artefacts/`, and no table or chart may stick out
 //! of the page or of its column (scrollWidth against clientWidth).
 //!
-//! The helpers are copied from `browser.rs` (one file per story keeps them independent).
-//! Needs `chromium` and `chromedriver` (`LEERNET_CHROMIUM`, `LEERNET_CHROMEDRIVER`); without
-//! them the test says so and passes, except under `CI`.
+//! The shared helpers are in `common/browser.rs`. Needs `chromium` and `chromedriver`
+//! (`LEERNET_CHROMIUM`, `LEERNET_CHROMEDRIVER`); without them the test says so and passes,
+//! except under `CI`.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::browser::*;
+use fantoccini::Client;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const AXE: &str = include_str!("vendor/axe-4.14.1.min.js");
 const PASSWORD: &str = "browser-test-wachtwoord";
 const FACILITATOR: &str = "sietske.dijkhuis@example.org";
 const NETWORK: &str = "havenmond-wijkkracht";
 const COORDINATOR: &str = "hanneke.stroeve@example.org";
 
-/// Children that are killed when the test ends, however it ends.
-struct Kill(Vec<Child>);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn tool(var: &str, candidates: &[&str]) -> Option<PathBuf> {
-    if let Ok(p) = std::env::var(var) {
-        return Some(PathBuf::from(p));
-    }
-    candidates.iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "port {port} did not open"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
+/// `leernet` without `LEERNET_DATABASE_URL`, so that the demo's own database is used (this
+/// one shadows the shared `leernet()` in this file).
 fn leernet() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_leernet"));
     c.env_remove("LEERNET_DATABASE_URL");
     c
-}
-
-fn artefacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_BIN_EXE_leernet"))
-        .parent()
-        .unwrap()
-        .join("browser-artefacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs axe-core on the current page and fails with every violation found.
-async fn axe(c: &Client, what: &str) {
-    c.execute(&format!("{AXE}\n;return true;"), vec![])
-        .await
-        .unwrap();
-    let v = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { runOnly: { type: 'tag',
-                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '
-                   + v.nodes.map(n => n.target.join(' ')).join(', '))))
-               .catch(e => done(['axe failed: ' + e]));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let list: Vec<String> = serde_json::from_value(v).unwrap();
-    assert!(list.is_empty(), "axe-core on {what}: {list:#?}");
 }
 
 /// Every table or chart that sticks out: of the page, or of the box it sits in. A table in
@@ -159,53 +94,10 @@ async fn paper_and_phone(c: &Client, name: &str) -> Vec<String> {
     problems
 }
 
-async fn css(c: &Client, sel: &str) -> fantoccini::elements::Element {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(sel))
-        .await
-        .unwrap_or_else(|e| panic!("no {sel}: {e}"))
-}
-
-async fn text(c: &Client, sel: &str) -> String {
-    css(c, sel).await.text().await.unwrap()
-}
-
-/// Clicks what `sel` names and waits until the browser shows the next document.
-async fn submit(c: &Client, sel: &str) {
-    c.execute("window.__leernet_old = true; return true;", vec![])
-        .await
-        .unwrap();
-    css(c, sel).await.click().await.unwrap();
-    wait_until(
-        c,
-        "return !window.__leernet_old && document.readyState === 'complete'",
-        &format!("a new page after clicking {sel}"),
-    )
-    .await;
-}
-
-async fn wait_until(c: &Client, script: &str, what: &str) {
-    let start = Instant::now();
-    loop {
-        let v = c.execute(script, vec![]).await.unwrap();
-        if v.as_bool() == Some(true) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Logs `email` in through the login form.
 async fn login(c: &Client, login_url: &str, email: &str) {
     c.goto(login_url).await.unwrap();
-    css(c, "#email").await.send_keys(email).await.unwrap();
-    css(c, "#password").await.send_keys(PASSWORD).await.unwrap();
-    submit(c, "form.stack button[type=submit]").await;
+    fill_login(c, email, PASSWORD).await;
     assert_eq!(
         c.current_url().await.unwrap().path(),
         "/my",
@@ -231,28 +123,14 @@ async fn downloaded(path: &Path) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_facilitator_reads_and_downloads_the_handreiking() {
-    let chromium = tool(
-        "LEERNET_CHROMIUM",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
-    let driver = tool("LEERNET_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-    let (Some(chromium), Some(driver)) = (chromium, driver) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but chromium/chromedriver are missing: apt-get install chromium chromium-driver"
-        );
-        eprintln!("note: chromium or chromedriver not found; the browser test is skipped");
+    let Some(browsers) = browsers() else {
         return;
     };
 
     // The demo project; the facilitator of one network may log in.
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    let o = leernet()
-        .args(["demo", "--dir", demo.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    make_demo(leernet(), &demo);
     // Also the demo's coordinator, linked to Werkplaats Stroomdal through one of its
     // networks, and a researcher.
     for (email, role, network) in [
@@ -260,97 +138,31 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
         (COORDINATOR, "coordinator", Some("stroomdal-jeugd")),
         ("onderzoeker@example.org", "researcher", None),
     ] {
-        let mut add = leernet();
-        add.args(["--project", demo.to_str().unwrap(), "user", "add"])
-            .args(["--email", email, "--role", role]);
-        if let Some(n) = network {
-            add.args(["--network", n]);
-        }
-        let mut add = add
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-        assert!(add.wait().unwrap().success());
+        add_user(leernet(), &demo, email, role, network, PASSWORD);
     }
 
     // The app on a free port, and chromedriver; downloads go to a folder of our own.
-    let mut children = Kill(Vec::new());
-    let mut serve = leernet()
-        .args([
-            "--project",
-            demo.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    children.0.push(serve);
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned();
-    let port = free_port();
-    children.0.push(
-        Command::new(&driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let profile = tmp.path().join("chromium-profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads.to_str().unwrap(),
-                "download.prompt_for_download": false,
-                "download.directory_upgrade": true,
-                "safebrowsing.enabled": false,
-            },
-        }),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
+    let (c, base, _children) = start(
+        leernet(),
+        &demo,
+        &browsers,
+        tmp.path(),
+        &["--hide-scrollbars"],
+        Some(serde_json::json!({
+            "download.default_directory": downloads.to_str().unwrap(),
+            "download.prompt_for_download": false,
+            "download.directory_upgrade": true,
+            "safebrowsing.enabled": false,
+        })),
+    )
+    .await;
     let url = |p: &str| format!("{base}{p}");
 
     // The facilitator logs in and follows "Ons profiel".
     c.goto(&url("/login")).await.unwrap();
-    css(&c, "#email")
-        .await
-        .send_keys(FACILITATOR)
-        .await
-        .unwrap();
-    css(&c, "#password")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    submit(&c, "form.stack button[type=submit]").await;
+    fill_login(&c, FACILITATOR, PASSWORD).await;
     assert_eq!(c.current_url().await.unwrap().path(), "/my");
     submit(&c, "a[href='/profile']").await;
     assert_eq!(

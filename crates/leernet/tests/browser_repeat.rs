@@ -8,59 +8,16 @@
 //! A/AA violation on the repeat pages, the wave page with the send-by-e-mail button, and the
 //! import and export pages. Screenshots go to `<target>/debug/browser-artefacts/`.
 //!
-//! The helpers are copied from `browser.rs` (kept separate on purpose). Without `chromium`
-//! and `chromedriver` the test says so and passes, except under `CI`.
+//! The shared helpers are in `common/browser.rs`. Without `chromium` and `chromedriver` the
+//! test says so and passes, except under `CI`.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-const AXE: &str = include_str!("vendor/axe-4.14.1.min.js");
+use common::browser::*;
+use fantoccini::{Client, Locator};
+use std::path::Path;
+
 const PASSWORD: &str = "browser-test-wachtwoord";
-
-/// Children that are killed when the test ends, however it ends.
-struct Kill(Vec<Child>);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn tool(var: &str, candidates: &[&str]) -> Option<PathBuf> {
-    if let Ok(p) = std::env::var(var) {
-        return Some(PathBuf::from(p));
-    }
-    candidates.iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "port {port} did not open"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn leernet() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_leernet"))
-}
 
 fn run(project: &Path, args: &[&str]) {
     let o = leernet()
@@ -76,88 +33,8 @@ fn run(project: &Path, args: &[&str]) {
     );
 }
 
-fn artefacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_BIN_EXE_leernet"))
-        .parent()
-        .unwrap()
-        .join("browser-artefacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs axe-core on the current page and fails with every violation found.
-async fn axe(c: &Client, what: &str) {
-    c.execute(&format!("{AXE}\n;return true;"), vec![])
-        .await
-        .unwrap();
-    let v = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { runOnly: { type: 'tag',
-                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '
-                   + v.nodes.map(n => n.target.join(' ')).join(', '))))
-               .catch(e => done(['axe failed: ' + e]));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let list: Vec<String> = serde_json::from_value(v).unwrap();
-    assert!(list.is_empty(), "axe-core on {what}: {list:#?}");
-}
-
-async fn screenshots(c: &Client, name: &str) {
-    let dir = artefacts();
-    for (label, w, h) in [("phone", 390, 844), ("wide", 1280, 900)] {
-        c.set_window_size(w, h).await.unwrap();
-        let png = c.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("{name}-{label}.png")), png).unwrap();
-    }
-}
-
-async fn css(c: &Client, sel: &str) -> fantoccini::elements::Element {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(sel))
-        .await
-        .unwrap_or_else(|e| panic!("no {sel}: {e}"))
-}
-
-async fn text(c: &Client, sel: &str) -> String {
-    css(c, sel).await.text().await.unwrap()
-}
-
 async fn type_in(c: &Client, sel: &str, s: &str) {
     css(c, sel).await.send_keys(s).await.unwrap();
-}
-
-/// Clicks what `sel` names and waits until the browser shows the next document.
-async fn submit(c: &Client, sel: &str) {
-    c.execute("window.__leernet_old = true; return true;", vec![])
-        .await
-        .unwrap();
-    css(c, sel).await.click().await.unwrap();
-    wait_until(
-        c,
-        "return !window.__leernet_old && document.readyState === 'complete'",
-        &format!("a new page after clicking {sel}"),
-    )
-    .await;
-}
-
-async fn wait_until(c: &Client, script: &str, what: &str) {
-    let start = Instant::now();
-    loop {
-        let v = c.execute(script, vec![]).await.unwrap();
-        if v.as_bool() == Some(true) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// The questionnaire: a name, a repeat of sessions (a platform asked only when online), a
@@ -268,17 +145,7 @@ fn repeat_form() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeats_in_a_real_browser() {
-    let chromium = tool(
-        "LEERNET_CHROMIUM",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
-    let driver = tool("LEERNET_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-    let (Some(chromium), Some(driver)) = (chromium, driver) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but chromium/chromedriver are missing: apt-get install chromium chromium-driver"
-        );
-        eprintln!("note: chromium or chromedriver not found; the browser test is skipped");
+    let Some(browsers) = browsers() else {
         return;
     };
 
@@ -323,75 +190,21 @@ async fn repeats_in_a_real_browser() {
         free_port()
     ));
     std::fs::write(&toml, settings).unwrap();
-    let mut add = leernet()
-        .args(["--project", project.to_str().unwrap(), "user", "add"])
-        .args(["--email", "onderzoeker@example.org", "--role", "researcher"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    assert!(add.wait().unwrap().success());
+    add_user(
+        leernet(),
+        &project,
+        "onderzoeker@example.org",
+        "researcher",
+        None,
+        PASSWORD,
+    );
 
-    let mut children = Kill(Vec::new());
-    let mut serve = leernet()
-        .args([
-            "--project",
-            project.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    children.0.push(serve);
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned();
-    let port = free_port();
-    children.0.push(
-        Command::new(&driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-    let profile = tmp.path().join("chromium-profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
+    let (c, base, children) = start(leernet(), &project, &browsers, tmp.path(), &[], None).await;
     let url = |p: &str| format!("{base}{p}");
 
     // The researcher: a wave of the questionnaire, opened, the network invited.
     c.goto(&url("/login")).await.unwrap();
-    type_in(&c, "#email", "onderzoeker@example.org").await;
-    type_in(&c, "#password", PASSWORD).await;
-    submit(&c, "form.stack button[type=submit]").await;
+    fill_login(&c, "onderzoeker@example.org", PASSWORD).await;
     c.goto(&url("/admin/waves")).await.unwrap();
     type_in(&c, "#wave-name", "Herhalingen 2026").await;
     submit(&c, "#new-wave ~ form button[type=submit]").await;
@@ -487,9 +300,7 @@ async fn repeats_in_a_real_browser() {
 
     // The researcher reads the answers: each instance under its legend.
     c.goto(&url("/login")).await.unwrap();
-    type_in(&c, "#email", "onderzoeker@example.org").await;
-    type_in(&c, "#password", PASSWORD).await;
-    submit(&c, "form.stack button[type=submit]").await;
+    fill_login(&c, "onderzoeker@example.org", PASSWORD).await;
     c.goto(&url("/responses/1")).await.unwrap();
     let shown = text(&c, "#main").await;
     for legend in ["Bijeenkomst 1", "Doel 1", "Doel 2"] {
