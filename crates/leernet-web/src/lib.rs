@@ -101,6 +101,10 @@ impl AppState {
             ),
             ("ws_home.html", include_str!("../templates/ws_home.html")),
             (
+                "ws_figures.html",
+                include_str!("../templates/ws_figures.html"),
+            ),
+            (
                 "ws_session.html",
                 include_str!("../templates/ws_session.html"),
             ),

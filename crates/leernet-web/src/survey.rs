@@ -34,7 +34,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form as PostedForm;
 use leernet_core::{InvitationToken, Lang, ResponseStatus, WaveStatus};
-use leernet_store::{InvitationRow, SaveOutcome};
+use leernet_store::{InvitationKind, InvitationRow, SaveOutcome};
 use leernet_xlsform::{Answers, EvalOptions, Evaluation, Form, Item, QuestionKind, QuestionState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -488,6 +488,11 @@ pub async fn show(
             &mut errors,
         );
     }
+    let known = if ctx.inv.kind == InvitationKind::Network && visible.first() == Some(&p) {
+        crate::workspace::indicators_ctx(&state, ctx.inv.network, lang).await?
+    } else {
+        None
+    };
     render_page(
         &state,
         &v,
@@ -502,6 +507,7 @@ pub async fn show(
         PageNotice {
             saved: q.saved == Some(1),
             more: false,
+            known,
         },
         StatusCode::OK,
     )
@@ -558,10 +564,13 @@ fn required_text(state: &AppState, lang: Lang) -> String {
 }
 
 /// What to say above the page.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct PageNotice {
     saved: bool,
     more: bool,
+    /// On the first page of a network questionnaire: what the network's workspace log
+    /// already says (`workspace::indicators_ctx`), so the facilitator answers from it.
+    known: Option<minijinja::Value>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -638,6 +647,7 @@ fn render_page(
             action => format!("/s/{token}"),
             saved => notice.saved,
             more => notice.more,
+            known => notice.known,
             switch => format!("/s/{token}?page={p}&lang={}", if lang == Lang::Nl { "en" } else { "nl" }),
         },
     )?;
@@ -1193,6 +1203,7 @@ pub async fn save(
             PageNotice {
                 saved: false,
                 more: m.errors.is_empty(),
+                known: None,
             },
             status,
         );

@@ -471,23 +471,7 @@ async fn home_page(
         .map(|s| session_ctx(s, lang))
         .collect();
     let ind = if user.role == Role::Facilitator {
-        let log = practice_log(&state.store, Some(net.id))
-            .await
-            .map_err(internal(lang))?;
-        let ind = indicators(&log);
-        ind.networks.into_iter().next().map(|n| {
-            let methods: Vec<_> = n
-                .methods
-                .iter()
-                .map(|(k, c)| minijinja::context! { name => method_name(k, lang), count => c })
-                .collect();
-            let cycles: Vec<_> = n
-                .cycles
-                .iter()
-                .map(|(k, c)| minijinja::context! { key => format!("workspace.cycle_{k}"), count => c })
-                .collect();
-            minijinja::context! { n => n, methods => methods, cycles => cycles }
-        })
+        indicators_ctx(state, net.id, lang).await?
     } else {
         None
     };
@@ -545,6 +529,33 @@ async fn session_page(
         error,
         minijinja::context! { s => session_ctx(&s, lang), people, methods, models, erased_present => s.attendance - s.present.len() as i64 },
     )
+}
+
+/// One network's practice indicators as the template context of `ws_figures.html` (the
+/// facilitator's page; the network questionnaire of the next wave): `None` when the network
+/// has logged nothing. Counts and shares only, never what members wrote.
+pub async fn indicators_ctx(
+    state: &AppState,
+    network: NetworkId,
+    lang: Lang,
+) -> Result<Option<minijinja::Value>, AppError> {
+    let log = practice_log(&state.store, Some(network))
+        .await
+        .map_err(internal(lang))?;
+    let ind = indicators(&log);
+    Ok(ind.networks.into_iter().next().map(|n| {
+        let methods: Vec<_> = n
+            .methods
+            .iter()
+            .map(|(k, c)| minijinja::context! { name => method_name(k, lang), count => c })
+            .collect();
+        let cycles: Vec<_> = n
+            .cycles
+            .iter()
+            .map(|(k, c)| minijinja::context! { key => format!("workspace.cycle_{k}"), count => c })
+            .collect();
+        minijinja::context! { n => n, methods => methods, cycles => cycles }
+    }))
 }
 
 /// `GET /ws/{slug}/agenda`: the open round (propose, vote; close for the facilitator) and

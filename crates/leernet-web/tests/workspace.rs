@@ -508,6 +508,34 @@ async fn round_and_session_story(w: &World) {
     assert!(!m1.get("/ws/wijk-a").await.body.contains("Kengetallen"));
     let en = fac.get("/ws/wijk-a?lang=en").await;
     assert!(en.body.contains("Practice indicators") && en.body.contains("sessions per month"));
+
+    // The next wave's network questionnaire shows the facilitator what the log already says
+    // (the same figures); a member's link and another network's questionnaire do not.
+    let mut respondent = Client::new(&w.app);
+    let q = respondent
+        .get(&format!("/s/{}", w.token_network_a.as_str()))
+        .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    assert!(
+        q.body.contains("Wat leernet al weet over jullie netwerk")
+            && q.body.contains("<strong>67%</strong> aanwezigheid")
+            && q.body
+                .contains("<strong>50%</strong> agendapunten van leden"),
+        "{}",
+        q.body
+    );
+    let q = respondent
+        .get(&format!("/s/{}?lang=en", w.token_network_a.as_str()))
+        .await;
+    assert!(q
+        .body
+        .contains("What leernet already knows about your network"));
+    for token in [&w.token_member_a, &w.token_network_b] {
+        let q = respondent.get(&format!("/s/{}", token.as_str())).await;
+        assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+        assert!(!q.body.contains("Wat leernet al weet"), "{}", q.body);
+        assert!(!q.body.contains("aanwezigheid"), "{}", q.body);
+    }
 }
 
 async fn refusal_story(w: &World) {
