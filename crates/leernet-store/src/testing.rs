@@ -119,3 +119,76 @@ impl TestDb {
         }
     }
 }
+
+/// The `i`-th of a run of predictable invitation tokens, for the load benchmarks and the
+/// kill and scale-out tests that answer many invitations of one wave. Never for real waves:
+/// real tokens are random.
+pub fn numbered_token(i: usize) -> leernet_core::InvitationToken {
+    let mut b = [3u8; 20];
+    b[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    leernet_core::InvitationToken::from_random(b)
+}
+
+/// One Werkplaats and network named after `name`, the network questionnaire `workbook`
+/// (form `leernet_network`) and an open wave `name` with anonymous member invitations
+/// [`numbered_token`]`(0..=last)`: the study the load benchmarks and the kill and scale-out
+/// tests answer.
+///
+/// # Panics
+/// When the store refuses any of it (a test set-up failure).
+pub async fn open_wave_with_invitations(
+    store: &Store,
+    workbook: &[u8],
+    name: &str,
+    last: usize,
+) -> leernet_core::WaveId {
+    use crate::{InvitationKind, NewInstrument, NewInvitation, NewNetwork, NewWorkplace};
+    use leernet_core::{Bilingual, Slug, WaveStatus};
+    let wp = store
+        .add_workplace(&NewWorkplace {
+            slug: Slug::parse(name).expect("a slug"),
+            name: name.into(),
+            region: String::new(),
+        })
+        .await
+        .expect("add the Werkplaats");
+    let net = store
+        .add_network(&NewNetwork {
+            slug: Slug::parse(&format!("{name}-net")).expect("a slug"),
+            name: format!("{name} network"),
+            workplace: wp,
+        })
+        .await
+        .expect("add the network");
+    let inst = store
+        .add_instrument(&NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Netwerkvragenlijst".into(),
+                en: "Network questionnaire".into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: workbook.to_vec(),
+        })
+        .await
+        .expect("add the questionnaire");
+    let wave = store
+        .add_wave(inst, name, WaveStatus::Open)
+        .await
+        .expect("add the wave");
+    let invs: Vec<NewInvitation> = (0..=last)
+        .map(|i| NewInvitation {
+            network: net,
+            token: numbered_token(i),
+            kind: InvitationKind::Member,
+            person: None,
+            email: None,
+        })
+        .collect();
+    store
+        .add_invitations(wave, &invs)
+        .await
+        .expect("add the invitations");
+    wave
+}

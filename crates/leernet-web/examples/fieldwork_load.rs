@@ -73,11 +73,7 @@ fn args() -> Args {
     a
 }
 
-fn token(i: usize) -> InvitationToken {
-    let mut b = [7u8; 20];
-    b[..8].copy_from_slice(&(i as u64).to_le_bytes());
-    InvitationToken::from_random(b)
-}
+use leernet_store::testing::numbered_token as token;
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -141,49 +137,13 @@ fn main() {
     let (db, store, wave) = rt.block_on(async {
         let db = TestDb::new(a.backend).await;
         let store = db.store().await;
-        let wp = store
-            .add_workplace(&NewWorkplace {
-                slug: Slug::parse("bench").unwrap(),
-                name: "Bench".into(),
-                region: String::new(),
-            })
-            .await
-            .unwrap();
-        let net = store
-            .add_network(&NewNetwork {
-                slug: Slug::parse("bench-net").unwrap(),
-                name: "Bench network".into(),
-                workplace: wp,
-            })
-            .await
-            .unwrap();
-        let inst = store
-            .add_instrument(&NewInstrument {
-                form_id: "leernet_network".into(),
-                version: "1".into(),
-                title: Bilingual {
-                    nl: "Netwerkvragenlijst".into(),
-                    en: "Network questionnaire".into(),
-                },
-                file_name: "network.xlsx".into(),
-                workbook: NETWORK_XLSX.to_vec(),
-            })
-            .await
-            .unwrap();
-        let wave = store
-            .add_wave(inst, "bench", WaveStatus::Open)
-            .await
-            .unwrap();
-        let invs: Vec<NewInvitation> = (0..=a.invitations)
-            .map(|i| NewInvitation {
-                network: net,
-                token: token(i),
-                kind: InvitationKind::Member,
-                person: None,
-                email: None,
-            })
-            .collect();
-        store.add_invitations(wave, &invs).await.unwrap();
+        let wave = leernet_store::testing::open_wave_with_invitations(
+            &store,
+            NETWORK_XLSX,
+            "bench",
+            a.invitations,
+        )
+        .await;
         (db, store, wave)
     });
     // The app, as `leernet serve` runs it, on its own runtime (2 worker threads).

@@ -31,11 +31,7 @@ const CSRF: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba987654
 const INVITATIONS: usize = 600;
 const CLIENTS: usize = 16;
 
-fn token(i: usize) -> InvitationToken {
-    let mut b = [3u8; 20];
-    b[..8].copy_from_slice(&(i as u64).to_le_bytes());
-    InvitationToken::from_random(b)
-}
+use leernet_store::testing::numbered_token as token;
 
 /// `leernet serve` on the test database; returns the child and its address.
 fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
@@ -74,49 +70,13 @@ async fn acknowledged_submissions_survive_sigkill() {
 async fn kill_story(backend: Backend) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let wp = store
-        .add_workplace(&NewWorkplace {
-            slug: Slug::parse("kill").unwrap(),
-            name: "Kill".into(),
-            region: String::new(),
-        })
-        .await
-        .unwrap();
-    let net = store
-        .add_network(&NewNetwork {
-            slug: Slug::parse("kill-net").unwrap(),
-            name: "Kill network".into(),
-            workplace: wp,
-        })
-        .await
-        .unwrap();
-    let inst = store
-        .add_instrument(&NewInstrument {
-            form_id: "leernet_network".into(),
-            version: "1".into(),
-            title: Bilingual {
-                nl: "Netwerkvragenlijst".into(),
-                en: "Network questionnaire".into(),
-            },
-            file_name: "network.xlsx".into(),
-            workbook: NETWORK_XLSX.to_vec(),
-        })
-        .await
-        .unwrap();
-    let wave = store
-        .add_wave(inst, "kill", WaveStatus::Open)
-        .await
-        .unwrap();
-    let invs: Vec<NewInvitation> = (0..=INVITATIONS)
-        .map(|i| NewInvitation {
-            network: net,
-            token: token(i),
-            kind: InvitationKind::Member,
-            person: None,
-            email: None,
-        })
-        .collect();
-    store.add_invitations(wave, &invs).await.unwrap();
+    let wave = leernet_store::testing::open_wave_with_invitations(
+        &store,
+        NETWORK_XLSX,
+        "kill",
+        INVITATIONS,
+    )
+    .await;
     store.close().await;
 
     let tmp = tempfile::tempdir().unwrap();

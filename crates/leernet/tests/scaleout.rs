@@ -41,11 +41,7 @@ fn postgres() -> bool {
     test_backends().contains(&Backend::Postgres)
 }
 
-fn token(i: usize) -> InvitationToken {
-    let mut b = [5u8; 20];
-    b[..8].copy_from_slice(&(i as u64).to_le_bytes());
-    InvitationToken::from_random(b)
-}
+use leernet_store::testing::numbered_token as token;
 
 /// An instance of `leernet serve`, killed when dropped.
 struct Instance {
@@ -234,49 +230,13 @@ async fn two_instances_on_one_postgresql_serve_one_study() {
     assert_eq!(login(&b.addr, "tweede@example.org", PASSWORD).status, 429);
 
     // One study: an open wave with invitations.
-    let wp = store
-        .add_workplace(&NewWorkplace {
-            slug: Slug::parse("schaal").unwrap(),
-            name: "Schaal".into(),
-            region: String::new(),
-        })
-        .await
-        .unwrap();
-    let net = store
-        .add_network(&NewNetwork {
-            slug: Slug::parse("schaal-net").unwrap(),
-            name: "Schaalnetwerk".into(),
-            workplace: wp,
-        })
-        .await
-        .unwrap();
-    let inst = store
-        .add_instrument(&NewInstrument {
-            form_id: "leernet_network".into(),
-            version: "1".into(),
-            title: Bilingual {
-                nl: "Netwerkvragenlijst".into(),
-                en: "Network questionnaire".into(),
-            },
-            file_name: "network.xlsx".into(),
-            workbook: NETWORK_XLSX.to_vec(),
-        })
-        .await
-        .unwrap();
-    let wave = store
-        .add_wave(inst, "schaal", WaveStatus::Open)
-        .await
-        .unwrap();
-    let invs: Vec<NewInvitation> = (0..=INVITATIONS)
-        .map(|i| NewInvitation {
-            network: net,
-            token: token(i),
-            kind: InvitationKind::Member,
-            person: None,
-            email: None,
-        })
-        .collect();
-    store.add_invitations(wave, &invs).await.unwrap();
+    let wave = leernet_store::testing::open_wave_with_invitations(
+        &store,
+        NETWORK_XLSX,
+        "schaal",
+        INVITATIONS,
+    )
+    .await;
 
     // Pages through one instance, the submission through the other, from several clients.
     let bodies = Arc::new(walk::record(&a.addr, token(INVITATIONS).as_str(), CSRF).unwrap());
