@@ -3,6 +3,9 @@
 
 use std::time::Instant;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use leernet_io::{ImportOptions, Importer};
 use leernet_xlsform::Form;
 

@@ -4,6 +4,7 @@
 //! It stores nothing: the caller collects the rows, and stores all of them only when no
 //! row has an error ("all or nothing").
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
@@ -77,19 +78,33 @@ struct Field {
     column: usize,
 }
 
-/// Reads an export row by row against one form.
-pub struct Importer<'f> {
+/// Checks rows of one export against one form. It holds no state that changes from row
+/// to row, so several threads may check rows at once ([`Importer::checker`]); what needs
+/// the rows in order (a response id used twice) is [`Importer::settle`]'s.
+pub struct Checker<'f> {
     form: &'f Form,
-    table: Table,
     plan: Plan,
     fields: Vec<Field>,
-    problems: Vec<Problem>,
-    seen_ids: HashMap<String, usize>,
+    headers: Vec<String>,
     lang: String,
     id_col: Option<usize>,
     network_col: Option<usize>,
     finished_col: Option<usize>,
     status_col: Option<usize>,
+    /// Field by question name (problems of the answer model name questions).
+    field_of: HashMap<String, usize>,
+    /// Fields in the order of their questions' names (how answers are stored).
+    by_name: Vec<usize>,
+    /// Each field's question's index in the form.
+    question_at: Vec<usize>,
+}
+
+/// Reads an export row by row against one form.
+pub struct Importer<'f> {
+    table: Table,
+    checker: Checker<'f>,
+    problems: Vec<Problem>,
+    seen_ids: HashMap<String, usize>,
     rows_read: usize,
     failed: bool,
 }
@@ -178,18 +193,36 @@ impl<'f> Importer<'f> {
             }
         }
         let col = |pred: fn(&Target) -> bool| plan.column_of(pred);
-        Ok(Importer {
+        let field_of = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.question.clone(), i))
+            .collect();
+        let mut by_name: Vec<usize> = (0..fields.len()).collect();
+        by_name.sort_by(|&a, &b| fields[a].question.cmp(&fields[b].question));
+        let question_at = fields
+            .iter()
+            .map(|f| form.question_index(&f.question).unwrap_or(usize::MAX))
+            .collect();
+        let checker = Checker {
             form,
+            by_name,
+            question_at,
             id_col: col(|t| matches!(t, Target::Id)),
             network_col: col(|t| matches!(t, Target::Network)),
             finished_col: col(|t| matches!(t, Target::Finished)),
             status_col: col(|t| matches!(t, Target::QualtricsStatus)),
-            table,
+            headers: table.headers.clone(),
             plan,
             fields,
+            lang: opts.lang.to_owned(),
+            field_of,
+        };
+        Ok(Importer {
+            table,
+            checker,
             problems,
             seen_ids: HashMap::new(),
-            lang: opts.lang.to_owned(),
             rows_read: 0,
             failed: false,
         })
@@ -197,12 +230,18 @@ impl<'f> Importer<'f> {
 
     /// The column mapping in use.
     pub fn plan(&self) -> &Plan {
-        &self.plan
+        &self.checker.plan
     }
 
     /// The layout in use.
     pub fn format(&self) -> Format {
-        self.plan.format
+        self.checker.plan.format
+    }
+
+    /// The row checker, to share between threads that check rows read by
+    /// [`Importer::next_raw`].
+    pub fn checker(&self) -> &Checker<'f> {
+        &self.checker
     }
 
     /// Problems about the whole file (warnings: unmatched columns, encoding).
@@ -222,47 +261,95 @@ impl<'f> Importer<'f> {
         self.rows_read
     }
 
-    fn header(&self, col: usize) -> &str {
-        self.table
-            .headers
-            .get(col)
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
     /// Reads and checks the next row.
     pub fn next_row(&mut self) -> Option<ImportedRow> {
+        let mut row = match self.next_raw()? {
+            Ok(r) => self.checker.check(r),
+            Err(p) => Importer::unreadable(p),
+        };
+        self.settle(&mut row);
+        Some(row)
+    }
+
+    /// Reads the next row without checking it: give it to [`Checker::check`] (on any
+    /// thread), then to [`Importer::settle`] in the file's order. A row that cannot be
+    /// read ends the file: check nothing after it.
+    pub fn next_raw(&mut self) -> Option<Result<Row, Problem>> {
         if self.failed {
             return None;
         }
-        let row = match self.table.next_row()? {
-            Ok(r) => r,
+        match self.table.next_row()? {
+            Ok(r) => {
+                self.rows_read += 1;
+                Some(Ok(r))
+            }
             Err(p) => {
                 self.failed = true;
-                return Some(ImportedRow {
-                    row: p.row.unwrap_or(0),
-                    source_id: None,
-                    network: None,
-                    status: ResponseStatus::Submitted,
-                    answers: BTreeMap::new(),
-                    problems: vec![p],
-                    skipped: false,
-                });
+                Some(Err(p))
             }
+        }
+    }
+
+    /// The row for a read error of [`Importer::next_raw`].
+    pub fn unreadable(p: Problem) -> ImportedRow {
+        ImportedRow {
+            row: p.row.unwrap_or(0),
+            source_id: None,
+            network: None,
+            status: ResponseStatus::Submitted,
+            answers: BTreeMap::new(),
+            problems: vec![p],
+            skipped: false,
+        }
+    }
+
+    /// What needs the rows in the file's order: a response id used by an earlier row is
+    /// an error of this one. Call it for every row, in order.
+    pub fn settle(&mut self, row: &mut ImportedRow) {
+        if row.skipped {
+            return;
+        }
+        let (Some(id), Some(c)) = (&row.source_id, self.checker.id_col) else {
+            return;
         };
-        self.rows_read += 1;
-        Some(self.check_row(row))
+        if let Some(first) = self.seen_ids.get(id) {
+            let p = Problem::error(
+                ProblemKind::DuplicateId,
+                format!("the response id {id:?} was already used in row {first}"),
+            )
+            .at_row(row.row)
+            .in_column(self.checker.header(c))
+            .with_value(id);
+            // after a ragged-row problem, before those of the values: where a reader of
+            // the row looks first
+            let at = row
+                .problems
+                .iter()
+                .take_while(|p| p.kind == ProblemKind::RaggedRow)
+                .count();
+            row.problems.insert(at, p);
+        } else {
+            self.seen_ids.insert(id.clone(), row.row);
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn header(&self, col: usize) -> &str {
+        self.headers.get(col).map(String::as_str).unwrap_or("")
     }
 
     fn cell<'r>(&self, row: &'r Row, col: usize) -> &'r str {
         row.cells.get(col).map(String::as_str).unwrap_or("")
     }
 
-    fn check_row(&mut self, row: Row) -> ImportedRow {
+    /// Turns one row's cells into raw answers and checks them with the form's answer
+    /// model. Pure: the same row gives the same result on any thread.
+    pub fn check(&self, row: Row) -> ImportedRow {
         let n = row.number;
         let mut problems = Vec::new();
-        if row.cells.len() > self.table.headers.len()
-            && row.cells[self.table.headers.len()..]
+        if row.cells.len() > self.headers.len()
+            && row.cells[self.headers.len()..]
                 .iter()
                 .any(|c| !c.trim().is_empty())
         {
@@ -272,7 +359,7 @@ impl<'f> Importer<'f> {
                     format!(
                         "the row has {} cells but the header has {} columns",
                         row.cells.len(),
-                        self.table.headers.len()
+                        self.headers.len()
                     ),
                 )
                 .at_row(n),
@@ -305,22 +392,9 @@ impl<'f> Importer<'f> {
             }
         }
         if let Some(c) = self.id_col {
-            let id = self.cell(&row, c).trim().to_owned();
+            let id = self.cell(&row, c).trim();
             if !id.is_empty() {
-                if let Some(first) = self.seen_ids.get(&id) {
-                    problems.push(
-                        Problem::error(
-                            ProblemKind::DuplicateId,
-                            format!("the response id {id:?} was already used in row {first}"),
-                        )
-                        .at_row(n)
-                        .in_column(self.header(c))
-                        .with_value(&id),
-                    );
-                } else {
-                    self.seen_ids.insert(id.clone(), n);
-                }
-                out.source_id = Some(id);
+                out.source_id = Some(id.to_owned());
             }
         }
         if let Some(c) = self.network_col {
@@ -342,33 +416,27 @@ impl<'f> Importer<'f> {
 
         // cells to values
         let format = self.plan.format;
-        let mut values: Vec<(usize, String, String)> = Vec::new(); // field, value, raw
+        let mut values: Vec<(usize, String, Cow<'_, str>)> = Vec::with_capacity(self.fields.len()); // field, value, raw
         let mut other_texts: Vec<(String, String, usize)> = Vec::new();
         for (fi, f) in self.fields.iter().enumerate() {
             let recode = self.plan.values.get(&f.question);
-            let apply = |s: &str| -> String {
-                recode
-                    .and_then(|m| m.get(s.trim()))
-                    .cloned()
-                    .unwrap_or_else(|| s.to_owned())
-            };
             let (value, raw) = match &f.how {
                 Assemble::Scalar(c) => {
                     let raw = self.cell(&row, *c);
-                    (values::scalar(&f.kind, &apply(raw), format), raw.to_owned())
+                    (values::scalar(&f.kind, recoded(recode, raw), format), Cow::Borrowed(raw))
                 }
                 Assemble::Text(c) => {
                     let raw = self.cell(&row, *c);
-                    (raw.to_owned(), raw.to_owned())
+                    (raw.to_owned(), Cow::Borrowed(raw))
                 }
                 Assemble::Select(c) => {
                     let raw = self.cell(&row, *c);
-                    let v = apply(raw);
+                    let v = recoded(recode, raw);
                     let v = match f.choices.find(&v, format) {
                         Some(i) => f.choices.names[i].clone(),
                         None => v.trim().to_owned(),
                     };
-                    (v, raw.to_owned())
+                    (v, Cow::Borrowed(raw))
                 }
                 Assemble::Multi {
                     summary,
@@ -377,13 +445,13 @@ impl<'f> Importer<'f> {
                 } => {
                     if options.is_empty() {
                         let raw = summary.map(|c| self.cell(&row, c)).unwrap_or("");
-                        let m = values::multiple(&f.choices, &apply(raw), format);
+                        let m = values::multiple(&f.choices, recoded(recode, raw), format);
                         if let Some(t) = m.other_text {
                             if let Some(tq) = self.text_question_of(&f.question) {
                                 other_texts.push((tq, t, f.column));
                             }
                         }
-                        (m.value, raw.to_owned())
+                        (m.value, Cow::Borrowed(raw))
                     } else {
                         let mut picked = Vec::new();
                         let mut raws = Vec::new();
@@ -424,7 +492,7 @@ impl<'f> Importer<'f> {
                             .map(|&i| f.choices.names[i].as_str())
                             .collect::<Vec<_>>()
                             .join(" ");
-                        (v, raws.join(" "))
+                        (v, Cow::Owned(raws.join(" ")))
                     }
                 }
             };
@@ -433,15 +501,20 @@ impl<'f> Importer<'f> {
             }
         }
 
-        // the answer model's type and choice check
+        // the answer model's type and choice check; `at[field]`: the column and raw text
+        // of each field that had a value
         let mut answers = Answers::default();
-        let mut columns: HashMap<&str, (usize, &str)> = HashMap::new();
+        answers.values.reserve(values.len() + other_texts.len());
+        let mut at: Vec<Option<(usize, &str)>> = vec![None; self.fields.len()];
+        // the value of each field that passed the check
+        let mut valid: Vec<Option<&str>> = vec![None; self.fields.len()];
         for (fi, value, raw) in &values {
             let f = &self.fields[*fi];
-            columns.insert(f.question.as_str(), (f.column, raw.as_str()));
+            at[*fi] = Some((f.column, raw.as_ref()));
             match self.form.check_value(&f.question, value) {
                 Ok(()) => {
-                    answers.set(&f.question, value);
+                    answers.values.insert(f.question.clone(), value.clone());
+                    valid[*fi] = Some(value.as_str());
                 }
                 Err(e) => {
                     let message = if f.choices.names.is_empty() {
@@ -483,15 +556,24 @@ impl<'f> Importer<'f> {
                 }
             }
         }
-        let had_value: Vec<&str> = columns.keys().copied().collect();
+        // the texts of "other" in a select_multiple cell, for questions without a column
+        let mut extra: Vec<(&str, usize, &str)> = Vec::new();
         for (tq, text, col) in &other_texts {
             if !answers.values.contains_key(tq) {
                 if let Some(q) = self.form.question(tq) {
-                    columns.insert(q.name.as_str(), (*col, text.as_str()));
-                    answers.set(tq, text);
+                    extra.push((q.name.as_str(), *col, text.as_str()));
+                    answers.values.insert(tq.clone(), text.clone());
                 }
             }
         }
+        // the column and raw text of a question that had a value
+        let source = |name: &str| -> Option<(usize, &str)> {
+            match extra.iter().find(|(q, _, _)| *q == name) {
+                Some(&(_, c, t)) => Some((c, t)),
+                None => self.field_of.get(name).and_then(|&fi| at[fi]),
+            }
+        };
+        let had_value = |name: &str| self.field_of.get(name).is_some_and(|&fi| at[fi].is_some());
 
         // relevance, required, constraints
         let eval = self.form.evaluate(
@@ -501,14 +583,26 @@ impl<'f> Importer<'f> {
                 now: Some(0.0),
             },
         );
-        let mut stored = BTreeMap::new();
-        let mut given: Vec<(String, String)> = answers.values.drain().collect();
-        given.sort_unstable();
-        for (name, value) in given {
-            let Some(&(col, raw)) = columns.get(name.as_str()) else {
+        // the answers in name order: the fields' (sorted once), and the texts of "other"
+        let mut given: Vec<(&str, usize, &str)> = self
+            .by_name
+            .iter()
+            .filter_map(|&fi| {
+                valid[fi].map(|v| (self.fields[fi].question.as_str(), self.question_at[fi], v))
+            })
+            .collect();
+        if !extra.is_empty() {
+            for &(q, _, text) in &extra {
+                given.push((q, self.form.question_index(q).unwrap_or(usize::MAX), text));
+            }
+            given.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        }
+        let mut stored = Vec::with_capacity(given.len());
+        for (name, qi, value) in given {
+            let Some((col, raw)) = source(name) else {
                 continue;
             };
-            if !eval.is_relevant(&name) {
+            if !eval.is_relevant_at(qi) {
                 problems.push(
                     Problem::warning(
                         ProblemKind::NotRelevant,
@@ -518,15 +612,16 @@ impl<'f> Importer<'f> {
                     )
                     .at_row(n)
                     .in_column(self.header(col))
-                    .about(&name)
+                    .about(name)
                     .with_value(raw),
                 );
                 continue;
             }
-            stored.insert(name, value);
+            stored.push((name.to_owned(), value.to_owned()));
         }
         for (name, message) in eval.failing_constraints() {
-            let (col, raw) = columns.get(name.as_str()).copied().unwrap_or((0, ""));
+            let found = source(&name);
+            let (col, raw) = found.unwrap_or((0, ""));
             let mut p = Problem::error(
                 ProblemKind::Constraint,
                 format!(
@@ -537,21 +632,20 @@ impl<'f> Importer<'f> {
             .at_row(n)
             .about(&name)
             .with_value(raw);
-            if columns.contains_key(name.as_str()) {
+            if found.is_some() {
                 p = p.in_column(self.header(col));
             }
             problems.push(p);
         }
         if out.status == ResponseStatus::Submitted {
             for (name, message) in eval.missing_required() {
-                if had_value.contains(&name.as_str()) {
+                if had_value(&name) {
                     continue; // its value was refused above
                 }
-                let Some((col, _)) = columns.get(name.as_str()).copied().or_else(|| {
-                    self.fields
-                        .iter()
-                        .find(|f| f.question == name)
-                        .map(|f| (f.column, ""))
+                let Some((col, _)) = source(&name).or_else(|| {
+                    self.field_of
+                        .get(name.as_str())
+                        .map(|&fi| (self.fields[fi].column, ""))
                 }) else {
                     continue; // no column at all: said once for the file
                 };
@@ -569,7 +663,8 @@ impl<'f> Importer<'f> {
                 );
             }
         }
-        out.answers = stored;
+        // sorted already: the map is built in one pass
+        out.answers = stored.into_iter().collect();
         out.problems = problems;
         out
     }
@@ -577,6 +672,14 @@ impl<'f> Importer<'f> {
     fn text_question_of(&self, select: &str) -> Option<String> {
         let name = format!("{select}_other");
         self.form.question(&name).map(|q| q.name.clone())
+    }
+}
+
+/// A cell with the mapping file's recoding of its values applied.
+fn recoded<'a>(recode: Option<&'a BTreeMap<String, String>>, cell: &'a str) -> &'a str {
+    match recode.and_then(|m| m.get(cell.trim())) {
+        Some(r) => r,
+        None => cell,
     }
 }
 

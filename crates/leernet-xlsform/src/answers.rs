@@ -209,6 +209,13 @@ impl<'f> Evaluation<'f> {
         self.named(name).is_some_and(|s| s.relevant)
     }
 
+    /// [`Evaluation::is_relevant`] by the question's index in [`Form::questions`].
+    pub fn is_relevant_at(&self, index: usize) -> bool {
+        self.states
+            .get(index)
+            .is_some_and(|s| s.evaluated && s.relevant)
+    }
+
     /// The effective value of a question (computed for calculations).
     pub fn value(&self, name: &str) -> Option<&str> {
         self.named(name).map(|s| s.value.as_str())

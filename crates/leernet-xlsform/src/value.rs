@@ -68,6 +68,29 @@ fn geopoint(s: &str) -> bool {
 }
 
 impl Form {
+    /// Whether a trimmed, non-empty value of a select question is valid, decided without
+    /// allocating (imports check millions). `false` means "not sure": the full check
+    /// decides and words the message.
+    fn plainly_valid(&self, kind: &QuestionKind, v: &str) -> bool {
+        let is_choice = |list: &str, or_other: bool, part: &str| {
+            (or_other && part == "other")
+                || self
+                    .choices(list)
+                    .is_some_and(|cs| cs.iter().any(|c| c.name == part))
+        };
+        match kind {
+            QuestionKind::SelectOne { list, or_other } => is_choice(list, *or_other, v),
+            QuestionKind::SelectMultiple { list, or_other } => {
+                // every part a choice, none twice
+                v.split_whitespace().enumerate().all(|(i, part)| {
+                    is_choice(list, *or_other, part)
+                        && !v.split_whitespace().take(i).any(|earlier| earlier == part)
+                })
+            }
+            _ => false,
+        }
+    }
+
     /// Checks a raw stored value against the question's type and choices (not its
     /// constraint). An empty value is always accepted here (`required` is separate).
     /// select_multiple and rank values are space-separated choice names.
@@ -76,7 +99,7 @@ impl Form {
             .question(question)
             .ok_or_else(|| ValueError::UnknownQuestion(question.to_string()))?;
         let v = raw.trim();
-        if v.is_empty() {
+        if v.is_empty() || self.plainly_valid(&q.kind, v) {
             return Ok(());
         }
         let bad = |expected: String| {
