@@ -99,14 +99,40 @@ pub struct Checker<'f> {
     question_at: Vec<usize>,
 }
 
+/// The rows of an export, read one by one and not yet checked.
+pub struct RowReader {
+    table: Table,
+    rows_read: usize,
+    failed: bool,
+}
+
+impl RowReader {
+    /// The next row, unchecked: give it to [`Checker::check`] (on any thread), then to
+    /// [`Importer::settle`] in the file's order. A row that cannot be read ends the file:
+    /// check nothing after it.
+    pub fn next_raw(&mut self) -> Option<Result<Row, Problem>> {
+        if self.failed {
+            return None;
+        }
+        match self.table.next_row()? {
+            Ok(r) => {
+                self.rows_read += 1;
+                Some(Ok(r))
+            }
+            Err(p) => {
+                self.failed = true;
+                Some(Err(p))
+            }
+        }
+    }
+}
+
 /// Reads an export row by row against one form.
 pub struct Importer<'f> {
-    table: Table,
+    reader: RowReader,
     checker: Checker<'f>,
     problems: Vec<Problem>,
     seen_ids: HashMap<String, usize>,
-    rows_read: usize,
-    failed: bool,
 }
 
 impl<'f> Importer<'f> {
@@ -219,12 +245,14 @@ impl<'f> Importer<'f> {
             field_of,
         };
         Ok(Importer {
-            table,
+            reader: RowReader {
+                table,
+                rows_read: 0,
+                failed: false,
+            },
             checker,
             problems,
             seen_ids: HashMap::new(),
-            rows_read: 0,
-            failed: false,
         })
     }
 
@@ -247,7 +275,7 @@ impl<'f> Importer<'f> {
     /// Problems about the whole file (warnings: unmatched columns, encoding).
     pub fn file_problems(&self) -> Vec<Problem> {
         let mut out = self.problems.clone();
-        if self.table.read_as_cp1252() {
+        if self.reader.table.read_as_cp1252() {
             out.push(Problem::warning(
                 ProblemKind::Unreadable,
                 "some cells were not UTF-8 and were read as Windows-1252 (Latin-1); check accented letters",
@@ -258,7 +286,7 @@ impl<'f> Importer<'f> {
 
     /// Data rows read so far (skipped ones included).
     pub fn rows_read(&self) -> usize {
-        self.rows_read
+        self.reader.rows_read
     }
 
     /// Reads and checks the next row.
@@ -271,26 +299,18 @@ impl<'f> Importer<'f> {
         Some(row)
     }
 
-    /// Reads the next row without checking it: give it to [`Checker::check`] (on any
-    /// thread), then to [`Importer::settle`] in the file's order. A row that cannot be
-    /// read ends the file: check nothing after it.
+    /// Reads the next row without checking it (see [`RowReader::next_raw`]).
     pub fn next_raw(&mut self) -> Option<Result<Row, Problem>> {
-        if self.failed {
-            return None;
-        }
-        match self.table.next_row()? {
-            Ok(r) => {
-                self.rows_read += 1;
-                Some(Ok(r))
-            }
-            Err(p) => {
-                self.failed = true;
-                Some(Err(p))
-            }
-        }
+        self.reader.next_raw()
     }
 
-    /// The row for a read error of [`Importer::next_raw`].
+    /// The reader and the checker at once, so that one thread reads the next rows while
+    /// others check the rows read before.
+    pub fn split(&mut self) -> (&mut RowReader, &Checker<'f>) {
+        (&mut self.reader, &self.checker)
+    }
+
+    /// The row for a read error of [`RowReader::next_raw`].
     pub fn unreadable(p: Problem) -> ImportedRow {
         ImportedRow {
             row: p.row.unwrap_or(0),
@@ -416,14 +436,19 @@ impl Checker<'_> {
 
         // cells to values
         let format = self.plan.format;
-        let mut values: Vec<(usize, String, Cow<'_, str>)> = Vec::with_capacity(self.fields.len()); // field, value, raw
+        // (field, value), and the raw text of each field that had a value
+        let mut values: Vec<(usize, String)> = Vec::with_capacity(self.fields.len());
+        let mut raws: Vec<Option<Cow<'_, str>>> = vec![None; self.fields.len()];
         let mut other_texts: Vec<(String, String, usize)> = Vec::new();
         for (fi, f) in self.fields.iter().enumerate() {
             let recode = self.plan.values.get(&f.question);
             let (value, raw) = match &f.how {
                 Assemble::Scalar(c) => {
                     let raw = self.cell(&row, *c);
-                    (values::scalar(&f.kind, recoded(recode, raw), format), Cow::Borrowed(raw))
+                    (
+                        values::scalar(&f.kind, recoded(recode, raw), format),
+                        Cow::Borrowed(raw),
+                    )
                 }
                 Assemble::Text(c) => {
                     let raw = self.cell(&row, *c);
@@ -432,7 +457,7 @@ impl Checker<'_> {
                 Assemble::Select(c) => {
                     let raw = self.cell(&row, *c);
                     let v = recoded(recode, raw);
-                    let v = match f.choices.find(&v, format) {
+                    let v = match f.choices.find(v, format) {
                         Some(i) => f.choices.names[i].clone(),
                         None => v.trim().to_owned(),
                     };
@@ -497,7 +522,8 @@ impl Checker<'_> {
                 }
             };
             if !value.is_empty() {
-                values.push((fi, value, raw));
+                values.push((fi, value));
+                raws[fi] = Some(raw);
             }
         }
 
@@ -505,16 +531,20 @@ impl Checker<'_> {
         // of each field that had a value
         let mut answers = Answers::default();
         answers.values.reserve(values.len() + other_texts.len());
-        let mut at: Vec<Option<(usize, &str)>> = vec![None; self.fields.len()];
-        // the value of each field that passed the check
-        let mut valid: Vec<Option<&str>> = vec![None; self.fields.len()];
-        for (fi, value, raw) in &values {
+        let at = |fi: usize| -> Option<(usize, &str)> {
+            raws[fi].as_deref().map(|r| (self.fields[fi].column, r))
+        };
+        // whether each field's value passed the check (and is in `answers`)
+        let mut valid: Vec<bool> = vec![false; self.fields.len()];
+        for (fi, value) in values.iter_mut() {
             let f = &self.fields[*fi];
-            at[*fi] = Some((f.column, raw.as_ref()));
+            let raw = raws[*fi].as_deref().unwrap_or("");
             match self.form.check_value(&f.question, value) {
                 Ok(()) => {
-                    answers.values.insert(f.question.clone(), value.clone());
-                    valid[*fi] = Some(value.as_str());
+                    answers
+                        .values
+                        .insert(f.question.clone(), std::mem::take(value));
+                    valid[*fi] = true;
                 }
                 Err(e) => {
                     let message = if f.choices.names.is_empty() {
@@ -570,10 +600,14 @@ impl Checker<'_> {
         let source = |name: &str| -> Option<(usize, &str)> {
             match extra.iter().find(|(q, _, _)| *q == name) {
                 Some(&(_, c, t)) => Some((c, t)),
-                None => self.field_of.get(name).and_then(|&fi| at[fi]),
+                None => self.field_of.get(name).and_then(|&fi| at(fi)),
             }
         };
-        let had_value = |name: &str| self.field_of.get(name).is_some_and(|&fi| at[fi].is_some());
+        let had_value = |name: &str| {
+            self.field_of
+                .get(name)
+                .is_some_and(|&fi| raws[fi].is_some())
+        };
 
         // relevance, required, constraints
         let eval = self.form.evaluate(
@@ -584,21 +618,20 @@ impl Checker<'_> {
             },
         );
         // the answers in name order: the fields' (sorted once), and the texts of "other"
-        let mut given: Vec<(&str, usize, &str)> = self
+        let mut given: Vec<(&str, usize)> = self
             .by_name
             .iter()
-            .filter_map(|&fi| {
-                valid[fi].map(|v| (self.fields[fi].question.as_str(), self.question_at[fi], v))
-            })
+            .filter(|&&fi| valid[fi])
+            .map(|&fi| (self.fields[fi].question.as_str(), self.question_at[fi]))
             .collect();
         if !extra.is_empty() {
-            for &(q, _, text) in &extra {
-                given.push((q, self.form.question_index(q).unwrap_or(usize::MAX), text));
+            for &(q, _, _) in &extra {
+                given.push((q, self.form.question_index(q).unwrap_or(usize::MAX)));
             }
             given.sort_unstable_by(|a, b| a.0.cmp(b.0));
         }
         let mut stored = Vec::with_capacity(given.len());
-        for (name, qi, value) in given {
+        for (name, qi) in given {
             let Some((col, raw)) = source(name) else {
                 continue;
             };
@@ -617,7 +650,9 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            stored.push((name.to_owned(), value.to_owned()));
+            if let Some(kv) = answers.values.remove_entry(name) {
+                stored.push(kv);
+            }
         }
         for (name, message) in eval.failing_constraints() {
             let found = source(&name);

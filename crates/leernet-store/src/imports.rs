@@ -6,18 +6,32 @@
 //! the wave is left alone (`ON CONFLICT DO NOTHING`) and counted as already stored.
 
 use crate::responses::NewResponse;
-use crate::{get, Result, Store, StoreError};
+use crate::{get, Backend, Result, Store, StoreError};
 use leernet_core::*;
 use sqlx::{Any, Transaction};
 
-/// Rows per INSERT statement (5 parameters each). Small on purpose: SQLite looks up each
-/// `$N` parameter by name, so binding grows with the square of a statement's parameters.
-const BATCH: usize = 50;
+/// Rows per INSERT statement (5 parameters each, well below both back ends' limits).
+/// SQLite gets `?` placeholders: it looks `$N` up by name, which would make binding grow
+/// with the square of a statement's parameters.
+const BATCH: usize = 400;
+
+/// A response to import whose answers are already the stored JSON text (what
+/// `serde_json::to_string` makes of the answers map), so that the work of writing it can
+/// be done before, on other threads.
+#[derive(Debug, Clone)]
+pub struct SerializedResponse {
+    pub network: NetworkId,
+    pub respondent: String,
+    pub status: ResponseStatus,
+    /// The answers as a JSON object with sorted keys.
+    pub answers_json: String,
+}
 
 /// An import in progress: an open transaction on one wave.
 #[derive(Debug)]
 pub struct ResponseImport {
     tx: Transaction<'static, Any>,
+    backend: Backend,
     wave: WaveId,
     wave_created: bool,
     added: u64,
@@ -55,6 +69,7 @@ impl Store {
         };
         Ok(ResponseImport {
             tx,
+            backend: self.backend(),
             wave,
             wave_created,
             added: 0,
@@ -81,41 +96,70 @@ impl ResponseImport {
 
     /// Adds responses; a respondent already in the wave is skipped (and counted).
     pub async fn add(&mut self, responses: &[NewResponse]) -> Result<()> {
-        for chunk in responses.chunks(BATCH) {
-            let mut sql = String::from(
-                "INSERT INTO responses (wave_id, network_id, respondent, status, answers) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 5;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5
-                ));
-            }
-            sql.push_str(" ON CONFLICT (wave_id, respondent) DO NOTHING");
+        let serialized = responses
+            .iter()
+            .map(|r| {
+                Ok(SerializedResponse {
+                    network: r.network,
+                    respondent: r.respondent.clone(),
+                    status: r.status,
+                    answers_json: serde_json::to_string(&r.answers)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.add_serialized(serialized).await
+    }
+
+    /// [`ResponseImport::add`] for answers already written as JSON.
+    pub async fn add_serialized(&mut self, responses: Vec<SerializedResponse>) -> Result<()> {
+        let mut responses = responses.into_iter().peekable();
+        while responses.peek().is_some() {
+            let chunk: Vec<SerializedResponse> = responses.by_ref().take(BATCH).collect();
+            let n = chunk.len() as u64;
+            let sql = self.insert_sql(chunk.len());
             let mut q = sqlx::query(&sql);
             for r in chunk {
-                let json = serde_json::to_string(&r.answers)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 q = q
                     .bind(self.wave.0)
                     .bind(r.network.0)
-                    .bind(r.respondent.clone())
+                    .bind(r.respondent)
                     .bind(r.status.as_str())
-                    .bind(json);
+                    .bind(r.answers_json);
             }
             let done = q.execute(&mut *self.tx).await?;
             self.added += done.rows_affected();
-            self.already += chunk.len() as u64 - done.rows_affected();
+            self.already += n - done.rows_affected();
         }
         Ok(())
+    }
+
+    /// The INSERT of `rows` responses.
+    fn insert_sql(&self, rows: usize) -> String {
+        let mut sql = String::from(
+            "INSERT INTO responses (wave_id, network_id, respondent, status, answers) VALUES ",
+        );
+        for i in 0..rows {
+            if i > 0 {
+                sql.push(',');
+            }
+            match self.backend {
+                Backend::Sqlite => sql.push_str("(?, ?, ?, ?, ?)"),
+                Backend::Postgres => {
+                    let b = i * 5;
+                    sql.push_str(&format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    ));
+                }
+            }
+        }
+        sql.push_str(" ON CONFLICT (wave_id, respondent) DO NOTHING");
+        sql
     }
 
     /// Stores everything added.

@@ -46,6 +46,7 @@ pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, NewAssignment,
     Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };
+pub use imports::SerializedResponse;
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};

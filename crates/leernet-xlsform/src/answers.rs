@@ -8,6 +8,7 @@
 //! relevance it depends on. A question that is not relevant counts as empty for the
 //! expressions of others (its answer is dropped on submission, as in ODK).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::expr::{Expr, Scope, Value};
@@ -18,8 +19,9 @@ use crate::kind::QuestionKind;
 /// of each repeat (each an answer set of its own, holding the repeat's questions).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
-    /// Values by question name (select_multiple: space-separated choice names).
-    pub values: HashMap<String, String>,
+    /// Values by question name (select_multiple: space-separated choice names). Hashed
+    /// with FxHash: answer sets are built and read for every response an import checks.
+    pub values: HashMap<String, String, rustc_hash::FxBuildHasher>,
     /// Repeat instances by repeat name.
     pub repeats: HashMap<String, Vec<Answers>>,
 }
@@ -360,23 +362,31 @@ struct Frame<'a> {
     answers: &'a Answers,
     repeat: Option<&'a str>,
     parent: Option<&'a Frame<'a>>,
-    /// effective values decided so far at this level
-    values: Vec<Option<String>>,
+    /// effective values decided so far at this level (borrowed from the answers unless
+    /// computed)
+    values: Vec<Option<Cow<'a, str>>>,
     position: Option<usize>,
     lang: &'a str,
     now: Option<f64>,
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
     fn raw(&self, i: usize) -> String {
+        self.raw_cow(i).into_owned()
+    }
+
+    /// [`Frame::raw`] without a copy when the value is the answer as given.
+    fn raw_cow(&self, i: usize) -> Cow<'a, str> {
         if let Some(v) = &self.values[i] {
             return v.clone();
         }
-        self.answers
-            .values
-            .get(&self.form.questions[i].name)
-            .cloned()
-            .unwrap_or_default()
+        Cow::Borrowed(
+            self.answers
+                .values
+                .get(&self.form.questions[i].name)
+                .map(String::as_str)
+                .unwrap_or(""),
+        )
     }
 
     /// Values of question `i` in every instance of the repeats below this level.
@@ -645,8 +655,8 @@ fn eval_level<'f>(
         };
         if relevant {
             let value = match &cq.calculation {
-                Some(e) => to_stored(e.eval(&scope)),
-                None => frame.raw(i),
+                Some(e) => Cow::Owned(to_stored(e.eval(&scope))),
+                None => frame.raw_cow(i),
             };
             let scope = FrameScope {
                 frame: &frame,
@@ -703,10 +713,10 @@ fn eval_level<'f>(
                     .collect();
                 st.choices = Some(kept);
             }
-            st.value = value.clone();
+            st.value = value.to_string();
             frame.values[i] = Some(value);
         } else {
-            frame.values[i] = Some(String::new());
+            frame.values[i] = Some(Cow::Borrowed(""));
         }
         states[i] = st;
     }

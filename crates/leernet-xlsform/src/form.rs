@@ -182,7 +182,7 @@ pub struct Form {
     pub(crate) settings: BTreeMap<String, String>,
     pub(crate) questions: Vec<Question>,
     #[serde(skip)]
-    pub(crate) index: HashMap<String, usize>,
+    pub(crate) index: HashMap<String, usize, rustc_hash::FxBuildHasher>,
     pub(crate) choices: BTreeMap<String, Vec<Choice>>,
     pub(crate) groups: Vec<Group>,
     pub(crate) items: Vec<Item>,
@@ -1185,7 +1185,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         }
     }
 
-    let mut index = HashMap::new();
+    let mut index = HashMap::default();
     for (i, q) in questions.iter().enumerate() {
         index.entry(q.name.clone()).or_insert(i);
     }

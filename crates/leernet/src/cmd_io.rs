@@ -15,7 +15,7 @@ use anyhow::anyhow;
 use leernet_core::{Network, NetworkId};
 use leernet_io::import::ImportedRow;
 use leernet_io::{Format, ImportOptions, Importer, Mapping, Problem, ProblemKind};
-use leernet_store::NewResponse;
+use leernet_store::SerializedResponse;
 use leernet_xlsform::Form;
 
 use crate::cli_error::{CliError, CliResult};
@@ -99,21 +99,80 @@ fn network_lookup(networks: &[Network]) -> HashMap<String, NetworkId> {
     m
 }
 
-/// A stable respondent key for a row without an id column: its content, numbered when
-/// the same content occurs more than once in the file.
-fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = serde_json::to_string(&(&row.answers, &row.network)).unwrap_or_default();
-    for b in text.bytes() {
+/// FNV-1a over bytes, continuing from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    let n = seen.entry(h).or_insert(0);
-    *n += 1;
-    format!("row:{h:016x}-{n}")
+    h
 }
 
-const ROWS_PER_MESSAGE: usize = 1000;
+/// The hash behind a row's content key: FNV-1a of the JSON `[answers, network]` (as
+/// `serde_json` writes the pair), computed from the answers' JSON already written.
+fn content_hash(answers_json: &str, network: Option<&str>) -> u64 {
+    let network = serde_json::to_string(&network).unwrap_or_default();
+    let h = fnv(0xcbf2_9ce4_8422_2325, b"[");
+    let h = fnv(h, answers_json.as_bytes());
+    let h = fnv(h, b",");
+    let h = fnv(h, network.as_bytes());
+    fnv(h, b"]")
+}
+
+/// A stable respondent key for a row without an id column: its content, numbered when
+/// the same content occurs more than once in the file.
+fn content_key(hash: u64, seen: &mut HashMap<u64, u32>) -> String {
+    let n = seen.entry(hash).or_insert(0);
+    *n += 1;
+    format!("row:{hash:016x}-{n}")
+}
+
+/// A row read and checked, with its answers already written as the JSON that is stored
+/// (done on the checking threads, not on the storing one).
+struct Checked {
+    row: ImportedRow,
+    answers_json: String,
+    hash: u64,
+}
+
+/// Up to [`ROWS_PER_MESSAGE`] rows, unchecked, and the problem of a row that could not be
+/// read (which ends the file).
+fn read_block(
+    rows: &mut leernet_io::import::RowReader,
+) -> (Vec<leernet_io::table::Row>, Option<Problem>) {
+    let mut block = Vec::with_capacity(ROWS_PER_MESSAGE);
+    while block.len() < ROWS_PER_MESSAGE {
+        match rows.next_raw() {
+            Some(Ok(r)) => block.push(r),
+            Some(Err(p)) => return (block, Some(p)),
+            None => break,
+        }
+    }
+    (block, None)
+}
+
+/// Checks rows on this thread: the work of one checking thread.
+fn check_rows(
+    checker: &leernet_io::import::Checker<'_>,
+    rows: Vec<leernet_io::table::Row>,
+) -> Vec<Checked> {
+    rows.into_iter()
+        .map(|r| {
+            let mut row = checker.check(r);
+            let answers_json = serde_json::to_string(&row.answers).unwrap_or_default();
+            let hash = content_hash(&answers_json, row.network.as_deref());
+            row.answers.clear();
+            Checked {
+                row,
+                answers_json,
+                hash,
+            }
+        })
+        .collect()
+}
+
+/// Rows read before they are checked, by as many threads as there are cores.
+const ROWS_PER_MESSAGE: usize = 4096;
 
 /// What the reading thread sends.
 enum Msg {
@@ -123,7 +182,7 @@ enum Msg {
         warnings: Vec<Problem>,
     },
     Failed(Vec<Problem>),
-    Rows(Vec<ImportedRow>),
+    Rows(Vec<Checked>),
     Done(Vec<Problem>),
 }
 
@@ -184,17 +243,50 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
             if sender.send(opened).is_err() {
                 return;
             }
-            let mut batch = Vec::with_capacity(ROWS_PER_MESSAGE);
-            while let Some(r) = importer.next_row() {
-                batch.push(r);
-                if batch.len() == ROWS_PER_MESSAGE
-                    && sender.send(Msg::Rows(std::mem::take(&mut batch))).is_err()
-                {
+            // Blocks of rows: while the cores check one block, this thread reads the next;
+            // each checked block is settled in the file's order and sent to the storing
+            // thread, which stores the block before.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let (rows, _) = importer.split();
+            let mut next = read_block(rows);
+            while !next.0.is_empty() || next.1.is_some() {
+                let (block, broken) = next;
+                let (rows, checker) = importer.split();
+                let (mut checked, following) = std::thread::scope(|s| {
+                    let per_thread = block.len().div_ceil(threads).max(1);
+                    let mut handles = Vec::new();
+                    let mut block = block;
+                    while !block.is_empty() {
+                        let rest = block.split_off(per_thread.min(block.len()));
+                        let part = std::mem::replace(&mut block, rest);
+                        handles.push(s.spawn(move || check_rows(checker, part)));
+                    }
+                    // after an unreadable row nothing more is read
+                    let following = if broken.is_none() {
+                        read_block(rows)
+                    } else {
+                        (Vec::new(), None)
+                    };
+                    let checked: Vec<Checked> = handles
+                        .into_iter()
+                        .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                        .collect();
+                    (checked, following)
+                });
+                if let Some(p) = broken {
+                    checked.push(Checked {
+                        row: Importer::unreadable(p),
+                        answers_json: String::new(),
+                        hash: 0,
+                    });
+                }
+                for c in &mut checked {
+                    importer.settle(&mut c.row);
+                }
+                if sender.send(Msg::Rows(checked)).is_err() {
                     return;
                 }
-            }
-            if !batch.is_empty() && sender.send(Msg::Rows(batch)).is_err() {
-                return;
+                next = following;
             }
             let _ = sender.send(Msg::Done(importer.file_problems()));
         })
@@ -282,21 +374,30 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     );
     let prefix = format.as_str();
     let mut problems: Vec<Problem> = Vec::new();
-    let mut batch: Vec<NewResponse> = Vec::with_capacity(2000);
+    let mut batch: Vec<SerializedResponse> = Vec::with_capacity(2000);
     let mut content_keys = HashMap::new();
     let (mut rows, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
     let mut file_problems = Vec::new();
+    // the reading thread says Done last: without it, it stopped early (a panic), and
+    // nothing may be stored
+    let mut reader_done = false;
     let all_rows = received.iter().flat_map(|m| match m {
         Msg::Rows(r) => r,
         Msg::Done(p) => {
             file_problems = p;
+            reader_done = true;
             Vec::new()
         }
         _ => Vec::new(),
     });
     let mut all_rows = all_rows;
     #[allow(clippy::while_let_on_iterator)] // the loop body awaits
-    while let Some(mut row) = all_rows.next() {
+    while let Some(Checked {
+        mut row,
+        answers_json,
+        hash,
+    }) = all_rows.next()
+    {
         rows += 1;
         if rows % 10_000 == 0 {
             bar.set_position(rows);
@@ -346,24 +447,32 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         }
         let respondent = match &row.source_id {
             Some(id) => format!("{prefix}:{id}"),
-            None => content_key(&row, &mut content_keys),
+            None => content_key(hash, &mut content_keys),
         };
-        batch.push(NewResponse {
+        batch.push(SerializedResponse {
             network: network.unwrap_or(NetworkId(0)),
             respondent,
             status: row.status,
-            answers: std::mem::take(&mut row.answers),
+            answers_json,
         });
         if batch.len() >= 2000 {
-            tx.add(&batch)
+            tx.add_serialized(std::mem::take(&mut batch))
                 .await
                 .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-            batch.clear();
         }
     }
     drop(all_rows);
     let _ = reader_thread.join();
     bar.finish_and_clear();
+    if !reader_done {
+        tx.rollback()
+            .await
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        return Err(CliError::usage(anyhow!(
+            "{}: reading stopped before the end of the file; nothing was imported",
+            file.display()
+        )));
+    }
     if rows == skipped {
         file_problems.push(Problem::error(
             ProblemKind::Empty,
@@ -374,7 +483,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
     let problems = file_problems;
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if errors == 0 && !batch.is_empty() {
-        tx.add(&batch)
+        tx.add_serialized(batch)
             .await
             .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     }
@@ -603,4 +712,29 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
 fn codebook_path(out: &Path) -> PathBuf {
     let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("export");
     out.with_file_name(format!("{stem}.codebook.csv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The content key of a row without an id must not change between versions: a file
+    /// imported before is recognised when imported again. It was FNV-1a over
+    /// `serde_json::to_string(&(&answers, &network))`.
+    #[test]
+    fn content_hash_is_the_hash_of_the_answers_and_network_pair() {
+        let mut answers = BTreeMap::new();
+        answers.insert("age".to_string(), "34".to_string());
+        answers.insert("comment".to_string(), "\"quoted\", é and \n".to_string());
+        for network in [None, Some("havenmond-wijkkracht"), Some("a \"b\"")] {
+            let text = serde_json::to_string(&(&answers, &network)).unwrap();
+            let want = fnv(0xcbf2_9ce4_8422_2325, text.as_bytes());
+            let json = serde_json::to_string(&answers).unwrap();
+            assert_eq!(content_hash(&json, network), want, "{network:?}");
+        }
+        let mut seen = HashMap::new();
+        assert_eq!(content_key(7, &mut seen), "row:0000000000000007-1");
+        assert_eq!(content_key(7, &mut seen), "row:0000000000000007-2");
+    }
 }

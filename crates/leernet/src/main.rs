@@ -24,6 +24,12 @@ use clap::{Parser, Subcommand};
 use cli_error::{CliError, CliResult};
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator: imports and analyses allocate many small
+/// strings on several threads, where glibc's malloc spent a third of an import's time
+/// (bench/io/RESULTS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// leernet — practice-based research on learning networks in the social domain.
 #[derive(Parser)]
 #[command(name = "leernet", version, about, long_about = None)]

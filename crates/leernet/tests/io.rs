@@ -242,6 +242,92 @@ async fn every_fixture_imports_with_the_same_answers_on_every_backend() {
     }
 }
 
+/// An import reads rows in blocks that several threads check at once: the rows of a
+/// file larger than a block are stored in the file's order, each once, with the same
+/// respondent keys on every run (so a re-import adds nothing), and a response id used
+/// again in a later block is named with both rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_beyond_one_block_keep_their_order_keys_and_duplicates() {
+    const N: usize = 9_000; // more than two blocks of 4,096 rows
+    for backend in test_backends() {
+        let p = project(backend).await;
+        ok(&p.run(&[
+            "instrument",
+            "add",
+            shared("wellbeing_check.xlsx").to_str().unwrap(),
+        ]));
+        let dir = tempfile::tempdir().unwrap();
+        // no id column: respondents are keyed by content, numbered when it repeats (every
+        // 300 rows here)
+        let plain = dir.path().join("plain.csv");
+        let mut csv = String::from("consent,age,members\n");
+        for i in 0..N {
+            csv.push_str(&format!("yes,{},{}\n", 20 + i % 60, 1 + i % 5));
+        }
+        std::fs::write(&plain, &csv).unwrap();
+        let args = |file: &Path, wave: &str| -> Vec<String> {
+            [
+                "import",
+                "responses",
+                file.to_str().unwrap(),
+                "--instrument",
+                "wellbeing_check",
+                "--network",
+                "havenmond-wijkkracht",
+                "--wave",
+                wave,
+                "--json",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+        };
+        let run = |a: Vec<String>| p.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        let j: serde_json::Value = serde_json::from_str(&ok(&run(args(&plain, "big")))).unwrap();
+        assert_eq!(j["stored"], N as u64, "{backend:?}: {j}");
+        let got = wave_answers(&p, "big").await.unwrap();
+        assert_eq!(got.len(), N);
+        let keys: std::collections::BTreeSet<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys.len(), N, "every row its own respondent key");
+        // stored in the file's order: the database ids follow the rows
+        for (i, (_, a)) in got.iter().enumerate() {
+            assert_eq!(
+                a["age"],
+                (20 + i % 60).to_string(),
+                "{backend:?} row {}",
+                i + 2
+            );
+            assert_eq!(a["members"], (1 + i % 5).to_string());
+        }
+        let j: serde_json::Value = serde_json::from_str(&ok(&run(args(&plain, "big")))).unwrap();
+        assert_eq!(
+            (j["stored"].as_u64(), j["already_stored"].as_u64()),
+            (Some(0), Some(N as u64)),
+            "{backend:?}: the same keys on a second run"
+        );
+
+        // an id used again 8,600 rows later, in the third block
+        let ids = dir.path().join("ids.csv");
+        let mut csv = String::from("id,consent,age\n");
+        for i in 0..N {
+            let id = if i == 8_600 { 5 } else { i };
+            csv.push_str(&format!("r{id},yes,{}\n", 20 + i % 60));
+        }
+        std::fs::write(&ids, &csv).unwrap();
+        let o = run(args(&ids, "ids"));
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("ids.csv, row 8602, column \"id\": the response id \"r5\" was already used in row 7"),
+            "{err}"
+        );
+        assert!(wave_answers(&p, "ids").await.is_none(), "nothing stored");
+        if let Some(db) = p.db {
+            db.drop_database().await;
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_file_stores_nothing_and_names_every_problem() {
     for backend in test_backends() {
