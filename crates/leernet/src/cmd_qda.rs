@@ -173,6 +173,7 @@ fn new_codes(plan: &ImportPlan) -> Vec<NewCode> {
             parent: c.parent.clone(),
             name: c.name.clone(),
             description: c.description.clone(),
+            ..Default::default()
         })
         .collect()
 }
