@@ -14,7 +14,7 @@
 //! (newlines escaped as `\n`). The reader takes the sections apart again only when the
 //! `[leernet] key` line is there (a file leernet wrote), from the last heading backwards.
 //! Several codebooks become one folder code (`isCodable="false"`) each. The `origin` names
-//! leernet and each codebook's version (`leernet (codebook "demo", version 3)`).
+//! leernet and each codebook's version (`leernet (codebook demo, version 3)`).
 //!
 //! **Import** ([`plan_import`]) turns a read project into an [`ImportPlan`] against the
 //! answers and persons of a leernet project: codes with keys (from the `[leernet]` lines, or
@@ -166,14 +166,15 @@ fn source_key(wave: &str, respondent: &str, question: &str) -> String {
     format!("{wave}/{respondent}/{question}")
 }
 
-/// `leernet (codebook "demo", version 3)`; several codebooks are listed by name.
+/// `leernet (codebook demo, version 3)`; several codebooks are listed by name, with `; `
+/// between them.
 fn origin(books: &[Codebook]) -> String {
     if books.is_empty() {
         return "leernet".to_owned();
     }
     let each: Vec<String> = books
         .iter()
-        .map(|b| format!("{:?}, version {}", b.name, b.version))
+        .map(|b| format!("{}, version {}", b.name, b.version))
         .collect();
     let word = if books.len() == 1 {
         "codebook"
