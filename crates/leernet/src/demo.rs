@@ -114,21 +114,15 @@ struct CodeToml {
     name_en: String,
     description_nl: String,
     description_en: String,
-    #[serde(default)]
     inclusion_nl: String,
-    #[serde(default)]
     inclusion_en: String,
-    #[serde(default)]
     exclusion_nl: String,
-    #[serde(default)]
     exclusion_en: String,
     /// Short example quotes, one per item.
-    #[serde(default)]
     examples_nl: Vec<String>,
-    #[serde(default)]
     examples_en: Vec<String>,
     /// `#RRGGBB`.
-    colour: Option<String>,
+    colour: String,
 }
 
 /// What was loaded.
@@ -345,12 +339,10 @@ pub async fn load(
                 inclusion: pair(&c.inclusion_nl, &c.inclusion_en),
                 exclusion: pair(&c.exclusion_nl, &c.exclusion_en),
                 examples: pair(&c.examples_nl.join("\n"), &c.examples_en.join("\n")),
-                colour: c
-                    .colour
-                    .as_deref()
-                    .map(Colour::parse)
-                    .transpose()
-                    .map_err(|e| anyhow!("demo/codebook.toml, code {:?}: {e}", c.id))?,
+                colour: Some(
+                    Colour::parse(&c.colour)
+                        .map_err(|e| anyhow!("demo/codebook.toml, code {:?}: {e}", c.id))?,
+                ),
             })
         })
         .collect::<anyhow::Result<_>>()?;
