@@ -579,6 +579,7 @@ async fn answer_page(
                 id => c.id.0,
                 code => by_id.get(&c.code).map(|x| x.name.get(lang).to_owned()).unwrap_or_default(),
                 key => by_id.get(&c.code).map(|x| x.key.clone()).unwrap_or_default(),
+                colour => by_id.get(&c.code).and_then(|x| x.colour.as_ref()).map(|x| x.as_str().to_owned()),
                 start => c.segment.start,
                 end => c.segment.end,
                 text => fragment(&text, c.segment.start, c.segment.end),

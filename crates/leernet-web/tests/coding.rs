@@ -105,7 +105,10 @@ async fn coding_world(w: &World) -> Coding {
             "Codeboek",
             &[
                 code("rationale", None),
-                code("rationale.learning_theory", Some("rationale")),
+                NewCode {
+                    colour: Some(Colour::parse("#9467BD").unwrap()),
+                    ..code("rationale.learning_theory", Some("rationale"))
+                },
                 code("rationale.practice_based", Some("rationale")),
             ],
         )
@@ -307,6 +310,9 @@ async fn coding_story(w: &World, k: &Coding) {
     );
     let p = c1.get(&format!("{base}/answers/1")).await;
     assert!(p.body.contains("“leercyclus van Kolb”"), "own coding shown");
+    // With its code's colour as a swatch beside the code's name.
+    let mine = p.body.split("id=\"my-codings\"").nth(1).unwrap();
+    assert!(mine.contains("fill=\"#9467BD\""), "{mine}");
 
     // Coder 2 accepts the suggestion for answer 1 (its span comes from the rules) and rejects
     // nothing else; answer 2 gets no code. Coder 2 never sees coder 1's work.
