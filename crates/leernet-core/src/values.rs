@@ -286,7 +286,16 @@ mod tests {
     #[test]
     fn colours() {
         assert_eq!(Colour::parse(" #1f77b4 ").unwrap().as_str(), "#1F77B4");
-        for bad in ["", "#", "1F77B4", "#1F77B", "#1F77B4A", "#GGGGGG", "rgb(1,2,3)", "#FFF"] {
+        for bad in [
+            "",
+            "#",
+            "1F77B4",
+            "#1F77B",
+            "#1F77B4A",
+            "#GGGGGG",
+            "rgb(1,2,3)",
+            "#FFF",
+        ] {
             assert!(Colour::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(Colour::lenient("#abc").unwrap().as_str(), "#AABBCC");

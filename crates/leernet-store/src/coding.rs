@@ -141,7 +141,7 @@ pub(crate) async fn write_version(
     person: Option<PersonId>,
     reason: &str,
 ) -> Result<()> {
-    let Some(b) = load_codebooks(&mut **tx, Some(book.0)).await?.pop() else {
+    let Some(b) = load_codebooks(tx, Some(book.0)).await?.pop() else {
         return Err(StoreError::NotFound(format!("codebook {book}")));
     };
     let snapshot = serde_json::to_string(&Snapshot {
@@ -294,12 +294,18 @@ pub(crate) async fn insert_codebook<'c>(
             })?),
             None => None,
         };
-        let id = insert_code(tx, CodebookId(book), &c.key, parent.map(CodeId), &c.fields())
-            .await
-            .map_err(|e| match e {
-                StoreError::Db(e) => conflict(e, || format!("code {:?} appears twice", c.key)),
-                e => e,
-            })?;
+        let id = insert_code(
+            tx,
+            CodebookId(book),
+            &c.key,
+            parent.map(CodeId),
+            &c.fields(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Db(e) => conflict(e, || format!("code {:?} appears twice", c.key)),
+            e => e,
+        })?;
         ids.insert(&c.key, id);
     }
     Ok((book, ids))

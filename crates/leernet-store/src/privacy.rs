@@ -1135,12 +1135,11 @@ fn erase_coding_work<'t>(
             let (new_snapshot, e2) = replace_mentions(&snapshot, &mentions);
             // A mention is replaced by plain text, so the snapshot stays JSON; if it would
             // not, the snapshot is kept as it was (its texts are the codebook's, not answers).
-            let new_snapshot =
-                if serde_json::from_str::<serde_json::Value>(&new_snapshot).is_ok() {
-                    new_snapshot
-                } else {
-                    snapshot
-                };
+            let new_snapshot = if serde_json::from_str::<serde_json::Value>(&new_snapshot).is_ok() {
+                new_snapshot
+            } else {
+                snapshot
+            };
             if !e1.is_empty() || !e2.is_empty() {
                 sqlx::query(
                     "UPDATE codebook_versions SET reason = $1, snapshot = $2 WHERE id = $3",

@@ -488,7 +488,10 @@ async fn log_story(store: &Store) {
             reason: String::new()
         }]
     );
-    assert_eq!(store.codebook_version(s.book, 1).await.unwrap(), Some(before.clone()));
+    assert_eq!(
+        store.codebook_version(s.book, 1).await.unwrap(),
+        Some(before.clone())
+    );
     assert_eq!(store.codebook_version(s.book, 2).await.unwrap(), None);
     assert_eq!(
         store

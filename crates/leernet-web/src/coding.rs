@@ -1702,8 +1702,7 @@ pub async fn add_code(
     let fields = match code_fields(&f) {
         Ok(x) => x,
         Err(key) => {
-            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     };
     match store
@@ -1754,8 +1753,7 @@ pub async fn change_code(
     let fields = match code_fields(&f) {
         Ok(x) => x,
         Err(key) => {
-            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     };
     match store

@@ -667,7 +667,10 @@ async fn coding_story(w: &World, k: &Coding) {
         ("csrf_token".to_owned(), csrf_l.clone()),
         ("name_nl".to_owned(), ethics.name.nl.clone()),
         ("name_en".to_owned(), ethics.name.en.clone()),
-        ("inclusion_nl".to_owned(), "Een vraag naar wat juist is".to_owned()),
+        (
+            "inclusion_nl".to_owned(),
+            "Een vraag naar wat juist is".to_owned(),
+        ),
         ("inclusion_en".to_owned(), ethics.inclusion.en.clone()),
         ("exclusion_nl".to_owned(), ethics.exclusion.nl.clone()),
         ("exclusion_en".to_owned(), ethics.exclusion.en.clone()),
@@ -708,9 +711,15 @@ async fn coding_story(w: &World, k: &Coding) {
     );
     let p = lead.get(&format!("{book_url}/versions/1")).await;
     assert_eq!(p.status, StatusCode::OK);
-    assert!(!p.body.contains("rationale.moral"), "version 1 is as it was made");
+    assert!(
+        !p.body.contains("rationale.moral"),
+        "version 1 is as it was made"
+    );
     let p = lead.get(&format!("{book_url}/versions/4")).await;
-    assert!(p.body.contains("Een vraag naar wat juist is") && p.body.contains("Dit is de huidige versie"));
+    assert!(
+        p.body.contains("Een vraag naar wat juist is")
+            && p.body.contains("Dit is de huidige versie")
+    );
     assert_eq!(
         lead.get(&format!("{book_url}/versions/5")).await.status,
         StatusCode::NOT_FOUND

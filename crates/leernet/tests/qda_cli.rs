@@ -120,9 +120,10 @@ async fn demo_export_import_round_trip_and_bad_files() {
     assert_eq!(old.len(), 1425);
     assert_eq!(new, old);
     // Every field of every code comes back: names, descriptions, criteria, examples, colour.
-    assert!(books[0].codes.iter().all(|c| c.colour.is_some()
-        && !c.inclusion.nl.is_empty()
-        && !c.examples.en.is_empty()));
+    assert!(books[0]
+        .codes
+        .iter()
+        .all(|c| c.colour.is_some() && !c.inclusion.nl.is_empty() && !c.examples.en.is_empty()));
     for (x, y) in books[0].codes.iter().zip(&books[1].codes) {
         assert_eq!(
             (&x.key, &x.name, &x.description),
@@ -138,7 +139,11 @@ async fn demo_export_import_round_trip_and_bad_files() {
     // Other tools see the Dutch criteria as readable text, the colour as `color`, and the
     // origin names the codebook's version.
     let qdc_text = std::fs::read_to_string(&qdc).unwrap();
-    assert!(qdc_text.contains("origin=\"leernet (codebook demo, version 1)\""), "{}", &qdc_text[..300]);
+    assert!(
+        qdc_text.contains("origin=\"leernet (codebook demo, version 1)\""),
+        "{}",
+        &qdc_text[..300]
+    );
     assert!(qdc_text.contains("color=\"#0072b2\""));
     assert!(qdc_text.contains("Wel coderen als (inclusie):"));
     assert!(qdc_text.contains("[leernet] inclusion_en: "));
