@@ -116,9 +116,19 @@ async fn load_codebooks(
     Ok(out)
 }
 
-/// Before a logged change of `book`'s codes: makes sure version 1 has its row, holding the
-/// codebook as it is now (before the change); returns the current version.
+/// Before a logged change of `book`'s codes, first thing in its transaction: takes the
+/// codebook's write lock (so two changes at once get consecutive versions, on PostgreSQL
+/// too, instead of one failing on the unique version), makes sure version 1 has its row,
+/// holding the codebook as it is now (before the change), and returns the current version.
 pub(crate) async fn before_change(tx: &mut Tx<'_>, book: CodebookId) -> Result<i64> {
+    let locked = sqlx::query("UPDATE codebooks SET name = name WHERE id = $1")
+        .bind(book.0)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if locked == 0 {
+        return Err(StoreError::NotFound(format!("codebook {book}")));
+    }
     let current: Option<i64> =
         sqlx::query_scalar("SELECT MAX(version) FROM codebook_versions WHERE codebook_id = $1")
             .bind(book.0)

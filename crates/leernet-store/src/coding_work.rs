@@ -988,6 +988,7 @@ impl Store {
             return Ok(Err(Refusal::Incomplete));
         }
         let mut tx = self.pool.begin().await?;
+        let version = crate::coding::before_change(&mut tx, book).await? + 1;
         if let Some(p) = parent {
             if !code_in_book(&mut tx, p, book).await? {
                 return Ok(Err(Refusal::UnknownCode));
@@ -1002,7 +1003,6 @@ impl Store {
         if exists > 0 {
             return Ok(Err(Refusal::DuplicateCode));
         }
-        let version = crate::coding::before_change(&mut tx, book).await? + 1;
         let id = crate::coding::insert_code(&mut tx, book, key.trim(), parent, &f).await?;
         log_decision(
             &mut tx,
@@ -1044,6 +1044,17 @@ impl Store {
             return Ok(Err(Refusal::Incomplete));
         }
         let mut tx = self.pool.begin().await?;
+        let Some(book) =
+            sqlx::query_scalar::<_, i64>("SELECT codebook_id FROM codes WHERE id = $1")
+                .bind(code.0)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(Err(Refusal::UnknownCode));
+        };
+        let book = CodebookId(book);
+        // Locked before the old values are read, so they are the ones this change replaces.
+        let version = crate::coding::before_change(&mut tx, book).await? + 1;
         let Some(old) = sqlx::query(
             "SELECT codebook_id, key, name_nl, name_en, description_nl, description_en, \
              inclusion_nl, inclusion_en, exclusion_nl, exclusion_en, examples_nl, examples_en, \
@@ -1055,7 +1066,6 @@ impl Store {
         else {
             return Ok(Err(Refusal::UnknownCode));
         };
-        let book = CodebookId(get(&old, "codebook_id")?);
         let key: String = get(&old, "key")?;
         let text = |col: &str| -> Result<Bilingual> {
             Ok(Bilingual {
@@ -1075,7 +1085,6 @@ impl Store {
         let Some(what) = change_summary(&key, &before, &f) else {
             return Ok(Err(Refusal::Unchanged));
         };
-        let version = crate::coding::before_change(&mut tx, book).await? + 1;
         sqlx::query(
             "UPDATE codes SET name_nl = $1, name_en = $2, description_nl = $3, description_en = $4, \
              inclusion_nl = $5, inclusion_en = $6, exclusion_nl = $7, exclusion_en = $8, \

@@ -590,11 +590,49 @@ async fn log_story(store: &Store) {
     assert_eq!(v3.codes, book.codes);
     assert_eq!(v3.name, book.name);
     assert_eq!(store.codebook_version(s.book, 4).await.unwrap(), None);
+    // Two changes at once get consecutive versions; neither fails.
+    let one = CodeFields {
+        name: Bilingual {
+            nl: "Een".into(),
+            en: "One".into(),
+        },
+        ..Default::default()
+    };
+    let two = CodeFields {
+        name: Bilingual {
+            nl: "Twee".into(),
+            en: "Two".into(),
+        },
+        ..Default::default()
+    };
+    let (a, b) = tokio::join!(
+        store.add_code_logged(s.book, "theme.one", None, &one, s.lead, "een", 30),
+        store.add_code_logged(s.book, "theme.two", None, &two, s.anna, "twee", 30),
+    );
+    assert!(a.unwrap().is_ok() && b.unwrap().is_ok());
+    let numbers: Vec<i64> = store
+        .codebook_versions(s.book)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    assert_eq!(
+        store
+            .codebook_version(s.book, 5)
+            .await
+            .unwrap()
+            .unwrap()
+            .codes
+            .len(),
+        book.codes.len() + 2
+    );
     // The other codebook did not move.
     let other = &store.codebooks().await.unwrap()[1];
     assert_eq!(other.version, 1);
     let log = store.coding_decisions(None).await.unwrap();
-    assert_eq!(log.len(), 2);
+    assert_eq!(log.len(), 4);
     assert_eq!(
         (log[0].kind.as_str(), log[0].person, log[0].code),
         ("code_added", s.lead, Some(moral))
