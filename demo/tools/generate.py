@@ -456,8 +456,12 @@ def codebook_toml() -> str:
         out.append(f"id = {toml_str(c['id'])}")
         if c["parent"]:
             out.append(f"parent = {toml_str(c['parent'])}")
-        for k in ["name_nl", "name_en", "description_nl", "description_en"]:
+        for k in ["name_nl", "name_en", "description_nl", "description_en",
+                  "inclusion_nl", "inclusion_en", "exclusion_nl", "exclusion_en"]:
             out.append(f"{k} = {toml_str(c[k])}")
+        for k in ["examples_nl", "examples_en"]:
+            out.append(f"{k} = [" + ", ".join(toml_str(e) for e in c[k]) + "]")
+        out.append(f"colour = {toml_str(c['colour'])}")
         out.append("")
     return "\n".join(out)
 

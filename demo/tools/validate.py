@@ -201,9 +201,14 @@ def main() -> int:
     for c in cb:
         if c.get("parent") and c["parent"] not in ids:
             err(f"code {c['id']}: unknown parent {c['parent']}")
-        for k in ("name_nl", "name_en", "description_nl", "description_en"):
+        for k in ("name_nl", "name_en", "description_nl", "description_en", "inclusion_nl",
+                  "inclusion_en", "exclusion_nl", "exclusion_en", "examples_nl", "examples_en"):
             if not c.get(k):
                 err(f"code {c['id']}: {k} missing")
+        if len(c.get("examples_nl", [])) != len(c.get("examples_en", [])):
+            err(f"code {c['id']}: examples_nl and examples_en differ in number")
+        if not re.fullmatch(r"#[0-9A-F]{6}", c.get("colour", "")):
+            err(f"code {c['id']}: colour {c.get('colour')!r} is not #RRGGBB")
     sys.path.insert(0, str(HERE))
     import codebook as cbmod
 

@@ -378,10 +378,15 @@ mod tests {
             parent: None,
             name: Bilingual::default(),
             description: Bilingual::default(),
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
         };
         let books = vec![Codebook {
             id: CodebookId(1),
             name: "b".into(),
+            version: 1,
             codes: vec![code(1, "t.a"), code(2, "t.b"), code(3, "other.c")],
         }];
         let codings = vec![

@@ -154,6 +154,10 @@ mod tests {
                 en: key.into(),
             },
             description: Bilingual::default(),
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
         }
     }
 
@@ -163,6 +167,7 @@ mod tests {
         data.codebooks.push(Codebook {
             id: CodebookId(1),
             name: "c".into(),
+            version: 1,
             codes: vec![
                 code(1, "theme"),
                 code(2, "theme.a"),

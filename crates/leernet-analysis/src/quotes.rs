@@ -35,11 +35,21 @@ pub struct CodeRow {
     pub codings: Vec<usize>,
 }
 
+/// Which codebook, in which version, the codings come from (the report's method names it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodebookUsed {
+    pub name: String,
+    pub version: i64,
+    pub codes: usize,
+}
+
 /// The codebook appendix and the agreement of the coders.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QualitativeFigures {
     /// Coders by id (anonymous: "coder 1", "coder 2" in the report).
     pub coders: usize,
+    /// The codebooks whose codes were used, by id, with their current versions.
+    pub codebooks: Vec<CodebookUsed>,
     pub codes: Vec<CodeRow>,
     /// (answer, code) units for the agreement of the first two coders.
     pub units: usize,
@@ -260,8 +270,19 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
             }
         }
     }
+    let used: BTreeSet<CodeId> = data.codings.iter().map(|c| c.code).collect();
     QualitativeFigures {
         coders: coders.len(),
+        codebooks: data
+            .codebooks
+            .iter()
+            .filter(|b| b.codes.iter().any(|c| used.contains(&c.id)))
+            .map(|b| CodebookUsed {
+                name: b.name.clone(),
+                version: b.version,
+                codes: b.codes.len(),
+            })
+            .collect(),
         codes: rows,
         units,
         percent_agreement: pa,

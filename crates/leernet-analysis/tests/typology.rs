@@ -126,6 +126,10 @@ fn demo_data() -> StudyData {
                 en: c["name_en"].as_str().unwrap().into(),
             },
             description: Bilingual::default(),
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
         });
     }
     let mut codings = Vec::new();
@@ -173,6 +177,7 @@ fn demo_data() -> StudyData {
         codebooks: vec![Codebook {
             id: CodebookId(1),
             name: "demo".into(),
+            version: 1,
             codes,
         }],
         codings,

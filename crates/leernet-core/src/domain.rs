@@ -180,7 +180,14 @@ pub struct Response {
 pub struct Codebook {
     pub id: CodebookId,
     pub name: String,
+    /// Starts at 1 and goes up by one with every logged change of its codes.
+    #[serde(default = "first_version")]
+    pub version: i64,
     pub codes: Vec<Code>,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 /// A code.
@@ -192,6 +199,18 @@ pub struct Code {
     pub parent: Option<CodeId>,
     pub name: Bilingual,
     pub description: Bilingual,
+    /// When the code applies.
+    #[serde(default)]
+    pub inclusion: Bilingual,
+    /// When it does not, although it may seem to.
+    #[serde(default)]
+    pub exclusion: Bilingual,
+    /// Short example quotes, one per line.
+    #[serde(default)]
+    pub examples: Bilingual,
+    /// The colour the coding pages and other tools show it in.
+    #[serde(default)]
+    pub colour: Option<Colour>,
 }
 
 /// A span of one open answer: `[start, end)` in Unicode code points, as REFI-QDA counts.

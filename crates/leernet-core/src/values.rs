@@ -17,6 +17,8 @@ pub enum ValueError {
     Lang(String),
     #[error("{0:?} is not a role: use researcher, coordinator, facilitator or member")]
     Role(String),
+    #[error("{0:?} is not a colour: use # and six hexadecimal digits, such as #1F77B4")]
+    Colour(String),
 }
 
 /// A short identifier used in URLs and files: `[a-z0-9-]{1,64}`, no dash at either end.
@@ -203,6 +205,48 @@ impl Role {
     }
 }
 
+/// A code's colour as `#RRGGBB` (upper-case hex digits), the form REFI-QDA writes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Colour(String);
+
+impl Colour {
+    /// Validates a colour: `#` and six hexadecimal digits, either case, surrounding spaces
+    /// ignored. Stored upper-case, so `#1f77b4` and `#1F77B4` are the same colour.
+    pub fn parse(s: &str) -> Result<Colour, ValueError> {
+        let t = s.trim();
+        match t.strip_prefix('#') {
+            Some(hex) if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Ok(Colour(format!("#{}", hex.to_ascii_uppercase())))
+            }
+            _ => Err(ValueError::Colour(s.chars().take(40).collect())),
+        }
+    }
+
+    /// Reads a colour leniently, as other tools write it: `#RRGGBB`, `#RGB` (each digit
+    /// doubled), or either without `#`; `None` for anything else.
+    pub fn lenient(s: &str) -> Option<Colour> {
+        let t = s.trim();
+        let hex = t.strip_prefix('#').unwrap_or(t);
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        match hex.len() {
+            6 => Colour::parse(&format!("#{hex}")).ok(),
+            3 => {
+                let long: String = hex.chars().flat_map(|c| [c, c]).collect();
+                Colour::parse(&format!("#{long}")).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// The colour as `#RRGGBB`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 macro_rules! string_conversions {
     ($($t:ident),*) => {$(
         impl TryFrom<String> for $t {
@@ -223,7 +267,7 @@ macro_rules! string_conversions {
         }
     )*};
 }
-string_conversions!(Slug, Email, InvitationToken);
+string_conversions!(Slug, Email, InvitationToken, Colour);
 
 #[cfg(test)]
 mod tests {
@@ -237,6 +281,27 @@ mod tests {
         for bad in ["", "-a", "a-", "A", "a b", "a_b", "ë", &"a".repeat(65)] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn colours() {
+        assert_eq!(Colour::parse(" #1f77b4 ").unwrap().as_str(), "#1F77B4");
+        for bad in [
+            "",
+            "#",
+            "1F77B4",
+            "#1F77B",
+            "#1F77B4A",
+            "#GGGGGG",
+            "rgb(1,2,3)",
+            "#FFF",
+        ] {
+            assert!(Colour::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(Colour::lenient("#abc").unwrap().as_str(), "#AABBCC");
+        assert_eq!(Colour::lenient("1f77b4").unwrap().as_str(), "#1F77B4");
+        assert!(Colour::lenient("rgb(1,2,3)").is_none());
+        assert!(Colour::lenient("#1F77B4FF").is_none());
     }
 
     #[test]

@@ -4,10 +4,17 @@
 //! that carries a coding), named `respondent · question`, with the variables `wave`,
 //! `network`, `respondent`, `question` and (when answered) `role`. One `PlainTextSelection`
 //! per coding, named by its text, with the memo as its `Description` and one `Coding` by the
-//! coder's `User` (the e-mail address in `id`). A code's `name` is its Dutch name; its
-//! `Description` is the Dutch description followed by lines that keep what REFI-QDA has no
-//! place for: `[leernet] key: ...`, `[leernet] name_en: ...`, `[leernet] description_en: ...`.
-//! Several codebooks become one folder code (`isCodable="false"`) each.
+//! coder's `User` (the e-mail address in `id`). A code's `name` is its Dutch name and its
+//! `color` its colour. Its `Description` is readable text for any tool, in this order: the
+//! Dutch description; then, each only when not empty, a blank line, a heading line and the
+//! Dutch text for the inclusion criteria ([`INCLUSION`]), the exclusion criteria
+//! ([`EXCLUSION`]) and the examples ([`EXAMPLES`], one per line, each after `- `); then lines
+//! that keep what REFI-QDA has no place for: `[leernet] key: ...`, and for the English texts
+//! `[leernet] name_en: ...`, `description_en`, `inclusion_en`, `exclusion_en`, `examples_en`
+//! (newlines escaped as `\n`). The reader takes the sections apart again only when the
+//! `[leernet] key` line is there (a file leernet wrote), from the last heading backwards.
+//! Several codebooks become one folder code (`isCodable="false"`) each. The `origin` names
+//! leernet and each codebook's version (`leernet (codebook demo, version 3)`).
 //!
 //! **Import** ([`plan_import`]) turns a read project into an [`ImportPlan`] against the
 //! answers and persons of a leernet project: codes with keys (from the `[leernet]` lines, or
@@ -19,8 +26,8 @@ use crate::guid;
 use crate::model::*;
 use crate::{QdaError, Report, Result};
 use leernet_core::{
-    Bilingual, CodeId, Codebook, Coding, Network, Person, PersonId, Response, ResponseId, Segment,
-    Wave,
+    Bilingual, Code, CodeId, Codebook, Coding, Colour, Network, Person, PersonId, Response,
+    ResponseId, Segment, Wave,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,23 +72,78 @@ fn unescape_line(s: &str) -> String {
     out
 }
 
-/// The `Description` leernet writes for a code.
-pub fn code_description(key: &str, name: &Bilingual, description: &Bilingual) -> String {
-    let mut d = description.nl.clone();
+/// The heading line of a code's inclusion criteria in its `Description`.
+pub const INCLUSION: &str = "Wel coderen als (inclusie):";
+/// The heading line of a code's exclusion criteria in its `Description`.
+pub const EXCLUSION: &str = "Niet coderen als (exclusie):";
+/// The heading line of a code's examples in its `Description`.
+pub const EXAMPLES: &str = "Voorbeelden:";
+
+/// The `Description` leernet writes for a code (see the module's documentation).
+pub fn code_description(c: &Code) -> String {
+    let mut d = c.description.nl.clone();
+    let mut section = |heading: &str, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        d.push_str(heading);
+        d.push('\n');
+        d.push_str(text);
+    };
+    section(INCLUSION, &c.inclusion.nl);
+    section(EXCLUSION, &c.exclusion.nl);
+    let examples: Vec<String> = c.examples.nl.lines().map(|l| format!("- {l}")).collect();
+    section(EXAMPLES, &examples.join("\n"));
     if !d.is_empty() {
         d.push_str("\n\n");
     }
-    d.push_str(&format!("{FOOTER}key: {}", escape_line(key)));
-    if !name.en.is_empty() {
-        d.push_str(&format!("\n{FOOTER}name_en: {}", escape_line(&name.en)));
-    }
-    if !description.en.is_empty() {
-        d.push_str(&format!(
-            "\n{FOOTER}description_en: {}",
-            escape_line(&description.en)
-        ));
+    d.push_str(&format!("{FOOTER}key: {}", escape_line(&c.key)));
+    for (field, text) in [
+        ("name_en", &c.name.en),
+        ("description_en", &c.description.en),
+        ("inclusion_en", &c.inclusion.en),
+        ("exclusion_en", &c.exclusion.en),
+        ("examples_en", &c.examples.en),
+    ] {
+        if !text.is_empty() {
+            d.push_str(&format!("\n{FOOTER}{field}: {}", escape_line(text)));
+        }
     }
     d
+}
+
+/// The Dutch texts of a `Description` leernet wrote: description, inclusion, exclusion,
+/// examples. Taken apart from the last heading backwards, so a description that happens to
+/// hold a heading line stays whole as long as the sections after it are there.
+fn split_sections(text: &str) -> [String; 4] {
+    let mut rest = text.to_owned();
+    let mut found: [String; 3] = Default::default();
+    for (i, heading) in [EXAMPLES, EXCLUSION, INCLUSION].into_iter().enumerate() {
+        let at = if rest.starts_with(&format!("{heading}\n")) {
+            Some(0)
+        } else {
+            rest.rfind(&format!("\n\n{heading}\n")).map(|p| p + 2)
+        };
+        if let Some(p) = at {
+            let body = rest[p + heading.len() + 1..].to_owned();
+            rest.truncate(p.saturating_sub(2));
+            found[i] = body;
+        }
+    }
+    let examples = found[0]
+        .lines()
+        .map(|l| l.strip_prefix("- ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    [
+        rest,
+        std::mem::take(&mut found[2]),
+        std::mem::take(&mut found[1]),
+        examples,
+    ]
 }
 
 /// Reads a code `Description`: the plain text and any `[leernet]` fields.
@@ -102,6 +164,24 @@ fn parse_description(d: &str) -> (String, BTreeMap<String, String>) {
 
 fn source_key(wave: &str, respondent: &str, question: &str) -> String {
     format!("{wave}/{respondent}/{question}")
+}
+
+/// `leernet (codebook demo, version 3)`; several codebooks are listed by name, with `; `
+/// between them.
+fn origin(books: &[Codebook]) -> String {
+    if books.is_empty() {
+        return "leernet".to_owned();
+    }
+    let each: Vec<String> = books
+        .iter()
+        .map(|b| format!("{}, version {}", b.name, b.version))
+        .collect();
+    let word = if books.len() == 1 {
+        "codebook"
+    } else {
+        "codebooks"
+    };
+    format!("leernet ({word} {})", each.join("; "))
 }
 
 /// The neutral project for leernet's data.
@@ -145,8 +225,8 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
             codes.push(QdaCode {
                 guid: code_guid[&c.id].clone(),
                 name,
-                description: code_description(&c.key, &c.name, &c.description),
-                color: None,
+                description: code_description(c),
+                color: c.colour.as_ref().map(|c| c.as_str().to_ascii_lowercase()),
                 codable: true,
                 parent,
             });
@@ -297,7 +377,7 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
     }
     Ok(QdaProject {
         name: input.name.to_owned(),
-        origin: Some("leernet".to_owned()),
+        origin: Some(origin(input.codebooks)),
         users,
         codes,
         variables,
@@ -312,6 +392,10 @@ pub struct PlannedCode {
     pub parent: Option<String>,
     pub name: Bilingual,
     pub description: Bilingual,
+    pub inclusion: Bilingual,
+    pub exclusion: Bilingual,
+    pub examples: Bilingual,
+    pub colour: Option<Colour>,
 }
 
 /// A coder of the file, and the person it is (`None`: a person to create).
@@ -422,13 +506,21 @@ pub fn plan_import(
             .get("name_en")
             .cloned()
             .unwrap_or_else(|| c.name.clone());
+        let ours = fields.contains_key("key");
         let desc_en = fields.get("description_en").cloned().unwrap_or_else(|| {
-            if fields.contains_key("key") {
+            if ours {
                 String::new()
             } else {
                 text.clone()
             }
         });
+        let [text, inclusion, exclusion, examples] = if ours {
+            split_sections(&text)
+        } else {
+            [text, String::new(), String::new(), String::new()]
+        };
+        let en = |f: &str| fields.get(f).cloned().unwrap_or_default();
+        let colour = c.color.as_deref().and_then(Colour::lenient);
         codes.push(PlannedCode {
             key: key.clone(),
             parent: parent_key,
@@ -440,6 +532,19 @@ pub fn plan_import(
                 nl: text,
                 en: desc_en,
             },
+            inclusion: Bilingual {
+                nl: inclusion,
+                en: en("inclusion_en"),
+            },
+            exclusion: Bilingual {
+                nl: exclusion,
+                en: en("exclusion_en"),
+            },
+            examples: Bilingual {
+                nl: examples,
+                en: en("examples_en"),
+            },
+            colour,
         });
         keys.insert(c.guid.as_str(), key);
     }
@@ -452,10 +557,6 @@ pub fn plan_import(
         report.convert(format!(
             "{folders} codes that are not codable (folders) became ordinary codes"
         ));
-    }
-    let colours = project.codes.iter().filter(|c| c.color.is_some()).count();
-    if colours > 0 {
-        report.lose(format!("{colours} code colours (leernet keeps no colours)"));
     }
 
     // Coders.
@@ -640,24 +741,71 @@ pub fn plan_import(
 mod tests {
     use super::*;
 
+    fn bi(nl: &str, en: &str) -> Bilingual {
+        Bilingual {
+            nl: nl.into(),
+            en: en.into(),
+        }
+    }
+
+    fn code(description: Bilingual) -> Code {
+        Code {
+            id: CodeId(1),
+            key: "theme.x".into(),
+            parent: None,
+            name: bi("X", "Ex\nwhy"),
+            description,
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
+        }
+    }
+
     #[test]
     fn description_round_trip() {
-        let d = code_description(
-            "theme.x",
-            &Bilingual {
-                nl: "X".into(),
-                en: "Ex\nwhy".into(),
-            },
-            &Bilingual {
-                nl: "Over x.\nTweede regel.".into(),
-                en: "About \\x.".into(),
-            },
-        );
+        let d = code_description(&code(bi("Over x.\nTweede regel.", "About \\x.")));
         let (text, f) = parse_description(&d);
         assert_eq!(text, "Over x.\nTweede regel.");
+        assert_eq!(split_sections(&text)[0], "Over x.\nTweede regel.");
         assert_eq!(f["key"], "theme.x");
         assert_eq!(f["name_en"], "Ex\nwhy");
         assert_eq!(f["description_en"], "About \\x.");
         assert_eq!(slug("Support / Emotional!"), "support_emotional");
+    }
+
+    #[test]
+    fn criteria_and_examples_are_readable_and_read_back() {
+        let mut c = code(bi("Over x.", "About x."));
+        c.inclusion = bi("Als het over x gaat.", "When it is about x.");
+        c.exclusion = bi("Niet over y.\nOok niet over z.", "Not about y.");
+        c.examples = bi("\"x is fijn\"\nVoorbeelden:", "\"x is nice\"");
+        let d = code_description(&c);
+        // Another tool shows readable Dutch text with headings.
+        assert!(d.starts_with(&format!(
+            "Over x.\n\n{INCLUSION}\nAls het over x gaat.\n\n{EXCLUSION}\nNiet over y.\nOok niet over z.\n\n{EXAMPLES}\n- \"x is fijn\"\n- Voorbeelden:\n\n[leernet] key: theme.x"
+        )), "{d}");
+        let (text, f) = parse_description(&d);
+        let [desc, inc, exc, ex] = split_sections(&text);
+        assert_eq!(
+            (desc.as_str(), inc.as_str(), exc.as_str(), ex.as_str()),
+            (
+                "Over x.",
+                "Als het over x gaat.",
+                "Niet over y.\nOok niet over z.",
+                "\"x is fijn\"\nVoorbeelden:"
+            )
+        );
+        assert_eq!(f["inclusion_en"], "When it is about x.");
+        assert_eq!(f["exclusion_en"], "Not about y.");
+        assert_eq!(f["examples_en"], "\"x is nice\"");
+        // Only some sections, and no description.
+        let mut c = code(Bilingual::default());
+        c.examples = bi("een\ntwee", "");
+        let (text, _) = parse_description(&code_description(&c));
+        assert_eq!(
+            split_sections(&text),
+            ["".to_owned(), "".into(), "".into(), "een\ntwee".into()]
+        );
     }
 }

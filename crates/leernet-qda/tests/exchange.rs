@@ -106,6 +106,10 @@ fn demo_round_trip_is_the_same_coding_by_coding() {
             parent: c.parent.map(key_of),
             name: c.name.clone(),
             description: c.description.clone(),
+            inclusion: c.inclusion.clone(),
+            exclusion: c.exclusion.clone(),
+            examples: c.examples.clone(),
+            colour: c.colour.clone(),
         })
         .collect();
     assert_eq!(plan.codes, want_codes);
@@ -196,11 +200,18 @@ fn sample_hand_authored_imports_with_losses_reported() {
         .not_carried_over
         .iter()
         .any(|l| l.contains("Interview 1.txt") && l.contains("2 codings")));
-    assert!(plan
+    // Colours from other tools are kept (leernet stores them as #RRGGBB).
+    assert!(!plan
         .report
         .not_carried_over
         .iter()
         .any(|l| l.contains("colours")));
+    assert_eq!(
+        plan.codes[1].colour.as_ref().map(|c| c.as_str()),
+        Some("#33CC33")
+    );
+    // A Description another tool wrote stays whole: no sections are read out of it.
+    assert!(plan.codes.iter().all(|c| c.inclusion.nl.is_empty()));
 }
 
 #[test]

@@ -138,6 +138,26 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
             ],
         ));
     }
+    if !q.codebooks.is_empty() {
+        let books: Vec<String> = q
+            .codebooks
+            .iter()
+            .map(|b| {
+                fill(
+                    "codebook_fields.report_book",
+                    &[
+                        ("name", b.name.clone()),
+                        ("version", b.version.to_string()),
+                        ("codes", b.codes.to_string()),
+                    ],
+                )
+            })
+            .collect();
+        method.push(fill(
+            "codebook_fields.report_codebooks",
+            &[("books", books.join("; "))],
+        ));
+    }
     if let Some(a) = &q.agreement {
         let opt =
             |x: Option<f64>| x.map_or("–".to_owned(), |v| crate::format::num(v, 2, lang.code()));

@@ -93,6 +93,11 @@ fn the_report_carries_profiles_benchmarks_and_handles() {
         "agreement in the method"
     );
     assert!(html.contains("id=\"appendix\"") && html.contains("rationale.practice_based"));
+    // The method names the codebook and its version.
+    assert!(
+        html.contains("The codes come from codebook demo, version 1 (69 codes)"),
+        "codebook version in the method"
+    );
     let md = r.markdown(&f, Lang::Nl).unwrap();
     assert!(md.contains("## Bijlage: codeboek"));
     assert!(md.contains("\n> “"), "quotes in the Markdown");

@@ -15,7 +15,7 @@
 //! computed from the coders' own codings stays as it was, and [`Store::consensus_codings`]
 //! gives them to whoever wants the settled reading.
 
-use crate::{get, Result, Store, StoreError};
+use crate::{get, CodeFields, Result, Store, StoreError};
 use leernet_core::*;
 use sqlx::any::AnyRow;
 
@@ -68,6 +68,45 @@ pub enum Refusal {
     NotConfirmed,
     #[error("the slow question is already in the network's log")]
     AlreadyMoved,
+    #[error("the change changes nothing")]
+    Unchanged,
+}
+
+/// What a change of a code changed, for the coding decisions log: the names and the colour
+/// with their old and new values, the longer texts by name only (the versions' snapshots
+/// hold them); `None` when nothing changed.
+fn change_summary(key: &str, old: &CodeFields, new: &CodeFields) -> Option<String> {
+    let mut parts = Vec::new();
+    if old.name != new.name {
+        parts.push(format!(
+            "{:?} / {:?} became {:?} / {:?}",
+            old.name.nl, old.name.en, new.name.nl, new.name.en
+        ));
+    }
+    for (label, a, b) in [
+        ("description", &old.description, &new.description),
+        ("inclusion criteria", &old.inclusion, &new.inclusion),
+        ("exclusion criteria", &old.exclusion, &new.exclusion),
+        ("examples", &old.examples, &new.examples),
+    ] {
+        let langs: Vec<&str> = [("NL", a.nl != b.nl), ("EN", a.en != b.en)]
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(l, _)| l)
+            .collect();
+        if !langs.is_empty() {
+            parts.push(format!("{label} ({}) changed", langs.join(", ")));
+        }
+    }
+    if old.colour != new.colour {
+        let c = |c: &Option<Colour>| c.as_ref().map_or("none", |c| c.as_str()).to_owned();
+        parts.push(format!(
+            "colour {} became {}",
+            c(&old.colour),
+            c(&new.colour)
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("code {key}: {}", parts.join("; ")))
 }
 
 /// A coding action's outcome: done (with its value) or refused.
@@ -929,26 +968,27 @@ impl Store {
             .collect()
     }
 
-    /// Adds a code to a codebook, logged with who and why.
+    /// Adds a code to a codebook, logged with who and why, as the codebook's next version.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_code_logged(
         &self,
         book: CodebookId,
         key: &str,
         parent: Option<CodeId>,
-        name: &Bilingual,
-        description: &Bilingual,
+        fields: &CodeFields,
         person: PersonId,
         why: &str,
         at: i64,
     ) -> Result<Outcome<CodeId>> {
+        let f = fields.trimmed();
         if why.trim().is_empty() {
             return Ok(Err(Refusal::NoReason));
         }
-        if key.trim().is_empty() || name.nl.trim().is_empty() || name.en.trim().is_empty() {
+        if key.trim().is_empty() || f.name.nl.is_empty() || f.name.en.is_empty() {
             return Ok(Err(Refusal::Incomplete));
         }
         let mut tx = self.pool.begin().await?;
+        let version = crate::coding::before_change(&mut tx, book).await? + 1;
         if let Some(p) = parent {
             if !code_in_book(&mut tx, p, book).await? {
                 return Ok(Err(Refusal::UnknownCode));
@@ -963,19 +1003,7 @@ impl Store {
         if exists > 0 {
             return Ok(Err(Refusal::DuplicateCode));
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO codes (codebook_id, key, parent_id, name_nl, name_en, description_nl, description_en) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(book.0)
-        .bind(key.trim())
-        .bind(parent.map(|p| p.0))
-        .bind(name.nl.trim())
-        .bind(name.en.trim())
-        .bind(description.nl.trim())
-        .bind(description.en.trim())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = crate::coding::insert_code(&mut tx, book, key.trim(), parent, &f).await?;
         log_decision(
             &mut tx,
             at,
@@ -984,48 +1012,95 @@ impl Store {
             None,
             None,
             Some(CodeId(id)),
-            &format!("code {} added to codebook {book}", key.trim()),
+            &format!(
+                "code {} added to codebook {book} (version {version})",
+                key.trim()
+            ),
             why.trim(),
         )
         .await?;
+        crate::coding::write_version(&mut tx, book, version, Some(at), Some(person), why.trim())
+            .await?;
         tx.commit().await?;
         Ok(Ok(CodeId(id)))
     }
 
-    /// Changes a code's names and descriptions, logged with who, why, and what it was.
-    #[allow(clippy::too_many_arguments)]
+    /// Changes a code's texts and colour, logged with who, why, and what changed (names and
+    /// colour with their old and new values, the other texts by name), as the codebook's
+    /// next version. A change that changes nothing is refused.
     pub async fn change_code_logged(
         &self,
         code: CodeId,
-        name: &Bilingual,
-        description: &Bilingual,
+        fields: &CodeFields,
         person: PersonId,
         why: &str,
         at: i64,
     ) -> Result<Outcome<()>> {
+        let f = fields.trimmed();
         if why.trim().is_empty() {
             return Ok(Err(Refusal::NoReason));
         }
-        if name.nl.trim().is_empty() || name.en.trim().is_empty() {
+        if f.name.nl.is_empty() || f.name.en.is_empty() {
             return Ok(Err(Refusal::Incomplete));
         }
         let mut tx = self.pool.begin().await?;
-        let Some(old) = sqlx::query("SELECT key, name_nl, name_en FROM codes WHERE id = $1")
-            .bind(code.0)
-            .fetch_optional(&mut *tx)
-            .await?
+        let Some(book) =
+            sqlx::query_scalar::<_, i64>("SELECT codebook_id FROM codes WHERE id = $1")
+                .bind(code.0)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(Err(Refusal::UnknownCode));
+        };
+        let book = CodebookId(book);
+        // Locked before the old values are read, so they are the ones this change replaces.
+        let version = crate::coding::before_change(&mut tx, book).await? + 1;
+        let Some(old) = sqlx::query(
+            "SELECT codebook_id, key, name_nl, name_en, description_nl, description_en, \
+             inclusion_nl, inclusion_en, exclusion_nl, exclusion_en, examples_nl, examples_en, \
+             colour FROM codes WHERE id = $1",
+        )
+        .bind(code.0)
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Ok(Err(Refusal::UnknownCode));
         };
         let key: String = get(&old, "key")?;
-        let (old_nl, old_en): (String, String) = (get(&old, "name_nl")?, get(&old, "name_en")?);
+        let text = |col: &str| -> Result<Bilingual> {
+            Ok(Bilingual {
+                nl: get(&old, &format!("{col}_nl"))?,
+                en: get(&old, &format!("{col}_en"))?,
+            })
+        };
+        let old_colour: Option<String> = get(&old, "colour")?;
+        let before = CodeFields {
+            name: text("name")?,
+            description: text("description")?,
+            inclusion: text("inclusion")?,
+            exclusion: text("exclusion")?,
+            examples: text("examples")?,
+            colour: old_colour.and_then(|c| Colour::parse(&c).ok()),
+        };
+        let Some(what) = change_summary(&key, &before, &f) else {
+            return Ok(Err(Refusal::Unchanged));
+        };
         sqlx::query(
-            "UPDATE codes SET name_nl = $1, name_en = $2, description_nl = $3, description_en = $4 WHERE id = $5",
+            "UPDATE codes SET name_nl = $1, name_en = $2, description_nl = $3, description_en = $4, \
+             inclusion_nl = $5, inclusion_en = $6, exclusion_nl = $7, exclusion_en = $8, \
+             examples_nl = $9, examples_en = $10, colour = $11 WHERE id = $12",
         )
-        .bind(name.nl.trim())
-        .bind(name.en.trim())
-        .bind(description.nl.trim())
-        .bind(description.en.trim())
+        .bind(&f.name.nl)
+        .bind(&f.name.en)
+        .bind(&f.description.nl)
+        .bind(&f.description.en)
+        .bind(&f.inclusion.nl)
+        .bind(&f.inclusion.en)
+        .bind(&f.exclusion.nl)
+        .bind(&f.exclusion.en)
+        .bind(&f.examples.nl)
+        .bind(&f.examples.en)
+        .bind(f.colour.as_ref().map(|c| c.as_str().to_owned()))
         .bind(code.0)
         .execute(&mut *tx)
         .await?;
@@ -1037,14 +1112,12 @@ impl Store {
             None,
             None,
             Some(code),
-            &format!(
-                "code {key}: {old_nl:?} / {old_en:?} became {:?} / {:?}",
-                name.nl.trim(),
-                name.en.trim()
-            ),
+            &format!("{what} (version {version})"),
             why.trim(),
         )
         .await?;
+        crate::coding::write_version(&mut tx, book, version, Some(at), Some(person), why.trim())
+            .await?;
         tx.commit().await?;
         Ok(Ok(()))
     }

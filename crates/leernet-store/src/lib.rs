@@ -41,7 +41,7 @@ use std::time::Duration;
 
 pub use accounts::Account;
 pub use audit::{Action, Actor, AuditEntry, NewAudit};
-pub use coding::{NewCode, NewCoding};
+pub use coding::{CodeFields, CodebookVersion, NewCode, NewCoding};
 pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, NewAssignment,
     Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,

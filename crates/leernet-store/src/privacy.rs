@@ -932,10 +932,28 @@ fn collect_coding_work<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value
             }))
         })
         .collect::<Result<_>>()?;
+        let versions: Vec<Value> = sqlx::query(
+            "SELECT codebook_id, version, at, reason FROM codebook_versions \
+             WHERE person_id = $1 ORDER BY id",
+        )
+        .bind(pid)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "codebook": get::<i64>(r, "codebook_id")?,
+                "version": get::<i64>(r, "version")?,
+                "at": get::<Option<i64>>(r, "at")?.map(crate::audit::utc_timestamp),
+                "why": get::<String>(r, "reason")?,
+            }))
+        })
+        .collect::<Result<_>>()?;
         Ok(json!({
             "assignments_led": led,
             "assignments_coded": coded,
             "decisions": decisions,
+            "codebook_versions": versions,
             "suggestion_decisions": suggestions,
             "slow_question_verdicts": verdicts,
         }))
@@ -1079,6 +1097,7 @@ fn erase_coding_work<'t>(
             "SELECT COUNT(*) FROM coding_decisions WHERE person_id = $1",
             "SELECT COUNT(*) FROM coding_suggestion_decisions WHERE coder_id = $1",
             "SELECT COUNT(*) FROM slow_question_confirmations WHERE coder_id = $1",
+            "SELECT COUNT(*) FROM codebook_versions WHERE person_id = $1",
         ] {
             let n: i64 = sqlx::query_scalar(sql)
                 .bind(pid)
@@ -1102,6 +1121,34 @@ fn erase_coding_work<'t>(
                     .bind(get::<i64>(r, "id")?)
                     .execute(&mut *conn)
                     .await?;
+                changed += 1;
+            }
+        }
+        // The codebook's versions, like the decisions that made them: the reason and the
+        // snapshot's texts (old names of codes appear in both logs).
+        let rows = sqlx::query("SELECT id, reason, snapshot FROM codebook_versions ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            let (reason, snapshot): (String, String) = (get(r, "reason")?, get(r, "snapshot")?);
+            let (new_reason, e1) = replace_mentions(&reason, &mentions);
+            let (new_snapshot, e2) = replace_mentions(&snapshot, &mentions);
+            // A mention is replaced by plain text, so the snapshot stays JSON; if it would
+            // not, the snapshot is kept as it was (its texts are the codebook's, not answers).
+            let new_snapshot = if serde_json::from_str::<serde_json::Value>(&new_snapshot).is_ok() {
+                new_snapshot
+            } else {
+                snapshot
+            };
+            if !e1.is_empty() || !e2.is_empty() {
+                sqlx::query(
+                    "UPDATE codebook_versions SET reason = $1, snapshot = $2 WHERE id = $3",
+                )
+                .bind(new_reason)
+                .bind(new_snapshot)
+                .bind(get::<i64>(r, "id")?)
+                .execute(&mut *conn)
+                .await?;
                 changed += 1;
             }
         }

@@ -111,6 +111,7 @@ async fn seed(store: &Store) -> Seed {
             en: k.into(),
         },
         description: Bilingual::default(),
+        ..Default::default()
     };
     let book = store
         .add_codebook("demo", &[code("theme.a"), code("theme.b")])
@@ -454,49 +455,67 @@ async fn assignment_story(store: &Store) {
 
 async fn log_story(store: &Store) {
     let s = seed(store).await;
-    let name = Bilingual {
-        nl: "Morele vragen".into(),
-        en: "Moral questions".into(),
+    let fields = CodeFields {
+        name: Bilingual {
+            nl: "Morele vragen".into(),
+            en: "Moral questions".into(),
+        },
+        inclusion: Bilingual {
+            nl: "Een vraag naar wat goed of juist is".into(),
+            en: "A question about what is good or right".into(),
+        },
+        exclusion: Bilingual {
+            nl: "Regels en procedures".into(),
+            en: "Rules and procedures".into(),
+        },
+        examples: Bilingual {
+            nl: "  Mag dit wel?  \n\n Voor wie doen we het?".into(),
+            en: "May we do this?\nWho is it for?".into(),
+        },
+        colour: Some(Colour::parse("#1f77b4").unwrap()),
+        ..Default::default()
     };
+    // A fresh codebook is version 1, with no person and no time.
+    let before = store.codebooks().await.unwrap()[0].clone();
+    assert_eq!(before.version, 1);
+    let v1 = store.codebook_versions(s.book).await.unwrap();
+    assert_eq!(
+        v1,
+        [CodebookVersion {
+            version: 1,
+            at: None,
+            person: None,
+            reason: String::new()
+        }]
+    );
+    assert_eq!(
+        store.codebook_version(s.book, 1).await.unwrap(),
+        Some(before.clone())
+    );
+    assert_eq!(store.codebook_version(s.book, 2).await.unwrap(), None);
     assert_eq!(
         store
-            .add_code_logged(
-                s.book,
-                "theme.moral",
-                None,
-                &name,
-                &Bilingual::default(),
-                s.lead,
-                "",
-                10
-            )
+            .add_code_logged(s.book, "theme.moral", None, &fields, s.lead, "", 10)
             .await
             .unwrap(),
         Err(Refusal::NoReason)
     );
     assert_eq!(
         store
-            .add_code_logged(
-                s.book,
-                "theme.a",
-                None,
-                &name,
-                &Bilingual::default(),
-                s.lead,
-                "dubbel",
-                10
-            )
+            .add_code_logged(s.book, "theme.a", None, &fields, s.lead, "dubbel", 10)
             .await
             .unwrap(),
         Err(Refusal::DuplicateCode)
     );
+    // Refusals change neither the codebook nor its version.
+    assert_eq!(store.codebooks().await.unwrap()[0], before);
+    assert_eq!(store.codebook_versions(s.book).await.unwrap(), v1);
     let moral = store
         .add_code_logged(
             s.book,
             "theme.moral",
             Some(s.codes[0]),
-            &name,
-            &Bilingual::default(),
+            &fields,
             s.lead,
             "Komt vaak voor in ronde 1",
             10,
@@ -504,28 +523,116 @@ async fn log_story(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    let renamed = Bilingual {
-        nl: "Morele en ethische vragen".into(),
-        en: "Moral and ethical questions".into(),
+    let added = store.codebooks().await.unwrap()[0].clone();
+    assert_eq!(added.version, 2);
+    let code = added.codes.iter().find(|c| c.id == moral).unwrap();
+    assert_eq!(code.inclusion, fields.inclusion);
+    assert_eq!(code.exclusion, fields.exclusion);
+    // Examples are kept one per line, trimmed, without empty lines.
+    assert_eq!(code.examples.nl, "Mag dit wel?\nVoor wie doen we het?");
+    assert_eq!(code.colour.as_ref().unwrap().as_str(), "#1F77B4");
+    let renamed = CodeFields {
+        name: Bilingual {
+            nl: "Morele en ethische vragen".into(),
+            en: "Moral and ethical questions".into(),
+        },
+        colour: Some(Colour::parse("#D62728").unwrap()),
+        ..CodeFields::of(code)
     };
+    // Without a reason, or changing nothing: refused, nothing written.
+    assert_eq!(
+        store
+            .change_code_logged(moral, &renamed, s.anna, " ", 20)
+            .await
+            .unwrap(),
+        Err(Refusal::NoReason)
+    );
+    assert_eq!(
+        store
+            .change_code_logged(moral, &CodeFields::of(code), s.anna, "niets", 20)
+            .await
+            .unwrap(),
+        Err(Refusal::Unchanged)
+    );
+    assert_eq!(store.codebooks().await.unwrap()[0], added);
     store
-        .change_code_logged(
-            moral,
-            &renamed,
-            &Bilingual::default(),
-            s.anna,
-            "Scherper",
-            20,
-        )
+        .change_code_logged(moral, &renamed, s.anna, "Scherper", 20)
         .await
         .unwrap()
         .unwrap();
     let book = &store.codebooks().await.unwrap()[0];
+    assert_eq!(book.version, 3);
     let code = book.codes.iter().find(|c| c.id == moral).unwrap();
-    assert_eq!(code.name, renamed);
+    assert_eq!(code.name, renamed.name);
+    assert_eq!(code.colour.as_ref().unwrap().as_str(), "#D62728");
+    assert_eq!(code.inclusion, fields.inclusion);
     assert_eq!(code.parent, Some(s.codes[0]));
+    // Every version: who, when, why; each snapshot holds the codebook as it was then.
+    let versions = store.codebook_versions(s.book).await.unwrap();
+    let who: Vec<_> = versions
+        .iter()
+        .map(|v| (v.version, v.at, v.person, v.reason.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (1, None, None, ""),
+            (2, Some(10), Some(s.lead), "Komt vaak voor in ronde 1"),
+            (3, Some(20), Some(s.anna), "Scherper"),
+        ]
+    );
+    let v1 = store.codebook_version(s.book, 1).await.unwrap().unwrap();
+    assert_eq!(v1.codes, before.codes);
+    assert_eq!(v1.version, 1);
+    let v2 = store.codebook_version(s.book, 2).await.unwrap().unwrap();
+    assert_eq!(v2.codes, added.codes);
+    let v3 = store.codebook_version(s.book, 3).await.unwrap().unwrap();
+    assert_eq!(v3.codes, book.codes);
+    assert_eq!(v3.name, book.name);
+    assert_eq!(store.codebook_version(s.book, 4).await.unwrap(), None);
+    // Two changes at once get consecutive versions; neither fails.
+    let one = CodeFields {
+        name: Bilingual {
+            nl: "Een".into(),
+            en: "One".into(),
+        },
+        ..Default::default()
+    };
+    let two = CodeFields {
+        name: Bilingual {
+            nl: "Twee".into(),
+            en: "Two".into(),
+        },
+        ..Default::default()
+    };
+    let (a, b) = tokio::join!(
+        store.add_code_logged(s.book, "theme.one", None, &one, s.lead, "een", 30),
+        store.add_code_logged(s.book, "theme.two", None, &two, s.anna, "twee", 30),
+    );
+    assert!(a.unwrap().is_ok() && b.unwrap().is_ok());
+    let numbers: Vec<i64> = store
+        .codebook_versions(s.book)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    assert_eq!(
+        store
+            .codebook_version(s.book, 5)
+            .await
+            .unwrap()
+            .unwrap()
+            .codes
+            .len(),
+        book.codes.len() + 2
+    );
+    // The other codebook did not move.
+    let other = &store.codebooks().await.unwrap()[1];
+    assert_eq!(other.version, 1);
     let log = store.coding_decisions(None).await.unwrap();
-    assert_eq!(log.len(), 2);
+    assert_eq!(log.len(), 4);
     assert_eq!(
         (log[0].kind.as_str(), log[0].person, log[0].code),
         ("code_added", s.lead, Some(moral))
@@ -535,6 +642,12 @@ async fn log_story(store: &Store) {
         ("code_changed", s.anna, "Scherper")
     );
     assert!(log[1].what.contains("Morele vragen") && log[1].what.contains("Morele en ethische"));
+    assert!(
+        log[1].what.contains("colour #1F77B4 became #D62728") && log[1].what.contains("version 3"),
+        "{}",
+        log[1].what
+    );
+    assert!(!log[1].what.contains("inclusion"), "{}", log[1].what);
 
     // The slow-question register: one verdict per span, the later one wins; spans checked.
     let r1 = s.responses[0];

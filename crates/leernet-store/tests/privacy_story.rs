@@ -178,6 +178,7 @@ async fn seed(store: &Store) -> Seed {
                     en: "Collaboration".into(),
                 },
                 description: Bilingual::default(),
+                ..Default::default()
             }],
         )
         .await
@@ -911,11 +912,13 @@ async fn workspace_coding_story(store: &Store, url: &str) {
             book.id,
             "steun",
             None,
-            &Bilingual {
-                nl: "Steun".into(),
-                en: "Support".into(),
+            &CodeFields {
+                name: Bilingual {
+                    nl: "Steun".into(),
+                    en: "Support".into(),
+                },
+                ..Default::default()
             },
-            &Bilingual::default(),
             s.anna,
             "ontbrak volgens mij",
             141,
@@ -1031,6 +1034,10 @@ async fn workspace_coding_story(store: &Store, url: &str) {
         .collect();
     assert_eq!(kinds, ["code_added", "finished"]);
     assert_eq!(cw["decisions"][0]["why"], "ontbrak volgens mij");
+    // The codebook version her change made (version 1 is the codebook as it was made).
+    assert_eq!(cw["codebook_versions"].as_array().unwrap().len(), 1);
+    assert_eq!(cw["codebook_versions"][0]["version"], 2);
+    assert_eq!(cw["codebook_versions"][0]["why"], "ontbrak volgens mij");
     assert_eq!(cw["slow_question_verdicts"][0]["verdict"], "confirmed");
     // Bram's export: the assignment he leads and the consensus he settled.
     let bram = store.privacy_subject("bram@example.org").await.unwrap();
@@ -1074,8 +1081,9 @@ async fn workspace_coding_story(store: &Store, url: &str) {
     assert_eq!(done.count("workspace", "votes_unlinked"), 2);
     // Bram's session report and Dirk's story named her.
     assert_eq!(done.count("workspace", "texts_changed"), 2);
-    // Her code_added and finished decisions, her suggestion-free verdict.
-    assert_eq!(done.count("coding_work", "kept_unlinked"), 3);
+    // Her code_added and finished decisions, her suggestion-free verdict, the codebook
+    // version her change made.
+    assert_eq!(done.count("coding_work", "kept_unlinked"), 4);
     assert_eq!(done.count("coding_work", "decisions_changed"), 1);
     assert_eq!(counts(store).await, before);
     let after = dump(store, url).await;
@@ -1099,6 +1107,10 @@ async fn workspace_coding_story(store: &Store, url: &str) {
     assert!(decisions
         .iter()
         .any(|d| d.person == s.anna && d.kind == "code_added"));
+    // The codebook's history is whole too, still of her (now empty) account.
+    let versions = store.codebook_versions(book.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].person, Some(s.anna));
     assert!(decisions
         .iter()
         .any(|d| d.kind == "consensus" && d.why == format!("zoals {REMOVED} het zag")));

@@ -15,6 +15,7 @@ fn code(key: &str, parent: Option<&str>) -> NewCode {
             en: key.into(),
         },
         description: Bilingual::default(),
+        ..Default::default()
     }
 }
 

@@ -282,6 +282,7 @@ async fn coding_story(store: &Store) {
             en: format!("{key} en"),
         },
         description: Bilingual::default(),
+        ..Default::default()
     };
     // A child named before its parent is refused, and nothing of that codebook remains.
     let err = store

@@ -20,7 +20,8 @@ use axum::Form;
 use leernet_analysis::coding_agreement::{self, CodingAgreement, Coefficients};
 use leernet_core::*;
 use leernet_store::{
-    Assignment, AssignmentId, NewAssignment, Refusal, SlowStatus, SpanCode, SuggestionDecision,
+    Assignment, AssignmentId, CodeFields, NewAssignment, Refusal, SlowStatus, SpanCode,
+    SuggestionDecision,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -68,6 +69,10 @@ fn refusal(r: &Refusal) -> (&'static str, StatusCode) {
         Refusal::NoSlowQuestion => ("coding_ui.err_not_found", StatusCode::NOT_FOUND),
         Refusal::NotConfirmed => ("coding_ui.err_not_confirmed", StatusCode::CONFLICT),
         Refusal::AlreadyMoved => ("coding_ui.err_already_moved", StatusCode::CONFLICT),
+        Refusal::Unchanged => (
+            "codebook_fields.err_unchanged",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     }
 }
 
@@ -574,6 +579,7 @@ async fn answer_page(
                 id => c.id.0,
                 code => by_id.get(&c.code).map(|x| x.name.get(lang).to_owned()).unwrap_or_default(),
                 key => by_id.get(&c.code).map(|x| x.key.clone()).unwrap_or_default(),
+                colour => by_id.get(&c.code).and_then(|x| x.colour.as_ref()).map(|x| x.as_str().to_owned()),
                 start => c.segment.start,
                 end => c.segment.end,
                 text => fragment(&text, c.segment.start, c.segment.end),
@@ -1453,8 +1459,9 @@ pub async fn search(
     )
 }
 
-/// `GET /coding/codebooks/{id}`: a codebook's codes, forms to add and change codes (each with
-/// a reason), and the log of codebook changes.
+/// `GET /coding/codebooks/{id}`: a codebook's codes with their criteria, examples and
+/// colours, forms to add and change codes (each with a reason), the codebook's versions and
+/// the log of codebook changes.
 pub async fn codebook(
     State(state): State<Arc<AppState>>,
     v: Visitor,
@@ -1462,6 +1469,29 @@ pub async fn codebook(
 ) -> Result<Response, AppError> {
     v.require(RESEARCHER)?;
     codebook_page(&state, &v, id, None, StatusCode::OK).await
+}
+
+/// A code for the codebook pages: its texts in both languages and its colour.
+fn code_view(c: &Code, book: &Codebook) -> minijinja::Value {
+    let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
+    minijinja::context! {
+        id => c.id.0,
+        key => c.key.clone(),
+        parent => c.parent.and_then(|p| book.codes.iter().find(|x| x.id == p)).map(|p| p.key.clone()),
+        name_nl => c.name.nl.clone(),
+        name_en => c.name.en.clone(),
+        description_nl => c.description.nl.clone(),
+        description_en => c.description.en.clone(),
+        inclusion_nl => c.inclusion.nl.clone(),
+        inclusion_en => c.inclusion.en.clone(),
+        exclusion_nl => c.exclusion.nl.clone(),
+        exclusion_en => c.exclusion.en.clone(),
+        examples_nl => c.examples.nl.clone(),
+        examples_en => c.examples.en.clone(),
+        example_lines_nl => lines(&c.examples.nl),
+        example_lines_en => lines(&c.examples.en),
+        colour => c.colour.as_ref().map(|c| c.as_str().to_owned()),
+    }
 }
 
 async fn codebook_page(
@@ -1498,20 +1528,22 @@ async fn codebook_page(
             }
         })
         .collect();
-    let codes: Vec<_> = book
-        .codes
-        .iter()
-        .map(|c| {
+    let versions: Vec<_> = store
+        .codebook_versions(book.id)
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .rev()
+        .map(|ver| {
             minijinja::context! {
-                id => c.id.0,
-                key => c.key.clone(),
-                name_nl => c.name.nl.clone(),
-                name_en => c.name.en.clone(),
-                description_nl => c.description.nl.clone(),
-                description_en => c.description.en.clone(),
+                version => ver.version,
+                at => ver.at.map(utc),
+                who => ver.person.and_then(|p| names.get(&p).cloned()),
+                why => ver.reason,
             }
         })
         .collect();
+    let codes: Vec<_> = book.codes.iter().map(|c| code_view(c, &book)).collect();
     let mut res = crate::page::render(
         state,
         v,
@@ -1519,6 +1551,8 @@ async fn codebook_page(
         minijinja::context! {
             id => book.id.0,
             name => book.name,
+            version => book.version,
+            versions => versions,
             codes => codes,
             log => log,
             error => error,
@@ -1526,6 +1560,54 @@ async fn codebook_page(
     )?;
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// `GET /coding/codebooks/{id}/versions/{n}`: the codebook as it was in version `n`, read
+/// only, with who made that version, when and why.
+pub async fn codebook_version(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, n)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    let store = &state.store;
+    let current = store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|b| b.id.0 == id)
+        .ok_or(AppError::NotFound(lang))?;
+    let book = store
+        .codebook_version(current.id, n)
+        .await
+        .map_err(internal(lang))?
+        .ok_or(AppError::NotFound(lang))?;
+    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let made = store
+        .codebook_versions(current.id)
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|x| x.version == n)
+        .ok_or(AppError::NotFound(lang))?;
+    let codes: Vec<_> = book.codes.iter().map(|c| code_view(c, &book)).collect();
+    crate::page::render(
+        &state,
+        &v,
+        "coding_codebook_version.html",
+        minijinja::context! {
+            id => current.id.0,
+            name => book.name,
+            version => n,
+            current => current.version,
+            at => made.at.map(utc),
+            who => made.person.and_then(|p| names.get(&p).cloned()),
+            why => made.reason,
+            codes => codes,
+        },
+    )
 }
 
 fn bilingual(f: &Fields, prefix: &str) -> Bilingual {
@@ -1541,13 +1623,30 @@ fn bilingual(f: &Fields, prefix: &str) -> Bilingual {
     }
 }
 
+/// The code's texts and colour from a form; `Err` with the message key when the colour is
+/// not `#RRGGBB` (an empty field is no colour).
+fn code_fields(f: &Fields) -> Result<CodeFields, &'static str> {
+    let colour = match field(f, "colour").map(str::trim).unwrap_or("") {
+        "" => None,
+        c => Some(Colour::parse(c).map_err(|_| "codebook_fields.err_colour")?),
+    };
+    Ok(CodeFields {
+        name: bilingual(f, "name"),
+        description: bilingual(f, "description"),
+        inclusion: bilingual(f, "inclusion"),
+        exclusion: bilingual(f, "exclusion"),
+        examples: bilingual(f, "examples"),
+        colour,
+    })
+}
+
 /// Refuses texts longer than a code needs.
 fn too_long(f: &Fields) -> bool {
     f.iter().any(|(_, v)| v.chars().count() > MAX_NOTE)
 }
 
-/// `POST /coding/codebooks/{id}/codes`: adds a code (key, parent, names, descriptions), with
-/// a reason for the log.
+/// `POST /coding/codebooks/{id}/codes`: adds a code (key, parent, names, descriptions,
+/// criteria, examples, colour), with a reason for the log; the codebook's next version.
 pub async fn add_code(
     State(state): State<Arc<AppState>>,
     v: Visitor,
@@ -1600,13 +1699,18 @@ pub async fn add_code(
             }
         },
     };
+    let fields = match code_fields(&f) {
+        Ok(x) => x,
+        Err(key) => {
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    };
     match store
         .add_code_logged(
             book.id,
             key,
             parent,
-            &bilingual(&f, "name"),
-            &bilingual(&f, "description"),
+            &fields,
             user.id,
             field(&f, "why").unwrap_or(""),
             now(),
@@ -1622,8 +1726,8 @@ pub async fn add_code(
     }
 }
 
-/// `POST /coding/codebooks/{id}/codes/{code}`: changes a code's names and descriptions, with a
-/// reason for the log.
+/// `POST /coding/codebooks/{id}/codes/{code}`: changes a code's texts and colour, with a
+/// reason for the log; the codebook's next version.
 pub async fn change_code(
     State(state): State<Arc<AppState>>,
     v: Visitor,
@@ -1646,11 +1750,16 @@ pub async fn change_code(
     if !in_book {
         return Err(AppError::NotFound(lang));
     }
+    let fields = match code_fields(&f) {
+        Ok(x) => x,
+        Err(key) => {
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    };
     match store
         .change_code_logged(
             CodeId(code),
-            &bilingual(&f, "name"),
-            &bilingual(&f, "description"),
+            &fields,
             user.id,
             field(&f, "why").unwrap_or(""),
             now(),

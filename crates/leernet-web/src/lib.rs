@@ -149,6 +149,14 @@ impl AppState {
                 include_str!("../templates/coding_codebook.html"),
             ),
             (
+                "coding_codebook_version.html",
+                include_str!("../templates/coding_codebook_version.html"),
+            ),
+            (
+                "coding_code_fields.html",
+                include_str!("../templates/coding_code_fields.html"),
+            ),
+            (
                 "coding_search.html",
                 include_str!("../templates/coding_search.html"),
             ),
@@ -371,6 +379,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/coding/codebooks/{id}", get(coding::codebook))
         .route("/coding/codebooks/{id}/codes", post(coding::add_code))
+        .route(
+            "/coding/codebooks/{id}/versions/{n}",
+            get(coding::codebook_version),
+        )
         .route(
             "/coding/codebooks/{id}/codes/{code}",
             post(coding::change_code),

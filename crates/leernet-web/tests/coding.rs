@@ -98,13 +98,17 @@ async fn coding_world(w: &World) -> Coding {
             en: format!("EN {k}"),
         },
         description: Bilingual::default(),
+        ..Default::default()
     };
     let book = store
         .add_codebook(
             "Codeboek",
             &[
                 code("rationale", None),
-                code("rationale.learning_theory", Some("rationale")),
+                NewCode {
+                    colour: Some(Colour::parse("#9467BD").unwrap()),
+                    ..code("rationale.learning_theory", Some("rationale"))
+                },
                 code("rationale.practice_based", Some("rationale")),
             ],
         )
@@ -306,6 +310,9 @@ async fn coding_story(w: &World, k: &Coding) {
     );
     let p = c1.get(&format!("{base}/answers/1")).await;
     assert!(p.body.contains("“leercyclus van Kolb”"), "own coding shown");
+    // With its code's colour as a swatch beside the code's name.
+    let mine = p.body.split("id=\"my-codings\"").nth(1).unwrap();
+    assert!(mine.contains("fill=\"#9467BD\""), "{mine}");
 
     // Coder 2 accepts the suggestion for answer 1 (its span comes from the rules) and rejects
     // nothing else; answer 2 gets no code. Coder 2 never sees coder 1's work.
@@ -592,6 +599,132 @@ async fn coding_story(w: &World, k: &Coding) {
     assert_eq!(added.last().unwrap().kind, "code_added");
     assert_eq!(added.last().unwrap().person, k.lead);
 
+    // Criteria, examples and a colour: an invalid colour is refused with a message and
+    // nothing is stored; a valid one is shown as a swatch beside its hex code.
+    let with_fields = |key: &str, colour: &str| {
+        let mut f = add(key, "Ethiek kwam vaak terug");
+        f.extend(
+            [
+                ("inclusion_nl", "Een vraag naar wat goed is"),
+                ("inclusion_en", "A question about what is good"),
+                ("exclusion_nl", "Regels van de organisatie"),
+                ("exclusion_en", "Rules of the organisation"),
+                ("examples_nl", "Mag dit wel?\r\nVoor wie doen we het?"),
+                ("examples_en", "May we do this?"),
+                ("colour", colour),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        f
+    };
+    assert_eq!(store.codebooks().await.unwrap()[0].version, 2);
+    for bad in ["rood", "#12345", "rgb(1,2,3)"] {
+        let p = lead
+            .post_owned(
+                &format!("{book_url}/codes"),
+                &with_fields("rationale.ethics", bad),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(p.body.contains("geen geldige kleur"), "{}", p.body);
+    }
+    assert_eq!(store.codebooks().await.unwrap()[0].version, 2);
+    let p = lead
+        .post_owned(
+            &format!("{book_url}/codes"),
+            &with_fields("rationale.ethics", "#2ca02c"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let book = store.codebooks().await.unwrap()[0].clone();
+    assert_eq!(book.version, 3);
+    let ethics = book
+        .codes
+        .iter()
+        .find(|c| c.key == "rationale.ethics")
+        .unwrap();
+    assert_eq!(ethics.colour.as_ref().unwrap().as_str(), "#2CA02C");
+    assert_eq!(ethics.examples.nl, "Mag dit wel?\nVoor wie doen we het?");
+    assert_eq!(ethics.exclusion.en, "Rules of the organisation");
+    let p = lead.get(&book_url).await;
+    for shown in [
+        "fill=\"#2CA02C\"",
+        "<code>#2CA02C</code>",
+        "Een vraag naar wat goed is",
+        "A question about what is good",
+        "<li>Voor wie doen we het?</li>",
+        "name=\"inclusion_nl\"",
+        "name=\"exclusion_en\"",
+        "name=\"examples_nl\"",
+        "name=\"colour\"",
+        "Huidige versie van het codeboek: <strong>3</strong>",
+        &format!("href=\"{book_url}/versions/2\""),
+    ] {
+        assert!(p.body.contains(shown), "{shown} missing");
+    }
+    // Changing the colour and the criteria: the log says what changed, the version goes up.
+    let mut change = vec![
+        ("csrf_token".to_owned(), csrf_l.clone()),
+        ("name_nl".to_owned(), ethics.name.nl.clone()),
+        ("name_en".to_owned(), ethics.name.en.clone()),
+        (
+            "inclusion_nl".to_owned(),
+            "Een vraag naar wat juist is".to_owned(),
+        ),
+        ("inclusion_en".to_owned(), ethics.inclusion.en.clone()),
+        ("exclusion_nl".to_owned(), ethics.exclusion.nl.clone()),
+        ("exclusion_en".to_owned(), ethics.exclusion.en.clone()),
+        ("examples_nl".to_owned(), ethics.examples.nl.clone()),
+        ("examples_en".to_owned(), ethics.examples.en.clone()),
+        ("colour".to_owned(), "#D62728".to_owned()),
+        ("why".to_owned(), "Juist is preciezer".to_owned()),
+    ];
+    let change_url = format!("{book_url}/codes/{}", ethics.id.0);
+    let p = lead.post_owned(&change_url, &change).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let last = store.coding_decisions(None).await.unwrap().pop().unwrap();
+    assert!(
+        last.what.contains("inclusion criteria (NL) changed")
+            && last.what.contains("colour #2CA02C became #D62728"),
+        "{}",
+        last.what
+    );
+    // The same again changes nothing: refused, the version stays.
+    let p = lead.post_owned(&change_url, &change).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("verandert niets"));
+    change.retain(|(k, _)| k != "why");
+    change.push(("colour".to_owned(), "#000000".to_owned()));
+    let p = lead.post_owned(&change_url, &change).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(store.codebooks().await.unwrap()[0].version, 4);
+    // The versions: listed with who and why; an old one can be read, unchanged.
+    let p = lead.get(&book_url).await;
+    assert!(p.body.contains("Juist is preciezer") && p.body.contains("Ethiek kwam vaak terug"));
+    let p = lead.get(&format!("{book_url}/versions/3")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Een vraag naar wat goed is") && p.body.contains("#2CA02C"));
+    assert!(!p.body.contains("Een vraag naar wat juist is"));
+    assert!(
+        !p.body.contains(&format!("action=\"{book_url}/codes")),
+        "read only"
+    );
+    let p = lead.get(&format!("{book_url}/versions/1")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        !p.body.contains("rationale.moral"),
+        "version 1 is as it was made"
+    );
+    let p = lead.get(&format!("{book_url}/versions/4")).await;
+    assert!(
+        p.body.contains("Een vraag naar wat juist is")
+            && p.body.contains("Dit is de huidige versie")
+    );
+    assert_eq!(
+        lead.get(&format!("{book_url}/versions/5")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // The register and search.
     let p = lead.get("/coding/slow-questions").await;
     assert!(p.body.contains("Netwerk Wijk A") && p.body.contains("bevestigd"));
@@ -642,6 +775,7 @@ enum Expect {
     Forbidden,
     NotFound,
     Conflict,
+    Unprocessable,
 }
 
 type Route = (
@@ -709,8 +843,39 @@ async fn authorisation_story(w: &World, k: &Coding) {
                 ("name_en", "Rationale".into()),
                 ("why", "Korter".into()),
             ],
+            // After the first researcher's change, the same change changes nothing.
             [
-                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+                Login,
+                Done,
+                Forbidden,
+                Forbidden,
+                Forbidden,
+                Unprocessable,
+                Unprocessable,
+                Unprocessable,
+            ],
+        ),
+        // The codebook's versions: whoever may see the codebook page.
+        (
+            "GET",
+            format!("/coding/codebooks/{}/versions/1", k.book.0),
+            vec![],
+            staff_no,
+        ),
+        (
+            "GET",
+            format!("/coding/codebooks/{}/versions/99", k.book.0),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "GET",
+            "/coding/codebooks/99999/versions/1".into(),
+            vec![],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
             ],
         ),
         (
@@ -866,6 +1031,7 @@ async fn authorisation_story(w: &World, k: &Coding) {
                 StatusCode::FORBIDDEN => Forbidden,
                 StatusCode::NOT_FOUND => NotFound,
                 StatusCode::CONFLICT => Conflict,
+                StatusCode::UNPROCESSABLE_ENTITY => Unprocessable,
                 s => panic!("{method} {path} as {who:?}: unexpected {s}: {}", p.body),
             };
             assert_eq!(got, expect[i], "{method} {path} as {who:?}");

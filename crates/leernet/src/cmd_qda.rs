@@ -173,6 +173,10 @@ fn new_codes(plan: &ImportPlan) -> Vec<NewCode> {
             parent: c.parent.clone(),
             name: c.name.clone(),
             description: c.description.clone(),
+            inclusion: c.inclusion.clone(),
+            exclusion: c.exclusion.clone(),
+            examples: c.examples.clone(),
+            colour: c.colour.clone(),
         })
         .collect()
 }

@@ -114,6 +114,15 @@ struct CodeToml {
     name_en: String,
     description_nl: String,
     description_en: String,
+    inclusion_nl: String,
+    inclusion_en: String,
+    exclusion_nl: String,
+    exclusion_en: String,
+    /// Short example quotes, one per item.
+    examples_nl: Vec<String>,
+    examples_en: Vec<String>,
+    /// `#RRGGBB`.
+    colour: String,
 }
 
 /// What was loaded.
@@ -314,22 +323,29 @@ pub async fn load(
     progress("codebook");
     let book: CodebookToml = toml::from_str(files.codebook_toml)
         .map_err(|e| anyhow!("demo/codebook.toml: {}", e.message()))?;
+    let pair = |nl: &str, en: &str| Bilingual {
+        nl: nl.to_owned(),
+        en: en.to_owned(),
+    };
     let codes: Vec<NewCode> = book
         .code
         .iter()
-        .map(|c| NewCode {
-            key: c.id.clone(),
-            parent: c.parent.clone(),
-            name: Bilingual {
-                nl: c.name_nl.clone(),
-                en: c.name_en.clone(),
-            },
-            description: Bilingual {
-                nl: c.description_nl.clone(),
-                en: c.description_en.clone(),
-            },
+        .map(|c| {
+            Ok(NewCode {
+                key: c.id.clone(),
+                parent: c.parent.clone(),
+                name: pair(&c.name_nl, &c.name_en),
+                description: pair(&c.description_nl, &c.description_en),
+                inclusion: pair(&c.inclusion_nl, &c.inclusion_en),
+                exclusion: pair(&c.exclusion_nl, &c.exclusion_en),
+                examples: pair(&c.examples_nl.join("\n"), &c.examples_en.join("\n")),
+                colour: Some(
+                    Colour::parse(&c.colour)
+                        .map_err(|e| anyhow!("demo/codebook.toml, code {:?}: {e}", c.id))?,
+                ),
+            })
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     store.add_codebook("demo", &codes).await?;
     let stored = store.codebooks().await?;
     let code_ids: BTreeMap<&str, CodeId> = stored

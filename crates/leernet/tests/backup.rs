@@ -93,6 +93,34 @@ async fn a_restored_project_reports_byte_identically_on_both_back_ends() {
     let t = tmp.path();
     let demo = t.join("demo");
     ok(leernet(&["demo", "--dir", s(&demo)], None));
+    // A codebook change, so that the backup holds codebook versions: version 1 without a
+    // person or a time (NULLs), version 2 with a JSON snapshot that must come back as is.
+    {
+        let store = leernet_store::Store::connect(&format!(
+            "sqlite://{}",
+            demo.join("leernet.sqlite").display()
+        ))
+        .await
+        .unwrap();
+        let who = store.persons().await.unwrap()[0].id;
+        let book = store.codebooks().await.unwrap()[0].clone();
+        let code = &book.codes[0];
+        let fields = leernet_store::CodeFields {
+            exclusion: leernet_core::Bilingual {
+                nl: "Niet voor \"werkvormen\" — zie Reflectievormen.".into(),
+                en: "Not for methods.".into(),
+            },
+            colour: Some(leernet_core::Colour::parse("#ABCDEF").unwrap()),
+            ..leernet_store::CodeFields::of(code)
+        };
+        store
+            .change_code_logged(code.id, &fields, who, "Scherper", 1_800_000_000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(store.codebook_versions(book.id).await.unwrap().len(), 2);
+        store.close().await;
+    }
     let b1 = t.join("demo.backup");
     let said = ok(leernet(
         &["backup", "--out", s(&b1), "--project", s(&demo)],
@@ -106,6 +134,7 @@ async fn a_restored_project_reports_byte_identically_on_both_back_ends() {
         "\"codings\"",
         "\"instruments\"",
         "\"persons\"",
+        "\"codebook_versions\"",
     ] {
         assert!(
             backup

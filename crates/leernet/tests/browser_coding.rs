@@ -296,5 +296,37 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     c.goto(&url("/coding")).await.unwrap();
     submit(&c, "a[href^='/coding/codebooks/']").await;
     axe(&c, "a codebook").await;
+    // Every code open: criteria, examples and colour swatches (with their hex codes) pass
+    // axe too.
+    c.execute(
+        "document.querySelectorAll('details').forEach(d => d.open = true); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(text(&c, "details[id^='code-'] summary")
+        .await
+        .contains("(#0072B2)"));
+    axe(&c, "a codebook with every code open").await;
+    // A change through the form makes version 2; version 1 can still be read.
+    c.execute(
+        "const f = document.querySelector(\"details[id^='code-'] form\");
+         f.querySelector(\"[name='inclusion_nl']\").value = 'Ook als het thema alleen genoemd wordt.';
+         f.querySelector(\"[name='colour']\").value = '#123456';
+         f.querySelector(\"[name='why']\").value = 'Scherper afgebakend';
+         return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "details[id^='code-'] form button[type='submit']").await;
+    let versions = text(&c, "#versions + .table-wrap").await;
+    assert!(
+        versions.contains("Versie 2") && versions.contains("Scherper afgebakend"),
+        "{versions}"
+    );
+    submit(&c, "a[href$='/versions/1']").await;
+    assert!(text(&c, "main").await.contains("#0072B2"));
+    axe(&c, "an earlier version of the codebook").await;
     c.close().await.unwrap();
 }

@@ -119,12 +119,34 @@ async fn demo_export_import_round_trip_and_bad_files() {
     new.sort();
     assert_eq!(old.len(), 1425);
     assert_eq!(new, old);
+    // Every field of every code comes back: names, descriptions, criteria, examples, colour.
+    assert!(books[0]
+        .codes
+        .iter()
+        .all(|c| c.colour.is_some() && !c.inclusion.nl.is_empty() && !c.examples.en.is_empty()));
     for (x, y) in books[0].codes.iter().zip(&books[1].codes) {
         assert_eq!(
             (&x.key, &x.name, &x.description),
             (&y.key, &y.name, &y.description)
         );
+        assert_eq!(
+            (&x.inclusion, &x.exclusion, &x.examples, &x.colour),
+            (&y.inclusion, &y.exclusion, &y.examples, &y.colour),
+            "{}",
+            x.key
+        );
     }
+    // Other tools see the Dutch criteria as readable text, the colour as `color`, and the
+    // origin names the codebook's version.
+    let qdc_text = std::fs::read_to_string(&qdc).unwrap();
+    assert!(
+        qdc_text.contains("origin=\"leernet (codebook demo, version 1)\""),
+        "{}",
+        &qdc_text[..300]
+    );
+    assert!(qdc_text.contains("color=\"#0072b2\""));
+    assert!(qdc_text.contains("Wel coderen als (inclusie):"));
+    assert!(qdc_text.contains("[leernet] inclusion_en: "));
 
     // The shared samples import.
     let o = leernet(

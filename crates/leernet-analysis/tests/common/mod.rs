@@ -159,11 +159,16 @@ pub fn demo() -> StudyData {
                 nl: c["description_nl"].as_str().unwrap().into(),
                 en: c["description_en"].as_str().unwrap().into(),
             },
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
         });
     }
     data.codebooks.push(Codebook {
         id: CodebookId(1),
         name: "demo".into(),
+        version: 1,
         codes,
     });
     let by_respondent: BTreeMap<String, ResponseId> = data

@@ -52,6 +52,19 @@ struct CodeFile {
     name_en: String,
     description_nl: String,
     description_en: String,
+    #[serde(default)]
+    inclusion_nl: String,
+    #[serde(default)]
+    inclusion_en: String,
+    #[serde(default)]
+    exclusion_nl: String,
+    #[serde(default)]
+    exclusion_en: String,
+    #[serde(default)]
+    examples_nl: Vec<String>,
+    #[serde(default)]
+    examples_en: Vec<String>,
+    colour: Option<String>,
 }
 
 fn read(rel: &str) -> String {
@@ -155,11 +168,25 @@ pub fn demo() -> Demo {
                 nl: c.description_nl.clone(),
                 en: c.description_en.clone(),
             },
+            inclusion: Bilingual {
+                nl: c.inclusion_nl.clone(),
+                en: c.inclusion_en.clone(),
+            },
+            exclusion: Bilingual {
+                nl: c.exclusion_nl.clone(),
+                en: c.exclusion_en.clone(),
+            },
+            examples: Bilingual {
+                nl: c.examples_nl.join("\n"),
+                en: c.examples_en.join("\n"),
+            },
+            colour: c.colour.as_deref().map(|s| Colour::parse(s).unwrap()),
         });
     }
     let codebook = Codebook {
         id: CodebookId(1),
         name: "demo".into(),
+        version: 1,
         codes,
     };
     let person_id: BTreeMap<String, PersonId> = persons
