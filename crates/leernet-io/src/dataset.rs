@@ -11,7 +11,11 @@
 //! - integer, decimal, range: numbers, scale;
 //! - everything else (text, dates, times, metadata): text, kept whole;
 //! - a coded question that the form's skip logic did not ask is [`NOT_ASKED`], declared a
-//!   missing value; an unanswered question is system-missing (an empty cell).
+//!   missing value; an unanswered question is system-missing (an empty cell);
+//! - a question inside a repeat: one variable per instance found in the data, named with
+//!   the instance (`age_2`, nested `toy_name_2_1`) and labelled `Leeftijd [2]`; an
+//!   instance that a response lacks is system-missing (skip logic is not evaluated per
+//!   instance, so never [`NOT_ASKED`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -200,8 +204,80 @@ enum Source {
     Fixed(usize),
     Text(String),
     Number(String),
-    Coded(String, Vec<(String, f64)>),
-    Dummy(String, String),
+    /// The answer's key, the codes, and whether skip logic can say "not asked".
+    Coded(String, Vec<(String, f64)>, bool),
+    Dummy(String, String, bool),
+}
+
+/// One variable's worth of a question: the question itself, or one instance of a question
+/// inside a repeat.
+struct Instance {
+    /// The key of its answers as stored (`age`, `kid[2]/age`, `kid[2]/toy[1]/name`).
+    key: String,
+    /// Appended to the variable's name (`_2`, `_2_1`).
+    suffix: String,
+    /// Appended to its label (` [2]`, ` [2.1]`).
+    label: String,
+}
+
+/// The variables a question needs: one, or for a question inside a repeat one per instance
+/// index that `rows` hold (the export is wide: one row per response).
+fn instances(form: &Form, q: &leernet_xlsform::Question, rows: &[ExportRow]) -> Vec<Instance> {
+    if q.repeat.is_none() {
+        return vec![Instance {
+            key: q.name.clone(),
+            suffix: String::new(),
+            label: String::new(),
+        }];
+    }
+    let chain: Vec<&str> = q
+        .group_path
+        .iter()
+        .filter(|g| form.group(g).is_some_and(|g| g.repeat))
+        .map(String::as_str)
+        .collect();
+    let mut found: std::collections::BTreeSet<Vec<usize>> = Default::default();
+    for r in rows {
+        for key in r.answers.keys() {
+            if let Some(ix) = instance_of(key, &chain, &q.name) {
+                found.insert(ix);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|ix| {
+            let key = chain
+                .iter()
+                .zip(&ix)
+                .map(|(g, i)| format!("{g}[{i}]/"))
+                .collect::<String>()
+                + &q.name;
+            let nums: Vec<String> = ix.iter().map(usize::to_string).collect();
+            Instance {
+                key,
+                suffix: format!("_{}", nums.join("_")),
+                label: format!(" [{}]", nums.join(".")),
+            }
+        })
+        .collect()
+}
+
+/// The instance indices of `key` when it is an answer to `name` inside the repeats
+/// `chain` (`kid[2]/age` → `[2]`).
+fn instance_of(key: &str, chain: &[&str], name: &str) -> Option<Vec<usize>> {
+    let mut parts = key.split('/');
+    let mut ix = Vec::with_capacity(chain.len());
+    for g in chain {
+        let part = parts.next()?;
+        let inner = part.strip_prefix(g)?.strip_prefix('[')?.strip_suffix(']')?;
+        let i: usize = inner.parse().ok()?;
+        if i == 0 {
+            return None;
+        }
+        ix.push(i);
+    }
+    (parts.next()? == name && parts.next().is_none()).then_some(ix)
 }
 
 fn not_asked_label(lang: &str) -> String {
@@ -243,157 +319,189 @@ impl Dataset {
         }
         let not_asked = not_asked_label(lang);
         for q in form.questions() {
-            if matches!(q.kind, QuestionKind::Note) || q.repeat.is_some() {
+            if matches!(q.kind, QuestionKind::Note) {
                 continue;
             }
-            let labels = labels_of(&q.label, &langs);
-            let label = q.label.get(lang).to_owned();
-            let base = Variable {
-                question: Some(q.name.clone()),
-                form_type: q.type_text.clone(),
-                labels: labels.clone(),
-                label: if label.is_empty() {
-                    q.name.clone()
-                } else {
-                    label
-                },
-                ..text_var(String::new(), "", "")
-            };
-            match &q.kind {
-                QuestionKind::SelectOne { .. } => {
-                    let ch = Choices::of(form, q);
-                    let list = q.kind.list().and_then(|l| form.choices(l)).unwrap_or(&[]);
-                    let numeric =
-                        !ch.names.is_empty() && ch.names.iter().all(|n| n.parse::<i32>().is_ok());
-                    let codes: Vec<(String, f64)> = ch
-                        .names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| {
-                            let c = if numeric {
-                                n.parse::<i32>().map(f64::from).unwrap_or(0.0)
-                            } else {
-                                (i + 1) as f64
-                            };
-                            (n.clone(), c)
-                        })
-                        .collect();
-                    let label_in = |l: &str, i: usize, n: &str| -> String {
-                        list.get(i)
-                            .map(|c| c.label.get(l).to_owned())
-                            .filter(|s| !s.is_empty())
-                            .unwrap_or_else(|| n.to_owned())
-                    };
-                    let mut by_lang = BTreeMap::new();
-                    for l in langs.iter().chain(std::iter::once(&lang.to_owned())) {
-                        let mut v: Vec<(f64, String)> = codes
+            for inst in instances(form, q, rows) {
+                let key = inst.key.as_str();
+                let vname = format!("{}{}", q.name, inst.suffix);
+                let labels: BTreeMap<String, String> = labels_of(&q.label, &langs)
+                    .into_iter()
+                    .map(|(l, t)| {
+                        (
+                            l,
+                            format!(
+                                "{}{}",
+                                if t.is_empty() {
+                                    q.name.as_str()
+                                } else {
+                                    t.as_str()
+                                },
+                                inst.label
+                            ),
+                        )
+                    })
+                    .collect();
+                let label = q.label.get(lang).to_owned();
+                let base = Variable {
+                    question: Some(q.name.clone()),
+                    form_type: q.type_text.clone(),
+                    labels: if inst.label.is_empty() {
+                        labels_of(&q.label, &langs)
+                    } else {
+                        labels.clone()
+                    },
+                    label: format!(
+                        "{}{}",
+                        if label.is_empty() {
+                            q.name.clone()
+                        } else {
+                            label
+                        },
+                        inst.label
+                    ),
+                    ..text_var(String::new(), "", "")
+                };
+                let labels = base.labels.clone();
+                // inside a repeat the skip logic is not evaluated per instance: an
+                // unanswered question there is system-missing, never "not asked"
+                let asked = inst.suffix.is_empty();
+                match &q.kind {
+                    QuestionKind::SelectOne { .. } => {
+                        let ch = Choices::of(form, q);
+                        let list = q.kind.list().and_then(|l| form.choices(l)).unwrap_or(&[]);
+                        let numeric = !ch.names.is_empty()
+                            && ch.names.iter().all(|n| n.parse::<i32>().is_ok());
+                        let codes: Vec<(String, f64)> = ch
+                            .names
                             .iter()
                             .enumerate()
-                            .map(|(i, (n, c))| (*c, label_in(l, i, n)))
+                            .map(|(i, n)| {
+                                let c = if numeric {
+                                    n.parse::<i32>().map(f64::from).unwrap_or(0.0)
+                                } else {
+                                    (i + 1) as f64
+                                };
+                                (n.clone(), c)
+                            })
                             .collect();
-                        v.push((NOT_ASKED, not_asked_label(l)));
-                        v.sort_by(|a, b| a.0.total_cmp(&b.0));
-                        by_lang.insert(l.clone(), v);
-                    }
-                    vars.push(Variable {
-                        name: unique_name(&q.name, &mut taken),
-                        var_type: VarType::Numeric { decimals: 0 },
-                        measure: if numeric {
-                            Measure::Ordinal
-                        } else {
-                            Measure::Nominal
-                        },
-                        value_labels: by_lang.get(lang).cloned().unwrap_or_default(),
-                        value_labels_by_lang: by_lang,
-                        missing: vec![(NOT_ASKED, not_asked.clone())],
-                        ..base
-                    });
-                    sources.push(Source::Coded(q.name.clone(), codes));
-                }
-                QuestionKind::SelectMultiple { .. } => {
-                    let ch = Choices::of(form, q);
-                    let list = q.kind.list().and_then(|l| form.choices(l)).unwrap_or(&[]);
-                    for (i, n) in ch.names.iter().enumerate() {
-                        let clabel = |l: &str| {
+                        let label_in = |l: &str, i: usize, n: &str| -> String {
                             list.get(i)
                                 .map(|c| c.label.get(l).to_owned())
                                 .filter(|s| !s.is_empty())
-                                .unwrap_or_else(|| n.clone())
-                        };
-                        let yes_no = |l: &str| -> Vec<(f64, String)> {
-                            let (no, yes) = if l.starts_with("nl") {
-                                ("niet gekozen", "gekozen")
-                            } else {
-                                ("not chosen", "chosen")
-                            };
-                            vec![
-                                (NOT_ASKED, not_asked_label(l)),
-                                (0.0, no.into()),
-                                (1.0, yes.into()),
-                            ]
+                                .unwrap_or_else(|| n.to_owned())
                         };
                         let mut by_lang = BTreeMap::new();
                         for l in langs.iter().chain(std::iter::once(&lang.to_owned())) {
-                            by_lang.insert(l.clone(), yes_no(l));
+                            let mut v: Vec<(f64, String)> = codes
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (n, c))| (*c, label_in(l, i, n)))
+                                .collect();
+                            v.push((NOT_ASKED, not_asked_label(l)));
+                            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+                            by_lang.insert(l.clone(), v);
                         }
                         vars.push(Variable {
-                            name: {
-                                let base = format!("{}_{n}", q.name);
-                                let base = if question_names.contains(&base.to_uppercase()) {
-                                    format!("{base}_chosen")
-                                } else {
-                                    base
-                                };
-                                unique_name(&base, &mut taken)
-                            },
-                            choice: Some(n.clone()),
-                            labels: labels
-                                .iter()
-                                .map(|(l, t)| (l.clone(), format!("{t}: {}", clabel(l))))
-                                .collect(),
-                            label: format!("{}: {}", base.label, clabel(lang)),
+                            name: unique_name(&vname, &mut taken),
                             var_type: VarType::Numeric { decimals: 0 },
-                            measure: Measure::Nominal,
-                            value_labels: yes_no(lang),
+                            measure: if numeric {
+                                Measure::Ordinal
+                            } else {
+                                Measure::Nominal
+                            },
+                            value_labels: by_lang.get(lang).cloned().unwrap_or_default(),
                             value_labels_by_lang: by_lang,
                             missing: vec![(NOT_ASKED, not_asked.clone())],
-                            ..base.clone()
+                            ..base
                         });
-                        sources.push(Source::Dummy(q.name.clone(), n.clone()));
+                        sources.push(Source::Coded(key.to_owned(), codes, asked));
                     }
-                }
-                QuestionKind::Integer | QuestionKind::Decimal | QuestionKind::Range { .. } => {
-                    let decimals = rows
-                        .iter()
-                        .filter_map(|r| r.answers.get(&q.name))
-                        .map(|v| decimals_of(v))
-                        .max()
-                        .unwrap_or(0);
-                    vars.push(Variable {
-                        name: unique_name(&q.name, &mut taken),
-                        var_type: VarType::Numeric { decimals },
-                        measure: Measure::Scale,
-                        ..base
-                    });
-                    sources.push(Source::Number(q.name.clone()));
-                }
-                k => {
-                    let is_datetime = matches!(
-                        k,
-                        QuestionKind::Date
-                            | QuestionKind::DateTime
-                            | QuestionKind::Metadata(
-                                leernet_xlsform::Metadata::Start
-                                    | leernet_xlsform::Metadata::End
-                                    | leernet_xlsform::Metadata::Today
-                            )
-                    );
-                    vars.push(Variable {
-                        name: unique_name(&q.name, &mut taken),
-                        is_datetime,
-                        ..base
-                    });
-                    sources.push(Source::Text(q.name.clone()));
+                    QuestionKind::SelectMultiple { .. } => {
+                        let ch = Choices::of(form, q);
+                        let list = q.kind.list().and_then(|l| form.choices(l)).unwrap_or(&[]);
+                        for (i, n) in ch.names.iter().enumerate() {
+                            let clabel = |l: &str| {
+                                list.get(i)
+                                    .map(|c| c.label.get(l).to_owned())
+                                    .filter(|s| !s.is_empty())
+                                    .unwrap_or_else(|| n.clone())
+                            };
+                            let yes_no = |l: &str| -> Vec<(f64, String)> {
+                                let (no, yes) = if l.starts_with("nl") {
+                                    ("niet gekozen", "gekozen")
+                                } else {
+                                    ("not chosen", "chosen")
+                                };
+                                vec![
+                                    (NOT_ASKED, not_asked_label(l)),
+                                    (0.0, no.into()),
+                                    (1.0, yes.into()),
+                                ]
+                            };
+                            let mut by_lang = BTreeMap::new();
+                            for l in langs.iter().chain(std::iter::once(&lang.to_owned())) {
+                                by_lang.insert(l.clone(), yes_no(l));
+                            }
+                            vars.push(Variable {
+                                name: {
+                                    let base = format!("{vname}_{n}");
+                                    let base = if question_names.contains(&base.to_uppercase()) {
+                                        format!("{base}_chosen")
+                                    } else {
+                                        base
+                                    };
+                                    unique_name(&base, &mut taken)
+                                },
+                                choice: Some(n.clone()),
+                                labels: labels
+                                    .iter()
+                                    .map(|(l, t)| (l.clone(), format!("{t}: {}", clabel(l))))
+                                    .collect(),
+                                label: format!("{}: {}", base.label, clabel(lang)),
+                                var_type: VarType::Numeric { decimals: 0 },
+                                measure: Measure::Nominal,
+                                value_labels: yes_no(lang),
+                                value_labels_by_lang: by_lang,
+                                missing: vec![(NOT_ASKED, not_asked.clone())],
+                                ..base.clone()
+                            });
+                            sources.push(Source::Dummy(key.to_owned(), n.clone(), asked));
+                        }
+                    }
+                    QuestionKind::Integer | QuestionKind::Decimal | QuestionKind::Range { .. } => {
+                        let decimals = rows
+                            .iter()
+                            .filter_map(|r| r.answers.get(key))
+                            .map(|v| decimals_of(v))
+                            .max()
+                            .unwrap_or(0);
+                        vars.push(Variable {
+                            name: unique_name(&vname, &mut taken),
+                            var_type: VarType::Numeric { decimals },
+                            measure: Measure::Scale,
+                            ..base
+                        });
+                        sources.push(Source::Number(key.to_owned()));
+                    }
+                    k => {
+                        let is_datetime = matches!(
+                            k,
+                            QuestionKind::Date
+                                | QuestionKind::DateTime
+                                | QuestionKind::Metadata(
+                                    leernet_xlsform::Metadata::Start
+                                        | leernet_xlsform::Metadata::End
+                                        | leernet_xlsform::Metadata::Today
+                                )
+                        );
+                        vars.push(Variable {
+                            name: unique_name(&vname, &mut taken),
+                            is_datetime,
+                            ..base
+                        });
+                        sources.push(Source::Text(key.to_owned()));
+                    }
                 }
             }
         }
@@ -428,16 +536,16 @@ impl Dataset {
                         .and_then(|v| v.trim().parse::<f64>().ok())
                         .map(Cell::Num)
                         .unwrap_or(Cell::Missing),
-                    Source::Coded(q, codes) => match r.answers.get(q).map(|v| v.trim()) {
+                    Source::Coded(q, codes, asked) => match r.answers.get(q).map(|v| v.trim()) {
                         Some(v) if !v.is_empty() => codes
                             .iter()
                             .find(|(n, _)| n == v)
                             .map(|(_, c)| Cell::Num(*c))
                             .unwrap_or(Cell::Missing),
-                        _ if !eval.is_relevant(q) => Cell::Num(NOT_ASKED),
+                        _ if *asked && !eval.is_relevant(q) => Cell::Num(NOT_ASKED),
                         _ => Cell::Missing,
                     },
-                    Source::Dummy(q, c) => match r.answers.get(q).map(|v| v.trim()) {
+                    Source::Dummy(q, c, asked) => match r.answers.get(q).map(|v| v.trim()) {
                         Some(v) if !v.is_empty() => {
                             Cell::Num(if v.split_whitespace().any(|p| p == c) {
                                 1.0
@@ -445,7 +553,7 @@ impl Dataset {
                                 0.0
                             })
                         }
-                        _ if !eval.is_relevant(q) => Cell::Num(NOT_ASKED),
+                        _ if *asked && !eval.is_relevant(q) => Cell::Num(NOT_ASKED),
                         _ => Cell::Missing,
                     },
                 })
