@@ -94,12 +94,12 @@ fn family(key: &str) -> &str {
 
 /// The figures of the shipped rules on `data`.
 pub fn autocoding(data: &StudyData) -> Option<AutoCodingFigures> {
-    autocoding_with(data, &builtin_rules())
+    autocoding_with(data, &builtin_rules(), AUTOCODE_RULES_FILE)
 }
 
-/// The figures of `rules` on `data`; `None` when there are no codings, or none of a code
-/// the rules know.
-fn autocoding_with(data: &StudyData, rules: &RuleSet) -> Option<AutoCodingFigures> {
+/// The figures of `rules` (read from `file`) on `data`; `None` when there are no codings,
+/// or none of a code the rules know.
+pub fn autocoding_with(data: &StudyData, rules: &RuleSet, file: &str) -> Option<AutoCodingFigures> {
     let keys: BTreeMap<_, &str> = data
         .codebooks
         .iter()
@@ -201,24 +201,39 @@ fn autocoding_with(data: &StudyData, rules: &RuleSet) -> Option<AutoCodingFigure
         by_segment.families.insert(f.to_owned(), s);
     }
     Some(AutoCodingFigures {
-        rules: AUTOCODE_RULES_FILE.to_owned(),
+        rules: file.to_owned(),
         answers: answers.len(),
         suggestions: suggested.len(),
         human_codings: human.len(),
         coders: coders.len(),
         by_answer,
         by_segment,
-        note: Bilingual {
-            nl: "De meegeleverde regels zijn geschreven met de fictieve antwoorden van de \
-                 demostudie voor ogen; precisie en recall op die studie zijn daarom een \
-                 bovengrens van wat de regels op nieuwe antwoorden halen. Suggesties blijven \
-                 suggesties tot een codeur ze aanneemt."
-                .into(),
-            en: "The shipped rules were written with the fictional demo study's answers in \
-                 view, so precision and recall on that study are an upper bound of what the \
-                 rules achieve on new answers. Suggestions stay suggestions until a coder \
-                 accepts them."
-                .into(),
+        note: if file == AUTOCODE_RULES_FILE {
+            Bilingual {
+                nl: "De meegeleverde regels zijn geschreven met de fictieve antwoorden van de \
+                     demostudie voor ogen; precisie en recall op die studie zijn daarom een \
+                     bovengrens van wat de regels op nieuwe antwoorden halen. Suggesties blijven \
+                     suggesties tot een codeur ze aanneemt."
+                    .into(),
+                en: "The shipped rules were written with the fictional demo study's answers in \
+                     view, so precision and recall on that study are an upper bound of what the \
+                     rules achieve on new answers. Suggestions stay suggestions until a coder \
+                     accepts them."
+                    .into(),
+            }
+        } else {
+            Bilingual {
+                nl: format!(
+                    "De regels komen uit het eigen bestand van het project ({file}). Zijn ze \
+                     geschreven met deze antwoorden voor ogen, dan zijn precisie en recall een \
+                     bovengrens. Suggesties blijven suggesties tot een codeur ze aanneemt."
+                ),
+                en: format!(
+                    "The rules come from the project's own file ({file}). If they were written \
+                     with these answers in view, precision and recall are an upper bound. \
+                     Suggestions stay suggestions until a coder accepts them."
+                ),
+            }
         },
     })
 }

@@ -139,7 +139,7 @@ impl Overview {
 /// The content files a project may override, by their name inside `content/`, with the
 /// shipped text of each. `frameworks/*.toml` files are the extra frameworks (after
 /// `framework.toml`, in file-name order); a project may add others there.
-pub const SHIPPED_FILES: [(&str, &str); 5] = [
+pub const SHIPPED_FILES: [(&str, &str); 6] = [
     (
         "overview.toml",
         include_str!("../../../content/overview.toml"),
@@ -160,6 +160,10 @@ pub const SHIPPED_FILES: [(&str, &str); 5] = [
         "handles.toml",
         include_str!("../../../content/handles.toml"),
     ),
+    (
+        "autocode.toml",
+        include_str!("../../../content/autocode.toml"),
+    ),
 ];
 
 /// One content file given by a project: its name inside `content/` (`handles.toml`,
@@ -178,6 +182,10 @@ pub struct ProjectContent {
     pub overview: Overview,
     pub typology: crate::TypologyConfig,
     pub content: crate::Content,
+    /// The auto-coding rules (keywords, phrases and exclusions per code of the codebook).
+    pub autocode: leernet_text::RuleSet,
+    /// Where the auto-coding rules come from (`content/autocode.toml`, or the project's).
+    pub autocode_file: String,
     /// Which files came from the project (as shown in messages), for the record.
     pub overridden: Vec<String>,
 }
@@ -199,7 +207,7 @@ impl ProjectContent {
                 return Err(AnalysisError::Content {
                     file: f.shown_as.clone(),
                     message: format!(
-                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml and frameworks/*.toml",
+                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml, autocode.toml and frameworks/*.toml",
                         f.name
                     ),
                 });
@@ -239,10 +247,22 @@ impl ProjectContent {
             .map(|(f, t)| (t.as_str(), f.as_str()))
             .collect();
         let content = crate::Content::parse(&refs, (&h_text, &h_file))?;
+        let (autocode_file, a_text) = pick("autocode.toml");
+        let autocode = leernet_text::RuleSet::from_toml(&autocode_file, &a_text).map_err(|e| {
+            AnalysisError::Content {
+                file: autocode_file.clone(),
+                message: match e {
+                    leernet_text::TextError::Rules { message, .. } => message,
+                    other => other.to_string(),
+                },
+            }
+        })?;
         Ok(ProjectContent {
             overview,
             typology,
             content,
+            autocode,
+            autocode_file,
             overridden: files.iter().map(|f| f.shown_as.clone()).collect(),
         })
     }

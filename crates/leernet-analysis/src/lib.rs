@@ -121,13 +121,18 @@ pub fn analyse_project(
     data: &StudyData,
     project: &ProjectContent,
 ) -> Result<StudyFigures, AnalysisError> {
-    run(
+    let mut figures = run(
         data,
         &project.overview,
         &project.content,
         &project.typology,
         None,
-    )
+    )?;
+    if project.autocode_file != autocoding::AUTOCODE_RULES_FILE {
+        figures.autocoding =
+            autocoding::autocoding_with(data, &project.autocode, &project.autocode_file);
+    }
+    Ok(figures)
 }
 
 /// Runs the study analysis with a typology configuration other than the shipped one.

@@ -600,7 +600,7 @@ async fn answer_page(
         .iter()
         .map(|c| (c.code, c.segment.start, c.segment.end))
         .collect();
-    let coder = leernet_text::AutoCoder::new(&leernet_analysis::autocoding::builtin_rules());
+    let coder = leernet_text::AutoCoder::new(&state.content.autocode);
     let mut suggestions = Vec::new();
     for s in coder.suggest(Some(&a.question), &text) {
         let Some(code) = by_key.get(s.code.as_str()) else {
@@ -1543,7 +1543,25 @@ async fn codebook_page(
             }
         })
         .collect();
-    let codes: Vec<_> = book.codes.iter().map(|c| code_view(c, &book)).collect();
+    // each code's auto-coding rules, from the project's content (read only here)
+    let codes: Vec<_> = book
+        .codes
+        .iter()
+        .map(|c| {
+            let rules = state.content.autocode.codes.iter().find(|r| r.key == c.key);
+            let lang_rules = |r: &leernet_text::LangRules| {
+                minijinja::context! {
+                    keywords => r.keywords.clone(),
+                    phrases => r.phrases.clone(),
+                    exclusions => r.exclusions.clone(),
+                }
+            };
+            minijinja::context! {
+                rules => rules.map(|r| minijinja::context! { nl => lang_rules(&r.nl), en => lang_rules(&r.en) }),
+                ..code_view(c, &book)
+            }
+        })
+        .collect();
     let mut res = crate::page::render(
         state,
         v,
@@ -1554,6 +1572,7 @@ async fn codebook_page(
             version => book.version,
             versions => versions,
             codes => codes,
+            rules_file => state.content.autocode_file.clone(),
             log => log,
             error => error,
         },

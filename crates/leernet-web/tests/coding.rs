@@ -595,6 +595,18 @@ async fn coding_story(w: &World, k: &Coding) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = lead.get(&book_url).await;
     assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
+    // each code shows its auto-coding rules (from content/autocode.toml); a code without
+    // rules says that leernet does not suggest it
+    assert!(p.body.contains("Regels voor automatisch coderen") && p.body.contains("autocode.toml"));
+    assert!(
+        p.body.contains("<code>kolb</code>"),
+        "rationale.learning_theory's keywords"
+    );
+    assert!(p.body.contains("<code>community of practice</code>"));
+    assert!(
+        p.body.contains("Voor deze code zijn er geen regels"),
+        "rationale.moral has none"
+    );
     let added = store.coding_decisions(None).await.unwrap();
     assert_eq!(added.last().unwrap().kind, "code_added");
     assert_eq!(added.last().unwrap().person, k.lead);

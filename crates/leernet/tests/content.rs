@@ -225,3 +225,64 @@ fn a_projects_content_folder_overrides_the_shipped_files() {
     put(&demo, "handle.toml", HANDLES);
     refuses(&demo, &out, &["content/handle.toml", "does not read"]);
 }
+
+const AUTOCODE: &str = include_str!("../../../content/autocode.toml");
+
+/// The auto-coding rules are content too: a project's `content/autocode.toml` replaces the
+/// shipped rules for the precision and recall that `leernet analyse` reports (named by its
+/// file), and a broken one stops the analysis with the file, the code and the field.
+#[test]
+fn a_projects_autocode_rules_replace_the_shipped_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    let o = leernet(&["demo", "--dir", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json = tmp.path().join("figures.json");
+    let analyse = || -> serde_json::Value {
+        let o = leernet(&[
+            "analyse",
+            "--json",
+            json.to_str().unwrap(),
+            "--project",
+            demo.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap()
+    };
+    let shipped = analyse();
+    assert_eq!(shipped["autocoding"]["rules"], "content/autocode.toml");
+
+    // the project keeps only the rules of the learning themes
+    let themes_only: String = {
+        let (head, codes) = AUTOCODE.split_once("[[code]]").unwrap();
+        let kept: Vec<&str> = codes
+            .split("[[code]]")
+            .filter(|c| c.trim_start().starts_with("key = \"theme."))
+            .collect();
+        format!("{head}[[code]]{}", kept.join("[[code]]"))
+    };
+    put(&demo, "autocode.toml", &themes_only);
+    let own = analyse();
+    let file = demo.join("content/autocode.toml").display().to_string();
+    assert_eq!(own["autocoding"]["rules"], file.as_str());
+    let suggestions = |v: &serde_json::Value| v["autocoding"]["suggestions"].as_u64().unwrap();
+    assert!(
+        suggestions(&own) < suggestions(&shipped),
+        "fewer rules, fewer suggestions: {} vs {}",
+        suggestions(&own),
+        suggestions(&shipped)
+    );
+    assert!(own["autocoding"]["note"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("the project's own file"));
+
+    let broken = AUTOCODE.replacen("keywords = [\"", "keywords = [\"twee woorden\", \"", 1);
+    put(&demo, "autocode.toml", &broken);
+    let out = tmp.path().join("out");
+    refuses(
+        &demo,
+        &out,
+        &["content/autocode.toml", "keywords", "twee woorden"],
+    );
+}
