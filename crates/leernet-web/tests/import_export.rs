@@ -123,6 +123,24 @@ async fn import_story(w: &World) {
         .iter()
         .any(|x| x.name == "web-import"));
 
+    // Over 8 MB: refused, with the way to import it on the server; nothing stored.
+    let big = format!(
+        "{HEADER}\r\n{}",
+        "r1,wijk-a,Wijk A,Noordkust,2019,12\r\n".repeat(260_000)
+    );
+    assert!(big.len() > leernet_web::import_export::MAX_IMPORT_BYTES);
+    let mut fields = base.to_vec();
+    fields.push(("action", "check"));
+    let p = post_import(&mut c, &fields, Some(("big.csv", big.as_bytes()))).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(
+        p.body.contains("hoogstens 8 MB via deze pagina")
+            && p.body.contains("leernet import responses"),
+        "{}",
+        p.body
+    );
+    assert_eq!(response_count(w).await, before);
+
     // A good file: the dry run says what it would store and stores nothing.
     let good = format!(
         "{HEADER}\r\nr1,wijk-a,Wijk A,Noordkust,2019,12\r\nr2,wijk-b,Wijk B,Noordkust,2020,8\r\n"
