@@ -3,9 +3,11 @@
 //! coding as outside a repeat; a missing instance is system-missing, never "not asked".
 //! The `.sav` file reads back in pyreadstat with every such variable, value and label.
 
+mod common;
+
+use common::{need, python};
 use leernet_io::dataset::{Cell, Dataset, ExportRow, NOT_ASKED};
 use leernet_xlsform::Form;
-use std::path::PathBuf;
 use std::process::Command;
 
 fn form() -> Form {
@@ -30,21 +32,14 @@ fn form() -> Form {
         &["hobby", "music", "Muziek"],
     ];
     let settings: &[&[&str]] = &[&["form_id", "version"], &["gezin", "1"]];
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in [
-        ("survey", survey),
-        ("choices", choices),
-        ("settings", settings),
-    ] {
-        let ws = wb.add_worksheet();
-        ws.set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, *cell).unwrap();
-            }
-        }
-    }
-    Form::from_workbook(&wb.save_to_buffer().unwrap(), "gezin.xlsx").unwrap()
+    common::form(
+        "gezin.xlsx",
+        &[
+            ("survey", survey),
+            ("choices", choices),
+            ("settings", settings),
+        ],
+    )
 }
 
 fn row(id: &str, pairs: &[(&str, &str)]) -> ExportRow {
@@ -160,29 +155,13 @@ fn repeat_questions_become_one_variable_per_instance() {
     assert!(book.contains("toy_name_2_2"), "{book}");
 }
 
-fn python() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let o = Command::new("bash")
-        .arg(root.join("tools/pyenv.sh"))
-        .output()
-        .ok()?;
-    let p = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .last()?
-        .trim()
-        .to_owned();
-    (o.status.success() && !p.is_empty()).then(|| PathBuf::from(p))
-}
-
 #[test]
 fn repeat_variables_read_back_in_pyreadstat() {
-    let Some(py) = python() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but Python with pyreadstat (tools/pyenv.sh) is not available");
-        }
-        eprintln!("note: pyreadstat is not available; this test is skipped");
+    let py = python();
+    if !need("Python with pyreadstat (tools/pyenv.sh)", py.is_some()) {
         return;
-    };
+    }
+    let py = py.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let sav = dir.path().join("gezin.sav");
     std::fs::write(&sav, leernet_io::sav::write(&dataset(), "gezin")).unwrap();

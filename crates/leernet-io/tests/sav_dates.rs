@@ -4,9 +4,11 @@
 //! `pspp`; pyreadstat comes from `tools/pyenv.sh`. Without them the test says so and passes,
 //! except under `CI`.
 
+mod common;
+
+use common::{need, python};
 use leernet_io::dataset::{Dataset, ExportRow};
 use leernet_xlsform::Form;
-use std::path::PathBuf;
 use std::process::Command;
 
 fn form() -> Form {
@@ -17,17 +19,7 @@ fn form() -> Form {
         &["date", "loose", "Los"],
     ];
     let settings: &[&[&str]] = &[&["form_id", "version"], &["dates", "1"]];
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in [("survey", survey), ("settings", settings)] {
-        let ws = wb.add_worksheet();
-        ws.set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, *cell).unwrap();
-            }
-        }
-    }
-    Form::from_workbook(&wb.save_to_buffer().unwrap(), "dates.xlsx").unwrap()
+    common::form("dates.xlsx", &[("survey", survey), ("settings", settings)])
 }
 
 fn dataset() -> Dataset {
@@ -59,31 +51,6 @@ fn dataset() -> Dataset {
         ],
         "",
     )
-}
-
-fn need(what: &str, found: bool) -> bool {
-    if found {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("CI is set but {what} is not available");
-    }
-    eprintln!("note: {what} is not available; this part of the test is skipped");
-    false
-}
-
-fn python() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let o = Command::new("bash")
-        .arg(root.join("tools/pyenv.sh"))
-        .output()
-        .ok()?;
-    let p = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .last()?
-        .trim()
-        .to_owned();
-    (o.status.success() && !p.is_empty()).then(|| PathBuf::from(p))
 }
 
 #[test]

@@ -1,0 +1,50 @@
+//! Helpers shared by the export tests: a form from sheets written in the test, and the
+//! reference readers (pyreadstat from `tools/pyenv.sh`, PSPP), which under `CI` must be
+//! there.
+#![allow(dead_code)] // each test file uses its own part
+
+use leernet_xlsform::Form;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A form from its sheets (`survey`, `choices`, `settings`, …), each as rows of cells.
+pub fn form(file_name: &str, sheets: &[(&str, &[&[&str]])]) -> Form {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    Form::from_workbook(&wb.save_to_buffer().unwrap(), file_name).unwrap()
+}
+
+/// Whether a reference tool is there; under `CI` its absence fails the test.
+pub fn need(what: &str, found: bool) -> bool {
+    if found {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("CI is set but {what} is not available");
+    }
+    eprintln!("note: {what} is not available; this part of the test is skipped");
+    false
+}
+
+/// The Python of `tools/pyenv.sh` (pyreadstat and the other references), if it can be made.
+pub fn python() -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = Command::new("bash")
+        .arg(root.join("tools/pyenv.sh"))
+        .output()
+        .ok()?;
+    let p = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()?
+        .trim()
+        .to_owned();
+    (o.status.success() && !p.is_empty()).then(|| PathBuf::from(p))
+}
