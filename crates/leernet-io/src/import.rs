@@ -71,6 +71,9 @@ enum Assemble {
 
 struct Field {
     question: String,
+    /// Where its answer is stored: the question's name, or for an instance of a question
+    /// inside a repeat `repeat[2]/question`.
+    key: String,
     kind: QuestionKind,
     choices: Choices,
     how: Assemble,
@@ -95,8 +98,10 @@ pub struct Checker<'f> {
     field_of: HashMap<String, usize>,
     /// Fields in the order of their questions' names (how answers are stored).
     by_name: Vec<usize>,
-    /// Each field's question's index in the form.
+    /// Each field's question's index in the form (`usize::MAX` inside a repeat).
     question_at: Vec<usize>,
+    /// Whether some column holds an answer inside a repeat (`repeat[2]/question`).
+    in_repeats: bool,
 }
 
 /// The rows of an export, read one by one and not yet checked.
@@ -222,16 +227,22 @@ impl<'f> Importer<'f> {
         let field_of = fields
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.question.clone(), i))
+            .map(|(i, f)| (f.key.clone(), i))
             .collect();
         let mut by_name: Vec<usize> = (0..fields.len()).collect();
-        by_name.sort_by(|&a, &b| fields[a].question.cmp(&fields[b].question));
+        by_name.sort_by(|&a, &b| fields[a].key.cmp(&fields[b].key));
+        // a repeat instance's relevance is found by its key
         let question_at = fields
             .iter()
-            .map(|f| form.question_index(&f.question).unwrap_or(usize::MAX))
+            .map(|f| match f.key == f.question {
+                true => form.question_index(&f.question).unwrap_or(usize::MAX),
+                false => usize::MAX,
+            })
             .collect();
+        let in_repeats = fields.iter().any(|f| f.key != f.question);
         let checker = Checker {
             form,
+            in_repeats,
             by_name,
             question_at,
             id_col: col(|t| matches!(t, Target::Id)),
@@ -360,7 +371,13 @@ impl Checker<'_> {
     }
 
     fn cell<'r>(&self, row: &'r Row, col: usize) -> &'r str {
-        row.cells.get(col).map(String::as_str).unwrap_or("")
+        let c = row.cells.get(col).map(String::as_str).unwrap_or("");
+        // KoboToolbox's legacy CSV writes `n/a` for a value that is not there (the
+        // instances a respondent did not have, a question skip logic did not ask)
+        if self.plan.format == Format::Kobo && c == "n/a" {
+            return "";
+        }
+        c
     }
 
     /// Turns one row's cells into raw answers and checks them with the form's answer
@@ -541,9 +558,7 @@ impl Checker<'_> {
             let raw = raws[*fi].as_deref().unwrap_or("");
             match self.form.check_value(&f.question, value) {
                 Ok(()) => {
-                    answers
-                        .values
-                        .insert(f.question.clone(), std::mem::take(value));
+                    answers.values.insert(f.key.clone(), std::mem::take(value));
                     valid[*fi] = true;
                 }
                 Err(e) => {
@@ -609,20 +624,23 @@ impl Checker<'_> {
                 .is_some_and(|&fi| raws[fi].is_some())
         };
 
-        // relevance, required, constraints
-        let eval = self.form.evaluate(
-            &answers,
-            &EvalOptions {
-                lang: &self.lang,
-                now: Some(0.0),
-            },
-        );
+        // relevance, required, constraints (answers inside repeats as their instances)
+        let opts = EvalOptions {
+            lang: &self.lang,
+            now: Some(0.0),
+        };
+        let eval = if self.in_repeats {
+            self.form
+                .evaluate(&Answers::from_flat(self.form, answers.values.iter()), &opts)
+        } else {
+            self.form.evaluate(&answers, &opts)
+        };
         // the answers in name order: the fields' (sorted once), and the texts of "other"
         let mut given: Vec<(&str, usize)> = self
             .by_name
             .iter()
             .filter(|&&fi| valid[fi])
-            .map(|&fi| (self.fields[fi].question.as_str(), self.question_at[fi]))
+            .map(|&fi| (self.fields[fi].key.as_str(), self.question_at[fi]))
             .collect();
         if !extra.is_empty() {
             for &(q, _, _) in &extra {
@@ -635,7 +653,11 @@ impl Checker<'_> {
             let Some((col, raw)) = source(name) else {
                 continue;
             };
-            if !eval.is_relevant_at(qi) {
+            let relevant = match qi {
+                usize::MAX => eval.is_relevant_key(name),
+                qi => eval.is_relevant_at(qi),
+            };
+            if !relevant {
                 problems.push(
                     Problem::warning(
                         ProblemKind::NotRelevant,
@@ -698,7 +720,25 @@ impl Checker<'_> {
                 );
             }
         }
-        // sorted already: the map is built in one pass
+        if self.in_repeats {
+            // each repeat's number of instances, stored as the web survey stores it
+            // (`kids` = "2", nested `kids[1]/toys` = "3"): the highest instance answered
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for (key, _) in &stored {
+                let mut prefix = String::new();
+                for part in key.split('/') {
+                    if let Some((g, i)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+                        if let Ok(i) = i.parse::<usize>() {
+                            let c = counts.entry(format!("{prefix}{g}")).or_insert(0);
+                            *c = (*c).max(i);
+                        }
+                    }
+                    prefix.push_str(part);
+                    prefix.push('/');
+                }
+            }
+            stored.extend(counts.into_iter().map(|(k, n)| (k, n.to_string())));
+        }
         out.answers = stored.into_iter().collect();
         out.problems = problems;
         out
@@ -721,8 +761,8 @@ fn recoded<'a>(recode: Option<&'a BTreeMap<String, String>>, cell: &'a str) -> &
 fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
     let mut fields: Vec<Field> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
-    let mut field = |fields: &mut Vec<Field>, name: &str, col: usize| -> Option<usize> {
-        if let Some(&i) = at.get(name) {
+    let mut field = |fields: &mut Vec<Field>, name: &str, key: &str, col: usize| -> Option<usize> {
+        if let Some(&i) = at.get(key) {
             return Some(i);
         }
         let q = form.question(name)?;
@@ -740,25 +780,33 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
         };
         fields.push(Field {
             question: q.name.clone(),
+            key: key.to_owned(),
             kind: q.kind.clone(),
             choices,
             how,
             column: col,
         });
-        at.insert(name.to_owned(), fields.len() - 1);
+        at.insert(key.to_owned(), fields.len() - 1);
         Some(fields.len() - 1)
     };
     for c in &plan.columns {
         match &c.target {
             Target::Question { question } => {
-                if let Some(i) = field(&mut fields, question, c.index) {
+                if let Some(i) = field(&mut fields, question, question, c.index) {
+                    if let Assemble::Multi { summary, .. } = &mut fields[i].how {
+                        *summary = Some(c.index);
+                    }
+                }
+            }
+            Target::RepeatQuestion { question, key } => {
+                if let Some(i) = field(&mut fields, question, key, c.index) {
                     if let Assemble::Multi { summary, .. } = &mut fields[i].how {
                         *summary = Some(c.index);
                     }
                 }
             }
             Target::Option { question, choice } => {
-                if let Some(i) = field(&mut fields, question, c.index) {
+                if let Some(i) = field(&mut fields, question, question, c.index) {
                     let ci = fields[i].choices.index_of(choice);
                     let f = &mut fields[i];
                     if let (Assemble::Multi { options, .. }, Some(ci)) = (&mut f.how, ci) {
@@ -773,7 +821,7 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
                 question,
                 text_question,
             } => {
-                if let Some(i) = field(&mut fields, question, c.index) {
+                if let Some(i) = field(&mut fields, question, question, c.index) {
                     match &mut fields[i].how {
                         Assemble::Multi { other, .. } => *other = Some(c.index),
                         Assemble::Select(_) => {}
@@ -784,7 +832,7 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
                     if !plan.columns.iter().any(
                         |o| matches!(&o.target, Target::Question { question } if question == t),
                     ) {
-                        if let Some(i) = field(&mut fields, t, c.index) {
+                        if let Some(i) = field(&mut fields, t, t, c.index) {
                             fields[i].how = Assemble::Text(c.index);
                         }
                     }

@@ -70,6 +70,14 @@ pub enum Target {
         /// The text question (`{question}_other`), if the form has one.
         text_question: Option<String>,
     },
+    /// An answer to a question inside a repeat, one column per instance
+    /// (`group/repeat[2]/question`, as KoboToolbox's legacy CSV flattens repeats).
+    RepeatQuestion {
+        /// Question name.
+        question: String,
+        /// Where the answer is stored: `repeat[2]/question`, nested `r[1]/s[3]/question`.
+        key: String,
+    },
     /// The response's own id.
     Id,
     /// The respondent's network.
@@ -118,17 +126,18 @@ impl Plan {
 
     /// Questions that some column fills.
     pub fn mapped_questions(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .columns
-            .iter()
-            .filter_map(|c| match &c.target {
-                Target::Question { question } | Target::Option { question, .. } => {
-                    Some(question.as_str())
-                }
-                Target::OtherText { question, .. } => Some(question.as_str()),
-                _ => None,
-            })
-            .collect();
+        let mut out: Vec<&str> =
+            self.columns
+                .iter()
+                .filter_map(|c| match &c.target {
+                    Target::Question { question } | Target::Option { question, .. } => {
+                        Some(question.as_str())
+                    }
+                    Target::OtherText { question, .. }
+                    | Target::RepeatQuestion { question, .. } => Some(question.as_str()),
+                    _ => None,
+                })
+                .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -141,7 +150,10 @@ impl Plan {
         s.push_str(
             "# Edit the right-hand sides: \"question\", \"question/choice\" (a 0/1 column),\n",
         );
-        s.push_str("# \"question[other]\" (the text of \"other\"), or \"\" to ignore a column.\n");
+        s.push_str(
+            "# \"question[other]\" (the text of \"other\"), \"repeat[2]/question\" (an answer in\n",
+        );
+        s.push_str("# the second instance of a repeat), or \"\" to ignore a column.\n");
         s.push_str(&format!("format = {:?}\n", self.format.as_str()));
         for c in &self.columns {
             match c.target {
@@ -156,6 +168,7 @@ impl Plan {
                 Target::Question { question } => question.clone(),
                 Target::Option { question, choice } => format!("{question}/{choice}"),
                 Target::OtherText { question, .. } => format!("{question}[other]"),
+                Target::RepeatQuestion { key, .. } => key.clone(),
                 Target::Ignored if c.by == "unmatched" => {
                     s.push_str(&format!(
                         "# {:?} = \"\"   # matches no question\n",
@@ -370,6 +383,41 @@ fn option_column(ix: &FormIndex<'_>, h: &str) -> Option<(String, String)> {
     None
 }
 
+/// A column of one instance of a question inside a repeat: `repeat[2]/question`, with
+/// the enclosing groups or not (`kids/kids_details[2]/kids_name`), nested repeats each with
+/// their index. Gives the question and the key its answers are stored under.
+fn repeat_column(form: &Form, h: &str) -> Option<(String, String)> {
+    if !h.contains('[') {
+        return None;
+    }
+    let (path, name) = h.rsplit_once('/')?;
+    let mut chain: Vec<(&str, usize)> = Vec::new();
+    for part in path.split('/') {
+        // a group's name is not part of the key; a repeat's carries its instance
+        if let Some((g, i)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            let i: usize = i.parse().ok().filter(|&i| i >= 1)?;
+            chain.push((g, i));
+        }
+    }
+    let q = form.questions().find(|q| {
+        q.name == name && q.repeat.is_some() && {
+            let repeats: Vec<&str> = q
+                .group_path
+                .iter()
+                .filter(|g| form.group(g).is_some_and(|g| g.repeat))
+                .map(String::as_str)
+                .collect();
+            repeats.len() == chain.len() && repeats.iter().zip(&chain).all(|(r, (g, _))| r == g)
+        }
+    })?;
+    let key = chain
+        .iter()
+        .map(|(g, i)| format!("{g}[{i}]/"))
+        .collect::<String>()
+        + name;
+    Some((q.name.clone(), key))
+}
+
 /// LimeSurvey `base[sub]`.
 fn limesurvey_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
     let (base, sub) = h.strip_suffix(']')?.split_once('[')?;
@@ -440,6 +488,13 @@ fn parse_target(form: &Form, rhs: &str) -> Result<Target, String> {
             question: rhs.to_owned(),
         });
     }
+    if rhs.contains('[') {
+        return repeat_column(form, rhs)
+            .map(|(question, key)| Target::RepeatQuestion { question, key })
+            .ok_or_else(|| {
+                format!("{rhs:?} is not an instance of a question inside a repeat (\"repeat[2]/question\")")
+            });
+    }
     if let Some((q, c)) = rhs.split_once('/') {
         let question = form
             .question(q)
@@ -508,6 +563,8 @@ pub fn build(
                 },
                 "name",
             )
+        } else if let Some((question, key)) = repeat_column(form, h) {
+            (Target::RepeatQuestion { question, key }, "tool")
         } else if let Some(t) = (format == Format::LimeSurvey || format == Format::Csv)
             .then(|| limesurvey_column(&ix, h))
             .flatten()
@@ -638,6 +695,7 @@ fn describe(t: &Target) -> String {
         Target::Question { question } => format!("question {question:?}"),
         Target::Option { question, choice } => format!("choice {choice:?} of {question:?}"),
         Target::OtherText { question, .. } => format!("the \"other\" text of {question:?}"),
+        Target::RepeatQuestion { key, .. } => format!("the answer {key:?}"),
         Target::Id => "the response id".into(),
         Target::Network => "the network".into(),
         Target::Finished => "whether the response was finished".into(),

@@ -272,3 +272,105 @@ fn legacy_kobocat_is_refused_with_reasons() {
     let err = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap_err();
     assert!(err.iter().any(|p| p.is_error()), "{err:?}");
 }
+
+/// KoboToolbox's legacy CSV flattens repeats into one column per instance
+/// (`kids/kids_details[2]/kids_immunization[1]/immunization_info`) and writes `n/a` for
+/// what is not there. Against its own form (nested repeats, a relevance on the repeat),
+/// every instance is stored under leernet's key for it (`kids_details[2]/kids_name`),
+/// with the number of instances per repeat, and nothing absent is stored as "n/a".
+#[test]
+fn legacy_kobocat_nested_repeats_import_onto_their_form() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+    let form = Form::from_workbook(&std::fs::read(path).unwrap(), "nested_repeats.xls").unwrap();
+    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let rep = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap();
+    assert_eq!(rep.format, Format::Kobo);
+    assert!(!rep.has_errors(), "{:?}", rep.all_problems());
+    assert_eq!(rep.rows.len(), 2);
+    let want = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        rep.rows[0].answers,
+        want(&[
+            ("has_kids", "1"),
+            ("kids_details", "2"),
+            ("kids_details[1]/kids_name", "Hansel"),
+            ("kids_details[1]/kids_age", "2"),
+            ("kids_details[1]/kids_immunization", "3"),
+            (
+                "kids_details[1]/kids_immunization[1]/immunization_info",
+                "Polio"
+            ),
+            (
+                "kids_details[1]/kids_immunization[2]/immunization_info",
+                "Measles"
+            ),
+            (
+                "kids_details[1]/kids_immunization[3]/immunization_info",
+                "Malaria"
+            ),
+            ("kids_details[2]/kids_name", "Gretel"),
+            ("kids_details[2]/kids_age", "1"),
+            ("kids_details[2]/kids_immunization", "2"),
+            (
+                "kids_details[2]/kids_immunization[1]/immunization_info",
+                "TB"
+            ),
+            (
+                "kids_details[2]/kids_immunization[2]/immunization_info",
+                "Rickets"
+            ),
+            ("nested_name", "The Witch"),
+            ("nested_age", "45"),
+            ("address", "1234"),
+            ("gps", "-1.2627557 36.7926442 0.0 30.0"),
+            ("web_browsers", "ie safari"),
+        ])
+    );
+    let second = &rep.rows[1].answers;
+    assert_eq!(second["kids_details"], "3");
+    assert_eq!(second["kids_details[3]/kids_name"], "Harry");
+    assert_eq!(second["kids_details[3]/kids_immunization"], "1");
+    assert_eq!(
+        second["kids_details[3]/kids_immunization[1]/immunization_info"],
+        "Polio 2"
+    );
+    assert!(rep
+        .rows
+        .iter()
+        .all(|r| r.answers.values().all(|v| v != "n/a")));
+
+    // the answers are checked like any other: a child's age that is no number is named
+    // with its row and column; a repeat that skip logic does not ask is not stored
+    let text = std::fs::read_to_string(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[1] = lines[1].replacen("Hansel,2,", "Hansel,twee,", 1);
+    lines[2] = lines[2].replacen("1,Tom,", "0,Tom,", 1);
+    let rep = import_all(
+        &form,
+        Box::new(std::io::Cursor::new(lines.join("\n").into_bytes())),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let problems: Vec<String> = rep.all_problems().iter().map(|p| p.to_string()).collect();
+    assert!(
+        problems.iter().any(|p| p.contains("row 2")
+            && p.contains("kids/kids_details[1]/kids_age")
+            && p.contains("\"twee\"")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("row 3")
+            && p.contains("kids/kids_details[1]/kids_name")
+            && p.contains("not stored")),
+        "{problems:?}"
+    );
+    assert!(!rep.rows[1]
+        .answers
+        .contains_key("kids_details[1]/kids_name"));
+}

@@ -211,6 +211,26 @@ impl<'f> Evaluation<'f> {
         self.named(name).is_some_and(|s| s.relevant)
     }
 
+    /// [`Evaluation::is_relevant`] by the key an answer is stored under: `age`, or inside
+    /// repeats `kid[2]/age`, `kid[1]/toy[3]/name` (false for an instance not evaluated).
+    pub fn is_relevant_key(&self, key: &str) -> bool {
+        match key.split_once('/') {
+            Some((head, rest)) => {
+                let Some((r, i)) = head.strip_suffix(']').and_then(|h| h.split_once('[')) else {
+                    return false;
+                };
+                let Some(i) = i.parse::<usize>().ok().filter(|&i| i >= 1) else {
+                    return false;
+                };
+                self.repeats
+                    .get(r)
+                    .and_then(|instances| instances.get(i - 1))
+                    .is_some_and(|inst| inst.is_relevant_key(rest))
+            }
+            None => self.is_relevant(key),
+        }
+    }
+
     /// [`Evaluation::is_relevant`] by the question's index in [`Form::questions`].
     pub fn is_relevant_at(&self, index: usize) -> bool {
         self.states

@@ -328,6 +328,71 @@ async fn rows_beyond_one_block_keep_their_order_keys_and_duplicates() {
     }
 }
 
+/// A KoboToolbox legacy CSV with nested repeats, imported and exported again: every
+/// instance is stored and comes out as its own variable (`kids_name_2`), the same answers
+/// in and out.
+#[test]
+fn nested_repeats_go_in_from_kobo_and_out_to_csv() {
+    let p = demo();
+    let form = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+    ok(&p.run(&["instrument", "add", form.to_str().unwrap()]));
+    let file = shared("kobocat_legacy_nested_repeats.csv");
+    let args = [
+        "import",
+        "responses",
+        file.to_str().unwrap(),
+        "--instrument",
+        "nested_repeats",
+        "--network",
+        "havenmond-wijkkracht",
+        "--wave",
+        "kobo",
+    ];
+    let out = ok(&p.run(&args));
+    assert!(out.contains("Stored 2 responses"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("kobo.csv");
+    ok(&p.run(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+        "--instrument",
+        "nested_repeats",
+        "--wave",
+        "kobo",
+    ]));
+    let table = read_csv(&csv);
+    let col = |name: &str| {
+        table[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", table[0]))
+    };
+    let rows: Vec<&Vec<String>> = table[1..].iter().collect();
+    let cell = |r: usize, name: &str| rows[r][col(name)].as_str();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(cell(0, "kids_name_1"), "Hansel");
+    assert_eq!(cell(0, "kids_name_2"), "Gretel");
+    assert_eq!(
+        cell(0, "kids_name_3"),
+        "",
+        "the first family has two children"
+    );
+    assert_eq!(cell(1, "kids_name_3"), "Harry");
+    assert_eq!(cell(1, "kids_age_1"), "8");
+    assert_eq!(cell(0, "immunization_info_2_2"), "Rickets");
+    assert_eq!(cell(1, "immunization_info_3_1"), "Polio 2");
+    // a second import of the same file adds nothing
+    let out = ok(&p.run(&args));
+    assert!(
+        out.contains("Stored 0 responses") && out.contains("2 already stored"),
+        "{out}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_file_stores_nothing_and_names_every_problem() {
     for backend in test_backends() {
