@@ -61,6 +61,9 @@ pub enum Action {
     WorkspaceExport,
     /// A person erased their own workspace contributions.
     WorkspaceErase,
+    /// The coded project exported for other QDA tools (REFI-QDA `.qdpx`: open answers,
+    /// codings and coders).
+    CodingExport,
 }
 
 impl Action {
@@ -82,6 +85,7 @@ impl Action {
             Action::CodebookChange => "codebook.change",
             Action::WorkspaceExport => "workspace.export",
             Action::WorkspaceErase => "workspace.erase",
+            Action::CodingExport => "coding.export",
         }
     }
 
@@ -102,6 +106,7 @@ impl Action {
         Action::CodebookChange,
         Action::WorkspaceExport,
         Action::WorkspaceErase,
+        Action::CodingExport,
     ];
 }
 

@@ -47,7 +47,6 @@ pub async fn export_qda(
 ) -> CliResult {
     let store = settings.store().await?;
     let data = store.study_data().await.map_err(store_err)?;
-    store.close().await;
     // Open questions: the text questions of the instruments that someone codes (or all
     // text questions when nothing is coded yet). Their non-empty answers become sources.
     let coded: BTreeSet<&str> = data
@@ -94,6 +93,26 @@ pub async fn export_qda(
     .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
     write_atomic(out_path, &bytes)?;
     let codings: usize = project.sources.iter().map(|s| s.selections.len()).sum();
+    if format == QdaFormat::Qdpx {
+        // the project holds respondents' open answers and the coders: the audit log says
+        // who took it out (counts only)
+        store
+            .audit(&leernet_store::NewAudit {
+                at: crate::cmd_privacy::now(),
+                actor: crate::cmd_privacy::cli_actor(),
+                action: leernet_store::Action::CodingExport,
+                subject: "project".into(),
+                detail: format!(
+                    "format=qdpx codes={} sources={} codings={codings} coders={}",
+                    project.codes.len(),
+                    project.sources.len(),
+                    project.users.len()
+                ),
+            })
+            .await
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    }
+    store.close().await;
     match format {
         QdaFormat::Qdc => writeln!(
             out,

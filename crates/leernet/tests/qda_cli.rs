@@ -64,6 +64,23 @@ async fn demo_export_import_round_trip_and_bad_files() {
         std::fs::read(&b).unwrap(),
         "byte-stable"
     );
+    // the coded project holds respondents' answers: each export is in the audit log (the
+    // codebook alone is not personal data and is not)
+    let o = leernet(&dir, &["audit", "list", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let exports: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "coding.export")
+        .collect();
+    assert_eq!(exports.len(), 2, "{log}");
+    let detail = exports[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("format=qdpx codes=") && detail.contains(" coders=2"),
+        "{detail}"
+    );
 
     let (books, before) = stored(&dir).await;
     assert_eq!(books.len(), 1);
