@@ -21,6 +21,9 @@ pub enum ValueError {
     Colour(String),
 }
 
+/// Slugs no network may have: the paths of the workspace's own pages under `/ws/`.
+pub const RESERVED_NETWORK_SLUGS: &[&str] = &["methods", "export", "notify", "erase"];
+
 /// A short identifier used in URLs and files: `[a-z0-9-]{1,64}`, no dash at either end.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -40,6 +43,13 @@ impl Slug {
         } else {
             Err(ValueError::Slug(s.to_owned()))
         }
+    }
+
+    /// Whether a network may not have this slug: the workspace's own pages sit beside
+    /// the networks' (`/ws/methods` next to `/ws/{slug}`), so such a network could not be
+    /// reached.
+    pub fn reserved_for_networks(&self) -> bool {
+        RESERVED_NETWORK_SLUGS.contains(&self.0.as_str())
     }
 
     /// The slug as text.

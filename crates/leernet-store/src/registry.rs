@@ -68,6 +68,12 @@ impl Store {
 
     /// Adds a network to an existing Werkplaats; its slug must be new.
     pub async fn add_network(&self, n: &NewNetwork) -> Result<NetworkId> {
+        if n.slug.reserved_for_networks() {
+            return Err(StoreError::Conflict(format!(
+                "the slug {:?} is the name of one of leernet's own pages; choose another for the network",
+                n.slug.as_str()
+            )));
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
         )

@@ -120,6 +120,21 @@ async fn conflict_story(store: &Store) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
     assert!(err.to_string().contains("wijk-a"), "{err}");
+    // the paths of the workspace's own pages are no network's slug
+    for reserved in leernet_core::RESERVED_NETWORK_SLUGS {
+        let before = store.networks().await.unwrap().len();
+        let err = store
+            .add_network(&NewNetwork {
+                slug: slug(reserved),
+                name: "Gereserveerd".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        assert!(err.to_string().contains("leernet's own pages"), "{err}");
+        assert_eq!(store.networks().await.unwrap().len(), before);
+    }
     let person = |networks: Vec<NetworkId>| NewPerson {
         email: Email::parse("x@example.org").unwrap(),
         name: "X".into(),

@@ -393,6 +393,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
         .route("/ws", get(workspace::networks))
+        // these four are `leernet_core::RESERVED_NETWORK_SLUGS`: no network may take them
         .route("/ws/methods", get(workspace::methods))
         .route("/ws/export", get(workspace::export))
         .route("/ws/notify", post(workspace::notify))
