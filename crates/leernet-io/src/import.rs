@@ -137,7 +137,8 @@ pub struct Importer<'f> {
     reader: RowReader,
     checker: Checker<'f>,
     problems: Vec<Problem>,
-    seen_ids: HashMap<String, usize>,
+    /// Response ids seen, with their row (FxHash: one lookup per row of the file).
+    seen_ids: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl<'f> Importer<'f> {
@@ -263,7 +264,7 @@ impl<'f> Importer<'f> {
             },
             checker,
             problems,
-            seen_ids: HashMap::new(),
+            seen_ids: Default::default(),
         })
     }
 
@@ -456,6 +457,8 @@ impl Checker<'_> {
         // (field, value), and the raw text of each field that had a value
         let mut values: Vec<(usize, String)> = Vec::with_capacity(self.fields.len());
         let mut raws: Vec<Option<Cow<'_, str>>> = vec![None; self.fields.len()];
+        // select_one answers found among the question's choices need no second check
+        let mut choice_found: Vec<bool> = vec![false; self.fields.len()];
         let mut other_texts: Vec<(String, String, usize)> = Vec::new();
         for (fi, f) in self.fields.iter().enumerate() {
             let recode = self.plan.values.get(&f.question);
@@ -475,7 +478,11 @@ impl Checker<'_> {
                     let raw = self.cell(&row, *c);
                     let v = recoded(recode, raw);
                     let v = match f.choices.find(v, format) {
-                        Some(i) => f.choices.names[i].clone(),
+                        Some(i) => {
+                            // a name of the question's own list (`Choices::of`): valid
+                            choice_found[fi] = true;
+                            f.choices.names[i].clone()
+                        }
                         None => v.trim().to_owned(),
                     };
                     (v, Cow::Borrowed(raw))
@@ -556,7 +563,11 @@ impl Checker<'_> {
         for (fi, value) in values.iter_mut() {
             let f = &self.fields[*fi];
             let raw = raws[*fi].as_deref().unwrap_or("");
-            match self.form.check_value(&f.question, value) {
+            let checked = match choice_found[*fi] {
+                true => Ok(()),
+                false => self.form.check_value(&f.question, value),
+            };
+            match checked {
                 Ok(()) => {
                     answers.values.insert(f.key.clone(), std::mem::take(value));
                     valid[*fi] = true;

@@ -5,7 +5,7 @@
 //! A cell that cannot be understood is passed on unchanged, so that the answer model
 //! (`Form::check_value`) reports it with the form's own words.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use leernet_xlsform::{Form, Question, QuestionKind};
 
