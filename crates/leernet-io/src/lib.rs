@@ -25,6 +25,7 @@ pub mod detect;
 pub mod import;
 pub mod plan;
 pub mod problem;
+pub mod repeat_sheets;
 pub mod sav;
 pub mod table;
 pub mod values;

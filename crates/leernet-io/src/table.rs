@@ -111,6 +111,33 @@ pub fn decode_cp1252(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A sheet's rows (header included), cells as text: numbers as Excel's "General" shows
+/// them, dates as ISO text; row numbers as in the sheet.
+fn sheet_rows(range: &calamine::Range<calamine::Data>) -> Vec<Row> {
+    use calamine::Data;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let mut cells: Vec<String> = vec![String::new(); first_col];
+        cells.extend(r.iter().map(|c| match c {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) => format_number(*f),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Data::DateTime(d) => leernet_xlsform::dates::excel_serial_to_iso(d.as_f64()),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => format!("#{e:?}"),
+        }));
+        rows.push(Row {
+            number: first_row + i + 1,
+            cells,
+        });
+    }
+    rows
+}
+
 fn decode_cell(bytes: &[u8], latin1: &mut bool) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
@@ -251,7 +278,7 @@ impl Table {
 
     /// Opens a workbook's first sheet.
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, Problem> {
-        use calamine::{Data, Reader};
+        use calamine::Reader;
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Problem::error(
                 ProblemKind::Unreadable,
@@ -273,25 +300,21 @@ impl Table {
                 ))
             }
         };
-        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            let mut cells: Vec<String> = vec![String::new(); first_col];
-            cells.extend(r.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) => format_number(*f),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-                Data::DateTime(d) => leernet_xlsform::dates::excel_serial_to_iso(d.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#{e:?}"),
-            }));
-            rows.push(Row {
-                number: first_row + i + 1,
-                cells,
-            });
+        let mut rows = sheet_rows(&range);
+        // KoboToolbox puts each repeat in a sheet of its own: its instances become columns
+        // of their submission's row (`kids_details[2]/kids_name`)
+        let names = wb.sheet_names();
+        if names.len() > 1 {
+            let mut others = Vec::new();
+            for (i, name) in names.iter().enumerate().skip(1) {
+                if let Some(Ok(r)) = wb.worksheet_range_at(i) {
+                    others.push(crate::repeat_sheets::Sheet {
+                        name: name.clone(),
+                        rows: sheet_rows(&r),
+                    });
+                }
+            }
+            rows = crate::repeat_sheets::merge(&names[0], rows, &others)?;
         }
         let mut t = Table {
             headers: Vec::new(),

@@ -374,3 +374,168 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
         .answers
         .contains_key("kids_details[1]/kids_name"));
 }
+
+/// KoboToolbox's XLSX export: the submissions on the first sheet, each repeat on a sheet
+/// of its own joined by `_index` / `_parent_table_name` / `_parent_index` (formpack's
+/// layout; no real file may be copied, so this one is written here, its nested sheet
+/// before its parent's). The instances come back as the legacy CSV's do, and a repeat row
+/// whose parent is missing is refused, naming sheet and row.
+#[test]
+fn kobo_xlsx_repeat_sheets_import_onto_their_form() {
+    use rust_xlsxwriter::Workbook;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+    let form = Form::from_workbook(&std::fs::read(path).unwrap(), "nested_repeats.xls").unwrap();
+    enum C<'a> {
+        S(&'a str),
+        N(f64),
+    }
+    use C::{N, S};
+    let sheet = |wb: &mut Workbook, name: &str, rows: &[Vec<C>]| {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell {
+                    S(s) => ws.write_string(r as u32, c as u16, *s).unwrap(),
+                    N(n) => ws.write_number(r as u32, c as u16, *n).unwrap(),
+                };
+            }
+        }
+    };
+    let build = |orphan: bool| -> Vec<u8> {
+        let mut wb = Workbook::new();
+        sheet(
+            &mut wb,
+            "Nested repeats Test",
+            &[
+                vec![
+                    S("kids/has_kids"),
+                    S("kids/nested_group/nested_name"),
+                    S("address"),
+                    S("_id"),
+                    S("_uuid"),
+                    S("_submission_time"),
+                    S("_index"),
+                ],
+                vec![
+                    N(1.0),
+                    S("The Witch"),
+                    N(1234.0),
+                    N(101.0),
+                    S("u-1"),
+                    S("2024-03-05T10:12:33"),
+                    N(1.0),
+                ],
+                vec![
+                    N(1.0),
+                    S("John"),
+                    N(5678.0),
+                    N(102.0),
+                    S("u-2"),
+                    S("2024-03-06T09:00:00"),
+                    N(2.0),
+                ],
+            ],
+        );
+        let imm = |text: &'static str, ix: f64, parent: f64| {
+            vec![S(text), N(ix), S("kids_details"), N(parent), N(101.0)]
+        };
+        let mut immunizations = vec![
+            vec![
+                S("kids/kids_details/kids_immunization/immunization_info"),
+                S("_index"),
+                S("_parent_table_name"),
+                S("_parent_index"),
+                S("_submission__id"),
+            ],
+            imm("Polio", 1.0, 1.0),
+            imm("Measles", 2.0, 1.0),
+            imm("Malaria", 3.0, 1.0),
+            imm("TB", 4.0, 2.0),
+            imm("Rickets", 5.0, 2.0),
+            imm("Polio 2", 6.0, 5.0),
+        ];
+        if orphan {
+            immunizations.push(imm("Lost", 7.0, 99.0));
+        }
+        sheet(&mut wb, "kids_immunization", &immunizations);
+        let kid = |name: &'static str, age: f64, ix: f64, parent: f64| {
+            vec![S(name), N(age), N(ix), S("Nested repeats Test"), N(parent)]
+        };
+        sheet(
+            &mut wb,
+            "kids_details",
+            &[
+                vec![
+                    S("kids/kids_details/kids_name"),
+                    S("kids/kids_details/kids_age"),
+                    S("_index"),
+                    S("_parent_table_name"),
+                    S("_parent_index"),
+                ],
+                kid("Hansel", 2.0, 1.0, 1.0),
+                kid("Gretel", 1.0, 2.0, 1.0),
+                kid("Tom", 8.0, 3.0, 2.0),
+                kid("Dick", 5.0, 4.0, 2.0),
+                kid("Harry", 3.0, 5.0, 2.0),
+            ],
+        );
+        wb.save_to_buffer().unwrap()
+    };
+    let rep = import_all(
+        &form,
+        Box::new(std::io::Cursor::new(build(false))),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(rep.format, Format::Kobo);
+    assert!(!rep.has_errors(), "{:?}", rep.all_problems());
+    let first = &rep.rows[0].answers;
+    for (k, v) in [
+        ("has_kids", "1"),
+        ("kids_details", "2"),
+        ("kids_details[1]/kids_name", "Hansel"),
+        ("kids_details[1]/kids_age", "2"),
+        ("kids_details[1]/kids_immunization", "3"),
+        (
+            "kids_details[1]/kids_immunization[3]/immunization_info",
+            "Malaria",
+        ),
+        ("kids_details[2]/kids_name", "Gretel"),
+        (
+            "kids_details[2]/kids_immunization[2]/immunization_info",
+            "Rickets",
+        ),
+        ("nested_name", "The Witch"),
+        ("address", "1234"),
+    ] {
+        assert_eq!(
+            first.get(k).map(String::as_str),
+            Some(v),
+            "{k} in {first:?}"
+        );
+    }
+    let second = &rep.rows[1].answers;
+    assert_eq!(second["kids_details"], "3");
+    assert_eq!(second["kids_details[3]/kids_name"], "Harry");
+    assert_eq!(
+        second["kids_details[3]/kids_immunization[1]/immunization_info"],
+        "Polio 2"
+    );
+    assert!(!second.contains_key("kids_details[1]/kids_immunization"));
+
+    let err = import_all(
+        &form,
+        Box::new(std::io::Cursor::new(build(true))),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let m: Vec<String> = err.iter().map(|p| p.to_string()).collect();
+    assert!(
+        m.iter()
+            .any(|p| p.contains("sheet \"kids_immunization\", row 8")
+                && p.contains("_parent_index \"99\"")),
+        "{m:?}"
+    );
+}

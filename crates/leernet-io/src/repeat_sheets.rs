@@ -1,0 +1,226 @@
+//! KoboToolbox's XLSX export puts each repeat in a sheet of its own: the submissions on the
+//! first sheet with an `_index`, each repeat's instances on a sheet named after the repeat,
+//! with `_index`, `_parent_table_name` (the sheet of the parent: the first sheet, or the
+//! enclosing repeat's) and `_parent_index` (the parent row's `_index`). Column headers are
+//! paths such as `kids/kids_details/kids_name`.
+//!
+//! [`merge`] folds those sheets back into the first: every instance becomes columns of its
+//! submission's row, headed the way leernet stores the answer (`kids_details[2]/kids_name`,
+//! nested `kids_details[1]/kids_immunization[3]/immunization_info`), numbered in the order
+//! the instances appear under their parent. The import then maps these columns like any
+//! other (`plan.rs`), and checks them with the form's repeats.
+//!
+//! Sheets that are not repeat sheets (no `_parent_index` / `_parent_table_name`) are left
+//! out, as before; a workbook whose first sheet has no `_index` is returned unchanged.
+
+use std::collections::HashMap;
+
+use crate::problem::{Problem, ProblemKind};
+use crate::table::Row;
+
+/// A sheet other than the first: its name and its rows, header first.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Row>,
+}
+
+fn column(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h.trim() == name)
+}
+
+/// The name of the repeat a sheet holds: the sheet's name, or (Excel cuts sheet names at 31
+/// characters) the path segment of its columns that begins with it.
+fn repeat_name(sheet: &str, headers: &[&str]) -> String {
+    for h in headers {
+        let segments: Vec<&str> = h.split('/').collect();
+        if let Some(seg) = segments[..segments.len().saturating_sub(1)]
+            .iter()
+            .rev()
+            .find(|s| s.starts_with(sheet))
+        {
+            return (*seg).to_owned();
+        }
+    }
+    sheet.to_owned()
+}
+
+/// The sheet a `_parent_table_name` means: the sheet of that name, or the one whose name
+/// Excel cut at 31 characters from it.
+fn table_of<'a, V>(places: &'a HashMap<String, V>, name: &str) -> Option<&'a str> {
+    if let Some((k, _)) = places.get_key_value(name) {
+        return Some(k.as_str());
+    }
+    let mut cut: Vec<&String> = places
+        .keys()
+        .filter(|k| k.chars().count() == 31 && name.starts_with(k.as_str()))
+        .collect();
+    cut.sort();
+    cut.first().map(|k| k.as_str())
+}
+
+/// Where a row of a sheet belongs: the submission's row (position in the first sheet's
+/// data) and the key prefix of its instance (`kids_details[2]/`).
+#[derive(Debug, Clone)]
+struct Place {
+    main: usize,
+    prefix: String,
+}
+
+/// Folds the repeat sheets into the first sheet's rows (header first); see the module
+/// documentation. A repeat row whose parent cannot be found is an error that names its
+/// sheet and row: its answers would otherwise be lost without a word.
+pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Row>, Problem> {
+    let Some(header) = main.first().map(|r| r.cells.clone()) else {
+        return Ok(main);
+    };
+    let Some(main_index) = column(&header, "_index") else {
+        return Ok(main);
+    };
+    let repeat_sheets: Vec<&Sheet> = sheets
+        .iter()
+        .filter(|s| {
+            s.rows.first().is_some_and(|h| {
+                column(&h.cells, "_parent_index").is_some()
+                    && column(&h.cells, "_parent_table_name").is_some()
+            })
+        })
+        .collect();
+    if repeat_sheets.is_empty() {
+        return Ok(main);
+    }
+    // the places of every sheet's rows by their `_index`; the first sheet's first
+    let mut places: HashMap<String, HashMap<String, Place>> = HashMap::new();
+    let firsts: HashMap<String, Place> = main
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(i, r)| {
+            let ix = r.cells.get(main_index)?.trim();
+            (!ix.is_empty()).then(|| {
+                (
+                    ix.to_owned(),
+                    Place {
+                        main: i,
+                        prefix: String::new(),
+                    },
+                )
+            })
+        })
+        .collect();
+    places.insert(first.to_owned(), firsts);
+    // new columns in the order they first appear, and their values per submission row
+    let mut new_headers: Vec<String> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut values: HashMap<(usize, usize), String> = HashMap::new();
+    // parents come before their children, whatever the order of the sheets
+    let mut pending: Vec<&Sheet> = repeat_sheets;
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut later = Vec::new();
+        for sheet in pending {
+            let h = &sheet.rows[0].cells;
+            let parent_table = column(h, "_parent_table_name").unwrap_or(0);
+            let parent_index = column(h, "_parent_index").unwrap_or(0);
+            let own_index = column(h, "_index");
+            let parents_known = sheet.rows[1..].iter().all(|r| {
+                let p = r.cells.get(parent_table).map(|s| s.trim()).unwrap_or("");
+                p.is_empty() || table_of(&places, p).is_some()
+            });
+            if !parents_known {
+                later.push(sheet);
+                continue;
+            }
+            let data_cols: Vec<(usize, &str)> = h
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.trim().is_empty() && !c.trim().starts_with('_'))
+                .map(|(i, c)| (i, c.trim()))
+                .collect();
+            let repeat = repeat_name(
+                &sheet.name,
+                &data_cols.iter().map(|(_, c)| *c).collect::<Vec<_>>(),
+            );
+            let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            let mut own: HashMap<String, Place> = HashMap::new();
+            for r in &sheet.rows[1..] {
+                if r.cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let cell = |c: usize| r.cells.get(c).map(|s| s.trim()).unwrap_or("");
+                let (pt, pi) = (cell(parent_table), cell(parent_index));
+                let pt = if pt.is_empty() { first } else { pt };
+                let Some(parent) = table_of(&places, pt)
+                    .and_then(|t| places[t].get(pi))
+                    .cloned()
+                else {
+                    return Err(Problem::error(
+                        ProblemKind::Unreadable,
+                        format!(
+                            "sheet {:?}, row {}: its parent (_parent_table_name {pt:?}, _parent_index {pi:?}) is not in the workbook",
+                            sheet.name, r.number
+                        ),
+                    ));
+                };
+                let k = seen.entry((pt.to_owned(), pi.to_owned())).or_insert(0);
+                *k += 1;
+                let prefix = format!("{}{repeat}[{k}]/", parent.prefix);
+                if let Some(ix) = own_index.map(cell).filter(|s| !s.is_empty()) {
+                    own.insert(
+                        ix.to_owned(),
+                        Place {
+                            main: parent.main,
+                            prefix: prefix.clone(),
+                        },
+                    );
+                }
+                for &(c, path) in &data_cols {
+                    let v = cell(c);
+                    if v.is_empty() {
+                        continue;
+                    }
+                    // the path below the repeat: `kids/kids_details/kids_name` → `kids_name`
+                    let segments: Vec<&str> = path.split('/').collect();
+                    let below = match segments.iter().rposition(|s| *s == repeat) {
+                        Some(p) if p + 1 < segments.len() => segments[p + 1..].join("/"),
+                        _ => segments[segments.len() - 1].to_owned(),
+                    };
+                    let name = format!("{prefix}{below}");
+                    let n = match at.get(&name) {
+                        Some(&n) => n,
+                        None => {
+                            new_headers.push(name.clone());
+                            at.insert(name, new_headers.len() - 1);
+                            new_headers.len() - 1
+                        }
+                    };
+                    values.insert((parent.main, n), r.cells[c].clone());
+                }
+            }
+            places.insert(sheet.name.clone(), own);
+        }
+        if later.len() == before {
+            let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
+            return Err(Problem::error(
+                ProblemKind::Unreadable,
+                format!(
+                    "the repeat sheets {names:?} name parent sheets that are not in the workbook"
+                ),
+            ));
+        }
+        pending = later;
+    }
+    let width = header.len();
+    for (i, row) in main.iter_mut().enumerate() {
+        if row.cells.len() < width {
+            row.cells.resize(width, String::new());
+        }
+        if i == 0 {
+            row.cells.extend(new_headers.iter().cloned());
+        } else {
+            row.cells
+                .extend((0..new_headers.len()).map(|n| values.remove(&(i, n)).unwrap_or_default()));
+        }
+    }
+    Ok(main)
+}
