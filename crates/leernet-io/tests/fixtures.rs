@@ -345,6 +345,28 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
         .iter()
         .all(|r| r.answers.values().all(|v| v != "n/a")));
 
+    // the drafted mapping file names such a column "repeat[2]/question", and reads back
+    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let imp = leernet_io::Importer::open(&form, Box::new(file), &ImportOptions::default()).unwrap();
+    let toml = imp.plan().to_mapping_toml();
+    assert!(
+        toml.contains("\"kids/kids_details[2]/kids_name\" = \"kids_details[2]/kids_name\""),
+        "{toml}"
+    );
+    let mapping = leernet_io::Mapping::from_toml(&toml).unwrap();
+    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let again = import_all(
+        &form,
+        Box::new(file),
+        &ImportOptions {
+            mapping: Some(&mapping),
+            ..ImportOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(again.rows[0].answers, rep.rows[0].answers);
+    assert_eq!(again.rows[1].answers, rep.rows[1].answers);
+
     // the answers are checked like any other: a child's age that is no number is named
     // with its row and column; a repeat that skip logic does not ask is not stored
     let text = std::fs::read_to_string(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
