@@ -1472,6 +1472,21 @@ pub async fn codebook(
 }
 
 /// A code for the codebook pages: its texts in both languages and its colour.
+/// The codebook with this id, or "not found".
+async fn codebook_by_id(
+    store: &leernet_store::Store,
+    id: i64,
+    lang: Lang,
+) -> Result<Codebook, AppError> {
+    store
+        .codebooks()
+        .await
+        .map_err(internal(lang))?
+        .into_iter()
+        .find(|b| b.id.0 == id)
+        .ok_or(AppError::NotFound(lang))
+}
+
 fn code_view(c: &Code, book: &Codebook) -> minijinja::Value {
     let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
     minijinja::context! {
@@ -1503,13 +1518,7 @@ async fn codebook_page(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let book = store
-        .codebooks()
-        .await
-        .map_err(internal(lang))?
-        .into_iter()
-        .find(|b| b.id.0 == id)
-        .ok_or(AppError::NotFound(lang))?;
+    let book = codebook_by_id(store, id, lang).await?;
     let names = person_names(&store.persons().await.map_err(internal(lang))?);
     let ids: BTreeSet<CodeId> = book.codes.iter().map(|c| c.id).collect();
     let log: Vec<_> = store
@@ -1591,13 +1600,7 @@ pub async fn codebook_version(
     let lang = v.lang.lang;
     v.require(RESEARCHER)?;
     let store = &state.store;
-    let current = store
-        .codebooks()
-        .await
-        .map_err(internal(lang))?
-        .into_iter()
-        .find(|b| b.id.0 == id)
-        .ok_or(AppError::NotFound(lang))?;
+    let current = codebook_by_id(store, id, lang).await?;
     let book = store
         .codebook_version(current.id, n)
         .await
@@ -1679,13 +1682,7 @@ pub async fn add_code(
         return Err(AppError::BadRequest(lang));
     }
     let store = &state.store;
-    let book = store
-        .codebooks()
-        .await
-        .map_err(internal(lang))?
-        .into_iter()
-        .find(|b| b.id.0 == id)
-        .ok_or(AppError::NotFound(lang))?;
+    let book = codebook_by_id(store, id, lang).await?;
     let key = field(&f, "key").unwrap_or("").trim();
     let key_ok = !key.is_empty()
         && key.chars().count() <= 100
