@@ -476,6 +476,10 @@ fn check_session_fields(
     Ok((date, place))
 }
 
+/// How long a claim on an outbox message holds (seconds): longer than any one send takes,
+/// short enough that a message whose sender died goes out with a later send.
+pub const OUTBOX_CLAIM_SECONDS: i64 = 600;
+
 impl Store {
     /// Plans a session of `network` with the facilitator's agenda items; tells the members
     /// who opted in (outbox). One transaction.
@@ -1271,7 +1275,7 @@ impl Store {
             .collect()
     }
 
-    /// Marks an outbox message sent.
+    /// Marks an outbox message sent (or closed: nothing to send any more).
     pub async fn mark_sent(&self, id: i64, at: i64) -> StoreResult<()> {
         sqlx::query("UPDATE ws_outbox SET sent_at = $1 WHERE id = $2")
             .bind(at)
@@ -1281,22 +1285,27 @@ impl Store {
         Ok(())
     }
 
-    /// Claims an unsent message for sending by marking it sent at `at`; `false` when another
-    /// sender (an app instance, cron) claimed or sent it first. Give it back with
-    /// [`Store::release_outbox`] when the server refuses it.
+    /// Claims an unsent message for sending at `at`; `false` when another sender (an app
+    /// instance, cron) holds a claim on it or it was sent. A claim older than
+    /// [`OUTBOX_CLAIM_SECONDS`] has lapsed (its sender died before it could say sent or
+    /// failed) and may be taken. Say [`Store::mark_sent`] when the mail server took the
+    /// message, [`Store::release_outbox`] when it refused it.
     pub async fn claim_outbox(&self, id: i64, at: i64) -> StoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE ws_outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
-                .bind(at)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE ws_outbox SET claimed_at = $1 WHERE id = $2 AND sent_at IS NULL \
+             AND (claimed_at IS NULL OR claimed_at <= $3)",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(at - OUTBOX_CLAIM_SECONDS)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    /// Makes a claimed message unsent again (its sending failed), for the next send.
+    /// Gives a claimed message back (its sending failed), for the next send.
     pub async fn release_outbox(&self, id: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE ws_outbox SET sent_at = NULL WHERE id = $1")
+        sqlx::query("UPDATE ws_outbox SET claimed_at = NULL WHERE id = $1 AND sent_at IS NULL")
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -589,9 +589,29 @@ async fn story_story(store: &Store) {
     assert!(store.claim_outbox(second, 80).await.unwrap());
     assert!(!store.claim_outbox(second, 81).await.unwrap());
     assert!(!store.claim_outbox(first, 82).await.unwrap(), "sent before");
+    store.release_outbox(second).await.unwrap();
+    assert!(store.claim_outbox(second, 83).await.unwrap(), "given back");
+    // A sender that dies between claiming and sending does not lose the message: it stays
+    // unsent, and once the claim has lapsed another sender takes it.
+    assert_eq!(store.outbox_unsent().await.unwrap().len(), 2);
+    let lapse = leernet_store::workspace::OUTBOX_CLAIM_SECONDS;
+    assert!(
+        !store.claim_outbox(second, 83 + lapse - 1).await.unwrap(),
+        "still held"
+    );
+    assert!(
+        store.claim_outbox(second, 83 + lapse).await.unwrap(),
+        "lapsed"
+    );
+    store.mark_sent(second, 83 + lapse + 1).await.unwrap();
     assert_eq!(store.outbox_unsent().await.unwrap().len(), 1);
     store.release_outbox(second).await.unwrap();
-    assert_eq!(store.outbox_unsent().await.unwrap().len(), 2);
+    assert_eq!(
+        store.outbox_unsent().await.unwrap().len(),
+        1,
+        "a sent message stays sent"
+    );
+    assert!(!store.claim_outbox(second, 10_000).await.unwrap());
     assert_eq!(store.notify_lang(s.m1).await.unwrap(), None);
     store.set_notify_lang(s.m1, Lang::En).await.unwrap();
     assert_eq!(store.notify_lang(s.m1).await.unwrap(), Some(Lang::En));

@@ -162,7 +162,10 @@ pub async fn send_outbox(
             .send(person.email.as_str(), &text.subject, text.body)
             .await
         {
-            Ok(()) => out.sent += 1,
+            Ok(()) => {
+                store.mark_sent(m.id, now()).await?;
+                out.sent += 1;
+            }
             Err(_) => {
                 store.release_outbox(m.id).await?;
                 tracing::warn!(outbox = m.id, "a workspace e-mail was not accepted");
