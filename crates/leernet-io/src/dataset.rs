@@ -325,32 +325,23 @@ impl Dataset {
             for inst in instances(form, q, rows) {
                 let key = inst.key.as_str();
                 let vname = format!("{}{}", q.name, inst.suffix);
-                let labels: BTreeMap<String, String> = labels_of(&q.label, &langs)
-                    .into_iter()
-                    .map(|(l, t)| {
-                        (
-                            l,
-                            format!(
-                                "{}{}",
-                                if t.is_empty() {
-                                    q.name.as_str()
-                                } else {
-                                    t.as_str()
-                                },
-                                inst.label
-                            ),
-                        )
-                    })
-                    .collect();
+                // inside a repeat every label names its instance (`Leeftijd [2]`)
+                let labels: BTreeMap<String, String> = if inst.label.is_empty() {
+                    labels_of(&q.label, &langs)
+                } else {
+                    labels_of(&q.label, &langs)
+                        .into_iter()
+                        .map(|(l, t)| {
+                            let t = if t.is_empty() { q.name.clone() } else { t };
+                            (l, format!("{t}{}", inst.label))
+                        })
+                        .collect()
+                };
                 let label = q.label.get(lang).to_owned();
                 let base = Variable {
                     question: Some(q.name.clone()),
                     form_type: q.type_text.clone(),
-                    labels: if inst.label.is_empty() {
-                        labels_of(&q.label, &langs)
-                    } else {
-                        labels.clone()
-                    },
+                    labels: labels.clone(),
                     label: format!(
                         "{}{}",
                         if label.is_empty() {
@@ -362,7 +353,6 @@ impl Dataset {
                     ),
                     ..text_var(String::new(), "", "")
                 };
-                let labels = base.labels.clone();
                 // inside a repeat the skip logic is not evaluated per instance: an
                 // unanswered question there is system-missing, never "not asked"
                 let asked = inst.suffix.is_empty();
