@@ -95,9 +95,23 @@ impl Form {
     /// constraint). An empty value is always accepted here (`required` is separate).
     /// select_multiple and rank values are space-separated choice names.
     pub fn check_value(&self, question: &str, raw: &str) -> Result<(), crate::ValueError> {
-        let q = self
-            .question(question)
+        let i = self
+            .question_index(question)
             .ok_or_else(|| ValueError::UnknownQuestion(question.to_string()))?;
+        self.check_value_at(i, raw)
+    }
+
+    /// [`Form::check_value`] of the question at `index` in [`Form::questions`] (no
+    /// lookup by name: an import checks millions of values).
+    pub fn check_value_at(&self, index: usize, raw: &str) -> Result<(), crate::ValueError> {
+        let q = self
+            .questions
+            .get(index)
+            .ok_or_else(|| ValueError::UnknownQuestion(format!("#{index}")))?;
+        let question = q.name.as_str();
+        if matches!(q.kind, QuestionKind::Text) {
+            return Ok(()); // any text
+        }
         let v = raw.trim();
         if v.is_empty() || self.plainly_valid(&q.kind, v) {
             return Ok(());

@@ -78,12 +78,20 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-fn str_to_num(s: &str) -> f64 {
+pub(crate) fn str_to_num(s: &str) -> f64 {
     let t = s.trim();
     if t.is_empty() {
         return f64::NAN;
     }
     let b = t.as_bytes();
+    // a whole number of at most 15 digits is exact as f64: read without the float parser
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64;
+        return if digits.len() < b.len() { -n } else { n };
+    }
     let numeric = b
         .iter()
         .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+'));
@@ -111,6 +119,17 @@ pub trait Scope {
     /// The value of `.` (the question being checked or computed).
     fn current(&self) -> Value {
         Value::empty()
+    }
+
+    /// [`Scope::current`] as a number, when `.` is a text or a number (`None` for a
+    /// boolean or a node-set, which compare otherwise). A scope that holds `.` as text
+    /// may read it without a copy; the default converts [`Scope::current`].
+    fn current_num(&self) -> Option<f64> {
+        match self.current() {
+            Value::Str(s) => Some(str_to_num(&s)),
+            Value::Num(n) => Some(n),
+            Value::Bool(_) | Value::Nodes(_) => None,
+        }
     }
 
     /// A relative name in a path (`cf` in a `choice_filter` is the choice's column).
@@ -248,6 +267,35 @@ fn regex_match(s: &str, pattern: &str) -> bool {
     })
 }
 
+/// [`compare`] without building values, where its outcome is a comparison of two
+/// numbers: each side `.` or a number, and for `=` and `!=` at least one a number (two
+/// texts compare as text). `None`: compare the values.
+fn compare_numbers(op: BinOp, a: &Expr, b: &Expr, scope: &dyn Scope) -> Option<bool> {
+    let num = |e: &Expr| match e {
+        Expr::Number(n) => Some(*n),
+        Expr::Current => scope.current_num(),
+        _ => None,
+    };
+    let either_number = matches!(a, Expr::Number(_)) || matches!(b, Expr::Number(_));
+    if matches!(op, BinOp::Eq | BinOp::Ne) && !either_number {
+        return None;
+    }
+    if !matches!(a, Expr::Number(_) | Expr::Current)
+        || !matches!(b, Expr::Number(_) | Expr::Current)
+    {
+        return None;
+    }
+    let (x, y) = (num(a)?, num(b)?);
+    Some(match op {
+        BinOp::Eq => x == y,
+        BinOp::Ne => x != y,
+        BinOp::Lt => x < y,
+        BinOp::Le => x <= y,
+        BinOp::Gt => x > y,
+        _ => x >= y,
+    })
+}
+
 fn compare(op: BinOp, a: &Value, b: &Value) -> bool {
     // node-sets: true if any member compares true
     if let Value::Nodes(ns) = a {
@@ -359,6 +407,9 @@ impl Expr {
                 BinOp::Or => Value::Bool(a.eval(scope).to_bool() || b.eval(scope).to_bool()),
                 BinOp::And => Value::Bool(a.eval(scope).to_bool() && b.eval(scope).to_bool()),
                 BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    if let Some(r) = compare_numbers(*op, a, b, scope) {
+                        return Value::Bool(r);
+                    }
                     Value::Bool(compare(*op, &a.eval(scope), &b.eval(scope)))
                 }
                 BinOp::Union => {
@@ -699,6 +750,42 @@ impl AddHalfFloor for f64 {
 mod tests {
     use super::super::parse;
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The whole-number shortcut reads what the float parser reads.
+        #[test]
+        fn str_to_num_reads_whole_numbers_as_the_float_parser(t in "[-+]?[0-9]{0,18}(\\.[0-9]{0,3})?") {
+            let slow = match t.parse::<f64>() {
+                Ok(n) if t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+')) => n,
+                _ => f64::NAN,
+            };
+            let fast = str_to_num(&t);
+            prop_assert!(fast.to_bits() == slow.to_bits() || (fast.is_nan() && slow.is_nan()), "{t:?}: {fast} != {slow}");
+        }
+
+        /// Comparing `.` and numbers without building values gives what comparing the
+        /// values gives.
+        #[test]
+        fn number_comparisons_equal_value_comparisons(
+            current in "|[-+]?[0-9]{1,4}(\\.[0-9])?|abc|2024-01-31| 7 |NaN",
+            n in prop_oneof![Just(0.0), Just(7.0), Just(-1.5), Just(1000.0), any::<f64>()],
+            op in 0usize..6,
+            shape in 0usize..4,
+        ) {
+            let op = [BinOp::Eq, BinOp::Ne, BinOp::Lt, BinOp::Le, BinOp::Gt, BinOp::Ge][op];
+            let (a, b) = match shape {
+                0 => (Expr::Current, Expr::Number(n)),
+                1 => (Expr::Number(n), Expr::Current),
+                2 => (Expr::Current, Expr::Current),
+                _ => (Expr::Number(n), Expr::Number(n + 1.0)),
+            };
+            let sc = MapScope { current: current.clone(), ..MapScope::default() };
+            let by_values = compare(op, &a.eval(&sc), &b.eval(&sc));
+            let e = Expr::Binary(op, Box::new(a), Box::new(b));
+            prop_assert_eq!(e.eval(&sc).to_bool(), by_values, "{:?} on {:?}", e, current);
+        }
+    }
 
     fn scope() -> MapScope {
         let mut s = MapScope::new([

@@ -17,6 +17,7 @@
 //! day number since 1970-01-01 (as ODK's typed dates do).
 
 mod eval;
+pub(crate) use eval::str_to_num;
 mod parse;
 
 pub use eval::{format_number, MapScope, Scope, Value};
