@@ -71,6 +71,8 @@ enum Assemble {
 
 struct Field {
     question: String,
+    /// The question's index in the form.
+    index: usize,
     /// Where its answer is stored: the question's name, or for an instance of a question
     /// inside a repeat `repeat[2]/question`.
     key: String,
@@ -79,6 +81,10 @@ struct Field {
     how: Assemble,
     /// The column named in messages.
     column: usize,
+    /// Whether the mapping file recodes this question's values.
+    recoded: bool,
+    /// `key` as a JSON object's key: `"key":`.
+    json_key: String,
 }
 
 /// Checks rows of one export against one form. It holds no state that changes from row
@@ -102,6 +108,9 @@ pub struct Checker<'f> {
     question_at: Vec<usize>,
     /// Whether some column holds an answer inside a repeat (`repeat[2]/question`).
     in_repeats: bool,
+    /// (question, earlier question of the same name): a name used in two groups has one
+    /// answer, which both questions read.
+    same_name: Vec<(usize, usize)>,
 }
 
 /// The rows of an export, read one by one and not yet checked.
@@ -155,7 +164,7 @@ impl<'f> Importer<'f> {
             .peek(2)
             .map_err(|p| vec![p])?
             .into_iter()
-            .map(|r| r.cells)
+            .map(|r| r.cells.iter().map(str::to_owned).collect())
             .collect();
         let format = match opts.format.or_else(|| {
             opts.mapping
@@ -204,7 +213,7 @@ impl<'f> Importer<'f> {
         if problems.iter().any(Problem::is_error) {
             return Err(problems);
         }
-        let fields = assemble(form, &plan);
+        let mut fields = assemble(form, &plan);
         let mapped: Vec<&str> = fields.iter().map(|f| f.question.as_str()).collect();
         for q in form.questions() {
             if q.kind.is_answerable()
@@ -241,9 +250,22 @@ impl<'f> Importer<'f> {
             })
             .collect();
         let in_repeats = fields.iter().any(|f| f.key != f.question);
+        let same_name = form
+            .questions()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                form.question_index(&q.name)
+                    .filter(|&first| first != i)
+                    .map(|first| (i, first))
+            })
+            .collect();
+        for f in &mut fields {
+            f.recoded = plan.values.contains_key(&f.question);
+        }
         let checker = Checker {
             form,
             in_repeats,
+            same_name,
             by_name,
             question_at,
             id_col: col(|t| matches!(t, Target::Id)),
@@ -372,7 +394,7 @@ impl Checker<'_> {
     }
 
     fn cell<'r>(&self, row: &'r Row, col: usize) -> &'r str {
-        let c = row.cells.get(col).map(String::as_str).unwrap_or("");
+        let c = row.cells.get(col).unwrap_or("");
         // KoboToolbox's legacy CSV writes `n/a` for a value that is not there (the
         // instances a respondent did not have, a question skip logic did not ask)
         if self.plan.format == Format::Kobo && c == "n/a" {
@@ -384,11 +406,33 @@ impl Checker<'_> {
     /// Turns one row's cells into raw answers and checks them with the form's answer
     /// model. Pure: the same row gives the same result on any thread.
     pub fn check(&self, row: Row) -> ImportedRow {
+        let (mut out, answers) = self.check_row(&row);
+        out.answers = answers
+            .into_iter()
+            .map(|(k, v, _)| (k.into_owned(), v.into_owned()))
+            .collect();
+        out
+    }
+
+    /// [`Checker::check`], with the answers written as the JSON object that is stored
+    /// (`{"question":"value",…}`, keys in order: the bytes `serde_json` writes for
+    /// [`ImportedRow::answers`]) instead of into [`ImportedRow::answers`], which stays
+    /// empty. What an import that stores millions of rows needs, without a map per row.
+    pub fn check_json(&self, row: &Row) -> (ImportedRow, String) {
+        let (out, answers) = self.check_row(row);
+        (out, answers_json(&answers))
+    }
+
+    /// The work of [`Checker::check`]: the row's facts and problems, and its answers in
+    /// key order, borrowed from the row and the form where they can be.
+    fn check_row<'s>(&'s self, row: &'s Row) -> (ImportedRow, Vec<Pair<'s>>) {
         let n = row.number;
         let mut problems = Vec::new();
         if row.cells.len() > self.headers.len()
-            && row.cells[self.headers.len()..]
+            && row
+                .cells
                 .iter()
+                .skip(self.headers.len())
                 .any(|c| !c.trim().is_empty())
         {
             problems.push(
@@ -413,7 +457,7 @@ impl Checker<'_> {
             skipped: false,
         };
         if let Some(c) = self.status_col {
-            let s = self.cell(&row, c).trim();
+            let s = self.cell(row, c).trim();
             if matches!(s, "1" | "2" | "8") {
                 out.skipped = true;
                 out.problems.push(
@@ -426,23 +470,23 @@ impl Checker<'_> {
                     .at_row(n)
                     .in_column(self.header(c)),
                 );
-                return out;
+                return (out, Vec::new());
             }
         }
         if let Some(c) = self.id_col {
-            let id = self.cell(&row, c).trim();
+            let id = self.cell(row, c).trim();
             if !id.is_empty() {
                 out.source_id = Some(id.to_owned());
             }
         }
         if let Some(c) = self.network_col {
-            let v = self.cell(&row, c).trim();
+            let v = self.cell(row, c).trim();
             if !v.is_empty() {
                 out.network = Some(v.to_owned());
             }
         }
         if let Some(c) = self.finished_col {
-            let v = self.cell(&row, c).trim();
+            let v = self.cell(row, c).trim();
             let finished = match self.plan.format {
                 Format::Qualtrics => v != "0" && !v.eq_ignore_ascii_case("false"),
                 _ => !v.is_empty(),
@@ -452,60 +496,74 @@ impl Checker<'_> {
             }
         }
 
-        // cells to values
+        // cells to values: `value[field]`, and the raw text of each field that had one
         let format = self.plan.format;
-        // (field, value), and the raw text of each field that had a value
-        let mut values: Vec<(usize, String)> = Vec::with_capacity(self.fields.len());
-        let mut raws: Vec<Option<Cow<'_, str>>> = vec![None; self.fields.len()];
-        // select_one answers found among the question's choices need no second check
-        let mut choice_found: Vec<bool> = vec![false; self.fields.len()];
+        let nf = self.fields.len();
+        let mut value: Vec<Option<Cow<'s, str>>> = vec![None; nf];
+        let mut raws: Vec<Option<Cow<'s, str>>> = vec![None; nf];
+        // select answers made of the question's own choice names need no second check
+        let mut choice_found: Vec<bool> = vec![false; nf];
         let mut other_texts: Vec<(String, String, usize)> = Vec::new();
         for (fi, f) in self.fields.iter().enumerate() {
-            let recode = self.plan.values.get(&f.question);
-            let (value, raw) = match &f.how {
+            let recode = match f.recoded {
+                true => self.plan.values.get(&f.question),
+                false => None,
+            };
+            let (v, raw): (Cow<'s, str>, Cow<'s, str>) = match &f.how {
                 Assemble::Scalar(c) => {
-                    let raw = self.cell(&row, *c);
+                    let raw = self.cell(row, *c);
                     (
                         values::scalar(&f.kind, recoded(recode, raw), format),
                         Cow::Borrowed(raw),
                     )
                 }
                 Assemble::Text(c) => {
-                    let raw = self.cell(&row, *c);
-                    (raw.to_owned(), Cow::Borrowed(raw))
+                    let raw = self.cell(row, *c);
+                    (Cow::Borrowed(raw), Cow::Borrowed(raw))
                 }
                 Assemble::Select(c) => {
-                    let raw = self.cell(&row, *c);
+                    let raw = self.cell(row, *c);
                     let v = recoded(recode, raw);
                     let v = match f.choices.find(v, format) {
                         Some(i) => {
                             // a name of the question's own list (`Choices::of`): valid
                             choice_found[fi] = true;
-                            f.choices.names[i].clone()
+                            f.choices.names[i].as_str()
                         }
-                        None => v.trim().to_owned(),
+                        None => v.trim(),
                     };
-                    (v, Cow::Borrowed(raw))
+                    (Cow::Borrowed(v), Cow::Borrowed(raw))
                 }
                 Assemble::Multi {
                     summary,
                     options,
                     other,
                 } => {
+                    // names of the question's own list, each once, in the list's order:
+                    // what the answer model accepts of a select_multiple
+                    let own_names = matches!(f.kind, QuestionKind::SelectMultiple { .. });
                     if options.is_empty() {
-                        let raw = summary.map(|c| self.cell(&row, c)).unwrap_or("");
-                        let m = values::multiple(&f.choices, recoded(recode, raw), format);
+                        let raw = summary.map(|c| self.cell(row, c)).unwrap_or("");
+                        let cell = recoded(recode, raw);
+                        if let Some(v) = values::canonical_multiple(&f.choices, cell, format) {
+                            choice_found[fi] = own_names;
+                            value[fi] = Some(Cow::Borrowed(v));
+                            raws[fi] = Some(Cow::Borrowed(raw));
+                            continue;
+                        }
+                        let m = values::multiple(&f.choices, cell, format);
                         if let Some(t) = m.other_text {
                             if let Some(tq) = self.text_question_of(&f.question) {
                                 other_texts.push((tq, t, f.column));
                             }
                         }
-                        (m.value, Cow::Borrowed(raw))
+                        choice_found[fi] = own_names && m.unknown.is_empty();
+                        (Cow::Owned(m.value), Cow::Borrowed(raw))
                     } else {
                         let mut picked = Vec::new();
                         let mut raws = Vec::new();
                         for &(ci, col) in options {
-                            let cell = self.cell(&row, col);
+                            let cell = self.cell(row, col);
                             match values::checked(cell) {
                                 Some(true) => picked.push(ci),
                                 Some(false) => {}
@@ -528,7 +586,7 @@ impl Checker<'_> {
                             }
                         }
                         if let Some(oc) = other {
-                            if !self.cell(&row, *oc).trim().is_empty() {
+                            if !self.cell(row, *oc).trim().is_empty() {
                                 if let Some(i) = f.choices.index_of("other") {
                                     picked.push(i);
                                 }
@@ -536,92 +594,91 @@ impl Checker<'_> {
                         }
                         picked.sort_unstable();
                         picked.dedup();
+                        choice_found[fi] = own_names;
                         let v = picked
                             .iter()
                             .map(|&i| f.choices.names[i].as_str())
                             .collect::<Vec<_>>()
                             .join(" ");
-                        (v, Cow::Owned(raws.join(" ")))
+                        (Cow::Owned(v), Cow::Owned(raws.join(" ")))
                     }
                 }
             };
-            if !value.is_empty() {
-                values.push((fi, value));
+            if !v.is_empty() {
+                value[fi] = Some(v);
                 raws[fi] = Some(raw);
             }
         }
 
-        // the answer model's type and choice check; `at[field]`: the column and raw text
-        // of each field that had a value
-        let mut answers = Answers::default();
-        answers.values.reserve(values.len() + other_texts.len());
-        let at = |fi: usize| -> Option<(usize, &str)> {
-            raws[fi].as_deref().map(|r| (self.fields[fi].column, r))
-        };
-        // whether each field's value passed the check (and is in `answers`)
-        let mut valid: Vec<bool> = vec![false; self.fields.len()];
-        for (fi, value) in values.iter_mut() {
-            let f = &self.fields[*fi];
-            let raw = raws[*fi].as_deref().unwrap_or("");
-            let checked = match choice_found[*fi] {
-                true => Ok(()),
-                false => self.form.check_value(&f.question, value),
+        // the answer model's type and choice check; a refused value is taken out
+        for fi in 0..nf {
+            let Some(v) = &value[fi] else {
+                continue;
             };
-            match checked {
-                Ok(()) => {
-                    answers.values.insert(f.key.clone(), std::mem::take(value));
-                    valid[*fi] = true;
+            let f = &self.fields[fi];
+            let raw = raws[fi].as_deref().unwrap_or("");
+            let checked = match choice_found[fi] {
+                true => Ok(()),
+                false => self.form.check_value_at(f.index, v),
+            };
+            let Err(e) = checked else {
+                continue;
+            };
+            let message = if f.choices.names.is_empty() {
+                match e {
+                    leernet_xlsform::ValueError::Invalid { expected, .. } => format!(
+                        "{:?} is not valid for {:?}: expected {expected}",
+                        raw.trim(),
+                        f.question
+                    ),
+                    other => other.to_string(),
                 }
-                Err(e) => {
-                    let message = if f.choices.names.is_empty() {
-                        match e {
-                            leernet_xlsform::ValueError::Invalid { expected, .. } => format!(
-                                "{:?} is not valid for {:?}: expected {expected}",
-                                raw.trim(),
-                                f.question
-                            ),
-                            other => other.to_string(),
-                        }
-                    } else {
-                        let bad: Vec<&str> = if f.kind.is_multiple() {
-                            value
-                                .split_whitespace()
-                                .filter(|p| f.choices.index_of(p).is_none())
-                                .collect()
-                        } else {
-                            vec![value.as_str()]
-                        };
-                        format!(
-                            "{} not one of the choices of {:?} ({})",
-                            bad.iter()
-                                .map(|b| format!("{b:?}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                                + if bad.len() > 1 { " are" } else { " is" },
-                            f.question,
-                            f.choices.names.join("/")
-                        )
-                    };
-                    problems.push(
-                        Problem::error(ProblemKind::InvalidValue, message)
-                            .at_row(n)
-                            .in_column(self.header(f.column))
-                            .about(&f.question)
-                            .with_value(raw),
-                    );
-                }
-            }
+            } else {
+                let bad: Vec<&str> = if f.kind.is_multiple() {
+                    v.split_whitespace()
+                        .filter(|p| f.choices.index_of(p).is_none())
+                        .collect()
+                } else {
+                    vec![v.as_ref()]
+                };
+                format!(
+                    "{} not one of the choices of {:?} ({})",
+                    bad.iter()
+                        .map(|b| format!("{b:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + if bad.len() > 1 { " are" } else { " is" },
+                    f.question,
+                    f.choices.names.join("/")
+                )
+            };
+            problems.push(
+                Problem::error(ProblemKind::InvalidValue, message)
+                    .at_row(n)
+                    .in_column(self.header(f.column))
+                    .about(&f.question)
+                    .with_value(raw),
+            );
+            value[fi] = None;
         }
+        // whether a field's key holds a valid value
+        let has_valid = |key: &str| {
+            self.field_of
+                .get(key)
+                .is_some_and(|&fi| value[fi].is_some())
+        };
         // the texts of "other" in a select_multiple cell, for questions without a column
         let mut extra: Vec<(&str, usize, &str)> = Vec::new();
         for (tq, text, col) in &other_texts {
-            if !answers.values.contains_key(tq) {
+            if !has_valid(tq) && !extra.iter().any(|(q, _, _)| q == tq) {
                 if let Some(q) = self.form.question(tq) {
                     extra.push((q.name.as_str(), *col, text.as_str()));
-                    answers.values.insert(tq.clone(), text.clone());
                 }
             }
         }
+        let at = |fi: usize| -> Option<(usize, &str)> {
+            raws[fi].as_deref().map(|r| (self.fields[fi].column, r))
+        };
         // the column and raw text of a question that had a value
         let source = |name: &str| -> Option<(usize, &str)> {
             match extra.iter().find(|(q, _, _)| *q == name) {
@@ -641,34 +698,72 @@ impl Checker<'_> {
             now: Some(0.0),
         };
         let eval = if self.in_repeats {
+            let mut answers = Answers::default();
+            for (fi, v) in value.iter().enumerate() {
+                if let Some(v) = v {
+                    answers
+                        .values
+                        .insert(self.fields[fi].key.clone(), v.to_string());
+                }
+            }
+            for &(q, _, t) in &extra {
+                answers.values.insert(q.to_owned(), t.to_owned());
+            }
             self.form
                 .evaluate(&Answers::from_flat(self.form, answers.values.iter()), &opts)
         } else {
-            self.form.evaluate(&answers, &opts)
-        };
-        // the answers in name order: the fields' (sorted once), and the texts of "other"
-        let mut given: Vec<(&str, usize)> = self
-            .by_name
-            .iter()
-            .filter(|&&fi| valid[fi])
-            .map(|&fi| (self.fields[fi].key.as_str(), self.question_at[fi]))
-            .collect();
-        if !extra.is_empty() {
-            for &(q, _, _) in &extra {
-                given.push((q, self.form.question_index(q).unwrap_or(usize::MAX)));
+            // by question index; a name used in two groups has one answer, as by name
+            let mut dense: Vec<&str> = vec![""; self.form.question_count()];
+            for (fi, v) in value.iter().enumerate() {
+                if let (Some(v), Some(&qi)) = (v, self.question_at.get(fi)) {
+                    if qi != usize::MAX {
+                        dense[qi] = v;
+                    }
+                }
             }
-            given.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for &(q, _, t) in &extra {
+                if let Some(qi) = self.form.question_index(q) {
+                    dense[qi] = t;
+                }
+            }
+            for &(i, first) in &self.same_name {
+                dense[i] = dense[first];
+            }
+            self.form.evaluate_dense(&dense, &opts)
+        };
+        // the answers in key order: the fields' (sorted once), and the texts of "other"
+        // (key, question index, column, value, key as JSON)
+        type Given<'s> = (&'s str, usize, usize, Cow<'s, str>, Option<&'s str>);
+        let mut given: Vec<Given<'s>> = Vec::with_capacity(nf);
+        for &fi in &self.by_name {
+            if let Some(v) = value[fi].take() {
+                let f = &self.fields[fi];
+                given.push((
+                    f.key.as_str(),
+                    self.question_at[fi],
+                    f.column,
+                    v,
+                    Some(f.json_key.as_str()),
+                ));
+            }
         }
-        let mut stored = Vec::with_capacity(given.len());
-        for (name, qi) in given {
-            let Some((col, raw)) = source(name) else {
-                continue;
-            };
+        if !extra.is_empty() {
+            for &(q, col, t) in &extra {
+                let qi = self.form.question_index(q).unwrap_or(usize::MAX);
+                // the question's own name, borrowed from the form
+                let name = self.form.question_at(qi).map_or(q, |x| x.name.as_str());
+                given.push((name, qi, col, Cow::Owned(t.to_owned()), None));
+            }
+            given.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        let mut stored: Vec<Pair<'s>> = Vec::with_capacity(given.len());
+        for (name, qi, col, v, json_key) in given {
             let relevant = match qi {
                 usize::MAX => eval.is_relevant_key(name),
                 qi => eval.is_relevant_at(qi),
             };
             if !relevant {
+                let raw = source(name).map_or("", |(_, r)| r);
                 problems.push(
                     Problem::warning(
                         ProblemKind::NotRelevant,
@@ -683,9 +778,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if let Some(kv) = answers.values.remove_entry(name) {
-                stored.push(kv);
-            }
+            stored.push((Cow::Borrowed(name), v, json_key));
         }
         for (name, message) in eval.failing_constraints() {
             let found = source(&name);
@@ -735,7 +828,7 @@ impl Checker<'_> {
             // each repeat's number of instances, stored as the web survey stores it
             // (`kids` = "2", nested `kids[1]/toys` = "3"): the highest instance answered
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for (key, _) in &stored {
+            for (key, _, _) in &stored {
                 let mut prefix = String::new();
                 for part in key.split('/') {
                     if let Some((g, i)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
@@ -748,17 +841,94 @@ impl Checker<'_> {
                     prefix.push('/');
                 }
             }
-            stored.extend(counts.into_iter().map(|(k, n)| (k, n.to_string())));
+            stored.extend(
+                counts
+                    .into_iter()
+                    .map(|(k, n)| (Cow::Owned(k), Cow::Owned(n.to_string()), None)),
+            );
+            // in key order, a key once (the later pair, as a map collects them)
+            stored.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut kept: Vec<Pair<'s>> = Vec::with_capacity(stored.len());
+            for p in stored {
+                match kept.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => kept.push(p),
+                }
+            }
+            stored = kept;
         }
-        out.answers = stored.into_iter().collect();
         out.problems = problems;
-        out
+        (out, stored)
     }
 
     fn text_question_of(&self, select: &str) -> Option<String> {
         let name = format!("{select}_other");
         self.form.question(&name).map(|q| q.name.clone())
     }
+}
+
+/// One stored answer: its key (`question`, or `repeat[2]/question`), its raw value, and
+/// for a field's answer the key already written as JSON (`"question":`).
+type Pair<'s> = (Cow<'s, str>, Cow<'s, str>, Option<&'s str>);
+
+/// Answers in key order as the JSON object `serde_json` writes for a
+/// `BTreeMap<String, String>` of them (what is stored, and hashed for content keys).
+/// Written by hand for speed: a text that needs no escape is copied as it is, any other
+/// is escaped by `serde_json` itself (a test holds the two to the same bytes).
+fn answers_json(pairs: &[Pair<'_>]) -> String {
+    let len: usize = pairs.iter().map(|(k, v, _)| k.len() + v.len() + 6).sum();
+    let mut out = String::with_capacity(len + 2);
+    out.push('{');
+    for (i, (k, v, json_key)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match json_key {
+            Some(j) => out.push_str(j),
+            None => {
+                json_str(&mut out, k);
+                out.push(':');
+            }
+        }
+        json_str(&mut out, v);
+    }
+    out.push('}');
+    out
+}
+
+/// Appends a JSON string as `serde_json` writes it.
+fn json_str(out: &mut String, s: &str) {
+    if !needs_escape(s.as_bytes()) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
+}
+
+/// Whether a text holds a byte JSON escapes: a control character, `"` or `\\`. Eight
+/// bytes at a time: a byte below 0x20, or equal to 0x22 or 0x5C, sets its top bit in
+/// the word's test (the standard "has a zero byte" test on `x ^ c`, and "has a byte
+/// less than n" on `x`).
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // below 0x20: (x - 0x20..) & !x & HIGH (exact for bytes < 0x80; a byte >= 0x80
+        // never sets its own bit through !x)
+        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        if below | has_zero(x ^ (ONES * b'"' as u64)) | has_zero(x ^ (ONES * b'\\' as u64)) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
 
 /// A cell with the mapping file's recoding of its values applied.
@@ -776,7 +946,8 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
         if let Some(&i) = at.get(key) {
             return Some(i);
         }
-        let q = form.question(name)?;
+        let index = form.question_index(name)?;
+        let q = form.question_at(index)?;
         let choices = Choices::of(form, q);
         let how = if q.kind.is_multiple() {
             Assemble::Multi {
@@ -791,11 +962,14 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
         };
         fields.push(Field {
             question: q.name.clone(),
+            index,
             key: key.to_owned(),
             kind: q.kind.clone(),
             choices,
             how,
             column: col,
+            recoded: false,
+            json_key: format!("{}:", serde_json::Value::from(key)),
         });
         at.insert(key.to_owned(), fields.len() - 1);
         Some(fields.len() - 1)
@@ -904,4 +1078,52 @@ pub fn import_all(
         rows,
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn answers_json_is_what_serde_json_writes_for_the_map(
+            map in proptest::collection::btree_map(".{0,12}", "(.|\\PC|[\"\\\\\u{0}-\u{1f}\u{7f}])*", 0..8)
+        ) {
+            let pairs: Vec<Pair<'_>> = map
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()), None))
+                .collect();
+            prop_assert_eq!(answers_json(&pairs), serde_json::to_string(&map).unwrap());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn needs_escape_finds_what_a_byte_by_byte_search_finds(
+            bytes in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'"'), Just(b'\\'), 0u8..0x21, 0x1fu8..0x24, 0x5bu8..0x5e], 0..40)
+        ) {
+            let slow = bytes.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+            prop_assert_eq!(needs_escape(&bytes), slow, "{:?}", bytes);
+        }
+    }
+
+    #[test]
+    fn answers_json_escapes_as_serde_json_does() {
+        let map: BTreeMap<String, String> = [
+            ("a", "plain"),
+            ("b", "quote \" back \\ slash"),
+            ("c", "line\nbreak\ttab\r\u{8}\u{c}\u{1}\u{1f}\u{7f}"),
+            ("d", "café € 😀"),
+            ("", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let pairs: Vec<Pair<'_>> = map
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()), None))
+            .collect();
+        assert_eq!(answers_json(&pairs), serde_json::to_string(&map).unwrap());
+    }
 }

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use crate::problem::{Problem, ProblemKind};
-use crate::table::Row;
+use crate::table::SheetRow as Row;
 
 /// A sheet other than the first: its name and its rows, header first.
 #[derive(Debug, Clone)]

@@ -23,6 +23,16 @@ use crate::problem::{Problem, ProblemKind};
 pub struct Row {
     /// 1-based row (line) number in the file.
     pub number: usize,
+    /// Cell texts, in one buffer (an import reads millions of rows: one allocation per
+    /// row, not one per cell).
+    pub cells: csv::StringRecord,
+}
+
+/// A row of a workbook's sheet, before its repeats are folded in (`repeat_sheets`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    /// 1-based row number in the sheet.
+    pub number: usize,
     /// Cell texts.
     pub cells: Vec<String>,
 }
@@ -67,11 +77,7 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         if let Ok(mut g) = self.lines.0.lock() {
             let (feeds, at, _) = &mut *g;
-            for (i, &b) in buf[..n].iter().enumerate() {
-                if b == b'\n' {
-                    feeds.push_back(*at + i as u64);
-                }
-            }
+            feeds.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| *at + i as u64));
             *at += n as u64;
         }
         Ok(n)
@@ -113,7 +119,7 @@ pub fn decode_cp1252(bytes: &[u8]) -> String {
 
 /// A sheet's rows (header included), cells as text: numbers as Excel's "General" shows
 /// them, dates as ISO text; row numbers as in the sheet.
-fn sheet_rows(range: &calamine::Range<calamine::Data>) -> Vec<Row> {
+fn sheet_rows(range: &calamine::Range<calamine::Data>) -> Vec<SheetRow> {
     use calamine::Data;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
@@ -130,12 +136,26 @@ fn sheet_rows(range: &calamine::Range<calamine::Data>) -> Vec<Row> {
             Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
             Data::Error(e) => format!("#{e:?}"),
         }));
-        rows.push(Row {
+        rows.push(SheetRow {
             number: first_row + i + 1,
             cells,
         });
     }
     rows
+}
+
+/// The cells of a record, each read as UTF-8 or else as Windows-1252.
+fn decode_cells<'a>(cells: impl Iterator<Item = &'a [u8]>, latin1: &mut bool) -> csv::StringRecord {
+    let mut out = csv::StringRecord::new();
+    for f in cells {
+        out.push_field(&decode_cell(f, latin1));
+    }
+    out
+}
+
+/// How many times `byte` occurs.
+fn memchr_count(byte: u8, hay: &[u8]) -> usize {
+    memchr::memchr_iter(byte, hay).count()
 }
 
 fn decode_cell(bytes: &[u8], latin1: &mut bool) -> String {
@@ -320,7 +340,15 @@ impl Table {
             headers: Vec::new(),
             kind: TableKind::Workbook,
             lookahead: VecDeque::new(),
-            source: Source::Rows(rows.into_iter()),
+            source: Source::Rows(
+                rows.into_iter()
+                    .map(|r| Row {
+                        number: r.number,
+                        cells: csv::StringRecord::from(r.cells),
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
             latin1: false,
             done: false,
         };
@@ -395,12 +423,14 @@ impl Table {
                     Ok(true) => {
                         // the line of the record's last byte, less its quoted line breaks
                         let end = rdr.position().byte().saturating_sub(1);
-                        let inner = rec.as_slice().iter().filter(|&&b| b == b'\n').count();
+                        let inner = memchr_count(b'\n', rec.as_slice());
                         let number = lines.line_of(end).saturating_sub(inner);
-                        let mut cells = Vec::with_capacity(rec.len());
-                        for f in rec.iter() {
-                            cells.push(decode_cell(f, &mut self.latin1));
-                        }
+                        // UTF-8 checked once for the record; a record with a cell that is
+                        // not UTF-8 is decoded cell by cell
+                        let cells = csv::StringRecord::from_byte_record(rec.clone())
+                            .unwrap_or_else(|e| {
+                                decode_cells(e.into_byte_record().iter(), &mut self.latin1)
+                            });
                         Row { number, cells }
                     }
                     Err(e) => {

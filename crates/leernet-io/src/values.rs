@@ -5,6 +5,8 @@
 //! A cell that cannot be understood is passed on unchanged, so that the answer model
 //! (`Form::check_value`) reports it with the form's own words.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use leernet_xlsform::{Form, Question, QuestionKind};
@@ -150,6 +152,32 @@ pub struct Multiple {
     pub unknown: Vec<String>,
 }
 
+/// A select_multiple cell that is already the value [`multiple`] makes of it: choice
+/// names of the list, each once, in the list's order, joined by single spaces (how
+/// KoboToolbox, ODK and leernet itself write them). Then the (trimmed) cell is the value,
+/// borrowed; `None` means "read it with [`multiple`]".
+pub fn canonical_multiple<'a>(choices: &Choices, cell: &'a str, format: Format) -> Option<&'a str> {
+    let t = cell.trim();
+    if t.is_empty()
+        || matches!(format, Format::MsForms | Format::Qualtrics)
+        || t.contains([';', ','])
+    {
+        return None;
+    }
+    let mut last: Option<usize> = None;
+    for part in t.split(' ') {
+        if part.is_empty() || part.contains(char::is_whitespace) {
+            return None;
+        }
+        let i = *choices.by_name.get(part)?;
+        if last.is_some_and(|l| i <= l) {
+            return None;
+        }
+        last = Some(i);
+    }
+    Some(t)
+}
+
 /// Reads a select_multiple cell as its tool writes it.
 pub fn multiple(choices: &Choices, cell: &str, format: Format) -> Multiple {
     let t = cell.trim();
@@ -261,38 +289,41 @@ pub fn datetime(cell: &str, format: Format) -> String {
     }
 }
 
-/// Normalises a scalar (non-select) cell for its question's type.
-pub fn scalar(kind: &QuestionKind, cell: &str, format: Format) -> String {
+/// Normalises a scalar (non-select) cell for its question's type (borrowed from the
+/// cell when it is only trimmed).
+pub fn scalar<'a>(kind: &QuestionKind, cell: &'a str, format: Format) -> Cow<'a, str> {
     let t = cell.trim();
     match kind {
         QuestionKind::Integer => {
             if let Some(w) = t.strip_suffix(".0") {
                 if w.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                    return w.to_owned();
+                    return Cow::Borrowed(w);
                 }
             }
-            t.to_owned()
+            Cow::Borrowed(t)
         }
         QuestionKind::Decimal | QuestionKind::Range { .. } => {
             // a decimal comma, as Dutch spreadsheets write it
             if t.matches(',').count() == 1 && !t.contains('.') {
-                t.replace(',', ".")
+                Cow::Owned(t.replace(',', "."))
             } else {
-                t.to_owned()
+                Cow::Borrowed(t)
             }
         }
         QuestionKind::Date => match t.split_once(['T', ' ']) {
-            Some((d, _)) if d.len() == 10 && d.as_bytes()[4] == b'-' => d.to_owned(),
-            _ => date_to_iso(t.split(' ').next().unwrap_or(t), format == Format::MsForms)
-                .unwrap_or_else(|| t.to_owned()),
+            Some((d, _)) if d.len() == 10 && d.as_bytes()[4] == b'-' => Cow::Borrowed(d),
+            _ => match date_to_iso(t.split(' ').next().unwrap_or(t), format == Format::MsForms) {
+                Some(iso) => Cow::Owned(iso),
+                None => Cow::Borrowed(t),
+            },
         },
         QuestionKind::DateTime
         | QuestionKind::Metadata(
             leernet_xlsform::Metadata::Start | leernet_xlsform::Metadata::End,
-        ) => datetime(t, format),
+        ) => Cow::Owned(datetime(t, format)),
         // open answers are kept whole (inner line breaks and spacing included)
-        QuestionKind::Text => cell.to_owned(),
-        _ => t.to_owned(),
+        QuestionKind::Text => Cow::Borrowed(cell),
+        _ => Cow::Borrowed(t),
     }
 }
 
@@ -318,5 +349,68 @@ mod tests {
         assert_eq!(checked("True"), Some(true));
         assert_eq!(checked("n/a"), Some(false));
         assert_eq!(checked("maybe"), None);
+    }
+
+    fn letters() -> Choices {
+        let mut c = Choices::default();
+        for (i, (name, label)) in [
+            ("a", "Alpha"),
+            ("b", "Beta two"),
+            ("c", "c"),
+            ("other", "Other"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            c.names.push(name.into());
+            c.by_name.insert(name.into(), i);
+            c.by_label.insert(key(label), i);
+            c.labels.push(vec![key(label)]);
+        }
+        c
+    }
+
+    proptest::proptest! {
+        /// Where the fast path takes a cell, it gives what the full reading gives.
+        #[test]
+        fn canonical_multiple_is_what_multiple_makes(
+            parts in proptest::collection::vec("a|b|c|other|alpha|Beta|two|x| |\\t|;|,|\u{a0}", 0..6),
+            f in 0usize..7,
+        ) {
+            let format = [Format::Kobo, Format::Odk, Format::Csv, Format::LimeSurvey, Format::MsForms, Format::Qualtrics, Format::Kobo][f];
+            let c = letters();
+            for sep in [" ", "  ", ""] {
+                let cell = parts.join(sep);
+                if let Some(v) = canonical_multiple(&c, &cell, format) {
+                    let m = multiple(&c, &cell, format);
+                    proptest::prop_assert_eq!(v, m.value.as_str(), "{:?}", cell);
+                    proptest::prop_assert!(m.unknown.is_empty() && m.other_text.is_none());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_multiple_takes_names_in_order_only() {
+        let c = letters();
+        assert_eq!(canonical_multiple(&c, " a c ", Format::Kobo), Some("a c"));
+        assert_eq!(
+            canonical_multiple(&c, "c a", Format::Kobo),
+            None,
+            "out of order"
+        );
+        assert_eq!(canonical_multiple(&c, "a a", Format::Kobo), None, "twice");
+        assert_eq!(
+            canonical_multiple(&c, "a  c", Format::Kobo),
+            None,
+            "two spaces"
+        );
+        assert_eq!(canonical_multiple(&c, "a;c", Format::Csv), None);
+        assert_eq!(
+            canonical_multiple(&c, "Alpha", Format::Kobo),
+            None,
+            "a label"
+        );
+        assert_eq!(canonical_multiple(&c, "a", Format::MsForms), None);
     }
 }

@@ -561,3 +561,51 @@ fn kobo_xlsx_repeat_sheets_import_onto_their_form() {
         "{m:?}"
     );
 }
+
+/// The stored JSON that `Checker::check_json` writes is `serde_json` of the answers that
+/// `Checker::check` gives, and the rest of the row is the same, for every fixture row
+/// (the nested repeats included).
+#[test]
+fn check_json_writes_the_answers_that_check_gives() {
+    let nested = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/xlsform/nested_repeats.xls"),
+    )
+    .expect("fixture form");
+    let nested = Form::from_workbook(&nested, "nested_repeats.xls").expect("valid form");
+    let wellbeing = form();
+    let mut rows = 0;
+    for (form, name) in [
+        (&wellbeing, "kobotoolbox_labels.csv"),
+        (&wellbeing, "kobotoolbox_xml_values.csv"),
+        (&wellbeing, "limesurvey_codes.csv"),
+        (&wellbeing, "microsoft_forms.csv"),
+        (&wellbeing, "microsoft_forms.xlsx"),
+        (&wellbeing, "odk_central_submissions.csv"),
+        (&wellbeing, "qualtrics_numeric.csv"),
+        (&nested, "kobocat_legacy_nested_repeats.csv"),
+    ] {
+        let file = std::fs::File::open(shared(name)).expect("fixture");
+        let opts = ImportOptions {
+            lang: "en",
+            ..ImportOptions::default()
+        };
+        let mut imp = leernet_io::Importer::open(form, Box::new(file), &opts)
+            .unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        while let Some(raw) = imp.next_raw() {
+            let row = raw.expect("readable");
+            let (mut by_json, json) = imp.checker().check_json(&row);
+            let by_map = imp.checker().check(row);
+            assert!(!by_map.answers.is_empty(), "{name}: row {}", by_map.row);
+            assert_eq!(
+                json,
+                serde_json::to_string(&by_map.answers).unwrap(),
+                "{name}"
+            );
+            by_json.answers = by_map.answers.clone();
+            assert_eq!(by_json, by_map, "{name}");
+            rows += 1;
+        }
+    }
+    assert!(rows >= 20, "{rows} rows");
+}

@@ -151,24 +151,42 @@ fn read_block(
     (block, None)
 }
 
-/// Checks rows on this thread: the work of one checking thread.
-fn check_rows(
+/// Checks one row and writes its answers as the stored JSON.
+fn check_one(checker: &leernet_io::import::Checker<'_>, r: &leernet_io::table::Row) -> Checked {
+    let (row, answers_json) = checker.check_json(r);
+    // a content key only for a row without an id of its own
+    let hash = match row.source_id {
+        Some(_) => 0,
+        None => content_hash(&answers_json, row.network.as_deref()),
+    };
+    Checked {
+        row,
+        answers_json,
+        hash,
+    }
+}
+
+/// Rows a checking thread takes at a time from a block.
+const ROWS_PER_CHUNK: usize = 256;
+
+/// Checks chunks of a block until none is left: the work of each checking thread, and of
+/// the reading thread once it has read the next block. Each chunk comes back with its
+/// number, to put the block together again in the file's order.
+fn check_chunks(
     checker: &leernet_io::import::Checker<'_>,
-    rows: Vec<leernet_io::table::Row>,
-) -> Vec<Checked> {
-    rows.into_iter()
-        .map(|r| {
-            let mut row = checker.check(r);
-            let answers_json = serde_json::to_string(&row.answers).unwrap_or_default();
-            let hash = content_hash(&answers_json, row.network.as_deref());
-            row.answers.clear();
-            Checked {
-                row,
-                answers_json,
-                hash,
-            }
-        })
-        .collect()
+    block: &[leernet_io::table::Row],
+    next: &std::sync::atomic::AtomicUsize,
+) -> Vec<(usize, Vec<Checked>)> {
+    let mut out = Vec::new();
+    loop {
+        let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let start = c.saturating_mul(ROWS_PER_CHUNK);
+        if start >= block.len() {
+            return out;
+        }
+        let chunk = &block[start..block.len().min(start + ROWS_PER_CHUNK)];
+        out.push((c, chunk.iter().map(|r| check_one(checker, r)).collect()));
+    }
 }
 
 /// Rows read before they are checked, by as many threads as there are cores.
@@ -252,25 +270,25 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
             while !next.0.is_empty() || next.1.is_some() {
                 let (block, broken) = next;
                 let (rows, checker) = importer.split();
+                let next_chunk = std::sync::atomic::AtomicUsize::new(0);
                 let (mut checked, following) = std::thread::scope(|s| {
-                    let per_thread = block.len().div_ceil(threads).max(1);
-                    let mut handles = Vec::new();
-                    let mut block = block;
-                    while !block.is_empty() {
-                        let rest = block.split_off(per_thread.min(block.len()));
-                        let part = std::mem::replace(&mut block, rest);
-                        handles.push(s.spawn(move || check_rows(checker, part)));
-                    }
+                    let (block, next_chunk) = (&block, &next_chunk);
+                    let helpers: Vec<_> = (0..threads)
+                        .map(|_| s.spawn(move || check_chunks(checker, block, next_chunk)))
+                        .collect();
                     // after an unreadable row nothing more is read
                     let following = if broken.is_none() {
                         read_block(rows)
                     } else {
                         (Vec::new(), None)
                     };
-                    let checked: Vec<Checked> = handles
-                        .into_iter()
-                        .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                        .collect();
+                    // then this thread checks too, until the block is done
+                    let mut parts = check_chunks(checker, block, next_chunk);
+                    for h in helpers {
+                        parts.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                    }
+                    parts.sort_unstable_by_key(|(c, _)| *c);
+                    let checked: Vec<Checked> = parts.into_iter().flat_map(|(_, c)| c).collect();
                     (checked, following)
                 });
                 if let Some(p) = broken {
