@@ -15,6 +15,10 @@ use sqlx::{Any, Transaction};
 /// with the square of a statement's parameters.
 const BATCH: usize = 400;
 
+/// SQLite's page cache during an import, in KiB (its default is 2,000 KiB); set back when
+/// the import ends.
+const IMPORT_CACHE_KIB: u32 = 64 * 1024;
+
 /// A response to import whose answers are already the stored JSON text (what
 /// `serde_json::to_string` makes of the answers map), so that the work of writing it can
 /// be done before, on other threads.
@@ -48,6 +52,13 @@ impl Store {
         wave_name: &str,
     ) -> Result<ResponseImport> {
         let mut tx = self.pool.begin().await?;
+        if self.backend() == Backend::Sqlite {
+            // room for the unique index's pages: with SQLite's default 2 MB they would be
+            // written out and read back again and again during a long import
+            sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+                .execute(&mut *tx)
+                .await?;
+        }
         let row = sqlx::query("SELECT id FROM waves WHERE instrument_id = $1 AND name = $2")
             .bind(instrument.0)
             .bind(wave_name)
@@ -163,8 +174,19 @@ impl ResponseImport {
     }
 
     /// Stores everything added.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.restore_cache().await?;
         self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// SQLite's default page cache again, for the connection's next user.
+    async fn restore_cache(&mut self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
     }
 
@@ -195,7 +217,8 @@ impl ResponseImport {
     }
 
     /// Stores nothing (a dry run, or an import with problems).
-    pub async fn rollback(self) -> Result<()> {
+    pub async fn rollback(mut self) -> Result<()> {
+        self.restore_cache().await?;
         self.tx.rollback().await?;
         Ok(())
     }

@@ -174,10 +174,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10));
         let options = if backend == Backend::Sqlite {
             let pragmas: &'static str = if opts.sqlite_synchronous_full {
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                  PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;"
             } else {
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                  PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;"
             };
             options.after_connect(move |conn, _meta| {

@@ -413,3 +413,42 @@ fn redaction() {
     assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://u:***@h/db");
     assert_eq!(redact_url("sqlite://x.sqlite"), "sqlite://x.sqlite");
 }
+
+/// A new SQLite database is made with 16 KiB pages (rows of answers are about a kilobyte:
+/// fewer, larger pages make an import's B-tree and its checkpoint cheaper); an existing one
+/// keeps the page size it has.
+#[tokio::test]
+async fn new_sqlite_databases_have_16_kib_pages_and_old_ones_keep_theirs() {
+    let page_size = |path: &std::path::Path| {
+        let head = std::fs::read(path).unwrap();
+        u16::from_be_bytes([head[16], head[17]])
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.sqlite");
+    let store = Store::connect(&format!("sqlite://{}", new.display()))
+        .await
+        .unwrap();
+    store.close().await;
+    assert_eq!(page_size(&new), 16384);
+
+    // a database made with SQLite's default 4 KiB pages, in WAL mode as leernet's are
+    let old = dir.path().join("old.sqlite");
+    {
+        use sqlx::{Connection, Executor};
+        let mut c =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", old.display()))
+                .await
+                .unwrap();
+        c.execute(
+            "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER);",
+        )
+        .await
+        .unwrap();
+        c.close().await.unwrap();
+    }
+    let store = Store::connect(&format!("sqlite://{}", old.display()))
+        .await
+        .unwrap();
+    store.close().await;
+    assert_eq!(page_size(&old), 4096);
+}
