@@ -427,10 +427,14 @@ impl Table {
                         let number = lines.line_of(end).saturating_sub(inner);
                         // UTF-8 checked once for the record; a record with a cell that is
                         // not UTF-8 is decoded cell by cell
-                        let cells = csv::StringRecord::from_byte_record(rec.clone())
-                            .unwrap_or_else(|e| {
-                                decode_cells(e.into_byte_record().iter(), &mut self.latin1)
-                            });
+                        // the record read is the row's; the next is read into a new one
+                        // of the same size
+                        let fresh = csv::ByteRecord::with_capacity(rec.as_slice().len(), rec.len());
+                        let cells =
+                            csv::StringRecord::from_byte_record(std::mem::replace(rec, fresh))
+                                .unwrap_or_else(|e| {
+                                    decode_cells(e.into_byte_record().iter(), &mut self.latin1)
+                                });
                         Row { number, cells }
                     }
                     Err(e) => {

@@ -644,7 +644,8 @@ fn eval_level<'f>(
         lang: opts.lang,
         now: opts.now,
     };
-    let mut states = vec![QuestionState::default(); n];
+    // built, not cloned from one default: no call per state to clone its empty texts
+    let mut states: Vec<QuestionState> = (0..n).map(|_| QuestionState::default()).collect();
     let mut groups_relevant: Vec<Option<bool>> = vec![None; form.groups.len()];
     let group_index: HashMap<&str, usize> = form
         .groups
