@@ -430,6 +430,29 @@ async fn new_sqlite_databases_have_16_kib_pages_and_old_ones_keep_theirs() {
         .unwrap();
     store.close().await;
     assert_eq!(page_size(&new), 16384);
+    {
+        // responses are found by wave through the unique (wave_id, respondent) index, the
+        // only index on wave_id since 2026112920_responses_index
+        use sqlx::{Connection, Row};
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", new.display()))
+            .await
+            .unwrap();
+        let plan: Vec<String> = sqlx::query(
+            "EXPLAIN QUERY PLAN SELECT answers FROM responses WHERE wave_id = 1 ORDER BY respondent",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("USING INDEX sqlite_autoindex_responses")),
+            "{plan:?}"
+        );
+        c.close().await.unwrap();
+    }
 
     // a database made with SQLite's default 4 KiB pages, in WAL mode as leernet's are
     let old = dir.path().join("old.sqlite");
