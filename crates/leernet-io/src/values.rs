@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use leernet_xlsform::value::trim;
 use leernet_xlsform::{Form, Question, QuestionKind};
 
 use crate::detect::Format;
@@ -87,7 +88,7 @@ impl Choices {
     /// Finds the choice a cell means: its name, a label, a yes/no code, or (for tools
     /// that number choices) its 1-based position.
     pub fn find(&self, cell: &str, format: Format) -> Option<usize> {
-        let t = cell.trim();
+        let t = trim(cell);
         if let Some(&i) = self.by_name.get(t) {
             return Some(i);
         }
@@ -157,7 +158,7 @@ pub struct Multiple {
 /// KoboToolbox, ODK and leernet itself write them). Then the (trimmed) cell is the value,
 /// borrowed; `None` means "read it with [`multiple`]".
 pub fn canonical_multiple<'a>(choices: &Choices, cell: &'a str, format: Format) -> Option<&'a str> {
-    let t = cell.trim();
+    let t = trim(cell);
     if t.is_empty()
         || matches!(format, Format::MsForms | Format::Qualtrics)
         || t.contains([';', ','])
@@ -292,7 +293,7 @@ pub fn datetime(cell: &str, format: Format) -> String {
 /// Normalises a scalar (non-select) cell for its question's type (borrowed from the
 /// cell when it is only trimmed).
 pub fn scalar<'a>(kind: &QuestionKind, cell: &'a str, format: Format) -> Cow<'a, str> {
-    let t = cell.trim();
+    let t = trim(cell);
     match kind {
         QuestionKind::Integer => {
             if let Some(w) = t.strip_suffix(".0") {

@@ -722,7 +722,8 @@ fn eval_level<'f>(
             st.read_only = cq.read_only.as_ref().is_some_and(|e| e.eval_bool(&scope));
             let answerable = q.kind.is_answerable() && !matches!(q.kind, QuestionKind::Note);
             if answerable
-                && value.trim().is_empty()
+                && cq.required.is_some()
+                && crate::value::trim(&value).is_empty()
                 && cq.required.as_ref().is_some_and(|e| e.eval_bool(&scope))
             {
                 st.missing_required = true;

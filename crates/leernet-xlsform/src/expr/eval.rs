@@ -79,7 +79,7 @@ pub fn format_number(n: f64) -> String {
 }
 
 pub(crate) fn str_to_num(s: &str) -> f64 {
-    let t = s.trim();
+    let t = crate::value::trim(s);
     if t.is_empty() {
         return f64::NAN;
     }
