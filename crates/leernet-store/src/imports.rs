@@ -54,6 +54,10 @@ pub struct ResponseImport {
 #[derive(Debug)]
 struct WalSync {
     path: std::path::PathBuf,
+    /// The database file the log belongs to.
+    db: std::path::PathBuf,
+    /// Whether the log grew past one sync's worth (a large import).
+    synced_once: bool,
     unsynced: u64,
     running: Option<std::thread::JoinHandle<()>>,
 }
@@ -68,6 +72,7 @@ impl WalSync {
             return;
         }
         self.unsynced = 0;
+        self.synced_once = true;
         let path = self.path.clone();
         self.running = Some(std::thread::spawn(move || {
             // best effort: a failure here leaves the sync to SQLite's commit
@@ -108,6 +113,8 @@ impl Store {
                         .await?;
                 file.filter(|f| !f.is_empty()).map(|f| WalSync {
                     path: format!("{f}-wal").into(),
+                    db: f.into(),
+                    synced_once: false,
                     unsynced: 0,
                     running: None,
                 })
@@ -236,7 +243,28 @@ impl ResponseImport {
     /// Stores everything added.
     pub async fn commit(mut self) -> Result<()> {
         self.restore_cache().await?;
-        self.tx.commit().await?;
+        // while SQLite copies a large log into the database at commit, its pages go to the
+        // disk as they are copied, so that the sync after the copy has little left to do
+        let copying = self.wal.as_ref().filter(|w| w.synced_once).map(|w| {
+            let db = w.db.clone();
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let s = stop.clone();
+            std::thread::spawn(move || {
+                let Ok(f) = std::fs::File::open(db) else {
+                    return;
+                };
+                while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = f.sync_data();
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            });
+            stop
+        });
+        let done = self.tx.commit().await;
+        if let Some(stop) = copying {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        done?;
         Ok(())
     }
 
