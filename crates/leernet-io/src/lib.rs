@@ -7,7 +7,8 @@
 //!
 //! Import, in three steps:
 //! 1. [`table`] reads a CSV (any separator, BOM, CRLF, quoted newlines, UTF-8 or
-//!    Windows-1252) or a workbook into header rows and data rows, streaming CSV;
+//!    Windows-1252), a workbook or ODK Central's zip of CSVs ([`odk_zip`]) into header
+//!    rows and data rows, streaming CSV;
 //! 2. [`detect`] names the tool that wrote it from its header signature, and [`plan`]
 //!    maps its columns onto the form's questions (names, the tool's conventions, labels in
 //!    any of the form's languages, or a [`plan::Mapping`] file);
@@ -23,6 +24,7 @@ pub mod csv_out;
 pub mod dataset;
 pub mod detect;
 pub mod import;
+pub mod odk_zip;
 pub mod plan;
 pub mod problem;
 pub mod repeat_sheets;

@@ -399,22 +399,27 @@ fn repeat_column(form: &Form, h: &str) -> Option<(String, String)> {
             chain.push((g, i));
         }
     }
-    let q = form.questions().find(|q| {
-        q.name == name && q.repeat.is_some() && {
-            let repeats: Vec<&str> = q
-                .group_path
-                .iter()
-                .filter(|g| form.group(g).is_some_and(|g| g.repeat))
-                .map(String::as_str)
-                .collect();
-            repeats.len() == chain.len() && repeats.iter().zip(&chain).all(|(r, (g, _))| r == g)
-        }
+    // ODK Central names a question in a group of the repeat `group-question`: the name
+    // is the longest of the `-`-separated tails that is a question there
+    let names = std::iter::once(name).chain(name.match_indices('-').map(|(i, _)| &name[i + 1..]));
+    let q = names.into_iter().find_map(|name| {
+        form.questions().find(|q| {
+            q.name == name && q.repeat.is_some() && {
+                let repeats: Vec<&str> = q
+                    .group_path
+                    .iter()
+                    .filter(|g| form.group(g).is_some_and(|g| g.repeat))
+                    .map(String::as_str)
+                    .collect();
+                repeats.len() == chain.len() && repeats.iter().zip(&chain).all(|(r, (g, _))| r == g)
+            }
+        })
     })?;
     let key = chain
         .iter()
         .map(|(g, i)| format!("{g}[{i}]/"))
         .collect::<String>()
-        + name;
+        + q.name.as_str();
     Some((q.name.clone(), key))
 }
 

@@ -242,6 +242,10 @@ impl Table {
             buf.read_to_end(&mut bytes).map_err(|e| {
                 Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}"))
             })?;
+            // ODK Central's export with its repeats: a zip of CSV files
+            if crate::odk_zip::is_csv_zip(&bytes) {
+                return Table::from_rows(crate::odk_zip::read(&bytes)?);
+            }
             return Table::from_workbook(&bytes);
         }
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -336,6 +340,11 @@ impl Table {
             }
             rows = crate::repeat_sheets::merge(&names[0], rows, &others)?;
         }
+        Table::from_rows(rows)
+    }
+
+    /// A table of rows read whole (header first).
+    fn from_rows(rows: Vec<SheetRow>) -> Result<Table, Problem> {
         let mut t = Table {
             headers: Vec::new(),
             kind: TableKind::Workbook,
