@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use crate::problem::{Problem, ProblemKind};
+use crate::repeat_sheets::NewColumns;
 use crate::table::SheetRow;
 
 /// Whether a zip holds CSV files and is no workbook (an `.xlsx` has `[Content_Types].xml`).
@@ -149,9 +150,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, Problem> {
         .collect();
 
     // new columns in the order first seen (files in name order, rows in file order)
-    let mut new_headers: Vec<String> = Vec::new();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    let mut values: HashMap<(usize, usize), String> = HashMap::new();
+    let mut columns = NewColumns::default();
     let mut repeats = repeats;
     repeats.sort_by(|a, b| a.name.cmp(&b.name));
     for csv in repeats {
@@ -191,26 +190,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, Problem> {
                 if v.trim().is_empty() {
                     continue;
                 }
-                let name = format!("{path}/{q}");
-                let at = *index_of.entry(name.clone()).or_insert_with(|| {
-                    new_headers.push(name);
-                    new_headers.len() - 1
-                });
-                values.insert((main_row, at), v.to_owned());
+                columns.set(main_row, format!("{path}/{q}"), v.to_owned());
             }
         }
     }
-    let width = header.len();
-    for (i, row) in rows.iter_mut().enumerate() {
-        if row.cells.len() < width {
-            row.cells.resize(width, String::new());
-        }
-        if i == 0 {
-            row.cells.extend(new_headers.iter().cloned());
-        } else {
-            row.cells
-                .extend((0..new_headers.len()).map(|n| values.remove(&(i, n)).unwrap_or_default()));
-        }
-    }
+    columns.append_to(&mut rows);
     Ok(rows)
 }

@@ -110,9 +110,7 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
         .collect();
     places.insert(first.to_owned(), firsts);
     // new columns in the order they first appear, and their values per submission row
-    let mut new_headers: Vec<String> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut values: HashMap<(usize, usize), String> = HashMap::new();
+    let mut columns = NewColumns::default();
     // parents come before their children, whatever the order of the sheets
     let mut pending: Vec<&Sheet> = repeat_sheets;
     while !pending.is_empty() {
@@ -185,16 +183,7 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
                         Some(p) if p + 1 < segments.len() => segments[p + 1..].join("/"),
                         _ => segments[segments.len() - 1].to_owned(),
                     };
-                    let name = format!("{prefix}{below}");
-                    let n = match at.get(&name) {
-                        Some(&n) => n,
-                        None => {
-                            new_headers.push(name.clone());
-                            at.insert(name, new_headers.len() - 1);
-                            new_headers.len() - 1
-                        }
-                    };
-                    values.insert((parent.main, n), r.cells[c].clone());
+                    columns.set(parent.main, format!("{prefix}{below}"), r.cells[c].clone());
                 }
             }
             places.insert(sheet.name.clone(), own);
@@ -210,17 +199,48 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
         }
         pending = later;
     }
-    let width = header.len();
-    for (i, row) in main.iter_mut().enumerate() {
-        if row.cells.len() < width {
-            row.cells.resize(width, String::new());
-        }
-        if i == 0 {
-            row.cells.extend(new_headers.iter().cloned());
-        } else {
-            row.cells
-                .extend((0..new_headers.len()).map(|n| values.remove(&(i, n)).unwrap_or_default()));
+    columns.append_to(&mut main);
+    Ok(main)
+}
+
+/// Columns added to a sheet's rows (the repeats' instances), in the order first seen.
+#[derive(Debug, Default)]
+pub(crate) struct NewColumns {
+    headers: Vec<String>,
+    at: HashMap<String, usize>,
+    values: HashMap<(usize, usize), String>,
+}
+
+impl NewColumns {
+    /// The value of column `header` in row `row` (0 is the header row).
+    pub(crate) fn set(&mut self, row: usize, header: String, value: String) {
+        let n = match self.at.get(&header) {
+            Some(&n) => n,
+            None => {
+                self.headers.push(header.clone());
+                self.at.insert(header, self.headers.len() - 1);
+                self.headers.len() - 1
+            }
+        };
+        self.values.insert((row, n), value);
+    }
+
+    /// Appends the columns to the rows (header first), after as many cells as the header
+    /// has.
+    pub(crate) fn append_to(mut self, rows: &mut [Row]) {
+        let width = rows.first().map_or(0, |h| h.cells.len());
+        for (i, row) in rows.iter_mut().enumerate() {
+            if row.cells.len() < width {
+                row.cells.resize(width, String::new());
+            }
+            if i == 0 {
+                row.cells.extend(self.headers.iter().cloned());
+            } else {
+                let values = &mut self.values;
+                row.cells.extend(
+                    (0..self.headers.len()).map(|n| values.remove(&(i, n)).unwrap_or_default()),
+                );
+            }
         }
     }
-    Ok(main)
 }
