@@ -62,6 +62,15 @@ struct WalSync {
     running: Option<std::thread::JoinHandle<()>>,
 }
 
+/// Tells a thread to stop when dropped.
+struct StopOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl WalSync {
     /// Bytes of answers between two syncs.
     const EVERY: u64 = 64 << 20;
@@ -247,8 +256,10 @@ impl ResponseImport {
         // disk as they are copied, so that the sync after the copy has little left to do
         let copying = self.wal.as_ref().filter(|w| w.synced_once).map(|w| {
             let db = w.db.clone();
-            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let s = stop.clone();
+            let stop = StopOnDrop(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+                false,
+            )));
+            let s = stop.0.clone();
             std::thread::spawn(move || {
                 let Ok(f) = std::fs::File::open(db) else {
                     return;
@@ -260,10 +271,10 @@ impl ResponseImport {
             });
             stop
         });
+        // the thread stops when `copying` is dropped: after the commit, or when the
+        // commit's future is dropped before it ends
         let done = self.tx.commit().await;
-        if let Some(stop) = copying {
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        drop(copying);
         done?;
         Ok(())
     }
