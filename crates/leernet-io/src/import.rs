@@ -87,6 +87,14 @@ struct Field {
     json_key: String,
 }
 
+impl Field {
+    /// The question's index in the form when the answer is outside a repeat (`None` for
+    /// an instance `repeat[2]/question`).
+    fn top_index(&self) -> Option<usize> {
+        (self.key == self.question).then_some(self.index)
+    }
+}
+
 /// Checks rows of one export against one form. It holds no state that changes from row
 /// to row, so several threads may check rows at once ([`Importer::checker`]); what needs
 /// the rows in order (a response id used twice) is [`Importer::settle`]'s.
@@ -104,8 +112,6 @@ pub struct Checker<'f> {
     field_of: HashMap<String, usize>,
     /// Fields in the order of their questions' names (how answers are stored).
     by_name: Vec<usize>,
-    /// Each field's question's index in the form (`usize::MAX` inside a repeat).
-    question_at: Vec<usize>,
     /// Whether some column holds an answer inside a repeat (`repeat[2]/question`).
     in_repeats: bool,
     /// (question, earlier question of the same name): a name used in two groups has one
@@ -213,7 +219,7 @@ impl<'f> Importer<'f> {
         if problems.iter().any(Problem::is_error) {
             return Err(problems);
         }
-        let mut fields = assemble(form, &plan);
+        let fields = assemble(form, &plan);
         let mapped: Vec<&str> = fields.iter().map(|f| f.question.as_str()).collect();
         for q in form.questions() {
             if q.kind.is_answerable()
@@ -241,14 +247,6 @@ impl<'f> Importer<'f> {
             .collect();
         let mut by_name: Vec<usize> = (0..fields.len()).collect();
         by_name.sort_by(|&a, &b| fields[a].key.cmp(&fields[b].key));
-        // a repeat instance's relevance is found by its key
-        let question_at = fields
-            .iter()
-            .map(|f| match f.key == f.question {
-                true => form.question_index(&f.question).unwrap_or(usize::MAX),
-                false => usize::MAX,
-            })
-            .collect();
         let in_repeats = fields.iter().any(|f| f.key != f.question);
         let same_name = form
             .questions()
@@ -259,15 +257,11 @@ impl<'f> Importer<'f> {
                     .map(|first| (i, first))
             })
             .collect();
-        for f in &mut fields {
-            f.recoded = plan.values.contains_key(&f.question);
-        }
         let checker = Checker {
             form,
             in_repeats,
             same_name,
             by_name,
-            question_at,
             id_col: col(|t| matches!(t, Target::Id)),
             network_col: col(|t| matches!(t, Target::Network)),
             finished_col: col(|t| matches!(t, Target::Finished)),
@@ -715,10 +709,8 @@ impl Checker<'_> {
             // by question index; a name used in two groups has one answer, as by name
             let mut dense: Vec<&str> = vec![""; self.form.question_count()];
             for (fi, v) in value.iter().enumerate() {
-                if let (Some(v), Some(&qi)) = (v, self.question_at.get(fi)) {
-                    if qi != usize::MAX {
-                        dense[qi] = v;
-                    }
+                if let (Some(v), Some(qi)) = (v, self.fields[fi].top_index()) {
+                    dense[qi] = v;
                 }
             }
             for &(q, _, t) in &extra {
@@ -740,7 +732,8 @@ impl Checker<'_> {
                 let f = &self.fields[fi];
                 given.push((
                     f.key.as_str(),
-                    self.question_at[fi],
+                    // a repeat instance's relevance is found by its key
+                    f.top_index().unwrap_or(usize::MAX),
                     f.column,
                     v,
                     Some(f.json_key.as_str()),
@@ -968,7 +961,7 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
             choices,
             how,
             column: col,
-            recoded: false,
+            recoded: plan.values.contains_key(&q.name),
             json_key: format!("{}:", serde_json::Value::from(key)),
         });
         at.insert(key.to_owned(), fields.len() - 1);
