@@ -56,7 +56,7 @@ pub enum Refusal {
     RoundAlreadyOpen,
     #[error("a member has {allowed} votes in this round, not {asked}")]
     OverAllowance { allowed: i64, asked: i64 },
-    #[error("the number of votes must be 0 or more")]
+    #[error("the number of votes on a topic must be a whole number from 0 to 20")]
     NegativeVotes,
     #[error("the votes per member must be between 1 and 20")]
     BadAllowance,
@@ -66,6 +66,45 @@ pub enum Refusal {
     NoCycle,
     #[error("the positions do not lie inside the answer")]
     BadSpan,
+}
+
+/// The most votes (dots) a round can give each member; the database holds the same bound.
+pub const MAX_VOTES_PER_MEMBER: u8 = 20;
+
+/// The dots one member puts on one topic: a whole number from 0 to [`MAX_VOTES_PER_MEMBER`].
+/// A count from a form or a caller becomes one only through `parse` or `try_from`, so a count
+/// that exists cannot overflow any sum of a member's dots.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dots(u8);
+
+impl Dots {
+    /// Reads a count as typed in a form: blank is 0; anything but a whole number from 0 to
+    /// the maximum is refused.
+    pub fn parse(s: &str) -> Result<Dots, Refusal> {
+        match s.trim() {
+            "" => Ok(Dots(0)),
+            t => t
+                .parse::<u8>()
+                .map_err(|_| Refusal::NegativeVotes)
+                .and_then(|n| Dots::try_from(i64::from(n))),
+        }
+    }
+
+    /// The count.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Dots {
+    type Error = Refusal;
+    fn try_from(n: i64) -> Result<Dots, Refusal> {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| *n <= MAX_VOTES_PER_MEMBER)
+            .map(Dots)
+            .ok_or(Refusal::NegativeVotes)
+    }
 }
 
 /// What went wrong in a workspace write: a refusal (the input) or the store (our side).
@@ -426,6 +465,20 @@ async fn in_network(conn: &mut Conn, person: PersonId, network: NetworkId) -> St
     Ok(n.is_some())
 }
 
+/// Whether `person` can attend a session of `network`: one of its members or its facilitator.
+/// A coordinator or researcher linked to the network reads its work but takes no part in it.
+async fn attends(conn: &mut Conn, person: PersonId, network: NetworkId) -> StoreResult<bool> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT pn.person_id FROM person_networks pn JOIN persons p ON p.id = pn.person_id \
+         WHERE pn.person_id = $1 AND pn.network_id = $2 AND p.role IN ('member', 'facilitator')",
+    )
+    .bind(person.0)
+    .bind(network.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(n.is_some())
+}
+
 async fn session_network(conn: &mut Conn, id: SessionId) -> StoreResult<Option<NetworkId>> {
     let n: Option<i64> = sqlx::query_scalar("SELECT network_id FROM ws_sessions WHERE id = $1")
         .bind(id.0)
@@ -554,7 +607,7 @@ impl Store {
         present.sort();
         present.dedup();
         for p in &present {
-            if !in_network(&mut tx, *p, network).await? {
+            if !attends(&mut tx, *p, network).await? {
                 return refuse(Refusal::NotInNetwork);
             }
         }
@@ -674,7 +727,7 @@ impl Store {
         now: i64,
     ) -> WsResult<i64> {
         let title = check_text("title", title, MAX_TITLE, true)?;
-        if !(1..=20).contains(&votes_per_member) {
+        if !(1..=i64::from(MAX_VOTES_PER_MEMBER)).contains(&votes_per_member) {
             return refuse(Refusal::BadAllowance);
         }
         let mut tx = self.pool.begin().await?;
@@ -768,10 +821,18 @@ impl Store {
         voter: PersonId,
         dots: &[(i64, i64)],
     ) -> WsResult<()> {
-        if dots.iter().any(|(_, n)| *n < 0) {
-            return refuse(Refusal::NegativeVotes);
+        // Each count is bounded before anything is added up, and the sums are checked: no
+        // count from outside can wrap. After the allowance check below, every merged count is
+        // within the allowance too.
+        let mut merged: BTreeMap<i64, u32> = BTreeMap::new();
+        let mut asked: u32 = 0;
+        for (t, n) in dots {
+            let n = u32::from(Dots::try_from(*n)?.get());
+            let slot = merged.entry(*t).or_default();
+            *slot = slot.checked_add(n).ok_or(Refusal::NegativeVotes)?;
+            asked = asked.checked_add(n).ok_or(Refusal::NegativeVotes)?;
         }
-        let asked: i64 = dots.iter().map(|(_, n)| *n).sum();
+        let asked = i64::from(asked);
         let mut tx = self.pool.begin().await?;
         let allowed = Self::lock_round(&mut tx, network, round).await?;
         if !in_network(&mut tx, voter, network).await? {
@@ -793,10 +854,6 @@ impl Store {
             .bind(voter.0)
             .execute(&mut *tx)
             .await?;
-        let mut merged: BTreeMap<i64, i64> = BTreeMap::new();
-        for (t, n) in dots {
-            *merged.entry(*t).or_default() += n;
-        }
         for (t, n) in merged.into_iter().filter(|(_, n)| *n > 0) {
             sqlx::query(
                 "INSERT INTO ws_votes (round_id, topic_id, person_id, dots) VALUES ($1, $2, $3, $4)",
@@ -804,7 +861,7 @@ impl Store {
             .bind(round)
             .bind(t)
             .bind(voter.0)
-            .bind(n)
+            .bind(i64::from(n))
             .execute(&mut *tx)
             .await?;
         }

@@ -33,6 +33,44 @@ on_every_backend!(
     racing_requests_keep_the_rules => race_story,
 );
 
+/// The database itself refuses a count of dots that no round allows (a CHECK constraint on
+/// both back ends), so no way in can store a count that would wrap a sum.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_bounds_the_dots() {
+    use sqlx::Connection;
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let store = db.store().await;
+        let s = seed(&store).await;
+        let round = store.open_round(s.a, "Ronde", 3, 10).await.unwrap();
+        let topic = store
+            .propose_topic(s.a, round, s.m1, true, "Onderwerp")
+            .await
+            .unwrap();
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        let insert = |dots: i64, person: PersonId| {
+            sqlx::query(
+                "INSERT INTO ws_votes (round_id, topic_id, person_id, dots) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(round)
+            .bind(topic)
+            .bind(person.0)
+            .bind(dots)
+        };
+        for dots in [i64::MAX, 21, 0, -1, i64::MIN] {
+            assert!(
+                insert(dots, s.m1).execute(&mut conn).await.is_err(),
+                "{backend:?}: {dots} dots stored"
+            );
+        }
+        insert(20, s.m2).execute(&mut conn).await.unwrap();
+        conn.close().await.ok();
+        store.close().await;
+        db.drop_database().await;
+    }
+}
+
 struct Seed {
     a: NetworkId,
     b: NetworkId,
@@ -180,6 +218,23 @@ async fn session_story(store: &Store) {
     );
     let got = store.ws_session(s.a, id).await.unwrap().unwrap();
     assert!(!got.held && got.report.is_empty() && got.agenda.len() == 1);
+    // A coordinator linked to the network reads its work but cannot be recorded as present:
+    // only the network's members and its facilitator attend.
+    let coordinator = store
+        .add_person(&NewPerson {
+            email: Email::parse("coord@example.org").unwrap(),
+            name: "Coördinator".into(),
+            role: Role::Coordinator,
+            networks: vec![s.a],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    rec.present = vec![s.m1, coordinator];
+    assert_eq!(
+        refused(store.record_session(s.a, id, &rec).await),
+        Refusal::NotInNetwork
+    );
     rec.report = "x".repeat(MAX_TEXT + 1);
     rec.present = vec![s.m1];
     assert!(matches!(
@@ -267,6 +322,29 @@ async fn round_story(store: &Store) {
         refused(store.cast_votes(s.a, round, s.m1, &[(t1, -1)]).await),
         Refusal::NegativeVotes
     );
+    // Counts that would wrap a sum (the attack of two topics at i64::MAX each) are refused
+    // as counts, never summed; and so is any count above the largest allowance.
+    for bad in [
+        vec![(t1, i64::MAX), (t2, i64::MAX)],
+        vec![(t1, i64::MAX), (t2, 2)],
+        vec![(t1, 21)],
+        vec![(t1, i64::MIN), (t2, 2)],
+    ] {
+        let r = refused(store.cast_votes(s.a, round, s.m1, &bad).await);
+        assert!(
+            matches!(r, Refusal::NegativeVotes | Refusal::OverAllowance { .. }),
+            "{bad:?}: {r:?}"
+        );
+    }
+    // The same topic named twice adds up, and is checked against the allowance as a whole.
+    assert!(matches!(
+        refused(
+            store
+                .cast_votes(s.a, round, s.m1, &[(t1, 2), (t1, 2)])
+                .await
+        ),
+        Refusal::OverAllowance { .. }
+    ));
     assert_eq!(
         store.my_votes(round, s.m1).await.unwrap(),
         [(t1, 2), (t2, 1)].into_iter().collect()

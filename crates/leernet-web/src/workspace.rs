@@ -1013,16 +1013,8 @@ pub async fn vote(
     let mut bad = false;
     for (k, val) in &f.0 {
         if let Some(t) = k.strip_prefix("dots_") {
-            let val = val.trim();
-            match (
-                t.parse::<i64>(),
-                if val.is_empty() {
-                    Ok(0)
-                } else {
-                    val.parse::<i64>()
-                },
-            ) {
-                (Ok(t), Ok(n)) => dots.push((t, n)),
+            match (t.parse::<i64>(), Dots::parse(val)) {
+                (Ok(t), Ok(n)) => dots.push((t, i64::from(n.get()))),
                 _ => bad = true,
             }
         }

@@ -659,6 +659,52 @@ async fn refusal_story(w: &World) {
         .await
         .unwrap()
         .is_empty());
+    // Counts that would wrap a sum (the attack: two topics at i64::MAX each) are refused as
+    // counts; a second member's vote and every page that totals the dots keep working.
+    let t2 = w
+        .store
+        .propose_topic(w.a, round, fac_id, false, "T2")
+        .await
+        .unwrap();
+    for dots in [
+        "9223372036854775807",
+        "21",
+        "-1",
+        "1e3",
+        "99999999999999999999",
+    ] {
+        let p = m
+            .post(
+                &format!("/ws/wijk-a/rounds/{round}/votes"),
+                &[
+                    ("csrf_token", &mc),
+                    (&format!("dots_{t}"), dots),
+                    (&format!("dots_{t2}"), dots),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{dots}");
+    }
+    assert!(w
+        .store
+        .my_votes(round, person(w, "member-a@example.org").await)
+        .await
+        .unwrap()
+        .is_empty());
+    second_member(w).await;
+    let mut m2 = Client::new(&w.app);
+    m2.login("member2-a@example.org").await;
+    let c2 = m2.session_csrf().await;
+    let p = m2
+        .post(
+            &format!("/ws/wijk-a/rounds/{round}/votes"),
+            &[("csrf_token", &c2), (&format!("dots_{t}"), "2")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    for page in ["/ws/wijk-a", "/ws/wijk-a/agenda", "/ws/export"] {
+        assert_eq!(fac.get(page).await.status, StatusCode::OK, "{page}");
+    }
     // A session of network B cannot be used to schedule A's topic: 404, the round stays open.
     let sb = w
         .store
