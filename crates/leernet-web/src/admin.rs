@@ -156,6 +156,27 @@ fn own_invitation(user: &User, inv: &InvitationRow) -> bool {
             && user.networks.contains(&inv.network))
 }
 
+/// The rows of a wave's response monitor that `user` may see: every network's for a
+/// researcher; for a coordinator only those of the networks of their own Werkplaatsen.
+async fn monitored(
+    state: &AppState,
+    user: &User,
+    monitor: Result<Vec<leernet_store::MonitorRow>, leernet_store::StoreError>,
+    lang: Lang,
+) -> Result<Vec<leernet_store::MonitorRow>, AppError> {
+    let mut monitor = monitor.map_err(internal(lang))?;
+    if user.role != Role::Researcher {
+        let mine = crate::profile::coordinator_workplaces(state, user, lang).await?;
+        let networks = state.store.networks().await.map_err(internal(lang))?;
+        monitor.retain(|m| {
+            networks
+                .iter()
+                .any(|n| n.id == m.network && mine.contains(&n.workplace))
+        });
+    }
+    Ok(monitor)
+}
+
 /// `GET /admin/waves`: every wave with its instrument, status and counts; the researcher
 /// also gets the form to make a new one.
 pub async fn waves(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
@@ -175,7 +196,7 @@ async fn waves_page(
     let instruments = store.instruments().await.map_err(internal(lang))?;
     let mut rows = Vec::new();
     for w in store.waves().await.map_err(internal(lang))? {
-        let m = store.wave_monitor(w.id).await.map_err(internal(lang))?;
+        let m = monitored(state, user, store.wave_monitor(w.id).await, lang).await?;
         let inst = instruments.iter().find(|i| i.id == w.instrument);
         rows.push(minijinja::context! {
             id => w.id.0,
@@ -310,7 +331,7 @@ pub(crate) async fn wave_page(
         .into_iter()
         .find(|i| i.id == wave.instrument);
     let networks = store.networks().await.map_err(internal(lang))?;
-    let monitor = store.wave_monitor(wave.id).await.map_err(internal(lang))?;
+    let monitor = monitored(state, user, store.wave_monitor(wave.id).await, lang).await?;
     let name_of = |n: NetworkId| {
         networks
             .iter()

@@ -30,7 +30,81 @@ on_every_backend!(
     uploading_a_questionnaire => upload_story,
     the_survey_checks_every_rule_on_the_server => survey_story,
     closed_and_draft_waves_and_forged_tokens => refusal_story,
+    a_coordinator_monitors_only_their_werkplaats => coordinator_story,
 );
+
+/// A coordinator sees the response monitor of their own Werkplaats's networks only; the
+/// researcher sees every network's.
+async fn coordinator_story(w: &World) {
+    use leernet_store::{InvitationKind, NewInvitation, NewNetwork, NewPerson, NewWorkplace};
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    let zuid = w
+        .store
+        .add_workplace(&NewWorkplace {
+            slug: slug("zuid"),
+            name: "Werkplaats Zuid".into(),
+            region: "Zuid".into(),
+        })
+        .await
+        .unwrap();
+    let c = w
+        .store
+        .add_network(&NewNetwork {
+            slug: slug("wijk-c"),
+            name: "Netwerk Wijk Zuid C".into(),
+            workplace: zuid,
+        })
+        .await
+        .unwrap();
+    w.store
+        .add_invitations(
+            w.open,
+            &[NewInvitation {
+                network: c,
+                token: common::token(40),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+    w.store
+        .add_person(&NewPerson {
+            email: Email::parse("coord-zuid@example.org").unwrap(),
+            name: "Coördinator Zuid".into(),
+            role: Role::Coordinator,
+            networks: vec![c],
+            password_hash: Some(leernet_web::auth::hash_password(common::PASSWORD).unwrap()),
+        })
+        .await
+        .unwrap();
+    let wave = format!("/admin/waves/{}", w.open.0);
+    let mut res = Client::new(&w.app);
+    res.login("researcher@example.org").await;
+    let p = res.get(&wave).await;
+    assert!(p.body.contains("Netwerk Wijk A") && p.body.contains("Netwerk Wijk Zuid C"));
+    let mut co = Client::new(&w.app);
+    co.login("coord-zuid@example.org").await;
+    let p = co.get(&wave).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Netwerk Wijk Zuid C"), "{}", p.body);
+    assert!(
+        !p.body.contains("Netwerk Wijk A") && !p.body.contains("Netwerk Wijk B"),
+        "another Werkplaats's networks are not shown: {}",
+        p.body
+    );
+    // The list of waves counts only their networks' invitations too: 1, not 4.
+    let p = co.get("/admin/waves").await;
+    let row = p
+        .body
+        .split(&format!("href=\"/admin/waves/{}\"", w.open.0))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(row.contains("<td class=\"num\">1</td>"), "{row}");
+}
 
 async fn login_story(w: &World) {
     let mut c = Client::new(&w.app);
