@@ -636,14 +636,27 @@ pub async fn invite(
 }
 
 /// The address respondents reach the app at: `LEERNET_PUBLIC_URL`, else this request's host.
-pub(crate) fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    state.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:8080");
-        format!("http://{host}")
-    })
+/// The address that links leaving the app (e-mails, the invitations CSV) start with:
+/// `server.public_url`; without it, the request's `Host` only when it names this machine
+/// (`localhost`, 127.0.0.0/8, `[::1]`), so a forged `Host` never puts another site's address
+/// into a member's e-mail. `None`: the link cannot be made until `public_url` is set.
+pub(crate) fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(url) = &state.public_url {
+        return Some(url.clone());
+    }
+    let Some(host) = headers.get(header::HOST) else {
+        // In-process requests (tests) carry no Host; a real HTTP/1.1 request always does.
+        return Some("http://127.0.0.1:8080".to_owned());
+    };
+    let authority: axum::http::uri::Authority = host.to_str().ok()?.parse().ok()?;
+    let name = authority.host();
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback.then(|| format!("http://{authority}"))
 }
 
 fn csv_field(s: &str) -> String {
@@ -669,7 +682,7 @@ pub async fn invitations_csv(
     let wave = wave_or_404(&state, id, lang).await?;
     let store = &state.store;
     let networks = store.networks().await.map_err(internal(lang))?;
-    let base = public_base(&state, &headers);
+    let base = public_base(&state, &headers).ok_or(AppError::NeedsPublicUrl(lang))?;
     let mut out = String::from("network,kind,email,link,status\r\n");
     for inv in store
         .invitations(Some(wave.id))

@@ -27,6 +27,9 @@ pub enum AppError {
     Csrf(Lang),
     /// The request itself is wrong (an oversized or malformed form): nothing was done.
     BadRequest(Lang),
+    /// A link that leaves the app (an e-mail, the invitations CSV) cannot be made: the
+    /// installation has no `server.public_url` and the request's host is not this machine.
+    NeedsPublicUrl(Lang),
 }
 
 impl AppError {
@@ -96,6 +99,12 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST,
                 "auth.bad_request_title",
                 "auth.bad_request",
+            ),
+            AppError::NeedsPublicUrl(lang) => page(
+                lang,
+                StatusCode::CONFLICT,
+                "error.public_url_title",
+                "error.public_url",
             ),
             AppError::Internal(lang, e) => {
                 tracing::error!(error = format!("{e:#}"), "request failed");

@@ -261,7 +261,7 @@ pub async fn send_invitations(
         .find(|i| i.id == wave.instrument)
         .map(|i| i.title)
         .unwrap_or_default();
-    let base = crate::admin::public_base(&state, &headers);
+    let base = crate::admin::public_base(&state, &headers).ok_or(AppError::NeedsPublicUrl(lang))?;
     let sent_before = store
         .invitations_sent(wave.id)
         .await

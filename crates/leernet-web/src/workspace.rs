@@ -878,8 +878,10 @@ pub async fn plan(
         Err(_) => String::new(),
     };
     if result.is_ok() {
-        let base = crate::admin::public_base(&state, &headers);
-        crate::notify::spawn_send(state.clone(), base);
+        // Without a trusted address the notices wait in the outbox for `leernet notify send`.
+        if let Some(base) = crate::admin::public_base(&state, &headers) {
+            crate::notify::spawn_send(state.clone(), base);
+        }
     }
     answer(&state, &v, user, &net, result, (View::Home, back), &f).await
 }
@@ -966,8 +968,10 @@ pub async fn open_round(
         .open_round(net.id, f.get("title"), votes, crate::auth::now())
         .await;
     if result.is_ok() {
-        let base = crate::admin::public_base(&state, &headers);
-        crate::notify::spawn_send(state.clone(), base);
+        // Without a trusted address the notices wait in the outbox for `leernet notify send`.
+        if let Some(base) = crate::admin::public_base(&state, &headers) {
+            crate::notify::spawn_send(state.clone(), base);
+        }
     }
     let back = format!("/ws/{}/agenda", net.slug.as_str());
     answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await

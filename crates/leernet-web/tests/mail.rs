@@ -290,4 +290,24 @@ async fn mail_story(w: &World) {
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("lid1@example.org"));
+    // Without server.public_url (the world's own app), a forged Host never makes the links:
+    // the list is refused with what to set; this machine's own name works.
+    let list = format!("/admin/waves/{}/invitations.csv", w.open.0);
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    for host in [
+        "evil.example",
+        "evil.example:8080",
+        "127.0.0.1.evil.example",
+        "x y",
+    ] {
+        let p = r.get_with(&list, &[("host", host)]).await;
+        assert_eq!(p.status, StatusCode::CONFLICT, "{host}");
+        assert!(p.body.contains("server.public_url") && !p.body.contains("/s/"));
+    }
+    let p = r.get_with(&list, &[("host", "127.0.0.1:9999")]).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("http://127.0.0.1:9999/s/"), "{}", p.body);
+    let p = r.get_with(&list, &[("host", "[::1]:9999")]).await;
+    assert!(p.body.contains("http://[::1]:9999/s/"), "{}", p.body);
 }

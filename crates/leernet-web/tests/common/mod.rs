@@ -94,6 +94,15 @@ impl Client {
         self.send(Request::get(uri), Body::empty()).await
     }
 
+    /// A GET with extra headers (a forged `Host`, say).
+    pub async fn get_with(&mut self, uri: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req, Body::empty()).await
+    }
+
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
         let owned: Vec<(String, String)> = fields
             .iter()
