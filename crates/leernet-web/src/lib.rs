@@ -442,6 +442,31 @@ pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::
     serve_with(store, listener, options).await
 }
 
+/// What the server allows one connection: how long it waits for a request's head (also for
+/// the next request on an idle keep-alive connection), for the next piece of a request's
+/// body, and how many connections it keeps open at once. A half-sent request or an idle
+/// socket is closed when its time is up, so no number of them can exhaust the process's
+/// file descriptors; past `max_connections`, new connections wait in the kernel's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// `server.header_timeout_secs` (default 10).
+    pub header_timeout: std::time::Duration,
+    /// `server.body_timeout_secs` (default 30).
+    pub body_timeout: std::time::Duration,
+    /// `server.max_connections` (default 256).
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
+            max_connections: 256,
+        }
+    }
+}
+
 /// What `leernet serve` takes from the project's settings.
 #[derive(Debug)]
 pub struct ServeOptions {
@@ -454,6 +479,8 @@ pub struct ServeOptions {
     pub smtp: Option<mail::SmtpSettings>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Timeouts and the connection limit.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for ServeOptions {
@@ -463,6 +490,7 @@ impl Default for ServeOptions {
             content: ProjectContent::builtin(),
             smtp: None,
             trusted_proxies: Vec::new(),
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -473,9 +501,25 @@ pub async fn serve_with(
     listener: tokio::net::TcpListener,
     options: ServeOptions,
 ) -> std::io::Result<()> {
+    serve_until(store, listener, options, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves the app on `listener` until `stop` completes, then lets open requests finish (for
+/// at most 10 seconds). Each connection is HTTP/1.1 with the [`ConnectionLimits`].
+pub async fn serve_until(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use tower::Service;
     if let Ok(a) = listener.local_addr() {
         tracing::info!(addr = %a, backend = ?store.backend(), "serving");
     }
+    let limits = options.limits;
     let state = Arc::new(
         AppState::new(store)
             .with_public_url(options.public_url)
@@ -484,12 +528,52 @@ pub async fn serve_with(
             .with_smtp(options.smtp.as_ref())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    let mut make = app(state)
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_timeout,
+        ))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut stop => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment instead of spinning.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let Ok(svc) = make.call(peer).await;
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(limits.header_timeout);
+        let conn = graceful.watch(http.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(svc),
+        ));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+            drop(permit);
+        });
+    }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+    }
+    Ok(())
 }

@@ -934,3 +934,88 @@ async fn upload_story(w: &World) {
     let list = r.get("/admin/instruments").await;
     assert!(list.body.contains("leernet_member"));
 }
+
+/// A half-sent head, a half-sent body and an idle keep-alive connection are each closed when
+/// their time is up, and a crowd of such sockets past the connection limit does not keep
+/// `/healthz` from answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_idle_connections_are_closed() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let db = TestDb::new(leernet_store::Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let options = leernet_web::ServeOptions {
+        limits: leernet_web::ConnectionLimits {
+            header_timeout: Duration::from_secs(1),
+            body_timeout: Duration::from_secs(1),
+            max_connections: 8,
+        },
+        ..leernet_web::ServeOptions::default()
+    };
+    let server = tokio::spawn(leernet_web::serve_until(
+        db.store().await,
+        listener,
+        options,
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let checks = tokio::task::spawn_blocking(move || {
+        // Whether the server closes `s` within `limit` (a read gives end of file or an error).
+        let closed_within = |mut s: TcpStream, limit: Duration| {
+            s.set_read_timeout(Some(limit)).unwrap();
+            let start = Instant::now();
+            let mut buf = [0u8; 4096];
+            loop {
+                match s.read(&mut buf) {
+                    Ok(0) => return start.elapsed() < limit,
+                    Ok(_) => continue,
+                    Err(e)
+                        if e.kind() == std::io::ErrorKind::WouldBlock
+                            || e.kind() == std::io::ErrorKind::TimedOut =>
+                    {
+                        return false
+                    }
+                    Err(_) => return start.elapsed() < limit,
+                }
+            }
+        };
+        let connect = || TcpStream::connect(addr).unwrap();
+        // A head that never ends.
+        let mut s = connect();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .unwrap();
+        assert!(closed_within(s, Duration::from_secs(5)), "half-sent head");
+        // A body that never ends: the request is given up and the connection closed.
+        let mut s = connect();
+        s.write_all(
+            b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a",
+        )
+        .unwrap();
+        assert!(closed_within(s, Duration::from_secs(5)), "half-sent body");
+        // An idle keep-alive connection after one answered request.
+        let mut s = connect();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        assert!(closed_within(s, Duration::from_secs(5)), "idle connection");
+        // Three times the connection limit of silent sockets; /healthz still answers.
+        let crowd: Vec<TcpStream> = (0..24).map(|_| connect()).collect();
+        let start = Instant::now();
+        let mut s = connect();
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        assert!(start.elapsed() < Duration::from_secs(10));
+        drop(crowd);
+    });
+    checks.await.unwrap();
+    stop_tx.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    db.drop_database().await;
+}

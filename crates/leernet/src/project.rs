@@ -623,6 +623,7 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
         content,
         smtp: settings.file.smtp.clone(),
         trusted_proxies: settings.file.server.trusted_proxies()?,
+        limits: settings.file.server.limits()?,
     };
     leernet_web::serve_with(store, listener, options)
         .await

@@ -135,6 +135,12 @@ pub struct ServerSection {
     pub public_url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_proxies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_timeout_secs: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_timeout_secs: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u32>,
 }
 
 impl ServerSection {
@@ -150,6 +156,35 @@ impl ServerSection {
                 })
             })
             .collect()
+    }
+
+    /// The connection limits, each checked to lie in its range (a usage error otherwise).
+    pub fn limits(&self) -> CliResult<leernet_web::ConnectionLimits> {
+        let d = leernet_web::ConnectionLimits::default();
+        let secs = |key: &str, v: Option<u32>, dflt: std::time::Duration| match v {
+            None => Ok(dflt),
+            Some(n) if (1..=3600).contains(&n) => Ok(std::time::Duration::from_secs(n.into())),
+            Some(n) => Err(CliError::usage(anyhow!(
+                "server.{key} is {n}: it should be between 1 and 3600 seconds"
+            ))),
+        };
+        Ok(leernet_web::ConnectionLimits {
+            header_timeout: secs(
+                "header_timeout_secs",
+                self.header_timeout_secs,
+                d.header_timeout,
+            )?,
+            body_timeout: secs("body_timeout_secs", self.body_timeout_secs, d.body_timeout)?,
+            max_connections: match self.max_connections {
+                None => d.max_connections,
+                Some(n) if (1..=100_000).contains(&n) => n as usize,
+                Some(n) => {
+                    return Err(CliError::usage(anyhow!(
+                        "server.max_connections is {n}: it should be between 1 and 100000"
+                    )))
+                }
+            },
+        })
     }
 }
 
@@ -203,6 +238,9 @@ impl Default for ServerSection {
             addr: default_addr(),
             public_url: None,
             trusted_proxies: Vec::new(),
+            header_timeout_secs: None,
+            body_timeout_secs: None,
+            max_connections: None,
         }
     }
 }
@@ -296,6 +334,27 @@ pub const KEYS: &[Key] = &[
         doc: "The reverse proxies (IP addresses; comma-separated in the environment) whose X-Forwarded-For header names the client, so that the per-address login throttle counts clients and not the proxy. Only list proxies you run: a trusted address can claim to be anyone.",
     },
     Key {
+        name: "server.header_timeout_secs",
+        env: Some("LEERNET_HEADER_TIMEOUT_SECS"),
+        default: Some("10"),
+        example: "",
+        doc: "Seconds the server waits for a request's head, and for the next request on an idle connection, before it closes the connection (1 to 3600).",
+    },
+    Key {
+        name: "server.body_timeout_secs",
+        env: Some("LEERNET_BODY_TIMEOUT_SECS"),
+        default: Some("30"),
+        example: "",
+        doc: "Seconds the server waits for the next piece of a request's body (an upload) before it gives up on the request (1 to 3600).",
+    },
+    Key {
+        name: "server.max_connections",
+        env: Some("LEERNET_MAX_CONNECTIONS"),
+        default: Some("256"),
+        example: "",
+        doc: "The most connections one `leernet serve` keeps open at once; more wait in the system's queue until one closes (1 to 100000). Keep it under the process's open-file limit (ulimit -n) less the database's files.",
+    },
+    Key {
         name: "smtp.host",
         env: Some("LEERNET_SMTP_HOST"),
         default: None,
@@ -380,6 +439,24 @@ impl ProjectFile {
             }
             "server.addr" => self.server.addr = v.to_owned(),
             "server.public_url" => self.server.public_url = Some(v.to_owned()),
+            "server.header_timeout_secs" => {
+                self.server.header_timeout_secs = Some(
+                    v.parse()
+                        .map_err(|_| "a whole number of seconds".to_owned())?,
+                )
+            }
+            "server.body_timeout_secs" => {
+                self.server.body_timeout_secs = Some(
+                    v.parse()
+                        .map_err(|_| "a whole number of seconds".to_owned())?,
+                )
+            }
+            "server.max_connections" => {
+                self.server.max_connections = Some(
+                    v.parse()
+                        .map_err(|_| "a whole number of connections".to_owned())?,
+                )
+            }
             "server.trusted_proxies" => {
                 self.server.trusted_proxies = v
                     .trim_matches(|c| c == '[' || c == ']')
@@ -473,6 +550,7 @@ impl ProjectFile {
             return bad("database.max_connections should be between 1 and 1000".into());
         }
         self.server.trusted_proxies()?;
+        self.server.limits()?;
         if let Some(smtp) = &self.smtp {
             if smtp.host.trim().is_empty() || smtp.from.trim().is_empty() {
                 return bad("the [smtp] section needs both smtp.host and smtp.from (or LEERNET_SMTP_HOST and LEERNET_SMTP_FROM)".into());
