@@ -1435,7 +1435,37 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.compact_after_erase().await?;
         Ok(report)
+    }
+
+    /// After an erase, on SQLite: the freed space is already zeroed (`secure_delete` is on for
+    /// every connection), and now the database is rewritten without its free pages (which may
+    /// hold what was deleted before `secure_delete`) and the write-ahead log is emptied, so
+    /// nothing of the erased person remains in the files. On PostgreSQL nothing happens here:
+    /// docs/privacy.md says what VACUUM does and does not guarantee.
+    async fn compact_after_erase(&self) -> Result<()> {
+        if self.backend != crate::Backend::Sqlite {
+            return Ok(());
+        }
+        self.truncate_log().await?;
+        sqlx::query("VACUUM").execute(&self.pool).await?;
+        self.truncate_log().await
+    }
+
+    /// Copies the SQLite write-ahead log into the database and cuts it to zero bytes; SQLite
+    /// waits (the connection's busy timeout, 10 s) for readers of older pages to finish.
+    async fn truncate_log(&self) -> Result<()> {
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        let busy: i64 = sqlx::Row::try_get(&row, 0)?;
+        if busy != 0 {
+            return Err(crate::StoreError::Corrupt(
+                "the erase is done, but the write-ahead log could not be emptied: readers kept it busy; run the erase again to empty it".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// A person's own workspace contributions ([`Store::person_contributions`]), for their

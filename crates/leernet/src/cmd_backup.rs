@@ -38,7 +38,16 @@ pub async fn backup(project: &Path, file: &Path, out: &mut dyn Write) -> CliResu
             file.display()
         ))
     };
-    let f = std::fs::File::create(&tmp).map_err(cannot)?;
+    // The backup holds every answer and account: readable by its owner only, from the
+    // first byte on (not made readable and narrowed afterwards).
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    let f = open.open(&tmp).map_err(cannot)?;
     let result = async {
         let store = settings.store().await?;
         let mut w = std::io::BufWriter::new(f);

@@ -127,6 +127,13 @@ async fn a_restored_project_reports_byte_identically_on_both_back_ends() {
         None,
     ));
     assert!(said.contains("Wrote a backup of"), "{said}");
+    // A backup holds every answer and account: only its owner may read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&b1).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "backup mode {:o}", mode & 0o777);
+    }
     let original = report(&demo, &t.join("r0"), None);
     let backup = read(&b1);
     for table in [

@@ -405,6 +405,24 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
     assert!(kept.respondent.starts_with("erased:"));
     assert!(!rs.iter().any(|r| r.id == s.anna_r2));
     assert!(format!("{rs:?}").contains("[verwijderd] trekt het netwerk."));
+    // Nothing of Anna is left in the SQLite file or its log, not even in free pages.
+    if p.url.is_none() {
+        // Read by another process: opening and closing the file here would drop this
+        // process's SQLite locks (POSIX locks belong to the process, not to the descriptor).
+        let mut bytes = Vec::new();
+        for f in ["leernet.sqlite", "leernet.sqlite-wal"] {
+            let path = p.dir.path().join(f);
+            if path.exists() {
+                bytes.extend(Command::new("cat").arg(path).output().unwrap().stdout);
+            }
+        }
+        assert!(bytes.len() > 4096, "the database file was read");
+        let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        for needle in [ANNA, "Anna de Vries", WS_TEXTS[0], WS_TEXTS[1], WS_TEXTS[2]] {
+            assert!(!has(needle), "{needle:?} is still in the database file");
+        }
+        assert!(has("Samen leren werkt."), "others' answers stay");
+    }
     fails(
         &p.run(&["privacy", "export", "--person", ANNA]),
         2,
