@@ -1019,3 +1019,204 @@ async fn slow_and_idle_connections_are_closed() {
     server.await.unwrap().unwrap();
     db.drop_database().await;
 }
+
+/// Every route of the app with the test file whose walk visits it as every role (and as a
+/// stranger and a foreign network's people), or why it is public. A route added to
+/// `src/lib.rs` without an entry here fails `every_route_is_in_the_authorisation_walk`: add it
+/// to a walk first, then here.
+const ROUTE_WALKS: &[(&str, &str, &str)] = &[
+    ("GET", "/", "fieldwork"),
+    ("GET", "/networks", "fieldwork"),
+    ("GET", "/networks/{slug}", "fieldwork"),
+    ("GET", "/networks/{slug}/profile", "fieldwork"),
+    ("GET", "/networks/{slug}/handreiking.html", "profile"),
+    ("GET", "/networks/{slug}/handreiking.docx", "profile"),
+    ("GET", "/profile", "fieldwork"),
+    ("GET", "/workplaces", "fieldwork"),
+    ("GET", "/workplaces/{slug}", "profile"),
+    ("GET", "/admin/report", "fieldwork"),
+    ("GET", "/admin/report/{file}", "profile"),
+    (
+        "GET",
+        "/healthz",
+        "public: health check for load balancers: no data",
+    ),
+    ("GET", "/static/style.css", "public: the stylesheet"),
+    ("GET", "/static/survey.js", "public: the survey script"),
+    ("GET", "/login", "public: the login form itself"),
+    ("POST", "/login", "public: the login form itself"),
+    ("POST", "/logout", "public: ends the own session only"),
+    ("GET", "/my", "fieldwork"),
+    ("GET", "/admin/instruments", "fieldwork"),
+    ("POST", "/admin/instruments", "fieldwork"),
+    ("GET", "/admin/waves", "fieldwork"),
+    ("POST", "/admin/waves", "fieldwork"),
+    ("GET", "/admin/waves/{id}", "fieldwork"),
+    ("POST", "/admin/waves/{id}/status", "fieldwork"),
+    ("POST", "/admin/waves/{id}/invitations", "fieldwork"),
+    ("GET", "/admin/waves/{id}/invitations.csv", "fieldwork"),
+    ("POST", "/admin/waves/{id}/send", "import_export"),
+    ("GET", "/admin/import", "fieldwork"),
+    ("POST", "/admin/import", "fieldwork"),
+    ("GET", "/admin/export", "fieldwork"),
+    ("GET", "/responses/{id}", "fieldwork"),
+    ("GET", "/admin/audit", "fieldwork"),
+    ("GET", "/static/coding.js", "public: the coding page script"),
+    ("GET", "/coding", "fieldwork"),
+    ("POST", "/coding/assignments", "coding"),
+    ("GET", "/coding/assignments/{id}", "coding"),
+    ("POST", "/coding/assignments/{id}/finish", "coding"),
+    ("GET", "/coding/assignments/{id}/disagreements", "coding"),
+    ("GET", "/coding/assignments/{id}/answers/{pos}", "coding"),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/codings",
+        "coding",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/codings/{coding}/delete",
+        "coding",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/suggestions",
+        "coding",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/slow",
+        "coding",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/consensus",
+        "coding",
+    ),
+    ("POST", "/coding/slow-questions/{entry}/move", "coding"),
+    ("GET", "/coding/codebooks/{id}", "coding"),
+    ("POST", "/coding/codebooks/{id}/codes", "coding"),
+    ("GET", "/coding/codebooks/{id}/versions/{n}", "coding"),
+    ("POST", "/coding/codebooks/{id}/codes/{code}", "coding"),
+    ("GET", "/coding/agreement", "coding"),
+    ("GET", "/coding/slow-questions", "coding"),
+    ("GET", "/coding/search", "coding"),
+    ("GET", "/s/{token}", "fieldwork"),
+    ("POST", "/s/{token}", "fieldwork"),
+    ("POST", "/s/{token}/relevance", "fieldwork"),
+    ("GET", "/ws", "fieldwork"),
+    ("GET", "/ws/methods", "workspace"),
+    ("GET", "/ws/export", "workspace"),
+    ("POST", "/ws/notify", "workspace"),
+    ("POST", "/ws/erase", "workspace"),
+    ("GET", "/ws/{slug}", "workspace"),
+    ("POST", "/ws/{slug}/sessions", "workspace"),
+    ("GET", "/ws/{slug}/sessions/{id}", "workspace"),
+    ("POST", "/ws/{slug}/sessions/{id}", "workspace"),
+    ("GET", "/ws/{slug}/agenda", "workspace"),
+    ("POST", "/ws/{slug}/rounds", "workspace"),
+    ("POST", "/ws/{slug}/rounds/{id}/topics", "workspace"),
+    ("POST", "/ws/{slug}/rounds/{id}/votes", "workspace"),
+    ("POST", "/ws/{slug}/rounds/{id}/close", "workspace"),
+    ("GET", "/ws/{slug}/questions", "workspace"),
+    ("POST", "/ws/{slug}/questions", "workspace"),
+    ("POST", "/ws/{slug}/questions/{id}", "workspace"),
+    ("POST", "/ws/{slug}/questions/{id}/follow-up", "workspace"),
+    ("GET", "/ws/{slug}/stories", "workspace"),
+    ("POST", "/ws/{slug}/stories", "workspace"),
+];
+
+/// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
+fn app_routes() -> Vec<(String, String)> {
+    let src = include_str!("../src/lib.rs");
+    let mut routes = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        let open = rest.find('"').expect("a route's path");
+        let close = open + 1 + rest[open + 1..].find('"').expect("the path's end");
+        let path = &rest[open + 1..close];
+        let mut depth = 1usize;
+        let mut end = close;
+        for (i, c) in rest[close..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = close + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let handlers = &rest[close..end];
+        for (method, word) in [("GET", "get("), ("POST", "post(")] {
+            let named = handlers.match_indices(word).any(|(i, _)| {
+                i == 0
+                    || !handlers[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            });
+            if named {
+                routes.push((method.to_owned(), path.to_owned()));
+            }
+        }
+        rest = &rest[end..];
+    }
+    routes
+}
+
+/// What a walk's paths must contain for `pattern`: its part after the last parameter, or the
+/// segment before a parameter that ends it (`/ws/{slug}/sessions/{id}`: `/sessions/`).
+fn static_part(pattern: &str) -> String {
+    let segs: Vec<&str> = pattern.split('/').collect();
+    match segs.iter().rposition(|s| s.starts_with('{')) {
+        None => pattern.to_owned(),
+        Some(last) if last + 1 == segs.len() => format!("/{}/", segs[last - 1]),
+        Some(last) => format!("/{}", segs[last + 1..].join("/")),
+    }
+}
+
+#[test]
+fn every_route_is_in_the_authorisation_walk() {
+    let walks = [
+        ("fieldwork", include_str!("fieldwork.rs")),
+        ("workspace", include_str!("workspace.rs")),
+        ("coding", include_str!("coding.rs")),
+        ("profile", include_str!("profile.rs")),
+        ("import_export", include_str!("import_export.rs")),
+    ];
+    let routes = app_routes();
+    assert!(routes.len() > 50, "the routes were read: {routes:?}");
+    let listed: Vec<(String, String)> = ROUTE_WALKS
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let missing: Vec<_> = routes.iter().filter(|r| !listed.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an entry in the authorisation walk (walk each as every role, then list it in ROUTE_WALKS): {missing:?}"
+    );
+    let gone: Vec<_> = listed.iter().filter(|r| !routes.contains(r)).collect();
+    assert!(
+        gone.is_empty(),
+        "ROUTE_WALKS lists routes the app no longer has: {gone:?}"
+    );
+    for (method, pattern, walk) in ROUTE_WALKS {
+        if walk.starts_with("public: ") {
+            continue;
+        }
+        let (_, text) = walks
+            .iter()
+            .find(|(name, _)| name == walk)
+            .unwrap_or_else(|| panic!("{method} {pattern}: no walk named {walk}"));
+        let needle = static_part(pattern);
+        assert!(
+            text.contains(&needle),
+            "{method} {pattern}: tests/{walk}.rs walks no path with {needle:?}"
+        );
+    }
+}
