@@ -66,6 +66,46 @@ async fn the_database_bounds_the_dots() {
         }
         insert(20, s.m2).execute(&mut conn).await.unwrap();
         conn.close().await.ok();
+        // Any counts a form can send, extremes included: either refused with the earlier
+        // votes unchanged, or stored within the allowance; the totals always add up.
+        let t2 = store
+            .propose_topic(s.a, round, s.m1, true, "Tweede")
+            .await
+            .unwrap();
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+        let pick = |rng: &mut rand::rngs::StdRng| -> i64 {
+            match rng.gen_range(0..6) {
+                0 => i64::MAX - rng.gen_range(0..3),
+                1 => i64::MIN + rng.gen_range(0..3),
+                2 => rng.gen_range(-3..=25),
+                3 => i64::from(u8::MAX) + rng.gen_range(-2..=2),
+                4 => 1 << rng.gen_range(0..63),
+                _ => rng.gen_range(0..=3),
+            }
+        };
+        for _ in 0..120 {
+            let before = store.my_votes(round, s.m1).await.unwrap();
+            let n = rng.gen_range(1..=4);
+            let dots: Vec<(i64, i64)> = (0..n)
+                .map(|_| (if rng.gen_bool(0.5) { topic } else { t2 }, pick(&mut rng)))
+                .collect();
+            let valid = dots.iter().all(|(_, d)| (0..=20).contains(d))
+                && dots.iter().map(|(_, d)| d).sum::<i64>() <= 3;
+            let r = store.cast_votes(s.a, round, s.m1, &dots).await;
+            let after = store.my_votes(round, s.m1).await.unwrap();
+            assert_eq!(r.is_ok(), valid, "{dots:?}: {r:?}");
+            if valid {
+                assert_eq!(
+                    after.values().sum::<i64>(),
+                    dots.iter().map(|(_, d)| d).sum::<i64>()
+                );
+            } else {
+                assert_eq!(after, before, "{dots:?}: a refusal stores nothing");
+            }
+            let rounds = store.rounds(Some(s.a)).await.unwrap();
+            assert!(rounds[0].topics.iter().all(|t| (0..=23).contains(&t.dots)));
+        }
         store.close().await;
         db.drop_database().await;
     }
