@@ -11,7 +11,7 @@ use leernet_xlsform::Form;
 
 fn form() -> Form {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports/wellbeing_check.xlsx");
+        .join("../../testdata/fixtures/exports/wellbeing_check.xlsx");
     Form::from_workbook(&std::fs::read(p).unwrap(), "wellbeing_check.xlsx").unwrap()
 }
 
@@ -258,7 +258,7 @@ fn files_that_are_no_export() {
 #[test]
 fn a_truncated_workbook_is_unreadable() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports/microsoft_forms.xlsx");
+        .join("../../testdata/fixtures/exports/microsoft_forms.xlsx");
     let bytes = std::fs::read(p).unwrap();
     for cut in [10, 100, bytes.len() / 2, bytes.len() - 10] {
         let e = errors(&bytes[..cut]);

@@ -12,7 +12,7 @@ use leernet_io::{csv_out, sav, xlsx_out, ImportOptions};
 use leernet_xlsform::Form;
 
 fn dataset() -> Dataset {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/exports");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/exports");
     let form = Form::from_workbook(
         &std::fs::read(dir.join("wellbeing_check.xlsx")).unwrap(),
         "w.xlsx",

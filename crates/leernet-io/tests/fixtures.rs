@@ -12,7 +12,7 @@ use leernet_xlsform::Form;
 
 fn shared(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports")
+        .join("../../testdata/fixtures/exports")
         .join(name)
 }
 
@@ -281,7 +281,7 @@ fn legacy_kobocat_is_refused_with_reasons() {
 #[test]
 fn legacy_kobocat_nested_repeats_import_onto_their_form() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+        .join("../../testdata/fixtures/xlsform/nested_repeats.xls");
     let form = Form::from_workbook(&std::fs::read(path).unwrap(), "nested_repeats.xls").unwrap();
     let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
     let rep = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap();
@@ -406,7 +406,7 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
 fn kobo_xlsx_repeat_sheets_import_onto_their_form() {
     use rust_xlsxwriter::Workbook;
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+        .join("../../testdata/fixtures/xlsform/nested_repeats.xls");
     let form = Form::from_workbook(&std::fs::read(path).unwrap(), "nested_repeats.xls").unwrap();
     enum C<'a> {
         S(&'a str),
@@ -569,7 +569,7 @@ fn kobo_xlsx_repeat_sheets_import_onto_their_form() {
 fn check_json_writes_the_answers_that_check_gives() {
     let nested = std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/xlsform/nested_repeats.xls"),
+            .join("../../testdata/fixtures/xlsform/nested_repeats.xls"),
     )
     .expect("fixture form");
     let nested = Form::from_workbook(&nested, "nested_repeats.xls").expect("valid form");

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 
 fn form() -> Form {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports/wellbeing_check.xlsx");
+        .join("../../testdata/fixtures/exports/wellbeing_check.xlsx");
     Form::from_workbook(&std::fs::read(p).unwrap(), "wellbeing_check.xlsx").unwrap()
 }
 
@@ -139,7 +139,7 @@ proptest! {
     #[test]
     fn damaged_xlsx_never_panics(cut in 0usize..6000, flips in prop::collection::vec((0usize..6000, any::<u8>()), 0..8)) {
         let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/exports/microsoft_forms.xlsx");
+            .join("../../testdata/fixtures/exports/microsoft_forms.xlsx");
         let mut bytes = std::fs::read(p).unwrap();
         for (at, b) in flips {
             if at < bytes.len() {

@@ -1,12 +1,12 @@
-//! The real forms in shared/fixtures/xlsform: each loads, with the structure it has.
+//! The real forms in testdata/fixtures/xlsform: each loads, with the structure it has.
 
 mod common;
 use common::shared;
 use leernet_xlsform::{check, Form, FormError, QuestionKind};
 
-fn form(name: &str) -> Option<Form> {
-    let bytes = shared(name)?;
-    Some(Form::from_workbook(&bytes, name).unwrap_or_else(|e| panic!("{name}: {e}")))
+fn form(name: &str) -> Form {
+    let bytes = shared(name);
+    Form::from_workbook(&bytes, name).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn every_shared_fixture_is_accepted() {
         "specify_other.xlsx",
         "xlsform_spec_test.xlsx",
     ] {
-        let Some(bytes) = shared(name) else { return };
+        let bytes = shared(name);
         let r = check(&bytes, name);
         assert!(r.valid, "{name}: {:#?}", r.errors);
         assert!(r.questions > 0, "{name}");
@@ -32,9 +32,7 @@ fn every_shared_fixture_is_accepted() {
 #[test]
 fn bad_calc_is_rejected_with_the_reason_odk_validate_gives() {
     // pyxform accepts it; ODK Validate rejects the prose calculation, and so do we.
-    let Some(bytes) = shared("bad_calc.xlsx") else {
-        return;
-    };
+    let bytes = shared("bad_calc.xlsx");
     let r = check(&bytes, "bad_calc.xlsx");
     assert!(!r.valid);
     let e = &r.errors[0];
@@ -51,7 +49,7 @@ fn bad_calc_is_rejected_with_the_reason_odk_validate_gives() {
 
 #[test]
 fn simple_form() {
-    let Some(f) = form("simple.xlsx") else { return };
+    let f = form("simple.xlsx");
     assert_eq!(f.id(), "simple");
     let names: Vec<&str> = f.questions().map(|q| q.name.as_str()).collect();
     assert_eq!(names, ["name", "age"]);
@@ -63,9 +61,7 @@ fn simple_form() {
 
 #[test]
 fn legacy_select_with_specify_other_and_single_colon_language() {
-    let Some(f) = form("specify_other.xlsx") else {
-        return;
-    };
+    let f = form("specify_other.xlsx");
     let q = f.questions().next().unwrap();
     assert!(
         matches!(&q.kind, QuestionKind::SelectOne { or_other: true, .. }),
@@ -81,7 +77,7 @@ fn legacy_select_with_specify_other_and_single_colon_language() {
 
 #[test]
 fn group_with_spaces_and_phone_number_alias() {
-    let Some(f) = form("group.xlsx") else { return };
+    let f = form("group.xlsx");
     assert_eq!(f.groups().len(), 1);
     assert!(!f.groups()[0].repeat);
     assert_eq!(f.languages(), ["en"]);
@@ -94,9 +90,7 @@ fn group_with_spaces_and_phone_number_alias() {
 
 #[test]
 fn nested_repeats_in_old_xls() {
-    let Some(f) = form("nested_repeats.xls") else {
-        return;
-    };
+    let f = form("nested_repeats.xls");
     let repeats: Vec<_> = f.groups().iter().filter(|g| g.repeat).collect();
     assert_eq!(repeats.len(), 2);
     assert!(repeats[1].path.len() > repeats[0].path.len());
@@ -112,9 +106,7 @@ fn nested_repeats_in_old_xls() {
 
 #[test]
 fn typographic_quotes_become_straight() {
-    let Some(f) = form("form_with_unicode_in_relevant_column.xlsx") else {
-        return;
-    };
+    let f = form("form_with_unicode_in_relevant_column.xlsx");
     let rel: Vec<&str> = f
         .questions()
         .filter_map(|q| q.relevant.as_deref())
@@ -127,9 +119,7 @@ fn typographic_quotes_become_straight() {
 
 #[test]
 fn accented_choice_names_in_select_multiple() {
-    let Some(f) = form("sample_accent.xlsx") else {
-        return;
-    };
+    let f = form("sample_accent.xlsx");
     let q = f
         .questions()
         .find(|q| matches!(q.kind, QuestionKind::SelectMultiple { .. }))
@@ -148,7 +138,7 @@ fn accented_choice_names_in_select_multiple() {
 
 #[test]
 fn legacy_settings_and_metadata() {
-    let Some(f) = form("exp.xlsx") else { return };
+    let f = form("exp.xlsx");
     assert!(f.questions().any(|q| matches!(
         q.kind,
         QuestionKind::Metadata(leernet_xlsform::Metadata::DeviceId)
@@ -158,9 +148,7 @@ fn legacy_settings_and_metadata() {
 
 #[test]
 fn spec_test_translations_settings_and_repeat_count() {
-    let Some(f) = form("xlsform_spec_test.xlsx") else {
-        return;
-    };
+    let f = form("xlsform_spec_test.xlsx");
     let langs = f.languages();
     assert!(
         langs.contains(&"english".to_string()) || langs.contains(&"English".to_string()),
@@ -180,9 +168,7 @@ fn spec_test_translations_settings_and_repeat_count() {
 
 #[test]
 fn choice_filter_and_extra_choice_columns() {
-    let Some(f) = form("choice_filter_test.xlsx") else {
-        return;
-    };
+    let f = form("choice_filter_test.xlsx");
     assert!(f.questions().any(|q| q.choice_filter.is_some()));
     assert!(f
         .choice_lists()
@@ -199,9 +185,7 @@ fn not_a_workbook_is_unreadable() {
             other => panic!("{other:?}"),
         }
     }
-    let Some(good) = shared("simple.xlsx") else {
-        return;
-    };
+    let good = shared("simple.xlsx");
     let truncated = &good[..good.len() / 2];
     assert!(matches!(
         Form::from_workbook(truncated, "t.xlsx"),
@@ -240,9 +224,7 @@ fn password_protected_workbook_is_unreadable_with_that_reason() {
 
 #[test]
 fn damaged_workbook_says_so() {
-    let Some(good) = shared("simple.xlsx") else {
-        return;
-    };
+    let good = shared("simple.xlsx");
     match Form::from_workbook(&good[..good.len() - 200], "cut.xlsx") {
         Err(FormError::Unreadable(s)) => assert!(s.contains("damaged or truncated"), "{s}"),
         other => panic!("{other:?}"),

@@ -99,7 +99,8 @@ fn cases(tmp: &Path) -> Vec<Case> {
             _ => {}
         }
     }
-    if let Some(d) = common::shared_xlsform_dir() {
+    {
+        let d = common::shared_xlsform_dir();
         let mut shared: Vec<PathBuf> = std::fs::read_dir(&d)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -121,9 +122,11 @@ fn cases(tmp: &Path) -> Vec<Case> {
                 });
             }
         }
-    } else if std::env::var_os("CI").is_some() {
-        panic!("shared/fixtures/xlsform not found; set LEERNET_SHARED");
     }
+    assert!(
+        out.len() > 10,
+        "the forms in testdata/fixtures/xlsform were read"
+    );
     out
 }
 

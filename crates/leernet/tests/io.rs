@@ -13,7 +13,7 @@ use leernet_store::{Backend, Store};
 
 fn shared(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports")
+        .join("../../testdata/fixtures/exports")
         .join(name)
 }
 
@@ -335,7 +335,7 @@ async fn rows_beyond_one_block_keep_their_order_keys_and_duplicates() {
 fn nested_repeats_go_in_from_kobo_and_out_to_csv() {
     let p = demo();
     let form = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/xlsform/nested_repeats.xls");
+        .join("../../testdata/fixtures/xlsform/nested_repeats.xls");
     ok(&p.run(&["instrument", "add", form.to_str().unwrap()]));
     let file = shared("kobocat_legacy_nested_repeats.csv");
     let args = [

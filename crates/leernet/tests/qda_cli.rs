@@ -18,7 +18,7 @@ fn leernet(project: &Path, args: &[&str]) -> Output {
 
 fn shared(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/standards/refi-qda")
+        .join("../../testdata/standards/refi-qda")
         .join(rel)
 }
 

@@ -1,5 +1,5 @@
 //! The demo study as leernet's domain types, read straight from `demo/` (no store), and the
-//! paths of the shared REFI-QDA schemas and samples (`../shared` beside the repository).
+//! paths of the REFI-QDA schemas and samples in `testdata/`.
 #![allow(dead_code)]
 
 use leernet_core::*;
@@ -10,9 +10,10 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `../shared/standards/refi-qda` relative to the repository root.
+/// `testdata/standards/refi-qda`: the REFI-QDA schemas and samples, copied with their
+/// sources and licences (`SOURCES.md` there).
 pub fn refi_dir() -> PathBuf {
-    repo_root().join("../shared/standards/refi-qda")
+    repo_root().join("testdata/standards/refi-qda")
 }
 
 pub struct Demo {

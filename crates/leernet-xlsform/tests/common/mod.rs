@@ -3,15 +3,10 @@
 
 use std::path::PathBuf;
 
-/// `shared/fixtures/xlsform/`: `$LEERNET_SHARED/fixtures/xlsform`, else the `shared/`
-/// beside the repository (`/work/<clone>/../shared`).
-pub fn shared_xlsform_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("LEERNET_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    let d = base.join("fixtures/xlsform");
-    d.is_dir().then_some(d)
+/// `testdata/fixtures/xlsform/` in this repository: real public forms, copied with their
+/// sources and licences (`SOURCES.md` there).
+pub fn shared_xlsform_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/xlsform")
 }
 
 /// This crate's own fixture forms.
@@ -19,16 +14,10 @@ pub fn own_forms_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/forms")
 }
 
-/// Reads a shared fixture, or None (with a printed reason) when shared/ is absent.
-pub fn shared(name: &str) -> Option<Vec<u8>> {
-    let Some(d) = shared_xlsform_dir() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("shared/fixtures/xlsform not found; set LEERNET_SHARED");
-        }
-        eprintln!("skipping: shared/fixtures/xlsform not found (set LEERNET_SHARED)");
-        return None;
-    };
-    Some(std::fs::read(d.join(name)).expect("fixture readable"))
+/// Reads one of the real public forms in `testdata/fixtures/xlsform/`.
+pub fn shared(name: &str) -> Vec<u8> {
+    let path = shared_xlsform_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Parses a form written as pyxform's markdown tables: a row whose first cell is a
