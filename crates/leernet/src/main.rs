@@ -301,7 +301,12 @@ async fn run(cli: Cli) -> CliResult {
                     cmd_qda::QdaFormat::Qdpx
                 };
                 let settings = settings::Settings::load(&cli.project)?;
-                cmd_qda::export_qda(&settings, format, &args.out, &mut out).await
+                let coders = if args.coder_emails {
+                    leernet_qda::CoderNames::Emails
+                } else {
+                    leernet_qda::CoderNames::Names
+                };
+                cmd_qda::export_qda(&settings, format, &args.out, coders, &mut out).await
             }
             _ => cmd_io::export(&cli.project, &args, &mut out).await,
         },

@@ -82,6 +82,45 @@ async fn demo_export_import_round_trip_and_bad_files() {
         "{detail}"
     );
 
+    // Coders are named, not addressed: no coder's e-mail address anywhere in the project
+    // unless the researcher asks for them (--coder-emails).
+    let store = leernet_store::Store::connect(&format!(
+        "sqlite://{}",
+        dir.join("leernet.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let persons = store.persons().await.unwrap();
+    store.close().await;
+    let limits = leernet_qda::Limits::default();
+    let (project, _) = leernet_qda::read_qdpx(&std::fs::read(&a).unwrap(), &limits).unwrap();
+    let everything = format!("{project:?}");
+    assert_eq!(project.users.len(), 2);
+    for p in &persons {
+        assert!(
+            !everything.contains(p.email.as_str()),
+            "the project names {}",
+            p.id
+        );
+    }
+    let c = tmp.path().join("c.qdpx");
+    let o = leernet(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "qdpx",
+            "--coder-emails",
+            "--out",
+            c.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (project, _) = leernet_qda::read_qdpx(&std::fs::read(&c).unwrap(), &limits).unwrap();
+    assert!(project.users.iter().all(|u| persons
+        .iter()
+        .any(|p| u.id.as_deref() == Some(p.email.as_str()))));
+
     let (books, before) = stored(&dir).await;
     assert_eq!(books.len(), 1);
 
