@@ -105,10 +105,15 @@ pub async fn export_qda(
                 action: leernet_store::Action::CodingExport,
                 subject: "project".into(),
                 detail: format!(
-                    "format=qdpx codes={} sources={} codings={codings} coders={}",
+                    "format=qdpx codes={} sources={} codings={codings} coders={} coder_emails={}",
                     project.codes.len(),
                     project.sources.len(),
-                    project.users.len()
+                    project.users.len(),
+                    if coders == CoderNames::Emails {
+                        "yes"
+                    } else {
+                        "no"
+                    }
                 ),
             })
             .await

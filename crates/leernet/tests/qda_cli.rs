@@ -78,7 +78,9 @@ async fn demo_export_import_round_trip_and_bad_files() {
     assert_eq!(exports.len(), 2, "{log}");
     let detail = exports[0]["detail"].as_str().unwrap();
     assert!(
-        detail.starts_with("format=qdpx codes=") && detail.contains(" coders=2"),
+        detail.starts_with("format=qdpx codes=")
+            && detail.contains(" coders=2")
+            && detail.ends_with(" coder_emails=no"),
         "{detail}"
     );
 
@@ -120,6 +122,15 @@ async fn demo_export_import_round_trip_and_bad_files() {
     assert!(project.users.iter().all(|u| persons
         .iter()
         .any(|p| u.id.as_deref() == Some(p.email.as_str()))));
+    // and the audit log says that addresses left
+    let o = leernet(&dir, &["audit", "list", "--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "coding.export"
+            && e["detail"].as_str().unwrap().ends_with(" coder_emails=yes")));
 
     let (books, before) = stored(&dir).await;
     assert_eq!(books.len(), 1);
