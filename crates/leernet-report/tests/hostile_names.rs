@@ -138,9 +138,26 @@ fn assert_xml_parses(bytes: &[u8]) {
 }
 
 #[test]
-fn a_docx_report_with_u_fffe_in_names_parses() {
-    let f = figures(|n| format!("{n}\u{fffe}\u{ffff}\u{1}"));
-    let bytes = Reports::new().docx(&f, Lang::Nl).unwrap();
+fn a_docx_report_with_u_fffe_in_names_and_answers_parses() {
+    let mut d: StudyData = common::demo();
+    for n in &mut d.networks {
+        n.name.push_str("\u{fffe}\u{ffff}\u{1}");
+    }
+    // open answers (long, with spaces): every 'e' becomes U+FFFE, one character for one, so
+    // the coded spans stay where they are
+    let mut changed = 0;
+    for r in &mut d.responses {
+        for v in r.answers.values_mut() {
+            if v.chars().count() > 30 && v.contains(' ') {
+                *v = v.replace('e', "\u{fffe}");
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed > 10, "{changed} open answers");
+    let f = analyse(&d, &Overview::builtin()).unwrap();
+    let r = Reports::new();
+    let bytes = r.docx(&f, Lang::Nl).unwrap();
     assert_xml_parses(&bytes);
     let doc = parts(&bytes)
         .into_iter()
@@ -148,6 +165,8 @@ fn a_docx_report_with_u_fffe_in_names_parses() {
         .unwrap()
         .1;
     assert!(doc.contains('\u{fffd}'));
+    let slug = &f.handles.handreikingen[0].slug;
+    assert_xml_parses(&r.handreiking_docx(&f, slug, Lang::En).unwrap());
 }
 
 /// Arbitrary text, with the characters that XML forbids or escapes drawn often.
