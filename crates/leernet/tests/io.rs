@@ -876,4 +876,16 @@ fn a_formula_in_an_answer_is_neutralised_in_the_csv_unless_raw() {
     };
     assert_eq!(cell(false), format!("'{ATTACK}"));
     assert_eq!(cell(true), ATTACK);
+    // --raw belongs to CSV: with another format it is a usage error
+    let out = dir.path().join("n.xlsx");
+    let o = p.run(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--raw",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("--raw"), "{}", text(&o.stderr));
 }
