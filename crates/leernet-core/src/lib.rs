@@ -12,6 +12,7 @@
 pub mod domain;
 pub mod i18n;
 pub mod ids;
+pub mod outbound;
 pub mod values;
 
 pub use domain::*;

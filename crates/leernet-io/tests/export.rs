@@ -90,11 +90,15 @@ fn codes_dummies_and_not_asked() {
 #[test]
 fn csv_and_xlsx_hold_the_same_cells() {
     let ds = dataset();
-    let csv = csv_out::data(&ds);
-    assert_eq!(csv, csv_out::data(&dataset()), "deterministic");
-    let book = String::from_utf8(csv_out::codebook(&ds)).unwrap();
+    let csv = csv_out::data(&ds, csv_out::Cells::Neutralised);
+    assert_eq!(
+        csv,
+        csv_out::data(&dataset(), csv_out::Cells::Neutralised),
+        "deterministic"
+    );
+    let book = String::from_utf8(csv_out::codebook(&ds, csv_out::Cells::Neutralised)).unwrap();
     assert!(book.starts_with("variable,question,choice,type,storage,measure,label_en,label_de,values_en,values_de,missing\n"), "{book}");
-    assert!(book.contains("consent,consent,,select_one yes_no,numeric,nominal,Do you consent to take part?,Stimmen Sie der Teilnahme zu?,-9=not asked (skip logic) | 1=Yes | 2=No,-9=not asked (skip logic) | 1=Ja | 2=Nein,-9=not asked (skip logic)"), "{book}");
+    assert!(book.contains("consent,consent,,select_one yes_no,numeric,nominal,Do you consent to take part?,Stimmen Sie der Teilnahme zu?,'-9=not asked (skip logic) | 1=Yes | 2=No,'-9=not asked (skip logic) | 1=Ja | 2=Nein,'-9=not asked (skip logic)"), "{book}");
 
     let x = xlsx_out::write(&ds).unwrap();
     assert_eq!(x, xlsx_out::write(&dataset()).unwrap(), "deterministic");

@@ -143,7 +143,11 @@ fn repeat_questions_become_one_variable_per_instance() {
         assert_ne!(r3[col(&ds, name)], Cell::Num(NOT_ASKED), "{name}");
     }
     // CSV header and codebook name every instance variable
-    let csv = String::from_utf8(leernet_io::csv_out::data(&ds)).unwrap();
+    let csv = String::from_utf8(leernet_io::csv_out::data(
+        &ds,
+        leernet_io::csv_out::Cells::Neutralised,
+    ))
+    .unwrap();
     assert!(
         csv.lines()
             .next()
@@ -151,7 +155,11 @@ fn repeat_questions_become_one_variable_per_instance() {
             .contains("age_1,age_2,age_10,school_1"),
         "{csv}"
     );
-    let book = String::from_utf8(leernet_io::csv_out::codebook(&ds)).unwrap();
+    let book = String::from_utf8(leernet_io::csv_out::codebook(
+        &ds,
+        leernet_io::csv_out::Cells::Neutralised,
+    ))
+    .unwrap();
     assert!(book.contains("toy_name_2_2"), "{book}");
 }
 

@@ -4,7 +4,9 @@
 //! that carries a coding), named `respondent · question`, with the variables `wave`,
 //! `network`, `respondent`, `question` and (when answered) `role`. One `PlainTextSelection`
 //! per coding, named by its text, with the memo as its `Description` and one `Coding` by the
-//! coder's `User` (the e-mail address in `id`). A code's `name` is its Dutch name and its
+//! coder's `User`: named by display name, or `Codeur 1`, `Codeur 2`, … without one (or with
+//! an address as name); the e-mail address (in `id`) only with [`CoderNames::Emails`]. The
+//! `User`'s GUID is derived from the address, so a re-import finds the coder again. A code's `name` is its Dutch name and its
 //! `color` its colour. Its `Description` is readable text for any tool, in this order: the
 //! Dutch description; then, each only when not empty, a blank line, a heading line and the
 //! Dutch text for the inclusion criteria ([`INCLUSION`]), the exclusion criteria
@@ -44,6 +46,30 @@ pub struct ExportInput<'a> {
     pub waves: &'a [Wave],
     /// Questions whose non-empty answers become sources even when nobody coded them.
     pub open_questions: &'a BTreeSet<String>,
+    /// How the coders are named in the file.
+    pub coders: CoderNames,
+}
+
+/// How an exported project names its coders (`User`s).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CoderNames {
+    /// By display name, or a stable pseudonym (`Codeur 1`, `Codeur 2`, … in the order of
+    /// the persons) when a coder has no name or a name that is an e-mail address; no
+    /// address anywhere in the file. The default: a project file travels to other tools
+    /// and other people.
+    #[default]
+    Names,
+    /// By display name with the e-mail address as the `User`'s `id`, so that another
+    /// leernet project matches coders by address (`leernet export --coder-emails`).
+    Emails,
+}
+
+/// Whether `s` holds something that looks like an e-mail address.
+fn has_address(s: &str) -> bool {
+    s.split_whitespace().any(|w| {
+        w.split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+    })
 }
 
 const FOOTER: &str = "[leernet] ";
@@ -237,14 +263,22 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
     let coders: BTreeSet<PersonId> = input.codings.iter().map(|c| c.coder).collect();
     let mut users = Vec::new();
     let mut user_guid: BTreeMap<PersonId, String> = BTreeMap::new();
+    let mut unnamed = 0usize;
     for p in input.persons.iter().filter(|p| coders.contains(&p.id)) {
+        // The GUID is derived from the address, as before, so that a file leernet wrote
+        // still finds its coders on import; it is a hash, not the address.
         let g = guid::stable("user", p.email.as_str());
         user_guid.insert(p.id, g.clone());
-        users.push(QdaUser {
-            guid: g,
-            name: p.name.clone(),
-            id: Some(p.email.as_str().to_owned()),
-        });
+        let name = p.name.trim();
+        let (name, id) = match input.coders {
+            CoderNames::Emails => (p.name.clone(), Some(p.email.as_str().to_owned())),
+            CoderNames::Names if name.is_empty() || has_address(name) => {
+                unnamed += 1;
+                (format!("Codeur {unnamed}"), None)
+            }
+            CoderNames::Names => (name.to_owned(), None),
+        };
+        users.push(QdaUser { guid: g, name, id });
     }
     if let Some(c) = input
         .codings

@@ -25,7 +25,8 @@ pub mod read;
 pub mod write;
 
 pub use convert::{
-    export_project, plan_import, ExportInput, ImportPlan, PlannedCode, PlannedCoder, PlannedCoding,
+    export_project, plan_import, CoderNames, ExportInput, ImportPlan, PlannedCode, PlannedCoder,
+    PlannedCoding,
 };
 pub use model::{QdaCode, QdaCoding, QdaProject, QdaSelection, QdaSource, QdaUser};
 pub use read::{read_qdc, read_qde, read_qdpx, Limits};

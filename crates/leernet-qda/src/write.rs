@@ -4,6 +4,7 @@
 use crate::guid;
 use crate::model::{QdaCode, QdaProject};
 use crate::{QdaError, Result};
+use leernet_core::outbound::xml_allowed;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -14,7 +15,8 @@ pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
 pub const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
 
 /// Escapes text for XML content or attributes. Characters that XML 1.0 forbids become
-/// U+FFFD; CR, LF and TAB are written as references so that parsers keep them.
+/// U+FFFD (the one rule of `leernet_core::outbound`); CR, LF and TAB are written as
+/// references so that parsers keep them.
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -26,7 +28,7 @@ fn esc(s: &str) -> String {
             '\r' => o.push_str("&#13;"),
             '\n' => o.push_str("&#10;"),
             '\t' => o.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => o.push('\u{fffd}'),
+            c if !xml_allowed(c) => o.push('\u{fffd}'),
             c => o.push(c),
         }
     }

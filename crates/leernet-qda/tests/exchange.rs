@@ -35,6 +35,7 @@ fn export(d: &Demo, open: &BTreeSet<String>) -> QdaProject {
         networks: &d.networks,
         waves: &d.waves,
         open_questions: open,
+        coders: CoderNames::Names,
     })
     .unwrap()
 }

@@ -2,13 +2,17 @@
 //! ourselves keeps the output byte-stable and free of scripts (see ARCHITECTURE.md).
 
 use leernet_analysis::FrequencyTable;
+use leernet_core::outbound::xml_allowed;
 use leernet_core::Lang;
 
-/// Escapes text for XML.
+/// Escapes text for XML (the SVG charts and every part of a DOCX). A character that XML 1.0
+/// forbids (U+FFFE, U+FFFF, most C0 controls) becomes U+FFFD, by the one rule of
+/// [`leernet_core::outbound`], so that one answer cannot make a document unreadable.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if !xml_allowed(c) => out.push('\u{fffd}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

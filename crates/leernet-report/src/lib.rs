@@ -15,6 +15,7 @@ pub mod docx;
 pub mod format;
 pub mod handreiking;
 pub mod heatmap;
+pub mod markdown;
 pub mod practice;
 pub mod practice_section;
 mod report_docx;
@@ -60,6 +61,8 @@ impl Reports {
     /// Loads the templates and the catalogue.
     pub fn new() -> Reports {
         let mut env = Environment::new();
+        // before the templates: their auto-escaping is fixed when they are added
+        markdown::register(&mut env);
         env.add_template("report.html", include_str!("../templates/report.html"))
             .expect("report.html parses");
         env.add_template("report.md", include_str!("../templates/report.md"))

@@ -194,13 +194,16 @@ pub fn markdown(ind: &PracticeIndicators, t: &BTreeMap<String, String>, lang: La
             })
             .collect::<String>()
     ));
+    // Names and methods come from data: escaped so that they make no HTML and no cell.
+    let cells =
+        |r: Vec<String>| -> Vec<String> { r.iter().map(|c| crate::markdown::text(c)).collect() };
     for n in &ind.networks {
         o.push_str(&format!(
             "| {} |\n",
-            row(n, &n.name, &lib, lang).join(" | ")
+            cells(row(n, &n.name, &lib, lang)).join(" | ")
         ));
     }
-    let mut total = row(&ind.total, &t["workspace.report_total"], &lib, lang);
+    let mut total = cells(row(&ind.total, &t["workspace.report_total"], &lib, lang));
     total[0] = format!("**{}**", total[0]);
     o.push_str(&format!("| {} |\n\n", total.join(" | ")));
     o.push_str(&format!("{}\n\n", t["workspace.ind_note"]));
@@ -354,7 +357,8 @@ mod tests {
         );
         let en = markdown(&ind, r.catalog().table(Lang::En), Lang::En);
         assert!(
-            en.contains("| Netwerk <A> | 1 | 1.0 | 75% | 50% | 1 | 1 | Intervision (1) |"),
+            // the name from data is escaped: no HTML from a Markdown report
+            en.contains("| Netwerk \\<A\\> | 1 | 1.0 | 75% | 50% | 1 | 1 | Intervision (1) |"),
             "{en}"
         );
         let docx = blocks(&ind, r.catalog().table(Lang::En), Lang::En);

@@ -660,12 +660,9 @@ pub(crate) fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> 
 }
 
 fn csv_field(s: &str) -> String {
-    // Quote always; a leading formula character is neutralised for spreadsheets.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
+    // Quote always; a cell a spreadsheet would run as a formula is neutralised by the one
+    // rule every CSV of leernet follows.
+    let s = leernet_core::outbound::spreadsheet_cell(s);
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 

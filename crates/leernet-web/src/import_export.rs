@@ -593,12 +593,12 @@ async fn export_file(
     }
     let (bytes, mime, ext) = match format {
         "csv" => (
-            leernet_io::csv_out::data(&ds),
+            leernet_io::csv_out::data(&ds, leernet_io::csv_out::Cells::Neutralised),
             "text/csv; charset=utf-8",
             "csv",
         ),
         "codebook" => (
-            leernet_io::csv_out::codebook(&ds),
+            leernet_io::csv_out::codebook(&ds, leernet_io::csv_out::Cells::Neutralised),
             "text/csv; charset=utf-8",
             "codebook.csv",
         ),

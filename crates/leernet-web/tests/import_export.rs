@@ -219,8 +219,18 @@ async fn earlier_wave(w: &World) -> WaveId {
         .id
 }
 
+/// A formula that a spreadsheet would run when it opens the CSV.
+const ATTACK: &str = "=cmd|' /C calc'!A0";
+
+/// The CSV cell of the formula attack: neutralised with a quote, never bare.
+fn assert_neutralised(csv: &str) {
+    assert!(csv.contains(&format!(",'{ATTACK},")), "{csv}");
+    assert!(!csv.contains(&format!(",{ATTACK}")), "{csv}");
+}
+
 async fn export_story(w: &World) {
-    // Network B answered too, and one of A's answers holds an e-mail address.
+    // Network B answered too, one of A's answers holds an e-mail address, and another a
+    // formula.
     let wave = earlier_wave(w).await;
     let mut answers = BTreeMap::new();
     answers.insert("network_name".to_owned(), "Wijk B".to_owned());
@@ -245,6 +255,12 @@ async fn export_story(w: &World) {
                     respondent: "csv:a9".into(),
                     status: ResponseStatus::Submitted,
                     answers: a2,
+                },
+                NewResponse {
+                    network: w.a,
+                    respondent: "csv:a10".into(),
+                    status: ResponseStatus::Submitted,
+                    answers: [("network_name".to_owned(), ATTACK.to_owned())].into(),
                 },
             ],
         )
@@ -292,9 +308,14 @@ async fn export_story(w: &World) {
             })
             .collect();
         let ds = leernet_io::dataset::Dataset::build(&form, &rows, "nl");
-        String::from_utf8(leernet_io::csv_out::data(&ds)).unwrap()
+        String::from_utf8(leernet_io::csv_out::data(
+            &ds,
+            leernet_io::csv_out::Cells::Neutralised,
+        ))
+        .unwrap()
     };
     assert_eq!(csv.body, expected, "the bytes of `leernet export`");
+    assert_neutralised(&csv.body);
     for f in ["xlsx", "sav", "codebook"] {
         assert_eq!(r.get(&url(f, None)).await.status, StatusCode::OK, "{f}");
     }
@@ -321,6 +342,7 @@ async fn export_story(w: &World) {
         assert!(p.body.contains("wijk-a"), "{}", p.body);
         assert!(!p.body.contains("wijk-b"), "{}", p.body);
         assert!(!p.body.contains('@'), "{}", p.body);
+        assert_neutralised(&p.body);
     }
     for fmt in ["xlsx", "sav"] {
         let p = f.get(&url(fmt, Some(w.a))).await;

@@ -590,6 +590,16 @@ pub struct ExportArgs {
     /// Language of labels (nl or en; default: the form's default language).
     #[arg(long)]
     pub lang: Option<String>,
+    /// CSV only: write every text as stored. By default a text cell that a spreadsheet
+    /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
+    /// single quote in front.
+    #[arg(long)]
+    pub raw: bool,
+    /// qdpx only: name the coders by their e-mail addresses. By default a coder is named by
+    /// their display name, or "Codeur 1", "Codeur 2", … when they have none, and the
+    /// project holds no address.
+    #[arg(long)]
+    pub coder_emails: bool,
 }
 
 /// `leernet export …`: the responses of one instrument, every wave or one.
@@ -678,8 +688,13 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
     match format.as_str() {
         "csv" => {
             let book = codebook_path(&args.out);
-            crate::project::write_atomic(&args.out, &leernet_io::csv_out::data(&ds))?;
-            crate::project::write_atomic(&book, &leernet_io::csv_out::codebook(&ds))?;
+            let cells = if args.raw {
+                leernet_io::csv_out::Cells::Raw
+            } else {
+                leernet_io::csv_out::Cells::Neutralised
+            };
+            crate::project::write_atomic(&args.out, &leernet_io::csv_out::data(&ds, cells))?;
+            crate::project::write_atomic(&book, &leernet_io::csv_out::codebook(&ds, cells))?;
             written.push(book);
         }
         "xlsx" => {

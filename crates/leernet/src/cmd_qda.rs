@@ -7,7 +7,7 @@ use crate::cli_error::{CliError, CliResult};
 use crate::project::write_atomic;
 use crate::settings::Settings;
 use anyhow::anyhow;
-use leernet_qda::{ExportInput, ImportPlan, Limits, QdaError, Report};
+use leernet_qda::{CoderNames, ExportInput, ImportPlan, Limits, QdaError, Report};
 use leernet_store::qda::{ImportCoder, ImportCoding};
 use leernet_store::{NewCode, NewPerson, StoreError};
 use std::collections::BTreeSet;
@@ -38,11 +38,12 @@ fn qda_err(file: &Path, e: QdaError) -> CliError {
     CliError::invalid(anyhow!("{}: {e}", file.display()))
 }
 
-/// `leernet export --format qdc|qdpx --out FILE`.
+/// `leernet export --format qdc|qdpx --out FILE [--coder-emails]`.
 pub async fn export_qda(
     settings: &Settings,
     format: QdaFormat,
     out_path: &Path,
+    coders: CoderNames,
     out: &mut dyn Write,
 ) -> CliResult {
     let store = settings.store().await?;
@@ -84,6 +85,7 @@ pub async fn export_qda(
         networks: &data.networks,
         waves: &data.waves,
         open_questions: &open,
+        coders,
     })
     .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
     let bytes = match format {
@@ -103,10 +105,15 @@ pub async fn export_qda(
                 action: leernet_store::Action::CodingExport,
                 subject: "project".into(),
                 detail: format!(
-                    "format=qdpx codes={} sources={} codings={codings} coders={}",
+                    "format=qdpx codes={} sources={} codings={codings} coders={} coder_emails={}",
                     project.codes.len(),
                     project.sources.len(),
-                    project.users.len()
+                    project.users.len(),
+                    if coders == CoderNames::Emails {
+                        "yes"
+                    } else {
+                        "no"
+                    }
                 ),
             })
             .await

@@ -294,6 +294,12 @@ async fn run(cli: Cli) -> CliResult {
             project::report(&cli.project, &dir, format, lang, &mut out).await
         }
         Command::Export(args) => match args.format.to_ascii_lowercase().as_str() {
+            f if args.raw && f != "csv" => Err(CliError::usage(anyhow::anyhow!(
+                "--raw applies to --format csv only (other formats hold no formulas)"
+            ))),
+            f if args.coder_emails && f != "qdpx" => Err(CliError::usage(anyhow::anyhow!(
+                "--coder-emails applies to --format qdpx only"
+            ))),
             "qdc" | "qdpx" => {
                 let format = if args.format.eq_ignore_ascii_case("qdc") {
                     cmd_qda::QdaFormat::Qdc
@@ -301,7 +307,12 @@ async fn run(cli: Cli) -> CliResult {
                     cmd_qda::QdaFormat::Qdpx
                 };
                 let settings = settings::Settings::load(&cli.project)?;
-                cmd_qda::export_qda(&settings, format, &args.out, &mut out).await
+                let coders = if args.coder_emails {
+                    leernet_qda::CoderNames::Emails
+                } else {
+                    leernet_qda::CoderNames::Names
+                };
+                cmd_qda::export_qda(&settings, format, &args.out, coders, &mut out).await
             }
             _ => cmd_io::export(&cli.project, &args, &mut out).await,
         },

@@ -606,29 +606,22 @@ fn exports_of_the_demo_study_read_back_in_pyreadstat_and_pspp() {
     let out = tempfile::tempdir().unwrap();
     for inst in ["leernet_network", "leernet_member"] {
         let o = |ext: &str| out.path().join(format!("{inst}.{ext}"));
+        // the CSV as stored (--raw), to hold it to what pyreadstat and PSPP read
+        let export = |f: &str, out: &Path| {
+            let mut args = vec!["export", "--format", f, "--out", out.to_str().unwrap()];
+            args.extend(["--instrument", inst]);
+            if f == "csv" {
+                args.push("--raw");
+            }
+            ok(&p.run(&args));
+        };
         for f in ["csv", "xlsx", "sav"] {
-            ok(&p.run(&[
-                "export",
-                "--format",
-                f,
-                "--out",
-                o(f).to_str().unwrap(),
-                "--instrument",
-                inst,
-            ]));
+            export(f, &o(f));
         }
         // deterministic: the same data, the same bytes
         for f in ["csv", "xlsx", "sav"] {
             let again = out.path().join(format!("again.{f}"));
-            ok(&p.run(&[
-                "export",
-                "--format",
-                f,
-                "--out",
-                again.to_str().unwrap(),
-                "--instrument",
-                inst,
-            ]));
+            export(f, &again);
             assert_eq!(
                 std::fs::read(o(f)).unwrap(),
                 std::fs::read(&again).unwrap(),
@@ -834,4 +827,65 @@ fn exports_of_the_demo_study_read_back_in_pyreadstat_and_pspp() {
             }
         }
     }
+}
+
+/// A respondent's answer that a spreadsheet would run (`=cmd|' /C calc'!A0`) leaves
+/// `leernet export --format csv` with a quote in front; `--raw` writes it as stored; a
+/// negative number stays a number.
+#[test]
+fn a_formula_in_an_answer_is_neutralised_in_the_csv_unless_raw() {
+    const ATTACK: &str = "=cmd|' /C calc'!A0";
+    let p = demo();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = p.store().await;
+        let data = store.study_data().await.unwrap();
+        let inst = data
+            .instruments
+            .iter()
+            .find(|i| i.form_id == "leernet_network")
+            .unwrap();
+        let wave = data.waves.iter().find(|w| w.instrument == inst.id).unwrap();
+        store
+            .add_responses(
+                wave.id,
+                &[leernet_store::NewResponse {
+                    network: data.networks[0].id,
+                    respondent: "csv:attack".into(),
+                    status: leernet_core::ResponseStatus::Submitted,
+                    answers: [("rationale_text".to_owned(), ATTACK.to_owned())].into(),
+                }],
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |raw: bool| {
+        let out = dir.path().join("n.csv");
+        let mut args = vec!["export", "--format", "csv", "--out", out.to_str().unwrap()];
+        args.extend(["--instrument", "leernet_network"]);
+        if raw {
+            args.push("--raw");
+        }
+        ok(&p.run(&args));
+        let t = read_csv(&out);
+        let c = t[0].iter().position(|h| h == "rationale_text").unwrap();
+        let row = t.iter().find(|r| r[0] == "csv:attack").unwrap();
+        row[c].clone()
+    };
+    assert_eq!(cell(false), format!("'{ATTACK}"));
+    assert_eq!(cell(true), ATTACK);
+    // --raw belongs to CSV: with another format it is a usage error
+    let out = dir.path().join("n.xlsx");
+    let o = p.run(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--raw",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("--raw"), "{}", text(&o.stderr));
 }

@@ -78,9 +78,59 @@ async fn demo_export_import_round_trip_and_bad_files() {
     assert_eq!(exports.len(), 2, "{log}");
     let detail = exports[0]["detail"].as_str().unwrap();
     assert!(
-        detail.starts_with("format=qdpx codes=") && detail.contains(" coders=2"),
+        detail.starts_with("format=qdpx codes=")
+            && detail.contains(" coders=2")
+            && detail.ends_with(" coder_emails=no"),
         "{detail}"
     );
+
+    // Coders are named, not addressed: no coder's e-mail address anywhere in the project
+    // unless the researcher asks for them (--coder-emails).
+    let store = leernet_store::Store::connect(&format!(
+        "sqlite://{}",
+        dir.join("leernet.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let persons = store.persons().await.unwrap();
+    store.close().await;
+    let limits = leernet_qda::Limits::default();
+    let (project, _) = leernet_qda::read_qdpx(&std::fs::read(&a).unwrap(), &limits).unwrap();
+    let everything = format!("{project:?}");
+    assert_eq!(project.users.len(), 2);
+    for p in &persons {
+        assert!(
+            !everything.contains(p.email.as_str()),
+            "the project names {}",
+            p.id
+        );
+    }
+    let c = tmp.path().join("c.qdpx");
+    let o = leernet(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "qdpx",
+            "--coder-emails",
+            "--out",
+            c.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (project, _) = leernet_qda::read_qdpx(&std::fs::read(&c).unwrap(), &limits).unwrap();
+    assert!(project.users.iter().all(|u| persons
+        .iter()
+        .any(|p| u.id.as_deref() == Some(p.email.as_str()))));
+    // and the audit log says that addresses left
+    let o = leernet(&dir, &["audit", "list", "--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "coding.export"
+            && e["detail"].as_str().unwrap().ends_with(" coder_emails=yes")));
 
     let (books, before) = stored(&dir).await;
     assert_eq!(books.len(), 1);
