@@ -72,6 +72,13 @@ pub fn random_hex() -> String {
     hex::encode(b)
 }
 
+/// Whether `s` has the shape of a value [`random_hex`] makes: 64 lower-case hexadecimal
+/// digits. A double-submit cookie of any other shape was not issued by leernet (a planted
+/// cookie, or one a subdomain set) and does not count.
+pub fn is_issued_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Unix seconds now.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -134,7 +141,7 @@ pub struct Visitor {
     pub lang: PageLang,
     /// The path and query asked for (to come back after logging in).
     pub target: String,
-    /// The double-submit cookie's value, when the request carries one.
+    /// The double-submit cookie's value, when the request carries one of the issued shape.
     pub csrf_cookie: Option<String>,
     /// The peer's address, when the server knows it.
     pub address: Option<std::net::IpAddr>,
@@ -171,7 +178,7 @@ impl Visitor {
             return (u.csrf.clone(), None);
         }
         match &self.csrf_cookie {
-            Some(c) if c.len() == 64 => (c.clone(), None),
+            Some(c) if is_issued_token(c) => (c.clone(), None),
             _ => {
                 let v = random_hex();
                 let c = set_cookie(state, CSRF_COOKIE, &v, 24 * 3600);
@@ -229,7 +236,9 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).map(str::to_owned);
+        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE)
+            .filter(|c| is_issued_token(c))
+            .map(str::to_owned);
         let mut user = None;
         if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             if let Some(s) = state
@@ -282,9 +291,24 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only a local path is a place to go back to (no `//host`, no scheme).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+/// Where to go after logging in: `next` when it is a path of this site of a plain shape,
+/// else `/my`. Browsers read a `Location` generously (they drop tabs and newlines, take `\\`
+/// for `/`, and some decode `%2F`/`%5C` before looking for a host), so only an allow-listed
+/// shape passes: one leading `/`, then visible ASCII without `\\` and without `//`, and the
+/// same again once percent-decoded (where control characters are refused too). Nothing else
+/// is repaired: a value of any other shape is not where the person meant to go.
+pub fn safe_next(next: &str) -> &str {
+    fn plain(b: &[u8]) -> bool {
+        b.first() == Some(&b'/')
+            && !b.windows(2).any(|w| w == b"//")
+            && !b.iter().any(|&c| c == b'\\' || c < 0x20 || c == 0x7f)
+    }
+    let raw = next.as_bytes();
+    if next.len() <= 2048
+        && raw.iter().all(|c| c.is_ascii_graphic())
+        && plain(raw)
+        && plain(&percent_encoding::percent_decode(raw).collect::<Vec<u8>>())
+    {
         next
     } else {
         "/my"
@@ -335,7 +359,15 @@ pub async fn login(
         user: None,
         ..v.clone()
     };
-    anon.check_csrf(f.csrf_token.as_deref())?;
+    if let Err(e) = anon.check_csrf(f.csrf_token.as_deref()) {
+        // Refused; without a cookie of the issued shape, the answer brings a fresh one so
+        // that the form works when it is loaded again.
+        let mut res = e.into_response();
+        if let (_, Some(c)) = anon.form_token(&state) {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+        return Ok(res);
+    }
     let next = safe_next(&f.next).to_owned();
     let t = now();
     let account_key = format!("account:{}", f.email.trim().to_lowercase());
