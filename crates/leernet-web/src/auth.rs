@@ -21,6 +21,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use leernet_core::{NetworkId, PersonId, Role};
+use leernet_store::{LoginLimit, LoginLimits};
 use rand::RngCore;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,10 +32,36 @@ pub const SESSION_COOKIE: &str = "leernet_session";
 pub const CSRF_COOKIE: &str = "leernet_csrf";
 /// How long a session lasts (seconds).
 const SESSION_SECONDS: i64 = 8 * 3600;
-/// The window of the login throttle (seconds), and the failures allowed in it.
-const THROTTLE_WINDOW: i64 = 15 * 60;
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// The login throttle. An attempt is counted before its password is checked and given back
+/// when the password was right, so these are limits on wrong (and pending) passwords:
+///
+/// - one account from one address (the pair): 5 in 15 minutes; each window used up makes
+///   the next twice as long (30 minutes, an hour, ... at most 24 hours), until the right
+///   password or a day of quiet. Someone elsewhere guessing an account's password locks
+///   only their own pair, never its owner;
+/// - one address, whatever the account: 20 in 15 minutes (guessing many accounts);
+/// - one account from every address together: 50 in 15 minutes, a ceiling against guessing
+///   from many addresses at once. It is the one limit a stranger can make the owner feel,
+///   and only with more than 10 addresses (a pair has 5) and only for its window.
+pub const LOGIN_LIMITS: LoginLimits = LoginLimits {
+    pair: LoginLimit {
+        attempts: 5,
+        window: 15 * 60,
+        max_window: 24 * 3600,
+    },
+    address: LoginLimit {
+        attempts: 20,
+        window: 15 * 60,
+        max_window: 15 * 60,
+    },
+    account: LoginLimit {
+        attempts: 50,
+        window: 15 * 60,
+        max_window: 15 * 60,
+    },
+};
+/// After how long a quiet throttle row is forgotten (the longest window).
+const THROTTLE_FORGET: i64 = 24 * 3600;
 
 /// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, anyhow::Error> {
@@ -279,6 +306,40 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
     }
 }
 
+/// The account as the throttle knows it: the address typed, trimmed and in lower case (as
+/// the lookup compares it), cut to 254 bytes (no address is longer).
+fn throttle_account(email: &str) -> String {
+    let mut a = email.trim().to_lowercase();
+    if a.len() > 254 {
+        let mut end = 254;
+        while !a.is_char_boundary(end) {
+            end -= 1;
+        }
+        a.truncate(end);
+    }
+    a
+}
+
+/// The client address as the throttle counts it: an IPv4 address (also when it came as an
+/// IPv4-mapped IPv6 address); an IPv6 address by its /64, since one household or server
+/// gets a whole /64 and would otherwise have 2^64 addresses to guess from; `unknown` when
+/// the server was not told (tests without a socket).
+fn throttle_address(address: Option<std::net::IpAddr>) -> String {
+    use std::net::IpAddr;
+    match address {
+        None => "unknown".into(),
+        Some(IpAddr::V4(a)) => a.to_string(),
+        Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = a.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
+}
+
 /// The posted login form.
 #[derive(Debug, serde::Deserialize)]
 pub struct LoginForm {
@@ -370,26 +431,14 @@ pub async fn login(
     }
     let next = safe_next(&f.next).to_owned();
     let t = now();
-    let account_key = format!("account:{}", f.email.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        v.address
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "unknown".into())
-    );
-    let since = t - THROTTLE_WINDOW;
+    let account_key = throttle_account(&f.email);
+    let address_key = throttle_address(v.address);
     let store = &state.store;
-    let too_many = store
-        .login_failures_since(&account_key, since)
+    let allowed = store
+        .start_login_attempt(&account_key, &address_key, &LOGIN_LIMITS, t)
         .await
-        .map_err(|e| AppError::internal(lang, e))?
-        >= MAX_FAILURES_PER_ACCOUNT
-        || store
-            .login_failures_since(&address_key, since)
-            .await
-            .map_err(|e| AppError::internal(lang, e))?
-            >= MAX_FAILURES_PER_ADDRESS;
-    if too_many {
+        .map_err(|e| AppError::internal(lang, e))?;
+    if !allowed {
         tracing::warn!("login throttled");
         return login_form(
             &state,
@@ -418,10 +467,7 @@ pub async fn login(
     let account = match account {
         Some(a) if ok && a.password_hash.is_some() => a,
         _ => {
-            store
-                .record_login_failure(&[&account_key, &address_key], t)
-                .await
-                .map_err(|e| AppError::internal(lang, e))?;
+            // The attempt was counted before the check.
             return login_form(
                 &state,
                 &anon,
@@ -432,7 +478,7 @@ pub async fn login(
         }
     };
     store
-        .clear_login_failures(&account_key, since)
+        .login_succeeded(&account_key, &address_key, t, THROTTLE_FORGET)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let secret = random_hex();
@@ -481,7 +527,7 @@ pub async fn logout(
 
 #[cfg(test)]
 mod client_address_tests {
-    use super::client_address;
+    use super::{client_address, throttle_address};
     use axum::http::HeaderMap;
     use std::net::IpAddr;
 
@@ -523,5 +569,20 @@ mod client_address_tests {
             Some(proxy)
         );
         assert_eq!(client_address(None, &h, &[proxy]), None);
+    }
+
+    #[test]
+    fn the_throttle_counts_an_ipv6_client_by_its_64() {
+        assert_eq!(throttle_address(Some(ip("192.0.2.1"))), "192.0.2.1");
+        assert_eq!(throttle_address(Some(ip("::ffff:192.0.2.1"))), "192.0.2.1");
+        assert_eq!(
+            throttle_address(Some(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            throttle_address(Some(ip("2001:db8:1:2::1"))),
+            throttle_address(Some(ip("2001:db8:1:2:ffff::9")))
+        );
+        assert_eq!(throttle_address(None), "unknown");
     }
 }
