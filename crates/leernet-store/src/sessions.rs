@@ -140,8 +140,13 @@ impl Store {
     }
 
     /// After the right password: forgets the pair's attempts (and its backoff), gives the
-    /// account and the address back the attempt that was counted, and removes every row
+    /// address and the account back the attempt that was counted, and removes every row
     /// whose window ended more than `forget_after` seconds before `now`.
+    ///
+    /// The rows are taken in the order [`Store::start_login_attempt`] takes them (pair,
+    /// address, account), so the two never wait on each other in a circle. The clean-up runs
+    /// on its own afterwards: it may meet rows that attempts hold, and losing it (a deadlock
+    /// reported by PostgreSQL) loses nothing that the next success does not remove.
     pub async fn login_succeeded(
         &self,
         account: &str,
@@ -155,20 +160,26 @@ impl Store {
             .bind(address)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE login_throttle SET attempts = attempts - 1 WHERE attempts > 0 \
-             AND ((account = $1 AND address = '') OR (account = '' AND address = $2))",
-        )
-        .bind(account)
-        .bind(address)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM login_throttle WHERE window_start + window_len + $1 < $2")
-            .bind(forget_after)
-            .bind(now)
+        for (acc, addr) in [("", address), (account, "")] {
+            sqlx::query(
+                "UPDATE login_throttle SET attempts = attempts - 1 \
+                 WHERE account = $1 AND address = $2 AND attempts > 0",
+            )
+            .bind(acc)
+            .bind(addr)
             .execute(&mut *tx)
             .await?;
+        }
         tx.commit().await?;
+        if let Err(e) =
+            sqlx::query("DELETE FROM login_throttle WHERE window_start + window_len + $1 < $2")
+                .bind(forget_after)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "old rows of the login throttle were not removed now");
+        }
         Ok(())
     }
 }
