@@ -10,7 +10,12 @@
 //! CSRF: a logged-in person's forms carry the session's token (stored with the session);
 //! forms shown to people without a session (the login form, the survey) use a double-submit
 //! cookie: a random value in an `HttpOnly`, `SameSite=Lax` cookie that the form repeats in its
-//! hidden `csrf_token` field. Both are compared in constant time.
+//! hidden `csrf_token` field. Both are compared in constant time. A double-submit cookie
+//! counts only in the shape leernet issues ([`is_issued_token`]); one of another shape was
+//! planted and is replaced.
+//!
+//! After logging in, the browser goes back only to a plain local path ([`safe_next`]). The
+//! login throttle ([`LOGIN_LIMITS`]) counts each attempt before its password is checked.
 
 use crate::{AppError, AppState, PageLang};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
