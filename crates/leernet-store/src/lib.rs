@@ -51,7 +51,7 @@ pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};
 pub use responses::NewResponse;
-pub use sessions::SessionRow;
+pub use sessions::{LoginLimit, LoginLimits, SessionRow};
 
 /// The database back end behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -692,11 +692,7 @@ fn collect_sessions<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
                 }))
             })
             .collect::<Result<_>>()?;
-        let failures: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE subject = $1")
-                .bind(format!("account:{}", s.email.to_lowercase()))
-                .fetch_one(&store.pool)
-                .await?;
+        let failures = login_attempts_kept(&store.pool, &s.email).await?;
         Ok(json!({"login_sessions": sessions, "failed_logins_kept": failures}))
     })
 }
@@ -1215,6 +1211,21 @@ fn erase_workspace<'t>(
     })
 }
 
+/// The login attempts the throttle keeps of the account with this address (its pairs' counts:
+/// its own row counts the same attempts again).
+async fn login_attempts_kept<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    e: E,
+    email: &str,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM login_throttle \
+         WHERE lower(account) = $1 AND address <> ''",
+    )
+    .bind(email.to_lowercase())
+    .fetch_one(e)
+    .await?)
+}
+
 fn erase_sessions<'t>(
     conn: &'t mut sqlx::AnyConnection,
     p: &'t ErasePlan,
@@ -1225,11 +1236,12 @@ fn erase_sessions<'t>(
             .execute(&mut *conn)
             .await?
             .rows_affected() as i64;
-        let failures = sqlx::query("DELETE FROM login_failures WHERE lower(subject) = $1")
-            .bind(format!("account:{}", p.subject.email.to_lowercase()))
+        let failures = login_attempts_kept(&mut *conn, &p.subject.email).await?;
+        // The throttle's rows of the account: its own and one per address it was tried from.
+        sqlx::query("DELETE FROM login_throttle WHERE lower(account) = $1")
+            .bind(p.subject.email.to_lowercase())
             .execute(&mut *conn)
-            .await?
-            .rows_affected() as i64;
+            .await?;
         Ok(vec![
             ("removed", sessions),
             ("failed_logins_removed", failures),

@@ -1,6 +1,10 @@
 //! Login sessions and login throttling, kept in the store so that several app instances
 //! behind one load balancer share them.
 //!
+//! The throttle counts attempts, not failures: an attempt is counted before its password is
+//! checked (a check that takes a fraction of a second, during which parallel attempts would
+//! otherwise all see the old count), and the right password gives it back.
+//!
 //! A session is known by the SHA-256 of the secret in the visitor's cookie: the database
 //! never holds a usable session secret. Times are Unix seconds chosen by the caller (the
 //! store has no clock, which keeps its tests exact).
@@ -77,39 +81,126 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed login for each subject (`account:…`, `address:…`).
-    pub async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<()> {
+    /// Counts one login attempt of `account` (the lower-cased address typed) from `address`
+    /// (the client's address, as the caller groups them) against the pair's, the account's
+    /// and the address's limits, before the password is checked. True when every limit
+    /// allows it; false when one is used up, and then nothing is counted.
+    ///
+    /// Atomic on both back ends: each row is moved by one upsert (`ON CONFLICT DO UPDATE`
+    /// locks the row on PostgreSQL until the transaction ends; SQLite has one writer), so of
+    /// a burst of parallel attempts at most `limit` are allowed in a window. The rows are
+    /// taken in one order (pair, address, account), which keeps transactions from waiting on
+    /// each other in a circle.
+    pub async fn start_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        limits: &LoginLimits,
+        now: i64,
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        for s in subjects {
-            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                .bind(*s)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        for (acc, addr, limit) in [
+            (account, address, &limits.pair),
+            ("", address, &limits.address),
+            (account, "", &limits.account),
+        ] {
+            let attempts: i64 = sqlx::query_scalar(
+                "INSERT INTO login_throttle (account, address, attempts, window_start, window_len) \
+                 VALUES ($1, $2, 1, $3, $4) \
+                 ON CONFLICT (account, address) DO UPDATE SET \
+                 attempts = CASE WHEN login_throttle.window_start + login_throttle.window_len > $3 \
+                   THEN login_throttle.attempts + 1 ELSE 1 END, \
+                 window_len = CASE \
+                   WHEN login_throttle.window_start + login_throttle.window_len > $3 \
+                     THEN login_throttle.window_len \
+                   WHEN login_throttle.attempts >= $5 \
+                     AND login_throttle.window_start + login_throttle.window_len + $6 > $3 \
+                     THEN CASE WHEN login_throttle.window_len * 2 > $6 THEN $6 \
+                       ELSE login_throttle.window_len * 2 END \
+                   ELSE $4 END, \
+                 window_start = CASE WHEN login_throttle.window_start + login_throttle.window_len > $3 \
+                   THEN login_throttle.window_start ELSE $3 END \
+                 RETURNING attempts",
+            )
+            .bind(acc)
+            .bind(addr)
+            .bind(now)
+            .bind(limit.window)
+            .bind(limit.attempts)
+            .bind(limit.max_window.max(limit.window))
+            .fetch_one(&mut *tx)
+            .await?;
+            if attempts > limit.attempts {
+                tx.rollback().await?;
+                return Ok(false);
+            }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
-    /// Failed logins of `subject` since `since`.
-    pub async fn login_failures_since(&self, subject: &str, since: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at >= $2",
-        )
-        .bind(subject)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// Forgets the failures of `subject` (after a successful login) and every failure older
-    /// than `before`.
-    pub async fn clear_login_failures(&self, subject: &str, before: i64) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE subject = $1 OR at < $2")
-            .bind(subject)
-            .bind(before)
-            .execute(&self.pool)
+    /// After the right password: forgets the pair's attempts (and its backoff), gives the
+    /// address and the account back the attempt that was counted, and removes every row
+    /// whose window ended more than `forget_after` seconds before `now`.
+    ///
+    /// The rows are taken in the order [`Store::start_login_attempt`] takes them (pair,
+    /// address, account), so the two never wait on each other in a circle. The clean-up runs
+    /// on its own afterwards: it may meet rows that attempts hold, and losing it (a deadlock
+    /// reported by PostgreSQL) loses nothing that the next success does not remove.
+    pub async fn login_succeeded(
+        &self,
+        account: &str,
+        address: &str,
+        now: i64,
+        forget_after: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_throttle WHERE account = $1 AND address = $2")
+            .bind(account)
+            .bind(address)
+            .execute(&mut *tx)
             .await?;
+        for (acc, addr) in [("", address), (account, "")] {
+            sqlx::query(
+                "UPDATE login_throttle SET attempts = attempts - 1 \
+                 WHERE account = $1 AND address = $2 AND attempts > 0",
+            )
+            .bind(acc)
+            .bind(addr)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        if let Err(e) =
+            sqlx::query("DELETE FROM login_throttle WHERE window_start + window_len + $1 < $2")
+                .bind(forget_after)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "old rows of the login throttle were not removed now");
+        }
         Ok(())
     }
+}
+
+/// One limit of the login throttle: `attempts` per window of `window` seconds; when a window
+/// was used up, the next one lasts twice as long, up to `max_window` (equal to `window`: no
+/// backoff). A row quiet for `max_window` after its window ended starts over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimit {
+    pub attempts: i64,
+    pub window: i64,
+    pub max_window: i64,
+}
+
+/// The limits of [`Store::start_login_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// One account from one address.
+    pub pair: LoginLimit,
+    /// One address, whatever the account.
+    pub address: LoginLimit,
+    /// One account, from every address together.
+    pub account: LoginLimit,
 }

@@ -154,53 +154,117 @@ async fn account_story(store: &Store) {
 }
 
 async fn throttle_story(store: &Store) {
+    const LIMITS: LoginLimits = LoginLimits {
+        pair: LoginLimit {
+            attempts: 3,
+            window: 100,
+            max_window: 400,
+        },
+        address: LoginLimit {
+            attempts: 6,
+            window: 100,
+            max_window: 100,
+        },
+        account: LoginLimit {
+            attempts: 4,
+            window: 100,
+            max_window: 100,
+        },
+    };
+    let attempt = |account: &'static str, address: &'static str, t: i64| async move {
+        store
+            .start_login_attempt(account, address, &LIMITS, t)
+            .await
+            .unwrap()
+    };
+    // A pair has 3 attempts in its window; a refused attempt counts nowhere.
+    for t in 0..3 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 3).await);
+    assert!(!attempt("a@b.nl", "192.0.2.1", 4).await);
+    // The same account from elsewhere: its own pair, within the account's ceiling of 4.
+    assert!(attempt("a@b.nl", "198.51.100.7", 5).await);
+    assert!(
+        !attempt("a@b.nl", "203.0.113.9", 6).await,
+        "account ceiling"
+    );
+    // Another account from the first address: its own pair, within the address's 6.
+    for t in 7..10 {
+        assert!(attempt("c@d.nl", "192.0.2.1", t).await);
+    }
+    assert!(
+        !attempt("c@d.nl", "192.0.2.1", 10).await,
+        "the pair's limit"
+    );
+    // The address is used up (6), for every account.
+    assert!(!attempt("e@f.nl", "192.0.2.1", 11).await, "address limit");
+
+    // Backoff: the pair used up its window of 100 s (0..100); the next lasts 200 s.
+    assert!(!attempt("a@b.nl", "192.0.2.1", 99).await);
+    for t in 100..103 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 299).await,
+        "a window of 200 s"
+    );
+    for t in 300..303 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    // ... then 400 s, the most.
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 699).await,
+        "a window of 400 s"
+    );
+    for t in 700..703 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1099).await, "still 400 s");
+    // The right password: the pair starts over (its backoff too), the account and the
+    // address get the attempt back.
+    assert!(attempt("a@b.nl", "192.0.2.1", 1100).await);
     store
-        .record_login_failure(&["account:a@b.nl", "address:127.0.0.1"], 10)
+        .login_succeeded("a@b.nl", "192.0.2.1", 1100, 400)
         .await
         .unwrap();
-    store
-        .record_login_failure(&["account:a@b.nl"], 20)
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .login_failures_since("account:a@b.nl", 0)
-            .await
-            .unwrap(),
-        2
+    for t in 1101..1104 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1104).await);
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 1200).await,
+        "a window of 100 s again"
     );
-    assert_eq!(
-        store
-            .login_failures_since("account:a@b.nl", 15)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .login_failures_since("address:127.0.0.1", 0)
-            .await
-            .unwrap(),
-        1
-    );
-    store
-        .clear_login_failures("account:a@b.nl", 0)
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .login_failures_since("account:a@b.nl", 0)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .login_failures_since("address:127.0.0.1", 0)
-            .await
-            .unwrap(),
-        1
-    );
+    for t in 1201..1204 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1204).await);
+    // Quiet for longer than the longest window after its window ended (1401 + 400): the
+    // pair starts over at 100 s.
+    for t in 5000..5003 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 5003).await);
+    assert!(attempt("a@b.nl", "192.0.2.1", 5100).await);
+
+    // A burst of parallel attempts: exactly the limit gets through, on every back end.
+    let burst: Vec<_> = (0..24)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .start_login_attempt("burst@b.nl", "192.0.2.9", &LIMITS, 10_000)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for h in burst {
+        allowed += h.await.unwrap() as usize;
+    }
+    assert_eq!(allowed, 3);
 }
 
 async fn invitation_story(store: &Store) {

@@ -224,7 +224,28 @@ async fn seed(store: &Store) -> Seed {
         .await
         .unwrap();
     store
-        .record_login_failure(&["account:anna.devries@example.org"], 1_000)
+        .start_login_attempt(
+            "anna.devries@example.org",
+            "192.0.2.1",
+            &LoginLimits {
+                pair: LoginLimit {
+                    attempts: 5,
+                    window: 900,
+                    max_window: 900,
+                },
+                address: LoginLimit {
+                    attempts: 5,
+                    window: 900,
+                    max_window: 900,
+                },
+                account: LoginLimit {
+                    attempts: 5,
+                    window: 900,
+                    max_window: 900,
+                },
+            },
+            1_000,
+        )
         .await
         .unwrap();
     Seed {

@@ -10,7 +10,12 @@
 //! CSRF: a logged-in person's forms carry the session's token (stored with the session);
 //! forms shown to people without a session (the login form, the survey) use a double-submit
 //! cookie: a random value in an `HttpOnly`, `SameSite=Lax` cookie that the form repeats in its
-//! hidden `csrf_token` field. Both are compared in constant time.
+//! hidden `csrf_token` field. Both are compared in constant time. A double-submit cookie
+//! counts only in the shape leernet issues ([`is_issued_token`]); one of another shape was
+//! planted and is replaced.
+//!
+//! After logging in, the browser goes back only to a plain local path ([`safe_next`]). The
+//! login throttle ([`LOGIN_LIMITS`]) counts each attempt before its password is checked.
 
 use crate::{AppError, AppState, PageLang};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -21,6 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use leernet_core::{NetworkId, PersonId, Role};
+use leernet_store::{LoginLimit, LoginLimits};
 use rand::RngCore;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,10 +37,36 @@ pub const SESSION_COOKIE: &str = "leernet_session";
 pub const CSRF_COOKIE: &str = "leernet_csrf";
 /// How long a session lasts (seconds).
 const SESSION_SECONDS: i64 = 8 * 3600;
-/// The window of the login throttle (seconds), and the failures allowed in it.
-const THROTTLE_WINDOW: i64 = 15 * 60;
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// The login throttle. An attempt is counted before its password is checked and given back
+/// when the password was right, so these are limits on wrong (and pending) passwords:
+///
+/// - one account from one address (the pair): 5 in 15 minutes; each window used up makes
+///   the next twice as long (30 minutes, an hour, ... at most 24 hours), until the right
+///   password or a day of quiet. Someone elsewhere guessing an account's password locks
+///   only their own pair, never its owner;
+/// - one address, whatever the account: 20 in 15 minutes (guessing many accounts);
+/// - one account from every address together: 50 in 15 minutes, a ceiling against guessing
+///   from many addresses at once. It is the one limit a stranger can make the owner feel,
+///   and only with more than 10 addresses (a pair has 5) and only for its window.
+pub const LOGIN_LIMITS: LoginLimits = LoginLimits {
+    pair: LoginLimit {
+        attempts: 5,
+        window: 15 * 60,
+        max_window: 24 * 3600,
+    },
+    address: LoginLimit {
+        attempts: 20,
+        window: 15 * 60,
+        max_window: 15 * 60,
+    },
+    account: LoginLimit {
+        attempts: 50,
+        window: 15 * 60,
+        max_window: 15 * 60,
+    },
+};
+/// After how long a quiet throttle row is forgotten (the longest window).
+const THROTTLE_FORGET: i64 = 24 * 3600;
 
 /// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, anyhow::Error> {
@@ -70,6 +102,13 @@ pub fn random_hex() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
+}
+
+/// Whether `s` has the shape of a value [`random_hex`] makes: 64 lower-case hexadecimal
+/// digits. A double-submit cookie of any other shape was not issued by leernet (a planted
+/// cookie, or one a subdomain set) and does not count.
+pub fn is_issued_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Unix seconds now.
@@ -134,7 +173,7 @@ pub struct Visitor {
     pub lang: PageLang,
     /// The path and query asked for (to come back after logging in).
     pub target: String,
-    /// The double-submit cookie's value, when the request carries one.
+    /// The double-submit cookie's value, when the request carries one of the issued shape.
     pub csrf_cookie: Option<String>,
     /// The peer's address, when the server knows it.
     pub address: Option<std::net::IpAddr>,
@@ -171,7 +210,7 @@ impl Visitor {
             return (u.csrf.clone(), None);
         }
         match &self.csrf_cookie {
-            Some(c) if c.len() == 64 => (c.clone(), None),
+            Some(c) if is_issued_token(c) => (c.clone(), None),
             _ => {
                 let v = random_hex();
                 let c = set_cookie(state, CSRF_COOKIE, &v, 24 * 3600);
@@ -229,7 +268,9 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).map(str::to_owned);
+        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE)
+            .filter(|c| is_issued_token(c))
+            .map(str::to_owned);
         let mut user = None;
         if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             if let Some(s) = state
@@ -270,6 +311,40 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
     }
 }
 
+/// The account as the throttle knows it: the address typed, trimmed and in lower case (as
+/// the lookup compares it), cut to 254 bytes (no address is longer).
+fn throttle_account(email: &str) -> String {
+    let mut a = email.trim().to_lowercase();
+    if a.len() > 254 {
+        let mut end = 254;
+        while !a.is_char_boundary(end) {
+            end -= 1;
+        }
+        a.truncate(end);
+    }
+    a
+}
+
+/// The client address as the throttle counts it: an IPv4 address (also when it came as an
+/// IPv4-mapped IPv6 address); an IPv6 address by its /64, since one household or server
+/// gets a whole /64 and would otherwise have 2^64 addresses to guess from; `unknown` when
+/// the server was not told (tests without a socket).
+fn throttle_address(address: Option<std::net::IpAddr>) -> String {
+    use std::net::IpAddr;
+    match address {
+        None => "unknown".into(),
+        Some(IpAddr::V4(a)) => a.to_string(),
+        Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = a.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
+}
+
 /// The posted login form.
 #[derive(Debug, serde::Deserialize)]
 pub struct LoginForm {
@@ -282,9 +357,24 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only a local path is a place to go back to (no `//host`, no scheme).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+/// Where to go after logging in: `next` when it is a path of this site of a plain shape,
+/// else `/my`. Browsers read a `Location` generously (they drop tabs and newlines, take `\\`
+/// for `/`, and some decode `%2F`/`%5C` before looking for a host), so only an allow-listed
+/// shape passes: one leading `/`, then visible ASCII without `\\` and without `//`, and the
+/// same again once percent-decoded (where control characters are refused too). Nothing else
+/// is repaired: a value of any other shape is not where the person meant to go.
+pub fn safe_next(next: &str) -> &str {
+    fn plain(b: &[u8]) -> bool {
+        b.first() == Some(&b'/')
+            && !b.windows(2).any(|w| w == b"//")
+            && !b.iter().any(|&c| c == b'\\' || c < 0x20 || c == 0x7f)
+    }
+    let raw = next.as_bytes();
+    if next.len() <= 2048
+        && raw.iter().all(|c| c.is_ascii_graphic())
+        && plain(raw)
+        && plain(&percent_encoding::percent_decode(raw).collect::<Vec<u8>>())
+    {
         next
     } else {
         "/my"
@@ -335,29 +425,25 @@ pub async fn login(
         user: None,
         ..v.clone()
     };
-    anon.check_csrf(f.csrf_token.as_deref())?;
+    if let Err(e) = anon.check_csrf(f.csrf_token.as_deref()) {
+        // Refused; without a cookie of the issued shape, the answer brings a fresh one so
+        // that the form works when it is loaded again.
+        let mut res = e.into_response();
+        if let (_, Some(c)) = anon.form_token(&state) {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+        return Ok(res);
+    }
     let next = safe_next(&f.next).to_owned();
     let t = now();
-    let account_key = format!("account:{}", f.email.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        v.address
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "unknown".into())
-    );
-    let since = t - THROTTLE_WINDOW;
+    let account_key = throttle_account(&f.email);
+    let address_key = throttle_address(v.address);
     let store = &state.store;
-    let too_many = store
-        .login_failures_since(&account_key, since)
+    let allowed = store
+        .start_login_attempt(&account_key, &address_key, &LOGIN_LIMITS, t)
         .await
-        .map_err(|e| AppError::internal(lang, e))?
-        >= MAX_FAILURES_PER_ACCOUNT
-        || store
-            .login_failures_since(&address_key, since)
-            .await
-            .map_err(|e| AppError::internal(lang, e))?
-            >= MAX_FAILURES_PER_ADDRESS;
-    if too_many {
+        .map_err(|e| AppError::internal(lang, e))?;
+    if !allowed {
         tracing::warn!("login throttled");
         return login_form(
             &state,
@@ -386,10 +472,7 @@ pub async fn login(
     let account = match account {
         Some(a) if ok && a.password_hash.is_some() => a,
         _ => {
-            store
-                .record_login_failure(&[&account_key, &address_key], t)
-                .await
-                .map_err(|e| AppError::internal(lang, e))?;
+            // The attempt was counted before the check.
             return login_form(
                 &state,
                 &anon,
@@ -400,7 +483,7 @@ pub async fn login(
         }
     };
     store
-        .clear_login_failures(&account_key, since)
+        .login_succeeded(&account_key, &address_key, t, THROTTLE_FORGET)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let secret = random_hex();
@@ -449,7 +532,7 @@ pub async fn logout(
 
 #[cfg(test)]
 mod client_address_tests {
-    use super::client_address;
+    use super::{client_address, throttle_address};
     use axum::http::HeaderMap;
     use std::net::IpAddr;
 
@@ -491,5 +574,20 @@ mod client_address_tests {
             Some(proxy)
         );
         assert_eq!(client_address(None, &h, &[proxy]), None);
+    }
+
+    #[test]
+    fn the_throttle_counts_an_ipv6_client_by_its_64() {
+        assert_eq!(throttle_address(Some(ip("192.0.2.1"))), "192.0.2.1");
+        assert_eq!(throttle_address(Some(ip("::ffff:192.0.2.1"))), "192.0.2.1");
+        assert_eq!(
+            throttle_address(Some(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            throttle_address(Some(ip("2001:db8:1:2::1"))),
+            throttle_address(Some(ip("2001:db8:1:2:ffff::9")))
+        );
+        assert_eq!(throttle_address(None), "unknown");
     }
 }

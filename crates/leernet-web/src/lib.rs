@@ -23,6 +23,7 @@ pub mod notify;
 pub mod observe;
 mod page;
 mod pages;
+pub mod password;
 mod profile;
 pub mod survey;
 pub mod workspace;

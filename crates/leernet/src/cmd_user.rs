@@ -1,6 +1,8 @@
 //! `leernet user add --email E --role R [--network SLUG] [--name NAME]`: an account that may
 //! log in to the web app. The password is read from standard input (one line), so it never
 //! shows in the process list or the shell history; the store keeps only its argon2id hash.
+//! It must meet `leernet_web::password`'s rules (not blank, at least 10 characters, not a
+//! common password); a refusal says why in Dutch and English.
 //!
 //! A person who already exists (the demo's people, or someone added before) gets the new
 //! password and role, and the network is added to theirs; their sessions end.
@@ -8,12 +10,9 @@
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
 use anyhow::anyhow;
-use leernet_core::{Email, Role, Slug};
+use leernet_core::{Email, Lang, Role, Slug};
 use std::io::{BufRead, Write};
 use std::path::Path;
-
-/// The shortest password accepted.
-const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Arguments of `leernet user add`.
 #[derive(Debug, clap::Args)]
@@ -39,14 +38,13 @@ fn read_password(input: &mut dyn BufRead) -> CliResult<String> {
         CliError::usage(anyhow!("cannot read the password from standard input: {e}"))
     })?;
     let pw = line.trim_end_matches(['\r', '\n']).to_owned();
-    if pw.chars().count() < MIN_PASSWORD_CHARS {
+    if let Err(weak) = leernet_web::password::check_new_password(&pw) {
+        let catalog = leernet_report::catalog();
         return Err(CliError::invalid(anyhow!(
-            "the password on standard input is too short: use at least {MIN_PASSWORD_CHARS} characters"
-        )));
-    }
-    if pw.len() > 1024 {
-        return Err(CliError::invalid(anyhow!(
-            "the password on standard input is too long: use at most 1024 bytes"
+            "het wachtwoord op standaardinvoer is geweigerd: {}\n\
+             the password on standard input is refused: {}",
+            weak.explain(&catalog, Lang::Nl),
+            weak.explain(&catalog, Lang::En)
         )));
     }
     Ok(pw)

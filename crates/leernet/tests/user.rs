@@ -80,6 +80,43 @@ async fn accounts_from_the_command_line() {
         assert!(err.contains(msg), "{args:?}: {err}");
     }
 
+    // Weak passwords are refused (exit 1), saying why in Dutch and in English.
+    let member = [
+        "--email",
+        "x@example.org",
+        "--role",
+        "member",
+        "--network",
+        network,
+    ];
+    for (stdin, nl, en) in [
+        ("          \n", "niet leeg zijn", "cannot be empty"),
+        ("\t \t \t \t \t \t\n", "niet leeg zijn", "cannot be empty"),
+        ("  abc  def  \n", "te kort", "too short"),
+        (
+            "Wachtwoord123\n",
+            "veelgebruikte wachtwoorden",
+            "commonly used passwords",
+        ),
+        (
+            "  QWERTYUIOP \n",
+            "veelgebruikte wachtwoorden",
+            "commonly used passwords",
+        ),
+        (
+            "1234567890\r\n",
+            "veelgebruikte wachtwoorden",
+            "commonly used passwords",
+        ),
+    ] {
+        let o = user_add(&demo, &member, stdin);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stdin:?}: {err}");
+        assert!(err.contains(nl) && err.contains(en), "{stdin:?}: {err}");
+        let nl_at = err.find(nl).unwrap();
+        assert!(nl_at < err.find(en).unwrap(), "Dutch first: {err}");
+    }
+
     // A new member of a network; the password is stored only as an argon2id hash.
     let o = user_add(
         &demo,
