@@ -109,10 +109,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             // each 400-row INSERT keeps the pages it changes in a statement journal: in
-            // memory, not in a temporary file
-            sqlx::query("PRAGMA temp_store = MEMORY")
+            // memory, not in a temporary file. SQLite refuses the change inside a transaction
+            // once the connection has opened its temporary database (after a VACUUM, say):
+            // then the journals go to a temporary file, slower but the same.
+            if let Err(e) = sqlx::query("PRAGMA temp_store = MEMORY")
                 .execute(&mut *tx)
-                .await?;
+                .await
+            {
+                tracing::debug!(error = %e, "the import's statement journals stay in a file");
+            }
         }
         let wal = match self.backend() {
             Backend::Sqlite => {
@@ -285,9 +290,10 @@ impl ResponseImport {
             sqlx::query("PRAGMA cache_size = -2000")
                 .execute(&mut *self.tx)
                 .await?;
-            sqlx::query("PRAGMA temp_store = DEFAULT")
+            // (refused, like MEMORY above, when the temporary database is open: nothing to undo)
+            let _ = sqlx::query("PRAGMA temp_store = DEFAULT")
                 .execute(&mut *self.tx)
-                .await?;
+                .await;
         }
         Ok(())
     }

@@ -175,10 +175,10 @@ impl Store {
         let options = if backend == Backend::Sqlite {
             let pragmas: &'static str = if opts.sqlite_synchronous_full {
                 "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; PRAGMA synchronous = FULL;"
+                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = FULL;"
             } else {
                 "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;"
+                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = NORMAL;"
             };
             options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
