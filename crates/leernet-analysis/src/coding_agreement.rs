@@ -18,7 +18,16 @@
 //!
 //! Coefficients: percent agreement (mean pairwise), Cohen's kappa (two coders only) and
 //! Krippendorff's alpha (nominal), each `None` with its reason when the engine says it is
-//! undefined (say, a code that only one category ever took).
+//! undefined (say, a code that only one category ever took). By segment, one code's units
+//! all hold a segment of at least one coder, so "both absent" never occurs and Cohen's kappa
+//! and Krippendorff's alpha could never be positive there: per code by segment they are left
+//! out, and Brennan and Prediger's κₙ (chance 1/q with q the number of codes compared, as
+//! MAXQDA reports it) is given instead, overall too.
+//!
+//! Which answers count: every answer given to a coded question counts, and a coder who gave
+//! an answer no code counts as "code absent" on it. How many answers each coder left without
+//! a code is reported, and the by-answer figures again over the answers every coder coded,
+//! when those are fewer.
 
 use leernet_core::*;
 use leernet_stats::agreement;
@@ -35,9 +44,16 @@ pub struct Coefficients {
     pub percent_agreement: Option<f64>,
     pub cohen_kappa: Option<f64>,
     pub krippendorff_alpha: Option<f64>,
+    /// Brennan and Prediger's κₙ (segments only), with its number of equally likely
+    /// categories (the codes compared).
+    pub kappa_n: Option<f64>,
+    pub kappa_n_categories: Option<usize>,
     /// Why a coefficient is missing (the engine's words), if one is.
     pub notes: Vec<String>,
 }
+
+/// Why one code's segment units have no Cohen's kappa or Krippendorff's alpha.
+pub const NO_CHANCE_MODEL_PER_CODE: &str = "per code by segment every unit holds a segment of at least one coder, so 'both absent' never occurs and Cohen's kappa and Krippendorff's alpha could not be positive: Brennan and Prediger's kappa is given instead";
 
 /// One code's agreement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,6 +74,14 @@ pub struct CodingAgreement {
     pub by_answer: Coefficients,
     pub by_segment: Coefficients,
     pub codes: Vec<CodeAgreement>,
+    /// Per coder (in the order of `coders`): the answers they gave no code.
+    pub uncoded: Vec<usize>,
+    /// The answers no coder gave a code.
+    pub uncoded_by_all: usize,
+    /// The answers every coder gave at least one code.
+    pub answers_coded_by_all: usize,
+    /// The by-answer figures over those answers only, when they are fewer than `answers`.
+    pub by_answer_coded_by_all: Option<Coefficients>,
 }
 
 /// The (answer, code) and segment units, as the statistics engine takes them: one row per
@@ -153,8 +177,39 @@ pub fn coefficients(units: &[Vec<Option<u32>>]) -> Coefficients {
         percent_agreement: pa,
         cohen_kappa: kappa,
         krippendorff_alpha: alpha,
+        kappa_n: None,
+        kappa_n_categories: None,
         notes,
     }
+}
+
+/// Adds Brennan and Prediger's κₙ with `codes` equally likely categories to `c`.
+fn with_kappa_n(mut c: Coefficients, units: &[Vec<Option<u32>>], codes: usize) -> Coefficients {
+    match agreement::brennan_prediger(units, codes) {
+        Ok(k) if k.is_finite() => {
+            c.kappa_n = Some(k);
+            c.kappa_n_categories = Some(codes);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let s = e.to_string();
+            if !c.notes.contains(&s) {
+                c.notes.push(s);
+            }
+        }
+    }
+    c
+}
+
+/// One code's segment units: percent agreement and κₙ; no Cohen's kappa or Krippendorff's
+/// alpha ([`NO_CHANCE_MODEL_PER_CODE`]).
+fn code_segment_coefficients(units: &[Vec<Option<u32>>], codes: usize) -> Coefficients {
+    let mut c = coefficients(units);
+    c.cohen_kappa = None;
+    c.krippendorff_alpha = None;
+    c.notes.retain(|n| n.starts_with("no data"));
+    c.notes.push(NO_CHANCE_MODEL_PER_CODE.to_owned());
+    with_kappa_n(c, units, codes)
 }
 
 /// The units of the given answers (response, question) coded by `coders`, per code, for
@@ -231,6 +286,7 @@ pub fn agreement_of(
     if per.is_empty() {
         return None;
     }
+    let compared = per.len();
     let keys: BTreeMap<CodeId, &str> = codebooks
         .iter()
         .flat_map(|b| &b.codes)
@@ -252,17 +308,58 @@ pub fn agreement_of(
             code: *code,
             key: keys.get(code).copied().unwrap_or_default().to_owned(),
             by_answer: coefficients(&u.by_answer),
-            by_segment: coefficients(&u.by_segment),
+            by_segment: code_segment_coefficients(&u.by_segment, compared),
         });
     }
     codes.sort_by(|a, b| a.key.cmp(&b.key));
+    // Which answers each coder coded (a coding of a code of the codebooks counts).
+    let known: BTreeSet<CodeId> = codebooks
+        .iter()
+        .flat_map(|b| &b.codes)
+        .map(|c| c.id)
+        .collect();
+    let coded: Vec<BTreeSet<(ResponseId, &str)>> = coders
+        .iter()
+        .map(|p| {
+            codings
+                .iter()
+                .filter(|c| c.coder == *p && known.contains(&c.code))
+                .map(|c| (c.segment.response, c.segment.question.as_str()))
+                .collect()
+        })
+        .collect();
+    let by = |i: usize, (r, q): &(ResponseId, String)| coded[i].contains(&(*r, q.as_str()));
+    let uncoded: Vec<usize> = (0..coders.len())
+        .map(|i| answers.iter().filter(|a| !by(i, a)).count())
+        .collect();
+    let uncoded_by_all = answers
+        .iter()
+        .filter(|a| (0..coders.len()).all(|i| !by(i, a)))
+        .count();
+    let full: Vec<(ResponseId, String)> = answers
+        .iter()
+        .filter(|a| (0..coders.len()).all(|i| by(i, a)))
+        .cloned()
+        .collect();
+    let by_answer_coded_by_all = (full.len() < answers.len()).then(|| {
+        let units: Vec<Vec<Option<u32>>> =
+            units_per_code(codebooks, codings, &full, coders, overlap)
+                .into_values()
+                .flat_map(|u| u.by_answer)
+                .collect();
+        coefficients(&units)
+    });
     Some(CodingAgreement {
         coders: coders.to_vec(),
         overlap,
         answers: answers.len(),
         by_answer: coefficients(&all_answer),
-        by_segment: coefficients(&all_segment),
+        by_segment: with_kappa_n(coefficients(&all_segment), &all_segment, compared),
         codes,
+        uncoded,
+        uncoded_by_all,
+        answers_coded_by_all: full.len(),
+        by_answer_coded_by_all,
     })
 }
 
@@ -416,6 +513,109 @@ mod tests {
             a.by_segment.percent_agreement,
             agreement::percent_agreement(&seg_units).ok()
         );
+    }
+
+    fn book(keys: &[&str]) -> Vec<Codebook> {
+        vec![Codebook {
+            id: CodebookId(1),
+            name: "b".into(),
+            version: 1,
+            codes: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| Code {
+                    id: CodeId(i as i64 + 1),
+                    key: (*k).into(),
+                    parent: None,
+                    name: Bilingual::default(),
+                    description: Bilingual::default(),
+                    inclusion: Bilingual::default(),
+                    exclusion: Bilingual::default(),
+                    examples: Bilingual::default(),
+                    colour: None,
+                })
+                .collect(),
+        }]
+    }
+
+    #[test]
+    fn a_code_both_coders_mostly_matched_on_segments_gets_a_high_figure() {
+        // Code 1 on 27 answers: 24 segments matched, 2 by coder 10 only, 1 by coder 11 only
+        // (the demo's slow.own_strength had 24 of 27 and got kappa -0.05). Code 2 on one
+        // more answer by both, so that two codes are compared.
+        let books = book(&["t.a", "t.b"]);
+        let mut codings = Vec::new();
+        let mut id = 0;
+        let mut add = |r: i64, code: i64, coder: i64| {
+            id += 1;
+            codings.push(coding(id, r, code, coder, 0, 10));
+        };
+        for r in 1..=27 {
+            if r <= 26 {
+                add(r, 1, 10);
+            }
+            if r <= 24 || r == 27 {
+                add(r, 1, 11);
+            }
+        }
+        add(28, 2, 10);
+        add(28, 2, 11);
+        let answers: Vec<(ResponseId, String)> =
+            (1..=28).map(|r| (ResponseId(r), "q".to_owned())).collect();
+        let a = agreement_of(
+            &books,
+            &codings,
+            &answers,
+            &[PersonId(10), PersonId(11)],
+            0.5,
+        )
+        .unwrap();
+        let seg = &a.codes[0].by_segment;
+        assert_eq!(seg.units, 27);
+        let po = 24.0 / 27.0;
+        assert!((seg.percent_agreement.unwrap() - po).abs() < 1e-12);
+        // The reference: (po - 1/q) / (1 - 1/q) with q = 2 codes compared.
+        let kn = (po - 0.5) / (1.0 - 0.5);
+        assert!((seg.kappa_n.unwrap() - kn).abs() < 1e-12, "{seg:?}");
+        assert_eq!(seg.kappa_n_categories, Some(2));
+        assert!(seg.kappa_n.unwrap() > 0.7);
+        // Cohen's kappa and Krippendorff's alpha, which could not be positive here, are not
+        // given per code by segment; the reason is.
+        assert!(seg.cohen_kappa.is_none() && seg.krippendorff_alpha.is_none());
+        assert!(seg.notes.iter().any(|n| n == NO_CHANCE_MODEL_PER_CODE));
+        // Every coder coded every answer here but the last one (coder 10 left 27, coder 11
+        // left 25 and 26 uncoded).
+        assert_eq!(a.uncoded, vec![1, 2]);
+        assert_eq!(a.uncoded_by_all, 0);
+        assert_eq!(a.answers_coded_by_all, 25);
+        let full = a.by_answer_coded_by_all.as_ref().unwrap();
+        assert_eq!(full.units, 25 * 2);
+        assert!(full.percent_agreement.unwrap() > a.by_answer.percent_agreement.unwrap());
+    }
+
+    #[test]
+    fn when_every_coder_coded_every_answer_the_figures_are_not_repeated() {
+        let books = book(&["t.a", "t.b"]);
+        let codings = vec![
+            coding(1, 1, 1, 10, 0, 5),
+            coding(2, 1, 1, 11, 0, 5),
+            coding(3, 2, 2, 10, 0, 5),
+            coding(4, 2, 1, 11, 0, 5),
+        ];
+        let answers: Vec<(ResponseId, String)> =
+            (1..=2).map(|r| (ResponseId(r), "q".to_owned())).collect();
+        let a = agreement_of(
+            &books,
+            &codings,
+            &answers,
+            &[PersonId(10), PersonId(11)],
+            0.5,
+        )
+        .unwrap();
+        assert_eq!(a.uncoded, vec![0, 0]);
+        assert_eq!(a.answers_coded_by_all, 2);
+        assert!(a.by_answer_coded_by_all.is_none());
+        assert_eq!(a.by_segment.kappa_n_categories, Some(2));
     }
 
     #[test]

@@ -128,15 +128,81 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
     }
     let q = &f.qualitative;
     if let (Some(pa), Some(k)) = (q.percent_agreement, q.cohen_kappa) {
-        method.push(fill(
-            "method2.agreement",
-            &[
-                ("coders", q.coders.to_string()),
-                ("units", q.units.to_string()),
-                ("pa", crate::format::pct(pa, lang.code())),
-                ("kappa", crate::format::num(k, 2, lang.code())),
-            ],
-        ));
+        // What the coders did, from the data: every answer by every coder, or how many each
+        // left without a code (never a fixed claim).
+        let who = match &q.agreement {
+            Some(a) if a.uncoded.iter().any(|n| *n > 0) => {
+                let left: Vec<String> = a
+                    .uncoded
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(i, n)| {
+                        fill(
+                            "method2.agreement_left",
+                            &[("coder", (i + 1).to_string()), ("n", n.to_string())],
+                        )
+                    })
+                    .collect();
+                let mut s = fill(
+                    "method2.agreement_some",
+                    &[
+                        ("coders", q.coders.to_string()),
+                        ("answers", a.answers.to_string()),
+                        ("left", left.join("; ")),
+                    ],
+                );
+                if a.uncoded_by_all > 0 {
+                    s.push(' ');
+                    s.push_str(&fill(
+                        "method2.agreement_neither",
+                        &[("n", a.uncoded_by_all.to_string())],
+                    ));
+                }
+                s
+            }
+            Some(a) => fill(
+                "method2.agreement_all",
+                &[
+                    ("coders", q.coders.to_string()),
+                    ("answers", a.answers.to_string()),
+                ],
+            ),
+            None => fill(
+                "method2.agreement_coders",
+                &[("coders", q.coders.to_string())],
+            ),
+        };
+        let mut text = format!(
+            "{who} {}",
+            fill(
+                "method2.agreement",
+                &[
+                    ("units", q.units.to_string()),
+                    ("pa", crate::format::pct(pa, lang.code())),
+                    ("kappa", crate::format::num(k, 2, lang.code())),
+                ],
+            )
+        );
+        if let Some(a) = &q.agreement {
+            if let Some(c) = &a.by_answer_coded_by_all {
+                if let (Some(pa), Some(k)) = (c.percent_agreement, c.cohen_kappa) {
+                    text.push(' ');
+                    text.push_str(&fill(
+                        "method2.agreement_coded",
+                        &[
+                            ("answers", a.answers_coded_by_all.to_string()),
+                            ("units", c.units.to_string()),
+                            ("pa", crate::format::pct(pa, lang.code())),
+                            ("kappa", crate::format::num(k, 2, lang.code())),
+                        ],
+                    ));
+                }
+            }
+        }
+        text.push(' ');
+        text.push_str(&t["method2.agreement_quotes"]);
+        method.push(text);
     }
     if !q.codebooks.is_empty() {
         let books: Vec<String> = q
@@ -170,7 +236,14 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                 ("overlap", crate::format::pct(a.overlap, lang.code())),
                 ("segments", a.by_segment.units.to_string()),
                 ("pa", pct(a.by_segment.percent_agreement)),
-                ("seg_alpha", opt(a.by_segment.krippendorff_alpha)),
+                ("seg_kappa_n", opt(a.by_segment.kappa_n)),
+                (
+                    "codes",
+                    a.by_segment
+                        .kappa_n_categories
+                        .unwrap_or(a.codes.len())
+                        .to_string(),
+                ),
             ],
         ));
     }

@@ -64,6 +64,23 @@ pub fn percent_agreement(units: &[Vec<Option<u32>>]) -> StatsResult<f64> {
     Ok(total / used as f64)
 }
 
+/// Brennan and Prediger's kappa (κₙ, 1981): percent agreement corrected for the agreement
+/// that chance gives when each of `categories` categories is equally likely,
+/// `(pₒ − 1/q) / (1 − 1/q)` with `pₒ` the mean pairwise percent agreement. MAXQDA reports it
+/// for segments, with `q` the number of codes compared. Unlike Cohen's kappa it does not
+/// estimate chance from the coders' own marginals, so it stays defined (and can be high) on
+/// units where "both absent" cannot occur, such as one code's segments.
+pub fn brennan_prediger(units: &[Vec<Option<u32>>], categories: usize) -> StatsResult<f64> {
+    if categories < 2 {
+        return Err(StatsError::Invalid(format!(
+            "Brennan and Prediger's kappa needs at least two categories, got {categories}"
+        )));
+    }
+    let po = percent_agreement(units)?;
+    let chance = 1.0 / categories as f64;
+    Ok((po - chance) / (1.0 - chance))
+}
+
 /// Cohen's kappa of two coders' codes for the same units (scikit-learn's formula).
 ///
 /// Errors when there are no units or when chance agreement is 1 (both coders used one

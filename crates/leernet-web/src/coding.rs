@@ -1155,6 +1155,7 @@ fn coefficients_view(c: &Coefficients, lang: Lang) -> minijinja::Value {
         pa => c.percent_agreement.map(|v| leernet_report::format::num(100.0 * v, 1, lang.code())),
         kappa => num(c.cohen_kappa),
         alpha => num(c.krippendorff_alpha),
+        kappa_n => num(c.kappa_n),
         notes => c.notes.clone(),
     }
 }
@@ -1214,14 +1215,47 @@ pub async fn agreement(
         }
     };
     let names = person_names(&data.persons);
+    let code_names: BTreeMap<CodeId, String> = data
+        .codebooks
+        .iter()
+        .flat_map(|b| &b.codes)
+        .map(|c| (c.id, c.name.get(lang).to_owned()))
+        .collect();
+    let table = state.catalog.table(lang);
+    let say = |k: &str| table.get(k).cloned().unwrap_or_default();
     let view = figures.as_ref().map(|f| {
+        let name_of = |p: &PersonId| names.get(p).cloned().unwrap_or_default();
+        let mut progress: Vec<String> = f
+            .coders
+            .iter()
+            .zip(&f.uncoded)
+            .filter(|(_, n)| **n > 0)
+            .map(|(p, n)| {
+                say("coding_ui.coder_progress")
+                    .replace("{coder}", &name_of(p))
+                    .replace("{uncoded}", &n.to_string())
+                    .replace("{answers}", &f.answers.to_string())
+            })
+            .collect();
+        if progress.is_empty() {
+            progress.push(say("coding_ui.progress_all"));
+        } else if f.uncoded_by_all > 0 {
+            progress.push(
+                say("coding_ui.progress_none").replace("{n}", &f.uncoded_by_all.to_string()),
+            );
+        }
         minijinja::context! {
-            coders => f.coders.iter().map(|p| names.get(p).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+            coders => f.coders.iter().map(name_of).collect::<Vec<_>>(),
             answers => f.answers,
+            progress => progress,
             by_answer => coefficients_view(&f.by_answer, lang),
+            coded_by_all => f.by_answer_coded_by_all.as_ref().map(|c| minijinja::context! {
+                label => say("coding_ui.coded_by_all").replace("{n}", &f.answers_coded_by_all.to_string()),
+                by_answer => coefficients_view(c, lang),
+            }),
             by_segment => coefficients_view(&f.by_segment, lang),
             codes => f.codes.iter().map(|c| minijinja::context! {
-                key => c.key.clone(),
+                name => code_names.get(&c.code).filter(|n| !n.is_empty()).cloned().unwrap_or_else(|| c.key.clone()),
                 by_answer => coefficients_view(&c.by_answer, lang),
                 by_segment => coefficients_view(&c.by_segment, lang),
             }).collect::<Vec<_>>(),

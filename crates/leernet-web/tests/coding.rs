@@ -558,6 +558,23 @@ async fn coding_story(w: &World, k: &Coding) {
     );
     let shown = format!("{:.1}", 100.0 * pa).replace('.', ",");
     assert!(p.body.contains(&shown), "{shown} on the page");
+    // The page says what each coder left uncoded, names codes by their names (never their
+    // keys), and by segment gives κₙ, never a Cohen or Krippendorff figure per code.
+    assert!(p.body.contains("id=\"coder-progress\""));
+    assert!(p.body.contains("κₙ"));
+    assert!(
+        !p.body.contains("<th scope=\"row\">rationale."),
+        "a code key in the agreement table: {}",
+        p.body
+    );
+    for code in &figures.codes {
+        assert!(
+            code.by_segment.cohen_kappa.is_none() && code.by_segment.krippendorff_alpha.is_none()
+        );
+        if let Some(k) = code.by_segment.kappa_n {
+            assert!(k >= 0.0 || code.by_segment.percent_agreement.unwrap_or(0.0) < 0.5);
+        }
+    }
     let bad = lead.get("/coding/agreement?overlap=0").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 

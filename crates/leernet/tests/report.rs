@@ -76,6 +76,18 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
     let en = text(&report.join("en/handreikingen/polderhart-sociaal-team.html"));
     assert!(en.contains("Handreiking for Leernetwerk Sociaal Team Polderhart"));
     assert!(read(&report.join("index.docx")).starts_with(b"PK"));
+    // The method section says what the coders did, from the data: in the demo not every
+    // answer got a code from both coders, so it never claims they coded all of them, and it
+    // gives the figures over the answers both coded too.
+    let index = text(&report.join("index.html"));
+    assert!(
+        !index.contains("codeerden alle open antwoorden"),
+        "a fixed claim"
+    );
+    assert!(index.contains("niet elk antwoord kreeg van elke codeur een code"));
+    assert!(index.contains("Over alleen de 445 antwoorden die elke codeur codeerde"));
+    assert!(text(&report.join("en/index.html"))
+        .contains("not every answer got a code from every coder"));
 
     let before: Vec<Vec<u8>> = files.iter().map(|f| read(&report.join(f))).collect();
     let second = leernet(&["demo", "--dir", d]);
