@@ -37,13 +37,14 @@
 //! Modules: [`read`] (workbook to sheets), [`kind`] (the `type` column), [`form`] (the
 //! model and its structural checks), [`expr`] (parse and evaluate expressions),
 //! [`answers`] (the answer model), [`value`] (stored values), [`diag`] (diagnostics),
-//! [`dates`] (calendar arithmetic).
+//! [`dates`] (calendar arithmetic), [`guard`] (what a workbook may unpack to).
 
 pub mod answers;
 pub mod dates;
 pub mod diag;
 pub mod expr;
 pub mod form;
+pub mod guard;
 pub mod kind;
 pub mod read;
 mod validate;

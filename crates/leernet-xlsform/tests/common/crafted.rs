@@ -1,0 +1,374 @@
+//! Small crafted workbooks that ask for a lot of memory, made by the tests themselves.
+//!
+//! Shared by the tests of leernet-xlsform, leernet-io, the binary and the web app
+//! (`#[path]`): an `.xlsx` with cells A1 and XFD1048576, an `.ods` whose one cell is
+//! repeated 10^9 times, an XLSForm nested 20,000 groups deep and an `.xlsx` whose one
+//! cell holds 1 GiB of text (about 1 MB zipped). The zip is written by hand so that the
+//! 1 GiB entry can be made of one deflated 1 MiB block repeated, in a second.
+#![allow(dead_code)]
+
+use std::io::Write;
+
+/// One entry: its name and either plain bytes (stored) or a raw deflate stream.
+pub struct Entry {
+    pub name: String,
+    pub method: u16,
+    pub data: Vec<u8>,
+    pub crc: u32,
+    pub size: u32,
+}
+
+impl Entry {
+    /// An entry stored as is.
+    pub fn stored(name: &str, data: &[u8]) -> Entry {
+        Entry {
+            name: name.into(),
+            method: 0,
+            data: data.to_vec(),
+            crc: crc32fast::hash(data),
+            size: data.len() as u32,
+        }
+    }
+}
+
+/// A zip of these entries, in this order.
+pub fn zip(entries: &[Entry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let header = |sig: u32, central: bool| {
+            let mut h = Vec::new();
+            h.extend_from_slice(&sig.to_le_bytes());
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes()); // made by
+            }
+            h.extend_from_slice(&20u16.to_le_bytes()); // needed
+            h.extend_from_slice(&0u16.to_le_bytes()); // flags
+            h.extend_from_slice(&e.method.to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes()); // time
+            h.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
+            h.extend_from_slice(&e.crc.to_le_bytes());
+            h.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&e.size.to_le_bytes());
+            h.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes()); // extra
+            if central {
+                h.extend_from_slice(&0u16.to_le_bytes()); // comment
+                h.extend_from_slice(&0u16.to_le_bytes()); // disk
+                h.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+                h.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(e.name.as_bytes());
+            h
+        };
+        out.extend(header(0x0403_4b50, false));
+        out.extend_from_slice(&e.data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Column letters of a 0-based index.
+pub fn letters(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
+}
+
+/// The parts of an `.xlsx` around its sheets; `sheets` are (name, sheetData XML).
+fn xlsx_entries(sheets: &[(&str, String)]) -> Vec<Entry> {
+    let mut types = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#,
+    );
+    let mut book = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#,
+    );
+    let mut entries = Vec::new();
+    let mut sheet_entries = Vec::new();
+    for (i, (name, data)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+        book.push_str(&format!(
+            r#"<sheet name="{}" sheetId="{n}" r:id="rId{n}"/>"#,
+            escape(name)
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+        );
+        sheet_entries.push(Entry::stored(
+            &format!("xl/worksheets/sheet{n}.xml"),
+            xml.as_bytes(),
+        ));
+    }
+    types.push_str("</Types>");
+    book.push_str("</sheets></workbook>");
+    rels.push_str("</Relationships>");
+    entries.push(Entry::stored("[Content_Types].xml", types.as_bytes()));
+    entries.push(Entry::stored(
+        "_rels/.rels",
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    ));
+    entries.push(Entry::stored("xl/workbook.xml", book.as_bytes()));
+    entries.push(Entry::stored("xl/_rels/workbook.xml.rels", rels.as_bytes()));
+    entries.extend(sheet_entries);
+    entries
+}
+
+/// An inline-string cell.
+pub fn cell(reference: &str, text: &str) -> String {
+    format!(
+        r#"<c r="{reference}" t="inlineStr"><is><t>{}</t></is></c>"#,
+        escape(text)
+    )
+}
+
+/// Rows of text cells from column A, the first row being row `first` (1-based).
+pub fn rows(first: usize, rows: &[&[&str]]) -> String {
+    let mut s = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let n = first + i;
+        s.push_str(&format!(r#"<row r="{n}">"#));
+        for (c, t) in r.iter().enumerate() {
+            if !t.is_empty() {
+                s.push_str(&cell(&format!("{}{n}", letters(c)), t));
+            }
+        }
+        s.push_str("</row>");
+    }
+    s
+}
+
+/// An `.xlsx` of these sheets (name, sheetData XML), with an empty shared-string table.
+pub fn xlsx(sheets: &[(&str, String)]) -> Vec<u8> {
+    let mut entries = xlsx_entries(sheets);
+    entries.push(Entry::stored(
+        "xl/sharedStrings.xml",
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#,
+    ));
+    zip(&entries)
+}
+
+/// An XLSForm whose survey holds one text question, plus this cell far away: A1 and
+/// XFD1048576 make calamine's dense range 17 billion cells.
+pub fn xlsx_far_cell() -> Vec<u8> {
+    let mut survey = rows(1, &[&["type", "name", "label"], &["text", "q1", "Vraag"]]);
+    survey.push_str(&format!(
+        r#"<row r="1048576">{}</row>"#,
+        cell("XFD1048576", "x")
+    ));
+    xlsx(&[("survey", survey)])
+}
+
+/// A raw deflate stream of `bytes`, ended by a sync flush (or finished when `last`), so
+/// that streams can be put one after the other.
+fn deflate_part(bytes: &[u8], last: bool) -> Vec<u8> {
+    use flate2::write::DeflateEncoder;
+    let mut e = DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).unwrap();
+    if last {
+        e.finish().unwrap()
+    } else {
+        e.flush().unwrap();
+        e.get_ref().clone()
+    }
+}
+
+/// An XLSForm `.xlsx` whose one shared string (the label of q1) is `mib` MiB of the
+/// letter a: 1024 gives 1 GiB of text in about 1 MB.
+pub fn xlsx_huge_cell(mib: u32) -> Vec<u8> {
+    let head = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#;
+    let tail = b"</t></si></sst>";
+    let chunk = vec![b'a'; 1 << 20];
+    let chunk_z = deflate_part(&chunk, false);
+    let mut data = deflate_part(head, false);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(head);
+    let mut chunk_crc = crc32fast::Hasher::new();
+    chunk_crc.update(&chunk);
+    for _ in 0..mib {
+        data.extend_from_slice(&chunk_z);
+        crc.combine(&chunk_crc);
+    }
+    data.extend(deflate_part(tail, true));
+    crc.update(tail);
+    let size = head.len() as u64 + (u64::from(mib) << 20) + tail.len() as u64;
+    let survey = format!(
+        r#"{}<row r="2">{}{}<c r="C2" t="s"><v>0</v></c></row>"#,
+        rows(1, &[&["type", "name", "label"]]),
+        cell("A2", "text"),
+        cell("B2", "q1"),
+    );
+    let mut entries = xlsx_entries(&[("survey", survey)]);
+    entries.push(Entry {
+        name: "xl/sharedStrings.xml".into(),
+        method: 8,
+        data,
+        crc: crc.finalize(),
+        size: u32::try_from(size).expect("under 4 GiB"),
+    });
+    zip(&entries)
+}
+
+/// An `.ods` of one sheet `survey` with this `content` inside its `table:table`.
+pub fn ods(tables: &[(&str, String)]) -> Vec<u8> {
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#,
+    );
+    for (name, rows) in tables {
+        content.push_str(&format!(
+            r#"<table:table table:name="{}">{rows}</table:table>"#,
+            escape(name)
+        ));
+    }
+    content.push_str("</office:spreadsheet></office:body></office:document-content>");
+    zip(&[
+        Entry::stored("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        Entry::stored("content.xml", content.as_bytes()),
+        Entry::stored(
+            "META-INF/manifest.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+        ),
+    ])
+}
+
+/// An ODS text cell, repeated `n` times.
+pub fn ods_cell(text: &str, n: u64) -> String {
+    let rep = if n == 1 {
+        String::new()
+    } else {
+        format!(r#" table:number-columns-repeated="{n}""#)
+    };
+    format!(
+        r#"<table:table-cell office:value-type="string"{rep}><text:p>{}</text:p></table:table-cell>"#,
+        escape(text)
+    )
+}
+
+/// An ODS row of text cells, repeated `n` times.
+pub fn ods_row(cells: &[&str], n: u64) -> String {
+    let rep = if n == 1 {
+        String::new()
+    } else {
+        format!(r#" table:number-rows-repeated="{n}""#)
+    };
+    let cells: String = cells.iter().map(|c| ods_cell(c, 1)).collect();
+    format!("<table:table-row{rep}>{cells}</table:table-row>")
+}
+
+/// An XLSForm `.ods` whose row 3 holds one cell repeated `n` times across.
+pub fn ods_repeated_cell(n: u64) -> Vec<u8> {
+    let rows = format!(
+        "{}{}<table:table-row>{}</table:table-row>",
+        ods_row(&["type", "name", "label"], 1),
+        ods_row(&["text", "q1", "Vraag"], 1),
+        ods_cell("x", n)
+    );
+    ods(&[("survey", rows)])
+}
+
+/// An XLSForm `.ods` whose row 3 (a filled cell) is repeated `n` times down.
+pub fn ods_repeated_row(n: u64) -> Vec<u8> {
+    let rows = format!(
+        "{}{}{}",
+        ods_row(&["type", "name", "label"], 1),
+        ods_row(&["text", "q1", "Vraag"], 1),
+        ods_row(&["note", "", "x"], n)
+    );
+    ods(&[("survey", rows)])
+}
+
+/// An ODS as LibreOffice writes one: the form, then empty cells and rows repeated to
+/// the sheet's end (which calamine does not expand).
+pub fn ods_like_libreoffice() -> Vec<u8> {
+    let tail_cells = r#"<table:table-cell table:number-columns-repeated="16381"/>"#;
+    let rows = format!(
+        "{}{}<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>",
+        ods_row(&["type", "name", "label"], 1).replace("</table:table-row>", &format!("{tail_cells}</table:table-row>")),
+        ods_row(&["text", "q1", "Vraag"], 1).replace("</table:table-row>", &format!("{tail_cells}</table:table-row>")),
+    );
+    ods(&[("survey", rows)])
+}
+
+/// An XLSForm `.xlsx` with `depth` groups nested in one another and a question inside.
+pub fn xlsx_nested_groups(depth: usize) -> Vec<u8> {
+    let mut s = String::new();
+    let mut n = 1;
+    let mut row = |s: &mut String, cells: &[&str]| {
+        s.push_str(&rows(n, &[cells]));
+        n += 1;
+    };
+    row(&mut s, &["type", "name", "label"]);
+    for i in 0..depth {
+        row(&mut s, &["begin_group", &format!("g{i}"), "G"]);
+    }
+    row(&mut s, &["text", "q1", "Vraag"]);
+    for _ in 0..depth {
+        row(&mut s, &["end_group", "", ""]);
+    }
+    xlsx(&[("survey", s)])
+}
+
+/// Writes bytes to a file.
+pub fn write(path: &std::path::Path, bytes: &[u8]) {
+    let mut f = std::fs::File::create(path).unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+/// Runs the test `name` of the running test binary again, in a child process whose
+/// address space is capped at `mib` MiB, and asserts that it passed there: an
+/// allocation beyond the cap aborts the child and so fails the test instead of eating
+/// the machine. Returns true in the parent (the test is done) and false in the child,
+/// which goes on to run the body.
+pub fn under_memory_cap(name: &str, mib: u64) -> bool {
+    if std::env::var_os("LEERNET_UNDER_MEMORY_CAP").is_some() {
+        return false;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" --exact \"$1\" --test-threads=1 --nocapture",
+            mib * 1024
+        ))
+        .arg(exe)
+        .arg(name)
+        .env("LEERNET_UNDER_MEMORY_CAP", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} under a cap of {mib} MiB: {:?}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}

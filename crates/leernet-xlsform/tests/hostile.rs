@@ -1,0 +1,112 @@
+//! Crafted workbooks that ask for more memory than they are worth: each is refused with
+//! one sentence naming the limit (or read sparsely), under a memory cap so that a
+//! regression fails the test instead of taking the machine down.
+
+#[path = "common/crafted.rs"]
+mod crafted;
+
+use leernet_xlsform::{Form, FormError};
+
+/// The cap every test here runs under (MiB of address space).
+const CAP_MIB: u64 = 1536;
+
+fn unreadable(bytes: &[u8], name: &str) -> String {
+    match Form::from_workbook(bytes, name) {
+        Err(FormError::Unreadable(s)) => s,
+        Err(FormError::Invalid(d)) => panic!("{name}: invalid, not unreadable: {d:?}"),
+        Ok(_) => panic!("{name}: read as a form"),
+    }
+}
+
+#[test]
+fn a_far_away_cell_is_read_sparsely() {
+    if crafted::under_memory_cap("a_far_away_cell_is_read_sparsely", CAP_MIB) {
+        return;
+    }
+    let bytes = crafted::xlsx_far_cell();
+    assert!(bytes.len() < 4096, "{} bytes", bytes.len());
+    let form = Form::from_workbook(&bytes, "far.xlsx").expect("a form");
+    assert_eq!(form.question_count(), 1);
+}
+
+#[test]
+fn an_ods_cell_repeated_a_billion_times_across_is_refused() {
+    if crafted::under_memory_cap(
+        "an_ods_cell_repeated_a_billion_times_across_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    let bytes = crafted::ods_repeated_cell(1_000_000_000);
+    assert!(bytes.len() < 4096, "{} bytes", bytes.len());
+    let e = unreadable(&bytes, "repeat.ods");
+    assert!(
+        e.starts_with("repeat.ods could not be read")
+            && e.contains("sheet 'survey'")
+            && e.contains("2000000 cells"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_ods_row_repeated_a_billion_times_down_is_refused() {
+    if crafted::under_memory_cap(
+        "an_ods_row_repeated_a_billion_times_down_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    let e = unreadable(&crafted::ods_repeated_row(1_000_000_000), "rows.ods");
+    assert!(e.contains("2000000 cells"), "{e}");
+}
+
+#[test]
+fn an_ods_as_libreoffice_writes_it_still_reads() {
+    // empty cells and rows repeated to the end of the sheet are not expanded
+    let bytes = crafted::ods_like_libreoffice();
+    let form = Form::from_workbook(&bytes, "lo.ods").expect("a form");
+    assert_eq!(form.question_count(), 1);
+    // and a filled cell repeated a few times is read (its form is checked as usual)
+    let form = Form::from_workbook(&crafted::ods_repeated_cell(50), "few.ods");
+    assert!(matches!(form, Err(FormError::Invalid(_))), "{form:?}");
+}
+
+#[test]
+fn a_cell_of_a_gibibyte_is_refused() {
+    if crafted::under_memory_cap("a_cell_of_a_gibibyte_is_refused", CAP_MIB) {
+        return;
+    }
+    let bytes = crafted::xlsx_huge_cell(1024);
+    assert!(bytes.len() < 3 << 20, "{} bytes", bytes.len());
+    let e = unreadable(&bytes, "huge.xlsx");
+    assert!(
+        e.starts_with("huge.xlsx could not be read")
+            && e.contains("xl/sharedStrings.xml")
+            && e.contains("256 KiB"),
+        "{e}"
+    );
+    // the same file with an empty label is read (and its form checked as usual)
+    let form = Form::from_workbook(&crafted::xlsx_huge_cell(0), "fine.xlsx");
+    assert!(matches!(form, Err(FormError::Invalid(_))), "{form:?}");
+}
+
+#[test]
+fn groups_nested_twenty_thousand_deep_are_refused() {
+    if crafted::under_memory_cap("groups_nested_twenty_thousand_deep_are_refused", CAP_MIB) {
+        return;
+    }
+    let bytes = crafted::xlsx_nested_groups(20_000);
+    let e = match Form::from_workbook(&bytes, "deep.xlsx") {
+        Err(FormError::Invalid(d)) => d,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].row, Some(34));
+    assert!(e[0].message.contains("more than 32 deep"), "{e:?}");
+    // as deep as allowed is fine
+    let ok = Form::from_workbook(
+        &crafted::xlsx_nested_groups(leernet_xlsform::form::MAX_NESTING_DEPTH),
+        "deep.xlsx",
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
