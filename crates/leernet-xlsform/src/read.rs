@@ -159,20 +159,45 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
 }
 
 /// A cell: 0-based row and column, and its value.
-type SparseCell = (u32, u32, Data);
+pub type SparseCell = (u32, u32, Data);
 
-/// The non-empty cells of a sheet. `.xlsx`/`.xlsb` are streamed cell by cell, so a
-/// single far-away cell (`XFD1048576`) costs nothing; `.xls` (at most 65,536 x 256)
-/// and `.ods` go through calamine's dense range.
 fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
     file_name: &str,
 ) -> Result<Vec<SparseCell>, String> {
-    let too_many = || {
-        format!(
-            "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
-        )
+    sparse_cells(wb, name, file_name, MAX_SHEET_CELLS).map_err(|e| e.message)
+}
+
+/// Why a sheet's cells could not be read: one sentence, and whether it was the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetError {
+    /// One sentence naming the file and the sheet.
+    pub message: String,
+    /// The sheet has more cells than the limit (else calamine could not read it).
+    pub over_limit: bool,
+}
+
+/// The non-empty cells of a sheet, at most `max_cells` of them (else the error names the
+/// file, the sheet and the limit). `.xlsx`/`.xlsb` are streamed cell by cell, so a single
+/// far-away cell (`XFD1048576`) costs one cell; `.xls` (at most 65,536 x 256) and `.ods`
+/// (whose repeats `guard::check_workbook` bounded before calamine opened it) go through
+/// calamine's dense range.
+pub fn sparse_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    file_name: &str,
+    max_cells: usize,
+) -> Result<Vec<SparseCell>, SheetError> {
+    let too_many = || SheetError {
+        message: format!(
+            "{file_name} could not be read: sheet '{name}' has more than {max_cells} cells"
+        ),
+        over_limit: true,
+    };
+    let unreadable = |cause: String| SheetError {
+        message: unreadable_sentence(file_name, &cause),
+        over_limit: false,
     };
     let mut out = Vec::new();
     // The .xlsx and .xlsb cell readers are different types with the same methods.
@@ -180,16 +205,13 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         ($x:expr) => {{
             let mut r = $x
                 .worksheet_cells_reader(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-            while let Some(c) = r
-                .next_cell()
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
-            {
+                .map_err(|e| unreadable(e.to_string()))?;
+            while let Some(c) = r.next_cell().map_err(|e| unreadable(e.to_string()))? {
                 let (row, col) = c.get_position();
                 let v: Data = c.get_value().clone().into();
                 if v != Data::Empty {
                     out.push((row, col, v));
-                    if out.len() > MAX_SHEET_CELLS {
+                    if out.len() > max_cells {
                         return Err(too_many());
                     }
                 }
@@ -206,9 +228,9 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         other => {
             let range = other
                 .worksheet_range(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+                .map_err(|e| unreadable(e.to_string()))?;
             let (h, w) = range.get_size();
-            if h.saturating_mul(w) > MAX_SHEET_CELLS {
+            if h.saturating_mul(w) > max_cells {
                 return Err(too_many());
             }
             let (r0, c0) = range.start().unwrap_or((0, 0));

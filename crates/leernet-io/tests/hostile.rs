@@ -1,0 +1,119 @@
+//! Crafted files given to an import: a far-away cell, an ODS cell repeated a billion
+//! times, a cell of a gibibyte, each read sparsely or refused with one problem naming the
+//! limit, under a memory cap so that a regression fails instead of eating the machine.
+
+mod common;
+#[path = "../../leernet-xlsform/tests/common/crafted.rs"]
+mod crafted;
+
+use std::io::Cursor;
+
+use leernet_io::import::{import_all, ImportReport};
+use leernet_io::{ImportOptions, Problem, ProblemKind};
+use leernet_xlsform::Form;
+
+const CAP_MIB: u64 = 1536;
+
+fn form() -> Form {
+    common::form(
+        "hostile.xlsx",
+        &[(
+            "survey",
+            &[
+                &["type", "name", "label"],
+                &["text", "remark", "Opmerking"],
+                &["integer", "age", "Leeftijd"],
+            ],
+        )],
+    )
+}
+
+fn run(bytes: &[u8]) -> Result<ImportReport, Vec<Problem>> {
+    import_all(
+        &form(),
+        Box::new(Cursor::new(bytes.to_vec())),
+        &ImportOptions {
+            lang: "nl",
+            ..ImportOptions::default()
+        },
+    )
+}
+
+fn errors(bytes: &[u8]) -> Vec<Problem> {
+    match run(bytes) {
+        Ok(r) => r
+            .all_problems()
+            .into_iter()
+            .filter(|p| p.is_error())
+            .cloned()
+            .collect(),
+        Err(p) => p.into_iter().filter(|p| p.is_error()).collect(),
+    }
+}
+
+fn refused(bytes: &[u8]) -> String {
+    match run(bytes) {
+        Err(p) => {
+            assert_eq!(p.len(), 1, "{p:#?}");
+            assert_eq!(p[0].kind, ProblemKind::Unreadable, "{p:#?}");
+            p[0].to_string()
+        }
+        Ok(r) => panic!("imported: {:#?}", r.all_problems()),
+    }
+}
+
+#[test]
+fn a_far_away_cell_is_read_as_one_cell() {
+    if crafted::under_memory_cap("a_far_away_cell_is_read_as_one_cell", CAP_MIB) {
+        return;
+    }
+    let mut sheet = crafted::rows(1, &[&["remark", "age"], &["hallo", "40"]]);
+    sheet.push_str(&format!(
+        r#"<row r="1048576">{}</row>"#,
+        crafted::cell("XFD1048576", "x")
+    ));
+    let bytes = crafted::xlsx(&[("data", sheet)]);
+    assert!(bytes.len() < 4096);
+    let e = errors(&bytes);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].kind, ProblemKind::RaggedRow);
+    assert_eq!(e[0].row, Some(1_048_576));
+}
+
+#[test]
+fn an_ods_cell_repeated_a_billion_times_is_refused() {
+    if crafted::under_memory_cap("an_ods_cell_repeated_a_billion_times_is_refused", CAP_MIB) {
+        return;
+    }
+    let across = format!(
+        "{}<table:table-row>{}</table:table-row>",
+        crafted::ods_row(&["remark", "age"], 1),
+        crafted::ods_cell("x", 1_000_000_000)
+    );
+    let bytes = crafted::ods(&[("data", across)]);
+    assert!(bytes.len() < 2048, "{}", bytes.len());
+    let e = refused(&bytes);
+    assert!(
+        e.contains("sheet 'data'") && e.contains("20000000 cells"),
+        "{e}"
+    );
+    let down = format!(
+        "{}{}",
+        crafted::ods_row(&["remark", "age"], 1),
+        crafted::ods_row(&["x", "1"], 1_000_000_000)
+    );
+    let e = refused(&crafted::ods(&[("data", down)]));
+    assert!(e.contains("20000000 cells"), "{e}");
+}
+
+#[test]
+fn a_cell_of_a_gibibyte_is_refused() {
+    if crafted::under_memory_cap("a_cell_of_a_gibibyte_is_refused", CAP_MIB) {
+        return;
+    }
+    let e = refused(&crafted::xlsx_huge_cell(1024));
+    assert!(
+        e.contains("xl/sharedStrings.xml") && e.contains("256 KiB"),
+        "{e}"
+    );
+}
