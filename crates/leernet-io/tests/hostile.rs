@@ -1,6 +1,8 @@
 //! Crafted files given to an import: a far-away cell, an ODS cell repeated a billion
 //! times, a cell of a gibibyte, each read sparsely or refused with one problem naming the
-//! limit, under a memory cap so that a regression fails instead of eating the machine.
+//! limit, under a memory cap so that a regression fails instead of eating the machine;
+//! and answers longer than the web survey accepts, refused with their row and column in
+//! every way in (CSV, XLSX, ODS, ODK Central's zip).
 
 mod common;
 #[path = "../../leernet-xlsform/tests/common/crafted.rs"]
@@ -10,7 +12,7 @@ use std::io::Cursor;
 
 use leernet_io::import::{import_all, ImportReport};
 use leernet_io::{ImportOptions, Problem, ProblemKind};
-use leernet_xlsform::Form;
+use leernet_xlsform::{Form, MAX_ANSWER_CHARS};
 
 const CAP_MIB: u64 = 1536;
 
@@ -115,5 +117,71 @@ fn a_cell_of_a_gibibyte_is_refused() {
     assert!(
         e.contains("xl/sharedStrings.xml") && e.contains("256 KiB"),
         "{e}"
+    );
+}
+
+/// An answer one character too long, at row 3 of column `remark`, in each way in.
+#[test]
+fn an_answer_longer_than_the_survey_allows_is_refused_with_its_row_and_column() {
+    let long = "é".repeat(MAX_ANSWER_CHARS + 1);
+    let just = "é".repeat(MAX_ANSWER_CHARS);
+    let csv = format!("remark,age\nkort,40\n{long},41\n{just},42\n");
+    let xlsx = crafted::xlsx(&[(
+        "data",
+        crafted::rows(
+            1,
+            &[
+                &["remark", "age"],
+                &["kort", "40"],
+                &[&long, "41"],
+                &[&just, "42"],
+            ],
+        ),
+    )]);
+    let ods = crafted::ods(&[(
+        "data",
+        [
+            crafted::ods_row(&["remark", "age"], 1),
+            crafted::ods_row(&["kort", "40"], 1),
+            crafted::ods_row(&[&long, "41"], 1),
+            crafted::ods_row(&[&just, "42"], 1),
+        ]
+        .concat(),
+    )]);
+    let odk = crafted::zip(&[crafted::Entry::stored(
+        "hostile.csv",
+        format!("remark,age,KEY\nkort,40,uuid:1\n{long},41,uuid:2\n{just},42,uuid:3\n").as_bytes(),
+    )]);
+    for (what, bytes) in [
+        ("csv", csv.into_bytes()),
+        ("xlsx", xlsx),
+        ("ods", ods),
+        ("odk", odk),
+    ] {
+        let e = errors(&bytes);
+        assert_eq!(e.len(), 1, "{what}: {e:#?}");
+        assert_eq!(e[0].row, Some(3), "{what}");
+        assert_eq!(e[0].column.as_deref(), Some("remark"), "{what}");
+        assert!(
+            e[0].value.is_none(),
+            "{what}: the long answer is not repeated"
+        );
+        assert!(
+            e[0].message.contains("longer than 10000 characters"),
+            "{what}: {}",
+            e[0].message
+        );
+    }
+}
+
+/// A 30 MB answer (the finding) is refused too, and fast.
+#[test]
+fn an_answer_of_thirty_megabytes_is_refused() {
+    let csv = format!("remark,age\n{},40\n", "a".repeat(30 << 20));
+    let e = errors(csv.as_bytes());
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        (e[0].row, e[0].column.as_deref()),
+        (Some(2), Some("remark"))
     );
 }

@@ -54,7 +54,7 @@ pub use answers::{Answers, EvalOptions, Evaluation, QuestionState};
 pub use diag::{CheckReport, Diagnostic, FormError, Severity};
 pub use form::{Choice, Form, Group, Item, Language, Question, Text};
 pub use kind::{Media, Metadata, QuestionKind};
-pub use value::ValueError;
+pub use value::{ValueError, MAX_ANSWER_CHARS};
 
 /// Checks a workbook and reports as the command-line contract says. Never panics;
 /// an unreadable file gives `valid: false` with `unreadable` set and one error.
