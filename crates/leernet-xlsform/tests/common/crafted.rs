@@ -19,6 +19,17 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry deflated.
+    pub fn deflated(name: &str, data: &[u8]) -> Entry {
+        Entry {
+            name: name.into(),
+            method: 8,
+            data: deflate_part(data, true),
+            crc: crc32fast::hash(data),
+            size: data.len() as u32,
+        }
+    }
+
     /// An entry stored as is.
     pub fn stored(name: &str, data: &[u8]) -> Entry {
         Entry {
@@ -123,7 +134,7 @@ fn xlsx_entries(sheets: &[(&str, String)]) -> Vec<Entry> {
         let xml = format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
         );
-        sheet_entries.push(Entry::stored(
+        sheet_entries.push(Entry::deflated(
             &format!("xl/worksheets/sheet{n}.xml"),
             xml.as_bytes(),
         ));
