@@ -14,7 +14,9 @@
 //! - for an ODS's `content.xml`, the cells calamine will make of its repeats, as calamine
 //!   makes them ([`Limits::max_cells`]).
 //!
-//! What is over a limit is refused with one sentence naming the limit. Sheets that pass are
+//! An `.xls` is held to the same cell limit by `xls_guard`, which also refuses the sector
+//! chains calamine would follow without end. What is over a limit is refused with one
+//! sentence naming the limit. Sheets that pass are
 //! then read cell by cell where calamine allows it (`read::sheet_cells`), so a single
 //! far-away cell (`XFD1048576`) costs one cell, not a dense grid.
 
@@ -66,7 +68,15 @@ pub enum LimitError {
         /// The limit, in cells.
         limit: u64,
     },
-    /// The zip's entries could not be read.
+    /// An `.xls` declares more cells (its `DIMENSIONS` and the far corners of its
+    /// cells) than the limit.
+    Declared {
+        /// The sheet, counted from 1 in the order the workbook lists them.
+        sheet: usize,
+        /// The limit, in cells.
+        limit: u64,
+    },
+    /// The zip's entries (or an `.xls`'s sectors) could not be read.
     Damaged(String),
 }
 
@@ -87,6 +97,10 @@ impl std::fmt::Display for LimitError {
                 f,
                 "sheet '{sheet}' repeats its cells to more than {limit} cells, the limit for a workbook"
             ),
+            LimitError::Declared { sheet, limit } => write!(
+                f,
+                "its sheet {sheet} declares more than {limit} cells, the limit for a workbook"
+            ),
             LimitError::Damaged(cause) => write!(f, "the workbook is damaged ({cause})"),
         }
     }
@@ -94,9 +108,13 @@ impl std::fmt::Display for LimitError {
 
 impl std::error::Error for LimitError {}
 
-/// Checks a zipped workbook against `limits` before it is read; other bytes (`.xls`,
-/// text) pass unchecked, and so do bytes that are no zip at all (the reader says why).
+/// Checks a workbook against `limits` before it is read: a zip (`.xlsx`, `.xlsb`, `.ods`)
+/// or an `.xls` (`xls_guard`); other bytes pass unchecked, and so do bytes that are
+/// neither (the reader says why).
 pub fn check_workbook(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return crate::xls_guard::check(bytes, limits);
+    }
     if !bytes.starts_with(b"PK\x03\x04") {
         return Ok(());
     }

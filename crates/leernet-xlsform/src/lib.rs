@@ -49,6 +49,7 @@ pub mod kind;
 pub mod read;
 mod validate;
 pub mod value;
+mod xls_guard;
 
 pub use answers::{Answers, EvalOptions, Evaluation, QuestionState};
 pub use diag::{CheckReport, Diagnostic, FormError, Severity};

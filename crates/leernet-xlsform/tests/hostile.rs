@@ -110,3 +110,64 @@ fn groups_nested_twenty_thousand_deep_are_refused() {
     );
     assert!(ok.is_ok(), "{ok:?}");
 }
+
+#[test]
+fn an_honest_xls_reads() {
+    // the structure the crafted ones below share, with one cell: read as a workbook
+    let stream = crafted::biff_workbook(&crafted::biff_number(0, 0, 1.0));
+    let e = unreadable_or_invalid(&crafted::xls(&stream, false), "eerlijk.xls");
+    assert!(e.is_none(), "{e:?}");
+}
+
+/// None when the bytes were read as a workbook (the form itself may be invalid).
+fn unreadable_or_invalid(bytes: &[u8], name: &str) -> Option<String> {
+    match Form::from_workbook(bytes, name) {
+        Err(FormError::Unreadable(s)) => Some(s),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_xls_declaring_four_billion_rows_is_refused() {
+    if crafted::under_memory_cap("an_xls_declaring_four_billion_rows_is_refused", CAP_MIB) {
+        return;
+    }
+    let stream = crafted::biff_workbook(
+        &[
+            crafted::biff_dimensions(0, u32::MAX, 0, 255),
+            crafted::biff_number(0, 0, 1.0),
+        ]
+        .concat(),
+    );
+    let e = unreadable(&crafted::xls(&stream, false), "dims.xls");
+    assert!(
+        e.contains("sheet 1 declares more than 2000000 cells"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_xls_with_far_apart_cells_is_refused() {
+    if crafted::under_memory_cap("an_xls_with_far_apart_cells_is_refused", CAP_MIB) {
+        return;
+    }
+    let stream = crafted::biff_workbook(
+        &[
+            crafted::biff_number(0, 0, 1.0),
+            crafted::biff_number(65_535, 65_535, 2.0),
+        ]
+        .concat(),
+    );
+    let e = unreadable(&crafted::xls(&stream, false), "far.xls");
+    assert!(e.contains("declares more than 2000000 cells"), "{e}");
+}
+
+#[test]
+fn an_xls_whose_sectors_loop_is_refused() {
+    if crafted::under_memory_cap("an_xls_whose_sectors_loop_is_refused", CAP_MIB) {
+        return;
+    }
+    let stream = crafted::biff_workbook(&crafted::biff_number(0, 0, 1.0));
+    let e = unreadable(&crafted::xls(&stream, true), "loop.xls");
+    assert!(e.contains("loops"), "{e}");
+}

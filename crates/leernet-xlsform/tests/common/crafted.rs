@@ -383,3 +383,120 @@ pub fn under_memory_cap(name: &str, mib: u64) -> bool {
     );
     true
 }
+
+/// A BIFF record.
+pub fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    r.extend_from_slice(data);
+    r
+}
+
+/// A BIFF8 NUMBER cell.
+pub fn biff_number(row: u16, col: u16, v: f64) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&v.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// A BIFF8 DIMENSIONS record: rows `first..last`, columns `first_col..last_col`.
+pub fn biff_dimensions(first: u32, last: u32, first_col: u16, last_col: u16) -> Vec<u8> {
+    let mut d = first.to_le_bytes().to_vec();
+    d.extend_from_slice(&last.to_le_bytes());
+    d.extend_from_slice(&first_col.to_le_bytes());
+    d.extend_from_slice(&last_col.to_le_bytes());
+    d.extend_from_slice(&[0, 0]);
+    biff(0x0200, &d)
+}
+
+/// The Workbook stream of an `.xls` with one sheet `survey` of these records (between
+/// its BOF and EOF), padded to 4 KiB so that it lives in ordinary sectors.
+pub fn biff_workbook(sheet: &[u8]) -> Vec<u8> {
+    let bof = |dt: u16| {
+        let mut d = 0x0600u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0; 12]);
+        biff(0x0809, &d)
+    };
+    let name: Vec<u8> = "survey".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let boundsheet = |pos: u32| {
+        let mut d = pos.to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, 6, 1]);
+        d.extend_from_slice(&name);
+        biff(0x0085, &d)
+    };
+    let globals_len = bof(5).len() + boundsheet(0).len() + biff(0x000A, &[]).len();
+    let mut s = bof(5);
+    s.extend(boundsheet(globals_len as u32));
+    s.extend(biff(0x000A, &[]));
+    s.extend(bof(0x10));
+    s.extend_from_slice(sheet);
+    s.extend(biff(0x000A, &[]));
+    while s.len() < 4096 {
+        let pad = (4096 - s.len()).clamp(4, 1000) - 4;
+        s.extend(biff(0x0000, &vec![0; pad]));
+    }
+    s
+}
+
+/// A compound file (512-byte sectors) holding `stream` as `Workbook`; with `cycle`, the
+/// stream's last sector points back to its first, so that its chain never ends.
+pub fn xls(stream: &[u8], cycle: bool) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let n = stream.len().div_ceil(512) as u32;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    header[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
+    header[26..28].copy_from_slice(&3u16.to_le_bytes());
+    header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[30..32].copy_from_slice(&9u16.to_le_bytes());
+    header[32..34].copy_from_slice(&6u16.to_le_bytes());
+    header[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    header[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory in sector 1
+    header[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    header[60..64].copy_from_slice(&END.to_le_bytes());
+    header[68..72].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let v = if i == 0 { 0 } else { FREE };
+        header[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
+    }
+    let mut fat = vec![FREE; 128];
+    fat[0] = 0xFFFF_FFFD;
+    fat[1] = END;
+    for i in 0..n {
+        fat[2 + i as usize] = if i + 1 == n {
+            if cycle {
+                2
+            } else {
+                END
+            }
+        } else {
+            3 + i
+        };
+    }
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e[..units.len()].copy_from_slice(&units);
+        e[64..66].copy_from_slice(&((units.len() + 2) as u16).to_le_bytes());
+        e[66] = typ;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&FREE.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let mut out = header;
+    out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, FREE, 2, stream.len() as u32));
+    out.extend(vec![0u8; 256]);
+    out.extend_from_slice(stream);
+    out.resize(512 + 512 * (2 + n as usize), 0);
+    out
+}
