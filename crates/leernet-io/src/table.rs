@@ -368,13 +368,25 @@ impl Table {
 
     /// Opens a workbook's first sheet (and folds KoboToolbox's repeat sheets into it).
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, Problem> {
-        use calamine::Reader;
         leernet_xlsform::guard::check_workbook(bytes, &IMPORT_LIMITS).map_err(|e| {
             Problem::error(
                 ProblemKind::Unreadable,
                 format!("the workbook could not be read: {e}"),
             )
         })?;
+        // calamine panics on some damaged files (a short record of an .xls): the import
+        // refuses the file and the process goes on
+        let read = std::panic::catch_unwind(|| Table::read_workbook(bytes));
+        read.unwrap_or_else(|_| {
+            Err(Problem::error(
+                ProblemKind::Unreadable,
+                "the workbook could not be read: it is damaged",
+            ))
+        })
+    }
+
+    fn read_workbook(bytes: &[u8]) -> Result<Table, Problem> {
+        use calamine::Reader;
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Problem::error(
                 ProblemKind::Unreadable,

@@ -185,3 +185,33 @@ fn an_answer_of_thirty_megabytes_is_refused() {
         (Some(2), Some("remark"))
     );
 }
+
+#[test]
+fn an_xls_with_far_apart_cells_is_refused() {
+    if crafted::under_memory_cap("an_xls_with_far_apart_cells_is_refused", CAP_MIB) {
+        return;
+    }
+    let stream = crafted::biff_workbook(
+        &[
+            crafted::biff_number(0, 0, 1.0),
+            crafted::biff_number(65_535, 65_535, 2.0),
+        ]
+        .concat(),
+    );
+    let e = refused(&crafted::xls(&stream, false));
+    assert!(e.contains("declares more than 20000000 cells"), "{e}");
+}
+
+#[test]
+fn an_xls_that_makes_calamine_panic_is_refused() {
+    // a defined name (Lbl) shorter than calamine reads, put in the globals right after
+    // their BOF (20 bytes); the sheet's position in the BOUNDSHEET after it moves along
+    let mut stream = crafted::biff_workbook(&crafted::biff_number(0, 0, 1.0));
+    let lbl = crafted::biff(0x0018, &[0, 0]);
+    stream.splice(20..20, lbl.iter().copied());
+    let at = 20 + lbl.len() + 4;
+    let pos = u32::from_le_bytes(stream[at..at + 4].try_into().unwrap()) + lbl.len() as u32;
+    stream[at..at + 4].copy_from_slice(&pos.to_le_bytes());
+    let e = refused(&crafted::xls(&stream, false));
+    assert!(e.contains("damaged"), "{e}");
+}

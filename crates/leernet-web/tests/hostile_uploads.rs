@@ -77,6 +77,20 @@ async fn story(w: &World) {
             crafted::xlsx_nested_groups(20_000),
             "more than 32 deep",
         ),
+        (
+            "oud.xls",
+            crafted::xls(
+                &crafted::biff_workbook(
+                    &[
+                        crafted::biff_dimensions(0, u32::MAX, 0, 255),
+                        crafted::biff_number(0, 0, 1.0),
+                    ]
+                    .concat(),
+                ),
+                false,
+            ),
+            "declares more than 2000000 cells",
+        ),
     ] {
         let p = send(&mut c, "/admin/instruments", &token, (name, &bytes)).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");

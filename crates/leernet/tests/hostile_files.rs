@@ -70,6 +70,24 @@ impl Files {
     }
 }
 
+/// An `.xls` whose sheet declares 2^32 rows of 256 columns.
+fn xls_dimensions() -> Vec<u8> {
+    let sheet = [
+        crafted::biff_dimensions(0, u32::MAX, 0, 255),
+        crafted::biff_number(0, 0, 1.0),
+    ]
+    .concat();
+    crafted::xls(&crafted::biff_workbook(&sheet), false)
+}
+
+/// An `.xls` whose stream's chain of sectors never ends.
+fn xls_loop() -> Vec<u8> {
+    crafted::xls(
+        &crafted::biff_workbook(&crafted::biff_number(0, 0, 1.0)),
+        true,
+    )
+}
+
 #[test]
 fn crafted_questionnaires_are_refused_by_instrument_check_and_add() {
     let f = Files::new();
@@ -92,6 +110,12 @@ fn crafted_questionnaires_are_refused_by_instrument_check_and_add() {
             crafted::xlsx_nested_groups(20_000),
             "more than 32 deep",
         ),
+        (
+            "dims.xls",
+            xls_dimensions(),
+            "declares more than 2000000 cells",
+        ),
+        ("loop.xls", xls_loop(), "loops"),
     ];
     for (name, bytes, words) in &cases {
         let path = f.put(name, bytes);
@@ -179,6 +203,11 @@ fn crafted_exports_are_refused_by_import_and_store_nothing() {
             "20000000 cells",
         ),
         ("huge.xlsx", crafted::xlsx_huge_cell(1024), "256 KiB"),
+        (
+            "dims.xls",
+            xls_dimensions(),
+            "declares more than 20000000 cells",
+        ),
         // read as one far cell: a ragged row, found at its row
         ("far.xlsx", crafted::xlsx(&[("data", far)]), "row 1048576"),
         (
