@@ -153,7 +153,12 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
             continue;
         }
         let cells = sheet_cells(&mut wb, &name, file_name)?;
-        out.sheets.insert(key.clone(), to_sheet(&name, &key, cells));
+        let sheet = to_sheet(&name, &key, cells).map_err(|columns| {
+            format!(
+                "{file_name} could not be read: sheet '{name}' has {columns} columns on more rows than make {MAX_SHEET_CELLS} cells"
+            )
+        })?;
+        out.sheets.insert(key.clone(), sheet);
     }
     Ok(out)
 }
@@ -273,7 +278,10 @@ pub fn cell_text(d: &Data) -> String {
     }
 }
 
-fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
+/// The sheet of these cells: every data row as wide as the header. More than
+/// [`MAX_SHEET_CELLS`] so (a header cell in column XFD over many rows) is refused with
+/// the header's width.
+fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Result<Sheet, usize> {
     cells.sort_by_key(|c| (c.0, c.1));
     let mut headers = Vec::new();
     let mut rows = Vec::new();
@@ -309,6 +317,9 @@ fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
                 .collect();
             continue;
         }
+        if (rows.len() + 1).saturating_mul(headers.len()) > MAX_SHEET_CELLS {
+            return Err(headers.len());
+        }
         let mut row = vec![String::new(); headers.len()];
         let mut any = false;
         for (c, t) in texts {
@@ -321,12 +332,12 @@ fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
             rows.push(Row { number, cells: row });
         }
     }
-    Sheet {
+    Ok(Sheet {
         name: name.to_string(),
         headers,
         rows,
         header_row,
-    }
+    })
 }
 
 /// Columns whose values may be given per language.

@@ -171,3 +171,24 @@ fn an_xls_whose_sectors_loop_is_refused() {
     let e = unreadable(&crafted::xls(&stream, true), "loop.xls");
     assert!(e.contains("loops"), "{e}");
 }
+
+#[test]
+fn a_header_in_column_xfd_over_many_rows_is_refused() {
+    if crafted::under_memory_cap("a_header_in_column_xfd_over_many_rows_is_refused", CAP_MIB) {
+        return;
+    }
+    // each row is laid out as wide as the header: 16,384 cells x 10,000 rows
+    let mut survey = crafted::rows(1, &[&["type", "name", "label"]])
+        .replace("</row>", &format!("{}</row>", crafted::cell("XFD1", "x")));
+    let names: Vec<String> = (0..10_000).map(|i| format!("n{i}")).collect();
+    let rows: Vec<[&str; 3]> = names.iter().map(|n| ["note", n.as_str(), "x"]).collect();
+    let refs: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    survey.push_str(&crafted::rows(2, &refs));
+    let bytes = crafted::xlsx(&[("survey", survey)]);
+    assert!(bytes.len() < 1 << 20, "{}", bytes.len());
+    let e = unreadable(&bytes, "wide.xlsx");
+    assert!(
+        e.contains("sheet 'survey' has 16384 columns") && e.contains("2000000 cells"),
+        "{e}"
+    );
+}
