@@ -215,3 +215,34 @@ fn an_xls_that_makes_calamine_panic_is_refused() {
     let e = refused(&crafted::xls(&stream, false));
     assert!(e.contains("damaged"), "{e}");
 }
+
+/// KoboToolbox's repeat sheets: 10,000 instances of one submission become 10,000 columns
+/// of each of 10,000 rows (10^8 cells) — refused before they are laid out.
+#[test]
+fn repeat_instances_that_would_make_a_huge_grid_are_refused() {
+    if crafted::under_memory_cap(
+        "repeat_instances_that_would_make_a_huge_grid_are_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    let n = 10_000;
+    let indexes: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    let mut main: Vec<Vec<&str>> = vec![vec!["remark", "_index"]];
+    main.extend(indexes.iter().map(|i| vec!["x", i.as_str()]));
+    let mut kids: Vec<Vec<&str>> = vec![vec![
+        "kids/kid_name",
+        "_index",
+        "_parent_table_name",
+        "_parent_index",
+    ]];
+    kids.extend(indexes.iter().map(|i| vec!["Kim", i.as_str(), "data", "1"]));
+    let as_rows = |rows: &[Vec<&str>]| {
+        let refs: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        crafted::rows(1, &refs)
+    };
+    let bytes = crafted::xlsx(&[("data", as_rows(&main)), ("kids", as_rows(&kids))]);
+    assert!(bytes.len() < 1 << 20, "{}", bytes.len());
+    let e = refused(&bytes);
+    assert!(e.contains("20000000 cells"), "{e}");
+}
