@@ -33,6 +33,11 @@ pub struct Limits {
     pub max_cells: u64,
 }
 
+/// The most times an ODS may repeat one cell or row (`number-columns-repeated`,
+/// `number-rows-repeated`): LibreOffice repeats empty ones to the end of its sheet, at most
+/// 16,777,216 rows. A larger count is refused, so calamine's sums of them cannot overflow.
+const MAX_REPEAT: u64 = 1 << 31;
+
 /// Bytes of one cell's text (or any run of an XML entry without markup): 256 KiB, room
 /// for Excel's own limit of 32,767 characters a cell even when every one is escaped.
 pub const MAX_CELL_BYTES: u64 = 256 * 1024;
@@ -76,6 +81,11 @@ pub enum LimitError {
         /// The limit, in cells.
         limit: u64,
     },
+    /// An ODS's texts, repeated as calamine repeats them, come to more than the limit.
+    RepeatedText {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The zip's entries (or an `.xls`'s sectors) could not be read.
     Damaged(String),
 }
@@ -100,6 +110,11 @@ impl std::fmt::Display for LimitError {
             LimitError::Declared { sheet, limit } => write!(
                 f,
                 "its sheet {sheet} declares more than {limit} cells, the limit for a workbook"
+            ),
+            LimitError::RepeatedText { limit } => write!(
+                f,
+                "the texts of its cells, repeated, come to more than {} MiB, the limit for a workbook",
+                limit / (1024 * 1024)
             ),
             LimitError::Damaged(cause) => write!(f, "the workbook is damaged ({cause})"),
         }
@@ -140,7 +155,7 @@ pub fn check_workbook(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
             max_run: limits.max_cell_bytes,
         };
         let result = if lower == "content.xml" {
-            ods_cells(&mut counted, limits.max_cells, &mut cells)
+            ods_cells(&mut counted, limits, &mut cells)
         } else {
             std::io::copy(&mut counted, &mut std::io::sink())
                 .map(|_| ())
@@ -159,6 +174,11 @@ pub fn check_workbook(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
                     limit: limits.max_cell_bytes,
                 })
             }
+            Err(Over::Text) => {
+                return Err(LimitError::RepeatedText {
+                    limit: limits.max_unpacked_bytes,
+                })
+            }
             Err(Over::Cells(sheet)) => {
                 return Err(LimitError::Cells {
                     sheet,
@@ -175,6 +195,7 @@ pub fn check_workbook(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
 enum Over {
     Bytes,
     Run,
+    Text,
     Cells(String),
     Io(std::io::Error),
 }
@@ -255,7 +276,8 @@ impl<R: Read> Read for Counted<'_, R> {
 /// The cells calamine makes of an ODS's `content.xml`, added to `total`: every row's
 /// cells up to its last filled one (repeats expanded), and each sheet's grid from its
 /// first to its last filled row. Cells with content or children count as filled.
-fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), Over> {
+fn ods_cells<R: Read>(entry: R, limits: &Limits, total: &mut u64) -> Result<(), Over> {
+    let max_cells = limits.max_cells;
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
     let mut buf = Vec::with_capacity(1024);
@@ -271,6 +293,10 @@ fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), O
     let mut pending = 0u64;
     let mut filled = false;
     let mut sheets_before = 0u64;
+    // the text calamine holds: a cell's text once per repeat of the cell and of its row
+    let mut cell: Option<(u64, u64)> = None;
+    let mut row_text = 0u64;
+    let mut text = 0u64;
     loop {
         buf.clear();
         let ev = match reader.read_event_into(&mut buf) {
@@ -289,8 +315,22 @@ fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), O
         let (e, empty) = match &ev {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
+            Event::Text(t) => {
+                if let Some((_, bytes)) = cell.as_mut() {
+                    *bytes = bytes.saturating_add(t.len() as u64);
+                    if *bytes > limits.max_cell_bytes {
+                        return Err(Over::Run);
+                    }
+                }
+                continue;
+            }
             Event::End(e) => {
                 match e.name().as_ref() {
+                    b"table:table-cell" | b"table:covered-table-cell" => {
+                        if let Some((n, bytes)) = cell.take() {
+                            row_text = row_text.saturating_add(bytes.saturating_mul(n));
+                        }
+                    }
                     b"table:table-row" => {
                         if let Some(repeats) = in_row.take() {
                             pushed = pushed.saturating_add(row_len);
@@ -306,6 +346,12 @@ fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), O
                             let here = pushed.max(dense_rows.saturating_mul(width));
                             if sheets_before.saturating_add(here) > max_cells {
                                 return Err(Over::Cells(sheet.clone()));
+                            }
+                            // once as read, once per repeat when the grid is laid out
+                            text = text
+                                .saturating_add(row_text.saturating_mul(repeats.saturating_add(1)));
+                            if text > limits.max_unpacked_bytes {
+                                return Err(Over::Text);
                             }
                         }
                     }
@@ -330,13 +376,30 @@ fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), O
                 sheet = attribute(e, b"table:name").unwrap_or_default();
             }
             b"table:table-row" if !empty => {
-                in_row = Some(repeats(e, b"table:number-rows-repeated"));
+                let n = repeats(e, b"table:number-rows-repeated");
+                if n > MAX_REPEAT {
+                    return Err(Over::Cells(sheet.clone()));
+                }
+                in_row = Some(n);
                 row_len = 0;
                 pending = 0;
                 filled = false;
+                row_text = 0;
+            }
+            b"text:s" if cell.is_some() => {
+                // calamine writes `text:c` spaces
+                if let Some((_, bytes)) = cell.as_mut() {
+                    *bytes = bytes.saturating_add(repeats(e, b"text:c"));
+                    if *bytes > limits.max_cell_bytes {
+                        return Err(Over::Run);
+                    }
+                }
             }
             b"table:table-cell" | b"table:covered-table-cell" if in_row.is_some() => {
                 let n = repeats(e, b"table:number-columns-repeated");
+                if n > MAX_REPEAT {
+                    return Err(Over::Cells(sheet.clone()));
+                }
                 // calamine adds the empty cells before this one, then this one's repeats
                 // if it holds something, else remembers them for the next cell
                 row_len = row_len.saturating_add(pending);
@@ -349,6 +412,12 @@ fn ods_cells<R: Read>(entry: R, max_cells: u64, total: &mut u64) -> Result<(), O
                     row_len = row_len.saturating_add(n);
                     pending = 0;
                     filled = true;
+                    let attrs: u64 = e.attributes().flatten().map(|a| a.value.len() as u64).sum();
+                    if empty {
+                        row_text = row_text.saturating_add(attrs.saturating_mul(n));
+                    } else {
+                        cell = Some((n, attrs));
+                    }
                 } else {
                     pending = n;
                 }

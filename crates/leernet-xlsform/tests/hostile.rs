@@ -192,3 +192,36 @@ fn a_header_in_column_xfd_over_many_rows_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn an_ods_space_run_of_four_billion_is_refused() {
+    if crafted::under_memory_cap("an_ods_space_run_of_four_billion_is_refused", CAP_MIB) {
+        return;
+    }
+    // calamine writes `text:c` spaces into the cell
+    let rows = format!(
+        "{}<table:table-row><table:table-cell office:value-type=\"string\"><text:p>a<text:s text:c=\"4000000000\"></text:s>b</text:p></table:table-cell></table:table-row>",
+        crafted::ods_row(&["type", "name", "label"], 1),
+    );
+    let e = unreadable(&crafted::ods(&[("survey", rows)]), "spaces.ods");
+    assert!(e.contains("content.xml") && e.contains("256 KiB"), "{e}");
+}
+
+#[test]
+fn an_ods_long_text_repeated_ten_thousand_times_is_refused() {
+    if crafted::under_memory_cap(
+        "an_ods_long_text_repeated_ten_thousand_times_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    // 200 KB of text (under the limit of one cell) in a cell repeated 10,000 times: 2 GB
+    let long = "a".repeat(200_000);
+    let rows = format!(
+        "{}<table:table-row>{}</table:table-row>",
+        crafted::ods_row(&["type", "name", "label"], 1),
+        crafted::ods_cell(&long, 10_000)
+    );
+    let e = unreadable(&crafted::ods(&[("survey", rows)]), "long.ods");
+    assert!(e.contains("texts of its cells, repeated"), "{e}");
+}

@@ -35,13 +35,18 @@ fn config() -> ProptestConfig {
 
 #[derive(Debug, Clone)]
 enum OdsCell {
-    Filled(u64),
+    /// Repeats and the length of its text.
+    Filled(u64, usize),
     Empty(u64),
 }
 
 fn ods_cell() -> impl Strategy<Value = OdsCell> {
     prop_oneof![
-        count().prop_map(OdsCell::Filled),
+        (
+            count(),
+            prop_oneof![Just(1usize), Just(1000), Just(200_000)]
+        )
+            .prop_map(|(n, len)| OdsCell::Filled(n, len)),
         count().prop_map(OdsCell::Empty),
     ]
 }
@@ -60,7 +65,9 @@ fn ods_of(tables: &[Vec<(u64, Vec<OdsCell>)>]) -> Vec<u8> {
             ));
             for c in cells {
                 match c {
-                    OdsCell::Filled(n) => s.push_str(&crafted::ods_cell("x", *n)),
+                    OdsCell::Filled(n, len) => {
+                        s.push_str(&crafted::ods_cell(&"x".repeat(*len), *n))
+                    }
                     OdsCell::Empty(n) => s.push_str(&format!(
                         r#"<table:table-cell table:number-columns-repeated="{n}"/>"#
                     )),
