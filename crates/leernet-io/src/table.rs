@@ -154,11 +154,13 @@ struct SheetError {
 
 /// A sheet's rows (header included), read cell by cell: a row holds the cells from
 /// column A to its last filled one, row numbers as in the sheet. `slots` counts the cells
-/// of all sheets so far; more than `IMPORT_LIMITS.max_cells` is refused.
+/// of all sheets so far; more than `IMPORT_LIMITS.max_cells` is refused; `text` is what is
+/// left of the bytes their texts may take.
 fn sheet_rows<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
     slots: &mut u64,
+    text: &mut u64,
 ) -> Result<Vec<SheetRow>, SheetError> {
     let max = IMPORT_LIMITS.max_cells;
     let mut cells = leernet_xlsform::read::sparse_cells(
@@ -166,6 +168,7 @@ fn sheet_rows<RS: std::io::Read + std::io::Seek>(
         name,
         "the workbook",
         usize::try_from(max).unwrap_or(usize::MAX),
+        text,
     )
     .map_err(|e| SheetError {
         over_limit: e.over_limit,
@@ -401,13 +404,15 @@ impl Table {
             ));
         };
         let mut slots = 0u64;
-        let mut rows = sheet_rows(&mut wb, first, &mut slots).map_err(|e| *e.problem)?;
+        // the texts of all sheets together, each cell its own copy
+        let mut text = IMPORT_LIMITS.max_unpacked_bytes;
+        let mut rows = sheet_rows(&mut wb, first, &mut slots, &mut text).map_err(|e| *e.problem)?;
         // KoboToolbox puts each repeat in a sheet of its own: its instances become columns
         // of their submission's row (`kids_details[2]/kids_name`)
         if names.len() > 1 {
             let mut others = Vec::new();
             for name in names.iter().skip(1) {
-                match sheet_rows(&mut wb, name, &mut slots) {
+                match sheet_rows(&mut wb, name, &mut slots, &mut text) {
                     Ok(rows) => others.push(crate::repeat_sheets::Sheet {
                         name: name.clone(),
                         rows,

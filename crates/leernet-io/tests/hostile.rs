@@ -246,3 +246,21 @@ fn repeat_instances_that_would_make_a_huge_grid_are_refused() {
     let e = refused(&bytes);
     assert!(e.contains("20000000 cells"), "{e}");
 }
+
+#[test]
+fn a_long_shared_string_shown_in_ten_thousand_cells_is_refused() {
+    if crafted::under_memory_cap(
+        "a_long_shared_string_shown_in_ten_thousand_cells_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    let long = "a".repeat(200_000);
+    let sheet = format!(
+        "{}{}",
+        crafted::rows(1, &[&["remark", "age"]]),
+        crafted::shared_cells("A", 2, 10_000)
+    );
+    let e = refused(&crafted::xlsx_shared(&[("data", sheet)], &[&long]));
+    assert!(e.contains("come to more than 1024 MiB"), "{e}");
+}

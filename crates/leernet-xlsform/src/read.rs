@@ -141,6 +141,8 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         all_names: names.clone(),
         ..Workbook::default()
     };
+    // the texts of the sheets read, each cell its own copy of a shared string
+    let mut text = crate::guard::Limits::QUESTIONNAIRE.max_unpacked_bytes;
     for name in names {
         let key = name.trim().to_lowercase();
         if !matches!(
@@ -152,7 +154,7 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         if out.sheets.contains_key(&key) {
             continue;
         }
-        let cells = sheet_cells(&mut wb, &name, file_name)?;
+        let cells = sheet_cells(&mut wb, &name, file_name, &mut text)?;
         let sheet = to_sheet(&name, &key, cells).map_err(|columns| {
             format!(
                 "{file_name} could not be read: sheet '{name}' has {columns} columns on more rows than make {MAX_SHEET_CELLS} cells"
@@ -170,8 +172,9 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
     file_name: &str,
+    text: &mut u64,
 ) -> Result<Vec<SparseCell>, String> {
-    sparse_cells(wb, name, file_name, MAX_SHEET_CELLS).map_err(|e| e.message)
+    sparse_cells(wb, name, file_name, MAX_SHEET_CELLS, text).map_err(|e| e.message)
 }
 
 /// Why a sheet's cells could not be read: one sentence, and whether it was the limit.
@@ -183,8 +186,10 @@ pub struct SheetError {
     pub over_limit: bool,
 }
 
-/// The non-empty cells of a sheet, at most `max_cells` of them (else the error names the
-/// file, the sheet and the limit). `.xlsx`/`.xlsb` are streamed cell by cell, so a single
+/// The non-empty cells of a sheet, at most `max_cells` of them, their texts together at
+/// most `text_budget` bytes (which they use up; a shared string counts once per cell that
+/// shows it, as each cell gets its own copy); else the error names the file, the sheet and
+/// the limit. `.xlsx`/`.xlsb` are streamed cell by cell, so a single
 /// far-away cell (`XFD1048576`) costs one cell; `.xls` (at most 65,536 x 256) and `.ods`
 /// (whose repeats `guard::check_workbook` bounded before calamine opened it) go through
 /// calamine's dense range.
@@ -193,7 +198,31 @@ pub fn sparse_cells<RS: std::io::Read + std::io::Seek>(
     name: &str,
     file_name: &str,
     max_cells: usize,
+    text_budget: &mut u64,
 ) -> Result<Vec<SparseCell>, SheetError> {
+    let budget = *text_budget;
+    let too_much_text = || {
+        SheetError {
+        message: format!(
+            "{file_name} could not be read: the texts of sheet '{name}' come to more than {} MiB, the limit for a workbook",
+            budget >> 20
+        ),
+        over_limit: true,
+    }
+    };
+    let mut spend = |v: &Data| -> bool {
+        let n = match v {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len() as u64,
+            _ => 8,
+        };
+        match text_budget.checked_sub(n) {
+            Some(left) => {
+                *text_budget = left;
+                true
+            }
+            None => false,
+        }
+    };
     let too_many = || SheetError {
         message: format!(
             "{file_name} could not be read: sheet '{name}' has more than {max_cells} cells"
@@ -215,6 +244,9 @@ pub fn sparse_cells<RS: std::io::Read + std::io::Seek>(
                 let (row, col) = c.get_position();
                 let v: Data = c.get_value().clone().into();
                 if v != Data::Empty {
+                    if !spend(&v) {
+                        return Err(too_much_text());
+                    }
                     out.push((row, col, v));
                     if out.len() > max_cells {
                         return Err(too_many());
@@ -241,6 +273,9 @@ pub fn sparse_cells<RS: std::io::Read + std::io::Seek>(
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (row, col, v) in range.used_cells() {
                 if *v != Data::Empty {
+                    if !spend(v) {
+                        return Err(too_much_text());
+                    }
                     out.push((r0 + row as u32, c0 + col as u32, v.clone()));
                 }
             }

@@ -225,3 +225,27 @@ fn an_ods_long_text_repeated_ten_thousand_times_is_refused() {
     let e = unreadable(&crafted::ods(&[("survey", rows)]), "long.ods");
     assert!(e.contains("texts of its cells, repeated"), "{e}");
 }
+
+#[test]
+fn a_long_shared_string_shown_in_ten_thousand_cells_is_refused() {
+    if crafted::under_memory_cap(
+        "a_long_shared_string_shown_in_ten_thousand_cells_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    // 200 KB once in the file, 2 GB once every cell has its copy
+    let long = "a".repeat(200_000);
+    let survey = format!(
+        "{}{}",
+        crafted::rows(1, &[&["type", "name", "label"]]),
+        crafted::shared_cells("D", 2, 10_000)
+    );
+    let bytes = crafted::xlsx_shared(&[("survey", survey)], &[&long]);
+    assert!(bytes.len() < 1 << 20, "{}", bytes.len());
+    let e = unreadable(&bytes, "shared.xlsx");
+    assert!(
+        e.contains("the texts of sheet 'survey' come to more than 256 MiB"),
+        "{e}"
+    );
+}

@@ -187,6 +187,29 @@ pub fn xlsx(sheets: &[(&str, String)]) -> Vec<u8> {
     zip(&entries)
 }
 
+/// An `.xlsx` of these sheets whose shared-string table holds `strings` (cells `t="s"`
+/// refer to them by index).
+pub fn xlsx_shared(sheets: &[(&str, String)], strings: &[&str]) -> Vec<u8> {
+    let mut entries = xlsx_entries(sheets);
+    let items: String = strings
+        .iter()
+        .map(|s| format!("<si><t>{}</t></si>", escape(s)))
+        .collect();
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{items}</sst>"#,
+        n = strings.len()
+    );
+    entries.push(Entry::deflated("xl/sharedStrings.xml", sst.as_bytes()));
+    zip(&entries)
+}
+
+/// `n` cells in column `col` from row `first`, each showing shared string 0.
+pub fn shared_cells(col: &str, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|r| format!(r#"<row r="{r}"><c r="{col}{r}" t="s"><v>0</v></c></row>"#))
+        .collect()
+}
+
 /// An XLSForm whose survey holds one text question, plus this cell far away: A1 and
 /// XFD1048576 make calamine's dense range 17 billion cells.
 pub fn xlsx_far_cell() -> Vec<u8> {
