@@ -9,8 +9,9 @@
 //! all while opening the file. A file of a few hundred bytes can so abort the process.
 //! This module walks the same structures the way calamine's `cfb.rs` and `xls.rs` (0.32)
 //! do, counting instead of allocating: every declared size must fit in the file, every
-//! chain must end within as many steps as the file has sectors, and the cells calamine
-//! reserves and lays out for all sheets must stay within the limit.
+//! chain must end within as many steps as the file has sectors, the cells calamine
+//! reserves and lays out for all sheets must stay within the limit, and so must the bytes
+//! of the shared strings it copies into every cell that shows one.
 
 use crate::guard::{LimitError, Limits};
 
@@ -236,21 +237,93 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
     biff_cells(stream, limits)
 }
 
-/// BIFF records as calamine reads them: type, data (CONTINUE records are skipped).
+/// A BIFF record as calamine reads it: type, data and the data of the CONTINUE records
+/// after it.
+type Record<'a> = (u16, &'a [u8], Vec<&'a [u8]>);
+
+/// BIFF records as calamine reads them.
 struct Records<'a>(&'a [u8]);
 
 impl<'a> Iterator for Records<'a> {
-    type Item = (u16, &'a [u8]);
-    fn next(&mut self) -> Option<(u16, &'a [u8])> {
+    type Item = Record<'a>;
+    fn next(&mut self) -> Option<Record<'a>> {
         let typ = u16_at(self.0, 0)?;
         let len = u16_at(self.0, 2)? as usize;
         let data = self.0.get(4..4 + len)?;
         self.0 = &self.0[4 + len..];
+        let mut cont = Vec::new();
         while self.0.len() > 4 && u16_at(self.0, 0) == Some(0x003C) {
             let l = u16_at(self.0, 2)? as usize;
-            self.0 = self.0.get(4 + l..)?;
+            cont.push(self.0.get(4..4 + l)?);
+            self.0 = &self.0[4 + l..];
         }
-        Some((typ, data))
+        Some((typ, data, cont))
+    }
+}
+
+/// The most bytes each string of a shared-string table (SST) becomes, read the way
+/// calamine's `parse_sst` reads it: a string of `cch` characters is at most 3 bytes a
+/// character in UTF-8. calamine gives every cell that shows a string its own copy.
+fn sst_lengths(data: &[u8], cont: &[&[u8]]) -> Vec<u64> {
+    let mut pieces = cont.iter();
+    let mut out = Vec::new();
+    let Some(mut d) = data.get(8..) else {
+        return out;
+    };
+    loop {
+        if d.is_empty() {
+            match pieces.next() {
+                Some(p) => d = p,
+                None => return out,
+            }
+            if d.is_empty() {
+                continue;
+            }
+        }
+        let (Some(cch), Some(&flags)) = (u16_at(d, 0), d.get(2)) else {
+            return out;
+        };
+        d = &d[3..];
+        let mut skip = 0usize;
+        if flags & 0x8 != 0 {
+            let Some(runs) = u16_at(d, 0) else { return out };
+            skip += runs as usize * 4;
+            d = &d[2..];
+        }
+        if flags & 0x4 != 0 {
+            let Some(ext) = u32_at(d, 0) else { return out };
+            skip = skip.saturating_add(ext as usize);
+            d = &d[4..];
+        }
+        let mut left = cch as usize;
+        let mut wide = flags & 0x1 != 0;
+        while left > 0 {
+            let per = if wide { 2 } else { 1 };
+            let take = left.min(d.len() / per);
+            d = &d[take * per..];
+            left -= take;
+            if left > 0 {
+                match pieces.next() {
+                    Some(p) if !p.is_empty() => {
+                        wide = p[0] & 0x1 != 0;
+                        d = &p[1..];
+                    }
+                    _ => return out,
+                }
+            }
+        }
+        out.push(3 * u64::from(cch));
+        while skip > 0 {
+            if d.is_empty() {
+                match pieces.next() {
+                    Some(p) => d = p,
+                    None => return out,
+                }
+            }
+            let t = skip.min(d.len());
+            d = &d[t..];
+            skip -= t;
+        }
     }
 }
 
@@ -277,14 +350,17 @@ impl Bounds {
 /// cells and formulas), for every sheet the workbook lists, together.
 fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
     let mut positions = Vec::new();
-    for (typ, data) in Records(stream) {
+    let mut strings = Vec::new();
+    for (typ, data, cont) in Records(stream) {
         match typ {
             0x0085 => positions.push(u32_at(data, 0).unwrap_or(0) as usize),
+            0x00FC => strings = sst_lengths(data, &cont),
             0x000A => break,
             _ => {}
         }
     }
     let mut total = 0u64;
+    let mut text = 0u64;
     for (n, pos) in positions.into_iter().enumerate() {
         let Some(sheet) = stream.get(pos..) else {
             return Err(damaged("lists a sheet past its end"));
@@ -293,7 +369,7 @@ fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
         let mut cells = Bounds::default();
         let mut formulas = Bounds::default();
         let pos_of = |d: &[u8]| Some((u32::from(u16_at(d, 0)?), u32::from(u16_at(d, 2)?)));
-        for (typ, data) in Records(sheet) {
+        for (typ, data, _) in Records(sheet) {
             match typ {
                 0x0200 => {
                     // calamine's parse_dimensions and its reserve, in u32 as it computes
@@ -324,9 +400,22 @@ fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
                     let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
                     reserved = reserved.saturating_add(rows.saturating_mul(cols));
                 }
-                0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD => {
+                0x0203 | 0x0204 | 0x0205 | 0x027E => {
                     if let Some((r, c)) = pos_of(data) {
                         cells.add(r, c);
+                    }
+                }
+                0x00FD => {
+                    if let Some((r, c)) = pos_of(data) {
+                        cells.add(r, c);
+                    }
+                    // a shared string, copied into the cell
+                    let i = u32_at(data, 6).unwrap_or(u32::MAX) as usize;
+                    text = text.saturating_add(strings.get(i).copied().unwrap_or(0));
+                    if text > limits.max_unpacked_bytes {
+                        return Err(LimitError::RepeatedText {
+                            limit: limits.max_unpacked_bytes,
+                        });
                     }
                 }
                 0x00BD => {

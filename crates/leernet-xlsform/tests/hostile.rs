@@ -249,3 +249,30 @@ fn a_long_shared_string_shown_in_ten_thousand_cells_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn an_xls_shared_string_shown_in_thirty_thousand_cells_is_refused() {
+    if crafted::under_memory_cap(
+        "an_xls_shared_string_shown_in_thirty_thousand_cells_is_refused",
+        CAP_MIB,
+    ) {
+        return;
+    }
+    // 60 KB once in the file; calamine copies it into every cell that shows it: 1.8 GB
+    let cells: Vec<u8> = (1..=30_000u16)
+        .flat_map(|r| crafted::biff_label_sst(r, 0, 0))
+        .collect();
+    let stream = crafted::biff_workbook_with(&crafted::biff_sst_one(60_000), &cells);
+    let e = unreadable(&crafted::xls(&stream, false), "sst.xls");
+    assert!(e.contains("the texts of its cells, repeated"), "{e}");
+    // shown a few times, the same table reads
+    let few: Vec<u8> = (1..=3u16)
+        .flat_map(|r| crafted::biff_label_sst(r, 0, 0))
+        .collect();
+    let stream = crafted::biff_workbook_with(&crafted::biff_sst_one(60_000), &few);
+    let ok = leernet_xlsform::guard::check_workbook(
+        &crafted::xls(&stream, false),
+        &leernet_xlsform::guard::Limits::QUESTIONNAIRE,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}

@@ -437,6 +437,11 @@ pub fn biff_dimensions(first: u32, last: u32, first_col: u16, last_col: u16) -> 
 /// The Workbook stream of an `.xls` with one sheet `survey` of these records (between
 /// its BOF and EOF), padded to 4 KiB so that it lives in ordinary sectors.
 pub fn biff_workbook(sheet: &[u8]) -> Vec<u8> {
+    biff_workbook_with(&[], sheet)
+}
+
+/// [`biff_workbook`] with these records in the globals (an SST), after the BOUNDSHEET.
+pub fn biff_workbook_with(globals: &[u8], sheet: &[u8]) -> Vec<u8> {
     let bof = |dt: u16| {
         let mut d = 0x0600u16.to_le_bytes().to_vec();
         d.extend_from_slice(&dt.to_le_bytes());
@@ -450,9 +455,10 @@ pub fn biff_workbook(sheet: &[u8]) -> Vec<u8> {
         d.extend_from_slice(&name);
         biff(0x0085, &d)
     };
-    let globals_len = bof(5).len() + boundsheet(0).len() + biff(0x000A, &[]).len();
+    let globals_len = bof(5).len() + boundsheet(0).len() + globals.len() + biff(0x000A, &[]).len();
     let mut s = bof(5);
     s.extend(boundsheet(globals_len as u32));
+    s.extend_from_slice(globals);
     s.extend(biff(0x000A, &[]));
     s.extend(bof(0x10));
     s.extend_from_slice(sheet);
@@ -470,6 +476,13 @@ pub fn xls(stream: &[u8], cycle: bool) -> Vec<u8> {
     const END: u32 = 0xFFFF_FFFE;
     const FREE: u32 = 0xFFFF_FFFF;
     let n = stream.len().div_ceil(512) as u32;
+    // sectors: k of the FAT, one of the directory, n of the stream
+    let mut k = 1u32;
+    while (k + 1 + n) > 128 * k {
+        k += 1;
+    }
+    assert!(k <= 109, "a stream this long needs a DIFAT chain");
+    let (dir, first) = (k, k + 1);
     let mut header = vec![0u8; 512];
     header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     header[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
@@ -477,27 +490,30 @@ pub fn xls(stream: &[u8], cycle: bool) -> Vec<u8> {
     header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
     header[30..32].copy_from_slice(&9u16.to_le_bytes());
     header[32..34].copy_from_slice(&6u16.to_le_bytes());
-    header[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
-    header[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory in sector 1
+    header[44..48].copy_from_slice(&k.to_le_bytes());
+    header[48..52].copy_from_slice(&dir.to_le_bytes());
     header[56..60].copy_from_slice(&4096u32.to_le_bytes());
     header[60..64].copy_from_slice(&END.to_le_bytes());
     header[68..72].copy_from_slice(&END.to_le_bytes());
-    for i in 0..109 {
-        let v = if i == 0 { 0 } else { FREE };
-        header[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
+    for i in 0..109u32 {
+        let v = if i < k { i } else { FREE };
+        let at = 76 + 4 * i as usize;
+        header[at..at + 4].copy_from_slice(&v.to_le_bytes());
     }
-    let mut fat = vec![FREE; 128];
-    fat[0] = 0xFFFF_FFFD;
-    fat[1] = END;
+    let mut fat = vec![FREE; 128 * k as usize];
+    for f in fat.iter_mut().take(k as usize) {
+        *f = 0xFFFF_FFFD;
+    }
+    fat[dir as usize] = END;
     for i in 0..n {
-        fat[2 + i as usize] = if i + 1 == n {
+        fat[(first + i) as usize] = if i + 1 == n {
             if cycle {
-                2
+                first
             } else {
                 END
             }
         } else {
-            3 + i
+            first + i + 1
         };
     }
     let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
@@ -517,9 +533,41 @@ pub fn xls(stream: &[u8], cycle: bool) -> Vec<u8> {
     let mut out = header;
     out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
     out.extend(entry("Root Entry", 5, 1, END, 0));
-    out.extend(entry("Workbook", 2, FREE, 2, stream.len() as u32));
+    out.extend(entry("Workbook", 2, FREE, first, stream.len() as u32));
     out.extend(vec![0u8; 256]);
     out.extend_from_slice(stream);
-    out.resize(512 + 512 * (2 + n as usize), 0);
+    out.resize(512 + 512 * (first + n) as usize, 0);
     out
+}
+
+/// A shared-string table (SST) of one string of `len` letters a, split over CONTINUE
+/// records as Excel splits it (each continuation starts with the string's flags).
+pub fn biff_sst_one(len: u16) -> Vec<u8> {
+    let mut first = 1u32.to_le_bytes().to_vec();
+    first.extend_from_slice(&1u32.to_le_bytes());
+    first.extend_from_slice(&len.to_le_bytes());
+    first.push(0);
+    let mut left = len as usize;
+    let room = 8224 - first.len();
+    let now = left.min(room);
+    first.extend(std::iter::repeat_n(b'a', now));
+    left -= now;
+    let mut out = biff(0x00FC, &first);
+    while left > 0 {
+        let now = left.min(8223);
+        let mut c = vec![0u8];
+        c.extend(std::iter::repeat_n(b'a', now));
+        out.extend(biff(0x003C, &c));
+        left -= now;
+    }
+    out
+}
+
+/// A BIFF8 LABELSST cell showing shared string `index`.
+pub fn biff_label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&index.to_le_bytes());
+    biff(0x00FD, &d)
 }
