@@ -12,13 +12,14 @@
 //! - the longest run of an XML entry without markup: a cell's text or an attribute
 //!   ([`Limits::max_cell_bytes`]; Excel itself stops at 32,767 characters a cell);
 //! - for an ODS's `content.xml`, the cells calamine will make of its repeats, as calamine
-//!   makes them ([`Limits::max_cells`]).
+//!   makes them ([`Limits::max_cells`]), and the bytes of their texts, each cell its own
+//!   copy ([`Limits::max_unpacked_bytes`]).
 //!
-//! An `.xls` is held to the same cell limit by `xls_guard`, which also refuses the sector
+//! An `.xls` is held to the same limits by `xls_guard`, which also refuses the sector
 //! chains calamine would follow without end. What is over a limit is refused with one
-//! sentence naming the limit. Sheets that pass are
-//! then read cell by cell where calamine allows it (`read::sheet_cells`), so a single
-//! far-away cell (`XFD1048576`) costs one cell, not a dense grid.
+//! sentence naming the limit. Sheets that pass are then read cell by cell where calamine
+//! allows it (`read::sparse_cells`), so a single far-away cell (`XFD1048576`) costs one
+//! cell, not a dense grid.
 
 use std::io::{BufReader, Cursor, Read};
 
