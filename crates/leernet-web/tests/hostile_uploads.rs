@@ -65,42 +65,72 @@ async fn story(w: &World) {
     let csrf = c.session_csrf().await;
     let token = [("csrf_token", csrf.as_str())];
     let before = w.store.instruments().await.unwrap().len();
+    // over a limit of the reader: said in Dutch, naming the limit
+    let dims = crafted::biff_workbook(
+        &[
+            crafted::biff_dimensions(0, u32::MAX, 0, 255),
+            crafted::biff_number(0, 0, 1.0),
+        ]
+        .concat(),
+    );
     for (name, bytes, words) in [
         (
             "herhaald.ods",
             crafted::ods_repeated_cell(1_000_000_000),
-            "2000000 cells",
+            "een blad heeft (met herhalingen) meer dan 2000000 cellen",
         ),
-        ("groot.xlsx", crafted::xlsx_huge_cell(1024), "256 KiB"),
         (
-            "diep.xlsx",
-            crafted::xlsx_nested_groups(20_000),
-            "more than 32 deep",
+            "groot.xlsx",
+            crafted::xlsx_huge_cell(1024),
+            "een cel bevat meer dan 256 KiB tekst",
         ),
         (
             "oud.xls",
-            crafted::xls(
-                &crafted::biff_workbook(
-                    &[
-                        crafted::biff_dimensions(0, u32::MAX, 0, 255),
-                        crafted::biff_number(0, 0, 1.0),
-                    ]
-                    .concat(),
-                ),
-                false,
-            ),
-            "declares more than 2000000 cells",
+            crafted::xls(&dims, false),
+            "een blad heeft (met herhalingen) meer dan 2000000 cellen",
         ),
     ] {
         let p = send(&mut c, "/admin/instruments", &token, (name, &bytes)).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         assert!(p.body.contains("<html lang=\"nl\""), "{name}: in Dutch");
         assert!(
-            p.body.contains("id=\"problems\"") && p.body.contains(words),
+            p.body.contains("gaat over een grens van leernet") && p.body.contains(words),
             "{name}: {}",
             p.body
         );
     }
+    // and in English for a visitor who chose it (another browser of the same session)
+    let mut en = c.clone();
+    let p = send(
+        &mut en,
+        "/admin/instruments?lang=en",
+        &token,
+        ("repeat.ods", &crafted::ods_repeated_cell(1_000_000_000)),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("<html lang=\"en\"")
+            && p.body.contains("goes over one of leernet")
+            && p.body
+                .contains("a sheet has (with its repeats) more than 2000000 cells"),
+        "{}",
+        p.body
+    );
+    // nested too deep: the check's report, row and column named
+    let p = send(
+        &mut c,
+        "/admin/instruments",
+        &token,
+        ("diep.xlsx", &crafted::xlsx_nested_groups(20_000)),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("id=\"problems\"") && p.body.contains("more than 32 deep"),
+        "{}",
+        p.body
+    );
     assert_eq!(w.store.instruments().await.unwrap().len(), before);
     // a far-away cell is one cell: the questionnaire is read and stored
     let p = send(

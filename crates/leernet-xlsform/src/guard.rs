@@ -124,6 +124,23 @@ impl std::fmt::Display for LimitError {
 
 impl std::error::Error for LimitError {}
 
+impl LimitError {
+    /// What kind of limit, for a translated message, and its value in the unit the
+    /// message names: `unpacked` and `text` in MiB, `cell` in KiB, `cells` in cells,
+    /// `damaged` without a value.
+    pub fn kind(&self) -> (&'static str, u64) {
+        match self {
+            LimitError::Unpacked { limit } => ("unpacked", limit >> 20),
+            LimitError::CellBytes { limit, .. } => ("cell", limit >> 10),
+            LimitError::Cells { limit, .. } | LimitError::Declared { limit, .. } => {
+                ("cells", *limit)
+            }
+            LimitError::RepeatedText { limit } => ("text", limit >> 20),
+            LimitError::Damaged(_) => ("damaged", 0),
+        }
+    }
+}
+
 /// Checks a workbook against `limits` before it is read: a zip (`.xlsx`, `.xlsb`, `.ods`)
 /// or an `.xls` (`xls_guard`); other bytes pass unchecked, and so do bytes that are
 /// neither (the reader says why).
