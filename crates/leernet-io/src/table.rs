@@ -53,16 +53,55 @@ pub enum TableKind {
     Workbook,
 }
 
+/// The most bytes one row of a CSV may take (its cells and their separators; a quoted
+/// cell's line breaks included): 64 MiB. The CSV reader holds a row whole, so a longer
+/// one (a file of one endless line) is refused while it is read, at its row.
+pub const MAX_ROW_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Remembers the byte offsets of the line feeds read and not yet passed, so that a
-/// record's line number can be told from its byte offset (memory: one read buffer).
+/// record's line number can be told from its byte offset (memory: one read buffer), and
+/// where the record being read started.
 #[derive(Clone, Default)]
-struct Lines(Arc<Mutex<(VecDeque<u64>, u64, usize)>>);
+struct Lines(Arc<Mutex<LinesState>>);
+
+/// The offsets of the line feeds not yet passed, the bytes read, the line feeds passed,
+/// and the offset where the record being read started.
+type LinesState = (VecDeque<u64>, u64, usize, u64);
+
+/// The error a row longer than [`MAX_ROW_BYTES`] stops the reading with.
+#[derive(Debug)]
+struct RowTooLong;
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the row is longer than {} MiB, the limit for one row",
+            MAX_ROW_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RowTooLong {}
 
 impl Lines {
+    /// The next record starts at byte `offset`.
+    fn started(&self, offset: u64) {
+        if let Ok(mut g) = self.0.lock() {
+            g.3 = offset;
+        }
+    }
+
+    /// The 1-based line where the record being read started.
+    fn record_line(&self) -> usize {
+        let start = self.0.lock().map(|g| g.3).unwrap_or(0);
+        self.line_of(start)
+    }
+
     /// The 1-based line of the byte at `offset` (offsets must not go backwards).
     fn line_of(&self, offset: u64) -> usize {
         let Ok(mut g) = self.0.lock() else { return 0 };
-        let (feeds, _, passed) = &mut *g;
+        let (feeds, _, passed, _) = &mut *g;
         while feeds.front().is_some_and(|&f| f < offset) {
             feeds.pop_front();
             *passed += 1;
@@ -80,9 +119,12 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Ok(mut g) = self.lines.0.lock() {
-            let (feeds, at, _) = &mut *g;
+            let (feeds, at, _, start) = &mut *g;
             feeds.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| *at + i as u64));
             *at += n as u64;
+            if at.saturating_sub(*start) > MAX_ROW_BYTES {
+                return Err(std::io::Error::other(RowTooLong));
+            }
         }
         Ok(n)
     }
@@ -518,6 +560,7 @@ impl Table {
                         let end = rdr.position().byte().saturating_sub(1);
                         let inner = memchr_count(b'\n', rec.as_slice());
                         let number = lines.line_of(end).saturating_sub(inner);
+                        lines.started(rdr.position().byte());
                         // UTF-8 checked once for the record; a record with a cell that is
                         // not UTF-8 is decoded cell by cell
                         // the record read is the row's; the next is read into a new one
@@ -532,7 +575,10 @@ impl Table {
                     }
                     Err(e) => {
                         self.done = true;
-                        let line = e.position().map(|p| p.line() as usize);
+                        let line = e
+                            .position()
+                            .map(|p| p.line() as usize)
+                            .or_else(|| Some(lines.record_line()));
                         let mut p = Problem::error(
                             ProblemKind::Unreadable,
                             format!("not readable as CSV: {e}"),

@@ -264,3 +264,43 @@ fn a_long_shared_string_shown_in_ten_thousand_cells_is_refused() {
     let e = refused(&crafted::xlsx_shared(&[("data", sheet)], &[&long]));
     assert!(e.contains("come to more than 1024 MiB"), "{e}");
 }
+
+/// A CSV whose third line never ends.
+struct EndlessLine {
+    head: std::io::Cursor<&'static [u8]>,
+}
+
+impl std::io::Read for EndlessLine {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 {
+            return Ok(n);
+        }
+        buf.fill(b'x');
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn a_csv_line_that_never_ends_is_refused_at_its_row() {
+    if crafted::under_memory_cap("a_csv_line_that_never_ends_is_refused_at_its_row", CAP_MIB) {
+        return;
+    }
+    let endless = EndlessLine {
+        head: std::io::Cursor::new(b"remark,age\nkort,40\n"),
+    };
+    let p = match import_all(
+        &form(),
+        Box::new(endless),
+        &ImportOptions {
+            lang: "nl",
+            ..ImportOptions::default()
+        },
+    ) {
+        Err(p) => p,
+        Ok(r) => panic!("imported: {:#?}", r.all_problems()),
+    };
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].row, Some(3), "{p:#?}");
+    assert!(p[0].message.contains("longer than 64 MiB"), "{p:#?}");
+}
