@@ -469,7 +469,9 @@ impl Checker<'_> {
         }
         if let Some(c) = self.id_col {
             let id = self.cell(row, c).trim();
-            if !id.is_empty() {
+            if leernet_xlsform::value::too_long(id) {
+                problems.push(too_long(n, self.header(c), "the response id"));
+            } else if !id.is_empty() {
                 out.source_id = Some(id.to_owned());
             }
         }
@@ -611,6 +613,11 @@ impl Checker<'_> {
             };
             let f = &self.fields[fi];
             let raw = raws[fi].as_deref().unwrap_or("");
+            if leernet_xlsform::value::too_long(v) {
+                problems.push(too_long(n, self.header(f.column), &f.question));
+                value[fi] = None;
+                continue;
+            }
             let checked = match choice_found[fi] {
                 true => Ok(()),
                 false => self.form.check_value_at(f.index, v),
@@ -665,6 +672,10 @@ impl Checker<'_> {
         let mut extra: Vec<(&str, usize, &str)> = Vec::new();
         for (tq, text, col) in &other_texts {
             if !has_valid(tq) && !extra.iter().any(|(q, _, _)| q == tq) {
+                if leernet_xlsform::value::too_long(text) {
+                    problems.push(too_long(n, self.header(*col), tq));
+                    continue;
+                }
                 if let Some(q) = self.form.question(tq) {
                     extra.push((q.name.as_str(), *col, text.as_str()));
                 }
@@ -862,6 +873,21 @@ impl Checker<'_> {
 
 /// One stored answer: its key (`question`, or `repeat[2]/question`), its raw value, and
 /// for a field's answer the key already written as JSON (`"question":`).
+/// The problem of an answer longer than the web survey accepts (the text is not quoted:
+/// it is long, and an answer).
+fn too_long(row: usize, column: &str, question: &str) -> Problem {
+    Problem::error(
+        ProblemKind::InvalidValue,
+        format!(
+            "the answer to {question:?} is longer than {} characters, the most an answer may be (as in the web survey)",
+            leernet_xlsform::MAX_ANSWER_CHARS
+        ),
+    )
+    .at_row(row)
+    .in_column(column)
+    .about(question)
+}
+
 type Pair<'s> = (Cow<'s, str>, Cow<'s, str>, Option<&'s str>);
 
 /// Answers in key order as the JSON object `serde_json` writes for a

@@ -194,6 +194,6 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, Problem> {
             }
         }
     }
-    columns.append_to(&mut rows);
+    columns.append_to(&mut rows)?;
     Ok(rows)
 }

@@ -199,7 +199,7 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
         }
         pending = later;
     }
-    columns.append_to(&mut main);
+    columns.append_to(&mut main)?;
     Ok(main)
 }
 
@@ -226,9 +226,23 @@ impl NewColumns {
     }
 
     /// Appends the columns to the rows (header first), after as many cells as the header
-    /// has.
-    pub(crate) fn append_to(mut self, rows: &mut [Row]) {
+    /// has. Every row gets every column: more cells than an import may hold
+    /// ([`crate::table::IMPORT_LIMITS`]; a few thousand instances of one submission on a
+    /// few thousand rows make millions) are refused before they are made.
+    pub(crate) fn append_to(mut self, rows: &mut [Row]) -> Result<(), Problem> {
         let width = rows.first().map_or(0, |h| h.cells.len());
+        let max = crate::table::IMPORT_LIMITS.max_cells;
+        let cells = (rows.len() as u64).saturating_mul((width + self.headers.len()) as u64);
+        if cells > max {
+            return Err(Problem::error(
+                ProblemKind::Unreadable,
+                format!(
+                    "the repeats' instances make {} columns for each of {} rows, more than {max} cells, the limit for an import",
+                    width + self.headers.len(),
+                    rows.len().saturating_sub(1)
+                ),
+            ));
+        }
         for (i, row) in rows.iter_mut().enumerate() {
             if row.cells.len() < width {
                 row.cells.resize(width, String::new());
@@ -242,5 +256,6 @@ impl NewColumns {
                 );
             }
         }
+        Ok(())
     }
 }

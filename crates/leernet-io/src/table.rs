@@ -5,8 +5,10 @@
 //! byte-order mark is dropped; CRLF, LF and quoted newlines are all fine. A cell that is
 //! not UTF-8 is read as Windows-1252 (what Excel writes for "CSV" on Dutch Windows) and
 //! the table remembers that it did. UTF-16 text (Excel's "Unicode text") is decoded
-//! whole. Workbooks (`.xlsx`, `.xls`, `.ods`) are read whole with calamine, first sheet;
-//! numbers are written as Excel's "General" shows them and dates as ISO text.
+//! whole. Workbooks (`.xlsx`, `.xls`, `.ods`) are read whole with calamine, first sheet,
+//! cell by cell (a far-away cell costs one cell, not a grid), after
+//! `leernet_xlsform::guard` checked what they unpack to ([`IMPORT_LIMITS`]); numbers are
+//! written as Excel's "General" shows them and dates as ISO text.
 //!
 //! Rows whose cells are all empty are skipped; row numbers are the file's line (or sheet
 //! row) where the record starts, the header being row 1.
@@ -14,6 +16,8 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::sync::{Arc, Mutex};
+
+use leernet_xlsform::guard::Limits;
 
 use crate::problem::{Problem, ProblemKind};
 
@@ -49,16 +53,55 @@ pub enum TableKind {
     Workbook,
 }
 
+/// The most bytes one row of a CSV may take (its cells and their separators; a quoted
+/// cell's line breaks included): 64 MiB. The CSV reader holds a row whole, so a longer
+/// one (a file of one endless line) is refused while it is read, at its row.
+pub const MAX_ROW_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Remembers the byte offsets of the line feeds read and not yet passed, so that a
-/// record's line number can be told from its byte offset (memory: one read buffer).
+/// record's line number can be told from its byte offset (memory: one read buffer), and
+/// where the record being read started.
 #[derive(Clone, Default)]
-struct Lines(Arc<Mutex<(VecDeque<u64>, u64, usize)>>);
+struct Lines(Arc<Mutex<LinesState>>);
+
+/// The offsets of the line feeds not yet passed, the bytes read, the line feeds passed,
+/// and the offset where the record being read started.
+type LinesState = (VecDeque<u64>, u64, usize, u64);
+
+/// The error a row longer than [`MAX_ROW_BYTES`] stops the reading with.
+#[derive(Debug)]
+struct RowTooLong;
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the row is longer than {} MiB, the limit for one row",
+            MAX_ROW_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RowTooLong {}
 
 impl Lines {
+    /// The next record starts at byte `offset`.
+    fn started(&self, offset: u64) {
+        if let Ok(mut g) = self.0.lock() {
+            g.3 = offset;
+        }
+    }
+
+    /// The 1-based line where the record being read started.
+    fn record_line(&self) -> usize {
+        let start = self.0.lock().map(|g| g.3).unwrap_or(0);
+        self.line_of(start)
+    }
+
     /// The 1-based line of the byte at `offset` (offsets must not go backwards).
     fn line_of(&self, offset: u64) -> usize {
         let Ok(mut g) = self.0.lock() else { return 0 };
-        let (feeds, _, passed) = &mut *g;
+        let (feeds, _, passed, _) = &mut *g;
         while feeds.front().is_some_and(|&f| f < offset) {
             feeds.pop_front();
             *passed += 1;
@@ -76,9 +119,12 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Ok(mut g) = self.lines.0.lock() {
-            let (feeds, at, _) = &mut *g;
+            let (feeds, at, _, start) = &mut *g;
             feeds.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| *at + i as u64));
             *at += n as u64;
+            if at.saturating_sub(*start) > MAX_ROW_BYTES {
+                return Err(std::io::Error::other(RowTooLong));
+            }
         }
         Ok(n)
     }
@@ -117,31 +163,90 @@ pub fn decode_cp1252(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A sheet's rows (header included), cells as text: numbers as Excel's "General" shows
-/// them, dates as ISO text; row numbers as in the sheet.
-fn sheet_rows(range: &calamine::Range<calamine::Data>) -> Vec<SheetRow> {
+/// What a workbook (or ODK Central's zip) given to an import may unpack to: 1 GiB,
+/// 20,000,000 cells over all its sheets (empty cells left of a filled one included) and
+/// 256 KiB of text a cell. Checked before calamine reads it.
+pub const IMPORT_LIMITS: Limits = Limits {
+    max_unpacked_bytes: 1 << 30,
+    max_cell_bytes: leernet_xlsform::guard::MAX_CELL_BYTES,
+    max_cells: 20_000_000,
+};
+
+/// A cell as text: numbers as Excel's "General" shows them, dates as ISO text.
+fn cell_text(c: &calamine::Data) -> String {
     use calamine::Data;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let mut cells: Vec<String> = vec![String::new(); first_col];
-        cells.extend(r.iter().map(|c| match c {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) => format_number(*f),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-            Data::DateTime(d) => leernet_xlsform::dates::excel_serial_to_iso(d.as_f64()),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
-        }));
-        rows.push(SheetRow {
-            number: first_row + i + 1,
-            cells,
-        });
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format_number(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(d) => leernet_xlsform::dates::excel_serial_to_iso(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
     }
-    rows
+}
+
+/// Why a sheet was not read.
+struct SheetError {
+    problem: Box<Problem>,
+    /// Over a limit of [`IMPORT_LIMITS`] (else calamine could not read the sheet).
+    over_limit: bool,
+}
+
+/// A sheet's rows (header included), read cell by cell: a row holds the cells from
+/// column A to its last filled one, row numbers as in the sheet. `slots` counts the cells
+/// of all sheets so far; more than `IMPORT_LIMITS.max_cells` is refused; `text` is what is
+/// left of the bytes their texts may take.
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    slots: &mut u64,
+    text: &mut u64,
+) -> Result<Vec<SheetRow>, SheetError> {
+    let max = IMPORT_LIMITS.max_cells;
+    let mut cells = leernet_xlsform::read::sparse_cells(
+        wb,
+        name,
+        "the workbook",
+        usize::try_from(max).unwrap_or(usize::MAX),
+        text,
+    )
+    .map_err(|e| SheetError {
+        over_limit: e.over_limit,
+        problem: Box::new(Problem::error(ProblemKind::Unreadable, e.message)),
+    })?;
+    cells.sort_unstable_by_key(|c| (c.0, c.1));
+    let mut rows: Vec<SheetRow> = Vec::new();
+    for (r, c, v) in cells {
+        let number = r as usize + 1;
+        if rows.last().is_none_or(|l| l.number != number) {
+            rows.push(SheetRow {
+                number,
+                cells: Vec::new(),
+            });
+        }
+        let row = rows.last_mut().expect("pushed above");
+        let col = c as usize;
+        // the empty cells left of this one are cells too
+        *slots = slots.saturating_add((col + 1).saturating_sub(row.cells.len()) as u64);
+        if *slots > max {
+            return Err(SheetError {
+                over_limit: true,
+                problem: Box::new(Problem::error(
+                    ProblemKind::Unreadable,
+                    format!(
+                        "the workbook could not be read: its sheets hold more than {max} cells (sheet '{name}', row {number}), the limit for an import"
+                    ),
+                )),
+            });
+        }
+        if row.cells.len() <= col {
+            row.cells.resize(col + 1, String::new());
+        }
+        row.cells[col] = cell_text(&v);
+    }
+    Ok(rows)
 }
 
 /// The cells of a record, each read as UTF-8 or else as Windows-1252.
@@ -244,6 +349,12 @@ impl Table {
             })?;
             // ODK Central's export with its repeats: a zip of CSV files
             if crate::odk_zip::is_csv_zip(&bytes) {
+                leernet_xlsform::guard::check_workbook(&bytes, &IMPORT_LIMITS).map_err(|e| {
+                    Problem::error(
+                        ProblemKind::Unreadable,
+                        format!("the zip could not be read: {e}"),
+                    )
+                })?;
                 return Table::from_rows(crate::odk_zip::read(&bytes)?);
             }
             return Table::from_workbook(&bytes);
@@ -300,8 +411,26 @@ impl Table {
         Ok(t)
     }
 
-    /// Opens a workbook's first sheet.
+    /// Opens a workbook's first sheet (and folds KoboToolbox's repeat sheets into it).
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, Problem> {
+        leernet_xlsform::guard::check_workbook(bytes, &IMPORT_LIMITS).map_err(|e| {
+            Problem::error(
+                ProblemKind::Unreadable,
+                format!("the workbook could not be read: {e}"),
+            )
+        })?;
+        // calamine panics on some damaged files (a short record of an .xls): the import
+        // refuses the file and the process goes on
+        let read = std::panic::catch_unwind(|| Table::read_workbook(bytes));
+        read.unwrap_or_else(|_| {
+            Err(Problem::error(
+                ProblemKind::Unreadable,
+                "the workbook could not be read: it is damaged",
+            ))
+        })
+    }
+
+    fn read_workbook(bytes: &[u8]) -> Result<Table, Problem> {
         use calamine::Reader;
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Problem::error(
@@ -309,36 +438,33 @@ impl Table {
                 format!("not a readable workbook: {e}"),
             )
         })?;
-        let range = match wb.worksheet_range_at(0) {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => {
-                return Err(Problem::error(
-                    ProblemKind::Unreadable,
-                    format!("cannot read the first sheet: {e}"),
-                ))
-            }
-            None => {
-                return Err(Problem::error(
-                    ProblemKind::Empty,
-                    "the workbook has no sheet",
-                ))
-            }
+        let names = wb.sheet_names();
+        let Some(first) = names.first() else {
+            return Err(Problem::error(
+                ProblemKind::Empty,
+                "the workbook has no sheet",
+            ));
         };
-        let mut rows = sheet_rows(&range);
+        let mut slots = 0u64;
+        // the texts of all sheets together, each cell its own copy
+        let mut text = IMPORT_LIMITS.max_unpacked_bytes;
+        let mut rows = sheet_rows(&mut wb, first, &mut slots, &mut text).map_err(|e| *e.problem)?;
         // KoboToolbox puts each repeat in a sheet of its own: its instances become columns
         // of their submission's row (`kids_details[2]/kids_name`)
-        let names = wb.sheet_names();
         if names.len() > 1 {
             let mut others = Vec::new();
-            for (i, name) in names.iter().enumerate().skip(1) {
-                if let Some(Ok(r)) = wb.worksheet_range_at(i) {
-                    others.push(crate::repeat_sheets::Sheet {
+            for name in names.iter().skip(1) {
+                match sheet_rows(&mut wb, name, &mut slots, &mut text) {
+                    Ok(rows) => others.push(crate::repeat_sheets::Sheet {
                         name: name.clone(),
-                        rows: sheet_rows(&r),
-                    });
+                        rows,
+                    }),
+                    Err(e) if e.over_limit => return Err(*e.problem),
+                    // a sheet calamine cannot read (a chart sheet) holds no repeat
+                    Err(_) => {}
                 }
             }
-            rows = crate::repeat_sheets::merge(&names[0], rows, &others)?;
+            rows = crate::repeat_sheets::merge(first, rows, &others)?;
         }
         Table::from_rows(rows)
     }
@@ -434,6 +560,7 @@ impl Table {
                         let end = rdr.position().byte().saturating_sub(1);
                         let inner = memchr_count(b'\n', rec.as_slice());
                         let number = lines.line_of(end).saturating_sub(inner);
+                        lines.started(rdr.position().byte());
                         // UTF-8 checked once for the record; a record with a cell that is
                         // not UTF-8 is decoded cell by cell
                         // the record read is the row's; the next is read into a new one
@@ -448,7 +575,10 @@ impl Table {
                     }
                     Err(e) => {
                         self.done = true;
-                        let line = e.position().map(|p| p.line() as usize);
+                        let line = e
+                            .position()
+                            .map(|p| p.line() as usize)
+                            .or_else(|| Some(lines.record_line()));
                         let mut p = Problem::error(
                             ProblemKind::Unreadable,
                             format!("not readable as CSV: {e}"),

@@ -107,6 +107,23 @@ pub async fn upload(
         .chars()
         .take(200)
         .collect();
+    // a file over one of the reader's limits: said in the visitor's language
+    let limits = leernet_xlsform::guard::Limits::QUESTIONNAIRE;
+    if let Err(e) = leernet_xlsform::guard::check_workbook(&bytes, &limits) {
+        let (kind, n) = e.kind();
+        let reason = say(&format!("instruments.limit_{kind}")).replace("{n}", &n.to_string());
+        return page(
+            &state,
+            &v,
+            minijinja::context! {
+                checked => name,
+                valid => false,
+                message => say("instruments.over_limit").replace("{reason}", &reason),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     let report = leernet_xlsform::check(&bytes, &name);
     let problems: Vec<_> = report
         .errors

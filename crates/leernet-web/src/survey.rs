@@ -39,8 +39,8 @@ use leernet_xlsform::{Answers, EvalOptions, Evaluation, Form, Item, QuestionKind
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-/// The longest answer accepted in one field (characters).
-pub const MAX_ANSWER_CHARS: usize = 10_000;
+/// The longest answer accepted in one field (characters); imports hold cells to it too.
+pub use leernet_xlsform::MAX_ANSWER_CHARS;
 /// The most fields one posted page may carry.
 const MAX_FIELDS: usize = 2_000;
 /// The most instances of one repeat a respondent may add in the browser.

@@ -608,6 +608,10 @@ pub fn parse_parameters(cell: &str) -> Result<BTreeMap<String, String>, String> 
     Ok(out)
 }
 
+/// How deep groups and repeats may be nested (`begin_group` inside `begin_group` ...).
+/// Forms seldom go beyond five; every level adds to each question's path.
+pub const MAX_NESTING_DEPTH: usize = 32;
+
 struct Open {
     group: usize,
     repeat: bool,
@@ -923,6 +927,13 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         match parsed {
             RowType::BeginGroup | RowType::BeginRepeat => {
                 let is_repeat = matches!(parsed, RowType::BeginRepeat);
+                if stack.len() >= MAX_NESTING_DEPTH {
+                    // every group carries its path: deeper nesting costs memory in its square
+                    diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
+                        "Groups and repeats are nested more than {MAX_NESTING_DEPTH} deep here, the limit for a form; close some of them with 'end_group' or 'end_repeat' first."
+                    )));
+                    return Err(FormError::Invalid(diags));
+                }
                 let repeat_count = v.get("repeat_count");
                 if !is_repeat && repeat_count.is_some() {
                     diags.push(Diagnostic::warning(

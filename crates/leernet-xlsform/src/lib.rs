@@ -37,23 +37,25 @@
 //! Modules: [`read`] (workbook to sheets), [`kind`] (the `type` column), [`form`] (the
 //! model and its structural checks), [`expr`] (parse and evaluate expressions),
 //! [`answers`] (the answer model), [`value`] (stored values), [`diag`] (diagnostics),
-//! [`dates`] (calendar arithmetic).
+//! [`dates`] (calendar arithmetic), [`guard`] (what a workbook may unpack to).
 
 pub mod answers;
 pub mod dates;
 pub mod diag;
 pub mod expr;
 pub mod form;
+pub mod guard;
 pub mod kind;
 pub mod read;
 mod validate;
 pub mod value;
+mod xls_guard;
 
 pub use answers::{Answers, EvalOptions, Evaluation, QuestionState};
 pub use diag::{CheckReport, Diagnostic, FormError, Severity};
 pub use form::{Choice, Form, Group, Item, Language, Question, Text};
 pub use kind::{Media, Metadata, QuestionKind};
-pub use value::ValueError;
+pub use value::{ValueError, MAX_ANSWER_CHARS};
 
 /// Checks a workbook and reports as the command-line contract says. Never panics;
 /// an unreadable file gives `valid: false` with `unreadable` set and one error.

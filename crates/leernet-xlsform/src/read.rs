@@ -99,6 +99,8 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, String> 
             "{file_name} is password-protected; save it without a password and try again"
         ));
     }
+    crate::guard::check_workbook(bytes, &crate::guard::Limits::QUESTIONNAIRE)
+        .map_err(|e| format!("{file_name} could not be read: {e}"))?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let bytes = bytes.to_vec();
     // calamine is defensive, but a malformed file must never take the process down.
@@ -139,6 +141,8 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         all_names: names.clone(),
         ..Workbook::default()
     };
+    // the texts of the sheets read, each cell its own copy of a shared string
+    let mut text = crate::guard::Limits::QUESTIONNAIRE.max_unpacked_bytes;
     for name in names {
         let key = name.trim().to_lowercase();
         if !matches!(
@@ -150,27 +154,84 @@ fn read_inner(bytes: Vec<u8>, file_name: &str) -> Result<Workbook, String> {
         if out.sheets.contains_key(&key) {
             continue;
         }
-        let cells = sheet_cells(&mut wb, &name, file_name)?;
-        out.sheets.insert(key.clone(), to_sheet(&name, &key, cells));
+        let cells = sheet_cells(&mut wb, &name, file_name, &mut text)?;
+        let sheet = to_sheet(&name, &key, cells).map_err(|columns| {
+            format!(
+                "{file_name} could not be read: sheet '{name}' has {columns} columns on more rows than make {MAX_SHEET_CELLS} cells"
+            )
+        })?;
+        out.sheets.insert(key.clone(), sheet);
     }
     Ok(out)
 }
 
 /// A cell: 0-based row and column, and its value.
-type SparseCell = (u32, u32, Data);
+pub type SparseCell = (u32, u32, Data);
 
-/// The non-empty cells of a sheet. `.xlsx`/`.xlsb` are streamed cell by cell, so a
-/// single far-away cell (`XFD1048576`) costs nothing; `.xls` (at most 65,536 x 256)
-/// and `.ods` go through calamine's dense range.
 fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
     file_name: &str,
+    text: &mut u64,
 ) -> Result<Vec<SparseCell>, String> {
-    let too_many = || {
-        format!(
-            "{file_name} could not be read: sheet '{name}' has more than {MAX_SHEET_CELLS} cells"
-        )
+    sparse_cells(wb, name, file_name, MAX_SHEET_CELLS, text).map_err(|e| e.message)
+}
+
+/// Why a sheet's cells could not be read: one sentence, and whether it was the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetError {
+    /// One sentence naming the file and the sheet.
+    pub message: String,
+    /// The sheet has more cells than the limit (else calamine could not read it).
+    pub over_limit: bool,
+}
+
+/// The non-empty cells of a sheet, at most `max_cells` of them, their texts together at
+/// most `text_budget` bytes (which they use up; a shared string counts once per cell that
+/// shows it, as each cell gets its own copy); else the error names the file, the sheet and
+/// the limit. `.xlsx`/`.xlsb` are streamed cell by cell, so a single
+/// far-away cell (`XFD1048576`) costs one cell; `.xls` (at most 65,536 x 256) and `.ods`
+/// (whose repeats `guard::check_workbook` bounded before calamine opened it) go through
+/// calamine's dense range.
+pub fn sparse_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    file_name: &str,
+    max_cells: usize,
+    text_budget: &mut u64,
+) -> Result<Vec<SparseCell>, SheetError> {
+    let budget = *text_budget;
+    let too_much_text = || {
+        SheetError {
+        message: format!(
+            "{file_name} could not be read: the texts of sheet '{name}' come to more than {} MiB, the limit for a workbook",
+            budget >> 20
+        ),
+        over_limit: true,
+    }
+    };
+    let mut spend = |v: &Data| -> bool {
+        let n = match v {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len() as u64,
+            _ => 8,
+        };
+        match text_budget.checked_sub(n) {
+            Some(left) => {
+                *text_budget = left;
+                true
+            }
+            None => false,
+        }
+    };
+    let too_many = || SheetError {
+        message: format!(
+            "{file_name} could not be read: sheet '{name}' has more than {max_cells} cells"
+        ),
+        over_limit: true,
+    };
+    let unreadable = |cause: String| SheetError {
+        message: unreadable_sentence(file_name, &cause),
+        over_limit: false,
     };
     let mut out = Vec::new();
     // The .xlsx and .xlsb cell readers are different types with the same methods.
@@ -178,16 +239,16 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         ($x:expr) => {{
             let mut r = $x
                 .worksheet_cells_reader(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
-            while let Some(c) = r
-                .next_cell()
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?
-            {
+                .map_err(|e| unreadable(e.to_string()))?;
+            while let Some(c) = r.next_cell().map_err(|e| unreadable(e.to_string()))? {
                 let (row, col) = c.get_position();
                 let v: Data = c.get_value().clone().into();
                 if v != Data::Empty {
+                    if !spend(&v) {
+                        return Err(too_much_text());
+                    }
                     out.push((row, col, v));
-                    if out.len() > MAX_SHEET_CELLS {
+                    if out.len() > max_cells {
                         return Err(too_many());
                     }
                 }
@@ -204,14 +265,17 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         other => {
             let range = other
                 .worksheet_range(name)
-                .map_err(|e| unreadable_sentence(file_name, &e.to_string()))?;
+                .map_err(|e| unreadable(e.to_string()))?;
             let (h, w) = range.get_size();
-            if h.saturating_mul(w) > MAX_SHEET_CELLS {
+            if h.saturating_mul(w) > max_cells {
                 return Err(too_many());
             }
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (row, col, v) in range.used_cells() {
                 if *v != Data::Empty {
+                    if !spend(v) {
+                        return Err(too_much_text());
+                    }
                     out.push((r0 + row as u32, c0 + col as u32, v.clone()));
                 }
             }
@@ -249,7 +313,10 @@ pub fn cell_text(d: &Data) -> String {
     }
 }
 
-fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
+/// The sheet of these cells: every data row as wide as the header. More than
+/// [`MAX_SHEET_CELLS`] so (a header cell in column XFD over many rows) is refused with
+/// the header's width.
+fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Result<Sheet, usize> {
     cells.sort_by_key(|c| (c.0, c.1));
     let mut headers = Vec::new();
     let mut rows = Vec::new();
@@ -285,6 +352,9 @@ fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
                 .collect();
             continue;
         }
+        if (rows.len() + 1).saturating_mul(headers.len()) > MAX_SHEET_CELLS {
+            return Err(headers.len());
+        }
         let mut row = vec![String::new(); headers.len()];
         let mut any = false;
         for (c, t) in texts {
@@ -297,12 +367,12 @@ fn to_sheet(name: &str, key: &str, mut cells: Vec<SparseCell>) -> Sheet {
             rows.push(Row { number, cells: row });
         }
     }
-    Sheet {
+    Ok(Sheet {
         name: name.to_string(),
         headers,
         rows,
         header_row,
-    }
+    })
 }
 
 /// Columns whose values may be given per language.

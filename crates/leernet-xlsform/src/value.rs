@@ -4,6 +4,16 @@
 //! constraints, relevance and `required` are the answer model's business.
 
 use crate::dates;
+
+/// The longest answer leernet stores in one field, in characters: what the web survey
+/// accepts in a field and what an import accepts in a cell. One constant, so that no way
+/// in stores what another refuses.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+
+/// Whether `value` is longer than [`MAX_ANSWER_CHARS`] (counted only when its bytes could be).
+pub fn too_long(value: &str) -> bool {
+    value.len() > MAX_ANSWER_CHARS && value.chars().count() > MAX_ANSWER_CHARS
+}
 use crate::form::Form;
 use crate::kind::{Media, QuestionKind};
 
