@@ -112,9 +112,10 @@ pub struct StoreOptions {
     /// With several app instances on one PostgreSQL, their sum must stay under the server's
     /// `max_connections`.
     pub max_connections: Option<u32>,
-    /// SQLite only: `synchronous = FULL` (an fsync per commit: commits also survive a power
-    /// failure) instead of `NORMAL` (they survive the process being killed).
-    pub sqlite_synchronous_full: bool,
+    /// SQLite only: `synchronous = NORMAL` (a commit survives the process being killed, but
+    /// not a power failure) instead of the default `FULL` (an fsync per commit: nothing is
+    /// acknowledged before it is on the disk). An opt-in for those who accept the risk.
+    pub sqlite_synchronous_normal: bool,
 }
 
 /// The key of the PostgreSQL advisory lock held while migrations run ("leernet" in ASCII):
@@ -173,7 +174,7 @@ impl Store {
             }))
             .acquire_timeout(Duration::from_secs(10));
         let options = if backend == Backend::Sqlite {
-            let pragmas: &'static str = if opts.sqlite_synchronous_full {
+            let pragmas: &'static str = if !opts.sqlite_synchronous_normal {
                 "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                  PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = FULL;"
             } else {

@@ -119,9 +119,9 @@ impl fmt::Debug for DatabaseSection {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteSynchronous {
-    /// A commit survives the process being killed (the default).
+    /// A commit survives the process being killed, not a power failure (an opt-in).
     Normal,
-    /// A commit also survives a power failure (an fsync per commit).
+    /// A commit also survives a power failure: an fsync per commit (the default).
     Full,
 }
 
@@ -308,9 +308,9 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "database.sqlite_synchronous",
         env: Some("LEERNET_DATABASE_SQLITE_SYNCHRONOUS"),
-        default: None,
-        example: "\"full\"",
-        doc: "SQLite only: \"normal\" (default; a commit survives the process being killed) or \"full\" (also a power failure, an fsync per commit).",
+        default: Some("\"full\""),
+        example: "",
+        doc: "SQLite only: \"full\" (default: an fsync per commit, so no survey answer is acknowledged before it is on the disk; it survives a power failure) or \"normal\" (an opt-in: a commit survives the process being killed, but the last ones can be lost in a power failure).",
     },
     Key {
         name: "server.addr",
@@ -739,8 +739,8 @@ impl Settings {
     pub fn store_options(&self) -> leernet_store::StoreOptions {
         leernet_store::StoreOptions {
             max_connections: self.file.database.max_connections,
-            sqlite_synchronous_full: self.file.database.sqlite_synchronous
-                == Some(SqliteSynchronous::Full),
+            sqlite_synchronous_normal: self.file.database.sqlite_synchronous
+                == Some(SqliteSynchronous::Normal),
         }
     }
 

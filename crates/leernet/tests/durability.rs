@@ -213,3 +213,113 @@ async fn kill_story(backend: Backend) {
     again.wait().unwrap();
     db.drop_database().await;
 }
+
+/// Every acknowledged survey save is on the disk before the respondent sees it acknowledged,
+/// by default: `leernet serve` runs under strace, one questionnaire is answered page by page,
+/// and between any two answers of the server a 303 (a save acknowledged) must follow a sync
+/// of SQLite's write-ahead log. With `synchronous = NORMAL` there is no sync per commit and
+/// this fails. (PostgreSQL syncs on commit by its own default, `synchronous_commit = on`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_save_is_synced_first() {
+    let strace = Command::new("strace").arg("-V").output();
+    if strace.is_err() {
+        if std::env::var_os("CI").is_some() {
+            panic!("strace is needed for the durability trace test (apt-get install strace)");
+        }
+        eprintln!("skipping the durability trace test: strace is not installed");
+        return;
+    }
+    let db = TestDb::new(Backend::Sqlite).await;
+    let store = db.store().await;
+    leernet_store::testing::open_wave_with_invitations(&store, NETWORK_XLSX, "sync", 2).await;
+    store.close().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .args(["init", project.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let trace = tmp.path().join("trace.txt");
+    let mut child = Command::new("strace")
+        .args(["-f", "-y", "-ttt", "-s", "40", "-o"])
+        .arg(&trace)
+        .args(["-e", "trace=fsync,fdatasync,write,writev,sendto,sendmsg"])
+        .arg(env!("CARGO_BIN_EXE_leernet"))
+        .args([
+            "--project",
+            project.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .env("LEERNET_DATABASE_URL", &db.url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .expect("serve prints its address")
+        .trim_end_matches('/')
+        .to_owned();
+    let pages = walk::record(&addr, token(1).as_str(), CSRF);
+    // Stop the traced server itself (its pid opens the trace), then strace ends with it;
+    // killing strace would leave the server running.
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let server = text
+        .split_whitespace()
+        .next()
+        .expect("a traced call")
+        .to_owned();
+    let killed = Command::new("kill").args(["-9", &server]).status().unwrap();
+    assert!(killed.success(), "kill {server}");
+    child.wait().unwrap();
+    let pages = pages.unwrap();
+    assert!(pages.len() >= 2, "several pages saved");
+
+    // The server's answers and the log's syncs, in the order they happened.
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let mut events: Vec<(f64, &str)> = Vec::new();
+    for l in text.lines() {
+        let mut parts = l.splitn(3, ' ');
+        let (_pid, Some(t), Some(call)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let Ok(t) = t.parse::<f64>() else { continue };
+        let synced_log = (call.starts_with("fdatasync(") || call.starts_with("fsync("))
+            && call.contains("-wal>");
+        if synced_log {
+            events.push((t, "sync"));
+        } else if call.contains("\"HTTP/1.1 303") {
+            events.push((t, "303"));
+        } else if call.contains("\"HTTP/1.1 ") {
+            events.push((t, "other"));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let acks = events.iter().filter(|e| e.1 == "303").count();
+    assert!(
+        acks >= pages.len(),
+        "every save was seen acknowledged: {events:?}"
+    );
+    let mut synced = false;
+    for (t, what) in &events {
+        match *what {
+            "sync" => synced = true,
+            "303" => {
+                assert!(
+                    synced,
+                    "a save acknowledged at {t} before its commit was synced"
+                );
+                synced = false;
+            }
+            _ => synced = false,
+        }
+    }
+    db.drop_database().await;
+}
