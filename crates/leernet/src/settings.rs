@@ -308,8 +308,8 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "database.sqlite_synchronous",
         env: Some("LEERNET_DATABASE_SQLITE_SYNCHRONOUS"),
-        default: Some("\"full\""),
-        example: "",
+        default: None,
+        example: "\"normal\"",
         doc: "SQLite only: \"full\" (default: an fsync per commit, so no survey answer is acknowledged before it is on the disk; it survives a power failure) or \"normal\" (an opt-in: a commit survives the process being killed, but the last ones can be lost in a power failure).",
     },
     Key {
@@ -336,23 +336,23 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "server.header_timeout_secs",
         env: Some("LEERNET_HEADER_TIMEOUT_SECS"),
-        default: Some("10"),
-        example: "",
-        doc: "Seconds the server waits for a request's head, and for the next request on an idle connection, before it closes the connection (1 to 3600).",
+        default: None,
+        example: "10",
+        doc: "Seconds the server waits for a request's head, and for the next request on an idle connection, before it closes the connection (1 to 3600; default 10).",
     },
     Key {
         name: "server.body_timeout_secs",
         env: Some("LEERNET_BODY_TIMEOUT_SECS"),
-        default: Some("30"),
-        example: "",
-        doc: "Seconds the server waits for the next piece of a request's body (an upload) before it gives up on the request (1 to 3600).",
+        default: None,
+        example: "30",
+        doc: "Seconds the server waits for the next piece of a request's body (an upload) before it gives up on the request (1 to 3600; default 30).",
     },
     Key {
         name: "server.max_connections",
         env: Some("LEERNET_MAX_CONNECTIONS"),
-        default: Some("256"),
-        example: "",
-        doc: "The most connections one `leernet serve` keeps open at once; more wait in the system's queue until one closes (1 to 100000). Keep it under the process's open-file limit (ulimit -n) less the database's files.",
+        default: None,
+        example: "256",
+        doc: "The most connections one `leernet serve` keeps open at once; more wait in the system's queue until one closes (1 to 100000; default 256). Keep it under the process's open-file limit (ulimit -n) less the database's files.",
     },
     Key {
         name: "smtp.host",
