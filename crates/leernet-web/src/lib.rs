@@ -23,7 +23,7 @@ pub mod notify;
 pub mod observe;
 mod page;
 mod pages;
-pub mod password;
+pub use leernet_app::accounts::password;
 mod profile;
 pub mod survey;
 pub mod workspace;
