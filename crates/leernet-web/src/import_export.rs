@@ -9,11 +9,9 @@
 //! before it commits: all rows or none. The server never trusts what the page carries.
 //!
 //! Export gives the bytes `leernet export --format csv|xlsx|sav --instrument ID --wave NAME`
-//! writes (the CSV's codebook as `format=codebook`). Who may export what:
-//! - a researcher: any wave, every network, all variables;
-//! - a facilitator: only their own network's responses (`network=ID`; another network is
-//!   403), without identifying data (see [`redact`]);
-//! - coordinators and members: nothing (403).
+//! writes (the CSV's codebook as `format=codebook`): the rows, the formats, the audit entry
+//! and who may export what are the application's ([`leernet_app::export`]); a facilitator
+//! asking for another network's export gets 403, coordinators and members too.
 
 use crate::auth::{User, Visitor};
 use crate::{AppError, AppState};
@@ -21,12 +19,12 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use leernet_app::export::{self, ExportError, ExportFormat, Which};
 use leernet_core::*;
-use leernet_io::dataset::{Cell, Dataset, ExportRow};
 use leernet_io::import::ImportedRow;
 use leernet_io::{Format, ImportOptions, Importer, Problem, ProblemKind};
 use leernet_store::NewResponse;
-use leernet_xlsform::{Form, Metadata, QuestionKind};
+use leernet_xlsform::Form;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -529,90 +527,26 @@ async fn export_file(
     wave: WaveId,
     network: Option<i64>,
 ) -> Result<Response, AppError> {
-    if !matches!(format, "csv" | "codebook" | "xlsx" | "sav") {
+    let Some(format) = ExportFormat::parse(format) else {
         return Err(AppError::BadRequest(lang));
-    }
-    let network = match (user.role, network) {
-        (Role::Researcher, n) => n.map(NetworkId),
-        // A facilitator exports one of their own networks, never another's.
-        (_, Some(n)) if user.networks.contains(&NetworkId(n)) => Some(NetworkId(n)),
-        (_, Some(_)) => return Err(AppError::Forbidden(lang)),
-        (_, None) => match user.networks.as_slice() {
-            [one] => Some(*one),
-            _ => return Err(AppError::Forbidden(lang)),
-        },
     };
+    let rights = export::rights(user.role, &user.networks, network.map(NetworkId))
+        .map_err(|_| AppError::Forbidden(lang))?;
     let data = state.store.study_data().await.map_err(internal(lang))?;
-    let Some(w) = data.waves.iter().find(|w| w.id == wave) else {
-        return Err(AppError::NotFound(lang));
-    };
-    let form_id = data
-        .instruments
-        .iter()
-        .find(|i| i.id == w.instrument)
-        .map(|i| i.form_id.clone())
-        .ok_or(AppError::NotFound(lang))?;
-    let versions: Vec<&Instrument> = data
-        .instruments
-        .iter()
-        .filter(|i| i.form_id == form_id)
-        .collect();
-    let newest = versions.last().ok_or(AppError::NotFound(lang))?;
-    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
-    let waves: HashMap<WaveId, &str> = data
-        .waves
-        .iter()
-        .filter(|x| versions.iter().any(|v| v.id == x.instrument) && x.name == w.name)
-        .map(|x| (x.id, x.name.as_str()))
-        .collect();
-    let slugs: HashMap<NetworkId, &str> = data
-        .networks
-        .iter()
-        .map(|n| (n.id, n.slug.as_str()))
-        .collect();
-    let rows: Vec<ExportRow> = data
-        .responses
-        .iter()
-        .filter(|r| network.is_none_or(|n| n == r.network))
-        .filter_map(|r| {
-            let wave = waves.get(&r.wave)?;
-            Some(ExportRow {
-                respondent: r.respondent.clone(),
-                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
-                wave: (*wave).to_owned(),
-                status: r.status.as_str().to_owned(),
-                answers: r.answers.clone(),
-            })
-        })
-        .collect();
-    let export_lang = form.default_language().unwrap_or("nl").to_owned();
-    let mut ds = Dataset::build(&form, &rows, &export_lang);
-    if user.role != Role::Researcher {
-        redact(&form, &mut ds);
-    }
-    let (bytes, mime, ext) = match format {
-        "csv" => (
-            leernet_io::csv_out::data(&ds, leernet_io::csv_out::Cells::Neutralised),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        "codebook" => (
-            leernet_io::csv_out::codebook(&ds, leernet_io::csv_out::Cells::Neutralised),
-            "text/csv; charset=utf-8",
-            "codebook.csv",
-        ),
-        "xlsx" => (
-            leernet_io::xlsx_out::write(&ds).map_err(|e| AppError::internal(lang, e))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        _ => (
-            leernet_io::sav::write(&ds, &form.title(&export_lang)),
-            "application/x-spss-sav",
-            "sav",
-        ),
-    };
+    let ex = export::build(
+        &data,
+        Which::Wave(wave),
+        rights.network,
+        None,
+        rights.redacted,
+    )
+    .map_err(|e| match e {
+        ExportError::NoWaveId(_) | ExportError::NoInstrument(_) => AppError::NotFound(lang),
+        e => AppError::internal(lang, e),
+    })?;
+    let bytes = ex
+        .bytes(format, leernet_io::csv_out::Cells::Neutralised)
+        .map_err(|e| AppError::internal(lang, e))?;
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -624,40 +558,37 @@ async fn export_file(
             })
             .collect()
     };
-    let scope = match network.and_then(|n| slugs.get(&n)) {
+    let scope = match &ex.network_slug {
         Some(slug) => format!("-{}", safe(slug)),
         None => String::new(),
     };
-    state
-        .store
-        .audit(&leernet_store::NewAudit {
-            at: crate::auth::now(),
-            actor: leernet_store::Actor::Person(user.id),
-            action: leernet_store::Action::ResponsesExport,
-            subject: format!("wave:{}", wave.0),
-            detail: format!(
-                "format={format} rows={} network={}",
-                ds.rows.len(),
-                network.map_or("all".to_owned(), |n| n.0.to_string())
-            ),
-        })
-        .await
-        .map_err(internal(lang))?;
+    let wave_name = ex.waves.get(&wave).cloned().unwrap_or_default();
+    let actor = leernet_store::Actor::Person(user.id);
+    export::record(
+        &state.store,
+        &ex,
+        format.as_str(),
+        &actor,
+        crate::auth::now(),
+    )
+    .await
+    .map_err(internal(lang))?;
     tracing::info!(
         wave = wave.0,
-        rows = ds.rows.len(),
-        format,
+        rows = ex.dataset.rows.len(),
+        format = format.as_str(),
         "export downloaded"
     );
     Ok((
         [
-            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_TYPE, format.mime().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"{}-{}{scope}.{ext}\"",
-                    safe(&form_id),
-                    safe(&w.name)
+                    "attachment; filename=\"{}-{}{scope}.{}\"",
+                    safe(&ex.form_id),
+                    safe(&wave_name),
+                    format.extension()
                 ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
@@ -667,126 +598,4 @@ async fn export_file(
         .into_response())
 }
 
-/// Question names that identify a person when they are the whole name of a text question.
-const IDENTIFYING_NAMES: &[&str] = &[
-    "name",
-    "naam",
-    "full_name",
-    "first_name",
-    "last_name",
-    "surname",
-    "voornaam",
-    "achternaam",
-    "respondent_name",
-    "email",
-    "e_mail",
-    "emailadres",
-    "email_address",
-    "e-mail",
-    "mail",
-    "phone",
-    "phone_number",
-    "telephone",
-    "telefoon",
-    "telefoonnummer",
-    "mobile",
-    "mobiel",
-    "address",
-    "adres",
-    "postcode",
-    "zipcode",
-];
-
-/// Whether a question's answers identify a person (left out of a facilitator's export):
-/// the identifying metadata (`email`, `phonenumber`, `username`, `deviceid`, `subscriberid`,
-/// `simserial`, `audit`, `start-geopoint`), uploads and locations (`image`, `audio`,
-/// `video`, `file`, `geopoint`, …), a question whose survey sheet has `identifying` = yes,
-/// and a text question named like a name, e-mail address, phone number or address
-/// ([`IDENTIFYING_NAMES`]).
-pub fn identifying(q: &leernet_xlsform::Question) -> bool {
-    let flagged = q.extra.get("identifying").is_some_and(|v| {
-        matches!(
-            v.trim().to_lowercase().as_str(),
-            "yes" | "true" | "1" | "ja"
-        )
-    });
-    flagged
-        || match &q.kind {
-            QuestionKind::Metadata(m) => {
-                !matches!(m, Metadata::Start | Metadata::End | Metadata::Today)
-            }
-            QuestionKind::Media(_) => true,
-            QuestionKind::Text => IDENTIFYING_NAMES.contains(&q.name.to_lowercase().as_str()),
-            _ => false,
-        }
-}
-
-/// Whether a text holds something that looks like an e-mail address.
-fn has_email(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        if c != b'@' || i == 0 {
-            return false;
-        }
-        let before = b[i - 1];
-        let after = &s[i + 1..];
-        let domain: &str = after
-            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '>' | ')'))
-            .next()
-            .unwrap_or("");
-        (before.is_ascii_alphanumeric() || matches!(before, b'.' | b'_' | b'-' | b'+'))
-            && domain.contains('.')
-            && domain.split('.').all(|p| !p.is_empty())
-    })
-}
-
-/// A facilitator's export: the variables of [`identifying`] questions are left out, and any
-/// remaining text cell that holds an e-mail address is emptied (system-missing).
-pub fn redact(form: &Form, ds: &mut Dataset) {
-    let drop: Vec<bool> = ds
-        .variables
-        .iter()
-        .map(|v| {
-            v.question
-                .as_deref()
-                .and_then(|q| form.question(q))
-                .is_some_and(identifying)
-        })
-        .collect();
-    let mut k = 0;
-    ds.variables.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
-    for row in &mut ds.rows {
-        let mut k = 0;
-        row.retain(|_| {
-            k += 1;
-            !drop[k - 1]
-        });
-        for cell in row.iter_mut() {
-            if matches!(cell, Cell::Text(t) if has_email(t)) {
-                *cell = Cell::Missing;
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_email;
-
-    #[test]
-    fn e_mail_addresses_are_recognised_in_text() {
-        for yes in [
-            "piet@example.org",
-            "mail: a.b+c@wijk-a.nl, graag",
-            "<x@y.nl>",
-        ] {
-            assert!(has_email(yes), "{yes}");
-        }
-        for no in ["@home", "a @ b", "x@y", "twitter @leernet", "x@.nl"] {
-            assert!(!has_email(no), "{no}");
-        }
-    }
-}
+pub use leernet_app::export::{identifying, redact};

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
+use leernet_app::export::{self, ExportError, ExportFormat};
 use leernet_core::{Network, NetworkId};
 use leernet_io::import::ImportedRow;
 use leernet_io::{Format, ImportOptions, Importer, Mapping, Problem, ProblemKind};
@@ -605,133 +606,69 @@ pub struct ExportArgs {
 /// `leernet export …`: the responses of one instrument, every wave or one.
 pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
     let format = args.format.to_ascii_lowercase();
-    if !matches!(format.as_str(), "csv" | "xlsx" | "sav") {
-        return Err(CliError::usage(anyhow!(
-            "--format {:?} is not one of csv, xlsx, sav, qdc, qdpx",
-            args.format
-        )));
-    }
+    let kind = match format.as_str() {
+        "csv" => ExportFormat::Csv,
+        "xlsx" => ExportFormat::Xlsx,
+        "sav" => ExportFormat::Sav,
+        _ => {
+            return Err(CliError::usage(anyhow!(
+                "--format {:?} is not one of csv, xlsx, sav, qdc, qdpx",
+                args.format
+            )))
+        }
+    };
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
     let data = store
         .study_data()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    let form_id = match &args.instrument {
-        Some(i) => i.clone(),
-        None => {
-            let mut ids: Vec<&str> = data
-                .instruments
-                .iter()
-                .map(|i| i.form_id.as_str())
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            match ids.as_slice() {
-                [one] => (*one).to_owned(),
-                _ => {
-                    return Err(CliError::usage(anyhow!(
-                        "say which instrument to export with --instrument (the project has: {})",
-                        ids.join(", ")
-                    )))
-                }
-            }
-        }
+    let which = export::Which::Instrument {
+        form_id: args.instrument.as_deref(),
+        wave: args.wave.as_deref(),
     };
-    let versions: Vec<&leernet_core::Instrument> = data
-        .instruments
-        .iter()
-        .filter(|i| i.form_id == form_id)
-        .collect();
-    let newest = versions
-        .last()
-        .ok_or_else(|| CliError::usage(anyhow!("the project has no instrument {form_id:?}")))?;
-    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
-        .map_err(|e| CliError::usage(anyhow!("stored instrument {form_id:?}: {e}")))?;
-    let waves: HashMap<leernet_core::WaveId, &str> = data
-        .waves
-        .iter()
-        .filter(|w| versions.iter().any(|v| v.id == w.instrument))
-        .filter(|w| args.wave.as_deref().is_none_or(|n| n == w.name))
-        .map(|w| (w.id, w.name.as_str()))
-        .collect();
-    if let (Some(w), true) = (&args.wave, waves.is_empty()) {
-        return Err(CliError::usage(anyhow!(
-            "instrument {form_id:?} has no wave {w:?}"
-        )));
-    }
-    let slugs: HashMap<NetworkId, &str> = data
-        .networks
-        .iter()
-        .map(|n| (n.id, n.slug.as_str()))
-        .collect();
-    let rows: Vec<leernet_io::dataset::ExportRow> = data
-        .responses
-        .iter()
-        .filter_map(|r| {
-            let wave = waves.get(&r.wave)?;
-            Some(leernet_io::dataset::ExportRow {
-                respondent: r.respondent.clone(),
-                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
-                wave: (*wave).to_owned(),
-                status: r.status.as_str().to_owned(),
-                answers: r.answers.clone(),
-            })
+    let ex = export::build(&data, which, None, args.lang.as_deref(), false).map_err(|e| {
+        CliError::usage(match e {
+            ExportError::WhichInstrument(ids) => anyhow!(
+                "say which instrument to export with --instrument (the project has: {})",
+                ids.join(", ")
+            ),
+            e => anyhow!("{e}"),
         })
-        .collect();
-    let lang = match &args.lang {
-        Some(l) => l.clone(),
-        None => form.default_language().unwrap_or("nl").to_owned(),
+    })?;
+    let cells = if args.raw {
+        leernet_io::csv_out::Cells::Raw
+    } else {
+        leernet_io::csv_out::Cells::Neutralised
     };
-    let ds = leernet_io::dataset::Dataset::build(&form, &rows, &lang);
+    let bytes = |f| {
+        ex.bytes(f, cells)
+            .map_err(|e| CliError::usage(anyhow!("{e}")))
+    };
     let mut written = vec![args.out.clone()];
-    match format.as_str() {
-        "csv" => {
-            let book = codebook_path(&args.out);
-            let cells = if args.raw {
-                leernet_io::csv_out::Cells::Raw
-            } else {
-                leernet_io::csv_out::Cells::Neutralised
-            };
-            crate::project::write_atomic(&args.out, &leernet_io::csv_out::data(&ds, cells))?;
-            crate::project::write_atomic(&book, &leernet_io::csv_out::codebook(&ds, cells))?;
-            written.push(book);
-        }
-        "xlsx" => {
-            let bytes = leernet_io::xlsx_out::write(&ds)
-                .map_err(|e| CliError::usage(anyhow!("cannot build the workbook: {e}")))?;
-            crate::project::write_atomic(&args.out, &bytes)?;
-        }
-        _ => {
-            let label = form.title(&lang);
-            crate::project::write_atomic(&args.out, &leernet_io::sav::write(&ds, &label))?;
-        }
+    crate::project::write_atomic(&args.out, &bytes(kind)?)?;
+    if kind == ExportFormat::Csv {
+        let book = codebook_path(&args.out);
+        crate::project::write_atomic(&book, &bytes(ExportFormat::Codebook)?)?;
+        written.push(book);
     }
     // Written: now the audit log says who took the data out (ids and counts only).
-    let subject = match waves.keys().collect::<Vec<_>>().as_slice() {
-        [one] => format!("wave:{}", one.0),
-        _ => format!("instrument:{}", newest.id.0),
-    };
-    store
-        .audit(&leernet_store::NewAudit {
-            at: crate::cmd_privacy::now(),
-            actor: crate::cmd_privacy::cli_actor(),
-            action: leernet_store::Action::ResponsesExport,
-            subject,
-            detail: format!(
-                "format={format} rows={} waves={}",
-                ds.rows.len(),
-                waves.len()
-            ),
-        })
-        .await
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    export::record(
+        &store,
+        &ex,
+        &format,
+        &crate::cmd_privacy::cli_actor(),
+        crate::cmd_privacy::now(),
+    )
+    .await
+    .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     store.close().await;
     writeln!(
         out,
-        "Exported {} responses of {form_id} ({} variables) to {}.",
-        ds.rows.len(),
-        ds.variables.len(),
+        "Exported {} responses of {} ({} variables) to {}.",
+        ex.dataset.rows.len(),
+        ex.form_id,
+        ex.dataset.variables.len(),
         written
             .iter()
             .map(|p| p.display().to_string())
