@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod export;
+pub mod import;
 pub mod mail;
 pub mod outbox;
 pub mod practice;

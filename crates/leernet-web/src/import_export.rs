@@ -1,8 +1,8 @@
 //! Importing responses and downloading exports in the browser: `/admin/import` and
 //! `/admin/export`.
 //!
-//! Import does what `leernet import responses` does, with the same `leernet-io` calls and the
-//! same respondent keys: the file is read and every row checked with the instrument's answer
+//! Import runs `leernet import responses`' pipeline ([`leernet_app::import`]), with the same
+//! respondent keys: the file is read and every row checked with the instrument's answer
 //! model, inside one store transaction. "Check" (the dry run, always first) rolls it back and
 //! shows every problem with its row and column; when there is none, the page offers "import",
 //! which posts the same file again (carried in the page, base64) and checks everything again
@@ -20,12 +20,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use leernet_app::export::{self, ExportError, ExportFormat, Which};
+use leernet_app::import;
 use leernet_core::*;
-use leernet_io::import::ImportedRow;
-use leernet_io::{Format, ImportOptions, Importer, Problem, ProblemKind};
-use leernet_store::NewResponse;
+use leernet_io::{Format, Problem};
 use leernet_xlsform::Form;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The largest export file accepted for an import (bytes).
@@ -188,21 +187,6 @@ async fn read_request(v: &Visitor, mut form: Multipart) -> Result<ImportRequest,
     Ok(req)
 }
 
-/// A stable respondent key for a row without an id column: its content, numbered when the
-/// same content occurs more than once in the file. The same as the CLI's, so that a file
-/// imported once by each way adds nothing the second time.
-fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = serde_json::to_string(&(&row.answers, &row.network)).unwrap_or_default();
-    for b in text.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let n = seen.entry(h).or_insert(0);
-    *n += 1;
-    format!("row:{h:016x}-{n}")
-}
-
 fn problem_view(p: &Problem) -> minijinja::Value {
     minijinja::context! {
         error => p.is_error(),
@@ -212,9 +196,6 @@ fn problem_view(p: &Problem) -> minijinja::Value {
         message => p.message.clone(),
     }
 }
-
-/// What reading the file gave: the format, the rows, and the problems of the whole file.
-type ReadResult = Result<(Format, Vec<ImportedRow>, Vec<Problem>), Vec<Problem>>;
 
 /// `POST /admin/import` (multipart): `action=check` (the dry run) or `action=import`.
 pub async fn import(
@@ -261,11 +242,7 @@ pub async fn import(
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
     let networks = store.networks().await.map_err(internal(lang))?;
-    let mut lookup: HashMap<String, NetworkId> = HashMap::new();
-    for n in &networks {
-        lookup.insert(n.slug.as_str().to_lowercase(), n.id);
-        lookup.insert(n.name.to_lowercase(), n.id);
-    }
+    let lookup = import::network_lookup(&networks);
     let default_network = if req.network.is_empty() {
         (networks.len() == 1).then(|| networks[0].id)
     } else {
@@ -280,31 +257,19 @@ pub async fn import(
     }
     let form = Form::from_workbook(&inst.workbook, &inst.file_name)
         .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
-    let form_lang = form.default_language().unwrap_or("nl").to_owned();
 
-    // Reading and checking are CPU work over the whole file: off the async threads.
-    let bytes = req.bytes.clone();
-    let column = req.network_column.clone();
-    let read: ReadResult = tokio::task::spawn_blocking(move || {
-        let opts = ImportOptions {
-            format,
-            mapping: None,
-            network_column: (!column.is_empty()).then_some(column.as_str()),
-            lang: &form_lang,
-        };
-        let mut importer = Importer::open(&form, Box::new(std::io::Cursor::new(bytes)), &opts)?;
-        let format = importer.format();
-        let mut rows = Vec::new();
-        while let Some(r) = importer.next_row() {
-            rows.push(r);
-        }
-        Ok((format, rows, importer.file_problems()))
-    })
-    .await
-    .map_err(|e| AppError::internal(lang, e))?;
-    let (format, rows, mut file_problems) = match read {
-        Ok(x) => x,
-        Err(problems) => {
+    // The same pipeline as `leernet import responses`: reading and checking on a thread of
+    // their own (off the async threads, on every core), every row stored in one
+    // transaction that is committed only when nothing is wrong and this is no dry run.
+    let source = import::Source {
+        format,
+        mapping: None,
+        network_column: (!req.network_column.is_empty()).then(|| req.network_column.clone()),
+    };
+    let bytes = Box::new(std::io::Cursor::new(req.bytes.clone()));
+    let opened = match import::open(form, bytes, source).await {
+        Ok(o) => o,
+        Err(import::OpenError::Problems(problems)) => {
             let n = problems.iter().filter(|p| p.is_error()).count();
             let r = minijinja::context! {
                 failed => true,
@@ -314,102 +279,32 @@ pub async fn import(
             };
             return render_import(&state, &v, &req, r, unprocessable).await;
         }
+        Err(import::OpenError::Stopped) => {
+            return Err(AppError::internal(
+                lang,
+                anyhow::anyhow!("the import's reader stopped unexpectedly"),
+            ))
+        }
     };
-
-    // The same loop as `leernet import responses`: every row checked, stored in one
-    // transaction that is committed only when nothing is wrong and this is no dry run.
-    let mut tx = store
-        .begin_import(inst.id, &req.wave)
+    let format = opened.format;
+    let now = crate::auth::now();
+    let target = import::Target {
+        instrument: inst.id,
+        wave: &req.wave,
+        networks: &lookup,
+        default_network,
+        network_column: &req.network_column,
+        empty_network: "the network cell is empty and no network is chosen",
+        commit: (req.action == "import").then_some((&actor, now)),
+    };
+    let o = opened
+        .store(store, &target, |_| {})
         .await
-        .map_err(internal(lang))?;
-    let prefix = format.as_str();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut batch: Vec<NewResponse> = Vec::new();
-    let mut content_keys = HashMap::new();
-    let (mut count, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
-    for mut row in rows {
-        count += 1;
-        let network = match &row.network {
-            Some(v) => match lookup.get(&v.to_lowercase()) {
-                Some(id) => Some(*id),
-                None => {
-                    row.problems.push(
-                        Problem::error(
-                            ProblemKind::UnknownNetwork,
-                            format!(
-                                "{v:?} is not a network of this project (give its slug or name)"
-                            ),
-                        )
-                        .at_row(row.row)
-                        .in_column(&req.network_column)
-                        .with_value(v),
-                    );
-                    None
-                }
-            },
-            None => default_network,
-        };
-        if network.is_none() && !row.has_errors() {
-            row.problems.push(
-                Problem::error(
-                    ProblemKind::UnknownNetwork,
-                    "the network cell is empty and no network is chosen".to_string(),
-                )
-                .at_row(row.row)
-                .in_column(&req.network_column),
-            );
-        }
-        if row.has_errors() {
-            bad_rows += 1;
-        }
-        let row_is_ok = !row.has_errors();
-        problems.append(&mut row.problems);
-        if row.skipped {
-            skipped += 1;
-            continue;
-        }
-        if !row_is_ok || bad_rows > 0 {
-            continue;
-        }
-        let respondent = match &row.source_id {
-            Some(id) => format!("{prefix}:{id}"),
-            None => content_key(&row, &mut content_keys),
-        };
-        batch.push(NewResponse {
-            network: network.unwrap_or(NetworkId(0)),
-            respondent,
-            status: row.status,
-            answers: std::mem::take(&mut row.answers),
-        });
-        if batch.len() >= 2000 {
-            tx.add(&batch).await.map_err(internal(lang))?;
-            batch.clear();
-        }
-    }
-    if count == skipped {
-        file_problems.push(Problem::error(
-            ProblemKind::Empty,
-            "the file holds a header but no data rows",
-        ));
-    }
-    file_problems.append(&mut problems);
-    let problems = file_problems;
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    if errors == 0 && !batch.is_empty() {
-        tx.add(&batch).await.map_err(internal(lang))?;
-    }
-    let (added, already) = tx.counts();
-    let store_it = errors == 0 && req.action == "import";
-    if store_it {
-        tx.commit_audited(&actor, crate::auth::now(), format.as_str())
-            .await
-    } else {
-        tx.rollback().await
-    }
-    .map_err(internal(lang))?;
+        .map_err(|e| AppError::internal(lang, e))?;
+    let (problems, errors, store_it) = (&o.problems, o.errors, o.stored);
     tracing::info!(
-        rows = count,
-        stored = if store_it { added } else { 0 },
+        rows = o.rows,
+        stored = if store_it { o.added } else { 0 },
         errors,
         dry_run = !store_it,
         "responses import from the web"
@@ -425,12 +320,12 @@ pub async fn import(
         stored => store_it,
         file_name => req.file_name.clone(),
         format => format.display_name(),
-        rows => count,
-        new => added,
-        already => already,
-        skipped => skipped,
+        rows => o.rows,
+        new => o.added,
+        already => o.already,
+        skipped => o.skipped,
         errors => errors,
-        bad_rows => bad_rows,
+        bad_rows => o.bad_rows,
         more_problems => problems.len().saturating_sub(MAX_SHOWN_PROBLEMS),
         problems => shown,
         message => if errors > 0 {
