@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use leernet_app::export::{self, ExportError, ExportFormat};
 use leernet_app::import;
-use leernet_io::{Format, Mapping, Problem, ProblemKind};
+use leernet_io::{Mapping, Problem, ProblemKind};
+
+use crate::args::{ExportFormatArg, ImportFormatArg, LangArg};
 use leernet_xlsform::Form;
 
 use crate::cli_error::{CliError, CliResult};
@@ -29,9 +31,9 @@ pub struct ImportArgs {
     /// The instrument's form_id (its newest stored version is used).
     #[arg(long)]
     pub instrument: String,
-    /// auto, kobo, odk, limesurvey, qualtrics, msforms or csv.
-    #[arg(long, default_value = "auto")]
-    pub format: String,
+    /// The tool that wrote the export (auto: tell it from the header).
+    #[arg(long, value_enum, default_value = "auto", ignore_case = true)]
+    pub format: ImportFormatArg,
     /// The wave to import into (made when new).
     #[arg(long, default_value = "import")]
     pub wave: String,
@@ -92,14 +94,7 @@ async fn load_form(
 /// `leernet import responses FILE …`.
 pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn Write) -> CliResult {
     let file = &args.file;
-    let format = match args.format.as_str() {
-        "auto" => None,
-        f => Some(Format::parse(f).ok_or_else(|| {
-            CliError::usage(anyhow!(
-                "--format {f:?} is not one of auto, kobo, odk, limesurvey, qualtrics, msforms, csv"
-            ))
-        })?),
-    };
+    let format = args.format.format();
     let mapping = match &args.mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)
@@ -278,8 +273,8 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
     /// csv (with FILE.codebook.csv), xlsx, sav, qdc or qdpx.
-    #[arg(long)]
-    pub format: String,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: ExportFormatArg,
     /// The file to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -289,9 +284,9 @@ pub struct ExportArgs {
     /// Only this wave (default: every wave of the instrument).
     #[arg(long)]
     pub wave: Option<String>,
-    /// Language of labels (nl or en; default: the form's default language).
-    #[arg(long)]
-    pub lang: Option<String>,
+    /// Language of labels (default: the form's default language).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
     /// CSV only: write every text as stored. By default a text cell that a spreadsheet
     /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
     /// single quote in front.
@@ -306,17 +301,11 @@ pub struct ExportArgs {
 
 /// `leernet export …`: the responses of one instrument, every wave or one.
 pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
-    let format = args.format.to_ascii_lowercase();
-    let kind = match format.as_str() {
-        "csv" => ExportFormat::Csv,
-        "xlsx" => ExportFormat::Xlsx,
-        "sav" => ExportFormat::Sav,
-        _ => {
-            return Err(CliError::usage(anyhow!(
-                "--format {:?} is not one of csv, xlsx, sav, qdc, qdpx",
-                args.format
-            )))
-        }
+    let Some(kind) = args.format.responses() else {
+        return Err(CliError::usage(anyhow!(
+            "--format {:?} is a REFI-QDA format, not one of csv, xlsx, sav",
+            args.format
+        )));
     };
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
@@ -328,7 +317,8 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
         form_id: args.instrument.as_deref(),
         wave: args.wave.as_deref(),
     };
-    let ex = export::build(&data, which, None, args.lang.as_deref(), false).map_err(|e| {
+    let lang = args.lang.map(|l| leernet_core::Lang::from(l).code());
+    let ex = export::build(&data, which, None, lang, false).map_err(|e| {
         CliError::usage(match e {
             ExportError::WhichInstrument(ids) => anyhow!(
                 "say which instrument to export with --instrument (the project has: {})",
@@ -357,7 +347,7 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
     export::record(
         &store,
         &ex,
-        &format,
+        kind.as_str(),
         &crate::cmd_privacy::cli_actor(),
         crate::cmd_privacy::now(),
     )

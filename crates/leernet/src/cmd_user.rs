@@ -20,9 +20,9 @@ pub struct AddArgs {
     /// The person's e-mail address (their login name).
     #[arg(long)]
     pub email: String,
-    /// researcher, coordinator, facilitator or member.
-    #[arg(long)]
-    pub role: String,
+    /// What the account may do.
+    #[arg(long, value_enum)]
+    pub role: crate::args::RoleArg,
     /// The network (slug) a facilitator guides or a member belongs to.
     #[arg(long)]
     pub network: Option<String>,
@@ -58,7 +58,7 @@ pub async fn add(
     out: &mut dyn Write,
 ) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
-    let role = Role::parse(&args.role).map_err(CliError::usage)?;
+    let role = Role::from(args.role);
     let slug = args
         .network
         .as_deref()
