@@ -44,10 +44,6 @@ const FORMATS: [&str; 7] = [
     "csv",
 ];
 
-fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
-    move |e| AppError::internal(lang, e)
-}
-
 /// What the import form posts.
 #[derive(Debug, Default, Clone)]
 struct ImportRequest {
@@ -87,13 +83,7 @@ async fn render_import(
     let store = &state.store;
     let mut seen = HashSet::new();
     let mut instruments = Vec::new();
-    for i in store
-        .instruments()
-        .await
-        .map_err(internal(lang))?
-        .iter()
-        .rev()
-    {
+    for i in store.instruments().await?.iter().rev() {
         if seen.insert(i.form_id.clone()) {
             instruments.push(minijinja::context! {
                 id => i.form_id.clone(),
@@ -105,8 +95,7 @@ async fn render_import(
     instruments.reverse();
     let networks: Vec<_> = store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|n| {
             minijinja::context! {
@@ -213,7 +202,7 @@ pub async fn import(
     let store = &state.store;
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
 
-    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let instruments = store.instruments().await?;
     let Some(inst) = instruments
         .iter()
         .rev()
@@ -241,7 +230,7 @@ pub async fn import(
         let r = refuse(say("fieldwork2.import_too_large"));
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let networks = store.networks().await?;
     let lookup = import::network_lookup(&networks);
     let default_network = if req.network.is_empty() {
         (networks.len() == 1).then(|| networks[0].id)
@@ -380,8 +369,8 @@ pub async fn export(
 async fn export_page(state: &AppState, v: &Visitor, user: &User) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let instruments = store.instruments().await.map_err(internal(lang))?;
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let instruments = store.instruments().await?;
+    let networks = store.networks().await?;
     let mine: Vec<_> = networks
         .iter()
         .filter(|n| user.role == Role::Researcher || user.networks.contains(&n.id))
@@ -389,8 +378,7 @@ async fn export_page(state: &AppState, v: &Visitor, user: &User) -> Result<Respo
         .collect();
     let waves: Vec<_> = store
         .waves()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|w| {
             let inst = instruments.iter().find(|i| i.id == w.instrument);
@@ -427,7 +415,7 @@ async fn export_file(
     };
     let rights = export::rights(user.role, &user.networks, network.map(NetworkId))
         .map_err(|_| AppError::Forbidden(lang))?;
-    let data = state.store.study_data().await.map_err(internal(lang))?;
+    let data = state.store.study_data().await?;
     let ex = export::build(
         &data,
         Which::Wave(wave),
@@ -466,8 +454,7 @@ async fn export_file(
         &actor,
         crate::auth::now(),
     )
-    .await
-    .map_err(internal(lang))?;
+    .await?;
     tracing::info!(
         wave = wave.0,
         rows = ex.dataset.rows.len(),
