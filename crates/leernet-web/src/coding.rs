@@ -1363,12 +1363,8 @@ pub async fn search(
         || query.code.is_some();
     let mut hits = Vec::new();
     if asked {
-        let index =
-            leernet_text::SearchIndex::build(&docs).map_err(|e| AppError::internal(lang, e))?;
-        for h in index
-            .search(&query)
-            .map_err(|e| AppError::internal(lang, e))?
-        {
+        let index = leernet_text::SearchIndex::build(&docs)?;
+        for h in index.search(&query)? {
             let Some((rid, question, text)) = texts.get(h.id as usize) else {
                 continue;
             };

@@ -7,8 +7,8 @@
 //! [`AppError::LoginRequired`] (a stranger: 303 to `/login`) and [`AppError::Forbidden`]
 //! (403); a form without a valid CSRF token is [`AppError::Csrf`] (403).
 //!
-//! A handler returns the store's, the XLSForm engine's, the report's and the application's
-//! errors (import and export, which carry leernet-io's) with `?`: they become
+//! A handler returns the store's, the XLSForm engine's, the report's, the text engine's and
+//! the application's errors (import and export, which carry leernet-io's) with `?`: they become
 //! [`AppError::Failed`], which knows no language; the [`localise`] layer shows its page in
 //! the visitor's language (the same page as [`AppError::Internal`] in that language).
 
@@ -61,6 +61,7 @@ failed_from!(
     leernet_store::StoreError,
     leernet_xlsform::FormError,
     leernet_report::ReportError,
+    leernet_text::TextError,
     leernet_app::export::ExportError,
     leernet_app::import::ImportError
 );

@@ -244,8 +244,7 @@ pub async fn import(
         let r = refuse(say("fieldwork2.import_pick_network"));
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
-    let form = Form::from_workbook(&inst.workbook, &inst.file_name)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
+    let form = Form::from_workbook(&inst.workbook, &inst.file_name)?;
 
     // The same pipeline as `leernet import responses`: reading and checking on a thread of
     // their own (off the async threads, on every core), every row stored in one
@@ -286,10 +285,7 @@ pub async fn import(
         empty_network: "the network cell is empty and no network is chosen",
         commit: (req.action == "import").then_some((&actor, now)),
     };
-    let o = opened
-        .store(store, &target, |_| {})
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+    let o = opened.store(store, &target, |_| {}).await?;
     let (problems, errors, store_it) = (&o.problems, o.errors, o.stored);
     tracing::info!(
         rows = o.rows,
@@ -425,11 +421,9 @@ async fn export_file(
     )
     .map_err(|e| match e {
         ExportError::NoWaveId(_) | ExportError::NoInstrument(_) => AppError::NotFound(lang),
-        e => AppError::internal(lang, e),
+        e => e.into(),
     })?;
-    let bytes = ex
-        .bytes(format, leernet_io::csv_out::Cells::Neutralised)
-        .map_err(|e| AppError::internal(lang, e))?;
+    let bytes = ex.bytes(format, leernet_io::csv_out::Cells::Neutralised)?;
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {

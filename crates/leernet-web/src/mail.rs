@@ -77,8 +77,7 @@ pub async fn send_invitations(
     let store = &state.store;
     let wave = store
         .wave(leernet_core::WaveId(id))
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .ok_or(AppError::NotFound(lang))?;
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
@@ -109,24 +108,16 @@ pub async fn send_invitations(
     let resend = f.resend.as_deref() == Some("1");
     let instrument = store
         .instruments()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .into_iter()
         .find(|i| i.id == wave.instrument)
         .map(|i| i.title)
         .unwrap_or_default();
     let base = crate::admin::public_base(&state, &headers).ok_or(AppError::NeedsPublicUrl(lang))?;
-    let sent_before = store
-        .invitations_sent(wave.id)
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+    let sent_before = store.invitations_sent(wave.id).await?;
     let (mut sent, mut skipped) = (0usize, 0usize);
     let mut failed = Vec::new();
-    for inv in store
-        .invitations(Some(wave.id))
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
-    {
+    for inv in store.invitations(Some(wave.id)).await? {
         let Some(email) = inv.email.as_deref() else {
             continue;
         };
@@ -142,8 +133,7 @@ pub async fn send_invitations(
             Ok(()) => {
                 store
                     .mark_invitation_sent(inv.id, crate::auth::now())
-                    .await
-                    .map_err(|e| AppError::internal(lang, e))?;
+                    .await?;
                 sent += 1;
             }
             Err(why) => {
@@ -167,8 +157,7 @@ pub async fn send_invitations(
                 failed.len()
             ),
         })
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+        .await?;
     tracing::info!(
         wave = id,
         sent,
