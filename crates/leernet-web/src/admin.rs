@@ -31,10 +31,6 @@ const ANYONE: &[Role] = &[
 /// The most links one invitation request may make per network.
 const MAX_LINKS_PER_NETWORK: usize = 500;
 
-fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
-    move |e| AppError::internal(lang, e)
-}
-
 /// A fresh invitation token from the operating system's randomness (160 bits).
 pub fn new_token() -> InvitationToken {
     let mut b = [0u8; 20];
@@ -84,8 +80,7 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
     let own_networks: Vec<_> = if matches!(user.role, Role::Facilitator | Role::Member) {
         store
             .networks()
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .filter(|n| user.networks.contains(&n.id))
             .map(|n| minijinja::context! { slug => n.slug.as_str().to_owned(), name => n.name })
@@ -94,30 +89,25 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
         Vec::new()
     };
     if matches!(user.role, Role::Facilitator | Role::Member) {
-        let waves = store.waves().await.map_err(internal(lang))?;
+        let waves = store.waves().await?;
         let instruments: BTreeMap<_, _> = store
             .instruments()
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .map(|i| (i.id, i.title))
             .collect();
         let networks: BTreeMap<_, _> = store
             .networks()
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .map(|n| (n.id, n.name))
             .collect();
-        for inv in store.invitations(None).await.map_err(internal(lang))? {
+        for inv in store.invitations(None).await? {
             if !own_invitation(user, &inv) {
                 continue;
             }
             let rid = if inv.status == Some(ResponseStatus::Submitted) {
-                store
-                    .invitation_response_id(&inv)
-                    .await
-                    .map_err(internal(lang))?
+                store.invitation_response_id(&inv).await?
             } else {
                 None
             };
@@ -164,10 +154,10 @@ async fn monitored(
     monitor: Result<Vec<leernet_store::MonitorRow>, leernet_store::StoreError>,
     lang: Lang,
 ) -> Result<Vec<leernet_store::MonitorRow>, AppError> {
-    let mut monitor = monitor.map_err(internal(lang))?;
+    let mut monitor = monitor?;
     if user.role != Role::Researcher {
         let mine = crate::profile::coordinator_workplaces(state, user, lang).await?;
-        let networks = state.store.networks().await.map_err(internal(lang))?;
+        let networks = state.store.networks().await?;
         monitor.retain(|m| {
             networks
                 .iter()
@@ -193,9 +183,9 @@ async fn waves_page(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let instruments = store.instruments().await?;
     let mut rows = Vec::new();
-    for w in store.waves().await.map_err(internal(lang))? {
+    for w in store.waves().await? {
         let m = monitored(state, user, store.wave_monitor(w.id).await, lang).await?;
         let inst = instruments.iter().find(|i| i.id == w.instrument);
         rows.push(minijinja::context! {
@@ -250,7 +240,7 @@ pub async fn create_wave(
     let user = v.require(RESEARCHER)?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let name = f.name.trim();
-    let instruments = state.store.instruments().await.map_err(internal(lang))?;
+    let instruments = state.store.instruments().await?;
     let Some(inst) = f
         .instrument
         .and_then(|id| instruments.iter().find(|i| i.id.0 == id))
@@ -294,8 +284,7 @@ async fn wave_or_404(state: &AppState, id: i64, lang: Lang) -> Result<Wave, AppE
     state
         .store
         .wave(WaveId(id))
-        .await
-        .map_err(internal(lang))?
+        .await?
         .ok_or(AppError::NotFound(lang))
 }
 
@@ -326,11 +315,10 @@ pub(crate) async fn wave_page(
     let wave = wave_or_404(state, id, lang).await?;
     let instrument = store
         .instruments()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|i| i.id == wave.instrument);
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let networks = store.networks().await?;
     let monitor = monitored(state, user, store.wave_monitor(wave.id).await, lang).await?;
     let name_of = |n: NetworkId| {
         networks
@@ -368,25 +356,15 @@ pub(crate) async fn wave_page(
     let researcher = user.role == Role::Researcher;
     let mut invitations = Vec::new();
     let sent = if researcher {
-        store
-            .invitations_sent(wave.id)
-            .await
-            .map_err(internal(lang))?
+        store.invitations_sent(wave.id).await?
     } else {
         Default::default()
     };
     let mut invitations_with_email = 0usize;
     if researcher {
-        for inv in store
-            .invitations(Some(wave.id))
-            .await
-            .map_err(internal(lang))?
-        {
+        for inv in store.invitations(Some(wave.id)).await? {
             let rid = if inv.status.is_some() {
-                store
-                    .invitation_response_id(&inv)
-                    .await
-                    .map_err(internal(lang))?
+                store.invitation_response_id(&inv).await?
             } else {
                 None
             };
@@ -470,8 +448,7 @@ pub async fn set_status(
             &leernet_store::Actor::Person(user.id),
             crate::auth::now(),
         )
-        .await
-        .map_err(internal(lang))?;
+        .await?;
     Ok(Redirect::to(&format!("/admin/waves/{id}")).into_response())
 }
 
@@ -492,7 +469,7 @@ pub async fn invite(
     let store = &state.store;
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let networks = store.networks().await?;
     let mut chosen = Vec::new();
     for (k, val) in &fields {
         if k == "network" {
@@ -520,11 +497,8 @@ pub async fn invite(
         )
         .await;
     }
-    let persons = store.persons().await.map_err(internal(lang))?;
-    let existing = store
-        .invitations(Some(wave.id))
-        .await
-        .map_err(internal(lang))?;
+    let persons = store.persons().await?;
+    let existing = store.invitations(Some(wave.id)).await?;
     let mut new = Vec::new();
     match field("mode").unwrap_or("") {
         "network" => {
@@ -628,10 +602,7 @@ pub async fn invite(
         }
         _ => return Err(AppError::BadRequest(lang)),
     }
-    store
-        .add_invitations(wave.id, &new)
-        .await
-        .map_err(internal(lang))?;
+    store.add_invitations(wave.id, &new).await?;
     Ok(Redirect::to(&format!("/admin/waves/{id}#invitations")).into_response())
 }
 
@@ -678,14 +649,10 @@ pub async fn invitations_csv(
     v.require(RESEARCHER)?;
     let wave = wave_or_404(&state, id, lang).await?;
     let store = &state.store;
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let networks = store.networks().await?;
     let base = public_base(&state, &headers).ok_or(AppError::NeedsPublicUrl(lang))?;
     let mut out = String::from("network,kind,email,link,status\r\n");
-    for inv in store
-        .invitations(Some(wave.id))
-        .await
-        .map_err(internal(lang))?
-    {
+    for inv in store.invitations(Some(wave.id)).await? {
         let network = networks
             .iter()
             .find(|n| n.id == inv.network)
@@ -726,11 +693,7 @@ pub async fn response(
     let lang = v.lang.lang;
     let user = v.require(&[Role::Researcher, Role::Facilitator, Role::Member])?;
     let store = &state.store;
-    let Some((resp, inv)) = store
-        .response_with_invitation(ResponseId(id))
-        .await
-        .map_err(internal(lang))?
-    else {
+    let Some((resp, inv)) = store.response_with_invitation(ResponseId(id)).await? else {
         return Err(AppError::NotFound(lang));
     };
     let allowed = user.role == Role::Researcher
@@ -752,8 +715,7 @@ pub async fn response(
     segments.retain(|s| s.legend.is_some() || !s.rows.is_empty());
     let network = store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|n| n.id == resp.network)
         .map(|n| n.name);

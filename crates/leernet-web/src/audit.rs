@@ -25,24 +25,18 @@ fn action_key(action: &str) -> Option<String> {
 
 /// `GET /admin/audit`.
 pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     v.require(&[Role::Researcher])?;
     let store = &state.store;
-    let log = store
-        .audit_log()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+    let log = store.audit_log().await?;
     let names: BTreeMap<String, String> = store
         .persons()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .into_iter()
         .map(|p| (format!("person:{}", p.id.0), p.name))
         .collect();
     let waves: BTreeMap<String, String> = store
         .waves()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .into_iter()
         .map(|w| (format!("wave:{}", w.id.0), w.name))
         .collect();

@@ -18,8 +18,6 @@
 //! login throttle ([`LOGIN_LIMITS`]) counts each attempt before its password is checked.
 
 use crate::{AppError, AppState, PageLang};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -68,27 +66,7 @@ pub const LOGIN_LIMITS: LoginLimits = LoginLimits {
 /// After how long a quiet throttle row is forgotten (the longest window).
 const THROTTLE_FORGET: i64 = 24 * 3600;
 
-/// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
-pub fn hash_password(password: &str) -> Result<String, anyhow::Error> {
-    let mut salt = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
-        .to_string())
-}
-
-/// Whether `password` matches the stored `hash`. A hash that does not parse never matches.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
+pub use leernet_app::accounts::{hash_password, verify_password};
 
 /// A hash to verify against when the account does not exist, so that an unknown address
 /// takes as long as a wrong password (no user enumeration by timing).

@@ -43,10 +43,6 @@ fn fields_all<'a>(f: &'a Fields, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
-    move |e| AppError::internal(lang, e)
-}
-
 /// The message key and status of a refusal.
 fn refusal(r: &Refusal) -> (&'static str, StatusCode) {
     match r {
@@ -120,8 +116,8 @@ fn fragment(text: &str, start: usize, end: usize) -> String {
 /// Open questions: text questions of the stored instruments that have a submitted answer.
 async fn open_questions(state: &AppState, lang: Lang) -> Result<Vec<(String, String)>, AppError> {
     let store = &state.store;
-    let responses = store.responses(None).await.map_err(internal(lang))?;
-    let waves = store.waves().await.map_err(internal(lang))?;
+    let responses = store.responses(None).await?;
+    let waves = store.waves().await?;
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut seen_instruments = BTreeSet::new();
     for w in &waves {
@@ -175,11 +171,11 @@ async fn index_page(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let persons = store.persons().await.map_err(internal(lang))?;
+    let persons = store.persons().await?;
     let names = person_names(&persons);
     let mut mine = Vec::new();
     let mut led = Vec::new();
-    for a in store.assignments().await.map_err(internal(lang))? {
+    for a in store.assignments().await? {
         let row = minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
@@ -208,15 +204,13 @@ async fn index_page(
         .collect();
     let books: Vec<_> = store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|b| minijinja::context! { id => b.id.0, name => b.name })
         .collect();
     let waves: Vec<_> = store
         .waves()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|w| minijinja::context! { id => w.id.0, name => w.name })
         .collect();
@@ -250,7 +244,6 @@ pub async fn create(
     v: Visitor,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
     v.check_csrf(field(&f, "csrf_token"))?;
     let store = &state.store;
@@ -262,8 +255,7 @@ pub async fn create(
         .and_then(|s| s.parse::<i64>().ok());
     let researchers: BTreeSet<PersonId> = store
         .persons()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|p| p.role == Role::Researcher)
         .map(|p| p.id)
@@ -284,7 +276,7 @@ pub async fn create(
             }
         }
     }
-    let books = store.codebooks().await.map_err(internal(lang))?;
+    let books = store.codebooks().await?;
     let Some(book) = book.and_then(|b| books.iter().find(|x| x.id.0 == b)) else {
         return index_page(
             &state,
@@ -307,8 +299,7 @@ pub async fn create(
     }
     let responses: Vec<ResponseId> = store
         .responses(wave.map(WaveId))
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|r| {
             r.status == ResponseStatus::Submitted
@@ -327,7 +318,7 @@ pub async fn create(
         responses,
         at: now(),
     };
-    match store.add_assignment(&new).await.map_err(internal(lang))? {
+    match store.add_assignment(&new).await? {
         Ok(id) => Ok(Redirect::to(&format!("/coding/assignments/{}", id.0)).into_response()),
         Err(r) => {
             let (key, status) = refusal(&r);
@@ -348,12 +339,7 @@ async fn visible_assignment(
     id: i64,
     lang: Lang,
 ) -> Result<Assignment, AppError> {
-    match state
-        .store
-        .assignment(AssignmentId(id))
-        .await
-        .map_err(internal(lang))?
-    {
+    match state.store.assignment(AssignmentId(id)).await? {
         Some(a) if a.lead == user.id || a.is_coder(user.id) => Ok(a),
         _ => Err(AppError::NotFound(lang)),
     }
@@ -381,27 +367,22 @@ async fn assignment_page(
     let lang = v.lang.lang;
     let store = &state.store;
     let a = visible_assignment(state, user, id, lang).await?;
-    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let names = person_names(&store.persons().await?);
     let responses: BTreeMap<ResponseId, leernet_core::Response> = store
         .responses(None)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
     let networks: BTreeMap<NetworkId, String> = store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
     let coder = a.is_coder(user.id);
     let own = if coder {
-        store
-            .assignment_codings(a.id, Some(user.id))
-            .await
-            .map_err(internal(lang))?
+        store.assignment_codings(a.id, Some(user.id)).await?
     } else {
         Vec::new()
     };
@@ -428,8 +409,7 @@ async fn assignment_page(
     let log: Vec<_> = if lead {
         store
             .coding_decisions(Some(a.id))
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .map(|d| {
                 minijinja::context! {
@@ -507,16 +487,14 @@ async fn answer_page(
     let rid = item_at(&a, pos, lang)?;
     let resp = store
         .responses(None)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|r| r.id == rid)
         .ok_or(AppError::NotFound(lang))?;
     let text = resp.answers.get(&a.question).cloned().unwrap_or_default();
     let wave = store
         .wave(resp.wave)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .ok_or(AppError::NotFound(lang))?;
     let form = state
         .form(wave.instrument)
@@ -524,8 +502,7 @@ async fn answer_page(
         .map_err(|e| AppError::internal(lang, e))?;
     let network = store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|n| n.id == resp.network)
         .map(|n| n.name)
@@ -557,8 +534,7 @@ async fn answer_page(
     }
     let book = store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|b| b.id == a.codebook)
         .ok_or(AppError::NotFound(lang))?;
@@ -566,8 +542,7 @@ async fn answer_page(
     let by_key: BTreeMap<&str, &Code> = book.codes.iter().map(|c| (c.key.as_str(), c)).collect();
     let own: Vec<Coding> = store
         .assignment_codings(a.id, Some(user.id))
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|c| c.segment.response == rid)
         .collect();
@@ -590,8 +565,7 @@ async fn answer_page(
     // Suggestions not yet decided and not already coded the same.
     let decided: BTreeSet<(CodeId, usize, usize)> = store
         .suggestion_decisions(a.id, user.id)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|d| d.response == rid)
         .map(|d| (d.code, d.start, d.end))
@@ -623,8 +597,7 @@ async fn answer_page(
     // Slow-question candidates with their verdict in the register.
     let register: BTreeMap<(usize, usize), SlowStatus> = store
         .slow_question_register(Some(resp.network))
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|c| c.response == rid && c.question == a.question)
         .map(|c| ((c.start, c.end), c.status))
@@ -751,8 +724,7 @@ pub async fn add_coding(
         let text = state
             .store
             .responses(None)
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .find(|r| r.id == rid)
             .and_then(|r| r.answers.get(&a.question).cloned())
@@ -786,8 +758,7 @@ pub async fn add_coding(
     match state
         .store
         .add_assignment_coding(a.id, user.id, &span)
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
@@ -801,13 +772,11 @@ pub async fn delete_coding(
     Path((id, pos, coding)): Path<(i64, usize, i64)>,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     let (user, a, _) = coder_post(&state, &v, &f, id, pos).await?;
     match state
         .store
         .delete_assignment_coding(a.id, user.id, CodingId(coding))
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(()) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
@@ -845,8 +814,7 @@ pub async fn decide(
     match state
         .store
         .decide_suggestion(a.id, user.id, &span, decision, now())
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
@@ -873,8 +841,7 @@ pub async fn judge_slow(
     match state
         .store
         .judge_slow_question(rid, &a.question, start, end, status, user.id, now())
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
@@ -892,12 +859,7 @@ pub async fn finish(
     let user = v.require(RESEARCHER)?;
     v.check_csrf(field(&f, "csrf_token"))?;
     let a = visible_assignment(&state, user, id, lang).await?;
-    match state
-        .store
-        .finish_assignment(a.id, user.id, now())
-        .await
-        .map_err(internal(lang))?
-    {
+    match state.store.finish_assignment(a.id, user.id, now()).await? {
         Ok(()) => Ok(Redirect::to(&format!("/coding/assignments/{id}")).into_response()),
         Err(Refusal::NotACoder) => Err(AppError::NotFound(lang)),
         Err(r) => {
@@ -959,30 +921,22 @@ async fn disagreements_page(
         Ok(a) => a,
         Err(res) => return Ok(res),
     };
-    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let names = person_names(&store.persons().await?);
     let codes: BTreeMap<CodeId, Code> = store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .flat_map(|b| b.codes)
         .map(|c| (c.id, c))
         .collect();
     let responses: BTreeMap<ResponseId, leernet_core::Response> = store
         .responses(None)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let all = store
-        .assignment_codings(a.id, None)
-        .await
-        .map_err(internal(lang))?;
-    let consensus = store
-        .assignment_consensus(a.id)
-        .await
-        .map_err(internal(lang))?;
+    let all = store.assignment_codings(a.id, None).await?;
+    let consensus = store.assignment_consensus(a.id).await?;
     let code_name = |c: CodeId| {
         codes
             .get(&c)
@@ -1088,11 +1042,7 @@ pub async fn settle(
     if why.chars().count() > MAX_NOTE {
         return Err(AppError::BadRequest(lang));
     }
-    let all = state
-        .store
-        .assignment_codings(a.id, None)
-        .await
-        .map_err(internal(lang))?;
+    let all = state.store.assignment_codings(a.id, None).await?;
     let mut spans: Vec<SpanCode> = Vec::new();
     for t in fields_all(&f, "take") {
         let Some(c) = t.parse::<i64>().ok().and_then(|t| {
@@ -1124,8 +1074,7 @@ pub async fn settle(
     match state
         .store
         .settle(a.id, user.id, rid, &spans, why, now())
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to(&format!(
             "/coding/assignments/{id}/disagreements#answer-{pos}"
@@ -1183,7 +1132,7 @@ pub async fn agreement(
     };
     let overlap = f64::from(overlap_pct) / 100.0;
     let store = &state.store;
-    let data = store.study_data().await.map_err(internal(lang))?;
+    let data = store.study_data().await?;
     let assignment_id = match q.assignment.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::BadRequest(lang))?),
@@ -1195,10 +1144,7 @@ pub async fn agreement(
                 Ok(a) => a,
                 Err(res) => return Ok(res),
             };
-            let codings = store
-                .assignment_codings(a.id, None)
-                .await
-                .map_err(internal(lang))?;
+            let codings = store.assignment_codings(a.id, None).await?;
             let answers: Vec<(ResponseId, String)> =
                 a.items.iter().map(|r| (*r, a.question.clone())).collect();
             let coders: Vec<PersonId> = a.coders.iter().map(|c| c.coder).collect();
@@ -1298,8 +1244,7 @@ pub async fn move_slow(
     match state
         .store
         .move_slow_question_to_log(entry, user.id, now())
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),
         Err(Refusal::NoSlowQuestion) => Err(AppError::NotFound(lang)),
@@ -1316,22 +1261,19 @@ async fn slow_register_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     let store = &state.store;
-    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let names = person_names(&store.persons().await?);
     let responses: BTreeMap<ResponseId, leernet_core::Response> = store
         .responses(None)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
     let mut groups = Vec::new();
-    for n in store.networks().await.map_err(internal(lang))? {
+    for n in store.networks().await? {
         let entries: Vec<_> = store
             .slow_question_register(Some(n.id))
-            .await
-            .map_err(internal(lang))?
+            .await?
             .into_iter()
             .map(|c| {
                 let text = responses
@@ -1384,7 +1326,7 @@ pub async fn search(
     let lang = v.lang.lang;
     v.require(RESEARCHER)?;
     let store = &state.store;
-    let data = store.study_data().await.map_err(internal(lang))?;
+    let data = store.study_data().await?;
     let questions = open_questions(&state, lang).await?;
     let open: BTreeSet<&str> = questions.iter().map(|(n, _)| n.as_str()).collect();
     let keys: BTreeMap<CodeId, &str> = data
@@ -1455,12 +1397,8 @@ pub async fn search(
         || query.code.is_some();
     let mut hits = Vec::new();
     if asked {
-        let index =
-            leernet_text::SearchIndex::build(&docs).map_err(|e| AppError::internal(lang, e))?;
-        for h in index
-            .search(&query)
-            .map_err(|e| AppError::internal(lang, e))?
-        {
+        let index = leernet_text::SearchIndex::build(&docs)?;
+        for h in index.search(&query)? {
             let Some((rid, question, text)) = texts.get(h.id as usize) else {
                 continue;
             };
@@ -1514,8 +1452,7 @@ async fn codebook_by_id(
 ) -> Result<Codebook, AppError> {
     store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|b| b.id.0 == id)
         .ok_or(AppError::NotFound(lang))
@@ -1553,12 +1490,11 @@ async fn codebook_page(
     let lang = v.lang.lang;
     let store = &state.store;
     let book = codebook_by_id(store, id, lang).await?;
-    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let names = person_names(&store.persons().await?);
     let ids: BTreeSet<CodeId> = book.codes.iter().map(|c| c.id).collect();
     let log: Vec<_> = store
         .coding_decisions(None)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|d| d.code.is_some_and(|c| ids.contains(&c)))
         .map(|d| {
@@ -1573,8 +1509,7 @@ async fn codebook_page(
         .collect();
     let versions: Vec<_> = store
         .codebook_versions(book.id)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .rev()
         .map(|ver| {
@@ -1637,14 +1572,12 @@ pub async fn codebook_version(
     let current = codebook_by_id(store, id, lang).await?;
     let book = store
         .codebook_version(current.id, n)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .ok_or(AppError::NotFound(lang))?;
-    let names = person_names(&store.persons().await.map_err(internal(lang))?);
+    let names = person_names(&store.persons().await?);
     let made = store
         .codebook_versions(current.id)
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .find(|x| x.version == n)
         .ok_or(AppError::NotFound(lang))?;
@@ -1765,8 +1698,7 @@ pub async fn add_code(
             field(&f, "why").unwrap_or(""),
             now(),
         )
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(_) => Ok(Redirect::to(&format!("/coding/codebooks/{id}")).into_response()),
         Err(r) => {
@@ -1793,8 +1725,7 @@ pub async fn change_code(
     let store = &state.store;
     let in_book = store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .iter()
         .any(|b| b.id.0 == id && b.codes.iter().any(|c| c.id.0 == code));
     if !in_book {
@@ -1814,8 +1745,7 @@ pub async fn change_code(
             field(&f, "why").unwrap_or(""),
             now(),
         )
-        .await
-        .map_err(internal(lang))?
+        .await?
     {
         Ok(()) => Ok(Redirect::to(&format!("/coding/codebooks/{id}#code-{code}")).into_response()),
         Err(r) => {

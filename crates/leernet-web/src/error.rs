@@ -6,6 +6,11 @@
 //! answer does not reveal that it exists). Authorisation failures are
 //! [`AppError::LoginRequired`] (a stranger: 303 to `/login`) and [`AppError::Forbidden`]
 //! (403); a form without a valid CSRF token is [`AppError::Csrf`] (403).
+//!
+//! A handler returns the store's, the XLSForm engine's, the report's, the text engine's and
+//! the application's errors (import and export, which carry leernet-io's) with `?`: they become
+//! [`AppError::Failed`], which knows no language; the [`localise`] layer shows its page in
+//! the visitor's language (the same page as [`AppError::Internal`] in that language).
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,6 +23,9 @@ pub enum AppError {
     NotFound(Lang),
     /// Something failed on our side.
     Internal(Lang, anyhow::Error),
+    /// Something failed on our side, shown in the visitor's language by [`localise`]: what
+    /// `?` makes of a library error.
+    Failed(anyhow::Error),
     /// A stranger asked for a page that needs a login: go to the login page, then back to
     /// this path (and query).
     LoginRequired(String),
@@ -37,6 +45,53 @@ impl AppError {
     pub fn internal(lang: Lang, e: impl Into<anyhow::Error>) -> AppError {
         AppError::Internal(lang, e.into())
     }
+}
+
+macro_rules! failed_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> AppError {
+                AppError::Failed(e.into())
+            }
+        }
+    )*};
+}
+
+failed_from!(
+    leernet_store::StoreError,
+    leernet_xlsform::FormError,
+    leernet_report::ReportError,
+    leernet_text::TextError,
+    leernet_app::export::ExportError,
+    leernet_app::import::ImportError
+);
+
+/// The page of an [`AppError::Failed`], left for [`localise`] to render in the visitor's
+/// language.
+#[derive(Debug, Clone, Copy)]
+struct InVisitorLang;
+
+/// The layer that renders [`AppError::Failed`]'s page in the visitor's language (the
+/// language a handler's [`crate::auth::Visitor`] has: `?lang=`, then the cookie, then Dutch).
+pub async fn localise(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::extract::FromRequestParts;
+    let (mut parts, body) = req.into_parts();
+    let lang = match crate::PageLang::from_request_parts(&mut parts, &()).await {
+        Ok(l) => l.lang,
+        Err(never) => match never {},
+    };
+    let res = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    if res.extensions().get::<InVisitorLang>().is_some() {
+        return page(
+            lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error.internal_title",
+            "error.internal",
+        );
+    }
+    res
 }
 
 /// Renders the error page without the app state (the texts are few and fixed).
@@ -106,6 +161,12 @@ impl IntoResponse for AppError {
                 "error.public_url_title",
                 "error.public_url",
             ),
+            AppError::Failed(e) => {
+                tracing::error!(error = format!("{e:#}"), "request failed");
+                let mut res = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                res.extensions_mut().insert(InVisitorLang);
+                res
+            }
             AppError::Internal(lang, e) => {
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 page(
@@ -115,6 +176,54 @@ impl IntoResponse for AppError {
                     "error.internal",
                 )
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn body(res: Response) -> (StatusCode, Vec<u8>) {
+        let status = res.status();
+        (
+            status,
+            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+        )
+    }
+
+    /// `?` on a library error shows the page `AppError::Internal` showed, in the visitor's
+    /// language.
+    #[tokio::test]
+    async fn a_failed_request_shows_the_internal_page_in_the_visitors_language() {
+        let app = axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(|| async {
+                    Err::<(), _>(AppError::from(leernet_store::StoreError::Corrupt(
+                        "x".into(),
+                    )))
+                }),
+            )
+            .layer(axum::middleware::from_fn(localise));
+        for (uri, cookie, lang) in [
+            ("/", None, Lang::Nl),
+            ("/?lang=en", None, Lang::En),
+            ("/", Some("lang=en"), Lang::En),
+        ] {
+            let mut req = axum::http::Request::builder().uri(uri);
+            if let Some(c) = cookie {
+                req = req.header(axum::http::header::COOKIE, c);
+            }
+            let res = app
+                .clone()
+                .oneshot(req.body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let want = AppError::Internal(lang, anyhow::anyhow!("x")).into_response();
+            assert_eq!(body(res).await, body(want).await, "{uri} {cookie:?}");
         }
     }
 }

@@ -1,19 +1,17 @@
 //! Importing responses and downloading exports in the browser: `/admin/import` and
 //! `/admin/export`.
 //!
-//! Import does what `leernet import responses` does, with the same `leernet-io` calls and the
-//! same respondent keys: the file is read and every row checked with the instrument's answer
+//! Import runs `leernet import responses`' pipeline ([`leernet_app::import`]), with the same
+//! respondent keys: the file is read and every row checked with the instrument's answer
 //! model, inside one store transaction. "Check" (the dry run, always first) rolls it back and
 //! shows every problem with its row and column; when there is none, the page offers "import",
 //! which posts the same file again (carried in the page, base64) and checks everything again
 //! before it commits: all rows or none. The server never trusts what the page carries.
 //!
 //! Export gives the bytes `leernet export --format csv|xlsx|sav --instrument ID --wave NAME`
-//! writes (the CSV's codebook as `format=codebook`). Who may export what:
-//! - a researcher: any wave, every network, all variables;
-//! - a facilitator: only their own network's responses (`network=ID`; another network is
-//!   403), without identifying data (see [`redact`]);
-//! - coordinators and members: nothing (403).
+//! writes (the CSV's codebook as `format=codebook`): the rows, the formats, the audit entry
+//! and who may export what are the application's ([`leernet_app::export`]); a facilitator
+//! asking for another network's export gets 403, coordinators and members too.
 
 use crate::auth::{User, Visitor};
 use crate::{AppError, AppState};
@@ -21,13 +19,12 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use leernet_app::export::{self, ExportError, ExportFormat, Which};
+use leernet_app::import;
 use leernet_core::*;
-use leernet_io::dataset::{Cell, Dataset, ExportRow};
-use leernet_io::import::ImportedRow;
-use leernet_io::{Format, ImportOptions, Importer, Problem, ProblemKind};
-use leernet_store::NewResponse;
-use leernet_xlsform::{Form, Metadata, QuestionKind};
-use std::collections::{HashMap, HashSet};
+use leernet_io::{Format, Problem};
+use leernet_xlsform::Form;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The largest export file accepted for an import (bytes).
@@ -46,10 +43,6 @@ const FORMATS: [&str; 7] = [
     "msforms",
     "csv",
 ];
-
-fn internal(lang: Lang) -> impl Fn(leernet_store::StoreError) -> AppError {
-    move |e| AppError::internal(lang, e)
-}
 
 /// What the import form posts.
 #[derive(Debug, Default, Clone)]
@@ -90,13 +83,7 @@ async fn render_import(
     let store = &state.store;
     let mut seen = HashSet::new();
     let mut instruments = Vec::new();
-    for i in store
-        .instruments()
-        .await
-        .map_err(internal(lang))?
-        .iter()
-        .rev()
-    {
+    for i in store.instruments().await?.iter().rev() {
         if seen.insert(i.form_id.clone()) {
             instruments.push(minijinja::context! {
                 id => i.form_id.clone(),
@@ -108,8 +95,7 @@ async fn render_import(
     instruments.reverse();
     let networks: Vec<_> = store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|n| {
             minijinja::context! {
@@ -190,21 +176,6 @@ async fn read_request(v: &Visitor, mut form: Multipart) -> Result<ImportRequest,
     Ok(req)
 }
 
-/// A stable respondent key for a row without an id column: its content, numbered when the
-/// same content occurs more than once in the file. The same as the CLI's, so that a file
-/// imported once by each way adds nothing the second time.
-fn content_key(row: &ImportedRow, seen: &mut HashMap<u64, u32>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = serde_json::to_string(&(&row.answers, &row.network)).unwrap_or_default();
-    for b in text.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let n = seen.entry(h).or_insert(0);
-    *n += 1;
-    format!("row:{h:016x}-{n}")
-}
-
 fn problem_view(p: &Problem) -> minijinja::Value {
     minijinja::context! {
         error => p.is_error(),
@@ -214,9 +185,6 @@ fn problem_view(p: &Problem) -> minijinja::Value {
         message => p.message.clone(),
     }
 }
-
-/// What reading the file gave: the format, the rows, and the problems of the whole file.
-type ReadResult = Result<(Format, Vec<ImportedRow>, Vec<Problem>), Vec<Problem>>;
 
 /// `POST /admin/import` (multipart): `action=check` (the dry run) or `action=import`.
 pub async fn import(
@@ -234,7 +202,7 @@ pub async fn import(
     let store = &state.store;
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
 
-    let instruments = store.instruments().await.map_err(internal(lang))?;
+    let instruments = store.instruments().await?;
     let Some(inst) = instruments
         .iter()
         .rev()
@@ -262,12 +230,8 @@ pub async fn import(
         let r = refuse(say("fieldwork2.import_too_large"));
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
-    let networks = store.networks().await.map_err(internal(lang))?;
-    let mut lookup: HashMap<String, NetworkId> = HashMap::new();
-    for n in &networks {
-        lookup.insert(n.slug.as_str().to_lowercase(), n.id);
-        lookup.insert(n.name.to_lowercase(), n.id);
-    }
+    let networks = store.networks().await?;
+    let lookup = import::network_lookup(&networks);
     let default_network = if req.network.is_empty() {
         (networks.len() == 1).then(|| networks[0].id)
     } else {
@@ -280,33 +244,20 @@ pub async fn import(
         let r = refuse(say("fieldwork2.import_pick_network"));
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
-    let form = Form::from_workbook(&inst.workbook, &inst.file_name)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
-    let form_lang = form.default_language().unwrap_or("nl").to_owned();
+    let form = Form::from_workbook(&inst.workbook, &inst.file_name)?;
 
-    // Reading and checking are CPU work over the whole file: off the async threads.
-    let bytes = req.bytes.clone();
-    let column = req.network_column.clone();
-    let read: ReadResult = tokio::task::spawn_blocking(move || {
-        let opts = ImportOptions {
-            format,
-            mapping: None,
-            network_column: (!column.is_empty()).then_some(column.as_str()),
-            lang: &form_lang,
-        };
-        let mut importer = Importer::open(&form, Box::new(std::io::Cursor::new(bytes)), &opts)?;
-        let format = importer.format();
-        let mut rows = Vec::new();
-        while let Some(r) = importer.next_row() {
-            rows.push(r);
-        }
-        Ok((format, rows, importer.file_problems()))
-    })
-    .await
-    .map_err(|e| AppError::internal(lang, e))?;
-    let (format, rows, mut file_problems) = match read {
-        Ok(x) => x,
-        Err(problems) => {
+    // The same pipeline as `leernet import responses`: reading and checking on a thread of
+    // their own (off the async threads, on every core), every row stored in one
+    // transaction that is committed only when nothing is wrong and this is no dry run.
+    let source = import::Source {
+        format,
+        mapping: None,
+        network_column: (!req.network_column.is_empty()).then(|| req.network_column.clone()),
+    };
+    let bytes = Box::new(std::io::Cursor::new(req.bytes.clone()));
+    let opened = match import::open(form, bytes, source).await {
+        Ok(o) => o,
+        Err(import::OpenError::Problems(problems)) => {
             let n = problems.iter().filter(|p| p.is_error()).count();
             let r = minijinja::context! {
                 failed => true,
@@ -316,102 +267,29 @@ pub async fn import(
             };
             return render_import(&state, &v, &req, r, unprocessable).await;
         }
+        Err(import::OpenError::Stopped) => {
+            return Err(AppError::internal(
+                lang,
+                anyhow::anyhow!("the import's reader stopped unexpectedly"),
+            ))
+        }
     };
-
-    // The same loop as `leernet import responses`: every row checked, stored in one
-    // transaction that is committed only when nothing is wrong and this is no dry run.
-    let mut tx = store
-        .begin_import(inst.id, &req.wave)
-        .await
-        .map_err(internal(lang))?;
-    let prefix = format.as_str();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut batch: Vec<NewResponse> = Vec::new();
-    let mut content_keys = HashMap::new();
-    let (mut count, mut skipped, mut bad_rows) = (0u64, 0u64, 0u64);
-    for mut row in rows {
-        count += 1;
-        let network = match &row.network {
-            Some(v) => match lookup.get(&v.to_lowercase()) {
-                Some(id) => Some(*id),
-                None => {
-                    row.problems.push(
-                        Problem::error(
-                            ProblemKind::UnknownNetwork,
-                            format!(
-                                "{v:?} is not a network of this project (give its slug or name)"
-                            ),
-                        )
-                        .at_row(row.row)
-                        .in_column(&req.network_column)
-                        .with_value(v),
-                    );
-                    None
-                }
-            },
-            None => default_network,
-        };
-        if network.is_none() && !row.has_errors() {
-            row.problems.push(
-                Problem::error(
-                    ProblemKind::UnknownNetwork,
-                    "the network cell is empty and no network is chosen".to_string(),
-                )
-                .at_row(row.row)
-                .in_column(&req.network_column),
-            );
-        }
-        if row.has_errors() {
-            bad_rows += 1;
-        }
-        let row_is_ok = !row.has_errors();
-        problems.append(&mut row.problems);
-        if row.skipped {
-            skipped += 1;
-            continue;
-        }
-        if !row_is_ok || bad_rows > 0 {
-            continue;
-        }
-        let respondent = match &row.source_id {
-            Some(id) => format!("{prefix}:{id}"),
-            None => content_key(&row, &mut content_keys),
-        };
-        batch.push(NewResponse {
-            network: network.unwrap_or(NetworkId(0)),
-            respondent,
-            status: row.status,
-            answers: std::mem::take(&mut row.answers),
-        });
-        if batch.len() >= 2000 {
-            tx.add(&batch).await.map_err(internal(lang))?;
-            batch.clear();
-        }
-    }
-    if count == skipped {
-        file_problems.push(Problem::error(
-            ProblemKind::Empty,
-            "the file holds a header but no data rows",
-        ));
-    }
-    file_problems.append(&mut problems);
-    let problems = file_problems;
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    if errors == 0 && !batch.is_empty() {
-        tx.add(&batch).await.map_err(internal(lang))?;
-    }
-    let (added, already) = tx.counts();
-    let store_it = errors == 0 && req.action == "import";
-    if store_it {
-        tx.commit_audited(&actor, crate::auth::now(), format.as_str())
-            .await
-    } else {
-        tx.rollback().await
-    }
-    .map_err(internal(lang))?;
+    let format = opened.format;
+    let now = crate::auth::now();
+    let target = import::Target {
+        instrument: inst.id,
+        wave: &req.wave,
+        networks: &lookup,
+        default_network,
+        network_column: &req.network_column,
+        empty_network: "the network cell is empty and no network is chosen",
+        commit: (req.action == "import").then_some((&actor, now)),
+    };
+    let o = opened.store(store, &target, |_| {}).await?;
+    let (problems, errors, store_it) = (&o.problems, o.errors, o.stored);
     tracing::info!(
-        rows = count,
-        stored = if store_it { added } else { 0 },
+        rows = o.rows,
+        stored = if store_it { o.added } else { 0 },
         errors,
         dry_run = !store_it,
         "responses import from the web"
@@ -427,12 +305,12 @@ pub async fn import(
         stored => store_it,
         file_name => req.file_name.clone(),
         format => format.display_name(),
-        rows => count,
-        new => added,
-        already => already,
-        skipped => skipped,
+        rows => o.rows,
+        new => o.added,
+        already => o.already,
+        skipped => o.skipped,
         errors => errors,
-        bad_rows => bad_rows,
+        bad_rows => o.bad_rows,
         more_problems => problems.len().saturating_sub(MAX_SHOWN_PROBLEMS),
         problems => shown,
         message => if errors > 0 {
@@ -487,8 +365,8 @@ pub async fn export(
 async fn export_page(state: &AppState, v: &Visitor, user: &User) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let instruments = store.instruments().await.map_err(internal(lang))?;
-    let networks = store.networks().await.map_err(internal(lang))?;
+    let instruments = store.instruments().await?;
+    let networks = store.networks().await?;
     let mine: Vec<_> = networks
         .iter()
         .filter(|n| user.role == Role::Researcher || user.networks.contains(&n.id))
@@ -496,8 +374,7 @@ async fn export_page(state: &AppState, v: &Visitor, user: &User) -> Result<Respo
         .collect();
     let waves: Vec<_> = store
         .waves()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .map(|w| {
             let inst = instruments.iter().find(|i| i.id == w.instrument);
@@ -529,90 +406,24 @@ async fn export_file(
     wave: WaveId,
     network: Option<i64>,
 ) -> Result<Response, AppError> {
-    if !matches!(format, "csv" | "codebook" | "xlsx" | "sav") {
+    let Some(format) = ExportFormat::parse(format) else {
         return Err(AppError::BadRequest(lang));
-    }
-    let network = match (user.role, network) {
-        (Role::Researcher, n) => n.map(NetworkId),
-        // A facilitator exports one of their own networks, never another's.
-        (_, Some(n)) if user.networks.contains(&NetworkId(n)) => Some(NetworkId(n)),
-        (_, Some(_)) => return Err(AppError::Forbidden(lang)),
-        (_, None) => match user.networks.as_slice() {
-            [one] => Some(*one),
-            _ => return Err(AppError::Forbidden(lang)),
-        },
     };
-    let data = state.store.study_data().await.map_err(internal(lang))?;
-    let Some(w) = data.waves.iter().find(|w| w.id == wave) else {
-        return Err(AppError::NotFound(lang));
-    };
-    let form_id = data
-        .instruments
-        .iter()
-        .find(|i| i.id == w.instrument)
-        .map(|i| i.form_id.clone())
-        .ok_or(AppError::NotFound(lang))?;
-    let versions: Vec<&Instrument> = data
-        .instruments
-        .iter()
-        .filter(|i| i.form_id == form_id)
-        .collect();
-    let newest = versions.last().ok_or(AppError::NotFound(lang))?;
-    let form = Form::from_workbook(&newest.workbook, &newest.file_name)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
-    let waves: HashMap<WaveId, &str> = data
-        .waves
-        .iter()
-        .filter(|x| versions.iter().any(|v| v.id == x.instrument) && x.name == w.name)
-        .map(|x| (x.id, x.name.as_str()))
-        .collect();
-    let slugs: HashMap<NetworkId, &str> = data
-        .networks
-        .iter()
-        .map(|n| (n.id, n.slug.as_str()))
-        .collect();
-    let rows: Vec<ExportRow> = data
-        .responses
-        .iter()
-        .filter(|r| network.is_none_or(|n| n == r.network))
-        .filter_map(|r| {
-            let wave = waves.get(&r.wave)?;
-            Some(ExportRow {
-                respondent: r.respondent.clone(),
-                network: slugs.get(&r.network).copied().unwrap_or("").to_owned(),
-                wave: (*wave).to_owned(),
-                status: r.status.as_str().to_owned(),
-                answers: r.answers.clone(),
-            })
-        })
-        .collect();
-    let export_lang = form.default_language().unwrap_or("nl").to_owned();
-    let mut ds = Dataset::build(&form, &rows, &export_lang);
-    if user.role != Role::Researcher {
-        redact(&form, &mut ds);
-    }
-    let (bytes, mime, ext) = match format {
-        "csv" => (
-            leernet_io::csv_out::data(&ds, leernet_io::csv_out::Cells::Neutralised),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        "codebook" => (
-            leernet_io::csv_out::codebook(&ds, leernet_io::csv_out::Cells::Neutralised),
-            "text/csv; charset=utf-8",
-            "codebook.csv",
-        ),
-        "xlsx" => (
-            leernet_io::xlsx_out::write(&ds).map_err(|e| AppError::internal(lang, e))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        _ => (
-            leernet_io::sav::write(&ds, &form.title(&export_lang)),
-            "application/x-spss-sav",
-            "sav",
-        ),
-    };
+    let rights = export::rights(user.role, &user.networks, network.map(NetworkId))
+        .map_err(|_| AppError::Forbidden(lang))?;
+    let data = state.store.study_data().await?;
+    let ex = export::build(
+        &data,
+        Which::Wave(wave),
+        rights.network,
+        None,
+        rights.redacted,
+    )
+    .map_err(|e| match e {
+        ExportError::NoWaveId(_) | ExportError::NoInstrument(_) => AppError::NotFound(lang),
+        e => e.into(),
+    })?;
+    let bytes = ex.bytes(format, leernet_io::csv_out::Cells::Neutralised)?;
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -624,40 +435,36 @@ async fn export_file(
             })
             .collect()
     };
-    let scope = match network.and_then(|n| slugs.get(&n)) {
+    let scope = match &ex.network_slug {
         Some(slug) => format!("-{}", safe(slug)),
         None => String::new(),
     };
-    state
-        .store
-        .audit(&leernet_store::NewAudit {
-            at: crate::auth::now(),
-            actor: leernet_store::Actor::Person(user.id),
-            action: leernet_store::Action::ResponsesExport,
-            subject: format!("wave:{}", wave.0),
-            detail: format!(
-                "format={format} rows={} network={}",
-                ds.rows.len(),
-                network.map_or("all".to_owned(), |n| n.0.to_string())
-            ),
-        })
-        .await
-        .map_err(internal(lang))?;
+    let wave_name = ex.waves.get(&wave).cloned().unwrap_or_default();
+    let actor = leernet_store::Actor::Person(user.id);
+    export::record(
+        &state.store,
+        &ex,
+        format.as_str(),
+        &actor,
+        crate::auth::now(),
+    )
+    .await?;
     tracing::info!(
         wave = wave.0,
-        rows = ds.rows.len(),
-        format,
+        rows = ex.dataset.rows.len(),
+        format = format.as_str(),
         "export downloaded"
     );
     Ok((
         [
-            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_TYPE, format.mime().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"{}-{}{scope}.{ext}\"",
-                    safe(&form_id),
-                    safe(&w.name)
+                    "attachment; filename=\"{}-{}{scope}.{}\"",
+                    safe(&ex.form_id),
+                    safe(&wave_name),
+                    format.extension()
                 ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
@@ -667,126 +474,4 @@ async fn export_file(
         .into_response())
 }
 
-/// Question names that identify a person when they are the whole name of a text question.
-const IDENTIFYING_NAMES: &[&str] = &[
-    "name",
-    "naam",
-    "full_name",
-    "first_name",
-    "last_name",
-    "surname",
-    "voornaam",
-    "achternaam",
-    "respondent_name",
-    "email",
-    "e_mail",
-    "emailadres",
-    "email_address",
-    "e-mail",
-    "mail",
-    "phone",
-    "phone_number",
-    "telephone",
-    "telefoon",
-    "telefoonnummer",
-    "mobile",
-    "mobiel",
-    "address",
-    "adres",
-    "postcode",
-    "zipcode",
-];
-
-/// Whether a question's answers identify a person (left out of a facilitator's export):
-/// the identifying metadata (`email`, `phonenumber`, `username`, `deviceid`, `subscriberid`,
-/// `simserial`, `audit`, `start-geopoint`), uploads and locations (`image`, `audio`,
-/// `video`, `file`, `geopoint`, …), a question whose survey sheet has `identifying` = yes,
-/// and a text question named like a name, e-mail address, phone number or address
-/// ([`IDENTIFYING_NAMES`]).
-pub fn identifying(q: &leernet_xlsform::Question) -> bool {
-    let flagged = q.extra.get("identifying").is_some_and(|v| {
-        matches!(
-            v.trim().to_lowercase().as_str(),
-            "yes" | "true" | "1" | "ja"
-        )
-    });
-    flagged
-        || match &q.kind {
-            QuestionKind::Metadata(m) => {
-                !matches!(m, Metadata::Start | Metadata::End | Metadata::Today)
-            }
-            QuestionKind::Media(_) => true,
-            QuestionKind::Text => IDENTIFYING_NAMES.contains(&q.name.to_lowercase().as_str()),
-            _ => false,
-        }
-}
-
-/// Whether a text holds something that looks like an e-mail address.
-fn has_email(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        if c != b'@' || i == 0 {
-            return false;
-        }
-        let before = b[i - 1];
-        let after = &s[i + 1..];
-        let domain: &str = after
-            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '>' | ')'))
-            .next()
-            .unwrap_or("");
-        (before.is_ascii_alphanumeric() || matches!(before, b'.' | b'_' | b'-' | b'+'))
-            && domain.contains('.')
-            && domain.split('.').all(|p| !p.is_empty())
-    })
-}
-
-/// A facilitator's export: the variables of [`identifying`] questions are left out, and any
-/// remaining text cell that holds an e-mail address is emptied (system-missing).
-pub fn redact(form: &Form, ds: &mut Dataset) {
-    let drop: Vec<bool> = ds
-        .variables
-        .iter()
-        .map(|v| {
-            v.question
-                .as_deref()
-                .and_then(|q| form.question(q))
-                .is_some_and(identifying)
-        })
-        .collect();
-    let mut k = 0;
-    ds.variables.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
-    for row in &mut ds.rows {
-        let mut k = 0;
-        row.retain(|_| {
-            k += 1;
-            !drop[k - 1]
-        });
-        for cell in row.iter_mut() {
-            if matches!(cell, Cell::Text(t) if has_email(t)) {
-                *cell = Cell::Missing;
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_email;
-
-    #[test]
-    fn e_mail_addresses_are_recognised_in_text() {
-        for yes in [
-            "piet@example.org",
-            "mail: a.b+c@wijk-a.nl, graag",
-            "<x@y.nl>",
-        ] {
-            assert!(has_email(yes), "{yes}");
-        }
-        for no in ["@home", "a @ b", "x@y", "twitter @leernet", "x@.nl"] {
-            assert!(!has_email(no), "{no}");
-        }
-    }
-}
+pub use leernet_app::export::{identifying, redact};

@@ -30,8 +30,7 @@ async fn page(
     let instruments: Vec<_> = state
         .store
         .instruments()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .into_iter()
         .map(|i| {
             minijinja::context! {
@@ -153,8 +152,7 @@ pub async fn upload(
         )
         .await;
     }
-    let parsed = leernet_xlsform::Form::from_workbook(&bytes, &name)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!("{e}")))?;
+    let parsed = leernet_xlsform::Form::from_workbook(&bytes, &name)?;
     let stored = state
         .store
         .add_instrument(&leernet_store::NewInstrument {

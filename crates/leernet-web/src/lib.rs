@@ -23,7 +23,7 @@ pub mod notify;
 pub mod observe;
 mod page;
 mod pages;
-pub mod password;
+pub use leernet_app::accounts::password;
 mod profile;
 pub mod survey;
 pub mod workspace;
@@ -425,6 +425,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(error::localise))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(observe::request_span))
         .with_state(state)

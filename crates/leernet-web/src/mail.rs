@@ -1,5 +1,6 @@
-//! Invitations by e-mail: the `[smtp]` settings, the mailer (lettre over SMTP), and the
-//! researcher's "send invitations by e-mail" button on a wave's page.
+//! Invitations by e-mail: the researcher's "send invitations by e-mail" button on a wave's
+//! page. The `[smtp]` settings and the mailer (lettre over SMTP) are the application's
+//! ([`leernet_app::mail`], re-exported here), shared with `leernet notify send`.
 //!
 //! Why here and not by hand: a researcher with 200 member addresses should not have to mail
 //! merge the links from the CSV (which keeps working for those who prefer that). Each
@@ -9,10 +10,6 @@
 //! press sends only to the addresses that did not get one, unless the researcher asks to
 //! send again; submitted invitations are never mailed. Failures are reported per address on
 //! the page and logged without the address (LOGGING.md): only the invitation's id.
-//!
-//! The password never appears in `Debug` output or logs. TLS modes: `starttls` (default,
-//! port 587), `tls` (implicit TLS, port 465) and `none` (plain SMTP: only for a relay on the
-//! same machine, as in the tests).
 
 use crate::auth::Visitor;
 use crate::{AppError, AppState};
@@ -21,153 +18,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use leernet_core::{Lang, ResponseStatus, Role, WaveStatus};
-use lettre::message::{header::ContentType, Mailbox};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::sync::Arc;
-use std::time::Duration;
 
-/// How the connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsMode {
-    /// Plain connection upgraded with STARTTLS (required); usually port 587.
-    #[default]
-    Starttls,
-    /// TLS from the first byte; usually port 465.
-    Tls,
-    /// No encryption: only for a relay on the same machine.
-    None,
-}
-
-/// `[smtp]` in `leernet.toml`.
-///
-/// | key | default | meaning |
-/// |---|---|---|
-/// | `host` | — | the SMTP server |
-/// | `port` | 587 (`tls`: 465, `none`: 25) | its port |
-/// | `tls` | `starttls` | `starttls`, `tls` or `none` |
-/// | `user`, `password` | none | login, when the server asks for one |
-/// | `from` | — | the sender, `Name <address>` or an address |
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpSettings {
-    pub host: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    #[serde(default)]
-    pub tls: TlsMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Shown as `***` when the settings are printed (`leernet config show`), never in clear.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "redacted"
-    )]
-    pub password: Option<String>,
-    pub from: String,
-}
-
-fn redacted<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(_) => s.serialize_str("***"),
-        None => s.serialize_none(),
-    }
-}
-
-impl std::fmt::Debug for SmtpSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("tls", &self.tls)
-            .field("user", &self.user)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("from", &self.from)
-            .finish()
-    }
-}
-
-impl SmtpSettings {
-    /// The port in force.
-    pub fn port(&self) -> u16 {
-        self.port.unwrap_or(match self.tls {
-            TlsMode::Starttls => 587,
-            TlsMode::Tls => 465,
-            TlsMode::None => 25,
-        })
-    }
-}
-
-/// Why the mailer could not be set up.
-#[derive(Debug, thiserror::Error)]
-pub enum MailError {
-    #[error(
-        "[smtp] from = {0:?} is not an e-mail address (write \"Name <address>\" or an address)"
-    )]
-    From(String),
-    #[error("[smtp] host = {0:?}: {1}")]
-    Host(String, String),
-}
-
-/// Sends messages through the configured SMTP server.
-pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-}
-
-impl std::fmt::Debug for Mailer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer").field("from", &self.from).finish()
-    }
-}
-
-impl Mailer {
-    /// A mailer for these settings (nothing is sent or connected yet).
-    pub fn new(s: &SmtpSettings) -> Result<Mailer, MailError> {
-        let from: Mailbox = s
-            .from
-            .parse()
-            .map_err(|_| MailError::From(s.from.clone()))?;
-        let builder = match s.tls {
-            TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-            TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                .map_err(|e| MailError::Host(s.host.clone(), e.to_string()))?,
-            TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
-                .map_err(|e| MailError::Host(s.host.clone(), e.to_string()))?,
-        };
-        let mut builder = builder
-            .port(s.port())
-            .timeout(Some(Duration::from_secs(20)));
-        if let (Some(u), Some(p)) = (&s.user, &s.password) {
-            builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
-        }
-        Ok(Mailer {
-            transport: builder.build(),
-            from,
-        })
-    }
-
-    /// Sends one plain-text message; the error says why, for the researcher (it may name
-    /// the address, so it is never logged).
-    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|e| format!("{e}"))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| e.to_string())?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-}
+pub use leernet_app::mail::{MailError, Mailer, SmtpSettings, TlsMode};
 
 /// The posted form of the send button.
 #[derive(Debug, Deserialize)]
@@ -223,8 +77,7 @@ pub async fn send_invitations(
     let store = &state.store;
     let wave = store
         .wave(leernet_core::WaveId(id))
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .ok_or(AppError::NotFound(lang))?;
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
@@ -255,24 +108,16 @@ pub async fn send_invitations(
     let resend = f.resend.as_deref() == Some("1");
     let instrument = store
         .instruments()
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
+        .await?
         .into_iter()
         .find(|i| i.id == wave.instrument)
         .map(|i| i.title)
         .unwrap_or_default();
     let base = crate::admin::public_base(&state, &headers).ok_or(AppError::NeedsPublicUrl(lang))?;
-    let sent_before = store
-        .invitations_sent(wave.id)
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+    let sent_before = store.invitations_sent(wave.id).await?;
     let (mut sent, mut skipped) = (0usize, 0usize);
     let mut failed = Vec::new();
-    for inv in store
-        .invitations(Some(wave.id))
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
-    {
+    for inv in store.invitations(Some(wave.id)).await? {
         let Some(email) = inv.email.as_deref() else {
             continue;
         };
@@ -288,8 +133,7 @@ pub async fn send_invitations(
             Ok(()) => {
                 store
                     .mark_invitation_sent(inv.id, crate::auth::now())
-                    .await
-                    .map_err(|e| AppError::internal(lang, e))?;
+                    .await?;
                 sent += 1;
             }
             Err(why) => {
@@ -313,8 +157,7 @@ pub async fn send_invitations(
                 failed.len()
             ),
         })
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
+        .await?;
     tracing::info!(
         wave = id,
         sent,

@@ -26,12 +26,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use leernet_analysis::methods::MethodLibrary;
-use leernet_analysis::practice_indicators::{
-    indicators, month_of_unix, NetworkLog, PracticeLog, QuestionFact, SessionFact,
-};
+use leernet_analysis::practice_indicators::indicators;
 use leernet_core::*;
 use leernet_store::workspace::*;
-use leernet_store::{Store, StoreError};
+use leernet_store::Store;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -48,10 +46,6 @@ const ANYONE: &[Role] = &[
 fn library() -> &'static MethodLibrary {
     static L: std::sync::OnceLock<MethodLibrary> = std::sync::OnceLock::new();
     L.get_or_init(MethodLibrary::builtin)
-}
-
-fn internal(lang: Lang) -> impl Fn(StoreError) -> AppError {
-    move |e| AppError::internal(lang, e)
 }
 
 /// The posted fields of a form, in order (repeated names allowed: checkboxes).
@@ -90,11 +84,7 @@ async fn network_of(
     lang: Lang,
 ) -> Result<Network, AppError> {
     let net = match Slug::parse(slug) {
-        Ok(s) => state
-            .store
-            .network_by_slug(&s)
-            .await
-            .map_err(internal(lang))?,
+        Ok(s) => state.store.network_by_slug(&s).await?,
         Err(_) => None,
     };
     match net {
@@ -271,11 +261,10 @@ fn methods_ctx(lang: Lang) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
 }
 
 /// The people of a network (facilitators and members), by id, with their names.
-async fn people(store: &Store, net: NetworkId, lang: Lang) -> Result<Vec<Person>, AppError> {
+async fn people(store: &Store, net: NetworkId) -> Result<Vec<Person>, AppError> {
     Ok(store
         .persons()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|p| p.networks.contains(&net) && matches!(p.role, Role::Facilitator | Role::Member))
         .collect())
@@ -298,69 +287,7 @@ fn session_ctx(s: &WsSession, lang: Lang) -> minijinja::Value {
     }
 }
 
-/// The workspace log of the study's networks (or of one), for the indicators: what the
-/// facilitator's page and the study report show beside the survey.
-pub async fn practice_log(
-    store: &Store,
-    only: Option<NetworkId>,
-) -> Result<PracticeLog, StoreError> {
-    let networks = store.networks().await?;
-    let persons = store.persons().await?;
-    let sessions = store.ws_sessions(only).await?;
-    let questions = store.slow_question_log(only, None).await?;
-    let stories = store.stories(only).await?;
-    let rounds = store.rounds(only).await?;
-    let mut out = PracticeLog::default();
-    for n in networks.iter().filter(|n| only.is_none_or(|o| o == n.id)) {
-        let log = NetworkLog {
-            slug: n.slug.as_str().to_owned(),
-            name: n.name.clone(),
-            people: persons
-                .iter()
-                .filter(|p| {
-                    p.networks.contains(&n.id) && matches!(p.role, Role::Facilitator | Role::Member)
-                })
-                .count(),
-            sessions: sessions
-                .iter()
-                .filter(|s| s.network == n.id)
-                .map(|s| SessionFact {
-                    date: s.date.clone(),
-                    method: s.method.clone(),
-                    held: s.held,
-                    present: s.attendance as usize,
-                    agenda_items: s.agenda.len(),
-                    member_items: s.agenda.iter().filter(|a| a.from_member).count(),
-                })
-                .collect(),
-            questions: questions
-                .iter()
-                .filter(|q| q.network == n.id)
-                .map(|q| QuestionFact {
-                    month: month_of_unix(q.created_at),
-                    followed_up: matches!(
-                        q.status,
-                        SlowQuestionStatus::Explored | SlowQuestionStatus::TakenToPractice
-                    ),
-                })
-                .collect(),
-            stories: stories
-                .iter()
-                .filter(|s| s.network == n.id)
-                .map(|s| s.cycles.iter().map(|c| c.as_str().to_owned()).collect())
-                .collect(),
-            rounds_closed: rounds
-                .iter()
-                .filter(|r| r.network == n.id && !r.open)
-                .count(),
-        };
-        let empty = log.sessions.is_empty() && log.questions.is_empty() && log.stories.is_empty();
-        if only.is_some() || !empty {
-            out.networks.push(log);
-        }
-    }
-    Ok(out)
-}
+pub use leernet_app::practice::practice_log;
 
 // ---------------------------------------------------------------------------------------
 // GET pages
@@ -380,21 +307,15 @@ async fn networks_page(
     user: &User,
     error: Again,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
     let nets: Vec<_> = state
         .store
         .networks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .filter(|n| user.networks.contains(&n.id))
         .map(|n| minijinja::context! { slug => n.slug.as_str(), name => n.name })
         .collect();
-    let (on_round, on_session) = state
-        .store
-        .notify_prefs(user.id)
-        .await
-        .map_err(internal(lang))?;
+    let (on_round, on_session) = state.store.notify_prefs(user.id).await?;
     let erased = v.target.contains("erased=1");
     let saved = v.target.contains("saved=1");
     render(
@@ -454,11 +375,7 @@ async fn home_page(
     error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let sessions = state
-        .store
-        .ws_sessions(Some(net.id))
-        .await
-        .map_err(internal(lang))?;
+    let sessions = state.store.ws_sessions(Some(net.id)).await?;
     let planned: Vec<_> = sessions
         .iter()
         .filter(|s| !s.held)
@@ -507,15 +424,10 @@ async fn session_page(
     error: Again,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let Some(s) = state
-        .store
-        .ws_session(net.id, id)
-        .await
-        .map_err(internal(lang))?
-    else {
+    let Some(s) = state.store.ws_session(net.id, id).await? else {
         return Err(AppError::NotFound(lang));
     };
-    let people: Vec<_> = people(&state.store, net.id, lang)
+    let people: Vec<_> = people(&state.store, net.id)
         .await?
         .into_iter()
         .map(|p| minijinja::context! { id => p.id.0, name => p.name, present => s.present.contains(&p.id) })
@@ -539,9 +451,7 @@ pub async fn indicators_ctx(
     network: NetworkId,
     lang: Lang,
 ) -> Result<Option<minijinja::Value>, AppError> {
-    let log = practice_log(&state.store, Some(network))
-        .await
-        .map_err(internal(lang))?;
+    let log = practice_log(&state.store, Some(network)).await?;
     let ind = indicators(&log);
     Ok(ind.networks.into_iter().next().map(|n| {
         let methods: Vec<_> = n
@@ -580,16 +490,13 @@ async fn agenda_page(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let rounds = store.rounds(Some(net.id)).await.map_err(internal(lang))?;
-    let names: BTreeMap<PersonId, String> = people(store, net.id, lang)
+    let rounds = store.rounds(Some(net.id)).await?;
+    let names: BTreeMap<PersonId, String> = people(store, net.id)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let sessions = store
-        .ws_sessions(Some(net.id))
-        .await
-        .map_err(internal(lang))?;
+    let sessions = store.ws_sessions(Some(net.id)).await?;
     let planned: Vec<_> = sessions
         .iter()
         .filter(|s| !s.held)
@@ -607,10 +514,7 @@ async fn agenda_page(
     let mut out = Vec::new();
     for r in &rounds {
         let mine = if r.open {
-            store
-                .my_votes(r.id, user.id)
-                .await
-                .map_err(internal(lang))?
+            store.my_votes(r.id, user.id).await?
         } else {
             BTreeMap::new()
         };
@@ -674,15 +578,12 @@ async fn questions_page(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
-    let names: BTreeMap<PersonId, String> = people(store, net.id, lang)
+    let names: BTreeMap<PersonId, String> = people(store, net.id)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let sessions = store
-        .ws_sessions(Some(net.id))
-        .await
-        .map_err(internal(lang))?;
+    let sessions = store.ws_sessions(Some(net.id)).await?;
     let label: BTreeMap<SessionId, String> = sessions
         .iter()
         .map(|s| {
@@ -692,10 +593,7 @@ async fn questions_page(
             )
         })
         .collect();
-    let log = store
-        .slow_question_log(Some(net.id), Some(user.id))
-        .await
-        .map_err(internal(lang))?;
+    let log = store.slow_question_log(Some(net.id), Some(user.id)).await?;
     let qs: Vec<_> = log
         .iter()
         .rev()
@@ -722,7 +620,7 @@ async fn questions_page(
         .rev()
         .map(|s| minijinja::context! { id => s.id.0, label => label.get(&s.id).cloned() })
         .collect();
-    let codes = theme_keys(store, lang).await?;
+    let codes = theme_keys(store).await?;
     render(
         state,
         v,
@@ -739,11 +637,10 @@ async fn questions_page(
 }
 
 /// The theme code keys of the study's codebooks.
-async fn theme_keys(store: &Store, lang: Lang) -> Result<Vec<String>, AppError> {
+async fn theme_keys(store: &Store) -> Result<Vec<String>, AppError> {
     let mut keys: Vec<String> = store
         .codebooks()
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .flat_map(|b| b.codes.into_iter().map(|c| c.key))
         .collect();
@@ -771,8 +668,7 @@ async fn stories_page(
     net: &Network,
     error: Again,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let names: BTreeMap<PersonId, String> = people(&state.store, net.id, lang)
+    let names: BTreeMap<PersonId, String> = people(&state.store, net.id)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
@@ -780,8 +676,7 @@ async fn stories_page(
     let list: Vec<_> = state
         .store
         .stories(Some(net.id))
-        .await
-        .map_err(internal(lang))?
+        .await?
         .into_iter()
         .rev()
         .map(|s| {
@@ -814,8 +709,7 @@ pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Re
     let json = state
         .store
         .workspace_export_audited(user.id, crate::auth::now())
-        .await
-        .map_err(internal(lang))?;
+        .await?;
     let body = serde_json::to_string_pretty(&json).map_err(|e| AppError::internal(lang, e))?;
     Ok((
         [
@@ -1070,12 +964,8 @@ fn themes(s: &str) -> Vec<String> {
 }
 
 /// Refuses theme keys that are not codes of the study's codebooks (when it has any).
-async fn check_themes(
-    store: &Store,
-    list: &[String],
-    lang: Lang,
-) -> Result<Option<Refusal>, AppError> {
-    let known = theme_keys(store, lang).await?;
+async fn check_themes(store: &Store, list: &[String]) -> Result<Option<Refusal>, AppError> {
+    let known = theme_keys(store).await?;
     if known.is_empty() {
         return Ok(None);
     }
@@ -1107,10 +997,7 @@ pub async fn ask(
     v.check_csrf(f.opt("csrf_token"))?;
     let net = network_of(&state, user, &slug, lang).await?;
     let list = themes(f.get("themes"));
-    let result = match (
-        check_themes(&state.store, &list, lang).await?,
-        session_field(&f),
-    ) {
+    let result = match (check_themes(&state.store, &list).await?, session_field(&f)) {
         (Some(r), _) | (None, Err(r)) => Err(WsError::Refused(r)),
         (None, Ok(session)) => {
             let q = NewSlowQuestion {
@@ -1140,7 +1027,7 @@ pub async fn edit_question(
     v.check_csrf(f.opt("csrf_token"))?;
     let net = network_of(&state, user, &slug, lang).await?;
     let list = themes(f.get("themes"));
-    let result = match check_themes(&state.store, &list, lang).await? {
+    let result = match check_themes(&state.store, &list).await? {
         Some(r) => Err(WsError::Refused(r)),
         None => {
             state
@@ -1225,14 +1112,9 @@ pub async fn notify(
     state
         .store
         .set_notify(user.id, f.checked("on_round"), f.checked("on_session"))
-        .await
-        .map_err(internal(lang))?;
+        .await?;
     // The messages are written in the language of the page the opt-ins were set on.
-    state
-        .store
-        .set_notify_lang(user.id, lang)
-        .await
-        .map_err(internal(lang))?;
+    state.store.set_notify_lang(user.id, lang).await?;
     Ok(Redirect::to("/ws?saved=1").into_response())
 }
 
@@ -1255,8 +1137,7 @@ pub async fn erase(
     let e = state
         .store
         .workspace_erase_audited(user.id, crate::auth::now())
-        .await
-        .map_err(internal(lang))?;
+        .await?;
     tracing::info!(
         person = user.id.0,
         questions = e.slow_questions,

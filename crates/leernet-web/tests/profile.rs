@@ -239,7 +239,7 @@ async fn story(w: &World) {
     let rep = r.get("/admin/report/index.html?lang=en").await;
     // The report `leernet report` writes, practice section included.
     let practice = leernet_analysis::practice_indicators::indicators(
-        &leernet_web::workspace::practice_log(&w.store, None)
+        &leernet_app::practice::practice_log(&w.store, None)
             .await
             .unwrap(),
     );

@@ -38,7 +38,7 @@ pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
         )
         .map_err(out_err);
     };
-    let mailer = leernet_web::mail::Mailer::new(smtp).map_err(CliError::invalid)?;
+    let mailer = leernet_app::mail::Mailer::new(smtp).map_err(CliError::invalid)?;
     let base = settings
         .file
         .server
@@ -47,7 +47,7 @@ pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("http://{}", settings.addr));
     let done =
-        leernet_web::notify::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, now)
+        leernet_app::outbox::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, now)
             .await
             .map_err(CliError::usage);
     store.close().await;

@@ -60,9 +60,9 @@ enum StatsCommand {
     Cluster {
         #[command(flatten)]
         input: InputArgs,
-        /// ward, average, complete or single.
-        #[arg(long, default_value = "average")]
-        linkage: String,
+        /// The linkage criterion.
+        #[arg(long, value_enum, default_value = "average")]
+        linkage: crate::args::LinkageArg,
         /// Number of clusters.
         #[arg(long)]
         k: usize,
@@ -137,7 +137,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
     let (value, summary) = match &args.command {
         StatsCommand::Describe { input } => describe(&read(input)?)?,
         StatsCommand::Gower { input } => gower_cmd(&read(input)?)?,
-        StatsCommand::Cluster { input, linkage, k } => cluster_cmd(&read(input)?, linkage, *k)?,
+        StatsCommand::Cluster { input, linkage, k } => cluster_cmd(&read(input)?, *linkage, *k)?,
         StatsCommand::Agreement { input } => agreement_cmd(&read(input)?)?,
         StatsCommand::Reliability { input } => reliability_cmd(&read(input)?)?,
         StatsCommand::Crosstab { input, rows, cols } => crosstab_cmd(&read(input)?, rows, cols)?,
@@ -352,10 +352,13 @@ fn gower_cmd(t: &Table) -> CliResult<(Value, String)> {
     ))
 }
 
-fn cluster_cmd(t: &Table, linkage: &str, k: usize) -> CliResult<(Value, String)> {
-    let method: Linkage = linkage
-        .parse()
-        .map_err(|e: StatsError| CliError::usage(anyhow!("--linkage: {e}")))?;
+fn cluster_cmd(
+    t: &Table,
+    linkage: crate::args::LinkageArg,
+    k: usize,
+) -> CliResult<(Value, String)> {
+    let method = Linkage::from(linkage);
+    let linkage = linkage.as_str();
     let n = t.n_rows;
     if n < 2 {
         return Err(CliError::invalid(anyhow!(

@@ -1,7 +1,7 @@
 //! `leernet user add --email E --role R [--network SLUG] [--name NAME]`: an account that may
 //! log in to the web app. The password is read from standard input (one line), so it never
 //! shows in the process list or the shell history; the store keeps only its argon2id hash.
-//! It must meet `leernet_web::password`'s rules (not blank, at least 10 characters, not a
+//! It must meet `leernet_app::accounts::password`'s rules (not blank, at least 10 characters, not a
 //! common password); a refusal says why in Dutch and English.
 //!
 //! A person who already exists (the demo's people, or someone added before) gets the new
@@ -20,9 +20,9 @@ pub struct AddArgs {
     /// The person's e-mail address (their login name).
     #[arg(long)]
     pub email: String,
-    /// researcher, coordinator, facilitator or member.
-    #[arg(long)]
-    pub role: String,
+    /// What the account may do.
+    #[arg(long, value_enum)]
+    pub role: crate::args::RoleArg,
     /// The network (slug) a facilitator guides or a member belongs to.
     #[arg(long)]
     pub network: Option<String>,
@@ -38,7 +38,7 @@ fn read_password(input: &mut dyn BufRead) -> CliResult<String> {
         CliError::usage(anyhow!("cannot read the password from standard input: {e}"))
     })?;
     let pw = line.trim_end_matches(['\r', '\n']).to_owned();
-    if let Err(weak) = leernet_web::password::check_new_password(&pw) {
+    if let Err(weak) = leernet_app::accounts::password::check_new_password(&pw) {
         let catalog = leernet_report::catalog();
         return Err(CliError::invalid(anyhow!(
             "het wachtwoord op standaardinvoer is geweigerd: {}\n\
@@ -58,7 +58,7 @@ pub async fn add(
     out: &mut dyn Write,
 ) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
-    let role = Role::parse(&args.role).map_err(CliError::usage)?;
+    let role = Role::from(args.role);
     let slug = args
         .network
         .as_deref()
@@ -83,7 +83,7 @@ pub async fn add(
         ),
         None => None,
     };
-    let hash = leernet_web::auth::hash_password(&password).map_err(CliError::usage)?;
+    let hash = leernet_app::accounts::hash_password(&password).map_err(CliError::usage)?;
     let existing = store
         .account_by_email(email.as_str())
         .await

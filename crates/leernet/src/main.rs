@@ -2,6 +2,7 @@
 //! calls the library crates and maps their errors onto the contract's exit codes
 //! (see `cli_error`).
 
+mod args;
 mod cli_error;
 mod cmd_audit;
 mod cmd_backup;
@@ -73,9 +74,9 @@ enum Command {
         /// html or md; both when not given.
         #[arg(long)]
         format: Option<project::ReportFormat>,
-        /// nl or en.
-        #[arg(long, default_value = "nl")]
-        lang: String,
+        /// The report's language.
+        #[arg(long, value_enum, default_value = "nl")]
+        lang: args::LangArg,
     },
     /// Werkplaatsen (regional partnerships that networks belong to).
     Workplace {
@@ -289,19 +290,18 @@ async fn run(cli: Cli) -> CliResult {
             out: dir,
             format,
             lang,
-        } => {
-            let lang = leernet_core::Lang::parse(&lang).map_err(CliError::usage)?;
-            project::report(&cli.project, &dir, format, lang, &mut out).await
-        }
-        Command::Export(args) => match args.format.to_ascii_lowercase().as_str() {
-            f if args.raw && f != "csv" => Err(CliError::usage(anyhow::anyhow!(
-                "--raw applies to --format csv only (other formats hold no formulas)"
-            ))),
-            f if args.coder_emails && f != "qdpx" => Err(CliError::usage(anyhow::anyhow!(
-                "--coder-emails applies to --format qdpx only"
-            ))),
-            "qdc" | "qdpx" => {
-                let format = if args.format.eq_ignore_ascii_case("qdc") {
+        } => project::report(&cli.project, &dir, format, lang.into(), &mut out).await,
+        Command::Export(args) => match args.format {
+            f if args.raw && f != args::ExportFormatArg::Csv => {
+                Err(CliError::usage(anyhow::anyhow!(
+                    "--raw applies to --format csv only (other formats hold no formulas)"
+                )))
+            }
+            f if args.coder_emails && f != args::ExportFormatArg::Qdpx => Err(CliError::usage(
+                anyhow::anyhow!("--coder-emails applies to --format qdpx only"),
+            )),
+            f @ (args::ExportFormatArg::Qdc | args::ExportFormatArg::Qdpx) => {
+                let format = if f == args::ExportFormatArg::Qdc {
                     cmd_qda::QdaFormat::Qdc
                 } else {
                     cmd_qda::QdaFormat::Qdpx

@@ -256,7 +256,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
 async fn practice(
     store: &leernet_store::Store,
 ) -> CliResult<leernet_analysis::practice_indicators::PracticeIndicators> {
-    let log = leernet_web::workspace::practice_log(store, None)
+    let log = leernet_app::practice::practice_log(store, None)
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     Ok(leernet_analysis::practice_indicators::indicators(&log))

@@ -74,10 +74,10 @@ pub struct ProjectFile {
     #[serde(default)]
     pub log: LogSection,
     /// `[smtp]`: the mail server invitations are sent through (`host`, `port`, `tls` =
-    /// `starttls`|`tls`|`none`, `user`, `password`, `from`; see `leernet_web::mail`). None: the
+    /// `starttls`|`tls`|`none`, `user`, `password`, `from`; see `leernet_app::mail`). None: the
     /// researcher copies the links from the CSV.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smtp: Option<leernet_web::mail::SmtpSettings>,
+    pub smtp: Option<leernet_app::mail::SmtpSettings>,
 }
 
 /// `[project]`.
@@ -483,9 +483,9 @@ impl ProjectFile {
                     }
                     "smtp.tls" => {
                         smtp.tls = match v {
-                            "starttls" => leernet_web::mail::TlsMode::Starttls,
-                            "tls" => leernet_web::mail::TlsMode::Tls,
-                            "none" => leernet_web::mail::TlsMode::None,
+                            "starttls" => leernet_app::mail::TlsMode::Starttls,
+                            "tls" => leernet_app::mail::TlsMode::Tls,
+                            "none" => leernet_app::mail::TlsMode::None,
                             _ => return Err("\"starttls\", \"tls\" or \"none\"".into()),
                         }
                     }

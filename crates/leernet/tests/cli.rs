@@ -107,7 +107,7 @@ fn demo_is_deterministic_and_its_report_follows_the_stored_answers() {
     let expected = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let url = format!("sqlite://{}/leernet.sqlite", dir.display());
         let store = leernet_store::Store::connect(&url).await.unwrap();
-        let log = leernet_web::workspace::practice_log(&store, None)
+        let log = leernet_app::practice::practice_log(&store, None)
             .await
             .unwrap();
         store.close().await;
@@ -280,8 +280,10 @@ fn usage_errors_exit_2() {
         "/nonexistent",
     ]);
     assert_eq!(o.status.code(), Some(2));
+    // clap refuses a language outside the closed set and names the ones there are
     assert!(
-        stderr(&o).contains("not a supported language"),
+        stderr(&o).contains("invalid value 'de' for '--lang <LANG>'")
+            && stderr(&o).contains("[possible values: nl, en]"),
         "{}",
         stderr(&o)
     );

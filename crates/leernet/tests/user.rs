@@ -39,7 +39,7 @@ async fn accounts_from_the_command_line() {
             &["--email", "x@example.org", "--role", "admin"],
             "lang genoeg wachtwoord\n",
             2,
-            "is not a role",
+            "invalid value 'admin' for '--role <ROLE>'",
         ),
         (
             &["--email", "geen-adres", "--role", "member"],

@@ -17,7 +17,7 @@ pub const MIN_CHARS: usize = 10;
 pub const MAX_BYTES: usize = 1024;
 
 /// The common passwords, one a line; `#` starts a comment line.
-const COMMON: &str = include_str!("../data/common-passwords.txt");
+const COMMON: &str = include_str!("../../data/common-passwords.txt");
 
 /// Why a new password is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
