@@ -22,7 +22,7 @@ use crate::{StatsError, StatsResult};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Upper bound on the branch-and-bound nodes spent on one prime implicant chart.
-const NODE_BUDGET: u64 = 50_000_000;
+const NODE_BUDGET: u64 = 2_000_000;
 /// Upper bound on the implicants the merging method holds.
 const IMPLICANT_BUDGET: usize = 20_000_000;
 
@@ -245,6 +245,28 @@ impl Bits {
     fn set(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+    fn or(&mut self, o: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            *a |= b;
+        }
+    }
+    fn is_subset(&self, o: &Bits) -> bool {
+        self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
+    }
+    /// Whether `self` minus `excluded` meets `o`.
+    fn intersects_outside(&self, o: &Bits, excluded: &Bits) -> bool {
+        self.0
+            .iter()
+            .zip(&o.0)
+            .zip(&excluded.0)
+            .any(|((a, b), x)| a & b & !x != 0)
+    }
     fn and_not(&mut self, o: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&o.0) {
             *a &= !b;
@@ -252,9 +274,6 @@ impl Bits {
     }
     fn is_empty(&self) -> bool {
         self.0.iter().all(|&w| w == 0)
-    }
-    fn count(&self) -> usize {
-        self.0.iter().map(|w| w.count_ones() as usize).sum()
     }
     fn count_and(&self, o: &Bits) -> usize {
         self.0
@@ -281,11 +300,18 @@ impl Bits {
 
 /// Every cover of the positive rows by the fewest prime implicants. Each model is a
 /// sorted list of indices into `pis`; models are sorted.
+///
+/// Exact, and kept tractable by three reductions that lose no minimal cover: essential
+/// implicants are taken first; a row whose implicants include all those of another row
+/// is dropped (covering the other covers it); and rows that share no implicant fall into
+/// independent components, solved apart and combined. The search inside a component is
+/// depth-first with a lower bound from rows that share no implicant.
 pub fn minimal_covers(pis: &[Term], positive_configs: &[Vec<u8>]) -> StatsResult<Vec<Vec<usize>>> {
     let n = positive_configs.len();
     if n == 0 {
         return Ok(Vec::new());
     }
+    let np = pis.len();
     let cover: Vec<Bits> = pis
         .iter()
         .map(|t| {
@@ -298,10 +324,12 @@ pub fn minimal_covers(pis: &[Term], positive_configs: &[Vec<u8>]) -> StatsResult
             b
         })
         .collect();
+    let mut row_pis: Vec<Bits> = vec![Bits::new(np); n];
     let mut by_row: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (pi, b) in cover.iter().enumerate() {
         for r in b.ones() {
             by_row[r].push(pi);
+            row_pis[r].set(pi);
         }
     }
     if let Some(r) = by_row.iter().position(|v| v.is_empty()) {
@@ -317,65 +345,136 @@ pub fn minimal_covers(pis: &[Term], positive_configs: &[Vec<u8>]) -> StatsResult
         .collect();
     essential.sort_unstable();
     essential.dedup();
-    let mut uncovered = Bits::new(n);
-    for r in 0..n {
-        uncovered.set(r);
-    }
+    let mut covered = Bits::new(n);
     for &e in &essential {
-        uncovered.and_not(&cover[e]);
+        covered.or(&cover[e]);
     }
-    if uncovered.is_empty() {
+    let mut rows: Vec<usize> = (0..n).filter(|&r| !covered.get(r)).collect();
+    if rows.is_empty() {
         return Ok(vec![essential]);
     }
+    // Row dominance.
+    rows.sort_by_key(|&r| (by_row[r].len(), r));
+    let mut kept: Vec<usize> = Vec::new();
+    for r in rows {
+        if !kept.iter().any(|&k| row_pis[k].is_subset(&row_pis[r])) {
+            kept.push(r);
+        }
+    }
+    // Components: rows joined by a shared implicant.
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut first_row_of_pi: Vec<Option<usize>> = vec![None; np];
+    for &r in &kept {
+        for &pi in &by_row[r] {
+            match first_row_of_pi[pi] {
+                None => first_row_of_pi[pi] = Some(r),
+                Some(o) => {
+                    let (a, b) = (find(&mut parent, o), find(&mut parent, r));
+                    parent[a] = b;
+                }
+            }
+        }
+    }
+    let mut comps: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &r in &kept {
+        let root = find(&mut parent, r);
+        comps.entry(root).or_default().push(r);
+    }
+    let mut comps: Vec<Vec<usize>> = comps.into_values().collect();
+    comps.sort();
     let mut search = Search {
         cover: &cover,
         by_row: &by_row,
+        row_pis: &row_pis,
         found: BTreeSet::new(),
         nodes: 0,
     };
-    let max_cov = cover.iter().map(Bits::count).max().unwrap_or(1).max(1);
-    let mut depth = uncovered.count().div_ceil(max_cov);
-    loop {
-        let mut chosen = Vec::new();
-        let mut excluded = HashSet::new();
-        for &e in &essential {
-            excluded.insert(e);
+    let mut combined: Vec<Vec<usize>> = vec![essential];
+    for comp in comps {
+        let mut uncovered = Bits::new(n);
+        for &r in &comp {
+            uncovered.set(r);
         }
-        search.dfs(&uncovered, &mut chosen, &mut excluded, depth)?;
-        if !search.found.is_empty() {
-            break;
+        let mut excluded = Bits::new(np);
+        let mut depth = search.lower_bound(&uncovered, &excluded).max(1);
+        search.found.clear();
+        loop {
+            let mut chosen = Vec::new();
+            search.dfs(&uncovered, &mut chosen, &mut excluded, depth)?;
+            if !search.found.is_empty() {
+                break;
+            }
+            depth += 1;
+            if depth > np {
+                return Err(StatsError::Undefined(
+                    "the prime implicant chart has no cover".into(),
+                ));
+            }
         }
-        depth += 1;
-        if depth > pis.len() {
-            return Err(StatsError::Undefined(
-                "the prime implicant chart has no cover".into(),
-            ));
+        let parts = std::mem::take(&mut search.found);
+        let total = combined
+            .len()
+            .checked_mul(parts.len())
+            .filter(|&t| t <= MAX_MODELS);
+        if total.is_none() {
+            return Err(StatsError::Undefined(format!(
+                "more than {MAX_MODELS} equally short models"
+            )));
         }
+        let mut next = Vec::with_capacity(combined.len() * parts.len());
+        for c in &combined {
+            for p in &parts {
+                let mut m = c.clone();
+                m.extend(p);
+                next.push(m);
+            }
+        }
+        combined = next;
     }
-    Ok(search
-        .found
-        .into_iter()
-        .map(|mut m| {
-            m.extend(&essential);
-            m.sort_unstable();
-            m
-        })
-        .collect())
+    for m in &mut combined {
+        m.sort_unstable();
+        m.dedup();
+    }
+    combined.sort();
+    combined.dedup();
+    Ok(combined)
 }
 
 struct Search<'a> {
     cover: &'a [Bits],
     by_row: &'a [Vec<usize>],
+    row_pis: &'a [Bits],
     found: BTreeSet<Vec<usize>>,
     nodes: u64,
 }
 
 impl Search<'_> {
+    /// Rows that pairwise share no usable implicant each need their own term.
+    fn lower_bound(&self, uncovered: &Bits, excluded: &Bits) -> usize {
+        let mut used = Bits::new(excluded.0.len() * 64);
+        let mut lb = 0;
+        for r in uncovered.ones() {
+            let set = &self.row_pis[r];
+            if !set.intersects_outside(&used, excluded) {
+                lb += 1;
+                used.or(set);
+            }
+        }
+        lb
+    }
+
     fn dfs(
         &mut self,
         uncovered: &Bits,
         chosen: &mut Vec<usize>,
-        excluded: &mut HashSet<usize>,
+        excluded: &mut Bits,
         left: usize,
     ) -> StatsResult<()> {
         self.nodes += 1;
@@ -395,47 +494,39 @@ impl Search<'_> {
             }
             return Ok(());
         }
-        if left == 0 {
+        if left == 0 || self.lower_bound(uncovered, excluded) > left {
             return Ok(());
         }
-        // Bound: the best remaining term covers at most `best` uncovered rows.
-        let mut best_row = None;
-        let mut best_options = usize::MAX;
-        let mut best_gain = 0usize;
+        let mut best: Option<Vec<usize>> = None;
         for r in uncovered.ones() {
             let options: Vec<usize> = self.by_row[r]
                 .iter()
                 .copied()
-                .filter(|p| !excluded.contains(p))
+                .filter(|&p| !excluded.get(p))
                 .collect();
             if options.is_empty() {
                 return Ok(());
             }
-            for &p in &options {
-                best_gain = best_gain.max(self.cover[p].count_and(uncovered));
-            }
-            if options.len() < best_options {
-                best_options = options.len();
-                best_row = Some(options);
+            if best.as_ref().is_none_or(|b| options.len() < b.len()) {
+                best = Some(options);
             }
         }
-        if uncovered.count() > best_gain * left {
-            return Ok(());
-        }
-        let options = best_row.unwrap_or_default();
-        let mut newly = Vec::new();
+        let mut options = best.unwrap_or_default();
+        // Larger gains first: covers are found sooner, the order does not change the set.
+        options.sort_by_key(|&p| std::cmp::Reverse(self.cover[p].count_and(uncovered)));
+        let mut tried = Vec::new();
         for p in options {
             let mut rest = uncovered.clone();
             rest.and_not(&self.cover[p]);
             chosen.push(p);
-            excluded.insert(p);
+            excluded.set(p);
             self.dfs(&rest, chosen, excluded, left - 1)?;
             chosen.pop();
             // Covers with `p` are all found: later branches go without it.
-            newly.push(p);
+            tried.push(p);
         }
-        for p in newly {
-            excluded.remove(&p);
+        for p in tried {
+            excluded.clear(p);
         }
         Ok(())
     }
