@@ -95,20 +95,28 @@ pub fn unique_coverage(xs: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
         return vec![None; xs.len()];
     }
     let sy: f64 = y.iter().sum();
-    (0..xs.len())
-        .map(|i| {
-            let mut s = 0.0;
-            for (c, &b) in y.iter().enumerate() {
-                let own = xs[i][c].min(b);
-                let others = xs
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, x)| x[c].min(b))
-                    .fold(0.0f64, f64::max);
-                s += (own - others).max(0.0);
+    // Per case, the largest and second largest min(X_j, Y) and where the largest is:
+    // the maximum over the others is then one lookup (O(terms x cases), not squared).
+    let mut sums = vec![0.0f64; xs.len()];
+    for (c, &b) in y.iter().enumerate() {
+        let mut first = f64::NEG_INFINITY;
+        let mut second = f64::NEG_INFINITY;
+        let mut at = 0;
+        for (j, x) in xs.iter().enumerate() {
+            let v = x[c].min(b);
+            if v > first {
+                second = first;
+                first = v;
+                at = j;
+            } else if v > second {
+                second = v;
             }
-            Some(zero_small(s / sy))
-        })
-        .collect()
+        }
+        for (i, x) in xs.iter().enumerate() {
+            let own = x[c].min(b);
+            let others = if i == at { second } else { first };
+            sums[i] += (own - others.max(0.0)).max(0.0);
+        }
+    }
+    sums.into_iter().map(|s| Some(zero_small(s / sy))).collect()
 }

@@ -23,6 +23,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Upper bound on the branch-and-bound nodes spent on one prime implicant chart.
 const NODE_BUDGET: u64 = 2_000_000;
+/// Above this many allowed rows (positive and don't care), hitting sets are used.
+const MERGE_MAX_ALLOWED: usize = 2048;
 /// Upper bound on the implicants the merging method holds.
 const IMPLICANT_BUDGET: usize = 20_000_000;
 
@@ -54,7 +56,10 @@ pub fn prime_implicants(p: &Problem) -> StatsResult<Vec<Term>> {
     let total = p.total();
     let n_allowed = p.positive.len() + p.dont_care.len();
     let n_forbidden = total.saturating_sub(n_allowed);
-    let mut pis = if n_forbidden < n_allowed {
+    // Merging is fast while the rows a term may cover are few (it never looks at the
+    // others) and can blow up with many don't cares; hitting sets cost one comparison
+    // per (positive, forbidden) pair, which is predictable.
+    let mut pis = if n_allowed > MERGE_MAX_ALLOWED || n_forbidden < n_allowed {
         by_hitting_sets(p)?
     } else {
         by_merging(p)?
@@ -80,31 +85,68 @@ fn key(t: &Term) -> Vec<u8> {
 pub fn by_hitting_sets(p: &Problem) -> StatsResult<Vec<Term>> {
     let pos: HashSet<usize> = p.positive.iter().copied().collect();
     let k = p.levels.len();
-    let forbidden: Vec<Vec<u8>> = (0..p.total())
-        .filter(|&r| !p.allowed(r, &pos))
-        .map(|r| row_config(p.levels, r))
-        .collect();
+    let binary = p.levels.iter().all(|&l| l == 2);
+    // Bit j of a mask is condition j. For binary conditions the row index holds the
+    // configuration (condition j at bit k-1-j), so a difference is one XOR away.
+    let forbidden_rows: Vec<usize> = (0..p.total()).filter(|&r| !p.allowed(r, &pos)).collect();
+    let forbidden: Vec<Vec<u8>> = if binary {
+        Vec::new()
+    } else {
+        forbidden_rows
+            .iter()
+            .map(|&r| row_config(p.levels, r))
+            .collect()
+    };
+    let to_mask = |x: usize| -> u32 {
+        let mut m = 0u32;
+        for j in 0..k {
+            if x & (1 << (k - 1 - j)) != 0 {
+                m |= 1 << j;
+            }
+        }
+        m
+    };
+    // Dedupe by a reusable table over all masks, bucket by size: no sort per row.
+    let mut seen = vec![false; 1usize << k];
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); k + 1];
     let mut out: HashSet<Term> = HashSet::new();
     for &r in p.positive {
         let cfg = row_config(p.levels, r);
-        let mut family: Vec<u32> = forbidden
-            .iter()
-            .map(|f| {
+        let mut push = |m: u32| {
+            if !seen[m as usize] {
+                seen[m as usize] = true;
+                buckets[m.count_ones() as usize].push(m);
+            }
+        };
+        if binary {
+            // Differences in row-bit order; converted to condition order below.
+            for &f in &forbidden_rows {
+                push((f ^ r) as u32);
+            }
+        } else {
+            for f in &forbidden {
                 let mut m = 0u32;
                 for j in 0..k {
                     if f[j] != cfg[j] {
                         m |= 1 << j;
                     }
                 }
-                m
-            })
-            .collect();
-        family.sort_unstable_by_key(|m| (m.count_ones(), *m));
-        family.dedup();
+                push(m);
+            }
+        }
         let mut minimal: Vec<u32> = Vec::new();
-        for m in family {
-            if !minimal.iter().any(|&s| is_subset(s, m)) {
-                minimal.push(m);
+        for bucket in buckets.iter_mut() {
+            for &m in bucket.iter() {
+                seen[m as usize] = false;
+                if !minimal.iter().any(|&s| is_subset(s, m)) {
+                    minimal.push(m);
+                }
+            }
+            bucket.clear();
+        }
+        if binary {
+            for m in &mut minimal {
+                *m = to_mask(*m as usize);
             }
         }
         for s in transversals(&minimal)? {

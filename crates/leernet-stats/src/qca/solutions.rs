@@ -11,7 +11,10 @@ use super::fit;
 use super::minimise::{minimal_covers, prime_implicants, Problem};
 use super::truth_table::{Out, TruthTable};
 use crate::{StatsError, StatsResult};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The largest number of intermediate variants (conservative x parsimonious models).
+pub const MAX_VARIANTS: usize = 1_000;
 
 /// Which solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +321,16 @@ fn intermediate(
     pars: &Solution,
     de: &DirExp,
 ) -> StatsResult<Vec<Variant>> {
+    let pairs = cons.models.len().checked_mul(pars.models.len());
+    if pairs.is_none_or(|p| p > MAX_VARIANTS) {
+        return Err(StatsError::Undefined(format!(
+            "{} conservative x {} parsimonious models make more than {MAX_VARIANTS} intermediate variants",
+            cons.models.len(),
+            pars.models.len()
+        )));
+    }
+    // Pairs with the same easy counterfactuals have the same solution: solve each once.
+    let mut solved: HashMap<Vec<usize>, Solution> = HashMap::new();
     let mut variants = Vec::new();
     for (ci, cm) in cons.models.iter().enumerate() {
         for (pj, pm) in pars.models.iter().enumerate() {
@@ -345,8 +358,16 @@ fn intermediate(
                     }
                 }
             }
-            let dc: HashSet<usize> = ec.iter().copied().collect();
-            let solution = solve(data, tt, positive, &dc)?;
+            let key: Vec<usize> = ec.iter().copied().collect();
+            let solution = match solved.get(&key) {
+                Some(s) => s.clone(),
+                None => {
+                    let dc: HashSet<usize> = key.iter().copied().collect();
+                    let s = solve(data, tt, positive, &dc)?;
+                    solved.insert(key, s.clone());
+                    s
+                }
+            };
             variants.push(Variant {
                 key: format!("C{}P{}", ci + 1, pj + 1),
                 conservative_model: cm.names.clone(),
