@@ -127,6 +127,11 @@ fn run(data: &QcaData, incl_cut: f64, n_cut: usize) -> String {
     };
     let m = minimize(data, &tt, &opts);
     let count = |r: &Result<leernet_stats::qca::Solution, _>| match r {
+        Ok(s) if s.models.len() == 1 && s.prime_implicants.len() <= 5 => format!(
+            "1 model, {} PI(s): {}",
+            s.prime_implicants.len(),
+            s.models[0].expression
+        ),
         Ok(s) => format!(
             "{} model(s), {} PI(s)",
             s.models.len(),
