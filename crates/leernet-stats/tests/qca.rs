@@ -477,3 +477,62 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(DirExp::parse(&d, &["B".to_string()]).is_err());
     assert!(DirExp::parse(&d, &["A[3]".to_string()]).is_err());
 }
+
+/// Robustness over consistency cut-offs gives, at each cut-off, the terms of R's solutions
+/// at that cut-off (LF, SURV, n.cut 1: the reference cases at 0.75, 0.8 and 0.9).
+#[test]
+fn robustness_rows_are_the_reference_solutions_at_each_cut() {
+    use leernet_stats::qca::robustness::over_incl_cuts;
+    let all = cases();
+    let case = |id: &str| &all.iter().find(|(i, _)| i == id).expect(id).1;
+    let data = data_of(case("LF_SURV_ic0.8_n1"));
+    let dir_exp = DirExp::all(&data, 1);
+    let rows = over_incl_cuts(
+        &data,
+        TruthTableOptions {
+            incl_cut: 0.8,
+            n_cut: 1,
+            pri_cut: 0.0,
+        },
+        &MinimizeOptions {
+            dir_exp: Some(dir_exp),
+        },
+        &[0.75, 0.8, 0.9],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 3);
+    for (row, id) in rows
+        .iter()
+        .zip(["LF_SURV_ic0.75_n1", "LF_SURV_ic0.8_n1", "LF_SURV_ic0.9_n1"])
+    {
+        let m = &case(id)["expected"]["minimize"];
+        let terms = |v: &Value| -> BTreeSet<BTreeSet<String>> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|m| strs(m))
+                .map(|t| norm_term(&t))
+                .collect()
+        };
+        let got = |v: &[String]| -> BTreeSet<BTreeSet<String>> {
+            v.iter().map(|t| norm_term(t)).collect()
+        };
+        assert_eq!(
+            got(&row.conservative),
+            terms(&m["conservative"]["solutions"]),
+            "{id}"
+        );
+        assert_eq!(
+            got(&row.parsimonious),
+            terms(&m["parsimonious"]["solutions"]),
+            "{id}"
+        );
+        let inter: BTreeSet<BTreeSet<String>> = m["intermediate"]["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| terms(&v["solutions"]))
+            .collect();
+        assert_eq!(got(&row.intermediate), inter, "{id}");
+    }
+}
