@@ -510,7 +510,7 @@ fn robustness_rows_are_the_reference_solutions_at_each_cut() {
             v.as_array()
                 .unwrap()
                 .iter()
-                .flat_map(|m| strs(m))
+                .flat_map(strs)
                 .map(|t| norm_term(&t))
                 .collect()
         };
