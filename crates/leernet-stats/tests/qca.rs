@@ -536,3 +536,31 @@ fn robustness_rows_are_the_reference_solutions_at_each_cut() {
         assert_eq!(got(&row.intermediate), inter, "{id}");
     }
 }
+
+/// A named disjunction of one literal is that literal's necessity row; a union of a
+/// literal and its negation is at least as necessary as either.
+#[test]
+fn necessity_of_a_named_disjunction() {
+    use leernet_stats::qca::necessity::necessity_of_union;
+    let all = cases();
+    let data = data_of(&all.iter().find(|(i, _)| i == "LF_SURV_ic0.8_n1").unwrap().1);
+    let rows = necessity(&data);
+    let dev = rows.iter().find(|r| r.condition == "DEV").unwrap();
+    let one = necessity_of_union(&data, &[data.parse_term("DEV").unwrap()]);
+    assert_eq!(one, dev.fit);
+    let both = necessity_of_union(
+        &data,
+        &[
+            data.parse_term("DEV").unwrap(),
+            data.parse_term("~DEV").unwrap(),
+        ],
+    );
+    assert!(both.incl >= dev.fit.incl - 1e-12, "{both:?} vs {dev:?}");
+    assert!(data.parse_term("NOPE").is_err());
+    assert!(data.parse_term("DEV*~DEV").is_err());
+    assert!(data.parse_term("DEV[2]").is_err());
+    assert_eq!(
+        data.parse_term("DEV*~URB").unwrap()[..2],
+        [Some(1), Some(0)]
+    );
+}

@@ -172,6 +172,9 @@ pub struct QcaArgs {
     /// The column with the case names (default: `case` if present, else row numbers).
     #[arg(long)]
     case_id: Option<String>,
+    /// Necessity of a disjunction the researcher names, e.g. `A*B+~C` (repeatable).
+    #[arg(long)]
+    necessity_of: Vec<String>,
     /// Also run at these consistency cut-offs and report which terms survive.
     #[arg(long, value_delimiter = ',')]
     robustness: Vec<f64>,
@@ -1151,6 +1154,19 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
                 "covN": num(r.fit.cov)})
         })
         .collect();
+    let mut necessity_of = Vec::new();
+    for expr in &a.necessity_of {
+        let terms = expr
+            .split('+')
+            .map(|t| data.parse_term(t.trim()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::usage(anyhow!("--necessity-of: {e}")))?;
+        let f = qca::necessity::necessity_of_union(&data, &terms);
+        necessity_of.push(
+            json!({"expression": expr, "inclN": num(f.incl), "RoN": num(f.ron),
+            "covN": num(f.cov)}),
+        );
+    }
     let tt = qca::truth_table(&data, options).map_err(|e| invalid("truth table", e))?;
     if !tt.at_crossover.is_empty() {
         warnings.push(format!(
@@ -1204,6 +1220,7 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
         "calibration": calibration,
         "warnings": warnings,
         "necessity": necessity,
+        "necessity_of": necessity_of,
         "truth_table": {
             "conditions": a.conditions,
             "noflevels": tt.levels(),

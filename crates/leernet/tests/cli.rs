@@ -417,6 +417,24 @@ fn stats_qca_matches_the_r_reference_and_keeps_the_exit_codes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let got: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(got["calibration"].as_array().unwrap().len(), 3);
+    // A named disjunction's necessity.
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        csv,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB",
+        "--necessity-of",
+        "DEV+URB",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let incl = got["necessity_of"][0]["inclN"].as_f64().unwrap();
+    assert!(incl > 0.0 && incl <= 1.0, "{got}");
     // Usage errors: a cut-off outside [0, 1], an unknown column, a bad calibration.
     for args in [
         &["--incl-cut", "1.5"][..],

@@ -229,6 +229,46 @@ impl QcaData {
             .collect()
     }
 
+    /// Parses a term written as R writes it (`A*~B`, `DEV[2]*URB[0]`; `1` is the empty
+    /// term), naming the literal that is wrong.
+    pub fn parse_term(&self, text: &str) -> StatsResult<Term> {
+        let mut term: Term = vec![None; self.names.len()];
+        if text.trim() == "1" {
+            return Ok(term);
+        }
+        for raw in text.split('*') {
+            let lit = raw.trim();
+            let (name, value) = if let Some(open) = lit.find('[') {
+                let v = lit[open + 1..]
+                    .strip_suffix(']')
+                    .and_then(|v| v.trim().parse::<u8>().ok())
+                    .ok_or_else(|| {
+                        StatsError::Invalid(format!("term {text}: bad literal {lit}"))
+                    })?;
+                (&lit[..open], v)
+            } else if let Some(n) = lit.strip_prefix('~') {
+                (n, 0)
+            } else {
+                (lit, 1)
+            };
+            let j = self.names.iter().position(|n| n == name).ok_or_else(|| {
+                StatsError::Invalid(format!("term {text}: {name} is not a condition"))
+            })?;
+            if value >= self.levels[j] {
+                return Err(StatsError::Invalid(format!(
+                    "term {text}: {name} has no value {value}"
+                )));
+            }
+            if term[j].is_some_and(|v| v != value) {
+                return Err(StatsError::Invalid(format!(
+                    "term {text}: {name} appears with two values"
+                )));
+            }
+            term[j] = Some(value);
+        }
+        Ok(term)
+    }
+
     /// The term written as R writes it: `A*~B` or, in multi-value data, `A[1]*B[0]`.
     pub fn term_name(&self, term: &[Option<u8>]) -> String {
         term_name(&self.names, self.multi_value(), term)
