@@ -501,6 +501,11 @@ fn robustness_rows_are_the_reference_solutions_at_each_cut() {
     )
     .unwrap();
     assert_eq!(rows.len(), 3);
+    // URB*STB (parsimonious) holds at every cut-off; DEV*~IND only below 0.9.
+    let survival = leernet_stats::qca::robustness::survival(&rows);
+    let present = |t: &str| &survival.iter().find(|(n, _)| n == t).unwrap().1;
+    assert_eq!(present("URB*STB"), &vec![true, true, true]);
+    assert_eq!(present("DEV*~IND"), &vec![true, true, false]);
     for (row, id) in rows
         .iter()
         .zip(["LF_SURV_ic0.75_n1", "LF_SURV_ic0.8_n1", "LF_SURV_ic0.9_n1"])

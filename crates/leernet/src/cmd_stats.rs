@@ -1245,6 +1245,10 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
                 "intermediate": r.intermediate})
             )
             .collect::<Vec<_>>());
+        value["robustness_terms"] = json!(qca::robustness::survival(&rows)
+            .iter()
+            .map(|(t, present)| json!({"term": t, "present": present}))
+            .collect::<Vec<_>>());
     }
     let expr = |r: &Result<qsol::Solution, StatsError>| match r {
         Ok(s) => s

@@ -429,12 +429,21 @@ fn stats_qca_matches_the_r_reference_and_keeps_the_exit_codes() {
         "DEV,URB",
         "--necessity-of",
         "DEV+URB",
+        "--robustness",
+        "0.75,0.9",
         "--json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let got: Value = serde_json::from_slice(&o.stdout).unwrap();
     let incl = got["necessity_of"][0]["inclN"].as_f64().unwrap();
     assert!(incl > 0.0 && incl <= 1.0, "{got}");
+    assert_eq!(got["robustness"].as_array().unwrap().len(), 2);
+    assert!(
+        got["robustness_terms"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty()),
+        "{got}"
+    );
     // Usage errors: a cut-off outside [0, 1], an unknown column, a bad calibration.
     for args in [
         &["--incl-cut", "1.5"][..],

@@ -65,3 +65,27 @@ pub fn over_incl_cuts(
     }
     Ok(rows)
 }
+
+/// Which terms survive: for every term of any solution at any cut-off, whether it is in
+/// that solution at each cut-off (in the order of `rows`). Terms sorted by name.
+pub fn survival(rows: &[RobustnessRow]) -> Vec<(String, Vec<bool>)> {
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    for r in rows {
+        all.extend(r.conservative.iter().cloned());
+        all.extend(r.parsimonious.iter().cloned());
+        all.extend(r.intermediate.iter().cloned());
+    }
+    all.into_iter()
+        .map(|t| {
+            let present = rows
+                .iter()
+                .map(|r| {
+                    r.conservative.contains(&t)
+                        || r.parsimonious.contains(&t)
+                        || r.intermediate.contains(&t)
+                })
+                .collect();
+            (t, present)
+        })
+        .collect()
+}
