@@ -17,6 +17,7 @@
 //! | [`lca`] | latent class analysis, fit table | stepmix (best log-likelihood) |
 //! | [`agreement`] | percent agreement, Cohen, Fleiss, Krippendorff | scikit-learn, statsmodels, krippendorff |
 //! | [`reliability`] | Cronbach's alpha, interval, alpha if deleted, item-total r | pingouin, scipy |
+//! | [`qca`] | QCA: calibration, necessity, truth table, exact minimisation, three solutions | R's `QCA` 3.25 (1e-6) |
 //! | [`special`] | gamma/beta functions, normal, chi-square, F | published tables |
 //!
 //! Precision: everything is computed and returned in f64.
@@ -31,6 +32,7 @@ pub mod error;
 pub mod gower;
 pub mod lca;
 pub mod partition;
+pub mod qca;
 pub mod reliability;
 pub mod rng;
 pub mod special;

@@ -15,6 +15,7 @@ use leernet_stats::descriptives;
 use leernet_stats::gower::{self, CondensedMatrix, GowerColumn};
 use leernet_stats::lca::{self, LcaOptions};
 use leernet_stats::partition::{self, KPrototypesOptions};
+use leernet_stats::qca::{self, calibrate as qcal, solutions as qsol};
 use leernet_stats::reliability;
 use leernet_stats::StatsError;
 use serde_json::{json, Map, Value};
@@ -119,6 +120,14 @@ enum StatsCommand {
         #[arg(long)]
         max_classes: Option<usize>,
     },
+    /// Qualitative Comparative Analysis: necessity, truth table and the conservative,
+    /// parsimonious and intermediate solutions (as R's QCA package).
+    Qca {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        qca: QcaArgs,
+    },
     /// Cross-table of two columns with chi-square (and Fisher's exact test for 2 x 2).
     Crosstab {
         #[command(flatten)]
@@ -130,6 +139,45 @@ enum StatsCommand {
         #[arg(long)]
         cols: String,
     },
+}
+
+/// The options of `stats qca`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct QcaArgs {
+    /// The outcome column (set membership in [0, 1], or calibrated with --calibrate).
+    #[arg(long)]
+    outcome: String,
+    /// The condition columns, comma-separated (at most 20).
+    #[arg(long, value_delimiter = ',', required = true)]
+    conditions: Vec<String>,
+    /// Calibrate a raw column first: `COL=fuzzy:e,c,i` (direct method, logistic),
+    /// `COL=crisp:t1[,t2...]` (thresholds); repeat the option or separate with `;`.
+    #[arg(long)]
+    calibrate: Vec<String>,
+    /// Consistency cut-off of the truth table.
+    #[arg(long, default_value_t = 1.0)]
+    incl_cut: f64,
+    /// Frequency cut-off: rows with fewer cases are remainders.
+    #[arg(long, default_value_t = 1)]
+    n_cut: usize,
+    /// PRI cut-off.
+    #[arg(long, default_value_t = 0.0)]
+    pri_cut: f64,
+    /// Directional expectations for the intermediate solution, e.g. `A,~B,DEV[1,2]`.
+    #[arg(long)]
+    dir_exp: Option<String>,
+    /// Analyse the negation of the outcome.
+    #[arg(long)]
+    neg_outcome: bool,
+    /// The column with the case names (default: `case` if present, else row numbers).
+    #[arg(long)]
+    case_id: Option<String>,
+    /// Necessity of a disjunction the researcher names, e.g. `A*B+~C` (repeatable).
+    #[arg(long)]
+    necessity_of: Vec<String>,
+    /// Also run at these consistency cut-offs and report which terms survive.
+    #[arg(long, value_delimiter = ',')]
+    robustness: Vec<f64>,
 }
 
 /// Runs a `stats` subcommand, writing its JSON or summary to `out`.
@@ -149,6 +197,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
             gamma,
         } => kprototypes_cmd(&read(input)?, *k, *seed, *starts, *gamma)?,
         StatsCommand::Pam { input, k } => pam_cmd(&read(input)?, *k)?,
+        StatsCommand::Qca { input, qca } => qca_cmd(&read(input)?, qca)?,
         StatsCommand::Lca {
             input,
             classes,
@@ -166,6 +215,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> CliResult {
         | StatsCommand::Crosstab { input, .. }
         | StatsCommand::Kprototypes { input, .. }
         | StatsCommand::Pam { input, .. }
+        | StatsCommand::Qca { input, .. }
         | StatsCommand::Lca { input, .. } => input.json,
     };
     let text = if json {
@@ -864,6 +914,366 @@ fn lca_cmd(
         v["best_by_bic"] = json!(best);
     }
     Ok((v, text))
+}
+
+/// Splits at commas outside brackets: `A,DEV[1,2]` is two items.
+fn split_top(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for ch in s.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ => {}
+        }
+        if ch == ',' && depth == 0 {
+            out.push(cur.trim().to_string());
+            cur.clear();
+        } else {
+            cur.push(ch);
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// One `--calibrate` item: `COL=fuzzy:e,c,i` or `COL=crisp:t1,t2`.
+fn parse_calibration(spec: &str) -> CliResult<(String, Value, CalibrationSpec)> {
+    let bad = || {
+        CliError::usage(anyhow!(
+            "--calibrate `{spec}`: write COL=fuzzy:e,c,i or COL=crisp:t1[,t2...]"
+        ))
+    };
+    let (col, rest) = spec.split_once('=').ok_or_else(bad)?;
+    let (kind, nums) = rest.split_once(':').ok_or_else(bad)?;
+    let nums: Vec<f64> = nums
+        .split(',')
+        .map(|x| x.trim().parse::<f64>().map_err(|_| bad()))
+        .collect::<CliResult<_>>()?;
+    let col = col.trim().to_string();
+    match kind.trim() {
+        "fuzzy" if nums.len() == 3 => {
+            let a = qcal::Anchors::new(nums[0], nums[1], nums[2])
+                .map_err(|e| CliError::usage(anyhow!("--calibrate `{spec}`: {e}")))?;
+            let desc = json!({"column": col, "type": "fuzzy", "method": "direct",
+                "thresholds": {"e": nums[0], "c": nums[1], "i": nums[2]},
+                "logistic": true, "idm": 0.95});
+            Ok((col, desc, CalibrationSpec::Fuzzy(a)))
+        }
+        "crisp" if !nums.is_empty() => {
+            let desc =
+                json!({"column": col, "type": "crisp", "method": "direct", "thresholds": nums});
+            Ok((col, desc, CalibrationSpec::Crisp(nums)))
+        }
+        _ => Err(bad()),
+    }
+}
+
+enum CalibrationSpec {
+    Fuzzy(qcal::Anchors),
+    Crisp(Vec<f64>),
+}
+
+fn opt_num(x: Option<f64>) -> Value {
+    match x {
+        Some(v) if v.is_finite() => json!(v),
+        _ => Value::Null,
+    }
+}
+
+fn num(x: f64) -> Value {
+    opt_num(Some(x))
+}
+
+fn qca_solution_json(data: &qca::QcaData, s: &qsol::Solution, parsimonious: bool) -> Value {
+    let names = |idx: &[usize]| -> Vec<String> {
+        idx.iter().map(|&i| data.case_ids()[i].clone()).collect()
+    };
+    let multi = s.models.len() > 1;
+    let model_key = |i: usize| {
+        if s.models.len() > 9 {
+            format!("M{:02}", i + 1)
+        } else {
+            format!("M{}", i + 1)
+        }
+    };
+    let mut v = json!({
+        "ok": true,
+        "solutions": s.models.iter().map(|m| m.names.clone()).collect::<Vec<_>>(),
+        "expressions": s.models.iter().map(|m| m.expression.clone()).collect::<Vec<_>>(),
+        "multiple_solutions": multi,
+        "essential": s.essential,
+        "prime_implicants": s.prime_implicants.iter().map(|p| json!({
+            "term": p.name, "inclS": num(p.incl), "PRI": num(p.pri), "covS": num(p.cov),
+            "covU": opt_num(p.cov_u), "cases": names(&p.cases),
+        })).collect::<Vec<_>>(),
+        "models": s.models.iter().enumerate().map(|(i, m)| {
+            let covu: Map<String, Value> = m.names.iter().zip(&m.term_cov_u)
+                .map(|(n, c)| (n.clone(), opt_num(*c))).collect();
+            json!({"model": model_key(i), "terms": m.names, "expression": m.expression,
+                "inclS": num(m.incl), "PRI": num(m.pri), "covS": num(m.cov), "term_covU": covu})
+        }).collect::<Vec<_>>(),
+    });
+    if parsimonious {
+        let sa: Map<String, Value> = s
+            .models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (model_key(i), json!(m.remainders_used)))
+            .collect();
+        v["simplifying_assumptions"] = Value::Object(sa);
+    }
+    v
+}
+
+fn qca_result_json(
+    data: &qca::QcaData,
+    r: &Result<qsol::Solution, StatsError>,
+    parsimonious: bool,
+) -> Value {
+    match r {
+        Ok(s) => qca_solution_json(data, s, parsimonious),
+        Err(e) => json!({"ok": false, "error": e.to_string()}),
+    }
+}
+
+/// Truth tables up to this many rows are listed whole (remainders included).
+const QCA_LIST_ALL_ROWS: usize = 4096;
+
+fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
+    let path = t.path.display().to_string();
+    let invalid = |what: &str, e: StatsError| CliError::invalid(anyhow!("{path}: {what}: {e}"));
+    if a.conditions.len() > qca::MAX_CONDITIONS {
+        return Err(CliError::usage(anyhow!(
+            "--conditions: at most {} conditions, got {}",
+            qca::MAX_CONDITIONS,
+            a.conditions.len()
+        )));
+    }
+    let options = qca::TruthTableOptions {
+        incl_cut: a.incl_cut,
+        n_cut: a.n_cut,
+        pri_cut: a.pri_cut,
+    };
+    options
+        .check()
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    if let Some(c) = a.robustness.iter().find(|c| !(0.0..=1.0).contains(*c)) {
+        return Err(CliError::usage(anyhow!(
+            "--robustness: cut-off {c} is not in [0, 1]"
+        )));
+    }
+    let mut specs = Vec::new();
+    for item in a.calibrate.iter().flat_map(|s| s.split(';')) {
+        if !item.trim().is_empty() {
+            specs.push(parse_calibration(item)?);
+        }
+    }
+    let mut calibration = Vec::new();
+    let mut warnings = Vec::new();
+    let mut values_of = |name: &str| -> CliResult<Vec<f64>> {
+        let c = t.column(name)?;
+        let vals = t.numeric(c)?;
+        let mut out = Vec::with_capacity(vals.len());
+        for (r, v) in vals.iter().enumerate() {
+            out.push(v.ok_or_else(|| {
+                CliError::invalid(anyhow!(
+                    "{path}: line {}, column `{name}`: a QCA needs a value for every case",
+                    r + 2
+                ))
+            })?);
+        }
+        if let Some((_, desc, spec)) = specs.iter().find(|(col, _, _)| col == name) {
+            out = match spec {
+                CalibrationSpec::Fuzzy(anchors) => {
+                    qcal::fuzzy(&out, *anchors, qcal::FuzzyShape::Logistic { idm: 0.95 })
+                }
+                CalibrationSpec::Crisp(th) => qcal::crisp(&out, th),
+            }
+            .map_err(|e| invalid(&format!("calibrating {name}"), e))?;
+            let at = qcal::at_crossover(&out);
+            if !at.is_empty() {
+                warnings.push(format!(
+                    "{name}: {} case(s) calibrated to exactly 0.5 belong to no truth-table row",
+                    at.len()
+                ));
+            }
+            let mut d = desc.clone();
+            d["output"] = json!(out);
+            calibration.push(d);
+        }
+        Ok(out)
+    };
+    for (col, _, _) in &specs {
+        if col != &a.outcome && !a.conditions.contains(col) {
+            return Err(CliError::usage(anyhow!(
+                "--calibrate {col}: not the outcome or a condition"
+            )));
+        }
+    }
+    let mut columns = Vec::new();
+    for c in &a.conditions {
+        columns.push(values_of(c)?);
+    }
+    let outcome = values_of(&a.outcome)?;
+    let ids: Vec<String> = match a
+        .case_id
+        .as_deref()
+        .or_else(|| t.columns.iter().any(|c| c.name == "case").then_some("case"))
+    {
+        Some(col) => {
+            let c = t.column(col)?;
+            c.cells
+                .iter()
+                .enumerate()
+                .map(|(r, v)| v.clone().unwrap_or_else(|| (r + 1).to_string()))
+                .collect()
+        }
+        None => (1..=t.n_rows).map(|r| r.to_string()).collect(),
+    };
+    let data = qca::QcaData::new(
+        ids,
+        a.conditions.clone(),
+        columns,
+        &a.outcome,
+        outcome,
+        a.neg_outcome,
+    )
+    .map_err(|e| invalid("QCA data", e))?;
+    let dir_exp = match &a.dir_exp {
+        Some(s) => Some(
+            qsol::DirExp::parse(&data, &split_top(s))
+                .map_err(|e| CliError::usage(anyhow!("--dir-exp: {e}")))?,
+        ),
+        None => None,
+    };
+    let necessity: Vec<Value> = qca::necessity::necessity(&data)
+        .iter()
+        .map(|r| {
+            json!({"condition": r.condition, "inclN": num(r.fit.incl), "RoN": num(r.fit.ron),
+                "covN": num(r.fit.cov)})
+        })
+        .collect();
+    let mut necessity_of = Vec::new();
+    for expr in &a.necessity_of {
+        let terms = expr
+            .split('+')
+            .map(|t| data.parse_term(t.trim()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::usage(anyhow!("--necessity-of: {e}")))?;
+        let f = qca::necessity::necessity_of_union(&data, &terms);
+        necessity_of.push(
+            json!({"expression": expr, "inclN": num(f.incl), "RoN": num(f.ron),
+            "covN": num(f.cov)}),
+        );
+    }
+    let tt = qca::truth_table(&data, options).map_err(|e| invalid("truth table", e))?;
+    if !tt.at_crossover.is_empty() {
+        warnings.push(format!(
+            "{} case(s) with a membership of exactly 0.5 belong to no truth-table row",
+            tt.at_crossover.len()
+        ));
+    }
+    let all = tt.n_rows() <= QCA_LIST_ALL_ROWS;
+    let rows: Vec<qca::truth_table::TruthTableRow> = if all {
+        tt.all_rows(QCA_LIST_ALL_ROWS)
+            .map_err(|e| invalid("truth table", e))?
+    } else {
+        tt.observed().cloned().collect()
+    };
+    let row_json: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({"row": r.row, "config": r.config, "OUT": r.out.as_str(), "n": r.n,
+                "incl": opt_num(r.incl), "PRI": opt_num(r.pri),
+                "cases": r.cases.iter().map(|&i| data.case_ids()[i].clone()).collect::<Vec<_>>(),
+                "contradiction": r.contradiction})
+        })
+        .collect();
+    let mopts = qsol::MinimizeOptions {
+        dir_exp: dir_exp.clone(),
+    };
+    let m = qsol::minimize(&data, &tt, &mopts);
+    let intermediate = match &m.intermediate {
+        None => Value::Null,
+        Some(Err(e)) => json!({"ok": false, "error": e.to_string()}),
+        Some(Ok(vs)) => json!({
+            "ok": true,
+            "dir_exp": split_top(a.dir_exp.as_deref().unwrap_or("")),
+            "multiple_variants": vs.len() > 1,
+            "variants": vs.iter().map(|v| {
+                let mut j = qca_solution_json(&data, &v.solution, false);
+                j["key"] = json!(v.key);
+                j["conservative_model"] = json!(v.conservative_model);
+                j["parsimonious_model"] = json!(v.parsimonious_model);
+                j["easy_counterfactuals"] = json!(v.easy_counterfactuals);
+                j
+            }).collect::<Vec<_>>(),
+        }),
+    };
+    let mut value = json!({
+        "outcome": data.outcome_name(),
+        "conditions": a.conditions,
+        "n_cases": data.n_cases(),
+        "params": {"incl_cut": a.incl_cut, "n_cut": a.n_cut, "pri_cut": a.pri_cut,
+            "dir_exp": a.dir_exp.as_deref().map(split_top)},
+        "calibration": calibration,
+        "warnings": warnings,
+        "necessity": necessity,
+        "necessity_of": necessity_of,
+        "truth_table": {
+            "conditions": a.conditions,
+            "noflevels": tt.levels(),
+            "n_rows": tt.n_rows(),
+            "remainders_listed": all,
+            "rows": row_json,
+        },
+        "minimize": {
+            "conservative": qca_result_json(&data, &m.conservative, false),
+            "parsimonious": qca_result_json(&data, &m.parsimonious, true),
+            "intermediate": intermediate,
+        },
+    });
+    if !a.robustness.is_empty() {
+        let rows = qca::robustness::over_incl_cuts(&data, options, &mopts, &a.robustness)
+            .map_err(|e| invalid("robustness", e))?;
+        value["robustness"] = json!(rows
+            .iter()
+            .map(
+                |r| json!({"incl_cut": r.incl_cut, "positive_rows": r.positive_rows,
+                "conservative": r.conservative, "parsimonious": r.parsimonious,
+                "intermediate": r.intermediate})
+            )
+            .collect::<Vec<_>>());
+        value["robustness_terms"] = json!(qca::robustness::survival(&rows)
+            .iter()
+            .map(|(t, present)| json!({"term": t, "present": present}))
+            .collect::<Vec<_>>());
+    }
+    let expr = |r: &Result<qsol::Solution, StatsError>| match r {
+        Ok(s) => s
+            .models
+            .iter()
+            .map(|m| m.expression.clone())
+            .collect::<Vec<_>>()
+            .join(" | "),
+        Err(e) => format!("({e})"),
+    };
+    let summary = format!(
+        "QCA of {} ({} cases, {} conditions): {} positive row(s)\nconservative: {}\nparsimonious: {}\n",
+        data.outcome_name(),
+        data.n_cases(),
+        a.conditions.len(),
+        tt.observed()
+            .filter(|r| r.out == qca::Out::Positive)
+            .count(),
+        expr(&m.conservative),
+        expr(&m.parsimonious)
+    );
+    Ok((value, summary))
 }
 
 #[cfg(test)]

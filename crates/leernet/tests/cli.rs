@@ -288,3 +288,194 @@ fn usage_errors_exit_2() {
         stderr(&o)
     );
 }
+
+/// `stats qca` on the reference data: the JSON mirrors R's QCA (truth table, solutions as
+/// sets of terms, fit of every prime implicant); bad data exits 1, bad options exit 2.
+#[test]
+fn stats_qca_matches_the_r_reference_and_keeps_the_exit_codes() {
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/references/qca");
+    let reference: Value =
+        serde_json::from_slice(&read(&dir.join("LF_SURV_ic0.8_n2.json"))).unwrap();
+    let csv = dir.join("data/LF.csv");
+    let csv = csv.to_str().unwrap();
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        csv,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB,LIT,IND,STB",
+        "--incl-cut",
+        "0.8",
+        "--n-cut",
+        "2",
+        "--dir-exp",
+        "DEV,URB,LIT,IND,STB",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want = &reference["expected"];
+    let terms = |v: &Value| -> BTreeSet<BTreeSet<String>> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    for what in ["conservative", "parsimonious"] {
+        assert_eq!(
+            terms(&got["minimize"][what]["solutions"]),
+            terms(&want["minimize"][what]["solutions"]),
+            "{what}"
+        );
+        for wp in want["minimize"][what]["prime_implicants"]
+            .as_array()
+            .unwrap()
+        {
+            let gp = got["minimize"][what]["prime_implicants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["term"] == wp["term"])
+                .unwrap_or_else(|| panic!("{what}: no {}", wp["term"]));
+            for f in ["inclS", "PRI", "covS"] {
+                let (g, w) = (gp[f].as_f64().unwrap(), wp[f].as_f64().unwrap());
+                assert!(
+                    (g - w).abs() < 1e-6,
+                    "{what} {} {f}: {g} vs {w}",
+                    wp["term"]
+                );
+            }
+        }
+    }
+    let variants = got["minimize"]["intermediate"]["variants"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        variants.len(),
+        2,
+        "two parsimonious models give two variants"
+    );
+    for v in variants {
+        assert_eq!(
+            terms(&v["solutions"]),
+            terms(&want["minimize"]["intermediate"]["variants"][0]["solutions"])
+        );
+    }
+    let rows = got["truth_table"]["rows"].as_array().unwrap();
+    let wrows = want["truth_table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 32);
+    for (g, w) in rows.iter().zip(wrows) {
+        assert_eq!(g["OUT"], w["OUT"], "row {}", w["row"]);
+        assert_eq!(g["n"], w["n"], "row {}", w["row"]);
+    }
+    assert_eq!(got["necessity"].as_array().unwrap().len(), 10);
+
+    // Raw, uncalibrated values are invalid data: exit 1, naming the condition.
+    let raw = dir.join("data/LR.csv");
+    let raw = raw.to_str().unwrap();
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        raw,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("DEV"), "{}", stderr(&o));
+    // Calibrated on the command line, the same file works and records its choices.
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        raw,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB",
+        "--calibrate",
+        "DEV=fuzzy:350,550,900;URB=crisp:50",
+        "--calibrate",
+        "SURV=crisp:0",
+        "--incl-cut",
+        "0.8",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(got["calibration"].as_array().unwrap().len(), 3);
+    // A named disjunction's necessity.
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        csv,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB",
+        "--necessity-of",
+        "DEV+URB",
+        "--robustness",
+        "0.75,0.9",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let incl = got["necessity_of"][0]["inclN"].as_f64().unwrap();
+    assert!(incl > 0.0 && incl <= 1.0, "{got}");
+    assert_eq!(got["robustness"].as_array().unwrap().len(), 2);
+    assert!(
+        got["robustness_terms"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty()),
+        "{got}"
+    );
+    // Usage errors: a cut-off outside [0, 1], an unknown column, a bad calibration.
+    for args in [
+        &["--incl-cut", "1.5"][..],
+        &["--dir-exp", "NOPE"][..],
+        &["--calibrate", "DEV=fuzzy:1,2"][..],
+    ] {
+        let mut all = vec![
+            "stats",
+            "qca",
+            "--input",
+            csv,
+            "--outcome",
+            "SURV",
+            "--conditions",
+            "DEV,URB",
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        let o = leernet(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        csv,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,NOPE",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
