@@ -231,7 +231,7 @@ async fn every_acknowledged_save_is_synced_first() {
     }
     let db = TestDb::new(Backend::Sqlite).await;
     let store = db.store().await;
-    leernet_store::testing::open_wave_with_invitations(&store, NETWORK_XLSX, "sync", 2).await;
+    leernet_store::testing::open_wave_with_invitations(&store, NETWORK_XLSX, "sync", 3).await;
     store.close().await;
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
@@ -240,7 +240,49 @@ async fn every_acknowledged_save_is_synced_first() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let trace = tmp.path().join("trace.txt");
+    // A run in which strace saw none of the server's answers (seen once on a machine under
+    // heavy load) says nothing either way: it is repeated, with the next invitation.
+    for attempt in 1..=3 {
+        let (pages, events, text) = traced_questionnaire(&project, &db.url, &tmp, attempt);
+        let acks = events.iter().filter(|e| e.1 == "303").count();
+        if acks == 0 && attempt < 3 {
+            eprintln!("attempt {attempt}: strace saw no answer of the server; again");
+            continue;
+        }
+        assert!(
+            acks >= pages,
+            "every save was seen acknowledged: {events:?}\n{}",
+            text.lines().take(40).collect::<Vec<_>>().join("\n")
+        );
+        let mut synced = false;
+        for (t, what) in &events {
+            match *what {
+                "sync" => synced = true,
+                "303" => {
+                    assert!(
+                        synced,
+                        "a save acknowledged at {t} before its commit was synced"
+                    );
+                    synced = false;
+                }
+                _ => synced = false,
+            }
+        }
+        break;
+    }
+    db.drop_database().await;
+}
+
+/// Runs `leernet serve` under strace, answers invitation `n`'s questionnaire page by page,
+/// stops the server; returns the pages saved, the server's answers and the write-ahead log's
+/// syncs in the order they happened, and the trace.
+fn traced_questionnaire(
+    project: &std::path::Path,
+    url: &str,
+    tmp: &tempfile::TempDir,
+    n: usize,
+) -> (usize, Vec<(f64, &'static str)>, String) {
+    let trace = tmp.path().join(format!("trace-{n}.txt"));
     let mut child = Command::new("strace")
         .args(["-f", "-y", "-ttt", "-s", "40", "-o"])
         .arg(&trace)
@@ -253,7 +295,7 @@ async fn every_acknowledged_save_is_synced_first() {
             "--addr",
             "127.0.0.1:0",
         ])
-        .env("LEERNET_DATABASE_URL", &db.url)
+        .env("LEERNET_DATABASE_URL", url)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -267,7 +309,7 @@ async fn every_acknowledged_save_is_synced_first() {
         .expect("serve prints its address")
         .trim_end_matches('/')
         .to_owned();
-    let pages = walk::record(&addr, token(1).as_str(), CSRF);
+    let pages = walk::record(&addr, token(n).as_str(), CSRF);
     // Stop the traced server itself (its pid opens the trace), then strace ends with it;
     // killing strace would leave the server running.
     let text = std::fs::read_to_string(&trace).unwrap();
@@ -281,10 +323,8 @@ async fn every_acknowledged_save_is_synced_first() {
     child.wait().unwrap();
     let pages = pages.unwrap();
     assert!(pages.len() >= 2, "several pages saved");
-
-    // The server's answers and the log's syncs, in the order they happened.
     let text = std::fs::read_to_string(&trace).unwrap();
-    let mut events: Vec<(f64, &str)> = Vec::new();
+    let mut events: Vec<(f64, &'static str)> = Vec::new();
     for l in text.lines() {
         let mut parts = l.splitn(3, ' ');
         let (_pid, Some(t), Some(call)) = (parts.next(), parts.next(), parts.next()) else {
@@ -302,24 +342,5 @@ async fn every_acknowledged_save_is_synced_first() {
         }
     }
     events.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let acks = events.iter().filter(|e| e.1 == "303").count();
-    assert!(
-        acks >= pages.len(),
-        "every save was seen acknowledged: {events:?}"
-    );
-    let mut synced = false;
-    for (t, what) in &events {
-        match *what {
-            "sync" => synced = true,
-            "303" => {
-                assert!(
-                    synced,
-                    "a save acknowledged at {t} before its commit was synced"
-                );
-                synced = false;
-            }
-            _ => synced = false,
-        }
-    }
-    db.drop_database().await;
+    (pages.len(), events, text)
 }
