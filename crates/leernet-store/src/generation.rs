@@ -49,10 +49,11 @@ impl Store {
     /// query, cheap enough for every page view.
     pub async fn generation(&self) -> Result<i64> {
         use sqlx::Row;
-        let row =
-            sqlx::query("SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) AS g FROM store_generation")
-                .fetch_one(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) AS g FROM store_generation",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(row.try_get("g")?)
     }
 }

@@ -1681,7 +1681,13 @@ impl Store {
                 pseudonyms,
             });
         }
-        crate::generation::bump(&mut tx).await?;
+        // a run past no retention date changes nothing, not even the generation
+        if out
+            .iter()
+            .any(|o| o.invitations + o.answers + o.pseudonyms > 0)
+        {
+            crate::generation::bump(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(out)
     }
