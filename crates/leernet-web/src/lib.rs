@@ -2,7 +2,9 @@
 //!
 //! Why it exists: researchers, facilitators and members use leernet in the browser. The app
 //! holds no state of its own beyond what [`AppState`] wraps (the store, templates and the
-//! catalogue), so several instances can serve one PostgreSQL database.
+//! catalogue, and caches of what the store holds: parsed forms, and the study's figures
+//! with the data generation they were computed for), so several instances can serve one
+//! PostgreSQL database.
 //!
 //! Invariants:
 //! - every HTML response carries the security headers of PRODUCT.md ("HTTP surface");
@@ -15,6 +17,7 @@ mod audit;
 pub mod auth;
 mod coding;
 mod error;
+mod figures;
 pub mod import_export;
 mod instruments;
 mod lang;
@@ -63,6 +66,10 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Held while the workspace outbox is being sent (one send at a time).
     notify_lock: tokio::sync::Mutex<()>,
+    /// The study's figures, computed once per data generation (`figures.rs`).
+    figures: figures::FigureCache,
+    /// The report and handreiking templates with their catalogue, parsed once.
+    reports: leernet_report::Reports,
 }
 
 impl AppState {
@@ -195,7 +202,15 @@ impl AppState {
             mailer: None,
             trusted_proxies: Vec::new(),
             notify_lock: tokio::sync::Mutex::new(()),
+            figures: figures::FigureCache::default(),
+            reports: leernet_report::Reports::new(),
         }
+    }
+
+    /// How many times this app computed the study's figures (once per change of the data,
+    /// never once per page view: `figures.rs`).
+    pub fn figure_computations(&self) -> u64 {
+        self.figures.computations()
     }
 
     /// Uses a project's content (its `content/` folder over the shipped files) for every

@@ -8,13 +8,14 @@ use leernet_analysis::StudyFigures;
 use leernet_core::Lang;
 use std::sync::Arc;
 
-pub(crate) async fn figures(state: &AppState, lang: Lang) -> Result<StudyFigures, AppError> {
-    let data = state
-        .store
-        .study_data()
+/// The study's figures for the data the store holds now, computed once per change
+/// (`figures.rs`).
+pub(crate) async fn figures(
+    state: &Arc<AppState>,
+    lang: Lang,
+) -> Result<Arc<StudyFigures>, AppError> {
+    crate::figures::current(state)
         .await
-        .map_err(|e| AppError::internal(lang, e))?;
-    leernet_analysis::analyse_project(&data, &state.content)
         .map_err(|e| AppError::internal(lang, e))
 }
 
