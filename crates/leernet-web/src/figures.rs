@@ -25,11 +25,25 @@ use leernet_analysis::StudyFigures;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+/// The study's figures and their form for the templates (converted once, not per page).
+pub(crate) struct Figures {
+    pub(crate) figures: StudyFigures,
+    /// `figures` as a template value (what `minijinja::context!` would make of it per render).
+    pub(crate) value: minijinja::Value,
+}
+
+impl std::ops::Deref for Figures {
+    type Target = StudyFigures;
+    fn deref(&self) -> &StudyFigures {
+        &self.figures
+    }
+}
+
 /// Figures with the generation they were computed for.
 #[derive(Clone)]
 struct Cached {
     generation: i64,
-    figures: Arc<StudyFigures>,
+    figures: Arc<Figures>,
 }
 
 /// The cache of the study's figures (one per app state).
@@ -44,7 +58,7 @@ pub(crate) struct FigureCache {
 
 impl FigureCache {
     /// The cached figures when they are at least as new as `generation`.
-    fn fresh(&self, generation: i64) -> Option<Arc<StudyFigures>> {
+    fn fresh(&self, generation: i64) -> Option<Arc<Figures>> {
         let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
         latest
             .as_ref()
@@ -52,7 +66,7 @@ impl FigureCache {
             .map(|c| c.figures.clone())
     }
 
-    fn publish(&self, generation: i64, figures: Arc<StudyFigures>) {
+    fn publish(&self, generation: i64, figures: Arc<Figures>) {
         let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
         if latest.as_ref().is_none_or(|c| c.generation < generation) {
             *latest = Some(Cached {
@@ -70,7 +84,7 @@ impl FigureCache {
 
 /// The study's figures for the data the store holds now: from the cache when nothing
 /// changed, else computed once for every request that asks meanwhile.
-pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<StudyFigures>> {
+pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<Figures>> {
     let cache = &state.figures;
     let generation = state.store.generation().await?;
     if let Some(f) = cache.fresh(generation) {
@@ -90,7 +104,10 @@ pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<StudyFi
         let data = state.store.study_data().await?;
         let st = state.clone();
         let figures = tokio::task::spawn_blocking(move || {
-            leernet_analysis::analyse_project(&data, &st.content)
+            leernet_analysis::analyse_project(&data, &st.content).map(|figures| Figures {
+                value: minijinja::Value::from_serialize(&figures),
+                figures,
+            })
         })
         .await??;
         let figures = Arc::new(figures);

@@ -36,7 +36,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leernet_analysis::{Overview, ProjectContent};
 use leernet_core::i18n::Catalog;
-use leernet_core::InstrumentId;
+use leernet_core::{InstrumentId, Lang};
 use leernet_store::Store;
 use leernet_xlsform::Form;
 use minijinja::Environment;
@@ -53,6 +53,8 @@ pub struct AppState {
     /// The content the analysis runs with (the project's `content/` over the shipped files).
     pub content: ProjectContent,
     catalog: Catalog,
+    /// The catalogue's tables (Dutch, English) as template values, converted once.
+    catalog_values: [minijinja::Value; 2],
     env: Environment<'static>,
     /// Cookies get `Secure` (the app is served over HTTPS).
     pub secure_cookies: bool,
@@ -190,11 +192,14 @@ impl AppState {
                 .expect("shipped templates parse");
         }
         leernet_report::format::register(&mut env);
+        let catalog = leernet_report::catalog();
         AppState {
             store,
             overview: Overview::builtin(),
             content: ProjectContent::builtin(),
-            catalog: leernet_report::catalog(),
+            catalog_values: [Lang::Nl, Lang::En]
+                .map(|l| minijinja::Value::from_serialize(catalog.table(l))),
+            catalog,
             env,
             secure_cookies: false,
             public_url: None,
@@ -205,6 +210,11 @@ impl AppState {
             figures: figures::FigureCache::default(),
             reports: leernet_report::Reports::new(),
         }
+    }
+
+    /// The catalogue's table for `lang` as a template value (`t` in every template).
+    pub(crate) fn catalog_value(&self, lang: Lang) -> minijinja::Value {
+        self.catalog_values[usize::from(lang == Lang::En)].clone()
     }
 
     /// How many times this app computed the study's figures (once per change of the data,
