@@ -74,6 +74,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         update_account_in(&mut tx, id, role, network, password_hash).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

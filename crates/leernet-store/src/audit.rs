@@ -228,6 +228,7 @@ impl Store {
             },
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -255,6 +256,7 @@ impl Store {
             },
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -291,6 +293,7 @@ impl Store {
             )
             .await?;
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

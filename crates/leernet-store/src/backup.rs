@@ -152,17 +152,19 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// Every table of leernet's schema (not the migration bookkeeping), by name.
+/// Every table of leernet's schema (not the migration bookkeeping, nor the data generation,
+/// which a restore bumps instead), by name.
 async fn tables(backend: Backend, conn: &mut AnyConnection) -> Result<Vec<Table>, StoreError> {
     let names_sql = match backend {
         Backend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' \
-             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'"
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' \
+             AND name <> 'store_generation'"
         }
         Backend::Postgres => {
             "SELECT table_name::text AS name FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-             AND table_name <> '_sqlx_migrations'"
+             AND table_name <> '_sqlx_migrations' AND table_name <> 'store_generation'"
         }
     };
     let mut names: Vec<String> = sqlx::query(names_sql)
@@ -573,6 +575,7 @@ impl Store {
                 }
             }
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await.map_err(StoreError::Db)?;
         counts.sort();
         tracing::info!(

@@ -327,6 +327,7 @@ impl Store {
     pub async fn add_codebook(&self, name: &str, codes: &[NewCode]) -> Result<CodebookId> {
         let mut tx = self.pool.begin().await?;
         let (book, _) = insert_codebook(&mut tx, name, codes).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(CodebookId(book))
     }
@@ -431,6 +432,7 @@ impl Store {
             .await?;
             ids.push(CodingId(id));
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)
     }

@@ -525,6 +525,7 @@ impl Store {
             "",
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(AssignmentId(id)))
     }
@@ -673,6 +674,7 @@ impl Store {
             return Ok(Err(r));
         }
         let cid = Self::insert_coding(&mut tx, &a, coder, s, false).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(cid))
     }
@@ -700,6 +702,7 @@ impl Store {
         if n == 0 {
             return Ok(Err(Refusal::NoCoding));
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -763,6 +766,7 @@ impl Store {
         .bind(at)
         .execute(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(coding))
     }
@@ -846,6 +850,7 @@ impl Store {
             "",
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -923,6 +928,7 @@ impl Store {
             why.trim(),
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(ids))
     }
@@ -1021,6 +1027,7 @@ impl Store {
         .await?;
         crate::coding::write_version(&mut tx, book, version, Some(at), Some(person), why.trim())
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(CodeId(id)))
     }
@@ -1118,6 +1125,7 @@ impl Store {
         .await?;
         crate::coding::write_version(&mut tx, book, version, Some(at), Some(person), why.trim())
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -1170,6 +1178,7 @@ impl Store {
         let Some(id) = id else {
             return Ok(Err(Refusal::AlreadyMoved));
         };
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -1288,6 +1297,7 @@ impl Store {
         .bind(entry)
         .execute(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(logged))
     }

@@ -257,6 +257,7 @@ impl ResponseImport {
     /// Stores everything added.
     pub async fn commit(mut self) -> Result<()> {
         self.restore_cache().await?;
+        crate::generation::bump(&mut self.tx).await?;
         // while SQLite copies a large log into the database at commit, its pages go to the
         // disk as they are copied, so that the sync after the copy has little left to do
         let copying = self.wal.as_ref().filter(|w| w.synced_once).map(|w| {

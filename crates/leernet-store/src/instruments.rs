@@ -37,6 +37,7 @@ impl Store {
                 )))
             };
         }
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO instruments (form_id, version, title_nl, title_en, file_name, workbook, sha256) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -48,9 +49,11 @@ impl Store {
         .bind(&i.file_name)
         .bind(i.workbook.clone())
         .bind(&sha)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict(e, || format!("instrument {:?} version {:?} exists", i.form_id, i.version)))?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
         Ok(InstrumentId(id))
     }
 
@@ -87,32 +90,38 @@ impl Store {
         name: &str,
         status: WaveStatus,
     ) -> Result<WaveId> {
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO waves (instrument_id, name, status) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(instrument.0)
         .bind(name)
         .bind(status.as_str())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
             conflict(e, || {
                 format!("this instrument already has a wave named {name:?}")
             })
         })?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
         Ok(WaveId(id))
     }
 
     /// Sets a wave's status.
     pub async fn set_wave_status(&self, wave: WaveId, status: WaveStatus) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE waves SET status = $1 WHERE id = $2")
             .bind(status.as_str())
             .bind(wave.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("there is no wave {wave}")));
         }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -281,6 +281,7 @@ impl Store {
         .bind(json)
         .execute(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(if submit {
             SaveOutcome::Submitted

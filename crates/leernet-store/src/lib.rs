@@ -22,6 +22,7 @@ pub mod audit;
 pub mod backup;
 mod coding;
 mod coding_work;
+mod generation;
 pub mod imports;
 mod instruments;
 mod invitations;

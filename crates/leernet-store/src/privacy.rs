@@ -1446,6 +1446,7 @@ impl Store {
             },
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         self.compact_after_erase().await?;
         Ok(report)
@@ -1518,6 +1519,7 @@ impl Store {
             },
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -1679,6 +1681,13 @@ impl Store {
                 pseudonyms,
             });
         }
+        // a run past no retention date changes nothing, not even the generation
+        if out
+            .iter()
+            .any(|o| o.invitations + o.answers + o.pseudonyms > 0)
+        {
+            crate::generation::bump(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(out)
     }
@@ -1832,6 +1841,7 @@ impl Store {
             },
         )
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -100,6 +100,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ImportedProject {
             codebook: CodebookId(book),

@@ -33,19 +33,22 @@ pub struct NewPerson {
 impl Store {
     /// Adds a Werkplaats; its slug must be new.
     pub async fn add_workplace(&self, w: &NewWorkplace) -> Result<WorkplaceId> {
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO workplaces (slug, name, region) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(w.slug.as_str())
         .bind(&w.name)
         .bind(&w.region)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
             conflict(e, || {
                 format!("a Werkplaats with slug {:?} exists", w.slug.as_str())
             })
         })?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
         Ok(WorkplaceId(id))
     }
 
@@ -74,19 +77,22 @@ impl Store {
                 n.slug.as_str()
             )));
         }
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(n.slug.as_str())
         .bind(&n.name)
         .bind(n.workplace.0)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
             conflict(e, || {
                 format!("a network with slug {:?} exists", n.slug.as_str())
             })
         })?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
         Ok(NetworkId(id))
     }
 
@@ -116,6 +122,7 @@ impl Store {
     pub async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
         let mut tx = self.pool.begin().await?;
         let id = insert_person(&mut tx, p).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -48,6 +48,7 @@ impl Store {
             })?;
             ids.push(ResponseId(id));
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -117,6 +118,7 @@ impl Store {
             .bind(response.0)
             .execute(&mut *tx)
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -569,6 +569,7 @@ impl Store {
             .await?;
         }
         enqueue(&mut tx, network, "on_session", "session_planned", id, now).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         tracing::debug!(network = network.0, session = id, "session planned");
         Ok(SessionId(id))
@@ -632,6 +633,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -756,6 +758,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         enqueue(&mut tx, network, "on_round", "round_opened", id, now).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -807,6 +810,7 @@ impl Store {
         .bind(i64::from(from_member))
         .fetch_one(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -865,6 +869,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -934,6 +939,7 @@ impl Store {
             .bind(round)
             .execute(&mut *tx)
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1042,6 +1048,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(SlowQuestionId(id))
     }
@@ -1061,6 +1068,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id = slow_question_from_answer_in(&mut tx, response, question, start, end, themes, now)
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1095,6 +1103,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1130,6 +1139,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return refuse(Refusal::NotInNetwork);
         }
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1221,6 +1231,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1436,6 +1447,7 @@ impl Store {
     pub async fn erase_person_contributions(&self, person: PersonId) -> StoreResult<Erasure> {
         let mut tx = self.pool.begin().await?;
         let e = erase_person_in(&mut tx, person).await?;
+        crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(e)
     }

@@ -14,7 +14,9 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use leernet_core::i18n::Catalog;
 use leernet_core::Lang;
+use std::sync::OnceLock;
 
 /// An error that ends a request.
 #[derive(Debug)]
@@ -94,14 +96,23 @@ pub async fn localise(req: axum::extract::Request, next: axum::middleware::Next)
     res
 }
 
+/// The error page's templates and the catalogue, parsed on the first error and then kept
+/// (an error page needs no app state, and a burst of errors should not parse them again).
+fn error_pages() -> &'static (minijinja::Environment<'static>, Catalog) {
+    static PAGES: OnceLock<(minijinja::Environment<'static>, Catalog)> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        env.add_template("base.html", include_str!("../templates/base.html"))
+            .expect("base template");
+        env.add_template("error.html", include_str!("../templates/error.html"))
+            .expect("error template");
+        (env, leernet_report::catalog())
+    })
+}
+
 /// Renders the error page without the app state (the texts are few and fixed).
 fn page(lang: Lang, status: StatusCode, title_key: &str, text_key: &str) -> Response {
-    let catalog = leernet_report::catalog();
-    let mut env = minijinja::Environment::new();
-    env.add_template("base.html", include_str!("../templates/base.html"))
-        .expect("base template");
-    env.add_template("error.html", include_str!("../templates/error.html"))
-        .expect("error template");
+    let (env, catalog) = error_pages();
     let body = env
         .get_template("error.html")
         .and_then(|t| {

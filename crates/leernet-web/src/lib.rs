@@ -2,7 +2,9 @@
 //!
 //! Why it exists: researchers, facilitators and members use leernet in the browser. The app
 //! holds no state of its own beyond what [`AppState`] wraps (the store, templates and the
-//! catalogue), so several instances can serve one PostgreSQL database.
+//! catalogue, and caches of what the store holds: parsed forms, and the study's figures
+//! with the data generation they were computed for), so several instances can serve one
+//! PostgreSQL database.
 //!
 //! Invariants:
 //! - every HTML response carries the security headers of PRODUCT.md ("HTTP surface");
@@ -15,6 +17,7 @@ mod audit;
 pub mod auth;
 mod coding;
 mod error;
+mod figures;
 pub mod import_export;
 mod instruments;
 mod lang;
@@ -33,7 +36,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leernet_analysis::{Overview, ProjectContent};
 use leernet_core::i18n::Catalog;
-use leernet_core::InstrumentId;
+use leernet_core::{InstrumentId, Lang};
 use leernet_store::Store;
 use leernet_xlsform::Form;
 use minijinja::Environment;
@@ -50,6 +53,8 @@ pub struct AppState {
     /// The content the analysis runs with (the project's `content/` over the shipped files).
     pub content: ProjectContent,
     catalog: Catalog,
+    /// The catalogue's tables (Dutch, English) as template values, converted once.
+    catalog_values: [minijinja::Value; 2],
     env: Environment<'static>,
     /// Cookies get `Secure` (the app is served over HTTPS).
     pub secure_cookies: bool,
@@ -63,6 +68,10 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Held while the workspace outbox is being sent (one send at a time).
     notify_lock: tokio::sync::Mutex<()>,
+    /// The study's figures, computed once per data generation (`figures.rs`).
+    figures: figures::FigureCache,
+    /// The report and handreiking templates with their catalogue, parsed once.
+    reports: leernet_report::Reports,
 }
 
 impl AppState {
@@ -183,11 +192,14 @@ impl AppState {
                 .expect("shipped templates parse");
         }
         leernet_report::format::register(&mut env);
+        let catalog = leernet_report::catalog();
         AppState {
             store,
             overview: Overview::builtin(),
             content: ProjectContent::builtin(),
-            catalog: leernet_report::catalog(),
+            catalog_values: [Lang::Nl, Lang::En]
+                .map(|l| minijinja::Value::from_serialize(catalog.table(l))),
+            catalog,
             env,
             secure_cookies: false,
             public_url: None,
@@ -195,7 +207,20 @@ impl AppState {
             mailer: None,
             trusted_proxies: Vec::new(),
             notify_lock: tokio::sync::Mutex::new(()),
+            figures: figures::FigureCache::default(),
+            reports: leernet_report::Reports::new(),
         }
+    }
+
+    /// The catalogue's table for `lang` as a template value (`t` in every template).
+    pub(crate) fn catalog_value(&self, lang: Lang) -> minijinja::Value {
+        self.catalog_values[usize::from(lang == Lang::En)].clone()
+    }
+
+    /// How many times this app computed the study's figures (once per change of the data,
+    /// never once per page view: `figures.rs`).
+    pub fn figure_computations(&self) -> u64 {
+        self.figures.computations()
     }
 
     /// Uses a project's content (its `content/` folder over the shipped files) for every

@@ -31,7 +31,7 @@ pub fn render(
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
         path => path,
-        t => state.catalog.table(lang),
+        t => state.catalog_value(lang),
         fictional => false,
         user => user,
         ..extra

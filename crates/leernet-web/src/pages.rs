@@ -1,20 +1,18 @@
 //! The pages: study overview, the list of networks, a page per network, health.
 
+use crate::figures::Figures;
 use crate::{AppError, AppState, PageLang};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use leernet_analysis::StudyFigures;
 use leernet_core::Lang;
 use std::sync::Arc;
 
-pub(crate) async fn figures(state: &AppState, lang: Lang) -> Result<StudyFigures, AppError> {
-    let data = state
-        .store
-        .study_data()
+/// The study's figures for the data the store holds now, computed once per change
+/// (`figures.rs`).
+pub(crate) async fn figures(state: &Arc<AppState>, lang: Lang) -> Result<Arc<Figures>, AppError> {
+    crate::figures::current(state)
         .await
-        .map_err(|e| AppError::internal(lang, e))?;
-    leernet_analysis::analyse_project(&data, &state.content)
         .map_err(|e| AppError::internal(lang, e))
 }
 
@@ -23,7 +21,7 @@ fn render(
     pl: PageLang,
     uri: &Uri,
     name: &str,
-    fig: &StudyFigures,
+    fig: &Figures,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
     let lang = pl.lang;
@@ -35,8 +33,8 @@ fn render(
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
         path => uri.path(),
-        t => state.catalog.table(lang),
-        f => fig,
+        t => state.catalog_value(lang),
+        f => fig.value.clone(),
         fictional => fig.study.fictional,
         title => fig.study.title.get(lang),
         ..extra

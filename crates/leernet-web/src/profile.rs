@@ -417,7 +417,8 @@ pub async fn handreiking_html(
     let (_, network) = network_for(&state, &visitor, &slug).await?;
     let lang = visitor.lang.lang;
     let fig = crate::pages::figures(&state, lang).await?;
-    let html = leernet_report::Reports::new()
+    let html = state
+        .reports
         .handreiking_html(&fig, network.slug.as_str(), lang)
         .map_err(|_| AppError::NotFound(lang))?;
     Ok(html_document(
@@ -436,7 +437,8 @@ pub async fn handreiking_docx(
     let (_, network) = network_for(&state, &visitor, &slug).await?;
     let lang = visitor.lang.lang;
     let fig = crate::pages::figures(&state, lang).await?;
-    let bytes = leernet_report::Reports::new()
+    let bytes = state
+        .reports
         .handreiking_docx(&fig, network.slug.as_str(), lang)
         .map_err(|_| AppError::NotFound(lang))?;
     Ok(document(
@@ -674,7 +676,7 @@ pub async fn report_file(
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let practice = leernet_analysis::practice_indicators::indicators(&log);
-    let reports = leernet_report::Reports::new();
+    let reports = &state.reports;
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {
         "index.html" => html_document(

@@ -1,0 +1,124 @@
+//! The study's figures, computed once per data generation and shared by every page.
+//!
+//! Why it exists: the overview, the list of networks, a network's page and profile, the
+//! Werkplaats pages, the handreiking downloads and the report preview all show figures of
+//! the whole study (`leernet_analysis::analyse_project` over `Store::study_data`), which
+//! take from a tenth of a second (the demo) to seconds (a national study). Computed per page
+//! view, eight visitors kept two cores busy at twelve pages a second.
+//!
+//! How: every request reads the store's data generation (one small query; it grows with
+//! every committed write that can change a figure, on every instance sharing the database)
+//! and takes the cached figures when they were computed for that generation or a later one.
+//! Otherwise the first request computes — reading the generation again, then the data, then
+//! analysing on the blocking pool, never on the async runtime's threads — while every other
+//! request for a stale generation waits for that one computation (one lock), so a change
+//! costs one computation, never one per visitor. The computation runs as a task of its own:
+//! a visitor who leaves does not cancel it for the others. Survey saves never touch this
+//! cache, so a slow computation does not delay them.
+//!
+//! Invariant: figures are labelled with the generation read *before* their data, so a label
+//! is never newer than the data under it (at worst the figures are computed once more); a
+//! failed computation is not cached (the next request tries again).
+
+use crate::AppState;
+use leernet_analysis::StudyFigures;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// The study's figures and their form for the templates (converted once, not per page).
+pub(crate) struct Figures {
+    pub(crate) figures: StudyFigures,
+    /// `figures` as a template value (what `minijinja::context!` would make of it per render).
+    pub(crate) value: minijinja::Value,
+}
+
+impl std::ops::Deref for Figures {
+    type Target = StudyFigures;
+    fn deref(&self) -> &StudyFigures {
+        &self.figures
+    }
+}
+
+/// Figures with the generation they were computed for.
+#[derive(Clone)]
+struct Cached {
+    generation: i64,
+    figures: Arc<Figures>,
+}
+
+/// The cache of the study's figures (one per app state).
+#[derive(Default)]
+pub(crate) struct FigureCache {
+    latest: RwLock<Option<Cached>>,
+    /// Held while the figures are being computed.
+    computing: Arc<tokio::sync::Mutex<()>>,
+    /// How many times the figures were computed (for tests and the benchmark).
+    computations: AtomicU64,
+}
+
+impl FigureCache {
+    /// The cached figures when they are at least as new as `generation`.
+    fn fresh(&self, generation: i64) -> Option<Arc<Figures>> {
+        let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
+        latest
+            .as_ref()
+            .filter(|c| c.generation >= generation)
+            .map(|c| c.figures.clone())
+    }
+
+    fn publish(&self, generation: i64, figures: Arc<Figures>) {
+        let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
+        if latest.as_ref().is_none_or(|c| c.generation < generation) {
+            *latest = Some(Cached {
+                generation,
+                figures,
+            });
+        }
+    }
+
+    /// How many times the figures were computed since the app started.
+    pub(crate) fn computations(&self) -> u64 {
+        self.computations.load(Ordering::Relaxed)
+    }
+}
+
+/// The study's figures for the data the store holds now: from the cache when nothing
+/// changed, else computed once for every request that asks meanwhile.
+pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<Figures>> {
+    let cache = &state.figures;
+    let generation = state.store.generation().await?;
+    if let Some(f) = cache.fresh(generation) {
+        return Ok(f);
+    }
+    let guard = cache.computing.clone().lock_owned().await;
+    // Someone else may have computed them while this request waited.
+    if let Some(f) = cache.fresh(generation) {
+        return Ok(f);
+    }
+    let state = state.clone();
+    let task = tokio::spawn(async move {
+        let _guard = guard;
+        let started = std::time::Instant::now();
+        // Read before the data: the label is never newer than the data.
+        let generation = state.store.generation().await?;
+        let data = state.store.study_data().await?;
+        let st = state.clone();
+        let figures = tokio::task::spawn_blocking(move || {
+            leernet_analysis::analyse_project(&data, &st.content).map(|figures| Figures {
+                value: minijinja::Value::from_serialize(&figures),
+                figures,
+            })
+        })
+        .await??;
+        let figures = Arc::new(figures);
+        state.figures.computations.fetch_add(1, Ordering::Relaxed);
+        state.figures.publish(generation, figures.clone());
+        tracing::debug!(
+            generation,
+            ms = started.elapsed().as_millis() as u64,
+            "study figures computed"
+        );
+        anyhow::Ok(figures)
+    });
+    task.await?
+}
