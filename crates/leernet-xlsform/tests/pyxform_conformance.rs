@@ -114,7 +114,7 @@ fn cases(tmp: &Path) -> Vec<Case> {
                 .to_lowercase();
             if matches!(ext.as_str(), "xlsx" | "xls" | "ods") {
                 let bytes = std::fs::read(&p).unwrap();
-                let name = format!("shared/{}", p.file_name().unwrap().to_string_lossy());
+                let name = format!("testdata/{}", p.file_name().unwrap().to_string_lossy());
                 out.push(Case {
                     name,
                     path: p,

@@ -92,12 +92,13 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> CliResult {
 mod tests {
     use super::*;
 
-    fn shared(name: &str) -> Option<PathBuf> {
-        let base = std::env::var_os("LEERNET_SHARED")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-        let p = base.join("fixtures/xlsform").join(name);
-        p.exists().then_some(p)
+    /// A real public form in `testdata/fixtures/xlsform/` (sources and licences there).
+    fn fixture(name: &str) -> PathBuf {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/fixtures/xlsform")
+            .join(name);
+        assert!(p.exists(), "{} is missing", p.display());
+        p
     }
 
     fn run(file: PathBuf, json: bool) -> (CliResult, String) {
@@ -108,9 +109,7 @@ mod tests {
 
     #[test]
     fn valid_form_json_follows_the_contract() {
-        let Some(p) = shared("simple.xlsx") else {
-            return;
-        };
+        let p = fixture("simple.xlsx");
         let (r, out) = run(p, true);
         assert!(r.is_ok());
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -121,9 +120,7 @@ mod tests {
 
     #[test]
     fn invalid_form_exits_1_with_row_and_column() {
-        let Some(p) = shared("bad_calc.xlsx") else {
-            return;
-        };
+        let p = fixture("bad_calc.xlsx");
         let (r, out) = run(p.clone(), true);
         let e = r.unwrap_err();
         assert_eq!(e.exit_code(), 1);
