@@ -545,14 +545,27 @@ fn agreement_matches_sklearn_statsmodels_krippendorff() {
                     .collect()
             })
             .collect();
-        cases.push(json!({ "units": units }));
-        data.push(units);
+        // q categories for Brennan and Prediger's kappa: the ones drawn and one never drawn
+        // (as "code absent" may be), so chance is 1/q over more than the categories seen.
+        let q = cats as usize + 1;
+        cases.push(json!({ "units": units, "categories": q }));
+        data.push((units, q));
     }
     let Some(refs) = reference("agreement", &cases) else {
         return;
     };
-    let mut counts = [0usize; 4];
-    for (k, (u, r)) in data.iter().zip(&refs).enumerate() {
+    let mut counts = [0usize; 5];
+    for (k, ((u, q), r)) in data.iter().zip(&refs).enumerate() {
+        let complete: Vec<Vec<Option<u32>>> = u
+            .iter()
+            .filter(|row| row.iter().all(Option::is_some))
+            .cloned()
+            .collect();
+        if !complete.is_empty() {
+            let x = brennan_prediger(&complete, *q).unwrap();
+            close(x, &r["randolph"], TOL, &format!("set {k} brennan-prediger"));
+            counts[4] += 1;
+        }
         match percent_agreement(u) {
             Ok(p) => {
                 close(p, &r["percent"], TOL, &format!("set {k} percent"));
@@ -597,13 +610,15 @@ fn agreement_matches_sklearn_statsmodels_krippendorff() {
         }
     }
     eprintln!(
-        "agreement: {} data sets; percent {} / Cohen {} / Fleiss {} / Krippendorff {} computed and equal to the references to {TOL}",
+        "agreement: {} data sets; percent {} / Cohen {} / Fleiss {} / Krippendorff {} / Brennan-Prediger {} computed and equal to the references to {TOL}",
         data.len(),
         counts[0],
         counts[1],
         counts[2],
-        counts[3]
+        counts[3],
+        counts[4]
     );
+    assert!(counts[4] > 100, "Brennan and Prediger's kappa was compared");
 }
 
 #[test]

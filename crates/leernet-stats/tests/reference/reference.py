@@ -176,6 +176,10 @@ def agreement(case):
     if complete:
         table, _ = aggregate_raters(np.array(complete))
         out["fleiss"] = fleiss_kappa(table, method="fleiss")
+        # Brennan and Prediger's kappa: Randolph's free-marginal kappa over all q categories
+        q = case["categories"]
+        table_q, _ = aggregate_raters(np.array(complete), n_cat=q)
+        out["randolph"] = fleiss_kappa(table_q, method="randolph")
     data = np.array([[np.nan if x is None else x for x in u] for u in units], dtype=float).T
     try:
         out["kripp"] = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
