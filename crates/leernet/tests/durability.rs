@@ -33,6 +33,19 @@ const CLIENTS: usize = 16;
 
 use leernet_store::testing::numbered_token as token;
 
+/// The address `leernet serve` prints on its first line.
+fn printed_address(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .expect("serve prints its address")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 /// `leernet serve` on the test database; returns the child and its address.
 fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leernet"))
@@ -47,16 +60,7 @@ fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned();
+    let addr = printed_address(&mut child);
     (child, addr)
 }
 
@@ -290,16 +294,7 @@ fn traced_questionnaire(
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned();
+    let addr = printed_address(&mut child);
     let pages = walk::record(&addr, token(n).as_str(), CSRF);
     // Stop the traced server itself (its pid opens the trace), then strace ends with it;
     // killing strace would leave the server running.
