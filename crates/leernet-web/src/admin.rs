@@ -17,7 +17,7 @@ use axum::Form;
 use leernet_core::*;
 use leernet_store::{InvitationKind, InvitationRow, NewInvitation};
 use rand::RngCore;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 const STAFF: &[Role] = &[Role::Researcher, Role::Coordinator];
@@ -146,25 +146,36 @@ fn own_invitation(user: &User, inv: &InvitationRow) -> bool {
             && user.networks.contains(&inv.network))
 }
 
-/// The rows of a wave's response monitor that `user` may see: every network's for a
-/// researcher; for a coordinator only those of the networks of their own Werkplaatsen.
-async fn monitored(
-    state: &AppState,
-    user: &User,
-    monitor: Result<Vec<leernet_store::MonitorRow>, leernet_store::StoreError>,
-    lang: Lang,
-) -> Result<Vec<leernet_store::MonitorRow>, AppError> {
-    let mut monitor = monitor?;
-    if user.role != Role::Researcher {
-        let mine = crate::profile::coordinator_workplaces(state, user, lang).await?;
-        let networks = state.store.networks().await?;
-        monitor.retain(|m| {
-            networks
-                .iter()
-                .any(|n| n.id == m.network && mine.contains(&n.workplace))
-        });
+/// The networks whose response monitor `user` may see: `None` (every one) for a researcher;
+/// for a coordinator the networks of their own Werkplaatsen (those of the networks linked to
+/// them).
+fn monitored_networks(user: &User, networks: &[Network]) -> Option<BTreeSet<NetworkId>> {
+    if user.role == Role::Researcher {
+        return None;
     }
-    Ok(monitor)
+    let mine: BTreeSet<WorkplaceId> = networks
+        .iter()
+        .filter(|n| user.networks.contains(&n.id))
+        .map(|n| n.workplace)
+        .collect();
+    Some(
+        networks
+            .iter()
+            .filter(|n| mine.contains(&n.workplace))
+            .map(|n| n.id)
+            .collect(),
+    )
+}
+
+/// The rows of a monitor within `visible` ([`monitored_networks`]).
+fn monitored(
+    mut monitor: Vec<leernet_store::MonitorRow>,
+    visible: &Option<BTreeSet<NetworkId>>,
+) -> Vec<leernet_store::MonitorRow> {
+    if let Some(v) = visible {
+        monitor.retain(|m| v.contains(&m.network));
+    }
+    monitor
 }
 
 /// `GET /admin/waves`: every wave with its instrument, status and counts; the researcher
@@ -184,9 +195,10 @@ async fn waves_page(
     let lang = v.lang.lang;
     let store = &state.store;
     let instruments = store.instruments().await?;
+    let visible = monitored_networks(user, &store.networks().await?);
     let mut rows = Vec::new();
     for w in store.waves().await? {
-        let m = monitored(state, user, store.wave_monitor(w.id).await, lang).await?;
+        let m = monitored(store.wave_monitor(w.id).await?, &visible);
         let inst = instruments.iter().find(|i| i.id == w.instrument);
         rows.push(minijinja::context! {
             id => w.id.0,
@@ -319,7 +331,10 @@ pub(crate) async fn wave_page(
         .into_iter()
         .find(|i| i.id == wave.instrument);
     let networks = store.networks().await?;
-    let monitor = monitored(state, user, store.wave_monitor(wave.id).await, lang).await?;
+    let monitor = monitored(
+        store.wave_monitor(wave.id).await?,
+        &monitored_networks(user, &networks),
+    );
     let name_of = |n: NetworkId| {
         networks
             .iter()
