@@ -93,9 +93,16 @@ pub struct ClusterConfig {
     pub k_max: usize,
     pub seed: u64,
     pub bootstrap: usize,
+    /// Leave-one-out runs up to this many networks (it reclusters once per network).
+    #[serde(default = "default_loo_max_networks")]
+    pub loo_max_networks: usize,
     pub lca_max_classes: usize,
     pub lca_starts: usize,
     pub profile_rows: usize,
+}
+
+fn default_loo_max_networks() -> usize {
+    300
 }
 
 impl TypologyConfig {

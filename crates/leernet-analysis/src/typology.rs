@@ -45,7 +45,7 @@ use leernet_stats::cluster::{
 use leernet_stats::gower::{gower, CondensedMatrix, GowerColumn};
 use leernet_stats::rng::SplitMix64;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The typology and everything needed to judge it.
 #[derive(Debug, Clone, Serialize)]
@@ -592,26 +592,31 @@ pub fn compute(
     let sil_each = silhouette_samples(&d, &labels).unwrap_or_else(|_| vec![0.0; n]);
 
     // Stability.
-    let jaccard = |i: usize, sub: &[usize], sub_labels: &[usize], pos: usize| -> f64 {
-        // Type of i vs its cluster in the replicate, over the replicate's distinct rows.
-        let mine: BTreeSet<usize> = sub
-            .iter()
-            .copied()
-            .filter(|&r| labels[r] == labels[i])
-            .collect();
-        let theirs: BTreeSet<usize> = sub
-            .iter()
-            .zip(sub_labels)
-            .filter(|(_, &l)| l == sub_labels[pos])
-            .map(|(&r, _)| r)
-            .collect();
-        let inter = mine.intersection(&theirs).count();
-        let union = mine.union(&theirs).count();
-        if union == 0 {
-            1.0
-        } else {
-            inter as f64 / union as f64
+    // Per network of a replicate (its distinct networks `sub`, clustered into `sub_labels`):
+    // the Jaccard similarity of its type and its replicate cluster, both restricted to `sub`.
+    // |type ∩ cluster| / |type ∪ cluster| from the replicate's cross-table of type by
+    // cluster, so a replicate costs O(n), not O(n²) (the sets themselves are never built).
+    let jaccards = |sub: &[usize], sub_labels: &[usize]| -> Vec<f64> {
+        let mut of_type: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut of_cluster: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut both: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        for (&r, &c) in sub.iter().zip(sub_labels) {
+            *of_type.entry(labels[r]).or_default() += 1;
+            *of_cluster.entry(c).or_default() += 1;
+            *both.entry((labels[r], c)).or_default() += 1;
         }
+        sub.iter()
+            .zip(sub_labels)
+            .map(|(&r, &c)| {
+                let inter = both[&(labels[r], c)];
+                let union = of_type[&labels[r]] + of_cluster[&c] - inter;
+                if union == 0 {
+                    1.0
+                } else {
+                    inter as f64 / union as f64
+                }
+            })
+            .collect()
     };
     // A replicate is cut into as many clusters as it holds types of the full solution (a
     // resample without any network of a type cannot show that type).
@@ -623,7 +628,10 @@ pub fn compute(
     };
     let mut loo_j: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut loo_ari = Vec::new();
-    for (left, &left_row) in rows.iter().enumerate() {
+    // Leave-one-out reclusters n times (each O(n²)): up to `loo_max_networks`; beyond, the
+    // bootstrap alone measures stability and the method says so.
+    let loo = n <= t.loo_max_networks;
+    for (left, &left_row) in rows.iter().enumerate().filter(|_| loo) {
         let sub: Vec<usize> = all.iter().copied().filter(|&r| r != left).collect();
         if sub.len() < 2 {
             continue;
@@ -635,8 +643,8 @@ pub fn compute(
         if let Ok(a) = adjusted_rand_index(&full, &sl) {
             loo_ari.push((ds.units[left_row].clone(), a));
         }
-        for (pos, &i) in sub.iter().enumerate() {
-            loo_j[i].push(jaccard(i, &sub, &sl, pos));
+        for (&i, j) in sub.iter().zip(jaccards(&sub, &sl)) {
+            loo_j[i].push(j);
         }
     }
     let mut rng = SplitMix64::new(t.seed);
@@ -652,17 +660,18 @@ pub fn compute(
             continue;
         };
         // First occurrence of each distinct network.
+        let mut first = vec![None; n];
+        for (pos, &r) in draw.iter().enumerate() {
+            first[r].get_or_insert(pos);
+        }
         let sub: Vec<usize> = distinct.iter().copied().collect();
-        let sl: Vec<usize> = sub
-            .iter()
-            .map(|r| dl[draw.iter().position(|x| x == r).unwrap_or(0)])
-            .collect();
+        let sl: Vec<usize> = sub.iter().map(|&r| dl[first[r].unwrap_or(0)]).collect();
         let full: Vec<usize> = sub.iter().map(|&r| labels[r]).collect();
         if let Ok(a) = adjusted_rand_index(&full, &sl) {
             boot_ari.push(a);
         }
-        for (pos, &i) in sub.iter().enumerate() {
-            boot_j[i].push(jaccard(i, &sub, &sl, pos));
+        for (&i, j) in sub.iter().zip(jaccards(&sub, &sl)) {
+            boot_j[i].push(j);
         }
     }
     let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
@@ -701,18 +710,32 @@ pub fn compute(
         })
         .collect();
     let all_stay: Vec<f64> = networks.iter().filter_map(|x| x.bootstrap_stay).collect();
+    let max = t.loo_max_networks;
+    let (loo_en, loo_nl, loo_en_text) = if loo {
+        (
+            format!("leave-one-out ({n} replicates) and"),
+            format!("Leave-one-out ({n} herhalingen) en"),
+            format!("Leave-one-out ({n} replicates) and"),
+        )
+    } else {
+        (
+            format!("no leave-one-out (more than {max} networks; it would recluster once per network);"),
+            format!("Geen leave-one-out (meer dan {max} netwerken; dat zou per netwerk opnieuw clusteren);"),
+            format!("No leave-one-out (more than {max} networks; it would recluster once per network);"),
+        )
+    };
     let stability = Stability {
         method: format!(
-            "leave-one-out ({n} replicates) and {} seeded bootstrap resamples (seed {}), each reclustered from scratch at k = {k} (or as many types as the replicate holds); adjusted Rand index against the full solution on the shared networks; per network the Jaccard similarity of its type and its replicate cluster, 'stays' when >= 0.5",
+            "{loo_en} {} seeded bootstrap resamples (seed {}), each reclustered from scratch at k = {k} (or as many types as the replicate holds); adjusted Rand index against the full solution on the shared networks; per network the Jaccard similarity of its type and its replicate cluster, 'stays' when >= 0.5",
             t.bootstrap, t.seed
         ),
         description: bi(
             format!(
-                "Leave-one-out ({n} herhalingen) en {} bootstrap-trekkingen (seed {}), elk opnieuw geclusterd met dezelfde methode in k = {k} typen (of zoveel typen als de herhaling bevat); aangepaste Rand-index met de volledige indeling over de gedeelde netwerken; per netwerk de Jaccard-overeenkomst van zijn type en zijn groep in de herhaling.",
+                "{loo_nl} {} bootstrap-trekkingen (seed {}), elk opnieuw geclusterd met dezelfde methode in k = {k} typen (of zoveel typen als de herhaling bevat); aangepaste Rand-index met de volledige indeling over de gedeelde netwerken; per netwerk de Jaccard-overeenkomst van zijn type en zijn groep in de herhaling.",
                 t.bootstrap, t.seed
             ),
             format!(
-                "Leave-one-out ({n} replicates) and {} bootstrap resamples (seed {}), each reclustered with the same method into k = {k} types (or as many types as the replicate holds); adjusted Rand index with the full solution over the shared networks; per network the Jaccard similarity of its type and its cluster in the replicate.",
+                "{loo_en_text} {} bootstrap resamples (seed {}), each reclustered with the same method into k = {k} types (or as many types as the replicate holds); adjusted Rand index with the full solution over the shared networks; per network the Jaccard similarity of its type and its cluster in the replicate.",
                 t.bootstrap, t.seed
             ),
         ),

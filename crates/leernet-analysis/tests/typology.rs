@@ -689,3 +689,46 @@ fn demo_crosstabs_by_type() {
     }
     assert!(t.crosstabs.iter().all(|c| c.measure != Measure::Numeric));
 }
+
+/// Leave-one-out reclusters once per network (n times O(n²)): above `loo_max_networks` it
+/// is left out, the method says so, and the bootstrap still measures stability.
+#[test]
+fn leave_one_out_is_left_out_above_its_bound_and_the_method_says_so() {
+    let (ds, names) = three_types();
+    let mut cfg = config(&["size", "freq", "kind", "opt.*"]);
+    cfg.typology.loo_max_networks = 15;
+    let t = leernet_analysis::typology::compute(&ds, &names, &cfg).unwrap();
+    let s = t.stability.as_ref().unwrap();
+    assert_eq!(s.loo_ari.len(), 15);
+    assert!(t.networks.iter().all(|n| n.loo_stay == Some(1.0)));
+    assert!(s
+        .description
+        .nl
+        .starts_with("Leave-one-out (15 herhalingen)"));
+
+    cfg.typology.loo_max_networks = 14;
+    let t = leernet_analysis::typology::compute(&ds, &names, &cfg).unwrap();
+    let s = t.stability.as_ref().unwrap();
+    assert!(s.loo_ari.is_empty());
+    assert_eq!(s.loo_ari_mean, None);
+    assert!(t
+        .networks
+        .iter()
+        .all(|n| n.loo_stay.is_none() && n.loo_jaccard.is_none()));
+    assert_eq!(s.bootstrap_ari_mean, Some(1.0));
+    assert!(t.networks.iter().all(|n| n.bootstrap_stay == Some(1.0)));
+    assert!(
+        s.description
+            .nl
+            .starts_with("Geen leave-one-out (meer dan 14 netwerken"),
+        "{}",
+        s.description.nl
+    );
+    assert!(s
+        .description
+        .en
+        .starts_with("No leave-one-out (more than 14 networks"));
+    assert!(s
+        .method
+        .starts_with("no leave-one-out (more than 14 networks"));
+}
