@@ -16,12 +16,16 @@
 //! a visitor who leaves does not cancel it for the others. Survey saves never touch this
 //! cache, so a slow computation does not delay them.
 //!
+//! Two sets are cached (`Depth`): the pages' figures, without the typology's stability
+//! replicates (no page shows them; at 2,000 networks they are most of the analysis), and
+//! the study report's, with everything; each is computed on its first request after a change.
+//!
 //! Invariant: figures are labelled with the generation read *before* their data, so a label
 //! is never newer than the data under it (at worst the figures are computed once more); a
 //! failed computation is not cached (the next request tries again).
 
 use crate::AppState;
-use leernet_analysis::StudyFigures;
+use leernet_analysis::{ProjectContent, StudyFigures};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -46,17 +50,36 @@ struct Cached {
     figures: Arc<Figures>,
 }
 
+/// Which figures a request needs. The typology's stability (leave-one-out and the
+/// bootstrap: hundreds of reclusterings, most of the time of a national study's analysis) is
+/// shown only in the study report, so the pages' figures are computed without its
+/// replicates and the report's with them, each cached on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// Every page and the handreikingen: the typology without its stability replicates.
+    Pages,
+    /// The study report: everything.
+    Report,
+}
+
+/// One cached set of figures.
+#[derive(Default)]
+struct Slot {
+    latest: RwLock<Option<Cached>>,
+    /// Held while these figures are being computed.
+    computing: Arc<tokio::sync::Mutex<()>>,
+}
+
 /// The cache of the study's figures (one per app state).
 #[derive(Default)]
 pub(crate) struct FigureCache {
-    latest: RwLock<Option<Cached>>,
-    /// Held while the figures are being computed.
-    computing: Arc<tokio::sync::Mutex<()>>,
-    /// How many times the figures were computed (for tests and the benchmark).
+    pages: Slot,
+    report: Slot,
+    /// How many times figures were computed (for tests and the benchmark).
     computations: AtomicU64,
 }
 
-impl FigureCache {
+impl Slot {
     /// The cached figures when they are at least as new as `generation`.
     fn fresh(&self, generation: i64) -> Option<Arc<Figures>> {
         let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
@@ -75,6 +98,15 @@ impl FigureCache {
             });
         }
     }
+}
+
+impl FigureCache {
+    fn slot(&self, depth: Depth) -> &Slot {
+        match depth {
+            Depth::Pages => &self.pages,
+            Depth::Report => &self.report,
+        }
+    }
 
     /// How many times the figures were computed since the app started.
     pub(crate) fn computations(&self) -> u64 {
@@ -82,10 +114,24 @@ impl FigureCache {
     }
 }
 
+/// The content the analysis runs with for `depth`: for the pages, the typology without
+/// its stability replicates.
+fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, ProjectContent> {
+    match depth {
+        Depth::Report => std::borrow::Cow::Borrowed(content),
+        Depth::Pages => {
+            let mut c = content.clone();
+            c.typology.typology.bootstrap = 0;
+            c.typology.typology.loo_max_networks = 0;
+            std::borrow::Cow::Owned(c)
+        }
+    }
+}
+
 /// The study's figures for the data the store holds now: from the cache when nothing
 /// changed, else computed once for every request that asks meanwhile.
-pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<Figures>> {
-    let cache = &state.figures;
+pub(crate) async fn current(state: &Arc<AppState>, depth: Depth) -> anyhow::Result<Arc<Figures>> {
+    let cache = state.figures.slot(depth);
     let generation = state.store.generation().await?;
     if let Some(f) = cache.fresh(generation) {
         return Ok(f);
@@ -104,17 +150,23 @@ pub(crate) async fn current(state: &Arc<AppState>) -> anyhow::Result<Arc<Figures
         let data = state.store.study_data().await?;
         let st = state.clone();
         let figures = tokio::task::spawn_blocking(move || {
-            leernet_analysis::analyse_project(&data, &st.content).map(|figures| Figures {
-                value: minijinja::Value::from_serialize(&figures),
-                figures,
-            })
+            leernet_analysis::analyse_project(&data, &content_for(&st.content, depth)).map(
+                |figures| Figures {
+                    value: minijinja::Value::from_serialize(&figures),
+                    figures,
+                },
+            )
         })
         .await??;
         let figures = Arc::new(figures);
         state.figures.computations.fetch_add(1, Ordering::Relaxed);
-        state.figures.publish(generation, figures.clone());
+        state
+            .figures
+            .slot(depth)
+            .publish(generation, figures.clone());
         tracing::debug!(
             generation,
+            ?depth,
             ms = started.elapsed().as_millis() as u64,
             "study figures computed"
         );

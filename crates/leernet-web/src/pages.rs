@@ -11,7 +11,18 @@ use std::sync::Arc;
 /// The study's figures for the data the store holds now, computed once per change
 /// (`figures.rs`).
 pub(crate) async fn figures(state: &Arc<AppState>, lang: Lang) -> Result<Arc<Figures>, AppError> {
-    crate::figures::current(state)
+    crate::figures::current(state, crate::figures::Depth::Pages)
+        .await
+        .map_err(|e| AppError::internal(lang, e))
+}
+
+/// The study's figures with everything the study report shows (the typology's stability
+/// too), computed once per change, apart from the pages' (`figures.rs`).
+pub(crate) async fn report_figures(
+    state: &Arc<AppState>,
+    lang: Lang,
+) -> Result<Arc<Figures>, AppError> {
+    crate::figures::current(state, crate::figures::Depth::Report)
         .await
         .map_err(|e| AppError::internal(lang, e))
 }

@@ -670,7 +670,7 @@ pub async fn report_file(
     if !matches!(file.as_str(), "index.html" | "index.docx" | "index.md") {
         return Err(AppError::NotFound(lang));
     }
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::report_figures(&state, lang).await?;
     // The networks' practice, as `leernet report` adds it: the same bytes as its files.
     let log = crate::workspace::practice_log(&state.store, None)
         .await

@@ -103,3 +103,50 @@ async fn figures_are_computed_once_per_change_of_the_data() {
         db.drop_database().await;
     }
 }
+
+/// The pages' figures leave out the typology's stability replicates (no page shows them;
+/// at national scale they are most of the analysis); the study report's include them. Each
+/// set is computed once per change, on its first request, and never for the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_has_figures_of_its_own_computed_once_per_change() {
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let state = Arc::new(AppState::new(w.store.clone()));
+        let app = leernet_web::app(state.clone());
+        let mut c = Client::new(&app);
+        c.login("researcher@example.org").await;
+
+        assert_eq!(c.get("/networks").await.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 1, "the pages' figures");
+        for _ in 0..2 {
+            let r = c.get("/admin/report/index.html").await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+        assert_eq!(state.figure_computations(), 2, "the report's, once");
+        assert_eq!(c.get("/").await.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 2, "pages still cached");
+
+        // A change: each set is computed again on its own first request.
+        let wp = w.store.workplaces().await.unwrap()[0].id;
+        w.store
+            .add_network(&NewNetwork {
+                slug: Slug::parse("nieuwland").unwrap(),
+                name: "Netwerk Nieuwland".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap();
+        assert!(c.get("/networks").await.body.contains("Netwerk Nieuwland"));
+        assert_eq!(state.figure_computations(), 3);
+        assert!(c
+            .get("/admin/report/index.html")
+            .await
+            .body
+            .contains("Netwerk Nieuwland"));
+        assert_eq!(state.figure_computations(), 4);
+
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}
