@@ -365,6 +365,12 @@ fn not_computed(
 /// does not hold is listed as dropped (`not_in_dataset`); describing and LCA variables that
 /// it does not hold are left out. Data that cannot carry a typology give `computed = false`
 /// with a message; the only error is an unknown linkage.
+///
+/// The phases, in order (each a function below): the method in words (`describe`); the
+/// networks and features that can be clustered (`usable_features`); Gower distance and
+/// linkage; the number of types by silhouette (`choose_k`), types numbered by size
+/// (`number_by_size`) and the choice in words (`k_reason`); stability (`stability`);
+/// profiles (`profiles`); LCA (`lca_table`); the dendrogram (`dendrogram`).
 pub fn compute(
     ds: &Dataset,
     names: &[String],
@@ -375,6 +381,147 @@ pub fn compute(
         file: "typology.toml".into(),
         message: format!("{e}"),
     })?;
+    let (method_text, description) = describe(t);
+    let (feat_idx, unknown) = select(ds, &t.features);
+    let (desc_idx, _) = select(ds, &t.describe);
+    let (lca_idx, _) = select(ds, &t.lca_features);
+
+    // Networks with at least one feature value; others are left out.
+    let rows: Vec<usize> = (0..ds.n_units)
+        .filter(|&r| feat_idx.iter().any(|&f| ds.values[f][r].is_some()))
+        .collect();
+    let excluded: Vec<String> = (0..ds.n_units)
+        .filter(|r| !rows.contains(r))
+        .map(|r| ds.units[r].clone())
+        .collect();
+    let n = rows.len();
+    let Usable {
+        features,
+        dropped,
+        cols,
+        used_idx,
+    } = usable_features(ds, cfg, &rows, &feat_idx, unknown);
+    let fail = |msg: Bilingual, dropped: Vec<DroppedFeature>| {
+        let mut ty = not_computed(
+            method_text.clone(),
+            description.clone(),
+            n,
+            excluded.clone(),
+            msg,
+        );
+        ty.dropped = dropped;
+        ty.linkage = t.linkage.clone();
+        Ok(ty)
+    };
+    if n < t.k_min + 1 {
+        return fail(
+            bi(
+                format!("Er zijn {n} netwerken met antwoorden op de kenmerken; een typologie van minstens {} typen vraagt er minstens {} (het silhouet vraagt meer netwerken dan typen).", t.k_min, t.k_min + 1),
+                format!("There are {n} networks with answers on the features; a typology of at least {} types needs at least {} (the silhouette needs more networks than types).", t.k_min, t.k_min + 1),
+            ),
+            dropped,
+        );
+    }
+    if cols.is_empty() {
+        return fail(
+            bi(
+                "Geen enkel kenmerk onderscheidt de netwerken (alle kenmerken ontbreken of hebben één waarde): er is geen typologie te maken.".into(),
+                "No feature tells the networks apart (every feature is missing or has one value): no typology can be made.".into(),
+            ),
+            dropped,
+        );
+    }
+    let d = match distances(&cols) {
+        Ok(d) => d,
+        Err(e) => {
+            return fail(
+                bi(
+                    format!("De Gower-afstand kan niet worden berekend: {e}."),
+                    format!("The Gower distance cannot be computed: {e}."),
+                ),
+                dropped,
+            )
+        }
+    };
+    let z = linkage(&d, method).map_err(|e| AnalysisError::Content {
+        file: "typology".into(),
+        message: e.to_string(),
+    })?;
+
+    // Silhouette by k.
+    let k_hi = t.k_max.min(n - 1);
+    let (by_k, best) = choose_k(&z, &d, t.k_min, k_hi);
+    let Some((k, sil, raw_labels)) = best else {
+        return fail(
+            bi(
+                "Geen enkele indeling in typen heeft een silhouet (te weinig verschillende netwerken).".into(),
+                "No split into types has a silhouette (too few distinct networks).".into(),
+            ),
+            dropped,
+        );
+    };
+    let labels = number_by_size(&raw_labels, k);
+    let k_reason = k_reason(k, sil, t.k_min, k_hi, t.k_max);
+    let sil_each = silhouette_samples(&d, &labels).unwrap_or_else(|_| vec![0.0; n]);
+    let (stability, per_network) = stability(ds, &rows, &cols, &labels, method, k, t);
+    let networks: Vec<NetworkType> = per_network
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, (loo_stay, loo_jaccard, bootstrap_stay, bootstrap_jaccard, bootstrap_n))| {
+                NetworkType {
+                    slug: ds.units[rows[i]].clone(),
+                    name: names.get(rows[i]).cloned().unwrap_or_default(),
+                    type_: labels[i],
+                    silhouette: sil_each[i],
+                    loo_stay,
+                    loo_jaccard,
+                    bootstrap_stay,
+                    bootstrap_jaccard,
+                    bootstrap_n,
+                }
+            },
+        )
+        .collect();
+    let stability = stability.with_type_stay(&networks, k);
+
+    // Profiles: the clustered features, then the describing variables not among them.
+    let mut prof_vars: Vec<(usize, bool)> = used_idx.iter().map(|&f| (f, true)).collect();
+    for &f in &desc_idx {
+        if !used_idx.contains(&f) {
+            prof_vars.push((f, false));
+        }
+    }
+    let types = profiles(ds, names, &rows, &prof_vars, &labels, k, t.profile_rows);
+    let lca = lca_table(ds, &lca_idx, &rows, &labels, cfg);
+    let dendrogram = dendrogram(ds, names, &rows, &z, &labels, k);
+
+    Ok(Typology {
+        computed: true,
+        message: None,
+        method: method_text,
+        description,
+        n,
+        excluded,
+        features,
+        dropped,
+        linkage: t.linkage.clone(),
+        k,
+        k_reason,
+        silhouette_by_k: by_k,
+        silhouette: Some(sil),
+        networks,
+        types,
+        stability: Some(stability),
+        lca: Some(lca),
+        dendrogram: Some(dendrogram),
+        report_rows: t.profile_rows,
+        crosstabs: crate::crosstabs::by_type(ds, &prof_vars, &rows, &labels, k),
+    })
+}
+
+/// The method in one line, and in words in both languages.
+fn describe(t: &crate::dataset::ClusterConfig) -> (String, Bilingual) {
     let method_text = format!(
         "Gower distance (1971; numeric range-normalised, ordinal by ranks, nominal 0/1, options and codes asymmetric binary, missing pairwise) + {} linkage hierarchical clustering; k in {}..{} by the highest mean silhouette",
         t.linkage, t.k_min, t.k_max
@@ -397,21 +544,27 @@ pub fn compute(
             t.linkage, t.k_min, t.k_max
         ),
     );
-    let (feat_idx, unknown) = select(ds, &t.features);
-    let (desc_idx, _) = select(ds, &t.describe);
-    let (lca_idx, _) = select(ds, &t.lca_features);
+    (method_text, description)
+}
 
-    // Networks with at least one feature value; others are left out.
-    let rows: Vec<usize> = (0..ds.n_units)
-        .filter(|&r| feat_idx.iter().any(|&f| ds.values[f][r].is_some()))
-        .collect();
-    let excluded: Vec<String> = (0..ds.n_units)
-        .filter(|r| !rows.contains(r))
-        .map(|r| ds.units[r].clone())
-        .collect();
-    let n = rows.len();
+/// The features that can be clustered, and those dropped with the reason.
+struct Usable {
+    features: Vec<FeatureUse>,
+    dropped: Vec<DroppedFeature>,
+    cols: Vec<Col>,
+    /// Dataset indices of the features used.
+    used_idx: Vec<usize>,
+}
 
-    // Drop features without information.
+/// Drops the features without information over the given rows (all missing, one value
+/// only, or a code in too few networks) and names those the dataset does not hold.
+fn usable_features(
+    ds: &Dataset,
+    cfg: &TypologyConfig,
+    rows: &[usize],
+    feat_idx: &[usize],
+    unknown: Vec<String>,
+) -> Usable {
     let mut features = Vec::new();
     let mut dropped: Vec<DroppedFeature> = unknown
         .into_iter()
@@ -422,7 +575,7 @@ pub fn compute(
         .collect();
     let mut cols = Vec::new();
     let mut used_idx = Vec::new();
-    for &f in &feat_idx {
+    for &f in feat_idx {
         let v = &ds.variables[f];
         let vals: Vec<Option<f64>> = rows.iter().map(|&r| ds.values[f][r]).collect();
         let present: Vec<f64> = vals.iter().flatten().copied().collect();
@@ -455,65 +608,34 @@ pub fn compute(
         cols.push(Col::from(v, &vals));
         used_idx.push(f);
     }
-    let fail = |msg: Bilingual, dropped: Vec<DroppedFeature>| {
-        let mut ty = not_computed(
-            method_text.clone(),
-            description.clone(),
-            n,
-            excluded.clone(),
-            msg,
-        );
-        ty.dropped = dropped;
-        ty.linkage = t.linkage.clone();
-        Ok(ty)
-    };
-    if n < t.k_min + 1 {
-        return fail(
-            bi(
-                format!("Er zijn {n} netwerken met antwoorden op de kenmerken; een typologie van minstens {} typen vraagt er minstens {} (het silhouet vraagt meer netwerken dan typen).", t.k_min, t.k_min + 1),
-                format!("There are {n} networks with answers on the features; a typology of at least {} types needs at least {} (the silhouette needs more networks than types).", t.k_min, t.k_min + 1),
-            ),
-            dropped,
-        );
+    Usable {
+        features,
+        dropped,
+        cols,
+        used_idx,
     }
-    if cols.is_empty() {
-        return fail(
-            bi(
-                "Geen enkel kenmerk onderscheidt de netwerken (alle kenmerken ontbreken of hebben één waarde): er is geen typologie te maken.".into(),
-                "No feature tells the networks apart (every feature is missing or has one value): no typology can be made.".into(),
-            ),
-            dropped,
-        );
-    }
-    let all: Vec<usize> = (0..n).collect();
-    let d = match distances(&cols) {
-        Ok(d) => d,
-        Err(e) => {
-            return fail(
-                bi(
-                    format!("De Gower-afstand kan niet worden berekend: {e}."),
-                    format!("The Gower distance cannot be computed: {e}."),
-                ),
-                dropped,
-            )
-        }
-    };
-    let z = linkage(&d, method).map_err(|e| AnalysisError::Content {
-        file: "typology".into(),
-        message: e.to_string(),
-    })?;
+}
 
-    // Silhouette by k.
-    let k_hi = t.k_max.min(n - 1);
+/// The best split of one k.
+type Best = Option<(usize, f64, Vec<usize>)>;
+
+/// Cuts the tree at k = k_lo..=k_hi and takes the k with the highest mean silhouette
+/// among the cuts that give k clusters (ties: the smaller k).
+fn choose_k<T: leernet_stats::gower::Distance>(
+    z: &[leernet_stats::cluster::Merge],
+    d: &CondensedMatrix<T>,
+    k_lo: usize,
+    k_hi: usize,
+) -> (Vec<KFit>, Best) {
     let mut by_k = Vec::new();
-    let mut best: Option<(usize, f64, Vec<usize>)> = None;
-    for k in t.k_min..=k_hi {
-        let Ok(labels) = cut_tree_maxclust(&z, k) else {
+    let mut best: Best = None;
+    for k in k_lo..=k_hi {
+        let Ok(labels) = cut_tree_maxclust(z, k) else {
             continue;
         };
         let sizes = leernet_stats::cluster::cluster_sizes(&labels);
         let clusters = sizes.iter().filter(|&&s| s > 0).count();
-        let s = silhouette(&d, &labels).ok();
+        let s = silhouette(d, &labels).ok();
         by_k.push(KFit {
             k,
             clusters,
@@ -529,16 +651,11 @@ pub fn compute(
             }
         }
     }
-    let Some((k, sil, raw_labels)) = best else {
-        return fail(
-            bi(
-                "Geen enkele indeling in typen heeft een silhouet (te weinig verschillende netwerken).".into(),
-                "No split into types has a silhouette (too few distinct networks).".into(),
-            ),
-            dropped,
-        );
-    };
-    // Number types by size, then by first network.
+    (by_k, best)
+}
+
+/// Renumbers labels 1..=k by cluster size (largest first), then by first network.
+fn number_by_size(raw_labels: &[usize], k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (1..=k).collect();
     let size_of = |l: usize| raw_labels.iter().filter(|&&x| x == l).count();
     let first_of = |l: usize| {
@@ -548,10 +665,14 @@ pub fn compute(
             .unwrap_or(usize::MAX)
     };
     order.sort_by_key(|&l| (std::cmp::Reverse(size_of(l)), first_of(l)));
-    let labels: Vec<usize> = raw_labels
+    raw_labels
         .iter()
         .map(|l| order.iter().position(|x| x == l).map_or(0, |p| p + 1))
-        .collect();
+        .collect()
+}
+
+/// Why k: the silhouette and Kaufman & Rousseeuw's (1990) band, in both languages.
+fn k_reason(k: usize, sil: f64, k_min: usize, k_hi: usize, k_max: usize) -> Bilingual {
     let band = |s: f64| -> (&'static str, &'static str) {
         if s > 0.70 {
             ("een sterke structuur", "a strong structure")
@@ -567,7 +688,7 @@ pub fn compute(
         }
     };
     let (band_nl, band_en) = band(sil);
-    let capped = if k_hi < t.k_max {
+    let capped = if k_hi < k_max {
         (
             format!(" (k tot {k_hi}: niet meer typen dan netwerken min één)"),
             format!(" (k up to {k_hi}: no more types than networks minus one)"),
@@ -575,23 +696,39 @@ pub fn compute(
     } else {
         (String::new(), String::new())
     };
-    let k_reason = bi(
+    bi(
         format!(
             "k = {k} heeft het hoogste gemiddelde silhouet ({}) van k = {}..{k_hi}{}; volgens Kaufman & Rousseeuw (1990) is dat {band_nl}.",
             fmt_num(sil, 2, "nl"),
-            t.k_min,
+            k_min,
             capped.0
         ),
         format!(
             "k = {k} has the highest mean silhouette ({}) of k = {}..{k_hi}{}; by Kaufman & Rousseeuw (1990) that is {band_en}.",
             fmt_num(sil, 2, "en"),
-            t.k_min,
+            k_min,
             capped.1
         ),
-    );
-    let sil_each = silhouette_samples(&d, &labels).unwrap_or_else(|_| vec![0.0; n]);
+    )
+}
 
-    // Stability.
+/// One network's stability: leave-one-out stay and Jaccard, bootstrap stay, Jaccard and
+/// the number of resamples that held it.
+type NetworkStability = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, usize);
+
+/// Leave-one-out and bootstrap stability at the chosen k, overall and per network (the
+/// per-type figures are added by `Stability::with_type_stay`).
+fn stability(
+    ds: &Dataset,
+    rows: &[usize],
+    cols: &[Col],
+    labels: &[usize],
+    method: Linkage,
+    k: usize,
+    t: &crate::dataset::ClusterConfig,
+) -> (Stability, Vec<NetworkStability>) {
+    let n = rows.len();
+    let all: Vec<usize> = (0..n).collect();
     // Per network of a replicate (its distinct networks `sub`, clustered into `sub_labels`):
     // the Jaccard similarity of its type and its replicate cluster, both restricted to `sub`.
     // |type ∩ cluster| / |type ∪ cluster| from the replicate's cross-table of type by
@@ -636,7 +773,7 @@ pub fn compute(
         if sub.len() < 2 {
             continue;
         }
-        let Some(sl) = recluster(&cols, &sub, method, types_in(&sub)) else {
+        let Some(sl) = recluster(cols, &sub, method, types_in(&sub)) else {
             continue;
         };
         let full: Vec<usize> = sub.iter().map(|&r| labels[r]).collect();
@@ -656,7 +793,7 @@ pub fn compute(
         if distinct.len() < 2 {
             continue;
         }
-        let Some(dl) = recluster(&cols, &draw, method, types_in(&draw)) else {
+        let Some(dl) = recluster(cols, &draw, method, types_in(&draw)) else {
             continue;
         };
         // First occurrence of each distinct network.
@@ -678,17 +815,15 @@ pub fn compute(
     let stay = |v: &[f64]| {
         (!v.is_empty()).then(|| v.iter().filter(|&&j| j >= 0.5).count() as f64 / v.len() as f64)
     };
-    let networks: Vec<NetworkType> = (0..n)
-        .map(|i| NetworkType {
-            slug: ds.units[rows[i]].clone(),
-            name: names.get(rows[i]).cloned().unwrap_or_default(),
-            type_: labels[i],
-            silhouette: sil_each[i],
-            loo_stay: stay(&loo_j[i]),
-            loo_jaccard: mean(&loo_j[i]),
-            bootstrap_stay: stay(&boot_j[i]),
-            bootstrap_jaccard: mean(&boot_j[i]),
-            bootstrap_n: boot_j[i].len(),
+    let per_network = (0..n)
+        .map(|i| {
+            (
+                stay(&loo_j[i]),
+                mean(&loo_j[i]),
+                stay(&boot_j[i]),
+                mean(&boot_j[i]),
+                boot_j[i].len(),
+            )
         })
         .collect();
     let aris: Vec<f64> = loo_ari.iter().map(|(_, a)| *a).collect();
@@ -699,17 +834,6 @@ pub fn compute(
                 .sqrt()
         })
     });
-    let type_stay: Vec<Option<f64>> = (1..=k)
-        .map(|ty| {
-            let v: Vec<f64> = networks
-                .iter()
-                .filter(|x| x.type_ == ty)
-                .filter_map(|x| x.bootstrap_stay)
-                .collect();
-            mean(&v)
-        })
-        .collect();
-    let all_stay: Vec<f64> = networks.iter().filter_map(|x| x.bootstrap_stay).collect();
     let max = t.loo_max_networks;
     let (loo_en, loo_nl, loo_en_text) = if loo {
         (
@@ -747,23 +871,52 @@ pub fn compute(
         seed: t.seed,
         bootstrap_ari_mean: boot_mean,
         bootstrap_ari_sd: boot_sd,
-        type_bootstrap_stay: type_stay,
-        overall_bootstrap_stay: mean(&all_stay),
+        type_bootstrap_stay: Vec::new(),
+        overall_bootstrap_stay: None,
     };
 
-    // Profiles.
-    let mut prof_vars: Vec<(usize, bool)> = used_idx.iter().map(|&f| (f, true)).collect();
-    for &f in &desc_idx {
-        if !used_idx.contains(&f) {
-            prof_vars.push((f, false));
-        }
+    (stability, per_network)
+}
+
+impl Stability {
+    /// Adds the bootstrap stay per type and overall, from the networks' figures.
+    fn with_type_stay(mut self, networks: &[NetworkType], k: usize) -> Stability {
+        let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+        let type_stay: Vec<Option<f64>> = (1..=k)
+            .map(|ty| {
+                let v: Vec<f64> = networks
+                    .iter()
+                    .filter(|x| x.type_ == ty)
+                    .filter_map(|x| x.bootstrap_stay)
+                    .collect();
+                mean(&v)
+            })
+            .collect();
+        let all_stay: Vec<f64> = networks.iter().filter_map(|x| x.bootstrap_stay).collect();
+        self.type_bootstrap_stay = type_stay;
+        self.overall_bootstrap_stay = mean(&all_stay);
+        self
     }
-    let types: Vec<TypeProfile> = (1..=k)
+}
+
+/// A profile per type: every variable's share or mean against all clustered networks,
+/// largest differences first.
+fn profiles(
+    ds: &Dataset,
+    names: &[String],
+    rows: &[usize],
+    prof_vars: &[(usize, bool)],
+    labels: &[usize],
+    k: usize,
+    report_rows: usize,
+) -> Vec<TypeProfile> {
+    let n = rows.len();
+    (1..=k)
         .map(|ty| {
             let members: Vec<usize> = (0..n).filter(|&i| labels[i] == ty).collect();
             let mut rows_out = Vec::new();
-            for &(f, clustered) in &prof_vars {
-                profile_rows(ds, f, clustered, &rows, &members, &mut rows_out);
+            for &(f, clustered) in prof_vars {
+                profile_rows(ds, f, clustered, rows, &members, &mut rows_out);
             }
             rows_out.sort_by(|a, b| {
                 b.difference
@@ -772,7 +925,7 @@ pub fn compute(
                     .then_with(|| a.key.cmp(&b.key))
                     .then_with(|| a.category.cmp(&b.category))
             });
-            let summary = summarise(&rows_out, t.profile_rows.min(4));
+            let summary = summarise(&rows_out, report_rows.min(4));
             TypeProfile {
                 number: ty,
                 size: members.len(),
@@ -785,49 +938,34 @@ pub fn compute(
                 rows: rows_out,
             }
         })
-        .collect();
+        .collect()
+}
 
-    // LCA.
-    let lca = lca_table(ds, &lca_idx, &rows, &labels, cfg);
-
+/// The tree for the dendrogram, with a cut height between the merges that make k types.
+fn dendrogram(
+    ds: &Dataset,
+    names: &[String],
+    rows: &[usize],
+    z: &[leernet_stats::cluster::Merge],
+    labels: &[usize],
+    k: usize,
+) -> Dendrogram {
+    let n = rows.len();
     let h: Vec<f64> = z.iter().map(|m| m.height).collect();
     let cut_height = if n > k {
         (h[n - k - 1] + h[n - k]) / 2.0
     } else {
         0.0
     };
-    let dendrogram = Dendrogram {
+    Dendrogram {
         merges: z.iter().map(|m| m.to_row()).collect(),
         labels: rows
             .iter()
             .map(|&r| names.get(r).cloned().unwrap_or_else(|| ds.units[r].clone()))
             .collect(),
-        types: labels.clone(),
+        types: labels.to_vec(),
         cut_height,
-    };
-
-    Ok(Typology {
-        computed: true,
-        message: None,
-        method: method_text,
-        description,
-        n,
-        excluded,
-        features,
-        dropped,
-        linkage: t.linkage.clone(),
-        k,
-        k_reason,
-        silhouette_by_k: by_k,
-        silhouette: Some(sil),
-        networks,
-        types,
-        stability: Some(stability),
-        lca: Some(lca),
-        dendrogram: Some(dendrogram),
-        report_rows: t.profile_rows,
-        crosstabs: crate::crosstabs::by_type(ds, &prof_vars, &rows, &labels, k),
-    })
+    }
 }
 
 fn pct(x: f64) -> String {

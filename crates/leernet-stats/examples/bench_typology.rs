@@ -6,7 +6,7 @@
 //! data there (so the Python benchmark can run on the very same data).
 
 use leernet_stats::cluster::{cut_tree_maxclust, linkage, silhouette, Linkage};
-use leernet_stats::gower::{gower, GowerColumn};
+use leernet_stats::gower::{gower_f32, GowerColumn};
 use std::io::Write;
 use std::time::Instant;
 
@@ -93,7 +93,7 @@ fn main() {
     let (mut tg, mut tl, mut ts, mut tt) = (vec![], vec![], vec![], vec![]);
     for rep in 0..repeats {
         let t0 = Instant::now();
-        let d = gower(&cols).expect("gower");
+        let d = gower_f32(&cols).expect("gower");
         let t1 = Instant::now();
         let c1 = thread_cpu_s();
         let z = linkage(&d, Linkage::Average).expect("linkage");

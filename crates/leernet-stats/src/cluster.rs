@@ -10,7 +10,7 @@
 //! first among equal distances — is easiest by running the same algorithm):
 //! - single linkage: Prim's minimum spanning tree (scipy `mst_single_linkage`),
 //! - complete, average, weighted, Ward: the nearest-neighbour chain (scipy `nn_chain`),
-//!   O(n²) time, on a working copy of the condensed matrix (f64 throughout),
+//!   O(n²) time, on a square f64 working copy of the (f64 or f32) condensed matrix,
 //! - then a stable sort by height and union-find relabelling, so the output is scipy's
 //!   `linkage` layout: rows `[a, b, height, size]`, a < b, merged clusters numbered
 //!   n, n+1, ... in row order.
@@ -28,7 +28,7 @@
 //! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
 
 use crate::error::{StatsError, StatsResult};
-use crate::gower::{condensed_index, CondensedMatrix};
+use crate::gower::{condensed_index, CondensedMatrix, Distance};
 use rayon::prelude::*;
 
 /// The linkage criterion.
@@ -83,7 +83,12 @@ impl Merge {
 }
 
 /// Hierarchical clustering; n - 1 merges in scipy's layout. Needs at least 2 rows.
-pub fn linkage(d: &CondensedMatrix, method: Linkage) -> StatsResult<Vec<Merge>> {
+///
+/// An f32 matrix ([`crate::gower::gower_f32`]) is clustered as scipy clusters the same
+/// values in f64: the working matrix is f64 whatever the input. (An f32 working matrix
+/// rounds every Lance–Williams update and then resolves ties between merged clusters
+/// differently from scipy: the conformance suite caught it on average linkage.)
+pub fn linkage<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> StatsResult<Vec<Merge>> {
     let n = d.n();
     if n < 2 {
         return Err(StatsError::TooFewRows {
@@ -101,16 +106,16 @@ pub fn linkage(d: &CondensedMatrix, method: Linkage) -> StatsResult<Vec<Merge>> 
     Ok(relabel(raw, n))
 }
 
-fn mst_single(d: &CondensedMatrix) -> Vec<(usize, usize, f64)> {
+fn mst_single<T: Distance>(d: &CondensedMatrix<T>) -> Vec<(usize, usize, f64)> {
     let n = d.n();
     let dist = d.as_slice();
     let mut merged = vec![false; n];
-    let mut best = vec![f64::INFINITY; n];
+    let mut best = vec![T::INFINITY; n];
     let mut out = Vec::with_capacity(n - 1);
     let mut x = 0;
     let mut y = 0;
     for _ in 0..n - 1 {
-        let mut current_min = f64::INFINITY;
+        let mut current_min = T::INFINITY;
         merged[x] = true;
         for i in 0..n {
             if merged[i] {
@@ -129,7 +134,7 @@ fn mst_single(d: &CondensedMatrix) -> Vec<(usize, usize, f64)> {
                 current_min = best[i];
             }
         }
-        out.push((x, y, current_min));
+        out.push((x, y, current_min.to_f64()));
         x = y;
     }
     out
@@ -150,39 +155,65 @@ fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni
     }
 }
 
-/// The condensed matrix as a full square one (row-major), filled in parallel and in
-/// tiles so that both the reads and the writes stay in cache.
-fn to_square(d: &CondensedMatrix) -> Vec<f64> {
+/// The condensed matrix as a full square f64 one (row-major) with +inf on the diagonal,
+/// filled in parallel and in tiles so that both the reads and the writes stay in cache.
+fn to_square<T: Distance>(d: &CondensedMatrix<T>) -> Vec<f64> {
     let n = d.n();
     let cond = d.as_slice();
+    // Zeroed memory comes from the system untouched (calloc), so the pages are first
+    // written by the parallel fill below, on every core.
     let mut sq = vec![0.0f64; n * n];
-    const T: usize = 64;
-    sq.par_chunks_mut(T * n).enumerate().for_each(|(b, rows)| {
-        let i0 = b * T;
-        let nb = rows.len() / n;
-        // Upper part: row i, columns j > i, is a contiguous copy.
-        for r in 0..nb {
-            let i = i0 + r;
-            if i + 1 < n {
-                let start = condensed_index(n, i, i + 1);
-                rows[r * n + i + 1..(r + 1) * n].copy_from_slice(&cond[start..start + n - 1 - i]);
+    const T_ROWS: usize = 64;
+    sq.par_chunks_mut(T_ROWS * n)
+        .enumerate()
+        .for_each(|(b, rows)| {
+            let i0 = b * T_ROWS;
+            let nb = rows.len() / n;
+            // Upper part: row i, columns j > i, is a contiguous copy.
+            for r in 0..nb {
+                let i = i0 + r;
+                rows[r * n + i] = f64::INFINITY;
+                if i + 1 < n {
+                    let start = condensed_index(n, i, i + 1);
+                    for (o, c) in rows[r * n + i + 1..(r + 1) * n]
+                        .iter_mut()
+                        .zip(&cond[start..start + n - 1 - i])
+                    {
+                        *o = c.to_f64();
+                    }
+                }
             }
-        }
-        // Lower part: row i, columns j < i, from condensed row j (contiguous in i).
-        for j in 0..(i0 + nb).min(n) {
-            let lo = i0.max(j + 1);
-            for i in lo..i0 + nb {
-                rows[(i - i0) * n + j] = cond[condensed_index(n, j, i)];
+            // Lower part: row i, columns j < i, from condensed row j (contiguous in i).
+            for j in 0..(i0 + nb).min(n) {
+                let lo = i0.max(j + 1);
+                for i in lo..i0 + nb {
+                    rows[(i - i0) * n + j] = cond[condensed_index(n, j, i)].to_f64();
+                }
             }
-        }
-    });
+        });
     sq
 }
 
 /// scipy's `nn_chain`, scanning only the active clusters (in increasing order, so the
-/// choice among tied distances is scipy's), on a full square working matrix so that
+/// choice among tied distances is scipy's), on a full square f64 working matrix so that
 /// the scan of a cluster's distances reads one contiguous row.
-fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
+///
+/// After a merge the new cluster's distances are written to its row (contiguous) and its
+/// column (one cache line and one page per live cluster: most of the linkage's time).
+/// The column is written on every core when many clusters are live.
+fn nn_chain<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> Vec<(usize, usize, f64)> {
+    // Below this many live clusters the column is written on one core.
+    nn_chain_with(d, method, 2048, 512)
+}
+
+/// [`nn_chain`] writing the column on every core while at least `parallel_from` clusters
+/// are live, `rows_per_task` rows per task.
+fn nn_chain_with<T: Distance>(
+    d: &CondensedMatrix<T>,
+    method: Linkage,
+    parallel_from: usize,
+    rows_per_task: usize,
+) -> Vec<(usize, usize, f64)> {
     let n = d.n();
     let mut dm = to_square(d);
     let mut size = vec![1usize; n];
@@ -190,6 +221,7 @@ fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
     let mut active: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n - 1);
+    let mut new_row = vec![0.0f64; n];
     for _ in 0..n - 1 {
         if chain.is_empty() {
             chain.push(active[0]);
@@ -224,6 +256,7 @@ fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
         if let Ok(pos) = active.binary_search(&x) {
             active.remove(pos);
         }
+        // The new distances, into row y.
         for &i in &active {
             if i == y {
                 continue;
@@ -238,7 +271,29 @@ fn nn_chain(d: &CondensedMatrix, method: Linkage) -> Vec<(usize, usize, f64)> {
                 size[i] as f64,
             );
             dm[y * n + i] = v;
-            dm[i * n + y] = v;
+            new_row[i] = v;
+        }
+        // ... and into column y.
+        if active.len() >= parallel_from {
+            let size = &size;
+            let new_row = &new_row;
+            dm.par_chunks_mut(rows_per_task * n)
+                .enumerate()
+                .for_each(|(b, rows)| {
+                    let i0 = b * rows_per_task;
+                    for (r, row) in rows.chunks_exact_mut(n).enumerate() {
+                        let i = i0 + r;
+                        if size[i] > 0 && i != y {
+                            row[y] = new_row[i];
+                        }
+                    }
+                });
+        } else {
+            for &i in &active {
+                if i != y {
+                    dm[i * n + y] = new_row[i];
+                }
+            }
         }
     }
     out
@@ -377,12 +432,16 @@ pub fn cluster_sizes(labels: &[usize]) -> Vec<usize> {
 /// `silhouette_score(D, labels, metric="precomputed")`. Labels may be any integers.
 ///
 /// Errors when the number of distinct labels is not in 2..=n-1 (scikit-learn's rule).
-pub fn silhouette(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<f64> {
+pub fn silhouette<T: Distance>(d: &CondensedMatrix<T>, labels: &[usize]) -> StatsResult<f64> {
     Ok(silhouette_samples(d, labels)?.iter().sum::<f64>() / labels.len() as f64)
 }
 
-/// The silhouette of every row (0 for a row alone in its cluster).
-pub fn silhouette_samples(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<Vec<f64>> {
+/// The silhouette of every row (0 for a row alone in its cluster). Sums are taken in f64
+/// also from an f32 matrix, in parallel over blocks of rows.
+pub fn silhouette_samples<T: Distance>(
+    d: &CondensedMatrix<T>,
+    labels: &[usize],
+) -> StatsResult<Vec<f64>> {
     let n = d.n();
     if labels.len() != n {
         return Err(StatsError::Invalid(format!(
@@ -408,23 +467,53 @@ pub fn silhouette_samples(d: &CondensedMatrix, labels: &[usize]) -> StatsResult<
     for &l in &lab {
         sizes[l] += 1;
     }
-    // sums[i * k + c] = Σ_{j in c} d(i, j); one pass over the condensed matrix.
-    let mut sums = vec![0.0f64; n * k];
+    // sums[i * k + c] = Σ_{j in c} d(i, j); one pass over the condensed matrix, each
+    // entry added to both of its rows. Blocks of rows (of about equal numbers of
+    // entries) run in parallel, each with its own sums, added up at the end.
     let data = d.as_slice();
-    let mut pos = 0;
+    let total = data.len();
+    let threads = rayon::current_num_threads().max(1);
+    let parts = if total < 1 << 16 { 1 } else { 4 * threads };
+    let mut bounds = vec![0usize];
+    let mut acc = 0usize;
     for i in 0..n {
-        let li = lab[i];
-        let row = &data[pos..pos + (n - 1 - i)];
-        pos += n - 1 - i;
-        let (head, tail) = sums.split_at_mut((i + 1) * k);
-        let si = &mut head[i * k..];
-        for (off, &dij) in row.iter().enumerate() {
-            let j = i + 1 + off;
-            let lj = lab[j];
-            si[lj] += dij;
-            tail[(j - i - 1) * k + li] += dij;
+        acc += n - 1 - i;
+        if acc * parts >= total * bounds.len() && bounds.len() < parts {
+            bounds.push(i + 1);
         }
     }
+    if *bounds.last().expect("bounds start at 0") != n {
+        bounds.push(n);
+    }
+    let sums = bounds
+        .windows(2)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|w| {
+            let mut sums = vec![0.0f64; n * k];
+            let mut pos = condensed_index(n, w[0], w[0] + 1).min(total);
+            for i in w[0]..w[1] {
+                let li = lab[i];
+                let row = &data[pos..pos + (n - 1 - i)];
+                pos += n - 1 - i;
+                let (head, tail) = sums.split_at_mut((i + 1) * k);
+                let si = &mut head[i * k..];
+                for ((&dij, &lj), t) in row.iter().zip(&lab[i + 1..]).zip(tail.chunks_exact_mut(k))
+                {
+                    let dij = dij.to_f64();
+                    si[lj] += dij;
+                    t[li] += dij;
+                }
+            }
+            sums
+        })
+        .reduce_with(|mut a, b| {
+            for (x, y) in a.iter_mut().zip(&b) {
+                *x += y;
+            }
+            a
+        })
+        .unwrap_or_else(|| vec![0.0; n * k]);
     Ok((0..n)
         .map(|i| {
             let li = lab[i];
@@ -526,6 +615,34 @@ mod tests {
         let d = line(&[0.0, 1.0, 3.0, 7.0]);
         let z = linkage(&d, Linkage::Average).unwrap();
         assert_eq!(cut_tree_maxclust(&z, 3).unwrap(), vec![1, 1, 2, 3]);
+    }
+
+    #[test]
+    fn parallel_column_writes_change_nothing() {
+        // Distances on a coarse grid (many ties) between 300 rows: the linkage with the
+        // column written by parallel tasks of 7 rows from the start is the serial one.
+        let n = 300;
+        let mut state = 7u64;
+        let v: Vec<f64> = (0..n * (n - 1) / 2)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                ((state >> 33) % 20) as f64 / 20.0
+            })
+            .collect();
+        let d = CondensedMatrix::new(n, v).unwrap();
+        for method in [
+            Linkage::Average,
+            Linkage::Complete,
+            Linkage::Weighted,
+            Linkage::Ward,
+        ] {
+            let serial = nn_chain_with(&d, method, usize::MAX, 1);
+            let parallel = nn_chain_with(&d, method, 0, 7);
+            assert_eq!(serial, parallel, "{method:?}");
+            assert_eq!(serial.len(), n - 1);
+        }
     }
 
     #[test]

@@ -22,7 +22,10 @@
 //!   of that pair (Gower 1971). Tested in the conformance suite;
 //! - precision: the package takes min and max in float32 (so `1 - min/max` loses
 //!   digits when the range is small against the values) and returns float32; here all
-//!   arithmetic and the output are f64 (the package agrees to about 1e-5 relative);
+//!   arithmetic is f64 and [`gower`] returns f64 (the package agrees to about 1e-5
+//!   relative). [`gower_f32`] stores the same f64 values rounded once to f32 (at most
+//!   half an f32 unit in the last place, relative 2^-24 ≈ 6e-8, off; the conformance
+//!   suite checks it bit for bit): half the memory, for the typology of many networks;
 //! - ranges: the package normalises by `1 - min/max` after dividing by `max`, which is
 //!   the range only when max > 0 (with max <= 0 it gives negative or zero "ranges");
 //!   here the range is max - min for any sign;
@@ -30,6 +33,10 @@
 //!
 //! A pair of rows with no column in common has no Gower distance: that is an error
 //! naming the rows, never a NaN.
+//!
+//! The matrix is computed in blocks of 32 consecutive rows (their data, about 15 KB for
+//! 80 columns, stay in the first-level cache while every later row passes them), the
+//! blocks spread over every core by rayon.
 
 use crate::error::{StatsError, StatsResult};
 use rayon::prelude::*;
@@ -57,19 +64,59 @@ impl GowerColumn<'_> {
     }
 }
 
-/// A symmetric dissimilarity matrix with zero diagonal, stored as scipy's condensed
-/// vector: the upper triangle row by row, d(i, j) for i < j at
-/// `n*i - i*(i+1)/2 + (j - i - 1)`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CondensedMatrix {
-    n: usize,
-    data: Vec<f64>,
+/// A number a dissimilarity matrix can hold: f64, or f32 to halve the memory of large
+/// matrices. Reading one always gives an f64 (the conversion from f32 is exact).
+pub trait Distance: Copy + PartialOrd + Send + Sync + std::fmt::Debug + 'static {
+    /// Larger than every distance.
+    const INFINITY: Self;
+    /// Zero.
+    const ZERO: Self;
+    /// The value as an f64 (exact).
+    fn to_f64(self) -> f64;
+    /// The nearest value to `x` (for f32: rounded to nearest, ties to even).
+    fn from_f64(x: f64) -> Self;
 }
 
-impl CondensedMatrix {
+impl Distance for f64 {
+    const INFINITY: Self = f64::INFINITY;
+    const ZERO: Self = 0.0;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+}
+
+impl Distance for f32 {
+    const INFINITY: Self = f32::INFINITY;
+    const ZERO: Self = 0.0;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+}
+
+/// A symmetric dissimilarity matrix with zero diagonal, stored as scipy's condensed
+/// vector: the upper triangle row by row, d(i, j) for i < j at
+/// `n*i - i*(i+1)/2 + (j - i - 1)`. The entries are f64, or f32 (`CondensedMatrix<f32>`,
+/// from [`gower_f32`]) for large data: n(n-1)/2 × 4 bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondensedMatrix<T: Distance = f64> {
+    n: usize,
+    data: Vec<T>,
+}
+
+impl<T: Distance> CondensedMatrix<T> {
     /// Wraps a condensed vector of length n(n-1)/2; checks length and finiteness
     /// and that no entry is negative.
-    pub fn new(n: usize, data: Vec<f64>) -> StatsResult<Self> {
+    pub fn new(n: usize, data: Vec<T>) -> StatsResult<Self> {
         if data.len() != n * n.saturating_sub(1) / 2 {
             return Err(StatsError::Invalid(format!(
                 "a condensed matrix of {n} rows needs {} entries, got {}",
@@ -77,15 +124,52 @@ impl CondensedMatrix {
                 data.len()
             )));
         }
-        if let Some(p) = data.iter().position(|d| !d.is_finite() || *d < 0.0) {
+        if let Some(p) = data
+            .iter()
+            .position(|d| !d.to_f64().is_finite() || d.to_f64() < 0.0)
+        {
             return Err(StatsError::Invalid(format!(
                 "dissimilarity {} at condensed position {p} is not a finite non-negative number",
-                data[p]
+                data[p].to_f64()
             )));
         }
         Ok(CondensedMatrix { n, data })
     }
 
+    /// Number of rows.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The condensed vector.
+    pub fn as_slice(&self) -> &[T] {
+        &self.data
+    }
+
+    /// Consumes the matrix, giving its condensed vector.
+    pub fn into_vec(self) -> Vec<T> {
+        self.data
+    }
+
+    /// d(i, j); 0 on the diagonal.
+    #[inline]
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        if i == j {
+            return 0.0;
+        }
+        let (i, j) = if i < j { (i, j) } else { (j, i) };
+        self.data[condensed_index(self.n, i, j)].to_f64()
+    }
+
+    /// The full square matrix (for output).
+    pub fn to_square(&self) -> Vec<Vec<f64>> {
+        (0..self.n)
+            .map(|i| (0..self.n).map(|j| self.get(i, j)).collect())
+            .collect()
+    }
+}
+
+impl CondensedMatrix<f64> {
     /// From a full square matrix (symmetry is checked to 1e-12).
     pub fn from_square(m: &[Vec<f64>]) -> StatsResult<Self> {
         let n = m.len();
@@ -107,38 +191,6 @@ impl CondensedMatrix {
             }
         }
         CondensedMatrix::new(n, data)
-    }
-
-    /// Number of rows.
-    pub fn n(&self) -> usize {
-        self.n
-    }
-
-    /// The condensed vector.
-    pub fn as_slice(&self) -> &[f64] {
-        &self.data
-    }
-
-    /// Consumes the matrix, giving its condensed vector.
-    pub fn into_vec(self) -> Vec<f64> {
-        self.data
-    }
-
-    /// d(i, j); 0 on the diagonal.
-    #[inline]
-    pub fn get(&self, i: usize, j: usize) -> f64 {
-        if i == j {
-            return 0.0;
-        }
-        let (i, j) = if i < j { (i, j) } else { (j, i) };
-        self.data[condensed_index(self.n, i, j)]
-    }
-
-    /// The full square matrix (for output).
-    pub fn to_square(&self) -> Vec<Vec<f64>> {
-        (0..self.n)
-            .map(|i| (0..self.n).map(|j| self.get(i, j)).collect())
-            .collect()
     }
 }
 
@@ -350,12 +402,25 @@ fn asym_terms(a: &[u8], b: &[u8]) -> (u32, u32) {
 /// Errors: no columns, columns of unequal length, a non-finite value, or a pair of
 /// rows that share no comparable column (every column missing in one of them).
 pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
+    gower_into(columns)
+}
+
+/// [`gower`] stored in f32: every distance is computed in f64 exactly as by [`gower`] and
+/// rounded once to the nearest f32, so it differs from the f64 value by at most half an
+/// f32 unit in the last place (a relative 2^-24 ≈ 6e-8; the `gower` package itself
+/// returns float32). Half the memory: n(n-1)/2 × 4 bytes, 800 MB at n = 20,000. This is
+/// the matrix of the typology ([`crate::cluster`] takes either).
+pub fn gower_f32(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<f32>> {
+    gower_into(columns)
+}
+
+fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<T>> {
     let p = prepare(columns)?;
     let n = p.n;
-    let mut data = vec![0.0f64; n * n.saturating_sub(1) / 2];
+    let mut data = vec![T::ZERO; n * n.saturating_sub(1) / 2];
     // Split the condensed vector into its rows (row i holds j = i+1..n).
-    let mut rows: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
-    let mut rest: &mut [f64] = &mut data;
+    let mut rows: Vec<(usize, &mut [T])> = Vec::with_capacity(n);
+    let mut rest: &mut [T] = &mut data;
     for i in 0..n {
         let (head, tail) = rest.split_at_mut(n - 1 - i);
         rows.push((i, head));
@@ -383,7 +448,7 @@ pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
     // j's data is read from memory once per block rather than once per row (at
     // n = 20,000 the data no longer fit in cache and the loop would be memory-bound).
     const BLOCK: usize = 32;
-    let mut blocks: Vec<Vec<(usize, &mut [f64])>> = Vec::new();
+    let mut blocks: Vec<Vec<(usize, &mut [T])>> = Vec::new();
     for r in rows {
         match blocks.last_mut() {
             Some(b) if b.len() < BLOCK => b.push(r),
@@ -402,7 +467,7 @@ pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
                         break;
                     }
                     match pair(i, j) {
-                        Some(d) => out[j - i - 1] = d,
+                        Some(d) => out[j - i - 1] = T::from_f64(d),
                         None => {
                             if bad.is_none_or(|b| (i, j) < b) {
                                 bad = Some((i, j));

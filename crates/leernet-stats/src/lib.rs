@@ -11,7 +11,7 @@
 //! | module | what | held to |
 //! |---|---|---|
 //! | [`descriptives`] | numeric summaries, quantiles, Wilson intervals, chi-square, Fisher | numpy, statsmodels, scipy |
-//! | [`gower`] | Gower (1971) distance, condensed f64 matrix, rayon | the `gower` package (1e-5), the textbook formula (1e-9) |
+//! | [`gower`] | Gower (1971) distance, condensed f64 or f32 matrix, rayon | the `gower` package (1e-5), the textbook formula (1e-9; f32: the f64 value rounded once) |
 //! | [`cluster`] | single/complete/average/weighted/Ward linkage, maxclust cut, silhouette, adjusted Rand | scipy, scikit-learn |
 //! | [`partition`] | k-prototypes, PAM | unit tests (no reference package in the environment) |
 //! | [`lca`] | latent class analysis, fit table | stepmix (best log-likelihood) |
@@ -20,7 +20,8 @@
 //! | [`qca`] | QCA: calibration, necessity, truth table, exact minimisation, three solutions | R's `QCA` 3.25 (1e-6) |
 //! | [`special`] | gamma/beta functions, normal, chi-square, F | published tables |
 //!
-//! Precision: everything is computed and returned in f64.
+//! Precision: everything is computed and returned in f64; a Gower matrix can be stored in
+//! f32 (each distance rounded once) to halve its memory, and is clustered in f64.
 //!
 //! Missing values are `None`. A `Some(NaN)` or `Some(±inf)` is an error, never silently
 //! treated as missing.

@@ -20,7 +20,7 @@
 //! BUILD takes the last best row and SWAP the first best pair.
 
 use crate::error::{StatsError, StatsResult};
-use crate::gower::CondensedMatrix;
+use crate::gower::{CondensedMatrix, Distance};
 use crate::rng::SplitMix64;
 use rayon::prelude::*;
 
@@ -254,7 +254,7 @@ pub struct Pam {
 }
 
 /// PAM (BUILD + SWAP) into k clusters.
-pub fn pam(d: &CondensedMatrix, k: usize) -> StatsResult<Pam> {
+pub fn pam<T: Distance>(d: &CondensedMatrix<T>, k: usize) -> StatsResult<Pam> {
     let n = d.n();
     if n == 0 {
         return Err(StatsError::Empty("PAM of no rows".into()));
@@ -264,7 +264,11 @@ pub fn pam(d: &CondensedMatrix, k: usize) -> StatsResult<Pam> {
     }
     let dist = |i: usize, j: usize| d.get(i, j);
     let mut is_medoid = vec![false; n];
-    let max_d = d.as_slice().iter().copied().fold(0.0f64, f64::max);
+    let max_d = d
+        .as_slice()
+        .iter()
+        .map(|x| x.to_f64())
+        .fold(0.0f64, f64::max);
     // dysma: distance to the nearest medoid; starts above every distance (as R).
     let mut near = vec![1.1 * max_d + 1.0; n];
     for _ in 0..k {

@@ -22,7 +22,7 @@ fn empty_inputs_are_errors() {
     assert!(cronbach_alpha(&[]).is_err());
     assert!(lca(&[], &LcaOptions::default()).is_err());
     assert!(kprototypes(&[], &[], &KPrototypesOptions::default()).is_err());
-    let d0 = CondensedMatrix::new(0, vec![]).unwrap();
+    let d0 = CondensedMatrix::<f64>::new(0, vec![]).unwrap();
     assert!(linkage(&d0, Linkage::Average).is_err());
     assert!(pam(&d0, 1).is_err());
     let s = describe_numeric(&[None, None]).unwrap();

@@ -317,8 +317,9 @@ fn random_mixed(rng: &mut Rng, n: usize, p_missing: f64, with_extra: bool) -> Mi
     m
 }
 
-fn gower_of(m: &Mixed) -> leernet_stats::StatsResult<CondensedMatrix> {
-    // Columns in the JSON order: numeric/ordinal, nominal, asymmetric.
+/// The Gower columns of a data set, in the JSON order: numeric/ordinal, nominal,
+/// asymmetric.
+fn columns_of(m: &Mixed) -> Vec<GowerColumn<'_>> {
     let mut cols = Vec::new();
     for (ord, v) in &m.num {
         cols.push(if *ord {
@@ -333,7 +334,15 @@ fn gower_of(m: &Mixed) -> leernet_stats::StatsResult<CondensedMatrix> {
     for v in &m.asym {
         cols.push(GowerColumn::AsymmetricBinary(v));
     }
-    gower(&cols)
+    cols
+}
+
+fn gower_of(m: &Mixed) -> leernet_stats::StatsResult<CondensedMatrix> {
+    gower(&columns_of(m))
+}
+
+fn gower_f32_of(m: &Mixed) -> leernet_stats::StatsResult<CondensedMatrix<f32>> {
+    gower_f32(&columns_of(m))
 }
 
 #[test]
@@ -418,6 +427,7 @@ fn gower_matches_package_and_textbook() {
     let cases2: Vec<Value> = sets2.iter().map(|m| m.json.clone()).collect();
     let refs2 = reference("gower_textbook", &cases2).unwrap();
     let mut refused = 0;
+    let mut f32_sets = 0;
     for (k, (m, r)) in sets2.iter().zip(&refs2).enumerate() {
         match gower_of(m) {
             Err(e) => {
@@ -432,6 +442,16 @@ fn gower_matches_package_and_textbook() {
                     r.get("error").is_none(),
                     "set {k}: reference refused, leernet did not"
                 );
+                // The f32 matrix is the f64 one rounded once to nearest: bit for bit.
+                let d32 = gower_f32_of(m).unwrap();
+                for (p, (&x32, &x64)) in d32.as_slice().iter().zip(d.as_slice()).enumerate() {
+                    assert_eq!(
+                        x32.to_bits(),
+                        (x64 as f32).to_bits(),
+                        "set {k} f32 entry {p}"
+                    );
+                }
+                f32_sets += 1;
                 for i in 0..d.n() {
                     for j in 0..d.n() {
                         close(
@@ -446,7 +466,7 @@ fn gower_matches_package_and_textbook() {
         }
     }
     eprintln!(
-        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32); in {} sets with a missing number the package gives NaN for {nan_pairs} pairs where leernet weighs the column out, and agrees on all other pairs; {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both)",
+        "gower: {} complete data sets agree with the gower package to 1e-5 (it keeps min/max in float32); in {} sets with a missing number the package gives NaN for {nan_pairs} pairs where leernet weighs the column out, and agrees on all other pairs; {} with missing/ordinal/asymmetric agree with the textbook formula to {TOL} ({refused} refused by both); in {f32_sets} of them the f32 matrix is the f64 one rounded to nearest, bit for bit",
         sets.len(),
         sets_nan.len(),
         sets2.len()
@@ -462,7 +482,7 @@ fn clustering_matches_scipy_and_sklearn() {
     let mut large = 0;
     for s in 0..255 {
         // The last five (one per method) are large (n = 1,100): the square working matrix is
-        // then filled in many 64-row tiles.
+        // then filled in many 64-row tiles and compacted several times.
         let n = if s >= 250 {
             1100
         } else {
@@ -480,42 +500,85 @@ fn clustering_matches_scipy_and_sklearn() {
         mats.push((d, method, ks));
     }
     assert_eq!(large, 5, "every large set is clustered");
+    // The same data sets as f32 Gower matrices (the typology's); scipy gets their values
+    // in f64, exactly.
+    for (m, method, ks) in mats.clone() {
+        let d32 = m32_of(&m);
+        let exact: Vec<f64> = d32.as_slice().iter().map(|&x| x as f64).collect();
+        cases.push(json!({ "condensed": exact, "method": method, "ks": ks }));
+    }
     let Some(refs) = reference("cluster", &cases) else {
         return;
     };
+    let (refs64, refs32) = refs.split_at(mats.len());
     let mut cuts = 0;
-    for (k, ((d, method, ks), r)) in mats.iter().zip(&refs).enumerate() {
+    for (k, ((d, method, ks), r)) in mats.iter().zip(refs64).enumerate() {
         let z = linkage(d, method.parse().unwrap()).unwrap();
-        let rz = r["merges"].as_array().unwrap();
-        assert_eq!(z.len(), rz.len());
-        for (row, (m, rr)) in z.iter().zip(rz).enumerate() {
-            let what = format!("set {k} {method} n={} merge {row}", d.n());
-            assert_eq!(m.a as f64, rr[0].as_f64().unwrap(), "{what} a");
-            assert_eq!(m.b as f64, rr[1].as_f64().unwrap(), "{what} b");
-            close(m.height, &rr[2], TOL, &format!("{what} height"));
-            assert_eq!(m.size as f64, rr[3].as_f64().unwrap(), "{what} size");
-        }
-        for &kk in ks {
-            let labels = cut_tree_maxclust(&z, kk).unwrap();
-            let rc = &r["cuts"][kk.to_string()];
-            let rl: Vec<usize> = serde_json::from_value(rc["labels"].clone()).unwrap();
-            assert_eq!(labels, rl, "set {k} {method} cut k={kk}");
-            match silhouette(d, &labels) {
-                Ok(s) => close(
-                    s,
-                    &rc["silhouette"],
-                    TOL,
-                    &format!("set {k} silhouette k={kk}"),
-                ),
-                Err(_) => assert!(rc["silhouette"].is_null()),
-            }
-            cuts += 1;
-        }
+        cuts += check_clustering(d, &z, r, ks, TOL, &format!("set {k} {method} n={}", d.n()));
+    }
+    for (k, ((d, method, ks), r)) in mats.iter().zip(refs32).enumerate() {
+        let d32 = m32_of(d);
+        let z = linkage(&d32, method.parse().unwrap()).unwrap();
+        cuts += check_clustering(
+            &d32,
+            &z,
+            r,
+            ks,
+            TOL,
+            &format!("f32 set {k} {method} n={}", d.n()),
+        );
     }
     eprintln!(
-        "clustering: {} linkages (5 methods, ties, 5 of them with n = 1,100) agree with scipy exactly (heights to {TOL}); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
+        "clustering: {} linkages (5 methods, ties, 5 of them with n = 1,100) agree with scipy exactly (heights to {TOL}), and so do the same data as f32 matrices (scipy given their values in f64); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
         mats.len()
     );
+}
+
+/// The f32 matrix of an f64 one (each entry rounded once), as `gower_f32` gives.
+fn m32_of(d: &CondensedMatrix) -> CondensedMatrix<f32> {
+    CondensedMatrix::new(d.n(), d.as_slice().iter().map(|&x| x as f32).collect()).unwrap()
+}
+
+/// Merges (a, b, size exactly; heights to `height_tol`), cuts and silhouettes against one
+/// reference; returns the number of cuts checked.
+fn check_clustering<T: Distance>(
+    d: &CondensedMatrix<T>,
+    z: &[Merge],
+    r: &Value,
+    ks: &[usize],
+    height_tol: f64,
+    what: &str,
+) -> usize {
+    let rz = r["merges"].as_array().unwrap();
+    assert_eq!(z.len(), rz.len());
+    for (row, (m, rr)) in z.iter().zip(rz).enumerate() {
+        let what = format!("{what} merge {row}");
+        assert_eq!(m.a as f64, rr[0].as_f64().unwrap(), "{what} a");
+        assert_eq!(m.b as f64, rr[1].as_f64().unwrap(), "{what} b");
+        let h = rr[2].as_f64().unwrap();
+        assert!(
+            (m.height - h).abs() <= height_tol,
+            "{what} height: leernet {} scipy {h}",
+            m.height
+        );
+        assert_eq!(m.size as f64, rr[3].as_f64().unwrap(), "{what} size");
+    }
+    for &kk in ks {
+        let labels = cut_tree_maxclust(z, kk).unwrap();
+        let rc = &r["cuts"][kk.to_string()];
+        let rl: Vec<usize> = serde_json::from_value(rc["labels"].clone()).unwrap();
+        assert_eq!(labels, rl, "{what} cut k={kk}");
+        match silhouette(d, &labels) {
+            Ok(s) => close(
+                s,
+                &rc["silhouette"],
+                TOL,
+                &format!("{what} silhouette k={kk}"),
+            ),
+            Err(_) => assert!(rc["silhouette"].is_null()),
+        }
+    }
+    ks.len()
 }
 
 #[test]
