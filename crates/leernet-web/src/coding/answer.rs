@@ -238,13 +238,13 @@ pub(super) async fn refused(
 pub(super) async fn coder_post(
     state: &AppState,
     v: &Visitor,
-    f: &Fields,
+    csrf_token: Option<&str>,
     id: i64,
     pos: usize,
 ) -> Result<(User, Assignment, ResponseId), AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?.clone();
-    v.check_csrf(field(f, "csrf_token"))?;
+    v.check_csrf(csrf_token)?;
     let a = visible_assignment(state, &user, id, lang).await?;
     if !a.is_coder(user.id) {
         return Err(AppError::NotFound(lang));
@@ -266,7 +266,7 @@ pub async fn add_coding(
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let (user, a, rid) = coder_post(&state, &v, &f, id, pos).await?;
+    let (user, a, rid) = coder_post(&state, &v, field(&f, "csrf_token"), id, pos).await?;
     let Some(code) = field(&f, "code").and_then(|s| s.parse::<i64>().ok()) else {
         return refused(&state, &v, &user, id, pos, Refusal::UnknownCode).await;
     };
@@ -326,7 +326,7 @@ pub async fn delete_coding(
     Path((id, pos, coding)): Path<(i64, usize, i64)>,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, a, _) = coder_post(&state, &v, &f, id, pos).await?;
+    let (user, a, _) = coder_post(&state, &v, field(&f, "csrf_token"), id, pos).await?;
     match state
         .store
         .delete_assignment_coding(a.id, user.id, CodingId(coding))
@@ -342,32 +342,23 @@ pub async fn decide(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<Fields>,
+    Form(f): Form<SuggestionForm>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let (user, a, rid) = coder_post(&state, &v, &f, id, pos).await?;
-    let decision = match field(&f, "decision") {
-        Some("accept") => SuggestionDecision::Accepted,
-        Some("reject") => SuggestionDecision::Rejected,
-        _ => return Err(AppError::BadRequest(lang)),
-    };
-    let (Some(code), Some(start), Some(end)) = (
-        field(&f, "code").and_then(|s| s.parse::<i64>().ok()),
-        offset(&f, "start"),
-        offset(&f, "end"),
-    ) else {
-        return Err(AppError::BadRequest(lang));
+    let (user, a, rid) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
+    let choice = match SuggestionChoice::try_from(&f) {
+        Ok(c) => c,
+        Err(e) => return form_refused(&state, &v, &user, id, pos, e).await,
     };
     let span = SpanCode {
         response: rid,
-        code: CodeId(code),
-        start,
-        end,
+        code: choice.code,
+        start: choice.start,
+        end: choice.end,
         memo: String::new(),
     };
     match state
         .store
-        .decide_suggestion(a.id, user.id, &span, decision, now())
+        .decide_suggestion(a.id, user.id, &span, choice.decision, now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
@@ -380,18 +371,14 @@ pub async fn judge_slow(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<Fields>,
+    Form(f): Form<SlowForm>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let (user, a, rid) = coder_post(&state, &v, &f, id, pos).await?;
-    let status = match field(&f, "status") {
-        Some("confirmed") => SlowStatus::Confirmed,
-        Some("rejected") => SlowStatus::Rejected,
-        _ => return Err(AppError::BadRequest(lang)),
+    let (user, a, rid) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
+    let verdict = match SlowVerdict::try_from(&f) {
+        Ok(j) => j,
+        Err(e) => return form_refused(&state, &v, &user, id, pos, e).await,
     };
-    let (Some(start), Some(end)) = (offset(&f, "start"), offset(&f, "end")) else {
-        return Err(AppError::BadRequest(lang));
-    };
+    let (start, end, status) = (verdict.start, verdict.end, verdict.status);
     match state
         .store
         .judge_slow_question(rid, &a.question, start, end, status, user.id, now())
@@ -419,6 +406,236 @@ pub async fn finish(
         Err(r) => {
             let (key, status) = refusal(&r);
             assignment_page(&state, &v, user, id, Some(key), status).await
+        }
+    }
+}
+
+/// What a coder posts to decide on a suggestion (`POST …/answers/{pos}/suggestions`): the
+/// fields as text, checked by [`SuggestionChoice::try_from`].
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SuggestionForm {
+    pub csrf_token: Option<String>,
+    /// `accept` or `reject`.
+    pub decision: String,
+    /// The suggested code's id.
+    pub code: String,
+    /// The suggested span, in code points.
+    pub start: String,
+    pub end: String,
+}
+
+/// A decision on a suggestion, from a [`SuggestionForm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuggestionChoice {
+    pub decision: SuggestionDecision,
+    pub code: CodeId,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a coder posts to judge a slow-question candidate (`POST …/answers/{pos}/slow`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SlowForm {
+    pub csrf_token: Option<String>,
+    /// `confirmed` or `rejected`.
+    pub status: String,
+    /// The candidate's span, in code points.
+    pub start: String,
+    pub end: String,
+}
+
+/// A verdict on a slow-question candidate, from a [`SlowForm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlowVerdict {
+    pub status: SlowStatus,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why a coder's form was refused before anything was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoderFormError {
+    /// Neither `accept` nor `reject`.
+    Decision,
+    /// Neither `confirmed` nor `rejected`.
+    SlowStatus,
+    /// A code that is no whole number.
+    Code,
+    /// A start or end that is no whole number of 0 or more.
+    Span,
+}
+
+impl CoderFormError {
+    /// The message's key in the catalogue.
+    pub fn key(self) -> &'static str {
+        match self {
+            CoderFormError::Decision => "coding_ui.err_decision",
+            CoderFormError::SlowStatus => "coding_ui.err_slow_status",
+            CoderFormError::Code => "coding_ui.err_unknown_code",
+            CoderFormError::Span => "coding_ui.err_span",
+        }
+    }
+}
+
+/// A span's start and end as posted: whole numbers of code points.
+fn span_of(start: &str, end: &str) -> Result<(usize, usize), CoderFormError> {
+    match (start.trim().parse(), end.trim().parse()) {
+        (Ok(s), Ok(e)) => Ok((s, e)),
+        _ => Err(CoderFormError::Span),
+    }
+}
+
+impl TryFrom<&SuggestionForm> for SuggestionChoice {
+    type Error = CoderFormError;
+
+    fn try_from(f: &SuggestionForm) -> Result<SuggestionChoice, CoderFormError> {
+        let decision = match f.decision.as_str() {
+            "accept" => SuggestionDecision::Accepted,
+            "reject" => SuggestionDecision::Rejected,
+            _ => return Err(CoderFormError::Decision),
+        };
+        let code = f
+            .code
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| CoderFormError::Code)?;
+        let (start, end) = span_of(&f.start, &f.end)?;
+        Ok(SuggestionChoice {
+            decision,
+            code: CodeId(code),
+            start,
+            end,
+        })
+    }
+}
+
+impl TryFrom<&SlowForm> for SlowVerdict {
+    type Error = CoderFormError;
+
+    fn try_from(f: &SlowForm) -> Result<SlowVerdict, CoderFormError> {
+        let status = match f.status.as_str() {
+            "confirmed" => SlowStatus::Confirmed,
+            "rejected" => SlowStatus::Rejected,
+            _ => return Err(CoderFormError::SlowStatus),
+        };
+        let (start, end) = span_of(&f.start, &f.end)?;
+        Ok(SlowVerdict { status, start, end })
+    }
+}
+
+/// The answer's page again with the message of a refused form (422); nothing was stored.
+async fn form_refused(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    id: i64,
+    pos: usize,
+    e: CoderFormError,
+) -> Result<Response, AppError> {
+    let msg = state.catalog.t(v.lang.lang, e.key());
+    answer_page(
+        state,
+        v,
+        user,
+        id,
+        pos,
+        Some(msg),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggestion(decision: &str, code: &str, start: &str, end: &str) -> SuggestionForm {
+        SuggestionForm {
+            csrf_token: None,
+            decision: decision.into(),
+            code: code.into(),
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+
+    #[test]
+    fn a_suggestion_form_becomes_a_choice() {
+        assert_eq!(
+            SuggestionChoice::try_from(&suggestion("reject", "7", "3", " 9")),
+            Ok(SuggestionChoice {
+                decision: SuggestionDecision::Rejected,
+                code: CodeId(7),
+                start: 3,
+                end: 9,
+            })
+        );
+    }
+
+    #[test]
+    fn a_suggestion_form_is_refused_for_each_bad_field() {
+        for (form, want) in [
+            (suggestion("", "7", "3", "9"), CoderFormError::Decision),
+            (
+                suggestion("Accept", "7", "3", "9"),
+                CoderFormError::Decision,
+            ),
+            (suggestion("accept", "", "3", "9"), CoderFormError::Code),
+            (
+                suggestion("accept", "theory", "3", "9"),
+                CoderFormError::Code,
+            ),
+            (suggestion("accept", "7", "-1", "9"), CoderFormError::Span),
+            (suggestion("accept", "7", "3", "nine"), CoderFormError::Span),
+        ] {
+            assert_eq!(SuggestionChoice::try_from(&form), Err(want), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn a_slow_form_is_refused_for_each_bad_field() {
+        let slow = |status: &str, start: &str, end: &str| SlowForm {
+            csrf_token: None,
+            status: status.into(),
+            start: start.into(),
+            end: end.into(),
+        };
+        assert_eq!(
+            SlowVerdict::try_from(&slow("confirmed", "0", "4")),
+            Ok(SlowVerdict {
+                status: SlowStatus::Confirmed,
+                start: 0,
+                end: 4
+            })
+        );
+        for (form, want) in [
+            (slow("maybe", "0", "4"), CoderFormError::SlowStatus),
+            (slow("", "0", "4"), CoderFormError::SlowStatus),
+            (slow("rejected", "", "4"), CoderFormError::Span),
+            (slow("rejected", "0", "4.5"), CoderFormError::Span),
+        ] {
+            assert_eq!(SlowVerdict::try_from(&form), Err(want), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn every_refusal_has_a_message_in_both_languages() {
+        let catalog = leernet_report::catalog();
+        for e in [
+            CoderFormError::Decision,
+            CoderFormError::SlowStatus,
+            CoderFormError::Code,
+            CoderFormError::Span,
+        ] {
+            for lang in [Lang::Nl, Lang::En] {
+                let msg = catalog.t(lang, e.key());
+                assert!(
+                    !msg.is_empty() && msg != e.key(),
+                    "{e:?} in {lang:?}: {msg}"
+                );
+            }
         }
     }
 }
