@@ -677,7 +677,7 @@ async fn coding_story(w: &World, k: &Coding) {
         "rationale.moral has none"
     );
     let added = store.coding_decisions(None).await.unwrap();
-    assert_eq!(added.last().unwrap().kind, "code_added");
+    assert_eq!(added.last().unwrap().kind, DecisionKind::CodeAdded);
     assert_eq!(added.last().unwrap().person, k.lead);
 
     // Criteria, examples and a colour: an invalid colour is refused with a message and

@@ -621,6 +621,17 @@ mod tests {
     }
 
     #[test]
+    fn every_decision_kind_has_a_label_in_both_languages() {
+        let catalog = leernet_report::catalog();
+        for &k in leernet_store::DecisionKind::ALL {
+            let key = format!("coding_ui.kind_{}", k.as_str());
+            for lang in [Lang::Nl, Lang::En] {
+                assert_ne!(catalog.t(lang, &key), format!("[{key}]"), "{lang:?}");
+            }
+        }
+    }
+
+    #[test]
     fn every_refusal_has_a_message_in_both_languages() {
         let catalog = leernet_report::catalog();
         for e in [

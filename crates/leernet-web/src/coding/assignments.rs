@@ -263,7 +263,7 @@ pub(super) async fn assignment_page(
                 minijinja::context! {
                     at => utc(d.at),
                     who => names.get(&d.person).cloned().unwrap_or_default(),
-                    kind => d.kind,
+                    kind => d.kind.as_str(),
                     what => d.what,
                     why => d.why,
                 }

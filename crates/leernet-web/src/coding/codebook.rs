@@ -73,7 +73,7 @@ pub(super) async fn codebook_page(
             minijinja::context! {
                 at => utc(d.at),
                 who => names.get(&d.person).cloned().unwrap_or_default(),
-                kind => d.kind,
+                kind => d.kind.as_str(),
                 what => d.what,
                 why => d.why,
             }
