@@ -113,8 +113,8 @@ fn error_pages() -> &'static (minijinja::Environment<'static>, Catalog) {
 
 /// Renders the error page without the app state (the texts are few and fixed).
 fn page(lang: Lang, status: StatusCode, title_key: &str, text_key: &str) -> Response {
-    let body = page_html(lang, title_key, text_key)
-        .unwrap_or_else(|_| error_pages().1.t(lang, text_key));
+    let body =
+        page_html(lang, title_key, text_key).unwrap_or_else(|_| error_pages().1.t(lang, text_key));
     (status, Html(body)).into_response()
 }
 

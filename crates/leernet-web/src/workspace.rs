@@ -234,8 +234,18 @@ fn render(
 /// Every field a workspace form posts, so that a page shown without a refusal (or with a
 /// form that left a field out) has each of them, empty.
 const POSTED_FIELDS: &[&str] = &[
-    "agenda", "anonymous", "date", "edit", "method", "model", "online", "place", "report",
-    "status", "text", "title",
+    "agenda",
+    "anonymous",
+    "date",
+    "edit",
+    "method",
+    "model",
+    "online",
+    "place",
+    "report",
+    "status",
+    "text",
+    "title",
 ];
 
 /// What was posted, with every field of [`POSTED_FIELDS`] present.
