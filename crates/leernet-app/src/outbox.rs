@@ -24,6 +24,7 @@
 use crate::mail::Mailer;
 use leernet_core::i18n::Catalog;
 use leernet_core::{Lang, NetworkId, PersonId, SessionId};
+use leernet_store::workspace::OutboxKind;
 use leernet_store::{Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -61,20 +62,19 @@ fn date_of_unix(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The text of a message of `kind` (`round_opened`, `session_planned`) in `lang`.
+/// The text of a message of `kind` in `lang`.
 pub fn message_text(
     catalog: &Catalog,
     lang: Lang,
-    kind: &str,
+    kind: OutboxKind,
     network: &str,
     date: &str,
     link: &str,
     settings: &str,
 ) -> Text {
-    let k = if kind == "round_opened" {
-        "round"
-    } else {
-        "session"
+    let k = match kind {
+        OutboxKind::RoundOpened => "round",
+        OutboxKind::SessionPlanned => "session",
     };
     let fill = |key: &str| {
         catalog
@@ -125,14 +125,14 @@ pub async fn send_outbox(
         };
         let (on_round, on_session) = store.notify_prefs(m.person).await?;
         let slug = net.slug.as_str();
-        let found = match m.kind.as_str() {
-            "round_opened" if on_round => store
+        let found = match m.kind {
+            OutboxKind::RoundOpened if on_round => store
                 .rounds(Some(net.id))
                 .await?
                 .into_iter()
                 .find(|r| r.id == m.subject)
                 .map(|r| (date_of_unix(r.opened_at), format!("/ws/{slug}/agenda"))),
-            "session_planned" if on_session => store
+            OutboxKind::SessionPlanned if on_session => store
                 .ws_session(net.id, SessionId(m.subject))
                 .await?
                 .map(|s| (s.date, format!("/ws/{slug}/sessions/{}", m.subject))),
@@ -147,7 +147,7 @@ pub async fn send_outbox(
         let text = message_text(
             catalog,
             lang,
-            &m.kind,
+            m.kind,
             &net.name,
             &date,
             &format!("{base}{path}"),
@@ -196,10 +196,10 @@ mod tests {
     fn texts_in_both_languages_name_network_date_and_link() {
         let c = leernet_report::catalog();
         for lang in Lang::ALL {
-            for kind in ["round_opened", "session_planned"] {
+            for &kind in OutboxKind::ALL {
                 let t = message_text(&c, lang, kind, "Wijk A", "2026-12-03", "L1", "L2");
                 for part in ["Wijk A", "2026-12-03", "L1", "L2"] {
-                    assert!(t.body.contains(part), "{lang:?} {kind}: {}", t.body);
+                    assert!(t.body.contains(part), "{lang:?} {kind:?}: {}", t.body);
                 }
                 assert!(t.subject.contains("Wijk A"));
                 assert!(!t.body.contains("[notify."), "{}", t.body);

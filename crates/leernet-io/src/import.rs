@@ -417,11 +417,15 @@ impl Checker<'_> {
         (out, answers_json(&answers))
     }
 
-    /// The work of [`Checker::check`]: the row's facts and problems, and its answers in
-    /// key order, borrowed from the row and the form where they can be.
-    fn check_row<'s>(&'s self, row: &'s Row) -> (ImportedRow, Vec<Pair<'s>>) {
+    /// The facts of a row before its answers: a ragged row (a problem), a response the
+    /// tool marked as a preview, test or spam (`Err`: left out, with only that warning), its
+    /// response id, network and whether it was finished.
+    fn row_facts(
+        &self,
+        row: &Row,
+        problems: &mut Vec<Problem>,
+    ) -> Result<ImportedRow, ImportedRow> {
         let n = row.number;
-        let mut problems = Vec::new();
         if row.cells.len() > self.headers.len()
             && row
                 .cells
@@ -464,7 +468,7 @@ impl Checker<'_> {
                     .at_row(n)
                     .in_column(self.header(c)),
                 );
-                return (out, Vec::new());
+                return Err(out);
             }
         }
         if let Some(c) = self.id_col {
@@ -491,6 +495,19 @@ impl Checker<'_> {
                 out.status = ResponseStatus::InProgress;
             }
         }
+        Ok(out)
+    }
+
+    /// The work of [`Checker::check`]: the row's facts and problems, and its answers in
+    /// key order, borrowed from the row and the form where they can be.
+    fn check_row<'s>(&'s self, row: &'s Row) -> (ImportedRow, Vec<Pair<'s>>) {
+        let n = row.number;
+        let mut problems = Vec::new();
+        // the row's facts: ragged, left out, its id, network and status
+        let mut out = match self.row_facts(row, &mut problems) {
+            Ok(out) => out,
+            Err(left_out) => return (left_out, Vec::new()),
+        };
 
         // cells to values: `value[field]`, and the raw text of each field that had one
         let format = self.plan.format;
@@ -829,37 +846,7 @@ impl Checker<'_> {
             }
         }
         if self.in_repeats {
-            // each repeat's number of instances, stored as the web survey stores it
-            // (`kids` = "2", nested `kids[1]/toys` = "3"): the highest instance answered
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for (key, _, _) in &stored {
-                let mut prefix = String::new();
-                for part in key.split('/') {
-                    if let Some((g, i)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
-                        if let Ok(i) = i.parse::<usize>() {
-                            let c = counts.entry(format!("{prefix}{g}")).or_insert(0);
-                            *c = (*c).max(i);
-                        }
-                    }
-                    prefix.push_str(part);
-                    prefix.push('/');
-                }
-            }
-            stored.extend(
-                counts
-                    .into_iter()
-                    .map(|(k, n)| (Cow::Owned(k), Cow::Owned(n.to_string()), None)),
-            );
-            // in key order, a key once (the later pair, as a map collects them)
-            stored.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut kept: Vec<Pair<'s>> = Vec::with_capacity(stored.len());
-            for p in stored {
-                match kept.last_mut() {
-                    Some(last) if last.0 == p.0 => *last = p,
-                    _ => kept.push(p),
-                }
-            }
-            stored = kept;
+            stored = with_repeat_counts(stored);
         }
         out.problems = problems;
         (out, stored)
@@ -869,6 +856,43 @@ impl Checker<'_> {
         let name = format!("{select}_other");
         self.form.question(&name).map(|q| q.name.clone())
     }
+}
+
+/// `stored` with each repeat's number of instances, stored as the web survey stores it
+/// (`kids` = "2", nested `kids[1]/toys` = "3"): the highest instance answered; in key
+/// order, a key once.
+fn with_repeat_counts<'s>(mut stored: Vec<Pair<'s>>) -> Vec<Pair<'s>> {
+    // each repeat's number of instances, stored as the web survey stores it
+    // (`kids` = "2", nested `kids[1]/toys` = "3"): the highest instance answered
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (key, _, _) in &stored {
+        let mut prefix = String::new();
+        for part in key.split('/') {
+            if let Some((g, i)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+                if let Ok(i) = i.parse::<usize>() {
+                    let c = counts.entry(format!("{prefix}{g}")).or_insert(0);
+                    *c = (*c).max(i);
+                }
+            }
+            prefix.push_str(part);
+            prefix.push('/');
+        }
+    }
+    stored.extend(
+        counts
+            .into_iter()
+            .map(|(k, n)| (Cow::Owned(k), Cow::Owned(n.to_string()), None)),
+    );
+    // in key order, a key once (the later pair, as a map collects them)
+    stored.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut kept: Vec<Pair<'s>> = Vec::with_capacity(stored.len());
+    for p in stored {
+        match kept.last_mut() {
+            Some(last) if last.0 == p.0 => *last = p,
+            _ => kept.push(p),
+        }
+    }
+    kept
 }
 
 /// One stored answer: its key (`question`, or `repeat[2]/question`), its raw value, and

@@ -617,105 +617,16 @@ pub fn read_qde(
                     )
                     .or_default() += 1;
             }
-            let text = match (attr(s, "plainTextPath"), child(s, "PlainTextContent")) {
-                (_, Some(content)) => Some(text_of(Some(content))),
-                (Some(path), None) => match resolve(path, files) {
-                    Resolved::Found(name, bytes) => {
-                        let t = match decode(&name, bytes, &mut report) {
-                            Ok(t) => t,
-                            // Older tools write Windows-1252; its first 256 code points
-                            // are close enough to Latin-1 for positions to hold.
-                            Err(_) => {
-                                report.convert(format!(
-                                    "{name}: not UTF-8; read as Latin-1 (each byte one character)"
-                                ));
-                                bytes.iter().map(|&b| b as char).collect()
-                            }
-                        };
-                        Some(t)
-                    }
-                    Resolved::External(p) => {
-                        report.lose(format!(
-                                "{file}: source {sname:?} refers to a file outside the archive ({p}); its text and codings were not read"
-                            ));
-                        None
-                    }
-                    Resolved::Missing(p) => {
-                        report.lose(format!(
-                                "{file}: source {sname:?} refers to {p}, which the archive does not hold; its codings were not read"
-                            ));
-                        None
-                    }
-                },
-                (None, None) => {
-                    report.lose(format!(
-                        "{file}: source {sname:?} has no plain text (only rich text or nothing); its codings were not read"
-                    ));
-                    None
-                }
-            };
-            if attr(s, "plainTextPath").is_some_and(|p| !p.contains("://")) {
-                report.convert(format!(
-                    "{file}: source {sname:?} names its file without internal:// ; read as an internal file"
-                ));
-            }
-            let mut raw = Vec::new();
-            for sel in children(s, "PlainTextSelection") {
-                let num = |name: &str| -> Result<i64> {
-                    attr(sel, name)
-                        .and_then(|v| v.trim().parse::<i64>().ok())
-                        .ok_or_else(|| {
-                            invalid(
-                                file,
-                                format!(
-                                    "selection on line {} of source {sname:?} has no whole-number {name}",
-                                    line(sel)
-                                ),
-                            )
-                        })
-                };
-                let (start, end) = (num("startPosition")?, num("endPosition")?);
-                if start < 0 || end < start {
-                    return Err(invalid(
-                        file,
-                        format!(
-                            "selection on line {} of source {sname:?} runs from {start} to {end}: positions must be 0 or more and the end must not come before the start",
-                            line(sel)
-                        ),
-                    ));
-                }
-                let mut codings = Vec::new();
-                for c in children(sel, "Coding") {
-                    codings.push(read_coding(c, file, &code_set, &mut g)?);
-                    let nr = children(c, "NoteRef").count();
-                    if nr > 0 {
-                        *lost.entry("notes attached to codings".into()).or_default() += nr;
-                    }
-                }
-                let description = text_of(child(sel, "Description"));
-                if codings.is_empty() {
-                    *lost
-                        .entry("selections without a coding (annotations or memos)".into())
-                        .or_default() += 1;
-                }
-                let nr = children(sel, "NoteRef").count();
-                if nr > 0 {
-                    *lost
-                        .entry("notes attached to selections".into())
-                        .or_default() += nr;
-                }
-                if codings.len() > 1 && !description.is_empty() {
-                    memo_codings += 1;
-                }
-                raw.push(RawSel {
-                    guid: g.get(sel, "guid")?,
-                    name: attr(sel, "name").map(str::to_owned),
-                    start,
-                    end,
-                    description,
-                    codings,
-                });
-            }
+            let text = source_text(s, file, &sname, files, &mut report);
+            let raw = read_selections(
+                s,
+                file,
+                &sname,
+                &code_set,
+                &mut g,
+                &mut lost,
+                &mut memo_codings,
+            )?;
             // Codings of the whole source.
             let whole: Vec<QdaCoding> = children(s, "Coding")
                 .map(|c| read_coding(c, file, &code_set, &mut g))
@@ -724,30 +635,7 @@ pub fn read_qde(
             if nr > 0 {
                 *lost.entry("notes attached to sources".into()).or_default() += nr;
             }
-            let mut vars = Vec::new();
-            for vv in children(s, "VariableValue") {
-                let Some(r) = child(vv, "VariableRef") else {
-                    continue;
-                };
-                let Some(id) = g.opt(r, "targetGUID") else {
-                    continue;
-                };
-                let name = var_names.get(&id).cloned().unwrap_or_else(|| {
-                    *lost
-                        .entry("values of undefined variables".into())
-                        .or_default() += 1;
-                    String::new()
-                });
-                if name.is_empty() {
-                    continue;
-                }
-                let value = vv
-                    .children()
-                    .find(|c| c.is_element() && c.tag_name().name().ends_with("Value"))
-                    .map(|c| text_of(Some(c)))
-                    .unwrap_or_default();
-                vars.push((name, value));
-            }
+            let vars = source_variables(s, &mut g, &var_names, &mut lost);
             let Some(text) = text else {
                 continue;
             };
@@ -853,6 +741,167 @@ pub fn read_qde(
         },
         report,
     ))
+}
+
+/// A text source's plain text: inline, or from its file in the archive (read as Latin-1
+/// when not UTF-8); `None`, with what was lost, when there is none to read.
+fn source_text(
+    s: Node,
+    file: &str,
+    sname: &str,
+    files: &Files,
+    report: &mut Report,
+) -> Option<String> {
+    let text = match (attr(s, "plainTextPath"), child(s, "PlainTextContent")) {
+        (_, Some(content)) => Some(text_of(Some(content))),
+        (Some(path), None) => match resolve(path, files) {
+            Resolved::Found(name, bytes) => {
+                let t = match decode(&name, bytes, report) {
+                    Ok(t) => t,
+                    // Older tools write Windows-1252; its first 256 code points
+                    // are close enough to Latin-1 for positions to hold.
+                    Err(_) => {
+                        report.convert(format!(
+                            "{name}: not UTF-8; read as Latin-1 (each byte one character)"
+                        ));
+                        bytes.iter().map(|&b| b as char).collect()
+                    }
+                };
+                Some(t)
+            }
+            Resolved::External(p) => {
+                report.lose(format!(
+                        "{file}: source {sname:?} refers to a file outside the archive ({p}); its text and codings were not read"
+                    ));
+                None
+            }
+            Resolved::Missing(p) => {
+                report.lose(format!(
+                        "{file}: source {sname:?} refers to {p}, which the archive does not hold; its codings were not read"
+                    ));
+                None
+            }
+        },
+        (None, None) => {
+            report.lose(format!(
+                "{file}: source {sname:?} has no plain text (only rich text or nothing); its codings were not read"
+            ));
+            None
+        }
+    };
+    if attr(s, "plainTextPath").is_some_and(|p| !p.contains("://")) {
+        report.convert(format!(
+            "{file}: source {sname:?} names its file without internal:// ; read as an internal file"
+        ));
+    }
+    text
+}
+
+/// A text source's selections with their codings, positions as the file has them; counts
+/// what leernet does not keep in `lost`, and selections whose description becomes the
+/// memo of several codings in `memo_codings`.
+fn read_selections(
+    s: Node,
+    file: &str,
+    sname: &str,
+    code_set: &BTreeSet<String>,
+    g: &mut Guids,
+    lost: &mut BTreeMap<String, usize>,
+    memo_codings: &mut usize,
+) -> Result<Vec<RawSel>> {
+    let mut raw = Vec::new();
+    for sel in children(s, "PlainTextSelection") {
+        let num = |name: &str| -> Result<i64> {
+            attr(sel, name)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .ok_or_else(|| {
+                    invalid(
+                        file,
+                        format!(
+                            "selection on line {} of source {sname:?} has no whole-number {name}",
+                            line(sel)
+                        ),
+                    )
+                })
+        };
+        let (start, end) = (num("startPosition")?, num("endPosition")?);
+        if start < 0 || end < start {
+            return Err(invalid(
+                file,
+                format!(
+                    "selection on line {} of source {sname:?} runs from {start} to {end}: positions must be 0 or more and the end must not come before the start",
+                    line(sel)
+                ),
+            ));
+        }
+        let mut codings = Vec::new();
+        for c in children(sel, "Coding") {
+            codings.push(read_coding(c, file, code_set, g)?);
+            let nr = children(c, "NoteRef").count();
+            if nr > 0 {
+                *lost.entry("notes attached to codings".into()).or_default() += nr;
+            }
+        }
+        let description = text_of(child(sel, "Description"));
+        if codings.is_empty() {
+            *lost
+                .entry("selections without a coding (annotations or memos)".into())
+                .or_default() += 1;
+        }
+        let nr = children(sel, "NoteRef").count();
+        if nr > 0 {
+            *lost
+                .entry("notes attached to selections".into())
+                .or_default() += nr;
+        }
+        if codings.len() > 1 && !description.is_empty() {
+            *memo_codings += 1;
+        }
+        raw.push(RawSel {
+            guid: g.get(sel, "guid")?,
+            name: attr(sel, "name").map(str::to_owned),
+            start,
+            end,
+            description,
+            codings,
+        });
+    }
+    Ok(raw)
+}
+
+/// A source's values of the project's variables, by variable name; counts values of
+/// undefined variables in `lost`.
+fn source_variables(
+    s: Node,
+    g: &mut Guids,
+    var_names: &BTreeMap<String, String>,
+    lost: &mut BTreeMap<String, usize>,
+) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    for vv in children(s, "VariableValue") {
+        let Some(r) = child(vv, "VariableRef") else {
+            continue;
+        };
+        let Some(id) = g.opt(r, "targetGUID") else {
+            continue;
+        };
+        let name = var_names.get(&id).cloned().unwrap_or_else(|| {
+            *lost
+                .entry("values of undefined variables".into())
+                .or_default() += 1;
+            String::new()
+        });
+        if name.is_empty() {
+            continue;
+        }
+        let value = vv
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name().ends_with("Value"))
+            .map(|c| text_of(Some(c)))
+            .unwrap_or_default();
+        vars.push((name, value));
+    }
+    vars
 }
 
 fn read_coding(c: Node, file: &str, codes: &BTreeSet<String>, g: &mut Guids) -> Result<QdaCoding> {

@@ -203,14 +203,62 @@ pub struct DecidedSuggestion {
     pub coding: Option<CodingId>,
 }
 
+/// What an entry of the coding decisions log records. Stored by [`DecisionKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionKind {
+    /// An assignment was made.
+    Assignment,
+    /// A coder finished an assignment.
+    Finished,
+    /// The lead settled an answer.
+    Consensus,
+    /// A code was added to a codebook.
+    CodeAdded,
+    /// A code of a codebook was changed.
+    CodeChanged,
+}
+
+impl DecisionKind {
+    /// Every kind (the pages label each).
+    pub const ALL: &'static [DecisionKind] = &[
+        DecisionKind::Assignment,
+        DecisionKind::Finished,
+        DecisionKind::Consensus,
+        DecisionKind::CodeAdded,
+        DecisionKind::CodeChanged,
+    ];
+
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Assignment => "assignment",
+            DecisionKind::Finished => "finished",
+            DecisionKind::Consensus => "consensus",
+            DecisionKind::CodeAdded => "code_added",
+            DecisionKind::CodeChanged => "code_changed",
+        }
+    }
+
+    /// The kind of a stored word; `None` for any other.
+    pub fn parse(s: &str) -> Option<DecisionKind> {
+        DecisionKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// A kind equals its stored word (`kind == "consensus"`).
+impl PartialEq<&str> for DecisionKind {
+    fn eq(&self, word: &&str) -> bool {
+        self.as_str() == *word
+    }
+}
+
 /// One entry of the coding decisions log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodingDecision {
     pub id: i64,
     pub at: i64,
     pub person: PersonId,
-    /// `assignment`, `finished`, `consensus`, `code_added` or `code_changed`.
-    pub kind: String,
+    pub kind: DecisionKind,
     pub assignment: Option<AssignmentId>,
     pub response: Option<ResponseId>,
     pub code: Option<CodeId>,
@@ -335,7 +383,7 @@ async fn log_decision(
     tx: &mut Tx<'_>,
     at: i64,
     person: PersonId,
-    kind: &str,
+    kind: DecisionKind,
     assignment: Option<AssignmentId>,
     response: Option<ResponseId>,
     code: Option<CodeId>,
@@ -348,7 +396,7 @@ async fn log_decision(
     )
     .bind(at)
     .bind(person.0)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(assignment.map(|a| a.0))
     .bind(response.map(|r| r.0))
     .bind(code.map(|c| c.0))
@@ -360,17 +408,17 @@ async fn log_decision(
     // transaction; ids only (the what and why stay in this log, which a person's export and
     // erase cover).
     let audited = match kind {
-        "consensus" => Some((
+        DecisionKind::Consensus => Some((
             crate::Action::CodingConsensus,
             format!("assignment:{}", assignment.map_or(0, |a| a.0)),
             format!("response={}", response.map_or(0, |r| r.0)),
         )),
-        "code_added" | "code_changed" => Some((
+        DecisionKind::CodeAdded | DecisionKind::CodeChanged => Some((
             crate::Action::CodebookChange,
             format!("code:{}", code.map_or(0, |c| c.0)),
-            format!("change={}", kind.trim_start_matches("code_")),
+            format!("change={}", kind.as_str().trim_start_matches("code_")),
         )),
-        _ => None,
+        DecisionKind::Assignment | DecisionKind::Finished => None,
     };
     if let Some((action, subject, detail)) = audited {
         crate::audit::record(
@@ -517,7 +565,7 @@ impl Store {
             &mut tx,
             a.at,
             a.lead,
-            "assignment",
+            DecisionKind::Assignment,
             Some(AssignmentId(id)),
             None,
             None,
@@ -842,7 +890,7 @@ impl Store {
             &mut tx,
             at,
             coder,
-            "finished",
+            DecisionKind::Finished,
             Some(id),
             None,
             None,
@@ -920,7 +968,7 @@ impl Store {
             &mut tx,
             at,
             lead,
-            "consensus",
+            DecisionKind::Consensus,
             Some(id),
             Some(response),
             None,
@@ -963,7 +1011,12 @@ impl Store {
                     id: get(r, "id")?,
                     at: get(r, "at")?,
                     person: PersonId(get(r, "person_id")?),
-                    kind: get(r, "kind")?,
+                    kind: {
+                        let k: String = get(r, "kind")?;
+                        DecisionKind::parse(&k).ok_or_else(|| {
+                            StoreError::Corrupt(format!("coding decision kind {k:?}"))
+                        })?
+                    },
                     assignment: a.map(AssignmentId),
                     response: resp.map(ResponseId),
                     code: code.map(CodeId),
@@ -1014,7 +1067,7 @@ impl Store {
             &mut tx,
             at,
             person,
-            "code_added",
+            DecisionKind::CodeAdded,
             None,
             None,
             Some(CodeId(id)),
@@ -1115,7 +1168,7 @@ impl Store {
             &mut tx,
             at,
             person,
-            "code_changed",
+            DecisionKind::CodeChanged,
             None,
             None,
             Some(code),
@@ -1300,5 +1353,20 @@ impl Store {
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(Ok(logged))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_kind_is_stored_as_its_word_and_read_back() {
+        for &k in DecisionKind::ALL {
+            assert_eq!(DecisionKind::parse(k.as_str()), Some(k));
+        }
+        for word in ["", "Consensus", "code-added", "code_", " finished"] {
+            assert_eq!(DecisionKind::parse(word), None, "{word:?}");
+        }
     }
 }

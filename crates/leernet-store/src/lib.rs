@@ -44,8 +44,8 @@ pub use accounts::Account;
 pub use audit::{Action, Actor, AuditEntry, NewAudit};
 pub use coding::{CodeFields, CodebookVersion, NewCode, NewCoding};
 pub use coding_work::{
-    Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, NewAssignment,
-    Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
+    Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
+    NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };
 pub use imports::SerializedResponse;
 pub use instruments::NewInstrument;

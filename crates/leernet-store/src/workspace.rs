@@ -377,13 +377,54 @@ pub struct Story {
 }
 
 /// A message waiting in the outbox (sending by SMTP is not part of the store).
+/// What an outbox message tells its member. Stored by [`OutboxKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxKind {
+    /// An agenda round was opened.
+    RoundOpened,
+    /// A session was planned.
+    SessionPlanned,
+}
+
+impl OutboxKind {
+    /// Every kind.
+    pub const ALL: &'static [OutboxKind] = &[OutboxKind::RoundOpened, OutboxKind::SessionPlanned];
+
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::RoundOpened => "round_opened",
+            OutboxKind::SessionPlanned => "session_planned",
+        }
+    }
+
+    /// The kind of a stored word; `None` for any other.
+    pub fn parse(s: &str) -> Option<OutboxKind> {
+        OutboxKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// The column of `ws_notify` in which a member opts in to it.
+    fn opt_in_column(self) -> &'static str {
+        match self {
+            OutboxKind::RoundOpened => "on_round",
+            OutboxKind::SessionPlanned => "on_session",
+        }
+    }
+}
+
+/// A kind equals its stored word (`kind == "round_opened"`).
+impl PartialEq<&str> for OutboxKind {
+    fn eq(&self, word: &&str) -> bool {
+        self.as_str() == *word
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: i64,
     pub person: PersonId,
     pub network: NetworkId,
-    /// `round_opened` or `session_planned`.
-    pub kind: String,
+    pub kind: OutboxKind,
     /// The round's or the session's id.
     pub subject: i64,
     pub created_at: i64,
@@ -487,15 +528,15 @@ async fn session_network(conn: &mut Conn, id: SessionId) -> StoreResult<Option<N
     Ok(n.map(NetworkId))
 }
 
-/// The members of `network` who opted in to `column` (`on_round` or `on_session`), by id.
+/// A message of `kind` for each member of `network` who opted in to it, by id.
 async fn enqueue(
     conn: &mut Conn,
     network: NetworkId,
-    column: &str,
-    kind: &str,
+    kind: OutboxKind,
     subject: i64,
     now: i64,
 ) -> StoreResult<()> {
+    let column = kind.opt_in_column();
     let sql = format!(
         "INSERT INTO ws_outbox (person_id, network_id, kind, subject_id, created_at) \
          SELECT n.person_id, $1, $2, $3, $4 FROM ws_notify n \
@@ -504,7 +545,7 @@ async fn enqueue(
     );
     sqlx::query(&sql)
         .bind(network.0)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(subject)
         .bind(now)
         .execute(&mut *conn)
@@ -568,7 +609,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        enqueue(&mut tx, network, "on_session", "session_planned", id, now).await?;
+        enqueue(&mut tx, network, OutboxKind::SessionPlanned, id, now).await?;
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         tracing::debug!(network = network.0, session = id, "session planned");
@@ -757,7 +798,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        enqueue(&mut tx, network, "on_round", "round_opened", id, now).await?;
+        enqueue(&mut tx, network, OutboxKind::RoundOpened, id, now).await?;
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
@@ -1335,7 +1376,12 @@ impl Store {
                     id: get(r, "id")?,
                     person: PersonId(get(r, "person_id")?),
                     network: NetworkId(get(r, "network_id")?),
-                    kind: get(r, "kind")?,
+                    kind: {
+                        let k: String = get(r, "kind")?;
+                        OutboxKind::parse(&k).ok_or_else(|| {
+                            StoreError::Corrupt(format!("outbox message kind {k:?}"))
+                        })?
+                    },
                     subject: get(r, "subject_id")?,
                     created_at: get(r, "created_at")?,
                 })
@@ -1561,4 +1607,21 @@ pub(crate) async fn slow_question_from_answer_in(
     .fetch_one(&mut **tx)
     .await?;
     Ok(SlowQuestionId(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_kind_is_stored_as_its_word_and_read_back() {
+        for &k in OutboxKind::ALL {
+            assert_eq!(OutboxKind::parse(k.as_str()), Some(k));
+        }
+        for word in ["", "Round_opened", "round", "session-planned", "on_round"] {
+            assert_eq!(OutboxKind::parse(word), None, "{word:?}");
+        }
+        assert_eq!(OutboxKind::RoundOpened.opt_in_column(), "on_round");
+        assert_eq!(OutboxKind::SessionPlanned.opt_in_column(), "on_session");
+    }
 }

@@ -688,7 +688,7 @@ async fn story_story(store: &Store) {
         .await
         .unwrap()
         .into_iter()
-        .map(|m| (m.person, m.kind, m.subject))
+        .map(|m| (m.person, m.kind.as_str().to_owned(), m.subject))
         .collect();
     assert_eq!(
         out,

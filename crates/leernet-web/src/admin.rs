@@ -474,28 +474,25 @@ pub async fn invite(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
+    Form(f): Form<InviteForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    v.check_csrf(field("csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let wave = wave_or_404(&state, id, lang).await?;
     let store = &state.store;
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
     let networks = store.networks().await?;
     let mut chosen = Vec::new();
-    for (k, val) in &fields {
-        if k == "network" {
-            match val
-                .parse::<i64>()
-                .ok()
-                .and_then(|n| networks.iter().find(|x| x.id.0 == n))
-            {
-                Some(n) => chosen.push(n.id),
-                None => return Err(AppError::BadRequest(lang)),
-            }
+    for val in &f.networks {
+        match val
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| networks.iter().find(|x| x.id.0 == n))
+        {
+            Some(n) => chosen.push(n.id),
+            None => return Err(AppError::BadRequest(lang)),
         }
     }
     chosen.sort();
@@ -512,11 +509,31 @@ pub async fn invite(
         )
         .await;
     }
+    let invite = match Invite::try_from(&f) {
+        Ok(i) => i,
+        Err(InviteError::Mode) => return Err(AppError::BadRequest(lang)),
+        Err(e) => {
+            let msg = match &e {
+                InviteError::BadEmails(bad) => format!("{} {}", say(e.key()), bad.join(", ")),
+                e => say(e.key()),
+            };
+            return wave_page(
+                &state,
+                &v,
+                user,
+                id,
+                Some(msg),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
     let persons = store.persons().await?;
     let existing = store.invitations(Some(wave.id)).await?;
     let mut new = Vec::new();
-    match field("mode").unwrap_or("") {
-        "network" => {
+    match invite {
+        Invite::Network => {
             for n in &chosen {
                 if existing
                     .iter()
@@ -537,22 +554,7 @@ pub async fn invite(
                 });
             }
         }
-        "anonymous" => {
-            let count = field("count")
-                .and_then(|c| c.trim().parse::<usize>().ok())
-                .filter(|c| (1..=MAX_LINKS_PER_NETWORK).contains(c));
-            let Some(count) = count else {
-                return wave_page(
-                    &state,
-                    &v,
-                    user,
-                    id,
-                    Some(say("admin.bad_count")),
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            };
+        Invite::Anonymous(count) => {
             for n in &chosen {
                 for _ in 0..count {
                     new.push(NewInvitation {
@@ -565,40 +567,7 @@ pub async fn invite(
                 }
             }
         }
-        "emails" => {
-            let text = field("emails").unwrap_or("");
-            let mut bad = Vec::new();
-            let mut emails = Vec::new();
-            for part in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
-                if part.is_empty() {
-                    continue;
-                }
-                match Email::parse(part) {
-                    Ok(e) => {
-                        if !emails.contains(&e) {
-                            emails.push(e)
-                        }
-                    }
-                    Err(_) => bad.push(part.chars().take(80).collect::<String>()),
-                }
-            }
-            if !bad.is_empty() || emails.is_empty() || emails.len() > MAX_LINKS_PER_NETWORK {
-                let msg = if bad.is_empty() {
-                    say("admin.no_emails")
-                } else {
-                    format!("{} {}", say("admin.bad_emails"), bad.join(", "))
-                };
-                return wave_page(
-                    &state,
-                    &v,
-                    user,
-                    id,
-                    Some(msg),
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
+        Invite::Emails(emails) => {
             for n in &chosen {
                 for e in &emails {
                     let person = persons
@@ -615,10 +584,125 @@ pub async fn invite(
                 }
             }
         }
-        _ => return Err(AppError::BadRequest(lang)),
     }
     store.add_invitations(wave.id, &new).await?;
     Ok(Redirect::to(&format!("/admin/waves/{id}#invitations")).into_response())
+}
+
+/// What the invitations form posts (`POST /admin/waves/{id}/invitations`): the fields as
+/// text, the networks' ids in the order ticked, checked by [`Invite::try_from`].
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
+pub struct InviteForm {
+    pub csrf_token: Option<String>,
+    /// Every ticked `network` (ids as text).
+    pub networks: Vec<String>,
+    /// `network`, `anonymous` or `emails`.
+    pub mode: String,
+    /// The number of anonymous links per network.
+    pub count: String,
+    /// Addresses separated by commas, semicolons or white space.
+    pub emails: String,
+}
+
+impl From<Vec<(String, String)>> for InviteForm {
+    fn from(fields: Vec<(String, String)>) -> InviteForm {
+        let mut f = InviteForm::default();
+        for (k, v) in fields {
+            match k.as_str() {
+                "network" => f.networks.push(v),
+                // The first of a repeated single field counts, as a browser sends one.
+                "csrf_token" if f.csrf_token.is_none() => f.csrf_token = Some(v),
+                "mode" if f.mode.is_empty() => f.mode = v,
+                "count" if f.count.is_empty() => f.count = v,
+                "emails" if f.emails.is_empty() => f.emails = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Which invitations to make for each chosen network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invite {
+    /// The network questionnaire, one per network, for its facilitator.
+    Network,
+    /// This many anonymous member links (1 to `MAX_LINKS_PER_NETWORK`).
+    Anonymous(usize),
+    /// One member link per address, each address once.
+    Emails(Vec<Email>),
+}
+
+/// Why an invitations form was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteError {
+    /// No mode the form offers (only a hand-made request sends one).
+    Mode,
+    /// A number of links that is no whole number from 1 to `MAX_LINKS_PER_NETWORK`.
+    Count,
+    /// No address, or more than `MAX_LINKS_PER_NETWORK`.
+    NoEmails,
+    /// Parts that are no e-mail address (each cut at 80 characters).
+    BadEmails(Vec<String>),
+}
+
+impl InviteError {
+    /// The message's key in the catalogue.
+    pub fn key(&self) -> &'static str {
+        match self {
+            InviteError::Mode => "error.bad_request",
+            InviteError::Count => "admin.bad_count",
+            InviteError::NoEmails => "admin.no_emails",
+            InviteError::BadEmails(_) => "admin.bad_emails",
+        }
+    }
+}
+
+impl TryFrom<&InviteForm> for Invite {
+    type Error = InviteError;
+
+    fn try_from(f: &InviteForm) -> Result<Invite, InviteError> {
+        match f.mode.as_str() {
+            "network" => Ok(Invite::Network),
+            "anonymous" => f
+                .count
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|c| (1..=MAX_LINKS_PER_NETWORK).contains(c))
+                .map(Invite::Anonymous)
+                .ok_or(InviteError::Count),
+            "emails" => {
+                let mut bad = Vec::new();
+                let mut emails = Vec::new();
+                for part in f
+                    .emails
+                    .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                {
+                    if part.is_empty() {
+                        continue;
+                    }
+                    match Email::parse(part) {
+                        Ok(e) => {
+                            if !emails.contains(&e) {
+                                emails.push(e)
+                            }
+                        }
+                        Err(_) => bad.push(part.chars().take(80).collect::<String>()),
+                    }
+                }
+                if !bad.is_empty() {
+                    Err(InviteError::BadEmails(bad))
+                } else if emails.is_empty() || emails.len() > MAX_LINKS_PER_NETWORK {
+                    Err(InviteError::NoEmails)
+                } else {
+                    Ok(Invite::Emails(emails))
+                }
+            }
+            _ => Err(InviteError::Mode),
+        }
+    }
 }
 
 /// The address respondents reach the app at: `LEERNET_PUBLIC_URL`, else this request's host.
@@ -846,6 +930,78 @@ fn answer_segments(
                     rows: Vec::new(),
                 });
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod invite_tests {
+    use super::*;
+
+    fn form(mode: &str, count: &str, emails: &str) -> InviteForm {
+        InviteForm {
+            mode: mode.into(),
+            count: count.into(),
+            emails: emails.into(),
+            ..InviteForm::default()
+        }
+    }
+
+    #[test]
+    fn the_posted_fields_become_a_form_with_every_ticked_network() {
+        let f = InviteForm::from(vec![
+            ("csrf_token".to_owned(), "t".to_owned()),
+            ("network".to_owned(), "3".to_owned()),
+            ("mode".to_owned(), "anonymous".to_owned()),
+            ("network".to_owned(), "1".to_owned()),
+            ("count".to_owned(), "2".to_owned()),
+        ]);
+        assert_eq!(f.networks, ["3", "1"]);
+        assert_eq!(f.csrf_token.as_deref(), Some("t"));
+        assert_eq!(Invite::try_from(&f), Ok(Invite::Anonymous(2)));
+    }
+
+    #[test]
+    fn an_invitations_form_becomes_an_invite() {
+        assert_eq!(
+            Invite::try_from(&form("network", "", "")),
+            Ok(Invite::Network)
+        );
+        let e = |s: &str| Email::parse(s).unwrap();
+        assert_eq!(
+            Invite::try_from(&form(
+                "emails",
+                "",
+                "a@example.org; b@example.org,\na@example.org"
+            )),
+            Ok(Invite::Emails(vec![e("a@example.org"), e("b@example.org")]))
+        );
+    }
+
+    #[test]
+    fn an_invitations_form_is_refused_for_each_bad_field() {
+        let too_many = (0..=MAX_LINKS_PER_NETWORK)
+            .map(|i| format!("p{i}@example.org"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for (f, want) in [
+            (form("", "", ""), InviteError::Mode),
+            (form("everyone", "", ""), InviteError::Mode),
+            (form("anonymous", "", ""), InviteError::Count),
+            (form("anonymous", "0", ""), InviteError::Count),
+            (form("anonymous", "-2", ""), InviteError::Count),
+            (
+                form("anonymous", &(MAX_LINKS_PER_NETWORK + 1).to_string(), ""),
+                InviteError::Count,
+            ),
+            (form("emails", "", " ,; "), InviteError::NoEmails),
+            (form("emails", "", &too_many), InviteError::NoEmails),
+            (
+                form("emails", "", "a@example.org anna"),
+                InviteError::BadEmails(vec!["anna".into()]),
+            ),
+        ] {
+            assert_eq!(Invite::try_from(&f), Err(want), "{f:?}");
         }
     }
 }

@@ -102,6 +102,7 @@ fn error_pages() -> &'static (minijinja::Environment<'static>, Catalog) {
     static PAGES: OnceLock<(minijinja::Environment<'static>, Catalog)> = OnceLock::new();
     PAGES.get_or_init(|| {
         let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_template("base.html", include_str!("../templates/base.html"))
             .expect("base template");
         env.add_template("error.html", include_str!("../templates/error.html"))
@@ -112,22 +113,24 @@ fn error_pages() -> &'static (minijinja::Environment<'static>, Catalog) {
 
 /// Renders the error page without the app state (the texts are few and fixed).
 fn page(lang: Lang, status: StatusCode, title_key: &str, text_key: &str) -> Response {
-    let (env, catalog) = error_pages();
-    let body = env
-        .get_template("error.html")
-        .and_then(|t| {
-            t.render(minijinja::context! {
-                lang => lang.code(),
-                other => if lang == Lang::Nl { "en" } else { "nl" },
-                path => "/",
-                t => catalog.table(lang),
-                title => catalog.t(lang, title_key),
-                text => catalog.t(lang, text_key),
-                fictional => false,
-            })
-        })
-        .unwrap_or_else(|_| catalog.t(lang, text_key));
+    let body =
+        page_html(lang, title_key, text_key).unwrap_or_else(|_| error_pages().1.t(lang, text_key));
     (status, Html(body)).into_response()
+}
+
+/// The error page's HTML; no one is shown as signed in.
+fn page_html(lang: Lang, title_key: &str, text_key: &str) -> Result<String, minijinja::Error> {
+    let (env, catalog) = error_pages();
+    env.get_template("error.html")?.render(minijinja::context! {
+        lang => lang.code(),
+        other => if lang == Lang::Nl { "en" } else { "nl" },
+        path => "/",
+        t => catalog.table(lang),
+        title => catalog.t(lang, title_key),
+        text => catalog.t(lang, text_key),
+        fictional => false,
+        user => (),
+    })
 }
 
 impl IntoResponse for AppError {
@@ -236,5 +239,29 @@ mod tests {
             let want = AppError::Internal(lang, anyhow::anyhow!("x")).into_response();
             assert_eq!(body(res).await, body(want).await, "{uri} {cookie:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn the_error_page_is_a_whole_page_in_both_languages() {
+        for (lang, title) in [(Lang::Nl, "Niet gevonden"), (Lang::En, "Not found")] {
+            let html = page_html(lang, "error.not_found_title", "error.not_found")
+                .expect("the error page renders");
+            assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+            assert!(html.contains(&format!("<h1>{title}</h1>")), "{html}");
+        }
+    }
+
+    #[test]
+    fn a_name_a_template_does_not_get_is_an_error() {
+        let (env, _) = error_pages();
+        let err = env
+            .render_str("{{ titel }}", minijinja::context! { title => "x" })
+            .expect_err("strict undefined");
+        assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
     }
 }

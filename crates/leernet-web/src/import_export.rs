@@ -118,7 +118,14 @@ async fn render_import(
                 network_column => req.network_column.clone(),
                 format => req.format.clone(),
             },
-            result => result,
+            // What a result leaves out: no import checked, nothing to carry on.
+            result => minijinja::context! {
+                ..result,
+                ..minijinja::context! {
+                    message => (), failed => false, checked => false, file_name => (),
+                    format => (), problems => (), more_problems => 0, carry => ()
+                }
+            },
         },
     )?;
     *res.status_mut() = status;

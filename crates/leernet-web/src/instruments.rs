@@ -48,7 +48,13 @@ async fn page(
         minijinja::context! {
             instruments => instruments,
             researcher => v.user.as_ref().is_some_and(|u| u.role == Role::Researcher),
-            ..result
+            // What a result leaves out: no check shown.
+            ..minijinja::context! {
+                ..result,
+                ..minijinja::context! {
+                    message => (), checked => (), valid => false, questions => (), problems => ()
+                }
+            }
         },
     )?;
     *res.status_mut() = status;

@@ -78,6 +78,9 @@ impl AppState {
     /// Builds the state around a store, with the shipped overview, templates and catalogue.
     pub fn new(store: Store) -> AppState {
         let mut env = Environment::new();
+        // A name a template does not get is an error, not an empty string: a typo fails a
+        // test instead of rendering nothing.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, src) in [
             ("base.html", include_str!("../templates/base.html")),
             ("overview.html", include_str!("../templates/overview.html")),

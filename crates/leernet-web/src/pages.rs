@@ -48,7 +48,8 @@ fn render(
         f => fig.value.clone(),
         fictional => fig.study.fictional,
         title => fig.study.title.get(lang),
-        ..extra
+        // The study pages are the same for every visitor: no one is shown as signed in.
+        ..minijinja::context! { ..extra, ..minijinja::context! { user => () } }
     };
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
     let mut res = Html(body).into_response();

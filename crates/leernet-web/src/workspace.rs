@@ -225,10 +225,36 @@ fn render(
             facilitator => user.is_some_and(|u| u.role == Role::Facilitator),
             member => user.is_some_and(|u| u.role == Role::Member),
             error_text => error.as_ref().map(|e| e.0.clone()),
-            posted => error.map(|e| e.1).unwrap_or_default(),
+            posted => posted_again(error.map(|e| e.1)),
             ..extra
         },
     )
+}
+
+/// Every field a workspace form posts, so that a page shown without a refusal (or with a
+/// form that left a field out) has each of them, empty.
+const POSTED_FIELDS: &[&str] = &[
+    "agenda",
+    "anonymous",
+    "date",
+    "edit",
+    "method",
+    "model",
+    "online",
+    "place",
+    "report",
+    "status",
+    "text",
+    "title",
+];
+
+/// What was posted, with every field of [`POSTED_FIELDS`] present.
+fn posted_again(posted: Option<BTreeMap<String, String>>) -> BTreeMap<String, String> {
+    let mut form = posted.unwrap_or_default();
+    for k in POSTED_FIELDS {
+        form.entry((*k).to_owned()).or_default();
+    }
+    form
 }
 
 fn method_name(key: &str, lang: Lang) -> String {

@@ -340,6 +340,41 @@ async fn coding_story(w: &World, k: &Coding) {
     )
     .unwrap();
     assert_eq!(code, theory);
+    // A decision that is neither accept nor reject, or a span that is no number, is refused
+    // with a message on the answer's page, and nothing is stored.
+    for (decision, s) in [("maybe", start.clone()), ("accept", "zeven".to_owned())] {
+        let p = c2
+            .post_owned(
+                &format!("{base}/answers/1/suggestions"),
+                &post(
+                    vec![
+                        ("code", code.clone()),
+                        ("start", s),
+                        ("end", end.clone()),
+                        ("decision", decision.into()),
+                    ],
+                    &csrf2,
+                ),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{decision}");
+        let want = if decision == "maybe" {
+            "Kies of je de suggestie aanneemt of afwijst."
+        } else {
+            "Begin en eind van het fragment moeten hele getallen zijn"
+        };
+        assert!(p.body.contains(want), "{}", p.body);
+        assert_eq!(
+            p.body.matches("class=\"suggestion\"").count(),
+            offered,
+            "the suggestion is still offered"
+        );
+        assert!(store
+            .assignment_codings(AssignmentId(id), Some(k.coder2))
+            .await
+            .unwrap()
+            .is_empty());
+    }
     let p = c2
         .post_owned(
             &format!("{base}/answers/1/suggestions"),
@@ -389,6 +424,23 @@ async fn coding_story(w: &World, k: &Coding) {
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let reg = store.slow_question_register(Some(w.a)).await.unwrap();
     assert_eq!(reg.len(), 1);
+    // A verdict that is neither confirmed nor rejected is refused and changes nothing.
+    let p = c2
+        .post_owned(
+            &format!("{base}/answers/1/slow"),
+            &post(
+                vec![
+                    ("start", reg[0].start.to_string()),
+                    ("end", reg[0].end.to_string()),
+                    ("status", "rejected!".into()),
+                ],
+                &csrf2,
+            ),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Kies of dit een trage vraag is of niet."));
+    assert_eq!(store.slow_question_register(Some(w.a)).await.unwrap(), reg);
     assert_eq!(reg[0].status, SlowStatus::Confirmed);
 
     // The lead cannot see the disagreements yet.
@@ -625,7 +677,7 @@ async fn coding_story(w: &World, k: &Coding) {
         "rationale.moral has none"
     );
     let added = store.coding_decisions(None).await.unwrap();
-    assert_eq!(added.last().unwrap().kind, "code_added");
+    assert_eq!(added.last().unwrap().kind, DecisionKind::CodeAdded);
     assert_eq!(added.last().unwrap().person, k.lead);
 
     // Criteria, examples and a colour: an invalid colour is refused with a message and

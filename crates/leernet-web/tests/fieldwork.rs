@@ -31,7 +31,71 @@ on_every_backend!(
     the_survey_checks_every_rule_on_the_server => survey_story,
     closed_and_draft_waves_and_forged_tokens => refusal_story,
     a_coordinator_monitors_only_their_werkplaats => coordinator_story,
+    bad_invitation_forms_are_refused_and_change_nothing => invitation_refusal_story,
 );
+
+/// An invitations form with a bad number of links or bad addresses gets its message on the
+/// wave's page (422) and no invitation is made; a mode the form does not offer is a bad
+/// request.
+async fn invitation_refusal_story(w: &World) {
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let csrf = r.session_csrf().await;
+    let url = format!("/admin/waves/{}/invitations", w.open.0);
+    let before = w.store.invitations(Some(w.open)).await.unwrap();
+    let b = w.b.0.to_string();
+    for (mode, count, emails, status, text) in [
+        (
+            "anonymous",
+            "0",
+            "",
+            422,
+            "Geef een aantal links tussen 1 en 500.",
+        ),
+        (
+            "anonymous",
+            "twee",
+            "",
+            422,
+            "Geef een aantal links tussen 1 en 500.",
+        ),
+        (
+            "emails",
+            "",
+            " ; ",
+            422,
+            "Geef tussen 1 en 500 e-mailadressen.",
+        ),
+        (
+            "emails",
+            "",
+            "lid@example.org geen-adres",
+            422,
+            "Dit zijn geen geldige e-mailadressen; er is niets aangemaakt: geen-adres",
+        ),
+        ("iedereen", "2", "", 400, ""),
+    ] {
+        let p = r
+            .post(
+                &url,
+                &[
+                    ("csrf_token", &csrf),
+                    ("network", &b),
+                    ("mode", mode),
+                    ("count", count),
+                    ("emails", emails),
+                ],
+            )
+            .await;
+        assert_eq!(p.status.as_u16(), status, "{mode} {count} {emails}");
+        assert!(p.body.contains(text), "{}", p.body);
+        assert_eq!(
+            w.store.invitations(Some(w.open)).await.unwrap(),
+            before,
+            "nothing made for {mode} {count} {emails}"
+        );
+    }
+}
 
 /// A coordinator sees the response monitor of their own Werkplaats's networks only; the
 /// researcher sees every network's.

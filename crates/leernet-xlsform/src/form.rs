@@ -617,10 +617,104 @@ struct Open {
     repeat: bool,
 }
 
+/// What the settings sheet says. It is read first: it changes how other cells are read.
+struct SettingsSheet {
+    settings: BTreeMap<String, String>,
+    title: Text,
+    row: usize,
+    clean: bool,
+    allow_dup_choices: bool,
+    default_language: Option<String>,
+}
+
 fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     // settings first: they change how other cells are read
+    let SettingsSheet {
+        settings,
+        title: settings_title,
+        row: settings_row,
+        clean,
+        allow_dup_choices,
+        default_language,
+    } = read_settings(wb);
+
+    let Some(survey) = wb.sheets.get("survey") else {
+        return Err(no_survey_sheet(wb));
+    };
+    check_sheet_names(wb, &mut diags);
+
+    // languages, in order of appearance
+    let languages = languages_of(wb);
+
+    // duplicate headers
+    check_duplicate_headers(wb, &mut diags);
+
+    if survey.col("type").is_none() {
+        diags.push(Diagnostic::error(&survey.name, Some(survey.header_row.max(1)), None,
+            "The 'survey' sheet has no 'type' column; its first row must name the columns, including 'type' and 'name'."));
+    }
+
+    // choices
+    let choices = read_choices(wb, clean, allow_dup_choices, &default_language, &mut diags);
+
+    // the survey's rows: questions, groups and repeats
+    let (questions, groups, top) = read_survey(
+        wb,
+        survey,
+        &settings,
+        clean,
+        &default_language,
+        &choices,
+        &mut diags,
+    )?;
+
+    // translations missing for some languages (warning)
+    check_translations(wb, &languages, &default_language, &mut diags);
+
+    let mut index = HashMap::default();
+    for (i, q) in questions.iter().enumerate() {
+        index.entry(q.name.clone()).or_insert(i);
+    }
+    let id = settings
+        .get("form_id")
+        .cloned()
+        .unwrap_or_else(|| file_stem(file_name));
+    let form = Form {
+        id,
+        version: settings.get("version").cloned(),
+        title: settings_title,
+        languages,
+        default_language,
+        settings,
+        questions,
+        index,
+        choices,
+        groups,
+        items: top,
+        warnings: Vec::new(),
+        compiled: Vec::new(),
+        compiled_groups: Vec::new(),
+        eval_order: Vec::new(),
+        settings_row,
+    };
+    // expression checks (syntax, references, cycles) live with the expression engine
+    let mut form = form;
+    let (cq, cg, order) = crate::validate::compile(&form, &mut diags);
+    form.eval_order = order;
+    form.compiled = cq;
+    form.compiled_groups = cg;
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.sort_by_key(|d| (d.severity, sheet_rank(&d.sheet), d.row));
+        return Err(FormError::Invalid(diags));
+    }
+    form.warnings = diags;
+    Ok(form)
+}
+
+/// The settings sheet's first row, by column (`column::language` for a translated one).
+fn read_settings(wb: &read::Workbook) -> SettingsSheet {
     let mut settings = BTreeMap::new();
     let mut settings_title = Text::default();
     let mut settings_row = 2;
@@ -659,22 +753,35 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         .unwrap_or(false);
     let default_language = settings.get("default_language").map(|l| language_code(l).0);
     settings_title.default = default_language.clone();
+    SettingsSheet {
+        settings,
+        title: settings_title,
+        row: settings_row,
+        clean,
+        allow_dup_choices,
+        default_language,
+    }
+}
 
-    let Some(survey) = wb.sheets.get("survey") else {
-        let mut d = vec![Diagnostic::error(
-            "survey",
-            None,
-            None,
-            "You must have a sheet named 'survey'; add it with at least the columns 'type', 'name' and 'label'.",
-        )];
-        if let Some(near) = wb.all_names.iter().find(|n| similar(n, "survey")) {
-            d[0].message = format!(
-                "{} The sheet '{near}' looks like a misspelling of 'survey'.",
-                d[0].message
-            );
-        }
-        return Err(FormError::Invalid(d));
-    };
+/// The error of a workbook without a 'survey' sheet (naming a sheet that looks like it).
+fn no_survey_sheet(wb: &read::Workbook) -> FormError {
+    let mut d = vec![Diagnostic::error(
+        "survey",
+        None,
+        None,
+        "You must have a sheet named 'survey'; add it with at least the columns 'type', 'name' and 'label'.",
+    )];
+    if let Some(near) = wb.all_names.iter().find(|n| similar(n, "survey")) {
+        d[0].message = format!(
+            "{} The sheet '{near}' looks like a misspelling of 'survey'.",
+            d[0].message
+        );
+    }
+    FormError::Invalid(d)
+}
+
+/// Warns of a sheet whose name looks like a misspelt 'survey', 'choices' or 'settings'.
+fn check_sheet_names(wb: &read::Workbook, diags: &mut Vec<Diagnostic>) {
     for n in &wb.all_names {
         let l = n.trim().to_lowercase();
         for want in ["survey", "choices", "settings"] {
@@ -688,8 +795,10 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
         }
     }
+}
 
-    // languages, in order of appearance
+/// The languages of the survey and choices sheets' columns, in order of appearance.
+fn languages_of(wb: &read::Workbook) -> Vec<Language> {
     let mut languages: Vec<Language> = Vec::new();
     for sheet in [wb.sheets.get("survey"), wb.sheets.get("choices")]
         .into_iter()
@@ -707,8 +816,11 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
         }
     }
+    languages
+}
 
-    // duplicate headers
+/// Refuses a column header that a sheet has twice.
+fn check_duplicate_headers(wb: &read::Workbook, diags: &mut Vec<Diagnostic>) {
     for sheet in wb.sheets.values() {
         let mut seen: HashMap<(String, Option<String>), &str> = HashMap::new();
         for h in &sheet.headers {
@@ -726,13 +838,16 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
         }
     }
+}
 
-    if survey.col("type").is_none() {
-        diags.push(Diagnostic::error(&survey.name, Some(survey.header_row.max(1)), None,
-            "The 'survey' sheet has no 'type' column; its first row must name the columns, including 'type' and 'name'."));
-    }
-
-    // choices
+/// The choice lists of the choices sheet, by list name.
+fn read_choices(
+    wb: &read::Workbook,
+    clean: bool,
+    allow_dup_choices: bool,
+    default_language: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<Choice>> {
     let mut choices: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
     let mut choice_rows: BTreeMap<String, usize> = BTreeMap::new();
     if let Some(cs) = wb.sheets.get("choices") {
@@ -767,8 +882,8 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                 )));
                 continue;
             };
-            let label = v.text("label", &default_language);
-            if label.is_empty() && media_of(&v, &default_language).is_empty() {
+            let label = v.text("label", default_language);
+            if label.is_empty() && media_of(&v, default_language).is_empty() {
                 diags.push(Diagnostic::warning(&cs.name, Some(r.number), Some(&v.header_name("label")), format!(
                     "On the 'choices' sheet, the 'label' value is invalid. Choices should have a label: '{name}' of list '{list}' has none, so respondents see its name."
                 )));
@@ -782,13 +897,29 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             entry.push(Choice {
                 name,
                 label,
-                media: media_of(&v, &default_language),
+                media: media_of(&v, default_language),
                 extra: v.extra(&["list_name", "name", "label"]),
                 row: r.number,
             });
         }
     }
+    choices
+}
 
+/// The survey sheet's questions, groups and the items at its top level.
+type SurveyItems = (Vec<Question>, Vec<Group>, Vec<Item>);
+
+/// The survey sheet's questions, groups and repeats, and the items at its top level; `Err`
+/// with every diagnostic so far when groups are nested too deep to go on.
+fn read_survey(
+    wb: &read::Workbook,
+    survey: &read::Sheet,
+    settings: &BTreeMap<String, String>,
+    clean: bool,
+    default_language: &Option<String>,
+    choices: &BTreeMap<String, Vec<Choice>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<SurveyItems, FormError> {
     let mut questions: Vec<Question> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut top: Vec<Item> = Vec::new();
@@ -804,7 +935,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
         };
         let type_cell = v.get("type");
         let name = v.get("name");
-        let label = v.text("label", &default_language);
+        let label = v.text("label", default_language);
         let Some(type_cell) = type_cell else {
             if name.is_some() || !label.is_empty() {
                 diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")),
@@ -932,7 +1063,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&v.header_name("type")), format!(
                         "Groups and repeats are nested more than {MAX_NESTING_DEPTH} deep here, the limit for a form; close some of them with 'end_group' or 'end_repeat' first."
                     )));
-                    return Err(FormError::Invalid(diags));
+                    return Err(FormError::Invalid(std::mem::take(diags)));
                 }
                 let repeat_count = v.get("repeat_count");
                 if !is_repeat && repeat_count.is_some() {
@@ -969,7 +1100,7 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     name,
                     repeat: is_repeat,
                     label,
-                    hint: v.text("hint", &default_language),
+                    hint: v.text("hint", default_language),
                     relevant: v.get("relevant"),
                     appearance: v.get("appearance"),
                     repeat_count: if is_repeat { repeat_count } else { None },
@@ -1098,8 +1229,8 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                         "Missing calculation for '{name}'; a calculate row needs an expression in the 'calculation' column."
                     )));
                 }
-                let hint = v.text("hint", &default_language);
-                let media = media_of(&v, &default_language);
+                let hint = v.text("hint", default_language);
+                let media = media_of(&v, default_language);
                 let label_free = matches!(
                     kind,
                     QuestionKind::Calculate
@@ -1131,12 +1262,12 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
                     type_text: type_cell.clone(),
                     label,
                     hint,
-                    guidance_hint: v.text("guidance_hint", &default_language),
+                    guidance_hint: v.text("guidance_hint", default_language),
                     required,
-                    required_message: v.text("required_message", &default_language),
+                    required_message: v.text("required_message", default_language),
                     relevant: v.get("relevant"),
                     constraint: v.get("constraint"),
-                    constraint_message: v.text("constraint_message", &default_language),
+                    constraint_message: v.text("constraint_message", default_language),
                     calculation,
                     default: v.get("default"),
                     appearance: v.get("appearance"),
@@ -1163,8 +1294,16 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             g.name
         )));
     }
+    Ok((questions, groups, top))
+}
 
-    // translations missing for some languages (warning)
+/// Warns of a translatable column that lacks a translation for one of the form's languages.
+fn check_translations(
+    wb: &read::Workbook,
+    languages: &[Language],
+    default_language: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if languages.len() > 1 || (languages.len() == 1 && default_language.is_none()) {
         for sheet in [wb.sheets.get("survey"), wb.sheets.get("choices")]
             .into_iter()
@@ -1195,45 +1334,6 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
             }
         }
     }
-
-    let mut index = HashMap::default();
-    for (i, q) in questions.iter().enumerate() {
-        index.entry(q.name.clone()).or_insert(i);
-    }
-    let id = settings
-        .get("form_id")
-        .cloned()
-        .unwrap_or_else(|| file_stem(file_name));
-    let form = Form {
-        id,
-        version: settings.get("version").cloned(),
-        title: settings_title,
-        languages,
-        default_language,
-        settings,
-        questions,
-        index,
-        choices,
-        groups,
-        items: top,
-        warnings: Vec::new(),
-        compiled: Vec::new(),
-        compiled_groups: Vec::new(),
-        eval_order: Vec::new(),
-        settings_row,
-    };
-    // expression checks (syntax, references, cycles) live with the expression engine
-    let mut form = form;
-    let (cq, cg, order) = crate::validate::compile(&form, &mut diags);
-    form.eval_order = order;
-    form.compiled = cq;
-    form.compiled_groups = cg;
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        diags.sort_by_key(|d| (d.severity, sheet_rank(&d.sheet), d.row));
-        return Err(FormError::Invalid(diags));
-    }
-    form.warnings = diags;
-    Ok(form)
 }
 
 fn sheet_rank(s: &str) -> u8 {

@@ -1,0 +1,328 @@
+//! The codebook pages: codes with their criteria, examples and colours, adding and
+//! changing codes with a reason, and the codebook's versions.
+
+use super::*;
+
+/// `GET /coding/codebooks/{id}`: a codebook's codes with their criteria, examples and
+/// colours, forms to add and change codes (each with a reason), the codebook's versions and
+/// the log of codebook changes.
+pub async fn codebook(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    v.require(RESEARCHER)?;
+    codebook_page(&state, &v, id, None, StatusCode::OK).await
+}
+
+/// A code for the codebook pages: its texts in both languages and its colour.
+/// The codebook with this id, or "not found".
+pub(super) async fn codebook_by_id(
+    store: &leernet_store::Store,
+    id: i64,
+    lang: Lang,
+) -> Result<Codebook, AppError> {
+    store
+        .codebooks()
+        .await?
+        .into_iter()
+        .find(|b| b.id.0 == id)
+        .ok_or(AppError::NotFound(lang))
+}
+
+pub(super) fn code_view(c: &Code, book: &Codebook) -> minijinja::Value {
+    let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
+    minijinja::context! {
+        id => c.id.0,
+        key => c.key.clone(),
+        parent => c.parent.and_then(|p| book.codes.iter().find(|x| x.id == p)).map(|p| p.key.clone()),
+        name_nl => c.name.nl.clone(),
+        name_en => c.name.en.clone(),
+        description_nl => c.description.nl.clone(),
+        description_en => c.description.en.clone(),
+        inclusion_nl => c.inclusion.nl.clone(),
+        inclusion_en => c.inclusion.en.clone(),
+        exclusion_nl => c.exclusion.nl.clone(),
+        exclusion_en => c.exclusion.en.clone(),
+        examples_nl => c.examples.nl.clone(),
+        examples_en => c.examples.en.clone(),
+        example_lines_nl => lines(&c.examples.nl),
+        example_lines_en => lines(&c.examples.en),
+        colour => c.colour.as_ref().map(|c| c.as_str().to_owned()),
+    }
+}
+
+pub(super) async fn codebook_page(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let book = codebook_by_id(store, id, lang).await?;
+    let names = person_names(&store.persons().await?);
+    let ids: BTreeSet<CodeId> = book.codes.iter().map(|c| c.id).collect();
+    let log: Vec<_> = store
+        .coding_decisions(None)
+        .await?
+        .into_iter()
+        .filter(|d| d.code.is_some_and(|c| ids.contains(&c)))
+        .map(|d| {
+            minijinja::context! {
+                at => utc(d.at),
+                who => names.get(&d.person).cloned().unwrap_or_default(),
+                kind => d.kind.as_str(),
+                what => d.what,
+                why => d.why,
+            }
+        })
+        .collect();
+    let versions: Vec<_> = store
+        .codebook_versions(book.id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|ver| {
+            minijinja::context! {
+                version => ver.version,
+                at => ver.at.map(utc),
+                who => ver.person.and_then(|p| names.get(&p).cloned()),
+                why => ver.reason,
+            }
+        })
+        .collect();
+    // each code's auto-coding rules, from the project's content (read only here)
+    let codes: Vec<_> = book
+        .codes
+        .iter()
+        .map(|c| {
+            let rules = state.content.autocode.codes.iter().find(|r| r.key == c.key);
+            let lang_rules = |r: &leernet_text::LangRules| {
+                minijinja::context! {
+                    keywords => r.keywords.clone(),
+                    phrases => r.phrases.clone(),
+                    exclusions => r.exclusions.clone(),
+                }
+            };
+            minijinja::context! {
+                rules => rules.map(|r| minijinja::context! { nl => lang_rules(&r.nl), en => lang_rules(&r.en) }),
+                ..code_view(c, &book)
+            }
+        })
+        .collect();
+    let mut res = crate::page::render(
+        state,
+        v,
+        "coding_codebook.html",
+        minijinja::context! {
+            id => book.id.0,
+            name => book.name,
+            version => book.version,
+            versions => versions,
+            codes => codes,
+            rules_file => state.content.autocode_file.clone(),
+            log => log,
+            error => error,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// `GET /coding/codebooks/{id}/versions/{n}`: the codebook as it was in version `n`, read
+/// only, with who made that version, when and why.
+pub async fn codebook_version(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, n)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    let store = &state.store;
+    let current = codebook_by_id(store, id, lang).await?;
+    let book = store
+        .codebook_version(current.id, n)
+        .await?
+        .ok_or(AppError::NotFound(lang))?;
+    let names = person_names(&store.persons().await?);
+    let made = store
+        .codebook_versions(current.id)
+        .await?
+        .into_iter()
+        .find(|x| x.version == n)
+        .ok_or(AppError::NotFound(lang))?;
+    let codes: Vec<_> = book.codes.iter().map(|c| code_view(c, &book)).collect();
+    crate::page::render(
+        &state,
+        &v,
+        "coding_codebook_version.html",
+        minijinja::context! {
+            id => current.id.0,
+            name => book.name,
+            version => n,
+            current => current.version,
+            at => made.at.map(utc),
+            who => made.person.and_then(|p| names.get(&p).cloned()),
+            why => made.reason,
+            codes => codes,
+        },
+    )
+}
+
+pub(super) fn bilingual(f: &Fields, prefix: &str) -> Bilingual {
+    Bilingual {
+        nl: field(f, &format!("{prefix}_nl"))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+        en: field(f, &format!("{prefix}_en"))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+    }
+}
+
+/// The code's texts and colour from a form; `Err` with the message key when the colour is
+/// not `#RRGGBB` (an empty field is no colour).
+pub(super) fn code_fields(f: &Fields) -> Result<CodeFields, &'static str> {
+    let colour = match field(f, "colour").map(str::trim).unwrap_or("") {
+        "" => None,
+        c => Some(Colour::parse(c).map_err(|_| "codebook_fields.err_colour")?),
+    };
+    Ok(CodeFields {
+        name: bilingual(f, "name"),
+        description: bilingual(f, "description"),
+        inclusion: bilingual(f, "inclusion"),
+        exclusion: bilingual(f, "exclusion"),
+        examples: bilingual(f, "examples"),
+        colour,
+    })
+}
+
+/// Refuses texts longer than a code needs.
+pub(super) fn too_long(f: &Fields) -> bool {
+    f.iter().any(|(_, v)| v.chars().count() > MAX_NOTE)
+}
+
+/// `POST /coding/codebooks/{id}/codes`: adds a code (key, parent, names, descriptions,
+/// criteria, examples, colour), with a reason for the log; the codebook's next version.
+pub async fn add_code(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    if too_long(&f) {
+        return Err(AppError::BadRequest(lang));
+    }
+    let store = &state.store;
+    let book = codebook_by_id(store, id, lang).await?;
+    let key = field(&f, "key").unwrap_or("").trim();
+    let key_ok = !key.is_empty()
+        && key.chars().count() <= 100
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !key_ok {
+        return codebook_page(
+            &state,
+            &v,
+            id,
+            Some("coding_ui.err_key"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let parent = match field(&f, "parent").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<i64>().ok().map(CodeId) {
+            Some(c) if book.codes.iter().any(|x| x.id == c) => Some(c),
+            _ => {
+                return codebook_page(
+                    &state,
+                    &v,
+                    id,
+                    Some("coding_ui.err_unknown_code"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+        },
+    };
+    let fields = match code_fields(&f) {
+        Ok(x) => x,
+        Err(key) => {
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    };
+    match store
+        .add_code_logged(
+            book.id,
+            key,
+            parent,
+            &fields,
+            user.id,
+            field(&f, "why").unwrap_or(""),
+            now(),
+        )
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/coding/codebooks/{id}")).into_response()),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            codebook_page(&state, &v, id, Some(key), status).await
+        }
+    }
+}
+
+/// `POST /coding/codebooks/{id}/codes/{code}`: changes a code's texts and colour, with a
+/// reason for the log; the codebook's next version.
+pub async fn change_code(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, code)): Path<(i64, i64)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    if too_long(&f) {
+        return Err(AppError::BadRequest(lang));
+    }
+    let store = &state.store;
+    let in_book = store
+        .codebooks()
+        .await?
+        .iter()
+        .any(|b| b.id.0 == id && b.codes.iter().any(|c| c.id.0 == code));
+    if !in_book {
+        return Err(AppError::NotFound(lang));
+    }
+    let fields = match code_fields(&f) {
+        Ok(x) => x,
+        Err(key) => {
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    };
+    match store
+        .change_code_logged(
+            CodeId(code),
+            &fields,
+            user.id,
+            field(&f, "why").unwrap_or(""),
+            now(),
+        )
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/coding/codebooks/{id}#code-{code}")).into_response()),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            codebook_page(&state, &v, id, Some(key), status).await
+        }
+    }
+}

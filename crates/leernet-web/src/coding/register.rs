@@ -1,0 +1,214 @@
+//! The slow-question register with its move to a network's log, and full-text search.
+
+use super::*;
+
+/// `GET /coding/slow-questions`: the register of confirmed and rejected slow-question
+/// candidates, per network.
+pub async fn slow_register(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+) -> Result<Response, AppError> {
+    v.require(RESEARCHER)?;
+    slow_register_page(&state, &v, None, StatusCode::OK).await
+}
+
+/// `POST /coding/slow-questions/{entry}/move`: a confirmed candidate becomes an entry of its
+/// network's slow-question log (anonymous: it came from an answer), once.
+pub async fn move_slow(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(entry): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(field(&f, "csrf_token"))?;
+    match state
+        .store
+        .move_slow_question_to_log(entry, user.id, now())
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),
+        Err(Refusal::NoSlowQuestion) => Err(AppError::NotFound(lang)),
+        Err(r) => {
+            let (key, status) = refusal(&r);
+            slow_register_page(&state, &v, Some(key), status).await
+        }
+    }
+}
+
+pub(super) async fn slow_register_page(
+    state: &AppState,
+    v: &Visitor,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let store = &state.store;
+    let names = person_names(&store.persons().await?);
+    let responses: BTreeMap<ResponseId, leernet_core::Response> = store
+        .responses(None)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut groups = Vec::new();
+    for n in store.networks().await? {
+        let entries: Vec<_> = store
+            .slow_question_register(Some(n.id))
+            .await?
+            .into_iter()
+            .map(|c| {
+                let text = responses
+                    .get(&c.response)
+                    .and_then(|r| r.answers.get(&c.question))
+                    .map(|t| fragment(t, c.start, c.end))
+                    .unwrap_or_default();
+                minijinja::context! {
+                    id => c.id,
+                    text => text,
+                    question => c.question,
+                    status => c.status.as_str(),
+                    coder => names.get(&c.coder).cloned().unwrap_or_default(),
+                    movable => c.status == SlowStatus::Confirmed && c.moved_to.is_none(),
+                    moved => c.moved_to.is_some(),
+                }
+            })
+            .collect();
+        if !entries.is_empty() {
+            groups.push(minijinja::context! { network => n.name, entries => entries });
+        }
+    }
+    let mut res = crate::page::render(
+        state,
+        v,
+        "coding_slow.html",
+        minijinja::context! { groups => groups, error => error },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The query of the search page.
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchForm {
+    q: Option<String>,
+    wave: Option<String>,
+    network: Option<String>,
+    question: Option<String>,
+    code: Option<String>,
+}
+
+/// `GET /coding/search`: full-text search over every submitted open answer (Dutch stemming
+/// and compounds), filtered by wave, network, question and code.
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Query(q): Query<SearchForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    let store = &state.store;
+    let data = store.study_data().await?;
+    let questions = open_questions(&state, lang).await?;
+    let open: BTreeSet<&str> = questions.iter().map(|(n, _)| n.as_str()).collect();
+    let keys: BTreeMap<CodeId, &str> = data
+        .codebooks
+        .iter()
+        .flat_map(|b| &b.codes)
+        .map(|c| (c.id, c.key.as_str()))
+        .collect();
+    let mut codes_of: BTreeMap<(ResponseId, &str), BTreeSet<&str>> = BTreeMap::new();
+    let reading = coding_agreement::content_codings(&data);
+    for c in &reading {
+        if let Some(k) = keys.get(&c.code) {
+            codes_of
+                .entry((c.segment.response, c.segment.question.as_str()))
+                .or_default()
+                .insert(k);
+        }
+    }
+    let wave_names: BTreeMap<WaveId, &str> =
+        data.waves.iter().map(|w| (w.id, w.name.as_str())).collect();
+    let networks: BTreeMap<NetworkId, &Network> = data.networks.iter().map(|n| (n.id, n)).collect();
+    let mut docs = Vec::new();
+    let mut texts: Vec<(ResponseId, String, String)> = Vec::new();
+    for r in data
+        .responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Submitted)
+    {
+        for (question, text) in &r.answers {
+            if !open.contains(question.as_str()) || text.trim().is_empty() {
+                continue;
+            }
+            docs.push(leernet_text::SearchDoc {
+                id: texts.len() as u64,
+                wave: r.wave.0.to_string(),
+                network: networks
+                    .get(&r.network)
+                    .map(|n| n.slug.as_str().to_owned())
+                    .unwrap_or_default(),
+                question: question.clone(),
+                codes: codes_of
+                    .get(&(r.id, question.as_str()))
+                    .map(|s| s.iter().map(|k| (*k).to_owned()).collect())
+                    .unwrap_or_default(),
+                text: text.clone(),
+            });
+            texts.push((r.id, question.clone(), text.clone()));
+        }
+    }
+    let nonempty = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let query = leernet_text::SearchQuery {
+        text: q.q.clone().unwrap_or_default(),
+        wave: nonempty(&q.wave),
+        network: nonempty(&q.network),
+        question: nonempty(&q.question),
+        code: nonempty(&q.code),
+        limit: 50,
+    };
+    let asked = !query.text.trim().is_empty()
+        || query.wave.is_some()
+        || query.network.is_some()
+        || query.question.is_some()
+        || query.code.is_some();
+    let mut hits = Vec::new();
+    if asked {
+        let index = leernet_text::SearchIndex::build(&docs)?;
+        for h in index.search(&query)? {
+            let Some((rid, question, text)) = texts.get(h.id as usize) else {
+                continue;
+            };
+            let r = data.responses.iter().find(|r| r.id == *rid);
+            hits.push(minijinja::context! {
+                text => text.clone(),
+                question => question.clone(),
+                network => r.and_then(|r| networks.get(&r.network)).map(|n| n.name.clone()),
+                wave => r.and_then(|r| wave_names.get(&r.wave)).map(|w| (*w).to_owned()),
+            });
+        }
+    }
+    crate::page::render(
+        &state,
+        &v,
+        "coding_search.html",
+        minijinja::context! {
+            q => q.q.clone().unwrap_or_default(),
+            wave => query.wave.clone(),
+            network => query.network.clone(),
+            question => query.question.clone(),
+            code => query.code.clone(),
+            asked => asked,
+            hits => hits,
+            waves => data.waves.iter().map(|w| minijinja::context! { id => w.id.0.to_string(), name => w.name.clone() }).collect::<Vec<_>>(),
+            networks => data.networks.iter().map(|n| minijinja::context! { slug => n.slug.as_str().to_owned(), name => n.name.clone() }).collect::<Vec<_>>(),
+            questions => questions.iter().map(|(n, l)| minijinja::context! { name => n.clone(), label => l.clone() }).collect::<Vec<_>>(),
+            codes => data.codebooks.iter().flat_map(|b| &b.codes).map(|c| minijinja::context! { key => c.key.clone(), name => c.name.get(lang).to_owned() }).collect::<Vec<_>>(),
+        },
+    )
+}
