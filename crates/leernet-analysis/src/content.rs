@@ -321,6 +321,36 @@ mod tests {
     }
 
     #[test]
+    fn a_project_qca_file_replaces_the_shipped_one_and_is_checked() {
+        let file = |text: String| ContentFile {
+            name: "qca.toml".into(),
+            shown_as: "proj/content/qca.toml".into(),
+            text,
+        };
+        let shipped = include_str!("../../../content/qca.toml");
+        assert_eq!(ProjectContent::builtin().qca.cuts.incl, 0.8);
+        let own = ProjectContent::with_files(&[file(shipped.replacen(
+            "incl_cut = 0.8",
+            "incl_cut = 0.9",
+            1,
+        ))])
+        .unwrap();
+        assert_eq!(own.qca.cuts.incl, 0.9);
+        assert_eq!(own.qca.file, "proj/content/qca.toml");
+        let e = ProjectContent::with_files(&[file(shipped.replacen(
+            "anchors = [1.0, 3.5, 6.0]",
+            "anchors = [1.0, 0.5, 6.0]",
+            1,
+        ))])
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("proj/content/qca.toml: condition \"FORMAL\", field `anchors`"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn errors_name_the_file() {
         let e = Overview::parse("network_instrument = \"n\"\n[[section]]\nkey = 1", "x.toml")
             .unwrap_err();
