@@ -139,7 +139,7 @@ impl Overview {
 /// The content files a project may override, by their name inside `content/`, with the
 /// shipped text of each. `frameworks/*.toml` files are the extra frameworks (after
 /// `framework.toml`, in file-name order); a project may add others there.
-pub const SHIPPED_FILES: [(&str, &str); 6] = [
+pub const SHIPPED_FILES: [(&str, &str); 7] = [
     (
         "overview.toml",
         include_str!("../../../content/overview.toml"),
@@ -164,6 +164,7 @@ pub const SHIPPED_FILES: [(&str, &str); 6] = [
         "autocode.toml",
         include_str!("../../../content/autocode.toml"),
     ),
+    ("qca.toml", include_str!("../../../content/qca.toml")),
 ];
 
 /// One content file given by a project: its name inside `content/` (`handles.toml`,
@@ -186,6 +187,8 @@ pub struct ProjectContent {
     pub autocode: leernet_text::RuleSet,
     /// Where the auto-coding rules come from (`content/autocode.toml`, or the project's).
     pub autocode_file: String,
+    /// The QCA specification (conditions, outcomes, calibration, cut-offs).
+    pub qca: crate::QcaSpec,
     /// Which files came from the project (as shown in messages), for the record.
     pub overridden: Vec<String>,
 }
@@ -207,7 +210,7 @@ impl ProjectContent {
                 return Err(AnalysisError::Content {
                     file: f.shown_as.clone(),
                     message: format!(
-                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml, autocode.toml and frameworks/*.toml",
+                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml, autocode.toml, qca.toml and frameworks/*.toml",
                         f.name
                     ),
                 });
@@ -257,7 +260,10 @@ impl ProjectContent {
                 },
             }
         })?;
+        let (qca_file, qca_text) = pick("qca.toml");
+        let qca = crate::QcaSpec::parse(&qca_text, &qca_file)?;
         Ok(ProjectContent {
+            qca,
             overview,
             typology,
             content,
@@ -311,6 +317,36 @@ mod tests {
         assert!(
             m.starts_with("proj/content/handles.toml: handle ") && m.contains("field `condition`"),
             "{m}"
+        );
+    }
+
+    #[test]
+    fn a_project_qca_file_replaces_the_shipped_one_and_is_checked() {
+        let file = |text: String| ContentFile {
+            name: "qca.toml".into(),
+            shown_as: "proj/content/qca.toml".into(),
+            text,
+        };
+        let shipped = include_str!("../../../content/qca.toml");
+        assert_eq!(ProjectContent::builtin().qca.cuts.incl, 0.8);
+        let own = ProjectContent::with_files(&[file(shipped.replacen(
+            "incl_cut = 0.8",
+            "incl_cut = 0.9",
+            1,
+        ))])
+        .unwrap();
+        assert_eq!(own.qca.cuts.incl, 0.9);
+        assert_eq!(own.qca.file, "proj/content/qca.toml");
+        let e = ProjectContent::with_files(&[file(shipped.replacen(
+            "anchors = [1.0, 3.5, 6.0]",
+            "anchors = [1.0, 0.5, 6.0]",
+            1,
+        ))])
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("proj/content/qca.toml: condition \"FORMAL\", field `anchors`"),
+            "{e}"
         );
     }
 

@@ -33,6 +33,9 @@ pub struct StudyFigures {
     /// Precision and recall of the auto-coding suggestions against the human codings
     /// (`None` without codings of a code the shipped rules know).
     pub autocoding: Option<crate::AutoCodingFigures>,
+    /// Configurations of working methods per outcome of `content/qca.toml` (`None`
+    /// without the network instrument).
+    pub qca: Option<crate::QcaFigures>,
 }
 
 /// The size of the study.
@@ -518,5 +521,6 @@ pub(crate) fn compute(
         datasets,
         typology,
         autocoding: crate::autocoding::autocoding(data),
+        qca: None,
     })
 }

@@ -22,6 +22,7 @@ pub mod methods;
 mod practice;
 pub mod practice_indicators;
 pub mod profiles;
+pub mod qca;
 pub mod quotes;
 pub mod typology;
 
@@ -36,6 +37,7 @@ pub use framework::{FrameworkDef, Scoring};
 pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem};
 pub use practice::Content;
 pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
+pub use qca::{QcaFigures, QcaSpec};
 pub use typology::Typology;
 
 use leernet_core::*;
@@ -128,6 +130,9 @@ pub fn analyse_project(
         &project.typology,
         None,
     )?;
+    if project.qca.file != "content/qca.toml" {
+        figures.qca = qca_figures(data, &figures, &project.qca);
+    }
     if project.autocode_file != autocoding::AUTOCODE_RULES_FILE {
         figures.autocoding =
             autocoding::autocoding_with(data, &project.autocode, &project.autocode_file);
@@ -189,5 +194,25 @@ fn run(
                 .and_then(|f| cooccurrence::compute(data, &s.key, f))
         })
         .collect();
+    figures.qca = qca_figures(data, &figures, &QcaSpec::builtin());
     Ok(figures)
+}
+
+/// The study's QCA on the network dataset (`None` without the network instrument).
+fn qca_figures(data: &StudyData, figures: &StudyFigures, spec: &QcaSpec) -> Option<QcaFigures> {
+    let ds = &figures.datasets.as_ref()?.network;
+    Some(qca::compute(ds, &network_names(data, ds), spec))
+}
+
+/// The networks' names in the order of a network-level dataset's units (slugs).
+pub fn network_names(data: &StudyData, ds: &Dataset) -> Vec<String> {
+    ds.units
+        .iter()
+        .map(|u| {
+            data.networks
+                .iter()
+                .find(|n| n.slug.as_str() == u)
+                .map_or_else(|| u.clone(), |n| n.name.clone())
+        })
+        .collect()
 }

@@ -18,7 +18,9 @@ pub mod heatmap;
 pub mod markdown;
 pub mod practice;
 pub mod practice_section;
+pub mod qca_section;
 mod report_docx;
+pub mod xyplot;
 
 use leernet_analysis::StudyFigures;
 use leernet_core::i18n::Catalog;
@@ -140,13 +142,45 @@ impl Reports {
     /// The study report as one self-contained HTML file.
     pub fn html(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
         let tpl = self.env.get_template("report.html")?;
-        Ok(tpl.render(self.context(figures, lang))?)
+        let doc = tpl.render(self.context(figures, lang))?;
+        Ok(match self.qca_parts(figures, lang) {
+            Some(parts) => qca_section::insert_before(
+                doc,
+                &qca_section::HTML_MARKERS,
+                &qca_section::html(&parts),
+            ),
+            None => doc,
+        })
+    }
+
+    /// The QCA section's parts, if the analysis made a QCA.
+    fn qca_parts(&self, figures: &StudyFigures, lang: Lang) -> Option<Vec<qca_section::Part>> {
+        let q = figures.qca.as_ref().filter(|q| !q.outcomes.is_empty())?;
+        Some(qca_section::parts(q, self.catalog.table(lang), lang))
+    }
+
+    /// The report's DOCX blocks, the QCA section before the profiles, handles or appendix.
+    pub(crate) fn report_blocks(&self, figures: &StudyFigures, lang: Lang) -> Vec<docx::Block> {
+        let t = self.catalog.table(lang);
+        let mut blocks = report_docx::report(figures, lang, t, &self.sample(figures, lang));
+        if let Some(parts) = self.qca_parts(figures, lang) {
+            let at = qca_section::heading_keys()
+                .iter()
+                .find_map(|k| {
+                    blocks
+                        .iter()
+                        .position(|b| matches!(b, docx::Block::Heading(1, h) if *h == t[*k]))
+                })
+                .unwrap_or(blocks.len());
+            blocks.splice(at..at, qca_section::blocks(&parts));
+        }
+        blocks
     }
 
     /// The study report as a Word document (real headings and tables; charts as tables).
     pub fn docx(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
         let t = self.catalog.table(lang);
-        let blocks = report_docx::report(figures, lang, t, &self.sample(figures, lang));
+        let blocks = self.report_blocks(figures, lang);
         docx::document(
             &blocks,
             &format!("{} — {}", t["report.title"], figures.study.title.get(lang)),
@@ -214,7 +248,22 @@ impl Reports {
     /// The study report as Markdown (for Quarto / R Markdown users).
     pub fn markdown(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
         let tpl = self.env.get_template("report.md")?;
-        Ok(tpl.render(self.context(figures, lang))?)
+        let doc = tpl.render(self.context(figures, lang))?;
+        Ok(match self.qca_parts(figures, lang) {
+            Some(parts) => {
+                let t = self.catalog.table(lang);
+                let markers: Vec<String> = qca_section::heading_keys()
+                    .iter()
+                    .map(|k| format!("\n## {}", t[*k]))
+                    .collect();
+                let refs: Vec<&str> = markers.iter().map(String::as_str).collect();
+                // Inserted at the line break before the next heading: one blank line
+                // before and after the section.
+                let section = format!("\n{}\n", qca_section::markdown(&parts).trim_end());
+                qca_section::insert_before(doc, &refs, &section)
+            }
+            None => doc,
+        })
     }
 }
 

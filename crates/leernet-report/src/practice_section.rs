@@ -286,7 +286,7 @@ impl Reports {
         lang: Lang,
     ) -> Result<Vec<u8>, ReportError> {
         let t = self.catalog().table(lang);
-        let mut doc = crate::report_docx::report(figures, lang, t, &self.sample(figures, lang));
+        let mut doc = self.report_blocks(figures, lang);
         let section = blocks(practice, t, lang);
         let at = doc
             .iter()

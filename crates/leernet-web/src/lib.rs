@@ -28,6 +28,7 @@ mod page;
 mod pages;
 pub use leernet_app::accounts::password;
 mod profile;
+mod qca;
 pub mod survey;
 pub mod workspace;
 
@@ -102,6 +103,7 @@ impl AppState {
                 include_str!("../templates/import_export.html"),
             ),
             ("audit.html", include_str!("../templates/audit.html")),
+            ("qca.html", include_str!("../templates/qca.html")),
             ("survey.html", include_str!("../templates/survey.html")),
             ("ws_nav.html", include_str!("../templates/ws_nav.html")),
             (
@@ -369,6 +371,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/export", get(import_export::export))
         .route("/responses/{id}", get(admin::response))
         .route("/admin/audit", get(audit::list))
+        .route("/analysis/qca", get(qca::page))
         .route("/static/coding.js", get(coding::script))
         .route("/coding", get(coding::index))
         .route("/coding/assignments", post(coding::create))

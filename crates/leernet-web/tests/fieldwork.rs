@@ -428,6 +428,15 @@ async fn authorisation_story(w: &World) {
                 Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
             ],
         ),
+        // The QCA page analyses every network: researchers only.
+        (
+            "GET",
+            "/analysis/qca?outcome=CLIMATE&condition=AGENDA".into(),
+            vec![],
+            [
+                Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
         (
             "GET",
             format!("/admin/waves/{open}"),
@@ -595,6 +604,7 @@ async fn authorisation_story(w: &World) {
                 "/coding",
                 "/admin/report",
                 "/admin/audit",
+                "/analysis/qca",
             ],
             vec!["/ws/wijk-a\""],
         ),
@@ -1125,6 +1135,7 @@ const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/admin/export", "fieldwork"),
     ("GET", "/responses/{id}", "fieldwork"),
     ("GET", "/admin/audit", "fieldwork"),
+    ("GET", "/analysis/qca", "fieldwork"),
     ("GET", "/static/coding.js", "public: the coding page script"),
     ("GET", "/coding", "fieldwork"),
     ("POST", "/coding/assignments", "coding"),

@@ -1,0 +1,295 @@
+use super::*;
+use crate::dataset::{Category, Variable};
+
+const SPEC: &str = r#"
+incl_cut = 0.8
+n_cut = 1
+pri_cut = 0.5
+robustness_incl_cuts = [0.7, 0.8]
+
+[[condition]]
+key = "AGENDA"
+variable = "agenda_setting.participants_together"
+calibration = "crisp"
+expect = "present"
+name_nl = "Agenda samen"
+name_en = "Agenda together"
+in_nl = "de deelnemers samen de agenda bepalen"
+in_en = "the participants set the agenda together"
+out_nl = "de deelnemers niet samen de agenda bepalen"
+out_en = "the participants do not set the agenda together"
+
+[[condition]]
+key = "NEUTRAL"
+variable = "facilitator_position"
+calibration = "crisp"
+in = ["neutral"]
+missing = "out"
+expect = "present"
+name_nl = "Neutrale facilitator"
+name_en = "Neutral facilitator"
+in_nl = "een neutrale leerfacilitator het leren begeleidt"
+in_en = "a neutral learning facilitator guides the learning"
+out_nl = "geen neutrale leerfacilitator het leren begeleidt"
+out_en = "no neutral learning facilitator guides the learning"
+
+[[condition]]
+key = "FORMAL"
+variable = "scale.formality"
+calibration = "fuzzy"
+anchors = [0.0, 5.0, 10.0]
+name_nl = "Formeel"
+name_en = "Formal"
+in_nl = "het netwerk formeel is"
+in_en = "the network is formal"
+out_nl = "het netwerk informeel is"
+out_en = "the network is informal"
+
+[[outcome]]
+key = "PRACTICE"
+variable = "practice"
+calibration = "crisp"
+threshold = 0.5
+conditions = ["AGENDA", "NEUTRAL"]
+name_nl = "Gebruik in de praktijk"
+name_en = "Use in practice"
+result_nl = "rapporteren vaker gebruik in de praktijk"
+result_en = "more often report use in practice"
+"#;
+
+fn var(key: &str, measure: Measure, categories: &[&str]) -> Variable {
+    Variable {
+        key: key.into(),
+        label: bi(format!("{key} (nl)"), format!("{key} (en)")),
+        measure,
+        categories: categories
+            .iter()
+            .map(|c| Category {
+                name: (*c).into(),
+                label: bi(format!("{c} nl"), format!("{c} en")),
+            })
+            .collect(),
+        source: format!("leernet_network/{key}"),
+        rule: "answer".into(),
+        n: 0,
+        not_answered: 0,
+        not_applicable: 0,
+    }
+}
+
+/// Nine networks: the participants set the agenda together and a neutral facilitator
+/// guides in networks 1–3 and 9; networks 1–3 report use in practice, 9 does not.
+/// Network 6 has no facilitator (position missing), network 8 no agenda answer.
+fn dataset() -> (Dataset, Vec<String>) {
+    let agenda = [1., 1., 1., 1., 0., 0., 0.];
+    let mut agenda: Vec<Option<f64>> = agenda.iter().map(|&v| Some(v)).collect();
+    agenda.push(None);
+    agenda.push(Some(1.0));
+    let position = vec![
+        Some(2.),
+        Some(2.),
+        Some(2.),
+        Some(0.),
+        Some(2.),
+        None,
+        Some(1.),
+        Some(2.),
+        Some(2.),
+    ];
+    let formality = vec![Some(5.0); 9];
+    let practice = vec![
+        Some(0.9),
+        Some(0.8),
+        Some(1.0),
+        Some(0.2),
+        Some(0.1),
+        Some(0.3),
+        Some(0.0),
+        Some(1.0),
+        Some(0.2),
+    ];
+    let units: Vec<String> = (1..=9).map(|i| format!("n{i}")).collect();
+    let names = (1..=9).map(|i| format!("Netwerk {i}")).collect();
+    (
+        Dataset {
+            level: "network".into(),
+            n_units: units.len(),
+            units,
+            variables: vec![
+                var(
+                    "agenda_setting.participants_together",
+                    Measure::AsymmetricBinary,
+                    &[],
+                ),
+                var(
+                    "facilitator_position",
+                    Measure::Ordinal,
+                    &["with_interest", "mostly_neutral", "neutral"],
+                ),
+                var("scale.formality", Measure::Numeric, &[]),
+                var("practice", Measure::Numeric, &[]),
+            ],
+            values: vec![agenda, position, formality, practice],
+            rule: bi("", ""),
+        },
+        names,
+    )
+}
+
+fn spec() -> QcaSpec {
+    QcaSpec::parse(SPEC, "test.toml").unwrap()
+}
+
+#[test]
+fn a_contradicting_network_keeps_the_configuration_below_the_cut_off() {
+    let (ds, names) = dataset();
+    let f = compute(&ds, &names, &spec());
+    let o = &f.outcomes[0];
+    assert!(o.computed, "{:?}", o.message);
+    // Network 8 has no agenda answer and is left out; network 6 has no facilitator,
+    // which counts as "no neutral facilitator".
+    assert_eq!(o.cases.len(), 8);
+    assert_eq!(o.excluded.len(), 1);
+    assert_eq!(o.excluded[0].name, "Netwerk 8");
+    assert_eq!(o.excluded[0].missing[0].nl, "Agenda samen");
+    // Row "agenda together and neutral": networks 1, 2, 3 and 9, consistency 3/4.
+    let row = &o.truth_table.rows[0];
+    assert_eq!(row.config, vec![1, 1]);
+    assert_eq!(row.n, 4);
+    assert_eq!(row.incl, Some(0.75));
+    assert!(row.contradiction);
+    assert_eq!(row.out, "0");
+    assert_eq!(o.truth_table.contradictions, 1);
+    assert_eq!(o.truth_table.remainders, 0);
+    let cons = &o.solutions[0];
+    assert!(cons.models.is_empty());
+    assert_eq!(
+        cons.message.as_ref().unwrap().nl,
+        "Geen enkele combinatie is bij deze drempels voldoende voor de uitkomst."
+    );
+    assert_eq!(o.reported, "conservative");
+    assert_eq!(
+        o.sentences[0].en,
+        "No combination is sufficient for the outcome at these cut-offs."
+    );
+}
+
+#[test]
+fn the_solution_is_said_in_words_with_its_fit() {
+    let (ds, names) = dataset();
+    let s = spec();
+    let cuts = Cuts::new(0.75, 1, 0.0).unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], cuts);
+    assert_eq!(o.reported, "intermediate");
+    let inter = o
+        .solutions
+        .iter()
+        .find(|s| s.kind == "intermediate")
+        .unwrap();
+    assert_eq!(inter.models.len(), 1);
+    let t = &inter.models[0].terms[0];
+    assert_eq!(t.literals, vec![Some(true), Some(true)]);
+    assert_eq!(
+        t.cases,
+        ["Netwerk 1", "Netwerk 2", "Netwerk 3", "Netwerk 9"]
+    );
+    assert_eq!(t.incl, 0.75);
+    assert_eq!(t.cov, 1.0);
+    assert_eq!(
+        o.sentences[0].nl,
+        "Netwerken waarin de deelnemers samen de agenda bepalen én een neutrale leerfacilitator het leren begeleidt, rapporteren vaker gebruik in de praktijk (consistentie 0,75; dekking 1,00; 4 netwerken)."
+    );
+    assert_eq!(
+        o.sentences[0].en,
+        "Networks in which the participants set the agenda together and a neutral learning facilitator guides the learning more often report use in practice (consistency 0.75; coverage 1.00; 4 networks)."
+    );
+    assert_eq!(
+        o.sentences[1].nl,
+        "Deze combinatie dekt 1,00 van de uitkomst (consistentie 0,75)."
+    );
+    // One point per analysed network on the XY plot.
+    assert_eq!(t.xy.len(), 8);
+    assert_eq!(t.xy[3], (0.0, 0.0));
+    // Robustness: at 0.8 (from the list) the term is gone; 0.75 is as reported.
+    assert_eq!(o.robustness.variants.len(), 3);
+    assert_eq!(
+        o.robustness.variants[0].en,
+        "As reported (consistency ≥ 0.75)"
+    );
+    assert_eq!(o.robustness.variants[1].nl, "Consistentie ≥ 0,70");
+    assert_eq!(o.robustness.terms.len(), 1);
+    assert_eq!(o.robustness.terms[0].present, vec![true, true, false]);
+    assert!(!o.robustness.terms[0].robust);
+}
+
+#[test]
+fn necessity_is_computed_for_every_condition_and_its_absence() {
+    let (ds, names) = dataset();
+    let s = spec();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    let agenda = &o.necessity[0];
+    assert!(agenda.present);
+    assert_eq!(agenda.label.en, "the participants set the agenda together");
+    // Outcome in networks 1–3; agenda together in 1–4 and 9 (of the eight analysed).
+    assert_eq!(agenda.incl, 1.0);
+    assert_eq!(agenda.cov, 0.6);
+    // RoN = Σ(1 − X) / Σ(1 − min(X, Y)) = 3 / 5.
+    assert_eq!(agenda.ron, 0.6);
+    let no_agenda = &o.necessity[1];
+    assert!(!no_agenda.present);
+    assert_eq!(no_agenda.incl, 0.0);
+    assert_eq!(o.necessity.len(), 4);
+}
+
+#[test]
+fn a_network_at_the_crossover_is_warned_about() {
+    let (ds, names) = dataset();
+    let text = SPEC.replace(
+        "conditions = [\"AGENDA\", \"NEUTRAL\"]",
+        "conditions = [\"AGENDA\", \"FORMAL\"]",
+    );
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    // Every network has formality 5, the crossover: none is in a truth-table row.
+    assert_eq!(o.crossover.len(), 8);
+    assert_eq!(o.crossover[0].set.en, "Formal");
+    assert!(!o.crossover[0].outcome);
+    assert!(o.truth_table.rows.iter().all(|r| r.n == 0));
+}
+
+#[test]
+fn a_variable_the_data_do_not_have_is_said_not_a_failure() {
+    let (ds, names) = dataset();
+    let text = SPEC.replace("variable = \"practice\"", "variable = \"code.x.y\"");
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    assert!(!o.computed);
+    assert_eq!(
+        o.message.unwrap().en,
+        "The variable \"code.x.y\" is not (yet) in the networks' data."
+    );
+    let text = SPEC.replace("in = [\"neutral\"]", "in = [\"neutrall\"]");
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    assert_eq!(
+        o.message.unwrap().nl,
+        "\"facilitator_position\" heeft geen keuze \"neutrall\"."
+    );
+}
+
+#[test]
+fn calibration_choices_are_described_with_labels() {
+    let (ds, names) = dataset();
+    let s = spec();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    assert_eq!(o.calibration[0].role, "outcome");
+    assert_eq!(o.calibration[0].rule.nl, "crisp: 1 vanaf 0,5, anders 0");
+    assert_eq!(
+        o.calibration[2].rule.en,
+        "crisp: 1 for the answer ‘neutral en’, else 0; without an answer: 0 (out)"
+    );
+    assert_eq!(
+        o.calibration[2].expectation.as_ref().unwrap().nl,
+        "verwacht bij de uitkomst als aanwezig"
+    );
+}

@@ -1,0 +1,701 @@
+//! The study report's section on configurations of working methods (QCA): per outcome the
+//! calibration choices, the necessity table, the truth table, the solutions in words, XY
+//! plots and which combinations survive other cut-offs and anchors.
+//!
+//! Why it exists: the QCA answers the study's question about combinations; a reader must
+//! see what the finding rests on (calibration, cut-offs, the cases per configuration) and
+//! what depends on a choice (robustness), in words, not in Boolean expressions. The figures
+//! come from [`leernet_analysis::qca`] only. The section is built once as a list of parts
+//! and written as HTML, Markdown and DOCX blocks, and put into the finished report before
+//! the profiles (or the handles, or the appendix), so the report's templates stay as they are.
+//!
+//! Invariants: deterministic (outcomes, rows and terms in the analysis' order, fixed
+//! decimals); every text in both languages; labels and clauses from `content/qca.toml`,
+//! never a variable key or a term such as `A*~B`.
+
+use crate::docx::Block;
+use crate::format::num;
+use crate::xyplot::{self, PlotText};
+use leernet_analysis::qca::{QcaFigures, QcaOutcome};
+use leernet_core::Lang;
+use std::collections::BTreeMap;
+
+/// One part of the section, for every format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Heading(u8, String),
+    Para(String),
+    Note(String),
+    /// A warning a reader must not miss.
+    Warning(String),
+    Table {
+        caption: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        numeric: Vec<bool>,
+    },
+    /// An SVG figure with its caption (DOCX: the caption only, the figures are in words).
+    Figure {
+        svg: String,
+        caption: String,
+    },
+}
+
+type T = BTreeMap<String, String>;
+
+fn fill(template: &str, pairs: &[(&str, String)]) -> String {
+    let mut s = template.to_owned();
+    for (k, v) in pairs {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+fn n2(x: f64, lang: Lang) -> String {
+    if x.is_finite() {
+        num(x, 2, lang.code())
+    } else {
+        "–".to_owned()
+    }
+}
+
+fn opt2(x: Option<f64>, lang: Lang) -> String {
+    x.map_or_else(|| "–".to_owned(), |v| n2(v, lang))
+}
+
+/// The parts of the whole section.
+pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Vec<Part> {
+    let mut p = vec![
+        Part::Heading(2, t["qca.title"].clone()),
+        Part::Para(t["qca.intro"].clone()),
+    ];
+    for (i, o) in q.outcomes.iter().enumerate() {
+        outcome(&mut p, o, i, t, lang);
+    }
+    p
+}
+
+fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
+    p.push(Part::Heading(3, o.name.get(lang).to_owned()));
+    // The calibration choices come first: everything below depends on them.
+    p.push(Part::Table {
+        caption: t["qca.calibration_caption"].clone(),
+        header: vec![
+            t["qca.set"].clone(),
+            t["qca.role"].clone(),
+            t["qca.data"].clone(),
+            t["qca.rule"].clone(),
+            t["qca.expectation"].clone(),
+        ],
+        rows: o
+            .calibration
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.get(lang).to_owned(),
+                    t[&format!("qca.role_{}", c.role)].clone(),
+                    c.variable.get(lang).to_owned(),
+                    c.rule.get(lang).to_owned(),
+                    c.expectation
+                        .as_ref()
+                        .map_or_else(|| "–".to_owned(), |e| e.get(lang).to_owned()),
+                ]
+            })
+            .collect(),
+        numeric: vec![false; 5],
+    });
+    if !o.computed {
+        let why = o.message.as_ref().map(|m| m.get(lang)).unwrap_or_default();
+        p.push(Part::Para(format!("{}: {why}", t["qca.not_computed"])));
+        return;
+    }
+    p.push(Part::Note(fill(
+        &t["qca.cuts"],
+        &[
+            ("incl", n2(o.cuts.incl, lang)),
+            ("pri", n2(o.cuts.pri, lang)),
+            ("n", o.cuts.n.to_string()),
+            ("cases", o.cases.len().to_string()),
+        ],
+    )));
+    if !o.excluded.is_empty() {
+        let list: Vec<String> = o
+            .excluded
+            .iter()
+            .map(|e| {
+                let sets: Vec<&str> = e.missing.iter().map(|m| m.get(lang)).collect();
+                format!("{} ({})", e.name, sets.join(", "))
+            })
+            .collect();
+        p.push(Part::Note(format!(
+            "{}): {}.",
+            t["qca.excluded"],
+            list.join("; ")
+        )));
+    }
+    for (is_outcome, key) in [(false, "qca.crossover"), (true, "qca.crossover_outcome")] {
+        let list: Vec<String> = o
+            .crossover
+            .iter()
+            .filter(|c| c.outcome == is_outcome)
+            .map(|c| format!("{} ({})", c.name, c.set.get(lang)))
+            .collect();
+        if !list.is_empty() {
+            p.push(Part::Warning(format!("{}: {}.", t[key], list.join("; "))));
+        }
+    }
+
+    p.push(Part::Heading(4, t["qca.necessity"].clone()));
+    let necessary: Vec<&str> = o
+        .necessity
+        .iter()
+        .filter(|r| r.incl >= 0.9)
+        .map(|r| r.label.get(lang))
+        .collect();
+    p.push(Part::Para(if necessary.is_empty() {
+        t["qca.necessity_none"].clone()
+    } else {
+        format!("{}: {}.", t["qca.necessity_some"], necessary.join("; "))
+    }));
+    p.push(Part::Table {
+        caption: t["qca.necessity_caption"].clone(),
+        header: vec![
+            t["qca.condition"].clone(),
+            t["qca.consistency"].clone(),
+            t["qca.ron"].clone(),
+            t["qca.coverage"].clone(),
+        ],
+        rows: o
+            .necessity
+            .iter()
+            .map(|r| {
+                vec![
+                    r.label.get(lang).to_owned(),
+                    n2(r.incl, lang),
+                    n2(r.ron, lang),
+                    n2(r.cov, lang),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, true, true, true],
+    });
+    p.push(Part::Note(t["qca.necessity_note"].clone()));
+
+    p.push(Part::Heading(4, t["qca.truth_table"].clone()));
+    let tt = &o.truth_table;
+    let mut header: Vec<String> = tt.columns.iter().map(|c| c.get(lang).to_owned()).collect();
+    let k = header.len();
+    header.extend([
+        t["qca.outcome"].clone(),
+        "n".to_owned(),
+        t["qca.consistency"].clone(),
+        t["qca.pri"].clone(),
+        t["qca.networks"].clone(),
+    ]);
+    let rows = tt
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row: Vec<String> = r
+                .config
+                .iter()
+                .map(|&v| {
+                    if v == 1 {
+                        t["qca.yes"].clone()
+                    } else {
+                        t["qca.no"].clone()
+                    }
+                })
+                .collect();
+            let out = match r.out.as_str() {
+                "1" => t["qca.out_1"].clone(),
+                "0" => t["qca.out_0"].clone(),
+                _ => t["qca.out_rest"].clone(),
+            };
+            row.push(if r.contradiction {
+                format!("{out} *")
+            } else {
+                out
+            });
+            row.push(r.n.to_string());
+            row.push(opt2(r.incl, lang));
+            row.push(opt2(r.pri, lang));
+            row.push(r.cases.join(", "));
+            row
+        })
+        .collect();
+    let mut numeric = vec![false; k + 1];
+    numeric.extend([true, true, true, false]);
+    p.push(Part::Table {
+        caption: t["qca.truth_caption"].clone(),
+        header,
+        rows,
+        numeric,
+    });
+    p.push(Part::Note(fill(
+        &t["qca.truth_note"],
+        &[
+            ("remainders", tt.remainders.to_string()),
+            ("rows", tt.n_rows.to_string()),
+            ("contradictions", tt.contradictions.to_string()),
+        ],
+    )));
+
+    p.push(Part::Heading(4, t["qca.solution"].clone()));
+    p.push(Part::Note(
+        t[&format!("qca.reported_{}", o.reported)].clone(),
+    ));
+    for s in &o.sentences {
+        p.push(Part::Para(s.get(lang).to_owned()));
+    }
+    let mut rows = Vec::new();
+    for s in &o.solutions {
+        let kind = t[&format!("qca.kind_{}", s.kind)].clone();
+        if let Some(m) = &s.message {
+            rows.push(vec![
+                kind.clone(),
+                m.get(lang).to_owned(),
+                "–".into(),
+                "–".into(),
+                "–".into(),
+            ]);
+        }
+        for m in &s.models {
+            rows.push(vec![
+                kind.clone(),
+                m.text.get(lang).to_owned(),
+                n2(m.incl, lang),
+                n2(m.pri, lang),
+                n2(m.cov, lang),
+            ]);
+        }
+    }
+    p.push(Part::Table {
+        caption: t["qca.solutions_caption"].clone(),
+        header: vec![
+            t["qca.solution_col"].clone(),
+            t["qca.combinations"].clone(),
+            t["qca.consistency"].clone(),
+            t["qca.pri"].clone(),
+            t["qca.coverage"].clone(),
+        ],
+        rows,
+        numeric: vec![false, false, true, true, true],
+    });
+
+    // XY plots of the reported solution's first model.
+    let reported = o
+        .solutions
+        .iter()
+        .find(|s| s.kind == o.reported)
+        .and_then(|s| s.models.first());
+    if let Some(m) = reported {
+        p.push(Part::Heading(4, t["qca.xy"].clone()));
+        for (j, term) in m.terms.iter().enumerate() {
+            let title = format!("{} → {}", term.short.get(lang), o.name.get(lang));
+            let desc = fill(
+                &t["qca.xy_desc"],
+                &[
+                    ("above", xyplot::on_or_above(&term.xy).to_string()),
+                    ("n", term.xy.len().to_string()),
+                ],
+            );
+            let svg = xyplot::svg(
+                &term.xy,
+                &format!("qca-xy-{index}-{j}"),
+                &PlotText {
+                    title: &title,
+                    desc: &desc,
+                    x_label: &t["qca.xy_x"],
+                    y_label: &t["qca.xy_y"],
+                    half: &num(0.5, 1, lang.code()),
+                },
+            );
+            p.push(Part::Figure {
+                svg,
+                caption: format!(
+                    "{title} ({} {}; {} {})",
+                    t["qca.consistency"].to_lowercase(),
+                    n2(term.incl, lang),
+                    t["qca.coverage"].to_lowercase(),
+                    n2(term.cov, lang)
+                ),
+            });
+        }
+    }
+
+    let rb = &o.robustness;
+    if !rb.variants.is_empty() {
+        p.push(Part::Heading(4, t["qca.robustness"].clone()));
+        let robust: Vec<&str> = rb
+            .terms
+            .iter()
+            .filter(|s| s.robust)
+            .map(|s| s.text.get(lang))
+            .collect();
+        p.push(Part::Para(if robust.is_empty() {
+            let counts = rb
+                .terms
+                .iter()
+                .map(|s| (s.present.iter().filter(|&&b| b).count(), s));
+            // The first of the most frequent, in the analysis' order.
+            let most = counts.fold(None, |best: Option<(usize, _)>, (k, s)| match best {
+                Some((b, _)) if b >= k => best,
+                _ => Some((k, s)),
+            });
+            match most {
+                Some((k, s)) if k > 0 => format!(
+                    "{} {}",
+                    t["qca.robust_none"],
+                    fill(
+                        &t["qca.robust_most"],
+                        &[
+                            ("term", s.text.get(lang).to_owned()),
+                            ("k", k.to_string()),
+                            ("m", rb.variants.len().to_string()),
+                        ],
+                    )
+                ),
+                _ => t["qca.robust_none"].clone(),
+            }
+        } else {
+            format!("{}: {}.", t["qca.robust_all"], robust.join("; "))
+        }));
+        let mut header = vec![t["qca.combination"].clone()];
+        header.extend(rb.variants.iter().map(|v| v.get(lang).to_owned()));
+        let rows = rb
+            .terms
+            .iter()
+            .map(|s| {
+                let mut row = vec![s.text.get(lang).to_owned()];
+                row.extend(s.present.iter().map(|&b| {
+                    if b {
+                        t["qca.in_variant"].clone()
+                    } else {
+                        t["qca.not_in_variant"].clone()
+                    }
+                }));
+                row
+            })
+            .collect();
+        let n = header.len();
+        p.push(Part::Table {
+            caption: t["qca.robustness_caption"].clone(),
+            header,
+            rows,
+            numeric: vec![false; n],
+        });
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The section as HTML (a `<section id="qca">`).
+pub fn html(parts: &[Part]) -> String {
+    let mut o = String::from("<section id=\"qca\">\n");
+    for p in parts {
+        match p {
+            Part::Heading(l, h) => o.push_str(&format!("<h{l}>{}</h{l}>\n", esc(h))),
+            Part::Para(s) => o.push_str(&format!("<p>{}</p>\n", esc(s))),
+            Part::Note(s) => o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(s))),
+            Part::Warning(s) => o.push_str(&format!(
+                "<p class=\"warning\" role=\"note\"><strong>{}</strong></p>\n",
+                esc(s)
+            )),
+            Part::Table {
+                caption,
+                header,
+                rows,
+                numeric,
+            } => {
+                let class = |i: usize| {
+                    if numeric.get(i).copied().unwrap_or(false) {
+                        " class=\"num\""
+                    } else {
+                        ""
+                    }
+                };
+                o.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table class=\"matrix\">\n");
+                o.push_str(&format!("<caption>{}</caption>\n<thead><tr>", esc(caption)));
+                for (i, h) in header.iter().enumerate() {
+                    o.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(i), esc(h)));
+                }
+                o.push_str("</tr></thead>\n<tbody>\n");
+                for r in rows {
+                    o.push_str("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        if i == 0 {
+                            o.push_str(&format!("<th scope=\"row\">{}</th>", esc(c)));
+                        } else {
+                            o.push_str(&format!("<td{}>{}</td>", class(i), esc(c)));
+                        }
+                    }
+                    o.push_str("</tr>\n");
+                }
+                o.push_str("</tbody>\n</table></div>\n");
+            }
+            Part::Figure { svg, caption } => o.push_str(&format!(
+                "<figure>\n{svg}\n<figcaption class=\"note\">{}</figcaption>\n</figure>\n",
+                esc(caption)
+            )),
+        }
+    }
+    o.push_str("</section>\n");
+    o
+}
+
+/// The section as Markdown (figures as inline SVG, as the report's other charts).
+pub fn markdown(parts: &[Part]) -> String {
+    let md = crate::markdown::text;
+    let mut o = String::new();
+    for p in parts {
+        match p {
+            Part::Heading(l, h) => {
+                o.push_str(&format!("{} {}\n\n", "#".repeat(usize::from(*l)), md(h)))
+            }
+            Part::Para(s) => o.push_str(&format!("{}\n\n", md(s))),
+            Part::Note(s) => o.push_str(&format!("*{}*\n\n", md(s))),
+            Part::Warning(s) => o.push_str(&format!("**{}**\n\n", md(s))),
+            Part::Table {
+                caption,
+                header,
+                rows,
+                numeric,
+            } => {
+                o.push_str(&format!("*{}*\n\n", md(caption)));
+                let cells = |r: &[String]| -> String {
+                    r.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ")
+                };
+                o.push_str(&format!("| {} |\n|", cells(header)));
+                for i in 0..header.len() {
+                    o.push_str(if numeric.get(i).copied().unwrap_or(false) {
+                        "---:|"
+                    } else {
+                        "---|"
+                    });
+                }
+                o.push('\n');
+                for r in rows {
+                    o.push_str(&format!("| {} |\n", cells(r)));
+                }
+                o.push('\n');
+            }
+            Part::Figure { svg, caption } => {
+                o.push_str(&format!("{svg}\n\n*{}*\n\n", md(caption)));
+            }
+        }
+    }
+    o
+}
+
+/// The section as DOCX blocks (figures by their captions; the numbers are in the tables).
+pub fn blocks(parts: &[Part]) -> Vec<Block> {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Heading(l, h) => Block::Heading(l.saturating_sub(1).max(1), h.clone()),
+            Part::Para(s) => Block::Para(s.clone()),
+            Part::Note(s) => Block::Note(s.clone()),
+            Part::Warning(s) => Block::Strong(s.clone()),
+            Part::Table {
+                caption,
+                header,
+                rows,
+                numeric,
+            } => Block::Table {
+                caption: caption.clone(),
+                header: header.clone(),
+                rows: rows.clone(),
+                numeric: numeric.clone(),
+            },
+            Part::Figure { caption, .. } => Block::Note(caption.clone()),
+        })
+        .collect()
+}
+
+/// Puts `section` before the first marker found, or at the end.
+pub(crate) fn insert_before(doc: String, markers: &[&str], section: &str) -> String {
+    for m in markers {
+        if let Some(at) = doc.find(m) {
+            let mut out = doc;
+            out.insert_str(at, section);
+            return out;
+        }
+    }
+    let mut out = doc;
+    out.push_str(section);
+    out
+}
+
+/// Where the section goes in HTML: before the profiles, the handles or the appendix.
+pub(crate) const HTML_MARKERS: [&str; 4] = [
+    "<section id=\"profiles\">",
+    "<section id=\"handles\">",
+    "<section id=\"appendix\">",
+    "</main>",
+];
+
+/// The headings (level 1 in DOCX, `## ` in Markdown) the section goes before.
+pub(crate) fn heading_keys() -> [&'static str; 3] {
+    ["profile.title", "handles.title", "appendix.title"]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leernet_analysis::dataset::{Dataset, Measure, Variable};
+    use leernet_analysis::qca::{compute, QcaSpec};
+    use leernet_core::Bilingual;
+
+    const SPEC: &str = r#"
+incl_cut = 0.8
+n_cut = 1
+pri_cut = 0.5
+robustness_incl_cuts = [0.9]
+
+[[condition]]
+key = "AGENDA"
+variable = "agenda_together"
+calibration = "crisp"
+expect = "present"
+name_nl = "Agenda samen"
+name_en = "Agenda together"
+in_nl = "de deelnemers samen de agenda bepalen"
+in_en = "the participants set the agenda together"
+out_nl = "de deelnemers niet samen de agenda bepalen"
+out_en = "the participants do not set the agenda together"
+
+[[condition]]
+key = "FORMAL"
+variable = "formality"
+calibration = "fuzzy"
+anchors = [0.0, 3.5, 7.0]
+name_nl = "Formeel"
+name_en = "Formal"
+in_nl = "het netwerk formeel is"
+in_en = "the network is formal"
+out_nl = "het netwerk informeel is"
+out_en = "the network is informal"
+
+[[outcome]]
+key = "CLIMATE"
+variable = "climate"
+calibration = "fuzzy"
+anchors = [3.0, 3.8, 4.5]
+alt_anchors = [[3.0, 3.5, 4.0]]
+conditions = ["AGENDA", "FORMAL"]
+name_nl = "Goed leerklimaat"
+name_en = "Good learning climate"
+result_nl = "rapporteren vaker een goed leerklimaat"
+result_en = "more often report a good learning climate"
+"#;
+
+    fn bi(s: &str) -> Bilingual {
+        Bilingual {
+            nl: format!("{s} (nl)"),
+            en: format!("{s} (en)"),
+        }
+    }
+
+    fn var(key: &str, measure: Measure) -> Variable {
+        Variable {
+            key: key.into(),
+            label: bi(&key.replace('_', " ")),
+            measure,
+            categories: Vec::new(),
+            source: String::new(),
+            rule: "answer".into(),
+            n: 0,
+            not_answered: 0,
+            not_applicable: 0,
+        }
+    }
+
+    /// Six networks: agenda together in the first four, which have a good climate;
+    /// network 6 sits exactly at the formality crossover.
+    fn figures() -> QcaFigures {
+        let some = |v: &[f64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
+        let ds = Dataset {
+            level: "network".into(),
+            units: (1..=6).map(|i| format!("n{i}")).collect(),
+            n_units: 6,
+            variables: vec![
+                var("agenda_together", Measure::AsymmetricBinary),
+                var("formality", Measure::Numeric),
+                var("climate", Measure::Numeric),
+            ],
+            values: vec![
+                some(&[1., 1., 1., 1., 0., 0.]),
+                some(&[1., 6., 2., 5., 6., 3.5]),
+                some(&[4.6, 4.4, 4.5, 4.2, 3.0, 3.1]),
+            ],
+            rule: bi(""),
+        };
+        let names: Vec<String> = (1..=6).map(|i| format!("Netwerk <{i}>")).collect();
+        compute(&ds, &names, &QcaSpec::parse(SPEC, "t.toml").unwrap())
+    }
+
+    #[test]
+    fn the_section_says_the_solution_in_words_in_both_languages() {
+        let r = crate::Reports::new();
+        let f = figures();
+        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl));
+        assert!(nl.starts_with("<section id=\"qca\">\n<h2>Configuraties van werkwijzen (QCA)</h2>"));
+        assert!(
+            nl.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen, rapporteren vaker een goed leerklimaat (consistentie 0,92; dekking 0,97; 4 netwerken).</p>"),
+            "{nl}"
+        );
+        // The network at the crossover is named in a warning; names from data are escaped.
+        assert!(nl.contains("<p class=\"warning\" role=\"note\"><strong>Let op: deze netwerken liggen precies op het omslagpunt (lidmaatschap 0,5) van een voorwaarde en horen daarom bij geen enkele rij van de waarheidstabel: Netwerk &lt;6&gt; (Formeel).</strong></p>"), "{nl}");
+        // One XY plot for the one term, with the six networks but the one at the crossover
+        // (its term membership is 0: agenda not together).
+        assert_eq!(nl.matches("<svg").count(), 1);
+        assert_eq!(nl.matches("<circle").count(), 6);
+        // Readers see labels, never keys or Boolean terms.
+        for key in ["AGENDA", "FORMAL", "agenda_together", "~"] {
+            assert!(!nl.contains(key), "{key} in {nl}");
+        }
+        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En));
+        assert!(en.contains("## Configurations of working methods (QCA)\n\n"));
+        assert!(
+            en.contains("| the participants set the agenda together | 0.97 | 0.86 | 0.92 |"),
+            "{en}"
+        );
+        assert!(en.contains("| Combination | As reported (consistency ≥ 0.80) | Consistency ≥ 0.90 | Outcome anchors 3 / 3.5 / 4 |"), "{en}");
+        // Same figures, same bytes.
+        assert_eq!(
+            nl,
+            html(&parts(&figures(), r.catalog().table(Lang::Nl), Lang::Nl))
+        );
+    }
+
+    #[test]
+    fn docx_blocks_nest_the_headings_under_the_section() {
+        let r = crate::Reports::new();
+        let b = blocks(&parts(&figures(), r.catalog().table(Lang::En), Lang::En));
+        assert!(
+            matches!(&b[0], Block::Heading(1, h) if h == "Configurations of working methods (QCA)")
+        );
+        assert!(matches!(&b[2], Block::Heading(2, h) if h == "Good learning climate"));
+        assert!(b
+            .iter()
+            .any(|x| matches!(x, Block::Heading(3, h) if h == "Truth table")));
+        // The truth table: the observed configurations and the remainders, 4 rows for 2
+        // conditions.
+        let tt = b
+            .iter()
+            .find_map(|x| match x {
+                Block::Table { caption, rows, .. } if caption.starts_with("Truth table") => {
+                    Some(rows)
+                }
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(tt.len(), 4);
+    }
+}
