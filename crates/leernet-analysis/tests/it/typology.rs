@@ -520,20 +520,7 @@ fn without_codings_the_features_are_the_closed_answers() {
 #[test]
 fn demo_typology_matches_the_python_reference_pipeline() {
     use serde_json::{json, Value};
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
-    let py = std::process::Command::new("bash")
-        .arg(format!("{root}tools/pyenv.sh"))
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .filter(|p| std::path::Path::new(p).exists());
-    let Some(py) = py else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the Python references are needed in CI"
-        );
-        eprintln!("SKIPPED typology conformance: tools/pyenv.sh gave no python");
+    let Some(py) = leernet_testkit::tools::python() else {
         return;
     };
     let mut cfg = TypologyConfig::builtin();

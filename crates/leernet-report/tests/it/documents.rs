@@ -26,20 +26,7 @@ fn artefacts(name: &str) -> PathBuf {
 
 /// The program, or `None` after saying why the test skips (a failure under CI).
 fn tool(candidates: &[&str], what: &str) -> Option<String> {
-    for c in candidates {
-        if Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some((*c).to_owned());
-        }
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{what} is needed in CI ({candidates:?} not found)");
-    }
-    eprintln!("skipped: {what} is not installed ({candidates:?} not found)");
-    None
+    leernet_testkit::tools::program(what, candidates, "--version")
 }
 
 fn unzip(bytes: &[u8], name: &str) -> String {
@@ -338,10 +325,10 @@ fn axe_core() -> Option<PathBuf> {
     if js.exists() {
         return Some(js);
     }
-    if std::env::var_os("CI").is_some() {
-        panic!("axe-core is needed in CI (npm install axe-core@4 failed; or set AXE_CORE_JS)");
-    }
-    eprintln!("skipped: axe-core could not be installed with npm");
+    leernet_testkit::tools::missing(
+        "axe-core",
+        "npm install axe-core@4 failed; or set AXE_CORE_JS",
+    );
     None
 }
 

@@ -16,7 +16,6 @@ use leernet_stats::reliability::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 const TOL: f64 = 1e-9;
 
@@ -42,32 +41,7 @@ impl Rng {
 }
 
 fn python() -> Option<PathBuf> {
-    static PY: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PY.get_or_init(|| {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/pyenv.sh");
-        let out = Command::new("bash").arg(&script).output();
-        let reason = match out {
-            Ok(o) if o.status.success() => {
-                let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string());
-                if p.exists() {
-                    return Some(p);
-                }
-                format!("{} printed no python path", script.display())
-            }
-            Ok(o) => format!(
-                "{} failed: {}",
-                script.display(),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-            Err(e) => format!("cannot run {}: {e}", script.display()),
-        };
-        if std::env::var_os("CI").is_some() {
-            panic!("the Python references are needed in CI: {reason}");
-        }
-        eprintln!("SKIPPED conformance: {reason}");
-        None
-    })
-    .clone()
+    leernet_testkit::tools::python()
 }
 
 /// Runs the reference for `method` on `cases`; `None` when Python is unavailable.

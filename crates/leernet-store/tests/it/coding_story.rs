@@ -5,23 +5,8 @@
 //! half-written.
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::on_every_backend;
 
 on_every_backend!(
     blind_double_coding_to_consensus => assignment_story,

@@ -3,23 +3,8 @@
 //! PostgreSQL when `LEERNET_TEST_DATABASE_URL` is set, and required when `CI` is set).
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::on_every_backend;
 
 on_every_backend!(
     accounts_and_sessions => account_story,

@@ -3,24 +3,9 @@
 //! was (the web app recomputes the study's figures when it changes, and only then).
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::workspace::Cycle;
 use leernet_store::*;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::on_every_backend;
 
 on_every_backend!(
     every_kind_of_write_raises_the_generation_and_reads_do_not => writes_story,

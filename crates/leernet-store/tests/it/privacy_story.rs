@@ -5,26 +5,12 @@
 
 use leernet_core::*;
 use leernet_store::privacy::{self, ErasePlan, Eraser, ERASE_AREAS, REMOVED};
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
+use leernet_testkit::on_every_backend;
 use std::collections::BTreeSet;
 
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store, &db.url).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
-
 on_every_backend!(
+    with_url,
     the_audit_log_is_append_only => audit_story,
     a_person_export_holds_every_area => export_story,
     erase_removes_responses_and_every_trace => erase_remove_story,

@@ -3,25 +3,9 @@
 //! when `CI` is set).
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
+use leernet_testkit::on_every_backend;
 use std::collections::BTreeMap;
-
-/// Runs `story` on a fresh database of every back end.
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
 
 on_every_backend!(
     registry_round_trip => registry_story,

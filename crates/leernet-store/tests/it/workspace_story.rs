@@ -4,25 +4,10 @@
 //! nothing.
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::workspace::Refusal;
 use leernet_store::workspace::*;
 use leernet_store::*;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let store = db.store().await;
-                $story(&store).await;
-                store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::{on_every_backend, test_backends, TestDb};
 
 on_every_backend!(
     sessions_and_attendance => session_story,

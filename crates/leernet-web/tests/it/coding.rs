@@ -9,26 +9,11 @@ use crate::common;
 use axum::http::{header, StatusCode};
 use common::{world, Client, World};
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let w = world(db.store().await).await;
-                let c = coding_world(&w).await;
-                $story(&w, &c).await;
-                w.store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::on_every_backend;
 
 on_every_backend!(
+    world = world, then = coding_world,
     two_coders_code_blind_and_the_lead_settles => coding_story,
     every_coding_route_as_every_role => authorisation_story,
 );

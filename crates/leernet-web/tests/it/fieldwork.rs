@@ -7,24 +7,10 @@ use crate::common;
 use axum::http::{header, StatusCode};
 use common::{fill, world, Client, World};
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let w = world(db.store().await).await;
-                $story(&w).await;
-                w.store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::{on_every_backend, TestDb};
 
 on_every_backend!(
+    world = world,
     login_logout_csrf_and_throttle => login_story,
     every_route_as_every_role => authorisation_story,
     uploading_a_questionnaire => upload_story,

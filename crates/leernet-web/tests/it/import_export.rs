@@ -10,26 +10,12 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{fill, world, Client, Page, World};
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::NewResponse;
+use leernet_testkit::on_every_backend;
 use std::collections::BTreeMap;
 
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let w = world(db.store().await).await;
-                $story(&w).await;
-                w.store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
-
 on_every_backend!(
+    world = world,
     an_import_is_checked_first_and_stored_whole => import_story,
     exports_by_role => export_story,
     every_new_route_as_every_role => authorisation_story,

@@ -7,26 +7,12 @@ use crate::common;
 
 use axum::http::{header, StatusCode};
 use common::{fill, world, Client, World};
-use leernet_store::testing::{test_backends, TestDb};
+use leernet_testkit::on_every_backend;
 use std::net::{IpAddr, SocketAddr};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let w = world(db.store().await).await;
-                $story(&w).await;
-                w.store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
-
 on_every_backend!(
+    world = world,
     after_login_only_a_plain_local_path => redirect_story,
     the_csrf_cookie_must_have_the_issued_shape => csrf_cookie_story,
     a_parallel_burst_of_wrong_passwords_is_throttled => burst_story,

@@ -9,105 +9,14 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{world, Client, World};
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::{InvitationKind, NewInvitation};
+use leernet_testkit::on_every_backend;
+use leernet_testkit::smtp::{Refuse, SmtpSink};
 use leernet_web::mail::{SmtpSettings, TlsMode};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use std::sync::Arc;
 
-/// One message the sink accepted: its recipients and its data.
-#[derive(Debug, Clone)]
-struct Mail {
-    to: Vec<String>,
-    data: String,
-}
-
-/// The SMTP sink: accepts every message, except to addresses containing "weiger" while
-/// `refuse` is set.
-struct Sink {
-    port: u16,
-    mails: Arc<Mutex<Vec<Mail>>>,
-    refuse: Arc<AtomicBool>,
-}
-
-async fn sink() -> Sink {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let refuse = Arc::new(AtomicBool::new(true));
-    let (m, r) = (mails.clone(), refuse.clone());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (m, r) = (m.clone(), r.clone());
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read);
-                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                let mut to = Vec::new();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("RCPT TO:") {
-                        if r.load(Ordering::SeqCst) && line.contains("weiger") {
-                            b"550 5.1.1 mailbox unavailable\r\n"
-                        } else {
-                            to.push(line[8..].trim().to_owned());
-                            b"250 OK\r\n"
-                        }
-                    } else if upper.starts_with("DATA") {
-                        let _ = write.write_all(b"354 go ahead\r\n").await;
-                        let mut data = String::new();
-                        loop {
-                            line.clear();
-                            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if line == ".\r\n" {
-                                break;
-                            }
-                            data.push_str(&line);
-                        }
-                        m.lock().unwrap().push(Mail {
-                            to: std::mem::take(&mut to),
-                            data,
-                        });
-                        b"250 queued\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = write.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = write.write_all(reply).await;
-                }
-            });
-        }
-    });
-    Sink {
-        port,
-        mails,
-        refuse,
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invitations_by_e_mail() {
-    for backend in test_backends() {
-        let db = TestDb::new(backend).await;
-        let w = world(db.store().await).await;
-        mail_story(&w).await;
-        w.store.close().await;
-        db.drop_database().await;
-    }
-}
+on_every_backend!(world = world, invitations_by_e_mail => mail_story);
 
 #[test]
 fn the_password_stays_out_of_debug_output() {
@@ -131,7 +40,7 @@ fn email(e: &str) -> Option<Email> {
 }
 
 async fn mail_story(w: &World) {
-    let s = sink().await;
+    let s = SmtpSink::start(Refuse::Containing("weiger".into())).await;
     let member = |n: u8, e: &str| NewInvitation {
         network: w.a,
         token: common::token(n),
@@ -214,7 +123,7 @@ async fn mail_story(w: &World) {
     r.login("researcher@example.org").await;
     let p = r.post(&send, &[("csrf_token", "vals")]).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
-    assert!(s.mails.lock().unwrap().is_empty());
+    assert!(s.mails().is_empty());
 
     // A draft wave: not sent.
     let csrf = r.session_csrf().await;
@@ -239,11 +148,11 @@ async fn mail_story(w: &World) {
         .contains("Overgeslagen (al verstuurd of al ingevuld): 1."));
     assert!(p.body.contains("<li>weiger@example.org: "));
     {
-        let mails = s.mails.lock().unwrap();
+        let mails = s.mails();
         assert_eq!(mails.len(), 1);
         let m = &mails[0];
         assert_eq!(m.to, ["<lid1@example.org>"]);
-        let data = m.data.replace("=\r\n", "");
+        let data = &m.data;
         assert!(
             data.contains(&format!(
                 "https://leernet.example/s/{}",
@@ -263,12 +172,12 @@ async fn mail_story(w: &World) {
     assert!(page.body.contains(">verstuurd</td>"));
 
     // The second round: the refused one now goes through, the sent one is not sent again.
-    s.refuse.store(false, Ordering::SeqCst);
+    s.set_refuse(Refuse::Nobody);
     let p = r.post(&send, &[("csrf_token", &csrf)]).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("Verstuurd: 1."));
     {
-        let mails = s.mails.lock().unwrap();
+        let mails = s.mails();
         assert_eq!(mails.len(), 2);
         assert_eq!(mails[1].to, ["<weiger@example.org>"]);
     }
@@ -278,7 +187,7 @@ async fn mail_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("Verstuurd: 2."));
-    let mails = s.mails.lock().unwrap().clone();
+    let mails = s.mails();
     assert_eq!(mails.len(), 4);
     assert!(mails.iter().all(|m| !m
         .to

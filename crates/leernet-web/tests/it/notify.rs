@@ -1,5 +1,5 @@
 //! Workspace e-mails, on every back end, against a tiny SMTP sink started in the test (a
-//! TcpListener on 127.0.0.1 speaking just enough SMTP; no internet): without `[smtp]` the
+//! `leernet_testkit::smtp`, on 127.0.0.1; no internet): without `[smtp]` the
 //! opt-in page says so and the outbox keeps the messages; with it, the messages go out right
 //! after the action in the member's language, naming the network, the date and a link and no
 //! text anyone wrote; a message the server refused stays unsent and the next send (as
@@ -10,95 +10,10 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{world, Client, World};
 use leernet_web::mail::{Mailer, SmtpSettings, TlsMode};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+
+use leernet_testkit::smtp::{Refuse, SmtpSink};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-/// One message the sink accepted: its recipients and its data (soft line breaks undone).
-#[derive(Debug, Clone)]
-struct Mail {
-    to: Vec<String>,
-    data: String,
-}
-
-/// The SMTP sink (as in `tests/mail.rs`): accepts every message unless `refuse` is set, and
-/// counts the recipients it refused.
-struct Sink {
-    port: u16,
-    mails: Arc<Mutex<Vec<Mail>>>,
-    refuse: Arc<AtomicBool>,
-    refused: Arc<AtomicUsize>,
-}
-
-async fn sink() -> Sink {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let refuse = Arc::new(AtomicBool::new(false));
-    let refused = Arc::new(AtomicUsize::new(0));
-    let (m, r, n) = (mails.clone(), refuse.clone(), refused.clone());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (m, r, n) = (m.clone(), r.clone(), n.clone());
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read);
-                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                let mut to = Vec::new();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("RCPT TO:") {
-                        if r.load(Ordering::SeqCst) {
-                            n.fetch_add(1, Ordering::SeqCst);
-                            b"550 5.1.1 mailbox unavailable\r\n"
-                        } else {
-                            to.push(line[8..].trim().to_owned());
-                            b"250 OK\r\n"
-                        }
-                    } else if upper.starts_with("DATA") {
-                        let _ = write.write_all(b"354 go ahead\r\n").await;
-                        let mut data = String::new();
-                        loop {
-                            line.clear();
-                            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if line == ".\r\n" {
-                                break;
-                            }
-                            data.push_str(&line);
-                        }
-                        m.lock().unwrap().push(Mail {
-                            to: std::mem::take(&mut to),
-                            data: data.replace("=\r\n", ""),
-                        });
-                        b"250 queued\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = write.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = write.write_all(reply).await;
-                }
-            });
-        }
-    });
-    Sink {
-        port,
-        mails,
-        refuse,
-        refused,
-    }
-}
 
 /// Waits (at most 10 s) until `ready` holds: the app sends in a background task.
 async fn eventually(what: &str, ready: impl Fn() -> bool) {
@@ -156,7 +71,7 @@ async fn plan(c: &mut Client, slug: &str, date: &str) -> common::Page {
 }
 
 async fn story(w: &World) {
-    let s = sink().await;
+    let s = SmtpSink::start(Refuse::Nobody).await;
     // Member A opts in on the English page, member B on the Dutch one.
     let mut ma = Client::new(&w.app);
     ma.login("member-a@example.org").await;
@@ -226,9 +141,9 @@ async fn story(w: &World) {
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    eventually("two messages", || s.mails.lock().unwrap().len() == 2).await;
+    eventually("two messages", || s.mails().len() == 2).await;
     {
-        let mails = s.mails.lock().unwrap().clone();
+        let mails = s.mails();
         assert!(mails.iter().all(|m| m.to == ["<member-a@example.org>"]));
         let session = mails
             .iter()
@@ -260,10 +175,10 @@ async fn story(w: &World) {
     let mut fb = Client::new(&app);
     fb.login("fac-b@example.org").await;
     plan(&mut fb, "wijk-b", "2027-01-14").await;
-    eventually("B's message", || s.mails.lock().unwrap().len() == 3).await;
+    eventually("B's message", || s.mails().len() == 3).await;
     outbox_holds(w, 0).await;
     {
-        let m = s.mails.lock().unwrap()[2].clone();
+        let m = s.mails()[2].clone();
         assert_eq!(m.to, ["<member-b@example.org>"]);
         assert!(
             m.data.contains("Bijeenkomst gepland in Netwerk Wijk B"),
@@ -273,13 +188,13 @@ async fn story(w: &World) {
     }
 
     // A refused message stays in the outbox; the next send delivers it.
-    s.refuse.store(true, Ordering::SeqCst);
+    s.set_refuse(Refuse::Everyone);
     plan(&mut fa, "wijk-a", "2027-02-11").await;
-    eventually("a refusal", || s.refused.load(Ordering::SeqCst) == 1).await;
+    eventually("a refusal", || s.refused() == 1).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     outbox_holds(w, 1).await;
-    assert_eq!(s.mails.lock().unwrap().len(), 3);
-    s.refuse.store(false, Ordering::SeqCst);
+    assert_eq!(s.mails().len(), 3);
+    s.set_refuse(Refuse::Nobody);
     // A member who switched the opt-in off after the action is not mailed.
     let mut fb0 = Client::new(&w.app);
     fb0.login("fac-b@example.org").await;
@@ -299,7 +214,7 @@ async fn story(w: &World) {
     .unwrap();
     assert_eq!((done.sent, done.failed, done.closed), (1, 0, 1));
     assert!(w.store.outbox_unsent().await.unwrap().is_empty());
-    let mails = s.mails.lock().unwrap().clone();
+    let mails = s.mails();
     assert_eq!(mails.len(), 4);
     assert_eq!(mails[3].to, ["<member-a@example.org>"]);
     assert!(mails[3].data.contains("2027-02-11"));

@@ -8,26 +8,12 @@ use crate::common;
 use axum::http::{header, StatusCode};
 use common::{world, Client, World};
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::workspace::*;
 use leernet_store::NewPerson;
-
-macro_rules! on_every_backend {
-    ($($name:ident => $story:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in test_backends() {
-                let db = TestDb::new(backend).await;
-                let w = world(db.store().await).await;
-                $story(&w).await;
-                w.store.close().await;
-                db.drop_database().await;
-            }
-        }
-    )*};
-}
+use leernet_testkit::on_every_backend;
 
 on_every_backend!(
+    world = world,
     every_workspace_route_as_every_role => authorisation_story,
     a_full_agenda_round_and_a_session => round_and_session_story,
     bad_input_is_refused_and_nothing_stored => refusal_story,

@@ -221,7 +221,8 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
         html,
         std::fs::read(written.join(format!("{NETWORK}.html"))).unwrap()
     );
-    if let Some(lo) = tool(
+    if let Some(lo) = leernet_testkit::tools::file(
+        "LibreOffice (Debian package libreoffice-writer-nogui), to open the DOCX",
         "LEERNET_SOFFICE",
         &["/usr/bin/soffice", "/usr/bin/libreoffice"],
     ) {

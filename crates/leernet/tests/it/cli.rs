@@ -125,7 +125,15 @@ fn demo_is_deterministic_and_its_report_follows_the_stored_answers() {
         String::from_utf8_lossy(&a.stdout)
     );
     let db = dir.join("leernet.sqlite");
-    let changed = Command::new("python3")
+    // The edit goes through python3's sqlite3 module, as a person would edit the file.
+    let Some(python3) = leernet_testkit::tools::program(
+        "python3 (its sqlite3 module edits the project's database)",
+        &["python3"],
+        "--version",
+    ) else {
+        return;
+    };
+    let changed = Command::new(python3)
         .arg("-c")
         .arg(
             "import sqlite3,sys,json\n\

@@ -18,9 +18,10 @@ mod http;
 mod walk;
 
 use leernet_core::*;
-use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
-use std::io::{BufRead, BufReader};
+use leernet_testkit::serve::printed_address;
+use leernet_testkit::{test_backends, TestDb};
+
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,19 +33,6 @@ const INVITATIONS: usize = 600;
 const CLIENTS: usize = 16;
 
 use leernet_store::testing::numbered_token as token;
-
-/// The address `leernet serve` prints on its first line.
-fn printed_address(child: &mut Child) -> String {
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    line.split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned()
-}
 
 /// `leernet serve` on the test database; returns the child and its address.
 fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
@@ -60,7 +48,7 @@ fn serve(project: &std::path::Path, url: &str) -> (Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let addr = printed_address(&mut child);
+    let addr = printed_address(&mut child).unwrap();
     (child, addr)
 }
 
@@ -225,14 +213,13 @@ async fn kill_story(backend: Backend) {
 /// this fails. (PostgreSQL syncs on commit by its own default, `synchronous_commit = on`.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_save_is_synced_first() {
-    let strace = Command::new("strace").arg("-V").output();
-    if strace.is_err() {
-        if std::env::var_os("CI").is_some() {
-            panic!("strace is needed for the durability trace test (apt-get install strace)");
-        }
-        eprintln!("skipping the durability trace test: strace is not installed");
+    let Some(_) = leernet_testkit::tools::program(
+        "strace (Debian package strace), for the durability trace test",
+        &["strace"],
+        "-V",
+    ) else {
         return;
-    }
+    };
     let db = TestDb::new(Backend::Sqlite).await;
     let store = db.store().await;
     leernet_store::testing::open_wave_with_invitations(&store, NETWORK_XLSX, "sync", 3).await;
@@ -294,7 +281,7 @@ fn traced_questionnaire(
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let addr = printed_address(&mut child);
+    let addr = printed_address(&mut child).unwrap();
     let pages = walk::record(&addr, token(n).as_str(), CSRF);
     // Stop the traced server itself (its pid opens the trace), then strace ends with it;
     // killing strace would leave the server running.

@@ -543,25 +543,10 @@ fn write_mapping_drafts_a_file_that_imports() {
 // exports
 
 fn python() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let o = Command::new("bash")
-        .arg(root.join("tools/pyenv.sh"))
-        .output()
-        .ok()?;
-    let p = text(&o.stdout).lines().last()?.trim().to_owned();
-    (o.status.success() && !p.is_empty()).then(|| PathBuf::from(p))
+    leernet_testkit::tools::python_or_reason().ok()
 }
 
-fn need(what: &str, found: bool) -> bool {
-    if found {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("CI is set but {what} is not available");
-    }
-    eprintln!("note: {what} is not available; this part of the export test is skipped");
-    false
-}
+use leernet_testkit::tools::need;
 
 fn read_csv(p: &Path) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new()

@@ -1,15 +1,13 @@
-//! `leernet notify send` as cron runs it, against a tiny SMTP sink started in the test (no
+//! `leernet notify send` as cron runs it, against `leernet_testkit`'s SMTP sink (no
 //! internet): the waiting workspace e-mails go out in the member's language with links under
 //! `LEERNET_PUBLIC_URL`; a message the server refuses stays in the outbox and the command
 //! exits 1 saying so.
 
 use leernet_core::*;
+use leernet_testkit::smtp::{Refuse, SmtpSink};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn leernet(project: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_leernet"))
@@ -25,60 +23,6 @@ fn leernet(project: &Path, args: &[&str]) -> Output {
 fn ok(o: Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Accepts every message (its data kept) unless `refuse` is set.
-async fn sink() -> (u16, Arc<Mutex<Vec<String>>>, Arc<AtomicBool>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let refuse = Arc::new(AtomicBool::new(false));
-    let (m, r) = (mails.clone(), refuse.clone());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (m, r) = (m.clone(), r.clone());
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read);
-                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("RCPT TO:") && r.load(Ordering::SeqCst) {
-                        b"550 5.1.1 mailbox unavailable\r\n"
-                    } else if upper.starts_with("DATA") {
-                        let _ = write.write_all(b"354 go ahead\r\n").await;
-                        let mut data = String::new();
-                        loop {
-                            line.clear();
-                            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if line == ".\r\n" {
-                                break;
-                            }
-                            data.push_str(&line);
-                        }
-                        m.lock().unwrap().push(data.replace("=\r\n", ""));
-                        b"250 queued\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = write.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = write.write_all(reply).await;
-                }
-            });
-        }
-    });
-    (port, mails, refuse)
 }
 
 async fn run(project: &Path, args: &'static [&'static str]) -> Output {
@@ -160,7 +104,8 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
     let o = run(&project, &["notify", "send"]).await;
     assert!(ok(o).contains("nothing sent; 1 message(s) wait"));
 
-    let (port, mails, refuse) = sink().await;
+    let sink = SmtpSink::start(Refuse::Nobody).await;
+    let port = sink.port;
     let toml = project.join("leernet.toml");
     let mut settings = std::fs::read_to_string(&toml).unwrap();
     settings.push_str(&format!(
@@ -170,14 +115,14 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
     let out = ok(run(&project, &["notify", "send"]).await);
     assert!(out.contains("Sent 1 workspace e-mail(s)"), "{out}");
     {
-        let mails = mails.lock().unwrap();
+        let mails = sink.mails();
         assert_eq!(mails.len(), 1);
         assert!(
-            mails[0].contains("Session planned in Netwerk Wijk A"),
+            mails[0].data.contains("Session planned in Netwerk Wijk A"),
             "{}",
-            mails[0]
+            mails[0].data
         );
-        assert!(mails[0].contains(&format!(
+        assert!(mails[0].data.contains(&format!(
             "https://leernet.example/ws/wijk-a/sessions/{}",
             first.0
         )));
@@ -185,7 +130,7 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
     assert!(store.outbox_unsent().await.unwrap().is_empty());
 
     // Refused: exit 1, and the message stays for the next run.
-    refuse.store(true, Ordering::SeqCst);
+    sink.set_refuse(Refuse::Everyone);
     store
         .plan_session(net, &plan("2027-01-14"), None, 2)
         .await
@@ -194,9 +139,9 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did not accept 1 message(s)"));
     assert_eq!(store.outbox_unsent().await.unwrap().len(), 1);
-    refuse.store(false, Ordering::SeqCst);
+    sink.set_refuse(Refuse::Nobody);
     assert!(ok(run(&project, &["notify", "send"]).await).contains("Sent 1"));
-    assert_eq!(mails.lock().unwrap().len(), 2);
+    assert_eq!(sink.mails().len(), 2);
     assert!(store.outbox_unsent().await.unwrap().is_empty());
     store.close().await;
 }

@@ -26,7 +26,7 @@ mod walk;
 use leernet_core::*;
 use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::*;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -74,19 +74,8 @@ fn spawn(project: &Path, url: &str) -> Child {
 }
 
 fn ready(mut child: Child) -> Instance {
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let Some(addr) = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .map(|a| a.trim_end_matches('/').to_owned())
-    else {
-        let mut err = String::new();
-        let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
-        panic!("an instance did not start: {line}{err}");
-    };
+    let addr = leernet_testkit::serve::printed_address(&mut child)
+        .unwrap_or_else(|e| panic!("an instance did not start: {e}"));
     Instance { child, addr }
 }
 

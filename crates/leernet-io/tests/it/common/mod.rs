@@ -5,7 +5,6 @@
 
 use leernet_xlsform::Form;
 use std::path::PathBuf;
-use std::process::Command;
 
 /// A form from its sheets (`survey`, `choices`, `settings`, …), each as rows of cells.
 pub fn form(file_name: &str, sheets: &[(&str, &[&[&str]])]) -> Form {
@@ -22,29 +21,9 @@ pub fn form(file_name: &str, sheets: &[(&str, &[&[&str]])]) -> Form {
     Form::from_workbook(&wb.save_to_buffer().unwrap(), file_name).unwrap()
 }
 
-/// Whether a reference tool is there; under `CI` its absence fails the test.
-pub fn need(what: &str, found: bool) -> bool {
-    if found {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("CI is set but {what} is not available");
-    }
-    eprintln!("note: {what} is not available; this part of the test is skipped");
-    false
-}
+pub use leernet_testkit::tools::need;
 
 /// The Python of `tools/pyenv.sh` (pyreadstat and the other references), if it can be made.
 pub fn python() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let o = Command::new("bash")
-        .arg(root.join("tools/pyenv.sh"))
-        .output()
-        .ok()?;
-    let p = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .last()?
-        .trim()
-        .to_owned();
-    (o.status.success() && !p.is_empty()).then(|| PathBuf::from(p))
+    leernet_testkit::tools::python_or_reason().ok()
 }

@@ -242,20 +242,12 @@ pub fn demo() -> Demo {
 
 /// xmllint on this machine, or `None` with the reason printed. Fails when `CI` is set.
 pub fn xmllint() -> Option<&'static str> {
-    let ok = std::process::Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("xmllint");
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("xmllint is missing; CI must install the Debian package libxml2-utils");
-    }
-    eprintln!(
-        "SKIPPED: xmllint is not installed (Debian package libxml2-utils); XSD validation not run"
-    );
-    None
+    leernet_testkit::tools::program(
+        "xmllint (Debian package libxml2-utils; XSD validation)",
+        &["xmllint"],
+        "--version",
+    )
+    .map(|_| "xmllint")
 }
 
 /// Validates `xml` against `schema` (a file in the shared REFI-QDA folder) with xmllint.

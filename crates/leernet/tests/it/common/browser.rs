@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,13 +28,6 @@ impl Drop for Kill {
     }
 }
 
-pub fn tool(var: &str, candidates: &[&str]) -> Option<PathBuf> {
-    if let Ok(p) = std::env::var(var) {
-        return Some(PathBuf::from(p));
-    }
-    candidates.iter().map(PathBuf::from).find(|p| p.exists())
-}
-
 /// Where Chromium and chromedriver are.
 pub struct Browsers {
     pub chromium: PathBuf,
@@ -44,19 +37,16 @@ pub struct Browsers {
 /// Chromium and chromedriver, or `None` (with a note) when either is missing; under `CI` a
 /// missing browser fails the test instead.
 pub fn browsers() -> Option<Browsers> {
-    let chromium = tool(
+    let chromium = leernet_testkit::tools::file(
+        "Chromium (Debian package chromium)",
         "LEERNET_CHROMIUM",
         &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
-    let driver = tool("LEERNET_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-    let (Some(chromium), Some(driver)) = (chromium, driver) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but chromium/chromedriver are missing: apt-get install chromium chromium-driver"
-        );
-        eprintln!("note: chromium or chromedriver not found; the browser test is skipped");
-        return None;
-    };
+    )?;
+    let driver = leernet_testkit::tools::file(
+        "chromedriver (Debian package chromium-driver)",
+        "LEERNET_CHROMEDRIVER",
+        &["/usr/bin/chromedriver"],
+    )?;
     Some(Browsers { chromium, driver })
 }
 
@@ -152,17 +142,11 @@ pub async fn start(
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let base = format!(
+        "http://{}",
+        leernet_testkit::serve::printed_address(&mut serve).unwrap()
+    );
     children.0.push(serve);
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("serve prints its address")
-        .trim_end_matches('/')
-        .to_owned();
     let port = free_port();
     children.0.push(
         Command::new(&browsers.driver)
