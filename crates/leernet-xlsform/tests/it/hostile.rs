@@ -2,8 +2,7 @@
 //! one sentence naming the limit (or read sparsely), under a memory cap so that a
 //! regression fails the test instead of taking the machine down.
 
-#[path = "common/crafted.rs"]
-mod crafted;
+use crate::common::crafted;
 
 use leernet_xlsform::{Form, FormError};
 

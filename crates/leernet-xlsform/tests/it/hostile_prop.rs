@@ -3,8 +3,7 @@
 //! process whose address space is capped. Where the guard's model of what calamine will
 //! allocate is wrong, an allocation fails and aborts the child, and the test fails.
 
-#[path = "common/crafted.rs"]
-mod crafted;
+use crate::common::crafted;
 
 use leernet_xlsform::Form;
 use proptest::prelude::*;

@@ -8,14 +8,7 @@
 //! and nothing half-written: every stored response reads, and every value in it passes its
 //! question's type check. A restarted server shows the acknowledged ones as submitted.
 
-#[path = "../../../leernet-web/tests/it/common/fill.rs"]
-#[allow(dead_code)]
-mod fill;
-#[path = "../../../leernet-web/tests/it/common/http.rs"]
-#[allow(dead_code)]
-mod http;
-#[path = "../../../leernet-web/tests/it/common/walk.rs"]
-mod walk;
+use crate::common::{http, walk};
 
 use leernet_core::*;
 use leernet_store::*;

@@ -9,14 +9,7 @@
 //! is JSON, one object a line, with a request id, method, route and status for each request,
 //! and that a request id sent by a proxy comes back and is logged.
 
-#[path = "../../../leernet-web/tests/it/common/fill.rs"]
-#[allow(dead_code)]
-mod fill;
-#[path = "../../../leernet-web/tests/it/common/http.rs"]
-#[allow(dead_code)]
-mod http;
-#[path = "../../../leernet-web/tests/it/common/walk.rs"]
-mod walk;
+use crate::common::{fill, http, walk};
 
 use leernet_core::*;
 use leernet_store::*;

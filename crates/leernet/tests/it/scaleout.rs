@@ -14,14 +14,7 @@
 //! Also: several stores opening one fresh database at the same moment all succeed.
 //! PostgreSQL only (several instances are a PostgreSQL set-up); mandatory in CI.
 
-#[path = "../../../leernet-web/tests/it/common/fill.rs"]
-#[allow(dead_code)]
-mod fill;
-#[path = "../../../leernet-web/tests/it/common/http.rs"]
-#[allow(dead_code)]
-mod http;
-#[path = "../../../leernet-web/tests/it/common/walk.rs"]
-mod walk;
+use crate::common::{http, walk};
 
 use leernet_core::*;
 use leernet_store::testing::{test_backends, TestDb};

@@ -110,3 +110,5 @@ pub fn valid(md: &str) -> leernet_xlsform::Form {
         Err(e) => panic!("form rejected: {e}\n{md}"),
     }
 }
+
+pub mod crafted;
