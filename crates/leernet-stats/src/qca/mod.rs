@@ -17,7 +17,7 @@
 //! | [`data`] | the bounded input: conditions, levels, outcome |
 //! | [`fit`] | set membership of terms, inclusion, PRI, coverage, unique coverage |
 //! | [`necessity`] | necessity of every literal (`pof`, relation = necessity) |
-//! | [`truth_table`] | configurations with n, cases, incl, PRI and OUT |
+//! | [`truth_table`](fn@truth_table) | configurations with n, cases, incl, PRI and OUT |
 //! | [`minimise`] | prime implicants (exact) and every minimal cover |
 //! | [`solutions`] | conservative, parsimonious and intermediate solutions with their fit |
 //! | [`robustness`] | which terms survive across consistency cut-offs |
