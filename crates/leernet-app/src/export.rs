@@ -382,7 +382,7 @@ const IDENTIFYING_NAMES: &[&str] = &[
 /// `simserial`, `audit`, `start-geopoint`), uploads and locations (`image`, `audio`,
 /// `video`, `file`, `geopoint`, …), a question whose survey sheet has `identifying` = yes,
 /// and a text question named like a name, e-mail address, phone number or address
-/// ([`IDENTIFYING_NAMES`]).
+/// (`IDENTIFYING_NAMES`).
 pub fn identifying(q: &leernet_xlsform::Question) -> bool {
     let flagged = q.extra.get("identifying").is_some_and(|v| {
         matches!(

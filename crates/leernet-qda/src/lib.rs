@@ -1,6 +1,6 @@
 //! REFI-QDA exchange: the codebook (`.qdc`) and the coded project (`.qdpx`).
 //!
-//! **Write strictly** ([`write`]): `project.qde` at the archive's root, a lowercase
+//! **Write strictly** ([`write`](mod@write)): `project.qde` at the archive's root, a lowercase
 //! `sources/` folder, `internal://<guid>.txt` in UTF-8 without BOM, positions in Unicode code
 //! points, half-open `[start, end)`; one canonical GUID form (lowercase, no braces, stable:
 //! derived from leernet's keys, so identical input gives identical bytes); coders as

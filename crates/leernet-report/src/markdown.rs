@@ -24,7 +24,7 @@ const ALWAYS: &[char] = &[
 ];
 
 /// `s` as Markdown text that reads as `s`: line breaks become spaces (a value never starts
-/// a block of its own), the characters of [`ALWAYS`] are escaped, and so is a start that
+/// a block of its own), the characters of `ALWAYS` are escaped, and so is a start that
 /// would open a heading, list, definition or rule.
 pub fn text(s: &str) -> String {
     let flat: String = s

@@ -6,7 +6,7 @@
 //! prints, never panics on bad input (it returns a [`StatsError`]), and is held to the
 //! reference implementations researchers use (scipy, scikit-learn, statsmodels,
 //! pingouin, krippendorff, the `gower` package) by the conformance suite in
-//! `tests/conformance.rs`.
+//! `tests/it/conformance.rs`.
 //!
 //! | module | what | held to |
 //! |---|---|---|

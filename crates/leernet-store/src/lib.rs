@@ -8,7 +8,7 @@
 //! `$1` parameters, `RETURNING`, `ON CONFLICT` — all valid in SQLite and PostgreSQL), using
 //! only the types both share (BIGINT, DOUBLE, TEXT, BLOB/BYTEA; no booleans, no native
 //! dates). The schema differs per back end and lives in `migrations/sqlite` and
-//! `migrations/postgres`; the same store suite (`tests/store_story.rs`) runs on both and
+//! `migrations/postgres`; the same store suite (`tests/it/store_story.rs`) runs on both and
 //! catches drift. See ARCHITECTURE.md, "Two back ends", for why this over two crates.
 //!
 //! Invariants:

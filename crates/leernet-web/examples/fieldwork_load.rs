@@ -10,8 +10,8 @@
 //! What it does: a fresh database with one network, the shipped network questionnaire
 //! (9 pages) and an open wave with N invitations (default 2,000); the app served in this
 //! process (2 worker threads, like `leernet serve`); C client connections (default 32, plain
-//! blocking HTTP/1.1 keep-alive, `tests/common/http.rs`). One invitation is answered first to
-//! record valid page bodies (`tests/common/walk.rs`). Then, timed:
+//! blocking HTTP/1.1 keep-alive, `tests/it/common/http.rs`). One invitation is answered first to
+//! record valid page bodies (`tests/it/common/walk.rs`). Then, timed:
 //!
 //! 1. *page saves*: every invitation posts pages 1..8 (each a full server-side evaluation and
 //!    one committed transaction);
@@ -22,13 +22,13 @@
 //! end the store must hold exactly one submitted response per acknowledged submission.
 //! Bounded: N ≤ 20,000, C ≤ 256; it only ever talks to 127.0.0.1.
 
-#[path = "../tests/common/fill.rs"]
+#[path = "../tests/it/common/fill.rs"]
 #[allow(dead_code)]
 mod fill;
-#[path = "../tests/common/http.rs"]
+#[path = "../tests/it/common/http.rs"]
 #[allow(dead_code)]
 mod http;
-#[path = "../tests/common/walk.rs"]
+#[path = "../tests/it/common/walk.rs"]
 mod walk;
 
 use leernet_core::*;

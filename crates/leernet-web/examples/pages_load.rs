@@ -13,20 +13,20 @@
 //! What it does: logs in once (the profile needs a signed-in researcher; the same session
 //! cookie goes with every request), asks every path once (each must answer 200), then runs
 //! `--clients` threads for `--seconds`, each with one keep-alive connection asking the paths
-//! in turn (plain blocking HTTP/1.1, `tests/common/http.rs`). With `--tokens` (a file of
+//! in turn (plain blocking HTTP/1.1, `tests/it/common/http.rs`). With `--tokens` (a file of
 //! invitation tokens of one open wave of the network questionnaire, one per line) it first
-//! answers the first invitation to record valid page bodies (`tests/common/walk.rs`), then
+//! answers the first invitation to record valid page bodies (`tests/it/common/walk.rs`), then
 //! `--savers` threads save pages of the other invitations during the same seconds. A request
 //! counts when its answer arrived (a save's 303 comes only after the commit). Only ever talks
 //! to the address given; bounded: ≤ 64 clients, ≤ 600 seconds.
 
-#[path = "../tests/common/fill.rs"]
+#[path = "../tests/it/common/fill.rs"]
 #[allow(dead_code)]
 mod fill;
-#[path = "../tests/common/http.rs"]
+#[path = "../tests/it/common/http.rs"]
 #[allow(dead_code)]
 mod http;
-#[path = "../tests/common/walk.rs"]
+#[path = "../tests/it/common/walk.rs"]
 mod walk;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -25,7 +25,7 @@ pub enum AppError {
     NotFound(Lang),
     /// Something failed on our side.
     Internal(Lang, anyhow::Error),
-    /// Something failed on our side, shown in the visitor's language by [`localise`]: what
+    /// Something failed on our side, shown in the visitor's language by `localise`: what
     /// `?` makes of a library error.
     Failed(anyhow::Error),
     /// A stranger asked for a page that needs a login: go to the login page, then back to

@@ -10,7 +10,7 @@
 //! What it does: a fresh PostgreSQL database with one network, the shipped network
 //! questionnaire (9 pages) and an open wave; real `leernet serve` processes (the release
 //! binary given, each on its own 2-thread runtime as shipped); C client connections (plain
-//! blocking HTTP/1.1 keep-alive from the standard library, `leernet-web/tests/common/http.rs`)
+//! blocking HTTP/1.1 keep-alive from the standard library, `leernet-web/tests/it/common/http.rs`)
 //! spread round-robin over the instances, as a load balancer would. For every repeat and for
 //! 1 and then 2 instances, N fresh invitations are answered: first pages 1–8 (*page saves*),
 //! then the last page with `action=submit` (*submissions*), timed separately. A request
@@ -20,13 +20,13 @@
 //! Prints one line per run and the medians; only talks to 127.0.0.1 and the configured
 //! PostgreSQL. Bounded: N ≤ 20,000, C ≤ 256, repeats ≤ 10.
 
-#[path = "../../leernet-web/tests/common/fill.rs"]
+#[path = "../../leernet-web/tests/it/common/fill.rs"]
 #[allow(dead_code)]
 mod fill;
-#[path = "../../leernet-web/tests/common/http.rs"]
+#[path = "../../leernet-web/tests/it/common/http.rs"]
 #[allow(dead_code)]
 mod http;
-#[path = "../../leernet-web/tests/common/walk.rs"]
+#[path = "../../leernet-web/tests/it/common/walk.rs"]
 mod walk;
 
 use leernet_core::*;

@@ -195,6 +195,8 @@ enum RetentionCommand {
 }
 
 #[derive(Subcommand)]
+// `[smtp]` is the settings section, shown as is by `--help`, not a link.
+#[allow(rustdoc::broken_intra_doc_links)]
 enum NotifyCommand {
     /// Send what waits in the outbox through [smtp] (for cron; what fails waits for the next run).
     Send,

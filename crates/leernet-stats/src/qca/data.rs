@@ -1,7 +1,7 @@
 //! The bounded input of a QCA: calibrated conditions, their levels, and the outcome.
 //!
 //! Exists so that every later step can rely on checked facts (finite values in `[0, 1]`
-//! or small non-negative integers, at most [`MAX_CONDITIONS`](super::MAX_CONDITIONS)
+//! or small non-negative integers, at most [`MAX_CONDITIONS`]
 //! conditions, a truth table of bounded size) instead of checking again.
 
 use super::{MAX_CONDITIONS, MAX_LEVELS, MAX_TABLE_ROWS};

@@ -7,7 +7,7 @@
 //! sufficient combinations with their consistency and coverage.
 //!
 //! No Rust crate does QCA, so it is written here by hand and held, number for number
-//! (1e-6), to R's `QCA` package 3.25 (Dusa) by `tests/qca.rs` on the reference cases in
+//! (1e-6), to R's `QCA` package 3.25 (Dusa) by `tests/it/qca.rs` on the reference cases in
 //! `testdata/references/qca/`. The formulas and the package's quirks that are reproduced
 //! (zeroing of tiny values, the 1.49e-8 tolerance of `>=`) are those of that folder's README.
 //!
@@ -17,7 +17,7 @@
 //! | [`data`] | the bounded input: conditions, levels, outcome |
 //! | [`fit`] | set membership of terms, inclusion, PRI, coverage, unique coverage |
 //! | [`necessity`] | necessity of every literal (`pof`, relation = necessity) |
-//! | [`truth_table`] | configurations with n, cases, incl, PRI and OUT |
+//! | [`truth_table`](fn@truth_table) | configurations with n, cases, incl, PRI and OUT |
 //! | [`minimise`] | prime implicants (exact) and every minimal cover |
 //! | [`solutions`] | conservative, parsimonious and intermediate solutions with their fit |
 //! | [`robustness`] | which terms survive across consistency cut-offs |

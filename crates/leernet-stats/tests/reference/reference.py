@@ -2,7 +2,7 @@
 
 Usage: python reference.py METHOD IN.json OUT.json
 
-Reads {"cases": [...]} written by tests/conformance.rs, computes every case with the
+Reads {"cases": [...]} written by tests/it/conformance.rs, computes every case with the
 Python package researchers would use, and writes {"results": [...]} in the same order.
 A case the reference refuses gives {"error": "..."}. Missing values arrive as null.
 NaN results are written as null (JSON has no NaN).

@@ -1,0 +1,9 @@
+//! The integration tests of `leernet-analysis`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod common;
+
+mod autocoding;
+mod consensus;
+mod handles;
+mod typology;

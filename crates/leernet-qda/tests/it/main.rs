@@ -1,0 +1,8 @@
+//! The integration tests of `leernet-qda`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod common;
+
+mod exchange;
+mod hostile;
+mod outbound;

@@ -1,0 +1,456 @@
+//! The fieldwork suite: accounts, sessions, login throttling, invitations, survey saves and
+//! the response monitor, run against every back end the environment offers (SQLite always;
+//! PostgreSQL when `LEERNET_TEST_DATABASE_URL` is set, and required when `CI` is set).
+
+use leernet_core::*;
+use leernet_store::*;
+use leernet_testkit::on_every_backend;
+
+on_every_backend!(
+    accounts_and_sessions => account_story,
+    login_failures_are_counted_per_subject => throttle_story,
+    invitations_reach_one_response_each => invitation_story,
+    saves_are_refused_when_the_wave_is_not_open => closed_wave_story,
+    concurrent_submissions_store_one_response => concurrency_story,
+);
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap()
+}
+
+fn token(n: u8) -> InvitationToken {
+    InvitationToken::from_random([n; 20])
+}
+
+struct Seed {
+    a: NetworkId,
+    b: NetworkId,
+    wave: WaveId,
+    facilitator: PersonId,
+}
+
+async fn seed(store: &Store) -> Seed {
+    let wp = store
+        .add_workplace(&NewWorkplace {
+            slug: slug("noordkust"),
+            name: "Werkplaats Noordkust".into(),
+            region: "Noord".into(),
+        })
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for s in ["wijk-a", "wijk-b"] {
+        ids.push(
+            store
+                .add_network(&NewNetwork {
+                    slug: slug(s),
+                    name: s.into(),
+                    workplace: wp,
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let facilitator = store
+        .add_person(&NewPerson {
+            email: Email::parse("Fac@Example.org").unwrap(),
+            name: "F. Acilitator".into(),
+            role: Role::Facilitator,
+            networks: vec![ids[0]],
+            password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        })
+        .await
+        .unwrap();
+    let instrument = store
+        .add_instrument(&NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Netwerkvragenlijst".into(),
+                en: "Network questionnaire".into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: b"not parsed by the store".to_vec(),
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(instrument, "2026", WaveStatus::Open)
+        .await
+        .unwrap();
+    Seed {
+        a: ids[0],
+        b: ids[1],
+        wave,
+        facilitator,
+    }
+}
+
+async fn account_story(store: &Store) {
+    let s = seed(store).await;
+    // Lookups ignore the case of the address; unknown addresses give None.
+    let acc = store
+        .account_by_email("fac@EXAMPLE.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(acc.id, s.facilitator);
+    assert_eq!(acc.role, Role::Facilitator);
+    assert_eq!(acc.networks, vec![s.a]);
+    assert!(acc.password_hash.is_some());
+    assert!(store
+        .account_by_email("nobody@example.org")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A session is found by its secret until it expires, and ends on logout.
+    store
+        .create_session("secret-1", s.facilitator, "csrf-1", 100, 200)
+        .await
+        .unwrap();
+    let row = store.session("secret-1", 150).await.unwrap().unwrap();
+    assert_eq!(row.person, s.facilitator);
+    assert_eq!(row.csrf, "csrf-1");
+    assert!(store.session("secret-1", 200).await.unwrap().is_none());
+    assert!(store.session("secret-2", 150).await.unwrap().is_none());
+    store.end_session("secret-1", 150).await.unwrap();
+    assert!(store.session("secret-1", 150).await.unwrap().is_none());
+
+    // A new password (and network) ends every session of that person.
+    store
+        .create_session("secret-3", s.facilitator, "csrf-3", 100, 900)
+        .await
+        .unwrap();
+    store
+        .update_account(s.facilitator, Role::Facilitator, Some(s.b), "$argon2id$new")
+        .await
+        .unwrap();
+    assert!(store.session("secret-3", 150).await.unwrap().is_none());
+    let acc = store.account(s.facilitator).await.unwrap().unwrap();
+    assert_eq!(acc.networks, vec![s.a, s.b]);
+    assert_eq!(acc.password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(matches!(
+        store
+            .update_account(PersonId(999), Role::Member, None, "x")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn throttle_story(store: &Store) {
+    const LIMITS: LoginLimits = LoginLimits {
+        pair: LoginLimit {
+            attempts: 3,
+            window: 100,
+            max_window: 400,
+        },
+        address: LoginLimit {
+            attempts: 6,
+            window: 100,
+            max_window: 100,
+        },
+        account: LoginLimit {
+            attempts: 4,
+            window: 100,
+            max_window: 100,
+        },
+    };
+    let attempt = |account: &'static str, address: &'static str, t: i64| async move {
+        store
+            .start_login_attempt(account, address, &LIMITS, t)
+            .await
+            .unwrap()
+    };
+    // A pair has 3 attempts in its window; a refused attempt counts nowhere.
+    for t in 0..3 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 3).await);
+    assert!(!attempt("a@b.nl", "192.0.2.1", 4).await);
+    // The same account from elsewhere: its own pair, within the account's ceiling of 4.
+    assert!(attempt("a@b.nl", "198.51.100.7", 5).await);
+    assert!(
+        !attempt("a@b.nl", "203.0.113.9", 6).await,
+        "account ceiling"
+    );
+    // Another account from the first address: its own pair, within the address's 6.
+    for t in 7..10 {
+        assert!(attempt("c@d.nl", "192.0.2.1", t).await);
+    }
+    assert!(
+        !attempt("c@d.nl", "192.0.2.1", 10).await,
+        "the pair's limit"
+    );
+    // The address is used up (6), for every account.
+    assert!(!attempt("e@f.nl", "192.0.2.1", 11).await, "address limit");
+
+    // Backoff: the pair used up its window of 100 s (0..100); the next lasts 200 s.
+    assert!(!attempt("a@b.nl", "192.0.2.1", 99).await);
+    for t in 100..103 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 299).await,
+        "a window of 200 s"
+    );
+    for t in 300..303 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    // ... then 400 s, the most.
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 699).await,
+        "a window of 400 s"
+    );
+    for t in 700..703 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1099).await, "still 400 s");
+    // The right password: the pair starts over (its backoff too), the account and the
+    // address get the attempt back.
+    assert!(attempt("a@b.nl", "192.0.2.1", 1100).await);
+    store
+        .login_succeeded("a@b.nl", "192.0.2.1", 1100, 400)
+        .await
+        .unwrap();
+    for t in 1101..1104 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1104).await);
+    assert!(
+        !attempt("a@b.nl", "192.0.2.1", 1200).await,
+        "a window of 100 s again"
+    );
+    for t in 1201..1204 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 1204).await);
+    // Quiet for longer than the longest window after its window ended (1401 + 400): the
+    // pair starts over at 100 s.
+    for t in 5000..5003 {
+        assert!(attempt("a@b.nl", "192.0.2.1", t).await);
+    }
+    assert!(!attempt("a@b.nl", "192.0.2.1", 5003).await);
+    assert!(attempt("a@b.nl", "192.0.2.1", 5100).await);
+
+    // A burst of parallel attempts: exactly the limit gets through, on every back end.
+    let burst: Vec<_> = (0..24)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .start_login_attempt("burst@b.nl", "192.0.2.9", &LIMITS, 10_000)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for h in burst {
+        allowed += h.await.unwrap() as usize;
+    }
+    assert_eq!(allowed, 3);
+}
+
+async fn invitation_story(store: &Store) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &[
+                NewInvitation {
+                    network: s.a,
+                    token: token(1),
+                    kind: InvitationKind::Network,
+                    person: Some(s.facilitator),
+                    email: None,
+                },
+                NewInvitation {
+                    network: s.a,
+                    token: token(2),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: Some(Email::parse("lid@example.org").unwrap()),
+                },
+                NewInvitation {
+                    network: s.b,
+                    token: token(3),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: None,
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+
+    // A token used twice refuses the whole batch.
+    let again = store
+        .add_invitations(
+            s.wave,
+            &[
+                NewInvitation {
+                    network: s.b,
+                    token: token(4),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: None,
+                },
+                NewInvitation {
+                    network: s.b,
+                    token: token(1),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: None,
+                },
+            ],
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    assert_eq!(store.invitations(Some(s.wave)).await.unwrap().len(), 3);
+
+    let inv = store.invitation_by_token(&token(2)).await.unwrap().unwrap();
+    assert_eq!(inv.id, ids[1]);
+    assert_eq!(inv.kind, InvitationKind::Member);
+    assert_eq!(inv.email.as_deref(), Some("lid@example.org"));
+    assert_eq!(inv.status, None);
+    assert!(store
+        .invitation_by_token(&token(9))
+        .await
+        .unwrap()
+        .is_none());
+
+    // Save a page, then submit; a second submit changes nothing.
+    let mut answers = Answers::new();
+    answers.insert("size".into(), "12".into());
+    assert_eq!(
+        store.save_survey(inv.id, &answers, 1, false).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    let r = store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(r.status, ResponseStatus::InProgress);
+    assert_eq!(r.network, s.a);
+    answers.insert("themes".into(), "loneliness".into());
+    assert_eq!(
+        store.save_survey(inv.id, &answers, 2, true).await.unwrap(),
+        SaveOutcome::Submitted
+    );
+    let mut changed = answers.clone();
+    changed.insert("size".into(), "99".into());
+    assert_eq!(
+        store.save_survey(inv.id, &changed, 0, true).await.unwrap(),
+        SaveOutcome::AlreadySubmitted
+    );
+    let r = store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(r.status, ResponseStatus::Submitted);
+    assert_eq!(r.answers, answers);
+    let inv = store.invitation_by_token(&token(2)).await.unwrap().unwrap();
+    assert_eq!(inv.status, Some(ResponseStatus::Submitted));
+    assert_eq!(inv.page, 2, "a refused save does not move the page");
+
+    // The other invitations' responses are untouched; the monitor counts per network.
+    let first = store.invitation_by_token(&token(1)).await.unwrap().unwrap();
+    assert!(store.invitation_response(&first).await.unwrap().is_none());
+    store
+        .save_survey(first.id, &Answers::new(), 0, false)
+        .await
+        .unwrap();
+    let monitor = store.wave_monitor(s.wave).await.unwrap();
+    assert_eq!(
+        monitor,
+        vec![
+            MonitorRow {
+                network: s.a,
+                invited: 2,
+                started: 2,
+                submitted: 1
+            },
+            MonitorRow {
+                network: s.b,
+                invited: 1,
+                started: 0,
+                submitted: 0
+            },
+        ]
+    );
+    // The responses are ordinary responses of the wave, for the analysis.
+    assert_eq!(store.responses(Some(s.wave)).await.unwrap().len(), 2);
+}
+
+async fn closed_wave_story(store: &Store) {
+    let s = seed(store).await;
+    store
+        .add_invitations(
+            s.wave,
+            &[NewInvitation {
+                network: s.b,
+                token: token(5),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let inv = store.invitation_by_token(&token(5)).await.unwrap().unwrap();
+    for status in [WaveStatus::Closed, WaveStatus::Draft] {
+        store.set_wave_status(s.wave, status).await.unwrap();
+        let mut a = Answers::new();
+        a.insert("x".into(), "1".into());
+        assert_eq!(
+            store.save_survey(inv.id, &a, 3, true).await.unwrap(),
+            SaveOutcome::WaveNotOpen
+        );
+        assert!(store.invitation_response(&inv).await.unwrap().is_none());
+    }
+    let inv = store.invitation_by_token(&token(5)).await.unwrap().unwrap();
+    assert_eq!(inv.page, 0);
+    assert!(matches!(
+        store
+            .save_survey(InvitationId(12345), &Answers::new(), 0, false)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn concurrency_story(store: &Store) {
+    let s = seed(store).await;
+    let news: Vec<NewInvitation> = (0..8u8)
+        .map(|n| NewInvitation {
+            network: s.b,
+            token: token(100 + n),
+            kind: InvitationKind::Member,
+            person: None,
+            email: None,
+        })
+        .collect();
+    let ids = store.add_invitations(s.wave, &news).await.unwrap();
+    // Every invitation submitted four times at once: one response each, each submitted once.
+    let mut tasks = Vec::new();
+    for id in &ids {
+        for k in 0..4 {
+            let store = store.clone();
+            let id = *id;
+            tasks.push(tokio::spawn(async move {
+                let mut a = Answers::new();
+                a.insert("k".into(), k.to_string());
+                store.save_survey(id, &a, 0, true).await.unwrap()
+            }));
+        }
+    }
+    let mut submitted = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            SaveOutcome::Submitted => submitted += 1,
+            SaveOutcome::AlreadySubmitted => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(submitted, ids.len());
+    let responses = store.responses(Some(s.wave)).await.unwrap();
+    assert_eq!(responses.len(), ids.len());
+    assert!(responses
+        .iter()
+        .all(|r| r.status == ResponseStatus::Submitted));
+}

@@ -1,0 +1,10 @@
+//! The integration tests of `leernet-store`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod coding_story;
+mod fieldwork_story;
+mod generation_story;
+mod privacy_story;
+mod qda_import;
+mod store_story;
+mod workspace_story;

@@ -1,0 +1,4 @@
+//! The integration tests of `leernet-text`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod demo_autocode;

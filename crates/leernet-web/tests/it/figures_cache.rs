@@ -1,0 +1,152 @@
+//! The study's figures are computed once per change of the data, never once per visitor, on
+//! every back end: page views without a change compute nothing, twenty concurrent views
+//! after a change share one computation and all show the new figure, a write of another
+//! kind is seen as well, and a second instance on the same database sees a change written
+//! through the first.
+
+use crate::common;
+
+use axum::http::StatusCode;
+use common::{world, Client};
+use leernet_core::*;
+use leernet_store::testing::{test_backends, TestDb};
+use leernet_store::NewNetwork;
+use leernet_web::AppState;
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_are_computed_once_per_change_of_the_data() {
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let state = Arc::new(AppState::new(w.store.clone()));
+        let app = leernet_web::app(state.clone());
+        let mut c = Client::new(&app);
+
+        // The first view computes; more views of any figure page compute nothing.
+        let p = c.get("/networks").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(!p.body.contains("Netwerk Nieuwland"));
+        assert_eq!(state.figure_computations(), 1);
+        for path in ["/", "/networks", "/", "/networks"] {
+            assert_eq!(c.get(path).await.status, StatusCode::OK, "{path}");
+        }
+        assert_eq!(state.figure_computations(), 1, "views without a change");
+
+        // A change; then twenty visitors at once: one computation, and all see the change.
+        let wp = w.store.workplaces().await.unwrap()[0].id;
+        w.store
+            .add_network(&NewNetwork {
+                slug: Slug::parse("nieuwland").unwrap(),
+                name: "Netwerk Nieuwland".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap();
+        let mut views = Vec::new();
+        for _ in 0..20 {
+            let app = app.clone();
+            views.push(tokio::spawn(async move {
+                Client::new(&app).get("/networks").await
+            }));
+        }
+        for v in views {
+            let p = v.await.unwrap();
+            assert_eq!(p.status, StatusCode::OK);
+            assert!(
+                p.body.contains("Netwerk Nieuwland"),
+                "a view after the change"
+            );
+        }
+        assert_eq!(
+            state.figure_computations(),
+            2,
+            "twenty views after one change"
+        );
+
+        // A write of another kind: the study's settings.
+        w.store
+            .set_study(&StudyInfo {
+                title: Bilingual {
+                    nl: "Een studie met een nieuwe titel".into(),
+                    en: "A study with a new title".into(),
+                },
+                fictional: true,
+            })
+            .await
+            .unwrap();
+        let p = c.get("/").await;
+        assert!(p.body.contains("Een studie met een nieuwe titel"));
+        assert_eq!(state.figure_computations(), 3);
+
+        // A second instance on the same database (its own connections) sees a change the
+        // first one's store wrote.
+        let other_store = db.store().await;
+        let other = Arc::new(AppState::new(other_store.clone()));
+        let mut oc = Client::new(&leernet_web::app(other.clone()));
+        assert!(!oc.get("/networks").await.body.contains("Netwerk Zeezicht"));
+        w.store
+            .add_network(&NewNetwork {
+                slug: Slug::parse("zeezicht").unwrap(),
+                name: "Netwerk Zeezicht".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap();
+        assert!(oc.get("/networks").await.body.contains("Netwerk Zeezicht"));
+        assert!(c.get("/networks").await.body.contains("Netwerk Zeezicht"));
+        assert_eq!(other.figure_computations(), 2);
+        assert_eq!(state.figure_computations(), 4);
+
+        other_store.close().await;
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}
+
+/// The pages' figures leave out the typology's stability replicates (no page shows them;
+/// at national scale they are most of the analysis); the study report's include them. Each
+/// set is computed once per change, on its first request, and never for the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_has_figures_of_its_own_computed_once_per_change() {
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let state = Arc::new(AppState::new(w.store.clone()));
+        let app = leernet_web::app(state.clone());
+        let mut c = Client::new(&app);
+        c.login("researcher@example.org").await;
+
+        assert_eq!(c.get("/networks").await.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 1, "the pages' figures");
+        for _ in 0..2 {
+            let r = c.get("/admin/report/index.html").await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+        assert_eq!(state.figure_computations(), 2, "the report's, once");
+        assert_eq!(c.get("/").await.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 2, "pages still cached");
+
+        // A change: each set is computed again on its own first request.
+        let wp = w.store.workplaces().await.unwrap()[0].id;
+        w.store
+            .add_network(&NewNetwork {
+                slug: Slug::parse("nieuwland").unwrap(),
+                name: "Netwerk Nieuwland".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap();
+        assert!(c.get("/networks").await.body.contains("Netwerk Nieuwland"));
+        assert_eq!(state.figure_computations(), 3);
+        assert!(c
+            .get("/admin/report/index.html")
+            .await
+            .body
+            .contains("Netwerk Nieuwland"));
+        assert_eq!(state.figure_computations(), 4);
+
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}

@@ -1,0 +1,18 @@
+//! The integration tests of `leernet-web`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod common;
+
+mod audit_page;
+mod coding;
+mod fieldwork;
+mod figures_cache;
+mod hostile_uploads;
+mod import_export;
+mod login;
+mod mail;
+mod notify;
+mod profile;
+mod survey_pages;
+mod survey_repeat;
+mod workspace;

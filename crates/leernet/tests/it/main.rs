@@ -1,0 +1,28 @@
+//! The integration tests of `leernet`, one module a former test file, linked into one
+//! test binary: on 2 cores one link instead of one per file.
+
+mod common;
+
+mod backup;
+mod browser;
+mod browser_coding;
+mod browser_handles;
+mod browser_repeat;
+mod browser_workspace;
+mod cli;
+mod config;
+mod content;
+mod durability;
+mod hostile_files;
+mod io;
+mod logs;
+mod notify_cli;
+mod privacy;
+mod qda_cli;
+mod registry;
+mod report;
+mod scaleout;
+mod tidy;
+mod user;
+mod web;
+mod web_export;
