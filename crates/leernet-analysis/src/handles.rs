@@ -343,7 +343,25 @@ fn choice_label(form: &leernet_xlsform::Form, question: &str, choice: &str) -> B
 }
 
 /// The facts behind one condition for network `ni`.
-fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
+/// What a handle's facts need of every network, which is the same for each network it is
+/// shown to: computed once per variable, not once per network (at 2,000 networks, once per
+/// network and handle was most of the study's analysis).
+#[derive(Default)]
+struct StudyWide<'v> {
+    /// Per score or number: its distribution over the networks.
+    benchmarks: BTreeMap<String, Benchmark>,
+    /// Per question: the trimmed, non-empty answers, each with its count.
+    answers: BTreeMap<String, BTreeMap<&'v str, usize>>,
+    /// Per question and choice: how many answers hold the choice.
+    with_choice: BTreeMap<(String, String), usize>,
+}
+
+fn facts<'v>(
+    expr: &Expr,
+    ni: usize,
+    scopes: &'v Scopes<'_>,
+    study: &mut StudyWide<'v>,
+) -> Vec<Fact> {
     let mut out: Vec<Fact> = Vec::new();
     let mut choices: Vec<(String, String)> = Vec::new();
     expr.walk(&mut |e| {
@@ -364,12 +382,18 @@ fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
         if let Some(label) = scopes.labels.get(name) {
             let parse =
                 |m: &BTreeMap<String, String>| m.get(name).and_then(|v| v.parse::<f64>().ok());
-            let all: Vec<Option<f64>> = scopes.values.iter().map(parse).collect();
+            let benchmark = study
+                .benchmarks
+                .entry(name.to_owned())
+                .or_insert_with(|| {
+                    Benchmark::of(&scopes.values.iter().map(parse).collect::<Vec<_>>())
+                })
+                .clone();
             out.push(Fact::Score {
                 variable: name.to_owned(),
                 label: label.clone(),
                 yours: parse(mine),
-                benchmark: Benchmark::of(&all),
+                benchmark,
             });
             continue;
         }
@@ -386,20 +410,35 @@ fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
             let parse = |m: &BTreeMap<String, String>| {
                 m.get(name).and_then(|v| v.trim().parse::<f64>().ok())
             };
-            let all: Vec<Option<f64>> = scopes.values.iter().map(parse).collect();
+            let benchmark = study
+                .benchmarks
+                .entry(name.to_owned())
+                .or_insert_with(|| {
+                    Benchmark::of(&scopes.values.iter().map(parse).collect::<Vec<_>>())
+                })
+                .clone();
             out.push(Fact::Score {
                 variable: name.to_owned(),
                 label: text(&q.label),
                 yours: parse(mine),
-                benchmark: Benchmark::of(&all),
+                benchmark,
             });
             continue;
         }
-        let answered: Vec<&str> = scopes
-            .values
-            .iter()
-            .filter_map(|m| m.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()))
-            .collect();
+        let answered: &BTreeMap<&str, usize> =
+            study.answers.entry(name.to_owned()).or_insert_with(|| {
+                let mut tally = BTreeMap::new();
+                for v in scopes
+                    .values
+                    .iter()
+                    .filter_map(|m| m.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()))
+                {
+                    *tally.entry(v).or_insert(0) += 1;
+                }
+                tally
+            });
+        let n_answered: usize = answered.values().sum();
+        let count_of = |v: &str| answered.get(v).copied().unwrap_or(0);
         let own = mine.get(name).map(|v| v.trim()).unwrap_or("");
         let multiple = q.kind.is_multiple();
         let yours: Vec<Bilingual> = if q.kind.list().is_some() {
@@ -420,10 +459,7 @@ fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
             let mut counts: Vec<(String, usize)> = Vec::new();
             if let Some(cs) = q.kind.list().and_then(|l| form.choices(l)) {
                 for c in cs {
-                    counts.push((
-                        c.name.clone(),
-                        answered.iter().filter(|a| **a == c.name).count(),
-                    ));
+                    counts.push((c.name.clone(), count_of(&c.name)));
                 }
             }
             let top = counts
@@ -434,7 +470,7 @@ fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
                 })
                 .filter(|t| t.1 > 0);
             (
-                (!own.is_empty()).then(|| answered.iter().filter(|a| **a == own).count()),
+                (!own.is_empty()).then(|| count_of(own)),
                 top.map(|t| choice_label(form, name, &t.0)),
                 top.map(|t| t.1).unwrap_or(0),
             )
@@ -444,21 +480,32 @@ fn facts(expr: &Expr, ni: usize, scopes: &Scopes<'_>) -> Vec<Fact> {
             label: text(&q.label),
             yours,
             same,
-            of: answered.len(),
+            of: n_answered,
             most,
             most_count,
         });
+        let mut with_choice = Vec::new();
         for (cq, c) in choices.iter().filter(|(cq, _)| cq == name) {
             let has = |v: &str| v.split_whitespace().any(|x| x == c);
+            let count = match study.with_choice.get(&(cq.clone(), c.clone())) {
+                Some(&n) => n,
+                None => answered
+                    .iter()
+                    .filter(|(a, _)| has(a))
+                    .map(|(_, n)| n)
+                    .sum(),
+            };
+            with_choice.push(((cq.clone(), c.clone()), count));
             out.push(Fact::Choice {
                 question: cq.clone(),
                 label: text(&q.label),
                 choice: choice_label(form, cq, c),
                 yours: has(own),
-                count: answered.iter().filter(|a| has(a)).count(),
-                of: answered.len(),
+                count,
+                of: n_answered,
             });
         }
+        study.with_choice.extend(with_choice);
     }
     out
 }
@@ -491,6 +538,16 @@ pub(crate) fn handreikingen(
         .first()
         .map(|f| f.networks.iter().map(|n| n.network_type.as_ref()).collect())
         .unwrap_or_else(|| vec![None; rows.len()]);
+    // The networks of each type, found once (not once per network and handle: at 2,000
+    // networks that was most of the analysis).
+    let mut of_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for j in 0..rows.len() {
+        if let Some(t) = types.get(j).copied().flatten() {
+            of_type.entry(t.key.as_str()).or_default().push(j);
+        }
+    }
+    let networks_of = |t: &TypeRef| of_type.get(t.key.as_str()).map_or(&[][..], Vec::as_slice);
+    let mut study = StudyWide::default();
     let mut out = Vec::new();
     for (ni, row) in rows.iter().enumerate() {
         let mut items = Vec::new();
@@ -502,9 +559,7 @@ pub(crate) fn handreikingen(
                 continue;
             };
             let type_note = types.get(ni).copied().flatten().map(|t| {
-                let same_type: Vec<usize> = (0..rows.len())
-                    .filter(|&j| types.get(j).copied().flatten().map(|x| &x.key) == Some(&t.key))
-                    .collect();
+                let same_type = networks_of(t);
                 TypeNote {
                     network_type: t.clone(),
                     networks: same_type.len(),
@@ -527,7 +582,7 @@ pub(crate) fn handreikingen(
                     text: h.text.clone(),
                     source: h.source.clone(),
                     condition: h.condition.clone(),
-                    facts: facts(&h.expr, ni, scopes),
+                    facts: facts(&h.expr, ni, scopes, &mut study),
                     type_note,
                 },
             ));
@@ -570,11 +625,7 @@ pub(crate) fn handreikingen(
             by_type: type_keys
                 .iter()
                 .map(|t| {
-                    let of: Vec<usize> = (0..rows.len())
-                        .filter(|&j| {
-                            types.get(j).copied().flatten().map(|x| &x.key) == Some(&t.key)
-                        })
-                        .collect();
+                    let of = networks_of(t);
                     TypeCount {
                         network_type: (*t).clone(),
                         count: of.iter().filter(|&&j| fired[hi][j]).count(),

@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod browser_coding;
 mod browser_handles;
+mod browser_qca;
 mod browser_repeat;
 mod browser_workspace;
 mod cli;

@@ -12,9 +12,7 @@
 //! Needs `chromium` and `chromedriver` (`LEERNET_CHROMIUM`, `LEERNET_CHROMEDRIVER`); without
 //! them the test says so and passes, except under `CI`.
 
-mod common;
-
-use common::browser::*;
+use crate::common::browser::*;
 use fantoccini::Client;
 use std::path::Path;
 use std::process::Command;
