@@ -23,6 +23,27 @@ impl Store {
         responses: &[NewResponse],
     ) -> Result<Vec<ResponseId>> {
         let mut tx = self.pool.begin().await?;
+        match Self::insert_responses(&mut tx, wave, responses).await {
+            Ok(ids) => {
+                tx.commit().await?;
+                Ok(ids)
+            }
+            Err(e) => {
+                // Rolled back here, before the caller hears of the failure: a transaction
+                // dropped instead leaves its rollback to the connection's worker, and until
+                // then SQLite's write lock is held against the caller's next write.
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The rows of [`Store::add_responses`] and the generation bump, in `tx`.
+    async fn insert_responses(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        wave: WaveId,
+        responses: &[NewResponse],
+    ) -> Result<Vec<ResponseId>> {
         let mut ids = Vec::with_capacity(responses.len());
         for r in responses {
             let json = serde_json::to_string(&r.answers)
@@ -36,7 +57,7 @@ impl Store {
             .bind(&r.respondent)
             .bind(r.status.as_str())
             .bind(json)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(|e| {
                 conflict(e, || {
@@ -48,8 +69,7 @@ impl Store {
             })?;
             ids.push(ResponseId(id));
         }
-        crate::generation::bump(&mut tx).await?;
-        tx.commit().await?;
+        crate::generation::bump(tx).await?;
         Ok(ids)
     }
 

@@ -1,3 +1,4 @@
+//! Unit tests of the study's QCA: the specification, calibration and the sentences.
 use super::*;
 use crate::dataset::{Category, Variable};
 
