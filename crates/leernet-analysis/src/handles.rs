@@ -484,18 +484,18 @@ fn facts<'v>(
             most,
             most_count,
         });
-        let mut with_choice = Vec::new();
         for (cq, c) in choices.iter().filter(|(cq, _)| cq == name) {
             let has = |v: &str| v.split_whitespace().any(|x| x == c);
-            let count = match study.with_choice.get(&(cq.clone(), c.clone())) {
-                Some(&n) => n,
-                None => answered
-                    .iter()
-                    .filter(|(a, _)| has(a))
-                    .map(|(_, n)| n)
-                    .sum(),
-            };
-            with_choice.push(((cq.clone(), c.clone()), count));
+            let count = *study
+                .with_choice
+                .entry((cq.clone(), c.clone()))
+                .or_insert_with(|| {
+                    answered
+                        .iter()
+                        .filter(|(a, _)| has(a))
+                        .map(|(_, n)| n)
+                        .sum()
+                });
             out.push(Fact::Choice {
                 question: cq.clone(),
                 label: text(&q.label),
@@ -505,7 +505,6 @@ fn facts<'v>(
                 of: n_answered,
             });
         }
-        study.with_choice.extend(with_choice);
     }
     out
 }

@@ -768,7 +768,8 @@ fn stability(
     // Leave-one-out reclusters n times (each O(n²)): up to `loo_max_networks`; beyond, the
     // bootstrap alone measures stability and the method says so.
     let loo = n <= t.loo_max_networks;
-    for (left, &left_row) in rows.iter().enumerate().filter(|_| loo) {
+    let left_out = if loo { rows } else { &[] };
+    for (left, &left_row) in left_out.iter().enumerate() {
         let sub: Vec<usize> = all.iter().copied().filter(|&r| r != left).collect();
         if sub.len() < 2 {
             continue;
