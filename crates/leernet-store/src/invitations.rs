@@ -8,6 +8,7 @@
 //! not yet submitted, then writes: it either happens whole or not at all, and the caller
 //! acknowledges it only after the commit returned.
 
+use crate::group_commit::SaveJob;
 use crate::{conflict, get, Result, Store, StoreError};
 use leernet_core::*;
 
@@ -88,6 +89,13 @@ pub enum SaveOutcome {
     AlreadySubmitted,
     /// The wave is not open: nothing was stored.
     WaveNotOpen,
+}
+
+impl SaveOutcome {
+    /// Whether the save wrote the answers (not a refusal).
+    pub fn wrote(self) -> bool {
+        matches!(self, SaveOutcome::Saved | SaveOutcome::Submitted)
+    }
 }
 
 /// One line of the response monitor.
@@ -218,9 +226,14 @@ impl Store {
     }
 
     /// Saves the answers of the response an invitation reaches, and the page reached; with
-    /// `submit`, also submits it. One transaction: when the wave is not open or the response
-    /// was submitted before, nothing changes. `answers` replaces the stored answers whole
-    /// (the caller merged and checked them).
+    /// `submit`, also submits it. When the wave is not open or the response was submitted
+    /// before, nothing changes. `answers` replaces the stored answers whole (the caller merged
+    /// and checked them).
+    ///
+    /// The save is acknowledged (this returns) only after its commit returned, on
+    /// SQLite's default `synchronous = FULL` after the commit's sync. Concurrent saves share
+    /// one transaction and one sync (group commit, `group_commit.rs`); each gets its own
+    /// outcome, and one save's refusal or error never fails another's.
     pub async fn save_survey(
         &self,
         invitation: InvitationId,
@@ -230,64 +243,13 @@ impl Store {
     ) -> Result<SaveOutcome> {
         let json =
             serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        // A write first: on SQLite this takes the write lock now (waiting for others), so the
-        // reads below see the latest commit and the transaction cannot fail to upgrade.
-        let done = sqlx::query("UPDATE invitations SET page = $1 WHERE id = $2")
-            .bind(page)
-            .bind(invitation.0)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!(
-                "there is no invitation {}",
-                invitation.0
-            )));
-        }
-        let r = sqlx::query(
-            "SELECT i.wave_id, i.network_id, w.status AS wave_status, r.status AS response_status \
-             FROM invitations i JOIN waves w ON w.id = i.wave_id \
-             LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = $2 \
-             WHERE i.id = $1",
-        )
-        .bind(invitation.0)
-        .bind(respondent(invitation))
-        .fetch_one(&mut *tx)
-        .await?;
-        let wave_status: String = get(&r, "wave_status")?;
-        if wave_status != WaveStatus::Open.as_str() {
-            tx.rollback().await?;
-            return Ok(SaveOutcome::WaveNotOpen);
-        }
-        let response_status: Option<String> = get(&r, "response_status")?;
-        if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
-            tx.rollback().await?;
-            return Ok(SaveOutcome::AlreadySubmitted);
-        }
-        let status = if submit {
-            ResponseStatus::Submitted
-        } else {
-            ResponseStatus::InProgress
-        };
-        sqlx::query(
-            "INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (wave_id, respondent) DO UPDATE SET status = $4, answers = $5",
-        )
-        .bind(get::<i64>(&r, "wave_id")?)
-        .bind(get::<i64>(&r, "network_id")?)
-        .bind(respondent(invitation))
-        .bind(status.as_str())
-        .bind(json)
-        .execute(&mut *tx)
-        .await?;
-        crate::generation::bump(&mut tx).await?;
-        tx.commit().await?;
-        Ok(if submit {
-            SaveOutcome::Submitted
-        } else {
-            SaveOutcome::Saved
+        self.group_save(SaveJob {
+            invitation,
+            json,
+            page,
+            submit,
         })
+        .await
     }
 
     /// The response monitor of a wave: per network (by id), invited, started and submitted.
@@ -377,4 +339,63 @@ impl Store {
                 .await?;
         Ok(id.map(ResponseId))
     }
+}
+
+/// One survey save, inside the caller's transaction (no commit, no generation bump): the
+/// body of [`Store::save_survey`]. Refusals (`WaveNotOpen`, `AlreadySubmitted`) return
+/// before anything is written; the caller undoes the page update of a refusal or an error.
+pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
+    // A write first: on SQLite this takes the write lock now (waiting for others), so the
+    // reads below see the latest commit and the transaction cannot fail to upgrade.
+    let done = sqlx::query("UPDATE invitations SET page = $1 WHERE id = $2")
+        .bind(job.page)
+        .bind(job.invitation.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!(
+            "there is no invitation {}",
+            job.invitation.0
+        )));
+    }
+    let r = sqlx::query(
+        "SELECT i.wave_id, i.network_id, w.status AS wave_status, r.status AS response_status \
+         FROM invitations i JOIN waves w ON w.id = i.wave_id \
+         LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = $2 \
+         WHERE i.id = $1",
+    )
+    .bind(job.invitation.0)
+    .bind(respondent(job.invitation))
+    .fetch_one(&mut *conn)
+    .await?;
+    let wave_status: String = get(&r, "wave_status")?;
+    if wave_status != WaveStatus::Open.as_str() {
+        return Ok(SaveOutcome::WaveNotOpen);
+    }
+    let response_status: Option<String> = get(&r, "response_status")?;
+    if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
+        return Ok(SaveOutcome::AlreadySubmitted);
+    }
+    let status = if job.submit {
+        ResponseStatus::Submitted
+    } else {
+        ResponseStatus::InProgress
+    };
+    sqlx::query(
+        "INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (wave_id, respondent) DO UPDATE SET status = $4, answers = $5",
+    )
+    .bind(get::<i64>(&r, "wave_id")?)
+    .bind(get::<i64>(&r, "network_id")?)
+    .bind(respondent(job.invitation))
+    .bind(status.as_str())
+    .bind(job.json.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(if job.submit {
+        SaveOutcome::Submitted
+    } else {
+        SaveOutcome::Saved
+    })
 }

@@ -23,6 +23,7 @@ pub mod backup;
 mod coding;
 mod coding_work;
 mod generation;
+mod group_commit;
 pub mod imports;
 mod instruments;
 mod invitations;
@@ -47,6 +48,7 @@ pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
     NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };
+pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
@@ -129,6 +131,8 @@ const MIGRATION_LOCK: i64 = 0x006c_6565_726e_6574;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The queue of survey saves, committed in groups (`group_commit.rs`).
+    saves: std::sync::Arc<group_commit::GroupCommit>,
 }
 
 fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
@@ -198,7 +202,11 @@ impl Store {
                 url: redact_url(url),
                 source,
             })?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            saves: std::sync::Arc::new(group_commit::GroupCommit::new(backend)),
+        };
         if let Err(e) = store.migrate(&url_full).await {
             store.close().await;
             return Err(e);

@@ -12,6 +12,7 @@ on_every_backend!(
     invitations_reach_one_response_each => invitation_story,
     saves_are_refused_when_the_wave_is_not_open => closed_wave_story,
     concurrent_submissions_store_one_response => concurrency_story,
+    concurrent_saves_share_a_commit_and_keep_their_own_outcome => group_commit_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -453,4 +454,93 @@ async fn concurrency_story(store: &Store) {
     assert!(responses
         .iter()
         .all(|r| r.status == ResponseStatus::Submitted));
+}
+
+/// Group commit: many saves at once share transactions (fewer commits than saves), and each
+/// save gets the outcome it would have got alone: a save to a closed wave or to an invitation
+/// that does not exist, in the same batch, fails nobody else's.
+async fn group_commit_story(store: &Store) {
+    let s = seed(store).await;
+    let instrument = store.wave(s.wave).await.unwrap().unwrap().instrument;
+    let closed = store
+        .add_wave(instrument, "2025", WaveStatus::Closed)
+        .await
+        .unwrap();
+    let invite = |n: u8| NewInvitation {
+        network: s.a,
+        token: token(n),
+        kind: InvitationKind::Member,
+        person: None,
+        email: None,
+    };
+    let open_ids = store
+        .add_invitations(s.wave, &(0..24u8).map(invite).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    let closed_ids = store
+        .add_invitations(closed, &(100..106u8).map(invite).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    let missing = InvitationId(i64::from(u32::MAX));
+    let before = store.group_commit_counts();
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Open,
+        Closed,
+        Missing,
+    }
+    let mut tasks = Vec::new();
+    let mut spawn = |id: InvitationId, kind: Kind, k: usize, submit: bool| {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut a = Answers::new();
+            a.insert("k".into(), k.to_string());
+            (id, kind, submit, store.save_survey(id, &a, 1, submit).await)
+        }));
+    };
+    // Interleaved, so that refusals and errors sit in the middle of batches.
+    for (k, id) in open_ids.iter().enumerate() {
+        spawn(*id, Kind::Open, k, false);
+        spawn(*id, Kind::Open, k, true);
+        if let Some(c) = closed_ids.get(k) {
+            spawn(*c, Kind::Closed, k, true);
+        }
+        if k % 8 == 3 {
+            spawn(missing, Kind::Missing, k, true);
+        }
+    }
+    let mut submitted = std::collections::BTreeSet::new();
+    let mut outcomes = 0;
+    for t in tasks {
+        let (id, kind, submit, r) = t.await.unwrap();
+        outcomes += 1;
+        match kind {
+            Kind::Open => match r.unwrap() {
+                SaveOutcome::Submitted => assert!(submit && submitted.insert(id)),
+                // The page save came after the submission.
+                SaveOutcome::AlreadySubmitted => assert!(!submit),
+                SaveOutcome::Saved => assert!(!submit),
+                other => panic!("an open wave's save gave {other:?}"),
+            },
+            Kind::Closed => assert_eq!(r.unwrap(), SaveOutcome::WaveNotOpen),
+            Kind::Missing => assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}"),
+        }
+    }
+    assert_eq!(submitted.len(), open_ids.len());
+    let responses = store.responses(Some(s.wave)).await.unwrap();
+    assert_eq!(responses.len(), open_ids.len());
+    assert!(responses
+        .iter()
+        .all(|r| r.status == ResponseStatus::Submitted));
+    assert!(store.responses(Some(closed)).await.unwrap().is_empty());
+
+    let after = store.group_commit_counts();
+    let saves = after.saves - before.saves;
+    let batches = after.batches - before.batches;
+    assert_eq!(saves, outcomes);
+    assert!(
+        batches < saves,
+        "{saves} concurrent saves took {batches} transactions: nothing was grouped"
+    );
 }
