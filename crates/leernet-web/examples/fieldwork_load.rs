@@ -209,6 +209,14 @@ fn main() {
     );
     println!("{}", report("submissions", &submits.0, submits.1));
 
+    let counts = store.group_commit_counts();
+    println!(
+        "group commit: {} saves in {} transactions ({:.1} saves per commit)",
+        counts.saves,
+        counts.batches,
+        counts.saves as f64 / counts.batches.max(1) as f64
+    );
+
     let stored = rt.block_on(async {
         let n = store
             .responses(Some(wave))
