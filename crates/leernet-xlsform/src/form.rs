@@ -536,6 +536,12 @@ impl<'a> RowView<'a> {
     }
 
     fn extra(&self, known: &[&str]) -> BTreeMap<String, String> {
+        self.extra_keyed(known, false)
+    }
+
+    /// [`Row::extra`], keyed by the column as written when `as_written` (the choices sheet:
+    /// a `choice_filter` names its columns case-sensitively, as the XForm's itemset does).
+    fn extra_keyed(&self, known: &[&str], as_written: bool) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for (i, h) in self.sheet.headers.iter().enumerate() {
             if h.raw.is_empty()
@@ -553,6 +559,7 @@ impl<'a> RowView<'a> {
             if !v.is_empty() {
                 let key = match &h.lang {
                     Some(l) => format!("{}::{l}", h.column),
+                    None if as_written => h.raw.clone(),
                     None => h.column.clone(),
                 };
                 out.entry(key).or_insert(v);
@@ -865,12 +872,13 @@ fn read_choices(
             let list = v.get("list_name");
             let name = v.get("name");
             let Some(list) = list else {
+                // pyxform leaves such a row out; so does leernet, and says so.
                 if name.is_some() || !v.text("label", &None).is_empty() {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::warning(
                         &cs.name,
                         Some(r.number),
                         Some(&v.header_name("list_name")),
-                        "This choice has no list name; fill in 'list_name' so a select can use it.",
+                        "This row of the choices sheet has no list name, so no question can use it; it is left out. Fill in 'list_name' if it is a choice.",
                     ));
                 }
                 continue;
@@ -898,7 +906,7 @@ fn read_choices(
                 name,
                 label,
                 media: media_of(&v, default_language),
-                extra: v.extra(&["list_name", "name", "label"]),
+                extra: v.extra_keyed(&["list_name", "name", "label"], true),
                 row: r.number,
             });
         }
@@ -920,6 +928,9 @@ fn read_survey(
     choices: &BTreeMap<String, Vec<Choice>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<SurveyItems, FormError> {
+    // `begin loop over LIST` … `end loop`, unrolled into groups first (loops.rs)
+    let unrolled = crate::loops::unroll(survey, choices, default_language, diags);
+    let survey = unrolled.as_ref().unwrap_or(survey);
     let mut questions: Vec<Question> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut top: Vec<Item> = Vec::new();
@@ -1007,6 +1018,10 @@ fn read_survey(
         };
         let name = match name {
             Some(n) => n,
+            // A note needs no name: pyxform names it after its row, and so does leernet.
+            None if matches!(parsed, RowType::Question(QuestionKind::Note)) => {
+                format!("generated_note_name_{}", r.number)
+            }
             None => {
                 diags.push(Diagnostic::error(&survey.name, Some(r.number), Some(&name_col),
                     "Question or group with no name; fill in the 'name' column with a short variable name such as 'age'."));

@@ -46,6 +46,7 @@ pub mod expr;
 pub mod form;
 pub mod guard;
 pub mod kind;
+mod loops;
 pub mod read;
 mod validate;
 pub mod value;

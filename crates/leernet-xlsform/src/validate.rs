@@ -63,7 +63,9 @@ pub(crate) fn references(s: &str) -> Vec<(usize, Result<&str, ()>)> {
         let start = i + p;
         match s[start + 2..].find('}') {
             Some(e) => {
-                let name = &s[start + 2..start + 2 + e];
+                let inner = &s[start + 2..start + 2 + e];
+                // `${last-saved#name}` names `name` (ODK Collect's last saved questionnaire).
+                let name = inner.strip_prefix("last-saved#").unwrap_or(inner);
                 out.push((
                     start,
                     if crate::form::valid_name(name) || name.is_empty() {
@@ -109,6 +111,9 @@ impl Checker<'_> {
         match parse(text) {
             Ok(e) => {
                 for (name, _) in e.references() {
+                    self.check_ref(row, col, name);
+                }
+                for (name, _) in e.last_saved_references() {
                     self.check_ref(row, col, name);
                 }
                 Some(e)

@@ -116,6 +116,13 @@ pub trait Scope {
     /// The value of `${name}`; `None` when there is no such question (evaluates empty).
     fn reference(&self, name: &str) -> Option<Value>;
 
+    /// The value of `${last-saved#name}`: the answer to `name` in the respondent's last
+    /// saved questionnaire of this form; `None` (empty) when there is none, as in ODK
+    /// Collect on a first questionnaire.
+    fn last_saved(&self, _name: &str) -> Option<Value> {
+        None
+    }
+
     /// The value of `.` (the question being checked or computed).
     fn current(&self) -> Value {
         Value::empty()
@@ -401,6 +408,7 @@ impl Expr {
             Expr::Number(n) => Value::Num(*n),
             Expr::String(s) => Value::Str(s.clone()),
             Expr::Ref(n, _) => scope.reference(n).unwrap_or_else(Value::empty),
+            Expr::LastSaved(n, _) => scope.last_saved(n).unwrap_or_else(Value::empty),
             Expr::Current => scope.current(),
             Expr::Neg(a) => Value::Num(-a.eval(scope).to_num()),
             Expr::Binary(op, a, b) => match op {

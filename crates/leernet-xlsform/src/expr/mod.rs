@@ -98,6 +98,10 @@ pub enum Expr {
     String(String),
     /// `${name}`.
     Ref(String, Span),
+    /// `${last-saved#name}`: the answer to `name` in the respondent's last saved
+    /// questionnaire of this form (empty when there is none). Not a dependency: it reads
+    /// another questionnaire, never this one.
+    LastSaved(String, Span),
     /// `.`: the current question's value.
     Current,
     /// A location path (`cf`, `../a`, `/data/x`, `instance('l')/root/item[name=1]`).
@@ -111,6 +115,17 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Every `${last-saved#name}` referenced, in order of appearance, with its span.
+    pub fn last_saved_references(&self) -> Vec<(&str, Span)> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::LastSaved(n, s) = e {
+                out.push((n.as_str(), *s));
+            }
+        });
+        out
+    }
+
     /// Every `${name}` referenced, in order of appearance, with its span.
     pub fn references(&self) -> Vec<(&str, Span)> {
         let mut out = Vec::new();

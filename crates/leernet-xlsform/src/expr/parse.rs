@@ -135,6 +135,8 @@ enum Tok {
     Num(f64),
     Str(String),
     Ref(String),
+    /// `${last-saved#name}`.
+    LastSaved(String),
     Name(String),
     Op(&'static str),
     Dot,
@@ -180,6 +182,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                 Tok::Num(_)
                     | Tok::Str(_)
                     | Tok::Ref(_)
+                    | Tok::LastSaved(_)
                     | Tok::Name(_)
                     | Tok::Dot
                     | Tok::DotDot
@@ -194,7 +197,13 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                 let Some(end) = src[i + 2..].find('}') else {
                     return Err(err(i, "'${' is not closed with '}'"));
                 };
-                let name = src[i + 2..i + 2 + end].to_string();
+                let inner = &src[i + 2..i + 2 + end];
+                // `${last-saved#name}`: the answer in the respondent's last saved
+                // questionnaire (ODK Collect's; pyxform accepts it in every column).
+                let (name, last_saved) = match inner.strip_prefix("last-saved#") {
+                    Some(n) => (n.to_string(), true),
+                    None => (inner.to_string(), false),
+                };
                 if name.is_empty() {
                     return Err(err(i, "'${}' names no question"));
                 }
@@ -202,7 +211,11 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                     return Err(err(i, "Reference variables must start with '${', then a question name, and end with '}'"));
                 }
                 i += 2 + end + 1;
-                Tok::Ref(name)
+                if last_saved {
+                    Tok::LastSaved(name)
+                } else {
+                    Tok::Ref(name)
+                }
             }
             '$' => {
                 let mut j = i + 1;
@@ -400,6 +413,7 @@ fn describe(t: &Tok) -> String {
         Tok::Num(n) => format!("number {n}"),
         Tok::Str(s) => format!("string '{s}'"),
         Tok::Ref(r) => format!("'${{{r}}}'"),
+        Tok::LastSaved(r) => format!("'${{last-saved#{r}}}'"),
         Tok::Name(n) => format!("name '{n}'"),
         Tok::Op(o) => format!("operator '{o}'"),
         Tok::Dot => "'.'".into(),
@@ -535,6 +549,10 @@ impl Parser<'_> {
             Tok::Ref(r) => {
                 self.pos += 1;
                 Some(Expr::Ref(r, span))
+            }
+            Tok::LastSaved(r) => {
+                self.pos += 1;
+                Some(Expr::LastSaved(r, span))
             }
             Tok::Dollar(_) => {
                 return self.err(

@@ -11,4 +11,5 @@ mod fuzz_expr;
 mod hostile;
 mod hostile_prop;
 mod pyxform_conformance;
+mod real_constructs;
 mod structure;

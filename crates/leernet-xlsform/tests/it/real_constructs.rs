@@ -1,0 +1,205 @@
+//! Constructs found in real forms from the field (issue "Real files from the field"): each was
+//! refused or warned about although pyxform accepts it. The forms are in `tests/forms/`, so
+//! the pyxform conformance test holds the verdicts too; these tests hold what leernet makes
+//! of them.
+
+use crate::common;
+use leernet_xlsform::{check, EvalOptions, Item, QuestionKind};
+
+fn form_md(name: &str) -> String {
+    std::fs::read_to_string(common::own_forms_dir().join(name)).expect("fixture form")
+}
+
+fn messages(d: &[leernet_xlsform::Diagnostic]) -> Vec<&str> {
+    d.iter().map(|d| d.message.as_str()).collect()
+}
+
+#[test]
+fn last_saved_references_are_accepted_in_every_column() {
+    let r = check(&common::md_to_xlsx(&form_md("ok_last_saved.md")), "f.xlsx");
+    assert!(r.valid, "{:?}", messages(&r.errors));
+    assert!(r.warnings.is_empty(), "{:?}", messages(&r.warnings));
+    // in a label too
+    let f = common::valid(
+        r#"
+| survey |
+| | type | name | label |
+| | text | village | Village (last time: ${last-saved#village}) |
+"#,
+    );
+    assert_eq!(f.question_count(), 1);
+    // and the name must be a question of the form, as pyxform says
+    common::assert_error(
+        &form_md("err_last_saved_missing.md"),
+        2,
+        "Could not find the name 'nothere'",
+    );
+}
+
+#[test]
+fn a_loop_becomes_a_group_per_choice_with_labels_filled_in() {
+    let f = common::valid(&form_md("ok_loop_labels.md"));
+    let outer = f.group("animal").expect("the loop's group");
+    assert!(!outer.repeat);
+    assert_eq!(outer.label.get("en"), "Animals");
+    let inner: Vec<_> = outer
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Group(g) => &f.groups()[*g],
+            Item::Question(_) => panic!("the loop's group holds one group per choice"),
+        })
+        .collect();
+    assert_eq!(
+        inner
+            .iter()
+            .map(|g| (g.name.as_str(), g.label.get("en")))
+            .collect::<Vec<_>>(),
+        [("cow", "Cow"), ("goat", "Goat")]
+    );
+    let counts: Vec<_> = f
+        .questions()
+        .map(|q| {
+            (
+                q.name.as_str(),
+                q.group_path.join("/"),
+                q.label.get("en"),
+                q.hint.get("en"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (
+                "count_cow",
+                "animal/cow".to_string(),
+                "How many Cow?",
+                "the cow"
+            ),
+            (
+                "count_goat",
+                "animal/goat".to_string(),
+                "How many Goat?",
+                "the goat"
+            ),
+        ]
+    );
+    assert!(f
+        .questions()
+        .all(|q| matches!(q.kind, QuestionKind::Integer)));
+    // each copy keeps its own answer
+    let mut a = leernet_xlsform::answers::Answers::default();
+    a.set("count_cow", "3").set("count_goat", "5");
+    let e = f.evaluate(
+        &a,
+        &EvalOptions {
+            lang: "en",
+            now: None,
+        },
+    );
+    assert_eq!(e.value("count_cow"), Some("3"));
+    assert_eq!(e.value("count_goat"), Some("5"));
+}
+
+#[test]
+fn a_loop_over_a_list_that_does_not_exist_is_refused_on_its_row() {
+    common::assert_error(
+        &form_md("err_loop_unknown_list.md"),
+        3,
+        "List name not in choices sheet",
+    );
+}
+
+#[test]
+fn an_unclosed_or_stray_loop_end_is_named() {
+    common::assert_error(
+        r#"
+| survey |
+| | type | name | label |
+| | begin loop over yn | l | L |
+| | text | a | A |
+| choices |
+| | list_name | name | label |
+| | yn | y | Yes |
+"#,
+        2,
+        "No matching 'end loop'",
+    );
+    common::assert_error(
+        r#"
+| survey |
+| | type | name | label |
+| | text | a | A |
+| | end loop | | |
+"#,
+        3,
+        "Unmatched 'end loop'",
+    );
+}
+
+#[test]
+fn a_note_without_a_name_is_named_after_its_row() {
+    let f = common::valid(&form_md("ok_note_no_name.md"));
+    let q = f
+        .question("generated_note_name_3")
+        .expect("named as pyxform names it");
+    assert!(matches!(q.kind, QuestionKind::Note));
+    assert_eq!(q.label.get("en"), "Thank you");
+    // other questions still need a name
+    common::assert_error(
+        r#"
+| survey |
+| | type | name | label |
+| | text | a | A |
+| | text | | B |
+"#,
+        3,
+        "no name",
+    );
+}
+
+#[test]
+fn a_choices_row_without_a_list_name_is_left_out_with_a_warning() {
+    let r = check(
+        &common::md_to_xlsx(&form_md("ok_choice_label_only.md")),
+        "f.xlsx",
+    );
+    assert!(r.valid, "{:?}", messages(&r.errors));
+    assert_eq!(r.warnings.len(), 1, "{:?}", messages(&r.warnings));
+    assert_eq!(r.warnings[0].row, Some(3));
+    assert!(r.warnings[0].message.contains("no list name"));
+    let f = common::valid(&form_md("ok_choice_label_only.md"));
+    let names: Vec<_> = f
+        .choices("yn")
+        .unwrap()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["y", "n"]);
+}
+
+#[test]
+fn a_choice_filter_names_a_column_as_written() {
+    let md = form_md("ok_choice_filter_caps.md");
+    let r = check(&common::md_to_xlsx(&md), "f.xlsx");
+    assert!(r.valid, "{:?}", messages(&r.errors));
+    assert!(
+        r.warnings.is_empty(),
+        "a false warning: {:?}",
+        messages(&r.warnings)
+    );
+    // and the filter works: the cities of the chosen region only
+    let f = common::valid(&md);
+    let mut a = leernet_xlsform::answers::Answers::default();
+    a.set("r", "s");
+    let e = f.evaluate(
+        &a,
+        &EvalOptions {
+            lang: "en",
+            now: None,
+        },
+    );
+    let offered: Vec<_> = e.choices("c").iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(offered, ["b"]);
+}
