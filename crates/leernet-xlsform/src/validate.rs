@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::expr::{parse, Expr};
+use crate::expr::{parse, Expr, PLATFORM_FUNCTIONS};
 use crate::form::{Form, Question};
 
 /// The parsed expressions of one question.
@@ -115,6 +115,21 @@ impl Checker<'_> {
                 }
                 for (name, _) in e.last_saved_references() {
                     self.check_ref(row, col, name);
+                }
+                let mut platform = Vec::new();
+                e.walk(&mut |x| {
+                    if let Expr::Call(f, _, _) = x {
+                        if let Some((f, who)) = PLATFORM_FUNCTIONS.iter().find(|p| p.0 == f) {
+                            if !platform.contains(&(f, who)) {
+                                platform.push((f, who));
+                            }
+                        }
+                    }
+                });
+                for (f, who) in platform {
+                    self.diags.push(Diagnostic::warning("survey", Some(row), Some(col), format!(
+                        "The {col} uses {f}(), a function of {who}, not of ODK: leernet computes it as {who} does, but ODK Collect and Enketo outside that platform will not open this form."
+                    )));
                 }
                 Some(e)
             }

@@ -699,6 +699,17 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope) -> Value {
             None => Value::empty(),
         },
         "decimal-date-time" => Value::Num(date_value(&arg(0)).unwrap_or(f64::NAN)),
+        // CHT's: whole months from the first date to the second, one less when the second
+        // date's day of the month is before the first's (cht-core's xpath extension).
+        "difference-in-months" => match (date_value(&arg(0)), date_value(&arg(1))) {
+            (Some(a), Some(b)) => {
+                let (y1, m1, d1) = dates::civil_from_days(a.floor() as i64);
+                let (y2, m2, d2) = dates::civil_from_days(b.floor() as i64);
+                let months = (y2 - y1) * 12 + (i64::from(m2) - i64::from(m1)) - i64::from(d2 < d1);
+                Value::Num(months as f64)
+            }
+            _ => Value::empty(),
+        },
         "decimal-time" => match dates::parse_time(&s(0)) {
             Some((secs, tz)) => {
                 Value::Num(((secs - tz.unwrap_or(0) as f64) / 86400.0).rem_euclid(1.0))

@@ -21,7 +21,7 @@ pub(crate) use eval::str_to_num;
 mod parse;
 
 pub use eval::{format_number, MapScope, Scope, Value};
-pub use parse::{parse, ParseError, FUNCTIONS};
+pub use parse::{parse, ParseError, FUNCTIONS, PLATFORM_FUNCTIONS};
 
 /// Byte range in the expression text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

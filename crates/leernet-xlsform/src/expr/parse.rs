@@ -85,7 +85,15 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("weighted-checklist", 3, usize::MAX),
     ("base64-decode", 1, 1),
     ("encrypt-string", 3, 3),
+    // Not ODK's: the Community Health Toolkit's (see PLATFORM_FUNCTIONS)
+    ("difference-in-months", 2, 2),
 ];
+
+/// Functions that pyxform accepts but only one platform's form engine knows, with that
+/// platform: leernet computes them as that platform does and warns (ODK Collect and Enketo
+/// elsewhere would refuse the form).
+pub const PLATFORM_FUNCTIONS: &[(&str, &str)] =
+    &[("difference-in-months", "the Community Health Toolkit (CHT)")];
 
 /// A syntax error, with the byte position where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]

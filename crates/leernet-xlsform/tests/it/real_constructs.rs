@@ -203,3 +203,33 @@ fn a_choice_filter_names_a_column_as_written() {
     let offered: Vec<_> = e.choices("c").iter().map(|c| c.name.as_str()).collect();
     assert_eq!(offered, ["b"]);
 }
+
+#[test]
+fn a_cht_function_is_computed_as_cht_does_with_a_warning_naming_the_platform() {
+    let md = form_md("ok_cht_difference_in_months.md");
+    let r = check(&common::md_to_xlsx(&md), "f.xlsx");
+    assert!(r.valid, "{:?}", messages(&r.errors));
+    assert_eq!(r.warnings.len(), 1, "{:?}", messages(&r.warnings));
+    assert!(r.warnings[0].message.contains("Community Health Toolkit"));
+    assert_eq!(r.warnings[0].row, Some(3));
+    let f = common::valid(&md);
+    // today() fixed at 2026-12-06 (days since 1970-01-01)
+    let now = leernet_xlsform::dates::days_from_civil(2026, 12, 6) as f64;
+    let months = |dob: &str| {
+        let mut a = leernet_xlsform::answers::Answers::default();
+        a.set("dob", dob);
+        let e = f.evaluate(
+            &a,
+            &EvalOptions {
+                lang: "en",
+                now: Some(now),
+            },
+        );
+        e.value("months").unwrap_or("").to_string()
+    };
+    assert_eq!(months("2026-06-06"), "6");
+    assert_eq!(months("2026-06-07"), "5", "one day short of six months");
+    assert_eq!(months("2024-12-31"), "23");
+    assert_eq!(months("2027-01-06"), "-1");
+    assert_eq!(months(""), "");
+}
