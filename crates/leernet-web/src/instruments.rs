@@ -114,7 +114,7 @@ pub async fn upload(
         .collect();
     // a file over one of the reader's limits: said in the visitor's language
     let limits = leernet_xlsform::guard::Limits::QUESTIONNAIRE;
-    if let Err(e) = leernet_xlsform::guard::check_workbook(&bytes, &limits) {
+    if let Err(e) = leernet_xlsform::guard::checked_workbook(&bytes, &limits) {
         let (kind, n) = e.kind();
         let reason = say(&format!("instruments.limit_{kind}")).replace("{n}", &n.to_string());
         return page(

@@ -141,6 +141,26 @@ impl LimitError {
     }
 }
 
+/// The bytes to hand to calamine, checked against `limits`: an `.xls` whose sheets declare
+/// a larger area than their cells fill is first fitted to its cells (see
+/// `xls_guard::fit_dimensions`: spreadsheet programs declare the whole formatted area, and
+/// calamine would reserve memory for all of it); every other workbook is checked as it is
+/// ([`check_workbook`]). Read the returned bytes, never the ones given.
+pub fn checked_workbook<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<std::borrow::Cow<'a, [u8]>, LimitError> {
+    let bytes = match bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        true => match crate::xls_guard::fit_dimensions(bytes) {
+            Some(fitted) => std::borrow::Cow::Owned(fitted),
+            None => std::borrow::Cow::Borrowed(bytes),
+        },
+        false => std::borrow::Cow::Borrowed(bytes),
+    };
+    check_workbook(&bytes, limits)?;
+    Ok(bytes)
+}
+
 /// Checks a workbook against `limits` before it is read: a zip (`.xlsx`, `.xlsb`, `.ods`)
 /// or an `.xls` (`xls_guard`); other bytes pass unchecked, and so do bytes that are
 /// neither (the reader says why).

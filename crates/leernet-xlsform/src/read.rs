@@ -99,10 +99,10 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, String> 
             "{file_name} is password-protected; save it without a password and try again"
         ));
     }
-    crate::guard::check_workbook(bytes, &crate::guard::Limits::QUESTIONNAIRE)
+    let bytes = crate::guard::checked_workbook(bytes, &crate::guard::Limits::QUESTIONNAIRE)
         .map_err(|e| format!("{file_name} could not be read: {e}"))?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let bytes = bytes.to_vec();
+    let bytes = bytes.into_owned();
     // calamine is defensive, but a malformed file must never take the process down.
     let name = file_name.to_string();
     let result = std::panic::catch_unwind(move || read_inner(bytes, &name));

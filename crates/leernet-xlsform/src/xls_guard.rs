@@ -81,6 +81,23 @@ impl Sectors<'_> {
     }
 }
 
+impl Sectors<'_> {
+    /// The sector ids of the chain from `start`, as [`Sectors::chain`] follows it.
+    fn chain_ids(&self, mut id: u32, table: &[u32]) -> Result<Vec<u32>, LimitError> {
+        let mut out = Vec::new();
+        while id != ENDOFCHAIN {
+            if self.get(id).is_none() || out.len() as u64 > self.maxid {
+                return Err(damaged("has a chain of sectors that loops"));
+            }
+            out.push(id);
+            id = *table
+                .get(id as usize)
+                .ok_or_else(|| damaged("points past its sector table"))?;
+        }
+        Ok(out)
+    }
+}
+
 fn to_u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
     b.chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -114,6 +131,44 @@ fn entry(b: &[u8], large: bool) -> Option<Entry> {
 
 /// Checks an `.xls` (bytes that start with the compound file signature).
 pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
+    walk(bytes, limits, None)
+}
+
+/// The `.xls` with every sheet's `DIMENSIONS` record fitted to the cells the sheet holds,
+/// or `None` when no record declares more (or the file is not one this can fit).
+///
+/// Why: spreadsheet programs write a sheet's dimensions as its whole formatted area
+/// (LibreOffice writes 1,048,576 rows × 256 columns for a sheet of 73 rows), and calamine
+/// reserves memory for every declared cell before it reads one (10 GB for such a sheet),
+/// so [`check`] refuses those files although pyxform reads them. calamine uses the record
+/// for nothing else: its grid is the box around the cells it reads. Fitted, the file reads
+/// the same and reserves what it holds. Only streams in regular sectors are fitted (a
+/// Workbook stream of 4,096 bytes or more, every real form); a smaller one stays as it is.
+pub(crate) fn fit_dimensions(bytes: &[u8]) -> Option<Vec<u8>> {
+    let unlimited = Limits {
+        max_unpacked_bytes: u64::MAX,
+        max_cell_bytes: u64::MAX,
+        max_cells: u64::MAX,
+    };
+    let mut patches = Vec::new();
+    walk(bytes, &unlimited, Some(&mut patches)).ok()?;
+    if patches.is_empty() {
+        return None;
+    }
+    let mut out = bytes.to_vec();
+    for (at, byte) in patches {
+        *out.get_mut(at)? = byte;
+    }
+    Some(out)
+}
+
+/// [`check`], and with `fit`, the file bytes to change to fit the dimensions (file offset,
+/// new byte).
+fn walk(
+    bytes: &[u8],
+    limits: &Limits,
+    fit: Option<&mut Vec<(usize, u8)>>,
+) -> Result<(), LimitError> {
     let Some(header) = bytes.get(..512) else {
         return Ok(()); // calamine says it is cut short
     };
@@ -234,7 +289,22 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), LimitError> {
         }
     };
     let stream = &stream[..stream.len().min(book.len as usize)];
-    biff_cells(stream, limits)
+    match fit {
+        Some(patches) if book.len >= 4096 => {
+            // where each byte of the stream is in the file
+            let ids = sectors.chain_ids(book.start, &fat)?;
+            let mut at_stream = Vec::new();
+            biff_cells(stream, limits, Some(&mut at_stream))?;
+            for (o, byte) in at_stream {
+                let Some(&id) = ids.get(o / size) else {
+                    return Ok(());
+                };
+                patches.push(((id as usize + 1) * size + o % size, byte));
+            }
+            Ok(())
+        }
+        _ => biff_cells(stream, limits, None),
+    }
 }
 
 /// A BIFF record as calamine reads it: type, data and the data of the CONTINUE records
@@ -348,7 +418,15 @@ impl Bounds {
 
 /// The cells calamine reserves (`DIMENSIONS`) and lays out (the box around each sheet's
 /// cells and formulas), for every sheet the workbook lists, together.
-fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
+///
+/// With `fit`, a `DIMENSIONS` record that declares more than the box around the sheet's
+/// cells is counted as that box, and the stream bytes that make it so are added to `fit`
+/// (stream offset, new byte).
+fn biff_cells(
+    stream: &[u8],
+    limits: &Limits,
+    mut fit: Option<&mut Vec<(usize, u8)>>,
+) -> Result<(), LimitError> {
     let mut positions = Vec::new();
     let mut strings = Vec::new();
     for (typ, data, cont) in Records(stream) {
@@ -366,6 +444,9 @@ fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
             return Err(damaged("lists a sheet past its end"));
         };
         let mut reserved = 0u64;
+        // the sheet's DIMENSIONS records: where their data starts, their length, and the
+        // cells they declare
+        let mut dims: Vec<(usize, usize, u64)> = Vec::new();
         let mut cells = Bounds::default();
         let mut formulas = Bounds::default();
         let pos_of = |d: &[u8]| Some((u32::from(u16_at(d, 0)?), u32::from(u16_at(d, 2)?)));
@@ -398,7 +479,9 @@ fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
                     };
                     let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
                     let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
-                    reserved = reserved.saturating_add(rows.saturating_mul(cols));
+                    let declared = rows.saturating_mul(cols);
+                    let at = data.as_ptr() as usize - stream.as_ptr() as usize;
+                    dims.push((at, data.len(), declared));
                 }
                 0x0203 | 0x0204 | 0x0205 | 0x027E => {
                     if let Some((r, c)) = pos_of(data) {
@@ -435,6 +518,28 @@ fn biff_cells(stream: &[u8], limits: &Limits) -> Result<(), LimitError> {
                 }
                 0x000A => break,
                 _ => {}
+            }
+        }
+        for (at, len, declared) in dims {
+            let held = cells.cells().max(1);
+            match fit.as_deref_mut() {
+                Some(patches) if declared > held => {
+                    let (r0, r1, c0, c1) = cells.0.unwrap_or((0, 0, 0, 0));
+                    // first row, last row + 1, first column, last column + 1
+                    let mut data = Vec::with_capacity(len);
+                    if len == 14 {
+                        data.extend_from_slice(&r0.to_le_bytes());
+                        data.extend_from_slice(&(r1 + 1).to_le_bytes());
+                    } else {
+                        data.extend_from_slice(&(r0 as u16).to_le_bytes());
+                        data.extend_from_slice(&((r1 + 1) as u16).to_le_bytes());
+                    }
+                    data.extend_from_slice(&(c0 as u16).to_le_bytes());
+                    data.extend_from_slice(&((c1 + 1) as u16).to_le_bytes());
+                    patches.extend(data.into_iter().enumerate().map(|(i, b)| (at + i, b)));
+                    reserved = reserved.saturating_add(held);
+                }
+                _ => reserved = reserved.saturating_add(declared),
             }
         }
         total = total
