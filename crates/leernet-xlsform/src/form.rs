@@ -709,6 +709,8 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
     // expression checks (syntax, references, cycles) live with the expression engine
     let mut form = form;
     let (cq, cg, order) = crate::validate::compile(&form, &mut diags);
+    check_instance_names(&form, &mut diags);
+    check_entity_references(wb, &form, &mut diags);
     form.eval_order = order;
     form.compiled = cq;
     form.compiled_groups = cg;
@@ -718,6 +720,120 @@ fn build(wb: &read::Workbook, file_name: &str) -> Result<Form, FormError> {
     }
     form.warnings = diags;
     Ok(form)
+}
+
+/// The `entities` sheet (ODK's entity lists: `list_name`, `label`, `entity_id`,
+/// `create_if`, `update_if`): every `${name}` it holds must be a question of the survey
+/// sheet, as pyxform says. leernet stores no entities; it checks the sheet so that a form
+/// it accepts is one ODK Central accepts too.
+fn check_entity_references(wb: &read::Workbook, form: &Form, diags: &mut Vec<Diagnostic>) {
+    let Some(sheet) = wb.sheets.get("entities") else {
+        return;
+    };
+    for r in &sheet.rows {
+        for (h, cell) in sheet.headers.iter().zip(&r.cells) {
+            for (_, name) in crate::validate::references(cell) {
+                match name {
+                    Ok("") => {}
+                    Ok(name) if form.question(name).is_some() => {}
+                    Ok(name) => diags.push(Diagnostic::error(&sheet.name, Some(r.number), Some(&h.raw), format!(
+                        "On the 'entities' sheet, the '{}' value is invalid. Reference variables must contain a name from the 'survey' sheet. Could not find the name '{name}'.",
+                        h.raw
+                    ))),
+                    Err(()) => diags.push(Diagnostic::error(&sheet.name, Some(r.number), Some(&h.raw), format!(
+                        "On the 'entities' sheet, the '{}' value is invalid. {}.",
+                        h.raw,
+                        crate::validate::BAD_REFERENCE
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// The secondary instances a form's XForm would hold must not share a name with different
+/// sources (pyxform's rule): a `select_one_from_file place.geojson` and a choice list named
+/// `place` would both be the instance `place`. Sources: a file of `select_*_from_file` (named
+/// after the file without its extension), an `xml-external`/`csv-external` question (named
+/// after the question), a `pulldata('name', …)` (a CSV), and each choice list a select uses
+/// (not one a `search()` appearance uses).
+fn check_instance_names(form: &Form, diags: &mut Vec<Diagnostic>) {
+    // name -> (source, row that made it)
+    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut add = |name: String, src: String, row: usize, diags: &mut Vec<Diagnostic>| {
+        match seen.get(&name) {
+            Some((prior, prior_row)) if *prior != src => diags.push(Diagnostic::error(
+                "survey",
+                Some(row),
+                Some("type"),
+                format!(
+                    "The same instance id '{name}' would be made for two different sources ({prior}, row {prior_row}; and {src}); rename the list or the file."
+                ),
+            )),
+            Some(_) => {}
+            None => {
+                seen.insert(name, (src, row));
+            }
+        }
+    };
+    let mut search_lists = Vec::new();
+    for q in &form.questions {
+        match &q.kind {
+            QuestionKind::SelectOneFromFile { file }
+            | QuestionKind::SelectMultipleFromFile { file } => {
+                let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
+                add(stem.to_owned(), format!("the file {file}"), q.row, diags);
+            }
+            QuestionKind::Media(crate::kind::Media::External) => {
+                add(
+                    q.name.clone(),
+                    format!("the external file of '{}'", q.name),
+                    q.row,
+                    diags,
+                );
+            }
+            _ => {}
+        }
+        if q.appearance
+            .as_deref()
+            .is_some_and(|a| a.contains("search("))
+        {
+            search_lists.extend(q.kind.choice_source().map(str::to_owned));
+        }
+        for text in [&q.calculation, &q.relevant, &q.constraint, &q.default]
+            .into_iter()
+            .flatten()
+        {
+            let mut rest = text.as_str();
+            while let Some(p) = rest.find("pulldata(") {
+                rest = &rest[p + "pulldata(".len()..];
+                let arg = rest.trim_start();
+                if let Some(q1 @ ('\'' | '"')) = arg.chars().next() {
+                    if let Some(end) = arg[1..].find(q1) {
+                        let name = &arg[1..1 + end];
+                        add(
+                            name.to_owned(),
+                            format!("the CSV file {name}.csv"),
+                            q.row,
+                            diags,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for q in &form.questions {
+        if let Some(list) = q.kind.choice_source() {
+            if form.choices.contains_key(list) && !search_lists.iter().any(|l| l == list) {
+                add(
+                    list.to_owned(),
+                    format!("the choice list '{list}'"),
+                    q.row,
+                    diags,
+                );
+            }
+        }
+    }
 }
 
 /// The settings sheet's first row, by column (`column::language` for a translated one).
@@ -1281,7 +1397,23 @@ fn read_survey(
                     required,
                     required_message: v.text("required_message", default_language),
                     relevant: v.get("relevant"),
-                    constraint: v.get("constraint"),
+                    constraint: v.get("constraint").or_else(|| {
+                        // pyxform's typed integers carry their range as a constraint
+                        match type_cell
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .as_str()
+                        {
+                            "percentage" => Some("0 <= . and . <= 100".to_owned()),
+                            "number of days in last month" => Some("0 <= . and . <= 31".to_owned()),
+                            "number of days in last six months" => {
+                                Some("0 <= . and . <= 183".to_owned())
+                            }
+                            "number of days in last year" => Some("0 <= . and . <= 365".to_owned()),
+                            _ => None,
+                        }
+                    }),
                     constraint_message: v.text("constraint_message", default_language),
                     calculation,
                     default: v.get("default"),

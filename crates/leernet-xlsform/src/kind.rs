@@ -276,6 +276,38 @@ pub fn parse_type(cell: &str) -> Result<RowType, TypeError> {
         "geotrace" => Some(QuestionKind::Media(Media::Geotrace)),
         "geoshape" => Some(QuestionKind::Media(Media::Geoshape)),
         "xml-external" | "csv-external" => Some(QuestionKind::Media(Media::External)),
+        // pyxform's older names (its question type dictionary), still in real forms
+        "add text prompt" => Some(QuestionKind::Text),
+        "add integer prompt"
+        | "percentage"
+        | "number of days in last month"
+        | "number of days in last six months"
+        | "number of days in last year" => Some(QuestionKind::Integer),
+        "add decimal prompt" => Some(QuestionKind::Decimal),
+        "add date prompt" => Some(QuestionKind::Date),
+        "add date time prompt" | "add dateTime prompt" | "q date time" | "q dateTime" => {
+            Some(QuestionKind::DateTime)
+        }
+        "add note prompt" | "q note" => Some(QuestionKind::Note),
+        "add acknowledge prompt" | "q acknowledge" => Some(QuestionKind::Acknowledge),
+        "add calculate prompt" | "q calculate" => Some(QuestionKind::Calculate),
+        "get start time" => Some(QuestionKind::Metadata(Metadata::Start)),
+        "get end time" => Some(QuestionKind::Metadata(Metadata::End)),
+        "get today" => Some(QuestionKind::Metadata(Metadata::Today)),
+        "get device id" => Some(QuestionKind::Metadata(Metadata::DeviceId)),
+        "get subscriber id" => Some(QuestionKind::Metadata(Metadata::SubscriberId)),
+        "get sim id" => Some(QuestionKind::Metadata(Metadata::SimSerial)),
+        "get phone number" => Some(QuestionKind::Metadata(Metadata::PhoneNumber)),
+        "add image prompt" | "q picture" => Some(QuestionKind::Media(Media::Image)),
+        "add audio prompt" => Some(QuestionKind::Media(Media::Audio)),
+        "add video prompt" => Some(QuestionKind::Media(Media::Video)),
+        "add file prompt" => Some(QuestionKind::Media(Media::File)),
+        "add barcode prompt" => Some(QuestionKind::Media(Media::Barcode)),
+        "add location prompt" => Some(QuestionKind::Media(Media::Geopoint)),
+        "q geotrace" => Some(QuestionKind::Media(Media::Geotrace)),
+        "q geoshape" => Some(QuestionKind::Media(Media::Geoshape)),
+        // OpenMapKit's OSM question (a file of map features), with or without its tag list
+        "osm" => Some(QuestionKind::Media(Media::File)),
         "begin group" | "begin_group" | "begin-group" => return Ok(RowType::BeginGroup),
         "end group" | "end_group" | "end-group" => return Ok(RowType::EndGroup),
         "begin repeat" | "begin_repeat" | "begin-repeat" | "begin looped group" => {
@@ -288,6 +320,9 @@ pub fn parse_type(cell: &str) -> Result<RowType, TypeError> {
     };
     if let Some(k) = simple {
         return Ok(RowType::Question(k));
+    }
+    if let ["osm", _tags] = words.as_slice() {
+        return Ok(RowType::Question(QuestionKind::Media(Media::File)));
     }
     // selects: "<command> [from] LIST [or specify other|or_other|or other]"
     const COMMANDS: &[(&str, u8)] = &[

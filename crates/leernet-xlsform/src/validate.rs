@@ -119,16 +119,21 @@ impl Checker<'_> {
                 let mut platform = Vec::new();
                 e.walk(&mut |x| {
                     if let Expr::Call(f, _, _) = x {
-                        if let Some((f, who)) = PLATFORM_FUNCTIONS.iter().find(|p| p.0 == f) {
-                            if !platform.contains(&(f, who)) {
-                                platform.push((f, who));
+                        if let Some(p) = PLATFORM_FUNCTIONS.iter().find(|p| p.0 == f) {
+                            if !platform.contains(&p) {
+                                platform.push(p);
                             }
                         }
                     }
                 });
-                for (f, who) in platform {
+                for (f, who, computed) in platform {
+                    let how = if *computed {
+                        format!("leernet computes it as {who} does")
+                    } else {
+                        "leernet cannot run it and leaves its value empty".to_owned()
+                    };
                     self.diags.push(Diagnostic::warning("survey", Some(row), Some(col), format!(
-                        "The {col} uses {f}(), a function of {who}, not of ODK: leernet computes it as {who} does, but ODK Collect and Enketo outside that platform will not open this form."
+                        "The {col} uses {f}(), a function of {who}, not of ODK: {how}, and ODK Collect and Enketo outside that platform will not open this form."
                     )));
                 }
                 Some(e)

@@ -87,13 +87,27 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("encrypt-string", 3, 3),
     // Not ODK's: the Community Health Toolkit's (see PLATFORM_FUNCTIONS)
     ("difference-in-months", 2, 2),
+    ("cht:difference-in-days", 2, 2),
+    ("cht:difference-in-weeks", 2, 2),
+    ("cht:difference-in-months", 2, 2),
+    ("cht:difference-in-years", 2, 2),
+    ("cht:extension-lib", 1, usize::MAX),
 ];
 
-/// Functions that pyxform accepts but only one platform's form engine knows, with that
-/// platform: leernet computes them as that platform does and warns (ODK Collect and Enketo
-/// elsewhere would refuse the form).
-pub const PLATFORM_FUNCTIONS: &[(&str, &str)] =
-    &[("difference-in-months", "the Community Health Toolkit (CHT)")];
+const CHT: &str = "the Community Health Toolkit (CHT)";
+
+/// Functions that pyxform accepts but only one platform's form engine knows: the function,
+/// the platform, and whether leernet computes it as that platform does (else it evaluates
+/// empty, as the code it calls is the platform's own). Each use gets a warning: ODK Collect
+/// and Enketo outside that platform would refuse the form.
+pub const PLATFORM_FUNCTIONS: &[(&str, &str, bool)] = &[
+    ("difference-in-months", CHT, true),
+    ("cht:difference-in-days", CHT, true),
+    ("cht:difference-in-weeks", CHT, true),
+    ("cht:difference-in-months", CHT, true),
+    ("cht:difference-in-years", CHT, true),
+    ("cht:extension-lib", CHT, false),
+];
 
 /// A syntax error, with the byte position where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
