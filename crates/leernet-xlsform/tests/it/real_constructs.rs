@@ -233,3 +233,60 @@ fn a_cht_function_is_computed_as_cht_does_with_a_warning_naming_the_platform() {
     assert_eq!(months("2027-01-06"), "-1");
     assert_eq!(months(""), "");
 }
+
+#[test]
+fn pyxform_s_older_type_names_are_read_with_their_built_in_ranges() {
+    let f = common::valid(&form_md("ok_legacy_type_names.md"));
+    let kind = |n: &str| f.question(n).map(|q| q.kind.clone()).expect(n);
+    assert!(matches!(kind("q0"), QuestionKind::Text)); // add text prompt
+    assert!(matches!(kind("q2"), QuestionKind::Integer)); // percentage
+    assert!(matches!(kind("q12"), QuestionKind::Note)); // add note prompt
+    assert!(matches!(kind("q34"), QuestionKind::Media(_))); // osm
+    assert!(matches!(kind("q35"), QuestionKind::Media(_))); // osm building_tags
+                                                            // a percentage is 0 to 100, as pyxform's type says
+    let at = |v: &str| {
+        let mut a = leernet_xlsform::answers::Answers::default();
+        a.set("q2", v);
+        let e = f.evaluate(
+            &a,
+            &EvalOptions {
+                lang: "en",
+                now: None,
+            },
+        );
+        e.state("q2").unwrap().constraint_failed
+    };
+    assert!(!at("40"));
+    assert!(at("150"));
+}
+
+/// A LibreOffice `.xls` declares its sheets as 1,048,576 rows × 256 columns: calamine would
+/// reserve 10 GB for it. The sheet's dimensions are fitted to its cells first, so the form
+/// reads, and the strict check of the file as given still refuses it.
+#[test]
+fn an_xls_that_declares_a_whole_sheet_is_fitted_to_its_cells() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../testdata/corpus/xlsform/hotosm+osm-fieldwork/osm_fieldwork_xlsforms_archived_amenities.xls",
+    );
+    let bytes = std::fs::read(&path).expect("the corpus is in the repository");
+    let limits = leernet_xlsform::guard::Limits::QUESTIONNAIRE;
+    assert!(matches!(
+        leernet_xlsform::guard::check_workbook(&bytes, &limits),
+        Err(leernet_xlsform::guard::LimitError::Declared { .. })
+    ));
+    let fitted = leernet_xlsform::guard::checked_workbook(&bytes, &limits).expect("fitted");
+    assert!(matches!(fitted, std::borrow::Cow::Owned(_)));
+    assert_eq!(
+        fitted.len(),
+        bytes.len(),
+        "only bytes of the records change"
+    );
+    let f = leernet_xlsform::Form::from_workbook(&bytes, "amenities.xls").expect("reads");
+    assert!(f.question_count() > 30, "{}", f.question_count());
+    // an .xls that declares no more than it holds is handed over as it is
+    let own = std::fs::read(common::shared_xlsform_dir().join("nested_repeats.xls")).unwrap();
+    assert!(matches!(
+        leernet_xlsform::guard::checked_workbook(&own, &limits).unwrap(),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
