@@ -9,12 +9,17 @@
 //!   test says what it skips and why.
 //! - [`smtp`]: a tiny SMTP server on 127.0.0.1 that keeps what it is sent.
 //! - [`serve`]: the address `leernet serve` prints when it listens.
+//! - [`AXE`]: axe-core, vendored (`vendor/`), for the accessibility checks in a browser.
 
 pub mod serve;
 pub mod smtp;
 pub mod tools;
 
 pub use leernet_store::testing::{test_backends, TestDb};
+
+/// axe-core 4.14.1 (Deque Systems, MPL-2.0; `vendor/README.md`), injected into pages by the
+/// browser tests to check them for WCAG 2.1 A/AA violations; never served by the app.
+pub const AXE: &str = include_str!("../vendor/axe-4.14.1.min.js");
 
 /// One `#[tokio::test]` per `name => story`, running `story` on every back end of
 /// [`test_backends`] against a fresh [`TestDb`] that is dropped afterwards.

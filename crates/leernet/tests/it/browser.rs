@@ -5,7 +5,7 @@
 //! network; a respondent opens the invitation link, meets the error summary, answers with
 //! skip logic working in the page (the small script), leaves and resumes through the same
 //! link, and submits; the researcher sees the response in the monitor. On every page type of
-//! the survey and of the admin, axe-core (vendored, `tests/vendor/`) must report no WCAG 2.1
+//! the survey and of the admin, axe-core (vendored in `leernet-testkit`) must report no WCAG 2.1
 //! A/AA violation. Screenshots of the survey on a phone-sized and a wide window are kept in
 //! `<target>/debug/browser-artefacts/`.
 //!

@@ -4,7 +4,7 @@
 //!
 //! A facilitator logs in, follows "Ons profiel" to their network's profile (benchmark chart,
 //! handreiking), downloads the handreiking as DOCX and HTML — the same bytes `leernet demo`
-//! wrote — and cannot open another network's profile. axe-core (vendored, `tests/vendor/`)
+//! wrote — and cannot open another network's profile. axe-core (vendored in `leernet-testkit`)
 //! must report no WCAG 2.1 A/AA violation on the profile (Dutch and English), the study
 //! report and a handreiking. The report and a handreiking are photographed at A4 width and
 //! phone width into `<target>/debug/browser-artefacts/`, and no table or chart may stick out

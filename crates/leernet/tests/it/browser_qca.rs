@@ -4,7 +4,7 @@
 //! A researcher opens "Configuraties van werkwijzen (QCA)" from their own page, sees the
 //! demo's finding in words, changes the outcome, a condition and the cut-off and sees the
 //! result change, types a wrong cut-off and gets an error summary that links to the field.
-//! axe-core (vendored, `tests/vendor/`) must report no WCAG 2.1 A/AA violation, in Dutch and
+//! axe-core (vendored in `leernet-testkit`) must report no WCAG 2.1 A/AA violation, in Dutch and
 //! in English, with results and with errors. Whole-page screenshots at 1280 and 390 px wide
 //! go to `<target>/debug/browser-artefacts/`; with `LEERNET_UPDATE_SCREENSHOTS=1` also to
 //! `docs/screenshots/` (the README links them).

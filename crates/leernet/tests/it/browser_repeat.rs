@@ -4,7 +4,7 @@
 //! A researcher makes and opens a wave and invites a network; the respondent adds sessions
 //! with "add another" (the focus moves to the new instance), sees a question inside an
 //! instance appear by the script, removes an instance, answers a repeat whose count follows an
-//! earlier answer, and submits. axe-core (vendored, `tests/vendor/`) must report no WCAG 2.1
+//! earlier answer, and submits. axe-core (vendored in `leernet-testkit`) must report no WCAG 2.1
 //! A/AA violation on the repeat pages, the wave page with the send-by-e-mail button, and the
 //! import and export pages. Screenshots go to `<target>/debug/browser-artefacts/`.
 //!

@@ -7,7 +7,7 @@
 //! told so); the facilitator closes the round, scheduling the most voted topic into the
 //! session, records who came and a short report, and sees the practice indicators. A member
 //! brings in an anonymous slow question, which the facilitator sees without a name. axe-core
-//! (vendored, `tests/vendor/`) must report no WCAG 2.1 A/AA violation on every workspace page.
+//! (vendored in `leernet-testkit`) must report no WCAG 2.1 A/AA violation on every workspace page.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`); the paths can
 //! be set with `LEERNET_CHROMIUM` and `LEERNET_CHROMEDRIVER`. Without them the test says so

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const AXE: &str = include_str!("../../vendor/axe-4.14.1.min.js");
+pub const AXE: &str = leernet_testkit::AXE;
 
 /// Children that are killed when the test ends, however it ends.
 pub struct Kill(pub Vec<Child>);
