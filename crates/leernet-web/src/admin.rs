@@ -2,7 +2,7 @@
 //! open, close, invite, the invitation links as CSV), the response monitor, and the response
 //! viewer.
 //!
-//! Who sees what (checked here, walked by the authorisation test in `tests/authz.rs`):
+//! Who sees what (checked here, walked by the authorisation test in `tests/it/fieldwork.rs`):
 //! - researcher: every wave, invitation and response; the only one who changes anything;
 //! - coordinator: the waves and the monitor's counts, never a link or an answer;
 //! - facilitator: their networks' network-questionnaire invitations and those responses;

@@ -659,7 +659,7 @@ pub async fn report_preview(
 
 /// `GET /admin/report/{file}`: `index.html` (shown), `index.docx` or `index.md` (downloaded),
 /// in the visitor's language, with the section on the networks' practice; the bytes
-/// `leernet report` writes (tested byte for byte in `crates/leernet/tests/web.rs`).
+/// `leernet report` writes (tested byte for byte in `crates/leernet/tests/it/web.rs`).
 pub async fn report_file(
     State(state): State<Arc<AppState>>,
     visitor: Visitor,

@@ -6,7 +6,7 @@
 //! Why it exists: networks learn between survey waves; what they do week by week is logged
 //! here so that the next wave, the analysis and the report start from what happened.
 //!
-//! Who sees what (walked by `tests/workspace.rs` for every route and role):
+//! Who sees what (walked by `tests/it/workspace.rs` for every route and role):
 //! - facilitator and member: the workspace of their own networks only (another network
 //!   answers 404, as if it did not exist); researchers and coordinators get 403: the log holds
 //!   members' own words, and the study sees it only as the indicators in the report;
