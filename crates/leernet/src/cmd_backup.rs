@@ -86,7 +86,7 @@ pub async fn restore(project: &Path, file: &Path, out: &mut dyn Write) -> CliRes
     let settings = Settings::load(project)?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
-    let store = settings.store().await?;
+    let store = settings.store_to_restore_into().await?;
     let result = store.restore(&bytes).await;
     store.close().await;
     let summary = result.map_err(|e| backup_err(file, e))?;
