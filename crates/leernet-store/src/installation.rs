@@ -922,6 +922,41 @@ impl Installation {
         .await
     }
 
+    /// After a backup was restored into the (empty) study `study`: copies the restored
+    /// Werkplaatsen, networks, people (as accounts, with their password hashes) and roles up
+    /// into the installation with their ids, as [`Installation::adopt`] does; one
+    /// transaction, idempotent.
+    pub async fn pull_up(
+        &self,
+        study: &Study,
+        store: &Store,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<()> {
+        with_advisory_lock(self.backend, &self.url, INSTALLATION_LOCK, async {
+            let found = StudyContents::read(store).await?;
+            let mut tx = self.pool.begin().await?;
+            copy_up(&mut tx, self.backend, study.id, &found).await?;
+            audit(
+                &mut tx,
+                at,
+                actor,
+                "study.restore",
+                &format!("study:{}", study.id.0),
+                &format!(
+                    "accounts={} networks={} workplaces={}",
+                    found.persons.len(),
+                    found.networks.len(),
+                    found.workplaces.len()
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn adopt_locked(
         &self,
         slug: &Slug,
@@ -932,13 +967,8 @@ impl Installation {
         at: i64,
     ) -> Result<Adopted> {
         // Read the study first: its transaction is not the installation's.
-        let workplaces = study.workplaces().await?;
-        let networks = study.networks().await?;
-        let persons = study.persons().await?;
-        let mut hashes = Vec::with_capacity(persons.len());
-        for p in &persons {
-            hashes.push(study.account(p.id).await?.and_then(|a| a.password_hash));
-        }
+        let found = StudyContents::read(study).await?;
+        let (persons, networks, workplaces) = (&found.persons, &found.networks, &found.workplaces);
         let mut tx = self.pool.begin().await?;
         // SQLite: take the write lock before reading, so that two processes adopting at
         // once take turns instead of both finding nothing registered.
@@ -972,127 +1002,7 @@ impl Installation {
             created_at: at,
         };
         let id = insert_study(&mut tx, &pending).await?;
-        for w in &workplaces {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT slug FROM workplaces WHERE id = $1")
-                    .bind(w.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match found {
-                Some(s) if s == w.slug.as_str() => {}
-                Some(s) => {
-                    return Err(StoreError::Conflict(format!(
-                        "the installation's Werkplaats {} is {s:?}, the study's {:?}",
-                        w.id.0,
-                        w.slug.as_str()
-                    )))
-                }
-                None => {
-                    sqlx::query(
-                        "INSERT INTO workplaces (id, slug, name, region) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(w.id.0)
-                    .bind(w.slug.as_str())
-                    .bind(&w.name)
-                    .bind(&w.region)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        conflict(e, || {
-                            format!(
-                                "the installation has another Werkplaats with slug {:?}",
-                                w.slug.as_str()
-                            )
-                        })
-                    })?;
-                }
-            }
-        }
-        for n in &networks {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT slug FROM networks WHERE id = $1")
-                    .bind(n.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match found {
-                Some(s) if s == n.slug.as_str() => {}
-                Some(s) => {
-                    return Err(StoreError::Conflict(format!(
-                        "the installation's network {} is {s:?}, the study's {:?}",
-                        n.id.0,
-                        n.slug.as_str()
-                    )))
-                }
-                None => {
-                    sqlx::query(
-                        "INSERT INTO networks (id, slug, name, workplace_id) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(n.id.0)
-                    .bind(n.slug.as_str())
-                    .bind(&n.name)
-                    .bind(n.workplace.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        conflict(e, || {
-                            format!(
-                                "the installation has another network with slug {:?}",
-                                n.slug.as_str()
-                            )
-                        })
-                    })?;
-                }
-            }
-            sqlx::query("INSERT INTO study_networks (study_id, network_id) VALUES ($1, $2)")
-                .bind(id.0)
-                .bind(n.id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (p, hash) in persons.iter().zip(&hashes) {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1")
-                    .bind(p.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match found {
-                Some(e) if e.eq_ignore_ascii_case(p.email.as_str()) => {}
-                Some(_) => {
-                    return Err(StoreError::Conflict(format!(
-                        "the installation's account {} is someone else than the study's person {}",
-                        p.id.0, p.id.0
-                    )))
-                }
-                None => {
-                    if account_id_by_email(&mut tx, p.email.as_str())
-                        .await?
-                        .is_some()
-                    {
-                        return Err(StoreError::Conflict(format!(
-                            "the installation has another account with the e-mail address of the study's person {}",
-                            p.id.0
-                        )));
-                    }
-                    sqlx::query(
-                        "INSERT INTO accounts (id, email, name, password_hash, lang) \
-                         VALUES ($1, $2, $3, $4, 'nl')",
-                    )
-                    .bind(p.id.0)
-                    .bind(p.email.as_str())
-                    .bind(&p.name)
-                    .bind(hash.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            let networks: Vec<i64> = p.networks.iter().map(|n| n.0).collect();
-            write_role(&mut tx, p.id, id, p.role, &networks).await?;
-        }
-        if self.backend == Backend::Postgres {
-            for table in ["accounts", "workplaces", "networks"] {
-                crate::installation::projection::move_identity(&mut tx, table).await?;
-            }
-        }
+        copy_up(&mut tx, self.backend, id, &found).await?;
         audit(
             &mut tx,
             at,
@@ -1122,6 +1032,164 @@ impl Installation {
             workplaces: workplaces.len(),
         })
     }
+}
+
+/// What a study's database holds of people and networks, read for [`copy_up`].
+struct StudyContents {
+    workplaces: Vec<Workplace>,
+    networks: Vec<Network>,
+    persons: Vec<Person>,
+    hashes: Vec<Option<String>>,
+}
+
+impl StudyContents {
+    async fn read(study: &Store) -> Result<StudyContents> {
+        let persons = study.persons().await?;
+        let mut hashes = Vec::with_capacity(persons.len());
+        for p in &persons {
+            hashes.push(study.account(p.id).await?.and_then(|a| a.password_hash));
+        }
+        Ok(StudyContents {
+            workplaces: study.workplaces().await?,
+            networks: study.networks().await?,
+            persons,
+            hashes,
+        })
+    }
+}
+
+/// Copies a study's Werkplaatsen, networks, people (as accounts) and their roles into the
+/// installation with their ids, inside the caller's transaction; what the installation holds
+/// already with the same id and slug or address is left as it is.
+async fn copy_up(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+    id: StudyId,
+    found: &StudyContents,
+) -> Result<()> {
+    let tx = &mut *tx;
+    let (workplaces, networks, persons, hashes) = (
+        &found.workplaces,
+        &found.networks,
+        &found.persons,
+        &found.hashes,
+    );
+    for w in workplaces.iter() {
+        let found: Option<String> = sqlx::query_scalar("SELECT slug FROM workplaces WHERE id = $1")
+            .bind(w.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match found {
+            Some(s) if s == w.slug.as_str() => {}
+            Some(s) => {
+                return Err(StoreError::Conflict(format!(
+                    "the installation's Werkplaats {} is {s:?}, the study's {:?}",
+                    w.id.0,
+                    w.slug.as_str()
+                )))
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO workplaces (id, slug, name, region) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(w.id.0)
+                .bind(w.slug.as_str())
+                .bind(&w.name)
+                .bind(&w.region)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    conflict(e, || {
+                        format!(
+                            "the installation has another Werkplaats with slug {:?}",
+                            w.slug.as_str()
+                        )
+                    })
+                })?;
+            }
+        }
+    }
+    for n in networks.iter() {
+        let found: Option<String> = sqlx::query_scalar("SELECT slug FROM networks WHERE id = $1")
+            .bind(n.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match found {
+            Some(s) if s == n.slug.as_str() => {}
+            Some(s) => {
+                return Err(StoreError::Conflict(format!(
+                    "the installation's network {} is {s:?}, the study's {:?}",
+                    n.id.0,
+                    n.slug.as_str()
+                )))
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO networks (id, slug, name, workplace_id) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(n.id.0)
+                .bind(n.slug.as_str())
+                .bind(&n.name)
+                .bind(n.workplace.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    conflict(e, || {
+                        format!(
+                            "the installation has another network with slug {:?}",
+                            n.slug.as_str()
+                        )
+                    })
+                })?;
+            }
+        }
+        sqlx::query("INSERT INTO study_networks (study_id, network_id) VALUES ($1, $2) ON CONFLICT (study_id, network_id) DO NOTHING")
+                .bind(id.0)
+                .bind(n.id.0)
+                .execute(&mut *tx)
+                .await?;
+    }
+    for (p, hash) in persons.iter().zip(hashes.iter()) {
+        let found: Option<String> = sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1")
+            .bind(p.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match found {
+            Some(e) if e.eq_ignore_ascii_case(p.email.as_str()) => {}
+            Some(_) => {
+                return Err(StoreError::Conflict(format!(
+                    "the installation's account {} is someone else than the study's person {}",
+                    p.id.0, p.id.0
+                )))
+            }
+            None => {
+                if account_id_by_email(tx, p.email.as_str()).await?.is_some() {
+                    return Err(StoreError::Conflict(format!(
+                            "the installation has another account with the e-mail address of the study's person {}",
+                            p.id.0
+                        )));
+                }
+                sqlx::query(
+                    "INSERT INTO accounts (id, email, name, password_hash, lang) \
+                         VALUES ($1, $2, $3, $4, 'nl')",
+                )
+                .bind(p.id.0)
+                .bind(p.email.as_str())
+                .bind(&p.name)
+                .bind(hash.clone())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let networks: Vec<i64> = p.networks.iter().map(|n| n.0).collect();
+        write_role(tx, p.id, id, p.role, &networks).await?;
+    }
+    if backend == Backend::Postgres {
+        for table in ["accounts", "workplaces", "networks"] {
+            crate::installation::projection::move_identity(tx, table).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn insert_study(conn: &mut sqlx::AnyConnection, s: &Study) -> Result<StudyId> {

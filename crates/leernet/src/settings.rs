@@ -834,10 +834,17 @@ impl Settings {
         }
     }
 
-    /// The store a backup is restored into: the chosen study's, or — in a project that is
-    /// no installation yet — the project's database itself, which the next command adopts
-    /// with everything restored into it.
-    pub async fn store_to_restore_into(&self) -> CliResult<leernet_store::Store> {
+    /// The store a backup is restored into: the chosen study's, with the installation and
+    /// the study (the restored people and networks are then copied up,
+    /// `Installation::pull_up`); or — in a project that is no installation yet — the
+    /// project's database itself, which the next command adopts with everything restored.
+    #[allow(clippy::type_complexity)]
+    pub async fn store_to_restore_into(
+        &self,
+    ) -> CliResult<(
+        leernet_store::Store,
+        Option<(leernet_store::Installation, leernet_store::Study)>,
+    )> {
         let inst = leernet_store::Installation::connect_with(
             &self.installation_url(),
             &self.store_options(),
@@ -847,11 +854,14 @@ impl Settings {
         let studies = inst.studies().await;
         inst.close().await;
         if studies.map_err(|e| self.store_error(e))?.is_empty() {
-            return leernet_store::Store::connect_with(&self.database_url, &self.store_options())
-                .await
-                .map_err(|e| self.store_error(e));
+            let store =
+                leernet_store::Store::connect_with(&self.database_url, &self.store_options())
+                    .await
+                    .map_err(|e| self.store_error(e))?;
+            return Ok((store, None));
         }
-        self.store().await
+        let (inst, study, store) = self.study_store().await?;
+        Ok((store, Some((inst, study))))
     }
 }
 

@@ -411,3 +411,63 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
     assert_eq!(log.last().map(String::as_str), Some("study.archive"));
     inst.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_restored_into_a_study_brings_its_people_into_the_installation() {
+    for backend in test_backends() {
+        let from_db = TestDb::new(backend).await;
+        let to_db = TestDb::new(backend).await;
+        let project = |url: &str| {
+            let p = Project {
+                dir: tempfile::tempdir().unwrap(),
+                url: url.to_owned(),
+            };
+            std::fs::write(
+                p.dir.path().join("leernet.toml"),
+                "[project]\nname = \"Hersteld\"\n",
+            )
+            .unwrap();
+            p
+        };
+        let from = project(&from_db.url);
+        let store = Store::connect(&from_db.url).await.unwrap();
+        legacy(&store).await;
+        store.close().await;
+        let file = from.dir.path().join("study.lnb");
+        ok(&from.run(&["backup", "--out", file.to_str().unwrap()]));
+
+        // The target is an installation already (its first command adopted the empty
+        // database), then the backup is restored into its study.
+        let to = project(&to_db.url);
+        ok(&to.run(&["study", "list"]));
+        ok(&to.run(&["restore", file.to_str().unwrap()]));
+        let inst = to.installation(backend).await;
+        let emails: Vec<String> = inst
+            .accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.email.as_str().to_owned())
+            .collect();
+        assert_eq!(emails, ["lead@example.org", "fenna@example.org"]);
+        let study = study(&inst, "hersteld").await;
+        assert_eq!(inst.roles(study.id).await.unwrap().len(), 2);
+        assert_eq!(inst.study_networks(study.id).await.unwrap().len(), 1);
+        inst.close().await;
+        // A restored person's password can be set as anyone's.
+        let out = ok(&to.run_with_input(
+            &[
+                "user",
+                "add",
+                "--email",
+                "lead@example.org",
+                "--role",
+                "researcher",
+            ],
+            "een lang genoeg wachtwoord\n",
+        ));
+        assert!(out.starts_with("Updated"), "{out}");
+        from_db.drop_database().await;
+        to_db.drop_database().await;
+    }
+}
