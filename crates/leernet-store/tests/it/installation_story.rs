@@ -136,11 +136,13 @@ async fn open(store: &Store, url: &str) -> Installation {
 /// Everything the installation holds, as text, to compare before and after.
 async fn snapshot(inst: &Installation) -> String {
     let mut roles = Vec::new();
+    let mut taking_part = Vec::new();
     for s in inst.studies().await.unwrap() {
         roles.push(inst.roles(s.id).await.unwrap());
+        taking_part.push(inst.study_networks(s.id).await.unwrap());
     }
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{roles:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{roles:?}\n{taking_part:?}",
         inst.studies().await.unwrap(),
         inst.accounts().await.unwrap(),
         inst.workplaces().await.unwrap(),
