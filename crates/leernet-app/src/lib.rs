@@ -16,3 +16,4 @@ pub mod import;
 pub mod mail;
 pub mod outbox;
 pub mod practice;
+pub mod studies;

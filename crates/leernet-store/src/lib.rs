@@ -25,6 +25,7 @@ mod coding_work;
 mod generation;
 mod group_commit;
 pub mod imports;
+pub mod installation;
 mod instruments;
 mod invitations;
 mod mail;
@@ -50,6 +51,10 @@ pub use coding_work::{
 };
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
+pub use installation::{
+    Adopted, Installation, InstallationAccount, InstallationAudit, NewStudy, ProjectedPerson,
+    Study, StudyId, StudyLocation, StudyRole, StudyState,
+};
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};
@@ -119,6 +124,131 @@ pub struct StoreOptions {
     /// not a power failure) instead of the default `FULL` (an fsync per commit: nothing is
     /// acknowledged before it is on the disk). An opt-in for those who accept the risk.
     pub sqlite_synchronous_normal: bool,
+    /// PostgreSQL only: the schema the store's tables live in (`SET search_path` on every
+    /// pooled connection; made, if missing, under the migration lock). One study of an
+    /// installation is one schema ([`Installation`]); `None` is the connection's default
+    /// schema, as before studies existed.
+    pub schema: Option<String>,
+}
+
+/// `name` as a quoted PostgreSQL identifier.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The back end a URL names.
+pub(crate) fn backend_of(url: &str) -> Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::UnsupportedUrl(redact_url(url)))
+    }
+}
+
+/// Opens a pool at `url` as [`Store::connect_with`] does (SQLite's pragmas, PostgreSQL's
+/// `search_path` when `opts.schema` names one); returns it with the URL it connected to.
+pub(crate) async fn open_pool(
+    url: &str,
+    opts: &StoreOptions,
+) -> Result<(AnyPool, Backend, String)> {
+    sqlx::any::install_default_drivers();
+    let backend = backend_of(url)?;
+    let url_full = match backend {
+        Backend::Sqlite if !url.contains("mode=") => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        }
+        _ => url.to_owned(),
+    };
+    let options = AnyPoolOptions::new()
+        .max_connections(opts.max_connections.unwrap_or(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        }))
+        .acquire_timeout(Duration::from_secs(10));
+    let options = match backend {
+        Backend::Sqlite => {
+            let pragmas: &'static str = if !opts.sqlite_synchronous_normal {
+                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = FULL;"
+            } else {
+                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = NORMAL;"
+            };
+            options.after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(pragmas).await?;
+                    Ok(())
+                })
+            })
+        }
+        Backend::Postgres => match &opts.schema {
+            Some(schema) => {
+                let set = format!("SET search_path TO {}", quote_ident(schema));
+                options.after_connect(move |conn, _meta| {
+                    let set = set.clone();
+                    Box::pin(async move {
+                        conn.execute(set.as_str()).await?;
+                        Ok(())
+                    })
+                })
+            }
+            None => options,
+        },
+    };
+    let pool = options
+        .connect(&url_full)
+        .await
+        .map_err(|source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        })?;
+    Ok((pool, backend, url_full))
+}
+
+/// Runs `work` under the PostgreSQL advisory lock `key`, held by a connection of its own
+/// outside any pool (so that `work` can use a pool whatever its size); on SQLite it just
+/// runs `work`.
+pub(crate) async fn with_advisory_lock<T, F>(
+    backend: Backend,
+    url: &str,
+    key: i64,
+    work: F,
+) -> Result<T>
+where
+    F: std::future::Future<Output = Result<T>>,
+{
+    let lock = match backend {
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let mut c =
+                sqlx::AnyConnection::connect(url)
+                    .await
+                    .map_err(|source| StoreError::Connect {
+                        url: redact_url(url),
+                        source,
+                    })?;
+            sqlx::query("SELECT 1 AS locked FROM pg_advisory_lock($1)")
+                .bind(key)
+                .execute(&mut c)
+                .await?;
+            Some(c)
+        }
+        Backend::Sqlite => None,
+    };
+    let result = work.await;
+    if let Some(mut c) = lock {
+        use sqlx::Connection;
+        // Closing the session releases the lock too, should the unlock fail.
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
+            .bind(key)
+            .execute(&mut c)
+            .await;
+        let _ = c.close().await;
+    }
+    result
 }
 
 /// The key of the PostgreSQL advisory lock held while migrations run ("leernet" in ASCII):
@@ -157,57 +287,17 @@ impl Store {
     /// [`Store::connect`] with options. A database whose schema is newer than this build
     /// knows is refused ([`StoreError::NewerSchema`]) before anything is changed.
     pub async fn connect_with(url: &str, opts: &StoreOptions) -> Result<Store> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(redact_url(url)));
-        };
-        let url_full = match backend {
-            Backend::Sqlite if !url.contains("mode=") => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
-            }
-            _ => url.to_owned(),
-        };
-        let options = AnyPoolOptions::new()
-            .max_connections(opts.max_connections.unwrap_or(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 8,
-            }))
-            .acquire_timeout(Duration::from_secs(10));
-        let options = if backend == Backend::Sqlite {
-            let pragmas: &'static str = if !opts.sqlite_synchronous_normal {
-                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = FULL;"
-            } else {
-                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = NORMAL;"
-            };
-            options.after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(pragmas).await?;
-                    Ok(())
-                })
-            })
-        } else {
-            options
-        };
-        let pool = options
-            .connect(&url_full)
-            .await
-            .map_err(|source| StoreError::Connect {
-                url: redact_url(url),
-                source,
-            })?;
+        let (pool, backend, url_full) = open_pool(url, opts).await?;
         let store = Store {
             pool,
             backend,
             saves: std::sync::Arc::new(group_commit::GroupCommit::new(backend)),
         };
-        if let Err(e) = store.migrate(&url_full).await {
+        let schema = match backend {
+            Backend::Postgres => opts.schema.clone(),
+            Backend::Sqlite => None,
+        };
+        if let Err(e) = store.migrate(&url_full, schema.as_deref()).await {
             store.close().await;
             return Err(e);
         }
@@ -224,37 +314,19 @@ impl Store {
     /// and each migration is one transaction: a second process starting at the same moment
     /// can fail its start, never half-apply a migration. Several instances are a PostgreSQL
     /// set-up; an SQLite project is served by one.
-    async fn migrate(&self, url: &str) -> Result<()> {
-        // The lock is held by a connection of its own, outside the pool, so that the
-        // migrations can use the pool whatever its size.
-        let lock = match self.backend {
-            Backend::Postgres => {
-                use sqlx::Connection;
-                let mut c = sqlx::AnyConnection::connect(url).await.map_err(|source| {
-                    StoreError::Connect {
-                        url: redact_url(url),
-                        source,
-                    }
-                })?;
-                sqlx::query("SELECT 1 AS locked FROM pg_advisory_lock($1)")
-                    .bind(MIGRATION_LOCK)
-                    .execute(&mut c)
-                    .await?;
-                Some(c)
+    async fn migrate(&self, url: &str, schema: Option<&str>) -> Result<()> {
+        with_advisory_lock(self.backend, url, MIGRATION_LOCK, async {
+            if let Some(schema) = schema {
+                sqlx::query(&format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    quote_ident(schema)
+                ))
+                .execute(&self.pool)
+                .await?;
             }
-            Backend::Sqlite => None,
-        };
-        let result = self.migrate_now().await;
-        if let Some(mut c) = lock {
-            use sqlx::Connection;
-            // Closing the session releases the lock too, should the unlock fail.
-            let _ = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
-                .bind(MIGRATION_LOCK)
-                .execute(&mut c)
-                .await;
-            let _ = c.close().await;
-        }
-        result
+            self.migrate_now().await
+        })
+        .await
     }
 
     async fn migrate_now(&self) -> Result<()> {

@@ -86,10 +86,32 @@ pub async fn restore(project: &Path, file: &Path, out: &mut dyn Write) -> CliRes
     let settings = Settings::load(project)?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
-    let store = settings.store().await?;
+    let (store, installation) = settings.store_to_restore_into().await?;
     let result = store.restore(&bytes).await;
+    // The restored people and networks are the installation's too (the study was empty).
+    let pulled = match (&result, &installation) {
+        (Ok(_), Some((inst, study))) => inst
+            .pull_up(
+                study,
+                &store,
+                &crate::cmd_privacy::cli_actor(),
+                crate::cmd_privacy::now(),
+            )
+            .await
+            .map_err(|e| {
+                CliError::invalid(anyhow!(
+                    "the backup was restored into the study {}, but its people and networks could not join the installation's: {e}",
+                    study.slug
+                ))
+            }),
+        _ => Ok(()),
+    };
     store.close().await;
+    if let Some((inst, _)) = &installation {
+        inst.close().await;
+    }
     let summary = result.map_err(|e| backup_err(file, e))?;
+    pulled?;
     writeln!(
         out,
         "Restored {} rows in {} tables from {} into {} ({}).",

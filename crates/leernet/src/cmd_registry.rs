@@ -3,15 +3,20 @@
 //! made with `leernet init` has no network, so `leernet import responses --network SLUG` and
 //! `leernet user add --network SLUG` have nothing to point at.
 //!
-//! Every add is one insert: it happens whole or not at all. A bad slug is a usage error
+//! Werkplaatsen and networks are the installation's (its registry) and each study holds
+//! those that take part in it: `workplace add` registers a Werkplaats and writes it into
+//! the study `--study` names; `network add` registers a network, or lets one another study
+//! registered take part in this study too, keeping its identity
+//! (`leernet_app::studies::add_network`). Each write happens whole or not at all. A bad slug is a usage error
 //! (exit 2); a slug that is taken, or a Werkplaats that does not exist, is invalid input
 //! (exit 1).
 
 use crate::cli_error::{CliError, CliResult};
+use crate::cmd_privacy::{cli_actor, now};
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_core::Slug;
-use leernet_store::{NewNetwork, NewWorkplace, StoreError};
+use leernet_store::{NewWorkplace, StoreError};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -83,16 +88,26 @@ pub async fn workplace_add(
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
     let name = name_arg(&args.name, "Werkplaats")?;
     let region = args.region.trim().to_owned();
-    let store = Settings::load(project)?.store().await?;
-    let result = store
-        .add_workplace(&NewWorkplace {
+    let settings = Settings::load(project)?;
+    let (inst, _study, store) = settings.study_store().await?;
+    let result = leernet_app::studies::add_workplace(
+        &inst,
+        &store,
+        &NewWorkplace {
             slug: slug.clone(),
             name: name.clone(),
             region,
-        })
-        .await;
+        },
+        &cli_actor(),
+        now(),
+    )
+    .await;
     store.close().await;
-    result.map_err(|e| store_err(e, "choose another --slug"))?;
+    inst.close().await;
+    result.map_err(|e| match e {
+        leernet_app::studies::StudyError::Store(e) => store_err(e, "choose another --slug"),
+        e => settings.study_error(e),
+    })?;
     writeln!(
         out,
         "Added the Werkplaats {slug} ({name}); add its networks with `leernet network add --workplace {slug}`."
@@ -105,37 +120,42 @@ pub async fn network_add(project: &Path, args: &NetworkAddArgs, out: &mut dyn Wr
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
     let workplace_slug = Slug::parse(&args.workplace).map_err(CliError::usage)?;
     let name = name_arg(&args.name, "network")?;
-    let store = Settings::load(project)?.store().await?;
-    let result = async {
-        let workplace = store
-            .workplaces()
-            .await
-            .map_err(CliError::usage)?
-            .into_iter()
-            .find(|w| w.slug == workplace_slug)
-            .ok_or_else(|| {
-                CliError::invalid(anyhow!(
-                    "there is no Werkplaats {:?} in this project; add it first with `leernet workplace add --slug {} --name NAME`",
-                    workplace_slug.as_str(),
-                    workplace_slug
-                ))
-            })?;
-        store
-            .add_network(&NewNetwork {
-                slug: slug.clone(),
-                name: name.clone(),
-                workplace: workplace.id,
-            })
-            .await
-            .map_err(|e| store_err(e, "choose another --slug"))?;
-        Ok::<_, CliError>(workplace)
-    }
+    let settings = Settings::load(project)?;
+    let (inst, study, store) = settings.study_store().await?;
+    let result = leernet_app::studies::add_network(
+        &inst,
+        &study,
+        &store,
+        &leernet_app::studies::NewStudyNetwork {
+            slug: &slug,
+            name: &name,
+            workplace: &workplace_slug,
+        },
+        &cli_actor(),
+        now(),
+    )
     .await;
     store.close().await;
-    let workplace = result?;
+    inst.close().await;
+    let added = result.map_err(|e| match e {
+        leernet_app::studies::StudyError::Store(e) => store_err(e, "choose another --slug"),
+        leernet_app::studies::StudyError::UnknownWorkplace(_) => CliError::invalid(anyhow!(
+            "there is no Werkplaats {:?} in this project; add it first with `leernet workplace add --slug {} --name NAME`",
+            workplace_slug.as_str(),
+            workplace_slug
+        )),
+        e => settings.study_error(e),
+    })?;
+    let (workplace, joined) = match added {
+        leernet_app::studies::NetworkAdded::New(_, w) => (w, ""),
+        leernet_app::studies::NetworkAdded::Joined(_, w) => (
+            w,
+            " It took part in another study of this installation already: it is the same network.",
+        ),
+    };
     writeln!(
         out,
-        "Added the network {slug} ({name}) of the Werkplaats {}.",
+        "Added the network {slug} ({name}) of the Werkplaats {}.{joined}",
         workplace.slug
     )
     .map_err(out_err)

@@ -4,8 +4,11 @@
 //! It must meet `leernet_app::accounts::password`'s rules (not blank, at least 10 characters, not a
 //! common password); a refusal says why in Dutch and English.
 //!
-//! A person who already exists (the demo's people, or someone added before) gets the new
-//! password and role, and the network is added to theirs; their sessions end.
+//! The account is the installation's (`leernet_app::studies::give_role`): the role is
+//! given in the study `--study` names (or the only one), the password is set for the
+//! account in every study it has a role in. A person who already has a role in the study
+//! (the demo's people, or someone added before) gets the new password and role, and the
+//! network is added to theirs; their sessions end.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
@@ -67,73 +70,51 @@ pub async fn add(
         .map_err(CliError::usage)?;
     let password = read_password(input)?;
     let settings = Settings::load(project)?;
-    let store = settings.store().await?;
-    let network = match &slug {
-        Some(s) => Some(
-            store
-                .network_by_slug(s)
-                .await
-                .map_err(CliError::usage)?
-                .ok_or_else(|| {
-                    CliError::invalid(anyhow!(
-                        "there is no network {:?} in this project; `leernet serve` lists them at /networks",
-                        s.as_str()
-                    ))
-                })?,
-        ),
-        None => None,
-    };
     let hash = leernet_app::accounts::hash_password(&password).map_err(CliError::usage)?;
-    let existing = store
-        .account_by_email(email.as_str())
-        .await
-        .map_err(CliError::usage)?;
-    let verb = match existing {
-        Some(acc) => {
-            store
-                .update_account_audited(
-                    acc.id,
-                    role,
-                    network.as_ref().map(|n| n.id),
-                    &hash,
-                    &crate::cmd_privacy::cli_actor(),
-                    crate::cmd_privacy::now(),
-                )
-                .await
-                .map_err(CliError::usage)?;
-            "Updated"
-        }
-        None => {
-            if matches!(role, Role::Facilitator | Role::Member) && network.is_none() {
-                return Err(CliError::usage(anyhow!(
-                    "a {} belongs to a network: give --network SLUG",
-                    role.as_str()
-                )));
-            }
-            let name = args.name.clone().unwrap_or_else(|| {
-                email
-                    .as_str()
-                    .split('@')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
+    let (inst, study, store) = settings.study_store().await?;
+    let result = leernet_app::studies::give_role(
+        &inst,
+        &study,
+        &store,
+        &leernet_app::studies::RoleGift {
+            email: email.clone(),
+            name: args.name.clone(),
+            role,
+            networks: slug.iter().cloned().collect(),
+            keep_networks: true,
+            password_hash: Some(hash),
+        },
+        &crate::cmd_privacy::cli_actor(),
+        crate::cmd_privacy::now(),
+    )
+    .await;
+    inst.close().await;
+    let given = match result {
+        Ok(g) => g,
+        Err(e) => {
+            store.close().await;
+            return Err(match e {
+                e @ leernet_app::studies::StudyError::NeedsNetwork(_) => {
+                    CliError::usage(anyhow!("{e}"))
+                }
+                leernet_app::studies::StudyError::UnknownNetwork(s)
+                | leernet_app::studies::StudyError::NetworkNotInStudy { network: s, .. } => {
+                    CliError::invalid(anyhow!(
+                        "there is no network {s:?} in this project; `leernet network list` lists them"
+                    ))
+                }
+                e => settings.study_error(e),
             });
-            store
-                .add_person_audited(
-                    &leernet_store::NewPerson {
-                        email: email.clone(),
-                        name,
-                        role,
-                        networks: network.iter().map(|n| n.id).collect(),
-                        password_hash: Some(hash),
-                    },
-                    &crate::cmd_privacy::cli_actor(),
-                    crate::cmd_privacy::now(),
-                )
-                .await
-                .map_err(CliError::invalid)?;
-            "Added"
         }
+    };
+    let verb = if given.before.is_some() {
+        "Updated"
+    } else {
+        "Added"
+    };
+    let network = match &slug {
+        Some(s) => store.network_by_slug(s).await.map_err(CliError::usage)?,
+        None => None,
     };
     store.close().await;
     writeln!(

@@ -14,6 +14,7 @@ mod cmd_privacy;
 mod cmd_qda;
 mod cmd_registry;
 mod cmd_stats;
+mod cmd_study;
 mod cmd_user;
 mod csv_table;
 mod demo;
@@ -38,6 +39,10 @@ struct Cli {
     /// The project folder (holding leernet.toml).
     #[arg(long, global = true, default_value = ".")]
     project: PathBuf,
+    /// The study of the installation a command is for (`leernet study list`); may be left
+    /// out while the installation has one active study.
+    #[arg(long, global = true, value_name = "SLUG")]
+    study: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +95,16 @@ enum Command {
     },
     /// The statistics engine on any CSV file (JSON with --json).
     Stats(cmd_stats::StatsArgs),
+    /// The studies of this installation, each with its own database.
+    Study {
+        #[command(subcommand)]
+        command: StudyCommand,
+    },
+    /// Roles of accounts in a study (--study SLUG).
+    Role {
+        #[command(subcommand)]
+        command: RoleCommand,
+    },
     /// Accounts that may log in to the web app.
     User {
         #[command(subcommand)]
@@ -170,6 +185,25 @@ enum NetworkCommand {
 }
 
 #[derive(Subcommand)]
+enum StudyCommand {
+    /// Make a study with its own database and register it; its slug must be new.
+    Add(cmd_study::AddArgs),
+    /// The studies, in the order they were made, with their state.
+    List(cmd_study::ListArgs),
+    /// Archive a study: its data stays, and a command without --study no longer picks it.
+    Archive(cmd_study::ArchiveArgs),
+}
+
+#[derive(Subcommand)]
+enum RoleCommand {
+    /// Give an account a role in the study, for the networks given (an unknown address
+    /// gets an account without a password).
+    Give(cmd_study::GiveArgs),
+    /// Take an account's role in the study; what they contributed stays.
+    Take(cmd_study::TakeArgs),
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Add an account (or set an existing person's password and role); the password is
     /// read from standard input.
@@ -246,6 +280,7 @@ fn main() {
         }
     };
     logging::init(&settings::Settings::log_for_startup(&cli.project));
+    settings::choose_study(cli.study.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -321,6 +356,21 @@ async fn run(cli: Cli) -> CliResult {
         Command::Import {
             command: ImportCommand::Responses(args),
         } => cmd_io::import_responses(&cli.project, &args, &mut out).await,
+        Command::Study {
+            command: StudyCommand::Add(args),
+        } => cmd_study::add(&cli.project, &args, &mut out).await,
+        Command::Study {
+            command: StudyCommand::List(args),
+        } => cmd_study::list(&cli.project, &args, &mut out).await,
+        Command::Study {
+            command: StudyCommand::Archive(args),
+        } => cmd_study::archive(&cli.project, &args, &mut out).await,
+        Command::Role {
+            command: RoleCommand::Give(args),
+        } => cmd_study::give(&cli.project, &args, &mut out).await,
+        Command::Role {
+            command: RoleCommand::Take(args),
+        } => cmd_study::take(&cli.project, &args, &mut out).await,
         Command::User {
             command: UserCommand::Add(args),
         } => cmd_user::add(&cli.project, &args, &mut std::io::stdin().lock(), &mut out).await,

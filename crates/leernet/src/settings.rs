@@ -741,21 +741,141 @@ impl Settings {
             max_connections: self.file.database.max_connections,
             sqlite_synchronous_normal: self.file.database.sqlite_synchronous
                 == Some(SqliteSynchronous::Normal),
+            schema: None,
         }
     }
 
-    /// Opens the project's store (exit 2 when the database cannot be reached or is newer).
+    /// Opens the store of the study the command is for (exit 2 when the database cannot be
+    /// reached or is newer, or when `--study` is wrong or missing among several studies).
     pub async fn store(&self) -> CliResult<leernet_store::Store> {
-        leernet_store::Store::connect_with(&self.database_url, &self.store_options())
-            .await
-            .map_err(|e| match e {
-                leernet_store::StoreError::NewerSchema { .. } => CliError::usage(anyhow!("{e}")),
-                _ => CliError::usage(anyhow!(
-                    "{e}; check [database] url in {} or LEERNET_DATABASE_URL",
-                    self.dir.join(PROJECT_FILE).display()
-                )),
-            })
+        let (inst, _study, store) = self.study_store().await?;
+        inst.close().await;
+        Ok(store)
     }
+
+    /// The URL of the installation: on SQLite its own file beside the project's database
+    /// (`leernet-installation.sqlite` beside `leernet.sqlite`), on PostgreSQL the same
+    /// database (schema `leernet_installation`).
+    pub fn installation_url(&self) -> String {
+        leernet_store::Installation::url_beside(&self.database_url)
+    }
+
+    fn store_error(&self, e: leernet_store::StoreError) -> CliError {
+        match e {
+            leernet_store::StoreError::NewerSchema { .. } => CliError::usage(anyhow!("{e}")),
+            leernet_store::StoreError::Conflict(_) => CliError::invalid(anyhow!("{e}")),
+            _ => CliError::usage(anyhow!(
+                "{e}; check [database] url in {} or LEERNET_DATABASE_URL",
+                self.dir.join(PROJECT_FILE).display()
+            )),
+        }
+    }
+
+    /// A study use case's error: a store error as [`Settings::store_error`], a refusal
+    /// (an unknown network, a wrong `--study`) as invalid input or a usage error.
+    pub fn study_error(&self, e: leernet_app::studies::StudyError) -> CliError {
+        use leernet_app::studies::StudyError;
+        match e {
+            StudyError::Store(e) => self.store_error(e),
+            e @ StudyError::Pick(_) => CliError::usage(anyhow!("{e}")),
+            e => CliError::invalid(anyhow!("{e}")),
+        }
+    }
+
+    /// Opens the project's installation; the first time, the project's database becomes
+    /// its first study (`leernet_app::studies::open_installation`), named after
+    /// `[project] name`.
+    pub async fn installation(&self) -> CliResult<leernet_store::Installation> {
+        let inst_url = self.installation_url();
+        let opts = self.store_options();
+        let slug = leernet_app::studies::adopt_slug(&self.file.project.name);
+        leernet_app::studies::open_installation(
+            &leernet_app::studies::ProjectPlace {
+                installation_url: &inst_url,
+                study_url: &self.database_url,
+                opts: &opts,
+                adopt_slug: &slug,
+                adopt_title: &self.file.project.name,
+            },
+            &crate::cmd_privacy::cli_actor(),
+            crate::cmd_privacy::now(),
+        )
+        .await
+        .map_err(|e| self.study_error(e))
+    }
+
+    /// The installation, the study the command is for (`--study`, or the only active one)
+    /// and that study's open store.
+    pub async fn study_store(
+        &self,
+    ) -> CliResult<(
+        leernet_store::Installation,
+        leernet_store::Study,
+        leernet_store::Store,
+    )> {
+        let inst = self.installation().await?;
+        let opened = async {
+            let studies = inst.studies().await.map_err(|e| self.store_error(e))?;
+            let study = leernet_app::studies::pick_study(&studies, chosen_study())
+                .map_err(|e| self.study_error(e))?;
+            let store = inst
+                .open_study(&study)
+                .await
+                .map_err(|e| self.store_error(e))?;
+            Ok::<_, CliError>((study, store))
+        }
+        .await;
+        match opened {
+            Ok((study, store)) => Ok((inst, study, store)),
+            Err(e) => {
+                inst.close().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The store a backup is restored into: the chosen study's, with the installation and
+    /// the study (the restored people and networks are then copied up,
+    /// `Installation::pull_up`); or — in a project that is no installation yet — the
+    /// project's database itself, which the next command adopts with everything restored.
+    #[allow(clippy::type_complexity)]
+    pub async fn store_to_restore_into(
+        &self,
+    ) -> CliResult<(
+        leernet_store::Store,
+        Option<(leernet_store::Installation, leernet_store::Study)>,
+    )> {
+        let inst = leernet_store::Installation::connect_with(
+            &self.installation_url(),
+            &self.store_options(),
+        )
+        .await
+        .map_err(|e| self.store_error(e))?;
+        let studies = inst.studies().await;
+        inst.close().await;
+        if studies.map_err(|e| self.store_error(e))?.is_empty() {
+            let store =
+                leernet_store::Store::connect_with(&self.database_url, &self.store_options())
+                    .await
+                    .map_err(|e| self.store_error(e))?;
+            return Ok((store, None));
+        }
+        let (inst, study, store) = self.study_store().await?;
+        Ok((store, Some((inst, study))))
+    }
+}
+
+/// The study named by the global `--study` flag, set once by `main` before any command runs.
+static STUDY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Records the global `--study SLUG` (or its absence) for every command of this process.
+pub fn choose_study(slug: Option<String>) {
+    let _ = STUDY.set(slug);
+}
+
+/// The study `--study` names, if it names one.
+pub fn chosen_study() -> Option<&'static str> {
+    STUDY.get().and_then(|s| s.as_deref())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod coding_story;
 mod fieldwork_story;
 mod generation_story;
+mod installation_story;
 mod privacy_story;
 mod qda_import;
 mod store_story;

@@ -23,6 +23,7 @@ mod qda_cli;
 mod registry;
 mod report;
 mod scaleout;
+mod studies;
 mod tidy;
 mod user;
 mod web;
