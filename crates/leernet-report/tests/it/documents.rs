@@ -107,6 +107,21 @@ fn the_report_says_the_configurations_of_working_methods_in_every_format() {
     // After the typology, before the profiles.
     assert!(nl.find("<section id=\"typology\">").unwrap() < qca);
     assert!(qca < nl.find("<section id=\"profiles\">").unwrap());
+    // The table of contents names it in its place: after the scales, before the profiles.
+    for (html, title) in [
+        (&nl, "Configuraties van werkwijzen (QCA)"),
+        (
+            &r.html(&f, Lang::En).unwrap(),
+            "Configurations of working methods (QCA)",
+        ),
+    ] {
+        let nav = &html[html.find("<nav").unwrap()..html.find("</nav>").unwrap()];
+        let entry = nav
+            .find(&format!("<li><a href=\"#qca\">{title}</a></li>"))
+            .expect("a contents entry for the QCA section");
+        assert!(nav.find("href=\"#scales\"").unwrap() < entry);
+        assert!(entry < nav.find("href=\"#profiles\"").unwrap());
+    }
     // The demo's finding, in words: a co-created agenda with a neutral facilitator.
     assert!(nl.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen én een neutrale leerfacilitator het leren begeleidt, rapporteren vaker een goed leerklimaat (consistentie 0,85; dekking 0,67; 8 netwerken).</p>"));
     assert!(nl.contains("aria-labelledby=\"qca-xy-0-0-title qca-xy-0-0-desc\""));
