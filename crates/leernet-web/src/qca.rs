@@ -134,7 +134,7 @@ impl TryFrom<(&QcaForm, &QcaSpec)> for QcaChoice {
                     }
                 }
             }
-            Calibration::Present | Calibration::Choices { .. } => {}
+            Calibration::Present | Calibration::Choices { .. } | Calibration::Indirect { .. } => {}
         };
         for c in &mut spec.conditions {
             set_calibration(&c.key.clone(), &mut c.calibration, &mut errors);

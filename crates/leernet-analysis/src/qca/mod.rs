@@ -48,6 +48,8 @@ pub struct QcaFigures {
 pub struct QcaOutcome {
     pub key: String,
     pub name: Bilingual,
+    /// The analysis of the outcome's negation (membership 1 − y; `name` is the negation's).
+    pub negated: bool,
     /// Whether it could be computed; if not, `message` says why.
     pub computed: bool,
     pub message: Option<Bilingual>,
@@ -228,7 +230,8 @@ pub fn compute(network: &Dataset, names: &[String], spec: &QcaSpec) -> QcaFigure
         outcomes: spec
             .outcomes
             .iter()
-            .map(|o| analyse_outcome(network, names, spec, o, spec.cuts))
+            .flat_map(|o| std::iter::once(o.clone()).chain(o.negation()))
+            .map(|o| analyse_outcome(network, names, spec, &o, spec.cuts))
             .collect(),
     }
 }
@@ -254,6 +257,30 @@ fn calibrate_set(
     let (vi, raw) = raw_values(ds, variable)?;
     let var = &ds.variables[vi];
     let wrong = |nl: String, en: String| Err(bi(nl, en));
+    if let Calibration::Indirect { thresholds } = calibration {
+        if var.measure != Measure::Numeric {
+            return wrong(
+                format!("{variable:?} is geen getal: de indirecte methode vraagt om getallen."),
+                format!("{variable:?} is not a number: the indirect method needs numbers."),
+            );
+        }
+        let present: Vec<f64> = raw.iter().flatten().copied().collect();
+        let fitted = calibrate::indirect(&present, thresholds).map_err(|e| {
+            bi(
+                format!("De indirecte kalibratie van {variable:?} lukt niet: {e}"),
+                format!("The indirect calibration of {variable:?} failed: {e}"),
+            )
+        })?;
+        let mut next = fitted.into_iter();
+        return Ok(raw
+            .iter()
+            .map(|v| match v {
+                Some(x) => Some((*x, next.next().unwrap_or(f64::NAN))),
+                None if missing_out => Some((f64::NAN, 0.0)),
+                None => None,
+            })
+            .collect());
+    }
     let member: Box<dyn Fn(f64) -> f64> = match calibration {
         Calibration::Present => {
             if var.measure != Measure::AsymmetricBinary {
@@ -311,6 +338,7 @@ fn calibrate_set(
                     .unwrap_or(f64::NAN)
             })
         }
+        Calibration::Indirect { .. } => unreachable!("handled above"),
     };
     Ok(raw
         .iter()
@@ -395,7 +423,7 @@ fn prepare(
             .collect(),
         &outcome.key,
         cases.iter().map(|c| c.outcome).collect(),
-        false,
+        outcome.negated,
     )
     .map_err(|e| bi(e.to_string(), e.to_string()))?;
     Ok(Prepared {
@@ -405,7 +433,9 @@ fn prepare(
     })
 }
 
-fn dir_exp(conditions: &[&ConditionDef]) -> Option<DirExp> {
+/// The directional expectations; for a negated outcome each one turns round (a condition
+/// expected to go with the outcome when present is expected with its absence when absent).
+fn dir_exp(conditions: &[&ConditionDef], negated: bool) -> Option<DirExp> {
     if conditions.iter().all(|c| c.expect.is_none()) {
         return None;
     }
@@ -413,9 +443,9 @@ fn dir_exp(conditions: &[&ConditionDef]) -> Option<DirExp> {
         conditions
             .iter()
             .map(|c| {
-                c.expect.map(|e| match e {
-                    Expect::Present => vec![1],
-                    Expect::Absent => vec![0],
+                c.expect.map(|e| match (e, negated) {
+                    (Expect::Present, false) | (Expect::Absent, true) => vec![1],
+                    (Expect::Absent, false) | (Expect::Present, true) => vec![0],
                 })
             })
             .collect(),
@@ -440,6 +470,7 @@ pub fn analyse_outcome(
     let mut result = QcaOutcome {
         key: outcome.key.clone(),
         name: outcome.name.clone(),
+        negated: outcome.negated,
         computed: false,
         message: None,
         calibration,
@@ -559,7 +590,7 @@ pub fn analyse_outcome(
     result.truth_table.remainders = tt.n_rows() - observed;
     result.truth_table.rows = rows;
 
-    let de = dir_exp(&conditions);
+    let de = dir_exp(&conditions, outcome.negated);
     let m = qca::minimize(
         &data,
         &tt,
@@ -748,7 +779,7 @@ fn variant_terms(
         &p.data,
         &tt,
         &MinimizeOptions {
-            dir_exp: dir_exp(conditions),
+            dir_exp: dir_exp(conditions, outcome.negated),
         },
     );
     let sols: Vec<&qca::Solution> = match (kind, &m.intermediate) {
@@ -769,6 +800,15 @@ fn variant_terms(
         }
     }
     out
+}
+
+/// The anchors with the crossover a step down and a step up (each only if the crossover
+/// stays strictly between the other anchors; the specification checks this when it loads).
+fn moved_crossovers(a: &FuzzyAnchors, step: f64) -> Vec<FuzzyAnchors> {
+    [a.crossover - step, a.crossover + step]
+        .into_iter()
+        .filter_map(|c| FuzzyAnchors::new(a.exclusion, c, a.inclusion).ok())
+        .collect()
 }
 
 fn robustness(
@@ -813,6 +853,47 @@ fn robustness(
             cuts,
             kind,
         ));
+    }
+    // The crossover of a fuzzy set moved a stated step down and up: the outcome's, then each
+    // condition's in order.
+    if let (Calibration::Fuzzy { anchors: a }, Some(step)) =
+        (&outcome.calibration, outcome.crossover_step)
+    {
+        for moved in moved_crossovers(a, step) {
+            variants.push(words::crossover_variant(&outcome.name, moved.crossover));
+            runs.push(variant_terms(
+                ds,
+                names,
+                conditions,
+                outcome,
+                &Calibration::Fuzzy { anchors: moved },
+                cuts,
+                kind,
+            ));
+        }
+    }
+    for (j, cond) in conditions.iter().enumerate() {
+        let (Calibration::Fuzzy { anchors: a }, Some(step)) =
+            (&cond.calibration, cond.crossover_step)
+        else {
+            continue;
+        };
+        for moved in moved_crossovers(a, step) {
+            let mut changed = (*cond).clone();
+            changed.calibration = Calibration::Fuzzy { anchors: moved };
+            let mut with: Vec<&ConditionDef> = conditions.to_vec();
+            with[j] = &changed;
+            variants.push(words::crossover_variant(&cond.name, moved.crossover));
+            runs.push(variant_terms(
+                ds,
+                names,
+                &with,
+                outcome,
+                &outcome.calibration,
+                cuts,
+                kind,
+            ));
+        }
     }
     let mut terms: Vec<Survival> = Vec::new();
     let mut seen: Vec<Vec<Option<bool>>> = Vec::new();
