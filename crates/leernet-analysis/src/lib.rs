@@ -34,7 +34,7 @@ pub use content::{
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
 pub use framework::{FrameworkDef, Scoring};
-pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem};
+pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem, QcaCitation};
 pub use practice::Content;
 pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
 pub use qca::{QcaFigures, QcaSpec};
@@ -133,6 +133,14 @@ pub fn analyse_project(
     if project.qca.file != "content/qca.toml" {
         figures.qca = qca_figures(data, &figures, &project.qca);
     }
+    if let Some(q) = &figures.qca {
+        qca::cite(
+            &mut figures.handles,
+            q,
+            &project.content.handles,
+            &project.qca,
+        );
+    }
     if project.autocode_file != autocoding::AUTOCODE_RULES_FILE {
         figures.autocoding =
             autocoding::autocoding_with(data, &project.autocode, &project.autocode_file);
@@ -194,7 +202,11 @@ fn run(
                 .and_then(|f| cooccurrence::compute(data, &s.key, f))
         })
         .collect();
-    figures.qca = qca_figures(data, &figures, &QcaSpec::builtin());
+    let spec = QcaSpec::builtin();
+    figures.qca = qca_figures(data, &figures, &spec);
+    if let Some(q) = &figures.qca {
+        qca::cite(&mut figures.handles, q, &content.handles, &spec);
+    }
     Ok(figures)
 }
 

@@ -47,6 +47,8 @@ pub struct QcaFigures {
 #[derive(Debug, Clone, Serialize)]
 pub struct QcaOutcome {
     pub key: String,
+    /// The keys of the conditions, in column order.
+    pub conditions: Vec<String>,
     pub name: Bilingual,
     /// The analysis of the outcome's negation (membership 1 − y; `name` is the negation's).
     pub negated: bool,
@@ -469,6 +471,7 @@ pub fn analyse_outcome(
     let calibration = words::calibration_uses(ds, outcome, &conditions);
     let mut result = QcaOutcome {
         key: outcome.key.clone(),
+        conditions: conditions.iter().map(|c| c.key.clone()).collect(),
         name: outcome.name.clone(),
         negated: outcome.negated,
         computed: false,
@@ -623,6 +626,102 @@ pub fn analyse_outcome(
     result.cases = cases;
     result.computed = true;
     result
+}
+
+/// Fills in the QCA configuration every handle cites (`configuration` in
+/// `content/handles.toml`), in words: the configuration's sentence with its consistency,
+/// coverage and number of networks when it is a term of the reported solution, else that it
+/// is not sufficient at these cut-offs (or why the analysis could not be made).
+pub fn cite(
+    handles: &mut crate::HandleFigures,
+    figures: &QcaFigures,
+    set: &crate::HandleSet,
+    spec: &QcaSpec,
+) {
+    let text_of = |key: &str| -> Option<Bilingual> {
+        let def = set.handles.iter().find(|h| h.key == key)?;
+        let c = def.configuration.as_ref()?;
+        Some(cited(figures, spec, c))
+    };
+    for info in &mut handles.catalogue {
+        info.configuration = text_of(&info.key);
+    }
+    for h in &mut handles.handreikingen {
+        for it in &mut h.items {
+            it.configuration = text_of(&it.key);
+        }
+    }
+}
+
+fn cited(figures: &QcaFigures, spec: &QcaSpec, c: &crate::QcaCitation) -> Bilingual {
+    let base = c.outcome.strip_suffix("_NOT").unwrap_or(&c.outcome);
+    let def = spec.outcome(base).and_then(|o| {
+        if base == c.outcome {
+            Some(o.clone())
+        } else {
+            o.negation()
+        }
+    });
+    let (Some(def), Some(o)) = (def, figures.outcomes.iter().find(|o| o.key == c.outcome)) else {
+        return bi(
+            format!(
+                "De vergelijking van de netwerken (QCA) heeft geen uitkomst {:?}.",
+                c.outcome
+            ),
+            format!(
+                "The comparison of the networks (QCA) has no outcome {:?}.",
+                c.outcome
+            ),
+        );
+    };
+    let conditions: Vec<&ConditionDef> = o
+        .conditions
+        .iter()
+        .filter_map(|k| spec.condition(k))
+        .collect();
+    let literals: Vec<Option<bool>> = o
+        .conditions
+        .iter()
+        .map(|k| c.literals.iter().find(|(l, _)| l == k).map(|(_, p)| *p))
+        .collect();
+    let (clause, _) = words::term(&conditions, &literals);
+    if !o.computed {
+        let m = o.message.clone().unwrap_or_else(|| bi("", ""));
+        return bi(
+            format!(
+                "De vergelijking van de netwerken (QCA) voor ‘{}’ kon niet worden gemaakt: {}",
+                o.name.nl, m.nl
+            ),
+            format!(
+                "The comparison of the networks (QCA) for ‘{}’ could not be made: {}",
+                o.name.en, m.en
+            ),
+        );
+    }
+    let term = o
+        .solutions
+        .iter()
+        .filter(|s| s.kind == o.reported)
+        .flat_map(|s| &s.models)
+        .flat_map(|m| &m.terms)
+        .find(|t| t.literals == literals);
+    match term {
+        Some(t) => words::cited_sentence(t, &def),
+        None => bi(
+            format!(
+                "In de vergelijking van de netwerken (QCA) is de combinatie waarin {} bij deze drempels geen voldoende combinatie voor ‘{}’ (consistentie ten minste {}).",
+                clause.nl,
+                o.name.nl,
+                words::num(o.cuts.incl, 2, true)
+            ),
+            format!(
+                "In the comparison of the networks (QCA), the combination in which {} is not sufficient for ‘{}’ at these cut-offs (consistency at least {}).",
+                clause.en,
+                o.name.en,
+                words::num(o.cuts.incl, 2, false)
+            ),
+        ),
+    }
 }
 
 fn term_figures(

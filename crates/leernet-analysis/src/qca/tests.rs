@@ -474,3 +474,58 @@ fn indirect_calibration_groups_the_networks_and_fits_their_memberships() {
         .en
         .starts_with("The indirect calibration of \"scale.formality\" failed"));
 }
+
+#[test]
+fn a_handle_cites_a_configuration_by_outcome_and_literals() {
+    let c = crate::QcaCitation::parse("CLIMATE: AGENDA * ~NEUTRAL").unwrap();
+    assert_eq!(c.outcome, "CLIMATE");
+    assert_eq!(
+        c.literals,
+        [("AGENDA".to_owned(), true), ("NEUTRAL".to_owned(), false)]
+    );
+    for bad in [
+        "CLIMATE",
+        "CLIMATE: ",
+        ": A",
+        "CLIMATE: A*A",
+        "CLIMATE: A+B",
+        "1X: A",
+    ] {
+        assert!(crate::QcaCitation::parse(bad).is_err(), "{bad}");
+    }
+    // The shipped handles cite only what the shipped QCA has.
+    let content = crate::Content::builtin();
+    content
+        .handles
+        .check_citations(&QcaSpec::builtin())
+        .unwrap();
+    assert!(content
+        .handles
+        .handles
+        .iter()
+        .any(|h| h.configuration.is_some()));
+    // A citation of an unknown outcome or of a condition the outcome is not analysed with
+    // is refused, naming the file, the handle and the field.
+    let mut set = content.handles.clone();
+    let h = set
+        .handles
+        .iter_mut()
+        .find(|h| h.configuration.is_some())
+        .unwrap();
+    h.configuration = Some(crate::QcaCitation::parse("CLIMATE: AGENDA*NOPE").unwrap());
+    let e = set
+        .check_citations(&QcaSpec::builtin())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("field `configuration`: \"NOPE\" is not a condition of the outcome \"CLIMATE\""),
+        "{e}"
+    );
+    let h = set
+        .handles
+        .iter_mut()
+        .find(|h| h.configuration.is_some())
+        .unwrap();
+    h.configuration = Some(crate::QcaCitation::parse("NOPE_NOT: AGENDA").unwrap());
+    assert!(set.check_citations(&QcaSpec::builtin()).is_err());
+}

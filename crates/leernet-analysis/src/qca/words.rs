@@ -121,6 +121,14 @@ fn term_sentence(t: &TermFigures, outcome: &OutcomeDef, nl: bool) -> String {
     }
 }
 
+/// A term's sentence in both languages, as a handle cites it.
+pub fn cited_sentence(t: &TermFigures, outcome: &OutcomeDef) -> Bilingual {
+    bi(
+        term_sentence(t, outcome, true),
+        term_sentence(t, outcome, false),
+    )
+}
+
 fn model_sentence(m: &ModelFigures, nl: bool) -> String {
     match (m.terms.len(), nl) {
         (1, true) => format!(
