@@ -477,3 +477,25 @@ fn a_handreiking_cites_the_configuration_its_handle_rests_on() {
         .unwrap()
         .contains("class=\"evidence\""));
 }
+
+/// The QCA section also analyses each outcome's negation, and its robustness table shows
+/// what happens when the crossover of "formally organised" moves half a point either side.
+#[test]
+fn the_qca_section_gives_the_negated_outcome_and_a_moved_crossover() {
+    let f = figures();
+    let r = Reports::new();
+    let nl = r.html(&f, Lang::Nl).unwrap();
+    let en = r.markdown(&f, Lang::En).unwrap();
+    let section = &nl[nl.find("<section id=\"qca\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("<h3>Geen goed leerklimaat volgens de deelnemers</h3>"),
+        "{section}"
+    );
+    assert!(en.contains("### No good learning climate according to the members"));
+    assert!(section.contains("Omslagpunt ‘Formeel georganiseerd’ op 3"), "{section}");
+    assert!(section.contains("Omslagpunt ‘Formeel georganiseerd’ op 4"));
+    assert!(en.contains("Crossover of ‘Formally organised’ at 3"));
+    // The negation's sentence speaks of its own result.
+    assert!(section.contains("<p>Netwerken waarin de deelnemers niet samen de agenda bepalen, geen neutrale leerfacilitator het leren begeleidt, het netwerk formeel georganiseerd is én cocreatie en gelijkwaardigheid niet de grondslag van het werken zijn, rapporteren vaker géén goed leerklimaat (consistentie 0,91; dekking 0,62; 5 netwerken).</p>"));
+}
