@@ -8,13 +8,17 @@
 //! sets as `content/qca.toml` ([`spec`]) says. The computation is `leernet-stats`' QCA
 //! engine (held to R's `QCA` package): necessity of every condition and its negation, the
 //! truth table, the conservative, parsimonious and intermediate solutions, and robustness
-//! over consistency cut-offs and the outcome's anchors. The findings are also said in words
+//! over consistency cut-offs, the outcome's anchors and a fuzzy set's crossover moved a
+//! stated step either side; each outcome's negation too when the specification names it.
+//! Handles may cite a configuration ([`cite`]). The findings are also said in words
 //! in both languages ([`words`]), from the labels and clauses of the specification, so a
 //! reader never meets a variable name or a term such as `A*~B`.
 //!
 //! Waves: the network dataset holds the networks' submitted answers of every wave together
-//! (the demo study has one wave per questionnaire), so the analysis is one cross-section;
-//! a comparison per wave is not made yet.
+//! (per network the last network questionnaire), so the main analysis is one cross-section
+//! and [`QcaFigures::basis`] says so. When the network questionnaire was fielded more than
+//! once, the caller (`crate::analyse`) adds the analysis per measurement ([`measurements`]:
+//! the k-th wave of every questionnaire), each on that measurement's answers only.
 //!
 //! Invariants: pure and deterministic (networks in registry order, terms in the engine's
 //! order); a condition or outcome that the data cannot give (a variable not in the
@@ -40,7 +44,90 @@ use std::collections::BTreeSet;
 pub struct QcaFigures {
     /// Where the specification came from.
     pub file: String,
+    /// Which measurements (waves) the configurations rest on, in words; `None` when the
+    /// caller did not say (an analysis of a bare dataset).
+    pub basis: Option<Bilingual>,
     pub outcomes: Vec<QcaOutcome>,
+    /// When the network questionnaire was fielded more than once: the analysis again per
+    /// measurement (the k-th wave of every questionnaire), in measurement order.
+    pub waves: Vec<WaveQca>,
+}
+
+/// The configurations of one measurement.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveQca {
+    /// "Meting 2: …" with the waves' names.
+    pub label: Bilingual,
+    pub outcomes: Vec<QcaOutcome>,
+}
+
+/// A measurement: the k-th wave of every questionnaire (waves in the order they were
+/// made), so the network questionnaire's second fielding goes with the member
+/// questionnaire's second.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    pub label: Bilingual,
+    pub waves: BTreeSet<leernet_core::WaveId>,
+}
+
+/// The measurements of a study, counted by the network questionnaire's waves (`form_id`);
+/// every questionnaire's waves with the same rank join it.
+pub fn measurements(data: &leernet_core::StudyData, network_form: &str) -> Vec<Measurement> {
+    use std::collections::BTreeMap;
+    let form_of: BTreeMap<leernet_core::InstrumentId, &str> = data
+        .instruments
+        .iter()
+        .map(|i| (i.id, i.form_id.as_str()))
+        .collect();
+    let mut by_form: BTreeMap<&str, Vec<&leernet_core::Wave>> = BTreeMap::new();
+    for w in &data.waves {
+        if let Some(f) = form_of.get(&w.instrument) {
+            by_form.entry(f).or_default().push(w);
+        }
+    }
+    for ws in by_form.values_mut() {
+        ws.sort_by_key(|w| w.id);
+    }
+    let k = by_form.get(network_form).map_or(0, Vec::len);
+    (0..k)
+        .map(|i| {
+            let ws: Vec<&leernet_core::Wave> = by_form
+                .values()
+                .filter_map(|ws| ws.get(i).copied())
+                .collect();
+            let names: Vec<&str> = ws.iter().map(|w| w.name.as_str()).collect();
+            Measurement {
+                label: bi(
+                    format!("Meting {}: {}", i + 1, names.join(", ")),
+                    format!("Measurement {}: {}", i + 1, names.join(", ")),
+                ),
+                waves: ws.iter().map(|w| w.id).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The sentence that says which measurements the (pooled) configurations rest on.
+pub fn basis(measurements: &[Measurement]) -> Bilingual {
+    match measurements.len() {
+        0 | 1 => {
+            let l = measurements.first().map(|m| m.label.clone());
+            let (nl, en) = l.map_or((String::new(), String::new()), |l| {
+                (
+                    format!(" ({})", l.nl.split_once(": ").map_or("", |x| x.1)),
+                    format!(" ({})", l.en.split_once(": ").map_or("", |x| x.1)),
+                )
+            });
+            bi(
+                format!("Deze configuraties berusten op de antwoorden van de ene meting{nl}; hoeveel netwerken er bij elke uitkomst meetellen, staat bij de drempels."),
+                format!("These configurations rest on the answers of the one measurement{en}; how many networks count for each outcome is given with the cut-offs."),
+            )
+        }
+        n => bi(
+            format!("Deze configuraties berusten op de antwoorden van alle {n} metingen samen (per netwerk de laatst ingevulde netwerkvragenlijst); hoeveel netwerken er bij elke uitkomst meetellen, staat bij de drempels. Daarna volgen de configuraties per meting."),
+            format!("These configurations rest on the answers of all {n} measurements together (per network the last network questionnaire submitted); how many networks count for each outcome is given with the cut-offs. The configurations per measurement follow."),
+        ),
+    }
 }
 
 /// One outcome's analysis.
@@ -229,6 +316,8 @@ fn bi(nl: impl Into<String>, en: impl Into<String>) -> Bilingual {
 pub fn compute(network: &Dataset, names: &[String], spec: &QcaSpec) -> QcaFigures {
     QcaFigures {
         file: spec.file.clone(),
+        basis: None,
+        waves: Vec::new(),
         outcomes: spec
             .outcomes
             .iter()

@@ -493,7 +493,10 @@ fn the_qca_section_gives_the_negated_outcome_and_a_moved_crossover() {
         "{section}"
     );
     assert!(en.contains("### No good learning climate according to the members"));
-    assert!(section.contains("Omslagpunt ‘Formeel georganiseerd’ op 3"), "{section}");
+    assert!(
+        section.contains("Omslagpunt ‘Formeel georganiseerd’ op 3"),
+        "{section}"
+    );
     assert!(section.contains("Omslagpunt ‘Formeel georganiseerd’ op 4"));
     assert!(en.contains("Crossover of ‘Formally organised’ at 3"));
     // The negation's sentence speaks of its own result.
