@@ -1171,7 +1171,6 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
         columns.push(values_of(c)?);
     }
     let outcome = values_of(&a.outcome)?;
-    drop(values_of);
     let ids: Vec<String> = match a
         .case_id
         .as_deref()

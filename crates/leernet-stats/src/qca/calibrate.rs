@@ -349,14 +349,14 @@ fn least_squares<const P: usize>(mut a: Vec<[f64; P]>, mut z: Vec<f64>) -> Stats
         let vnorm2: f64 = (k..n).map(|i| a[i][k] * a[i][k]).sum();
         for j in k + 1..P {
             let s: f64 = (k..n).map(|i| a[i][k] * a[i][j]).sum::<f64>() * 2.0 / vnorm2;
-            for i in k..n {
-                let v = a[i][k];
-                a[i][j] -= s * v;
+            for row in a[k..].iter_mut() {
+                let v = row[k];
+                row[j] -= s * v;
             }
         }
         let s: f64 = (k..n).map(|i| a[i][k] * z[i]).sum::<f64>() * 2.0 / vnorm2;
-        for i in k..n {
-            z[i] -= s * a[i][k];
+        for (zi, row) in z[k..].iter_mut().zip(&a[k..]) {
+            *zi -= s * row[k];
         }
         r_diag[k] = alpha;
     }
