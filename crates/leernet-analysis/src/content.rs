@@ -262,6 +262,7 @@ impl ProjectContent {
         })?;
         let (qca_file, qca_text) = pick("qca.toml");
         let qca = crate::QcaSpec::parse(&qca_text, &qca_file)?;
+        content.handles.check_citations(&qca)?;
         Ok(ProjectContent {
             qca,
             overview,

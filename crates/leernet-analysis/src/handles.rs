@@ -35,6 +35,55 @@ pub struct HandleDef {
     pub text: Bilingual,
     /// The finding or practice it rests on.
     pub source: Bilingual,
+    /// A configuration of the study's QCA it cites as evidence.
+    pub configuration: Option<QcaCitation>,
+}
+
+/// A QCA configuration a handle cites: an outcome of `content/qca.toml` and a combination of
+/// its conditions, present or absent (`configuration = "CLIMATE: AGENDA*NEUTRAL"`, `~` for
+/// absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QcaCitation {
+    /// The outcome's key (`<KEY>_NOT` for its negation).
+    pub outcome: String,
+    /// (condition key, present).
+    pub literals: Vec<(String, bool)>,
+}
+
+impl QcaCitation {
+    /// Parses `OUTCOME: A*~B`.
+    pub fn parse(text: &str) -> Result<QcaCitation, String> {
+        let bad = || {
+            format!(
+                "{text:?} is not OUTCOME: CONDITION*~CONDITION (an outcome key, a colon, condition keys joined by *, ~ for absent)"
+            )
+        };
+        let (outcome, term) = text.split_once(':').ok_or_else(bad)?;
+        let key_ok = |k: &str| {
+            k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let outcome = outcome.trim();
+        if !key_ok(outcome) {
+            return Err(bad());
+        }
+        let mut literals: Vec<(String, bool)> = Vec::new();
+        for lit in term.split('*') {
+            let lit = lit.trim();
+            let (key, present) = match lit.strip_prefix('~') {
+                Some(k) => (k.trim(), false),
+                None => (lit, true),
+            };
+            if !key_ok(key) || literals.iter().any(|(k, _)| k == key) {
+                return Err(bad());
+            }
+            literals.push((key.to_owned(), present));
+        }
+        Ok(QcaCitation {
+            outcome: outcome.to_owned(),
+            literals,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -58,6 +107,7 @@ struct RawHandle {
     text_en: Option<String>,
     source_nl: Option<String>,
     source_en: Option<String>,
+    configuration: Option<String>,
 }
 
 /// The handles of a file.
@@ -138,7 +188,14 @@ impl HandleSet {
             let title = bilingual(file, &entry, "title", h.title_nl, h.title_en)?;
             let body = bilingual(file, &entry, "text", h.text_nl, h.text_en)?;
             let source = bilingual(file, &entry, "source", h.source_nl, h.source_en)?;
+            let configuration = h
+                .configuration
+                .as_deref()
+                .map(QcaCitation::parse)
+                .transpose()
+                .map_err(|m| content_err(file, &entry, "configuration", &m))?;
             handles.push(HandleDef {
+                configuration,
                 key: h.key,
                 framework: fw.key.clone(),
                 element: h.element,
@@ -184,6 +241,41 @@ impl HandleSet {
                             "${{{name}}} is neither a question of the network questionnaire nor a profile variable (<prefix>_<element>, <prefix>_<element>_<indicator>, scale_<key>, members, members_<question>, type)"
                         ),
                     ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every cited configuration names an outcome of the QCA specification and
+    /// only conditions that outcome is analysed with.
+    pub fn check_citations(&self, spec: &crate::qca::QcaSpec) -> Result<(), AnalysisError> {
+        for h in &self.handles {
+            let Some(c) = &h.configuration else { continue };
+            let err = |m: String| {
+                content_err(
+                    &self.file,
+                    &format!("handle {:?}", h.key),
+                    "configuration",
+                    &m,
+                )
+            };
+            let base = c.outcome.strip_suffix("_NOT").unwrap_or(&c.outcome);
+            let o = spec
+                .outcome(base)
+                .filter(|o| base == c.outcome || o.negation.is_some())
+                .ok_or_else(|| {
+                    err(format!(
+                        "{:?} is not an outcome of {} (a negation needs neg_name_* and neg_result_* there)",
+                        c.outcome, spec.file
+                    ))
+                })?;
+            for (k, _) in &c.literals {
+                if !o.conditions.contains(k) {
+                    return Err(err(format!(
+                        "{k:?} is not a condition of the outcome {:?} in {}",
+                        o.key, spec.file
+                    )));
                 }
             }
         }
@@ -252,6 +344,9 @@ pub struct HandreikingItem {
     pub facts: Vec<Fact>,
     /// What networks of this network's type do (when the typology typed it).
     pub type_note: Option<TypeNote>,
+    /// The QCA configuration the handle cites, in words with its fit (see
+    /// [`crate::qca::cite`]); `None` when it cites none.
+    pub configuration: Option<Bilingual>,
 }
 
 /// The handle's element among networks of the same type.
@@ -290,6 +385,8 @@ pub struct HandleInfo {
     pub text: Bilingual,
     pub source: Bilingual,
     pub condition: String,
+    /// The QCA configuration it cites, in words with its fit.
+    pub configuration: Option<Bilingual>,
     /// Networks whose handreiking holds it.
     pub networks: usize,
     /// Per type of network: how many of its networks get it.
@@ -583,6 +680,7 @@ pub(crate) fn handreikingen(
                     condition: h.condition.clone(),
                     facts: facts(&h.expr, ni, scopes, &mut study),
                     type_note,
+                    configuration: None,
                 },
             ));
         }
@@ -620,6 +718,7 @@ pub(crate) fn handreikingen(
             text: h.text.clone(),
             source: h.source.clone(),
             condition: h.condition.clone(),
+            configuration: None,
             networks: fired[hi].iter().filter(|f| **f).count(),
             by_type: type_keys
                 .iter()

@@ -34,7 +34,7 @@ pub use content::{
 pub use dataset::{Dataset, Datasets, Measure, TypologyConfig, Variable};
 pub use figures::*;
 pub use framework::{FrameworkDef, Scoring};
-pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem};
+pub use handles::{Fact, HandleFigures, HandleSet, Handreiking, HandreikingItem, QcaCitation};
 pub use practice::Content;
 pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
 pub use qca::{QcaFigures, QcaSpec};
@@ -131,7 +131,21 @@ pub fn analyse_project(
         None,
     )?;
     if project.qca.file != "content/qca.toml" {
-        figures.qca = qca_figures(data, &figures, &project.qca);
+        figures.qca = qca_figures(
+            data,
+            &figures,
+            &project.qca,
+            &project.overview,
+            &project.typology,
+        );
+    }
+    if let Some(q) = &figures.qca {
+        qca::cite(
+            &mut figures.handles,
+            q,
+            &project.content.handles,
+            &project.qca,
+        );
     }
     if project.autocode_file != autocoding::AUTOCODE_RULES_FILE {
         figures.autocoding =
@@ -194,14 +208,44 @@ fn run(
                 .and_then(|f| cooccurrence::compute(data, &s.key, f))
         })
         .collect();
-    figures.qca = qca_figures(data, &figures, &QcaSpec::builtin());
+    let spec = QcaSpec::builtin();
+    figures.qca = qca_figures(data, &figures, &spec, overview, typology);
+    if let Some(q) = &figures.qca {
+        qca::cite(&mut figures.handles, q, &content.handles, &spec);
+    }
     Ok(figures)
 }
 
-/// The study's QCA on the network dataset (`None` without the network instrument).
-fn qca_figures(data: &StudyData, figures: &StudyFigures, spec: &QcaSpec) -> Option<QcaFigures> {
+/// The study's QCA on the network dataset (`None` without the network instrument): all
+/// measurements together, then, when the network questionnaire was fielded more than once,
+/// each measurement on its own (its datasets built from that measurement's responses only).
+fn qca_figures(
+    data: &StudyData,
+    figures: &StudyFigures,
+    spec: &QcaSpec,
+    overview: &Overview,
+    typology: &TypologyConfig,
+) -> Option<QcaFigures> {
     let ds = &figures.datasets.as_ref()?.network;
-    Some(qca::compute(ds, &network_names(data, ds), spec))
+    let mut q = qca::compute(ds, &network_names(data, ds), spec);
+    let measurements = qca::measurements(data, &typology.network_instrument);
+    q.basis = Some(qca::basis(&measurements));
+    if measurements.len() > 1 {
+        let forms = Forms::read(&data.instruments).ok()?;
+        for m in &measurements {
+            let mut sub = data.clone();
+            sub.responses.retain(|r| m.waves.contains(&r.wave));
+            let outcomes = match dataset::build(&sub, &forms, overview, typology) {
+                Ok(d) => qca::compute(&d.network, &network_names(&sub, &d.network), spec).outcomes,
+                Err(_) => Vec::new(),
+            };
+            q.waves.push(qca::WaveQca {
+                label: m.label.clone(),
+                outcomes,
+            });
+        }
+    }
+    Some(q)
 }
 
 /// The networks' names in the order of a network-level dataset's units (slugs).

@@ -174,6 +174,8 @@ pub struct ItemView {
     pub priority: u32,
     pub facts: Vec<String>,
     pub type_note: Option<String>,
+    /// The QCA configuration the handle cites, in words with its fit.
+    pub configuration: Option<String>,
     pub source: String,
 }
 
@@ -267,6 +269,7 @@ pub fn view(h: &Handreiking, frameworks: &[FrameworkProfiles], lang: Lang, t: &T
                     ],
                 )
             }),
+            configuration: it.configuration.as_ref().map(|c| c.get(lang).to_owned()),
             source: it.source.get(lang).to_owned(),
         };
         match groups.last_mut() {

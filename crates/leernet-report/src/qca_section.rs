@@ -69,8 +69,36 @@ pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Vec<Part> {
         Part::Heading(2, t["qca.title"].clone()),
         Part::Para(t["qca.intro"].clone()),
     ];
+    if let Some(b) = &q.basis {
+        p.push(Part::Para(b.get(lang).to_owned()));
+    }
     for (i, o) in q.outcomes.iter().enumerate() {
         outcome(&mut p, o, i, t, lang);
+    }
+    if !q.waves.is_empty() {
+        p.push(Part::Heading(3, t["qca.per_wave"].clone()));
+        p.push(Part::Para(t["qca.per_wave_intro"].clone()));
+        for w in &q.waves {
+            p.push(Part::Heading(4, w.label.get(lang).to_owned()));
+            for o in &w.outcomes {
+                let head = fill(
+                    &t["qca.wave_outcome"],
+                    &[
+                        ("name", o.name.get(lang).to_owned()),
+                        ("n", o.cases.len().to_string()),
+                    ],
+                );
+                p.push(Part::Para(head));
+                if !o.computed {
+                    let m = o.message.as_ref().map_or("", |m| m.get(lang));
+                    p.push(Part::Note(format!("{}: {m}", t["qca.not_computed"])));
+                    continue;
+                }
+                for s in &o.sentences {
+                    p.push(Part::Para(s.get(lang).to_owned()));
+                }
+            }
+        }
     }
     p
 }
@@ -638,6 +666,47 @@ result_en = "more often report a good learning climate"
         };
         let names: Vec<String> = (1..=6).map(|i| format!("Netwerk <{i}>")).collect();
         compute(&ds, &names, &QcaSpec::parse(SPEC, "t.toml").unwrap())
+    }
+
+    /// Per measurement: a heading per measurement, the number of networks analysed per
+    /// outcome and the solution in words; the pooled analysis says what it rests on.
+    #[test]
+    fn the_section_gives_the_configurations_per_measurement() {
+        let r = crate::Reports::new();
+        let mut f = figures();
+        f.basis = Some(leernet_core::Bilingual {
+            nl: "Deze configuraties berusten op de antwoorden van alle 2 metingen samen.".into(),
+            en: "These configurations rest on the answers of all 2 measurements together.".into(),
+        });
+        f.waves = vec![leernet_analysis::qca::WaveQca {
+            label: leernet_core::Bilingual {
+                nl: "Meting 2: voorjaar".into(),
+                en: "Measurement 2: spring".into(),
+            },
+            outcomes: f.outcomes.clone(),
+        }];
+        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl));
+        let intro = nl.find("<p>Welke combinaties").unwrap();
+        let basis = nl
+            .find("<p>Deze configuraties berusten op de antwoorden van alle 2 metingen samen.</p>")
+            .unwrap();
+        assert!(intro < basis);
+        let per = nl
+            .find("<h3>Per meting</h3>")
+            .expect("a part per measurement");
+        let wave = &nl[per..];
+        assert!(wave.contains("<h4>Meting 2: voorjaar</h4>"), "{wave}");
+        assert!(
+            wave.contains("<p>Goed leerklimaat: 6 netwerken geanalyseerd.</p>"),
+            "{wave}"
+        );
+        assert!(wave.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen, rapporteren vaker een goed leerklimaat (consistentie 0,92; dekking 0,97; 4 netwerken).</p>"), "{wave}");
+        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En));
+        assert!(en.contains("Measurement 2: spring"));
+        assert!(
+            en.contains("Good learning climate: 6 networks analysed."),
+            "{en}"
+        );
     }
 
     #[test]

@@ -403,6 +403,12 @@ pub fn handreiking(
                 facts.push(n.clone());
             }
             b.push(Block::Bullets(facts));
+            if let Some(c) = &it.configuration {
+                b.push(Block::Para(format!(
+                    "{}: {}",
+                    t["handreiking.configuration"], c
+                )));
+            }
             b.push(Block::Note(format!(
                 "{}: {}",
                 t["handreiking.source"], it.source

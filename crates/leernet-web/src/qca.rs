@@ -134,7 +134,7 @@ impl TryFrom<(&QcaForm, &QcaSpec)> for QcaChoice {
                     }
                 }
             }
-            Calibration::Present | Calibration::Choices { .. } => {}
+            Calibration::Present | Calibration::Choices { .. } | Calibration::Indirect { .. } => {}
         };
         for c in &mut spec.conditions {
             set_calibration(&c.key.clone(), &mut c.calibration, &mut errors);
@@ -358,7 +358,11 @@ pub async fn page(
             let o = analyse_outcome(&ds.network, &names, &c.spec, &c.outcome, c.cuts);
             let q = QcaFigures {
                 file: c.spec.file.clone(),
+                // Which measurements the configurations rest on, as the study's analysis
+                // says it (the page analyses the same pooled network dataset).
+                basis: fig.qca.as_ref().and_then(|q| q.basis.clone()),
                 outcomes: vec![o],
+                waves: Vec::new(),
             };
             // The report's own rendering, without its section heading and introduction.
             let parts = leernet_report::qca_section::parts(&q, t, lang);

@@ -151,6 +151,8 @@ pub struct QcaArgs {
     #[arg(long, value_delimiter = ',', required = true)]
     conditions: Vec<String>,
     /// Calibrate a raw column first: `COL=fuzzy:e,c,i` (direct method, logistic),
+    /// `COL=indirect:t1,...,tk` (indirect method: k thresholds group the cases into k + 1
+    /// classes 0, 1/k, ..., 1, and a fractional logit gives the fuzzy scores),
     /// `COL=crisp:t1[,t2...]` (thresholds); repeat the option or separate with `;`.
     #[arg(long)]
     calibrate: Vec<String>,
@@ -178,6 +180,11 @@ pub struct QcaArgs {
     /// Also run at these consistency cut-offs and report which terms survive.
     #[arg(long, value_delimiter = ',')]
     robustness: Vec<f64>,
+    /// Also run with the crossover of a column calibrated `fuzzy:` moved by STEP to either
+    /// side, `COL=STEP` (repeat the option or separate with `;`), and report which terms
+    /// survive.
+    #[arg(long)]
+    robustness_crossover: Vec<String>,
 }
 
 /// Runs a `stats` subcommand, writing its JSON or summary to `out`.
@@ -944,7 +951,7 @@ fn split_top(s: &str) -> Vec<String> {
 fn parse_calibration(spec: &str) -> CliResult<(String, Value, CalibrationSpec)> {
     let bad = || {
         CliError::usage(anyhow!(
-            "--calibrate `{spec}`: write COL=fuzzy:e,c,i or COL=crisp:t1[,t2...]"
+            "--calibrate `{spec}`: write COL=fuzzy:e,c,i, COL=indirect:t1,...,tk or COL=crisp:t1[,t2...]"
         ))
     };
     let (col, rest) = spec.split_once('=').ok_or_else(bad)?;
@@ -963,6 +970,11 @@ fn parse_calibration(spec: &str) -> CliResult<(String, Value, CalibrationSpec)> 
                 "logistic": true, "idm": 0.95});
             Ok((col, desc, CalibrationSpec::Fuzzy(a)))
         }
+        "indirect" if !nums.is_empty() => {
+            let desc =
+                json!({"column": col, "type": "fuzzy", "method": "indirect", "thresholds": nums});
+            Ok((col, desc, CalibrationSpec::Indirect(nums)))
+        }
         "crisp" if !nums.is_empty() => {
             let desc =
                 json!({"column": col, "type": "crisp", "method": "direct", "thresholds": nums});
@@ -974,7 +986,35 @@ fn parse_calibration(spec: &str) -> CliResult<(String, Value, CalibrationSpec)> 
 
 enum CalibrationSpec {
     Fuzzy(qcal::Anchors),
+    Indirect(Vec<f64>),
     Crisp(Vec<f64>),
+}
+
+impl CalibrationSpec {
+    fn apply(&self, raw: &[f64]) -> Result<Vec<f64>, StatsError> {
+        match self {
+            CalibrationSpec::Fuzzy(anchors) => {
+                qcal::fuzzy(raw, *anchors, qcal::FuzzyShape::Logistic { idm: 0.95 })
+            }
+            CalibrationSpec::Indirect(th) => qcal::indirect(raw, th),
+            CalibrationSpec::Crisp(th) => qcal::crisp(raw, th),
+        }
+    }
+}
+
+/// One `--robustness-crossover` item: `COL=STEP` with a positive step.
+fn parse_crossover_step(spec: &str) -> CliResult<(String, f64)> {
+    let bad = || {
+        CliError::usage(anyhow!(
+            "--robustness-crossover `{spec}`: write COL=STEP with a positive number"
+        ))
+    };
+    let (col, step) = spec.split_once('=').ok_or_else(bad)?;
+    let step: f64 = step.trim().parse().map_err(|_| bad())?;
+    if !(step.is_finite() && step > 0.0) {
+        return Err(bad());
+    }
+    Ok((col.trim().to_string(), step))
 }
 
 fn opt_num(x: Option<f64>) -> Value {
@@ -1072,8 +1112,23 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
             specs.push(parse_calibration(item)?);
         }
     }
+    let mut crossover_steps = Vec::new();
+    for item in a.robustness_crossover.iter().flat_map(|s| s.split(';')) {
+        if !item.trim().is_empty() {
+            let (col, step) = parse_crossover_step(item)?;
+            match specs.iter().find(|(c, _, _)| *c == col) {
+                Some((_, _, CalibrationSpec::Fuzzy(a))) => crossover_steps.push((col, *a, step)),
+                _ => {
+                    return Err(CliError::usage(anyhow!(
+                        "--robustness-crossover {col}: the column is not calibrated with --calibrate {col}=fuzzy:e,c,i"
+                    )))
+                }
+            }
+        }
+    }
     let mut calibration = Vec::new();
     let mut warnings = Vec::new();
+    let mut raw_of: Vec<(String, Vec<f64>)> = Vec::new();
     let mut values_of = |name: &str| -> CliResult<Vec<f64>> {
         let c = t.column(name)?;
         let vals = t.numeric(c)?;
@@ -1086,14 +1141,11 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
                 ))
             })?);
         }
+        raw_of.push((name.to_string(), out.clone()));
         if let Some((_, desc, spec)) = specs.iter().find(|(col, _, _)| col == name) {
-            out = match spec {
-                CalibrationSpec::Fuzzy(anchors) => {
-                    qcal::fuzzy(&out, *anchors, qcal::FuzzyShape::Logistic { idm: 0.95 })
-                }
-                CalibrationSpec::Crisp(th) => qcal::crisp(&out, th),
-            }
-            .map_err(|e| invalid(&format!("calibrating {name}"), e))?;
+            out = spec
+                .apply(&out)
+                .map_err(|e| invalid(&format!("calibrating {name}"), e))?;
             let at = qcal::at_crossover(&out);
             if !at.is_empty() {
                 warnings.push(format!(
@@ -1135,11 +1187,11 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
         None => (1..=t.n_rows).map(|r| r.to_string()).collect(),
     };
     let data = qca::QcaData::new(
-        ids,
+        ids.clone(),
         a.conditions.clone(),
-        columns,
+        columns.clone(),
         &a.outcome,
-        outcome,
+        outcome.clone(),
         a.neg_outcome,
     )
     .map_err(|e| invalid("QCA data", e))?;
@@ -1252,6 +1304,64 @@ fn qca_cmd(t: &Table, a: &QcaArgs) -> CliResult<(Value, String)> {
             .iter()
             .map(|(t, present)| json!({"term": t, "present": present}))
             .collect::<Vec<_>>());
+    }
+    if !crossover_steps.is_empty() {
+        let base = qca::robustness::over_incl_cuts(&data, options, &mopts, &[a.incl_cut])
+            .map_err(|e| invalid("robustness", e))?;
+        let mut rows = base;
+        let mut variants = vec![json!({"column": Value::Null, "crossover": Value::Null})];
+        for (col, anchors, step) in &crossover_steps {
+            let raw = &raw_of
+                .iter()
+                .find(|(c, _)| c == col)
+                .expect("every calibrated column was read")
+                .1;
+            for c in [anchors.c - step, anchors.c + step] {
+                let Ok(moved) = qcal::Anchors::new(anchors.e, c, anchors.i) else {
+                    warnings.push(format!(
+                        "{col}: a crossover of {c} is not strictly between the other anchors; that variant is left out"
+                    ));
+                    continue;
+                };
+                let cal = CalibrationSpec::Fuzzy(moved)
+                    .apply(raw)
+                    .map_err(|e| invalid(&format!("calibrating {col}"), e))?;
+                let (mut cols, mut y) = (columns.clone(), outcome.clone());
+                if *col == a.outcome {
+                    y = cal;
+                } else if let Some(j) = a.conditions.iter().position(|k| k == col) {
+                    cols[j] = cal;
+                }
+                let d = qca::QcaData::new(
+                    ids.clone(),
+                    a.conditions.clone(),
+                    cols,
+                    &a.outcome,
+                    y,
+                    a.neg_outcome,
+                )
+                .map_err(|e| invalid("QCA data", e))?;
+                let mut r = qca::robustness::over_incl_cuts(&d, options, &mopts, &[a.incl_cut])
+                    .map_err(|e| invalid("robustness", e))?;
+                rows.append(&mut r);
+                variants.push(json!({"column": col, "crossover": c}));
+            }
+        }
+        value["robustness_crossover"] = json!(rows
+            .iter()
+            .zip(&variants)
+            .map(
+                |(r, v)| json!({"column": v["column"], "crossover": v["crossover"],
+                "positive_rows": r.positive_rows, "conservative": r.conservative,
+                "parsimonious": r.parsimonious, "intermediate": r.intermediate})
+            )
+            .collect::<Vec<_>>());
+        value["robustness_crossover_terms"] = json!(qca::robustness::survival(&rows)
+            .iter()
+            .map(|(t, present)| json!({"term": t, "present": present,
+                "robust": present.iter().all(|&p| p)}))
+            .collect::<Vec<_>>());
+        value["warnings"] = json!(warnings);
     }
     let expr = |r: &Result<qsol::Solution, StatsError>| match r {
         Ok(s) => s

@@ -8,13 +8,17 @@
 //! sets as `content/qca.toml` ([`spec`]) says. The computation is `leernet-stats`' QCA
 //! engine (held to R's `QCA` package): necessity of every condition and its negation, the
 //! truth table, the conservative, parsimonious and intermediate solutions, and robustness
-//! over consistency cut-offs and the outcome's anchors. The findings are also said in words
+//! over consistency cut-offs, the outcome's anchors and a fuzzy set's crossover moved a
+//! stated step either side; each outcome's negation too when the specification names it.
+//! Handles may cite a configuration ([`cite`]). The findings are also said in words
 //! in both languages ([`words`]), from the labels and clauses of the specification, so a
 //! reader never meets a variable name or a term such as `A*~B`.
 //!
 //! Waves: the network dataset holds the networks' submitted answers of every wave together
-//! (the demo study has one wave per questionnaire), so the analysis is one cross-section;
-//! a comparison per wave is not made yet.
+//! (per network the last network questionnaire), so the main analysis is one cross-section
+//! and [`QcaFigures::basis`] says so. When the network questionnaire was fielded more than
+//! once, the caller (`crate::analyse`) adds the analysis per measurement ([`measurements`]:
+//! the k-th wave of every questionnaire), each on that measurement's answers only.
 //!
 //! Invariants: pure and deterministic (networks in registry order, terms in the engine's
 //! order); a condition or outcome that the data cannot give (a variable not in the
@@ -40,14 +44,101 @@ use std::collections::BTreeSet;
 pub struct QcaFigures {
     /// Where the specification came from.
     pub file: String,
+    /// Which measurements (waves) the configurations rest on, in words; `None` when the
+    /// caller did not say (an analysis of a bare dataset).
+    pub basis: Option<Bilingual>,
     pub outcomes: Vec<QcaOutcome>,
+    /// When the network questionnaire was fielded more than once: the analysis again per
+    /// measurement (the k-th wave of every questionnaire), in measurement order.
+    pub waves: Vec<WaveQca>,
+}
+
+/// The configurations of one measurement.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveQca {
+    /// "Meting 2: …" with the waves' names.
+    pub label: Bilingual,
+    pub outcomes: Vec<QcaOutcome>,
+}
+
+/// A measurement: the k-th wave of every questionnaire (waves in the order they were
+/// made), so the network questionnaire's second fielding goes with the member
+/// questionnaire's second.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    pub label: Bilingual,
+    pub waves: BTreeSet<leernet_core::WaveId>,
+}
+
+/// The measurements of a study, counted by the network questionnaire's waves (`form_id`);
+/// every questionnaire's waves with the same rank join it.
+pub fn measurements(data: &leernet_core::StudyData, network_form: &str) -> Vec<Measurement> {
+    use std::collections::BTreeMap;
+    let form_of: BTreeMap<leernet_core::InstrumentId, &str> = data
+        .instruments
+        .iter()
+        .map(|i| (i.id, i.form_id.as_str()))
+        .collect();
+    let mut by_form: BTreeMap<&str, Vec<&leernet_core::Wave>> = BTreeMap::new();
+    for w in &data.waves {
+        if let Some(f) = form_of.get(&w.instrument) {
+            by_form.entry(f).or_default().push(w);
+        }
+    }
+    for ws in by_form.values_mut() {
+        ws.sort_by_key(|w| w.id);
+    }
+    let k = by_form.get(network_form).map_or(0, Vec::len);
+    (0..k)
+        .map(|i| {
+            let ws: Vec<&leernet_core::Wave> = by_form
+                .values()
+                .filter_map(|ws| ws.get(i).copied())
+                .collect();
+            let names: Vec<&str> = ws.iter().map(|w| w.name.as_str()).collect();
+            Measurement {
+                label: bi(
+                    format!("Meting {}: {}", i + 1, names.join(", ")),
+                    format!("Measurement {}: {}", i + 1, names.join(", ")),
+                ),
+                waves: ws.iter().map(|w| w.id).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The sentence that says which measurements the (pooled) configurations rest on.
+pub fn basis(measurements: &[Measurement]) -> Bilingual {
+    match measurements.len() {
+        0 | 1 => {
+            let l = measurements.first().map(|m| m.label.clone());
+            let (nl, en) = l.map_or((String::new(), String::new()), |l| {
+                (
+                    format!(" ({})", l.nl.split_once(": ").map_or("", |x| x.1)),
+                    format!(" ({})", l.en.split_once(": ").map_or("", |x| x.1)),
+                )
+            });
+            bi(
+                format!("Deze configuraties berusten op de antwoorden van de ene meting{nl}; hoeveel netwerken er bij elke uitkomst meetellen, staat bij de drempels."),
+                format!("These configurations rest on the answers of the one measurement{en}; how many networks count for each outcome is given with the cut-offs."),
+            )
+        }
+        n => bi(
+            format!("Deze configuraties berusten op de antwoorden van alle {n} metingen samen (per netwerk de laatst ingevulde netwerkvragenlijst); hoeveel netwerken er bij elke uitkomst meetellen, staat bij de drempels. Daarna volgen de configuraties per meting."),
+            format!("These configurations rest on the answers of all {n} measurements together (per network the last network questionnaire submitted); how many networks count for each outcome is given with the cut-offs. The configurations per measurement follow."),
+        ),
+    }
 }
 
 /// One outcome's analysis.
 #[derive(Debug, Clone, Serialize)]
 pub struct QcaOutcome {
     pub key: String,
+    /// The keys of the conditions, in column order.
+    pub conditions: Vec<String>,
     pub name: Bilingual,
+    /// The analysis of the outcome's negation (membership 1 − y; `name` is the negation's).
+    pub negated: bool,
     /// Whether it could be computed; if not, `message` says why.
     pub computed: bool,
     pub message: Option<Bilingual>,
@@ -225,10 +316,13 @@ fn bi(nl: impl Into<String>, en: impl Into<String>) -> Bilingual {
 pub fn compute(network: &Dataset, names: &[String], spec: &QcaSpec) -> QcaFigures {
     QcaFigures {
         file: spec.file.clone(),
+        basis: None,
+        waves: Vec::new(),
         outcomes: spec
             .outcomes
             .iter()
-            .map(|o| analyse_outcome(network, names, spec, o, spec.cuts))
+            .flat_map(|o| std::iter::once(o.clone()).chain(o.negation()))
+            .map(|o| analyse_outcome(network, names, spec, &o, spec.cuts))
             .collect(),
     }
 }
@@ -254,6 +348,30 @@ fn calibrate_set(
     let (vi, raw) = raw_values(ds, variable)?;
     let var = &ds.variables[vi];
     let wrong = |nl: String, en: String| Err(bi(nl, en));
+    if let Calibration::Indirect { thresholds } = calibration {
+        if var.measure != Measure::Numeric {
+            return wrong(
+                format!("{variable:?} is geen getal: de indirecte methode vraagt om getallen."),
+                format!("{variable:?} is not a number: the indirect method needs numbers."),
+            );
+        }
+        let present: Vec<f64> = raw.iter().flatten().copied().collect();
+        let fitted = calibrate::indirect(&present, thresholds).map_err(|e| {
+            bi(
+                format!("De indirecte kalibratie van {variable:?} lukt niet: {e}"),
+                format!("The indirect calibration of {variable:?} failed: {e}"),
+            )
+        })?;
+        let mut next = fitted.into_iter();
+        return Ok(raw
+            .iter()
+            .map(|v| match v {
+                Some(x) => Some((*x, next.next().unwrap_or(f64::NAN))),
+                None if missing_out => Some((f64::NAN, 0.0)),
+                None => None,
+            })
+            .collect());
+    }
     let member: Box<dyn Fn(f64) -> f64> = match calibration {
         Calibration::Present => {
             if var.measure != Measure::AsymmetricBinary {
@@ -311,6 +429,7 @@ fn calibrate_set(
                     .unwrap_or(f64::NAN)
             })
         }
+        Calibration::Indirect { .. } => unreachable!("handled above"),
     };
     Ok(raw
         .iter()
@@ -395,7 +514,7 @@ fn prepare(
             .collect(),
         &outcome.key,
         cases.iter().map(|c| c.outcome).collect(),
-        false,
+        outcome.negated,
     )
     .map_err(|e| bi(e.to_string(), e.to_string()))?;
     Ok(Prepared {
@@ -405,7 +524,9 @@ fn prepare(
     })
 }
 
-fn dir_exp(conditions: &[&ConditionDef]) -> Option<DirExp> {
+/// The directional expectations; for a negated outcome each one turns round (a condition
+/// expected to go with the outcome when present is expected with its absence when absent).
+fn dir_exp(conditions: &[&ConditionDef], negated: bool) -> Option<DirExp> {
     if conditions.iter().all(|c| c.expect.is_none()) {
         return None;
     }
@@ -413,9 +534,9 @@ fn dir_exp(conditions: &[&ConditionDef]) -> Option<DirExp> {
         conditions
             .iter()
             .map(|c| {
-                c.expect.map(|e| match e {
-                    Expect::Present => vec![1],
-                    Expect::Absent => vec![0],
+                c.expect.map(|e| match (e, negated) {
+                    (Expect::Present, false) | (Expect::Absent, true) => vec![1],
+                    (Expect::Absent, false) | (Expect::Present, true) => vec![0],
                 })
             })
             .collect(),
@@ -439,7 +560,9 @@ pub fn analyse_outcome(
     let calibration = words::calibration_uses(ds, outcome, &conditions);
     let mut result = QcaOutcome {
         key: outcome.key.clone(),
+        conditions: conditions.iter().map(|c| c.key.clone()).collect(),
         name: outcome.name.clone(),
+        negated: outcome.negated,
         computed: false,
         message: None,
         calibration,
@@ -559,7 +682,7 @@ pub fn analyse_outcome(
     result.truth_table.remainders = tt.n_rows() - observed;
     result.truth_table.rows = rows;
 
-    let de = dir_exp(&conditions);
+    let de = dir_exp(&conditions, outcome.negated);
     let m = qca::minimize(
         &data,
         &tt,
@@ -592,6 +715,102 @@ pub fn analyse_outcome(
     result.cases = cases;
     result.computed = true;
     result
+}
+
+/// Fills in the QCA configuration every handle cites (`configuration` in
+/// `content/handles.toml`), in words: the configuration's sentence with its consistency,
+/// coverage and number of networks when it is a term of the reported solution, else that it
+/// is not sufficient at these cut-offs (or why the analysis could not be made).
+pub fn cite(
+    handles: &mut crate::HandleFigures,
+    figures: &QcaFigures,
+    set: &crate::HandleSet,
+    spec: &QcaSpec,
+) {
+    let text_of = |key: &str| -> Option<Bilingual> {
+        let def = set.handles.iter().find(|h| h.key == key)?;
+        let c = def.configuration.as_ref()?;
+        Some(cited(figures, spec, c))
+    };
+    for info in &mut handles.catalogue {
+        info.configuration = text_of(&info.key);
+    }
+    for h in &mut handles.handreikingen {
+        for it in &mut h.items {
+            it.configuration = text_of(&it.key);
+        }
+    }
+}
+
+fn cited(figures: &QcaFigures, spec: &QcaSpec, c: &crate::QcaCitation) -> Bilingual {
+    let base = c.outcome.strip_suffix("_NOT").unwrap_or(&c.outcome);
+    let def = spec.outcome(base).and_then(|o| {
+        if base == c.outcome {
+            Some(o.clone())
+        } else {
+            o.negation()
+        }
+    });
+    let (Some(def), Some(o)) = (def, figures.outcomes.iter().find(|o| o.key == c.outcome)) else {
+        return bi(
+            format!(
+                "De vergelijking van de netwerken (QCA) heeft geen uitkomst {:?}.",
+                c.outcome
+            ),
+            format!(
+                "The comparison of the networks (QCA) has no outcome {:?}.",
+                c.outcome
+            ),
+        );
+    };
+    let conditions: Vec<&ConditionDef> = o
+        .conditions
+        .iter()
+        .filter_map(|k| spec.condition(k))
+        .collect();
+    let literals: Vec<Option<bool>> = o
+        .conditions
+        .iter()
+        .map(|k| c.literals.iter().find(|(l, _)| l == k).map(|(_, p)| *p))
+        .collect();
+    let (clause, _) = words::term(&conditions, &literals);
+    if !o.computed {
+        let m = o.message.clone().unwrap_or_else(|| bi("", ""));
+        return bi(
+            format!(
+                "De vergelijking van de netwerken (QCA) voor ‘{}’ kon niet worden gemaakt: {}",
+                o.name.nl, m.nl
+            ),
+            format!(
+                "The comparison of the networks (QCA) for ‘{}’ could not be made: {}",
+                o.name.en, m.en
+            ),
+        );
+    }
+    let term = o
+        .solutions
+        .iter()
+        .filter(|s| s.kind == o.reported)
+        .flat_map(|s| &s.models)
+        .flat_map(|m| &m.terms)
+        .find(|t| t.literals == literals);
+    match term {
+        Some(t) => words::cited_sentence(t, &def),
+        None => bi(
+            format!(
+                "In de vergelijking van de netwerken (QCA) is de combinatie waarin {} bij deze drempels geen voldoende combinatie voor ‘{}’ (consistentie ten minste {}).",
+                clause.nl,
+                o.name.nl,
+                words::num(o.cuts.incl, 2, true)
+            ),
+            format!(
+                "In the comparison of the networks (QCA), the combination in which {} is not sufficient for ‘{}’ at these cut-offs (consistency at least {}).",
+                clause.en,
+                o.name.en,
+                words::num(o.cuts.incl, 2, false)
+            ),
+        ),
+    }
 }
 
 fn term_figures(
@@ -748,7 +967,7 @@ fn variant_terms(
         &p.data,
         &tt,
         &MinimizeOptions {
-            dir_exp: dir_exp(conditions),
+            dir_exp: dir_exp(conditions, outcome.negated),
         },
     );
     let sols: Vec<&qca::Solution> = match (kind, &m.intermediate) {
@@ -769,6 +988,15 @@ fn variant_terms(
         }
     }
     out
+}
+
+/// The anchors with the crossover a step down and a step up (each only if the crossover
+/// stays strictly between the other anchors; the specification checks this when it loads).
+fn moved_crossovers(a: &FuzzyAnchors, step: f64) -> Vec<FuzzyAnchors> {
+    [a.crossover - step, a.crossover + step]
+        .into_iter()
+        .filter_map(|c| FuzzyAnchors::new(a.exclusion, c, a.inclusion).ok())
+        .collect()
 }
 
 fn robustness(
@@ -813,6 +1041,47 @@ fn robustness(
             cuts,
             kind,
         ));
+    }
+    // The crossover of a fuzzy set moved a stated step down and up: the outcome's, then each
+    // condition's in order.
+    if let (Calibration::Fuzzy { anchors: a }, Some(step)) =
+        (&outcome.calibration, outcome.crossover_step)
+    {
+        for moved in moved_crossovers(a, step) {
+            variants.push(words::crossover_variant(&outcome.name, moved.crossover));
+            runs.push(variant_terms(
+                ds,
+                names,
+                conditions,
+                outcome,
+                &Calibration::Fuzzy { anchors: moved },
+                cuts,
+                kind,
+            ));
+        }
+    }
+    for (j, cond) in conditions.iter().enumerate() {
+        let (Calibration::Fuzzy { anchors: a }, Some(step)) =
+            (&cond.calibration, cond.crossover_step)
+        else {
+            continue;
+        };
+        for moved in moved_crossovers(a, step) {
+            let mut changed = (*cond).clone();
+            changed.calibration = Calibration::Fuzzy { anchors: moved };
+            let mut with: Vec<&ConditionDef> = conditions.to_vec();
+            with[j] = &changed;
+            variants.push(words::crossover_variant(&cond.name, moved.crossover));
+            runs.push(variant_terms(
+                ds,
+                names,
+                &with,
+                outcome,
+                &outcome.calibration,
+                cuts,
+                kind,
+            ));
+        }
     }
     let mut terms: Vec<Survival> = Vec::new();
     let mut seen: Vec<Vec<Option<bool>>> = Vec::new();

@@ -57,6 +57,11 @@ pub enum Calibration {
     Threshold { threshold: f64 },
     /// The direct method (logistic, inclusion degree 0.95 at the inclusion anchor).
     Fuzzy { anchors: FuzzyAnchors },
+    /// The indirect method (Ragin 2008): `k` thresholds group the networks into `k + 1`
+    /// classes 0, 1/k, …, 1 (the researcher's qualitative grouping); a fractional logit of
+    /// the classes on the raw values gives the memberships (`QCA::calibrate(…, method =
+    /// "indirect")`).
+    Indirect { thresholds: Vec<f64> },
 }
 
 /// The directional expectation of a condition.
@@ -76,6 +81,9 @@ pub struct ConditionDef {
     /// A network without a value is out of the set (`true`) or left out (`false`).
     pub missing_out: bool,
     pub expect: Option<Expect>,
+    /// Robustness: the analysis again with the crossover this far below and above (fuzzy
+    /// sets by the direct method).
+    pub crossover_step: Option<f64>,
     pub name: Bilingual,
     /// The clause when present ("de deelnemers samen de agenda bepalen").
     pub in_clause: Bilingual,
@@ -92,10 +100,32 @@ pub struct OutcomeDef {
     pub missing_out: bool,
     /// Other anchors (fuzzy outcomes) the robustness table tries.
     pub alt_anchors: Vec<FuzzyAnchors>,
+    /// Robustness: the crossover this far below and above (fuzzy, direct method).
+    pub crossover_step: Option<f64>,
+    /// Whether this is the analysis of the outcome's negation (made by [`OutcomeDef::negation`]).
+    pub negated: bool,
+    /// The negation's name and result ("rapporteren vaker geen …"), if the file gives them:
+    /// then the negated outcome is analysed too.
+    pub negation: Option<(Bilingual, Bilingual)>,
     pub conditions: Vec<String>,
     pub name: Bilingual,
     /// What networks with a sufficient combination do ("rapporteren vaker …").
     pub result: Bilingual,
+}
+
+impl OutcomeDef {
+    /// The analysis of the outcome's negation (membership 1 − y), if the file names it.
+    pub fn negation(&self) -> Option<OutcomeDef> {
+        let (name, result) = self.negation.clone()?;
+        Some(OutcomeDef {
+            key: format!("{}_NOT", self.key),
+            name,
+            result,
+            negated: true,
+            negation: None,
+            ..self.clone()
+        })
+    }
 }
 
 /// The cut-offs of the truth table.
@@ -160,7 +190,10 @@ struct RawSet {
     #[serde(rename = "in", default)]
     in_: Vec<String>,
     threshold: Option<f64>,
+    #[serde(default)]
+    thresholds: Vec<f64>,
     anchors: Option<[f64; 3]>,
+    crossover_step: Option<f64>,
     missing: Option<String>,
     expect: Option<Expect>,
     #[serde(default)]
@@ -175,6 +208,10 @@ struct RawSet {
     out_en: Option<String>,
     result_nl: Option<String>,
     result_en: Option<String>,
+    neg_name_nl: Option<String>,
+    neg_name_en: Option<String>,
+    neg_result_nl: Option<String>,
+    neg_result_en: Option<String>,
 }
 
 fn bi(nl: &str, en: &str) -> Bilingual {
@@ -211,16 +248,62 @@ impl RawSet {
                         .map_err(|m| format!("{what}, field `anchors`: {m}"))?,
                 }
             }
+            "indirect" => {
+                let t = &self.thresholds;
+                if t.is_empty()
+                    || t.len() > leernet_stats::qca::calibrate::MAX_INDIRECT_THRESHOLDS
+                    || t.iter().any(|x| !x.is_finite())
+                {
+                    return Err(format!(
+                        "{what}, field `thresholds`: the indirect method needs 1 to {} numbers that group the networks into classes",
+                        leernet_stats::qca::calibrate::MAX_INDIRECT_THRESHOLDS
+                    ));
+                }
+                if t.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err(format!(
+                        "{what}, field `thresholds`: give the thresholds from low to high, each once"
+                    ));
+                }
+                Calibration::Indirect {
+                    thresholds: t.clone(),
+                }
+            }
             other => {
                 return Err(format!(
-                    "{what}, field `calibration`: {other:?} is not \"crisp\" or \"fuzzy\""
+                    "{what}, field `calibration`: {other:?} is not \"crisp\", \"fuzzy\" or \"indirect\""
                 ))
             }
         };
         if self.anchors.is_some() && !matches!(c, Calibration::Fuzzy { .. }) {
             return Err(format!("{what}: `anchors` belong to a fuzzy set"));
         }
+        if !self.thresholds.is_empty() && !matches!(c, Calibration::Indirect { .. }) {
+            return Err(format!(
+                "{what}: `thresholds` belong to an indirect calibration (a crisp set takes `threshold`)"
+            ));
+        }
         Ok(c)
+    }
+
+    fn crossover_step(&self, what: &str, c: &Calibration) -> Result<Option<f64>, String> {
+        let Some(step) = self.crossover_step else {
+            return Ok(None);
+        };
+        let Calibration::Fuzzy { anchors: a } = c else {
+            return Err(format!(
+                "{what}: `crossover_step` belongs to a fuzzy set with `anchors`"
+            ));
+        };
+        if !(step.is_finite() && step > 0.0) {
+            return Err(format!(
+                "{what}, field `crossover_step`: a positive number, not {step}"
+            ));
+        }
+        for c in [a.crossover - step, a.crossover + step] {
+            FuzzyAnchors::new(a.exclusion, c, a.inclusion)
+                .map_err(|m| format!("{what}, field `crossover_step`: moved by {step}, {m}"))?;
+        }
+        Ok(Some(step))
     }
 
     fn missing_out(&self, what: &str) -> Result<bool, String> {
@@ -282,10 +365,17 @@ impl QcaSpec {
             let in_en = need(&r.in_en, &what, "in_en").map_err(err)?;
             let out_nl = need(&r.out_nl, &what, "out_nl").map_err(err)?;
             let out_en = need(&r.out_en, &what, "out_en").map_err(err)?;
+            if r.neg_name_nl.is_some() || r.neg_result_nl.is_some() {
+                return Err(err(format!(
+                    "{what}: `neg_name_*` and `neg_result_*` belong to an outcome"
+                )));
+            }
+            let calibration = r.calibration(&what).map_err(err)?;
             conditions.push(ConditionDef {
                 key: r.key.clone(),
                 variable: r.variable.clone(),
-                calibration: r.calibration(&what).map_err(err)?,
+                crossover_step: r.crossover_step(&what, &calibration).map_err(err)?,
+                calibration,
                 missing_out: r.missing_out(&what).map_err(err)?,
                 expect: r.expect,
                 name: bi(&r.name_nl, &r.name_en),
@@ -337,9 +427,39 @@ impl QcaSpec {
                 .map_err(|m| err(format!("{what}, field `alt_anchors`: {m}")))?;
             let result_nl = need(&r.result_nl, &what, "result_nl").map_err(err)?;
             let result_en = need(&r.result_en, &what, "result_en").map_err(err)?;
+            let negation = match (
+                &r.neg_name_nl,
+                &r.neg_name_en,
+                &r.neg_result_nl,
+                &r.neg_result_en,
+            ) {
+                (None, None, None, None) => None,
+                _ => Some((
+                    bi(
+                        &need(&r.neg_name_nl, &what, "neg_name_nl").map_err(err)?,
+                        &need(&r.neg_name_en, &what, "neg_name_en").map_err(err)?,
+                    ),
+                    bi(
+                        &need(&r.neg_result_nl, &what, "neg_result_nl").map_err(err)?,
+                        &need(&r.neg_result_en, &what, "neg_result_en").map_err(err)?,
+                    ),
+                )),
+            };
+            let negated_key = format!("{}_NOT", r.key);
+            if negation.is_some()
+                && (raw.outcomes.iter().any(|o| o.key == negated_key)
+                    || conditions.iter().any(|c| c.key == negated_key))
+            {
+                return Err(err(format!(
+                    "{what}: its negation is analysed as {negated_key:?}, a key used elsewhere"
+                )));
+            }
             outcomes.push(OutcomeDef {
                 key: r.key.clone(),
                 variable: r.variable.clone(),
+                crossover_step: r.crossover_step(&what, &calibration).map_err(err)?,
+                negated: false,
+                negation,
                 calibration,
                 missing_out: r.missing_out(&what).map_err(err)?,
                 alt_anchors,

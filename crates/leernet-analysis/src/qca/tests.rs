@@ -294,3 +294,238 @@ fn calibration_choices_are_described_with_labels() {
         "verwacht bij de uitkomst als aanwezig"
     );
 }
+
+const NEGATION: &str = r#"result_en = "more often report use in practice"
+neg_name_nl = "Geen gebruik in de praktijk"
+neg_name_en = "No use in practice"
+neg_result_nl = "rapporteren vaker geen gebruik in de praktijk"
+neg_result_en = "more often report no use in practice"
+"#;
+
+#[test]
+fn the_negated_outcome_is_analysed_too_with_the_expectations_turned_round() {
+    let (ds, names) = dataset();
+    let text = SPEC.replace(
+        "result_en = \"more often report use in practice\"\n",
+        NEGATION,
+    );
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let f = compute(&ds, &names, &s);
+    assert_eq!(f.outcomes.len(), 2);
+    let (pos, neg) = (&f.outcomes[0], &f.outcomes[1]);
+    assert!(!pos.negated && neg.negated);
+    assert_eq!(neg.key, "PRACTICE_NOT");
+    assert_eq!(neg.name.en, "No use in practice");
+    assert!(neg.calibration[0]
+        .rule
+        .nl
+        .ends_with("; de ontkenning: 1 min het lidmaatschap"));
+    // Without the outcome: networks 4, 5, 6, 7 and 9 (8 is left out). The agenda set
+    // together: 4 and 9 of them; not together: 5, 6 and 7.
+    assert_eq!(neg.necessity[0].incl, 0.4);
+    assert_eq!(neg.necessity[1].incl, 0.6);
+    // Sufficient for the negation at 0.75: every configuration but "agenda together and a
+    // neutral facilitator", so the solution is: not together, or no neutral facilitator.
+    let s75 = Cuts::new(0.75, 1, 0.0).unwrap();
+    let neg_def = s.outcomes[0].negation().unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &neg_def, s75);
+    assert_eq!(o.reported, "intermediate");
+    let inter = o
+        .solutions
+        .iter()
+        .find(|s| s.kind == "intermediate")
+        .unwrap();
+    let terms: BTreeSet<Vec<Option<bool>>> = inter.models[0]
+        .terms
+        .iter()
+        .map(|t| t.literals.clone())
+        .collect();
+    assert_eq!(
+        terms,
+        BTreeSet::from([vec![Some(false), None], vec![None, Some(false)]])
+    );
+    assert!(o.sentences.iter().any(|s| s.nl
+        == "Netwerken waarin geen neutrale leerfacilitator het leren begeleidt, rapporteren vaker geen gebruik in de praktijk (consistentie 1,00; dekking 0,60; 3 netwerken)."));
+    assert_eq!(
+        o.sentences[1].nl,
+        "Netwerken waarin de deelnemers niet samen de agenda bepalen, rapporteren vaker geen gebruik in de praktijk (consistentie 1,00; dekking 0,60; 3 netwerken)."
+    );
+    assert!(o.sentences[0]
+        .en
+        .contains("more often report no use in practice"));
+    // The positive outcome's analysis is unchanged by naming the negation.
+    let plain = compute(&ds, &names, &spec());
+    assert_eq!(plain.outcomes.len(), 1);
+    assert_eq!(
+        serde_json::to_string(&plain.outcomes[0]).unwrap(),
+        serde_json::to_string(pos).unwrap()
+    );
+}
+
+/// Formality per network: 6.5 for the networks with the outcome, 4.5 for networks 4 and 9
+/// (agenda together, no outcome), 3 for the rest.
+fn with_formality(ds: &mut Dataset, values: [f64; 9]) {
+    let i = ds.index("scale.formality").unwrap();
+    ds.values[i] = values.iter().map(|&v| Some(v)).collect();
+}
+
+#[test]
+fn robustness_shows_which_terms_survive_a_moved_crossover() {
+    let (mut ds, names) = dataset();
+    with_formality(&mut ds, [6.5, 6.5, 6.5, 4.5, 3.0, 3.0, 3.0, 3.0, 4.5]);
+    let text = SPEC
+        .replace(
+            "conditions = [\"AGENDA\", \"NEUTRAL\"]",
+            "conditions = [\"AGENDA\", \"FORMAL\"]",
+        )
+        .replace(
+            "anchors = [0.0, 5.0, 10.0]",
+            "anchors = [0.0, 5.0, 10.0]\ncrossover_step = 1.0",
+        );
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let o = analyse_outcome(
+        &ds,
+        &names,
+        &s,
+        &s.outcomes[0],
+        Cuts::new(0.7, 1, 0.0).unwrap(),
+    );
+    let labels: Vec<&str> = o
+        .robustness
+        .variants
+        .iter()
+        .map(|v| v.nl.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Zoals gerapporteerd (consistentie ≥ 0,70)",
+            "Consistentie ≥ 0,80",
+            "Omslagpunt ‘Formeel’ op 4",
+            "Omslagpunt ‘Formeel’ op 6"
+        ]
+    );
+    assert_eq!(o.robustness.variants[3].en, "Crossover of ‘Formal’ at 6");
+    // "Agenda together and formal": consistency 0.71 as reported; with the crossover at 4
+    // networks 4 and 9 (4.5) join the set and it falls to 0.67; at 6 it rises to 0.73.
+    let t = &o.robustness.terms[0];
+    assert_eq!(
+        t.text.en,
+        "the participants set the agenda together and the network is formal"
+    );
+    assert_eq!(t.present, vec![true, false, false, true]);
+    assert!(!t.robust);
+}
+
+#[test]
+fn a_crossover_step_is_checked_when_the_file_loads() {
+    let bad = SPEC.replace(
+        "anchors = [0.0, 5.0, 10.0]",
+        "anchors = [0.0, 5.0, 10.0]\ncrossover_step = 5.0",
+    );
+    let e = QcaSpec::parse(&bad, "t.toml").unwrap_err().to_string();
+    assert!(
+        e.starts_with("t.toml: condition \"FORMAL\", field `crossover_step`: moved by 5"),
+        "{e}"
+    );
+    let crisp = SPEC.replace(
+        "calibration = \"crisp\"\nexpect = \"present\"\nname_nl = \"Agenda samen\"",
+        "calibration = \"crisp\"\ncrossover_step = 1.0\nexpect = \"present\"\nname_nl = \"Agenda samen\"",
+    );
+    let e = QcaSpec::parse(&crisp, "t.toml").unwrap_err().to_string();
+    assert!(e.contains("`crossover_step` belongs to a fuzzy set"), "{e}");
+}
+
+#[test]
+fn indirect_calibration_groups_the_networks_and_fits_their_memberships() {
+    let (mut ds, names) = dataset();
+    let raw = [6.5, 6.0, 7.5, 4.5, 3.0, 2.0, 1.0, 2.5, 5.5];
+    with_formality(&mut ds, raw);
+    let text = SPEC
+        .replace(
+            "conditions = [\"AGENDA\", \"NEUTRAL\"]",
+            "conditions = [\"AGENDA\", \"FORMAL\"]",
+        )
+        .replace(
+            "calibration = \"fuzzy\"\nanchors = [0.0, 5.0, 10.0]",
+            "calibration = \"indirect\"\nthresholds = [2.0, 4.0, 6.0]",
+        );
+    let s = QcaSpec::parse(&text, "t.toml").unwrap();
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    assert!(o.computed, "{:?}", o.message);
+    assert_eq!(
+        o.calibration[2].rule.nl,
+        "fuzzy, indirecte methode: de netwerken in 4 klassen gedeeld bij 2, 4 en 6, lidmaatschap geschat met een fractionele logit"
+    );
+    // The memberships are the engine's fit over every network with a value (network 8,
+    // left out for its agenda answer, still counts in the fit, as the set is calibrated
+    // before cases are dropped).
+    let all = leernet_stats::qca::calibrate::indirect(&raw, &[2.0, 4.0, 6.0]).unwrap();
+    let kept: Vec<f64> = [0, 1, 2, 3, 4, 5, 6, 8].iter().map(|&i| all[i]).collect();
+    let got: Vec<f64> = o.cases.iter().map(|c| c.conditions[1]).collect();
+    assert_eq!(got, kept);
+    // Too few distinct values for the fit: said in words, not a failure of the study.
+    with_formality(&mut ds, [6.5, 6.5, 6.5, 4.5, 3.0, 3.0, 3.0, 3.0, 4.5]);
+    let o = analyse_outcome(&ds, &names, &s, &s.outcomes[0], s.cuts);
+    assert!(!o.computed);
+    assert!(o
+        .message
+        .unwrap()
+        .en
+        .starts_with("The indirect calibration of \"scale.formality\" failed"));
+}
+
+#[test]
+fn a_handle_cites_a_configuration_by_outcome_and_literals() {
+    let c = crate::QcaCitation::parse("CLIMATE: AGENDA * ~NEUTRAL").unwrap();
+    assert_eq!(c.outcome, "CLIMATE");
+    assert_eq!(
+        c.literals,
+        [("AGENDA".to_owned(), true), ("NEUTRAL".to_owned(), false)]
+    );
+    for bad in [
+        "CLIMATE",
+        "CLIMATE: ",
+        ": A",
+        "CLIMATE: A*A",
+        "CLIMATE: A+B",
+        "1X: A",
+    ] {
+        assert!(crate::QcaCitation::parse(bad).is_err(), "{bad}");
+    }
+    // The shipped handles cite only what the shipped QCA has.
+    let content = crate::Content::builtin();
+    content
+        .handles
+        .check_citations(&QcaSpec::builtin())
+        .unwrap();
+    assert!(content
+        .handles
+        .handles
+        .iter()
+        .any(|h| h.configuration.is_some()));
+    // A citation of an unknown outcome or of a condition the outcome is not analysed with
+    // is refused, naming the file, the handle and the field.
+    let mut set = content.handles.clone();
+    let h = set
+        .handles
+        .iter_mut()
+        .find(|h| h.configuration.is_some())
+        .unwrap();
+    h.configuration = Some(crate::QcaCitation::parse("CLIMATE: AGENDA*NOPE").unwrap());
+    let e = set
+        .check_citations(&QcaSpec::builtin())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("field `configuration`: \"NOPE\" is not a condition of the outcome \"CLIMATE\""),
+        "{e}"
+    );
+    let h = set
+        .handles
+        .iter_mut()
+        .find(|h| h.configuration.is_some())
+        .unwrap();
+    h.configuration = Some(crate::QcaCitation::parse("NOPE_NOT: AGENDA").unwrap());
+    assert!(set.check_citations(&QcaSpec::builtin()).is_err());
+}

@@ -121,6 +121,14 @@ fn term_sentence(t: &TermFigures, outcome: &OutcomeDef, nl: bool) -> String {
     }
 }
 
+/// A term's sentence in both languages, as a handle cites it.
+pub fn cited_sentence(t: &TermFigures, outcome: &OutcomeDef) -> Bilingual {
+    bi(
+        term_sentence(t, outcome, true),
+        term_sentence(t, outcome, false),
+    )
+}
+
 fn model_sentence(m: &ModelFigures, nl: bool) -> String {
     match (m.terms.len(), nl) {
         (1, true) => format!(
@@ -218,6 +226,14 @@ pub fn anchor_variant(a: &FuzzyAnchors) -> Bilingual {
     )
 }
 
+/// A variant with the crossover of one set moved.
+pub fn crossover_variant(set: &Bilingual, crossover: f64) -> Bilingual {
+    bi(
+        format!("Omslagpunt ‘{}’ op {}", set.nl, value(crossover, true)),
+        format!("Crossover of ‘{}’ at {}", set.en, value(crossover, false)),
+    )
+}
+
 fn rule(c: &Calibration, ds: &Dataset, variable: &str) -> Bilingual {
     match c {
         Calibration::Present => bi(
@@ -251,6 +267,25 @@ fn rule(c: &Calibration, ds: &Dataset, variable: &str) -> Bilingual {
             format!("crisp: 1 vanaf {}, anders 0", value(*threshold, true)),
             format!("crisp: 1 from {} up, else 0", value(*threshold, false)),
         ),
+        Calibration::Indirect { thresholds } => {
+            let k = thresholds.len();
+            let t = |nl: bool| {
+                let v: Vec<String> = thresholds.iter().map(|x| value(*x, nl)).collect();
+                join(&v, "en", "and", nl)
+            };
+            bi(
+                format!(
+                    "fuzzy, indirecte methode: de netwerken in {} klassen gedeeld bij {}, lidmaatschap geschat met een fractionele logit",
+                    k + 1,
+                    t(true)
+                ),
+                format!(
+                    "fuzzy, indirect method: the networks grouped into {} classes at {}, membership estimated by a fractional logit",
+                    k + 1,
+                    t(false)
+                ),
+            )
+        }
         Calibration::Fuzzy { anchors: a } => bi(
             format!(
                 "fuzzy, directe methode (logistisch): volledig erbuiten bij {}, omslagpunt {}, volledig erin bij {}",
@@ -307,14 +342,25 @@ pub fn calibration_uses(
     outcome: &OutcomeDef,
     conditions: &[&ConditionDef],
 ) -> Vec<super::CalibrationUse> {
-    let mut out = vec![use_of(
+    let mut first = use_of(
         ds,
         &outcome.key,
         "outcome",
         &outcome.name,
         (&outcome.variable, &outcome.calibration, outcome.missing_out),
         None,
-    )];
+    );
+    if outcome.negated {
+        first
+            .rule
+            .nl
+            .push_str("; de ontkenning: 1 min het lidmaatschap");
+        first
+            .rule
+            .en
+            .push_str("; the negation: 1 minus the membership");
+    }
+    let mut out = vec![first];
     for c in conditions {
         out.push(use_of(
             ds,

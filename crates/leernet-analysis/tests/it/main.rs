@@ -6,4 +6,5 @@ mod common;
 mod autocoding;
 mod consensus;
 mod handles;
+mod qca_waves;
 mod typology;

@@ -107,6 +107,21 @@ fn the_report_says_the_configurations_of_working_methods_in_every_format() {
     // After the typology, before the profiles.
     assert!(nl.find("<section id=\"typology\">").unwrap() < qca);
     assert!(qca < nl.find("<section id=\"profiles\">").unwrap());
+    // The table of contents names it in its place: after the scales, before the profiles.
+    for (html, title) in [
+        (&nl, "Configuraties van werkwijzen (QCA)"),
+        (
+            &r.html(&f, Lang::En).unwrap(),
+            "Configurations of working methods (QCA)",
+        ),
+    ] {
+        let nav = &html[html.find("<nav").unwrap()..html.find("</nav>").unwrap()];
+        let entry = nav
+            .find(&format!("<li><a href=\"#qca\">{title}</a></li>"))
+            .expect("a contents entry for the QCA section");
+        assert!(nav.find("href=\"#scales\"").unwrap() < entry);
+        assert!(entry < nav.find("href=\"#profiles\"").unwrap());
+    }
     // The demo's finding, in words: a co-created agenda with a neutral facilitator.
     assert!(nl.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen én een neutrale leerfacilitator het leren begeleidt, rapporteren vaker een goed leerklimaat (consistentie 0,85; dekking 0,67; 8 netwerken).</p>"));
     assert!(nl.contains("aria-labelledby=\"qca-xy-0-0-title qca-xy-0-0-desc\""));
@@ -385,4 +400,69 @@ fn html_passes_axe_core() {
         let result = &dom[at..at + dom[at..].find('"').unwrap()];
         assert_eq!(result, "none", "{name}: axe-core finds WCAG violations");
     }
+}
+
+/// A handle that cites a QCA configuration shows it in words with its consistency, coverage
+/// and number of networks, in both languages and both formats, naming no network.
+#[test]
+fn a_handreiking_cites_the_configuration_its_handle_rests_on() {
+    let f = figures();
+    let r = Reports::new();
+    let h = f
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| {
+            h.items
+                .iter()
+                .any(|i| i.key == "agenda-open-steering-group")
+        })
+        .expect("a demo network gets the handle that cites a configuration");
+    let nl = r.handreiking_html(&f, &h.slug, Lang::Nl).unwrap();
+    assert!(nl.contains("<p class=\"evidence\">Uit de vergelijking van de netwerken (QCA): Netwerken waarin de deelnemers samen de agenda bepalen én een neutrale leerfacilitator het leren begeleidt, rapporteren vaker een goed leerklimaat (consistentie 0,85; dekking 0,67; 8 netwerken).</p>"), "{nl}");
+    let en = unzip(
+        &r.handreiking_docx(&f, &h.slug, Lang::En).unwrap(),
+        "word/document.xml",
+    );
+    assert!(en.contains("From the comparison of the networks (QCA): Networks in which the participants set the agenda together and a neutral learning facilitator guides the learning more often report a good learning climate (consistency 0.85; coverage 0.67; 8 networks)."));
+    // Handles that cite nothing say nothing of the kind.
+    let other = f
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| {
+            !h.items
+                .iter()
+                .any(|i| i.key == "agenda-open-steering-group")
+        })
+        .unwrap();
+    assert!(!r
+        .handreiking_html(&f, &other.slug, Lang::Nl)
+        .unwrap()
+        .contains("class=\"evidence\""));
+}
+
+/// The QCA section also analyses each outcome's negation, and its robustness table shows
+/// what happens when the crossover of "formally organised" moves half a point either side.
+#[test]
+fn the_qca_section_gives_the_negated_outcome_and_a_moved_crossover() {
+    let f = figures();
+    let r = Reports::new();
+    let nl = r.html(&f, Lang::Nl).unwrap();
+    let en = r.markdown(&f, Lang::En).unwrap();
+    let section = &nl[nl.find("<section id=\"qca\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("<h3>Geen goed leerklimaat volgens de deelnemers</h3>"),
+        "{section}"
+    );
+    assert!(en.contains("### No good learning climate according to the members"));
+    assert!(
+        section.contains("Omslagpunt ‘Formeel georganiseerd’ op 3"),
+        "{section}"
+    );
+    assert!(section.contains("Omslagpunt ‘Formeel georganiseerd’ op 4"));
+    assert!(en.contains("Crossover of ‘Formally organised’ at 3"));
+    // The negation's sentence speaks of its own result.
+    assert!(section.contains("<p>Netwerken waarin de deelnemers niet samen de agenda bepalen, geen neutrale leerfacilitator het leren begeleidt, het netwerk formeel georganiseerd is én cocreatie en gelijkwaardigheid niet de grondslag van het werken zijn, rapporteren vaker géén goed leerklimaat (consistentie 0,91; dekking 0,62; 5 netwerken).</p>"));
 }

@@ -13,7 +13,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`calibrate`] | crisp thresholds, fuzzy direct method (logistic and linear) |
+//! | [`calibrate`] | crisp thresholds, fuzzy direct method (logistic and linear), indirect method (fractional logit) |
 //! | [`data`] | the bounded input: conditions, levels, outcome |
 //! | [`fit`] | set membership of terms, inclusion, PRI, coverage, unique coverage |
 //! | [`necessity`] | necessity of every literal (`pof`, relation = necessity) |

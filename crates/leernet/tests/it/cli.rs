@@ -427,6 +427,94 @@ fn stats_qca_matches_the_r_reference_and_keeps_the_exit_codes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let got: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(got["calibration"].as_array().unwrap().len(), 3);
+    // The indirect method, and robustness over the crossover of two fuzzy conditions: the
+    // first variant is the analysis as run, then the crossover one step down and one up.
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        raw,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB,LIT,IND",
+        "--calibrate",
+        "DEV=fuzzy:400,550,900;URB=fuzzy:25,50,65;LIT=indirect:50,70,80,90,95",
+        "--calibrate",
+        "IND=fuzzy:10,20,30;SURV=fuzzy:-9,0,10",
+        "--incl-cut",
+        "0.8",
+        "--robustness-crossover",
+        "DEV=100;URB=10",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lit = got["calibration"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["column"] == "LIT")
+        .unwrap();
+    assert_eq!(lit["method"], "indirect");
+    let lit_out = lit["output"].as_array().unwrap();
+    assert_eq!(lit_out.len(), 18);
+    assert!(lit_out
+        .iter()
+        .all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap())));
+    let variants = got["robustness_crossover"].as_array().unwrap();
+    assert_eq!(variants.len(), 5, "{got}");
+    assert_eq!(variants[0]["column"], Value::Null);
+    assert_eq!(
+        (
+            variants[1]["column"].as_str(),
+            variants[1]["crossover"].as_f64()
+        ),
+        (Some("DEV"), Some(450.0))
+    );
+    assert_eq!(variants[4]["crossover"].as_f64(), Some(60.0));
+    // The first variant is the solution as reported.
+    let conservative: BTreeSet<String> = got["minimize"]["conservative"]["solutions"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let first: BTreeSet<String> = variants[0]["conservative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(conservative, first);
+    // Moving DEV's crossover to 450 drops the conservative term DEV*~URB*LIT*~IND.
+    let survival = got["robustness_crossover_terms"].as_array().unwrap();
+    let term = survival
+        .iter()
+        .find(|t| t["term"] == "DEV*~URB*LIT*~IND")
+        .unwrap();
+    assert_eq!(
+        term["present"],
+        serde_json::json!([true, false, true, true, true])
+    );
+    assert_eq!(term["robust"], false);
+    // A crossover step on a column that is not calibrated fuzzy is a usage error.
+    let o = leernet(&[
+        "stats",
+        "qca",
+        "--input",
+        raw,
+        "--outcome",
+        "SURV",
+        "--conditions",
+        "DEV,URB",
+        "--calibrate",
+        "DEV=fuzzy:400,550,900;URB=crisp:50;SURV=crisp:0",
+        "--robustness-crossover",
+        "URB=5",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     // A named disjunction's necessity.
     let o = leernet(&[
         "stats",
