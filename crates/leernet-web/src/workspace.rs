@@ -734,7 +734,7 @@ pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Re
     let user = v.require(WS_ROLES)?;
     let json = state
         .store
-        .workspace_export_audited(user.id, crate::auth::now())
+        .workspace_export_audited(user.id, state.now())
         .await?;
     let body = serde_json::to_string_pretty(&json).map_err(|e| AppError::internal(lang, e))?;
     Ok((
@@ -788,7 +788,7 @@ pub async fn plan(
                 };
                 state
                     .store
-                    .plan_session(net.id, &s, Some(user.id), crate::auth::now())
+                    .plan_session(net.id, &s, Some(user.id), state.now())
                     .await
             }
         }
@@ -885,7 +885,7 @@ pub async fn open_round(
     let votes: i64 = f.get("votes").trim().parse().unwrap_or(0);
     let result = state
         .store
-        .open_round(net.id, f.get("title"), votes, crate::auth::now())
+        .open_round(net.id, f.get("title"), votes, state.now())
         .await;
     if result.is_ok() {
         // Without a trusted address the notices wait in the outbox for `leernet notify send`.
@@ -975,7 +975,7 @@ pub async fn close(
     }
     let result = state
         .store
-        .close_round(net.id, round, &schedule, crate::auth::now())
+        .close_round(net.id, round, &schedule, state.now())
         .await;
     let back = format!("/ws/{}/agenda", net.slug.as_str());
     answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
@@ -1034,7 +1034,7 @@ pub async fn ask(
                 session,
                 themes: list,
             };
-            state.store.add_slow_question(&q, crate::auth::now()).await
+            state.store.add_slow_question(&q, state.now()).await
         }
     };
     let back = format!("/ws/{}/questions", net.slug.as_str());
@@ -1120,7 +1120,7 @@ pub async fn tell(
         .collect();
     let result = state
         .store
-        .add_story(net.id, user.id, f.get("text"), &cycles, crate::auth::now())
+        .add_story(net.id, user.id, f.get("text"), &cycles, state.now())
         .await;
     let back = format!("/ws/{}/stories", net.slug.as_str());
     answer(&state, &v, user, &net, result, (View::Stories, back), &f).await
@@ -1162,7 +1162,7 @@ pub async fn erase(
     }
     let e = state
         .store
-        .workspace_erase_audited(user.id, crate::auth::now())
+        .workspace_erase_audited(user.id, state.now())
         .await?;
     tracing::info!(
         person = user.id.0,

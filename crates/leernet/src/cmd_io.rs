@@ -92,7 +92,12 @@ async fn load_form(
 }
 
 /// `leernet import responses FILE …`.
-pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn Write) -> CliResult {
+pub async fn import_responses(
+    project: &Path,
+    args: &ImportArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let file = &args.file;
     let format = args.format.format();
     let mapping = match &args.mapping {
@@ -200,7 +205,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         default_network,
         network_column: args.network_column.as_deref().unwrap_or(""),
         empty_network: "the network cell is empty and no --network is given",
-        commit: (!args.dry_run).then(|| (&actor, crate::cmd_privacy::now())),
+        commit: (!args.dry_run).then(|| (&actor, clock.unix_seconds())),
     };
     let outcome = opened.store(&store, &target, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
@@ -300,7 +305,12 @@ pub struct ExportArgs {
 }
 
 /// `leernet export …`: the responses of one instrument, every wave or one.
-pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
+pub async fn export(
+    project: &Path,
+    args: &ExportArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let Some(kind) = args.format.responses() else {
         return Err(CliError::usage(anyhow!(
             "--format {:?} is a REFI-QDA format, not one of csv, xlsx, sav",
@@ -349,7 +359,7 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
         &ex,
         kind.as_str(),
         &crate::cmd_privacy::cli_actor(),
-        crate::cmd_privacy::now(),
+        clock.unix_seconds(),
     )
     .await
     .map_err(|e| CliError::usage(anyhow!("{e}")))?;

@@ -55,6 +55,7 @@ pub async fn add(
     project: &Path,
     args: &AddArgs,
     input: &mut dyn BufRead,
+    clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
@@ -97,7 +98,7 @@ pub async fn add(
                     network.as_ref().map(|n| n.id),
                     &hash,
                     &crate::cmd_privacy::cli_actor(),
-                    crate::cmd_privacy::now(),
+                    clock.unix_seconds(),
                 )
                 .await
                 .map_err(CliError::usage)?;
@@ -128,7 +129,7 @@ pub async fn add(
                         password_hash: Some(hash),
                     },
                     &crate::cmd_privacy::cli_actor(),
-                    crate::cmd_privacy::now(),
+                    clock.unix_seconds(),
                 )
                 .await
                 .map_err(CliError::invalid)?;

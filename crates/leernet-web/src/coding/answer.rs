@@ -358,7 +358,7 @@ pub async fn decide(
     };
     match state
         .store
-        .decide_suggestion(a.id, user.id, &span, choice.decision, now())
+        .decide_suggestion(a.id, user.id, &span, choice.decision, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
@@ -381,7 +381,7 @@ pub async fn judge_slow(
     let (start, end, status) = (verdict.start, verdict.end, verdict.status);
     match state
         .store
-        .judge_slow_question(rid, &a.question, start, end, status, user.id, now())
+        .judge_slow_question(rid, &a.question, start, end, status, user.id, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
@@ -400,7 +400,11 @@ pub async fn finish(
     let user = v.require(RESEARCHER)?;
     v.check_csrf(field(&f, "csrf_token"))?;
     let a = visible_assignment(&state, user, id, lang).await?;
-    match state.store.finish_assignment(a.id, user.id, now()).await? {
+    match state
+        .store
+        .finish_assignment(a.id, user.id, state.now())
+        .await?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/coding/assignments/{id}")).into_response()),
         Err(Refusal::NotACoder) => Err(AppError::NotFound(lang)),
         Err(r) => {

@@ -164,7 +164,7 @@ pub async fn create(
         lead: user.id,
         coders,
         responses,
-        at: now(),
+        at: state.now(),
     };
     match store.add_assignment(&new).await? {
         Ok(id) => Ok(Redirect::to(&format!("/coding/assignments/{}", id.0)).into_response()),

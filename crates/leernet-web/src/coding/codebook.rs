@@ -268,7 +268,7 @@ pub async fn add_code(
             &fields,
             user.id,
             field(&f, "why").unwrap_or(""),
-            now(),
+            state.now(),
         )
         .await?
     {
@@ -315,7 +315,7 @@ pub async fn change_code(
             &fields,
             user.id,
             field(&f, "why").unwrap_or(""),
-            now(),
+            state.now(),
         )
         .await?
     {

@@ -206,7 +206,7 @@ pub async fn settle(
     }
     match state
         .store
-        .settle(a.id, user.id, rid, &spans, why, now())
+        .settle(a.id, user.id, rid, &spans, why, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&format!(

@@ -11,7 +11,7 @@
 //! refusal of the store (`leernet_store::Refusal`) comes back as a message on the page, and
 //! nothing is stored. Answers are never logged.
 
-use crate::auth::{now, User, Visitor};
+use crate::auth::{User, Visitor};
 use crate::{AppError, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};

@@ -25,7 +25,7 @@ pub async fn move_slow(
     v.check_csrf(field(&f, "csrf_token"))?;
     match state
         .store
-        .move_slow_question_to_log(entry, user.id, now())
+        .move_slow_question_to_log(entry, user.id, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),

@@ -267,7 +267,7 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             from: "Onderzoek <onderzoek@example.org>".into(),
         };
         let mail_app = leernet_web::app(std::sync::Arc::new(
-            leernet_web::AppState::new(w.store.clone())
+            leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
                 .with_public_url(Some("https://leernet.example".into()))
                 .with_smtp(Some(&settings))
                 .unwrap(),
