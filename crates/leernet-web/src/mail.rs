@@ -149,7 +149,7 @@ pub async fn send_invitations(
             at: state.now(),
             actor: leernet_store::Actor::Person(user.id),
             action: leernet_store::Action::InvitationsSend,
-            subject: format!("wave:{id}"),
+            subject: leernet_store::AuditSubject::Wave(wave.id),
             detail: format!(
                 "sent={sent} skipped={skipped} failed={} resend={resend}",
                 failed.len()

@@ -104,7 +104,7 @@ pub async fn export_qda(
                 at: clock.unix_seconds(),
                 actor: crate::cmd_privacy::cli_actor(),
                 action: leernet_store::Action::CodingExport,
-                subject: "project".into(),
+                subject: leernet_store::AuditSubject::Project,
                 detail: format!(
                     "format=qdpx codes={} sources={} codings={codings} coders={} coder_emails={}",
                     project.codes.len(),
