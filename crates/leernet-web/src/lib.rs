@@ -12,12 +12,14 @@
 //! - every page exists in Dutch and English (Dutch unless the visitor chose English);
 //! - errors show a friendly page; the cause goes to the log, never answer text.
 
+mod access;
 mod admin;
 mod audit;
 pub mod auth;
 mod coding;
 mod error;
 mod figures;
+mod form;
 pub mod import_export;
 mod instruments;
 mod lang;
