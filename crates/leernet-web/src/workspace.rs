@@ -16,7 +16,7 @@
 //!   facilitator);
 //! - the method library is for every logged-in person.
 //!
-//! Every route of a network's workspace starts with [`NetworkAccess`] (role, network, right;
+//! Every route of a network's workspace starts with `NetworkAccess` (role, network, right;
 //! `access.rs`), then an action checks its form's CSRF token and reads the form as a typed
 //! struct (`workspace/forms.rs`).
 //!
