@@ -17,7 +17,7 @@
 use leernet_core::{Instrument, InstrumentId, NetworkId, Role, StudyData, WaveId};
 use leernet_io::csv_out::Cells;
 use leernet_io::dataset::{Cell, Dataset, ExportRow};
-use leernet_store::{Action, Actor, NewAudit, Store, StoreError};
+use leernet_store::{Action, Actor, AuditSubject, NewAudit, Store, StoreError};
 use leernet_xlsform::{Form, Metadata, QuestionKind};
 use std::collections::{BTreeMap, HashMap};
 
@@ -280,7 +280,7 @@ pub async fn record(
     let rows = export.dataset.rows.len();
     let (subject, detail) = match export.asked_wave {
         Some(w) => (
-            format!("wave:{}", w.0),
+            AuditSubject::Wave(w),
             format!(
                 "format={format} rows={rows} network={}",
                 export.network.map_or("all".to_owned(), |n| n.0.to_string())
@@ -288,8 +288,8 @@ pub async fn record(
         ),
         None => (
             match export.waves.keys().collect::<Vec<_>>().as_slice() {
-                [one] => format!("wave:{}", one.0),
-                _ => format!("instrument:{}", export.instrument.0),
+                [one] => AuditSubject::Wave(**one),
+                _ => AuditSubject::Instrument(export.instrument),
             },
             format!("format={format} rows={rows} waves={}", export.waves.len()),
         ),

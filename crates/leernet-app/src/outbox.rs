@@ -23,7 +23,7 @@
 
 use crate::mail::Mailer;
 use leernet_core::i18n::Catalog;
-use leernet_core::{Lang, NetworkId, PersonId, SessionId};
+use leernet_core::{Clock, Lang, NetworkId, PersonId, SessionId};
 use leernet_store::workspace::OutboxKind;
 use leernet_store::{Store, StoreError};
 use std::collections::BTreeMap;
@@ -91,14 +91,15 @@ pub fn message_text(
 }
 
 /// Sends every unsent message of the outbox through `mailer`, links starting with `base`
-/// (`https://leernet.example`). Each accepted message is marked sent at `now()`.
+/// (`https://leernet.example`). Each accepted message is marked sent at the `clock`'s time.
 pub async fn send_outbox(
     store: &Store,
     mailer: &Mailer,
     catalog: &Catalog,
     base: &str,
-    now: impl Fn() -> i64,
+    clock: &dyn Clock,
 ) -> Result<Sent, StoreError> {
+    let now = || clock.unix_seconds();
     let base = base.trim_end_matches('/');
     let messages = store.outbox_unsent().await?;
     let mut out = Sent::default();

@@ -7,14 +7,17 @@
 //! constructor is `parse`, so a value that exists is valid.
 //!
 //! Invariants: no I/O, no database, no web framework; depends only on serde, thiserror
-//! and toml (for the translation catalogue).
+//! and toml (for the translation catalogue). It reads no clock: `clock.rs` defines the
+//! [`Clock`] that every caller is given, and the one [`SystemClock`] is made by the binary.
 
+pub mod clock;
 pub mod domain;
 pub mod i18n;
 pub mod ids;
 pub mod outbound;
 pub mod values;
 
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 pub use domain::*;
 pub use ids::*;
 pub use values::*;

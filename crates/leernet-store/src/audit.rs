@@ -12,7 +12,7 @@
 //! answer, a name or an e-mail address, so the log itself needs no erasing.
 
 use crate::{get, Result, Store, StoreError};
-use leernet_core::{NetworkId, PersonId, Role, WaveId, WaveStatus};
+use leernet_core::{InstrumentId, NetworkId, PersonId, Role, WaveId, WaveStatus};
 
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,81 @@ impl Actor {
             Actor::Cli(u) => format!("cli:{u}"),
             Actor::System => "system".to_owned(),
         }
+    }
+}
+
+/// What an entry is about. Stored as text (`person:12`, `wave:3`, `project`), as entries
+/// always were: [`AuditSubject::parse`] reads every stored row, and one this version does
+/// not know stays as it was ([`AuditSubject::Other`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AuditSubject {
+    /// A person with an account.
+    Person(PersonId),
+    /// Someone without an account, by their first invitation.
+    Invitation(i64),
+    /// Someone known only by a pseudonym code of a key file.
+    Pseudonym(String),
+    Wave(WaveId),
+    Instrument(InstrumentId),
+    /// A coding assignment (a consensus settled in it).
+    Assignment(i64),
+    /// A code of a codebook.
+    Code(i64),
+    /// The whole project (a REFI-QDA export).
+    Project,
+    /// A stored subject of a form this version does not know, kept as it was.
+    Other(String),
+}
+
+impl AuditSubject {
+    /// The stored text: `kind:id`, or `project`.
+    pub fn as_string(&self) -> String {
+        match self {
+            AuditSubject::Person(p) => format!("person:{}", p.0),
+            AuditSubject::Invitation(i) => format!("invitation:{i}"),
+            AuditSubject::Pseudonym(c) => format!("pseudonym:{c}"),
+            AuditSubject::Wave(w) => format!("wave:{}", w.0),
+            AuditSubject::Instrument(i) => format!("instrument:{}", i.0),
+            AuditSubject::Assignment(a) => format!("assignment:{a}"),
+            AuditSubject::Code(c) => format!("code:{c}"),
+            AuditSubject::Project => "project".to_owned(),
+            AuditSubject::Other(s) => s.clone(),
+        }
+    }
+
+    /// Reads a stored subject; what is of no known form is [`AuditSubject::Other`], so that
+    /// no stored row is refused and `parse(s).as_string() == s` for every `s`.
+    pub fn parse(s: &str) -> AuditSubject {
+        let id = |v: &str| -> Option<i64> {
+            // Only the form `as_string` writes (no sign, no leading zero) maps back to an id.
+            let n: i64 = v.parse().ok()?;
+            (n.to_string() == v).then_some(n)
+        };
+        let known = match s.split_once(':') {
+            Some(("person", v)) => id(v).map(|n| AuditSubject::Person(PersonId(n))),
+            Some(("invitation", v)) => id(v).map(AuditSubject::Invitation),
+            Some(("pseudonym", v)) if !v.is_empty() => Some(AuditSubject::Pseudonym(v.to_owned())),
+            Some(("wave", v)) => id(v).map(|n| AuditSubject::Wave(WaveId(n))),
+            Some(("instrument", v)) => id(v).map(|n| AuditSubject::Instrument(InstrumentId(n))),
+            Some(("assignment", v)) => id(v).map(AuditSubject::Assignment),
+            Some(("code", v)) => id(v).map(AuditSubject::Code),
+            None if s == "project" => Some(AuditSubject::Project),
+            _ => None,
+        };
+        known.unwrap_or_else(|| AuditSubject::Other(s.to_owned()))
+    }
+}
+
+impl std::fmt::Display for AuditSubject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_string())
+    }
+}
+
+/// Written as its stored text, so every JSON that shows an entry keeps its shape.
+impl serde::Serialize for AuditSubject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_string())
     }
 }
 
@@ -117,8 +192,8 @@ pub struct NewAudit {
     pub at: i64,
     pub actor: Actor,
     pub action: Action,
-    /// Ids of what was acted on, such as `person:12` or `wave:3`.
-    pub subject: String,
+    /// What was acted on.
+    pub subject: AuditSubject,
     /// Counts and settings (`key=value`, space separated); never answers, names or addresses.
     pub detail: String,
 }
@@ -131,7 +206,7 @@ pub struct AuditEntry {
     pub at: i64,
     pub actor: String,
     pub action: String,
-    pub subject: String,
+    pub subject: AuditSubject,
     pub detail: String,
 }
 
@@ -143,7 +218,7 @@ pub(crate) async fn record(conn: &mut sqlx::AnyConnection, e: &NewAudit) -> Resu
     .bind(e.at)
     .bind(e.actor.as_string())
     .bind(e.action.as_str())
-    .bind(&e.subject)
+    .bind(e.subject.as_string())
     .bind(&e.detail)
     .execute(conn)
     .await?;
@@ -156,7 +231,7 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
         at: get(r, "at")?,
         actor: get(r, "actor")?,
         action: get(r, "action")?,
-        subject: get(r, "subject")?,
+        subject: AuditSubject::parse(&get::<String>(r, "subject")?),
         detail: get(r, "detail")?,
     })
 }
@@ -177,13 +252,15 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 
-    /// The entries in which `subject` (such as `person:12`) is the actor or the subject.
-    pub async fn audit_entries_about(&self, subject: &str) -> Result<Vec<AuditEntry>> {
+    /// The entries in which `subject` (a person, by account, invitation or pseudonym) is the
+    /// actor or the subject.
+    pub async fn audit_entries_about(&self, subject: &AuditSubject) -> Result<Vec<AuditEntry>> {
+        let subject = subject.as_string();
         let rows = sqlx::query(
             "SELECT id, at, actor, action, subject, detail FROM audit_log \
              WHERE actor = $1 OR subject = $1 ORDER BY id",
         )
-        .bind(subject)
+        .bind(&subject)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(entry).collect()
@@ -223,7 +300,7 @@ impl Store {
                 at,
                 actor: actor.clone(),
                 action,
-                subject: format!("wave:{}", wave.0),
+                subject: AuditSubject::Wave(wave),
                 detail: format!("from={old} to={}", status.as_str()),
             },
         )
@@ -251,7 +328,7 @@ impl Store {
                 at,
                 actor: actor.clone(),
                 action: Action::RoleChange,
-                subject: format!("person:{}", id.0),
+                subject: AuditSubject::Person(id),
                 detail: format!("from=none to={}", p.role.as_str()),
             },
         )
@@ -287,7 +364,7 @@ impl Store {
                     at,
                     actor: actor.clone(),
                     action: Action::RoleChange,
-                    subject: format!("person:{}", id.0),
+                    subject: AuditSubject::Person(id),
                     detail: format!("from={old} to={}", role.as_str()),
                 },
             )
@@ -337,5 +414,40 @@ mod tests {
         assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(utc_timestamp(1_796_499_609), "2026-12-05T19:40:09Z");
         assert_eq!(utc_timestamp(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn every_stored_subject_reads_back_as_it_was() {
+        use super::AuditSubject as S;
+        use leernet_core::{InstrumentId, PersonId, WaveId};
+        for (text, subject) in [
+            ("person:12", S::Person(PersonId(12))),
+            ("invitation:3", S::Invitation(3)),
+            ("pseudonym:P-7f3a", S::Pseudonym("P-7f3a".into())),
+            ("wave:3", S::Wave(WaveId(3))),
+            ("instrument:2", S::Instrument(InstrumentId(2))),
+            ("assignment:0", S::Assignment(0)),
+            ("code:9", S::Code(9)),
+            ("project", S::Project),
+        ] {
+            assert_eq!(S::parse(text), subject, "{text}");
+            assert_eq!(subject.as_string(), text);
+        }
+        // Rows of a form this version does not know are kept exactly as stored.
+        for text in [
+            "",
+            "person:",
+            "person:007",
+            "network:4",
+            "wave:x",
+            "projects",
+        ] {
+            assert_eq!(S::parse(text), S::Other(text.into()), "{text}");
+            assert_eq!(S::parse(text).as_string(), text);
+        }
+        assert_eq!(
+            serde_json::to_string(&S::Wave(WaveId(3))).unwrap(),
+            "\"wave:3\""
+        );
     }
 }

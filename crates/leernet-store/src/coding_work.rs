@@ -410,12 +410,12 @@ async fn log_decision(
     let audited = match kind {
         DecisionKind::Consensus => Some((
             crate::Action::CodingConsensus,
-            format!("assignment:{}", assignment.map_or(0, |a| a.0)),
+            crate::AuditSubject::Assignment(assignment.map_or(0, |a| a.0)),
             format!("response={}", response.map_or(0, |r| r.0)),
         )),
         DecisionKind::CodeAdded | DecisionKind::CodeChanged => Some((
             crate::Action::CodebookChange,
-            format!("code:{}", code.map_or(0, |c| c.0)),
+            crate::AuditSubject::Code(code.map_or(0, |c| c.0)),
             format!("change={}", kind.as_str().trim_start_matches("code_")),
         )),
         DecisionKind::Assignment | DecisionKind::Finished => None,

@@ -314,7 +314,7 @@ impl ResponseImport {
                 at,
                 actor: actor.clone(),
                 action: crate::Action::ResponsesImport,
-                subject: format!("wave:{}", self.wave.0),
+                subject: crate::AuditSubject::Wave(self.wave),
                 detail: format!(
                     "format={format} added={} already={} wave_created={}",
                     self.added, self.already, self.wave_created

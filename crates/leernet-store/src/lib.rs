@@ -43,7 +43,7 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub use accounts::Account;
-pub use audit::{Action, Actor, AuditEntry, NewAudit};
+pub use audit::{Action, Actor, AuditEntry, AuditSubject, NewAudit};
 pub use coding::{CodeFields, CodebookVersion, NewCode, NewCoding};
 pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,

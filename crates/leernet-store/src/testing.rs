@@ -41,11 +41,16 @@ pub fn test_backends() -> Vec<Backend> {
 
 fn unique_name() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("leernet_t_{}_{}_{}", std::process::id(), n, nanos)
+    // A random salt, so that a database left by an earlier process of the same id is never
+    // taken for this one's (the system time is not read: `leernet_core::clock`).
+    let salt = {
+        use std::hash::{BuildHasher, Hasher};
+        // std's hasher keys are random per process (from the OS).
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish() as u32
+    };
+    format!("leernet_t_{}_{}_{}", std::process::id(), n, salt)
 }
 
 impl TestDb {

@@ -157,7 +157,13 @@ fn main() {
         .expect("bind 127.0.0.1");
     let addr = listener.local_addr().unwrap().to_string();
     let served = store.clone();
-    std::thread::spawn(move || server.block_on(leernet_web::serve(served, listener)));
+    std::thread::spawn(move || {
+        server.block_on(leernet_web::serve(
+            served,
+            listener,
+            leernet_core::SystemClock::shared(),
+        ))
+    });
 
     // Valid page bodies, from answering the last invitation once.
     let bodies = Arc::new(walk::record(&addr, token(a.invitations).as_str(), CSRF).expect("walk"));

@@ -461,7 +461,7 @@ pub async fn set_status(
             wave.id,
             status,
             &leernet_store::Actor::Person(user.id),
-            crate::auth::now(),
+            state.now(),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/waves/{id}")).into_response())

@@ -53,7 +53,7 @@ pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Resp
                 actor => shown(&e.actor),
                 action => e.action.clone(),
                 action_key => action_key(&e.action),
-                subject => shown(&e.subject),
+                subject => shown(&e.subject.as_string()),
                 detail => e.detail.clone(),
             }
         })

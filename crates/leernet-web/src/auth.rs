@@ -89,14 +89,6 @@ pub fn is_issued_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Unix seconds now.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// A cookie of the request, by name.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -253,7 +245,7 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
         if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             if let Some(s) = state
                 .store
-                .session(secret, now())
+                .session(secret, state.now())
                 .await
                 .map_err(|e| AppError::internal(lang.lang, e))?
             {
@@ -413,7 +405,7 @@ pub async fn login(
         return Ok(res);
     }
     let next = safe_next(&f.next).to_owned();
-    let t = now();
+    let t = state.now();
     let account_key = throttle_account(&f.email);
     let address_key = throttle_address(v.address);
     let store = &state.store;
@@ -496,7 +488,7 @@ pub async fn logout(
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         state
             .store
-            .end_session(secret, now())
+            .end_session(secret, state.now())
             .await
             .map_err(|e| AppError::internal(v.lang.lang, e))?;
     }

@@ -282,7 +282,7 @@ pub async fn import(
         }
     };
     let format = opened.format;
-    let now = crate::auth::now();
+    let now = state.now();
     let target = import::Target {
         instrument: inst.id,
         wave: &req.wave,
@@ -448,14 +448,7 @@ async fn export_file(
     };
     let wave_name = ex.waves.get(&wave).cloned().unwrap_or_default();
     let actor = leernet_store::Actor::Person(user.id);
-    export::record(
-        &state.store,
-        &ex,
-        format.as_str(),
-        &actor,
-        crate::auth::now(),
-    )
-    .await?;
+    export::record(&state.store, &ex, format.as_str(), &actor, state.now()).await?;
     tracing::info!(
         wave = wave.0,
         rows = ex.dataset.rows.len(),

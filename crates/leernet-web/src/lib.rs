@@ -12,12 +12,14 @@
 //! - every page exists in Dutch and English (Dutch unless the visitor chose English);
 //! - errors show a friendly page; the cause goes to the log, never answer text.
 
+mod access;
 mod admin;
 mod audit;
 pub mod auth;
 mod coding;
 mod error;
 mod figures;
+mod form;
 pub mod import_export;
 mod instruments;
 mod lang;
@@ -37,7 +39,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leernet_analysis::{Overview, ProjectContent};
 use leernet_core::i18n::Catalog;
-use leernet_core::{InstrumentId, Lang};
+use leernet_core::{InstrumentId, Lang, SharedClock};
 use leernet_store::Store;
 use leernet_xlsform::Form;
 use minijinja::Environment;
@@ -73,11 +75,14 @@ pub struct AppState {
     figures: figures::FigureCache,
     /// The report and handreiking templates with their catalogue, parsed once.
     reports: leernet_report::Reports,
+    /// The one clock every handler reads the time from (`leernet_core::clock`).
+    pub clock: SharedClock,
 }
 
 impl AppState {
-    /// Builds the state around a store, with the shipped overview, templates and catalogue.
-    pub fn new(store: Store) -> AppState {
+    /// Builds the state around a store, with the shipped overview, templates and catalogue;
+    /// every time the app records or compares is read from `clock`.
+    pub fn new(store: Store, clock: SharedClock) -> AppState {
         let mut env = Environment::new();
         // A name a template does not get is an error, not an empty string: a typo fails a
         // test instead of rendering nothing.
@@ -214,6 +219,7 @@ impl AppState {
             notify_lock: tokio::sync::Mutex::new(()),
             figures: figures::FigureCache::default(),
             reports: leernet_report::Reports::new(),
+            clock,
         }
     }
 
@@ -226,6 +232,17 @@ impl AppState {
     /// never once per page view: `figures.rs`).
     pub fn figure_computations(&self) -> u64 {
         self.figures.computations()
+    }
+
+    /// Now, in Unix seconds, from the app's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.unix_seconds()
+    }
+
+    /// Now, as days since 1970-01-01 UTC (the XLSForm engine's `today()`), from the app's
+    /// clock.
+    pub fn today(&self) -> f64 {
+        self.clock.days_since_epoch()
     }
 
     /// Uses a project's content (its `content/` folder over the shipped files) for every
@@ -464,13 +481,17 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 /// Serves the app on `listener` until ctrl-c. `LEERNET_PUBLIC_URL` (optional) names the
 /// address respondents reach it at; an `https://` address makes cookies `Secure`.
-pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    clock: SharedClock,
+) -> std::io::Result<()> {
     let public_url = std::env::var("LEERNET_PUBLIC_URL")
         .ok()
         .filter(|s| !s.is_empty());
     let options = ServeOptions {
         public_url,
-        ..ServeOptions::default()
+        ..ServeOptions::new(clock)
     };
     serve_with(store, listener, options).await
 }
@@ -514,16 +535,21 @@ pub struct ServeOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Timeouts and the connection limit.
     pub limits: ConnectionLimits,
+    /// The clock the app reads the time from (the binary passes the system clock).
+    pub clock: SharedClock,
 }
 
-impl Default for ServeOptions {
-    fn default() -> ServeOptions {
+impl ServeOptions {
+    /// The defaults (the shipped content, no public address, no `[smtp]`, the default
+    /// limits) around the clock the app is to read the time from.
+    pub fn new(clock: SharedClock) -> ServeOptions {
         ServeOptions {
             public_url: None,
             content: ProjectContent::builtin(),
             smtp: None,
             trusted_proxies: Vec::new(),
             limits: ConnectionLimits::default(),
+            clock,
         }
     }
 }
@@ -554,7 +580,7 @@ pub async fn serve_until(
     }
     let limits = options.limits;
     let state = Arc::new(
-        AppState::new(store)
+        AppState::new(store, options.clock)
             .with_public_url(options.public_url)
             .with_content(options.content)
             .with_trusted_proxies(options.trusted_proxies)

@@ -131,9 +131,7 @@ pub async fn send_invitations(
         let (subject, body) = invitation_text(&state, &instrument, &link);
         match mailer.send(email, &subject, body).await {
             Ok(()) => {
-                store
-                    .mark_invitation_sent(inv.id, crate::auth::now())
-                    .await?;
+                store.mark_invitation_sent(inv.id, state.now()).await?;
                 sent += 1;
             }
             Err(why) => {
@@ -148,10 +146,10 @@ pub async fn send_invitations(
     // The audit log holds the counts (never an address): who sent this wave's links, when.
     store
         .audit(&leernet_store::NewAudit {
-            at: crate::auth::now(),
+            at: state.now(),
             actor: leernet_store::Actor::Person(user.id),
             action: leernet_store::Action::InvitationsSend,
-            subject: format!("wave:{id}"),
+            subject: leernet_store::AuditSubject::Wave(wave.id),
             detail: format!(
                 "sent={sent} skipped={skipped} failed={} resend={resend}",
                 failed.len()

@@ -18,14 +18,8 @@ pub fn spawn_send(state: Arc<AppState>, base: String) {
     };
     tokio::spawn(async move {
         let _one_at_a_time = state.notify_lock.lock().await;
-        if let Err(e) = send_outbox(
-            &state.store,
-            &mailer,
-            &state.catalog,
-            &base,
-            crate::auth::now,
-        )
-        .await
+        if let Err(e) =
+            send_outbox(&state.store, &mailer, &state.catalog, &base, &*state.clock).await
         {
             tracing::warn!(error = %e, "workspace e-mails: the outbox could not be read");
         }

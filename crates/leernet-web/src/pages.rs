@@ -2,7 +2,7 @@
 
 use crate::figures::Figures;
 use crate::{AppError, AppState, PageLang};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use leernet_core::Lang;
@@ -118,40 +118,12 @@ pub async fn networks(
 /// A network's member tables can have small n, so they are not public.
 pub async fn network(
     State(state): State<Arc<AppState>>,
-    visitor: crate::auth::Visitor,
+    access: crate::access::NetworkAccess<crate::access::StudyPages>,
     uri: Uri,
-    Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
+    let (visitor, user, network) = access.into_parts();
     let pl = visitor.lang;
-    let user = visitor.require(&[
-        leernet_core::Role::Researcher,
-        leernet_core::Role::Coordinator,
-        leernet_core::Role::Facilitator,
-        leernet_core::Role::Member,
-    ])?;
-    let network = match leernet_core::Slug::parse(&slug) {
-        Ok(s) => state
-            .store
-            .network_by_slug(&s)
-            .await
-            .map_err(|e| AppError::internal(pl.lang, e))?,
-        Err(_) => None,
-    };
-    let Some(network) = network else {
-        return Err(AppError::NotFound(pl.lang));
-    };
-    let allowed = match user.role {
-        // A coordinator sees the networks of their own Werkplaatsen (as for the profiles).
-        leernet_core::Role::Coordinator => {
-            crate::profile::coordinator_workplaces(&state, user, pl.lang)
-                .await?
-                .contains(&network.workplace)
-        }
-        _ => user.may_see_network(network.id),
-    };
-    if !allowed {
-        return Err(AppError::NotFound(pl.lang));
-    }
+    let slug = network.slug.as_str();
     // Everyone who sees this page may open the network's profile; only its own facilitators
     // and members have its workspace.
     let workspace = matches!(

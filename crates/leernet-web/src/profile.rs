@@ -22,13 +22,14 @@
 //! the schema needs no table of its own for it, and a coordinator without networks sees no
 //! Werkplaats.
 
+use crate::access::{NetworkAccess, StudyPages};
 use crate::auth::{User, Visitor};
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use leernet_analysis::{FrameworkProfiles, Position, StudyFigures};
-use leernet_core::{Lang, Network, Role, Slug, WorkplaceId};
+use leernet_core::{Lang, Role, WorkplaceId};
 use leernet_report::handreiking::{human, position_text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -53,45 +54,6 @@ pub(crate) async fn coordinator_workplaces(
         .filter(|n| user.networks.contains(&n.id))
         .map(|n| n.workplace)
         .collect())
-}
-
-/// The network `slug`, when the visitor may see its profile; otherwise the error to answer.
-async fn network_for(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-) -> Result<(User, Network), AppError> {
-    let lang = visitor.lang.lang;
-    let user = visitor
-        .require(&[
-            Role::Researcher,
-            Role::Coordinator,
-            Role::Facilitator,
-            Role::Member,
-        ])?
-        .clone();
-    let network = match Slug::parse(slug) {
-        Ok(s) => state
-            .store
-            .network_by_slug(&s)
-            .await
-            .map_err(|e| AppError::internal(lang, e))?,
-        Err(_) => None,
-    };
-    let Some(network) = network else {
-        return Err(AppError::NotFound(lang));
-    };
-    let allowed = match user.role {
-        Role::Researcher => true,
-        Role::Facilitator | Role::Member => user.networks.contains(&network.id),
-        Role::Coordinator => coordinator_workplaces(state, &user, lang)
-            .await?
-            .contains(&network.workplace),
-    };
-    if !allowed {
-        return Err(AppError::NotFound(lang));
-    }
-    Ok((user, network))
 }
 
 fn opt(x: Option<f64>, lang: Lang) -> String {
@@ -248,10 +210,10 @@ fn themes(fig: &StudyFigures, slug: &str, lang: Lang) -> (Vec<ThemeLine>, Vec<St
 /// handreiking, with the downloads.
 pub async fn profile(
     State(state): State<Arc<AppState>>,
-    visitor: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<StudyPages>,
 ) -> Result<Response, AppError> {
-    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let (visitor, _, network) = access.into_parts();
+    let slug = network.slug.as_str().to_owned();
     let lang = visitor.lang.lang;
     let t = state.catalog.table(lang);
     let fig = crate::pages::figures(&state, lang).await?;
@@ -411,10 +373,9 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 /// `GET /networks/{slug}/handreiking.html`: the handreiking as `leernet report` writes it.
 pub async fn handreiking_html(
     State(state): State<Arc<AppState>>,
-    visitor: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<StudyPages>,
 ) -> Result<Response, AppError> {
-    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let (visitor, _, network) = access.into_parts();
     let lang = visitor.lang.lang;
     let fig = crate::pages::figures(&state, lang).await?;
     let html = state
@@ -431,10 +392,9 @@ pub async fn handreiking_html(
 /// `GET /networks/{slug}/handreiking.docx`: the handreiking as a Word document.
 pub async fn handreiking_docx(
     State(state): State<Arc<AppState>>,
-    visitor: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<StudyPages>,
 ) -> Result<Response, AppError> {
-    let (_, network) = network_for(&state, &visitor, &slug).await?;
+    let (visitor, _, network) = access.into_parts();
     let lang = visitor.lang.lang;
     let fig = crate::pages::figures(&state, lang).await?;
     let bytes = state

@@ -185,12 +185,19 @@ fn answerable(kind: &QuestionKind) -> bool {
     )
 }
 
-fn evaluate<'f>(form: &'f Form, a: &BTreeMap<String, String>, lang: Lang) -> Evaluation<'f> {
+/// Evaluates the form at `now` (days since 1970-01-01, from the app's clock: a `today()`
+/// in the form reads it).
+fn evaluate<'f>(
+    form: &'f Form,
+    a: &BTreeMap<String, String>,
+    lang: Lang,
+    now: f64,
+) -> Evaluation<'f> {
     form.evaluate(
         &Answers::from_flat(form, a),
         &EvalOptions {
             lang: lang.code(),
-            now: None,
+            now: Some(now),
         },
     )
 }
@@ -336,10 +343,10 @@ fn remove_instance(answers: &mut BTreeMap<String, String>, rep: &str, k: usize, 
 
 /// Makes the repeats with a `repeat_count` hold as many instances as it says (at most
 /// [`MAX_INSTANCES`]).
-fn follow_repeat_counts(form: &Form, answers: &mut BTreeMap<String, String>, lang: Lang) {
+fn follow_repeat_counts(form: &Form, answers: &mut BTreeMap<String, String>, lang: Lang, now: f64) {
     // A count may depend on answers inside instances: settle in a few rounds.
     for _ in 0..3 {
-        let ev = evaluate(form, answers, lang);
+        let ev = evaluate(form, answers, lang, now);
         let mut changed = false;
         let mut counts: Vec<(&String, &usize)> = ev.repeat_counts.iter().collect();
         counts.sort();
@@ -473,8 +480,8 @@ pub async fn show(
     }
     let pages = pages(&ctx.form);
     let mut answers = ctx.stored.clone();
-    follow_repeat_counts(&ctx.form, &mut answers, lang);
-    let ev = evaluate(&ctx.form, &answers, lang);
+    follow_repeat_counts(&ctx.form, &mut answers, lang, state.today());
+    let ev = evaluate(&ctx.form, &answers, lang, state.today());
     let visible = visible_pages(&ctx.form, &pages, &ev);
     let wanted = q.page.unwrap_or(ctx.inv.page.max(0) as usize);
     let p = nearest(&visible, wanted);
@@ -591,7 +598,7 @@ fn render_page(
     let lang = v.lang.lang;
     let code = lang.code();
     let form = &ctx.form;
-    let ev = evaluate(form, answers, lang);
+    let ev = evaluate(form, answers, lang, state.today());
     let page = &pages[p];
     let mut fields = Vec::new();
     let mut shown = Vec::new();
@@ -983,11 +990,11 @@ fn merge(
     let t = state.catalog.table(lang);
     let msg = |k: &str| t.get(k).cloned().unwrap_or_default();
     let mut answers = stored.clone();
-    follow_repeat_counts(form, &mut answers, lang);
+    follow_repeat_counts(form, &mut answers, lang, state.today());
     let mut raw = HashMap::new();
     let mut errors = BTreeMap::new();
     // The instances are the stored ones: a posted value for another instance is ignored.
-    let ev = evaluate(form, &answers, lang);
+    let ev = evaluate(form, &answers, lang, state.today());
     for slot in slots(form, page, &ev) {
         let q = form.question_at(slot.q).expect("index from the form");
         if !answerable(&q.kind) {
@@ -1030,9 +1037,9 @@ fn merge(
             answers.insert(slot.key, value);
         }
     }
-    follow_repeat_counts(form, &mut answers, lang);
+    follow_repeat_counts(form, &mut answers, lang, state.today());
     // Choices left out by a choice_filter are not among the choices either.
-    let ev = evaluate(form, &answers, lang);
+    let ev = evaluate(form, &answers, lang, state.today());
     for slot in slots(form, page, &ev) {
         let Some(s) = slot_state(&ev, &slot) else {
             continue;
@@ -1069,8 +1076,9 @@ fn final_answers(
     form: &Form,
     answers: &BTreeMap<String, String>,
     lang: Lang,
+    now: f64,
 ) -> BTreeMap<String, String> {
-    let ev = evaluate(form, answers, lang);
+    let ev = evaluate(form, answers, lang, now);
     let mut out = BTreeMap::new();
     let keep = |q: &leernet_xlsform::Question, s: &QuestionState| {
         s.evaluated
@@ -1126,7 +1134,7 @@ pub async fn save(
     let pages = pages(&form);
     let p = posted.page.min(pages.len().saturating_sub(1));
     let mut m = merge(&state, &form, &pages[p], &ctx.stored, &posted, lang);
-    let ev = evaluate(&form, &m.answers, lang);
+    let ev = evaluate(&form, &m.answers, lang, state.today());
     let visible = visible_pages(&form, &pages, &ev);
     let going_on = matches!(posted.action.as_str(), "next" | "submit");
     if going_on {
@@ -1161,7 +1169,7 @@ pub async fn save(
         if m.errors.is_empty() {
             return Ok(Redirect::to(&format!("/s/{token}?page={p}#{anchor}")).into_response());
         }
-        let ev = evaluate(&form, &m.answers, lang);
+        let ev = evaluate(&form, &m.answers, lang, state.today());
         let visible = visible_pages(&form, &pages, &ev);
         return render_page(
             &state,
@@ -1236,7 +1244,7 @@ pub async fn save(
         _ => (p, false),
     };
     let answers = if submit {
-        final_answers(&form, &m.answers, lang)
+        final_answers(&form, &m.answers, lang, state.today())
     } else {
         m.answers
     };
@@ -1328,7 +1336,7 @@ pub async fn relevance(
     let pages = pages(&ctx.form);
     let p = posted.page.min(pages.len().saturating_sub(1));
     let m = merge(&state, &ctx.form, &pages[p], &ctx.stored, &posted, lang);
-    let ev = evaluate(&ctx.form, &m.answers, lang);
+    let ev = evaluate(&ctx.form, &m.answers, lang, state.today());
     let visible = shown_on(&ctx.form, &pages[p], &ev);
     Ok((
         [

@@ -16,15 +16,20 @@
 //!   facilitator);
 //! - the method library is for every logged-in person.
 //!
+//! Every route of a network's workspace starts with `NetworkAccess` (role, network, right;
+//! `access.rs`), then an action checks its form's CSRF token and reads the form as a typed
+//! struct (`workspace/forms.rs`).
+//!
 //! Bad input is refused by the store ([`Refusal`]) before anything is written and shown
 //! here in the visitor's language with 422; nothing of the request is stored.
 
+use crate::access::{Facilitators, Members, NetworkAccess, Workspace};
 use crate::auth::{User, Visitor};
+use crate::form::{refill, HtmlForm};
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leernet_analysis::methods::MethodLibrary;
 use leernet_analysis::practice_indicators::indicators;
 use leernet_core::*;
@@ -34,8 +39,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 const WS_ROLES: &[Role] = &[Role::Facilitator, Role::Member];
-const FACILITATOR: &[Role] = &[Role::Facilitator];
-const MEMBER: &[Role] = &[Role::Member];
 const ANYONE: &[Role] = &[
     Role::Researcher,
     Role::Coordinator,
@@ -43,54 +46,13 @@ const ANYONE: &[Role] = &[
     Role::Member,
 ];
 
+mod forms;
+
+use forms::*;
+
 fn library() -> &'static MethodLibrary {
     static L: std::sync::OnceLock<MethodLibrary> = std::sync::OnceLock::new();
     L.get_or_init(MethodLibrary::builtin)
-}
-
-/// The posted fields of a form, in order (repeated names allowed: checkboxes).
-#[derive(Debug, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, k: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-    fn opt(&self, k: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
-    }
-    fn all(&self, k: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-    fn checked(&self, k: &str) -> bool {
-        !self.get(k).is_empty()
-    }
-}
-
-/// The network of `slug`, when the visitor belongs to it; otherwise 404.
-async fn network_of(
-    state: &AppState,
-    user: &User,
-    slug: &str,
-    lang: Lang,
-) -> Result<Network, AppError> {
-    let net = match Slug::parse(slug) {
-        Ok(s) => state.store.network_by_slug(&s).await?,
-        Err(_) => None,
-    };
-    match net {
-        Some(n) if user.networks.contains(&n.id) => Ok(n),
-        _ => Err(AppError::NotFound(lang)),
-    }
 }
 
 /// The text of a refusal in the visitor's language.
@@ -152,7 +114,7 @@ async fn answer<T>(
     net: &Network,
     result: WsResult<T>,
     (view, back): (View, String),
-    posted: &Fields,
+    posted: &BTreeMap<String, String>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     match result {
@@ -165,12 +127,7 @@ async fn answer<T>(
                 "workspace input refused"
             );
             let msg = refusal_text(state, lang, &r);
-            let mut form = BTreeMap::new();
-            for (k, val) in &posted.0 {
-                if k != "csrf_token" {
-                    form.entry(k.clone()).or_insert_with(|| val.clone());
-                }
-            }
+            let form = posted.clone();
             show(
                 state,
                 v,
@@ -384,12 +341,10 @@ pub async fn methods(State(state): State<Arc<AppState>>, v: Visitor) -> Result<R
 /// and the practice indicators.
 pub async fn home(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Workspace>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     home_page(&state, &v, user, &net, None).await
 }
 
@@ -432,12 +387,11 @@ async fn home_page(
 /// `GET /ws/{slug}/sessions/{id}`: one session; the facilitator records it here.
 pub async fn session(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, id)): Path<(String, i64)>,
+    access: NetworkAccess<Workspace>,
+    Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     session_page(&state, &v, user, &net, SessionId(id), None).await
 }
 
@@ -498,12 +452,10 @@ pub async fn indicators_ctx(
 /// the history of rounds.
 pub async fn agenda(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Workspace>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     agenda_page(&state, &v, user, &net, None).await
 }
 
@@ -586,12 +538,10 @@ async fn agenda_page(
 /// `GET /ws/{slug}/questions`: the slow-question log.
 pub async fn questions(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Workspace>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     questions_page(&state, &v, user, &net, None).await
 }
 
@@ -678,12 +628,10 @@ async fn theme_keys(store: &Store) -> Result<Vec<String>, AppError> {
 /// `GET /ws/{slug}/stories`: value-creation stories.
 pub async fn stories(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Workspace>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     stories_page(&state, &v, user, &net, None).await
 }
 
@@ -734,7 +682,7 @@ pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Re
     let user = v.require(WS_ROLES)?;
     let json = state
         .store
-        .workspace_export_audited(user.id, crate::auth::now())
+        .workspace_export_audited(user.id, state.now())
         .await?;
     let body = serde_json::to_string_pretty(&json).map_err(|e| AppError::internal(lang, e))?;
     Ok((
@@ -752,45 +700,36 @@ pub async fn export(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Re
 }
 
 // ---------------------------------------------------------------------------------------
-// POST actions
+// POST actions: each reads its form as a typed struct (`forms.rs`) and turns it into the
+// values the store takes with `TryFrom`.
 
-fn lines(s: &str) -> Vec<String> {
-    s.lines().map(str::to_owned).collect()
+/// The store's answer to a write, or the refusal a form's `TryFrom` gave before it.
+fn refused<T>(e: FormError, lang: Lang) -> Result<WsResult<T>, AppError> {
+    match e {
+        FormError::Refused(r) => Ok(Err(WsError::Refused(r))),
+        FormError::Malformed => Err(AppError::BadRequest(lang)),
+        FormError::Unknown => Err(AppError::NotFound(lang)),
+    }
 }
 
 /// `POST /ws/{slug}/sessions` (facilitator): plans a session.
 pub async fn plan(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Facilitators>,
     headers: axum::http::HeaderMap,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<PlanForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(FACILITATOR)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let method = f.get("method").to_owned();
-    let result = if library().method(&method).is_none() {
-        Err(WsError::Refused(Refusal::BadMethod(method.clone())))
-    } else {
-        let model = model_for(&method, f.get("model"));
-        match model {
-            Err(r) => Err(WsError::Refused(r)),
-            Ok(model) => {
-                let s = NewSession {
-                    date: f.get("date").to_owned(),
-                    place: f.get("place").to_owned(),
-                    online: f.checked("online"),
-                    method,
-                    model,
-                    agenda: lines(f.get("agenda")),
-                };
-                state
-                    .store
-                    .plan_session(net.id, &s, Some(user.id), crate::auth::now())
-                    .await
-            }
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let result = match NewSession::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(s) => {
+            state
+                .store
+                .plan_session(net.id, &s, Some(user.id), state.now())
+                .await
         }
     };
     let back = match &result {
@@ -803,90 +742,59 @@ pub async fn plan(
             crate::notify::spawn_send(state.clone(), base);
         }
     }
-    answer(&state, &v, user, &net, result, (View::Home, back), &f).await
-}
-
-/// The model of an intervision session (one of the library's, or none); other methods have
-/// none.
-fn model_for(method: &str, model: &str) -> Result<String, Refusal> {
-    if method != "intervision" || model.is_empty() {
-        return Ok(String::new());
-    }
-    match library().model(model) {
-        Some(m) => Ok(m.key.clone()),
-        None => Err(Refusal::BadMethod(model.chars().take(40).collect())),
-    }
-}
-
-/// `POST /ws/{slug}/sessions/{id}` (facilitator): records a session.
-pub async fn record(
-    State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
-) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(FACILITATOR)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let id = SessionId(id);
-    let method = f.get("method").to_owned();
-    let present: Result<Vec<PersonId>, Refusal> = f
-        .all("present")
-        .iter()
-        .map(|p| p.parse().map(PersonId).map_err(|_| Refusal::NotInNetwork))
-        .collect();
-    let result = match (
-        library().method(&method),
-        model_for(&method, f.get("model")),
-        present,
-    ) {
-        (None, _, _) => Err(WsError::Refused(Refusal::BadMethod(method.clone()))),
-        (_, Err(r), _) | (_, _, Err(r)) => Err(WsError::Refused(r)),
-        (Some(_), Ok(model), Ok(present)) => {
-            let r = SessionRecord {
-                date: f.get("date").to_owned(),
-                place: f.get("place").to_owned(),
-                online: f.checked("online"),
-                method,
-                model,
-                report: f.get("report").to_owned(),
-                present,
-                agenda_add: lines(f.get("agenda")),
-            };
-            state.store.record_session(net.id, id, &r).await
-        }
-    };
-    let back = format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0);
     answer(
         &state,
         &v,
         user,
         &net,
         result,
-        (View::Session(id), back),
-        &f,
+        (View::Home, back),
+        &refill(&f),
     )
     .await
+}
+
+/// `POST /ws/{slug}/sessions/{id}` (facilitator): records a session.
+pub async fn record(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<Facilitators>,
+    Path((_, id)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<RecordForm>,
+) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
+    let lang = v.lang.lang;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let id = SessionId(id);
+    let result = match SessionRecord::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(r) => state.store.record_session(net.id, id, &r).await,
+    };
+    let back = format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0);
+    let view = (View::Session(id), back);
+    answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
 
 /// `POST /ws/{slug}/rounds` (facilitator): opens an agenda round.
 pub async fn open_round(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
+    access: NetworkAccess<Facilitators>,
     headers: axum::http::HeaderMap,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<RoundForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(FACILITATOR)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let votes: i64 = f.get("votes").trim().parse().unwrap_or(0);
-    let result = state
-        .store
-        .open_round(net.id, f.get("title"), votes, crate::auth::now())
-        .await;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let result = match NewRound::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(r) => {
+            state
+                .store
+                .open_round(net.id, &r.title, r.votes_per_member, state.now())
+                .await
+        }
+    };
     if result.is_ok() {
         // Without a trusted address the notices wait in the outbox for `leernet notify send`.
         if let Some(base) = crate::admin::public_base(&state, &headers) {
@@ -894,99 +802,105 @@ pub async fn open_round(
         }
     }
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Agenda, back),
+        &refill(&f),
+    )
+    .await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/topics` (facilitator, member): proposes a topic.
 pub async fn propose(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, round)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Workspace>,
+    Path((_, round)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<TopicForm>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
+    let (v, user, net) = access.into_parts();
+    let user = &user;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let result = state
         .store
-        .propose_topic(
-            net.id,
-            round,
-            user.id,
-            user.role == Role::Member,
-            f.get("title"),
-        )
+        .propose_topic(net.id, round, user.id, user.role == Role::Member, &f.title)
         .await;
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Agenda, back),
+        &refill(&f),
+    )
+    .await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/votes` (member): sets the member's dots (`dots_<topic>`).
 pub async fn vote(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, round)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Members>,
+    Path((_, round)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<VoteForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(MEMBER)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let mut dots = Vec::new();
-    let mut bad = false;
-    for (k, val) in &f.0 {
-        if let Some(t) = k.strip_prefix("dots_") {
-            match (t.parse::<i64>(), Dots::parse(val)) {
-                (Ok(t), Ok(n)) => dots.push((t, i64::from(n.get()))),
-                _ => bad = true,
-            }
-        }
-    }
-    let result = if bad {
-        Err(WsError::Refused(Refusal::NegativeVotes))
-    } else {
-        state.store.cast_votes(net.id, round, user.id, &dots).await
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let result = match Votes::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(Votes(dots)) => state.store.cast_votes(net.id, round, user.id, &dots).await,
     };
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Agenda, back),
+        &refill(&f),
+    )
+    .await
 }
 
 /// `POST /ws/{slug}/rounds/{id}/close` (facilitator): closes a round, scheduling each topic
 /// given a session (`session_<topic>`).
 pub async fn close(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, round)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Facilitators>,
+    Path((_, round)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<CloseForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(FACILITATOR)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let mut schedule = Vec::new();
-    for (k, val) in &f.0 {
-        if let (Some(t), false) = (k.strip_prefix("session_"), val.is_empty()) {
-            match (t.parse::<i64>(), val.parse::<i64>()) {
-                (Ok(t), Ok(s)) => schedule.push((t, SessionId(s))),
-                _ => return Err(AppError::NotFound(lang)),
-            }
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let result = match Schedule::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(Schedule(schedule)) => {
+            state
+                .store
+                .close_round(net.id, round, &schedule, state.now())
+                .await
         }
-    }
-    let result = state
-        .store
-        .close_round(net.id, round, &schedule, crate::auth::now())
-        .await;
+    };
     let back = format!("/ws/{}/agenda", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Agenda, back), &f).await
-}
-
-fn themes(s: &str) -> Vec<String> {
-    s.split([',', ' ', ';'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Agenda, back),
+        &refill(&f),
+    )
+    .await
 }
 
 /// Refuses theme keys that are not codes of the study's codebooks (when it has any).
@@ -1001,64 +915,56 @@ async fn check_themes(store: &Store, list: &[String]) -> Result<Option<Refusal>,
         .map(|t| Refusal::BadTheme(t.chars().take(40).collect())))
 }
 
-fn session_field(f: &Fields) -> Result<Option<SessionId>, Refusal> {
-    match f.get("session").trim() {
-        "" => Ok(None),
-        s => s
-            .parse()
-            .map(|n| Some(SessionId(n)))
-            .map_err(|_| Refusal::NotInNetwork),
-    }
-}
-
 /// `POST /ws/{slug}/questions` (facilitator, member): brings in a slow question.
 pub async fn ask(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Workspace>,
+    HtmlForm(f): HtmlForm<AskForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let list = themes(f.get("themes"));
-    let result = match (check_themes(&state.store, &list).await?, session_field(&f)) {
-        (Some(r), _) | (None, Err(r)) => Err(WsError::Refused(r)),
-        (None, Ok(session)) => {
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let asked = Asked::try_from(&f);
+    let list = forms::themes(&f.themes);
+    let result = match (check_themes(&state.store, &list).await?, asked) {
+        (Some(r), _) => Err(WsError::Refused(r)),
+        (None, Err(e)) => refused(e, lang)?,
+        (None, Ok(a)) => {
             let q = NewSlowQuestion {
                 network: net.id,
-                text: f.get("text").to_owned(),
+                text: a.text,
                 author: Some(user.id),
-                anonymous: f.checked("anonymous"),
-                session,
-                themes: list,
+                anonymous: a.anonymous,
+                session: a.session,
+                themes: a.themes,
             };
-            state.store.add_slow_question(&q, crate::auth::now()).await
+            state.store.add_slow_question(&q, state.now()).await
         }
     };
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+    let view = (View::Questions, back);
+    answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
 
 /// `POST /ws/{slug}/questions/{id}` (its author): edits a slow question.
 pub async fn edit_question(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Workspace>,
+    Path((_, id)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<EditForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let list = themes(f.get("themes"));
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let list = forms::themes(&f.themes);
     let result = match check_themes(&state.store, &list).await? {
         Some(r) => Err(WsError::Refused(r)),
         None => {
             state
                 .store
-                .edit_slow_question(net.id, SlowQuestionId(id), user.id, f.get("text"), &list)
+                .edit_slow_question(net.id, SlowQuestionId(id), user.id, &f.text, &list)
                 .await
         }
     };
@@ -1066,78 +972,73 @@ pub async fn edit_question(
         return Err(AppError::Forbidden(lang));
     }
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+    let view = (View::Questions, back);
+    answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
 
 /// `POST /ws/{slug}/questions/{id}/follow-up` (facilitator): status, notes, session.
 pub async fn follow_up(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Facilitators>,
+    Path((_, id)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<FollowUpForm>,
 ) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let user = &user;
     let lang = v.lang.lang;
-    let user = v.require(FACILITATOR)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let Some(status) = parse_status(f.get("status")) else {
-        return Err(AppError::BadRequest(lang));
-    };
-    let result = match session_field(&f) {
-        Err(r) => Err(WsError::Refused(r)),
-        Ok(session) => {
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let result = match FollowUp::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(u) => {
             state
                 .store
-                .follow_up_slow_question(
-                    net.id,
-                    SlowQuestionId(id),
-                    status,
-                    f.get("followup"),
-                    session,
-                )
+                .follow_up_slow_question(net.id, SlowQuestionId(id), u.status, &u.notes, u.session)
                 .await
         }
     };
     let back = format!("/ws/{}/questions", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Questions, back), &f).await
+    let view = (View::Questions, back);
+    answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
 
 /// `POST /ws/{slug}/stories` (facilitator, member): records a value-creation story.
 pub async fn tell(
     State(state): State<Arc<AppState>>,
-    v: Visitor,
-    Path(slug): Path<String>,
-    Form(f): Form<Fields>,
+    access: NetworkAccess<Workspace>,
+    HtmlForm(f): HtmlForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    let lang = v.lang.lang;
-    let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    let net = network_of(&state, user, &slug, lang).await?;
-    let cycles: Vec<Cycle> = f
-        .all("cycle")
-        .into_iter()
-        .filter_map(Cycle::parse)
-        .collect();
+    let (v, user, net) = access.into_parts();
+    let user = &user;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let result = state
         .store
-        .add_story(net.id, user.id, f.get("text"), &cycles, crate::auth::now())
+        .add_story(net.id, user.id, &f.text, &f.cycles(), state.now())
         .await;
     let back = format!("/ws/{}/stories", net.slug.as_str());
-    answer(&state, &v, user, &net, result, (View::Stories, back), &f).await
+    answer(
+        &state,
+        &v,
+        user,
+        &net,
+        result,
+        (View::Stories, back),
+        &refill(&f),
+    )
+    .await
 }
 
 /// `POST /ws/notify` (facilitator, member): the e-mail opt-ins.
 pub async fn notify(
     State(state): State<Arc<AppState>>,
     v: Visitor,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<NotifyForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     state
         .store
-        .set_notify(user.id, f.checked("on_round"), f.checked("on_session"))
+        .set_notify(user.id, !f.on_round.is_empty(), !f.on_session.is_empty())
         .await?;
     // The messages are written in the language of the page the opt-ins were set on.
     state.store.set_notify_lang(user.id, lang).await?;
@@ -1149,12 +1050,12 @@ pub async fn notify(
 pub async fn erase(
     State(state): State<Arc<AppState>>,
     v: Visitor,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<EraseForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(WS_ROLES)?;
-    v.check_csrf(f.opt("csrf_token"))?;
-    if f.get("confirm") != "yes" {
+    v.check_csrf(f.csrf_token.as_deref())?;
+    if f.confirm != "yes" {
         let msg = state.catalog.t(lang, "workspace.err_confirm");
         let mut res = networks_page(&state, &v, user, Some((msg, BTreeMap::new()))).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -1162,7 +1063,7 @@ pub async fn erase(
     }
     let e = state
         .store
-        .workspace_erase_audited(user.id, crate::auth::now())
+        .workspace_erase_audited(user.id, state.now())
         .await?;
     tracing::info!(
         person = user.id.0,

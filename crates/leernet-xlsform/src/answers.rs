@@ -516,14 +516,8 @@ impl Scope for FrameScope<'_> {
         let cs = self.frame.form.choices(id)?;
         Some(cs.iter().map(|c| choice_row(c, self.frame.lang)).collect())
     }
-    fn now(&self) -> f64 {
-        match self.frame.now {
-            Some(n) => n,
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs_f64() / 86400.0)
-                .unwrap_or(0.0),
-        }
+    fn now(&self) -> Option<f64> {
+        self.frame.now
     }
 }
 
@@ -558,7 +552,7 @@ impl Scope for ChoiceScope<'_> {
     fn position(&self) -> Option<usize> {
         self.outer.position()
     }
-    fn now(&self) -> f64 {
+    fn now(&self) -> Option<f64> {
         self.outer.now()
     }
 }
@@ -575,7 +569,8 @@ fn to_stored(v: Value) -> String {
 pub struct EvalOptions<'a> {
     /// Language code for messages and labels (falls back like [`crate::Text::get`]).
     pub lang: &'a str,
-    /// Fixed "now" (days since 1970-01-01 UTC) for `today()`/`now()`; None = the clock.
+    /// "Now" (days since 1970-01-01 UTC) for `today()`/`now()`, from the caller's clock;
+    /// `None`: no clock, so `today()` and `now()` are empty (the engine reads no clock).
     pub now: Option<f64>,
 }
 

@@ -82,7 +82,12 @@ pub async fn backup(project: &Path, file: &Path, out: &mut dyn Write) -> CliResu
 }
 
 /// `leernet restore FILE`.
-pub async fn restore(project: &Path, file: &Path, out: &mut dyn Write) -> CliResult {
+pub async fn restore(
+    project: &Path,
+    file: &Path,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let settings = Settings::load(project)?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
@@ -95,7 +100,7 @@ pub async fn restore(project: &Path, file: &Path, out: &mut dyn Write) -> CliRes
                 study,
                 &store,
                 &crate::cmd_privacy::cli_actor(),
-                crate::cmd_privacy::now(),
+                clock.unix_seconds(),
             )
             .await
             .map_err(|e| {

@@ -91,101 +91,31 @@ async fn load_form(
     Ok((inst.id, form))
 }
 
-/// `leernet import responses FILE …`.
-pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn Write) -> CliResult {
+/// `leernet import responses FILE …`, in the phases of an import: read the mapping file,
+/// open the export (header, columns, the checking thread), write the drafted mapping when
+/// asked (and stop), find the networks, store (checked, all or nothing) and report.
+pub async fn import_responses(
+    project: &Path,
+    args: &ImportArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let file = &args.file;
-    let format = args.format.format();
-    let mapping = match &args.mapping {
-        Some(m) => {
-            let text = std::fs::read_to_string(m)
-                .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", m.display())))?;
-            Some(
-                Mapping::from_toml(&text)
-                    .map_err(|e| CliError::usage(anyhow!("{}: {e}", m.display())))?,
-            )
-        }
-        None => None,
-    };
+    let mapping = read_mapping(args.mapping.as_deref())?;
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
     let (instrument, form) = load_form(&store, &args.instrument).await?;
-    let reader = std::fs::File::open(file)
-        .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
-
-    // Reading and checking run on a thread of their own (checking on every core), storing
-    // on this one: the two overlap, and memory holds a few batches of rows.
-    let source = import::Source {
-        format,
-        mapping,
-        network_column: args.network_column.clone(),
-    };
-    let opened = match import::open(form, Box::new(reader), source).await {
-        Ok(o) => o,
-        Err(import::OpenError::Problems(problems)) => {
-            for p in &problems {
-                let tag = if p.is_error() { "error" } else { "warning" };
-                eprintln!("{tag}: {}", located(file, p));
-            }
-            let unreadable = problems.iter().any(|p| {
-                p.is_error() && matches!(p.kind, ProblemKind::Unreadable | ProblemKind::Empty)
-            });
-            let n = problems.iter().filter(|p| p.is_error()).count();
-            let e = anyhow!(
-                "{}: nothing was imported ({n} problem{} above)",
-                file.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            return Err(if unreadable {
-                CliError::usage(e)
-            } else {
-                CliError::invalid(e)
-            });
-        }
-        Err(import::OpenError::Stopped) => {
-            return Err(CliError::usage(anyhow!(
-                "{}: the reader stopped unexpectedly",
-                file.display()
-            )));
-        }
-    };
-    let format = opened.format;
+    let opened = open_export(file, args, form, mapping).await?;
     if let Some(path) = &args.write_mapping {
-        let mapping_toml = opened.mapping_toml.clone();
-        let warnings = opened.warnings.clone();
-        opened.close();
-        crate::project::write_atomic(path, mapping_toml.as_bytes())?;
-        for p in warnings {
-            eprintln!("warning: {}", located(file, &p));
-        }
-        return writeln!(
-            out,
-            "Wrote the column mapping of {} ({}) to {}; edit it and import with --mapping {}.",
-            file.display(),
-            format.display_name(),
-            path.display(),
-            path.display()
-        )
-        .map_err(out_err);
+        return write_mapping(file, path, opened, out);
     }
-
     let networks = store
         .networks()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let lookup = import::network_lookup(&networks);
-    let default_network = match &args.network {
-        Some(s) => Some(*lookup.get(&s.to_lowercase()).ok_or_else(|| {
-            CliError::usage(anyhow!("--network {s:?}: the project has no such network"))
-        })?),
-        None if networks.len() == 1 => Some(networks[0].id),
-        None => None,
-    };
-    if default_network.is_none() && args.network_column.is_none() {
-        return Err(CliError::usage(anyhow!(
-            "the project has {} networks: say which one the respondents belong to with --network SLUG, or name the file's network column with --network-column",
-            networks.len()
-        )));
-    }
+    let default_network = default_network(args, &networks, &lookup)?;
+    let format = opened.format;
 
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
@@ -200,7 +130,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         default_network,
         network_column: args.network_column.as_deref().unwrap_or(""),
         empty_network: "the network cell is empty and no --network is given",
-        commit: (!args.dry_run).then(|| (&actor, crate::cmd_privacy::now())),
+        commit: (!args.dry_run).then(|| (&actor, clock.unix_seconds())),
     };
     let outcome = opened.store(&store, &target, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
@@ -215,7 +145,126 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         Err(e) => return Err(CliError::usage(anyhow!("{e}"))),
     };
     store.close().await;
+    report_import(args, format, &o, out)
+}
 
+/// Phase 1: the `--mapping` file, when given.
+fn read_mapping(path: Option<&Path>) -> Result<Option<Mapping>, CliError> {
+    let Some(m) = path else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(m)
+        .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", m.display())))?;
+    Mapping::from_toml(&text)
+        .map(Some)
+        .map_err(|e| CliError::usage(anyhow!("{}: {e}", m.display())))
+}
+
+/// Phase 2: opens the export — its header read and its columns mapped — with reading and
+/// checking on a thread of their own (checking on every core) while this one stores: the
+/// two overlap, and memory holds a few batches of rows. A file that cannot be mapped lists
+/// its problems and imports nothing.
+async fn open_export(
+    file: &Path,
+    args: &ImportArgs,
+    form: leernet_xlsform::Form,
+    mapping: Option<Mapping>,
+) -> Result<import::Opened, CliError> {
+    let reader = std::fs::File::open(file)
+        .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let source = import::Source {
+        format: args.format.format(),
+        mapping,
+        network_column: args.network_column.clone(),
+    };
+    match import::open(form, Box::new(reader), source).await {
+        Ok(o) => Ok(o),
+        Err(import::OpenError::Problems(problems)) => {
+            for p in &problems {
+                let tag = if p.is_error() { "error" } else { "warning" };
+                eprintln!("{tag}: {}", located(file, p));
+            }
+            let unreadable = problems.iter().any(|p| {
+                p.is_error() && matches!(p.kind, ProblemKind::Unreadable | ProblemKind::Empty)
+            });
+            let n = problems.iter().filter(|p| p.is_error()).count();
+            let e = anyhow!(
+                "{}: nothing was imported ({n} problem{} above)",
+                file.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            Err(if unreadable {
+                CliError::usage(e)
+            } else {
+                CliError::invalid(e)
+            })
+        }
+        Err(import::OpenError::Stopped) => Err(CliError::usage(anyhow!(
+            "{}: the reader stopped unexpectedly",
+            file.display()
+        ))),
+    }
+}
+
+/// Phase 3 (`--write-mapping`): writes the drafted column mapping and stops; nothing is
+/// stored.
+fn write_mapping(
+    file: &Path,
+    path: &Path,
+    opened: import::Opened,
+    out: &mut dyn Write,
+) -> CliResult {
+    let format = opened.format;
+    let mapping_toml = opened.mapping_toml.clone();
+    let warnings = opened.warnings.clone();
+    opened.close();
+    crate::project::write_atomic(path, mapping_toml.as_bytes())?;
+    for p in warnings {
+        eprintln!("warning: {}", located(file, &p));
+    }
+    writeln!(
+        out,
+        "Wrote the column mapping of {} ({}) to {}; edit it and import with --mapping {}.",
+        file.display(),
+        format.display_name(),
+        path.display(),
+        path.display()
+    )
+    .map_err(out_err)
+}
+
+/// Phase 4: the network of rows without a network cell: `--network`, else the project's
+/// only network; with neither, the file must name each row's network in a column.
+fn default_network(
+    args: &ImportArgs,
+    networks: &[leernet_core::Network],
+    lookup: &std::collections::HashMap<String, leernet_core::NetworkId>,
+) -> Result<Option<leernet_core::NetworkId>, CliError> {
+    let default_network = match &args.network {
+        Some(s) => Some(*lookup.get(&s.to_lowercase()).ok_or_else(|| {
+            CliError::usage(anyhow!("--network {s:?}: the project has no such network"))
+        })?),
+        None if networks.len() == 1 => Some(networks[0].id),
+        None => None,
+    };
+    if default_network.is_none() && args.network_column.is_none() {
+        return Err(CliError::usage(anyhow!(
+            "the project has {} networks: say which one the respondents belong to with --network SLUG, or name the file's network column with --network-column",
+            networks.len()
+        )));
+    }
+    Ok(default_network)
+}
+
+/// Phase 6: every problem on standard error, the summary (or `--json`) on standard output;
+/// exit 1 when a row had an error (then nothing was stored).
+fn report_import(
+    args: &ImportArgs,
+    format: leernet_io::Format,
+    o: &import::Outcome,
+    out: &mut dyn Write,
+) -> CliResult {
+    let file = &args.file;
     for p in &o.problems {
         let tag = if p.is_error() { "error" } else { "warning" };
         eprintln!("{tag}: {}", located(file, p));
@@ -300,7 +349,12 @@ pub struct ExportArgs {
 }
 
 /// `leernet export …`: the responses of one instrument, every wave or one.
-pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
+pub async fn export(
+    project: &Path,
+    args: &ExportArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let Some(kind) = args.format.responses() else {
         return Err(CliError::usage(anyhow!(
             "--format {:?} is a REFI-QDA format, not one of csv, xlsx, sav",
@@ -349,7 +403,7 @@ pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> C
         &ex,
         kind.as_str(),
         &crate::cmd_privacy::cli_actor(),
-        crate::cmd_privacy::now(),
+        clock.unix_seconds(),
     )
     .await
     .map_err(|e| CliError::usage(anyhow!("{e}")))?;

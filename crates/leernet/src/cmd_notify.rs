@@ -16,16 +16,13 @@ fn out_err(e: std::io::Error) -> CliError {
     CliError::usage(anyhow!("cannot write to standard output: {e}"))
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// `leernet notify send`: exit 0 when every message went out (or there is no `[smtp]`), 1
 /// when the server refused some (they stay in the outbox for the next run).
-pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
+pub async fn send(
+    project: &Path,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
     let Some(smtp) = settings.file.smtp.as_ref() else {
@@ -47,7 +44,7 @@ pub async fn send(project: &Path, out: &mut dyn Write) -> CliResult {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("http://{}", settings.addr));
     let done =
-        leernet_app::outbox::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, now)
+        leernet_app::outbox::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, clock)
             .await
             .map_err(CliError::usage);
     store.close().await;

@@ -13,6 +13,7 @@
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
 use anyhow::anyhow;
+use leernet_core::Clock;
 use leernet_store::privacy::{self, ErasePlan, KeyEntry};
 use leernet_store::{Actor, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,14 +91,6 @@ pub fn cli_actor() -> Actor {
         .find_map(|k| std::env::var(k).ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "unknown".to_owned());
     Actor::Cli(user)
-}
-
-/// Now, in Unix seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 fn out_err(e: std::io::Error) -> CliError {
@@ -187,14 +180,19 @@ async fn subject(
 }
 
 /// `leernet privacy export`.
-pub async fn export(project: &Path, args: &ExportArgs, out: &mut dyn Write) -> CliResult {
+pub async fn export(
+    project: &Path,
+    args: &ExportArgs,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     if let Some(p) = &args.out {
         check_writable(p)?;
     }
     let store = Settings::load(project)?.store().await?;
     let result = match subject(&store, &args.person, &args.keys).await {
         Ok(s) => store
-            .export_person(&s, &cli_actor(), now())
+            .export_person(&s, &cli_actor(), clock.unix_seconds())
             .await
             .map_err(store_err),
         Err(e) => Err(e),
@@ -247,21 +245,31 @@ async fn waves_that_keep(store: &Store) -> CliResult<BTreeSet<leernet_core::Wave
 }
 
 /// `leernet privacy erase`.
-pub async fn erase(project: &Path, args: &EraseArgs, out: &mut dyn Write) -> CliResult {
+pub async fn erase(
+    project: &Path,
+    args: &EraseArgs,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let store = Settings::load(project)?.store().await?;
-    let result = erase_in(&store, args, out).await;
+    let result = erase_in(&store, args, clock, out).await;
     store.close().await;
     result
 }
 
-async fn erase_in(store: &Store, args: &EraseArgs, out: &mut dyn Write) -> CliResult {
+async fn erase_in(
+    store: &Store,
+    args: &EraseArgs,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let subject = subject(store, &args.person, &args.keys).await?;
     let plan = ErasePlan {
         subject,
         keep_anonymised: waves_that_keep(store).await?,
     };
     let report = store
-        .erase_person(&plan, &cli_actor(), now(), !args.yes)
+        .erase_person(&plan, &cli_actor(), clock.unix_seconds(), !args.yes)
         .await
         .map_err(store_err)?;
     let n = |a: &str, w: &str| report.count(a, w);
@@ -396,12 +404,13 @@ fn merge(into: &mut Vec<KeyEntry>, new: &[KeyEntry]) {
 pub async fn pseudonymise(
     project: &Path,
     args: &PseudonymiseArgs,
+    clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     check_writable(&args.key_out)?;
     let existing = read_key(&args.key_out)?;
     let store = Settings::load(project)?.store().await?;
-    let result = pseudonymise_in(&store, args, existing, out).await;
+    let result = pseudonymise_in(&store, args, existing, clock, out).await;
     store.close().await;
     result
 }
@@ -410,6 +419,7 @@ async fn pseudonymise_in(
     store: &Store,
     args: &PseudonymiseArgs,
     existing: Option<KeyFile>,
+    clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let wave = store.wave_by_name(&args.wave).await.map_err(store_err)?;
@@ -429,13 +439,13 @@ async fn pseudonymise_in(
     let actor = cli_actor();
     // First a dry run, so that the key file holds every code before the store changes.
     let plan = store
-        .pseudonymise_wave(wave.id, &key, &actor, now(), true)
+        .pseudonymise_wave(wave.id, &key, &actor, clock.unix_seconds(), true)
         .await
         .map_err(store_err)?;
     merge(&mut file.codes, &plan.key);
     write_key(&args.key_out, &file)?;
     let done = store
-        .pseudonymise_wave(wave.id, &key, &actor, now(), false)
+        .pseudonymise_wave(wave.id, &key, &actor, clock.unix_seconds(), false)
         .await
         .map_err(store_err)?;
     if done.key.iter().any(|e| !file.codes.contains(e)) {
@@ -459,6 +469,7 @@ async fn pseudonymise_in(
 pub async fn retention_set(
     project: &Path,
     args: &RetentionSetArgs,
+    clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let until = privacy::parse_iso_date(args.until.trim()).ok_or_else(|| {
@@ -471,7 +482,7 @@ pub async fn retention_set(
     let result = async {
         let wave = store.wave_by_name(&args.wave).await.map_err(store_err)?;
         store
-            .set_retention(wave.id, &until, &cli_actor(), now())
+            .set_retention(wave.id, &until, &cli_actor(), clock.unix_seconds())
             .await
             .map_err(store_err)?;
         writeln!(
@@ -490,6 +501,7 @@ pub async fn retention_set(
 pub async fn retention_apply(
     project: &Path,
     args: &RetentionApplyArgs,
+    clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let today = match &args.today {
@@ -498,13 +510,13 @@ pub async fn retention_apply(
                 "{t:?} is not a date: give --today as YYYY-MM-DD, or leave it out for today"
             ))
         })?,
-        None => privacy::iso_date(now()),
+        None => privacy::iso_date(clock.unix_seconds()),
     };
     let store = Settings::load(project)?.store().await?;
     let result = async {
         let waves = store.waves().await.map_err(store_err)?;
         let done = store
-            .apply_retention(&today, &cli_actor(), now())
+            .apply_retention(&today, &cli_actor(), clock.unix_seconds())
             .await
             .map_err(store_err)?;
         if done.is_empty() {

@@ -44,6 +44,7 @@ pub async fn export_qda(
     format: QdaFormat,
     out_path: &Path,
     coders: CoderNames,
+    clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let store = settings.store().await?;
@@ -100,10 +101,10 @@ pub async fn export_qda(
         // who took it out (counts only)
         store
             .audit(&leernet_store::NewAudit {
-                at: crate::cmd_privacy::now(),
+                at: clock.unix_seconds(),
                 actor: crate::cmd_privacy::cli_actor(),
                 action: leernet_store::Action::CodingExport,
-                subject: "project".into(),
+                subject: leernet_store::AuditSubject::Project,
                 detail: format!(
                     "format=qdpx codes={} sources={} codings={codings} coders={} coder_emails={}",
                     project.codes.len(),

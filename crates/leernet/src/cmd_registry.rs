@@ -12,7 +12,7 @@
 //! (exit 1).
 
 use crate::cli_error::{CliError, CliResult};
-use crate::cmd_privacy::{cli_actor, now};
+use crate::cmd_privacy::cli_actor;
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_core::Slug;
@@ -83,6 +83,7 @@ fn name_arg(name: &str, what: &str) -> CliResult<String> {
 pub async fn workplace_add(
     project: &Path,
     args: &WorkplaceAddArgs,
+    clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
@@ -99,7 +100,7 @@ pub async fn workplace_add(
             region,
         },
         &cli_actor(),
-        now(),
+        clock.unix_seconds(),
     )
     .await;
     store.close().await;
@@ -116,7 +117,12 @@ pub async fn workplace_add(
 }
 
 /// `leernet network add`.
-pub async fn network_add(project: &Path, args: &NetworkAddArgs, out: &mut dyn Write) -> CliResult {
+pub async fn network_add(
+    project: &Path,
+    args: &NetworkAddArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
     let workplace_slug = Slug::parse(&args.workplace).map_err(CliError::usage)?;
     let name = name_arg(&args.name, "network")?;
@@ -132,7 +138,7 @@ pub async fn network_add(project: &Path, args: &NetworkAddArgs, out: &mut dyn Wr
             workplace: &workplace_slug,
         },
         &cli_actor(),
-        now(),
+        clock.unix_seconds(),
     )
     .await;
     store.close().await;

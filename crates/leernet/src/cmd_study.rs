@@ -11,7 +11,7 @@
 //! `role take` takes it. A role in one study gives nothing in another.
 
 use crate::cli_error::{CliError, CliResult};
-use crate::cmd_privacy::{cli_actor, now};
+use crate::cmd_privacy::cli_actor;
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_core::{Bilingual, Email, Role, Slug};
@@ -79,7 +79,12 @@ fn out_err(e: std::io::Error) -> CliError {
 }
 
 /// `leernet study add`.
-pub async fn add(project: &Path, args: &AddArgs, out: &mut dyn Write) -> CliResult {
+pub async fn add(
+    project: &Path,
+    args: &AddArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
     let nl = args.title.trim();
     if nl.is_empty() {
@@ -105,7 +110,7 @@ pub async fn add(project: &Path, args: &AddArgs, out: &mut dyn Write) -> CliResu
                 },
             },
             &cli_actor(),
-            now(),
+            clock.unix_seconds(),
         )
         .await;
     inst.close().await;
@@ -174,13 +179,20 @@ pub async fn list(project: &Path, args: &ListArgs, out: &mut dyn Write) -> CliRe
 }
 
 /// `leernet study archive`.
-pub async fn archive(project: &Path, args: &ArchiveArgs, out: &mut dyn Write) -> CliResult {
+pub async fn archive(
+    project: &Path,
+    args: &ArchiveArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
     let settings = Settings::load(project)?;
     let inst = settings.installation().await?;
     let result = async {
         let before = inst.study_by_slug(&slug).await?;
-        let after = inst.archive_study(&slug, &cli_actor(), now()).await?;
+        let after = inst
+            .archive_study(&slug, &cli_actor(), clock.unix_seconds())
+            .await?;
         Ok::<_, leernet_store::StoreError>((before, after))
     }
     .await;
@@ -213,7 +225,12 @@ pub async fn archive(project: &Path, args: &ArchiveArgs, out: &mut dyn Write) ->
 }
 
 /// `leernet role give`.
-pub async fn give(project: &Path, args: &GiveArgs, out: &mut dyn Write) -> CliResult {
+pub async fn give(
+    project: &Path,
+    args: &GiveArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
     let networks = args
         .networks
@@ -237,7 +254,7 @@ pub async fn give(project: &Path, args: &GiveArgs, out: &mut dyn Write) -> CliRe
             password_hash: None,
         },
         &cli_actor(),
-        now(),
+        clock.unix_seconds(),
     )
     .await;
     store.close().await;
@@ -270,12 +287,24 @@ pub async fn give(project: &Path, args: &GiveArgs, out: &mut dyn Write) -> CliRe
 }
 
 /// `leernet role take`.
-pub async fn take(project: &Path, args: &TakeArgs, out: &mut dyn Write) -> CliResult {
+pub async fn take(
+    project: &Path,
+    args: &TakeArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
     let settings = Settings::load(project)?;
     let (inst, study, store) = settings.study_store().await?;
-    let result =
-        leernet_app::studies::take_role(&inst, &study, &store, &email, &cli_actor(), now()).await;
+    let result = leernet_app::studies::take_role(
+        &inst,
+        &study,
+        &store,
+        &email,
+        &cli_actor(),
+        clock.unix_seconds(),
+    )
+    .await;
     store.close().await;
     inst.close().await;
     let had = result.map_err(|e| settings.study_error(e))?;

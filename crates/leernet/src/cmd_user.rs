@@ -58,6 +58,7 @@ pub async fn add(
     project: &Path,
     args: &AddArgs,
     input: &mut dyn BufRead,
+    clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
     let email = Email::parse(&args.email).map_err(CliError::usage)?;
@@ -85,7 +86,7 @@ pub async fn add(
             password_hash: Some(hash),
         },
         &crate::cmd_privacy::cli_actor(),
-        crate::cmd_privacy::now(),
+        clock.unix_seconds(),
     )
     .await;
     inst.close().await;

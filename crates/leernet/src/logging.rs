@@ -6,8 +6,12 @@
 //! request span carries `request_id`, `method` and `route`), without another dependency.
 //! What may be logged at all is LOGGING.md's business: ids, counts, routes, statuses, never
 //! answers, names, e-mail addresses or tokens.
+//!
+//! Every line's time comes from the clock `main` made (`leernet_core::clock`), in both
+//! formats, so no part of leernet reads the system time but that one clock.
 
 use crate::settings::{LogFormat, LogSection};
+use leernet_core::SharedClock;
 use serde_json::{Map, Value};
 use std::io::Write;
 use tracing::field::{Field, Visit};
@@ -18,15 +22,28 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-/// Installs the subscriber for this process.
-pub fn init(log: &LogSection) {
+/// Installs the subscriber for this process; every line is stamped with `clock`'s time.
+pub fn init(log: &LogSection, clock: SharedClock) {
     let filter = EnvFilter::try_new(&log.filter).unwrap_or_else(|_| EnvFilter::new("warn"));
     let registry = tracing_subscriber::registry().with(filter);
     match log.format {
         LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_timer(ClockTime(clock))
+                    .with_writer(std::io::stderr),
+            )
             .init(),
-        LogFormat::Json => registry.with(JsonLayer).init(),
+        LogFormat::Json => registry.with(JsonLayer { clock }).init(),
+    }
+}
+
+/// The text format's time: the clock's, written as the JSON lines write it.
+struct ClockTime(SharedClock);
+
+impl tracing_subscriber::fmt::time::FormatTime for ClockTime {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        w.write_str(&timestamp(self.0.since_epoch()))
     }
 }
 
@@ -61,7 +78,9 @@ impl Visit for Fields {
 }
 
 /// Writes every event as one JSON line on standard error.
-struct JsonLayer;
+struct JsonLayer {
+    clock: SharedClock,
+}
 
 impl<S> Layer<S> for JsonLayer
 where
@@ -85,7 +104,10 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut line = Map::new();
-        line.insert("ts".into(), Value::from(timestamp()));
+        line.insert(
+            "ts".into(),
+            Value::from(timestamp(self.clock.since_epoch())),
+        );
         line.insert(
             "level".into(),
             Value::from(event.metadata().level().as_str().to_ascii_lowercase()),
@@ -109,11 +131,8 @@ where
     }
 }
 
-/// Now as RFC 3339 in UTC with milliseconds (`2026-11-28T20:15:03.042Z`).
-fn timestamp() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+/// A time since 1970 as RFC 3339 in UTC with milliseconds (`2026-11-28T20:15:03.042Z`).
+fn timestamp(now: std::time::Duration) -> String {
     let secs = now.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
@@ -137,13 +156,16 @@ fn timestamp() -> String {
 
 #[cfg(test)]
 mod tests {
+    use leernet_core::{Clock, FixedClock};
+
     #[test]
-    fn timestamps_are_rfc3339_utc() {
-        let t = super::timestamp();
-        assert_eq!(t.len(), 24, "{t}");
-        assert!(
-            t.starts_with("20") && t.ends_with('Z') && t.as_bytes()[10] == b'T',
-            "{t}"
+    fn timestamps_are_rfc3339_utc_from_the_clock() {
+        let at = FixedClock::at_date(2024, 3, 5).unwrap().since_epoch()
+            + std::time::Duration::from_millis(45_296_042);
+        assert_eq!(super::timestamp(at), "2024-03-05T12:34:56.042Z");
+        assert_eq!(
+            super::timestamp(std::time::Duration::ZERO),
+            "1970-01-01T00:00:00.000Z"
         );
     }
 }

@@ -279,8 +279,14 @@ fn main() {
             std::process::exit(code);
         }
     };
-    logging::init(&settings::Settings::log_for_startup(&cli.project));
+    // The one system clock: everything below is given it (`leernet_core::clock`).
+    let clock = leernet_core::SystemClock::shared();
+    logging::init(
+        &settings::Settings::log_for_startup(&cli.project),
+        clock.clone(),
+    );
     settings::choose_study(cli.study.clone());
+    settings::use_clock(clock.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -292,14 +298,15 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = runtime.block_on(run(cli));
+    let result = runtime.block_on(run(cli, clock));
     if let Err(e) = result {
         eprintln!("leernet: {e}");
         std::process::exit(e.exit_code());
     }
 }
 
-async fn run(cli: Cli) -> CliResult {
+async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
+    let clock = &*shared;
     let mut out = std::io::stdout();
     match cli.command {
         Command::Demo { dir } => project::demo(&dir, &mut out).await,
@@ -310,10 +317,10 @@ async fn run(cli: Cli) -> CliResult {
         Command::Stats(args) => cmd_stats::run(&args, &mut out),
         Command::Workplace {
             command: WorkplaceCommand::Add(args),
-        } => cmd_registry::workplace_add(&cli.project, &args, &mut out).await,
+        } => cmd_registry::workplace_add(&cli.project, &args, clock, &mut out).await,
         Command::Network {
             command: NetworkCommand::Add(args),
-        } => cmd_registry::network_add(&cli.project, &args, &mut out).await,
+        } => cmd_registry::network_add(&cli.project, &args, clock, &mut out).await,
         Command::Network {
             command: NetworkCommand::List(args),
         } => cmd_registry::network_list(&cli.project, &args, &mut out).await,
@@ -349,31 +356,40 @@ async fn run(cli: Cli) -> CliResult {
                 } else {
                     leernet_qda::CoderNames::Names
                 };
-                cmd_qda::export_qda(&settings, format, &args.out, coders, &mut out).await
+                cmd_qda::export_qda(&settings, format, &args.out, coders, clock, &mut out).await
             }
-            _ => cmd_io::export(&cli.project, &args, &mut out).await,
+            _ => cmd_io::export(&cli.project, &args, clock, &mut out).await,
         },
         Command::Import {
             command: ImportCommand::Responses(args),
-        } => cmd_io::import_responses(&cli.project, &args, &mut out).await,
+        } => cmd_io::import_responses(&cli.project, &args, clock, &mut out).await,
         Command::Study {
             command: StudyCommand::Add(args),
-        } => cmd_study::add(&cli.project, &args, &mut out).await,
+        } => cmd_study::add(&cli.project, &args, clock, &mut out).await,
         Command::Study {
             command: StudyCommand::List(args),
         } => cmd_study::list(&cli.project, &args, &mut out).await,
         Command::Study {
             command: StudyCommand::Archive(args),
-        } => cmd_study::archive(&cli.project, &args, &mut out).await,
+        } => cmd_study::archive(&cli.project, &args, clock, &mut out).await,
         Command::Role {
             command: RoleCommand::Give(args),
-        } => cmd_study::give(&cli.project, &args, &mut out).await,
+        } => cmd_study::give(&cli.project, &args, clock, &mut out).await,
         Command::Role {
             command: RoleCommand::Take(args),
-        } => cmd_study::take(&cli.project, &args, &mut out).await,
+        } => cmd_study::take(&cli.project, &args, clock, &mut out).await,
         Command::User {
             command: UserCommand::Add(args),
-        } => cmd_user::add(&cli.project, &args, &mut std::io::stdin().lock(), &mut out).await,
+        } => {
+            cmd_user::add(
+                &cli.project,
+                &args,
+                &mut std::io::stdin().lock(),
+                clock,
+                &mut out,
+            )
+            .await
+        }
         Command::Import {
             command: ImportCommand::Codebook { file },
         } => {
@@ -388,26 +404,28 @@ async fn run(cli: Cli) -> CliResult {
         }
         Command::Privacy {
             command: PrivacyCommand::Export(args),
-        } => cmd_privacy::export(&cli.project, &args, &mut out).await,
+        } => cmd_privacy::export(&cli.project, &args, clock, &mut out).await,
         Command::Privacy {
             command: PrivacyCommand::Erase(args),
-        } => cmd_privacy::erase(&cli.project, &args, &mut out).await,
+        } => cmd_privacy::erase(&cli.project, &args, clock, &mut out).await,
         Command::Privacy {
             command: PrivacyCommand::Pseudonymise(args),
-        } => cmd_privacy::pseudonymise(&cli.project, &args, &mut out).await,
+        } => cmd_privacy::pseudonymise(&cli.project, &args, clock, &mut out).await,
         Command::Retention {
             command: RetentionCommand::Set(args),
-        } => cmd_privacy::retention_set(&cli.project, &args, &mut out).await,
+        } => cmd_privacy::retention_set(&cli.project, &args, clock, &mut out).await,
         Command::Retention {
             command: RetentionCommand::Apply(args),
-        } => cmd_privacy::retention_apply(&cli.project, &args, &mut out).await,
+        } => cmd_privacy::retention_apply(&cli.project, &args, clock, &mut out).await,
         Command::Audit {
             command: AuditCommand::List(args),
         } => cmd_audit::list(&cli.project, &args, &mut out).await,
         Command::Notify {
             command: NotifyCommand::Send,
-        } => cmd_notify::send(&cli.project, &mut out).await,
-        Command::Serve { addr } => project::serve(&cli.project, addr, &mut out).await,
+        } => cmd_notify::send(&cli.project, clock, &mut out).await,
+        Command::Serve { addr } => {
+            project::serve(&cli.project, addr, shared.clone(), &mut out).await
+        }
         Command::Config {
             command: ConfigCommand::Default,
         } => cmd_config::default(&mut out),
@@ -415,6 +433,8 @@ async fn run(cli: Cli) -> CliResult {
             command: ConfigCommand::Show,
         } => cmd_config::show(&cli.project, &mut out),
         Command::Backup { out: file } => cmd_backup::backup(&cli.project, &file, &mut out).await,
-        Command::Restore { file } => cmd_backup::restore(&cli.project, &file, &mut out).await,
+        Command::Restore { file } => {
+            cmd_backup::restore(&cli.project, &file, clock, &mut out).await
+        }
     }
 }

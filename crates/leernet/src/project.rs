@@ -600,7 +600,12 @@ pub async fn report(
 }
 
 /// `leernet serve [--addr ADDR]`.
-pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) -> CliResult {
+pub async fn serve(
+    project: &Path,
+    addr: Option<String>,
+    clock: leernet_core::SharedClock,
+    out: &mut dyn Write,
+) -> CliResult {
     let settings = Settings::load(project)?;
     let addr = addr.unwrap_or_else(|| settings.addr.clone());
     let content = project_content(&settings.dir)?;
@@ -624,6 +629,7 @@ pub async fn serve(project: &Path, addr: Option<String>, out: &mut dyn Write) ->
         smtp: settings.file.smtp.clone(),
         trusted_proxies: settings.file.server.trusted_proxies()?,
         limits: settings.file.server.limits()?,
+        clock,
     };
     leernet_web::serve_with(store, listener, options)
         .await

@@ -798,7 +798,7 @@ impl Settings {
                 adopt_title: &self.file.project.name,
             },
             &crate::cmd_privacy::cli_actor(),
-            crate::cmd_privacy::now(),
+            now(),
         )
         .await
         .map_err(|e| self.study_error(e))
@@ -876,6 +876,23 @@ pub fn choose_study(slug: Option<String>) {
 /// The study `--study` names, if it names one.
 pub fn chosen_study() -> Option<&'static str> {
     STUDY.get().and_then(|s| s.as_deref())
+}
+
+static CLOCK: std::sync::OnceLock<leernet_core::SharedClock> = std::sync::OnceLock::new();
+
+/// Records the process's one clock (made in `main`) for what the settings do on their own:
+/// adopting a project's database as the installation's first study writes audit entries.
+pub fn use_clock(clock: leernet_core::SharedClock) {
+    let _ = CLOCK.set(clock);
+}
+
+/// Now, in Unix seconds, by the clock of [`use_clock`] (the system clock when `main` gave
+/// none, as in the binary's own unit tests).
+fn now() -> i64 {
+    match CLOCK.get() {
+        Some(c) => c.unix_seconds(),
+        None => leernet_core::Clock::unix_seconds(&leernet_core::SystemClock),
+    }
 }
 
 #[cfg(test)]

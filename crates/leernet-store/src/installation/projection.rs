@@ -138,7 +138,7 @@ impl Store {
                     at,
                     actor: actor.clone(),
                     action: Action::RoleChange,
-                    subject: format!("person:{}", p.id.0),
+                    subject: crate::audit::AuditSubject::Person(p.id),
                     detail: format!("from={old_role} to={}", p.role.as_str()),
                 },
             )
@@ -176,7 +176,7 @@ impl Store {
                 at,
                 actor: actor.clone(),
                 action: Action::RoleChange,
-                subject: format!("person:{}", id.0),
+                subject: crate::audit::AuditSubject::Person(id),
                 detail: format!("from={role} to=none"),
             },
         )

@@ -50,7 +50,7 @@ pub struct Subject {
     pub id: Option<PersonId>,
     /// How the audit log names them: `person:<id>`, or `invitation:<id>` (their first
     /// invitation) for someone without an account.
-    pub audit_key: String,
+    pub audit_key: crate::AuditSubject,
     pub email: String,
     pub name: String,
     /// The person's pseudonym codes (from the researcher's key files, see
@@ -61,7 +61,7 @@ pub struct Subject {
 
 impl Subject {
     /// How the audit log names the person.
-    pub fn audit_subject(&self) -> String {
+    pub fn audit_subject(&self) -> crate::AuditSubject {
         self.audit_key.clone()
     }
 
@@ -160,7 +160,7 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EraseReport {
     /// The person as the audit log names them.
-    pub subject: String,
+    pub subject: crate::AuditSubject,
     /// `(area, what, count)` in step order.
     pub counts: Vec<(String, String, i64)>,
     /// Whether it was a dry run (nothing changed).
@@ -255,7 +255,7 @@ impl Store {
                 let code = found.ok_or_else(|| not_found(email))?;
                 Subject {
                     id: None,
-                    audit_key: format!("pseudonym:{code}"),
+                    audit_key: crate::AuditSubject::Pseudonym(code.clone()),
                     email: email.trim().to_owned(),
                     name: String::new(),
                     pseudonyms: Vec::new(),
@@ -433,7 +433,7 @@ impl Store {
             at,
             actor: Actor::Person(person),
             action: Action::WorkspaceExport,
-            subject: format!("person:{}", person.0),
+            subject: crate::AuditSubject::Person(person),
             detail: String::new(),
         })
         .await?;
@@ -455,7 +455,7 @@ impl Store {
                 at,
                 actor: Actor::Person(person),
                 action: Action::WorkspaceErase,
-                subject: format!("person:{}", person.0),
+                subject: crate::AuditSubject::Person(person),
                 detail: format!(
                     "slow_questions={} topics={} stories={} votes={} attendance={} sessions={} outbox={}",
                     e.slow_questions, e.topics, e.stories, e.votes, e.attendance, e.sessions, e.outbox

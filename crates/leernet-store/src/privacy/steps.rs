@@ -17,7 +17,7 @@ pub(super) async fn subject_by_email(
         let id: i64 = get(&r, "id")?;
         return Ok(Some(Subject {
             id: Some(PersonId(id)),
-            audit_key: format!("person:{id}"),
+            audit_key: crate::AuditSubject::Person(PersonId(id)),
             email: get(&r, "email")?,
             name: get(&r, "name")?,
             pseudonyms: Vec::new(),
@@ -33,7 +33,7 @@ pub(super) async fn subject_by_email(
     inv.map(|r| {
         Ok(Subject {
             id: None,
-            audit_key: format!("invitation:{}", get::<i64>(&r, "id")?),
+            audit_key: crate::AuditSubject::Invitation(get::<i64>(&r, "id")?),
             email: get(&r, "email")?,
             name: String::new(),
             pseudonyms: Vec::new(),

@@ -58,7 +58,7 @@ impl Store {
                 at,
                 actor: actor.clone(),
                 action: Action::RetentionSet,
-                subject: format!("wave:{}", wave.0),
+                subject: crate::AuditSubject::Wave(wave),
                 detail: format!("keep_until={keep_until}"),
             },
         )
@@ -144,7 +144,7 @@ impl Store {
                         at,
                         actor: actor.clone(),
                         action: Action::RetentionApply,
-                        subject: format!("wave:{}", wave.0),
+                        subject: crate::AuditSubject::Wave(wave),
                         detail: format!(
                             "keep_until={keep_until} invitations={invitations} pseudonyms={pseudonyms} answers={answers}"
                         ),
@@ -312,7 +312,7 @@ impl Store {
                 at,
                 actor: actor.clone(),
                 action: Action::Pseudonymise,
-                subject: format!("wave:{}", wave.0),
+                subject: crate::AuditSubject::Wave(wave),
                 detail: format!(
                     "responses={responses} invitations={invitations} answers={answers} codes={}",
                     report.key.len()

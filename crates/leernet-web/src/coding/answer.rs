@@ -204,10 +204,6 @@ pub(super) async fn answer_page(
 }
 
 /// Parses a code-point offset field.
-pub(super) fn offset(f: &Fields, key: &str) -> Option<usize> {
-    field(f, key).and_then(|s| s.trim().parse::<usize>().ok())
-}
-
 /// The page again with the refusal's message, or 404 for one that hides the resource.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn refused(
@@ -263,51 +259,50 @@ pub async fn add_coding(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CodingForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let (user, a, rid) = coder_post(&state, &v, field(&f, "csrf_token"), id, pos).await?;
-    let Some(code) = field(&f, "code").and_then(|s| s.parse::<i64>().ok()) else {
-        return refused(&state, &v, &user, id, pos, Refusal::UnknownCode).await;
+    let (user, a, rid) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
+    let coding = match NewCoding::try_from(&f) {
+        Ok(c) => c,
+        Err(FormRefusal::TooLong) => return Err(AppError::BadRequest(lang)),
+        Err(FormRefusal::Message("coding_ui.err_unknown_code")) => {
+            return refused(&state, &v, &user, id, pos, Refusal::UnknownCode).await
+        }
+        Err(FormRefusal::Message(key)) => {
+            let msg = state.catalog.t(lang, key);
+            return answer_page(
+                &state,
+                &v,
+                &user,
+                id,
+                pos,
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
-    let memo = field(&f, "memo").unwrap_or("").trim();
-    if memo.chars().count() > MAX_NOTE {
-        return Err(AppError::BadRequest(lang));
-    }
-    let (start, end) = if field(&f, "whole").is_some() {
-        let text = state
-            .store
-            .responses(None)
-            .await?
-            .into_iter()
-            .find(|r| r.id == rid)
-            .and_then(|r| r.answers.get(&a.question).cloned())
-            .unwrap_or_default();
-        (0, text.chars().count())
-    } else {
-        match (offset(&f, "start"), offset(&f, "end")) {
-            (Some(s), Some(e)) => (s, e),
-            _ => {
-                let msg = state.catalog.t(lang, "coding_ui.err_offsets");
-                return answer_page(
-                    &state,
-                    &v,
-                    &user,
-                    id,
-                    pos,
-                    Some(msg),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
+    let (start, end) = match coding.extent {
+        Extent::Span(s, e) => (s, e),
+        Extent::Whole => {
+            let text = state
+                .store
+                .responses(None)
+                .await?
+                .into_iter()
+                .find(|r| r.id == rid)
+                .and_then(|r| r.answers.get(&a.question).cloned())
+                .unwrap_or_default();
+            (0, text.chars().count())
         }
     };
     let span = SpanCode {
         response: rid,
-        code: CodeId(code),
+        code: coding.code,
         start,
         end,
-        memo: memo.to_owned(),
+        memo: coding.memo,
     };
     match state
         .store
@@ -324,9 +319,9 @@ pub async fn delete_coding(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos, coding)): Path<(i64, usize, i64)>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    let (user, a, _) = coder_post(&state, &v, field(&f, "csrf_token"), id, pos).await?;
+    let (user, a, _) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
     match state
         .store
         .delete_assignment_coding(a.id, user.id, CodingId(coding))
@@ -358,7 +353,7 @@ pub async fn decide(
     };
     match state
         .store
-        .decide_suggestion(a.id, user.id, &span, choice.decision, now())
+        .decide_suggestion(a.id, user.id, &span, choice.decision, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
@@ -381,7 +376,7 @@ pub async fn judge_slow(
     let (start, end, status) = (verdict.start, verdict.end, verdict.status);
     match state
         .store
-        .judge_slow_question(rid, &a.question, start, end, status, user.id, now())
+        .judge_slow_question(rid, &a.question, start, end, status, user.id, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
@@ -394,13 +389,17 @@ pub async fn finish(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let a = visible_assignment(&state, user, id, lang).await?;
-    match state.store.finish_assignment(a.id, user.id, now()).await? {
+    match state
+        .store
+        .finish_assignment(a.id, user.id, state.now())
+        .await?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/coding/assignments/{id}")).into_response()),
         Err(Refusal::NotACoder) => Err(AppError::NotFound(lang)),
         Err(r) => {

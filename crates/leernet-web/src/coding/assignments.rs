@@ -90,17 +90,32 @@ pub(super) async fn index_page(
 pub async fn create(
     State(state): State<Arc<AppState>>,
     v: Visitor,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<AssignmentForm>,
 ) -> Result<Response, AppError> {
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let store = &state.store;
-    let name = field(&f, "name").unwrap_or("").trim().to_owned();
-    let question = field(&f, "question").unwrap_or("").trim().to_owned();
-    let book = field(&f, "codebook").and_then(|s| s.parse::<i64>().ok());
-    let wave = field(&f, "wave")
-        .filter(|s| !s.is_empty())
-        .and_then(|s| s.parse::<i64>().ok());
+    let posted = match NewAssignmentForm::try_from(&f) {
+        Ok(p) => p,
+        Err(FormRefusal::Message(key)) => {
+            return index_page(
+                &state,
+                &v,
+                user,
+                Some(key),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormRefusal::TooLong) => return Err(AppError::BadRequest(v.lang.lang)),
+    };
+    let NewAssignmentForm {
+        name,
+        question,
+        codebook: book,
+        wave,
+        coders: posted_coders,
+    } = posted;
     let researchers: BTreeSet<PersonId> = store
         .persons()
         .await?
@@ -109,9 +124,9 @@ pub async fn create(
         .map(|p| p.id)
         .collect();
     let mut coders = Vec::new();
-    for c in fields_all(&f, "coder") {
-        match c.parse::<i64>().ok().map(PersonId) {
-            Some(p) if researchers.contains(&p) => coders.push(p),
+    for p in posted_coders {
+        match p {
+            p if researchers.contains(&p) => coders.push(p),
             _ => {
                 return index_page(
                     &state,
@@ -164,7 +179,7 @@ pub async fn create(
         lead: user.id,
         coders,
         responses,
-        at: now(),
+        at: state.now(),
     };
     match store.add_assignment(&new).await? {
         Ok(id) => Ok(Redirect::to(&format!("/coding/assignments/{}", id.0)).into_response()),

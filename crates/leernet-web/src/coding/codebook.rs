@@ -171,39 +171,19 @@ pub async fn codebook_version(
     )
 }
 
-pub(super) fn bilingual(f: &Fields, prefix: &str) -> Bilingual {
-    Bilingual {
-        nl: field(f, &format!("{prefix}_nl"))
-            .unwrap_or("")
-            .trim()
-            .to_owned(),
-        en: field(f, &format!("{prefix}_en"))
-            .unwrap_or("")
-            .trim()
-            .to_owned(),
+/// The codebook page again with a form's refusal (422), or 400 for a text no page posts.
+async fn code_refused(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    r: FormRefusal,
+) -> Result<Response, AppError> {
+    match r {
+        FormRefusal::TooLong => Err(AppError::BadRequest(v.lang.lang)),
+        FormRefusal::Message(key) => {
+            codebook_page(state, v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
     }
-}
-
-/// The code's texts and colour from a form; `Err` with the message key when the colour is
-/// not `#RRGGBB` (an empty field is no colour).
-pub(super) fn code_fields(f: &Fields) -> Result<CodeFields, &'static str> {
-    let colour = match field(f, "colour").map(str::trim).unwrap_or("") {
-        "" => None,
-        c => Some(Colour::parse(c).map_err(|_| "codebook_fields.err_colour")?),
-    };
-    Ok(CodeFields {
-        name: bilingual(f, "name"),
-        description: bilingual(f, "description"),
-        inclusion: bilingual(f, "inclusion"),
-        exclusion: bilingual(f, "exclusion"),
-        examples: bilingual(f, "examples"),
-        colour,
-    })
-}
-
-/// Refuses texts longer than a code needs.
-pub(super) fn too_long(f: &Fields) -> bool {
-    f.iter().any(|(_, v)| v.chars().count() > MAX_NOTE)
 }
 
 /// `POST /coding/codebooks/{id}/codes`: adds a code (key, parent, names, descriptions,
@@ -212,64 +192,34 @@ pub async fn add_code(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
-    if too_long(&f) {
+    v.check_csrf(f.csrf_token.as_deref())?;
+    if f.too_long() {
         return Err(AppError::BadRequest(lang));
     }
     let store = &state.store;
     let book = codebook_by_id(store, id, lang).await?;
-    let key = field(&f, "key").unwrap_or("").trim();
-    let key_ok = !key.is_empty()
-        && key.chars().count() <= 100
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !key_ok {
-        return codebook_page(
-            &state,
-            &v,
-            id,
-            Some("coding_ui.err_key"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let parent = match field(&f, "parent").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(p) => match p.parse::<i64>().ok().map(CodeId) {
-            Some(c) if book.codes.iter().any(|x| x.id == c) => Some(c),
-            _ => {
-                return codebook_page(
-                    &state,
-                    &v,
-                    id,
-                    Some("coding_ui.err_unknown_code"),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-        },
+    let key = match f.key() {
+        Ok(k) => k,
+        Err(r) => return code_refused(&state, &v, id, r).await,
     };
-    let fields = match code_fields(&f) {
-        Ok(x) => x,
-        Err(key) => {
-            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+    let parent = match f.parent() {
+        Ok(None) => None,
+        Ok(Some(c)) if book.codes.iter().any(|x| x.id == c) => Some(c),
+        _ => {
+            let r = FormRefusal::Message("coding_ui.err_unknown_code");
+            return code_refused(&state, &v, id, r).await;
         }
     };
+    let fields = match CodeFields::try_from(&f) {
+        Ok(x) => x,
+        Err(r) => return code_refused(&state, &v, id, r).await,
+    };
     match store
-        .add_code_logged(
-            book.id,
-            key,
-            parent,
-            &fields,
-            user.id,
-            field(&f, "why").unwrap_or(""),
-            now(),
-        )
+        .add_code_logged(book.id, key, parent, &fields, user.id, &f.why, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&format!("/coding/codebooks/{id}")).into_response()),
@@ -286,12 +236,12 @@ pub async fn change_code(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, code)): Path<(i64, i64)>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
-    if too_long(&f) {
+    v.check_csrf(f.csrf_token.as_deref())?;
+    if f.too_long() {
         return Err(AppError::BadRequest(lang));
     }
     let store = &state.store;
@@ -303,20 +253,12 @@ pub async fn change_code(
     if !in_book {
         return Err(AppError::NotFound(lang));
     }
-    let fields = match code_fields(&f) {
+    let fields = match CodeFields::try_from(&f) {
         Ok(x) => x,
-        Err(key) => {
-            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(r) => return code_refused(&state, &v, id, r).await,
     };
     match store
-        .change_code_logged(
-            CodeId(code),
-            &fields,
-            user.id,
-            field(&f, "why").unwrap_or(""),
-            now(),
-        )
+        .change_code_logged(CodeId(code), &fields, user.id, &f.why, state.now())
         .await?
     {
         Ok(()) => Ok(Redirect::to(&format!("/coding/codebooks/{id}#code-{code}")).into_response()),

@@ -161,24 +161,31 @@ pub async fn settle(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<SettleForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     let a = match lead_assignment(&state, &v, user, id).await? {
         Ok(a) => a,
         Err(res) => return Ok(res),
     };
     let rid = item_at(&a, pos, lang)?;
-    let why = field(&f, "why").unwrap_or("").trim();
-    if why.chars().count() > MAX_NOTE {
-        return Err(AppError::BadRequest(lang));
-    }
+    let posted = match Settlement::try_from(&f) {
+        Ok(s) => Ok(s),
+        Err(FormRefusal::TooLong) => return Err(AppError::BadRequest(lang)),
+        Err(FormRefusal::Message(_)) => Err(()),
+    };
+    let why = posted.as_ref().map(|s| s.why.as_str()).unwrap_or("");
     let all = state.store.assignment_codings(a.id, None).await?;
     let mut spans: Vec<SpanCode> = Vec::new();
-    for t in fields_all(&f, "take") {
-        let Some(c) = t.parse::<i64>().ok().and_then(|t| {
+    // A take that is no coding id finds no coding, as one of another answer does not.
+    let takes: Vec<Option<i64>> = match &posted {
+        Ok(s) => s.take.iter().copied().map(Some).collect(),
+        Err(()) => vec![None],
+    };
+    for t in takes {
+        let Some(c) = t.and_then(|t| {
             all.iter()
                 .find(|c| c.id.0 == t && c.segment.response == rid)
         }) else {
@@ -206,7 +213,7 @@ pub async fn settle(
     }
     match state
         .store
-        .settle(a.id, user.id, rid, &spans, why, now())
+        .settle(a.id, user.id, rid, &spans, why, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to(&format!(

@@ -11,12 +11,14 @@
 //! refusal of the store (`leernet_store::Refusal`) comes back as a message on the page, and
 //! nothing is stored. Answers are never logged.
 
-use crate::auth::{now, User, Visitor};
+use crate::auth::{User, Visitor};
+use crate::form::HtmlForm;
 use crate::{AppError, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use forms::*;
 use leernet_analysis::coding_agreement::{self, CodingAgreement, Coefficients};
 use leernet_core::*;
 use leernet_store::{
@@ -30,6 +32,7 @@ mod answer;
 mod assignments;
 mod codebook;
 mod consensus;
+mod forms;
 mod register;
 
 pub use answer::*;
@@ -41,19 +44,6 @@ pub use register::*;
 const RESEARCHER: &[Role] = &[Role::Researcher];
 /// The longest reason or memo accepted.
 const MAX_NOTE: usize = 2000;
-
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, key: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn fields_all<'a>(f: &'a Fields, key: &str) -> Vec<&'a str> {
-    f.iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
 
 /// The message key and status of a refusal.
 fn refusal(r: &Refusal) -> (&'static str, StatusCode) {

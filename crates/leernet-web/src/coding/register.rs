@@ -18,14 +18,14 @@ pub async fn move_slow(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(entry): Path<i64>,
-    Form(f): Form<Fields>,
+    HtmlForm(f): HtmlForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    v.check_csrf(field(&f, "csrf_token"))?;
+    v.check_csrf(f.csrf_token.as_deref())?;
     match state
         .store
-        .move_slow_question_to_log(entry, user.id, now())
+        .move_slow_question_to_log(entry, user.id, state.now())
         .await?
     {
         Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),

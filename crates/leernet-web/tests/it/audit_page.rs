@@ -41,7 +41,7 @@ async fn waves_opened_and_closed_through_the_web_are_audited() {
         let log = w.store.audit_log().await.unwrap();
         let got: Vec<(&str, &str, String)> = log
             .iter()
-            .map(|e| (e.action.as_str(), e.actor.as_str(), e.subject.clone()))
+            .map(|e| (e.action.as_str(), e.actor.as_str(), e.subject.as_string()))
             .collect();
         let actor = format!("person:{}", researcher.id.0);
         let subject = format!("wave:{}", w.draft.0);
@@ -214,7 +214,7 @@ async fn since(store: &leernet_store::Store, from: usize) -> Vec<(String, String
             (
                 e.action.clone(),
                 e.actor.clone(),
-                e.subject.clone(),
+                e.subject.as_string(),
                 e.detail.clone(),
             )
         })
@@ -267,7 +267,7 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             from: "Onderzoek <onderzoek@example.org>".into(),
         };
         let mail_app = leernet_web::app(std::sync::Arc::new(
-            leernet_web::AppState::new(w.store.clone())
+            leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
                 .with_public_url(Some("https://leernet.example".into()))
                 .with_smtp(Some(&settings))
                 .unwrap(),

@@ -267,7 +267,7 @@ async fn login_story(w: &World) {
 
     // Behind HTTPS (a public https:// address), cookies are Secure too.
     let https = leernet_web::app(std::sync::Arc::new(
-        leernet_web::AppState::new(w.store.clone())
+        leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
             .with_public_url(Some("https://leernet.example.org/".into())),
     ));
     let mut h = Client::new(&https);
@@ -1013,7 +1013,7 @@ async fn slow_and_idle_connections_are_closed() {
             body_timeout: Duration::from_secs(1),
             max_connections: 8,
         },
-        ..leernet_web::ServeOptions::default()
+        ..leernet_web::ServeOptions::new(leernet_core::SystemClock::shared())
     };
     let server = tokio::spawn(leernet_web::serve_until(
         db.store().await,

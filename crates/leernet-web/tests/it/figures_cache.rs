@@ -19,7 +19,10 @@ async fn figures_are_computed_once_per_change_of_the_data() {
     for backend in test_backends() {
         let db = TestDb::new(backend).await;
         let w = world(db.store().await).await;
-        let state = Arc::new(AppState::new(w.store.clone()));
+        let state = Arc::new(AppState::new(
+            w.store.clone(),
+            leernet_core::SystemClock::shared(),
+        ));
         let app = leernet_web::app(state.clone());
         let mut c = Client::new(&app);
 
@@ -82,7 +85,10 @@ async fn figures_are_computed_once_per_change_of_the_data() {
         // A second instance on the same database (its own connections) sees a change the
         // first one's store wrote.
         let other_store = db.store().await;
-        let other = Arc::new(AppState::new(other_store.clone()));
+        let other = Arc::new(AppState::new(
+            other_store.clone(),
+            leernet_core::SystemClock::shared(),
+        ));
         let mut oc = Client::new(&leernet_web::app(other.clone()));
         assert!(!oc.get("/networks").await.body.contains("Netwerk Zeezicht"));
         w.store
@@ -112,7 +118,10 @@ async fn the_report_has_figures_of_its_own_computed_once_per_change() {
     for backend in test_backends() {
         let db = TestDb::new(backend).await;
         let w = world(db.store().await).await;
-        let state = Arc::new(AppState::new(w.store.clone()));
+        let state = Arc::new(AppState::new(
+            w.store.clone(),
+            leernet_core::SystemClock::shared(),
+        ));
         let app = leernet_web::app(state.clone());
         let mut c = Client::new(&app);
         c.login("researcher@example.org").await;

@@ -96,7 +96,7 @@ async fn mail_story(w: &World) {
         from: "Onderzoeksteam <onderzoek@example.org>".into(),
     };
     let app = leernet_web::app(Arc::new(
-        leernet_web::AppState::new(w.store.clone())
+        leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
             .with_public_url(Some("https://leernet.example".into()))
             .with_smtp(Some(&settings))
             .unwrap(),

@@ -4,6 +4,7 @@
 mod common;
 
 mod audit_page;
+mod clock;
 mod coding;
 mod fieldwork;
 mod figures_cache;

@@ -119,7 +119,7 @@ async fn story(w: &World) {
         from: "Leernet <leernet@example.org>".into(),
     };
     let app = leernet_web::app(Arc::new(
-        leernet_web::AppState::new(w.store.clone())
+        leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
             .with_public_url(Some("https://leernet.example".into()))
             .with_smtp(Some(&settings))
             .unwrap(),
@@ -208,7 +208,7 @@ async fn story(w: &World) {
         &mailer,
         &leernet_report::catalog(),
         "https://leernet.example",
-        || 1_800_000_000,
+        &leernet_core::FixedClock::at_unix_seconds(1_800_000_000),
     )
     .await
     .unwrap();

@@ -279,7 +279,8 @@ async fn story(w: &World) {
     let changed =
         leernet_analysis::analyse_project(&w.store.study_data().await.unwrap(), &own).unwrap();
     let app = leernet_web::app(std::sync::Arc::new(
-        leernet_web::AppState::new(w.store.clone()).with_content(own),
+        leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
+            .with_content(own),
     ));
     let mut r2 = Client::new(&app);
     r2.login("researcher@example.org").await;

@@ -159,12 +159,11 @@ pub trait Scope {
         None
     }
 
-    /// Now, as fractional days since 1970-01-01 UTC. Default: the system clock.
-    fn now(&self) -> f64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs_f64() / 86400.0)
-            .unwrap_or(0.0)
+    /// Now, as fractional days since 1970-01-01 UTC, from the clock the caller passed.
+    /// Default: no clock, so `today()` and `now()` are empty (the engine never reads the
+    /// system time itself).
+    fn now(&self) -> Option<f64> {
+        None
     }
 }
 
@@ -176,7 +175,7 @@ pub struct MapScope {
     pub values: HashMap<String, String>,
     /// The value of `.`.
     pub current: String,
-    /// Fixed clock (days since 1970-01-01), if set.
+    /// The clock (days since 1970-01-01), if given; without one `today()` is empty.
     pub now: Option<f64>,
 }
 
@@ -200,13 +199,8 @@ impl Scope for MapScope {
     fn current(&self) -> Value {
         Value::Str(self.current.clone())
     }
-    fn now(&self) -> f64 {
-        self.now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs_f64() / 86400.0)
-                .unwrap_or(0.0)
-        })
+    fn now(&self) -> Option<f64> {
+        self.now
     }
 }
 
@@ -249,7 +243,7 @@ impl Scope for RowScope<'_> {
     fn instance(&self, id: &str) -> Option<Vec<HashMap<String, String>>> {
         self.outer.instance(id)
     }
-    fn now(&self) -> f64 {
+    fn now(&self) -> Option<f64> {
         self.outer.now()
     }
 }
@@ -682,11 +676,11 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope) -> Value {
             }
             Value::empty()
         }
-        "today" => match date_value(&Value::Num(scope.now())) {
+        "today" => match scope.now().and_then(|n| date_value(&Value::Num(n))) {
             Some(d) => Value::Str(dates::format_date(d.floor() as i64)),
             None => Value::empty(),
         },
-        "now" => match date_value(&Value::Num(scope.now())) {
+        "now" => match scope.now().and_then(|n| date_value(&Value::Num(n))) {
             Some(d) => Value::Str(datetime_string(d)),
             None => Value::empty(),
         },
@@ -946,6 +940,18 @@ mod tests {
         assert_eq!(s("decimal-time('12:00:00Z')"), "0.5");
         assert_eq!(s("date-time(1.5)"), "1970-01-02T12:00:00.000Z");
         assert_eq!(s("date('nope')"), "");
+    }
+
+    #[test]
+    fn without_a_clock_today_and_now_are_empty() {
+        // The engine never reads the system time: a scope without a clock has no "now".
+        let mut sc = scope();
+        sc.now = None;
+        for src in ["today()", "now()"] {
+            assert_eq!(parse(src).unwrap().eval(&sc).to_str(), "", "{src}");
+        }
+        let plain: HashMap<String, String> = HashMap::new();
+        assert_eq!(parse("today()").unwrap().eval(&plain).to_str(), "");
     }
 
     #[test]

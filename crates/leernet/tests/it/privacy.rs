@@ -615,7 +615,7 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
         .unwrap()
         .into_iter()
         .filter(|e| e.action == "role.change")
-        .map(|e| (e.subject, e.detail))
+        .map(|e| (e.subject.as_string(), e.detail))
         .collect();
     let who = format!("person:{}", dora.id.0);
     assert_eq!(
@@ -663,13 +663,15 @@ async fn story(p: &Project, store: &Store, s: &Seed) {
         .find(|w| w.name == "import-2027")
         .unwrap();
     let log = store.audit_log().await.unwrap();
+    let subjects: Vec<String> = log.iter().map(|e| e.subject.as_string()).collect();
     let last: Vec<(&str, &str, &str, &str)> = log[log.len() - 2..]
         .iter()
-        .map(|e| {
+        .zip(&subjects[log.len() - 2..])
+        .map(|(e, subject)| {
             (
                 e.action.as_str(),
                 e.actor.as_str(),
-                e.subject.as_str(),
+                subject.as_str(),
                 e.detail.as_str(),
             )
         })

@@ -116,7 +116,10 @@ async fn the_demo_in_the_browser() {
         &leernet_analysis::Overview::builtin(),
     )
     .unwrap();
-    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(store)));
+    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(
+        store,
+        leernet_core::SystemClock::shared(),
+    )));
 
     // The overview: Dutch by default, fictional, with the security headers.
     let home = get(&app, "/", None).await;

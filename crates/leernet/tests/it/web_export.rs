@@ -153,7 +153,10 @@ async fn web_exports_are_the_bytes_of_leernet_export() {
         .into_iter()
         .find(|w| w.name == "2026")
         .unwrap();
-    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(store.clone())));
+    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(
+        store.clone(),
+        leernet_core::SystemClock::shared(),
+    )));
     let (_, page, cookies) = get(&app, "/login", "").await;
     let page = String::from_utf8(page).unwrap();
     let csrf = page

@@ -331,7 +331,10 @@ pub async fn world(store: Store) -> World {
         let inv = store.invitation(*id).await.unwrap().unwrap();
         rid.push(store.invitation_response_id(&inv).await.unwrap().unwrap());
     }
-    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(store.clone())));
+    let app = leernet_web::app(Arc::new(leernet_web::AppState::new(
+        store.clone(),
+        leernet_core::SystemClock::shared(),
+    )));
     World {
         store,
         app,
