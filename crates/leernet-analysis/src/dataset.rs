@@ -250,6 +250,7 @@ fn relevance(form: &Form, answers: &Answers) -> BTreeMap<String, bool> {
         &EvalOptions {
             lang: "nl",
             now: Some(0.0),
+            last_saved: None,
         },
     );
     form.questions()

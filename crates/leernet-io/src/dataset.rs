@@ -499,6 +499,7 @@ impl Dataset {
         let opts = EvalOptions {
             lang,
             now: Some(0.0),
+            last_saved: None,
         };
         let mut out_rows = Vec::with_capacity(rows.len());
         for r in rows {

@@ -718,6 +718,7 @@ impl Checker<'_> {
         let opts = EvalOptions {
             lang: &self.lang,
             now: Some(0.0),
+            last_saved: None,
         };
         let eval = if self.in_repeats {
             let mut answers = Answers::default();

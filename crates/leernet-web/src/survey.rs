@@ -198,6 +198,7 @@ fn evaluate<'f>(
         &EvalOptions {
             lang: lang.code(),
             now: Some(now),
+            last_saved: None,
         },
     )
 }

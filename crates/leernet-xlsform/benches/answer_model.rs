@@ -268,6 +268,7 @@ fn main() {
     let opts = EvalOptions {
         lang: "en",
         now: Some(19_787.5),
+        last_saved: None,
     };
 
     // answer one question at a time and evaluate after each answer

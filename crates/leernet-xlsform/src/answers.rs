@@ -391,6 +391,7 @@ struct Frame<'a> {
     position: Option<usize>,
     lang: &'a str,
     now: Option<f64>,
+    last_saved: Option<&'a Answers>,
 }
 
 impl<'a> Frame<'a> {
@@ -497,6 +498,16 @@ impl Scope for FrameScope<'_> {
             .map(|i| Value::Str(self.frame.raw(i)))
             .unwrap_or_else(Value::empty)
     }
+    fn last_saved(&self, name: &str) -> Option<Value> {
+        let mut f = self.frame;
+        while let Some(p) = f.parent {
+            f = p;
+        }
+        f.last_saved?
+            .values
+            .get(name)
+            .map(|v| Value::Str(v.clone()))
+    }
     fn current_num(&self) -> Option<f64> {
         Some(match self.current {
             Some(i) => crate::expr::str_to_num(&self.frame.raw_cow(i)),
@@ -572,6 +583,10 @@ pub struct EvalOptions<'a> {
     /// "Now" (days since 1970-01-01 UTC) for `today()`/`now()`, from the caller's clock;
     /// `None`: no clock, so `today()` and `now()` are empty (the engine reads no clock).
     pub now: Option<f64>,
+    /// The respondent's last saved answers to this form, for `${last-saved#name}` (ODK
+    /// Collect's last saved questionnaire); `None`: there is none, and such references are
+    /// empty, as on a first questionnaire.
+    pub last_saved: Option<&'a Answers>,
 }
 
 impl Form {
@@ -638,6 +653,7 @@ fn eval_level<'f>(
         position,
         lang: opts.lang,
         now: opts.now,
+        last_saved: opts.last_saved,
     };
     // built, not cloned from one default: no call per state to clone its empty texts
     let mut states: Vec<QuestionState> = (0..n).map(|_| QuestionState::default()).collect();
@@ -890,6 +906,7 @@ pub fn eval_text(
         position: None,
         lang: opts.lang,
         now: opts.now,
+        last_saved: opts.last_saved,
     };
     Ok(e.eval(&FrameScope {
         frame: &frame,

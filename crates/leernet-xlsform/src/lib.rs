@@ -29,7 +29,7 @@
 //! let mut answers = form.default_answers();
 //! answers.set("start_year", "2019");
 //! // `now`: days since 1970-01-01 from the caller's clock; `None` leaves `today()` empty.
-//! let state = form.evaluate(&answers, &EvalOptions { lang: "nl", now: Some(19_787.5) });
+//! let state = form.evaluate(&answers, &EvalOptions { lang: "nl", now: Some(19_787.5), last_saved: None });
 //! let _shown = state.visible();
 //! let _missing = state.missing_required(); // (name, message)
 //! let _failing = state.failing_constraints(); // (name, translated message)

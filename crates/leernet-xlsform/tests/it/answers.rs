@@ -44,6 +44,7 @@ fn opts(lang: &str) -> EvalOptions<'_> {
     EvalOptions {
         lang,
         now: Some(19_787.5),
+        last_saved: None,
     }
 }
 
@@ -234,6 +235,7 @@ fn choice_name_and_dates() {
     let o = EvalOptions {
         lang: "en",
         now: Some(19_787.5),
+        last_saved: None,
     };
     let e = f.evaluate(&a, &o);
     assert_eq!(e.value("lbl"), Some("Yes"));
@@ -242,6 +244,7 @@ fn choice_name_and_dates() {
     let o = EvalOptions {
         lang: "nl",
         now: Some(19_787.5),
+        last_saved: None,
     };
     assert_eq!(f.evaluate(&a, &o).value("lbl"), Some("Ja"));
 }

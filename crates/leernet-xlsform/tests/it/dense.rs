@@ -116,6 +116,7 @@ fn both(form: &Form, pools: &[Vec<String>], picks: &[usize], lang: &str) -> (Str
     let opts = EvalOptions {
         lang,
         now: Some(19_787.5),
+        last_saved: None,
     };
     let by_name = form.evaluate(&answers, &opts);
     let dense = form.evaluate_dense(&values, &opts);

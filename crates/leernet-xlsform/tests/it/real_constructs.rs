@@ -96,6 +96,7 @@ fn a_loop_becomes_a_group_per_choice_with_labels_filled_in() {
         &EvalOptions {
             lang: "en",
             now: None,
+            last_saved: None,
         },
     );
     assert_eq!(e.value("count_cow"), Some("3"));
@@ -198,6 +199,7 @@ fn a_choice_filter_names_a_column_as_written() {
         &EvalOptions {
             lang: "en",
             now: None,
+            last_saved: None,
         },
     );
     let offered: Vec<_> = e.choices("c").iter().map(|c| c.name.as_str()).collect();
@@ -223,6 +225,7 @@ fn a_cht_function_is_computed_as_cht_does_with_a_warning_naming_the_platform() {
             &EvalOptions {
                 lang: "en",
                 now: Some(now),
+                last_saved: None,
             },
         );
         e.value("months").unwrap_or("").to_string()
@@ -252,6 +255,7 @@ fn pyxform_s_older_type_names_are_read_with_their_built_in_ranges() {
             &EvalOptions {
                 lang: "en",
                 now: None,
+                last_saved: None,
             },
         );
         e.state("q2").unwrap().constraint_failed
@@ -289,4 +293,36 @@ fn an_xls_that_declares_a_whole_sheet_is_fitted_to_its_cells() {
         leernet_xlsform::guard::checked_workbook(&own, &limits).unwrap(),
         std::borrow::Cow::Borrowed(_)
     ));
+}
+
+#[test]
+fn last_saved_is_the_respondent_s_previous_answer_or_empty() {
+    let f = common::valid(&form_md("ok_last_saved.md"));
+    let now = leernet_xlsform::dates::days_from_civil(2026, 12, 6) as f64;
+    let mut a = leernet_xlsform::answers::Answers::default();
+    a.set("age", "41");
+    // a first questionnaire: nothing was saved before, so the references are empty
+    let first = f.evaluate(
+        &a,
+        &EvalOptions {
+            lang: "en",
+            now: Some(now),
+            last_saved: None,
+        },
+    );
+    assert_eq!(first.value("prev_age"), Some(""));
+    // with the respondent's previous questionnaire
+    let mut before = leernet_xlsform::answers::Answers::default();
+    before.set("village", "Oosterwolde").set("age", "40");
+    let again = f.evaluate(
+        &a,
+        &EvalOptions {
+            lang: "en",
+            now: Some(now),
+            last_saved: Some(&before),
+        },
+    );
+    assert_eq!(again.value("prev_age"), Some("40"));
+    // the current answer is not the last saved one
+    assert_eq!(again.value("age"), Some("41"));
 }

@@ -151,6 +151,7 @@ async fn kill_story(backend: Backend) {
                 &leernet_xlsform::EvalOptions {
                     lang: "nl",
                     now: None,
+                    last_saved: None,
                 },
             );
             assert!(
