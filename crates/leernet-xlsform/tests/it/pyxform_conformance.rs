@@ -134,7 +134,7 @@ fn leernet_agrees_with_pyxform_on_every_fixture_form() {
 /// disagreement that is not one of the `deliberate` ones (file name, reason).
 fn agree(py: &str, cases: &[Case], deliberate: &[(&str, &str)]) {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pyxform_verdict.py");
-    let out = Command::new(&py)
+    let out = Command::new(py)
         .arg(&script)
         .args(cases.iter().map(|c| &c.path))
         .output()
