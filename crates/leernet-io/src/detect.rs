@@ -13,7 +13,8 @@ pub enum Format {
     Odk,
     /// LimeSurvey response export.
     LimeSurvey,
-    /// Qualtrics CSV (three header rows).
+    /// Qualtrics CSV (three header rows, or the legacy layout: `V1`…`V10` and one row of
+    /// question texts).
     Qualtrics,
     /// Microsoft Forms download.
     MsForms,
@@ -69,6 +70,18 @@ pub fn is_import_id(cell: &str) -> bool {
     cell.trim_start().starts_with("{\"ImportId\"")
 }
 
+/// Whether a header is Qualtrics' legacy layout (before the three header rows of 2017):
+/// its first ten columns are the system columns `V1` … `V10` (ResponseID, ResponseSet,
+/// Name, ExternalDataReference, EmailAddress, IPAddress, Status, StartDate, EndDate,
+/// Finished), and the row under the header holds the question texts.
+pub fn is_qualtrics_legacy(headers: &[String]) -> bool {
+    headers.len() >= 10
+        && headers[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, h)| h.strip_prefix('V') == Some((i + 1).to_string().as_str()))
+}
+
 /// Names the tool from the header and the first rows (which may be header rows), or
 /// `None` when two signatures match: the caller then asks for `--format`. A file with no
 /// signature is plain CSV.
@@ -86,7 +99,10 @@ pub fn detect(headers: &[String], next_rows: &[Vec<String>]) -> Result<Format, V
     let qualtrics_row = next_rows
         .get(1)
         .is_some_and(|r| r.iter().filter(|c| !c.is_empty()).all(|c| is_import_id(c)));
-    if qualtrics_row || (has(headers, "ResponseId") && has(headers, "StartDate")) {
+    if qualtrics_row
+        || (has(headers, "ResponseId") && has(headers, "StartDate"))
+        || is_qualtrics_legacy(headers)
+    {
         found.push(Format::Qualtrics);
     }
     if headers.len() >= 3

@@ -244,7 +244,9 @@ fn system_column(format: Format, h: &str) -> bool {
                     | "LocationLongitude"
                     | "DistributionChannel"
                     | "UserLanguage"
+                    | "LocationAccuracy"
             ) || h.starts_with("Recipient")
+                || legacy_qualtrics_system(h).is_some()
                 || h.starts_with("Q_")
         }
         Format::MsForms => {
@@ -264,12 +266,29 @@ fn system_column(format: Format, h: &str) -> bool {
     }
 }
 
+/// The meaning of a system column of Qualtrics' legacy layout (`V1` … `V10`).
+fn legacy_qualtrics_system(h: &str) -> Option<&'static str> {
+    Some(match h {
+        "V1" => "ResponseId",
+        "V2" => "ResponseSet",
+        "V3" => "Name",
+        "V4" => "ExternalReference",
+        "V5" => "EmailAddress",
+        "V6" => "IPAddress",
+        "V7" => "Status",
+        "V8" => "StartDate",
+        "V9" => "EndDate",
+        "V10" => "Finished",
+        _ => return None,
+    })
+}
+
 fn id_candidates(format: Format) -> &'static [&'static str] {
     match format {
         Format::Kobo => &["_uuid", "meta/instanceID", "_id"],
         Format::Odk => &["KEY", "meta-instanceID", "instanceID"],
         Format::LimeSurvey => &["id"],
-        Format::Qualtrics => &["ResponseId"],
+        Format::Qualtrics => &["ResponseId", "V1"],
         Format::MsForms => &["ID"],
         Format::Csv => &[
             "respondent",
@@ -286,7 +305,12 @@ fn id_candidates(format: Format) -> &'static [&'static str] {
 fn time_columns(format: Format) -> &'static [(&'static str, Metadata)] {
     match format {
         Format::LimeSurvey => &[("startdate", Metadata::Start), ("datestamp", Metadata::End)],
-        Format::Qualtrics => &[("StartDate", Metadata::Start), ("EndDate", Metadata::End)],
+        Format::Qualtrics => &[
+            ("StartDate", Metadata::Start),
+            ("EndDate", Metadata::End),
+            ("V8", Metadata::Start),
+            ("V9", Metadata::End),
+        ],
         Format::MsForms => &[
             ("Start time", Metadata::Start),
             ("Completion time", Metadata::End),
@@ -423,6 +447,36 @@ fn repeat_column(form: &Form, h: &str) -> Option<(String, String)> {
     Some((q.name.clone(), key))
 }
 
+/// One of the columns KoboToolbox writes after a geopoint's own column, with its parts:
+/// `_place_latitude` (`_longitude`, `_altitude`, `_precision`) and, for a geopoint inside
+/// a group, `group/_place_latitude` or `_group/place_latitude` (formpack's names). They
+/// repeat what the geopoint's column holds, so they belong to that question and are not
+/// read a second time.
+fn geopoint_part(ix: &FormIndex<'_>, h: &str) -> bool {
+    let Some(base) = ["_latitude", "_longitude", "_altitude", "_precision"]
+        .iter()
+        .find_map(|s| h.strip_suffix(s))
+    else {
+        return false;
+    };
+    let (groups, name) = match base.rsplit_once('/') {
+        Some((g, n)) => (Some(g.strip_prefix('_').unwrap_or(g)), n),
+        None => (None, base),
+    };
+    let name = name.strip_prefix('_').unwrap_or(name);
+    let path = match groups {
+        Some(g) => format!("{g}/{name}"),
+        None => name.to_owned(),
+    };
+    ix.named(&path).is_some_and(|q| {
+        matches!(
+            q.kind,
+            QuestionKind::Media(leernet_xlsform::Media::Geopoint)
+                | QuestionKind::Metadata(Metadata::StartGeopoint)
+        )
+    })
+}
+
 /// LimeSurvey `base[sub]`.
 fn limesurvey_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
     let (base, sub) = h.strip_suffix(']')?.split_once('[')?;
@@ -466,8 +520,19 @@ fn qualtrics_label(ix: &FormIndex<'_>, label: &str) -> Option<Target> {
         }
     }
     let base = label.strip_suffix(" - Selected Choice").unwrap_or(label);
-    ix.labelled(base).map(|q| Target::Question {
+    if let Some(q) = ix.labelled(base) {
+        return Some(Target::Question {
+            question: q.name.clone(),
+        });
+    }
+    // the legacy layout's column of one choice of a multiple answer: `question-choice`
+    let (qtext, ctext) = label.rsplit_once('-')?;
+    let q = ix.labelled(qtext).filter(|q| q.kind.is_multiple())?;
+    let choices = Choices::of(ix.form, q);
+    let i = choices.find(ctext, Format::Csv)?;
+    Some(Target::Option {
         question: q.name.clone(),
+        choice: choices.names[i].clone(),
     })
 }
 
@@ -589,11 +654,13 @@ pub fn build(
                 "tool",
             )
         } else if (format == Format::LimeSurvey && h == "submitdate")
-            || (format == Format::Qualtrics && h == "Finished")
+            || (format == Format::Qualtrics && (h == "Finished" || h == "V10"))
         {
             (Target::Finished, "system")
-        } else if format == Format::Qualtrics && h == "Status" {
+        } else if format == Format::Qualtrics && (h == "Status" || h == "V7") {
             (Target::QualtricsStatus, "system")
+        } else if matches!(format, Format::Kobo | Format::Csv) && geopoint_part(&ix, h) {
+            (Target::Ignored, "tool")
         } else if let Some(t) = label_row
             .and_then(|r| r.get(i))
             .and_then(|l| qualtrics_label(&ix, l))
