@@ -47,6 +47,11 @@ pub struct ImportArgs {
     /// A mapping file (TOML) from columns to questions.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// The cell texts that mean "no value", comma-separated (at most 32): they replace
+    /// the defaults NA,#N/A,NULL,. (add SPSS user-missing codes such as -99 here; "none"
+    /// reads every cell as it is).
+    #[arg(long, value_name = "LIST")]
+    pub missing: Option<String>,
     /// Write the column mapping found to this file (to edit and pass to --mapping), and
     /// store nothing.
     #[arg(long)]
@@ -106,6 +111,13 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         }
         None => None,
     };
+    let missing = match &args.missing {
+        Some(list) => Some(
+            leernet_io::missing::parse_list(list)
+                .map_err(|e| CliError::usage(anyhow!("--missing: {e}")))?,
+        ),
+        None => None,
+    };
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
     let (instrument, form) = load_form(&store, &args.instrument).await?;
@@ -118,6 +130,7 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         format,
         mapping,
         network_column: args.network_column.clone(),
+        missing,
     };
     let opened = match import::open(form, Box::new(reader), source).await {
         Ok(o) => o,
