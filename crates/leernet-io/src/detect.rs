@@ -20,6 +20,9 @@ pub enum Format {
     MsForms,
     /// Plain CSV/XLSX: one column per question name.
     Csv,
+    /// leernet's own CSV or XLSX export (`respondent`, `network`, `wave`, `status`, then
+    /// the dataset's variables: codes, 0/1 variables, "not asked" -9).
+    Leernet,
 }
 
 impl Format {
@@ -32,6 +35,7 @@ impl Format {
             Format::Qualtrics => "qualtrics",
             Format::MsForms => "msforms",
             Format::Csv => "csv",
+            Format::Leernet => "leernet",
         }
     }
 
@@ -44,6 +48,7 @@ impl Format {
             "qualtrics" => Format::Qualtrics,
             "msforms" | "microsoft-forms" | "forms" => Format::MsForms,
             "csv" | "plain" => Format::Csv,
+            "leernet" => Format::Leernet,
             _ => return None,
         })
     }
@@ -57,6 +62,7 @@ impl Format {
             Format::Qualtrics => "Qualtrics",
             Format::MsForms => "Microsoft Forms",
             Format::Csv => "plain CSV",
+            Format::Leernet => "leernet's own export",
         }
     }
 }
@@ -111,6 +117,9 @@ pub fn detect(headers: &[String], next_rows: &[Vec<String>]) -> Result<Format, V
         && headers[2] == "Completion time"
     {
         found.push(Format::MsForms);
+    }
+    if headers.len() >= 4 && headers[..4] == ["respondent", "network", "wave", "status"] {
+        found.push(Format::Leernet);
     }
     match found.len() {
         0 => Ok(Format::Csv),

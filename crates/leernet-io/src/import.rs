@@ -443,6 +443,9 @@ impl Checker<'_> {
         if c.len() <= self.longest_marker + 8 && self.marker(c).is_some() {
             return "";
         }
+        if self.plan.format == Format::Leernet {
+            return own_export_cell(c);
+        }
         c
     }
 
@@ -600,6 +603,7 @@ impl Checker<'_> {
             let v = self.cell(row, c).trim();
             let finished = match self.plan.format {
                 Format::Qualtrics => v != "0" && !v.eq_ignore_ascii_case("false"),
+                Format::Leernet => v != ResponseStatus::InProgress.as_str(),
                 _ => !v.is_empty(),
             };
             if !finished {
@@ -646,7 +650,7 @@ impl Checker<'_> {
                     (Cow::Borrowed(raw), Cow::Borrowed(raw))
                 }
                 Assemble::Select(c) => {
-                    let raw = self.cell(row, *c);
+                    let raw = coded_cell(format, self.cell(row, *c));
                     let v = recoded(recode, raw);
                     let v = match f.choices.find(v, format) {
                         Some(i) => {
@@ -687,7 +691,7 @@ impl Checker<'_> {
                         let mut picked = Vec::new();
                         let mut raws = Vec::new();
                         for &(ci, col) in options {
-                            let cell = self.cell(row, col);
+                            let cell = coded_cell(format, self.cell(row, col));
                             match values::checked(cell) {
                                 Some(true) => picked.push(ci),
                                 Some(false) => {}
@@ -1089,6 +1093,27 @@ fn needs_escape(b: &[u8]) -> bool {
         .remainder()
         .iter()
         .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
+/// A cell of leernet's own export as the answer it was written from: a text that the CSV
+/// neutralised for spreadsheets (`'=…`, [`leernet_core::outbound::spreadsheet_cell`]) loses
+/// its quote again.
+fn own_export_cell(c: &str) -> &str {
+    match c.strip_prefix('\'') {
+        Some(rest) if leernet_core::outbound::spreadsheet_cell(rest) == c => rest,
+        _ => c,
+    }
+}
+
+/// A coded cell of leernet's own export (a select_one's code, a 0/1 variable) that says
+/// "not asked" ([`crate::dataset::NOT_ASKED`]) is no answer. Only coded variables hold
+/// that code: a number question's -9 is an answer and is read as one.
+fn coded_cell(format: Format, cell: &str) -> &str {
+    if format == Format::Leernet && cell.trim() == "-9" {
+        ""
+    } else {
+        cell
+    }
 }
 
 /// A cell with the mapping file's recoding of its values applied.

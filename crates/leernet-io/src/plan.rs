@@ -263,6 +263,7 @@ fn system_column(format: Format, h: &str) -> bool {
                 || h.starts_with("Feedback - ")
         }
         Format::Csv => false,
+        Format::Leernet => h == "wave",
     }
 }
 
@@ -290,6 +291,7 @@ fn id_candidates(format: Format) -> &'static [&'static str] {
         Format::LimeSurvey => &["id"],
         Format::Qualtrics => &["ResponseId", "V1"],
         Format::MsForms => &["ID"],
+        Format::Leernet => &["respondent"],
         Format::Csv => &[
             "respondent",
             "id",
@@ -477,6 +479,76 @@ fn geopoint_part(ix: &FormIndex<'_>, h: &str) -> bool {
     })
 }
 
+/// The variables of leernet's own export of `form` by name ([`crate::dataset`]: a
+/// question's own variable, a select_multiple's 0/1 variable per choice), and for a
+/// question inside a repeat its instances' variables (`age_2`, nested `toy_name_2_1`).
+struct OwnExport {
+    by_name: HashMap<String, Target>,
+    /// Questions inside a repeat: (variable name stem, question, repeats around it).
+    in_repeats: Vec<(String, String, Vec<String>)>,
+}
+
+impl OwnExport {
+    fn new(form: &Form) -> OwnExport {
+        let ds = crate::dataset::Dataset::build(form, &[], "");
+        let by_name = ds
+            .variables
+            .iter()
+            .filter_map(|v| {
+                let question = v.question.clone()?;
+                let t = match &v.choice {
+                    Some(choice) => Target::Option {
+                        question,
+                        choice: choice.clone(),
+                    },
+                    None => Target::Question { question },
+                };
+                Some((v.name.clone(), t))
+            })
+            .collect();
+        let in_repeats = form
+            .questions()
+            .filter(|q| q.repeat.is_some() && !q.kind.is_multiple())
+            .map(|q| {
+                let chain = q
+                    .group_path
+                    .iter()
+                    .filter(|g| form.group(g).is_some_and(|g| g.repeat))
+                    .cloned()
+                    .collect();
+                (q.name.clone(), q.name.clone(), chain)
+            })
+            .collect();
+        OwnExport {
+            by_name,
+            in_repeats,
+        }
+    }
+
+    fn target(&self, h: &str) -> Option<Target> {
+        if let Some(t) = self.by_name.get(h) {
+            return Some(t.clone());
+        }
+        // `stem_2_1`: the instances, one number per repeat around the question
+        self.in_repeats.iter().find_map(|(stem, question, chain)| {
+            let rest = h.strip_prefix(stem.as_str())?.strip_prefix('_')?;
+            let ix: Vec<usize> = rest
+                .split('_')
+                .map(|d| d.parse::<usize>().ok().filter(|&i| i >= 1))
+                .collect::<Option<_>>()?;
+            (ix.len() == chain.len()).then(|| Target::RepeatQuestion {
+                question: question.clone(),
+                key: chain
+                    .iter()
+                    .zip(&ix)
+                    .map(|(g, i)| format!("{g}[{i}]/"))
+                    .collect::<String>()
+                    + question,
+            })
+        })
+    }
+}
+
 /// LimeSurvey `base[sub]`.
 fn limesurvey_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
     let (base, sub) = h.strip_suffix(']')?.split_once('[')?;
@@ -602,7 +674,10 @@ pub fn build(
             .copied()
             .find(|c| headers.iter().any(|h| h == c))
     });
-    let network_column = network_column.or(mapping.and_then(|m| m.network_column.as_deref()));
+    let network_column = network_column
+        .or(mapping.and_then(|m| m.network_column.as_deref()))
+        .or((format == Format::Leernet).then_some("network"));
+    let own = (format == Format::Leernet).then(|| OwnExport::new(form));
     let mut id_taken = false;
     let mut network_taken = false;
     for (i, h) in headers.iter().enumerate() {
@@ -626,6 +701,10 @@ pub fn build(
         } else if Some(h.as_str()) == network_column && !network_taken {
             network_taken = true;
             (Target::Network, "system")
+        } else if let Some(t) = own.as_ref().and_then(|o| o.target(h)) {
+            (t, "name")
+        } else if format == Format::Leernet && h == "status" {
+            (Target::Finished, "system")
         } else if let Some(q) = ix.named(h) {
             (
                 Target::Question {

@@ -391,3 +391,137 @@ fn kobo_uuid_from_repeat_sheets() {
         Some("Bert")
     );
 }
+
+/// A form with every kind of variable leernet's export writes: a select_one coded by
+/// position, one coded by its numeric names (a Likert list), a select_multiple (0/1
+/// variables), a whole and a decimal number, a date, a text, and a question skip logic
+/// can leave out ("not asked", -9).
+fn export_form() -> Form {
+    common::form(
+        "own.xlsx",
+        &[
+            (
+                "survey",
+                &[
+                    &["type", "name", "label", "relevant", "required"],
+                    &["select_one yes_no", "consent", "Consent?", "", "yes"],
+                    &[
+                        "select_one agree5",
+                        "agree",
+                        "Agree?",
+                        "${consent} = 'yes'",
+                        "",
+                    ],
+                    &[
+                        "select_multiple services",
+                        "services",
+                        "Services?",
+                        "${consent} = 'yes'",
+                        "",
+                    ],
+                    &["integer", "age", "Age?", "", ""],
+                    &["decimal", "hours", "Hours?", "", ""],
+                    &["date", "visit", "Visit?", "", ""],
+                    &["text", "comment", "Comment?", "", ""],
+                ],
+            ),
+            (
+                "choices",
+                &[
+                    &["list_name", "name", "label"],
+                    &["yes_no", "yes", "Yes"],
+                    &["yes_no", "no", "No"],
+                    &["agree5", "1", "Not at all"],
+                    &["agree5", "3", "Somewhat"],
+                    &["agree5", "5", "Fully"],
+                    &["services", "counselling", "Counselling"],
+                    &["services", "food", "Food bank"],
+                    &["services", "housing", "Housing support"],
+                ],
+            ),
+        ],
+    )
+}
+
+fn export_rows() -> Vec<leernet_io::dataset::ExportRow> {
+    let row = |id: &str, status: &str, pairs: &[(&str, &str)]| leernet_io::dataset::ExportRow {
+        respondent: id.into(),
+        network: "havenmond".into(),
+        wave: "najaar".into(),
+        status: status.into(),
+        answers: pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    vec![
+        row(
+            "invite:7f3a",
+            "submitted",
+            &[
+                ("consent", "yes"),
+                ("agree", "5"),
+                ("services", "counselling housing"),
+                ("age", "34"),
+                ("hours", "2.5"),
+                ("visit", "2024-03-05"),
+                ("comment", "=1+1 and \"quotes\", commas"),
+            ],
+        ),
+        row(
+            "invite:8b2c",
+            "submitted",
+            &[("consent", "no"), ("age", "61")],
+        ),
+        row(
+            "invite:9d4e",
+            "in_progress",
+            &[("consent", "yes"), ("comment", "-")],
+        ),
+    ]
+}
+
+/// What leernet's own export writes imports back to the answers it was written from:
+/// the CSV (neutralised or raw) and the XLSX.
+#[test]
+fn leernets_own_exports_import_back_to_the_same_answers() {
+    use leernet_io::{csv_out, dataset::Dataset, xlsx_out};
+    let form = export_form();
+    let rows = export_rows();
+    let ds = Dataset::build(&form, &rows, "en");
+    let files = [
+        ("csv", csv_out::data(&ds, csv_out::Cells::Neutralised)),
+        ("raw csv", csv_out::data(&ds, csv_out::Cells::Raw)),
+        ("xlsx", xlsx_out::write(&ds).unwrap()),
+    ];
+    for (what, bytes) in files {
+        let r = run(&form, bytes, &en());
+        assert_eq!(r.format, Format::Leernet, "{what}");
+        let all: Vec<String> = r.all_problems().iter().map(|p| p.to_string()).collect();
+        assert!(all.is_empty(), "{what}: {all:#?}");
+        assert_eq!(r.rows.len(), rows.len(), "{what}");
+        for (got, want) in r.rows.iter().zip(&rows) {
+            assert_eq!(
+                got.source_id.as_deref(),
+                Some(want.respondent.as_str()),
+                "{what}"
+            );
+            assert_eq!(got.network.as_deref(), Some("havenmond"), "{what}");
+            assert_eq!(got.status.as_str(), want.status, "{what}");
+            assert_eq!(got.answers, want.answers, "{what}");
+        }
+        // and the dataset built from what was read is the one it was written from
+        let back: Vec<leernet_io::dataset::ExportRow> = r
+            .rows
+            .iter()
+            .map(|g| leernet_io::dataset::ExportRow {
+                respondent: g.source_id.clone().unwrap_or_default(),
+                network: g.network.clone().unwrap_or_default(),
+                wave: "najaar".into(),
+                status: g.status.as_str().into(),
+                answers: g.answers.clone(),
+            })
+            .collect();
+        assert_eq!(Dataset::build(&form, &back, "en"), ds, "{what}");
+    }
+}
