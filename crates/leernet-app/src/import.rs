@@ -417,6 +417,9 @@ impl Opened {
                     continue; // nothing will be stored: only check the remaining rows
                 }
                 let respondent = match &row.source_id {
+                    // leernet's own export holds the respondent keys it stored: a response
+                    // keeps its key, and one imported again is recognised
+                    Some(id) if format == Format::Leernet => id.clone(),
                     Some(id) => format!("{prefix}:{id}"),
                     None => content_key(hash, &mut content_keys),
                 };

@@ -193,7 +193,11 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         None if networks.len() == 1 => Some(networks[0].id),
         None => None,
     };
-    if default_network.is_none() && args.network_column.is_none() {
+    // leernet's own export names each response's network in its `network` column
+    if default_network.is_none()
+        && args.network_column.is_none()
+        && format != leernet_io::Format::Leernet
+    {
         return Err(CliError::usage(anyhow!(
             "the project has {} networks: say which one the respondents belong to with --network SLUG, or name the file's network column with --network-column",
             networks.len()
@@ -211,7 +215,13 @@ pub async fn import_responses(project: &Path, args: &ImportArgs, out: &mut dyn W
         wave: &args.wave,
         networks: &lookup,
         default_network,
-        network_column: args.network_column.as_deref().unwrap_or(""),
+        network_column: args.network_column.as_deref().unwrap_or(
+            if format == leernet_io::Format::Leernet {
+                "network"
+            } else {
+                ""
+            },
+        ),
         empty_network: "the network cell is empty and no --network is given",
         commit: (!args.dry_run).then(|| (&actor, crate::cmd_privacy::now())),
     };
