@@ -525,3 +525,64 @@ fn leernets_own_exports_import_back_to_the_same_answers() {
         assert_eq!(Dataset::build(&form, &back, "en"), ds, "{what}");
     }
 }
+
+/// A question inside a repeat is exported as one variable per instance (`age_2`, nested
+/// `toy_2_1`): each goes back to its instance, and the repeat's count comes back with it.
+#[test]
+fn leernets_own_export_of_repeat_instances_imports_back() {
+    use leernet_io::{csv_out, dataset::Dataset};
+    let form = common::form(
+        "kids.xlsx",
+        &[
+            (
+                "survey",
+                &[
+                    &["type", "name", "label"],
+                    &["text", "village", "Village"],
+                    &["begin_repeat", "kid", "Kid"],
+                    &["integer", "age", "Age"],
+                    &["select_one yes_no", "school", "At school?"],
+                    &["begin_repeat", "toy", "Toy"],
+                    &["text", "toy_name", "Toy name"],
+                    &["end_repeat", "", ""],
+                    &["end_repeat", "", ""],
+                ],
+            ),
+            (
+                "choices",
+                &[
+                    &["list_name", "name", "label"],
+                    &["yes_no", "yes", "Yes"],
+                    &["yes_no", "no", "No"],
+                ],
+            ),
+        ],
+    );
+    let answers: std::collections::BTreeMap<String, String> = [
+        ("village", "Noord"),
+        ("kid", "2"),
+        ("kid[1]/age", "7"),
+        ("kid[1]/school", "yes"),
+        ("kid[1]/toy", "2"),
+        ("kid[1]/toy[1]/toy_name", "bal"),
+        ("kid[1]/toy[2]/toy_name", "pop"),
+        ("kid[2]/age", "3"),
+        ("kid[2]/school", "no"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let rows = vec![leernet_io::dataset::ExportRow {
+        respondent: "invite:1".into(),
+        network: "havenmond".into(),
+        wave: "najaar".into(),
+        status: "submitted".into(),
+        answers: answers.clone(),
+    }];
+    let ds = Dataset::build(&form, &rows, "en");
+    let r = run(&form, csv_out::data(&ds, csv_out::Cells::Raw), &en());
+    assert_eq!(r.format, Format::Leernet);
+    let all: Vec<String> = r.all_problems().iter().map(|p| p.to_string()).collect();
+    assert!(all.is_empty(), "{all:#?}");
+    assert_eq!(r.rows[0].answers, answers);
+}
