@@ -485,6 +485,7 @@ impl Checker<'_> {
         let question = self.plan.columns.get(col).and_then(|c| match &c.target {
             Target::Question { question }
             | Target::Option { question, .. }
+            | Target::RepeatOption { question, .. }
             | Target::OtherText { question, .. }
             | Target::RepeatQuestion { question, .. } => Some(question.as_str()),
             _ => None,
@@ -1175,8 +1176,17 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
                     }
                 }
             }
-            Target::Option { question, choice } => {
-                if let Some(i) = field(&mut fields, question, question, c.index) {
+            Target::Option { question, choice }
+            | Target::RepeatOption {
+                question,
+                choice,
+                key: _,
+            } => {
+                let key = match &c.target {
+                    Target::RepeatOption { key, .. } => key,
+                    _ => question,
+                };
+                if let Some(i) = field(&mut fields, question, key, c.index) {
                     let ci = fields[i].choices.index_of(choice);
                     let f = &mut fields[i];
                     if let (Assemble::Multi { options, .. }, Some(ci)) = (&mut f.how, ci) {

@@ -78,6 +78,16 @@ pub enum Target {
         /// Where the answer is stored: `repeat[2]/question`, nested `r[1]/s[3]/question`.
         key: String,
     },
+    /// One 0/1 column of a select_multiple's choice in one instance of a repeat
+    /// (leernet's own export: `games_2_ball`).
+    RepeatOption {
+        /// Question name.
+        question: String,
+        /// Where the answer is stored: `kid[2]/games`.
+        key: String,
+        /// Choice name.
+        choice: String,
+    },
     /// The response's own id.
     Id,
     /// The respondent's network.
@@ -126,18 +136,19 @@ impl Plan {
 
     /// Questions that some column fills.
     pub fn mapped_questions(&self) -> Vec<&str> {
-        let mut out: Vec<&str> =
-            self.columns
-                .iter()
-                .filter_map(|c| match &c.target {
-                    Target::Question { question } | Target::Option { question, .. } => {
-                        Some(question.as_str())
-                    }
-                    Target::OtherText { question, .. }
-                    | Target::RepeatQuestion { question, .. } => Some(question.as_str()),
-                    _ => None,
-                })
-                .collect();
+        let mut out: Vec<&str> = self
+            .columns
+            .iter()
+            .filter_map(|c| match &c.target {
+                Target::Question { question } | Target::Option { question, .. } => {
+                    Some(question.as_str())
+                }
+                Target::OtherText { question, .. }
+                | Target::RepeatQuestion { question, .. }
+                | Target::RepeatOption { question, .. } => Some(question.as_str()),
+                _ => None,
+            })
+            .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -484,8 +495,31 @@ fn geopoint_part(ix: &FormIndex<'_>, h: &str) -> bool {
 /// question inside a repeat its instances' variables (`age_2`, nested `toy_name_2_1`).
 struct OwnExport {
     by_name: HashMap<String, Target>,
-    /// Questions inside a repeat: (variable name stem, question, repeats around it).
-    in_repeats: Vec<(String, String, Vec<String>)>,
+    /// Questions inside a repeat: (variable name stem, question, repeats around it, and
+    /// for a select_multiple its choices by the name their variables carry).
+    in_repeats: Vec<InRepeat>,
+}
+
+/// A question inside a repeat, as leernet's export names its variables.
+struct InRepeat {
+    stem: String,
+    question: String,
+    chain: Vec<String>,
+    /// A select_multiple's choices: (the name in its variables, the choice's name).
+    choices: Vec<(String, String)>,
+}
+
+/// A name as the dataset's variable names write it: letters, digits and `_`.
+fn variable_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 impl OwnExport {
@@ -508,15 +542,24 @@ impl OwnExport {
             .collect();
         let in_repeats = form
             .questions()
-            .filter(|q| q.repeat.is_some() && !q.kind.is_multiple())
-            .map(|q| {
-                let chain = q
+            .filter(|q| q.repeat.is_some())
+            .map(|q| InRepeat {
+                stem: variable_part(&q.name),
+                question: q.name.clone(),
+                chain: q
                     .group_path
                     .iter()
                     .filter(|g| form.group(g).is_some_and(|g| g.repeat))
                     .cloned()
-                    .collect();
-                (q.name.clone(), q.name.clone(), chain)
+                    .collect(),
+                choices: match q.kind.is_multiple() {
+                    true => Choices::of(form, q)
+                        .names
+                        .iter()
+                        .map(|n| (variable_part(n), n.clone()))
+                        .collect(),
+                    false => Vec::new(),
+                },
             })
             .collect();
         OwnExport {
@@ -529,22 +572,41 @@ impl OwnExport {
         if let Some(t) = self.by_name.get(h) {
             return Some(t.clone());
         }
-        // `stem_2_1`: the instances, one number per repeat around the question
-        self.in_repeats.iter().find_map(|(stem, question, chain)| {
-            let rest = h.strip_prefix(stem.as_str())?.strip_prefix('_')?;
-            let ix: Vec<usize> = rest
-                .split('_')
+        // `stem_2_1`: the instances, one number per repeat around the question; a
+        // select_multiple's 0/1 variable ends in its choice (`games_2_ball`)
+        self.in_repeats.iter().find_map(|r| {
+            let rest = h.strip_prefix(r.stem.as_str())?.strip_prefix('_')?;
+            let mut parts = rest.splitn(r.chain.len() + 1, '_');
+            let ix: Vec<usize> = parts
+                .by_ref()
+                .take(r.chain.len())
                 .map(|d| d.parse::<usize>().ok().filter(|&i| i >= 1))
                 .collect::<Option<_>>()?;
-            (ix.len() == chain.len()).then(|| Target::RepeatQuestion {
-                question: question.clone(),
-                key: chain
-                    .iter()
-                    .zip(&ix)
-                    .map(|(g, i)| format!("{g}[{i}]/"))
-                    .collect::<String>()
-                    + question,
-            })
+            if ix.len() != r.chain.len() {
+                return None;
+            }
+            let key = r
+                .chain
+                .iter()
+                .zip(&ix)
+                .map(|(g, i)| format!("{g}[{i}]/"))
+                .collect::<String>()
+                + &r.question;
+            match (parts.next(), r.choices.is_empty()) {
+                (None, true) => Some(Target::RepeatQuestion {
+                    question: r.question.clone(),
+                    key,
+                }),
+                (Some(c), false) => {
+                    let (_, choice) = r.choices.iter().find(|(v, _)| v == c)?;
+                    Some(Target::RepeatOption {
+                        question: r.question.clone(),
+                        key,
+                        choice: choice.clone(),
+                    })
+                }
+                _ => None,
+            }
         })
     }
 }
@@ -847,6 +909,7 @@ fn describe(t: &Target) -> String {
         Target::Option { question, choice } => format!("choice {choice:?} of {question:?}"),
         Target::OtherText { question, .. } => format!("the \"other\" text of {question:?}"),
         Target::RepeatQuestion { key, .. } => format!("the answer {key:?}"),
+        Target::RepeatOption { key, choice, .. } => format!("choice {choice:?} of {key:?}"),
         Target::Id => "the response id".into(),
         Target::Network => "the network".into(),
         Target::Finished => "whether the response was finished".into(),
