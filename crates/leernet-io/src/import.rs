@@ -126,6 +126,9 @@ pub struct Checker<'f> {
     /// The missing-value markers, and the longest one's length in bytes.
     markers: Vec<String>,
     longest_marker: usize,
+    /// The bytes a cell that is a marker may start with (a marker's first byte, or white
+    /// space before it): most cells are told apart by their first byte alone.
+    marker_start: [bool; 256],
     /// The columns whose cells are read (not ignored), in order.
     read_columns: Vec<usize>,
 }
@@ -284,7 +287,21 @@ impl<'f> Importer<'f> {
             .filter(|c| !matches!(c.target, Target::Ignored))
             .map(|c| c.index)
             .collect();
+        let mut marker_start = [false; 256];
+        for m in &markers {
+            if let Some(&b) = m.as_bytes().first() {
+                marker_start[b as usize] = true;
+                // white space is trimmed first: ASCII's, and Unicode's (non-ASCII bytes)
+                for w in [b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r']
+                    .into_iter()
+                    .chain(0x80..=0xff)
+                {
+                    marker_start[w as usize] = true;
+                }
+            }
+        }
         let checker = Checker {
+            marker_start,
             longest_marker: markers.iter().map(String::len).max().unwrap_or(0),
             markers,
             read_columns,
@@ -451,6 +468,10 @@ impl Checker<'_> {
 
     /// The position of the marker a cell is, if it is one.
     fn marker(&self, cell: &str) -> Option<usize> {
+        let first = *cell.as_bytes().first()?;
+        if !self.marker_start[first as usize] {
+            return None;
+        }
         crate::missing::marker_of(&self.markers, cell)
     }
 
