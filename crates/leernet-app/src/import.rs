@@ -147,6 +147,8 @@ pub struct Source {
     pub mapping: Option<Mapping>,
     /// The column naming each respondent's network.
     pub network_column: Option<String>,
+    /// The missing-value markers (`leernet_io::missing`); `None`: the defaults.
+    pub missing: Option<Vec<String>>,
 }
 
 /// Why a file could not be opened.
@@ -184,6 +186,7 @@ pub async fn open(
             mapping: source.mapping.as_ref(),
             network_column: source.network_column.as_deref(),
             lang: &lang,
+            missing: source.missing.as_deref(),
         };
         let mut importer = match Importer::open(&form, reader, &opts) {
             Ok(i) => i,
@@ -414,6 +417,9 @@ impl Opened {
                     continue; // nothing will be stored: only check the remaining rows
                 }
                 let respondent = match &row.source_id {
+                    // leernet's own export holds the respondent keys it stored: a response
+                    // keeps its key, and one imported again is recognised
+                    Some(id) if format == Format::Leernet => id.clone(),
                     Some(id) => format!("{prefix}:{id}"),
                     None => content_key(hash, &mut content_keys),
                 };

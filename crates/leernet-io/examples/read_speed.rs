@@ -1,5 +1,7 @@
 //! Reads and checks an export without storing it, and says how fast:
-//! `cargo run --release -p leernet-io --example read_speed -- FORM.xlsx FILE`.
+//! `cargo run --release -p leernet-io --example read_speed -- FORM.xlsx FILE [MISSING]`,
+//! where MISSING is a list of missing-value markers as `--missing` takes it (`none`: no
+//! marker is looked for; default: the default markers).
 
 use std::time::Instant;
 
@@ -12,15 +14,19 @@ use leernet_xlsform::Form;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: read_speed FORM.xlsx FILE");
+        eprintln!("usage: read_speed FORM.xlsx FILE [MISSING]");
         std::process::exit(2);
     }
     let form =
         Form::from_workbook(&std::fs::read(&args[1]).expect("form"), &args[1]).expect("valid form");
     let file = std::fs::File::open(&args[2]).expect("file");
     let t = Instant::now();
+    let markers = args
+        .get(3)
+        .map(|m| leernet_io::missing::parse_list(m).expect("a list of markers"));
     let opts = ImportOptions {
         lang: "en",
+        missing: markers.as_deref(),
         ..ImportOptions::default()
     };
     let mut imp = Importer::open(&form, Box::new(file), &opts).expect("opens");

@@ -13,12 +13,16 @@ pub enum Format {
     Odk,
     /// LimeSurvey response export.
     LimeSurvey,
-    /// Qualtrics CSV (three header rows).
+    /// Qualtrics CSV (three header rows, or the legacy layout: `V1`…`V10` and one row of
+    /// question texts).
     Qualtrics,
     /// Microsoft Forms download.
     MsForms,
     /// Plain CSV/XLSX: one column per question name.
     Csv,
+    /// leernet's own CSV or XLSX export (`respondent`, `network`, `wave`, `status`, then
+    /// the dataset's variables: codes, 0/1 variables, "not asked" -9).
+    Leernet,
 }
 
 impl Format {
@@ -31,6 +35,7 @@ impl Format {
             Format::Qualtrics => "qualtrics",
             Format::MsForms => "msforms",
             Format::Csv => "csv",
+            Format::Leernet => "leernet",
         }
     }
 
@@ -43,6 +48,7 @@ impl Format {
             "qualtrics" => Format::Qualtrics,
             "msforms" | "microsoft-forms" | "forms" => Format::MsForms,
             "csv" | "plain" => Format::Csv,
+            "leernet" => Format::Leernet,
             _ => return None,
         })
     }
@@ -56,6 +62,7 @@ impl Format {
             Format::Qualtrics => "Qualtrics",
             Format::MsForms => "Microsoft Forms",
             Format::Csv => "plain CSV",
+            Format::Leernet => "leernet's own export",
         }
     }
 }
@@ -67,6 +74,18 @@ fn has(headers: &[String], name: &str) -> bool {
 /// Whether a cell is a Qualtrics ImportId header (`{"ImportId":"QID1"}`).
 pub fn is_import_id(cell: &str) -> bool {
     cell.trim_start().starts_with("{\"ImportId\"")
+}
+
+/// Whether a header is Qualtrics' legacy layout (before the three header rows of 2017):
+/// its first ten columns are the system columns `V1` … `V10` (ResponseID, ResponseSet,
+/// Name, ExternalDataReference, EmailAddress, IPAddress, Status, StartDate, EndDate,
+/// Finished), and the row under the header holds the question texts.
+pub fn is_qualtrics_legacy(headers: &[String]) -> bool {
+    headers.len() >= 10
+        && headers[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, h)| h.strip_prefix('V') == Some((i + 1).to_string().as_str()))
 }
 
 /// Names the tool from the header and the first rows (which may be header rows), or
@@ -86,7 +105,10 @@ pub fn detect(headers: &[String], next_rows: &[Vec<String>]) -> Result<Format, V
     let qualtrics_row = next_rows
         .get(1)
         .is_some_and(|r| r.iter().filter(|c| !c.is_empty()).all(|c| is_import_id(c)));
-    if qualtrics_row || (has(headers, "ResponseId") && has(headers, "StartDate")) {
+    if qualtrics_row
+        || (has(headers, "ResponseId") && has(headers, "StartDate"))
+        || is_qualtrics_legacy(headers)
+    {
         found.push(Format::Qualtrics);
     }
     if headers.len() >= 3
@@ -95,6 +117,9 @@ pub fn detect(headers: &[String], next_rows: &[Vec<String>]) -> Result<Format, V
         && headers[2] == "Completion time"
     {
         found.push(Format::MsForms);
+    }
+    if headers.len() >= 4 && headers[..4] == ["respondent", "network", "wave", "status"] {
+        found.push(Format::Leernet);
     }
     match found.len() {
         0 => Ok(Format::Csv),

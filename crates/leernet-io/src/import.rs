@@ -29,6 +29,8 @@ pub struct ImportOptions<'a> {
     pub network_column: Option<&'a str>,
     /// Language of the form's messages (constraint and required messages).
     pub lang: &'a str,
+    /// The missing-value markers ([`crate::missing`]); `None`: the defaults.
+    pub missing: Option<&'a [String]>,
 }
 
 /// One row of the export, read and checked.
@@ -48,6 +50,10 @@ pub struct ImportedRow {
     pub problems: Vec<Problem>,
     /// Left out on purpose (a Qualtrics preview or test); not to be stored.
     pub skipped: bool,
+    /// The cells read as missing ([`crate::missing`]): (column, position of the marker in
+    /// the list), in column order. Counted per column by [`Importer::settle`].
+    #[serde(skip)]
+    pub missing: Vec<(usize, usize)>,
 }
 
 impl ImportedRow {
@@ -117,6 +123,14 @@ pub struct Checker<'f> {
     /// (question, earlier question of the same name): a name used in two groups has one
     /// answer, which both questions read.
     same_name: Vec<(usize, usize)>,
+    /// The missing-value markers, and the longest one's length in bytes.
+    markers: Vec<String>,
+    longest_marker: usize,
+    /// The bytes a cell that is a marker may start with (a marker's first byte, or white
+    /// space before it): most cells are told apart by their first byte alone.
+    marker_start: [bool; 256],
+    /// The columns whose cells are read (not ignored), in order.
+    read_columns: Vec<usize>,
 }
 
 /// The rows of an export, read one by one and not yet checked.
@@ -154,6 +168,8 @@ pub struct Importer<'f> {
     problems: Vec<Problem>,
     /// Response ids seen, with their row (FxHash: one lookup per row of the file).
     seen_ids: rustc_hash::FxHashMap<String, usize>,
+    /// Per column: how many of its cells were read as each marker.
+    missing_counts: BTreeMap<usize, Vec<u64>>,
 }
 
 impl<'f> Importer<'f> {
@@ -193,7 +209,11 @@ impl<'f> Importer<'f> {
             })?,
         };
         let mut label_row = None;
-        if format == Format::Qualtrics {
+        if format == Format::Qualtrics && detect::is_qualtrics_legacy(&table.headers) {
+            // the row under the header holds the question texts: never data
+            label_row = peek.first().cloned();
+            table.skip();
+        } else if format == Format::Qualtrics {
             let has_ids = peek
                 .get(1)
                 .is_some_and(|r| r.iter().any(|c| detect::is_import_id(c)));
@@ -257,7 +277,34 @@ impl<'f> Importer<'f> {
                     .map(|first| (i, first))
             })
             .collect();
+        let markers = match opts.missing {
+            Some(m) => m.to_vec(),
+            None => crate::missing::defaults(),
+        };
+        let read_columns = plan
+            .columns
+            .iter()
+            .filter(|c| !matches!(c.target, Target::Ignored))
+            .map(|c| c.index)
+            .collect();
+        let mut marker_start = [false; 256];
+        for m in &markers {
+            if let Some(&b) = m.as_bytes().first() {
+                marker_start[b as usize] = true;
+                // white space is trimmed first: ASCII's, and Unicode's (non-ASCII bytes)
+                for w in [b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r']
+                    .into_iter()
+                    .chain(0x80..=0xff)
+                {
+                    marker_start[w as usize] = true;
+                }
+            }
+        }
         let checker = Checker {
+            marker_start,
+            longest_marker: markers.iter().map(String::len).max().unwrap_or(0),
+            markers,
+            read_columns,
             form,
             in_repeats,
             same_name,
@@ -281,6 +328,7 @@ impl<'f> Importer<'f> {
             checker,
             problems,
             seen_ids: Default::default(),
+            missing_counts: BTreeMap::new(),
         })
     }
 
@@ -300,9 +348,13 @@ impl<'f> Importer<'f> {
         &self.checker
     }
 
-    /// Problems about the whole file (warnings: unmatched columns, encoding).
+    /// Problems about the whole file (warnings: unmatched columns, encoding, and per column
+    /// the cells read as missing so far).
     pub fn file_problems(&self) -> Vec<Problem> {
         let mut out = self.problems.clone();
+        for (&col, counts) in &self.missing_counts {
+            out.push(self.checker.missing_note(col, counts));
+        }
         if self.reader.table.read_as_cp1252() {
             out.push(Problem::warning(
                 ProblemKind::Unreadable,
@@ -348,6 +400,7 @@ impl<'f> Importer<'f> {
             answers: BTreeMap::new(),
             problems: vec![p],
             skipped: false,
+            missing: Vec::new(),
         }
     }
 
@@ -356,6 +409,15 @@ impl<'f> Importer<'f> {
     pub fn settle(&mut self, row: &mut ImportedRow) {
         if row.skipped {
             return;
+        }
+        for &(col, marker) in &row.missing {
+            let counts = self
+                .missing_counts
+                .entry(col)
+                .or_insert_with(|| vec![0; self.checker.markers.len()]);
+            if let Some(n) = counts.get_mut(marker) {
+                *n = n.saturating_add(1);
+            }
         }
         let (Some(id), Some(c)) = (&row.source_id, self.checker.id_col) else {
             return;
@@ -394,7 +456,80 @@ impl Checker<'_> {
         if self.plan.format == Format::Kobo && c == "n/a" {
             return "";
         }
+        // a missing-value marker is no value (a short cell only: most cells are longer)
+        if c.len() <= self.longest_marker + 8 && self.marker(c).is_some() {
+            return "";
+        }
+        if self.plan.format == Format::Leernet {
+            return own_export_cell(c);
+        }
         c
+    }
+
+    /// The position of the marker a cell is, if it is one.
+    fn marker(&self, cell: &str) -> Option<usize> {
+        let first = *cell.as_bytes().first()?;
+        if !self.marker_start[first as usize] {
+            return None;
+        }
+        crate::missing::marker_of(&self.markers, cell)
+    }
+
+    /// The cells of a row read as missing: (column, marker), in column order.
+    fn missing_cells(&self, row: &Row) -> Vec<(usize, usize)> {
+        if self.markers.is_empty() {
+            return Vec::new();
+        }
+        self.read_columns
+            .iter()
+            .filter_map(|&c| {
+                let cell = row.cells.get(c)?;
+                if cell.len() > self.longest_marker + 8 {
+                    return None;
+                }
+                self.marker(cell).map(|m| (c, m))
+            })
+            .collect()
+    }
+
+    /// The warning that says how many cells of a column were read as missing: the
+    /// question's label (in the import's language) where the column holds a question's
+    /// answers, and the markers found, in the list's order.
+    fn missing_note(&self, col: usize, counts: &[u64]) -> Problem {
+        let total: u64 = counts.iter().fold(0u64, |a, &n| a.saturating_add(n));
+        let found: Vec<&str> = counts
+            .iter()
+            .zip(&self.markers)
+            .filter(|(n, _)| **n > 0)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        let question = self.plan.columns.get(col).and_then(|c| match &c.target {
+            Target::Question { question }
+            | Target::Option { question, .. }
+            | Target::RepeatOption { question, .. }
+            | Target::OtherText { question, .. }
+            | Target::RepeatQuestion { question, .. } => Some(question.as_str()),
+            _ => None,
+        });
+        let label = question
+            .and_then(|q| self.form.question(q))
+            .map(|q| q.label.get(&self.lang).to_owned())
+            .filter(|l| !l.trim().is_empty());
+        let cells = if total == 1 { "cell" } else { "cells" };
+        let verb = if total == 1 { "was" } else { "were" };
+        let of = label.map(|l| format!(" of {l:?}")).unwrap_or_default();
+        let mut p = Problem::warning(
+            ProblemKind::MissingValues,
+            format!(
+                "{total} {cells}{of} {verb} read as missing ({})",
+                found.join(", ")
+            ),
+        )
+        .in_column(self.header(col));
+        if let Some(q) = question {
+            p = p.about(q);
+        }
+        p
     }
 
     /// Turns one row's cells into raw answers and checks them with the form's answer
@@ -424,7 +559,7 @@ impl Checker<'_> {
         &self,
         row: &Row,
         problems: &mut Vec<Problem>,
-    ) -> Result<ImportedRow, ImportedRow> {
+    ) -> Result<ImportedRow, Box<ImportedRow>> {
         let n = row.number;
         if row.cells.len() > self.headers.len()
             && row
@@ -453,6 +588,7 @@ impl Checker<'_> {
             answers: BTreeMap::new(),
             problems: Vec::new(),
             skipped: false,
+            missing: self.missing_cells(row),
         };
         if let Some(c) = self.status_col {
             let s = self.cell(row, c).trim();
@@ -468,7 +604,7 @@ impl Checker<'_> {
                     .at_row(n)
                     .in_column(self.header(c)),
                 );
-                return Err(out);
+                return Err(Box::new(out));
             }
         }
         if let Some(c) = self.id_col {
@@ -489,6 +625,7 @@ impl Checker<'_> {
             let v = self.cell(row, c).trim();
             let finished = match self.plan.format {
                 Format::Qualtrics => v != "0" && !v.eq_ignore_ascii_case("false"),
+                Format::Leernet => v != ResponseStatus::InProgress.as_str(),
                 _ => !v.is_empty(),
             };
             if !finished {
@@ -506,7 +643,7 @@ impl Checker<'_> {
         // the row's facts: ragged, left out, its id, network and status
         let mut out = match self.row_facts(row, &mut problems) {
             Ok(out) => out,
-            Err(left_out) => return (left_out, Vec::new()),
+            Err(left_out) => return (*left_out, Vec::new()),
         };
 
         // cells to values: `value[field]`, and the raw text of each field that had one
@@ -535,7 +672,7 @@ impl Checker<'_> {
                     (Cow::Borrowed(raw), Cow::Borrowed(raw))
                 }
                 Assemble::Select(c) => {
-                    let raw = self.cell(row, *c);
+                    let raw = coded_cell(format, self.cell(row, *c));
                     let v = recoded(recode, raw);
                     let v = match f.choices.find(v, format) {
                         Some(i) => {
@@ -576,7 +713,7 @@ impl Checker<'_> {
                         let mut picked = Vec::new();
                         let mut raws = Vec::new();
                         for &(ci, col) in options {
-                            let cell = self.cell(row, col);
+                            let cell = coded_cell(format, self.cell(row, col));
                             match values::checked(cell) {
                                 Some(true) => picked.push(ci),
                                 Some(false) => {}
@@ -613,7 +750,13 @@ impl Checker<'_> {
                             .map(|&i| f.choices.names[i].as_str())
                             .collect::<Vec<_>>()
                             .join(" ");
-                        (Cow::Owned(v), Cow::Owned(raws.join(" ")))
+                        // messages quote the choices picked, not the cells ("1 0 1")
+                        let raw = if raws.is_empty() {
+                            String::new()
+                        } else {
+                            v.clone()
+                        };
+                        (Cow::Owned(v), Cow::Owned(raw))
                     }
                 }
             };
@@ -975,6 +1118,27 @@ fn needs_escape(b: &[u8]) -> bool {
         .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
 
+/// A cell of leernet's own export as the answer it was written from: a text that the CSV
+/// neutralised for spreadsheets (`'=…`, [`leernet_core::outbound::spreadsheet_cell`]) loses
+/// its quote again.
+fn own_export_cell(c: &str) -> &str {
+    match c.strip_prefix('\'') {
+        Some(rest) if leernet_core::outbound::spreadsheet_cell(rest) == c => rest,
+        _ => c,
+    }
+}
+
+/// A coded cell of leernet's own export (a select_one's code, a 0/1 variable) that says
+/// "not asked" ([`crate::dataset::NOT_ASKED`]) is no answer. Only coded variables hold
+/// that code: a number question's -9 is an answer and is read as one.
+fn coded_cell(format: Format, cell: &str) -> &str {
+    if format == Format::Leernet && cell.trim() == "-9" {
+        ""
+    } else {
+        cell
+    }
+}
+
 /// A cell with the mapping file's recoding of its values applied.
 fn recoded<'a>(recode: Option<&'a BTreeMap<String, String>>, cell: &'a str) -> &'a str {
     match recode.and_then(|m| m.get(cell.trim())) {
@@ -1034,8 +1198,17 @@ fn assemble(form: &Form, plan: &Plan) -> Vec<Field> {
                     }
                 }
             }
-            Target::Option { question, choice } => {
-                if let Some(i) = field(&mut fields, question, question, c.index) {
+            Target::Option { question, choice }
+            | Target::RepeatOption {
+                question,
+                choice,
+                key: _,
+            } => {
+                let key = match &c.target {
+                    Target::RepeatOption { key, .. } => key,
+                    _ => question,
+                };
+                if let Some(i) = field(&mut fields, question, key, c.index) {
                     let ci = fields[i].choices.index_of(choice);
                     let f = &mut fields[i];
                     if let (Assemble::Multi { options, .. }, Some(ci)) = (&mut f.how, ci) {

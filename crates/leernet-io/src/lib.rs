@@ -24,6 +24,7 @@ pub mod csv_out;
 pub mod dataset;
 pub mod detect;
 pub mod import;
+pub mod missing;
 pub mod odk_zip;
 pub mod plan;
 pub mod problem;

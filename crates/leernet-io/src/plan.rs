@@ -78,6 +78,16 @@ pub enum Target {
         /// Where the answer is stored: `repeat[2]/question`, nested `r[1]/s[3]/question`.
         key: String,
     },
+    /// One 0/1 column of a select_multiple's choice in one instance of a repeat
+    /// (leernet's own export: `games_2_ball`).
+    RepeatOption {
+        /// Question name.
+        question: String,
+        /// Where the answer is stored: `kid[2]/games`.
+        key: String,
+        /// Choice name.
+        choice: String,
+    },
     /// The response's own id.
     Id,
     /// The respondent's network.
@@ -126,18 +136,19 @@ impl Plan {
 
     /// Questions that some column fills.
     pub fn mapped_questions(&self) -> Vec<&str> {
-        let mut out: Vec<&str> =
-            self.columns
-                .iter()
-                .filter_map(|c| match &c.target {
-                    Target::Question { question } | Target::Option { question, .. } => {
-                        Some(question.as_str())
-                    }
-                    Target::OtherText { question, .. }
-                    | Target::RepeatQuestion { question, .. } => Some(question.as_str()),
-                    _ => None,
-                })
-                .collect();
+        let mut out: Vec<&str> = self
+            .columns
+            .iter()
+            .filter_map(|c| match &c.target {
+                Target::Question { question } | Target::Option { question, .. } => {
+                    Some(question.as_str())
+                }
+                Target::OtherText { question, .. }
+                | Target::RepeatQuestion { question, .. }
+                | Target::RepeatOption { question, .. } => Some(question.as_str()),
+                _ => None,
+            })
+            .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -244,7 +255,9 @@ fn system_column(format: Format, h: &str) -> bool {
                     | "LocationLongitude"
                     | "DistributionChannel"
                     | "UserLanguage"
+                    | "LocationAccuracy"
             ) || h.starts_with("Recipient")
+                || legacy_qualtrics_system(h).is_some()
                 || h.starts_with("Q_")
         }
         Format::MsForms => {
@@ -261,7 +274,25 @@ fn system_column(format: Format, h: &str) -> bool {
                 || h.starts_with("Feedback - ")
         }
         Format::Csv => false,
+        Format::Leernet => h == "wave",
     }
+}
+
+/// The meaning of a system column of Qualtrics' legacy layout (`V1` … `V10`).
+fn legacy_qualtrics_system(h: &str) -> Option<&'static str> {
+    Some(match h {
+        "V1" => "ResponseId",
+        "V2" => "ResponseSet",
+        "V3" => "Name",
+        "V4" => "ExternalReference",
+        "V5" => "EmailAddress",
+        "V6" => "IPAddress",
+        "V7" => "Status",
+        "V8" => "StartDate",
+        "V9" => "EndDate",
+        "V10" => "Finished",
+        _ => return None,
+    })
 }
 
 fn id_candidates(format: Format) -> &'static [&'static str] {
@@ -269,8 +300,9 @@ fn id_candidates(format: Format) -> &'static [&'static str] {
         Format::Kobo => &["_uuid", "meta/instanceID", "_id"],
         Format::Odk => &["KEY", "meta-instanceID", "instanceID"],
         Format::LimeSurvey => &["id"],
-        Format::Qualtrics => &["ResponseId"],
+        Format::Qualtrics => &["ResponseId", "V1"],
         Format::MsForms => &["ID"],
+        Format::Leernet => &["respondent"],
         Format::Csv => &[
             "respondent",
             "id",
@@ -286,7 +318,12 @@ fn id_candidates(format: Format) -> &'static [&'static str] {
 fn time_columns(format: Format) -> &'static [(&'static str, Metadata)] {
     match format {
         Format::LimeSurvey => &[("startdate", Metadata::Start), ("datestamp", Metadata::End)],
-        Format::Qualtrics => &[("StartDate", Metadata::Start), ("EndDate", Metadata::End)],
+        Format::Qualtrics => &[
+            ("StartDate", Metadata::Start),
+            ("EndDate", Metadata::End),
+            ("V8", Metadata::Start),
+            ("V9", Metadata::End),
+        ],
         Format::MsForms => &[
             ("Start time", Metadata::Start),
             ("Completion time", Metadata::End),
@@ -423,6 +460,157 @@ fn repeat_column(form: &Form, h: &str) -> Option<(String, String)> {
     Some((q.name.clone(), key))
 }
 
+/// One of the columns KoboToolbox writes after a geopoint's own column, with its parts:
+/// `_place_latitude` (`_longitude`, `_altitude`, `_precision`) and, for a geopoint inside
+/// a group, `group/_place_latitude` or `_group/place_latitude` (formpack's names). They
+/// repeat what the geopoint's column holds, so they belong to that question and are not
+/// read a second time.
+fn geopoint_part(ix: &FormIndex<'_>, h: &str) -> bool {
+    let Some(base) = ["_latitude", "_longitude", "_altitude", "_precision"]
+        .iter()
+        .find_map(|s| h.strip_suffix(s))
+    else {
+        return false;
+    };
+    let (groups, name) = match base.rsplit_once('/') {
+        Some((g, n)) => (Some(g.strip_prefix('_').unwrap_or(g)), n),
+        None => (None, base),
+    };
+    let name = name.strip_prefix('_').unwrap_or(name);
+    let path = match groups {
+        Some(g) => format!("{g}/{name}"),
+        None => name.to_owned(),
+    };
+    ix.named(&path).is_some_and(|q| {
+        matches!(
+            q.kind,
+            QuestionKind::Media(leernet_xlsform::Media::Geopoint)
+                | QuestionKind::Metadata(Metadata::StartGeopoint)
+        )
+    })
+}
+
+/// The variables of leernet's own export of `form` by name ([`crate::dataset`]: a
+/// question's own variable, a select_multiple's 0/1 variable per choice), and for a
+/// question inside a repeat its instances' variables (`age_2`, nested `toy_name_2_1`).
+struct OwnExport {
+    by_name: HashMap<String, Target>,
+    /// Questions inside a repeat: (variable name stem, question, repeats around it, and
+    /// for a select_multiple its choices by the name their variables carry).
+    in_repeats: Vec<InRepeat>,
+}
+
+/// A question inside a repeat, as leernet's export names its variables.
+struct InRepeat {
+    stem: String,
+    question: String,
+    chain: Vec<String>,
+    /// A select_multiple's choices: (the name in its variables, the choice's name).
+    choices: Vec<(String, String)>,
+}
+
+/// A name as the dataset's variable names write it: letters, digits and `_`.
+fn variable_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl OwnExport {
+    fn new(form: &Form) -> OwnExport {
+        let ds = crate::dataset::Dataset::build(form, &[], "");
+        let by_name = ds
+            .variables
+            .iter()
+            .filter_map(|v| {
+                let question = v.question.clone()?;
+                let t = match &v.choice {
+                    Some(choice) => Target::Option {
+                        question,
+                        choice: choice.clone(),
+                    },
+                    None => Target::Question { question },
+                };
+                Some((v.name.clone(), t))
+            })
+            .collect();
+        let in_repeats = form
+            .questions()
+            .filter(|q| q.repeat.is_some())
+            .map(|q| InRepeat {
+                stem: variable_part(&q.name),
+                question: q.name.clone(),
+                chain: q
+                    .group_path
+                    .iter()
+                    .filter(|g| form.group(g).is_some_and(|g| g.repeat))
+                    .cloned()
+                    .collect(),
+                choices: match q.kind.is_multiple() {
+                    true => Choices::of(form, q)
+                        .names
+                        .iter()
+                        .map(|n| (variable_part(n), n.clone()))
+                        .collect(),
+                    false => Vec::new(),
+                },
+            })
+            .collect();
+        OwnExport {
+            by_name,
+            in_repeats,
+        }
+    }
+
+    fn target(&self, h: &str) -> Option<Target> {
+        if let Some(t) = self.by_name.get(h) {
+            return Some(t.clone());
+        }
+        // `stem_2_1`: the instances, one number per repeat around the question; a
+        // select_multiple's 0/1 variable ends in its choice (`games_2_ball`)
+        self.in_repeats.iter().find_map(|r| {
+            let rest = h.strip_prefix(r.stem.as_str())?.strip_prefix('_')?;
+            let mut parts = rest.splitn(r.chain.len() + 1, '_');
+            let ix: Vec<usize> = parts
+                .by_ref()
+                .take(r.chain.len())
+                .map(|d| d.parse::<usize>().ok().filter(|&i| i >= 1))
+                .collect::<Option<_>>()?;
+            if ix.len() != r.chain.len() {
+                return None;
+            }
+            let key = r
+                .chain
+                .iter()
+                .zip(&ix)
+                .map(|(g, i)| format!("{g}[{i}]/"))
+                .collect::<String>()
+                + &r.question;
+            match (parts.next(), r.choices.is_empty()) {
+                (None, true) => Some(Target::RepeatQuestion {
+                    question: r.question.clone(),
+                    key,
+                }),
+                (Some(c), false) => {
+                    let (_, choice) = r.choices.iter().find(|(v, _)| v == c)?;
+                    Some(Target::RepeatOption {
+                        question: r.question.clone(),
+                        key,
+                        choice: choice.clone(),
+                    })
+                }
+                _ => None,
+            }
+        })
+    }
+}
+
 /// LimeSurvey `base[sub]`.
 fn limesurvey_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
     let (base, sub) = h.strip_suffix(']')?.split_once('[')?;
@@ -466,8 +654,19 @@ fn qualtrics_label(ix: &FormIndex<'_>, label: &str) -> Option<Target> {
         }
     }
     let base = label.strip_suffix(" - Selected Choice").unwrap_or(label);
-    ix.labelled(base).map(|q| Target::Question {
+    if let Some(q) = ix.labelled(base) {
+        return Some(Target::Question {
+            question: q.name.clone(),
+        });
+    }
+    // the legacy layout's column of one choice of a multiple answer: `question-choice`
+    let (qtext, ctext) = label.rsplit_once('-')?;
+    let q = ix.labelled(qtext).filter(|q| q.kind.is_multiple())?;
+    let choices = Choices::of(ix.form, q);
+    let i = choices.find(ctext, Format::Csv)?;
+    Some(Target::Option {
         question: q.name.clone(),
+        choice: choices.names[i].clone(),
     })
 }
 
@@ -537,7 +736,10 @@ pub fn build(
             .copied()
             .find(|c| headers.iter().any(|h| h == c))
     });
-    let network_column = network_column.or(mapping.and_then(|m| m.network_column.as_deref()));
+    let network_column = network_column
+        .or(mapping.and_then(|m| m.network_column.as_deref()))
+        .or((format == Format::Leernet).then_some("network"));
+    let own = (format == Format::Leernet).then(|| OwnExport::new(form));
     let mut id_taken = false;
     let mut network_taken = false;
     for (i, h) in headers.iter().enumerate() {
@@ -561,6 +763,10 @@ pub fn build(
         } else if Some(h.as_str()) == network_column && !network_taken {
             network_taken = true;
             (Target::Network, "system")
+        } else if let Some(t) = own.as_ref().and_then(|o| o.target(h)) {
+            (t, "name")
+        } else if format == Format::Leernet && h == "status" {
+            (Target::Finished, "system")
         } else if let Some(q) = ix.named(h) {
             (
                 Target::Question {
@@ -589,11 +795,13 @@ pub fn build(
                 "tool",
             )
         } else if (format == Format::LimeSurvey && h == "submitdate")
-            || (format == Format::Qualtrics && h == "Finished")
+            || (format == Format::Qualtrics && (h == "Finished" || h == "V10"))
         {
             (Target::Finished, "system")
-        } else if format == Format::Qualtrics && h == "Status" {
+        } else if format == Format::Qualtrics && (h == "Status" || h == "V7") {
             (Target::QualtricsStatus, "system")
+        } else if matches!(format, Format::Kobo | Format::Csv) && geopoint_part(&ix, h) {
+            (Target::Ignored, "tool")
         } else if let Some(t) = label_row
             .and_then(|r| r.get(i))
             .and_then(|l| qualtrics_label(&ix, l))
@@ -701,6 +909,7 @@ fn describe(t: &Target) -> String {
         Target::Option { question, choice } => format!("choice {choice:?} of {question:?}"),
         Target::OtherText { question, .. } => format!("the \"other\" text of {question:?}"),
         Target::RepeatQuestion { key, .. } => format!("the answer {key:?}"),
+        Target::RepeatOption { key, choice, .. } => format!("choice {choice:?} of {key:?}"),
         Target::Id => "the response id".into(),
         Target::Network => "the network".into(),
         Target::Finished => "whether the response was finished".into(),

@@ -44,6 +44,8 @@ pub enum ProblemKind {
     UnknownNetwork,
     /// A row left out on purpose (a preview or test response).
     Skipped,
+    /// Cells of a column read as missing (`NA`, `-99`, …): how many, and which markers.
+    MissingValues,
 }
 
 /// One problem, with where it is.

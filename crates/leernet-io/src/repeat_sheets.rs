@@ -10,6 +10,10 @@
 //! the instances appear under their parent. The import then maps these columns like any
 //! other (`plan.rs`), and checks them with the form's repeats.
 //!
+//! A submission whose `_uuid` is empty on the first sheet gets the uuid its repeat rows
+//! hold in `_submission__uuid` (some exports leave the first sheet's empty): the
+//! respondent's id is then the uuid, not a hash of the row.
+//!
 //! Sheets that are not repeat sheets (no `_parent_index` / `_parent_table_name`) are left
 //! out, as before; a workbook whose first sheet has no `_index` is returned unchanged.
 
@@ -111,6 +115,9 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
     places.insert(first.to_owned(), firsts);
     // new columns in the order they first appear, and their values per submission row
     let mut columns = NewColumns::default();
+    // the submission's uuid that a repeat row holds (`_submission__uuid`), per row of the
+    // first sheet: it fills a `_uuid` the first sheet left empty
+    let mut uuids: HashMap<usize, String> = HashMap::new();
     // parents come before their children, whatever the order of the sheets
     let mut pending: Vec<&Sheet> = repeat_sheets;
     while !pending.is_empty() {
@@ -121,6 +128,7 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
             let parent_table = column(h, "_parent_table_name").unwrap_or(0);
             let parent_index = column(h, "_parent_index").unwrap_or(0);
             let own_index = column(h, "_index");
+            let submission_uuid = column(h, "_submission__uuid");
             let parents_known = sheet.rows[1..].iter().all(|r| {
                 let p = r.cells.get(parent_table).map(|s| s.trim()).unwrap_or("");
                 p.is_empty() || table_of(&places, p).is_some()
@@ -160,6 +168,9 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
                         ),
                     ));
                 };
+                if let Some(u) = submission_uuid.map(cell).filter(|u| !u.is_empty()) {
+                    uuids.entry(parent.main).or_insert_with(|| u.to_owned());
+                }
                 let k = seen.entry((pt.to_owned(), pi.to_owned())).or_insert(0);
                 *k += 1;
                 let prefix = format!("{}{repeat}[{k}]/", parent.prefix);
@@ -198,6 +209,17 @@ pub fn merge(first: &str, mut main: Vec<Row>, sheets: &[Sheet]) -> Result<Vec<Ro
             ));
         }
         pending = later;
+    }
+    if let Some(uc) = column(&header, "_uuid") {
+        for (i, u) in uuids {
+            let Some(row) = main.get_mut(i) else { continue };
+            if row.cells.len() <= uc {
+                row.cells.resize(uc + 1, String::new());
+            }
+            if row.cells[uc].trim().is_empty() {
+                row.cells[uc] = u;
+            }
+        }
     }
     columns.append_to(&mut main)?;
     Ok(main)

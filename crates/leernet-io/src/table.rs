@@ -413,12 +413,15 @@ impl Table {
 
     /// Opens a workbook's first sheet (and folds KoboToolbox's repeat sheets into it).
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, Problem> {
-        leernet_xlsform::guard::check_workbook(bytes, &IMPORT_LIMITS).map_err(|e| {
-            Problem::error(
-                ProblemKind::Unreadable,
-                format!("the workbook could not be read: {e}"),
-            )
-        })?;
+        // an .xls sheet that declares more than it holds is fitted to its cells first
+        let bytes =
+            leernet_xlsform::guard::checked_workbook(bytes, &IMPORT_LIMITS).map_err(|e| {
+                Problem::error(
+                    ProblemKind::Unreadable,
+                    format!("the workbook could not be read: {e}"),
+                )
+            })?;
+        let bytes: &[u8] = &bytes;
         // calamine panics on some damaged files (a short record of an .xls): the import
         // refuses the file and the process goes on
         let read = std::panic::catch_unwind(|| Table::read_workbook(bytes));

@@ -35,6 +35,8 @@ pub struct Choices {
     labels: Vec<Vec<String>>,
     yes: Option<usize>,
     no: Option<usize>,
+    /// Every name is a whole number (a Likert list): leernet's export codes by name.
+    numeric: bool,
 }
 
 impl Choices {
@@ -77,6 +79,7 @@ impl Choices {
             c.by_label.entry("other".into()).or_insert(i);
             c.labels.push(vec!["other".into()]);
         }
+        c.numeric = !c.names.is_empty() && c.names.iter().all(|n| n.parse::<i32>().is_ok());
         c
     }
 
@@ -104,6 +107,8 @@ impl Choices {
         }
         let pos = match format {
             Format::Qualtrics => t.parse::<usize>().ok(),
+            // leernet's own export: the position, unless the names are the codes
+            Format::Leernet if !self.numeric => t.parse::<usize>().ok(),
             // LimeSurvey's default answer codes: A1, A2, … and AO01, AO02, …
             Format::LimeSurvey => t
                 .strip_prefix("AO")

@@ -260,6 +260,7 @@ pub async fn import(
         format,
         mapping: None,
         network_column: (!req.network_column.is_empty()).then(|| req.network_column.clone()),
+        missing: None,
     };
     let bytes = Box::new(std::io::Cursor::new(req.bytes.clone()));
     let opened = match import::open(form, bytes, source).await {

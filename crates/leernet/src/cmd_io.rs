@@ -47,6 +47,11 @@ pub struct ImportArgs {
     /// A mapping file (TOML) from columns to questions.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// The cell texts that mean "no value", comma-separated (at most 32): they replace
+    /// the defaults NA,#N/A,NULL,. (add SPSS user-missing codes such as -99 here; "none"
+    /// reads every cell as it is).
+    #[arg(long, value_name = "LIST")]
+    pub missing: Option<String>,
     /// Write the column mapping found to this file (to edit and pass to --mapping), and
     /// store nothing.
     #[arg(long)]
@@ -114,8 +119,8 @@ pub async fn import_responses(
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let lookup = import::network_lookup(&networks);
-    let default_network = default_network(args, &networks, &lookup)?;
     let format = opened.format;
+    let default_network = default_network(args, format, &networks, &lookup)?;
 
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
@@ -128,7 +133,13 @@ pub async fn import_responses(
         wave: &args.wave,
         networks: &lookup,
         default_network,
-        network_column: args.network_column.as_deref().unwrap_or(""),
+        network_column: args.network_column.as_deref().unwrap_or(
+            if format == leernet_io::Format::Leernet {
+                "network"
+            } else {
+                ""
+            },
+        ),
         empty_network: "the network cell is empty and no --network is given",
         commit: (!args.dry_run).then(|| (&actor, clock.unix_seconds())),
     };
@@ -172,10 +183,18 @@ async fn open_export(
 ) -> Result<import::Opened, CliError> {
     let reader = std::fs::File::open(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let missing = match &args.missing {
+        Some(list) => Some(
+            leernet_io::missing::parse_list(list)
+                .map_err(|e| CliError::usage(anyhow!("--missing: {e}")))?,
+        ),
+        None => None,
+    };
     let source = import::Source {
         format: args.format.format(),
         mapping,
         network_column: args.network_column.clone(),
+        missing,
     };
     match import::open(form, Box::new(reader), source).await {
         Ok(o) => Ok(o),
@@ -237,6 +256,7 @@ fn write_mapping(
 /// only network; with neither, the file must name each row's network in a column.
 fn default_network(
     args: &ImportArgs,
+    format: leernet_io::Format,
     networks: &[leernet_core::Network],
     lookup: &std::collections::HashMap<String, leernet_core::NetworkId>,
 ) -> Result<Option<leernet_core::NetworkId>, CliError> {
@@ -247,7 +267,11 @@ fn default_network(
         None if networks.len() == 1 => Some(networks[0].id),
         None => None,
     };
-    if default_network.is_none() && args.network_column.is_none() {
+    // leernet's own export names each response's network in its `network` column
+    if default_network.is_none()
+        && args.network_column.is_none()
+        && format != leernet_io::Format::Leernet
+    {
         return Err(CliError::usage(anyhow!(
             "the project has {} networks: say which one the respondents belong to with --network SLUG, or name the file's network column with --network-column",
             networks.len()

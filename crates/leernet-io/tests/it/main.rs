@@ -5,6 +5,7 @@ mod common;
 
 mod awkward;
 mod export;
+mod field;
 mod fixtures;
 mod fuzz;
 mod hostile;

@@ -18,6 +18,7 @@ mod hostile_files;
 mod io;
 mod logs;
 mod notify_cli;
+mod own_exports;
 mod privacy;
 mod qda_cli;
 mod registry;
