@@ -29,13 +29,22 @@ pub(crate) async fn report_figures(
 
 fn render(
     state: &AppState,
-    pl: PageLang,
+    v: &crate::auth::Visitor,
     uri: &Uri,
     name: &str,
     fig: &Figures,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
+    let pl = v.lang;
     let lang = pl.lang;
+    // who is signed in, for the header and its menu (as on every other page)
+    let user = v.user.as_ref().map(|u| {
+        minijinja::context! {
+            name => u.name.clone(),
+            role => u.role.as_str(),
+            csrf => u.csrf.clone(),
+        }
+    });
     let tpl = state
         .env
         .get_template(name)
@@ -48,11 +57,18 @@ fn render(
         f => fig.value.clone(),
         fictional => fig.study.fictional,
         title => fig.study.title.get(lang),
-        // The study pages are the same for every visitor: no one is shown as signed in.
-        ..minijinja::context! { ..extra, ..minijinja::context! { user => () } }
+        user => user,
+        ..extra
     };
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
     let mut res = Html(body).into_response();
+    if v.user.is_some() {
+        // the page names the person: never kept by a shared cache
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
     if pl.chosen_now {
         let cookie = format!(
             "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
@@ -68,9 +84,10 @@ fn render(
 /// `GET /`: the study overview.
 pub async fn overview(
     State(state): State<Arc<AppState>>,
-    pl: PageLang,
+    v: crate::auth::Visitor,
     uri: Uri,
 ) -> Result<Response, AppError> {
+    let pl = v.lang;
     let fig = figures(&state, pl.lang).await?;
     let charts: Vec<Vec<String>> = fig
         .sections
@@ -84,7 +101,7 @@ pub async fn overview(
         .collect();
     render(
         &state,
-        pl,
+        &v,
         &uri,
         "overview.html",
         &fig,
@@ -95,13 +112,14 @@ pub async fn overview(
 /// `GET /networks`: every network with its Werkplaats and response.
 pub async fn networks(
     State(state): State<Arc<AppState>>,
-    pl: PageLang,
+    v: crate::auth::Visitor,
     uri: Uri,
 ) -> Result<Response, AppError> {
+    let pl = v.lang;
     let fig = figures(&state, pl.lang).await?;
     render(
         &state,
-        pl,
+        &v,
         &uri,
         "networks.html",
         &fig,
@@ -148,7 +166,7 @@ pub async fn network(
     let n = n.clone();
     render(
         &state,
-        pl,
+        &visitor,
         &uri,
         "network.html",
         &fig,

@@ -17,7 +17,46 @@ on_every_backend!(
     the_csrf_cookie_must_have_the_issued_shape => csrf_cookie_story,
     a_parallel_burst_of_wrong_passwords_is_throttled => burst_story,
     a_stranger_elsewhere_cannot_lock_the_owner_out => lockout_story,
+    the_study_pages_show_who_is_signed_in => signed_in_story,
 );
+
+/// `/` and `/networks` show a signed-in person as signed in (their menu and "log out"), not
+/// the stranger's "log in"; such a page is not kept by a shared cache. A stranger still gets
+/// the public page with "log in".
+async fn signed_in_story(w: &World) {
+    let mut stranger = Client::new(&w.app);
+    for path in ["/", "/networks"] {
+        let p = stranger.get(path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        assert!(
+            p.body.contains("href=\"/login\""),
+            "{path}: a stranger can log in"
+        );
+        assert!(!p.body.contains("action=\"/logout\""), "{path}");
+    }
+    let mut c = Client::new(&w.app);
+    c.login("researcher@example.org").await;
+    for path in ["/", "/networks"] {
+        let p = c.get(path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        assert!(p.body.contains("action=\"/logout\""), "{path}: {}", p.body);
+        assert!(
+            p.body.contains("href=\"/my\""),
+            "{path}: the researcher's menu"
+        );
+        assert!(
+            !p.body.contains("href=\"/login\""),
+            "{path}: not asked to log in again"
+        );
+        assert_eq!(
+            p.headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+}
 
 /// `next` values that must not leave the site (or break the login): each goes to `/my`.
 const HOSTILE_NEXT: &[&str] = &[
