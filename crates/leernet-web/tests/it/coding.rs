@@ -344,7 +344,7 @@ async fn coding_story(w: &World, k: &Coding) {
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{decision}");
         let want = if decision == "maybe" {
-            "Kies of je de suggestie aanneemt of afwijst."
+            "Kies of u de suggestie aanneemt of afwijst."
         } else {
             "Begin en eind van het fragment moeten hele getallen zijn"
         };
@@ -469,7 +469,7 @@ async fn coding_story(w: &World, k: &Coding) {
         .post(&format!("{base}/finish"), &[("csrf_token", &csrf1)])
         .await;
     assert_eq!(p.status, StatusCode::CONFLICT);
-    assert!(p.body.contains("Je had al gezegd dat je klaar bent"));
+    assert!(p.body.contains("U had al gezegd dat u klaar bent"));
     let p = c1
         .post_owned(
             &format!("{base}/answers/1/codings"),

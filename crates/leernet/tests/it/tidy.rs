@@ -75,3 +75,20 @@ fn library_crates_do_not_print() {
         "library code prints (use tracing, and never with answers): {offenders:#?}"
     );
 }
+
+/// One form of address in Dutch: every text of the Dutch catalogue speaks to the reader as
+/// "u", never as "je" or "jij" (the coding pages said "je" while the rest said "u").
+#[test]
+fn the_dutch_catalogue_says_u_throughout() {
+    let nl = std::fs::read_to_string(crates_dir().join("../locales/nl.toml")).unwrap();
+    let informal = ["je", "jij", "jou", "jouw", "jezelf"];
+    let offenders: Vec<&str> = nl
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter(|l| {
+            l.split(|c: char| !c.is_alphabetic())
+                .any(|w| informal.contains(&w.to_lowercase().as_str()))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "say \"u\": {offenders:#?}");
+}
