@@ -466,3 +466,23 @@ fn the_qca_section_gives_the_negated_outcome_and_a_moved_crossover() {
     // The negation's sentence speaks of its own result.
     assert!(section.contains("<p>Netwerken waarin de deelnemers niet samen de agenda bepalen, geen neutrale leerfacilitator het leren begeleidt, het netwerk formeel georganiseerd is én cocreatie en gelijkwaardigheid niet de grondslag van het werken zijn, rapporteren vaker géén goed leerklimaat (consistentie 0,91; dekking 0,62; 5 netwerken).</p>"));
 }
+
+/// A type of one network is "1 netwerk", not "1 netwerken", in every format and language.
+#[test]
+fn a_type_of_one_network_is_said_in_the_singular() {
+    let mut f = figures();
+    let ty = f.typology.as_mut().expect("the demo has a typology");
+    ty.types[0].size = 1;
+    let r = Reports::new();
+    for (lang, one, many) in [
+        (Lang::Nl, "(1 netwerk)", "(1 netwerken)"),
+        (Lang::En, "(1 network)", "(1 networks)"),
+    ] {
+        let html = r.html(&f, lang).unwrap();
+        let md = r.markdown(&f, lang).unwrap();
+        for (what, text) in [("html", &html), ("markdown", &md)] {
+            assert!(text.contains(one), "{what} {lang:?}");
+            assert!(!text.contains(many), "{what} {lang:?}");
+        }
+    }
+}
