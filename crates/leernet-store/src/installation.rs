@@ -602,19 +602,7 @@ impl Installation {
         at: i64,
     ) -> Result<Workplace> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO workplaces (slug, name, region) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(w.slug.as_str())
-        .bind(&w.name)
-        .bind(&w.region)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            conflict(e, || {
-                format!("a Werkplaats with slug {:?} exists", w.slug.as_str())
-            })
-        })?;
+        let id = crate::registry::insert_workplace(&mut tx, w).await?.0;
         audit(
             &mut tx,
             at,
@@ -641,26 +629,8 @@ impl Installation {
         actor: &Actor,
         at: i64,
     ) -> Result<Network> {
-        if n.slug.reserved_for_networks() {
-            return Err(StoreError::Conflict(format!(
-                "the slug {:?} is the name of one of leernet's own pages; choose another for the network",
-                n.slug.as_str()
-            )));
-        }
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(n.slug.as_str())
-        .bind(&n.name)
-        .bind(n.workplace.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            conflict(e, || {
-                format!("a network with slug {:?} exists", n.slug.as_str())
-            })
-        })?;
+        let id = crate::registry::insert_network(&mut tx, n).await?.0;
         audit(
             &mut tx,
             at,

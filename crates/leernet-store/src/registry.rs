@@ -30,26 +30,64 @@ pub struct NewPerson {
     pub password_hash: Option<String>,
 }
 
+/// Inserts a Werkplaats into the `workplaces` table of `conn` (a study's or the
+/// installation's: the same columns); its slug must be new there.
+pub(crate) async fn insert_workplace(
+    conn: &mut sqlx::AnyConnection,
+    w: &NewWorkplace,
+) -> Result<WorkplaceId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO workplaces (slug, name, region) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(w.slug.as_str())
+    .bind(&w.name)
+    .bind(&w.region)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        conflict(e, || {
+            format!("a Werkplaats with slug {:?} exists", w.slug.as_str())
+        })
+    })?;
+    Ok(WorkplaceId(id))
+}
+
+/// Inserts a network into the `networks` table of `conn` (a study's or the installation's);
+/// its slug must be new there and may not be one of leernet's own pages.
+pub(crate) async fn insert_network(
+    conn: &mut sqlx::AnyConnection,
+    n: &NewNetwork,
+) -> Result<NetworkId> {
+    if n.slug.reserved_for_networks() {
+        return Err(StoreError::Conflict(format!(
+            "the slug {:?} is the name of one of leernet's own pages; choose another for the network",
+            n.slug.as_str()
+        )));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(n.slug.as_str())
+    .bind(&n.name)
+    .bind(n.workplace.0)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        conflict(e, || {
+            format!("a network with slug {:?} exists", n.slug.as_str())
+        })
+    })?;
+    Ok(NetworkId(id))
+}
+
 impl Store {
     /// Adds a Werkplaats; its slug must be new.
     pub async fn add_workplace(&self, w: &NewWorkplace) -> Result<WorkplaceId> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO workplaces (slug, name, region) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(w.slug.as_str())
-        .bind(&w.name)
-        .bind(&w.region)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            conflict(e, || {
-                format!("a Werkplaats with slug {:?} exists", w.slug.as_str())
-            })
-        })?;
+        let id = insert_workplace(&mut tx, w).await?;
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
-        Ok(WorkplaceId(id))
+        Ok(id)
     }
 
     /// All Werkplaatsen, by id.
@@ -71,29 +109,11 @@ impl Store {
 
     /// Adds a network to an existing Werkplaats; its slug must be new.
     pub async fn add_network(&self, n: &NewNetwork) -> Result<NetworkId> {
-        if n.slug.reserved_for_networks() {
-            return Err(StoreError::Conflict(format!(
-                "the slug {:?} is the name of one of leernet's own pages; choose another for the network",
-                n.slug.as_str()
-            )));
-        }
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO networks (slug, name, workplace_id) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(n.slug.as_str())
-        .bind(&n.name)
-        .bind(n.workplace.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            conflict(e, || {
-                format!("a network with slug {:?} exists", n.slug.as_str())
-            })
-        })?;
+        let id = insert_network(&mut tx, n).await?;
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
-        Ok(NetworkId(id))
+        Ok(id)
     }
 
     /// All networks, by id.
