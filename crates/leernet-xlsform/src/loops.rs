@@ -190,10 +190,11 @@ impl Unroller<'_> {
         };
         self.push(out, self.with_type(begin, "begin group"))?;
         for c in items {
-            let mut open = self.with_type(begin, "begin group");
-            for cell in open.cells.iter_mut() {
-                cell.clear();
-            }
+            // a row of its own: only type, name and labels (nothing of the loop's row)
+            let mut open = Row {
+                number: begin.number,
+                cells: vec![String::new(); begin.cells.len()],
+            };
             if let Some(t) = open.cells.get_mut(self.type_col) {
                 *t = "begin group".to_owned();
             }
