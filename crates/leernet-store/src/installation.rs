@@ -284,6 +284,11 @@ impl Installation {
         crate::applied_migrations(self.backend, &mut conn).await
     }
 
+    /// The installation's pool (its sessions live in `sessions.rs`, beside a study's).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Which back end the installation uses.
     pub fn backend(&self) -> Backend {
         self.backend

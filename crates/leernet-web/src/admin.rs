@@ -277,7 +277,7 @@ pub async fn create_wave(
         .await;
     }
     match state.store.add_wave(inst.id, name, WaveStatus::Draft).await {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/waves/{}", id.0)).into_response()),
+        Ok(id) => Ok(Redirect::to(&state.link(&format!("/admin/waves/{}", id.0))).into_response()),
         Err(leernet_store::StoreError::Conflict(_)) => {
             waves_page(
                 &state,
@@ -464,7 +464,7 @@ pub async fn set_status(
             state.now(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/admin/waves/{id}")).into_response())
+    Ok(Redirect::to(&state.link(&format!("/admin/waves/{id}"))).into_response())
 }
 
 /// `POST /admin/waves/{id}/invitations`: invitations for the chosen networks: the network
@@ -586,7 +586,7 @@ pub async fn invite(
         }
     }
     store.add_invitations(wave.id, &new).await?;
-    Ok(Redirect::to(&format!("/admin/waves/{id}#invitations")).into_response())
+    Ok(Redirect::to(&state.link(&format!("/admin/waves/{id}#invitations"))).into_response())
 }
 
 /// What the invitations form posts (`POST /admin/waves/{id}/invitations`): the fields as

@@ -136,10 +136,24 @@ impl User {
     }
 }
 
+/// Who is signed in, whether or not they have a role in this study: their name for the
+/// header and their session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub name: String,
+    /// The role here, when they have one (the header's menu follows it).
+    pub role: Option<Role>,
+    pub csrf: String,
+}
+
 /// Who is asking: a logged-in person or a stranger, and the request's CSRF material.
 #[derive(Debug, Clone)]
 pub struct Visitor {
+    /// The person, when they are signed in and have a role in this study.
     pub user: Option<User>,
+    /// The person signed in, also when they have no role in this study (an installation
+    /// serves several; the header still names them, and their forms carry their token).
+    pub signed_in: Option<SignedIn>,
     pub lang: PageLang,
     /// The path and query asked for (to come back after logging in).
     pub target: String,
@@ -154,6 +168,9 @@ impl Visitor {
     /// (stranger) or 403 (wrong role).
     pub fn require(&self, roles: &[Role]) -> Result<&User, AppError> {
         match &self.user {
+            // signed in, but without a role in this study: no login page (it would send them
+            // back here), the same refusal as a wrong role
+            None if self.signed_in.is_some() => Err(AppError::Forbidden(self.lang.lang)),
             None => Err(AppError::LoginRequired(self.target.clone())),
             Some(u) if roles.contains(&u.role) => Ok(u),
             Some(_) => Err(AppError::Forbidden(self.lang.lang)),
@@ -163,7 +180,7 @@ impl Visitor {
     /// Checks the `csrf_token` of a posted form: against the session's token when logged in,
     /// against the double-submit cookie otherwise.
     pub fn check_csrf(&self, posted: Option<&str>) -> Result<(), AppError> {
-        let expected = match &self.user {
+        let expected = match &self.signed_in {
             Some(u) => Some(u.csrf.as_str()),
             None => self.csrf_cookie.as_deref(),
         };
@@ -176,7 +193,7 @@ impl Visitor {
     /// The token to put in this page's forms; with a cookie to set when a new double-submit
     /// value had to be made.
     pub fn form_token(&self, state: &AppState) -> (String, Option<HeaderValue>) {
-        if let Some(u) = &self.user {
+        if let Some(u) = &self.signed_in {
             return (u.csrf.clone(), None);
         }
         match &self.csrf_cookie {
@@ -233,39 +250,23 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
                 lang: leernet_core::Lang::Nl,
                 chosen_now: false,
             });
-        let target = parts
+        let inner = parts
             .uri
             .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into());
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        // where to come back to after logging in: the whole address, with the study's base
+        let target = format!("{}{inner}", crate::page::page_base(state, parts.uri.path()));
         let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE)
             .filter(|c| is_issued_token(c))
             .map(str::to_owned);
-        let mut user = None;
-        if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
-            if let Some(s) = state
-                .store
-                .session(secret, state.now())
+        let (signed_in, user) = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(secret) => state
+                .user_of_session(secret)
                 .await
-                .map_err(|e| AppError::internal(lang.lang, e))?
-            {
-                if let Some(a) = state
-                    .store
-                    .account(s.person)
-                    .await
-                    .map_err(|e| AppError::internal(lang.lang, e))?
-                {
-                    user = Some(User {
-                        id: a.id,
-                        name: a.name,
-                        email: a.email.as_str().to_owned(),
-                        role: a.role,
-                        networks: a.networks,
-                        csrf: s.csrf,
-                    });
-                }
-            }
-        }
+                .map_err(|e| AppError::internal(lang.lang, e))?,
+            None => (None, None),
+        };
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -273,11 +274,171 @@ impl FromRequestParts<Arc<AppState>> for Visitor {
         let address = client_address(peer, &parts.headers, &state.trusted_proxies);
         Ok(Visitor {
             user,
+            signed_in,
             lang,
             target,
             csrf_cookie,
             address,
         })
+    }
+}
+
+impl AppState {
+    /// The account that may log in with `email`: its id and password hash (none when it may
+    /// not log in). The installation's accounts when the app serves one.
+    async fn login_account(
+        &self,
+        email: &str,
+    ) -> anyhow::Result<Option<(PersonId, Option<String>)>> {
+        Ok(match self.accounts() {
+            Some(acc) => acc
+                .installation
+                .account_by_email(email)
+                .await?
+                .map(|a| (a.id, a.password_hash)),
+            None => self
+                .store
+                .account_by_email(email)
+                .await?
+                .map(|a| (a.id, a.password_hash)),
+        })
+    }
+
+    /// Counts a login attempt against [`LOGIN_LIMITS`] (the installation's throttle when
+    /// the app serves one).
+    async fn start_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        now: i64,
+    ) -> leernet_store::Result<bool> {
+        match self.accounts() {
+            Some(acc) => {
+                acc.installation
+                    .start_login_attempt(account, address, &LOGIN_LIMITS, now)
+                    .await
+            }
+            None => {
+                self.store
+                    .start_login_attempt(account, address, &LOGIN_LIMITS, now)
+                    .await
+            }
+        }
+    }
+
+    /// After the right password: gives the counted attempt back.
+    async fn login_succeeded(
+        &self,
+        account: &str,
+        address: &str,
+        now: i64,
+    ) -> leernet_store::Result<()> {
+        match self.accounts() {
+            Some(acc) => {
+                acc.installation
+                    .login_succeeded(account, address, now, THROTTLE_FORGET)
+                    .await
+            }
+            None => {
+                self.store
+                    .login_succeeded(account, address, now, THROTTLE_FORGET)
+                    .await
+            }
+        }
+    }
+
+    /// Starts a session of `person` known by `secret`, for [`SESSION_SECONDS`].
+    async fn create_session(
+        &self,
+        secret: &str,
+        person: PersonId,
+        now: i64,
+    ) -> leernet_store::Result<()> {
+        let csrf = random_hex();
+        let until = now + SESSION_SECONDS;
+        match self.accounts() {
+            Some(acc) => {
+                acc.installation
+                    .create_session(secret, person, &csrf, now, until)
+                    .await
+            }
+            None => {
+                self.store
+                    .create_session(secret, person, &csrf, now, until)
+                    .await
+            }
+        }
+    }
+
+    /// Ends the session known by `secret`.
+    async fn end_session(&self, secret: &str) -> leernet_store::Result<()> {
+        let now = self.now();
+        match self.accounts() {
+            Some(acc) => acc.installation.end_session(secret, now).await,
+            None => self.store.end_session(secret, now).await,
+        }
+    }
+
+    /// Who the session `secret` belongs to: the person signed in, and the same person as a
+    /// [`User`] of this study when they have a role here. Served as part of an installation,
+    /// the session, the account and the role are the installation's; on its own, the
+    /// store's.
+    pub(crate) async fn user_of_session(
+        &self,
+        secret: &str,
+    ) -> anyhow::Result<(Option<SignedIn>, Option<User>)> {
+        let now = self.now();
+        let Some(acc) = self.accounts() else {
+            let Some(s) = self.store.session(secret, now).await? else {
+                return Ok((None, None));
+            };
+            let Some(a) = self.store.account(s.person).await? else {
+                return Ok((None, None));
+            };
+            let signed_in = SignedIn {
+                name: a.name.clone(),
+                role: Some(a.role),
+                csrf: s.csrf.clone(),
+            };
+            let user = User {
+                id: a.id,
+                name: a.name,
+                email: a.email.as_str().to_owned(),
+                role: a.role,
+                networks: a.networks,
+                csrf: s.csrf,
+            };
+            return Ok((Some(signed_in), Some(user)));
+        };
+        let Some(s) = acc.installation.session(secret, now).await? else {
+            return Ok((None, None));
+        };
+        let Some(a) = acc.installation.account(s.person).await? else {
+            return Ok((None, None));
+        };
+        let role = if self.front {
+            None
+        } else {
+            acc.installation
+                .roles_of(a.id)
+                .await?
+                .into_iter()
+                .find(|r| r.study == acc.study)
+        };
+        let signed_in = SignedIn {
+            name: a.name.clone(),
+            role: role.as_ref().map(|r| r.role),
+            csrf: s.csrf.clone(),
+        };
+        let user = role.map(|r| User {
+            id: a.id,
+            name: a.name,
+            email: a.email.as_str().to_owned(),
+            role: r.role,
+            networks: r.networks,
+            csrf: s.csrf,
+        });
+        Ok((Some(signed_in), user))
     }
 }
 
@@ -393,6 +554,7 @@ pub async fn login(
     // The login form is shown without a session: check the double-submit cookie.
     let anon = Visitor {
         user: None,
+        signed_in: None,
         ..v.clone()
     };
     if let Err(e) = anon.check_csrf(f.csrf_token.as_deref()) {
@@ -408,9 +570,8 @@ pub async fn login(
     let t = state.now();
     let account_key = throttle_account(&f.email);
     let address_key = throttle_address(v.address);
-    let store = &state.store;
-    let allowed = store
-        .start_login_attempt(&account_key, &address_key, &LOGIN_LIMITS, t)
+    let allowed = state
+        .start_login_attempt(&account_key, &address_key, t)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     if !allowed {
@@ -426,21 +587,21 @@ pub async fn login(
     let account = if f.email.len() > 254 || f.password.len() > 1024 {
         None
     } else {
-        store
-            .account_by_email(&f.email)
+        state
+            .login_account(&f.email)
             .await
             .map_err(|e| AppError::internal(lang, e))?
     };
     let hash = account
         .as_ref()
-        .and_then(|a| a.password_hash.clone())
+        .and_then(|a| a.1.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let password = f.password.clone();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
     let account = match account {
-        Some(a) if ok && a.password_hash.is_some() => a,
+        Some(a) if ok && a.1.is_some() => a.0,
         _ => {
             // The attempt was counted before the check.
             return login_form(
@@ -452,13 +613,13 @@ pub async fn login(
             );
         }
     };
-    store
-        .login_succeeded(&account_key, &address_key, t, THROTTLE_FORGET)
+    state
+        .login_succeeded(&account_key, &address_key, t)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let secret = random_hex();
-    store
-        .create_session(&secret, account.id, &random_hex(), t, t + SESSION_SECONDS)
+    state
+        .create_session(&secret, account, t)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let mut res = Redirect::to(&next).into_response();
@@ -482,13 +643,12 @@ pub async fn logout(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    if v.user.is_some() {
+    if v.signed_in.is_some() {
         v.check_csrf(f.csrf_token.as_deref())?;
     }
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         state
-            .store
-            .end_session(secret, state.now())
+            .end_session(secret)
             .await
             .map_err(|e| AppError::internal(v.lang.lang, e))?;
     }

@@ -125,6 +125,8 @@ fn page_html(lang: Lang, title_key: &str, text_key: &str) -> Result<String, mini
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
         path => "/",
+        base => "",
+        study_nav => false,
         t => catalog.table(lang),
         title => catalog.t(lang, title_key),
         text => catalog.t(lang, text_key),

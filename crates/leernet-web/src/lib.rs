@@ -28,6 +28,7 @@ pub mod notify;
 pub mod observe;
 mod page;
 mod pages;
+pub mod portal;
 pub use leernet_app::accounts::password;
 mod profile;
 mod qca;
@@ -48,6 +49,7 @@ use std::sync::{Arc, Mutex};
 
 pub use error::AppError;
 pub use lang::PageLang;
+pub use portal::{Portal, StudyOptions};
 
 /// What every request handler shares.
 pub struct AppState {
@@ -77,6 +79,24 @@ pub struct AppState {
     reports: leernet_report::Reports,
     /// The one clock every handler reads the time from (`leernet_core::clock`).
     pub clock: SharedClock,
+    /// Where this study's pages are: `/studies/{slug}` when the app serves an installation
+    /// (`portal.rs`), empty when it serves one store on its own. Every study link of a page
+    /// and every redirect starts with it ([`AppState::link`]).
+    base: String,
+    /// The installation's own pages (login, the list of studies): no study menu.
+    front: bool,
+    /// Who may log in, and their role here: the installation's accounts, sessions and roles
+    /// in this study when the app serves an installation; otherwise the store's own.
+    accounts: Option<StudyAccounts>,
+}
+
+/// The installation behind a study's pages: accounts, sessions and the login throttle are
+/// the installation's (one login for every study), and a person's role here is their role
+/// in `study` there (the study's `persons` row is only its projection).
+#[derive(Debug, Clone)]
+pub struct StudyAccounts {
+    pub installation: leernet_store::Installation,
+    pub study: leernet_store::StudyId,
 }
 
 impl AppState {
@@ -197,6 +217,7 @@ impl AppState {
                 "report_preview.html",
                 include_str!("../templates/report_preview.html"),
             ),
+            ("studies.html", include_str!("../templates/studies.html")),
         ] {
             env.add_template(name, src)
                 .expect("shipped templates parse");
@@ -220,7 +241,41 @@ impl AppState {
             figures: figures::FigureCache::default(),
             reports: leernet_report::Reports::new(),
             clock,
+            base: String::new(),
+            front: false,
+            accounts: None,
         }
+    }
+
+    /// Serves this study as part of an installation: its pages under `base`
+    /// (`/studies/{slug}`), people logged in and given their roles by `accounts`.
+    pub fn in_installation(mut self, base: String, accounts: StudyAccounts) -> AppState {
+        self.base = base;
+        self.accounts = Some(accounts);
+        self
+    }
+
+    /// The installation's own pages (login, logout, the list of studies): no study menu.
+    pub(crate) fn as_front(mut self) -> AppState {
+        self.front = true;
+        self.base = String::new();
+        self
+    }
+
+    /// Where this study's pages are (`/studies/{slug}`, or empty when the app serves one
+    /// store on its own).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The address of this study's page `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The installation behind this study, when the app serves one.
+    pub fn accounts(&self) -> Option<&StudyAccounts> {
+        self.accounts.as_ref()
     }
 
     /// The catalogue's table for `lang` as a template value (`t` in every template).
@@ -574,7 +629,6 @@ pub async fn serve_until(
     options: ServeOptions,
     stop: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    use tower::Service;
     if let Ok(a) = listener.local_addr() {
         tracing::info!(addr = %a, backend = ?store.backend(), "serving");
     }
@@ -587,7 +641,60 @@ pub async fn serve_until(
             .with_smtp(options.smtp.as_ref())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
-    let mut make = app(state)
+    run(app(state), listener, limits, stop).await
+}
+
+/// Serves an installation until ctrl-c ([`serve_installation_until`]).
+pub async fn serve_installation(
+    installation: leernet_store::Installation,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+) -> std::io::Result<()> {
+    serve_installation_until(installation, listener, options, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves an installation (every active study under `/studies/{slug}`, one login for all:
+/// [`portal`]) on `listener` until `stop` completes, as [`serve_until`] does for one store.
+pub async fn serve_installation_until(
+    installation: leernet_store::Installation,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    if let Ok(a) = listener.local_addr() {
+        tracing::info!(addr = %a, backend = ?installation.backend(), "serving an installation");
+    }
+    let limits = options.limits;
+    let portal = Portal::open(
+        installation,
+        StudyOptions {
+            public_url: options.public_url,
+            content: options.content,
+            smtp: options.smtp,
+            trusted_proxies: options.trusted_proxies,
+            clock: options.clock,
+        },
+    )
+    .await
+    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    let portal = Arc::new(portal);
+    let served = run(portal::app(portal.clone()), listener, limits, stop).await;
+    portal.close().await;
+    served
+}
+
+/// The accept loop of [`serve_until`] and [`serve_installation_until`].
+async fn run(
+    router: Router,
+    listener: tokio::net::TcpListener,
+    limits: ConnectionLimits,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use tower::Service;
+    let mut make = router
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.body_timeout,
         ))

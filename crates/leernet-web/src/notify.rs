@@ -16,6 +16,8 @@ pub fn spawn_send(state: Arc<AppState>, base: String) {
     let Some(mailer) = state.mailer.clone() else {
         return;
     };
+    // the links go to this study's pages (`/studies/{slug}` when serving an installation)
+    let base = format!("{}{}", base.trim_end_matches('/'), state.base());
     tokio::spawn(async move {
         let _one_at_a_time = state.notify_lock.lock().await;
         if let Err(e) =

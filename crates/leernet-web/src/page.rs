@@ -19,17 +19,25 @@ pub fn render(
         .env
         .get_template(name)
         .map_err(|e| AppError::internal(lang, e))?;
-    let path = v.target.split('?').next().unwrap_or("/").to_owned();
-    let user = v.user.as_ref().map(|u| {
+    // the path below this study's base (the visitor's target carries the base)
+    let full = v.target.split('?').next().unwrap_or("/");
+    let path = full
+        .strip_prefix(state.base.as_str())
+        .filter(|p| p.starts_with('/'))
+        .unwrap_or(full)
+        .to_owned();
+    let user = v.signed_in.as_ref().map(|u| {
         minijinja::context! {
             name => u.name.clone(),
-            role => u.role.as_str(),
+            role => u.role.map(|r| r.as_str()).unwrap_or(""),
             csrf => u.csrf.clone(),
         }
     });
     let ctx = minijinja::context! {
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
+        base => minijinja::Value::from_safe_string(page_base(state, &path).to_owned()),
+        study_nav => !state.front,
         path => path,
         t => state.catalog_value(lang),
         fictional => false,
@@ -49,4 +57,15 @@ pub fn render(
         );
     }
     Ok(res)
+}
+
+/// The base of a page's study links (`/studies/` and a slug: nothing to escape, so it is
+/// passed as safe and links read `/studies/…`, not `&#x2f;studies…`): the study's, except on the survey's pages, which are
+/// the installation's (`/s/{token}` stays one address whatever study it belongs to).
+pub(crate) fn page_base<'a>(state: &'a AppState, path: &str) -> &'a str {
+    if path.starts_with("/s/") {
+        ""
+    } else {
+        &state.base
+    }
 }

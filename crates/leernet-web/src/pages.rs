@@ -38,10 +38,10 @@ fn render(
     let pl = v.lang;
     let lang = pl.lang;
     // who is signed in, for the header and its menu (as on every other page)
-    let user = v.user.as_ref().map(|u| {
+    let user = v.signed_in.as_ref().map(|u| {
         minijinja::context! {
             name => u.name.clone(),
-            role => u.role.as_str(),
+            role => u.role.map(|r| r.as_str()).unwrap_or(""),
             csrf => u.csrf.clone(),
         }
     });
@@ -52,6 +52,10 @@ fn render(
     let ctx = minijinja::context! {
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
+        base => minijinja::Value::from_safe_string(
+            crate::page::page_base(state, uri.path()).to_owned()
+        ),
+        study_nav => !state.front,
         path => uri.path(),
         t => state.catalog_value(lang),
         f => fig.value.clone(),
@@ -62,7 +66,7 @@ fn render(
     };
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
     let mut res = Html(body).into_response();
-    if v.user.is_some() {
+    if v.signed_in.is_some() {
         // the page names the person: never kept by a shared cache
         res.headers_mut().insert(
             header::CACHE_CONTROL,

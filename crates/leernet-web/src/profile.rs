@@ -277,8 +277,10 @@ pub async fn my_profile(
         return Err(AppError::NotFound(lang));
     };
     Ok(
-        axum::response::Redirect::to(&format!("/networks/{}/profile", n.slug.as_str()))
-            .into_response(),
+        axum::response::Redirect::to(
+            &state.link(&format!("/networks/{}/profile", n.slug.as_str())),
+        )
+        .into_response(),
     )
 }
 

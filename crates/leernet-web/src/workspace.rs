@@ -733,7 +733,7 @@ pub async fn plan(
         }
     };
     let back = match &result {
-        Ok(id) => format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0),
+        Ok(id) => state.link(&format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0)),
         Err(_) => String::new(),
     };
     if result.is_ok() {
@@ -770,7 +770,7 @@ pub async fn record(
         Err(e) => refused(e, lang)?,
         Ok(r) => state.store.record_session(net.id, id, &r).await,
     };
-    let back = format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0);
+    let back = state.link(&format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0));
     let view = (View::Session(id), back);
     answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
@@ -801,7 +801,7 @@ pub async fn open_round(
             crate::notify::spawn_send(state.clone(), base);
         }
     }
-    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
         &state,
         &v,
@@ -828,7 +828,7 @@ pub async fn propose(
         .store
         .propose_topic(net.id, round, user.id, user.role == Role::Member, &f.title)
         .await;
-    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
         &state,
         &v,
@@ -856,7 +856,7 @@ pub async fn vote(
         Err(e) => refused(e, lang)?,
         Ok(Votes(dots)) => state.store.cast_votes(net.id, round, user.id, &dots).await,
     };
-    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
         &state,
         &v,
@@ -890,7 +890,7 @@ pub async fn close(
                 .await
         }
     };
-    let back = format!("/ws/{}/agenda", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
         &state,
         &v,
@@ -942,7 +942,7 @@ pub async fn ask(
             state.store.add_slow_question(&q, state.now()).await
         }
     };
-    let back = format!("/ws/{}/questions", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/questions", net.slug.as_str()));
     let view = (View::Questions, back);
     answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
@@ -971,7 +971,7 @@ pub async fn edit_question(
     if matches!(result, Err(WsError::Refused(Refusal::NotAuthor))) {
         return Err(AppError::Forbidden(lang));
     }
-    let back = format!("/ws/{}/questions", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/questions", net.slug.as_str()));
     let view = (View::Questions, back);
     answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
@@ -996,7 +996,7 @@ pub async fn follow_up(
                 .await
         }
     };
-    let back = format!("/ws/{}/questions", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/questions", net.slug.as_str()));
     let view = (View::Questions, back);
     answer(&state, &v, user, &net, result, view, &refill(&f)).await
 }
@@ -1014,7 +1014,7 @@ pub async fn tell(
         .store
         .add_story(net.id, user.id, &f.text, &f.cycles(), state.now())
         .await;
-    let back = format!("/ws/{}/stories", net.slug.as_str());
+    let back = state.link(&format!("/ws/{}/stories", net.slug.as_str()));
     answer(
         &state,
         &v,
@@ -1042,7 +1042,7 @@ pub async fn notify(
         .await?;
     // The messages are written in the language of the page the opt-ins were set on.
     state.store.set_notify_lang(user.id, lang).await?;
-    Ok(Redirect::to("/ws?saved=1").into_response())
+    Ok(Redirect::to(&state.link("/ws?saved=1")).into_response())
 }
 
 /// `POST /ws/erase` (facilitator, member): erases the visitor's own contributions, after
@@ -1071,5 +1071,5 @@ pub async fn erase(
         stories = e.stories,
         "contributions erased on request"
     );
-    Ok(Redirect::to("/ws?erased=1").into_response())
+    Ok(Redirect::to(&state.link("/ws?erased=1")).into_response())
 }

@@ -4,7 +4,8 @@
 //! Why here: the web app sends right after the action, best effort; a message the mail
 //! server did not accept then (or that waited because `[smtp]` was not set up yet) goes out
 //! when cron runs this. Without `[smtp]` it sends nothing and says how many wait. Links start
-//! with `server.public_url` (`LEERNET_PUBLIC_URL`; else `http://` and the server's address).
+//! with `server.public_url` (`LEERNET_PUBLIC_URL`; else `http://` and the server's address)
+//! and the study's `/studies/{slug}`.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
@@ -24,7 +25,8 @@ pub async fn send(
     out: &mut dyn Write,
 ) -> CliResult {
     let settings = Settings::load(project)?;
-    let store = settings.store().await?;
+    let (inst, study, store) = settings.study_store().await?;
+    inst.close().await;
     let Some(smtp) = settings.file.smtp.as_ref() else {
         let waiting = store.outbox_unsent().await.map_err(CliError::usage);
         store.close().await;
@@ -43,6 +45,12 @@ pub async fn send(
         .clone()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("http://{}", settings.addr));
+    // the study's pages are under its prefix (`leernet serve` serves the installation)
+    let base = format!(
+        "{}/studies/{}",
+        base.trim_end_matches('/'),
+        study.slug.as_str()
+    );
     let done =
         leernet_app::outbox::send_outbox(&store, &mailer, &leernet_report::catalog(), &base, clock)
             .await

@@ -609,7 +609,8 @@ pub async fn serve(
     let settings = Settings::load(project)?;
     let addr = addr.unwrap_or_else(|| settings.addr.clone());
     let content = project_content(&settings.dir)?;
-    let store = settings.store().await?;
+    // every active study, under /studies/{slug}, with one login (the installation's)
+    let installation = settings.installation().await?;
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|e| CliError::usage(anyhow!("cannot listen on {addr}: {e}")))?;
@@ -631,7 +632,7 @@ pub async fn serve(
         limits: settings.file.server.limits()?,
         clock,
     };
-    leernet_web::serve_with(store, listener, options)
+    leernet_web::serve_installation(installation, listener, options)
         .await
         .map_err(|e| CliError::usage(anyhow!("the web server stopped: {e}")))
 }

@@ -309,7 +309,7 @@ pub async fn add_coding(
         .add_assignment_coding(a.id, user.id, &span)
         .await?
     {
-        Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
+        Ok(_) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
     }
 }
@@ -327,7 +327,7 @@ pub async fn delete_coding(
         .delete_assignment_coding(a.id, user.id, CodingId(coding))
         .await?
     {
-        Ok(()) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
+        Ok(()) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
     }
 }
@@ -356,7 +356,7 @@ pub async fn decide(
         .decide_suggestion(a.id, user.id, &span, choice.decision, state.now())
         .await?
     {
-        Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
+        Ok(_) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
     }
 }
@@ -379,7 +379,7 @@ pub async fn judge_slow(
         .judge_slow_question(rid, &a.question, start, end, status, user.id, state.now())
         .await?
     {
-        Ok(_) => Ok(Redirect::to(&answer_url(id, pos)).into_response()),
+        Ok(_) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),
         Err(r) => refused(&state, &v, &user, id, pos, r).await,
     }
 }
@@ -400,7 +400,9 @@ pub async fn finish(
         .finish_assignment(a.id, user.id, state.now())
         .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!("/coding/assignments/{id}")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&state.link(&format!("/coding/assignments/{id}"))).into_response())
+        }
         Err(Refusal::NotACoder) => Err(AppError::NotFound(lang)),
         Err(r) => {
             let (key, status) = refusal(&r);

@@ -182,7 +182,9 @@ pub async fn create(
         at: state.now(),
     };
     match store.add_assignment(&new).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/coding/assignments/{}", id.0)).into_response()),
+        Ok(id) => {
+            Ok(Redirect::to(&state.link(&format!("/coding/assignments/{}", id.0))).into_response())
+        }
         Err(r) => {
             let (key, status) = refusal(&r);
             let (key, status) = if status == StatusCode::NOT_FOUND {

@@ -222,7 +222,7 @@ pub async fn add_code(
         .add_code_logged(book.id, key, parent, &fields, user.id, &f.why, state.now())
         .await?
     {
-        Ok(_) => Ok(Redirect::to(&format!("/coding/codebooks/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&state.link(&format!("/coding/codebooks/{id}"))).into_response()),
         Err(r) => {
             let (key, status) = refusal(&r);
             codebook_page(&state, &v, id, Some(key), status).await
@@ -261,7 +261,10 @@ pub async fn change_code(
         .change_code_logged(CodeId(code), &fields, user.id, &f.why, state.now())
         .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!("/coding/codebooks/{id}#code-{code}")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&state.link(&format!("/coding/codebooks/{id}#code-{code}")))
+                .into_response(),
+        ),
         Err(r) => {
             let (key, status) = refusal(&r);
             codebook_page(&state, &v, id, Some(key), status).await

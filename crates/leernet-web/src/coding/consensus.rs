@@ -216,9 +216,9 @@ pub async fn settle(
         .settle(a.id, user.id, rid, &spans, why, state.now())
         .await?
     {
-        Ok(_) => Ok(Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&state.link(&format!(
             "/coding/assignments/{id}/disagreements#answer-{pos}"
-        ))
+        )))
         .into_response()),
         Err(r) => {
             let (key, status) = refusal(&r);

@@ -28,7 +28,7 @@ pub async fn move_slow(
         .move_slow_question_to_log(entry, user.id, state.now())
         .await?
     {
-        Ok(_) => Ok(Redirect::to("/coding/slow-questions").into_response()),
+        Ok(_) => Ok(Redirect::to(&state.link("/coding/slow-questions")).into_response()),
         Err(Refusal::NoSlowQuestion) => Err(AppError::NotFound(lang)),
         Err(r) => {
             let (key, status) = refusal(&r);

@@ -13,6 +13,7 @@ mod import_export;
 mod login;
 mod mail;
 mod notify;
+mod portal;
 mod profile;
 mod survey_pages;
 mod survey_repeat;

@@ -1,0 +1,382 @@
+//! The installation's web app: many studies on one address, one login for all of them
+//! (issue "Many studies on one installation", step 2 of `docs/design/studies.md`).
+//!
+//! Why it exists: a research group runs several studies on one installation with one
+//! account per person. Each study is served by exactly the study app of [`crate::app`], with
+//! its own [`AppState`] (its store, its figure cache, its forms) under `/studies/{slug}`;
+//! this module only routes a request to the right study, serves the installation's own
+//! pages (the list of studies, login and logout), and finds the study of a survey link.
+//!
+//! Invariants:
+//! - a study's pages are reached only through its own state: no request of study A opens
+//!   study B's store, so nothing of B can appear on A's pages;
+//! - login, sessions and the throttle are the installation's, and a person's role on a
+//!   study's pages is their role in that study ([`crate::StudyAccounts`]);
+//! - survey links stay `/s/{token}` whatever study they belong to;
+//! - with one active study, the paths of a one-study project (`/networks`, `/coding`, …)
+//!   keep working as redirects to the study's prefix, so bookmarks and printed links hold.
+
+use crate::auth::Visitor;
+use crate::{AppError, AppState, StudyAccounts};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use leernet_analysis::ProjectContent;
+use leernet_core::{InvitationToken, Lang, SharedClock, Slug};
+use leernet_store::{Installation, Study, StudyState};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+use tower::ServiceExt;
+
+/// What every study's state is built with (the project's settings).
+pub struct StudyOptions {
+    pub public_url: Option<String>,
+    pub content: ProjectContent,
+    pub smtp: Option<crate::mail::SmtpSettings>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub clock: SharedClock,
+}
+
+impl StudyOptions {
+    fn state(&self, store: leernet_store::Store) -> Result<AppState, crate::mail::MailError> {
+        AppState::new(store, self.clock.clone())
+            .with_public_url(self.public_url.clone())
+            .with_content(self.content.clone())
+            .with_trusted_proxies(self.trusted_proxies.clone())
+            .with_smtp(self.smtp.as_ref())
+    }
+}
+
+/// A study being served: its state and its app.
+#[derive(Clone)]
+struct Served {
+    state: Arc<AppState>,
+    app: Router,
+}
+
+/// The most survey links whose study is remembered (then the memory starts over).
+const TOKEN_MEMORY: usize = 100_000;
+
+/// The installation's app: the studies it serves and the front pages.
+pub struct Portal {
+    installation: Installation,
+    options: StudyOptions,
+    /// The installation's own pages (login, logout, the list of studies), rendered with the
+    /// first study's templates and no study menu.
+    front: Arc<AppState>,
+    front_app: Router,
+    /// The studies opened so far, by slug (opened on first use, kept while serving).
+    served: Mutex<BTreeMap<String, Served>>,
+    /// Which study a survey link belongs to, once found.
+    tokens: Mutex<HashMap<String, String>>,
+}
+
+impl Portal {
+    /// The portal over `installation`, with its first active study opened (an installation
+    /// always has one: the project it was made from).
+    pub async fn open(installation: Installation, options: StudyOptions) -> anyhow::Result<Portal> {
+        let studies = installation.studies().await?;
+        let first = studies
+            .iter()
+            .find(|s| s.state == StudyState::Active)
+            .ok_or_else(|| anyhow::anyhow!("the installation has no active study"))?
+            .clone();
+        let store = installation.open_study(&first).await?;
+        let front = options
+            .state(store)?
+            .in_installation(
+                String::new(),
+                StudyAccounts {
+                    installation: installation.clone(),
+                    study: first.id,
+                },
+            )
+            .as_front();
+        let front = Arc::new(front);
+        let front_app = crate::app(front.clone());
+        Ok(Portal {
+            installation,
+            options,
+            front,
+            front_app,
+            served: Mutex::new(BTreeMap::new()),
+            tokens: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The installation served.
+    pub fn installation(&self) -> &Installation {
+        &self.installation
+    }
+
+    /// The active studies, in the installation's order.
+    async fn active(&self) -> anyhow::Result<Vec<Study>> {
+        Ok(self
+            .installation
+            .studies()
+            .await?
+            .into_iter()
+            .filter(|s| s.state == StudyState::Active)
+            .collect())
+    }
+
+    /// The app of the active study `slug` (opened now when it is the first request), or
+    /// `None` when there is no such active study.
+    async fn study(&self, slug: &str) -> anyhow::Result<Option<Served>> {
+        let Ok(slug) = Slug::parse(slug) else {
+            return Ok(None);
+        };
+        let mut served = self.served.lock().await;
+        if let Some(s) = served.get(slug.as_str()) {
+            return Ok(Some(s.clone()));
+        }
+        let Some(study) = self.installation.study_by_slug(&slug).await? else {
+            return Ok(None);
+        };
+        if study.state != StudyState::Active {
+            return Ok(None);
+        }
+        let store = self.installation.open_study(&study).await?;
+        let state = Arc::new(self.options.state(store)?.in_installation(
+            format!("/studies/{}", slug.as_str()),
+            StudyAccounts {
+                installation: self.installation.clone(),
+                study: study.id,
+            },
+        ));
+        let entry = Served {
+            app: crate::app(state.clone()),
+            state,
+        };
+        served.insert(slug.as_str().to_owned(), entry.clone());
+        Ok(Some(entry))
+    }
+
+    /// The study a survey link belongs to: remembered, else asked of every active study.
+    async fn study_of_token(&self, token: &str) -> anyhow::Result<Option<Served>> {
+        let Ok(parsed) = InvitationToken::parse(token) else {
+            return Ok(None);
+        };
+        let known = self.tokens.lock().await.get(token).cloned();
+        if let Some(slug) = known {
+            return self.study(&slug).await;
+        }
+        for study in self.active().await? {
+            let Some(served) = self.study(study.slug.as_str()).await? else {
+                continue;
+            };
+            if served
+                .state
+                .store
+                .invitation_by_token(&parsed)
+                .await?
+                .is_some()
+            {
+                let mut tokens = self.tokens.lock().await;
+                if tokens.len() >= TOKEN_MEMORY {
+                    tokens.clear();
+                }
+                tokens.insert(token.to_owned(), study.slug.as_str().to_owned());
+                return Ok(Some(served));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Closes every study's store and the installation.
+    pub async fn close(&self) {
+        for s in self.served.lock().await.values() {
+            s.state.store.close().await;
+        }
+        self.front.store.close().await;
+        self.installation.close().await;
+    }
+}
+
+/// The installation's whole app as a router.
+pub fn app(portal: Arc<Portal>) -> Router {
+    let front = Router::new()
+        .route("/", get(home))
+        .with_state(portal.clone())
+        .layer(axum::middleware::from_fn(crate::error::localise))
+        .layer(axum::middleware::from_fn(crate::security_headers))
+        .layer(axum::middleware::from_fn(crate::observe::request_span));
+    Router::new()
+        .route("/studies", get(|| async { Redirect::to("/") }))
+        .route("/studies/{slug}", get(to_study_home))
+        .route("/studies/{slug}/{*rest}", axum::routing::any(in_study))
+        .route("/s/{token}", axum::routing::any(survey))
+        .route("/s/{token}/relevance", axum::routing::any(survey))
+        .route("/login", axum::routing::any(at_front))
+        .route("/logout", axum::routing::any(at_front))
+        .route("/healthz", axum::routing::any(at_front))
+        .route("/static/{file}", axum::routing::any(at_front))
+        .fallback(legacy)
+        .with_state(portal)
+        .merge(front)
+}
+
+/// `GET /studies/{slug}`: the study's overview is at `/studies/{slug}/`.
+async fn to_study_home(Path(slug): Path<String>) -> Response {
+    match Slug::parse(&slug) {
+        Ok(s) => Redirect::to(&format!("/studies/{}/", s.as_str())).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The request with its path replaced by `path` (the query kept).
+fn with_path(mut req: Request, path: &str) -> Request {
+    let pq = match req.uri().query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    if let Ok(uri) = pq.parse::<Uri>() {
+        *req.uri_mut() = uri;
+    }
+    req
+}
+
+/// Hands `req` to `app` (a study's or the front's), as a request of its own: only the
+/// peer's address is kept of what this router attached (its path parameters would be read
+/// by the study's handlers as theirs).
+async fn dispatch(app: Router, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .cloned();
+    parts.extensions = axum::http::Extensions::new();
+    if let Some(peer) = peer {
+        parts.extensions.insert(peer);
+    }
+    let req = Request::from_parts(parts, body);
+    match app.oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    }
+}
+
+/// A page of a study: handed to the study's app with the prefix taken off.
+async fn in_study(
+    State(portal): State<Arc<Portal>>,
+    Path((slug, rest)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    match portal.study(&slug).await {
+        Ok(Some(served)) => {
+            let req = with_path(req, &format!("/{rest}"));
+            dispatch(served.app, req).await
+        }
+        Ok(None) => dispatch(portal.front_app.clone(), with_path(req, "/404")).await,
+        Err(e) => AppError::internal(Lang::Nl, e).into_response(),
+    }
+}
+
+/// A survey link: handed to the app of the study it belongs to.
+async fn survey(
+    State(portal): State<Arc<Portal>>,
+    Path(token): Path<Vec<(String, String)>>,
+    req: Request,
+) -> Response {
+    let token = token
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    match portal.study_of_token(&token).await {
+        Ok(Some(served)) => dispatch(served.app, req).await,
+        // an unknown link gets the survey's own answer to it, from the front
+        Ok(None) => dispatch(portal.front_app.clone(), req).await,
+        Err(e) => AppError::internal(Lang::Nl, e).into_response(),
+    }
+}
+
+/// The installation's pages that every study shares (login, logout, the stylesheet).
+async fn at_front(State(portal): State<Arc<Portal>>, req: Request) -> Response {
+    dispatch(portal.front_app.clone(), req).await
+}
+
+/// A path of a one-study project (`/networks`, `/coding/…`, `/my`): with one active study,
+/// the same page under its prefix (308 keeps the method, so an old form still posts); with
+/// several, `/my` is the list of studies and anything else is not found.
+async fn legacy(State(portal): State<Arc<Portal>>, req: Request<Body>) -> Response {
+    let active = match portal.active().await {
+        Ok(a) => a,
+        Err(e) => return AppError::internal(Lang::Nl, e).into_response(),
+    };
+    let path = req.uri().path().to_owned();
+    if let [only] = active.as_slice() {
+        let pq = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| path.clone());
+        return Redirect::permanent(&format!("/studies/{}{pq}", only.slug.as_str()))
+            .into_response();
+    }
+    if path == "/my" {
+        return Redirect::to("/").into_response();
+    }
+    dispatch(portal.front_app.clone(), with_path(req, "/404")).await
+}
+
+/// `GET /`: with one active study its overview; otherwise the list of studies (a signed-in
+/// person's own, with their role; to a stranger every active study's public overview).
+async fn home(State(portal): State<Arc<Portal>>, req: Request) -> Result<Response, AppError> {
+    let (mut parts, _) = req.into_parts();
+    let front = portal.front.clone();
+    let v = <Visitor as axum::extract::FromRequestParts<Arc<AppState>>>::from_request_parts(
+        &mut parts, &front,
+    )
+    .await?;
+    let lang = v.lang.lang;
+    let active = portal
+        .active()
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    if let [only] = active.as_slice() {
+        return Ok(Redirect::to(&format!("/studies/{}/", only.slug.as_str())).into_response());
+    }
+    let title = |s: &Study| s.title.get(lang).to_owned();
+    let mut mine = Vec::new();
+    if v.signed_in.is_some() {
+        // the session's account, read again from the installation (the front has no role)
+        if let Some(secret) = crate::auth::cookie(&parts.headers, crate::auth::SESSION_COOKIE) {
+            if let Some(s) = portal
+                .installation
+                .session(secret, front.now())
+                .await
+                .map_err(|e| AppError::internal(lang, e))?
+            {
+                let roles = portal
+                    .installation
+                    .roles_of(s.person)
+                    .await
+                    .map_err(|e| AppError::internal(lang, e))?;
+                for study in &active {
+                    if let Some(r) = roles.iter().find(|r| r.study == study.id) {
+                        mine.push(minijinja::context! {
+                            slug => study.slug.as_str(),
+                            title => title(study),
+                            role => r.role.as_str(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let open: Vec<minijinja::Value> = active
+        .iter()
+        .map(|s| minijinja::context! { slug => s.slug.as_str(), title => title(s) })
+        .collect();
+    crate::page::render(
+        &front,
+        &v,
+        "studies.html",
+        minijinja::context! { mine => mine, open => open },
+    )
+}

@@ -1,0 +1,332 @@
+//! Many studies on one installation, in the web app, on every back end: every study's pages
+//! are under `/studies/{slug}` with links that stay there; one login (the installation's)
+//! works for every study; a person sees the pages of a study only with a role in it; survey
+//! links stay `/s/{token}` and reach the study they belong to; with one study, the paths of
+//! a one-study project still lead to its pages.
+
+use crate::common;
+
+use axum::http::StatusCode;
+use common::{token, Client, PASSWORD};
+use leernet_app::studies::{self, NetworkAdded, NewStudyNetwork, ProjectPlace, RoleGift};
+use leernet_core::{Bilingual, Email, NetworkId, Role, Slug, SystemClock, WaveStatus};
+use leernet_store::{
+    Actor, Installation, InvitationKind, NewInstrument, NewInvitation, NewStudy, NewWorkplace,
+    Store, Study,
+};
+
+/// Lets the network `wijk-a` (of the Werkplaats `noordkust`) take part in `study`: the first
+/// study registers both, the second joins the same network.
+async fn shared_network(inst: &Installation, study: &Study, store: &Store) -> NetworkId {
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    if inst.workplaces().await.unwrap().is_empty() {
+        studies::add_workplace(
+            inst,
+            store,
+            &NewWorkplace {
+                slug: slug("noordkust"),
+                name: "Werkplaats Noordkust".into(),
+                region: "Noord".into(),
+            },
+            &Actor::System,
+            1,
+        )
+        .await
+        .unwrap();
+    }
+    let added = studies::add_network(
+        inst,
+        study,
+        store,
+        &NewStudyNetwork {
+            slug: &slug("wijk-a"),
+            name: "Netwerk Wijk A",
+            workplace: &slug("noordkust"),
+        },
+        &Actor::System,
+        1,
+    )
+    .await
+    .unwrap();
+    match added {
+        NetworkAdded::New(n, _) | NetworkAdded::Joined(n, _) => n.id,
+    }
+}
+use leernet_testkit::on_every_backend;
+use leernet_web::{Portal, StudyOptions};
+use std::sync::Arc;
+
+on_every_backend!(
+    with_url,
+    each_study_is_seen_only_with_a_role_in_it => two_studies_story,
+);
+
+/// Gives `email` the role `role` in `study` (an account made with the test password).
+async fn give(inst: &Installation, study: &Study, store: &Store, email: &str, role: Role) {
+    studies::give_role(
+        inst,
+        study,
+        store,
+        &RoleGift {
+            email: Email::parse(email).unwrap(),
+            name: Some(email.split('@').next().unwrap().to_owned()),
+            role,
+            networks: vec![],
+            keep_networks: false,
+            password_hash: Some(leernet_web::auth::hash_password(PASSWORD).unwrap()),
+        },
+        &Actor::System,
+        1,
+    )
+    .await
+    .unwrap();
+}
+
+/// An open wave of the shipped network questionnaire in `store`, with one invitation whose
+/// link is `token(n)`.
+async fn wave_with_link(store: &Store, network: NetworkId, title: &str, n: u8) {
+    let instrument = store
+        .add_instrument(&NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: title.into(),
+                en: title.into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: common::NETWORK_XLSX.to_vec(),
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(instrument, "2026", WaveStatus::Open)
+        .await
+        .unwrap();
+    store
+        .add_invitations(
+            wave,
+            &[NewInvitation {
+                network,
+                token: token(n),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+}
+
+fn portal_app(portal: Portal) -> axum::Router {
+    leernet_web::portal::app(Arc::new(portal))
+}
+
+fn options() -> StudyOptions {
+    StudyOptions {
+        public_url: None,
+        content: leernet_analysis::ProjectContent::builtin(),
+        smtp: None,
+        trusted_proxies: vec![],
+        clock: Arc::new(SystemClock),
+    }
+}
+
+async fn two_studies_story(store: &Store, url: &str) {
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    let inst_url = Installation::url_beside(url);
+    let opts = leernet_store::StoreOptions::default();
+    let inst = studies::open_installation(
+        &ProjectPlace {
+            installation_url: &inst_url,
+            study_url: url,
+            opts: &opts,
+            adopt_slug: &slug("eerste"),
+            adopt_title: "Eerste onderzoek",
+        },
+        &Actor::System,
+        1,
+    )
+    .await
+    .unwrap();
+    let first = inst.study_by_slug(&slug("eerste")).await.unwrap().unwrap();
+    give(&inst, &first, store, "a@example.org", Role::Researcher).await;
+    let net = shared_network(&inst, &first, store).await;
+    wave_with_link(store, net, "Vragenlijst van het eerste onderzoek", 1).await;
+
+    // One study: the paths of a one-study project lead to its pages.
+    let app = portal_app(Portal::open(inst.clone(), options()).await.unwrap());
+    let mut c = Client::new(&app);
+    let p = c.get("/").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location(), "/studies/eerste/");
+    let p = c.get("/networks?lang=en").await;
+    assert_eq!(p.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(p.location(), "/studies/eerste/networks?lang=en");
+    let p = c.get("/studies/eerste/networks").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("href=\"/studies/eerste/\""), "{}", p.body);
+
+    // A second study, with its own researcher and its own survey link.
+    let second = inst
+        .add_study(
+            &NewStudy {
+                slug: slug("tweede"),
+                title: Bilingual {
+                    nl: "Tweede onderzoek".into(),
+                    en: "Second study".into(),
+                },
+            },
+            &Actor::System,
+            2,
+        )
+        .await
+        .unwrap();
+    let store2 = inst.open_study(&second).await.unwrap();
+    give(&inst, &second, &store2, "b@example.org", Role::Researcher).await;
+    let shared = shared_network(&inst, &second, &store2).await;
+    assert_eq!(shared, net, "one network in both studies");
+    wave_with_link(&store2, shared, "Vragenlijst van het tweede onderzoek", 2).await;
+
+    let app = portal_app(Portal::open(inst.clone(), options()).await.unwrap());
+    let mut stranger = Client::new(&app);
+    let home = stranger.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    for s in ["/studies/eerste/", "/studies/tweede/"] {
+        assert!(home.body.contains(s), "a stranger sees the public {s}");
+    }
+    assert_eq!(
+        stranger.get("/networks").await.status,
+        StatusCode::NOT_FOUND,
+        "with two studies an old path names no study"
+    );
+    let p = stranger.get("/studies/tweede/admin/waves").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.location(),
+        "/login?next=/studies/tweede/admin/waves",
+        "the login brings the stranger back to the page under its study"
+    );
+    assert_eq!(
+        stranger.get("/studies/derde/").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Researcher A: one login, their study only.
+    let mut a = Client::new(&app);
+    a.login("a@example.org").await;
+    let home = a.get("/").await;
+    assert!(
+        home.body.contains("href=\"/studies/eerste/\""),
+        "{}",
+        home.body
+    );
+    assert!(
+        !home.body.contains("/studies/tweede/"),
+        "A's list of studies holds only theirs: {}",
+        home.body
+    );
+    let waves = a.get("/studies/eerste/admin/waves").await;
+    assert_eq!(waves.status, StatusCode::OK, "{}", waves.body);
+    assert!(waves.body.contains("Vragenlijst van het eerste onderzoek"));
+    assert!(
+        waves
+            .body
+            .contains("action=\"/studies/eerste/admin/waves\""),
+        "the page's forms post to its study"
+    );
+    for path in [
+        "/studies/tweede/admin/waves",
+        "/studies/tweede/coding",
+        "/studies/tweede/admin/audit",
+        "/studies/tweede/my",
+        "/studies/tweede/admin/export",
+    ] {
+        let p = a.get(path).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{path}: {}", p.body);
+        assert!(
+            !p.body.contains("tweede onderzoek"),
+            "{path}: nothing of the other study"
+        );
+    }
+    // A form of study B posted with A's session is refused and stores nothing.
+    let csrf = a.get("/studies/eerste/my").await.csrf();
+    let p = a
+        .post(
+            "/studies/tweede/admin/waves",
+            &[("csrf_token", csrf.as_str()), ("name", "indringer")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(store2.waves().await.unwrap().len(), 1);
+
+    // Researcher B sees their study and not A's.
+    let mut b = Client::new(&app);
+    b.login("b@example.org").await;
+    let waves = b.get("/studies/tweede/admin/waves").await;
+    assert_eq!(waves.status, StatusCode::OK, "{}", waves.body);
+    assert!(waves.body.contains("Vragenlijst van het tweede onderzoek"));
+    assert!(!waves.body.contains("eerste onderzoek"));
+    assert_eq!(
+        b.get("/studies/eerste/admin/waves").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Survey links stay /s/{token} and reach their own study.
+    let mut respondent = Client::new(&app);
+    let s1 = respondent.get(&format!("/s/{}", token(1).as_str())).await;
+    assert_eq!(s1.status, StatusCode::OK, "{}", s1.body);
+    let s2 = respondent.get(&format!("/s/{}", token(2).as_str())).await;
+    assert_eq!(s2.status, StatusCode::OK, "{}", s2.body);
+    assert_eq!(
+        respondent
+            .get(&format!("/s/{}", token(3).as_str()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Logging out ends the one session for every study.
+    let csrf = a.get("/studies/eerste/my").await.csrf();
+    let out = a.post("/logout", &[("csrf_token", csrf.as_str())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        a.get("/studies/eerste/admin/waves").await.status,
+        StatusCode::SEE_OTHER,
+        "logged out: the login page again"
+    );
+
+    store2.close().await;
+    inst.close().await;
+}
+
+/// Every study link of every template starts with `{{ base }}`, so that it stays in the
+/// study it is shown in; only the installation's own addresses are written bare (the
+/// stylesheet and scripts, login and logout, survey links, the list of studies and the
+/// home link). `tools/prefix_links.py` puts the base before the links of a template.
+#[test]
+fn every_study_link_of_a_template_starts_with_the_base() {
+    const GLOBAL: [&str; 5] = ["/static/", "/login", "/logout", "/s/", "/studies/"];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut bare = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        seen += 1;
+        for attr in ["href=\"", "action=\"", "formaction=\""] {
+            for (i, _) in text.match_indices(attr) {
+                let url = &text[i + attr.len()..];
+                let url = &url[..url.find('"').unwrap_or(url.len())];
+                if url.starts_with('/') && url != "/" && !GLOBAL.iter().any(|g| url.starts_with(g))
+                {
+                    bare.push(format!("{}: {url}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(seen > 30, "the templates were read ({seen})");
+    assert!(
+        bare.is_empty(),
+        "study links without {{{{ base }}}}: {bare:#?}"
+    );
+}
