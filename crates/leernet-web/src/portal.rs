@@ -199,15 +199,21 @@ impl Portal {
 
 /// The installation's whole app as a router.
 pub fn app(portal: Arc<Portal>) -> Router {
-    let front = Router::new()
+    // the installation's own answers (the list of studies, redirects, not found) get what
+    // every answer of a study's app gets: a request id, the security headers, a localised
+    // error page
+    let own = Router::new()
         .route("/", get(home))
+        .route("/studies", get(|| async { Redirect::to("/") }))
+        .route("/studies/{slug}", get(to_study_home))
+        .fallback(legacy)
         .with_state(portal.clone())
         .layer(axum::middleware::from_fn(crate::error::localise))
         .layer(axum::middleware::from_fn(crate::security_headers))
         .layer(axum::middleware::from_fn(crate::observe::request_span));
+    // handed to a study's app (or the front's), which has those layers itself
     Router::new()
-        .route("/studies", get(|| async { Redirect::to("/") }))
-        .route("/studies/{slug}", get(to_study_home))
+        .route("/studies/{slug}/", axum::routing::any(study_home))
         .route("/studies/{slug}/{*rest}", axum::routing::any(in_study))
         .route("/s/{token}", axum::routing::any(survey))
         .route("/s/{token}/relevance", axum::routing::any(survey))
@@ -215,9 +221,8 @@ pub fn app(portal: Arc<Portal>) -> Router {
         .route("/logout", axum::routing::any(at_front))
         .route("/healthz", axum::routing::any(at_front))
         .route("/static/{file}", axum::routing::any(at_front))
-        .fallback(legacy)
         .with_state(portal)
-        .merge(front)
+        .merge(own)
 }
 
 /// `GET /studies/{slug}`: the study's overview is at `/studies/{slug}/`.
@@ -260,12 +265,25 @@ async fn dispatch(app: Router, req: Request) -> Response {
     }
 }
 
+/// `/studies/{slug}/`: the study's overview.
+async fn study_home(
+    State(portal): State<Arc<Portal>>,
+    Path(slug): Path<String>,
+    req: Request,
+) -> Response {
+    to_study(portal, slug, String::new(), req).await
+}
+
 /// A page of a study: handed to the study's app with the prefix taken off.
 async fn in_study(
     State(portal): State<Arc<Portal>>,
     Path((slug, rest)): Path<(String, String)>,
     req: Request,
 ) -> Response {
+    to_study(portal, slug, rest, req).await
+}
+
+async fn to_study(portal: Arc<Portal>, slug: String, rest: String, req: Request) -> Response {
     match portal.study(&slug).await {
         Ok(Some(served)) => {
             let req = with_path(req, &format!("/{rest}"));
@@ -302,7 +320,9 @@ async fn at_front(State(portal): State<Arc<Portal>>, req: Request) -> Response {
 
 /// A path of a one-study project (`/networks`, `/coding/…`, `/my`): with one active study,
 /// the same page under its prefix (308 keeps the method, so an old form still posts); with
-/// several, `/my` is the list of studies and anything else is not found.
+/// several, `/my` is the signed-in person's own page in their study when they have a role in
+/// one study only (where the login sends them by default), else the list of studies; any
+/// other old path is not found.
 async fn legacy(State(portal): State<Arc<Portal>>, req: Request<Body>) -> Response {
     let active = match portal.active().await {
         Ok(a) => a,
@@ -319,13 +339,58 @@ async fn legacy(State(portal): State<Arc<Portal>>, req: Request<Body>) -> Respon
             .into_response();
     }
     if path == "/my" {
-        return Redirect::to("/").into_response();
+        return match portal.studies_of(req.headers(), &active).await {
+            Ok(mine) => match mine.as_slice() {
+                [(study, _)] => {
+                    Redirect::to(&format!("/studies/{}/my", study.slug.as_str())).into_response()
+                }
+                _ => Redirect::to("/").into_response(),
+            },
+            Err(e) => AppError::internal(Lang::Nl, e).into_response(),
+        };
     }
-    dispatch(portal.front_app.clone(), with_path(req, "/404")).await
+    let (mut parts, _) = req.into_parts();
+    let lang =
+        <crate::PageLang as axum::extract::FromRequestParts<Arc<AppState>>>::from_request_parts(
+            &mut parts,
+            &portal.front,
+        )
+        .await
+        .map(|pl| pl.lang)
+        .unwrap_or(Lang::Nl);
+    AppError::NotFound(lang).into_response()
+}
+
+impl Portal {
+    /// The active studies the person signed in with the request's session has a role in,
+    /// with that role (none for a stranger).
+    async fn studies_of(
+        &self,
+        headers: &axum::http::HeaderMap,
+        active: &[Study],
+    ) -> anyhow::Result<Vec<(Study, leernet_core::Role)>> {
+        let Some(secret) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) else {
+            return Ok(Vec::new());
+        };
+        let Some(session) = self.installation.session(secret, self.front.now()).await? else {
+            return Ok(Vec::new());
+        };
+        let roles = self.installation.roles_of(session.person).await?;
+        Ok(active
+            .iter()
+            .filter_map(|s| {
+                roles
+                    .iter()
+                    .find(|r| r.study == s.id)
+                    .map(|r| (s.clone(), r.role))
+            })
+            .collect())
+    }
 }
 
 /// `GET /`: with one active study its overview; otherwise the list of studies (a signed-in
-/// person's own, with their role; to a stranger every active study's public overview).
+/// person's own, with their role — or straight to their study when they have one; to a
+/// stranger every active study's public overview).
 async fn home(State(portal): State<Arc<Portal>>, req: Request) -> Result<Response, AppError> {
     let (mut parts, _) = req.into_parts();
     let front = portal.front.clone();
@@ -342,33 +407,24 @@ async fn home(State(portal): State<Arc<Portal>>, req: Request) -> Result<Respons
         return Ok(Redirect::to(&format!("/studies/{}/", only.slug.as_str())).into_response());
     }
     let title = |s: &Study| s.title.get(lang).to_owned();
-    let mut mine = Vec::new();
-    if v.signed_in.is_some() {
-        // the session's account, read again from the installation (the front has no role)
-        if let Some(secret) = crate::auth::cookie(&parts.headers, crate::auth::SESSION_COOKIE) {
-            if let Some(s) = portal
-                .installation
-                .session(secret, front.now())
-                .await
-                .map_err(|e| AppError::internal(lang, e))?
-            {
-                let roles = portal
-                    .installation
-                    .roles_of(s.person)
-                    .await
-                    .map_err(|e| AppError::internal(lang, e))?;
-                for study in &active {
-                    if let Some(r) = roles.iter().find(|r| r.study == study.id) {
-                        mine.push(minijinja::context! {
-                            slug => study.slug.as_str(),
-                            title => title(study),
-                            role => r.role.as_str(),
-                        });
-                    }
-                }
-            }
-        }
+    let roles = portal
+        .studies_of(&parts.headers, &active)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?;
+    if let [(study, _)] = roles.as_slice() {
+        // a person with a role in one study goes straight to it
+        return Ok(Redirect::to(&format!("/studies/{}/", study.slug.as_str())).into_response());
     }
+    let mine: Vec<minijinja::Value> = roles
+        .iter()
+        .map(|(study, role)| {
+            minijinja::context! {
+                slug => study.slug.as_str(),
+                title => title(study),
+                role => role.as_str(),
+            }
+        })
+        .collect();
     let open: Vec<minijinja::Value> = active
         .iter()
         .map(|s| minijinja::context! { slug => s.slug.as_str(), title => title(s) })

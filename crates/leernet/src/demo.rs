@@ -705,3 +705,135 @@ async fn load_workspace(
     }
     Ok(ws.session.len())
 }
+
+/// What the demo's second study holds.
+#[derive(Debug, Clone, Default)]
+pub struct SecondStudy {
+    pub slug: String,
+    pub networks: usize,
+    pub invitations: usize,
+}
+
+/// The slug of the demo's second study.
+pub const SECOND_STUDY: &str = "vervolg";
+
+/// How many of the main study's networks take part in the second study.
+const SECOND_NETWORKS: usize = 4;
+
+/// Member invitations per network in the second study.
+const SECOND_INVITATIONS: usize = 6;
+
+/// Makes the demo project an installation of two studies: the main study at `study_url`
+/// (adopted as `main`), and a small follow-up study (`vervolg`) of four of its networks — the
+/// same networks, one identity in both — with the member questionnaire open and invitations
+/// out. Its timestamps are fixed, like the rest of the demo's.
+pub async fn second_study(study_url: &str, main: &Slug, title: &str) -> Result<SecondStudy> {
+    use leernet_app::studies::{self, NewStudyNetwork, ProjectPlace};
+    let at = noon_of("2027-03-01")?;
+    let actor = Actor::Cli("demo".to_owned());
+    let opts = StoreOptions::default();
+    let inst = studies::open_installation(
+        &ProjectPlace {
+            installation_url: &Installation::url_beside(study_url),
+            study_url,
+            opts: &opts,
+            adopt_slug: main,
+            adopt_title: title,
+        },
+        &actor,
+        at,
+    )
+    .await?;
+    let made = async {
+        let study = inst
+            .add_study(
+                &NewStudy {
+                    slug: Slug::parse(SECOND_STUDY)?,
+                    title: Bilingual {
+                        nl: "Vervolgonderzoek: vier netwerken een jaar later".into(),
+                        en: "Follow-up study: four networks a year on".into(),
+                    },
+                },
+                &actor,
+                at,
+            )
+            .await?;
+        let store = inst.open_study(&study).await?;
+        let filled = async {
+            store
+                .set_study(&StudyInfo {
+                    title: study.title.clone(),
+                    fictional: true,
+                })
+                .await?;
+            let workplaces = inst.workplaces().await?;
+            let mut networks = Vec::new();
+            for n in inst.networks().await?.into_iter().take(SECOND_NETWORKS) {
+                let wp = workplaces
+                    .iter()
+                    .find(|w| w.id == n.workplace)
+                    .ok_or_else(|| anyhow!("network {} has no Werkplaats", n.slug))?;
+                studies::add_network(
+                    &inst,
+                    &study,
+                    &store,
+                    &NewStudyNetwork {
+                        slug: &n.slug,
+                        name: &n.name,
+                        workplace: &wp.slug,
+                    },
+                    &actor,
+                    at,
+                )
+                .await?;
+                networks.push(n.id);
+            }
+            let (name, bytes) = demo_files()
+                .instruments
+                .into_iter()
+                .find(|(name, _)| *name == "member.xlsx")
+                .ok_or_else(|| anyhow!("the member questionnaire is not shipped"))?;
+            let form =
+                Form::from_workbook(bytes, name).map_err(|e| anyhow!("instruments/{name}: {e}"))?;
+            let instrument = store
+                .add_instrument(&NewInstrument {
+                    form_id: form.id().to_owned(),
+                    version: form.version().unwrap_or("").to_owned(),
+                    title: Bilingual {
+                        nl: form.title("nl"),
+                        en: form.title("en"),
+                    },
+                    file_name: name.to_owned(),
+                    workbook: bytes.to_vec(),
+                })
+                .await?;
+            let wave = store.add_wave(instrument, "2027", WaveStatus::Open).await?;
+            let mut invitations = Vec::new();
+            for network in &networks {
+                for _ in 0..SECOND_INVITATIONS {
+                    let mut b = [0u8; 20];
+                    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
+                    invitations.push(NewInvitation {
+                        network: *network,
+                        token: InvitationToken::from_random(b),
+                        kind: InvitationKind::Member,
+                        person: None,
+                        email: None,
+                    });
+                }
+            }
+            store.add_invitations(wave, &invitations).await?;
+            Ok::<_, anyhow::Error>(SecondStudy {
+                slug: SECOND_STUDY.to_owned(),
+                networks: networks.len(),
+                invitations: invitations.len(),
+            })
+        }
+        .await;
+        store.close().await;
+        filled
+    }
+    .await;
+    inst.close().await;
+    made
+}

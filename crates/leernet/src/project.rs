@@ -102,6 +102,8 @@ fn write_project_file(dir: &Path, name: &str, demo: bool) -> CliResult {
         project: ProjectSection {
             name: name.to_owned(),
             demo,
+            // the demo holds two studies; its commands are for the main one by default
+            study: demo.then(|| leernet_app::studies::adopt_slug(name).as_str().to_owned()),
         },
         ..Default::default()
     };
@@ -188,7 +190,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
     let report = dir.join("report");
     writeln!(
         out,
-        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML and DOCX) in\n  {}\n  {}\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
+        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML and DOCX) in\n  {}\n  {}\nA second study, `{}`, follows {} of the networks with {} member invitations (its commands take --study {}).\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
         dir.display(),
         s.load.workplaces,
         s.load.networks,
@@ -210,6 +212,10 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
         s.handreikingen,
         report.join("handreikingen").display(),
         report.join("en").join("handreikingen").display(),
+        s.second.slug,
+        s.second.networks,
+        s.second.invitations,
+        s.second.slug,
         report.join("index.html").display(),
         dir.display(),
     )
@@ -220,6 +226,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
 struct DemoSummary {
     load: crate::demo::LoadSummary,
     handreikingen: usize,
+    second: crate::demo::SecondStudy,
 }
 
 async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
@@ -229,7 +236,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     let store = leernet_store::Store::connect(&url)
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    let bar = progress_bar(8);
+    let bar = progress_bar(9);
     let files = crate::demo::demo_files();
     let load = crate::demo::load(&store, &files, |step| {
         bar.set_message(format!("loading {step}"));
@@ -244,11 +251,16 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     bar.set_message("writing the report");
     bar.inc(1);
     write_reports(&figures, &practice, &dir.join("report"), None, &Lang::ALL)?;
-    bar.finish_and_clear();
     store.close().await;
+    bar.set_message("a second study");
+    let second = crate::demo::second_study(&url, &leernet_app::studies::adopt_slug(name), name)
+        .await
+        .map_err(CliError::Invalid)?;
+    bar.finish_and_clear();
     Ok(DemoSummary {
         load,
         handreikingen: figures.handles.handreikingen.len(),
+        second,
     })
 }
 

@@ -88,6 +88,10 @@ pub struct ProjectSection {
     pub name: String,
     #[serde(default)]
     pub demo: bool,
+    /// The study the commands are for when `--study` is left out, in an installation of
+    /// several studies (the demo names its main study). Unset: the only active study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<String>,
 }
 
 /// `[database]`. `Debug` redacts the URL's password.
@@ -816,7 +820,8 @@ impl Settings {
         let inst = self.installation().await?;
         let opened = async {
             let studies = inst.studies().await.map_err(|e| self.store_error(e))?;
-            let study = leernet_app::studies::pick_study(&studies, chosen_study())
+            let named = chosen_study().or(self.file.project.study.as_deref());
+            let study = leernet_app::studies::pick_study(&studies, named)
                 .map_err(|e| self.study_error(e))?;
             let store = inst
                 .open_study(&study)

@@ -162,6 +162,8 @@ async fn two_studies_story(store: &Store, url: &str) {
     let p = c.get("/networks?lang=en").await;
     assert_eq!(p.status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(p.location(), "/studies/eerste/networks?lang=en");
+    let p = c.get("/studies/eerste/").await;
+    assert_eq!(p.status, StatusCode::OK, "the study's overview: {}", p.body);
     let p = c.get("/studies/eerste/networks").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("href=\"/studies/eerste/\""), "{}", p.body);
@@ -193,6 +195,7 @@ async fn two_studies_story(store: &Store, url: &str) {
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
     for s in ["/studies/eerste/", "/studies/tweede/"] {
         assert!(home.body.contains(s), "a stranger sees the public {s}");
+        assert_eq!(stranger.get(s).await.status, StatusCode::OK, "{s}");
     }
     assert_eq!(
         stranger.get("/networks").await.status,
@@ -215,15 +218,18 @@ async fn two_studies_story(store: &Store, url: &str) {
     let mut a = Client::new(&app);
     a.login("a@example.org").await;
     let home = a.get("/").await;
-    assert!(
-        home.body.contains("href=\"/studies/eerste/\""),
-        "{}",
-        home.body
+    assert_eq!(
+        home.status,
+        StatusCode::SEE_OTHER,
+        "A has one study: straight to it"
     );
-    assert!(
-        !home.body.contains("/studies/tweede/"),
-        "A's list of studies holds only theirs: {}",
-        home.body
+    assert_eq!(home.location(), "/studies/eerste/");
+    let my = a.get("/my").await;
+    assert_eq!(my.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        my.location(),
+        "/studies/eerste/my",
+        "where the login sends A"
     );
     let waves = a.get("/studies/eerste/admin/waves").await;
     assert_eq!(waves.status, StatusCode::OK, "{}", waves.body);
@@ -258,6 +264,18 @@ async fn two_studies_story(store: &Store, url: &str) {
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert_eq!(store2.waves().await.unwrap().len(), 1);
+
+    // A person with roles in both studies gets the list, with their role in each.
+    give(&inst, &first, store, "c@example.org", Role::Coordinator).await;
+    give(&inst, &second, &store2, "c@example.org", Role::Researcher).await;
+    let mut both = Client::new(&app);
+    both.login("c@example.org").await;
+    let home = both.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("href=\"/studies/eerste/\""));
+    assert!(home.body.contains("href=\"/studies/tweede/\""));
+    assert!(home.body.contains("coördinator") && home.body.contains("onderzoeker"));
+    assert_eq!(both.get("/my").await.location(), "/");
 
     // Researcher B sees their study and not A's.
     let mut b = Client::new(&app);

@@ -32,11 +32,7 @@ async fn login(c: &Client, base: &str, email: &str) {
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/login")).await.unwrap();
     fill_login(c, email, PASSWORD).await;
-    assert_eq!(
-        c.current_url().await.unwrap().path(),
-        "/my",
-        "login of {email}"
-    );
+    assert_eq!(here(c).await, "/my", "login of {email}");
 }
 
 /// Sets a form field's value the way a person would end up with it (date pickers and
@@ -124,13 +120,13 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
 
     // The facilitator finds the workspace through the menu and plans a session.
     login(&c, &base, fac).await;
-    css(&c, "header nav a[href='/ws']")
+    css(&c, "header nav a[href$='/ws']")
         .await
         .click()
         .await
         .unwrap();
     axe(&c, "the workspace's list of networks").await;
-    css(&c, &format!("main a[href='/ws/{net}']"))
+    css(&c, &format!("main a[href$='/ws/{net}']"))
         .await
         .click()
         .await
@@ -143,9 +139,9 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     set(&c, "#model", "incident").await;
     set(&c, "#agenda", "Opening").await;
     submit(&c, "#plan-form button[type=submit]").await;
-    let session_path = c.current_url().await.unwrap().path().to_owned();
+    let session_path = here(&c).await;
     assert!(
-        session_path.starts_with(&format!("/ws/{net}/sessions/")),
+        here(&c).await.starts_with(&format!("/ws/{net}/sessions/")),
         "{session_path}"
     );
     let session_id = session_path.rsplit('/').next().unwrap().to_owned();

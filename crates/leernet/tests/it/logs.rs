@@ -262,6 +262,15 @@ async fn no_respondent_data_in_any_log_line() {
     for n in ["havenmond-wijkkracht", "lindewaard-samen"] {
         pages.push(format!("/networks/{n}"));
     }
+    // the demo's pages are its main study's (`/studies/demo/…`; it holds two studies), the
+    // survey links and the installation's pages are global
+    for p in pages.iter_mut() {
+        if !p.starts_with("/s/") && !p.starts_with("/no-such-page") {
+            *p = format!("/studies/demo{p}");
+        }
+    }
+    pages.push("/".to_owned());
+    pages.push("/my".to_owned());
     let mut shown = String::new();
     for p in &pages {
         let r = c.request("GET", p, &[("Cookie", &session)], b"").unwrap();

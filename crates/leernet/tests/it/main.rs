@@ -9,6 +9,7 @@ mod browser_coding;
 mod browser_handles;
 mod browser_qca;
 mod browser_repeat;
+mod browser_studies;
 mod browser_workspace;
 mod cli;
 mod config;

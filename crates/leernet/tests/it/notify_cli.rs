@@ -123,7 +123,7 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
             mails[0].data
         );
         assert!(mails[0].data.contains(&format!(
-            "https://leernet.example/ws/wijk-a/sessions/{}",
+            "https://leernet.example/studies/study/ws/wijk-a/sessions/{}",
             first.0
         )));
     }

@@ -179,10 +179,15 @@ async fn two_instances_on_one_postgresql_serve_one_study() {
         .to_owned();
     assert_eq!(
         get(&b.addr, "/my", "").status,
+        308,
+        "the project's one study answers the old address"
+    );
+    assert_eq!(
+        get(&b.addr, "/studies/p/my", "").status,
         303,
         "a stranger goes to the login"
     );
-    let my = get(&b.addr, "/my", &session);
+    let my = get(&b.addr, "/studies/p/my", &session);
     assert_eq!(my.status, 200, "the session made on A is valid on B");
     let page = my.text();
     let csrf = page
@@ -197,7 +202,7 @@ async fn two_instances_on_one_postgresql_serve_one_study() {
         .unwrap();
     assert_eq!(r.status, 303);
     assert_eq!(
-        get(&a.addr, "/my", &session).status,
+        get(&a.addr, "/studies/p/my", &session).status,
         303,
         "logged out on A too"
     );

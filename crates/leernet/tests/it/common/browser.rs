@@ -120,7 +120,7 @@ pub fn add_user(
 /// Starts `leernet serve` on `project` (on a free port, with `leernet` as the command),
 /// chromedriver, and a headless Chromium session whose profile lives in `tmp`. `extra_args`
 /// are added to Chromium's usual ones; `prefs`, when given, become its `prefs`. Returns the
-/// WebDriver client, the app's base URL (no trailing `/`) and the children (`leernet serve`,
+/// WebDriver client, the base URL of the project's study (no trailing `/`) and the children (`leernet serve`,
 /// chromedriver), which die when it is dropped.
 pub async fn start(
     mut leernet: Command,
@@ -142,9 +142,16 @@ pub async fn start(
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    // the pages of the project's study: under `/studies/{slug}` when the project names its
+    // study (the demo holds two), else the old paths, which lead to the only study
+    let study = std::fs::read_to_string(project.join("leernet.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("project")?.get("study")?.as_str().map(str::to_owned));
     let base = format!(
-        "http://{}",
-        leernet_testkit::serve::printed_address(&mut serve).unwrap()
+        "http://{}{}",
+        leernet_testkit::serve::printed_address(&mut serve).unwrap(),
+        study.map(|s| format!("/studies/{s}")).unwrap_or_default()
     );
     children.0.push(serve);
     let port = free_port();
@@ -268,4 +275,18 @@ pub async fn fill_login(c: &Client, email: &str, password: &str) {
     css(c, "#email").await.send_keys(email).await.unwrap();
     css(c, "#password").await.send_keys(password).await.unwrap();
     submit(c, "form.stack button[type=submit]").await;
+}
+
+/// The path of the page the browser shows, below its study's `/studies/{slug}` (the app
+/// serves an installation; every study page is under its study's prefix).
+pub async fn here(c: &Client) -> String {
+    let url = c.current_url().await.unwrap();
+    let path = url.path();
+    match path.strip_prefix("/studies/") {
+        Some(rest) => match rest.find('/') {
+            Some(i) => rest[i..].to_owned(),
+            None => "/".to_owned(),
+        },
+        None => path.to_owned(),
+    }
 }
