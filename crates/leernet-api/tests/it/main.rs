@@ -1,0 +1,4 @@
+//! The API's tests: one binary (`cargo test -p leernet-api --test it`).
+
+mod api_story;
+mod world;
