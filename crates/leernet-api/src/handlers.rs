@@ -11,6 +11,7 @@ use leernet_core::{InstrumentId, NetworkId, ResponseId, ResponseStatus, Role, Wa
 use leernet_store::{Actor, ResponseQuery};
 use leernet_xlsform::Form;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -142,6 +143,7 @@ pub struct ResponsesPage {
 
 /// What `POST …/waves/{id}/invitations` is asked to make: anonymous member links.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"network": "n1", "count": 2}))]
 #[serde(deny_unknown_fields)]
 pub struct InvitationsIn {
     /// The network's slug.
@@ -176,6 +178,7 @@ pub struct SubmitOne {
 
 /// Responses to submit to a wave of the questionnaire: all are stored, or none.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"wave": 1, "responses": [{"network": "n1", "answers": {"leeftijd": "40", "tevreden": "ja"}}]}))]
 #[serde(deny_unknown_fields)]
 pub struct SubmitIn {
     /// The wave's id (a wave of this questionnaire).
@@ -260,7 +263,7 @@ pub async fn studies(
 
 /// `GET /api/v1/studies/{slug}`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}", tag = "studies",
-    params(("slug" = String, Path, description = "The study's slug")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a")),
     responses(
         (status = 200, description = "The study", body = StudyOut),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -284,7 +287,7 @@ pub async fn study(
 
 /// `GET /api/v1/studies/{slug}/networks`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/networks", tag = "studies",
-    params(("slug" = String, Path, description = "The study's slug")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a")),
     responses(
         (status = 200, description = "The networks the caller sees", body = [NetworkOut]),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -344,7 +347,7 @@ fn instrument_out(i: &leernet_core::Instrument) -> Result<InstrumentOut, ApiErro
 
 /// `GET /api/v1/studies/{slug}/instruments`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/instruments", tag = "questionnaires",
-    params(("slug" = String, Path, description = "The study's slug")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a")),
     responses(
         (status = 200, description = "The questionnaires, every stored version, with their questions", body = [InstrumentOut]),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -381,7 +384,7 @@ async fn find_instrument(a: &Access, id: &str) -> Result<leernet_core::Instrumen
 
 /// `GET /api/v1/studies/{slug}/instruments/{id}`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/instruments/{id}", tag = "questionnaires",
-    params(("slug" = String, Path, description = "The study's slug"), ("id" = i64, Path, description = "The questionnaire's id")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a"), ("id" = i64, Path, description = "The questionnaire's id", example = 1)),
     responses(
         (status = 200, description = "The questionnaire with its questions", body = InstrumentOut),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -402,7 +405,7 @@ pub async fn instrument(
 
 /// `GET /api/v1/studies/{slug}/waves`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/waves", tag = "questionnaires",
-    params(("slug" = String, Path, description = "The study's slug")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a")),
     responses(
         (status = 200, description = "The waves, with the responses of the networks the caller sees", body = [WaveOut]),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -458,7 +461,7 @@ pub async fn waves(
 
 /// `GET /api/v1/studies/{slug}/instruments/{id}/responses`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/instruments/{id}/responses", tag = "responses",
-    params(("slug" = String, Path, description = "The study's slug"), ("id" = i64, Path, description = "The questionnaire's id"), ResponsesQuery),
+    params(("slug" = String, Path, description = "The study's slug", example = "a"), ("id" = i64, Path, description = "The questionnaire's id", example = 1), ResponsesQuery),
     responses(
         (status = 200, description = "A page of responses, by id; a facilitator's without identifying answers", body = ResponsesPage),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -588,7 +591,7 @@ pub async fn responses(
 
 /// `POST /api/v1/studies/{slug}/waves/{id}/invitations`.
 #[utoipa::path(post, path = "/api/v1/studies/{slug}/waves/{id}/invitations", tag = "fieldwork",
-    params(("slug" = String, Path, description = "The study's slug"), ("id" = i64, Path, description = "The wave's id")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a"), ("id" = i64, Path, description = "The wave's id", example = 1)),
     request_body = InvitationsIn,
     responses(
         (status = 201, description = "The links made (researchers only)", body = InvitationsOut),
@@ -676,7 +679,7 @@ fn csv_field(s: &str) -> String {
 
 /// `POST /api/v1/studies/{slug}/instruments/{id}/responses`.
 #[utoipa::path(post, path = "/api/v1/studies/{slug}/instruments/{id}/responses", tag = "responses",
-    params(("slug" = String, Path, description = "The study's slug"), ("id" = i64, Path, description = "The questionnaire's id")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a"), ("id" = i64, Path, description = "The questionnaire's id", example = 1)),
     request_body = SubmitIn,
     responses(
         (status = 201, description = "Every response was checked and stored (researchers only)", body = SubmitOut),

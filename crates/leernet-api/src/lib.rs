@@ -307,11 +307,18 @@ async fn not_found(headers: axum::http::HeaderMap) -> Response {
     ApiError::NotFound.respond(lang_of(&headers))
 }
 
+impl ApiDoc {
+    /// The OpenAPI 3.1 document as JSON (what `/api/v1/openapi.json` serves).
+    pub fn openapi_json() -> String {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".into())
+    }
+}
+
 /// The OpenAPI document, generated from the handlers' annotations.
 async fn openapi_json() -> Response {
-    let body = ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".into());
+    let body = ApiDoc::openapi_json();
     (
         [(
             header::CONTENT_TYPE,

@@ -537,6 +537,9 @@ pub struct ServeOptions {
     pub limits: ConnectionLimits,
     /// The clock the app reads the time from (the binary passes the system clock).
     pub clock: SharedClock,
+    /// Routes served beside the app's own (the JSON API, `leernet-api`, when the binary
+    /// has an installation at hand); they keep their own layers.
+    pub extra: Option<Router>,
 }
 
 impl ServeOptions {
@@ -550,6 +553,7 @@ impl ServeOptions {
             trusted_proxies: Vec::new(),
             limits: ConnectionLimits::default(),
             clock,
+            extra: None,
         }
     }
 }
@@ -587,7 +591,11 @@ pub async fn serve_until(
             .with_smtp(options.smtp.as_ref())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
-    let mut make = app(state)
+    let mut routes = app(state);
+    if let Some(extra) = options.extra {
+        routes = extra.merge(routes);
+    }
+    let mut make = routes
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.body_timeout,
         ))

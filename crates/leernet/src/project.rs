@@ -609,7 +609,13 @@ pub async fn serve(
     let settings = Settings::load(project)?;
     let addr = addr.unwrap_or_else(|| settings.addr.clone());
     let content = project_content(&settings.dir)?;
-    let store = settings.store().await?;
+    let (inst, _study, store) = settings.study_store().await?;
+    // The JSON API (/api/v1) over the installation: every study a token's account has a
+    // role in, not only the one served here.
+    let api = leernet_api::router(std::sync::Arc::new(
+        leernet_api::ApiState::new(inst, clock.clone())
+            .with_public_url(settings.file.server.public_url.clone()),
+    ));
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|e| CliError::usage(anyhow!("cannot listen on {addr}: {e}")))?;
@@ -630,6 +636,7 @@ pub async fn serve(
         trusted_proxies: settings.file.server.trusted_proxies()?,
         limits: settings.file.server.limits()?,
         clock,
+        extra: Some(api),
     };
     leernet_web::serve_with(store, listener, options)
         .await
