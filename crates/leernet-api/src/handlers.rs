@@ -11,7 +11,6 @@ use leernet_core::{InstrumentId, NetworkId, ResponseId, ResponseStatus, Role, Wa
 use leernet_store::{Actor, ResponseQuery};
 use leernet_xlsform::Form;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};

@@ -125,6 +125,45 @@ async fn the_openapi_document_is_valid_and_the_served_api_keeps_to_it() {
         // it did test the operations (not an empty run)
         assert!(out.contains("passed"), "{out}");
     }
+    // docs/api.md's Python example pulls the wave's responses into a data frame
+    let docs = include_str!("../../../../docs/api.md");
+    let example = docs
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/api.md has a Python example");
+    let script = example
+        .replace(
+            "https://leernet.example.org/api/v1/studies/a/instruments/1/responses",
+            &format!("http://{addr}/api/v1/studies/a/instruments/{}/responses", w.instrument.0),
+        )
+        .replace("\"wave\": 3", &format!("\"wave\": {}, \"limit\": 2", w.wave.0))
+        .replace(", \"limit\": 1000", "")
+        + "print(len(df), sorted(df['network'].unique()), 'leeftijd' in df.columns)\n";
+    let py = python.clone();
+    let token = w.read["researcher"].clone();
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new(&py)
+            .args(["-c", &script])
+            .env("LEERNET_TOKEN", token)
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let printed = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "the Python example failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want = w.store.responses(Some(w.wave)).await.unwrap().len();
+    assert!(want > 2, "more than one page");
+    assert_eq!(
+        printed.trim(),
+        format!("{want} ['n1', 'n2', 'n3'] True"),
+        "the data frame holds every response of the wave"
+    );
     server.abort();
     w.state.close().await;
     w.inst.close().await;
