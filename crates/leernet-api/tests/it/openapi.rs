@@ -135,9 +135,15 @@ async fn the_openapi_document_is_valid_and_the_served_api_keeps_to_it() {
     let script = example
         .replace(
             "https://leernet.example.org/api/v1/studies/a/instruments/1/responses",
-            &format!("http://{addr}/api/v1/studies/a/instruments/{}/responses", w.instrument.0),
+            &format!(
+                "http://{addr}/api/v1/studies/a/instruments/{}/responses",
+                w.instrument.0
+            ),
         )
-        .replace("\"wave\": 3", &format!("\"wave\": {}, \"limit\": 2", w.wave.0))
+        .replace(
+            "\"wave\": 3",
+            &format!("\"wave\": {}, \"limit\": 2", w.wave.0),
+        )
         .replace(", \"limit\": 1000", "")
         + "print(len(df), sorted(df['network'].unique()), 'leeftijd' in df.columns)\n";
     let py = python.clone();
