@@ -747,7 +747,7 @@ pub async fn submit_responses(
         format: Some(leernet_io::Format::Csv),
         mapping: None,
         network_column: Some("network".into()),
-        missing: Some(Vec::new()),
+        missing: None,
     };
     let opened = match leernet_app::import::open(
         form,
