@@ -452,6 +452,20 @@ pub fn redact(form: &Form, ds: &mut Dataset) {
     }
 }
 
+/// The question a stored answer's key is of: the key itself, or for an answer inside a
+/// repeat (`visit[2]/name`) the last part after the repeat's index.
+fn question_of_key<'f>(form: &'f Form, key: &str) -> Option<&'f leernet_xlsform::Question> {
+    form.question(key)
+        .or_else(|| key.rsplit('/').next().and_then(|last| form.question(last)))
+}
+
+/// The privacy rule of [`redact`] applied to one response's stored answers (the JSON API's
+/// answers "as stored", for whoever gets a redacted export): the answers of [`identifying`]
+/// questions are left out, and any other answer that holds an e-mail address is left out.
+pub fn redact_answers(form: &Form, answers: &mut leernet_core::Answers) {
+    answers.retain(|k, v| !question_of_key(form, k).is_some_and(identifying) && !has_email(v));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,5 +495,34 @@ mod tests {
         assert_eq!(rights(Role::Facilitator, &[a, b], None), Err(NotAllowed));
         assert_eq!(rights(Role::Member, &[a], Some(a)), Err(NotAllowed));
         assert_eq!(rights(Role::Coordinator, &[a], Some(a)), Err(NotAllowed));
+    }
+
+    #[test]
+    fn stored_answers_lose_what_a_redacted_export_loses() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sheet = wb.add_worksheet().set_name("survey").unwrap();
+        let rows = [
+            ["type", "name", "label"],
+            ["text", "naam", "Naam"],
+            ["text", "opmerking", "Opmerking"],
+            ["integer", "leeftijd", "Leeftijd"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+        let xlsx = wb.save_to_buffer().unwrap();
+        let form = Form::from_workbook(&xlsx, "t.xlsx").unwrap();
+        let mut a: leernet_core::Answers = [
+            ("naam", "Piet"),
+            ("opmerking", "mail piet@example.org"),
+            ("leeftijd", "40"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        redact_answers(&form, &mut a);
+        assert_eq!(a.keys().collect::<Vec<_>>(), ["leeftijd"]);
     }
 }

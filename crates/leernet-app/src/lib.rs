@@ -13,7 +13,9 @@
 pub mod accounts;
 pub mod export;
 pub mod import;
+pub mod invitations;
 pub mod mail;
 pub mod outbox;
 pub mod practice;
 pub mod studies;
+pub mod tokens;

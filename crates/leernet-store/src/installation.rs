@@ -26,8 +26,10 @@
 //! instances starting together do them once.
 
 mod projection;
+mod tokens;
 
 pub use projection::ProjectedPerson;
+pub use tokens::{ApiToken, TokenRefusal, TokenScope};
 
 use crate::{
     conflict, get, open_pool, quote_ident, with_advisory_lock, Actor, Backend, Result, Store,

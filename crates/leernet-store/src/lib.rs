@@ -52,13 +52,14 @@ pub use coding_work::{
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use installation::{
-    Adopted, Installation, InstallationAccount, InstallationAudit, NewStudy, ProjectedPerson,
-    Study, StudyId, StudyLocation, StudyRole, StudyState,
+    Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit, NewStudy,
+    ProjectedPerson, Study, StudyId, StudyLocation, StudyRole, StudyState, TokenRefusal,
+    TokenScope,
 };
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{NewNetwork, NewPerson, NewWorkplace};
-pub use responses::NewResponse;
+pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
 
 /// The database back end behind a [`Store`].

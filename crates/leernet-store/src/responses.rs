@@ -143,3 +143,106 @@ impl Store {
         Ok(())
     }
 }
+
+/// Which responses [`Store::responses_page`] reads.
+#[derive(Debug, Clone)]
+pub struct ResponseQuery<'a> {
+    /// Of these waves (none: no response).
+    pub waves: &'a [WaveId],
+    /// Of these networks only, when not `None` (an empty list: no response).
+    pub networks: Option<&'a [NetworkId]>,
+    /// With this status only.
+    pub status: Option<ResponseStatus>,
+    /// After this response id (the previous page's last).
+    pub after: Option<ResponseId>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+impl Store {
+    /// One page of responses by id: those of [`ResponseQuery`] after its `after`, at most
+    /// `limit`, read by the primary key's order so that a page costs its own rows, not the
+    /// pages before it.
+    pub async fn responses_page(&self, q: &ResponseQuery<'_>) -> Result<Vec<Response>> {
+        if q.waves.is_empty() || q.networks.is_some_and(<[NetworkId]>::is_empty) || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from(
+            "SELECT id, wave_id, network_id, respondent, status, answers FROM responses WHERE id > $1",
+        );
+        let mut n = 1;
+        let mut list = |sql: &mut String, col: &str, len: usize| {
+            sql.push_str(&format!(" AND {col} IN ("));
+            for k in 0..len {
+                n += 1;
+                if k > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        };
+        list(&mut sql, "wave_id", q.waves.len());
+        if let Some(nets) = q.networks {
+            list(&mut sql, "network_id", nets.len());
+        }
+        if q.status.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND status = ${n}"));
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY id LIMIT ${n}"));
+        let mut query = sqlx::query(&sql).bind(q.after.map_or(0, |a| a.0));
+        for w in q.waves {
+            query = query.bind(w.0);
+        }
+        for net in q.networks.unwrap_or(&[]) {
+            query = query.bind(net.0);
+        }
+        if let Some(s) = q.status {
+            query = query.bind(s.as_str());
+        }
+        let rows = query.bind(i64::from(q.limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(response_row).collect()
+    }
+
+    /// How many responses each wave has, per network and status: `(wave, network, status,
+    /// count)`, ordered.
+    pub async fn response_counts(&self) -> Result<Vec<(WaveId, NetworkId, ResponseStatus, i64)>> {
+        let rows = sqlx::query(
+            "SELECT wave_id, network_id, status, COUNT(*) AS n FROM responses \
+             GROUP BY wave_id, network_id, status ORDER BY wave_id, network_id, status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = get(r, "status")?;
+                Ok((
+                    WaveId(get(r, "wave_id")?),
+                    NetworkId(get(r, "network_id")?),
+                    ResponseStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Corrupt(format!("response status {status:?}"))
+                    })?,
+                    get(r, "n")?,
+                ))
+            })
+            .collect()
+    }
+}
+
+fn response_row(r: &sqlx::any::AnyRow) -> Result<Response> {
+    let id: i64 = get(r, "id")?;
+    let status: String = get(r, "status")?;
+    let answers: String = get(r, "answers")?;
+    Ok(Response {
+        id: ResponseId(id),
+        wave: WaveId(get(r, "wave_id")?),
+        network: NetworkId(get(r, "network_id")?),
+        respondent: get(r, "respondent")?,
+        status: ResponseStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("response {id} has status {status:?}")))?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|e| StoreError::Corrupt(format!("answers of response {id}: {e}")))?,
+    })
+}

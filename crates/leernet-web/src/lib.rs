@@ -592,6 +592,9 @@ pub struct ServeOptions {
     pub limits: ConnectionLimits,
     /// The clock the app reads the time from (the binary passes the system clock).
     pub clock: SharedClock,
+    /// Routes served beside the app's own (the JSON API, `leernet-api`, when the binary
+    /// has an installation at hand); they keep their own layers.
+    pub extra: Option<Router>,
 }
 
 impl ServeOptions {
@@ -605,6 +608,7 @@ impl ServeOptions {
             trusted_proxies: Vec::new(),
             limits: ConnectionLimits::default(),
             clock,
+            extra: None,
         }
     }
 }
@@ -641,7 +645,11 @@ pub async fn serve_until(
             .with_smtp(options.smtp.as_ref())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
     );
-    run(app(state), listener, limits, stop).await
+    let mut routes = app(state);
+    if let Some(extra) = options.extra {
+        routes = extra.merge(routes);
+    }
+    run(routes, listener, limits, stop).await
 }
 
 /// Serves an installation until ctrl-c ([`serve_installation_until`]).
@@ -668,6 +676,7 @@ pub async fn serve_installation_until(
         tracing::info!(addr = %a, backend = ?installation.backend(), "serving an installation");
     }
     let limits = options.limits;
+    let extra = options.extra;
     let portal = Portal::open(
         installation,
         StudyOptions {
@@ -681,7 +690,11 @@ pub async fn serve_installation_until(
     .await
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
     let portal = Arc::new(portal);
-    let served = run(portal::app(portal.clone()), listener, limits, stop).await;
+    let mut routes = portal::app(portal.clone());
+    if let Some(extra) = extra {
+        routes = extra.merge(routes);
+    }
+    let served = run(routes, listener, limits, stop).await;
     portal.close().await;
     served
 }

@@ -15,6 +15,7 @@ mod cmd_qda;
 mod cmd_registry;
 mod cmd_stats;
 mod cmd_study;
+mod cmd_token;
 mod cmd_user;
 mod csv_table;
 mod demo;
@@ -105,6 +106,11 @@ enum Command {
         #[command(subcommand)]
         command: RoleCommand,
     },
+    /// Personal access tokens of the JSON API (/api/v1, docs/api.md).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Accounts that may log in to the web app.
     User {
         #[command(subcommand)]
@@ -192,6 +198,16 @@ enum StudyCommand {
     List(cmd_study::ListArgs),
     /// Archive a study: its data stays, and a command without --study no longer picks it.
     Archive(cmd_study::ArchiveArgs),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token for an account and print it (once: only its hash is kept).
+    Create(cmd_token::CreateArgs),
+    /// An account's tokens: scope, dates, last use, revoked.
+    List(cmd_token::ListArgs),
+    /// Revoke a token by its number.
+    Revoke(cmd_token::RevokeArgs),
 }
 
 #[derive(Subcommand)]
@@ -378,6 +394,15 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Role {
             command: RoleCommand::Take(args),
         } => cmd_study::take(&cli.project, &args, clock, &mut out).await,
+        Command::Token {
+            command: TokenCommand::Create(args),
+        } => cmd_token::create(&cli.project, &args, clock, &mut out).await,
+        Command::Token {
+            command: TokenCommand::List(args),
+        } => cmd_token::list(&cli.project, &args, &mut out).await,
+        Command::Token {
+            command: TokenCommand::Revoke(args),
+        } => cmd_token::revoke(&cli.project, &args, clock, &mut out).await,
         Command::User {
             command: UserCommand::Add(args),
         } => {

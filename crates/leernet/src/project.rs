@@ -623,6 +623,12 @@ pub async fn serve(
     let content = project_content(&settings.dir)?;
     // every active study, under /studies/{slug}, with one login (the installation's)
     let installation = settings.installation().await?;
+    // The JSON API (/api/v1) over the installation: every study a token's account has a
+    // role in.
+    let api = leernet_api::router(std::sync::Arc::new(
+        leernet_api::ApiState::new(installation.clone(), clock.clone())
+            .with_public_url(settings.file.server.public_url.clone()),
+    ));
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|e| CliError::usage(anyhow!("cannot listen on {addr}: {e}")))?;
@@ -643,6 +649,7 @@ pub async fn serve(
         trusted_proxies: settings.file.server.trusted_proxies()?,
         limits: settings.file.server.limits()?,
         clock,
+        extra: Some(api),
     };
     leernet_web::serve_installation(installation, listener, options)
         .await

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod api_cli;
 mod backup;
 mod browser;
 mod browser_coding;

@@ -1,0 +1,5 @@
+//! The API's tests: one binary (`cargo test -p leernet-api --test it`).
+
+mod api_story;
+mod openapi;
+mod world;

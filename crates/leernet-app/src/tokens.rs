@@ -1,0 +1,91 @@
+//! Personal access tokens of the JSON API: made, listed and revoked for an account by
+//! e-mail address (`leernet token create|list|revoke`; the web app's page is to come).
+//!
+//! A token's secret is `lnt_` and 64 hexadecimal digits (256 random bits), shown once;
+//! the installation keeps its SHA-256 only (`Installation::create_api_token`).
+
+use leernet_core::PersonId;
+use leernet_store::{Actor, ApiToken, Installation, TokenScope};
+use rand::RngCore;
+
+/// The prefix of every token secret (so that a leaked one is recognisable in a scan).
+pub const SECRET_PREFIX: &str = "lnt_";
+
+/// The longest a token may live: one year.
+pub const MAX_DAYS: u32 = 366;
+
+/// A token's validity when none is asked for: 90 days.
+pub const DEFAULT_DAYS: u32 = 90;
+
+/// Why a token cannot be made, listed or revoked.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("there is no account with the e-mail address {0}")]
+    UnknownAccount(String),
+    #[error("a token lives 1 to {MAX_DAYS} days, not {0}")]
+    Days(u32),
+    #[error("there is no token {0}")]
+    UnknownToken(i64),
+    #[error(transparent)]
+    Store(#[from] leernet_store::StoreError),
+}
+
+/// A new random secret.
+pub fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    let mut s = String::with_capacity(SECRET_PREFIX.len() + 64);
+    s.push_str(SECRET_PREFIX);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+async fn account(inst: &Installation, email: &str) -> Result<PersonId, TokenError> {
+    inst.account_by_email(email)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| TokenError::UnknownAccount(email.trim().to_owned()))
+}
+
+/// Makes a token for the account of `email` with `scope`, valid `days` days from `now`:
+/// the stored token and its secret (to be shown once).
+pub async fn create(
+    inst: &Installation,
+    email: &str,
+    scope: TokenScope,
+    days: u32,
+    actor: &Actor,
+    now: i64,
+) -> Result<(ApiToken, String), TokenError> {
+    if days == 0 || days > MAX_DAYS {
+        return Err(TokenError::Days(days));
+    }
+    let who = account(inst, email).await?;
+    let secret = new_secret();
+    let expires = now.saturating_add(i64::from(days) * 86_400);
+    let token = inst
+        .create_api_token(who, &secret, scope, now, expires, actor)
+        .await?;
+    Ok((token, secret))
+}
+
+/// The tokens of the account of `email`, by id.
+pub async fn list(inst: &Installation, email: &str) -> Result<Vec<ApiToken>, TokenError> {
+    let who = account(inst, email).await?;
+    Ok(inst.api_tokens(who).await?)
+}
+
+/// Revokes the token `id`.
+pub async fn revoke(
+    inst: &Installation,
+    id: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<ApiToken, TokenError> {
+    if inst.api_token(id).await?.is_none() {
+        return Err(TokenError::UnknownToken(id));
+    }
+    Ok(inst.revoke_api_token(id, actor, now).await?)
+}
