@@ -28,7 +28,9 @@
 //! s(i) = (b - a) / max(a, b), 0 for a row alone in its cluster, averaged over rows.
 
 use crate::error::{StatsError, StatsResult};
-use crate::gower::{condensed_index, CondensedMatrix, Distance};
+use crate::gower::{
+    condensed_index, matrix_len_within, CondensedMatrix, Distance, MATRIX_LIMIT_BYTES,
+};
 use rayon::prelude::*;
 
 /// The linkage criterion.
@@ -99,11 +101,204 @@ pub fn linkage<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> StatsRes
     }
     let mut raw = match method {
         Linkage::Single => mst_single(d),
-        _ => nn_chain(d, method),
+        _ => nn_chain(d, method)?,
     };
     // Stable sort by height, as numpy's mergesort.
     raw.sort_by(|x, y| x.2.total_cmp(&y.2));
     Ok(relabel(raw, n))
+}
+
+/// [`linkage`] working in place on the condensed matrix it is given (and consumes), as
+/// scipy's and fastcluster's `nn_chain` do: no memory beyond the matrix but a few vectors
+/// of n entries. On an f64 matrix the merges are scipy's exactly (the same
+/// algorithm on the same numbers, ties included). On an f32 matrix
+/// ([`crate::gower::gower_f32`]) the Lance–Williams updates are rounded to f32 too: the
+/// heights then differ from scipy's by the rounding of the working values (relative
+/// 2^-24 per update, about 1e-7 after many), and two clusters whose f64 distances
+/// differ by less than that may merge in the other order. The conformance suite checks
+/// that on its data sets this path gives the same clusters and silhouettes as
+/// [`linkage`] (see `clustering_in_place_f32_gives_the_same_clusters`).
+///
+/// The silhouette needs the distances afterwards: keep a copy, or compute them again
+/// ([`crate::gower::gower_silhouette_samples`]).
+pub fn linkage_in_place<T: Distance>(
+    mut d: CondensedMatrix<T>,
+    method: Linkage,
+) -> StatsResult<Vec<Merge>> {
+    let n = d.n();
+    if n < 2 {
+        return Err(StatsError::TooFewRows {
+            what: "hierarchical clustering".into(),
+            need: 2,
+            got: n,
+        });
+    }
+    let mut raw = match method {
+        Linkage::Single => mst_single(&d),
+        _ => nn_chain_in_place(n, d.as_mut_slice(), method),
+    };
+    raw.sort_by(|x, y| x.2.total_cmp(&y.2));
+    Ok(relabel(raw, n))
+}
+
+/// scipy's `nn_chain` on the condensed matrix itself, updated in place.
+///
+/// A scan of cluster x reads its row (j > x, contiguous) and its column (i < x, one
+/// cache line per entry). The column part is kept as a running minimum per cluster
+/// (`cmin`/`carg`: the smallest distance to a live cluster of lower index, and the
+/// lowest such index), brought up to date by each merge and read again from the column
+/// only when the cluster that held it died or moved away. The scan's answer is the one a
+/// full scan in increasing index order gives (scipy's choice among ties).
+fn nn_chain_in_place<T: Distance>(
+    n: usize,
+    dm: &mut [T],
+    method: Linkage,
+) -> Vec<(usize, usize, f64)> {
+    // Row i of the condensed matrix starts at off[i] + (i + 1), so (i, j), i < j, is at
+    // off[i] + j (wrapping: off[0] is -1).
+    let off: Vec<usize> = (0..n)
+        .map(|i| condensed_index(n, i, i + 1).wrapping_sub(i + 1))
+        .collect();
+    let at = |i: usize, j: usize| -> usize {
+        if i < j {
+            off[i].wrapping_add(j)
+        } else {
+            off[j].wrapping_add(i)
+        }
+    };
+    let mut cmin = vec![T::INFINITY; n];
+    let mut carg = vec![usize::MAX; n];
+    let mut dirty = vec![false; n];
+    column_minima(n, dm, &mut cmin, &mut carg);
+    let mut size = vec![1usize; n];
+    let mut active: Vec<usize> = (0..n).collect();
+    let mut chain: Vec<usize> = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(n - 1);
+    for _ in 0..n - 1 {
+        if chain.is_empty() {
+            chain.push(active[0]);
+        }
+        let (x, y, current_min) = loop {
+            let x = *chain.last().expect("chain is not empty");
+            let p = active.binary_search(&x).expect("x is live");
+            if dirty[x] {
+                let (mut m, mut a) = (T::INFINITY, usize::MAX);
+                for &i in &active[..p] {
+                    let v = dm[off[i].wrapping_add(x)];
+                    if v < m {
+                        m = v;
+                        a = i;
+                    }
+                }
+                cmin[x] = m;
+                carg[x] = a;
+                dirty[x] = false;
+            }
+            let (mut m, mut y) = (cmin[x], carg[x]);
+            let row = off[x];
+            for &i in &active[p + 1..] {
+                let v = dm[row.wrapping_add(i)];
+                if v < m {
+                    m = v;
+                    y = i;
+                }
+            }
+            if chain.len() > 1 {
+                let prev = chain[chain.len() - 2];
+                let dp = dm[at(x, prev)];
+                if dp <= m {
+                    break (x, prev, dp);
+                }
+            }
+            chain.push(y);
+        };
+        chain.truncate(chain.len() - 2);
+        let (x, y) = if x > y { (y, x) } else { (x, y) };
+        let height = current_min.to_f64();
+        let (nx, ny) = (size[x], size[y]);
+        out.push((x, y, height));
+        size[x] = 0;
+        size[y] = nx + ny;
+        if let Ok(pos) = active.binary_search(&x) {
+            active.remove(pos);
+        }
+        // The new distances, into row and column y, and the column minima they touch.
+        let (mut ym, mut ya) = (T::INFINITY, usize::MAX);
+        for &i in &active {
+            if i == y {
+                continue;
+            }
+            let (pxi, pyi) = (at(x, i), at(y, i));
+            let v = T::from_f64(update(
+                method,
+                dm[pxi].to_f64(),
+                dm[pyi].to_f64(),
+                height,
+                nx as f64,
+                ny as f64,
+                size[i] as f64,
+            ));
+            dm[pyi] = v;
+            if i < y {
+                // Column y is all new.
+                if v < ym {
+                    ym = v;
+                    ya = i;
+                }
+                // Column i (x < i < y) lost x.
+                if i > x && carg[i] == x {
+                    dirty[i] = true;
+                }
+            } else if !dirty[i] {
+                // Column i (i > y) lost x and has a new value at y.
+                if carg[i] == x {
+                    if v < cmin[i] {
+                        cmin[i] = v;
+                        carg[i] = y;
+                    } else {
+                        dirty[i] = true;
+                    }
+                } else if carg[i] == y {
+                    if v <= cmin[i] {
+                        cmin[i] = v;
+                    } else {
+                        dirty[i] = true;
+                    }
+                } else if v < cmin[i] || (v == cmin[i] && y < carg[i]) {
+                    cmin[i] = v;
+                    carg[i] = y;
+                }
+            }
+        }
+        cmin[y] = ym;
+        carg[y] = ya;
+        dirty[y] = false;
+    }
+    out
+}
+
+/// For every column j, the smallest d(i, j) over i < j and the lowest such i; one pass
+/// over the condensed matrix, columns split over every core.
+fn column_minima<T: Distance>(n: usize, dm: &[T], cmin: &mut [T], carg: &mut [usize]) {
+    const COLS: usize = 2048;
+    cmin.par_chunks_mut(COLS)
+        .zip(carg.par_chunks_mut(COLS))
+        .enumerate()
+        .for_each(|(b, (cm, ca))| {
+            let j0 = b * COLS;
+            let j1 = j0 + cm.len();
+            for i in 0..j1.saturating_sub(1) {
+                let lo = j0.max(i + 1);
+                let start = condensed_index(n, i, lo);
+                for (k, &v) in dm[start..start + (j1 - lo)].iter().enumerate() {
+                    let j = lo + k - j0;
+                    if v < cm[j] {
+                        cm[j] = v;
+                        ca[j] = i;
+                    }
+                }
+            }
+        });
 }
 
 fn mst_single<T: Distance>(d: &CondensedMatrix<T>) -> Vec<(usize, usize, f64)> {
@@ -157,12 +352,18 @@ fn update(method: Linkage, d_xi: f64, d_yi: f64, d_xy: f64, nx: f64, ny: f64, ni
 
 /// The condensed matrix as a full square f64 one (row-major) with +inf on the diagonal,
 /// filled in parallel and in tiles so that both the reads and the writes stay in cache.
-fn to_square<T: Distance>(d: &CondensedMatrix<T>) -> Vec<f64> {
+fn to_square<T: Distance>(d: &CondensedMatrix<T>) -> StatsResult<Vec<f64>> {
     let n = d.n();
     let cond = d.as_slice();
+    let len = matrix_len_within::<f64>(
+        n,
+        (n as u128) * (n as u128),
+        MATRIX_LIMIT_BYTES,
+        "the square working matrix of the clustering",
+    )?;
     // Zeroed memory comes from the system untouched (calloc), so the pages are first
     // written by the parallel fill below, on every core.
-    let mut sq = vec![0.0f64; n * n];
+    let mut sq = vec![0.0f64; len];
     const T_ROWS: usize = 64;
     sq.par_chunks_mut(T_ROWS * n)
         .enumerate()
@@ -191,7 +392,7 @@ fn to_square<T: Distance>(d: &CondensedMatrix<T>) -> Vec<f64> {
                 }
             }
         });
-    sq
+    Ok(sq)
 }
 
 /// scipy's `nn_chain`, scanning only the active clusters (in increasing order, so the
@@ -201,7 +402,10 @@ fn to_square<T: Distance>(d: &CondensedMatrix<T>) -> Vec<f64> {
 /// After a merge the new cluster's distances are written to its row (contiguous) and its
 /// column (one cache line and one page per live cluster: most of the linkage's time).
 /// The column is written on every core when many clusters are live.
-fn nn_chain<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> Vec<(usize, usize, f64)> {
+fn nn_chain<T: Distance>(
+    d: &CondensedMatrix<T>,
+    method: Linkage,
+) -> StatsResult<Vec<(usize, usize, f64)>> {
     // Below this many live clusters the column is written on one core.
     nn_chain_with(d, method, 2048, 512)
 }
@@ -213,9 +417,9 @@ fn nn_chain_with<T: Distance>(
     method: Linkage,
     parallel_from: usize,
     rows_per_task: usize,
-) -> Vec<(usize, usize, f64)> {
+) -> StatsResult<Vec<(usize, usize, f64)>> {
     let n = d.n();
-    let mut dm = to_square(d);
+    let mut dm = to_square(d)?;
     let mut size = vec![1usize; n];
     // Active cluster indices in increasing order; compacted as clusters die.
     let mut active: Vec<usize> = (0..n).collect();
@@ -296,7 +500,7 @@ fn nn_chain_with<T: Distance>(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Union-find relabelling of sorted merges (scipy's `label`).
@@ -638,10 +842,45 @@ mod tests {
             Linkage::Weighted,
             Linkage::Ward,
         ] {
-            let serial = nn_chain_with(&d, method, usize::MAX, 1);
-            let parallel = nn_chain_with(&d, method, 0, 7);
+            let serial = nn_chain_with(&d, method, usize::MAX, 1).unwrap();
+            let parallel = nn_chain_with(&d, method, 0, 7).unwrap();
             assert_eq!(serial, parallel, "{method:?}");
             assert_eq!(serial.len(), n - 1);
+        }
+    }
+
+    /// A random condensed matrix of n rows with values on a grid of `levels` steps
+    /// (coarse grids give many ties).
+    fn grid(n: usize, levels: u64, seed: u64) -> CondensedMatrix {
+        let mut state = seed;
+        let v: Vec<f64> = (0..n * (n - 1) / 2)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                ((state >> 33) % levels) as f64 / levels as f64
+            })
+            .collect();
+        CondensedMatrix::new(n, v).unwrap()
+    }
+
+    #[test]
+    fn in_place_f64_is_the_square_path() {
+        // Same algorithm on the same f64 numbers: the same merges, bit for bit, also
+        // among many ties (coarse grid) and without them (fine grid).
+        for (n, levels, seed) in [(2, 3, 1), (3, 2, 2), (57, 4, 3), (300, 20, 4), (400, 1 << 30, 5)] {
+            let d = grid(n, levels, seed);
+            for method in [
+                Linkage::Single,
+                Linkage::Average,
+                Linkage::Complete,
+                Linkage::Weighted,
+                Linkage::Ward,
+            ] {
+                let old = linkage(&d, method).unwrap();
+                let new = linkage_in_place(d.clone(), method).unwrap();
+                assert_eq!(old, new, "n={n} levels={levels} {method:?}");
+            }
         }
     }
 

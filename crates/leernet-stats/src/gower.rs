@@ -103,6 +103,41 @@ impl Distance for f32 {
     }
 }
 
+/// The most memory one distance matrix (or the clustering's working matrix) may take:
+/// 4 GiB, an f32 condensed matrix of about 46,000 rows. Checked with exact (u128)
+/// arithmetic before anything is allocated; beyond it the work stops with
+/// [`StatsError::TooLarge`].
+pub const MATRIX_LIMIT_BYTES: u128 = 4 << 30;
+
+/// The entries of a condensed matrix of `n` rows, n(n-1)/2, when that many `T` take at
+/// most `limit` bytes (computed in u128, so no size can wrap); else
+/// [`StatsError::TooLarge`] naming `what`.
+pub fn condensed_len_within<T>(n: usize, limit: u128, what: &str) -> StatsResult<usize> {
+    let n128 = n as u128;
+    let entries = n128 * n128.saturating_sub(1) / 2;
+    matrix_len_within::<T>(n, entries, limit, what)
+}
+
+/// `entries` values of `T` for a matrix of `n` rows, checked against `limit` bytes.
+pub(crate) fn matrix_len_within<T>(
+    n: usize,
+    entries: u128,
+    limit: u128,
+    what: &str,
+) -> StatsResult<usize> {
+    let bytes = entries.saturating_mul(std::mem::size_of::<T>() as u128);
+    // A Vec may hold at most isize::MAX bytes whatever the limit says.
+    if bytes > limit || bytes > isize::MAX as u128 {
+        return Err(StatsError::TooLarge {
+            what: what.to_string(),
+            rows: n,
+            bytes,
+            limit,
+        });
+    }
+    Ok(entries as usize)
+}
+
 /// A symmetric dissimilarity matrix with zero diagonal, stored as scipy's condensed
 /// vector: the upper triangle row by row, d(i, j) for i < j at
 /// `n*i - i*(i+1)/2 + (j - i - 1)`. The entries are f64, or f32 (`CondensedMatrix<f32>`,
@@ -117,10 +152,10 @@ impl<T: Distance> CondensedMatrix<T> {
     /// Wraps a condensed vector of length n(n-1)/2; checks length and finiteness
     /// and that no entry is negative.
     pub fn new(n: usize, data: Vec<T>) -> StatsResult<Self> {
-        if data.len() != n * n.saturating_sub(1) / 2 {
+        let need = (n as u128) * (n as u128).saturating_sub(1) / 2;
+        if data.len() as u128 != need {
             return Err(StatsError::Invalid(format!(
-                "a condensed matrix of {n} rows needs {} entries, got {}",
-                n * n.saturating_sub(1) / 2,
+                "a condensed matrix of {n} rows needs {need} entries, got {}",
                 data.len()
             )));
         }
@@ -144,6 +179,12 @@ impl<T: Distance> CondensedMatrix<T> {
     /// The condensed vector.
     pub fn as_slice(&self) -> &[T] {
         &self.data
+    }
+
+    /// The condensed vector, for in-place work of this crate (which keeps the entries
+    /// finite and non-negative).
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.data
     }
 
     /// Consumes the matrix, giving its condensed vector.
@@ -401,8 +442,9 @@ fn asym_terms(a: &[u8], b: &[u8]) -> (u32, u32) {
 ///
 /// Errors: no columns, columns of unequal length, a non-finite value, or a pair of
 /// rows that share no comparable column (every column missing in one of them).
+/// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
-    gower_into(columns)
+    gower_into(columns, MATRIX_LIMIT_BYTES)
 }
 
 /// [`gower`] stored in f32: every distance is computed in f64 exactly as by [`gower`] and
@@ -410,14 +452,30 @@ pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
 /// f32 unit in the last place (a relative 2^-24 ≈ 6e-8; the `gower` package itself
 /// returns float32). Half the memory: n(n-1)/2 × 4 bytes, 800 MB at n = 20,000. This is
 /// the matrix of the typology ([`crate::cluster`] takes either).
+/// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower_f32(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<f32>> {
-    gower_into(columns)
+    gower_into(columns, MATRIX_LIMIT_BYTES)
 }
 
-fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<T>> {
+/// [`gower_f32`] with its own memory limit in bytes for the matrix: more rows than fit
+/// give [`StatsError::TooLarge`] before anything is allocated or computed.
+pub fn gower_f32_within(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+) -> StatsResult<CondensedMatrix<f32>> {
+    gower_into(columns, limit_bytes)
+}
+
+fn gower_into<T: Distance>(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+) -> StatsResult<CondensedMatrix<T>> {
+    // The size first: no column is read, nothing allocated, for a matrix that cannot be.
+    let n = columns.first().map_or(0, GowerColumn::len);
+    let len = condensed_len_within::<T>(n, limit_bytes, "a Gower distance matrix")?;
     let p = prepare(columns)?;
     let n = p.n;
-    let mut data = vec![T::ZERO; n * n.saturating_sub(1) / 2];
+    let mut data = vec![T::ZERO; len];
     // Split the condensed vector into its rows (row i holds j = i+1..n).
     let mut rows: Vec<(usize, &mut [T])> = Vec::with_capacity(n);
     let mut rest: &mut [T] = &mut data;
