@@ -4,9 +4,17 @@
 //! Usage: `cargo run --release -p leernet-stats --example bench_typology -- N REPEATS [CSV]`
 //! Prints one JSON line per repeat and the medians. With CSV, also writes the generated
 //! data there (so the Python benchmark can run on the very same data).
+//!
+//! The steps are those of `cluster::gower_clustering` (f32 Gower matrix, linkage in place
+//! on it, the silhouette from a copy up to 64 MiB or from the distances computed again),
+//! timed one by one. `LEERNET_BENCH_PATH=square` runs the path before issue 24's second
+//! round instead (f32 Gower matrix, square f64 working copy for the linkage, silhouette
+//! from the matrix), for a comparison in the same minutes.
 
-use leernet_stats::cluster::{cut_tree_maxclust, linkage, silhouette, Linkage};
-use leernet_stats::gower::{gower_f32, GowerColumn};
+use leernet_stats::cluster::{
+    cut_tree_maxclust, linkage, linkage_in_place, silhouette, Linkage, SILHOUETTE_COPY_LIMIT_BYTES,
+};
+use leernet_stats::gower::{gower_f32, gower_silhouette_samples, GowerColumn};
 use std::io::Write;
 use std::time::Instant;
 
@@ -90,17 +98,33 @@ fn main() {
         .map(|c| GowerColumn::Numeric(c))
         .chain(nom.iter().map(|c| GowerColumn::Nominal(c)))
         .collect();
+    let square = std::env::var("LEERNET_BENCH_PATH").is_ok_and(|v| v == "square");
     let (mut tg, mut tl, mut ts, mut tt) = (vec![], vec![], vec![], vec![]);
     for rep in 0..repeats {
         let t0 = Instant::now();
         let d = gower_f32(&cols).expect("gower");
         let t1 = Instant::now();
         let c1 = thread_cpu_s();
-        let z = linkage(&d, Linkage::Average).expect("linkage");
-        let labels = cut_tree_maxclust(&z, 4).expect("cut");
+        let (z, labels, copy) = if square {
+            let z = linkage(&d, Linkage::Average).expect("linkage");
+            let labels = cut_tree_maxclust(&z, 4).expect("cut");
+            (z, labels, Some(d))
+        } else {
+            let copy = (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES)
+                .then(|| d.clone());
+            let z = linkage_in_place(d, Linkage::Average).expect("linkage");
+            let labels = cut_tree_maxclust(&z, 4).expect("cut");
+            (z, labels, copy)
+        };
         let lc = thread_cpu_s() - c1;
         let t2 = Instant::now();
-        let s = silhouette(&d, &labels).expect("silhouette");
+        let s = match &copy {
+            Some(d) => silhouette(d, &labels).expect("silhouette"),
+            None => {
+                let each = gower_silhouette_samples::<f32>(&cols, &labels).expect("silhouette");
+                each.iter().sum::<f64>() / n as f64
+            }
+        };
         let t3 = Instant::now();
         let (g, l, si) = (
             (t1 - t0).as_secs_f64(),
@@ -118,7 +142,8 @@ fn main() {
         tt.push(g + l + si);
     }
     println!(
-        "MEDIAN leernet n={n} threads={} gower={:.4}s linkage+cut={:.4}s silhouette={:.4}s total={:.4}s",
+        "MEDIAN leernet path={} n={n} threads={} gower={:.4}s linkage+cut={:.4}s silhouette={:.4}s total={:.4}s",
+        if square { "square" } else { "in-place" },
         rayon::current_num_threads(),
         median(tg),
         median(tl),

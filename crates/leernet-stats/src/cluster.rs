@@ -503,6 +503,57 @@ fn nn_chain_with<T: Distance>(
     Ok(out)
 }
 
+/// The typology's pipeline in the least memory: Gower distances in f32, the clustering in
+/// place on that one matrix, the cut into at most k clusters and the mean silhouette.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GowerClustering {
+    /// The merges, in scipy's layout.
+    pub merges: Vec<Merge>,
+    /// Cluster labels 1..K of the cut (scipy's `fcluster(maxclust)`).
+    pub labels: Vec<usize>,
+    /// Mean silhouette of the cut; None when it has fewer than 2 or more than n - 1
+    /// clusters.
+    pub silhouette: Option<f64>,
+}
+
+/// Up to this size the f32 matrix is copied before the clustering overwrites it, so that
+/// the silhouette reads the copy (64 MiB: n ≤ 5,793); above it the silhouette computes
+/// the distances again, which takes about as long as the first time but no memory.
+pub const SILHOUETTE_COPY_LIMIT_BYTES: usize = 64 << 20;
+
+/// [`crate::gower::gower_f32`] + [`linkage_in_place`] + [`cut_tree_maxclust`] + the mean
+/// silhouette. Peak memory: the f32 condensed matrix, n(n-1)/2 × 4 bytes (800 MB at
+/// n = 20,000), plus vectors of n entries, plus the copy for the silhouette when it is at
+/// most [`SILHOUETTE_COPY_LIMIT_BYTES`]. The limit of the matrix is `limit_bytes`
+/// (checked before anything is allocated).
+pub fn gower_clustering(
+    columns: &[crate::gower::GowerColumn],
+    method: Linkage,
+    k: usize,
+    limit_bytes: u128,
+) -> StatsResult<GowerClustering> {
+    let d = crate::gower::gower_f32_within(columns, limit_bytes)?;
+    let n = d.n();
+    let copy =
+        (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
+    let merges = linkage_in_place(d, method)?;
+    let labels = cut_tree_maxclust(&merges, k)?;
+    let silhouette = if SilhouetteLabels::new(&labels, n).is_err() {
+        None
+    } else {
+        let s = match &copy {
+            Some(d) => silhouette_samples(d, &labels)?,
+            None => crate::gower::gower_silhouette_samples::<f32>(columns, &labels)?,
+        };
+        Some(s.iter().sum::<f64>() / n as f64)
+    };
+    Ok(GowerClustering {
+        merges,
+        labels,
+        silhouette,
+    })
+}
+
 /// Union-find relabelling of sorted merges (scipy's `label`).
 fn relabel(raw: Vec<(usize, usize, f64)>, n: usize) -> Vec<Merge> {
     let mut parent: Vec<usize> = (0..2 * n - 1).collect();
@@ -647,56 +698,20 @@ pub fn silhouette_samples<T: Distance>(
     labels: &[usize],
 ) -> StatsResult<Vec<f64>> {
     let n = d.n();
-    if labels.len() != n {
-        return Err(StatsError::Invalid(format!(
-            "{} labels for {n} rows",
-            labels.len()
-        )));
-    }
-    let mut distinct: Vec<usize> = labels.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let k = distinct.len();
-    if k < 2 || k > n.saturating_sub(1) {
-        return Err(StatsError::Undefined(format!(
-            "the silhouette needs between 2 and n - 1 = {} clusters, got {k}",
-            n.saturating_sub(1)
-        )));
-    }
-    let lab: Vec<usize> = labels
-        .iter()
-        .map(|l| distinct.binary_search(l).expect("label is in the list"))
-        .collect();
-    let mut sizes = vec![0usize; k];
-    for &l in &lab {
-        sizes[l] += 1;
-    }
+    let l = SilhouetteLabels::new(labels, n)?;
+    let k = l.k;
+    let lab = &l.lab;
     // sums[i * k + c] = Σ_{j in c} d(i, j); one pass over the condensed matrix, each
     // entry added to both of its rows. Blocks of rows (of about equal numbers of
     // entries) run in parallel, each with its own sums, added up at the end.
     let data = d.as_slice();
     let total = data.len();
-    let threads = rayon::current_num_threads().max(1);
-    let parts = if total < 1 << 16 { 1 } else { 4 * threads };
-    let mut bounds = vec![0usize];
-    let mut acc = 0usize;
-    for i in 0..n {
-        acc += n - 1 - i;
-        if acc * parts >= total * bounds.len() && bounds.len() < parts {
-            bounds.push(i + 1);
-        }
-    }
-    if *bounds.last().expect("bounds start at 0") != n {
-        bounds.push(n);
-    }
-    let sums = bounds
-        .windows(2)
-        .collect::<Vec<_>>()
+    let sums = row_blocks(n, total < 1 << 16)
         .into_par_iter()
-        .map(|w| {
+        .map(|(r0, r1)| {
             let mut sums = vec![0.0f64; n * k];
-            let mut pos = condensed_index(n, w[0], w[0] + 1).min(total);
-            for i in w[0]..w[1] {
+            let mut pos = condensed_index(n, r0, r0 + 1).min(total);
+            for i in r0..r1 {
                 let li = lab[i];
                 let row = &data[pos..pos + (n - 1 - i)];
                 pos += n - 1 - i;
@@ -711,32 +726,102 @@ pub fn silhouette_samples<T: Distance>(
             }
             sums
         })
-        .reduce_with(|mut a, b| {
-            for (x, y) in a.iter_mut().zip(&b) {
-                *x += y;
-            }
-            a
-        })
+        .reduce_with(add_sums)
         .unwrap_or_else(|| vec![0.0; n * k]);
-    Ok((0..n)
-        .map(|i| {
-            let li = lab[i];
-            if sizes[li] <= 1 {
-                return 0.0;
-            }
-            let a = sums[i * k + li] / (sizes[li] - 1) as f64;
-            let b = (0..k)
-                .filter(|&c| c != li)
-                .map(|c| sums[i * k + c] / sizes[c] as f64)
-                .fold(f64::INFINITY, f64::min);
-            let m = a.max(b);
-            if m > 0.0 {
-                (b - a) / m
-            } else {
-                0.0
-            }
-        })
-        .collect())
+    Ok(l.finish(&sums))
+}
+
+/// Labels of a silhouette, checked and numbered 0..k.
+pub(crate) struct SilhouetteLabels {
+    /// Label of each row, 0..k.
+    pub(crate) lab: Vec<usize>,
+    /// Number of distinct labels.
+    pub(crate) k: usize,
+    sizes: Vec<usize>,
+}
+
+impl SilhouetteLabels {
+    /// Errors when the number of labels is not n, or the number of distinct labels not
+    /// in 2..=n-1 (scikit-learn's rule).
+    pub(crate) fn new(labels: &[usize], n: usize) -> StatsResult<Self> {
+        if labels.len() != n {
+            return Err(StatsError::Invalid(format!(
+                "{} labels for {n} rows",
+                labels.len()
+            )));
+        }
+        let mut distinct: Vec<usize> = labels.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let k = distinct.len();
+        if k < 2 || k > n.saturating_sub(1) {
+            return Err(StatsError::Undefined(format!(
+                "the silhouette needs between 2 and n - 1 = {} clusters, got {k}",
+                n.saturating_sub(1)
+            )));
+        }
+        let lab: Vec<usize> = labels
+            .iter()
+            .map(|l| distinct.binary_search(l).expect("label is in the list"))
+            .collect();
+        let mut sizes = vec![0usize; k];
+        for &l in &lab {
+            sizes[l] += 1;
+        }
+        Ok(SilhouetteLabels { lab, k, sizes })
+    }
+
+    /// The silhouette of every row from `sums[i * k + c]` = Σ_{j in c} d(i, j).
+    pub(crate) fn finish(&self, sums: &[f64]) -> Vec<f64> {
+        let k = self.k;
+        (0..self.lab.len())
+            .map(|i| {
+                let li = self.lab[i];
+                if self.sizes[li] <= 1 {
+                    return 0.0;
+                }
+                let a = sums[i * k + li] / (self.sizes[li] - 1) as f64;
+                let b = (0..k)
+                    .filter(|&c| c != li)
+                    .map(|c| sums[i * k + c] / self.sizes[c] as f64)
+                    .fold(f64::INFINITY, f64::min);
+                let m = a.max(b);
+                if m > 0.0 {
+                    (b - a) / m
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+}
+
+/// Consecutive row ranges [r0, r1) of about equal numbers of condensed entries: one when
+/// `small`, else four per thread.
+pub(crate) fn row_blocks(n: usize, small: bool) -> Vec<(usize, usize)> {
+    let total = n * n.saturating_sub(1) / 2;
+    let threads = rayon::current_num_threads().max(1);
+    let parts = if small { 1 } else { 4 * threads };
+    let mut bounds = vec![0usize];
+    let mut acc = 0usize;
+    for i in 0..n {
+        acc += n - 1 - i;
+        if acc * parts >= total * bounds.len() && bounds.len() < parts {
+            bounds.push(i + 1);
+        }
+    }
+    if *bounds.last().expect("bounds start at 0") != n {
+        bounds.push(n);
+    }
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Element-wise sum of two partial sum vectors.
+pub(crate) fn add_sums(mut a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
+    for (x, y) in a.iter_mut().zip(&b) {
+        *x += y;
+    }
+    a
 }
 
 /// Adjusted Rand index of two partitions of the same rows (Hubert & Arabie 1985), as
@@ -868,7 +953,13 @@ mod tests {
     fn in_place_f64_is_the_square_path() {
         // Same algorithm on the same f64 numbers: the same merges, bit for bit, also
         // among many ties (coarse grid) and without them (fine grid).
-        for (n, levels, seed) in [(2, 3, 1), (3, 2, 2), (57, 4, 3), (300, 20, 4), (400, 1 << 30, 5)] {
+        for (n, levels, seed) in [
+            (2, 3, 1),
+            (3, 2, 2),
+            (57, 4, 3),
+            (300, 20, 4),
+            (400, 1 << 30, 5),
+        ] {
             let d = grid(n, levels, seed);
             for method in [
                 Linkage::Single,

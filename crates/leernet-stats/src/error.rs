@@ -43,7 +43,9 @@ pub enum StatsError {
     #[error("invalid input: {0}")]
     Invalid(String),
     /// The work would need more memory than the limit allows (checked before allocating).
-    #[error("{what} of {rows} rows would need {bytes} bytes, more than the limit of {limit} bytes")]
+    #[error(
+        "{what} of {rows} rows would need {bytes} bytes, more than the limit of {limit} bytes"
+    )]
     TooLarge {
         /// Which structure (e.g. "a condensed f32 distance matrix").
         what: String,

@@ -346,6 +346,92 @@ fn prepare(columns: &[GowerColumn]) -> StatsResult<Prepared> {
     })
 }
 
+impl Prepared {
+    /// One pair: Some(d), or None when the rows share no comparable column.
+    #[inline]
+    fn pair(&self, i: usize, j: usize) -> Option<f64> {
+        let p = self;
+        let ni = &p.num[i * p.p_num..(i + 1) * p.p_num];
+        let nj = &p.num[j * p.p_num..(j + 1) * p.p_num];
+        let ci = &p.nom[i * p.p_nom..(i + 1) * p.p_nom];
+        let cj = &p.nom[j * p.p_nom..(j + 1) * p.p_nom];
+        if !p.any_missing {
+            let total = (p.p_num + p.p_nom) as f64;
+            return Some((sum_abs_diff(ni, nj) + count_mismatch(ci, cj) as f64) / total);
+        }
+        let ai = &p.asym[i * p.p_asym..(i + 1) * p.p_asym];
+        let aj = &p.asym[j * p.p_asym..(j + 1) * p.p_asym];
+        let (s_num, c_num) = sum_abs_diff_missing(ni, nj);
+        let (m_nom, c_nom) = count_mismatch_missing(ci, cj);
+        let (m_asym, c_asym) = asym_terms(ai, aj);
+        let w = c_num + c_nom + c_asym;
+        (w > 0).then(|| (s_num + (m_nom + m_asym) as f64) / w as f64)
+    }
+}
+
+/// The silhouette of every row (as [`crate::cluster::silhouette_samples`]) from the
+/// Gower distances computed again from the data, without a matrix: for the clustering
+/// that worked in place on the only one ([`crate::cluster::linkage_in_place`]). Each
+/// distance is rounded to `T` first, as the matrix of that type holds it, so the result
+/// is the silhouette of that matrix up to the order of the sums (about 1e-15).
+/// Memory: n × k sums per thread task.
+pub fn gower_silhouette_samples<T: Distance>(
+    columns: &[GowerColumn],
+    labels: &[usize],
+) -> StatsResult<Vec<f64>> {
+    let p = prepare(columns)?;
+    let n = p.n;
+    let l = crate::cluster::SilhouetteLabels::new(labels, n)?;
+    let k = l.k;
+    // n × k sums per task, a handful of tasks: bound them too.
+    matrix_len_within::<f64>(
+        n,
+        (n as u128) * (k as u128) * (4 * rayon::current_num_threads().max(1)) as u128,
+        MATRIX_LIMIT_BYTES,
+        "the silhouette's sums",
+    )?;
+    const BLOCK: usize = 32;
+    let parts = crate::cluster::row_blocks(n, n < 512);
+    let result: Result<Vec<f64>, (usize, usize)> = parts
+        .into_par_iter()
+        .map(|(r0, r1)| {
+            let mut sums = vec![0.0f64; n * k];
+            for b0 in (r0..r1).step_by(BLOCK) {
+                let b1 = (b0 + BLOCK).min(r1);
+                for j in b0 + 1..n {
+                    let lj = l.lab[j];
+                    for i in b0..b1.min(j) {
+                        let d = p.pair(i, j).ok_or((i, j))?;
+                        let d = T::from_f64(d).to_f64();
+                        sums[i * k + lj] += d;
+                        sums[j * k + l.lab[i]] += d;
+                    }
+                }
+            }
+            Ok(sums)
+        })
+        .try_reduce_with(|a, b| Ok(crate::cluster::add_sums(a, b)))
+        .unwrap_or_else(|| Ok(vec![0.0; n * k]));
+    match result {
+        Ok(sums) => Ok(l.finish(&sums)),
+        // Which pair a parallel task met first depends on the schedule: name the
+        // first in row order, as `gower` does.
+        Err(_) => {
+            let (i, j) = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .find(|&(i, j)| p.pair(i, j).is_none())
+                .expect("a pair without a common column was met");
+            Err(no_common_column(i, j))
+        }
+    }
+}
+
+fn no_common_column(i: usize, j: usize) -> StatsError {
+    StatsError::Undefined(format!(
+        "rows {i} and {j} have no column in common (all missing in one of them), so they have no Gower distance"
+    ))
+}
+
 /// Dense ranks 1..M of the present values (NaN stays NaN).
 fn dense_ranks(vals: &[f64]) -> Vec<f64> {
     let mut distinct: Vec<f64> = vals.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -484,24 +570,6 @@ fn gower_into<T: Distance>(
         rows.push((i, head));
         rest = tail;
     }
-    let total = (p.p_num + p.p_nom) as f64;
-    // One pair: Some(d), or None when the rows share no comparable column.
-    let pair = |i: usize, j: usize| -> Option<f64> {
-        let ni = &p.num[i * p.p_num..(i + 1) * p.p_num];
-        let nj = &p.num[j * p.p_num..(j + 1) * p.p_num];
-        let ci = &p.nom[i * p.p_nom..(i + 1) * p.p_nom];
-        let cj = &p.nom[j * p.p_nom..(j + 1) * p.p_nom];
-        if !p.any_missing {
-            return Some((sum_abs_diff(ni, nj) + count_mismatch(ci, cj) as f64) / total);
-        }
-        let ai = &p.asym[i * p.p_asym..(i + 1) * p.p_asym];
-        let aj = &p.asym[j * p.p_asym..(j + 1) * p.p_asym];
-        let (s_num, c_num) = sum_abs_diff_missing(ni, nj);
-        let (m_nom, c_nom) = count_mismatch_missing(ci, cj);
-        let (m_asym, c_asym) = asym_terms(ai, aj);
-        let w = c_num + c_nom + c_asym;
-        (w > 0).then(|| (s_num + (m_nom + m_asym) as f64) / w as f64)
-    };
     // Blocks of BLOCK consecutive rows i walk over every later row j together, so row
     // j's data is read from memory once per block rather than once per row (at
     // n = 20,000 the data no longer fit in cache and the loop would be memory-bound).
@@ -524,7 +592,7 @@ fn gower_into<T: Distance>(
                     if i >= j {
                         break;
                     }
-                    match pair(i, j) {
+                    match p.pair(i, j) {
                         Some(d) => out[j - i - 1] = T::from_f64(d),
                         None => {
                             if bad.is_none_or(|b| (i, j) < b) {
@@ -544,9 +612,7 @@ fn gower_into<T: Distance>(
             },
         );
     if let Some((i, j)) = bad {
-        return Err(StatsError::Undefined(format!(
-            "rows {i} and {j} have no column in common (all missing in one of them), so they have no Gower distance"
-        )));
+        return Err(no_common_column(i, j));
     }
     Ok(CondensedMatrix { n, data })
 }
