@@ -111,13 +111,13 @@ pub fn linkage<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> StatsRes
 /// [`linkage`] working in place on the condensed matrix it is given (and consumes), as
 /// scipy's and fastcluster's `nn_chain` do: no memory beyond the matrix but a few vectors
 /// of n entries. On an f64 matrix the merges are scipy's exactly (the same
-/// algorithm on the same numbers, ties included). On an f32 matrix
-/// ([`crate::gower::gower_f32`]) the Lance–Williams updates are rounded to f32 too: the
-/// heights then differ from scipy's by the rounding of the working values (relative
-/// 2^-24 per update, about 1e-7 after many), and two clusters whose f64 distances
-/// differ by less than that may merge in the other order. The conformance suite checks
-/// that on its data sets this path gives the same clusters and silhouettes as
-/// [`linkage`] (see `clustering_in_place_f32_gives_the_same_clusters`).
+/// algorithm on the same numbers, ties included; the conformance suite checks it). On an
+/// f32 matrix ([`crate::gower::gower_f32`]) the Lance–Williams updates are rounded to
+/// f32 too, so two clusters whose f64 distances differ by less than that rounding (or
+/// are exactly tied in f32 and not in f64) may merge in the other order than scipy's:
+/// the conformance suite finds different merges in 9 of its 243 data sets (all with many
+/// exact ties) and different clusters at some cut in 6
+/// (`clustering_in_place_gives_the_same_clusters`). Use f32 only where memory forces it.
 ///
 /// The silhouette needs the distances afterwards: keep a copy, or compute them again
 /// ([`crate::gower::gower_silhouette_samples`]).
@@ -503,8 +503,8 @@ fn nn_chain_with<T: Distance>(
     Ok(out)
 }
 
-/// The typology's pipeline in the least memory: Gower distances in f32, the clustering in
-/// place on that one matrix, the cut into at most k clusters and the mean silhouette.
+/// The typology's pipeline with one distance matrix: Gower distances, the clustering in
+/// place on that matrix, the cut into at most k clusters and the mean silhouette.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GowerClustering {
     /// The merges, in scipy's layout.
@@ -516,23 +516,63 @@ pub struct GowerClustering {
     pub silhouette: Option<f64>,
 }
 
-/// Up to this size the f32 matrix is copied before the clustering overwrites it, so that
-/// the silhouette reads the copy (64 MiB: n ≤ 5,793); above it the silhouette computes
-/// the distances again, which takes about as long as the first time but no memory.
-pub const SILHOUETTE_COPY_LIMIT_BYTES: usize = 64 << 20;
+/// The numbers the clustering works in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkingPrecision {
+    /// The f32 Gower distances held in f64, the updates in f64: scipy's merges on the
+    /// `gower` package's float32 matrix exactly (the conformance suite), n(n-1)/2 × 8
+    /// bytes (1.6 GB at n = 20,000). The default.
+    Exact,
+    /// f32: half the memory (800 MB at n = 20,000), but every Lance–Williams update is
+    /// rounded to f32, so clusters whose distances differ by less than that rounding
+    /// (about 1e-7 relative) may merge in another order than scipy's: on the
+    /// conformance data sets (many exact ties) 9 of 243 trees differ and 6 cut
+    /// differently.
+    F32,
+}
 
-/// [`crate::gower::gower_f32`] + [`linkage_in_place`] + [`cut_tree_maxclust`] + the mean
-/// silhouette. Peak memory: the f32 condensed matrix, n(n-1)/2 × 4 bytes (800 MB at
-/// n = 20,000), plus vectors of n entries, plus the copy for the silhouette when it is at
-/// most [`SILHOUETTE_COPY_LIMIT_BYTES`]. The limit of the matrix is `limit_bytes`
-/// (checked before anything is allocated).
+/// Up to this size the matrix is copied before the clustering overwrites it, so that
+/// the silhouette reads the copy (128 MiB: n ≤ 5,793 in f64); above it the silhouette
+/// computes the distances again, which takes about as long as the first time but no
+/// memory.
+pub const SILHOUETTE_COPY_LIMIT_BYTES: usize = 128 << 20;
+
+/// Gower + [`linkage_in_place`] + [`cut_tree_maxclust`] + the mean silhouette (of the
+/// distances as the matrix holds them). Peak memory: the condensed matrix,
+/// n(n-1)/2 × 8 bytes ([`WorkingPrecision::Exact`]) or × 4 ([`WorkingPrecision::F32`]),
+/// plus vectors of n entries, plus the copy for the silhouette when it is at most
+/// [`SILHOUETTE_COPY_LIMIT_BYTES`]. The matrix may take at most `limit_bytes` (checked
+/// before anything is allocated).
 pub fn gower_clustering(
     columns: &[crate::gower::GowerColumn],
     method: Linkage,
     k: usize,
+    precision: WorkingPrecision,
     limit_bytes: u128,
 ) -> StatsResult<GowerClustering> {
-    let d = crate::gower::gower_f32_within(columns, limit_bytes)?;
+    match precision {
+        WorkingPrecision::Exact => gower_clustering_in(
+            columns,
+            crate::gower::gower_f32_values_in_f64(columns, limit_bytes)?,
+            method,
+            k,
+        ),
+        WorkingPrecision::F32 => gower_clustering_in(
+            columns,
+            crate::gower::gower_within::<f32>(columns, limit_bytes)?,
+            method,
+            k,
+        ),
+    }
+}
+
+/// The clustering of `d`, the f32 Gower matrix of `columns` (held in `T`).
+fn gower_clustering_in<T: Distance>(
+    columns: &[crate::gower::GowerColumn],
+    d: CondensedMatrix<T>,
+    method: Linkage,
+    k: usize,
+) -> StatsResult<GowerClustering> {
     let n = d.n();
     let copy =
         (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());

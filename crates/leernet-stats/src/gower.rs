@@ -530,7 +530,7 @@ fn asym_terms(a: &[u8], b: &[u8]) -> (u32, u32) {
 /// rows that share no comparable column (every column missing in one of them).
 /// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
-    gower_into(columns, MATRIX_LIMIT_BYTES)
+    gower_into(columns, MATRIX_LIMIT_BYTES, false)
 }
 
 /// [`gower`] stored in f32: every distance is computed in f64 exactly as by [`gower`] and
@@ -540,21 +540,35 @@ pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
 /// the matrix of the typology ([`crate::cluster`] takes either).
 /// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower_f32(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<f32>> {
-    gower_into(columns, MATRIX_LIMIT_BYTES)
+    gower_into(columns, MATRIX_LIMIT_BYTES, false)
 }
 
-/// [`gower_f32`] with its own memory limit in bytes for the matrix: more rows than fit
-/// give [`StatsError::TooLarge`] before anything is allocated or computed.
-pub fn gower_f32_within(
+/// [`gower`] (T = f64) or [`gower_f32`] (T = f32) with its own memory limit in bytes
+/// for the matrix: more rows than fit give [`StatsError::TooLarge`] before anything is
+/// allocated or computed.
+pub fn gower_within<T: Distance>(
     columns: &[GowerColumn],
     limit_bytes: u128,
-) -> StatsResult<CondensedMatrix<f32>> {
-    gower_into(columns, limit_bytes)
+) -> StatsResult<CondensedMatrix<T>> {
+    gower_into(columns, limit_bytes, false)
 }
 
+/// The values of [`gower_f32`] (each distance rounded once to f32, as the `gower`
+/// package returns them) held in f64: the matrix that scipy clusters when it is given
+/// the f32 matrix, for a clustering in place in f64
+/// ([`crate::cluster::linkage_in_place`]). Memory limit as [`gower_within`].
+pub fn gower_f32_values_in_f64(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+) -> StatsResult<CondensedMatrix<f64>> {
+    gower_into(columns, limit_bytes, true)
+}
+
+/// The Gower matrix in `T`; with `round_f32` every distance is rounded to f32 first.
 fn gower_into<T: Distance>(
     columns: &[GowerColumn],
     limit_bytes: u128,
+    round_f32: bool,
 ) -> StatsResult<CondensedMatrix<T>> {
     // The size first: no column is read, nothing allocated, for a matrix that cannot be.
     let n = columns.first().map_or(0, GowerColumn::len);
@@ -593,7 +607,10 @@ fn gower_into<T: Distance>(
                         break;
                     }
                     match p.pair(i, j) {
-                        Some(d) => out[j - i - 1] = T::from_f64(d),
+                        Some(d) => {
+                            let d = if round_f32 { d as f32 as f64 } else { d };
+                            out[j - i - 1] = T::from_f64(d)
+                        }
                         None => {
                             if bad.is_none_or(|b| (i, j) < b) {
                                 bad = Some((i, j));
