@@ -144,10 +144,12 @@ pub fn linkage_in_place<T: Distance>(
 /// scipy's `nn_chain` on the condensed matrix itself, updated in place.
 ///
 /// A scan of cluster x reads its row (j > x, contiguous) and its column (i < x, one
-/// cache line per entry). The column part is kept as a running minimum per cluster
-/// (`cmin`/`carg`: the smallest distance to a live cluster of lower index, and the
-/// lowest such index), brought up to date by each merge and read again from the column
-/// only when the cluster that held it died or moved away. The scan's answer is the one a
+/// cache line per entry). The column part is kept per cluster as a running minimum
+/// (`cmin`/`carg`: the smallest distance to a live cluster of lower index and the lowest
+/// such index), brought up to date by each merge. When a merge takes away the entry that
+/// held it, the column's minimum is no longer known but bounded from below (`exact`
+/// false, `cmin` a lower bound); the column is read again only when a scan needs it,
+/// that is when the row part does not beat the bound. The scan's answer is the one a
 /// full scan in increasing index order gives (scipy's choice among ties).
 fn nn_chain_in_place<T: Distance>(
     n: usize,
@@ -159,16 +161,9 @@ fn nn_chain_in_place<T: Distance>(
     let off: Vec<usize> = (0..n)
         .map(|i| condensed_index(n, i, i + 1).wrapping_sub(i + 1))
         .collect();
-    let at = |i: usize, j: usize| -> usize {
-        if i < j {
-            off[i].wrapping_add(j)
-        } else {
-            off[j].wrapping_add(i)
-        }
-    };
     let mut cmin = vec![T::INFINITY; n];
     let mut carg = vec![usize::MAX; n];
-    let mut dirty = vec![false; n];
+    let mut exact = vec![true; n];
     column_minima(n, dm, &mut cmin, &mut carg);
     let mut size = vec![1usize; n];
     let mut active: Vec<usize> = (0..n).collect();
@@ -181,7 +176,18 @@ fn nn_chain_in_place<T: Distance>(
         let (x, y, current_min) = loop {
             let x = *chain.last().expect("chain is not empty");
             let p = active.binary_search(&x).expect("x is live");
-            if dirty[x] {
+            // The row part: the first strict minimum over live j > x.
+            let row = off[x];
+            let (mut mr, mut yr) = (T::INFINITY, usize::MAX);
+            for &j in &active[p + 1..] {
+                let v = dm[row.wrapping_add(j)];
+                if v < mr {
+                    mr = v;
+                    yr = j;
+                }
+            }
+            if !exact[x] && !(mr < cmin[x]) {
+                // The bound does not decide: read the column.
                 let (mut m, mut a) = (T::INFINITY, usize::MAX);
                 for &i in &active[..p] {
                     let v = dm[off[i].wrapping_add(x)];
@@ -192,20 +198,21 @@ fn nn_chain_in_place<T: Distance>(
                 }
                 cmin[x] = m;
                 carg[x] = a;
-                dirty[x] = false;
+                exact[x] = true;
             }
-            let (mut m, mut y) = (cmin[x], carg[x]);
-            let row = off[x];
-            for &i in &active[p + 1..] {
-                let v = dm[row.wrapping_add(i)];
-                if v < m {
-                    m = v;
-                    y = i;
-                }
-            }
+            // Lower indices first among equal distances.
+            let (m, y) = if exact[x] && cmin[x] <= mr {
+                (cmin[x], carg[x])
+            } else {
+                (mr, yr)
+            };
             if chain.len() > 1 {
                 let prev = chain[chain.len() - 2];
-                let dp = dm[at(x, prev)];
+                let dp = if prev < x {
+                    dm[off[prev].wrapping_add(x)]
+                } else {
+                    dm[row.wrapping_add(prev)]
+                };
                 if dp <= m {
                     break (x, prev, dp);
                 }
@@ -219,60 +226,78 @@ fn nn_chain_in_place<T: Distance>(
         out.push((x, y, height));
         size[x] = 0;
         size[y] = nx + ny;
-        if let Ok(pos) = active.binary_search(&x) {
-            active.remove(pos);
-        }
-        // The new distances, into row and column y, and the column minima they touch.
-        let (mut ym, mut ya) = (T::INFINITY, usize::MAX);
-        for &i in &active {
-            if i == y {
-                continue;
-            }
-            let (pxi, pyi) = (at(x, i), at(y, i));
-            let v = T::from_f64(update(
+        let px = active.binary_search(&x).expect("x is live");
+        active.remove(px);
+        let py = active.binary_search(&y).expect("y is live");
+        let new = |dxi: T, dyi: T, si: usize| -> T {
+            T::from_f64(update(
                 method,
-                dm[pxi].to_f64(),
-                dm[pyi].to_f64(),
+                dxi.to_f64(),
+                dyi.to_f64(),
                 height,
                 nx as f64,
                 ny as f64,
-                size[i] as f64,
-            ));
+                si as f64,
+            ))
+        };
+        // The new distances, into column y (i < y) and row y (i > y), and the column
+        // minima they touch. Column y is all new.
+        let (mut ym, mut ya) = (T::INFINITY, usize::MAX);
+        // i < x: (i, x) and (i, y) are both in row i.
+        for &i in &active[..px] {
+            let r = off[i];
+            let v = new(dm[r.wrapping_add(x)], dm[r.wrapping_add(y)], size[i]);
+            dm[r.wrapping_add(y)] = v;
+            if v < ym {
+                ym = v;
+                ya = i;
+            }
+        }
+        // x < i < y: (x, i) in row x, (i, y) in row i; column i lost x.
+        let rx = off[x];
+        for &i in &active[px..py] {
+            let pyi = off[i].wrapping_add(y);
+            let v = new(dm[rx.wrapping_add(i)], dm[pyi], size[i]);
             dm[pyi] = v;
-            if i < y {
-                // Column y is all new.
-                if v < ym {
-                    ym = v;
-                    ya = i;
+            if v < ym {
+                ym = v;
+                ya = i;
+            }
+            if exact[i] && carg[i] == x {
+                exact[i] = false;
+            }
+        }
+        // i > y: rows x and y; column i lost x and has a new value at y.
+        let ry = off[y];
+        for &i in &active[py + 1..] {
+            let pyi = ry.wrapping_add(i);
+            let v = new(dm[rx.wrapping_add(i)], dm[pyi], size[i]);
+            dm[pyi] = v;
+            if !exact[i] {
+                if v < cmin[i] {
+                    cmin[i] = v;
                 }
-                // Column i (x < i < y) lost x.
-                if i > x && carg[i] == x {
-                    dirty[i] = true;
-                }
-            } else if !dirty[i] {
-                // Column i (i > y) lost x and has a new value at y.
-                if carg[i] == x {
-                    if v < cmin[i] {
-                        cmin[i] = v;
-                        carg[i] = y;
-                    } else {
-                        dirty[i] = true;
-                    }
-                } else if carg[i] == y {
-                    if v <= cmin[i] {
-                        cmin[i] = v;
-                    } else {
-                        dirty[i] = true;
-                    }
-                } else if v < cmin[i] || (v == cmin[i] && y < carg[i]) {
+            } else if carg[i] == x {
+                if v < cmin[i] {
                     cmin[i] = v;
                     carg[i] = y;
+                } else {
+                    exact[i] = false;
                 }
+            } else if carg[i] == y {
+                if v <= cmin[i] {
+                    cmin[i] = v;
+                } else {
+                    exact[i] = false;
+                }
+            } else if v < cmin[i] || (v == cmin[i] && y < carg[i]) {
+                cmin[i] = v;
+                carg[i] = y;
             }
         }
         cmin[y] = ym;
         carg[y] = ya;
-        dirty[y] = false;
+        exact[y] = true;
     }
     out
 }
