@@ -135,7 +135,11 @@ pub fn linkage_in_place<T: Distance>(
     }
     let mut raw = match method {
         Linkage::Single => mst_single(&d),
-        _ => nn_chain_in_place(n, d.as_mut_slice(), method),
+        // One copy of the loop per method, so that the update is not a branch per entry.
+        Linkage::Complete => nn_chain_in_place::<T, 1>(n, d.as_mut_slice(), 2048),
+        Linkage::Average => nn_chain_in_place::<T, 2>(n, d.as_mut_slice(), 2048),
+        Linkage::Weighted => nn_chain_in_place::<T, 3>(n, d.as_mut_slice(), 2048),
+        Linkage::Ward => nn_chain_in_place::<T, 4>(n, d.as_mut_slice(), 2048),
     };
     raw.sort_by(|x, y| x.2.total_cmp(&y.2));
     Ok(relabel(raw, n))
@@ -151,11 +155,20 @@ pub fn linkage_in_place<T: Distance>(
 /// false, `cmin` a lower bound); the column is read again only when a scan needs it,
 /// that is when the row part does not beat the bound. The scan's answer is the one a
 /// full scan in increasing index order gives (scipy's choice among ties).
-fn nn_chain_in_place<T: Distance>(
+///
+/// A column read of at least `2 * part` entries is split into parts of `part` over
+/// every core.
+fn nn_chain_in_place<T: Distance, const M: u8>(
     n: usize,
     dm: &mut [T],
-    method: Linkage,
+    part: usize,
 ) -> Vec<(usize, usize, f64)> {
+    let method = match M {
+        1 => Linkage::Complete,
+        2 => Linkage::Average,
+        3 => Linkage::Weighted,
+        _ => Linkage::Ward,
+    };
     // Row i of the condensed matrix starts at off[i] + (i + 1), so (i, j), i < j, is at
     // off[i] + j (wrapping: off[0] is -1).
     let off: Vec<usize> = (0..n)
@@ -187,15 +200,30 @@ fn nn_chain_in_place<T: Distance>(
                 }
             }
             if !exact[x] && !(mr < cmin[x]) {
-                // The bound does not decide: read the column.
-                let (mut m, mut a) = (T::INFINITY, usize::MAX);
-                for &i in &active[..p] {
-                    let v = dm[off[i].wrapping_add(x)];
-                    if v < m {
-                        m = v;
-                        a = i;
+                // The bound does not decide: read the column (a long one on every core).
+                let column = |part: &[usize]| {
+                    let (mut m, mut a) = (T::INFINITY, usize::MAX);
+                    for &i in part {
+                        let v = dm[off[i].wrapping_add(x)];
+                        if v < m {
+                            m = v;
+                            a = i;
+                        }
                     }
-                }
+                    (m, a)
+                };
+                let (m, a) = if p >= 2 * part {
+                    active[..p]
+                        .par_chunks(part)
+                        .map(column)
+                        // In index order: the lower part wins ties.
+                        .reduce(
+                            || (T::INFINITY, usize::MAX),
+                            |l, r| if r.0 < l.0 { r } else { l },
+                        )
+                } else {
+                    column(&active[..p])
+                };
                 cmin[x] = m;
                 carg[x] = a;
                 exact[x] = true;
@@ -1036,6 +1064,12 @@ mod tests {
                 let old = linkage(&d, method).unwrap();
                 let new = linkage_in_place(d.clone(), method).unwrap();
                 assert_eq!(old, new, "n={n} levels={levels} {method:?}");
+                if method == Linkage::Average {
+                    // Column reads split over the cores from 6 entries on.
+                    let mut raw = nn_chain_in_place::<f64, 2>(n, d.clone().as_mut_slice(), 3);
+                    raw.sort_by(|x, y| x.2.total_cmp(&y.2));
+                    assert_eq!(old, relabel(raw, n), "n={n} levels={levels} split");
+                }
             }
         }
     }
