@@ -10,7 +10,9 @@
 //! first among equal distances — is easiest by running the same algorithm):
 //! - single linkage: Prim's minimum spanning tree (scipy `mst_single_linkage`),
 //! - complete, average, weighted, Ward: the nearest-neighbour chain (scipy `nn_chain`),
-//!   O(n²) time, on a square f64 working copy of the (f64 or f32) condensed matrix,
+//!   O(n²) time, on a square f64 working copy of the (f64 or f32) condensed matrix
+//!   ([`linkage`]), or on the condensed matrix itself ([`linkage_in_place`], n(n-1)/2
+//!   entries: exactly scipy's in f64; see there for f32),
 //! - then a stable sort by height and union-find relabelling, so the output is scipy's
 //!   `linkage` layout: rows `[a, b, height, size]`, a < b, merged clusters numbered
 //!   n, n+1, ... in row order.
