@@ -201,7 +201,7 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
                     yr = j;
                 }
             }
-            if !exact[x] && !(mr < cmin[x]) {
+            if !exact[x] && mr >= cmin[x] {
                 // The bound does not decide: read the column (a long one on every core).
                 let column = |part: &[usize]| {
                     let (mut m, mut a) = (T::INFINITY, usize::MAX);
