@@ -31,7 +31,7 @@
 
 use crate::error::{StatsError, StatsResult};
 use crate::gower::{
-    condensed_index, matrix_len_within, CondensedMatrix, Distance, MATRIX_LIMIT_BYTES,
+    condensed_index, matrix_len_within, CondensedMatrix, Distance, F32Bits, MATRIX_LIMIT_BYTES,
 };
 use rayon::prelude::*;
 
@@ -332,6 +332,226 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
     out
 }
 
+/// [`linkage_in_place`] with scipy's merges exactly (f64 working values) in 4 bytes per
+/// pair: n(n-1)/2 × 4 bytes for the whole clustering (800 MB at n = 20,000), the f32
+/// Gower matrix ([`crate::gower::gower_within`] with [`F32Bits`]) being the only matrix.
+///
+/// How: a distance between two rows is the f32 of the matrix, exact in f64. The f64
+/// distance of a merged cluster y to a live cluster i is split in two halves of 32 bits:
+/// the upper one in the slot of the pair (y, i), the lower one in the slot of (s, i),
+/// where s is the cluster that died in the merge that made y (its slots are free from
+/// then on, and each dead cluster is the "shadow" of one cluster only). Of two merged
+/// clusters the later one's shadow holds the pair's lower half. Reading a distance then
+/// takes two slots instead of one, so this is slower than [`WorkingPrecision::Exact`];
+/// the merges are the same bit for bit (unit tests and the conformance suite).
+pub fn linkage_in_place_compact(
+    mut d: CondensedMatrix<F32Bits>,
+    method: Linkage,
+) -> StatsResult<Vec<Merge>> {
+    let n = d.n();
+    if n < 2 {
+        return Err(StatsError::TooFewRows {
+            what: "hierarchical clustering".into(),
+            need: 2,
+            got: n,
+        });
+    }
+    let mut raw = match method {
+        Linkage::Single => mst_single(&d),
+        Linkage::Complete => nn_chain_compact::<1>(n, d.as_mut_slice()),
+        Linkage::Average => nn_chain_compact::<2>(n, d.as_mut_slice()),
+        Linkage::Weighted => nn_chain_compact::<3>(n, d.as_mut_slice()),
+        Linkage::Ward => nn_chain_compact::<4>(n, d.as_mut_slice()),
+    };
+    raw.sort_by(|x, y| x.2.total_cmp(&y.2));
+    Ok(relabel(raw, n))
+}
+
+/// The slots and the merge history that give the f64 distance of two live clusters.
+struct Compact<'a> {
+    dm: &'a mut [F32Bits],
+    off: Vec<usize>,
+    /// 0 for a row still alone, else 1 + the merge step that made the cluster.
+    birth: Vec<usize>,
+    /// The cluster that died in the merge that made this one.
+    shadow: Vec<usize>,
+}
+
+impl Compact<'_> {
+    #[inline]
+    fn pos(&self, i: usize, j: usize) -> usize {
+        if i < j {
+            self.off[i].wrapping_add(j)
+        } else {
+            self.off[j].wrapping_add(i)
+        }
+    }
+
+    /// d(a, b) of two live clusters, a != b.
+    #[inline]
+    fn get(&self, a: usize, b: usize) -> f64 {
+        let p = self.pos(a, b);
+        let (ba, bb) = (self.birth[a], self.birth[b]);
+        if ba == 0 && bb == 0 {
+            return self.dm[p].to_f64();
+        }
+        let (r, o) = if ba > bb { (a, b) } else { (b, a) };
+        let hi = self.dm[p].0 as u64;
+        let lo = self.dm[self.pos(self.shadow[r], o)].0 as u64;
+        f64::from_bits((hi << 32) | lo)
+    }
+
+    /// Sets d(y, i) of the newest cluster y (shadow s) to v.
+    #[inline]
+    fn set_newest(&mut self, y: usize, s: usize, i: usize, v: f64) {
+        let b = v.to_bits();
+        let (p, q) = (self.pos(y, i), self.pos(s, i));
+        self.dm[p] = F32Bits((b >> 32) as u32);
+        self.dm[q] = F32Bits(b as u32);
+    }
+}
+
+/// scipy's `nn_chain` in 4 bytes per pair (see [`linkage_in_place_compact`]); the scans
+/// and the column minima as in [`nn_chain_in_place`].
+fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, usize, f64)> {
+    let method = match M {
+        1 => Linkage::Complete,
+        2 => Linkage::Average,
+        3 => Linkage::Weighted,
+        _ => Linkage::Ward,
+    };
+    let off: Vec<usize> = (0..n)
+        .map(|i| condensed_index(n, i, i + 1).wrapping_sub(i + 1))
+        .collect();
+    let mut cmin32 = vec![F32Bits::INFINITY; n];
+    let mut carg = vec![usize::MAX; n];
+    column_minima(n, dm, &mut cmin32, &mut carg);
+    let mut cmin: Vec<f64> = cmin32.iter().map(|v| v.to_f64()).collect();
+    drop(cmin32);
+    let mut c = Compact {
+        dm,
+        off,
+        birth: vec![0; n],
+        shadow: vec![usize::MAX; n],
+    };
+    let mut exact = vec![true; n];
+    let mut size = vec![1usize; n];
+    let mut active: Vec<usize> = (0..n).collect();
+    let mut chain: Vec<usize> = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(n - 1);
+    let mut new_row = vec![0.0f64; n];
+    for step in 0..n - 1 {
+        if chain.is_empty() {
+            chain.push(active[0]);
+        }
+        let (x, y, current_min) = loop {
+            let x = *chain.last().expect("chain is not empty");
+            let p = active.binary_search(&x).expect("x is live");
+            let (mut mr, mut yr) = (f64::INFINITY, usize::MAX);
+            for &j in &active[p + 1..] {
+                let v = c.get(x, j);
+                if v < mr {
+                    mr = v;
+                    yr = j;
+                }
+            }
+            if !exact[x] && mr >= cmin[x] {
+                let (mut m, mut a) = (f64::INFINITY, usize::MAX);
+                for &i in &active[..p] {
+                    let v = c.get(i, x);
+                    if v < m {
+                        m = v;
+                        a = i;
+                    }
+                }
+                cmin[x] = m;
+                carg[x] = a;
+                exact[x] = true;
+            }
+            let (m, y) = if exact[x] && cmin[x] <= mr {
+                (cmin[x], carg[x])
+            } else {
+                (mr, yr)
+            };
+            if chain.len() > 1 {
+                let prev = chain[chain.len() - 2];
+                let dp = c.get(x, prev);
+                if dp <= m {
+                    break (x, prev, dp);
+                }
+            }
+            chain.push(y);
+        };
+        chain.truncate(chain.len() - 2);
+        let (x, y) = if x > y { (y, x) } else { (x, y) };
+        let height = current_min;
+        let (nx, ny) = (size[x], size[y]);
+        out.push((x, y, height));
+        size[x] = 0;
+        size[y] = nx + ny;
+        let px = active.binary_search(&x).expect("x is live");
+        active.remove(px);
+        // All new distances first, from the old ones (the writes go to the slots of
+        // (y, i) and (x, i), which hold old values of this merge only).
+        for &i in &active {
+            if i != y {
+                new_row[i] = update(
+                    method,
+                    c.get(x, i),
+                    c.get(y, i),
+                    height,
+                    nx as f64,
+                    ny as f64,
+                    size[i] as f64,
+                );
+            }
+        }
+        c.birth[y] = step + 1;
+        c.shadow[y] = x;
+        let (mut ym, mut ya) = (f64::INFINITY, usize::MAX);
+        for &i in &active {
+            if i == y {
+                continue;
+            }
+            let v = new_row[i];
+            c.set_newest(y, x, i, v);
+            if i < y {
+                if v < ym {
+                    ym = v;
+                    ya = i;
+                }
+                if i > x && exact[i] && carg[i] == x {
+                    exact[i] = false;
+                }
+            } else if !exact[i] {
+                if v < cmin[i] {
+                    cmin[i] = v;
+                }
+            } else if carg[i] == x {
+                if v < cmin[i] {
+                    cmin[i] = v;
+                    carg[i] = y;
+                } else {
+                    exact[i] = false;
+                }
+            } else if carg[i] == y {
+                if v <= cmin[i] {
+                    cmin[i] = v;
+                } else {
+                    exact[i] = false;
+                }
+            } else if v < cmin[i] || (v == cmin[i] && y < carg[i]) {
+                cmin[i] = v;
+                carg[i] = y;
+            }
+        }
+        cmin[y] = ym;
+        carg[y] = ya;
+        exact[y] = true;
+    }
+    out
+}
+
 /// For every column j, the smallest d(i, j) over i < j and the lowest such i; one pass
 /// over the condensed matrix, columns split over every core.
 fn column_minima<T: Distance>(n: usize, dm: &[T], cmin: &mut [T], carg: &mut [usize]) {
@@ -578,6 +798,10 @@ pub enum WorkingPrecision {
     /// `gower` package's float32 matrix exactly (the conformance suite), n(n-1)/2 × 8
     /// bytes (1.6 GB at n = 20,000). The default.
     Exact,
+    /// The same merges as `Exact`, bit for bit, in half the memory (n(n-1)/2 × 4 bytes,
+    /// 800 MB at n = 20,000): the f64 working values are split over two f32 slots
+    /// ([`linkage_in_place_compact`]); slower, as every distance read takes two slots.
+    ExactCompact,
     /// f32: half the memory (800 MB at n = 20,000), but every Lance–Williams update is
     /// rounded to f32, so clusters whose distances differ by less than that rounding
     /// (about 1e-7 relative) may merge in another order than scipy's: on the
@@ -612,6 +836,12 @@ pub fn gower_clustering(
             method,
             k,
         ),
+        WorkingPrecision::ExactCompact => gower_clustering_in(
+            columns,
+            crate::gower::gower_within::<F32Bits>(columns, limit_bytes)?,
+            method,
+            k,
+        ),
         WorkingPrecision::F32 => gower_clustering_in(
             columns,
             crate::gower::gower_within::<f32>(columns, limit_bytes)?,
@@ -621,8 +851,31 @@ pub fn gower_clustering(
     }
 }
 
+/// The linkage in place that fits the matrix's type.
+trait InPlace: Distance {
+    fn linkage(d: CondensedMatrix<Self>, method: Linkage) -> StatsResult<Vec<Merge>>;
+}
+
+impl InPlace for f64 {
+    fn linkage(d: CondensedMatrix<Self>, method: Linkage) -> StatsResult<Vec<Merge>> {
+        linkage_in_place(d, method)
+    }
+}
+
+impl InPlace for f32 {
+    fn linkage(d: CondensedMatrix<Self>, method: Linkage) -> StatsResult<Vec<Merge>> {
+        linkage_in_place(d, method)
+    }
+}
+
+impl InPlace for F32Bits {
+    fn linkage(d: CondensedMatrix<Self>, method: Linkage) -> StatsResult<Vec<Merge>> {
+        linkage_in_place_compact(d, method)
+    }
+}
+
 /// The clustering of `d`, the f32 Gower matrix of `columns` (held in `T`).
-fn gower_clustering_in<T: Distance>(
+fn gower_clustering_in<T: InPlace>(
     columns: &[crate::gower::GowerColumn],
     d: CondensedMatrix<T>,
     method: Linkage,
@@ -631,7 +884,7 @@ fn gower_clustering_in<T: Distance>(
     let n = d.n();
     let copy =
         (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
-    let merges = linkage_in_place(d, method)?;
+    let merges = T::linkage(d, method)?;
     let labels = cut_tree_maxclust(&merges, k)?;
     let silhouette = if SilhouetteLabels::new(&labels, n).is_err() {
         None
@@ -1066,6 +1319,20 @@ mod tests {
                 let old = linkage(&d, method).unwrap();
                 let new = linkage_in_place(d.clone(), method).unwrap();
                 assert_eq!(old, new, "n={n} levels={levels} {method:?}");
+                // In 4 bytes per pair: the f32 values, clustered exactly as in f64.
+                let d32 = CondensedMatrix::new(
+                    n,
+                    d.as_slice().iter().map(|&v| F32Bits::from_f64(v)).collect(),
+                )
+                .unwrap();
+                let d64 =
+                    CondensedMatrix::new(n, d32.as_slice().iter().map(|v| v.to_f64()).collect())
+                        .unwrap();
+                assert_eq!(
+                    linkage(&d64, method).unwrap(),
+                    linkage_in_place_compact(d32, method).unwrap(),
+                    "n={n} levels={levels} {method:?} compact"
+                );
                 if method == Linkage::Average {
                     // Column reads split over the cores from 6 entries on.
                     let mut raw = nn_chain_in_place::<f64, 2>(n, d.clone().as_mut_slice(), 3);

@@ -103,6 +103,25 @@ impl Distance for f32 {
     }
 }
 
+/// An f32 distance kept as its bits, so that a slot of the matrix can also hold half of an
+/// f64 (the exact clustering in 4 bytes per pair, [`crate::cluster::linkage_in_place`]).
+/// As a distance it is the f32 (non-negative, so the bits order as the values do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct F32Bits(pub u32);
+
+impl Distance for F32Bits {
+    const INFINITY: Self = F32Bits(0x7f80_0000);
+    const ZERO: Self = F32Bits(0);
+    #[inline]
+    fn to_f64(self) -> f64 {
+        f32::from_bits(self.0) as f64
+    }
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        F32Bits((x as f32).to_bits())
+    }
+}
+
 /// The most memory one distance matrix (or the clustering's working matrix) may take:
 /// 4 GiB, an f32 condensed matrix of about 46,000 rows. Checked with exact (u128)
 /// arithmetic before anything is allocated; beyond it the work stops with

@@ -535,8 +535,8 @@ fn clustering_matches_scipy_and_sklearn() {
 /// path before it (the f32 Gower matrix, a square f64 working copy, the silhouette from
 /// the matrix), on every data set of the conformance suite. No Python needed.
 ///
-/// - [`WorkingPrecision::Exact`] (f32 distances, f64 updates): the same merges bit for
-///   bit, the same clusters at every cut, the same silhouettes (1e-12: only the order of
+/// - [`WorkingPrecision::Exact`] and [`WorkingPrecision::ExactCompact`] (f32 distances,
+///   f64 updates, in 8 or 4 bytes a pair): the same merges bit for bit, the same clusters at every cut, the same silhouettes (1e-12: only the order of
 ///   the sums differs).
 /// - [`WorkingPrecision::F32`] (updates rounded to f32 too): the sets whose merges or
 ///   cuts differ are pinned here, so that any change shows; on the others the heights
@@ -563,6 +563,12 @@ fn clustering_in_place_gives_the_same_clusters() {
         let old = linkage(&d32, method).unwrap();
         let exact = linkage_in_place(d64, method).unwrap();
         assert_eq!(old, exact, "{what}: in place (f64) = square path");
+        let d_bits = gower_within::<F32Bits>(&cols, MATRIX_LIMIT_BYTES).unwrap();
+        assert_eq!(
+            old,
+            linkage_in_place_compact(d_bits, method).unwrap(),
+            "{what}: in place in 4 bytes a pair = square path"
+        );
         let f32w = linkage_in_place(d32.clone(), method).unwrap();
         let mut differ = false;
         for (a, b) in old.iter().zip(&f32w) {
@@ -591,16 +597,12 @@ fn clustering_in_place_gives_the_same_clusters() {
                 }
                 (so, sn) => assert_eq!(so.is_err(), sn.is_err(), "{what} k={kk}"),
             }
-            if [2, 4].contains(&kk) {
+            for precision in [WorkingPrecision::Exact, WorkingPrecision::ExactCompact] {
+                if ![2, 4].contains(&kk) {
+                    break;
+                }
                 // The whole pipeline, as the benchmark runs it.
-                let g = gower_clustering(
-                    &cols,
-                    method,
-                    kk,
-                    WorkingPrecision::Exact,
-                    MATRIX_LIMIT_BYTES,
-                )
-                .unwrap();
+                let g = gower_clustering(&cols, method, kk, precision, MATRIX_LIMIT_BYTES).unwrap();
                 assert_eq!(g.merges, old, "{what} pipeline k={kk}");
                 assert_eq!(g.labels, lo, "{what} pipeline k={kk}");
                 let s = silhouette(&d32, &lo).ok();
@@ -629,7 +631,7 @@ fn clustering_in_place_gives_the_same_clusters() {
     );
     assert_eq!(f32_cuts_differ, vec![21, 27, 90, 96, 129, 241]);
     eprintln!(
-        "in place: {sets} data sets, {cuts} cuts: f64 updates give the square path's merges bit for bit and its clusters and silhouettes (1e-12, also computed again from the data); f32 updates change the merges of sets {f32_merges_differ:?} and the clusters of {f32_cuts_differ:?}, elsewhere heights within {max_dh:e}"
+        "in place: {sets} data sets, {cuts} cuts: f64 updates (in 8 or 4 bytes a pair) give the square path's merges bit for bit and its clusters and silhouettes (1e-12, also computed again from the data); f32 updates change the merges of sets {f32_merges_differ:?} and the clusters of {f32_cuts_differ:?}, elsewhere heights within {max_dh:e}"
     );
 }
 
