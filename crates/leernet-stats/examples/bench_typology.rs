@@ -8,17 +8,19 @@
 //! The steps are those of `cluster::gower_clustering`, timed one by one: the f32 Gower
 //! distances held in f64, the linkage in place on that one matrix, the silhouette from a
 //! copy up to 128 MiB or from the distances computed again. `LEERNET_BENCH_PATH` picks
-//! another path for a comparison in the same minutes: `f32` (the same with f32 working
+//! another path for a comparison in the same minutes: `compact` (the same merges in 4
+//! bytes a pair, `WorkingPrecision::ExactCompact`), `f32` (the same with f32 working
 //! values: half the memory, not always scipy's tree) or `square` (the path before:
 //! the f32 Gower matrix, a square f64 working copy for the linkage, the silhouette from
 //! the matrix).
 
 use leernet_stats::cluster::{
-    cut_tree_maxclust, linkage, linkage_in_place, silhouette, Linkage, SILHOUETTE_COPY_LIMIT_BYTES,
+    cut_tree_maxclust, linkage, linkage_in_place, linkage_in_place_compact, silhouette, Linkage,
+    SILHOUETTE_COPY_LIMIT_BYTES,
 };
 use leernet_stats::gower::{
-    gower_f32, gower_f32_values_in_f64, gower_silhouette_samples, CondensedMatrix, Distance,
-    GowerColumn, MATRIX_LIMIT_BYTES,
+    gower_f32, gower_f32_values_in_f64, gower_silhouette_samples, gower_within, CondensedMatrix,
+    Distance, F32Bits, GowerColumn, MATRIX_LIMIT_BYTES,
 };
 
 /// The linkage in place on `d` and the cut into 4; the copy of `d` for the silhouette
@@ -148,6 +150,19 @@ fn main() {
                 let lc = thread_cpu_s() - c1;
                 let t2 = Instant::now();
                 let s = silhouette(&d, &labels).expect("silhouette");
+                (z, labels, s, t1, t2, lc)
+            }
+            "compact" => {
+                let d = gower_within::<F32Bits>(&cols, MATRIX_LIMIT_BYTES).expect("gower");
+                let t1 = Instant::now();
+                let c1 = thread_cpu_s();
+                let copy = (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES)
+                    .then(|| d.clone());
+                let z = linkage_in_place_compact(d, Linkage::Average).expect("linkage");
+                let labels = cut_tree_maxclust(&z, 4).expect("cut");
+                let lc = thread_cpu_s() - c1;
+                let t2 = Instant::now();
+                let s = mean_silhouette(&copy, &cols, &labels);
                 (z, labels, s, t1, t2, lc)
             }
             "f32" => {
