@@ -119,7 +119,8 @@ pub fn linkage<T: Distance>(d: &CondensedMatrix<T>, method: Linkage) -> StatsRes
 /// are exactly tied in f32 and not in f64) may merge in the other order than scipy's:
 /// the conformance suite finds different merges in 9 of its 243 data sets (all with many
 /// exact ties) and different clusters at some cut in 6
-/// (`clustering_in_place_gives_the_same_clusters`). Use f32 only where memory forces it.
+/// (`clustering_in_place_gives_the_same_clusters`). For scipy's merges in 4 bytes a pair
+/// use [`linkage_in_place_compact`].
 ///
 /// The silhouette needs the distances afterwards: keep a copy, or compute them again
 /// ([`crate::gower::gower_silhouette_samples`]).
@@ -401,6 +402,54 @@ impl Compact<'_> {
         f64::from_bits((hi << 32) | lo)
     }
 
+    /// The upper 32 bits of d(a, b)'s f64 (one slot read): a larger key is a larger
+    /// distance (the bits of non-negative f64 order as their values), an equal key
+    /// decides nothing.
+    #[inline]
+    fn key(&self, a: usize, b: usize) -> u32 {
+        let p = self.pos(a, b);
+        if self.birth[a] == 0 && self.birth[b] == 0 {
+            (self.dm[p].to_f64().to_bits() >> 32) as u32
+        } else {
+            self.dm[p].0
+        }
+    }
+
+    /// The first strict minimum of d(x, j) over `js` (in increasing order): the pair's
+    /// full value is read only where the upper halves do not decide.
+    #[inline]
+    fn first_min(&self, x: usize, js: &[usize]) -> (f64, usize) {
+        let (mut bk, mut bv, mut bj) = (u32::MAX, f64::INFINITY, usize::MAX);
+        // bv is the value of bj once known (NaN: not read yet).
+        for &j in js {
+            let k = self.key(x, j);
+            if k > bk {
+                continue;
+            }
+            if k < bk {
+                bk = k;
+                bj = j;
+                bv = f64::NAN;
+                continue;
+            }
+            if bv.is_nan() {
+                bv = self.get(x, bj);
+            }
+            let v = self.get(x, j);
+            if v < bv {
+                bv = v;
+                bj = j;
+            }
+        }
+        if bj == usize::MAX {
+            return (f64::INFINITY, bj);
+        }
+        if bv.is_nan() {
+            bv = self.get(x, bj);
+        }
+        (bv, bj)
+    }
+
     /// Sets d(y, i) of the newest cluster y (shadow s) to v.
     #[inline]
     fn set_newest(&mut self, y: usize, s: usize, i: usize, v: f64) {
@@ -447,23 +496,9 @@ fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, us
         let (x, y, current_min) = loop {
             let x = *chain.last().expect("chain is not empty");
             let p = active.binary_search(&x).expect("x is live");
-            let (mut mr, mut yr) = (f64::INFINITY, usize::MAX);
-            for &j in &active[p + 1..] {
-                let v = c.get(x, j);
-                if v < mr {
-                    mr = v;
-                    yr = j;
-                }
-            }
+            let (mr, yr) = c.first_min(x, &active[p + 1..]);
             if !exact[x] && mr >= cmin[x] {
-                let (mut m, mut a) = (f64::INFINITY, usize::MAX);
-                for &i in &active[..p] {
-                    let v = c.get(i, x);
-                    if v < m {
-                        m = v;
-                        a = i;
-                    }
-                }
+                let (m, a) = c.first_min(x, &active[..p]);
                 cmin[x] = m;
                 carg[x] = a;
                 exact[x] = true;
