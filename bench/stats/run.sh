@@ -5,16 +5,20 @@
 #   defaults: N=5000, 5 Rust repeats, 1 Python repeat (the Python pipeline takes about
 #   a minute at N=5000). PYTHON_REPEATS=0 skips Python (e.g. for N=20000).
 # Prints the medians of each side and the ratios python/leernet.
+# LEERNET_BENCH_PATH=exact (default) | f32 | square picks leernet's path (see
+# crates/leernet-stats/examples/bench_typology.rs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-5000}
 rr=${2:-5}
 pr=${3:-1}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+# The target folder cargo uses here (its configuration may put it outside the checkout).
+target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 cargo build --release -q -p leernet-stats --example bench_typology --manifest-path "$root/Cargo.toml"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-bin="$CARGO_TARGET_DIR/release/examples/bench_typology"
+bin="$target/release/examples/bench_typology"
 "$bin" "$n" "$rr" "$tmp/data.csv" | tee "$tmp/rust.txt"
 if [ "$pr" -gt 0 ]; then
   py=$("$root/tools/pyenv.sh")

@@ -4,9 +4,55 @@
 //! Usage: `cargo run --release -p leernet-stats --example bench_typology -- N REPEATS [CSV]`
 //! Prints one JSON line per repeat and the medians. With CSV, also writes the generated
 //! data there (so the Python benchmark can run on the very same data).
+//!
+//! The steps are those of `cluster::gower_clustering`, timed one by one: the f32 Gower
+//! distances held in f64, the linkage in place on that one matrix, the silhouette from a
+//! copy up to 128 MiB or from the distances computed again. `LEERNET_BENCH_PATH` picks
+//! another path for a comparison in the same minutes: `compact` (the same merges in 4
+//! bytes a pair, `WorkingPrecision::ExactCompact`), `f32` (the same with f32 working
+//! values: half the memory, not always scipy's tree) or `square` (the path before:
+//! the f32 Gower matrix, a square f64 working copy for the linkage, the silhouette from
+//! the matrix).
 
-use leernet_stats::cluster::{cut_tree_maxclust, linkage, silhouette, Linkage};
-use leernet_stats::gower::{gower_f32, GowerColumn};
+use leernet_stats::cluster::{
+    cut_tree_maxclust, linkage, linkage_in_place, linkage_in_place_compact, silhouette, Linkage,
+    SILHOUETTE_COPY_LIMIT_BYTES,
+};
+use leernet_stats::gower::{
+    gower_f32, gower_f32_values_in_f64, gower_silhouette_samples, gower_within, CondensedMatrix,
+    Distance, F32Bits, GowerColumn, MATRIX_LIMIT_BYTES,
+};
+
+/// The linkage in place on `d` and the cut into 4; the copy of `d` for the silhouette
+/// when it is small enough.
+fn in_place<T: Distance>(
+    d: CondensedMatrix<T>,
+) -> (
+    Vec<leernet_stats::cluster::Merge>,
+    Vec<usize>,
+    Option<CondensedMatrix<T>>,
+) {
+    let copy =
+        (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
+    let z = linkage_in_place(d, Linkage::Average).expect("linkage");
+    let labels = cut_tree_maxclust(&z, 4).expect("cut");
+    (z, labels, copy)
+}
+
+/// The mean silhouette from the copy, or from the distances computed again.
+fn mean_silhouette<T: Distance>(
+    copy: &Option<CondensedMatrix<T>>,
+    cols: &[GowerColumn],
+    labels: &[usize],
+) -> f64 {
+    match copy {
+        Some(d) => silhouette(d, labels).expect("silhouette"),
+        None => {
+            let each = gower_silhouette_samples::<f32>(cols, labels).expect("silhouette");
+            each.iter().sum::<f64>() / labels.len() as f64
+        }
+    }
+}
 use std::io::Write;
 use std::time::Instant;
 
@@ -90,17 +136,57 @@ fn main() {
         .map(|c| GowerColumn::Numeric(c))
         .chain(nom.iter().map(|c| GowerColumn::Nominal(c)))
         .collect();
+    let path = std::env::var("LEERNET_BENCH_PATH").unwrap_or_else(|_| "exact".into());
     let (mut tg, mut tl, mut ts, mut tt) = (vec![], vec![], vec![], vec![]);
     for rep in 0..repeats {
         let t0 = Instant::now();
-        let d = gower_f32(&cols).expect("gower");
-        let t1 = Instant::now();
-        let c1 = thread_cpu_s();
-        let z = linkage(&d, Linkage::Average).expect("linkage");
-        let labels = cut_tree_maxclust(&z, 4).expect("cut");
-        let lc = thread_cpu_s() - c1;
-        let t2 = Instant::now();
-        let s = silhouette(&d, &labels).expect("silhouette");
+        let (z, labels, s, t1, t2, lc) = match path.as_str() {
+            "square" => {
+                let d = gower_f32(&cols).expect("gower");
+                let t1 = Instant::now();
+                let c1 = thread_cpu_s();
+                let z = linkage(&d, Linkage::Average).expect("linkage");
+                let labels = cut_tree_maxclust(&z, 4).expect("cut");
+                let lc = thread_cpu_s() - c1;
+                let t2 = Instant::now();
+                let s = silhouette(&d, &labels).expect("silhouette");
+                (z, labels, s, t1, t2, lc)
+            }
+            "compact" => {
+                let d = gower_within::<F32Bits>(&cols, MATRIX_LIMIT_BYTES).expect("gower");
+                let t1 = Instant::now();
+                let c1 = thread_cpu_s();
+                let copy = (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES)
+                    .then(|| d.clone());
+                let z = linkage_in_place_compact(d, Linkage::Average).expect("linkage");
+                let labels = cut_tree_maxclust(&z, 4).expect("cut");
+                let lc = thread_cpu_s() - c1;
+                let t2 = Instant::now();
+                let s = mean_silhouette(&copy, &cols, &labels);
+                (z, labels, s, t1, t2, lc)
+            }
+            "f32" => {
+                let d = gower_f32(&cols).expect("gower");
+                let t1 = Instant::now();
+                let c1 = thread_cpu_s();
+                let (z, labels, copy) = in_place(d);
+                let lc = thread_cpu_s() - c1;
+                let t2 = Instant::now();
+                let s = mean_silhouette(&copy, &cols, &labels);
+                (z, labels, s, t1, t2, lc)
+            }
+            _ => {
+                let d = gower_f32_values_in_f64(&cols, MATRIX_LIMIT_BYTES).expect("gower");
+                let t1 = Instant::now();
+                let c1 = thread_cpu_s();
+                let (z, labels, copy) = in_place(d);
+                let lc = thread_cpu_s() - c1;
+                let t2 = Instant::now();
+                let s = mean_silhouette(&copy, &cols, &labels);
+                (z, labels, s, t1, t2, lc)
+            }
+        };
+        let _ = labels;
         let t3 = Instant::now();
         let (g, l, si) = (
             (t1 - t0).as_secs_f64(),
@@ -118,7 +204,8 @@ fn main() {
         tt.push(g + l + si);
     }
     println!(
-        "MEDIAN leernet n={n} threads={} gower={:.4}s linkage+cut={:.4}s silhouette={:.4}s total={:.4}s",
+        "MEDIAN leernet path={} n={n} threads={} gower={:.4}s linkage+cut={:.4}s silhouette={:.4}s total={:.4}s",
+        path,
         rayon::current_num_threads(),
         median(tg),
         median(tl),

@@ -42,6 +42,20 @@ pub enum StatsError {
     /// Inputs of inconsistent shape or an invalid argument.
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The work would need more memory than the limit allows (checked before allocating).
+    #[error(
+        "{what} of {rows} rows would need {bytes} bytes, more than the limit of {limit} bytes"
+    )]
+    TooLarge {
+        /// Which structure (e.g. "a condensed f32 distance matrix").
+        what: String,
+        /// Number of rows asked for.
+        rows: usize,
+        /// Bytes it would need (saturated at u128::MAX; never allocated).
+        bytes: u128,
+        /// The limit in bytes.
+        limit: u128,
+    },
 }
 
 /// Result of this crate.

@@ -103,6 +103,60 @@ impl Distance for f32 {
     }
 }
 
+/// An f32 distance kept as its bits, so that a slot of the matrix can also hold half of an
+/// f64 (the exact clustering in 4 bytes per pair, [`crate::cluster::linkage_in_place`]).
+/// As a distance it is the f32 (non-negative, so the bits order as the values do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct F32Bits(pub u32);
+
+impl Distance for F32Bits {
+    const INFINITY: Self = F32Bits(0x7f80_0000);
+    const ZERO: Self = F32Bits(0);
+    #[inline]
+    fn to_f64(self) -> f64 {
+        f32::from_bits(self.0) as f64
+    }
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        F32Bits((x as f32).to_bits())
+    }
+}
+
+/// The most memory one distance matrix (or the clustering's working matrix) may take:
+/// 4 GiB, an f32 condensed matrix of about 46,000 rows. Checked with exact (u128)
+/// arithmetic before anything is allocated; beyond it the work stops with
+/// [`StatsError::TooLarge`].
+pub const MATRIX_LIMIT_BYTES: u128 = 4 << 30;
+
+/// The entries of a condensed matrix of `n` rows, n(n-1)/2, when that many `T` take at
+/// most `limit` bytes (computed in u128, so no size can wrap); else
+/// [`StatsError::TooLarge`] naming `what`.
+pub fn condensed_len_within<T>(n: usize, limit: u128, what: &str) -> StatsResult<usize> {
+    let n128 = n as u128;
+    let entries = n128 * n128.saturating_sub(1) / 2;
+    matrix_len_within::<T>(n, entries, limit, what)
+}
+
+/// `entries` values of `T` for a matrix of `n` rows, checked against `limit` bytes.
+pub(crate) fn matrix_len_within<T>(
+    n: usize,
+    entries: u128,
+    limit: u128,
+    what: &str,
+) -> StatsResult<usize> {
+    let bytes = entries.saturating_mul(std::mem::size_of::<T>() as u128);
+    // A Vec may hold at most isize::MAX bytes whatever the limit says.
+    if bytes > limit || bytes > isize::MAX as u128 {
+        return Err(StatsError::TooLarge {
+            what: what.to_string(),
+            rows: n,
+            bytes,
+            limit,
+        });
+    }
+    Ok(entries as usize)
+}
+
 /// A symmetric dissimilarity matrix with zero diagonal, stored as scipy's condensed
 /// vector: the upper triangle row by row, d(i, j) for i < j at
 /// `n*i - i*(i+1)/2 + (j - i - 1)`. The entries are f64, or f32 (`CondensedMatrix<f32>`,
@@ -117,10 +171,10 @@ impl<T: Distance> CondensedMatrix<T> {
     /// Wraps a condensed vector of length n(n-1)/2; checks length and finiteness
     /// and that no entry is negative.
     pub fn new(n: usize, data: Vec<T>) -> StatsResult<Self> {
-        if data.len() != n * n.saturating_sub(1) / 2 {
+        let need = (n as u128) * (n as u128).saturating_sub(1) / 2;
+        if data.len() as u128 != need {
             return Err(StatsError::Invalid(format!(
-                "a condensed matrix of {n} rows needs {} entries, got {}",
-                n * n.saturating_sub(1) / 2,
+                "a condensed matrix of {n} rows needs {need} entries, got {}",
                 data.len()
             )));
         }
@@ -144,6 +198,12 @@ impl<T: Distance> CondensedMatrix<T> {
     /// The condensed vector.
     pub fn as_slice(&self) -> &[T] {
         &self.data
+    }
+
+    /// The condensed vector, for in-place work of this crate (which keeps the entries
+    /// finite and non-negative).
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.data
     }
 
     /// Consumes the matrix, giving its condensed vector.
@@ -305,6 +365,92 @@ fn prepare(columns: &[GowerColumn]) -> StatsResult<Prepared> {
     })
 }
 
+impl Prepared {
+    /// One pair: Some(d), or None when the rows share no comparable column.
+    #[inline]
+    fn pair(&self, i: usize, j: usize) -> Option<f64> {
+        let p = self;
+        let ni = &p.num[i * p.p_num..(i + 1) * p.p_num];
+        let nj = &p.num[j * p.p_num..(j + 1) * p.p_num];
+        let ci = &p.nom[i * p.p_nom..(i + 1) * p.p_nom];
+        let cj = &p.nom[j * p.p_nom..(j + 1) * p.p_nom];
+        if !p.any_missing {
+            let total = (p.p_num + p.p_nom) as f64;
+            return Some((sum_abs_diff(ni, nj) + count_mismatch(ci, cj) as f64) / total);
+        }
+        let ai = &p.asym[i * p.p_asym..(i + 1) * p.p_asym];
+        let aj = &p.asym[j * p.p_asym..(j + 1) * p.p_asym];
+        let (s_num, c_num) = sum_abs_diff_missing(ni, nj);
+        let (m_nom, c_nom) = count_mismatch_missing(ci, cj);
+        let (m_asym, c_asym) = asym_terms(ai, aj);
+        let w = c_num + c_nom + c_asym;
+        (w > 0).then(|| (s_num + (m_nom + m_asym) as f64) / w as f64)
+    }
+}
+
+/// The silhouette of every row (as [`crate::cluster::silhouette_samples`]) from the
+/// Gower distances computed again from the data, without a matrix: for the clustering
+/// that worked in place on the only one ([`crate::cluster::linkage_in_place`]). Each
+/// distance is rounded to `T` first, as the matrix of that type holds it, so the result
+/// is the silhouette of that matrix up to the order of the sums (about 1e-15).
+/// Memory: n × k sums per thread task.
+pub fn gower_silhouette_samples<T: Distance>(
+    columns: &[GowerColumn],
+    labels: &[usize],
+) -> StatsResult<Vec<f64>> {
+    let p = prepare(columns)?;
+    let n = p.n;
+    let l = crate::cluster::SilhouetteLabels::new(labels, n)?;
+    let k = l.k;
+    // n × k sums per task, a handful of tasks: bound them too.
+    matrix_len_within::<f64>(
+        n,
+        (n as u128) * (k as u128) * (4 * rayon::current_num_threads().max(1)) as u128,
+        MATRIX_LIMIT_BYTES,
+        "the silhouette's sums",
+    )?;
+    const BLOCK: usize = 32;
+    let parts = crate::cluster::row_blocks(n, n < 512);
+    let result: Result<Vec<f64>, (usize, usize)> = parts
+        .into_par_iter()
+        .map(|(r0, r1)| {
+            let mut sums = vec![0.0f64; n * k];
+            for b0 in (r0..r1).step_by(BLOCK) {
+                let b1 = (b0 + BLOCK).min(r1);
+                for j in b0 + 1..n {
+                    let lj = l.lab[j];
+                    for i in b0..b1.min(j) {
+                        let d = p.pair(i, j).ok_or((i, j))?;
+                        let d = T::from_f64(d).to_f64();
+                        sums[i * k + lj] += d;
+                        sums[j * k + l.lab[i]] += d;
+                    }
+                }
+            }
+            Ok(sums)
+        })
+        .try_reduce_with(|a, b| Ok(crate::cluster::add_sums(a, b)))
+        .unwrap_or_else(|| Ok(vec![0.0; n * k]));
+    match result {
+        Ok(sums) => Ok(l.finish(&sums)),
+        // Which pair a parallel task met first depends on the schedule: name the
+        // first in row order, as `gower` does.
+        Err(_) => {
+            let (i, j) = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .find(|&(i, j)| p.pair(i, j).is_none())
+                .expect("a pair without a common column was met");
+            Err(no_common_column(i, j))
+        }
+    }
+}
+
+fn no_common_column(i: usize, j: usize) -> StatsError {
+    StatsError::Undefined(format!(
+        "rows {i} and {j} have no column in common (all missing in one of them), so they have no Gower distance"
+    ))
+}
+
 /// Dense ranks 1..M of the present values (NaN stays NaN).
 fn dense_ranks(vals: &[f64]) -> Vec<f64> {
     let mut distinct: Vec<f64> = vals.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -401,8 +547,9 @@ fn asym_terms(a: &[u8], b: &[u8]) -> (u32, u32) {
 ///
 /// Errors: no columns, columns of unequal length, a non-finite value, or a pair of
 /// rows that share no comparable column (every column missing in one of them).
+/// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
-    gower_into(columns)
+    gower_into(columns, MATRIX_LIMIT_BYTES, false)
 }
 
 /// [`gower`] stored in f32: every distance is computed in f64 exactly as by [`gower`] and
@@ -410,14 +557,44 @@ pub fn gower(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix> {
 /// f32 unit in the last place (a relative 2^-24 ≈ 6e-8; the `gower` package itself
 /// returns float32). Half the memory: n(n-1)/2 × 4 bytes, 800 MB at n = 20,000. This is
 /// the matrix of the typology ([`crate::cluster`] takes either).
+/// Errors also when the matrix would take more than [`MATRIX_LIMIT_BYTES`].
 pub fn gower_f32(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<f32>> {
-    gower_into(columns)
+    gower_into(columns, MATRIX_LIMIT_BYTES, false)
 }
 
-fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatrix<T>> {
+/// [`gower`] (T = f64) or [`gower_f32`] (T = f32) with its own memory limit in bytes
+/// for the matrix: more rows than fit give [`StatsError::TooLarge`] before anything is
+/// allocated or computed.
+pub fn gower_within<T: Distance>(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+) -> StatsResult<CondensedMatrix<T>> {
+    gower_into(columns, limit_bytes, false)
+}
+
+/// The values of [`gower_f32`] (each distance rounded once to f32, as the `gower`
+/// package returns them) held in f64: the matrix that scipy clusters when it is given
+/// the f32 matrix, for a clustering in place in f64
+/// ([`crate::cluster::linkage_in_place`]). Memory limit as [`gower_within`].
+pub fn gower_f32_values_in_f64(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+) -> StatsResult<CondensedMatrix<f64>> {
+    gower_into(columns, limit_bytes, true)
+}
+
+/// The Gower matrix in `T`; with `round_f32` every distance is rounded to f32 first.
+fn gower_into<T: Distance>(
+    columns: &[GowerColumn],
+    limit_bytes: u128,
+    round_f32: bool,
+) -> StatsResult<CondensedMatrix<T>> {
+    // The size first: no column is read, nothing allocated, for a matrix that cannot be.
+    let n = columns.first().map_or(0, GowerColumn::len);
+    let len = condensed_len_within::<T>(n, limit_bytes, "a Gower distance matrix")?;
     let p = prepare(columns)?;
     let n = p.n;
-    let mut data = vec![T::ZERO; n * n.saturating_sub(1) / 2];
+    let mut data = vec![T::ZERO; len];
     // Split the condensed vector into its rows (row i holds j = i+1..n).
     let mut rows: Vec<(usize, &mut [T])> = Vec::with_capacity(n);
     let mut rest: &mut [T] = &mut data;
@@ -426,24 +603,6 @@ fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatr
         rows.push((i, head));
         rest = tail;
     }
-    let total = (p.p_num + p.p_nom) as f64;
-    // One pair: Some(d), or None when the rows share no comparable column.
-    let pair = |i: usize, j: usize| -> Option<f64> {
-        let ni = &p.num[i * p.p_num..(i + 1) * p.p_num];
-        let nj = &p.num[j * p.p_num..(j + 1) * p.p_num];
-        let ci = &p.nom[i * p.p_nom..(i + 1) * p.p_nom];
-        let cj = &p.nom[j * p.p_nom..(j + 1) * p.p_nom];
-        if !p.any_missing {
-            return Some((sum_abs_diff(ni, nj) + count_mismatch(ci, cj) as f64) / total);
-        }
-        let ai = &p.asym[i * p.p_asym..(i + 1) * p.p_asym];
-        let aj = &p.asym[j * p.p_asym..(j + 1) * p.p_asym];
-        let (s_num, c_num) = sum_abs_diff_missing(ni, nj);
-        let (m_nom, c_nom) = count_mismatch_missing(ci, cj);
-        let (m_asym, c_asym) = asym_terms(ai, aj);
-        let w = c_num + c_nom + c_asym;
-        (w > 0).then(|| (s_num + (m_nom + m_asym) as f64) / w as f64)
-    };
     // Blocks of BLOCK consecutive rows i walk over every later row j together, so row
     // j's data is read from memory once per block rather than once per row (at
     // n = 20,000 the data no longer fit in cache and the loop would be memory-bound).
@@ -466,8 +625,11 @@ fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatr
                     if i >= j {
                         break;
                     }
-                    match pair(i, j) {
-                        Some(d) => out[j - i - 1] = T::from_f64(d),
+                    match p.pair(i, j) {
+                        Some(d) => {
+                            let d = if round_f32 { d as f32 as f64 } else { d };
+                            out[j - i - 1] = T::from_f64(d)
+                        }
                         None => {
                             if bad.is_none_or(|b| (i, j) < b) {
                                 bad = Some((i, j));
@@ -486,9 +648,7 @@ fn gower_into<T: Distance>(columns: &[GowerColumn]) -> StatsResult<CondensedMatr
             },
         );
     if let Some((i, j)) = bad {
-        return Err(StatsError::Undefined(format!(
-            "rows {i} and {j} have no column in common (all missing in one of them), so they have no Gower distance"
-        )));
+        return Err(no_common_column(i, j));
     }
     Ok(CondensedMatrix { n, data })
 }

@@ -117,3 +117,60 @@ fn degenerate_data_are_explained() {
     let f = fisher_exact([[0, 0], [1, 2]]);
     assert_eq!((f.odds_ratio, f.p_value), (None, 1.0));
 }
+
+/// A matrix beyond the limit is refused with a clear error before anything is
+/// allocated or computed: 50,000 rows would need 5.0 GB in f32 (4 GiB allowed) and
+/// 10.0 GB in f64; computing them would take minutes, so this test returning at once
+/// shows the check comes first.
+#[test]
+fn too_large_a_matrix_is_refused_before_allocating() {
+    let n = 50_000;
+    let x: Vec<Option<f64>> = (0..n).map(|i| Some(i as f64)).collect();
+    let cols = [GowerColumn::Numeric(&x)];
+    let started = std::time::Instant::now();
+    let e = gower_f32(&cols).unwrap_err();
+    assert_eq!(
+        e,
+        leernet_stats::StatsError::TooLarge {
+            what: "a Gower distance matrix".into(),
+            rows: n,
+            bytes: 4_999_900_000,
+            limit: 4 << 30,
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "a Gower distance matrix of 50000 rows would need 4999900000 bytes, more than the limit of 4294967296 bytes"
+    );
+    assert!(matches!(
+        gower(&cols),
+        Err(leernet_stats::StatsError::TooLarge {
+            bytes: 9_999_800_000,
+            ..
+        })
+    ));
+    for precision in [WorkingPrecision::Exact, WorkingPrecision::F32] {
+        assert!(matches!(
+            gower_clustering(&cols, Linkage::Average, 2, precision, MATRIX_LIMIT_BYTES),
+            Err(leernet_stats::StatsError::TooLarge { rows: 50_000, .. })
+        ));
+    }
+    // A limit of one's own: 1,000 rows need 499,500 × 4 bytes.
+    let y: Vec<Option<f64>> = (0..1000).map(|i| Some(i as f64)).collect();
+    let cols = [GowerColumn::Numeric(&y)];
+    assert!(gower_within::<f32>(&cols, 1_998_000).is_ok());
+    assert!(matches!(
+        gower_within::<f32>(&cols, 1_997_999),
+        Err(leernet_stats::StatsError::TooLarge {
+            bytes: 1_998_000,
+            limit: 1_997_999,
+            ..
+        })
+    ));
+    // Sizes whose product wraps a 64-bit count are refused too, never wrapped.
+    assert!(matches!(
+        condensed_len_within::<f64>(usize::MAX, MATRIX_LIMIT_BYTES, "m"),
+        Err(leernet_stats::StatsError::TooLarge { .. })
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -447,13 +447,14 @@ fn gower_matches_package_and_textbook() {
     );
 }
 
-#[test]
-fn clustering_matches_scipy_and_sklearn() {
+/// The data sets of the clustering tests: the data, its f64 Gower matrix, the method and
+/// the cuts to check.
+type ClusterSet = (Mixed, CondensedMatrix, &'static str, Vec<usize>);
+
+fn cluster_sets() -> Vec<ClusterSet> {
     let mut rng = Rng(5);
     let methods = ["single", "complete", "average", "weighted", "ward"];
-    let mut cases = Vec::new();
-    let mut mats = Vec::new();
-    let mut large = 0;
+    let mut sets = Vec::new();
     for s in 0..255 {
         // The last five (one per method) are large (n = 1,100): the square working matrix is
         // then filled in many 64-row tiles and compacted several times.
@@ -466,10 +467,21 @@ fn clustering_matches_scipy_and_sklearn() {
         let miss = if s < 250 && rng.chance(0.3) { 0.1 } else { 0.0 };
         let m = random_mixed(&mut rng, n, miss, false);
         let Ok(d) = gower_of(&m) else { continue };
-        large += (n > 1024) as usize;
         let method = methods[s % methods.len()];
         let mut ks: Vec<usize> = (1..=n.min(8)).collect();
         ks.extend([n - 1, n].iter().filter(|&&k| k > 8));
+        sets.push((m, d, method, ks));
+    }
+    sets
+}
+
+#[test]
+fn clustering_matches_scipy_and_sklearn() {
+    let mut cases = Vec::new();
+    let mut mats = Vec::new();
+    let mut large = 0;
+    for (_, d, method, ks) in cluster_sets() {
+        large += (d.n() > 1024) as usize;
         cases.push(json!({ "condensed": d.as_slice(), "method": method, "ks": ks }));
         mats.push((d, method, ks));
     }
@@ -489,6 +501,16 @@ fn clustering_matches_scipy_and_sklearn() {
     for (k, ((d, method, ks), r)) in mats.iter().zip(refs64).enumerate() {
         let z = linkage(d, method.parse().unwrap()).unwrap();
         cuts += check_clustering(d, &z, r, ks, TOL, &format!("set {k} {method} n={}", d.n()));
+        // In place on the condensed f64 matrix: scipy's merges too, ties included.
+        let z = linkage_in_place(d.clone(), method.parse().unwrap()).unwrap();
+        check_clustering(
+            d,
+            &z,
+            r,
+            ks,
+            TOL,
+            &format!("in place set {k} {method} n={}", d.n()),
+        );
     }
     for (k, ((d, method, ks), r)) in mats.iter().zip(refs32).enumerate() {
         let d32 = m32_of(d);
@@ -503,8 +525,113 @@ fn clustering_matches_scipy_and_sklearn() {
         );
     }
     eprintln!(
-        "clustering: {} linkages (5 methods, ties, 5 of them with n = 1,100) agree with scipy exactly (heights to {TOL}), and so do the same data as f32 matrices (scipy given their values in f64); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
+        "clustering: {} linkages (5 methods, ties, 5 of them with n = 1,100), on the square working matrix and in place, agree with scipy exactly (heights to {TOL}), and so do the same data as f32 matrices (scipy given their values in f64); {cuts} maxclust cuts agree with fcluster and their silhouettes with sklearn to {TOL}",
         mats.len()
+    );
+}
+
+/// The typology's pipeline with one matrix ([`gower_clustering`]: the clustering in
+/// place, the silhouette from a copy or from the distances computed again) against the
+/// path before it (the f32 Gower matrix, a square f64 working copy, the silhouette from
+/// the matrix), on every data set of the conformance suite. No Python needed.
+///
+/// - [`WorkingPrecision::Exact`] and [`WorkingPrecision::ExactCompact`] (f32 distances,
+///   f64 updates, in 8 or 4 bytes a pair): the same merges bit for bit, the same clusters at every cut, the same silhouettes (1e-12: only the order of
+///   the sums differs).
+/// - [`WorkingPrecision::F32`] (updates rounded to f32 too): the sets whose merges or
+///   cuts differ are pinned here, so that any change shows; on the others the heights
+///   agree to 1e-6.
+#[test]
+fn clustering_in_place_gives_the_same_clusters() {
+    let (mut sets, mut cuts) = (0, 0);
+    let (mut f32_merges_differ, mut f32_cuts_differ) = (Vec::new(), Vec::new());
+    let mut max_dh = 0.0f64;
+    for (k, (m, d, method_name, ks)) in cluster_sets().iter().enumerate() {
+        let what = format!("set {k} {method_name} n={}", d.n());
+        let cols = columns_of(m);
+        let d32 = m32_of(d);
+        assert_eq!(gower_f32_of(m).unwrap(), d32, "{what}: f32 = f64 rounded");
+        let d64 = gower_f32_values_in_f64(&cols, MATRIX_LIMIT_BYTES).unwrap();
+        assert!(
+            d64.as_slice()
+                .iter()
+                .zip(d32.as_slice())
+                .all(|(&a, &b)| a == b as f64),
+            "{what}: the f32 values held in f64"
+        );
+        let method: Linkage = method_name.parse().unwrap();
+        let old = linkage(&d32, method).unwrap();
+        let exact = linkage_in_place(d64, method).unwrap();
+        assert_eq!(old, exact, "{what}: in place (f64) = square path");
+        let d_bits = gower_within::<F32Bits>(&cols, MATRIX_LIMIT_BYTES).unwrap();
+        assert_eq!(
+            old,
+            linkage_in_place_compact(d_bits, method).unwrap(),
+            "{what}: in place in 4 bytes a pair = square path"
+        );
+        let f32w = linkage_in_place(d32.clone(), method).unwrap();
+        let mut differ = false;
+        for (a, b) in old.iter().zip(&f32w) {
+            if (a.a, a.b, a.size) != (b.a, b.b, b.size) {
+                differ = true;
+            } else if !differ {
+                max_dh = max_dh.max((a.height - b.height).abs());
+            }
+        }
+        if differ {
+            f32_merges_differ.push(k);
+        }
+        let mut cut_differs = false;
+        for &kk in ks {
+            let lo = cut_tree_maxclust(&old, kk).unwrap();
+            cut_differs |= cut_tree_maxclust(&f32w, kk).unwrap() != lo;
+            // The silhouette computed again from the data, as for large n.
+            match (
+                silhouette_samples(&d32, &lo),
+                gower_silhouette_samples::<f32>(&cols, &lo),
+            ) {
+                (Ok(so), Ok(sn)) => {
+                    for (i, (a, b)) in so.iter().zip(&sn).enumerate() {
+                        assert!((a - b).abs() <= 1e-12, "{what} k={kk} row {i}: {a} {b}");
+                    }
+                }
+                (so, sn) => assert_eq!(so.is_err(), sn.is_err(), "{what} k={kk}"),
+            }
+            for precision in [WorkingPrecision::Exact, WorkingPrecision::ExactCompact] {
+                if ![2, 4].contains(&kk) {
+                    break;
+                }
+                // The whole pipeline, as the benchmark runs it.
+                let g = gower_clustering(&cols, method, kk, precision, MATRIX_LIMIT_BYTES).unwrap();
+                assert_eq!(g.merges, old, "{what} pipeline k={kk}");
+                assert_eq!(g.labels, lo, "{what} pipeline k={kk}");
+                let s = silhouette(&d32, &lo).ok();
+                assert_eq!(s.is_some(), g.silhouette.is_some(), "{what} k={kk}");
+                if let (Some(a), Some(b)) = (s, g.silhouette) {
+                    assert!((a - b).abs() <= 1e-12, "{what} pipeline silhouette k={kk}");
+                }
+            }
+            cuts += 1;
+        }
+        if cut_differs {
+            f32_cuts_differ.push(k);
+        }
+        sets += 1;
+    }
+    assert!(sets >= 240, "{sets} data sets");
+    assert!(
+        max_dh <= 1e-6,
+        "f32 working values: heights off by {max_dh}"
+    );
+    // f32 working values: the sets where they change the tree (all tie-heavy; scipy's
+    // choice there rests on f64 rounding that f32 cannot reproduce).
+    assert_eq!(
+        f32_merges_differ,
+        vec![21, 27, 90, 96, 105, 129, 240, 241, 242]
+    );
+    assert_eq!(f32_cuts_differ, vec![21, 27, 90, 96, 129, 241]);
+    eprintln!(
+        "in place: {sets} data sets, {cuts} cuts: f64 updates (in 8 or 4 bytes a pair) give the square path's merges bit for bit and its clusters and silhouettes (1e-12, also computed again from the data); f32 updates change the merges of sets {f32_merges_differ:?} and the clusters of {f32_cuts_differ:?}, elsewhere heights within {max_dh:e}"
     );
 }
 
