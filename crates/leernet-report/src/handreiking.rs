@@ -315,6 +315,86 @@ pub fn view(
     })
 }
 
+/// How a handreiking is laid out (`content/handreiking.toml`): how many handles it leads
+/// with and the rule that ranks them.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    pub lead: usize,
+    pub rank: Vec<RankKey>,
+}
+
+/// One key of the ranking rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankKey {
+    Priority,
+    ElementScore,
+    Specific,
+    File,
+}
+
+impl Layout {
+    /// Parses a layout file.
+    pub fn parse(text: &str) -> Result<Layout, String> {
+        let l: Layout = toml::from_str(text).map_err(|e| e.to_string())?;
+        if l.lead == 0 || l.lead > 20 {
+            return Err(format!("lead = {}: between 1 and 20", l.lead));
+        }
+        Ok(l)
+    }
+
+    /// The layout shipped with leernet.
+    pub fn builtin() -> Result<Layout, ReportError> {
+        Layout::parse(include_str!("../../../content/handreiking.toml"))
+            .map_err(|e| ReportError::Content(format!("content/handreiking.toml: {e}")))
+    }
+}
+
+/// What the ranking knows of one handle beside its view: the network's score on its
+/// element and how many networks get it.
+#[derive(Debug, Clone, Copy)]
+pub struct RankFacts {
+    pub element_score: Option<f64>,
+    pub networks: usize,
+}
+
+/// The handles of `v` in the order of `layout`'s rule (stable: the file's order breaks
+/// every tie), split into the lead and the rest.
+pub fn rank(
+    v: &View,
+    facts: &dyn Fn(&ItemView) -> RankFacts,
+    layout: &Layout,
+) -> (Vec<ItemView>, Vec<ItemView>) {
+    let mut items: Vec<(usize, &ItemView, RankFacts)> = v
+        .groups
+        .iter()
+        .flat_map(|g| g.items.iter())
+        .enumerate()
+        .map(|(i, it)| (i, it, facts(it)))
+        .collect();
+    items.sort_by(|a, b| {
+        for k in &layout.rank {
+            let o = match k {
+                RankKey::Priority => a.1.priority.cmp(&b.1.priority),
+                RankKey::ElementScore => {
+                    let s = |x: &RankFacts| x.element_score.unwrap_or(f64::INFINITY);
+                    s(&a.2).total_cmp(&s(&b.2))
+                }
+                RankKey::Specific => a.2.networks.cmp(&b.2.networks),
+                RankKey::File => a.0.cmp(&b.0),
+            };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        a.0.cmp(&b.0)
+    });
+    let mut all: Vec<ItemView> = items.into_iter().map(|(_, it, _)| it.clone()).collect();
+    let rest = all.split_off(layout.lead.min(all.len()));
+    (all, rest)
+}
+
 fn card(it: &ItemView, w: &Words<'_>) -> Result<Section, ReportError> {
     let mut s = Section::new(it.key.clone(), it.title.clone()).quiet();
     s.card = true;
@@ -325,6 +405,14 @@ fn card(it: &ItemView, w: &Words<'_>) -> Result<Section, ReportError> {
     if !it.reason.is_empty() {
         facts.push(t(it.reason.clone()));
     }
+    s.note(format!(
+        "{}",
+        w.get(match it.priority {
+            1 => "handreiking.priority_1",
+            2 => "handreiking.priority_2",
+            _ => "handreiking.priority_3",
+        })?
+    ));
     facts.extend(it.facts.iter().map(|f| t(f.clone())));
     if let Some(n) = &it.type_note {
         facts.push(t(n.clone()));
@@ -337,9 +425,11 @@ fn card(it: &ItemView, w: &Words<'_>) -> Result<Section, ReportError> {
     Ok(s)
 }
 
-/// One handreiking as a document.
+/// One handreiking as a document: the profile, the `lead` handles, the rest in an appendix
+/// grouped by priority.
 pub fn document(
     v: &View,
+    (lead, rest): (Vec<ItemView>, Vec<ItemView>),
     study_title: &str,
     fictional: bool,
     w: &Words<'_>,
@@ -394,15 +484,37 @@ pub fn document(
     }
     profile.note(w.s("handreiking.anonymous")?);
     let mut handles = Section::new("handles", w.get("handreiking.handles")?);
-    if v.groups.is_empty() {
+    if lead.is_empty() {
         handles.para(w.s("handreiking.none")?);
     }
-    for (i, g) in v.groups.iter().enumerate() {
-        let mut s = Section::new(format!("priority-{}", i + 1), g.title.clone());
-        for it in &g.items {
-            s.sub(card(it, w)?);
+    for it in &lead {
+        handles.sub(card(it, w)?);
+    }
+    let mut sections = vec![profile, handles];
+    if !rest.is_empty() {
+        let mut more = Section::new("more", w.get("reason.more")?);
+        more.para(w.fill("reason.more_intro", &[("lead", lead.len().to_string())])?);
+        let mut groups: Vec<Section> = Vec::new();
+        for it in &rest {
+            let title = w.s(match it.priority {
+                1 => "handreiking.priority_1",
+                2 => "handreiking.priority_2",
+                _ => "handreiking.priority_3",
+            })?;
+            match groups.iter_mut().find(|g| g.title == title) {
+                Some(g) => g.sub(card(it, w)?),
+                None => {
+                    let mut g = Section::new(format!("more-{}", it.priority), title);
+                    g.sub(card(it, w)?);
+                    groups.push(g);
+                }
+            }
         }
-        handles.sub(s);
+        groups.sort_by(|a, b| a.id.cmp(&b.id));
+        for g in groups {
+            more.sub(g);
+        }
+        sections.push(more);
     }
     Ok(Document {
         kind: Kind::Handreiking,
@@ -412,7 +524,7 @@ pub fn document(
         title: v.title.clone(),
         front,
         toc: None,
-        sections: vec![profile, handles],
+        sections,
         footer: w.s("app.footer")?,
     })
 }

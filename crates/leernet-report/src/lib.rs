@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod practice;
 pub mod practice_section;
 pub mod qca_section;
+pub mod reasons;
 pub mod render_docx;
 pub mod render_html;
 pub mod render_md;
@@ -47,6 +48,8 @@ pub enum ReportError {
     NoHandreiking(String),
     #[error("the catalogue has no text {0:?}")]
     Text(String),
+    #[error("a content file is wrong: {0}")]
+    Content(String),
 }
 
 /// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
@@ -166,9 +169,45 @@ impl Reports {
             .find(|h| h.slug == slug)
             .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
         let w = self.words(lang);
-        let v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
+        let mut v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
+        // Why each handle applies, in words from its condition.
+        let labels = reasons::Labels::of(figures, &w);
+        for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
+            let cond = h
+                .items
+                .iter()
+                .find(|i| i.key == it.key)
+                .map(|i| i.condition.as_str());
+            if let Some(r) = cond.and_then(|c| reasons::condition(c, &labels, &w)) {
+                it.reason = w.fill("reason.because", &[("reason", r)])?;
+            }
+        }
+        let facts = |it: &handreiking::ItemView| {
+            let item = h.items.iter().find(|i| i.key == it.key);
+            let element_score = item.and_then(|i| {
+                let fw = figures.frameworks.iter().find(|f| f.key == i.framework)?;
+                let p = fw.network(slug)?;
+                fw.elements
+                    .iter()
+                    .zip(&p.elements)
+                    .find(|(e, _)| e.key == i.element)
+                    .and_then(|(_, s)| s.score)
+            });
+            let networks = figures
+                .handles
+                .catalogue
+                .iter()
+                .find(|c| c.key == it.key)
+                .map_or(0, |c| c.networks);
+            handreiking::RankFacts {
+                element_score,
+                networks,
+            }
+        };
+        let ranked = handreiking::rank(&v, &facts, &handreiking::Layout::builtin()?);
         handreiking::document(
             &v,
+            ranked,
             figures.study.title.get(lang),
             figures.study.fictional,
             &w,

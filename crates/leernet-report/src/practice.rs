@@ -67,8 +67,6 @@ pub struct HandleRow {
     pub priority: u32,
     pub networks: usize,
     pub by_type: String,
-    /// Why the handle applies, in words (never its expression).
-    pub reason: String,
 }
 
 /// A network's handles, briefly.
@@ -339,7 +337,6 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                 .map(|c| format!("{}: {}/{}", c.network_type.name.get(lang), c.count, c.of))
                 .collect::<Vec<_>>()
                 .join("; "),
-            reason: String::new(),
         })
         .collect();
     let per_network = f

@@ -676,7 +676,15 @@ fn profiles(p: &crate::practice::PracticeView, w: &Words<'_>) -> R<Option<Sectio
     Ok(Some(s))
 }
 
-fn handles(p: &crate::practice::PracticeView, w: &Words<'_>) -> R<Section> {
+fn handles(f: &StudyFigures, p: &crate::practice::PracticeView, w: &Words<'_>) -> R<Section> {
+    let labels = crate::reasons::Labels::of(f, w);
+    let mut reasons = Vec::new();
+    for h in &f.handles.catalogue {
+        reasons.push(match crate::reasons::condition(&h.condition, &labels, w) {
+            Some(r) => Some(w.fill("reason.when", &[("reason", r)])?),
+            None => None,
+        });
+    }
     let mut s = Section::new("handles", w.get("handles.title")?);
     s.para(w.s("handles.intro")?);
     let mut header = vec![
@@ -693,12 +701,14 @@ fn handles(p: &crate::practice::PracticeView, w: &Words<'_>) -> R<Section> {
         rows: p
             .handles
             .iter()
-            .map(|h| {
+            .zip(reasons.iter().chain(std::iter::repeat(&None)))
+            .map(|(h, why)| {
+                let mut title = vec![Inline::Text(h.title.clone())];
+                if let Some(why) = why {
+                    title.push(Inline::Small(why.clone()));
+                }
                 let mut r = vec![
-                    vec![
-                        Inline::Text(h.title.clone()),
-                        Inline::Small(h.reason.clone()),
-                    ],
+                    title,
                     t(h.element.clone()),
                     t(h.priority.to_string()),
                     t(h.networks.to_string()),
@@ -790,7 +800,7 @@ pub fn report(
     }
     if let Some(pr) = profiles(&p, w)? {
         sections.push(pr);
-        sections.push(handles(&p, w)?);
+        sections.push(handles(f, &p, w)?);
     }
     if let Some(ind) = practice {
         sections.push(crate::practice_section::section(ind, w)?);

@@ -67,7 +67,7 @@ fn the_report_carries_profiles_benchmarks_and_handles() {
         "Learning at boundaries (Akkerman &amp; Bakker)",
         "id=\"handles\"",
         "handreikingen/polderhart-sociaal-team.html",
-        "Handles: 54 handles from content",
+        "Handles: 54 practical handles",
     ] {
         assert!(html.contains(s), "the English report lacks {s:?}");
     }

@@ -1,0 +1,148 @@
+//! The demo's report and handreikingen, in Dutch and English and in every format, say
+//! everything in words: no XLSForm expression (`${`), no backtick, no variable path
+//! (`leernet_network/agenda_setting=…`), no code or variable key; every handle says why it
+//! applies; a handreiking leads with at most five handles (issue 21).
+
+use crate::common;
+
+use leernet_analysis::{analyse, Overview, StudyFigures};
+use leernet_core::Lang;
+use leernet_report::Reports;
+use std::io::Read;
+
+fn figures() -> StudyFigures {
+    analyse(&common::demo(), &Overview::builtin()).unwrap()
+}
+
+/// The text a reader sees: tags, the stylesheet and entities' markup out.
+fn visible(markup: &str) -> String {
+    let markup = match (markup.find("<style>"), markup.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &markup[..a], &markup[b..]),
+        _ => markup.to_owned(),
+    };
+    let mut out = String::new();
+    let mut tag = false;
+    for c in markup.chars() {
+        match c {
+            '<' => tag = true,
+            '>' if tag => {
+                tag = false;
+                out.push(' ');
+            }
+            c if !tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&#x27;", "'")
+}
+
+fn docx_text(bytes: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    visible(&s)
+}
+
+/// Keys a reader must never see: code keys and variable keys with a `_` or a `.`.
+fn keys(f: &StudyFigures) -> Vec<String> {
+    let mut k: Vec<String> = f.qualitative.codes.iter().map(|c| c.key.clone()).collect();
+    if let Some(d) = &f.datasets {
+        for ds in [&d.member, &d.network, &d.workplace] {
+            k.extend(ds.variables.iter().map(|v| v.key.clone()));
+        }
+    }
+    k.retain(|k| k.contains(['_', '.']) && k.len() > 4);
+    k.sort();
+    k.dedup();
+    k
+}
+
+fn assert_plain(name: &str, text: &str, keys: &[String]) {
+    for bad in [
+        "${",
+        "`",
+        "leernet_network/",
+        "leernet_member/",
+        "content/",
+        "!= '",
+    ] {
+        assert!(!text.contains(bad), "{name} shows {bad:?}");
+    }
+    for k in keys {
+        let hit = text.match_indices(k.as_str()).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + k.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && !word(after)
+        });
+        assert!(!hit, "{name} shows the key {k:?}");
+    }
+}
+
+#[test]
+fn the_demo_report_says_everything_in_words_in_every_format() {
+    let f = figures();
+    let r = Reports::new();
+    let keys = keys(&f);
+    assert!(keys.iter().any(|k| k == "rationale_explicit"), "{keys:?}");
+    for lang in Lang::ALL {
+        let html = visible(&r.html(&f, lang).unwrap());
+        let md = visible(&r.markdown(&f, lang).unwrap());
+        let docx = docx_text(&r.docx(&f, lang).unwrap());
+        for (name, text) in [("html", &html), ("markdown", &md), ("docx", &docx)] {
+            assert_plain(&format!("the {lang:?} report ({name})"), text, &keys);
+        }
+        for h in &f.handles.handreikingen {
+            let html = visible(&r.handreiking_html(&f, &h.slug, lang).unwrap());
+            let docx = docx_text(&r.handreiking_docx(&f, &h.slug, lang).unwrap());
+            assert_plain(&format!("{} ({lang:?}, html)", h.slug), &html, &keys);
+            assert_plain(&format!("{} ({lang:?}, docx)", h.slug), &docx, &keys);
+        }
+    }
+}
+
+#[test]
+fn every_handle_says_why_it_applies_and_a_handreiking_leads_with_five() {
+    let f = figures();
+    let r = Reports::new();
+    // In the report, every handle of the catalogue says for which networks it is.
+    let html = r.html(&f, Lang::Nl).unwrap();
+    let table = &html[html.find("<section id=\"handles\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("Voor netwerken waarbij ").count(),
+        f.handles.catalogue.len(),
+        "{table}"
+    );
+    assert!(table.contains(
+        "Voor netwerken waarbij het antwoord op ‘Heeft het netwerk een expliciete grondgedachte"
+    ) || table.contains("Voor netwerken waarbij het antwoord op ‘"));
+    let mut checked = 0;
+    for h in f.handles.handreikingen.iter().filter(|h| h.items.len() > 5) {
+        let d = r.handreiking_document(&f, &h.slug, Lang::En).unwrap();
+        let lead = d.sections.iter().find(|s| s.id == "handles").unwrap();
+        let cards = lead
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, leernet_report::doc::Block::Section(s) if s.card))
+            .count();
+        assert_eq!(cards, 5, "{}", h.slug);
+        assert!(d.sections.iter().any(|s| s.id == "more"));
+        let html = r.handreiking_html(&f, &h.slug, Lang::En).unwrap();
+        assert_eq!(
+            html.matches("This handle fits your network because ")
+                .count(),
+            h.items.len(),
+            "every handle of {} says why",
+            h.slug
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "the demo has a network with more than five handles"
+    );
+}
