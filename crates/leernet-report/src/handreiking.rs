@@ -405,14 +405,11 @@ fn card(it: &ItemView, w: &Words<'_>) -> Result<Section, ReportError> {
     if !it.reason.is_empty() {
         facts.push(t(it.reason.clone()));
     }
-    s.note(format!(
-        "{}",
-        w.get(match it.priority {
-            1 => "handreiking.priority_1",
-            2 => "handreiking.priority_2",
-            _ => "handreiking.priority_3",
-        })?
-    ));
+    s.note(w.s(match it.priority {
+        1 => "handreiking.priority_1",
+        2 => "handreiking.priority_2",
+        _ => "handreiking.priority_3",
+    })?);
     facts.extend(it.facts.iter().map(|f| t(f.clone())));
     if let Some(n) = &it.type_note {
         facts.push(t(n.clone()));

@@ -27,6 +27,7 @@ pub mod render_docx;
 pub mod render_html;
 pub mod render_md;
 pub mod report_doc;
+pub mod summary;
 pub mod words;
 pub mod xyplot;
 

@@ -793,7 +793,13 @@ pub fn report(
         front.push(Block::Banner(t(w.get("app.fictional")?)));
     }
     front.push(Block::Note(t(w.get("report.generated_by")?)));
-    let mut sections = vec![sample(f, w)?, method(f, w, &p)?, results(f, w)?];
+    let content = crate::summary::ReportContent::builtin()?;
+    let mut sections = vec![
+        crate::summary::summary(f, &content, w)?,
+        sample(f, w)?,
+        method(f, w, &p)?,
+        results(f, w)?,
+    ];
     sections.extend(typology(f, w)?);
     if let Some(q) = f.qca.as_ref().filter(|q| !q.outcomes.is_empty()) {
         sections.push(crate::qca_section::section(q, w)?);
@@ -805,7 +811,10 @@ pub fn report(
     if let Some(ind) = practice {
         sections.push(crate::practice_section::section(ind, w)?);
     }
+    sections.push(crate::summary::limitations(f, w)?);
     sections.extend(appendix(&p, w)?);
+    sections.push(crate::summary::references(f, &content, w)?);
+    sections.push(crate::summary::colophon(f, w)?);
     Ok(Document {
         kind: Kind::Report,
         lang,

@@ -92,8 +92,39 @@ fn the_demo_report_says_everything_in_words_in_every_format() {
         let html = visible(&r.html(&f, lang).unwrap());
         let md = visible(&r.markdown(&f, lang).unwrap());
         let docx = docx_text(&r.docx(&f, lang).unwrap());
+        let (summary, limitations, colophon, references, finding) = match lang {
+            Lang::Nl => (
+                "Samenvatting",
+                "Beperkingen",
+                "Colofon",
+                "Literatuur",
+                "In 12 van de 17 netwerken (71%) bepalen de deelnemers samen de agenda.",
+            ),
+            Lang::En => (
+                "Summary",
+                "Limitations",
+                "Colophon",
+                "References",
+                "In 12 of the 17 networks (71%), the participants set the agenda together.",
+            ),
+        };
         for (name, text) in [("html", &html), ("markdown", &md), ("docx", &docx)] {
             assert_plain(&format!("the {lang:?} report ({name})"), text, &keys);
+            for must in [
+                summary,
+                limitations,
+                colophon,
+                references,
+                finding,
+                "Gower, J. C. (1971)",
+                "Krippendorff, K. (2004)",
+                "leernet 0.",
+            ] {
+                assert!(
+                    text.contains(must),
+                    "the {lang:?} report ({name}) lacks {must:?}"
+                );
+            }
         }
         for h in &f.handles.handreikingen {
             let html = visible(&r.handreiking_html(&f, &h.slug, lang).unwrap());
@@ -102,6 +133,57 @@ fn the_demo_report_says_everything_in_words_in_every_format() {
             assert_plain(&format!("{} ({lang:?}, docx)", h.slug), &docx, &keys);
         }
     }
+}
+
+/// The summary gives five to seven findings, each with its number and n; the table of
+/// contents lists every section of the report.
+#[test]
+fn the_summary_has_five_to_seven_findings_and_the_contents_every_section() {
+    let f = figures();
+    let r = Reports::new();
+    for lang in Lang::ALL {
+        let d = r.document(&f, None, lang).unwrap();
+        assert_eq!(d.sections[0].id, "summary");
+        let items = d.sections[0]
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                leernet_report::doc::Block::Bullets(i) => Some(i.len()),
+                _ => None,
+            })
+            .unwrap();
+        assert!((5..=7).contains(&items), "{items} findings");
+        let html = r.html(&f, lang).unwrap();
+        let nav = &html[html.find("<nav").unwrap()..html.find("</nav>").unwrap()];
+        for s in &d.sections {
+            assert!(
+                nav.contains(&format!("href=\"#{}\"", s.id)),
+                "{} not in the contents",
+                s.id
+            );
+        }
+        let none = leernet_analysis::practice_indicators::indicators(&Default::default());
+        let with = r.document(&f, Some(&none), lang).unwrap();
+        for id in [
+            "typology",
+            "practice",
+            "qca",
+            "limitations",
+            "colophon",
+            "references",
+        ] {
+            assert!(with.sections.iter().any(|s| s.id == id), "{id}");
+        }
+        let html = r.html_with_practice(&f, &none, lang).unwrap();
+        assert!(html.contains("<li><a href=\"#practice\">"));
+    }
+    // Section ids are unique.
+    let d = r.document(&f, None, Lang::Nl).unwrap();
+    let mut ids = d.ids();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
 }
 
 #[test]
