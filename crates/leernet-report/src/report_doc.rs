@@ -369,17 +369,17 @@ fn typology(f: &StudyFigures, w: &Words<'_>) -> R<Option<Section>> {
         } else {
             "typology.size"
         })?;
-        let mut x = Section::new(
-            format!("type-{}", tp.number),
-            format!(
-                "{} {} ({} {size})",
-                w.get("typology.type")?,
-                tp.number,
-                tp.size
-            ),
-        )
+        let mut x = Section::new(format!("type-{}", tp.number), {
+            let number = format!("{} {}", w.get("typology.type")?, tp.number);
+            let name = tp.name.get(lang);
+            if name == format!("Type {}", tp.number) {
+                format!("{number} ({} {size})", tp.size)
+            } else {
+                format!("{number}: {name} ({} {size})", tp.size)
+            }
+        })
         .quiet();
-        x.para(tp.summary.get(lang));
+        x.para(tp.description.get(lang));
         x.note(tp.names.join("; "));
         let describes = w.get("typology.describes")?;
         x.table(Table {
@@ -461,7 +461,13 @@ fn typology(f: &StudyFigures, w: &Words<'_>) -> R<Option<Section>> {
                     .map(|nt| {
                         vec![
                             nt.name.clone(),
-                            nt.type_.to_string(),
+                            ty.types
+                                .iter()
+                                .find(|tp| tp.number == nt.type_)
+                                .map_or_else(
+                                    || nt.type_.to_string(),
+                                    |tp| tp.name.get(lang).to_owned(),
+                                ),
                             num(nt.silhouette, 2, l),
                             nt.loo_stay.map_or("–".into(), |v| pct(v, l)),
                             nt.bootstrap_stay.map_or("–".into(), |v| {
@@ -471,7 +477,7 @@ fn typology(f: &StudyFigures, w: &Words<'_>) -> R<Option<Section>> {
                     })
                     .collect(),
             )
-            .numeric(vec![false, true, true, true, true]),
+            .numeric(vec![false, false, true, true, true]),
         );
         x.note(format!(
             "{} {}",

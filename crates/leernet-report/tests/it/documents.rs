@@ -321,7 +321,12 @@ fn pages_fit_paper_and_phone() {
         // The study report's wide tables (every network by every element) may scroll inside
         // their frame on a phone; a handreiking's tables must fit.
         let strict = name.starts_with("handreiking");
-        for (size, w, h) in [("paper", 794, 3000), ("phone", 390, 3000)] {
+        for (size, w, h) in [
+            ("paper", 794, 3000),
+            ("phone", 390, 3000),
+            ("1280", 1280, 1400),
+            ("390", 390, 1400),
+        ] {
             let overflow = chromium(
                 &chrome,
                 &dir,
@@ -331,6 +336,21 @@ fn pages_fit_paper_and_phone() {
                 strict,
             );
             assert_eq!(overflow, "none", "{name} overflows on {size}");
+            // The first page of the Dutch report and of a Dutch handreiking, on a screen and
+            // on a phone: with LEERNET_UPDATE_SCREENSHOTS=1 also in docs/screenshots/.
+            let docs = matches!(*name, "report-nl" | "handreiking-havenmond-nl")
+                && matches!(size, "1280" | "390")
+                && std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some();
+            if docs {
+                let to = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+                std::fs::create_dir_all(&to).unwrap();
+                let short = name.trim_end_matches("-nl").replace("-havenmond", "");
+                std::fs::copy(
+                    dir.join(format!("{name}-{size}.png")),
+                    to.join(format!("{short}-{size}.png")),
+                )
+                .unwrap();
+            }
         }
     }
     eprintln!("screenshots in {}", dir.display());

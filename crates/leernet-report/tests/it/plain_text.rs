@@ -228,3 +228,33 @@ fn every_handle_says_why_it_applies_and_a_handreiking_leads_with_five() {
         "the demo has a network with more than five handles"
     );
 }
+
+/// Types have names and descriptions from `content/typology.toml`'s rules, in the report and
+/// in the handreiking of a typed network.
+#[test]
+fn types_are_named_by_the_rules_of_the_typology_file() {
+    let f = figures();
+    let r = Reports::new();
+    let ty = f.typology.as_ref().unwrap();
+    let names: Vec<&str> = ty.types.iter().map(|t| t.name.nl.as_str()).collect();
+    assert!(names.contains(&"Samen aan het stuur"), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with("Type ")), "{names:?}");
+    let html = r.html(&f, Lang::En).unwrap();
+    assert!(
+        html.contains("Type 1: Steering together ("),
+        "the English report names type 1"
+    );
+    assert!(html.contains(
+        "In these networks the participants set the agenda together more often than in the others."
+    ));
+    let typed = f
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| h.network_type.is_some())
+        .unwrap();
+    let name = &typed.network_type.as_ref().unwrap().name.nl;
+    assert!(!name.starts_with("Type "));
+    let h = r.handreiking_html(&f, &typed.slug, Lang::Nl).unwrap();
+    assert!(h.contains(&format!("<strong>{name}</strong>")), "{name}");
+}
