@@ -96,8 +96,7 @@ fn sample(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
     Ok(s)
 }
 
-fn method(f: &StudyFigures, w: &Words<'_>, p: &crate::practice::PracticeView) -> R<Section> {
-    let _ = f;
+fn method(w: &Words<'_>, p: &crate::practice::PracticeView) -> R<Section> {
     let mut s = Section::new("method", w.get("report.method")?);
     s.para(w.s("report.method_text")?);
     for m in &p.method {
@@ -154,7 +153,7 @@ fn results(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
                 data: Some(data),
             }));
         }
-        for (hi, c) in f.qualitative.cooccurrence.iter().enumerate() {
+        for c in &f.qualitative.cooccurrence {
             if c.section != sec.key {
                 continue;
             }
@@ -191,7 +190,6 @@ fn results(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
                 )),
                 data: Some(data),
             }));
-            let _ = hi;
         }
         res.sub(s);
     }
@@ -803,7 +801,7 @@ pub fn report(
     let mut sections = vec![
         crate::summary::summary(f, &content, w)?,
         sample(f, w)?,
-        method(f, w, &p)?,
+        method(w, &p)?,
         results(f, w)?,
     ];
     sections.extend(typology(f, w)?);
