@@ -32,6 +32,34 @@ pub struct TypologyConfig {
     pub members: MembersConfig,
     pub codes: CodesConfig,
     pub typology: ClusterConfig,
+    /// Names and descriptions of the types (`[[type_name]]`), first match first.
+    #[serde(default, rename = "type_name")]
+    pub type_names: Vec<TypeNameRule>,
+}
+
+/// A name for the type that a feature sets apart: the first rule whose feature differs in
+/// the type by at least `min_difference` in its `direction` names the type; each rule names
+/// at most one type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeNameRule {
+    /// A profile row's key (`question`, `question.option`, an aggregate, `code.<key>`).
+    pub feature: String,
+    /// The row's category, for a nominal or ordinal question.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// `more` or `less` than all networks.
+    pub direction: String,
+    #[serde(default = "default_min_difference")]
+    pub min_difference: f64,
+    pub name_nl: String,
+    pub name_en: String,
+    pub description_nl: String,
+    pub description_en: String,
+}
+
+fn default_min_difference() -> f64 {
+    0.15
 }
 
 /// The level of a choice list.

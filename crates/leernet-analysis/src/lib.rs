@@ -182,15 +182,24 @@ fn run(
             t.networks
                 .iter()
                 .map(|n| {
-                    let name = format!("Type {}", n.type_);
+                    // The type's name from typology.toml's rules, else "Type n".
+                    let name = t
+                        .types
+                        .iter()
+                        .find(|tp| tp.number == n.type_)
+                        .map(|tp| tp.name.clone())
+                        .unwrap_or_else(|| {
+                            let name = format!("Type {}", n.type_);
+                            Bilingual {
+                                nl: name.clone(),
+                                en: name,
+                            }
+                        });
                     (
                         n.slug.clone(),
                         TypeRef {
                             key: format!("type-{}", n.type_),
-                            name: Bilingual {
-                                nl: name.clone(),
-                                en: name,
-                            },
+                            name,
                         },
                     )
                 })

@@ -136,6 +136,10 @@ pub struct NetworkType {
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeProfile {
     pub number: usize,
+    /// Its name ("Steering together"; "Type 1" when no rule of typology.toml names it).
+    pub name: Bilingual,
+    /// What sets it apart, in two sentences: the naming rule's and the largest differences.
+    pub description: Bilingual,
     pub size: usize,
     /// Network slugs in registry order.
     pub networks: Vec<String>,
@@ -492,7 +496,8 @@ pub fn compute(
             prof_vars.push((f, false));
         }
     }
-    let types = profiles(ds, names, &rows, &prof_vars, &labels, k, t.profile_rows);
+    let mut types = profiles(ds, names, &rows, &prof_vars, &labels, k, t.profile_rows);
+    name_types(&mut types, &cfg.type_names);
     let lca = lca_table(ds, &lca_idx, &rows, &labels, cfg);
     let dendrogram = dendrogram(ds, names, &rows, &z, &labels, k);
 
@@ -900,6 +905,37 @@ impl Stability {
     }
 }
 
+/// Names the types by the first rule that fits each (in the rules' order, each rule once);
+/// the description is the rule's sentence and the type's largest differences.
+pub fn name_types(types: &mut [TypeProfile], rules: &[crate::dataset::TypeNameRule]) {
+    let mut used = vec![false; rules.len()];
+    for tp in types.iter_mut() {
+        let fit = rules.iter().enumerate().find(|(i, r)| {
+            !used[*i]
+                && tp.rows.iter().any(|row| {
+                    row.key == r.feature
+                        && (r.category.is_none() || row.category == r.category)
+                        && match r.direction.as_str() {
+                            "more" => row.difference >= r.min_difference,
+                            "less" => row.difference <= -r.min_difference,
+                            _ => false,
+                        }
+                })
+        });
+        if let Some((i, r)) = fit {
+            used[i] = true;
+            tp.name = Bilingual {
+                nl: r.name_nl.clone(),
+                en: r.name_en.clone(),
+            };
+            tp.description = Bilingual {
+                nl: format!("{} {}", r.description_nl, tp.summary.nl),
+                en: format!("{} {}", r.description_en, tp.summary.en),
+            };
+        }
+    }
+}
+
 /// A profile per type: every variable's share or mean against all clustered networks,
 /// largest differences first.
 fn profiles(
@@ -929,6 +965,11 @@ fn profiles(
             let summary = summarise(&rows_out, report_rows.min(4));
             TypeProfile {
                 number: ty,
+                name: Bilingual {
+                    nl: format!("Type {ty}"),
+                    en: format!("Type {ty}"),
+                },
+                description: summary.clone(),
                 size: members.len(),
                 networks: members.iter().map(|&i| ds.units[rows[i]].clone()).collect(),
                 names: members

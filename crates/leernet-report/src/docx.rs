@@ -24,6 +24,8 @@ pub enum Block {
     Heading(u8, String),
     /// A paragraph of body text.
     Para(String),
+    /// A paragraph of runs, some bold or italic: (text, bold, italic).
+    Rich(Vec<(String, bool, bool)>),
     /// A paragraph in bold (a lead-in such as "Why this handle").
     Strong(String),
     /// A small grey note (sources, n, the fictional-data warning).
@@ -40,7 +42,16 @@ pub enum Block {
 }
 
 fn run(text: &str, bold: bool) -> String {
-    let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+    styled_run(text, bold, false)
+}
+
+fn styled_run(text: &str, bold: bool, italic: bool) -> String {
+    let rpr = match (bold, italic) {
+        (true, true) => "<w:rPr><w:b/><w:i/></w:rPr>",
+        (true, false) => "<w:rPr><w:b/></w:rPr>",
+        (false, true) => "<w:rPr><w:i/></w:rPr>",
+        (false, false) => "",
+    };
     // Line breaks inside a cell or paragraph become <w:br/>.
     let parts: Vec<String> = text
         .split('\n')
@@ -135,10 +146,17 @@ fn document_xml(blocks: &[Block]) -> String {
         match b {
             Block::Title(t) => body.push_str(&para(Some("Title"), t, false, "")),
             Block::Heading(l, t) => {
-                let l = (*l).clamp(1, 3);
+                let l = (*l).clamp(1, 4);
                 body.push_str(&para(Some(&format!("Heading{l}")), t, false, ""))
             }
             Block::Para(t) => body.push_str(&para(None, t, false, "")),
+            Block::Rich(runs) => {
+                body.push_str("<w:p>");
+                for (t, b, i) in runs {
+                    body.push_str(&styled_run(t, *b, *i));
+                }
+                body.push_str("</w:p>");
+            }
             Block::Strong(t) => body.push_str(&para(None, t, true, "<w:keepNext/>")),
             Block::Note(t) => body.push_str(&para(Some("Note"), t, false, "")),
             Block::Bullets(items) => {
@@ -174,7 +192,7 @@ fn styles_xml(lang: Lang) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Calibri\" w:hAnsi=\"Calibri\" w:eastAsia=\"Calibri\" w:cs=\"Calibri\"/><w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/><w:lang w:val=\"{l}\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"120\" w:line=\"276\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>\
 <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>\
 <w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr><w:spacing w:after=\"240\"/></w:pPr><w:rPr><w:b/><w:color w:val=\"1D2733\"/><w:sz w:val=\"40\"/></w:rPr></w:style>\
-{}{}{}\
+{}{}{}{}\
 <w:style w:type=\"paragraph\" w:styleId=\"Caption\"><w:name w:val=\"caption\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr><w:spacing w:before=\"120\" w:after=\"60\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"19\"/></w:rPr></w:style>\
 <w:style w:type=\"paragraph\" w:styleId=\"Note\"><w:name w:val=\"Note\"/><w:basedOn w:val=\"Normal\"/><w:rPr><w:color w:val=\"4A5866\"/><w:sz w:val=\"18\"/></w:rPr></w:style>\
 <w:style w:type=\"paragraph\" w:styleId=\"TableText\"><w:name w:val=\"Table Text\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:spacing w:before=\"20\" w:after=\"20\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:rPr><w:sz w:val=\"18\"/></w:rPr></w:style>\
@@ -182,7 +200,8 @@ fn styles_xml(lang: Lang) -> String {
 </w:styles>",
         heading(1, 32, 360),
         heading(2, 26, 280),
-        heading(3, 22, 200)
+        heading(3, 22, 200),
+        heading(4, 21, 160)
     )
 }
 

@@ -1,5 +1,6 @@
-//! leernet-report: the study report in HTML, DOCX and Markdown, each network's handreiking
-//! (HTML and DOCX), their charts, and the translation catalogue shared with the web app.
+//! leernet-report: the study report and each network's handreiking, built once as a
+//! document (`doc.rs`) and rendered to HTML, Markdown and DOCX; their charts; and the
+//! translation catalogue shared with the web app.
 //!
 //! Why it exists: the report is what researchers publish and what the networks read. It is
 //! rendered from [`leernet_analysis::StudyFigures`] only — never from the store — so every
@@ -7,10 +8,12 @@
 //!
 //! Invariants: deterministic (no clock, no randomness, no hash-map order: identical figures
 //! give byte-identical files); every text in both languages (the catalogue refuses a key
-//! missing in one of them); HTML is one self-contained file (inline CSS and SVG, no script).
+//! missing in one of them, and a lookup of a key missing in both is an error, never a
+//! panic); HTML is one self-contained file (inline CSS and SVG, no script).
 
 pub mod chart;
 pub mod dendrogram;
+pub mod doc;
 pub mod docx;
 pub mod format;
 pub mod handreiking;
@@ -19,13 +22,21 @@ pub mod markdown;
 pub mod practice;
 pub mod practice_section;
 pub mod qca_section;
-mod report_docx;
+pub mod reasons;
+pub mod render_docx;
+pub mod render_html;
+pub mod render_md;
+pub mod report_doc;
+pub mod summary;
+pub mod words;
 pub mod xyplot;
 
+use doc::Document;
+use leernet_analysis::practice_indicators::PracticeIndicators;
 use leernet_analysis::StudyFigures;
 use leernet_core::i18n::Catalog;
 use leernet_core::Lang;
-use minijinja::{context, Environment};
+use words::Words;
 
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +47,10 @@ pub enum ReportError {
     Docx(String),
     #[error("there is no handreiking for network {0:?}")]
     NoHandreiking(String),
+    #[error("the catalogue has no text {0:?}")]
+    Text(String),
+    #[error("a content file is wrong: {0}")]
+    Content(String),
 }
 
 /// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
@@ -49,7 +64,6 @@ pub fn catalog() -> Catalog {
 
 /// Renders reports. Build once, render many.
 pub struct Reports {
-    env: Environment<'static>,
     catalog: Catalog,
 }
 
@@ -60,25 +74,9 @@ impl Default for Reports {
 }
 
 impl Reports {
-    /// Loads the templates and the catalogue.
+    /// Loads the catalogue.
     pub fn new() -> Reports {
-        let mut env = Environment::new();
-        // before the templates: their auto-escaping is fixed when they are added
-        markdown::register(&mut env);
-        env.add_template("report.html", include_str!("../templates/report.html"))
-            .expect("report.html parses");
-        env.add_template("report.md", include_str!("../templates/report.md"))
-            .expect("report.md parses");
-        env.add_template(
-            "handreiking.html",
-            include_str!("../templates/handreiking.html"),
-        )
-        .expect("handreiking.html parses");
-        format::register(&mut env);
-        Reports {
-            env,
-            catalog: catalog(),
-        }
+        Reports { catalog: catalog() }
     }
 
     /// The catalogue.
@@ -86,145 +84,147 @@ impl Reports {
         &self.catalog
     }
 
-    fn sample(&self, figures: &StudyFigures, lang: Lang) -> String {
-        let t = self.catalog.table(lang);
-        let c = &figures.counts;
-        t["report.sample_text"]
-            .replace("{workplaces}", &c.workplaces.to_string())
-            .replace("{networks}", &c.networks.to_string())
-            .replace("{network_responses}", &c.network_responses.to_string())
-            .replace("{member_responses}", &c.member_responses.to_string())
+    fn words(&self, lang: Lang) -> Words<'_> {
+        Words::new(self.catalog.table(lang), lang)
     }
 
-    fn context(&self, figures: &StudyFigures, lang: Lang) -> minijinja::Value {
-        let t = self.catalog.table(lang);
-        let sample = self.sample(figures, lang);
-        let practice = practice::view(figures, lang, t);
-        let charts: Vec<Vec<String>> = figures
-            .sections
-            .iter()
-            .map(|s| {
-                s.tables
-                    .iter()
-                    .map(|tb| chart::bar_chart(tb, lang))
-                    .collect()
-            })
-            .collect();
-        let words = heatmap::Words {
-            title: &t["profile_ui.heat_title"],
-            desc: &t["profile_ui.heat_desc"],
-            strongest: &t["profile_ui.heat_strongest"],
-        };
-        let co = &figures.qualitative.cooccurrence;
-        let heatmaps: Vec<String> = co
-            .iter()
-            .map(|c| heatmap::svg(c, lang, &format!("heat-{}", c.section), &words))
-            .collect();
-        let heat_titles: Vec<String> = co.iter().map(|c| heatmap::title(c, lang, &words)).collect();
-        context! {
-            lang => lang.code(),
-            t => t,
-            f => figures,
-            sample => sample,
-            charts => charts,
-            heatmaps => heatmaps,
-            heat_titles => heat_titles,
-            title => figures.study.title.get(lang),
-            practice => practice,
-            dendrogram => figures
-                .typology
-                .as_ref()
-                .and_then(|ty| ty.dendrogram.as_ref())
-                .map(|d| dendrogram::svg(d, lang, &t["typology.axis"], &t["typology.type_word"], &t["typology.dendrogram"])),
-        }
+    /// The study report as a document; with `practice`, the networks' practice section.
+    pub fn document(
+        &self,
+        figures: &StudyFigures,
+        practice: Option<&PracticeIndicators>,
+        lang: Lang,
+    ) -> Result<Document, ReportError> {
+        report_doc::report(figures, &self.words(lang), practice)
+    }
+
+    fn docx_of(&self, d: &Document) -> Result<Vec<u8>, ReportError> {
+        docx::document(&render_docx::blocks_of(d), &d.doc_title, d.lang)
     }
 
     /// The study report as one self-contained HTML file.
     pub fn html(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
-        let tpl = self.env.get_template("report.html")?;
-        let doc = tpl.render(self.context(figures, lang))?;
-        Ok(match self.qca_parts(figures, lang) {
-            Some(parts) => qca_section::insert_before(
-                doc,
-                &qca_section::HTML_MARKERS,
-                &qca_section::html(&parts),
-            ),
-            None => doc,
-        })
-    }
-
-    /// The QCA section's parts, if the analysis made a QCA.
-    fn qca_parts(&self, figures: &StudyFigures, lang: Lang) -> Option<Vec<qca_section::Part>> {
-        let q = figures.qca.as_ref().filter(|q| !q.outcomes.is_empty())?;
-        Some(qca_section::parts(q, self.catalog.table(lang), lang))
-    }
-
-    /// The report's DOCX blocks, the QCA section before the profiles, handles or appendix.
-    pub(crate) fn report_blocks(&self, figures: &StudyFigures, lang: Lang) -> Vec<docx::Block> {
-        let t = self.catalog.table(lang);
-        let mut blocks = report_docx::report(figures, lang, t, &self.sample(figures, lang));
-        if let Some(parts) = self.qca_parts(figures, lang) {
-            let at = qca_section::heading_keys()
-                .iter()
-                .find_map(|k| {
-                    blocks
-                        .iter()
-                        .position(|b| matches!(b, docx::Block::Heading(1, h) if *h == t[*k]))
-                })
-                .unwrap_or(blocks.len());
-            blocks.splice(at..at, qca_section::blocks(&parts));
-        }
-        blocks
+        Ok(render_html::render(&self.document(figures, None, lang)?))
     }
 
     /// The study report as a Word document (real headings and tables; charts as tables).
     pub fn docx(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
-        let t = self.catalog.table(lang);
-        let blocks = self.report_blocks(figures, lang);
-        docx::document(
-            &blocks,
-            &format!("{} — {}", t["report.title"], figures.study.title.get(lang)),
-            lang,
-        )
+        self.docx_of(&self.document(figures, None, lang)?)
     }
 
-    fn handreiking_view(
+    /// The study report as Markdown (for Quarto / R Markdown users).
+    pub fn markdown(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
+        Ok(render_md::render(&self.document(figures, None, lang)?))
+    }
+
+    /// The study report (HTML) with the networks' practice section before the appendix.
+    pub fn html_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
+        Ok(render_html::render(&self.document(
+            figures,
+            Some(practice),
+            lang,
+        )?))
+    }
+
+    /// The study report (DOCX) with the networks' practice section before the appendix.
+    pub fn docx_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        self.docx_of(&self.document(figures, Some(practice), lang)?)
+    }
+
+    /// The study report (Markdown) with the networks' practice section before the appendix.
+    pub fn markdown_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
+        Ok(render_md::render(&self.document(
+            figures,
+            Some(practice),
+            lang,
+        )?))
+    }
+
+    /// One network's handreiking as a document. It shows that network's profile and
+    /// handles and the anonymous benchmarks, never another network's name.
+    pub fn handreiking_document(
         &self,
         figures: &StudyFigures,
         slug: &str,
         lang: Lang,
-    ) -> Result<handreiking::View, ReportError> {
+    ) -> Result<Document, ReportError> {
         let h = figures
             .handles
             .handreikingen
             .iter()
             .find(|h| h.slug == slug)
             .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
-        Ok(handreiking::view(
-            h,
-            &figures.frameworks,
-            lang,
-            self.catalog.table(lang),
-        ))
+        let w = self.words(lang);
+        let mut v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
+        // Why each handle applies, in words from its condition.
+        let labels = reasons::Labels::of(figures, &w);
+        for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
+            let cond = h
+                .items
+                .iter()
+                .find(|i| i.key == it.key)
+                .map(|i| i.condition.as_str());
+            if let Some(r) = cond.and_then(|c| reasons::condition(c, &labels, &w)) {
+                it.reason = w.fill("reason.because", &[("reason", r)])?;
+            }
+        }
+        let facts = |it: &handreiking::ItemView| {
+            let item = h.items.iter().find(|i| i.key == it.key);
+            let element_score = item.and_then(|i| {
+                let fw = figures.frameworks.iter().find(|f| f.key == i.framework)?;
+                let p = fw.network(slug)?;
+                fw.elements
+                    .iter()
+                    .zip(&p.elements)
+                    .find(|(e, _)| e.key == i.element)
+                    .and_then(|(_, s)| s.score)
+            });
+            let networks = figures
+                .handles
+                .catalogue
+                .iter()
+                .find(|c| c.key == it.key)
+                .map_or(0, |c| c.networks);
+            handreiking::RankFacts {
+                element_score,
+                networks,
+            }
+        };
+        let ranked = handreiking::rank(&v, &facts, &handreiking::Layout::builtin()?);
+        handreiking::document(
+            &v,
+            ranked,
+            figures.study.title.get(lang),
+            figures.study.fictional,
+            &w,
+        )
     }
 
-    /// One network's handreiking as a self-contained HTML file. It shows that network's
-    /// profile and handles and the anonymous benchmarks, never another network's name.
+    /// One network's handreiking as a self-contained HTML file.
     pub fn handreiking_html(
         &self,
         figures: &StudyFigures,
         slug: &str,
         lang: Lang,
     ) -> Result<String, ReportError> {
-        let v = self.handreiking_view(figures, slug, lang)?;
-        let tpl = self.env.get_template("handreiking.html")?;
-        Ok(tpl.render(context! {
-            lang => lang.code(),
-            t => self.catalog.table(lang),
-            v => v,
-            study_title => figures.study.title.get(lang),
-            fictional => figures.study.fictional,
-        })?)
+        Ok(render_html::render(
+            &self.handreiking_document(figures, slug, lang)?,
+        ))
     }
 
     /// One network's handreiking as a Word document.
@@ -234,36 +234,7 @@ impl Reports {
         slug: &str,
         lang: Lang,
     ) -> Result<Vec<u8>, ReportError> {
-        let v = self.handreiking_view(figures, slug, lang)?;
-        let t = self.catalog.table(lang);
-        let blocks = report_docx::handreiking(
-            &v,
-            figures.study.title.get(lang),
-            figures.study.fictional,
-            t,
-        );
-        docx::document(&blocks, &v.title, lang)
-    }
-
-    /// The study report as Markdown (for Quarto / R Markdown users).
-    pub fn markdown(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
-        let tpl = self.env.get_template("report.md")?;
-        let doc = tpl.render(self.context(figures, lang))?;
-        Ok(match self.qca_parts(figures, lang) {
-            Some(parts) => {
-                let t = self.catalog.table(lang);
-                let markers: Vec<String> = qca_section::heading_keys()
-                    .iter()
-                    .map(|k| format!("\n## {}", t[*k]))
-                    .collect();
-                let refs: Vec<&str> = markers.iter().map(String::as_str).collect();
-                // Inserted at the line break before the next heading: one blank line
-                // before and after the section.
-                let section = format!("\n{}\n", qca_section::markdown(&parts).trim_end());
-                qca_section::insert_before(doc, &refs, &section)
-            }
-            None => doc,
-        })
+        self.docx_of(&self.handreiking_document(figures, slug, lang)?)
     }
 }
 

@@ -4,18 +4,11 @@
 //! link, citation or formula (Quarto and pandoc read `@key`, `$x$`, `^sup^`, `~sub~`).
 //!
 //! Why it exists: Markdown passes raw HTML through, and a `|` in a cell ends the cell. The
-//! HTML report is escaped by minijinja's HTML auto-escaping; `report.md` gets the same
-//! treatment here, once: [`register`] makes every `{{ … }}` of a `.md` template escaped by
-//! [`text`] (numbers are written as they are), `code` writes a code span that cannot be
-//! broken out of, and `yaml` a YAML string for the front matter. `| safe` still writes
-//! trusted markup (the dendrogram's SVG, escaped where it is made).
+//! Markdown renderer (`render_md.rs`) writes every text of the document model through
+//! [`text`], and the front matter's title through [`yaml`]; SVG charts are trusted markup,
+//! escaped where they are made.
 
-use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, Error, Output, State};
 use std::fmt::Write as _;
-
-/// The auto-escape mode of `.md` templates.
-const MODE: AutoEscape = AutoEscape::Custom("markdown");
 
 /// Characters with a meaning in CommonMark, GitHub tables or pandoc wherever they stand;
 /// each is written after a backslash (CommonMark: any ASCII punctuation may be escaped).
@@ -75,22 +68,11 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// A code span for an identifier (`rationale_explicit`, `theme.collaboration`): as is when
-/// it is plain, else the escaped text without code formatting (a backtick would end the
-/// span, a `|` the table cell, and escapes do not work inside a span).
-fn code(s: String) -> Value {
-    if !s.is_empty() && !s.contains(['`', '|', '\n', '\r']) {
-        Value::from_safe_string(format!("`{s}`"))
-    } else {
-        Value::from_safe_string(text(&s))
-    }
-}
-
 /// A double-quoted YAML string whose value is [`text`] (pandoc reads front-matter strings
 /// as Markdown).
-fn yaml(s: String) -> Value {
+pub fn yaml(s: &str) -> String {
     let mut out = String::from("\"");
-    for c in text(&s).chars() {
+    for c in text(s).chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -101,34 +83,7 @@ fn yaml(s: String) -> Value {
         }
     }
     out.push('"');
-    Value::from_safe_string(out)
-}
-
-fn formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
-    if state.auto_escape() != MODE {
-        return minijinja::escape_formatter(out, state, value);
-    }
-    let written = match value.as_str() {
-        Some(s) if !value.is_safe() => out.write_str(&text(s)),
-        _ if value.is_undefined() => Ok(()),
-        _ => write!(out, "{value}"),
-    };
-    written.map_err(Error::from)
-}
-
-/// Makes `.md` templates of `env` escape every value with [`text`], and adds the `code` and
-/// `yaml` filters.
-pub fn register(env: &mut Environment<'static>) {
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with(".md") {
-            MODE
-        } else {
-            minijinja::default_auto_escape_callback(name)
-        }
-    });
-    env.set_formatter(formatter);
-    env.add_filter("code", code);
-    env.add_filter("yaml", yaml);
+    out
 }
 
 #[cfg(test)]

@@ -7,12 +7,11 @@
 //! them out.
 
 use crate::handreiking::human;
+use crate::words::Words;
+use crate::ReportError;
 use leernet_analysis::{Benchmark, StudyFigures};
 use leernet_core::Lang;
 use serde::Serialize;
-use std::collections::BTreeMap;
-
-type Table = BTreeMap<String, String>;
 
 fn opt(x: Option<f64>, lang: Lang) -> String {
     x.map(|v| human(v, lang)).unwrap_or_else(|| "–".into())
@@ -68,7 +67,6 @@ pub struct HandleRow {
     pub priority: u32,
     pub networks: usize,
     pub by_type: String,
-    pub condition: String,
 }
 
 /// A network's handles, briefly.
@@ -95,14 +93,8 @@ pub struct PracticeView {
 }
 
 /// Builds the practice part of the report.
-pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
-    let fill = |k: &str, pairs: &[(&str, String)]| {
-        let mut s = t[k].clone();
-        for (a, b) in pairs {
-            s = s.replace(&format!("{{{a}}}"), b);
-        }
-        s
-    };
+pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView, ReportError> {
+    let fill = |k: &str, pairs: &[(&str, String)]| w.fill(k, pairs);
     let mut method = Vec::new();
     if !f.frameworks.is_empty() {
         let names: Vec<String> = f
@@ -110,21 +102,21 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
             .iter()
             .map(|fw| {
                 let ind: usize = fw.elements.iter().map(|e| e.indicators.len()).sum();
-                format!(
+                Ok(format!(
                     "{} ({} × {}, {} {})",
                     fw.name.get(lang),
                     fw.elements.len(),
-                    t["profile.element"].to_lowercase(),
+                    w.get("profile.element")?.to_lowercase(),
                     ind,
-                    t["profile.indicator"].to_lowercase()
-                )
+                    w.get("profile.indicator")?.to_lowercase()
+                ))
             })
-            .collect();
+            .collect::<Result<_, ReportError>>()?;
         method.push(fill(
             "method2.frameworks",
             &[("frameworks", names.join("; "))],
-        ));
-        method.push(t["method2.benchmark"].clone());
+        )?);
+        method.push(w.s("method2.benchmark")?);
     }
     let q = &f.qualitative;
     if let (Some(pa), Some(k)) = (q.percent_agreement, q.cohen_kappa) {
@@ -143,7 +135,7 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                             &[("coder", (i + 1).to_string()), ("n", n.to_string())],
                         )
                     })
-                    .collect();
+                    .collect::<Result<_, ReportError>>()?;
                 let mut s = fill(
                     "method2.agreement_some",
                     &[
@@ -151,13 +143,13 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                         ("answers", a.answers.to_string()),
                         ("left", left.join("; ")),
                     ],
-                );
+                )?;
                 if a.uncoded_by_all > 0 {
                     s.push(' ');
                     s.push_str(&fill(
                         "method2.agreement_neither",
                         &[("n", a.uncoded_by_all.to_string())],
-                    ));
+                    )?);
                 }
                 s
             }
@@ -167,11 +159,11 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                     ("coders", q.coders.to_string()),
                     ("answers", a.answers.to_string()),
                 ],
-            ),
+            )?,
             None => fill(
                 "method2.agreement_coders",
                 &[("coders", q.coders.to_string())],
-            ),
+            )?,
         };
         let mut text = format!(
             "{who} {}",
@@ -182,7 +174,7 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                     ("pa", crate::format::pct(pa, lang.code())),
                     ("kappa", crate::format::num(k, 2, lang.code())),
                 ],
-            )
+            )?
         );
         if let Some(a) = &q.agreement {
             if let Some(c) = &a.by_answer_coded_by_all {
@@ -196,12 +188,12 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                             ("pa", crate::format::pct(pa, lang.code())),
                             ("kappa", crate::format::num(k, 2, lang.code())),
                         ],
-                    ));
+                    )?);
                 }
             }
         }
         text.push(' ');
-        text.push_str(&t["method2.agreement_quotes"]);
+        text.push_str(w.get("method2.agreement_quotes")?);
         method.push(text);
     }
     if !q.codebooks.is_empty() {
@@ -218,11 +210,11 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                     ],
                 )
             })
-            .collect();
+            .collect::<Result<_, ReportError>>()?;
         method.push(fill(
             "codebook_fields.report_codebooks",
             &[("books", books.join("; "))],
-        ));
+        )?);
     }
     if let Some(a) = &q.agreement {
         let opt =
@@ -245,7 +237,7 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                         .to_string(),
                 ),
             ],
-        ));
+        )?);
     }
     if !f.handles.catalogue.is_empty() {
         let fired = f
@@ -262,8 +254,9 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                 ("fired", fired.to_string()),
                 ("networks", f.handles.handreikingen.len().to_string()),
             ],
-        ));
+        )?);
     }
+    let chart_title = w.get("profile.chart_title")?;
     let frameworks = f
         .frameworks
         .iter()
@@ -282,7 +275,7 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                 name: fw.name.get(lang).to_owned(),
                 description: fw.description.get(lang).to_owned(),
                 source: fw.source.get(lang).to_owned(),
-                chart: crate::chart::profile_chart(&rows, &t["profile.chart_title"]),
+                chart: crate::chart::profile_chart(&rows, chart_title),
                 elements: fw
                     .elements
                     .iter()
@@ -344,7 +337,6 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
                 .map(|c| format!("{}: {}/{}", c.network_type.name.get(lang), c.count, c.of))
                 .collect::<Vec<_>>()
                 .join("; "),
-            condition: h.condition.clone(),
         })
         .collect();
     let per_network = f
@@ -379,8 +371,8 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
         .collect();
     let coders = (1..=q.coders)
         .map(|i| fill("appendix.coder", &[("n", i.to_string())]))
-        .collect();
-    PracticeView {
+        .collect::<Result<_, ReportError>>()?;
+    Ok(PracticeView {
         method,
         frameworks,
         handles,
@@ -388,5 +380,5 @@ pub fn view(f: &StudyFigures, lang: Lang, t: &Table) -> PracticeView {
         typed,
         codebook,
         coders,
-    }
+    })
 }

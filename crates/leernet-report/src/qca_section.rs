@@ -13,9 +13,11 @@
 //! decimals); every text in both languages; labels and clauses from `content/qca.toml`,
 //! never a variable key or a term such as `A*~B`.
 
-use crate::docx::Block;
+use crate::doc::{nest, t, Block, Figure, Section, Table};
 use crate::format::num;
+use crate::words::Words;
 use crate::xyplot::{self, PlotText};
+use crate::ReportError;
 use leernet_analysis::qca::{QcaFigures, QcaOutcome};
 use leernet_core::Lang;
 use std::collections::BTreeMap;
@@ -43,13 +45,7 @@ pub enum Part {
 
 type T = BTreeMap<String, String>;
 
-fn fill(template: &str, pairs: &[(&str, String)]) -> String {
-    let mut s = template.to_owned();
-    for (k, v) in pairs {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
-}
+use crate::words::fill;
 
 fn n2(x: f64, lang: Lang) -> String {
     if x.is_finite() {
@@ -64,25 +60,30 @@ fn opt2(x: Option<f64>, lang: Lang) -> String {
 }
 
 /// The parts of the whole section.
-pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Vec<Part> {
+pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Result<Vec<Part>, ReportError> {
+    try_parts(q, &Words::new(t, lang))
+}
+
+fn try_parts(q: &QcaFigures, w: &Words<'_>) -> Result<Vec<Part>, ReportError> {
+    let lang = w.lang;
     let mut p = vec![
-        Part::Heading(2, t["qca.title"].clone()),
-        Part::Para(t["qca.intro"].clone()),
+        Part::Heading(2, w.s("qca.title")?),
+        Part::Para(w.s("qca.intro")?),
     ];
     if let Some(b) = &q.basis {
         p.push(Part::Para(b.get(lang).to_owned()));
     }
     for (i, o) in q.outcomes.iter().enumerate() {
-        outcome(&mut p, o, i, t, lang);
+        outcome(&mut p, o, i, w)?;
     }
     if !q.waves.is_empty() {
-        p.push(Part::Heading(3, t["qca.per_wave"].clone()));
-        p.push(Part::Para(t["qca.per_wave_intro"].clone()));
-        for w in &q.waves {
-            p.push(Part::Heading(4, w.label.get(lang).to_owned()));
-            for o in &w.outcomes {
+        p.push(Part::Heading(3, w.s("qca.per_wave")?));
+        p.push(Part::Para(w.s("qca.per_wave_intro")?));
+        for wave in &q.waves {
+            p.push(Part::Heading(4, wave.label.get(lang).to_owned()));
+            for o in &wave.outcomes {
                 let head = fill(
-                    &t["qca.wave_outcome"],
+                    w.get("qca.wave_outcome")?,
                     &[
                         ("name", o.name.get(lang).to_owned()),
                         ("n", o.cases.len().to_string()),
@@ -91,7 +92,7 @@ pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Vec<Part> {
                 p.push(Part::Para(head));
                 if !o.computed {
                     let m = o.message.as_ref().map_or("", |m| m.get(lang));
-                    p.push(Part::Note(format!("{}: {m}", t["qca.not_computed"])));
+                    p.push(Part::Note(format!("{}: {m}", w.get("qca.not_computed")?)));
                     continue;
                 }
                 for s in &o.sentences {
@@ -100,45 +101,51 @@ pub fn parts(q: &QcaFigures, t: &T, lang: Lang) -> Vec<Part> {
             }
         }
     }
-    p
+    Ok(p)
 }
 
-fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
+fn outcome(
+    p: &mut Vec<Part>,
+    o: &QcaOutcome,
+    index: usize,
+    w: &Words<'_>,
+) -> Result<(), ReportError> {
+    let lang = w.lang;
     p.push(Part::Heading(3, o.name.get(lang).to_owned()));
     // The calibration choices come first: everything below depends on them.
     p.push(Part::Table {
-        caption: t["qca.calibration_caption"].clone(),
+        caption: w.s("qca.calibration_caption")?,
         header: vec![
-            t["qca.set"].clone(),
-            t["qca.role"].clone(),
-            t["qca.data"].clone(),
-            t["qca.rule"].clone(),
-            t["qca.expectation"].clone(),
+            w.s("qca.set")?,
+            w.s("qca.role")?,
+            w.s("qca.data")?,
+            w.s("qca.rule")?,
+            w.s("qca.expectation")?,
         ],
         rows: o
             .calibration
             .iter()
             .map(|c| {
-                vec![
+                Ok(vec![
                     c.name.get(lang).to_owned(),
-                    t[&format!("qca.role_{}", c.role)].clone(),
+                    w.s(&format!("qca.role_{}", c.role))?,
                     c.variable.get(lang).to_owned(),
                     c.rule.get(lang).to_owned(),
                     c.expectation
                         .as_ref()
                         .map_or_else(|| "–".to_owned(), |e| e.get(lang).to_owned()),
-                ]
+                ])
             })
-            .collect(),
+            .collect::<Result<_, ReportError>>()?,
         numeric: vec![false; 5],
     });
     if !o.computed {
         let why = o.message.as_ref().map(|m| m.get(lang)).unwrap_or_default();
-        p.push(Part::Para(format!("{}: {why}", t["qca.not_computed"])));
-        return;
+        p.push(Part::Para(format!("{}: {why}", w.get("qca.not_computed")?)));
+        return Ok(());
     }
     p.push(Part::Note(fill(
-        &t["qca.cuts"],
+        w.get("qca.cuts")?,
         &[
             ("incl", n2(o.cuts.incl, lang)),
             ("pri", n2(o.cuts.pri, lang)),
@@ -157,7 +164,7 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
             .collect();
         p.push(Part::Note(format!(
             "{}): {}.",
-            t["qca.excluded"],
+            w.get("qca.excluded")?,
             list.join("; ")
         )));
     }
@@ -169,11 +176,15 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
             .map(|c| format!("{} ({})", c.name, c.set.get(lang)))
             .collect();
         if !list.is_empty() {
-            p.push(Part::Warning(format!("{}: {}.", t[key], list.join("; "))));
+            p.push(Part::Warning(format!(
+                "{}: {}.",
+                w.get(key)?,
+                list.join("; ")
+            )));
         }
     }
 
-    p.push(Part::Heading(4, t["qca.necessity"].clone()));
+    p.push(Part::Heading(4, w.s("qca.necessity")?));
     let necessary: Vec<&str> = o
         .necessity
         .iter()
@@ -181,17 +192,21 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
         .map(|r| r.label.get(lang))
         .collect();
     p.push(Part::Para(if necessary.is_empty() {
-        t["qca.necessity_none"].clone()
+        w.s("qca.necessity_none")?
     } else {
-        format!("{}: {}.", t["qca.necessity_some"], necessary.join("; "))
+        format!(
+            "{}: {}.",
+            w.get("qca.necessity_some")?,
+            necessary.join("; ")
+        )
     }));
     p.push(Part::Table {
-        caption: t["qca.necessity_caption"].clone(),
+        caption: w.s("qca.necessity_caption")?,
         header: vec![
-            t["qca.condition"].clone(),
-            t["qca.consistency"].clone(),
-            t["qca.ron"].clone(),
-            t["qca.coverage"].clone(),
+            w.s("qca.condition")?,
+            w.s("qca.consistency")?,
+            w.s("qca.ron")?,
+            w.s("qca.coverage")?,
         ],
         rows: o
             .necessity
@@ -207,19 +222,21 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
             .collect(),
         numeric: vec![false, true, true, true],
     });
-    p.push(Part::Note(t["qca.necessity_note"].clone()));
+    p.push(Part::Note(w.s("qca.necessity_note")?));
 
-    p.push(Part::Heading(4, t["qca.truth_table"].clone()));
+    p.push(Part::Heading(4, w.s("qca.truth_table")?));
     let tt = &o.truth_table;
     let mut header: Vec<String> = tt.columns.iter().map(|c| c.get(lang).to_owned()).collect();
     let k = header.len();
     header.extend([
-        t["qca.outcome"].clone(),
+        w.s("qca.outcome")?,
         "n".to_owned(),
-        t["qca.consistency"].clone(),
-        t["qca.pri"].clone(),
-        t["qca.networks"].clone(),
+        w.s("qca.consistency")?,
+        w.s("qca.pri")?,
+        w.s("qca.networks")?,
     ]);
+    let (yes, no) = (w.s("qca.yes")?, w.s("qca.no")?);
+    let (out_1, out_0, out_rest) = (w.s("qca.out_1")?, w.s("qca.out_0")?, w.s("qca.out_rest")?);
     let rows = tt
         .rows
         .iter()
@@ -227,18 +244,12 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
             let mut row: Vec<String> = r
                 .config
                 .iter()
-                .map(|&v| {
-                    if v == 1 {
-                        t["qca.yes"].clone()
-                    } else {
-                        t["qca.no"].clone()
-                    }
-                })
+                .map(|&v| if v == 1 { yes.clone() } else { no.clone() })
                 .collect();
             let out = match r.out.as_str() {
-                "1" => t["qca.out_1"].clone(),
-                "0" => t["qca.out_0"].clone(),
-                _ => t["qca.out_rest"].clone(),
+                "1" => out_1.clone(),
+                "0" => out_0.clone(),
+                _ => out_rest.clone(),
             };
             row.push(if r.contradiction {
                 format!("{out} *")
@@ -255,13 +266,13 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
     let mut numeric = vec![false; k + 1];
     numeric.extend([true, true, true, false]);
     p.push(Part::Table {
-        caption: t["qca.truth_caption"].clone(),
+        caption: w.s("qca.truth_caption")?,
         header,
         rows,
         numeric,
     });
     p.push(Part::Note(fill(
-        &t["qca.truth_note"],
+        w.get("qca.truth_note")?,
         &[
             ("remainders", tt.remainders.to_string()),
             ("rows", tt.n_rows.to_string()),
@@ -269,16 +280,14 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
         ],
     )));
 
-    p.push(Part::Heading(4, t["qca.solution"].clone()));
-    p.push(Part::Note(
-        t[&format!("qca.reported_{}", o.reported)].clone(),
-    ));
+    p.push(Part::Heading(4, w.s("qca.solution")?));
+    p.push(Part::Note(w.s(&format!("qca.reported_{}", o.reported))?));
     for s in &o.sentences {
         p.push(Part::Para(s.get(lang).to_owned()));
     }
     let mut rows = Vec::new();
     for s in &o.solutions {
-        let kind = t[&format!("qca.kind_{}", s.kind)].clone();
+        let kind = w.s(&format!("qca.kind_{}", s.kind))?;
         if let Some(m) = &s.message {
             rows.push(vec![
                 kind.clone(),
@@ -299,13 +308,13 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
         }
     }
     p.push(Part::Table {
-        caption: t["qca.solutions_caption"].clone(),
+        caption: w.s("qca.solutions_caption")?,
         header: vec![
-            t["qca.solution_col"].clone(),
-            t["qca.combinations"].clone(),
-            t["qca.consistency"].clone(),
-            t["qca.pri"].clone(),
-            t["qca.coverage"].clone(),
+            w.s("qca.solution_col")?,
+            w.s("qca.combinations")?,
+            w.s("qca.consistency")?,
+            w.s("qca.pri")?,
+            w.s("qca.coverage")?,
         ],
         rows,
         numeric: vec![false, false, true, true, true],
@@ -318,11 +327,11 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
         .find(|s| s.kind == o.reported)
         .and_then(|s| s.models.first());
     if let Some(m) = reported {
-        p.push(Part::Heading(4, t["qca.xy"].clone()));
+        p.push(Part::Heading(4, w.s("qca.xy")?));
         for (j, term) in m.terms.iter().enumerate() {
             let title = format!("{} → {}", term.short.get(lang), o.name.get(lang));
             let desc = fill(
-                &t["qca.xy_desc"],
+                w.get("qca.xy_desc")?,
                 &[
                     ("above", xyplot::on_or_above(&term.xy).to_string()),
                     ("n", term.xy.len().to_string()),
@@ -334,8 +343,8 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
                 &PlotText {
                     title: &title,
                     desc: &desc,
-                    x_label: &t["qca.xy_x"],
-                    y_label: &t["qca.xy_y"],
+                    x_label: w.get("qca.xy_x")?,
+                    y_label: w.get("qca.xy_y")?,
                     half: &num(0.5, 1, lang.code()),
                 },
             );
@@ -343,9 +352,9 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
                 svg,
                 caption: format!(
                     "{title} ({} {}; {} {})",
-                    t["qca.consistency"].to_lowercase(),
+                    w.get("qca.consistency")?.to_lowercase(),
                     n2(term.incl, lang),
-                    t["qca.coverage"].to_lowercase(),
+                    w.get("qca.coverage")?.to_lowercase(),
                     n2(term.cov, lang)
                 ),
             });
@@ -354,7 +363,7 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
 
     let rb = &o.robustness;
     if !rb.variants.is_empty() {
-        p.push(Part::Heading(4, t["qca.robustness"].clone()));
+        p.push(Part::Heading(4, w.s("qca.robustness")?));
         let robust: Vec<&str> = rb
             .terms
             .iter()
@@ -374,9 +383,9 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
             match most {
                 Some((k, s)) if k > 0 => format!(
                     "{} {}",
-                    t["qca.robust_none"],
+                    w.get("qca.robust_none")?,
                     fill(
-                        &t["qca.robust_most"],
+                        w.get("qca.robust_most")?,
                         &[
                             ("term", s.text.get(lang).to_owned()),
                             ("k", k.to_string()),
@@ -384,193 +393,139 @@ fn outcome(p: &mut Vec<Part>, o: &QcaOutcome, index: usize, t: &T, lang: Lang) {
                         ],
                     )
                 ),
-                _ => t["qca.robust_none"].clone(),
+                _ => w.s("qca.robust_none")?,
             }
         } else {
-            format!("{}: {}.", t["qca.robust_all"], robust.join("; "))
+            format!("{}: {}.", w.get("qca.robust_all")?, robust.join("; "))
         }));
-        let mut header = vec![t["qca.combination"].clone()];
+        let mut header = vec![w.s("qca.combination")?];
         header.extend(rb.variants.iter().map(|v| v.get(lang).to_owned()));
+        let (inv, notinv) = (w.s("qca.in_variant")?, w.s("qca.not_in_variant")?);
         let rows = rb
             .terms
             .iter()
             .map(|s| {
                 let mut row = vec![s.text.get(lang).to_owned()];
-                row.extend(s.present.iter().map(|&b| {
-                    if b {
-                        t["qca.in_variant"].clone()
-                    } else {
-                        t["qca.not_in_variant"].clone()
-                    }
-                }));
+                row.extend(
+                    s.present
+                        .iter()
+                        .map(|&b| if b { inv.clone() } else { notinv.clone() }),
+                );
                 row
             })
             .collect();
         let n = header.len();
         p.push(Part::Table {
-            caption: t["qca.robustness_caption"].clone(),
+            caption: w.s("qca.robustness_caption")?,
             header,
             rows,
             numeric: vec![false; n],
         });
     }
+    Ok(())
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The section as HTML (a `<section id="qca">`).
-pub fn html(parts: &[Part]) -> String {
-    let mut o = String::from("<section id=\"qca\">\n");
-    for p in parts {
-        match p {
-            Part::Heading(l, h) => o.push_str(&format!("<h{l}>{}</h{l}>\n", esc(h))),
-            Part::Para(s) => o.push_str(&format!("<p>{}</p>\n", esc(s))),
-            Part::Note(s) => o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(s))),
-            Part::Warning(s) => o.push_str(&format!(
-                "<p class=\"warning\" role=\"note\"><strong>{}</strong></p>\n",
-                esc(s)
-            )),
-            Part::Table {
-                caption,
-                header,
-                rows,
-                numeric,
-            } => {
-                let class = |i: usize| {
-                    if numeric.get(i).copied().unwrap_or(false) {
-                        " class=\"num\""
-                    } else {
-                        ""
-                    }
-                };
-                o.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table class=\"matrix\">\n");
-                o.push_str(&format!("<caption>{}</caption>\n<thead><tr>", esc(caption)));
-                for (i, h) in header.iter().enumerate() {
-                    o.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(i), esc(h)));
-                }
-                o.push_str("</tr></thead>\n<tbody>\n");
-                for r in rows {
-                    o.push_str("<tr>");
-                    for (i, c) in r.iter().enumerate() {
-                        if i == 0 {
-                            o.push_str(&format!("<th scope=\"row\">{}</th>", esc(c)));
-                        } else {
-                            o.push_str(&format!("<td{}>{}</td>", class(i), esc(c)));
-                        }
-                    }
-                    o.push_str("</tr>\n");
-                }
-                o.push_str("</tbody>\n</table></div>\n");
-            }
-            Part::Figure { svg, caption } => o.push_str(&format!(
-                "<figure>\n{svg}\n<figcaption class=\"note\">{}</figcaption>\n</figure>\n",
-                esc(caption)
-            )),
-        }
-    }
-    o.push_str("</section>\n");
-    o
-}
-
-/// The section as Markdown (figures as inline SVG, as the report's other charts).
-pub fn markdown(parts: &[Part]) -> String {
-    let md = crate::markdown::text;
-    let mut o = String::new();
-    for p in parts {
-        match p {
-            Part::Heading(l, h) => {
-                o.push_str(&format!("{} {}\n\n", "#".repeat(usize::from(*l)), md(h)))
-            }
-            Part::Para(s) => o.push_str(&format!("{}\n\n", md(s))),
-            Part::Note(s) => o.push_str(&format!("*{}*\n\n", md(s))),
-            Part::Warning(s) => o.push_str(&format!("**{}**\n\n", md(s))),
-            Part::Table {
-                caption,
-                header,
-                rows,
-                numeric,
-            } => {
-                o.push_str(&format!("*{}*\n\n", md(caption)));
-                let cells = |r: &[String]| -> String {
-                    r.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ")
-                };
-                o.push_str(&format!("| {} |\n|", cells(header)));
-                for i in 0..header.len() {
-                    o.push_str(if numeric.get(i).copied().unwrap_or(false) {
-                        "---:|"
-                    } else {
-                        "---|"
-                    });
-                }
-                o.push('\n');
-                for r in rows {
-                    o.push_str(&format!("| {} |\n", cells(r)));
-                }
-                o.push('\n');
-            }
-            Part::Figure { svg, caption } => {
-                o.push_str(&format!("{svg}\n\n*{}*\n\n", md(caption)));
-            }
-        }
-    }
-    o
-}
-
-/// The section as DOCX blocks (figures by their captions; the numbers are in the tables).
-pub fn blocks(parts: &[Part]) -> Vec<Block> {
-    parts
+/// The parts as document blocks: headings nest into sections (`qca-1`, `qca-2`, … in
+/// order), the rest are the model's blocks.
+pub fn doc_blocks(parts: &[Part]) -> (Vec<Block>, Vec<Section>) {
+    let base = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Heading(l, _) => Some(*l),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let items = parts
         .iter()
         .map(|p| match p {
-            Part::Heading(l, h) => Block::Heading(l.saturating_sub(1).max(1), h.clone()),
-            Part::Para(s) => Block::Para(s.clone()),
-            Part::Note(s) => Block::Note(s.clone()),
-            Part::Warning(s) => Block::Strong(s.clone()),
+            Part::Heading(l, h) => (Some(*l), Block::Para(Vec::new()), h.clone()),
+            Part::Para(s) => (None, Block::Para(t(s.clone())), String::new()),
+            Part::Note(s) => (None, Block::Note(t(s.clone())), String::new()),
+            Part::Warning(s) => (None, Block::Warning(t(s.clone())), String::new()),
             Part::Table {
                 caption,
                 header,
                 rows,
                 numeric,
-            } => Block::Table {
-                caption: caption.clone(),
-                header: header.clone(),
-                rows: rows.clone(),
-                numeric: numeric.clone(),
-            },
-            Part::Figure { caption, .. } => Block::Note(caption.clone()),
+            } => (
+                None,
+                Block::Table(
+                    Table::plain(caption.clone(), header.clone(), rows.clone())
+                        .numeric(numeric.clone())
+                        .matrix(),
+                ),
+                String::new(),
+            ),
+            Part::Figure { svg, caption } => (
+                None,
+                Block::Figure(Figure {
+                    svg: svg.clone(),
+                    alt: caption.clone(),
+                    caption: t(caption.clone()),
+                    data: None,
+                }),
+                String::new(),
+            ),
         })
-        .collect()
+        .collect();
+    let (lead, mut top) = nest(items, base, "qca");
+    // The section's own heading opens the parts: that section is `#qca`.
+    if let (Some(Part::Heading(..)), Some(first)) = (parts.first(), top.first_mut()) {
+        first.id = "qca".to_owned();
+    }
+    (lead, top)
 }
 
-/// Puts `section` before the first marker found, or at the end.
-pub(crate) fn insert_before(doc: String, markers: &[&str], section: &str) -> String {
-    for m in markers {
-        if let Some(at) = doc.find(m) {
-            let mut out = doc;
-            out.insert_str(at, section);
-            return out;
+fn fragment_blocks(parts: &[Part]) -> Vec<Block> {
+    let (mut lead, sections) = doc_blocks(parts);
+    lead.extend(sections.into_iter().map(Block::Section));
+    lead
+}
+
+/// The section of the study report, with the id `qca`.
+pub fn section(q: &QcaFigures, w: &Words<'_>) -> Result<Section, ReportError> {
+    let parts = try_parts(q, w)?;
+    let (_, mut top) = doc_blocks(&parts);
+    let mut s = top
+        .drain(..)
+        .next()
+        .unwrap_or_else(|| Section::new("qca", ""));
+    for b in &mut s.blocks {
+        if let Block::Section(x) = b {
+            x.in_toc = false;
         }
     }
-    let mut out = doc;
-    out.push_str(section);
-    out
+    Ok(s)
 }
 
-/// Where the section goes in HTML: before the profiles, the handles or the appendix.
-pub(crate) const HTML_MARKERS: [&str; 4] = [
-    "<section id=\"profiles\">",
-    "<section id=\"handles\">",
-    "<section id=\"appendix\">",
-    "</main>",
-];
+/// The parts as an HTML fragment (the web app's QCA page), headings at their levels.
+pub fn html(parts: &[Part]) -> String {
+    let level = parts
+        .iter()
+        .find_map(|p| match p {
+            Part::Heading(l, _) => Some(usize::from(*l)),
+            _ => None,
+        })
+        .unwrap_or(2);
+    crate::render_html::fragment(&fragment_blocks(parts), level)
+}
 
-/// The headings (level 1 in DOCX, `## ` in Markdown) the section goes before.
-pub(crate) fn heading_keys() -> [&'static str; 3] {
-    ["profile.title", "handles.title", "appendix.title"]
+/// The parts as Markdown, headings at their levels.
+pub fn markdown(parts: &[Part]) -> String {
+    let level = parts
+        .iter()
+        .find_map(|p| match p {
+            Part::Heading(l, _) => Some(usize::from(*l)),
+            _ => None,
+        })
+        .unwrap_or(2);
+    crate::render_md::fragment(&fragment_blocks(parts), level)
+}
+
+/// The parts as DOCX blocks, the first heading at level 1.
+pub fn blocks(parts: &[Part]) -> Vec<crate::docx::Block> {
+    crate::render_docx::fragment(&fragment_blocks(parts), 1)
 }
 
 #[cfg(test)]
@@ -685,7 +640,7 @@ result_en = "more often report a good learning climate"
             },
             outcomes: f.outcomes.clone(),
         }];
-        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl));
+        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl).unwrap());
         let intro = nl.find("<p>Welke combinaties").unwrap();
         let basis = nl
             .find("<p>Deze configuraties berusten op de antwoorden van alle 2 metingen samen.</p>")
@@ -701,7 +656,7 @@ result_en = "more often report a good learning climate"
             "{wave}"
         );
         assert!(wave.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen, rapporteren vaker een goed leerklimaat (consistentie 0,92; dekking 0,97; 4 netwerken).</p>"), "{wave}");
-        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En));
+        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En).unwrap());
         assert!(en.contains("Measurement 2: spring"));
         assert!(
             en.contains("Good learning climate: 6 networks analysed."),
@@ -713,7 +668,7 @@ result_en = "more often report a good learning climate"
     fn the_section_says_the_solution_in_words_in_both_languages() {
         let r = crate::Reports::new();
         let f = figures();
-        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl));
+        let nl = html(&parts(&f, r.catalog().table(Lang::Nl), Lang::Nl).unwrap());
         assert!(nl.starts_with("<section id=\"qca\">\n<h2>Configuraties van werkwijzen (QCA)</h2>"));
         assert!(
             nl.contains("<p>Netwerken waarin de deelnemers samen de agenda bepalen, rapporteren vaker een goed leerklimaat (consistentie 0,92; dekking 0,97; 4 netwerken).</p>"),
@@ -729,7 +684,7 @@ result_en = "more often report a good learning climate"
         for key in ["AGENDA", "FORMAL", "agenda_together", "~"] {
             assert!(!nl.contains(key), "{key} in {nl}");
         }
-        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En));
+        let en = markdown(&parts(&f, r.catalog().table(Lang::En), Lang::En).unwrap());
         assert!(en.contains("## Configurations of working methods (QCA)\n\n"));
         assert!(
             en.contains("| the participants set the agenda together | 0.97 | 0.86 | 0.92 |"),
@@ -739,14 +694,15 @@ result_en = "more often report a good learning climate"
         // Same figures, same bytes.
         assert_eq!(
             nl,
-            html(&parts(&figures(), r.catalog().table(Lang::Nl), Lang::Nl))
+            html(&parts(&figures(), r.catalog().table(Lang::Nl), Lang::Nl).unwrap())
         );
     }
 
     #[test]
     fn docx_blocks_nest_the_headings_under_the_section() {
+        use crate::docx::Block;
         let r = crate::Reports::new();
-        let b = blocks(&parts(&figures(), r.catalog().table(Lang::En), Lang::En));
+        let b = blocks(&parts(&figures(), r.catalog().table(Lang::En), Lang::En).unwrap());
         assert!(
             matches!(&b[0], Block::Heading(1, h) if h == "Configurations of working methods (QCA)")
         );

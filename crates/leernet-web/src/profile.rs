@@ -225,7 +225,9 @@ pub async fn profile(
         .handreikingen
         .iter()
         .find(|h| h.slug == slug)
-        .map(|h| leernet_report::handreiking::view(h, &fig.frameworks, lang, t));
+        .map(|h| leernet_report::handreiking::view(h, &fig.frameworks, lang, t))
+        .transpose()
+        .map_err(|e| AppError::internal(lang, e))?;
     let frameworks: Vec<FrameworkLine> = fig
         .frameworks
         .iter()

@@ -365,8 +365,11 @@ pub async fn page(
                 waves: Vec::new(),
             };
             // The report's own rendering, without its section heading and introduction.
-            let parts = leernet_report::qca_section::parts(&q, t, lang);
-            Some(leernet_report::qca_section::html(&parts[2..]))
+            let parts = leernet_report::qca_section::parts(&q, t, lang)
+                .map_err(|e| AppError::internal(lang, e))?;
+            Some(leernet_report::qca_section::html(
+                parts.get(2..).unwrap_or_default(),
+            ))
         }
         _ => None,
     };

@@ -6,3 +6,4 @@ mod common;
 
 mod documents;
 mod hostile_names;
+mod plain_text;

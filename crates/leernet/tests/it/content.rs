@@ -124,11 +124,25 @@ fn a_projects_content_folder_overrides_the_shipped_files() {
             .any(|s| handreiking(&after, s).contains(&title)),
         "networks with an explicit rationale now get the handle"
     );
-    let index = std::fs::read_to_string(after.join("index.html")).unwrap();
+    // The report says the condition it used in words (issue 21: never the expression or
+    // the file's path).
+    let said = |dir: &Path| {
+        let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(!index.contains("${") && !index.contains("handles.toml"));
+        let row = &index[index
+            .find(&format!("<td>{title}<br>"))
+            .expect("the handle's row")..];
+        row[..row.find("</td>").unwrap()].to_owned()
+    };
     assert!(
-        index.contains("content&#x2f;handles.toml")
-            && index.contains("${rationale_explicit} = &#x27;yes&#x27;"),
-        "the report names the file and the condition it used"
+        said(&before).contains("’ is niet ‘Ja’."),
+        "{}",
+        said(&before)
+    );
+    let now = said(&after);
+    assert!(
+        now.contains("Voor netwerken waarbij het antwoord op ‘") && now.contains("’ is ‘Ja’."),
+        "the report says the condition it used: {now}"
     );
 
     // Broken files: each one message with file, entry and field; nothing written.

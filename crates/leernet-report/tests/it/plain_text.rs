@@ -1,0 +1,260 @@
+//! The demo's report and handreikingen, in Dutch and English and in every format, say
+//! everything in words: no XLSForm expression (`${`), no backtick, no variable path
+//! (`leernet_network/agenda_setting=…`), no code or variable key; every handle says why it
+//! applies; a handreiking leads with at most five handles (issue 21).
+
+use crate::common;
+
+use leernet_analysis::{analyse, Overview, StudyFigures};
+use leernet_core::Lang;
+use leernet_report::Reports;
+use std::io::Read;
+
+fn figures() -> StudyFigures {
+    analyse(&common::demo(), &Overview::builtin()).unwrap()
+}
+
+/// The text a reader sees: tags, the stylesheet and entities' markup out.
+fn visible(markup: &str) -> String {
+    let markup = match (markup.find("<style>"), markup.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &markup[..a], &markup[b..]),
+        _ => markup.to_owned(),
+    };
+    let mut out = String::new();
+    let mut tag = false;
+    for c in markup.chars() {
+        match c {
+            '<' => tag = true,
+            '>' if tag => {
+                tag = false;
+                out.push(' ');
+            }
+            c if !tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&#x27;", "'")
+}
+
+fn docx_text(bytes: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    visible(&s)
+}
+
+/// Keys a reader must never see: code keys and variable keys with a `_` or a `.`.
+fn keys(f: &StudyFigures) -> Vec<String> {
+    let mut k: Vec<String> = f.qualitative.codes.iter().map(|c| c.key.clone()).collect();
+    if let Some(d) = &f.datasets {
+        for ds in [&d.member, &d.network, &d.workplace] {
+            k.extend(ds.variables.iter().map(|v| v.key.clone()));
+        }
+    }
+    k.retain(|k| k.contains(['_', '.']) && k.len() > 4);
+    k.sort();
+    k.dedup();
+    k
+}
+
+fn assert_plain(name: &str, text: &str, keys: &[String]) {
+    for bad in [
+        "${",
+        "`",
+        "leernet_network/",
+        "leernet_member/",
+        "content/",
+        "!= '",
+    ] {
+        assert!(!text.contains(bad), "{name} shows {bad:?}");
+    }
+    for k in keys {
+        let hit = text.match_indices(k.as_str()).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + k.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && !word(after)
+        });
+        assert!(!hit, "{name} shows the key {k:?}");
+    }
+}
+
+#[test]
+fn the_demo_report_says_everything_in_words_in_every_format() {
+    let f = figures();
+    let r = Reports::new();
+    let keys = keys(&f);
+    assert!(keys.iter().any(|k| k == "rationale_explicit"), "{keys:?}");
+    for lang in Lang::ALL {
+        let html = visible(&r.html(&f, lang).unwrap());
+        let md = visible(&r.markdown(&f, lang).unwrap());
+        let docx = docx_text(&r.docx(&f, lang).unwrap());
+        let (summary, limitations, colophon, references, finding) = match lang {
+            Lang::Nl => (
+                "Samenvatting",
+                "Beperkingen",
+                "Colofon",
+                "Literatuur",
+                "In 12 van de 17 netwerken (71%) bepalen de deelnemers samen de agenda.",
+            ),
+            Lang::En => (
+                "Summary",
+                "Limitations",
+                "Colophon",
+                "References",
+                "In 12 of the 17 networks (71%), the participants set the agenda together.",
+            ),
+        };
+        for (name, text) in [("html", &html), ("markdown", &md), ("docx", &docx)] {
+            assert_plain(&format!("the {lang:?} report ({name})"), text, &keys);
+            for must in [
+                summary,
+                limitations,
+                colophon,
+                references,
+                finding,
+                "Gower, J. C. (1971)",
+                "Krippendorff, K. (2004)",
+                "leernet 0.",
+            ] {
+                assert!(
+                    text.contains(must),
+                    "the {lang:?} report ({name}) lacks {must:?}"
+                );
+            }
+        }
+        for h in &f.handles.handreikingen {
+            let html = visible(&r.handreiking_html(&f, &h.slug, lang).unwrap());
+            let docx = docx_text(&r.handreiking_docx(&f, &h.slug, lang).unwrap());
+            assert_plain(&format!("{} ({lang:?}, html)", h.slug), &html, &keys);
+            assert_plain(&format!("{} ({lang:?}, docx)", h.slug), &docx, &keys);
+        }
+    }
+}
+
+/// The summary gives five to seven findings, each with its number and n; the table of
+/// contents lists every section of the report.
+#[test]
+fn the_summary_has_five_to_seven_findings_and_the_contents_every_section() {
+    let f = figures();
+    let r = Reports::new();
+    for lang in Lang::ALL {
+        let d = r.document(&f, None, lang).unwrap();
+        assert_eq!(d.sections[0].id, "summary");
+        let items = d.sections[0]
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                leernet_report::doc::Block::Bullets(i) => Some(i.len()),
+                _ => None,
+            })
+            .unwrap();
+        assert!((5..=7).contains(&items), "{items} findings");
+        let html = r.html(&f, lang).unwrap();
+        let nav = &html[html.find("<nav").unwrap()..html.find("</nav>").unwrap()];
+        for s in &d.sections {
+            assert!(
+                nav.contains(&format!("href=\"#{}\"", s.id)),
+                "{} not in the contents",
+                s.id
+            );
+        }
+        let none = leernet_analysis::practice_indicators::indicators(&Default::default());
+        let with = r.document(&f, Some(&none), lang).unwrap();
+        for id in [
+            "typology",
+            "practice",
+            "qca",
+            "limitations",
+            "colophon",
+            "references",
+        ] {
+            assert!(with.sections.iter().any(|s| s.id == id), "{id}");
+        }
+        let html = r.html_with_practice(&f, &none, lang).unwrap();
+        assert!(html.contains("<li><a href=\"#practice\">"));
+    }
+    // Section ids are unique.
+    let d = r.document(&f, None, Lang::Nl).unwrap();
+    let mut ids = d.ids();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
+
+#[test]
+fn every_handle_says_why_it_applies_and_a_handreiking_leads_with_five() {
+    let f = figures();
+    let r = Reports::new();
+    // In the report, every handle of the catalogue says for which networks it is.
+    let html = r.html(&f, Lang::Nl).unwrap();
+    let table = &html[html.find("<section id=\"handles\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("Voor netwerken waarbij ").count(),
+        f.handles.catalogue.len(),
+        "{table}"
+    );
+    assert!(table.contains(
+        "Voor netwerken waarbij het antwoord op ‘Heeft het netwerk een expliciete grondgedachte"
+    ) || table.contains("Voor netwerken waarbij het antwoord op ‘"));
+    let mut checked = 0;
+    for h in f.handles.handreikingen.iter().filter(|h| h.items.len() > 5) {
+        let d = r.handreiking_document(&f, &h.slug, Lang::En).unwrap();
+        let lead = d.sections.iter().find(|s| s.id == "handles").unwrap();
+        let cards = lead
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, leernet_report::doc::Block::Section(s) if s.card))
+            .count();
+        assert_eq!(cards, 5, "{}", h.slug);
+        assert!(d.sections.iter().any(|s| s.id == "more"));
+        let html = r.handreiking_html(&f, &h.slug, Lang::En).unwrap();
+        assert_eq!(
+            html.matches("This handle fits your network because ")
+                .count(),
+            h.items.len(),
+            "every handle of {} says why",
+            h.slug
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "the demo has a network with more than five handles"
+    );
+}
+
+/// Types have names and descriptions from `content/typology.toml`'s rules, in the report and
+/// in the handreiking of a typed network.
+#[test]
+fn types_are_named_by_the_rules_of_the_typology_file() {
+    let f = figures();
+    let r = Reports::new();
+    let ty = f.typology.as_ref().unwrap();
+    let names: Vec<&str> = ty.types.iter().map(|t| t.name.nl.as_str()).collect();
+    assert!(names.contains(&"Samen aan het stuur"), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with("Type ")), "{names:?}");
+    let html = r.html(&f, Lang::En).unwrap();
+    assert!(
+        html.contains("Type 1: Steering together ("),
+        "the English report names type 1"
+    );
+    assert!(html.contains(
+        "In these networks the participants set the agenda together more often than in the others."
+    ));
+    let typed = f
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| h.network_type.is_some())
+        .unwrap();
+    let name = &typed.network_type.as_ref().unwrap().name.nl;
+    assert!(!name.starts_with("Type "));
+    let h = r.handreiking_html(&f, &typed.slug, Lang::Nl).unwrap();
+    assert!(h.contains(&format!("<strong>{name}</strong>")), "{name}");
+}
