@@ -18,7 +18,9 @@
 //!
 //! Pure: bytes in, bytes out; no files, no clock.
 
+mod archive;
 pub mod convert;
+pub mod document;
 pub mod guid;
 pub mod model;
 pub mod read;
@@ -64,7 +66,7 @@ impl Report {
 }
 
 /// Why a REFI-QDA file could not be read or written.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum QdaError {
     /// The `.qdpx` is not a ZIP archive (or a damaged one).
     #[error("not a REFI-QDA project: the file is not a ZIP archive ({0})")]

@@ -5,7 +5,6 @@ use crate::model::*;
 use crate::{QdaError, Report, Result};
 use roxmltree::{Document, Node, ParsingOptions};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 
 /// How deep codes may nest (deeper is refused rather than risking the stack).
 pub const MAX_CODE_DEPTH: usize = 200;
@@ -91,7 +90,7 @@ fn decode(file: &str, bytes: &[u8], report: &mut Report) -> Result<String> {
 
 /// Parses XML safely: a DTD is refused when it declares entities (external entities and
 /// billion-laughs expansion need them), and the node count is limited.
-fn parse_xml<'a>(file: &str, text: &'a str, limits: &Limits) -> Result<Document<'a>> {
+pub(crate) fn parse_xml<'a>(file: &str, text: &'a str, limits: &Limits) -> Result<Document<'a>> {
     let has_dtd = text.contains("<!DOCTYPE");
     if has_dtd && text.contains("<!ENTITY") {
         return Err(xml_err(
@@ -963,52 +962,8 @@ fn resolve<'a>(path: &str, files: &'a Files) -> Resolved<'a> {
 
 /// Reads a `.qdpx` archive.
 pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> {
-    if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
-        return Err(QdaError::NotAZip(
-            "it does not begin with a ZIP signature".into(),
-        ));
-    }
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| QdaError::NotAZip(e.to_string()))?;
-    if z.len() > limits.max_entries {
-        return Err(QdaError::TooLarge(format!(
-            "{} entries, at most {} allowed",
-            z.len(),
-            limits.max_entries
-        )));
-    }
-    // First pass: names and declared sizes; refuse escaping paths before reading anything.
-    let mut declared: u64 = 0;
-    let mut names = Vec::with_capacity(z.len());
-    for i in 0..z.len() {
-        let f = z
-            .by_index_raw(i)
-            .map_err(|e| QdaError::NotAZip(e.to_string()))?;
-        let name = f.name().to_owned();
-        let escapes = name.starts_with('/')
-            || name.starts_with('\\')
-            || name.contains(':')
-            || name.split(['/', '\\']).any(|c| c == "..")
-            || f.enclosed_name().is_none();
-        if escapes {
-            return Err(QdaError::PathEscapes(name));
-        }
-        if f.size() > limits.max_entry_bytes {
-            return Err(QdaError::TooLarge(format!(
-                "entry {name:?} unpacks to {} bytes, at most {} allowed",
-                f.size(),
-                limits.max_entry_bytes
-            )));
-        }
-        declared = declared.saturating_add(f.size());
-        if declared > limits.max_total_bytes {
-            return Err(QdaError::TooLarge(format!(
-                "the entries unpack to more than {} bytes",
-                limits.max_total_bytes
-            )));
-        }
-        names.push((name, f.is_dir()));
-    }
+    let mut z = crate::archive::open(bytes, limits)?;
+    let names = z.names.clone();
     let all_qdes: Vec<&String> = names
         .iter()
         .filter(|(n, d)| !*d && n.to_ascii_lowercase().ends_with(".qde"))
@@ -1047,7 +1002,6 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         .rsplit_once('/')
         .map(|(d, _)| format!("{d}/"))
         .unwrap_or_default();
-    let mut total: u64 = 0;
     let mut files = Files::new();
     let mut qde_bytes = Vec::new();
     for (i, (name, is_dir)) in names.iter().enumerate() {
@@ -1058,23 +1012,7 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         if !wanted {
             continue;
         }
-        let f = z.by_index(i).map_err(|e| match e {
-            zip::result::ZipError::UnsupportedArchive(m) => {
-                QdaError::NotAZip(format!("entry {name:?}: {m}"))
-            }
-            other => QdaError::NotAZip(format!("entry {name:?}: {other}")),
-        })?;
-        let mut buf = Vec::new();
-        let cap = limits.max_entry_bytes.min(limits.max_total_bytes - total);
-        f.take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| QdaError::NotAZip(format!("entry {name:?} cannot be unpacked: {e}")))?;
-        if buf.len() as u64 > cap {
-            return Err(QdaError::TooLarge(format!(
-                "entry {name:?} unpacks to more than it declares or the limits allow"
-            )));
-        }
-        total += buf.len() as u64;
+        let buf = z.read(i)?;
         if *name == qde {
             qde_bytes = buf;
         } else {

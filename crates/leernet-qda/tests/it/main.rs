@@ -3,6 +3,7 @@
 
 mod common;
 
+mod documents;
 mod exchange;
 mod hostile;
 mod outbound;
