@@ -1,0 +1,45 @@
+-- Documents as sources of coding beside the open answers (issue 20): interviews, focus
+-- groups, session reports, policy documents. The text is stored once, normalised (no BOM,
+-- \n line endings); every position is a Unicode code point, half-open [start, end).
+-- Keep in step with ../postgres/2026120710_documents.sql: the store suite runs on both.
+
+-- A document of the study; optionally of a network, a Werkplaats and a wave. chars is the
+-- text's length in code points (checked on insert, so spans can be checked without reading
+-- the text); sha256 of the text keeps one text from being stored twice.
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('interview', 'focus_group', 'session_report', 'policy_document', 'other')),
+    network_id INTEGER REFERENCES networks(id),
+    workplace_id INTEGER REFERENCES workplaces(id),
+    wave_id INTEGER REFERENCES waves(id),
+    held_on TEXT,
+    file_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    body TEXT NOT NULL,
+    chars INTEGER NOT NULL CHECK (chars > 0),
+    sha256 TEXT NOT NULL UNIQUE
+);
+
+-- The speaker turns of a transcript, in order: the span of what is said (without the label).
+CREATE TABLE document_turns (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    speaker TEXT NOT NULL,
+    start_pos INTEGER NOT NULL CHECK (start_pos >= 0),
+    end_pos INTEGER NOT NULL CHECK (end_pos >= start_pos),
+    PRIMARY KEY (document_id, position)
+);
+
+-- A code applied to a span of a document by a coder, as codings are to a span of an answer.
+CREATE TABLE document_codings (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start_pos INTEGER NOT NULL CHECK (start_pos >= 0),
+    end_pos INTEGER NOT NULL CHECK (end_pos > start_pos),
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    coder_id INTEGER NOT NULL REFERENCES persons(id),
+    memo TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX document_codings_document ON document_codings(document_id);
+CREATE INDEX document_codings_code ON document_codings(code_id);
