@@ -13,6 +13,7 @@ mod browser_workspace;
 mod cli;
 mod config;
 mod content;
+mod documents_cli;
 mod durability;
 mod hostile_files;
 mod io;
