@@ -27,8 +27,9 @@ pub mod read;
 pub mod write;
 
 pub use convert::{
-    export_project, plan_import, CoderNames, ExportInput, ImportPlan, PlannedCode, PlannedCoder,
-    PlannedCoding,
+    export_project, plan_import, plan_project_import, CoderNames, ExportInput, ImportPlan,
+    PlannedCode, PlannedCoder, PlannedCoding, PlannedDocument, PlannedDocumentCoding,
+    PlannedDocumentTarget,
 };
 pub use model::{QdaCode, QdaCoding, QdaProject, QdaSelection, QdaSource, QdaUser};
 pub use read::{read_qdc, read_qde, read_qdpx, Limits};
@@ -52,7 +53,7 @@ impl Report {
         }
     }
 
-    pub(crate) fn lose(&mut self, s: impl Into<String>) {
+    pub fn lose(&mut self, s: impl Into<String>) {
         let s = s.into();
         if !self.not_carried_over.contains(&s) {
             self.not_carried_over.push(s);

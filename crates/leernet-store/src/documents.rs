@@ -6,7 +6,7 @@
 //! passage is cut out by the database (`substr` counts characters on both back ends).
 //! Nothing here logs a document's text.
 
-use crate::{conflict, get, Result, Store, StoreError};
+use crate::{get, Result, Store, StoreError};
 use leernet_core::*;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
-/// A document to store. `text` must already be normalised (`leernet_qda::document`).
+/// A document to store. `text` must already be normalised (`leernet_qda::document`); it may
+/// be empty only for a source of another tool that has none (the file readers refuse one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDocument {
     pub title: String,
@@ -74,11 +75,6 @@ fn is_date(s: &str) -> bool {
 fn check(d: &NewDocument) -> Result<usize> {
     let name = &d.file_name;
     let chars = d.text.chars().count();
-    if d.text.trim().is_empty() {
-        return Err(StoreError::Conflict(format!(
-            "document {name:?} holds no text"
-        )));
-    }
     if d.title.trim().is_empty() {
         return Err(StoreError::Conflict(format!(
             "document {name:?} has no title"
@@ -148,6 +144,9 @@ pub(crate) async fn insert_documents(
     for d in docs {
         lens.push(check(d)?);
         let h = text_digest(&d.text);
+        if d.text.is_empty() {
+            continue;
+        }
         if let Some(other) = digests.insert(h, &d.file_name) {
             return Err(StoreError::Conflict(format!(
                 "documents {other:?} and {:?} hold the same text; import it once",
@@ -158,11 +157,14 @@ pub(crate) async fn insert_documents(
     let mut ids = Vec::with_capacity(docs.len());
     for (d, chars) in docs.iter().zip(lens) {
         let digest = text_digest(&d.text);
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT title FROM documents WHERE sha256 = $1")
+        let existing: Option<String> = if d.text.is_empty() {
+            None
+        } else {
+            sqlx::query_scalar("SELECT title FROM documents WHERE sha256 = $1 ORDER BY id")
                 .bind(&digest)
                 .fetch_optional(&mut **tx)
-                .await?;
+                .await?
+        };
         if let Some(t) = existing {
             return Err(StoreError::Conflict(format!(
                 "document {:?} holds the same text as the stored document {t:?}; nothing was imported",
@@ -185,12 +187,7 @@ pub(crate) async fn insert_documents(
         .bind(int(chars)?)
         .bind(&digest)
         .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| {
-            conflict(e, || {
-                format!("document {:?}: its text is stored already", d.file_name)
-            })
-        })?;
+        .await?;
         for (i, t) in d.turns.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO document_turns (document_id, position, speaker, start_pos, end_pos) \
@@ -273,6 +270,14 @@ impl Store {
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// The codes that are folders of a code tree (not codable), of every codebook.
+    pub async fn folder_codes(&self) -> Result<BTreeSet<CodeId>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM codes WHERE folder = 1 ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().map(CodeId).collect())
     }
 
     /// Every document without its text, by id.

@@ -36,6 +36,9 @@ fn export(d: &Demo, open: &BTreeSet<String>) -> QdaProject {
         waves: &d.waves,
         open_questions: open,
         coders: CoderNames::Names,
+        documents: &[],
+        document_codings: &[],
+        folders: &Default::default(),
     })
     .unwrap()
 }
@@ -111,6 +114,7 @@ fn demo_round_trip_is_the_same_coding_by_coding() {
             exclusion: c.exclusion.clone(),
             examples: c.examples.clone(),
             colour: c.colour.clone(),
+            folder: false,
         })
         .collect();
     assert_eq!(plan.codes, want_codes);

@@ -7,3 +7,4 @@ mod documents;
 mod exchange;
 mod hostile;
 mod outbound;
+mod whole_project;

@@ -28,6 +28,9 @@ fn export(d: &Demo, coders: CoderNames) -> QdaProject {
         waves: &d.waves,
         open_questions: &open(),
         coders,
+        documents: &[],
+        document_codings: &[],
+        folders: &Default::default(),
     })
     .unwrap()
 }

@@ -5,7 +5,8 @@
 
 -- A document of the study; optionally of a network, a Werkplaats and a wave. chars is the
 -- text's length in code points (checked on insert, so spans can be checked without reading
--- the text); sha256 of the text keeps one text from being stored twice.
+-- the text); sha256 of the text finds a text that is stored already (the store refuses a
+-- second copy of a text that is not empty; a source of another tool may be empty).
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
@@ -17,9 +18,10 @@ CREATE TABLE documents (
     file_name TEXT NOT NULL,
     format TEXT NOT NULL,
     body TEXT NOT NULL,
-    chars INTEGER NOT NULL CHECK (chars > 0),
-    sha256 TEXT NOT NULL UNIQUE
+    chars INTEGER NOT NULL CHECK (chars >= 0),
+    sha256 TEXT NOT NULL
 );
+CREATE INDEX documents_sha256 ON documents(sha256);
 
 -- The speaker turns of a transcript, in order: the span of what is said (without the label).
 CREATE TABLE document_turns (
@@ -43,3 +45,8 @@ CREATE TABLE document_codings (
 );
 CREATE INDEX document_codings_document ON document_codings(document_id);
 CREATE INDEX document_codings_code ON document_codings(code_id);
+
+-- A code that is a folder in another tool's code tree (REFI-QDA isCodable="false"): it
+-- groups codes and is not itself applied. Kept so that an exported project has the tree it
+-- was imported with.
+ALTER TABLE codes ADD COLUMN folder INTEGER NOT NULL DEFAULT 0 CHECK (folder IN (0, 1));
