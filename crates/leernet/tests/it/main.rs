@@ -22,6 +22,7 @@ mod notify_cli;
 mod own_exports;
 mod privacy;
 mod qda_cli;
+mod qda_documents;
 mod registry;
 mod report;
 mod scaleout;
