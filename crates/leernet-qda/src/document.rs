@@ -585,11 +585,7 @@ fn docx_text(root: Node, out: &mut String) {
             "t" => out.push_str(n.text().unwrap_or("")),
             "tab" if n.parent().is_some_and(|p| p.tag_name().name() == "r") => out.push('\t'),
             "br" | "cr" => out.push('\n'),
-            "p" => {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-            }
+            "p" if !out.is_empty() => out.push('\n'),
             _ => {}
         }
     }

@@ -216,13 +216,13 @@ pub(crate) async fn insert_document_codings(
     let mut ids = Vec::with_capacity(codings.len());
     for c in codings {
         let doc = c.span.document;
-        if !lens.contains_key(&doc) {
+        if let std::collections::btree_map::Entry::Vacant(e) = lens.entry(doc) {
             let row = sqlx::query("SELECT chars, title FROM documents WHERE id = $1")
                 .bind(doc.0)
                 .fetch_optional(&mut **tx)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("there is no document {doc}")))?;
-            lens.insert(doc, (pos(&row, "chars")?, get(&row, "title")?));
+            e.insert((pos(&row, "chars")?, get(&row, "title")?));
         }
         let (len, title) = &lens[&doc];
         if c.span.start >= c.span.end || c.span.end > *len {
