@@ -206,3 +206,55 @@ fn a_docx_named_txt_and_a_text_named_odt() {
         "{e}"
     );
 }
+
+/// `bench/documents/run.sh`: reading a 50,000-word transcript (`Spreker: tekst`, CRLF) and
+/// a 50,000-word `.docx`. Run with `--release -- --ignored --nocapture`.
+#[test]
+#[ignore = "a benchmark: bench/documents/run.sh"]
+fn documents_bench() {
+    use std::time::Instant;
+    let words = [
+        "we", "leren", "samen", "met", "bewoners", "over", "eigen", "kracht", "😀",
+    ];
+    let mut txt = String::new();
+    let mut body = String::new();
+    for t in 0..2000 {
+        let said: Vec<&str> = (0..25).map(|w| words[(t * 25 + w) % 9]).collect();
+        let speaker = if t % 2 == 0 {
+            "Interviewer"
+        } else {
+            "Deelnemer"
+        };
+        txt.push_str(&format!("{speaker}: {}\r\n", said.join(" ")));
+        body.push_str(&format!(
+            "<w:p><w:r><w:t>{}</w:t></w:r></w:p>",
+            said.join(" ")
+        ));
+    }
+    let docx = docx(&body);
+    let time = |name: &str, bytes: &[u8]| {
+        let mut runs = Vec::new();
+        let mut d = None;
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            d = Some(read_document(name, bytes, &Limits::default()).unwrap());
+            runs.push(t0.elapsed());
+        }
+        runs.sort();
+        (d.unwrap(), runs[2])
+    };
+    let (d, t) = time("interview.txt", txt.as_bytes());
+    assert_eq!(d.turns.len(), 2000);
+    println!(
+        "50,000-word transcript (.txt, {} bytes, 2,000 turns): read in {:.1} ms (median of 5)",
+        txt.len(),
+        t.as_secs_f64() * 1e3
+    );
+    let (d, t) = time("verslag.docx", &docx);
+    assert_eq!(d.text.split_whitespace().count(), 50_000);
+    println!(
+        "50,000-word .docx ({} bytes zipped): read in {:.1} ms (median of 5)",
+        docx.len(),
+        t.as_secs_f64() * 1e3
+    );
+}

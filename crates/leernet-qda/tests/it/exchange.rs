@@ -203,7 +203,10 @@ fn sample_hand_authored_imports_with_losses_reported() {
     // Its text source matches no answer: it becomes a document with its codings (issue 20;
     // before, the source and its 2 codings were reported as not carried over).
     assert_eq!(plan.documents.len(), 1);
-    assert_eq!(plan.documents[0].text, "Diet and health are closely linked in this interview.");
+    assert_eq!(
+        plan.documents[0].text,
+        "Diet and health are closely linked in this interview."
+    );
     assert_eq!(plan.document_codings.len(), 2);
     assert!(!plan
         .report

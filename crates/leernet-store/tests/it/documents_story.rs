@@ -206,3 +206,151 @@ async fn documents_story(store: &Store) {
     let p = store.passages(id("anders"), true).await.unwrap();
     assert_eq!(p[0].text, "Goed 😀.");
 }
+
+/// `bench/documents/run.sh`: storing and opening a 50,000-word transcript, and the passages
+/// of a code across 1,000 documents, on every back end. Prints the figures; run it with
+/// `--release -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: bench/documents/run.sh"]
+async fn documents_bench() {
+    use std::time::Instant;
+    const WORDS: [&str; 8] = [
+        "we", "leren", "samen", "met", "bewoners", "over", "eigen", "kracht",
+    ];
+    for backend in leernet_store::testing::test_backends() {
+        let db = leernet_store::testing::TestDb::new(backend).await;
+        let store = db.store().await;
+        let coder = store
+            .add_person(&NewPerson {
+                email: Email::parse("anna@example.org").unwrap(),
+                name: "Anna".into(),
+                role: Role::Researcher,
+                networks: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let codes: Vec<NewCode> = std::iter::once(code("thema", None))
+            .chain((0..5).map(|i| code(&format!("thema.c{i}"), Some("thema"))))
+            .collect();
+        store.add_codebook("bench", &codes).await.unwrap();
+        let ids: Vec<CodeId> = store.codebooks().await.unwrap()[0]
+            .codes
+            .iter()
+            .map(|c| c.id)
+            .collect();
+
+        // One transcript of 50,000 words: 2,000 turns of 25 words.
+        let mut text = String::new();
+        let mut turns = Vec::new();
+        for t in 0..2000 {
+            if t > 0 {
+                text.push('\n');
+            }
+            let speaker = if t % 2 == 0 {
+                "Interviewer"
+            } else {
+                "Deelnemer"
+            };
+            text.push_str(speaker);
+            text.push_str(": ");
+            let start = text.chars().count();
+            let said: Vec<&str> = (0..25).map(|w| WORDS[(t * 25 + w) % 8]).collect();
+            text.push_str(&said.join(" "));
+            turns.push(Turn {
+                speaker: speaker.into(),
+                start,
+                end: text.chars().count(),
+            });
+        }
+        let mut big = doc("Transcript", &text, None);
+        big.turns = turns.clone();
+        let t0 = Instant::now();
+        let id = store.add_documents(&[big]).await.unwrap()[0];
+        let stored = t0.elapsed();
+        let t0 = Instant::now();
+        let opened = store.document(id).await.unwrap().unwrap();
+        let codings = store.document_codings(Some(id)).await.unwrap();
+        let open = t0.elapsed();
+        assert_eq!((opened.turns.len(), codings.len()), (2000, 0));
+        // Code every fourth turn.
+        let new: Vec<NewDocumentCoding> = turns
+            .iter()
+            .step_by(4)
+            .enumerate()
+            .map(|(i, t)| NewDocumentCoding {
+                span: DocumentSpan {
+                    document: id,
+                    start: t.start,
+                    end: t.end,
+                },
+                code: ids[1 + i % 5],
+                coder,
+                memo: String::new(),
+            })
+            .collect();
+        let t0 = Instant::now();
+        store.add_document_codings(&new).await.unwrap();
+        let coded = t0.elapsed();
+
+        // 1,000 documents of 500 words, 10 codings each.
+        let docs: Vec<NewDocument> = (0..1000)
+            .map(|d| {
+                let words: Vec<String> = (0..500)
+                    .map(|w| {
+                        format!(
+                            "{}{}",
+                            WORDS[(d + w) % 8],
+                            (w == 0).then(|| d.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                doc(&format!("Verslag {d}"), &words.join(" "), None)
+            })
+            .collect();
+        let t0 = Instant::now();
+        let doc_ids = store.add_documents(&docs).await.unwrap();
+        let stored_1000 = t0.elapsed();
+        let mut new = Vec::new();
+        for (d, id) in doc_ids.iter().enumerate() {
+            for k in 0..10 {
+                new.push(NewDocumentCoding {
+                    span: DocumentSpan {
+                        document: *id,
+                        start: k * 300,
+                        end: k * 300 + 120,
+                    },
+                    code: ids[1 + (d + k) % 5],
+                    coder,
+                    memo: String::new(),
+                });
+            }
+        }
+        store.add_document_codings(&new).await.unwrap();
+        let mut one = Vec::new();
+        let mut tree = Vec::new();
+        let (mut n1, mut n2) = (0, 0);
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            n1 = store.passages(ids[1], false).await.unwrap().len();
+            one.push(t0.elapsed());
+            let t0 = Instant::now();
+            n2 = store.passages(ids[0], true).await.unwrap().len();
+            tree.push(t0.elapsed());
+        }
+        one.sort();
+        tree.sort();
+        println!(
+            "{backend:?}: 50,000-word transcript ({} characters, 2,000 turns): stored in {:.1} ms, opened (text, turns, codings) in {:.1} ms, 500 codings added in {:.1} ms; 1,000 documents of 500 words stored in {:.0} ms; passages of one code: {n1} in {:.1} ms (median of 5); of a code with its 5 children: {n2} in {:.1} ms",
+            text.chars().count(),
+            stored.as_secs_f64() * 1e3,
+            open.as_secs_f64() * 1e3,
+            coded.as_secs_f64() * 1e3,
+            stored_1000.as_secs_f64() * 1e3,
+            one[2].as_secs_f64() * 1e3,
+            tree[2].as_secs_f64() * 1e3,
+        );
+        store.close().await;
+        db.drop_database().await;
+    }
+}
