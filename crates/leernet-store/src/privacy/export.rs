@@ -183,6 +183,26 @@ pub(super) fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a
                 }))
             })
             .collect::<Result<_>>()?;
+        // Their codings of documents (interviews, reports): positions and code, not the
+        // document's text, which is not theirs.
+        let rows = sqlx::query(
+            "SELECT c.id, c.document_id, c.start_pos, c.end_pos, k.key, c.memo \
+             FROM document_codings c JOIN codes k ON k.id = c.code_id WHERE c.coder_id = $1 ORDER BY c.id",
+        )
+        .bind(s.pid())
+        .fetch_all(&store.pool)
+        .await?;
+        let mut list: Vec<Value> = list;
+        for r in &rows {
+            list.push(json!({
+                "id": get::<i64>(r, "id")?,
+                "document": get::<i64>(r, "document_id")?,
+                "start": get::<i64>(r, "start_pos")?,
+                "end": get::<i64>(r, "end_pos")?,
+                "code": get::<String>(r, "key")?,
+                "memo": get::<String>(r, "memo")?,
+            }));
+        }
         Ok(Value::Array(list))
     })
 }

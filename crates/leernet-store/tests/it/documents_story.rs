@@ -205,6 +205,30 @@ async fn documents_story(store: &Store) {
     assert_eq!(texts, ["We leren elkaars taal spreken.", "Sessie 3"]);
     let p = store.passages(id("anders"), true).await.unwrap();
     assert_eq!(p[0].text, "Goed 😀.");
+
+    // A coder's export holds their codings of documents too (positions and code, never the
+    // document's text), and an erase keeps them unlinked, as codings of answers.
+    let actor = Actor::Cli("tester".into());
+    let subject = store.privacy_subject("anna@example.org").await.unwrap();
+    let j = store
+        .export_person(&subject, &actor, 10)
+        .await
+        .unwrap()
+        .to_json();
+    let cs = j["areas"]["codings"].as_array().unwrap();
+    assert_eq!(cs.len(), 3, "{cs:?}");
+    assert_eq!(cs[0]["document"], ids[0].0);
+    assert_eq!(
+        (cs[0]["start"].as_i64(), cs[0]["code"].as_str()),
+        (Some(42), Some("taal.leren"))
+    );
+    assert!(!j.to_string().contains("elkaars taal"));
+    let plan = privacy::ErasePlan {
+        subject,
+        keep_anonymised: Default::default(),
+    };
+    let dry = store.erase_person(&plan, &actor, 11, true).await.unwrap();
+    assert_eq!(dry.count("codings", "kept_unlinked"), 3);
 }
 
 /// `bench/documents/run.sh`: storing and opening a 50,000-word transcript, and the passages
