@@ -11,6 +11,8 @@ crate::ids::id_type!(
     DocumentId,
     /// A coding of a span of a document.
     DocumentCodingId,
+    /// A memo.
+    MemoId,
 );
 
 /// What kind of source a document is; analyses and filters use it.
@@ -103,6 +105,17 @@ pub struct DocumentCoding {
     pub code: CodeId,
     pub coder: PersonId,
     pub memo: String,
+}
+
+/// A memo (REFI-QDA: a note): on the study, or on a code or a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memo {
+    pub id: MemoId,
+    pub title: String,
+    pub text: String,
+    pub author: Option<PersonId>,
+    pub code: Option<CodeId>,
+    pub document: Option<DocumentId>,
 }
 
 /// The substring of `text` between code points `start` and `end`, or `None` when the span

@@ -29,7 +29,7 @@ use crate::model::*;
 use crate::{QdaError, Report, Result};
 use leernet_core::{
     Bilingual, Code, CodeId, Codebook, Coding, Colour, Document, DocumentCoding, DocumentId,
-    DocumentKind, Network, Person, PersonId, Response, ResponseId, Segment, Wave,
+    DocumentKind, Memo, Network, Person, PersonId, Response, ResponseId, Segment, Wave,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,6 +53,8 @@ pub struct ExportInput<'a> {
     pub document_codings: &'a [DocumentCoding],
     /// Codes that are folders of the code tree (written with `isCodable="false"`).
     pub folders: &'a BTreeSet<CodeId>,
+    /// Memos, as notes (attached by a `NoteRef` to their code or document).
+    pub memos: &'a [Memo],
 }
 
 /// How an exported project names its coders (`User`s).
@@ -437,6 +439,45 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
         &mut variables,
         &mut sources,
     )?;
+    let mut notes = Vec::with_capacity(input.memos.len());
+    for m in input.memos {
+        let source = match m.document {
+            None => None,
+            Some(d) => Some(
+                input
+                    .documents
+                    .iter()
+                    .find(|x| x.info.id == d)
+                    .map(document_guid)
+                    .ok_or_else(|| {
+                        QdaError::Export(format!(
+                            "memo {} is on document {d}, which is not known",
+                            m.id
+                        ))
+                    })?,
+            ),
+        };
+        let code = match m.code {
+            None => None,
+            Some(c) => Some(code_guid.get(&c).cloned().ok_or_else(|| {
+                QdaError::Export(format!(
+                    "memo {} is on code {c}, which is in no codebook",
+                    m.id
+                ))
+            })?),
+        };
+        notes.push(QdaNote {
+            guid: guid::stable(
+                "memo",
+                &format!("{}\u{1f}{}\u{1f}{}", m.id, m.title, m.text),
+            ),
+            name: m.title.clone(),
+            text: m.text.clone(),
+            user: m.author.and_then(|a| user_guid.get(&a).cloned()),
+            code,
+            source,
+        });
+    }
     Ok(QdaProject {
         name: input.name.to_owned(),
         origin: Some(origin(input.codebooks)),
@@ -444,7 +485,14 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
         codes,
         variables,
         sources,
+        notes,
     })
+}
+
+/// A document's text source GUID: from its title and text, so that the same document
+/// exported from another project has the same GUID.
+fn document_guid(d: &Document) -> String {
+    guid::stable("document", &format!("{}\u{1f}{}", d.info.title, d.text))
 }
 
 /// One text source per document, after the answers: named by its title, with the variables
@@ -472,7 +520,7 @@ fn export_documents(
     }
     for d in input.documents {
         let key = format!("{}\u{1f}{}", d.info.title, d.text);
-        let sguid = guid::stable("document", &key);
+        let sguid = document_guid(d);
         let mut vars = vec![("kind".to_owned(), d.info.kind.as_str().to_owned())];
         if let Some(n) = d.info.network.and_then(|n| network_slug.get(&n)) {
             vars.push(("network".to_owned(), n.clone()));
@@ -595,6 +643,17 @@ pub struct PlannedDocumentCoding {
     pub memo: String,
 }
 
+/// A note of the file as a memo; on a code (by key) or a document, or on the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMemo {
+    pub title: String,
+    pub text: String,
+    /// Index into [`ImportPlan::coders`].
+    pub author: Option<usize>,
+    pub code: Option<String>,
+    pub document: Option<PlannedDocumentTarget>,
+}
+
 /// What an import will write, and its report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportPlan {
@@ -603,6 +662,7 @@ pub struct ImportPlan {
     pub codings: Vec<PlannedCoding>,
     pub documents: Vec<PlannedDocument>,
     pub document_codings: Vec<PlannedDocumentCoding>,
+    pub memos: Vec<PlannedMemo>,
     pub report: Report,
 }
 
@@ -822,6 +882,8 @@ pub fn plan_project_import(
     let mut planned_docs: Vec<PlannedDocument> = Vec::new();
     let mut document_codings: Vec<PlannedDocumentCoding> = Vec::new();
     let mut empty_after = 0usize;
+    // Where each source went: a document (for the memos attached to it).
+    let mut source_doc: BTreeMap<&str, PlannedDocumentTarget> = BTreeMap::new();
     let (mut by_text_n, mut unknown_user) = (0usize, 0usize);
     for s in &project.sources {
         let ncod: usize = s.selections.iter().map(|x| x.codings.len()).sum();
@@ -869,6 +931,7 @@ pub fn plan_project_import(
                 }
                 _ => {
                     let (target, map) = as_document(s, documents, &mut planned_docs, &mut report);
+                    source_doc.insert(s.guid.as_str(), target);
                     for sel in &s.selections {
                         let (start, end) = (
                             map[sel.start.min(map.len() - 1)],
@@ -922,6 +985,29 @@ pub fn plan_project_import(
             "{unknown_user} codings name no known user; they were given to an imported coder"
         ));
     }
+    let mut memos = Vec::with_capacity(project.notes.len());
+    let mut on_answers = 0usize;
+    for n in &project.notes {
+        let document = n.source.as_deref().and_then(|s| source_doc.get(s).copied());
+        if n.source.is_some() && document.is_none() {
+            on_answers += 1;
+        }
+        memos.push(PlannedMemo {
+            title: match n.name.trim() {
+                "" => "Memo".to_owned(),
+                t => t.to_owned(),
+            },
+            text: crate::document::normalise(&n.text),
+            author: n.user.as_ref().and_then(|u| coder_index.get(u).copied()),
+            code: n.code.as_ref().and_then(|c| keys.get(c.as_str()).cloned()),
+            document,
+        });
+    }
+    if on_answers > 0 {
+        report.convert(format!(
+            "{on_answers} notes on sources that are answers became memos of the study (leernet keeps memos on codes and documents)"
+        ));
+    }
     if !planned_docs.is_empty() {
         report.convert(format!(
             "{} sources that match no answer became documents",
@@ -937,6 +1023,7 @@ pub fn plan_project_import(
         .iter()
         .map(|c| c.coder)
         .chain(document_codings.iter().map(|c| c.coder))
+        .chain(memos.iter().filter_map(|m| m.author))
         .collect();
     let new = used.iter().filter(|&&i| coders[i].person.is_none()).count();
     if new > 0 {
@@ -950,6 +1037,7 @@ pub fn plan_project_import(
         codings,
         documents: planned_docs,
         document_codings,
+        memos,
         report,
     })
 }

@@ -29,9 +29,9 @@ pub mod write;
 pub use convert::{
     export_project, plan_import, plan_project_import, CoderNames, ExportInput, ImportPlan,
     PlannedCode, PlannedCoder, PlannedCoding, PlannedDocument, PlannedDocumentCoding,
-    PlannedDocumentTarget,
+    PlannedDocumentTarget, PlannedMemo,
 };
-pub use model::{QdaCode, QdaCoding, QdaProject, QdaSelection, QdaSource, QdaUser};
+pub use model::{QdaCode, QdaCoding, QdaNote, QdaProject, QdaSelection, QdaSource, QdaUser};
 pub use read::{read_qdc, read_qde, read_qdpx, Limits};
 pub use write::{write_qdc, write_qde, write_qdpx};
 

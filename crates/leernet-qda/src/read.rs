@@ -279,10 +279,6 @@ fn read_codes(
                 col
             }
         };
-        let noterefs = children(c, "NoteRef").count();
-        if noterefs > 0 {
-            *stats.entry("notes attached to codes").or_default() += noterefs;
-        }
         out.push(QdaCode {
             guid: id.clone(),
             name,
@@ -630,10 +626,6 @@ pub fn read_qde(
             let whole: Vec<QdaCoding> = children(s, "Coding")
                 .map(|c| read_coding(c, file, &code_set, &mut g))
                 .collect::<Result<_>>()?;
-            let nr = children(s, "NoteRef").count();
-            if nr > 0 {
-                *lost.entry("notes attached to sources".into()).or_default() += nr;
-            }
             let vars = source_variables(s, &mut g, &var_names, &mut lost);
             let Some(text) = text else {
                 continue;
@@ -699,6 +691,7 @@ pub fn read_qde(
             });
         }
     }
+    let notes = read_notes(root, file, files, &mut g, &mut report)?;
     g.finish();
     report.converted.extend(guid_report.converted);
     report_code_stats(file, stats, &mut report);
@@ -712,7 +705,6 @@ pub fn read_qde(
     }
     for (el, what) in [
         ("Cases", "cases"),
-        ("Notes", "notes"),
         ("Links", "links"),
         ("Sets", "sets"),
         ("Graphs", "graphs"),
@@ -737,9 +729,70 @@ pub fn read_qde(
             codes,
             variables,
             sources,
+            notes,
         },
         report,
     ))
+}
+
+/// The project's notes (memos), each with the code or text source a `NoteRef` attaches it
+/// to (a note attached to several keeps the first; one attached to a selection or coding
+/// is kept without its link, which the report says).
+fn read_notes(
+    root: Node,
+    file: &str,
+    files: &Files,
+    g: &mut Guids,
+    report: &mut Report,
+) -> Result<Vec<QdaNote>> {
+    let Some(ns) = child(root, "Notes") else {
+        return Ok(Vec::new());
+    };
+    let mut notes = Vec::new();
+    for n in children(ns, "Note") {
+        let name = attr(n, "name").unwrap_or("").to_owned();
+        let Some(text) = source_text(n, file, &name, files, report) else {
+            continue;
+        };
+        notes.push(QdaNote {
+            guid: g.get(n, "guid")?,
+            name,
+            text: text.trim_start_matches('\u{feff}').to_owned(),
+            user: g.opt(n, "creatingUser"),
+            code: None,
+            source: None,
+        });
+    }
+    let mut unlinked = 0usize;
+    for r in root
+        .descendants()
+        .filter(|d| d.is_element() && d.tag_name().name() == "NoteRef")
+    {
+        let Some(target) = g.opt(r, "targetGUID") else {
+            continue;
+        };
+        let Some(note) = notes.iter_mut().find(|n| n.guid == target) else {
+            continue;
+        };
+        let Some(owner) = r.parent_element() else {
+            continue;
+        };
+        let owner_guid = g.opt(owner, "guid");
+        match owner.tag_name().name() {
+            "Code" if note.code.is_none() && note.source.is_none() => note.code = owner_guid,
+            "TextSource" if note.code.is_none() && note.source.is_none() => {
+                note.source = owner_guid
+            }
+            "Project" | "Code" | "TextSource" => {}
+            _ => unlinked += 1,
+        }
+    }
+    if unlinked > 0 {
+        report.lose(format!(
+            "{file}: {unlinked} links of notes to selections, codings or other sources (the notes were kept as memos without them)"
+        ));
+    }
+    Ok(notes)
 }
 
 /// A text source's plain text: inline, or from its file in the archive (read as Latin-1

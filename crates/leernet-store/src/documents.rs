@@ -248,6 +248,28 @@ pub(crate) async fn insert_document_codings(
     Ok(ids)
 }
 
+/// Inserts a memo inside the caller's transaction.
+pub(crate) async fn insert_memo(
+    tx: &mut Tx<'_>,
+    title: &str,
+    text: &str,
+    author: Option<i64>,
+    code: Option<i64>,
+    document: Option<i64>,
+) -> Result<MemoId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO memos (title, body, author_id, code_id, document_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(title)
+    .bind(text)
+    .bind(author)
+    .bind(code)
+    .bind(document)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(MemoId(id))
+}
+
 fn coding(r: &AnyRow) -> Result<DocumentCoding> {
     Ok(DocumentCoding {
         id: DocumentCodingId(get(r, "id")?),
@@ -278,6 +300,27 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(ids.into_iter().map(CodeId).collect())
+    }
+
+    /// Every memo, by id.
+    pub async fn memos(&self) -> Result<Vec<Memo>> {
+        let rows = sqlx::query(
+            "SELECT id, title, body, author_id, code_id, document_id FROM memos ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Memo {
+                    id: MemoId(get(r, "id")?),
+                    title: get(r, "title")?,
+                    text: get(r, "body")?,
+                    author: get::<Option<i64>>(r, "author_id")?.map(PersonId),
+                    code: get::<Option<i64>>(r, "code_id")?.map(CodeId),
+                    document: get::<Option<i64>>(r, "document_id")?.map(DocumentId),
+                })
+            })
+            .collect()
     }
 
     /// Every document without its text, by id.

@@ -43,6 +43,17 @@ pub struct ImportDocumentCoding {
     pub memo: String,
 }
 
+/// A memo of an imported project: on a code (by key), a document, or the study.
+#[derive(Debug, Clone)]
+pub struct ImportMemo {
+    pub title: String,
+    pub text: String,
+    /// Index into the coders.
+    pub author: Option<usize>,
+    pub code_key: Option<String>,
+    pub document: Option<ImportDocument>,
+}
+
 /// What a whole project brings beside its codes and the codings of answers.
 #[derive(Debug, Clone, Default)]
 pub struct ImportExtras {
@@ -51,6 +62,7 @@ pub struct ImportExtras {
     /// Text sources that match no answer and no stored document.
     pub documents: Vec<NewDocument>,
     pub document_codings: Vec<ImportDocumentCoding>,
+    pub memos: Vec<ImportMemo>,
 }
 
 /// What an import wrote.
@@ -62,6 +74,7 @@ pub struct ImportedProject {
     pub codings: usize,
     pub documents: Vec<DocumentId>,
     pub document_codings: usize,
+    pub memos: usize,
 }
 
 impl Store {
@@ -203,6 +216,38 @@ impl Store {
             });
         }
         insert_document_codings(&mut tx, &doc_codings).await?;
+        for m in &extras.memos {
+            let author = match m.author {
+                None => None,
+                Some(i) => Some(*persons.get(i).ok_or_else(|| {
+                    StoreError::NotFound(format!("a memo names coder {i}, who is not listed"))
+                })?),
+            };
+            let code = match &m.code_key {
+                None => None,
+                Some(k) => Some(*ids.get(k.as_str()).ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "a memo names code {k:?}, which the codebook lacks"
+                    ))
+                })?),
+            };
+            let document = match m.document {
+                None => None,
+                Some(ImportDocument::Existing(d)) => Some(d.0),
+                Some(ImportDocument::New(i)) => Some(
+                    documents
+                        .get(i)
+                        .ok_or_else(|| {
+                            StoreError::NotFound(format!(
+                                "a memo names new document {i}, which is not listed"
+                            ))
+                        })?
+                        .0,
+                ),
+            };
+            crate::documents::insert_memo(&mut tx, &m.title, &m.text, author, code, document)
+                .await?;
+        }
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ImportedProject {
@@ -212,6 +257,7 @@ impl Store {
             codings: codings.len(),
             documents,
             document_codings: doc_codings.len(),
+            memos: extras.memos.len(),
         })
     }
 }

@@ -9,7 +9,7 @@ use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_qda::{CoderNames, ExportInput, ImportPlan, Limits, QdaError, Report};
 use leernet_store::qda::{
-    ImportCoder, ImportCoding, ImportDocument, ImportDocumentCoding, ImportExtras,
+    ImportCoder, ImportCoding, ImportDocument, ImportDocumentCoding, ImportExtras, ImportMemo,
 };
 use leernet_store::{NewCode, NewPerson, StoreError};
 use std::collections::BTreeSet;
@@ -85,6 +85,7 @@ pub async fn export_qda(
     }
     let document_codings = store.document_codings(None).await.map_err(store_err)?;
     let folders = store.folder_codes().await.map_err(store_err)?;
+    let memos = store.memos().await.map_err(store_err)?;
     let project = leernet_qda::export_project(&ExportInput {
         name: &name,
         codebooks: &data.codebooks,
@@ -98,6 +99,7 @@ pub async fn export_qda(
         documents: &documents,
         document_codings: &document_codings,
         folders: &folders,
+        memos: &memos,
     })
     .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
     let bytes = match format {
@@ -278,6 +280,7 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
             .iter()
             .map(|c| c.coder)
             .chain(plan.document_codings.iter().map(|c| c.coder))
+            .chain(plan.memos.iter().filter_map(|m| m.author))
             .collect();
         let mut index = vec![usize::MAX; plan.coders.len()];
         let mut coders = Vec::with_capacity(used.len());
@@ -398,6 +401,20 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                     memo: c.memo.clone(),
                 })
                 .collect(),
+            memos: plan
+                .memos
+                .iter()
+                .map(|m| ImportMemo {
+                    title: m.title.clone(),
+                    text: m.text.clone(),
+                    author: m.author.map(|a| index[a]),
+                    code_key: m.code.clone(),
+                    document: m.document.map(|d| match d {
+                        leernet_qda::PlannedDocumentTarget::Existing(d) => ImportDocument::Existing(d),
+                        leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
+                    }),
+                })
+                .collect(),
         };
         let name = free_name(&store, &codebook_name(file, &project.name)).await?;
         let done = store
@@ -411,7 +428,7 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
     let (name, done, plan) = result?;
     writeln!(
         out,
-        "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers and {} on {} documents ({} new) by {} coders ({} added as researchers).",
+        "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers and {} on {} documents ({} new) by {} coders ({} added as researchers), {} memos.",
         file.display(),
         done.codes,
         done.codings,
@@ -433,7 +450,8 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
             .chain(plan.document_codings.iter().map(|c| c.coder))
             .collect::<BTreeSet<_>>()
             .len(),
-        done.persons_added
+        done.persons_added,
+        done.memos
     )
     .map_err(out_err)?;
     print_report(out, &plan.report)

@@ -39,6 +39,7 @@ fn export(d: &Demo, open: &BTreeSet<String>) -> QdaProject {
         documents: &[],
         document_codings: &[],
         folders: &Default::default(),
+        memos: &[],
     })
     .unwrap()
 }

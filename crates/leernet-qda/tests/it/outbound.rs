@@ -31,6 +31,7 @@ fn export(d: &Demo, coders: CoderNames) -> QdaProject {
         documents: &[],
         document_codings: &[],
         folders: &Default::default(),
+        memos: &[],
     })
     .unwrap()
 }
@@ -174,6 +175,7 @@ proptest! {
                     codings: vec![QdaCoding { guid: "k".into(), code: "c".into(), user: Some("u".into()) }],
                 }],
             }],
+            notes: vec![],
         };
         let qde = write_qde(&p).unwrap();
         prop_assert!(roxmltree::Document::parse(&qde).is_ok(), "{qde}");

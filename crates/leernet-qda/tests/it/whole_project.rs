@@ -128,16 +128,63 @@ fn another_tools_project_becomes_documents_codings_and_folders() {
         .find(|c| c.name.nl == "Met wijkteams")
         .unwrap();
     assert_eq!(wijk.parent.as_deref(), Some("thema_s.samenwerking"));
-    // The memo is kept; the project's note is reported as not carried over.
+    // The selection's memo is kept, and the notes become memos on the study, a code and a
+    // document, by their authors.
     assert!(plan
         .document_codings
         .iter()
         .any(|c| c.memo == "Mooi citaat voor het rapport."));
+    let memos: Vec<(
+        &str,
+        &str,
+        Option<&str>,
+        Option<PlannedDocumentTarget>,
+        Option<&str>,
+    )> = plan
+        .memos
+        .iter()
+        .map(|m| {
+            (
+                m.title.as_str(),
+                m.text.as_str(),
+                m.code.as_deref(),
+                m.document,
+                m.author.map(|a| plan.coders[a].name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        memos,
+        [
+            (
+                "Memo bij de analyse",
+                "Eigen kracht komt in beide bronnen terug.",
+                None,
+                None,
+                Some("Fenna")
+            ),
+            (
+                "Over eigen kracht",
+                "Let op: eigen kracht 💪 is\ngeen verwijt.",
+                Some("thema_s.eigen_kracht"),
+                None,
+                Some("Joris")
+            ),
+            (
+                "Bij het verslag",
+                "Verslag door de facilitator.",
+                None,
+                Some(PlannedDocumentTarget::New(1)),
+                None
+            ),
+        ]
+    );
     assert!(
-        plan.report
+        !plan
+            .report
             .not_carried_over
             .iter()
-            .any(|l| l.contains("1 notes")),
+            .any(|l| l.contains("notes")),
         "{:?}",
         plan.report
     );
@@ -241,6 +288,27 @@ fn documents_export_valid_and_round_trip_on_the_same_text() {
             }
         })
         .collect();
+    let memos: Vec<Memo> = plan
+        .memos
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Memo {
+            id: MemoId(i as i64 + 1),
+            title: m.title.clone(),
+            text: m.text.clone(),
+            author: m.author.map(|a| PersonId(a as i64 + 1)),
+            code: m
+                .code
+                .as_ref()
+                .map(|k| codes.iter().find(|c| &c.key == k).unwrap().id),
+            document: m.document.map(|d| {
+                let PlannedDocumentTarget::New(d) = d else {
+                    panic!("new")
+                };
+                DocumentId(d as i64 + 1)
+            }),
+        })
+        .collect();
     let book = Codebook {
         id: CodebookId(1),
         name: "ander".into(),
@@ -260,6 +328,7 @@ fn documents_export_valid_and_round_trip_on_the_same_text() {
         documents: &documents,
         document_codings: &document_codings,
         folders: &folders,
+        memos: &memos,
     })
     .unwrap();
     let qde = write_qde(&out).unwrap();
@@ -273,4 +342,40 @@ fn documents_export_valid_and_round_trip_on_the_same_text() {
     // Read back: every coding on the same text, by the same coder, with its memo.
     let (back, _) = read_qdpx(&write_qdpx(&out).unwrap(), &Limits::default()).unwrap();
     assert_eq!(codings(&back), original);
+    assert_eq!(notes(&back), notes(&p));
+}
+
+/// Every note as (name, text with CRLF as LF, the name of the code or source it is on, author).
+fn notes(p: &QdaProject) -> Vec<(String, String, String, String)> {
+    let mut out: Vec<_> = p
+        .notes
+        .iter()
+        .map(|n| {
+            let on = n
+                .code
+                .as_ref()
+                .map(|c| p.codes.iter().find(|k| &k.guid == c).unwrap().name.clone())
+                .or_else(|| {
+                    n.source.as_ref().map(|s| {
+                        p.sources
+                            .iter()
+                            .find(|x| &x.guid == s)
+                            .unwrap()
+                            .name
+                            .clone()
+                    })
+                })
+                .unwrap_or_default();
+            let user = p
+                .users
+                .iter()
+                .find(|u| Some(&u.guid) == n.user.as_ref())
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            (n.name.clone(), n.text.replace("\r\n", "\n"), on, user)
+        })
+        .collect();
+    out.sort();
+    assert_eq!(out.len(), 3);
+    out
 }

@@ -50,3 +50,15 @@ CREATE INDEX document_codings_code ON document_codings(code_id);
 -- groups codes and is not itself applied. Kept so that an exported project has the tree it
 -- was imported with.
 ALTER TABLE codes ADD COLUMN folder INTEGER NOT NULL DEFAULT 0 CHECK (folder IN (0, 1));
+
+-- Memos (REFI-QDA notes): on the study, or on a code or a document. The author is kept
+-- (NULL when not known); an erase of the author leaves the memo, now of an erased person.
+CREATE TABLE memos (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    author_id INTEGER REFERENCES persons(id),
+    code_id INTEGER REFERENCES codes(id),
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    CHECK (code_id IS NULL OR document_id IS NULL)
+);

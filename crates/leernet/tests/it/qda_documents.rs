@@ -63,6 +63,46 @@ fn codings(file: &Path) -> Vec<(String, String, String, String, String)> {
     out
 }
 
+/// Every note as (name, text with CRLF as LF, what it is on, author).
+fn notes(file: &Path) -> Vec<(String, String, String, String)> {
+    let (p, _) = leernet_qda::read_qdpx(
+        &std::fs::read(file).unwrap(),
+        &leernet_qda::Limits::default(),
+    )
+    .unwrap();
+    let mut out: Vec<_> = p
+        .notes
+        .iter()
+        .map(|n| {
+            let on = n
+                .code
+                .as_ref()
+                .map(|c| p.codes.iter().find(|k| &k.guid == c).unwrap().name.clone())
+                .or_else(|| {
+                    n.source.as_ref().map(|s| {
+                        p.sources
+                            .iter()
+                            .find(|x| &x.guid == s)
+                            .unwrap()
+                            .name
+                            .clone()
+                    })
+                })
+                .unwrap_or_default();
+            let user = p
+                .users
+                .iter()
+                .find(|u| Some(&u.guid) == n.user.as_ref())
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            (n.name.clone(), n.text.replace("\r\n", "\n"), on, user)
+        })
+        .collect();
+    out.sort();
+    assert_eq!(out.len(), 3);
+    out
+}
+
 fn folders(file: &Path) -> Vec<String> {
     let (p, _) = leernet_qda::read_qdpx(
         &std::fs::read(file).unwrap(),
@@ -95,9 +135,10 @@ async fn another_tools_project_round_trips_on_every_back_end() {
             "{out}"
         );
         assert!(
-            out.contains("Not carried over:\n  - project.qde: 1 notes"),
+            out.contains("by 2 coders (2 added as researchers), 3 memos."),
             "{out}"
         );
+        assert!(!out.contains("Not carried over"), "{out}");
         let back = tmp.path().join("back.qdpx");
         ok(leernet(
             &[&p[..], &["export", "--format", "qdpx", "--out", s(&back)]].concat(),
@@ -109,6 +150,11 @@ async fn another_tools_project_round_trips_on_every_back_end() {
             "{backend:?}: every coding on the same text"
         );
         assert_eq!(folders(&back), ["Thema's", "Overig 📁"]);
+        assert_eq!(
+            notes(&back),
+            notes(&other),
+            "{backend:?}: every memo, on its code or document"
+        );
 
         // Into the same project again: the documents are found, not stored twice.
         let out = ok(leernet(
@@ -116,7 +162,9 @@ async fn another_tools_project_round_trips_on_every_back_end() {
             &db.url,
         ));
         assert!(
-            out.contains("10 on 3 documents (0 new) by 2 coders (0 added as researchers)"),
+            out.contains(
+                "10 on 3 documents (0 new) by 2 coders (0 added as researchers), 3 memos."
+            ),
             "{out}"
         );
         let store = db.store().await;
