@@ -302,6 +302,35 @@ impl Store {
         Ok(ids.into_iter().map(CodeId).collect())
     }
 
+    /// Adds a memo: on the study, or on a code or a document (not both).
+    pub async fn add_memo(
+        &self,
+        title: &str,
+        text: &str,
+        author: Option<PersonId>,
+        code: Option<CodeId>,
+        document: Option<DocumentId>,
+    ) -> Result<MemoId> {
+        if code.is_some() && document.is_some() {
+            return Err(StoreError::Conflict(
+                "a memo is on a code or on a document, not on both".into(),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = insert_memo(
+            &mut tx,
+            title,
+            text,
+            author.map(|p| p.0),
+            code.map(|c| c.0),
+            document.map(|d| d.0),
+        )
+        .await?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Every memo, by id.
     pub async fn memos(&self) -> Result<Vec<Memo>> {
         let rows = sqlx::query(

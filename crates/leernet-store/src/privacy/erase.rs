@@ -84,10 +84,11 @@ pub(super) fn erase_codings<'t>(
     p: &'t ErasePlan,
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
-        // Codings of answers and of documents alike.
+        // Codings of answers and of documents alike, and the memos they wrote.
         let n: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM codings WHERE coder_id = $1) \
-             + (SELECT COUNT(*) FROM document_codings WHERE coder_id = $1)",
+             + (SELECT COUNT(*) FROM document_codings WHERE coder_id = $1) \
+             + (SELECT COUNT(*) FROM memos WHERE author_id = $1)",
         )
         .bind(p.subject.pid())
         .fetch_one(conn)

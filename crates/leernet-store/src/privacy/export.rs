@@ -203,6 +203,22 @@ pub(super) fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a
                 "memo": get::<String>(r, "memo")?,
             }));
         }
+        // Memos they wrote (their own text).
+        let rows = sqlx::query(
+            "SELECT id, title, body, code_id, document_id FROM memos WHERE author_id = $1 ORDER BY id",
+        )
+        .bind(s.pid())
+        .fetch_all(&store.pool)
+        .await?;
+        for r in &rows {
+            list.push(json!({
+                "memo": get::<i64>(r, "id")?,
+                "title": get::<String>(r, "title")?,
+                "text": get::<String>(r, "body")?,
+                "code": get::<Option<i64>>(r, "code_id")?,
+                "document": get::<Option<i64>>(r, "document_id")?,
+            }));
+        }
         Ok(Value::Array(list))
     })
 }

@@ -208,6 +208,21 @@ async fn documents_story(store: &Store) {
 
     // A coder's export holds their codings of documents too (positions and code, never the
     // document's text), and an erase keeps them unlinked, as codings of answers.
+    let memo = store
+        .add_memo(
+            "Over taal",
+            "Taal komt vaak terug.",
+            Some(coder),
+            Some(id("taal")),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .add_memo("Fout", "x", None, Some(id("taal")), Some(ids[0]))
+        .await
+        .is_err());
+    assert_eq!(store.memos().await.unwrap().len(), 1);
     let actor = Actor::Cli("tester".into());
     let subject = store.privacy_subject("anna@example.org").await.unwrap();
     let j = store
@@ -216,7 +231,11 @@ async fn documents_story(store: &Store) {
         .unwrap()
         .to_json();
     let cs = j["areas"]["codings"].as_array().unwrap();
-    assert_eq!(cs.len(), 3, "{cs:?}");
+    assert_eq!(cs.len(), 4, "{cs:?}");
+    assert_eq!(
+        (cs[3]["memo"].as_i64(), cs[3]["text"].as_str()),
+        (Some(memo.0), Some("Taal komt vaak terug."))
+    );
     assert_eq!(cs[0]["document"], ids[0].0);
     assert_eq!(
         (cs[0]["start"].as_i64(), cs[0]["code"].as_str()),
@@ -228,7 +247,7 @@ async fn documents_story(store: &Store) {
         keep_anonymised: Default::default(),
     };
     let dry = store.erase_person(&plan, &actor, 11, true).await.unwrap();
-    assert_eq!(dry.count("codings", "kept_unlinked"), 3);
+    assert_eq!(dry.count("codings", "kept_unlinked"), 4);
 }
 
 /// `bench/documents/run.sh`: storing and opening a 50,000-word transcript, and the passages
