@@ -47,6 +47,15 @@ fn codings(p: &QdaProject) -> Vec<(String, String, String, String, String)> {
     out
 }
 
+/// A planned memo: title, text, code key, document, author's name.
+type MemoRow<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<PlannedDocumentTarget>,
+    Option<&'a str>,
+);
+
 fn answer(text: &str) -> Response {
     Response {
         id: ResponseId(7),
@@ -134,13 +143,7 @@ fn another_tools_project_becomes_documents_codings_and_folders() {
         .document_codings
         .iter()
         .any(|c| c.memo == "Mooi citaat voor het rapport."));
-    let memos: Vec<(
-        &str,
-        &str,
-        Option<&str>,
-        Option<PlannedDocumentTarget>,
-        Option<&str>,
-    )> = plan
+    let memos: Vec<MemoRow> = plan
         .memos
         .iter()
         .map(|m| {

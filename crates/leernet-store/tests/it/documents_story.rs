@@ -344,7 +344,7 @@ async fn documents_bench() {
                         format!(
                             "{}{}",
                             WORDS[(d + w) % 8],
-                            (w == 0).then(|| d.to_string()).unwrap_or_default()
+                            if w == 0 { d.to_string() } else { String::new() }
                         )
                     })
                     .collect();
