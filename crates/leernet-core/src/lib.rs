@@ -11,6 +11,7 @@
 //! [`Clock`] that every caller is given, and the one [`SystemClock`] is made by the binary.
 
 pub mod clock;
+pub mod documents;
 pub mod domain;
 pub mod i18n;
 pub mod ids;
@@ -18,6 +19,7 @@ pub mod outbound;
 pub mod values;
 
 pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use documents::*;
 pub use domain::*;
 pub use ids::*;
 pub use values::*;

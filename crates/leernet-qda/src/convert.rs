@@ -28,8 +28,8 @@ use crate::guid;
 use crate::model::*;
 use crate::{QdaError, Report, Result};
 use leernet_core::{
-    Bilingual, Code, CodeId, Codebook, Coding, Colour, Network, Person, PersonId, Response,
-    ResponseId, Segment, Wave,
+    Bilingual, Code, CodeId, Codebook, Coding, Colour, Document, DocumentCoding, DocumentId,
+    DocumentKind, Memo, Network, Person, PersonId, Response, ResponseId, Segment, Wave,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,6 +48,13 @@ pub struct ExportInput<'a> {
     pub open_questions: &'a BTreeSet<String>,
     /// How the coders are named in the file.
     pub coders: CoderNames,
+    /// Documents (interviews, reports, …): each a text source with its codings.
+    pub documents: &'a [Document],
+    pub document_codings: &'a [DocumentCoding],
+    /// Codes that are folders of the code tree (written with `isCodable="false"`).
+    pub folders: &'a BTreeSet<CodeId>,
+    /// Memos, as notes (attached by a `NoteRef` to their code or document).
+    pub memos: &'a [Memo],
 }
 
 /// How an exported project names its coders (`User`s).
@@ -253,14 +260,19 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
                 name,
                 description: code_description(c),
                 color: c.colour.as_ref().map(|c| c.as_str().to_ascii_lowercase()),
-                codable: true,
+                codable: !input.folders.contains(&c.id),
                 parent,
             });
         }
     }
 
     let persons: BTreeMap<PersonId, &Person> = input.persons.iter().map(|p| (p.id, p)).collect();
-    let coders: BTreeSet<PersonId> = input.codings.iter().map(|c| c.coder).collect();
+    let coders: BTreeSet<PersonId> = input
+        .codings
+        .iter()
+        .map(|c| c.coder)
+        .chain(input.document_codings.iter().map(|c| c.coder))
+        .collect();
     let mut users = Vec::new();
     let mut user_guid: BTreeMap<PersonId, String> = BTreeMap::new();
     let mut unnamed = 0usize;
@@ -279,6 +291,16 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
             CoderNames::Names => (name.to_owned(), None),
         };
         users.push(QdaUser { guid: g, name, id });
+    }
+    if let Some(c) = input
+        .document_codings
+        .iter()
+        .find(|c| !persons.contains_key(&c.coder) || !code_key.contains_key(&c.code))
+    {
+        return Err(QdaError::Export(format!(
+            "coding {} of document {} names a person or code that is not known",
+            c.id, c.span.document
+        )));
     }
     if let Some(c) = input
         .codings
@@ -409,6 +431,53 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
             });
         }
     }
+    export_documents(
+        input,
+        &code_guid,
+        &user_guid,
+        &network_slug,
+        &mut variables,
+        &mut sources,
+    )?;
+    let mut notes = Vec::with_capacity(input.memos.len());
+    for m in input.memos {
+        let source = match m.document {
+            None => None,
+            Some(d) => Some(
+                input
+                    .documents
+                    .iter()
+                    .find(|x| x.info.id == d)
+                    .map(document_guid)
+                    .ok_or_else(|| {
+                        QdaError::Export(format!(
+                            "memo {} is on document {d}, which is not known",
+                            m.id
+                        ))
+                    })?,
+            ),
+        };
+        let code = match m.code {
+            None => None,
+            Some(c) => Some(code_guid.get(&c).cloned().ok_or_else(|| {
+                QdaError::Export(format!(
+                    "memo {} is on code {c}, which is in no codebook",
+                    m.id
+                ))
+            })?),
+        };
+        notes.push(QdaNote {
+            guid: guid::stable(
+                "memo",
+                &format!("{}\u{1f}{}\u{1f}{}", m.id, m.title, m.text),
+            ),
+            name: m.title.clone(),
+            text: m.text.clone(),
+            user: m.author.and_then(|a| user_guid.get(&a).cloned()),
+            code,
+            source,
+        });
+    }
     Ok(QdaProject {
         name: input.name.to_owned(),
         origin: Some(origin(input.codebooks)),
@@ -416,7 +485,88 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
         codes,
         variables,
         sources,
+        notes,
     })
+}
+
+/// A document's text source GUID: from its title and text, so that the same document
+/// exported from another project has the same GUID.
+fn document_guid(d: &Document) -> String {
+    guid::stable("document", &format!("{}\u{1f}{}", d.info.title, d.text))
+}
+
+/// One text source per document, after the answers: named by its title, with the variables
+/// `kind`, and when known `network` and `date`; one selection per coding, in the order of
+/// position, code, coder.
+fn export_documents(
+    input: &ExportInput,
+    code_guid: &BTreeMap<CodeId, String>,
+    user_guid: &BTreeMap<PersonId, String>,
+    network_slug: &BTreeMap<leernet_core::NetworkId, String>,
+    variables: &mut Vec<String>,
+    sources: &mut Vec<QdaSource>,
+) -> Result<()> {
+    let mut by_doc: BTreeMap<DocumentId, Vec<&DocumentCoding>> = BTreeMap::new();
+    for c in input.document_codings {
+        by_doc.entry(c.span.document).or_default().push(c);
+    }
+    if let Some(d) = by_doc
+        .keys()
+        .find(|d| !input.documents.iter().any(|x| x.info.id == **d))
+    {
+        return Err(QdaError::Export(format!(
+            "codings name document {d}, which is not known"
+        )));
+    }
+    for d in input.documents {
+        let key = format!("{}\u{1f}{}", d.info.title, d.text);
+        let sguid = document_guid(d);
+        let mut vars = vec![("kind".to_owned(), d.info.kind.as_str().to_owned())];
+        if let Some(n) = d.info.network.and_then(|n| network_slug.get(&n)) {
+            vars.push(("network".to_owned(), n.clone()));
+        }
+        if let Some(date) = &d.info.date {
+            vars.push(("date".to_owned(), date.clone()));
+        }
+        for (n, _) in &vars {
+            if !variables.contains(n) {
+                variables.push(n.clone());
+            }
+        }
+        let len = d.text.chars().count();
+        let mut list = by_doc.remove(&d.info.id).unwrap_or_default();
+        list.sort_by_key(|c| (c.span.start, c.span.end, c.code, c.coder, c.id));
+        let mut selections = Vec::with_capacity(list.len());
+        for (n, c) in list.into_iter().enumerate() {
+            let Some(text) = leernet_core::span_text(&d.text, c.span.start, c.span.end) else {
+                return Err(QdaError::Export(format!(
+                    "coding {} ({}..{}) lies outside document {:?} ({len} characters)",
+                    c.id, c.span.start, c.span.end, d.info.title
+                )));
+            };
+            let id = format!("{key}/{n}");
+            selections.push(QdaSelection {
+                guid: guid::stable("selection", &id),
+                name: Some(text.to_owned()),
+                start: c.span.start,
+                end: c.span.end,
+                description: c.memo.clone(),
+                codings: vec![QdaCoding {
+                    guid: guid::stable("coding", &id),
+                    code: code_guid[&c.code].clone(),
+                    user: user_guid.get(&c.coder).cloned(),
+                }],
+            });
+        }
+        sources.push(QdaSource {
+            guid: sguid,
+            name: d.info.title.clone(),
+            text: d.text.clone(),
+            variables: vars,
+            selections,
+        });
+    }
+    Ok(())
 }
 
 /// A code to create, parents first; `parent` is another planned code's key.
@@ -430,6 +580,9 @@ pub struct PlannedCode {
     pub exclusion: Bilingual,
     pub examples: Bilingual,
     pub colour: Option<Colour>,
+    /// A folder of the code tree (REFI-QDA `isCodable="false"`): it groups codes and is not
+    /// applied itself.
+    pub folder: bool,
 }
 
 /// A coder of the file, and the person it is (`None`: a person to create).
@@ -453,12 +606,63 @@ pub struct PlannedCoding {
     pub memo: String,
 }
 
+/// A text source that matches no answer and no stored document: it becomes a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedDocument {
+    /// The source's name (or `Document N` without one).
+    pub title: String,
+    /// Normalised (`document::normalise`).
+    pub text: String,
+    /// From the source's `kind` variable (leernet writes it), else `Other`.
+    pub kind: DocumentKind,
+    /// The slug in the source's `network` variable, if any.
+    pub network: Option<String>,
+    /// The source's `date` variable, when it is a date.
+    pub date: Option<String>,
+}
+
+/// Where a planned coding of a document goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlannedDocumentTarget {
+    /// A stored document with the same text.
+    Existing(DocumentId),
+    /// Index into [`ImportPlan::documents`].
+    New(usize),
+}
+
+/// A coding of a document span to create; positions are code points of the normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedDocumentCoding {
+    pub document: PlannedDocumentTarget,
+    pub start: usize,
+    pub end: usize,
+    /// A [`PlannedCode`]'s key.
+    pub code: String,
+    /// Index into [`ImportPlan::coders`].
+    pub coder: usize,
+    pub memo: String,
+}
+
+/// A note of the file as a memo; on a code (by key) or a document, or on the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMemo {
+    pub title: String,
+    pub text: String,
+    /// Index into [`ImportPlan::coders`].
+    pub author: Option<usize>,
+    pub code: Option<String>,
+    pub document: Option<PlannedDocumentTarget>,
+}
+
 /// What an import will write, and its report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportPlan {
     pub codes: Vec<PlannedCode>,
     pub coders: Vec<PlannedCoder>,
     pub codings: Vec<PlannedCoding>,
+    pub documents: Vec<PlannedDocument>,
+    pub document_codings: Vec<PlannedDocumentCoding>,
+    pub memos: Vec<PlannedMemo>,
     pub report: Report,
 }
 
@@ -489,7 +693,31 @@ pub fn plan_import(
     persons: &[Person],
     waves: &[Wave],
 ) -> Result<ImportPlan> {
+    plan_project_import(project, report, responses, persons, waves, &[])
+}
+
+/// [`plan_import`] for a whole project: a text source that matches no answer becomes a
+/// document (or, when a stored document has its text, is matched to that one), with its
+/// codings; only sources without text, or whose text several answers share, are reported
+/// as not carried over.
+pub fn plan_project_import(
+    project: &QdaProject,
+    report: Report,
+    responses: &[Response],
+    persons: &[Person],
+    waves: &[Wave],
+    documents: &[Document],
+) -> Result<ImportPlan> {
     let mut report = report;
+    // A code that is not codable but carries codings (NVivo and MAXQDA let a category be a
+    // code too) is kept as a code.
+    let coded: BTreeSet<&str> = project
+        .sources
+        .iter()
+        .flat_map(|s| &s.selections)
+        .flat_map(|x| &x.codings)
+        .map(|c| c.code.as_str())
+        .collect();
     // Codes: keys, parents first (the reader and our writer give them in that order).
     let mut keys: BTreeMap<&str, String> = BTreeMap::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
@@ -533,7 +761,8 @@ pub fn plan_import(
             ));
         }
         used.insert(key.clone());
-        if !c.codable {
+        let folder = !c.codable && !coded.contains(c.guid.as_str());
+        if !c.codable && !folder {
             folders += 1;
         }
         let name_en = fields
@@ -579,6 +808,7 @@ pub fn plan_import(
                 en: en("examples_en"),
             },
             colour,
+            folder,
         });
         keys.insert(c.guid.as_str(), key);
     }
@@ -589,7 +819,7 @@ pub fn plan_import(
     }
     if folders > 0 {
         report.convert(format!(
-            "{folders} codes that are not codable (folders) became ordinary codes"
+            "{folders} codes that are folders (not codable) in the file but carry codings became ordinary codes"
         ));
     }
 
@@ -649,6 +879,11 @@ pub fn plan_import(
             .push(r);
     }
     let mut codings = Vec::new();
+    let mut planned_docs: Vec<PlannedDocument> = Vec::new();
+    let mut document_codings: Vec<PlannedDocumentCoding> = Vec::new();
+    let mut empty_after = 0usize;
+    // Where each source went: a document (for the memos attached to it).
+    let mut source_doc: BTreeMap<&str, PlannedDocumentTarget> = BTreeMap::new();
     let (mut by_text_n, mut unknown_user) = (0usize, 0usize);
     for s in &project.sources {
         let ncod: usize = s.selections.iter().map(|x| x.codings.len()).sum();
@@ -694,44 +929,38 @@ pub fn plan_import(
                     ));
                     continue;
                 }
-                _ if ncod == 0 => {
-                    report.lose(format!(
-                        "source {:?}: no answer in this project has its text (it has no codings)",
-                        s.name
-                    ));
-                    continue;
-                }
                 _ => {
-                    report.lose(format!(
-                        "source {:?}: no answer in this project has its text; its {ncod} codings were not carried over",
-                        s.name
-                    ));
+                    let (target, map) = as_document(s, documents, &mut planned_docs, &mut report);
+                    source_doc.insert(s.guid.as_str(), target);
+                    for sel in &s.selections {
+                        let (start, end) = (
+                            map[sel.start.min(map.len() - 1)],
+                            map[sel.end.min(map.len() - 1)],
+                        );
+                        if start >= end {
+                            empty_after += sel.codings.len();
+                            continue;
+                        }
+                        for c in &sel.codings {
+                            let coder =
+                                coder_of(c, &mut coder_index, &mut coders, &mut unknown_user);
+                            document_codings.push(PlannedDocumentCoding {
+                                document: target,
+                                start,
+                                end,
+                                code: keys[c.code.as_str()].clone(),
+                                coder,
+                                memo: sel.description.clone(),
+                            });
+                        }
+                    }
                     continue;
                 }
             },
         };
         for sel in &s.selections {
             for c in &sel.codings {
-                let coder = match c.user.as_ref().and_then(|u| coder_index.get(u)) {
-                    Some(i) => *i,
-                    None => {
-                        unknown_user += 1;
-                        let key = c.user.clone().unwrap_or_default();
-                        *coder_index.entry(key.clone()).or_insert_with(|| {
-                            coders.push(PlannedCoder {
-                                guid: key.clone(),
-                                name: if key.is_empty() {
-                                    "unknown coder (imported)".to_owned()
-                                } else {
-                                    format!("coder {key} (imported)")
-                                },
-                                email: None,
-                                person: None,
-                            });
-                            coders.len() - 1
-                        })
-                    }
-                };
+                let coder = coder_of(c, &mut coder_index, &mut coders, &mut unknown_user);
                 codings.push(PlannedCoding {
                     segment: Segment {
                         response: target.0,
@@ -756,7 +985,46 @@ pub fn plan_import(
             "{unknown_user} codings name no known user; they were given to an imported coder"
         ));
     }
-    let used: BTreeSet<usize> = codings.iter().map(|c| c.coder).collect();
+    let mut memos = Vec::with_capacity(project.notes.len());
+    let mut on_answers = 0usize;
+    for n in &project.notes {
+        let document = n.source.as_deref().and_then(|s| source_doc.get(s).copied());
+        if n.source.is_some() && document.is_none() {
+            on_answers += 1;
+        }
+        memos.push(PlannedMemo {
+            title: match n.name.trim() {
+                "" => "Memo".to_owned(),
+                t => t.to_owned(),
+            },
+            text: crate::document::normalise(&n.text),
+            author: n.user.as_ref().and_then(|u| coder_index.get(u).copied()),
+            code: n.code.as_ref().and_then(|c| keys.get(c.as_str()).cloned()),
+            document,
+        });
+    }
+    if on_answers > 0 {
+        report.convert(format!(
+            "{on_answers} notes on sources that are answers became memos of the study (leernet keeps memos on codes and documents)"
+        ));
+    }
+    if !planned_docs.is_empty() {
+        report.convert(format!(
+            "{} sources that match no answer became documents",
+            planned_docs.len()
+        ));
+    }
+    if empty_after > 0 {
+        report.lose(format!(
+            "{empty_after} codings covered only line endings or white space at the end of their source and were not carried over"
+        ));
+    }
+    let used: BTreeSet<usize> = codings
+        .iter()
+        .map(|c| c.coder)
+        .chain(document_codings.iter().map(|c| c.coder))
+        .chain(memos.iter().filter_map(|m| m.author))
+        .collect();
     let new = used.iter().filter(|&&i| coders[i].person.is_none()).count();
     if new > 0 {
         report.convert(format!(
@@ -767,8 +1035,91 @@ pub fn plan_import(
         codes,
         coders,
         codings,
+        documents: planned_docs,
+        document_codings,
+        memos,
         report,
     })
+}
+
+/// The coder of a coding: its user's index, or a coder made for codings without a known user.
+fn coder_of(
+    c: &QdaCoding,
+    coder_index: &mut BTreeMap<String, usize>,
+    coders: &mut Vec<PlannedCoder>,
+    unknown_user: &mut usize,
+) -> usize {
+    if let Some(i) = c.user.as_ref().and_then(|u| coder_index.get(u)) {
+        return *i;
+    }
+    *unknown_user += 1;
+    let key = c.user.clone().unwrap_or_default();
+    *coder_index.entry(key.clone()).or_insert_with(|| {
+        coders.push(PlannedCoder {
+            guid: key.clone(),
+            name: if key.is_empty() {
+                "unknown coder (imported)".to_owned()
+            } else {
+                format!("coder {key} (imported)")
+            },
+            email: None,
+            person: None,
+        });
+        coders.len() - 1
+    })
+}
+
+/// A source that matches no answer as a document: a stored one with the same normalised
+/// text, or a new one (planned in `planned`); with the map from the source's positions to
+/// the normalised text's. A source without text (NVivo writes such) is kept, empty.
+fn as_document(
+    s: &QdaSource,
+    documents: &[Document],
+    planned: &mut Vec<PlannedDocument>,
+    report: &mut Report,
+) -> (PlannedDocumentTarget, Vec<usize>) {
+    let (text, map) = crate::document::normalise_with_map(&s.text);
+    if text.is_empty() {
+        report.convert(format!(
+            "source {:?}: it holds no text (only white space); it was kept as an empty document",
+            s.name
+        ));
+    }
+    if text != s.text {
+        report.convert(format!(
+            "source {:?}: line endings, a byte order mark or white space at the end were normalised; positions were moved with them",
+            s.name
+        ));
+    }
+    if !text.is_empty() {
+        if let Some(d) = documents.iter().find(|d| d.text == text) {
+            return (PlannedDocumentTarget::Existing(d.info.id), map);
+        }
+        if let Some(i) = planned.iter().position(|d| d.text == text) {
+            return (PlannedDocumentTarget::New(i), map);
+        }
+    }
+    let var = |n: &str| {
+        s.variables
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let title = match s.name.trim() {
+        "" => format!("Document {}", planned.len() + 1),
+        t => t.to_owned(),
+    };
+    planned.push(PlannedDocument {
+        title,
+        text,
+        kind: var("kind")
+            .and_then(|k| DocumentKind::parse(&k))
+            .unwrap_or(DocumentKind::Other),
+        network: var("network"),
+        date: var("date").filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-'),
+    });
+    (PlannedDocumentTarget::New(planned.len() - 1), map)
 }
 
 #[cfg(test)]

@@ -18,17 +18,20 @@
 //!
 //! Pure: bytes in, bytes out; no files, no clock.
 
+mod archive;
 pub mod convert;
+pub mod document;
 pub mod guid;
 pub mod model;
 pub mod read;
 pub mod write;
 
 pub use convert::{
-    export_project, plan_import, CoderNames, ExportInput, ImportPlan, PlannedCode, PlannedCoder,
-    PlannedCoding,
+    export_project, plan_import, plan_project_import, CoderNames, ExportInput, ImportPlan,
+    PlannedCode, PlannedCoder, PlannedCoding, PlannedDocument, PlannedDocumentCoding,
+    PlannedDocumentTarget, PlannedMemo,
 };
-pub use model::{QdaCode, QdaCoding, QdaProject, QdaSelection, QdaSource, QdaUser};
+pub use model::{QdaCode, QdaCoding, QdaNote, QdaProject, QdaSelection, QdaSource, QdaUser};
 pub use read::{read_qdc, read_qde, read_qdpx, Limits};
 pub use write::{write_qdc, write_qde, write_qdpx};
 
@@ -50,7 +53,7 @@ impl Report {
         }
     }
 
-    pub(crate) fn lose(&mut self, s: impl Into<String>) {
+    pub fn lose(&mut self, s: impl Into<String>) {
         let s = s.into();
         if !self.not_carried_over.contains(&s) {
             self.not_carried_over.push(s);
@@ -64,7 +67,7 @@ impl Report {
 }
 
 /// Why a REFI-QDA file could not be read or written.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum QdaError {
     /// The `.qdpx` is not a ZIP archive (or a damaged one).
     #[error("not a REFI-QDA project: the file is not a ZIP archive ({0})")]

@@ -55,6 +55,20 @@ pub struct QdaSource {
     pub selections: Vec<QdaSelection>,
 }
 
+/// A note (memo): on the project, or attached to a code or a text source by a `NoteRef`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QdaNote {
+    pub guid: String,
+    pub name: String,
+    pub text: String,
+    /// The `User` who wrote it.
+    pub user: Option<String>,
+    /// The code it is attached to.
+    pub code: Option<String>,
+    /// The text source it is attached to.
+    pub source: Option<String>,
+}
+
 /// A whole project (a codebook file reads into one without users or sources).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QdaProject {
@@ -66,4 +80,6 @@ pub struct QdaProject {
     /// Variable names in order of first definition.
     pub variables: Vec<String>,
     pub sources: Vec<QdaSource>,
+    /// Notes (memos), in document order.
+    pub notes: Vec<QdaNote>,
 }

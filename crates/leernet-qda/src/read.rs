@@ -5,7 +5,6 @@ use crate::model::*;
 use crate::{QdaError, Report, Result};
 use roxmltree::{Document, Node, ParsingOptions};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 
 /// How deep codes may nest (deeper is refused rather than risking the stack).
 pub const MAX_CODE_DEPTH: usize = 200;
@@ -91,7 +90,7 @@ fn decode(file: &str, bytes: &[u8], report: &mut Report) -> Result<String> {
 
 /// Parses XML safely: a DTD is refused when it declares entities (external entities and
 /// billion-laughs expansion need them), and the node count is limited.
-fn parse_xml<'a>(file: &str, text: &'a str, limits: &Limits) -> Result<Document<'a>> {
+pub(crate) fn parse_xml<'a>(file: &str, text: &'a str, limits: &Limits) -> Result<Document<'a>> {
     let has_dtd = text.contains("<!DOCTYPE");
     if has_dtd && text.contains("<!ENTITY") {
         return Err(xml_err(
@@ -280,10 +279,6 @@ fn read_codes(
                 col
             }
         };
-        let noterefs = children(c, "NoteRef").count();
-        if noterefs > 0 {
-            *stats.entry("notes attached to codes").or_default() += noterefs;
-        }
         out.push(QdaCode {
             guid: id.clone(),
             name,
@@ -631,10 +626,6 @@ pub fn read_qde(
             let whole: Vec<QdaCoding> = children(s, "Coding")
                 .map(|c| read_coding(c, file, &code_set, &mut g))
                 .collect::<Result<_>>()?;
-            let nr = children(s, "NoteRef").count();
-            if nr > 0 {
-                *lost.entry("notes attached to sources".into()).or_default() += nr;
-            }
             let vars = source_variables(s, &mut g, &var_names, &mut lost);
             let Some(text) = text else {
                 continue;
@@ -700,6 +691,7 @@ pub fn read_qde(
             });
         }
     }
+    let notes = read_notes(root, file, files, &mut g, &mut report)?;
     g.finish();
     report.converted.extend(guid_report.converted);
     report_code_stats(file, stats, &mut report);
@@ -713,7 +705,6 @@ pub fn read_qde(
     }
     for (el, what) in [
         ("Cases", "cases"),
-        ("Notes", "notes"),
         ("Links", "links"),
         ("Sets", "sets"),
         ("Graphs", "graphs"),
@@ -738,9 +729,70 @@ pub fn read_qde(
             codes,
             variables,
             sources,
+            notes,
         },
         report,
     ))
+}
+
+/// The project's notes (memos), each with the code or text source a `NoteRef` attaches it
+/// to (a note attached to several keeps the first; one attached to a selection or coding
+/// is kept without its link, which the report says).
+fn read_notes(
+    root: Node,
+    file: &str,
+    files: &Files,
+    g: &mut Guids,
+    report: &mut Report,
+) -> Result<Vec<QdaNote>> {
+    let Some(ns) = child(root, "Notes") else {
+        return Ok(Vec::new());
+    };
+    let mut notes = Vec::new();
+    for n in children(ns, "Note") {
+        let name = attr(n, "name").unwrap_or("").to_owned();
+        let Some(text) = source_text(n, file, &name, files, report) else {
+            continue;
+        };
+        notes.push(QdaNote {
+            guid: g.get(n, "guid")?,
+            name,
+            text: text.trim_start_matches('\u{feff}').to_owned(),
+            user: g.opt(n, "creatingUser"),
+            code: None,
+            source: None,
+        });
+    }
+    let mut unlinked = 0usize;
+    for r in root
+        .descendants()
+        .filter(|d| d.is_element() && d.tag_name().name() == "NoteRef")
+    {
+        let Some(target) = g.opt(r, "targetGUID") else {
+            continue;
+        };
+        let Some(note) = notes.iter_mut().find(|n| n.guid == target) else {
+            continue;
+        };
+        let Some(owner) = r.parent_element() else {
+            continue;
+        };
+        let owner_guid = g.opt(owner, "guid");
+        match owner.tag_name().name() {
+            "Code" if note.code.is_none() && note.source.is_none() => note.code = owner_guid,
+            "TextSource" if note.code.is_none() && note.source.is_none() => {
+                note.source = owner_guid
+            }
+            "Project" | "Code" | "TextSource" => {}
+            _ => unlinked += 1,
+        }
+    }
+    if unlinked > 0 {
+        report.lose(format!(
+            "{file}: {unlinked} links of notes to selections, codings or other sources (the notes were kept as memos without them)"
+        ));
+    }
+    Ok(notes)
 }
 
 /// A text source's plain text: inline, or from its file in the archive (read as Latin-1
@@ -963,52 +1015,8 @@ fn resolve<'a>(path: &str, files: &'a Files) -> Resolved<'a> {
 
 /// Reads a `.qdpx` archive.
 pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> {
-    if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
-        return Err(QdaError::NotAZip(
-            "it does not begin with a ZIP signature".into(),
-        ));
-    }
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| QdaError::NotAZip(e.to_string()))?;
-    if z.len() > limits.max_entries {
-        return Err(QdaError::TooLarge(format!(
-            "{} entries, at most {} allowed",
-            z.len(),
-            limits.max_entries
-        )));
-    }
-    // First pass: names and declared sizes; refuse escaping paths before reading anything.
-    let mut declared: u64 = 0;
-    let mut names = Vec::with_capacity(z.len());
-    for i in 0..z.len() {
-        let f = z
-            .by_index_raw(i)
-            .map_err(|e| QdaError::NotAZip(e.to_string()))?;
-        let name = f.name().to_owned();
-        let escapes = name.starts_with('/')
-            || name.starts_with('\\')
-            || name.contains(':')
-            || name.split(['/', '\\']).any(|c| c == "..")
-            || f.enclosed_name().is_none();
-        if escapes {
-            return Err(QdaError::PathEscapes(name));
-        }
-        if f.size() > limits.max_entry_bytes {
-            return Err(QdaError::TooLarge(format!(
-                "entry {name:?} unpacks to {} bytes, at most {} allowed",
-                f.size(),
-                limits.max_entry_bytes
-            )));
-        }
-        declared = declared.saturating_add(f.size());
-        if declared > limits.max_total_bytes {
-            return Err(QdaError::TooLarge(format!(
-                "the entries unpack to more than {} bytes",
-                limits.max_total_bytes
-            )));
-        }
-        names.push((name, f.is_dir()));
-    }
+    let mut z = crate::archive::open(bytes, limits)?;
+    let names = z.names.clone();
     let all_qdes: Vec<&String> = names
         .iter()
         .filter(|(n, d)| !*d && n.to_ascii_lowercase().ends_with(".qde"))
@@ -1047,7 +1055,6 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         .rsplit_once('/')
         .map(|(d, _)| format!("{d}/"))
         .unwrap_or_default();
-    let mut total: u64 = 0;
     let mut files = Files::new();
     let mut qde_bytes = Vec::new();
     for (i, (name, is_dir)) in names.iter().enumerate() {
@@ -1058,23 +1065,7 @@ pub fn read_qdpx(bytes: &[u8], limits: &Limits) -> Result<(QdaProject, Report)> 
         if !wanted {
             continue;
         }
-        let f = z.by_index(i).map_err(|e| match e {
-            zip::result::ZipError::UnsupportedArchive(m) => {
-                QdaError::NotAZip(format!("entry {name:?}: {m}"))
-            }
-            other => QdaError::NotAZip(format!("entry {name:?}: {other}")),
-        })?;
-        let mut buf = Vec::new();
-        let cap = limits.max_entry_bytes.min(limits.max_total_bytes - total);
-        f.take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| QdaError::NotAZip(format!("entry {name:?} cannot be unpacked: {e}")))?;
-        if buf.len() as u64 > cap {
-            return Err(QdaError::TooLarge(format!(
-                "entry {name:?} unpacks to more than it declares or the limits allow"
-            )));
-        }
-        total += buf.len() as u64;
+        let buf = z.read(i)?;
         if *name == qde {
             qde_bytes = buf;
         } else {

@@ -40,7 +40,10 @@ fn esc_text(s: &str) -> String {
     esc(s).replace("&#10;", "\n").replace("&#9;", "\t")
 }
 
-fn codes_xml(out: &mut String, codes: &[QdaCode], indent: usize) -> Result<()> {
+/// The notes attached to each code or source, by its GUID.
+type NoteRefs<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+
+fn codes_xml(out: &mut String, codes: &[QdaCode], indent: usize, notes: &NoteRefs) -> Result<()> {
     let mut children: BTreeMap<Option<&str>, Vec<&QdaCode>> = BTreeMap::new();
     let known: std::collections::BTreeSet<&str> = codes.iter().map(|c| c.guid.as_str()).collect();
     for c in codes {
@@ -61,6 +64,7 @@ fn codes_xml(out: &mut String, codes: &[QdaCode], indent: usize) -> Result<()> {
         parent: Option<&str>,
         depth: usize,
         written: &mut usize,
+        notes: &NoteRefs,
     ) {
         let Some(list) = children.get(&parent) else {
             return;
@@ -79,7 +83,8 @@ fn codes_xml(out: &mut String, codes: &[QdaCode], indent: usize) -> Result<()> {
                 let _ = write!(out, " color=\"{}\"", esc(col));
             }
             let has_kids = children.contains_key(&Some(c.guid.as_str()));
-            if c.description.is_empty() && !has_kids {
+            let refs = notes.get(c.guid.as_str());
+            if c.description.is_empty() && !has_kids && refs.is_none() {
                 out.push_str("/>\n");
                 continue;
             }
@@ -91,11 +96,21 @@ fn codes_xml(out: &mut String, codes: &[QdaCode], indent: usize) -> Result<()> {
                     esc_text(&c.description)
                 );
             }
-            rec(out, children, Some(c.guid.as_str()), depth + 1, written);
+            for n in refs.into_iter().flatten() {
+                let _ = writeln!(out, "{pad}  <NoteRef targetGUID=\"{}\"/>", esc(n));
+            }
+            rec(
+                out,
+                children,
+                Some(c.guid.as_str()),
+                depth + 1,
+                written,
+                notes,
+            );
             let _ = writeln!(out, "{pad}</Code>");
         }
     }
-    rec(out, &children, None, indent, &mut written);
+    rec(out, &children, None, indent, &mut written, notes);
     if written != codes.len() {
         return Err(QdaError::Export(
             "the codebook's parent links form a cycle".to_owned(),
@@ -113,7 +128,7 @@ pub fn write_qdc(project: &QdaProject) -> Result<Vec<u8>> {
         let _ = write!(out, " origin=\"{}\"", esc(o));
     }
     out.push_str(">\n  <Codes>\n");
-    codes_xml(&mut out, &project.codes, 2)?;
+    codes_xml(&mut out, &project.codes, 2, &NoteRefs::new())?;
     out.push_str("  </Codes>\n</CodeBook>\n");
     Ok(out.into_bytes())
 }
@@ -152,9 +167,15 @@ pub fn write_qde(project: &QdaProject) -> Result<String> {
         }
         out.push_str("  </Users>\n");
     }
+    let mut notes = NoteRefs::new();
+    for n in &project.notes {
+        if let Some(t) = n.code.as_deref().or(n.source.as_deref()) {
+            notes.entry(t).or_default().push(n.guid.as_str());
+        }
+    }
     if !project.codes.is_empty() {
         out.push_str("  <CodeBook>\n    <Codes>\n");
-        codes_xml(&mut out, &project.codes, 3)?;
+        codes_xml(&mut out, &project.codes, 3, &notes)?;
         out.push_str("    </Codes>\n  </CodeBook>\n");
     }
     let var_guid = |name: &str| guid::stable("variable", name);
@@ -213,6 +234,9 @@ pub fn write_qde(project: &QdaProject) -> Result<String> {
                 }
                 out.push_str("      </PlainTextSelection>\n");
             }
+            for n in notes.get(s.guid.as_str()).into_iter().flatten() {
+                let _ = writeln!(out, "      <NoteRef targetGUID=\"{}\"/>", esc(n));
+            }
             for (name, value) in &s.variables {
                 let _ = writeln!(
                     out,
@@ -224,6 +248,26 @@ pub fn write_qde(project: &QdaProject) -> Result<String> {
             out.push_str("    </TextSource>\n");
         }
         out.push_str("  </Sources>\n");
+    }
+    if !project.notes.is_empty() {
+        out.push_str("  <Notes>\n");
+        for n in &project.notes {
+            let _ = write!(
+                out,
+                "    <Note guid=\"{}\" name=\"{}\"",
+                esc(&n.guid),
+                esc(&n.name)
+            );
+            if let Some(u) = &n.user {
+                let _ = write!(out, " creatingUser=\"{}\"", esc(u));
+            }
+            let _ = writeln!(
+                out,
+                "><PlainTextContent>{}</PlainTextContent></Note>",
+                esc_text(&n.text)
+            );
+        }
+        out.push_str("  </Notes>\n");
     }
     out.push_str("</Project>\n");
     Ok(out)

@@ -22,6 +22,7 @@ pub mod audit;
 pub mod backup;
 mod coding;
 mod coding_work;
+pub mod documents;
 mod generation;
 mod group_commit;
 pub mod imports;
@@ -49,6 +50,7 @@ pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
     NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };
+pub use documents::{NewDocument, NewDocumentCoding, Passage};
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use installation::{

@@ -8,7 +8,9 @@ use crate::project::write_atomic;
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_qda::{CoderNames, ExportInput, ImportPlan, Limits, QdaError, Report};
-use leernet_store::qda::{ImportCoder, ImportCoding};
+use leernet_store::qda::{
+    ImportCoder, ImportCoding, ImportDocument, ImportDocumentCoding, ImportExtras, ImportMemo,
+};
 use leernet_store::{NewCode, NewPerson, StoreError};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -77,6 +79,13 @@ pub async fn export_qda(
         (n, _) if !n.is_empty() => n.to_owned(),
         _ => "leernet".to_owned(),
     };
+    let mut documents = Vec::new();
+    for d in store.documents().await.map_err(store_err)? {
+        documents.extend(store.document(d.id).await.map_err(store_err)?);
+    }
+    let document_codings = store.document_codings(None).await.map_err(store_err)?;
+    let folders = store.folder_codes().await.map_err(store_err)?;
+    let memos = store.memos().await.map_err(store_err)?;
     let project = leernet_qda::export_project(&ExportInput {
         name: &name,
         codebooks: &data.codebooks,
@@ -87,6 +96,10 @@ pub async fn export_qda(
         waves: &data.waves,
         open_questions: &open,
         coders,
+        documents: &documents,
+        document_codings: &document_codings,
+        folders: &folders,
+        memos: &memos,
     })
     .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
     let bytes = match format {
@@ -130,10 +143,11 @@ pub async fn export_qda(
         ),
         QdaFormat::Qdpx => writeln!(
             out,
-            "Wrote the project to {}: {} codes, {} open answers as text sources, {} codings by {} coders.",
+            "Wrote the project to {}: {} codes, {} open answers and {} documents as text sources, {} codings by {} coders.",
             out_path.display(),
             project.codes.len(),
-            project.sources.len(),
+            project.sources.len() - documents.len(),
+            documents.len(),
             codings,
             project.users.len()
         ),
@@ -243,14 +257,31 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
         let responses = store.responses(None).await.map_err(store_err)?;
         let persons = store.persons().await.map_err(store_err)?;
         let waves = store.waves().await.map_err(store_err)?;
-        let plan = leernet_qda::plan_import(&project, report, &responses, &persons, &waves)
-            .map_err(|e| qda_err(file, e))?;
+        let mut documents = Vec::new();
+        for d in store.documents().await.map_err(store_err)? {
+            documents.extend(store.document(d.id).await.map_err(store_err)?);
+        }
+        let mut plan = leernet_qda::plan_project_import(
+            &project,
+            report,
+            &responses,
+            &persons,
+            &waves,
+            &documents,
+        )
+        .map_err(|e| qda_err(file, e))?;
         let mut emails: BTreeSet<String> = persons
             .iter()
             .map(|p| p.email.as_str().to_owned())
             .collect();
         // Only coders whose codings are carried over become (or stay) coders here.
-        let used: BTreeSet<usize> = plan.codings.iter().map(|c| c.coder).collect();
+        let used: BTreeSet<usize> = plan
+            .codings
+            .iter()
+            .map(|c| c.coder)
+            .chain(plan.document_codings.iter().map(|c| c.coder))
+            .chain(plan.memos.iter().filter_map(|m| m.author))
+            .collect();
         let mut index = vec![usize::MAX; plan.coders.len()];
         let mut coders = Vec::with_capacity(used.len());
         for (i, c) in plan.coders.iter().enumerate() {
@@ -267,20 +298,26 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 .clone()
                 .filter(|e| !emails.contains(e))
                 .unwrap_or_else(|| {
+                    // The whole GUID: two users' GUIDs may share their first digits (tools
+                    // number them), and a number when even that is taken.
                     let short: String = c
                         .guid
                         .chars()
                         .filter(char::is_ascii_alphanumeric)
-                        .take(12)
+                        .take(32)
                         .collect();
-                    format!(
-                        "imported-{}@leernet.invalid",
-                        if short.is_empty() {
-                            "coder".into()
-                        } else {
-                            short
-                        }
-                    )
+                    let base = if short.is_empty() {
+                        "coder".to_owned()
+                    } else {
+                        short
+                    };
+                    let mut e = format!("imported-{base}@leernet.invalid");
+                    let mut n = 2;
+                    while emails.contains(&e) {
+                        e = format!("imported-{base}-{n}@leernet.invalid");
+                        n += 1;
+                    }
+                    e
                 });
             let email = leernet_core::Email::parse(&email)
                 .map_err(|e| CliError::invalid(anyhow!("coder {:?}: {e}", c.name)))?;
@@ -303,9 +340,85 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 memo: c.memo.clone(),
             })
             .collect();
+        let networks = store.networks().await.map_err(store_err)?;
+        let mut unknown_networks = BTreeSet::new();
+        let new_documents: Vec<leernet_store::NewDocument> = plan
+            .documents
+            .iter()
+            .map(|d| {
+                let network = d.network.as_deref().and_then(|slug| {
+                    let n = networks.iter().find(|n| n.slug.as_str() == slug);
+                    if n.is_none() {
+                        unknown_networks.insert(slug.to_owned());
+                    }
+                    n
+                });
+                leernet_store::NewDocument {
+                    title: d.title.clone(),
+                    kind: d.kind,
+                    network: network.map(|n| n.id),
+                    workplace: network.map(|n| n.workplace),
+                    wave: None,
+                    date: d.date.clone(),
+                    file_name: file
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or("project.qdpx")
+                        .to_owned(),
+                    format: "qdpx".to_owned(),
+                    text: d.text.clone(),
+                    turns: Vec::new(),
+                }
+            })
+            .collect();
+        for slug in unknown_networks {
+            plan.report.lose(format!(
+                "network {slug:?} of some sources is not a network of this study; their documents belong to no network"
+            ));
+        }
+        let extras = ImportExtras {
+            folders: plan
+                .codes
+                .iter()
+                .filter(|c| c.folder)
+                .map(|c| c.key.clone())
+                .collect(),
+            documents: new_documents,
+            document_codings: plan
+                .document_codings
+                .iter()
+                .map(|c| ImportDocumentCoding {
+                    document: match c.document {
+                        leernet_qda::PlannedDocumentTarget::Existing(d) => {
+                            ImportDocument::Existing(d)
+                        }
+                        leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
+                    },
+                    start: c.start,
+                    end: c.end,
+                    code_key: c.code.clone(),
+                    coder: index[c.coder],
+                    memo: c.memo.clone(),
+                })
+                .collect(),
+            memos: plan
+                .memos
+                .iter()
+                .map(|m| ImportMemo {
+                    title: m.title.clone(),
+                    text: m.text.clone(),
+                    author: m.author.map(|a| index[a]),
+                    code_key: m.code.clone(),
+                    document: m.document.map(|d| match d {
+                        leernet_qda::PlannedDocumentTarget::Existing(d) => ImportDocument::Existing(d),
+                        leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
+                    }),
+                })
+                .collect(),
+        };
         let name = free_name(&store, &codebook_name(file, &project.name)).await?;
         let done = store
-            .import_coded_project(&name, &new_codes(&plan), &coders, &codings)
+            .import_whole_project(&name, &new_codes(&plan), &coders, &codings, &extras)
             .await
             .map_err(store_err)?;
         Ok::<_, CliError>((name, done, plan))
@@ -315,7 +428,7 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
     let (name, done, plan) = result?;
     writeln!(
         out,
-        "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers by {} coders ({} added as researchers).",
+        "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers and {} on {} documents ({} new) by {} coders ({} added as researchers), {} memos.",
         file.display(),
         done.codes,
         done.codings,
@@ -324,12 +437,21 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
             .map(|c| (c.segment.response, c.segment.question.as_str()))
             .collect::<BTreeSet<_>>()
             .len(),
+        done.document_codings,
+        plan.document_codings
+            .iter()
+            .map(|c| c.document)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        done.documents.len(),
         plan.codings
             .iter()
             .map(|c| c.coder)
+            .chain(plan.document_codings.iter().map(|c| c.coder))
             .collect::<BTreeSet<_>>()
             .len(),
-        done.persons_added
+        done.persons_added,
+        done.memos
     )
     .map_err(out_err)?;
     print_report(out, &plan.report)

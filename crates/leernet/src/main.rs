@@ -7,6 +7,7 @@ mod cli_error;
 mod cmd_audit;
 mod cmd_backup;
 mod cmd_config;
+mod cmd_document;
 mod cmd_instrument;
 mod cmd_io;
 mod cmd_notify;
@@ -279,6 +280,9 @@ enum ImportCommand {
         /// The .qdc file.
         file: PathBuf,
     },
+    /// Documents as sources of coding: a .txt, .md, .docx, .odt, .vtt or .srt file (a
+    /// transcript keeps its speaker turns), or a folder of them; all or nothing.
+    Document(cmd_document::DocumentArgs),
     /// A REFI-QDA project (.qdpx): its codebook and the codings of answers this project holds.
     Qdpx {
         /// The .qdpx file.
@@ -420,6 +424,12 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         } => {
             let settings = settings::Settings::load(&cli.project)?;
             cmd_qda::import_codebook(&settings, &file, &mut out).await
+        }
+        Command::Import {
+            command: ImportCommand::Document(args),
+        } => {
+            let settings = settings::Settings::load(&cli.project)?;
+            cmd_document::import_document(&settings, &args, &mut out).await
         }
         Command::Import {
             command: ImportCommand::Qdpx { file },

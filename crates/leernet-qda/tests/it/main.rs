@@ -3,6 +3,8 @@
 
 mod common;
 
+mod documents;
 mod exchange;
 mod hostile;
 mod outbound;
+mod whole_project;

@@ -28,6 +28,10 @@ fn export(d: &Demo, coders: CoderNames) -> QdaProject {
         waves: &d.waves,
         open_questions: &open(),
         coders,
+        documents: &[],
+        document_codings: &[],
+        folders: &Default::default(),
+        memos: &[],
     })
     .unwrap()
 }
@@ -171,6 +175,7 @@ proptest! {
                     codings: vec![QdaCoding { guid: "k".into(), code: "c".into(), user: Some("u".into()) }],
                 }],
             }],
+            notes: vec![],
         };
         let qde = write_qde(&p).unwrap();
         prop_assert!(roxmltree::Document::parse(&qde).is_ok(), "{qde}");

@@ -84,10 +84,15 @@ pub(super) fn erase_codings<'t>(
     p: &'t ErasePlan,
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM codings WHERE coder_id = $1")
-            .bind(p.subject.pid())
-            .fetch_one(conn)
-            .await?;
+        // Codings of answers and of documents alike, and the memos they wrote.
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM codings WHERE coder_id = $1) \
+             + (SELECT COUNT(*) FROM document_codings WHERE coder_id = $1) \
+             + (SELECT COUNT(*) FROM memos WHERE author_id = $1)",
+        )
+        .bind(p.subject.pid())
+        .fetch_one(conn)
+        .await?;
         Ok(vec![("kept_unlinked", n)])
     })
 }

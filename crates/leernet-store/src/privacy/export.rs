@@ -183,6 +183,42 @@ pub(super) fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a
                 }))
             })
             .collect::<Result<_>>()?;
+        // Their codings of documents (interviews, reports): positions and code, not the
+        // document's text, which is not theirs.
+        let rows = sqlx::query(
+            "SELECT c.id, c.document_id, c.start_pos, c.end_pos, k.key, c.memo \
+             FROM document_codings c JOIN codes k ON k.id = c.code_id WHERE c.coder_id = $1 ORDER BY c.id",
+        )
+        .bind(s.pid())
+        .fetch_all(&store.pool)
+        .await?;
+        let mut list: Vec<Value> = list;
+        for r in &rows {
+            list.push(json!({
+                "id": get::<i64>(r, "id")?,
+                "document": get::<i64>(r, "document_id")?,
+                "start": get::<i64>(r, "start_pos")?,
+                "end": get::<i64>(r, "end_pos")?,
+                "code": get::<String>(r, "key")?,
+                "memo": get::<String>(r, "memo")?,
+            }));
+        }
+        // Memos they wrote (their own text).
+        let rows = sqlx::query(
+            "SELECT id, title, body, code_id, document_id FROM memos WHERE author_id = $1 ORDER BY id",
+        )
+        .bind(s.pid())
+        .fetch_all(&store.pool)
+        .await?;
+        for r in &rows {
+            list.push(json!({
+                "memo": get::<i64>(r, "id")?,
+                "title": get::<String>(r, "title")?,
+                "text": get::<String>(r, "body")?,
+                "code": get::<Option<i64>>(r, "code_id")?,
+                "document": get::<Option<i64>>(r, "document_id")?,
+            }));
+        }
         Ok(Value::Array(list))
     })
 }

@@ -1,0 +1,198 @@
+//! `leernet import document FILE|FOLDER`: a folder of transcripts and a session report is
+//! stored with its turns, normalised (no BOM, no CR) and tied to its network; a bad file —
+//! empty, not what its extension says, a PDF, a text stored already — is one sentence,
+//! exit 1 and nothing stored, also when the other files of the folder are fine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn leernet(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .expect("run leernet")
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/documents/files")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+async fn documents(dir: &Path) -> Vec<leernet_core::Document> {
+    let store = leernet_store::Store::connect(&format!(
+        "sqlite://{}",
+        dir.join("leernet.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for d in store.documents().await.unwrap() {
+        out.push(store.document(d.id).await.unwrap().unwrap());
+    }
+    store.close().await;
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_of_documents_is_imported_whole_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .arg("init")
+        .arg(&dir)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .unwrap();
+    ok(&o);
+    ok(&leernet(
+        &dir,
+        &[
+            "workplace",
+            "add",
+            "--slug",
+            "noord",
+            "--name",
+            "Werkplaats Noord",
+        ],
+    ));
+    ok(&leernet(
+        &dir,
+        &[
+            "network",
+            "add",
+            "--slug",
+            "wijk-a",
+            "--name",
+            "Wijk A",
+            "--workplace",
+            "noord",
+        ],
+    ));
+
+    // A folder with one bad file among good ones: nothing is stored.
+    let mixed = tmp.path().join("mixed");
+    std::fs::create_dir(&mixed).unwrap();
+    for f in std::fs::read_dir(fixtures()).unwrap().flatten() {
+        std::fs::copy(f.path(), mixed.join(f.file_name())).unwrap();
+    }
+    std::fs::write(mixed.join("zz-leeg.txt"), b"").unwrap();
+    let o = leernet(
+        &dir,
+        &[
+            "import",
+            "document",
+            mixed.to_str().unwrap(),
+            "--kind",
+            "interview",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.trim(),
+        "leernet: zz-leeg.txt: the file is empty; nothing was imported"
+    );
+    assert!(documents(&dir).await.is_empty());
+
+    let out = ok(&leernet(
+        &dir,
+        &[
+            "import",
+            "document",
+            fixtures().to_str().unwrap(),
+            "--network",
+            "wijk-a",
+            "--kind",
+            "interview",
+            "--date",
+            "2026-03-14",
+        ],
+    ));
+    assert!(out.contains("3 documents imported."), "{out}");
+    let docs = documents(&dir).await;
+    let titles: Vec<&str> = docs.iter().map(|d| d.info.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["focusgroep-wijk-a", "interview-sanne", "sessieverslag-3"]
+    );
+    for d in &docs {
+        assert!(
+            !d.text.contains('\r') && !d.text.starts_with('\u{feff}'),
+            "{:?}",
+            d.info.title
+        );
+        assert_eq!(d.info.date.as_deref(), Some("2026-03-14"));
+        assert!(d.info.network.is_some());
+    }
+    let interview = &docs[1];
+    assert_eq!(interview.turns.len(), 4);
+    let said: Vec<&str> = interview
+        .turns
+        .iter()
+        .map(|t| leernet_core::span_text(&interview.text, t.start, t.end).unwrap())
+        .collect();
+    assert_eq!(said[1], "We leren elkaars taal spreken 😀. Dat kost tijd.");
+    assert_eq!(
+        said[3],
+        "Wanneer is eigen kracht te veel gevraagd? Dat vraag ik me vaak af."
+    );
+    let focus = &docs[0];
+    assert_eq!(
+        focus
+            .turns
+            .iter()
+            .map(|t| t.speaker.as_str())
+            .collect::<Vec<_>>(),
+        ["Gespreksleider", "Deelnemer 1", "Deelnemer 2"]
+    );
+    assert!(focus
+        .text
+        .contains("Deelnemer 1: Ik merk dat we vaker samen optrekken met de wijkteams."));
+    assert!(docs[2]
+        .text
+        .starts_with("Sessieverslag 3\nWe spraken over eigen kracht en samenwerking"));
+
+    // Bad input: each one sentence, exit 1, nothing more stored.
+    let pdf = tmp.path().join("beleid.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+    let fake = tmp.path().join("verslag.docx");
+    std::fs::write(&fake, b"Dit is gewone tekst.").unwrap();
+    for (file, says) in [
+        (
+            fixtures().join("interview-sanne.txt"),
+            "holds the same text as the stored document \"interview-sanne\"",
+        ),
+        (pdf, "this is a PDF; leernet does not read PDF files yet"),
+        (
+            fake,
+            "the file is not a Word document (.docx): it is not a ZIP archive",
+        ),
+    ] {
+        let o = leernet(&dir, &["import", "document", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(says) && err.trim().lines().count() == 1,
+            "{err}"
+        );
+    }
+    let o = leernet(
+        &dir,
+        &[
+            "import",
+            "document",
+            fixtures().to_str().unwrap(),
+            "--network",
+            "nergens",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("there is no network \"nergens\""));
+    assert_eq!(documents(&dir).await.len(), 3);
+}
