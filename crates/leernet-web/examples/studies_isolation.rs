@@ -11,7 +11,7 @@
 //! `leernet serve` serves it (the portal, 2 worker threads). Study *fieldwork* has the
 //! shipped network questionnaire open with 2N invitations; study *import* has an instrument
 //! and an empty wave. Timed, twice — first alone, then while study *import* takes R responses
-//! (default 1,000,000) in one all-or-nothing import transaction, as `leernet import responses`
+//! (default 1,000,000, each with 40 answers) in one all-or-nothing import transaction, as `leernet import responses`
 //! does —, on C client connections:
 //!
 //! 1. *page saves*: N invitations post pages 1..8 through `/s/{token}` (the portal finds the
@@ -130,6 +130,13 @@ async fn import(
         .begin_import(instrument, "import")
         .await
         .expect("begin the import");
+    // rows the size of a real member questionnaire's: 40 answers, about 1.2 kB
+    let answers = |r: usize| {
+        let fields: Vec<String> = (0..40)
+            .map(|q| format!("\"q{q:02}\":\"antwoord {} op vraag {q}\"", r % 97))
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    };
     let mut i = 0;
     while i < rows {
         let block: Vec<SerializedResponse> = (i..(i + 10_000).min(rows))
@@ -137,10 +144,7 @@ async fn import(
                 network,
                 respondent: format!("r{r}"),
                 status: ResponseStatus::Submitted,
-                answers_json: format!(
-                    "{{\"network_name\":\"Netwerk {r}\",\"founded_year\":\"{}\"}}",
-                    2000 + r % 25
-                ),
+                answers_json: answers(r),
             })
             .collect();
         im.add_serialized(block).await.expect("add a block");
