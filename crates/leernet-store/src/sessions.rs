@@ -51,7 +51,8 @@ impl Store {
         end_session(&self.pool, secret, now).await
     }
 
-    /// Counts one login attempt before the password is checked (see [`start_login_attempt`]).
+    /// Counts one login attempt before the password is checked:
+    /// true when every limit allows it (atomic on both back ends; how, in `sessions.rs`).
     pub async fn start_login_attempt(
         &self,
         account: &str,
@@ -62,7 +63,7 @@ impl Store {
         start_login_attempt(&self.pool, account, address, limits, now).await
     }
 
-    /// After the right password (see [`login_succeeded`]).
+    /// After the right password: forgets the pair's attempts and gives the counted one back.
     pub async fn login_succeeded(
         &self,
         account: &str,
@@ -99,7 +100,8 @@ impl Installation {
         end_session(self.pool(), secret, now).await
     }
 
-    /// Counts one login attempt before the password is checked (see [`start_login_attempt`]).
+    /// Counts one login attempt before the password is checked:
+    /// true when every limit allows it (atomic on both back ends; how, in `sessions.rs`).
     pub async fn start_login_attempt(
         &self,
         account: &str,
@@ -110,7 +112,7 @@ impl Installation {
         start_login_attempt(self.pool(), account, address, limits, now).await
     }
 
-    /// After the right password (see [`login_succeeded`]).
+    /// After the right password: forgets the pair's attempts and gives the counted one back.
     pub async fn login_succeeded(
         &self,
         account: &str,

@@ -256,7 +256,7 @@ impl AppState {
     }
 
     /// The installation's own pages (login, logout, the list of studies): no study menu.
-    pub(crate) fn as_front(mut self) -> AppState {
+    pub(crate) fn into_front(mut self) -> AppState {
         self.front = true;
         self.base = String::new();
         self

@@ -95,7 +95,7 @@ impl Portal {
                     study: first.id,
                 },
             )
-            .as_front();
+            .into_front();
         let front = Arc::new(front);
         let front_app = crate::app(front.clone());
         Ok(Portal {

@@ -42,7 +42,7 @@ async fn login(c: &Client, base: &str, email: &str) {
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/login")).await.unwrap();
     fill_login(c, email, PASSWORD).await;
-    assert_eq!(here(&c).await, "/my");
+    assert_eq!(here(c).await, "/my");
 }
 
 /// The by-answer agreement of the demo's coders, computed here from the stored codings and

@@ -196,7 +196,7 @@ async fn the_demo_in_the_browser() {
     }
     let en = std::fs::read_to_string(dir.join("report/en/index.html")).unwrap();
     assert!(
-        en.contains("<h2>The networks' practice</h2>"),
+        en.contains("<h2>The networks&#x27; practice</h2>"),
         "the practice section"
     );
 
