@@ -184,7 +184,9 @@ fn themes(fig: &StudyFigures, slug: &str, lang: Lang) -> (Vec<ThemeLine>, Vec<St
     let mut sources = Vec::new();
     for s in fig.sections.iter().filter(|s| s.key == "themes") {
         for tb in &s.tables {
-            sources.push(format!("{} / {}; n = {}", tb.instrument, tb.question, tb.n));
+            // the number of answers the themes rest on; never the questionnaire's or the
+            // question's internal name (people read labels)
+            sources.push(format!("n = {}", tb.n));
             let Some(answer) = row.answers.iter().find(|a| a.question == tb.question) else {
                 continue;
             };

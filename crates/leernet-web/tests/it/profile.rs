@@ -168,6 +168,23 @@ async fn story(w: &World) {
         );
     }
     assert!(!p.body.contains("<script") && !p.body.contains("style=\""));
+    // people read labels: no questionnaire or question name, no variable path, on the page
+    for internal in [
+        "<code>",
+        "leernet_network",
+        "leernet_member",
+        "/agenda_setting",
+    ] {
+        assert!(
+            !p.body.contains(internal),
+            "the profile shows an internal name: {internal}"
+        );
+    }
+    let overview = Client::new(&w.app).get("/").await;
+    assert!(
+        !overview.body.contains("<code>"),
+        "the study overview shows an internal name"
+    );
     let en = fac.get("/networks/wijk-a/profile?lang=en").await;
     assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Profile and handreiking"));
 
