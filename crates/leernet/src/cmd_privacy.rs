@@ -36,6 +36,11 @@ pub struct ExportArgs {
     /// responses, and their code in others' answers.
     #[arg(long = "key")]
     pub keys: Vec<std::path::PathBuf>,
+    /// Every study of the installation, not only the one the command is for: one JSON with
+    /// the installation's account and roles and each study's export (each study records
+    /// the export in its audit log).
+    #[arg(long)]
+    pub all_studies: bool,
 }
 
 /// Arguments of `leernet privacy erase`.
@@ -189,14 +194,11 @@ pub async fn export(
     if let Some(p) = &args.out {
         check_writable(p)?;
     }
+    if args.all_studies {
+        return export_all(project, args, clock, out).await;
+    }
     let store = Settings::load(project)?.store().await?;
-    let result = match subject(&store, &args.person, &args.keys).await {
-        Ok(s) => store
-            .export_person(&s, &cli_actor(), clock.unix_seconds())
-            .await
-            .map_err(store_err),
-        Err(e) => Err(e),
-    };
+    let result = export_one(&store, args, clock).await;
     store.close().await;
     let export = result?;
     let mut text = serde_json::to_string_pretty(&export.to_json())
@@ -210,6 +212,93 @@ pub async fn export(
                 "Wrote what leernet holds about {} ({} areas) to {}; the export is in the audit log.",
                 export.subject.audit_subject(),
                 export.areas.len(),
+                path.display()
+            )
+            .map_err(out_err)
+        }
+        None => out.write_all(text.as_bytes()).map_err(out_err),
+    }
+}
+
+/// What one study holds about the person (recorded in its audit log).
+async fn export_one(
+    store: &Store,
+    args: &ExportArgs,
+    clock: &dyn Clock,
+) -> CliResult<privacy::PersonExport> {
+    let s = subject(store, &args.person, &args.keys).await?;
+    store
+        .export_person(&s, &cli_actor(), clock.unix_seconds())
+        .await
+        .map_err(store_err)
+}
+
+/// `leernet privacy export --all-studies`: the installation's account and roles, and every
+/// study's export (archived studies too: their data is still held), as one JSON.
+async fn export_all(
+    project: &Path,
+    args: &ExportArgs,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    let settings = Settings::load(project)?;
+    let inst = settings.installation().await?;
+    let gathered = async {
+        let account = inst
+            .account_by_email(args.person.trim())
+            .await
+            .map_err(store_err)?;
+        let studies = inst.studies().await.map_err(store_err)?;
+        let roles = match &account {
+            Some(a) => inst.roles_of(a.id).await.map_err(store_err)?,
+            None => Vec::new(),
+        };
+        let slug_of = |id| {
+            studies
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.slug.as_str().to_owned())
+                .unwrap_or_default()
+        };
+        let installation = serde_json::json!({
+            "account": account.as_ref().map(|a| serde_json::json!({
+                "email": a.email.as_str(),
+                "name": a.name,
+                "language": a.lang.code(),
+                "may_log_in": a.password_hash.is_some(),
+            })),
+            "roles": roles.iter().map(|r| serde_json::json!({
+                "study": slug_of(r.study),
+                "role": r.role.as_str(),
+                "networks": r.networks.iter().map(|n| n.0).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        let mut per_study = serde_json::Map::new();
+        for study in &studies {
+            let store = inst.open_study(study).await.map_err(store_err)?;
+            let export = export_one(&store, args, clock).await;
+            store.close().await;
+            per_study.insert(study.slug.as_str().to_owned(), export?.to_json());
+        }
+        Ok::<_, CliError>(serde_json::json!({
+            "installation": installation,
+            "studies": per_study,
+        }))
+    }
+    .await;
+    inst.close().await;
+    let whole = gathered?;
+    let mut text = serde_json::to_string_pretty(&whole)
+        .map_err(|e| CliError::usage(anyhow!("cannot write the export as JSON: {e}")))?;
+    text.push('\n');
+    match &args.out {
+        Some(path) => {
+            write_private(path, text.as_bytes())?;
+            writeln!(
+                out,
+                "Wrote what leernet holds about {} in {} studies and the installation to {}; each study's export is in its audit log.",
+                args.person.trim(),
+                whole["studies"].as_object().map(|m| m.len()).unwrap_or(0),
                 path.display()
             )
             .map_err(out_err)

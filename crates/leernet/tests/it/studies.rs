@@ -393,6 +393,43 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
         .is_some());
     b.close().await;
 
+    // A person's export across every study: the installation's account and roles, and
+    // what each study holds about them.
+    let file = p.dir.path().join("lead.json");
+    let said = ok(&p.run(&[
+        "privacy",
+        "export",
+        "--person",
+        "LEAD@example.org",
+        "--all-studies",
+        "--out",
+        file.to_str().unwrap(),
+    ]));
+    assert!(said.contains("in 2 studies"), "{said}");
+    let whole: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        whole["installation"]["account"]["email"], "lead@example.org",
+        "{whole}"
+    );
+    let roles: Vec<&str> = whole["installation"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["study"].as_str().unwrap())
+        .collect();
+    // the role in vervolg was taken above; that study still holds what they did there
+    assert_eq!(roles, ["netwerken-2026"]);
+    let studies = whole["studies"].as_object().unwrap();
+    assert_eq!(studies.len(), 2, "{whole}");
+    assert!(studies.contains_key("vervolg"));
+    for (slug, export) in studies {
+        assert!(
+            export.to_string().contains("lead@example.org"),
+            "{slug}: the study's export is about the person: {export}"
+        );
+    }
+
     // Archived, vervolg is no longer picked without --study, but still listed.
     ok(&p.run(&["study", "archive", "vervolg"]));
     assert!(ok(&p.run(&["network", "list"])).contains("wijk-a"));
