@@ -286,7 +286,17 @@ async fn in_study(
 async fn to_study(portal: Arc<Portal>, slug: String, rest: String, req: Request) -> Response {
     match portal.study(&slug).await {
         Ok(Some(served)) => {
-            let req = with_path(req, &format!("/{rest}"));
+            // the path below the prefix as it was sent (still percent-encoded, so that an
+            // encoded `/` stays part of its segment); a slug is plain, so the prefix is too
+            let prefix = format!("/studies/{slug}");
+            let inner = req
+                .uri()
+                .path()
+                .strip_prefix(&prefix)
+                .filter(|p| p.starts_with('/'))
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("/{rest}"));
+            let req = with_path(req, &inner);
             dispatch(served.app, req).await
         }
         Ok(None) => dispatch(portal.front_app.clone(), with_path(req, "/404")).await,
