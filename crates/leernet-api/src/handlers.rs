@@ -671,11 +671,6 @@ fn json_rejection(caller: &Caller, r: &axum::extract::rejection::JsonRejection) 
     Fail(ApiError::Status(status), caller.lang)
 }
 
-/// One CSV field, quoted.
-fn csv_field(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 /// `POST /api/v1/studies/{slug}/instruments/{id}/responses`.
 #[utoipa::path(post, path = "/api/v1/studies/{slug}/instruments/{id}/responses", tag = "responses",
     params(("slug" = String, Path, description = "The study's slug", example = "a"), ("id" = i64, Path, description = "The questionnaire's id", example = 1)),
@@ -727,20 +722,27 @@ pub async fn submit_responses(
         .flat_map(|r| r.answers.keys().map(String::as_str))
         .filter(|k| *k != "network")
         .collect();
-    let mut csv = String::from("\"network\"");
-    for c in &columns {
-        csv.push(',');
-        csv.push_str(&csv_field(c));
-    }
-    csv.push('\n');
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    let header: Vec<&str> = std::iter::once("network")
+        .chain(columns.iter().copied())
+        .collect();
+    w.write_record(&header)
+        .map_err(|e| f(ApiError::internal(e)))?;
     for r in &body.responses {
-        csv.push_str(&csv_field(&r.network));
-        for c in &columns {
-            csv.push(',');
-            csv.push_str(&csv_field(r.answers.get(*c).map_or("", String::as_str)));
-        }
-        csv.push('\n');
+        let row: Vec<&str> = std::iter::once(r.network.as_str())
+            .chain(
+                columns
+                    .iter()
+                    .map(|c| r.answers.get(*c).map_or("", String::as_str)),
+            )
+            .collect();
+        w.write_record(&row).map_err(|e| f(ApiError::internal(e)))?;
     }
+    let csv = w
+        .into_inner()
+        .map_err(|e| f(ApiError::internal(e.into_error())))?;
     let form = Form::from_workbook(&inst.workbook, &inst.file_name)
         .map_err(|e| f(ApiError::internal(e)))?;
     let source = leernet_app::import::Source {
@@ -749,21 +751,16 @@ pub async fn submit_responses(
         network_column: Some("network".into()),
         missing: None,
     };
-    let opened = match leernet_app::import::open(
-        form,
-        Box::new(std::io::Cursor::new(csv.into_bytes())),
-        source,
-    )
-    .await
-    {
-        Ok(o) => o,
-        Err(leernet_app::import::OpenError::Problems(p)) => {
-            return Err(f(ApiError::Invalid(field_problems(&p))))
-        }
-        Err(leernet_app::import::OpenError::Stopped) => {
-            return Err(f(ApiError::internal("the check stopped")))
-        }
-    };
+    let opened =
+        match leernet_app::import::open(form, Box::new(std::io::Cursor::new(csv)), source).await {
+            Ok(o) => o,
+            Err(leernet_app::import::OpenError::Problems(p)) => {
+                return Err(f(ApiError::Invalid(field_problems(&p))))
+            }
+            Err(leernet_app::import::OpenError::Stopped) => {
+                return Err(f(ApiError::internal("the check stopped")))
+            }
+        };
     let lookup: std::collections::HashMap<String, NetworkId> = a
         .visible
         .iter()
