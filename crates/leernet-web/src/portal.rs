@@ -108,11 +108,6 @@ impl Portal {
         })
     }
 
-    /// The installation served.
-    pub fn installation(&self) -> &Installation {
-        &self.installation
-    }
-
     /// The active studies, in the installation's order.
     async fn active(&self) -> anyhow::Result<Vec<Study>> {
         Ok(self
@@ -307,14 +302,9 @@ async fn to_study(portal: Arc<Portal>, slug: String, rest: String, req: Request)
 /// A survey link: handed to the app of the study it belongs to.
 async fn survey(
     State(portal): State<Arc<Portal>>,
-    Path(token): Path<Vec<(String, String)>>,
+    Path(token): Path<String>,
     req: Request,
 ) -> Response {
-    let token = token
-        .into_iter()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
     match portal.study_of_token(&token).await {
         Ok(Some(served)) => dispatch(served.app, req).await,
         // an unknown link gets the survey's own answer to it, from the front
