@@ -151,7 +151,7 @@ pub struct InstallationAudit {
     pub at: i64,
     pub actor: String,
     /// `study.add`, `study.archive`, `study.adopt`, `role.give`, `role.take`,
-    /// `account.add`, `account.password`, `workplace.add`, `network.add`, `study.network`.
+    /// `account.add`, `account.password`, `workplace.add`, `network.add`, `study.network`, `account.erase`.
     pub action: String,
     /// `study:<id>`, `account:<id>`, `network:<id>`, `workplace:<id>`.
     pub subject: String,
@@ -168,6 +168,29 @@ pub struct Adopted {
     pub accounts: usize,
     pub networks: usize,
     pub workplaces: usize,
+}
+
+/// What [`Installation::erase_account`] removed (or would remove).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AccountErase {
+    /// Roles in studies.
+    pub roles: i64,
+    /// Login sessions ended.
+    pub sessions: i64,
+    /// API tokens removed.
+    pub tokens: i64,
+    /// Failed logins forgotten.
+    pub failed_logins: i64,
+    /// Whether the address, name and password were (or would be) emptied: false for an
+    /// account erased before.
+    pub emptied: bool,
+}
+
+impl AccountErase {
+    /// Every row removed.
+    pub fn total(&self) -> i64 {
+        self.roles + self.sessions + self.tokens + self.failed_logins
+    }
 }
 
 /// The installation's store: accounts, studies, roles per study, the registry and the
@@ -850,6 +873,96 @@ impl Installation {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Erases what the installation itself holds about `account`, in one transaction with
+    /// its audit entry (`account.erase`, naming the account by id, never by address): its
+    /// roles in every study, its login sessions, its failed logins, its API tokens, and its
+    /// address, name and password. The row stays, emptied (`erased-{id}@erased.invalid`),
+    /// so its id is never given to someone else: every study keeps an emptied `persons`
+    /// row with the same id, which codings and workspace entries still point to.
+    ///
+    /// With `dry_run` nothing changes; the counts say what would be removed. An account
+    /// erased before is left as it is (counts of zero).
+    pub async fn erase_account(
+        &self,
+        account: PersonId,
+        actor: &Actor,
+        at: i64,
+        dry_run: bool,
+    ) -> Result<AccountErase> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT email FROM accounts WHERE id = $1")
+            .bind(account.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound(format!(
+                "there is no account {}",
+                account.0
+            )));
+        };
+        let email: String = sqlx::Row::try_get(&row, "email")?;
+        let erased_email = format!("erased-{}@erased.invalid", account.0);
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(account.0);
+        let mut done = AccountErase {
+            roles: count("SELECT COUNT(*) FROM study_roles WHERE account_id = $1")
+                .fetch_one(&mut *tx)
+                .await?,
+            sessions: count("SELECT COUNT(*) FROM sessions WHERE person_id = $1")
+                .fetch_one(&mut *tx)
+                .await?,
+            tokens: count("SELECT COUNT(*) FROM api_tokens WHERE account_id = $1")
+                .fetch_one(&mut *tx)
+                .await?,
+            failed_logins: sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM login_throttle WHERE account = $1",
+            )
+            .bind(email.to_lowercase())
+            .fetch_one(&mut *tx)
+            .await?,
+            emptied: email != erased_email,
+        };
+        if dry_run || !done.emptied && done.total() == 0 {
+            tx.rollback().await?;
+            return Ok(done);
+        }
+        for sql in [
+            "DELETE FROM study_role_networks WHERE account_id = $1",
+            "DELETE FROM study_roles WHERE account_id = $1",
+            "DELETE FROM sessions WHERE person_id = $1",
+            "DELETE FROM api_tokens WHERE account_id = $1",
+        ] {
+            sqlx::query(sql).bind(account.0).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM login_throttle WHERE account = $1")
+            .bind(email.to_lowercase())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE accounts SET email = $1, name = $2, password_hash = NULL WHERE id = $3",
+        )
+        .bind(&erased_email)
+        .bind(format!("erased-{}", account.0))
+        .bind(account.0)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "account.erase",
+            &format!("account:{}", account.0),
+            &format!(
+                "roles={} sessions={} tokens={} failed_logins={}",
+                done.roles, done.sessions, done.tokens, done.failed_logins
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        done.emptied = true;
+        Ok(done)
     }
 
     /// The installation's audit log, oldest first.

@@ -54,7 +54,7 @@ pub use documents::{NewDocument, NewDocumentCoding, Passage};
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use installation::{
-    Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit, NewStudy,
+    AccountErase, Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit, NewStudy,
     ProjectedPerson, Study, StudyId, StudyLocation, StudyRole, StudyState, TokenRefusal,
     TokenScope,
 };

@@ -56,6 +56,11 @@ pub struct EraseArgs {
     /// responses, and their code in others' answers.
     #[arg(long = "key")]
     pub keys: Vec<std::path::PathBuf>,
+    /// Every study of the installation (archived ones too), and then the installation's
+    /// account: its roles, login sessions, API tokens, address, name and password. Each
+    /// study records its erase in its own audit log, the installation the account's.
+    #[arg(long)]
+    pub all_studies: bool,
 }
 
 /// Arguments of `leernet privacy pseudonymise`.
@@ -160,12 +165,8 @@ fn check_writable(path: &Path) -> CliResult {
     Ok(())
 }
 
-/// The person a request is about, with their code under each key file given.
-async fn subject(
-    store: &Store,
-    person: &str,
-    keys: &[std::path::PathBuf],
-) -> CliResult<privacy::Subject> {
+/// The person's code under each key file given.
+fn codes_of(person: &str, keys: &[std::path::PathBuf]) -> CliResult<Vec<String>> {
     let mut codes = Vec::new();
     for path in keys {
         let k = read_key(path)?.ok_or_else(|| {
@@ -177,11 +178,35 @@ async fn subject(
         let key = hex::decode(&k.key).map_err(|e| CliError::usage(anyhow!("{e}")))?;
         codes.push(privacy::pseudonym_code(&key, person));
     }
-    let s = store
+    Ok(codes)
+}
+
+/// The person a request is about, with their code under each key file given.
+async fn subject(
+    store: &Store,
+    person: &str,
+    keys: &[std::path::PathBuf],
+) -> CliResult<privacy::Subject> {
+    let codes = codes_of(person, keys)?;
+    store
         .privacy_subject_with(person, &codes)
         .await
-        .map_err(store_err)?;
-    Ok(s)
+        .map_err(store_err)
+}
+
+/// The person in one study of the installation, or `None` when that study holds nothing
+/// about them (no account there, no response under a key's code).
+async fn subject_in(
+    store: &Store,
+    person: &str,
+    keys: &[std::path::PathBuf],
+) -> CliResult<Option<privacy::Subject>> {
+    let codes = codes_of(person, keys)?;
+    match store.privacy_subject_with(person, &codes).await {
+        Ok(s) => Ok(Some(s)),
+        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(e) => Err(store_err(e)),
+    }
 }
 
 /// `leernet privacy export`.
@@ -273,12 +298,31 @@ async fn export_all(
                 "networks": r.networks.iter().map(|n| n.0).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         });
+        // A study that holds nothing about the person is left out (it records nothing).
         let mut per_study = serde_json::Map::new();
         for study in &studies {
             let store = inst.open_study(study).await.map_err(store_err)?;
-            let export = export_one(&store, args, clock).await;
+            let export = async {
+                match subject_in(&store, &args.person, &args.keys).await? {
+                    Some(s) => store
+                        .export_person(&s, &cli_actor(), clock.unix_seconds())
+                        .await
+                        .map(Some)
+                        .map_err(store_err),
+                    None => Ok(None),
+                }
+            }
+            .await;
             store.close().await;
-            per_study.insert(study.slug.as_str().to_owned(), export?.to_json());
+            if let Some(export) = export? {
+                per_study.insert(study.slug.as_str().to_owned(), export.to_json());
+            }
+        }
+        if account.is_none() && per_study.is_empty() {
+            return Err(CliError::usage(anyhow!(
+                "no study of the installation and no account holds anything about {}; nothing was written",
+                args.person.trim()
+            )));
         }
         Ok::<_, CliError>(serde_json::json!({
             "installation": installation,
@@ -340,31 +384,150 @@ pub async fn erase(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> CliResult {
+    if args.all_studies {
+        return erase_all(project, args, clock, out).await;
+    }
     let store = Settings::load(project)?.store().await?;
-    let result = erase_in(&store, args, clock, out).await;
+    let result = async {
+        let subject = subject(&store, &args.person, &args.keys).await?;
+        let report = erase_in(&store, subject, args, clock).await?;
+        write_erase_report(&report, args.yes, "", out)
+    }
+    .await;
     store.close().await;
-    result
+    result?;
+    erase_done(args, out)
 }
 
+/// Erases `subject` in one study (or says what an erase would do, without `--yes`).
 async fn erase_in(
     store: &Store,
+    subject: privacy::Subject,
     args: &EraseArgs,
     clock: &dyn Clock,
-    out: &mut dyn Write,
-) -> CliResult {
-    let subject = subject(store, &args.person, &args.keys).await?;
+) -> CliResult<privacy::EraseReport> {
     let plan = ErasePlan {
         subject,
         keep_anonymised: waves_that_keep(store).await?,
     };
-    let report = store
+    store
         .erase_person(&plan, &cli_actor(), clock.unix_seconds(), !args.yes)
         .await
-        .map_err(store_err)?;
+        .map_err(store_err)
+}
+
+/// The last line of an erase: done, or nothing done without `--yes`.
+fn erase_done(args: &EraseArgs, out: &mut dyn Write) -> CliResult {
+    if args.yes {
+        writeln!(out, "The erase is in the audit log.").map_err(out_err)
+    } else {
+        Err(CliError::usage(anyhow!(
+            "nothing was erased: run again with --yes to erase {} as listed above",
+            args.person.trim()
+        )))
+    }
+}
+
+/// `leernet privacy erase --all-studies`: every study that holds something about the
+/// person (archived ones too: their data is still held), then the installation's account.
+///
+/// A study's erase is one transaction in its own database; the studies and the
+/// installation cannot share one. If one fails, the studies before it stay erased and the
+/// command says so: run it again, and the studies already done hold nothing more about the
+/// person, so it goes on where it stopped. The account is erased last, so a run that
+/// stopped halfway still finds the person by their address.
+async fn erase_all(
+    project: &Path,
+    args: &EraseArgs,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    let settings = Settings::load(project)?;
+    let inst = settings.installation().await?;
+    let result = async {
+        let account = inst
+            .account_by_email(args.person.trim())
+            .await
+            .map_err(store_err)?;
+        let mut found = account.is_some();
+        let mut erased: Vec<String> = Vec::new();
+        for study in inst.studies().await.map_err(store_err)? {
+            let slug = study.slug.as_str().to_owned();
+            let store = inst.open_study(&study).await.map_err(store_err)?;
+            let report = async {
+                match subject_in(&store, &args.person, &args.keys).await? {
+                    Some(s) => erase_in(&store, s, args, clock).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+            .await;
+            store.close().await;
+            let report = report.map_err(|e| {
+                if erased.is_empty() {
+                    e
+                } else {
+                    CliError::usage(anyhow!(
+                        "{e}; the studies {} were erased already: run the command again to go on",
+                        erased.join(", ")
+                    ))
+                }
+            })?;
+            match report {
+                Some(r) => {
+                    found = true;
+                    write_erase_report(&r, args.yes, &format!("In study {slug}: "), out)?;
+                    erased.push(slug);
+                }
+                None => writeln!(out, "In study {slug}: nothing about them.").map_err(out_err)?,
+            }
+        }
+        if let Some(a) = account {
+            let done = inst
+                .erase_account(a.id, &cli_actor(), clock.unix_seconds(), !args.yes)
+                .await
+                .map_err(store_err)?;
+            let verb = if args.yes { "Erased" } else { "Would erase" };
+            writeln!(
+                out,
+                "In the installation: {verb} account {}: {} roles in studies, {} login sessions, {} API tokens and {} failed logins removed; {}.",
+                a.id.0,
+                done.roles,
+                done.sessions,
+                done.tokens,
+                done.failed_logins,
+                if done.emptied {
+                    "address, name and password emptied"
+                } else {
+                    "its address, name and password were emptied before"
+                }
+            )
+            .map_err(out_err)?;
+        }
+        if !found {
+            return Err(CliError::usage(anyhow!(
+                "no study of the installation and no account holds anything about {}; nothing was changed",
+                args.person.trim()
+            )));
+        }
+        Ok(())
+    }
+    .await;
+    inst.close().await;
+    result?;
+    erase_done(args, out)
+}
+
+/// What an erase did (or would do) in one study, area by area.
+fn write_erase_report(
+    report: &privacy::EraseReport,
+    done: bool,
+    prefix: &str,
+    out: &mut dyn Write,
+) -> CliResult {
     let n = |a: &str, w: &str| report.count(a, w);
-    let verb = if args.yes { "Erased" } else { "Would erase" };
+    let verb = if done { "Erased" } else { "Would erase" };
     let lines = [
-        format!("{verb} {}:", report.subject),
+        format!("{prefix}{verb} {}:", report.subject),
         format!(
             "- responses: {} removed with their codings; {} submitted kept without any link to them (their wave's consent allows it);",
             n("responses", "removed"),
@@ -426,14 +589,7 @@ async fn erase_in(
             writeln!(out, "- {area}: {what} {count}").map_err(out_err)?;
         }
     }
-    if args.yes {
-        writeln!(out, "The erase is in the audit log.").map_err(out_err)
-    } else {
-        Err(CliError::usage(anyhow!(
-            "nothing was erased: run again with --yes to erase {} as listed above",
-            report.subject
-        )))
-    }
+    Ok(())
 }
 
 /// The key file: the key of the codes and who each code stands for.

@@ -446,6 +446,103 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
     assert!(log.iter().any(|a| a == "study.add"));
     assert!(log.iter().any(|a| a == "role.take"));
     assert_eq!(log.last().map(String::as_str), Some("study.archive"));
+
+    // Fenna has a role in the first study only: her export across studies holds that study
+    // alone (a study that holds nothing about her is left out, not an error).
+    let whole: serde_json::Value = serde_json::from_str(&ok(&p.run(&[
+        "privacy",
+        "export",
+        "--person",
+        "fenna@example.org",
+        "--all-studies",
+    ])))
+    .unwrap();
+    let slugs: Vec<&String> = whole["studies"].as_object().unwrap().keys().collect();
+    assert_eq!(slugs, ["netwerken-2026"], "{whole}");
+
+    // Erasing lead from every study (archived vervolg too) and the installation. First
+    // without --yes: it says what it would do and changes nothing.
+    let lead_id = inst
+        .account_by_email("lead@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let b = inst.open_study(&second).await.unwrap();
+    let (a_before, b_before) = (rows(a).await, rows(&b).await);
+    let dry = p.run(&[
+        "privacy",
+        "erase",
+        "--person",
+        "lead@example.org",
+        "--all-studies",
+    ]);
+    fails(&dry, 2, &["run again with --yes"]);
+    let said = String::from_utf8_lossy(&dry.stdout);
+    for needle in [
+        "In study netwerken-2026: Would erase",
+        "In study vervolg: Would erase",
+        "In the installation: Would erase account",
+    ] {
+        assert!(said.contains(needle), "{needle:?} not in {said}");
+    }
+    assert_eq!(rows(a).await, a_before, "a dry run changes nothing");
+    assert_eq!(rows(&b).await, b_before, "a dry run changes nothing");
+    assert!(inst
+        .account_by_email("lead@example.org")
+        .await
+        .unwrap()
+        .is_some());
+
+    let said = ok(&p.run(&[
+        "privacy",
+        "erase",
+        "--person",
+        "LEAD@example.org",
+        "--all-studies",
+        "--yes",
+    ]));
+    assert!(said.contains("In the installation: Erased account"), "{said}");
+    for s in [a, &b] {
+        assert!(s
+            .account_by_email("lead@example.org")
+            .await
+            .unwrap()
+            .is_none());
+    }
+    assert!(inst
+        .account_by_email("lead@example.org")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(inst.roles_of(lead_id).await.unwrap().is_empty());
+    let emptied = inst.account(lead_id).await.unwrap().unwrap();
+    assert_eq!(emptied.password_hash, None);
+    assert!(!emptied.name.contains("lead"), "{emptied:?}");
+    let last = inst.audit_log().await.unwrap().pop().unwrap();
+    assert_eq!(last.action, "account.erase");
+    assert_eq!(last.subject, format!("account:{}", lead_id.0));
+    assert!(!format!("{last:?}").contains("lead@"), "{last:?}");
+    // Fenna, in the same study, is untouched.
+    assert!(a
+        .account_by_email("fenna@example.org")
+        .await
+        .unwrap()
+        .is_some());
+    // Nothing is left to erase: a second run says so and changes nothing.
+    fails(
+        &p.run(&[
+            "privacy",
+            "erase",
+            "--person",
+            "lead@example.org",
+            "--all-studies",
+            "--yes",
+        ]),
+        2,
+        &["no study of the installation", "lead@example.org"],
+    );
+    b.close().await;
     inst.close().await;
 }
 
