@@ -61,6 +61,15 @@ pub struct ProjectPlace<'a> {
     pub adopt_title: &'a str,
 }
 
+/// Refuses, before anything is written, a use case that would write to the installation and
+/// then to a study opened read-only (an archived one).
+fn writable(store: &Store) -> Result<(), StudyError> {
+    if store.is_read_only() {
+        return Err(StudyError::Store(StoreError::ReadOnly));
+    }
+    Ok(())
+}
+
 /// Opens the project's installation. The first time (an installation without studies),
 /// the project's database becomes its first study, losing nothing
 /// ([`Installation::adopt`]); afterwards this only opens.
@@ -209,6 +218,7 @@ pub async fn give_role(
     actor: &Actor,
     at: i64,
 ) -> Result<RoleGiven> {
+    writable(store)?;
     let registry = inst.networks().await?;
     let in_study = inst.study_networks(study.id).await?;
     let mut networks = Vec::new();
@@ -359,6 +369,7 @@ pub async fn take_role(
     actor: &Actor,
     at: i64,
 ) -> Result<bool> {
+    writable(store)?;
     let acc = inst
         .account_by_email(email.as_str())
         .await?
@@ -387,6 +398,7 @@ pub async fn add_workplace(
     actor: &Actor,
     at: i64,
 ) -> Result<Workplace> {
+    writable(store)?;
     let w = inst.add_workplace(new, actor, at).await?;
     store.project_workplace(&w).await?;
     Ok(w)
@@ -423,6 +435,7 @@ pub async fn add_network(
     actor: &Actor,
     at: i64,
 ) -> Result<NetworkAdded> {
+    writable(store)?;
     let NewStudyNetwork {
         slug,
         name,

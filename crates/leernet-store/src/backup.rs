@@ -408,12 +408,12 @@ impl Store {
     /// Writes a backup of the whole database to `w`, read in one transaction (a consistent
     /// snapshot, also while the app writes).
     pub async fn backup(&self, w: &mut dyn Write) -> Result<BackupSummary, BackupError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::Db)?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(&mut *tx)
                 .await
-                .map_err(StoreError::Db)?;
+                .map_err(StoreError::from)?;
         }
         let migrations = crate::applied_migrations(self.backend, &mut tx).await?;
         let tables = tables(self.backend, &mut tx).await?;
@@ -453,7 +453,7 @@ impl Store {
             let rows = sqlx::query(&select_sql(self.backend, t))
                 .fetch_all(&mut *tx)
                 .await
-                .map_err(StoreError::Db)?;
+                .map_err(StoreError::from)?;
             let name = json(&t.name);
             for r in &rows {
                 let values = encode_row(r, t)?;
@@ -461,7 +461,7 @@ impl Store {
             }
             counts.push((t.name.clone(), rows.len() as u64));
         }
-        tx.rollback().await.map_err(StoreError::Db)?;
+        tx.rollback().await.map_err(StoreError::from)?;
         let digest = hex::encode(out.hash.clone().finalize());
         let rows: Vec<String> = counts
             .iter()
@@ -493,7 +493,7 @@ impl Store {
     /// everything or nothing, in one transaction. The file is checked whole first.
     pub async fn restore(&self, bytes: &[u8]) -> Result<BackupSummary, BackupError> {
         let parsed = parse(bytes, self.backend)?;
-        let mut tx = self.pool.begin().await.map_err(StoreError::Db)?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let target = tables(self.backend, &mut tx).await?;
         let fks = foreign_keys(self.backend, &mut tx, &target).await?;
         // Does every table of the backup fit this schema?
@@ -530,9 +530,9 @@ impl Store {
             let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {}", quote(&t.name)))
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(StoreError::Db)?
+                .map_err(StoreError::from)?
                 .try_get("n")
-                .map_err(StoreError::Db)?;
+                .map_err(StoreError::from)?;
             if n > 0 {
                 return Err(BackupError::NotEmpty {
                     table: t.name.clone(),
@@ -559,9 +559,9 @@ impl Store {
                         .bind(key)
                         .fetch_one(&mut *tx)
                         .await
-                        .map_err(StoreError::Db)?
+                        .map_err(StoreError::from)?
                         .try_get("seq")
-                        .map_err(StoreError::Db)?;
+                        .map_err(StoreError::from)?;
                 if let Some(seq) = seq {
                     sqlx::query(&format!(
                         "SELECT setval($1::regclass, COALESCE((SELECT MAX({k}) FROM {t}), 0) + 1, false) AS v",
@@ -571,12 +571,12 @@ impl Store {
                     .bind(seq)
                     .execute(&mut *tx)
                     .await
-                    .map_err(StoreError::Db)?;
+                    .map_err(StoreError::from)?;
                 }
             }
         }
         crate::generation::bump(&mut tx).await?;
-        tx.commit().await.map_err(StoreError::Db)?;
+        tx.commit().await.map_err(StoreError::from)?;
         counts.sort();
         tracing::info!(
             tables = counts.len(),

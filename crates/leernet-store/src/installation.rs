@@ -151,7 +151,8 @@ pub struct InstallationAudit {
     pub at: i64,
     pub actor: String,
     /// `study.add`, `study.archive`, `study.adopt`, `role.give`, `role.take`,
-    /// `account.add`, `account.password`, `workplace.add`, `network.add`, `study.network`, `account.erase`.
+    /// `account.add`, `account.password`, `workplace.add`, `network.add`, `study.network`,
+    /// `account.erase`, `study.activate`.
     pub action: String,
     /// `study:<id>`, `account:<id>`, `network:<id>`, `workplace:<id>`.
     pub subject: String,
@@ -383,8 +384,21 @@ impl Installation {
         }
     }
 
-    /// Opens `study`'s store (migrating it as [`Store::connect_with`] does).
+    /// Opens `study`'s store (migrating it as [`Store::connect_with`] does): read-only when
+    /// the study is archived ([`StoreOptions::read_only`]), so that nothing changes a
+    /// finished study by accident; every write there is refused with
+    /// [`StoreError::ReadOnly`].
     pub async fn open_study(&self, study: &Study) -> Result<Store> {
+        let (url, mut opts) = self.study_url(study)?;
+        opts.read_only = study.state == StudyState::Archived;
+        Store::connect_with(&url, &opts).await
+    }
+
+    /// Opens `study`'s store for writing even when it is archived: only for what must
+    /// still write to a finished study — what the law asks of every study that holds
+    /// personal data (a person's export and erase, retention, pseudonymisation), the audit
+    /// entry of an export, and keeping its copy of an account in step.
+    pub async fn open_study_writable(&self, study: &Study) -> Result<Store> {
         let (url, opts) = self.study_url(study)?;
         Store::connect_with(&url, &opts).await
     }
@@ -457,31 +471,51 @@ impl Installation {
     /// Archives a study: it stays, with its database, but a command without `--study`
     /// no longer picks it. Archiving an archived study changes nothing.
     pub async fn archive_study(&self, slug: &Slug, actor: &Actor, at: i64) -> Result<Study> {
+        self.set_study_state(slug, StudyState::Archived, actor, at)
+            .await
+    }
+
+    /// Makes an archived study active again (writable, and picked without `--study` when
+    /// it is the only active one); an active study is left as it is.
+    pub async fn activate_study(&self, slug: &Slug, actor: &Actor, at: i64) -> Result<Study> {
+        self.set_study_state(slug, StudyState::Active, actor, at)
+            .await
+    }
+
+    async fn set_study_state(
+        &self,
+        slug: &Slug,
+        to: StudyState,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<Study> {
         let study = self.study_by_slug(slug).await?.ok_or_else(|| {
             StoreError::NotFound(format!("there is no study {:?}", slug.as_str()))
         })?;
-        if study.state == StudyState::Archived {
+        if study.state == to {
             return Ok(study);
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE studies SET state = 'archived' WHERE id = $1")
+        sqlx::query("UPDATE studies SET state = $1 WHERE id = $2")
+            .bind(to.as_str())
             .bind(study.id.0)
             .execute(&mut *tx)
             .await?;
+        let action = match to {
+            StudyState::Archived => "study.archive",
+            StudyState::Active => "study.activate",
+        };
         audit(
             &mut tx,
             at,
             actor,
-            "study.archive",
+            action,
             &format!("study:{}", study.id.0),
-            "from=active to=archived",
+            &format!("from={} to={}", study.state.as_str(), to.as_str()),
         )
         .await?;
         tx.commit().await?;
-        Ok(Study {
-            state: StudyState::Archived,
-            ..study
-        })
+        Ok(Study { state: to, ..study })
     }
 
     /// Every account, by id.

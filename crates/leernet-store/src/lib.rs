@@ -54,8 +54,8 @@ pub use documents::{NewDocument, NewDocumentCoding, Passage};
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use installation::{
-    AccountErase, Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit, NewStudy,
-    ProjectedPerson, Study, StudyId, StudyLocation, StudyRole, StudyState, TokenRefusal,
+    AccountErase, Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit,
+    NewStudy, ProjectedPerson, Study, StudyId, StudyLocation, StudyRole, StudyState, TokenRefusal,
     TokenScope,
 };
 pub use instruments::NewInstrument;
@@ -98,8 +98,31 @@ pub enum StoreError {
     NotFound(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("this study is archived, so it can be read (exported, backed up) but not changed: make it active again with `leernet study activate` first")]
+    ReadOnly,
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A write refused because the store was opened read-only ([`StoreOptions::read_only`]:
+    /// SQLite's `SQLITE_READONLY`, PostgreSQL's `read_only_sql_transaction`) is
+    /// [`StoreError::ReadOnly`]; everything else is [`StoreError::Db`].
+    fn from(e: sqlx::Error) -> StoreError {
+        let read_only = e.as_database_error().is_some_and(|d| {
+            let code = d.code();
+            let code = code.as_deref().unwrap_or("");
+            // SQLite reports the primary code 8 or an extended one (8 + 256·k).
+            code == "25006"
+                || code.parse::<i64>().is_ok_and(|c| c & 0xff == 8)
+                || d.message().contains("attempt to write a readonly database")
+        });
+        if read_only {
+            StoreError::ReadOnly
+        } else {
+            StoreError::Db(e)
+        }
+    }
 }
 
 /// Result of a store operation.
@@ -132,6 +155,11 @@ pub struct StoreOptions {
     /// installation is one schema ([`Installation`]); `None` is the connection's default
     /// schema, as before studies existed.
     pub schema: Option<String>,
+    /// Open for reading only (an archived study): every write is refused by the database
+    /// itself (SQLite `PRAGMA query_only`, PostgreSQL `default_transaction_read_only`) with
+    /// [`StoreError::ReadOnly`]. The schema is still brought up to date first, on a
+    /// connection of its own.
+    pub read_only: bool,
 }
 
 /// `name` as a quoted PostgreSQL identifier.
@@ -173,23 +201,32 @@ pub(crate) async fn open_pool(
         .acquire_timeout(Duration::from_secs(10));
     let options = match backend {
         Backend::Sqlite => {
-            let pragmas: &'static str = if !opts.sqlite_synchronous_normal {
+            let pragmas = format!(
                 "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = FULL;"
-            } else {
-                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = NORMAL;"
-            };
+                 PRAGMA busy_timeout = 10000; PRAGMA main.secure_delete = ON; PRAGMA synchronous = {};{}",
+                if opts.sqlite_synchronous_normal { "NORMAL" } else { "FULL" },
+                if opts.read_only { " PRAGMA query_only = ON;" } else { "" }
+            );
             options.after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
                 Box::pin(async move {
-                    conn.execute(pragmas).await?;
+                    conn.execute(pragmas.as_str()).await?;
                     Ok(())
                 })
             })
         }
-        Backend::Postgres => match &opts.schema {
-            Some(schema) => {
-                let set = format!("SET search_path TO {}", quote_ident(schema));
+        Backend::Postgres => {
+            let mut set = Vec::new();
+            if let Some(schema) = &opts.schema {
+                set.push(format!("SET search_path TO {}", quote_ident(schema)));
+            }
+            if opts.read_only {
+                set.push("SET default_transaction_read_only = on".to_owned());
+            }
+            if set.is_empty() {
+                options
+            } else {
+                let set = set.join("; ");
                 options.after_connect(move |conn, _meta| {
                     let set = set.clone();
                     Box::pin(async move {
@@ -198,8 +235,7 @@ pub(crate) async fn open_pool(
                     })
                 })
             }
-            None => options,
-        },
+        }
     };
     let pool = options
         .connect(&url_full)
@@ -266,6 +302,8 @@ pub struct Store {
     backend: Backend,
     /// The queue of survey saves, committed in groups (`group_commit.rs`).
     saves: std::sync::Arc<group_commit::GroupCommit>,
+    /// Opened read-only ([`StoreOptions::read_only`]).
+    read_only: bool,
 }
 
 fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
@@ -290,16 +328,33 @@ impl Store {
     /// [`Store::connect`] with options. A database whose schema is newer than this build
     /// knows is refused ([`StoreError::NewerSchema`]) before anything is changed.
     pub async fn connect_with(url: &str, opts: &StoreOptions) -> Result<Store> {
+        if opts.read_only {
+            // The schema is brought up to date on a writable pool of its own, closed before
+            // the read-only one opens.
+            let writable = StoreOptions {
+                read_only: false,
+                max_connections: Some(1),
+                ..opts.clone()
+            };
+            Box::pin(Store::connect_with(url, &writable))
+                .await?
+                .close()
+                .await;
+        }
         let (pool, backend, url_full) = open_pool(url, opts).await?;
         let store = Store {
             pool,
             backend,
             saves: std::sync::Arc::new(group_commit::GroupCommit::new(backend)),
+            read_only: opts.read_only,
         };
         let schema = match backend {
             Backend::Postgres => opts.schema.clone(),
             Backend::Sqlite => None,
         };
+        if opts.read_only {
+            return Ok(store);
+        }
         if let Err(e) = store.migrate(&url_full, schema.as_deref()).await {
             store.close().await;
             return Err(e);
@@ -360,6 +415,12 @@ impl Store {
     /// Which back end this store uses.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Whether the store was opened read-only (an archived study): a use case that writes
+    /// to more than this store checks it first, so that nothing is half-written.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Checks that the database answers (for `/healthz`).
@@ -423,7 +484,7 @@ async fn applied_migrations(backend: Backend, conn: &mut sqlx::AnyConnection) ->
 fn conflict(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what()),
-        _ => StoreError::Db(e),
+        _ => StoreError::from(e),
     }
 }
 

@@ -386,7 +386,7 @@ pub async fn export(
         )));
     };
     let settings = Settings::load(project)?;
-    let store = settings.store().await?;
+    let store = settings.store_writable().await?;
     let data = store
         .study_data()
         .await

@@ -112,6 +112,7 @@ fn out_err(e: std::io::Error) -> CliError {
 fn store_err(e: StoreError) -> CliError {
     match e {
         StoreError::Conflict(msg) => CliError::invalid(anyhow!("{msg}")),
+        e @ StoreError::ReadOnly => CliError::invalid(e),
         StoreError::NotFound(msg) => CliError::usage(anyhow!("{msg}; nothing was changed")),
         other => CliError::usage(other),
     }
@@ -222,7 +223,7 @@ pub async fn export(
     if args.all_studies {
         return export_all(project, args, clock, out).await;
     }
-    let store = Settings::load(project)?.store().await?;
+    let store = Settings::load(project)?.store_writable().await?;
     let result = export_one(&store, args, clock).await;
     store.close().await;
     let export = result?;
@@ -301,7 +302,7 @@ async fn export_all(
         // A study that holds nothing about the person is left out (it records nothing).
         let mut per_study = serde_json::Map::new();
         for study in &studies {
-            let store = inst.open_study(study).await.map_err(store_err)?;
+            let store = inst.open_study_writable(study).await.map_err(store_err)?;
             let export = async {
                 match subject_in(&store, &args.person, &args.keys).await? {
                     Some(s) => store
@@ -387,7 +388,7 @@ pub async fn erase(
     if args.all_studies {
         return erase_all(project, args, clock, out).await;
     }
-    let store = Settings::load(project)?.store().await?;
+    let store = Settings::load(project)?.store_writable().await?;
     let result = async {
         let subject = subject(&store, &args.person, &args.keys).await?;
         let report = erase_in(&store, subject, args, clock).await?;
@@ -453,7 +454,7 @@ async fn erase_all(
         let mut erased: Vec<String> = Vec::new();
         for study in inst.studies().await.map_err(store_err)? {
             let slug = study.slug.as_str().to_owned();
-            let store = inst.open_study(&study).await.map_err(store_err)?;
+            let store = inst.open_study_writable(&study).await.map_err(store_err)?;
             let report = async {
                 match subject_in(&store, &args.person, &args.keys).await? {
                     Some(s) => erase_in(&store, s, args, clock).await.map(Some),
@@ -654,7 +655,7 @@ pub async fn pseudonymise(
 ) -> CliResult {
     check_writable(&args.key_out)?;
     let existing = read_key(&args.key_out)?;
-    let store = Settings::load(project)?.store().await?;
+    let store = Settings::load(project)?.store_writable().await?;
     let result = pseudonymise_in(&store, args, existing, clock, out).await;
     store.close().await;
     result
@@ -723,7 +724,7 @@ pub async fn retention_set(
             args.until
         ))
     })?;
-    let store = Settings::load(project)?.store().await?;
+    let store = Settings::load(project)?.store_writable().await?;
     let result = async {
         let wave = store.wave_by_name(&args.wave).await.map_err(store_err)?;
         store
@@ -757,7 +758,7 @@ pub async fn retention_apply(
         })?,
         None => privacy::iso_date(clock.unix_seconds()),
     };
-    let store = Settings::load(project)?.store().await?;
+    let store = Settings::load(project)?.store_writable().await?;
     let result = async {
         let waves = store.waves().await.map_err(store_err)?;
         let done = store

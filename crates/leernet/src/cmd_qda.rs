@@ -31,7 +31,9 @@ fn out_err(e: std::io::Error) -> CliError {
 
 fn store_err(e: StoreError) -> CliError {
     match e {
-        StoreError::Conflict(_) | StoreError::NotFound(_) => CliError::invalid(anyhow!("{e}")),
+        StoreError::Conflict(_) | StoreError::NotFound(_) | StoreError::ReadOnly => {
+            CliError::invalid(anyhow!("{e}"))
+        }
         _ => CliError::usage(anyhow!("{e}")),
     }
 }
@@ -49,7 +51,7 @@ pub async fn export_qda(
     clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
-    let store = settings.store().await?;
+    let store = settings.store_writable().await?;
     let data = store.study_data().await.map_err(store_err)?;
     // Open questions: the text questions of the instruments that someone codes (or all
     // text questions when nothing is coded yet). Their non-empty answers become sources.

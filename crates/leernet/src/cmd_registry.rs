@@ -65,6 +65,7 @@ fn out_err(e: std::io::Error) -> CliError {
 fn store_err(e: StoreError, what_to_do: &str) -> CliError {
     match e {
         StoreError::Conflict(msg) => CliError::invalid(anyhow!("{msg}; {what_to_do}")),
+        e @ StoreError::ReadOnly => CliError::invalid(e),
         other => CliError::usage(other),
     }
 }

@@ -41,10 +41,10 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-/// Arguments of `leernet study archive`.
+/// Arguments of `leernet study archive` and `leernet study activate`.
 #[derive(Debug, clap::Args)]
 pub struct ArchiveArgs {
-    /// The study to archive.
+    /// The study, by its slug.
     pub slug: String,
 }
 
@@ -185,15 +185,37 @@ pub async fn archive(
     clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
-    let slug = Slug::parse(&args.slug).map_err(CliError::usage)?;
+    set_state(project, &args.slug, StudyState::Archived, clock, out).await
+}
+
+/// `leernet study activate`.
+pub async fn activate(
+    project: &Path,
+    args: &ArchiveArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    set_state(project, &args.slug, StudyState::Active, clock, out).await
+}
+
+async fn set_state(
+    project: &Path,
+    slug: &str,
+    to: StudyState,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    let slug = Slug::parse(slug).map_err(CliError::usage)?;
     let settings = Settings::load(project)?;
     let inst = settings.installation().await?;
     let result = async {
         let before = inst.study_by_slug(&slug).await?;
-        let after = inst
-            .archive_study(&slug, &cli_actor(), clock.unix_seconds())
-            .await?;
-        Ok::<_, leernet_store::StoreError>((before, after))
+        let (actor, at) = (cli_actor(), clock.unix_seconds());
+        match to {
+            StudyState::Archived => inst.archive_study(&slug, &actor, at).await?,
+            StudyState::Active => inst.activate_study(&slug, &actor, at).await?,
+        };
+        Ok::<_, leernet_store::StoreError>(before)
     }
     .await;
     let names = inst
@@ -207,21 +229,23 @@ pub async fn archive(
         })
         .unwrap_or_default();
     inst.close().await;
-    let (before, _after) = result.map_err(|e| match e {
+    let before = result.map_err(|e| match e {
         leernet_store::StoreError::NotFound(m) => {
             CliError::invalid(anyhow!("{m}; the studies are: {names}"))
         }
         e => CliError::usage(anyhow!("{e}")),
     })?;
-    let was = before.map(|s| s.state);
-    if was == Some(StudyState::Archived) {
-        return writeln!(out, "The study {slug} was archived already.").map_err(out_err);
-    }
-    writeln!(
-        out,
-        "Archived the study {slug}: it keeps its data, and a command without --study no longer picks it."
-    )
-    .map_err(out_err)
+    let said = match (before.map(|s| s.state) == Some(to), to) {
+        (true, StudyState::Archived) => format!("The study {slug} was archived already."),
+        (true, StudyState::Active) => format!("The study {slug} is active already."),
+        (false, StudyState::Archived) => format!(
+            "Archived the study {slug}: it keeps its data and can be read (export, backup), but not changed; a command without --study no longer picks it, and the web app no longer serves it."
+        ),
+        (false, StudyState::Active) => format!(
+            "The study {slug} is active again: it can be changed, and the web app serves it."
+        ),
+    };
+    writeln!(out, "{said}").map_err(out_err)
 }
 
 /// `leernet role give`.

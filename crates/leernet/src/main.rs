@@ -197,8 +197,11 @@ enum StudyCommand {
     Add(cmd_study::AddArgs),
     /// The studies, in the order they were made, with their state.
     List(cmd_study::ListArgs),
-    /// Archive a study: its data stays, and a command without --study no longer picks it.
+    /// Archive a study: its data stays and can be read (export, backup), but not changed;
+    /// a command without --study no longer picks it, and the web app no longer serves it.
     Archive(cmd_study::ArchiveArgs),
+    /// Make an archived study active again.
+    Activate(cmd_study::ArchiveArgs),
 }
 
 #[derive(Subcommand)]
@@ -392,6 +395,9 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Study {
             command: StudyCommand::Archive(args),
         } => cmd_study::archive(&cli.project, &args, clock, &mut out).await,
+        Command::Study {
+            command: StudyCommand::Activate(args),
+        } => cmd_study::activate(&cli.project, &args, clock, &mut out).await,
         Command::Role {
             command: RoleCommand::Give(args),
         } => cmd_study::give(&cli.project, &args, clock, &mut out).await,

@@ -746,6 +746,7 @@ impl Settings {
             sqlite_synchronous_normal: self.file.database.sqlite_synchronous
                 == Some(SqliteSynchronous::Normal),
             schema: None,
+            read_only: false,
         }
     }
 
@@ -753,6 +754,17 @@ impl Settings {
     /// reached or is newer, or when `--study` is wrong or missing among several studies).
     pub async fn store(&self) -> CliResult<leernet_store::Store> {
         let (inst, _study, store) = self.study_store().await?;
+        inst.close().await;
+        Ok(store)
+    }
+
+    /// [`Settings::store`], writable even when the study is archived: for the commands
+    /// that must still write there (a person's export and erase, retention and
+    /// pseudonymisation, and the audit entry of an export;
+    /// `Installation::open_study_writable`). Every other command gets an archived study
+    /// read-only.
+    pub async fn store_writable(&self) -> CliResult<leernet_store::Store> {
+        let (inst, _study, store) = self.open_chosen(true).await?;
         inst.close().await;
         Ok(store)
     }
@@ -767,7 +779,9 @@ impl Settings {
     fn store_error(&self, e: leernet_store::StoreError) -> CliError {
         match e {
             leernet_store::StoreError::NewerSchema { .. } => CliError::usage(anyhow!("{e}")),
-            leernet_store::StoreError::Conflict(_) => CliError::invalid(anyhow!("{e}")),
+            leernet_store::StoreError::Conflict(_) | leernet_store::StoreError::ReadOnly => {
+                CliError::invalid(anyhow!("{e}"))
+            }
             _ => CliError::usage(anyhow!(
                 "{e}; check [database] url in {} or LEERNET_DATABASE_URL",
                 self.dir.join(PROJECT_FILE).display()
@@ -817,16 +831,29 @@ impl Settings {
         leernet_store::Study,
         leernet_store::Store,
     )> {
+        self.open_chosen(false).await
+    }
+
+    async fn open_chosen(
+        &self,
+        writable: bool,
+    ) -> CliResult<(
+        leernet_store::Installation,
+        leernet_store::Study,
+        leernet_store::Store,
+    )> {
         let inst = self.installation().await?;
         let opened = async {
             let studies = inst.studies().await.map_err(|e| self.store_error(e))?;
             let named = chosen_study().or(self.file.project.study.as_deref());
             let study = leernet_app::studies::pick_study(&studies, named)
                 .map_err(|e| self.study_error(e))?;
-            let store = inst
-                .open_study(&study)
-                .await
-                .map_err(|e| self.store_error(e))?;
+            let store = if writable {
+                inst.open_study_writable(&study).await
+            } else {
+                inst.open_study(&study).await
+            }
+            .map_err(|e| self.store_error(e))?;
             Ok::<_, CliError>((study, store))
         }
         .await;

@@ -128,7 +128,7 @@ impl Store {
                     sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                         StoreError::Conflict(format!("network {n} is not in this study"))
                     }
-                    _ => StoreError::Db(e),
+                    _ => StoreError::from(e),
                 })?;
         }
         if old_role != p.role.as_str() {

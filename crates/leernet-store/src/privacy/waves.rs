@@ -50,7 +50,7 @@ impl Store {
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                 StoreError::NotFound(format!("there is no wave {wave}"))
             }
-            _ => StoreError::Db(e),
+            _ => StoreError::from(e),
         })?;
         record(
             &mut tx,

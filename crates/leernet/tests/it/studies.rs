@@ -138,6 +138,14 @@ async fn many_studies_from_the_command_line() {
     }
 }
 
+async fn fenna_id(inst: &Installation) -> leernet_core::PersonId {
+    inst.account_by_email("fenna@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 async fn study(inst: &Installation, slug: &str) -> Study {
     inst.study_by_slug(&Slug::parse(slug).unwrap())
         .await
@@ -435,6 +443,79 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
     assert!(ok(&p.run(&["network", "list"])).contains("wijk-a"));
     let listed = ok(&p.run(&["study", "list"]));
     assert!(listed.contains("archived"), "{listed}");
+    // It can be read, but nothing changes it: a change is refused before the installation
+    // is written, and its database stays as it was.
+    let b = inst
+        .open_study(&study(&inst, "vervolg").await)
+        .await
+        .unwrap();
+    assert!(b.is_read_only());
+    let b_before = rows(&b).await;
+    assert!(ok(&p.run(&["--study", "vervolg", "network", "list"])).contains("haven"));
+    let networks_before = inst.networks().await.unwrap().len();
+    fails(
+        &p.run(&[
+            "--study",
+            "vervolg",
+            "network",
+            "add",
+            "--slug",
+            "dorp",
+            "--name",
+            "Netwerk Dorp",
+            "--workplace",
+            "zuidkust",
+        ]),
+        1,
+        &["archived", "leernet study activate"],
+    );
+    fails(
+        &p.run(&[
+            "role",
+            "give",
+            "--study",
+            "vervolg",
+            "--email",
+            "fenna@example.org",
+            "--role",
+            "member",
+            "--network",
+            "haven",
+        ]),
+        1,
+        &["archived"],
+    );
+    assert_eq!(inst.networks().await.unwrap().len(), networks_before);
+    assert!(inst.roles_of(fenna_id(&inst).await).await.unwrap().len() == 1);
+    // The database refuses a write of its own accord too (not only the commands' check).
+    let refused = b
+        .add_workplace(&NewWorkplace {
+            slug: Slug::parse("oostkust").unwrap(),
+            name: "Werkplaats Oostkust".into(),
+            region: String::new(),
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(leernet_store::StoreError::ReadOnly)),
+        "{backend:?}: {refused:?}"
+    );
+    assert_eq!(rows(&b).await, b_before);
+    b.close().await;
+    // Made active again, it can be changed; archived once more for what follows.
+    assert!(ok(&p.run(&["study", "activate", "vervolg"])).contains("active again"));
+    ok(&p.run(&[
+        "--study",
+        "vervolg",
+        "network",
+        "add",
+        "--slug",
+        "dorp",
+        "--name",
+        "Netwerk Dorp",
+        "--workplace",
+        "zuidkust",
+    ]));
+    ok(&p.run(&["study", "archive", "vervolg"]));
     let log: Vec<String> = inst
         .audit_log()
         .await
@@ -446,6 +527,7 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
     assert!(log.iter().any(|a| a == "study.add"));
     assert!(log.iter().any(|a| a == "role.take"));
     assert_eq!(log.last().map(String::as_str), Some("study.archive"));
+    assert!(log.iter().any(|a| a == "study.activate"));
 
     // Fenna has a role in the first study only: her export across studies holds that study
     // alone (a study that holds nothing about her is left out, not an error).
@@ -502,7 +584,10 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
         "--all-studies",
         "--yes",
     ]));
-    assert!(said.contains("In the installation: Erased account"), "{said}");
+    assert!(
+        said.contains("In the installation: Erased account"),
+        "{said}"
+    );
     for s in [a, &b] {
         assert!(s
             .account_by_email("lead@example.org")
