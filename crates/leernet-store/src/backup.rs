@@ -404,166 +404,206 @@ impl Out<'_> {
     }
 }
 
+/// A database a backup is made of or restored into: a study's store or the installation.
+pub(crate) struct Db<'a> {
+    pub pool: &'a sqlx::AnyPool,
+    pub backend: Backend,
+    /// The schema versions this build knows for it (a backup holding another is refused).
+    pub known: Vec<i64>,
+    /// Whether a restore bumps the data generation (a study's store has one; the
+    /// installation does not).
+    pub generation: bool,
+    /// Changes a row before it is restored: `(table, columns, values)`. The installation
+    /// uses it to register each study where this installation keeps its studies.
+    pub rewrite: Option<&'a (dyn Fn(&str, &[&str], &mut [Value]) + Sync)>,
+}
+
 impl Store {
     /// Writes a backup of the whole database to `w`, read in one transaction (a consistent
     /// snapshot, also while the app writes).
     pub async fn backup(&self, w: &mut dyn Write) -> Result<BackupSummary, BackupError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from)?;
+        backup(&self.db(), w).await
+    }
+
+    /// Restores a backup (the whole file's bytes) into this database, which must be empty:
+    /// everything or nothing, in one transaction. The file is checked whole first.
+    pub async fn restore(&self, bytes: &[u8]) -> Result<BackupSummary, BackupError> {
+        restore(&self.db(), bytes).await
+    }
+
+    fn db(&self) -> Db<'_> {
+        Db {
+            pool: &self.pool,
+            backend: self.backend,
+            known: known_migrations(self.backend),
+            generation: true,
+            rewrite: None,
         }
-        let migrations = crate::applied_migrations(self.backend, &mut tx).await?;
-        let tables = tables(self.backend, &mut tx).await?;
-        let mut out = Out {
-            w,
-            hash: Sha256::new(),
-        };
-        let header_tables: Vec<String> = tables
-            .iter()
-            .map(|t| {
-                let cols: Vec<[&str; 2]> = t
-                    .columns
-                    .iter()
-                    .map(|(c, k)| [c.as_str(), k.name()])
-                    .collect();
-                format!(
-                    "{{\"name\":{},\"columns\":{},\"key\":{}}}",
-                    json(&t.name),
-                    json(&cols),
-                    json(&t.key)
-                )
-            })
-            .collect();
-        let backend = match self.backend {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        };
-        out.line(&format!(
+    }
+}
+
+/// [`Store::backup`] of any leernet database.
+pub(crate) async fn backup(db: &Db<'_>, w: &mut dyn Write) -> Result<BackupSummary, BackupError> {
+    let mut tx = db.pool.begin().await.map_err(StoreError::from)?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+    }
+    let migrations = crate::applied_migrations(db.backend, &mut tx).await?;
+    let tables = tables(db.backend, &mut tx).await?;
+    let mut out = Out {
+        w,
+        hash: Sha256::new(),
+    };
+    let header_tables: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            let cols: Vec<[&str; 2]> = t
+                .columns
+                .iter()
+                .map(|(c, k)| [c.as_str(), k.name()])
+                .collect();
+            format!(
+                "{{\"name\":{},\"columns\":{},\"key\":{}}}",
+                json(&t.name),
+                json(&cols),
+                json(&t.key)
+            )
+        })
+        .collect();
+    let backend = match db.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    out.line(&format!(
             "{{\"format\":{},\"version\":{FORMAT_VERSION},\"backend\":{},\"migrations\":{},\"tables\":[{}]}}",
             json(&FORMAT),
             json(&backend),
             json(&migrations),
             header_tables.join(",")
         ))?;
-        let mut counts = Vec::new();
-        for t in &tables {
-            let rows = sqlx::query(&select_sql(self.backend, t))
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(StoreError::from)?;
-            let name = json(&t.name);
-            for r in &rows {
-                let values = encode_row(r, t)?;
-                out.line(&format!("{{\"t\":{name},\"r\":{}}}", json(&values)))?;
-            }
-            counts.push((t.name.clone(), rows.len() as u64));
+    let mut counts = Vec::new();
+    for t in &tables {
+        let rows = sqlx::query(&select_sql(db.backend, t))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        let name = json(&t.name);
+        for r in &rows {
+            let values = encode_row(r, t)?;
+            out.line(&format!("{{\"t\":{name},\"r\":{}}}", json(&values)))?;
         }
-        tx.rollback().await.map_err(StoreError::from)?;
-        let digest = hex::encode(out.hash.clone().finalize());
-        let rows: Vec<String> = counts
-            .iter()
-            .map(|(t, n)| format!("{}:{n}", json(t)))
-            .collect();
-        let trailer = format!(
-            "{{\"end\":{},\"rows\":{{{}}},\"sha256\":{}}}",
-            json(&FORMAT),
-            rows.join(","),
-            json(&digest)
-        );
-        out.w
-            .write_all(trailer.as_bytes())
-            .and_then(|_| out.w.write_all(b"\n"))
-            .and_then(|_| out.w.flush())
-            .map_err(BackupError::Write)?;
-        tracing::info!(
-            tables = counts.len(),
-            rows = counts.iter().map(|(_, n)| n).sum::<u64>(),
-            "backup written"
-        );
-        Ok(BackupSummary {
-            migrations,
-            tables: counts,
-        })
+        counts.push((t.name.clone(), rows.len() as u64));
     }
+    tx.rollback().await.map_err(StoreError::from)?;
+    let digest = hex::encode(out.hash.clone().finalize());
+    let rows: Vec<String> = counts
+        .iter()
+        .map(|(t, n)| format!("{}:{n}", json(t)))
+        .collect();
+    let trailer = format!(
+        "{{\"end\":{},\"rows\":{{{}}},\"sha256\":{}}}",
+        json(&FORMAT),
+        rows.join(","),
+        json(&digest)
+    );
+    out.w
+        .write_all(trailer.as_bytes())
+        .and_then(|_| out.w.write_all(b"\n"))
+        .and_then(|_| out.w.flush())
+        .map_err(BackupError::Write)?;
+    tracing::info!(
+        tables = counts.len(),
+        rows = counts.iter().map(|(_, n)| n).sum::<u64>(),
+        "backup written"
+    );
+    Ok(BackupSummary {
+        migrations,
+        tables: counts,
+    })
+}
 
-    /// Restores a backup (the whole file's bytes) into this database, which must be empty:
-    /// everything or nothing, in one transaction. The file is checked whole first.
-    pub async fn restore(&self, bytes: &[u8]) -> Result<BackupSummary, BackupError> {
-        let parsed = parse(bytes, self.backend)?;
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
-        let target = tables(self.backend, &mut tx).await?;
-        let fks = foreign_keys(self.backend, &mut tx, &target).await?;
-        // Does every table of the backup fit this schema?
-        for (t, _) in &parsed.tables {
-            let Some(have) = target.iter().find(|h| h.name == t.name) else {
-                return Err(BackupError::Mismatch {
-                    table: t.name.clone(),
-                    message: "this database has no such table".into(),
-                });
-            };
-            for (c, k) in &t.columns {
-                match have.columns.iter().find(|(n, _)| n == c) {
-                    None => {
-                        return Err(BackupError::Mismatch {
-                            table: t.name.clone(),
-                            message: format!("this database has no column {c}"),
-                        })
-                    }
-                    Some((_, hk)) if hk != k => {
-                        return Err(BackupError::Mismatch {
-                            table: t.name.clone(),
-                            message: format!(
-                                "column {c} holds {} in the backup but {} here",
-                                k.name(),
-                                hk.name()
-                            ),
-                        })
-                    }
-                    _ => {}
+/// [`Store::restore`] into any leernet database.
+pub(crate) async fn restore(db: &Db<'_>, bytes: &[u8]) -> Result<BackupSummary, BackupError> {
+    let parsed = parse(bytes, &db.known)?;
+    let mut tx = db.pool.begin().await.map_err(StoreError::from)?;
+    let target = tables(db.backend, &mut tx).await?;
+    let fks = foreign_keys(db.backend, &mut tx, &target).await?;
+    // Does every table of the backup fit this schema?
+    for (t, _) in &parsed.tables {
+        let Some(have) = target.iter().find(|h| h.name == t.name) else {
+            return Err(BackupError::Mismatch {
+                table: t.name.clone(),
+                message: "this database has no such table".into(),
+            });
+        };
+        for (c, k) in &t.columns {
+            match have.columns.iter().find(|(n, _)| n == c) {
+                None => {
+                    return Err(BackupError::Mismatch {
+                        table: t.name.clone(),
+                        message: format!("this database has no column {c}"),
+                    })
                 }
+                Some((_, hk)) if hk != k => {
+                    return Err(BackupError::Mismatch {
+                        table: t.name.clone(),
+                        message: format!(
+                            "column {c} holds {} in the backup but {} here",
+                            k.name(),
+                            hk.name()
+                        ),
+                    })
+                }
+                _ => {}
             }
         }
+    }
+    for t in &target {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {}", quote(&t.name)))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::from)?
+            .try_get("n")
+            .map_err(StoreError::from)?;
+        if n > 0 {
+            return Err(BackupError::NotEmpty {
+                table: t.name.clone(),
+                rows: n,
+            });
+        }
+    }
+    let order = fill_order(&target, &fks)?;
+    let mut counts = Vec::new();
+    for name in &order {
+        let Some((t, rows)) = parsed.tables.iter().find(|(t, _)| &t.name == name) else {
+            continue;
+        };
+        let mut rows = parents_first(t, rows, &fks);
+        if let Some(rewrite) = db.rewrite {
+            let columns: Vec<&str> = t.columns.iter().map(|(c, _)| c.as_str()).collect();
+            for r in &mut rows {
+                rewrite(&t.name, &columns, r);
+            }
+        }
+        insert(&mut tx, t, &rows).await?;
+        counts.push((t.name.clone(), rows.len() as u64));
+    }
+    if db.backend == Backend::Postgres {
         for t in &target {
-            let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {}", quote(&t.name)))
+            let [key] = t.key.as_slice() else { continue };
+            let seq: Option<String> = sqlx::query("SELECT pg_get_serial_sequence($1, $2) AS seq")
+                .bind(quote(&t.name))
+                .bind(key)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(StoreError::from)?
-                .try_get("n")
+                .try_get("seq")
                 .map_err(StoreError::from)?;
-            if n > 0 {
-                return Err(BackupError::NotEmpty {
-                    table: t.name.clone(),
-                    rows: n,
-                });
-            }
-        }
-        let order = fill_order(&target, &fks)?;
-        let mut counts = Vec::new();
-        for name in &order {
-            let Some((t, rows)) = parsed.tables.iter().find(|(t, _)| &t.name == name) else {
-                continue;
-            };
-            let rows = parents_first(t, rows, &fks);
-            insert(&mut tx, t, &rows).await?;
-            counts.push((t.name.clone(), rows.len() as u64));
-        }
-        if self.backend == Backend::Postgres {
-            for t in &target {
-                let [key] = t.key.as_slice() else { continue };
-                let seq: Option<String> =
-                    sqlx::query("SELECT pg_get_serial_sequence($1, $2) AS seq")
-                        .bind(quote(&t.name))
-                        .bind(key)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(StoreError::from)?
-                        .try_get("seq")
-                        .map_err(StoreError::from)?;
-                if let Some(seq) = seq {
-                    sqlx::query(&format!(
+            if let Some(seq) = seq {
+                sqlx::query(&format!(
                         "SELECT setval($1::regclass, COALESCE((SELECT MAX({k}) FROM {t}), 0) + 1, false) AS v",
                         k = quote(key),
                         t = quote(&t.name)
@@ -572,22 +612,30 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::from)?;
-                }
             }
         }
-        crate::generation::bump(&mut tx).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        counts.sort();
-        tracing::info!(
-            tables = counts.len(),
-            rows = counts.iter().map(|(_, n)| n).sum::<u64>(),
-            "backup restored"
-        );
-        Ok(BackupSummary {
-            migrations: parsed.migrations,
-            tables: counts,
-        })
     }
+    if db.generation {
+        crate::generation::bump(&mut tx).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    counts.sort();
+    tracing::info!(
+        tables = counts.len(),
+        rows = counts.iter().map(|(_, n)| n).sum::<u64>(),
+        "backup restored"
+    );
+    Ok(BackupSummary {
+        migrations: parsed.migrations,
+        tables: counts,
+    })
+}
+
+/// Checks a backup file whole, as a restore does before it writes anything (the header, the
+/// schema versions against `known`, every line, the trailer and its checksum), without
+/// restoring it.
+pub fn check(bytes: &[u8], known: &[i64]) -> Result<(), BackupError> {
+    parse(bytes, known).map(|_| ())
 }
 
 /// A backup file, checked and read.
@@ -610,7 +658,7 @@ fn strings(v: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-fn parse(bytes: &[u8], backend: Backend) -> Result<Parsed, BackupError> {
+fn parse(bytes: &[u8], known: &[i64]) -> Result<Parsed, BackupError> {
     // The header first: a file of another kind or a newer format says so, whatever follows.
     let first_end = bytes
         .iter()
@@ -639,7 +687,6 @@ fn parse(bytes: &[u8], backend: Backend) -> Result<Parsed, BackupError> {
         .and_then(Value::as_array)
         .and_then(|a| a.iter().map(Value::as_i64).collect())
         .ok_or_else(|| malformed(1, "the header has no list of schema versions"))?;
-    let known = known_migrations(backend);
     if let Some(&found) = migrations.iter().find(|v| !known.contains(v)) {
         return Err(BackupError::NewerSchema {
             found,

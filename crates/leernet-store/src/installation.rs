@@ -224,6 +224,14 @@ pub fn study_sqlite_path(slug: &Slug) -> String {
     format!("studies/{}/leernet.sqlite", slug.as_str())
 }
 
+/// Where an installation on `backend` keeps a new study with this slug.
+fn default_location(backend: Backend, slug: &Slug) -> StudyLocation {
+    match backend {
+        Backend::Sqlite => StudyLocation::Sqlite(study_sqlite_path(slug)),
+        Backend::Postgres => StudyLocation::PostgresSchema(study_schema(slug)),
+    }
+}
+
 /// The path of an `sqlite:` URL (without its query).
 fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url
@@ -430,19 +438,8 @@ impl Installation {
                 new.slug.as_str()
             )));
         }
-        let location = match self.backend {
-            Backend::Sqlite => {
-                let rel = study_sqlite_path(&new.slug);
-                let full = self.base_dir().join(&rel);
-                if let Some(dir) = full.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Conflict(format!("cannot make {}: {e}", dir.display()))
-                    })?;
-                }
-                StudyLocation::Sqlite(rel)
-            }
-            Backend::Postgres => StudyLocation::PostgresSchema(study_schema(&new.slug)),
-        };
+        let location = default_location(self.backend, &new.slug);
+        self.make_place(&location)?;
         let pending = Study {
             id: StudyId(0),
             slug: new.slug.clone(),
@@ -997,6 +994,86 @@ impl Installation {
         tx.commit().await?;
         done.emptied = true;
         Ok(done)
+    }
+
+    /// Writes a backup of the installation's own database (accounts, studies, roles,
+    /// registry, audit log, sessions, API tokens) to `w`, in leernet's backup format. A
+    /// whole installation's backup is this plus every study's (`leernet backup
+    /// --all-studies`).
+    pub async fn backup(
+        &self,
+        w: &mut dyn std::io::Write,
+    ) -> std::result::Result<crate::backup::BackupSummary, crate::backup::BackupError> {
+        crate::backup::backup(&self.backup_db(None), w).await
+    }
+
+    /// Restores the backup of an installation's own database into this one, which must be
+    /// empty (everything or nothing, in one transaction). Each study is registered where
+    /// this installation keeps a new study of that slug (an SQLite file under `studies/`,
+    /// or its own PostgreSQL schema), whatever the back end and place it had, and its
+    /// (empty) database is made there: restore each study's backup into
+    /// [`Installation::open_study_writable`] next.
+    pub async fn restore(
+        &self,
+        bytes: &[u8],
+    ) -> std::result::Result<crate::backup::BackupSummary, crate::backup::BackupError> {
+        let backend = self.backend;
+        let rewrite = move |table: &str, columns: &[&str], row: &mut [serde_json::Value]| {
+            if table != "studies" {
+                return;
+            }
+            let at = |name: &str| columns.iter().position(|c| *c == name);
+            let (Some(slug), Some(kind), Some(place)) =
+                (at("slug"), at("location_kind"), at("location"))
+            else {
+                return;
+            };
+            let Some(slug) = row[slug].as_str().and_then(|s| Slug::parse(s).ok()) else {
+                return;
+            };
+            let here = default_location(backend, &slug);
+            row[kind] = serde_json::Value::from(here.kind());
+            row[place] = serde_json::Value::from(here.text());
+        };
+        let summary = crate::backup::restore(&self.backup_db(Some(&rewrite)), bytes).await?;
+        for study in self.studies().await? {
+            self.make_place(&study.location)?;
+            self.open_study_writable(&study).await?.close().await;
+        }
+        Ok(summary)
+    }
+
+    /// The schema versions of the installation's own database this build knows (to check
+    /// its backup, [`crate::backup::check`]).
+    pub fn known_migrations(backend: Backend) -> Vec<i64> {
+        migrator(backend).iter().map(|m| m.version).collect()
+    }
+
+    fn backup_db<'a>(
+        &'a self,
+        rewrite: Option<&'a (dyn Fn(&str, &[&str], &mut [serde_json::Value]) + Sync)>,
+    ) -> crate::backup::Db<'a> {
+        crate::backup::Db {
+            pool: &self.pool,
+            backend: self.backend,
+            known: Installation::known_migrations(self.backend),
+            generation: false,
+            rewrite,
+        }
+    }
+
+    /// Makes the folder of an SQLite study's file (nothing to make for a schema, which
+    /// opening the store makes).
+    fn make_place(&self, location: &StudyLocation) -> Result<()> {
+        if let StudyLocation::Sqlite(rel) = location {
+            let full = self.base_dir().join(rel);
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Conflict(format!("cannot make {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// The installation's audit log, oldest first.

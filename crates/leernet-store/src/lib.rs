@@ -73,6 +73,13 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The back end a database URL names (`sqlite:…`, `postgres://…`).
+    pub fn of_url(url: &str) -> Result<Backend> {
+        backend_of(url)
+    }
+}
+
 /// What went wrong in the store, said so that a user can act on it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -161,6 +161,11 @@ enum Command {
         /// The backup file to write.
         #[arg(long)]
         out: PathBuf,
+        /// The whole installation: its accounts, roles and registry, and every study
+        /// (archived ones too), in one file that `leernet restore` brings back into an
+        /// empty project.
+        #[arg(long)]
+        all_studies: bool,
     },
     /// Bring a backup back into an empty project (SQLite or PostgreSQL, whichever made it).
     Restore {
@@ -473,7 +478,10 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Config {
             command: ConfigCommand::Show,
         } => cmd_config::show(&cli.project, &mut out),
-        Command::Backup { out: file } => cmd_backup::backup(&cli.project, &file, &mut out).await,
+        Command::Backup {
+            out: file,
+            all_studies,
+        } => cmd_backup::backup(&cli.project, &file, all_studies, &mut out).await,
         Command::Restore { file } => {
             cmd_backup::restore(&cli.project, &file, clock, &mut out).await
         }

@@ -529,6 +529,69 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
     assert_eq!(log.last().map(String::as_str), Some("study.archive"));
     assert!(log.iter().any(|a| a == "study.activate"));
 
+    // The whole installation in one backup (archived vervolg too), restored into an empty
+    // project: the same accounts, studies, audit log and rows.
+    let whole_file = p.dir.path().join("whole.backup");
+    let said = ok(&p.run(&[
+        "backup",
+        "--out",
+        whole_file.to_str().unwrap(),
+        "--all-studies",
+    ]));
+    assert!(said.contains("2 studies"), "{said}");
+    let restored_db = TestDb::new(backend).await;
+    let q = Project {
+        dir: tempfile::tempdir().unwrap(),
+        url: restored_db.url.clone(),
+    };
+    std::fs::write(
+        q.dir.path().join("leernet.toml"),
+        "[project]\nname = \"Elders\"\n",
+    )
+    .unwrap();
+    // A file cut short is refused before anything is written.
+    let bytes = std::fs::read(&whole_file).unwrap();
+    let cut = p.dir.path().join("cut.backup");
+    std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+    fails(
+        &q.run(&["restore", cut.to_str().unwrap()]),
+        2,
+        &["cut off or changed", "nothing was restored"],
+    );
+    let said = ok(&q.run(&["restore", whole_file.to_str().unwrap()]));
+    assert!(said.contains("2 studies"), "{said}");
+    let qi = q.installation(backend).await;
+    assert_eq!(qi.accounts().await.unwrap(), inst.accounts().await.unwrap());
+    let shape = |v: Vec<Study>| {
+        v.into_iter()
+            .map(|s| (s.slug, s.title, s.state, s.created_at))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shape(qi.studies().await.unwrap()),
+        shape(inst.studies().await.unwrap())
+    );
+    assert_eq!(
+        format!("{:?}", qi.audit_log().await.unwrap()),
+        format!("{:?}", inst.audit_log().await.unwrap())
+    );
+    for slug in ["netwerken-2026", "vervolg"] {
+        let from = inst.open_study(&study(&inst, slug).await).await.unwrap();
+        let to = qi.open_study(&study(&qi, slug).await).await.unwrap();
+        assert_eq!(rows(&to).await, rows(&from).await, "{slug}");
+        from.close().await;
+        to.close().await;
+    }
+    qi.close().await;
+    // The restored project answers as the old one did; a second restore is refused.
+    assert!(ok(&q.run(&["--study", "vervolg", "network", "list"])).contains("haven"));
+    fails(
+        &q.run(&["restore", whole_file.to_str().unwrap()]),
+        2,
+        &["already holds studies"],
+    );
+    restored_db.drop_database().await;
+
     // Fenna has a role in the first study only: her export across studies holds that study
     // alone (a study that holds nothing about her is left out, not an error).
     let whole: serde_json::Value = serde_json::from_str(&ok(&p.run(&[
