@@ -1084,7 +1084,7 @@ async fn slow_and_idle_connections_are_closed() {
 /// stranger and a foreign network's people), or why it is public. A route added to
 /// `src/lib.rs` without an entry here fails `every_route_is_in_the_authorisation_walk`: add it
 /// to a walk first, then here.
-const ROUTE_WALKS: &[(&str, &str, &str)] = &[
+pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/", "fieldwork"),
     ("GET", "/networks", "fieldwork"),
     ("GET", "/networks/{slug}", "fieldwork"),

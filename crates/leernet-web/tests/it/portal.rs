@@ -265,6 +265,14 @@ async fn two_studies_story(store: &Store, url: &str) {
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert_eq!(store2.waves().await.unwrap().len(), 1);
 
+    // The role walk over the study boundary: every route of a study's app, as every role
+    // of study A (the facilitator and member of the network both studies share among
+    // them), under study B. Where a stranger sees a public page, they may see it too;
+    // everywhere else they are refused (403 or 404: never B's page, never the login form,
+    // never a server error), and nothing of B changes, also by a form posted with their
+    // own valid CSRF token.
+    boundary_walk(&inst, &first, store, &app, &store2).await;
+
     // A person with roles in both studies gets the list, with their role in each.
     give(&inst, &first, store, "c@example.org", Role::Coordinator).await;
     give(&inst, &second, &store2, "c@example.org", Role::Researcher).await;
@@ -315,6 +323,115 @@ async fn two_studies_story(store: &Store, url: &str) {
 
     store2.close().await;
     inst.close().await;
+}
+
+/// The walk of [`two_studies_story`] over the study boundary (see there).
+async fn boundary_walk(
+    inst: &Installation,
+    first: &Study,
+    store: &Store,
+    app: &axum::Router,
+    store2: &Store,
+) {
+    let wijk_a = Slug::parse("wijk-a").unwrap();
+    let people = [
+        ("walk-researcher@example.org", Role::Researcher, vec![]),
+        ("walk-coordinator@example.org", Role::Coordinator, vec![]),
+        (
+            "walk-facilitator@example.org",
+            Role::Facilitator,
+            vec![wijk_a.clone()],
+        ),
+        (
+            "walk-member@example.org",
+            Role::Member,
+            vec![wijk_a.clone()],
+        ),
+    ];
+    for (email, role, networks) in &people {
+        studies::give_role(
+            inst,
+            first,
+            store,
+            &RoleGift {
+                email: Email::parse(email).unwrap(),
+                name: None,
+                role: *role,
+                networks: networks.clone(),
+                keep_networks: false,
+                password_hash: Some(leernet_web::auth::hash_password(PASSWORD).unwrap()),
+            },
+            &Actor::System,
+            1,
+        )
+        .await
+        .unwrap();
+    }
+    let survey_token = token(2);
+    let concrete = |pattern: &str| -> String {
+        let path = pattern
+            .replace("{slug}", "wijk-a")
+            .replace("{token}", survey_token.as_str())
+            .replace("{file}", "index.html");
+        let mut out = String::new();
+        let mut rest = path.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').unwrap();
+            out.push_str(&rest[..open]);
+            out.push('1');
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        format!("/studies/tweede{out}")
+    };
+    let mut before = Vec::new();
+    store2.backup(&mut before).await.unwrap();
+    let mut stranger = Client::new(app);
+    let mut walked = 0;
+    for (email, role, _) in &people {
+        let mut c = Client::new(app);
+        c.login(email).await;
+        let csrf = c.get("/studies/eerste/my").await.csrf();
+        for (method, pattern, walk) in crate::fieldwork::ROUTE_WALKS {
+            if walk.starts_with("public: ") || pattern.starts_with("/s/") {
+                continue;
+            }
+            let path = concrete(pattern);
+            let (seen, public) = if *method == "GET" {
+                (c.get(&path).await, stranger.get(&path).await)
+            } else {
+                let fields = [("csrf_token", csrf.as_str()), ("name", "indringer")];
+                (
+                    c.post(&path, &fields).await,
+                    stranger.post(&path, &fields).await,
+                )
+            };
+            walked += 1;
+            if public.status == StatusCode::OK {
+                continue;
+            }
+            // A page is refused (403, or 404 where the study hides that it exists); a form
+            // may also be turned away for its body (400 for an upload that is no upload)
+            // before the role is looked at: a refusal all the same.
+            let refused = match *method {
+                "GET" => matches!(seen.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                _ => seen.status.is_client_error(),
+            };
+            assert!(
+                refused,
+                "{role:?} of study A, {method} {path}: {} {}",
+                seen.status, seen.body
+            );
+            assert!(
+                !seen.body.contains("tweede onderzoek"),
+                "{role:?}, {method} {path}: nothing of the other study"
+            );
+        }
+    }
+    assert!(walked > 4 * 50, "the walk went over every route: {walked}");
+    let mut after = Vec::new();
+    store2.backup(&mut after).await.unwrap();
+    assert!(before == after, "nothing of study B changed");
 }
 
 /// Every study link of every template starts with `{{ base }}`, so that it stays in the
