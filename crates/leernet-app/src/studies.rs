@@ -321,6 +321,55 @@ pub async fn give_role(
     })
 }
 
+/// Makes a study (its own database, registered in the installation) and appoints its lead
+/// researcher: an existing account of the installation, checked before anything is made,
+/// who gets the researcher role there and gives the study's other roles. The use case of
+/// `leernet study add --lead` and of the installation administrator's page.
+///
+/// The study and the role are written in two databases; should the role fail after the
+/// study was made, the study stays (empty, without a lead) and the error says so: appoint
+/// the lead again (`leernet role give`).
+pub async fn make_study(
+    inst: &Installation,
+    new: &leernet_store::NewStudy,
+    lead: Option<&Email>,
+    actor: &Actor,
+    at: i64,
+) -> Result<Study> {
+    let lead = match lead {
+        Some(email) => Some(
+            inst.account_by_email(email.as_str())
+                .await?
+                .filter(|a| !a.email.as_str().ends_with("@erased.invalid"))
+                .ok_or_else(|| StudyError::UnknownAccount(email.as_str().to_owned()))?,
+        ),
+        None => None,
+    };
+    let study = inst.add_study(new, actor, at).await?;
+    if let Some(lead) = lead {
+        let store = inst.open_study(&study).await?;
+        let given = give_role(
+            inst,
+            &study,
+            &store,
+            &RoleGift {
+                email: lead.email.clone(),
+                name: None,
+                role: Role::Researcher,
+                networks: Vec::new(),
+                keep_networks: false,
+                password_hash: None,
+            },
+            actor,
+            at,
+        )
+        .await;
+        store.close().await;
+        given?;
+    }
+    Ok(study)
+}
+
 /// Sets an account's password hash in the installation and in every study the account
 /// has a role in, so that it works wherever the person logs in.
 pub async fn set_password(

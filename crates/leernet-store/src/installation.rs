@@ -132,6 +132,8 @@ pub struct InstallationAccount {
     /// The argon2id hash (PHC string), when the person may log in.
     pub password_hash: Option<String>,
     pub lang: Lang,
+    /// An installation administrator: makes studies and appoints their lead researchers.
+    pub admin: bool,
 }
 
 /// A role of an account in a study, with the networks it is for.
@@ -152,7 +154,7 @@ pub struct InstallationAudit {
     pub actor: String,
     /// `study.add`, `study.archive`, `study.adopt`, `role.give`, `role.take`,
     /// `account.add`, `account.password`, `workplace.add`, `network.add`, `study.network`,
-    /// `account.erase`, `study.activate`.
+    /// `account.erase`, `study.activate`, `admin.give`, `admin.take`.
     pub action: String,
     /// `study:<id>`, `account:<id>`, `network:<id>`, `workplace:<id>`.
     pub subject: String,
@@ -518,7 +520,7 @@ impl Installation {
     /// Every account, by id.
     pub async fn accounts(&self) -> Result<Vec<InstallationAccount>> {
         let rows =
-            sqlx::query("SELECT id, email, name, password_hash, lang FROM accounts ORDER BY id")
+            sqlx::query("SELECT id, email, name, password_hash, lang, installation_admin FROM accounts ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(account_row).collect()
@@ -527,7 +529,7 @@ impl Installation {
     /// The account with this e-mail address (any case).
     pub async fn account_by_email(&self, email: &str) -> Result<Option<InstallationAccount>> {
         let row = sqlx::query(
-            "SELECT id, email, name, password_hash, lang FROM accounts \
+            "SELECT id, email, name, password_hash, lang, installation_admin FROM accounts \
              WHERE lower(email) = lower($1) ORDER BY id LIMIT 1",
         )
         .bind(email.trim())
@@ -539,7 +541,7 @@ impl Installation {
     /// The account with this id.
     pub async fn account(&self, id: PersonId) -> Result<Option<InstallationAccount>> {
         let row =
-            sqlx::query("SELECT id, email, name, password_hash, lang FROM accounts WHERE id = $1")
+            sqlx::query("SELECT id, email, name, password_hash, lang, installation_admin FROM accounts WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -972,7 +974,8 @@ impl Installation {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE accounts SET email = $1, name = $2, password_hash = NULL WHERE id = $3",
+            "UPDATE accounts SET email = $1, name = $2, password_hash = NULL, installation_admin = 0 \
+             WHERE id = $3",
         )
         .bind(&erased_email)
         .bind(format!("erased-{}", account.0))
@@ -1074,6 +1077,61 @@ impl Installation {
             }
         }
         Ok(())
+    }
+
+    /// Makes `account` an installation administrator, or takes that away (`admin`), with
+    /// its audit entry; true when it changed anything.
+    pub async fn set_admin(
+        &self,
+        account: PersonId,
+        admin: bool,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let was: Option<i64> =
+            sqlx::query_scalar("SELECT installation_admin FROM accounts WHERE id = $1")
+                .bind(account.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(was) = was else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound(format!(
+                "there is no account {}",
+                account.0
+            )));
+        };
+        if (was == 1) == admin {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("UPDATE accounts SET installation_admin = $1 WHERE id = $2")
+            .bind(i64::from(admin))
+            .bind(account.0)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            if admin { "admin.give" } else { "admin.take" },
+            &format!("account:{}", account.0),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The installation administrators, by id.
+    pub async fn admins(&self) -> Result<Vec<InstallationAccount>> {
+        let rows = sqlx::query(
+            "SELECT id, email, name, password_hash, lang, installation_admin FROM accounts \
+             WHERE installation_admin = 1 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_row).collect()
     }
 
     /// The installation's audit log, oldest first.
@@ -1518,6 +1576,7 @@ fn account_row(r: &sqlx::any::AnyRow) -> Result<InstallationAccount> {
         name: get(r, "name")?,
         password_hash: get(r, "password_hash")?,
         lang: Lang::parse(&lang).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        admin: get::<i64>(r, "installation_admin")? == 1,
     })
 }
 

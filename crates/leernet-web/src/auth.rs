@@ -140,7 +140,11 @@ impl User {
 /// header and their session's CSRF token.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
+    /// Their account.
+    pub id: PersonId,
     pub name: String,
+    /// An administrator of the installation (the header links to its studies' page).
+    pub admin: bool,
     /// The role here, when they have one (the header's menu follows it).
     pub role: Option<Role>,
     pub csrf: String,
@@ -396,7 +400,9 @@ impl AppState {
                 return Ok((None, None));
             };
             let signed_in = SignedIn {
+                id: a.id,
                 name: a.name.clone(),
+                admin: false,
                 role: Some(a.role),
                 csrf: s.csrf.clone(),
             };
@@ -426,7 +432,9 @@ impl AppState {
                 .find(|r| r.study == acc.study)
         };
         let signed_in = SignedIn {
+            id: a.id,
             name: a.name.clone(),
+            admin: a.admin,
             role: role.as_ref().map(|r| r.role),
             csrf: s.csrf.clone(),
         };

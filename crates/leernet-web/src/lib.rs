@@ -29,6 +29,7 @@ pub mod observe;
 mod page;
 mod pages;
 pub mod portal;
+mod portal_admin;
 pub use leernet_app::accounts::password;
 mod profile;
 mod qca;
@@ -218,6 +219,10 @@ impl AppState {
                 include_str!("../templates/report_preview.html"),
             ),
             ("studies.html", include_str!("../templates/studies.html")),
+            (
+                "studies_admin.html",
+                include_str!("../templates/studies_admin.html"),
+            ),
         ] {
             env.add_template(name, src)
                 .expect("shipped templates parse");

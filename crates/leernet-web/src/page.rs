@@ -26,13 +26,7 @@ pub fn render(
         .filter(|p| p.starts_with('/'))
         .unwrap_or(full)
         .to_owned();
-    let user = v.signed_in.as_ref().map(|u| {
-        minijinja::context! {
-            name => u.name.clone(),
-            role => u.role.map(|r| r.as_str()).unwrap_or(""),
-            csrf => u.csrf.clone(),
-        }
-    });
+    let user = user_context(v);
     let ctx = minijinja::context! {
         lang => lang.code(),
         other => if lang == Lang::Nl { "en" } else { "nl" },
@@ -57,6 +51,20 @@ pub fn render(
         );
     }
     Ok(res)
+}
+
+/// Who is signed in, for the header and its menu of every page (`user` in `base.html`):
+/// their name, their role here (empty without one), their form token, and whether they
+/// administer the installation.
+pub(crate) fn user_context(v: &Visitor) -> Option<minijinja::Value> {
+    v.signed_in.as_ref().map(|u| {
+        minijinja::context! {
+            name => u.name.clone(),
+            role => u.role.map(|r| r.as_str()).unwrap_or(""),
+            csrf => u.csrf.clone(),
+            admin => u.admin,
+        }
+    })
 }
 
 /// The base of a page's study links (`/studies/` and a slug: nothing to escape, so it is

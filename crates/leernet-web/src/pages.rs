@@ -38,13 +38,7 @@ fn render(
     let pl = v.lang;
     let lang = pl.lang;
     // who is signed in, for the header and its menu (as on every other page)
-    let user = v.signed_in.as_ref().map(|u| {
-        minijinja::context! {
-            name => u.name.clone(),
-            role => u.role.map(|r| r.as_str()).unwrap_or(""),
-            csrf => u.csrf.clone(),
-        }
-    });
+    let user = crate::page::user_context(v);
     let tpl = state
         .env
         .get_template(name)

@@ -5,7 +5,8 @@
 //! account per person. Each study is served by exactly the study app of [`crate::app`], with
 //! its own [`AppState`] (its store, its figure cache, its forms) under `/studies/{slug}`;
 //! this module only routes a request to the right study, serves the installation's own
-//! pages (the list of studies, login and logout), and finds the study of a survey link.
+//! pages (the list of studies, login and logout, the administrator's page of studies in
+//! `portal_admin.rs`), and finds the study of a survey link.
 //!
 //! Invariants:
 //! - a study's pages are reached only through its own state: no request of study A opens
@@ -108,6 +109,24 @@ impl Portal {
         })
     }
 
+    /// The state the installation's own pages are rendered with.
+    pub(crate) fn front(&self) -> Arc<AppState> {
+        self.front.clone()
+    }
+
+    /// The installation.
+    pub(crate) fn installation(&self) -> &Installation {
+        &self.installation
+    }
+
+    /// Stops serving `slug` as opened so far (after it was archived or made active again
+    /// here): its next request finds it as it is now. Requests under way finish with the
+    /// state they have.
+    pub(crate) async fn forget(&self, slug: &Slug) {
+        self.served.lock().await.remove(slug.as_str());
+        self.tokens.lock().await.retain(|_, s| s != slug.as_str());
+    }
+
     /// The active studies, in the installation's order.
     async fn active(&self) -> anyhow::Result<Vec<Study>> {
         Ok(self
@@ -201,6 +220,14 @@ pub fn app(portal: Arc<Portal>) -> Router {
         .route("/", get(home))
         .route("/studies", get(|| async { Redirect::to("/") }))
         .route("/studies/{slug}", get(to_study_home))
+        .route(
+            "/admin/studies",
+            get(crate::portal_admin::page).post(crate::portal_admin::add),
+        )
+        .route(
+            "/admin/studies/{slug}/state",
+            axum::routing::post(crate::portal_admin::set_state),
+        )
         .fallback(legacy)
         .with_state(portal.clone())
         .layer(axum::middleware::from_fn(crate::error::localise))

@@ -31,6 +31,18 @@ pub struct AddArgs {
     /// Its title in English (default: the Dutch title).
     #[arg(long)]
     pub title_en: Option<String>,
+    /// Its lead researcher: the e-mail address of an account of the installation, who gets
+    /// the researcher role in the new study and gives its other roles.
+    #[arg(long)]
+    pub lead: Option<String>,
+}
+
+/// Arguments of `leernet admin give|take`.
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    /// The account's e-mail address.
+    #[arg(long)]
+    pub email: String,
 }
 
 /// Arguments of `leernet study list`.
@@ -98,27 +110,33 @@ pub async fn add(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .unwrap_or(nl);
+    let lead = args
+        .lead
+        .as_deref()
+        .map(|e| Email::parse(e.trim()).map_err(CliError::usage))
+        .transpose()?;
     let settings = Settings::load(project)?;
     let inst = settings.installation().await?;
-    let result = inst
-        .add_study(
-            &NewStudy {
-                slug: slug.clone(),
-                title: Bilingual {
-                    nl: nl.to_owned(),
-                    en: en.to_owned(),
-                },
+    let result = leernet_app::studies::make_study(
+        &inst,
+        &NewStudy {
+            slug: slug.clone(),
+            title: Bilingual {
+                nl: nl.to_owned(),
+                en: en.to_owned(),
             },
-            &cli_actor(),
-            clock.unix_seconds(),
-        )
-        .await;
+        },
+        lead.as_ref(),
+        &cli_actor(),
+        clock.unix_seconds(),
+    )
+    .await;
     inst.close().await;
     let study = result.map_err(|e| match e {
-        leernet_store::StoreError::Conflict(m) => {
+        leernet_app::studies::StudyError::Store(leernet_store::StoreError::Conflict(m)) => {
             CliError::invalid(anyhow!("{m}; choose another slug"))
         }
-        e => CliError::usage(anyhow!("{e}")),
+        e => settings.study_error(e),
     })?;
     let place = match &study.location {
         StudyLocation::Sqlite(p) => format!("database {p}"),
@@ -129,6 +147,44 @@ pub async fn add(
         "Added the study {slug} ({nl}) in its own {place}; give its roles with `leernet role give --study {slug}` and use it with `--study {slug}`."
     )
     .map_err(out_err)
+}
+
+/// `leernet admin give|take`: makes an account an installation administrator (who makes
+/// studies and appoints their lead researchers in the browser, `/admin/studies`), or takes
+/// that away.
+pub async fn admin(
+    project: &Path,
+    args: &AdminArgs,
+    admin: bool,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    let email = Email::parse(args.email.trim()).map_err(CliError::usage)?;
+    let settings = Settings::load(project)?;
+    let inst = settings.installation().await?;
+    let result = async {
+        let Some(acc) = inst.account_by_email(email.as_str()).await? else {
+            return Ok(None);
+        };
+        inst.set_admin(acc.id, admin, &cli_actor(), clock.unix_seconds())
+            .await
+            .map(Some)
+    }
+    .await;
+    inst.close().await;
+    let changed = result.map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let said = match (changed, admin) {
+        (None, _) => {
+            return Err(CliError::invalid(anyhow!(
+                "there is no account with the e-mail address {email}; give it a role first (`leernet role give`) or make it with `leernet user add`"
+            )))
+        }
+        (Some(true), true) => format!("{email} is now an administrator of the installation: they make studies and appoint their lead researchers at /admin/studies."),
+        (Some(false), true) => format!("{email} was an administrator of the installation already."),
+        (Some(true), false) => format!("{email} is no longer an administrator of the installation."),
+        (Some(false), false) => format!("{email} was no administrator of the installation."),
+    };
+    writeln!(out, "{said}").map_err(out_err)
 }
 
 /// `leernet study list`: every study by id, with its state.

@@ -102,6 +102,12 @@ enum Command {
         #[command(subcommand)]
         command: StudyCommand,
     },
+    /// Administrators of the installation: they make studies and appoint their lead
+    /// researchers in the browser (/admin/studies).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Roles of accounts in a study (--study SLUG).
     Role {
         #[command(subcommand)]
@@ -217,6 +223,14 @@ enum TokenCommand {
     List(cmd_token::ListArgs),
     /// Revoke a token by its number.
     Revoke(cmd_token::RevokeArgs),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make an account an administrator of the installation.
+    Give(cmd_study::AdminArgs),
+    /// Take that away (their roles in studies stay).
+    Take(cmd_study::AdminArgs),
 }
 
 #[derive(Subcommand)]
@@ -403,6 +417,12 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Study {
             command: StudyCommand::Activate(args),
         } => cmd_study::activate(&cli.project, &args, clock, &mut out).await,
+        Command::Admin {
+            command: AdminCommand::Give(args),
+        } => cmd_study::admin(&cli.project, &args, true, clock, &mut out).await,
+        Command::Admin {
+            command: AdminCommand::Take(args),
+        } => cmd_study::admin(&cli.project, &args, false, clock, &mut out).await,
         Command::Role {
             command: RoleCommand::Give(args),
         } => cmd_study::give(&cli.project, &args, clock, &mut out).await,

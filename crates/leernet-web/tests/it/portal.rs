@@ -272,6 +272,7 @@ async fn two_studies_story(store: &Store, url: &str) {
     // never a server error), and nothing of B changes, also by a form posted with their
     // own valid CSRF token.
     boundary_walk(&inst, &first, store, &app, &store2).await;
+    admin_story(&inst, &first, store, &app).await;
 
     // A person with roles in both studies gets the list, with their role in each.
     give(&inst, &first, store, "c@example.org", Role::Coordinator).await;
@@ -323,6 +324,233 @@ async fn two_studies_story(store: &Store, url: &str) {
 
     store2.close().await;
     inst.close().await;
+}
+
+/// The installation administrator's page: only an administrator sees it; a new study with
+/// its lead researcher, the form's errors with what was typed kept, archiving (confirmed)
+/// and making active again.
+async fn admin_story(inst: &Installation, first: &Study, store: &Store, app: &axum::Router) {
+    // The administrator has a role in one study, like anyone; the right over the
+    // installation is their own.
+    give(inst, first, store, "beheer@example.org", Role::Coordinator).await;
+    let admin_id = inst
+        .account_by_email("beheer@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(inst
+        .set_admin(admin_id, true, &Actor::System, 3)
+        .await
+        .unwrap());
+
+    // A stranger is sent to log in; a researcher of a study is refused.
+    let mut stranger = Client::new(app);
+    let p = stranger.get("/admin/studies").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(p.location().starts_with("/login"), "{}", p.location());
+    let mut a = Client::new(app);
+    a.login("a@example.org").await;
+    assert_eq!(a.get("/admin/studies").await.status, StatusCode::FORBIDDEN);
+    let csrf_a = a.get("/studies/eerste/my").await.csrf();
+    let p = a
+        .post(
+            "/admin/studies",
+            &[
+                ("csrf_token", csrf_a.as_str()),
+                ("title_nl", "Van een onderzoeker"),
+                ("slug", "indringer"),
+                ("lead", "a@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let overview = a.get("/studies/eerste/").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    assert!(
+        overview.body.contains("action=\"/logout\""),
+        "the header knows them"
+    );
+    assert!(!overview.body.contains("/admin/studies"));
+
+    let mut admin = Client::new(app);
+    admin.login("beheer@example.org").await;
+    let overview = admin.get("/studies/eerste/").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    assert!(
+        overview.body.contains("href=\"/admin/studies\""),
+        "every page's header links to it"
+    );
+    let page = admin.get("/admin/studies").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Eerste onderzoek") && page.body.contains("Tweede onderzoek"));
+    assert!(
+        page.body.contains("href=\"/admin/studies\""),
+        "the header links here"
+    );
+    let csrf = page.csrf();
+
+    // A form with mistakes: each named, what was typed kept, nothing made.
+    let p = admin
+        .post(
+            "/admin/studies",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("title_nl", "Derde onderzoek"),
+                ("slug", "twee woorden"),
+                ("lead", "niemand@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("error-summary"), "{}", p.body);
+    assert!(p.body.contains("href=\"#slug\""), "{}", p.body);
+    assert!(
+        p.body.contains("value=\"Derde onderzoek\""),
+        "kept: {}",
+        p.body
+    );
+    let p = admin
+        .post(
+            "/admin/studies",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("title_nl", "Derde onderzoek"),
+                ("slug", "derde"),
+                ("lead", "niemand@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body.contains("Er is geen account met dit e-mailadres"),
+        "{}",
+        p.body
+    );
+    assert!(inst
+        .study_by_slug(&Slug::parse("derde").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    // Without the CSRF token: refused.
+    let p = admin
+        .post(
+            "/admin/studies",
+            &[
+                ("title_nl", "Derde"),
+                ("slug", "derde"),
+                ("lead", "a@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    // Made, with its lead researcher, who can open its pages at once.
+    let p = admin
+        .post(
+            "/admin/studies",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("title_nl", "Derde onderzoek"),
+                ("title_en", "Third study"),
+                ("slug", "derde"),
+                ("lead", "A@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location(), "/admin/studies?made=derde");
+    let page = admin.get(p.location()).await;
+    assert!(
+        page.body.contains("Het onderzoek is aangemaakt"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">a</td>") || page.body.contains("a</td>"));
+    let third = inst
+        .study_by_slug(&Slug::parse("derde").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(third.title.en, "Third study");
+    let roles = inst.roles(third.id).await.unwrap();
+    assert_eq!(roles.len(), 1);
+    assert_eq!(roles[0].role, Role::Researcher);
+    assert_eq!(
+        a.get("/studies/derde/admin/waves").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin.get("/studies/derde/admin/waves").await.status,
+        StatusCode::FORBIDDEN,
+        "making a study gives the administrator no role in it"
+    );
+
+    // Archiving needs its box ticked; archived, the study is off the website and read-only;
+    // made active again, it is back.
+    let p = admin
+        .post(
+            "/admin/studies/derde/state",
+            &[("csrf_token", csrf.as_str()), ("to", "archived")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Vink aan"), "{}", p.body);
+    assert_eq!(
+        a.get("/studies/derde/admin/waves").await.status,
+        StatusCode::OK
+    );
+    let p = admin
+        .post(
+            "/admin/studies/derde/state",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("to", "archived"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(
+        a.get("/studies/derde/admin/waves").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(admin
+        .get("/admin/studies")
+        .await
+        .body
+        .contains("Gearchiveerd"));
+    let p = admin
+        .post(
+            "/admin/studies/derde/state",
+            &[("csrf_token", csrf.as_str()), ("to", "active")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        a.get("/studies/derde/admin/waves").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin
+            .post(
+                "/admin/studies/vierde/state",
+                &[("csrf_token", csrf.as_str()), ("to", "active")],
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let log: Vec<String> = inst
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.actor, e.action, e.subject))
+        .collect();
+    for needle in ["admin.give", "study.add", "study.archive", "study.activate"] {
+        assert!(log.iter().any(|l| l.contains(needle)), "{needle}: {log:?}");
+    }
 }
 
 /// The walk of [`two_studies_story`] over the study boundary (see there).
@@ -440,7 +668,14 @@ async fn boundary_walk(
 /// home link). `tools/prefix_links.py` puts the base before the links of a template.
 #[test]
 fn every_study_link_of_a_template_starts_with_the_base() {
-    const GLOBAL: [&str; 5] = ["/static/", "/login", "/logout", "/s/", "/studies/"];
+    const GLOBAL: [&str; 6] = [
+        "/static/",
+        "/login",
+        "/logout",
+        "/s/",
+        "/studies/",
+        "/admin/studies",
+    ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let mut bare = Vec::new();
     let mut seen = 0;

@@ -6,7 +6,9 @@
 //! the follow-up each log in once, land in their own study, and see nothing of the other:
 //! its pages answer "no access" and name nothing of it, and no link of their own pages leads
 //! there. axe-core must report no WCAG 2.1 A/AA violation on the list of studies and on the
-//! refusal. Screenshots of the list at 1280 and 390 px go to
+//! refusal. An administrator of the installation makes a study in the browser, with a
+//! mistake first, and its lead researcher opens it; axe-core checks that page too.
+//! Screenshots of the list and of the administrator's page at 1280 and 390 px go to
 //! `<target>/debug/browser-artefacts/`; with `LEERNET_UPDATE_SCREENSHOTS=1` also to
 //! `docs/screenshots/` (the README links them).
 //!
@@ -30,12 +32,12 @@ fn leernet() -> Command {
     c
 }
 
-/// The whole page at `width` px, as `studies-<width>.png`.
-async fn full_page(c: &Client, width: u32) {
+/// The whole page at `width` px, as `<name>-<width>.png`.
+async fn full_page(c: &Client, name: &str, width: u32) {
     c.set_window_size(width, 900).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.unwrap();
-    let file = format!("studies-{width}.png");
+    let file = format!("{name}-{width}.png");
     std::fs::write(artefacts().join(&file), &png).unwrap();
     if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
@@ -56,6 +58,13 @@ async fn links(c: &Client) -> Vec<String> {
         .await
         .unwrap();
     serde_json::from_value(v).unwrap()
+}
+
+/// Empties the field `sel` and types `value` into it.
+async fn fill(c: &Client, sel: &str, value: &str) {
+    let field = c.find(fantoccini::Locator::Css(sel)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
 }
 
 async fn log_in(c: &Client, origin: &str, email: &str) {
@@ -96,8 +105,8 @@ async fn a_researcher_of_one_study_sees_nothing_of_the_other() {
         assert!(hrefs.iter().any(|h| h == s), "{s} in {hrefs:?}");
     }
     axe(&c, "the list of studies").await;
-    full_page(&c, 1280).await;
-    full_page(&c, 390).await;
+    full_page(&c, "studies", 1280).await;
+    full_page(&c, "studies", 390).await;
 
     // The main study's researcher lands in their study and sees its waves.
     log_in(&c, &origin, MAIN).await;
@@ -159,4 +168,49 @@ async fn a_researcher_of_one_study_sees_nothing_of_the_other() {
         .await
         .unwrap();
     log_out(&c).await;
+
+    // The main study's researcher, made an administrator of the installation: the page of
+    // studies, a form with a mistake, and a new study with the follow-up's researcher as
+    // its lead.
+    let given = leernet()
+        .args(["--project", demo.to_str().unwrap()])
+        .args(["admin", "give", "--email", MAIN])
+        .output()
+        .unwrap();
+    assert!(given.status.success(), "{given:?}");
+    log_in(&c, &origin, MAIN).await;
+    c.goto(&format!("{origin}/admin/studies")).await.unwrap();
+    let page = text(&c, "main").await;
+    for needle in [
+        "Vervolgonderzoek: vier netwerken een jaar later",
+        "Actief",
+        "Nieuw onderzoek",
+    ] {
+        assert!(page.contains(needle), "{needle}: {page}");
+    }
+    axe(&c, "the administrator's page of studies").await;
+    full_page(&c, "studies-admin", 1280).await;
+    full_page(&c, "studies-admin", 390).await;
+    fill(&c, "#title_nl", "Derde onderzoek").await;
+    fill(&c, "#slug", "Derde Onderzoek").await;
+    fill(&c, "#lead", FOLLOW_UP).await;
+    submit(&c, "#make-study").await;
+    let page = text(&c, "main").await;
+    assert!(page.contains("Er is een probleem"), "{page}");
+    axe(&c, "the page of studies with a mistake").await;
+    fill(&c, "#slug", "derde").await;
+    submit(&c, "#make-study").await;
+    let page = text(&c, "main").await;
+    assert!(page.contains("Het onderzoek is aangemaakt"), "{page}");
+    assert!(page.contains("Derde onderzoek"), "{page}");
+    log_out(&c).await;
+    log_in(&c, &origin, FOLLOW_UP).await;
+    c.goto(&format!("{origin}/studies/derde/admin/waves"))
+        .await
+        .unwrap();
+    let page = text(&c, "main").await;
+    assert!(
+        !page.contains("Geen toegang"),
+        "the lead opens the new study: {page}"
+    );
 }

@@ -691,6 +691,55 @@ async fn story(p: &Project, a: &Store, backend: Backend) {
         &["no study of the installation", "lead@example.org"],
     );
     b.close().await;
+
+    // An installation administrator, and a study made with its lead researcher (an account
+    // of the installation, checked before anything is made).
+    let said = ok(&p.run(&["admin", "give", "--email", "fenna@example.org"]));
+    assert!(said.contains("administrator"), "{said}");
+    let admins = inst.admins().await.unwrap();
+    assert_eq!(admins.len(), 1);
+    assert!(admins[0].admin);
+    fails(
+        &p.run(&["admin", "give", "--email", "niemand@example.org"]),
+        1,
+        &["niemand@example.org"],
+    );
+    fails(
+        &p.run(&[
+            "study",
+            "add",
+            "vierde",
+            "--title",
+            "Vierde",
+            "--lead",
+            "niemand@example.org",
+        ]),
+        1,
+        &["niemand@example.org"],
+    );
+    assert!(inst
+        .study_by_slug(&Slug::parse("vierde").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    ok(&p.run(&[
+        "study",
+        "add",
+        "derde",
+        "--title",
+        "Derde onderzoek",
+        "--lead",
+        "fenna@example.org",
+    ]));
+    let third = study(&inst, "derde").await;
+    let roles = inst.roles(third.id).await.unwrap();
+    assert_eq!(
+        (roles.len(), roles[0].role, roles[0].account),
+        (1, Role::Researcher, fenna_id(&inst).await)
+    );
+    let said = ok(&p.run(&["admin", "take", "--email", "fenna@example.org"]));
+    assert!(said.contains("no longer"), "{said}");
+    assert!(inst.admins().await.unwrap().is_empty());
     inst.close().await;
 }
 
