@@ -589,6 +589,9 @@ pub struct ServeOptions {
     pub public_url: Option<String>,
     /// The project's content (its `content/` folder over the shipped files).
     pub content: ProjectContent,
+    /// A study's own content, by slug (its `studies/<slug>/content/` folder over the
+    /// project's); a study not named here has [`ServeOptions::content`].
+    pub study_content: std::collections::BTreeMap<String, ProjectContent>,
     /// The mail server for invitations and notifications (`[smtp]`), when configured.
     pub smtp: Option<mail::SmtpSettings>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
@@ -609,6 +612,7 @@ impl ServeOptions {
         ServeOptions {
             public_url: None,
             content: ProjectContent::builtin(),
+            study_content: std::collections::BTreeMap::new(),
             smtp: None,
             trusted_proxies: Vec::new(),
             limits: ConnectionLimits::default(),
@@ -687,6 +691,7 @@ pub async fn serve_installation_until(
         StudyOptions {
             public_url: options.public_url,
             content: options.content,
+            study_content: options.study_content,
             smtp: options.smtp,
             trusted_proxies: options.trusted_proxies,
             clock: options.clock,

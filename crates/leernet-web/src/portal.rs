@@ -36,17 +36,28 @@ use tower::ServiceExt;
 /// What every study's state is built with (the project's settings).
 pub struct StudyOptions {
     pub public_url: Option<String>,
+    /// The project's content.
     pub content: ProjectContent,
+    /// A study's own content, by slug, over the project's (`studies/<slug>/content/`).
+    pub study_content: BTreeMap<String, ProjectContent>,
     pub smtp: Option<crate::mail::SmtpSettings>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub clock: SharedClock,
 }
 
 impl StudyOptions {
-    fn state(&self, store: leernet_store::Store) -> Result<AppState, crate::mail::MailError> {
+    fn state(
+        &self,
+        slug: &Slug,
+        store: leernet_store::Store,
+    ) -> Result<AppState, crate::mail::MailError> {
+        let content = self
+            .study_content
+            .get(slug.as_str())
+            .unwrap_or(&self.content);
         AppState::new(store, self.clock.clone())
             .with_public_url(self.public_url.clone())
-            .with_content(self.content.clone())
+            .with_content(content.clone())
             .with_trusted_proxies(self.trusted_proxies.clone())
             .with_smtp(self.smtp.as_ref())
     }
@@ -88,7 +99,7 @@ impl Portal {
             .clone();
         let store = installation.open_study(&first).await?;
         let front = options
-            .state(store)?
+            .state(&first.slug, store)?
             .in_installation(
                 String::new(),
                 StudyAccounts {
@@ -155,7 +166,7 @@ impl Portal {
             return Ok(None);
         }
         let store = self.installation.open_study(&study).await?;
-        let state = Arc::new(self.options.state(store)?.in_installation(
+        let state = Arc::new(self.options.state(&slug, store)?.in_installation(
             format!("/studies/{}", slug.as_str()),
             StudyAccounts {
                 installation: self.installation.clone(),

@@ -290,10 +290,40 @@ async fn figures(
 /// whole before anything is computed, so a broken file stops the command with one message
 /// naming the file, the entry and the field, and nothing is written.
 pub fn project_content(project: &Path) -> CliResult<ProjectContent> {
-    let dir = project.join("content");
+    study_content(project, None)
+}
+
+/// The content of one study of the installation: its own `studies/<slug>/content/` files
+/// over the project's `content/` files (a file of the same name replaces the project's),
+/// over the shipped ones.
+pub fn study_content(project: &Path, study: Option<&str>) -> CliResult<ProjectContent> {
+    let mut files: std::collections::BTreeMap<String, ContentFile> =
+        content_files(&project.join("content"))?
+            .into_iter()
+            .map(|f| (f.name.clone(), f))
+            .collect();
+    if let Some(slug) = study {
+        for f in content_files(&project.join("studies").join(slug).join("content"))? {
+            files.insert(f.name.clone(), f);
+        }
+    }
+    let files: Vec<ContentFile> = files.into_values().collect();
+    ProjectContent::with_files(&files).map_err(CliError::invalid)
+}
+
+/// Whether `studies/<slug>/content/` holds a study's own content.
+pub fn has_study_content(project: &Path, slug: &str) -> bool {
+    project.join("studies").join(slug).join("content").is_dir()
+}
+
+/// The `.toml` files of a content folder (and of its `frameworks/`), by name.
+fn content_files(dir: &Path) -> CliResult<Vec<ContentFile>> {
     let mut files = Vec::new();
     if dir.is_dir() {
-        for (sub, prefix) in [(dir.clone(), ""), (dir.join("frameworks"), "frameworks/")] {
+        for (sub, prefix) in [
+            (dir.to_path_buf(), ""),
+            (dir.join("frameworks"), "frameworks/"),
+        ] {
             if !sub.is_dir() {
                 continue;
             }
@@ -320,7 +350,7 @@ pub fn project_content(project: &Path) -> CliResult<ProjectContent> {
             }
         }
     }
-    ProjectContent::with_files(&files).map_err(CliError::invalid)
+    Ok(files)
 }
 
 /// Renders every requested report in memory first, then writes them: a failure writes
@@ -453,8 +483,15 @@ pub async fn instrument_add(project: &Path, file: &Path, out: &mut dyn Write) ->
 /// `leernet analyse [--json FILE]`.
 pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -> CliResult {
     let settings = Settings::load(project)?;
-    let content = project_content(&settings.dir)?;
-    let store = settings.store().await?;
+    let (inst, study, store) = settings.study_store().await?;
+    inst.close().await;
+    let content = match study_content(&settings.dir, Some(study.slug.as_str())) {
+        Ok(c) => c,
+        Err(e) => {
+            store.close().await;
+            return Err(e);
+        }
+    };
     let fig = figures(&store, &content).await?;
     let practice = practice(&store).await?;
     store.close().await;
@@ -599,8 +636,15 @@ pub async fn report(
     out: &mut dyn Write,
 ) -> CliResult {
     let settings = Settings::load(project)?;
-    let content = project_content(&settings.dir)?;
-    let store = settings.store().await?;
+    let (inst, study, store) = settings.study_store().await?;
+    inst.close().await;
+    let content = match study_content(&settings.dir, Some(study.slug.as_str())) {
+        Ok(c) => c,
+        Err(e) => {
+            store.close().await;
+            return Err(e);
+        }
+    };
     let fig = figures(&store, &content).await?;
     let practice = practice(&store).await?;
     store.close().await;
@@ -623,6 +667,29 @@ pub async fn serve(
     let content = project_content(&settings.dir)?;
     // every active study, under /studies/{slug}, with one login (the installation's)
     let installation = settings.installation().await?;
+    // each study's own content, read and checked whole before anything is served
+    let mut own_content = std::collections::BTreeMap::new();
+    let studies = match installation.studies().await {
+        Ok(s) => s,
+        Err(e) => {
+            installation.close().await;
+            return Err(CliError::usage(anyhow!("{e}")));
+        }
+    };
+    for study in studies {
+        let slug = study.slug.as_str();
+        if has_study_content(&settings.dir, slug) {
+            match study_content(&settings.dir, Some(slug)) {
+                Ok(c) => {
+                    own_content.insert(slug.to_owned(), c);
+                }
+                Err(e) => {
+                    installation.close().await;
+                    return Err(e);
+                }
+            }
+        }
+    }
     // The JSON API (/api/v1) over the installation: every study a token's account has a
     // role in.
     let api = leernet_api::router(std::sync::Arc::new(
@@ -645,6 +712,7 @@ pub async fn serve(
     let options = leernet_web::ServeOptions {
         public_url: settings.file.server.public_url.clone(),
         content,
+        study_content: own_content,
         smtp: settings.file.smtp.clone(),
         trusted_proxies: settings.file.server.trusted_proxies()?,
         limits: settings.file.server.limits()?,

@@ -125,6 +125,7 @@ fn options() -> StudyOptions {
     StudyOptions {
         public_url: None,
         content: leernet_analysis::ProjectContent::builtin(),
+        study_content: Default::default(),
         smtp: None,
         trusted_proxies: vec![],
         clock: Arc::new(SystemClock),

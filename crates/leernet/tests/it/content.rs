@@ -1,7 +1,8 @@
 //! A project's own `content/` folder as a researcher meets it: a changed handle condition
 //! changes the handreikingen `leernet report` writes; a broken framework or handles file
 //! stops `leernet report` and `leernet analyse` with one message that names the file, the
-//! entry and the field, and nothing is written.
+//! entry and the field, and nothing is written. A study of an installation has its own
+//! content over the project's.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -299,4 +300,81 @@ fn a_projects_autocode_rules_replace_the_shipped_ones() {
         &out,
         &["content/autocode.toml", "keywords", "twee woorden"],
     );
+}
+
+/// A study of an installation has its own content: `studies/<slug>/content/` over the
+/// project's `content/`. The demo holds two studies (`demo` and `vervolg`); a study's own
+/// handles change its handreikingen only, and a broken file of one study stops that study's
+/// commands only, naming the file.
+#[test]
+fn a_study_has_its_own_content_over_the_projects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    let o = leernet(&["demo", "--dir", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let project = demo.to_str().unwrap();
+    let study_report = |study: &str, out: &Path| {
+        leernet(&[
+            "--study",
+            study,
+            "report",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "html",
+            "--lang",
+            "nl",
+            "--project",
+            project,
+        ])
+    };
+    let title = leernet_analysis::ProjectContent::builtin().content.handles.handles[0]
+        .title
+        .nl
+        .replace('\'', "&#x27;");
+    let holding = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir.join("handreikingen"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| std::fs::read_to_string(p).unwrap().contains(&title))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = tmp.path().join("before");
+    let o = study_report("demo", &before);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // The main study's own handles: the first handle under the opposite condition.
+    let own = demo.join("studies").join("demo").join("content");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("handles.toml"),
+        HANDLES.replacen(
+            "condition = \"${rationale_explicit} != 'yes'\"",
+            "condition = \"${rationale_explicit} = 'yes'\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let after = tmp.path().join("after");
+    let o = study_report("demo", &after);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_ne!(
+        holding(&before),
+        holding(&after),
+        "the study's own handles changed its handreikingen"
+    );
+
+    // A broken file of the follow-up study stops its commands, not the main study's.
+    let theirs = demo.join("studies").join("vervolg").join("content");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("framework.toml"), "[[element]\nkey = ").unwrap();
+    let o = leernet(&["--study", "vervolg", "analyse", "--project", project]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("framework.toml"), "{err}");
+    let o = leernet(&["--study", "demo", "analyse", "--project", project]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
