@@ -68,7 +68,13 @@ impl StudyOptions {
 struct Served {
     state: Arc<AppState>,
     app: Router,
+    /// When the installation last said the study is active.
+    checked: std::time::Instant,
 }
+
+/// How long a served study is taken to be still active before the installation is asked
+/// again (a study archived at the command line leaves the web app within this time).
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The most survey links whose study is remembered (then the memory starts over).
 const TOKEN_MEMORY: usize = 100_000;
@@ -156,8 +162,21 @@ impl Portal {
             return Ok(None);
         };
         let mut served = self.served.lock().await;
-        if let Some(s) = served.get(slug.as_str()) {
-            return Ok(Some(s.clone()));
+        if let Some(s) = served.get_mut(slug.as_str()) {
+            if s.checked.elapsed() < RECHECK {
+                return Ok(Some(s.clone()));
+            }
+            let still = self
+                .installation
+                .study_by_slug(&slug)
+                .await?
+                .is_some_and(|st| st.state == StudyState::Active);
+            if still {
+                s.checked = std::time::Instant::now();
+                return Ok(Some(s.clone()));
+            }
+            served.remove(slug.as_str());
+            return Ok(None);
         }
         let Some(study) = self.installation.study_by_slug(&slug).await? else {
             return Ok(None);
@@ -176,6 +195,7 @@ impl Portal {
         let entry = Served {
             app: crate::app(state.clone()),
             state,
+            checked: std::time::Instant::now(),
         };
         served.insert(slug.as_str().to_owned(), entry.clone());
         Ok(Some(entry))

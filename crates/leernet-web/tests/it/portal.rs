@@ -542,6 +542,16 @@ async fn admin_story(inst: &Installation, first: &Study, store: &Store, app: &ax
             .status,
         StatusCode::NOT_FOUND
     );
+    // Archived at the command line (the installation, not this app): the app notices
+    // within its five seconds.
+    inst.archive_study(&Slug::parse("derde").unwrap(), &Actor::System, 4)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+    assert_eq!(
+        a.get("/studies/derde/admin/waves").await.status,
+        StatusCode::NOT_FOUND
+    );
     let log: Vec<String> = inst
         .audit_log()
         .await

@@ -328,7 +328,10 @@ fn a_study_has_its_own_content_over_the_projects() {
             project,
         ])
     };
-    let title = leernet_analysis::ProjectContent::builtin().content.handles.handles[0]
+    let title = leernet_analysis::ProjectContent::builtin()
+        .content
+        .handles
+        .handles[0]
         .title
         .nl
         .replace('\'', "&#x27;");
