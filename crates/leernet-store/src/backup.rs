@@ -404,6 +404,9 @@ impl Out<'_> {
     }
 }
 
+/// Changes a row before it is restored: `(table, columns, values)`.
+pub(crate) type RowRewrite = dyn Fn(&str, &[&str], &mut [Value]) + Sync;
+
 /// A database a backup is made of or restored into: a study's store or the installation.
 pub(crate) struct Db<'a> {
     pub pool: &'a sqlx::AnyPool,
@@ -415,7 +418,7 @@ pub(crate) struct Db<'a> {
     pub generation: bool,
     /// Changes a row before it is restored: `(table, columns, values)`. The installation
     /// uses it to register each study where this installation keeps its studies.
-    pub rewrite: Option<&'a (dyn Fn(&str, &[&str], &mut [Value]) + Sync)>,
+    pub rewrite: Option<&'a RowRewrite>,
 }
 
 impl Store {

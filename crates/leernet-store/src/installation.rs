@@ -1054,7 +1054,7 @@ impl Installation {
 
     fn backup_db<'a>(
         &'a self,
-        rewrite: Option<&'a (dyn Fn(&str, &[&str], &mut [serde_json::Value]) + Sync)>,
+        rewrite: Option<&'a crate::backup::RowRewrite>,
     ) -> crate::backup::Db<'a> {
         crate::backup::Db {
             pool: &self.pool,
