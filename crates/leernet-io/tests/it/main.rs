@@ -13,3 +13,4 @@ mod hostile_text;
 mod odk_zip;
 mod repeat_export;
 mod sav_dates;
+mod sav_read;
