@@ -1,8 +1,8 @@
 //! leernet's own exports import back (issue 23): the demo study's responses of both
 //! instruments, exported as CSV (as stored with `--raw`, and neutralised for spreadsheets)
-//! and as XLSX, imported into a fresh project on every back end, exported again: the same
-//! bytes. Importing the same file once more adds nothing (the respondent keys are kept).
-//! `.sav` is not in the round trip: leernet does not import `.sav` files yet.
+//! as XLSX and as SPSS `.sav`, imported into a fresh project on every back end, exported
+//! again: the same bytes. Importing the same file once more adds nothing (the respondent
+//! keys are kept).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -36,7 +36,12 @@ fn ok(o: &Output) -> String {
 }
 
 /// The export's variants: its format, and whether texts are written as stored.
-const VARIANTS: [(&str, bool); 3] = [("csv", true), ("csv", false), ("xlsx", false)];
+const VARIANTS: [(&str, bool); 4] = [
+    ("csv", true),
+    ("csv", false),
+    ("xlsx", false),
+    ("sav", false),
+];
 
 fn export(dir: &Path, url: Option<&str>, inst: &str, format: &str, raw: bool, out: &Path) {
     let mut args = vec!["export", "--format", format, "--instrument", inst];
