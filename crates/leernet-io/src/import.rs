@@ -282,6 +282,9 @@ impl<'f> Importer<'f> {
             .collect();
         let markers = match opts.missing {
             Some(m) => m.to_vec(),
+            // an SPSS file declares its own missing values (system- and user-missing,
+            // already empty cells): a text "NA" in it is an answer, unless --missing says
+            None if table.kind == crate::table::TableKind::Sav => Vec::new(),
             None => crate::missing::defaults(),
         };
         let read_columns = plan

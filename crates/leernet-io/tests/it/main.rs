@@ -5,6 +5,7 @@ mod common;
 
 mod awkward;
 mod export;
+mod exports_corpus;
 mod field;
 mod fixtures;
 mod fuzz;
