@@ -348,10 +348,21 @@ impl Table {
             return Err(Problem::error(ProblemKind::Empty, "the file is empty"));
         }
         if crate::sav_read::is_sav(&head) {
+            // read whole, at most as much as a workbook may unpack to
+            let limit = IMPORT_LIMITS.max_unpacked_bytes;
             let mut bytes = Vec::new();
-            buf.read_to_end(&mut bytes).map_err(|e| {
+            buf.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
                 Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}"))
             })?;
+            if bytes.len() as u64 > limit {
+                return Err(Problem::error(
+                    ProblemKind::Unreadable,
+                    format!(
+                        "the SPSS file is larger than {} MiB, the limit for an import",
+                        limit >> 20
+                    ),
+                ));
+            }
             return Table::from_sav(&bytes);
         }
         if is_workbook(&head) {

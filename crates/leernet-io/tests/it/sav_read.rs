@@ -429,3 +429,33 @@ fn leernet_own_export_reads_back() {
         }
     }
 }
+
+/// Through the import, a damaged `.sav` is one problem of the whole file: nothing is read.
+#[test]
+fn a_damaged_sav_is_refused_by_the_import_with_one_sentence() {
+    let form = crate::common::form(
+        "q.xlsx",
+        &[(
+            "survey",
+            &[&["type", "name", "label"], &["integer", "q1", "Q1"]],
+        )],
+    );
+    let good = tiny(false, true);
+    let cut = good[..good.len() - 9].to_vec();
+    let problems = leernet_io::import::import_all(
+        &form,
+        Box::new(std::io::Cursor::new(cut)),
+        &leernet_io::ImportOptions {
+            lang: "nl",
+            ..Default::default()
+        },
+    )
+    .err()
+    .expect("refused");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let p = problems[0].to_string();
+    assert!(
+        p.contains("the SPSS file could not be read") && p.contains("cut short"),
+        "{p}"
+    );
+}

@@ -134,7 +134,7 @@ async fn the_demo_exports_import_back_into_a_fresh_project_and_export_the_same_b
                 let wave = records[0].get(2).unwrap().to_owned();
                 assert!(records.iter().all(|r| r.get(2) == Some(wave.as_str())));
 
-                let args = [
+                let mut args = vec![
                     "import",
                     "responses",
                     first.to_str().unwrap(),
@@ -144,6 +144,10 @@ async fn the_demo_exports_import_back_into_a_fresh_project_and_export_the_same_b
                     &wave,
                     "--json",
                 ];
+                // the layout is told from the header; the .sav is named, as the flag may
+                if *format == "sav" {
+                    args.extend(["--format", "leernet"]);
+                }
                 let j: serde_json::Value = serde_json::from_str(&ok(&run(&dir, url, &args)))
                     .unwrap_or_else(|e| panic!("{what} {inst}: {e}"));
                 assert_eq!(j["format"], "leernet", "{what} {inst}: {j}");
