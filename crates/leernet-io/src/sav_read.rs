@@ -779,7 +779,8 @@ pub fn read(bytes: &[u8]) -> Result<SavFile, SavError> {
             "the file holds more than {MAX_CELLS} values ({expected} cases of {nvars} variables), the limit for an import"
         ));
     }
-    let mut cases = Vec::with_capacity(expected);
+    // the count is only a hint: the vector grows with what the file holds
+    let mut cases = Vec::with_capacity(expected.min(1 << 16));
     let mut buf: Vec<[u8; 8]> = Vec::with_capacity(units);
     let mut bc = Bytecode {
         block: [0; 8],
@@ -890,7 +891,7 @@ pub fn number_text(x: f64, kind: Kind) -> String {
                 format!("{date}T{}", clock(x - days * 86400.0))
             }
         }
-        Kind::Time if x.is_finite() && x >= 0.0 && x < 1e9 => clock(x),
+        Kind::Time if (0.0..1e9).contains(&x) => clock(x),
         _ => crate::table::format_number(x),
     }
 }

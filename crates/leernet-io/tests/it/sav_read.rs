@@ -450,8 +450,7 @@ fn a_damaged_sav_is_refused_by_the_import_with_one_sentence() {
             ..Default::default()
         },
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert_eq!(problems.len(), 1, "{problems:#?}");
     let p = problems[0].to_string();
     assert!(
