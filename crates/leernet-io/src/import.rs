@@ -228,7 +228,7 @@ impl<'f> Importer<'f> {
                 table.skip();
             }
         }
-        let (plan, mut problems) = plan::build(
+        let (mut plan, mut problems) = plan::build(
             form,
             format,
             &table.headers,
@@ -238,6 +238,9 @@ impl<'f> Importer<'f> {
         );
         if problems.iter().any(Problem::is_error) {
             return Err(problems);
+        }
+        if format != Format::Leernet {
+            value_label_recodes(form, &mut plan, &table.value_labels);
         }
         let fields = assemble(form, &plan);
         let mapped: Vec<&str> = fields.iter().map(|f| f.question.as_str()).collect();
@@ -279,6 +282,9 @@ impl<'f> Importer<'f> {
             .collect();
         let markers = match opts.missing {
             Some(m) => m.to_vec(),
+            // an SPSS file declares its own missing values (system- and user-missing,
+            // already empty cells): a text "NA" in it is an answer, unless --missing says
+            None if table.kind == crate::table::TableKind::Sav => Vec::new(),
             None => crate::missing::defaults(),
         };
         let read_columns = plan
@@ -1136,6 +1142,43 @@ fn coded_cell(format: Format, cell: &str) -> &str {
         ""
     } else {
         cell
+    }
+}
+
+/// An SPSS file's value labels as recodes of the selects' codes: a code that is no choice
+/// name of the question's list, whose label is one of the choices (by label in any of the
+/// form's languages, or by name), reads as that choice. A code that is a choice name stays
+/// itself, and the mapping file's own recodes come first.
+fn value_label_recodes(form: &Form, plan: &mut Plan, labels: &[Vec<(String, String)>]) {
+    for c in &plan.columns {
+        let Target::Question { question } = &c.target else {
+            continue;
+        };
+        let Some(labels) = labels.get(c.index).filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let Some(q) = form.question(question) else {
+            continue;
+        };
+        if !matches!(
+            q.kind,
+            QuestionKind::SelectOne { .. } | QuestionKind::SelectMultiple { .. }
+        ) {
+            continue;
+        }
+        let choices = values::Choices::of(form, q);
+        for (code, label) in labels {
+            if choices.index_of(code.trim()).is_some() {
+                continue;
+            }
+            if let Some(i) = choices.find(label, Format::Csv) {
+                plan.values
+                    .entry(question.clone())
+                    .or_default()
+                    .entry(code.clone())
+                    .or_insert_with(|| choices.names[i].clone());
+            }
+        }
     }
 }
 

@@ -7,8 +7,8 @@
 //!
 //! Import, in three steps:
 //! 1. [`table`] reads a CSV (any separator, BOM, CRLF, quoted newlines, UTF-8 or
-//!    Windows-1252), a workbook or ODK Central's zip of CSVs ([`odk_zip`]) into header
-//!    rows and data rows, streaming CSV;
+//!    Windows-1252), a workbook, ODK Central's zip of CSVs ([`odk_zip`]) or an SPSS
+//!    `.sav` file ([`sav_read`]) into header rows and data rows, streaming CSV;
 //! 2. [`detect`] names the tool that wrote it from its header signature, and [`plan`]
 //!    maps its columns onto the form's questions (names, the tool's conventions, labels in
 //!    any of the form's languages, or a [`plan::Mapping`] file);
@@ -30,6 +30,7 @@ pub mod plan;
 pub mod problem;
 pub mod repeat_sheets;
 pub mod sav;
+pub mod sav_read;
 pub mod table;
 pub mod values;
 pub mod xlsx_out;

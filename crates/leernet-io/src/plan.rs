@@ -207,7 +207,11 @@ fn system_column(format: Format, h: &str) -> bool {
             h.starts_with('_')
                 || matches!(
                     h,
-                    "meta/instanceID" | "meta/rootUuid" | "meta/deprecatedID" | "formhub/uuid"
+                    "meta/instanceID"
+                        | "instanceID"
+                        | "meta/rootUuid"
+                        | "meta/deprecatedID"
+                        | "formhub/uuid"
                 )
         }
         Format::Odk => matches!(
@@ -349,9 +353,22 @@ impl<'f> FormIndex<'f> {
             }
             by_key.insert(q.name.clone(), q);
             if !q.group_path.is_empty() {
+                // a copy of a question of an unrolled `begin loop` is named after its
+                // choice (`count_cow` in the group `cow`); other tools' exports keep the
+                // name as written under the choice's group (`animal/cow/count`)
+                let looped = q.group_path.last().and_then(|g| {
+                    q.name
+                        .strip_suffix(g.as_str())
+                        .and_then(|n| n.strip_suffix('_'))
+                        .filter(|n| !n.is_empty())
+                });
                 for sep in ["/", "-", ":", "."] {
                     let path = format!("{}{sep}{}", q.group_path.join(sep), q.name);
                     by_key.entry(path).or_insert(q);
+                    if let Some(name) = looped {
+                        let path = format!("{}{sep}{name}", q.group_path.join(sep));
+                        by_key.entry(path).or_insert(q);
+                    }
                 }
             }
             for l in q.label.values.values() {
@@ -402,10 +419,14 @@ impl<'f> FormIndex<'f> {
 
 /// An option column `prefix<sep>choice`: its question and choice.
 fn option_column(ix: &FormIndex<'_>, h: &str) -> Option<(String, String)> {
-    for sep in ['/', '-', '.', ':'] {
-        let Some((prefix, suffix)) = h.rsplit_once(sep) else {
-            continue;
-        };
+    // a choice's label may hold the separator itself (`…/boat/canoe`): every place of it
+    // is tried, the last first
+    let cuts = h
+        .char_indices()
+        .rev()
+        .filter(|(_, c)| matches!(c, '/' | '-' | '.' | ':'));
+    for (at, sep) in cuts {
+        let (prefix, suffix) = (&h[..at], &h[at + sep.len_utf8()..]);
         let Some(q) = ix.named_or_labelled(prefix) else {
             continue;
         };
@@ -418,6 +439,23 @@ fn option_column(ix: &FormIndex<'_>, h: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// The text typed for "other" of a select with `or_other`, as KoboToolbox and ODK name
+/// its column: `question_other`, with the enclosing groups or not.
+fn other_column(ix: &FormIndex<'_>, h: &str) -> Option<Target> {
+    let q = ix.named(h.strip_suffix("_other")?)?;
+    if !matches!(
+        q.kind,
+        QuestionKind::SelectOne { or_other: true, .. }
+            | QuestionKind::SelectMultiple { or_other: true, .. }
+    ) {
+        return None;
+    }
+    Some(Target::OtherText {
+        question: q.name.clone(),
+        text_question: ix.other_text_question(q, "other"),
+    })
 }
 
 /// A column of one instance of a question inside a repeat: `repeat[2]/question`, with
@@ -783,6 +821,8 @@ pub fn build(
             (t, "tool")
         } else if let Some((question, choice)) = option_column(&ix, h) {
             (Target::Option { question, choice }, "tool")
+        } else if let Some(t) = other_column(&ix, h) {
+            (t, "tool")
         } else if let Some(m) = time_columns(format)
             .iter()
             .find(|(c, _)| c == h)

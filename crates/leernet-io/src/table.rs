@@ -51,6 +51,8 @@ pub enum TableKind {
     },
     /// A spreadsheet workbook (first sheet).
     Workbook,
+    /// An SPSS system file.
+    Sav,
 }
 
 /// The most bytes one row of a CSV may take (its cells and their separators; a quoted
@@ -141,6 +143,9 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Where it came from.
     pub kind: TableKind,
+    /// Per column, the value labels the file declares (code as the cells hold it, label):
+    /// only an SPSS file has them.
+    pub value_labels: Vec<Vec<(String, String)>>,
     lookahead: VecDeque<Row>,
     source: Source,
     latin1: bool,
@@ -342,6 +347,24 @@ impl Table {
         if head.is_empty() {
             return Err(Problem::error(ProblemKind::Empty, "the file is empty"));
         }
+        if crate::sav_read::is_sav(&head) {
+            // read whole, at most as much as a workbook may unpack to
+            let limit = IMPORT_LIMITS.max_unpacked_bytes;
+            let mut bytes = Vec::new();
+            buf.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
+                Problem::error(ProblemKind::Unreadable, format!("cannot read: {e}"))
+            })?;
+            if bytes.len() as u64 > limit {
+                return Err(Problem::error(
+                    ProblemKind::Unreadable,
+                    format!(
+                        "the SPSS file is larger than {} MiB, the limit for an import",
+                        limit >> 20
+                    ),
+                ));
+            }
+            return Table::from_sav(&bytes);
+        }
         if is_workbook(&head) {
             let mut bytes = Vec::new();
             buf.read_to_end(&mut bytes).map_err(|e| {
@@ -402,6 +425,7 @@ impl Table {
         let mut t = Table {
             headers: Vec::new(),
             kind: TableKind::Csv { delimiter },
+            value_labels: Vec::new(),
             lookahead: VecDeque::new(),
             source: Source::Csv(Box::new(rdr), csv::ByteRecord::new(), lines),
             latin1: false,
@@ -472,11 +496,53 @@ impl Table {
         Table::from_rows(rows)
     }
 
+    /// Opens an SPSS system file: a column per variable (its long name), a row per case
+    /// (row 2 is the first case, as in a workbook), numbers as Excel's "General" shows
+    /// them, dates as ISO text, system- and user-missing values as empty cells, and the
+    /// value labels of each column beside.
+    pub fn from_sav(bytes: &[u8]) -> Result<Table, Problem> {
+        let sav = crate::sav_read::read(bytes).map_err(|e| {
+            Problem::error(
+                ProblemKind::Unreadable,
+                format!("the SPSS file could not be read: {e}"),
+            )
+        })?;
+        let mut rows = Vec::with_capacity(sav.cases.len() + 1);
+        rows.push(SheetRow {
+            number: 1,
+            cells: sav.variables.iter().map(|v| v.name.clone()).collect(),
+        });
+        for k in 0..sav.cases.len() {
+            rows.push(SheetRow {
+                number: k + 2,
+                cells: (0..sav.variables.len()).map(|i| sav.cell(k, i)).collect(),
+            });
+        }
+        let labels = sav
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.value_labels
+                    .iter()
+                    .filter(|(code, _)| !v.missing.covers(code))
+                    .map(|(code, label)| (sav.code_text(i, code), label.clone()))
+                    .collect()
+            })
+            .collect();
+        drop(sav);
+        let mut t = Table::from_rows(rows)?;
+        t.kind = TableKind::Sav;
+        t.value_labels = labels;
+        Ok(t)
+    }
+
     /// A table of rows read whole (header first).
     fn from_rows(rows: Vec<SheetRow>) -> Result<Table, Problem> {
         let mut t = Table {
             headers: Vec::new(),
             kind: TableKind::Workbook,
+            value_labels: Vec::new(),
             lookahead: VecDeque::new(),
             source: Source::Rows(
                 rows.into_iter()

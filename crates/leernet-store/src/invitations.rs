@@ -329,6 +329,41 @@ impl Store {
         Ok(Some((response, inv)))
     }
 
+    /// The answers the same respondent submitted to the same instrument in the latest
+    /// earlier wave (waves in the order they were made), for `${last-saved#question}`: for
+    /// a member's invitation the same person's, for a network questionnaire the same
+    /// network's. `None` on a first questionnaire, and for an anonymous link (there is no
+    /// one to recognise).
+    pub async fn last_submitted_answers(&self, inv: &InvitationRow) -> Result<Option<Answers>> {
+        let (who, id) = match (inv.kind, inv.person) {
+            (InvitationKind::Network, _) => {
+                ("i.kind = 'network' AND i.network_id = $2", inv.network.0)
+            }
+            (InvitationKind::Member, Some(p)) => ("i.kind = 'member' AND i.person_id = $2", p.0),
+            (InvitationKind::Member, None) => return Ok(None),
+        };
+        let sql = format!(
+            "SELECT r.id, r.answers FROM invitations i \
+             JOIN waves w ON w.id = i.wave_id \
+             JOIN responses r ON r.wave_id = i.wave_id \
+                AND r.respondent = 'invitation:' || CAST(i.id AS TEXT) \
+             WHERE w.instrument_id = (SELECT instrument_id FROM waves WHERE id = $1) \
+               AND i.wave_id < $1 AND r.status = 'submitted' AND {who} \
+             ORDER BY i.wave_id DESC, r.id DESC LIMIT 1"
+        );
+        let r = sqlx::query(&sql)
+            .bind(inv.wave.0)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = r else { return Ok(None) };
+        let rid: i64 = get(&r, "id")?;
+        let answers: String = get(&r, "answers")?;
+        serde_json::from_str(&answers)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("answers of response {rid}: {e}")))
+    }
+
     /// The id of the response an invitation reaches, if one was started.
     pub async fn invitation_response_id(&self, inv: &InvitationRow) -> Result<Option<ResponseId>> {
         let id: Option<i64> =

@@ -34,7 +34,7 @@ pub const MAX_IMPORT_BODY: usize = MAX_IMPORT_BYTES * 4 / 3 + 64 * 1024;
 /// Problems shown on the page (all are counted).
 const MAX_SHOWN_PROBLEMS: usize = 1000;
 
-const FORMATS: [&str; 7] = [
+const FORMATS: [&str; 8] = [
     "auto",
     "kobo",
     "odk",
@@ -42,6 +42,7 @@ const FORMATS: [&str; 7] = [
     "qualtrics",
     "msforms",
     "csv",
+    "leernet",
 ];
 
 /// What the import form posts.

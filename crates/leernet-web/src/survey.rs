@@ -185,22 +185,74 @@ fn answerable(kind: &QuestionKind) -> bool {
     )
 }
 
+/// The respondent's previous questionnaire, for `${last-saved#question}`.
+type Last<'a> = Option<&'a Answers>;
+
 /// Evaluates the form at `now` (days since 1970-01-01, from the app's clock: a `today()`
-/// in the form reads it).
+/// in the form reads it), with the respondent's previous questionnaire for
+/// `${last-saved#…}`.
 fn evaluate<'f>(
     form: &'f Form,
     a: &BTreeMap<String, String>,
     lang: Lang,
     now: f64,
+    last: Last<'_>,
 ) -> Evaluation<'f> {
     form.evaluate(
         &Answers::from_flat(form, a),
         &EvalOptions {
             lang: lang.code(),
             now: Some(now),
-            last_saved: None,
+            last_saved: last,
         },
     )
+}
+
+/// Whether any text of the form refers to `${last-saved#…}` (only then is the previous
+/// questionnaire looked up).
+fn uses_last_saved(form: &Form) -> bool {
+    const REF: &str = "${last-saved#";
+    form.questions().any(|q| {
+        [
+            &q.default,
+            &q.calculation,
+            &q.relevant,
+            &q.constraint,
+            &q.required,
+            &q.read_only,
+            &q.choice_filter,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| s.contains(REF))
+            || q.label.values.values().any(|s| s.contains(REF))
+            || q.hint.values.values().any(|s| s.contains(REF))
+    })
+}
+
+/// The answers a questionnaire starts with, as ODK fills a new one: each top-level
+/// question's `default`, a literal as written, an expression (`${last-saved#x}`,
+/// `today()`) evaluated when the questionnaire is first opened.
+fn initial_answers(form: &Form, lang: Lang, now: f64, last: Last<'_>) -> BTreeMap<String, String> {
+    let mut a = form.default_answers().to_flat();
+    let opts = EvalOptions {
+        lang: lang.code(),
+        now: Some(now),
+        last_saved: last,
+    };
+    let start = Answers::from_flat(form, &a);
+    for q in form.questions() {
+        let Some(d) = &q.default else { continue };
+        if q.repeat.is_some() || a.contains_key(&q.name) || !answerable(&q.kind) {
+            continue;
+        }
+        if let Ok(v) = leernet_xlsform::answers::eval_text(form, &start, d, &opts) {
+            if !v.is_empty() {
+                a.insert(q.name.clone(), v);
+            }
+        }
+    }
+    a
 }
 
 /// Whether a page shows anything now.
@@ -344,10 +396,16 @@ fn remove_instance(answers: &mut BTreeMap<String, String>, rep: &str, k: usize, 
 
 /// Makes the repeats with a `repeat_count` hold as many instances as it says (at most
 /// [`MAX_INSTANCES`]).
-fn follow_repeat_counts(form: &Form, answers: &mut BTreeMap<String, String>, lang: Lang, now: f64) {
+fn follow_repeat_counts(
+    form: &Form,
+    answers: &mut BTreeMap<String, String>,
+    lang: Lang,
+    now: f64,
+    last: Last<'_>,
+) {
     // A count may depend on answers inside instances: settle in a few rounds.
     for _ in 0..3 {
-        let ev = evaluate(form, answers, lang, now);
+        let ev = evaluate(form, answers, lang, now, last);
         let mut changed = false;
         let mut counts: Vec<(&String, &usize)> = ev.repeat_counts.iter().collect();
         counts.sort();
@@ -377,6 +435,27 @@ struct Ctx {
     form: Arc<Form>,
     stored: BTreeMap<String, String>,
     submitted: bool,
+    /// No response was started yet: the questionnaire starts from its defaults.
+    fresh: bool,
+    /// The same respondent's previous questionnaire of this instrument, when the form
+    /// refers to it.
+    last_saved: Option<Answers>,
+}
+
+impl Ctx {
+    fn last(&self) -> Last<'_> {
+        self.last_saved.as_ref()
+    }
+
+    /// The answers a page starts from: the stored ones, or the defaults of a new
+    /// questionnaire.
+    fn base(&self, lang: Lang, now: f64) -> BTreeMap<String, String> {
+        if self.fresh {
+            initial_answers(&self.form, lang, now, self.last())
+        } else {
+            self.stored.clone()
+        }
+    }
 }
 
 async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError> {
@@ -407,12 +486,24 @@ async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError
     let submitted = response
         .as_ref()
         .is_some_and(|r| r.status == ResponseStatus::Submitted);
+    let last_saved = if !submitted && uses_last_saved(&form) {
+        state
+            .store
+            .last_submitted_answers(&inv)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?
+            .map(|a| Answers::from_flat(&form, &a))
+    } else {
+        None
+    };
     Ok(Ctx {
         inv,
         wave_status: wave.status,
         form,
+        fresh: response.is_none(),
         stored: response.map(|r| r.answers).unwrap_or_default(),
         submitted,
+        last_saved,
     })
 }
 
@@ -480,9 +571,9 @@ pub async fn show(
         return closed(&state, &v, &ctx);
     }
     let pages = pages(&ctx.form);
-    let mut answers = ctx.stored.clone();
-    follow_repeat_counts(&ctx.form, &mut answers, lang, state.today());
-    let ev = evaluate(&ctx.form, &answers, lang, state.today());
+    let mut answers = ctx.base(lang, state.today());
+    follow_repeat_counts(&ctx.form, &mut answers, lang, state.today(), ctx.last());
+    let ev = evaluate(&ctx.form, &answers, lang, state.today(), ctx.last());
     let visible = visible_pages(&ctx.form, &pages, &ev);
     let wanted = q.page.unwrap_or(ctx.inv.page.max(0) as usize);
     let p = nearest(&visible, wanted);
@@ -599,7 +690,7 @@ fn render_page(
     let lang = v.lang.lang;
     let code = lang.code();
     let form = &ctx.form;
-    let ev = evaluate(form, answers, lang, state.today());
+    let ev = evaluate(form, answers, lang, state.today(), ctx.last());
     let page = &pages[p];
     let mut fields = Vec::new();
     let mut shown = Vec::new();
@@ -987,15 +1078,16 @@ fn merge(
     stored: &BTreeMap<String, String>,
     posted: &Posted,
     lang: Lang,
+    last: Last<'_>,
 ) -> Merged {
     let t = state.catalog.table(lang);
     let msg = |k: &str| t.get(k).cloned().unwrap_or_default();
     let mut answers = stored.clone();
-    follow_repeat_counts(form, &mut answers, lang, state.today());
+    follow_repeat_counts(form, &mut answers, lang, state.today(), last);
     let mut raw = HashMap::new();
     let mut errors = BTreeMap::new();
     // The instances are the stored ones: a posted value for another instance is ignored.
-    let ev = evaluate(form, &answers, lang, state.today());
+    let ev = evaluate(form, &answers, lang, state.today(), last);
     for slot in slots(form, page, &ev) {
         let q = form.question_at(slot.q).expect("index from the form");
         if !answerable(&q.kind) {
@@ -1038,9 +1130,9 @@ fn merge(
             answers.insert(slot.key, value);
         }
     }
-    follow_repeat_counts(form, &mut answers, lang, state.today());
+    follow_repeat_counts(form, &mut answers, lang, state.today(), last);
     // Choices left out by a choice_filter are not among the choices either.
-    let ev = evaluate(form, &answers, lang, state.today());
+    let ev = evaluate(form, &answers, lang, state.today(), last);
     for slot in slots(form, page, &ev) {
         let Some(s) = slot_state(&ev, &slot) else {
             continue;
@@ -1078,8 +1170,9 @@ fn final_answers(
     answers: &BTreeMap<String, String>,
     lang: Lang,
     now: f64,
+    last: Last<'_>,
 ) -> BTreeMap<String, String> {
-    let ev = evaluate(form, answers, lang, now);
+    let ev = evaluate(form, answers, lang, now, last);
     let mut out = BTreeMap::new();
     let keep = |q: &leernet_xlsform::Question, s: &QuestionState| {
         s.evaluated
@@ -1134,8 +1227,16 @@ pub async fn save(
     let form = ctx.form.clone();
     let pages = pages(&form);
     let p = posted.page.min(pages.len().saturating_sub(1));
-    let mut m = merge(&state, &form, &pages[p], &ctx.stored, &posted, lang);
-    let ev = evaluate(&form, &m.answers, lang, state.today());
+    let mut m = merge(
+        &state,
+        &form,
+        &pages[p],
+        &ctx.base(lang, state.today()),
+        &posted,
+        lang,
+        ctx.last(),
+    );
+    let ev = evaluate(&form, &m.answers, lang, state.today(), ctx.last());
     let visible = visible_pages(&form, &pages, &ev);
     let going_on = matches!(posted.action.as_str(), "next" | "submit");
     if going_on {
@@ -1170,7 +1271,7 @@ pub async fn save(
         if m.errors.is_empty() {
             return Ok(Redirect::to(&format!("/s/{token}?page={p}#{anchor}")).into_response());
         }
-        let ev = evaluate(&form, &m.answers, lang, state.today());
+        let ev = evaluate(&form, &m.answers, lang, state.today(), ctx.last());
         let visible = visible_pages(&form, &pages, &ev);
         return render_page(
             &state,
@@ -1245,7 +1346,7 @@ pub async fn save(
         _ => (p, false),
     };
     let answers = if submit {
-        final_answers(&form, &m.answers, lang, state.today())
+        final_answers(&form, &m.answers, lang, state.today(), ctx.last())
     } else {
         m.answers
     };
@@ -1336,8 +1437,16 @@ pub async fn relevance(
     let ctx = load(&state, &token, lang).await?;
     let pages = pages(&ctx.form);
     let p = posted.page.min(pages.len().saturating_sub(1));
-    let m = merge(&state, &ctx.form, &pages[p], &ctx.stored, &posted, lang);
-    let ev = evaluate(&ctx.form, &m.answers, lang, state.today());
+    let m = merge(
+        &state,
+        &ctx.form,
+        &pages[p],
+        &ctx.base(lang, state.today()),
+        &posted,
+        lang,
+        ctx.last(),
+    );
+    let ev = evaluate(&ctx.form, &m.answers, lang, state.today(), ctx.last());
     let visible = shown_on(&ctx.form, &pages[p], &ev);
     Ok((
         [

@@ -216,14 +216,17 @@ impl Unroller<'_> {
                         *n = format!("{}_{}", n.trim(), c.name);
                     }
                 }
-                for (i, _, lang) in &self.texts {
-                    if let Some(cell) = r.cells.get_mut(*i) {
-                        if cell.contains("%(") {
-                            *cell = cell
-                                .replace("%(name)s", &c.name)
-                                .replace("%(label)s", self.choice_label(c, lang));
-                        }
+                // every column, as pyxform does (a `relevant` of
+                // `selected(${x}, '%(name)s')` asks each copy about its own choice); a
+                // label or hint in a language takes the choice's label in that language
+                for (i, cell) in r.cells.iter_mut().enumerate() {
+                    if i == self.type_col || !cell.contains("%(") {
+                        continue;
                     }
+                    let lang = self.texts.iter().find(|t| t.0 == i).map_or(&None, |t| &t.2);
+                    *cell = cell
+                        .replace("%(name)s", &c.name)
+                        .replace("%(label)s", self.choice_label(c, lang));
                 }
                 self.push(out, r)?;
             }

@@ -125,6 +125,8 @@ pub enum ImportFormatArg {
     Msforms,
     #[value(alias = "plain")]
     Csv,
+    /// leernet's own CSV, XLSX or `.sav` export.
+    Leernet,
 }
 
 impl ImportFormatArg {
@@ -138,6 +140,7 @@ impl ImportFormatArg {
             ImportFormatArg::Qualtrics => Some(Format::Qualtrics),
             ImportFormatArg::Msforms => Some(Format::MsForms),
             ImportFormatArg::Csv => Some(Format::Csv),
+            ImportFormatArg::Leernet => Some(Format::Leernet),
         }
     }
 }

@@ -5,6 +5,7 @@ mod common;
 
 mod awkward;
 mod export;
+mod exports_corpus;
 mod field;
 mod fixtures;
 mod fuzz;
@@ -13,3 +14,4 @@ mod hostile_text;
 mod odk_zip;
 mod repeat_export;
 mod sav_dates;
+mod sav_read;

@@ -10,6 +10,7 @@ mod fieldwork;
 mod figures_cache;
 mod hostile_uploads;
 mod import_export;
+mod last_saved;
 mod login;
 mod mail;
 mod notify;

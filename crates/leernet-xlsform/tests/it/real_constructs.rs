@@ -103,6 +103,40 @@ fn a_loop_becomes_a_group_per_choice_with_labels_filled_in() {
     assert_eq!(e.value("count_goat"), Some("5"));
 }
 
+/// pyxform fills `%(name)s` in every column of a looped row, not only its labels: a
+/// `relevant` of `selected(${kinds}, '%(name)s')` asks each copy about its own choice
+/// (KoBoCAT's `transportation` test form does this; its export's answers were refused as
+/// "not asked" before).
+#[test]
+fn a_loop_fills_the_choice_into_relevant_too() {
+    let f = common::valid(
+        r#"
+| survey |
+| | type | name | label | relevant |
+| | select_multiple animals | kinds | Which? | |
+| | begin loop over animals | animal | Animals | |
+| | integer | count | How many %(label)s? | selected(${kinds}, '%(name)s') |
+| | end loop | | | |
+| choices |
+| | list_name | name | label |
+| | animals | cow | Cow |
+| | animals | goat | Goat |
+"#,
+    );
+    let mut a = leernet_xlsform::answers::Answers::default();
+    a.set("kinds", "goat");
+    let e = f.evaluate(
+        &a,
+        &EvalOptions {
+            lang: "en",
+            now: None,
+            last_saved: None,
+        },
+    );
+    assert!(!e.is_relevant("count_cow"));
+    assert!(e.is_relevant("count_goat"));
+}
+
 #[test]
 fn a_loop_over_a_list_that_does_not_exist_is_refused_on_its_row() {
     common::assert_error(
