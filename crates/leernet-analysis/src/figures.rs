@@ -568,7 +568,8 @@ pub(crate) fn name_waves(
         for t in &mut row.member_tables {
             t.waves = names(&t.instrument);
         }
-        // The waves of this network's own responses, in the order they were made.
+        // The waves of this network's own responses, in the order they were made: of its
+        // network questionnaire, and of its members' questionnaires.
         let mut own: Vec<(WaveId, bool)> = by_form
             .iter()
             .flat_map(|(f, rs)| {
@@ -578,51 +579,100 @@ pub(crate) fn name_waves(
             })
             .collect();
         own.sort();
-        let mut waves: Vec<String> = Vec::new();
-        for (w, _) in &own {
-            if let Some(name) = wave_name.get(w) {
-                if !waves.iter().any(|x| x == name) {
-                    waves.push((*name).to_owned());
+        let names_of = |network_level: bool| {
+            let mut out: Vec<String> = Vec::new();
+            for (w, _) in own.iter().filter(|(_, l)| *l == network_level) {
+                if let Some(name) = wave_name.get(w) {
+                    if !out.iter().any(|x| x == name) {
+                        out.push((*name).to_owned());
+                    }
                 }
             }
-        }
+            out
+        };
+        let (net_waves, member_waves) = (names_of(true), names_of(false));
         let net = own.iter().filter(|(_, is_net)| *is_net).count();
         let members = own.len() - net;
-        let join = |and: &str| match waves.as_slice() {
-            [] => "–".to_owned(),
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
-        };
-        let (word_nl, word_en) = if waves.len() > 1 {
-            ("Metingen", "Waves")
-        } else {
-            ("Meting", "Wave")
-        };
-        let net_nl = match net {
-            0 => "geen netwerkvragenlijst".to_owned(),
-            1 => "netwerkvragenlijst".to_owned(),
-            k => format!("{k} netwerkvragenlijsten"),
-        };
-        let net_en = match net {
-            0 => "no network questionnaire".to_owned(),
-            1 => "network questionnaire".to_owned(),
-            k => format!("{k} network questionnaires"),
-        };
-        let (m_nl, m_en) = if members == 1 {
-            (
-                "1 ledenvragenlijst".to_owned(),
-                "1 member questionnaire".to_owned(),
-            )
-        } else {
-            (
-                format!("{members} ledenvragenlijsten"),
-                format!("{members} member questionnaires"),
-            )
-        };
-        row.basis = Bilingual {
-            nl: format!("{word_nl}: {} ({net_nl} en {m_nl})", join("en")),
-            en: format!("{word_en}: {} ({net_en} and {m_en})", join("and")),
-        };
+        row.basis = network_basis(&net_waves, &member_waves, net, members);
     }
     figures.waves = selection;
+}
+
+/// "Meting: 2026 (netwerkvragenlijst en 12 ledenvragenlijsten)" when a network's answers
+/// come from one wave; otherwise which questionnaire comes from which wave.
+fn network_basis(
+    net_waves: &[String],
+    member_waves: &[String],
+    net: usize,
+    members: usize,
+) -> Bilingual {
+    let join = |names: &[String], and: &str| match names {
+        [] => "–".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    };
+    let net_nl = match net {
+        0 => "geen netwerkvragenlijst".to_owned(),
+        1 => "netwerkvragenlijst".to_owned(),
+        k => format!("{k} netwerkvragenlijsten"),
+    };
+    let net_en = match net {
+        0 => "no network questionnaire".to_owned(),
+        1 => "network questionnaire".to_owned(),
+        k => format!("{k} network questionnaires"),
+    };
+    let (m_nl, m_en) = if members == 1 {
+        (
+            "1 ledenvragenlijst".to_owned(),
+            "1 member questionnaire".to_owned(),
+        )
+    } else {
+        (
+            format!("{members} ledenvragenlijsten"),
+            format!("{members} member questionnaires"),
+        )
+    };
+    let word = |names: &[String]| {
+        if names.len() > 1 {
+            ("Metingen", "Waves", "metingen", "waves")
+        } else {
+            ("Meting", "Wave", "meting", "wave")
+        }
+    };
+    if net == 0 || members == 0 || net_waves == member_waves {
+        let mut all: Vec<String> = net_waves.to_vec();
+        for m in member_waves {
+            if !all.contains(m) {
+                all.push(m.clone());
+            }
+        }
+        let (nl, en, _, _) = word(&all);
+        Bilingual {
+            nl: format!("{nl}: {} ({net_nl} en {m_nl})", join(&all, "en")),
+            en: format!("{en}: {} ({net_en} and {m_en})", join(&all, "and")),
+        }
+    } else {
+        let (_, _, nw_nl, nw_en) = word(net_waves);
+        let (_, _, mw_nl, mw_en) = word(member_waves);
+        let upper = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        };
+        Bilingual {
+            nl: format!(
+                "{} uit {nw_nl} {}; {m_nl} uit {mw_nl} {}",
+                upper(&net_nl),
+                join(net_waves, "en"),
+                join(member_waves, "en")
+            ),
+            en: format!(
+                "{} from {nw_en} {}; {m_en} from {mw_en} {}",
+                upper(&net_en),
+                join(net_waves, "and"),
+                join(member_waves, "and")
+            ),
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //! every stored answer counts a network that answered twice twice (18 network
 //! questionnaires for 17 networks). So every figure rests on one *current wave* per
 //! instrument: the researcher's choice (a study setting, [`StudyData::current_waves`]), else
-//! the latest closed wave, else the latest open one, else the latest. Combining waves is a
+//! the latest closed wave that holds answers, else the latest open one that does, else the
+//! latest closed, open or any wave ("latest": the order the waves were made in). Combining waves is a
 //! choice of its own with its rule in words ([`WaveChoice::LatestPerNetwork`],
 //! [`WaveChoice::AllAnswers`]). [`select`] cuts the study's data down to the chosen
 //! responses before anything is computed, so no figure can reach another wave's answers,
@@ -59,7 +60,7 @@ pub struct WaveSelection {
     /// The choice the caller passed (`?wave=`, `--wave`), `None` for the study's current
     /// waves.
     pub chosen: Option<String>,
-    /// Per instrument that has a wave, in form-id order.
+    /// Per instrument that has a wave: the network questionnaire first, then by form id.
     pub bases: Vec<WaveBasis>,
     /// What the figures can be switched to (empty while every instrument has one wave).
     pub options: Vec<WaveOption>,
@@ -104,11 +105,21 @@ fn waves_by_form(data: &StudyData) -> BTreeMap<&str, Vec<&Wave>> {
     out
 }
 
-/// The default current wave: the latest closed, else the latest open, else the latest.
-fn default_wave<'w>(waves: &[&'w Wave]) -> Option<&'w Wave> {
-    let last = |s: WaveStatus| waves.iter().rev().find(|w| w.status == s).copied();
-    last(WaveStatus::Closed)
-        .or_else(|| last(WaveStatus::Open))
+/// The default current wave: the latest closed wave that holds answers, else the latest
+/// open one that does, else the latest closed, open or any wave (an empty wave made by
+/// mistake does not empty every figure).
+fn default_wave<'w>(waves: &[&'w Wave], answered: &BTreeSet<WaveId>) -> Option<&'w Wave> {
+    let last = |s: WaveStatus, need: bool| {
+        waves
+            .iter()
+            .rev()
+            .find(|w| w.status == s && (!need || answered.contains(&w.id)))
+            .copied()
+    };
+    last(WaveStatus::Closed, true)
+        .or_else(|| last(WaveStatus::Open, true))
+        .or_else(|| last(WaveStatus::Closed, false))
+        .or_else(|| last(WaveStatus::Open, false))
         .or_else(|| waves.last().copied())
 }
 
@@ -137,6 +148,12 @@ pub fn select(
     network_form: &str,
 ) -> Result<(StudyData, WaveSelection), AnalysisError> {
     let by_form = waves_by_form(data);
+    let answered: BTreeSet<WaveId> = data
+        .responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Submitted)
+        .map(|r| r.wave)
+        .collect();
     if let Some(WaveChoice::Wave(name)) = chosen {
         if !data.waves.iter().any(|w| &w.name == name) {
             return Err(AnalysisError::UnknownWave {
@@ -168,7 +185,7 @@ pub fn select(
             .filter(|c| applies(c))
             .or_else(|| data.current_waves.get(*form).filter(|c| applies(c)))
             .cloned()
-            .or_else(|| default_wave(waves).map(|w| WaveChoice::Wave(w.name.clone())));
+            .or_else(|| default_wave(waves, &answered).map(|w| WaveChoice::Wave(w.name.clone())));
         let Some(choice) = choice else { continue };
         let ids: BTreeSet<WaveId> = waves.iter().map(|w| w.id).collect();
         let ours: Vec<&Response> = data
@@ -237,6 +254,14 @@ pub fn select(
         in_force.push(choice);
     }
 
+    // The network questionnaire first: it is what a reader of a study of networks looks for.
+    let order: Vec<usize> = {
+        let mut idx: Vec<usize> = (0..bases.len()).collect();
+        idx.sort_by_key(|&i| (!bases[i].network_level, i));
+        idx
+    };
+    let bases: Vec<WaveBasis> = order.iter().map(|&i| bases[i].clone()).collect();
+    let in_force: Vec<WaveChoice> = order.iter().map(|&i| in_force[i].clone()).collect();
     let mut out = data.clone();
     out.responses.retain(|r| keep.contains(&r.id));
     out.waves.retain(|w| kept_waves.contains(&w.id));

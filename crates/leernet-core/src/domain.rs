@@ -123,8 +123,8 @@ pub struct Wave {
 
 /// Which responses of an instrument's waves the study's figures rest on (issue 19).
 ///
-/// A study has one choice per instrument: by default the latest closed wave, else the latest
-/// open one (see `leernet_analysis::waves`). Combining waves is a choice of its own, never an
+/// A study has one choice per instrument: by default the latest closed wave that holds
+/// answers, else the latest open one (see `leernet_analysis::waves`). Combining waves is a choice of its own, never an
 /// accident: `LatestPerNetwork` counts each network once, with the answers of the latest wave
 /// in which it answered; `AllAnswers` counts every wave's answers side by side (a network
 /// that answered twice counts twice, and the figures say so).
@@ -386,8 +386,8 @@ pub struct StudyData {
     #[serde(default)]
     pub settled: Vec<(ResponseId, String)>,
     /// The study's current wave per instrument (form id), where a researcher chose one;
-    /// an instrument not named here uses its default (the latest closed wave, else the
-    /// latest open one).
+    /// an instrument not named here uses its default (the latest closed wave that holds
+    /// answers, else the latest open one).
     #[serde(default)]
     pub current_waves: BTreeMap<String, WaveChoice>,
 }

@@ -135,6 +135,23 @@ fn the_setting_and_the_callers_choice_pick_the_wave() {
     let f = analyse_project_on(&data, &project, Some(&chosen)).unwrap();
     assert_eq!(f.counts.network_responses, 1);
     assert_eq!(f.waves.chosen.as_deref(), Some("najaar 2027"));
+    // The member questionnaire has no wave of that name and stays on its own: the network's
+    // row says which answers come from which wave.
+    let row = &f.networks[0];
+    assert_eq!(
+        row.basis.nl,
+        format!(
+            "Netwerkvragenlijst uit meting najaar 2027; {} ledenvragenlijsten uit meting 2026",
+            row.member_responses
+        )
+    );
+    assert_eq!(
+        f.networks[1].basis.en,
+        format!(
+            "Wave: 2026 (no network questionnaire and {} member questionnaires)",
+            f.networks[1].member_responses
+        )
+    );
 }
 
 #[test]
