@@ -200,15 +200,17 @@ async fn the_pages_name_their_wave_and_can_be_switched() {
         }
         assert_eq!(state.figure_computations(), 2);
         let p = c.get("/?wave=all&lang=en").await;
+        // All answers: only 2025 holds any, and the rule is said in words.
         assert!(p
             .body
-            .contains("Waves: 2025 and 2026, all answers (2 answers from 1 network)"));
+            .contains("Wave: 2025, all answers (2 answers from 1 network)"));
+        assert!(p.body.contains("counts once per wave"));
         assert_eq!(state.figure_computations(), 3);
         // A wave that does not exist.
         assert_eq!(c.get("/?wave=1999").await.status, StatusCode::NOT_FOUND);
         assert_eq!(state.figure_computations(), 3);
         // The current choice is still cached.
-        assert!(c.get("/").await.body.contains("Meting: 2025 ("));
+        assert!(c.get("/?lang=nl").await.body.contains("Meting: 2025 ("));
         assert_eq!(state.figure_computations(), 3);
 
         // The study setting moves the current wave (a change: computed again).
