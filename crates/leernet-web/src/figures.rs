@@ -74,6 +74,10 @@ pub(crate) enum Depth {
     Report,
 }
 
+/// The slots of figures on another wave: by depth and choice, the order each was made in
+/// and the slot.
+type OtherSlots = BTreeMap<(Depth, WaveChoice), (u64, Arc<Slot>)>;
+
 /// One cached set of figures.
 #[derive(Default)]
 struct Slot {
@@ -89,7 +93,7 @@ pub(crate) struct FigureCache {
     report: Arc<Slot>,
     /// Figures on another wave than the current ones, by depth and choice, with the order
     /// they were made in (for dropping the oldest).
-    other: Mutex<BTreeMap<(Depth, WaveChoice), (u64, Arc<Slot>)>>,
+    other: Mutex<OtherSlots>,
     made: AtomicU64,
     /// How many times figures were computed (for tests and the benchmark).
     computations: AtomicU64,
