@@ -36,6 +36,9 @@ pub struct StudyFigures {
     /// Configurations of working methods per outcome of `content/qca.toml` (`None`
     /// without the network instrument).
     pub qca: Option<crate::QcaFigures>,
+    /// Which wave(s) every figure rests on, per instrument, with the n; and what the
+    /// figures can be switched to (issue 19).
+    pub waves: crate::waves::WaveSelection,
 }
 
 /// The size of the study.
@@ -76,6 +79,9 @@ pub struct NetworkRow {
     pub answers: Vec<AnswerLine>,
     /// Member answers of the overview's member questions, for this network only.
     pub member_tables: Vec<FrequencyTable>,
+    /// The wave(s) its answers and scores come from, with its n: "Meting: 2026
+    /// (netwerkvragenlijst en 12 ledenvragenlijsten)".
+    pub basis: Bilingual,
 }
 
 /// One closed answer, with labels in both languages.
@@ -110,6 +116,8 @@ pub struct FrequencyTable {
     /// Respondents without an answer (not asked, not applicable or skipped).
     pub missing: usize,
     pub rows: Vec<FrequencyRow>,
+    /// The names of the waves whose answers it counts.
+    pub waves: Vec<String>,
 }
 
 /// One choice in a frequency table.
@@ -142,6 +150,8 @@ pub struct ScaleFigures {
     /// Cronbach's alpha with its 95% (Feldt) interval, where it can be computed.
     pub alpha: Option<f64>,
     pub alpha_ci: Option<(f64, f64)>,
+    /// The names of the waves whose answers it rests on.
+    pub waves: Vec<String>,
 }
 
 fn text(t: &leernet_xlsform::Text) -> Bilingual {
@@ -255,6 +265,7 @@ pub fn frequency(
         n,
         missing: responses.len() - n,
         rows,
+        waves: Vec::new(),
     })
 }
 
@@ -309,6 +320,7 @@ fn scale_figures(scale: &ScaleDef, responses: &[&Response]) -> ScaleFigures {
             .as_ref()
             .map(|r| r.ci)
             .filter(|(a, b)| a.is_finite() && b.is_finite()),
+        waves: Vec::new(),
     }
 }
 
@@ -474,6 +486,7 @@ pub(crate) fn compute(
             scores,
             answers,
             member_tables,
+            basis: Bilingual::default(),
         });
     }
 
@@ -522,5 +535,144 @@ pub(crate) fn compute(
         typology,
         autocoding: crate::autocoding::autocoding(data),
         qca: None,
+        waves: Default::default(),
     })
+}
+
+/// Puts the waves of `selection` on every figure: each table and scale the names of the
+/// waves its instrument rests on, each network the sentence of its own waves and n.
+pub(crate) fn name_waves(
+    figures: &mut StudyFigures,
+    data: &StudyData,
+    selection: crate::waves::WaveSelection,
+    network_form: &str,
+) {
+    let names = |form: &str| {
+        selection
+            .of(form)
+            .map(|b| b.waves.clone())
+            .unwrap_or_default()
+    };
+    for s in &mut figures.sections {
+        for t in &mut s.tables {
+            t.waves = names(&t.instrument);
+        }
+    }
+    for sc in &mut figures.scales {
+        sc.waves = names(&sc.instrument);
+    }
+    let by_form = responses_by_form(data);
+    let wave_name: BTreeMap<WaveId, &str> =
+        data.waves.iter().map(|w| (w.id, w.name.as_str())).collect();
+    for (row, n) in figures.networks.iter_mut().zip(&data.networks) {
+        for t in &mut row.member_tables {
+            t.waves = names(&t.instrument);
+        }
+        // The waves of this network's own responses, in the order they were made: of its
+        // network questionnaire, and of its members' questionnaires.
+        let mut own: Vec<(WaveId, bool)> = by_form
+            .iter()
+            .flat_map(|(f, rs)| {
+                rs.iter()
+                    .filter(|r| r.network == n.id)
+                    .map(move |r| (r.wave, *f == network_form))
+            })
+            .collect();
+        own.sort();
+        let names_of = |network_level: bool| {
+            let mut out: Vec<String> = Vec::new();
+            for (w, _) in own.iter().filter(|(_, l)| *l == network_level) {
+                if let Some(name) = wave_name.get(w) {
+                    if !out.iter().any(|x| x == name) {
+                        out.push((*name).to_owned());
+                    }
+                }
+            }
+            out
+        };
+        let (net_waves, member_waves) = (names_of(true), names_of(false));
+        let net = own.iter().filter(|(_, is_net)| *is_net).count();
+        let members = own.len() - net;
+        row.basis = network_basis(&net_waves, &member_waves, net, members);
+    }
+    figures.waves = selection;
+}
+
+/// "Meting: 2026 (netwerkvragenlijst en 12 ledenvragenlijsten)" when a network's answers
+/// come from one wave; otherwise which questionnaire comes from which wave.
+fn network_basis(
+    net_waves: &[String],
+    member_waves: &[String],
+    net: usize,
+    members: usize,
+) -> Bilingual {
+    let join = |names: &[String], and: &str| match names {
+        [] => "–".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    };
+    let net_nl = match net {
+        0 => "geen netwerkvragenlijst".to_owned(),
+        1 => "netwerkvragenlijst".to_owned(),
+        k => format!("{k} netwerkvragenlijsten"),
+    };
+    let net_en = match net {
+        0 => "no network questionnaire".to_owned(),
+        1 => "network questionnaire".to_owned(),
+        k => format!("{k} network questionnaires"),
+    };
+    let (m_nl, m_en) = if members == 1 {
+        (
+            "1 ledenvragenlijst".to_owned(),
+            "1 member questionnaire".to_owned(),
+        )
+    } else {
+        (
+            format!("{members} ledenvragenlijsten"),
+            format!("{members} member questionnaires"),
+        )
+    };
+    let word = |names: &[String]| {
+        if names.len() > 1 {
+            ("Metingen", "Waves", "metingen", "waves")
+        } else {
+            ("Meting", "Wave", "meting", "wave")
+        }
+    };
+    if net == 0 || members == 0 || net_waves == member_waves {
+        let mut all: Vec<String> = net_waves.to_vec();
+        for m in member_waves {
+            if !all.contains(m) {
+                all.push(m.clone());
+            }
+        }
+        let (nl, en, _, _) = word(&all);
+        Bilingual {
+            nl: format!("{nl}: {} ({net_nl} en {m_nl})", join(&all, "en")),
+            en: format!("{en}: {} ({net_en} and {m_en})", join(&all, "and")),
+        }
+    } else {
+        let (_, _, nw_nl, nw_en) = word(net_waves);
+        let (_, _, mw_nl, mw_en) = word(member_waves);
+        let upper = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        };
+        Bilingual {
+            nl: format!(
+                "{} uit {nw_nl} {}; {m_nl} uit {mw_nl} {}",
+                upper(&net_nl),
+                join(net_waves, "en"),
+                join(member_waves, "en")
+            ),
+            en: format!(
+                "{} from {nw_en} {}; {m_en} from {mw_en} {}",
+                upper(&net_en),
+                join(net_waves, "and"),
+                join(member_waves, "and")
+            ),
+        }
+    }
 }

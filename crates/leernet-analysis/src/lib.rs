@@ -25,6 +25,7 @@ pub mod profiles;
 pub mod qca;
 pub mod quotes;
 pub mod typology;
+pub mod waves;
 
 pub use autocoding::{AutoCodingFigures, LevelFigures, PrecisionRecall};
 pub use coding_agreement::{CodingAgreement, Coefficients};
@@ -39,6 +40,7 @@ pub use practice::Content;
 pub use profiles::{Benchmark, FrameworkProfiles, NetworkProfile, Position, TypeRef};
 pub use qca::{QcaFigures, QcaSpec};
 pub use typology::Typology;
+pub use waves::{WaveBasis, WaveOption, WaveSelection};
 
 use leernet_core::*;
 use std::collections::BTreeMap;
@@ -56,6 +58,8 @@ pub enum AnalysisError {
     },
     #[error("the overview names {what}, which does not exist")]
     Unknown { what: String },
+    #[error("no questionnaire has a wave named {name:?}; the study's waves are: {known} (or `latest` for the latest answer per network, `all` for all answers)")]
+    UnknownWave { name: String, known: String },
 }
 
 /// Parsed instruments of the study, by form id (the latest stored version of each).
@@ -90,8 +94,11 @@ impl Forms {
 
 /// Runs the study analysis over everything stored, with the shipped frameworks and handles.
 pub fn analyse(data: &StudyData, overview: &Overview) -> Result<StudyFigures, AnalysisError> {
+    let (selected, selection) = waves::select(data, None, &overview.network_instrument)?;
     run(
+        &selected,
         data,
+        selection,
         overview,
         &Content::builtin(),
         &TypologyConfig::builtin(),
@@ -108,8 +115,11 @@ pub fn analyse_with(
     content: &Content,
     types: &BTreeMap<String, TypeRef>,
 ) -> Result<StudyFigures, AnalysisError> {
+    let (selected, selection) = waves::select(data, None, &overview.network_instrument)?;
     run(
+        &selected,
         data,
+        selection,
         overview,
         content,
         &TypologyConfig::builtin(),
@@ -118,13 +128,28 @@ pub fn analyse_with(
 }
 
 /// Runs the study analysis with a project's content (overview, typology settings,
-/// frameworks and handles; see [`ProjectContent`]).
+/// frameworks and handles; see [`ProjectContent`]), on the study's current waves.
 pub fn analyse_project(
     data: &StudyData,
     project: &ProjectContent,
 ) -> Result<StudyFigures, AnalysisError> {
+    analyse_project_on(data, project, None)
+}
+
+/// [`analyse_project`] on the waves `chosen` names (a wave's name, the latest answer per
+/// network, or all answers; `None`: the study's current waves). See [`waves::select`].
+pub fn analyse_project_on(
+    data: &StudyData,
+    project: &ProjectContent,
+    chosen: Option<&WaveChoice>,
+) -> Result<StudyFigures, AnalysisError> {
+    let all = data;
+    let (selected, selection) = waves::select(data, chosen, &project.overview.network_instrument)?;
+    let data = &selected;
     let mut figures = run(
         data,
+        all,
+        selection,
         &project.overview,
         &project.content,
         &project.typology,
@@ -133,6 +158,7 @@ pub fn analyse_project(
     if project.qca.file != "content/qca.toml" {
         figures.qca = qca_figures(
             data,
+            all,
             &figures,
             &project.qca,
             &project.overview,
@@ -160,13 +186,25 @@ pub fn analyse_with_typology(
     overview: &Overview,
     typology: &TypologyConfig,
 ) -> Result<StudyFigures, AnalysisError> {
-    run(data, overview, &Content::builtin(), typology, None)
+    let (selected, selection) = waves::select(data, None, &overview.network_instrument)?;
+    run(
+        &selected,
+        data,
+        selection,
+        overview,
+        &Content::builtin(),
+        typology,
+        None,
+    )
 }
 
 /// The pipeline: figures and typology, then profiles and handles, which use each network's
-/// type from the typology unless `types` is given.
+/// type from the typology unless `types` is given. `data` holds only the chosen waves'
+/// responses ([`waves::select`]), which `selection` describes.
 fn run(
     data: &StudyData,
+    all: &StudyData,
+    selection: WaveSelection,
     overview: &Overview,
     content: &Content,
     typology: &TypologyConfig,
@@ -174,6 +212,7 @@ fn run(
 ) -> Result<StudyFigures, AnalysisError> {
     let forms = Forms::read(&data.instruments)?;
     let mut figures = figures::compute(data, &forms, overview, typology)?;
+    figures::name_waves(&mut figures, data, selection, &overview.network_instrument);
     let from_typology: BTreeMap<String, TypeRef> = figures
         .typology
         .as_ref()
@@ -218,18 +257,19 @@ fn run(
         })
         .collect();
     let spec = QcaSpec::builtin();
-    figures.qca = qca_figures(data, &figures, &spec, overview, typology);
+    figures.qca = qca_figures(data, all, &figures, &spec, overview, typology);
     if let Some(q) = &figures.qca {
         qca::cite(&mut figures.handles, q, &content.handles, &spec);
     }
     Ok(figures)
 }
 
-/// The study's QCA on the network dataset (`None` without the network instrument): all
-/// measurements together, then, when the network questionnaire was fielded more than once,
-/// each measurement on its own (its datasets built from that measurement's responses only).
+/// The study's QCA on the network dataset (`None` without the network instrument) of the
+/// chosen waves (`data`); when those combine several measurements, each measurement again
+/// on its own (its datasets built from all of that measurement's responses, `all`).
 fn qca_figures(
     data: &StudyData,
+    all: &StudyData,
     figures: &StudyFigures,
     spec: &QcaSpec,
     overview: &Overview,
@@ -242,8 +282,9 @@ fn qca_figures(
     if measurements.len() > 1 {
         let forms = Forms::read(&data.instruments).ok()?;
         for m in &measurements {
-            let mut sub = data.clone();
+            let mut sub = all.clone();
             sub.responses.retain(|r| m.waves.contains(&r.wave));
+            sub.waves.retain(|w| m.waves.contains(&w.id));
             let outcomes = match dataset::build(&sub, &forms, overview, typology) {
                 Ok(d) => qca::compute(&d.network, &network_names(&sub, &d.network), spec).outcomes,
                 Err(_) => Vec::new(),

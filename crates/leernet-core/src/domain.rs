@@ -121,6 +121,65 @@ pub struct Wave {
     pub status: WaveStatus,
 }
 
+/// Which responses of an instrument's waves the study's figures rest on (issue 19).
+///
+/// A study has one choice per instrument: by default the latest closed wave that holds
+/// answers, else the latest open one (see `leernet_analysis::waves`). Combining waves is a choice of its own, never an
+/// accident: `LatestPerNetwork` counts each network once, with the answers of the latest wave
+/// in which it answered; `AllAnswers` counts every wave's answers side by side (a network
+/// that answered twice counts twice, and the figures say so).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum WaveChoice {
+    /// The wave of this name (a study's waves are named, `2026`, `najaar-2026`).
+    Wave(String),
+    /// Per network the answers of the latest wave in which it answered.
+    LatestPerNetwork,
+    /// The answers of every wave together.
+    AllAnswers,
+}
+
+impl WaveChoice {
+    /// The word that chooses [`WaveChoice::LatestPerNetwork`] (`--wave latest`).
+    pub const LATEST: &'static str = "latest";
+    /// The word that chooses [`WaveChoice::AllAnswers`] (`--wave all`).
+    pub const ALL: &'static str = "all";
+
+    /// Reads a choice as a person types it: `latest`, `all`, or a wave's name.
+    pub fn parse(text: &str) -> WaveChoice {
+        match text.trim() {
+            Self::LATEST => WaveChoice::LatestPerNetwork,
+            Self::ALL => WaveChoice::AllAnswers,
+            name => WaveChoice::Wave(name.to_owned()),
+        }
+    }
+
+    /// The text [`WaveChoice::parse`] reads back.
+    pub fn as_text(&self) -> &str {
+        match self {
+            WaveChoice::Wave(name) => name,
+            WaveChoice::LatestPerNetwork => Self::LATEST,
+            WaveChoice::AllAnswers => Self::ALL,
+        }
+    }
+}
+
+impl From<String> for WaveChoice {
+    fn from(s: String) -> Self {
+        WaveChoice::parse(&s)
+    }
+}
+
+impl From<WaveChoice> for String {
+    fn from(c: WaveChoice) -> Self {
+        c.as_text().to_owned()
+    }
+}
+
+/// The study setting that holds an instrument's current wave: this prefix, then the
+/// instrument's form id (`current_wave:leernet_network`), the value a [`WaveChoice`]'s text.
+pub const CURRENT_WAVE_SETTING: &str = "current_wave:";
+
 /// A personal link to one response of a wave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
@@ -326,4 +385,9 @@ pub struct StudyData {
     /// figures read no coder's codings of them.
     #[serde(default)]
     pub settled: Vec<(ResponseId, String)>,
+    /// The study's current wave per instrument (form id), where a researcher chose one;
+    /// an instrument not named here uses its default (the latest closed wave that holds
+    /// answers, else the latest open one).
+    #[serde(default)]
+    pub current_waves: BTreeMap<String, WaveChoice>,
 }

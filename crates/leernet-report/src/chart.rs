@@ -164,6 +164,7 @@ mod tests {
             multiple: false,
             n: 4,
             missing: 0,
+            waves: vec!["2026".into()],
             rows: vec![
                 FrequencyRow {
                     choice: "a".into(),

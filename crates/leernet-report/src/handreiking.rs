@@ -193,6 +193,9 @@ pub struct Group {
 pub struct View {
     pub title: String,
     pub intro: String,
+    /// The wave(s) its figures rest on, with its n ("Meting: 2026 (…)"); empty when the
+    /// caller did not say.
+    pub basis: String,
     pub network_type: Option<String>,
     /// The network's profile against each framework, the study's elements first.
     pub profiles: Vec<ProfileView>,
@@ -309,6 +312,7 @@ pub fn view(
     Ok(View {
         title: w.fill("handreiking.for_network", &[("name", h.name.clone())])?,
         intro: w.fill("handreiking.intro", &[("members", h.members.to_string())])?,
+        basis: String::new(),
         network_type: h.network_type.as_ref().map(|x| x.name.get(lang).to_owned()),
         profiles,
         groups,
@@ -442,6 +446,9 @@ pub fn document(
         ]));
     }
     front.push(Block::Para(t(v.intro.clone())));
+    if !v.basis.is_empty() {
+        front.push(Block::Para(t(format!("{}.", v.basis))));
+    }
     let mut profile = Section::new("profile", w.get("handreiking.profile")?);
     for (i, p) in v.profiles.iter().enumerate() {
         let mut s = Section::new(format!("profile-{}", i + 1), p.framework.clone());

@@ -171,6 +171,10 @@ impl Reports {
             .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
         let w = self.words(lang);
         let mut v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
+        // Which wave its figures rest on (issue 19).
+        if let Some(row) = figures.networks.iter().find(|n| n.slug == slug) {
+            v.basis = row.basis.get(lang).to_owned();
+        }
         // Why each handle applies, in words from its condition.
         let labels = reasons::Labels::of(figures, &w);
         for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {

@@ -69,6 +69,15 @@ fn sample(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
             ("member_responses", c.member_responses.to_string()),
         ],
     )?);
+    // Which wave(s) every figure rests on, with the n (issue 19).
+    for b in &f.waves.bases {
+        let mut text = format!("{}. {}.", b.title.get(w.lang), b.sentence.get(w.lang));
+        if let Some(r) = &b.rule_text {
+            text.push(' ');
+            text.push_str(r.get(w.lang));
+        }
+        s.para(text);
+    }
     let (yes, no) = (w.get("table.yes")?, w.get("table.no")?);
     s.table(
         Table::plain(

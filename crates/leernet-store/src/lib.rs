@@ -455,6 +455,7 @@ impl Store {
             codings: self.reportable_codings().await?,
             consensus: self.consensus_codings().await?,
             settled: self.settled_answers().await?,
+            current_waves: self.current_waves().await?,
         })
     }
 }

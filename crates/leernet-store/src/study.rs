@@ -8,7 +8,7 @@
 
 use crate::coding_work::{coding_row, CODING_COLUMNS};
 use crate::{get, Result, Store};
-use leernet_core::{Bilingual, Coding, ResponseId, StudyInfo};
+use leernet_core::{Bilingual, Coding, ResponseId, StudyInfo, WaveChoice, CURRENT_WAVE_SETTING};
 use std::collections::BTreeMap;
 
 impl Store {
@@ -55,6 +55,56 @@ impl Store {
             },
             fictional: take("fictional") == "1",
         })
+    }
+
+    /// Sets (or, with `None`, clears) the study's current wave of one instrument (its form
+    /// id), in one transaction: the figures of every page, the report and `analyse` rest on
+    /// it. The caller checks that the choice names a wave of the instrument.
+    pub async fn set_current_wave(&self, form_id: &str, choice: Option<&WaveChoice>) -> Result<()> {
+        let key = format!("{CURRENT_WAVE_SETTING}{form_id}");
+        let mut tx = self.pool.begin().await?;
+        match choice {
+            Some(c) => {
+                sqlx::query(
+                    "INSERT INTO study_settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(&key)
+                .bind(c.as_text())
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM study_settings WHERE key = $1")
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The current waves a researcher chose, by instrument form id (instruments left at
+    /// their default are not named).
+    pub async fn current_waves(&self) -> Result<BTreeMap<String, WaveChoice>> {
+        let rows =
+            sqlx::query("SELECT key, value FROM study_settings WHERE key LIKE $1 ORDER BY key")
+                .bind(format!("{CURRENT_WAVE_SETTING}%"))
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            let key: String = get(r, "key")?;
+            if let Some(form) = key.strip_prefix(CURRENT_WAVE_SETTING) {
+                out.insert(
+                    form.to_owned(),
+                    WaveChoice::parse(&get::<String>(r, "value")?),
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// Every answer a lead settled (with codes or on "no code"), by response then question:

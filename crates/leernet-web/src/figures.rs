@@ -20,14 +20,26 @@
 //! replicates (no page shows them; at 2,000 networks they are most of the analysis), and
 //! the study report's, with everything; each is computed on its first request after a change.
 //!
+//! Every set rests on waves (issue 19): the study's current waves, or the wave a page's
+//! `?wave=` names. The cache keys on that choice as well as on the depth; a choice is
+//! cached only once its figures were computed, so a wave that does not exist never gets a
+//! slot, and the slots of other choices are bounded (`OTHER_CHOICES`).
+//!
 //! Invariant: figures are labelled with the generation read *before* their data, so a label
 //! is never newer than the data under it (at worst the figures are computed once more); a
 //! failed computation is not cached (the next request tries again).
 
 use crate::AppState;
 use leernet_analysis::{ProjectContent, StudyFigures};
+use leernet_core::WaveChoice;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// How many sets of figures on another wave than the current one are kept at most; beyond
+/// it the least recently made is dropped (a study has few waves; this bounds the memory a
+/// visitor's `?wave=` can take).
+const OTHER_CHOICES: usize = 16;
 
 /// The study's figures and their form for the templates (converted once, not per page).
 pub(crate) struct Figures {
@@ -54,13 +66,17 @@ struct Cached {
 /// bootstrap: hundreds of reclusterings, most of the time of a national study's analysis) is
 /// shown only in the study report, so the pages' figures are computed without its
 /// replicates and the report's with them, each cached on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Depth {
     /// Every page and the handreikingen: the typology without its stability replicates.
     Pages,
     /// The study report: everything.
     Report,
 }
+
+/// The slots of figures on another wave: by depth and choice, the order each was made in
+/// and the slot.
+type OtherSlots = BTreeMap<(Depth, WaveChoice), (u64, Arc<Slot>)>;
 
 /// One cached set of figures.
 #[derive(Default)]
@@ -73,8 +89,12 @@ struct Slot {
 /// The cache of the study's figures (one per app state).
 #[derive(Default)]
 pub(crate) struct FigureCache {
-    pages: Slot,
-    report: Slot,
+    pages: Arc<Slot>,
+    report: Arc<Slot>,
+    /// Figures on another wave than the current ones, by depth and choice, with the order
+    /// they were made in (for dropping the oldest).
+    other: Mutex<OtherSlots>,
+    made: AtomicU64,
     /// How many times figures were computed (for tests and the benchmark).
     computations: AtomicU64,
 }
@@ -101,11 +121,38 @@ impl Slot {
 }
 
 impl FigureCache {
-    fn slot(&self, depth: Depth) -> &Slot {
-        match depth {
-            Depth::Pages => &self.pages,
-            Depth::Report => &self.report,
+    /// The slot of the figures on `wave` (`None`: the current waves). A slot for another
+    /// choice is made on first use and dropped again when its computation fails, so only
+    /// choices whose figures exist stay.
+    fn slot_for(&self, depth: Depth, wave: Option<&WaveChoice>) -> Arc<Slot> {
+        let Some(w) = wave else {
+            return match depth {
+                Depth::Pages => self.pages.clone(),
+                Depth::Report => self.report.clone(),
+            };
+        };
+        let mut other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, s)) = other.get(&(depth, w.clone())) {
+            return s.clone();
         }
+        if other.len() >= OTHER_CHOICES {
+            if let Some(oldest) = other
+                .iter()
+                .min_by_key(|(_, (made, _))| *made)
+                .map(|(k, _)| k.clone())
+            {
+                other.remove(&oldest);
+            }
+        }
+        let made = self.made.fetch_add(1, Ordering::Relaxed);
+        let slot = Arc::new(Slot::default());
+        other.insert((depth, w.clone()), (made, slot.clone()));
+        slot
+    }
+
+    fn forget(&self, depth: Depth, wave: &WaveChoice) {
+        let mut other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+        other.remove(&(depth, wave.clone()));
     }
 
     /// How many times the figures were computed since the app started.
@@ -128,10 +175,16 @@ fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, P
     }
 }
 
-/// The study's figures for the data the store holds now: from the cache when nothing
-/// changed, else computed once for every request that asks meanwhile.
-pub(crate) async fn current(state: &Arc<AppState>, depth: Depth) -> anyhow::Result<Arc<Figures>> {
-    let cache = state.figures.slot(depth);
+/// The study's figures for the data the store holds now, on the study's current waves
+/// (`wave` `None`) or on the waves `wave` names: from the cache when nothing changed, else
+/// computed once for every request that asks meanwhile. A `wave` that names no wave fails
+/// with the analysis' `UnknownWave` (see [`unknown_wave`]).
+pub(crate) async fn current(
+    state: &Arc<AppState>,
+    depth: Depth,
+    wave: Option<&WaveChoice>,
+) -> anyhow::Result<Arc<Figures>> {
+    let cache = state.figures.slot_for(depth, wave);
     let generation = state.store.generation().await?;
     if let Some(f) = cache.fresh(generation) {
         return Ok(f);
@@ -142,6 +195,7 @@ pub(crate) async fn current(state: &Arc<AppState>, depth: Depth) -> anyhow::Resu
         return Ok(f);
     }
     let state = state.clone();
+    let wave = wave.cloned();
     let task = tokio::spawn(async move {
         let _guard = guard;
         let started = std::time::Instant::now();
@@ -149,21 +203,30 @@ pub(crate) async fn current(state: &Arc<AppState>, depth: Depth) -> anyhow::Resu
         let generation = state.store.generation().await?;
         let data = state.store.study_data().await?;
         let st = state.clone();
-        let figures = tokio::task::spawn_blocking(move || {
-            leernet_analysis::analyse_project(&data, &content_for(&st.content, depth)).map(
-                |figures| Figures {
-                    value: minijinja::Value::from_serialize(&figures),
-                    figures,
-                },
+        let chosen = wave.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            leernet_analysis::analyse_project_on(
+                &data,
+                &content_for(&st.content, depth),
+                chosen.as_ref(),
             )
+            .map(|figures| Figures {
+                value: minijinja::Value::from_serialize(&figures),
+                figures,
+            })
         })
-        .await??;
-        let figures = Arc::new(figures);
+        .await?;
+        let figures = match computed {
+            Ok(f) => Arc::new(f),
+            Err(e) => {
+                if let Some(w) = &wave {
+                    state.figures.forget(depth, w);
+                }
+                return Err(e.into());
+            }
+        };
         state.figures.computations.fetch_add(1, Ordering::Relaxed);
-        state
-            .figures
-            .slot(depth)
-            .publish(generation, figures.clone());
+        cache.publish(generation, figures.clone());
         tracing::debug!(
             generation,
             ?depth,
@@ -173,4 +236,12 @@ pub(crate) async fn current(state: &Arc<AppState>, depth: Depth) -> anyhow::Resu
         anyhow::Ok(figures)
     });
     task.await?
+}
+
+/// Whether `e` says that a chosen wave does not exist (a page answers 404).
+pub(crate) fn unknown_wave(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<leernet_analysis::AnalysisError>(),
+        Some(leernet_analysis::AnalysisError::UnknownWave { .. })
+    )
 }

@@ -133,6 +133,10 @@ impl AppState {
             ("survey.html", include_str!("../templates/survey.html")),
             ("ws_nav.html", include_str!("../templates/ws_nav.html")),
             (
+                "waves_switch.html",
+                include_str!("../templates/waves_switch.html"),
+            ),
+            (
                 "ws_networks.html",
                 include_str!("../templates/ws_networks.html"),
             ),

@@ -2,29 +2,72 @@
 
 use crate::figures::Figures;
 use crate::{AppError, AppState, PageLang};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use leernet_core::Lang;
 use std::sync::Arc;
 
-/// The study's figures for the data the store holds now, computed once per change
-/// (`figures.rs`).
+/// The study's figures for the data the store holds now, on the study's current waves,
+/// computed once per change (`figures.rs`).
 pub(crate) async fn figures(state: &Arc<AppState>, lang: Lang) -> Result<Arc<Figures>, AppError> {
-    crate::figures::current(state, crate::figures::Depth::Pages)
+    figures_on(state, lang, &WaveQuery::default()).await
+}
+
+/// `?wave=` of the pages that show figures: a wave's name, `latest` (the latest answer per
+/// network) or `all` (all answers); absent or empty, the study's current waves.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct WaveQuery {
+    #[serde(default)]
+    wave: Option<String>,
+}
+
+impl WaveQuery {
+    /// The choice, `None` for the current waves.
+    pub(crate) fn choice(&self) -> Option<leernet_core::WaveChoice> {
+        self.wave
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(leernet_core::WaveChoice::parse)
+    }
+}
+
+/// The study's figures on the waves `q` names (404 for a wave that does not exist).
+pub(crate) async fn figures_on(
+    state: &Arc<AppState>,
+    lang: Lang,
+    q: &WaveQuery,
+) -> Result<Arc<Figures>, AppError> {
+    depth_on(state, lang, q, crate::figures::Depth::Pages).await
+}
+
+async fn depth_on(
+    state: &Arc<AppState>,
+    lang: Lang,
+    q: &WaveQuery,
+    depth: crate::figures::Depth,
+) -> Result<Arc<Figures>, AppError> {
+    crate::figures::current(state, depth, q.choice().as_ref())
         .await
-        .map_err(|e| AppError::internal(lang, e))
+        .map_err(|e| {
+            if crate::figures::unknown_wave(&e) {
+                AppError::NotFound(lang)
+            } else {
+                AppError::internal(lang, e)
+            }
+        })
 }
 
 /// The study's figures with everything the study report shows (the typology's stability
-/// too), computed once per change, apart from the pages' (`figures.rs`).
+/// too), computed once per change, apart from the pages' (`figures.rs`), on the waves `q`
+/// names.
 pub(crate) async fn report_figures(
     state: &Arc<AppState>,
     lang: Lang,
+    q: &WaveQuery,
 ) -> Result<Arc<Figures>, AppError> {
-    crate::figures::current(state, crate::figures::Depth::Report)
-        .await
-        .map_err(|e| AppError::internal(lang, e))
+    depth_on(state, lang, q, crate::figures::Depth::Report).await
 }
 
 fn render(
@@ -84,9 +127,10 @@ pub async fn overview(
     State(state): State<Arc<AppState>>,
     v: crate::auth::Visitor,
     uri: Uri,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let pl = v.lang;
-    let fig = figures(&state, pl.lang).await?;
+    let fig = figures_on(&state, pl.lang, &wave).await?;
     let charts: Vec<Vec<String>> = fig
         .sections
         .iter()
@@ -103,7 +147,10 @@ pub async fn overview(
         &uri,
         "overview.html",
         &fig,
-        minijinja::context! { charts => charts },
+        minijinja::context! {
+            charts => charts,
+            waves => crate::profile::waves_view(&fig, pl.lang),
+        },
     )
 }
 
@@ -136,6 +183,7 @@ pub async fn network(
     State(state): State<Arc<AppState>>,
     access: crate::access::NetworkAccess<crate::access::StudyPages>,
     uri: Uri,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let (visitor, user, network) = access.into_parts();
     let pl = visitor.lang;
@@ -146,7 +194,7 @@ pub async fn network(
         user.role,
         leernet_core::Role::Facilitator | leernet_core::Role::Member
     );
-    let fig = figures(&state, pl.lang).await?;
+    let fig = figures_on(&state, pl.lang, &wave).await?;
     let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(pl.lang));
     };
@@ -168,7 +216,12 @@ pub async fn network(
         &uri,
         "network.html",
         &fig,
-        minijinja::context! { n => n, scales => scales, workspace => workspace },
+        minijinja::context! {
+            n => n,
+            scales => scales,
+            workspace => workspace,
+            waves => crate::profile::waves_view(&fig, pl.lang),
+        },
     )
 }
 

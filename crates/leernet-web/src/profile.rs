@@ -24,8 +24,9 @@
 
 use crate::access::{NetworkAccess, StudyPages};
 use crate::auth::{User, Visitor};
+use crate::pages::WaveQuery;
 use crate::{AppError, AppState};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use leernet_analysis::{FrameworkProfiles, Position, StudyFigures};
@@ -213,12 +214,13 @@ fn themes(fig: &StudyFigures, slug: &str, lang: Lang) -> (Vec<ThemeLine>, Vec<St
 pub async fn profile(
     State(state): State<Arc<AppState>>,
     access: NetworkAccess<StudyPages>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let (visitor, _, network) = access.into_parts();
     let slug = network.slug.as_str().to_owned();
     let lang = visitor.lang.lang;
     let t = state.catalog.table(lang);
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(lang));
     };
@@ -260,8 +262,31 @@ pub async fn profile(
             h => handreiking,
             study_fictional => fig.study.fictional,
             networks_total => fig.networks.len(),
+            basis => row.basis.get(lang),
+            waves => waves_view(&fig, lang),
         },
     )
+}
+
+/// The waves a page can be switched to, for `_waves.html`: label, `?wave=` value and
+/// whether the figures rest on it.
+pub(crate) fn waves_view(fig: &StudyFigures, lang: Lang) -> Vec<minijinja::Value> {
+    fig.waves
+        .options
+        .iter()
+        .map(|o| {
+            minijinja::context! {
+                label => o.label.get(lang),
+                query => query_value(&o.value),
+                current => o.current,
+            }
+        })
+        .collect()
+}
+
+/// `value` percent-encoded for a query string.
+pub(crate) fn query_value(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// `GET /profile`: a facilitator's or member's way to their network's profile (the first
@@ -380,10 +405,11 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 pub async fn handreiking_html(
     State(state): State<Arc<AppState>>,
     access: NetworkAccess<StudyPages>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let (visitor, _, network) = access.into_parts();
     let lang = visitor.lang.lang;
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let html = state
         .reports
         .handreiking_html(&fig, network.slug.as_str(), lang)
@@ -399,10 +425,11 @@ pub async fn handreiking_html(
 pub async fn handreiking_docx(
     State(state): State<Arc<AppState>>,
     access: NetworkAccess<StudyPages>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let (visitor, _, network) = access.into_parts();
     let lang = visitor.lang.lang;
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let bytes = state
         .reports
         .handreiking_docx(&fig, network.slug.as_str(), lang)
@@ -591,10 +618,11 @@ pub async fn workplace(
 pub async fn report_preview(
     State(state): State<Arc<AppState>>,
     visitor: Visitor,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let lang = visitor.lang.lang;
     visitor.require(&[Role::Researcher])?;
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let networks: Vec<_> = fig
         .handles
         .handreikingen
@@ -619,6 +647,9 @@ pub async fn report_preview(
             handles_file => fig.handles.file.clone(),
             overridden => state.content.overridden.clone(),
             study_fictional => fig.study.fictional,
+            bases => fig.waves.bases.iter().map(|b| b.sentence.get(lang).to_owned()).collect::<Vec<_>>(),
+            waves => waves_view(&fig, lang),
+            wave => wave.choice().map(|c| query_value(c.as_text())),
         },
     )
 }
@@ -630,13 +661,14 @@ pub async fn report_file(
     State(state): State<Arc<AppState>>,
     visitor: Visitor,
     Path(file): Path<String>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let lang = visitor.lang.lang;
     visitor.require(&[Role::Researcher])?;
     if !matches!(file.as_str(), "index.html" | "index.docx" | "index.md") {
         return Err(AppError::NotFound(lang));
     }
-    let fig = crate::pages::report_figures(&state, lang).await?;
+    let fig = crate::pages::report_figures(&state, lang, &wave).await?;
     // The networks' practice, as `leernet report` adds it: the same bytes as its files.
     let log = crate::workspace::practice_log(&state.store, None)
         .await

@@ -18,6 +18,7 @@ mod cmd_stats;
 mod cmd_study;
 mod cmd_token;
 mod cmd_user;
+mod cmd_wave;
 mod csv_table;
 mod demo;
 mod logging;
@@ -72,6 +73,10 @@ enum Command {
         /// Write the figures as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// The wave the figures rest on (a wave's name, `latest` for the latest answer per
+        /// network, `all` for all answers); the study's current waves when not given.
+        #[arg(long)]
+        wave: Option<String>,
     },
     /// Write the study report.
     Report {
@@ -84,6 +89,15 @@ enum Command {
         /// The report's language.
         #[arg(long, value_enum, default_value = "nl")]
         lang: args::LangArg,
+        /// The wave the report rests on (a wave's name, `latest`, `all`); the study's
+        /// current waves when not given.
+        #[arg(long)]
+        wave: Option<String>,
+    },
+    /// The study's waves per questionnaire, and which one the figures rest on.
+    Wave {
+        #[command(subcommand)]
+        command: WaveCommand,
     },
     /// Werkplaatsen (regional partnerships that networks belong to).
     Workplace {
@@ -186,6 +200,14 @@ enum ConfigCommand {
     Default,
     /// Print the settings in force for the project (secrets as ***).
     Show,
+}
+
+#[derive(Subcommand)]
+enum WaveCommand {
+    /// Every wave per questionnaire, with its responses and whether the figures rest on it.
+    List(cmd_wave::ListArgs),
+    /// Show or set the wave a questionnaire's figures rest on (a study setting).
+    Current(cmd_wave::CurrentArgs),
 }
 
 #[derive(Subcommand)]
@@ -369,14 +391,31 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Instrument {
             command: InstrumentCommand::Add { file },
         } => project::instrument_add(&cli.project, &file, &mut out).await,
-        Command::Analyse { json } => {
-            project::analyse(&cli.project, json.as_deref(), &mut out).await
+        Command::Analyse { json, wave } => {
+            project::analyse(&cli.project, json.as_deref(), wave.as_deref(), &mut out).await
         }
         Command::Report {
             out: dir,
             format,
             lang,
-        } => project::report(&cli.project, &dir, format, lang.into(), &mut out).await,
+            wave,
+        } => {
+            project::report(
+                &cli.project,
+                &dir,
+                format,
+                lang.into(),
+                wave.as_deref(),
+                &mut out,
+            )
+            .await
+        }
+        Command::Wave {
+            command: WaveCommand::List(args),
+        } => cmd_wave::list(&cli.project, &args, &mut out).await,
+        Command::Wave {
+            command: WaveCommand::Current(args),
+        } => cmd_wave::current(&cli.project, &args, &mut out).await,
         Command::Export(args) => match args.format {
             f if args.raw && f != args::ExportFormatArg::Csv => {
                 Err(CliError::usage(anyhow::anyhow!(

@@ -246,7 +246,7 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     .map_err(CliError::Invalid)?;
     bar.set_message("analysing");
     bar.inc(1);
-    let figures = figures(&store, &ProjectContent::builtin()).await?;
+    let figures = figures(&store, &ProjectContent::builtin(), None).await?;
     let practice = practice(&store).await?;
     bar.set_message("writing the report");
     bar.inc(1);
@@ -274,15 +274,19 @@ async fn practice(
     Ok(leernet_analysis::practice_indicators::indicators(&log))
 }
 
+/// The study's figures on its current waves, or on the waves `wave` names (`--wave`: a
+/// wave's name, `latest`, `all`; one that names no wave is invalid input).
 async fn figures(
     store: &leernet_store::Store,
     content: &ProjectContent,
+    wave: Option<&str>,
 ) -> CliResult<StudyFigures> {
     let data = store
         .study_data()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    leernet_analysis::analyse_project(&data, content).map_err(CliError::invalid)
+    let chosen = wave.map(leernet_core::WaveChoice::parse);
+    leernet_analysis::analyse_project_on(&data, content, chosen.as_ref()).map_err(CliError::invalid)
 }
 
 /// The project's content: the `.toml` files of `<project>/content/` (and of
@@ -480,8 +484,13 @@ pub async fn instrument_add(project: &Path, file: &Path, out: &mut dyn Write) ->
     .map_err(out_err)
 }
 
-/// `leernet analyse [--json FILE]`.
-pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -> CliResult {
+/// `leernet analyse [--json FILE] [--wave WAVE]`.
+pub async fn analyse(
+    project: &Path,
+    json: Option<&Path>,
+    wave: Option<&str>,
+    out: &mut dyn Write,
+) -> CliResult {
     let settings = Settings::load(project)?;
     let (inst, study, store) = settings.study_store().await?;
     inst.close().await;
@@ -492,7 +501,7 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
             return Err(e);
         }
     };
-    let fig = figures(&store, &content).await?;
+    let fig = figures(&store, &content, wave).await?;
     let practice = practice(&store).await?;
     store.close().await;
     if let Some(path) = json {
@@ -518,6 +527,12 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
         "{} Werkplaatsen, {} networks, {} network questionnaires, {} member questionnaires.\n",
         c.workplaces, c.networks, c.network_responses, c.member_responses
     );
+    for b in &fig.waves.bases {
+        text.push_str(&format!("{}: {}\n", b.instrument, b.sentence.en));
+        if let Some(r) = &b.rule_text {
+            text.push_str(&format!("  {}\n", r.en));
+        }
+    }
     for s in &fig.sections {
         for t in &s.tables {
             let top: Vec<String> = t
@@ -627,12 +642,13 @@ pub async fn analyse(project: &Path, json: Option<&Path>, out: &mut dyn Write) -
     out.write_all(text.as_bytes()).map_err(out_err)
 }
 
-/// `leernet report --out DIR [--format html|md] [--lang nl|en]`.
+/// `leernet report --out DIR [--format html|md] [--lang nl|en] [--wave WAVE]`.
 pub async fn report(
     project: &Path,
     dir: &Path,
     format: Option<ReportFormat>,
     lang: Lang,
+    wave: Option<&str>,
     out: &mut dyn Write,
 ) -> CliResult {
     let settings = Settings::load(project)?;
@@ -645,7 +661,7 @@ pub async fn report(
             return Err(e);
         }
     };
-    let fig = figures(&store, &content).await?;
+    let fig = figures(&store, &content, wave).await?;
     let practice = practice(&store).await?;
     store.close().await;
     let written = write_reports(&fig, &practice, dir, format, &[lang])?;

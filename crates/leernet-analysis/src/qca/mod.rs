@@ -14,11 +14,12 @@
 //! in both languages ([`words`]), from the labels and clauses of the specification, so a
 //! reader never meets a variable name or a term such as `A*~B`.
 //!
-//! Waves: the network dataset holds the networks' submitted answers of every wave together
-//! (per network the last network questionnaire), so the main analysis is one cross-section
-//! and [`QcaFigures::basis`] says so. When the network questionnaire was fielded more than
-//! once, the caller (`crate::analyse`) adds the analysis per measurement ([`measurements`]:
-//! the k-th wave of every questionnaire), each on that measurement's answers only.
+//! Waves: the network dataset holds the answers of the waves the figures rest on
+//! (`crate::waves`: the current wave, unless the caller combined waves; per network the
+//! last network questionnaire), and [`QcaFigures::basis`] says which. When those combine
+//! more than one measurement, the caller (`crate::analyse`) adds the analysis per
+//! measurement ([`measurements`]: the k-th wave of every questionnaire), each on all of that
+//! measurement's answers.
 //!
 //! Invariants: pure and deterministic (networks in registry order, terms in the engine's
 //! order); a condition or outcome that the data cannot give (a variable not in the

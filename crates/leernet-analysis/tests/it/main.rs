@@ -8,3 +8,4 @@ mod consensus;
 mod handles;
 mod qca_waves;
 mod typology;
+mod waves;

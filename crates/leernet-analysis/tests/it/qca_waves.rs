@@ -5,7 +5,7 @@
 use crate::common;
 
 use leernet_analysis::{analyse, Overview};
-use leernet_core::{ResponseId, Wave, WaveId, WaveStatus};
+use leernet_core::{ResponseId, StudyData, Wave, WaveChoice, WaveId, WaveStatus};
 
 #[test]
 fn one_measurement_gives_one_analysis_and_says_so() {
@@ -18,8 +18,9 @@ fn one_measurement_gives_one_analysis_and_says_so() {
     );
 }
 
-#[test]
-fn a_second_measurement_gets_its_own_configurations() {
+/// The demo with a second fielding of every questionnaire (`2027`), answered by the first
+/// ten networks only, with the same answers as the first.
+fn two_waves() -> StudyData {
     let mut data = common::demo();
     // A second fielding of every questionnaire, answered by the first ten networks only,
     // with the same answers as the first.
@@ -47,6 +48,32 @@ fn a_second_measurement_gets_its_own_configurations() {
             r.wave = id;
             data.responses.push(r);
         }
+    }
+    data
+}
+
+#[test]
+fn the_configurations_rest_on_the_current_wave_only() {
+    // Issue 19: the second wave is the latest closed one, so it is current; nothing of the
+    // first wave is pooled in by accident.
+    let f = analyse(&two_waves(), &Overview::builtin()).unwrap();
+    let q = f.qca.unwrap();
+    assert!(q.waves.is_empty());
+    assert_eq!(
+        q.basis.unwrap().en,
+        "These configurations rest on the answers of the one measurement (2027, 2027); how many networks count for each outcome is given with the cut-offs."
+    );
+    assert!(q.outcomes[0].cases.len() <= 10);
+}
+
+#[test]
+fn a_second_measurement_gets_its_own_configurations() {
+    // Combining the waves is a choice: all answers (the codings of the first wave's
+    // answers count too; the second wave's copies carry none).
+    let mut data = two_waves();
+    for form in ["leernet_network", "leernet_member"] {
+        data.current_waves
+            .insert(form.into(), WaveChoice::AllAnswers);
     }
     let f = analyse(&data, &Overview::builtin()).unwrap();
     let q = f.qca.unwrap();

@@ -183,6 +183,7 @@ fn demo_data() -> StudyData {
         codings,
         consensus: Vec::new(),
         settled: Vec::new(),
+        current_waves: Default::default(),
     }
 }
 

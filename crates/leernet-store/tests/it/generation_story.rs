@@ -97,6 +97,47 @@ async fn writes_story(store: &Store) {
         })
     )
     .unwrap();
+    // the current wave of a questionnaire (issue 19): set, read back with the study's data,
+    // cleared; the study's title is untouched by it
+    raises!(
+        store,
+        "a current wave",
+        store.set_current_wave("leernet_network", Some(&WaveChoice::parse("najaar 2026")))
+    )
+    .unwrap();
+    raises!(
+        store,
+        "another current wave",
+        store.set_current_wave("leernet_member", Some(&WaveChoice::AllAnswers))
+    )
+    .unwrap();
+    let data = keeps!(store, "reading the study's data", store.study_data()).unwrap();
+    assert_eq!(
+        data.current_waves,
+        std::collections::BTreeMap::from([
+            ("leernet_member".to_owned(), WaveChoice::AllAnswers),
+            (
+                "leernet_network".to_owned(),
+                WaveChoice::Wave("najaar 2026".into())
+            ),
+        ])
+    );
+    assert_eq!(data.study.title.nl, "Studie");
+    raises!(
+        store,
+        "clearing a current wave",
+        store.set_current_wave("leernet_member", None)
+    )
+    .unwrap();
+    assert_eq!(
+        store
+            .current_waves()
+            .await
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["leernet_network"]
+    );
     // instruments and waves
     let inst = raises!(
         store,

@@ -159,3 +159,69 @@ async fn the_report_has_figures_of_its_own_computed_once_per_change() {
         db.drop_database().await;
     }
 }
+
+/// Issue 19: the pages rest on the current wave and say which; `?wave=` switches them, each
+/// choice cached on its own (a view without a change computes nothing), a wave that does not
+/// exist is 404 and takes no place in the cache, and the study setting moves the current wave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_name_their_wave_and_can_be_switched() {
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let state = Arc::new(AppState::new(
+            w.store.clone(),
+            leernet_core::SystemClock::shared(),
+        ));
+        let app = leernet_web::app(state.clone());
+        let mut c = Client::new(&app);
+
+        // The latest closed wave that holds answers (2025; 2024 is closed but empty).
+        let home = c.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(
+            home.body
+                .contains("Meting: 2025 (2 antwoorden uit 1 netwerk)"),
+            "the overview names its wave"
+        );
+        assert!(home
+            .body
+            .contains("<strong aria-current=\"page\">2025</strong>"));
+        assert!(home.body.contains("href=\"/?wave=2026\""));
+        assert_eq!(state.figure_computations(), 1);
+
+        // Another wave: computed once, then cached.
+        for _ in 0..2 {
+            let p = c.get("/?wave=2026").await;
+            assert_eq!(p.status, StatusCode::OK);
+            assert!(p.body.contains("Meting: 2026 (0 netwerken)"));
+            assert!(p
+                .body
+                .contains("<strong aria-current=\"page\">2026</strong>"));
+        }
+        assert_eq!(state.figure_computations(), 2);
+        let p = c.get("/?wave=all&lang=en").await;
+        // All answers: only 2025 holds any, and the rule is said in words.
+        assert!(p
+            .body
+            .contains("Wave: 2025, all answers (2 answers from 1 network)"));
+        assert!(p.body.contains("counts once per wave"));
+        assert_eq!(state.figure_computations(), 3);
+        // A wave that does not exist.
+        assert_eq!(c.get("/?wave=1999").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(state.figure_computations(), 3);
+        // The current choice is still cached.
+        assert!(c.get("/?lang=nl").await.body.contains("Meting: 2025 ("));
+        assert_eq!(state.figure_computations(), 3);
+
+        // The study setting moves the current wave (a change: computed again).
+        w.store
+            .set_current_wave("leernet_network", Some(&WaveChoice::parse("2026")))
+            .await
+            .unwrap();
+        assert!(c.get("/").await.body.contains("Meting: 2026 (0 netwerken)"));
+        assert_eq!(state.figure_computations(), 4);
+
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}

@@ -31,5 +31,6 @@ mod scaleout;
 mod studies;
 mod tidy;
 mod user;
+mod waves;
 mod web;
 mod web_export;

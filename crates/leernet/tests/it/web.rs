@@ -36,7 +36,7 @@ async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Page {
 
 /// Gives the demo person `email` a password with `leernet user add`, logs in through the
 /// login form, and returns the cookie header of the session.
-async fn login(app: &axum::Router, email: &str, project: &std::path::Path) -> String {
+pub(crate) async fn login_as(app: &axum::Router, email: &str, project: &std::path::Path) -> String {
     use std::io::Write;
     let password = "een-lang-wachtwoord";
     let mut child = Command::new(env!("CARGO_BIN_EXE_leernet"))
@@ -175,7 +175,7 @@ async fn the_demo_in_the_browser() {
         .unwrap()
         .starts_with("/login"));
     // … and a researcher sees it.
-    let session = login(&app, "fenna.kloosterboer@example.org", &dir).await;
+    let session = login_as(&app, "fenna.kloosterboer@example.org", &dir).await;
     let page = get(&app, &format!("/networks/{}", n.slug), Some(&session)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&n.name));

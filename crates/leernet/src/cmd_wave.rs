@@ -1,0 +1,178 @@
+//! `leernet wave list` and `leernet wave current`: the study's waves per questionnaire and
+//! which of them the figures rest on (issue 19).
+//!
+//! Why it exists: every figure of `analyse`, `report` and the web app rests on one current
+//! wave per questionnaire (by default the latest closed wave that holds answers, else the
+//! latest open one). A researcher who wants another — the previous wave while a new one is
+//! still being checked, or the waves combined — sets it here: a study setting, kept in the
+//! study's database, so the pages follow too. A choice that names no wave of the
+//! questionnaire is invalid input (exit 1) and changes nothing.
+
+use crate::cli_error::{CliError, CliResult};
+use crate::settings::Settings;
+use anyhow::anyhow;
+use leernet_core::{StudyData, WaveChoice};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Arguments of `leernet wave list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Print a JSON array of `{"instrument","wave","status","responses","current"}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `leernet wave current`.
+#[derive(Debug, clap::Args)]
+pub struct CurrentArgs {
+    /// The questionnaire (its form id, as `leernet wave list` shows).
+    #[arg(long)]
+    pub instrument: String,
+    /// A wave's name, `latest` (per network the latest answer) or `all` (all answers
+    /// together); without it, the current choice is printed.
+    pub wave: Option<String>,
+    /// Go back to the default (the latest closed wave that holds answers, else the latest
+    /// open one).
+    #[arg(long, conflicts_with = "wave")]
+    pub default: bool,
+}
+
+fn out_err(e: std::io::Error) -> CliError {
+    CliError::usage(anyhow!("cannot write to standard output: {e}"))
+}
+
+fn store_err(e: leernet_store::StoreError) -> CliError {
+    CliError::usage(anyhow!("{e}"))
+}
+
+/// The figures' basis per questionnaire, as the analysis chooses it.
+fn bases(data: &StudyData) -> CliResult<Vec<leernet_analysis::WaveBasis>> {
+    let network = leernet_analysis::Overview::builtin().network_instrument;
+    leernet_analysis::waves::select(data, None, &network)
+        .map(|(_, s)| s.bases)
+        .map_err(CliError::invalid)
+}
+
+/// `leernet wave list`: every wave per questionnaire, in the order they were made, with its
+/// status, its submitted responses and whether the figures rest on it.
+pub async fn list(project: &Path, args: &ListArgs, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let data = store.study_data().await.map_err(store_err)?;
+    store.close().await;
+    let bases = bases(&data)?;
+    let form_of: BTreeMap<_, _> = data
+        .instruments
+        .iter()
+        .map(|i| (i.id, i.form_id.as_str()))
+        .collect();
+    let mut rows = Vec::new();
+    let mut waves: Vec<_> = data.waves.iter().collect();
+    waves.sort_by_key(|w| (form_of.get(&w.instrument).copied(), w.id));
+    for w in waves {
+        let form = form_of.get(&w.instrument).copied().unwrap_or_default();
+        let responses = data
+            .responses
+            .iter()
+            .filter(|r| r.wave == w.id && r.status == leernet_core::ResponseStatus::Submitted)
+            .count();
+        let current = bases
+            .iter()
+            .any(|b| b.instrument == form && b.waves.contains(&w.name));
+        rows.push((form, w.name.clone(), w.status.as_str(), responses, current));
+    }
+    if args.json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(f, w, s, n, c)| {
+                serde_json::json!({"instrument": f, "wave": w, "status": s, "responses": n, "current": c})
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&v).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        return writeln!(out, "{text}").map_err(out_err);
+    }
+    let mut text = String::new();
+    for (f, w, s, n, c) in &rows {
+        text.push_str(&format!(
+            "{f}\t{w}\t{s}\t{n} responses{}\n",
+            if *c { "\tcurrent" } else { "" }
+        ));
+    }
+    for b in &bases {
+        text.push_str(&format!("{}: {}\n", b.instrument, b.sentence.en));
+        if let Some(r) = &b.rule_text {
+            text.push_str(&format!("  {}\n", r.en));
+        }
+    }
+    out.write_all(text.as_bytes()).map_err(out_err)
+}
+
+/// `leernet wave current --instrument FORM [WAVE|latest|all] [--default]`.
+pub async fn current(project: &Path, args: &CurrentArgs, out: &mut dyn Write) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let data = store.study_data().await.map_err(store_err)?;
+    let form = args.instrument.trim();
+    let ids: Vec<_> = data
+        .instruments
+        .iter()
+        .filter(|i| i.form_id == form)
+        .map(|i| i.id)
+        .collect();
+    if ids.is_empty() {
+        store.close().await;
+        let known: Vec<&str> = data
+            .instruments
+            .iter()
+            .map(|i| i.form_id.as_str())
+            .collect();
+        return Err(CliError::invalid(anyhow!(
+            "the study has no questionnaire {form:?}; it has: {}",
+            known.join(", ")
+        )));
+    }
+    let names: Vec<&str> = data
+        .waves
+        .iter()
+        .filter(|w| ids.contains(&w.instrument))
+        .map(|w| w.name.as_str())
+        .collect();
+    let choice = match (&args.wave, args.default) {
+        (Some(w), _) => {
+            let c = WaveChoice::parse(w);
+            if let WaveChoice::Wave(name) = &c {
+                if !names.contains(&name.as_str()) {
+                    store.close().await;
+                    return Err(CliError::invalid(anyhow!(
+                        "questionnaire {form:?} has no wave named {name:?}; its waves are: {} (or `latest`, `all`)",
+                        names.join(", ")
+                    )));
+                }
+            }
+            Some(Some(c))
+        }
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
+    if let Some(c) = &choice {
+        store
+            .set_current_wave(form, c.as_ref())
+            .await
+            .map_err(store_err)?;
+    }
+    let data = store.study_data().await.map_err(store_err)?;
+    store.close().await;
+    let bases = bases(&data)?;
+    match bases.iter().find(|b| b.instrument == form) {
+        Some(b) => {
+            writeln!(out, "{form}: {}", b.sentence.en).map_err(out_err)?;
+            if let Some(r) = &b.rule_text {
+                writeln!(out, "  {}", r.en).map_err(out_err)?;
+            }
+            Ok(())
+        }
+        None => writeln!(out, "{form}: no wave yet").map_err(out_err),
+    }
+}
