@@ -396,7 +396,10 @@ pub async fn instruments(
     Ok(Json(out.map_err(f)?))
 }
 
-pub(crate) async fn find_instrument(a: &Access, id: &str) -> Result<leernet_core::Instrument, ApiError> {
+pub(crate) async fn find_instrument(
+    a: &Access,
+    id: &str,
+) -> Result<leernet_core::Instrument, ApiError> {
     let id = InstrumentId(id_of(id)?);
     a.store
         .instruments()

@@ -108,11 +108,13 @@ pub async fn import(
         .filter(|w| w.instrument == inst.id)
         .ok_or(f(ApiError::NotFound))?;
     let bytes = body.map_err(|r| {
-        f(ApiError::Status(if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::BAD_REQUEST
-        }))
+        f(ApiError::Status(
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            },
+        ))
     })?;
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(f(ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE)));
@@ -130,11 +132,7 @@ pub async fn import(
         .map_err(|e| f(ApiError::internal(e)))?;
     let lookup = leernet_app::import::network_lookup(&networks);
     let default_network = match &q.network {
-        Some(s) => Some(
-            *lookup
-                .get(&s.to_lowercase())
-                .ok_or(f(ApiError::NotFound))?,
-        ),
+        Some(s) => Some(*lookup.get(&s.to_lowercase()).ok_or(f(ApiError::NotFound))?),
         None => None,
     };
     let network_column = match (&q.network_column, default_network) {
@@ -157,7 +155,10 @@ pub async fn import(
     let opened = match leernet_app::import::open(form, reader, source).await {
         Ok(o) => o,
         Err(leernet_app::import::OpenError::Problems(p)) => {
-            let errors: Vec<_> = p.into_iter().filter(leernet_io::Problem::is_error).collect();
+            let errors: Vec<_> = p
+                .into_iter()
+                .filter(leernet_io::Problem::is_error)
+                .collect();
             return Err(f(ApiError::Invalid(file_problems(&errors))));
         }
         Err(leernet_app::import::OpenError::Stopped) => {
@@ -193,11 +194,7 @@ pub async fn import(
             .collect();
         return Err(f(ApiError::Invalid(file_problems(&errors))));
     }
-    let warnings: Vec<_> = o
-        .problems
-        .into_iter()
-        .filter(|p| !p.is_error())
-        .collect();
+    let warnings: Vec<_> = o.problems.into_iter().filter(|p| !p.is_error()).collect();
     Ok((
         StatusCode::CREATED,
         Json(ImportOut {

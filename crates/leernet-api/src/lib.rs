@@ -328,9 +328,15 @@ pub fn router(state: Arc<ApiState>) -> Router {
             )),
         )
         .route("/api/v1/studies/{slug}/figures", get(resources::figures))
-        .route("/api/v1/studies/{slug}/codebooks", get(resources::codebooks))
+        .route(
+            "/api/v1/studies/{slug}/codebooks",
+            get(resources::codebooks),
+        )
         .route("/api/v1/studies/{slug}/codings", get(resources::codings))
-        .route("/api/v1/studies/{slug}/documents", get(resources::documents))
+        .route(
+            "/api/v1/studies/{slug}/documents",
+            get(resources::documents),
+        )
         .route(
             "/api/v1/studies/{slug}/documents/{id}",
             get(resources::document),
