@@ -229,6 +229,7 @@ pub struct ResponsesQuery {
     /// The `next_cursor` of the page before.
     cursor: Option<String>,
     /// Responses per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// Only responses written (stored, saved or changed) at or after this time: RFC 3339
     /// with an offset (`2026-03-01T09:00:00Z`), by the database's clock.

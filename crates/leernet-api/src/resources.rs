@@ -206,6 +206,7 @@ pub struct PageQuery {
     /// The `next_cursor` of the page before.
     cursor: Option<String>,
     /// Codings per page, 1 to 5000 (default 1000).
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<u32>,
 }
 

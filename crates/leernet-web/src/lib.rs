@@ -33,6 +33,7 @@ pub use leernet_app::accounts::password;
 mod profile;
 mod qca;
 pub mod survey;
+mod tokens;
 pub mod workspace;
 
 use axum::http::{header, HeaderValue};
@@ -218,6 +219,11 @@ impl AppState {
                 include_str!("../templates/report_preview.html"),
             ),
             ("studies.html", include_str!("../templates/studies.html")),
+            ("tokens.html", include_str!("../templates/tokens.html")),
+            (
+                "tokens_revoke.html",
+                include_str!("../templates/tokens_revoke.html"),
+            ),
         ] {
             env.add_template(name, src)
                 .expect("shipped templates parse");
