@@ -146,7 +146,13 @@ async fn tokens_story(store: &Store, url: &str) {
     assert!(shown_secret(&again.body).is_none(), "shown only once");
     assert!(!again.body.contains(&secret));
     assert!(again.body.contains("lezen en schrijven"), "{}", again.body);
-    for internal in ["lnt_", "scope_write", "tokens.state", "tokens.scope", "account"] {
+    for internal in [
+        "lnt_",
+        "scope_write",
+        "tokens.state",
+        "tokens.scope",
+        "account",
+    ] {
         assert!(!again.body.contains(internal), "{internal} on the page");
     }
     let en = a.get("/tokens?lang=en").await;
