@@ -244,11 +244,9 @@ pub async fn codings(
         None => None,
     };
     // Answers' codings by id, then documents' by id: one position in that order.
-    let answers = a
-        .store
-        .codings()
+    let answers = visible_codings(&a, caller.token.account)
         .await
-        .map_err(|e| f(ApiError::internal(e)))?;
+        .map_err(&f)?;
     let documents = a
         .store
         .document_codings(None)
@@ -306,6 +304,36 @@ pub async fn codings(
         codings: page.into_iter().map(|(_, c)| c).collect(),
         next_cursor,
     }))
+}
+
+/// The coders' own codings of open answers the caller may read, by id, as the coding pages
+/// decide: every coding outside an assignment; of an assignment, only for its lead and
+/// coders — while it is open a coder's own only (blind coding), once every coder finished
+/// all of them. Other researchers see nothing of an assignment.
+async fn visible_codings(a: &Access, me: PersonId) -> Result<Vec<leernet_core::Coding>, ApiError> {
+    let all = a.store.codings().await.map_err(ApiError::internal)?;
+    let mut hidden = std::collections::BTreeSet::new();
+    let mut own_only = std::collections::BTreeSet::new();
+    for asg in a.store.assignments().await.map_err(ApiError::internal)? {
+        let theirs = asg.lead == me || asg.is_coder(me);
+        let of_it = a
+            .store
+            .assignment_codings(asg.id, None)
+            .await
+            .map_err(ApiError::internal)?;
+        for c in of_it {
+            if !theirs {
+                hidden.insert(c.id);
+            } else if !asg.all_finished() {
+                own_only.insert(c.id);
+            }
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|c| !hidden.contains(&c.id))
+        .filter(|c| !own_only.contains(&c.id) || c.coder == me)
+        .collect())
 }
 
 /// A document of the study (an interview, focus group, session report, policy document).

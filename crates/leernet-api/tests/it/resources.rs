@@ -17,6 +17,7 @@ leernet_testkit::on_every_backend!(with_url,
     responses_filter_by_update_time_and_carry_labels_on_request => updated_story,
     waves_carry_their_response_rate => rates_story,
     a_file_import_is_checked_and_stored_all_or_nothing => import_story,
+    an_assignments_codings_are_its_lead_and_coders_only_and_blind_while_open => assignment_story,
 );
 
 /// What the seed added: ids the stories look for.
@@ -525,5 +526,117 @@ async fn import_story(store: &Store, url: &str) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{json}");
     assert_eq!(json["type"], "tag:leernet.org,2026:problem/too-large");
     assert_eq!(count(&w).await, 10);
+    done(w).await;
+}
+
+async fn assignment_story(store: &Store, url: &str) {
+    let w = world(store.clone(), url).await;
+    seed(&w).await;
+    // a second researcher codes in an assignment the first one leads; a third sees nothing
+    let study = w
+        .inst
+        .study_by_slug(&Slug::parse("a").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tokens = Vec::new();
+    for email in ["coder@example.org", "derde@example.org"] {
+        leernet_app::studies::give_role(
+            &w.inst,
+            &study,
+            &w.store,
+            &leernet_app::studies::RoleGift {
+                email: Email::parse(email).unwrap(),
+                name: None,
+                role: Role::Researcher,
+                networks: vec![],
+                keep_networks: false,
+                password_hash: None,
+            },
+            &actor(),
+            NOW as i64,
+        )
+        .await
+        .unwrap();
+        tokens.push(
+            leernet_app::tokens::create(
+                &w.inst,
+                email,
+                leernet_store::TokenScope::Read,
+                30,
+                &actor(),
+                NOW as i64,
+            )
+            .await
+            .unwrap()
+            .1,
+        );
+    }
+    let (coder_token, third_token) = (&tokens[0], &tokens[1]);
+    let lead = person(&w.store, "onderzoeker@example.org").await;
+    let coder = person(&w.store, "coder@example.org").await;
+    let books = w.store.codebooks().await.unwrap();
+    let rs = w.store.responses(Some(w.wave)).await.unwrap();
+    let asg = w
+        .store
+        .add_assignment(&leernet_store::NewAssignment {
+            name: "Opmerkingen".into(),
+            question: "opmerking".into(),
+            codebook: books[0].id,
+            lead,
+            coders: vec![coder],
+            responses: vec![rs[2].id],
+            at: NOW as i64,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    w.store
+        .add_assignment_coding(
+            asg,
+            coder,
+            &leernet_store::SpanCode {
+                response: rs[2].id,
+                code: books[0].codes[1].id,
+                start: 0,
+                end: 3,
+                memo: "blind".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let memos = |a: &Answer| -> Vec<String> {
+        a.json["codings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["memo"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let uri = "/api/v1/studies/a/codings";
+    // open: the coder sees their own, the lead and the third researcher do not
+    let a = get(&w.app, uri, coder_token).await;
+    assert!(memos(&a).contains(&"blind".to_owned()), "{}", a.json);
+    for t in [&w.read["researcher"], third_token] {
+        let a = get(&w.app, uri, t).await;
+        assert!(!memos(&a).contains(&"blind".to_owned()), "{}", a.json);
+        assert_eq!(
+            memos(&a).len(),
+            1,
+            "the coding outside the assignment: {}",
+            a.json
+        );
+    }
+    // finished: the lead sees it; the third researcher still not
+    w.store
+        .finish_assignment(asg, coder, NOW as i64)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = get(&w.app, uri, &w.read["researcher"]).await;
+    assert!(memos(&a).contains(&"blind".to_owned()), "{}", a.json);
+    let a = get(&w.app, uri, third_token).await;
+    assert!(!memos(&a).contains(&"blind".to_owned()), "{}", a.json);
     done(w).await;
 }
