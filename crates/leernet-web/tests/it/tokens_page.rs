@@ -88,7 +88,7 @@ async fn tokens_story(store: &Store, url: &str) {
     let page = a.get("/tokens").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("<h1>API-sleutels</h1>"), "{}", page.body);
-    assert!(page.body.contains("Je hebt nog geen sleutels."));
+    assert!(page.body.contains("U hebt nog geen sleutels."));
     let csrf = page.csrf();
 
     // the menu of a study's page leads here
