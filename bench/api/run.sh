@@ -4,7 +4,7 @@
 # cursors and parses every page, as an R or Python script does) against `leernet export
 # --format csv` of the same questionnaire, measured in the same run, alternating.
 #
-#   bench/api/run.sh          # NETWORKS=200 MEMBERS=40000 REPEATS=3 LIMIT=1000
+#   bench/api/run.sh          # NETWORKS=200 MEMBERS=40000 REPEATS=3 LIMIT=1000 [BIN=path]
 #
 # The data is bench/pages/national_data.py's (rows of the demo study, seeded), made into a
 # project through the command line. Builds this checkout's release binary with this shell's
@@ -19,9 +19,13 @@ REPEATS=${REPEATS:-3}
 LIMIT=${LIMIT:-1000}
 PORT=${PORT:-18661}
 
-cargo build --release -q -p leernet
-target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-bin="$target/release/leernet"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q -p leernet
+  target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  bin="$target/release/leernet"
+else
+  bin="$BIN"   # a binary built elsewhere (BIN=…/leernet); the figures say which
+fi
 
 work=$(mktemp -d /var/tmp/leernet-api-bench.XXXXXX)
 server=""
@@ -29,7 +33,7 @@ cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm
 trap cleanup EXIT
 printf 'een lang genoeg wachtwoord voor de bench\n' > "$work/pw"
 
-echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); build $(git rev-parse --short HEAD)"
+echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); build $(git rev-parse --short HEAD), $bin"
 python3 bench/pages/national_data.py "$work/data" "$NETWORKS" "$MEMBERS"
 p="$work/project"
 "$bin" init "$p" > /dev/null
