@@ -323,7 +323,15 @@ async fn two_studies_story(store: &Store, url: &str) {
 /// home link). `tools/prefix_links.py` puts the base before the links of a template.
 #[test]
 fn every_study_link_of_a_template_starts_with_the_base() {
-    const GLOBAL: [&str; 5] = ["/static/", "/login", "/logout", "/s/", "/studies/"];
+    // the installation's own pages: the login, the list of studies, a person's API tokens
+    const GLOBAL: [&str; 6] = [
+        "/static/",
+        "/login",
+        "/logout",
+        "/s/",
+        "/studies/",
+        "/tokens",
+    ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let mut bare = Vec::new();
     let mut seen = 0;
