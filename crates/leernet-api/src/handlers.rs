@@ -21,10 +21,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     info(
         title = "leernet API",
         version = "1",
-        description = "The JSON API of leernet: a study's networks, questionnaires, waves and responses for R, Python and other tools. Every request carries a personal access token (`leernet token create`) as `Authorization: Bearer`. Errors are RFC 9457 problem details. Reads carry an ETag and answer If-None-Match with 304. Each token may make 120 requests in a burst and 20 a second after it (429 with Retry-After)."
+        description = "The JSON API of leernet: a study's networks, questionnaires, waves and responses, its figures, coding and workspace, for R, Python and other tools. Every request carries a personal access token (`leernet token create`) as `Authorization: Bearer`. Errors are RFC 9457 problem details. Reads carry an ETag and answer If-None-Match with 304. Each token may make 120 requests in a burst and 20 a second after it (429 with Retry-After)."
     ),
-    paths(studies, study, networks, instruments, instrument, waves, responses, invite, submit_responses),
-    components(schemas(Problem, FieldProblem, StudyOut, Titles, NetworkOut, InstrumentOut, QuestionOut, WaveOut, ResponseCounts, ResponsesPage, ResponseOut, InvitationsIn, InvitationsOut, LinkOut, SubmitIn, SubmitOne, SubmitOut)),
+    paths(studies, study, networks, instruments, instrument, waves, responses, invite, submit_responses, crate::imports::import, crate::resources::figures, crate::resources::codebooks, crate::resources::codings, crate::resources::documents, crate::resources::document, crate::resources::sessions, crate::resources::slow_questions, crate::resources::rounds),
+    components(schemas(Problem, FieldProblem, StudyOut, Titles, NetworkOut, InstrumentOut, QuestionOut, WaveOut, ResponseCounts, Fieldwork, ResponsesPage, ResponseOut, InvitationsIn, InvitationsOut, LinkOut, SubmitIn, SubmitOne, SubmitOut, crate::imports::ImportOut, crate::resources::CodebookOut, crate::resources::CodeOut, crate::resources::CodingsPage, crate::resources::CodingOut, crate::resources::DocumentOut, crate::resources::DocumentText, crate::resources::TurnOut, crate::resources::SessionOut, crate::resources::AgendaItemOut, crate::resources::SlowQuestionOut, crate::resources::RoundOut, crate::resources::TopicOut)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -105,6 +105,20 @@ pub struct ResponseCounts {
     pub in_progress: i64,
 }
 
+/// A wave's invitations and what became of them, over the networks the caller sees (the
+/// response monitor of the wave's page).
+#[derive(Debug, Serialize, ToSchema, Default)]
+pub struct Fieldwork {
+    /// Invitation links made.
+    pub invited: i64,
+    /// Invitations whose respondent started.
+    pub started: i64,
+    /// Invitations whose respondent submitted.
+    pub submitted: i64,
+    /// `submitted / invited`, from 0 to 1; null without invitations.
+    pub rate: Option<f64>,
+}
+
 /// A wave of a questionnaire.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WaveOut {
@@ -113,7 +127,10 @@ pub struct WaveOut {
     pub name: String,
     /// `draft`, `open` or `closed`.
     pub status: String,
+    /// Every response of the wave (invited, imported or submitted through the API).
     pub responses: ResponseCounts,
+    /// The invitations (the response rate).
+    pub fieldwork: Fieldwork,
 }
 
 /// One response: its answers as stored (question name to the XLSForm value).
@@ -128,6 +145,10 @@ pub struct ResponseOut {
     /// `submitted` or `in_progress`.
     pub status: String,
     pub answers: BTreeMap<String, String>,
+    /// With `labels=true`: the choices' labels beside the stored values of the choice
+    /// questions (several choices joined by `; `), by the answer's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<BTreeMap<String, Titles>>,
 }
 
 /// A page of responses.
@@ -208,7 +229,13 @@ pub struct ResponsesQuery {
     /// The `next_cursor` of the page before.
     cursor: Option<String>,
     /// Responses per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Only responses written (stored, saved or changed) at or after this time: RFC 3339
+    /// with an offset (`2026-03-01T09:00:00Z`), by the database's clock.
+    updated_since: Option<String>,
+    /// `true`: the choices' labels beside the stored values.
+    labels: Option<bool>,
 }
 
 fn titles(b: &leernet_core::Bilingual) -> Titles {
@@ -370,7 +397,10 @@ pub async fn instruments(
     Ok(Json(out.map_err(f)?))
 }
 
-async fn find_instrument(a: &Access, id: &str) -> Result<leernet_core::Instrument, ApiError> {
+pub(crate) async fn find_instrument(
+    a: &Access,
+    id: &str,
+) -> Result<leernet_core::Instrument, ApiError> {
     let id = InstrumentId(id_of(id)?);
     a.store
         .instruments()
@@ -406,7 +436,7 @@ pub async fn instrument(
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/waves", tag = "questionnaires",
     params(("slug" = String, Path, description = "The study's slug", example = "a")),
     responses(
-        (status = 200, description = "The waves, with the responses of the networks the caller sees", body = [WaveOut]),
+        (status = 200, description = "The waves, with the responses and the response rate (invited, started, submitted) of the networks the caller sees", body = [WaveOut]),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such study, or not yours", body = Problem, content_type = "application/problem+json"),
@@ -444,18 +474,37 @@ pub async fn waves(
             .checked_add(k)
             .ok_or_else(|| f(ApiError::internal("a response count overflowed")))?;
     }
-    Ok(Json(
-        waves
-            .iter()
-            .map(|w| WaveOut {
-                id: w.id.0,
-                instrument: w.instrument.0,
-                name: w.name.clone(),
-                status: w.status.as_str().to_owned(),
-                responses: by_wave.remove(&w.id).unwrap_or_default(),
-            })
-            .collect(),
-    ))
+    let mut out = Vec::with_capacity(waves.len());
+    for w in &waves {
+        let mut fw = Fieldwork::default();
+        for row in a
+            .store
+            .wave_monitor(w.id)
+            .await
+            .map_err(|e| f(ApiError::internal(e)))?
+        {
+            if !seen.contains(&row.network) {
+                continue;
+            }
+            let add = |a: i64, b: i64| {
+                a.checked_add(b)
+                    .ok_or_else(|| f(ApiError::internal("an invitation count overflowed")))
+            };
+            fw.invited = add(fw.invited, row.invited)?;
+            fw.started = add(fw.started, row.started)?;
+            fw.submitted = add(fw.submitted, row.submitted)?;
+        }
+        fw.rate = (fw.invited > 0).then(|| fw.submitted as f64 / fw.invited as f64);
+        out.push(WaveOut {
+            id: w.id.0,
+            instrument: w.instrument.0,
+            name: w.name.clone(),
+            status: w.status.as_str().to_owned(),
+            responses: by_wave.remove(&w.id).unwrap_or_default(),
+            fieldwork: fw,
+        });
+    }
+    Ok(Json(out))
 }
 
 /// `GET /api/v1/studies/{slug}/instruments/{id}/responses`.
@@ -464,7 +513,7 @@ pub async fn waves(
     responses(
         (status = 200, description = "A page of responses, by id; a facilitator's without identifying answers", body = ResponsesPage),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad filter, limit, time or cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such study, questionnaire, wave or network, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
@@ -498,6 +547,11 @@ pub async fn responses(
     if !(1..=1000).contains(&limit) {
         return Err(f(ApiError::BadQuery));
     }
+    let updated_since = match &q.updated_since {
+        Some(t) => Some(crate::time::parse_rfc3339(t).ok_or(f(ApiError::BadTime))?),
+        None => None,
+    };
+    let with_labels = q.labels.unwrap_or(false);
     let all_waves = a
         .store
         .waves()
@@ -513,7 +567,7 @@ pub async fn responses(
         return Err(f(ApiError::NotFound));
     }
     let scope = format!(
-        "{}|{}|{}|{:?}|{:?}|{:?}|{limit}",
+        "{}|{}|{}|{:?}|{:?}|{:?}|{limit}|{updated_since:?}",
         caller.token.account.0,
         a.study.id.0,
         inst.id.0,
@@ -535,6 +589,7 @@ pub async fn responses(
             networks: only.as_deref(),
             status,
             after,
+            updated_since,
             limit: limit + 1,
         })
         .await
@@ -545,7 +600,7 @@ pub async fn responses(
         (true, Some(last)) => Some(cursor::sign(&state.cursor_key, &scope, last.id.0)),
         _ => None,
     };
-    let form = if rights.redacted {
+    let form = if rights.redacted || with_labels {
         Some(
             Form::from_workbook(&inst.workbook, &inst.file_name)
                 .map_err(|e| f(ApiError::internal(e)))?,
@@ -553,13 +608,9 @@ pub async fn responses(
     } else {
         None
     };
-    let all_networks = a
-        .store
-        .networks()
-        .await
-        .map_err(|e| f(ApiError::internal(e)))?;
+    // every response of the page is of a network the caller sees (rights say so)
     let slug_of = |id: NetworkId| {
-        all_networks
+        a.visible
             .iter()
             .find(|n| n.id == id)
             .map(|n| n.slug.as_str().to_owned())
@@ -568,9 +619,13 @@ pub async fn responses(
     let responses = rows
         .into_iter()
         .map(|mut r| {
-            if let Some(form) = &form {
+            if let (Some(form), true) = (&form, rights.redacted) {
                 export::redact_answers(form, &mut r.answers);
             }
+            let labels = match (&form, with_labels) {
+                (Some(form), true) => Some(choice_labels(form, &r.answers)),
+                _ => None,
+            };
             ResponseOut {
                 id: r.id.0,
                 wave: r.wave.0,
@@ -578,6 +633,7 @@ pub async fn responses(
                 respondent: r.respondent,
                 status: r.status.as_str().to_owned(),
                 answers: r.answers,
+                labels,
             }
         })
         .collect();
@@ -586,6 +642,57 @@ pub async fn responses(
         next_cursor,
         redacted: rights.redacted,
     }))
+}
+
+/// The question an answer's key belongs to: `kid[2]/age` is `age`'s.
+fn question_of(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+/// The labels of the choices among `answers` (select one and select multiple questions
+/// whose list the form holds), in Dutch and English.
+fn choice_labels(form: &Form, answers: &BTreeMap<String, String>) -> BTreeMap<String, Titles> {
+    let mut out = BTreeMap::new();
+    for (key, value) in answers {
+        let Some(q) = form.question(question_of(key)) else {
+            continue;
+        };
+        let (list, many) = match &q.kind {
+            leernet_xlsform::QuestionKind::SelectOne { list, .. } => (list, false),
+            leernet_xlsform::QuestionKind::SelectMultiple { list, .. } => (list, true),
+            _ => continue,
+        };
+        let Some(choices) = form.choices(list) else {
+            continue;
+        };
+        let picked: Vec<&str> = if many {
+            value.split_whitespace().collect()
+        } else {
+            vec![value.as_str()]
+        };
+        let mut nl = Vec::new();
+        let mut en = Vec::new();
+        for name in picked {
+            match choices.iter().find(|c| c.name == name) {
+                Some(c) => {
+                    nl.push(c.label.get("nl").to_owned());
+                    en.push(c.label.get("en").to_owned());
+                }
+                None => {
+                    nl.push(name.to_owned());
+                    en.push(name.to_owned());
+                }
+            }
+        }
+        out.insert(
+            key.clone(),
+            Titles {
+                nl: nl.join("; "),
+                en: en.join("; "),
+            },
+        );
+    }
+    out
 }
 
 /// `POST /api/v1/studies/{slug}/waves/{id}/invitations`.
@@ -597,6 +704,7 @@ pub async fn responses(
         (status = 400, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A token without the write scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The study is archived: it can be read, not changed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such study or wave, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A body over 1 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A body that is not application/json", body = Problem, content_type = "application/problem+json"),
@@ -615,6 +723,9 @@ pub async fn invite(
     if a.role != Role::Researcher {
         return Err(f(ApiError::NotFound));
     }
+    if a.study.state == leernet_store::StudyState::Archived {
+        return Err(f(ApiError::Archived));
+    }
     let wave = a
         .store
         .wave(WaveId(id_of(&id).map_err(&f)?))
@@ -629,6 +740,7 @@ pub async fn invite(
             index: None,
             field: Some("network".into()),
             message: "not a network of this study".into(),
+            ..FieldProblem::default()
         });
     }
     if !(1..=leernet_app::invitations::MAX_LINKS_PER_NETWORK).contains(&(body.count as usize)) {
@@ -639,6 +751,7 @@ pub async fn invite(
                 "from 1 to {} links per request",
                 leernet_app::invitations::MAX_LINKS_PER_NETWORK
             ),
+            ..FieldProblem::default()
         });
     }
     let (Some(network), true) = (network, problems.is_empty()) else {
@@ -680,6 +793,7 @@ fn json_rejection(caller: &Caller, r: &axum::extract::rejection::JsonRejection) 
         (status = 400, description = "A body that is not JSON of this shape", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A token without the write scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The study is archived: it can be read, not changed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such study, questionnaire or wave, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A body over 1 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A body that is not application/json", body = Problem, content_type = "application/problem+json"),
@@ -698,6 +812,9 @@ pub async fn submit_responses(
     if a.role != Role::Researcher {
         return Err(f(ApiError::NotFound));
     }
+    if a.study.state == leernet_store::StudyState::Archived {
+        return Err(f(ApiError::Archived));
+    }
     let inst = find_instrument(&a, &id).await.map_err(&f)?;
     let Json(body) = body.map_err(|r| json_rejection(&caller, &r))?;
     let wave = a
@@ -712,6 +829,7 @@ pub async fn submit_responses(
             index: None,
             field: Some("responses".into()),
             message: "from 1 to 1000 responses per request".into(),
+            ..FieldProblem::default()
         }])));
     }
     // The responses become the rows of a CSV file that the import pipeline checks and
@@ -806,6 +924,7 @@ fn field_problems(problems: &[leernet_io::Problem]) -> Vec<FieldProblem> {
             index: p.row.and_then(|r| r.checked_sub(2)),
             field: p.question.clone().or_else(|| p.column.clone()),
             message: p.message.clone(),
+            ..FieldProblem::default()
         })
         .collect()
 }

@@ -26,8 +26,11 @@
 
 pub mod cursor;
 mod handlers;
+pub mod imports;
 pub mod problem;
 mod ratelimit;
+mod resources;
+pub mod time;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, MatchedPath, Request};
@@ -62,6 +65,10 @@ pub struct ApiState {
     cursor_key: [u8; 32],
     limiter: ratelimit::Limiter,
     public_url: Option<String>,
+    /// The project's content, which the figures are computed with.
+    content: Arc<leernet_analysis::ProjectContent>,
+    /// Each study's figures, cached per data generation.
+    figures: tokio::sync::Mutex<HashMap<Slug, Arc<leernet_app::figures::FigureCache>>>,
 }
 
 impl std::fmt::Debug for ApiState {
@@ -85,7 +92,26 @@ impl ApiState {
             cursor_key,
             limiter: ratelimit::Limiter::new(120, 20.0),
             public_url: None,
+            content: Arc::new(leernet_analysis::ProjectContent::builtin()),
+            figures: tokio::sync::Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Computes the figures with the project's `content` (its own `content/` folder over
+    /// the shipped files) instead of the shipped content.
+    pub fn with_content(mut self, content: leernet_analysis::ProjectContent) -> ApiState {
+        self.content = Arc::new(content);
+        self
+    }
+
+    /// The figure cache of `study`.
+    async fn figure_cache(&self, study: &Study) -> Arc<leernet_app::figures::FigureCache> {
+        self.figures
+            .lock()
+            .await
+            .entry(study.slug.clone())
+            .or_default()
+            .clone()
     }
 
     /// The address respondents reach the survey at: invitation links are absolute under it.
@@ -294,6 +320,38 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route(
             "/api/v1/studies/{slug}/waves/{id}/invitations",
             post(handlers::invite),
+        )
+        .route(
+            "/api/v1/studies/{slug}/instruments/{id}/imports",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(
+                imports::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/api/v1/studies/{slug}/figures", get(resources::figures))
+        .route(
+            "/api/v1/studies/{slug}/codebooks",
+            get(resources::codebooks),
+        )
+        .route("/api/v1/studies/{slug}/codings", get(resources::codings))
+        .route(
+            "/api/v1/studies/{slug}/documents",
+            get(resources::documents),
+        )
+        .route(
+            "/api/v1/studies/{slug}/documents/{id}",
+            get(resources::document),
+        )
+        .route(
+            "/api/v1/studies/{slug}/networks/{network}/sessions",
+            get(resources::sessions),
+        )
+        .route(
+            "/api/v1/studies/{slug}/networks/{network}/slow-questions",
+            get(resources::slow_questions),
+        )
+        .route(
+            "/api/v1/studies/{slug}/networks/{network}/rounds",
+            get(resources::rounds),
         )
         .route("/api/v1", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))

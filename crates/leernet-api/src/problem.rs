@@ -10,6 +10,26 @@ use serde::Serialize;
 use std::sync::OnceLock;
 use utoipa::ToSchema;
 
+/// A problem `type` URI: a tag URI (RFC 4151) per kind, which names the kind without
+/// pretending to be a page.
+macro_rules! problem_type {
+    ($kind:literal) => {
+        concat!("tag:leernet.org,2026:problem/", $kind)
+    };
+}
+
+/// The `type` of a problem made for a status alone (by axum or a layer).
+fn kind_of_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => problem_type!("too-large"),
+        StatusCode::METHOD_NOT_ALLOWED => problem_type!("method-not-allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => problem_type!("unsupported-media-type"),
+        StatusCode::NOT_FOUND => problem_type!("not-found"),
+        s if s.is_server_error() => problem_type!("internal"),
+        _ => problem_type!("bad-request"),
+    }
+}
+
 /// The media type of a problem detail.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -36,13 +56,20 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::Nl)
 }
 
-/// One problem with a submitted response (422): where it is and what is wrong.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+/// One problem with a submitted response or an imported file (422): where it is and what
+/// is wrong.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq, Default)]
 pub struct FieldProblem {
     /// The response it is about: its index in the request's `responses` (from 0); absent
     /// for a problem of the whole request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
+    /// The row of an imported file (1-based, as a spreadsheet shows it; the header is row 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The column of an imported file, by its header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     /// The question (or `network`) it is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -53,7 +80,9 @@ pub struct FieldProblem {
 /// An RFC 9457 problem detail.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
-    /// `about:blank`: the status and title say what it is.
+    /// What kind of problem it is, one URI per kind (`tag:leernet.org,2026:problem/not-found`,
+    /// …; the list is in `docs/api.md`); stable, so a program can tell kinds apart without
+    /// reading the title.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
@@ -79,10 +108,14 @@ pub enum ApiError {
     BadCursor,
     /// A query parameter that is not valid (400).
     BadQuery,
+    /// An `updated_since` that is not an RFC 3339 time with its offset (400).
+    BadTime,
     /// The responses break the form's rules (422).
     Invalid(Vec<FieldProblem>),
     /// The token's rate is used up: try again after so many seconds (429).
     TooMany(u64),
+    /// A write to an archived study, which can be read but not changed (409).
+    Archived,
     /// A failure of the server (500); the cause is logged, never shown.
     Internal(String),
     /// A request axum could not read (a body that is not JSON, too large, …): its status.
@@ -115,6 +148,7 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, t("not_found"), t("not_found_detail")),
             ApiError::BadCursor => (StatusCode::BAD_REQUEST, t("bad_request"), t("bad_cursor")),
             ApiError::BadQuery => (StatusCode::BAD_REQUEST, t("bad_request"), t("bad_query")),
+            ApiError::BadTime => (StatusCode::BAD_REQUEST, t("bad_request"), t("bad_time")),
             ApiError::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 t("invalid"),
@@ -125,6 +159,7 @@ impl ApiError {
                 t("too_many"),
                 t("too_many_detail"),
             ),
+            ApiError::Archived => (StatusCode::CONFLICT, t("archived"), t("archived_detail")),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 t("internal"),
@@ -138,13 +173,32 @@ impl ApiError {
         (
             status,
             Problem {
-                kind: "about:blank".into(),
+                kind: self.kind().into(),
                 title,
                 status: status.as_u16(),
                 detail,
                 errors,
             },
         )
+    }
+
+    /// The `type` URI of this kind of problem.
+    fn kind(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => problem_type!("unauthorized"),
+            ApiError::Expired => problem_type!("token-expired"),
+            ApiError::Revoked => problem_type!("token-revoked"),
+            ApiError::Forbidden => problem_type!("write-scope-needed"),
+            ApiError::NotFound => problem_type!("not-found"),
+            ApiError::BadCursor => problem_type!("bad-cursor"),
+            ApiError::BadQuery => problem_type!("bad-query"),
+            ApiError::BadTime => problem_type!("bad-time"),
+            ApiError::Invalid(_) => problem_type!("invalid"),
+            ApiError::TooMany(_) => problem_type!("too-many-requests"),
+            ApiError::Archived => problem_type!("study-archived"),
+            ApiError::Internal(_) => problem_type!("internal"),
+            ApiError::Status(s) => kind_of_status(*s),
+        }
     }
 
     /// The response in `lang`.
@@ -193,7 +247,7 @@ pub fn for_status(status: StatusCode, lang: Lang) -> Problem {
         _ => (t("bad_request"), t("bad_query")),
     };
     Problem {
-        kind: "about:blank".into(),
+        kind: kind_of_status(status).into(),
         title,
         status: status.as_u16(),
         detail,

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod export;
+pub mod figures;
 pub mod import;
 pub mod invitations;
 pub mod mail;

@@ -63,6 +63,21 @@ pub async fn create(
         return Err(TokenError::Days(days));
     }
     let who = account(inst, email).await?;
+    create_for(inst, who, scope, days, actor, now).await
+}
+
+/// Makes a token for the account `who` (the web page's: the signed-in person's own).
+pub async fn create_for(
+    inst: &Installation,
+    who: PersonId,
+    scope: TokenScope,
+    days: u32,
+    actor: &Actor,
+    now: i64,
+) -> Result<(ApiToken, String), TokenError> {
+    if days == 0 || days > MAX_DAYS {
+        return Err(TokenError::Days(days));
+    }
     let secret = new_secret();
     let expires = now.saturating_add(i64::from(days) * 86_400);
     let token = inst
@@ -88,4 +103,20 @@ pub async fn revoke(
         return Err(TokenError::UnknownToken(id));
     }
     Ok(inst.revoke_api_token(id, actor, now).await?)
+}
+
+/// Revokes the token `id` of the account `who`: a token of another account is refused as
+/// one that does not exist.
+pub async fn revoke_own(
+    inst: &Installation,
+    who: PersonId,
+    id: i64,
+    now: i64,
+) -> Result<ApiToken, TokenError> {
+    match inst.api_token(id).await? {
+        Some(t) if t.account == who => {
+            Ok(inst.revoke_api_token(id, &Actor::Person(who), now).await?)
+        }
+        _ => Err(TokenError::UnknownToken(id)),
+    }
 }

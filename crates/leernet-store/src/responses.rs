@@ -155,6 +155,9 @@ pub struct ResponseQuery<'a> {
     pub status: Option<ResponseStatus>,
     /// After this response id (the previous page's last).
     pub after: Option<ResponseId>,
+    /// Written (stored, saved, changed) at or after this time, in seconds since 1970 UTC by
+    /// the database's clock (the `updated_at` its triggers keep).
+    pub updated_since: Option<i64>,
     /// At most this many.
     pub limit: u32,
 }
@@ -190,6 +193,10 @@ impl Store {
             n += 1;
             sql.push_str(&format!(" AND status = ${n}"));
         }
+        if q.updated_since.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND updated_at >= ${n}"));
+        }
         n += 1;
         sql.push_str(&format!(" ORDER BY id LIMIT ${n}"));
         let mut query = sqlx::query(&sql).bind(q.after.map_or(0, |a| a.0));
@@ -201,6 +208,9 @@ impl Store {
         }
         if let Some(s) = q.status {
             query = query.bind(s.as_str());
+        }
+        if let Some(t) = q.updated_since {
+            query = query.bind(t);
         }
         let rows = query.bind(i64::from(q.limit)).fetch_all(&self.pool).await?;
         rows.iter().map(response_row).collect()

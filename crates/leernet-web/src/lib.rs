@@ -34,6 +34,7 @@ pub use leernet_app::accounts::password;
 mod profile;
 mod qca;
 pub mod survey;
+mod tokens;
 pub mod workspace;
 
 use axum::http::{header, HeaderValue};
@@ -226,6 +227,11 @@ impl AppState {
             (
                 "studies_admin.html",
                 include_str!("../templates/studies_admin.html"),
+            ),
+            ("tokens.html", include_str!("../templates/tokens.html")),
+            (
+                "tokens_revoke.html",
+                include_str!("../templates/tokens_revoke.html"),
             ),
         ] {
             env.add_template(name, src)

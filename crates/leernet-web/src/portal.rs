@@ -81,11 +81,11 @@ const TOKEN_MEMORY: usize = 100_000;
 
 /// The installation's app: the studies it serves and the front pages.
 pub struct Portal {
-    installation: Installation,
+    pub(crate) installation: Installation,
     options: StudyOptions,
     /// The installation's own pages (login, logout, the list of studies), rendered with the
     /// first study's templates and no study menu.
-    front: Arc<AppState>,
+    pub(crate) front: Arc<AppState>,
     front_app: Router,
     /// The studies opened so far, by slug (opened on first use, kept while serving).
     served: Mutex<BTreeMap<String, Served>>,
@@ -259,6 +259,15 @@ pub fn app(portal: Arc<Portal>) -> Router {
             "/admin/studies/{slug}/state",
             axum::routing::post(crate::portal_admin::set_state),
         )
+        .route(
+            "/tokens",
+            get(crate::tokens::list).post(crate::tokens::create),
+        )
+        .route(
+            "/tokens/{id}/revoke",
+            get(crate::tokens::confirm).post(crate::tokens::revoke),
+        )
+        .route("/static/tokens.js", get(crate::tokens::script))
         .fallback(legacy)
         .with_state(portal.clone())
         .layer(axum::middleware::from_fn(crate::error::localise))

@@ -268,10 +268,9 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
 async fn practice(
     store: &leernet_store::Store,
 ) -> CliResult<leernet_analysis::practice_indicators::PracticeIndicators> {
-    let log = leernet_app::practice::practice_log(store, None)
+    leernet_app::figures::practice(store)
         .await
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    Ok(leernet_analysis::practice_indicators::indicators(&log))
+        .map_err(|e| CliError::usage(anyhow!("{e}")))
 }
 
 /// The study's figures on its current waves, or on the waves `wave` names (`--wave`: a
@@ -505,18 +504,11 @@ pub async fn analyse(
     let practice = practice(&store).await?;
     store.close().await;
     if let Some(path) = json {
-        // Every figure, and the workspace's practice indicators under `practice`.
-        let mut value = serde_json::to_value(&fig)
+        // Every figure, and the workspace's practice indicators under `practice` (the JSON
+        // the API's `/figures` serves too).
+        let value = leernet_app::figures::analysis_json(&fig, &practice)
             .context("serialising the figures")
             .map_err(CliError::Invalid)?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert(
-                "practice".into(),
-                serde_json::to_value(&practice)
-                    .context("serialising the practice indicators")
-                    .map_err(CliError::Invalid)?,
-            );
-        }
         let text = serde_json::to_string_pretty(&value)
             .context("serialising the figures")
             .map_err(CliError::Invalid)?;
@@ -710,7 +702,8 @@ pub async fn serve(
     // role in.
     let api = leernet_api::router(std::sync::Arc::new(
         leernet_api::ApiState::new(installation.clone(), clock.clone())
-            .with_public_url(settings.file.server.public_url.clone()),
+            .with_public_url(settings.file.server.public_url.clone())
+            .with_content(content.clone()),
     ));
     let listener = tokio::net::TcpListener::bind(&addr)
         .await

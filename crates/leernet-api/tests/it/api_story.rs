@@ -578,6 +578,19 @@ async fn conventions_story(store: &Store, url: &str) {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(paths.len(), 8, "{paths:?}");
+    assert_eq!(paths.len(), 17, "{paths:?}");
+    for p in [
+        "/api/v1/studies/{slug}/instruments/{id}/imports",
+        "/api/v1/studies/{slug}/figures",
+        "/api/v1/studies/{slug}/codebooks",
+        "/api/v1/studies/{slug}/codings",
+        "/api/v1/studies/{slug}/documents",
+        "/api/v1/studies/{slug}/documents/{id}",
+        "/api/v1/studies/{slug}/networks/{network}/sessions",
+        "/api/v1/studies/{slug}/networks/{network}/slow-questions",
+        "/api/v1/studies/{slug}/networks/{network}/rounds",
+    ] {
+        assert!(paths.contains(p), "{p} in {paths:?}");
+    }
     done(w).await;
 }

@@ -2,4 +2,5 @@
 
 mod api_story;
 mod openapi;
+mod resources;
 mod world;

@@ -18,4 +18,5 @@ mod portal;
 mod profile;
 mod survey_pages;
 mod survey_repeat;
+mod tokens_page;
 mod workspace;

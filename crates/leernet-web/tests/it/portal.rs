@@ -679,13 +679,15 @@ async fn boundary_walk(
 /// home link). `tools/prefix_links.py` puts the base before the links of a template.
 #[test]
 fn every_study_link_of_a_template_starts_with_the_base() {
-    const GLOBAL: [&str; 6] = [
+    // the installation's own pages: the login, the list of studies, a person's API tokens
+    const GLOBAL: [&str; 7] = [
         "/static/",
         "/login",
         "/logout",
         "/s/",
         "/studies/",
         "/admin/studies",
+        "/tokens",
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let mut bare = Vec::new();

@@ -11,6 +11,7 @@ mod browser_handles;
 mod browser_qca;
 mod browser_repeat;
 mod browser_studies;
+mod browser_tokens;
 mod browser_workspace;
 mod cli;
 mod config;
