@@ -12,6 +12,7 @@ mod hostile_uploads;
 mod import_export;
 mod login;
 mod mail;
+mod networks_list;
 mod notify;
 mod portal;
 mod profile;
