@@ -360,6 +360,41 @@ async fn coding_story(w: &World, k: &Coding) {
             .unwrap()
             .is_empty());
     }
+    // A form without its decision, or with a field posted twice, is no form the page sends:
+    // a bad request in the coder's language (not the framework's plain text naming the
+    // field), and nothing is stored.
+    for fields in [
+        vec![
+            ("code", code.clone()),
+            ("start", start.clone()),
+            ("end", end.clone()),
+        ],
+        vec![
+            ("code", code.clone()),
+            ("start", start.clone()),
+            ("end", end.clone()),
+            ("decision", "accept".into()),
+            ("decision", "reject".into()),
+        ],
+    ] {
+        let p = c2
+            .post_owned(
+                &format!("{base}/answers/1/suggestions"),
+                &post(fields, &csrf2),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.body);
+        assert!(
+            p.body.contains("Het verzoek kon niet worden gelezen"),
+            "{}",
+            p.body
+        );
+        assert!(store
+            .assignment_codings(AssignmentId(id), Some(k.coder2))
+            .await
+            .unwrap()
+            .is_empty());
+    }
     let p = c2
         .post_owned(
             &format!("{base}/answers/1/suggestions"),
