@@ -124,6 +124,8 @@ pub struct ClusterConfig {
     /// Leave-one-out runs up to this many networks (it reclusters once per network).
     #[serde(default = "default_loo_max_networks")]
     pub loo_max_networks: usize,
+    /// The latent class fit table goes up to this many classes; 0 leaves it out (the
+    /// pages' figures, which show no LCA).
     pub lca_max_classes: usize,
     pub lca_starts: usize,
     pub profile_rows: usize,
@@ -668,24 +670,27 @@ pub fn build(
         ),
     };
 
-    // Werkplaats level.
+    // Werkplaats level. Each Werkplaats's networks (their rows, in registry order) are
+    // found once, not again for every variable.
+    let rows_of: Vec<Vec<usize>> = data
+        .workplaces
+        .iter()
+        .map(|w| {
+            (0..data.networks.len())
+                .filter(|&i| data.networks[i].workplace == w.id)
+                .collect()
+        })
+        .collect();
     let mut wp_vars = Vec::new();
     let mut wp_cols = Vec::new();
     for (v, col) in network.variables.iter().zip(&network.values) {
         if !matches!(v.measure, Measure::Numeric | Measure::AsymmetricBinary) {
             continue;
         }
-        let wcol: Vec<Option<f64>> = data
-            .workplaces
+        let wcol: Vec<Option<f64>> = rows_of
             .iter()
-            .map(|w| {
-                let vals: Vec<f64> = data
-                    .networks
-                    .iter()
-                    .zip(col)
-                    .filter(|(n, _)| n.workplace == w.id)
-                    .filter_map(|(_, x)| *x)
-                    .collect();
+            .map(|rows| {
+                let vals: Vec<f64> = rows.iter().filter_map(|&i| col[i]).collect();
                 (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
             })
             .collect();

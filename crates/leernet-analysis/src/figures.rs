@@ -430,15 +430,22 @@ pub(crate) fn compute(
     let network_form = overview.network_instrument.as_str();
     let workplace_by_id: BTreeMap<WorkplaceId, &Workplace> =
         data.workplaces.iter().map(|w| (w.id, w)).collect();
+    // Each network's own responses per form, in stored order: grouped once, not filtered
+    // out of every response again for every network (O(networks × responses)).
+    let mut by_network: BTreeMap<(&str, NetworkId), Vec<&Response>> = BTreeMap::new();
+    for (form, rs) in &by_form {
+        for r in rs {
+            by_network.entry((*form, r.network)).or_default().push(r);
+        }
+    }
     let mut networks = Vec::new();
     for n in &data.networks {
         let wp = workplace_by_id.get(&n.workplace);
         let own = |form_id: &str| -> Vec<&Response> {
-            responses_of(form_id)
-                .iter()
-                .copied()
-                .filter(|r| r.network == n.id)
-                .collect()
+            by_network
+                .get(&(form_id, n.id))
+                .cloned()
+                .unwrap_or_default()
         };
         let mut scores = BTreeMap::new();
         for sc in overview.scales.iter().filter(|s| present(&s.instrument)) {
@@ -472,9 +479,9 @@ pub(crate) fn compute(
             }
         }
         let members = by_form
-            .iter()
-            .filter(|(f, _)| **f != network_form)
-            .map(|(_, rs)| rs.iter().filter(|r| r.network == n.id).count())
+            .keys()
+            .filter(|f| **f != network_form)
+            .map(|f| by_network.get(&(*f, n.id)).map_or(0, Vec::len))
             .sum();
         networks.push(NetworkRow {
             slug: n.slug.to_string(),

@@ -498,7 +498,8 @@ pub fn compute(
     }
     let mut types = profiles(ds, names, &rows, &prof_vars, &labels, k, t.profile_rows);
     name_types(&mut types, &cfg.type_names);
-    let lca = lca_table(ds, &lca_idx, &rows, &labels, cfg);
+    // `lca_max_classes = 0`: no fit table (the pages' figures show none).
+    let lca = (t.lca_max_classes > 0).then(|| lca_table(ds, &lca_idx, &rows, &labels, cfg));
     let dendrogram = dendrogram(ds, names, &rows, &z, &labels, k);
 
     Ok(Typology {
@@ -518,7 +519,7 @@ pub fn compute(
         networks,
         types,
         stability: Some(stability),
-        lca: Some(lca),
+        lca,
         dendrogram: Some(dendrogram),
         report_rows: t.profile_rows,
         crosstabs: crate::crosstabs::by_type(ds, &prof_vars, &rows, &labels, k),

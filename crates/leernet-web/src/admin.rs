@@ -9,11 +9,11 @@
 //! - member: their own invitations and answers.
 
 use crate::auth::{User, Visitor};
+use crate::form::HtmlForm;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leernet_core::*;
 use leernet_store::{InvitationKind, InvitationRow, NewInvitation};
 use rand::RngCore;
@@ -233,50 +233,98 @@ async fn waves_page(
     Ok(res)
 }
 
-/// The posted form that makes a wave.
+/// The posted form that makes a wave, as text; checked by [`NewWave::try_from`].
 #[derive(Debug, serde::Deserialize)]
 pub struct NewWaveForm {
     csrf_token: Option<String>,
-    instrument: Option<i64>,
+    /// The instrument's id, from the form's select.
+    #[serde(default)]
+    instrument: String,
     #[serde(default)]
     name: String,
+}
+
+/// A new wave as domain values: the instrument (still to be found in the store) and a
+/// name of 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWave {
+    pub instrument: InstrumentId,
+    pub name: String,
+}
+
+/// Why a new-wave form was refused; each its message's key in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewWaveError {
+    /// No instrument chosen, or no id at all.
+    Instrument,
+    /// An empty name, or one longer than 100 characters.
+    Name,
+}
+
+impl NewWaveError {
+    /// The message's key in the catalogue.
+    pub fn key(self) -> &'static str {
+        match self {
+            NewWaveError::Instrument => "admin.pick_instrument",
+            NewWaveError::Name => "admin.wave_name",
+        }
+    }
+}
+
+impl TryFrom<&NewWaveForm> for NewWave {
+    type Error = NewWaveError;
+
+    fn try_from(f: &NewWaveForm) -> Result<NewWave, NewWaveError> {
+        let instrument = f
+            .instrument
+            .trim()
+            .parse::<i64>()
+            .map(InstrumentId)
+            .map_err(|_| NewWaveError::Instrument)?;
+        let name = f.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(NewWaveError::Name);
+        }
+        Ok(NewWave {
+            instrument,
+            name: name.to_owned(),
+        })
+    }
 }
 
 /// `POST /admin/waves`: a new wave (draft) of an instrument; 303 to its page.
 pub async fn create_wave(
     State(state): State<Arc<AppState>>,
     v: Visitor,
-    Form(f): Form<NewWaveForm>,
+    HtmlForm(f): HtmlForm<NewWaveForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
     v.check_csrf(f.csrf_token.as_deref())?;
-    let name = f.name.trim();
-    let instruments = state.store.instruments().await?;
-    let Some(inst) = f
-        .instrument
-        .and_then(|id| instruments.iter().find(|i| i.id.0 == id))
-    else {
-        return waves_page(
+    let refuse = |e: NewWaveError| {
+        waves_page(
             &state,
             &v,
             user,
-            Some("admin.pick_instrument"),
+            Some(e.key()),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
-        .await;
     };
-    if name.is_empty() || name.chars().count() > 100 {
-        return waves_page(
-            &state,
-            &v,
-            user,
-            Some("admin.wave_name"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state.store.add_wave(inst.id, name, WaveStatus::Draft).await {
+    let instruments = state.store.instruments().await?;
+    // An instrument the store does not hold is as good as none chosen; then the name.
+    let wave = match NewWave::try_from(&f) {
+        Err(NewWaveError::Instrument) => return refuse(NewWaveError::Instrument).await,
+        Ok(w) if !instruments.iter().any(|i| i.id == w.instrument) => {
+            return refuse(NewWaveError::Instrument).await
+        }
+        Err(e) => return refuse(e).await,
+        Ok(w) => w,
+    };
+    match state
+        .store
+        .add_wave(wave.instrument, &wave.name, WaveStatus::Draft)
+        .await
+    {
         Ok(id) => Ok(Redirect::to(&state.link(&format!("/admin/waves/{}", id.0))).into_response()),
         Err(leernet_store::StoreError::Conflict(_)) => {
             waves_page(
@@ -431,7 +479,8 @@ pub(crate) async fn wave_page(
     Ok(res)
 }
 
-/// The posted form that opens or closes a wave.
+/// The posted form that opens or closes a wave, as text; checked by
+/// [`StatusChange::try_from`].
 #[derive(Debug, serde::Deserialize)]
 pub struct StatusForm {
     csrf_token: Option<String>,
@@ -439,22 +488,36 @@ pub struct StatusForm {
     status: String,
 }
 
+/// What the status form may do to a wave: open it or close it (never back to a draft).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange(pub WaveStatus);
+
+impl TryFrom<&StatusForm> for StatusChange {
+    /// A status the form does not offer (only a hand-made request sends one).
+    type Error = ();
+
+    fn try_from(f: &StatusForm) -> Result<StatusChange, ()> {
+        match f.status.as_str() {
+            "open" => Ok(StatusChange(WaveStatus::Open)),
+            "closed" => Ok(StatusChange(WaveStatus::Closed)),
+            _ => Err(()),
+        }
+    }
+}
+
 /// `POST /admin/waves/{id}/status`: open or close a wave.
 pub async fn set_status(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
-    Form(f): Form<StatusForm>,
+    HtmlForm(f): HtmlForm<StatusForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let wave = wave_or_404(&state, id, lang).await?;
-    let status = match f.status.as_str() {
-        "open" => WaveStatus::Open,
-        "closed" => WaveStatus::Closed,
-        _ => return Err(AppError::BadRequest(lang)),
-    };
+    let StatusChange(status) =
+        StatusChange::try_from(&f).map_err(|()| AppError::BadRequest(lang))?;
     state
         .store
         .set_wave_status_audited(
@@ -474,7 +537,7 @@ pub async fn invite(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
-    Form(f): Form<InviteForm>,
+    HtmlForm(f): HtmlForm<InviteForm>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
@@ -592,35 +655,20 @@ pub async fn invite(
 /// What the invitations form posts (`POST /admin/waves/{id}/invitations`): the fields as
 /// text, the networks' ids in the order ticked, checked by [`Invite::try_from`].
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(from = "Vec<(String, String)>")]
 pub struct InviteForm {
     pub csrf_token: Option<String>,
     /// Every ticked `network` (ids as text).
+    #[serde(default, rename = "network")]
     pub networks: Vec<String>,
     /// `network`, `anonymous` or `emails`.
+    #[serde(default)]
     pub mode: String,
     /// The number of anonymous links per network.
+    #[serde(default)]
     pub count: String,
     /// Addresses separated by commas, semicolons or white space.
+    #[serde(default)]
     pub emails: String,
-}
-
-impl From<Vec<(String, String)>> for InviteForm {
-    fn from(fields: Vec<(String, String)>) -> InviteForm {
-        let mut f = InviteForm::default();
-        for (k, v) in fields {
-            match k.as_str() {
-                "network" => f.networks.push(v),
-                // The first of a repeated single field counts, as a browser sends one.
-                "csrf_token" if f.csrf_token.is_none() => f.csrf_token = Some(v),
-                "mode" if f.mode.is_empty() => f.mode = v,
-                "count" if f.count.is_empty() => f.count = v,
-                "emails" if f.emails.is_empty() => f.emails = v,
-                _ => {}
-            }
-        }
-        f
-    }
 }
 
 /// Which invitations to make for each chosen network.
@@ -948,14 +996,47 @@ mod invite_tests {
     }
 
     #[test]
+    fn a_wave_form_becomes_an_instrument_and_a_name_or_its_first_wrong_field() {
+        let f = |instrument: &str, name: &str| NewWaveForm {
+            csrf_token: None,
+            instrument: instrument.into(),
+            name: name.into(),
+        };
+        assert_eq!(
+            NewWave::try_from(&f(" 7 ", " Najaar 2026 ")),
+            Ok(NewWave {
+                instrument: InstrumentId(7),
+                name: "Najaar 2026".into()
+            })
+        );
+        for (i, n, e) in [
+            ("", "Najaar", NewWaveError::Instrument),
+            ("zeven", "Najaar", NewWaveError::Instrument),
+            ("99999999999999999999", "", NewWaveError::Instrument),
+            ("7", "  ", NewWaveError::Name),
+        ] {
+            assert_eq!(NewWave::try_from(&f(i, n)), Err(e), "{i:?} {n:?}");
+        }
+        assert_eq!(
+            NewWave::try_from(&f("7", &"x".repeat(101))),
+            Err(NewWaveError::Name)
+        );
+        let st = |s: &str| {
+            StatusChange::try_from(&StatusForm {
+                csrf_token: None,
+                status: s.into(),
+            })
+        };
+        assert_eq!(st("open"), Ok(StatusChange(WaveStatus::Open)));
+        assert_eq!(st("closed"), Ok(StatusChange(WaveStatus::Closed)));
+        assert_eq!(st("draft"), Err(()));
+    }
+
+    #[test]
     fn the_posted_fields_become_a_form_with_every_ticked_network() {
-        let f = InviteForm::from(vec![
-            ("csrf_token".to_owned(), "t".to_owned()),
-            ("network".to_owned(), "3".to_owned()),
-            ("mode".to_owned(), "anonymous".to_owned()),
-            ("network".to_owned(), "1".to_owned()),
-            ("count".to_owned(), "2".to_owned()),
-        ]);
+        let f: InviteForm =
+            serde_html_form::from_str("csrf_token=t&network=3&mode=anonymous&network=1&count=2")
+                .unwrap();
         assert_eq!(f.networks, ["3", "1"]);
         assert_eq!(f.csrf_token.as_deref(), Some("t"));
         assert_eq!(Invite::try_from(&f), Ok(Invite::Anonymous(2)));

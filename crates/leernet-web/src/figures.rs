@@ -9,16 +9,17 @@
 //! How: every request reads the store's data generation (one small query; it grows with
 //! every committed write that can change a figure, on every instance sharing the database)
 //! and takes the cached figures when they were computed for that generation or a later one.
-//! Otherwise the first request computes — reading the generation again, then the data, then
-//! analysing on the blocking pool, never on the async runtime's threads — while every other
+//! Otherwise the first request computes — reading the generation again, then the data and
+//! analysing them on the blocking pool, never on the async runtime's threads — while every other
 //! request for a stale generation waits for that one computation (one lock), so a change
 //! costs one computation, never one per visitor. The computation runs as a task of its own:
 //! a visitor who leaves does not cancel it for the others. Survey saves never touch this
 //! cache, so a slow computation does not delay them.
 //!
 //! Two sets are cached (`Depth`): the pages' figures, without the typology's stability
-//! replicates (no page shows them; at 2,000 networks they are most of the analysis), and
-//! the study report's, with everything; each is computed on its first request after a change.
+//! replicates and its latent class fit table (no page shows them; at 2,000 networks they
+//! are most of the analysis), and the study report's, with everything; each is computed on
+//! its first request after a change.
 //!
 //! Every set rests on waves (issue 19): the study's current waves, or the wave a page's
 //! `?wave=` names. The cache keys on that choice as well as on the depth; a choice is
@@ -44,8 +45,24 @@ const OTHER_CHOICES: usize = 16;
 /// The study's figures and their form for the templates (converted once, not per page).
 pub(crate) struct Figures {
     pub(crate) figures: StudyFigures,
-    /// `figures` as a template value (what `minijinja::context!` would make of it per render).
+    /// What the page templates read of `figures` (`f.counts`, `f.sections`, `f.scales`,
+    /// `f.workplaces`, `f.waves`) as a template value, converted once: not the whole figures, whose
+    /// networks, profiles and handreikingen are most of a national study's figures and are
+    /// handed to a template only as the part a page shows.
     pub(crate) value: minijinja::Value,
+}
+
+impl Figures {
+    fn new(figures: StudyFigures) -> Figures {
+        let value = minijinja::context! {
+            counts => minijinja::Value::from_serialize(&figures.counts),
+            sections => minijinja::Value::from_serialize(&figures.sections),
+            scales => minijinja::Value::from_serialize(&figures.scales),
+            workplaces => minijinja::Value::from_serialize(&figures.workplaces),
+            waves => minijinja::Value::from_serialize(&figures.waves),
+        };
+        Figures { figures, value }
+    }
 }
 
 impl std::ops::Deref for Figures {
@@ -63,12 +80,14 @@ struct Cached {
 }
 
 /// Which figures a request needs. The typology's stability (leave-one-out and the
-/// bootstrap: hundreds of reclusterings, most of the time of a national study's analysis) is
-/// shown only in the study report, so the pages' figures are computed without its
-/// replicates and the report's with them, each cached on its own.
+/// bootstrap: hundreds of reclusterings, most of the time of a national study's analysis)
+/// and its latent class fit table (50 random starts per number of classes) are shown only
+/// in the study report, so the pages' figures are computed without them and the report's
+/// with them, each cached on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Depth {
-    /// Every page and the handreikingen: the typology without its stability replicates.
+    /// Every page and the handreikingen: the typology without its stability replicates and
+    /// without the latent class fit table.
     Pages,
     /// The study report: everything.
     Report,
@@ -162,7 +181,7 @@ impl FigureCache {
 }
 
 /// The content the analysis runs with for `depth`: for the pages, the typology without
-/// its stability replicates.
+/// its stability replicates and its latent class fit table.
 fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, ProjectContent> {
     match depth {
         Depth::Report => std::borrow::Cow::Borrowed(content),
@@ -170,6 +189,7 @@ fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, P
             let mut c = content.clone();
             c.typology.typology.bootstrap = 0;
             c.typology.typology.loo_max_networks = 0;
+            c.typology.typology.lca_max_classes = 0;
             std::borrow::Cow::Owned(c)
         }
     }
@@ -201,19 +221,22 @@ pub(crate) async fn current(
         let started = std::time::Instant::now();
         // Read before the data: the label is never newer than the data.
         let generation = state.store.generation().await?;
-        let data = state.store.study_data().await?;
         let st = state.clone();
         let chosen = wave.clone();
+        let runtime = tokio::runtime::Handle::current();
+        // The data are read on the blocking pool too: turning a national study's 40,000
+        // stored answer sets into values takes a second of CPU, which on the runtime's
+        // threads would delay every survey save meanwhile.
         let computed = tokio::task::spawn_blocking(move || {
-            leernet_analysis::analyse_project_on(
-                &data,
-                &content_for(&st.content, depth),
-                chosen.as_ref(),
+            let data = runtime.block_on(st.store.study_data())?;
+            anyhow::Ok(
+                leernet_analysis::analyse_project_on(
+                    &data,
+                    &content_for(&st.content, depth),
+                    chosen.as_ref(),
+                )
+                .map(Figures::new)?,
             )
-            .map(|figures| Figures {
-                value: minijinja::Value::from_serialize(&figures),
-                figures,
-            })
         })
         .await?;
         let figures = match computed {
@@ -222,7 +245,7 @@ pub(crate) async fn current(
                 if let Some(w) = &wave {
                     state.figures.forget(depth, w);
                 }
-                return Err(e.into());
+                return Err(e);
             }
         };
         state.figures.computations.fetch_add(1, Ordering::Relaxed);

@@ -2,6 +2,7 @@
 
 use crate::figures::Figures;
 use crate::{AppError, AppState, PageLang};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -154,21 +155,136 @@ pub async fn overview(
     )
 }
 
-/// `GET /networks`: every network with its Werkplaats and response.
+/// How many networks one page of `/networks` lists.
+pub const NETWORKS_PER_PAGE: usize = 50;
+/// The longest search `/networks` takes, in characters (the box says so with `maxlength`).
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// The highest page number `/networks` takes (far above any study's networks).
+pub const MAX_PAGE: u32 = 100_000;
+
+/// The query of `/networks` as sent: every parameter as text, `None` when absent.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NetworksQuery {
+    page: Option<String>,
+    q: Option<String>,
+}
+
+/// Which networks to list: a page (from 1) of those whose name or Werkplaats contains the
+/// search (lower case, trimmed; `None`: all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkListing {
+    pub page: u32,
+    pub search: Option<String>,
+}
+
+/// Why a `/networks` query was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingError {
+    /// No whole number from 1 to `MAX_PAGE`.
+    Page,
+    /// A search longer than `MAX_SEARCH_CHARS`.
+    SearchTooLong,
+}
+
+impl TryFrom<&NetworksQuery> for NetworkListing {
+    type Error = ListingError;
+
+    fn try_from(q: &NetworksQuery) -> Result<NetworkListing, ListingError> {
+        let page = match q.page.as_deref().map(str::trim) {
+            None | Some("") => 1,
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=MAX_PAGE).contains(p))
+                .ok_or(ListingError::Page)?,
+        };
+        let search = match q.q.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) if s.chars().count() > MAX_SEARCH_CHARS => {
+                return Err(ListingError::SearchTooLong)
+            }
+            Some(s) => Some(s.to_lowercase()),
+        };
+        Ok(NetworkListing { page, search })
+    }
+}
+
+/// `GET /networks?q=…&page=…`: the networks with their Werkplaats and response, a page of
+/// `NETWORKS_PER_PAGE` at a time (a national study has thousands), those whose name or
+/// Werkplaats contains the search (any case); then the Werkplaatsen.
 pub async fn networks(
     State(state): State<Arc<AppState>>,
     v: crate::auth::Visitor,
     uri: Uri,
+    query: Result<Query<NetworksQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let pl = v.lang;
-    let fig = figures(&state, pl.lang).await?;
+    let lang = v.lang.lang;
+    let Ok(Query(query)) = query else {
+        return Err(AppError::BadRequest(lang));
+    };
+    let listing = NetworkListing::try_from(&query).map_err(|_| AppError::BadRequest(lang))?;
+    let fig = figures(&state, lang).await?;
+    let matching: Vec<&leernet_analysis::NetworkRow> = match &listing.search {
+        None => fig.networks.iter().collect(),
+        Some(s) => fig
+            .networks
+            .iter()
+            .filter(|n| {
+                n.name.to_lowercase().contains(s.as_str())
+                    || n.workplace_name.to_lowercase().contains(s.as_str())
+            })
+            .collect(),
+    };
+    let total = matching.len();
+    let pages = total.div_ceil(NETWORKS_PER_PAGE).max(1);
+    let page = listing.page as usize;
+    if page > pages {
+        return Err(AppError::NotFound(lang));
+    }
+    let first = (page - 1) * NETWORKS_PER_PAGE;
+    let rows: Vec<minijinja::Value> = matching
+        .iter()
+        .skip(first)
+        .take(NETWORKS_PER_PAGE)
+        .map(|n| {
+            minijinja::context! {
+                slug => n.slug.clone(),
+                name => n.name.clone(),
+                workplace_name => n.workplace_name.clone(),
+                network_response => n.network_response,
+                member_responses => n.member_responses,
+            }
+        })
+        .collect();
+    // The links to other pages keep the search (percent-encoded).
+    let q = query.q.as_deref().map(str::trim).unwrap_or("");
+    let link = |p: usize| {
+        if q.is_empty() {
+            format!("?page={p}")
+        } else {
+            let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
+            format!("?q={q}&page={p}")
+        }
+    };
     render(
         &state,
         &v,
         &uri,
         "networks.html",
         &fig,
-        minijinja::context! {},
+        minijinja::context! {
+            rows => rows,
+            q => q,
+            total => total,
+            all => fig.networks.len(),
+            from => if total == 0 { 0 } else { first + 1 },
+            to => (first + NETWORKS_PER_PAGE).min(total),
+            page => page,
+            pages => pages,
+            prev => (page > 1).then(|| link(page - 1)),
+            next => (page < pages).then(|| link(page + 1)),
+            max_search => MAX_SEARCH_CHARS,
+        },
     )
 }
 

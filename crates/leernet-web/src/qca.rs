@@ -12,6 +12,7 @@
 
 use crate::auth::Visitor;
 use crate::{AppError, AppState};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use leernet_analysis::qca::{
@@ -24,8 +25,15 @@ use std::sync::Arc;
 /// The most conditions the page takes (as `content/qca.toml`).
 const MAX_CONDITIONS: usize = leernet_analysis::qca::spec::MAX_STUDY_CONDITIONS;
 
-/// The form as sent: every field as text, `None` when absent.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// The most parameters a query of the page may have: far more than the form sends (an
+/// outcome, the conditions, three cut-offs, three anchors or a threshold per set), so only
+/// a hand-made query meets it, and it is refused whole.
+pub const MAX_PARAMETERS: usize = 200;
+
+/// The form as sent: every field as text, `None` when absent (from the query's pairs, at
+/// most [`MAX_PARAMETERS`] of them).
+#[derive(Debug, Default, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "Vec<(String, String)>")]
 pub struct QcaForm {
     pub outcome: Option<String>,
     pub conditions: Vec<String>,
@@ -38,8 +46,30 @@ pub struct QcaForm {
     pub thresholds: BTreeMap<String, String>,
 }
 
-impl From<Vec<(String, String)>> for QcaForm {
-    fn from(pairs: Vec<(String, String)>) -> Self {
+/// A query of more than [`MAX_PARAMETERS`] parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyParameters;
+
+impl std::fmt::Display for TooManyParameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "more than {MAX_PARAMETERS} parameters")
+    }
+}
+
+impl TryFrom<Vec<(String, String)>> for QcaForm {
+    type Error = TooManyParameters;
+
+    fn try_from(pairs: Vec<(String, String)>) -> Result<Self, TooManyParameters> {
+        if pairs.len() > MAX_PARAMETERS {
+            return Err(TooManyParameters);
+        }
+        Ok(QcaForm::from_pairs(pairs))
+    }
+}
+
+impl QcaForm {
+    /// The fields by name; `lang` and unknown names are left out.
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut f = QcaForm::default();
         for (k, v) in pairs {
             match k.as_str() {
@@ -229,16 +259,13 @@ fn shown(x: f64, lang: Lang) -> String {
 pub async fn page(
     State(state): State<Arc<AppState>>,
     v: Visitor,
-    Query(pairs): Query<Vec<(String, String)>>,
+    form: Result<Query<QcaForm>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     v.require(&[Role::Researcher])?;
-    let form = QcaForm::from(
-        pairs
-            .into_iter()
-            .filter(|(k, _)| k != "lang")
-            .collect::<Vec<_>>(),
-    );
+    let Ok(Query(form)) = form else {
+        return Err(AppError::BadRequest(lang));
+    };
     let base = &state.content.qca;
     let choice = QcaChoice::try_from((&form, base));
     let fig = crate::pages::figures(&state, lang).await?;
@@ -406,7 +433,7 @@ mod tests {
     #[test]
     fn an_empty_form_is_the_study_specification() {
         let spec = QcaSpec::builtin();
-        let c = QcaChoice::try_from((&QcaForm::from(Vec::new()), &spec)).unwrap();
+        let c = QcaChoice::try_from((&QcaForm::from_pairs(Vec::new()), &spec)).unwrap();
         assert_eq!(c.outcome.key, spec.outcomes[0].key);
         assert_eq!(c.outcome.conditions, spec.outcomes[0].conditions);
         assert_eq!(c.cuts, spec.cuts);
@@ -415,7 +442,7 @@ mod tests {
     #[test]
     fn the_form_becomes_domain_values_with_a_decimal_comma() {
         let spec = QcaSpec::builtin();
-        let f = QcaForm::from(pairs(&[
+        let f = QcaForm::from_pairs(pairs(&[
             ("outcome", "PRACTICE"),
             ("condition", "AGENDA"),
             ("condition", "FORMAL"),
@@ -441,7 +468,7 @@ mod tests {
     #[test]
     fn every_wrong_field_is_named() {
         let spec = QcaSpec::builtin();
-        let f = QcaForm::from(pairs(&[
+        let f = QcaForm::from_pairs(pairs(&[
             ("outcome", "NOPE"),
             ("incl_cut", "1,5"),
             ("n_cut", "0"),
@@ -465,7 +492,7 @@ mod tests {
             ]
         );
         // No condition ticked.
-        let f = QcaForm::from(pairs(&[("outcome", "CLIMATE")]));
+        let f = QcaForm::from_pairs(pairs(&[("outcome", "CLIMATE")]));
         let e = QcaChoice::try_from((&f, &spec)).unwrap_err();
         assert_eq!(e[0].message, "qca_ui.err_conditions");
         assert_eq!(e[0].field, "cond-AGENDA");

@@ -337,7 +337,7 @@ pub async fn decide(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<SuggestionForm>,
+    HtmlForm(f): HtmlForm<SuggestionForm>,
 ) -> Result<Response, AppError> {
     let (user, a, rid) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
     let choice = match SuggestionChoice::try_from(&f) {
@@ -366,7 +366,7 @@ pub async fn judge_slow(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path((id, pos)): Path<(i64, usize)>,
-    Form(f): Form<SlowForm>,
+    HtmlForm(f): HtmlForm<SlowForm>,
 ) -> Result<Response, AppError> {
     let (user, a, rid) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
     let verdict = match SlowVerdict::try_from(&f) {

@@ -17,7 +17,6 @@ use crate::{AppError, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use forms::*;
 use leernet_analysis::coding_agreement::{self, CodingAgreement, Coefficients};
 use leernet_core::*;

@@ -360,6 +360,45 @@ async fn coding_story(w: &World, k: &Coding) {
             .unwrap()
             .is_empty());
     }
+    // A form without its decision is asked again with the same message; a field posted
+    // twice is no form the page sends: a bad request in the coder's language (not the
+    // framework's plain text naming the field). Nothing is stored either way.
+    for (fields, status, want) in [
+        (
+            vec![
+                ("code", code.clone()),
+                ("start", start.clone()),
+                ("end", end.clone()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Kies of u de suggestie aanneemt of afwijst.",
+        ),
+        (
+            vec![
+                ("code", code.clone()),
+                ("start", start.clone()),
+                ("end", end.clone()),
+                ("decision", "accept".into()),
+                ("decision", "reject".into()),
+            ],
+            StatusCode::BAD_REQUEST,
+            "Het verzoek kon niet worden gelezen",
+        ),
+    ] {
+        let p = c2
+            .post_owned(
+                &format!("{base}/answers/1/suggestions"),
+                &post(fields, &csrf2),
+            )
+            .await;
+        assert_eq!(p.status, status, "{}", p.body);
+        assert!(p.body.contains(want), "{}", p.body);
+        assert!(store
+            .assignment_codings(AssignmentId(id), Some(k.coder2))
+            .await
+            .unwrap()
+            .is_empty());
+    }
     let p = c2
         .post_owned(
             &format!("{base}/answers/1/suggestions"),

@@ -18,7 +18,85 @@ on_every_backend!(
     closed_and_draft_waves_and_forged_tokens => refusal_story,
     a_coordinator_monitors_only_their_werkplaats => coordinator_story,
     bad_invitation_forms_are_refused_and_change_nothing => invitation_refusal_story,
+    bad_wave_forms_are_refused_and_change_nothing => wave_form_refusal_story,
+    a_bad_qca_choice_is_named_in_both_languages => qca_refusal_story,
 );
+
+/// The QCA page's query: a wrong cut-off gets its message next to the field in the
+/// visitor's language; a query of more parameters than the form has is refused whole.
+async fn qca_refusal_story(w: &World) {
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    for (lang, cut, n) in [
+        (
+            "nl",
+            "Vul een getal tussen 0 en 1 in.",
+            "Vul een heel getal van minstens 1 in.",
+        ),
+        (
+            "en",
+            "Enter a number between 0 and 1.",
+            "Enter a whole number of at least 1.",
+        ),
+    ] {
+        let p = r
+            .get(&format!("/analysis/qca?lang={lang}&incl_cut=twee&n_cut=0"))
+            .await;
+        assert_eq!(p.status.as_u16(), 200, "{}", p.body);
+        assert!(p.body.contains(cut) && p.body.contains(n), "{}", p.body);
+        let many: String = (0..300).map(|i| format!("&condition=C{i}")).collect();
+        let p = r.get(&format!("/analysis/qca?outcome=X{many}")).await;
+        assert_eq!(p.status.as_u16(), 400, "{}", p.body);
+        let bad = if lang == "nl" {
+            "Het verzoek kon niet worden gelezen"
+        } else {
+            "The request could not be read"
+        };
+        assert!(p.body.contains(bad), "{}", p.body);
+    }
+}
+
+/// A wave form with a questionnaire that is no number, or a wave status the form does not
+/// offer, gets a clear page in the visitor's language (not the framework's plain-text
+/// rejection naming a field), and nothing is stored or changed.
+async fn wave_form_refusal_story(w: &World) {
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let csrf = r.session_csrf().await;
+    let waves = w.store.waves().await.unwrap();
+    for (lang, pick, bad) in [
+        ("nl", "Kies een vragenlijst.", "Er is niets opgeslagen."),
+        ("en", "Choose a questionnaire.", "Nothing was saved."),
+    ] {
+        r.get(&format!("/admin/waves?lang={lang}")).await;
+        for instrument in ["een", "1e9999", "-"] {
+            let p = r
+                .post(
+                    "/admin/waves",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("instrument", instrument),
+                        ("name", "Najaar"),
+                    ],
+                )
+                .await;
+            assert_eq!(p.status.as_u16(), 422, "{instrument}: {}", p.body);
+            assert!(p.body.contains(pick), "{instrument}: {}", p.body);
+            assert!(!p.body.contains("deserialize"), "{}", p.body);
+        }
+        for status in ["geopend", "draft", ""] {
+            let p = r
+                .post(
+                    &format!("/admin/waves/{}/status", w.draft.0),
+                    &[("csrf_token", &csrf), ("status", status)],
+                )
+                .await;
+            assert_eq!(p.status.as_u16(), 400, "{status:?}: {}", p.body);
+            assert!(p.body.contains(bad), "{status:?}: {}", p.body);
+        }
+    }
+    assert_eq!(w.store.waves().await.unwrap(), waves, "nothing changed");
+}
 
 /// An invitations form with a bad number of links or bad addresses gets its message on the
 /// wave's page (422) and no invitation is made; a mode the form does not offer is a bad

@@ -13,6 +13,7 @@ mod import_export;
 mod last_saved;
 mod login;
 mod mail;
+mod networks_list;
 mod notify;
 mod portal;
 mod profile;

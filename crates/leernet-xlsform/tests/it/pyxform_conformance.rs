@@ -1,9 +1,10 @@
 //! Agreement with pyxform, the reference implementation.
 //!
 //! Every fixture form — this crate's `tests/forms/*.md` (written to .xlsx so both
-//! sides read the same bytes), `tests/forms/*.xlsx|xls|ods`, and
-//! `shared/fixtures/xlsform/` — goes through pyxform's `convert()` (via
-//! `pyxform_verdict.py`, in the venv that `tools/pyenv.sh` makes) and through leernet.
+//! sides read the same bytes), `tests/forms/*.xlsx|xls|ods`, and the repository's
+//! `testdata/fixtures/xlsform/` (copied from `../shared` with their sources) — goes through
+//! pyxform's `convert()` (via `pyxform_verdict.py`, in the venv that `tools/pyenv.sh`
+//! makes) and through leernet.
 //!
 //! The rules:
 //! - pyxform accepts → leernet accepts, except where leernet finds an error that
