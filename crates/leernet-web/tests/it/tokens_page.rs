@@ -70,6 +70,7 @@ async fn tokens_story(store: &Store, url: &str) {
     let options = StudyOptions {
         public_url: None,
         content: leernet_analysis::ProjectContent::builtin(),
+        study_content: Default::default(),
         smtp: None,
         trusted_proxies: vec![],
         clock: Arc::new(SystemClock),
