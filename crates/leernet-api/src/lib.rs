@@ -144,8 +144,13 @@ impl ApiState {
     /// The open store of `study` (opened once, then cloned from the cache).
     async fn store(&self, study: &Study) -> Result<Store, ApiError> {
         let mut stores = self.stores.lock().await;
+        // an archived study is opened read-only: a study archived or made active again
+        // since its store was opened is opened anew
+        let archived = study.state == leernet_store::StudyState::Archived;
         if let Some(s) = stores.get(&study.slug) {
-            return Ok(s.clone());
+            if s.is_read_only() == archived {
+                return Ok(s.clone());
+            }
         }
         let s = self
             .inst

@@ -526,6 +526,25 @@ async fn import_story(store: &Store, url: &str) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{json}");
     assert_eq!(json["type"], "tag:leernet.org,2026:problem/too-large");
     assert_eq!(count(&w).await, 10);
+    // an archived study can be read, not changed: 409, nothing stored; made active again,
+    // it takes the file (its store is opened anew, writable)
+    let a = leernet_core::Slug::parse("a").unwrap();
+    w.inst
+        .archive_study(&a, &leernet_store::Actor::System, 5)
+        .await
+        .unwrap();
+    let more = "network,leeftijd,tevreden\nn1,50,ja\n";
+    let (status, json) = send_file(&w, &uri(""), t, more.as_bytes()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{json}");
+    assert_eq!(json["type"], "tag:leernet.org,2026:problem/study-archived");
+    assert_eq!(count(&w).await, 10);
+    w.inst
+        .activate_study(&a, &leernet_store::Actor::System, 6)
+        .await
+        .unwrap();
+    let (status, json) = send_file(&w, &uri(""), t, more.as_bytes()).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(count(&w).await, 11);
     done(w).await;
 }
 
