@@ -1,4 +1,4 @@
-//! Every reconstructed export of the shared fixtures imports onto `wellbeing_check.xlsx`
+//! Every reconstructed export of the fixtures in `testdata/fixtures/exports` imports onto `wellbeing_check.xlsx`
 //! and gives the same answers, value by value, as the three respondents SOURCES.md
 //! describes; and the tools agree with each other.
 
@@ -10,20 +10,20 @@ use leernet_io::import::{import_all, ImportReport};
 use leernet_io::{Format, ImportOptions};
 use leernet_xlsform::Form;
 
-fn shared(name: &str) -> PathBuf {
+fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata/fixtures/exports")
         .join(name)
 }
 
 fn form() -> Form {
-    let bytes = std::fs::read(shared("wellbeing_check.xlsx")).expect("fixture form");
+    let bytes = std::fs::read(fixture("wellbeing_check.xlsx")).expect("fixture form");
     Form::from_workbook(&bytes, "wellbeing_check.xlsx").expect("valid form")
 }
 
 fn import(name: &str) -> ImportReport {
     let form = form();
-    let file = std::fs::File::open(shared(name)).expect("fixture");
+    let file = std::fs::File::open(fixture(name)).expect("fixture");
     let rep = import_all(
         &form,
         Box::new(file),
@@ -252,7 +252,7 @@ fn real_qualtrics_sample_is_read_and_its_columns_reported() {
     // a real export of another survey: detected, read, and every question column is
     // reported as unmatched, so the import is refused
     let form = form();
-    let file = std::fs::File::open(shared("qualtrics_sample_qualtRics.csv")).unwrap();
+    let file = std::fs::File::open(fixture("qualtrics_sample_qualtRics.csv")).unwrap();
     let err = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap_err();
     assert!(
         err.iter()
@@ -268,7 +268,7 @@ fn real_qualtrics_sample_is_read_and_its_columns_reported() {
 #[test]
 fn legacy_kobocat_is_refused_with_reasons() {
     let form = form();
-    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let file = std::fs::File::open(fixture("kobocat_legacy_nested_repeats.csv")).unwrap();
     let err = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap_err();
     assert!(err.iter().any(|p| p.is_error()), "{err:?}");
 }
@@ -283,7 +283,7 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata/fixtures/xlsform/nested_repeats.xls");
     let form = Form::from_workbook(&std::fs::read(path).unwrap(), "nested_repeats.xls").unwrap();
-    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let file = std::fs::File::open(fixture("kobocat_legacy_nested_repeats.csv")).unwrap();
     let rep = import_all(&form, Box::new(file), &ImportOptions::default()).unwrap();
     assert_eq!(rep.format, Format::Kobo);
     assert!(!rep.has_errors(), "{:?}", rep.all_problems());
@@ -346,7 +346,7 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
         .all(|r| r.answers.values().all(|v| v != "n/a")));
 
     // the drafted mapping file names such a column "repeat[2]/question", and reads back
-    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let file = std::fs::File::open(fixture("kobocat_legacy_nested_repeats.csv")).unwrap();
     let imp = leernet_io::Importer::open(&form, Box::new(file), &ImportOptions::default()).unwrap();
     let toml = imp.plan().to_mapping_toml();
     assert!(
@@ -354,7 +354,7 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
         "{toml}"
     );
     let mapping = leernet_io::Mapping::from_toml(&toml).unwrap();
-    let file = std::fs::File::open(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let file = std::fs::File::open(fixture("kobocat_legacy_nested_repeats.csv")).unwrap();
     let again = import_all(
         &form,
         Box::new(file),
@@ -369,7 +369,7 @@ fn legacy_kobocat_nested_repeats_import_onto_their_form() {
 
     // the answers are checked like any other: a child's age that is no number is named
     // with its row and column; a repeat that skip logic does not ask is not stored
-    let text = std::fs::read_to_string(shared("kobocat_legacy_nested_repeats.csv")).unwrap();
+    let text = std::fs::read_to_string(fixture("kobocat_legacy_nested_repeats.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     lines[1] = lines[1].replacen("Hansel,2,", "Hansel,twee,", 1);
     lines[2] = lines[2].replacen("1,Tom,", "0,Tom,", 1);
@@ -585,7 +585,7 @@ fn check_json_writes_the_answers_that_check_gives() {
         (&wellbeing, "qualtrics_numeric.csv"),
         (&nested, "kobocat_legacy_nested_repeats.csv"),
     ] {
-        let file = std::fs::File::open(shared(name)).expect("fixture");
+        let file = std::fs::File::open(fixture(name)).expect("fixture");
         let opts = ImportOptions {
             lang: "en",
             ..ImportOptions::default()

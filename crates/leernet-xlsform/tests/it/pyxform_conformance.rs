@@ -2,7 +2,8 @@
 //!
 //! Every fixture form — this crate's `tests/forms/*.md` (written to .xlsx so both
 //! sides read the same bytes), `tests/forms/*.xlsx|xls|ods`, and the repository's
-//! `testdata/fixtures/xlsform/` (copied from `../shared` with their sources) — goes through
+//! `testdata/fixtures/xlsform/` (public forms kept in the repository, their sources and
+//! licences in its `SOURCES.md`) — goes through
 //! pyxform's `convert()` (via `pyxform_verdict.py`, in the venv that `tools/pyenv.sh`
 //! makes) and through leernet.
 //!
@@ -80,13 +81,13 @@ fn cases(tmp: &Path) -> Vec<Case> {
         }
     }
     {
-        let d = common::shared_xlsform_dir();
-        let mut shared: Vec<PathBuf> = std::fs::read_dir(&d)
+        let d = common::fixture_forms_dir();
+        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&d)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
-        shared.sort();
-        for p in shared {
+        fixtures.sort();
+        for p in fixtures {
             let ext = p
                 .extension()
                 .and_then(|e| e.to_str())

@@ -322,7 +322,7 @@ fn an_xls_that_declares_a_whole_sheet_is_fitted_to_its_cells() {
     let f = leernet_xlsform::Form::from_workbook(&bytes, "amenities.xls").expect("reads");
     assert!(f.question_count() > 30, "{}", f.question_count());
     // an .xls that declares no more than it holds is handed over as it is
-    let own = std::fs::read(common::shared_xlsform_dir().join("nested_repeats.xls")).unwrap();
+    let own = std::fs::read(common::fixture_forms_dir().join("nested_repeats.xls")).unwrap();
     assert!(matches!(
         leernet_xlsform::guard::checked_workbook(&own, &limits).unwrap(),
         std::borrow::Cow::Borrowed(_)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// `testdata/fixtures/xlsform/` in this repository: real public forms, copied with their
 /// sources and licences (`SOURCES.md` there).
-pub fn shared_xlsform_dir() -> PathBuf {
+pub fn fixture_forms_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/xlsform")
 }
 
@@ -16,7 +16,7 @@ pub fn own_forms_dir() -> PathBuf {
 
 /// Reads one of the real public forms in `testdata/fixtures/xlsform/`.
 pub fn shared(name: &str) -> Vec<u8> {
-    let path = shared_xlsform_dir().join(name);
+    let path = fixture_forms_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
