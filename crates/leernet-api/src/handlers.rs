@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use leernet_app::export;
-use leernet_core::{InstrumentId, NetworkId, ResponseId, ResponseStatus, Role, WaveId};
+use leernet_core::{InstrumentId, NetworkId, ResponseId, ResponseStatus, WaveId};
 use leernet_store::{Actor, ResponseQuery};
 use leernet_xlsform::Form;
 use serde::{Deserialize, Serialize};
@@ -718,14 +718,7 @@ pub async fn invite(
     body: Result<Json<InvitationsIn>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<Response> {
     let f = fail(&caller);
-    caller.need_write().map_err(&f)?;
-    let a = state.access(&caller, &slug).await.map_err(&f)?;
-    if a.role != Role::Researcher {
-        return Err(f(ApiError::NotFound));
-    }
-    if a.study.state == leernet_store::StudyState::Archived {
-        return Err(f(ApiError::Archived));
-    }
+    let a = state.write_access(&caller, &slug).await.map_err(&f)?;
     let wave = a
         .store
         .wave(WaveId(id_of(&id).map_err(&f)?))
@@ -807,14 +800,7 @@ pub async fn submit_responses(
     body: Result<Json<SubmitIn>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<Response> {
     let f = fail(&caller);
-    caller.need_write().map_err(&f)?;
-    let a = state.access(&caller, &slug).await.map_err(&f)?;
-    if a.role != Role::Researcher {
-        return Err(f(ApiError::NotFound));
-    }
-    if a.study.state == leernet_store::StudyState::Archived {
-        return Err(f(ApiError::Archived));
-    }
+    let a = state.write_access(&caller, &slug).await.map_err(&f)?;
     let inst = find_instrument(&a, &id).await.map_err(&f)?;
     let Json(body) = body.map_err(|r| json_rejection(&caller, &r))?;
     let wave = a

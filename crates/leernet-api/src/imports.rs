@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use leernet_core::{Role, WaveId};
+use leernet_core::WaveId;
 use leernet_store::Actor;
 use leernet_xlsform::Form;
 use serde::{Deserialize, Serialize};
@@ -94,14 +94,7 @@ pub async fn import(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Fail> {
     let f = |e| Fail(e, caller.lang);
-    caller.need_write().map_err(f)?;
-    let a = state.access(&caller, &slug).await.map_err(f)?;
-    if a.role != Role::Researcher {
-        return Err(f(ApiError::NotFound));
-    }
-    if a.study.state == leernet_store::StudyState::Archived {
-        return Err(f(ApiError::Archived));
-    }
+    let a = state.write_access(&caller, &slug).await.map_err(f)?;
     let inst = crate::handlers::find_instrument(&a, &id).await.map_err(f)?;
     let Query(q) = query.map_err(|_| f(ApiError::BadQuery))?;
     let wave = a

@@ -170,6 +170,21 @@ impl ApiState {
 
     /// What the caller may reach in the study `slug`: 404 when it does not exist or the
     /// token's account has no role in it.
+    /// [`ApiState::access`] for a write: a token with the write scope (403), a researcher
+    /// of the study (404 for anyone else, as a read), and a study that is not archived
+    /// (409: it can be read, not changed).
+    async fn write_access(&self, caller: &Caller, slug: &str) -> Result<Access, ApiError> {
+        caller.need_write()?;
+        let a = self.access(caller, slug).await?;
+        if a.role != Role::Researcher {
+            return Err(ApiError::NotFound);
+        }
+        if a.study.state == leernet_store::StudyState::Archived {
+            return Err(ApiError::Archived);
+        }
+        Ok(a)
+    }
+
     async fn access(&self, caller: &Caller, slug: &str) -> Result<Access, ApiError> {
         let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound)?;
         let study = self
