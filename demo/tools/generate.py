@@ -430,7 +430,6 @@ def study_toml() -> str:
         "[study]",
         'title_nl = "Lerende netwerken in het sociaal domein: een studie van 17 netwerken in 15 Werkplaatsen (fictief)"',
         'title_en = "Learning networks in the social domain: a study of 17 networks in 15 Werkplaatsen (fictional)"',
-        'wave = "2026"',
         "",
     ]
     for slug, name, region in networks.WERKPLAATSEN:

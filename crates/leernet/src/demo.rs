@@ -16,15 +16,32 @@ use std::collections::BTreeMap;
 pub struct StudyFiles {
     pub instruments: Vec<(&'static str, &'static [u8])>,
     pub study_toml: &'static str,
-    /// (file name, form id, CSV text)
-    pub responses: Vec<(&'static str, &'static str, &'static str)>,
+    /// The waves' answers, in the order the waves were fielded.
+    pub responses: Vec<ResponseFile>,
     pub codebook_toml: &'static str,
-    pub codings_csv: &'static str,
+    /// The two coders' codings of each wave's open answers.
+    pub codings: Vec<CodingsFile>,
     /// The networks' practice workspace (`demo/workspace/workspace.toml`).
     pub workspace_toml: &'static str,
 }
 
-/// The fictional demo study shipped with leernet.
+/// One wave's answers to one questionnaire.
+pub struct ResponseFile {
+    pub file: &'static str,
+    pub form_id: &'static str,
+    pub wave: &'static str,
+    pub csv: &'static str,
+}
+
+/// The codings of one wave's open answers.
+pub struct CodingsFile {
+    pub file: &'static str,
+    pub wave: &'static str,
+    pub csv: &'static str,
+}
+
+/// The fictional demo study shipped with leernet: two waves, `2026` and `2027` (the same 17
+/// networks a year later; `demo/tools/second_wave.py`).
 pub fn demo_files() -> StudyFiles {
     StudyFiles {
         instruments: vec![
@@ -39,19 +56,44 @@ pub fn demo_files() -> StudyFiles {
         ],
         study_toml: include_str!("../../../demo/study.toml"),
         responses: vec![
-            (
-                "demo/responses/network.csv",
-                "leernet_network",
-                include_str!("../../../demo/responses/network.csv"),
-            ),
-            (
-                "demo/responses/member.csv",
-                "leernet_member",
-                include_str!("../../../demo/responses/member.csv"),
-            ),
+            ResponseFile {
+                file: "demo/responses/network.csv",
+                form_id: "leernet_network",
+                wave: "2026",
+                csv: include_str!("../../../demo/responses/network.csv"),
+            },
+            ResponseFile {
+                file: "demo/responses/member.csv",
+                form_id: "leernet_member",
+                wave: "2026",
+                csv: include_str!("../../../demo/responses/member.csv"),
+            },
+            ResponseFile {
+                file: "demo/responses/network-2027.csv",
+                form_id: "leernet_network",
+                wave: "2027",
+                csv: include_str!("../../../demo/responses/network-2027.csv"),
+            },
+            ResponseFile {
+                file: "demo/responses/member-2027.csv",
+                form_id: "leernet_member",
+                wave: "2027",
+                csv: include_str!("../../../demo/responses/member-2027.csv"),
+            },
         ],
         codebook_toml: include_str!("../../../demo/codebook.toml"),
-        codings_csv: include_str!("../../../demo/codings.csv"),
+        codings: vec![
+            CodingsFile {
+                file: "demo/codings.csv",
+                wave: "2026",
+                csv: include_str!("../../../demo/codings.csv"),
+            },
+            CodingsFile {
+                file: "demo/codings-2027.csv",
+                wave: "2027",
+                csv: include_str!("../../../demo/codings-2027.csv"),
+            },
+        ],
         workspace_toml: include_str!("../../../demo/workspace/workspace.toml"),
     }
 }
@@ -70,7 +112,6 @@ struct StudyToml {
 struct StudySection {
     title_nl: String,
     title_en: String,
-    wave: String,
 }
 
 #[derive(Deserialize)]
@@ -284,25 +325,35 @@ pub async fn load(
                 workbook: bytes.to_vec(),
             })
             .await?;
-        let wave = store
-            .add_wave(id, &study.study.wave, WaveStatus::Closed)
-            .await?;
-        forms.insert(form.id().to_owned(), (form, wave));
+        forms.insert(form.id().to_owned(), (form, id));
     }
 
     progress("responses");
-    // respondent key -> response id, per form
-    let mut response_ids: BTreeMap<(String, String), (ResponseId, Answers)> = BTreeMap::new();
-    for (file, form_id, text) in &files.responses {
-        let (form, wave) = forms
-            .get(*form_id)
-            .ok_or_else(|| anyhow!("{file}: instrument {form_id} is not loaded"))?;
-        let rows = read_responses(file, text, form)?;
+    // (wave, form, respondent key) -> the response and its answers, for the codings
+    let mut response_ids: BTreeMap<(&str, &str, String), (ResponseId, Answers)> = BTreeMap::new();
+    // (form, wave) -> the wave, made closed in the order the files come
+    let mut waves: BTreeMap<(&str, &str), WaveId> = BTreeMap::new();
+    for f in &files.responses {
+        let (form, instrument) = forms
+            .get(f.form_id)
+            .ok_or_else(|| anyhow!("{}: instrument {} is not loaded", f.file, f.form_id))?;
+        let wave = match waves.get(&(f.form_id, f.wave)) {
+            Some(w) => *w,
+            None => {
+                let w = store
+                    .add_wave(*instrument, f.wave, WaveStatus::Closed)
+                    .await?;
+                waves.insert((f.form_id, f.wave), w);
+                w
+            }
+        };
+        let rows = read_responses(f.file, f.csv, form)?;
         let mut batch = Vec::with_capacity(rows.len());
         for (i, (respondent, network, answers)) in rows.iter().enumerate() {
             let net = net_ids.get(network).copied().ok_or_else(|| {
                 anyhow!(
-                    "{file}, row {}, column \"network\": unknown network {network:?}",
+                    "{}, row {}, column \"network\": unknown network {network:?}",
+                    f.file,
                     i + 2
                 )
             })?;
@@ -313,11 +364,15 @@ pub async fn load(
                 answers: answers.clone(),
             });
         }
-        let ids = store.add_responses(*wave, &batch).await?;
+        let ids = store.add_responses(wave, &batch).await?;
         for (id, r) in ids.into_iter().zip(batch) {
-            response_ids.insert(((*form_id).to_owned(), r.respondent), (id, r.answers));
+            response_ids.insert((f.wave, f.form_id, r.respondent), (id, r.answers));
         }
-        summary.responses.insert((*form_id).to_owned(), rows.len());
+        let n = summary
+            .responses
+            .entry(format!("{} ({})", f.form_id, f.wave))
+            .or_default();
+        *n += rows.len();
     }
 
     progress("codebook");
@@ -355,48 +410,52 @@ pub async fn load(
     summary.codes = code_ids.len();
 
     progress("codings");
-    let mut rdr = csv::Reader::from_reader(files.codings_csv.as_bytes());
     let mut codings = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.with_context(|| format!("demo/codings.csv, row {row}: not valid CSV"))?;
-        let field = |n: usize| rec.get(n).unwrap_or("");
-        let (coder, respondent, question, code, fragment) =
-            (field(0), field(1), field(2), field(3), field(4));
-        let coder = *person_ids.get(coder).ok_or_else(|| {
-            anyhow!("demo/codings.csv, row {row}, column \"coder\": unknown coder {coder:?}")
-        })?;
-        let (response, answers) = files
-            .responses
-            .iter()
-            .find_map(|(_, f, _)| response_ids.get(&((*f).to_owned(), respondent.to_owned())))
-            .ok_or_else(|| anyhow!("demo/codings.csv, row {row}, column \"respondent\": unknown respondent {respondent:?}"))?;
-        let text = answers.get(question).ok_or_else(|| {
-            anyhow!("demo/codings.csv, row {row}, column \"question\": {respondent} has no answer to {question:?}")
-        })?;
-        let (start, end) = if fragment.is_empty() {
-            (0, text.chars().count())
-        } else {
-            let at = text.find(fragment).ok_or_else(|| {
-                anyhow!("demo/codings.csv, row {row}, column \"fragment\": not found in the answer to {question:?}")
+    for file in &files.codings {
+        let name = file.file;
+        let mut rdr = csv::Reader::from_reader(file.csv.as_bytes());
+        for (i, rec) in rdr.records().enumerate() {
+            let row = i + 2;
+            let rec = rec.with_context(|| format!("{name}, row {row}: not valid CSV"))?;
+            let field = |n: usize| rec.get(n).unwrap_or("");
+            let (coder, respondent, question, code, fragment) =
+                (field(0), field(1), field(2), field(3), field(4));
+            let coder = *person_ids.get(coder).ok_or_else(|| {
+                anyhow!("{name}, row {row}, column \"coder\": unknown coder {coder:?}")
             })?;
-            let start = text[..at].chars().count();
-            (start, start + fragment.chars().count())
-        };
-        let code = *code_ids.get(code).ok_or_else(|| {
-            anyhow!("demo/codings.csv, row {row}, column \"code\": unknown code {code:?}")
-        })?;
-        codings.push(NewCoding {
-            segment: Segment {
-                response: *response,
-                question: question.to_owned(),
-                start,
-                end,
-            },
-            code,
-            coder,
-            memo: String::new(),
-        });
+            let (response, answers) = files
+                .responses
+                .iter()
+                .filter(|f| f.wave == file.wave)
+                .find_map(|f| response_ids.get(&(file.wave, f.form_id, respondent.to_owned())))
+                .ok_or_else(|| anyhow!("{name}, row {row}, column \"respondent\": no answers of {respondent:?} in wave {}", file.wave))?;
+            let text = answers.get(question).ok_or_else(|| {
+                anyhow!("{name}, row {row}, column \"question\": {respondent} has no answer to {question:?}")
+            })?;
+            let (start, end) = if fragment.is_empty() {
+                (0, text.chars().count())
+            } else {
+                let at = text.find(fragment).ok_or_else(|| {
+                    anyhow!("{name}, row {row}, column \"fragment\": not found in the answer to {question:?}")
+                })?;
+                let start = text[..at].chars().count();
+                (start, start + fragment.chars().count())
+            };
+            let code = *code_ids.get(code).ok_or_else(|| {
+                anyhow!("{name}, row {row}, column \"code\": unknown code {code:?}")
+            })?;
+            codings.push(NewCoding {
+                segment: Segment {
+                    response: *response,
+                    question: question.to_owned(),
+                    start,
+                    end,
+                },
+                code,
+                coder,
+                memo: String::new(),
+            });
+        }
     }
     store.add_codings(&codings).await?;
     summary.codings = codings.len();
@@ -807,7 +866,9 @@ pub async fn second_study(study_url: &str, main: &Slug, title: &str) -> Result<S
                     workbook: bytes.to_vec(),
                 })
                 .await?;
-            let wave = store.add_wave(instrument, "2027", WaveStatus::Open).await?;
+            let wave = store
+                .add_wave(instrument, "voorjaar 2027", WaveStatus::Open)
+                .await?;
             let mut invitations = Vec::new();
             for network in &networks {
                 for _ in 0..SECOND_INVITATIONS {

@@ -138,7 +138,7 @@ fn demo_is_deterministic_and_its_report_follows_the_stored_answers() {
         .arg(
             "import sqlite3,sys,json\n\
              c=sqlite3.connect(sys.argv[1])\n\
-             i,a=c.execute(\"select r.id, r.answers from responses r join waves w on w.id=r.wave_id join instruments n on n.id=w.instrument_id where n.form_id='leernet_network' and r.answers like '%\\\"rationale_explicit\\\":\\\"yes\\\"%' order by r.id limit 1\").fetchone()\n\
+             i,a=c.execute(\"select r.id, r.answers from responses r join waves w on w.id=r.wave_id join instruments n on n.id=w.instrument_id where n.form_id='leernet_network' and r.answers like '%\\\"rationale_explicit\\\":\\\"yes\\\"%' order by r.id desc limit 1\").fetchone()\n\
              a=json.loads(a); a['rationale_explicit']='no'; a.pop('rationale_text',None)\n\
              c.execute('update responses set answers=? where id=?',(json.dumps(a,sort_keys=True),i)); c.commit()",
         )

@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 use leernet_store::testing::{test_backends, TestDb};
 use leernet_store::Store;
 
+/// The demo's waves.
+const WAVES: [&str; 2] = ["2026", "2027"];
+
 const INSTRUMENTS: [(&str, &str); 2] = [
     ("leernet_network", "network.xlsx"),
     ("leernet_member", "member.xlsx"),
@@ -43,8 +46,23 @@ const VARIANTS: [(&str, bool); 4] = [
     ("sav", false),
 ];
 
-fn export(dir: &Path, url: Option<&str>, inst: &str, format: &str, raw: bool, out: &Path) {
-    let mut args = vec!["export", "--format", format, "--instrument", inst];
+fn export(
+    dir: &Path,
+    url: Option<&str>,
+    (inst, wave): (&str, &str),
+    format: &str,
+    raw: bool,
+    out: &Path,
+) {
+    let mut args = vec![
+        "export",
+        "--format",
+        format,
+        "--instrument",
+        inst,
+        "--wave",
+        wave,
+    ];
     args.extend(["--out", out.to_str().unwrap()]);
     if raw {
         args.push("--raw");
@@ -121,18 +139,22 @@ async fn the_demo_exports_import_back_into_a_fresh_project_and_export_the_same_b
                 ok(&run(&dir, url, &["instrument", "add", f.to_str().unwrap()]));
             }
 
-            for (inst, _) in INSTRUMENTS {
-                let first = tmp.path().join(format!("{inst}-{v}.{format}"));
-                export(&demo, None, inst, format, *raw, &first);
-                // the wave's name, as the export writes it (the demo has one wave)
-                let raw_csv = tmp.path().join(format!("{inst}-wave.csv"));
-                export(&demo, None, inst, "csv", true, &raw_csv);
+            // each of the demo's two waves, the second into a project that holds the first
+            // (the network questionnaire's respondents answer in both)
+            for (inst, wave) in INSTRUMENTS
+                .iter()
+                .flat_map(|(inst, _)| WAVES.iter().map(move |w| (*inst, *w)))
+            {
+                let first = tmp.path().join(format!("{inst}-{wave}-{v}.{format}"));
+                export(&demo, None, (inst, wave), format, *raw, &first);
+                // the wave's name, as the export writes it
+                let raw_csv = tmp.path().join(format!("{inst}-{wave}.csv"));
+                export(&demo, None, (inst, wave), "csv", true, &raw_csv);
                 let text = std::fs::read_to_string(&raw_csv).unwrap();
                 let mut rows = csv::Reader::from_reader(text.as_bytes());
                 let records: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
                 assert!(records.len() > 10, "{what} {inst}: the demo has responses");
-                let wave = records[0].get(2).unwrap().to_owned();
-                assert!(records.iter().all(|r| r.get(2) == Some(wave.as_str())));
+                assert!(records.iter().all(|r| r.get(2) == Some(wave)));
 
                 let mut args = vec![
                     "import",
@@ -141,7 +163,7 @@ async fn the_demo_exports_import_back_into_a_fresh_project_and_export_the_same_b
                     "--instrument",
                     inst,
                     "--wave",
-                    &wave,
+                    wave,
                     "--json",
                 ];
                 // the layout is told from the header; the .sav is named, as the flag may
@@ -159,8 +181,8 @@ async fn the_demo_exports_import_back_into_a_fresh_project_and_export_the_same_b
                 let problems = j["problems"].as_array().unwrap();
                 assert!(problems.is_empty(), "{what} {inst}: {problems:#?}");
 
-                let again = tmp.path().join(format!("{inst}-{v}-again.{format}"));
-                export(&dir, url, inst, format, *raw, &again);
+                let again = tmp.path().join(format!("{inst}-{wave}-{v}-again.{format}"));
+                export(&dir, url, (inst, wave), format, *raw, &again);
                 assert!(
                     written(&first) == written(&again),
                     "{what} {inst}: the export of the imported responses differs from the first"

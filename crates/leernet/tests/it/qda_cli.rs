@@ -184,7 +184,7 @@ async fn demo_export_import_round_trip_and_bad_files() {
         .collect();
     old.sort();
     new.sort();
-    assert_eq!(old.len(), 1425);
+    assert_eq!(old.len(), 2878);
     assert_eq!(new, old);
     // Every field of every code comes back: names, descriptions, criteria, examples, colour.
     assert!(books[0]

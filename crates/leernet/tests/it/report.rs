@@ -85,7 +85,7 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
         "a fixed claim"
     );
     assert!(index.contains("niet elk antwoord kreeg van elke codeur een code"));
-    assert!(index.contains("Over alleen de 445 antwoorden die elke codeur codeerde"));
+    assert!(index.contains("Over alleen de 479 antwoorden die elke codeur codeerde"));
     assert!(text(&report.join("en/index.html"))
         .contains("not every answer got a code from every coder"));
 
@@ -122,7 +122,7 @@ fn handreikingen_follow_the_stored_answers() {
         .arg(
             "import sqlite3,sys,json\n\
              c=sqlite3.connect(sys.argv[1])\n\
-             i,a=c.execute(\"select r.id, r.answers from responses r join networks n on n.id=r.network_id join waves w on w.id=r.wave_id join instruments s on s.id=w.instrument_id where n.slug='havenmond-wijkkracht' and s.form_id='leernet_network'\").fetchone()\n\
+             i,a=c.execute(\"select r.id, r.answers from responses r join networks n on n.id=r.network_id join waves w on w.id=r.wave_id join instruments s on s.id=w.instrument_id where n.slug='havenmond-wijkkracht' and s.form_id='leernet_network' order by r.id desc\").fetchone()\n\
              a=json.loads(a); a['facilitator_present']='no'\n\
              [a.pop(k,None) for k in ['facilitator_background','facilitator_position','bw_connect','bw_translate','bw_safe','bw_questions','facilitator_importance']]\n\
              c.execute('update responses set answers=? where id=?',(json.dumps(a,sort_keys=True),i)); c.commit()",

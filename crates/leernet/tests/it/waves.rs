@@ -100,7 +100,7 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
         .answers
         .clone();
     let wave = store
-        .add_wave(instrument, "najaar 2027", WaveStatus::Open)
+        .add_wave(instrument, "najaar 2028", WaveStatus::Open)
         .await
         .unwrap();
     let ids = store
@@ -125,16 +125,16 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     // table says which wave it counts.
     let json = analyse(&dir, None);
     assert_eq!(json["counts"]["network_responses"], 17);
-    assert_eq!(network_sentence(&json), "Meting: 2026 (17 netwerken)");
+    assert_eq!(network_sentence(&json), "Meting: 2027 (17 netwerken)");
     for s in json["sections"].as_array().unwrap() {
         for t in s["tables"].as_array().unwrap() {
-            assert_eq!(t["waves"], serde_json::json!(["2026"]), "{}", t["question"]);
+            assert_eq!(t["waves"], serde_json::json!(["2027"]), "{}", t["question"]);
         }
     }
     // On the open wave, explicitly: its n is the one network that answered.
-    let json = analyse(&dir, Some("najaar 2027"));
+    let json = analyse(&dir, Some("najaar 2028"));
     assert_eq!(json["counts"]["network_responses"], 1);
-    assert_eq!(network_sentence(&json), "Meting: najaar 2027 (1 netwerk)");
+    assert_eq!(network_sentence(&json), "Meting: najaar 2028 (1 netwerk)");
 
     // The overview says the same, and can be switched.
     let app = leernet_web::app(Arc::new(leernet_web::AppState::new(
@@ -144,16 +144,16 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     let (status, home) = get(&app, "/", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("<strong>17</strong> netwerkvragenlijsten ingevuld"));
-    assert!(home.contains("Meting: 2026 (17 netwerken)"));
+    assert!(home.contains("Meting: 2027 (17 netwerken)"));
     assert!(
-        home.contains("href=\"/?wave=najaar%202027\""),
+        home.contains("href=\"/?wave=najaar%202028\""),
         "a link to the other wave"
     );
-    let (_, other) = get(&app, "/?wave=najaar%202027", None).await;
+    let (_, other) = get(&app, "/?wave=najaar%202028", None).await;
     assert!(other.contains("<strong>1</strong> netwerkvragenlijsten ingevuld"));
-    assert!(other.contains("Meting: najaar 2027 (1 netwerk)"));
+    assert!(other.contains("Meting: najaar 2028 (1 netwerk)"));
     let (_, en) = get(&app, "/?wave=all&lang=en", None).await;
-    assert!(en.contains("Waves: 2026 and najaar 2027, all answers (18 answers from 17 networks)"));
+    assert!(en.contains("Waves: 2026, 2027 and najaar 2028, all answers (35 answers from 17 networks)"));
     assert_eq!(
         get(&app, "/?wave=2031", None).await.0,
         StatusCode::NOT_FOUND
@@ -165,16 +165,16 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     let (status, page) = get(&app, &profile, Some(&session)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("Meting: 2026 (netwerkvragenlijst en "),
+        page.contains("Meting: 2027 (netwerkvragenlijst en "),
         "the profile names its wave"
     );
     let (_, page) = get(
         &app,
-        &format!("{profile}?wave=najaar%202027"),
+        &format!("{profile}?wave=najaar%202028"),
         Some(&session),
     )
     .await;
-    assert!(page.contains("Netwerkvragenlijst uit meting najaar 2027; "));
+    assert!(page.contains("Netwerkvragenlijst uit meting najaar 2028; "));
 
     // Once the second wave is closed it is current: its n is 1, on every page and in the JSON.
     store
@@ -182,16 +182,16 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
         .await
         .unwrap();
     let (_, home) = get(&app, "/", None).await;
-    assert!(home.contains("Meting: najaar 2027 (1 netwerk)"));
+    assert!(home.contains("Meting: najaar 2028 (1 netwerk)"));
     assert!(home.contains("<strong>1</strong> netwerkvragenlijsten ingevuld"));
     assert_eq!(analyse(&dir, None)["counts"]["network_responses"], 1);
 
     // A researcher sets the current wave back; the report names it.
     let said = leernet(
-        &["wave", "current", "--instrument", "leernet_network", "2026"],
+        &["wave", "current", "--instrument", "leernet_network", "2027"],
         &dir,
     );
-    assert!(said.contains("Wave: 2026 (17 networks)"), "{said}");
+    assert!(said.contains("Wave: 2027 (17 networks)"), "{said}");
     let (_, home) = get(&app, "/", None).await;
     assert!(home.contains("<strong>17</strong> netwerkvragenlijsten ingevuld"));
     let report = dir.join("report-test");
@@ -207,16 +207,16 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     );
     let md = std::fs::read_to_string(report.join("index.md")).unwrap();
     assert!(
-        md.contains("Meting: 2026 (17 netwerken)."),
+        md.contains("Meting: 2027 (17 netwerken)."),
         "the report names its wave"
     );
     let list = leernet(&["wave", "list"], &dir);
     assert!(
-        list.contains("leernet_network\tnajaar 2027\tclosed\t1 responses\n"),
+        list.contains("leernet_network\tnajaar 2028\tclosed\t1 responses\n"),
         "{list}"
     );
     assert!(
-        list.contains("leernet_network\t2026\tclosed\t17 responses\tcurrent\n"),
+        list.contains("leernet_network\t2027\tclosed\t17 responses\tcurrent\n"),
         "{list}"
     );
     // A wave that does not exist is refused and changes nothing.
@@ -227,6 +227,6 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("2026, najaar 2027"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2026, 2027, najaar 2028"));
     store.close().await;
 }
