@@ -203,12 +203,29 @@ pub async fn restore(
     clock: &dyn leernet_core::Clock,
     out: &mut dyn Write,
 ) -> CliResult {
-    let settings = Settings::load(project)?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::usage(anyhow!("cannot read {}: {e}", file.display())))?;
     if let Some(header) = whole_header(&bytes, file)? {
-        return whole_restore(&settings, file, &bytes, header, out).await;
+        // A whole installation goes into a new folder, which becomes its project (a project
+        // made by `leernet init` holds a study already).
+        let made = if project.join(crate::settings::PROJECT_FILE).exists() {
+            None
+        } else {
+            Some(crate::project::NewProjectFolder::make(project)?)
+        };
+        let restored = async {
+            let settings = Settings::load(project)?;
+            whole_restore(&settings, file, &bytes, header, out).await
+        }
+        .await;
+        if restored.is_err() {
+            if let Some(made) = made {
+                made.undo();
+            }
+        }
+        return restored;
     }
+    let settings = Settings::load(project)?;
     let (store, installation) = settings.store_to_restore_into().await?;
     let result = store.restore(&bytes).await;
     // The restored people and networks are the installation's too (the study was empty).
@@ -343,7 +360,7 @@ async fn whole_restore(
     let result = async {
         if !inst.studies().await.map_err(store_err)?.is_empty() {
             return Err(CliError::usage(anyhow!(
-                "this project already holds studies: restore a whole installation into a new, empty project (`leernet init`); nothing was restored"
+                "this project already holds studies: restore a whole installation into a new folder, which becomes its project (`leernet restore FILE --project NEW_FOLDER`); nothing was restored"
             )));
         }
         let (_, first) = parts[0];

@@ -115,6 +115,68 @@ fn write_project_file(dir: &Path, name: &str, demo: bool) -> CliResult {
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())
 }
 
+/// A project folder made for a whole installation's restore: the folder (new, or empty
+/// before) and its `leernet.toml`, nothing else, so that the restore finds no study in it.
+/// [`NewProjectFolder::undo`] leaves the folder as it was when the restore fails.
+pub struct NewProjectFolder {
+    dir: PathBuf,
+    existed: bool,
+}
+
+impl NewProjectFolder {
+    /// Makes `dir` (absent or empty) a project without opening its database.
+    pub fn make(dir: &Path) -> CliResult<NewProjectFolder> {
+        let dir = absolute(dir)?;
+        let existed = dir.exists();
+        if existed {
+            let mut entries = std::fs::read_dir(&dir).map_err(|e| {
+                CliError::usage(anyhow!("cannot read the folder {}: {e}", dir.display()))
+            })?;
+            if entries.next().is_some() {
+                return Err(CliError::usage(anyhow!(
+                    "{} is not a leernet project and not empty: restore a whole installation into a new or empty folder; nothing was restored",
+                    dir.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            CliError::usage(anyhow!(
+                "cannot make the project folder {}: {e}; choose a folder you may write to",
+                dir.display()
+            ))
+        })?;
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("leernet")
+            .to_owned();
+        let made = NewProjectFolder { dir, existed };
+        if let Err(e) = write_project_file(&made.dir, &name, false) {
+            made.undo();
+            return Err(e);
+        }
+        Ok(made)
+    }
+
+    /// Removes what was made here (the folder's contents; the folder too when it was new).
+    pub fn undo(self) {
+        if self.existed {
+            if let Ok(entries) = std::fs::read_dir(&self.dir) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
+                }
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 fn progress_bar(len: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
