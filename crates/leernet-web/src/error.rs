@@ -111,11 +111,100 @@ fn error_pages() -> &'static (minijinja::Environment<'static>, Catalog) {
     })
 }
 
-/// Renders the error page without the app state (the texts are few and fixed).
-fn page(lang: Lang, status: StatusCode, title_key: &str, text_key: &str) -> Response {
+/// Which error page a response is: [`with_visitor`] renders it again for the visitor, with
+/// who is signed in in the header.
+#[derive(Debug, Clone, Copy)]
+struct ErrorPage {
+    title_key: &'static str,
+    text_key: &'static str,
+}
+
+/// Renders the error page without the app state (the texts are few and fixed); a study's
+/// app renders it again with the visitor ([`with_visitor`]).
+fn page(
+    lang: Lang,
+    status: StatusCode,
+    title_key: &'static str,
+    text_key: &'static str,
+) -> Response {
     let body =
         page_html(lang, title_key, text_key).unwrap_or_else(|_| error_pages().1.t(lang, text_key));
-    (status, Html(body)).into_response()
+    let mut res = (status, Html(body)).into_response();
+    res.extensions_mut().insert(ErrorPage {
+        title_key,
+        text_key,
+    });
+    res
+}
+
+/// The layer of a study's app that renders error pages for the visitor: in their language
+/// (what [`localise`] does) and with who is signed in, so that a refused or missing page
+/// still shows the person's name and menu, and no login link to someone logged in. The
+/// session is looked up only for an error page. Should that fail, the page without the
+/// person stays.
+pub async fn with_visitor(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    let (uri, headers) = (req.uri().clone(), req.headers().clone());
+    let res = next.run(req).await;
+    let status = res.status();
+    let keys = if res.extensions().get::<InVisitorLang>().is_some() {
+        Some(ErrorPage {
+            title_key: "error.internal_title",
+            text_key: "error.internal",
+        })
+    } else {
+        res.extensions().get::<ErrorPage>().copied()
+    };
+    let Some(keys) = keys else {
+        return res;
+    };
+    let mut parts = axum::http::Request::builder()
+        .uri(uri)
+        .body(())
+        .map(|r| r.into_parts().0)
+        .unwrap_or_else(|_| axum::http::Request::new(()).into_parts().0);
+    parts.headers = headers;
+    let visitor = crate::auth::Visitor::from_request_parts(&mut parts, &state).await;
+    let rendered = visitor.and_then(|v| {
+        let lang = v.lang.lang;
+        crate::page::render(
+            &state,
+            &v,
+            "error.html",
+            minijinja::context! {
+                title => state.catalog.t(lang, keys.title_key),
+                text => state.catalog.t(lang, keys.text_key),
+            },
+        )
+    });
+    let page = match rendered {
+        Ok(page) => page,
+        // the visitor's language without the person (what `localise` gives)
+        Err(_) => {
+            let lang = match crate::PageLang::from_request_parts(&mut parts, &()).await {
+                Ok(l) => l.lang,
+                Err(never) => match never {},
+            };
+            page(lang, status, keys.title_key, keys.text_key)
+        }
+    };
+    // the first answer's status and headers (a fresh form cookie, say) with the page for the
+    // visitor, and the page's own (`no-store`, as it names them; a language chosen now)
+    let (mut head, _) = res.into_parts();
+    let (new_head, body) = page.into_parts();
+    for (name, value) in &new_head.headers {
+        if name == axum::http::header::SET_COOKIE {
+            head.headers.append(name, value.clone());
+        } else {
+            head.headers.insert(name, value.clone());
+        }
+    }
+    head.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(head, body)
 }
 
 /// The error page's HTML; no one is shown as signed in.

@@ -543,7 +543,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(error::localise))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::with_visitor,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(observe::request_span))
         .with_state(state)

@@ -22,7 +22,7 @@ on_every_backend!(
 
 /// `/` and `/networks` show a signed-in person as signed in (their menu and "log out"), not
 /// the stranger's "log in"; such a page is not kept by a shared cache. A stranger still gets
-/// the public page with "log in".
+/// the public page with "log in". Error pages show the person too.
 async fn signed_in_story(w: &World) {
     let mut stranger = Client::new(&w.app);
     for path in ["/", "/networks"] {
@@ -56,6 +56,58 @@ async fn signed_in_story(w: &World) {
             "{path}"
         );
     }
+    // An error page names the person too: a refusal, a page that is not there, and another
+    // network's page (which answers as if it were not there), each in the visitor's
+    // language and with the status it had.
+    let mut member = Client::new(&w.app);
+    member.login("member-a@example.org").await;
+    for (path, status, nl, en) in [
+        (
+            "/admin/waves",
+            StatusCode::FORBIDDEN,
+            "Geen toegang",
+            "Not allowed",
+        ),
+        (
+            "/no-such-page",
+            StatusCode::NOT_FOUND,
+            "Niet gevonden",
+            "Not found",
+        ),
+        (
+            "/networks/wijk-b/profile",
+            StatusCode::NOT_FOUND,
+            "Niet gevonden",
+            "Not found",
+        ),
+    ] {
+        for (query, title) in [("?lang=nl", nl), ("?lang=en", en)] {
+            let p = member.get(&format!("{path}{query}")).await;
+            assert_eq!(p.status, status, "{path}{query}: {}", p.body);
+            assert!(p.body.contains(title), "{path}{query}: {}", p.body);
+            assert!(
+                p.body.contains("action=\"/logout\""),
+                "{path}{query}: who is signed in: {}",
+                p.body
+            );
+            assert!(
+                !p.body.contains("href=\"/login\""),
+                "{path}{query}: not asked to log in again"
+            );
+            assert_eq!(
+                p.headers
+                    .get(header::CACHE_CONTROL)
+                    .map(|v| v.to_str().unwrap()),
+                Some("no-store"),
+                "{path}{query}: a page that names the person is not kept"
+            );
+        }
+    }
+    // A stranger's error page is the same page without anyone signed in.
+    let p = stranger.get("/no-such-page").await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(p.body.contains("Niet gevonden"), "{}", p.body);
+    assert!(!p.body.contains("action=\"/logout\""), "{}", p.body);
 }
 
 /// `next` values that must not leave the site (or break the login): each goes to `/my`.
