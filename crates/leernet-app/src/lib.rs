@@ -20,3 +20,4 @@ pub mod outbox;
 pub mod practice;
 pub mod studies;
 pub mod tokens;
+pub mod waves;

@@ -139,6 +139,8 @@ pub enum Action {
     /// The coded project exported for other QDA tools (REFI-QDA `.qdpx`: open answers,
     /// codings and coders).
     CodingExport,
+    /// The wave a questionnaire's figures rest on was chosen (or set back to the default).
+    WaveCurrent,
 }
 
 impl Action {
@@ -161,6 +163,7 @@ impl Action {
             Action::WorkspaceExport => "workspace.export",
             Action::WorkspaceErase => "workspace.erase",
             Action::CodingExport => "coding.export",
+            Action::WaveCurrent => "wave.current",
         }
     }
 
@@ -182,6 +185,7 @@ impl Action {
         Action::WorkspaceExport,
         Action::WorkspaceErase,
         Action::CodingExport,
+        Action::WaveCurrent,
     ];
 }
 

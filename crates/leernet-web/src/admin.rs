@@ -209,6 +209,7 @@ async fn waves_page(
             submitted => m.iter().map(|r| r.submitted).sum::<i64>(),
         });
     }
+    let current = current_wave_forms(state, &instruments, lang).await?;
     let instruments: Vec<_> = instruments
         .iter()
         .map(|i| {
@@ -227,10 +228,141 @@ async fn waves_page(
             instruments => instruments,
             researcher => user.role == Role::Researcher,
             error => error,
+            current => current,
         },
     )?;
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// Per questionnaire (form id, the latest version's title): the choices of the wave its
+/// figures rest on, the one in force marked.
+async fn current_wave_forms(
+    state: &AppState,
+    instruments: &[leernet_core::Instrument],
+    lang: leernet_core::Lang,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    let chosen = state.store.current_waves().await?;
+    let t = state.catalog.table(lang);
+    let mut forms: Vec<&leernet_core::Instrument> = Vec::new();
+    for i in instruments.iter().rev() {
+        if !forms.iter().any(|f| f.form_id == i.form_id) {
+            forms.push(i);
+        }
+    }
+    forms.reverse();
+    let mut out = Vec::new();
+    for (n, i) in forms.into_iter().enumerate() {
+        let names = leernet_app::waves::wave_names(&state.store, &i.form_id)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?;
+        if names.is_empty() {
+            continue;
+        }
+        let now = chosen.get(&i.form_id).map(|c| c.as_text().to_owned());
+        let mut options = vec![minijinja::context! {
+            value => "",
+            label => t["admin.current_default"].clone(),
+            selected => now.is_none(),
+        }];
+        for name in &names {
+            options.push(minijinja::context! {
+                value => name,
+                label => name,
+                selected => now.as_deref() == Some(name.as_str()),
+            });
+        }
+        for (value, key) in [
+            (WaveChoice::LATEST, "admin.current_latest"),
+            (WaveChoice::ALL, "admin.current_all"),
+        ] {
+            options.push(minijinja::context! {
+                value => value,
+                label => t[key].clone(),
+                selected => now.as_deref() == Some(value),
+            });
+        }
+        out.push(minijinja::context! {
+            id => format!("current-{n}"),
+            form => i.form_id.clone(),
+            title => i.title.get(lang).to_owned(),
+            options => options,
+        });
+    }
+    Ok(out)
+}
+
+/// The posted choice of the wave a questionnaire's figures rest on, as text; checked by
+/// [`CurrentWave::try_from`].
+#[derive(Debug, serde::Deserialize)]
+pub struct CurrentWaveForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    form: String,
+    /// A wave's name, `latest`, `all`, or empty for the default.
+    #[serde(default)]
+    choice: String,
+}
+
+/// The choice as domain values: a questionnaire's form id (1 to 200 characters) and the
+/// wave choice (`None`: the default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentWave {
+    pub form: String,
+    pub choice: Option<WaveChoice>,
+}
+
+impl TryFrom<&CurrentWaveForm> for CurrentWave {
+    type Error = ();
+
+    fn try_from(f: &CurrentWaveForm) -> Result<CurrentWave, ()> {
+        let form = f.form.trim();
+        let choice = f.choice.trim();
+        if form.is_empty() || form.chars().count() > 200 || choice.chars().count() > 100 {
+            return Err(());
+        }
+        Ok(CurrentWave {
+            form: form.to_owned(),
+            choice: (!choice.is_empty()).then(|| WaveChoice::parse(choice)),
+        })
+    }
+}
+
+/// `POST /admin/waves/current`: the wave a questionnaire's figures rest on (researchers);
+/// audited; 303 back to the waves page. A questionnaire or wave the study does not have is
+/// refused with the page and nothing changes.
+pub async fn set_current_wave(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    HtmlForm(f): HtmlForm<CurrentWaveForm>,
+) -> Result<Response, AppError> {
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let refuse = || {
+        waves_page(
+            &state,
+            &v,
+            user,
+            Some("admin.current_unknown"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let Ok(c) = CurrentWave::try_from(&f) else {
+        return refuse().await;
+    };
+    match leernet_app::waves::set_current(
+        &state.store,
+        &c.form,
+        c.choice.as_ref(),
+        &leernet_store::Actor::Person(user.id),
+        state.clock.unix_seconds(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&state.link("/admin/waves#current-waves")).into_response()),
+        Err(leernet_app::waves::CurrentWaveError::Store(e)) => Err(e.into()),
+        Err(_) => refuse().await,
+    }
 }
 
 /// The posted form that makes a wave, as text; checked by [`NewWave::try_from`].

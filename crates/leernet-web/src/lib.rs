@@ -439,6 +439,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             ),
         )
         .route("/admin/waves", get(admin::waves).post(admin::create_wave))
+        .route("/admin/waves/current", post(admin::set_current_wave))
         .route("/admin/waves/{id}", get(admin::wave))
         .route("/admin/waves/{id}/status", post(admin::set_status))
         .route("/admin/waves/{id}/invitations", post(admin::invite))

@@ -9,12 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use leernet_core::Lang;
 use std::sync::Arc;
 
-/// The study's figures for the data the store holds now, on the study's current waves,
-/// computed once per change (`figures.rs`).
-pub(crate) async fn figures(state: &Arc<AppState>, lang: Lang) -> Result<Arc<Figures>, AppError> {
-    figures_on(state, lang, &WaveQuery::default()).await
-}
-
 /// `?wave=` of the pages that show figures: a wave's name, `latest` (the latest answer per
 /// network) or `all` (all answers); absent or empty, the study's current waves.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -71,6 +65,20 @@ pub(crate) async fn report_figures(
     depth_on(state, lang, q, crate::figures::Depth::Report).await
 }
 
+/// The wave a visitor chose (`?wave=`), percent-encoded for a link; `None` on the current
+/// waves.
+pub(crate) fn wave_param(fig: &Figures) -> Option<String> {
+    fig.waves.chosen.as_deref().map(crate::profile::query_value)
+}
+
+/// `?wave=…` for the links of a page of figures to other pages of figures, so that a chosen
+/// wave stays chosen; empty on the current waves.
+pub(crate) fn wave_query(fig: &Figures) -> String {
+    wave_param(fig)
+        .map(|w| format!("?wave={w}"))
+        .unwrap_or_default()
+}
+
 fn render(
     state: &AppState,
     v: &crate::auth::Visitor,
@@ -100,6 +108,7 @@ fn render(
         fictional => fig.study.fictional,
         title => fig.study.title.get(lang),
         user => user,
+        wave_q => wave_query(fig),
         ..extra
     };
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
@@ -217,13 +226,14 @@ pub async fn networks(
     v: crate::auth::Visitor,
     uri: Uri,
     query: Result<Query<NetworksQuery>, QueryRejection>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let Ok(Query(query)) = query else {
         return Err(AppError::BadRequest(lang));
     };
     let listing = NetworkListing::try_from(&query).map_err(|_| AppError::BadRequest(lang))?;
-    let fig = figures(&state, lang).await?;
+    let fig = figures_on(&state, lang, &wave).await?;
     let matching: Vec<&leernet_analysis::NetworkRow> = match &listing.search {
         None => fig.networks.iter().collect(),
         Some(s) => fig
@@ -256,14 +266,17 @@ pub async fn networks(
             }
         })
         .collect();
-    // The links to other pages keep the search (percent-encoded).
+    // The links to other pages keep the search (percent-encoded) and the wave.
     let q = query.q.as_deref().map(str::trim).unwrap_or("");
+    let wave_part = wave_param(&fig)
+        .map(|w| format!("&wave={w}"))
+        .unwrap_or_default();
     let link = |p: usize| {
         if q.is_empty() {
-            format!("?page={p}")
+            format!("?page={p}{wave_part}")
         } else {
             let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
-            format!("?q={q}&page={p}")
+            format!("?q={q}&page={p}{wave_part}")
         }
     };
     render(
@@ -284,6 +297,7 @@ pub async fn networks(
             prev => (page > 1).then(|| link(page - 1)),
             next => (page < pages).then(|| link(page + 1)),
             max_search => MAX_SEARCH_CHARS,
+            waves => crate::profile::waves_view(&fig, lang),
         },
     )
 }

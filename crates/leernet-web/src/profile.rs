@@ -503,6 +503,7 @@ pub async fn workplace(
     State(state): State<Arc<AppState>>,
     visitor: Visitor,
     Path(slug): Path<String>,
+    Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let lang = visitor.lang.lang;
     let user = visitor.require(&[Role::Researcher, Role::Coordinator])?;
@@ -522,7 +523,7 @@ pub async fn workplace(
         return Err(AppError::NotFound(lang));
     }
     let t = state.catalog.table(lang);
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let fw = fig.frameworks.first();
     let columns: Vec<String> = fw
         .map(|f| {
@@ -609,6 +610,11 @@ pub async fn workplace(
             networks_total => fig.networks.len(),
             chart => chart,
             study_fictional => fig.study.fictional,
+            // the waves the figures rest on, the switch, and the links that keep the choice
+            wave_bases => minijinja::Value::from_serialize(&fig.waves.bases),
+            waves => waves_view(&fig, lang),
+            here => format!("/workplaces/{}", wp.slug.as_str()),
+            wave_q => crate::pages::wave_query(&fig),
         },
     )
 }

@@ -260,6 +260,7 @@ pub async fn page(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     form: Result<Query<QcaForm>, QueryRejection>,
+    Query(wave): Query<crate::pages::WaveQuery>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     v.require(&[Role::Researcher])?;
@@ -268,7 +269,7 @@ pub async fn page(
     };
     let base = &state.content.qca;
     let choice = QcaChoice::try_from((&form, base));
-    let fig = crate::pages::figures(&state, lang).await?;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
     let t = state.reports.catalog().table(lang);
     // What the form shows: the choice, or what was typed when it is wrong.
     let (spec, outcome_key, chosen, cuts_text) = match &choice {
@@ -416,6 +417,10 @@ pub async fn page(
             max_conditions => MAX_CONDITIONS.to_string(),
             no_data => fig.datasets.is_none(),
             result => result.map(minijinja::Value::from_safe_string),
+            // the waves the configurations rest on, and the switch to another
+            wave_bases => minijinja::Value::from_serialize(&fig.waves.bases),
+            chosen_wave => fig.waves.chosen.clone(),
+            waves => crate::profile::waves_view(&fig, lang),
         },
     )
 }

@@ -110,57 +110,41 @@ pub async fn list(project: &Path, args: &ListArgs, out: &mut dyn Write) -> CliRe
 }
 
 /// `leernet wave current --instrument FORM [WAVE|latest|all] [--default]`.
-pub async fn current(project: &Path, args: &CurrentArgs, out: &mut dyn Write) -> CliResult {
+pub async fn current(
+    project: &Path,
+    args: &CurrentArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
     let settings = Settings::load(project)?;
     let store = settings.store().await?;
-    let data = store.study_data().await.map_err(store_err)?;
     let form = args.instrument.trim();
-    let ids: Vec<_> = data
-        .instruments
-        .iter()
-        .filter(|i| i.form_id == form)
-        .map(|i| i.id)
-        .collect();
-    if ids.is_empty() {
-        store.close().await;
-        let known: Vec<&str> = data
-            .instruments
-            .iter()
-            .map(|i| i.form_id.as_str())
-            .collect();
-        return Err(CliError::invalid(anyhow!(
-            "the study has no questionnaire {form:?}; it has: {}",
-            known.join(", ")
-        )));
-    }
-    let names: Vec<&str> = data
-        .waves
-        .iter()
-        .filter(|w| ids.contains(&w.instrument))
-        .map(|w| w.name.as_str())
-        .collect();
     let choice = match (&args.wave, args.default) {
-        (Some(w), _) => {
-            let c = WaveChoice::parse(w);
-            if let WaveChoice::Wave(name) = &c {
-                if !names.contains(&name.as_str()) {
-                    store.close().await;
-                    return Err(CliError::invalid(anyhow!(
-                        "questionnaire {form:?} has no wave named {name:?}; its waves are: {} (or `latest`, `all`)",
-                        names.join(", ")
-                    )));
-                }
-            }
-            Some(Some(c))
-        }
+        (Some(w), _) => Some(Some(WaveChoice::parse(w))),
         (None, true) => Some(None),
         (None, false) => None,
     };
-    if let Some(c) = &choice {
-        store
-            .set_current_wave(form, c.as_ref())
+    let checked = match &choice {
+        Some(c) => {
+            leernet_app::waves::set_current(
+                &store,
+                form,
+                c.as_ref(),
+                &crate::cmd_privacy::cli_actor(),
+                clock.unix_seconds(),
+            )
             .await
-            .map_err(store_err)?;
+        }
+        None => leernet_app::waves::wave_names(&store, form)
+            .await
+            .map(|_| ()),
+    };
+    if let Err(e) = checked {
+        store.close().await;
+        return Err(match e {
+            leernet_app::waves::CurrentWaveError::Store(e) => store_err(e),
+            other => CliError::invalid(anyhow!("{other}")),
+        });
     }
     let data = store.study_data().await.map_err(store_err)?;
     store.close().await;

@@ -415,7 +415,7 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         } => cmd_wave::list(&cli.project, &args, &mut out).await,
         Command::Wave {
             command: WaveCommand::Current(args),
-        } => cmd_wave::current(&cli.project, &args, &mut out).await,
+        } => cmd_wave::current(&cli.project, &args, clock, &mut out).await,
         Command::Export(args) => match args.format {
             f if args.raw && f != args::ExportFormatArg::Csv => {
                 Err(CliError::usage(anyhow::anyhow!(

@@ -20,7 +20,124 @@ on_every_backend!(
     bad_invitation_forms_are_refused_and_change_nothing => invitation_refusal_story,
     bad_wave_forms_are_refused_and_change_nothing => wave_form_refusal_story,
     a_bad_qca_choice_is_named_in_both_languages => qca_refusal_story,
+    the_researcher_chooses_the_wave_of_the_figures => current_wave_story,
 );
+
+/// The waves page: a researcher chooses the wave a questionnaire's figures rest on (and sets
+/// it back to the default), audited; a wave or questionnaire the study does not have is
+/// refused and changes nothing; no other role may choose.
+async fn current_wave_story(w: &World) {
+    let mut r = Client::new(&w.app);
+    r.login("researcher@example.org").await;
+    let p = r.get("/admin/waves?lang=nl").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Meting voor de cijfers"), "{}", p.body);
+    assert!(
+        p.body
+            .contains("<option value=\"\" selected>Standaard: de laatste gesloten meting met antwoorden</option>"),
+        "{}",
+        p.body
+    );
+    let csrf = r.session_csrf().await;
+    let choose = |choice: &'static str| {
+        vec![
+            ("csrf_token".to_owned(), csrf.clone()),
+            ("form".to_owned(), "leernet_network".to_owned()),
+            ("choice".to_owned(), choice.to_owned()),
+        ]
+    };
+    let p = r.post_owned("/admin/waves/current", &choose("2025")).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location(), "/admin/waves#current-waves");
+    let chosen = w.store.current_waves().await.unwrap();
+    assert_eq!(
+        chosen.get("leernet_network"),
+        Some(&WaveChoice::Wave("2025".into()))
+    );
+    let p = r.get("/admin/waves").await;
+    assert!(
+        p.body
+            .contains("<option value=\"2025\" selected>2025</option>"),
+        "{}",
+        p.body
+    );
+    let log = w.store.audit_log().await.unwrap();
+    let entry = log.last().unwrap();
+    assert_eq!(entry.action, "wave.current");
+    assert_eq!(entry.detail, "form=leernet_network choice=2025");
+
+    // A wave or a questionnaire the study does not have: refused, nothing changed.
+    for (form, choice) in [
+        ("leernet_network", "1999"),
+        ("leernet_onbekend", "2025"),
+        ("", "2025"),
+    ] {
+        for (lang, message) in [
+            (
+                "nl",
+                "Deze vragenlijst of meting bestaat niet in dit onderzoek.",
+            ),
+            (
+                "en",
+                "This questionnaire or wave does not exist in this study.",
+            ),
+        ] {
+            r.get(&format!("/admin/waves?lang={lang}")).await;
+            let p = r
+                .post(
+                    "/admin/waves/current",
+                    &[("csrf_token", &csrf), ("form", form), ("choice", choice)],
+                )
+                .await;
+            assert_eq!(p.status.as_u16(), 422, "{form} {choice}: {}", p.body);
+            assert!(p.body.contains(message), "{lang}: {}", p.body);
+        }
+    }
+    assert_eq!(w.store.current_waves().await.unwrap(), chosen);
+    assert_eq!(w.store.audit_log().await.unwrap().len(), log.len());
+
+    // Every other role (and a stranger) is refused; nothing changes.
+    for who in [
+        "coordinator@example.org",
+        "fac-a@example.org",
+        "member-a@example.org",
+    ] {
+        let mut c = Client::new(&w.app);
+        c.login(who).await;
+        let token = c.session_csrf().await;
+        let p = c
+            .post(
+                "/admin/waves/current",
+                &[
+                    ("csrf_token", &token),
+                    ("form", "leernet_network"),
+                    ("choice", "2026"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut stranger = Client::new(&w.app);
+    let token = stranger.get("/login").await.csrf();
+    let p = stranger
+        .post(
+            "/admin/waves/current",
+            &[
+                ("csrf_token", &token),
+                ("form", "leernet_network"),
+                ("choice", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(p.location().starts_with("/login"), "{}", p.location());
+    assert_eq!(w.store.current_waves().await.unwrap(), chosen);
+
+    // Back to the default.
+    let p = r.post_owned("/admin/waves/current", &choose("")).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(w.store.current_waves().await.unwrap().is_empty());
+}
 
 /// The QCA page's query: a wrong cut-off gets its message next to the field in the
 /// visitor's language; a query of more parameters than the form has is refused whole.
@@ -1189,6 +1306,7 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/admin/instruments", "fieldwork"),
     ("GET", "/admin/waves", "fieldwork"),
     ("POST", "/admin/waves", "fieldwork"),
+    ("POST", "/admin/waves/current", "fieldwork"),
     ("GET", "/admin/waves/{id}", "fieldwork"),
     ("POST", "/admin/waves/{id}/status", "fieldwork"),
     ("POST", "/admin/waves/{id}/invitations", "fieldwork"),

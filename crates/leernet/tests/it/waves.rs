@@ -153,7 +153,9 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     assert!(other.contains("<strong>1</strong> netwerkvragenlijsten ingevuld"));
     assert!(other.contains("Meting: najaar 2028 (1 netwerk)"));
     let (_, en) = get(&app, "/?wave=all&lang=en", None).await;
-    assert!(en.contains("Waves: 2026, 2027 and najaar 2028, all answers (35 answers from 17 networks)"));
+    assert!(
+        en.contains("Waves: 2026, 2027 and najaar 2028, all answers (35 answers from 17 networks)")
+    );
     assert_eq!(
         get(&app, "/?wave=2031", None).await.0,
         StatusCode::NOT_FOUND
@@ -175,6 +177,57 @@ async fn a_second_wave_answered_by_one_network_does_not_make_eighteen_of_sevente
     )
     .await;
     assert!(page.contains("Netwerkvragenlijst uit meting najaar 2028; "));
+
+    // The list of networks, a Werkplaats' page and the QCA page name their wave too, can be
+    // switched, and their links to figures keep the wave chosen.
+    let (status, list) = get(&app, "/networks?wave=najaar%202028", Some(&session)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Meting: najaar 2028 (1 netwerk)"), "{list}");
+    assert!(
+        list.contains(&format!(
+            "href=\"/networks/{}?wave=najaar%202028\"",
+            network.slug
+        )),
+        "a network's link keeps the wave"
+    );
+    let (_, list) = get(&app, "/networks", Some(&session)).await;
+    assert!(list.contains("Meting: 2027 (17 netwerken)"));
+    assert!(list.contains("href=\"/networks?wave=najaar%202028\""));
+    let (_, one) = get(
+        &app,
+        &format!("/networks/{}?wave=najaar%202028", network.slug),
+        Some(&session),
+    )
+    .await;
+    assert!(one.contains(&format!(
+        "href=\"/networks/{}/profile?wave=najaar%202028\"",
+        network.slug
+    )));
+    let workplace = store
+        .workplaces()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.id == network.workplace)
+        .unwrap();
+    let (status, wp) = get(
+        &app,
+        &format!("/workplaces/{}?wave=najaar%202028", workplace.slug),
+        Some(&session),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(wp.contains("Meting: najaar 2028 (1 netwerk)"), "{wp}");
+    assert!(wp.contains(&format!(
+        "href=\"/networks/{}/profile?wave=najaar%202028\"",
+        network.slug
+    )));
+    let (status, qca) = get(&app, "/analysis/qca", Some(&session)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(qca.contains("Meting: 2027 (17 netwerken)"), "{qca}");
+    let (_, qca) = get(&app, "/analysis/qca?wave=2026", Some(&session)).await;
+    assert!(qca.contains("Meting: 2026 (17 netwerken)"));
+    assert!(qca.contains("<input type=\"hidden\" name=\"wave\" value=\"2026\">"));
 
     // Once the second wave is closed it is current: its n is 1, on every page and in the JSON.
     store
