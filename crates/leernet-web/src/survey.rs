@@ -517,6 +517,10 @@ fn message(
     text_key: &str,
 ) -> Result<Response, AppError> {
     let t = state.catalog.table(v.lang.lang);
+    // after submitting: the questionnaire's own closing text and whom to ask
+    let closing = (title_key == "survey.thanks_title")
+        .then(|| form.respondent_texts(v.lang.lang.code()))
+        .filter(|r| r.thanks.is_some() || r.contact.is_some());
     let mut res = crate::page::render(
         state,
         v,
@@ -525,6 +529,7 @@ fn message(
             form_title => form.title(v.lang.lang.code()),
             heading => t.get(title_key).cloned().unwrap_or_default(),
             text => t.get(text_key).cloned().unwrap_or_default(),
+            closing => closing.map(|c| minijinja::Value::from_serialize(&c)),
         },
     )?;
     *res.status_mut() = status;
@@ -738,6 +743,10 @@ fn render_page(
             first => position == 0,
             has_repeat => has_repeat,
             consent => (position == 0).then(|| form.setting_in("consent", code)).flatten(),
+            intro => (position == 0)
+                .then(|| form.respondent_texts(code))
+                .filter(|r| r.has_intro())
+                .map(|r| minijinja::Value::from_serialize(&r)),
             last => position + 1 >= visible.len(),
             fields => fields.iter().map(minijinja::Value::from_serialize).collect::<Vec<_>>(),
             errors => error_list,

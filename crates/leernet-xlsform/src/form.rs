@@ -260,6 +260,29 @@ impl Form {
             .or_else(|| self.setting(column))
     }
 
+    /// What the respondent reads about the study before the first question (leernet's own
+    /// `settings` columns, each translatable like `consent`): its purpose (`welcome`), who
+    /// runs it (`organiser`), the estimated time (`duration`, minutes), the privacy
+    /// statement (`privacy_url`) and whom to ask (`contact`); and the closing text after
+    /// submitting (`thanks`). A value that cannot be shown (`instrument check` names it) is
+    /// left out.
+    pub fn respondent_texts(&self, lang: &str) -> RespondentTexts {
+        let text = |c: &str| {
+            self.setting_in(c, lang)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        RespondentTexts {
+            welcome: text("welcome"),
+            organiser: text("organiser"),
+            minutes: text("duration").and_then(|d| respondent_minutes(&d)),
+            privacy_url: text("privacy_url").and_then(|u| respondent_url(&u)),
+            contact: text("contact"),
+            thanks: text("thanks"),
+        }
+    }
+
     /// Questions in sheet order: answerable rows plus notes, calculations and metadata;
     /// not group or repeat boundaries.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
@@ -1518,4 +1541,49 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// See [`Form::respondent_texts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RespondentTexts {
+    pub welcome: Option<String>,
+    pub organiser: Option<String>,
+    /// 1 to 600.
+    pub minutes: Option<u16>,
+    /// An `https://` or `http://` address without spaces or quotes.
+    pub privacy_url: Option<String>,
+    pub contact: Option<String>,
+    pub thanks: Option<String>,
+}
+
+impl RespondentTexts {
+    /// Whether there is anything to show before the first question.
+    pub fn has_intro(&self) -> bool {
+        self.welcome.is_some()
+            || self.organiser.is_some()
+            || self.minutes.is_some()
+            || self.privacy_url.is_some()
+            || self.contact.is_some()
+    }
+}
+
+/// A `duration` setting as minutes (1 to 600).
+pub(crate) fn respondent_minutes(value: &str) -> Option<u16> {
+    value
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|m| (1..=600).contains(m))
+}
+
+/// A `privacy_url` setting as a link a page may carry: `https://` or `http://`, at most 2,000
+/// characters, nothing that could leave an attribute.
+pub(crate) fn respondent_url(value: &str) -> Option<String> {
+    let v = value.trim();
+    let scheme = v.starts_with("https://") || v.starts_with("http://");
+    let clean = !v
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));
+    (scheme && clean && v.len() > "https://".len() && v.chars().count() <= 2_000)
+        .then(|| v.to_owned())
 }

@@ -279,8 +279,34 @@ pub(crate) fn compile(
             }
         }
     }
+    respondent_settings(form, c.diags);
     let order = cycles(form, &qs, &gs, c.diags);
     (qs, gs, order)
+}
+
+/// leernet's own `settings` for the respondent's first page (not pyxform's): a value that
+/// cannot be shown is named, and the survey leaves it out.
+fn respondent_settings(form: &Form, diags: &mut Vec<Diagnostic>) {
+    for (column, value) in &form.settings {
+        let base = column.split("::").next().unwrap_or(column);
+        let problem = match base {
+            "privacy_url" if crate::form::respondent_url(value).is_none() => {
+                "is not a web address (https://…)"
+            }
+            "duration" if crate::form::respondent_minutes(value).is_none() => {
+                "is not a number of minutes from 1 to 600"
+            }
+            _ => continue,
+        };
+        diags.push(Diagnostic::warning(
+            "settings",
+            Some(form.settings_row),
+            Some(column),
+            format!(
+                "On the 'settings' sheet, the '{column}' value {problem}: respondents do not see it."
+            ),
+        ));
+    }
 }
 
 /// Relative names in an expression (`age` rather than `${age}`), each once.

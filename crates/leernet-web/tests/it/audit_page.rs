@@ -434,3 +434,168 @@ fn every_action_has_a_label_in_both_languages() {
         }
     }
 }
+
+/// An XLSForm whose settings introduce the study to the respondent and close with its own
+/// words, in Dutch and English.
+fn intro_form(privacy_url: &str) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 2] = [
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::Nederlands (nl)",
+                    "label::English (en)",
+                ],
+                &["text", "open", "Wat wilt u kwijt?", "Anything to add?"],
+            ],
+        ),
+        (
+            "settings",
+            &[
+                &[
+                    "form_id",
+                    "version",
+                    "welcome::Nederlands (nl)",
+                    "welcome::English (en)",
+                    "organiser",
+                    "duration",
+                    "privacy_url",
+                    "contact",
+                    "thanks::Nederlands (nl)",
+                    "thanks::English (en)",
+                ],
+                &[
+                    "intro_test",
+                    "1",
+                    "We onderzoeken hoe lerende netwerken werken.",
+                    "We study how learning networks work.",
+                    "Werkplaats Sociaal Domein Noordkust",
+                    "12",
+                    privacy_url,
+                    "onderzoek@example.org",
+                    "Fijn dat u meedeed; de uitkomsten komen in het voorjaar.",
+                    "Thank you for taking part; the results follow in spring.",
+                ],
+            ],
+        ),
+    ];
+    for (name, cells) in rows {
+        let s = wb.add_worksheet();
+        s.set_name(name).unwrap();
+        for (r, row) in cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                s.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The questionnaire's settings tell the respondent what the study is, who runs it, how long
+/// it takes, where the privacy statement is and whom to ask, on the first page in their
+/// language; the thanks page closes with the questionnaire's own words. A privacy address
+/// that is not a web address is named by the check and not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_questionnaire_introduces_the_study_and_closes_in_its_own_words() {
+    use leernet_core::*;
+    use leernet_store::*;
+    let bad =
+        leernet_xlsform::Form::from_workbook(&intro_form("javascript:alert(1)"), "x.xlsx").unwrap();
+    assert!(
+        bad.warnings().iter().any(|d| d.message
+            == "On the 'settings' sheet, the 'privacy_url' value is not a web address (https://…): respondents do not see it."),
+        "{:?}",
+        bad.warnings()
+    );
+    assert_eq!(bad.respondent_texts("nl").privacy_url, None);
+
+    let backend = test_backends()[0];
+    let db = TestDb::new(backend).await;
+    let w = world(db.store().await).await;
+    let inst = w
+        .store
+        .add_instrument(&NewInstrument {
+            form_id: "intro_test".into(),
+            version: "1".into(),
+            title: Bilingual::default(),
+            file_name: "intro.xlsx".into(),
+            workbook: intro_form("https://example.org/privacy"),
+        })
+        .await
+        .unwrap();
+    let wave = w
+        .store
+        .add_wave(inst, "met-inleiding", WaveStatus::Open)
+        .await
+        .unwrap();
+    let token = InvitationToken::from_random([202; 20]);
+    w.store
+        .add_invitations(
+            wave,
+            &[NewInvitation {
+                network: w.a,
+                token: token.clone(),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let url = format!("/s/{}", token.as_str());
+    let mut c = Client::new(&w.app);
+    let p = c.get(&format!("{url}?lang=nl")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    for text in [
+        "Over dit onderzoek",
+        "We onderzoeken hoe lerende netwerken werken.",
+        "Uitgevoerd door: Werkplaats Sociaal Domein Noordkust",
+        "Het invullen duurt ongeveer 12 minuten.",
+        "Vragen? Neem contact op met: onderzoek@example.org",
+        // the address as the template escapes it in an attribute
+        "href=\"https:&#x2f;&#x2f;example.org&#x2f;privacy\"",
+    ] {
+        assert!(p.body.contains(text), "{text}: {}", p.body);
+    }
+    let en = c.get(&format!("{url}?lang=en")).await;
+    for text in [
+        "About this study",
+        "We study how learning networks work.",
+        "Filling it in takes about 12 minutes.",
+    ] {
+        assert!(en.body.contains(text), "{text}: {}", en.body);
+    }
+    // Submitted: the thanks page closes in the questionnaire's words, in the visitor's language.
+    let page = c.get(&format!("{url}?lang=nl")).await;
+    let mut fields: Vec<(String, String)> = ["csrf_token", "page", "shown"]
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                crate::common::fill::hidden(&page.body, n).unwrap_or_default(),
+            )
+        })
+        .collect();
+    fields.push(("q.open".into(), "Niets".into()));
+    fields.push(("action".into(), "submit".into()));
+    let p = c.post_owned(&url, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let thanks = c.get(&url).await;
+    assert!(thanks.body.contains("Dank u wel"), "{}", thanks.body);
+    assert!(thanks
+        .body
+        .contains("Fijn dat u meedeed; de uitkomsten komen in het voorjaar."));
+    assert!(thanks
+        .body
+        .contains("Vragen? Neem contact op met: onderzoek@example.org"));
+    // A questionnaire without these settings shows none of it.
+    let p = Client::new(&w.app)
+        .get(&format!("/s/{}", w.token_member_a.as_str()))
+        .await;
+    assert!(!p.body.contains("Over dit onderzoek"));
+    w.store.close().await;
+    db.drop_database().await;
+}
