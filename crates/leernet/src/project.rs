@@ -42,6 +42,21 @@ fn absolute(p: &Path) -> CliResult<PathBuf> {
         .map_err(|e| CliError::usage(anyhow!("cannot resolve {}: {e}", p.display())))
 }
 
+/// Makes the project folder `dir` (and its parents); the project's name is the folder's.
+fn make_folder(dir: &Path) -> CliResult<String> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::usage(anyhow!(
+            "cannot make the project folder {}: {e}; choose a folder you may write to",
+            dir.display()
+        ))
+    })?;
+    Ok(dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("leernet")
+        .to_owned())
+}
+
 /// `leernet init DIR`.
 pub async fn init(dir: &Path, out: &mut dyn Write) -> CliResult {
     let dir = absolute(dir)?;
@@ -53,17 +68,7 @@ pub async fn init(dir: &Path, out: &mut dyn Write) -> CliResult {
         )));
     }
     let existed = dir.exists();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CliError::usage(anyhow!(
-            "cannot make the project folder {}: {e}; choose a folder you may write to",
-            dir.display()
-        ))
-    })?;
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("leernet")
-        .to_owned();
+    let name = make_folder(&dir)?;
     let result = async {
         write_project_file(&dir, &name, false)?;
         let settings = Settings::load(&dir)?;
@@ -139,17 +144,7 @@ impl NewProjectFolder {
                 )));
             }
         }
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            CliError::usage(anyhow!(
-                "cannot make the project folder {}: {e}; choose a folder you may write to",
-                dir.display()
-            ))
-        })?;
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("leernet")
-            .to_owned();
+        let name = make_folder(&dir)?;
         let made = NewProjectFolder { dir, existed };
         if let Err(e) = write_project_file(&made.dir, &name, false) {
             made.undo();

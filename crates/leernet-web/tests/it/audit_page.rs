@@ -81,9 +81,23 @@ async fn waves_opened_and_closed_through_the_web_are_audited() {
     }
 }
 
+/// A workbook of the given sheets, every cell a string.
+fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, cells) in sheets {
+        let s = wb.add_worksheet();
+        s.set_name(*name).unwrap();
+        for (r, row) in cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                s.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
 /// An XLSForm with one open question and a consent text in Dutch and English.
 fn consent_form() -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
     let rows: [(&str, &[&[&str]]); 2] = [
         (
             "survey",
@@ -115,16 +129,7 @@ fn consent_form() -> Vec<u8> {
             ],
         ),
     ];
-    for (name, cells) in rows {
-        let s = wb.add_worksheet();
-        s.set_name(name).unwrap();
-        for (r, row) in cells.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                s.write_string(r as u32, c as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    workbook(&rows)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -438,7 +443,6 @@ fn every_action_has_a_label_in_both_languages() {
 /// An XLSForm whose settings introduce the study to the respondent and close with its own
 /// words, in Dutch and English.
 fn intro_form(privacy_url: &str) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
     let rows: [(&str, &[&[&str]]); 2] = [
         (
             "survey",
@@ -482,16 +486,7 @@ fn intro_form(privacy_url: &str) -> Vec<u8> {
             ],
         ),
     ];
-    for (name, cells) in rows {
-        let s = wb.add_worksheet();
-        s.set_name(name).unwrap();
-        for (r, row) in cells.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                s.write_string(r as u32, c as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    workbook(&rows)
 }
 
 /// The questionnaire's settings tell the respondent what the study is, who runs it, how long
