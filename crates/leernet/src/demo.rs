@@ -440,6 +440,13 @@ struct WsMemberToml {
 struct WsSessionToml {
     network: String,
     date: String,
+    /// Local start and end (`hh:mm`, Europe/Amsterdam), and an online link.
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    link: String,
     #[serde(default)]
     place: String,
     #[serde(default)]
@@ -568,6 +575,9 @@ async fn load_workspace(
                 n,
                 &NewSession {
                     date: s.date.clone(),
+                    start: s.start.clone(),
+                    end: s.end.clone(),
+                    link: s.link.clone(),
                     place: s.place.clone(),
                     online: s.online,
                     method: s.method.clone(),
@@ -591,6 +601,9 @@ async fn load_workspace(
                     id,
                     &SessionRecord {
                         date: s.date.clone(),
+                        start: s.start.clone(),
+                        end: s.end.clone(),
+                        link: s.link.clone(),
                         place: s.place.clone(),
                         online: s.online,
                         method: s.method.clone(),

@@ -392,8 +392,8 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             "uitnodigingen gemaild",
             "antwoorden geïmporteerd",
             "antwoorden geëxporteerd",
-            "eigen werkplaatsbijdragen gedownload",
-            "eigen werkplaatsbijdragen gewist",
+            "eigen bijdragen in de netwerkruimte gedownload",
+            "eigen bijdragen in de netwerkruimte gewist",
         ] {
             assert!(p.body.contains(label), "{label}: {}", p.body);
         }

@@ -1263,6 +1263,16 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/ws/{slug}/questions/{id}/follow-up", "workspace"),
     ("GET", "/ws/{slug}/stories", "workspace"),
     ("POST", "/ws/{slug}/stories", "workspace"),
+    // the network space's meetings, calendar and settings (issue 26)
+    ("GET", "/ws/settings", "workspace"),
+    ("POST", "/ws/calendar", "workspace"),
+    ("POST", "/ws/calendar/revoke", "workspace"),
+    ("GET", "/ws/calendar/{file}", "workspace"),
+    ("GET", "/static/ws-votes.js", "public: the agenda's votes-left script"),
+    ("GET", "/ws/{slug}/sessions", "workspace"),
+    ("GET", "/ws/{slug}/sessions/{id}/calendar.ics", "workspace"),
+    ("POST", "/ws/{slug}/sessions/{id}/details", "workspace"),
+    ("POST", "/ws/{slug}/sessions/{id}/cancel", "workspace"),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
