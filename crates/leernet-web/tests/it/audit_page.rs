@@ -402,8 +402,8 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             "invitations e-mailed",
             "responses imported",
             "responses exported",
-            "own workspace contributions downloaded",
-            "own workspace contributions erased",
+            "own network space contributions downloaded",
+            "own network space contributions erased",
         ] {
             assert!(p.body.contains(label), "{label}");
         }
