@@ -49,7 +49,9 @@ pub fn check_time(s: &str) -> Result<String, Refusal> {
     let b = t.as_bytes();
     let ok = b.len() == 5
         && b[2] == b':'
-        && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit())
         && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
         && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
     if ok {
@@ -87,9 +89,9 @@ pub fn check_link(s: &str) -> Result<String, Refusal> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
         && host.contains('.')
         && !host.starts_with(['.', '-', ':']);
-    let chars_ok = t
-        .chars()
-        .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '<' | '>' | '`' | '\\'));
+    let chars_ok = t.chars().all(|c| {
+        !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '<' | '>' | '`' | '\\')
+    });
     if host_ok && chars_ok && t.chars().count() <= MAX_LINK {
         Ok(t.to_owned())
     } else {
@@ -949,12 +951,17 @@ impl Store {
     }
 
     /// Locks a session of `network` for writing; `(held, cancelled)`.
-    async fn planned_state(conn: &mut Conn, network: NetworkId, id: SessionId) -> WsResult<(i64, i64)> {
-        let done = sqlx::query("UPDATE ws_sessions SET held = held WHERE id = $1 AND network_id = $2")
-            .bind(id.0)
-            .bind(network.0)
-            .execute(&mut *conn)
-            .await?;
+    async fn planned_state(
+        conn: &mut Conn,
+        network: NetworkId,
+        id: SessionId,
+    ) -> WsResult<(i64, i64)> {
+        let done =
+            sqlx::query("UPDATE ws_sessions SET held = held WHERE id = $1 AND network_id = $2")
+                .bind(id.0)
+                .bind(network.0)
+                .execute(&mut *conn)
+                .await?;
         if done.rows_affected() == 0 {
             return refuse(Refusal::NotInNetwork);
         }
@@ -1806,7 +1813,12 @@ pub async fn erase_person_in(
         outbox: exec(conn, "DELETE FROM ws_outbox WHERE person_id = $1", p).await?,
     };
     exec(conn, "DELETE FROM ws_notify WHERE person_id = $1", p).await?;
-    exec(conn, "DELETE FROM ws_calendar_feeds WHERE person_id = $1", p).await?;
+    exec(
+        conn,
+        "DELETE FROM ws_calendar_feeds WHERE person_id = $1",
+        p,
+    )
+    .await?;
     tracing::info!(person = p, "workspace contributions erased");
     Ok(e)
 }

@@ -555,7 +555,9 @@ async fn session_page(
     let model_text = library()
         .model(&s.model)
         .map(|m| m.description.get(lang).to_owned());
-    let erased_present = s.attendance.saturating_sub(i64::try_from(s.present.len()).unwrap_or(i64::MAX));
+    let erased_present = s
+        .attendance
+        .saturating_sub(i64::try_from(s.present.len()).unwrap_or(i64::MAX));
     render(
         state,
         v,
@@ -655,7 +657,10 @@ async fn agenda_page(
                 .filter_map(|v| Dots::parse(v).ok())
                 .try_fold(0i64, |a, d| a.checked_add(i64::from(d.get())))
                 .unwrap_or(i64::MAX),
-            _ => mine.values().try_fold(0i64, |a, d| a.checked_add(*d)).unwrap_or(i64::MAX),
+            _ => mine
+                .values()
+                .try_fold(0i64, |a, d| a.checked_add(*d))
+                .unwrap_or(i64::MAX),
         };
         let topics: Vec<_> = r
             .topics
@@ -1036,9 +1041,22 @@ pub async fn vote(
                 let msg = t("err_dots_topic")
                     .replace("{topic}", &topic)
                     .replace("{max}", &MAX_VOTES_PER_MEMBER.to_string());
-                tracing::warn!(network = net.id.0, person = user.id.0, "vote refused: not a count");
+                tracing::warn!(
+                    network = net.id.0,
+                    person = user.id.0,
+                    "vote refused: not a count"
+                );
                 let error = Some(again(msg));
-                return show(&state, &v, user, &net, View::Agenda, error, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return show(
+                    &state,
+                    &v,
+                    user,
+                    &net,
+                    View::Agenda,
+                    error,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         }
     }
@@ -1062,7 +1080,14 @@ pub async fn vote(
             }
         }
         let over = asked.saturating_sub(*allowed);
-        let mut msg = refusal_text(&state, lang, &Refusal::OverAllowance { allowed: *allowed, asked: *asked });
+        let mut msg = refusal_text(
+            &state,
+            lang,
+            &Refusal::OverAllowance {
+                allowed: *allowed,
+                asked: *asked,
+            },
+        );
         if let Some(topic) = at {
             msg.push(' ');
             msg.push_str(
@@ -1071,9 +1096,22 @@ pub async fn vote(
                     .replace("{over}", &over.to_string()),
             );
         }
-        tracing::warn!(network = net.id.0, person = user.id.0, "vote refused: over the allowance");
+        tracing::warn!(
+            network = net.id.0,
+            person = user.id.0,
+            "vote refused: over the allowance"
+        );
         let error = Some(again(msg));
-        return show(&state, &v, user, &net, View::Agenda, error, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show(
+            &state,
+            &v,
+            user,
+            &net,
+            View::Agenda,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
@@ -1392,7 +1430,10 @@ fn event_text(
 fn ics_response(body: String, filename: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
@@ -1504,7 +1545,10 @@ pub async fn renew_feed(
         .await?;
     tracing::info!(person = user.id.0, "calendar feed renewed");
     let base = crate::admin::public_base(&state, &headers).unwrap_or_default();
-    let link = format!("{base}{}", state.link(&format!("/ws/calendar/{secret}.ics")));
+    let link = format!(
+        "{base}{}",
+        state.link(&format!("/ws/calendar/{secret}.ics"))
+    );
     settings_page(&state, &v, user, None, Some(link)).await
 }
 

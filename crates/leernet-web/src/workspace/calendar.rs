@@ -67,7 +67,11 @@ fn uid(s: &WsSession, net: &Network, base: &str) -> String {
     } else {
         study
     };
-    format!("ws-session-{}.{}@{study}.leernet", s.id.0, net.slug.as_str())
+    format!(
+        "ws-session-{}.{}@{study}.leernet",
+        s.id.0,
+        net.slug.as_str()
+    )
 }
 
 /// One session as a VEVENT.

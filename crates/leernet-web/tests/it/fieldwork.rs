@@ -1268,7 +1268,11 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/ws/calendar", "workspace"),
     ("POST", "/ws/calendar/revoke", "workspace"),
     ("GET", "/ws/calendar/{file}", "workspace"),
-    ("GET", "/static/ws-votes.js", "public: the agenda's votes-left script"),
+    (
+        "GET",
+        "/static/ws-votes.js",
+        "public: the agenda's votes-left script",
+    ),
     ("GET", "/ws/{slug}/sessions", "workspace"),
     ("GET", "/ws/{slug}/sessions/{id}/calendar.ics", "workspace"),
     ("POST", "/ws/{slug}/sessions/{id}/details", "workspace"),

@@ -126,7 +126,11 @@ async fn story(w: &World) {
     ));
     let mut ma2 = Client::new(&app);
     ma2.login("member-a@example.org").await;
-    assert!(!ma2.get("/ws/settings").await.body.contains("notify-no-smtp"));
+    assert!(!ma2
+        .get("/ws/settings")
+        .await
+        .body
+        .contains("notify-no-smtp"));
     let mut fa = Client::new(&app);
     fa.login("fac-a@example.org").await;
     let csrf = fa.session_csrf().await;
@@ -154,7 +158,9 @@ async fn story(w: &World) {
         assert!(session
             .data
             .contains("https://leernet.example/ws/wijk-a/sessions/"));
-        assert!(session.data.contains("https://leernet.example/ws/settings\r\n"));
+        assert!(session
+            .data
+            .contains("https://leernet.example/ws/settings\r\n"));
         let round = mails
             .iter()
             .find(|m| m.data.contains("Agenda vote opened"))

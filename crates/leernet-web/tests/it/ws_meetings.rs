@@ -140,7 +140,11 @@ async fn landing_story(w: &World) {
         }
     }
     let list = m.get("/ws").await;
-    assert!(list.body.contains("2099-03-12, 19:30–21:00"), "{}", list.body);
+    assert!(
+        list.body.contains("2099-03-12, 19:30–21:00"),
+        "{}",
+        list.body
+    );
     let settings = m.get("/ws/settings").await;
     for needle in ["/ws/erase", "/ws/notify", "/ws/export", "/ws/calendar"] {
         assert!(settings.body.contains(needle), "settings lack {needle}");
@@ -184,7 +188,11 @@ async fn meetings_story(w: &World) {
     let sid: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
     // The session page: time, place, link, and the method card's steps as an outline.
     let page = fac.get(&path).await;
-    assert!(page.body.contains("2026-06-10, 19:30–21:30"), "{}", page.body);
+    assert!(
+        page.body.contains("2026-06-10, 19:30–21:30"),
+        "{}",
+        page.body
+    );
     assert!(unescaped(&page.body).contains("href=\"https://meet.example.org/wijk-a\""));
     let outline = section(&page.body, "id=\"outline\"");
     assert!(outline.contains("<ol class=\"outline\"><li>"), "{outline}");
@@ -208,7 +216,10 @@ async fn meetings_story(w: &World) {
     assert_eq!(e["URL"], "https://meet.example.org/wijk-a");
     assert!(e["SUMMARY"].contains("Wijk A"), "{}", e["SUMMARY"]);
     let uid = e["UID"].clone();
-    assert!(uid.starts_with(&format!("ws-session-{sid}.wijk-a@")), "{uid}");
+    assert!(
+        uid.starts_with(&format!("ws-session-{sid}.wijk-a@")),
+        "{uid}"
+    );
     // The same request again gives the same bytes (the clock, not chance, makes DTSTAMP).
     assert_eq!(fac.get(&ics_path).await.body, f.body);
     if let Some(out) = python_reads(&f.body) {
@@ -251,7 +262,12 @@ async fn meetings_story(w: &World) {
         let p = fac.post(&format!("{path}/details"), &form).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
         assert!(p.body.contains(message), "{fields:?}: {}", p.body);
-        let s = w.store.ws_session(w.a, SessionId(sid)).await.unwrap().unwrap();
+        let s = w
+            .store
+            .ws_session(w.a, SessionId(sid))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((s.date.as_str(), s.sequence), ("2026-06-10", 0));
     }
 
@@ -273,10 +289,17 @@ async fn meetings_story(w: &World) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let (_, e) = parse_ics(&fac.get(&ics_path).await.body);
     assert_eq!(
-        (e["UID"].as_str(), e["SEQUENCE"].as_str(), e["DTSTART"].as_str()),
+        (
+            e["UID"].as_str(),
+            e["SEQUENCE"].as_str(),
+            e["DTSTART"].as_str()
+        ),
         (uid.as_str(), "1", "20261112T190000Z")
     );
-    assert_eq!(e["URL"], "http://127.0.0.1:8080/ws/wijk-a/sessions/".to_owned() + &sid.to_string());
+    assert_eq!(
+        e["URL"],
+        "http://127.0.0.1:8080/ws/wijk-a/sessions/".to_owned() + &sid.to_string()
+    );
 
     // Cancelled: METHOD:CANCEL, STATUS:CANCELLED, SEQUENCE 2; it cannot be changed again.
     let p = fac
@@ -286,15 +309,24 @@ async fn meetings_story(w: &World) {
     let body = fac.get(&ics_path).await.body;
     let (_, e) = parse_ics(&body);
     assert_eq!(
-        (e["METHOD"].as_str(), e["STATUS"].as_str(), e["SEQUENCE"].as_str()),
+        (
+            e["METHOD"].as_str(),
+            e["STATUS"].as_str(),
+            e["SEQUENCE"].as_str()
+        ),
         ("CANCEL", "CANCELLED", "2")
     );
     if let Some(out) = python_reads(&body) {
-        assert!(out.starts_with("CANCEL ") && out.contains(" 2 CANCELLED "), "{out}");
+        assert!(
+            out.starts_with("CANCEL ") && out.contains(" 2 CANCELLED "),
+            "{out}"
+        );
     }
     let page = fac.get(&path).await;
     assert!(page.body.contains("Deze bijeenkomst is afgezegd."));
-    assert!(!page.body.contains("id=\"details-form\"") && !page.body.contains("id=\"cancel-form\""));
+    assert!(
+        !page.body.contains("id=\"details-form\"") && !page.body.contains("id=\"cancel-form\"")
+    );
     let p = fac
         .post(&format!("{path}/cancel"), &[("csrf_token", &csrf)])
         .await;
@@ -316,9 +348,15 @@ fn unescaped(body: &str) -> String {
 /// The one feed link shown on the settings page after making it.
 fn feed_link(body: &str) -> String {
     let body = unescaped(body);
-    let start = body.find("/ws/calendar/").unwrap_or_else(|| panic!("no link: {body}"));
+    let start = body
+        .find("/ws/calendar/")
+        .unwrap_or_else(|| panic!("no link: {body}"));
     let rest = &body[start..];
-    rest[..rest.find(".ics").unwrap_or_else(|| panic!("no .ics: {rest}")) + 4].to_owned()
+    rest[..rest
+        .find(".ics")
+        .unwrap_or_else(|| panic!("no .ics: {rest}"))
+        + 4]
+        .to_owned()
 }
 
 async fn feed_story(w: &World) {
@@ -368,12 +406,21 @@ async fn feed_story(w: &World) {
     assert_ne!(new_link, link);
     assert_eq!(anyone.get(&link).await.status, StatusCode::NOT_FOUND);
     assert_eq!(anyone.get(&new_link).await.status, StatusCode::OK);
-    let p = m.post("/ws/calendar/revoke", &[("csrf_token", &csrf)]).await;
+    let p = m
+        .post("/ws/calendar/revoke", &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(p.location(), "/ws/settings?revoked=1");
     assert_eq!(anyone.get(&new_link).await.status, StatusCode::NOT_FOUND);
     // The store keeps only the secret's hash.
-    let secret = new_link.trim_start_matches("/ws/calendar/").trim_end_matches(".ics");
-    assert!(w.store.calendar_feed_person(secret).await.unwrap().is_none());
+    let secret = new_link
+        .trim_start_matches("/ws/calendar/")
+        .trim_end_matches(".ics");
+    assert!(w
+        .store
+        .calendar_feed_person(secret)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn vote_story(w: &World) {
@@ -403,8 +450,10 @@ async fn vote_story(w: &World) {
     let p = m.post_owned(&path, &vote(["2", "2", "1"])).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
     assert!(
-        p.body.contains("U hebt 3 stemmen in deze ronde en probeerde er 5 te geven.")
-            && p.body.contains("Bij ‘Tweede onderwerp’ kwam u boven uw stemmen uit: haal er 2 weg."),
+        p.body
+            .contains("U hebt 3 stemmen in deze ronde en probeerde er 5 te geven.")
+            && p.body
+                .contains("Bij ‘Tweede onderwerp’ kwam u boven uw stemmen uit: haal er 2 weg."),
         "{}",
         p.body
     );
@@ -426,22 +475,34 @@ async fn vote_story(w: &World) {
     let p = m.post_owned(&path, &vote(["1", "veel", "0"])).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        p.body.contains("Bij ‘Tweede onderwerp’ staat geen geldig aantal stemmen."),
+        p.body
+            .contains("Bij ‘Tweede onderwerp’ staat geen geldig aantal stemmen."),
         "{}",
         p.body
     );
-    assert!(p.body.contains(&format!("name=\"dots_{}\" value=\"1\"", topics[0])));
+    assert!(p
+        .body
+        .contains(&format!("name=\"dots_{}\" value=\"1\"", topics[0])));
     let p = m.post_owned(&path, &vote(["1", "-1", "0"])).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("Tweede onderwerp"));
-    let en = m.post_owned(&format!("{path}?lang=en"), &vote(["2", "2", "1"])).await;
-    assert!(en.body.contains("At ‘Tweede onderwerp’ you went over your votes: take 2 away."), "{}", en.body);
+    let en = m
+        .post_owned(&format!("{path}?lang=en"), &vote(["2", "2", "1"]))
+        .await;
+    assert!(
+        en.body
+            .contains("At ‘Tweede onderwerp’ you went over your votes: take 2 away."),
+        "{}",
+        en.body
+    );
     // Within the allowance: stored; the page counts what is left and loads the script.
     let p = m.post_owned(&path, &vote(["1", "1", "1"])).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let page = m.get("/ws/wijk-a/agenda?lang=nl").await;
     assert!(page.body.contains("Stemmen over: 0"), "{}", page.body);
-    assert!(page.body.contains("<script src=\"/static/ws-votes.js\" defer></script>"));
+    assert!(page
+        .body
+        .contains("<script src=\"/static/ws-votes.js\" defer></script>"));
     assert!(page.body.contains("data-allowed=\"3\""));
     let js = m.get("/static/ws-votes.js").await;
     assert_eq!(js.status, StatusCode::OK);
