@@ -137,6 +137,8 @@ pub enum Refusal {
     BadLink,
     #[error("the session was held or cancelled already")]
     SessionClosed,
+    #[error("whether it helped is a point of the scale from 1 to 4")]
+    BadHelped,
 }
 
 /// The most votes (dots) a round can give each member; the database holds the same bound.

@@ -155,6 +155,14 @@ impl AppState {
                 include_str!("../templates/ws_settings.html"),
             ),
             (
+                "ws_handles.html",
+                include_str!("../templates/ws_handles.html"),
+            ),
+            (
+                "ws_uptake.html",
+                include_str!("../templates/ws_uptake.html"),
+            ),
+            (
                 "ws_figures.html",
                 include_str!("../templates/ws_figures.html"),
             ),
@@ -541,6 +549,13 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(workspace::reschedule),
         )
         .route("/ws/{slug}/sessions/{id}/cancel", post(workspace::cancel))
+        .route("/ws/{slug}/handles", get(workspace::uptake::handles))
+        .route("/ws/{slug}/handles/{key}", post(workspace::uptake::take_up))
+        .route(
+            "/ws/{slug}/handles/{key}/report",
+            post(workspace::uptake::report),
+        )
+        .route("/admin/uptake", get(workspace::uptake::overview))
         .route("/ws/{slug}", get(workspace::home))
         .route(
             "/ws/{slug}/sessions",

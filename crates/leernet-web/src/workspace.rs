@@ -48,6 +48,7 @@ const ANYONE: &[Role] = &[
 
 mod calendar;
 mod forms;
+pub mod uptake;
 
 use forms::*;
 
@@ -69,6 +70,8 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
             "story" => "field_story",
             "agenda item" | "agenda" => "field_agenda",
             "link" => "field_link",
+            "what done" => "field_what_done",
+            "helped" => "field_helped_text",
             _ => "field_themes",
         })
     };
@@ -94,6 +97,7 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
         Refusal::BadTime(_) => t("err_time"),
         Refusal::BadLink => t("err_link"),
         Refusal::SessionClosed => t("err_session_closed"),
+        Refusal::BadHelped => t("err_helped"),
     }
 }
 

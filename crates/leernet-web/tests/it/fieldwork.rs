@@ -1277,6 +1277,10 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/ws/{slug}/sessions/{id}/calendar.ics", "workspace"),
     ("POST", "/ws/{slug}/sessions/{id}/details", "workspace"),
     ("POST", "/ws/{slug}/sessions/{id}/cancel", "workspace"),
+    ("GET", "/ws/{slug}/handles", "ws_meetings"),
+    ("POST", "/ws/{slug}/handles/{key}", "ws_meetings"),
+    ("POST", "/ws/{slug}/handles/{key}/report", "ws_meetings"),
+    ("GET", "/admin/uptake", "ws_meetings"),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
@@ -1338,6 +1342,7 @@ fn every_route_is_in_the_authorisation_walk() {
     let walks = [
         ("fieldwork", include_str!("fieldwork.rs")),
         ("workspace", include_str!("workspace.rs")),
+        ("ws_meetings", include_str!("ws_meetings.rs")),
         ("coding", include_str!("coding.rs")),
         ("profile", include_str!("profile.rs")),
         ("import_export", include_str!("import_export.rs")),

@@ -12,6 +12,7 @@ use axum::http::{header, StatusCode};
 use common::{world, Client, World};
 use icalendar::{Calendar, Component, EventLike};
 use leernet_core::*;
+use leernet_store::handle_uptake::UptakeReport;
 use leernet_store::workspace::*;
 use leernet_testkit::on_every_backend;
 
@@ -21,6 +22,7 @@ on_every_backend!(
     ws_sessions_are_meetings_in_a_calendar => meetings_story,
     ws_the_calendar_feed_is_private_and_revocable => feed_story,
     ws_a_refused_vote_keeps_the_dots_and_names_the_topic => vote_story,
+    ws_handles_taken_up_and_their_uptake => uptake_story,
 );
 
 async fn person(w: &World, email: &str) -> PersonId {
@@ -507,4 +509,218 @@ async fn vote_story(w: &World) {
     let js = m.get("/static/ws-votes.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.contains("votes-left"));
+}
+
+/// The app with the shipped handles, the first of which every network gets.
+fn app_with_a_handle_for_all(w: &World) -> (axum::Router, String) {
+    let handles = leernet_analysis::SHIPPED_FILES
+        .iter()
+        .find(|(n, _)| *n == "handles.toml")
+        .unwrap()
+        .1
+        .replacen(
+            "condition = \"${rationale_explicit} != 'yes'\"",
+            "condition = \"1 = 1\"",
+            1,
+        );
+    let own = leernet_analysis::ProjectContent::with_files(&[leernet_analysis::ContentFile {
+        name: "handles.toml".into(),
+        shown_as: "study/content/handles.toml".into(),
+        text: handles,
+    }])
+    .unwrap();
+    let app = leernet_web::app(std::sync::Arc::new(
+        leernet_web::AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
+            .with_content(own),
+    ));
+    (app, "rationale-one-page".to_owned())
+}
+
+async fn uptake_story(w: &World) {
+    let (app, key) = app_with_a_handle_for_all(w);
+    let take = format!("/ws/wijk-a/handles/{key}");
+    let report = format!("{take}/report");
+    // Who may do what: the network's facilitator and members; another network's people do
+    // not find it; researchers and coordinators see only the overview (researchers).
+    let visitors = [
+        None,
+        Some("researcher@example.org"),
+        Some("coordinator@example.org"),
+        Some("fac-a@example.org"),
+        Some("member-a@example.org"),
+        Some("fac-b@example.org"),
+        Some("member-b@example.org"),
+    ];
+    use StatusCode as S;
+    let login = S::SEE_OTHER;
+    let walk: [(&str, &str, [StatusCode; 7]); 4] = [
+        (
+            "GET",
+            "/ws/wijk-a/handles",
+            [
+                login,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+        ),
+        (
+            "POST",
+            &take,
+            [
+                login,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::SEE_OTHER,
+                S::SEE_OTHER,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+        ),
+        (
+            "POST",
+            &report,
+            [
+                login,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::SEE_OTHER,
+                S::SEE_OTHER,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+        ),
+        (
+            "GET",
+            "/admin/uptake",
+            [
+                login,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+            ],
+        ),
+    ];
+    for (i, who) in visitors.iter().enumerate() {
+        let mut c = Client::new(&app);
+        let csrf = match who {
+            Some(email) => {
+                c.login(email).await;
+                c.session_csrf().await
+            }
+            None => String::new(),
+        };
+        for (method, path, expect) in &walk {
+            let p = if *method == "GET" {
+                c.get(path).await
+            } else {
+                c.post(path, &[("csrf_token", &csrf), ("what_done", "Iets")])
+                    .await
+            };
+            assert_eq!(
+                p.status, expect[i],
+                "{method} {path} as {who:?}: {}",
+                p.body
+            );
+        }
+    }
+    w.store
+        .report_uptake(w.a, &key, &UptakeReport::default(), 1)
+        .await
+        .unwrap();
+
+    let mut m = Client::new(&app);
+    m.login("member-a@example.org").await;
+    let csrf = m.session_csrf().await;
+    let page = m.get("/ws/wijk-a/handles").await;
+    assert!(
+        page.body.contains("Zet jullie waarom op één pagina"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("We werken hieraan"), "{}", page.body);
+    // A handle not in the network's handreiking, or not taken up: not found.
+    let p = m
+        .post(
+            "/ws/wijk-a/handles/no-such-handle",
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let p = m
+        .post(
+            "/ws/wijk-a/handles/rationale-own-the-assignment/report",
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    // A point off the scale: refused, with what was typed kept; nothing stored.
+    let p = m
+        .post(
+            &report,
+            &[
+                ("csrf_token", &csrf),
+                ("what_done", "Grondgedachte op één A4 gezet"),
+                ("done_on", "2026-05-12"),
+                ("helped", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("Kies bij ‘Hielp het?’ een van de vier antwoorden."),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("Grondgedachte op één A4 gezet"));
+    let p = m
+        .post(&report, &[("csrf_token", &csrf), ("done_on", "2026-02-30")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        w.store.handle_uptake(Some(w.a)).await.unwrap()[0].report,
+        UptakeReport::default()
+    );
+    let p = m
+        .post(
+            &report,
+            &[
+                ("csrf_token", &csrf),
+                ("what_done", "Grondgedachte op één A4 gezet"),
+                ("done_on", "2026-05-12"),
+                ("helped", "3"),
+                (
+                    "helped_text",
+                    "Nieuwe leden snappen sneller waarom we er zijn.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let u = &w.store.handle_uptake(Some(w.a)).await.unwrap()[0];
+    assert_eq!(
+        (u.handle.as_str(), u.report.helped),
+        (key.as_str(), Some(3))
+    );
+    // The researcher sees the count per handle, not the network's words.
+    let mut r = Client::new(&app);
+    r.login("researcher@example.org").await;
+    let o = r.get("/admin/uptake").await;
+    let row = o
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Zet jullie waarom op één pagina"))
+        .unwrap_or_else(|| panic!("{}", o.body));
+    assert!(
+        row.contains("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">0</td><td>Netwerk Wijk A</td>"),
+        "{row}"
+    );
+    assert!(!o.body.contains("Nieuwe leden snappen"));
 }
