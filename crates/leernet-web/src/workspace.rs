@@ -465,13 +465,31 @@ pub async fn home(
         .map(|s| minijinja::context! { text => s.text })
         .collect();
     let ind = indicators_ctx(&state, net.id, lang).await?;
+    // The handles the network works on, by their titles in its handreiking.
+    let fig = crate::pages::figures(&state, lang).await?;
+    let titles: BTreeMap<&str, String> = fig
+        .handles
+        .catalogue
+        .iter()
+        .map(|h| (h.key.as_str(), h.title.get(lang).to_owned()))
+        .collect();
+    let handles: Vec<_> = store
+        .handle_uptake(Some(net.id))
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            titles
+                .get(u.handle.as_str())
+                .map(|t| minijinja::context! { key => u.handle.clone(), title => t.clone() })
+        })
+        .collect();
     render(
         &state,
         &v,
         "ws_home.html",
         Some(&net),
         None,
-        minijinja::context! { next, later, unrecorded, rounds, questions, stories, ind },
+        minijinja::context! { next, later, unrecorded, rounds, questions, stories, ind, handles },
     )
 }
 

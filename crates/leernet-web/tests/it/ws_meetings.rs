@@ -709,6 +709,14 @@ async fn uptake_story(w: &World) {
         (u.handle.as_str(), u.report.helped),
         (key.as_str(), Some(3))
     );
+    // The landing page names the handles the network works on.
+    let home = m.get("/ws/wijk-a").await;
+    assert!(
+        home.body.contains("Handvatten waar we aan werken")
+            && home.body.contains("Zet jullie waarom op één pagina"),
+        "{}",
+        home.body
+    );
     // The researcher sees the count per handle, not the network's words.
     let mut r = Client::new(&app);
     r.login("researcher@example.org").await;

@@ -388,10 +388,73 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     assert!(text(&c, "#indicators + ul")
         .await
         .contains("4\nbijeenkomsten gehouden"));
+    // Handles taken up: two marked from the handreiking, a report on one.
+    c.goto(&url(&format!("/ws/{net}/handles"))).await.unwrap();
+    for key in ["rationale-revisit", "org-evaluate"] {
+        submit(&c, &format!("#handle-{key} form button[type=submit]")).await;
+        assert!(text(&c, &format!("#handle-{key}"))
+            .await
+            .contains("We werken hieraan"));
+    }
+    set(
+        &c,
+        "#what-org-evaluate",
+        "Na elke bijeenkomst vijf minuten: wat werkte, wat niet?",
+    )
+    .await;
+    set(&c, "#when-org-evaluate", "2026-06-25").await;
+    css(&c, "#helped-org-evaluate-3")
+        .await
+        .click()
+        .await
+        .unwrap();
+    set(
+        &c,
+        "#why-org-evaluate",
+        "We passen de volgende agenda er nu op aan.",
+    )
+    .await;
+    submit(&c, "#report-org-evaluate button[type=submit]").await;
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('helped-org-evaluate-3').checked;",
+            vec![]
+        )
+        .await
+        .unwrap()
+        .as_bool(),
+        Some(true)
+    );
+    axe(&c, "the handles the network works on").await;
+    c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
+    let working = text(&c, "#working-on").await;
+    assert!(
+        working.contains("Evalueer jullie werkwijze één keer per jaar"),
+        "{working}"
+    );
+    axe(&c, "the landing page with handles worked on").await;
     c.goto(&url("/ws/methods?lang=en")).await.unwrap();
     assert!(text(&c, "#method-moral_deliberation")
         .await
         .contains("Moral deliberation"));
     axe(&c, "the method library").await;
+    // The researcher sees the uptake per handle across networks.
+    add_user(
+        leernet(),
+        &demo,
+        "onderzoeker.ws@example.org",
+        "researcher",
+        None,
+        PASSWORD,
+    );
+    login(&c, &base, "onderzoeker.ws@example.org").await;
+    c.goto(&url("/admin/uptake")).await.unwrap();
+    let table = text(&c, "#uptake").await;
+    assert!(
+        table.contains("Evalueer jullie werkwijze één keer per jaar")
+            && table.contains("Havenmond"),
+        "{table}"
+    );
+    axe(&c, "the researcher's uptake per handle").await;
     c.close().await.unwrap();
 }
