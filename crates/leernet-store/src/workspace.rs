@@ -771,7 +771,20 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return refuse(Refusal::NotInNetwork);
+            // A cancelled session of this network is kept as it was; anything else is not
+            // this network's.
+            let cancelled: Option<i64> = sqlx::query_scalar(
+                "SELECT cancelled FROM ws_sessions WHERE id = $1 AND network_id = $2",
+            )
+            .bind(id.0)
+            .bind(network.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return refuse(if cancelled == Some(1) {
+                Refusal::SessionClosed
+            } else {
+                Refusal::NotInNetwork
+            });
         }
         let mut present = r.present.clone();
         present.sort();

@@ -26,7 +26,7 @@ fn amsterdam_offset(utc: NaiveDateTime) -> i64 {
     let last_sunday = |month: u32| -> Option<NaiveDateTime> {
         let last = NaiveDate::from_ymd_opt(year, month, 31)?;
         let back = i64::from(last.weekday().num_days_from_sunday());
-        Some((last - Duration::days(back)).and_hms_opt(1, 0, 0)?)
+        (last - Duration::days(back)).and_hms_opt(1, 0, 0)
     };
     match (last_sunday(3), last_sunday(10)) {
         (Some(start), Some(end)) if utc >= start && utc < end => 2,

@@ -334,6 +334,25 @@ async fn meetings_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("al gehouden of afgezegd"));
+    // … nor recorded as held.
+    let p = fac
+        .post(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("date", "2026-11-12"),
+                ("method", "reflection"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    let s = w
+        .store
+        .ws_session(w.a, SessionId(sid))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(s.cancelled && !s.held && s.sequence == 2);
     // A member cannot cancel or change.
     let mcsrf = m.session_csrf().await;
     let p = m
@@ -413,6 +432,15 @@ async fn feed_story(w: &World) {
         .await;
     assert_eq!(p.location(), "/ws/settings?revoked=1");
     assert_eq!(anyone.get(&new_link).await.status, StatusCode::NOT_FOUND);
+    // Erasing one's own contributions ends the feed too (as it ends the e-mail opt-ins).
+    let p = m.post("/ws/calendar", &[("csrf_token", &csrf)]).await;
+    let third = feed_link(&p.body);
+    assert_eq!(anyone.get(&third).await.status, StatusCode::OK);
+    let p = m
+        .post("/ws/erase", &[("csrf_token", &csrf), ("confirm", "yes")])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(anyone.get(&third).await.status, StatusCode::NOT_FOUND);
     // The store keeps only the secret's hash.
     let secret = new_link
         .trim_start_matches("/ws/calendar/")
