@@ -1901,6 +1901,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn times_and_links_of_a_session_are_checked() {
+        assert_eq!(check_time(" 09:05 ").as_deref(), Ok("09:05"));
+        assert_eq!(check_time("").as_deref(), Ok(""));
+        for bad in [
+            "24:00", "9:05", "09:60", "0905", "09-05", "ab:cd", "09:05:00",
+        ] {
+            assert!(check_time(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_times("19:30", "21:00").is_ok());
+        assert!(check_times("", "").is_ok());
+        for (a, b) in [("21:00", "19:30"), ("19:30", "19:30"), ("", "19:30")] {
+            assert!(check_times(a, b).is_err(), "{a}-{b}");
+        }
+        for good in [
+            "https://meet.example.org/abc-123?pwd=x#y",
+            "http://video.example.nl:8443/room",
+        ] {
+            assert_eq!(check_link(good).as_deref(), Ok(good));
+        }
+        let long = format!("https://example.org/{}", "a".repeat(MAX_LINK));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.org/x",
+            "https://",
+            "https://localhost/x",
+            "https://example.org/a b",
+            "https://example.org/\"x",
+            "https://exa<mple.org",
+            "https://.example.org",
+            long.as_str(),
+        ] {
+            assert_eq!(check_link(bad), Err(Refusal::BadLink), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn an_outbox_kind_is_stored_as_its_word_and_read_back() {
         for &k in OutboxKind::ALL {
             assert_eq!(OutboxKind::parse(k.as_str()), Some(k));
