@@ -152,7 +152,7 @@ pub async fn send_outbox(
             &net.name,
             &date,
             &format!("{base}{path}"),
-            &format!("{base}/ws"),
+            &format!("{base}/ws/settings"),
         );
         // Claimed before sending: another instance or cron running now skips it.
         if !store.claim_outbox(m.id, now()).await? {

@@ -22,7 +22,9 @@ pub enum ValueError {
 }
 
 /// Slugs no network may have: the paths of the workspace's own pages under `/ws/`.
-pub const RESERVED_NETWORK_SLUGS: &[&str] = &["methods", "export", "notify", "erase"];
+pub const RESERVED_NETWORK_SLUGS: &[&str] = &[
+    "methods", "export", "notify", "erase", "settings", "calendar",
+];
 
 /// A short identifier used in URLs and files: `[a-z0-9-]{1,64}`, no dash at either end.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

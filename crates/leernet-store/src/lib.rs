@@ -25,6 +25,7 @@ mod coding_work;
 pub mod documents;
 mod generation;
 mod group_commit;
+pub mod handle_uptake;
 pub mod imports;
 pub mod installation;
 mod instruments;

@@ -33,6 +33,71 @@ pub const MAX_PLACE: usize = 200;
 pub const MAX_TEXT: usize = 4000;
 /// The most theme codes on one question.
 pub const MAX_THEMES: usize = 12;
+/// The longest online link of a session.
+pub const MAX_LINK: usize = 500;
+
+/// The time zone of every session's date and times: they are stored as local wall-clock
+/// times there (`yyyy-mm-dd`, `hh:mm`) and turned into UTC only for calendar files.
+pub const SESSION_TIME_ZONE: &str = "Europe/Amsterdam";
+
+/// Checks a time of day `hh:mm` (24 hours); `""` is no time.
+pub fn check_time(s: &str) -> Result<String, Refusal> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    let b = t.as_bytes();
+    let ok = b.len() == 5
+        && b[2] == b':'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit())
+        && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
+    if ok {
+        Ok(t.to_owned())
+    } else {
+        Err(Refusal::BadTime(t.chars().take(20).collect()))
+    }
+}
+
+/// Checks a session's start and end: an end needs a start and comes after it.
+fn check_times(start: &str, end: &str) -> Result<(String, String), Refusal> {
+    let (start, end) = (check_time(start)?, check_time(end)?);
+    if !end.is_empty() && (start.is_empty() || end <= start) {
+        return Err(Refusal::BadTime(end));
+    }
+    Ok((start, end))
+}
+
+/// Checks an online link: `""`, or an `https://` (or `http://`) address with a host and no
+/// spaces, quotes or angle brackets, at most [`MAX_LINK`] characters. It is shown as a link
+/// and written into calendar files, so nothing else gets through.
+pub fn check_link(s: &str) -> Result<String, Refusal> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or(Refusal::BadLink)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
+        && host.contains('.')
+        && !host.starts_with(['.', '-', ':']);
+    let chars_ok = t.chars().all(|c| {
+        !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '<' | '>' | '`' | '\\')
+    });
+    if host_ok && chars_ok && t.chars().count() <= MAX_LINK {
+        Ok(t.to_owned())
+    } else {
+        Err(Refusal::BadLink)
+    }
+}
 
 /// Why the workspace refused a write; nothing was stored. The web app shows each in the
 /// user's language.
@@ -66,6 +131,14 @@ pub enum Refusal {
     NoCycle,
     #[error("the positions do not lie inside the answer")]
     BadSpan,
+    #[error("{0:?} is not a time of day (hh:mm), or the end is not after the start")]
+    BadTime(String),
+    #[error("the online link is not a web address (https://…)")]
+    BadLink,
+    #[error("the session was held or cancelled already")]
+    SessionClosed,
+    #[error("whether it helped is a point of the scale from 1 to 4")]
+    BadHelped,
 }
 
 /// The most votes (dots) a round can give each member; the database holds the same bound.
@@ -250,7 +323,13 @@ pub fn parse_status(s: &str) -> Option<SlowQuestionStatus> {
 /// A session to plan (or to record straight away, with `held`).
 #[derive(Debug, Clone, Default)]
 pub struct NewSession {
+    /// The local date in [`SESSION_TIME_ZONE`].
     pub date: String,
+    /// Local start and end (`hh:mm`, or `""`).
+    pub start: String,
+    pub end: String,
+    /// The online link (`""`: none).
+    pub link: String,
     pub place: String,
     pub online: bool,
     /// A key of the method library (`content/methods.toml`).
@@ -265,6 +344,9 @@ pub struct NewSession {
 #[derive(Debug, Clone, Default)]
 pub struct SessionRecord {
     pub date: String,
+    pub start: String,
+    pub end: String,
+    pub link: String,
     pub place: String,
     pub online: bool,
     pub method: String,
@@ -290,7 +372,15 @@ pub struct AgendaItem {
 pub struct WsSession {
     pub id: SessionId,
     pub network: NetworkId,
+    /// The local date, start and end (`hh:mm` or `""`) in [`SESSION_TIME_ZONE`].
     pub date: String,
+    pub start: String,
+    pub end: String,
+    /// The online link (`""`: none).
+    pub link: String,
+    /// The iCalendar SEQUENCE: raised by every change after planning.
+    pub sequence: i64,
+    pub cancelled: bool,
     pub place: String,
     pub online: bool,
     pub method: String,
@@ -553,21 +643,39 @@ async fn enqueue(
     Ok(())
 }
 
+/// A session's details as checked: date, start, end, place, link.
+struct SessionFields {
+    date: String,
+    start: String,
+    end: String,
+    place: String,
+    link: String,
+}
+
 fn check_session_fields(
-    date: &str,
+    (date, start, end): (&str, &str, &str),
     place: &str,
+    link: &str,
     method: &str,
     model: &str,
-) -> Result<(String, String), Refusal> {
+) -> Result<SessionFields, Refusal> {
     let date = check_date(date)?;
+    let (start, end) = check_times(start, end)?;
     let place = check_text("place", place, MAX_PLACE, false)?;
+    let link = check_link(link)?;
     if !is_key(method) {
         return Err(Refusal::BadMethod(method.chars().take(40).collect()));
     }
     if !model.is_empty() && !is_key(model) {
         return Err(Refusal::BadMethod(model.chars().take(40).collect()));
     }
-    Ok((date, place))
+    Ok(SessionFields {
+        date,
+        start,
+        end,
+        place,
+        link,
+    })
 }
 
 /// How long a claim on an outbox message holds (seconds): longer than any one send takes,
@@ -584,20 +692,30 @@ impl Store {
         by: Option<PersonId>,
         now: i64,
     ) -> WsResult<SessionId> {
-        let (date, place) = check_session_fields(&s.date, &s.place, &s.method, &s.model)?;
+        let f = check_session_fields(
+            (&s.date, &s.start, &s.end),
+            &s.place,
+            &s.link,
+            &s.method,
+            &s.model,
+        )?;
         let agenda = checked_agenda(&s.agenda)?;
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO ws_sessions (network_id, date, place, online, method, model, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO ws_sessions (network_id, date, place, online, method, model, created_by, \
+             start_time, end_time, link) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(network.0)
-        .bind(&date)
-        .bind(&place)
-        .bind(i64::from(s.online))
+        .bind(&f.date)
+        .bind(&f.place)
+        .bind(i64::from(s.online || !f.link.is_empty()))
         .bind(&s.method)
         .bind(&s.model)
         .bind(by.map(|p| p.0))
+        .bind(&f.start)
+        .bind(&f.end)
+        .bind(&f.link)
         .fetch_one(&mut *tx)
         .await?;
         for a in &agenda {
@@ -624,26 +742,49 @@ impl Store {
         id: SessionId,
         r: &SessionRecord,
     ) -> WsResult<()> {
-        let (date, place) = check_session_fields(&r.date, &r.place, &r.method, &r.model)?;
+        let f = check_session_fields(
+            (&r.date, &r.start, &r.end),
+            &r.place,
+            &r.link,
+            &r.method,
+            &r.model,
+        )?;
         let report = check_text("report", &r.report, MAX_TEXT, false)?;
         let agenda = checked_agenda(&r.agenda_add)?;
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE ws_sessions SET date = $1, place = $2, online = $3, method = $4, model = $5, \
-             report = $6, held = 1 WHERE id = $7 AND network_id = $8",
+             report = $6, held = 1, start_time = $9, end_time = $10, link = $11, \
+             sequence = sequence + 1 WHERE id = $7 AND network_id = $8 AND cancelled = 0",
         )
-        .bind(&date)
-        .bind(&place)
-        .bind(i64::from(r.online))
+        .bind(&f.date)
+        .bind(&f.place)
+        .bind(i64::from(r.online || !f.link.is_empty()))
         .bind(&r.method)
         .bind(&r.model)
         .bind(&report)
         .bind(id.0)
         .bind(network.0)
+        .bind(&f.start)
+        .bind(&f.end)
+        .bind(&f.link)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return refuse(Refusal::NotInNetwork);
+            // A cancelled session of this network is kept as it was; anything else is not
+            // this network's.
+            let cancelled: Option<i64> = sqlx::query_scalar(
+                "SELECT cancelled FROM ws_sessions WHERE id = $1 AND network_id = $2",
+            )
+            .bind(id.0)
+            .bind(network.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return refuse(if cancelled == Some(1) {
+                Refusal::SessionClosed
+            } else {
+                Refusal::NotInNetwork
+            });
         }
         let mut present = r.present.clone();
         present.sort();
@@ -682,8 +823,9 @@ impl Store {
     /// The sessions of `network` (every network when `None`), by date and id.
     pub async fn ws_sessions(&self, network: Option<NetworkId>) -> StoreResult<Vec<WsSession>> {
         let rows = sqlx::query(
-            "SELECT id, network_id, date, place, online, method, model, report, held \
-             FROM ws_sessions WHERE ($1 = 0 OR network_id = $1) ORDER BY date, id",
+            "SELECT id, network_id, date, place, online, method, model, report, held, \
+             start_time, end_time, link, sequence, cancelled \
+             FROM ws_sessions WHERE ($1 = 0 OR network_id = $1) ORDER BY date, start_time, id",
         )
         .bind(network.map_or(0, |n| n.0))
         .fetch_all(&self.pool)
@@ -733,6 +875,11 @@ impl Store {
                     id: SessionId(id),
                     network: NetworkId(get(r, "network_id")?),
                     date: get(r, "date")?,
+                    start: get(r, "start_time")?,
+                    end: get(r, "end_time")?,
+                    link: get(r, "link")?,
+                    sequence: get(r, "sequence")?,
+                    cancelled: get::<i64>(r, "cancelled")? == 1,
                     place: get(r, "place")?,
                     online: get::<i64>(r, "online")? == 1,
                     method: get(r, "method")?,
@@ -758,6 +905,140 @@ impl Store {
             .await?
             .into_iter()
             .find(|s| s.id == id))
+    }
+
+    /// Changes a planned session's date, times, place, link and method (not yet held, not
+    /// cancelled), raising its SEQUENCE so that calendars take the change over.
+    pub async fn reschedule_session(
+        &self,
+        network: NetworkId,
+        id: SessionId,
+        s: &NewSession,
+    ) -> WsResult<()> {
+        let f = check_session_fields(
+            (&s.date, &s.start, &s.end),
+            &s.place,
+            &s.link,
+            &s.method,
+            &s.model,
+        )?;
+        let mut tx = self.pool.begin().await?;
+        let state = Self::planned_state(&mut tx, network, id).await?;
+        if state != (0, 0) {
+            return refuse(Refusal::SessionClosed);
+        }
+        sqlx::query(
+            "UPDATE ws_sessions SET date = $1, start_time = $2, end_time = $3, place = $4, \
+             online = $5, link = $6, method = $7, model = $8, sequence = sequence + 1 \
+             WHERE id = $9",
+        )
+        .bind(&f.date)
+        .bind(&f.start)
+        .bind(&f.end)
+        .bind(&f.place)
+        .bind(i64::from(s.online || !f.link.is_empty()))
+        .bind(&f.link)
+        .bind(&s.method)
+        .bind(&s.model)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels a planned session of `network`: kept, marked cancelled, its SEQUENCE raised (a
+    /// calendar then shows it as cancelled). A held or cancelled session is refused.
+    pub async fn cancel_session(&self, network: NetworkId, id: SessionId) -> WsResult<()> {
+        let mut tx = self.pool.begin().await?;
+        if Self::planned_state(&mut tx, network, id).await? != (0, 0) {
+            return refuse(Refusal::SessionClosed);
+        }
+        sqlx::query("UPDATE ws_sessions SET cancelled = 1, sequence = sequence + 1 WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        tracing::debug!(network = network.0, session = id.0, "session cancelled");
+        Ok(())
+    }
+
+    /// Locks a session of `network` for writing; `(held, cancelled)`.
+    async fn planned_state(
+        conn: &mut Conn,
+        network: NetworkId,
+        id: SessionId,
+    ) -> WsResult<(i64, i64)> {
+        let done =
+            sqlx::query("UPDATE ws_sessions SET held = held WHERE id = $1 AND network_id = $2")
+                .bind(id.0)
+                .bind(network.0)
+                .execute(&mut *conn)
+                .await?;
+        if done.rows_affected() == 0 {
+            return refuse(Refusal::NotInNetwork);
+        }
+        let r = sqlx::query("SELECT held, cancelled FROM ws_sessions WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok((get(&r, "held")?, get(&r, "cancelled")?))
+    }
+
+    /// The person whose calendar feed has this secret's hash, if any.
+    pub async fn calendar_feed_person(&self, token_hash: &str) -> StoreResult<Option<PersonId>> {
+        let p: Option<i64> =
+            sqlx::query_scalar("SELECT person_id FROM ws_calendar_feeds WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(p.map(PersonId))
+    }
+
+    /// When `person`'s calendar feed was made (`None`: they have none).
+    pub async fn calendar_feed_made(&self, person: PersonId) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT created_at FROM ws_calendar_feeds WHERE person_id = $1")
+                .bind(person.0)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Gives `person` a calendar feed with this secret's hash, replacing the one they had
+    /// (whose link stops working).
+    pub async fn renew_calendar_feed(
+        &self,
+        person: PersonId,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM ws_calendar_feeds WHERE person_id = $1")
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO ws_calendar_feeds (person_id, token_hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(person.0)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends `person`'s calendar feed: its link stops working.
+    pub async fn revoke_calendar_feed(&self, person: PersonId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM ws_calendar_feeds WHERE person_id = $1")
+            .bind(person.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Opens an agenda round of `network` (one open round at a time); tells the members who
@@ -1547,6 +1828,12 @@ pub async fn erase_person_in(
         outbox: exec(conn, "DELETE FROM ws_outbox WHERE person_id = $1", p).await?,
     };
     exec(conn, "DELETE FROM ws_notify WHERE person_id = $1", p).await?;
+    exec(
+        conn,
+        "DELETE FROM ws_calendar_feeds WHERE person_id = $1",
+        p,
+    )
+    .await?;
     tracing::info!(person = p, "workspace contributions erased");
     Ok(e)
 }
@@ -1612,6 +1899,42 @@ pub(crate) async fn slow_question_from_answer_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_links_of_a_session_are_checked() {
+        assert_eq!(check_time(" 09:05 ").as_deref(), Ok("09:05"));
+        assert_eq!(check_time("").as_deref(), Ok(""));
+        for bad in [
+            "24:00", "9:05", "09:60", "0905", "09-05", "ab:cd", "09:05:00",
+        ] {
+            assert!(check_time(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_times("19:30", "21:00").is_ok());
+        assert!(check_times("", "").is_ok());
+        for (a, b) in [("21:00", "19:30"), ("19:30", "19:30"), ("", "19:30")] {
+            assert!(check_times(a, b).is_err(), "{a}-{b}");
+        }
+        for good in [
+            "https://meet.example.org/abc-123?pwd=x#y",
+            "http://video.example.nl:8443/room",
+        ] {
+            assert_eq!(check_link(good).as_deref(), Ok(good));
+        }
+        let long = format!("https://example.org/{}", "a".repeat(MAX_LINK));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.org/x",
+            "https://",
+            "https://localhost/x",
+            "https://example.org/a b",
+            "https://example.org/\"x",
+            "https://exa<mple.org",
+            "https://.example.org",
+            long.as_str(),
+        ] {
+            assert_eq!(check_link(bad), Err(Refusal::BadLink), "{bad:?}");
+        }
+    }
 
     #[test]
     fn an_outbox_kind_is_stored_as_its_word_and_read_back() {

@@ -147,6 +147,22 @@ impl AppState {
             ),
             ("ws_home.html", include_str!("../templates/ws_home.html")),
             (
+                "ws_sessions.html",
+                include_str!("../templates/ws_sessions.html"),
+            ),
+            (
+                "ws_settings.html",
+                include_str!("../templates/ws_settings.html"),
+            ),
+            (
+                "ws_handles.html",
+                include_str!("../templates/ws_handles.html"),
+            ),
+            (
+                "ws_uptake.html",
+                include_str!("../templates/ws_uptake.html"),
+            ),
+            (
                 "ws_figures.html",
                 include_str!("../templates/ws_figures.html"),
             ),
@@ -518,8 +534,34 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/ws/export", get(workspace::export))
         .route("/ws/notify", post(workspace::notify))
         .route("/ws/erase", post(workspace::erase))
+        // the network space's meetings and settings (issue 26); `settings` and `calendar` are
+        // reserved network slugs too
+        .route("/ws/settings", get(workspace::settings))
+        .route("/ws/calendar", post(workspace::renew_feed))
+        .route("/ws/calendar/revoke", post(workspace::revoke_feed))
+        .route("/ws/calendar/{file}", get(workspace::feed))
+        .route("/static/ws-votes.js", get(workspace::votes_script))
+        .route(
+            "/ws/{slug}/sessions/{id}/calendar.ics",
+            get(workspace::session_ics),
+        )
+        .route(
+            "/ws/{slug}/sessions/{id}/details",
+            post(workspace::reschedule),
+        )
+        .route("/ws/{slug}/sessions/{id}/cancel", post(workspace::cancel))
+        .route("/ws/{slug}/handles", get(workspace::uptake::handles))
+        .route("/ws/{slug}/handles/{key}", post(workspace::uptake::take_up))
+        .route(
+            "/ws/{slug}/handles/{key}/report",
+            post(workspace::uptake::report),
+        )
+        .route("/admin/uptake", get(workspace::uptake::overview))
         .route("/ws/{slug}", get(workspace::home))
-        .route("/ws/{slug}/sessions", post(workspace::plan))
+        .route(
+            "/ws/{slug}/sessions",
+            get(workspace::sessions).post(workspace::plan),
+        )
         .route(
             "/ws/{slug}/sessions/{id}",
             get(workspace::session).post(workspace::record),

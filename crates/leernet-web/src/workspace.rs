@@ -46,7 +46,9 @@ const ANYONE: &[Role] = &[
     Role::Member,
 ];
 
+mod calendar;
 mod forms;
+pub mod uptake;
 
 use forms::*;
 
@@ -67,6 +69,9 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
             "follow-up" => "field_followup",
             "story" => "field_story",
             "agenda item" | "agenda" => "field_agenda",
+            "link" => "field_link",
+            "what done" => "field_what_done",
+            "helped" => "field_helped_text",
             _ => "field_themes",
         })
     };
@@ -89,6 +94,10 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
         Refusal::NotAuthor => t("err_not_author"),
         Refusal::NoCycle => t("err_no_cycle"),
         Refusal::BadSpan => t("err_not_in_network"),
+        Refusal::BadTime(_) => t("err_time"),
+        Refusal::BadLink => t("err_link"),
+        Refusal::SessionClosed => t("err_session_closed"),
+        Refusal::BadHelped => t("err_helped"),
     }
 }
 
@@ -98,7 +107,7 @@ type Again = Option<(String, BTreeMap<String, String>)>;
 /// Which page to show again with a refusal.
 #[derive(Clone, Copy)]
 enum View {
-    Home,
+    Sessions,
     Session(SessionId),
     Agenda,
     Questions,
@@ -153,7 +162,7 @@ async fn show(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let page = match view {
-        View::Home => home_page(state, v, user, net, error).await,
+        View::Sessions => sessions_page(state, v, user, net, error).await,
         View::Session(id) => session_page(state, v, user, net, id, error).await,
         View::Agenda => agenda_page(state, v, user, net, error).await,
         View::Questions => questions_page(state, v, user, net, error).await,
@@ -195,6 +204,9 @@ const POSTED_FIELDS: &[&str] = &[
     "anonymous",
     "date",
     "edit",
+    "end",
+    "link",
+    "start",
     "method",
     "model",
     "online",
@@ -253,10 +265,29 @@ async fn people(store: &Store, net: NetworkId) -> Result<Vec<Person>, AppError> 
         .collect())
 }
 
+/// When a session is: its date and, when set, its start and end (`2026-06-18, 19:30–21:30`).
+fn when(s: &WsSession) -> String {
+    match (s.start.as_str(), s.end.as_str()) {
+        ("", _) => s.date.clone(),
+        (a, "") => format!("{}, {a}", s.date),
+        (a, b) => format!("{}, {a}–{b}", s.date),
+    }
+}
+
+/// A session's label in lists and choices: when it is and its method.
+fn session_label(s: &WsSession, lang: Lang) -> String {
+    format!("{} — {}", when(s), method_name(&s.method, lang))
+}
+
 fn session_ctx(s: &WsSession, lang: Lang) -> minijinja::Value {
     minijinja::context! {
         id => s.id.0,
         date => s.date.clone(),
+        start => s.start.clone(),
+        end => s.end.clone(),
+        when => when(s),
+        link => s.link.clone(),
+        cancelled => s.cancelled,
         place => s.place.clone(),
         online => s.online,
         method => s.method.clone(),
@@ -275,39 +306,87 @@ pub use leernet_app::practice::practice_log;
 // ---------------------------------------------------------------------------------------
 // GET pages
 
-/// `GET /ws`: the visitor's networks, their e-mail opt-ins, their own export and erasure.
+/// `GET /ws`: the visitor's networks, each with its next session. Their own settings and
+/// data are on `/ws/settings` (the person's menu), not here.
 pub async fn networks(
     State(state): State<Arc<AppState>>,
     v: Visitor,
 ) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
     let user = v.require(WS_ROLES)?;
-    networks_page(&state, &v, user, None).await
-}
-
-async fn networks_page(
-    state: &AppState,
-    v: &Visitor,
-    user: &User,
-    error: Again,
-) -> Result<Response, AppError> {
+    let today = today_local(&state);
+    let sessions = state.store.ws_sessions(None).await?;
     let nets: Vec<_> = state
         .store
         .networks()
         .await?
         .into_iter()
         .filter(|n| user.networks.contains(&n.id))
-        .map(|n| minijinja::context! { slug => n.slug.as_str(), name => n.name })
+        .map(|n| {
+            let next = next_session(&sessions, n.id, &today).map(|s| session_ctx(s, lang));
+            minijinja::context! { slug => n.slug.as_str(), name => n.name, next }
+        })
         .collect();
+    render(
+        &state,
+        &v,
+        "ws_networks.html",
+        None,
+        None,
+        minijinja::context! { networks => nets },
+    )
+}
+
+/// Today's date in Europe/Amsterdam by the app's clock (`yyyy-mm-dd`).
+fn today_local(state: &AppState) -> String {
+    let now = chrono::DateTime::from_timestamp(state.now(), 0).unwrap_or_default();
+    // The offset at this instant: +1 in winter, +2 in summer (see calendar.rs).
+    let local = calendar::amsterdam_local(now);
+    local.format("%Y-%m-%d").to_string()
+}
+
+/// The first planned, not cancelled session of `net` on or after `today`.
+fn next_session<'a>(
+    sessions: &'a [WsSession],
+    net: NetworkId,
+    today: &str,
+) -> Option<&'a WsSession> {
+    sessions
+        .iter()
+        .find(|s| s.network == net && !s.held && !s.cancelled && s.date.as_str() >= today)
+}
+
+/// `GET /ws/settings`: the visitor's e-mail opt-ins, calendar feed, export and erasure.
+pub async fn settings(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+) -> Result<Response, AppError> {
+    let user = v.require(WS_ROLES)?;
+    settings_page(&state, &v, user, None, None).await
+}
+
+async fn settings_page(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    error: Again,
+    new_feed: Option<String>,
+) -> Result<Response, AppError> {
     let (on_round, on_session) = state.store.notify_prefs(user.id).await?;
     let erased = v.target.contains("erased=1");
     let saved = v.target.contains("saved=1");
+    let revoked = v.target.contains("revoked=1");
+    let feed = state.store.calendar_feed_made(user.id).await?.is_some();
     render(
         state,
         v,
-        "ws_networks.html",
+        "ws_settings.html",
         None,
         error,
-        minijinja::context! { networks => nets, on_round, on_session, erased, saved, mail_off => state.mailer.is_none() },
+        minijinja::context! {
+            on_round, on_session, erased, saved, revoked, feed, new_feed,
+            mail_off => state.mailer.is_none(),
+        },
     )
 }
 
@@ -337,18 +416,94 @@ pub async fn methods(State(state): State<Arc<AppState>>, v: Visitor) -> Result<R
     )
 }
 
-/// `GET /ws/{slug}`: the network's sessions; for the facilitator also the form to plan one
-/// and the practice indicators.
+/// `GET /ws/{slug}`: the network's landing page: the next session, the open agenda round,
+/// recent slow questions and stories, and a link to the network's own figures.
 pub async fn home(
     State(state): State<Arc<AppState>>,
     access: NetworkAccess<Workspace>,
 ) -> Result<Response, AppError> {
     let (v, user, net) = access.into_parts();
-    let user = &user;
-    home_page(&state, &v, user, &net, None).await
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let today = today_local(&state);
+    let sessions = store.ws_sessions(Some(net.id)).await?;
+    let next = next_session(&sessions, net.id, &today).map(|s| session_ctx(s, lang));
+    let later = sessions
+        .iter()
+        .filter(|s| !s.held && !s.cancelled && s.date.as_str() >= today.as_str())
+        .count()
+        .saturating_sub(1);
+    // Planned sessions whose day has passed without a record: still to be recorded.
+    let unrecorded: Vec<_> = sessions
+        .iter()
+        .filter(|s| !s.held && !s.cancelled && s.date.as_str() < today.as_str())
+        .map(|s| session_ctx(s, lang))
+        .collect();
+    let rounds: Vec<_> = store
+        .rounds(Some(net.id))
+        .await?
+        .into_iter()
+        .filter(|r| r.open)
+        .map(|r| minijinja::context! { title => r.title, topics => r.topics.len(), voters => r.voters })
+        .collect();
+    let questions: Vec<_> = store
+        .slow_question_log(Some(net.id), Some(user.id))
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|q| !q.erased)
+        .take(3)
+        .map(|q| minijinja::context! { id => q.id.0, text => q.text, status_key => format!("workspace.status_{}", status_str(q.status)) })
+        .collect();
+    let stories: Vec<_> = store
+        .stories(Some(net.id))
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|s| !s.erased)
+        .take(3)
+        .map(|s| minijinja::context! { text => s.text })
+        .collect();
+    let ind = indicators_ctx(&state, net.id, lang).await?;
+    // The handles the network works on, by their titles in its handreiking.
+    let fig = crate::pages::figures(&state, lang).await?;
+    let titles: BTreeMap<&str, String> = fig
+        .handles
+        .catalogue
+        .iter()
+        .map(|h| (h.key.as_str(), h.title.get(lang).to_owned()))
+        .collect();
+    let handles: Vec<_> = store
+        .handle_uptake(Some(net.id))
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            titles
+                .get(u.handle.as_str())
+                .map(|t| minijinja::context! { key => u.handle.clone(), title => t.clone() })
+        })
+        .collect();
+    render(
+        &state,
+        &v,
+        "ws_home.html",
+        Some(&net),
+        None,
+        minijinja::context! { next, later, unrecorded, rounds, questions, stories, ind, handles },
+    )
 }
 
-async fn home_page(
+/// `GET /ws/{slug}/sessions`: the network's sessions; for the facilitator also the form to
+/// plan one and the practice indicators.
+pub async fn sessions(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<Workspace>,
+) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    sessions_page(&state, &v, &user, &net, None).await
+}
+
+async fn sessions_page(
     state: &AppState,
     v: &Visitor,
     user: &User,
@@ -377,7 +532,7 @@ async fn home_page(
     render(
         state,
         v,
-        "ws_home.html",
+        "ws_sessions.html",
         Some(net),
         error,
         minijinja::context! { planned, held, ind, methods, models },
@@ -413,13 +568,25 @@ async fn session_page(
         .map(|p| minijinja::context! { id => p.id.0, name => p.name, present => s.present.contains(&p.id) })
         .collect();
     let (methods, models) = methods_ctx(lang);
+    // The method card's steps, as the facilitator's outline of the session; an intervision
+    // model's description beside them.
+    let steps: Vec<String> = library()
+        .method(&s.method)
+        .map(|m| m.steps(lang).to_vec())
+        .unwrap_or_default();
+    let model_text = library()
+        .model(&s.model)
+        .map(|m| m.description.get(lang).to_owned());
+    let erased_present = s
+        .attendance
+        .saturating_sub(i64::try_from(s.present.len()).unwrap_or(i64::MAX));
     render(
         state,
         v,
         "ws_session.html",
         Some(net),
         error,
-        minijinja::context! { s => session_ctx(&s, lang), people, methods, models, erased_present => s.attendance - s.present.len() as i64 },
+        minijinja::context! { s => session_ctx(&s, lang), people, methods, models, erased_present, steps, model_text },
     )
 }
 
@@ -478,17 +645,18 @@ async fn agenda_page(
     let planned: Vec<_> = sessions
         .iter()
         .filter(|s| !s.held)
-        .map(|s| minijinja::context! { id => s.id.0, label => format!("{} — {}", s.date, method_name(&s.method, lang)) })
+        .filter(|s| !s.cancelled)
+        .map(|s| minijinja::context! { id => s.id.0, label => session_label(s, lang) })
         .collect();
     let session_label: BTreeMap<SessionId, String> = sessions
         .iter()
-        .map(|s| {
-            (
-                s.id,
-                format!("{} — {}", s.date, method_name(&s.method, lang)),
-            )
-        })
+        .map(|s| (s.id, session_label(s, lang)))
         .collect();
+    // After a refused vote, the dots as they were typed (`dots_<topic>`), not the stored ones.
+    let typed: Option<&BTreeMap<String, String>> = error
+        .as_ref()
+        .map(|e| &e.1)
+        .filter(|p| p.keys().any(|k| k.starts_with("dots_")));
     let mut out = Vec::new();
     for r in &rounds {
         let mine = if r.open {
@@ -496,7 +664,26 @@ async fn agenda_page(
         } else {
             BTreeMap::new()
         };
-        let used: i64 = mine.values().sum();
+        let shown = |id: i64| -> String {
+            match typed {
+                Some(p) if r.open => p.get(&format!("dots_{id}")).cloned().unwrap_or_default(),
+                _ => mine.get(&id).copied().unwrap_or(0).to_string(),
+            }
+        };
+        // Dots in use: the stored ones, or the typed ones that are counts (checked sums).
+        let used: i64 = match typed {
+            Some(p) if r.open => r
+                .topics
+                .iter()
+                .filter_map(|t| p.get(&format!("dots_{}", t.id)))
+                .filter_map(|v| Dots::parse(v).ok())
+                .try_fold(0i64, |a, d| a.checked_add(i64::from(d.get())))
+                .unwrap_or(i64::MAX),
+            _ => mine
+                .values()
+                .try_fold(0i64, |a, d| a.checked_add(*d))
+                .unwrap_or(i64::MAX),
+        };
         let topics: Vec<_> = r
             .topics
             .iter()
@@ -510,7 +697,7 @@ async fn agenda_page(
                     chosen => t.chosen,
                     session => t.session.and_then(|s| session_label.get(&s).cloned()),
                     dots => t.dots,
-                    mine => mine.get(&t.id).copied().unwrap_or(0),
+                    mine => shown(t.id),
                 }
             })
             .collect();
@@ -519,7 +706,8 @@ async fn agenda_page(
             title => r.title.clone(),
             open => r.open,
             votes_per_member => r.votes_per_member,
-            left => r.votes_per_member - used,
+            left => r.votes_per_member.saturating_sub(used).max(0),
+            over => used.saturating_sub(r.votes_per_member).max(0),
             voters => r.voters,
             topics => topics,
         });
@@ -562,12 +750,7 @@ async fn questions_page(
     let sessions = store.ws_sessions(Some(net.id)).await?;
     let label: BTreeMap<SessionId, String> = sessions
         .iter()
-        .map(|s| {
-            (
-                s.id,
-                format!("{} — {}", s.date, method_name(&s.method, lang)),
-            )
-        })
+        .map(|s| (s.id, session_label(s, lang)))
         .collect();
     let log = store.slow_question_log(Some(net.id), Some(user.id)).await?;
     let qs: Vec<_> = log
@@ -748,7 +931,7 @@ pub async fn plan(
         user,
         &net,
         result,
-        (View::Home, back),
+        (View::Sessions, back),
         &refill(&f),
     )
     .await
@@ -842,6 +1025,8 @@ pub async fn propose(
 }
 
 /// `POST /ws/{slug}/rounds/{id}/votes` (member): sets the member's dots (`dots_<topic>`).
+/// A refusal shows the dots again as they were typed, naming the topic with a count that is
+/// no number, or the topic at which the dots went over the allowance and by how many.
 pub async fn vote(
     State(state): State<Arc<AppState>>,
     access: NetworkAccess<Members>,
@@ -852,10 +1037,104 @@ pub async fn vote(
     let user = &user;
     let lang = v.lang.lang;
     v.check_csrf(f.csrf_token.as_deref())?;
+    let t = |k: &str| state.catalog.t(lang, &format!("workspace.{k}"));
+    let topics: Vec<(i64, String)> = state
+        .store
+        .rounds(Some(net.id))
+        .await?
+        .into_iter()
+        .find(|r| r.id == round)
+        .map(|r| r.topics.into_iter().map(|t| (t.id, t.title)).collect())
+        .unwrap_or_default();
+    let title = |id: i64| {
+        topics
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, title)| title.clone())
+    };
+    let again = |msg: String| (msg, refill(&f));
+    // A count that is no whole number from 0 to the maximum: said for its topic, not read as 0.
+    for (k, val) in &f.fields {
+        let Some(id) = k.strip_prefix("dots_").and_then(|t| t.parse::<i64>().ok()) else {
+            continue;
+        };
+        if Dots::parse(val).is_err() {
+            if let Some(topic) = title(id) {
+                let msg = t("err_dots_topic")
+                    .replace("{topic}", &topic)
+                    .replace("{max}", &MAX_VOTES_PER_MEMBER.to_string());
+                tracing::warn!(
+                    network = net.id.0,
+                    person = user.id.0,
+                    "vote refused: not a count"
+                );
+                let error = Some(again(msg));
+                return show(
+                    &state,
+                    &v,
+                    user,
+                    &net,
+                    View::Agenda,
+                    error,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        }
+    }
     let result = match Votes::try_from(&f) {
         Err(e) => refused(e, lang)?,
         Ok(Votes(dots)) => state.store.cast_votes(net.id, round, user.id, &dots).await,
     };
+    if let Err(WsError::Refused(Refusal::OverAllowance { allowed, asked })) = &result {
+        // The topic at which the running sum (in the page's order) passed the allowance.
+        let typed: BTreeMap<i64, i64> = match Votes::try_from(&f) {
+            Ok(Votes(d)) => d.into_iter().collect(),
+            Err(_) => BTreeMap::new(),
+        };
+        let mut sum: i64 = 0;
+        let mut at = None;
+        for (id, _) in &topics {
+            sum = sum.saturating_add(typed.get(id).copied().unwrap_or(0));
+            if sum > *allowed {
+                at = title(*id);
+                break;
+            }
+        }
+        let over = asked.saturating_sub(*allowed);
+        let mut msg = refusal_text(
+            &state,
+            lang,
+            &Refusal::OverAllowance {
+                allowed: *allowed,
+                asked: *asked,
+            },
+        );
+        if let Some(topic) = at {
+            msg.push(' ');
+            msg.push_str(
+                &t("err_over_topic")
+                    .replace("{topic}", &topic)
+                    .replace("{over}", &over.to_string()),
+            );
+        }
+        tracing::warn!(
+            network = net.id.0,
+            person = user.id.0,
+            "vote refused: over the allowance"
+        );
+        let error = Some(again(msg));
+        return show(
+            &state,
+            &v,
+            user,
+            &net,
+            View::Agenda,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     let back = state.link(&format!("/ws/{}/agenda", net.slug.as_str()));
     answer(
         &state,
@@ -867,6 +1146,19 @@ pub async fn vote(
         &refill(&f),
     )
     .await
+}
+
+/// `GET /static/ws-votes.js`: updates "votes left" while a member types their dots (the
+/// server checks them again on submit, so the page works without it).
+pub async fn votes_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/ws-votes.js"),
+    )
+        .into_response()
 }
 
 /// `POST /ws/{slug}/rounds/{id}/close` (facilitator): closes a round, scheduling each topic
@@ -1042,7 +1334,7 @@ pub async fn notify(
         .await?;
     // The messages are written in the language of the page the opt-ins were set on.
     state.store.set_notify_lang(user.id, lang).await?;
-    Ok(Redirect::to(&state.link("/ws?saved=1")).into_response())
+    Ok(Redirect::to(&state.link("/ws/settings?saved=1")).into_response())
 }
 
 /// `POST /ws/erase` (facilitator, member): erases the visitor's own contributions, after
@@ -1057,7 +1349,7 @@ pub async fn erase(
     v.check_csrf(f.csrf_token.as_deref())?;
     if f.confirm != "yes" {
         let msg = state.catalog.t(lang, "workspace.err_confirm");
-        let mut res = networks_page(&state, &v, user, Some((msg, BTreeMap::new()))).await?;
+        let mut res = settings_page(&state, &v, user, Some((msg, BTreeMap::new())), None).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
@@ -1071,5 +1363,226 @@ pub async fn erase(
         stories = e.stories,
         "contributions erased on request"
     );
-    Ok(Redirect::to(&state.link("/ws?erased=1")).into_response())
+    Ok(Redirect::to(&state.link("/ws/settings?erased=1")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions as meetings: changes, cancellation and calendars.
+
+/// `POST /ws/{slug}/sessions/{id}/details` (facilitator): changes a planned session's date,
+/// times, place, link or method; calendars take the change over (SEQUENCE).
+pub async fn reschedule(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<Facilitators>,
+    Path((_, id)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<PlanForm>,
+) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    let lang = v.lang.lang;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let id = SessionId(id);
+    let result = match NewSession::try_from(&f) {
+        Err(e) => refused(e, lang)?,
+        Ok(s) => state.store.reschedule_session(net.id, id, &s).await,
+    };
+    let back = state.link(&format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0));
+    let view = (View::Session(id), back);
+    answer(&state, &v, &user, &net, result, view, &refill(&f)).await
+}
+
+/// `POST /ws/{slug}/sessions/{id}/cancel` (facilitator): cancels a planned session.
+pub async fn cancel(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<Facilitators>,
+    Path((_, id)): Path<(String, i64)>,
+    HtmlForm(f): HtmlForm<TopicForm>,
+) -> Result<Response, AppError> {
+    let (v, user, net) = access.into_parts();
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let id = SessionId(id);
+    let result = state.store.cancel_session(net.id, id).await;
+    let back = state.link(&format!("/ws/{}/sessions/{}", net.slug.as_str(), id.0));
+    let view = (View::Session(id), back);
+    answer(&state, &v, &user, &net, result, view, &refill(&f)).await
+}
+
+/// The calendar text of a session in `lang`: the network and method as the summary, the
+/// agenda and the page's address as the description.
+fn event_text(
+    state: &AppState,
+    s: &WsSession,
+    net: &Network,
+    lang: Lang,
+    public: Option<&str>,
+) -> calendar::EventText {
+    let t = |k: &str| state.catalog.t(lang, &format!("workspace.{k}"));
+    let page = public.map(|b| {
+        format!(
+            "{b}{}",
+            state.link(&format!("/ws/{}/sessions/{}", net.slug.as_str(), s.id.0))
+        )
+    });
+    let mut description = String::new();
+    if s.cancelled {
+        description.push_str(&t("is_cancelled"));
+        description.push('\n');
+    }
+    if !s.agenda.is_empty() {
+        description.push_str(&t("agenda_items"));
+        description.push_str(":\n");
+        for a in &s.agenda {
+            description.push_str("- ");
+            description.push_str(&a.title);
+            description.push('\n');
+        }
+    }
+    if !s.link.is_empty() {
+        description.push_str(&format!("{}: {}\n", t("link"), s.link));
+    }
+    if let Some(p) = &page {
+        description.push_str(p);
+    }
+    calendar::EventText {
+        summary: format!("{}: {}", net.name, method_name(&s.method, lang)),
+        description: description.trim_end().to_owned(),
+        page,
+    }
+}
+
+fn ics_response(body: String, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /ws/{slug}/sessions/{id}/calendar.ics` (facilitator, member): one session as an
+/// iCalendar file; a cancelled one as `METHOD:CANCEL`.
+pub async fn session_ics(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<Workspace>,
+    headers: axum::http::HeaderMap,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let (v, _user, net) = access.into_parts();
+    let lang = v.lang.lang;
+    let Some(s) = state.store.ws_session(net.id, SessionId(id)).await? else {
+        return Err(AppError::NotFound(lang));
+    };
+    let public = crate::admin::public_base(&state, &headers);
+    let text = event_text(&state, &s, &net, lang, public.as_deref());
+    let e = calendar::event(&s, &net, &state.base, &text, state.now());
+    let body = calendar::calendar(&text.summary, vec![e], s.cancelled);
+    Ok(ics_response(
+        body,
+        &format!("{}-{}.ics", net.slug.as_str(), s.date),
+    ))
+}
+
+/// The SHA-256 of a feed secret, as stored.
+fn feed_hash(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
+}
+
+/// `GET /ws/calendar/{secret}.ics` (anyone with the link): the sessions of the networks of
+/// the person whose feed it is. A wrong or revoked secret is a 404.
+pub async fn feed(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    headers: axum::http::HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let secret = file.strip_suffix(".ics").unwrap_or("");
+    if !crate::auth::is_issued_token(secret) {
+        return Err(AppError::NotFound(lang));
+    }
+    let Some(person) = state.store.calendar_feed_person(&feed_hash(secret)).await? else {
+        return Err(AppError::NotFound(lang));
+    };
+    let Some(p) = state
+        .store
+        .persons()
+        .await?
+        .into_iter()
+        .find(|p| p.id == person && matches!(p.role, Role::Facilitator | Role::Member))
+    else {
+        return Err(AppError::NotFound(lang));
+    };
+    let public = crate::admin::public_base(&state, &headers);
+    let nets: BTreeMap<NetworkId, Network> = state
+        .store
+        .networks()
+        .await?
+        .into_iter()
+        .filter(|n| p.networks.contains(&n.id))
+        .map(|n| (n.id, n))
+        .collect();
+    let now = state.now();
+    let events = state
+        .store
+        .ws_sessions(None)
+        .await?
+        .iter()
+        .filter_map(|s| {
+            let net = nets.get(&s.network)?;
+            let text = event_text(&state, s, net, lang, public.as_deref());
+            Some(calendar::event(s, net, &state.base, &text, now))
+        })
+        .collect();
+    let name = state.catalog.t(lang, "workspace.title");
+    tracing::debug!(person = person.0, "calendar feed read");
+    Ok(ics_response(
+        calendar::calendar(&name, events, false),
+        "leernet.ics",
+    ))
+}
+
+/// `POST /ws/calendar` (facilitator, member): makes the visitor a new private feed link,
+/// replacing the old one (which stops working). The link is shown once.
+pub async fn renew_feed(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    headers: axum::http::HeaderMap,
+    HtmlForm(f): HtmlForm<TopicForm>,
+) -> Result<Response, AppError> {
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let secret = crate::auth::random_hex();
+    state
+        .store
+        .renew_calendar_feed(user.id, &feed_hash(&secret), state.now())
+        .await?;
+    tracing::info!(person = user.id.0, "calendar feed renewed");
+    let base = crate::admin::public_base(&state, &headers).unwrap_or_default();
+    let link = format!(
+        "{base}{}",
+        state.link(&format!("/ws/calendar/{secret}.ics"))
+    );
+    settings_page(&state, &v, user, None, Some(link)).await
+}
+
+/// `POST /ws/calendar/revoke` (facilitator, member): ends the visitor's feed.
+pub async fn revoke_feed(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    HtmlForm(f): HtmlForm<TopicForm>,
+) -> Result<Response, AppError> {
+    let user = v.require(WS_ROLES)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    state.store.revoke_calendar_feed(user.id).await?;
+    tracing::info!(person = user.id.0, "calendar feed revoked");
+    Ok(Redirect::to(&state.link("/ws/settings?revoked=1")).into_response())
 }

@@ -484,6 +484,26 @@ struct WorkspaceToml {
     question: Vec<WsQuestionToml>,
     #[serde(default)]
     story: Vec<WsStoryToml>,
+    #[serde(default)]
+    uptake: Vec<WsUptakeToml>,
+}
+
+/// A handle of its handreiking a network works on, and (when given) its report.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsUptakeToml {
+    network: String,
+    handle: String,
+    /// The day it was taken up.
+    date: String,
+    #[serde(default)]
+    what_done: String,
+    #[serde(default)]
+    done_on: String,
+    #[serde(default)]
+    helped: Option<i64>,
+    #[serde(default)]
+    helped_text: String,
 }
 
 #[derive(Deserialize)]
@@ -499,6 +519,13 @@ struct WsMemberToml {
 struct WsSessionToml {
     network: String,
     date: String,
+    /// Local start and end (`hh:mm`, Europe/Amsterdam), and an online link.
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    link: String,
     #[serde(default)]
     place: String,
     #[serde(default)]
@@ -627,6 +654,9 @@ async fn load_workspace(
                 n,
                 &NewSession {
                     date: s.date.clone(),
+                    start: s.start.clone(),
+                    end: s.end.clone(),
+                    link: s.link.clone(),
                     place: s.place.clone(),
                     online: s.online,
                     method: s.method.clone(),
@@ -650,6 +680,9 @@ async fn load_workspace(
                     id,
                     &SessionRecord {
                         date: s.date.clone(),
+                        start: s.start.clone(),
+                        end: s.end.clone(),
+                        link: s.link.clone(),
                         place: s.place.clone(),
                         online: s.online,
                         method: s.method.clone(),
@@ -759,6 +792,24 @@ async fn load_workspace(
                 &cycles,
                 noon_of(&s.date)?,
             )
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+    }
+    for u in &ws.uptake {
+        let what = format!("the uptake of {} by {}", u.handle, u.network);
+        let n = net(&u.network, &what)?;
+        store
+            .take_up_handle(n, &u.handle, &u.date, noon_of(&u.date)?)
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+        let report = leernet_store::handle_uptake::UptakeReport {
+            what_done: u.what_done.clone(),
+            done_on: u.done_on.clone(),
+            helped: u.helped,
+            helped_text: u.helped_text.clone(),
+        };
+        store
+            .report_uptake(n, &u.handle, &report, noon_of(&u.date)?)
             .await
             .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
     }

@@ -833,6 +833,7 @@ async fn workspace_coding_story(store: &Store, url: &str) {
                 method: "intervision".into(),
                 model: "incident".into(),
                 agenda: vec!["Opening".into()],
+                ..NewSession::default()
             },
             None,
             100,

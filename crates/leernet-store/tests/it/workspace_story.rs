@@ -174,6 +174,7 @@ fn session(date: &str) -> NewSession {
         method: "intervision".into(),
         model: "incident".into(),
         agenda: vec!["Opening".into(), "  ".into()],
+        ..NewSession::default()
     }
 }
 
@@ -236,6 +237,7 @@ async fn session_story(store: &Store) {
         report: "We bespraken een casus.".into(),
         present: vec![s.m1, s.m_b],
         agenda_add: vec!["Casus".into()],
+        ..SessionRecord::default()
     };
     assert_eq!(
         refused(store.record_session(s.a, id, &rec).await),

@@ -75,6 +75,11 @@ pub fn themes(s: &str) -> Vec<String> {
 pub struct PlanForm {
     pub csrf_token: Option<String>,
     pub date: String,
+    /// Local start and end (`hh:mm`).
+    pub start: String,
+    pub end: String,
+    /// The online link.
+    pub link: String,
     pub place: String,
     /// A ticked box posts a value; an unticked one posts nothing.
     pub online: String,
@@ -91,6 +96,9 @@ impl TryFrom<&PlanForm> for NewSession {
         let model = model_for(&method, &f.model)?;
         Ok(NewSession {
             date: f.date.clone(),
+            start: f.start.clone(),
+            end: f.end.clone(),
+            link: f.link.clone(),
             place: f.place.clone(),
             online: !f.online.is_empty(),
             method,
@@ -106,6 +114,9 @@ impl TryFrom<&PlanForm> for NewSession {
 pub struct RecordForm {
     pub csrf_token: Option<String>,
     pub date: String,
+    pub start: String,
+    pub end: String,
+    pub link: String,
     pub place: String,
     pub online: String,
     pub method: String,
@@ -129,6 +140,9 @@ impl TryFrom<&RecordForm> for SessionRecord {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SessionRecord {
             date: f.date.clone(),
+            start: f.start.clone(),
+            end: f.end.clone(),
+            link: f.link.clone(),
             place: f.place.clone(),
             online: !f.online.is_empty(),
             method,

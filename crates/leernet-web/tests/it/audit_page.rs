@@ -397,8 +397,8 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             "uitnodigingen gemaild",
             "antwoorden geïmporteerd",
             "antwoorden geëxporteerd",
-            "eigen werkplaatsbijdragen gedownload",
-            "eigen werkplaatsbijdragen gewist",
+            "eigen bijdragen in de netwerkruimte gedownload",
+            "eigen bijdragen in de netwerkruimte gewist",
         ] {
             assert!(p.body.contains(label), "{label}: {}", p.body);
         }
@@ -407,8 +407,8 @@ async fn mail_import_export_and_workspace_self_service_are_audited() {
             "invitations e-mailed",
             "responses imported",
             "responses exported",
-            "own workspace contributions downloaded",
-            "own workspace contributions erased",
+            "own network space contributions downloaded",
+            "own network space contributions erased",
         ] {
             assert!(p.body.contains(label), "{label}");
         }

@@ -1381,6 +1381,24 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/ws/{slug}/questions/{id}/follow-up", "workspace"),
     ("GET", "/ws/{slug}/stories", "workspace"),
     ("POST", "/ws/{slug}/stories", "workspace"),
+    // the network space's meetings, calendar and settings (issue 26)
+    ("GET", "/ws/settings", "workspace"),
+    ("POST", "/ws/calendar", "workspace"),
+    ("POST", "/ws/calendar/revoke", "workspace"),
+    ("GET", "/ws/calendar/{file}", "workspace"),
+    (
+        "GET",
+        "/static/ws-votes.js",
+        "public: the agenda's votes-left script",
+    ),
+    ("GET", "/ws/{slug}/sessions", "workspace"),
+    ("GET", "/ws/{slug}/sessions/{id}/calendar.ics", "workspace"),
+    ("POST", "/ws/{slug}/sessions/{id}/details", "workspace"),
+    ("POST", "/ws/{slug}/sessions/{id}/cancel", "workspace"),
+    ("GET", "/ws/{slug}/handles", "ws_meetings"),
+    ("POST", "/ws/{slug}/handles/{key}", "ws_meetings"),
+    ("POST", "/ws/{slug}/handles/{key}/report", "ws_meetings"),
+    ("GET", "/admin/uptake", "ws_meetings"),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
@@ -1442,6 +1460,7 @@ fn every_route_is_in_the_authorisation_walk() {
     let walks = [
         ("fieldwork", include_str!("fieldwork.rs")),
         ("workspace", include_str!("workspace.rs")),
+        ("ws_meetings", include_str!("ws_meetings.rs")),
         ("coding", include_str!("coding.rs")),
         ("profile", include_str!("profile.rs")),
         ("import_export", include_str!("import_export.rs")),

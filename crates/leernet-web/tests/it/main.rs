@@ -21,3 +21,4 @@ mod survey_pages;
 mod survey_repeat;
 mod tokens_page;
 mod workspace;
+mod ws_meetings;

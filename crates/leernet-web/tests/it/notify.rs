@@ -75,7 +75,7 @@ async fn story(w: &World) {
     // Member A opts in on the English page, member B on the Dutch one.
     let mut ma = Client::new(&w.app);
     ma.login("member-a@example.org").await;
-    let page = ma.get("/ws?lang=en").await;
+    let page = ma.get("/ws/settings?lang=en").await;
     // Without [smtp]: the opt-in page says nothing will be sent.
     assert!(page.body.contains("id=\"notify-no-smtp\""), "{}", page.body);
     assert!(page.body.contains("No mail server is set up"));
@@ -90,11 +90,11 @@ async fn story(w: &World) {
             ],
         )
         .await;
-    assert_eq!(p.location(), "/ws?saved=1");
+    assert_eq!(p.location(), "/ws/settings?saved=1");
     let mut mb = Client::new(&w.app);
     mb.login("member-b@example.org").await;
     assert!(mb
-        .get("/ws")
+        .get("/ws/settings")
         .await
         .body
         .contains("geen mailserver ingesteld"));
@@ -126,7 +126,11 @@ async fn story(w: &World) {
     ));
     let mut ma2 = Client::new(&app);
     ma2.login("member-a@example.org").await;
-    assert!(!ma2.get("/ws").await.body.contains("notify-no-smtp"));
+    assert!(!ma2
+        .get("/ws/settings")
+        .await
+        .body
+        .contains("notify-no-smtp"));
     let mut fa = Client::new(&app);
     fa.login("fac-a@example.org").await;
     let csrf = fa.session_csrf().await;
@@ -154,7 +158,9 @@ async fn story(w: &World) {
         assert!(session
             .data
             .contains("https://leernet.example/ws/wijk-a/sessions/"));
-        assert!(session.data.contains("https://leernet.example/ws\r\n"));
+        assert!(session
+            .data
+            .contains("https://leernet.example/ws/settings\r\n"));
         let round = mails
             .iter()
             .find(|m| m.data.contains("Agenda vote opened"))

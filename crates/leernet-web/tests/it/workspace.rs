@@ -118,6 +118,24 @@ async fn authorisation_story(w: &World) {
             .unwrap();
         let s = session_a;
         let q = question_a;
+        // A session of its own for each visitor, to change and cancel.
+        let s2 = w
+            .store
+            .plan_session(
+                w.a,
+                &NewSession {
+                    date: "2026-04-08".into(),
+                    start: "19:30".into(),
+                    method: "reflection".into(),
+                    ..NewSession::default()
+                },
+                Some(fac_a),
+                1,
+            )
+            .await
+            .unwrap()
+            .0;
+        let no_feed = format!("/ws/calendar/{}.ics", "0".repeat(64));
         let ws = [Login, Forbidden, Forbidden, Ok, Ok, NotFound, NotFound];
         let fac_only = [
             Login, Forbidden, Forbidden, Done, Forbidden, NotFound, Forbidden,
@@ -150,6 +168,40 @@ async fn authorisation_story(w: &World) {
             ("GET", "/ws/wijk-a/questions".into(), vec![], ws),
             ("GET", "/ws/wijk-a/stories".into(), vec![], ws),
             ("GET", format!("/ws/wijk-a/sessions/{s}"), vec![], ws),
+            ("GET", "/ws/wijk-a/sessions".into(), vec![], ws),
+            (
+                "GET",
+                format!("/ws/wijk-a/sessions/{s}/calendar.ics"),
+                vec![],
+                ws,
+            ),
+            ("GET", "/ws/settings".into(), vec![], mine),
+            // A renewed feed shows its link once, on the settings page.
+            ("POST", "/ws/calendar".into(), vec![], mine),
+            (
+                "POST",
+                "/ws/calendar/revoke".into(),
+                vec![],
+                [Login, Forbidden, Forbidden, Done, Done, Done, Done],
+            ),
+            // A feed is opened by its secret alone: a wrong one is not found for anyone.
+            ("GET", no_feed.clone(), vec![], [NotFound; 7]),
+            (
+                "POST",
+                format!("/ws/wijk-a/sessions/{s2}/details"),
+                vec![
+                    ("date", "2026-04-09".into()),
+                    ("start", "20:00".into()),
+                    ("method", "reflection".into()),
+                ],
+                fac_only,
+            ),
+            (
+                "POST",
+                format!("/ws/wijk-a/sessions/{s2}/cancel"),
+                vec![],
+                fac_only,
+            ),
             // A session of A asked for through network B: not found for everyone.
             (
                 "GET",
@@ -475,8 +527,8 @@ async fn round_and_session_story(w: &World) {
         page.body.contains("Twee casussen besproken.") && !page.body.contains("id=\"record-form\"")
     );
 
-    // The facilitator's page shows the indicators; a member's does not.
-    let home = fac.get("/ws/wijk-a").await;
+    // The facilitator's sessions page shows the indicators; a member's does not.
+    let home = fac.get("/ws/wijk-a/sessions").await;
     assert!(
         home.body.contains("Kengetallen van de praktijk"),
         "{}",
@@ -491,8 +543,12 @@ async fn round_and_session_story(w: &World) {
     assert!(home
         .body
         .contains("<strong>50%</strong> agendapunten van leden"));
-    assert!(!m1.get("/ws/wijk-a").await.body.contains("Kengetallen"));
-    let en = fac.get("/ws/wijk-a?lang=en").await;
+    assert!(!m1
+        .get("/ws/wijk-a/sessions")
+        .await
+        .body
+        .contains("Kengetallen"));
+    let en = fac.get("/ws/wijk-a/sessions?lang=en").await;
     assert!(en.body.contains("Practice indicators") && en.body.contains("sessions per month"));
 
     // The next wave's network questionnaire shows the facilitator what the log already says
@@ -774,10 +830,10 @@ async fn privacy_story(w: &World) {
         .await;
     assert_eq!(
         (p.status, p.location()),
-        (StatusCode::SEE_OTHER, "/ws?erased=1")
+        (StatusCode::SEE_OTHER, "/ws/settings?erased=1")
     );
     assert!(m
-        .get("/ws?erased=1")
+        .get("/ws/settings?erased=1")
         .await
         .body
         .contains("Uw bijdragen zijn gewist."));
@@ -803,7 +859,7 @@ async fn privacy_story(w: &World) {
     let p = m
         .post("/ws/notify", &[("csrf_token", &mc), ("on_session", "1")])
         .await;
-    assert_eq!(p.location(), "/ws?saved=1");
+    assert_eq!(p.location(), "/ws/settings?saved=1");
     assert_eq!(
         w.store
             .notify_prefs(person(w, "member-a@example.org").await)

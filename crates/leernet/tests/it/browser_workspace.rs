@@ -2,12 +2,19 @@
 //! headless Chromium driven through chromedriver (WebDriver, with fantoccini) against
 //! `leernet serve` on the demo project.
 //!
-//! The demo facilitator of Havenmond plans a session and opens an agenda round; two demo
-//! members propose topics and spread their votes (one tries more votes than allowed and is
-//! told so); the facilitator closes the round, scheduling the most voted topic into the
+//! The demo facilitator of Havenmond finds the network's landing page (its next session with
+//! a time and a place), plans a session with a start and end time and a place, sees the
+//! method's steps as an outline and downloads its `.ics` (read back by Python's `icalendar`
+//! when the conformance venv is there), and opens an agenda round; two demo members propose
+//! topics and spread their votes (one types more votes than allowed: the script counts the
+//! excess while typing, the server refuses naming the topic and keeps the dots); a member
+//! makes a private calendar link on their settings page; the facilitator closes the round, scheduling the most voted topic into the
 //! session, records who came and a short report, and sees the practice indicators. A member
 //! brings in an anonymous slow question, which the facilitator sees without a name. axe-core
 //! (vendored in `leernet-testkit`) must report no WCAG 2.1 A/AA violation on every workspace page.
+//! Screenshots of the landing page, a planned session and a refused vote at 1280 and 390 px
+//! go to the artefacts; with `LEERNET_UPDATE_SCREENSHOTS=1` also to
+//! `docs/screenshots/networkspace-*.png` (the README links them).
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`); the paths can
 //! be set with `LEERNET_CHROMIUM` and `LEERNET_CHROMEDRIVER`. Without them the test says so
@@ -18,6 +25,8 @@ use crate::common;
 
 use common::browser::*;
 use fantoccini::{Client, Locator};
+use std::path::Path;
+use std::time::Duration;
 
 const PASSWORD: &str = "browser-werkplaats-wachtwoord";
 
@@ -73,6 +82,57 @@ async fn pick(c: &Client, form: &str, label: &str, value: &str) {
     );
 }
 
+/// The page at 1280 and 390 px as `networkspace-<name>-<width>.png` in the artefacts; with
+/// `LEERNET_UPDATE_SCREENSHOTS=1` also in `docs/screenshots/` (the README links them).
+async fn shots(c: &Client, name: &str) {
+    for width in [1280, 390] {
+        c.set_window_size(width, 1100).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = c.screenshot().await.unwrap();
+        let file = format!("networkspace-{name}-{width}.png");
+        std::fs::write(artefacts().join(&file), &png).unwrap();
+        if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::write(docs.join(&file), &png).unwrap();
+        }
+    }
+    c.set_window_size(1280, 900).await.unwrap();
+}
+
+/// The value in the vote form of the topic titled `topic`.
+async fn dots_shown(c: &Client, topic: &str) -> String {
+    let v = c
+        .execute(
+            "var v = null, topic = arguments[0];
+             document.querySelectorAll('#topics tbody tr').forEach(function (r) {
+               if (r.cells[0].textContent === topic) { v = r.querySelector('input').value; }
+             });
+             return v;",
+            vec![topic.into()],
+        )
+        .await
+        .unwrap();
+    v.as_str()
+        .unwrap_or_else(|| panic!("no topic {topic:?}"))
+        .to_owned()
+}
+
+/// Downloads `path` in the browser (its cookies, same origin) and returns the text.
+async fn download(c: &Client, path: &str) -> String {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0], { credentials: 'same-origin' })
+               .then(r => r.text().then(t => done(r.status + '\\n' + r.headers.get('content-type') + '\\n' + t)))
+               .catch(e => done('error ' + e));",
+            vec![path.into()],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap().to_owned()
+}
+
 /// Gives `dots` to the topic titled `topic` in the vote form.
 async fn dots(c: &Client, topic: &str, n: &str) {
     let done = c
@@ -80,7 +140,9 @@ async fn dots(c: &Client, topic: &str, n: &str) {
             "var found = false, topic = arguments[0], n = arguments[1];
              document.querySelectorAll('#topics tbody tr').forEach(function (r) {
                if (r.cells[0].textContent === topic) {
-                 r.querySelector('input').value = n; found = true;
+                 var i = r.querySelector('input');
+                 i.value = n; found = true;
+                 i.dispatchEvent(new Event('input', { bubbles: true }));
                }
              });
              return found;",
@@ -131,9 +193,25 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         .click()
         .await
         .unwrap();
+    // The network's landing page: its next session (the demo plans one with a time and a
+    // place), the open round, the latest questions and stories, its figures.
+    assert_eq!(here(&c).await, format!("/ws/{net}"));
+    let next = text(&c, "#next").await;
+    assert!(
+        next.contains("2027-01-14, 19:30–21:30") && next.contains("Buurthuis De Kade"),
+        "{next}"
+    );
+    assert!(text(&c, "#own-figures")
+        .await
+        .contains("bijeenkomsten gehouden"));
+    axe(&c, "the network's landing page").await;
+    shots(&c, "landing").await;
+    c.goto(&url(&format!("/ws/{net}/sessions"))).await.unwrap();
     assert!(text(&c, "#indicators").await.contains("Kengetallen"));
     axe(&c, "the sessions page with the indicators").await;
     set(&c, "#date", "2026-06-18").await;
+    set(&c, "#start", "19:30").await;
+    set(&c, "#end", "21:30").await;
     set(&c, "#place", "Buurthuis De Kade").await;
     set(&c, "#method", "intervision").await;
     set(&c, "#model", "incident").await;
@@ -145,7 +223,48 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         "{session_path}"
     );
     let session_id = session_path.rsplit('/').next().unwrap().to_owned();
+    assert!(text(&c, "#session-when")
+        .await
+        .contains("2026-06-18, 19:30–21:30"));
+    // The method card's steps as the facilitator's outline.
+    assert!(
+        c.find_all(Locator::Css("#outline ol.outline li"))
+            .await
+            .unwrap()
+            .len()
+            >= 3
+    );
     axe(&c, "a planned session").await;
+    shots(&c, "session").await;
+    // Its calendar file: 19:30 in Amsterdam in June is 17:30 UTC; the reference parser
+    // (Python's icalendar, in the conformance venv) reads it.
+    let ics_href = css(&c, "#ics-link")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let ics = download(&c, &ics_href).await;
+    assert!(
+        ics.starts_with("200\ntext/calendar") && ics.contains("DTSTART:20260618T173000Z"),
+        "{ics}"
+    );
+    let body = ics.splitn(3, '\n').nth(2).unwrap().to_owned();
+    if let Some(py) = leernet_testkit::tools::python() {
+        let file = tmp.path().join("session.ics");
+        std::fs::write(&file, &body).unwrap();
+        let o = std::process::Command::new(py)
+            .arg("-c")
+            .arg("import sys, icalendar\nc = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\nprint([e.decoded('DTSTART').isoformat() for e in c.walk('VEVENT')])")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            "['2026-06-18T17:30:00+00:00']"
+        );
+    }
 
     // … and opens an agenda round of two votes each.
     c.goto(&url(&format!("/ws/{net}/agenda"))).await.unwrap();
@@ -174,11 +293,21 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     // Each field allows 2, together 4: the server refuses what the browser cannot check.
     dots(&c, "Omgaan met agressie aan de deur", "2").await;
     dots(&c, "Werken met tolken", "2").await;
+    // The script counts while one types …
+    assert_eq!(text(&c, "#votes-left").await, "Stemmen te veel: 2");
     submit(&c, "#vote-form button[type=submit]").await;
-    assert!(text(&c, "#ws-error")
-        .await
-        .contains("U hebt 2 stemmen in deze ronde en probeerde er 4 te geven."));
+    // … and the server refuses, naming the topic, with the dots kept as typed.
+    let error = text(&c, "#ws-error").await;
+    assert!(
+        error.contains("U hebt 2 stemmen in deze ronde en probeerde er 4 te geven.")
+            && error
+                .contains("Bij ‘Werken met tolken’ kwam u boven uw stemmen uit: haal er 2 weg."),
+        "{error}"
+    );
+    assert_eq!(dots_shown(&c, "Omgaan met agressie aan de deur").await, "2");
+    assert_eq!(dots_shown(&c, "Werken met tolken").await, "2");
     axe(&c, "the agenda with a refused vote").await;
+    shots(&c, "vote-refused").await;
     dots(&c, "Omgaan met agressie aan de deur", "1").await;
     dots(&c, "Werken met tolken", "1").await;
     submit(&c, "#vote-form button[type=submit]").await;
@@ -196,6 +325,16 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     axe(&c, "the slow-question log (member)").await;
     c.goto(&url(&format!("/ws/{net}/stories"))).await.unwrap();
     axe(&c, "the stories page").await;
+    // The member's own settings (under "Mijn leernet"): a private calendar link.
+    c.goto(&url("/my")).await.unwrap();
+    css(&c, "main a[href$='/ws/settings']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#feed-form button[type=submit]").await;
+    assert!(text(&c, "#feed-link").await.contains("/ws/calendar/"));
+    axe(&c, "the member's settings with a new calendar link").await;
 
     // The facilitator closes the round, scheduling the most voted topic into the session.
     login(&c, &base, fac).await;
@@ -245,14 +384,77 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     );
     assert!(!log.contains("Bram"), "{log}");
     axe(&c, "the slow-question log (facilitator)").await;
-    c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
+    c.goto(&url(&format!("/ws/{net}/sessions"))).await.unwrap();
     assert!(text(&c, "#indicators + ul")
         .await
         .contains("4\nbijeenkomsten gehouden"));
+    // Handles taken up: two marked from the handreiking, a report on one.
+    c.goto(&url(&format!("/ws/{net}/handles"))).await.unwrap();
+    for key in ["rationale-revisit", "org-evaluate"] {
+        submit(&c, &format!("#handle-{key} form button[type=submit]")).await;
+        assert!(text(&c, &format!("#handle-{key}"))
+            .await
+            .contains("We werken hieraan"));
+    }
+    set(
+        &c,
+        "#what-org-evaluate",
+        "Na elke bijeenkomst vijf minuten: wat werkte, wat niet?",
+    )
+    .await;
+    set(&c, "#when-org-evaluate", "2026-06-25").await;
+    css(&c, "#helped-org-evaluate-3")
+        .await
+        .click()
+        .await
+        .unwrap();
+    set(
+        &c,
+        "#why-org-evaluate",
+        "We passen de volgende agenda er nu op aan.",
+    )
+    .await;
+    submit(&c, "#report-org-evaluate button[type=submit]").await;
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('helped-org-evaluate-3').checked;",
+            vec![]
+        )
+        .await
+        .unwrap()
+        .as_bool(),
+        Some(true)
+    );
+    axe(&c, "the handles the network works on").await;
+    c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
+    let working = text(&c, "#working-on").await;
+    assert!(
+        working.contains("Evalueer jullie werkwijze één keer per jaar"),
+        "{working}"
+    );
+    axe(&c, "the landing page with handles worked on").await;
     c.goto(&url("/ws/methods?lang=en")).await.unwrap();
     assert!(text(&c, "#method-moral_deliberation")
         .await
         .contains("Moral deliberation"));
     axe(&c, "the method library").await;
+    // The researcher sees the uptake per handle across networks.
+    add_user(
+        leernet(),
+        &demo,
+        "onderzoeker.ws@example.org",
+        "researcher",
+        None,
+        PASSWORD,
+    );
+    login(&c, &base, "onderzoeker.ws@example.org").await;
+    c.goto(&url("/admin/uptake")).await.unwrap();
+    let table = text(&c, "#uptake").await;
+    assert!(
+        table.contains("Evalueer jullie werkwijze één keer per jaar")
+            && table.contains("Havenmond"),
+        "{table}"
+    );
+    axe(&c, "the researcher's uptake per handle").await;
     c.close().await.unwrap();
 }

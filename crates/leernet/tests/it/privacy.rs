@@ -186,6 +186,7 @@ async fn seed(store: &Store) -> Seed {
                 method: "intervision".into(),
                 model: "incident".into(),
                 agenda: vec![],
+                ..NewSession::default()
             },
             None,
             1,
