@@ -139,6 +139,10 @@ pub enum Action {
     /// The coded project exported for other QDA tools (REFI-QDA `.qdpx`: open answers,
     /// codings and coders).
     CodingExport,
+    /// A person's role in the study deactivated (they cannot log in here; their sessions end).
+    RoleDeactivate,
+    /// A deactivated role made active again.
+    RoleReactivate,
 }
 
 impl Action {
@@ -161,6 +165,8 @@ impl Action {
             Action::WorkspaceExport => "workspace.export",
             Action::WorkspaceErase => "workspace.erase",
             Action::CodingExport => "coding.export",
+            Action::RoleDeactivate => "role.deactivate",
+            Action::RoleReactivate => "role.reactivate",
         }
     }
 
@@ -182,6 +188,8 @@ impl Action {
         Action::WorkspaceExport,
         Action::WorkspaceErase,
         Action::CodingExport,
+        Action::RoleDeactivate,
+        Action::RoleReactivate,
     ];
 }
 
