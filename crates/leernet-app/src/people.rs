@@ -100,7 +100,12 @@ pub async fn invite(
     at: i64,
 ) -> Result<Invited> {
     if let Some(a) = inst.account_by_email(invite.email.as_str()).await? {
-        if inst.roles_of(a.id).await?.iter().any(|r| r.study == study.id) {
+        if inst
+            .roles_of(a.id)
+            .await?
+            .iter()
+            .any(|r| r.study == study.id)
+        {
             return Err(PeopleError::AlreadyInStudy);
         }
     }

@@ -247,7 +247,10 @@ impl AppState {
                 "people_link.html",
                 include_str!("../templates/people_link.html"),
             ),
-            ("structure.html", include_str!("../templates/structure.html")),
+            (
+                "structure.html",
+                include_str!("../templates/structure.html"),
+            ),
             (
                 "structure_edit.html",
                 include_str!("../templates/structure_edit.html"),
@@ -474,7 +477,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/people/{id}/active", post(people::set_active))
         .route("/admin/people/{id}/link", post(people::new_link))
         .route("/admin/structure", get(structure::page))
-        .route("/admin/structure/workplaces", post(structure::add_workplace))
+        .route(
+            "/admin/structure/workplaces",
+            post(structure::add_workplace),
+        )
         .route("/admin/structure/networks", post(structure::add_network))
         .route(
             "/admin/structure/workplaces/{slug}",

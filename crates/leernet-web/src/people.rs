@@ -117,8 +117,7 @@ fn role_choice(role: &str, networks: &[String]) -> (Option<RoleChoice>, Vec<Fiel
     slugs.sort();
     slugs.dedup();
     if let Some(r) = role {
-        if matches!(r, Role::Facilitator | Role::Member) && slugs.is_empty() && errors.is_empty()
-        {
+        if matches!(r, Role::Facilitator | Role::Member) && slugs.is_empty() && errors.is_empty() {
             errors.push(("networks", "people.err_networks"));
         }
     }
@@ -290,15 +289,7 @@ pub async fn invite(
         return refused(wrong).await;
     }
     let actor = actor(&v);
-    let invited = people::invite(
-        &inst,
-        &study,
-        &state.store,
-        &request,
-        &actor,
-        state.now(),
-    )
-    .await;
+    let invited = people::invite(&inst, &study, &state.store, &request, &actor, state.now()).await;
     let invited = match invited {
         Ok(i) => i,
         Err(e) => match people_refusal(&e) {

@@ -58,12 +58,8 @@ fn render(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let (token, set) = v.form_token(state);
-    let mut res = crate::page::render(
-        state,
-        v,
-        name,
-        minijinja::context! { csrf => token, ..ctx },
-    )?;
+    let mut res =
+        crate::page::render(state, v, name, minijinja::context! { csrf => token, ..ctx })?;
     *res.status_mut() = status;
     if let Some(c) = set {
         res.headers_mut().append(header::SET_COOKIE, c);
@@ -263,8 +259,14 @@ pub async fn set_password(
                 k => state
                     .catalog
                     .t(lang, k)
-                    .replace("{min}", &leernet_app::accounts::password::MIN_CHARS.to_string())
-                    .replace("{max}", &leernet_app::accounts::password::MAX_BYTES.to_string()),
+                    .replace(
+                        "{min}",
+                        &leernet_app::accounts::password::MIN_CHARS.to_string(),
+                    )
+                    .replace(
+                        "{max}",
+                        &leernet_app::accounts::password::MAX_BYTES.to_string(),
+                    ),
             };
             return render(
                 &state,

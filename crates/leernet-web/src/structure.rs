@@ -667,4 +667,3 @@ pub async fn archive_network(
     )))
     .into_response())
 }
-

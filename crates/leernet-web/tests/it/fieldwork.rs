@@ -1295,7 +1295,11 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/admin/structure/networks", "people"),
     ("GET", "/admin/structure/workplaces/{slug}", "people"),
     ("POST", "/admin/structure/workplaces/{slug}", "people"),
-    ("POST", "/admin/structure/workplaces/{slug}/archive", "people"),
+    (
+        "POST",
+        "/admin/structure/workplaces/{slug}/archive",
+        "people",
+    ),
     ("GET", "/admin/structure/networks/{slug}", "people"),
     ("POST", "/admin/structure/networks/{slug}", "people"),
     ("POST", "/admin/structure/networks/{slug}/archive", "people"),

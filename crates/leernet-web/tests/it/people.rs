@@ -118,8 +118,22 @@ async fn people_story(store: &Store, url: &str) {
     .await
     .unwrap();
     let first = inst.study_by_slug(&slug("eerste")).await.unwrap().unwrap();
-    give(&inst, &first, store, "onderzoeker@example.org", Role::Researcher).await;
-    give(&inst, &first, store, "coordinator@example.org", Role::Coordinator).await;
+    give(
+        &inst,
+        &first,
+        store,
+        "onderzoeker@example.org",
+        Role::Researcher,
+    )
+    .await;
+    give(
+        &inst,
+        &first,
+        store,
+        "coordinator@example.org",
+        Role::Coordinator,
+    )
+    .await;
     let app = leernet_web::portal::app(Arc::new(
         Portal::open(inst.clone(), options(clock.clone(), None))
             .await
@@ -159,7 +173,11 @@ async fn people_story(store: &Store, url: &str) {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("al in gebruik"), "{}", p.body);
-    assert!(p.body.contains("value=\"Nog een Noord\""), "kept: {}", p.body);
+    assert!(
+        p.body.contains("value=\"Nog een Noord\""),
+        "kept: {}",
+        p.body
+    );
     assert!(p.body.contains("error-summary"));
     assert_eq!(inst.workplaces().await.unwrap().len(), 1, "nothing made");
     let p = r
@@ -271,7 +289,10 @@ async fn people_story(store: &Store, url: &str) {
     assert!(p.body.contains("value=\"Fenna Facilitator\""));
     assert!(p.body.contains("geldig e-mailadres"));
     assert!(p.body.contains("minstens één netwerk"));
-    assert!(p.body.contains("href=\"#email\""), "the summary links the field");
+    assert!(
+        p.body.contains("href=\"#email\""),
+        "the summary links the field"
+    );
     let p = r
         .post(
             &format!("{base}/admin/people"),
@@ -283,7 +304,11 @@ async fn people_story(store: &Store, url: &str) {
             ],
         )
         .await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "an archived network");
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an archived network"
+    );
     let accounts = inst.accounts().await.unwrap().len();
     let p = r
         .post(
@@ -373,7 +398,10 @@ async fn people_story(store: &Store, url: &str) {
     let again = f.get(&link).await;
     assert_eq!(again.status, StatusCode::GONE);
     assert!(again.body.contains("al gebruikt"), "{}", again.body);
-    assert!(again.body.contains("href=\"/login/forgot\""), "a new one offered");
+    assert!(
+        again.body.contains("href=\"/login/forgot\""),
+        "a new one offered"
+    );
     let p = f
         .post(
             &link,
@@ -385,7 +413,10 @@ async fn people_story(store: &Store, url: &str) {
         )
         .await;
     assert_eq!(p.status, StatusCode::GONE, "a used link sets nothing");
-    assert_eq!(f.get("/login/password/nonsense").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        f.get("/login/password/nonsense").await.status,
+        StatusCode::NOT_FOUND
+    );
     f.login("fenna@example.org").await;
     let my = f.get(&format!("{base}/my")).await;
     assert_eq!(my.status, StatusCode::OK, "{}", my.body);
@@ -402,8 +433,16 @@ async fn people_story(store: &Store, url: &str) {
     ] {
         let path = format!("{base}{path}");
         assert_eq!(f.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
-        assert_eq!(coord.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
-        assert_eq!(stranger.get(&path).await.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(
+            coord.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        assert_eq!(
+            stranger.get(&path).await.status,
+            StatusCode::SEE_OTHER,
+            "{path}"
+        );
     }
 
     // a lost link: the researcher makes a new one, and the old one no longer works
@@ -460,18 +499,31 @@ async fn people_story(store: &Store, url: &str) {
             &[("csrf_token", &csrf), ("to", "inactive")],
         )
         .await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "the box must be ticked");
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the box must be ticked"
+    );
     assert!(inst.role_is_active(fenna, first.id).await.unwrap());
     let p = r
         .post(
             &format!("{person}/active"),
-            &[("csrf_token", &csrf), ("to", "inactive"), ("confirm", "yes")],
+            &[
+                ("csrf_token", &csrf),
+                ("to", "inactive"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     // the open session ended, and the password no longer lets her in
     let my = f.get(&format!("{base}/my")).await;
-    assert_eq!(my.status, StatusCode::SEE_OTHER, "session ended: {}", my.body);
+    assert_eq!(
+        my.status,
+        StatusCode::SEE_OTHER,
+        "session ended: {}",
+        my.body
+    );
     let p = log_in(&mut f, "fenna@example.org", PASSWORD).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
     assert!(p.body.contains("gedeactiveerd"));
@@ -495,7 +547,11 @@ async fn people_story(store: &Store, url: &str) {
     let p = r
         .post(
             &format!("{base}/admin/people/{}/active", me.0),
-            &[("csrf_token", &csrf), ("to", "inactive"), ("confirm", "yes")],
+            &[
+                ("csrf_token", &csrf),
+                ("to", "inactive"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -515,7 +571,11 @@ async fn people_story(store: &Store, url: &str) {
     let p = r
         .post(
             &format!("{person}/role"),
-            &[("csrf_token", &csrf), ("role", "member"), ("network", "wijk-a")],
+            &[
+                ("csrf_token", &csrf),
+                ("role", "member"),
+                ("network", "wijk-a"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -527,8 +587,16 @@ async fn people_story(store: &Store, url: &str) {
             &[("csrf_token", &csrf), ("role", "member")],
         )
         .await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "a member needs a network");
-    assert!(p.body.contains("value=\"member\" checked"), "kept: {}", p.body);
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a member needs a network"
+    );
+    assert!(
+        p.body.contains("value=\"member\" checked"),
+        "kept: {}",
+        p.body
+    );
 
     // --- Wachtwoord vergeten -------------------------------------------------------------
     let sink = SmtpSink::start(Refuse::Nobody).await;
@@ -624,7 +692,9 @@ async fn people_story(store: &Store, url: &str) {
         "the old password is gone"
     );
     assert_eq!(
-        log_in(&mut g, "fenna@example.org", new_password).await.status,
+        log_in(&mut g, "fenna@example.org", new_password)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
@@ -649,7 +719,14 @@ async fn people_story(store: &Store, url: &str) {
         .await
         .unwrap();
     let store2 = inst.open_study(&second).await.unwrap();
-    give(&inst, &second, &store2, "onderzoeker@example.org", Role::Researcher).await;
+    give(
+        &inst,
+        &second,
+        &store2,
+        "onderzoeker@example.org",
+        Role::Researcher,
+    )
+    .await;
     let before = inst.accounts().await.unwrap().len();
     let app2 = leernet_web::portal::app(Arc::new(
         Portal::open(inst.clone(), options(clock.clone(), None))
@@ -675,7 +752,11 @@ async fn people_story(store: &Store, url: &str) {
         !p.body.replace("&#x2f;", "/").contains("/login/password/"),
         "no link: she has a password"
     );
-    assert_eq!(inst.accounts().await.unwrap().len(), before, "no second account");
+    assert_eq!(
+        inst.accounts().await.unwrap().len(),
+        before,
+        "no second account"
+    );
     assert_eq!(inst.roles_of(fenna).await.unwrap().len(), 2);
     store2.close().await;
 
