@@ -263,6 +263,30 @@ async fn people_story(store: &Store, url: &str) {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     assert_eq!(store.networks().await.unwrap().len(), 2, "nothing deleted");
+    let instrument = store
+        .add_instrument(&leernet_store::NewInstrument {
+            form_id: "leernet_network".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Netwerkvragenlijst".into(),
+                en: "Network questionnaire".into(),
+            },
+            file_name: "network.xlsx".into(),
+            workbook: common::NETWORK_XLSX.to_vec(),
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(instrument, "2026", leernet_core::WaveStatus::Open)
+        .await
+        .unwrap();
+    let wave_page = r.get(&format!("{base}/admin/waves/{}", wave.0)).await;
+    assert_eq!(wave_page.status, StatusCode::OK, "{}", wave_page.body);
+    assert!(wave_page.body.contains("Netwerk Wijk A"));
+    assert!(
+        !wave_page.body.contains("Netwerk Wijk B-Oost"),
+        "an archived network is no choice for a wave's invitations"
+    );
 
     // --- Inviting -------------------------------------------------------------------------
     let people = r.get(&format!("{base}/admin/people")).await;
