@@ -219,18 +219,26 @@ async fn member(
     }
 }
 
+/// A role to give someone who has one in the study already.
+#[derive(Debug, Clone)]
+pub struct RoleChange {
+    pub account: PersonId,
+    pub role: Role,
+    /// Their networks, by slug (each taking part in the study and not archived).
+    pub networks: Vec<Slug>,
+}
+
 /// Changes the role (and networks) of someone in `study`. A researcher cannot change their
 /// own role (a study keeps the researcher who acts).
 pub async fn change_role(
     inst: &Installation,
     study: &Study,
     store: &Store,
-    account: PersonId,
-    role: Role,
-    networks: &[Slug],
+    change: &RoleChange,
     actor: &Actor,
     at: i64,
 ) -> Result<()> {
+    let (account, role, networks) = (change.account, change.role, &change.networks);
     let acc = member(inst, study, account).await?;
     if *actor == Actor::Person(account) && role != Role::Researcher {
         return Err(PeopleError::OwnRole);

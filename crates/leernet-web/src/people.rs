@@ -673,9 +673,11 @@ pub async fn change_role(
         &inst,
         &study,
         &state.store,
-        p.id,
-        choice.role,
-        &choice.networks,
+        &people::RoleChange {
+            account: p.id,
+            role: choice.role,
+            networks: choice.networks,
+        },
         &actor(&v),
         state.now(),
     )
