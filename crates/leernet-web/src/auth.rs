@@ -474,7 +474,7 @@ fn throttle_account(email: &str) -> String {
 /// IPv4-mapped IPv6 address); an IPv6 address by its /64, since one household or server
 /// gets a whole /64 and would otherwise have 2^64 addresses to guess from; `unknown` when
 /// the server was not told (tests without a socket).
-fn throttle_address(address: Option<std::net::IpAddr>) -> String {
+pub(crate) fn throttle_address(address: Option<std::net::IpAddr>) -> String {
     use std::net::IpAddr;
     match address {
         None => "unknown".into(),

@@ -112,10 +112,8 @@ pub async fn forgot(
     };
     let now = state.now();
     let account_key = format!("reset:{}", email.as_str().to_lowercase());
-    let address_key = match v.address {
-        Some(a) => a.to_string(),
-        None => "unknown".to_owned(),
-    };
+    // counted as the login counts an address (an IPv6 client by its /64)
+    let address_key = crate::auth::throttle_address(v.address);
     let allowed = inst
         .start_login_attempt(&account_key, &address_key, &LOGIN_LIMITS, now)
         .await?;
