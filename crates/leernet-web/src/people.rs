@@ -396,7 +396,7 @@ struct Row {
 }
 
 /// Everyone with a role in the study, by name.
-async fn rows(state: &AppState, inst: &Installation, study: &Study) -> Result<Vec<Row>, AppError> {
+async fn rows(inst: &Installation, study: &Study) -> Result<Vec<Row>, AppError> {
     let names: BTreeMap<i64, String> = inst
         .networks()
         .await?
@@ -410,7 +410,6 @@ async fn rows(state: &AppState, inst: &Installation, study: &Study) -> Result<Ve
         .into_iter()
         .map(|a| (a.id.0, a))
         .collect();
-    let _ = state;
     let mut out = Vec::new();
     for r in inst.roles(study.id).await? {
         let Some(a) = accounts.get(&r.account.0) else {
@@ -503,7 +502,7 @@ async fn render_list(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let all = rows(state, inst, study).await?;
+    let all = rows(inst, study).await?;
     let needle = query.to_lowercase();
     let found: Vec<&Row> = all
         .iter()
@@ -563,13 +562,12 @@ async fn render_list(
 
 /// The person `id` of this study, or 404.
 async fn person_or_404(
-    state: &AppState,
     inst: &Installation,
     study: &Study,
     id: i64,
     lang: Lang,
 ) -> Result<Row, AppError> {
-    rows(state, inst, study)
+    rows(inst, study)
         .await?
         .into_iter()
         .find(|r| r.id.0 == id)
@@ -589,7 +587,7 @@ async fn render_person(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let p = person_or_404(state, inst, study, id, lang).await?;
+    let p = person_or_404(inst, study, id, lang).await?;
     let choices = network_choices(state, inst).await?;
     // the person's networks by slug (an archived one stays ticked: it is theirs)
     let registry = inst.networks().await?;
@@ -647,7 +645,7 @@ pub async fn change_role(
     let (_, inst, study) = researcher_here(&state, &v).await?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let lang = v.lang.lang;
-    let p = person_or_404(&state, &inst, &study, id, lang).await?;
+    let p = person_or_404(&inst, &study, id, lang).await?;
     let refused = |errors: Vec<FieldError>| {
         let (state, v, inst, study, f) = (&state, &v, &inst, &study, &f);
         async move {
@@ -733,7 +731,7 @@ pub async fn set_active(
     let (_, inst, study) = researcher_here(&state, &v).await?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let lang = v.lang.lang;
-    let p = person_or_404(&state, &inst, &study, id, lang).await?;
+    let p = person_or_404(&inst, &study, id, lang).await?;
     let choice = match ActiveChoice::try_from(&f) {
         Ok(c) => c,
         Err(None) => return Err(AppError::BadRequest(lang)),
@@ -797,7 +795,7 @@ pub async fn new_link(
     let (_, inst, study) = researcher_here(&state, &v).await?;
     v.check_csrf(f.csrf_token.as_deref())?;
     let lang = v.lang.lang;
-    let p = person_or_404(&state, &inst, &study, id, lang).await?;
+    let p = person_or_404(&inst, &study, id, lang).await?;
     let secret = people::new_invite_link(&inst, &study, p.id, &actor(&v), state.now())
         .await
         .map_err(|e| AppError::internal(lang, e))?;
