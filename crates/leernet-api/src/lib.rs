@@ -201,6 +201,15 @@ impl ApiState {
             .into_iter()
             .find(|r| r.study == study.id)
             .ok_or(ApiError::NotFound)?;
+        // a deactivated role (issue 18) gives no access, by token either
+        if !self
+            .inst
+            .role_is_active(role.account, study.id)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            return Err(ApiError::NotFound);
+        }
         let store = self.store(&study).await?;
         let networks = store.networks().await.map_err(ApiError::internal)?;
         let visible = visible_networks(role.role, &role.networks, &networks);

@@ -17,6 +17,7 @@ pub mod import;
 pub mod invitations;
 pub mod mail;
 pub mod outbox;
+pub mod people;
 pub mod practice;
 pub mod studies;
 pub mod tokens;

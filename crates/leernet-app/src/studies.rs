@@ -383,6 +383,16 @@ pub async fn set_password(
     copy_password(inst, account, Some(hash), None).await
 }
 
+/// Writes `hash` into the `persons` row of `account` in every study it has a role in (after
+/// the installation's was set, as a one-time link does).
+pub async fn copy_password_everywhere(
+    inst: &Installation,
+    account: PersonId,
+    hash: Option<&str>,
+) -> Result<()> {
+    copy_password(inst, account, hash, None).await
+}
+
 /// Writes `hash` into the `persons` row of `account` in every study it has a role in,
 /// but `skip`.
 async fn copy_password(

@@ -141,6 +141,10 @@ pub enum Action {
     CodingExport,
     /// The wave a questionnaire's figures rest on was chosen (or set back to the default).
     WaveCurrent,
+    /// A person's role in the study deactivated (they cannot log in here; their sessions end).
+    RoleDeactivate,
+    /// A deactivated role made active again.
+    RoleReactivate,
 }
 
 impl Action {
@@ -164,6 +168,8 @@ impl Action {
             Action::WorkspaceErase => "workspace.erase",
             Action::CodingExport => "coding.export",
             Action::WaveCurrent => "wave.current",
+            Action::RoleDeactivate => "role.deactivate",
+            Action::RoleReactivate => "role.reactivate",
         }
     }
 
@@ -186,6 +192,8 @@ impl Action {
         Action::WorkspaceErase,
         Action::CodingExport,
         Action::WaveCurrent,
+        Action::RoleDeactivate,
+        Action::RoleReactivate,
     ];
 }
 

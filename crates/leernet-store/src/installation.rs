@@ -25,9 +25,11 @@
 //! PostgreSQL migrations and the adoption run under an advisory lock of their own, so
 //! instances starting together do them once.
 
+mod people;
 mod projection;
 mod tokens;
 
+pub use people::{LinkPurpose, LinkState};
 pub use projection::ProjectedPerson;
 pub use tokens::{ApiToken, TokenRefusal, TokenScope};
 
@@ -966,6 +968,7 @@ impl Installation {
             "DELETE FROM study_roles WHERE account_id = $1",
             "DELETE FROM sessions WHERE person_id = $1",
             "DELETE FROM api_tokens WHERE account_id = $1",
+            "DELETE FROM account_links WHERE account_id = $1",
         ] {
             sqlx::query(sql).bind(account.0).execute(&mut *tx).await?;
         }

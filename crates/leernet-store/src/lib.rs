@@ -56,8 +56,8 @@ pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;
 pub use installation::{
     AccountErase, Adopted, ApiToken, Installation, InstallationAccount, InstallationAudit,
-    NewStudy, ProjectedPerson, Study, StudyId, StudyLocation, StudyRole, StudyState, TokenRefusal,
-    TokenScope,
+    LinkPurpose, LinkState, NewStudy, ProjectedPerson, Study, StudyId, StudyLocation, StudyRole,
+    StudyState, TokenRefusal, TokenScope,
 };
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};

@@ -579,8 +579,14 @@ pub(crate) async fn wave_page(
             invitations_with_email += usize::from(inv.email.is_some());
         }
     }
+    // an archived network (issue 18) is no choice for new invitations; its rows above stay
+    let archived = match state.accounts() {
+        Some(acc) => acc.installation.archived_networks().await?,
+        None => Vec::new(),
+    };
     let network_list: Vec<_> = networks
         .iter()
+        .filter(|n| !archived.contains(&n.id))
         .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone() })
         .collect();
     let mut res = crate::page::render(

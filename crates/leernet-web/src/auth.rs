@@ -431,6 +431,12 @@ impl AppState {
                 .into_iter()
                 .find(|r| r.study == acc.study)
         };
+        // a deactivated role counts as none (its sessions ended when it was deactivated;
+        // this holds for a session made in another study meanwhile)
+        let role = match role {
+            Some(r) if acc.installation.role_is_active(a.id, acc.study).await? => Some(r),
+            _ => None,
+        };
         let signed_in = SignedIn {
             id: a.id,
             name: a.name.clone(),
@@ -468,7 +474,7 @@ fn throttle_account(email: &str) -> String {
 /// IPv4-mapped IPv6 address); an IPv6 address by its /64, since one household or server
 /// gets a whole /64 and would otherwise have 2^64 addresses to guess from; `unknown` when
 /// the server was not told (tests without a socket).
-fn throttle_address(address: Option<std::net::IpAddr>) -> String {
+pub(crate) fn throttle_address(address: Option<std::net::IpAddr>) -> String {
     use std::net::IpAddr;
     match address {
         None => "unknown".into(),
@@ -527,7 +533,8 @@ pub async fn login_page(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let next = q.get("next").map(String::as_str).unwrap_or("/my");
-    login_form(&state, &v, safe_next(next), None, StatusCode::OK)
+    let done = q.get("done").is_some_and(|d| d == "password");
+    login_form_with(&state, &v, safe_next(next), None, done, StatusCode::OK)
 }
 
 fn login_form(
@@ -537,12 +544,31 @@ fn login_form(
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    login_form_with(state, v, next, error, false, status)
+}
+
+/// The login form; `done` says a password was just set by a one-time link, and the
+/// "wachtwoord vergeten" link is there when the app serves an installation.
+fn login_form_with(
+    state: &AppState,
+    v: &Visitor,
+    next: &str,
+    error: Option<&str>,
+    done: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let (token, set) = v.form_token(state);
     let mut res = crate::page::render(
         state,
         v,
         "login.html",
-        minijinja::context! { csrf => token, next => next, error => error },
+        minijinja::context! {
+            csrf => token,
+            next => next,
+            error => error,
+            done => done,
+            forgot => state.accounts().is_some(),
+        },
     )?;
     *res.status_mut() = status;
     if let Some(c) = set {
@@ -625,6 +651,24 @@ pub async fn login(
         .login_succeeded(&account_key, &address_key, t)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
+    // the right password, but every role of the account is deactivated: said only now, to
+    // someone who knows the password
+    if let Some(acc) = state.accounts() {
+        let may = acc
+            .installation
+            .may_log_in(account)
+            .await
+            .map_err(|e| AppError::internal(lang, e))?;
+        if !may {
+            return login_form(
+                &state,
+                &anon,
+                &next,
+                Some("reset.deactivated"),
+                StatusCode::FORBIDDEN,
+            );
+        }
+    }
     let secret = random_hex();
     state
         .create_session(&secret, account, t)

@@ -28,11 +28,14 @@ pub mod notify;
 pub mod observe;
 mod page;
 mod pages;
+mod people;
 pub mod portal;
 mod portal_admin;
 pub use leernet_app::accounts::password;
 mod profile;
 mod qca;
+mod reset;
+mod structure;
 pub mod survey;
 mod tokens;
 pub mod workspace;
@@ -249,6 +252,37 @@ impl AppState {
                 "tokens_revoke.html",
                 include_str!("../templates/tokens_revoke.html"),
             ),
+            // people and structure in the browser (issue 18, item 1)
+            ("people.html", include_str!("../templates/people.html")),
+            ("person.html", include_str!("../templates/person.html")),
+            (
+                "people_role_fields.html",
+                include_str!("../templates/people_role_fields.html"),
+            ),
+            (
+                "people_link.html",
+                include_str!("../templates/people_link.html"),
+            ),
+            (
+                "structure.html",
+                include_str!("../templates/structure.html"),
+            ),
+            (
+                "structure_edit.html",
+                include_str!("../templates/structure_edit.html"),
+            ),
+            (
+                "structure_fields.html",
+                include_str!("../templates/structure_fields.html"),
+            ),
+            (
+                "reset_forgot.html",
+                include_str!("../templates/reset_forgot.html"),
+            ),
+            (
+                "reset_password.html",
+                include_str!("../templates/reset_password.html"),
+            ),
         ] {
             env.add_template(name, src)
                 .expect("shipped templates parse");
@@ -447,6 +481,39 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/static/survey.js", get(survey::script))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        // people and structure in the browser (issue 18, item 1)
+        .route("/login/forgot", get(reset::forgot_page).post(reset::forgot))
+        .route(
+            "/login/password/{secret}",
+            get(reset::password_page).post(reset::set_password),
+        )
+        .route("/admin/people", get(people::list).post(people::invite))
+        .route("/admin/people/{id}", get(people::person_page))
+        .route("/admin/people/{id}/role", post(people::change_role))
+        .route("/admin/people/{id}/active", post(people::set_active))
+        .route("/admin/people/{id}/link", post(people::new_link))
+        .route("/admin/structure", get(structure::page))
+        .route(
+            "/admin/structure/workplaces",
+            post(structure::add_workplace),
+        )
+        .route("/admin/structure/networks", post(structure::add_network))
+        .route(
+            "/admin/structure/workplaces/{slug}",
+            get(structure::workplace).post(structure::save_workplace),
+        )
+        .route(
+            "/admin/structure/workplaces/{slug}/archive",
+            post(structure::archive_workplace),
+        )
+        .route(
+            "/admin/structure/networks/{slug}",
+            get(structure::network).post(structure::save_network),
+        )
+        .route(
+            "/admin/structure/networks/{slug}/archive",
+            post(structure::archive_network),
+        )
         .route("/my", get(admin::my))
         .route(
             "/admin/instruments",

@@ -9,6 +9,12 @@ use axum::response::{Html, IntoResponse, Response};
 use leernet_core::Lang;
 use std::sync::Arc;
 
+/// The study's figures for the data the store holds now, on the study's current waves,
+/// computed once per change (`figures.rs`).
+pub(crate) async fn figures(state: &Arc<AppState>, lang: Lang) -> Result<Arc<Figures>, AppError> {
+    figures_on(state, lang, &WaveQuery::default()).await
+}
+
 /// `?wave=` of the pages that show figures: a wave's name, `latest` (the latest answer per
 /// network) or `all` (all answers); absent or empty, the study's current waves.
 #[derive(Debug, Default, serde::Deserialize)]

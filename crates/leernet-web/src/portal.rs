@@ -280,6 +280,8 @@ pub fn app(portal: Arc<Portal>) -> Router {
         .route("/s/{token}", axum::routing::any(survey))
         .route("/s/{token}/relevance", axum::routing::any(survey))
         .route("/login", axum::routing::any(at_front))
+        .route("/login/forgot", axum::routing::any(at_front))
+        .route("/login/password/{secret}", axum::routing::any(at_front))
         .route("/logout", axum::routing::any(at_front))
         .route("/healthz", axum::routing::any(at_front))
         .route("/static/{file}", axum::routing::any(at_front))
@@ -443,15 +445,16 @@ impl Portal {
             return Ok(Vec::new());
         };
         let roles = self.installation.roles_of(session.person).await?;
-        Ok(active
-            .iter()
-            .filter_map(|s| {
-                roles
-                    .iter()
-                    .find(|r| r.study == s.id)
-                    .map(|r| (s.clone(), r.role))
-            })
-            .collect())
+        let mut out = Vec::new();
+        for s in active {
+            if let Some(r) = roles.iter().find(|r| r.study == s.id) {
+                // a deactivated role is no study of theirs
+                if self.installation.role_is_active(r.account, s.id).await? {
+                    out.push((s.clone(), r.role));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -308,6 +308,33 @@ async fn boundary_story(store: &Store, url: &str) {
     let none = get(&w.app, "/api/v1/studies/zz", outsider).await;
     let a = get(&w.app, "/api/v1/studies/a", outsider).await;
     assert_eq!(none.json, a.json);
+    // a deactivated role (issue 18) gives no access by token either, until reactivated
+    let b = w
+        .inst
+        .study_by_slug(&leernet_core::Slug::parse("b").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let them = w
+        .inst
+        .account_by_email("buiten@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for (active, status) in [(false, StatusCode::NOT_FOUND), (true, StatusCode::OK)] {
+        w.inst
+            .set_role_active(them, b.id, active, &actor(), 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            get(&w.app, "/api/v1/studies/b/networks", outsider)
+                .await
+                .status,
+            status,
+            "active: {active}"
+        );
+    }
     let _ = w.b_wave;
     done(w).await;
 }

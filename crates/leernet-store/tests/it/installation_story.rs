@@ -13,6 +13,7 @@ leernet_testkit::on_every_backend!(with_url,
     an_existing_study_becomes_the_first_of_an_installation_losing_nothing => adopt_story,
     adopting_is_all_or_nothing => refused_story,
     a_role_in_one_study_gives_nothing_in_another => two_studies_story,
+    links_work_once_and_until_their_time_and_deactivating_ends_sessions => people_story,
 );
 
 fn actor() -> Actor {
@@ -455,5 +456,159 @@ async fn two_studies_story(store: &Store, url: &str) {
     );
     assert_eq!(a.id.0 + 1, b.id.0);
     study_b.close().await;
+    inst.close().await;
+}
+
+/// Issue 18, item 1: a one-time link sets a password once and only before its time; a newer
+/// reset link replaces the older; using one ends the account's sessions; deactivating a role
+/// ends them too and, with no active role left, the account may not log in; a network
+/// archived stays in the registry.
+async fn people_story(store: &Store, url: &str) {
+    use leernet_store::{LinkPurpose, LinkState};
+    let (nets, people) = legacy(store).await;
+    let inst = open(store, url).await;
+    let location = inst.location_of(url, store).await.unwrap();
+    let a = inst
+        .adopt(
+            &Slug::parse("a").unwrap(),
+            &title(),
+            location,
+            store,
+            &actor(),
+            1,
+        )
+        .await
+        .unwrap()
+        .study;
+    let fenna = people[1];
+    let secret = |c: char| c.to_string().repeat(64);
+    inst.add_account_link(fenna, LinkPurpose::Invite, &secret('a'), 100, 200, &actor())
+        .await
+        .unwrap();
+    assert_eq!(
+        inst.account_link(&secret('a'), 150).await.unwrap(),
+        LinkState::Valid {
+            account: fenna,
+            purpose: LinkPurpose::Invite
+        }
+    );
+    assert_eq!(
+        inst.account_link(&secret('a'), 200).await.unwrap(),
+        LinkState::Expired
+    );
+    assert_eq!(
+        inst.account_link(&secret('f'), 150).await.unwrap(),
+        LinkState::Unknown
+    );
+    assert_eq!(
+        inst.use_account_link(&secret('a'), "$argon2id$late", 201)
+            .await
+            .unwrap(),
+        Err(LinkState::Expired),
+        "a late link sets nothing"
+    );
+    inst.create_session("s1", fenna, "c", 150, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        inst.use_account_link(&secret('a'), "$argon2id$new", 160)
+            .await
+            .unwrap(),
+        Ok(fenna)
+    );
+    let acc = inst.account(fenna).await.unwrap().unwrap();
+    assert_eq!(acc.password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(
+        inst.session("s1", 161).await.unwrap().is_none(),
+        "sessions ended"
+    );
+    assert_eq!(
+        inst.use_account_link(&secret('a'), "$argon2id$again", 162)
+            .await
+            .unwrap(),
+        Err(LinkState::Used),
+        "once only"
+    );
+    assert_eq!(
+        inst.account(fenna)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$new")
+    );
+    // a newer reset link replaces the older one
+    inst.add_account_link(fenna, LinkPurpose::Reset, &secret('b'), 300, 3900, &actor())
+        .await
+        .unwrap();
+    inst.add_account_link(fenna, LinkPurpose::Reset, &secret('c'), 310, 3910, &actor())
+        .await
+        .unwrap();
+    assert_eq!(
+        inst.account_link(&secret('b'), 320).await.unwrap(),
+        LinkState::Used
+    );
+    assert!(matches!(
+        inst.account_link(&secret('c'), 320).await.unwrap(),
+        LinkState::Valid { .. }
+    ));
+
+    // deactivating: sessions end, links go, no login while no role is active
+    inst.create_session("s2", fenna, "c", 400, 10_000)
+        .await
+        .unwrap();
+    assert!(inst.may_log_in(fenna).await.unwrap());
+    assert!(inst
+        .set_role_active(fenna, a.id, false, &actor(), 401)
+        .await
+        .unwrap());
+    assert!(
+        !inst
+            .set_role_active(fenna, a.id, false, &actor(), 402)
+            .await
+            .unwrap(),
+        "already so"
+    );
+    assert!(inst.session("s2", 403).await.unwrap().is_none());
+    assert!(!inst.may_log_in(fenna).await.unwrap());
+    assert!(!inst.role_is_active(fenna, a.id).await.unwrap());
+    assert_eq!(inst.inactive_accounts(a.id).await.unwrap(), vec![fenna]);
+    assert_eq!(
+        inst.account_link(&secret('c'), 404).await.unwrap(),
+        LinkState::Used,
+        "a deactivated person's links go"
+    );
+    assert_eq!(
+        inst.roles_of(fenna).await.unwrap().len(),
+        1,
+        "the role itself stays"
+    );
+    inst.set_role_active(fenna, a.id, true, &actor(), 405)
+        .await
+        .unwrap();
+    assert!(inst.may_log_in(fenna).await.unwrap());
+
+    // archiving deletes nothing
+    assert!(inst
+        .set_network_archived(nets[1], true, &actor(), 500)
+        .await
+        .unwrap());
+    assert_eq!(inst.archived_networks().await.unwrap(), vec![nets[1]]);
+    assert_eq!(inst.networks().await.unwrap().len(), 2);
+    let log = inst.audit_log().await.unwrap();
+    for action in [
+        "account.link",
+        "account.password",
+        "role.deactivate",
+        "role.reactivate",
+        "network.archive",
+    ] {
+        assert!(log.iter().any(|e| e.action == action), "{action} audited");
+    }
+    assert!(
+        log.iter().all(|e| !e.detail.contains("fenna")),
+        "ids only in the log"
+    );
     inst.close().await;
 }

@@ -1399,6 +1399,46 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/ws/{slug}/handles/{key}", "ws_meetings"),
     ("POST", "/ws/{slug}/handles/{key}/report", "ws_meetings"),
     ("GET", "/admin/uptake", "ws_meetings"),
+    // people and structure in the browser (issue 18, item 1)
+    (
+        "GET",
+        "/login/forgot",
+        "public: asks for a reset link; says the same for every address",
+    ),
+    (
+        "POST",
+        "/login/forgot",
+        "public: asks for a reset link; says the same for every address",
+    ),
+    (
+        "GET",
+        "/login/password/{secret}",
+        "public: only the holder of a one-time link sets a password",
+    ),
+    (
+        "POST",
+        "/login/password/{secret}",
+        "public: only the holder of a one-time link sets a password",
+    ),
+    ("GET", "/admin/people", "people"),
+    ("POST", "/admin/people", "people"),
+    ("GET", "/admin/people/{id}", "people"),
+    ("POST", "/admin/people/{id}/role", "people"),
+    ("POST", "/admin/people/{id}/active", "people"),
+    ("POST", "/admin/people/{id}/link", "people"),
+    ("GET", "/admin/structure", "people"),
+    ("POST", "/admin/structure/workplaces", "people"),
+    ("POST", "/admin/structure/networks", "people"),
+    ("GET", "/admin/structure/workplaces/{slug}", "people"),
+    ("POST", "/admin/structure/workplaces/{slug}", "people"),
+    (
+        "POST",
+        "/admin/structure/workplaces/{slug}/archive",
+        "people",
+    ),
+    ("GET", "/admin/structure/networks/{slug}", "people"),
+    ("POST", "/admin/structure/networks/{slug}", "people"),
+    ("POST", "/admin/structure/networks/{slug}/archive", "people"),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
@@ -1464,6 +1504,7 @@ fn every_route_is_in_the_authorisation_walk() {
         ("coding", include_str!("coding.rs")),
         ("profile", include_str!("profile.rs")),
         ("import_export", include_str!("import_export.rs")),
+        ("people", include_str!("people.rs")),
     ];
     let routes = app_routes();
     assert!(routes.len() > 50, "the routes were read: {routes:?}");

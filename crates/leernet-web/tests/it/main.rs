@@ -15,6 +15,7 @@ mod login;
 mod mail;
 mod networks_list;
 mod notify;
+mod people;
 mod portal;
 mod profile;
 mod survey_pages;

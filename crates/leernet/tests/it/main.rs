@@ -8,6 +8,7 @@ mod backup;
 mod browser;
 mod browser_coding;
 mod browser_handles;
+mod browser_people;
 mod browser_qca;
 mod browser_repeat;
 mod browser_studies;
