@@ -139,6 +139,7 @@ mod tests {
                     present: 3,
                     agenda_items: 2,
                     member_items: 1,
+                    people: None,
                 }],
                 questions: vec![QuestionFact {
                     month: "2026-01".into(),
@@ -146,6 +147,7 @@ mod tests {
                 }],
                 stories: vec![vec!["applied".into()]],
                 rounds_closed: 1,
+                votes: vec![("2026-01-20".into(), 6)],
             }],
         }
     }

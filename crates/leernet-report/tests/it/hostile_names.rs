@@ -94,6 +94,7 @@ fn markdown_report_escapes_names_from_data() {
                 present: 2,
                 agenda_items: 1,
                 member_items: 1,
+                people: None,
             }],
             ..Default::default()
         }],
