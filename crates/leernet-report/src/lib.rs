@@ -11,6 +11,7 @@
 //! missing in one of them, and a lookup of a key missing in both is an error, never a
 //! panic); HTML is one self-contained file (inline CSS and SVG, no script).
 
+pub mod change_section;
 pub mod chart;
 pub mod dendrogram;
 pub mod doc;
@@ -210,13 +211,21 @@ impl Reports {
             }
         };
         let ranked = handreiking::rank(&v, &facts, &handreiking::Layout::builtin()?);
-        handreiking::document(
+        let mut doc = handreiking::document(
             &v,
             ranked,
             figures.study.title.get(lang),
             figures.study.fictional,
             &w,
-        )
+        )?;
+        // "Sinds de vorige meting" after the profile (issue 19): only with two waves.
+        if let Some(c) = &figures.change {
+            if let Some(s) = change_section::network_section(c, slug, &w)? {
+                let at = doc.sections.len().min(1);
+                doc.sections.insert(at, s);
+            }
+        }
+        Ok(doc)
     }
 
     /// One network's handreiking as a self-contained HTML file.

@@ -10,64 +10,6 @@ use leernet_analysis::change::{ChangeFigures, ChangeRow, Design};
 use leernet_analysis::{analyse_project, ProjectContent};
 use leernet_core::*;
 
-/// The demo with a second wave of both questionnaires. `follow`: the members keep their
-/// respondent keys (they chose to be followed); otherwise each answers under a new
-/// invitation, as anonymous members do. `lift`: members whose key is in it rate `lc_safe` one
-/// higher (at most 5).
-fn two_waves(follow: bool, lift: &[&str]) -> StudyData {
-    let mut data = common::demo();
-    let first: Vec<Wave> = data.waves.clone();
-    let next_wave = first.iter().map(|w| w.id.0).max().unwrap() + 1;
-    let mut next_response = data.responses.iter().map(|r| r.id.0).max().unwrap() + 1;
-    let network_form = data
-        .instruments
-        .iter()
-        .find(|i| i.form_id == "leernet_network")
-        .unwrap()
-        .id;
-    let first_eight: Vec<NetworkId> = data.networks.iter().take(8).map(|n| n.id).collect();
-    for (i, w) in first.iter().enumerate() {
-        let id = WaveId(next_wave + i as i64);
-        data.waves.push(Wave {
-            id,
-            instrument: w.instrument,
-            name: "2027".into(),
-            status: WaveStatus::Closed,
-        });
-        let again: Vec<Response> = data
-            .responses
-            .iter()
-            .filter(|r| r.wave == w.id)
-            .cloned()
-            .collect();
-        for mut r in again {
-            r.id = ResponseId(next_response);
-            next_response += 1;
-            r.wave = id;
-            if w.instrument == network_form && first_eight.contains(&r.network) {
-                r.answers.insert("form_evaluation".into(), "yes".into());
-                let themes = r.answers.get("themes").cloned().unwrap_or_default();
-                if !themes.split_whitespace().any(|t| t == "loneliness") {
-                    r.answers
-                        .insert("themes".into(), format!("{themes} loneliness"));
-                }
-            }
-            if w.instrument != network_form {
-                if lift.contains(&r.respondent.as_str()) {
-                    let v: u8 = r.answers["lc_safe"].parse().unwrap();
-                    r.answers
-                        .insert("lc_safe".into(), (v + 1).min(5).to_string());
-                }
-                if !follow {
-                    r.respondent = format!("invitation:{}", r.id.0);
-                }
-            }
-            data.responses.push(r);
-        }
-    }
-    data
-}
-
 fn row<'c>(c: &'c ChangeFigures, kind: &str, key: &str) -> &'c ChangeRow {
     c.rows
         .iter()
@@ -85,7 +27,7 @@ fn one_wave_has_no_change_figures() {
 
 #[test]
 fn the_changes_made_are_the_changes_found() {
-    let data = two_waves(false, &[]);
+    let data = common::two_waves(false, &[]);
     let f = analyse_project(&data, &ProjectContent::builtin()).unwrap();
     let c = f.change.as_ref().expect("two waves with answers");
     assert_eq!((c.earlier.as_str(), c.later.as_str()), ("2026", "2027"));
@@ -176,7 +118,7 @@ fn the_changes_made_are_the_changes_found() {
 #[test]
 fn followed_members_are_compared_paired() {
     let lifted = ["m001", "m002", "m003", "m004"];
-    let data = two_waves(true, &lifted);
+    let data = common::two_waves(true, &lifted);
     let f = analyse_project(&data, &ProjectContent::builtin()).unwrap();
     let c = f.change.unwrap();
     let climate = row(&c, "scale", "learning_climate");
@@ -219,7 +161,7 @@ fn followed_members_are_compared_paired() {
 #[test]
 fn an_earlier_wave_chosen_compares_with_the_one_before_it() {
     // With the first wave chosen there is no wave before it: no change figures.
-    let data = two_waves(false, &[]);
+    let data = common::two_waves(false, &[]);
     let f = leernet_analysis::analyse_project_on(
         &data,
         &ProjectContent::builtin(),
