@@ -255,13 +255,27 @@ fn network_value(r: &NetworkChangeRow, lang: Lang, w: &Words<'_>, x: Option<f64>
     }
 }
 
-/// The handreiking's section "Sinds de vorige meting" (id `change`): the network's
-/// elements, scales and themes in both waves; `None` when the network has no rows.
-pub fn network_section(
+/// One network's change as the handreiking and the profile page show it: every text
+/// filled in, the chart and its table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkView {
+    pub title: String,
+    pub intro: String,
+    /// The small-multiple chart (SVG), when the network has element scores.
+    pub chart: Option<String>,
+    pub chart_alt: String,
+    pub chart_title: String,
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One network's change (see [`NetworkView`]); `None` when the network has no rows.
+pub fn network_view(
     c: &ChangeFigures,
     slug: &str,
     w: &Words<'_>,
-) -> Result<Option<Section>, ReportError> {
+) -> Result<Option<NetworkView>, ReportError> {
     let lang = w.lang;
     let Some(n) = c.network(slug) else {
         return Ok(None);
@@ -289,29 +303,44 @@ pub fn network_section(
     if rows.is_empty() {
         return Ok(None);
     }
-    let mut s = Section::new("change", w.get("change.title")?);
-    s.para(w.fill("change.network_intro", &waves)?);
-    if let Some(svg) = trend_chart(c, slug, lang) {
+    Ok(Some(NetworkView {
+        title: w.s("change.title")?,
+        intro: w.fill("change.network_intro", &waves)?,
+        chart: trend_chart(c, slug, lang),
+        chart_alt: w.fill("change.chart_alt", &waves)?,
+        chart_title: w.s("change.chart_title")?,
+        caption: w.fill("change.network_caption", &waves)?,
+        header: vec![
+            w.s("change.col_topic")?,
+            w.fill("change.col_earlier", &waves)?,
+            w.fill("change.col_later", &waves)?,
+            w.s("change.col_difference")?,
+        ],
+        rows,
+    }))
+}
+
+/// The handreiking's section "Sinds de vorige meting" (id `change`): the network's
+/// elements, scales and themes in both waves; `None` when the network has no rows.
+pub fn network_section(
+    c: &ChangeFigures,
+    slug: &str,
+    w: &Words<'_>,
+) -> Result<Option<Section>, ReportError> {
+    let Some(v) = network_view(c, slug, w)? else {
+        return Ok(None);
+    };
+    let mut s = Section::new("change", v.title);
+    s.para(v.intro);
+    if let Some(svg) = v.chart {
         s.push(Block::Figure(Figure {
             svg,
-            alt: w.fill("change.chart_alt", &waves)?,
-            caption: t(w.get("change.chart_title")?),
+            alt: v.chart_alt,
+            caption: t(v.chart_title),
             data: None,
         }));
     }
-    s.table(
-        Table::plain(
-            w.fill("change.network_caption", &waves)?,
-            vec![
-                w.s("change.col_topic")?,
-                w.fill("change.col_earlier", &waves)?,
-                w.fill("change.col_later", &waves)?,
-                w.s("change.col_difference")?,
-            ],
-            rows,
-        )
-        .numeric(vec![false, true, true, true]),
-    );
+    s.table(Table::plain(v.caption, v.header, v.rows).numeric(vec![false, true, true, true]));
     Ok(Some(s))
 }
 

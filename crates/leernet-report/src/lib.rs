@@ -228,6 +228,20 @@ impl Reports {
         Ok(doc)
     }
 
+    /// One network's change since the previous wave, for the profile page (issue 19);
+    /// `None` with one wave or without rows for the network.
+    pub fn network_change(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<Option<change_section::NetworkView>, ReportError> {
+        match &figures.change {
+            Some(c) => change_section::network_view(c, slug, &self.words(lang)),
+            None => Ok(None),
+        }
+    }
+
     /// One network's handreiking as a self-contained HTML file.
     pub fn handreiking_html(
         &self,
