@@ -208,28 +208,33 @@ fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// A paired comparison of scores: the mean difference with the paired t interval, and
-/// Wilcoxon's p.
-fn paired_scores(
-    pairs: &[(f64, f64)],
-) -> (Option<f64>, Option<(f64, f64)>, Option<f64>, Option<f64>) {
+/// A paired comparison of scores: the mean difference, the paired t interval, Wilcoxon's p
+/// and the t-test's p.
+struct PairedScores {
+    difference: Option<f64>,
+    ci: Option<(f64, f64)>,
+    p_wilcoxon: Option<f64>,
+    p_t: Option<f64>,
+}
+
+fn paired_scores(pairs: &[(f64, f64)]) -> PairedScores {
     let later: Vec<f64> = pairs.iter().map(|p| p.1).collect();
     let earlier: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let diff = mean(&pairs.iter().map(|p| p.1 - p.0).collect::<Vec<_>>());
     let t = compare::ttest_rel(&later, &earlier, 0.95).ok();
     let w = compare::wilcoxon(&later, &earlier).ok();
-    // No spread in the differences: every pair changed alike (or not at all).
+    // Wilcoxon has nothing to rank when no pair changed: then nothing changed, p = 1.
     let p_w = match (&w, diff) {
         (Some(w), _) => Some(w.p_value),
-        (None, Some(d)) if d == 0.0 => Some(1.0),
+        (None, Some(0.0)) => Some(1.0),
         _ => None,
     };
-    (
-        diff,
-        t.map(|t| (t.ci_low, t.ci_high)),
-        p_w,
-        t.map(|t| t.p_value),
-    )
+    PairedScores {
+        difference: diff,
+        ci: t.map(|t| (t.ci_low, t.ci_high)),
+        p_wilcoxon: p_w,
+        p_t: t.map(|t| t.p_value),
+    }
 }
 
 fn paired_method(what_nl: &str, what_en: &str, n: usize) -> Bilingual {
@@ -257,7 +262,12 @@ fn score_row(
         .zip(later)
         .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
         .collect();
-    let (difference, ci, p_value, p_t) = paired_scores(&pairs);
+    let PairedScores {
+        difference,
+        ci,
+        p_wilcoxon: p_value,
+        p_t,
+    } = paired_scores(&pairs);
     ChangeRow {
         kind,
         key,
@@ -523,7 +533,12 @@ pub fn compute(
             let e_all: Vec<f64> = se.iter().map(|x| x.2).collect();
             let l_all: Vec<f64> = sl.iter().map(|x| x.2).collect();
             if followed.len() >= 2 {
-                let (difference, ci, p_value, p_t) = paired_scores(&followed);
+                let PairedScores {
+                    difference,
+                    ci,
+                    p_wilcoxon: p_value,
+                    p_t,
+                } = paired_scores(&followed);
                 let n = followed.len();
                 rows.push(ChangeRow {
                     kind: "scale",
