@@ -17,7 +17,10 @@
 //! - followed up: slow questions whose status is explored or taken to practice;
 //! - per quarter (`yyyy-Qn`): sessions held, attendance, slow questions brought in and
 //!   followed up (by the quarter they were brought in), votes cast in agenda rounds (by the
-//!   quarter a round closed).
+//!   quarter a round closed);
+//! - per wave period: the same, from the day a wave was first opened until the next wave
+//!   was (named by the wave that began it; what happened before the first wave is left
+//!   out). Only when the log knows when waves were opened.
 //!
 //! Invariants: pure and deterministic (networks in the order given, months and methods
 //! sorted); a rate over nothing is `None`, never NaN.
@@ -69,6 +72,9 @@ pub struct NetworkLog {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PracticeLog {
     pub networks: Vec<NetworkLog>,
+    /// When each wave began (`yyyy-mm-dd` it was first opened) and its name, oldest first:
+    /// the wave periods. Empty when unknown.
+    pub wave_starts: Vec<(String, String)>,
 }
 
 /// One month of one network.
@@ -104,6 +110,9 @@ pub struct NetworkIndicators {
     pub months: Vec<MonthRow>,
     /// Per quarter with anything logged, oldest first.
     pub quarters: Vec<PeriodRow>,
+    /// Per wave period with anything logged, oldest first (named by the wave that began
+    /// it; empty when the log does not know when waves began).
+    pub wave_periods: Vec<PeriodRow>,
 }
 
 /// One period (a quarter) of one network, or of all together.
@@ -186,7 +195,60 @@ struct PeriodSums {
     votes: usize,
 }
 
-fn one(n: &NetworkLog) -> NetworkIndicators {
+/// The wave period a date (or month) falls in: the name of the last wave begun on or
+/// before it.
+fn wave_of(date: &str, starts: &[(String, String)]) -> Option<String> {
+    starts
+        .iter()
+        .rev()
+        .find(|(day, _)| day.as_str() <= date && !date.is_empty())
+        .map(|(_, name)| name.clone())
+}
+
+fn periods(n: &NetworkLog, key: impl Fn(&str) -> Option<String>) -> BTreeMap<String, PeriodSums> {
+    let mut out: BTreeMap<String, PeriodSums> = BTreeMap::new();
+    for s in n.sessions.iter().filter(|s| s.held) {
+        if let Some(p) = key(&s.date) {
+            let e = out.entry(p).or_default();
+            e.sessions += 1;
+            e.present += s.present;
+            e.possible += s.people.unwrap_or(n.people);
+        }
+    }
+    for q in &n.questions {
+        // A month's first day: a question of a month counts in the period that month
+        // begins in.
+        if let Some(p) = key(&format!("{}-01", q.month)) {
+            let e = out.entry(p).or_default();
+            e.questions += 1;
+            e.followed_up += usize::from(q.followed_up);
+        }
+    }
+    for (date, votes) in &n.votes {
+        if let Some(p) = key(date) {
+            out.entry(p).or_default().votes += votes;
+        }
+    }
+    out
+}
+
+fn rows(sums: BTreeMap<String, PeriodSums>, order: &[String]) -> Vec<PeriodRow> {
+    let mut v: Vec<(String, PeriodSums)> = sums.into_iter().collect();
+    // Oldest first: quarters sort as text; wave periods in the order the waves began.
+    v.sort_by_key(|(p, _)| order.iter().position(|o| o == p).unwrap_or(usize::MAX));
+    v.into_iter()
+        .map(|(period, s)| PeriodRow {
+            period,
+            sessions: s.sessions,
+            attendance_rate: ratio(s.present, s.possible),
+            questions: s.questions,
+            followed_up: s.followed_up,
+            votes: s.votes,
+        })
+        .collect()
+}
+
+fn one(n: &NetworkLog, starts: &[(String, String)]) -> NetworkIndicators {
     let held: Vec<&SessionFact> = n.sessions.iter().filter(|s| s.held).collect();
     let span = {
         let months: Vec<i64> = held.iter().filter_map(|s| month_index(&s.date)).collect();
@@ -222,7 +284,6 @@ fn one(n: &NetworkLog) -> NetworkIndicators {
         .collect();
     // month -> (sessions, present, possible, questions)
     let mut months: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
-    let mut quarters: BTreeMap<String, PeriodSums> = BTreeMap::new();
     for s in &held {
         if let Some(m) = s.date.get(0..7) {
             let e = months.entry(m.to_owned()).or_default();
@@ -230,26 +291,18 @@ fn one(n: &NetworkLog) -> NetworkIndicators {
             e.1 += s.present;
             e.2 += s.people.unwrap_or(n.people);
         }
-        if let Some(q) = quarter_of(&s.date) {
-            let e = quarters.entry(q).or_default();
-            e.sessions += 1;
-            e.present += s.present;
-            e.possible += s.people.unwrap_or(n.people);
-        }
     }
     for q in &n.questions {
         months.entry(q.month.clone()).or_default().3 += 1;
-        if let Some(p) = quarter_of(&q.month) {
-            let e = quarters.entry(p).or_default();
-            e.questions += 1;
-            e.followed_up += usize::from(q.followed_up);
-        }
     }
-    for (date, votes) in &n.votes {
-        if let Some(p) = quarter_of(date) {
-            quarters.entry(p).or_default().votes += votes;
-        }
-    }
+    let quarters = periods(n, quarter_of);
+    let quarter_order: Vec<String> = quarters.keys().cloned().collect();
+    let wave_order: Vec<String> = starts.iter().map(|(_, w)| w.clone()).collect();
+    let wave_periods = if starts.is_empty() {
+        Vec::new()
+    } else {
+        rows(periods(n, |d| wave_of(d, starts)), &wave_order)
+    };
     NetworkIndicators {
         slug: n.slug.clone(),
         name: n.name.clone(),
@@ -278,23 +331,18 @@ fn one(n: &NetworkLog) -> NetworkIndicators {
                 },
             )
             .collect(),
-        quarters: quarters
-            .into_iter()
-            .map(|(period, s)| PeriodRow {
-                period,
-                sessions: s.sessions,
-                attendance_rate: ratio(s.present, s.possible),
-                questions: s.questions,
-                followed_up: s.followed_up,
-                votes: s.votes,
-            })
-            .collect(),
+        quarters: rows(quarters, &quarter_order),
+        wave_periods,
     }
 }
 
 /// Computes the indicators of every network in `log` (in its order) and of all together.
 pub fn indicators(log: &PracticeLog) -> PracticeIndicators {
-    let networks: Vec<NetworkIndicators> = log.networks.iter().map(one).collect();
+    let networks: Vec<NetworkIndicators> = log
+        .networks
+        .iter()
+        .map(|n| one(n, &log.wave_starts))
+        .collect();
     // All together: the per-network sums; rates over the pooled counts.
     let mut all = NetworkLog {
         slug: String::new(),
@@ -324,7 +372,7 @@ pub fn indicators(log: &PracticeLog) -> PracticeIndicators {
     ) {
         s.people = Some(s.people.unwrap_or(n));
     }
-    let mut total = one(&all);
+    let mut total = one(&all, &log.wave_starts);
     total.attendance_rate = ratio(present, possible);
     // Pooled sessions per month: all held sessions over the months the study's log spans.
     // Monthly attendance is not pooled: networks differ in size.
@@ -360,6 +408,7 @@ mod tests {
     #[test]
     fn indicators_count_what_they_say() {
         let log = PracticeLog {
+            wave_starts: Vec::new(),
             networks: vec![
                 NetworkLog {
                     slug: "a".into(),
@@ -451,6 +500,10 @@ mod tests {
         let mut second = s("2026-04-10", "intervision", true, 3, (0, 0));
         second.people = Some(6);
         let log = PracticeLog {
+            wave_starts: vec![
+                ("2026-01-01".into(), "2026".into()),
+                ("2026-04-01".into(), "najaar".into()),
+            ],
             networks: vec![NetworkLog {
                 slug: "a".into(),
                 name: "A".into(),
@@ -466,6 +519,16 @@ mod tests {
         assert_eq!(a.quarters[1].attendance_rate, Some(3.0 / 6.0));
         assert_eq!(ind.total.attendance_rate, Some(6.0 / 10.0));
         assert_eq!(ind.total.quarters[0].attendance_rate, Some(3.0 / 4.0));
+        // Per wave period: the session of April falls in the period the second wave began.
+        let periods: Vec<(&str, usize, Option<f64>)> = a
+            .wave_periods
+            .iter()
+            .map(|p| (p.period.as_str(), p.sessions, p.attendance_rate))
+            .collect();
+        assert_eq!(
+            periods,
+            vec![("2026", 1, Some(3.0 / 4.0)), ("najaar", 1, Some(3.0 / 6.0))]
+        );
     }
 
     #[test]

@@ -43,7 +43,25 @@ pub async fn practice_log(
             .map(|m| (m.from.map(date_of_unix), m.until.map(date_of_unix)))
             .collect()
     };
-    let mut out = PracticeLog::default();
+    // The wave periods: each wave name from the day a wave of that name was first opened.
+    let waves = store.waves().await?;
+    let mut starts: Vec<(String, String)> = Vec::new();
+    for (wave, at) in store.wave_openings().await? {
+        let Some(w) = waves.iter().find(|w| w.id == wave) else {
+            continue;
+        };
+        let day = date_of_unix(at);
+        match starts.iter_mut().find(|(_, name)| *name == w.name) {
+            Some(e) if day < e.0 => e.0 = day,
+            Some(_) => {}
+            None => starts.push((day, w.name.clone())),
+        }
+    }
+    starts.sort();
+    let mut out = PracticeLog {
+        wave_starts: starts,
+        ..PracticeLog::default()
+    };
     for n in networks.iter().filter(|n| only.is_none_or(|o| o == n.id)) {
         let spells = spells(n.id);
         // A member on `date`: joined on or before it, and not left by then.

@@ -128,6 +128,7 @@ mod tests {
 
     fn log() -> PracticeLog {
         PracticeLog {
+            wave_starts: Vec::new(),
             networks: vec![NetworkLog {
                 slug: "a".into(),
                 name: "Netwerk <A>".into(),

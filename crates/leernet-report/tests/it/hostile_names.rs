@@ -83,6 +83,7 @@ fn markdown_report_escapes_names_from_data() {
     // The practice section, put in afterwards, escapes too.
     use leernet_analysis::practice_indicators::{indicators, NetworkLog, PracticeLog, SessionFact};
     let practice = indicators(&PracticeLog {
+        wave_starts: Vec::new(),
         networks: vec![NetworkLog {
             slug: "a".into(),
             name: HOSTILE.into(),
