@@ -39,6 +39,9 @@ pub struct StudyFigures {
     /// Which wave(s) every figure rests on, per instrument, with the n; and what the
     /// figures can be switched to (issue 19).
     pub waves: crate::waves::WaveSelection,
+    /// The change from the wave before to the wave the network questionnaire's figures
+    /// rest on (issue 19; `None` with fewer than two waves with answers).
+    pub change: Option<crate::change::ChangeFigures>,
 }
 
 /// The size of the study.
@@ -543,6 +546,7 @@ pub(crate) fn compute(
         autocoding: crate::autocoding::autocoding(data),
         qca: None,
         waves: Default::default(),
+        change: None,
     })
 }
 

@@ -10,6 +10,7 @@
 //! figures, same order), and every figure carries its n and its source question.
 
 pub mod autocoding;
+pub mod change;
 pub mod coding_agreement;
 mod content;
 pub mod cooccurrence;
@@ -177,7 +178,60 @@ pub fn analyse_project_on(
         figures.autocoding =
             autocoding::autocoding_with(data, &project.autocode, &project.autocode_file);
     }
+    figures.change = change_figures(all, project, &figures)?;
     Ok(figures)
+}
+
+/// The change from the wave before to the wave the network questionnaire's figures rest on
+/// (see [`change`]): both waves analysed on their own, as `?wave=` would.
+fn change_figures(
+    all: &StudyData,
+    project: &ProjectContent,
+    figures: &StudyFigures,
+) -> Result<Option<change::ChangeFigures>, AnalysisError> {
+    let form = project.overview.network_instrument.as_str();
+    let answered = change::answered_waves(all, form);
+    let resting_on = figures
+        .waves
+        .of(form)
+        .map(|b| b.waves.clone())
+        .unwrap_or_default();
+    let Some((earlier, later)) = change::pair_of_waves(&answered, &resting_on) else {
+        return Ok(None);
+    };
+    let side = |name: &str| -> Result<(StudyData, StudyFigures), AnalysisError> {
+        let (data, selection) = waves::select(all, Some(&WaveChoice::Wave(name.to_owned())), form)?;
+        let f = run(
+            &data,
+            all,
+            selection,
+            &project.overview,
+            &project.content,
+            &project.typology,
+            None,
+        )?;
+        Ok((data, f))
+    };
+    let (de, fe) = side(&earlier)?;
+    let (dl, fl) = side(&later)?;
+    let networks: Vec<(String, String)> = all
+        .networks
+        .iter()
+        .map(|n| (n.slug.as_str().to_owned(), n.name.clone()))
+        .collect();
+    Ok(Some(change::compute(
+        (&earlier, &later),
+        &change::WaveSide {
+            figures: &fe,
+            data: &de,
+        },
+        &change::WaveSide {
+            figures: &fl,
+            data: &dl,
+        },
+        &project.overview,
+        &networks,
+    )))
 }
 
 /// Runs the study analysis with a typology configuration other than the shipped one.

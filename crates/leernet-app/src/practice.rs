@@ -5,9 +5,13 @@
 //! Why here: the facilitator's page and the next wave's first page (web app) and the study
 //! report (`leernet report`) show the same indicators; both build their input with
 //! [`practice_log`].
+//!
+//! The people a session is measured against are the network's members and facilitators *at
+//! the session's date* (the membership's from/until dates, issue 19), so adding or removing
+//! an account later changes no past figure. The role is today's role (roles have no dates).
 
 use leernet_analysis::practice_indicators::{
-    month_of_unix, NetworkLog, PracticeLog, QuestionFact, SessionFact,
+    date_of_unix, month_of_unix, NetworkLog, PracticeLog, QuestionFact, SessionFact,
 };
 use leernet_core::{NetworkId, Role, SlowQuestionStatus};
 use leernet_store::{Store, StoreError};
@@ -24,8 +28,52 @@ pub async fn practice_log(
     let questions = store.slow_question_log(only, None).await?;
     let stories = store.stories(only).await?;
     let rounds = store.rounds(only).await?;
-    let mut out = PracticeLog::default();
+    let memberships = store.memberships().await?;
+    // Members and facilitators of a network, with the dates (`yyyy-mm-dd`, UTC) their
+    // membership began (None: from before anything was logged) and ended (None: still).
+    let takes_part = |p: leernet_core::PersonId| {
+        persons
+            .iter()
+            .any(|x| x.id == p && matches!(x.role, Role::Facilitator | Role::Member))
+    };
+    let spells = |network: NetworkId| -> Vec<(Option<String>, Option<String>)> {
+        memberships
+            .iter()
+            .filter(|m| m.network == network && takes_part(m.person))
+            .map(|m| (m.from.map(date_of_unix), m.until.map(date_of_unix)))
+            .collect()
+    };
+    // The wave periods: each wave name from the day a wave of that name was first opened.
+    let waves = store.waves().await?;
+    let mut starts: Vec<(String, String)> = Vec::new();
+    for (wave, at) in store.wave_openings().await? {
+        let Some(w) = waves.iter().find(|w| w.id == wave) else {
+            continue;
+        };
+        let day = date_of_unix(at);
+        match starts.iter_mut().find(|(_, name)| *name == w.name) {
+            Some(e) if day < e.0 => e.0 = day,
+            Some(_) => {}
+            None => starts.push((day, w.name.clone())),
+        }
+    }
+    starts.sort();
+    let mut out = PracticeLog {
+        wave_starts: starts,
+        ..PracticeLog::default()
+    };
     for n in networks.iter().filter(|n| only.is_none_or(|o| o == n.id)) {
+        let spells = spells(n.id);
+        // A member on `date`: joined on or before it, and not left by then.
+        let members_on = |date: &str| {
+            spells
+                .iter()
+                .filter(|(from, until)| {
+                    from.as_deref().is_none_or(|f| f <= date)
+                        && until.as_deref().is_none_or(|u| u > date)
+                })
+                .count()
+        };
         let log = NetworkLog {
             slug: n.slug.as_str().to_owned(),
             name: n.name.clone(),
@@ -45,6 +93,8 @@ pub async fn practice_log(
                     present: s.attendance as usize,
                     agenda_items: s.agenda.len(),
                     member_items: s.agenda.iter().filter(|a| a.from_member).count(),
+                    // Someone present took part, whatever the dates say.
+                    people: Some(members_on(&s.date).max(s.attendance.max(0) as usize)),
                 })
                 .collect(),
             questions: questions
@@ -67,6 +117,17 @@ pub async fn practice_log(
                 .iter()
                 .filter(|r| r.network == n.id && !r.open)
                 .count(),
+            votes: rounds
+                .iter()
+                .filter(|r| r.network == n.id && !r.open)
+                .map(|r| {
+                    let dots: i64 = r.topics.iter().map(|t| t.dots).sum();
+                    (
+                        date_of_unix(r.closed_at.unwrap_or(r.opened_at)),
+                        usize::try_from(dots).unwrap_or(0),
+                    )
+                })
+                .collect(),
         };
         let empty = log.sessions.is_empty() && log.questions.is_empty() && log.stories.is_empty();
         if only.is_some() || !empty {

@@ -11,6 +11,7 @@
 //! missing in one of them, and a lookup of a key missing in both is an error, never a
 //! panic); HTML is one self-contained file (inline CSS and SVG, no script).
 
+pub mod change_section;
 pub mod chart;
 pub mod dendrogram;
 pub mod doc;
@@ -210,13 +211,35 @@ impl Reports {
             }
         };
         let ranked = handreiking::rank(&v, &facts, &handreiking::Layout::builtin()?);
-        handreiking::document(
+        let mut doc = handreiking::document(
             &v,
             ranked,
             figures.study.title.get(lang),
             figures.study.fictional,
             &w,
-        )
+        )?;
+        // "Sinds de vorige meting" after the profile (issue 19): only with two waves.
+        if let Some(c) = &figures.change {
+            if let Some(s) = change_section::network_section(c, slug, &w)? {
+                let at = doc.sections.len().min(1);
+                doc.sections.insert(at, s);
+            }
+        }
+        Ok(doc)
+    }
+
+    /// One network's change since the previous wave, for the profile page (issue 19);
+    /// `None` with one wave or without rows for the network.
+    pub fn network_change(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<Option<change_section::NetworkView>, ReportError> {
+        match &figures.change {
+            Some(c) => change_section::network_view(c, slug, &self.words(lang)),
+            None => Ok(None),
+        }
     }
 
     /// One network's handreiking as a self-contained HTML file.

@@ -112,6 +112,48 @@ pub fn section(ind: &PracticeIndicators, w: &Words<'_>) -> Result<Section, Repor
         wide: true,
     });
     s.note(w.s("workspace.ind_note")?);
+    // Over time (issue 19): all networks per quarter and per wave period.
+    for (rows, caption) in [
+        (&ind.total.quarters, "practice_time.quarters_caption"),
+        (&ind.total.wave_periods, "practice_time.waves_caption"),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        let header = [
+            "practice_time.period",
+            "practice_time.sessions",
+            "practice_time.attendance",
+            "practice_time.questions",
+            "practice_time.followed_up",
+            "practice_time.votes",
+        ]
+        .iter()
+        .map(|k| w.s(k))
+        .collect::<Result<Vec<_>, _>>()?;
+        s.table(
+            Table::plain(
+                w.s(caption)?,
+                header,
+                rows.iter()
+                    .map(|p| {
+                        vec![
+                            p.period.clone(),
+                            p.sessions.to_string(),
+                            share(p.attendance_rate, lang),
+                            p.questions.to_string(),
+                            p.followed_up.to_string(),
+                            p.votes.to_string(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .numeric(vec![false, true, true, true, true, true]),
+        );
+    }
+    if !ind.total.quarters.is_empty() {
+        s.note(w.s("practice_time.note")?);
+    }
     s.para(format!(
         "{}: {}",
         w.get("workspace.report_cycles")?,
@@ -128,6 +170,7 @@ mod tests {
 
     fn log() -> PracticeLog {
         PracticeLog {
+            wave_starts: Vec::new(),
             networks: vec![NetworkLog {
                 slug: "a".into(),
                 name: "Netwerk <A>".into(),
@@ -139,6 +182,7 @@ mod tests {
                     present: 3,
                     agenda_items: 2,
                     member_items: 1,
+                    people: None,
                 }],
                 questions: vec![QuestionFact {
                     month: "2026-01".into(),
@@ -146,6 +190,7 @@ mod tests {
                 }],
                 stories: vec![vec!["applied".into()]],
                 rounds_closed: 1,
+                votes: vec![("2026-01-20".into(), 6)],
             }],
         }
     }
@@ -174,6 +219,24 @@ mod tests {
             en.contains("| Netwerk \\<A\\> | 1 | 1.0 | 75% | 50% | 1 | 1 | Intervision (1) |"),
             "{en}"
         );
+        // Over time: one quarter with its session, question and votes; no wave periods
+        // without wave starts.
+        assert!(en.contains("| 2026-Q1 | 1 | 75% | 1 | 1 | 6 |"), "{en}");
+        assert!(!en.contains("per wave period"));
+        let mut with_waves = log();
+        with_waves.wave_starts = vec![("2026-01-01".into(), "2026".into())];
+        let md = crate::render_md::fragment(
+            &[crate::doc::Block::Section(
+                section(
+                    &indicators(&with_waves),
+                    &Words::new(c.table(Lang::Nl), Lang::Nl),
+                )
+                .unwrap(),
+            )],
+            2,
+        );
+        assert!(md.contains("per meetperiode"), "{md}");
+        assert!(md.contains("| 2026 | 1 | 75% | 1 | 1 | 6 |"), "{md}");
         let empty = html(&indicators(&PracticeLog::default()), Lang::En);
         assert!(empty.contains("No network has used the workspace yet."));
         // Same input, same bytes.

@@ -813,6 +813,10 @@ pub fn report(
         method(w, &p)?,
         results(f, w)?,
     ];
+    // Change since the previous wave (issue 19): only with two waves that hold answers.
+    if let Some(c) = &f.change {
+        sections.push(crate::change_section::section(c, w)?);
+    }
     sections.extend(typology(f, w)?);
     if let Some(q) = f.qca.as_ref().filter(|q| !q.outcomes.is_empty()) {
         sections.push(crate::qca_section::section(q, w)?);

@@ -13,6 +13,7 @@
 //! | [`descriptives`] | numeric summaries, quantiles, Wilson intervals, chi-square, Fisher | numpy, statsmodels, scipy |
 //! | [`gower`] | Gower (1971) distance, condensed f64 or f32 matrix, rayon | the `gower` package (1e-5), the textbook formula (1e-9; f32: the f64 value rounded once) |
 //! | [`cluster`] | single/complete/average/weighted/Ward linkage (square working copy, or in place on the condensed matrix), maxclust cut, silhouette, adjusted Rand, the Gower pipeline on one matrix | scipy, scikit-learn; in place: scipy exactly (f64 working values, in 8 or 4 bytes a pair), f32 working values pinned where they differ |
+//! | [`compare`] | change between two measurements: McNemar, Wilcoxon signed-rank, paired t with interval, Welch's t | statsmodels, scipy |
 //! | [`partition`] | k-prototypes, PAM | unit tests (no reference package in the environment) |
 //! | [`lca`] | latent class analysis, fit table | stepmix (best log-likelihood) |
 //! | [`agreement`] | percent agreement, Cohen, Fleiss, Krippendorff | scikit-learn, statsmodels, krippendorff |
@@ -28,6 +29,7 @@
 
 pub mod agreement;
 pub mod cluster;
+pub mod compare;
 pub mod descriptives;
 pub mod error;
 pub mod gower;

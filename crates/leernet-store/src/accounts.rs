@@ -45,7 +45,8 @@ impl Store {
             return Ok(None);
         };
         let networks: Vec<i64> = sqlx::query_scalar(
-            "SELECT network_id FROM person_networks WHERE person_id = $1 ORDER BY network_id",
+            "SELECT network_id FROM person_networks WHERE person_id = $1 AND member_until IS NULL \
+             ORDER BY network_id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -100,7 +101,7 @@ pub(crate) async fn update_account_in(
     if let Some(n) = network {
         sqlx::query(
             "INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2) \
-             ON CONFLICT (person_id, network_id) DO NOTHING",
+             ON CONFLICT (person_id, network_id) DO UPDATE SET member_until = NULL",
         )
         .bind(id.0)
         .bind(n.0)

@@ -278,6 +278,27 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 
+    /// When each wave was first opened (seconds since 1970, UTC), from the audit log, by
+    /// wave: what the workspace's indicators per wave period start from (issue 19). A wave
+    /// made open, or opened before the audit log, has none. One row per wave at most.
+    pub async fn wave_openings(&self) -> Result<Vec<(WaveId, i64)>> {
+        let rows = sqlx::query(
+            "SELECT subject, MIN(at) AS at FROM audit_log WHERE action = 'wave.open' \
+             GROUP BY subject ORDER BY subject",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let subject: String = get(r, "subject")?;
+            if let AuditSubject::Wave(w) = AuditSubject::parse(&subject) {
+                out.push((w, get::<i64>(r, "at")?));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Opens or closes a wave and records who did it, in one transaction. Setting the status
     /// a wave already has changes nothing and records nothing.
     pub async fn set_wave_status_audited(

@@ -61,7 +61,7 @@ pub use installation::{
 };
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
-pub use registry::{NewNetwork, NewPerson, NewWorkplace};
+pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
 pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
 

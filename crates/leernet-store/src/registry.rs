@@ -19,6 +19,17 @@ pub struct NewNetwork {
     pub workplace: WorkplaceId,
 }
 
+/// A person's membership of a network, with when it began and ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub person: PersonId,
+    pub network: NetworkId,
+    /// Seconds since 1970 (UTC); `None`: from before anything was logged.
+    pub from: Option<i64>,
+    /// Seconds since 1970 (UTC); `None`: a member now.
+    pub until: Option<i64>,
+}
+
 /// A person to add.
 #[derive(Debug, Clone)]
 pub struct NewPerson {
@@ -147,13 +158,36 @@ impl Store {
         Ok(id)
     }
 
-    /// All people, by id, with their networks.
+    /// Every membership of a network, ended ones too, by network then person: who was a
+    /// member when (issue 19: the workspace's indicators count the members at the date of
+    /// each session).
+    pub async fn memberships(&self) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT person_id, network_id, member_from, member_until FROM person_networks \
+             ORDER BY network_id, person_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Membership {
+                    person: PersonId(get(r, "person_id")?),
+                    network: NetworkId(get(r, "network_id")?),
+                    from: get(r, "member_from")?,
+                    until: get(r, "member_until")?,
+                })
+            })
+            .collect()
+    }
+
+    /// All people, by id, with their networks (the ones they are a member of now).
     pub async fn persons(&self) -> Result<Vec<Person>> {
         let rows = sqlx::query("SELECT id, email, name, role FROM persons ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let links = sqlx::query(
-            "SELECT person_id, network_id FROM person_networks ORDER BY person_id, network_id",
+            "SELECT person_id, network_id FROM person_networks WHERE member_until IS NULL \
+             ORDER BY person_id, network_id",
         )
         .fetch_all(&self.pool)
         .await?;

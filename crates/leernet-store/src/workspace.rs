@@ -587,7 +587,8 @@ type Conn = sqlx::AnyConnection;
 
 async fn in_network(conn: &mut Conn, person: PersonId, network: NetworkId) -> StoreResult<bool> {
     let n: Option<i64> = sqlx::query_scalar(
-        "SELECT person_id FROM person_networks WHERE person_id = $1 AND network_id = $2",
+        "SELECT person_id FROM person_networks WHERE person_id = $1 AND network_id = $2 \
+         AND member_until IS NULL",
     )
     .bind(person.0)
     .bind(network.0)
@@ -601,7 +602,8 @@ async fn in_network(conn: &mut Conn, person: PersonId, network: NetworkId) -> St
 async fn attends(conn: &mut Conn, person: PersonId, network: NetworkId) -> StoreResult<bool> {
     let n: Option<i64> = sqlx::query_scalar(
         "SELECT pn.person_id FROM person_networks pn JOIN persons p ON p.id = pn.person_id \
-         WHERE pn.person_id = $1 AND pn.network_id = $2 AND p.role IN ('member', 'facilitator')",
+         WHERE pn.person_id = $1 AND pn.network_id = $2 AND p.role IN ('member', 'facilitator') \
+         AND pn.member_until IS NULL",
     )
     .bind(person.0)
     .bind(network.0)
@@ -631,6 +633,7 @@ async fn enqueue(
         "INSERT INTO ws_outbox (person_id, network_id, kind, subject_id, created_at) \
          SELECT n.person_id, $1, $2, $3, $4 FROM ws_notify n \
          JOIN person_networks pn ON pn.person_id = n.person_id AND pn.network_id = $1 \
+         AND pn.member_until IS NULL \
          WHERE n.{column} = 1 ORDER BY n.person_id"
     );
     sqlx::query(&sql)

@@ -244,6 +244,11 @@ pub async fn profile(
         .and_then(|p| p.network_type.as_ref())
         .map(|ty| ty.name.get(lang).to_owned());
     let (themes, theme_sources) = themes(&fig, &slug, lang);
+    // Since the previous wave (issue 19): only with two waves that hold answers.
+    let change = state
+        .reports
+        .network_change(&fig, &slug, lang)
+        .map_err(|e| AppError::internal(lang, e))?;
     crate::page::render(
         &state,
         &visitor,
@@ -264,6 +269,7 @@ pub async fn profile(
             networks_total => fig.networks.len(),
             basis => row.basis.get(lang),
             waves => waves_view(&fig, lang),
+            change => change,
         },
     )
 }

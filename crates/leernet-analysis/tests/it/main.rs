@@ -4,6 +4,7 @@
 mod common;
 
 mod autocoding;
+mod change;
 mod consensus;
 mod handles;
 mod qca_waves;

@@ -83,6 +83,7 @@ fn markdown_report_escapes_names_from_data() {
     // The practice section, put in afterwards, escapes too.
     use leernet_analysis::practice_indicators::{indicators, NetworkLog, PracticeLog, SessionFact};
     let practice = indicators(&PracticeLog {
+        wave_starts: Vec::new(),
         networks: vec![NetworkLog {
             slug: "a".into(),
             name: HOSTILE.into(),
@@ -94,6 +95,7 @@ fn markdown_report_escapes_names_from_data() {
                 present: 2,
                 agenda_items: 1,
                 member_items: 1,
+                people: None,
             }],
             ..Default::default()
         }],

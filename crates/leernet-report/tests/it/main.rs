@@ -4,6 +4,7 @@
 #[path = "../../../leernet-analysis/tests/it/common/mod.rs"]
 mod common;
 
+mod change;
 mod documents;
 mod hostile_names;
 mod plain_text;

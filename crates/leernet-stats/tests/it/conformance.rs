@@ -1224,3 +1224,189 @@ fn pam_matches_kmedoids() {
         mats.len()
     );
 }
+
+// ---- change between waves (issue 19): McNemar, Wilcoxon, paired t, Welch ----
+
+/// Seeded paired samples: scores on a 0–100 or 1–5 grid (ties), some pairs unchanged
+/// (zero differences), small and medium n, and shifts so that some p-values are small.
+fn paired_sets(rng: &mut Rng, count: usize) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let n = [2, 3, 4, 5, 6, 8, 10, 12, 13, 14, 17, 20, 30, 50, 51, 80][rng.below(16) as usize];
+        let grid = rng.below(3);
+        let shift = [0.0, 0.3, 1.0][rng.below(3) as usize];
+        let p_same = [0.0, 0.2, 0.5][rng.below(3) as usize];
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for _ in 0..n {
+            let (a, b) = match grid {
+                0 => (
+                    (rng.unit() * 100.0).round(),
+                    (rng.unit() * 100.0 + shift * 20.0).round(),
+                ),
+                1 => (
+                    (1 + rng.below(5)) as f64,
+                    (1 + rng.below(5)) as f64 + shift.round(),
+                ),
+                _ => (rng.unit() * 10.0, rng.unit() * 10.0 + shift * 3.0),
+            };
+            x.push(b);
+            y.push(if rng.chance(p_same) { b } else { a });
+        }
+        out.push((x, y));
+    }
+    out
+}
+
+#[test]
+fn mcnemar_matches_statsmodels() {
+    use leernet_stats::compare::mcnemar;
+    let mut rng = Rng(40);
+    let mut cases = Vec::new();
+    for _ in 0..400 {
+        let scale = [3, 10, 40, 400][rng.below(4) as usize];
+        let (b, c) = (rng.below(scale), rng.below(scale));
+        let exact = rng.chance(0.5);
+        let correction = rng.chance(0.5);
+        if !exact && b + c == 0 {
+            continue;
+        }
+        cases.push(json!({ "b": b, "c": c, "exact": exact, "correction": correction }));
+    }
+    let Some(refs) = reference("mcnemar", &cases) else {
+        return;
+    };
+    for (c, r) in cases.iter().zip(&refs) {
+        let m = mcnemar(
+            c["b"].as_u64().unwrap(),
+            c["c"].as_u64().unwrap(),
+            c["exact"].as_bool().unwrap(),
+            c["correction"].as_bool().unwrap(),
+        )
+        .unwrap();
+        close(
+            m.statistic,
+            &r["statistic"],
+            TOL,
+            &format!("mcnemar statistic {c}"),
+        );
+        close(m.p_value, &r["p_value"], TOL, &format!("mcnemar p {c}"));
+    }
+    eprintln!(
+        "mcnemar: {} tables agree with statsmodels to {TOL}",
+        cases.len()
+    );
+}
+
+#[test]
+fn wilcoxon_matches_scipy() {
+    use leernet_stats::compare::{wilcoxon, WilcoxonMethod};
+    let mut rng = Rng(41);
+    let sets = paired_sets(&mut rng, 240);
+    let cases: Vec<Value> = sets
+        .iter()
+        .map(|(x, y)| json!({ "x": x, "y": y }))
+        .collect();
+    let Some(refs) = reference("wilcoxon", &cases) else {
+        return;
+    };
+    let mut by_method = [0usize; 3];
+    for (k, ((x, y), r)) in sets.iter().zip(&refs).enumerate() {
+        match wilcoxon(x, y) {
+            Err(_) => assert!(
+                r.get("error").is_some(),
+                "case {k}: leernet refused, scipy gave {r}"
+            ),
+            Ok(w) => {
+                close(
+                    w.statistic,
+                    &r["statistic"],
+                    TOL,
+                    &format!("wilcoxon statistic case {k}"),
+                );
+                close(
+                    w.p_value,
+                    &r["p_value"],
+                    TOL,
+                    &format!("wilcoxon p case {k} {w:?}"),
+                );
+                by_method[match w.method {
+                    WilcoxonMethod::Exact => 0,
+                    WilcoxonMethod::Permutation => 1,
+                    WilcoxonMethod::Normal => 2,
+                }] += 1;
+            }
+        }
+    }
+    assert!(
+        by_method.iter().all(|&m| m > 10),
+        "every method is exercised: {by_method:?}"
+    );
+    eprintln!(
+        "wilcoxon: {} data sets agree with scipy to {TOL} (exact {}, permutation {}, normal {})",
+        sets.len(),
+        by_method[0],
+        by_method[1],
+        by_method[2]
+    );
+}
+
+#[test]
+fn paired_and_welch_t_match_scipy() {
+    use leernet_stats::compare::{ttest_rel, welch};
+    let mut rng = Rng(42);
+    let sets = paired_sets(&mut rng, 300);
+    let cases: Vec<Value> = sets
+        .iter()
+        .map(|(x, y)| json!({ "x": x, "y": y }))
+        .collect();
+    let Some(paired) = reference("ttest_rel", &cases) else {
+        return;
+    };
+    // Welch on samples of unequal size: the first sample cut short.
+    let unequal: Vec<(Vec<f64>, Vec<f64>)> = sets
+        .iter()
+        .map(|(x, y)| (x[..x.len().div_ceil(2).max(2)].to_vec(), y.clone()))
+        .collect();
+    let wcases: Vec<Value> = unequal
+        .iter()
+        .map(|(x, y)| json!({ "x": x, "y": y }))
+        .collect();
+    let welch_refs = reference("welch", &wcases).expect("python ran once");
+    let mut compared = 0;
+    for (what, sets, refs) in [
+        ("paired t", &sets, &paired),
+        ("welch", &unequal, &welch_refs),
+    ] {
+        for (k, ((x, y), r)) in sets.iter().zip(refs).enumerate() {
+            let res = if what == "welch" {
+                welch(x, y, 0.95)
+            } else {
+                ttest_rel(x, y, 0.95)
+            };
+            match res {
+                Err(_) => assert!(
+                    r["statistic"].is_null() || r["p_value"].is_null(),
+                    "{what} case {k}: leernet refused, scipy gave {r}"
+                ),
+                Ok(t) => {
+                    let w = |f: &str| format!("{what} case {k} {f}");
+                    close(
+                        t.mean_difference,
+                        &r["mean_difference"],
+                        TOL,
+                        &w("difference"),
+                    );
+                    close(t.statistic, &r["statistic"], TOL, &w("t"));
+                    close(t.df, &r["df"], TOL, &w("df"));
+                    close(t.p_value, &r["p_value"], TOL, &w("p"));
+                    close(t.ci_low, &r["lo"], TOL, &w("lo"));
+                    close(t.ci_high, &r["hi"], TOL, &w("hi"));
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 500);
+    eprintln!("paired t and Welch: {compared} data sets agree with scipy to {TOL}");
+}

@@ -76,6 +76,44 @@ def fisher(case):
     return {"odds_ratio": odds, "p_value": p}
 
 
+def mcnemar(case):
+    from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
+
+    b, c = case["b"], case["c"]
+    res = sm_mcnemar([[5, b], [c, 7]], exact=case["exact"], correction=case["correction"])
+    return {"statistic": res.statistic, "p_value": res.pvalue}
+
+
+def wilcoxon(case):
+    from scipy.stats import wilcoxon as sp_wilcoxon
+
+    x, y = np.array(case["x"], dtype=float), np.array(case["y"], dtype=float)
+    if np.all(x == y):
+        return {"error": "no difference"}
+    res = sp_wilcoxon(x, y)
+    return {"statistic": res.statistic, "p_value": res.pvalue}
+
+
+def ttest_rel(case):
+    from scipy.stats import ttest_rel as sp_ttest_rel
+
+    res = sp_ttest_rel(np.array(case["x"], dtype=float), np.array(case["y"], dtype=float))
+    ci = res.confidence_interval(confidence_level=0.95)
+    d = np.array(case["x"], dtype=float) - np.array(case["y"], dtype=float)
+    return {"statistic": res.statistic, "p_value": res.pvalue, "df": res.df,
+            "mean_difference": np.mean(d), "lo": ci.low, "hi": ci.high}
+
+
+def welch(case):
+    from scipy.stats import ttest_ind
+
+    x, y = np.array(case["x"], dtype=float), np.array(case["y"], dtype=float)
+    res = ttest_ind(x, y, equal_var=False)
+    ci = res.confidence_interval(confidence_level=0.95)
+    return {"statistic": res.statistic, "p_value": res.pvalue, "df": res.df,
+            "mean_difference": np.mean(x) - np.mean(y), "lo": ci.low, "hi": ci.high}
+
+
 def gower_package(case):
     """The `gower` package on complete data: numeric columns as float, nominal as str."""
     import gower
@@ -287,6 +325,10 @@ def pam(case):
 
 
 METHODS = {
+    "mcnemar": mcnemar,
+    "wilcoxon": wilcoxon,
+    "ttest_rel": ttest_rel,
+    "welch": welch,
     "kprototypes": kprototypes,
     "pam": pam,
     "ari": ari,

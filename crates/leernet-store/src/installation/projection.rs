@@ -106,30 +106,44 @@ impl Store {
         keep.sort_unstable();
         keep.dedup();
         let have: Vec<i64> = sqlx::query_scalar(
-            "SELECT network_id FROM person_networks WHERE person_id = $1 ORDER BY network_id",
+            "SELECT network_id FROM person_networks WHERE person_id = $1 \
+             AND member_until IS NULL ORDER BY network_id",
         )
         .bind(p.id.0)
         .fetch_all(&mut *tx)
         .await?;
         for n in have.iter().filter(|n| !keep.contains(n)) {
-            sqlx::query("DELETE FROM person_networks WHERE person_id = $1 AND network_id = $2")
-                .bind(p.id.0)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
+            // The link ends rather than goes: a session held while they were a member keeps
+            // counting them (issue 19).
+            sqlx::query(
+                "UPDATE person_networks SET member_until = $3 \
+                 WHERE person_id = $1 AND network_id = $2 AND member_until IS NULL",
+            )
+            .bind(p.id.0)
+            .bind(n)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         }
         for n in keep.iter().filter(|n| !have.contains(n)) {
-            sqlx::query("INSERT INTO person_networks (person_id, network_id) VALUES ($1, $2)")
-                .bind(p.id.0)
-                .bind(n)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                        StoreError::Conflict(format!("network {n} is not in this study"))
-                    }
-                    _ => StoreError::from(e),
-                })?;
+            // A member from now on; a link that ended before begins anew (its earlier spell
+            // is not kept: one spell per person and network).
+            sqlx::query(
+                "INSERT INTO person_networks (person_id, network_id, member_from) \
+                 VALUES ($1, $2, $3) ON CONFLICT (person_id, network_id) \
+                 DO UPDATE SET member_from = $3, member_until = NULL",
+            )
+            .bind(p.id.0)
+            .bind(n)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::Conflict(format!("network {n} is not in this study"))
+                }
+                _ => StoreError::from(e),
+            })?;
         }
         if old_role != p.role.as_str() {
             record(
@@ -166,6 +180,16 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        // No longer a member of their networks from now on; sessions held before still
+        // count them (issue 19).
+        sqlx::query(
+            "UPDATE person_networks SET member_until = $2 \
+             WHERE person_id = $1 AND member_until IS NULL",
+        )
+        .bind(id.0)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE person_id = $1")
             .bind(id.0)
             .execute(&mut *tx)

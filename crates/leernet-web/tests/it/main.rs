@@ -4,6 +4,7 @@
 mod common;
 
 mod audit_page;
+mod change_pages;
 mod clock;
 mod coding;
 mod fieldwork;

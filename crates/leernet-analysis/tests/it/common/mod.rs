@@ -223,3 +223,61 @@ pub fn network_answers<'a>(data: &'a mut StudyData, slug: &str) -> &'a mut Answe
         .unwrap()
         .answers
 }
+
+/// The demo with a second wave of both questionnaires. `follow`: the members keep their
+/// respondent keys (they chose to be followed); otherwise each answers under a new
+/// invitation, as anonymous members do. `lift`: members whose key is in it rate `lc_safe` one
+/// higher (at most 5).
+pub fn two_waves(follow: bool, lift: &[&str]) -> StudyData {
+    let mut data = demo();
+    let first: Vec<Wave> = data.waves.clone();
+    let next_wave = first.iter().map(|w| w.id.0).max().unwrap() + 1;
+    let mut next_response = data.responses.iter().map(|r| r.id.0).max().unwrap() + 1;
+    let network_form = data
+        .instruments
+        .iter()
+        .find(|i| i.form_id == "leernet_network")
+        .unwrap()
+        .id;
+    let first_eight: Vec<NetworkId> = data.networks.iter().take(8).map(|n| n.id).collect();
+    for (i, w) in first.iter().enumerate() {
+        let id = WaveId(next_wave + i as i64);
+        data.waves.push(Wave {
+            id,
+            instrument: w.instrument,
+            name: "2027".into(),
+            status: WaveStatus::Closed,
+        });
+        let again: Vec<Response> = data
+            .responses
+            .iter()
+            .filter(|r| r.wave == w.id)
+            .cloned()
+            .collect();
+        for mut r in again {
+            r.id = ResponseId(next_response);
+            next_response += 1;
+            r.wave = id;
+            if w.instrument == network_form && first_eight.contains(&r.network) {
+                r.answers.insert("form_evaluation".into(), "yes".into());
+                let themes = r.answers.get("themes").cloned().unwrap_or_default();
+                if !themes.split_whitespace().any(|t| t == "loneliness") {
+                    r.answers
+                        .insert("themes".into(), format!("{themes} loneliness"));
+                }
+            }
+            if w.instrument != network_form {
+                if lift.contains(&r.respondent.as_str()) {
+                    let v: u8 = r.answers["lc_safe"].parse().unwrap();
+                    r.answers
+                        .insert("lc_safe".into(), (v + 1).min(5).to_string());
+                }
+                if !follow {
+                    r.respondent = format!("invitation:{}", r.id.0);
+                }
+            }
+            data.responses.push(r);
+        }
+    }
+    data
+}
