@@ -38,6 +38,9 @@ async fn session(store: &Store, network: NetworkId, date: &str, present: &[i64])
             network,
             &NewSession {
                 date: date.into(),
+                start: String::new(),
+                end: String::new(),
+                link: String::new(),
                 place: "Buurthuis".into(),
                 online: false,
                 method: "intervision".into(),

@@ -94,6 +94,30 @@ async fn paper_and_phone(c: &Client, name: &str) -> Vec<String> {
     problems
 }
 
+/// With `LEERNET_UPDATE_SCREENSHOTS` set, the whole page at 1280 and 390 px into
+/// `docs/screenshots/<name>-<width>.png` (the README links them).
+async fn docs_screenshots(c: &Client, name: &str) {
+    if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_none() {
+        return;
+    }
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    for w in [1280u32, 390] {
+        c.set_window_size(w, 900).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let full = c
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900) as u32;
+        c.set_window_size(w, full.clamp(900, 16_000)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(docs.join(format!("{name}-{w}.png")), png).unwrap();
+    }
+    c.set_window_size(1280, 900).await.unwrap();
+}
+
 /// Logs `email` in through the login form.
 async fn login(c: &Client, login_url: &str, email: &str) {
     c.goto(login_url).await.unwrap();
@@ -175,6 +199,16 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
         );
     }
     axe(&c, "the facilitator's profile").await;
+    // The demo has two waves: the change since the previous one, with its trend chart and
+    // table, in the page axe just checked.
+    let change = text(&c, "#verandering").await;
+    assert!(
+        change.contains("Verandering sinds de vorige meting"),
+        "{change}"
+    );
+    css(&c, "#verandering figure svg").await;
+    css(&c, "#verandering table").await;
+    docs_screenshots(&c, "profile-change").await;
     // The indicators open without a script.
     css(&c, "details.indicators summary")
         .await
