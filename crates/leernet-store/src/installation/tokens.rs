@@ -45,6 +45,9 @@ impl TokenScope {
 pub struct ApiToken {
     pub id: i64,
     pub account: PersonId,
+    /// The name its owner gave it when it was made (empty for a token made before tokens
+    /// had names).
+    pub name: String,
     pub scope: TokenScope,
     pub created_at: i64,
     pub expires_at: i64,
@@ -69,13 +72,14 @@ fn key(secret: &str) -> String {
 }
 
 const COLUMNS: &str =
-    "id, account_id, scope, created_at, expires_at, last_used_at, revoked FROM api_tokens";
+    "id, account_id, name, scope, created_at, expires_at, last_used_at, revoked FROM api_tokens";
 
 fn token_row(r: &sqlx::any::AnyRow) -> Result<ApiToken> {
     let scope: String = get(r, "scope")?;
     Ok(ApiToken {
         id: get(r, "id")?,
         account: PersonId(get(r, "account_id")?),
+        name: get(r, "name")?,
         scope: TokenScope::parse(&scope)
             .ok_or_else(|| StoreError::Corrupt(format!("token scope {scope:?}")))?,
         created_at: get(r, "created_at")?,
@@ -86,11 +90,14 @@ fn token_row(r: &sqlx::any::AnyRow) -> Result<ApiToken> {
 }
 
 impl Installation {
-    /// Stores a token known by `secret` for `account`, valid until `expires_at`; one
-    /// transaction with its audit entry (`token.create`).
+    /// Stores a token named `name` and known by `secret` for `account`, valid until
+    /// `expires_at`; one transaction with its audit entry (`token.create`, which leaves the
+    /// name out: it is the owner's free text).
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_api_token(
         &self,
         account: PersonId,
+        name: &str,
         secret: &str,
         scope: TokenScope,
         now: i64,
@@ -109,10 +116,11 @@ impl Installation {
             )));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (account_id, secret_hash, scope, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_tokens (account_id, name, secret_hash, scope, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(account.0)
+        .bind(name)
         .bind(key(secret))
         .bind(scope.as_str())
         .bind(now)
@@ -136,6 +144,7 @@ impl Installation {
         Ok(ApiToken {
             id,
             account,
+            name: name.to_owned(),
             scope,
             created_at: now,
             expires_at,
