@@ -25,7 +25,9 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// Why a token cannot be made, listed or revoked.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("a token needs a name of 1 to {MAX_NAME_CHARS} characters, without control characters")]
+    #[error(
+        "a token needs a name of 1 to {MAX_NAME_CHARS} characters, without control characters"
+    )]
     Name,
     #[error("there is no account with the e-mail address {0}")]
     UnknownAccount(String),
@@ -154,12 +156,21 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed_bounded_and_printable() {
-        assert_eq!(check_name("  R-script dashboard ").unwrap(), "R-script dashboard");
+        assert_eq!(
+            check_name("  R-script dashboard ").unwrap(),
+            "R-script dashboard"
+        );
         assert_eq!(check_name(&"é".repeat(100)).unwrap().chars().count(), 100);
         for bad in ["", "   ", "a\nb", "tab\there", "\u{7}bell"] {
             assert!(matches!(check_name(bad), Err(TokenError::Name)), "{bad:?}");
         }
-        assert!(matches!(check_name(&"é".repeat(101)), Err(TokenError::Name)));
-        assert!(matches!(check_name(&"x".repeat(10_000)), Err(TokenError::Name)));
+        assert!(matches!(
+            check_name(&"é".repeat(101)),
+            Err(TokenError::Name)
+        ));
+        assert!(matches!(
+            check_name(&"x".repeat(10_000)),
+            Err(TokenError::Name)
+        ));
     }
 }

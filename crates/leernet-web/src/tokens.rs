@@ -409,7 +409,11 @@ mod tests {
                 name: name.map(str::to_owned),
                 ..form("read", "30")
             };
-            assert_eq!(NewToken::try_from(&f), Err(TokenFormError::Name), "{name:?}");
+            assert_eq!(
+                NewToken::try_from(&f),
+                Err(TokenFormError::Name),
+                "{name:?}"
+            );
         }
         let long = NewTokenForm {
             name: Some("x".repeat(101)),

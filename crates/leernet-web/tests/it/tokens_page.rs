@@ -218,7 +218,11 @@ async fn tokens_story(store: &Store, url: &str) {
     // its owner revokes it after the question
     let confirm = a.get(&revoke).await;
     assert_eq!(confirm.status, StatusCode::OK);
-    assert!(confirm.body.contains("Dashboard &lt;gemeente&gt;"), "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Dashboard &lt;gemeente&gt;"),
+        "{}",
+        confirm.body
+    );
     assert!(confirm.body.contains("Sleutel"), "{}", confirm.body);
     let p = a.post(&revoke, &[("csrf_token", &csrf)]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -237,13 +241,29 @@ async fn tokens_story(store: &Store, url: &str) {
         .unwrap()
         .unwrap()
         .id;
-    inst.create_api_token(a_id, "", "lnt_old", leernet_store::TokenScope::Read, 1, 99_999_999_999, &Actor::System)
-        .await
-        .unwrap();
+    inst.create_api_token(
+        a_id,
+        "",
+        "lnt_old",
+        leernet_store::TokenScope::Read,
+        1,
+        99_999_999_999,
+        &Actor::System,
+    )
+    .await
+    .unwrap();
     let listed = a.get("/tokens").await;
-    assert!(listed.body.contains("<td>(zonder naam)</td>"), "{}", listed.body);
+    assert!(
+        listed.body.contains("<td>(zonder naam)</td>"),
+        "{}",
+        listed.body
+    );
     let listed = a.get("/tokens?lang=en").await;
-    assert!(listed.body.contains("<td>(no name)</td>"), "{}", listed.body);
+    assert!(
+        listed.body.contains("<td>(no name)</td>"),
+        "{}",
+        listed.body
+    );
     a.get("/tokens?lang=nl").await;
     let after = a.get("/tokens?revoked=1").await;
     assert!(after.body.contains("De sleutel is ingetrokken."));
