@@ -46,7 +46,7 @@ done < "$work/data/networks.tsv"
 "$bin" --project "$p" instrument add instruments/member.xlsx > /dev/null
 "$bin" --project "$p" import responses --instrument leernet_member --wave 2026 --network-column network "$work/data/member.csv" > /dev/null
 "$bin" --project "$p" user add --email bench@example.org --role researcher < "$work/pw" > /dev/null
-token=$("$bin" --project "$p" token create --email bench@example.org --scope read | tail -n 1)
+token=$("$bin" --project "$p" token create --email bench@example.org --name bench --scope read | tail -n 1)
 
 "$bin" --project "$p" serve --addr "127.0.0.1:$PORT" > "$work/serve.log" 2>&1 &
 server=$!

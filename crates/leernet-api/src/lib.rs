@@ -65,10 +65,9 @@ pub struct ApiState {
     cursor_key: [u8; 32],
     limiter: ratelimit::Limiter,
     public_url: Option<String>,
-    /// The project's content, which the figures are computed with.
-    content: Arc<leernet_analysis::ProjectContent>,
-    /// Each study's figures, cached per data generation.
-    figures: tokio::sync::Mutex<HashMap<Slug, Arc<leernet_app::figures::FigureCache>>>,
+    /// Each study's figures (and the content they are computed with), cached per data
+    /// generation and wave choice; `leernet serve` shares them with the web app's pages.
+    figures: Arc<leernet_app::figures::FigureCaches>,
 }
 
 impl std::fmt::Debug for ApiState {
@@ -92,26 +91,34 @@ impl ApiState {
             cursor_key,
             limiter: ratelimit::Limiter::new(120, 20.0),
             public_url: None,
-            content: Arc::new(leernet_analysis::ProjectContent::builtin()),
-            figures: tokio::sync::Mutex::new(HashMap::new()),
+            figures: Arc::new(leernet_app::figures::FigureCaches::new(
+                leernet_analysis::ProjectContent::builtin(),
+                Default::default(),
+            )),
         }
     }
 
     /// Computes the figures with the project's `content` (its own `content/` folder over
-    /// the shipped files) instead of the shipped content.
+    /// the shipped files) instead of the shipped content, in a cache of the API's own.
     pub fn with_content(mut self, content: leernet_analysis::ProjectContent) -> ApiState {
-        self.content = Arc::new(content);
+        self.figures = Arc::new(leernet_app::figures::FigureCaches::new(
+            content,
+            Default::default(),
+        ));
+        self
+    }
+
+    /// Takes the studies' figures from `figures` (each study's own content over the
+    /// project's), the caches the web app's pages use too: a change is computed once for
+    /// both.
+    pub fn with_figures(mut self, figures: Arc<leernet_app::figures::FigureCaches>) -> ApiState {
+        self.figures = figures;
         self
     }
 
     /// The figure cache of `study`.
-    async fn figure_cache(&self, study: &Study) -> Arc<leernet_app::figures::FigureCache> {
-        self.figures
-            .lock()
-            .await
-            .entry(study.slug.clone())
-            .or_default()
-            .clone()
+    fn figure_cache(&self, study: &Study) -> Arc<leernet_app::figures::FigureCache> {
+        self.figures.of(study.slug.as_str())
     }
 
     /// The address respondents reach the survey at: invitation links are absolute under it.

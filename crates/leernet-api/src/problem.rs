@@ -116,6 +116,8 @@ pub enum ApiError {
     TooMany(u64),
     /// A write to an archived study, which can be read but not changed (409).
     Archived,
+    /// A `wave` that names no wave of the study (400): the study's waves, by name.
+    UnknownWave(String),
     /// A failure of the server (500); the cause is logged, never shown.
     Internal(String),
     /// A request axum could not read (a body that is not JSON, too large, …): its status.
@@ -160,6 +162,11 @@ impl ApiError {
                 t("too_many_detail"),
             ),
             ApiError::Archived => (StatusCode::CONFLICT, t("archived"), t("archived_detail")),
+            ApiError::UnknownWave(known) => (
+                StatusCode::BAD_REQUEST,
+                t("unknown_wave"),
+                t("unknown_wave_detail").replace("{known}", known),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 t("internal"),
@@ -196,6 +203,7 @@ impl ApiError {
             ApiError::Invalid(_) => problem_type!("invalid"),
             ApiError::TooMany(_) => problem_type!("too-many-requests"),
             ApiError::Archived => problem_type!("study-archived"),
+            ApiError::UnknownWave(_) => problem_type!("unknown-wave"),
             ApiError::Internal(_) => problem_type!("internal"),
             ApiError::Status(s) => kind_of_status(*s),
         }

@@ -52,12 +52,47 @@ const MAX_CODINGS_PAGE: u32 = 5000;
 // ---------------------------------------------------------------------------------------
 // Figures
 
+/// The longest `wave` the figures take (a wave's name, `latest`, `all`); a longer one is 400.
+const MAX_WAVE_CHARS: usize = 200;
+
+/// The query of the figures.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// The waves the figures rest on, as `leernet analyse --wave` takes them: a wave's name
+    /// (every questionnaire that has a wave of that name; the others keep their current
+    /// wave), `latest` (per network the latest wave it answered in) or `all` (every wave's
+    /// answers together). Absent or empty: the study's current waves. The JSON's `waves`
+    /// names the choice, and per questionnaire the waves and the n they rest on.
+    #[param(example = "latest", max_length = 200)]
+    pub wave: Option<String>,
+}
+
+impl FiguresQuery {
+    /// The choice (`None`: the study's current waves); 400 for one too long to be a wave.
+    fn choice(&self) -> Result<Option<leernet_core::WaveChoice>, ApiError> {
+        let Some(w) = self
+            .wave
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        else {
+            return Ok(None);
+        };
+        if w.len() > MAX_WAVE_CHARS * 4 || w.chars().count() > MAX_WAVE_CHARS {
+            return Err(ApiError::BadQuery);
+        }
+        Ok(Some(leernet_core::WaveChoice::parse(w)))
+    }
+}
+
 /// `GET /api/v1/studies/{slug}/figures`.
 #[utoipa::path(get, path = "/api/v1/studies/{slug}/figures", tag = "figures",
-    params(("slug" = String, Path, description = "The study's slug", example = "a")),
+    params(("slug" = String, Path, description = "The study's slug", example = "a"), FiguresQuery),
     responses(
-        (status = 200, description = "Every figure of the study, as `leernet analyse --json` writes it (with n, source and method; the workspace's practice indicators under `practice`); researchers only", content_type = "application/json", body = Object),
+        (status = 200, description = "Every figure of the study, as `leernet analyse --json [--wave W]` writes it (with n, source and method; the workspace's practice indicators under `practice`; under `waves` the choice (`chosen`) and per questionnaire the waves and the n the figures rest on (`bases`: `waves`, `responses`, `networks`)); researchers only", content_type = "application/json", body = Object),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "A `wave` that names no wave of the study (the problem's detail names the study's waves)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such study, or not yours to see", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
@@ -66,15 +101,24 @@ pub async fn figures(
     State(state): State<Arc<ApiState>>,
     caller: Caller,
     Path(slug): Path<String>,
+    query: Result<Query<FiguresQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
     let f = fail(&caller);
     let a = state.access(&caller, &slug).await.map_err(&f)?;
     researcher(&a).map_err(&f)?;
-    let cache = state.figure_cache(&a.study).await;
-    let json = cache
-        .current(&a.store, &state.content)
+    let Query(q) = query.map_err(|_| f(ApiError::BadQuery))?;
+    let wave = q.choice().map_err(&f)?;
+    let cache = state.figure_cache(&a.study);
+    let figures = cache
+        .current(&a.store, leernet_app::figures::Depth::Report, wave.as_ref())
         .await
-        .map_err(|e| f(ApiError::internal(e)))?;
+        .map_err(|e| match e {
+            leernet_app::figures::FiguresError::Analysis(
+                leernet_analysis::AnalysisError::UnknownWave { known, .. },
+            ) => f(ApiError::UnknownWave(known)),
+            e => f(ApiError::internal(e)),
+        })?;
+    let json = figures.json().map_err(|e| f(ApiError::internal(e)))?;
     Ok((
         [(
             header::CONTENT_TYPE,

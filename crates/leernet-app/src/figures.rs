@@ -1,22 +1,54 @@
-//! The study's figures as `leernet analyse --json` writes them, computed once per data
-//! generation for the JSON API (`GET /api/v1/studies/{slug}/figures`).
+//! The study's figures, computed once per data generation and wave choice, and shared by
+//! every page of the web app and the JSON API (`GET /api/v1/studies/{slug}/figures`); and
+//! the JSON of `leernet analyse --json` ([`analysis_json`]), which the command line writes
+//! and the API serves.
 //!
-//! Why here: the command line and the API give the same JSON ([`analysis_json`]: every
-//! figure of `leernet_analysis::analyse_project`, and the workspace's practice indicators
-//! under `practice`), so it is assembled once. The cache follows the web app's figure cache
-//! (`leernet-web/src/figures.rs`): every request reads the store's data generation (one
-//! small query, bumped by every committed write that can change a figure, on every instance
-//! sharing the database) and takes the cached JSON when it was computed for that generation
-//! or a later one; otherwise one request computes — on the blocking pool, never on the async
-//! threads — while the others wait for that one computation.
+//! Why it exists: the overview, the list of networks, a network's page and profile, the
+//! Werkplaats pages, the handreiking downloads, the report preview and the API all show
+//! figures of the whole study (`leernet_analysis::analyse_project_on` over
+//! `Store::study_data`), which take from a tenth of a second (the demo) to seconds (a
+//! national study). Computed per page view, eight visitors kept two cores busy at twelve
+//! pages a second; computed once by the web app and once more by the API, every change cost
+//! two computations. So there is one [`FigureCache`] per study, which `leernet serve` hands to
+//! both ([`FigureCaches`]).
 //!
-//! Invariant: the JSON is labelled with the generation read *before* its data, so a label is
-//! never newer than the data under it; a failed computation is not cached.
+//! How: every request reads the store's data generation (one small query; it grows with
+//! every committed write that can change a figure, on every instance sharing the database)
+//! and takes the cached figures when they were computed for that generation or a later one.
+//! Otherwise the first request computes — reading the generation again, then the data and
+//! the workspace's practice log, and analysing them on the blocking pool, never on the async
+//! runtime's threads — while every other request for a stale generation waits for that one
+//! computation (one lock), so a change costs one computation, never one per visitor or per
+//! face. The computation runs as a task of its own: a visitor who leaves does not cancel it
+//! for the others. Survey saves never touch this cache, so a slow computation does not delay
+//! them.
+//!
+//! The key is the study (one cache each), the [`Depth`] (the pages' figures leave out the
+//! typology's stability replicates and its latent class fit table; the report and the API,
+//! as `leernet analyse`, have everything), the wave choice (`?wave=`, `--wave`: the study's
+//! current waves, a wave's name, `latest`, `all`) and the data generation. A choice is
+//! cached only once its figures were computed, so a wave that does not exist never keeps a
+//! slot, and the slots of other choices are bounded ([`OTHER_CHOICES`]). What a face makes
+//! of the figures (the API's JSON, the web's template value) is made once per cached set
+//! ([`Figures::json`], [`Figures::view`]).
+//!
+//! Invariant: figures are labelled with the generation read *before* their data, so a label
+//! is never newer than the data under it (at worst the figures are computed once more); a
+//! failed computation is not cached (the next request tries again).
 
 use leernet_analysis::practice_indicators::{indicators, PracticeIndicators};
-use leernet_analysis::{ProjectContent, StudyFigures};
+use leernet_analysis::{AnalysisError, ProjectContent, StudyFigures};
+use leernet_core::WaveChoice;
 use leernet_store::Store;
-use std::sync::{Arc, RwLock};
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+/// How many sets of figures on another wave than the current one are kept at most; beyond
+/// it the least recently made is dropped (a study has few waves; this bounds the memory a
+/// visitor's `?wave=` can take).
+pub const OTHER_CHOICES: usize = 16;
 
 /// Why the figures could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -24,11 +56,22 @@ pub enum FiguresError {
     #[error(transparent)]
     Store(#[from] leernet_store::StoreError),
     #[error("the analysis failed: {0}")]
-    Analysis(String),
+    Analysis(#[from] AnalysisError),
     #[error("serialising the figures: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(String),
     #[error("the computation stopped: {0}")]
     Stopped(String),
+}
+
+impl FiguresError {
+    /// Whether the chosen wave does not exist (a page answers 404, the API 400): the caller
+    /// named a wave no questionnaire has.
+    pub fn is_unknown_wave(&self) -> bool {
+        matches!(
+            self,
+            FiguresError::Analysis(AnalysisError::UnknownWave { .. })
+        )
+    }
 }
 
 /// The JSON of `leernet analyse --json`: every figure, and the workspace's practice
@@ -50,59 +93,344 @@ pub async fn practice(store: &Store) -> Result<PracticeIndicators, leernet_store
     Ok(indicators(&log))
 }
 
-/// The analysis JSON of one study, cached per data generation.
+/// Which figures a request needs. The typology's stability (leave-one-out and the
+/// bootstrap: hundreds of reclusterings, most of the time of a national study's analysis)
+/// and its latent class fit table (50 random starts per number of classes) are shown only
+/// in the study report and the API's figures (`leernet analyse --json`), so the pages'
+/// figures are computed without them and the others with them, each cached on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Every page and the handreikingen: the typology without its stability replicates and
+    /// without the latent class fit table.
+    Pages,
+    /// The study report and the API: everything, as `leernet analyse`.
+    Report,
+}
+
+/// One computed set of figures: the study's figures and the workspace's practice
+/// indicators, read together for one data generation, and what the faces made of them.
+pub struct Figures {
+    figures: StudyFigures,
+    practice: PracticeIndicators,
+    generation: i64,
+    /// The compact JSON of [`analysis_json`], made on first request.
+    json: OnceLock<Result<Arc<String>, String>>,
+    /// Other forms of these figures, one per type, made on first request (the web app's
+    /// template value).
+    views: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+}
+
+impl std::fmt::Debug for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Figures")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for Figures {
+    type Target = StudyFigures;
+    fn deref(&self) -> &StudyFigures {
+        &self.figures
+    }
+}
+
+impl Figures {
+    /// The study's figures.
+    pub fn figures(&self) -> &StudyFigures {
+        &self.figures
+    }
+
+    /// The workspace's practice indicators, read with the figures.
+    pub fn practice(&self) -> &PracticeIndicators {
+        &self.practice
+    }
+
+    /// The data generation these figures were computed for (read before their data).
+    pub fn generation(&self) -> i64 {
+        self.generation
+    }
+
+    /// The JSON of `leernet analyse --json` (compact), made once per set.
+    pub fn json(&self) -> Result<Arc<String>, FiguresError> {
+        self.json
+            .get_or_init(|| {
+                analysis_json(&self.figures, &self.practice)
+                    .and_then(|v| serde_json::to_string(&v))
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(FiguresError::Json)
+    }
+
+    /// The form `make` gives these figures (one per type `T`), made on its first request and
+    /// kept with them: a face converts the figures once per computation, not per request.
+    pub fn view<T: Any + Send + Sync>(&self, make: impl FnOnce(&Figures) -> T) -> Arc<T> {
+        let mut views = self.views.lock().unwrap_or_else(|p| p.into_inner());
+        for v in views.iter() {
+            if let Ok(t) = v.clone().downcast::<T>() {
+                return t;
+            }
+        }
+        let made = Arc::new(make(self));
+        views.push(made.clone());
+        made
+    }
+}
+
+/// One cached set of figures.
 #[derive(Default)]
+struct Slot {
+    latest: RwLock<Option<Arc<Figures>>>,
+    /// Held while these figures are being computed.
+    computing: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Slot {
+    /// The cached figures when they are at least as new as `generation`.
+    fn fresh(&self, generation: i64) -> Option<Arc<Figures>> {
+        let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
+        latest
+            .as_ref()
+            .filter(|f| f.generation >= generation)
+            .cloned()
+    }
+
+    fn publish(&self, figures: Arc<Figures>) {
+        let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
+        if latest
+            .as_ref()
+            .is_none_or(|c| c.generation < figures.generation)
+        {
+            *latest = Some(figures);
+        }
+    }
+}
+
+/// The slots of figures on another wave: by depth and choice, the order each was made in
+/// and the slot.
+type OtherSlots = BTreeMap<(Depth, WaveChoice), (u64, Arc<Slot>)>;
+
+/// The cache of one study's figures, shared by the web app's pages and the API.
 pub struct FigureCache {
-    latest: RwLock<Option<(i64, Arc<String>)>>,
-    computing: tokio::sync::Mutex<()>,
+    /// The content the figures are computed with (the study's own over the project's).
+    content: Arc<ProjectContent>,
+    pages: Arc<Slot>,
+    report: Arc<Slot>,
+    /// Figures on another wave than the current ones, by depth and choice, with the order
+    /// they were made in (for dropping the oldest).
+    other: Mutex<OtherSlots>,
+    made: AtomicU64,
+    /// How many times figures were computed (for tests and the benchmark).
+    computations: AtomicU64,
 }
 
 impl std::fmt::Debug for FigureCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FigureCache").finish_non_exhaustive()
+        f.debug_struct("FigureCache")
+            .field("computations", &self.computations())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for FigureCache {
+    /// A cache computing with the shipped content.
+    fn default() -> FigureCache {
+        FigureCache::new(ProjectContent::builtin())
+    }
+}
+
+/// The content the analysis runs with for `depth`: for the pages, the typology without
+/// its stability replicates and its latent class fit table.
+fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, ProjectContent> {
+    match depth {
+        Depth::Report => std::borrow::Cow::Borrowed(content),
+        Depth::Pages => {
+            let mut c = content.clone();
+            c.typology.typology.bootstrap = 0;
+            c.typology.typology.loo_max_networks = 0;
+            c.typology.typology.lca_max_classes = 0;
+            std::borrow::Cow::Owned(c)
+        }
     }
 }
 
 impl FigureCache {
-    fn fresh(&self, generation: i64) -> Option<Arc<String>> {
-        let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
-        latest
-            .as_ref()
-            .filter(|(g, _)| *g >= generation)
-            .map(|(_, j)| j.clone())
+    /// An empty cache whose figures are computed with `content`.
+    pub fn new(content: ProjectContent) -> FigureCache {
+        FigureCache {
+            content: Arc::new(content),
+            pages: Arc::default(),
+            report: Arc::default(),
+            other: Mutex::new(BTreeMap::new()),
+            made: AtomicU64::new(0),
+            computations: AtomicU64::new(0),
+        }
     }
 
-    /// The study's analysis JSON (compact) for the data `store` holds now: cached when
-    /// nothing changed, else computed once for every request that asks meanwhile.
+    /// The content the figures are computed with.
+    pub fn content(&self) -> &ProjectContent {
+        &self.content
+    }
+
+    /// How many times figures were computed by this cache (once per change of the data and
+    /// key, never once per request).
+    pub fn computations(&self) -> u64 {
+        self.computations.load(Ordering::Relaxed)
+    }
+
+    /// The slot of the figures on `wave` (`None`: the current waves). A slot for another
+    /// choice is made on first use and dropped again when its computation fails, so only
+    /// choices whose figures exist stay.
+    fn slot_for(&self, depth: Depth, wave: Option<&WaveChoice>) -> Arc<Slot> {
+        let Some(w) = wave else {
+            return match depth {
+                Depth::Pages => self.pages.clone(),
+                Depth::Report => self.report.clone(),
+            };
+        };
+        let mut other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, s)) = other.get(&(depth, w.clone())) {
+            return s.clone();
+        }
+        if other.len() >= OTHER_CHOICES {
+            if let Some(oldest) = other
+                .iter()
+                .min_by_key(|(_, (made, _))| *made)
+                .map(|(k, _)| k.clone())
+            {
+                other.remove(&oldest);
+            }
+        }
+        let made = self.made.fetch_add(1, Ordering::Relaxed);
+        let slot = Arc::new(Slot::default());
+        other.insert((depth, w.clone()), (made, slot.clone()));
+        slot
+    }
+
+    fn forget(&self, depth: Depth, wave: &WaveChoice) {
+        let mut other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+        other.remove(&(depth, wave.clone()));
+    }
+
+    /// The study's figures for the data `store` holds now, on the study's current waves
+    /// (`wave` `None`) or on the waves `wave` names: from the cache when nothing changed,
+    /// else computed once for every request that asks meanwhile. A `wave` that names no
+    /// wave fails with [`FiguresError::is_unknown_wave`].
     pub async fn current(
-        &self,
+        self: &Arc<Self>,
         store: &Store,
-        content: &Arc<ProjectContent>,
-    ) -> Result<Arc<String>, FiguresError> {
-        if let Some(j) = self.fresh(store.generation().await?) {
-            return Ok(j);
-        }
-        let _guard = self.computing.lock().await;
-        // Read before the data: the label is never newer than the data.
+        depth: Depth,
+        wave: Option<&WaveChoice>,
+    ) -> Result<Arc<Figures>, FiguresError> {
+        let slot = self.slot_for(depth, wave);
         let generation = store.generation().await?;
-        if let Some(j) = self.fresh(generation) {
-            return Ok(j);
+        if let Some(f) = slot.fresh(generation) {
+            return Ok(f);
         }
-        let data = store.study_data().await?;
-        let practice = practice(store).await?;
-        let content = content.clone();
-        let json = tokio::task::spawn_blocking(move || {
-            let figures = leernet_analysis::analyse_project(&data, &content)
-                .map_err(|e| FiguresError::Analysis(e.to_string()))?;
-            Ok::<_, FiguresError>(serde_json::to_string(&analysis_json(&figures, &practice)?)?)
-        })
-        .await
-        .map_err(|e| FiguresError::Stopped(e.to_string()))??;
-        let json = Arc::new(json);
-        let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
-        if latest.as_ref().is_none_or(|(g, _)| *g < generation) {
-            *latest = Some((generation, json.clone()));
+        let guard = slot.computing.clone().lock_owned().await;
+        // Someone else may have computed them while this request waited.
+        if let Some(f) = slot.fresh(generation) {
+            return Ok(f);
         }
-        Ok(json)
+        let cache = self.clone();
+        let store = store.clone();
+        let wave = wave.cloned();
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            let started = std::time::Instant::now();
+            // Read before the data: the label is never newer than the data.
+            let generation = store.generation().await?;
+            let practice = practice(&store).await?;
+            let content = cache.content.clone();
+            let chosen = wave.clone();
+            let runtime = tokio::runtime::Handle::current();
+            // The data are read on the blocking pool too: turning a national study's 40,000
+            // stored answer sets into values takes a second of CPU, which on the runtime's
+            // threads would delay every survey save meanwhile.
+            let computed = tokio::task::spawn_blocking(move || {
+                let data = runtime.block_on(store.study_data())?;
+                let figures = leernet_analysis::analyse_project_on(
+                    &data,
+                    &content_for(&content, depth),
+                    chosen.as_ref(),
+                )?;
+                Ok::<_, FiguresError>(figures)
+            })
+            .await
+            .map_err(|e| FiguresError::Stopped(e.to_string()))?;
+            let figures = match computed {
+                Ok(f) => Arc::new(Figures {
+                    figures: f,
+                    practice,
+                    generation,
+                    json: OnceLock::new(),
+                    views: Mutex::new(Vec::new()),
+                }),
+                Err(e) => {
+                    if let Some(w) = &wave {
+                        cache.forget(depth, w);
+                    }
+                    return Err(e);
+                }
+            };
+            cache.computations.fetch_add(1, Ordering::Relaxed);
+            slot.publish(figures.clone());
+            tracing::debug!(
+                generation,
+                ?depth,
+                ms = started.elapsed().as_millis() as u64,
+                "study figures computed"
+            );
+            Ok(figures)
+        });
+        task.await
+            .map_err(|e| FiguresError::Stopped(e.to_string()))?
+    }
+}
+
+/// The figure caches of an installation's studies, by slug: what `leernet serve` hands to
+/// both the web app and the API, so that a study's figures are computed once for both.
+/// Each study's cache computes with that study's content (its `studies/<slug>/content/`
+/// over the project's), made on the study's first request and kept while serving.
+pub struct FigureCaches {
+    content: ProjectContent,
+    study_content: BTreeMap<String, ProjectContent>,
+    caches: Mutex<BTreeMap<String, Arc<FigureCache>>>,
+}
+
+impl std::fmt::Debug for FigureCaches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FigureCaches").finish_non_exhaustive()
+    }
+}
+
+impl FigureCaches {
+    /// The caches of an installation whose studies compute with `content`, or with their
+    /// own in `study_content` (by slug).
+    pub fn new(
+        content: ProjectContent,
+        study_content: BTreeMap<String, ProjectContent>,
+    ) -> FigureCaches {
+        FigureCaches {
+            content,
+            study_content,
+            caches: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The content of the study `slug`.
+    pub fn content(&self, slug: &str) -> &ProjectContent {
+        self.study_content.get(slug).unwrap_or(&self.content)
+    }
+
+    /// The figure cache of the study `slug` (made on its first request).
+    pub fn of(&self, slug: &str) -> Arc<FigureCache> {
+        let mut caches = self.caches.lock().unwrap_or_else(|p| p.into_inner());
+        caches
+            .entry(slug.to_owned())
+            .or_insert_with(|| Arc::new(FigureCache::new(self.content(slug).clone())))
+            .clone()
     }
 }

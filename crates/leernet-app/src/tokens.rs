@@ -1,5 +1,7 @@
 //! Personal access tokens of the JSON API: made, listed and revoked for an account by
-//! e-mail address (`leernet token create|list|revoke`; the web app's page is to come).
+//! e-mail address (`leernet token create|list|revoke`) or for the signed-in person (the web
+//! app's `/tokens`). Each token has a name its owner gives it when it is made ("R-script
+//! dashboard"), checked here once for both ([`check_name`]).
 //!
 //! A token's secret is `lnt_` and 64 hexadecimal digits (256 random bits), shown once;
 //! the installation keeps its SHA-256 only (`Installation::create_api_token`).
@@ -17,9 +19,16 @@ pub const MAX_DAYS: u32 = 366;
 /// A token's validity when none is asked for: 90 days.
 pub const DEFAULT_DAYS: u32 = 90;
 
+/// The longest name of a token, in characters (the database holds it to this too).
+pub const MAX_NAME_CHARS: usize = 100;
+
 /// Why a token cannot be made, listed or revoked.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
+    #[error(
+        "a token needs a name of 1 to {MAX_NAME_CHARS} characters, without control characters"
+    )]
+    Name,
     #[error("there is no account with the e-mail address {0}")]
     UnknownAccount(String),
     #[error("a token lives 1 to {MAX_DAYS} days, not {0}")]
@@ -42,6 +51,21 @@ pub fn new_secret() -> String {
     s
 }
 
+/// A token's name as it is stored: `text` without the spaces around it, 1 to
+/// [`MAX_NAME_CHARS`] characters, none of them a control character (a name is shown in a
+/// list and printed in a terminal).
+pub fn check_name(text: &str) -> Result<String, TokenError> {
+    let name = text.trim();
+    // bounded before anything is counted character by character
+    if name.is_empty() || name.len() > MAX_NAME_CHARS * 4 {
+        return Err(TokenError::Name);
+    }
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(TokenError::Name);
+    }
+    Ok(name.to_owned())
+}
+
 async fn account(inst: &Installation, email: &str) -> Result<PersonId, TokenError> {
     inst.account_by_email(email)
         .await?
@@ -49,11 +73,12 @@ async fn account(inst: &Installation, email: &str) -> Result<PersonId, TokenErro
         .ok_or_else(|| TokenError::UnknownAccount(email.trim().to_owned()))
 }
 
-/// Makes a token for the account of `email` with `scope`, valid `days` days from `now`:
-/// the stored token and its secret (to be shown once).
+/// Makes a token named `name` for the account of `email` with `scope`, valid `days` days
+/// from `now`: the stored token and its secret (to be shown once).
 pub async fn create(
     inst: &Installation,
     email: &str,
+    name: &str,
     scope: TokenScope,
     days: u32,
     actor: &Actor,
@@ -62,14 +87,17 @@ pub async fn create(
     if days == 0 || days > MAX_DAYS {
         return Err(TokenError::Days(days));
     }
+    let name = check_name(name)?;
     let who = account(inst, email).await?;
-    create_for(inst, who, scope, days, actor, now).await
+    create_for(inst, who, &name, scope, days, actor, now).await
 }
 
-/// Makes a token for the account `who` (the web page's: the signed-in person's own).
+/// Makes a token named `name` for the account `who` (the web page's: the signed-in
+/// person's own).
 pub async fn create_for(
     inst: &Installation,
     who: PersonId,
+    name: &str,
     scope: TokenScope,
     days: u32,
     actor: &Actor,
@@ -78,10 +106,11 @@ pub async fn create_for(
     if days == 0 || days > MAX_DAYS {
         return Err(TokenError::Days(days));
     }
+    let name = check_name(name)?;
     let secret = new_secret();
     let expires = now.saturating_add(i64::from(days) * 86_400);
     let token = inst
-        .create_api_token(who, &secret, scope, now, expires, actor)
+        .create_api_token(who, &name, &secret, scope, now, expires, actor)
         .await?;
     Ok((token, secret))
 }
@@ -118,5 +147,30 @@ pub async fn revoke_own(
             Ok(inst.revoke_api_token(id, &Actor::Person(who), now).await?)
         }
         _ => Err(TokenError::UnknownToken(id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_trimmed_bounded_and_printable() {
+        assert_eq!(
+            check_name("  R-script dashboard ").unwrap(),
+            "R-script dashboard"
+        );
+        assert_eq!(check_name(&"é".repeat(100)).unwrap().chars().count(), 100);
+        for bad in ["", "   ", "a\nb", "tab\there", "\u{7}bell"] {
+            assert!(matches!(check_name(bad), Err(TokenError::Name)), "{bad:?}");
+        }
+        assert!(matches!(
+            check_name(&"é".repeat(101)),
+            Err(TokenError::Name)
+        ));
+        assert!(matches!(
+            check_name(&"x".repeat(10_000)),
+            Err(TokenError::Name)
+        ));
     }
 }

@@ -78,8 +78,10 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Held while the workspace outbox is being sent (one send at a time).
     notify_lock: tokio::sync::Mutex<()>,
-    /// The study's figures, computed once per data generation (`figures.rs`).
-    figures: figures::FigureCache,
+    /// The study's figures, computed once per data generation and wave choice
+    /// (`leernet_app::figures`), shared with the JSON API when the portal is given the
+    /// installation's caches.
+    figures: Arc<leernet_app::figures::FigureCache>,
     /// The report and handreiking templates with their catalogue, parsed once.
     reports: leernet_report::Reports,
     /// The one clock every handler reads the time from (`leernet_core::clock`).
@@ -303,7 +305,7 @@ impl AppState {
             mailer: None,
             trusted_proxies: Vec::new(),
             notify_lock: tokio::sync::Mutex::new(()),
-            figures: figures::FigureCache::default(),
+            figures: Arc::new(leernet_app::figures::FigureCache::default()),
             reports: leernet_report::Reports::new(),
             clock,
             base: String::new(),
@@ -369,7 +371,16 @@ impl AppState {
     /// figure the app shows.
     pub fn with_content(mut self, content: ProjectContent) -> AppState {
         self.overview = content.overview.clone();
+        self.figures = Arc::new(leernet_app::figures::FigureCache::new(content.clone()));
         self.content = content;
+        self
+    }
+
+    /// Takes the study's figures from `cache` (the installation's, shared with the JSON
+    /// API) instead of a cache of its own; `cache` computes with the same content as
+    /// [`AppState::with_content`] was given.
+    pub fn with_figure_cache(mut self, cache: Arc<leernet_app::figures::FigureCache>) -> AppState {
+        self.figures = cache;
         self
     }
 
@@ -726,6 +737,10 @@ pub struct ServeOptions {
     /// Routes served beside the app's own (the JSON API, `leernet-api`, when the binary
     /// has an installation at hand); they keep their own layers.
     pub extra: Option<Router>,
+    /// The studies' figure caches when they are shared with [`ServeOptions::extra`] (the
+    /// JSON API), made from the same `content` and `study_content`; `None`: the app makes
+    /// its own.
+    pub figures: Option<Arc<leernet_app::figures::FigureCaches>>,
 }
 
 impl ServeOptions {
@@ -741,6 +756,7 @@ impl ServeOptions {
             limits: ConnectionLimits::default(),
             clock,
             extra: None,
+            figures: None,
         }
     }
 }
@@ -809,7 +825,13 @@ pub async fn serve_installation_until(
     }
     let limits = options.limits;
     let extra = options.extra;
-    let portal = Portal::open(
+    let figures = options.figures.unwrap_or_else(|| {
+        Arc::new(leernet_app::figures::FigureCaches::new(
+            options.content.clone(),
+            options.study_content.clone(),
+        ))
+    });
+    let portal = Portal::open_sharing(
         installation,
         StudyOptions {
             public_url: options.public_url,
@@ -819,6 +841,7 @@ pub async fn serve_installation_until(
             trusted_proxies: options.trusted_proxies,
             clock: options.clock,
         },
+        figures,
     )
     .await
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;

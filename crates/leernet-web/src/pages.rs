@@ -52,7 +52,7 @@ async fn depth_on(
     crate::figures::current(state, depth, q.choice().as_ref())
         .await
         .map_err(|e| {
-            if crate::figures::unknown_wave(&e) {
+            if e.is_unknown_wave() {
                 AppError::NotFound(lang)
             } else {
                 AppError::internal(lang, e)
@@ -110,7 +110,7 @@ fn render(
         study_nav => !state.front,
         path => uri.path(),
         t => state.catalog_value(lang),
-        f => fig.value.clone(),
+        f => crate::figures::page_value(fig),
         fictional => fig.study.fictional,
         title => fig.study.title.get(lang),
         user => user,

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leernet_analysis::ProjectContent;
+use leernet_app::figures::FigureCaches;
 use leernet_core::{InvitationToken, Lang, SharedClock, Slug};
 use leernet_store::{Installation, Study, StudyState};
 use std::collections::{BTreeMap, HashMap};
@@ -46,18 +47,18 @@ pub struct StudyOptions {
 }
 
 impl StudyOptions {
+    /// The state of the study `slug`, with its content and its figure cache from
+    /// `figures` (the installation's, shared with the JSON API when `leernet serve` runs it).
     fn state(
         &self,
+        figures: &FigureCaches,
         slug: &Slug,
         store: leernet_store::Store,
     ) -> Result<AppState, crate::mail::MailError> {
-        let content = self
-            .study_content
-            .get(slug.as_str())
-            .unwrap_or(&self.content);
         AppState::new(store, self.clock.clone())
             .with_public_url(self.public_url.clone())
-            .with_content(content.clone())
+            .with_content(figures.content(slug.as_str()).clone())
+            .with_figure_cache(figures.of(slug.as_str()))
             .with_trusted_proxies(self.trusted_proxies.clone())
             .with_smtp(self.smtp.as_ref())
     }
@@ -83,6 +84,8 @@ const TOKEN_MEMORY: usize = 100_000;
 pub struct Portal {
     pub(crate) installation: Installation,
     options: StudyOptions,
+    /// The studies' figure caches (and their content), by slug.
+    figures: Arc<FigureCaches>,
     /// The installation's own pages (login, logout, the list of studies), rendered with the
     /// first study's templates and no study menu.
     pub(crate) front: Arc<AppState>,
@@ -97,6 +100,21 @@ impl Portal {
     /// The portal over `installation`, with its first active study opened (an installation
     /// always has one: the project it was made from).
     pub async fn open(installation: Installation, options: StudyOptions) -> anyhow::Result<Portal> {
+        let figures = Arc::new(FigureCaches::new(
+            options.content.clone(),
+            options.study_content.clone(),
+        ));
+        Portal::open_sharing(installation, options, figures).await
+    }
+
+    /// [`Portal::open`] with the studies' figures and content from `figures`, which the
+    /// JSON API is given too, so that a study's figures are computed once for both (the
+    /// caller makes `figures` from the same content as `options`).
+    pub async fn open_sharing(
+        installation: Installation,
+        options: StudyOptions,
+        figures: Arc<FigureCaches>,
+    ) -> anyhow::Result<Portal> {
         let studies = installation.studies().await?;
         let first = studies
             .iter()
@@ -105,7 +123,7 @@ impl Portal {
             .clone();
         let store = installation.open_study(&first).await?;
         let front = options
-            .state(&first.slug, store)?
+            .state(&figures, &first.slug, store)?
             .in_installation(
                 String::new(),
                 StudyAccounts {
@@ -119,6 +137,7 @@ impl Portal {
         Ok(Portal {
             installation,
             options,
+            figures,
             front,
             front_app,
             served: Mutex::new(BTreeMap::new()),
@@ -185,13 +204,17 @@ impl Portal {
             return Ok(None);
         }
         let store = self.installation.open_study(&study).await?;
-        let state = Arc::new(self.options.state(&slug, store)?.in_installation(
-            format!("/studies/{}", slug.as_str()),
-            StudyAccounts {
-                installation: self.installation.clone(),
-                study: study.id,
-            },
-        ));
+        let state = Arc::new(
+            self.options
+                .state(&self.figures, &slug, store)?
+                .in_installation(
+                    format!("/studies/{}", slug.as_str()),
+                    StudyAccounts {
+                        installation: self.installation.clone(),
+                        study: study.id,
+                    },
+                ),
+        );
         let entry = Served {
             app: crate::app(state.clone()),
             state,

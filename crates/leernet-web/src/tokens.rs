@@ -1,5 +1,6 @@
-//! The signed-in person's API tokens ("API-sleutels", `/tokens`): make one (scope, days),
-//! see it once with a copy button, list them (scope, made, last used, expires) and revoke one
+//! The signed-in person's API tokens ("API-sleutels", `/tokens`): make one (name, scope,
+//! days), see it once with a copy button, list them (name, scope, made, last used, expires)
+//! and revoke one
 //! after a confirmation. For the JSON API (`leernet-api`, `docs/api.md`); the same use
 //! cases as `leernet token` (`leernet_app::tokens`).
 //!
@@ -28,13 +29,16 @@ use std::sync::Arc;
 #[derive(Debug, Deserialize)]
 pub struct NewTokenForm {
     pub csrf_token: Option<String>,
+    pub name: Option<String>,
     pub scope: Option<String>,
     pub days: Option<String>,
 }
 
 /// A token to make, checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewToken {
+    /// Its name, checked by `leernet_app::tokens::check_name`.
+    pub name: String,
     pub scope: TokenScope,
     pub days: u32,
 }
@@ -42,6 +46,7 @@ pub struct NewToken {
 /// What is wrong with a posted token form: the catalogue key of its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenFormError {
+    Name,
     Scope,
     Days,
 }
@@ -49,6 +54,7 @@ pub enum TokenFormError {
 impl TokenFormError {
     fn key(self) -> &'static str {
         match self {
+            TokenFormError::Name => "tokens.err_name",
             TokenFormError::Scope => "tokens.err_scope",
             TokenFormError::Days => "tokens.err_days",
         }
@@ -59,6 +65,8 @@ impl TryFrom<&NewTokenForm> for NewToken {
     type Error = TokenFormError;
 
     fn try_from(f: &NewTokenForm) -> Result<NewToken, TokenFormError> {
+        let name = tokens::check_name(f.name.as_deref().unwrap_or_default())
+            .map_err(|_| TokenFormError::Name)?;
         let scope = match f.scope.as_deref() {
             Some("read") => TokenScope::Read,
             Some("write") => TokenScope::Write,
@@ -72,7 +80,7 @@ impl TryFrom<&NewTokenForm> for NewToken {
             .and_then(|d| d.parse::<u32>().ok())
             .filter(|d| (1..=MAX_DAYS).contains(d))
             .ok_or(TokenFormError::Days)?;
-        Ok(NewToken { scope, days })
+        Ok(NewToken { name, scope, days })
     }
 }
 
@@ -149,6 +157,7 @@ async fn page(
         .map(|t| {
             minijinja::context! {
                 id => t.id,
+                name => t.name.clone(),
                 scope => t.scope.as_str(),
                 created => date(t.created_at),
                 expires => date(t.expires_at),
@@ -178,7 +187,11 @@ pub async fn list(State(portal): State<Arc<Portal>>, req: Request) -> Result<Res
         &v,
         person,
         StatusCode::OK,
-        minijinja::context! { scope => "read", days => tokens::DEFAULT_DAYS.to_string() },
+        minijinja::context! {
+            name => "",
+            scope => "read",
+            days => tokens::DEFAULT_DAYS.to_string(),
+        },
     )
     .await
 }
@@ -196,6 +209,7 @@ pub async fn create(State(portal): State<Arc<Portal>>, req: Request) -> Result<R
     let HtmlForm(f) = form;
     v.check_csrf(f.csrf_token.as_deref())?;
     let refill = minijinja::context! {
+        name => f.name.clone().unwrap_or_default(),
         scope => f.scope.clone().unwrap_or_default(),
         days => f.days.clone().unwrap_or_default(),
     };
@@ -216,6 +230,7 @@ pub async fn create(State(portal): State<Arc<Portal>>, req: Request) -> Result<R
     let made = tokens::create_for(
         &portal.installation,
         person,
+        &new.name,
         new.scope,
         new.days,
         &leernet_store::Actor::Person(person),
@@ -224,6 +239,16 @@ pub async fn create(State(portal): State<Arc<Portal>>, req: Request) -> Result<R
     .await;
     let (token, secret) = match made {
         Ok(m) => m,
+        Err(TokenError::Name) => {
+            return page(
+                &portal,
+                &v,
+                person,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                minijinja::context! { error => "tokens.err_name", ..refill },
+            )
+            .await
+        }
         Err(TokenError::Days(_)) => {
             return page(
                 &portal,
@@ -245,6 +270,7 @@ pub async fn create(State(portal): State<Arc<Portal>>, req: Request) -> Result<R
         minijinja::context! {
             secret => secret,
             made_id => token.id,
+            name => "",
             scope => "read",
             days => tokens::DEFAULT_DAYS.to_string(),
         },
@@ -287,6 +313,7 @@ pub async fn confirm(
         "tokens_revoke.html",
         minijinja::context! {
             id => t.id,
+            name => t.name.clone(),
             scope => t.scope.as_str(),
             created => date(t.created_at),
             expires => date(t.expires_at),
@@ -338,6 +365,7 @@ mod tests {
     fn form(scope: &str, days: &str) -> NewTokenForm {
         NewTokenForm {
             csrf_token: None,
+            name: Some(" R-script ".into()),
             scope: Some(scope.into()),
             days: Some(days.into()),
         }
@@ -348,6 +376,7 @@ mod tests {
         assert_eq!(
             NewToken::try_from(&form("read", "30")),
             Ok(NewToken {
+                name: "R-script".into(),
                 scope: TokenScope::Read,
                 days: 30
             })
@@ -370,9 +399,26 @@ mod tests {
         }
         let missing = NewTokenForm {
             csrf_token: None,
+            name: Some("R".into()),
             scope: Some("read".into()),
             days: None,
         };
         assert_eq!(NewToken::try_from(&missing), Err(TokenFormError::Days));
+        for name in [None, Some(""), Some("  "), Some("a\u{0}b")] {
+            let f = NewTokenForm {
+                name: name.map(str::to_owned),
+                ..form("read", "30")
+            };
+            assert_eq!(
+                NewToken::try_from(&f),
+                Err(TokenFormError::Name),
+                "{name:?}"
+            );
+        }
+        let long = NewTokenForm {
+            name: Some("x".repeat(101)),
+            ..form("read", "30")
+        };
+        assert_eq!(NewToken::try_from(&long), Err(TokenFormError::Name));
     }
 }

@@ -30,6 +30,9 @@ pub struct CreateArgs {
     /// The account the token acts for (its e-mail address).
     #[arg(long)]
     pub email: String,
+    /// Its name, to know it by in the list ("R-script dashboard"; 1 to 100 characters).
+    #[arg(long)]
+    pub name: String,
     /// What the token may do.
     #[arg(long, value_enum)]
     pub scope: ScopeArg,
@@ -96,6 +99,7 @@ pub async fn create(
     let made = tokens::create(
         &inst,
         &args.email,
+        &args.name,
         scope,
         args.expires.unwrap_or(tokens::DEFAULT_DAYS),
         &cli_actor(),
@@ -106,8 +110,9 @@ pub async fn create(
     let (token, secret) = made.map_err(|e| token_error(&settings, e))?;
     writeln!(
         out,
-        "Token {} ({}) for {}, valid until {} (UTC). It is shown only now:\n{secret}",
+        "Token {} \"{}\" ({}) for {}, valid until {} (UTC). It is shown only now:\n{secret}",
         token.id,
+        token.name,
         token.scope.as_str(),
         args.email.trim(),
         date(token.expires_at)
@@ -122,12 +127,13 @@ pub async fn list(project: &Path, args: &ListArgs, out: &mut dyn Write) -> CliRe
     let listed = tokens::list(&inst, &args.email).await;
     inst.close().await;
     let list = listed.map_err(|e| token_error(&settings, e))?;
-    writeln!(out, "id\tscope\tmade\texpires\tlast used\trevoked").map_err(out_err)?;
+    writeln!(out, "id\tname\tscope\tmade\texpires\tlast used\trevoked").map_err(out_err)?;
     for t in list {
         writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             t.id,
+            if t.name.is_empty() { "-" } else { &t.name },
             t.scope.as_str(),
             date(t.created_at),
             date(t.expires_at),

@@ -755,12 +755,17 @@ pub async fn serve(
             }
         }
     }
+    // The studies' figures, computed once per change for the pages and the API alike.
+    let figures = std::sync::Arc::new(leernet_app::figures::FigureCaches::new(
+        content.clone(),
+        own_content.clone(),
+    ));
     // The JSON API (/api/v1) over the installation: every study a token's account has a
     // role in.
     let api = leernet_api::router(std::sync::Arc::new(
         leernet_api::ApiState::new(installation.clone(), clock.clone())
             .with_public_url(settings.file.server.public_url.clone())
-            .with_content(content.clone()),
+            .with_figures(figures.clone()),
     ));
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -784,6 +789,7 @@ pub async fn serve(
         limits: settings.file.server.limits()?,
         clock,
         extra: Some(api),
+        figures: Some(figures),
     };
     leernet_web::serve_installation(installation, listener, options)
         .await

@@ -15,7 +15,63 @@ leernet_testkit::on_every_backend!(with_url,
     submitted_responses_are_checked_like_an_import_all_or_nothing => submit_story,
     invitations_give_links_to_researchers_with_a_write_token => invite_story,
     reads_carry_an_etag_and_errors_are_problem_details => conventions_story,
+    a_read_tokens_last_use_is_noted_to_the_minute_a_write_tokens_every_use => last_use_story,
 );
+
+/// A read token's use is noted once a minute (paging through a wave is not a write per
+/// page); a write token's every use is noted and audited.
+async fn last_use_story(store: &Store, url: &str) {
+    let w = world(store.clone(), url).await;
+    let now = NOW as i64;
+    let last = |secret: &str, at: i64| {
+        let inst = w.inst.clone();
+        let secret = secret.to_owned();
+        async move {
+            inst.use_api_token(&secret, at, "GET /api/v1/studies")
+                .await
+                .unwrap()
+                .unwrap()
+                .last_used_at
+        }
+    };
+    let stored = |scope: TokenScope| {
+        let inst = w.inst.clone();
+        async move {
+            let account = inst
+                .account_by_email("onderzoeker@example.org")
+                .await
+                .unwrap()
+                .unwrap();
+            inst.api_tokens(account.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.scope == scope)
+                .unwrap()
+                .last_used_at
+        }
+    };
+    let read = w.read["researcher"].clone();
+    assert_eq!(last(&read, now).await, Some(now), "the first use is noted");
+    assert_eq!(last(&read, now + 59).await, Some(now));
+    assert_eq!(
+        stored(TokenScope::Read).await,
+        Some(now),
+        "not written again"
+    );
+    assert_eq!(last(&read, now + 60).await, Some(now + 60));
+    assert_eq!(stored(TokenScope::Read).await, Some(now + 60));
+    let audited = w.inst.audit_log().await.unwrap().len();
+    assert_eq!(last(&w.write, now).await, Some(now));
+    assert_eq!(last(&w.write, now + 1).await, Some(now + 1));
+    assert_eq!(
+        stored(TokenScope::Write).await,
+        Some(now + 1),
+        "every use of a write token"
+    );
+    assert_eq!(w.inst.audit_log().await.unwrap().len(), audited + 2);
+    done(w).await;
+}
 
 async fn done(w: World) {
     w.state.close().await;

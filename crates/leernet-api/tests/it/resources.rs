@@ -581,6 +581,7 @@ async fn assignment_story(store: &Store, url: &str) {
             leernet_app::tokens::create(
                 &w.inst,
                 email,
+                "coding",
                 leernet_store::TokenScope::Read,
                 30,
                 &actor(),

@@ -107,7 +107,7 @@ fn answers(pairs: &[(&str, &str)]) -> Answers {
 }
 
 async fn token(inst: &Installation, email: &str, scope: TokenScope) -> String {
-    leernet_app::tokens::create(inst, email, scope, 30, &actor(), NOW as i64)
+    leernet_app::tokens::create(inst, email, "test", scope, 30, &actor(), NOW as i64)
         .await
         .unwrap()
         .1

@@ -45,12 +45,19 @@ impl TokenScope {
 pub struct ApiToken {
     pub id: i64,
     pub account: PersonId,
+    /// The name its owner gave it when it was made (empty for a token made before tokens
+    /// had names).
+    pub name: String,
     pub scope: TokenScope,
     pub created_at: i64,
     pub expires_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
 }
+
+/// How precisely a read-scope token's last use is noted, in seconds: a use within this
+/// time of the noted one is not written again.
+pub const LAST_USED_STEP: i64 = 60;
 
 /// Why a presented token does not let its bearer in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,13 +76,14 @@ fn key(secret: &str) -> String {
 }
 
 const COLUMNS: &str =
-    "id, account_id, scope, created_at, expires_at, last_used_at, revoked FROM api_tokens";
+    "id, account_id, name, scope, created_at, expires_at, last_used_at, revoked FROM api_tokens";
 
 fn token_row(r: &sqlx::any::AnyRow) -> Result<ApiToken> {
     let scope: String = get(r, "scope")?;
     Ok(ApiToken {
         id: get(r, "id")?,
         account: PersonId(get(r, "account_id")?),
+        name: get(r, "name")?,
         scope: TokenScope::parse(&scope)
             .ok_or_else(|| StoreError::Corrupt(format!("token scope {scope:?}")))?,
         created_at: get(r, "created_at")?,
@@ -86,11 +94,14 @@ fn token_row(r: &sqlx::any::AnyRow) -> Result<ApiToken> {
 }
 
 impl Installation {
-    /// Stores a token known by `secret` for `account`, valid until `expires_at`; one
-    /// transaction with its audit entry (`token.create`).
+    /// Stores a token named `name` and known by `secret` for `account`, valid until
+    /// `expires_at`; one transaction with its audit entry (`token.create`, which leaves the
+    /// name out: it is the owner's free text).
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_api_token(
         &self,
         account: PersonId,
+        name: &str,
         secret: &str,
         scope: TokenScope,
         now: i64,
@@ -109,10 +120,11 @@ impl Installation {
             )));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (account_id, secret_hash, scope, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_tokens (account_id, name, secret_hash, scope, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(account.0)
+        .bind(name)
         .bind(key(secret))
         .bind(scope.as_str())
         .bind(now)
@@ -136,6 +148,7 @@ impl Installation {
         Ok(ApiToken {
             id,
             account,
+            name: name.to_owned(),
             scope,
             created_at: now,
             expires_at,
@@ -201,6 +214,10 @@ impl Installation {
     /// The token known by `secret`, if it lets its bearer in at `now`; notes the use
     /// (`last_used_at`). A write-scope token's use also writes `token.use` to the audit log
     /// with `what` (a method and a route pattern, never a body), in the same transaction.
+    ///
+    /// A read-scope token's last use is noted to the minute ([`LAST_USED_STEP`]): a use
+    /// within a minute of the noted one writes nothing, so that a script paging through
+    /// 40,000 responses does not make every page a write and a sync of the installation.
     pub async fn use_api_token(
         &self,
         secret: &str,
@@ -223,6 +240,13 @@ impl Installation {
         if token.expires_at <= now {
             tx.rollback().await?;
             return Ok(Err(TokenRefusal::Expired));
+        }
+        let noted = token
+            .last_used_at
+            .is_some_and(|at| now >= at && now - at < LAST_USED_STEP);
+        if token.scope == TokenScope::Read && noted {
+            tx.rollback().await?;
+            return Ok(Ok(token));
         }
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)

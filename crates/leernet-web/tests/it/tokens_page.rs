@@ -98,24 +98,53 @@ async fn tokens_story(store: &Store, url: &str) {
 
     // a form without its CSRF token does nothing; a bad form says what is wrong
     let p = a
-        .post("/tokens", &[("scope", "read"), ("days", "30")])
+        .post(
+            "/tokens",
+            &[("name", "R"), ("scope", "read"), ("days", "30")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
-    for (scope, days, says) in [
-        ("read", "367", "van 1 tot en met 366"),
-        ("read", "nul", "van 1 tot en met 366"),
-        ("admin", "30", "Kies wat de sleutel mag"),
+    let long = "x".repeat(101);
+    for (name, scope, days, says) in [
+        ("R", "read", "367", "van 1 tot en met 366"),
+        ("R", "read", "nul", "van 1 tot en met 366"),
+        ("R", "admin", "30", "Kies wat de sleutel mag"),
+        ("", "read", "30", "Geef de sleutel een naam"),
+        ("   ", "read", "30", "Geef de sleutel een naam"),
+        (long.as_str(), "read", "30", "Geef de sleutel een naam"),
     ] {
         let p = a
             .post(
                 "/tokens",
-                &[("csrf_token", &csrf), ("scope", scope), ("days", days)],
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", name),
+                    ("scope", scope),
+                    ("days", days),
+                ],
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{scope} {days}");
         assert!(p.body.contains(says), "{scope} {days}: {}", p.body);
         assert!(shown_secret(&p.body).is_none());
     }
+    // a refused form keeps what was typed
+    let p = a
+        .post(
+            "/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Mijn <script>"),
+                ("scope", "write"),
+                ("days", "999"),
+            ],
+        )
+        .await;
+    assert!(
+        p.body.contains("value=\"Mijn &lt;script&gt;\""),
+        "the name typed, escaped: {}",
+        p.body
+    );
     assert!(inst
         .api_tokens(
             inst.account_by_email("a@example.org")
@@ -132,7 +161,12 @@ async fn tokens_story(store: &Store, url: &str) {
     let p = a
         .post(
             "/tokens",
-            &[("csrf_token", &csrf), ("scope", "write"), ("days", "30")],
+            &[
+                ("csrf_token", &csrf),
+                ("name", "  Dashboard <gemeente> "),
+                ("scope", "write"),
+                ("days", "30"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
@@ -147,6 +181,12 @@ async fn tokens_story(store: &Store, url: &str) {
     assert!(shown_secret(&again.body).is_none(), "shown only once");
     assert!(!again.body.contains(&secret));
     assert!(again.body.contains("lezen en schrijven"), "{}", again.body);
+    assert!(
+        again.body.contains("<td>Dashboard &lt;gemeente&gt;</td>"),
+        "the list names the token, trimmed and escaped: {}",
+        again.body
+    );
+    assert_eq!(token.name, "Dashboard <gemeente>");
     for internal in [
         "lnt_",
         "scope_write",
@@ -178,6 +218,11 @@ async fn tokens_story(store: &Store, url: &str) {
     // its owner revokes it after the question
     let confirm = a.get(&revoke).await;
     assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("Dashboard &lt;gemeente&gt;"),
+        "{}",
+        confirm.body
+    );
     assert!(confirm.body.contains("Sleutel"), "{}", confirm.body);
     let p = a.post(&revoke, &[("csrf_token", &csrf)]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -189,6 +234,37 @@ async fn tokens_story(store: &Store, url: &str) {
             .err(),
         Some(TokenRefusal::Revoked)
     );
+    // a token made before tokens had names is listed as one without a name
+    let a_id = inst
+        .account_by_email("a@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    inst.create_api_token(
+        a_id,
+        "",
+        "lnt_old",
+        leernet_store::TokenScope::Read,
+        1,
+        99_999_999_999,
+        &Actor::System,
+    )
+    .await
+    .unwrap();
+    let listed = a.get("/tokens").await;
+    assert!(
+        listed.body.contains("<td>(zonder naam)</td>"),
+        "{}",
+        listed.body
+    );
+    let listed = a.get("/tokens?lang=en").await;
+    assert!(
+        listed.body.contains("<td>(no name)</td>"),
+        "{}",
+        listed.body
+    );
+    a.get("/tokens?lang=nl").await;
     let after = a.get("/tokens?revoked=1").await;
     assert!(after.body.contains("De sleutel is ingetrokken."));
     assert!(after.body.contains("ingetrokken"));

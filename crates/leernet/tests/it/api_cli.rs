@@ -77,6 +77,8 @@ fn a_token_from_the_command_line_reads_the_served_study_until_it_is_revoked() {
             "create",
             "--email",
             "niemand@example.org",
+            "--name",
+            "R",
             "--scope",
             "read",
         ],
@@ -91,6 +93,8 @@ fn a_token_from_the_command_line_reads_the_served_study_until_it_is_revoked() {
             "create",
             "--email",
             email,
+            "--name",
+            "R",
             "--scope",
             "read",
             "--expires",
@@ -99,6 +103,26 @@ fn a_token_from_the_command_line_reads_the_served_study_until_it_is_revoked() {
         "",
     );
     assert_eq!(o.status.code(), Some(1));
+    // a token needs a name: none at all is a usage error, an empty one invalid input
+    let o = leernet(
+        &demo,
+        &["token", "create", "--email", email, "--scope", "read"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2), "clap's usage error");
+    let o = leernet(
+        &demo,
+        &[
+            "token", "create", "--email", email, "--name", "  ", "--scope", "read",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("needs a name"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     let printed = ok(&leernet(
         &demo,
@@ -107,6 +131,8 @@ fn a_token_from_the_command_line_reads_the_served_study_until_it_is_revoked() {
             "create",
             "--email",
             email,
+            "--name",
+            "R-script dashboard",
             "--scope",
             "read",
             "--expires",
@@ -118,7 +144,11 @@ fn a_token_from_the_command_line_reads_the_served_study_until_it_is_revoked() {
     assert!(token.starts_with("lnt_") && token.len() == 68, "{printed}");
     let id: String = printed.split_whitespace().nth(1).unwrap().to_owned();
     let list = ok(&leernet(&demo, &["token", "list", "--email", email], ""));
-    assert!(list.contains(&format!("{id}\tread\t")), "{list}");
+    assert!(
+        list.contains(&format!("{id}\tR-script dashboard\tread\t")),
+        "the list names each token: {list}"
+    );
+    assert!(printed.contains("\"R-script dashboard\""), "{printed}");
     assert!(!list.contains(&token), "the list never shows a secret");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_leernet"))

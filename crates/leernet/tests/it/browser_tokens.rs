@@ -74,6 +74,11 @@ async fn a_token_made_in_the_browser_reads_the_api_until_it_is_revoked() {
     submit(&c, "nav a[href='/tokens']").await;
     assert_eq!(c.current_url().await.unwrap().path(), "/tokens");
     assert!(text(&c, "h1").await.contains("API-sleutels"));
+    css(&c, "#token-name")
+        .await
+        .send_keys("Dashboard gemeente")
+        .await
+        .unwrap();
     let days = css(&c, "#days").await;
     days.clear().await.unwrap();
     days.send_keys("30").await.unwrap();
@@ -108,6 +113,10 @@ async fn a_token_made_in_the_browser_reads_the_api_until_it_is_revoked() {
 
     // revoked after the question: the API refuses it
     c.goto(&format!("{origin}/tokens")).await.unwrap();
+    assert!(
+        text(&c, "table").await.contains("Dashboard gemeente"),
+        "the list names the token"
+    );
     submit(&c, "table a[href$='/revoke']").await;
     axe(&c, "the question before revoking").await;
     submit(&c, "form[action$='/revoke'] button[type=submit]").await;
