@@ -115,3 +115,80 @@ pub fn python() -> Option<PathBuf> {
         }
     }
 }
+
+/// The Python of `tools/api-requirements.txt`'s environment (openapi-spec-validator and
+/// schemathesis, made by `tools/pyenv.sh`), or why there is none.
+pub fn api_python_or_reason() -> Result<PathBuf, String> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/pyenv.sh");
+    let req = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/api-requirements.txt");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(&req)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).trim().to_owned());
+    }
+    let p = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    if p.is_empty() || !std::path::Path::new(&p).exists() {
+        return Err("tools/pyenv.sh printed no python path".into());
+    }
+    Ok(PathBuf::from(p))
+}
+
+/// Runs schemathesis (of the environment `python` belongs to) against the OpenAPI document
+/// at `url` with `token`: at most `max_examples` generated requests per operation, a fixed
+/// seed, one worker; the checks are that no answer is a server error, every status code is
+/// one the document lists, and every body and media type matches it. Returns its output;
+/// `Err` (with the output) when it found a problem or tested nothing.
+pub fn schemathesis(
+    python: &std::path::Path,
+    url: &str,
+    token: &str,
+    max_examples: u32,
+    report_dir: &std::path::Path,
+) -> Result<String, String> {
+    let st = python
+        .parent()
+        .map(|d| d.join("schemathesis"))
+        .ok_or("no schemathesis beside the python")?;
+    let o = Command::new(&st)
+        .arg("run")
+        .arg(url)
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance",
+            "--max-examples",
+            &max_examples.to_string(),
+            "--seed",
+            "20260301",
+            "--workers",
+            "1",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--no-color",
+            "--suppress-health-check",
+            "all",
+        ])
+        .args(["--generation-database", "none"])
+        .arg("--report-dir")
+        .arg(report_dir)
+        .current_dir(report_dir.parent().unwrap_or(report_dir))
+        .env("SCHEMATHESIS_HOOKS", "")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", st.display()))?;
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    if std::env::var_os("LEERNET_SHOW_SCHEMATHESIS").is_some() {
+        eprintln!("{out}");
+    }
+    if !o.status.success() || !out.contains("passed") {
+        return Err(format!("{out}\n{}", String::from_utf8_lossy(&o.stderr)));
+    }
+    Ok(out)
+}

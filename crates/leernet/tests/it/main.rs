@@ -4,6 +4,7 @@
 mod common;
 
 mod api_cli;
+mod api_demo;
 mod backup;
 mod browser;
 mod browser_coding;
