@@ -238,7 +238,7 @@ mod tests {
         assert!(md.contains("per meetperiode"), "{md}");
         assert!(md.contains("| 2026 | 1 | 75% | 1 | 1 | 6 |"), "{md}");
         let empty = html(&indicators(&PracticeLog::default()), Lang::En);
-        assert!(empty.contains("No network has used the workspace yet."));
+        assert!(empty.contains("No network has used the network space yet."));
         // Same input, same bytes.
         assert_eq!(nl, html(&ind, Lang::Nl));
     }

@@ -202,10 +202,7 @@ async fn a_facilitator_reads_and_downloads_the_handreiking() {
     // The demo has two waves: the change since the previous one, with its trend chart and
     // table, in the page axe just checked.
     let change = text(&c, "#verandering").await;
-    assert!(
-        change.contains("Sinds de vorige meting"),
-        "{change}"
-    );
+    assert!(change.contains("Sinds de vorige meting"), "{change}");
     css(&c, "#verandering figure svg").await;
     css(&c, "#verandering table").await;
     docs_screenshots(&c, "profile-change").await;
