@@ -215,7 +215,7 @@ impl Installation {
     /// (`last_used_at`). A write-scope token's use also writes `token.use` to the audit log
     /// with `what` (a method and a route pattern, never a body), in the same transaction.
     ///
-    /// A read-scope token's last use is noted to the minute ([`LAST_USED_STEP`]): a use
+    /// A read-scope token's last use is noted to the minute (`LAST_USED_STEP`): a use
     /// within a minute of the noted one writes nothing, so that a script paging through
     /// 40,000 responses does not make every page a write and a sync of the installation.
     pub async fn use_api_token(
