@@ -1,7 +1,7 @@
 //! The wave a questionnaire's figures rest on (issue 19): one use case for `leernet wave
 //! current` and the waves page, checked the same way and audited the same way.
 
-use leernet_core::WaveChoice;
+use leernet_core::{Instrument, Wave, WaveChoice};
 use leernet_store::{Action, Actor, AuditSubject, NewAudit, Store, StoreError};
 
 /// Why a choice of the current wave was refused; nothing was changed.
@@ -25,28 +25,34 @@ pub enum CurrentWaveError {
 /// were made.
 pub async fn wave_names(store: &Store, form: &str) -> Result<Vec<String>, CurrentWaveError> {
     let instruments = store.instruments().await?;
+    names_of(&instruments, &store.waves().await?, form).ok_or_else(|| {
+        let mut known: Vec<String> = instruments.iter().map(|i| i.form_id.clone()).collect();
+        known.dedup();
+        CurrentWaveError::NoQuestionnaire {
+            form: form.to_owned(),
+            known,
+        }
+    })
+}
+
+/// [`wave_names`] from instruments and waves already read; `None` when no instrument has
+/// the form id `form`.
+pub fn names_of(instruments: &[Instrument], waves: &[Wave], form: &str) -> Option<Vec<String>> {
     let ids: Vec<_> = instruments
         .iter()
         .filter(|i| i.form_id == form)
         .map(|i| i.id)
         .collect();
     if ids.is_empty() {
-        let mut known: Vec<String> = instruments.iter().map(|i| i.form_id.clone()).collect();
-        known.dedup();
-        return Err(CurrentWaveError::NoQuestionnaire {
-            form: form.to_owned(),
-            known,
-        });
+        return None;
     }
-    let mut names: Vec<String> = store
-        .waves()
-        .await?
-        .into_iter()
+    let mut names: Vec<String> = waves
+        .iter()
         .filter(|w| ids.contains(&w.instrument))
-        .map(|w| w.name)
+        .map(|w| w.name.clone())
         .collect();
     names.dedup();
-    Ok(names)
+    Some(names)
 }
 
 /// Sets the wave the figures of questionnaire `form` rest on (`None`: back to the default,

@@ -196,8 +196,9 @@ async fn waves_page(
     let store = &state.store;
     let instruments = store.instruments().await?;
     let visible = monitored_networks(user, &store.networks().await?);
+    let waves = store.waves().await?;
     let mut rows = Vec::new();
-    for w in store.waves().await? {
+    for w in waves.iter().cloned() {
         let m = monitored(store.wave_monitor(w.id).await?, &visible);
         let inst = instruments.iter().find(|i| i.id == w.instrument);
         rows.push(minijinja::context! {
@@ -209,7 +210,7 @@ async fn waves_page(
             submitted => m.iter().map(|r| r.submitted).sum::<i64>(),
         });
     }
-    let current = current_wave_forms(state, &instruments, lang).await?;
+    let current = current_wave_forms(state, &instruments, &waves, lang).await?;
     let instruments: Vec<_> = instruments
         .iter()
         .map(|i| {
@@ -240,6 +241,7 @@ async fn waves_page(
 async fn current_wave_forms(
     state: &AppState,
     instruments: &[leernet_core::Instrument],
+    waves: &[leernet_core::Wave],
     lang: leernet_core::Lang,
 ) -> Result<Vec<minijinja::Value>, AppError> {
     let chosen = state.store.current_waves().await?;
@@ -253,9 +255,8 @@ async fn current_wave_forms(
     forms.reverse();
     let mut out = Vec::new();
     for (n, i) in forms.into_iter().enumerate() {
-        let names = leernet_app::waves::wave_names(&state.store, &i.form_id)
-            .await
-            .map_err(|e| AppError::internal(lang, e))?;
+        let names =
+            leernet_app::waves::names_of(instruments, waves, &i.form_id).unwrap_or_default();
         if names.is_empty() {
             continue;
         }
