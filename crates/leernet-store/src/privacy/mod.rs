@@ -84,6 +84,7 @@ pub const EXPORT_AREAS: &[(&str, Collector)] = &[
     ("codings", collect_codings),
     ("coding_work", collect_coding_work),
     ("workspace", collect_workspace),
+    ("profile_responses", collect_profile_responses),
     ("audit", collect_audit),
 ];
 
@@ -152,6 +153,7 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
     ("codings", erase_codings),
     ("coding_work", erase_coding_work),
     ("workspace", erase_workspace),
+    ("profile_responses", erase_profile_responses),
     ("sessions", erase_sessions),
     ("account", erase_account),
 ];
