@@ -77,6 +77,17 @@ pub struct Feedback {
     pub uptake: Vec<(String, String)>,
 }
 
+/// The wave responses to profiles are given in and counted for: the (latest) wave the
+/// network questionnaire's figures rest on, by name; `""` without a network questionnaire.
+pub fn response_wave(f: &crate::StudyFigures) -> String {
+    f.waves
+        .bases
+        .iter()
+        .find(|b| b.network_level)
+        .and_then(|b| b.waves.last().cloned())
+        .unwrap_or_default()
+}
+
 /// A network's verdict: the middle of its responses (the less favourable of the two middle
 /// ones with an even number); `None` without responses.
 pub fn network_verdict(verdicts: &[Recognition]) -> Option<Recognition> {
