@@ -704,10 +704,9 @@ pub async fn report_file(
     }
     let fig = crate::pages::report_figures(&state, lang, &wave).await?;
     // The networks' practice, as `leernet report` adds it: the same bytes as its files.
-    let log = crate::workspace::practice_log(&state.store, None)
+    let practice = leernet_app::figures::practice(&state.store)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
-    let practice = leernet_analysis::practice_indicators::indicators(&log);
     let reports = &state.reports;
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {
