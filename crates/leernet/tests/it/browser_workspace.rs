@@ -444,8 +444,9 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     axe(&c, "the method library").await;
     // A response to the profile (member checking): the facilitator's earlier "herkenbaar"
     // (the demo's) is in the form; "niet herkenbaar" without a reason is refused with the
-    // choice kept; "deels herkenbaar" with a sentence replaces it.
-    c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
+    // choice kept; "deels herkenbaar" with a sentence replaces it. (Back to Dutch after the
+    // method library in English.)
+    c.goto(&url(&format!("/ws/{net}?lang=nl"))).await.unwrap();
     css(
         &c,
         &format!(".ws-nav a[href$='/ws/{net}/profile-response']"),
@@ -472,7 +473,8 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     css(&c, "#verdict-no").await.click().await.unwrap();
     set(&c, "#reason", " ").await;
     submit(&c, "#yours button[type=submit]").await;
-    assert!(text(&c, "#ws-error").await.contains("De toelichting"));
+    let refused = text(&c, "#ws-error").await;
+    assert!(refused.contains("De toelichting is leeg"), "{refused}");
     assert_eq!(checked("verdict-no").await, Some(true));
     axe(&c, "a refused response to the profile").await;
     css(&c, "#verdict-partly").await.click().await.unwrap();
