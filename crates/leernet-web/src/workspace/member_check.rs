@@ -103,7 +103,7 @@ async fn show(
         v,
         "ws_profile_response.html",
         Some(net),
-        error.map(|(msg, posted)| (msg, posted)),
+        error,
         minijinja::context! {
             wave,
             choices => choices(),
