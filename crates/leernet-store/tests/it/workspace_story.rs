@@ -1013,4 +1013,13 @@ async fn profile_response_story(store: &Store) {
     let left = store.profile_responses(None, None).await.unwrap();
     assert_eq!(left.len(), 2);
     assert!(left.iter().all(|r| r.person != s.m1));
+    // The network space's own download and erase carry them too.
+    let own = store.workspace_export_audited(s.m2, 90).await.unwrap();
+    assert_eq!(own["profile_responses"][0]["reason"], "Klopt.", "{own}");
+    store.workspace_erase_audited(s.m2, 100).await.unwrap();
+    let log = store.audit_log().await.unwrap();
+    assert!(log.last().unwrap().detail.ends_with("profile_responses=1"));
+    let left = store.profile_responses(None, None).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].person, s.m_b);
 }
