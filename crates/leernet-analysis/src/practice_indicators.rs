@@ -134,6 +134,11 @@ pub struct PeriodRow {
 pub struct PracticeIndicators {
     pub networks: Vec<NetworkIndicators>,
     pub total: NetworkIndicators,
+    /// What the networks sent back (responses to their profiles, handles taken up), for the
+    /// report's sections on them (issue 26); filled by the caller, not by [`indicators`].
+    /// Not in the analysis JSON: the sentences are the networks' own words.
+    #[serde(skip)]
+    pub feedback: crate::feedback::Feedback,
 }
 
 impl PracticeIndicators {
@@ -380,7 +385,11 @@ pub fn indicators(log: &PracticeLog) -> PracticeIndicators {
         .months
         .iter_mut()
         .for_each(|m| m.attendance_rate = None);
-    PracticeIndicators { networks, total }
+    PracticeIndicators {
+        networks,
+        total,
+        feedback: Default::default(),
+    }
 }
 
 #[cfg(test)]

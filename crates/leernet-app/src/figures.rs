@@ -87,10 +87,13 @@ pub fn analysis_json(
     Ok(value)
 }
 
-/// The practice indicators of every network of `store` (what `analyse` and the report show).
+/// The practice indicators of every network of `store` (what `analyse` and the report show),
+/// with what the networks sent back ([`crate::practice::feedback`]).
 pub async fn practice(store: &Store) -> Result<PracticeIndicators, leernet_store::StoreError> {
     let log = crate::practice::practice_log(store, None).await?;
-    Ok(indicators(&log))
+    let mut ind = indicators(&log);
+    ind.feedback = crate::practice::feedback(store).await?;
+    Ok(ind)
 }
 
 /// Which figures a request needs. The typology's stability (leave-one-out and the

@@ -136,3 +136,54 @@ pub async fn practice_log(
     }
     Ok(out)
 }
+
+/// What the networks sent back (issue 26): every response to a profile, without the person
+/// and with the names of the study's people (name and address) and networks in its sentence
+/// replaced by `[…]`, so the report can quote it; and the handles each network took up.
+pub async fn feedback(store: &Store) -> Result<leernet_analysis::feedback::Feedback, StoreError> {
+    use leernet_analysis::feedback::{Feedback, Recognition, ResponseFact};
+    use leernet_store::privacy::{name_is_searchable, replace_mentions, Mention};
+    const GONE: &str = "[…]";
+    let networks = store.networks().await?;
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut add = |needle: &str| {
+        if name_is_searchable(needle) || needle.contains('@') {
+            mentions.push(Mention {
+                needle: needle.to_owned(),
+                replacement: GONE.to_owned(),
+            });
+        }
+    };
+    for p in store.persons().await? {
+        add(p.email.as_str());
+        add(&p.name);
+    }
+    for n in &networks {
+        add(&n.name);
+    }
+    let slug = |id: NetworkId| {
+        networks
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.slug.as_str().to_owned())
+    };
+    let mut out = Feedback::default();
+    for r in store.profile_responses(None, None).await? {
+        let (Some(s), Some(verdict)) = (slug(r.network), Recognition::parse(r.verdict.as_str()))
+        else {
+            continue;
+        };
+        out.responses.push(ResponseFact {
+            slug: s,
+            wave: r.wave,
+            verdict,
+            reason: replace_mentions(&r.reason, &mentions).0,
+        });
+    }
+    for u in store.handle_uptake(None).await? {
+        if let Some(s) = slug(u.network) {
+            out.uptake.push((s, u.handle));
+        }
+    }
+    Ok(out)
+}

@@ -16,6 +16,7 @@ pub mod chart;
 pub mod dendrogram;
 pub mod doc;
 pub mod docx;
+pub mod feedback_section;
 pub mod format;
 pub mod handreiking;
 pub mod heatmap;

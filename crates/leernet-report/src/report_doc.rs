@@ -827,6 +827,17 @@ pub fn report(
     }
     if let Some(ind) = practice {
         sections.push(crate::practice_section::section(ind, w)?);
+        // What the networks sent back (issue 26).
+        sections.extend(crate::feedback_section::member_check_section(
+            f,
+            &ind.feedback,
+            w,
+        )?);
+        sections.extend(crate::feedback_section::uptake_change_section(
+            f,
+            &ind.feedback,
+            w,
+        )?);
     }
     sections.push(crate::summary::limitations(f, w)?);
     sections.extend(appendix(&p, w)?);

@@ -145,6 +145,9 @@ pub enum Action {
     RoleDeactivate,
     /// A deactivated role made active again.
     RoleReactivate,
+    /// A network's facilitator or member responded to its profile (member checking; the
+    /// network's id, never the verdict or the sentence).
+    ProfileResponse,
 }
 
 impl Action {
@@ -170,6 +173,7 @@ impl Action {
             Action::WaveCurrent => "wave.current",
             Action::RoleDeactivate => "role.deactivate",
             Action::RoleReactivate => "role.reactivate",
+            Action::ProfileResponse => "profile.response",
         }
     }
 
@@ -194,6 +198,7 @@ impl Action {
         Action::WaveCurrent,
         Action::RoleDeactivate,
         Action::RoleReactivate,
+        Action::ProfileResponse,
     ];
 }
 

@@ -32,6 +32,7 @@ mod instruments;
 mod invitations;
 mod mail;
 pub mod privacy;
+pub mod profile_responses;
 pub mod qda;
 mod registry;
 mod responses;

@@ -139,6 +139,8 @@ pub enum Refusal {
     SessionClosed,
     #[error("whether it helped is a point of the scale from 1 to 4")]
     BadHelped,
+    #[error("a response to the profile is 'yes', 'partly' or 'no'")]
+    BadVerdict,
 }
 
 /// The most votes (dots) a round can give each member; the database holds the same bound.

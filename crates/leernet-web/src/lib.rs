@@ -168,6 +168,14 @@ impl AppState {
                 include_str!("../templates/ws_uptake.html"),
             ),
             (
+                "ws_profile_response.html",
+                include_str!("../templates/ws_profile_response.html"),
+            ),
+            (
+                "member_check.html",
+                include_str!("../templates/member_check.html"),
+            ),
+            (
                 "ws_figures.html",
                 include_str!("../templates/ws_figures.html"),
             ),
@@ -635,6 +643,14 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(workspace::uptake::report),
         )
         .route("/admin/uptake", get(workspace::uptake::overview))
+        .route(
+            "/ws/{slug}/profile-response",
+            get(workspace::member_check::page).post(workspace::member_check::respond),
+        )
+        .route(
+            "/admin/member-check",
+            get(workspace::member_check::overview),
+        )
         .route("/ws/{slug}", get(workspace::home))
         .route(
             "/ws/{slug}/sessions",

@@ -216,11 +216,32 @@ pub async fn profile(
     access: NetworkAccess<StudyPages>,
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
-    let (visitor, _, network) = access.into_parts();
+    let (visitor, user, network) = access.into_parts();
     let slug = network.slug.as_str().to_owned();
     let lang = visitor.lang.lang;
     let t = state.catalog.table(lang);
     let fig = crate::pages::figures_on(&state, lang, &wave).await?;
+    // Responses to the profile (issue 26): the network's own people are invited to give one;
+    // researchers read them here, next to the figures; coordinators see none.
+    let response_wave = leernet_analysis::feedback::response_wave(&fig);
+    let reactions = match user.role {
+        leernet_core::Role::Facilitator | leernet_core::Role::Member => {
+            minijinja::context! { show => true, own => true }
+        }
+        leernet_core::Role::Researcher => {
+            let all = state
+                .store
+                .profile_responses(Some(network.id), None)
+                .await?;
+            minijinja::context! {
+                show => true,
+                own => false,
+                wave => response_wave.clone(),
+                rows => crate::workspace::member_check::response_rows(&all, &response_wave),
+            }
+        }
+        _ => minijinja::context! { show => false },
+    };
     let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(lang));
     };
@@ -270,6 +291,7 @@ pub async fn profile(
             basis => row.basis.get(lang),
             waves => waves_view(&fig, lang),
             change => change,
+            reactions => reactions,
         },
     )
 }
@@ -682,10 +704,9 @@ pub async fn report_file(
     }
     let fig = crate::pages::report_figures(&state, lang, &wave).await?;
     // The networks' practice, as `leernet report` adds it: the same bytes as its files.
-    let log = crate::workspace::practice_log(&state.store, None)
+    let practice = leernet_app::figures::practice(&state.store)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
-    let practice = leernet_analysis::practice_indicators::indicators(&log);
     let reports = &state.reports;
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {

@@ -48,6 +48,7 @@ const ANYONE: &[Role] = &[
 
 pub(crate) mod calendar;
 mod forms;
+pub mod member_check;
 pub mod uptake;
 
 use forms::*;
@@ -75,6 +76,11 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
             _ => "field_themes",
         })
     };
+    // A response to the profile (issue 26): its keys are in their own table.
+    let field = |f: &str| match f {
+        "reason" => state.catalog.t(lang, "member_check.field_reason"),
+        f => field(f),
+    };
     match r {
         Refusal::Empty(f) => t("err_empty").replace("{field}", &field(f)),
         Refusal::TooLong { field: f, max } => t("err_too_long")
@@ -98,6 +104,7 @@ fn refusal_text(state: &AppState, lang: Lang, r: &Refusal) -> String {
         Refusal::BadLink => t("err_link"),
         Refusal::SessionClosed => t("err_session_closed"),
         Refusal::BadHelped => t("err_helped"),
+        Refusal::BadVerdict => state.catalog.t(lang, "member_check.err_verdict"),
     }
 }
 

@@ -486,6 +486,24 @@ struct WorkspaceToml {
     story: Vec<WsStoryToml>,
     #[serde(default)]
     uptake: Vec<WsUptakeToml>,
+    #[serde(default)]
+    profile_response: Vec<WsProfileResponseToml>,
+}
+
+/// A facilitator's or member's response to their network's profile (member checking).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WsProfileResponseToml {
+    network: String,
+    email: String,
+    /// The wave's name the response is given in.
+    wave: String,
+    /// `yes`, `partly` or `no`.
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+    /// The day it was given.
+    date: String,
 }
 
 /// A handle of its handreiking a network works on, and (when given) its report.
@@ -810,6 +828,18 @@ async fn load_workspace(
         };
         store
             .report_uptake(n, &u.handle, &report, noon_of(&u.date)?)
+            .await
+            .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
+    }
+    for r in &ws.profile_response {
+        let what = format!(
+            "the response of {} to the profile of {}",
+            r.email, r.network
+        );
+        let n = net(&r.network, &what)?;
+        let p = who(&r.email, &what)?;
+        store
+            .respond_to_profile(n, p, &r.wave, &r.verdict, &r.reason, noon_of(&r.date)?)
             .await
             .map_err(|e| anyhow!("{WS_FILE}, {what}: {e}"))?;
     }

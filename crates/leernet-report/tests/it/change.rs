@@ -114,3 +114,78 @@ fn one_wave_shows_no_change_anywhere() {
         assert!(doc.sections.iter().all(|s| s.id != "change"));
     }
 }
+
+/// Issue 26: what the networks sent back, in the report — how they recognised their profiles
+/// (counts per network, quotes without names) and the change beside the handles taken up,
+/// with the caution; nothing of the second without two waves or without uptake.
+#[test]
+fn the_report_cites_the_networks_responses_and_relates_uptake_to_change() {
+    use leernet_analysis::feedback::{Feedback, Recognition::*, ResponseFact};
+    use leernet_analysis::practice_indicators::{indicators, PracticeLog};
+    let data = common::two_waves(false, &[]);
+    let f = figures(&data);
+    let slug = |i: usize| data.networks[i].slug.as_str().to_owned();
+    let wave = leernet_analysis::feedback::response_wave(&f);
+    assert_eq!(wave, "2027");
+    let fact = |i: usize, verdict, reason: &str| ResponseFact {
+        slug: slug(i),
+        wave: wave.clone(),
+        verdict,
+        reason: reason.into(),
+    };
+    let handle = &f.handles.catalogue[0];
+    let mut practice = indicators(&PracticeLog::default());
+    practice.feedback = Feedback {
+        responses: vec![
+            fact(0, Yes, "Klopt <precies>."),
+            fact(0, Partly, ""),
+            fact(1, No, "Niet herkenbaar, omdat […] anders werkt."),
+            fact(2, Yes, ""),
+        ],
+        uptake: vec![(slug(0), handle.key.clone()), (slug(1), handle.key.clone())],
+    };
+    let r = Reports::new();
+    let md = r.markdown_with_practice(&f, &practice, Lang::Nl).unwrap();
+    assert!(md.contains("## Herkenbaarheid van de profielen"), "{md}");
+    // Network 0: yes and partly, the less favourable middle one: partly.
+    assert!(
+        md.contains("1 van de 3 netwerken die reageerden vonden hun profiel herkenbaar, 1 deels herkenbaar en 1 niet herkenbaar (4 reacties in de meting 2027)."),
+        "{md}"
+    );
+    let first = md
+        .find("Niet herkenbaar, omdat")
+        .expect("the least favourable quote");
+    assert!(first < md.find("Klopt").expect("the other quote"));
+    assert!(md.contains("## Opgepakte handvatten en verandering"));
+    assert!(md.contains("Lees dit met voorzichtigheid"));
+    let label = handle.element_name.get(Lang::Nl);
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with(&format!("| {label} | 2 | "))),
+        "{md}"
+    );
+    let html = r.html_with_practice(&f, &practice, Lang::Nl).unwrap();
+    assert!(html.contains("Klopt &lt;precies&gt;."), "escaped");
+    let en = r.markdown_with_practice(&f, &practice, Lang::En).unwrap();
+    assert!(en.contains("1 of the 3 networks that responded found their profile recognisable"));
+    assert!(en.contains("Read this with caution"));
+    // Same input, same bytes.
+    assert_eq!(
+        md,
+        r.markdown_with_practice(&f, &practice, Lang::Nl).unwrap()
+    );
+    // Without uptake: no uptake section; without responses of this wave: no member check.
+    let mut none = practice.clone();
+    none.feedback.uptake.clear();
+    for x in &mut none.feedback.responses {
+        x.wave = "2026".into();
+    }
+    let md = r.markdown_with_practice(&f, &none, Lang::Nl).unwrap();
+    assert!(
+        !md.contains("Opgepakte handvatten") && !md.contains("Herkenbaarheid van de profielen")
+    );
+    // One wave: no change, so no uptake section, whatever was taken up.
+    let one = figures(&common::demo());
+    let md = r.markdown_with_practice(&one, &practice, Lang::Nl).unwrap();
+    assert!(!md.contains("Opgepakte handvatten"));
+}

@@ -229,6 +229,21 @@ pub(super) fn erase_workspace<'t>(
     })
 }
 
+/// Their responses to their networks' profiles: deleted (a response is the person's own
+/// opinion; the report's counts are of the responses that remain).
+pub(super) fn erase_profile_responses<'t>(
+    conn: &'t mut sqlx::AnyConnection,
+    p: &'t ErasePlan,
+) -> BoxFut<'t, EraseCounts> {
+    Box::pin(async move {
+        let n = match p.subject.id {
+            Some(id) => crate::profile_responses::erase_person_in(conn, id).await?,
+            None => 0,
+        };
+        Ok(vec![("removed", n as i64)])
+    })
+}
+
 /// The login attempts the throttle keeps of the account with this address (its pairs' counts:
 /// its own row counts the same attempts again).
 pub(super) async fn login_attempts_kept<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(

@@ -358,6 +358,38 @@ pub(super) fn collect_workspace<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<
     })
 }
 
+/// Their responses to their networks' profiles (member checking), with the sentence.
+pub(super) fn collect_profile_responses<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
+    Box::pin(async move {
+        let Some(id) = s.id else {
+            // Responses are for account holders only.
+            return Ok(Value::Array(Vec::new()));
+        };
+        let slugs: BTreeMap<NetworkId, String> = store
+            .networks()
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.slug.as_str().to_owned()))
+            .collect();
+        Ok(Value::Array(
+            store
+                .profile_responses(None, Some(id))
+                .await?
+                .into_iter()
+                .map(|r| {
+                    json!({
+                        "network": slugs.get(&r.network).cloned().unwrap_or_default(),
+                        "wave": r.wave,
+                        "verdict": r.verdict.as_str(),
+                        "reason": r.reason,
+                        "updated_at": crate::audit::utc_timestamp(r.updated_at),
+                    })
+                })
+                .collect(),
+        ))
+    })
+}
+
 pub(super) fn collect_audit<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     Box::pin(async move {
         let entries: Vec<AuditEntry> = store.audit_entries_about(&s.audit_subject()).await?;

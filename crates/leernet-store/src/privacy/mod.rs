@@ -84,6 +84,7 @@ pub const EXPORT_AREAS: &[(&str, Collector)] = &[
     ("codings", collect_codings),
     ("coding_work", collect_coding_work),
     ("workspace", collect_workspace),
+    ("profile_responses", collect_profile_responses),
     ("audit", collect_audit),
 ];
 
@@ -152,6 +153,7 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
     ("codings", erase_codings),
     ("coding_work", erase_coding_work),
     ("workspace", erase_workspace),
+    ("profile_responses", erase_profile_responses),
     ("sessions", erase_sessions),
     ("account", erase_account),
 ];
@@ -425,10 +427,22 @@ impl Store {
         Ok(())
     }
 
-    /// A person's own workspace contributions ([`Store::person_contributions`]), for their
-    /// self-service download, recorded in the audit log (`workspace.export`).
+    /// A person's own workspace contributions ([`Store::person_contributions`]) and their
+    /// responses to profiles (`profile_responses`), for their self-service download, recorded in the audit log (`workspace.export`).
     pub async fn workspace_export_audited(&self, person: PersonId, at: i64) -> Result<Value> {
-        let json = self.person_contributions(person).await?;
+        let mut json = self.person_contributions(person).await?;
+        // Their responses to their networks' profiles too (the privacy export's own area).
+        let subject = Subject {
+            id: Some(person),
+            audit_key: crate::AuditSubject::Person(person),
+            email: String::new(),
+            name: String::new(),
+            pseudonyms: Vec::new(),
+        };
+        let responses = collect_profile_responses(self, &subject).await?;
+        if let Some(map) = json.as_object_mut() {
+            map.insert("profile_responses".into(), responses);
+        }
         self.audit(&NewAudit {
             at,
             actor: Actor::Person(person),
@@ -441,7 +455,7 @@ impl Store {
     }
 
     /// Erases a person's own workspace contributions ([`crate::workspace::erase_person_in`])
-    /// at their request, in one transaction with its audit entry (`workspace.erase`, counts).
+    /// and their responses to profiles at their request, in one transaction with its audit entry (`workspace.erase`, counts).
     pub async fn workspace_erase_audited(
         &self,
         person: PersonId,
@@ -449,6 +463,8 @@ impl Store {
     ) -> Result<crate::workspace::Erasure> {
         let mut tx = self.pool.begin().await?;
         let e = crate::workspace::erase_person_in(&mut tx, person).await?;
+        // Their responses to their networks' profiles go too.
+        let responses = crate::profile_responses::erase_person_in(&mut tx, person).await?;
         record(
             &mut tx,
             &NewAudit {
@@ -457,8 +473,8 @@ impl Store {
                 action: Action::WorkspaceErase,
                 subject: crate::AuditSubject::Person(person),
                 detail: format!(
-                    "slow_questions={} topics={} stories={} votes={} attendance={} sessions={} outbox={}",
-                    e.slow_questions, e.topics, e.stories, e.votes, e.attendance, e.sessions, e.outbox
+                    "slow_questions={} topics={} stories={} votes={} attendance={} sessions={} outbox={} profile_responses={}",
+                    e.slow_questions, e.topics, e.stories, e.votes, e.attendance, e.sessions, e.outbox, responses
                 ),
             },
         )

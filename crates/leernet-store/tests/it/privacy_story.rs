@@ -398,6 +398,7 @@ async fn export_story(store: &Store, _url: &str) {
             "codings",
             "invitations",
             "mentions",
+            "profile_responses",
             "responses",
             "sessions",
             "workspace"

@@ -16,6 +16,7 @@ on_every_backend!(
     stories_and_notifications => story_story,
     export_and_erasure_keep_the_figures => privacy_story,
     racing_requests_keep_the_rules => race_story,
+    responses_to_the_profile => profile_response_story,
 );
 
 /// The database itself refuses a count of dots that no round allows (a CHECK constraint on
@@ -890,4 +891,135 @@ async fn race_story(store: &Store) {
     let r = &store.rounds(Some(s.a)).await.unwrap()[0];
     assert!(!r.open);
     assert_eq!(r.topics[0].dots, stored_votes);
+}
+
+/// Member checking (issue 26): one response per person, network and wave, the latest counts;
+/// refusals store nothing; every response is audited without its verdict or sentence; a
+/// person's export holds theirs and their erase deletes them, nobody else's.
+async fn profile_response_story(store: &Store) {
+    use leernet_store::profile_responses::{Verdict, MAX_REASON};
+    let s = seed(store).await;
+    // "Niet herkenbaar" needs a reason; an unknown verdict and an overlong sentence are refused.
+    assert_eq!(
+        refused(
+            store
+                .respond_to_profile(s.a, s.m1, "2026", "no", "  ", 10)
+                .await
+        ),
+        Refusal::Empty("reason")
+    );
+    assert_eq!(
+        refused(
+            store
+                .respond_to_profile(s.a, s.m1, "2026", "maybe", "", 10)
+                .await
+        ),
+        Refusal::BadVerdict
+    );
+    let long = "x".repeat(MAX_REASON + 1);
+    assert!(matches!(
+        refused(
+            store
+                .respond_to_profile(s.a, s.m1, "2026", "yes", &long, 10)
+                .await
+        ),
+        Refusal::TooLong { .. }
+    ));
+    assert!(store
+        .profile_responses(None, None)
+        .await
+        .unwrap()
+        .is_empty());
+    let audit_before = store.audit_log().await.unwrap().len();
+    // A first response, then a second of the same wave replaces it; another wave is its own.
+    let secret = "niet herkenbaar, omdat wij juist samen de agenda maken";
+    assert!(!store
+        .respond_to_profile(s.a, s.m1, "2026", "partly", "half", 20)
+        .await
+        .unwrap());
+    assert!(store
+        .respond_to_profile(s.a, s.m1, "2026", "no", secret, 30)
+        .await
+        .unwrap());
+    assert!(!store
+        .respond_to_profile(s.a, s.m1, "2027", "yes", "", 40)
+        .await
+        .unwrap());
+    store
+        .respond_to_profile(s.a, s.m2, "2026", "yes", "Klopt.", 50)
+        .await
+        .unwrap();
+    store
+        .respond_to_profile(s.b, s.m_b, "2026", "yes", "", 60)
+        .await
+        .unwrap();
+    let of_a = store.profile_responses(Some(s.a), None).await.unwrap();
+    assert_eq!(
+        of_a.iter()
+            .map(|r| (r.person, r.wave.as_str(), r.verdict, r.reason.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (s.m1, "2026", Verdict::No, secret),
+            (s.m2, "2026", Verdict::Yes, "Klopt."),
+            (s.m1, "2027", Verdict::Yes, ""),
+        ]
+    );
+    assert_eq!(
+        store
+            .profile_responses(Some(s.b), None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .profile_responses(None, Some(s.m1))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Audited: one entry per stored response, with the network and no text.
+    let audit = store.audit_log().await.unwrap();
+    let new: Vec<_> = audit[audit_before..].iter().collect();
+    assert_eq!(new.len(), 5, "{new:?}");
+    assert!(new.iter().all(|e| e.action == "profile.response"));
+    assert_eq!(new[1].detail, format!("network={} replaced=1", s.a.0));
+    assert!(new.iter().all(|e| !e.detail.contains("herkenbaar")
+        && !e.detail.contains("no")
+        && !e.detail.contains("Klopt")));
+    // The person's export holds their responses with the sentence; the erase deletes them.
+    let subject = store.privacy_subject("m1@example.org").await.unwrap();
+    let export = store
+        .export_person(&subject, &leernet_store::audit::Actor::System, 70)
+        .await
+        .unwrap()
+        .to_json();
+    let mine = export["areas"]["profile_responses"].as_array().unwrap();
+    assert_eq!(mine.len(), 2, "{export}");
+    assert_eq!(mine[0]["network"], "a");
+    assert_eq!(mine[0]["verdict"], "no");
+    assert_eq!(mine[0]["reason"], secret);
+    let plan = leernet_store::privacy::ErasePlan {
+        subject,
+        keep_anonymised: Default::default(),
+    };
+    let report = store
+        .erase_person(&plan, &leernet_store::audit::Actor::System, 80, false)
+        .await
+        .unwrap();
+    assert_eq!(report.count("profile_responses", "removed"), 2);
+    let left = store.profile_responses(None, None).await.unwrap();
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|r| r.person != s.m1));
+    // The network space's own download and erase carry them too.
+    let own = store.workspace_export_audited(s.m2, 90).await.unwrap();
+    assert_eq!(own["profile_responses"][0]["reason"], "Klopt.", "{own}");
+    store.workspace_erase_audited(s.m2, 100).await.unwrap();
+    let log = store.audit_log().await.unwrap();
+    assert!(log.last().unwrap().detail.ends_with("profile_responses=1"));
+    let left = store.profile_responses(None, None).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].person, s.m_b);
 }

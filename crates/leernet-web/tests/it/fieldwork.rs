@@ -1399,6 +1399,10 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/ws/{slug}/handles/{key}", "ws_meetings"),
     ("POST", "/ws/{slug}/handles/{key}/report", "ws_meetings"),
     ("GET", "/admin/uptake", "ws_meetings"),
+    // responses to the profile (issue 26, member checking)
+    ("GET", "/ws/{slug}/profile-response", "ws_meetings"),
+    ("POST", "/ws/{slug}/profile-response", "ws_meetings"),
+    ("GET", "/admin/member-check", "ws_meetings"),
     // people and structure in the browser (issue 18, item 1)
     (
         "GET",

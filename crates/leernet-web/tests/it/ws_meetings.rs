@@ -23,6 +23,7 @@ on_every_backend!(
     ws_the_calendar_feed_is_private_and_revocable => feed_story,
     ws_a_refused_vote_keeps_the_dots_and_names_the_topic => vote_story,
     ws_handles_taken_up_and_their_uptake => uptake_story,
+    ws_a_network_responds_to_its_profile => member_check_story,
 );
 
 async fn person(w: &World, email: &str) -> PersonId {
@@ -759,4 +760,207 @@ async fn uptake_story(w: &World) {
         "{row}"
     );
     assert!(!o.body.contains("Nieuwe leden snappen"));
+}
+
+/// Member checking (issue 26): the network's facilitator and members respond to its profile
+/// (another network's people do not find the page; researchers and coordinators cannot
+/// respond); a refusal keeps what was typed and stores nothing; a second response replaces
+/// the first; members see their own network's responses without names; researchers read them
+/// on the profile and on the overview; coordinators see none.
+async fn member_check_story(w: &World) {
+    let app = leernet_web::app(std::sync::Arc::new(leernet_web::AppState::new(
+        w.store.clone(),
+        leernet_core::SystemClock::shared(),
+    )));
+    let visitors = [
+        None,
+        Some("researcher@example.org"),
+        Some("coordinator@example.org"),
+        Some("fac-a@example.org"),
+        Some("member-a@example.org"),
+        Some("fac-b@example.org"),
+        Some("member-b@example.org"),
+    ];
+    use StatusCode as S;
+    let login = S::SEE_OTHER;
+    let page = "/ws/wijk-a/profile-response";
+    let walk: [(&str, &str, [StatusCode; 7]); 3] = [
+        (
+            "GET",
+            page,
+            [
+                login,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+        ),
+        (
+            "POST",
+            page,
+            [
+                login,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::SEE_OTHER,
+                S::SEE_OTHER,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+        ),
+        (
+            "GET",
+            "/admin/member-check",
+            [
+                login,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+            ],
+        ),
+    ];
+    for (i, who) in visitors.iter().enumerate() {
+        let mut c = Client::new(&app);
+        let csrf = match who {
+            Some(email) => {
+                c.login(email).await;
+                c.session_csrf().await
+            }
+            None => String::new(),
+        };
+        for (method, path, expect) in &walk {
+            let p = if *method == "GET" {
+                c.get(path).await
+            } else {
+                c.post(path, &[("csrf_token", &csrf), ("verdict", "yes")])
+                    .await
+            };
+            assert_eq!(
+                p.status, expect[i],
+                "{method} {path} as {who:?}: {}",
+                p.body
+            );
+        }
+    }
+    // The walk stored the facilitator's and the member's "herkenbaar".
+    assert_eq!(
+        w.store
+            .profile_responses(Some(w.a), None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let mut m = Client::new(&app);
+    m.login("member-a@example.org").await;
+    let csrf = m.session_csrf().await;
+    let before = w.store.profile_responses(None, None).await.unwrap();
+    // "Niet herkenbaar" without a reason, and a verdict that is none of the three: refused,
+    // what was typed kept, nothing stored.
+    let p = m
+        .post(
+            page,
+            &[("csrf_token", &csrf), ("verdict", "no"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("De toelichting"), "{}", p.body);
+    assert!(
+        p.body
+            .contains("id=\"verdict-no\" name=\"verdict\" value=\"no\" checked"),
+        "{}",
+        p.body
+    );
+    let p = m
+        .post(
+            page,
+            &[
+                ("csrf_token", &csrf),
+                ("verdict", "misschien"),
+                ("reason", "Mijn zin"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("Kies of het profiel herkenbaar"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("Mijn zin"));
+    assert_eq!(w.store.profile_responses(None, None).await.unwrap(), before);
+    // A second response replaces the first: the latest counts.
+    let why = "Niet herkenbaar, omdat wij de agenda juist samen maken.";
+    let p = m
+        .post(
+            page,
+            &[("csrf_token", &csrf), ("verdict", "no"), ("reason", why)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let a = w.store.profile_responses(Some(w.a), None).await.unwrap();
+    assert_eq!(a.len(), 2);
+    let member = person(w, "member-a@example.org").await;
+    let mine = a.iter().find(|r| r.person == member).unwrap();
+    assert_eq!((mine.verdict.as_str(), mine.reason.as_str()), ("no", why));
+    // The member's page shows the network's responses, without names, and theirs in the form.
+    let own = m.get(page).await;
+    assert!(own.body.contains(why), "{}", own.body);
+    assert!(own.body.contains("Herkenbaar") && own.body.contains("Niet herkenbaar"));
+    assert!(!own.body.contains("fac-a"), "{}", own.body);
+    // Another network's member does not see them anywhere.
+    let mut b = Client::new(&app);
+    b.login("member-b@example.org").await;
+    let other = b.get("/ws/wijk-b/profile-response").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.body.contains(why));
+    // The researcher: on the profile next to the figures, and on the overview.
+    let mut r = Client::new(&app);
+    r.login("researcher@example.org").await;
+    let prof = r.get("/networks/wijk-a/profile").await;
+    assert_eq!(prof.status, StatusCode::OK);
+    assert!(
+        prof.body.contains("id=\"reacties\"") && prof.body.contains(why),
+        "{}",
+        prof.body
+    );
+    let o = r.get("/admin/member-check").await;
+    assert!(
+        o.body.contains("Netwerk Wijk A") && o.body.contains(why),
+        "{}",
+        o.body
+    );
+    // One network responded: facilitator "herkenbaar", member "niet": the network's verdict
+    // is the less favourable middle one.
+    let row = o
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Netwerk Wijk A"))
+        .unwrap();
+    assert!(
+        row.contains(
+            "<td>Niet herkenbaar</td><td>Herkenbaar: 1<br>Deels herkenbaar: 0<br>Niet herkenbaar: 1</td>"
+        ),
+        "{row}"
+    );
+    // A coordinator (of no Werkplaats here: the profile is not theirs) sees no response.
+    let mut c = Client::new(&app);
+    c.login("coordinator@example.org").await;
+    let prof = c.get("/networks/wijk-a/profile").await;
+    assert!(!prof.body.contains(why) && !prof.body.contains("id=\"reacties\""));
+    // The audit log names the network, never the verdict or the sentence.
+    let log = w.store.audit_log().await.unwrap();
+    let entries: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "profile.response")
+        .collect();
+    assert_eq!(entries.len(), 3);
+    assert!(entries.iter().all(|e| !e.detail.contains("agenda")));
 }

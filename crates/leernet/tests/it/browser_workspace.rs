@@ -10,9 +10,13 @@
 //! excess while typing, the server refuses naming the topic and keeps the dots); a member
 //! makes a private calendar link on their settings page; the facilitator closes the round, scheduling the most voted topic into the
 //! session, records who came and a short report, and sees the practice indicators. A member
-//! brings in an anonymous slow question, which the facilitator sees without a name. axe-core
+//! brings in an anonymous slow question, which the facilitator sees without a name. The
+//! facilitator marks two handles as taken up and reports on one, and responds to the
+//! network's profile (a refusal keeps the choice); the researcher reads the uptake per handle
+//! and every network's responses to its profile. axe-core
 //! (vendored in `leernet-testkit`) must report no WCAG 2.1 A/AA violation on every workspace page.
-//! Screenshots of the landing page, a planned session and a refused vote at 1280 and 390 px
+//! Screenshots of the landing page, a planned session, a refused vote, the response to the
+//! profile and the researcher's overview of the responses at 1280 and 390 px
 //! go to the artefacts; with `LEERNET_UPDATE_SCREENSHOTS=1` also to
 //! `docs/screenshots/networkspace-*.png` (the README links them).
 //!
@@ -438,6 +442,58 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         .await
         .contains("Moral deliberation"));
     axe(&c, "the method library").await;
+    // A response to the profile (member checking): the facilitator's earlier "herkenbaar"
+    // (the demo's) is in the form; "niet herkenbaar" without a reason is refused with the
+    // choice kept; "deels herkenbaar" with a sentence replaces it. (Back to Dutch after the
+    // method library in English.)
+    c.goto(&url(&format!("/ws/{net}?lang=nl"))).await.unwrap();
+    css(
+        &c,
+        &format!(".ws-nav a[href$='/ws/{net}/profile-response']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    assert_eq!(here(&c).await, format!("/ws/{net}/profile-response"));
+    let checked = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "return document.getElementById(arguments[0]).checked;",
+                vec![id.into()],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+        }
+    };
+    assert_eq!(checked("verdict-yes").await, Some(true));
+    axe(&c, "the response to the profile").await;
+    css(&c, "#verdict-no").await.click().await.unwrap();
+    set(&c, "#reason", " ").await;
+    submit(&c, "#yours button[type=submit]").await;
+    let refused = text(&c, "#ws-error").await;
+    assert!(refused.contains("De toelichting is leeg"), "{refused}");
+    assert_eq!(checked("verdict-no").await, Some(true));
+    axe(&c, "a refused response to the profile").await;
+    css(&c, "#verdict-partly").await.click().await.unwrap();
+    set(
+        &c,
+        "#reason",
+        "Deels herkenbaar, omdat de stuurgroep nog vaker beslist dan het profiel zegt.",
+    )
+    .await;
+    submit(&c, "#yours button[type=submit]").await;
+    assert_eq!(checked("verdict-partly").await, Some(true));
+    let responses = text(&c, "#responses").await;
+    assert!(
+        responses.contains("de stuurgroep nog vaker beslist")
+            && !responses.contains("Het profiel laat goed zien"),
+        "{responses}"
+    );
+    axe(&c, "the response to the profile, saved").await;
+    shots(&c, "profile-response").await;
     // The researcher sees the uptake per handle across networks.
     add_user(
         leernet(),
@@ -456,5 +512,21 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         "{table}"
     );
     axe(&c, "the researcher's uptake per handle").await;
+    // ... and how the networks recognise their profiles.
+    c.goto(&url("/admin/member-check")).await.unwrap();
+    let table = text(&c, "#member-check").await;
+    assert!(
+        table.contains("Lerend netwerk Wijkkracht Havenmond") && table.contains("Rietmond"),
+        "{table}"
+    );
+    assert!(text(&c, "main")
+        .await
+        .contains("de stuurgroep nog vaker beslist"));
+    axe(
+        &c,
+        "the researcher's overview of the responses to the profiles",
+    )
+    .await;
+    shots(&c, "member-check").await;
     c.close().await.unwrap();
 }

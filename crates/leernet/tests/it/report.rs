@@ -88,6 +88,36 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
     assert!(index.contains("Over alleen de 479 antwoorden die elke codeur codeerde"));
     assert!(text(&report.join("en/index.html"))
         .contains("not every answer got a code from every coder"));
+    // What the networks sent back (issue 26): how seven networks recognised their profiles,
+    // quoted without the names of people or networks, and the change beside the handles taken
+    // up, with the caution.
+    assert!(
+        index.contains("id=\"member-check\""),
+        "no member-check section"
+    );
+    assert!(
+        index.contains("4 van de 7 netwerken die reageerden vonden hun profiel herkenbaar, 2 deels herkenbaar en 1 niet herkenbaar (12 reacties in de meting 2027)"),
+        "the member check's count"
+    );
+    assert!(index.contains("Niet herkenbaar, omdat […] voor ons juist belangrijker werd"));
+    assert!(
+        !index.contains("Pieter van der Molen"),
+        "a person named in a quote"
+    );
+    assert!(index.contains("Deels: het […]-overleg met bewoners"));
+    assert!(
+        index.contains("id=\"uptake-change\"") && index.contains("Lees dit met voorzichtigheid")
+    );
+    let en_index = text(&report.join("en/index.html"));
+    assert!(
+        en_index.contains("4 of the 7 networks that responded found their profile recognisable")
+    );
+    assert!(en_index.contains("Read this with caution"));
+    let md = text(&report.join("index.md"));
+    assert!(
+        md.contains("Opgepakte handvatten en verandering")
+            && md.contains("Herkenbaarheid van de profielen")
+    );
 
     let before: Vec<Vec<u8>> = files.iter().map(|f| read(&report.join(f))).collect();
     let second = leernet(&["demo", "--dir", d]);
