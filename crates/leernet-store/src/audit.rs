@@ -145,6 +145,15 @@ pub enum Action {
     RoleDeactivate,
     /// A deactivated role made active again.
     RoleReactivate,
+    // waves at scale (issue 18, item 3)
+    /// One invitation's link mailed again by hand.
+    InvitationResend,
+    /// One invitation's link revoked: it takes no answers since.
+    InvitationRevoke,
+    /// Reminders mailed to those who had not finished (counts only), by hand or on schedule.
+    RemindersSend,
+    /// A wave's reminder schedule set or switched off.
+    WaveReminders,
 }
 
 impl Action {
@@ -170,6 +179,10 @@ impl Action {
             Action::WaveCurrent => "wave.current",
             Action::RoleDeactivate => "role.deactivate",
             Action::RoleReactivate => "role.reactivate",
+            Action::InvitationResend => "invitation.resend",
+            Action::InvitationRevoke => "invitation.revoke",
+            Action::RemindersSend => "reminders.send",
+            Action::WaveReminders => "wave.reminders",
         }
     }
 
@@ -194,6 +207,10 @@ impl Action {
         Action::WaveCurrent,
         Action::RoleDeactivate,
         Action::RoleReactivate,
+        Action::InvitationResend,
+        Action::InvitationRevoke,
+        Action::RemindersSend,
+        Action::WaveReminders,
     ];
 }
 

@@ -34,6 +34,7 @@ mod mail;
 pub mod privacy;
 pub mod qda;
 mod registry;
+mod reminders;
 mod responses;
 mod sessions;
 mod study;
@@ -62,6 +63,7 @@ pub use installation::{
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
+pub use reminders::MAX_REMIND_AFTER_DAYS;
 pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
 
