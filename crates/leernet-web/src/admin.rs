@@ -121,11 +121,18 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
             ));
         }
     }
+    // a researcher's home (issue 18, item 4)
+    let home = if user.role == Role::Researcher {
+        Some(crate::home::researcher_home(&state, lang, user).await?)
+    } else {
+        None
+    };
     crate::page::render(
         &state,
         &v,
         "my.html",
         minijinja::context! {
+            home => home,
             staff => STAFF.contains(&user.role),
             researcher => user.role == Role::Researcher,
             coordinator => user.role == Role::Coordinator,

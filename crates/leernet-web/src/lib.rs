@@ -20,6 +20,7 @@ mod coding;
 mod error;
 mod figures;
 mod form;
+mod home;
 pub mod import_export;
 mod instruments;
 mod lang;

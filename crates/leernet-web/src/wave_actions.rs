@@ -48,12 +48,13 @@ async fn invitation_of(
     Ok((wave, row))
 }
 
-/// The page a study's links start with for mail: `public_url` and the study's base.
+/// What a mailed survey link starts with: `public_url` (a survey link `/s/{token}` is the
+/// installation's, whatever study holds the token).
 fn mail_base(state: &AppState) -> Option<String> {
     state
         .public_url
         .as_ref()
-        .map(|u| format!("{}{}", u.trim_end_matches('/'), state.base))
+        .map(|u| u.trim_end_matches('/').to_owned())
 }
 
 /// `GET /admin/waves/{id}/invitations/{inv}/revoke`: what revoking does, and the button.

@@ -46,7 +46,7 @@ const ANYONE: &[Role] = &[
     Role::Member,
 ];
 
-mod calendar;
+pub(crate) mod calendar;
 mod forms;
 pub mod uptake;
 

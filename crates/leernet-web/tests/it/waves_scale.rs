@@ -27,6 +27,7 @@ on_every_backend!(
     reminders_by_hand_are_confirmed_and_never_twice => reminder_story,
     closing_a_wave_needs_its_confirmation => close_story,
     the_new_wave_routes_as_every_role => walk_story,
+    the_researchers_home_shows_what_needs_them => home_story,
 );
 
 async fn researcher(app: &axum::Router) -> (Client, String) {
@@ -677,4 +678,77 @@ async fn walk_story(w: &World) {
     // the script is public, like the others
     let p = Client::new(&w.app).get("/static/wave.js").await;
     assert_eq!(p.status, StatusCode::OK);
+}
+
+/// `/my` for a researcher (issue 18, item 4): the open waves with their response rates, a
+/// low rate under "needs your attention", imports and exports lately, each a link to its
+/// page; other roles keep their own page.
+async fn home_story(w: &World) {
+    let (mut r, _) = researcher(&w.app).await;
+    let p = r.get("/my").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("id=\"home-waves-table\""), "{}", p.body);
+    assert!(
+        p.body
+            .contains(&format!("/admin/waves/{}\">2026</a>", w.open.0))
+            || p.body.contains(&format!(
+                "&#x2f;admin&#x2f;waves&#x2f;{}\">2026</a>",
+                w.open.0
+            )),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("Niets vraagt nu uw aandacht."));
+    assert!(p.body.contains("Nog niets geïmporteerd of geëxporteerd."));
+    // ten more links, nobody answers: a low response rate needs attention
+    let many: Vec<_> = (0..10u8)
+        .map(|n| NewInvitation {
+            network: w.b,
+            token: common::token(150 + n),
+            kind: InvitationKind::Member,
+            person: None,
+            email: None,
+        })
+        .collect();
+    w.store.add_invitations(w.open, &many).await.unwrap();
+    w.store
+        .audit(&leernet_store::NewAudit {
+            at: 1_796_499_609,
+            actor: leernet_store::Actor::System,
+            action: leernet_store::Action::ResponsesExport,
+            subject: leernet_store::AuditSubject::Wave(w.open),
+            detail: "format=csv rows=1".into(),
+        })
+        .await
+        .unwrap();
+    let p = r.get("/my").await;
+    assert!(
+        p.body
+            .contains("Meting 2026: pas 0% van de uitnodigingen is ingediend"),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body.contains("05-12-2026 20:40: "),
+        "Amsterdam time, the Dutch way: {}",
+        p.body
+    );
+    assert!(p.body.contains("antwoorden geëxporteerd</a> (2026)"));
+    let p = r.get("/my?lang=en").await;
+    assert!(p
+        .body
+        .contains("Wave 2026: only 0% of the invitations have been submitted"));
+    assert!(p.body.contains("2026-12-05 20:40: "));
+    // other roles: their own page, no home
+    for who in [
+        "coordinator@example.org",
+        "fac-a@example.org",
+        "member-a@example.org",
+    ] {
+        let mut c = Client::new(&w.app);
+        c.login(who).await;
+        let p = c.get("/my").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(!p.body.contains("home-attention"), "{who}");
+    }
 }
