@@ -605,7 +605,8 @@ async fn walk_story(w: &World) {
         .unwrap()
         .unwrap();
     let open = w.open.0;
-    let routes: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    type Walk<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+    let routes: Vec<Walk> = vec![
         (
             "GET",
             format!("/admin/waves/{open}/invitations/{}/revoke", inv.id.0),
