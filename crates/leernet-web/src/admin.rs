@@ -745,14 +745,13 @@ pub(crate) async fn wave_page_with(
     let q = &extras.query;
     let mut invitations = Vec::new();
     let mut invitations_with_email = 0usize;
-    let mut matching = 0usize;
     let mut total_invitations = 0usize;
-    let page = q.page();
     let (search, want_status, want_network) = (q.search(), q.status(), q.network());
     let link_base = state
         .public_url
         .clone()
         .map(|u| u.trim_end_matches('/').to_owned());
+    let mut hits = Vec::new();
     if researcher {
         let all = store.invitations(Some(wave.id)).await?;
         total_invitations = all.len();
@@ -768,42 +767,47 @@ pub(crate) async fn wave_page_with(
                         .email
                         .as_deref()
                         .is_some_and(|e| e.to_lowercase().contains(&search)));
-            if !hit {
-                continue;
+            if hit {
+                hits.push((inv, network, st));
             }
-            matching += 1;
-            // only the rows of the page asked for are looked at further
-            if matching <= (page - 1) * INVITATIONS_PAGE || matching > page * INVITATIONS_PAGE {
-                continue;
-            }
-            let rid = if inv.status.is_some() {
-                store.invitation_response_id(&inv).await?
-            } else {
-                None
-            };
-            let path = format!("/s/{}", inv.token.as_str());
-            invitations.push(minijinja::context! {
-                id => inv.id.0,
-                network => network,
-                kind_key => format!("admin.kind_{}", inv.kind.as_str()),
-                email => inv.email.clone(),
-                link => path.clone(),
-                full_link => link_base.as_ref().map(|b| format!("{b}{path}")).unwrap_or(path),
-                status_key => match st {
-                    "revoked" => "waves2.status_revoked",
-                    "not_started" => "admin.not_started",
-                    "in_progress" => "admin.in_progress",
-                    _ => "admin.submitted",
-                },
-                revoked => inv.revoked_at.is_some(),
-                submitted => inv.status == Some(ResponseStatus::Submitted),
-                response => rid.map(|r| r.0),
-                sent => sent.contains_key(&inv.id),
-                reminded => inv.reminded_at.is_some(),
-            });
         }
     }
+    let matching = hits.len();
+    // a page past the last shows the last
     let pages = matching.div_ceil(INVITATIONS_PAGE).max(1);
+    let page = q.page().min(pages);
+    // only the rows of the page asked for are looked at further
+    for (inv, network, st) in hits
+        .into_iter()
+        .skip((page - 1) * INVITATIONS_PAGE)
+        .take(INVITATIONS_PAGE)
+    {
+        let rid = if inv.status.is_some() {
+            store.invitation_response_id(&inv).await?
+        } else {
+            None
+        };
+        let path = format!("/s/{}", inv.token.as_str());
+        invitations.push(minijinja::context! {
+            id => inv.id.0,
+            network => network,
+            kind_key => format!("admin.kind_{}", inv.kind.as_str()),
+            email => inv.email.clone(),
+            link => path.clone(),
+            full_link => link_base.as_ref().map(|b| format!("{b}{path}")).unwrap_or(path),
+            status_key => match st {
+                "revoked" => "waves2.status_revoked",
+                "not_started" => "admin.not_started",
+                "in_progress" => "admin.in_progress",
+                _ => "admin.submitted",
+            },
+            revoked => inv.revoked_at.is_some(),
+            submitted => inv.status == Some(ResponseStatus::Submitted),
+            response => rid.map(|r| r.0),
+            sent => sent.contains_key(&inv.id),
+            reminded => inv.reminded_at.is_some(),
+        });
+    }
     let page_link = |p: usize| {
         let mut s = format!("?page={p}");
         for (k, val) in [
@@ -819,7 +823,7 @@ pub(crate) async fn wave_page_with(
         s
     };
     let paging = minijinja::context! {
-        page => page.min(pages),
+        page => page,
         pages => pages,
         first => if matching == 0 { 0 } else { (page - 1) * INVITATIONS_PAGE + 1 },
         last => matching.min(page * INVITATIONS_PAGE),

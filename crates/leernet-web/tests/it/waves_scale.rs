@@ -249,6 +249,10 @@ async fn paging_story(w: &World) {
         .contains("Uitnodiging 1 tot en met 50 van 123 gevonden"));
     let p = r.get(&format!("{base}?page=3")).await;
     assert_eq!(rows(&p.body), 23);
+    // a page past the last shows the last
+    let p = r.get(&format!("{base}?page=99")).await;
+    assert_eq!(rows(&p.body), 23);
+    assert!(p.body.contains("Pagina 3 van 3"));
     assert!(p.body.contains("rel=\"prev\""));
     assert!(!p.body.contains("rel=\"next\""));
     // search by address, by network; filter by status and network
