@@ -1320,7 +1320,12 @@ pub async fn invitations_csv(
             .find(|n| n.id == inv.network)
             .map(|n| n.slug.as_str().to_owned())
             .unwrap_or_default();
-        let status = inv.status.map(|s| s.as_str()).unwrap_or("not_started");
+        // a revoked link says so, so that no mail merge sends it (issue 18)
+        let status = if inv.revoked_at.is_some() {
+            "revoked"
+        } else {
+            inv.status.map(|s| s.as_str()).unwrap_or("not_started")
+        };
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
             csv_field(&network),

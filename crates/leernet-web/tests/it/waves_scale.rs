@@ -403,6 +403,16 @@ async fn revoke_story(w: &World) {
     assert_eq!(p.body.matches("link ingetrokken").count(), 2);
     let p = r.get(&path(ids[0])).await;
     assert!(p.body.contains("id=\"revoke-done\""));
+    // the CSV of the links says so too, so that no mail merge sends a revoked link
+    let csv = r
+        .get(&format!("/admin/waves/{}/invitations.csv", w.open.0))
+        .await;
+    assert!(
+        csv.body
+            .contains(&format!("{}\",\"revoked\"", common::token(80).as_str())),
+        "{}",
+        csv.body
+    );
     let revokes = w
         .store
         .audit_log()
