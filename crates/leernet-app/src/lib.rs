@@ -19,6 +19,7 @@ pub mod mail;
 pub mod outbox;
 pub mod people;
 pub mod practice;
+pub mod reminders;
 pub mod studies;
 pub mod tokens;
 pub mod waves;

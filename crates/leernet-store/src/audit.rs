@@ -148,6 +148,15 @@ pub enum Action {
     /// A network's facilitator or member responded to its profile (member checking; the
     /// network's id, never the verdict or the sentence).
     ProfileResponse,
+    // waves at scale (issue 18, item 3)
+    /// One invitation's link mailed again by hand.
+    InvitationResend,
+    /// One invitation's link revoked: it takes no answers since.
+    InvitationRevoke,
+    /// Reminders mailed to those who had not finished (counts only), by hand or on schedule.
+    RemindersSend,
+    /// A wave's reminder schedule set or switched off.
+    WaveReminders,
 }
 
 impl Action {
@@ -174,6 +183,10 @@ impl Action {
             Action::RoleDeactivate => "role.deactivate",
             Action::RoleReactivate => "role.reactivate",
             Action::ProfileResponse => "profile.response",
+            Action::InvitationResend => "invitation.resend",
+            Action::InvitationRevoke => "invitation.revoke",
+            Action::RemindersSend => "reminders.send",
+            Action::WaveReminders => "wave.reminders",
         }
     }
 
@@ -199,6 +212,10 @@ impl Action {
         Action::RoleDeactivate,
         Action::RoleReactivate,
         Action::ProfileResponse,
+        Action::InvitationResend,
+        Action::InvitationRevoke,
+        Action::RemindersSend,
+        Action::WaveReminders,
     ];
 }
 

@@ -65,6 +65,10 @@ pub struct InvitationRow {
     pub page: i64,
     /// The response's status, when one was started.
     pub status: Option<ResponseStatus>,
+    /// When the link was revoked (Unix seconds): it takes no answers since.
+    pub revoked_at: Option<i64>,
+    /// When its one reminder was claimed (Unix seconds).
+    pub reminded_at: Option<i64>,
 }
 
 impl InvitationRow {
@@ -87,7 +91,7 @@ pub enum SaveOutcome {
     Submitted,
     /// The response was submitted before: nothing changed (a retry or a double click).
     AlreadySubmitted,
-    /// The wave is not open: nothing was stored.
+    /// The wave is not open, or the invitation was revoked: nothing was stored.
     WaveNotOpen,
 }
 
@@ -109,7 +113,7 @@ pub struct MonitorRow {
 
 const SELECT: &str =
     "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
-     i.page, r.status FROM invitations i \
+     i.page, i.revoked_at, i.reminded_at, r.status FROM invitations i \
      LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id";
 
 fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
@@ -131,6 +135,8 @@ fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
                     .ok_or_else(|| StoreError::Corrupt(format!("response status {s:?}")))
             })
             .transpose()?,
+        revoked_at: get(r, "revoked_at")?,
+        reminded_at: get(r, "reminded_at")?,
     })
 }
 
@@ -394,7 +400,8 @@ pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> R
         )));
     }
     let r = sqlx::query(
-        "SELECT i.wave_id, i.network_id, w.status AS wave_status, r.status AS response_status \
+        "SELECT i.wave_id, i.network_id, i.revoked_at, w.status AS wave_status, \
+         r.status AS response_status \
          FROM invitations i JOIN waves w ON w.id = i.wave_id \
          LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = $2 \
          WHERE i.id = $1",
@@ -404,7 +411,8 @@ pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> R
     .fetch_one(&mut *conn)
     .await?;
     let wave_status: String = get(&r, "wave_status")?;
-    if wave_status != WaveStatus::Open.as_str() {
+    // a revoked link takes no answers, as a closed wave (issue 18)
+    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(&r, "revoked_at")?.is_some() {
         return Ok(SaveOutcome::WaveNotOpen);
     }
     let response_status: Option<String> = get(&r, "response_status")?;

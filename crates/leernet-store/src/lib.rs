@@ -35,6 +35,7 @@ pub mod privacy;
 pub mod profile_responses;
 pub mod qda;
 mod registry;
+mod reminders;
 mod responses;
 mod sessions;
 mod study;
@@ -63,6 +64,7 @@ pub use installation::{
 pub use instruments::NewInstrument;
 pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
 pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
+pub use reminders::MAX_REMIND_AFTER_DAYS;
 pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
 

@@ -121,11 +121,18 @@ pub async fn my(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Respon
             ));
         }
     }
+    // a researcher's home (issue 18, item 4)
+    let home = if user.role == Role::Researcher {
+        Some(crate::home::researcher_home(&state, lang, user).await?)
+    } else {
+        None
+    };
     crate::page::render(
         &state,
         &v,
         "my.html",
         minijinja::context! {
+            home => home,
             staff => STAFF.contains(&user.role),
             researcher => user.role == Role::Researcher,
             coordinator => user.role == Role::Coordinator,
@@ -482,15 +489,111 @@ async fn wave_or_404(state: &AppState, id: i64, lang: Lang) -> Result<Wave, AppE
         .ok_or(AppError::NotFound(lang))
 }
 
+/// Invitations shown on one page of a wave's list (issue 18: 611 invitations are not one
+/// table).
+pub const INVITATIONS_PAGE: usize = 50;
+/// The longest search text taken from the address bar (characters).
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// The wave page's address-bar choices for its invitations list: search text (address or
+/// network), status, network id, page (from 1). Anything unreadable counts as not given.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct WaveQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub network: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl WaveQuery {
+    fn search(&self) -> String {
+        self.q
+            .trim()
+            .chars()
+            .take(MAX_SEARCH_CHARS)
+            .collect::<String>()
+            .to_lowercase()
+    }
+
+    fn status(&self) -> Option<&'static str> {
+        ["not_started", "in_progress", "submitted", "revoked"]
+            .into_iter()
+            .find(|s| *s == self.status)
+    }
+
+    fn network(&self) -> Option<NetworkId> {
+        self.network.trim().parse().ok().map(NetworkId)
+    }
+
+    fn page(&self) -> usize {
+        self.page
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    }
+}
+
+/// The status an invitation is filtered and shown by.
+fn invitation_status(inv: &InvitationRow) -> &'static str {
+    if inv.revoked_at.is_some() {
+        return "revoked";
+    }
+    match inv.status {
+        None => "not_started",
+        Some(ResponseStatus::InProgress) => "in_progress",
+        Some(ResponseStatus::Submitted) => "submitted",
+    }
+}
+
+/// What the invitations form had when it was refused, shown again as typed (issue 18), or
+/// the defaults for a fresh page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InviteTyped {
+    pub mode: String,
+    pub count: String,
+    pub emails: String,
+    pub networks: BTreeSet<i64>,
+    pub workplaces: BTreeSet<i64>,
+    pub all: bool,
+    /// Which field the error is about (`networks`, `count`, `emails`), for its link.
+    pub field: Option<&'static str>,
+    /// The bad addresses with their line (1-based).
+    pub bad: Vec<(usize, String)>,
+}
+
+/// What a wave's page shows besides the wave: an error (with the form as typed), a notice,
+/// the report of sending by e-mail, the invitations list's choices.
+#[derive(Debug, Default)]
+pub(crate) struct WaveExtras {
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    pub mail: Option<minijinja::Value>,
+    pub typed: Option<InviteTyped>,
+    pub query: WaveQuery,
+    /// The close form was sent without its confirmation.
+    pub confirm_close: bool,
+}
+
 /// `GET /admin/waves/{id}`: the wave, its response monitor and (for the researcher) the
 /// invitation form and links.
 pub async fn wave(
     State(state): State<Arc<AppState>>,
     v: Visitor,
     Path(id): Path<i64>,
+    query: Result<axum::extract::Query<WaveQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let user = v.require(STAFF)?;
-    wave_page(&state, &v, user, id, None, None, StatusCode::OK).await
+    let extras = WaveExtras {
+        query: query.map(|q| q.0).unwrap_or_default(),
+        ..WaveExtras::default()
+    };
+    wave_page_with(&state, &v, user, id, extras, StatusCode::OK).await
 }
 
 /// The wave's page; `mail` is the report of sending invitations by e-mail, when that was
@@ -504,6 +607,65 @@ pub(crate) async fn wave_page(
     mail: Option<minijinja::Value>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let extras = WaveExtras {
+        error,
+        mail,
+        ..WaveExtras::default()
+    };
+    wave_page_with(state, v, user, id, extras, status).await
+}
+
+/// A share as a whole percentage, or "–" without a denominator.
+fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        "–".to_owned()
+    } else {
+        format!("{:.0}%", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+/// One row of the response rates (a network or a Werkplaats), with its bar's width in the
+/// chart (0–100).
+fn rate_row(name: String, invited: i64, started: i64, submitted: i64) -> minijinja::Value {
+    let bar = if invited > 0 {
+        (100 * submitted.clamp(0, invited)) / invited
+    } else {
+        0
+    };
+    let short = if name.chars().count() > 30 {
+        format!("{}…", name.chars().take(29).collect::<String>())
+    } else {
+        name.clone()
+    };
+    minijinja::context! {
+        name => name,
+        short => short,
+        invited => invited,
+        started => started,
+        submitted => submitted,
+        rate => percent(submitted, invited),
+        bar => bar,
+    }
+}
+
+/// The invitation type a wave's form starts with: the network questionnaire for a wave of
+/// the study's network questionnaire, member links by address otherwise (issue 18: a member
+/// wave no longer defaults to the network questionnaire).
+fn default_mode(state: &AppState, instrument: Option<&Instrument>) -> &'static str {
+    match instrument {
+        Some(i) if i.form_id == state.overview.network_instrument => "network",
+        _ => "emails",
+    }
+}
+
+pub(crate) async fn wave_page_with(
+    state: &AppState,
+    v: &Visitor,
+    user: &User,
+    id: i64,
+    extras: WaveExtras,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let store = &state.store;
     let wave = wave_or_404(state, id, lang).await?;
@@ -513,6 +675,7 @@ pub(crate) async fn wave_page(
         .into_iter()
         .find(|i| i.id == wave.instrument);
     let networks = store.networks().await?;
+    let workplaces = store.workplaces().await?;
     let monitor = monitored(
         store.wave_monitor(wave.id).await?,
         &monitored_networks(user, &networks),
@@ -524,73 +687,182 @@ pub(crate) async fn wave_page(
             .map(|x| x.name.clone())
             .unwrap_or_default()
     };
-    let rate = |sub: i64, inv: i64| {
-        if inv == 0 {
-            "–".to_owned()
-        } else {
-            let pct = 100.0 * sub as f64 / inv as f64;
-            match lang {
-                Lang::Nl => format!("{pct:.0}%"),
-                Lang::En => format!("{pct:.0}%"),
-            }
-        }
-    };
     let rows: Vec<_> = monitor
         .iter()
-        .map(|m| {
-            minijinja::context! {
-                network => name_of(m.network),
-                invited => m.invited,
-                started => m.started,
-                submitted => m.submitted,
-                rate => rate(m.submitted, m.invited),
-            }
+        .map(|m| rate_row(name_of(m.network), m.invited, m.started, m.submitted))
+        .collect();
+    // per Werkplaats: the sums of its networks' rows (checked: a count never wraps)
+    let mut per_workplace: BTreeMap<WorkplaceId, (i64, i64, i64)> = BTreeMap::new();
+    for m in &monitor {
+        let Some(wp) = networks
+            .iter()
+            .find(|n| n.id == m.network)
+            .map(|n| n.workplace)
+        else {
+            continue;
+        };
+        let e = per_workplace.entry(wp).or_default();
+        *e = (
+            e.0.checked_add(m.invited).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+            e.1.checked_add(m.started).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+            e.2.checked_add(m.submitted).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+        );
+    }
+    let workplace_rows: Vec<_> = workplaces
+        .iter()
+        .filter_map(|w| {
+            per_workplace
+                .get(&w.id)
+                .map(|(i, s, sub)| rate_row(w.name.clone(), *i, *s, *sub))
         })
         .collect();
-    let (ti, ts, tsub) = monitor.iter().fold((0, 0, 0), |a, m| {
-        (a.0 + m.invited, a.1 + m.started, a.2 + m.submitted)
-    });
+    let mut totals = (0i64, 0i64, 0i64);
+    for m in &monitor {
+        totals = (
+            totals.0.checked_add(m.invited).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+            totals.1.checked_add(m.started).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+            totals.2.checked_add(m.submitted).ok_or_else(|| {
+                AppError::internal(lang, anyhow::anyhow!("a response count overflowed"))
+            })?,
+        );
+    }
+    let (ti, ts, tsub) = totals;
     let researcher = user.role == Role::Researcher;
-    let mut invitations = Vec::new();
     let sent = if researcher {
         store.invitations_sent(wave.id).await?
     } else {
         Default::default()
     };
+    let q = &extras.query;
+    let mut invitations = Vec::new();
     let mut invitations_with_email = 0usize;
+    let mut total_invitations = 0usize;
+    let (search, want_status, want_network) = (q.search(), q.status(), q.network());
+    let link_base = state
+        .public_url
+        .clone()
+        .map(|u| u.trim_end_matches('/').to_owned());
+    let mut hits = Vec::new();
     if researcher {
-        for inv in store.invitations(Some(wave.id)).await? {
-            let rid = if inv.status.is_some() {
-                store.invitation_response_id(&inv).await?
-            } else {
-                None
-            };
-            invitations.push(minijinja::context! {
-                network => name_of(inv.network),
-                kind_key => format!("admin.kind_{}", inv.kind.as_str()),
-                email => inv.email.clone(),
-                link => format!("/s/{}", inv.token.as_str()),
-                status_key => match inv.status {
-                    None => "admin.not_started",
-                    Some(ResponseStatus::InProgress) => "admin.in_progress",
-                    Some(ResponseStatus::Submitted) => "admin.submitted",
-                },
-                response => rid.map(|r| r.0),
-                sent => sent.contains_key(&inv.id),
-            });
+        let all = store.invitations(Some(wave.id)).await?;
+        total_invitations = all.len();
+        for inv in all {
             invitations_with_email += usize::from(inv.email.is_some());
+            let network = name_of(inv.network);
+            let st = invitation_status(&inv);
+            let hit = want_status.is_none_or(|s| s == st)
+                && want_network.is_none_or(|n| n == inv.network)
+                && (search.is_empty()
+                    || network.to_lowercase().contains(&search)
+                    || inv
+                        .email
+                        .as_deref()
+                        .is_some_and(|e| e.to_lowercase().contains(&search)));
+            if hit {
+                hits.push((inv, network, st));
+            }
         }
     }
+    let matching = hits.len();
+    // a page past the last shows the last
+    let pages = matching.div_ceil(INVITATIONS_PAGE).max(1);
+    let page = q.page().min(pages);
+    // only the rows of the page asked for are looked at further
+    for (inv, network, st) in hits
+        .into_iter()
+        .skip((page - 1) * INVITATIONS_PAGE)
+        .take(INVITATIONS_PAGE)
+    {
+        let rid = if inv.status.is_some() {
+            store.invitation_response_id(&inv).await?
+        } else {
+            None
+        };
+        let path = format!("/s/{}", inv.token.as_str());
+        invitations.push(minijinja::context! {
+            id => inv.id.0,
+            network => network,
+            kind_key => format!("admin.kind_{}", inv.kind.as_str()),
+            email => inv.email.clone(),
+            link => path.clone(),
+            full_link => link_base.as_ref().map(|b| format!("{b}{path}")).unwrap_or(path),
+            status_key => match st {
+                "revoked" => "waves2.status_revoked",
+                "not_started" => "admin.not_started",
+                "in_progress" => "admin.in_progress",
+                _ => "admin.submitted",
+            },
+            revoked => inv.revoked_at.is_some(),
+            submitted => inv.status == Some(ResponseStatus::Submitted),
+            response => rid.map(|r| r.0),
+            sent => sent.contains_key(&inv.id),
+            reminded => inv.reminded_at.is_some(),
+        });
+    }
+    let page_link = |p: usize| {
+        let mut s = format!("?page={p}");
+        for (k, val) in [
+            ("q", q.q.trim()),
+            ("status", want_status.unwrap_or("")),
+            ("network", q.network.trim()),
+        ] {
+            if !val.is_empty() {
+                s.push_str(&format!("&{k}={}", urlencoding(val)));
+            }
+        }
+        s.push_str("#invitations");
+        s
+    };
+    let paging = minijinja::context! {
+        page => page,
+        pages => pages,
+        first => if matching == 0 { 0 } else { (page - 1) * INVITATIONS_PAGE + 1 },
+        last => matching.min(page * INVITATIONS_PAGE),
+        matching => matching,
+        total => total_invitations,
+        prev => (page > 1).then(|| page_link(page - 1)),
+        next => (page < pages).then(|| page_link(page + 1)),
+        q => q.q.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>(),
+        status => want_status.unwrap_or(""),
+        network => want_network.map(|n| n.0),
+        filtered => !search.is_empty() || want_status.is_some() || want_network.is_some(),
+    };
     // an archived network (issue 18) is no choice for new invitations; its rows above stay
     let archived = match state.accounts() {
         Some(acc) => acc.installation.archived_networks().await?,
         None => Vec::new(),
     };
+    let typed = extras.typed.clone().unwrap_or_else(|| InviteTyped {
+        mode: default_mode(state, instrument.as_ref()).to_owned(),
+        count: "5".to_owned(),
+        ..InviteTyped::default()
+    });
     let network_list: Vec<_> = networks
         .iter()
         .filter(|n| !archived.contains(&n.id))
-        .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone() })
+        .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone(), checked => typed.networks.contains(&n.id.0) })
         .collect();
+    let workplace_list: Vec<_> = workplaces
+        .iter()
+        .filter(|w| networks.iter().any(|n| n.workplace == w.id && !archived.contains(&n.id)))
+        .map(|w| minijinja::context! { id => w.id.0, name => w.name.clone(), checked => typed.workplaces.contains(&w.id.0) })
+        .collect();
+    let remind_due = if researcher {
+        leernet_app::reminders::due(store, &wave, None).await?.len()
+    } else {
+        0
+    };
+    let remind_after = leernet_app::reminders::schedule_of(store, wave.id).await?;
     let mut res = crate::page::render(
         state,
         v,
@@ -604,19 +876,49 @@ pub(crate) async fn wave_page(
             },
             instrument => instrument.map(|i| i.title.get(lang).to_owned()),
             monitor => rows,
-            total => minijinja::context! { invited => ti, started => ts, submitted => tsub, rate => rate(tsub, ti) },
+            per_workplace => workplace_rows,
+            total => minijinja::context! { invited => ti, started => ts, submitted => tsub, rate => percent(tsub, ti) },
             researcher => researcher,
             invitations => invitations,
+            paging => paging,
             networks => network_list,
-            error => error,
+            workplaces => workplace_list,
+            typed => minijinja::context! {
+                mode => typed.mode,
+                count => typed.count,
+                emails => typed.emails,
+                all => typed.all,
+                field => typed.field,
+                bad => typed.bad.iter().map(|(l, p)| minijinja::context! { line => l, part => p }).collect::<Vec<_>>(),
+            },
+            error => extras.error,
+            notice => extras.notice,
+            confirm_close => extras.confirm_close,
             max_links => MAX_LINKS_PER_NETWORK,
-            mail => mail,
+            mail => extras.mail,
             smtp => state.mailer.is_some(),
             with_email => invitations_with_email,
+            absolute => link_base.is_some(),
+            remind_due => remind_due,
+            remind_after => remind_after,
+            max_remind_days => leernet_store::MAX_REMIND_AFTER_DAYS,
         },
     )?;
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn urlencoding(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The posted form that opens or closes a wave, as text; checked by
@@ -626,6 +928,9 @@ pub struct StatusForm {
     csrf_token: Option<String>,
     #[serde(default)]
     status: String,
+    /// "1": the researcher ticked that closing stops the answers (needed to close).
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// What the status form may do to a wave: open it or close it (never back to a draft).
@@ -645,7 +950,8 @@ impl TryFrom<&StatusForm> for StatusChange {
     }
 }
 
-/// `POST /admin/waves/{id}/status`: open or close a wave.
+/// `POST /admin/waves/{id}/status`: open or close a wave; closing needs the ticked
+/// confirmation (issue 18), else the page says so (422) and nothing changes.
 pub async fn set_status(
     State(state): State<Arc<AppState>>,
     v: Visitor,
@@ -658,6 +964,26 @@ pub async fn set_status(
     let wave = wave_or_404(&state, id, lang).await?;
     let StatusChange(status) =
         StatusChange::try_from(&f).map_err(|()| AppError::BadRequest(lang))?;
+    if status == WaveStatus::Closed
+        && wave.status != WaveStatus::Closed
+        && f.confirm.as_deref() != Some("1")
+    {
+        let t = state.catalog.table(lang);
+        let extras = WaveExtras {
+            error: t.get("waves2.close_unconfirmed").cloned(),
+            confirm_close: true,
+            ..WaveExtras::default()
+        };
+        return wave_page_with(
+            &state,
+            &v,
+            user,
+            id,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     state
         .store
         .set_wave_status_audited(
@@ -670,9 +996,10 @@ pub async fn set_status(
     Ok(Redirect::to(&state.link(&format!("/admin/waves/{id}"))).into_response())
 }
 
-/// `POST /admin/waves/{id}/invitations`: invitations for the chosen networks: the network
-/// questionnaire (one per network, for its facilitator), a number of anonymous member
-/// links, or one link per e-mail address. All or nothing.
+/// `POST /admin/waves/{id}/invitations`: invitations for the chosen networks (ticked one
+/// by one, per Werkplaats, or all): the network questionnaire (one per network, for its
+/// facilitator), a number of anonymous member links, or one link per e-mail address. All or
+/// nothing; a refused form comes back as typed, with the bad addresses by line.
 pub async fn invite(
     State(state): State<Arc<AppState>>,
     v: Visitor,
@@ -687,49 +1014,86 @@ pub async fn invite(
     let t = state.catalog.table(lang);
     let say = |k: &str| t.get(k).cloned().unwrap_or_default();
     let networks = store.networks().await?;
+    let archived = match state.accounts() {
+        Some(acc) => acc.installation.archived_networks().await?,
+        None => Vec::new(),
+    };
+    let ids = |vals: &[String]| -> Result<BTreeSet<i64>, AppError> {
+        vals.iter()
+            .map(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| AppError::BadRequest(lang))
+            })
+            .collect()
+    };
+    let mut typed = InviteTyped {
+        mode: f.mode.clone(),
+        count: f.count.chars().take(10).collect(),
+        emails: f.emails.clone(),
+        networks: ids(&f.networks)?,
+        workplaces: ids(&f.workplaces)?,
+        all: f.all.as_deref() == Some("1"),
+        field: None,
+        bad: Vec::new(),
+    };
     let mut chosen = Vec::new();
-    for val in &f.networks {
-        match val
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| networks.iter().find(|x| x.id.0 == n))
-        {
+    for n in &typed.networks {
+        match networks.iter().find(|x| x.id.0 == *n) {
             Some(n) => chosen.push(n.id),
             None => return Err(AppError::BadRequest(lang)),
         }
     }
+    for w in &typed.workplaces {
+        chosen.extend(
+            networks
+                .iter()
+                .filter(|n| n.workplace.0 == *w && !archived.contains(&n.id))
+                .map(|n| n.id),
+        );
+    }
+    if typed.all {
+        chosen.extend(
+            networks
+                .iter()
+                .filter(|n| !archived.contains(&n.id))
+                .map(|n| n.id),
+        );
+    }
     chosen.sort();
     chosen.dedup();
-    if chosen.is_empty() {
-        return wave_page(
+    let refuse = |typed: InviteTyped, error: String| async {
+        let extras = WaveExtras {
+            error: Some(error),
+            typed: Some(typed),
+            ..WaveExtras::default()
+        };
+        wave_page_with(
             &state,
             &v,
             user,
             id,
-            Some(say("admin.pick_networks")),
-            None,
+            extras,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
-        .await;
+        .await
+    };
+    if chosen.is_empty() {
+        typed.field = Some("networks");
+        return refuse(typed, say("admin.pick_networks")).await;
     }
     let invite = match Invite::try_from(&f) {
         Ok(i) => i,
         Err(InviteError::Mode) => return Err(AppError::BadRequest(lang)),
         Err(e) => {
-            let msg = match &e {
-                InviteError::BadEmails(bad) => format!("{} {}", say(e.key()), bad.join(", ")),
-                e => say(e.key()),
-            };
-            return wave_page(
-                &state,
-                &v,
-                user,
-                id,
-                Some(msg),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            typed.field = Some(match e {
+                InviteError::Count => "count",
+                _ => "emails",
+            });
+            if let InviteError::BadEmails(bad) = &e {
+                typed.bad = bad.clone();
+            }
+            return refuse(typed, say(e.key())).await;
         }
     };
     let persons = store.persons().await?;
@@ -800,6 +1164,12 @@ pub struct InviteForm {
     /// Every ticked `network` (ids as text).
     #[serde(default, rename = "network")]
     pub networks: Vec<String>,
+    /// Every ticked Werkplaats (ids as text): all its networks.
+    #[serde(default, rename = "workplace")]
+    pub workplaces: Vec<String>,
+    /// "1": every network (not archived).
+    #[serde(default)]
+    pub all: Option<String>,
     /// `network`, `anonymous` or `emails`.
     #[serde(default)]
     pub mode: String,
@@ -831,9 +1201,13 @@ pub enum InviteError {
     Count,
     /// No address, or more than `MAX_LINKS_PER_NETWORK`.
     NoEmails,
-    /// Parts that are no e-mail address (each cut at 80 characters).
-    BadEmails(Vec<String>),
+    /// Parts that are no e-mail address, with their line (1-based; each cut at 80
+    /// characters; at most 50 named).
+    BadEmails(Vec<(usize, String)>),
 }
+
+/// The most bad addresses named on the page (the rest are counted in the message's list).
+const MAX_BAD_NAMED: usize = 50;
 
 impl InviteError {
     /// The message's key in the catalogue.
@@ -864,20 +1238,22 @@ impl TryFrom<&InviteForm> for Invite {
             "emails" => {
                 let mut bad = Vec::new();
                 let mut emails = Vec::new();
-                for part in f
-                    .emails
-                    .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                {
-                    if part.is_empty() {
-                        continue;
-                    }
-                    match Email::parse(part) {
-                        Ok(e) => {
-                            if !emails.contains(&e) {
-                                emails.push(e)
-                            }
+                for (line, text) in f.emails.lines().enumerate() {
+                    for part in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
+                        if part.is_empty() {
+                            continue;
                         }
-                        Err(_) => bad.push(part.chars().take(80).collect::<String>()),
+                        match Email::parse(part) {
+                            Ok(e) => {
+                                if !emails.contains(&e) && emails.len() <= MAX_LINKS_PER_NETWORK {
+                                    emails.push(e)
+                                }
+                            }
+                            Err(_) if bad.len() < MAX_BAD_NAMED => {
+                                bad.push((line + 1, part.chars().take(80).collect::<String>()))
+                            }
+                            Err(_) => {}
+                        }
                     }
                 }
                 if !bad.is_empty() {
@@ -945,7 +1321,12 @@ pub async fn invitations_csv(
             .find(|n| n.id == inv.network)
             .map(|n| n.slug.as_str().to_owned())
             .unwrap_or_default();
-        let status = inv.status.map(|s| s.as_str()).unwrap_or("not_started");
+        // a revoked link says so, so that no mail merge sends it (issue 18)
+        let status = if inv.revoked_at.is_some() {
+            "revoked"
+        } else {
+            inv.status.map(|s| s.as_str()).unwrap_or("not_started")
+        };
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
             csv_field(&network),
@@ -1165,6 +1546,7 @@ mod invite_tests {
             StatusChange::try_from(&StatusForm {
                 csrf_token: None,
                 status: s.into(),
+                confirm: None,
             })
         };
         assert_eq!(st("open"), Ok(StatusChange(WaveStatus::Open)));
@@ -1219,7 +1601,7 @@ mod invite_tests {
             (form("emails", "", &too_many), InviteError::NoEmails),
             (
                 form("emails", "", "a@example.org anna"),
-                InviteError::BadEmails(vec!["anna".into()]),
+                InviteError::BadEmails(vec![(1, "anna".into())]),
             ),
         ] {
             assert_eq!(Invite::try_from(&f), Err(want), "{f:?}");

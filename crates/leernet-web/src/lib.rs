@@ -20,6 +20,7 @@ mod coding;
 mod error;
 mod figures;
 mod form;
+mod home;
 pub mod import_export;
 mod instruments;
 mod lang;
@@ -38,6 +39,7 @@ mod reset;
 mod structure;
 pub mod survey;
 mod tokens;
+mod wave_actions;
 pub mod workspace;
 
 use axum::http::{header, HeaderValue};
@@ -128,6 +130,10 @@ impl AppState {
             ("my.html", include_str!("../templates/my.html")),
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
+            (
+                "wave_revoke.html",
+                include_str!("../templates/wave_revoke.html"),
+            ),
             ("response.html", include_str!("../templates/response.html")),
             ("import.html", include_str!("../templates/import.html")),
             (
@@ -550,6 +556,18 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(admin::invitations_csv),
         )
         .route("/admin/waves/{id}/send", post(mail::send_invitations))
+        // waves at scale (issue 18, item 3)
+        .route(
+            "/admin/waves/{id}/invitations/{inv}/revoke",
+            get(wave_actions::revoke_page).post(wave_actions::revoke),
+        )
+        .route(
+            "/admin/waves/{id}/invitations/{inv}/resend",
+            post(wave_actions::resend),
+        )
+        .route("/admin/waves/{id}/remind", post(wave_actions::remind))
+        .route("/admin/waves/{id}/reminders", post(wave_actions::schedule))
+        .route("/static/wave.js", get(wave_actions::script))
         .route(
             "/admin/import",
             get(import_export::import_page)

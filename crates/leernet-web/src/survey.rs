@@ -430,6 +430,8 @@ fn visible_pages(form: &Form, pages: &[Page], ev: &Evaluation<'_>) -> Vec<usize>
 
 /// What the respondent reaches through a token, loaded and checked.
 struct Ctx {
+    /// The link was revoked (issue 18): it takes no answers, as a closed wave.
+    revoked: bool,
     inv: InvitationRow,
     wave_status: WaveStatus,
     form: Arc<Form>,
@@ -497,6 +499,7 @@ async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError
         None
     };
     Ok(Ctx {
+        revoked: inv.revoked_at.is_some(),
         inv,
         wave_status: wave.status,
         form,
@@ -537,7 +540,9 @@ fn message(
 }
 
 fn closed(state: &AppState, v: &Visitor, ctx: &Ctx) -> Result<Response, AppError> {
-    let (title, text) = if ctx.wave_status == WaveStatus::Draft {
+    let (title, text) = if ctx.revoked {
+        ("waves2.revoked_title", "waves2.revoked")
+    } else if ctx.wave_status == WaveStatus::Draft {
         ("survey.not_open_title", "survey.not_open")
     } else {
         ("survey.closed_title", "survey.closed")
@@ -572,7 +577,7 @@ pub async fn show(
             "survey.thanks",
         );
     }
-    if ctx.wave_status != WaveStatus::Open {
+    if ctx.wave_status != WaveStatus::Open || ctx.revoked {
         return closed(&state, &v, &ctx);
     }
     let pages = pages(&ctx.form);
@@ -1230,7 +1235,7 @@ pub async fn save(
     if ctx.submitted {
         return Ok(Redirect::to(&format!("/s/{token}")).into_response());
     }
-    if ctx.wave_status != WaveStatus::Open {
+    if ctx.wave_status != WaveStatus::Open || ctx.revoked {
         return closed(&state, &v, &ctx);
     }
     let form = ctx.form.clone();

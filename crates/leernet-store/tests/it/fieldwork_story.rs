@@ -13,6 +13,8 @@ on_every_backend!(
     saves_are_refused_when_the_wave_is_not_open => closed_wave_story,
     concurrent_submissions_store_one_response => concurrency_story,
     concurrent_saves_share_a_commit_and_keep_their_own_outcome => group_commit_story,
+    a_revoked_link_takes_no_answers_and_the_given_one_stays => revoke_story,
+    a_reminder_is_claimed_once => reminder_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -543,4 +545,143 @@ async fn group_commit_story(store: &Store) {
         batches < saves,
         "{saves} concurrent saves took {batches} transactions: nothing was grouped"
     );
+}
+
+/// Revoking a link (issue 18): it takes no answers since; a response already given stays;
+/// revoking twice changes nothing; each revocation is audited once.
+async fn revoke_story(store: &Store) {
+    let s = seed(store).await;
+    let member = |n: u8| NewInvitation {
+        network: s.a,
+        token: token(n),
+        kind: InvitationKind::Member,
+        person: None,
+        email: None,
+    };
+    let ids = store
+        .add_invitations(s.wave, &[member(20), member(21)])
+        .await
+        .unwrap();
+    let mut a = Answers::new();
+    a.insert("x".into(), "1".into());
+    assert_eq!(
+        store.save_survey(ids[0], &a, 0, true).await.unwrap(),
+        SaveOutcome::Submitted
+    );
+    assert_eq!(
+        store.save_survey(ids[1], &a, 0, false).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    let me = Actor::Person(s.facilitator);
+    for id in &ids {
+        assert!(store.revoke_invitation(*id, &me, 1_000).await.unwrap());
+        assert!(!store.revoke_invitation(*id, &me, 2_000).await.unwrap());
+    }
+    assert!(matches!(
+        store
+            .revoke_invitation(InvitationId(9999), &me, 1_000)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let mut b = Answers::new();
+    b.insert("x".into(), "2".into());
+    for id in &ids {
+        assert_eq!(
+            store.save_survey(*id, &b, 1, true).await.unwrap(),
+            SaveOutcome::WaveNotOpen,
+            "a revoked link is refused"
+        );
+        let inv = store.invitation(*id).await.unwrap().unwrap();
+        assert_eq!(inv.revoked_at, Some(1_000), "the first revocation's time");
+        let kept = store.invitation_response(&inv).await.unwrap().unwrap();
+        assert_eq!(kept.answers, a, "the response given stays as it was");
+    }
+    let log = store.audit_log().await.unwrap();
+    let revokes: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "invitation.revoke")
+        .map(|e| e.subject.as_string())
+        .collect();
+    assert_eq!(
+        revokes,
+        vec![
+            format!("invitation:{}", ids[0].0),
+            format!("invitation:{}", ids[1].0)
+        ]
+    );
+    // no reminder for a revoked link
+    assert!(!store.claim_reminder(ids[1], 3_000).await.unwrap());
+}
+
+/// A reminder is claimed once per invitation, also by two senders at the same time; one
+/// given back (the mail server refused it) can be claimed again. A wave's schedule is
+/// checked and audited.
+async fn reminder_story(store: &Store) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &[NewInvitation {
+                network: s.a,
+                token: token(30),
+                kind: InvitationKind::Member,
+                person: None,
+                email: Some(Email::parse("lid@example.org").unwrap()),
+            }],
+        )
+        .await
+        .unwrap();
+    let (x, y) = tokio::join!(
+        store.claim_reminder(ids[0], 10),
+        store.claim_reminder(ids[0], 11)
+    );
+    assert_eq!(
+        [x.unwrap(), y.unwrap()].iter().filter(|c| **c).count(),
+        1,
+        "exactly one of two senders claims it"
+    );
+    assert!(
+        !store.claim_reminder(ids[0], 12).await.unwrap(),
+        "never twice"
+    );
+    store.release_reminder(ids[0]).await.unwrap();
+    assert!(
+        store.claim_reminder(ids[0], 13).await.unwrap(),
+        "given back, claimed again"
+    );
+    let inv = store.invitation(ids[0]).await.unwrap().unwrap();
+    assert_eq!(inv.reminded_at, Some(13));
+    let me = Actor::Person(s.facilitator);
+    assert!(store.wave_reminders().await.unwrap().is_empty());
+    for bad in [0, -1, MAX_REMIND_AFTER_DAYS + 1] {
+        assert!(store
+            .set_wave_reminders(s.wave, Some(bad), &me, 5)
+            .await
+            .is_err());
+    }
+    store
+        .set_wave_reminders(s.wave, Some(7), &me, 5)
+        .await
+        .unwrap();
+    assert_eq!(store.wave_reminders().await.unwrap().get(&s.wave), Some(&7));
+    store
+        .set_wave_reminders(s.wave, None, &me, 6)
+        .await
+        .unwrap();
+    assert!(store.wave_reminders().await.unwrap().is_empty());
+    let details: Vec<_> = store
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "wave.reminders")
+        .map(|e| e.detail)
+        .collect();
+    assert_eq!(details, ["after_days=7", "off"]);
+    assert!(matches!(
+        store
+            .set_wave_reminders(WaveId(9999), Some(3), &me, 5)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -30,11 +30,15 @@ async fn waves_opened_and_closed_through_the_web_are_audited() {
             "{}",
             empty.body
         );
-        // Open the draft wave, then close it; posting the same status again records nothing.
+        // Open the draft wave, then close it (confirmed, issue 18); posting the same status
+        // again records nothing.
         let path = format!("/admin/waves/{}/status", w.draft.0);
         for status in ["open", "closed", "closed"] {
             let p = c
-                .post(&path, &[("csrf_token", &csrf), ("status", status)])
+                .post(
+                    &path,
+                    &[("csrf_token", &csrf), ("status", status), ("confirm", "1")],
+                )
                 .await;
             assert_eq!(p.status, StatusCode::SEE_OTHER);
         }

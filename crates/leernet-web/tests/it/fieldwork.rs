@@ -252,7 +252,7 @@ async fn invitation_refusal_story(w: &World) {
             "",
             "lid@example.org geen-adres",
             422,
-            "Dit zijn geen geldige e-mailadressen; er is niets aangemaakt: geen-adres",
+            "regel 1: geen-adres",
         ),
         ("iedereen", "2", "", 400, ""),
     ] {
@@ -1442,6 +1442,25 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/admin/structure/networks/{slug}", "people"),
     ("POST", "/admin/structure/networks/{slug}", "people"),
+    // waves at scale (issue 18, item 3)
+    (
+        "GET",
+        "/admin/waves/{id}/invitations/{inv}/revoke",
+        "waves_scale",
+    ),
+    (
+        "POST",
+        "/admin/waves/{id}/invitations/{inv}/revoke",
+        "waves_scale",
+    ),
+    (
+        "POST",
+        "/admin/waves/{id}/invitations/{inv}/resend",
+        "waves_scale",
+    ),
+    ("POST", "/admin/waves/{id}/remind", "waves_scale"),
+    ("POST", "/admin/waves/{id}/reminders", "waves_scale"),
+    ("GET", "/static/wave.js", "public: the wave page's script"),
     ("POST", "/admin/structure/networks/{slug}/archive", "people"),
 ];
 
@@ -1509,6 +1528,7 @@ fn every_route_is_in_the_authorisation_walk() {
         ("profile", include_str!("profile.rs")),
         ("import_export", include_str!("import_export.rs")),
         ("people", include_str!("people.rs")),
+        ("waves_scale", include_str!("waves_scale.rs")),
     ];
     let routes = app_routes();
     assert!(routes.len() > 50, "the routes were read: {routes:?}");

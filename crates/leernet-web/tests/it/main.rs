@@ -22,5 +22,6 @@ mod profile;
 mod survey_pages;
 mod survey_repeat;
 mod tokens_page;
+mod waves_scale;
 mod workspace;
 mod ws_meetings;

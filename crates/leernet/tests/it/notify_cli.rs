@@ -143,5 +143,84 @@ async fn notify_send_delivers_what_waits_and_keeps_what_fails() {
     assert!(ok(run(&project, &["notify", "send"]).await).contains("Sent 1"));
     assert_eq!(sink.mails().len(), 2);
     assert!(store.outbox_unsent().await.unwrap().is_empty());
+
+    // A wave that reminds 7 days after the invitation (issue 18): the one mailed 8 days ago
+    // and not finished is reminded, once; the one mailed yesterday is not due; a submitted
+    // one is never reminded.
+    let instrument = store
+        .add_instrument(&leernet_store::NewInstrument {
+            form_id: "leernet_member".into(),
+            version: "1".into(),
+            title: Bilingual {
+                nl: "Ledenvragenlijst".into(),
+                en: "Member questionnaire".into(),
+            },
+            file_name: "member.xlsx".into(),
+            workbook: include_bytes!("../../../../instruments/member.xlsx").to_vec(),
+        })
+        .await
+        .unwrap();
+    let wave = store
+        .add_wave(instrument, "Voorjaar", WaveStatus::Open)
+        .await
+        .unwrap();
+    let inv = |n: u8, e: &str| leernet_store::NewInvitation {
+        network: net,
+        token: InvitationToken::from_random([n; 20]),
+        kind: leernet_store::InvitationKind::Member,
+        person: None,
+        email: Some(Email::parse(e).unwrap()),
+    };
+    let ids = store
+        .add_invitations(
+            wave,
+            &[
+                inv(1, "oud@example.org"),
+                inv(2, "vers@example.org"),
+                inv(3, "klaar@example.org"),
+            ],
+        )
+        .await
+        .unwrap();
+    let now = SystemClock.unix_seconds();
+    for (id, days) in [(ids[0], 8), (ids[1], 1), (ids[2], 9)] {
+        store
+            .mark_invitation_sent(id, now - days * 86_400)
+            .await
+            .unwrap();
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert("x".to_owned(), "1".to_owned());
+    store.save_survey(ids[2], &answers, 0, true).await.unwrap();
+    let me = leernet_store::Actor::System;
+    store
+        .set_wave_reminders(wave, Some(7), &me, now)
+        .await
+        .unwrap();
+    let out = ok(run(&project, &["notify", "send"]).await);
+    assert!(out.contains("Sent 1 scheduled reminder(s)"), "{out}");
+    {
+        let mails = sink.mails();
+        assert_eq!(mails.len(), 3);
+        assert_eq!(mails[2].to, ["<oud@example.org>"]);
+        assert!(mails[2].data.contains("Herinnering"), "{}", mails[2].data);
+        assert!(mails[2].data.contains(&format!(
+            "https://leernet.example/s/{}",
+            InvitationToken::from_random([1; 20]).as_str()
+        )));
+    }
+    // never twice: a second run reminds nobody
+    let out = ok(run(&project, &["notify", "send"]).await);
+    assert!(out.contains("Sent 0 scheduled reminder(s)"), "{out}");
+    assert_eq!(sink.mails().len(), 3);
+    let runs = store
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "reminders.send")
+        .collect::<Vec<_>>();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].actor, "system");
     store.close().await;
 }
