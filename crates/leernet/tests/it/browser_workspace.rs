@@ -429,7 +429,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
     let working = text(&c, "#working-on").await;
     assert!(
-        working.contains("Evalueer jullie werkwijze één keer per jaar"),
+        working.contains("Evalueer uw werkwijze één keer per jaar"),
         "{working}"
     );
     axe(&c, "the landing page with handles worked on").await;
@@ -451,8 +451,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     c.goto(&url("/admin/uptake")).await.unwrap();
     let table = text(&c, "#uptake").await;
     assert!(
-        table.contains("Evalueer jullie werkwijze één keer per jaar")
-            && table.contains("Havenmond"),
+        table.contains("Evalueer uw werkwijze één keer per jaar") && table.contains("Havenmond"),
         "{table}"
     );
     axe(&c, "the researcher's uptake per handle").await;
