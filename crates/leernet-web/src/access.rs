@@ -116,3 +116,36 @@ impl<R> NetworkAccess<R> {
         (self.visitor, self.user, self.network)
     }
 }
+
+/// Which networks' pages the visitor may open, so that a list links only those (issue 18: a
+/// link a person is shown leads somewhere they may go). `None`: every network — a
+/// researcher, or a stranger, whom the link asks to log in first. Otherwise the slugs of
+/// the networks [`NetworkAccess`] lets them open (none for a person without a role here).
+pub async fn openable_networks(
+    state: &AppState,
+    v: &Visitor,
+) -> Result<Option<std::collections::BTreeSet<String>>, AppError> {
+    let user = match (&v.user, &v.signed_in) {
+        (None, None) => return Ok(None),
+        (None, Some(_)) => return Ok(Some(Default::default())),
+        (Some(u), _) => u,
+    };
+    let networks = state.store.networks().await?;
+    let open: std::collections::BTreeSet<String> = match user.role {
+        Role::Researcher => return Ok(None),
+        Role::Facilitator | Role::Member => networks
+            .iter()
+            .filter(|n| user.networks.contains(&n.id))
+            .map(|n| n.slug.as_str().to_owned())
+            .collect(),
+        Role::Coordinator => {
+            let mine = crate::profile::coordinator_workplaces(state, user, v.lang.lang).await?;
+            networks
+                .iter()
+                .filter(|n| mine.contains(&n.workplace))
+                .map(|n| n.slug.as_str().to_owned())
+                .collect()
+        }
+    };
+    Ok(Some(open))
+}

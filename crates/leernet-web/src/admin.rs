@@ -216,7 +216,8 @@ async fn waves_page(
         .map(|i| {
             minijinja::context! {
                 id => i.id.0,
-                title => format!("{} ({} {})", i.title.get(lang), i.form_id, i.version),
+                // its title and version, never its form_id (issue 18: no internals on a page)
+                title => format!("{} ({})", i.title.get(lang), i.version),
             }
         })
         .collect();

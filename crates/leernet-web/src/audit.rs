@@ -26,6 +26,7 @@ fn action_key(action: &str) -> Option<String> {
 /// `GET /admin/audit`.
 pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Response, AppError> {
     v.require(&[Role::Researcher])?;
+    let lang = v.lang.lang;
     let store = &state.store;
     let log = store.audit_log().await?;
     let names: BTreeMap<String, String> = store
@@ -41,7 +42,8 @@ pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Resp
         .map(|w| (format!("wave:{}", w.id.0), w.name))
         .collect();
     let shown = |id: &str| match names.get(id).or_else(|| waves.get(id)) {
-        Some(n) => format!("{n} ({id})"),
+        // a person or wave by its name; the id only when the name is gone (issue 18)
+        Some(n) => n.clone(),
         None => id.to_owned(),
     };
     let rows: Vec<_> = log
@@ -49,7 +51,8 @@ pub async fn list(State(state): State<Arc<AppState>>, v: Visitor) -> Result<Resp
         .rev()
         .map(|e| {
             minijinja::context! {
-                at => leernet_store::audit::utc_timestamp(e.at),
+                // in Europe/Amsterdam, the way people write it (issue 18)
+                at => crate::lang::local_date_time(e.at, lang),
                 actor => shown(&e.actor),
                 action => e.action.clone(),
                 action_key => action_key(&e.action),

@@ -88,7 +88,8 @@ async fn render_import(
         if seen.insert(i.form_id.clone()) {
             instruments.push(minijinja::context! {
                 id => i.form_id.clone(),
-                title => format!("{} ({})", i.title.get(lang), i.form_id),
+                // its title, never its form_id (issue 18: no internals on a page)
+                title => i.title.get(lang).to_owned(),
                 selected => i.form_id == req.instrument,
             });
         }

@@ -48,3 +48,87 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
         })
     }
 }
+
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as people write it: "26 maart 2026" in Dutch, "26 March 2026" in English.
+pub fn long_date(d: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    let months = match lang {
+        Lang::Nl => &MONTHS_NL,
+        Lang::En => &MONTHS_EN,
+    };
+    let month = months[d.month0() as usize];
+    format!("{} {month} {}", d.day(), d.year())
+}
+
+/// A stored `yyyy-mm-dd` date as [`long_date`] writes it; any other text as it is.
+pub fn long_date_str(s: &str, lang: Lang) -> String {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| long_date(d, lang))
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+/// An instant (Unix seconds) as its date and time in Europe/Amsterdam, the way people write
+/// it: "7 december 2026, 10:42".
+pub fn local_date_time(unix: i64, lang: Lang) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(unix, 0) else {
+        return String::new();
+    };
+    let local = crate::workspace::calendar::amsterdam_local(utc);
+    format!(
+        "{}, {}",
+        long_date(local.date(), lang),
+        local.format("%H:%M")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 26).unwrap();
+        assert_eq!(long_date(d, Lang::Nl), "26 maart 2026");
+        assert_eq!(long_date(d, Lang::En), "26 March 2026");
+        assert_eq!(long_date_str("2027-01-14", Lang::Nl), "14 januari 2027");
+        assert_eq!(long_date_str("later", Lang::Nl), "later");
+        // 09:42 UTC in December is 10:42 in Amsterdam; in July 11:42
+        assert_eq!(
+            local_date_time(1_796_636_537, Lang::Nl),
+            "7 december 2026, 10:42"
+        );
+        assert_eq!(
+            local_date_time(1_783_417_337, Lang::En),
+            "7 July 2026, 11:42"
+        );
+    }
+}

@@ -258,6 +258,7 @@ pub async fn networks(
         return Err(AppError::NotFound(lang));
     }
     let first = (page - 1) * NETWORKS_PER_PAGE;
+    let openable = crate::access::openable_networks(&state, &v).await?;
     let rows: Vec<minijinja::Value> = matching
         .iter()
         .skip(first)
@@ -266,6 +267,7 @@ pub async fn networks(
             minijinja::context! {
                 slug => n.slug.clone(),
                 name => n.name.clone(),
+                link => openable.as_ref().is_none_or(|o| o.contains(&n.slug)),
                 workplace_name => n.workplace_name.clone(),
                 network_response => n.network_response,
                 member_responses => n.member_responses,

@@ -116,9 +116,10 @@ async fn signed_in(
     }
 }
 
-fn date(at: i64) -> String {
-    leernet_store::audit::utc_timestamp(at)
-        .split('T')
+/// The date of an instant in Europe/Amsterdam, the way people write it (issue 18).
+fn date(at: i64, lang: leernet_core::Lang) -> String {
+    crate::lang::local_date_time(at, lang)
+        .split(", ")
         .next()
         .unwrap_or_default()
         .to_owned()
@@ -159,9 +160,9 @@ async fn page(
                 id => t.id,
                 name => t.name.clone(),
                 scope => t.scope.as_str(),
-                created => date(t.created_at),
-                expires => date(t.expires_at),
-                last_used => t.last_used_at.map(date),
+                created => date(t.created_at, lang),
+                expires => date(t.expires_at, lang),
+                last_used => t.last_used_at.map(|at| date(at, lang)),
                 state => state_key(t, now),
                 active => !t.revoked && t.expires_at > now,
             }
@@ -315,8 +316,8 @@ pub async fn confirm(
             id => t.id,
             name => t.name.clone(),
             scope => t.scope.as_str(),
-            created => date(t.created_at),
-            expires => date(t.expires_at),
+            created => date(t.created_at, lang),
+            expires => date(t.expires_at, lang),
             done => t.revoked,
         },
     )

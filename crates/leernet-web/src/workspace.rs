@@ -46,7 +46,7 @@ const ANYONE: &[Role] = &[
     Role::Member,
 ];
 
-mod calendar;
+pub(crate) mod calendar;
 mod forms;
 pub mod uptake;
 
@@ -266,17 +266,19 @@ async fn people(store: &Store, net: NetworkId) -> Result<Vec<Person>, AppError> 
 }
 
 /// When a session is: its date and, when set, its start and end (`2026-06-18, 19:30–21:30`).
-fn when(s: &WsSession) -> String {
+fn when(s: &WsSession, lang: Lang) -> String {
+    // the date the way people write it in the page's language (issue 18)
+    let date = crate::lang::long_date_str(&s.date, lang);
     match (s.start.as_str(), s.end.as_str()) {
-        ("", _) => s.date.clone(),
-        (a, "") => format!("{}, {a}", s.date),
-        (a, b) => format!("{}, {a}–{b}", s.date),
+        ("", _) => date,
+        (a, "") => format!("{date}, {a}"),
+        (a, b) => format!("{date}, {a}–{b}"),
     }
 }
 
 /// A session's label in lists and choices: when it is and its method.
 fn session_label(s: &WsSession, lang: Lang) -> String {
-    format!("{} — {}", when(s), method_name(&s.method, lang))
+    format!("{} — {}", when(s, lang), method_name(&s.method, lang))
 }
 
 fn session_ctx(s: &WsSession, lang: Lang) -> minijinja::Value {
@@ -285,7 +287,7 @@ fn session_ctx(s: &WsSession, lang: Lang) -> minijinja::Value {
         date => s.date.clone(),
         start => s.start.clone(),
         end => s.end.clone(),
-        when => when(s),
+        when => when(s, lang),
         link => s.link.clone(),
         cancelled => s.cancelled,
         place => s.place.clone(),
@@ -753,6 +755,7 @@ async fn questions_page(
         .map(|s| (s.id, session_label(s, lang)))
         .collect();
     let log = store.slow_question_log(Some(net.id), Some(user.id)).await?;
+    let picker = ThemePicker::read(store, lang).await?;
     let qs: Vec<_> = log
         .iter()
         .rev()
@@ -767,7 +770,8 @@ async fn questions_page(
                 from_answer => q.source.is_some(),
                 session => q.session.and_then(|s| label.get(&s).cloned()),
                 session_id => q.session.map(|s| s.0),
-                themes => q.themes.join(", "),
+                themes => q.themes.iter().map(|k| picker.label(k)).collect::<Vec<_>>().join(", "),
+                theme_keys => q.themes.clone(),
                 status => status_str(q.status),
                 status_key => format!("workspace.status_{}", status_str(q.status)),
                 followup => q.followup.clone(),
@@ -779,7 +783,6 @@ async fn questions_page(
         .rev()
         .map(|s| minijinja::context! { id => s.id.0, label => label.get(&s.id).cloned() })
         .collect();
-    let codes = theme_keys(store).await?;
     render(
         state,
         v,
@@ -790,9 +793,64 @@ async fn questions_page(
             questions => qs,
             sessions,
             statuses => ["new", "explored", "taken_to_practice", "parked"],
-            codes => codes.join(", "),
+            themes => picker.groups(),
         },
     )
+}
+
+/// The study's codes as a person picks them: by their labels in the page's language, each
+/// top code with the codes under it (issue 18: no code keys on a page).
+struct ThemePicker {
+    /// (key, label, parent key) of every code, sorted by label within its parent.
+    codes: Vec<(String, String, Option<String>)>,
+}
+
+impl ThemePicker {
+    async fn read(store: &Store, lang: Lang) -> Result<ThemePicker, AppError> {
+        let mut codes: Vec<(String, String, Option<String>)> = Vec::new();
+        for book in store.codebooks().await? {
+            for c in &book.codes {
+                if codes.iter().any(|(k, _, _)| *k == c.key) {
+                    continue;
+                }
+                let parent = c
+                    .parent
+                    .and_then(|p| book.codes.iter().find(|x| x.id == p))
+                    .map(|p| p.key.clone());
+                codes.push((c.key.clone(), c.name.get(lang).to_owned(), parent));
+            }
+        }
+        codes.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(ThemePicker { codes })
+    }
+
+    /// The label of `key`, or the key itself for a code no codebook has any more.
+    fn label(&self, key: &str) -> String {
+        self.codes
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map_or_else(|| key.to_owned(), |(_, l, _)| l.clone())
+    }
+
+    /// Groups of choices: a top code (its own choice too) and the codes under it.
+    fn groups(&self) -> Vec<minijinja::Value> {
+        self.codes
+            .iter()
+            .filter(|(_, _, p)| match p {
+                None => true,
+                Some(p) => !self.codes.iter().any(|(k, _, _)| k == p),
+            })
+            .map(|(key, label, _)| {
+                let under: Vec<_> = self
+                    .codes
+                    .iter()
+                    .filter(|(_, _, p)| p.as_deref() == Some(key.as_str()))
+                    .map(|(k, l, _)| minijinja::context! { key => k, label => l })
+                    .collect();
+                minijinja::context! { key => key, label => label, under => under }
+            })
+            .collect()
+    }
 }
 
 /// The theme code keys of the study's codebooks.
@@ -1218,7 +1276,7 @@ pub async fn ask(
     let lang = v.lang.lang;
     v.check_csrf(f.csrf_token.as_deref())?;
     let asked = Asked::try_from(&f);
-    let list = forms::themes(&f.themes);
+    let list: Vec<String> = f.themes.iter().flat_map(|t| forms::themes(t)).collect();
     let result = match (check_themes(&state.store, &list).await?, asked) {
         (Some(r), _) => Err(WsError::Refused(r)),
         (None, Err(e)) => refused(e, lang)?,
@@ -1250,7 +1308,7 @@ pub async fn edit_question(
     let user = &user;
     let lang = v.lang.lang;
     v.check_csrf(f.csrf_token.as_deref())?;
-    let list = forms::themes(&f.themes);
+    let list: Vec<String> = f.themes.iter().flat_map(|t| forms::themes(t)).collect();
     let result = match check_themes(&state.store, &list).await? {
         Some(r) => Err(WsError::Refused(r)),
         None => {

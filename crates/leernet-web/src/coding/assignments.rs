@@ -278,7 +278,7 @@ pub(super) async fn assignment_page(
             .into_iter()
             .map(|d| {
                 minijinja::context! {
-                    at => utc(d.at),
+                    at => crate::lang::local_date_time(d.at, lang),
                     who => names.get(&d.person).cloned().unwrap_or_default(),
                     kind => d.kind.as_str(),
                     what => d.what,

@@ -35,7 +35,9 @@ pub(super) fn code_view(c: &Code, book: &Codebook) -> minijinja::Value {
     minijinja::context! {
         id => c.id.0,
         key => c.key.clone(),
-        parent => c.parent.and_then(|p| book.codes.iter().find(|x| x.id == p)).map(|p| p.key.clone()),
+        // the parent by its names, never its key (issue 18: no internals on a page)
+        parent_nl => c.parent.and_then(|p| book.codes.iter().find(|x| x.id == p)).map(|p| p.name.nl.clone()),
+        parent_en => c.parent.and_then(|p| book.codes.iter().find(|x| x.id == p)).map(|p| p.name.en.clone()),
         name_nl => c.name.nl.clone(),
         name_en => c.name.en.clone(),
         description_nl => c.description.nl.clone(),
@@ -71,7 +73,7 @@ pub(super) async fn codebook_page(
         .filter(|d| d.code.is_some_and(|c| ids.contains(&c)))
         .map(|d| {
             minijinja::context! {
-                at => utc(d.at),
+                at => crate::lang::local_date_time(d.at, lang),
                 who => names.get(&d.person).cloned().unwrap_or_default(),
                 kind => d.kind.as_str(),
                 what => d.what,
@@ -87,7 +89,7 @@ pub(super) async fn codebook_page(
         .map(|ver| {
             minijinja::context! {
                 version => ver.version,
-                at => ver.at.map(utc),
+                at => ver.at.map(|at| crate::lang::local_date_time(at, lang)),
                 who => ver.person.and_then(|p| names.get(&p).cloned()),
                 why => ver.reason,
             }
@@ -122,7 +124,6 @@ pub(super) async fn codebook_page(
             version => book.version,
             versions => versions,
             codes => codes,
-            rules_file => state.content.autocode_file.clone(),
             log => log,
             error => error,
         },
@@ -163,7 +164,7 @@ pub async fn codebook_version(
             name => book.name,
             version => n,
             current => current.version,
-            at => made.at.map(utc),
+            at => made.at.map(|at| crate::lang::local_date_time(at, lang)),
             who => made.person.and_then(|p| names.get(&p).cloned()),
             why => made.reason,
             codes => codes,

@@ -73,7 +73,7 @@ pub(super) async fn disagreements_page(
     let code_name = |c: CodeId| {
         codes
             .get(&c)
-            .map(|x| format!("{} ({})", x.name.get(lang), x.key))
+            .map(|x| x.name.get(lang).to_owned())
             .unwrap_or_default()
     };
     let mut rows = Vec::new();

@@ -85,27 +85,6 @@ pub async fn script() -> Response {
         .into_response()
 }
 
-/// Unix seconds as a UTC date and time (`2026-11-28 19:40 UTC`).
-fn utc(at: i64) -> String {
-    let days = at.div_euclid(86_400);
-    let secs = at.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        secs / 3600,
-        (secs % 3600) / 60
-    )
-}
-
 /// The part of `text` between code points `start` and `end`.
 fn fragment(text: &str, start: usize, end: usize) -> String {
     text.chars()
@@ -143,7 +122,8 @@ async fn open_questions(state: &AppState, lang: Lang) -> Result<Vec<(String, Str
                     if label.is_empty() {
                         q.name.clone()
                     } else {
-                        format!("{} ({})", label, q.name)
+                        // its label only: a person reads no variable names (issue 18)
+                        label.to_owned()
                     }
                 });
             }

@@ -260,8 +260,9 @@ pub struct AskForm {
     pub anonymous: String,
     /// The session it came up in (an id, or empty).
     pub session: String,
-    /// Theme keys, separated by commas, spaces or semicolons.
-    pub themes: String,
+    /// Theme keys: one a ticked box of the theme picker (also several in one value,
+    /// separated by commas, spaces or semicolons).
+    pub themes: Vec<String>,
 }
 
 /// A slow question as asked, from an [`AskForm`] (the network and author come from the
@@ -281,7 +282,7 @@ impl TryFrom<&AskForm> for Asked {
             text: f.text.clone(),
             anonymous: !f.anonymous.is_empty(),
             session: session(&f.session)?,
-            themes: themes(&f.themes),
+            themes: f.themes.iter().flat_map(|t| themes(t)).collect(),
         })
     }
 }
@@ -294,7 +295,8 @@ pub struct EditForm {
     /// Marks the edit form (a refused edit does not refill the new-question form).
     pub edit: String,
     pub text: String,
-    pub themes: String,
+    /// As in [`AskForm::themes`].
+    pub themes: Vec<String>,
 }
 
 /// `POST /ws/{slug}/questions/{id}/follow-up`: the facilitator's follow-up.

@@ -688,9 +688,13 @@ async fn coding_story(w: &World, k: &Coding) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = lead.get(&book_url).await;
     assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
-    // each code shows its auto-coding rules (from content/autocode.toml); a code without
-    // rules says that leernet does not suggest it
-    assert!(p.body.contains("Regels voor automatisch coderen") && p.body.contains("autocode.toml"));
+    // each code shows its auto-coding rules (from content/autocode.toml, which the page does
+    // not name); a code without rules says that leernet does not suggest it
+    assert!(
+        p.body.contains("Regels voor automatisch coderen")
+            && p.body.contains("De suggesties komen uit vaste regels")
+            && !p.body.contains("autocode.toml")
+    );
     assert!(
         p.body.contains("<code>kolb</code>"),
         "rationale.learning_theory's keywords"
@@ -754,7 +758,7 @@ async fn coding_story(w: &World, k: &Coding) {
     let p = lead.get(&book_url).await;
     for shown in [
         "fill=\"#2CA02C\"",
-        "<code>#2CA02C</code>",
+        "</svg> #2CA02C",
         "Een vraag naar wat goed is",
         "A question about what is good",
         "<li>Voor wie doen we het?</li>",

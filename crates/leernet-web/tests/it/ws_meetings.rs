@@ -122,13 +122,13 @@ async fn landing_story(w: &World) {
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
     let next = section(&home.body, "id=\"next\"");
     assert!(
-        next.contains("2099-03-12, 19:30–21:00") && next.contains("Buurthuis De Kade"),
+        next.contains("12 maart 2099, 19:30–21:00") && next.contains("Buurthuis De Kade"),
         "{next}"
     );
     assert!(next.contains("/calendar.ics"), "{next}");
     assert!(
         section(&home.body, "id=\"next\"").contains("Gepland, nog niet vastgelegd")
-            && home.body.contains("2001-01-02, 19:30–21:00"),
+            && home.body.contains("2 januari 2001, 19:30–21:00"),
         "the past session waits to be recorded"
     );
     assert!(section(&home.body, "id=\"rounds\"").contains("Voorjaar"));
@@ -143,7 +143,7 @@ async fn landing_story(w: &World) {
     }
     let list = m.get("/ws").await;
     assert!(
-        list.body.contains("2099-03-12, 19:30–21:00"),
+        list.body.contains("12 maart 2099, 19:30–21:00"),
         "{}",
         list.body
     );
@@ -191,7 +191,7 @@ async fn meetings_story(w: &World) {
     // The session page: time, place, link, and the method card's steps as an outline.
     let page = fac.get(&path).await;
     assert!(
-        page.body.contains("2026-06-10, 19:30–21:30"),
+        page.body.contains("10 juni 2026, 19:30–21:30"),
         "{}",
         page.body
     );

@@ -18,6 +18,7 @@ mod browser_workspace;
 mod cli;
 mod config;
 mod content;
+mod crawl;
 mod documents_cli;
 mod durability;
 mod hostile_files;
