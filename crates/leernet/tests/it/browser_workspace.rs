@@ -198,7 +198,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     assert_eq!(here(&c).await, format!("/ws/{net}"));
     let next = text(&c, "#next").await;
     assert!(
-        next.contains("2027-01-14, 19:30–21:30") && next.contains("Buurthuis De Kade"),
+        next.contains("14 januari 2027, 19:30–21:30") && next.contains("Buurthuis De Kade"),
         "{next}"
     );
     assert!(text(&c, "#own-figures")
@@ -225,7 +225,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     let session_id = session_path.rsplit('/').next().unwrap().to_owned();
     assert!(text(&c, "#session-when")
         .await
-        .contains("2026-06-18, 19:30–21:30"));
+        .contains("18 juni 2026, 19:30–21:30"));
     // The method card's steps as the facilitator's outline.
     assert!(
         c.find_all(Locator::Css("#outline ol.outline li"))
