@@ -303,7 +303,7 @@ DETAILS = {
     "theme.informal_care": (
         "Mantelzorgers, vrijwilligers of de verhouding tussen formele en informele zorg zijn het onderwerp.",
         "Family carers, volunteers or the relation between formal and informal care are the subject.",
-        "Niet als het gaat om hoeveel je mag vragen van iemands netwerk als moreel vraagstuk (Trage vragen: Grenzen van eigen kracht).",
+        "Niet als het gaat om hoeveel er van iemands netwerk gevraagd mag worden, als moreel vraagstuk (Trage vragen: Grenzen van eigen kracht).",
         "Not when it is about how much one may ask of someone's network as a moral question (Slow questions: Limits of self-reliance).",
         ["\"Hoe ontlasten we mantelzorgers zonder ze te betuttelen?\"",
          "\"Vrijwilligers van de buurtbus deden ook mee.\""],

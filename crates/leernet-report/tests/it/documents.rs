@@ -169,7 +169,7 @@ fn a_handreiking_speaks_of_its_own_network_only() {
     let nl = r
         .handreiking_html(&f, "polderhart-sociaal-team", Lang::Nl)
         .unwrap();
-    assert!(nl.contains("Begin hier") && nl.contains("Jullie profiel"));
+    assert!(nl.contains("Begin hier") && nl.contains("Uw profiel"));
     assert!(r.handreiking_html(&f, "no-such-network", Lang::Nl).is_err());
 }
 

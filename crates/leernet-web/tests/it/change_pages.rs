@@ -160,9 +160,7 @@ async fn story(store: &Store) {
     let h = c.get("/networks/wijk-a/handreiking.html?lang=nl").await;
     assert_eq!(h.status, StatusCode::OK);
     assert!(h.body.contains("<section id=\"change\""));
-    assert!(h
-        .body
-        .contains("Jullie netwerk in de metingen 2025 en 2026"));
+    assert!(h.body.contains("Uw netwerk in de metingen 2025 en 2026"));
 
     // The report: the section, its words and numbers. Loneliness 0% → 75% in three of four
     // networks: McNemar's exact p = 2 · ½³ = 0.25, not clear with four networks, and said so.

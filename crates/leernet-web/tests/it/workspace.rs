@@ -559,7 +559,7 @@ async fn round_and_session_story(w: &World) {
         .await;
     assert_eq!(q.status, StatusCode::OK, "{}", q.body);
     assert!(
-        q.body.contains("Wat leernet al weet over jullie netwerk")
+        q.body.contains("Wat leernet al weet over uw netwerk")
             && q.body.contains("<strong>67%</strong> aanwezigheid")
             && q.body
                 .contains("<strong>50%</strong> agendapunten van leden"),

@@ -669,7 +669,7 @@ async fn uptake_story(w: &World) {
     let csrf = m.session_csrf().await;
     let page = m.get("/ws/wijk-a/handles").await;
     assert!(
-        page.body.contains("Zet jullie waarom op één pagina"),
+        page.body.contains("Zet uw waarom op één pagina"),
         "{}",
         page.body
     );
@@ -742,7 +742,7 @@ async fn uptake_story(w: &World) {
     let home = m.get("/ws/wijk-a").await;
     assert!(
         home.body.contains("Handvatten waar we aan werken")
-            && home.body.contains("Zet jullie waarom op één pagina"),
+            && home.body.contains("Zet uw waarom op één pagina"),
         "{}",
         home.body
     );
@@ -753,7 +753,7 @@ async fn uptake_story(w: &World) {
     let row = o
         .body
         .split("<tr>")
-        .find(|row| row.contains("Zet jullie waarom op één pagina"))
+        .find(|row| row.contains("Zet uw waarom op één pagina"))
         .unwrap_or_else(|| panic!("{}", o.body));
     assert!(
         row.contains("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">0</td><td>Netwerk Wijk A</td>"),

@@ -202,7 +202,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     assert_eq!(here(&c).await, format!("/ws/{net}"));
     let next = text(&c, "#next").await;
     assert!(
-        next.contains("2027-01-14, 19:30–21:30") && next.contains("Buurthuis De Kade"),
+        next.contains("14 januari 2027, 19:30–21:30") && next.contains("Buurthuis De Kade"),
         "{next}"
     );
     assert!(text(&c, "#own-figures")
@@ -229,7 +229,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     let session_id = session_path.rsplit('/').next().unwrap().to_owned();
     assert!(text(&c, "#session-when")
         .await
-        .contains("2026-06-18, 19:30–21:30"));
+        .contains("18 juni 2026, 19:30–21:30"));
     // The method card's steps as the facilitator's outline.
     assert!(
         c.find_all(Locator::Css("#outline ol.outline li"))
@@ -433,7 +433,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     c.goto(&url(&format!("/ws/{net}"))).await.unwrap();
     let working = text(&c, "#working-on").await;
     assert!(
-        working.contains("Evalueer jullie werkwijze één keer per jaar"),
+        working.contains("Evalueer uw werkwijze één keer per jaar"),
         "{working}"
     );
     axe(&c, "the landing page with handles worked on").await;
@@ -507,8 +507,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     c.goto(&url("/admin/uptake")).await.unwrap();
     let table = text(&c, "#uptake").await;
     assert!(
-        table.contains("Evalueer jullie werkwijze één keer per jaar")
-            && table.contains("Havenmond"),
+        table.contains("Evalueer uw werkwijze één keer per jaar") && table.contains("Havenmond"),
         "{table}"
     );
     axe(&c, "the researcher's uptake per handle").await;

@@ -1,6 +1,6 @@
 //! House rules that a machine can check: every Rust file opens with a module doc that says
-//! why it exists, and no file prints respondents' answers through `println!`-style logging in
-//! library crates.
+//! why it exists, no file prints respondents' answers through `println!`-style logging in
+//! library crates, and the Dutch texts speak to the reader as "u".
 
 use std::path::{Path, PathBuf};
 
@@ -76,19 +76,71 @@ fn library_crates_do_not_print() {
     );
 }
 
-/// One form of address in Dutch: every text of the Dutch catalogue speaks to the reader as
-/// "u", never as "je" or "jij" (the coding pages said "je" while the rest said "u").
-#[test]
-fn the_dutch_catalogue_says_u_throughout() {
-    let nl = std::fs::read_to_string(crates_dir().join("../locales/nl.toml")).unwrap();
-    let informal = ["je", "jij", "jou", "jouw", "jezelf"];
-    let offenders: Vec<&str> = nl
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter(|l| {
-            l.split(|c: char| !c.is_alphabetic())
-                .any(|w| informal.contains(&w.to_lowercase().as_str()))
+/// Whether a Dutch text speaks to the reader as "je", "jij" or "jullie" outside ‘…’: a question
+/// a text suggests asking colleagues in a meeting is quoted speech and may say "je".
+fn says_je_or_jullie(text: &str) -> bool {
+    let informal = ["je", "jij", "jou", "jouw", "jezelf", "jullie"];
+    let mut quoted = false;
+    let outside: String = text
+        .chars()
+        .map(|c| match c {
+            '‘' => {
+                quoted = true;
+                ' '
+            }
+            '’' if quoted => {
+                quoted = false;
+                ' '
+            }
+            _ if quoted => ' ',
+            c => c,
         })
         .collect();
+    outside
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| informal.contains(&w.to_lowercase().as_str()))
+}
+
+/// One form of address in Dutch: every text of the Dutch catalogue and every Dutch field
+/// (`*_nl`) of the shipped content speaks to the reader as "u", never as "je", "jij" or
+/// "jullie" (the coding pages said "je", the handreiking and the network space "jullie",
+/// while the rest said "u").
+#[test]
+fn the_dutch_texts_say_u_throughout() {
+    let nl = std::fs::read_to_string(crates_dir().join("../locales/nl.toml")).unwrap();
+    let mut offenders: Vec<String> = nl
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter(|l| says_je_or_jullie(l))
+        .map(|l| format!("locales/nl.toml: {l}"))
+        .collect();
+    let content = crates_dir().join("../content");
+    let mut files = Vec::new();
+    for dir in [content.clone(), content.join("frameworks")] {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "toml") {
+                files.push(e.path());
+            }
+        }
+    }
+    files.sort();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy();
+        offenders.extend(
+            text.lines()
+                .filter(|l| {
+                    l.split_once('=')
+                        .is_some_and(|(k, _)| k.trim().ends_with("_nl"))
+                })
+                .filter(|l| says_je_or_jullie(l))
+                .map(|l| format!("content/{name}: {l}")),
+        );
+    }
     assert!(offenders.is_empty(), "say \"u\": {offenders:#?}");
+    assert!(!says_je_or_jullie(
+        "Vraag: ‘Wat raakte je vandaag?’ Zo begint het."
+    ));
+    assert!(says_je_or_jullie("Wat hebben jullie gedaan?"));
+    assert!(says_je_or_jullie("Wat doe je? ‘Goed.’"));
 }
