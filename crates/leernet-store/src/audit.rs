@@ -145,6 +145,8 @@ pub enum Action {
     RoleDeactivate,
     /// A deactivated role made active again.
     RoleReactivate,
+    /// The test answers of a questionnaire (or of all) wiped (issue 18).
+    TestWipe,
 }
 
 impl Action {
@@ -170,6 +172,7 @@ impl Action {
             Action::WaveCurrent => "wave.current",
             Action::RoleDeactivate => "role.deactivate",
             Action::RoleReactivate => "role.reactivate",
+            Action::TestWipe => "test.wipe",
         }
     }
 
@@ -194,6 +197,7 @@ impl Action {
         Action::WaveCurrent,
         Action::RoleDeactivate,
         Action::RoleReactivate,
+        Action::TestWipe,
     ];
 }
 

@@ -135,7 +135,7 @@ impl Store {
             }
             Backend::Postgres => None,
         };
-        let row = sqlx::query("SELECT id FROM waves WHERE instrument_id = $1 AND name = $2")
+        let row = sqlx::query("SELECT id FROM waves WHERE instrument_id = $1 AND name = $2 AND test = 0")
             .bind(instrument.0)
             .bind(wave_name)
             .fetch_optional(&mut *tx)

@@ -38,6 +38,7 @@ mod responses;
 mod sessions;
 mod study;
 pub mod testing;
+pub mod test_links;
 pub mod workspace;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -64,6 +65,7 @@ pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, 
 pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
 pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
+pub use test_links::{TestCounts, MAX_TEST_LINKS, TEST_WAVE_NAME};
 
 /// The database back end behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
