@@ -161,6 +161,22 @@ impl Store {
         Ok(all.into_iter().filter(|r| waves.contains(&r.wave)).collect())
     }
 
+    /// [`Store::study_data`] with the test answers among the responses and the test waves
+    /// (named [`TEST_WAVE_NAME`]) among the waves: only for an export that asks for them
+    /// (`leernet export --include-test`), never for a figure.
+    pub async fn study_data_with_tests(&self) -> Result<StudyData> {
+        let mut data = self.study_data().await?;
+        for id in self.test_waves(None).await? {
+            if let Some(w) = self.survey_wave(id).await? {
+                data.waves.push(w);
+            }
+        }
+        data.waves.sort_by_key(|w| w.id);
+        data.responses.extend(self.test_responses(None).await?);
+        data.responses.sort_by_key(|r| r.id);
+        Ok(data)
+    }
+
     /// The test waves of an instrument (or of every instrument), by id.
     async fn test_waves(&self, instrument: Option<InstrumentId>) -> Result<Vec<WaveId>> {
         let ids: Vec<i64> = match instrument {

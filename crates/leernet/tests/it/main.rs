@@ -32,6 +32,7 @@ mod registry;
 mod report;
 mod scaleout;
 mod studies;
+mod test_links_cli;
 mod tidy;
 mod user;
 mod waves;
