@@ -264,7 +264,8 @@ pub async fn instrument(
         .collect();
     let notice = match (q.made, q.wiped) {
         (Some(1), _) => Some(say("instrument.test_made")),
-        (_, Some(n)) => Some(say("instrument.test_wiped").replace("{n}", &n.to_string())),
+        (_, Some(1)) => Some(say("instrument.test_wiped_one")),
+        (_, Some(n)) => Some(say("instrument.test_wiped_many").replace("{n}", &n.to_string())),
         _ => None,
     };
     crate::page::render(
@@ -279,9 +280,9 @@ pub async fn instrument(
             questions => report.questions,
             problems => findings(&report),
             valid => report.valid,
-            languages => [("nl", "Nederlands"), ("en", "English")]
+            languages => ["nl", "en"]
                 .iter()
-                .map(|(code, name)| minijinja::context! { code => *code, name => *name })
+                .map(|code| minijinja::context! { code => *code })
                 .collect::<Vec<_>>(),
             researcher => user.role == Role::Researcher,
             networks => networks

@@ -219,7 +219,7 @@ async fn wipe_story(w: &World) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     assert_eq!(p.location(), format!("{page}?wiped=2#test-links"));
     let shown = r.get(p.location()).await;
-    assert!(shown.body.contains("2 testantwoorden gewist"), "{}", shown.body);
+    assert!(shown.body.contains("2 testantwoorden gewist."), "{}", shown.body);
 
     // Gone: those two; kept: the real answers, the other questionnaire's test answer, and
     // the links (which start afresh).

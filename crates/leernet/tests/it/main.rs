@@ -9,6 +9,7 @@ mod backup;
 mod browser;
 mod browser_coding;
 mod browser_handles;
+mod browser_instruments;
 mod browser_people;
 mod browser_qca;
 mod browser_repeat;
