@@ -130,8 +130,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, instrument_id, name, status FROM waves WHERE test = 0 ORDER BY id",
         )
-            .fetch_all(&self.pool)
-            .await?;
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let status: String = get(r, "status")?;

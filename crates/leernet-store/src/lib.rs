@@ -37,8 +37,8 @@ mod registry;
 mod responses;
 mod sessions;
 mod study;
-pub mod testing;
 pub mod test_links;
+pub mod testing;
 pub mod workspace;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -158,7 +158,10 @@ impl Store {
     pub async fn test_responses(&self, instrument: Option<InstrumentId>) -> Result<Vec<Response>> {
         let all = self.responses_with_tests(None).await?;
         let waves = self.test_waves(instrument).await?;
-        Ok(all.into_iter().filter(|r| waves.contains(&r.wave)).collect())
+        Ok(all
+            .into_iter()
+            .filter(|r| waves.contains(&r.wave))
+            .collect())
     }
 
     /// [`Store::study_data`] with the test answers among the responses and the test waves

@@ -312,5 +312,9 @@ pub async fn wipe_tests(
     .await;
     store.close().await;
     let gone = done?;
-    writeln!(out, "{gone} test answers wiped; the test links keep working").map_err(out_err)
+    writeln!(
+        out,
+        "{gone} test answers wiped; the test links keep working"
+    )
+    .map_err(out_err)
 }

@@ -91,10 +91,7 @@ fn carried_answers(
     if map.len() > MAX_FIELDS {
         return Err(AppError::BadRequest(lang));
     }
-    Ok(map
-        .into_iter()
-        .filter(|(k, v)| keep(form, k, v))
-        .collect())
+    Ok(map.into_iter().filter(|(k, v)| keep(form, k, v)).collect())
 }
 
 /// Renders preview page `p` with `answers` carried in the form.
@@ -117,8 +114,8 @@ fn show_page(
     let visible = visible_pages(form, pages, &ev);
     let other = if lang == Lang::Nl { "en" } else { "nl" };
     let here = state.link(&format!("/admin/instruments/{id}/preview"));
-    let carried = serde_json::to_string(answers)
-        .map_err(|e| AppError::internal(lang, anyhow::anyhow!(e)))?;
+    let carried =
+        serde_json::to_string(answers).map_err(|e| AppError::internal(lang, anyhow::anyhow!(e)))?;
     let target = Target {
         action: format!("{here}?lang={}", lang.code()),
         relevance: format!("{here}/relevance"),

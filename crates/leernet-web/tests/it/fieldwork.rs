@@ -703,12 +703,7 @@ async fn authorisation_story(w: &World) {
     ];
     let mut routes = routes;
     routes.extend([
-        (
-            "GET",
-            format!("/admin/instruments/{inst}"),
-            vec![],
-            staff,
-        ),
+        ("GET", format!("/admin/instruments/{inst}"), vec![], staff),
         (
             "GET",
             format!("/admin/instruments/{inst}/preview"),
@@ -1489,9 +1484,17 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/admin/instruments/{id}", "fieldwork"),
     ("GET", "/admin/instruments/{id}/preview", "fieldwork"),
     ("POST", "/admin/instruments/{id}/preview", "fieldwork"),
-    ("POST", "/admin/instruments/{id}/preview/relevance", "fieldwork"),
+    (
+        "POST",
+        "/admin/instruments/{id}/preview/relevance",
+        "fieldwork",
+    ),
     ("POST", "/admin/instruments/{id}/test-links", "fieldwork"),
-    ("POST", "/admin/instruments/{id}/test-answers/wipe", "fieldwork"),
+    (
+        "POST",
+        "/admin/instruments/{id}/test-answers/wipe",
+        "fieldwork",
+    ),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.

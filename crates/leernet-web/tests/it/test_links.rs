@@ -112,7 +112,9 @@ async fn no_figure_moves_story(w: &World) {
     r.login("researcher@example.org").await;
     let before = figures(w, &mut r).await;
     assert!(
-        before[0].1.contains("<strong>2</strong> netwerkvragenlijsten ingevuld"),
+        before[0]
+            .1
+            .contains("<strong>2</strong> netwerkvragenlijsten ingevuld"),
         "{}",
         before[0].1
     );
@@ -208,7 +210,11 @@ async fn wipe_story(w: &World) {
     r.login("researcher@example.org").await;
     let page = format!("/admin/instruments/{}", w.instrument.0);
     let shown = r.get(&page).await;
-    assert!(shown.body.contains("id=\"wipe-test-answers\""), "{}", shown.body);
+    assert!(
+        shown.body.contains("id=\"wipe-test-answers\""),
+        "{}",
+        shown.body
+    );
     let csrf = r.session_csrf().await;
     let p = r
         .post(
@@ -219,7 +225,11 @@ async fn wipe_story(w: &World) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     assert_eq!(p.location(), format!("{page}?wiped=2#test-links"));
     let shown = r.get(p.location()).await;
-    assert!(shown.body.contains("2 testantwoorden gewist."), "{}", shown.body);
+    assert!(
+        shown.body.contains("2 testantwoorden gewist."),
+        "{}",
+        shown.body
+    );
 
     // Gone: those two; kept: the real answers, the other questionnaire's test answer, and
     // the links (which start afresh).
@@ -286,7 +296,10 @@ async fn preview_story(w: &World) {
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert!(first.body.contains("Voorbeeld."), "{}", first.body);
     assert!(first.body.contains("Pagina 1 van"), "{}", first.body);
-    assert!(!first.body.contains("id=\"save\""), "no saving in a preview");
+    assert!(
+        !first.body.contains("id=\"save\""),
+        "no saving in a preview"
+    );
 
     // Required questions are checked as for a respondent.
     let mut empty = vec![
@@ -328,7 +341,11 @@ async fn preview_story(w: &World) {
     let p = r.post_owned(&format!("{url}?lang=en"), &back).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("Page 1 of"), "{}", p.body);
-    assert!(p.body.contains("value=\"Een kort antwoord.\""), "{}", p.body);
+    assert!(
+        p.body.contains("value=\"Een kort antwoord.\""),
+        "{}",
+        p.body
+    );
 
     // Through to the end: the preview says nothing was stored.
     let mut page = p;

@@ -63,7 +63,11 @@ fn form(broken: bool) -> Vec<u8> {
     } else {
         "select_one rol"
     };
-    let relevant = if broken { "${nergens} > 3" } else { "${aantal} > 3" };
+    let relevant = if broken {
+        "${nergens} > 3"
+    } else {
+        "${aantal} > 3"
+    };
     let survey: &[&[&str]] = &[
         &[
             "type",
@@ -97,9 +101,19 @@ fn form(broken: bool) -> Vec<u8> {
         &["end_group", "", "", "", "", ""],
     ];
     let choices: &[&[&str]] = &[
-        &["list_name", "name", "label::Nederlands (nl)", "label::English (en)"],
+        &[
+            "list_name",
+            "name",
+            "label::Nederlands (nl)",
+            "label::English (en)",
+        ],
         &["rol", "lid", "Lid", "Member"],
-        &["rol", "begeleider", "Leerfacilitator", "Learning facilitator"],
+        &[
+            "rol",
+            "begeleider",
+            "Leerfacilitator",
+            "Learning facilitator",
+        ],
     ];
     let settings: &[&[&str]] = &[
         &[
@@ -166,7 +180,14 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
     add_user(leernet(), &project, EMAIL, "researcher", None, PASSWORD);
     run(
         &project,
-        &["workplace", "add", "--slug", "noord", "--name", "Werkplaats Noord"],
+        &[
+            "workplace",
+            "add",
+            "--slug",
+            "noord",
+            "--name",
+            "Werkplaats Noord",
+        ],
     );
     run(
         &project,
@@ -220,7 +241,9 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
 
     // The preview, page by page, in Dutch then English; the answers travel with it.
     submit(&c, "#preview-nl").await;
-    assert!(text(&c, "#preview-note").await.contains("Er wordt niets opgeslagen"));
+    assert!(text(&c, "#preview-note")
+        .await
+        .contains("Er wordt niets opgeslagen"));
     assert!(text(&c, "main").await.contains("Pagina 1 van 2"));
     axe(&c, "the preview's first page").await;
     shots(&c, "preview").await;
@@ -239,7 +262,9 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
     assert!(text(&c, "main").await.contains("Pagina 2 van 2"));
     submit(&c, "nav button[value='lang']").await;
     assert!(text(&c, "main").await.contains("Page 2 of 2"));
-    assert!(text(&c, "#preview-note").await.contains("Nothing is stored"));
+    assert!(text(&c, "#preview-note")
+        .await
+        .contains("Nothing is stored"));
     axe(&c, "the preview in English").await;
     submit(&c, "#prev").await;
     assert!(text(&c, "main").await.contains("Page 1 of 2"));

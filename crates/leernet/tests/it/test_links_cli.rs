@@ -209,7 +209,10 @@ async fn a_test_answer_on_the_demo_never_makes_eighteen_of_seventeen() {
 
     // Wiped from the command line: the one test answer goes, nothing else.
     let real = store.responses(None).await.unwrap();
-    let (said, _) = leernet(&["wave", "wipe-tests", "--instrument", "leernet_network"], &dir);
+    let (said, _) = leernet(
+        &["wave", "wipe-tests", "--instrument", "leernet_network"],
+        &dir,
+    );
     assert!(said.starts_with("1 test answers wiped"), "{said}");
     assert!(store.test_responses(None).await.unwrap().is_empty());
     assert_eq!(store.responses(None).await.unwrap(), real);
