@@ -251,7 +251,7 @@ impl Store {
                 .await?;
         }
         record(
-            &mut *tx,
+            &mut tx,
             &NewAudit {
                 at,
                 actor,

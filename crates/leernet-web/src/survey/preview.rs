@@ -42,11 +42,11 @@ async fn instrument_form(state: &AppState, id: i64, lang: Lang) -> Result<Arc<Fo
         .map_err(|e| AppError::internal(lang, e))
 }
 
+/// Posted form fields, in order.
+type Fields = Vec<(String, String)>;
+
 /// Takes the `carried` field out of the posted fields.
-fn take_carried(
-    fields: Vec<(String, String)>,
-    lang: Lang,
-) -> Result<(Option<String>, Vec<(String, String)>), AppError> {
+fn take_carried(fields: Fields, lang: Lang) -> Result<(Option<String>, Fields), AppError> {
     let mut carried = None;
     let mut rest = Vec::with_capacity(fields.len());
     for (k, v) in fields {
