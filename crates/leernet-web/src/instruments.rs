@@ -208,6 +208,7 @@ fn findings(report: &leernet_xlsform::CheckReport) -> Vec<minijinja::Value> {
 pub struct InstrumentQuery {
     made: Option<u8>,
     wiped: Option<u64>,
+    refused: Option<u8>,
 }
 
 /// `GET /admin/instruments/{id}`: one questionnaire — its check, its preview in each
@@ -262,6 +263,9 @@ pub async fn instrument(
             }
         })
         .collect();
+    let refused = (q.refused == Some(1)).then(|| {
+        say("instrument.test_refused").replace("{n}", &leernet_store::MAX_TEST_LINKS.to_string())
+    });
     let notice = match (q.made, q.wiped) {
         (Some(1), _) => Some(say("instrument.test_made")),
         (_, Some(1)) => Some(say("instrument.test_wiped_one")),
@@ -294,7 +298,7 @@ pub async fn instrument(
             started => counts.started,
             submitted => counts.submitted,
             notice => notice,
-            max_links => leernet_store::MAX_TEST_LINKS,
+            refused => refused,
         },
     )
 }
@@ -338,7 +342,13 @@ pub async fn make_test_link(
     .await
     {
         Ok(_) => {}
-        Err(leernet_store::StoreError::Conflict(_)) => return Err(AppError::BadRequest(lang)),
+        // too many links, or a real wave took the test wave's name: said on the page
+        Err(leernet_store::StoreError::Conflict(_)) => {
+            return Ok(axum::response::Redirect::to(
+                &state.link(&format!("/admin/instruments/{id}?refused=1#test-links")),
+            )
+            .into_response())
+        }
         Err(e) => return Err(AppError::internal(lang, e)),
     }
     Ok(axum::response::Redirect::to(

@@ -447,4 +447,30 @@ async fn roles_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     assert_eq!(w.store.test_counts(w.instrument).await.unwrap().links, 0);
+    // a real wave already called "(test)": said on the page, nothing made
+    w.store
+        .add_wave(
+            w.instrument,
+            leernet_store::TEST_WAVE_NAME,
+            WaveStatus::Draft,
+        )
+        .await
+        .unwrap();
+    let p = r
+        .post(
+            &format!("{page}/test-links"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("network", &w.a.0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let shown = r.get(p.location()).await;
+    assert!(
+        shown.body.contains("Er is geen testlink gemaakt"),
+        "{}",
+        shown.body
+    );
+    assert_eq!(w.store.test_counts(w.instrument).await.unwrap().links, 0);
 }
