@@ -113,7 +113,7 @@ pub(crate) const SELECT: &str =
      LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id";
 
 /// Leaves the invitations of test waves out (`test_links.rs`).
-const NOT_TEST_I: &str = "i.wave_id IN (SELECT id FROM waves WHERE test = 0)";
+const NOT_TEST_I: &str = "i.wave_id NOT IN (SELECT id FROM waves WHERE test = 1)";
 
 pub(crate) fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
     let token: String = get(r, "token")?;
@@ -267,7 +267,7 @@ impl Store {
              CAST(SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END) AS BIGINT) AS submitted \
              FROM invitations i \
              LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
-             WHERE i.wave_id = $1 AND i.wave_id IN (SELECT id FROM waves WHERE test = 0) \
+             WHERE i.wave_id = $1 AND i.wave_id NOT IN (SELECT id FROM waves WHERE test = 1) \
              GROUP BY i.network_id ORDER BY i.network_id",
         )
         .bind(wave.0)
