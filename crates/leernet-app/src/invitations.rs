@@ -39,3 +39,32 @@ pub async fn anonymous(
         .zip(new.into_iter().map(|n| n.token))
         .collect())
 }
+
+/// Makes a test link of a questionnaire for a network (issue 18; `leernet wave test-link`
+/// and the questionnaire's page both call this): an anonymous link in the questionnaire's
+/// hidden test wave (`leernet-store/src/test_links.rs`), so what is answered through it
+/// never counts. The network questionnaire's link is the network's own (it fills in the
+/// network it knows); any other questionnaire's is a member's. `network_form` is the form id
+/// of the network questionnaire (`content/overview.toml`).
+pub async fn test_link(
+    store: &Store,
+    instrument: leernet_core::InstrumentId,
+    network: NetworkId,
+    network_form: &str,
+) -> Result<leernet_store::InvitationRow, StoreError> {
+    let form_id = store
+        .instruments()
+        .await?
+        .into_iter()
+        .find(|i| i.id == instrument)
+        .map(|i| i.form_id)
+        .ok_or_else(|| StoreError::NotFound(format!("there is no instrument {instrument}")))?;
+    let kind = if form_id == network_form {
+        InvitationKind::Network
+    } else {
+        InvitationKind::Member
+    };
+    store
+        .add_test_link(instrument, network, kind, new_token())
+        .await
+}

@@ -157,6 +157,8 @@ pub enum Action {
     RemindersSend,
     /// A wave's reminder schedule set or switched off.
     WaveReminders,
+    /// The test answers of a questionnaire (or of all) wiped (issue 18).
+    TestWipe,
 }
 
 impl Action {
@@ -187,6 +189,7 @@ impl Action {
             Action::InvitationRevoke => "invitation.revoke",
             Action::RemindersSend => "reminders.send",
             Action::WaveReminders => "wave.reminders",
+            Action::TestWipe => "test.wipe",
         }
     }
 
@@ -216,6 +219,7 @@ impl Action {
         Action::InvitationRevoke,
         Action::RemindersSend,
         Action::WaveReminders,
+        Action::TestWipe,
     ];
 }
 

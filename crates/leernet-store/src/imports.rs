@@ -135,11 +135,12 @@ impl Store {
             }
             Backend::Postgres => None,
         };
-        let row = sqlx::query("SELECT id FROM waves WHERE instrument_id = $1 AND name = $2")
-            .bind(instrument.0)
-            .bind(wave_name)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("SELECT id FROM waves WHERE instrument_id = $1 AND name = $2 AND test = 0")
+                .bind(instrument.0)
+                .bind(wave_name)
+                .fetch_optional(&mut *tx)
+                .await?;
         let (wave, wave_created) = match row {
             Some(r) => (WaveId(get(&r, "id")?), false),
             None => {

@@ -125,11 +125,13 @@ impl Store {
         Ok(())
     }
 
-    /// All waves, by id.
+    /// All waves, by id; never a test wave (`test_links.rs`).
     pub async fn waves(&self) -> Result<Vec<Wave>> {
-        let rows = sqlx::query("SELECT id, instrument_id, name, status FROM waves ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, instrument_id, name, status FROM waves WHERE test = 0 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let status: String = get(r, "status")?;

@@ -111,12 +111,15 @@ pub struct MonitorRow {
     pub submitted: i64,
 }
 
-const SELECT: &str =
+pub(crate) const SELECT: &str =
     "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
      i.page, i.revoked_at, i.reminded_at, r.status FROM invitations i \
      LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id";
 
-fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
+/// Leaves the invitations of test waves out (`test_links.rs`).
+const NOT_TEST_I: &str = "i.wave_id NOT IN (SELECT id FROM waves WHERE test = 1)";
+
+pub(crate) fn row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
     let token: String = get(r, "token")?;
     let kind: String = get(r, "kind")?;
     let status: Option<String> = get(r, "status")?;
@@ -174,17 +177,20 @@ impl Store {
         Ok(ids)
     }
 
-    /// The invitations of a wave (or of every wave), by id, with their response's status.
+    /// The invitations of a wave (or of every wave), by id, with their response's status;
+    /// never a test link (`test_links.rs`).
     pub async fn invitations(&self, wave: Option<WaveId>) -> Result<Vec<InvitationRow>> {
         let rows = match wave {
             Some(w) => {
-                sqlx::query(&format!("{SELECT} WHERE i.wave_id = $1 ORDER BY i.id"))
-                    .bind(w.0)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "{SELECT} WHERE i.wave_id = $1 AND {NOT_TEST_I} ORDER BY i.id"
+                ))
+                .bind(w.0)
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
-                sqlx::query(&format!("{SELECT} ORDER BY i.id"))
+                sqlx::query(&format!("{SELECT} WHERE {NOT_TEST_I} ORDER BY i.id"))
                     .fetch_all(&self.pool)
                     .await?
             }
@@ -258,7 +264,8 @@ impl Store {
         .await
     }
 
-    /// The response monitor of a wave: per network (by id), invited, started and submitted.
+    /// The response monitor of a wave: per network (by id), invited, started and submitted;
+    /// nothing for a test wave.
     pub async fn wave_monitor(&self, wave: WaveId) -> Result<Vec<MonitorRow>> {
         let rows = sqlx::query(
             "SELECT i.network_id, COUNT(*) AS invited, \
@@ -266,7 +273,8 @@ impl Store {
              CAST(SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END) AS BIGINT) AS submitted \
              FROM invitations i \
              LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
-             WHERE i.wave_id = $1 GROUP BY i.network_id ORDER BY i.network_id",
+             WHERE i.wave_id = $1 AND i.wave_id NOT IN (SELECT id FROM waves WHERE test = 1) \
+             GROUP BY i.network_id ORDER BY i.network_id",
         )
         .bind(wave.0)
         .fetch_all(&self.pool)
@@ -354,7 +362,7 @@ impl Store {
              JOIN responses r ON r.wave_id = i.wave_id \
                 AND r.respondent = 'invitation:' || CAST(i.id AS TEXT) \
              WHERE w.instrument_id = (SELECT instrument_id FROM waves WHERE id = $1) \
-               AND i.wave_id < $1 AND r.status = 'submitted' AND {who} \
+               AND i.wave_id < $1 AND r.status = 'submitted' AND w.test = 0 AND {who} \
              ORDER BY i.wave_id DESC, r.id DESC LIMIT 1"
         );
         let r = sqlx::query(&sql)

@@ -39,6 +39,7 @@ mod reminders;
 mod responses;
 mod sessions;
 mod study;
+pub mod test_links;
 pub mod testing;
 pub mod workspace;
 
@@ -67,6 +68,7 @@ pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
 pub use reminders::MAX_REMIND_AFTER_DAYS;
 pub use responses::{NewResponse, ResponseQuery};
 pub use sessions::{LoginLimit, LoginLimits, SessionRow};
+pub use test_links::{TestCounts, MAX_TEST_LINKS, TEST_WAVE_NAME};
 
 /// The database back end behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

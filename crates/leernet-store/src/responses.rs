@@ -6,6 +6,13 @@
 use crate::{conflict, get, Result, Store, StoreError};
 use leernet_core::*;
 
+/// The condition that leaves test answers out (`test_links.rs`), on a query of `responses`
+/// (or of a table with a `wave_id` column). Written as `NOT IN` the (few) test waves, not
+/// `IN` the real ones: SQLite then keeps reading `responses` by its primary key, as before
+/// (`EXPLAIN QUERY PLAN`: `SCAN responses`; with `IN` it searched the wave index and sorted).
+/// `waves.id` is never NULL, so `NOT IN` means what it says.
+pub(crate) const NOT_TEST: &str = "wave_id NOT IN (SELECT id FROM waves WHERE test = 1)";
+
 /// A response to store.
 #[derive(Debug, Clone)]
 pub struct NewResponse {
@@ -73,18 +80,31 @@ impl Store {
         Ok(ids)
     }
 
-    /// Responses, by id; of one wave, or of all waves.
+    /// Responses, by id; of one wave, or of all waves. Never a test answer
+    /// (`test_links.rs`): every figure, page, report and export reads through here or
+    /// [`Store::study_data`].
     pub async fn responses(&self, wave: Option<WaveId>) -> Result<Vec<Response>> {
+        self.read_responses(wave, NOT_TEST).await
+    }
+
+    /// Responses with the test answers among them (for [`Store::test_responses`] only).
+    pub(crate) async fn responses_with_tests(&self, wave: Option<WaveId>) -> Result<Vec<Response>> {
+        self.read_responses(wave, "1 = 1").await
+    }
+
+    async fn read_responses(&self, wave: Option<WaveId>, filter: &str) -> Result<Vec<Response>> {
         let base = "SELECT id, wave_id, network_id, respondent, status, answers FROM responses";
         let rows = match wave {
             Some(w) => {
-                sqlx::query(&format!("{base} WHERE wave_id = $1 ORDER BY id"))
-                    .bind(w.0)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "{base} WHERE wave_id = $1 AND {filter} ORDER BY id"
+                ))
+                .bind(w.0)
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
-                sqlx::query(&format!("{base} ORDER BY id"))
+                sqlx::query(&format!("{base} WHERE {filter} ORDER BY id"))
                     .fetch_all(&self.pool)
                     .await?
             }
@@ -173,6 +193,8 @@ impl Store {
         let mut sql = String::from(
             "SELECT id, wave_id, network_id, respondent, status, answers FROM responses WHERE id > $1",
         );
+        sql.push_str(" AND ");
+        sql.push_str(NOT_TEST);
         let mut n = 1;
         let mut list = |sql: &mut String, col: &str, len: usize| {
             sql.push_str(&format!(" AND {col} IN ("));
@@ -217,10 +239,11 @@ impl Store {
     }
 
     /// How many responses each wave has, per network and status: `(wave, network, status,
-    /// count)`, ordered.
+    /// count)`, ordered; test answers not counted.
     pub async fn response_counts(&self) -> Result<Vec<(WaveId, NetworkId, ResponseStatus, i64)>> {
         let rows = sqlx::query(
             "SELECT wave_id, network_id, status, COUNT(*) AS n FROM responses \
+             WHERE wave_id NOT IN (SELECT id FROM waves WHERE test = 1) \
              GROUP BY wave_id, network_id, status ORDER BY wave_id, network_id, status",
         )
         .fetch_all(&self.pool)

@@ -7,8 +7,8 @@ use crate::auth::Visitor;
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use leernet_core::{Bilingual, Role};
+use axum::response::{IntoResponse, Response};
+use leernet_core::{Bilingual, InstrumentId, NetworkId, ResponseStatus, Role};
 use std::sync::Arc;
 
 /// The largest workbook accepted.
@@ -34,6 +34,7 @@ async fn page(
         .into_iter()
         .map(|i| {
             minijinja::context! {
+                id => i.id.0,
                 title => i.title.get(lang).to_owned(),
                 form_id => i.form_id,
                 version => i.version,
@@ -52,7 +53,8 @@ async fn page(
             ..minijinja::context! {
                 ..result,
                 ..minijinja::context! {
-                    message => (), checked => (), valid => false, questions => (), problems => ()
+                    message => (), checked => (), valid => false, questions => (), problems => (),
+                    stored_id => ()
                 }
             }
         },
@@ -130,20 +132,7 @@ pub async fn upload(
         .await;
     }
     let report = leernet_xlsform::check(&bytes, &name);
-    let problems: Vec<_> = report
-        .errors
-        .iter()
-        .chain(report.warnings.iter())
-        .map(|d| {
-            minijinja::context! {
-                sheet => d.sheet.clone(),
-                row => d.row,
-                column => d.column.clone(),
-                message => d.message.clone(),
-                error => d.severity == leernet_xlsform::Severity::Error,
-            }
-        })
-        .collect();
+    let problems = findings(&report);
     if !report.valid {
         return page(
             &state,
@@ -172,10 +161,10 @@ pub async fn upload(
             workbook: bytes,
         })
         .await;
-    let (message, status) = match stored {
-        Ok(_) => (say("instruments.stored"), StatusCode::OK),
+    let (message, status, stored_id) = match stored {
+        Ok(id) => (say("instruments.stored"), StatusCode::OK, Some(id.0)),
         Err(leernet_store::StoreError::Conflict(_)) => {
-            (say("instruments.conflict"), StatusCode::CONFLICT)
+            (say("instruments.conflict"), StatusCode::CONFLICT, None)
         }
         Err(e) => return Err(AppError::internal(lang, e)),
     };
@@ -188,8 +177,215 @@ pub async fn upload(
             questions => report.questions,
             problems => problems,
             message => message,
+            stored_id => stored_id,
         },
         status,
     )
     .await
+}
+
+/// The check's findings of a workbook as the template shows them (sheet, row, column,
+/// message), errors first. The one checker is `leernet_xlsform::check`, as
+/// `leernet instrument check` runs it.
+fn findings(report: &leernet_xlsform::CheckReport) -> Vec<minijinja::Value> {
+    report
+        .errors
+        .iter()
+        .chain(report.warnings.iter())
+        .map(|d| {
+            minijinja::context! {
+                sheet => d.sheet.clone(),
+                row => d.row,
+                column => d.column.clone(),
+                message => d.message.clone(),
+                error => d.severity == leernet_xlsform::Severity::Error,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct InstrumentQuery {
+    made: Option<u8>,
+    wiped: Option<u64>,
+    refused: Option<u8>,
+}
+
+/// `GET /admin/instruments/{id}`: one questionnaire — its check, its preview in each
+/// language, and its test links with the test answers (researchers make and wipe them;
+/// coordinators see).
+pub async fn instrument(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<InstrumentQuery>,
+) -> Result<Response, AppError> {
+    let user = v.require(&[Role::Researcher, Role::Coordinator])?;
+    let lang = v.lang.lang;
+    let store = &state.store;
+    let Some(inst) = store
+        .instruments()
+        .await?
+        .into_iter()
+        .find(|i| i.id == InstrumentId(id))
+    else {
+        return Err(AppError::NotFound(lang));
+    };
+    let report = leernet_xlsform::check(&inst.workbook, &inst.file_name);
+    let counts = store.test_counts(inst.id).await?;
+    let networks = store.networks().await?;
+    let name_of = |n: NetworkId| {
+        networks
+            .iter()
+            .find(|x| x.id == n)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    let base = crate::admin::public_base(&state, &headers).unwrap_or_default();
+    let t = state.catalog.table(lang);
+    let say = |k: &str| t.get(k).cloned().unwrap_or_default();
+    let links: Vec<_> = store
+        .test_links(inst.id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|l| {
+            let status = match l.status {
+                Some(ResponseStatus::Submitted) => say("instrument.test_submitted"),
+                Some(ResponseStatus::InProgress) => say("instrument.test_started"),
+                None => say("instrument.test_unused"),
+            };
+            minijinja::context! {
+                link => format!("{base}/s/{}", l.token.as_str()),
+                network => name_of(l.network),
+                status => status,
+            }
+        })
+        .collect();
+    let refused = (q.refused == Some(1)).then(|| {
+        say("instrument.test_refused").replace("{n}", &leernet_store::MAX_TEST_LINKS.to_string())
+    });
+    let notice = match (q.made, q.wiped) {
+        (Some(1), _) => Some(say("instrument.test_made")),
+        (_, Some(1)) => Some(say("instrument.test_wiped_one")),
+        (_, Some(n)) => Some(say("instrument.test_wiped_many").replace("{n}", &n.to_string())),
+        _ => None,
+    };
+    crate::page::render(
+        &state,
+        &v,
+        "instrument.html",
+        minijinja::context! {
+            id => id,
+            title => inst.title.get(lang).to_owned(),
+            version => inst.version,
+            file_name => inst.file_name,
+            questions => report.questions,
+            problems => findings(&report),
+            valid => report.valid,
+            languages => ["nl", "en"]
+                .iter()
+                .map(|code| minijinja::context! { code => *code })
+                .collect::<Vec<_>>(),
+            researcher => user.role == Role::Researcher,
+            networks => networks
+                .iter()
+                .map(|n| minijinja::context! { id => n.id.0, name => n.name.clone() })
+                .collect::<Vec<_>>(),
+            links => links,
+            links_made => counts.links,
+            started => counts.started,
+            submitted => counts.submitted,
+            notice => notice,
+            refused => refused,
+        },
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct TestLinkForm {
+    csrf_token: Option<String>,
+    network: Option<String>,
+}
+
+/// `POST /admin/instruments/{id}/test-links` (`csrf_token`, `network`): a new test link for
+/// that network (researchers).
+pub async fn make_test_link(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(f): axum::Form<TestLinkForm>,
+) -> Result<Response, AppError> {
+    v.require(&[Role::Researcher])?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let lang = v.lang.lang;
+    let store = &state.store;
+    if !store.instruments().await?.iter().any(|i| i.id.0 == id) {
+        return Err(AppError::NotFound(lang));
+    }
+    let network = f
+        .network
+        .as_deref()
+        .and_then(|n| n.parse::<i64>().ok())
+        .map(NetworkId);
+    let networks = store.networks().await?;
+    let Some(network) = network.filter(|n| networks.iter().any(|x| x.id == *n)) else {
+        return Err(AppError::BadRequest(lang));
+    };
+    match leernet_app::invitations::test_link(
+        store,
+        InstrumentId(id),
+        network,
+        &state.content.overview.network_instrument,
+    )
+    .await
+    {
+        Ok(_) => {}
+        // too many links, or a real wave took the test wave's name: said on the page
+        Err(leernet_store::StoreError::Conflict(_)) => {
+            return Ok(axum::response::Redirect::to(
+                &state.link(&format!("/admin/instruments/{id}?refused=1#test-links")),
+            )
+            .into_response())
+        }
+        Err(e) => return Err(AppError::internal(lang, e)),
+    }
+    Ok(axum::response::Redirect::to(
+        &state.link(&format!("/admin/instruments/{id}?made=1#test-links")),
+    )
+    .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct WipeForm {
+    csrf_token: Option<String>,
+}
+
+/// `POST /admin/instruments/{id}/test-answers/wipe` (`csrf_token`): the questionnaire's test
+/// answers wiped, audited; nothing else changes (researchers).
+pub async fn wipe_test_answers(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(f): axum::Form<WipeForm>,
+) -> Result<Response, AppError> {
+    let user = v.require(&[Role::Researcher])?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let lang = v.lang.lang;
+    let store = &state.store;
+    if !store.instruments().await?.iter().any(|i| i.id.0 == id) {
+        return Err(AppError::NotFound(lang));
+    }
+    let gone = store
+        .wipe_test_responses(
+            Some(InstrumentId(id)),
+            leernet_store::Actor::Person(user.id),
+            state.now(),
+        )
+        .await?;
+    Ok(axum::response::Redirect::to(
+        &state.link(&format!("/admin/instruments/{id}?wiped={gone}#test-links")),
+    )
+    .into_response())
 }

@@ -127,6 +127,11 @@ impl AppState {
                 "instruments.html",
                 include_str!("../templates/instruments.html"),
             ),
+            // a questionnaire's check, preview and test links (issue 18, item 2)
+            (
+                "instrument.html",
+                include_str!("../templates/instrument.html"),
+            ),
             ("my.html", include_str!("../templates/my.html")),
             ("waves.html", include_str!("../templates/waves.html")),
             ("wave.html", include_str!("../templates/wave.html")),
@@ -545,6 +550,24 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(instruments::list).post(instruments::upload).layer(
                 axum::extract::DefaultBodyLimit::max(instruments::MAX_WORKBOOK_BYTES),
             ),
+        )
+        // a questionnaire's check, preview and test links (issue 18, item 2)
+        .route("/admin/instruments/{id}", get(instruments::instrument))
+        .route(
+            "/admin/instruments/{id}/preview",
+            get(survey::preview::show).post(survey::preview::save),
+        )
+        .route(
+            "/admin/instruments/{id}/preview/relevance",
+            post(survey::preview::relevance),
+        )
+        .route(
+            "/admin/instruments/{id}/test-links",
+            post(instruments::make_test_link),
+        )
+        .route(
+            "/admin/instruments/{id}/test-answers/wipe",
+            post(instruments::wipe_test_answers),
         )
         .route("/admin/waves", get(admin::waves).post(admin::create_wave))
         .route("/admin/waves/current", post(admin::set_current_wave))

@@ -365,6 +365,10 @@ pub struct ExportArgs {
     /// single quote in front.
     #[arg(long)]
     pub raw: bool,
+    /// csv, xlsx and sav: add the answers given through test links (as the wave
+    /// "(test)"), which no export holds otherwise.
+    #[arg(long)]
+    pub include_test: bool,
     /// qdpx only: name the coders by their e-mail addresses. By default a coder is named by
     /// their display name, or "Codeur 1", "Codeur 2", … when they have none, and the
     /// project holds no address.
@@ -387,10 +391,12 @@ pub async fn export(
     };
     let settings = Settings::load(project)?;
     let store = settings.store_writable().await?;
-    let data = store
-        .study_data()
-        .await
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let data = if args.include_test {
+        store.study_data_with_tests().await
+    } else {
+        store.study_data().await
+    }
+    .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let which = export::Which::Instrument {
         form_id: args.instrument.as_deref(),
         wave: args.wave.as_deref(),

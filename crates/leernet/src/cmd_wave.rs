@@ -1,5 +1,6 @@
-//! `leernet wave list` and `leernet wave current`: the study's waves per questionnaire and
-//! which of them the figures rest on (issue 19).
+//! `leernet wave list`, `wave current`, `wave test-link` and `wave wipe-tests`: the study's
+//! waves per questionnaire, which of them the figures rest on (issue 19), and test links
+//! (issue 18).
 //!
 //! Why it exists: every figure of `analyse`, `report` and the web app rests on one current
 //! wave per questionnaire (by default the latest closed wave that holds answers, else the
@@ -7,6 +8,10 @@
 //! still being checked, or the waves combined — sets it here: a study setting, kept in the
 //! study's database, so the pages follow too. A choice that names no wave of the
 //! questionnaire is invalid input (exit 1) and changes nothing.
+//!
+//! A test link is a link in the questionnaire's hidden test wave
+//! (`leernet-store/src/test_links.rs`): it needs no open wave, and what is answered through
+//! it counts nowhere; `wipe-tests` takes those answers away again, and nothing else.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
@@ -159,4 +164,157 @@ pub async fn current(
         }
         None => writeln!(out, "{form}: no wave yet").map_err(out_err),
     }
+}
+
+/// Arguments of `leernet wave test-link`.
+#[derive(Debug, clap::Args)]
+pub struct TestLinkArgs {
+    /// The questionnaire (its form id, as `leernet wave list` shows); its newest version.
+    #[arg(long)]
+    pub instrument: String,
+    /// The network the link is for (what the questionnaire fills in); default the first.
+    #[arg(long)]
+    pub network: Option<String>,
+}
+
+/// Arguments of `leernet wave wipe-tests`.
+#[derive(Debug, clap::Args)]
+pub struct WipeTestsArgs {
+    /// Only this questionnaire's test answers (every version of it); default every one's.
+    #[arg(long)]
+    pub instrument: Option<String>,
+}
+
+/// The stored versions of a questionnaire by form id, oldest first; invalid input when there
+/// are none.
+async fn versions(
+    store: &leernet_store::Store,
+    form: &str,
+) -> CliResult<Vec<leernet_core::InstrumentId>> {
+    let ids: Vec<_> = store
+        .instruments()
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|i| i.form_id == form)
+        .map(|i| i.id)
+        .collect();
+    if ids.is_empty() {
+        return Err(CliError::invalid(anyhow!(
+            "the study has no questionnaire {form:?} (`leernet wave list` shows the questionnaires; `leernet instrument add` stores one)"
+        )));
+    }
+    Ok(ids)
+}
+
+/// `leernet wave test-link --instrument FORM [--network SLUG]`: prints a new test link
+/// (issue 18): answers given through it never count anywhere. Absolute from
+/// `server.public_url` when it is set; else the path, with a note on stderr.
+pub async fn test_link(
+    project: &Path,
+    args: &TestLinkArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
+    let settings = Settings::load(project)?;
+    let content = crate::project::project_content(project)?;
+    let store = settings.store().await?;
+    let made = async {
+        let form = args.instrument.trim();
+        let instrument = *versions(&store, form).await?.last().expect("not empty");
+        let networks = store.networks().await.map_err(store_err)?;
+        let network = match args.network.as_deref().map(str::trim) {
+            Some(slug) => networks
+                .iter()
+                .find(|n| n.slug.as_str() == slug)
+                .ok_or_else(|| {
+                    CliError::invalid(anyhow!(
+                        "the study has no network {slug:?} (`leernet network list` shows them)"
+                    ))
+                })?,
+            None => networks.first().ok_or_else(|| {
+                CliError::invalid(anyhow!(
+                    "the study has no network yet: a test link belongs to a network (`leernet network add`)"
+                ))
+            })?,
+        };
+        leernet_app::invitations::test_link(
+            &store,
+            instrument,
+            network.id,
+            &content.overview.network_instrument,
+        )
+        .await
+        .map_err(|e| match e {
+            leernet_store::StoreError::Conflict(m) => CliError::invalid(anyhow!("{m}")),
+            e => store_err(e),
+        })
+    }
+    .await;
+    store.close().await;
+    let inv = made?;
+    let path = format!("/s/{}", inv.token.as_str());
+    match &settings.file.server.public_url {
+        Some(base) => writeln!(out, "{}{path}", base.trim_end_matches('/')).map_err(out_err)?,
+        None => {
+            writeln!(out, "{path}").map_err(out_err)?;
+            writeln!(
+                err,
+                "note: set server.public_url in leernet.toml (or LEERNET_PUBLIC_URL) to print the whole address"
+            )
+            .map_err(out_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// `leernet wave wipe-tests [--instrument FORM]`: wipes the test answers (of one
+/// questionnaire, or of all), audited; nothing else changes. Prints how many went.
+pub async fn wipe_tests(
+    project: &Path,
+    args: &WipeTestsArgs,
+    clock: &dyn leernet_core::Clock,
+    out: &mut dyn Write,
+) -> CliResult {
+    let settings = Settings::load(project)?;
+    let store = settings.store().await?;
+    let done = async {
+        let mut gone = 0u64;
+        match args.instrument.as_deref().map(str::trim) {
+            Some(form) => {
+                for id in versions(&store, form).await? {
+                    let n = store
+                        .wipe_test_responses(
+                            Some(id),
+                            crate::cmd_privacy::cli_actor(),
+                            clock.unix_seconds(),
+                        )
+                        .await
+                        .map_err(store_err)?;
+                    gone = gone
+                        .checked_add(n)
+                        .ok_or_else(|| CliError::invalid(anyhow!("too many test answers")))?;
+                }
+            }
+            None => {
+                gone = store
+                    .wipe_test_responses(
+                        None,
+                        crate::cmd_privacy::cli_actor(),
+                        clock.unix_seconds(),
+                    )
+                    .await
+                    .map_err(store_err)?;
+            }
+        }
+        Ok::<u64, CliError>(gone)
+    }
+    .await;
+    store.close().await;
+    let gone = done?;
+    writeln!(
+        out,
+        "{gone} test answers wiped; the test links keep working"
+    )
+    .map_err(out_err)
 }

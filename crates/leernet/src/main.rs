@@ -208,6 +208,10 @@ enum WaveCommand {
     List(cmd_wave::ListArgs),
     /// Show or set the wave a questionnaire's figures rest on (a study setting).
     Current(cmd_wave::CurrentArgs),
+    /// Print a new test link of a questionnaire: answers given through it never count.
+    TestLink(cmd_wave::TestLinkArgs),
+    /// Wipe the test answers (of one questionnaire, or of all); nothing else changes.
+    WipeTests(cmd_wave::WipeTestsArgs),
 }
 
 #[derive(Subcommand)]
@@ -416,6 +420,12 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         Command::Wave {
             command: WaveCommand::Current(args),
         } => cmd_wave::current(&cli.project, &args, clock, &mut out).await,
+        Command::Wave {
+            command: WaveCommand::TestLink(args),
+        } => cmd_wave::test_link(&cli.project, &args, &mut out, &mut std::io::stderr()).await,
+        Command::Wave {
+            command: WaveCommand::WipeTests(args),
+        } => cmd_wave::wipe_tests(&cli.project, &args, clock, &mut out).await,
         Command::Export(args) => match args.format {
             f if args.raw && f != args::ExportFormatArg::Csv => {
                 Err(CliError::usage(anyhow::anyhow!(

@@ -9,4 +9,5 @@ mod installation_story;
 mod privacy_story;
 mod qda_import;
 mod store_story;
+mod test_links_story;
 mod workspace_story;

@@ -694,6 +694,47 @@ async fn authorisation_story(w: &World) {
             [NotFound; 7],
         ),
     ];
+    // A questionnaire's page, its preview and its test links (issue 18, item 2): staff see
+    // and preview; only researchers make test links and wipe test answers.
+    let inst = w.instrument.0;
+    let staff = [Login, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden];
+    let researchers = [
+        Login, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    ];
+    let mut routes = routes;
+    routes.extend([
+        ("GET", format!("/admin/instruments/{inst}"), vec![], staff),
+        (
+            "GET",
+            format!("/admin/instruments/{inst}/preview"),
+            vec![],
+            staff,
+        ),
+        (
+            "POST",
+            format!("/admin/instruments/{inst}/preview"),
+            vec![("page", "0".into()), ("action", "lang".into())],
+            staff,
+        ),
+        (
+            "POST",
+            format!("/admin/instruments/{inst}/preview/relevance"),
+            vec![("page", "0".into())],
+            staff,
+        ),
+        (
+            "POST",
+            format!("/admin/instruments/{inst}/test-links"),
+            vec![("network", w.a.0.to_string())],
+            researchers,
+        ),
+        (
+            "POST",
+            format!("/admin/instruments/{inst}/test-answers/wipe"),
+            vec![],
+            researchers,
+        ),
+    ]);
     for (i, who) in visitors.iter().enumerate() {
         let mut c = Client::new(&w.app);
         if let Some(email) = who {
@@ -1462,6 +1503,21 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("POST", "/admin/waves/{id}/reminders", "waves_scale"),
     ("GET", "/static/wave.js", "public: the wave page's script"),
     ("POST", "/admin/structure/networks/{slug}/archive", "people"),
+    // a questionnaire's check, preview and test links (issue 18, item 2)
+    ("GET", "/admin/instruments/{id}", "fieldwork"),
+    ("GET", "/admin/instruments/{id}/preview", "fieldwork"),
+    ("POST", "/admin/instruments/{id}/preview", "fieldwork"),
+    (
+        "POST",
+        "/admin/instruments/{id}/preview/relevance",
+        "fieldwork",
+    ),
+    ("POST", "/admin/instruments/{id}/test-links", "fieldwork"),
+    (
+        "POST",
+        "/admin/instruments/{id}/test-answers/wipe",
+        "fieldwork",
+    ),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.

@@ -21,6 +21,7 @@ mod portal;
 mod profile;
 mod survey_pages;
 mod survey_repeat;
+mod test_links;
 mod tokens_page;
 mod waves_scale;
 mod workspace;
