@@ -399,7 +399,16 @@ impl Store {
         codings: &[NewDocumentCoding],
     ) -> Result<Vec<DocumentCodingId>> {
         let mut tx = self.pool.begin().await?;
-        let ids = insert_document_codings(&mut tx, codings).await?;
+        let ids = match insert_document_codings(&mut tx, codings).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Roll back before answering: a dropped transaction's rollback runs later, on
+                // its connection's next use, and until then holds SQLite's write lock, so the
+                // caller's next write could wait for it and fail "database is locked".
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
         crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)

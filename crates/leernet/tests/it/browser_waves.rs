@@ -85,7 +85,7 @@ async fn a_wave_with_reminders_and_a_confirmed_close() {
     c.goto(&url("/admin/waves")).await.unwrap();
     let member = c
         .execute(
-            "var o = Array.from(document.querySelectorAll('#instrument option')).find(function (o) { return /leernet_member/.test(o.textContent); }); if (o) { o.selected = true; } return !!o;",
+            "var o = Array.from(document.querySelectorAll('#instrument option')).find(function (o) { return /deelnemers/.test(o.textContent); }); if (o) { o.selected = true; } return !!o;",
             vec![],
         )
         .await
