@@ -2,8 +2,8 @@
 //! exactly as a respondent sees it — the same pages, rules, errors and texts, in Dutch and
 //! English — for staff (researchers and coordinators), with nothing stored.
 //!
-//! Design: the preview is the survey's own renderer ([`super::render_form_page`]) and its own
-//! checks ([`super::merge`], [`super::page_errors`]), driven without an invitation. Answers
+//! Design: the preview is the survey's own renderer (`super::render_form_page`) and its own
+//! checks (`super::merge`, `super::page_errors`), driven without an invitation. Answers
 //! typed in the preview travel with the form: every page carries the answers so far in one
 //! hidden field (`carried`, JSON, bounded), and every button posts them back, so going back
 //! and forth, switching language (a button, not a link) and adding repeat instances keep
