@@ -23,16 +23,6 @@ const LOW_RATE_PERCENT: i64 = 30;
 /// Workspace e-mail still unsent this long after it was queued (seconds) needs attention.
 const MAIL_STUCK_SECONDS: i64 = 3_600;
 
-/// A time as a person reads it: Europe/Amsterdam, written the Dutch way in Dutch.
-fn local_time(at: i64, lang: Lang) -> String {
-    let utc = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let local = crate::workspace::calendar::amsterdam_local(utc);
-    match lang {
-        Lang::Nl => local.format("%d-%m-%Y %H:%M").to_string(),
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-    }
-}
-
 /// The home's context for a researcher.
 pub(crate) async fn researcher_home(
     state: &AppState,
@@ -132,7 +122,7 @@ pub(crate) async fn researcher_home(
                 _ => None,
             };
             Some(minijinja::context! {
-                at => local_time(e.at, lang),
+                at => crate::lang::local_date_time(e.at, lang),
                 what => say(&format!("audit.action_{}", action.as_str().replace('.', "_"))),
                 wave => wave,
                 href => (*href).to_owned(),

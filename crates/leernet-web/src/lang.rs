@@ -99,15 +99,21 @@ pub fn long_date_str(s: &str, lang: Lang) -> String {
 /// An instant (Unix seconds) as its date and time in Europe/Amsterdam, the way people write
 /// it: "7 december 2026, 10:42".
 pub fn local_date_time(unix: i64, lang: Lang) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp(unix, 0) else {
-        return String::new();
-    };
-    let local = crate::workspace::calendar::amsterdam_local(utc);
-    format!(
-        "{}, {}",
-        long_date(local.date(), lang),
-        local.format("%H:%M")
-    )
+    amsterdam(unix)
+        .map(|l| format!("{}, {}", long_date(l.date(), lang), l.format("%H:%M")))
+        .unwrap_or_default()
+}
+
+/// The date of an instant (Unix seconds) in Europe/Amsterdam, as [`long_date`] writes it.
+pub fn local_date(unix: i64, lang: Lang) -> String {
+    amsterdam(unix)
+        .map(|l| long_date(l.date(), lang))
+        .unwrap_or_default()
+}
+
+/// An instant (Unix seconds) as its local date and time in Europe/Amsterdam.
+fn amsterdam(unix: i64) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::from_timestamp(unix, 0).map(crate::workspace::calendar::amsterdam_local)
 }
 
 #[cfg(test)]
@@ -130,5 +136,7 @@ mod tests {
             local_date_time(1_783_417_337, Lang::En),
             "7 July 2026, 11:42"
         );
+        // 23:30 UTC on 31 December is already New Year's Day in Amsterdam
+        assert_eq!(local_date(1_798_759_800, Lang::Nl), "1 januari 2027");
     }
 }

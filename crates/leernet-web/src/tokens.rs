@@ -118,11 +118,7 @@ async fn signed_in(
 
 /// The date of an instant in Europe/Amsterdam, the way people write it (issue 18).
 fn date(at: i64, lang: leernet_core::Lang) -> String {
-    crate::lang::local_date_time(at, lang)
-        .split(", ")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    crate::lang::local_date(at, lang)
 }
 
 fn state_key(t: &ApiToken, now: i64) -> &'static str {

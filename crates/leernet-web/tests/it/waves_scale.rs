@@ -744,7 +744,7 @@ async fn home_story(w: &World) {
         p.body
     );
     assert!(
-        p.body.contains("05-12-2026 20:40: "),
+        p.body.contains("5 december 2026, 20:40: "),
         "Amsterdam time, the Dutch way: {}",
         p.body
     );
@@ -753,7 +753,7 @@ async fn home_story(w: &World) {
     assert!(p
         .body
         .contains("Wave 2026: only 0% of the invitations have been submitted"));
-    assert!(p.body.contains("2026-12-05 20:40: "));
+    assert!(p.body.contains("5 December 2026, 20:40: "));
     // other roles: their own page, no home
     for who in [
         "coordinator@example.org",
