@@ -43,9 +43,13 @@ SURVEY_COLUMNS = [
     f"constraint_message::{NL}",
     f"constraint_message::{EN}",
     "appearance",
+    "bind::leernet:prefill",
 ]
 CHOICE_COLUMNS = ["list_name", "name", f"label::{NL}", f"label::{EN}"]
-SETTINGS_COLUMNS = ["form_title", "form_id", "version", "default_language"]
+SETTINGS_COLUMNS = ["form_title", "form_id", "version", "default_language", "namespaces"]
+# What the invitation already knows (`bind::leernet:prefill`): leernet fills it in and does
+# not ask it again; other XLSForm tools ignore the attribute and ask it as usual.
+LEERNET_NAMESPACE = 'leernet="https://leernet.nl/xlsform"'
 
 
 # --------------------------------------------------------------------------------------
@@ -67,6 +71,7 @@ def q(
     appearance: str = "",
     measures: str = "",
     scale: str = "",
+    prefill: str = "",
 ) -> dict:
     return {
         "type": type_,
@@ -81,6 +86,7 @@ def q(
         f"constraint_message::{NL}": cmsg[0] if cmsg else "",
         f"constraint_message::{EN}": cmsg[1] if cmsg else "",
         "appearance": appearance,
+        "bind::leernet:prefill": prefill,
         "_measures": measures,
         "_scale": scale,
     }
@@ -140,11 +146,11 @@ NETWORK_SURVEY = [
     q("text", "network_name",
       "Wat is de naam van het lerend netwerk?",
       "What is the name of the learning network?",
-      required=True, measures="name of the network (identification)"),
+      required=True, prefill="network", measures="name of the network (identification)"),
     q("text", "werkplaats_name",
       "Bij welke Werkplaats Sociaal Domein hoort het netwerk?",
       "Which Werkplaats Sociaal Domein (regional partnership for the social domain) does the network belong to?",
-      required=True, measures="Werkplaats of the network (identification)"),
+      required=True, prefill="werkplaats", measures="Werkplaats of the network (identification)"),
     q("integer", "start_year",
       "In welk jaar is het netwerk gestart?",
       "In which year did the network start?",
@@ -466,6 +472,7 @@ NETWORK_SETTINGS = {
     "form_id": "leernet_network",
     "version": VERSION,
     "default_language": NL,
+    "namespaces": LEERNET_NAMESPACE,
 }
 
 # --------------------------------------------------------------------------------------
@@ -617,6 +624,7 @@ WIDTHS = {
     "required": 10, "relevant": 36, "constraint": 24,
     f"constraint_message::{NL}": 36, f"constraint_message::{EN}": 36, "appearance": 14,
     "form_title": 60, "form_id": 18, "version": 14, "default_language": 18,
+    "bind::leernet:prefill": 22, "namespaces": 40,
 }
 
 

@@ -144,6 +144,20 @@ impl Store {
             .collect()
     }
 
+    /// The names of a network and of its Werkplaats, as a survey link fills them in
+    /// (`bind::leernet:prefill`).
+    pub async fn network_names(&self, id: NetworkId) -> Result<Option<(String, String)>> {
+        let row = sqlx::query(
+            "SELECT n.name AS network, w.name AS workplace FROM networks n \
+             JOIN workplaces w ON w.id = n.workplace_id WHERE n.id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((get(&r, "network")?, get(&r, "workplace")?)))
+            .transpose()
+    }
+
     /// The network with this slug.
     pub async fn network_by_slug(&self, slug: &Slug) -> Result<Option<Network>> {
         Ok(self.networks().await?.into_iter().find(|n| &n.slug == slug))

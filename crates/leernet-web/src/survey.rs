@@ -35,7 +35,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form as PostedForm;
 use leernet_core::{InvitationToken, Lang, ResponseStatus, WaveStatus};
 use leernet_store::{InvitationKind, InvitationRow, SaveOutcome};
-use leernet_xlsform::{Answers, EvalOptions, Evaluation, Form, Item, QuestionKind, QuestionState};
+use leernet_xlsform::{
+    Answers, EvalOptions, Evaluation, Form, Item, Prefill, QuestionKind, QuestionState,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -444,6 +446,9 @@ struct Ctx {
     /// The same respondent's previous questionnaire of this instrument, when the form
     /// refers to it.
     last_saved: Option<Answers>,
+    /// What the invitation already knows (`bind::leernet:prefill`), by question name: filled
+    /// in on every save, whatever was posted, and not asked.
+    filled: BTreeMap<String, String>,
 }
 
 impl Ctx {
@@ -454,12 +459,65 @@ impl Ctx {
     /// The answers a page starts from: the stored ones, or the defaults of a new
     /// questionnaire.
     fn base(&self, lang: Lang, now: f64) -> BTreeMap<String, String> {
-        if self.fresh {
+        let mut answers = if self.fresh {
             initial_answers(&self.form, lang, now, self.last())
         } else {
             self.stored.clone()
+        };
+        self.fill(&mut answers);
+        answers
+    }
+
+    /// Forgets posted values for what the invitation knows: they were not asked, so they
+    /// are neither checked nor stored.
+    fn unask(&self, posted: &mut Posted) {
+        for name in self.filled.keys() {
+            posted.values.remove(name);
         }
     }
+
+    /// Writes what the invitation knows over `answers` (a posted value for such a question
+    /// does not count: the respondent was not asked it).
+    fn fill(&self, answers: &mut BTreeMap<String, String>) {
+        for (name, value) in &self.filled {
+            answers.insert(name.clone(), value.clone());
+        }
+    }
+}
+
+/// What the invitation knows for the form's `bind::leernet:prefill` questions: the names of
+/// its network and of the network's Werkplaats.
+async fn filled_in(
+    state: &AppState,
+    form: &Form,
+    inv: &InvitationRow,
+    lang: Lang,
+) -> Result<BTreeMap<String, String>, AppError> {
+    let wanted: Vec<(&str, Prefill)> = form
+        .questions()
+        .filter_map(|q| q.prefill().map(|p| (q.name.as_str(), p)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let Some((network, workplace)) = state
+        .store
+        .network_names(inv.network)
+        .await
+        .map_err(|e| AppError::internal(lang, e))?
+    else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(wanted
+        .into_iter()
+        .map(|(name, p)| {
+            let value = match p {
+                Prefill::Network => network.clone(),
+                Prefill::Werkplaats => workplace.clone(),
+            };
+            (name.to_owned(), value)
+        })
+        .collect())
 }
 
 async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError> {
@@ -501,8 +559,10 @@ async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError
     } else {
         None
     };
+    let filled = filled_in(state, &form, &inv, lang).await?;
     Ok(Ctx {
         revoked: inv.revoked_at.is_some(),
+        filled,
         inv,
         wave_status: wave.status,
         form,
@@ -620,6 +680,7 @@ pub async fn show(
             saved: q.saved == Some(1),
             more: false,
             known,
+            ..PageNotice::default()
         },
         StatusCode::OK,
     )
@@ -683,6 +744,9 @@ struct PageNotice {
     /// On the first page of a network questionnaire: what the network's workspace log
     /// already says (`workspace::indicators_ctx`), so the facilitator answers from it.
     known: Option<minijinja::Value>,
+    /// What the invitation filled in (question name to value): not asked, but shown with
+    /// the question's label on the page that holds it.
+    filled: BTreeMap<String, String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -701,6 +765,10 @@ fn render_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let other = if v.lang.lang == Lang::Nl { "en" } else { "nl" };
+    let notice = PageNotice {
+        filled: ctx.filled.clone(),
+        ..notice
+    };
     let target = Target {
         action: format!("/s/{token}"),
         relevance: format!("/s/{token}/relevance"),
@@ -768,6 +836,7 @@ fn render_form_page(
         answers,
         raw,
         errors,
+        filled: &notice.filled,
         lang: code,
         add_text: t
             .get("fieldwork2.add_instance")
@@ -870,6 +939,8 @@ struct Collect<'a> {
     answers: &'a BTreeMap<String, String>,
     raw: &'a HashMap<String, String>,
     errors: &'a BTreeMap<String, String>,
+    /// Questions the invitation filled in: left out of the page.
+    filled: &'a BTreeMap<String, String>,
     lang: &'a str,
     /// `survey.add_instance` and `survey.remove_instance` texts (with `{label}`).
     add_text: String,
@@ -945,6 +1016,21 @@ fn collect_fields(
             Item::Question(i) => {
                 let q = form.question_at(*i).expect("index from the form");
                 if !shown_kind(&q.kind) {
+                    continue;
+                }
+                if let Some(value) = c.filled.get(&q.name).filter(|_| prefix.is_empty()) {
+                    // known from the invitation: shown, not asked (but counted as seen, so
+                    // that the page does not think it just appeared)
+                    shown.push(q.name.clone());
+                    let mut f = marker(
+                        "filled",
+                        q.name.clone(),
+                        format!("q-{}", html_id(&q.name)),
+                        q.label.get(lang).to_owned(),
+                        true,
+                    );
+                    f.value = value.clone();
+                    out.push(f);
                     continue;
                 }
                 let key = format!("{prefix}{}", q.name);
@@ -1291,9 +1377,10 @@ pub async fn save(
     PostedForm(fields): PostedForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let posted = parse_posted(fields, lang)?;
+    let mut posted = parse_posted(fields, lang)?;
     v.check_csrf(posted.csrf.as_deref())?;
     let ctx = load(&state, &token, lang).await?;
+    ctx.unask(&mut posted);
     if ctx.submitted {
         return Ok(Redirect::to(&format!("/s/{token}")).into_response());
     }
@@ -1312,6 +1399,7 @@ pub async fn save(
         lang,
         ctx.last(),
     );
+    ctx.fill(&mut m.answers);
     let ev = evaluate(&form, &m.answers, lang, state.today(), ctx.last());
     let visible = visible_pages(&form, &pages, &ev);
     let going_on = matches!(posted.action.as_str(), "next" | "submit");
@@ -1389,7 +1477,7 @@ pub async fn save(
             PageNotice {
                 saved: false,
                 more: m.errors.is_empty(),
-                known: None,
+                ..PageNotice::default()
             },
             status,
         );
@@ -1508,12 +1596,13 @@ pub async fn relevance(
     PostedForm(fields): PostedForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
-    let posted = parse_posted(fields, lang)?;
+    let mut posted = parse_posted(fields, lang)?;
     v.check_csrf(posted.csrf.as_deref())?;
     let ctx = load(&state, &token, lang).await?;
+    ctx.unask(&mut posted);
     let pages = pages(&ctx.form);
     let p = posted.page.min(pages.len().saturating_sub(1));
-    let m = merge(
+    let mut m = merge(
         &state,
         &ctx.form,
         &pages[p],
@@ -1522,6 +1611,7 @@ pub async fn relevance(
         lang,
         ctx.last(),
     );
+    ctx.fill(&mut m.answers);
     let ev = evaluate(&ctx.form, &m.answers, lang, state.today(), ctx.last());
     let visible = shown_on(&ctx.form, &pages[p], &ev);
     Ok((

@@ -106,6 +106,42 @@ impl Question {
     pub fn always_required(&self) -> bool {
         self.required.as_deref() == Some("true()")
     }
+
+    /// What the survey link already knows and fills in for this question, from leernet's
+    /// own bind attribute `bind::leernet:prefill` (other XLSForm tools ignore it and ask the
+    /// question as usual). Only a text question outside repeats is filled in.
+    pub fn prefill(&self) -> Option<Prefill> {
+        if self.kind != QuestionKind::Text || self.repeat.is_some() {
+            return None;
+        }
+        self.extra.get(PREFILL_COLUMN).and_then(|v| Prefill::parse(v))
+    }
+}
+
+/// The column that names what a question is filled in with (see [`Question::prefill`]).
+pub const PREFILL_COLUMN: &str = "bind::leernet:prefill";
+
+/// What an invitation knows about its respondent and fills in instead of asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prefill {
+    /// The name of the invitation's learning network.
+    Network,
+    /// The name of the Werkplaats the network belongs to.
+    Werkplaats,
+}
+
+impl Prefill {
+    /// The values a form may write in [`PREFILL_COLUMN`].
+    pub const NAMES: [&'static str; 2] = ["network", "werkplaats"];
+
+    /// Reads a [`PREFILL_COLUMN`] cell (case and surrounding spaces ignored).
+    pub fn parse(cell: &str) -> Option<Prefill> {
+        match cell.trim().to_ascii_lowercase().as_str() {
+            "network" => Some(Prefill::Network),
+            "werkplaats" => Some(Prefill::Werkplaats),
+            _ => None,
+        }
+    }
 }
 
 /// One choice of a list.

@@ -55,7 +55,7 @@ mod xls_guard;
 
 pub use answers::{Answers, EvalOptions, Evaluation, QuestionState};
 pub use diag::{CheckReport, Diagnostic, FormError, Severity};
-pub use form::{Choice, Form, Group, Item, Language, Question, RespondentTexts, Text};
+pub use form::{Choice, Form, Group, Item, Language, Prefill, Question, RespondentTexts, Text};
 pub use kind::{Media, Metadata, QuestionKind};
 pub use value::{ValueError, MAX_ANSWER_CHARS};
 

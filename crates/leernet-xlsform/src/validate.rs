@@ -280,6 +280,7 @@ pub(crate) fn compile(
         }
     }
     respondent_settings(form, c.diags);
+    prefills(form, c.diags);
     let order = cycles(form, &qs, &gs, c.diags);
     (qs, gs, order)
 }
@@ -304,6 +305,37 @@ fn respondent_settings(form: &Form, diags: &mut Vec<Diagnostic>) {
             Some(column),
             format!(
                 "On the 'settings' sheet, the '{column}' value {problem}: respondents do not see it."
+            ),
+        ));
+    }
+}
+
+/// leernet's `bind::leernet:prefill` column: a value it does not know, or a question it cannot
+/// fill in, is named; the survey then asks the question as usual.
+fn prefills(form: &Form, diags: &mut Vec<Diagnostic>) {
+    use crate::form::{Prefill, PREFILL_COLUMN};
+    for q in form.questions() {
+        let Some(value) = q.extra.get(PREFILL_COLUMN) else {
+            continue;
+        };
+        let problem = if Prefill::parse(value).is_none() {
+            format!(
+                "'{}' is not something a survey link knows (use {})",
+                value.trim(),
+                Prefill::NAMES.join(" or ")
+            )
+        } else if q.prefill().is_none() {
+            "only a text question outside a repeat can be filled in".to_string()
+        } else {
+            continue;
+        };
+        diags.push(Diagnostic::warning(
+            "survey",
+            Some(q.row),
+            Some(PREFILL_COLUMN),
+            format!(
+                "Question '{}': {problem}; respondents are asked it as usual.",
+                q.name
             ),
         ));
     }

@@ -138,7 +138,7 @@ fn show_page(
         PageNotice {
             saved: false,
             more,
-            known: None,
+            ..PageNotice::default()
         },
         status,
     )

@@ -896,6 +896,12 @@ async fn survey_story(w: &World) {
         .body
         .contains("<script src=\"/static/survey.js\" defer></script>"));
     assert!(!first.body.contains("<script>"), "no inline script");
+    // What the invitation knows is filled in and shown, not asked (issue 18, item 5).
+    assert!(!first.body.contains("name=\"q.network_name\""), "not asked");
+    assert!(!first.body.contains("name=\"q.werkplaats_name\""), "not asked");
+    assert!(first.body.contains("Netwerk Wijk A"), "{}", first.body);
+    assert!(first.body.contains("Werkplaats Noordkust"));
+    assert!(first.body.contains("Dit weten we al uit uw uitnodiging"));
     let csrf = first.csrf();
 
     // Bad values: nothing the rules reject is stored, every error is named on the page.
@@ -906,10 +912,8 @@ async fn survey_story(w: &World) {
                 ("csrf_token", &csrf),
                 ("page", "0"),
                 ("action", "next"),
-                (
-                    "shown",
-                    "network_name werkplaats_name start_year size participants",
-                ),
+                ("shown", "start_year size participants"),
+                // not asked: a posted value is ignored, the invitation's name is kept
                 (&q("network_name"), "Wijk A"),
                 (&q("start_year"), "1800"),
                 (&q("size"), "twaalf"),
@@ -920,7 +924,7 @@ async fn survey_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("error-summary"));
-    assert!(p.body.contains("href=\"#q-werkplaats_name\""), "required");
+    assert!(!p.body.contains("q-werkplaats_name"), "not asked, so never wrong");
     assert!(
         p.body.contains("Vul een jaartal in tussen 1990 en 2026."),
         "constraint"
@@ -942,8 +946,29 @@ async fn survey_story(w: &World) {
     assert_eq!(stored.status, ResponseStatus::InProgress);
     assert_eq!(
         stored.answers.get("network_name").map(String::as_str),
-        Some("Wijk A")
+        Some("Netwerk Wijk A"),
+        "the invitation's network, not the posted name"
     );
+    assert_eq!(
+        stored.answers.get("werkplaats_name").map(String::as_str),
+        Some("Werkplaats Noordkust")
+    );
+    // A required question left empty is named.
+    let p = r
+        .post(
+            &url,
+            &[
+                ("csrf_token", &csrf),
+                ("page", "0"),
+                ("action", "next"),
+                ("shown", "start_year size participants"),
+                (&q("start_year"), "2019"),
+                (&q("participants"), "students"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("href=\"#q-size\""), "required");
     for bad in ["start_year", "size", "participants"] {
         assert!(!stored.answers.contains_key(bad), "{bad} was stored");
     }
@@ -964,7 +989,7 @@ async fn survey_story(w: &World) {
                 ("csrf_token", &csrf),
                 ("page", "0"),
                 ("action", "save"),
-                (&q("werkplaats_name"), &long),
+                (&q("size"), &long),
             ],
         )
         .await;
@@ -1165,7 +1190,7 @@ async fn refusal_story(w: &World) {
     let p = r.get(&format!("/s/{}", w.token_member_a.as_str())).await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(
-        !p.body.contains("Wijk A"),
+        !p.body.contains("Wijk A eerder"),
         "the earlier wave's answers do not show"
     );
     let _ = WaveStatus::Open;

@@ -548,3 +548,60 @@ fn more_pyxform_rules() {
         .iter()
         .any(|w| w.row == Some(3) && w.message.contains("case-insensitive")));
 }
+
+#[test]
+fn what_the_link_knows_is_read_from_leernets_bind_column() {
+    let f = valid(
+        r#"
+| survey |
+|        | type         | name  | label | bind::leernet:prefill |
+|        | text         | net   | N     | network               |
+|        | text         | wp    | W     | Werkplaats            |
+|        | integer      | n     | N     | network               |
+|        | text         | other | O     | region                |
+|        | begin repeat | r     | R     |                       |
+|        | text         | inner | I     | network               |
+|        | end repeat   |       |       |                       |
+| settings |
+|          | namespaces                         |
+|          | leernet="https://leernet.nl/xlsform" |
+"#,
+    );
+    use leernet_xlsform::Prefill;
+    assert_eq!(f.question("net").unwrap().prefill(), Some(Prefill::Network));
+    assert_eq!(f.question("wp").unwrap().prefill(), Some(Prefill::Werkplaats));
+    // a number, an unknown value and a question in a repeat are asked as usual, and named
+    for name in ["n", "other", "inner"] {
+        assert_eq!(f.question(name).unwrap().prefill(), None, "{name}");
+    }
+    let warned: Vec<_> = f
+        .warnings()
+        .iter()
+        .filter(|d| d.column.as_deref() == Some("bind::leernet:prefill"))
+        .map(|d| d.row)
+        .collect();
+    assert_eq!(warned, [Some(4), Some(5), Some(7)]);
+}
+
+#[test]
+fn the_network_questionnaire_fills_in_its_network_and_werkplaats() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../instruments/network.xlsx"
+    ))
+    .unwrap();
+    let f = leernet_xlsform::Form::from_workbook(&bytes, "network.xlsx").unwrap();
+    use leernet_xlsform::Prefill;
+    let filled: Vec<_> = f
+        .questions()
+        .filter_map(|q| q.prefill().map(|p| (q.name.as_str(), p)))
+        .collect();
+    assert_eq!(
+        filled,
+        [
+            ("network_name", Prefill::Network),
+            ("werkplaats_name", Prefill::Werkplaats)
+        ]
+    );
+    assert!(f.warnings().is_empty(), "{:?}", f.warnings());
+}

@@ -310,7 +310,7 @@ pub async fn world(store: Store) -> World {
         .await
         .unwrap();
     let mut answers = BTreeMap::new();
-    answers.insert("network_name".to_owned(), "Wijk A".to_owned());
+    answers.insert("network_name".to_owned(), "Wijk A eerder".to_owned());
     answers.insert("size".to_owned(), "12".to_owned());
     for id in &earlier_ids {
         assert_eq!(
