@@ -114,7 +114,9 @@ impl Question {
         if self.kind != QuestionKind::Text || self.repeat.is_some() {
             return None;
         }
-        self.extra.get(PREFILL_COLUMN).and_then(|v| Prefill::parse(v))
+        self.extra
+            .get(PREFILL_COLUMN)
+            .and_then(|v| Prefill::parse(v))
     }
 }
 

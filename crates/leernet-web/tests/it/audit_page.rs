@@ -61,10 +61,14 @@ async fn waves_opened_and_closed_through_the_web_are_audited() {
         let closed = p.body.find("meting gesloten").expect("closed listed");
         let opened = p.body.find("meting geopend").expect("opened listed");
         assert!(closed < opened, "newest first");
+        // the details in words, never the log's own `from=draft to=open` (issue 18)
+        assert!(p.body.contains("van: concept · naar: open"), "{}", p.body);
+        assert!(!p.body.contains("from=") && !p.body.contains("to=open"));
         // the researcher by name, never by the log's id for them (issue 18)
         assert!(p.body.contains(&researcher.name) && !p.body.contains(&format!("({actor})")));
         let p = c.get("/admin/audit?lang=en").await;
         assert!(p.body.contains("wave closed") && p.body.contains("Audit log"));
+        assert!(p.body.contains("from: open · to: closed"), "{}", p.body);
         // Researchers only.
         let p = Client::new(&w.app).get("/admin/audit").await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);

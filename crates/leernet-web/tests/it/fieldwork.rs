@@ -898,7 +898,10 @@ async fn survey_story(w: &World) {
     assert!(!first.body.contains("<script>"), "no inline script");
     // What the invitation knows is filled in and shown, not asked (issue 18, item 5).
     assert!(!first.body.contains("name=\"q.network_name\""), "not asked");
-    assert!(!first.body.contains("name=\"q.werkplaats_name\""), "not asked");
+    assert!(
+        !first.body.contains("name=\"q.werkplaats_name\""),
+        "not asked"
+    );
     assert!(first.body.contains("Netwerk Wijk A"), "{}", first.body);
     assert!(first.body.contains("Werkplaats Noordkust"));
     assert!(first.body.contains("Dit weten we al uit uw uitnodiging"));
@@ -924,7 +927,10 @@ async fn survey_story(w: &World) {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("error-summary"));
-    assert!(!p.body.contains("q-werkplaats_name"), "not asked, so never wrong");
+    assert!(
+        !p.body.contains("q-werkplaats_name"),
+        "not asked, so never wrong"
+    );
     assert!(
         p.body.contains("Vul een jaartal in tussen 1990 en 2026."),
         "constraint"

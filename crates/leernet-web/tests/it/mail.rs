@@ -212,7 +212,7 @@ async fn mail_story(w: &World) {
     ] {
         let p = r.get_with(&list, &[("host", host)]).await;
         assert_eq!(p.status, StatusCode::CONFLICT, "{host}");
-        assert!(p.body.contains("server.public_url") && !p.body.contains("/s/"));
+        assert!(p.body.contains("webadres van leernet") && !p.body.contains("/s/"));
     }
     let p = r.get_with(&list, &[("host", "127.0.0.1:9999")]).await;
     assert_eq!(p.status, StatusCode::OK);

@@ -569,7 +569,10 @@ fn what_the_link_knows_is_read_from_leernets_bind_column() {
     );
     use leernet_xlsform::Prefill;
     assert_eq!(f.question("net").unwrap().prefill(), Some(Prefill::Network));
-    assert_eq!(f.question("wp").unwrap().prefill(), Some(Prefill::Werkplaats));
+    assert_eq!(
+        f.question("wp").unwrap().prefill(),
+        Some(Prefill::Werkplaats)
+    );
     // a number, an unknown value and a question in a repeat are asked as usual, and named
     for name in ["n", "other", "inner"] {
         assert_eq!(f.question(name).unwrap().prefill(), None, "{name}");

@@ -14,6 +14,7 @@ mod browser_people;
 mod browser_qca;
 mod browser_repeat;
 mod browser_studies;
+mod browser_study;
 mod browser_tokens;
 mod browser_waves;
 mod browser_workspace;
