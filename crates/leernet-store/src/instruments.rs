@@ -90,6 +90,13 @@ impl Store {
         name: &str,
         status: WaveStatus,
     ) -> Result<WaveId> {
+        // the test links' wave has this name; a real wave never does (`test_links.rs`)
+        if name.trim() == crate::test_links::TEST_WAVE_NAME {
+            return Err(StoreError::Conflict(format!(
+                "the name {:?} is kept for the test links of a questionnaire; choose another name for the wave",
+                crate::test_links::TEST_WAVE_NAME
+            )));
+        }
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO waves (instrument_id, name, status) VALUES ($1, $2, $3) RETURNING id",

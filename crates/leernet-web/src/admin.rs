@@ -400,6 +400,8 @@ pub enum NewWaveError {
     Instrument,
     /// An empty name, or one longer than 100 characters.
     Name,
+    /// The name the test links of a questionnaire use (`(test)`).
+    Reserved,
 }
 
 impl NewWaveError {
@@ -408,6 +410,7 @@ impl NewWaveError {
         match self {
             NewWaveError::Instrument => "admin.pick_instrument",
             NewWaveError::Name => "admin.wave_name",
+            NewWaveError::Reserved => "admin.wave_name_reserved",
         }
     }
 }
@@ -425,6 +428,9 @@ impl TryFrom<&NewWaveForm> for NewWave {
         let name = f.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(NewWaveError::Name);
+        }
+        if name == leernet_store::TEST_WAVE_NAME {
+            return Err(NewWaveError::Reserved);
         }
         Ok(NewWave {
             instrument,
@@ -1535,6 +1541,9 @@ mod invite_tests {
             ("zeven", "Najaar", NewWaveError::Instrument),
             ("99999999999999999999", "", NewWaveError::Instrument),
             ("7", "  ", NewWaveError::Name),
+            // the test links' wave has this name (issue 18: the store's own conflict was the
+            // only answer, and that wave is in no list)
+            ("7", " (test) ", NewWaveError::Reserved),
         ] {
             assert_eq!(NewWave::try_from(&f(i, n)), Err(e), "{i:?} {n:?}");
         }

@@ -46,13 +46,13 @@ fn readable_detail(
             };
             let label =
                 word(&format!("audit.detail_{key}")).unwrap_or_else(|| key.replace('_', " "));
-            let shown = if YES_NO_KEYS.contains(&key) {
-                word(if value == "0" {
-                    "audit.value_no"
-                } else {
-                    "audit.value_yes"
-                })
-                .unwrap_or_else(|| value.to_owned())
+            let yes_no = match value {
+                "0" | "false" => Some("audit.value_no"),
+                "1" | "true" => Some("audit.value_yes"),
+                _ => None,
+            };
+            let shown = if let Some(k) = yes_no.filter(|_| YES_NO_KEYS.contains(&key)) {
+                word(k).unwrap_or_else(|| value.to_owned())
             } else if matches!(key, "network" | "wave") {
                 names
                     .get(&format!("{key}:{value}"))
@@ -154,6 +154,10 @@ mod tests {
         assert_eq!(
             readable_detail("network=1 replaced=0", &t, &names, Lang::Nl),
             "netwerk: Netwerk Wijk A · vervangt een eerdere reactie: nee"
+        );
+        assert_eq!(
+            readable_detail("replaced=1 replaced=false", &t, &names, Lang::Nl),
+            "vervangt een eerdere reactie: ja · vervangt een eerdere reactie: nee"
         );
         assert_eq!(
             readable_detail("from=draft to=open", &t, &names, Lang::Nl),

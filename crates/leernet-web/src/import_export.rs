@@ -24,6 +24,7 @@ use leernet_app::import;
 use leernet_core::*;
 use leernet_io::{Format, Problem};
 use leernet_xlsform::Form;
+use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -185,13 +186,70 @@ async fn read_request(v: &Visitor, mut form: Multipart) -> Result<ImportRequest,
     Ok(req)
 }
 
-fn problem_view(p: &Problem) -> minijinja::Value {
+/// What the import page says about one problem, in the visitor's language (issue 18: the
+/// Dutch page showed `"7" is not one of the choices of "role"`). A problem with one row and
+/// one answer gets a sentence of its own, naming the question by its label; a problem with the
+/// file as a whole gets a sentence for its kind, and the reader's own detail after it (in
+/// English, marked as such). English pages show the reader's message as it is.
+fn problem_view(
+    p: &Problem,
+    lang: Lang,
+    t: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> minijinja::Value {
+    use leernet_io::ProblemKind as K;
+    let (message, detail) = if lang == Lang::En {
+        (p.message.clone(), None)
+    } else {
+        let question = p
+            .question
+            .as_deref()
+            .map(|q| labels.get(q).cloned().unwrap_or_else(|| q.to_owned()))
+            .unwrap_or_default();
+        let value = p.value.clone().unwrap_or_default();
+        let key = match p.kind {
+            K::InvalidValue if p.value.is_some() => "import_problem.invalid_value",
+            K::InvalidValue => "import_problem.invalid_answer",
+            K::MissingRequired => "import_problem.missing_required",
+            K::Constraint => "import_problem.constraint",
+            K::NotRelevant => "import_problem.not_relevant",
+            K::UnknownNetwork if p.value.is_some() => "import_problem.unknown_network",
+            K::UnknownNetwork => "import_problem.no_network",
+            K::DuplicateId => "import_problem.duplicate_id",
+            K::RaggedRow => "import_problem.ragged_row",
+            K::Skipped => "import_problem.skipped",
+            K::MissingValues => "import_problem.missing_values",
+            K::Unreadable => "import_problem.unreadable",
+            K::Empty => "import_problem.empty",
+            K::Format => "import_problem.format",
+            K::Unmapped => "import_problem.unmapped",
+            K::DuplicateColumn => "import_problem.duplicate_column",
+        };
+        let own = matches!(
+            p.kind,
+            K::InvalidValue
+                | K::MissingRequired
+                | K::Constraint
+                | K::NotRelevant
+                | K::UnknownNetwork
+                | K::DuplicateId
+                | K::RaggedRow
+                | K::Skipped
+        );
+        let sentence = t
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+            .replace("{question}", &question)
+            .replace("{value}", &value);
+        (sentence, (!own).then(|| p.message.clone()))
+    };
     minijinja::context! {
         error => p.is_error(),
         row => p.row,
         column => p.column.clone(),
-        question => p.question.clone(),
-        message => p.message.clone(),
+        message => message,
+        detail => detail,
     }
 }
 
@@ -254,6 +312,16 @@ pub async fn import(
         return render_import(&state, &v, &req, r, unprocessable).await;
     }
     let form = Form::from_workbook(&inst.workbook, &inst.file_name)?;
+    // the questions by their labels, for the problems in the visitor's language
+    let labels: BTreeMap<String, String> = form
+        .questions()
+        .map(|q| {
+            let label = q.label.get(lang.code());
+            let label = if label.is_empty() { &q.name } else { label };
+            (q.name.clone(), label.to_owned())
+        })
+        .collect();
+    let view = |p: &Problem| problem_view(p, lang, t, &labels);
 
     // The same pipeline as `leernet import responses`: reading and checking on a thread of
     // their own (off the async threads, on every core), every row stored in one
@@ -273,7 +341,7 @@ pub async fn import(
                 failed => true,
                 message => say("fieldwork2.import_nothing"),
                 errors => n,
-                problems => problems.iter().take(MAX_SHOWN_PROBLEMS).map(problem_view).collect::<Vec<_>>(),
+                problems => problems.iter().take(MAX_SHOWN_PROBLEMS).map(view).collect::<Vec<_>>(),
             };
             return render_import(&state, &v, &req, r, unprocessable).await;
         }
@@ -304,11 +372,7 @@ pub async fn import(
         dry_run = !store_it,
         "responses import from the web"
     );
-    let shown: Vec<_> = problems
-        .iter()
-        .take(MAX_SHOWN_PROBLEMS)
-        .map(problem_view)
-        .collect();
+    let shown: Vec<_> = problems.iter().take(MAX_SHOWN_PROBLEMS).map(view).collect();
     let result = minijinja::context! {
         failed => errors > 0,
         checked => true,
@@ -421,7 +485,13 @@ async fn export_file(
     };
     let rights = export::rights(user.role, &user.networks, network.map(NetworkId))
         .map_err(|_| AppError::Forbidden(lang))?;
-    let data = state.store.study_data().await?;
+    // a questionnaire's test answers only when a researcher asks for them by their wave (the
+    // questionnaire's page links them); every other export leaves them out
+    let data = if user.role == Role::Researcher && state.store.is_test_wave(wave).await? {
+        state.store.study_data_with_tests().await?
+    } else {
+        state.store.study_data().await?
+    };
     let ex = export::build(
         &data,
         Which::Wave(wave),

@@ -234,6 +234,11 @@ pub async fn instrument(
     };
     let report = leernet_xlsform::check(&inst.workbook, &inst.file_name);
     let counts = store.test_counts(inst.id).await?;
+    // the test answers are downloaded as a wave of their own (researchers only)
+    let test_wave = match counts.started {
+        0 => None,
+        _ => store.test_wave_of(inst.id).await?.map(|w| w.0),
+    };
     let networks = store.networks().await?;
     let name_of = |n: NetworkId| {
         networks
@@ -297,6 +302,7 @@ pub async fn instrument(
             links_made => counts.links,
             started => counts.started,
             submitted => counts.submitted,
+            test_wave => test_wave,
             notice => notice,
             refused => refused,
         },

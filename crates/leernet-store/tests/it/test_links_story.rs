@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 on_every_backend!(
     a_test_answer_is_left_out_of_every_read_that_counts => counting_story,
-    a_real_wave_named_like_the_test_wave_is_said => name_story,
+    a_real_wave_never_takes_the_test_waves_name => name_story,
 );
 
 fn token(n: u8) -> InvitationToken {
@@ -213,18 +213,23 @@ async fn name_story(store: &Store) {
         })
         .await
         .unwrap();
-    store
-        .add_wave(instrument, TEST_WAVE_NAME, WaveStatus::Open)
-        .await
-        .unwrap();
+    // a real wave never takes the test links' name (issue 18), so test links keep working
     let e = store
-        .add_test_link(instrument, a, InvitationKind::Member, token(9))
+        .add_wave(instrument, TEST_WAVE_NAME, WaveStatus::Open)
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Conflict(m) if m.contains("rename that wave")),
+        matches!(&e, StoreError::Conflict(m) if m.contains("kept for the test links")),
         "{e}"
     );
-    assert!(store.test_wave_of(instrument).await.unwrap().is_none());
-    assert_eq!(store.waves().await.unwrap().len(), 1, "the real wave stays");
+    assert!(store.waves().await.unwrap().is_empty(), "no wave was made");
+    store
+        .add_test_link(instrument, a, InvitationKind::Member, token(9))
+        .await
+        .unwrap();
+    assert!(store.test_wave_of(instrument).await.unwrap().is_some());
+    assert!(
+        store.waves().await.unwrap().is_empty(),
+        "the test wave is in no list"
+    );
 }

@@ -91,6 +91,21 @@ async fn import_story(w: &World) {
         );
     }
     assert!(p.body.contains("Er is niets opgeslagen"));
+    // in Dutch, with the questions by their labels (issue 18: the Dutch page said
+    // `"7" is not one of the choices of "role"`)
+    for sentence in [
+        "“1800” voldoet niet aan de regel van de vraag “In welk jaar is het netwerk gestart?”.",
+        "“twaalf” is geen geldig antwoord op de vraag “Hoeveel deelnemers heeft het netwerk op dit moment?”.",
+        "“onbekend” is geen netwerk van dit onderzoek",
+    ] {
+        assert!(
+            p.body.contains(&sentence.replace('“', "&ldquo;").replace('”', "&rdquo;"))
+                || p.body.contains(sentence),
+            "{sentence}: {}",
+            p.body
+        );
+    }
+    assert!(!p.body.contains("breaks the constraint"), "{}", p.body);
     assert!(
         !p.body.contains("id=\"import-confirm\""),
         "no import button"

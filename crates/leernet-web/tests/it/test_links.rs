@@ -215,6 +215,25 @@ async fn wipe_story(w: &World) {
         "{}",
         shown.body
     );
+    // Before wiping, the researcher may download them (issue 18): from this page only, as
+    // a wave of their own; a facilitator asking for that wave gets nothing.
+    let test_wave = w.store.test_wave_of(w.instrument).await.unwrap().unwrap();
+    let download = format!("/admin/export?wave={}&format=csv", test_wave.0);
+    assert!(
+        shown.body.contains(&download.replace('&', "&amp;")),
+        "{}",
+        shown.body
+    );
+    let csv = r.get(&download).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(
+        csv.body.lines().count() >= 3,
+        "a header and the two test answers"
+    );
+    let mut fac = Client::new(&w.app);
+    fac.login("fac-a@example.org").await;
+    let refused = fac.get(&download).await;
+    assert_ne!(refused.status, StatusCode::OK, "{}", refused.body);
     let csrf = r.session_csrf().await;
     let p = r
         .post(
