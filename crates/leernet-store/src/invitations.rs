@@ -47,7 +47,8 @@ pub struct NewInvitation {
     pub kind: InvitationKind,
     /// The person it is for, when known (a facilitator, or a member by e-mail).
     pub person: Option<PersonId>,
-    /// The address it is for, when it was made from an e-mail list.
+    /// The address it is for: from an e-mail list, or the facilitator's for a network's
+    /// invitation.
     pub email: Option<Email>,
 }
 

@@ -1114,16 +1114,17 @@ pub async fn invite(
                 {
                     continue;
                 }
+                // for the network's facilitator, by their address, so that the link can
+                // be mailed and reminded like any other (issue 18)
                 let facilitator = persons
                     .iter()
-                    .find(|p| p.role == Role::Facilitator && p.networks.contains(n))
-                    .map(|p| p.id);
+                    .find(|p| p.role == Role::Facilitator && p.networks.contains(n));
                 new.push(NewInvitation {
                     network: *n,
                     token: new_token(),
                     kind: InvitationKind::Network,
-                    person: facilitator,
-                    email: None,
+                    person: facilitator.map(|p| p.id),
+                    email: facilitator.map(|p| p.email.clone()),
                 });
             }
         }

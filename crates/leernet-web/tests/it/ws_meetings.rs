@@ -223,8 +223,18 @@ async fn meetings_story(w: &World) {
         uid.starts_with(&format!("ws-session-{sid}.wijk-a@")),
         "{uid}"
     );
-    // The same request again gives the same bytes (the clock, not chance, makes DTSTAMP).
-    assert_eq!(fac.get(&ics_path).await.body, f.body);
+    // The same request again gives the same bytes: the clock, not chance, makes DTSTAMP. On
+    // an app with a fixed clock, since the world's runs on the system clock, whose second
+    // can turn between two requests (seen once under load).
+    let fixed = leernet_web::app(std::sync::Arc::new(leernet_web::AppState::new(
+        w.store.clone(),
+        leernet_core::FixedClock::at_unix_seconds(1_780_000_000).shared(),
+    )));
+    let mut again = Client::new(&fixed);
+    again.login("fac-a@example.org").await;
+    let once = again.get(&ics_path).await.body;
+    assert!(once.contains("DTSTAMP:20260528T"), "{once}");
+    assert_eq!(again.get(&ics_path).await.body, once);
     if let Some(out) = python_reads(&f.body) {
         assert_eq!(
             out,
