@@ -558,6 +558,10 @@ async fn round_and_session_story(w: &World) {
         .get(&format!("/s/{}", w.token_network_a.as_str()))
         .await;
     assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    // folded, so that the first question is in sight on a phone (issue 18)
+    assert!(q
+        .body
+        .contains("<details class=\"notice known\" id=\"known\">"));
     assert!(
         q.body.contains("Wat leernet al weet over uw netwerk")
             && q.body.contains("<strong>67%</strong> aanwezigheid")

@@ -115,6 +115,20 @@ async fn a_whole_wave_in_the_browser() {
     assert!(text(&c, ".progress").await.contains("Pagina 1 van"));
     axe(&c, "the first survey page").await;
     screenshots(&c, "survey-page").await;
+    // On a phone the first question is in sight: what the log knows is folded (issue 18 saw
+    // it push the first question down about 1,000 px).
+    c.set_window_size(390, 844).await.unwrap();
+    let top = c
+        .execute(
+            "var f = document.querySelector('form.survey [data-q] input, form.survey [data-q] textarea'); return f ? f.getBoundingClientRect().top : 99999;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(top < 844.0, "the first question starts at {top} px");
+    c.set_window_size(1280, 900).await.unwrap();
     // Next without answers: the error summary, focused, with links to the fields.
     submit(&c, "#next").await;
     css(&c, "#error-summary").await;
