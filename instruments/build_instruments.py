@@ -46,7 +46,9 @@ SURVEY_COLUMNS = [
     "bind::leernet:prefill",
 ]
 CHOICE_COLUMNS = ["list_name", "name", f"label::{NL}", f"label::{EN}"]
-SETTINGS_COLUMNS = ["form_title", "form_id", "version", "default_language", "namespaces"]
+SETTINGS_COLUMNS = ["form_title", f"display_title::{EN}", "form_id", "version", "default_language", "namespaces"]
+# pyxform 4.5 fails on a translated form_title; leernet reads the title in another language
+# from its own settings column `display_title::LANGUAGE` (other tools ignore it).
 # What the invitation already knows (`bind::leernet:prefill`): leernet fills it in and does
 # not ask it again; other XLSForm tools ignore the attribute and ask it as usual.
 LEERNET_NAMESPACE = 'leernet="https://leernet.nl/xlsform"'
@@ -469,6 +471,7 @@ NETWORK_CHOICES = (
 
 NETWORK_SETTINGS = {
     "form_title": "Lerende netwerken in het sociaal domein: vragenlijst voor het netwerk",
+    f"display_title::{EN}": "Learning networks in the social domain: questionnaire for the network",
     "form_id": "leernet_network",
     "version": VERSION,
     "default_language": NL,
@@ -601,6 +604,7 @@ MEMBER_CHOICES = (
 
 MEMBER_SETTINGS = {
     "form_title": "Lerende netwerken in het sociaal domein: vragenlijst voor deelnemers",
+    f"display_title::{EN}": "Learning networks in the social domain: questionnaire for participants",
     "form_id": "leernet_member",
     "version": VERSION,
     "default_language": NL,
@@ -624,7 +628,7 @@ WIDTHS = {
     "required": 10, "relevant": 36, "constraint": 24,
     f"constraint_message::{NL}": 36, f"constraint_message::{EN}": 36, "appearance": 14,
     "form_title": 60, "form_id": 18, "version": 14, "default_language": 18,
-    "bind::leernet:prefill": 22, "namespaces": 40,
+    "bind::leernet:prefill": 22, "namespaces": 40, f"display_title::{EN}": 60,
 }
 
 

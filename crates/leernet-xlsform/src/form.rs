@@ -253,8 +253,17 @@ impl Form {
         self.version.as_deref()
     }
 
-    /// `settings` `form_title` in `lang` (falls back like [`Text::get`]), else the id.
+    /// `settings` `display_title::LANGUAGE` (leernet's own) or `form_title` in `lang` (falls back like
+    /// [`Text::get`]), else the id.
     pub fn title(&self, lang: &str) -> String {
+        // leernet's own `display_title::LANGUAGE` first: pyxform (4.5) fails on a translated
+        // `form_title`, and ignores this column
+        if let Some((_, v)) = self.settings.iter().find(|(k, _)| {
+            k.strip_prefix("display_title::")
+                .is_some_and(|l| language_code(l).0 == lang)
+        }) {
+            return v.clone();
+        }
         let t = self.title.get(lang);
         if t.is_empty() {
             self.id.clone()

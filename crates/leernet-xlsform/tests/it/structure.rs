@@ -607,4 +607,11 @@ fn the_network_questionnaire_fills_in_its_network_and_werkplaats() {
         ]
     );
     assert!(f.warnings().is_empty(), "{:?}", f.warnings());
+    // its title in English too, from leernet's own settings column (issue 18: the English
+    // survey kept the Dutch title)
+    assert_eq!(
+        f.title("en"),
+        "Learning networks in the social domain: questionnaire for the network"
+    );
+    assert!(f.title("nl").contains("vragenlijst voor het netwerk"));
 }
