@@ -83,6 +83,28 @@ impl Store {
     /// Responses, by id; of one wave, or of all waves. Never a test answer
     /// (`test_links.rs`): every figure, page, report and export reads through here or
     /// [`Store::study_data`].
+    /// The responses of the same wave just before and after `id` (by id), for the response
+    /// viewer's previous and next: two lookups by the primary key, no answers read.
+    pub async fn response_neighbours(
+        &self,
+        wave: WaveId,
+        id: ResponseId,
+    ) -> Result<(Option<ResponseId>, Option<ResponseId>)> {
+        let prev: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM responses WHERE wave_id = $1 AND id < $2")
+                .bind(wave.0)
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await?;
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(id) FROM responses WHERE wave_id = $1 AND id > $2")
+                .bind(wave.0)
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((prev.map(ResponseId), next.map(ResponseId)))
+    }
+
     pub async fn responses(&self, wave: Option<WaveId>) -> Result<Vec<Response>> {
         self.read_responses(wave, NOT_TEST).await
     }

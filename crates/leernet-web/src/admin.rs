@@ -1394,11 +1394,21 @@ pub async fn response(
         .into_iter()
         .find(|n| n.id == resp.network)
         .map(|n| n.name);
+    // a researcher goes through a wave's responses one by one, and back to the wave (issue 18)
+    let (prev, next) = if user.role == Role::Researcher {
+        store.response_neighbours(wave.id, ResponseId(id)).await?
+    } else {
+        (None, None)
+    };
     crate::page::render(
         &state,
         &v,
         "response.html",
         minijinja::context! {
+            researcher => user.role == Role::Researcher,
+            wave_id => wave.id.0,
+            prev => prev.map(|r| r.0),
+            next => next.map(|r| r.0),
             id => id,
             form_title => form.title(code),
             wave => wave.name,

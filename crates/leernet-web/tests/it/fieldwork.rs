@@ -1137,6 +1137,34 @@ async fn survey_story(w: &World) {
     let p = fac.get(&format!("/responses/{}", rid.0)).await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("Wijk A") || p.body.contains("Een kort antwoord."));
+    // the facilitator gets no way through other responses
+    assert!(!p.body.contains("id=\"back-to-wave\"") && !p.body.contains("rel=\"prev\""));
+    // The researcher goes back to the wave, and through the earlier wave's two responses
+    // (issue 18: the viewer had neither).
+    let p = res.get(&format!("/responses/{}", rid.0)).await;
+    assert!(p
+        .body
+        .contains(&format!("/admin/waves/{}\" id=\"back-to-wave\"", w.open.0)));
+    let (first, second) = (w.response_network_a.0, w.response_member_a.0);
+    let p = res.get(&format!("/responses/{first}")).await;
+    assert!(
+        p.body
+            .contains(&format!("/responses/{second}\" rel=\"next\"")),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("rel=\"prev\""),
+        "the first has no previous"
+    );
+    let p = res.get(&format!("/responses/{second}")).await;
+    assert!(
+        p.body
+            .contains(&format!("/responses/{first}\" rel=\"prev\"")),
+        "{}",
+        p.body
+    );
+    assert!(!p.body.contains("rel=\"next\""), "the last has no next");
 }
 
 trait CsrfOrDefault {
