@@ -12,7 +12,9 @@
 //! - complete, average, weighted, Ward: the nearest-neighbour chain (scipy `nn_chain`),
 //!   O(n²) time, on a square f64 working copy of the (f64 or f32) condensed matrix
 //!   ([`linkage`]), or on the condensed matrix itself ([`linkage_in_place`], n(n-1)/2
-//!   entries: exactly scipy's in f64; see there for f32),
+//!   entries: exactly scipy's in f64; see there for f32; long row and column reads and
+//!   the update after each merge run in pieces on every core, put together in index
+//!   order, so the merges do not depend on the schedule),
 //! - then a stable sort by height and union-find relabelling, so the output is scipy's
 //!   `linkage` layout: rows `[a, b, height, size]`, a < b, merged clusters numbered
 //!   n, n+1, ... in row order.
@@ -1075,12 +1077,20 @@ pub enum WorkingPrecision {
     /// conformance data sets (many exact ties) 9 of 243 trees differ and 6 cut
     /// differently.
     F32,
+    /// `Exact` when its matrix takes at most [`EXACT_BUDGET_BYTES`] (n ≤ 16,384), else
+    /// `ExactCompact`: scipy's merges either way, the fast path while it fits the
+    /// budget and half the memory beyond it.
+    Auto,
 }
 
-/// Up to this size the matrix is copied before the clustering overwrites it, so that
-/// the silhouette reads the copy (128 MiB: n ≤ 5,793 in f64); above it the silhouette
-/// computes the distances again, which takes about as long as the first time but no
-/// memory.
+/// The memory up to which [`WorkingPrecision::Auto`] clusters in 8 bytes a pair: 1 GiB,
+/// an f64 condensed matrix of 16,384 rows.
+pub const EXACT_BUDGET_BYTES: u128 = 1 << 30;
+
+/// Up to this size the matrix is copied (in f32, which holds its values exactly) before
+/// the clustering overwrites it, so that the silhouette reads the copy (128 MiB:
+/// n ≤ 8,192); above it the silhouette computes the distances again, which takes
+/// about as long as the first time but no memory.
 pub const SILHOUETTE_COPY_LIMIT_BYTES: usize = 128 << 20;
 
 /// Gower + [`linkage_in_place`] + [`cut_tree_maxclust`] + the mean silhouette (of the
@@ -1096,8 +1106,20 @@ pub fn gower_clustering(
     precision: WorkingPrecision,
     limit_bytes: u128,
 ) -> StatsResult<GowerClustering> {
+    let n = columns.first().map_or(0, crate::gower::GowerColumn::len);
+    let precision = match precision {
+        WorkingPrecision::Auto => {
+            let fits = crate::gower::condensed_len_within::<f64>(n, EXACT_BUDGET_BYTES, "").is_ok();
+            if fits {
+                WorkingPrecision::Exact
+            } else {
+                WorkingPrecision::ExactCompact
+            }
+        }
+        other => other,
+    };
     match precision {
-        WorkingPrecision::Exact => gower_clustering_in(
+        WorkingPrecision::Exact | WorkingPrecision::Auto => gower_clustering_in(
             columns,
             crate::gower::gower_f32_values_in_f64(columns, limit_bytes)?,
             method,
@@ -1149,8 +1171,11 @@ fn gower_clustering_in<T: InPlace>(
     k: usize,
 ) -> StatsResult<GowerClustering> {
     let n = d.n();
-    let copy =
-        (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
+    // The copy for the silhouette in f32: half the memory of an f64 one, the same values.
+    let copy = (std::mem::size_of_val(d.as_slice()) / std::mem::size_of::<T>()
+        * std::mem::size_of::<f32>()
+        <= SILHOUETTE_COPY_LIMIT_BYTES)
+        .then(|| d.to_f32_copy());
     let merges = T::linkage(d, method)?;
     let labels = cut_tree_maxclust(&merges, k)?;
     let silhouette = if SilhouetteLabels::new(&labels, n).is_err() {
