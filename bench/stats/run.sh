@@ -5,7 +5,7 @@
 #   defaults: N=5000, 5 Rust repeats, 1 Python repeat (the Python pipeline takes about
 #   a minute at N=5000). PYTHON_REPEATS=0 skips Python (e.g. for N=20000).
 # Prints the medians of each side and the ratios python/leernet.
-# LEERNET_BENCH_PATH=exact (default) | f32 | square picks leernet's path (see
+# LEERNET_BENCH_PATH=exact (default) | compact | f32 | square | auto picks leernet's path (see
 # crates/leernet-stats/examples/bench_typology.rs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

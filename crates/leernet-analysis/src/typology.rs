@@ -40,7 +40,8 @@ use crate::dataset::{Dataset, Measure, TypologyConfig, Variable};
 use crate::AnalysisError;
 use leernet_core::Bilingual;
 use leernet_stats::cluster::{
-    adjusted_rand_index, cut_tree_maxclust, linkage, silhouette, silhouette_samples, Linkage,
+    adjusted_rand_index, cut_tree_maxclust, linkage_in_place, silhouette, silhouette_samples,
+    Linkage,
 };
 use leernet_stats::gower::{gower, CondensedMatrix, GowerColumn};
 use leernet_stats::rng::SplitMix64;
@@ -301,7 +302,7 @@ fn distances(cols: &[Col]) -> Result<CondensedMatrix, leernet_stats::StatsError>
 fn recluster(cols: &[Col], rows: &[usize], method: Linkage, k: usize) -> Option<Vec<usize>> {
     let sub: Vec<Col> = cols.iter().map(|c| c.subset(rows)).collect();
     let d = distances(&sub).ok()?;
-    let z = linkage(&d, method).ok()?;
+    let z = linkage_in_place(d, method).ok()?;
     cut_tree_maxclust(&z, k).ok()
 }
 
@@ -447,7 +448,9 @@ pub fn compute(
             )
         }
     };
-    let z = linkage(&d, method).map_err(|e| AnalysisError::Content {
+    // In place on a copy (the silhouettes read `d`): scipy's merges as the square
+    // working matrix gave them, bit for bit, in half its memory (issue 24).
+    let z = linkage_in_place(d.clone(), method).map_err(|e| AnalysisError::Content {
         file: "typology".into(),
         message: e.to_string(),
     })?;

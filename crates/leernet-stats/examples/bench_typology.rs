@@ -12,28 +12,28 @@
 //! bytes a pair, `WorkingPrecision::ExactCompact`), `f32` (the same with f32 working
 //! values: half the memory, not always scipy's tree) or `square` (the path before:
 //! the f32 Gower matrix, a square f64 working copy for the linkage, the silhouette from
-//! the matrix).
+//! the matrix), or `auto` (`gower_clustering` with `WorkingPrecision::Auto` in one call,
+//! its time all under "linkage": exact in 8 bytes a pair up to 1 GiB, compact beyond).
 
 use leernet_stats::cluster::{
-    cut_tree_maxclust, linkage, linkage_in_place, linkage_in_place_compact, silhouette, Linkage,
-    SILHOUETTE_COPY_LIMIT_BYTES,
+    cut_tree_maxclust, gower_clustering, linkage, linkage_in_place, linkage_in_place_compact,
+    silhouette, Linkage, WorkingPrecision, SILHOUETTE_COPY_LIMIT_BYTES,
 };
 use leernet_stats::gower::{
     gower_f32, gower_f32_values_in_f64, gower_silhouette_samples, gower_within, CondensedMatrix,
     Distance, F32Bits, GowerColumn, MATRIX_LIMIT_BYTES,
 };
 
-/// The linkage in place on `d` and the cut into 4; the copy of `d` for the silhouette
-/// when it is small enough.
+/// The linkage in place on `d` and the cut into 4; the f32 copy of `d` for the
+/// silhouette when it is small enough (as `gower_clustering` does).
 fn in_place<T: Distance>(
     d: CondensedMatrix<T>,
 ) -> (
     Vec<leernet_stats::cluster::Merge>,
     Vec<usize>,
-    Option<CondensedMatrix<T>>,
+    Option<CondensedMatrix<f32>>,
 ) {
-    let copy =
-        (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
+    let copy = (d.as_slice().len() * 4 <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.to_f32_copy());
     let z = linkage_in_place(d, Linkage::Average).expect("linkage");
     let labels = cut_tree_maxclust(&z, 4).expect("cut");
     (z, labels, copy)
@@ -156,8 +156,8 @@ fn main() {
                 let d = gower_within::<F32Bits>(&cols, MATRIX_LIMIT_BYTES).expect("gower");
                 let t1 = Instant::now();
                 let c1 = thread_cpu_s();
-                let copy = (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES)
-                    .then(|| d.clone());
+                let copy = (d.as_slice().len() * 4 <= SILHOUETTE_COPY_LIMIT_BYTES)
+                    .then(|| d.to_f32_copy());
                 let z = linkage_in_place_compact(d, Linkage::Average).expect("linkage");
                 let labels = cut_tree_maxclust(&z, 4).expect("cut");
                 let lc = thread_cpu_s() - c1;
@@ -174,6 +174,29 @@ fn main() {
                 let t2 = Instant::now();
                 let s = mean_silhouette(&copy, &cols, &labels);
                 (z, labels, s, t1, t2, lc)
+            }
+            "auto" => {
+                // The library's pipeline in one call (`WorkingPrecision::Auto`): exact in 8
+                // bytes a pair up to 1 GiB, in 4 beyond; timed as one step.
+                let c1 = thread_cpu_s();
+                let g = gower_clustering(
+                    &cols,
+                    Linkage::Average,
+                    4,
+                    WorkingPrecision::Auto,
+                    MATRIX_LIMIT_BYTES,
+                )
+                .expect("pipeline");
+                let lc = thread_cpu_s() - c1;
+                let t = Instant::now();
+                (
+                    g.merges,
+                    g.labels,
+                    g.silhouette.unwrap_or(f64::NAN),
+                    t0,
+                    t,
+                    lc,
+                )
             }
             _ => {
                 let d = gower_f32_values_in_f64(&cols, MATRIX_LIMIT_BYTES).expect("gower");

@@ -12,7 +12,9 @@
 //! - complete, average, weighted, Ward: the nearest-neighbour chain (scipy `nn_chain`),
 //!   O(n²) time, on a square f64 working copy of the (f64 or f32) condensed matrix
 //!   ([`linkage`]), or on the condensed matrix itself ([`linkage_in_place`], n(n-1)/2
-//!   entries: exactly scipy's in f64; see there for f32),
+//!   entries: exactly scipy's in f64; see there for f32; long row and column reads and
+//!   the update after each merge run in pieces on every core, put together in index
+//!   order, so the merges do not depend on the schedule),
 //! - then a stable sort by height and union-find relabelling, so the output is scipy's
 //!   `linkage` layout: rows `[a, b, height, size]`, a < b, merged clusters numbered
 //!   n, n+1, ... in row order.
@@ -139,13 +141,273 @@ pub fn linkage_in_place<T: Distance>(
     let mut raw = match method {
         Linkage::Single => mst_single(&d),
         // One copy of the loop per method, so that the update is not a branch per entry.
-        Linkage::Complete => nn_chain_in_place::<T, 1>(n, d.as_mut_slice(), 2048),
-        Linkage::Average => nn_chain_in_place::<T, 2>(n, d.as_mut_slice(), 2048),
-        Linkage::Weighted => nn_chain_in_place::<T, 3>(n, d.as_mut_slice(), 2048),
-        Linkage::Ward => nn_chain_in_place::<T, 4>(n, d.as_mut_slice(), 2048),
+        Linkage::Complete => nn_chain_in_place::<T, 1>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Average => nn_chain_in_place::<T, 2>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Weighted => nn_chain_in_place::<T, 3>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Ward => nn_chain_in_place::<T, 4>(n, d.as_mut_slice(), Split::DEFAULT),
     };
     raw.sort_by(|x, y| x.2.total_cmp(&y.2));
     Ok(relabel(raw, n))
+}
+
+/// When the in-place linkage spreads its work over the cores.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// A row or column read of at least twice this many entries runs in parts of this
+    /// many.
+    part: usize,
+    /// The update of a merge runs in pieces from this many live clusters on.
+    update_from: usize,
+}
+
+impl Split {
+    /// A piece of 1,024 entries takes some microseconds (one cache line each), more than
+    /// handing it to another core; the thresholds were chosen so, not tuned (issue 24:
+    /// the machine was too loaded to tell nearby values apart).
+    const DEFAULT: Split = Split {
+        part: 1024,
+        update_from: 2048,
+    };
+}
+
+/// Of two (distance, index) candidates from consecutive parts in index order, the
+/// smaller distance; the left (lower indices) among equal ones, as a serial scan.
+#[inline]
+fn first_min<T: Distance>(l: (T, usize), r: (T, usize)) -> (T, usize) {
+    if r.0 < l.0 {
+        r
+    } else {
+        l
+    }
+}
+
+/// Start of row r of a condensed matrix of n rows (r = n: its length).
+#[inline]
+fn row_start(n: usize, r: usize) -> usize {
+    n * r - r * (r + 1) / 2
+}
+
+/// Cuts `rest`, whose first entry is at position `base`, into the given increasing,
+/// non-overlapping ranges of positions (what lies between them is left out).
+fn carve<'a, T>(
+    mut rest: &'a mut [T],
+    mut base: usize,
+    ranges: &[(usize, usize)],
+) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(ranges.len());
+    for &(lo, hi) in ranges {
+        let (_, tail) = std::mem::take(&mut rest).split_at_mut(lo - base);
+        let (mine, tail) = tail.split_at_mut(hi - lo);
+        out.push(mine);
+        rest = tail;
+        base = hi;
+    }
+    out
+}
+
+/// What every piece of a merge's update reads: x merges into y (x < y), the new
+/// distance of cluster i is `new(d(x, i), d(y, i), size[i])`.
+struct MergeCtx<'a, F> {
+    n: usize,
+    x: usize,
+    y: usize,
+    off: &'a [usize],
+    size: &'a [usize],
+    new: &'a F,
+}
+
+/// A run of live clusters i, all on one side of x and y, with the entries it writes and
+/// its part of the column minima.
+struct Piece<'a, T> {
+    /// 1: i < x (reads and writes row i); 2: x < i < y (reads row x, writes row i);
+    /// 3: i > y (reads row x, reads and writes row y).
+    side: u8,
+    is: &'a [usize],
+    /// The entries written, the first at position `base` of the condensed matrix.
+    d: &'a mut [T],
+    base: usize,
+    /// `cmin`, `carg`, `exact` from cluster index `i0` on.
+    i0: usize,
+    cmin: &'a mut [T],
+    carg: &'a mut [usize],
+    exact: &'a mut [bool],
+}
+
+/// The update after x merged into y: the new distances into column y (i < y) and row
+/// y (i > y), and the running column minima they touch; gives the minimum of the new
+/// column y (the first among ties). `active` no longer holds x; `px` is where x was,
+/// `py` where y is.
+///
+/// With `parallel` the live clusters are cut into pieces of about equal cost (an
+/// entry of column y costs more than one of row y: a cache line each), each with the
+/// disjoint part of the matrix and of the minima it writes, and the pieces run on
+/// every core; each i is computed exactly as in the serial loop, and the column's
+/// minimum is put together in index order, so the result does not depend on the
+/// schedule.
+fn merge_update<T: Distance, F: Fn(T, T, usize) -> T + Sync>(
+    c: &MergeCtx<'_, F>,
+    active: &[usize],
+    px: usize,
+    py: usize,
+    dm: &mut [T],
+    (cmin, carg, exact): (&mut [T], &mut [usize], &mut [bool]),
+    parallel: bool,
+) -> (T, usize) {
+    let (n, x, y) = (c.n, c.x, c.y);
+    // Cost weights per entry: two column reads and a column write; one; none.
+    let sides: [(u8, &[usize], usize, usize); 3] = [
+        (1, &active[..px], x, 3),
+        (2, &active[px..py], y, 2),
+        (3, &active[py + 1..], n, 1),
+    ];
+    let pieces_wanted = if parallel {
+        4 * rayon::current_num_threads().max(1)
+    } else {
+        1
+    };
+    let cost: usize = sides.iter().map(|s| s.1.len() * s.3).sum();
+    let per_piece = cost.div_ceil(pieces_wanted).max(1);
+    // (side, clusters, index range [lo, hi)) of every piece, in index order.
+    let mut runs: Vec<(u8, &[usize], usize, usize)> = Vec::new();
+    for &(side, is, end, w) in &sides {
+        let len = per_piece.div_ceil(w).max(1);
+        let chunks: Vec<&[usize]> = is.chunks(len).collect();
+        for (k, ch) in chunks.iter().enumerate() {
+            let hi = chunks.get(k + 1).map_or(end, |next| next[0]);
+            runs.push((side, ch, ch[0], hi));
+        }
+    }
+    let rs = |r: usize| row_start(n, r);
+    let (lo_rows, rest) = dm.split_at_mut(rs(x));
+    let (row_x, hi_rows) = rest.split_at_mut(rs(x + 1) - rs(x));
+    let row_x: &[T] = row_x;
+    let ranges = |side: u8| -> Vec<(usize, usize)> {
+        runs.iter()
+            .filter(|r| r.0 == side)
+            .map(|&(_, _, lo, hi)| {
+                if side == 3 {
+                    (rs(y) + lo - y - 1, rs(y) + hi - y - 1)
+                } else {
+                    (rs(lo), rs(hi))
+                }
+            })
+            .collect()
+    };
+    let mut d1 = carve(lo_rows, 0, &ranges(1));
+    let mut d23 = carve(hi_rows, rs(x + 1), &[ranges(2), ranges(3)].concat());
+    let idx: Vec<(usize, usize)> = runs.iter().map(|r| (r.2, r.3)).collect();
+    let cm = carve(cmin, 0, &idx);
+    let ca = carve(carg, 0, &idx);
+    let ex = carve(exact, 0, &idx);
+    let mut ds = d1.drain(..).chain(d23.drain(..));
+    let pieces: Vec<Piece<'_, T>> = runs
+        .iter()
+        .zip(cm.into_iter().zip(ca).zip(ex))
+        .map(|(&(side, is, lo, _), ((cmin, carg), exact))| {
+            let base = if side == 3 {
+                rs(y) + lo - y - 1
+            } else {
+                rs(lo)
+            };
+            Piece {
+                side,
+                is,
+                d: ds.next().expect("one range per piece"),
+                base,
+                i0: lo,
+                cmin,
+                carg,
+                exact,
+            }
+        })
+        .collect();
+    let run = |p: Piece<'_, T>| piece_update(c, row_x, p);
+    if parallel {
+        pieces
+            .into_par_iter()
+            .map(run)
+            .reduce(|| (T::INFINITY, usize::MAX), first_min)
+    } else {
+        pieces
+            .into_iter()
+            .map(run)
+            .fold((T::INFINITY, usize::MAX), first_min)
+    }
+}
+
+/// One piece of [`merge_update`]; the minimum of the new column y over its clusters.
+#[inline]
+fn piece_update<T: Distance, F: Fn(T, T, usize) -> T>(
+    c: &MergeCtx<'_, F>,
+    row_x: &[T],
+    p: Piece<'_, T>,
+) -> (T, usize) {
+    let (x, y, off, size, new) = (c.x, c.y, c.off, c.size, c.new);
+    let (mut ym, mut ya) = (T::INFINITY, usize::MAX);
+    let d = p.d;
+    // Row x's entry (x, i) is at i - x - 1 of `row_x`.
+    match p.side {
+        1 => {
+            // i < x: (i, x) and (i, y) are both in row i.
+            for &i in p.is {
+                let r = off[i].wrapping_sub(p.base);
+                let v = new(d[r.wrapping_add(x)], d[r.wrapping_add(y)], size[i]);
+                d[r.wrapping_add(y)] = v;
+                if v < ym {
+                    ym = v;
+                    ya = i;
+                }
+            }
+        }
+        2 => {
+            // x < i < y: (x, i) in row x, (i, y) in row i; column i lost x.
+            for &i in p.is {
+                let pyi = off[i].wrapping_add(y).wrapping_sub(p.base);
+                let v = new(row_x[i - x - 1], d[pyi], size[i]);
+                d[pyi] = v;
+                if v < ym {
+                    ym = v;
+                    ya = i;
+                }
+                let k = i - p.i0;
+                if p.exact[k] && p.carg[k] == x {
+                    p.exact[k] = false;
+                }
+            }
+        }
+        _ => {
+            // i > y: rows x and y; column i lost x and has a new value at y.
+            for &i in p.is {
+                let pyi = off[y].wrapping_add(i).wrapping_sub(p.base);
+                let v = new(row_x[i - x - 1], d[pyi], size[i]);
+                d[pyi] = v;
+                let k = i - p.i0;
+                let (cm, ca, ex) = (&mut p.cmin[k], &mut p.carg[k], &mut p.exact[k]);
+                if !*ex {
+                    if v < *cm {
+                        *cm = v;
+                    }
+                } else if *ca == x {
+                    if v < *cm {
+                        *cm = v;
+                        *ca = y;
+                    } else {
+                        *ex = false;
+                    }
+                } else if *ca == y {
+                    if v <= *cm {
+                        *cm = v;
+                    } else {
+                        *ex = false;
+                    }
+                } else if v < *cm || (v == *cm && y < *ca) {
+                    *cm = v;
+                    *ca = y;
+                }
+            }
+        }
+    }
+    (ym, ya)
 }
 
 /// scipy's `nn_chain` on the condensed matrix itself, updated in place.
@@ -159,12 +421,14 @@ pub fn linkage_in_place<T: Distance>(
 /// that is when the row part does not beat the bound. The scan's answer is the one a
 /// full scan in increasing index order gives (scipy's choice among ties).
 ///
-/// A column read of at least `2 * part` entries is split into parts of `part` over
-/// every core.
+/// A row or column read of at least `2 * split.part` entries is split into parts of
+/// `split.part` over every core, and so is the update of a merge from
+/// `split.update_from` live clusters on ([`merge_update`]); the parts are put together
+/// in index order, so the result is the serial one whatever the schedule.
 fn nn_chain_in_place<T: Distance, const M: u8>(
     n: usize,
     dm: &mut [T],
-    part: usize,
+    split: Split,
 ) -> Vec<(usize, usize, f64)> {
     let method = match M {
         1 => Linkage::Complete,
@@ -194,14 +458,25 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
             let p = active.binary_search(&x).expect("x is live");
             // The row part: the first strict minimum over live j > x.
             let row = off[x];
-            let (mut mr, mut yr) = (T::INFINITY, usize::MAX);
-            for &j in &active[p + 1..] {
-                let v = dm[row.wrapping_add(j)];
-                if v < mr {
-                    mr = v;
-                    yr = j;
+            let scan = |part: &[usize]| {
+                let (mut m, mut a) = (T::INFINITY, usize::MAX);
+                for &j in part {
+                    let v = dm[row.wrapping_add(j)];
+                    if v < m {
+                        m = v;
+                        a = j;
+                    }
                 }
-            }
+                (m, a)
+            };
+            let rest = &active[p + 1..];
+            let (mr, yr) = if rest.len() >= 2 * split.part {
+                rest.par_chunks(split.part)
+                    .map(scan)
+                    .reduce(|| (T::INFINITY, usize::MAX), first_min)
+            } else {
+                scan(rest)
+            };
             if !exact[x] && mr >= cmin[x] {
                 // The bound does not decide: read the column (a long one on every core).
                 let column = |part: &[usize]| {
@@ -215,15 +490,11 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
                     }
                     (m, a)
                 };
-                let (m, a) = if p >= 2 * part {
+                let (m, a) = if p >= 2 * split.part {
                     active[..p]
-                        .par_chunks(part)
+                        .par_chunks(split.part)
                         .map(column)
-                        // In index order: the lower part wins ties.
-                        .reduce(
-                            || (T::INFINITY, usize::MAX),
-                            |l, r| if r.0 < l.0 { r } else { l },
-                        )
+                        .reduce(|| (T::INFINITY, usize::MAX), first_min)
                 } else {
                     column(&active[..p])
                 };
@@ -272,60 +543,24 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
             ))
         };
         // The new distances, into column y (i < y) and row y (i > y), and the column
-        // minima they touch. Column y is all new.
-        let (mut ym, mut ya) = (T::INFINITY, usize::MAX);
-        // i < x: (i, x) and (i, y) are both in row i.
-        for &i in &active[..px] {
-            let r = off[i];
-            let v = new(dm[r.wrapping_add(x)], dm[r.wrapping_add(y)], size[i]);
-            dm[r.wrapping_add(y)] = v;
-            if v < ym {
-                ym = v;
-                ya = i;
-            }
-        }
-        // x < i < y: (x, i) in row x, (i, y) in row i; column i lost x.
-        let rx = off[x];
-        for &i in &active[px..py] {
-            let pyi = off[i].wrapping_add(y);
-            let v = new(dm[rx.wrapping_add(i)], dm[pyi], size[i]);
-            dm[pyi] = v;
-            if v < ym {
-                ym = v;
-                ya = i;
-            }
-            if exact[i] && carg[i] == x {
-                exact[i] = false;
-            }
-        }
-        // i > y: rows x and y; column i lost x and has a new value at y.
-        let ry = off[y];
-        for &i in &active[py + 1..] {
-            let pyi = ry.wrapping_add(i);
-            let v = new(dm[rx.wrapping_add(i)], dm[pyi], size[i]);
-            dm[pyi] = v;
-            if !exact[i] {
-                if v < cmin[i] {
-                    cmin[i] = v;
-                }
-            } else if carg[i] == x {
-                if v < cmin[i] {
-                    cmin[i] = v;
-                    carg[i] = y;
-                } else {
-                    exact[i] = false;
-                }
-            } else if carg[i] == y {
-                if v <= cmin[i] {
-                    cmin[i] = v;
-                } else {
-                    exact[i] = false;
-                }
-            } else if v < cmin[i] || (v == cmin[i] && y < carg[i]) {
-                cmin[i] = v;
-                carg[i] = y;
-            }
-        }
+        // minima they touch. Column y is all new. From `split.update_from` live
+        // clusters on, in pieces on every core (see `merge_update`).
+        let (ym, ya) = merge_update(
+            &MergeCtx {
+                n,
+                x,
+                y,
+                off: &off,
+                size: &size,
+                new: &new,
+            },
+            &active,
+            px,
+            py,
+            dm,
+            (&mut cmin, &mut carg, &mut exact),
+            active.len() >= split.update_from,
+        );
         cmin[y] = ym;
         carg[y] = ya;
         exact[y] = true;
@@ -843,12 +1078,20 @@ pub enum WorkingPrecision {
     /// conformance data sets (many exact ties) 9 of 243 trees differ and 6 cut
     /// differently.
     F32,
+    /// `Exact` when its matrix takes at most [`EXACT_BUDGET_BYTES`] (n ≤ 16,384), else
+    /// `ExactCompact`: scipy's merges either way, the fast path while it fits the
+    /// budget and half the memory beyond it.
+    Auto,
 }
 
-/// Up to this size the matrix is copied before the clustering overwrites it, so that
-/// the silhouette reads the copy (128 MiB: n ≤ 5,793 in f64); above it the silhouette
-/// computes the distances again, which takes about as long as the first time but no
-/// memory.
+/// The memory up to which [`WorkingPrecision::Auto`] clusters in 8 bytes a pair: 1 GiB,
+/// an f64 condensed matrix of 16,384 rows.
+pub const EXACT_BUDGET_BYTES: u128 = 1 << 30;
+
+/// Up to this size the matrix is copied (in f32, which holds its values exactly) before
+/// the clustering overwrites it, so that the silhouette reads the copy (128 MiB:
+/// n ≤ 8,192); above it the silhouette computes the distances again, which takes
+/// about as long as the first time but no memory.
 pub const SILHOUETTE_COPY_LIMIT_BYTES: usize = 128 << 20;
 
 /// Gower + [`linkage_in_place`] + [`cut_tree_maxclust`] + the mean silhouette (of the
@@ -864,8 +1107,20 @@ pub fn gower_clustering(
     precision: WorkingPrecision,
     limit_bytes: u128,
 ) -> StatsResult<GowerClustering> {
+    let n = columns.first().map_or(0, crate::gower::GowerColumn::len);
+    let precision = match precision {
+        WorkingPrecision::Auto => {
+            let fits = crate::gower::condensed_len_within::<f64>(n, EXACT_BUDGET_BYTES, "").is_ok();
+            if fits {
+                WorkingPrecision::Exact
+            } else {
+                WorkingPrecision::ExactCompact
+            }
+        }
+        other => other,
+    };
     match precision {
-        WorkingPrecision::Exact => gower_clustering_in(
+        WorkingPrecision::Exact | WorkingPrecision::Auto => gower_clustering_in(
             columns,
             crate::gower::gower_f32_values_in_f64(columns, limit_bytes)?,
             method,
@@ -917,8 +1172,11 @@ fn gower_clustering_in<T: InPlace>(
     k: usize,
 ) -> StatsResult<GowerClustering> {
     let n = d.n();
-    let copy =
-        (std::mem::size_of_val(d.as_slice()) <= SILHOUETTE_COPY_LIMIT_BYTES).then(|| d.clone());
+    // The copy for the silhouette in f32: half the memory of an f64 one, the same values.
+    let copy = (std::mem::size_of_val(d.as_slice()) / std::mem::size_of::<T>()
+        * std::mem::size_of::<f32>()
+        <= SILHOUETTE_COPY_LIMIT_BYTES)
+        .then(|| d.to_f32_copy());
     let merges = T::linkage(d, method)?;
     let labels = cut_tree_maxclust(&merges, k)?;
     let silhouette = if SilhouetteLabels::new(&labels, n).is_err() {
@@ -1368,11 +1626,27 @@ mod tests {
                     linkage_in_place_compact(d32, method).unwrap(),
                     "n={n} levels={levels} {method:?} compact"
                 );
-                if method == Linkage::Average {
-                    // Column reads split over the cores from 6 entries on.
-                    let mut raw = nn_chain_in_place::<f64, 2>(n, d.clone().as_mut_slice(), 3);
+                if method != Linkage::Single {
+                    // Row and column reads split over the cores from 6 entries on, the
+                    // update of every merge in pieces: the serial merges.
+                    let split = Split {
+                        part: 3,
+                        update_from: 2,
+                    };
+                    let mut dd = d.clone();
+                    let m = dd.as_mut_slice();
+                    let mut raw = match method {
+                        Linkage::Complete => nn_chain_in_place::<f64, 1>(n, m, split),
+                        Linkage::Average => nn_chain_in_place::<f64, 2>(n, m, split),
+                        Linkage::Weighted => nn_chain_in_place::<f64, 3>(n, m, split),
+                        _ => nn_chain_in_place::<f64, 4>(n, m, split),
+                    };
                     raw.sort_by(|x, y| x.2.total_cmp(&y.2));
-                    assert_eq!(old, relabel(raw, n), "n={n} levels={levels} split");
+                    assert_eq!(
+                        old,
+                        relabel(raw, n),
+                        "n={n} levels={levels} {method:?} split"
+                    );
                 }
             }
         }

@@ -597,7 +597,11 @@ fn clustering_in_place_gives_the_same_clusters() {
                 }
                 (so, sn) => assert_eq!(so.is_err(), sn.is_err(), "{what} k={kk}"),
             }
-            for precision in [WorkingPrecision::Exact, WorkingPrecision::ExactCompact] {
+            for precision in [
+                WorkingPrecision::Exact,
+                WorkingPrecision::ExactCompact,
+                WorkingPrecision::Auto,
+            ] {
                 if ![2, 4].contains(&kk) {
                     break;
                 }
