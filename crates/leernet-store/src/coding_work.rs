@@ -773,6 +773,49 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// A coder changes the code and memo of one of their own codings while the assignment is
+    /// open for them.
+    pub async fn change_assignment_coding(
+        &self,
+        id: AssignmentId,
+        coder: PersonId,
+        coding: CodingId,
+        code: CodeId,
+        memo: &str,
+    ) -> Result<Outcome<()>> {
+        let mut tx = self.pool.begin().await?;
+        let a = match Self::open_for(&mut tx, id, coder, None).await? {
+            Ok(a) => a,
+            Err(r) => {
+                tx.rollback().await?;
+                return Ok(Err(r));
+            }
+        };
+        if !code_in_book(&mut tx, code, a.codebook).await? {
+            tx.rollback().await?;
+            return Ok(Err(Refusal::UnknownCode));
+        }
+        let n = sqlx::query(
+            "UPDATE codings SET code_id = $1, memo = $2 \
+             WHERE id = $3 AND assignment_id = $4 AND coder_id = $5 AND consensus = 0",
+        )
+        .bind(code.0)
+        .bind(memo)
+        .bind(coding.0)
+        .bind(id.0)
+        .bind(coder.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(Err(Refusal::NoCoding));
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     /// A coder accepts (it becomes their coding) or rejects an auto-coding suggestion.
     /// Deciding the same suggestion again changes nothing and answers the first decision's
     /// coding.

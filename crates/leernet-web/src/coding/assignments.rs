@@ -29,6 +29,7 @@ pub(super) async fn index_page(
             name => a.name.clone(),
             question => a.question.clone(),
             answers => a.items.len(),
+            documents => a.documents.len(),
             finished => a.has_finished(user.id),
             all_finished => a.all_finished(),
             coders => a.coders.iter().map(|c| minijinja::context! {
@@ -270,6 +271,31 @@ pub(super) async fn assignment_page(
             }
         })
         .collect();
+    // An assignment of documents: its documents, with the coder's own codings of each.
+    let mut documents = Vec::new();
+    if !a.documents.is_empty() {
+        let own_docs = if coder {
+            store.assignment_document_codings(a.id, Some(user.id)).await?
+        } else {
+            Vec::new()
+        };
+        let infos: BTreeMap<DocumentId, DocumentInfo> = store
+            .documents()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        for (i, d) in a.documents.iter().enumerate() {
+            let Some(info) = infos.get(d) else { continue };
+            documents.push(minijinja::context! {
+                pos => i + 1,
+                title => info.title.clone(),
+                kind => super::documents::kind_label(state, lang, info.kind),
+                network => info.network.and_then(|n| networks.get(&n)).cloned(),
+                codings => own_docs.iter().filter(|c| c.span.document == *d).count(),
+            });
+        }
+    }
     let lead = a.lead == user.id;
     let log: Vec<_> = if lead {
         store
@@ -302,6 +328,7 @@ pub(super) async fn assignment_page(
             finished => a.has_finished(user.id),
             all_finished => a.all_finished(),
             items => items,
+            documents => documents,
             coders => a.coders.iter().map(|c| minijinja::context! {
                 name => names.get(&c.coder).cloned().unwrap_or_default(),
                 finished => c.finished_at.is_some(),

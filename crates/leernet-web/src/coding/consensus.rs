@@ -54,6 +54,9 @@ pub(super) async fn disagreements_page(
         Ok(a) => a,
         Err(res) => return Ok(res),
     };
+    if !a.documents.is_empty() {
+        return super::document_coding::disagreements_page(state, v, &a, error, status).await;
+    }
     let names = person_names(&store.persons().await?);
     let codes: BTreeMap<CodeId, Code> = store
         .codebooks()
