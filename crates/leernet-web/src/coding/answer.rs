@@ -318,13 +318,30 @@ pub async fn add_coding(
             .unwrap_or_default();
         let Some(selection) = leernet_core::span_text(&text, start, end) else {
             let len = text.chars().count();
-            return refused(&state, &v, &user, id, pos, Refusal::OutsideText { start, end, len }).await;
+            return refused(
+                &state,
+                &v,
+                &user,
+                id,
+                pos,
+                Refusal::OutsideText { start, end, len },
+            )
+            .await;
         };
         match super::document_coding::make_in_vivo(&state, &user, a.codebook, selection).await? {
             Ok(c) => c,
             Err(Refusal::Incomplete) => {
                 let msg = state.catalog.t(lang, "documents_ui.err_no_selection");
-                return answer_page(&state, &v, &user, id, pos, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+                return answer_page(
+                    &state,
+                    &v,
+                    &user,
+                    id,
+                    pos,
+                    Some(msg),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             Err(r) => return refused(&state, &v, &user, id, pos, r).await,
         }

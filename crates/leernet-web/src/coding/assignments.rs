@@ -275,7 +275,9 @@ pub(super) async fn assignment_page(
     let mut documents = Vec::new();
     if !a.documents.is_empty() {
         let own_docs = if coder {
-            store.assignment_document_codings(a.id, Some(user.id)).await?
+            store
+                .assignment_document_codings(a.id, Some(user.id))
+                .await?
         } else {
             Vec::new()
         };

@@ -348,7 +348,11 @@ pub async fn add(
     if memo.chars().count() > MAX_NOTE {
         return Err(AppError::BadRequest(lang));
     }
-    let doc = state.store.document(did).await?.ok_or(AppError::NotFound(lang))?;
+    let doc = state
+        .store
+        .document(did)
+        .await?
+        .ok_or(AppError::NotFound(lang))?;
     let title = doc.info.title.clone();
     let say = |key: &str| state.catalog.t(lang, key);
     let (start, end) = match where_of(&f.start, &f.end, &f.turn) {
@@ -356,22 +360,61 @@ pub async fn add(
         Some(Where::Unit(k)) => match workbench::units(&doc.text, &doc.turns).get(k) {
             Some(u) => (u.start, u.end),
             None => {
-                return coder_page(&state, &v, &user, id, pos, None, Some(say("documents_ui.err_unit")), StatusCode::UNPROCESSABLE_ENTITY).await
+                return coder_page(
+                    &state,
+                    &v,
+                    &user,
+                    id,
+                    pos,
+                    None,
+                    Some(say("documents_ui.err_unit")),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             }
         },
         None => {
-            return coder_page(&state, &v, &user, id, pos, None, Some(say("documents_ui.err_no_selection")), StatusCode::UNPROCESSABLE_ENTITY).await
+            return coder_page(
+                &state,
+                &v,
+                &user,
+                id,
+                pos,
+                None,
+                Some(say("documents_ui.err_no_selection")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     let code = if !f.invivo.is_empty() {
         let Some(selection) = leernet_core::span_text(&doc.text, start, end) else {
             let len = doc.text.chars().count();
-            return refused(&state, &v, &user, id, pos, Refusal::OutsideText { start, end, len }, &title).await;
+            return refused(
+                &state,
+                &v,
+                &user,
+                id,
+                pos,
+                Refusal::OutsideText { start, end, len },
+                &title,
+            )
+            .await;
         };
         match make_in_vivo(&state, &user, a.codebook, selection).await? {
             Ok(c) => c,
             Err(Refusal::Incomplete) => {
-                return coder_page(&state, &v, &user, id, pos, None, Some(say("documents_ui.err_no_selection")), StatusCode::UNPROCESSABLE_ENTITY).await
+                return coder_page(
+                    &state,
+                    &v,
+                    &user,
+                    id,
+                    pos,
+                    None,
+                    Some(say("documents_ui.err_no_selection")),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             }
             Err(r) => return refused(&state, &v, &user, id, pos, r, &title).await,
         }
@@ -379,7 +422,17 @@ pub async fn add(
         match f.code.trim().parse::<i64>() {
             Ok(c) => CodeId(c),
             Err(_) => {
-                return coder_page(&state, &v, &user, id, pos, None, Some(say("documents_ui.err_no_code")), StatusCode::UNPROCESSABLE_ENTITY).await
+                return coder_page(
+                    &state,
+                    &v,
+                    &user,
+                    id,
+                    pos,
+                    None,
+                    Some(say("documents_ui.err_no_code")),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             }
         }
     };
@@ -583,7 +636,8 @@ pub async fn settle(
             .and_then(|t| all.iter().find(|c| c.id.0 == t && c.span.document == did));
         let Some(c) = found else {
             let msg = state.catalog.t(lang, "coding_ui.err_no_coding");
-            return disagreements_page(&state, &v, &a, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return disagreements_page(&state, &v, &a, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         };
         let s = DocumentSpanCode {
             document: did,
@@ -593,7 +647,10 @@ pub async fn settle(
             memo: c.memo.clone(),
         };
         // two coders' identical codings settle into one
-        if !spans.iter().any(|x: &DocumentSpanCode| (x.code, x.start, x.end) == (s.code, s.start, s.end)) {
+        if !spans
+            .iter()
+            .any(|x: &DocumentSpanCode| (x.code, x.start, x.end) == (s.code, s.start, s.end))
+        {
             spans.push(s);
         }
     }

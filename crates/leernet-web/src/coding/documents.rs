@@ -121,21 +121,29 @@ fn import_message(state: &AppState, lang: Lang, e: &leernet_app::documents::Impo
     let (key, file) = match e {
         E::TooLarge { file } => ("documents_ui.err_too_large", file.as_str()),
         E::Read(D::Unsupported { file, .. }) => ("documents_ui.err_unsupported", file.as_str()),
-        E::Read(D::NotWhatItSays { file, .. }) => ("documents_ui.err_not_what_it_says", file.as_str()),
+        E::Read(D::NotWhatItSays { file, .. }) => {
+            ("documents_ui.err_not_what_it_says", file.as_str())
+        }
         E::Read(D::Encrypted { file }) => ("documents_ui.err_encrypted", file.as_str()),
         E::Read(D::Empty { file }) => ("documents_ui.err_empty", file.as_str()),
         E::Read(D::NoText { file }) => ("documents_ui.err_no_text", file.as_str()),
         E::Read(D::TooLong { file, .. }) => ("documents_ui.err_too_long", file.as_str()),
         // other readers' refusals (a PDF, a broken archive) say what to do in their sentence
-        E::Read(other) => return format!("{} {other}", state.catalog.t(lang, "documents_ui.err_unreadable")),
-        E::Refused(m) => return format!("{} {m}", state.catalog.t(lang, "documents_ui.err_refused")),
+        E::Read(other) => {
+            return format!(
+                "{} {other}",
+                state.catalog.t(lang, "documents_ui.err_unreadable")
+            )
+        }
+        E::Refused(m) => {
+            return format!("{} {m}", state.catalog.t(lang, "documents_ui.err_refused"))
+        }
         E::Store(_) => ("documents_ui.err_store", ""),
     };
-    state
-        .catalog
-        .t(lang, key)
-        .replace("{file}", file)
-        .replace("{mb}", &(leernet_app::documents::MAX_FILE_BYTES >> 20).to_string())
+    state.catalog.t(lang, key).replace("{file}", file).replace(
+        "{mb}",
+        &(leernet_app::documents::MAX_FILE_BYTES >> 20).to_string(),
+    )
 }
 
 /// `POST /coding/documents` (multipart: `csrf_token`, `kind`, `network`, `date`, `file` one
@@ -161,11 +169,15 @@ pub async fn upload(
             Some("csrf_token") => {
                 csrf = Some(field.text().await.map_err(|_| AppError::BadRequest(lang))?)
             }
-            Some("kind") => kind = small(field.text().await.map_err(|_| AppError::BadRequest(lang))?),
+            Some("kind") => {
+                kind = small(field.text().await.map_err(|_| AppError::BadRequest(lang))?)
+            }
             Some("network") => {
                 network = small(field.text().await.map_err(|_| AppError::BadRequest(lang))?)
             }
-            Some("date") => date = small(field.text().await.map_err(|_| AppError::BadRequest(lang))?),
+            Some("date") => {
+                date = small(field.text().await.map_err(|_| AppError::BadRequest(lang))?)
+            }
             Some("file") => {
                 // The CSRF field comes first in the form: refuse before reading a file.
                 v.check_csrf(csrf.as_deref())?;
@@ -186,15 +198,33 @@ pub async fn upload(
                         .catalog
                         .t(lang, "documents_ui.err_too_many")
                         .replace("{n}", &MAX_UPLOAD_FILES.to_string());
-                    return list_page(&state, &v, &DocumentFilter::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+                    return list_page(
+                        &state,
+                        &v,
+                        &DocumentFilter::default(),
+                        Some(msg),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await;
                 }
                 // Read in chunks, bounded before anything more is kept.
                 let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest(lang))? {
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| AppError::BadRequest(lang))?
+                {
                     let len = (bytes.len() as u64).saturating_add(chunk.len() as u64);
                     if let Err(e) = leernet_app::documents::check_size(&name, len) {
                         let msg = import_message(&state, lang, &e);
-                        return list_page(&state, &v, &DocumentFilter::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+                        return list_page(
+                            &state,
+                            &v,
+                            &DocumentFilter::default(),
+                            Some(msg),
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                        )
+                        .await;
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -206,18 +236,45 @@ pub async fn upload(
     v.check_csrf(csrf.as_deref())?;
     let refuse = |key: &str| state.catalog.t(lang, key);
     if files.is_empty() {
-        return list_page(&state, &v, &DocumentFilter::default(), Some(refuse("documents_ui.err_no_file")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(
+            &state,
+            &v,
+            &DocumentFilter::default(),
+            Some(refuse("documents_ui.err_no_file")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let Some(kind) = DocumentKind::parse(&kind) else {
-        return list_page(&state, &v, &DocumentFilter::default(), Some(refuse("documents_ui.err_kind")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(
+            &state,
+            &v,
+            &DocumentFilter::default(),
+            Some(refuse("documents_ui.err_kind")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let network = if network.is_empty() {
         None
     } else {
-        match state.store.networks().await?.into_iter().find(|n| n.slug.as_str() == network) {
+        match state
+            .store
+            .networks()
+            .await?
+            .into_iter()
+            .find(|n| n.slug.as_str() == network)
+        {
             Some(n) => Some(n),
             None => {
-                return list_page(&state, &v, &DocumentFilter::default(), Some(refuse("documents_ui.err_network")), StatusCode::UNPROCESSABLE_ENTITY).await
+                return list_page(
+                    &state,
+                    &v,
+                    &DocumentFilter::default(),
+                    Some(refuse("documents_ui.err_network")),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             }
         }
     };
@@ -226,7 +283,14 @@ pub async fn upload(
         .as_deref()
         .is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err())
     {
-        return list_page(&state, &v, &DocumentFilter::default(), Some(refuse("documents_ui.err_date")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(
+            &state,
+            &v,
+            &DocumentFilter::default(),
+            Some(refuse("documents_ui.err_date")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     // Reading is CPU work on untrusted bytes: off the request threads.
     let read = tokio::task::spawn_blocking(move || {
@@ -241,17 +305,38 @@ pub async fn upload(
         Ok(d) => d,
         Err(e) => {
             let msg = import_message(&state, lang, &e);
-            return list_page(&state, &v, &DocumentFilter::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return list_page(
+                &state,
+                &v,
+                &DocumentFilter::default(),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    let attrs = leernet_app::documents::Attributes { kind, network, date };
+    let attrs = leernet_app::documents::Attributes {
+        kind,
+        network,
+        date,
+    };
     match leernet_app::documents::store(&state.store, &docs, &attrs).await {
-        Ok(ids) if ids.len() == 1 => Ok(Redirect::to(&state.link(&format!("/coding/documents/{}", ids[0].0))).into_response()),
+        Ok(ids) if ids.len() == 1 => Ok(Redirect::to(
+            &state.link(&format!("/coding/documents/{}", ids[0].0)),
+        )
+        .into_response()),
         Ok(_) => Ok(Redirect::to(&state.link("/coding/documents")).into_response()),
         Err(leernet_app::documents::ImportError::Store(e)) => Err(AppError::internal(lang, e)),
         Err(e) => {
             let msg = import_message(&state, lang, &e);
-            list_page(&state, &v, &DocumentFilter::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(
+                &state,
+                &v,
+                &DocumentFilter::default(),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -271,11 +356,21 @@ pub(super) async fn attributes(
 ) -> Result<minijinja::Value, AppError> {
     let store = &state.store;
     let network = match d.network {
-        Some(n) => store.networks().await?.into_iter().find(|x| x.id == n).map(|n| n.name),
+        Some(n) => store
+            .networks()
+            .await?
+            .into_iter()
+            .find(|x| x.id == n)
+            .map(|n| n.name),
         None => None,
     };
     let workplace = match d.workplace {
-        Some(w) => store.workplaces().await?.into_iter().find(|x| x.id == w).map(|w| w.name),
+        Some(w) => store
+            .workplaces()
+            .await?
+            .into_iter()
+            .find(|x| x.id == w)
+            .map(|w| w.name),
         None => None,
     };
     let wave = match d.wave {
@@ -316,7 +411,14 @@ pub(super) fn code_names(books: &[Codebook], lang: Lang) -> BTreeMap<CodeId, Str
         .flat_map(|b| &b.codes)
         .map(|c| {
             let n = c.name.get(lang);
-            (c.id, if n.is_empty() { c.name.nl.clone() } else { n.to_owned() })
+            (
+                c.id,
+                if n.is_empty() {
+                    c.name.nl.clone()
+                } else {
+                    n.to_owned()
+                },
+            )
         })
         .collect()
 }
@@ -378,10 +480,12 @@ async fn document_page(
         .await?
         .into_iter()
         .filter(|m| m.document == Some(doc.info.id))
-        .map(|m| minijinja::context! {
-            title => m.title,
-            text => m.text,
-            author => m.author.and_then(|p| persons.get(&p).cloned()),
+        .map(|m| {
+            minijinja::context! {
+                title => m.title,
+                text => m.text,
+                author => m.author.and_then(|p| persons.get(&p).cloned()),
+            }
         })
         .collect();
     let mut res = crate::page::render(
@@ -438,9 +542,21 @@ pub async fn add_memo(
     }
     if text.is_empty() {
         let msg = state.catalog.t(lang, "documents_ui.err_memo");
-        return document_page(&state, &v, id, None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return document_page(
+            &state,
+            &v,
+            id,
+            None,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    let title = if title.is_empty() { doc.info.title.as_str() } else { title };
+    let title = if title.is_empty() {
+        doc.info.title.as_str()
+    } else {
+        title
+    };
     state
         .store
         .add_memo(title, text, Some(user.id), None, Some(doc.info.id))

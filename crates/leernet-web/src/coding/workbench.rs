@@ -138,7 +138,10 @@ pub fn colours_css(book: &Codebook) -> String {
             .as_ref()
             .map(|c| c.as_str().to_owned())
             .unwrap_or_else(|| PALETTE[i % PALETTE.len()].to_owned());
-        s.push_str(&format!(".{} {{ --code: {colour}; }}\n", colour_class(c.id)));
+        s.push_str(&format!(
+            ".{} {{ --code: {colour}; }}\n",
+            colour_class(c.id)
+        ));
     }
     s
 }
@@ -322,7 +325,11 @@ mod tests {
         let u = units(t, &[]);
         assert_eq!(
             u.iter()
-                .map(|u| t.chars().skip(u.start).take(u.end - u.start).collect::<String>())
+                .map(|u| t
+                    .chars()
+                    .skip(u.start)
+                    .take(u.end - u.start)
+                    .collect::<String>())
                 .collect::<Vec<_>>(),
             vec!["Eerste regel.", "Tweede 😀 regel."]
         );
@@ -388,9 +395,18 @@ mod tests {
                 memo: String::new(),
             },
         ];
-        let names = BTreeMap::from([(CodeId(7), "Taal".to_owned()), (CodeId(8), "Leren".to_owned())]);
+        let names = BTreeMap::from([
+            (CodeId(7), "Taal".to_owned()),
+            (CodeId(8), "Leren".to_owned()),
+        ]);
         let v = render(t, &u, 0..1, &marks, &names, 80);
-        let runs = v.get_attr("blocks").unwrap().get_item(&0.into()).unwrap().get_attr("runs").unwrap();
+        let runs = v
+            .get_attr("blocks")
+            .unwrap()
+            .get_item(&0.into())
+            .unwrap()
+            .get_attr("runs")
+            .unwrap();
         let got: Vec<(usize, String, String)> = runs
             .try_iter()
             .unwrap()
