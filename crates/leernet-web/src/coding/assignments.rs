@@ -23,11 +23,13 @@ pub(super) async fn index_page(
     let names = person_names(&persons);
     let mut mine = Vec::new();
     let mut led = Vec::new();
+    // questions by their labels, never their variable names (issue 20)
+    let labels: BTreeMap<String, String> = open_questions(state, lang).await?.into_iter().collect();
     for a in store.assignments().await? {
         let row = minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => labels.get(&a.question).cloned().unwrap_or_default(),
             answers => a.items.len(),
             documents => a.documents.len(),
             finished => a.has_finished(user.id),
@@ -63,8 +65,7 @@ pub(super) async fn index_page(
         .into_iter()
         .map(|w| minijinja::context! { id => w.id.0, name => w.name })
         .collect();
-    let questions: Vec<_> = open_questions(state, lang)
-        .await?
+    let questions: Vec<_> = labels
         .into_iter()
         .map(|(name, label)| minijinja::context! { name => name, label => label })
         .collect();
@@ -246,6 +247,12 @@ pub(super) async fn assignment_page(
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
+    let question = open_questions(state, lang)
+        .await?
+        .into_iter()
+        .find(|(name, _)| *name == a.question)
+        .map(|(_, label)| label)
+        .unwrap_or_default();
     let coder = a.is_coder(user.id);
     let own = if coder {
         store.assignment_codings(a.id, Some(user.id)).await?
@@ -324,7 +331,7 @@ pub(super) async fn assignment_page(
         minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => question,
             coder => coder,
             lead => lead,
             finished => a.has_finished(user.id),

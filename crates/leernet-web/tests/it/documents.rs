@@ -19,6 +19,7 @@ on_every_backend!(
     world = world, then = documents_world,
     documents_are_uploaded_coded_blind_and_settled => documents_story,
     every_document_route_as_every_role => authorisation_story,
+    a_transcript_of_50000_words_opens_in_parts => long_story,
 );
 
 /// A transcript in the plain "Spreker: tekst" layout.
@@ -729,5 +730,111 @@ async fn authorisation_story(w: &World, k: &Docs) {
             s => panic!("upload as {who:?}: {s}: {}", p.body),
         };
         assert_eq!(got, want, "upload as {who:?}");
+    }
+}
+
+/// A transcript of 50,000 words in 1,000 turns: the document page and the coder's page show
+/// it in parts of whole turns (each a bounded page), every part reachable; the times are
+/// printed (measured here in a debug build; see the report of issue 20).
+async fn long_story(w: &World, k: &Docs) {
+    let words = [
+        "samen",
+        "leren",
+        "in",
+        "de",
+        "wijk",
+        "met",
+        "bewoners",
+        "en",
+        "professionals",
+        "😀",
+    ];
+    let mut text = String::new();
+    let mut turns = Vec::new();
+    let mut at = 0usize;
+    for t in 0..1000 {
+        let speaker = if t % 2 == 0 { "Interviewer" } else { "Sanne" };
+        let label = format!("{speaker}: ");
+        text.push_str(&label);
+        at += label.chars().count();
+        let said: Vec<&str> = (0..50).map(|i| words[(t * 7 + i) % words.len()]).collect();
+        let said = said.join(" ");
+        let n = said.chars().count();
+        text.push_str(&said);
+        turns.push(Turn {
+            speaker: speaker.into(),
+            start: at,
+            end: at + n,
+        });
+        at += n;
+        text.push('\n');
+        at += 1;
+    }
+    text.pop();
+    assert_eq!(
+        text.split_whitespace().count(),
+        51_000,
+        "50,000 words and 1,000 labels"
+    );
+    let doc = w
+        .store
+        .add_documents(&[NewDocument {
+            title: "Lang interview".into(),
+            kind: DocumentKind::Interview,
+            network: None,
+            workplace: None,
+            wave: None,
+            date: None,
+            file_name: "lang.txt".into(),
+            format: "txt".into(),
+            text: text.clone(),
+            turns,
+        }])
+        .await
+        .unwrap()[0];
+    let id = w
+        .store
+        .add_document_assignment(&NewDocumentAssignment {
+            name: "Lang".into(),
+            codebook: k.book,
+            lead: w
+                .store
+                .account_by_email("researcher@example.org")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            coders: vec![k.coder1],
+            documents: vec![doc],
+            at: 1,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let (mut lead, _) = logged_in(w, "researcher@example.org").await;
+    let (mut c1, _) = logged_in(w, "coder1@example.org").await;
+    for (c, path) in [
+        (&mut lead, format!("/coding/documents/{}", doc.0)),
+        (&mut c1, format!("/coding/assignments/{}/documents/1", id.0)),
+    ] {
+        let start = std::time::Instant::now();
+        let p = c.get(&path).await;
+        let took = start.elapsed();
+        assert_eq!(p.status, StatusCode::OK);
+        let parts = p.body.matches("?part=").count() + 1;
+        assert!(parts >= 8, "{parts} parts");
+        assert!(
+            p.body.len() < 400_000,
+            "a bounded page: {} bytes",
+            p.body.len()
+        );
+        eprintln!("{path}: first part {} bytes in {took:?}", p.body.len());
+        let last = c.get(&format!("{path}?part={parts}")).await;
+        assert_eq!(last.status, StatusCode::OK);
+        assert!(last.body.contains("data-s=\""));
+        assert_eq!(
+            c.get(&format!("{path}?part={}", parts + 1)).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
 }

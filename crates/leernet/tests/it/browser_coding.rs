@@ -227,7 +227,10 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     let mine = text(&c, "#passage-list").await;
     let fragment: String = chars[..end].iter().collect();
     assert!(mine.contains(fragment.trim()), "{mine}");
-    assert!(c.find(Locator::Css("#doc-text mark.coded")).await.is_ok(), "highlighted");
+    assert!(
+        c.find(Locator::Css("#doc-text mark.coded")).await.is_ok(),
+        "highlighted"
+    );
     crate::browser_documents::shots_as(&c, "coding", "answer").await;
     axe(&c, "an answer with a coding").await;
     // j: the next answer, by the keyboard.

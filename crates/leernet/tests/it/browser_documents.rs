@@ -128,17 +128,40 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
     }
     run(
         &project,
-        &["workplace", "add", "--slug", "noord", "--name", "Werkplaats Noord"],
+        &[
+            "workplace",
+            "add",
+            "--slug",
+            "noord",
+            "--name",
+            "Werkplaats Noord",
+        ],
     );
-    for (slug, name) in [("wijk-a", "Lerend netwerk Wijk A"), ("wijk-b", "Lerend netwerk Wijk B")] {
+    for (slug, name) in [
+        ("wijk-a", "Lerend netwerk Wijk A"),
+        ("wijk-b", "Lerend netwerk Wijk B"),
+    ] {
         run(
             &project,
-            &["network", "add", "--slug", slug, "--name", name, "--workplace", "noord"],
+            &[
+                "network",
+                "add",
+                "--slug",
+                slug,
+                "--name",
+                name,
+                "--workplace",
+                "noord",
+            ],
         );
     }
     run(
         &project,
-        &["import", "codebook", fixture("codebook.qdc").to_str().unwrap()],
+        &[
+            "import",
+            "codebook",
+            fixture("codebook.qdc").to_str().unwrap(),
+        ],
     );
     let (c, served, _children) = start(leernet(), &project, &browsers, tmp.path(), &[], None).await;
     let origin = served.split("/studies/").next().unwrap().to_owned();
@@ -146,7 +169,9 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
     let url = c.current_url().await.unwrap();
     let base = format!(
         "{origin}{}",
-        url.path().strip_suffix("/my").expect("the login leads to /my")
+        url.path()
+            .strip_suffix("/my")
+            .expect("the login leads to /my")
     );
 
     // Two interview transcripts at once, then the session report.
@@ -180,9 +205,14 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
     .await
     .unwrap();
     submit(&c, "#upload").await;
-    assert!(here(&c).await.starts_with("/coding/documents/"), "one file: its page");
+    assert!(
+        here(&c).await.starts_with("/coding/documents/"),
+        "one file: its page"
+    );
     assert!(text(&c, "h1").await.contains("sessieverslag-3"));
-    assert!(text(&c, "#doc-text").await.contains("een gezin met schulden"));
+    assert!(text(&c, "#doc-text")
+        .await
+        .contains("een gezin met schulden"));
     axe(&c, "a session report's page").await;
     submit(&c, "main p a").await; // back to the list
     let list = text(&c, "table.documents").await;
@@ -218,7 +248,10 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
         .unwrap();
     submit(&c, "#make-assignment").await;
     let assignment = here(&c).await;
-    assert!(assignment.starts_with("/coding/assignments/"), "{assignment}");
+    assert!(
+        assignment.starts_with("/coding/assignments/"),
+        "{assignment}"
+    );
     axe(&c, "the lead's assignment of documents").await;
     let page = |p: &str| format!("{base}{assignment}{p}");
 
@@ -253,11 +286,17 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
     let passages = text(&c, "#passage-list").await;
     assert!(passages.contains("Opbrengst"), "{passages}");
     // The stripes in the margin name the codes.
-    assert!(text(&c, "#doc-text .unit[data-unit='1'] .stripes").await.contains("Opbrengst"));
+    assert!(text(&c, "#doc-text .unit[data-unit='1'] .stripes")
+        .await
+        .contains("Opbrengst"));
     axe(&c, "a document with codings").await;
     shots_as(&c, "documents", "coding").await;
     // A highlight, entered with the keyboard, leads to its passage in the list.
-    css(&c, "#doc-text mark.coded").await.send_keys("\u{E007}").await.unwrap();
+    css(&c, "#doc-text mark.coded")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     wait_until(
         &c,
         "return document.activeElement && document.activeElement.id.indexOf('passage-') === 0",
