@@ -373,13 +373,15 @@ async fn check_span(
     Ok(Ok(()))
 }
 
+/// Whether `code` is a code of `book` that may be applied (a folder of a code tree may not).
 pub(crate) async fn code_in_book(tx: &mut Tx<'_>, code: CodeId, book: CodebookId) -> Result<bool> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE id = $1 AND codebook_id = $2")
-            .bind(code.0)
-            .bind(book.0)
-            .fetch_one(&mut **tx)
-            .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM codes WHERE id = $1 AND codebook_id = $2 AND folder = 0",
+    )
+    .bind(code.0)
+    .bind(book.0)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(n > 0)
 }
 
