@@ -11,6 +11,7 @@
 //! logs carry ids and counts, never answers, names, e-mail addresses or passwords.
 
 pub mod accounts;
+pub mod documents;
 pub mod export;
 pub mod figures;
 pub mod import;

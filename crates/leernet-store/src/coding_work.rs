@@ -143,8 +143,11 @@ pub struct Assignment {
     pub lead: PersonId,
     pub created_at: i64,
     pub coders: Vec<AssignmentCoder>,
-    /// The answers in queue order.
+    /// The answers in queue order (none in an assignment of documents).
     pub items: Vec<ResponseId>,
+    /// The documents in queue order (none in an assignment of answers; its question is
+    /// then empty).
+    pub documents: Vec<DocumentId>,
 }
 
 impl Assignment {
@@ -261,6 +264,8 @@ pub struct CodingDecision {
     pub kind: DecisionKind,
     pub assignment: Option<AssignmentId>,
     pub response: Option<ResponseId>,
+    /// The document a consensus was about (in an assignment of documents).
+    pub document: Option<DocumentId>,
     pub code: Option<CodeId>,
     /// What was decided (codes and spans, never answer text).
     pub what: String,
@@ -308,7 +313,7 @@ pub struct SlowConfirmation {
     pub moved_to: Option<SlowQuestionId>,
 }
 
-type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+pub(crate) type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
 fn pos(v: i64, what: &str) -> Result<usize> {
     usize::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative {what}")))
@@ -368,13 +373,15 @@ async fn check_span(
     Ok(Ok(()))
 }
 
-async fn code_in_book(tx: &mut Tx<'_>, code: CodeId, book: CodebookId) -> Result<bool> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE id = $1 AND codebook_id = $2")
-            .bind(code.0)
-            .bind(book.0)
-            .fetch_one(&mut **tx)
-            .await?;
+/// Whether `code` is a code of `book` that may be applied (a folder of a code tree may not).
+pub(crate) async fn code_in_book(tx: &mut Tx<'_>, code: CodeId, book: CodebookId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM codes WHERE id = $1 AND codebook_id = $2 AND folder = 0",
+    )
+    .bind(code.0)
+    .bind(book.0)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(n > 0)
 }
 
@@ -473,6 +480,15 @@ async fn load_assignment(
     .iter()
     .map(|i| Ok(ResponseId(get(i, "response_id")?)))
     .collect::<Result<Vec<_>>>()?;
+    let documents = sqlx::query(
+        "SELECT document_id FROM coding_assignment_documents WHERE assignment_id = $1 ORDER BY position",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *exec)
+    .await?
+    .iter()
+    .map(|i| Ok(DocumentId(get(i, "document_id")?)))
+    .collect::<Result<Vec<_>>>()?;
     Ok(Some(Assignment {
         id,
         name: get(&r, "name")?,
@@ -482,12 +498,16 @@ async fn load_assignment(
         created_at: get(&r, "created_at")?,
         coders,
         items,
+        documents,
     }))
 }
 
 /// Locks and reads an assignment for a write (SQLite locks the database on the first write;
 /// PostgreSQL locks the assignment's row).
-async fn assignment_for_update(tx: &mut Tx<'_>, id: AssignmentId) -> Result<Option<Assignment>> {
+pub(crate) async fn assignment_for_update(
+    tx: &mut Tx<'_>,
+    id: AssignmentId,
+) -> Result<Option<Assignment>> {
     // A harmless write takes SQLite's write lock first, so two writers cannot interleave
     // their checks; on PostgreSQL it locks the assignment's row.
     sqlx::query("UPDATE coding_assignments SET id = id WHERE id = $1")
@@ -655,7 +675,7 @@ impl Store {
     }
 
     /// Checks that `coder` may still code `response` in the assignment; returns it.
-    async fn open_for(
+    pub(crate) async fn open_for(
         tx: &mut Tx<'_>,
         id: AssignmentId,
         coder: PersonId,
@@ -748,6 +768,49 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
+            return Ok(Err(Refusal::NoCoding));
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// A coder changes the code and memo of one of their own codings while the assignment is
+    /// open for them.
+    pub async fn change_assignment_coding(
+        &self,
+        id: AssignmentId,
+        coder: PersonId,
+        coding: CodingId,
+        code: CodeId,
+        memo: &str,
+    ) -> Result<Outcome<()>> {
+        let mut tx = self.pool.begin().await?;
+        let a = match Self::open_for(&mut tx, id, coder, None).await? {
+            Ok(a) => a,
+            Err(r) => {
+                tx.rollback().await?;
+                return Ok(Err(r));
+            }
+        };
+        if !code_in_book(&mut tx, code, a.codebook).await? {
+            tx.rollback().await?;
+            return Ok(Err(Refusal::UnknownCode));
+        }
+        let n = sqlx::query(
+            "UPDATE codings SET code_id = $1, memo = $2 \
+             WHERE id = $3 AND assignment_id = $4 AND coder_id = $5 AND consensus = 0",
+        )
+        .bind(code.0)
+        .bind(memo)
+        .bind(coding.0)
+        .bind(id.0)
+        .bind(coder.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
             return Ok(Err(Refusal::NoCoding));
         }
         crate::generation::bump(&mut tx).await?;
@@ -987,7 +1050,7 @@ impl Store {
         assignment: Option<AssignmentId>,
     ) -> Result<Vec<CodingDecision>> {
         let base =
-            "SELECT id, at, person_id, kind, assignment_id, response_id, code_id, what, why \
+            "SELECT id, at, person_id, kind, assignment_id, response_id, document_id, code_id, what, why \
                     FROM coding_decisions";
         let rows = match assignment {
             Some(a) => {
@@ -1019,6 +1082,7 @@ impl Store {
                     },
                     assignment: a.map(AssignmentId),
                     response: resp.map(ResponseId),
+                    document: get::<Option<i64>>(r, "document_id")?.map(DocumentId),
                     code: code.map(CodeId),
                     what: get(r, "what")?,
                     why: get(r, "why")?,

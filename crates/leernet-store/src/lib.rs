@@ -22,6 +22,7 @@ pub mod audit;
 pub mod backup;
 mod coding;
 mod coding_work;
+mod document_work;
 pub mod documents;
 mod generation;
 mod group_commit;
@@ -54,6 +55,7 @@ pub use coding_work::{
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
     NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };
+pub use document_work::{word_count, DocumentSpanCode, DocumentSummary, NewDocumentAssignment};
 pub use documents::{NewDocument, NewDocumentCoding, Passage};
 pub use group_commit::GroupCommitCounts;
 pub use imports::SerializedResponse;

@@ -246,6 +246,31 @@ impl AppState {
                 "coding_search.html",
                 include_str!("../templates/coding_search.html"),
             ),
+            // documents in the browser and coding them (issue 20)
+            (
+                "coding_documents.html",
+                include_str!("../templates/coding_documents.html"),
+            ),
+            (
+                "coding_document.html",
+                include_str!("../templates/coding_document.html"),
+            ),
+            (
+                "coding_document_code.html",
+                include_str!("../templates/coding_document_code.html"),
+            ),
+            (
+                "coding_document_disagreements.html",
+                include_str!("../templates/coding_document_disagreements.html"),
+            ),
+            (
+                "coding_workbench.html",
+                include_str!("../templates/coding_workbench.html"),
+            ),
+            (
+                "coding_document_attrs.html",
+                include_str!("../templates/coding_document_attrs.html"),
+            ),
             (
                 "survey_message.html",
                 include_str!("../templates/survey_message.html"),
@@ -649,6 +674,52 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/coding/codebooks/{id}/codes/{code}",
             post(coding::change_code),
+        )
+        // documents in the browser and coding them (issue 20)
+        .route(
+            "/coding/documents",
+            get(coding::documents::list)
+                .post(coding::documents::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    coding::documents::MAX_UPLOAD_BODY,
+                )),
+        )
+        .route("/coding/documents/{id}", get(coding::documents::document))
+        .route(
+            "/coding/documents/{id}/memos",
+            post(coding::documents::add_memo),
+        )
+        .route(
+            "/coding/codebooks/{id}/colours.css",
+            get(coding::documents::colours),
+        )
+        .route(
+            "/coding/document-assignments",
+            post(coding::document_coding::create),
+        )
+        .route(
+            "/coding/assignments/{id}/documents/{pos}",
+            get(coding::document_coding::page),
+        )
+        .route(
+            "/coding/assignments/{id}/documents/{pos}/codings",
+            post(coding::document_coding::add),
+        )
+        .route(
+            "/coding/assignments/{id}/documents/{pos}/codings/{coding}",
+            post(coding::document_coding::change),
+        )
+        .route(
+            "/coding/assignments/{id}/documents/{pos}/codings/{coding}/delete",
+            post(coding::document_coding::delete),
+        )
+        .route(
+            "/coding/assignments/{id}/documents/{pos}/consensus",
+            post(coding::document_coding::settle),
+        )
+        .route(
+            "/coding/assignments/{id}/answers/{pos}/codings/{coding}",
+            post(coding::change_coding),
         )
         .route("/coding/agreement", get(coding::agreement))
         .route("/coding/slow-questions", get(coding::slow_register))

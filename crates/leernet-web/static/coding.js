@@ -1,43 +1,193 @@
-// Coding an answer without typing offsets: a selection inside the answer fills the start and
-// end fields (Unicode code points, as the server counts), and the keyboard moves through the
-// queue (j next, k previous) and decides the focused suggestion (a accept, r reject).
-// Everything here is also reachable without the script: fields, buttons and links.
+// The coding component of documents and answers (templates/coding_workbench.html).
+// - A selection inside the text (mouse, or keyboard with caret browsing) becomes the start
+//   and end of the coding form, in Unicode code points as the server counts, grown to whole
+//   words unless Alt is held; its words are read out in the preview.
+// - The code tree: type to filter (Enter chooses the first code shown), recently used codes
+//   first (kept in this browser only).
+// - A highlight, clicked or entered, leads to its passage in the list (codes, memo, change,
+//   remove).
+// - Keys: j next, k previous, a accept and r reject the focused suggestion.
+// Everything is also reachable without this script: fields, radio buttons, lists and links.
 (function () {
   'use strict';
-  var answer = document.getElementById('answer-text');
+  var text = document.getElementById('doc-text');
+  var form = document.getElementById('coding-form');
   var start = document.getElementById('start');
   var end = document.getElementById('end');
   var preview = document.getElementById('selection-preview');
+  var altHeld = false;
 
-  // Code points in the first `units` UTF-16 units of `s`.
-  function points(s, units) {
-    return Array.from(s.slice(0, units)).length;
+  document.addEventListener('keydown', function (e) { if (e.key === 'Alt') { altHeld = true; } });
+  document.addEventListener('keyup', function (e) { if (e.key === 'Alt') { altHeld = false; } });
+  document.addEventListener('mousedown', function (e) { altHeld = e.altKey; });
+
+  // The part's text as code points from data-from, gaps (speaker labels) as spaces.
+  var runs = [];
+  var chars = [];
+  var from = 0;
+  if (text) {
+    from = parseInt(text.getAttribute('data-from'), 10) || 0;
+    var to = parseInt(text.getAttribute('data-to'), 10) || 0;
+    chars = new Array(Math.max(0, to - from));
+    for (var i = 0; i < chars.length; i++) { chars[i] = ' '; }
+    var els = text.querySelectorAll('[data-s]');
+    for (var j = 0; j < els.length; j++) {
+      var el = els[j];
+      var s = parseInt(el.getAttribute('data-s'), 10);
+      var cps = Array.from(el.textContent);
+      runs.push({ el: el, s: s, e: s + cps.length });
+      for (var k = 0; k < cps.length; k++) {
+        if (s + k - from >= 0 && s + k - from < chars.length) { chars[s + k - from] = cps[k]; }
+      }
+    }
   }
 
-  function offsetIn(node, offset) {
-    // The offset of (node, offset) within the answer's text, in UTF-16 units.
-    var range = document.createRange();
-    range.selectNodeContents(answer);
-    range.setEnd(node, offset);
-    return range.toString().length;
+  function isWord(c) { return c !== undefined && /[\p{L}\p{N}\p{M}_'’-]/u.test(c); }
+  function at(p) { return chars[p - from]; }
+
+  // The position in code points of a boundary (node, offset) of a selection; `isEnd` says
+  // which way to go when the boundary lies outside every run (a speaker's label, a button).
+  function position(node, offset, isEnd) {
+    var el = node.nodeType === 1 ? node : node.parentElement;
+    var run = el && el.closest ? el.closest('[data-s]') : null;
+    if (run && text.contains(run)) {
+      var r = document.createRange();
+      r.selectNodeContents(run);
+      r.setEnd(node, offset);
+      return parseInt(run.getAttribute('data-s'), 10) + Array.from(r.toString()).length;
+    }
+    // outside a run: the nearest run after (start) or before (end) the boundary
+    var probe = document.createRange();
+    probe.setStart(node, offset);
+    var best = null;
+    for (var i = 0; i < runs.length; i++) {
+      var cmp = probe.comparePoint(runs[i].el, 0);
+      if (!isEnd && cmp >= 0) { return runs[i].s; }
+      if (isEnd && cmp < 0) { best = runs[i].e; }
+    }
+    return best;
   }
 
-  if (answer && start && end) {
+  function snap(a, b) {
+    // no white space at either end, then whole words
+    while (a < b && !isWord(at(a)) && /\s/u.test(at(a) || ' ')) { a++; }
+    while (b > a && !isWord(at(b - 1)) && /\s/u.test(at(b - 1) || ' ')) { b--; }
+    if (a >= b) { return null; }
+    while (a > from && isWord(at(a - 1)) && isWord(at(a))) { a--; }
+    while (b < from + chars.length && isWord(at(b)) && isWord(at(b - 1))) { b++; }
+    return [a, b];
+  }
+
+  function show(a, b) {
+    start.value = String(a);
+    end.value = String(b);
+    if (preview) {
+      var words = chars.slice(a - from, b - from).join('');
+      if (words.length > 200) { words = words.slice(0, 199) + '…'; }
+      preview.textContent = '“' + words + '”';
+    }
+  }
+
+  if (text && start && end) {
     document.addEventListener('selectionchange', function () {
       var sel = window.getSelection();
       if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return; }
       var r = sel.getRangeAt(0);
-      if (!answer.contains(r.startContainer) || !answer.contains(r.endContainer)) { return; }
-      var text = answer.textContent;
-      var a = points(text, offsetIn(r.startContainer, r.startOffset));
-      var b = points(text, offsetIn(r.endContainer, r.endOffset));
-      if (a === b) { return; }
-      start.value = String(Math.min(a, b));
-      end.value = String(Math.max(a, b));
-      if (preview) {
-        var chars = Array.from(text);
-        preview.textContent = '“' + chars.slice(Math.min(a, b), Math.max(a, b)).join('') + '”';
+      if (!text.contains(r.commonAncestorContainer) && r.commonAncestorContainer !== text) { return; }
+      var a = position(r.startContainer, r.startOffset, false);
+      var b = position(r.endContainer, r.endOffset, true);
+      if (a === null || b === null || b <= a) { return; }
+      var span = altHeld ? [a, b] : snap(a, b);
+      if (span) { show(span[0], span[1]); }
+    });
+  }
+
+  // A highlight leads to its passage in the list.
+  if (text) {
+    var open = function (mark) {
+      var ids = (mark.getAttribute('aria-describedby') || '').split(' ');
+      var item = ids.length ? document.getElementById(ids[0].replace('pc-', 'passage-')) : null;
+      if (!item) { return; }
+      var prev = document.querySelectorAll('.passage-list li.current');
+      for (var i = 0; i < prev.length; i++) { prev[i].classList.remove('current'); }
+      item.classList.add('current');
+      var details = item.querySelector('details');
+      if (details) { details.open = true; }
+      item.focus();
+    };
+    text.addEventListener('click', function (e) {
+      var sel = window.getSelection();
+      if (sel && !sel.isCollapsed) { return; }
+      var m = e.target.closest ? e.target.closest('mark.coded') : null;
+      if (m) { open(m); }
+    });
+    text.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') { return; }
+      var m = e.target.closest ? e.target.closest('mark.coded') : null;
+      if (m) { e.preventDefault(); open(m); }
+    });
+  }
+
+  // The code tree: filter, recent codes first.
+  var list = document.getElementById('code-list');
+  var filter = document.getElementById('code-filter');
+  var recentBox = document.getElementById('recent-codes');
+  var key = 'leernet.recent.' + window.location.pathname.replace(/\/(answers|documents)\/\d+$/, '');
+  function recent() {
+    try { return JSON.parse(window.localStorage.getItem(key) || '[]'); } catch (e) { return []; }
+  }
+  if (list && filter) {
+    document.getElementById('code-filter-field').hidden = false;
+    var items = list.querySelectorAll('li');
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim().toLowerCase();
+      for (var i = 0; i < items.length; i++) {
+        var hit = !q || (items[i].getAttribute('data-filter') || '').indexOf(q) >= 0;
+        items[i].hidden = !hit;
       }
+      // a folder stays when a code under it is shown
+      for (var j = items.length - 1; j >= 0; j--) {
+        if (!items[j].classList.contains('folder') || !q) { continue; }
+        var depth = parseInt((items[j].className.match(/depth-(\d)/) || [0, 0])[1], 10);
+        for (var n = j + 1; n < items.length; n++) {
+          var d = parseInt((items[n].className.match(/depth-(\d)/) || [0, 0])[1], 10);
+          if (d <= depth) { break; }
+          if (!items[n].hidden) { items[j].hidden = false; break; }
+        }
+      }
+    });
+    filter.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') { return; }
+      e.preventDefault();
+      var first = list.querySelector('li.code:not([hidden]) input');
+      if (first) { first.checked = true; first.focus(); }
+    });
+    var ids = recent();
+    if (recentBox && ids.length) {
+      var ul = recentBox.querySelector('ul');
+      ids.slice(0, 5).forEach(function (id) {
+        var input = document.getElementById('code-' + id);
+        if (!input) { return; }
+        var label = list.querySelector('label[for="code-' + id + '"]');
+        var li = document.createElement('li');
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'link recent-code';
+        b.textContent = label ? label.textContent : id;
+        b.addEventListener('click', function () { input.checked = true; input.focus(); });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      recentBox.hidden = ul.children.length === 0;
+    }
+  }
+  if (form) {
+    form.addEventListener('submit', function () {
+      var chosen = form.querySelector('input[name="code"]:checked');
+      if (!chosen) { return; }
+      var ids = recent().filter(function (x) { return x !== chosen.value; });
+      ids.unshift(chosen.value);
+      try { window.localStorage.setItem(key, JSON.stringify(ids.slice(0, 8))); } catch (e) { /* private mode */ }
     });
   }
 
@@ -58,5 +208,4 @@
       if (button) { e.preventDefault(); button.click(); }
     }
   });
-
 })();

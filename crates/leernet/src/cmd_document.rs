@@ -1,21 +1,18 @@
 //! `leernet import document FILE|FOLDER [--network SLUG] [--kind KIND] [--date DATE]`:
 //! interviews, focus groups, session reports and policy documents as sources of coding
-//! (issue 20). `leernet-qda::document` reads each file (pure); this module bounds the file
-//! sizes before reading, reads a folder's files in name order, and stores them all in one
-//! transaction: one bad file is one clear message and nothing is stored.
+//! (issue 20). `leernet-app`'s `documents` reads and stores them, as the web's upload does;
+//! this module reads a folder's files in name order, bounds each file's size before reading
+//! it, and stores them all in one transaction: one bad file is one clear message and nothing
+//! is stored.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
 use anyhow::anyhow;
+use leernet_app::documents;
 use leernet_core::{DocumentKind, Slug};
-use leernet_qda::document::read_document;
-use leernet_qda::Limits;
-use leernet_store::{NewDocument, StoreError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The largest document file leernet reads (checked before reading it).
-pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// The most files one folder import reads.
 pub const MAX_FILES: usize = 10_000;
 
@@ -94,19 +91,14 @@ pub async fn import_document(
     })?;
     // Read and check every file before the store is opened: nothing is stored unless all
     // of them can be.
-    let limits = Limits::default();
     let mut docs = Vec::new();
     for f in files(&args.path)? {
         let shown = f.display().to_string();
         let len = std::fs::metadata(&f)
             .map_err(|e| CliError::usage(anyhow!("cannot read {shown}: {e}")))?
             .len();
-        if len > MAX_FILE_BYTES {
-            return Err(CliError::invalid(anyhow!(
-                "{shown}: the file is larger than {} MB; nothing was imported",
-                MAX_FILE_BYTES >> 20
-            )));
-        }
+        documents::check_size(&shown, len)
+            .map_err(|e| CliError::invalid(anyhow!("{e}; nothing was imported")))?;
         let bytes =
             std::fs::read(&f).map_err(|e| CliError::usage(anyhow!("cannot read {shown}: {e}")))?;
         let name = f
@@ -114,7 +106,7 @@ pub async fn import_document(
             .and_then(|n| n.to_str())
             .unwrap_or(&shown)
             .to_owned();
-        let d = read_document(&name, &bytes, &limits)
+        let d = documents::read(&name, &bytes)
             .map_err(|e| CliError::invalid(anyhow!("{e}; nothing was imported")))?;
         docs.push(d);
     }
@@ -136,25 +128,17 @@ pub async fn import_document(
             Some(n)
         }
     };
-    let new: Vec<NewDocument> = docs
-        .iter()
-        .map(|d| NewDocument {
-            title: d.title.clone(),
-            kind,
-            network: network.as_ref().map(|n| n.id),
-            workplace: network.as_ref().map(|n| n.workplace),
-            wave: None,
-            date: args.date.clone(),
-            file_name: format!("{}.{}", d.title, d.format.as_str()),
-            format: d.format.as_str().to_owned(),
-            text: d.text.clone(),
-            turns: d.turns.clone(),
-        })
-        .collect();
-    let ids = store.add_documents(&new).await.map_err(|e| match e {
-        StoreError::Conflict(_) | StoreError::NotFound(_) => CliError::invalid(anyhow!("{e}")),
-        _ => CliError::usage(anyhow!("{e}")),
-    })?;
+    let attrs = documents::Attributes {
+        kind,
+        network,
+        date: args.date.clone(),
+    };
+    let ids = documents::store(&store, &docs, &attrs)
+        .await
+        .map_err(|e| match e {
+            documents::ImportError::Store(e) => CliError::usage(anyhow!("{e}")),
+            e => CliError::invalid(anyhow!("{e}")),
+        })?;
     store.close().await;
     for (d, id) in docs.iter().zip(&ids) {
         let words = d.text.split_whitespace().count();

@@ -88,6 +88,7 @@ pub(super) fn erase_codings<'t>(
         let n: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM codings WHERE coder_id = $1) \
              + (SELECT COUNT(*) FROM document_codings WHERE coder_id = $1) \
+             + (SELECT COUNT(*) FROM assignment_document_codings WHERE coder_id = $1) \
              + (SELECT COUNT(*) FROM memos WHERE author_id = $1)",
         )
         .bind(p.subject.pid())

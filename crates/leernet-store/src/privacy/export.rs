@@ -203,6 +203,24 @@ pub(super) fn collect_codings<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a
                 "memo": get::<String>(r, "memo")?,
             }));
         }
+        // Their own codings of documents in coding assignments (blind double coding).
+        let rows = sqlx::query(
+            "SELECT c.id, c.assignment_id, c.document_id, c.start_pos, c.end_pos, k.key, c.memo \
+             FROM assignment_document_codings c JOIN codes k ON k.id = c.code_id WHERE c.coder_id = $1 ORDER BY c.id",
+        )
+        .bind(s.pid())
+        .fetch_all(&store.pool)
+        .await?;
+        for r in &rows {
+            list.push(json!({
+                "assignment": get::<i64>(r, "assignment_id")?,
+                "document": get::<i64>(r, "document_id")?,
+                "start": get::<i64>(r, "start_pos")?,
+                "end": get::<i64>(r, "end_pos")?,
+                "code": get::<String>(r, "key")?,
+                "memo": get::<String>(r, "memo")?,
+            }));
+        }
         // Memos they wrote (their own text).
         let rows = sqlx::query(
             "SELECT id, title, body, code_id, document_id FROM memos WHERE author_id = $1 ORDER BY id",

@@ -2,6 +2,7 @@
 //! test binary: on 2 cores one link instead of one per file.
 
 mod coding_story;
+mod document_work_story;
 mod documents_story;
 mod fieldwork_story;
 mod generation_story;

@@ -92,7 +92,6 @@ pub(super) async fn answer_page(
         .into_iter()
         .find(|b| b.id == a.codebook)
         .ok_or(AppError::NotFound(lang))?;
-    let by_id: BTreeMap<CodeId, &Code> = book.codes.iter().map(|c| (c.id, c)).collect();
     let by_key: BTreeMap<&str, &Code> = book.codes.iter().map(|c| (c.key.as_str(), c)).collect();
     let own: Vec<Coding> = store
         .assignment_codings(a.id, Some(user.id))
@@ -101,21 +100,6 @@ pub(super) async fn answer_page(
         .filter(|c| c.segment.response == rid)
         .collect();
     let open = !a.has_finished(user.id);
-    let codings: Vec<_> = own
-        .iter()
-        .map(|c| {
-            minijinja::context! {
-                id => c.id.0,
-                code => by_id.get(&c.code).map(|x| x.name.get(lang).to_owned()).unwrap_or_default(),
-                key => by_id.get(&c.code).map(|x| x.key.clone()).unwrap_or_default(),
-                colour => by_id.get(&c.code).and_then(|x| x.colour.as_ref()).map(|x| x.as_str().to_owned()),
-                start => c.segment.start,
-                end => c.segment.end,
-                text => fragment(&text, c.segment.start, c.segment.end),
-                memo => c.memo.clone(),
-            }
-        })
-        .collect();
     // Suggestions not yet decided and not already coded the same.
     let decided: BTreeSet<(CodeId, usize, usize)> = store
         .suggestion_decisions(a.id, user.id)
@@ -168,11 +152,34 @@ pub(super) async fn answer_page(
             }
         })
         .collect();
-    let codes: Vec<_> = book
-        .codes
+    // The shared coding component (issue 20): the answer is one unit.
+    let names = super::documents::code_names(std::slice::from_ref(&book), lang);
+    let marks: Vec<super::workbench::Mark> = own
         .iter()
-        .map(|c| minijinja::context! { id => c.id.0, key => c.key.clone(), name => c.name.get(lang).to_owned() })
+        .map(|c| super::workbench::Mark {
+            id: c.id.0,
+            code: c.code,
+            start: c.segment.start,
+            end: c.segment.end,
+            memo: c.memo.clone(),
+        })
         .collect();
+    let length = text.chars().count();
+    let units = vec![super::workbench::Unit {
+        speaker: None,
+        start: 0,
+        end: length,
+    }];
+    let wb = super::workbench::render(&text, &units, 0..1, &marks, &names, 160);
+    let folders = store.folder_codes().await?;
+    let tree = super::workbench::code_tree(&book, &folders, lang);
+    // The question by its label, never its variable name (issue 20).
+    let question_label = form
+        .questions()
+        .find(|q| q.name == a.question)
+        .map(|q| q.label.get(code_lang).to_owned())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_default();
     let mut res = crate::page::render(
         state,
         v,
@@ -180,21 +187,24 @@ pub(super) async fn answer_page(
         minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => question_label,
             pos => pos,
             total => a.items.len(),
             prev => (pos > 1).then(|| pos - 1),
             next => (pos < a.items.len()).then(|| pos + 1),
-            text => text.clone(),
-            length => text.chars().count(),
+            length => length,
+            wb => wb,
+            part => 1,
+            parts => 1,
+            tree => tree,
+            book => book.id.0,
+            action => format!("{}{}", state.base, answer_url(id, pos)),
             network => network,
             wave => wave.name,
             form_title => form.title(code_lang),
             closed => closed,
-            codings => codings,
             suggestions => suggestions,
             slow => slow,
-            codes => codes,
             open => open,
             error => error,
         },
@@ -297,9 +307,50 @@ pub async fn add_coding(
             (0, text.chars().count())
         }
     };
+    let code = if f.invivo.is_some() {
+        let text = state
+            .store
+            .responses(None)
+            .await?
+            .into_iter()
+            .find(|r| r.id == rid)
+            .and_then(|r| r.answers.get(&a.question).cloned())
+            .unwrap_or_default();
+        let Some(selection) = leernet_core::span_text(&text, start, end) else {
+            let len = text.chars().count();
+            return refused(
+                &state,
+                &v,
+                &user,
+                id,
+                pos,
+                Refusal::OutsideText { start, end, len },
+            )
+            .await;
+        };
+        match super::document_coding::make_in_vivo(&state, &user, a.codebook, selection).await? {
+            Ok(c) => c,
+            Err(Refusal::Incomplete) => {
+                let msg = state.catalog.t(lang, "documents_ui.err_no_selection");
+                return answer_page(
+                    &state,
+                    &v,
+                    &user,
+                    id,
+                    pos,
+                    Some(msg),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            Err(r) => return refused(&state, &v, &user, id, pos, r).await,
+        }
+    } else {
+        coding.code
+    };
     let span = SpanCode {
         response: rid,
-        code: coding.code,
+        code,
         start,
         end,
         memo: coding.memo,
@@ -325,6 +376,33 @@ pub async fn delete_coding(
     match state
         .store
         .delete_assignment_coding(a.id, user.id, CodingId(coding))
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),
+        Err(r) => refused(&state, &v, &user, id, pos, r).await,
+    }
+}
+
+/// `POST …/answers/{pos}/codings/{coding}`: another code or memo for one of the coder's own
+/// codings.
+pub async fn change_coding(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, pos, coding)): Path<(i64, usize, i64)>,
+    HtmlForm(f): HtmlForm<super::document_coding::ChangeForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let (user, a, _) = coder_post(&state, &v, f.csrf_token.as_deref(), id, pos).await?;
+    let memo = f.memo.trim();
+    if memo.chars().count() > MAX_NOTE {
+        return Err(AppError::BadRequest(lang));
+    }
+    let Ok(code) = f.code.trim().parse::<i64>().map(CodeId) else {
+        return refused(&state, &v, &user, id, pos, Refusal::UnknownCode).await;
+    };
+    match state
+        .store
+        .change_assignment_coding(a.id, user.id, CodingId(coding), code, memo)
         .await?
     {
         Ok(()) => Ok(Redirect::to(&state.link(&answer_url(id, pos))).into_response()),

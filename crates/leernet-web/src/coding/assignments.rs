@@ -23,12 +23,15 @@ pub(super) async fn index_page(
     let names = person_names(&persons);
     let mut mine = Vec::new();
     let mut led = Vec::new();
+    // questions by their labels, never their variable names (issue 20)
+    let labels: BTreeMap<String, String> = open_questions(state, lang).await?.into_iter().collect();
     for a in store.assignments().await? {
         let row = minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => labels.get(&a.question).cloned().unwrap_or_default(),
             answers => a.items.len(),
+            documents => a.documents.len(),
             finished => a.has_finished(user.id),
             all_finished => a.all_finished(),
             coders => a.coders.iter().map(|c| minijinja::context! {
@@ -62,8 +65,7 @@ pub(super) async fn index_page(
         .into_iter()
         .map(|w| minijinja::context! { id => w.id.0, name => w.name })
         .collect();
-    let questions: Vec<_> = open_questions(state, lang)
-        .await?
+    let questions: Vec<_> = labels
         .into_iter()
         .map(|(name, label)| minijinja::context! { name => name, label => label })
         .collect();
@@ -245,6 +247,12 @@ pub(super) async fn assignment_page(
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
+    let question = open_questions(state, lang)
+        .await?
+        .into_iter()
+        .find(|(name, _)| *name == a.question)
+        .map(|(_, label)| label)
+        .unwrap_or_default();
     let coder = a.is_coder(user.id);
     let own = if coder {
         store.assignment_codings(a.id, Some(user.id)).await?
@@ -270,6 +278,33 @@ pub(super) async fn assignment_page(
             }
         })
         .collect();
+    // An assignment of documents: its documents, with the coder's own codings of each.
+    let mut documents = Vec::new();
+    if !a.documents.is_empty() {
+        let own_docs = if coder {
+            store
+                .assignment_document_codings(a.id, Some(user.id))
+                .await?
+        } else {
+            Vec::new()
+        };
+        let infos: BTreeMap<DocumentId, DocumentInfo> = store
+            .documents()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        for (i, d) in a.documents.iter().enumerate() {
+            let Some(info) = infos.get(d) else { continue };
+            documents.push(minijinja::context! {
+                pos => i + 1,
+                title => info.title.clone(),
+                kind => super::documents::kind_label(state, lang, info.kind),
+                network => info.network.and_then(|n| networks.get(&n)).cloned(),
+                codings => own_docs.iter().filter(|c| c.span.document == *d).count(),
+            });
+        }
+    }
     let lead = a.lead == user.id;
     let log: Vec<_> = if lead {
         store
@@ -296,12 +331,13 @@ pub(super) async fn assignment_page(
         minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => question,
             coder => coder,
             lead => lead,
             finished => a.has_finished(user.id),
             all_finished => a.all_finished(),
             items => items,
+            documents => documents,
             coders => a.coders.iter().map(|c| minijinja::context! {
                 name => names.get(&c.coder).cloned().unwrap_or_default(),
                 finished => c.finished_at.is_some(),

@@ -54,6 +54,9 @@ pub(super) async fn disagreements_page(
         Ok(a) => a,
         Err(res) => return Ok(res),
     };
+    if !a.documents.is_empty() {
+        return super::document_coding::disagreements_page(state, v, &a, error, status).await;
+    }
     let names = person_names(&store.persons().await?);
     let codes: BTreeMap<CodeId, Code> = store
         .codebooks()
@@ -141,7 +144,7 @@ pub(super) async fn disagreements_page(
         minijinja::context! {
             id => a.id.0,
             name => a.name.clone(),
-            question => a.question.clone(),
+            question => open_questions(state, lang).await?.into_iter().find(|(n, _)| *n == a.question).map(|(_, l)| l).unwrap_or_default(),
             coders => a.coders.iter().map(|c| names.get(&c.coder).cloned().unwrap_or_default()).collect::<Vec<_>>(),
             rows => rows,
             error => error,

@@ -39,6 +39,10 @@ pub struct CodingForm {
     /// Offsets in code points.
     pub start: String,
     pub end: String,
+    /// Present when the answer (its one unit) is coded whole, as `whole`.
+    pub turn: Option<String>,
+    /// Present when the selection becomes a new code (in vivo).
+    pub invivo: Option<String>,
 }
 
 /// What a [`CodingForm`] codes.
@@ -61,17 +65,21 @@ pub struct NewCoding {
 impl TryFrom<&CodingForm> for NewCoding {
     type Error = FormRefusal;
     fn try_from(f: &CodingForm) -> Result<NewCoding, FormRefusal> {
-        let code = f
-            .code
-            .trim()
-            .parse::<i64>()
-            .map(CodeId)
-            .map_err(|_| FormRefusal::Message("coding_ui.err_unknown_code"))?;
+        // an in-vivo coding makes its code; any other names one
+        let code = if f.invivo.is_some() {
+            CodeId(0)
+        } else {
+            f.code
+                .trim()
+                .parse::<i64>()
+                .map(CodeId)
+                .map_err(|_| FormRefusal::Message("coding_ui.err_unknown_code"))?
+        };
         let memo = f.memo.trim();
         if too_long(memo) {
             return Err(FormRefusal::TooLong);
         }
-        let extent = if f.whole.is_some() {
+        let extent = if f.whole.is_some() || f.turn.is_some() {
             Extent::Whole
         } else {
             match (f.start.trim().parse(), f.end.trim().parse()) {

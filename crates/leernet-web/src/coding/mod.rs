@@ -31,8 +31,11 @@ mod answer;
 mod assignments;
 mod codebook;
 mod consensus;
+pub mod document_coding;
+pub mod documents;
 mod forms;
 mod register;
+pub mod workbench;
 
 pub use answer::*;
 pub use assignments::*;

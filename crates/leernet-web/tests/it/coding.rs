@@ -294,10 +294,26 @@ async fn coding_story(w: &World, k: &Coding) {
         (0, TEXT_2.chars().count())
     );
     let p = c1.get(&format!("{base}/answers/1")).await;
-    assert!(p.body.contains("“leercyclus van Kolb”"), "own coding shown");
-    // With its code's colour as a swatch beside the code's name.
-    let mine = p.body.split("id=\"my-codings\"").nth(1).unwrap();
-    assert!(mine.contains("fill=\"#9467BD\""), "{mine}");
+    assert!(
+        p.body.contains("<q>leercyclus van Kolb</q>"),
+        "own coding shown in the list of passages"
+    );
+    // Highlighted in the text in its code's colour, with the code's name in text beside it.
+    let class = format!("c-{theory}");
+    let mark = format!("<mark class=\"coded {class}\" data-s=\"17\"");
+    assert!(p.body.contains(&mark), "{}", p.body);
+    assert!(p.body.contains(&format!(
+        "<li class=\"stripe {class}\">NL rationale.learning_theory</li>"
+    )));
+    let css = c1
+        .get(&format!("/coding/codebooks/{}/colours.css", k.book.0))
+        .await;
+    assert!(
+        css.body
+            .contains(&format!(".{class} {{ --code: #9467BD; }}")),
+        "{}",
+        css.body
+    );
 
     // Coder 2 accepts the suggestion for answer 1 (its span comes from the rules) and rejects
     // nothing else; answer 2 gets no code. Coder 2 never sees coder 1's work.
@@ -305,7 +321,7 @@ async fn coding_story(w: &World, k: &Coding) {
     let p = c2.get(&format!("{base}/answers/1")).await;
     let offered = p.body.matches("class=\"suggestion\"").count();
     assert!(
-        !p.body.contains("“leercyclus van Kolb”"),
+        !p.body.contains("<q>leercyclus van Kolb</q>") && !p.body.contains("<mark"),
         "blind: not the other's coding"
     );
     assert!(!p.body.contains("Kolb</"));

@@ -1580,6 +1580,43 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
         "/admin/instruments/{id}/test-answers/wipe",
         "fieldwork",
     ),
+    // documents in the browser and coding them (issue 20)
+    ("GET", "/coding/documents", "documents"),
+    ("POST", "/coding/documents", "documents"),
+    ("GET", "/coding/documents/{id}", "documents"),
+    ("POST", "/coding/documents/{id}/memos", "documents"),
+    ("GET", "/coding/codebooks/{id}/colours.css", "documents"),
+    ("POST", "/coding/document-assignments", "documents"),
+    (
+        "GET",
+        "/coding/assignments/{id}/documents/{pos}",
+        "documents",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/documents/{pos}/codings",
+        "documents",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/documents/{pos}/codings/{coding}",
+        "documents",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/documents/{pos}/codings/{coding}/delete",
+        "documents",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/documents/{pos}/consensus",
+        "documents",
+    ),
+    (
+        "POST",
+        "/coding/assignments/{id}/answers/{pos}/codings/{coding}",
+        "documents",
+    ),
 ];
 
 /// The (method, path pattern) pairs that `src/lib.rs` routes, read from its source.
@@ -1647,6 +1684,7 @@ fn every_route_is_in_the_authorisation_walk() {
         ("import_export", include_str!("import_export.rs")),
         ("people", include_str!("people.rs")),
         ("waves_scale", include_str!("waves_scale.rs")),
+        ("documents", include_str!("documents.rs")),
     ];
     let routes = app_routes();
     assert!(routes.len() > 50, "the routes were read: {routes:?}");

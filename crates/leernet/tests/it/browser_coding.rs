@@ -180,10 +180,11 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     axe(&c, "the coder's queue").await;
     submit(&c, "table.queue tbody tr:first-child a").await;
     axe(&c, "an answer to code").await;
-    let answer = text(&c, "#answer-text").await;
+    let answer = text(&c, "#doc-text").await;
     assert!(!answer.is_empty());
+    // A selection that ends inside a word grows to the whole word (the script snaps it).
     c.execute(
-        "var n = document.getElementById('answer-text').firstChild;
+        "var n = document.querySelector('#doc-text [data-s]').firstChild;
          var r = document.createRange(); r.setStart(n, 0); r.setEnd(n, 12);
          var s = window.getSelection(); s.removeAllRanges(); s.addRange(r); return true;",
         vec![],
@@ -192,29 +193,45 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     .unwrap();
     wait_until(
         &c,
-        "return document.getElementById('end').value === '12'",
+        "return document.getElementById('end').value !== ''",
         "the selection fills the offsets",
     )
     .await;
-    assert_eq!(
-        css(&c, "#start")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("0")
+    let value = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            css(&c, sel)
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(value("#start").await, "0");
+    let end: usize = value("#end").await.parse().unwrap();
+    let chars: Vec<char> = answer.chars().collect();
+    assert!(end >= 12 && end <= chars.len(), "{end}");
+    assert!(
+        chars.get(end).is_none_or(|c| !c.is_alphanumeric()) && chars[end - 1].is_alphanumeric(),
+        "snapped to a whole word: {:?}",
+        chars[..end].iter().collect::<String>()
     );
-    c.execute(
-        "document.getElementById('code').selectedIndex = 1; return true;",
-        vec![],
-    )
-    .await
-    .unwrap();
+    // The first code of the tree (type to filter: the tree is searchable).
+    css(&c, "#code-list li.code input")
+        .await
+        .click()
+        .await
+        .unwrap();
     submit(&c, "#code-span").await;
-    let mine = text(&c, "#my-codings").await;
-    let fragment: String = answer.chars().take(12).collect();
+    let mine = text(&c, "#passage-list").await;
+    let fragment: String = chars[..end].iter().collect();
     assert!(mine.contains(fragment.trim()), "{mine}");
+    assert!(
+        c.find(Locator::Css("#doc-text mark.coded")).await.is_ok(),
+        "highlighted"
+    );
+    crate::browser_documents::shots_as(&c, "coding", "answer").await;
     axe(&c, "an answer with a coding").await;
     // j: the next answer, by the keyboard.
     navigate_by(
@@ -239,17 +256,17 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
         .await
         .unwrap();
     assert!(
-        c.find(Locator::Css("#my-codings")).await.is_err(),
+        c.find(Locator::Css("#passage-list")).await.is_err(),
         "blind: coder A's coding is not shown"
     );
-    c.execute(
-        "document.getElementById('code').selectedIndex = 2; return true;",
-        vec![],
-    )
-    .await
-    .unwrap();
-    submit(&c, "#code-whole").await;
-    assert!(text(&c, "#my-codings").await.contains(answer.trim()));
+    css(&c, "#code-list li.code:nth-of-type(2) input")
+        .await
+        .click()
+        .await
+        .unwrap();
+    submit(&c, ".unit-action button").await;
+    let start: String = answer.trim().chars().take(100).collect();
+    assert!(text(&c, "#passage-list").await.contains(start.trim()));
     c.goto(&url(&assignment)).await.unwrap();
     submit(&c, "#finish").await;
 

@@ -8,6 +8,7 @@ mod api_demo;
 mod backup;
 mod browser;
 mod browser_coding;
+mod browser_documents;
 mod browser_handles;
 mod browser_instruments;
 mod browser_people;
