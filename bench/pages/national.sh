@@ -80,7 +80,7 @@ PY
 done
 
 serve() { # serve BUILD PORT
-  RUST_LOG=leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" >> "$work/$1.serve.log" 2>&1 &
+  RUST_LOG=leernet_app::figures=debug,leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" > "$work/$1.$2.serve.log" 2>&1 &
   server=$!
   for _ in $(seq 300); do
     if python3 -c 'import sys,urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/healthz" % sys.argv[1], timeout=1)' "$2" 2>/dev/null; then return; fi
@@ -112,8 +112,10 @@ for r in $(seq "$REPEATS"); do
   done
 done 2>&1 | tee "$work/out"
 for v in $builds; do
-  echo "$v: figures computed $(grep -c 'study figures computed' "$work/$v.serve.log" || true) times; the first computations:"
-  grep 'study figures computed' "$work/$v.serve.log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^.*study figures computed/  /' | head -n "$REPEATS"
+  echo "$v: figures computed $(cat "$work/$v".*.serve.log | grep -c 'study figures computed' || true) times; the first two computations of each server:"
+  for log in "$work/$v".*.serve.log; do
+    grep 'study figures computed' "$log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^.*study figures computed/  /' | head -n 2
+  done
 done
 echo "== medians of $REPEATS repeats"
 python3 - "$work/out" <<'PY'
