@@ -9,6 +9,7 @@
 #
 #   bench/pages/national.sh          # NETWORKS=2000 MEMBERS=40000 REPEATS=3 SECONDS_PER_RUN=10 CLIENTS=8
 #   OLD_BIN=/path/to/old/leernet bench/pages/national.sh   # before and after in the same run
+#   NEW_BIN=… LOAD_BIN=… OLD_BIN=… bench/pages/national.sh  # all three built already
 #
 # Builds this checkout's release binary and the load client
 # (crates/leernet-web/examples/pages_load.rs) with this shell's CARGO_TARGET_DIR. With
@@ -26,11 +27,15 @@ SECS=${SECONDS_PER_RUN:-10}
 CLIENTS=${CLIENTS:-8}
 OLD_BIN=${OLD_BIN:-}
 
-cargo build --release -q -p leernet
-cargo build --release -q -p leernet-web --example pages_load
 target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-newbin="$target/release/leernet"
-load="$target/release/examples/pages_load"
+# NEW_BIN and LOAD_BIN: this checkout's release builds of leernet and pages_load, made
+# already (e.g. elsewhere from the same commit); otherwise built here.
+if [ -z "${NEW_BIN:-}" ]; then
+  cargo build --release -q -p leernet
+  cargo build --release -q -p leernet-web --example pages_load
+fi
+newbin=${NEW_BIN:-$target/release/leernet}
+load=${LOAD_BIN:-$target/release/examples/pages_load}
 
 work=$(mktemp -d /var/tmp/leernet-national-pages.XXXXXX)
 server=""

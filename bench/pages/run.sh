@@ -28,11 +28,15 @@ if [ -z "$OLD_BIN" ]; then
   (cd "$old_src" && CARGO_TARGET_DIR="$old_target" cargo build --release -q -p leernet)
   OLD_BIN="$old_target/release/leernet"
 fi
-cargo build --release -q -p leernet
-cargo build --release -q -p leernet-web --example pages_load
 target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-declare -A bin=([old]="$OLD_BIN" [new]="$target/release/leernet")
-load="$target/release/examples/pages_load"
+# NEW_BIN and LOAD_BIN: this checkout's release builds of leernet and pages_load, made
+# already (e.g. elsewhere from the same commit); otherwise built here.
+if [ -z "${NEW_BIN:-}" ]; then
+  cargo build --release -q -p leernet
+  cargo build --release -q -p leernet-web --example pages_load
+fi
+declare -A bin=([old]="$OLD_BIN" [new]="${NEW_BIN:-$target/release/leernet}")
+load=${LOAD_BIN:-$target/release/examples/pages_load}
 
 work=$(mktemp -d /var/tmp/leernet-pages.XXXXXX)
 server=""
