@@ -10,6 +10,8 @@
 #   bench/pages/national.sh          # NETWORKS=2000 MEMBERS=40000 REPEATS=3 SECONDS_PER_RUN=10 CLIENTS=8
 #   OLD_BIN=/path/to/old/leernet bench/pages/national.sh   # before and after in the same run
 #   NEW_BIN=… LOAD_BIN=… OLD_BIN=… bench/pages/national.sh  # all three built already
+#   PROJECT=/path/to/project bench/pages/national.sh       # a project these steps made before
+#   ANALYSE=0 bench/pages/national.sh                      # without the `leernet analyse` step
 #
 # Builds this checkout's release binary and the load client
 # (crates/leernet-web/examples/pages_load.rs) with this shell's CARGO_TARGET_DIR. With
@@ -46,22 +48,31 @@ printf 'een lang genoeg wachtwoord voor de bench\n' > "$work/pw"
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); build $(git rev-parse --short HEAD)"
 python3 bench/pages/national_data.py "$work/data" "$NETWORKS" "$MEMBERS"
 p="$work/project"
-started=$(date +%s.%N)
-"$newbin" init "$p" > /dev/null
-while IFS=$'\t' read -r slug name region; do
-  "$newbin" --project "$p" workplace add --slug "$slug" --name "$name" --region "$region" > /dev/null
-done < "$work/data/workplaces.tsv"
-while IFS=$'\t' read -r slug name wp; do
-  "$newbin" --project "$p" network add --slug "$slug" --name "$name" --workplace "$wp" > /dev/null
-done < "$work/data/networks.tsv"
-for f in network member; do "$newbin" --project "$p" instrument add "instruments/$f.xlsx" > /dev/null; done
-"$newbin" --project "$p" import responses --instrument leernet_network --wave 2026 --network-column network "$work/data/network.csv"
-"$newbin" --project "$p" import responses --instrument leernet_member --wave 2026 --network-column network "$work/data/member.csv"
-"$newbin" --project "$p" user add --email bench@example.org --role researcher < "$work/pw" > /dev/null
-echo "project made in $(python3 -c "import sys; print(round($(date +%s.%N) - $started, 1))") s"
+if [ -n "${PROJECT:-}" ]; then
+  # a project made by an earlier run of these steps (with its bench@example.org account and
+  # the same password), copied: on a busy machine the 2,153 commands take many minutes
+  cp -r "$PROJECT" "$p"
+  echo "project copied from $PROJECT"
+else
+  started=$(date +%s.%N)
+  "$newbin" init "$p" > /dev/null
+  while IFS=$'\t' read -r slug name region; do
+    "$newbin" --project "$p" workplace add --slug "$slug" --name "$name" --region "$region" > /dev/null
+  done < "$work/data/workplaces.tsv"
+  while IFS=$'\t' read -r slug name wp; do
+    "$newbin" --project "$p" network add --slug "$slug" --name "$name" --workplace "$wp" > /dev/null
+  done < "$work/data/networks.tsv"
+  for f in network member; do "$newbin" --project "$p" instrument add "instruments/$f.xlsx" > /dev/null; done
+  "$newbin" --project "$p" import responses --instrument leernet_network --wave 2026 --network-column network "$work/data/network.csv"
+  "$newbin" --project "$p" import responses --instrument leernet_member --wave 2026 --network-column network "$work/data/member.csv"
+  "$newbin" --project "$p" user add --email bench@example.org --role researcher < "$work/pw" > /dev/null
+  echo "project made in $(python3 -c "import sys; print(round($(date +%s.%N) - $started, 1))") s"
+fi
 
-echo "-- leernet analyse (the figures, in a process of its own)"
-/usr/bin/time -f "analyse: %e s wall, %U s user, %M KB peak" "$newbin" --project "$p" analyse > /dev/null
+if [ "${ANALYSE:-1}" = 1 ]; then
+  echo "-- leernet analyse (the figures, in a process of its own)"
+  /usr/bin/time -f "analyse: %e s wall, %U s user, %M KB peak" "$newbin" --project "$p" analyse > /dev/null
+fi
 
 declare -A bin=([new]="$newbin")
 builds="new"
