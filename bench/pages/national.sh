@@ -9,6 +9,9 @@
 #
 #   bench/pages/national.sh          # NETWORKS=2000 MEMBERS=40000 REPEATS=3 SECONDS_PER_RUN=10 CLIENTS=8
 #   OLD_BIN=/path/to/old/leernet bench/pages/national.sh   # before and after in the same run
+#   NEW_BIN=… LOAD_BIN=… OLD_BIN=… bench/pages/national.sh  # all three built already
+#   PROJECT=/path/to/project bench/pages/national.sh       # a project these steps made before
+#   ANALYSE=0 bench/pages/national.sh                      # without the `leernet analyse` step
 #
 # Builds this checkout's release binary and the load client
 # (crates/leernet-web/examples/pages_load.rs) with this shell's CARGO_TARGET_DIR. With
@@ -26,11 +29,15 @@ SECS=${SECONDS_PER_RUN:-10}
 CLIENTS=${CLIENTS:-8}
 OLD_BIN=${OLD_BIN:-}
 
-cargo build --release -q -p leernet
-cargo build --release -q -p leernet-web --example pages_load
 target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-newbin="$target/release/leernet"
-load="$target/release/examples/pages_load"
+# NEW_BIN and LOAD_BIN: this checkout's release builds of leernet and pages_load, made
+# already (e.g. elsewhere from the same commit); otherwise built here.
+if [ -z "${NEW_BIN:-}" ]; then
+  cargo build --release -q -p leernet
+  cargo build --release -q -p leernet-web --example pages_load
+fi
+newbin=${NEW_BIN:-$target/release/leernet}
+load=${LOAD_BIN:-$target/release/examples/pages_load}
 
 work=$(mktemp -d /var/tmp/leernet-national-pages.XXXXXX)
 server=""
@@ -41,22 +48,31 @@ printf 'een lang genoeg wachtwoord voor de bench\n' > "$work/pw"
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); build $(git rev-parse --short HEAD)"
 python3 bench/pages/national_data.py "$work/data" "$NETWORKS" "$MEMBERS"
 p="$work/project"
-started=$(date +%s.%N)
-"$newbin" init "$p" > /dev/null
-while IFS=$'\t' read -r slug name region; do
-  "$newbin" --project "$p" workplace add --slug "$slug" --name "$name" --region "$region" > /dev/null
-done < "$work/data/workplaces.tsv"
-while IFS=$'\t' read -r slug name wp; do
-  "$newbin" --project "$p" network add --slug "$slug" --name "$name" --workplace "$wp" > /dev/null
-done < "$work/data/networks.tsv"
-for f in network member; do "$newbin" --project "$p" instrument add "instruments/$f.xlsx" > /dev/null; done
-"$newbin" --project "$p" import responses --instrument leernet_network --wave 2026 --network-column network "$work/data/network.csv"
-"$newbin" --project "$p" import responses --instrument leernet_member --wave 2026 --network-column network "$work/data/member.csv"
-"$newbin" --project "$p" user add --email bench@example.org --role researcher < "$work/pw" > /dev/null
-echo "project made in $(python3 -c "import sys; print(round($(date +%s.%N) - $started, 1))") s"
+if [ -n "${PROJECT:-}" ]; then
+  # a project made by an earlier run of these steps (with its bench@example.org account and
+  # the same password), copied: on a busy machine the 2,153 commands take many minutes
+  cp -r "$PROJECT" "$p"
+  echo "project copied from $PROJECT"
+else
+  started=$(date +%s.%N)
+  "$newbin" init "$p" > /dev/null
+  while IFS=$'\t' read -r slug name region; do
+    "$newbin" --project "$p" workplace add --slug "$slug" --name "$name" --region "$region" > /dev/null
+  done < "$work/data/workplaces.tsv"
+  while IFS=$'\t' read -r slug name wp; do
+    "$newbin" --project "$p" network add --slug "$slug" --name "$name" --workplace "$wp" > /dev/null
+  done < "$work/data/networks.tsv"
+  for f in network member; do "$newbin" --project "$p" instrument add "instruments/$f.xlsx" > /dev/null; done
+  "$newbin" --project "$p" import responses --instrument leernet_network --wave 2026 --network-column network "$work/data/network.csv"
+  "$newbin" --project "$p" import responses --instrument leernet_member --wave 2026 --network-column network "$work/data/member.csv"
+  "$newbin" --project "$p" user add --email bench@example.org --role researcher < "$work/pw" > /dev/null
+  echo "project made in $(python3 -c "import sys; print(round($(date +%s.%N) - $started, 1))") s"
+fi
 
-echo "-- leernet analyse (the figures, in a process of its own)"
-/usr/bin/time -f "analyse: %e s wall, %U s user, %M KB peak" "$newbin" --project "$p" analyse > /dev/null
+if [ "${ANALYSE:-1}" = 1 ]; then
+  echo "-- leernet analyse (the figures, in a process of its own)"
+  /usr/bin/time -f "analyse: %e s wall, %U s user, %M KB peak" "$newbin" --project "$p" analyse > /dev/null
+fi
 
 declare -A bin=([new]="$newbin")
 builds="new"
@@ -80,7 +96,7 @@ PY
 done
 
 serve() { # serve BUILD PORT
-  RUST_LOG=leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" >> "$work/$1.serve.log" 2>&1 &
+  RUST_LOG=leernet_app::figures=debug,leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" > "$work/$1.$2.serve.log" 2>&1 &
   server=$!
   for _ in $(seq 300); do
     if python3 -c 'import sys,urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/healthz" % sys.argv[1], timeout=1)' "$2" 2>/dev/null; then return; fi
@@ -112,8 +128,10 @@ for r in $(seq "$REPEATS"); do
   done
 done 2>&1 | tee "$work/out"
 for v in $builds; do
-  echo "$v: figures computed $(grep -c 'study figures computed' "$work/$v.serve.log" || true) times; the first computations:"
-  grep 'study figures computed' "$work/$v.serve.log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^.*study figures computed/  /' | head -n "$REPEATS"
+  echo "$v: figures computed $(cat "$work/$v".*.serve.log | grep -c 'study figures computed' || true) times; the first two computations of each server:"
+  for log in "$work/$v".*.serve.log; do
+    grep 'study figures computed' "$log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^.*study figures computed/  /' | head -n 2
+  done
 done
 echo "== medians of $REPEATS repeats"
 python3 - "$work/out" <<'PY'

@@ -6,6 +6,7 @@
 # with the saves' latency. The load client is crates/leernet-web/examples/pages_load.rs.
 #
 #   bench/pages/run.sh            # OLD_REV=0493f86 REPEATS=3 SECONDS_PER_RUN=10 CLIENTS=8
+#   OLD_BIN=/path/to/old/leernet OLD_REV=abc1234 bench/pages/run.sh   # an old build made already
 #
 # Builds release binaries: the old one in /tmp/leernet-bench-old with
 # CARGO_TARGET_DIR=/var/tmp/leernet-bench-old-target, the new one with this shell's
@@ -21,13 +22,21 @@ CLIENTS=${CLIENTS:-8}
 old_src=${OLD_SRC:-/tmp/leernet-bench-old}
 old_target=${OLD_TARGET:-/var/tmp/leernet-bench-old-target}
 
-if [ ! -d "$old_src" ]; then git worktree add --detach "$old_src" "$OLD_REV"; fi
-(cd "$old_src" && CARGO_TARGET_DIR="$old_target" cargo build --release -q -p leernet)
-cargo build --release -q -p leernet
-cargo build --release -q -p leernet-web --example pages_load
+OLD_BIN=${OLD_BIN:-}
+if [ -z "$OLD_BIN" ]; then
+  if [ ! -d "$old_src" ]; then git worktree add --detach "$old_src" "$OLD_REV"; fi
+  (cd "$old_src" && CARGO_TARGET_DIR="$old_target" cargo build --release -q -p leernet)
+  OLD_BIN="$old_target/release/leernet"
+fi
 target=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-declare -A bin=([old]="$old_target/release/leernet" [new]="$target/release/leernet")
-load="$target/release/examples/pages_load"
+# NEW_BIN and LOAD_BIN: this checkout's release builds of leernet and pages_load, made
+# already (e.g. elsewhere from the same commit); otherwise built here.
+if [ -z "${NEW_BIN:-}" ]; then
+  cargo build --release -q -p leernet
+  cargo build --release -q -p leernet-web --example pages_load
+fi
+declare -A bin=([old]="$OLD_BIN" [new]="${NEW_BIN:-$target/release/leernet}")
+load=${LOAD_BIN:-$target/release/examples/pages_load}
 
 work=$(mktemp -d /var/tmp/leernet-pages.XXXXXX)
 server=""
@@ -58,7 +67,7 @@ paths="/,/networks,/networks/$slug/profile"
 
 serve() { # serve VERSION PORT
   # (the new build logs each computation of the figures at debug; counted below)
-  RUST_LOG=leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" > "$work/$1.serve.log" 2>&1 &
+  RUST_LOG=leernet_app::figures=debug,leernet_web::figures=debug "${bin[$1]}" --project "$work/$1" serve --addr "127.0.0.1:$2" > "$work/$1.serve.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do
     if python3 -c 'import sys,urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/healthz" % sys.argv[1], timeout=1)' "$2" 2>/dev/null; then return; fi

@@ -17,6 +17,7 @@ use crate::content::Overview;
 use crate::{AnalysisError, Forms};
 use leernet_core::*;
 use leernet_xlsform::{EvalOptions, Form, QuestionKind};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -270,8 +271,9 @@ fn text(t: &leernet_xlsform::Text) -> Bilingual {
     }
 }
 
-/// Whether an empty answer was not applicable (per response, per question).
-fn relevance(form: &Form, answers: &Answers) -> BTreeMap<String, bool> {
+/// Whether each question applied to one response (by its index in [`Form::questions`]):
+/// an empty answer to a question that did not apply is "not applicable".
+fn relevance(form: &Form, answers: &Answers) -> Vec<bool> {
     let a =
         leernet_xlsform::Answers::from_pairs(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     // A fixed "now": the analysis reads no clock.
@@ -283,9 +285,7 @@ fn relevance(form: &Form, answers: &Answers) -> BTreeMap<String, bool> {
             last_saved: None,
         },
     );
-    form.questions()
-        .map(|q| (q.name.clone(), ev.is_relevant(&q.name)))
-        .collect()
+    form.questions().map(|q| ev.is_relevant(&q.name)).collect()
 }
 
 /// Columns of one instrument's closed questions over a list of units (one response or
@@ -296,8 +296,11 @@ fn instrument_columns(
     cfg: &TypologyConfig,
     responses: &[Option<&Response>],
 ) -> (Vec<Variable>, Vec<Vec<Option<f64>>>) {
-    let rel: Vec<Option<BTreeMap<String, bool>>> = responses
-        .iter()
+    // The XLSForm engine evaluates every response's skip logic: at a national study's
+    // 40,000 member questionnaires most of the dataset's time, so on every core (the order
+    // of the results is the responses').
+    let rel: Vec<Option<Vec<bool>>> = responses
+        .par_iter()
         .map(|r| r.map(|r| relevance(form, &r.answers)))
         .collect();
     let mut vars = Vec::new();
@@ -308,20 +311,20 @@ fn instrument_columns(
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let missing_kind = |i: usize, name: &str| -> bool {
+    let missing_kind = |i: usize, qi: usize| -> bool {
         // true = not applicable
         match &rel[i] {
             None => true,
-            Some(m) => !m.get(name).copied().unwrap_or(true),
+            Some(m) => !m.get(qi).copied().unwrap_or(true),
         }
     };
-    for q in form.questions() {
+    for (qi, q) in form.questions().enumerate() {
         let base_counts = |col: &[Option<f64>]| -> (usize, usize, usize) {
             let mut c = (0, 0, 0);
             for (i, v) in col.iter().enumerate() {
                 if v.is_some() {
                     c.0 += 1;
-                } else if missing_kind(i, &q.name) {
+                } else if missing_kind(i, qi) {
                     c.2 += 1;
                 } else {
                     c.1 += 1;
@@ -525,10 +528,15 @@ pub fn build(
         ))
     })?;
     let net_rs = by_form.get(&cfg.network_instrument).unwrap_or(&none);
+    // The last one per network, found in one pass (not a search per network).
+    let mut last_of: BTreeMap<NetworkId, &Response> = BTreeMap::new();
+    for r in net_rs {
+        last_of.insert(r.network, r);
+    }
     let per_net: Vec<Option<&Response>> = data
         .networks
         .iter()
-        .map(|n| net_rs.iter().rev().find(|r| r.network == n.id).copied())
+        .map(|n| last_of.get(&n.id).copied())
         .collect();
     let (mut vars, mut cols) = instrument_columns(net_form, &cfg.network_instrument, cfg, &per_net);
 

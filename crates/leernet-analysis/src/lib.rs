@@ -146,8 +146,9 @@ pub fn analyse_project_on(
     chosen: Option<&WaveChoice>,
 ) -> Result<StudyFigures, AnalysisError> {
     let all = data;
-    let (selected, selection) = waves::select(data, chosen, &project.overview.network_instrument)?;
-    let data = &selected;
+    let (selected, selection) =
+        waves::select_borrowed(data, chosen, &project.overview.network_instrument)?;
+    let data: &StudyData = &selected;
     let mut figures = run(
         data,
         all,
@@ -180,6 +181,24 @@ pub fn analyse_project_on(
             autocoding::autocoding_with(data, &project.autocode, &project.autocode_file);
     }
     figures.change = change_figures(all, project, &figures)?;
+    Ok(figures)
+}
+
+/// The part of [`analyse_project_on`]'s figures that the overview, the list of networks and
+/// a network's page show — `study`, `counts`, `workplaces`, `networks`, `sections`,
+/// `scales`, `missing_instruments` and `waves`, each the same as there — with everything
+/// else left empty (no datasets, typology, profiles, handreikingen, qualitative figures,
+/// QCA or change): at a national study's scale a small part of the time.
+pub fn analyse_tables_on(
+    data: &StudyData,
+    project: &ProjectContent,
+    chosen: Option<&WaveChoice>,
+) -> Result<StudyFigures, AnalysisError> {
+    let network_form = project.overview.network_instrument.as_str();
+    let (selected, selection) = waves::select_borrowed(data, chosen, network_form)?;
+    let forms = Forms::read(&selected.instruments)?;
+    let mut figures = figures::compute_tables(&selected, &forms, &project.overview)?;
+    figures::name_waves(&mut figures, &selected, selection, network_form);
     Ok(figures)
 }
 
@@ -355,13 +374,17 @@ fn qca_figures(
 
 /// The networks' names in the order of a network-level dataset's units (slugs).
 pub fn network_names(data: &StudyData, ds: &Dataset) -> Vec<String> {
+    // The first network of each slug, as a search from the front would find it.
+    let mut by_slug: BTreeMap<&str, &str> = BTreeMap::new();
+    for n in &data.networks {
+        by_slug.entry(n.slug.as_str()).or_insert(n.name.as_str());
+    }
     ds.units
         .iter()
         .map(|u| {
-            data.networks
-                .iter()
-                .find(|n| n.slug.as_str() == u)
-                .map_or_else(|| u.clone(), |n| n.name.clone())
+            by_slug
+                .get(u.as_str())
+                .map_or_else(|| u.clone(), |name| (*name).to_owned())
         })
         .collect()
 }

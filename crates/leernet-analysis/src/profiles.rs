@@ -246,16 +246,28 @@ pub(crate) fn profiles(
                 )
             })
             .collect();
-        for n in networks.iter_mut() {
-            let el = &mut n.elements[ei];
-            el.position = benchmark.position(el.score);
-            if let Some(t) = &n.network_type {
+        // Each type's benchmark once, not once per network of it (O(networks²) per
+        // element at a national study's 2,000 networks).
+        let mut of_type: BTreeMap<&str, Benchmark> = BTreeMap::new();
+        for t in networks.iter().filter_map(|n| n.network_type.as_ref()) {
+            of_type.entry(t.key.as_str()).or_insert_with(|| {
                 let same: Vec<Option<f64>> = by_type
                     .iter()
                     .filter(|(k, _)| k.as_deref() == Some(t.key.as_str()))
                     .map(|(_, s)| *s)
                     .collect();
-                el.type_benchmark = Some(Benchmark::of(&same));
+                Benchmark::of(&same)
+            });
+        }
+        let of_type: BTreeMap<String, Benchmark> = of_type
+            .into_iter()
+            .map(|(k, b)| (k.to_owned(), b))
+            .collect();
+        for n in networks.iter_mut() {
+            let el = &mut n.elements[ei];
+            el.position = benchmark.position(el.score);
+            if let Some(t) = &n.network_type {
+                el.type_benchmark = of_type.get(&t.key).cloned();
             }
         }
         summaries.push(ElementSummary {

@@ -147,6 +147,17 @@ pub fn select(
     chosen: Option<&WaveChoice>,
     network_form: &str,
 ) -> Result<(StudyData, WaveSelection), AnalysisError> {
+    let (out, selection) = select_borrowed(data, chosen, network_form)?;
+    Ok((out.into_owned(), selection))
+}
+
+/// [`select`], borrowing `data` when the choice leaves nothing out (the usual case: one
+/// wave per questionnaire), instead of copying every stored answer.
+pub(crate) fn select_borrowed<'d>(
+    data: &'d StudyData,
+    chosen: Option<&WaveChoice>,
+    network_form: &str,
+) -> Result<(std::borrow::Cow<'d, StudyData>, WaveSelection), AnalysisError> {
     let by_form = waves_by_form(data);
     let answered: BTreeSet<WaveId> = data
         .responses
@@ -262,12 +273,55 @@ pub fn select(
     };
     let bases: Vec<WaveBasis> = order.iter().map(|&i| bases[i].clone()).collect();
     let in_force: Vec<WaveChoice> = order.iter().map(|&i| in_force[i].clone()).collect();
-    let mut out = data.clone();
-    out.responses.retain(|r| keep.contains(&r.id));
-    out.waves.retain(|w| kept_waves.contains(&w.id));
-    out.codings.retain(|c| keep.contains(&c.segment.response));
-    out.consensus.retain(|c| keep.contains(&c.segment.response));
-    out.settled.retain(|(r, _)| keep.contains(r));
+    let everything = data.responses.iter().all(|r| keep.contains(&r.id))
+        && data.waves.iter().all(|w| kept_waves.contains(&w.id));
+    let out = if everything {
+        // Nothing to leave out (the codings, consensus and settled answers belong to the
+        // responses, all kept).
+        std::borrow::Cow::Borrowed(data)
+    } else {
+        // Copy only what is kept, not every answer first.
+        let kept = |r: &ResponseId| keep.contains(r);
+        std::borrow::Cow::Owned(StudyData {
+            study: data.study.clone(),
+            workplaces: data.workplaces.clone(),
+            networks: data.networks.clone(),
+            persons: data.persons.clone(),
+            instruments: data.instruments.clone(),
+            waves: data
+                .waves
+                .iter()
+                .filter(|w| kept_waves.contains(&w.id))
+                .cloned()
+                .collect(),
+            responses: data
+                .responses
+                .iter()
+                .filter(|r| kept(&r.id))
+                .cloned()
+                .collect(),
+            codebooks: data.codebooks.clone(),
+            codings: data
+                .codings
+                .iter()
+                .filter(|c| kept(&c.segment.response))
+                .cloned()
+                .collect(),
+            consensus: data
+                .consensus
+                .iter()
+                .filter(|c| kept(&c.segment.response))
+                .cloned()
+                .collect(),
+            settled: data
+                .settled
+                .iter()
+                .filter(|(r, _)| kept(r))
+                .cloned()
+                .collect(),
+            current_waves: data.current_waves.clone(),
+        })
+    };
 
     let several = by_form.values().any(|ws| ws.len() > 1);
     let options = if several {

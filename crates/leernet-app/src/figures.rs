@@ -101,8 +101,15 @@ pub async fn practice(store: &Store) -> Result<PracticeIndicators, leernet_store
 /// and its latent class fit table (50 random starts per number of classes) are shown only
 /// in the study report and the API's figures (`leernet analyse --json`), so the pages'
 /// figures are computed without them and the others with them, each cached on its own.
+/// The overview, the list of networks and a network's page show only the study's tables
+/// ([`Depth::Tables`]), which any deeper set holds too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Depth {
+    /// The overview, the list of networks and a network's page: counts, frequency
+    /// tables, scales, Werkplaatsen, each network's row and the waves
+    /// (`leernet_analysis::analyse_tables_on`), without the datasets, typology, profiles,
+    /// handreikingen and the rest. A fresh set of a deeper depth serves too.
+    Tables,
     /// Every page and the handreikingen: the typology without its stability replicates and
     /// without the latent class fit table.
     Pages,
@@ -219,6 +226,7 @@ type OtherSlots = BTreeMap<(Depth, WaveChoice), (u64, Arc<Slot>)>;
 pub struct FigureCache {
     /// The content the figures are computed with (the study's own over the project's).
     content: Arc<ProjectContent>,
+    tables: Arc<Slot>,
     pages: Arc<Slot>,
     report: Arc<Slot>,
     /// Figures on another wave than the current ones, by depth and choice, with the order
@@ -248,7 +256,7 @@ impl Default for FigureCache {
 /// its stability replicates and its latent class fit table.
 fn content_for(content: &ProjectContent, depth: Depth) -> std::borrow::Cow<'_, ProjectContent> {
     match depth {
-        Depth::Report => std::borrow::Cow::Borrowed(content),
+        Depth::Report | Depth::Tables => std::borrow::Cow::Borrowed(content),
         Depth::Pages => {
             let mut c = content.clone();
             c.typology.typology.bootstrap = 0;
@@ -264,6 +272,7 @@ impl FigureCache {
     pub fn new(content: ProjectContent) -> FigureCache {
         FigureCache {
             content: Arc::new(content),
+            tables: Arc::default(),
             pages: Arc::default(),
             report: Arc::default(),
             other: Mutex::new(BTreeMap::new()),
@@ -289,6 +298,7 @@ impl FigureCache {
     fn slot_for(&self, depth: Depth, wave: Option<&WaveChoice>) -> Arc<Slot> {
         let Some(w) = wave else {
             return match depth {
+                Depth::Tables => self.tables.clone(),
                 Depth::Pages => self.pages.clone(),
                 Depth::Report => self.report.clone(),
             };
@@ -312,6 +322,25 @@ impl FigureCache {
         slot
     }
 
+    /// Fresh figures of a depth deeper than [`Depth::Tables`] on `wave`, if some are cached
+    /// (the pages' first): they hold the tables too.
+    fn deeper(&self, generation: i64, wave: Option<&WaveChoice>) -> Option<Arc<Figures>> {
+        match wave {
+            None => self
+                .pages
+                .fresh(generation)
+                .or_else(|| self.report.fresh(generation)),
+            Some(w) => {
+                let other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+                [Depth::Pages, Depth::Report].into_iter().find_map(|d| {
+                    other
+                        .get(&(d, w.clone()))
+                        .and_then(|(_, s)| s.fresh(generation))
+                })
+            }
+        }
+    }
+
     fn forget(&self, depth: Depth, wave: &WaveChoice) {
         let mut other = self.other.lock().unwrap_or_else(|p| p.into_inner());
         other.remove(&(depth, wave.clone()));
@@ -331,6 +360,12 @@ impl FigureCache {
         let generation = store.generation().await?;
         if let Some(f) = slot.fresh(generation) {
             return Ok(f);
+        }
+        if depth == Depth::Tables {
+            // The pages' or the report's figures hold the tables too.
+            if let Some(f) = self.deeper(generation, wave) {
+                return Ok(f);
+            }
         }
         let guard = slot.computing.clone().lock_owned().await;
         // Someone else may have computed them while this request waited.
@@ -354,11 +389,16 @@ impl FigureCache {
             // threads would delay every survey save meanwhile.
             let computed = tokio::task::spawn_blocking(move || {
                 let data = runtime.block_on(store.study_data())?;
-                let figures = leernet_analysis::analyse_project_on(
-                    &data,
-                    &content_for(&content, depth),
-                    chosen.as_ref(),
-                )?;
+                let figures = match depth {
+                    Depth::Tables => {
+                        leernet_analysis::analyse_tables_on(&data, &content, chosen.as_ref())?
+                    }
+                    Depth::Pages | Depth::Report => leernet_analysis::analyse_project_on(
+                        &data,
+                        &content_for(&content, depth),
+                        chosen.as_ref(),
+                    )?,
+                };
                 Ok::<_, FiguresError>(figures)
             })
             .await

@@ -131,25 +131,14 @@ impl Store {
                     .await?
             }
         };
-        rows.iter()
-            .map(|r| {
-                let id: i64 = get(r, "id")?;
-                let status: String = get(r, "status")?;
-                let answers: String = get(r, "answers")?;
-                Ok(Response {
-                    id: ResponseId(id),
-                    wave: WaveId(get(r, "wave_id")?),
-                    network: NetworkId(get(r, "network_id")?),
-                    respondent: get(r, "respondent")?,
-                    status: ResponseStatus::parse(&status).ok_or_else(|| {
-                        StoreError::Corrupt(format!("response {id} has status {status:?}"))
-                    })?,
-                    answers: serde_json::from_str(&answers).map_err(|e| {
-                        StoreError::Corrupt(format!("answers of response {id}: {e}"))
-                    })?,
-                })
-            })
-            .collect()
+        if rows.len() < PARALLEL_DECODE_FROM {
+            return rows.iter().map(response_row).collect();
+        }
+        // A national study's read (42,000 answer sets): the answers' JSON decoded on every
+        // core, in the rows' order; the first bad row in that order is the error, as before.
+        use rayon::prelude::*;
+        let decoded: Vec<Result<Response>> = rows.par_iter().map(response_row).collect();
+        decoded.into_iter().collect()
     }
 
     /// Sets (or, with `None`, removes) one answer of a stored response.
@@ -285,6 +274,10 @@ impl Store {
             .collect()
     }
 }
+
+/// From how many responses a read decodes their answers on every core (below it, on the
+/// calling thread: a small read does not wait for the thread pool).
+const PARALLEL_DECODE_FROM: usize = 2_000;
 
 fn response_row(r: &sqlx::any::AnyRow) -> Result<Response> {
     let id: i64 = get(r, "id")?;

@@ -43,6 +43,18 @@ pub(crate) async fn figures_on(
     depth_on(state, lang, q, crate::figures::Depth::Pages).await
 }
 
+/// Only the study's tables on the waves `q` names — counts, frequency tables, scales,
+/// Werkplaatsen, each network's row and the waves — for the overview, the list of networks
+/// and a network's page (404 for a wave that does not exist): at a national study's scale
+/// a small part of the time of [`figures_on`]'s, which hold them too.
+pub(crate) async fn tables_on(
+    state: &Arc<AppState>,
+    lang: Lang,
+    q: &WaveQuery,
+) -> Result<Arc<Figures>, AppError> {
+    depth_on(state, lang, q, crate::figures::Depth::Tables).await
+}
+
 async fn depth_on(
     state: &Arc<AppState>,
     lang: Lang,
@@ -146,17 +158,8 @@ pub async fn overview(
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let pl = v.lang;
-    let fig = figures_on(&state, pl.lang, &wave).await?;
-    let charts: Vec<Vec<String>> = fig
-        .sections
-        .iter()
-        .map(|s| {
-            s.tables
-                .iter()
-                .map(|t| leernet_report::chart::bar_chart(t, pl.lang))
-                .collect()
-        })
-        .collect();
+    let fig = tables_on(&state, pl.lang, &wave).await?;
+    let charts = overview_charts(&fig).get(pl.lang).clone();
     render(
         &state,
         &v,
@@ -168,6 +171,44 @@ pub async fn overview(
             waves => crate::profile::waves_view(&fig, pl.lang),
         },
     )
+}
+
+/// The overview's bar charts (SVG) per section and table, in both languages: drawn once
+/// per computed set of figures (`Figures::view`), not once per page view.
+struct OverviewCharts {
+    nl: minijinja::Value,
+    en: minijinja::Value,
+}
+
+impl OverviewCharts {
+    fn get(&self, lang: Lang) -> &minijinja::Value {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+fn overview_charts(fig: &Figures) -> Arc<OverviewCharts> {
+    fig.view(|f| {
+        let draw = |lang: Lang| {
+            let charts: Vec<Vec<String>> = f
+                .sections
+                .iter()
+                .map(|s| {
+                    s.tables
+                        .iter()
+                        .map(|t| leernet_report::chart::bar_chart(t, lang))
+                        .collect()
+                })
+                .collect();
+            minijinja::Value::from_serialize(&charts)
+        };
+        OverviewCharts {
+            nl: draw(Lang::Nl),
+            en: draw(Lang::En),
+        }
+    })
 }
 
 /// How many networks one page of `/networks` lists.
@@ -182,14 +223,17 @@ pub const MAX_PAGE: u32 = 100_000;
 pub struct NetworksQuery {
     page: Option<String>,
     q: Option<String>,
+    workplace: Option<String>,
 }
 
 /// Which networks to list: a page (from 1) of those whose name or Werkplaats contains the
-/// search (lower case, trimmed; `None`: all).
+/// search (lower case, trimmed; `None`: all) and that belong to the Werkplaats `workplace`
+/// names (`None`: every Werkplaats).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkListing {
     pub page: u32,
     pub search: Option<String>,
+    pub workplace: Option<leernet_core::Slug>,
 }
 
 /// Why a `/networks` query was refused.
@@ -199,6 +243,9 @@ pub enum ListingError {
     Page,
     /// A search longer than `MAX_SEARCH_CHARS`.
     SearchTooLong,
+    /// A Werkplaats that is no slug (a name of at most 64 lower-case letters, digits and
+    /// dashes).
+    Workplace,
 }
 
 impl TryFrom<&NetworksQuery> for NetworkListing {
@@ -220,13 +267,22 @@ impl TryFrom<&NetworksQuery> for NetworkListing {
             }
             Some(s) => Some(s.to_lowercase()),
         };
-        Ok(NetworkListing { page, search })
+        let workplace = match q.workplace.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(w) => Some(leernet_core::Slug::parse(w).map_err(|_| ListingError::Workplace)?),
+        };
+        Ok(NetworkListing {
+            page,
+            search,
+            workplace,
+        })
     }
 }
 
-/// `GET /networks?q=…&page=…`: the networks with their Werkplaats and response, a page of
-/// `NETWORKS_PER_PAGE` at a time (a national study has thousands), those whose name or
-/// Werkplaats contains the search (any case); then the Werkplaatsen.
+/// `GET /networks?q=…&workplace=…&page=…`: the networks with their Werkplaats and
+/// response, a page of `NETWORKS_PER_PAGE` at a time (a national study has thousands),
+/// those whose name or Werkplaats contains the search (any case) and, with `workplace`, of
+/// that Werkplaats only (one the study does not have is 404); then the Werkplaatsen.
 pub async fn networks(
     State(state): State<Arc<AppState>>,
     v: crate::auth::Visitor,
@@ -239,18 +295,23 @@ pub async fn networks(
         return Err(AppError::BadRequest(lang));
     };
     let listing = NetworkListing::try_from(&query).map_err(|_| AppError::BadRequest(lang))?;
-    let fig = figures_on(&state, lang, &wave).await?;
-    let matching: Vec<&leernet_analysis::NetworkRow> = match &listing.search {
-        None => fig.networks.iter().collect(),
-        Some(s) => fig
-            .networks
-            .iter()
-            .filter(|n| {
-                n.name.to_lowercase().contains(s.as_str())
-                    || n.workplace_name.to_lowercase().contains(s.as_str())
+    let fig = tables_on(&state, lang, &wave).await?;
+    let workplace = listing.workplace.as_ref().map(leernet_core::Slug::as_str);
+    if let Some(w) = workplace {
+        if !fig.workplaces.iter().any(|x| x.slug == w) {
+            return Err(AppError::NotFound(lang));
+        }
+    }
+    let matching: Vec<&leernet_analysis::NetworkRow> = fig
+        .networks
+        .iter()
+        .filter(|n| workplace.is_none_or(|w| n.workplace_slug == w))
+        .filter(|n| {
+            listing.search.as_deref().is_none_or(|s| {
+                n.name.to_lowercase().contains(s) || n.workplace_name.to_lowercase().contains(s)
             })
-            .collect(),
-    };
+        })
+        .collect();
     let total = matching.len();
     let pages = total.div_ceil(NETWORKS_PER_PAGE).max(1);
     let page = listing.page as usize;
@@ -274,19 +335,39 @@ pub async fn networks(
             }
         })
         .collect();
-    // The links to other pages keep the search (percent-encoded) and the wave.
+    // The links to other pages keep the search (percent-encoded), the Werkplaats and the
+    // wave.
     let q = query.q.as_deref().map(str::trim).unwrap_or("");
     let wave_part = wave_param(&fig)
         .map(|w| format!("&wave={w}"))
         .unwrap_or_default();
-    let link = |p: usize| {
-        if q.is_empty() {
-            format!("?page={p}{wave_part}")
-        } else {
-            let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
-            format!("?q={q}&page={p}{wave_part}")
-        }
-    };
+    let mut kept = String::new();
+    if !q.is_empty() {
+        let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
+        kept.push_str(&format!("q={q}&"));
+    }
+    if let Some(w) = workplace {
+        // a slug: letters, digits and dashes, nothing to encode
+        kept.push_str(&format!("workplace={w}&"));
+    }
+    let link = |p: usize| format!("?{kept}page={p}{wave_part}");
+    // The Werkplaatsen to choose from, by name (the figures keep the store's order).
+    let mut choices: Vec<(&str, &str)> = fig
+        .workplaces
+        .iter()
+        .map(|w| (w.name.as_str(), w.slug.as_str()))
+        .collect();
+    choices.sort();
+    let workplace_choices: Vec<minijinja::Value> = choices
+        .into_iter()
+        .map(|(name, slug)| {
+            minijinja::context! {
+                slug => slug,
+                name => name,
+                chosen => workplace == Some(slug),
+            }
+        })
+        .collect();
     render(
         &state,
         &v,
@@ -296,6 +377,8 @@ pub async fn networks(
         minijinja::context! {
             rows => rows,
             q => q,
+            workplace => workplace,
+            workplace_choices => workplace_choices,
             total => total,
             all => fig.networks.len(),
             from => if total == 0 { 0 } else { first + 1 },
@@ -332,7 +415,7 @@ pub async fn network(
         user.role,
         leernet_core::Role::Facilitator | leernet_core::Role::Member
     );
-    let fig = figures_on(&state, pl.lang, &wave).await?;
+    let fig = tables_on(&state, pl.lang, &wave).await?;
     let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(pl.lang));
     };

@@ -195,3 +195,58 @@ fn the_same_data_gives_the_same_figures() {
     let b = serde_json::to_string(&analyse(&data, &Overview::builtin()).unwrap()).unwrap();
     assert_eq!(a, b);
 }
+
+/// The overview's, the networks list's and a network page's figures
+/// (`analyse_tables_on`, issue 17) are the full pipeline's, part for part, on every choice
+/// of waves: the same counts, tables, scales, Werkplaatsen, network rows and waves.
+#[test]
+fn the_tables_alone_are_the_full_figures_tables_on_every_choice() {
+    use leernet_analysis::analyse_tables_on;
+    let project = ProjectContent::builtin();
+    let part = |f: &leernet_analysis::StudyFigures| {
+        serde_json::json!({
+            "study": f.study,
+            "counts": f.counts,
+            "workplaces": f.workplaces,
+            "networks": f.networks,
+            "sections": f.sections,
+            "scales": f.scales,
+            "missing_instruments": f.missing_instruments,
+            "waves": f.waves,
+        })
+    };
+    let mut compared = 0;
+    for data in [common::demo(), with_second_wave(WaveStatus::Closed)] {
+        for chosen in [
+            None,
+            Some(WaveChoice::Wave("2026".into())),
+            Some(WaveChoice::Wave("najaar 2027".into())),
+            Some(WaveChoice::LatestPerNetwork),
+            Some(WaveChoice::AllAnswers),
+        ] {
+            let full = analyse_project_on(&data, &project, chosen.as_ref());
+            let tables = analyse_tables_on(&data, &project, chosen.as_ref());
+            match (full, tables) {
+                (Ok(full), Ok(tables)) => {
+                    assert_eq!(part(&full), part(&tables), "{chosen:?}");
+                    assert!(!tables.networks.is_empty() && !tables.sections.is_empty());
+                    assert!(tables.typology.is_none() && tables.frameworks.is_empty());
+                    compared += 1;
+                }
+                (
+                    Err(AnalysisError::UnknownWave { .. }),
+                    Err(AnalysisError::UnknownWave { .. }),
+                ) => {}
+                (full, tables) => panic!(
+                    "{chosen:?}: both or neither must fail: {:?} / {:?}",
+                    full.err(),
+                    tables.err()
+                ),
+            }
+        }
+    }
+    assert_eq!(
+        compared, 9,
+        "the demo has no wave `najaar 2027`, the other 9 exist"
+    );
+}

@@ -14,6 +14,7 @@ on_every_backend!(
     instruments_are_versioned => instrument_story,
     codebooks_and_codings => coding_story,
     ping_answers_on_a_seeded_store => ping_story,
+    a_large_read_keeps_order_and_answers => large_read_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -458,4 +459,42 @@ async fn new_sqlite_databases_have_16_kib_pages_and_old_ones_keep_theirs() {
         .unwrap();
     store.close().await;
     assert_eq!(page_size(&old), 4096);
+}
+
+/// A read of more responses than `PARALLEL_DECODE_FROM` (2,000) decodes their answers on
+/// every core (issue 17): the same responses, in the order of their ids, with every answer
+/// as stored.
+async fn large_read_story(store: &Store) {
+    let (_, a, b) = seed(store).await;
+    let inst = instrument(store, "1", b"x").await.unwrap();
+    let wave = store
+        .add_wave(inst, "2026", WaveStatus::Open)
+        .await
+        .unwrap();
+    let many: Vec<NewResponse> = (0..2_100)
+        .map(|i| NewResponse {
+            network: if i % 3 == 0 { a } else { b },
+            respondent: format!("m{i:05}"),
+            status: if i % 7 == 0 {
+                ResponseStatus::InProgress
+            } else {
+                ResponseStatus::Submitted
+            },
+            answers: answers(&[
+                ("role", if i % 2 == 0 { "student" } else { "resident" }),
+                ("learned", &format!("antwoord {i} — é ✓")),
+            ]),
+        })
+        .collect();
+    let ids = store.add_responses(wave, &many).await.unwrap();
+    let read = store.responses(None).await.unwrap();
+    assert_eq!(read.len(), 2_100);
+    for (i, (r, new)) in read.iter().zip(&many).enumerate() {
+        assert_eq!(r.id, ids[i], "in the order of the ids");
+        assert_eq!(r.respondent, new.respondent);
+        assert_eq!(r.network, new.network);
+        assert_eq!(r.status, new.status);
+        assert_eq!(r.answers, new.answers, "response {i}");
+    }
+    assert_eq!(store.responses(Some(wave)).await.unwrap(), read);
 }

@@ -225,3 +225,71 @@ async fn the_pages_name_their_wave_and_can_be_switched() {
         db.drop_database().await;
     }
 }
+
+/// Issue 17 at national scale: the overview, the list of networks and a network's page need
+/// only the study's tables, computed on their own (a small part of the time of the pages'
+/// figures with the typology, profiles and handreikingen), while a profile computes the
+/// pages' figures; once those are fresh, the tables are taken from them and nothing more is
+/// computed. A change computes each again on its own first request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tables_pages_compute_only_the_tables_and_take_them_from_the_pages_figures() {
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let state = Arc::new(AppState::new(
+            w.store.clone(),
+            leernet_core::SystemClock::shared(),
+        ));
+        let app = leernet_web::app(state.clone());
+        let mut c = Client::new(&app);
+        c.login("researcher@example.org").await;
+
+        for path in ["/", "/networks", "/networks/wijk-a", "/"] {
+            assert_eq!(c.get(path).await.status, StatusCode::OK, "{path}");
+        }
+        assert_eq!(state.figure_computations(), 1, "the tables, once");
+        let profile = c.get("/networks/wijk-a/profile").await;
+        assert_eq!(profile.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 2, "the profile's figures");
+
+        // A change; the profile first: the tables pages take its figures.
+        let wp = w.store.workplaces().await.unwrap()[0].id;
+        w.store
+            .add_network(&NewNetwork {
+                slug: Slug::parse("nieuwland").unwrap(),
+                name: "Netwerk Nieuwland".into(),
+                workplace: wp,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            c.get("/networks/wijk-a/profile").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(state.figure_computations(), 3);
+        for path in ["/", "/networks", "/networks/nieuwland"] {
+            let p = c.get(path).await;
+            assert_eq!(p.status, StatusCode::OK, "{path}");
+            assert!(
+                p.body.contains("Netwerk Nieuwland") || path == "/",
+                "{path}"
+            );
+        }
+        assert_eq!(
+            state.figure_computations(),
+            3,
+            "the tables from the profile's fresh figures"
+        );
+        // The same on a chosen wave.
+        assert_eq!(
+            c.get("/networks/wijk-a/profile?wave=2026").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(state.figure_computations(), 4);
+        assert_eq!(c.get("/?wave=2026").await.status, StatusCode::OK);
+        assert_eq!(state.figure_computations(), 4, "also for a chosen wave");
+
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}
