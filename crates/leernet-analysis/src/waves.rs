@@ -141,7 +141,8 @@ fn names_in_order(data: &StudyData) -> Vec<String> {
 ///
 /// `chosen` as a wave's name applies to every instrument that has a wave of that name (the
 /// others keep their current wave); `latest` and `all` apply to every instrument. The
-/// codings of responses left out are left out too.
+/// codings of responses left out are left out too, and so are the documents of a wave left
+/// out (with their codings); a document without a wave always stays.
 pub fn select(
     data: &StudyData,
     chosen: Option<&WaveChoice>,
@@ -268,6 +269,12 @@ pub fn select(
     out.codings.retain(|c| keep.contains(&c.segment.response));
     out.consensus.retain(|c| keep.contains(&c.segment.response));
     out.settled.retain(|(r, _)| keep.contains(r));
+    // A document of a wave counts when that wave does; one without a wave always counts.
+    out.documents
+        .retain(|d| d.info.wave.is_none_or(|w| kept_waves.contains(&w)));
+    let kept_documents: BTreeSet<DocumentId> = out.documents.iter().map(|d| d.info.id).collect();
+    out.document_codings
+        .retain(|c| kept_documents.contains(&c.span.document));
 
     let several = by_form.values().any(|ws| ws.len() > 1);
     let options = if several {
