@@ -8,6 +8,7 @@ mod generation_story;
 mod installation_story;
 mod privacy_story;
 mod qda_import;
+mod retrieval_story;
 mod store_story;
 mod test_links_story;
 mod workspace_story;
