@@ -33,12 +33,14 @@ mod codebook;
 mod consensus;
 mod forms;
 mod register;
+mod retrieval;
 
 pub use answer::*;
 pub use assignments::*;
 pub use codebook::*;
 pub use consensus::*;
 pub use register::*;
+pub use retrieval::{cooccurrence, matrix, passages};
 
 const RESEARCHER: &[Role] = &[Role::Researcher];
 /// The longest reason or memo accepted.
