@@ -149,6 +149,11 @@ const VISIBLE_ANSWER_CODINGS: &str = "consensus = 0 AND (coder_id = $1 OR assign
      OR NOT EXISTS (SELECT 1 FROM coding_assignment_coders c \
      WHERE c.assignment_id = codings.assignment_id AND c.finished_at IS NULL))";
 
+/// The speaker of the turn a coding `c` starts in (the last turn starting at or before it).
+const SPEAKER_OF: &str =
+    "(SELECT t.speaker FROM document_turns t WHERE t.document_id = c.document_id \
+     AND t.start_pos <= c.start_pos ORDER BY t.start_pos DESC, t.position DESC LIMIT 1)";
+
 /// `(before, passage, after)` of `text` around `[start, end)`; `None` outside the text.
 fn cut(text: &str, start: usize, end: usize) -> Option<(String, String, String)> {
     let chars: Vec<char> = text.chars().collect();
@@ -371,20 +376,13 @@ impl Store {
         }
         // Documents: the database cuts the passage and its context (substr counts
         // characters on both back ends) and finds the turn it starts in.
+        // The page of codings is chosen first (filters, order, limit) and only its rows are
+        // cut: the texts are not read for the rows past the limit.
         let mut sql = format!(
-            "SELECT c.id, c.document_id, c.start_pos, c.end_pos, c.code_id, c.coder_id, \
-             d.title, d.kind, d.network_id, d.wave_id, \
-             substr(d.body, CAST(c.start_pos + 1 AS INTEGER), CAST(c.end_pos - c.start_pos AS INTEGER)) AS passage, \
-             substr(d.body, CAST(CASE WHEN c.start_pos > {CONTEXT} THEN c.start_pos - {CONTEXT} ELSE 0 END + 1 AS INTEGER), \
-                    CAST(CASE WHEN c.start_pos > {CONTEXT} THEN {CONTEXT} ELSE c.start_pos END AS INTEGER)) AS before, \
-             substr(d.body, CAST(c.end_pos + 1 AS INTEGER), {CONTEXT}) AS after, \
-             (SELECT t.speaker FROM document_turns t WHERE t.document_id = c.document_id \
-              AND t.start_pos <= c.start_pos ORDER BY t.start_pos DESC, t.position DESC LIMIT 1) AS speaker \
-             FROM document_codings c JOIN documents d ON d.id = c.document_id \
+            "SELECT c.id FROM document_codings c JOIN documents d ON d.id = c.document_id \
              WHERE c.code_id IN ({list})"
         );
         let mut binds: Vec<i64> = Vec::new();
-        let mut kind_bind: Option<&str> = None;
         if let Some(n) = f.network {
             binds.push(n.0);
             sql.push_str(&format!(" AND d.network_id = ${}", binds.len()));
@@ -393,17 +391,42 @@ impl Store {
             binds.push(w.0);
             sql.push_str(&format!(" AND d.wave_id = ${}", binds.len()));
         }
+        let mut texts: Vec<&str> = Vec::new();
         if let Some(SourceKind::Documents(k)) = f.kind {
-            kind_bind = Some(k.as_str());
-            sql.push_str(&format!(" AND d.kind = ${}", binds.len() + 1));
+            texts.push(k.as_str());
+            sql.push_str(&format!(" AND d.kind = ${}", binds.len() + texts.len()));
         }
-        sql.push_str(" ORDER BY c.document_id, c.start_pos, c.end_pos, c.id");
+        if let Some(role) = f.role {
+            texts.push(role.as_str());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM document_speakers s WHERE s.document_id = c.document_id \
+                 AND s.role = ${} AND s.speaker = {SPEAKER_OF})",
+                binds.len() + texts.len()
+            ));
+        }
+        // One row more than the limit says whether there are more.
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        sql.push_str(&format!(
+            " ORDER BY c.document_id, c.start_pos, c.end_pos, c.id LIMIT {fetch}"
+        ));
+        let sql = format!(
+            "SELECT c.id, c.document_id, c.start_pos, c.end_pos, c.code_id, c.coder_id, \
+             d.title, d.kind, d.network_id, d.wave_id, \
+             substr(d.body, CAST(c.start_pos + 1 AS INTEGER), CAST(c.end_pos - c.start_pos AS INTEGER)) AS passage, \
+             substr(d.body, CAST(CASE WHEN c.start_pos > {CONTEXT} THEN c.start_pos - {CONTEXT} ELSE 0 END + 1 AS INTEGER), \
+                    CAST(CASE WHEN c.start_pos > {CONTEXT} THEN {CONTEXT} ELSE c.start_pos END AS INTEGER)) AS before, \
+             substr(d.body, CAST(c.end_pos + 1 AS INTEGER), {CONTEXT}) AS after, \
+             {SPEAKER_OF} AS speaker \
+             FROM ({sql}) page JOIN document_codings c ON c.id = page.id \
+             JOIN documents d ON d.id = c.document_id \
+             ORDER BY c.document_id, c.start_pos, c.end_pos, c.id"
+        );
         let mut q = sqlx::query(&sql);
         for b in &binds {
             q = q.bind(*b);
         }
-        if let Some(k) = kind_bind {
-            q = q.bind(k);
+        for t in &texts {
+            q = q.bind(*t);
         }
         let rows = q.fetch_all(&self.pool).await?;
         let roles = if rows.is_empty() {
@@ -418,9 +441,6 @@ impl Store {
             let role = speaker
                 .as_ref()
                 .and_then(|s| roles.get(&(document, s.clone())).copied());
-            if f.role.is_some() && role != f.role {
-                continue;
-            }
             if cut_documents >= limit {
                 more = true;
                 break;

@@ -356,3 +356,195 @@ async fn retrieval_story(store: &Store) {
     assert_eq!(data.documents[0].turns.len(), 4);
     assert_eq!(data.document_codings.len(), 5);
 }
+
+/// `bench/documents/run.sh`: retrieval across 1,000 documents of 500 words in 5 speaker turns,
+/// 10 codings each over 5 codes under one parent, half the speakers with a role, on every
+/// back end. Prints the figures; run it with `--release -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: bench/documents/run.sh"]
+async fn retrieval_bench() {
+    use std::time::Instant;
+    const WORDS: [&str; 8] = [
+        "we", "leren", "samen", "met", "bewoners", "over", "eigen", "kracht",
+    ];
+    fn median(mut v: Vec<std::time::Duration>) -> f64 {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1e3
+    }
+    for backend in leernet_store::testing::test_backends() {
+        let db = leernet_store::testing::TestDb::new(backend).await;
+        let store = db.store().await;
+        let coder = store
+            .add_person(&NewPerson {
+                email: Email::parse("anna@example.org").unwrap(),
+                name: "Anna".into(),
+                role: Role::Researcher,
+                networks: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let code = |k: &str, p: Option<&str>| NewCode {
+            key: k.into(),
+            parent: p.map(str::to_owned),
+            name: Bilingual {
+                nl: k.into(),
+                en: k.into(),
+            },
+            ..Default::default()
+        };
+        let codes: Vec<NewCode> = std::iter::once(code("thema", None))
+            .chain((0..5).map(|i| code(&format!("thema.c{i}"), Some("thema"))))
+            .collect();
+        store.add_codebook("bench", &codes).await.unwrap();
+        let ids: Vec<CodeId> = store.codebooks().await.unwrap()[0]
+            .codes
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let docs: Vec<NewDocument> = (0..1000)
+            .map(|d| {
+                let mut text = String::new();
+                let mut turns = Vec::new();
+                for t in 0..5 {
+                    if t > 0 {
+                        text.push('\n');
+                    }
+                    let speaker = if t % 2 == 0 {
+                        "Interviewer"
+                    } else {
+                        "Deelnemer"
+                    };
+                    text.push_str(speaker);
+                    text.push_str(": ");
+                    let start = text.chars().count();
+                    let words: Vec<String> = (0..100)
+                        .map(|w| {
+                            format!(
+                                "{}{}",
+                                WORDS[(d + t * 100 + w) % 8],
+                                if w == 0 && t == 0 {
+                                    d.to_string()
+                                } else {
+                                    String::new()
+                                }
+                            )
+                        })
+                        .collect();
+                    text.push_str(&words.join(" "));
+                    turns.push(Turn {
+                        speaker: speaker.into(),
+                        start,
+                        end: text.chars().count(),
+                    });
+                }
+                NewDocument {
+                    title: format!("Interview {d}"),
+                    kind: if d % 2 == 0 {
+                        DocumentKind::Interview
+                    } else {
+                        DocumentKind::FocusGroup
+                    },
+                    network: None,
+                    workplace: None,
+                    wave: None,
+                    date: None,
+                    file_name: format!("{d}.txt"),
+                    format: "txt".into(),
+                    text,
+                    turns,
+                }
+            })
+            .collect();
+        let doc_ids = store.add_documents(&docs).await.unwrap();
+        let mut new = Vec::new();
+        for (d, id) in doc_ids.iter().enumerate() {
+            let turns = &docs[d].turns;
+            for k in 0..10 {
+                let t = &turns[k / 2];
+                let start = t.start + (k % 2) * 200;
+                new.push(NewDocumentCoding {
+                    span: DocumentSpan {
+                        document: *id,
+                        start,
+                        end: start + 120,
+                    },
+                    code: ids[1 + (d + k) % 5],
+                    coder,
+                    memo: String::new(),
+                });
+            }
+            if d % 2 == 0 {
+                store
+                    .set_speaker_role(*id, "Deelnemer", Some(SpeakerRole::Member))
+                    .await
+                    .unwrap();
+            }
+        }
+        store.add_document_codings(&new).await.unwrap();
+        let one = BTreeSet::from([ids[1]]);
+        let tree = store.code_with_children(ids[0], true).await.unwrap();
+        let filter = |codes: &BTreeSet<CodeId>| RetrievalFilter {
+            codes: codes.clone(),
+            viewer: coder,
+            network: None,
+            wave: None,
+            kind: None,
+            role: None,
+        };
+        let (mut t_one, mut t_tree, mut t_page, mut t_role, mut t_counts, mut t_located, mut t_all) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut n_one, mut n_tree, mut n_page, mut n_role) = (0, 0, 0, 0);
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            n_one = store
+                .retrieve(&filter(&one), usize::MAX)
+                .await
+                .unwrap()
+                .0
+                .len();
+            t_one.push(t0.elapsed());
+            let t0 = Instant::now();
+            n_tree = store
+                .retrieve(&filter(&tree), usize::MAX)
+                .await
+                .unwrap()
+                .0
+                .len();
+            t_tree.push(t0.elapsed());
+            let t0 = Instant::now();
+            n_page = store.retrieve(&filter(&tree), 500).await.unwrap().0.len();
+            t_page.push(t0.elapsed());
+            let mut f = filter(&tree);
+            f.role = Some(SpeakerRole::Member);
+            let t0 = Instant::now();
+            n_role = store.retrieve(&f, usize::MAX).await.unwrap().0.len();
+            t_role.push(t0.elapsed());
+            let t0 = Instant::now();
+            let counts = store.passage_counts(coder).await.unwrap();
+            t_counts.push(t0.elapsed());
+            assert_eq!(counts.by_kind.values().sum::<usize>(), 10_000);
+            let t0 = Instant::now();
+            let located = store.located_document_codings().await.unwrap();
+            t_located.push(t0.elapsed());
+            assert_eq!(located.len(), 10_000);
+            let t0 = Instant::now();
+            let all = store.study_documents().await.unwrap();
+            t_all.push(t0.elapsed());
+            assert_eq!(all.len(), 1000);
+        }
+        assert_eq!((n_one, n_tree, n_page), (2000, 10_000, 500));
+        println!(
+            "{backend:?} retrieval over 1,000 documents (5 turns, 10 codings each): passages of one code with context and speaker: {n_one} in {:.1} ms; of a code with its 5 children: {n_tree} in {:.1} ms; one page of it (500): {:.1} ms; by speaker role: {n_role} in {:.1} ms; counts per code by network and kind: {:.1} ms; codings located in turns: {:.1} ms; every document with text and turns (the analysis' read): {:.1} ms (medians of 5)",
+            median(t_one),
+            median(t_tree),
+            median(t_page),
+            median(t_role),
+            median(t_counts),
+            median(t_located),
+            median(t_all),
+        );
+        store.close().await;
+        db.drop_database().await;
+    }
+}
