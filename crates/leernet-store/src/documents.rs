@@ -26,7 +26,7 @@ pub struct NewDocument {
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
     pub file_name: String,
-    /// `txt`, `md`, `docx`, `odt`, `vtt`, `srt`, `qdpx`.
+    /// `txt`, `md`, `docx`, `odt`, `pdf`, `vtt`, `srt`, `qdpx`.
     pub format: String,
     pub text: String,
     pub turns: Vec<Turn>,
