@@ -6,6 +6,7 @@ mod documents_story;
 mod fieldwork_story;
 mod generation_story;
 mod installation_story;
+mod privacy_documents;
 mod privacy_story;
 mod qda_import;
 mod retrieval_story;
