@@ -39,9 +39,12 @@ pub fn kind_label(kind: DocumentKind) -> Bilingual {
     }
 }
 
+/// Units of a text: `[start, end)` in code points.
+pub type Units = Vec<(usize, usize)>;
+
 /// The units of a document, `[start, end)` in code points, in order: its speaker turns,
 /// or, without turns, its paragraphs (runs of text between empty lines).
-pub fn units(doc: &Document) -> Vec<(usize, usize)> {
+pub fn units(doc: &Document) -> Units {
     if !doc.turns.is_empty() {
         return doc.turns.iter().map(|t| (t.start, t.end)).collect();
     }
@@ -100,7 +103,7 @@ pub struct Located<'a> {
 /// Every document coding whose document is in the data and whose span lies in its text,
 /// with its unit, by document, unit and coding id.
 pub fn located(data: &StudyData) -> Vec<Located<'_>> {
-    let docs: BTreeMap<DocumentId, (&Document, Vec<(usize, usize)>)> = data
+    let docs: BTreeMap<DocumentId, (&Document, Units)> = data
         .documents
         .iter()
         .map(|d| (d.info.id, (d, units(d))))

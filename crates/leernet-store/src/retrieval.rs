@@ -434,8 +434,7 @@ impl Store {
         } else {
             self.speaker_roles().await?
         };
-        let mut cut_documents = 0usize;
-        for r in &rows {
+        for (cut_documents, r) in rows.iter().enumerate() {
             let document = DocumentId(get(r, "document_id")?);
             let speaker: Option<String> = get(r, "speaker")?;
             let role = speaker
@@ -445,7 +444,6 @@ impl Store {
                 more = true;
                 break;
             }
-            cut_documents += 1;
             out.push(Retrieved {
                 code: CodeId(get(r, "code_id")?),
                 coder: PersonId(get(r, "coder_id")?),

@@ -134,7 +134,8 @@ pub async fn search(
     let mut docs = Vec::new();
     let mut texts: Vec<(ResponseId, String, String)> = Vec::new();
     // Speaker turns (paragraphs without turns) of documents: (document, start, speaker, text).
-    let mut units: Vec<(usize, usize, Option<String>, String)> = Vec::new();
+    type Unit = (usize, usize, Option<String>, String);
+    let mut units: Vec<Unit> = Vec::new();
     for r in data
         .responses
         .iter()

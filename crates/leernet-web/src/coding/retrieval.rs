@@ -317,13 +317,13 @@ enum Text {
     Document(DocumentId),
 }
 
+/// A coding for co-occurrence: its text, its turn there, its code, start and end.
+type Placed = (Text, Option<usize>, CodeId, usize, usize);
+
 /// Pairs of different codes counted over units: `within_turn` counts the units (answer,
 /// speaker turn, document without turns) in which both occur; otherwise the pairs of
 /// overlapping passages (two codings sharing at least one character).
-fn co_occurrence(
-    spans: &[(Text, Option<usize>, CodeId, usize, usize)],
-    within_turn: bool,
-) -> BTreeMap<(CodeId, CodeId), usize> {
+fn co_occurrence(spans: &[Placed], within_turn: bool) -> BTreeMap<(CodeId, CodeId), usize> {
     let mut out: BTreeMap<(CodeId, CodeId), usize> = BTreeMap::new();
     let mut add = |a: CodeId, b: CodeId| {
         let key = if a < b { (a, b) } else { (b, a) };
@@ -344,7 +344,7 @@ fn co_occurrence(
         }
     } else {
         // Sorted by text and start: a sweep compares each coding with those still open.
-        let mut sorted: Vec<&(Text, Option<usize>, CodeId, usize, usize)> = spans.iter().collect();
+        let mut sorted: Vec<&Placed> = spans.iter().collect();
         sorted.sort_by_key(|s| (s.0, s.3, s.4, s.2));
         for (i, a) in sorted.iter().enumerate() {
             for b in &sorted[i + 1..] {
