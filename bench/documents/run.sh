@@ -11,4 +11,6 @@ cd "$ROOT"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo test --release -p leernet-qda --test it documents_bench -- --ignored --nocapture 2>&1 | grep -E "^50,000"
 cargo test --release -p leernet-store --test it documents_bench -- --ignored --nocapture 2>&1 | grep -E "^(Sqlite|Postgres):"
+# Retrieval (passages with context, counts, turns) across 1,000 documents.
+cargo test --release -p leernet-store --test it retrieval_bench -- --ignored --nocapture 2>&1 | grep -E "^(Sqlite|Postgres) retrieval"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

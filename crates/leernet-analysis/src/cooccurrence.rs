@@ -13,6 +13,11 @@
 //! answers where both are present; the diagonal counts the answers with the code. n is the
 //! number of answers with at least one code of the family. Only submitted responses count,
 //! and codes are listed in codebook order, leaving out codes never applied.
+//!
+//! Documents (issue 20): a coded passage counts in the unit it starts in — its speaker turn,
+//! or its paragraph in a document without turns (`documents.rs`) — and such a unit counts
+//! like an answer; `passages` says how many of the n units are from documents, and
+//! `document_kinds` of which kinds.
 
 use leernet_core::*;
 use serde::Serialize;
@@ -38,12 +43,23 @@ pub struct CoOccurrence {
     /// `counts[i][j]`: answers in which codes i and j both occur; `counts[i][i]`: answers
     /// with code i.
     pub counts: Vec<Vec<usize>>,
-    /// Open answers with at least one code of the family.
+    /// Units with at least one code of the family: open answers, and speaker turns or
+    /// paragraphs of documents.
     pub n: usize,
+    /// How many of the n units are speaker turns or paragraphs of documents.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub passages: usize,
+    /// The kinds of the documents those come from, in `DocumentKind::ALL` order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub document_kinds: Vec<Bilingual>,
     /// The questions those answers answer, as `instrument / question`.
     pub sources: Vec<String>,
     /// Coders whose codings count.
     pub coders: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn family(key: &str) -> &str {
@@ -78,6 +94,9 @@ pub fn compute(data: &StudyData, section: &str, fam: &str) -> Option<CoOccurrenc
         .collect();
     // (response, question) -> code indices present.
     let mut answers: BTreeMap<(ResponseId, &str), BTreeSet<usize>> = BTreeMap::new();
+    // (document, unit) -> code indices present.
+    let mut units: BTreeMap<(DocumentId, usize), BTreeSet<usize>> = BTreeMap::new();
+    let mut kinds: BTreeSet<DocumentKind> = BTreeSet::new();
     let mut coders = BTreeSet::new();
     let reading = crate::coding_agreement::content_codings(data);
     for c in &reading {
@@ -90,11 +109,27 @@ pub fn compute(data: &StudyData, section: &str, fam: &str) -> Option<CoOccurrenc
             .or_default()
             .insert(i);
     }
-    if answers.is_empty() {
+    for p in crate::documents::located(data) {
+        let Some(&i) = index.get(&p.coding.code) else {
+            continue;
+        };
+        coders.insert(p.coding.coder);
+        kinds.insert(p.document.info.kind);
+        units
+            .entry((p.document.info.id, p.unit))
+            .or_default()
+            .insert(i);
+    }
+    if answers.is_empty() && units.is_empty() {
         return None;
     }
     let used: Vec<usize> = (0..codes.len())
-        .filter(|i| answers.values().any(|s| s.contains(i)))
+        .filter(|i| {
+            answers
+                .values()
+                .chain(units.values())
+                .any(|s| s.contains(i))
+        })
         .collect();
     let pos: BTreeMap<usize, usize> = used.iter().enumerate().map(|(p, i)| (*i, p)).collect();
     let mut counts = vec![vec![0usize; used.len()]; used.len()];
@@ -106,6 +141,14 @@ pub fn compute(data: &StudyData, section: &str, fam: &str) -> Option<CoOccurrenc
         {
             sources.insert(format!("{form} / {question}"));
         }
+        let ps: Vec<usize> = set.iter().map(|i| pos[i]).collect();
+        for &a in &ps {
+            for &b in &ps {
+                counts[a][b] += 1;
+            }
+        }
+    }
+    for set in units.values() {
         let ps: Vec<usize> = set.iter().map(|i| pos[i]).collect();
         for &a in &ps {
             for &b in &ps {
@@ -134,7 +177,12 @@ pub fn compute(data: &StudyData, section: &str, fam: &str) -> Option<CoOccurrenc
             })
             .collect(),
         counts,
-        n: answers.len(),
+        n: answers.len() + units.len(),
+        passages: units.len(),
+        document_kinds: kinds
+            .into_iter()
+            .map(crate::documents::kind_label)
+            .collect(),
         sources: sources.into_iter().collect(),
         coders: coders.len(),
     })

@@ -743,7 +743,8 @@ fn code_columns(
     cols: &mut Vec<Vec<Option<f64>>>,
 ) {
     let reading = crate::coding_agreement::content_codings(data);
-    if reading.is_empty() {
+    let passages = crate::documents::located(data);
+    if reading.is_empty() && passages.is_empty() {
         return;
     }
     // A consensus coding is the coders' settled, shared reading: it counts as enough coders.
@@ -783,6 +784,25 @@ fn code_columns(
             if settled.contains(&c.id) {
                 agreed.insert((c.code, i));
             }
+        }
+    }
+    // A coded passage of a network's document counts for that network as a coded answer
+    // does (every document counts, whatever the instruments named), and a network with a
+    // document is observed (0 rather than missing where nothing in it is coded).
+    for d in &data.documents {
+        if let Some(&i) = d.info.network.and_then(|n| net_index.get(&n)) {
+            has_counted[i] = true;
+        }
+    }
+    for p in &passages {
+        if !codes.contains_key(&p.coding.code) {
+            continue;
+        }
+        if let Some(&i) = p.document.info.network.and_then(|n| net_index.get(&n)) {
+            coders
+                .entry((p.coding.code, i))
+                .or_default()
+                .insert(p.coding.coder);
         }
     }
     // Codes in codebook order.

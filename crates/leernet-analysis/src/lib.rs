@@ -16,6 +16,7 @@ mod content;
 pub mod cooccurrence;
 pub mod crosstabs;
 pub mod dataset;
+pub mod documents;
 pub mod feedback;
 mod figures;
 pub mod framework;

@@ -20,8 +20,13 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Quote {
     pub code: String,
     pub code_name: Bilingual,
+    /// The question of an open answer; empty for a passage of a document.
     pub question: String,
     pub text: String,
+    /// For a passage of a document: its kind and network ("interview, De Brug"), never
+    /// its title or a speaker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Bilingual>,
 }
 
 /// One code of the codebook, with how often each coder used it.
@@ -86,6 +91,15 @@ fn names(data: &StudyData) -> Vec<String> {
             }
         }
     }
+    // Speakers of documents are named in their turns' labels, and often in the text.
+    for s in crate::documents::speaker_names(data) {
+        for part in s.split_whitespace().filter(|x| x.chars().count() > 3) {
+            if part.starts_with(char::is_uppercase) {
+                out.insert(part.to_owned());
+            }
+        }
+        out.insert(s);
+    }
     for p in &data.persons {
         out.insert(p.name.clone());
         for part in p.name.split_whitespace().filter(|x| x.chars().count() > 3) {
@@ -114,11 +128,12 @@ fn fragment(answer: &str, seg: &Segment) -> String {
     let chars: Vec<char> = answer.chars().collect();
     let end = seg.end.min(chars.len());
     let start = seg.start.min(end);
-    let mut t: String = chars[start..end]
-        .iter()
-        .collect::<String>()
-        .trim()
-        .to_owned();
+    shorten(&chars[start..end].iter().collect::<String>())
+}
+
+/// Trimmed, and cut to 240 characters.
+fn shorten(s: &str) -> String {
+    let mut t = s.trim().to_owned();
     if t.chars().count() > 240 {
         t = t.chars().take(239).collect::<String>() + "…";
     }
@@ -135,10 +150,20 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
         .collect();
     let responses: BTreeMap<ResponseId, &Response> =
         data.responses.iter().map(|r| (r.id, r)).collect();
+    // The coders of answers (their agreement is reported below), and every coder of an
+    // answer or a document (the appendix counts both).
+    let answer_coders: Vec<PersonId> = data
+        .codings
+        .iter()
+        .map(|c| c.coder)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let coders: Vec<PersonId> = data
         .codings
         .iter()
         .map(|c| c.coder)
+        .chain(data.document_codings.iter().map(|c| c.coder))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -161,6 +186,11 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
                         .iter()
                         .filter(|x| x.code == c.id && x.coder == *p)
                         .count()
+                        + data
+                            .document_codings
+                            .iter()
+                            .filter(|x| x.code == c.id && x.coder == *p)
+                            .count()
                 })
                 .collect(),
         })
@@ -168,7 +198,8 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
 
     // Agreement of the first two coders over (answer, code) units.
     let (mut units, mut pa, mut kappa) = (0, None, None);
-    if coders.len() >= 2 {
+    if answer_coders.len() >= 2 {
+        let coders = &answer_coders;
         let mut fams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for c in &data.codings {
             if let Some(code) = codes.get(&c.code) {
@@ -236,6 +267,32 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
     }
     agreed.sort_by(|x, y| (&x.0.key, x.1).cmp(&(&y.0.key, y.1)));
 
+    // Agreed passages of documents: same code, same document, overlapping spans, two
+    // different coders (the earlier coding's span is quoted), by code key and position.
+    let located = crate::documents::located(data);
+    let mut agreed_passages: Vec<(&Code, crate::documents::Located<'_>)> = Vec::new();
+    let mut seen_passages = BTreeSet::new();
+    for (i, l) in located.iter().enumerate() {
+        let c = l.coding;
+        let other = located[i + 1..].iter().any(|m| {
+            let d = m.coding;
+            d.code == c.code
+                && d.coder != c.coder
+                && d.span.document == c.span.document
+                && d.span.start < c.span.end
+                && c.span.start < d.span.end
+        });
+        if !other || !seen_passages.insert((c.span.document, l.unit, c.code)) {
+            continue;
+        }
+        if let Some(code) = codes.get(&c.code) {
+            agreed_passages.push((code, *l));
+        }
+    }
+    agreed_passages.sort_by(|x, y| {
+        (&x.0.key, x.1.coding.span, x.1.coding.id).cmp(&(&y.0.key, y.1.coding.span, y.1.coding.id))
+    });
+
     for fw in frameworks.iter_mut() {
         for e in fw.elements.iter_mut() {
             let fams: BTreeSet<&str> = e.codes.iter().map(String::as_str).collect();
@@ -266,11 +323,63 @@ pub(crate) fn attach(data: &StudyData, frameworks: &mut [FrameworkProfiles]) -> 
                     code_name: code.name.clone(),
                     question: seg.question.clone(),
                     text,
+                    source: None,
+                });
+            }
+            // Then up to two passages of documents, round-robin over codes and documents.
+            let mut used_codes = BTreeSet::new();
+            let mut used_documents = BTreeSet::new();
+            let mut from_documents = 0;
+            for (code, l) in agreed_passages
+                .iter()
+                .filter(|(c, _)| fams.contains(family(&c.key)))
+            {
+                if from_documents >= 2 {
+                    break;
+                }
+                let d = l.document;
+                if used_codes.contains(&code.key) || used_documents.contains(&d.info.id) {
+                    continue;
+                }
+                let Some(raw) = span_text(&d.text, l.coding.span.start, l.coding.span.end) else {
+                    continue;
+                };
+                let text = anonymise(&shorten(raw), &names);
+                if text.chars().count() < 25 {
+                    continue;
+                }
+                used_codes.insert(code.key.clone());
+                used_documents.insert(d.info.id);
+                from_documents += 1;
+                let kind = crate::documents::kind_label(d.info.kind);
+                let network = d
+                    .info
+                    .network
+                    .and_then(|n| data.networks.iter().find(|x| x.id == n))
+                    .map(|n| n.name.as_str());
+                let source = match network {
+                    Some(n) => Bilingual {
+                        nl: format!("{}, {n}", kind.nl),
+                        en: format!("{}, {n}", kind.en),
+                    },
+                    None => kind,
+                };
+                e.quotes.push(Quote {
+                    code: code.key.clone(),
+                    code_name: code.name.clone(),
+                    question: String::new(),
+                    text,
+                    source: Some(source),
                 });
             }
         }
     }
-    let used: BTreeSet<CodeId> = data.codings.iter().map(|c| c.code).collect();
+    let used: BTreeSet<CodeId> = data
+        .codings
+        .iter()
+        .map(|c| c.code)
+        .chain(data.document_codings.iter().map(|c| c.code))
+        .collect();
     QualitativeFigures {
         coders: coders.len(),
         codebooks: data

@@ -141,7 +141,8 @@ fn names_in_order(data: &StudyData) -> Vec<String> {
 ///
 /// `chosen` as a wave's name applies to every instrument that has a wave of that name (the
 /// others keep their current wave); `latest` and `all` apply to every instrument. The
-/// codings of responses left out are left out too.
+/// codings of responses left out are left out too, and so are the documents of a wave left
+/// out (with their codings); a document without a wave always stays.
 pub fn select(
     data: &StudyData,
     chosen: Option<&WaveChoice>,
@@ -277,11 +278,25 @@ pub(crate) fn select_borrowed<'d>(
         && data.waves.iter().all(|w| kept_waves.contains(&w.id));
     let out = if everything {
         // Nothing to leave out (the codings, consensus and settled answers belong to the
-        // responses, all kept).
+        // responses, all kept; every wave is kept, so every document too).
         std::borrow::Cow::Borrowed(data)
     } else {
         // Copy only what is kept, not every answer first.
         let kept = |r: &ResponseId| keep.contains(r);
+        // A document of a wave counts when that wave does; one without a wave always counts.
+        let documents: Vec<_> = data
+            .documents
+            .iter()
+            .filter(|d| d.info.wave.is_none_or(|w| kept_waves.contains(&w)))
+            .cloned()
+            .collect();
+        let kept_documents: BTreeSet<DocumentId> = documents.iter().map(|d| d.info.id).collect();
+        let document_codings = data
+            .document_codings
+            .iter()
+            .filter(|c| kept_documents.contains(&c.span.document))
+            .cloned()
+            .collect();
         std::borrow::Cow::Owned(StudyData {
             study: data.study.clone(),
             workplaces: data.workplaces.clone(),
@@ -320,6 +335,8 @@ pub(crate) fn select_borrowed<'d>(
                 .cloned()
                 .collect(),
             current_waves: data.current_waves.clone(),
+            documents,
+            document_codings,
         })
     };
 

@@ -390,4 +390,13 @@ pub struct StudyData {
     /// answers, else the latest open one).
     #[serde(default)]
     pub current_waves: BTreeMap<String, WaveChoice>,
+    /// Documents as sources of coding (interviews, focus groups, session reports, policy
+    /// documents), with their text and speaker turns, by id. Their codings count in the
+    /// content figures beside the answers' (code presence per network, co-occurrence,
+    /// quotes); a speaker's name never reaches a figure.
+    #[serde(default)]
+    pub documents: Vec<crate::Document>,
+    /// The coders' codings of those documents, by id.
+    #[serde(default)]
+    pub document_codings: Vec<crate::DocumentCoding>,
 }

@@ -18,8 +18,15 @@
 //! extension says, an encrypted or password-protected file, an empty file, a file with no
 //! text. A `.docx` or `.odt` is a ZIP and goes through the same guards as a `.qdpx`
 //! (`archive.rs`: bombs, paths out of the archive; XML with entity declarations is refused).
-//! A `.pdf` is refused with a message that says how to convert it: no light crate reads a
-//! PDF's text layer well enough.
+//! **PDF** (`.pdf`): the text layer of every page, in page order, pages separated by an empty
+//! line, read with `lopdf` (without its default features: a PDF parser and text extractor,
+//! no rendering; chosen over `pdf-extract`, which adds font and layout crates on top of
+//! `lopdf` for better word spacing, at about twice the build). Before `lopdf` sees the
+//! bytes, every Flate stream of the file is inflated once under a cap
+//! (`limits.max_total_bytes` together, `limits.max_entry_bytes` each): a PDF bomb is refused
+//! before anything is allocated for it. An encrypted PDF (an `/Encrypt` dictionary), a PDF
+//! without a text layer (a scan: pages of images), and a `.pdf` that is no PDF are each one
+//! [`DocumentError`].
 
 use crate::read::{parse_xml, Limits};
 use crate::QdaError;
@@ -38,6 +45,7 @@ pub enum DocumentFormat {
     Odt,
     Vtt,
     Srt,
+    Pdf,
 }
 
 impl DocumentFormat {
@@ -51,6 +59,7 @@ impl DocumentFormat {
             "odt" => DocumentFormat::Odt,
             "vtt" => DocumentFormat::Vtt,
             "srt" => DocumentFormat::Srt,
+            "pdf" => DocumentFormat::Pdf,
             _ => return None,
         })
     }
@@ -64,6 +73,7 @@ impl DocumentFormat {
             DocumentFormat::Odt => "odt",
             DocumentFormat::Vtt => "vtt",
             DocumentFormat::Srt => "srt",
+            DocumentFormat::Pdf => "pdf",
         }
     }
 }
@@ -82,10 +92,10 @@ pub struct ReadDocument {
 /// Why a document cannot be read. Each says what is wrong with the file in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
-    #[error("{file}: leernet reads documents from .txt, .md, .docx, .odt, .vtt and .srt files, not {ext:?}")]
+    #[error("{file}: leernet reads documents from .txt, .md, .docx, .odt, .pdf, .vtt and .srt files, not {ext:?}")]
     Unsupported { file: String, ext: String },
-    #[error("{file}: this is a PDF; leernet does not read PDF files yet: save it as .docx, .odt or .txt (with its text, not as an image) and import that")]
-    Pdf { file: String },
+    #[error("{file}: this PDF has no text layer (its pages are images, as in a scan); run text recognition (OCR) on it first, or save it from its source as .docx, .odt or .txt, and import that")]
+    PdfWithoutText { file: String },
     #[error("{file}: the file is not {expected}: {why}")]
     NotWhatItSays {
         file: String,
@@ -127,9 +137,6 @@ pub fn read_document(
         _ => base.clone(),
     };
     let Some(format) = DocumentFormat::from_file_name(&base) else {
-        if bytes.starts_with(b"%PDF-") || base.to_ascii_lowercase().ends_with(".pdf") {
-            return Err(DocumentError::Pdf { file });
-        }
         let ext = base
             .rsplit_once('.')
             .map(|(_, e)| e)
@@ -156,6 +163,7 @@ pub fn read_document(
             return finish(&file, format, title, cues);
         }
         DocumentFormat::Docx | DocumentFormat::Odt => office(&file, format, bytes, limits)?,
+        DocumentFormat::Pdf => pdf(&file, bytes, limits)?,
     };
     let text = normalise(&raw);
     check_text(&file, &text)?;
@@ -287,6 +295,113 @@ pub fn normalise_with_map(text: &str) -> (String, Vec<usize>) {
         }
     }
     (out, map)
+}
+
+/// The text layer of a PDF, pages in order and separated by an empty line.
+fn pdf(file: &str, bytes: &[u8], limits: &Limits) -> Result<String, DocumentError> {
+    let not = |why: &str| DocumentError::NotWhatItSays {
+        file: file.to_owned(),
+        expected: "a PDF",
+        why: why.to_owned(),
+    };
+    // A PDF starts with its header (some writers put a few bytes before it).
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(not("it does not start with a PDF header"));
+    }
+    if contains(bytes, b"/Encrypt") {
+        return Err(DocumentError::Encrypted { file: file.into() });
+    }
+    inflate_bounded(file, bytes, limits)?;
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| not(&e.to_string()))?;
+    if doc.is_encrypted() {
+        return Err(DocumentError::Encrypted { file: file.into() });
+    }
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    if pages.is_empty() {
+        return Err(not("it has no pages"));
+    }
+    let mut out = String::new();
+    for p in pages {
+        // A page whose text cannot be decoded (an unknown font encoding) gives no text
+        // rather than failing the whole file; a file with no text at all is refused below.
+        let text = doc.extract_text(&[p]).unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(text);
+        if out.len() > MAX_DOCUMENT_CHARS.saturating_mul(4) {
+            return Err(DocumentError::TooLong {
+                file: file.into(),
+                max: MAX_DOCUMENT_CHARS,
+            });
+        }
+    }
+    if out.trim().is_empty() {
+        return Err(DocumentError::PdfWithoutText { file: file.into() });
+    }
+    Ok(out)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Inflates every zlib stream of a PDF (`stream` … `endstream` starting with a zlib header)
+/// under the archive limits, so no stream can unpack beyond them when the parser reads it.
+fn inflate_bounded(file: &str, bytes: &[u8], limits: &Limits) -> Result<(), DocumentError> {
+    use std::io::Read;
+    let mut total: u64 = 0;
+    let mut at = 0;
+    while let Some(i) = find(&bytes[at..], b"stream") {
+        let start = at + i + b"stream".len();
+        at = start;
+        // `endstream` itself contains `stream`: skip it.
+        if bytes[..start].ends_with(b"endstream") {
+            continue;
+        }
+        let body = match bytes.get(start..) {
+            Some(b) if b.starts_with(b"\r\n") => &b[2..],
+            Some(b) if b.starts_with(b"\n") => &b[1..],
+            _ => continue,
+        };
+        let end = find(body, b"endstream").unwrap_or(body.len());
+        let body = &body[..end];
+        if body.first() != Some(&0x78) {
+            continue;
+        }
+        let cap = limits.max_entry_bytes;
+        let mut n: u64 = 0;
+        let mut buf = [0u8; 16 * 1024];
+        let mut z = flate2::read::ZlibDecoder::new(body).take(cap.saturating_add(1));
+        loop {
+            match z.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => {
+                    n = n.saturating_add(k as u64);
+                    total = total.saturating_add(k as u64);
+                }
+            }
+            if n > cap || total > limits.max_total_bytes {
+                return Err(DocumentError::Unreadable {
+                    file: file.into(),
+                    why: format!(
+                        "the PDF's streams unpack to more than {} MiB; nothing was imported",
+                        if n > cap { cap } else { limits.max_total_bytes } >> 20
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Bytes of a plain-text format to text: UTF-8 (with or without BOM), UTF-16 with a BOM, or
@@ -741,7 +856,11 @@ mod tests {
         ));
         assert!(matches!(
             read_document("a.pdf", b"%PDF-1.7", &l),
-            Err(DocumentError::Pdf { .. })
+            Err(DocumentError::NotWhatItSays { .. })
+        ));
+        assert!(matches!(
+            read_document("a.pdf", b"Dit is gewone tekst.", &l),
+            Err(DocumentError::NotWhatItSays { .. })
         ));
         assert!(matches!(
             read_document("a.rtf", b"{\\rtf", &l),
@@ -764,5 +883,147 @@ mod tests {
     fn windows_1252_is_read() {
         let d = read_document("a.txt", b"caf\xe9 \x93ja\x94", &Limits::default()).unwrap();
         assert_eq!(d.text, "café “ja”");
+    }
+
+    /// A PDF of one page per content stream, written by hand with a correct cross-reference
+    /// table; `trailer_extra` goes into the trailer (an `/Encrypt` reference).
+    fn pdf(pages: &[Vec<u8>], filter: bool, trailer_extra: &str) -> Vec<u8> {
+        let n = pages.len();
+        let mut objects: Vec<Vec<u8>> = Vec::new();
+        let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+        objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+        objects
+            .push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
+        objects.push(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+                .to_vec(),
+        );
+        for (i, content) in pages.iter().enumerate() {
+            objects.push(
+                format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+                    5 + 2 * i
+                )
+                .into_bytes(),
+            );
+            let mut o = format!(
+                "<< /Length {}{} >>\nstream\n",
+                content.len(),
+                if filter { " /Filter /FlateDecode" } else { "" }
+            )
+            .into_bytes();
+            o.extend_from_slice(content);
+            o.extend_from_slice(b"\nendstream");
+            objects.push(o);
+        }
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(o);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn text_page(line: &str) -> Vec<u8> {
+        format!("BT /F1 12 Tf 72 712 Td ({line}) Tj ET").into_bytes()
+    }
+
+    #[test]
+    fn a_pdf_text_layer_is_read_page_by_page() {
+        let l = Limits::default();
+        let bytes = pdf(
+            &[
+                text_page("We leren samen met bewoners."),
+                b"0 0 m 100 100 l S".to_vec(),
+                text_page("Tweede pagina."),
+            ],
+            false,
+            "",
+        );
+        let d = read_document("verslag.pdf", &bytes, &l).unwrap();
+        assert_eq!(d.format, DocumentFormat::Pdf);
+        assert_eq!(d.title, "verslag");
+        assert!(
+            d.text.contains("We leren samen met bewoners."),
+            "{:?}",
+            d.text
+        );
+        assert!(d.text.contains("Tweede pagina."), "{:?}", d.text);
+        let first = d.text.find("We leren").unwrap();
+        let second = d.text.find("Tweede").unwrap();
+        assert!(first < second, "pages in order");
+        assert!(
+            d.text[first..second].contains("\n\n"),
+            "pages apart: {:?}",
+            d.text
+        );
+        assert!(d.turns.is_empty());
+    }
+
+    #[test]
+    fn a_pdf_without_text_encrypted_or_a_bomb_is_refused() {
+        let l = Limits::default();
+        let scan = pdf(&[b"0 0 m 100 100 l S".to_vec()], false, "");
+        assert!(matches!(
+            read_document("scan.pdf", &scan, &l),
+            Err(DocumentError::PdfWithoutText { .. })
+        ));
+        let e = read_document("scan.pdf", &scan, &l)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("scan.pdf: this PDF has no text layer"), "{e}");
+        let locked = pdf(&[text_page("Geheim.")], false, " /Encrypt 9 0 R");
+        assert!(matches!(
+            read_document("locked.pdf", &locked, &l),
+            Err(DocumentError::Encrypted { .. })
+        ));
+        // A stream that unpacks to 2 MiB against a limit of 1 MiB, refused before parsing.
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b' '; 2 << 20]).unwrap();
+        let bomb = pdf(&[z.finish().unwrap()], true, "");
+        assert!(bomb.len() < 10_000, "{}", bomb.len());
+        let small = Limits {
+            max_entry_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let e = read_document("bomb.pdf", &bomb, &small).unwrap_err();
+        assert!(e.to_string().contains("unpack to more than 1 MiB"), "{e}");
+        // The same stream within the limits is read (it holds only spaces: no text).
+        assert!(matches!(
+            read_document("bomb.pdf", &bomb, &l),
+            Err(DocumentError::PdfWithoutText { .. })
+        ));
+        // A compressed text page is read.
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&text_page("Samen leren.")).unwrap();
+        let packed = pdf(&[z.finish().unwrap()], true, "");
+        assert!(read_document("p.pdf", &packed, &l)
+            .unwrap()
+            .text
+            .contains("Samen leren."));
+        // Truncated: a header and nothing else that parses.
+        let cut = &scan[..scan.len() / 2];
+        assert!(matches!(
+            read_document("cut.pdf", cut, &l),
+            Err(DocumentError::NotWhatItSays { .. } | DocumentError::PdfWithoutText { .. })
+        ));
     }
 }

@@ -590,7 +590,28 @@ pub fn read_qde(
         for s in ss.children().filter(|c| c.is_element()) {
             let kind = s.tag_name().name();
             let sname = attr(s, "name").unwrap_or("").to_owned();
-            if kind != "TextSource" {
+            // A PDF source is read through its text representation (REFI-QDA's
+            // `Representation`, a text source of the PDF's text): its text and plain-text
+            // selections are the source's; selections by area of a page are reported lost.
+            let representation = (kind == "PDFSource")
+                .then(|| child(s, "Representation"))
+                .flatten();
+            if representation.is_some() {
+                let areas = children(s, "PDFSelection").count();
+                report.convert(format!(
+                    "{file}: PDF source {sname:?} was read through its text representation"
+                ));
+                if areas > 0 {
+                    *lost
+                        .entry(
+                            "selections by area of a PDF page (leernet codes the PDF's text)"
+                                .into(),
+                        )
+                        .or_default() += areas;
+                }
+            }
+            let s_text = representation.unwrap_or(s);
+            if kind != "TextSource" && representation.is_none() {
                 let sels = s
                     .descendants()
                     .filter(|d| d.is_element() && d.tag_name().name().ends_with("Selection"))
@@ -604,7 +625,7 @@ pub fn read_qde(
                 continue;
             }
             let sguid = g.get(s, "guid")?;
-            if attr(s, "richTextPath").is_some() {
+            if attr(s_text, "richTextPath").is_some() {
                 *lost
                     .entry(
                         "rich-text (.docx) versions of text sources (their plain text was read)"
@@ -612,9 +633,9 @@ pub fn read_qde(
                     )
                     .or_default() += 1;
             }
-            let text = source_text(s, file, &sname, files, &mut report);
+            let text = source_text(s_text, file, &sname, files, &mut report);
             let raw = read_selections(
-                s,
+                s_text,
                 file,
                 &sname,
                 &code_set,
@@ -624,6 +645,11 @@ pub fn read_qde(
             )?;
             // Codings of the whole source.
             let whole: Vec<QdaCoding> = children(s, "Coding")
+                .chain(
+                    representation
+                        .into_iter()
+                        .flat_map(|r| children(r, "Coding")),
+                )
                 .map(|c| read_coding(c, file, &code_set, &mut g))
                 .collect::<Result<_>>()?;
             let vars = source_variables(s, &mut g, &var_names, &mut lost);

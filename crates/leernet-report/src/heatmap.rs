@@ -17,6 +17,9 @@ use leernet_core::Lang;
 pub struct Words<'a> {
     /// "{family}: codes named together in one answer (n = {n} answers; source: {sources})".
     pub title: &'a str,
+    /// The title when documents count too: "… (n = {n} …; source: {sources}; documents:
+    /// {kinds})".
+    pub title_documents: &'a str,
     /// How to read it.
     pub desc: &'a str,
     /// "Strongest pair: {a} and {b} ({count} answers)."
@@ -49,12 +52,18 @@ fn shade(x: f64) -> String {
 
 /// The title of the chart (also the caption of its table).
 pub fn title(c: &CoOccurrence, lang: Lang, words: &Words<'_>) -> String {
+    let kinds: Vec<&str> = c.document_kinds.iter().map(|k| k.get(lang)).collect();
     fill(
-        words.title,
+        if c.passages > 0 {
+            words.title_documents
+        } else {
+            words.title
+        },
         &[
             ("family", c.family_name.get(lang).to_owned()),
             ("n", c.n.to_string()),
             ("sources", c.sources.join(", ")),
+            ("kinds", kinds.join(", ")),
         ],
     )
 }
@@ -162,6 +171,7 @@ mod tests {
     fn words() -> Words<'static> {
         Words {
             title: "{family} together (n = {n}; {sources})",
+            title_documents: "{family} together (n = {n}; {sources}; {kinds})",
             desc: "Darker is more often together.",
             strongest: "Strongest: {a} and {b} ({count}).",
         }
@@ -188,7 +198,24 @@ mod tests {
             n: 7,
             sources: vec!["net / q".into()],
             coders: 2,
+            passages: 0,
+            document_kinds: Vec::new(),
         };
+        // With passages of documents the title names their kinds.
+        let mut d = c.clone();
+        d.passages = 2;
+        d.document_kinds = vec![Bilingual {
+            nl: "interview".into(),
+            en: "interview".into(),
+        }];
+        assert_eq!(
+            title(&d, Lang::En, &words()),
+            "Themes together (n = 7; net / q; interview)"
+        );
+        assert_eq!(
+            title(&c, Lang::En, &words()),
+            "Themes together (n = 7; net / q)"
+        );
         let s = svg(&c, Lang::Nl, "heat-themes", &words());
         assert!(s.contains(
             "<title id=\"heat-themes-title\">Thema&#39;s together (n = 7; net / q)</title>"

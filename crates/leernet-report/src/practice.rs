@@ -299,7 +299,15 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                         quotes: e
                             .quotes
                             .iter()
-                            .map(|q| (q.text.clone(), q.code_name.get(lang).to_owned()))
+                            .map(|q| {
+                                let code = q.code_name.get(lang);
+                                // A passage of a document names its kind and network.
+                                let label = match &q.source {
+                                    Some(src) => format!("{code} — {}", src.get(lang)),
+                                    None => code.to_owned(),
+                                };
+                                (q.text.clone(), label)
+                            })
                             .collect(),
                     })
                     .collect(),

@@ -120,6 +120,7 @@ fn results(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
     let mut res = Section::new("results", w.get("report.results")?);
     let words = crate::heatmap::Words {
         title: w.get("profile_ui.heat_title")?,
+        title_documents: w.get("documents_data.heat_title")?,
         desc: w.get("profile_ui.heat_desc")?,
         strongest: w.get("profile_ui.heat_strongest")?,
     };
@@ -191,12 +192,21 @@ fn results(f: &StudyFigures, w: &Words<'_>) -> R<Section> {
             s.push(Block::Figure(Figure {
                 svg: crate::heatmap::svg(c, lang, &format!("heat-{}", c.section), &words),
                 alt: title,
-                caption: t(format!(
-                    "n = {} {}. {}",
-                    c.n,
-                    w.get("profile_ui.heat_answers")?,
-                    w.get("profile_ui.heat_method")?
-                )),
+                caption: t(if c.passages > 0 {
+                    format!(
+                        "n = {} {}. {}",
+                        c.n,
+                        w.get("documents_data.heat_units")?,
+                        w.get("documents_data.heat_method")?
+                    )
+                } else {
+                    format!(
+                        "n = {} {}. {}",
+                        c.n,
+                        w.get("profile_ui.heat_answers")?,
+                        w.get("profile_ui.heat_method")?
+                    )
+                }),
                 data: Some(data),
             }));
         }

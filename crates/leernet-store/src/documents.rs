@@ -26,7 +26,7 @@ pub struct NewDocument {
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
     pub file_name: String,
-    /// `txt`, `md`, `docx`, `odt`, `vtt`, `srt`, `qdpx`.
+    /// `txt`, `md`, `docx`, `odt`, `pdf`, `vtt`, `srt`, `qdpx`.
     pub format: String,
     pub text: String,
     pub turns: Vec<Turn>,
@@ -106,17 +106,17 @@ fn int(n: usize) -> Result<i64> {
     i64::try_from(n).map_err(|_| StoreError::Conflict(format!("{n} is too large to store")))
 }
 
-fn pos(r: &AnyRow, col: &str) -> Result<usize> {
+pub(crate) fn pos(r: &AnyRow, col: &str) -> Result<usize> {
     let v: i64 = get(r, col)?;
     usize::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} is {v}")))
 }
 
-fn kind(r: &AnyRow) -> Result<DocumentKind> {
+pub(crate) fn kind(r: &AnyRow) -> Result<DocumentKind> {
     let k: String = get(r, "kind")?;
     DocumentKind::parse(&k).ok_or_else(|| StoreError::Corrupt(format!("document kind {k:?}")))
 }
 
-fn info(r: &AnyRow) -> Result<DocumentInfo> {
+pub(crate) fn info(r: &AnyRow) -> Result<DocumentInfo> {
     Ok(DocumentInfo {
         id: DocumentId(get(r, "id")?),
         title: get(r, "title")?,
@@ -130,7 +130,7 @@ fn info(r: &AnyRow) -> Result<DocumentInfo> {
     })
 }
 
-const INFO_COLUMNS: &str =
+pub(crate) const INFO_COLUMNS: &str =
     "id, title, kind, network_id, workplace_id, wave_id, held_on, file_name, chars";
 
 /// Inserts documents inside the caller's transaction (checked first: nothing is written

@@ -38,6 +38,7 @@ pub mod qda;
 mod registry;
 mod reminders;
 mod responses;
+pub mod retrieval;
 mod sessions;
 mod study;
 pub mod test_links;
@@ -464,6 +465,8 @@ impl Store {
             consensus: self.consensus_codings().await?,
             settled: self.settled_answers().await?,
             current_waves: self.current_waves().await?,
+            documents: self.study_documents().await?,
+            document_codings: self.document_codings(None).await?,
         })
     }
 }

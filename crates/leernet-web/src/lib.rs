@@ -271,6 +271,19 @@ impl AppState {
                 "coding_document_attrs.html",
                 include_str!("../templates/coding_document_attrs.html"),
             ),
+            // Retrieval (issue 20, data side).
+            (
+                "coding_passages.html",
+                include_str!("../templates/coding_passages.html"),
+            ),
+            (
+                "coding_matrix.html",
+                include_str!("../templates/coding_matrix.html"),
+            ),
+            (
+                "coding_cooccurrence.html",
+                include_str!("../templates/coding_cooccurrence.html"),
+            ),
             (
                 "survey_message.html",
                 include_str!("../templates/survey_message.html"),
@@ -724,6 +737,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/coding/agreement", get(coding::agreement))
         .route("/coding/slow-questions", get(coding::slow_register))
         .route("/coding/search", get(coding::search))
+        // Retrieval (issue 20, data side).
+        .route("/coding/passages", get(coding::passages))
+        .route("/coding/matrix", get(coding::matrix))
+        .route("/coding/cooccurrence", get(coding::cooccurrence))
         .route("/s/{token}", get(survey::show).post(survey::save))
         .route("/s/{token}/relevance", post(survey::relevance))
         .route("/ws", get(workspace::networks))

@@ -544,6 +544,11 @@ fn write_erase_report(
             n("mentions", "answers_changed")
         ),
         format!(
+            "- documents: their name replaced by a marker of the same length in {} texts (codings keep covering the same words); {} speaker labels of theirs replaced;",
+            n("documents", "texts_changed"),
+            n("documents", "speaker_labels_replaced")
+        ),
+        format!(
             "- codings they made: {} kept, now of an erased coder;",
             n("codings", "kept_unlinked")
         ),
@@ -577,6 +582,7 @@ fn write_erase_report(
     let known: BTreeSet<&str> = [
         "responses",
         "mentions",
+        "documents",
         "codings",
         "coding_work",
         "workspace",

@@ -6,6 +6,7 @@ mod common;
 mod autocoding;
 mod change;
 mod consensus;
+mod documents;
 mod handles;
 mod qca_waves;
 mod typology;

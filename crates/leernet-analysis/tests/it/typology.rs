@@ -184,6 +184,8 @@ fn demo_data() -> StudyData {
         consensus: Vec::new(),
         settled: Vec::new(),
         current_waves: Default::default(),
+        documents: Vec::new(),
+        document_codings: Vec::new(),
     }
 }
 

@@ -171,11 +171,17 @@ fn sample_hand_authored_imports_with_losses_reported() {
     assert!(!p.codes[0].codable);
     assert_eq!(p.codes[2].parent.as_deref(), Some(p.codes[1].guid.as_str()));
     assert_eq!(p.codes[1].color.as_deref(), Some("#33cc33"));
-    assert_eq!(p.sources.len(), 1);
+    // The text source, and the PDF source through its text representation (issue 20).
+    assert_eq!(p.sources.len(), 2);
     let s = &p.sources[0];
     assert_eq!(
         s.text,
         "Diet and health are closely linked in this interview."
+    );
+    assert_eq!(p.sources[1].name, "doc.pdf");
+    assert_eq!(
+        p.sources[1].text,
+        "Notes about diet and health from the document."
     );
     assert_eq!(
         (s.selections[1].start, s.selections[1].end),
@@ -185,7 +191,7 @@ fn sample_hand_authored_imports_with_losses_reported() {
     let lost = report.not_carried_over.join("\n");
     for what in [
         "PictureSources",
-        "PDFSources",
+        "selections by area of a PDF page",
         "AudioSources",
         "VideoSources",
         "notes",
@@ -203,10 +209,14 @@ fn sample_hand_authored_imports_with_losses_reported() {
     assert!(plan.codings.is_empty());
     // Its text source matches no answer: it becomes a document with its codings (issue 20;
     // before, the source and its 2 codings were reported as not carried over).
-    assert_eq!(plan.documents.len(), 1);
+    assert_eq!(plan.documents.len(), 2);
     assert_eq!(
         plan.documents[0].text,
         "Diet and health are closely linked in this interview."
+    );
+    assert_eq!(
+        plan.documents[1].text,
+        "Notes about diet and health from the document."
     );
     assert_eq!(plan.document_codings.len(), 2);
     assert!(!plan
@@ -422,4 +432,78 @@ fn qde0_for_folder(qde: &str) -> String {
         "startPosition=\"15\" endPosition=\"27\"",
         "startPosition=\"14\" endPosition=\"26\"",
     )
+}
+
+/// A PDF source (issue 20) imports through its text representation: its plain-text
+/// selections are codings of that text; selections by area of a page are reported lost.
+#[test]
+fn a_pdf_source_is_read_through_its_text_representation() {
+    let text = "Beleidsnota 2026\n\nWe investeren in armoedebestrijding en 😀 samenwerking.";
+    let qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>
+<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"Pdf\">
+ <Users><User guid=\"AAAAAAAA-0000-4000-8000-000000000001\" name=\"Ann\"/></Users>
+ <CodeBook><Codes>
+  <Code guid=\"C0000000-0000-4000-8000-000000000001\" name=\"Armoede\" isCodable=\"true\"/>
+ </Codes></CodeBook>
+ <Sources>
+  <PDFSource guid=\"60000000-0000-4000-8000-000000000001\" name=\"Beleidsnota\" path=\"internal://60000000-0000-4000-8000-000000000001.pdf\">
+   <PDFSelection guid=\"61000000-0000-4000-8000-000000000009\" page=\"1\" firstX=\"1\" firstY=\"1\" secondX=\"9\" secondY=\"9\">
+    <Coding guid=\"62000000-0000-4000-8000-000000000009\"><CodeRef targetGUID=\"C0000000-0000-4000-8000-000000000001\"/></Coding>
+   </PDFSelection>
+   <Representation guid=\"63000000-0000-4000-8000-000000000001\" plainTextPath=\"internal://63000000-0000-4000-8000-000000000001.txt\">
+    <PlainTextSelection guid=\"61000000-0000-4000-8000-000000000001\" startPosition=\"35\" endPosition=\"53\">
+     <Coding guid=\"62000000-0000-4000-8000-000000000001\" creatingUser=\"AAAAAAAA-0000-4000-8000-000000000001\"><CodeRef targetGUID=\"C0000000-0000-4000-8000-000000000001\"/></Coding>
+    </PlainTextSelection>
+   </Representation>
+  </PDFSource>
+ </Sources>
+</Project>";
+    let bytes = qdpx(&[
+        ("project.qde", qde.as_bytes()),
+        (
+            "Sources/60000000-0000-4000-8000-000000000001.pdf",
+            b"%PDF-1.4 not read",
+        ),
+        (
+            "Sources/63000000-0000-4000-8000-000000000001.txt",
+            text.as_bytes(),
+        ),
+    ]);
+    let (p, report) = read_qdpx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(p.sources.len(), 1, "{report:?}");
+    let s = &p.sources[0];
+    assert_eq!(s.name, "Beleidsnota");
+    assert_eq!(s.guid, "60000000-0000-4000-8000-000000000001");
+    assert_eq!(s.text, text);
+    assert_eq!(s.selections.len(), 1);
+    let sel = &s.selections[0];
+    assert_eq!(
+        leernet_core::span_text(&s.text, sel.start, sel.end),
+        Some("armoedebestrijding")
+    );
+    assert_eq!(sel.codings.len(), 1);
+    assert!(
+        report
+            .converted
+            .iter()
+            .any(|c| c
+                .contains("PDF source \"Beleidsnota\" was read through its text representation"))
+    );
+    let lost = report.not_carried_over.join("\n");
+    assert!(
+        lost.contains("1 selections by area of a PDF page"),
+        "{lost}"
+    );
+    // Without a representation a PDF source is still reported as not carried over.
+    let bare = qde.replace(
+        &qde[qde.find("   <Representation").unwrap()..qde.find("  </PDFSource>").unwrap()],
+        "",
+    );
+    let bytes = qdpx(&[("project.qde", bare.as_bytes())]);
+    let (p, report) = read_qdpx(&bytes, &Limits::default()).unwrap();
+    assert!(p.sources.is_empty());
+    assert!(
+        report.not_carried_over.join("\n").contains("PDFSources"),
+        "{report:?}"
+    );
 }

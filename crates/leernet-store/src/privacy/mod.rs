@@ -25,12 +25,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 
+mod documents;
 mod erase;
 mod export;
 mod steps;
 mod text;
 mod waves;
 
+use documents::*;
 use erase::*;
 use export::*;
 use steps::*;
@@ -82,6 +84,7 @@ pub const EXPORT_AREAS: &[(&str, Collector)] = &[
     ("responses", collect_responses),
     ("mentions", collect_mentions),
     ("codings", collect_codings),
+    ("documents", collect_documents),
     ("coding_work", collect_coding_work),
     ("workspace", collect_workspace),
     ("profile_responses", collect_profile_responses),
@@ -150,6 +153,7 @@ pub type Eraser = for<'t> fn(&'t mut sqlx::AnyConnection, &'t ErasePlan) -> BoxF
 pub const ERASE_AREAS: &[(&str, Eraser)] = &[
     ("responses", erase_responses),
     ("mentions", erase_mentions),
+    ("documents", erase_documents),
     ("codings", erase_codings),
     ("coding_work", erase_coding_work),
     ("workspace", erase_workspace),

@@ -396,6 +396,7 @@ async fn export_story(store: &Store, _url: &str) {
             "audit",
             "coding_work",
             "codings",
+            "documents",
             "invitations",
             "mentions",
             "profile_responses",

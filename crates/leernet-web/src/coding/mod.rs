@@ -35,6 +35,7 @@ pub mod document_coding;
 pub mod documents;
 mod forms;
 mod register;
+mod retrieval;
 pub mod workbench;
 
 pub use answer::*;
@@ -42,6 +43,7 @@ pub use assignments::*;
 pub use codebook::*;
 pub use consensus::*;
 pub use register::*;
+pub use retrieval::{cooccurrence, matrix, passages};
 
 const RESEARCHER: &[Role] = &[Role::Researcher];
 /// The longest reason or memo accepted.

@@ -1,4 +1,5 @@
-//! The slow-question register with its move to a network's log, and full-text search.
+//! The slow-question register with its move to a network's log, and full-text search over
+//! open answers and the speaker turns (paragraphs) of documents, hits highlighted and linked.
 
 use super::*;
 
@@ -132,6 +133,9 @@ pub async fn search(
     let networks: BTreeMap<NetworkId, &Network> = data.networks.iter().map(|n| (n.id, n)).collect();
     let mut docs = Vec::new();
     let mut texts: Vec<(ResponseId, String, String)> = Vec::new();
+    // Speaker turns (paragraphs without turns) of documents: (document, start, speaker, text).
+    type Unit = (usize, usize, Option<String>, String);
+    let mut units: Vec<Unit> = Vec::new();
     for r in data
         .responses
         .iter()
@@ -158,6 +162,42 @@ pub async fn search(
             texts.push((r.id, question.clone(), text.clone()));
         }
     }
+    // Documents are searched by unit, ids after the answers'; a question filter leaves them
+    // out (they answer none).
+    let located = leernet_analysis::documents::located(&data);
+    for (di, d) in data.documents.iter().enumerate() {
+        for (ui, (start, end)) in leernet_analysis::documents::units(d)
+            .into_iter()
+            .enumerate()
+        {
+            let Some(text) = span_text(&d.text, start, end) else {
+                continue;
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let codes: BTreeSet<String> = located
+                .iter()
+                .filter(|l| l.document.info.id == d.info.id && l.unit == ui)
+                .filter_map(|l| keys.get(&l.coding.code).map(|k| (*k).to_owned()))
+                .collect();
+            docs.push(leernet_text::SearchDoc {
+                id: (texts.len() + units.len()) as u64,
+                wave: d.info.wave.map(|w| w.0.to_string()).unwrap_or_default(),
+                network: d
+                    .info
+                    .network
+                    .and_then(|n| networks.get(&n))
+                    .map(|n| n.slug.as_str().to_owned())
+                    .unwrap_or_default(),
+                question: String::new(),
+                codes: codes.into_iter().collect(),
+                text: text.to_owned(),
+            });
+            let speaker = d.turns.get(ui).map(|t| t.speaker.clone());
+            units.push((di, start, speaker, text.to_owned()));
+        }
+    }
     let nonempty = |s: &Option<String>| {
         s.as_deref()
             .map(str::trim)
@@ -180,17 +220,37 @@ pub async fn search(
     let mut hits = Vec::new();
     if asked {
         let index = leernet_text::SearchIndex::build(&docs)?;
+        let labels: BTreeMap<&str, &str> = questions
+            .iter()
+            .map(|(n, l)| (n.as_str(), l.as_str()))
+            .collect();
         for h in index.search(&query)? {
-            let Some((rid, question, text)) = texts.get(h.id as usize) else {
-                continue;
-            };
-            let r = data.responses.iter().find(|r| r.id == *rid);
-            hits.push(minijinja::context! {
-                text => text.clone(),
-                question => question.clone(),
-                network => r.and_then(|r| networks.get(&r.network)).map(|n| n.name.clone()),
-                wave => r.and_then(|r| wave_names.get(&r.wave)).map(|w| (*w).to_owned()),
-            });
+            let i = h.id as usize;
+            if let Some((rid, question, text)) = texts.get(i) {
+                let r = data.responses.iter().find(|r| r.id == *rid);
+                hits.push(minijinja::context! {
+                    parts => super::retrieval::marked_parts(text, &super::retrieval::highlights(&query.text, text)),
+                    source => labels.get(question.as_str()).copied().unwrap_or_default(),
+                    kind => "documents_data.kind_answer",
+                    href => super::retrieval::answer_href(&state, *rid),
+                    network => r.and_then(|r| networks.get(&r.network)).map(|n| n.name.clone()),
+                    wave => r.and_then(|r| wave_names.get(&r.wave)).map(|w| (*w).to_owned()),
+                    speaker => Option::<String>::None,
+                });
+            } else if let Some((di, start, speaker, text)) =
+                i.checked_sub(texts.len()).and_then(|u| units.get(u))
+            {
+                let d = &data.documents[*di];
+                hits.push(minijinja::context! {
+                    parts => super::retrieval::marked_parts(text, &super::retrieval::highlights(&query.text, text)),
+                    source => d.info.title.clone(),
+                    kind => super::retrieval::kind_key(d.info.kind),
+                    href => super::retrieval::document_href(&state, d.info.id, *start),
+                    network => d.info.network.and_then(|n| networks.get(&n)).map(|n| n.name.clone()),
+                    wave => d.info.wave.and_then(|w| wave_names.get(&w)).map(|w| (*w).to_owned()),
+                    speaker => speaker.clone(),
+                });
+            }
         }
     }
     crate::page::render(

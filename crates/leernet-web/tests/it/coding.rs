@@ -886,12 +886,12 @@ async fn coding_story(w: &World, k: &Coding) {
     let p = lead.get("/coding/search?q=praktijk").await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(
-        p.body.contains("Praktijkgericht leren"),
-        "stemmed: praktijk finds Praktijkgericht"
+        p.body.contains("<mark>Praktijkgericht</mark> leren"),
+        "stemmed: praktijk finds Praktijkgericht, highlighted"
     );
     assert!(!p.body.contains("leercyclus van Kolb"));
     let p = lead.get("/coding/search?q=leren&network=wijk-b").await;
-    assert!(p.body.contains("Praktijkgericht leren") && !p.body.contains("Kolb"));
+    assert!(p.body.contains("Praktijkgericht <mark>leren</mark>") && !p.body.contains("Kolb"));
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1461,6 +1461,10 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/coding/agreement", "coding"),
     ("GET", "/coding/slow-questions", "coding"),
     ("GET", "/coding/search", "coding"),
+    // Retrieval (issue 20, data side).
+    ("GET", "/coding/passages", "retrieval"),
+    ("GET", "/coding/matrix", "retrieval"),
+    ("GET", "/coding/cooccurrence", "retrieval"),
     ("GET", "/s/{token}", "fieldwork"),
     ("POST", "/s/{token}", "fieldwork"),
     ("POST", "/s/{token}/relevance", "fieldwork"),
@@ -1680,6 +1684,7 @@ fn every_route_is_in_the_authorisation_walk() {
         ("workspace", include_str!("workspace.rs")),
         ("ws_meetings", include_str!("ws_meetings.rs")),
         ("coding", include_str!("coding.rs")),
+        ("retrieval", include_str!("retrieval.rs")),
         ("profile", include_str!("profile.rs")),
         ("import_export", include_str!("import_export.rs")),
         ("people", include_str!("people.rs")),

@@ -20,6 +20,7 @@ mod notify;
 mod people;
 mod portal;
 mod profile;
+mod retrieval;
 mod survey_pages;
 mod survey_repeat;
 mod test_links;

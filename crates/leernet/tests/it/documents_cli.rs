@@ -169,7 +169,7 @@ async fn a_folder_of_documents_is_imported_whole_or_not_at_all() {
             fixtures().join("interview-sanne.txt"),
             "holds the same text as the stored document \"interview-sanne\"",
         ),
-        (pdf, "this is a PDF; leernet does not read PDF files yet"),
+        (pdf, "beleid.pdf: the file is not a PDF: "),
         (
             fake,
             "the file is not a Word document (.docx): it is not a ZIP archive",
