@@ -1,5 +1,5 @@
 //! leernet-report: the study report and each network's handreiking, built once as a
-//! document (`doc.rs`) and rendered to HTML, Markdown and DOCX; their charts; and the
+//! document (`doc.rs`) and rendered to HTML, Markdown, DOCX and PDF; their charts; and the
 //! translation catalogue shared with the web app.
 //!
 //! Why it exists: the report is what researchers publish and what the networks read. It is
@@ -28,6 +28,7 @@ pub mod reasons;
 pub mod render_docx;
 pub mod render_html;
 pub mod render_md;
+pub mod render_pdf;
 pub mod report_doc;
 pub mod summary;
 pub mod words;
@@ -53,6 +54,8 @@ pub enum ReportError {
     Text(String),
     #[error("a content file is wrong: {0}")]
     Content(String),
+    #[error("the PDF could not be laid out: {0}")]
+    Pdf(String),
 }
 
 /// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
@@ -104,6 +107,10 @@ impl Reports {
         docx::document(&render_docx::blocks_of(d), &d.doc_title, d.lang)
     }
 
+    fn pdf_of(&self, d: &Document) -> Result<Vec<u8>, ReportError> {
+        render_pdf::render(d)
+    }
+
     /// The study report as one self-contained HTML file.
     pub fn html(&self, figures: &StudyFigures, lang: Lang) -> Result<String, ReportError> {
         Ok(render_html::render(&self.document(figures, None, lang)?))
@@ -112,6 +119,21 @@ impl Reports {
     /// The study report as a Word document (real headings and tables; charts as tables).
     pub fn docx(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
         self.docx_of(&self.document(figures, None, lang)?)
+    }
+
+    /// The study report as a PDF (tagged, bookmarks from the contents, fonts embedded).
+    pub fn pdf(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.document(figures, None, lang)?)
+    }
+
+    /// The study report (PDF) with the networks' practice section before the appendix.
+    pub fn pdf_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.document(figures, Some(practice), lang)?)
     }
 
     /// The study report as Markdown (for Quarto / R Markdown users).
@@ -263,6 +285,16 @@ impl Reports {
         lang: Lang,
     ) -> Result<Vec<u8>, ReportError> {
         self.docx_of(&self.handreiking_document(figures, slug, lang)?)
+    }
+
+    /// One network's handreiking as a PDF.
+    pub fn handreiking_pdf(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.handreiking_document(figures, slug, lang)?)
     }
 }
 

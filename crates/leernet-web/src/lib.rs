@@ -501,6 +501,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/networks/{slug}/handreiking.docx",
             get(profile::handreiking_docx),
         )
+        .route(
+            "/networks/{slug}/handreiking.pdf",
+            get(profile::handreiking_pdf),
+        )
         .route("/profile", get(profile::my_profile))
         .route("/workplaces", get(profile::workplaces))
         .route("/workplaces/{slug}", get(profile::workplace))

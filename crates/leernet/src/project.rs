@@ -17,6 +17,8 @@ pub enum ReportFormat {
     Docx,
     /// Markdown.
     Md,
+    /// A PDF (tagged, with bookmarks and embedded fonts).
+    Pdf,
 }
 
 fn out_err(e: std::io::Error) -> CliError {
@@ -247,7 +249,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
     let report = dir.join("report");
     writeln!(
         out,
-        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML and DOCX) in\n  {}\n  {}\nA second study, `{}`, follows {} of the networks with {} member invitations (its commands take --study {}).\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
+        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML, DOCX and PDF) in\n  {}\n  {}\nA second study, `{}`, follows {} of the networks with {} member invitations (its commands take --study {}).\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
         dir.display(),
         s.load.workplaces,
         s.load.networks,
@@ -263,9 +265,11 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
         report.join("index.html").display(),
         report.join("index.docx").display(),
         report.join("index.md").display(),
+        report.join("index.pdf").display(),
         report.join("en").join("index.html").display(),
         report.join("en").join("index.docx").display(),
         report.join("en").join("index.md").display(),
+        report.join("en").join("index.pdf").display(),
         s.handreikingen,
         report.join("handreikingen").display(),
         report.join("en").join("handreikingen").display(),
@@ -415,8 +419,8 @@ fn content_files(dir: &Path) -> CliResult<Vec<ContentFile>> {
 
 /// Renders every requested report in memory first, then writes them: a failure writes
 /// nothing. The first language goes in `out`, others in `out/<lang>/`. Next to the study
-/// report (`index.html`, `index.docx`, `index.md`) each network's handreiking goes in
-/// `handreikingen/<network>.html` (and `.docx`).
+/// report (`index.html`, `index.docx`, `index.md`, `index.pdf`) each network's handreiking
+/// goes in `handreikingen/<network>.html` (and `.docx`, `.pdf`).
 fn write_reports(
     figures: &StudyFigures,
     practice: &leernet_analysis::practice_indicators::PracticeIndicators,
@@ -429,7 +433,13 @@ fn write_reports(
         Some(ReportFormat::Html) => &[ReportFormat::Html],
         Some(ReportFormat::Docx) => &[ReportFormat::Docx],
         Some(ReportFormat::Md) => &[ReportFormat::Md],
-        None => &[ReportFormat::Html, ReportFormat::Docx, ReportFormat::Md],
+        Some(ReportFormat::Pdf) => &[ReportFormat::Pdf],
+        None => &[
+            ReportFormat::Html,
+            ReportFormat::Docx,
+            ReportFormat::Md,
+            ReportFormat::Pdf,
+        ],
     };
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (i, lang) in langs.iter().enumerate() {
@@ -456,6 +466,10 @@ fn write_reports(
                         .markdown_with_practice(figures, practice, *lang)
                         .map(String::into_bytes),
                 ),
+                ReportFormat::Pdf => (
+                    "index.pdf",
+                    reports.pdf_with_practice(figures, practice, *lang),
+                ),
             };
             files.push((folder.join(name), bytes.map_err(CliError::invalid)?));
             for h in &figures.handles.handreikingen {
@@ -470,6 +484,10 @@ fn write_reports(
                     ReportFormat::Docx => (
                         format!("{slug}.docx"),
                         reports.handreiking_docx(figures, slug, *lang),
+                    ),
+                    ReportFormat::Pdf => (
+                        format!("{slug}.pdf"),
+                        reports.handreiking_pdf(figures, slug, *lang),
                     ),
                     ReportFormat::Md => continue,
                 };
