@@ -371,4 +371,22 @@ fn the_demo_report_as_pdf_says_everything_in_words() {
             assert_plain(&format!("{} ({lang:?}, pdf)", h.slug), &text, &keys);
         }
     }
+    // The first pages of the Dutch report and of a handreiking, as the README shows them:
+    // with LEERNET_UPDATE_SCREENSHOTS=1 in docs/screenshots/ (pdftoppm, poppler-utils).
+    if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-text");
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        for (pdf, png) in [
+            ("report-nl.pdf", "report-pdf"),
+            ("polderhart-sociaal-team-nl.pdf", "handreiking-pdf"),
+        ] {
+            let ok = std::process::Command::new("pdftoppm")
+                .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+                .arg(dir.join(pdf))
+                .arg(shots.join(png))
+                .status()
+                .unwrap();
+            assert!(ok.success(), "pdftoppm cannot draw {pdf}");
+        }
+    }
 }
