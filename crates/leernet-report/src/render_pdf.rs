@@ -583,11 +583,13 @@ impl<'a> Layout<'a> {
         )
     }
 
-    fn blocks(&mut self, bs: &[Block], depth: usize, indent: f32) -> Vec<TNode> {
-        bs.iter()
-            .map(|b| self.block(b, depth, indent))
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap_or_default()
+    fn blocks(
+        &mut self,
+        bs: &[Block],
+        depth: usize,
+        indent: f32,
+    ) -> Result<Vec<TNode>, ReportError> {
+        bs.iter().map(|b| self.block(b, depth, indent)).collect()
     }
 
     fn block(&mut self, b: &Block, depth: usize, indent: f32) -> Result<TNode, ReportError> {
@@ -660,8 +662,8 @@ impl<'a> Layout<'a> {
                 }
                 TNode::Group(TKind::Section, children)
             }
-            Block::Joint(parts) => TNode::Group(TKind::Section, self.blocks(parts, depth, indent)),
-            Block::Section(s) => self.section(s, depth + 1, indent),
+            Block::Joint(parts) => TNode::Group(TKind::Section, self.blocks(parts, depth, indent)?),
+            Block::Section(s) => self.section(s, depth + 1, indent)?,
         })
     }
 
@@ -716,7 +718,7 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn section(&mut self, s: &Section, depth: usize, indent: f32) -> TNode {
+    fn section(&mut self, s: &Section, depth: usize, indent: f32) -> Result<TNode, ReportError> {
         let indent = if s.card { indent + 10.0 } else { indent };
         let top = (self.page(), self.y);
         let mut children = vec![self.heading(&s.title, depth, Some(&s.id), s.in_toc)];
@@ -727,13 +729,13 @@ impl<'a> Layout<'a> {
             } else {
                 (self.page(), TOP)
             };
-            children.extend(self.blocks(&s.blocks, depth, indent));
+            children.extend(self.blocks(&s.blocks, depth, indent)?);
             self.bar(top, indent - 10.0, ACCENT, 3.0);
             self.y += 4.0;
         } else {
-            children.extend(self.blocks(&s.blocks, depth, indent));
+            children.extend(self.blocks(&s.blocks, depth, indent)?);
         }
-        TNode::Group(TKind::Section, children)
+        Ok(TNode::Group(TKind::Section, children))
     }
 
     fn figure(&mut self, f: &Figure, indent: f32) -> Result<TNode, ReportError> {
@@ -1049,7 +1051,7 @@ impl<'a> Layout<'a> {
             top.push(self.toc(t, &d.sections));
         }
         for s in &d.sections {
-            top.push(self.section(s, 1, 0.0));
+            top.push(self.section(s, 1, 0.0)?);
         }
         let note = Style {
             face: Face::Regular,
@@ -1335,6 +1337,41 @@ mod tests {
             .flat_map(|l| l.runs.iter().map(|r| r.2.clone()))
             .collect();
         assert_eq!(texts, ["Herkenbaarheid", "van", "het", "profiel"]);
+    }
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        let mut s = Section::new("a", "Een sectie");
+        s.blocks = blocks;
+        Document {
+            kind: crate::doc::Kind::Report,
+            lang: leernet_core::Lang::Nl,
+            doc_title: "Titel".into(),
+            kicker: "Rapport".into(),
+            title: "Titel".into(),
+            front: Vec::new(),
+            toc: Some("Inhoud".into()),
+            sections: vec![s],
+            footer: "Voet".into(),
+        }
+    }
+
+    #[test]
+    fn a_chart_that_cannot_be_drawn_is_an_error_not_a_gap() {
+        let d = doc(vec![Block::Figure(Figure {
+            svg: "geen svg".into(),
+            alt: "Grafiek".into(),
+            caption: crate::doc::t("n = 3"),
+            data: None,
+        })]);
+        assert!(matches!(render(&d), Err(ReportError::Pdf(m)) if m.contains("chart")));
+        let ok = doc(vec![Block::Para(crate::doc::t("Een alinea."))]);
+        let pdf = render(&ok).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(
+            pdf,
+            render(&ok).unwrap(),
+            "the same document, the same bytes"
+        );
     }
 
     #[test]
