@@ -245,12 +245,13 @@ pub async fn profile(
     let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(lang));
     };
+    // The handreiking as its document says it, each handle with why it applies (issue 21).
     let handreiking = fig
         .handles
         .handreikingen
         .iter()
         .find(|h| h.slug == slug)
-        .map(|h| leernet_report::handreiking::view(h, &fig.frameworks, lang, t))
+        .map(|h| state.reports.handreiking_view(&fig, &h.slug, lang))
         .transpose()
         .map_err(|e| AppError::internal(lang, e))?;
     let frameworks: Vec<FrameworkLine> = fig

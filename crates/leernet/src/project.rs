@@ -311,7 +311,14 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     let practice = practice(&store).await?;
     bar.set_message("writing the report");
     bar.inc(1);
-    write_reports(&figures, &practice, &dir.join("report"), None, &Lang::ALL)?;
+    write_reports(
+        &figures,
+        &practice,
+        &dir.join("report"),
+        None,
+        &Lang::ALL,
+        &[],
+    )?;
     store.close().await;
     bar.set_message("a second study");
     let second = crate::demo::second_study(&url, &leernet_app::studies::adopt_slug(name), name)
@@ -372,7 +379,13 @@ pub fn study_content(project: &Path, study: Option<&str>) -> CliResult<ProjectCo
         }
     }
     let files: Vec<ContentFile> = files.into_values().collect();
-    ProjectContent::with_files(&files).map_err(CliError::invalid)
+    let content = ProjectContent::with_files(&files).map_err(CliError::invalid)?;
+    // The report's own files (report.toml, handreiking.toml) are checked now too, so that a
+    // broken one stops the command before anything is computed or written.
+    leernet_report::Reports::new()
+        .with_content(&content.report_files)
+        .map_err(CliError::invalid)?;
+    Ok(content)
 }
 
 /// Whether `studies/<slug>/content/` holds a study's own content.
@@ -427,8 +440,11 @@ fn write_reports(
     out: &Path,
     format: Option<ReportFormat>,
     langs: &[Lang],
+    report_files: &[ContentFile],
 ) -> CliResult<Vec<PathBuf>> {
-    let reports = leernet_report::Reports::new();
+    let reports = leernet_report::Reports::new()
+        .with_content(report_files)
+        .map_err(CliError::invalid)?;
     let formats: &[ReportFormat] = match format {
         Some(ReportFormat::Html) => &[ReportFormat::Html],
         Some(ReportFormat::Docx) => &[ReportFormat::Docx],
@@ -731,7 +747,7 @@ pub async fn report(
     let fig = figures(&store, &content, wave).await?;
     let practice = practice(&store).await?;
     store.close().await;
-    let written = write_reports(&fig, &practice, dir, format, &[lang])?;
+    let written = write_reports(&fig, &practice, dir, format, &[lang], &content.report_files)?;
     for p in written {
         writeln!(out, "Wrote {}", p.display()).map_err(out_err)?;
     }

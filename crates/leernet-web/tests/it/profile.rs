@@ -198,6 +198,39 @@ async fn story(w: &World) {
     )
     .unwrap();
     let reports = leernet_report::Reports::new();
+    // Each handle on the profile says why it applies, in the handreiking's words (issue 21).
+    let view = reports
+        .handreiking_view(&figures, "wijk-a", leernet_core::Lang::Nl)
+        .unwrap();
+    let reasons: Vec<&str> = view
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .map(|i| i.reason.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert!(
+        !reasons.is_empty(),
+        "a handle of wijk-a says why it applies"
+    );
+    let escaped = |r: &str| {
+        r.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;")
+            .replace('/', "&#x2f;")
+    };
+    for r in reasons {
+        assert!(
+            r.starts_with("Dit handvat past bij uw netwerk omdat "),
+            "{r}"
+        );
+        assert!(
+            p.body.contains(&escaped(r)),
+            "the profile lacks the reason {r:?}"
+        );
+    }
     let html = fac.get("/networks/wijk-a/handreiking.html?lang=nl").await;
     assert_eq!(
         html.body,
