@@ -167,6 +167,10 @@ pub const SHIPPED_FILES: [(&str, &str); 7] = [
     ("qca.toml", include_str!("../../../content/qca.toml")),
 ];
 
+/// Content files the report reads (`leernet-report`: the summary's rules, the
+/// handreiking's layout); the analysis only carries a project's own ones to it.
+pub const REPORT_FILES: [&str; 2] = ["report.toml", "handreiking.toml"];
+
 /// One content file given by a project: its name inside `content/` (`handles.toml`,
 /// `frameworks/liso.toml`), how errors name it (usually its path), and its text.
 #[derive(Debug, Clone)]
@@ -191,6 +195,9 @@ pub struct ProjectContent {
     pub qca: crate::QcaSpec,
     /// Which files came from the project (as shown in messages), for the record.
     pub overridden: Vec<String>,
+    /// The project's own `report.toml` and `handreiking.toml`, for the report to check and
+    /// use (`leernet_report::Reports::with_content`).
+    pub report_files: Vec<ContentFile>,
 }
 
 impl ProjectContent {
@@ -205,12 +212,13 @@ impl ProjectContent {
     pub fn with_files(files: &[ContentFile]) -> Result<ProjectContent, AnalysisError> {
         for f in files {
             let known = SHIPPED_FILES.iter().any(|(n, _)| *n == f.name)
+                || REPORT_FILES.contains(&f.name.as_str())
                 || (f.name.starts_with("frameworks/") && f.name.ends_with(".toml"));
             if !known {
                 return Err(AnalysisError::Content {
                     file: f.shown_as.clone(),
                     message: format!(
-                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml, autocode.toml, qca.toml and frameworks/*.toml",
+                        "leernet does not read a content file called {:?}; a project's content/ folder may hold overview.toml, typology.toml, framework.toml, handles.toml, autocode.toml, qca.toml, report.toml, handreiking.toml and frameworks/*.toml",
                         f.name
                     ),
                 });
@@ -271,6 +279,11 @@ impl ProjectContent {
             autocode,
             autocode_file,
             overridden: files.iter().map(|f| f.shown_as.clone()).collect(),
+            report_files: files
+                .iter()
+                .filter(|f| REPORT_FILES.contains(&f.name.as_str()))
+                .cloned()
+                .collect(),
         })
     }
 }

@@ -341,7 +341,7 @@ pub enum RankKey {
 impl Layout {
     /// Parses a layout file.
     pub fn parse(text: &str) -> Result<Layout, String> {
-        let l: Layout = toml::from_str(text).map_err(|e| e.to_string())?;
+        let l: Layout = toml::from_str(text).map_err(|e| crate::summary::toml_message(text, &e))?;
         if l.lead == 0 || l.lead > 20 {
             return Err(format!("lead = {}: between 1 and 20", l.lead));
         }

@@ -1,5 +1,5 @@
 //! leernet-report: the study report and each network's handreiking, built once as a
-//! document (`doc.rs`) and rendered to HTML, Markdown and DOCX; their charts; and the
+//! document (`doc.rs`) and rendered to HTML, Markdown, DOCX and PDF; their charts; and the
 //! translation catalogue shared with the web app.
 //!
 //! Why it exists: the report is what researchers publish and what the networks read. It is
@@ -28,6 +28,7 @@ pub mod reasons;
 pub mod render_docx;
 pub mod render_html;
 pub mod render_md;
+pub mod render_pdf;
 pub mod report_doc;
 pub mod summary;
 pub mod words;
@@ -53,6 +54,8 @@ pub enum ReportError {
     Text(String),
     #[error("a content file is wrong: {0}")]
     Content(String),
+    #[error("the PDF could not be laid out: {0}")]
+    Pdf(String),
 }
 
 /// The catalogue of interface and report texts (`locales/nl.toml`, `locales/en.toml`).
@@ -67,6 +70,10 @@ pub fn catalog() -> Catalog {
 /// Renders reports. Build once, render many.
 pub struct Reports {
     catalog: Catalog,
+    /// The summary's rules, references and limitations (`content/report.toml`).
+    summary: summary::ReportContent,
+    /// How a handreiking leads and ranks its handles (`content/handreiking.toml`).
+    layout: handreiking::Layout,
 }
 
 impl Default for Reports {
@@ -76,9 +83,43 @@ impl Default for Reports {
 }
 
 impl Reports {
-    /// Loads the catalogue.
+    /// Loads the catalogue and the shipped `report.toml` and `handreiking.toml`.
     pub fn new() -> Reports {
-        Reports { catalog: catalog() }
+        Reports {
+            catalog: catalog(),
+            summary: summary::ReportContent::builtin()
+                .expect("the shipped report.toml parses (tested)"),
+            layout: handreiking::Layout::builtin()
+                .expect("the shipped handreiking.toml parses (tested)"),
+        }
+    }
+
+    /// With a project's own `report.toml` and `handreiking.toml` (issue 21) in place of the
+    /// shipped ones, each checked now: an error names the file as `shown_as` says and, for a
+    /// file that is not valid TOML or lacks a field, the line and column.
+    pub fn with_content(
+        mut self,
+        files: &[leernet_analysis::ContentFile],
+    ) -> Result<Reports, ReportError> {
+        for f in files {
+            match f.name.as_str() {
+                "report.toml" => {
+                    self.summary = summary::ReportContent::parse(&f.text)
+                        .map_err(|e| ReportError::Content(format!("{}: {e}", f.shown_as)))?;
+                }
+                "handreiking.toml" => {
+                    self.layout = handreiking::Layout::parse(&f.text)
+                        .map_err(|e| ReportError::Content(format!("{}: {e}", f.shown_as)))?;
+                }
+                other => {
+                    return Err(ReportError::Content(format!(
+                        "{}: the report reads no content file called {other:?}",
+                        f.shown_as
+                    )))
+                }
+            }
+        }
+        Ok(self)
     }
 
     /// The catalogue.
@@ -97,11 +138,15 @@ impl Reports {
         practice: Option<&PracticeIndicators>,
         lang: Lang,
     ) -> Result<Document, ReportError> {
-        report_doc::report(figures, &self.words(lang), practice)
+        report_doc::report(figures, &self.words(lang), practice, &self.summary)
     }
 
     fn docx_of(&self, d: &Document) -> Result<Vec<u8>, ReportError> {
         docx::document(&render_docx::blocks_of(d), &d.doc_title, d.lang)
+    }
+
+    fn pdf_of(&self, d: &Document) -> Result<Vec<u8>, ReportError> {
+        render_pdf::render(d)
     }
 
     /// The study report as one self-contained HTML file.
@@ -112,6 +157,21 @@ impl Reports {
     /// The study report as a Word document (real headings and tables; charts as tables).
     pub fn docx(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
         self.docx_of(&self.document(figures, None, lang)?)
+    }
+
+    /// The study report as a PDF (tagged, bookmarks from the contents, fonts embedded).
+    pub fn pdf(&self, figures: &StudyFigures, lang: Lang) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.document(figures, None, lang)?)
+    }
+
+    /// The study report (PDF) with the networks' practice section before the appendix.
+    pub fn pdf_with_practice(
+        &self,
+        figures: &StudyFigures,
+        practice: &PracticeIndicators,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.document(figures, Some(practice), lang)?)
     }
 
     /// The study report as Markdown (for Quarto / R Markdown users).
@@ -172,23 +232,7 @@ impl Reports {
             .find(|h| h.slug == slug)
             .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
         let w = self.words(lang);
-        let mut v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
-        // Which wave its figures rest on (issue 19).
-        if let Some(row) = figures.networks.iter().find(|n| n.slug == slug) {
-            v.basis = row.basis.get(lang).to_owned();
-        }
-        // Why each handle applies, in words from its condition.
-        let labels = reasons::Labels::of(figures, &w);
-        for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
-            let cond = h
-                .items
-                .iter()
-                .find(|i| i.key == it.key)
-                .map(|i| i.condition.as_str());
-            if let Some(r) = cond.and_then(|c| reasons::condition(c, &labels, &w)) {
-                it.reason = w.fill("reason.because", &[("reason", r)])?;
-            }
-        }
+        let v = self.handreiking_view(figures, slug, lang)?;
         let facts = |it: &handreiking::ItemView| {
             let item = h.items.iter().find(|i| i.key == it.key);
             let element_score = item.and_then(|i| {
@@ -211,7 +255,7 @@ impl Reports {
                 networks,
             }
         };
-        let ranked = handreiking::rank(&v, &facts, &handreiking::Layout::builtin()?);
+        let ranked = handreiking::rank(&v, &facts, &self.layout);
         let mut doc = handreiking::document(
             &v,
             ranked,
@@ -227,6 +271,41 @@ impl Reports {
             }
         }
         Ok(doc)
+    }
+
+    /// One network's handreiking as text, each handle with why it applies (`reasons.rs`):
+    /// what the handreiking's document and the network's profile page show.
+    pub fn handreiking_view(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<handreiking::View, ReportError> {
+        let h = figures
+            .handles
+            .handreikingen
+            .iter()
+            .find(|h| h.slug == slug)
+            .ok_or_else(|| ReportError::NoHandreiking(slug.to_owned()))?;
+        let w = self.words(lang);
+        let mut v = handreiking::view(h, &figures.frameworks, lang, self.catalog.table(lang))?;
+        // Which wave its figures rest on (issue 19).
+        if let Some(row) = figures.networks.iter().find(|n| n.slug == slug) {
+            v.basis = row.basis.get(lang).to_owned();
+        }
+        // Why each handle applies, in words from its condition.
+        let labels = reasons::Labels::of(figures, &w);
+        for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
+            let cond = h
+                .items
+                .iter()
+                .find(|i| i.key == it.key)
+                .map(|i| i.condition.as_str());
+            if let Some(r) = cond.and_then(|c| reasons::condition(c, &labels, &w)) {
+                it.reason = w.fill("reason.because", &[("reason", r)])?;
+            }
+        }
+        Ok(v)
     }
 
     /// One network's change since the previous wave, for the profile page (issue 19);
@@ -264,10 +343,61 @@ impl Reports {
     ) -> Result<Vec<u8>, ReportError> {
         self.docx_of(&self.handreiking_document(figures, slug, lang)?)
     }
+
+    /// One network's handreiking as a PDF.
+    pub fn handreiking_pdf(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ReportError> {
+        self.pdf_of(&self.handreiking_document(figures, slug, lang)?)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_projects_report_files_are_checked_and_named_with_their_line() {
+        use leernet_analysis::ContentFile;
+        let file = |name: &str, text: &str| ContentFile {
+            name: name.into(),
+            shown_as: format!("proj/content/{name}"),
+            text: text.into(),
+        };
+        let err = |f: ContentFile| {
+            super::Reports::new()
+                .with_content(&[f])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        let e = err(file("report.toml", "[summary\nmin = 1\n"));
+        assert!(e.contains("proj/content/report.toml: line 1: "), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+        let shipped = include_str!("../../../content/handreiking.toml");
+        let e = err(file(
+            "handreiking.toml",
+            &shipped.replacen("lead = 5", "lead = 0", 1),
+        ));
+        assert!(e.contains("proj/content/handreiking.toml: lead = 0"), "{e}");
+        let e = err(file(
+            "handreiking.toml",
+            &shipped.replacen("lead = 5", "", 1),
+        ));
+        assert!(
+            e.contains("proj/content/handreiking.toml: ") && e.contains("lead"),
+            "{e}"
+        );
+        let own = super::Reports::new()
+            .with_content(&[file(
+                "handreiking.toml",
+                &shipped.replacen("lead = 5", "lead = 3", 1),
+            )])
+            .unwrap();
+        assert_eq!(own.layout.lead, 3);
+    }
+
     #[test]
     fn shipped_catalogues_are_complete() {
         let c = super::catalog();

@@ -808,6 +808,7 @@ pub fn report(
     f: &StudyFigures,
     w: &Words<'_>,
     practice: Option<&PracticeIndicators>,
+    content: &crate::summary::ReportContent,
 ) -> R<Document> {
     let lang = w.lang;
     let p = crate::practice::view(f, lang, w)?;
@@ -816,9 +817,8 @@ pub fn report(
         front.push(Block::Banner(t(w.get("app.fictional")?)));
     }
     front.push(Block::Note(t(w.get("report.generated_by")?)));
-    let content = crate::summary::ReportContent::builtin()?;
     let mut sections = vec![
-        crate::summary::summary(f, &content, w)?,
+        crate::summary::summary(f, content, w)?,
         sample(f, w)?,
         method(w, &p)?,
         results(f, w)?,
@@ -851,7 +851,7 @@ pub fn report(
     }
     sections.push(crate::summary::limitations(f, w)?);
     sections.extend(appendix(&p, w)?);
-    sections.push(crate::summary::references(f, &content, w)?);
+    sections.push(crate::summary::references(f, content, w)?);
     sections.push(crate::summary::colophon(f, w)?);
     Ok(Document {
         kind: Kind::Report,

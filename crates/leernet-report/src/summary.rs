@@ -83,10 +83,24 @@ pub struct Reference {
     pub after: String,
 }
 
+/// A TOML error in one line: where (line) and what, as the analysis's content errors say it.
+pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let line = e
+        .span()
+        .map(|s| {
+            format!(
+                "line {}: ",
+                text[..s.start.min(text.len())].lines().count().max(1)
+            )
+        })
+        .unwrap_or_default();
+    format!("{line}{}", e.message().trim().replace('\n', " "))
+}
+
 impl ReportContent {
     /// Parses the file.
     pub fn parse(text: &str) -> Result<ReportContent, String> {
-        let c: ReportContent = toml::from_str(text).map_err(|e| e.to_string())?;
+        let c: ReportContent = toml::from_str(text).map_err(|e| toml_message(text, &e))?;
         if c.summary.min > c.summary.max || c.summary.max > 20 {
             return Err("summary: min ≤ max ≤ 20".into());
         }

@@ -427,6 +427,11 @@ impl AppState {
     /// Uses a project's content (its `content/` folder over the shipped files) for every
     /// figure the app shows.
     pub fn with_content(mut self, content: ProjectContent) -> AppState {
+        // The project's report.toml and handreiking.toml were checked when the content was
+        // read (`leernet serve` checks them before it serves); a bad one keeps the shipped.
+        if let Ok(r) = leernet_report::Reports::new().with_content(&content.report_files) {
+            self.reports = r;
+        }
         self.overview = content.overview.clone();
         self.figures = Arc::new(leernet_app::figures::FigureCache::new(content.clone()));
         self.content = content;
@@ -538,6 +543,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/networks/{slug}/handreiking.docx",
             get(profile::handreiking_docx),
+        )
+        .route(
+            "/networks/{slug}/handreiking.pdf",
+            get(profile::handreiking_pdf),
         )
         .route("/profile", get(profile::my_profile))
         .route("/workplaces", get(profile::workplaces))

@@ -245,12 +245,13 @@ pub async fn profile(
     let Some(row) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(lang));
     };
+    // The handreiking as its document says it, each handle with why it applies (issue 21).
     let handreiking = fig
         .handles
         .handreikingen
         .iter()
         .find(|h| h.slug == slug)
-        .map(|h| leernet_report::handreiking::view(h, &fig.frameworks, lang, t))
+        .map(|h| state.reports.handreiking_view(&fig, &h.slug, lang))
         .transpose()
         .map_err(|e| AppError::internal(lang, e))?;
     let frameworks: Vec<FrameworkLine> = fig
@@ -466,6 +467,27 @@ pub async fn handreiking_docx(
         bytes,
         DOCX,
         &format!("{}.docx", network.slug.as_str()),
+        false,
+    ))
+}
+
+/// `GET /networks/{slug}/handreiking.pdf`: the handreiking as a PDF.
+pub async fn handreiking_pdf(
+    State(state): State<Arc<AppState>>,
+    access: NetworkAccess<StudyPages>,
+    Query(wave): Query<WaveQuery>,
+) -> Result<Response, AppError> {
+    let (visitor, _, network) = access.into_parts();
+    let lang = visitor.lang.lang;
+    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
+    let bytes = state
+        .reports
+        .handreiking_pdf(&fig, network.slug.as_str(), lang)
+        .map_err(|_| AppError::NotFound(lang))?;
+    Ok(document(
+        bytes,
+        "application/pdf",
+        &format!("{}.pdf", network.slug.as_str()),
         false,
     ))
 }
@@ -688,7 +710,8 @@ pub async fn report_preview(
     )
 }
 
-/// `GET /admin/report/{file}`: `index.html` (shown), `index.docx` or `index.md` (downloaded),
+/// `GET /admin/report/{file}`: `index.html` (shown), `index.docx`, `index.md` or `index.pdf`
+/// (downloaded),
 /// in the visitor's language, with the section on the networks' practice; the bytes
 /// `leernet report` writes (tested byte for byte in `crates/leernet/tests/it/web.rs`).
 pub async fn report_file(
@@ -699,7 +722,10 @@ pub async fn report_file(
 ) -> Result<Response, AppError> {
     let lang = visitor.lang.lang;
     visitor.require(&[Role::Researcher])?;
-    if !matches!(file.as_str(), "index.html" | "index.docx" | "index.md") {
+    if !matches!(
+        file.as_str(),
+        "index.html" | "index.docx" | "index.md" | "index.pdf"
+    ) {
         return Err(AppError::NotFound(lang));
     }
     let fig = crate::pages::report_figures(&state, lang, &wave).await?;
@@ -723,6 +749,14 @@ pub async fn report_file(
                 .map_err(|e| AppError::internal(lang, e))?,
             DOCX,
             &format!("{name}.docx"),
+            false,
+        ),
+        "index.pdf" => document(
+            reports
+                .pdf_with_practice(&fig, &practice, lang)
+                .map_err(|e| AppError::internal(lang, e))?,
+            "application/pdf",
+            &format!("{name}.pdf"),
             false,
         ),
         _ => document(

@@ -83,7 +83,7 @@ enum Command {
         /// The folder to write into.
         #[arg(long)]
         out: PathBuf,
-        /// html or md; both when not given.
+        /// html, docx, md or pdf; all four when not given.
         #[arg(long)]
         format: Option<project::ReportFormat>,
         /// The report's language.

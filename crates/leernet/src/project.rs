@@ -17,6 +17,8 @@ pub enum ReportFormat {
     Docx,
     /// Markdown.
     Md,
+    /// A PDF (tagged, with bookmarks and embedded fonts).
+    Pdf,
 }
 
 fn out_err(e: std::io::Error) -> CliError {
@@ -247,7 +249,7 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
     let report = dir.join("report");
     writeln!(
         out,
-        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML and DOCX) in\n  {}\n  {}\nA second study, `{}`, follows {} of the networks with {} member invitations (its commands take --study {}).\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
+        "Built the fictional demo study in {}:\n  {} Werkplaatsen, {} networks, {} people; responses: {}; {} codes, {} codings by two coders.\nWrote the study report:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\nand {} handreikingen (one per network, HTML, DOCX and PDF) in\n  {}\n  {}\nA second study, `{}`, follows {} of the networks with {} member invitations (its commands take --study {}).\nBrowse it: open {} in a browser, or run\n  leernet serve --project {}\nand visit http://127.0.0.1:8080/",
         dir.display(),
         s.load.workplaces,
         s.load.networks,
@@ -263,9 +265,11 @@ pub async fn demo(dir: &Path, out: &mut dyn Write) -> CliResult {
         report.join("index.html").display(),
         report.join("index.docx").display(),
         report.join("index.md").display(),
+        report.join("index.pdf").display(),
         report.join("en").join("index.html").display(),
         report.join("en").join("index.docx").display(),
         report.join("en").join("index.md").display(),
+        report.join("en").join("index.pdf").display(),
         s.handreikingen,
         report.join("handreikingen").display(),
         report.join("en").join("handreikingen").display(),
@@ -307,7 +311,14 @@ async fn build_demo(dir: &Path, name: &str) -> CliResult<DemoSummary> {
     let practice = practice(&store).await?;
     bar.set_message("writing the report");
     bar.inc(1);
-    write_reports(&figures, &practice, &dir.join("report"), None, &Lang::ALL)?;
+    write_reports(
+        &figures,
+        &practice,
+        &dir.join("report"),
+        None,
+        &Lang::ALL,
+        &[],
+    )?;
     store.close().await;
     bar.set_message("a second study");
     let second = crate::demo::second_study(&url, &leernet_app::studies::adopt_slug(name), name)
@@ -368,7 +379,13 @@ pub fn study_content(project: &Path, study: Option<&str>) -> CliResult<ProjectCo
         }
     }
     let files: Vec<ContentFile> = files.into_values().collect();
-    ProjectContent::with_files(&files).map_err(CliError::invalid)
+    let content = ProjectContent::with_files(&files).map_err(CliError::invalid)?;
+    // The report's own files (report.toml, handreiking.toml) are checked now too, so that a
+    // broken one stops the command before anything is computed or written.
+    leernet_report::Reports::new()
+        .with_content(&content.report_files)
+        .map_err(CliError::invalid)?;
+    Ok(content)
 }
 
 /// Whether `studies/<slug>/content/` holds a study's own content.
@@ -415,21 +432,30 @@ fn content_files(dir: &Path) -> CliResult<Vec<ContentFile>> {
 
 /// Renders every requested report in memory first, then writes them: a failure writes
 /// nothing. The first language goes in `out`, others in `out/<lang>/`. Next to the study
-/// report (`index.html`, `index.docx`, `index.md`) each network's handreiking goes in
-/// `handreikingen/<network>.html` (and `.docx`).
+/// report (`index.html`, `index.docx`, `index.md`, `index.pdf`) each network's handreiking
+/// goes in `handreikingen/<network>.html` (and `.docx`, `.pdf`).
 fn write_reports(
     figures: &StudyFigures,
     practice: &leernet_analysis::practice_indicators::PracticeIndicators,
     out: &Path,
     format: Option<ReportFormat>,
     langs: &[Lang],
+    report_files: &[ContentFile],
 ) -> CliResult<Vec<PathBuf>> {
-    let reports = leernet_report::Reports::new();
+    let reports = leernet_report::Reports::new()
+        .with_content(report_files)
+        .map_err(CliError::invalid)?;
     let formats: &[ReportFormat] = match format {
         Some(ReportFormat::Html) => &[ReportFormat::Html],
         Some(ReportFormat::Docx) => &[ReportFormat::Docx],
         Some(ReportFormat::Md) => &[ReportFormat::Md],
-        None => &[ReportFormat::Html, ReportFormat::Docx, ReportFormat::Md],
+        Some(ReportFormat::Pdf) => &[ReportFormat::Pdf],
+        None => &[
+            ReportFormat::Html,
+            ReportFormat::Docx,
+            ReportFormat::Md,
+            ReportFormat::Pdf,
+        ],
     };
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (i, lang) in langs.iter().enumerate() {
@@ -456,6 +482,10 @@ fn write_reports(
                         .markdown_with_practice(figures, practice, *lang)
                         .map(String::into_bytes),
                 ),
+                ReportFormat::Pdf => (
+                    "index.pdf",
+                    reports.pdf_with_practice(figures, practice, *lang),
+                ),
             };
             files.push((folder.join(name), bytes.map_err(CliError::invalid)?));
             for h in &figures.handles.handreikingen {
@@ -470,6 +500,10 @@ fn write_reports(
                     ReportFormat::Docx => (
                         format!("{slug}.docx"),
                         reports.handreiking_docx(figures, slug, *lang),
+                    ),
+                    ReportFormat::Pdf => (
+                        format!("{slug}.pdf"),
+                        reports.handreiking_pdf(figures, slug, *lang),
                     ),
                     ReportFormat::Md => continue,
                 };
@@ -713,7 +747,7 @@ pub async fn report(
     let fig = figures(&store, &content, wave).await?;
     let practice = practice(&store).await?;
     store.close().await;
-    let written = write_reports(&fig, &practice, dir, format, &[lang])?;
+    let written = write_reports(&fig, &practice, dir, format, &[lang], &content.report_files)?;
     for p in written {
         writeln!(out, "Wrote {}", p.display()).map_err(out_err)?;
     }

@@ -258,3 +258,135 @@ fn types_are_named_by_the_rules_of_the_typology_file() {
     let h = r.handreiking_html(&f, &typed.slug, Lang::Nl).unwrap();
     assert!(h.contains(&format!("<strong>{name}</strong>")), "{name}");
 }
+
+/// The text `pdftotext` reads from a PDF, or `None` (after saying why) without poppler.
+fn pdf_text(name: &str, bytes: &[u8]) -> Option<String> {
+    use std::process::Command;
+    let tool = leernet_testkit::tools::program("pdftotext (poppler-utils)", &["pdftotext"], "-v")?;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-text");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.pdf"));
+    std::fs::write(&file, bytes).unwrap();
+    let out = Command::new(&tool).arg(&file).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext cannot read {name}");
+    // pdfinfo opens it too, and sees a tagged PDF with its title.
+    let info = Command::new("pdfinfo").arg(&file).output().unwrap();
+    assert!(info.status.success(), "pdfinfo cannot open {name}");
+    let info = String::from_utf8(info.stdout).unwrap();
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{name}: {info}"
+    );
+    assert!(info.contains("Title:"), "{name}: {info}");
+    // Every font is embedded (pdffonts: the "emb" column).
+    let fonts = Command::new("pdffonts").arg(&file).output().unwrap();
+    let fonts = String::from_utf8(fonts.stdout).unwrap();
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            cols.len() >= 5 && cols[cols.len() - 5] == "yes",
+            "{name}: a font is not embedded: {line}"
+        );
+    }
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// The words of every table header of a document (a header never breaks inside one).
+fn header_words(d: &leernet_report::doc::Document) -> Vec<String> {
+    use leernet_report::doc::{Block, Section};
+    fn blocks(bs: &[Block], out: &mut Vec<String>) {
+        for b in bs {
+            match b {
+                Block::Table(t) => out.extend(t.header.iter().flat_map(|h| {
+                    h.split_whitespace()
+                        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+                        .filter(|w| w.chars().count() >= 6)
+                        .collect::<Vec<_>>()
+                })),
+                Block::Figure(f) => {
+                    if let Some(t) = &f.data {
+                        blocks(&[Block::Table(t.clone())], out);
+                    }
+                }
+                Block::Joint(parts) => blocks(parts, out),
+                Block::Section(Section { blocks: bs, .. }) => blocks(bs, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    blocks(&d.front, &mut out);
+    for s in &d.sections {
+        blocks(&s.blocks, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The PDF of the report and of every handreiking, in both languages: it opens in
+/// `pdfinfo`, is tagged, embeds its fonts, says everything in words (through `pdftotext`),
+/// has the summary, limitations, colophon and references, breaks no table header inside a
+/// word, and is byte-identical when made twice.
+#[test]
+fn the_demo_report_as_pdf_says_everything_in_words() {
+    let f = figures();
+    let r = Reports::new();
+    let keys = keys(&f);
+    for lang in Lang::ALL {
+        let pdf = r.pdf(&f, lang).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(
+            pdf,
+            r.pdf(&f, lang).unwrap(),
+            "the {lang:?} PDF is not stable"
+        );
+        // Bookmarks from the table of contents, a tag tree, no creation date.
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/Outlines"), "no bookmarks");
+        assert!(raw.contains("/StructTreeRoot"), "not tagged");
+        assert!(!raw.contains("/CreationDate"), "a creation date");
+        let Some(text) = pdf_text(&format!("report-{}", lang.code()), &pdf) else {
+            return;
+        };
+        assert_plain(&format!("the {lang:?} report (pdf)"), &text, &keys);
+        let musts: &[&str] = match lang {
+            Lang::Nl => &["Samenvatting", "Beperkingen", "Colofon", "Literatuur"],
+            Lang::En => &["Summary", "Limitations", "Colophon", "References"],
+        };
+        for must in musts.iter().chain(&["Gower, J. C. (1971)", "leernet 0."]) {
+            assert!(text.contains(must), "the {lang:?} PDF lacks {must:?}");
+        }
+        let d = r.document(&f, None, lang).unwrap();
+        for w in header_words(&d) {
+            assert!(
+                text.contains(&w),
+                "the {lang:?} PDF breaks the header word {w:?}"
+            );
+        }
+        for h in &f.handles.handreikingen {
+            let pdf = r.handreiking_pdf(&f, &h.slug, lang).unwrap();
+            let text = pdf_text(&format!("{}-{}", h.slug, lang.code()), &pdf).unwrap();
+            assert_plain(&format!("{} ({lang:?}, pdf)", h.slug), &text, &keys);
+        }
+    }
+    // The first pages of the Dutch report and of a handreiking, as the README shows them:
+    // with LEERNET_UPDATE_SCREENSHOTS=1 in docs/screenshots/ (pdftoppm, poppler-utils).
+    if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-text");
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        for (pdf, png) in [
+            ("report-nl.pdf", "report-pdf"),
+            ("polderhart-sociaal-team-nl.pdf", "handreiking-pdf"),
+        ] {
+            let ok = std::process::Command::new("pdftoppm")
+                .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+                .arg(dir.join(pdf))
+                .arg(shots.join(png))
+                .status()
+                .unwrap();
+            assert!(ok.success(), "pdftoppm cannot draw {pdf}");
+        }
+    }
+}

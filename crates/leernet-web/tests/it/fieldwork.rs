@@ -1389,6 +1389,7 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/networks/{slug}/profile", "fieldwork"),
     ("GET", "/networks/{slug}/handreiking.html", "profile"),
     ("GET", "/networks/{slug}/handreiking.docx", "profile"),
+    ("GET", "/networks/{slug}/handreiking.pdf", "profile"),
     ("GET", "/profile", "fieldwork"),
     ("GET", "/workplaces", "fieldwork"),
     ("GET", "/workplaces/{slug}", "profile"),

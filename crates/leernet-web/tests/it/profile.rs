@@ -111,6 +111,7 @@ async fn story(w: &World) {
             "profile",
             "handreiking.html",
             "handreiking.docx",
+            "handreiking.pdf",
             "handreiking.html?lang=en",
         ] {
             routes.push((format!("/networks/{slug}/{suffix}"), rule));
@@ -131,6 +132,7 @@ async fn story(w: &World) {
     routes.push(("/admin/report/index.html?lang=en".into(), researcher));
     routes.push(("/admin/report/index.docx".into(), researcher));
     routes.push(("/admin/report/index.md".into(), researcher));
+    routes.push(("/admin/report/index.pdf".into(), researcher));
     for (i, who) in visitors.iter().enumerate() {
         let mut c = Client::new(&w.app);
         if let Some(email) = who {
@@ -157,6 +159,7 @@ async fn story(w: &World) {
         "class=\"chart profile\"",
         "Mediaan",
         "/networks/wijk-a/handreiking.docx?lang=nl",
+        "/networks/wijk-a/handreiking.pdf?lang=nl",
         "/networks/wijk-a/handreiking.html?lang=en",
     ] {
         assert!(p.body.contains(must), "the profile lacks {must:?}");
@@ -195,6 +198,39 @@ async fn story(w: &World) {
     )
     .unwrap();
     let reports = leernet_report::Reports::new();
+    // Each handle on the profile says why it applies, in the handreiking's words (issue 21).
+    let view = reports
+        .handreiking_view(&figures, "wijk-a", leernet_core::Lang::Nl)
+        .unwrap();
+    let reasons: Vec<&str> = view
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .map(|i| i.reason.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert!(
+        !reasons.is_empty(),
+        "a handle of wijk-a says why it applies"
+    );
+    let escaped = |r: &str| {
+        r.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;")
+            .replace('/', "&#x2f;")
+    };
+    for r in reasons {
+        assert!(
+            r.starts_with("Dit handvat past bij uw netwerk omdat "),
+            "{r}"
+        );
+        assert!(
+            p.body.contains(&escaped(r)),
+            "the profile lacks the reason {r:?}"
+        );
+    }
     let html = fac.get("/networks/wijk-a/handreiking.html?lang=nl").await;
     assert_eq!(
         html.body,
@@ -222,6 +258,9 @@ async fn story(w: &World) {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     assert!(docx.body.starts_with("PK"));
+    let pdf = fac.get("/networks/wijk-a/handreiking.pdf?lang=en").await;
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
 
     // The coordinator of Noordkust: both networks of the Werkplaats, not Zuidkust's.
     let mut co = Client::new(&w.app);
@@ -252,7 +291,11 @@ async fn story(w: &World) {
         assert!(pre
             .body
             .contains(&format!("/networks/{slug}/handreiking.docx?lang=en")));
+        assert!(pre
+            .body
+            .contains(&format!("/networks/{slug}/handreiking.pdf?lang=nl")));
     }
+    assert!(pre.body.contains("/admin/report/index.pdf?lang=en"));
     let rep = r.get("/admin/report/index.html?lang=en").await;
     // The report `leernet report` writes, practice section included.
     let practice = leernet_analysis::practice_indicators::indicators(

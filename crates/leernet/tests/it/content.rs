@@ -17,6 +17,7 @@ fn leernet(args: &[&str]) -> Output {
 
 const HANDLES: &str = include_str!("../../../../content/handles.toml");
 const FRAMEWORK: &str = include_str!("../../../../content/framework.toml");
+const HANDREIKING: &str = include_str!("../../../../content/handreiking.toml");
 
 fn report(project: &Path, out: &Path) -> Output {
     leernet(&[
@@ -235,6 +236,44 @@ fn a_projects_content_folder_overrides_the_shipped_files() {
         ],
     );
     std::fs::remove_file(demo.join("content/framework.toml")).unwrap();
+
+    // The report's own files (issue 21): a broken report.toml or handreiking.toml is refused
+    // with its file and line or field; a valid handreiking.toml leads with its own number.
+    put(&demo, "report.toml", "[summary\nmin = 1\n");
+    refuses(&demo, &out, &["content/report.toml", "line 1"]);
+    std::fs::remove_file(demo.join("content/report.toml")).unwrap();
+    put(
+        &demo,
+        "handreiking.toml",
+        &HANDREIKING.replacen("lead = 5", "lead = 0", 1),
+    );
+    refuses(&demo, &out, &["content/handreiking.toml", "lead = 0"]);
+    put(
+        &demo,
+        "handreiking.toml",
+        &HANDREIKING.replacen("lead = 5", "lead = 2", 1),
+    );
+    let own = tmp.path().join("own-layout");
+    let o = report(&demo, &own);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let most = slugs
+        .iter()
+        .map(|s| {
+            let h = handreiking(&own, s);
+            let lead = h
+                .split("<section id=\"more\"")
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            lead.matches("<article ").count()
+        })
+        .max()
+        .unwrap();
+    assert_eq!(
+        most, 2,
+        "the project's handreiking.toml leads with two handles"
+    );
+    std::fs::remove_file(demo.join("content/handreiking.toml")).unwrap();
 
     // A misnamed file is named, not silently ignored.
     put(&demo, "handle.toml", HANDLES);

@@ -51,14 +51,14 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
     );
     let out = String::from_utf8_lossy(&first.stdout);
     assert!(
-        out.contains("index.docx") && out.contains("17 handreikingen"),
+        out.contains("index.docx") && out.contains("index.pdf") && out.contains("17 handreikingen"),
         "{out}"
     );
 
     let report = dir.join("report");
     let files = files_under(&report);
     for lang in ["", "en/"] {
-        for f in ["index.html", "index.md", "index.docx"] {
+        for f in ["index.html", "index.md", "index.docx", "index.pdf"] {
             assert!(
                 files.contains(&format!("{lang}{f}")),
                 "{lang}{f} in {files:?}"
@@ -68,7 +68,7 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
             .iter()
             .filter(|f| f.starts_with(&format!("{lang}handreikingen/")))
             .count();
-        assert_eq!(handreikingen, 34, "17 networks, HTML and DOCX, {lang}");
+        assert_eq!(handreikingen, 51, "17 networks, HTML, DOCX and PDF, {lang}");
     }
     let hr = text(&report.join("handreikingen/polderhart-sociaal-team.html"));
     assert!(hr.contains("<html lang=\"nl\">") && hr.contains("Fictief"));
@@ -76,6 +76,10 @@ fn demo_writes_every_format_language_and_handreiking_the_same_every_time() {
     let en = text(&report.join("en/handreikingen/polderhart-sociaal-team.html"));
     assert!(en.contains("Handreiking for Leernetwerk Sociaal Team Polderhart"));
     assert!(read(&report.join("index.docx")).starts_with(b"PK"));
+    assert!(read(&report.join("index.pdf")).starts_with(b"%PDF-"));
+    assert!(
+        read(&report.join("en/handreikingen/polderhart-sociaal-team.pdf")).starts_with(b"%PDF-")
+    );
     // The method section says what the coders did, from the data: in the demo not every
     // answer got a code from both coders, so it never claims they coded all of them, and it
     // gives the figures over the answers both coded too.
@@ -200,4 +204,21 @@ fn handreikingen_follow_the_stored_answers() {
     let files = files_under(&docx);
     assert!(files.iter().all(|f| f.ends_with(".docx")), "{files:?}");
     assert_eq!(files.len(), 18, "the report and 17 handreikingen");
+
+    // `--format pdf`: the report and every handreiking as PDF, nothing else.
+    let pdf = tmp.path().join("pdf");
+    let r = leernet(&[
+        "report",
+        "--project",
+        d,
+        "--out",
+        pdf.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let files = files_under(&pdf);
+    assert!(files.iter().all(|f| f.ends_with(".pdf")), "{files:?}");
+    assert_eq!(files.len(), 18, "the report and 17 handreikingen");
+    assert!(read(&pdf.join("index.pdf")).starts_with(b"%PDF-"));
 }

@@ -1,0 +1,1401 @@
+//! A [`Document`] as a PDF: A4 pages, Liberation Sans embedded (subset), a tag tree for
+//! screen readers (headings, paragraphs, lists, tables with header cells, figures with their
+//! alt text), bookmarks from the table of contents, the charts drawn from their SVG, and page
+//! numbers. Identical documents give identical bytes (no creation date; krilla's document
+//! ids are hashes of the content).
+//!
+//! Why it exists: the one PDF layout of the document model. It lays the model out itself —
+//! a greedy line breaker, a table layout that sizes each column to its longest word and
+//! shrinks a table's type before it would break a header inside a word — and hands the
+//! pages to krilla, typst's PDF back end, which writes the file (see ARCHITECTURE.md for why
+//! krilla and not typst as a library).
+//!
+//! Invariants: no clock, no randomness, no hash-map order in output; a header cell never
+//! breaks inside a word (its type shrinks instead); every piece of text drawn belongs to
+//! exactly one node of the tag tree, and everything else (rules, bars, page numbers,
+//! repeated table headers) is marked as an artifact.
+
+use crate::doc::{Block, Document, Figure, Inline, Section, Table};
+use crate::ReportError;
+use krilla::color::rgb;
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::metadata::Metadata;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
+};
+use krilla::text::{Font, TextDirection};
+use krilla::{Document as PdfDocument, SerializeSettings};
+use krilla_svg::{SurfaceExt, SvgSettings};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroU16;
+use std::sync::Arc;
+
+static REGULAR: &[u8] = include_bytes!("../fonts/LiberationSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/LiberationSans-Bold.ttf");
+static ITALIC: &[u8] = include_bytes!("../fonts/LiberationSans-Italic.ttf");
+
+// A4 in points, with margins of 2 cm and room for the page number below.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 56.7;
+const RIGHT: f32 = PAGE_W - 56.7;
+const TOP: f32 = 56.7;
+const BOTTOM: f32 = PAGE_H - 70.0;
+const BODY: f32 = 10.0;
+const NOTE: f32 = 8.5;
+const LEADING: f32 = 1.4;
+/// The smallest type a table may shrink to before its header would break inside a word.
+const MIN_TABLE_SIZE: f32 = 4.0;
+
+/// A colour of the report's stylesheet (`style.css`'s `:root`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Colour(u8, u8, u8);
+const INK: Colour = Colour(0x1d, 0x27, 0x33);
+const MUTED: Colour = Colour(0x4a, 0x58, 0x66);
+const ACCENT: Colour = Colour(0x1f, 0x5f, 0x8b);
+const LINE: Colour = Colour(0xd5, 0xdd, 0xe5);
+const BANNER: Colour = Colour(0xff, 0xf4, 0xd6);
+const BANNER_EDGE: Colour = Colour(0xe0, 0xb8, 0x4c);
+
+impl Colour {
+    fn rgb(self) -> rgb::Color {
+        rgb::Color::new(self.0, self.1, self.2)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Face {
+    Regular,
+    Bold,
+    Italic,
+}
+
+/// The three faces, for measuring (rustybuzz, as krilla shapes) and drawing (krilla).
+struct Fonts {
+    draw: [Font; 3],
+    measure: [rustybuzz::Face<'static>; 3],
+    units: [f32; 3],
+    cache: RefCell<HashMap<(Face, String), f32>>,
+}
+
+impl Fonts {
+    fn load() -> Result<Fonts, ReportError> {
+        let bad = || ReportError::Pdf("the embedded font cannot be read".into());
+        let draw = |d: &'static [u8]| Font::new(d.into(), 0).ok_or_else(bad);
+        let measure = |d: &'static [u8]| rustybuzz::Face::from_slice(d, 0).ok_or_else(bad);
+        let m = [measure(REGULAR)?, measure(BOLD)?, measure(ITALIC)?];
+        let units = [
+            m[0].units_per_em() as f32,
+            m[1].units_per_em() as f32,
+            m[2].units_per_em() as f32,
+        ];
+        Ok(Fonts {
+            draw: [draw(REGULAR)?, draw(BOLD)?, draw(ITALIC)?],
+            measure: m,
+            units,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn index(face: Face) -> usize {
+        match face {
+            Face::Regular => 0,
+            Face::Bold => 1,
+            Face::Italic => 2,
+        }
+    }
+
+    /// The width of `s` at `size` points, as krilla will draw it.
+    fn width(&self, face: Face, size: f32, s: &str) -> f32 {
+        let i = Fonts::index(face);
+        let key = (face, s.to_owned());
+        if let Some(w) = self.cache.borrow().get(&key) {
+            return w * size / self.units[i];
+        }
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(s);
+        let shaped = rustybuzz::shape(&self.measure[i], &[], buffer);
+        let w: f32 = shaped
+            .glyph_positions()
+            .iter()
+            .map(|p| p.x_advance as f32)
+            .sum();
+        self.cache.borrow_mut().insert(key, w);
+        w * size / self.units[i]
+    }
+}
+
+/// A run of one style.
+#[derive(Debug, Clone, PartialEq)]
+struct Style {
+    face: Face,
+    size: f32,
+    colour: Colour,
+}
+
+/// Something drawn on a page.
+enum Item {
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        text: String,
+        /// The leaf of the tag tree it belongs to; `None` draws it as an artifact.
+        leaf: Option<usize>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Colour>,
+        stroke: Option<(Colour, f32)>,
+    },
+    Svg {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        tree: Box<usvg::Tree>,
+        leaf: usize,
+    },
+}
+
+/// The logical structure, built while laying out; leaves are numbered pieces of content.
+enum TNode {
+    Group(TKind, Vec<TNode>),
+    Leaf(usize),
+}
+
+enum TKind {
+    Section,
+    Heading(u16, String),
+    P,
+    Note,
+    List,
+    ListItem,
+    Label,
+    ListBody,
+    Table,
+    Caption,
+    Row,
+    Header(TableHeaderScope),
+    Cell,
+    Figure(String),
+    Quote,
+    Toc,
+    TocItem,
+}
+
+impl TKind {
+    fn tag(self) -> TagKind {
+        match self {
+            TKind::Section => Tag::Section.into(),
+            TKind::Heading(level, title) => Tag::Hn(
+                NonZeroU16::new(level).unwrap_or(NonZeroU16::MIN),
+                Some(title),
+            )
+            .into(),
+            TKind::P => Tag::P.into(),
+            TKind::Note => Tag::Note.into(),
+            TKind::List => Tag::L(ListNumbering::Disc).into(),
+            TKind::ListItem => Tag::LI.into(),
+            TKind::Label => Tag::Lbl.into(),
+            TKind::ListBody => Tag::LBody.into(),
+            TKind::Table => Tag::Table.into(),
+            TKind::Caption => Tag::Caption.into(),
+            TKind::Row => Tag::TR.into(),
+            TKind::Header(scope) => Tag::TH(scope).into(),
+            TKind::Cell => Tag::TD.into(),
+            TKind::Figure(alt) => Tag::Figure(Some(alt)).into(),
+            TKind::Quote => Tag::BlockQuote.into(),
+            TKind::Toc => Tag::TOC.into(),
+            TKind::TocItem => Tag::TOCI.into(),
+        }
+    }
+}
+
+/// A word with its style and whether a space comes before it.
+#[derive(Debug, Clone)]
+struct Word {
+    style: Style,
+    text: String,
+    space: bool,
+    /// Starts a new line (a cell's small addition).
+    newline: bool,
+}
+
+/// A laid-out line: runs at x offsets, its width and height.
+struct Line {
+    runs: Vec<(f32, Style, String)>,
+    width: f32,
+    height: f32,
+}
+
+/// The words of inline text in a base style; a word follows a space where the text has
+/// one, also across runs ("In " + **12 van de 17**).
+fn words(x: &[Inline], base: &Style) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut gap = false;
+    for i in x {
+        let (s, style, newline) = match i {
+            Inline::Text(s) => (s, base.clone(), false),
+            Inline::Strong(s) => (
+                s,
+                Style {
+                    face: Face::Bold,
+                    ..base.clone()
+                },
+                false,
+            ),
+            Inline::Emph(s) => (
+                s,
+                Style {
+                    face: Face::Italic,
+                    ..base.clone()
+                },
+                false,
+            ),
+            Inline::Link { text, .. } => (
+                text,
+                Style {
+                    colour: ACCENT,
+                    ..base.clone()
+                },
+                false,
+            ),
+            Inline::Small(s) => (
+                s,
+                Style {
+                    face: Face::Regular,
+                    size: base.size * 0.88,
+                    colour: MUTED,
+                },
+                true,
+            ),
+        };
+        if s.starts_with(char::is_whitespace) {
+            gap = true;
+        }
+        let mut first = true;
+        for w in s.split_whitespace() {
+            match out.last_mut() {
+                // A run that starts inside a word ("netwerk" + "en") joins it.
+                Some(last) if first && !gap && !newline && last.style == style => {
+                    last.text.push_str(w);
+                }
+                _ => out.push(Word {
+                    style: style.clone(),
+                    text: w.to_owned(),
+                    space: !first || gap,
+                    newline: newline && first,
+                }),
+            }
+            first = false;
+            gap = false;
+        }
+        gap = gap || s.ends_with(char::is_whitespace);
+    }
+    out
+}
+
+/// Breaks words into lines of at most `width`; a word longer than a line is cut by
+/// characters only when `may_cut` (never in a table header).
+fn break_lines(fonts: &Fonts, ws: &[Word], width: f32, may_cut: bool) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cur = Line {
+        runs: Vec::new(),
+        width: 0.0,
+        height: 0.0,
+    };
+    let flush = |cur: &mut Line, lines: &mut Vec<Line>| {
+        if !cur.runs.is_empty() {
+            lines.push(std::mem::replace(
+                cur,
+                Line {
+                    runs: Vec::new(),
+                    width: 0.0,
+                    height: 0.0,
+                },
+            ));
+        }
+    };
+    let mut pieces: Vec<Word> = Vec::new();
+    for w in ws {
+        let ww = fonts.width(w.style.face, w.style.size, &w.text);
+        if may_cut && ww > width {
+            // Cut an over-long word (a web address, a long compound) by characters.
+            let mut part = String::new();
+            let mut first = true;
+            for c in w.text.chars() {
+                let mut next = part.clone();
+                next.push(c);
+                if !part.is_empty() && fonts.width(w.style.face, w.style.size, &next) > width {
+                    pieces.push(Word {
+                        text: std::mem::take(&mut part),
+                        space: first && w.space,
+                        newline: first && w.newline,
+                        style: w.style.clone(),
+                    });
+                    first = false;
+                    part.push(c);
+                } else {
+                    part = next;
+                }
+            }
+            pieces.push(Word {
+                text: part,
+                space: first && w.space,
+                newline: first && w.newline,
+                style: w.style.clone(),
+            });
+        } else {
+            pieces.push(w.clone());
+        }
+    }
+    for w in &pieces {
+        let ww = fonts.width(w.style.face, w.style.size, &w.text);
+        let space = if w.space && !cur.runs.is_empty() {
+            fonts.width(w.style.face, w.style.size, " ")
+        } else {
+            0.0
+        };
+        if w.newline || (!cur.runs.is_empty() && cur.width + space + ww > width + 0.01) {
+            flush(&mut cur, &mut lines);
+        }
+        let space = if w.space && !cur.runs.is_empty() {
+            space
+        } else {
+            0.0
+        };
+        let h = w.style.size * LEADING;
+        cur.height = cur.height.max(h);
+        match cur.runs.last_mut() {
+            // The same style continues the run (fewer, longer spans to read).
+            Some((_, st, text)) if *st == w.style => {
+                if space > 0.0 {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+            }
+            _ => {
+                let x = cur.width + space;
+                let text = w.text.clone();
+                cur.runs.push((x, w.style.clone(), text));
+            }
+        }
+        cur.width += space + ww;
+    }
+    flush(&mut cur, &mut lines);
+    lines
+}
+
+/// The longest word of a cell at a style (what a column must at least hold).
+fn longest_word(fonts: &Fonts, ws: &[Word]) -> f32 {
+    ws.iter()
+        .map(|w| fonts.width(w.style.face, w.style.size, &w.text))
+        .fold(0.0, f32::max)
+}
+
+/// The width of a cell on one line.
+fn one_line(fonts: &Fonts, ws: &[Word]) -> f32 {
+    let mut total = 0.0f32;
+    let mut line = 0.0f32;
+    for (i, w) in ws.iter().enumerate() {
+        if w.newline && i > 0 {
+            total = total.max(line);
+            line = 0.0;
+        }
+        if w.space && line > 0.0 {
+            line += fonts.width(w.style.face, w.style.size, " ");
+        }
+        line += fonts.width(w.style.face, w.style.size, &w.text);
+    }
+    total.max(line)
+}
+
+/// One entry of the outline: depth (0 = top), title, page and y.
+struct Mark {
+    depth: usize,
+    title: String,
+    page: usize,
+    y: f32,
+}
+
+struct Layout<'a> {
+    fonts: &'a Fonts,
+    pages: Vec<Vec<Item>>,
+    y: f32,
+    leaves: usize,
+    marks: Vec<Mark>,
+    /// The page of each section id (for the contents' page numbers).
+    pages_of: BTreeMap<String, usize>,
+    /// Page numbers from a first pass, shown in the contents.
+    known: BTreeMap<String, usize>,
+    /// The SVG options: our fonts and the charts' rules of `style.css`.
+    svg: usvg::Options<'static>,
+}
+
+impl<'a> Layout<'a> {
+    fn new(fonts: &'a Fonts, known: BTreeMap<String, usize>) -> Layout<'a> {
+        let mut db = usvg::fontdb::Database::new();
+        for f in [REGULAR, BOLD, ITALIC] {
+            db.load_font_data(f.to_vec());
+        }
+        let svg = usvg::Options {
+            font_family: "Liberation Sans".into(),
+            fontdb: Arc::new(db),
+            style_sheet: Some(chart_css()),
+            ..usvg::Options::default()
+        };
+        Layout {
+            fonts,
+            pages: vec![Vec::new()],
+            y: TOP,
+            leaves: 0,
+            marks: Vec::new(),
+            pages_of: BTreeMap::new(),
+            known,
+            svg,
+        }
+    }
+
+    fn page(&self) -> usize {
+        self.pages.len() - 1
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `h` more fits on this one.
+    fn need(&mut self, h: f32) {
+        if self.y + h > BOTTOM && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    fn leaf(&mut self) -> usize {
+        self.leaves += 1;
+        self.leaves
+    }
+
+    fn push(&mut self, item: Item) {
+        if let Some(p) = self.pages.last_mut() {
+            p.push(item);
+        }
+    }
+
+    /// Draws lines at `x`, breaking pages between lines; all of them belong to `leaf`.
+    fn lines(&mut self, lines: &[Line], x: f32, leaf: Option<usize>) {
+        for l in lines {
+            self.need(l.height);
+            let base = self.y + l.height * 0.78;
+            for (dx, style, text) in &l.runs {
+                self.push(Item::Text {
+                    x: x + dx,
+                    y: base,
+                    style: style.clone(),
+                    text: text.clone(),
+                    leaf,
+                });
+            }
+            self.y += l.height;
+        }
+    }
+
+    /// A paragraph of `x` in `style` at indent `indent`, as one leaf of `kind`.
+    fn para(&mut self, x: &[Inline], style: &Style, indent: f32, kind: TKind) -> TNode {
+        let ws = words(x, style);
+        let lines = break_lines(self.fonts, &ws, RIGHT - LEFT - indent, true);
+        let leaf = self.leaf();
+        self.lines(&lines, LEFT + indent, Some(leaf));
+        self.y += style.size * 0.5;
+        TNode::Group(kind, vec![TNode::Leaf(leaf)])
+    }
+
+    fn body() -> Style {
+        Style {
+            face: Face::Regular,
+            size: BODY,
+            colour: INK,
+        }
+    }
+
+    fn heading(&mut self, title: &str, depth: usize, id: Option<&str>, in_toc: bool) -> TNode {
+        let (size, before) = match depth {
+            0 => (20.0, 0.0),
+            1 => (15.0, 14.0),
+            2 => (12.5, 10.0),
+            _ => (11.0, 8.0),
+        };
+        let style = Style {
+            face: Face::Bold,
+            size,
+            colour: INK,
+        };
+        let ws = words(&[Inline::Text(title.to_owned())], &style);
+        let lines = break_lines(self.fonts, &ws, RIGHT - LEFT, true);
+        let h: f32 = lines.iter().map(|l| l.height).sum();
+        // A heading keeps at least three lines of what follows with it.
+        self.y += before;
+        self.need(h + 3.0 * BODY * LEADING);
+        if self.y <= TOP {
+            // A heading at the top of a page needs no space above it.
+        }
+        if let Some(id) = id {
+            self.pages_of.insert(id.to_owned(), self.page());
+            if in_toc && depth >= 1 {
+                self.marks.push(Mark {
+                    depth: depth - 1,
+                    title: title.to_owned(),
+                    page: self.page(),
+                    y: self.y,
+                });
+            }
+        }
+        let leaf = self.leaf();
+        self.lines(&lines, LEFT, Some(leaf));
+        if depth == 1 {
+            self.push(Item::Rect {
+                x: LEFT,
+                y: self.y + 1.0,
+                w: RIGHT - LEFT,
+                h: 0.0,
+                fill: None,
+                stroke: Some((LINE, 1.5)),
+            });
+            self.y += 4.0;
+        }
+        self.y += 4.0;
+        let level = u16::try_from(depth + 1).unwrap_or(6).min(6);
+        TNode::Group(
+            TKind::Heading(level, title.to_owned()),
+            vec![TNode::Leaf(leaf)],
+        )
+    }
+
+    fn blocks(
+        &mut self,
+        bs: &[Block],
+        depth: usize,
+        indent: f32,
+    ) -> Result<Vec<TNode>, ReportError> {
+        bs.iter().map(|b| self.block(b, depth, indent)).collect()
+    }
+
+    fn block(&mut self, b: &Block, depth: usize, indent: f32) -> Result<TNode, ReportError> {
+        let body = Layout::body();
+        let note = Style {
+            face: Face::Regular,
+            size: NOTE,
+            colour: MUTED,
+        };
+        Ok(match b {
+            Block::Para(x) => self.para(x, &body, indent, TKind::P),
+            Block::Note(x) => self.para(x, &note, indent, TKind::P),
+            Block::Warning(x) | Block::Lead(x) => self.para(
+                x,
+                &Style {
+                    face: Face::Bold,
+                    ..body
+                },
+                indent,
+                TKind::P,
+            ),
+            Block::Banner(x) => {
+                let ws = words(x, &body);
+                let pad = 7.0;
+                let lines = break_lines(self.fonts, &ws, RIGHT - LEFT - indent - 2.0 * pad, true);
+                let h: f32 = lines.iter().map(|l| l.height).sum::<f32>() + 2.0 * pad;
+                self.need(h);
+                self.push(Item::Rect {
+                    x: LEFT + indent,
+                    y: self.y,
+                    w: RIGHT - LEFT - indent,
+                    h,
+                    fill: Some(BANNER),
+                    stroke: Some((BANNER_EDGE, 0.75)),
+                });
+                self.y += pad;
+                let leaf = self.leaf();
+                self.lines(&lines, LEFT + indent + pad, Some(leaf));
+                self.y += pad + BODY * 0.6;
+                TNode::Group(TKind::Note, vec![TNode::Leaf(leaf)])
+            }
+            Block::Bullets(items) => {
+                let mut children = Vec::new();
+                for i in items {
+                    children.push(self.item("•", i, &body, indent));
+                }
+                self.y += BODY * 0.3;
+                TNode::Group(TKind::List, children)
+            }
+            Block::Figures(items) => {
+                let mut children = Vec::new();
+                for (n, what) in items {
+                    let text = vec![Inline::Strong(n.clone()), Inline::Text(format!(" {what}"))];
+                    children.push(self.item("•", &text, &body, indent));
+                }
+                self.y += BODY * 0.3;
+                TNode::Group(TKind::List, children)
+            }
+            Block::Table(x) => self.table(x, indent),
+            Block::Figure(f) => self.figure(f, indent)?,
+            Block::Quotes { label, items } => {
+                let mut children =
+                    vec![self.para(&[Inline::Text(label.clone())], &note, indent, TKind::P)];
+                for (q, c) in items {
+                    let top = (self.page(), self.y);
+                    let text = vec![Inline::Text(format!("“{q}”")), Inline::Small(c.clone())];
+                    let node = self.para(&text, &body, indent + 10.0, TKind::P);
+                    self.bar(top, indent, ACCENT, 2.5);
+                    children.push(TNode::Group(TKind::Quote, vec![node]));
+                }
+                TNode::Group(TKind::Section, children)
+            }
+            Block::Joint(parts) => TNode::Group(TKind::Section, self.blocks(parts, depth, indent)?),
+            Block::Section(s) => self.section(s, depth + 1, indent)?,
+        })
+    }
+
+    /// A list item: its label and its text.
+    fn item(&mut self, label: &str, x: &[Inline], style: &Style, indent: f32) -> TNode {
+        let ws = words(x, style);
+        let lines = break_lines(self.fonts, &ws, RIGHT - LEFT - indent - 14.0, true);
+        let first = lines.first().map_or(style.size * LEADING, |l| l.height);
+        self.need(first);
+        let lbl = self.leaf();
+        self.push(Item::Text {
+            x: LEFT + indent + 3.0,
+            y: self.y + first * 0.78,
+            style: style.clone(),
+            text: label.to_owned(),
+            leaf: Some(lbl),
+        });
+        let body = self.leaf();
+        self.lines(&lines, LEFT + indent + 14.0, Some(body));
+        self.y += style.size * 0.2;
+        TNode::Group(
+            TKind::ListItem,
+            vec![
+                TNode::Group(TKind::Label, vec![TNode::Leaf(lbl)]),
+                TNode::Group(
+                    TKind::ListBody,
+                    vec![TNode::Group(TKind::P, vec![TNode::Leaf(body)])],
+                ),
+            ],
+        )
+    }
+
+    /// A bar at the left from `from` to here, on every page between (cards and quotes).
+    fn bar(&mut self, from: (usize, f32), indent: f32, colour: Colour, w: f32) {
+        let (page, y0) = from;
+        let here = self.page();
+        for p in page..=here {
+            let top = if p == page { y0 } else { TOP };
+            let bottom = if p == here { self.y } else { BOTTOM };
+            if bottom > top {
+                if let Some(items) = self.pages.get_mut(p) {
+                    items.push(Item::Rect {
+                        x: LEFT + indent,
+                        y: top,
+                        w,
+                        h: bottom - top,
+                        fill: Some(colour),
+                        stroke: None,
+                    });
+                }
+            }
+        }
+    }
+
+    fn section(&mut self, s: &Section, depth: usize, indent: f32) -> Result<TNode, ReportError> {
+        let indent = if s.card { indent + 10.0 } else { indent };
+        let top = (self.page(), self.y);
+        let mut children = vec![self.heading(&s.title, depth, Some(&s.id), s.in_toc)];
+        if s.card {
+            // The heading may have moved to a new page.
+            let top = if top.0 == self.page() {
+                top
+            } else {
+                (self.page(), TOP)
+            };
+            children.extend(self.blocks(&s.blocks, depth, indent)?);
+            self.bar(top, indent - 10.0, ACCENT, 3.0);
+            self.y += 4.0;
+        } else {
+            children.extend(self.blocks(&s.blocks, depth, indent)?);
+        }
+        Ok(TNode::Group(TKind::Section, children))
+    }
+
+    fn figure(&mut self, f: &Figure, indent: f32) -> Result<TNode, ReportError> {
+        let tree = usvg::Tree::from_str(&f.svg, &self.svg)
+            .map_err(|e| ReportError::Pdf(format!("a chart cannot be drawn: {e}")))?;
+        let (tw, th) = (tree.size().width(), tree.size().height());
+        let avail = RIGHT - LEFT - indent;
+        let mut w = (tw * 0.75).min(avail);
+        let mut h = th * w / tw.max(1.0);
+        let max_h = (BOTTOM - TOP) * 0.8;
+        if h > max_h {
+            w *= max_h / h;
+            h = max_h;
+        }
+        self.need(h + NOTE * LEADING * 2.0);
+        let leaf = self.leaf();
+        self.push(Item::Svg {
+            x: LEFT + indent,
+            y: self.y,
+            w,
+            h,
+            tree: Box::new(tree),
+            leaf,
+        });
+        self.y += h + 3.0;
+        let note = Style {
+            face: Face::Regular,
+            size: NOTE,
+            colour: MUTED,
+        };
+        let caption = self.para(&f.caption, &note, indent, TKind::Caption);
+        let mut children = vec![
+            TNode::Group(TKind::Figure(f.alt.clone()), vec![TNode::Leaf(leaf)]),
+            caption,
+        ];
+        if let Some(d) = &f.data {
+            children.push(self.table(d, indent));
+        }
+        Ok(TNode::Group(TKind::Section, children))
+    }
+
+    /// A table: columns sized to their longest word, the type shrunk until the header fits.
+    fn table(&mut self, x: &Table, indent: f32) -> TNode {
+        let fonts = self.fonts;
+        let n = x
+            .header
+            .len()
+            .max(x.rows.iter().map(Vec::len).max().unwrap_or(0));
+        if n == 0 {
+            return TNode::Group(TKind::Table, Vec::new());
+        }
+        let avail = RIGHT - LEFT - indent;
+        let pad = 3.0;
+        let mut size = if x.wide { 8.0 } else { 9.0 };
+        let header_style = |size: f32| Style {
+            face: Face::Bold,
+            size,
+            colour: INK,
+        };
+        let cell_style = |size: f32, head: bool| Style {
+            face: if head { Face::Bold } else { Face::Regular },
+            size,
+            colour: INK,
+        };
+        // Words per header and cell at a size.
+        let lay = |size: f32| {
+            let head: Vec<Vec<Word>> = (0..n)
+                .map(|i| {
+                    words(
+                        &[Inline::Text(x.header.get(i).cloned().unwrap_or_default())],
+                        &header_style(size),
+                    )
+                })
+                .collect();
+            let rows: Vec<Vec<Vec<Word>>> = x
+                .rows
+                .iter()
+                .map(|r| {
+                    (0..n)
+                        .map(|i| {
+                            let c = r.get(i).cloned().unwrap_or_default();
+                            words(&c, &cell_style(size, i == 0 && x.row_headers))
+                        })
+                        .collect()
+                })
+                .collect();
+            (head, rows)
+        };
+        let widths = |head: &[Vec<Word>], rows: &[Vec<Vec<Word>>], cells_cut: bool| {
+            let mut min = vec![0.0f32; n];
+            let mut pref = vec![0.0f32; n];
+            for i in 0..n {
+                min[i] = longest_word(fonts, &head[i]) + 2.0 * pad;
+                pref[i] = one_line(fonts, &head[i]) + 2.0 * pad;
+                for r in rows {
+                    if !cells_cut {
+                        min[i] = min[i].max(longest_word(fonts, &r[i]) + 2.0 * pad);
+                    }
+                    pref[i] = pref[i].max(one_line(fonts, &r[i]) + 2.0 * pad);
+                }
+            }
+            (min, pref)
+        };
+        let (mut head, mut rows) = lay(size);
+        let (mut min, mut pref) = widths(&head, &rows, false);
+        let mut cells_cut = false;
+        // Shrink the type until every column holds its longest word.
+        while min.iter().sum::<f32>() > avail {
+            if size > MIN_TABLE_SIZE + 0.01 {
+                size = (size - 0.5).max(MIN_TABLE_SIZE);
+            } else if !cells_cut {
+                // Cells may now break inside a long word; headers still never do.
+                cells_cut = true;
+            } else {
+                break;
+            }
+            (head, rows) = lay(size);
+            (min, pref) = widths(&head, &rows, cells_cut);
+        }
+        let sum_min: f32 = min.iter().sum();
+        let sum_pref: f32 = pref.iter().sum();
+        let cols: Vec<f32> = if sum_pref <= avail {
+            // Fill the line, as the HTML table does, in proportion.
+            pref.iter().map(|p| p * avail / sum_pref.max(1.0)).collect()
+        } else if sum_pref > sum_min {
+            let k = ((avail - sum_min) / (sum_pref - sum_min)).max(0.0);
+            min.iter()
+                .zip(&pref)
+                .map(|(a, b)| a + (b - a) * k)
+                .collect()
+        } else {
+            min.clone()
+        };
+        let mut children = Vec::new();
+        // The caption, in bold above the table.
+        if !x.caption.is_empty() {
+            let cap = Style {
+                face: Face::Bold,
+                size: BODY * 0.95,
+                colour: INK,
+            };
+            let ws = words(&[Inline::Text(x.caption.clone())], &cap);
+            let lines = break_lines(fonts, &ws, avail, true);
+            let h: f32 = lines.iter().map(|l| l.height).sum();
+            // Keep the caption with the header and a row.
+            self.need(h + 4.0 * size * LEADING);
+            let leaf = self.leaf();
+            self.lines(&lines, LEFT + indent, Some(leaf));
+            children.push(TNode::Group(TKind::Caption, vec![TNode::Leaf(leaf)]));
+        }
+        let cell_lines = |ws: &[Word], i: usize, header: bool| {
+            break_lines(fonts, ws, cols[i] - 2.0 * pad, !header && cells_cut)
+        };
+        let head_lines: Vec<Vec<Line>> = (0..n).map(|i| cell_lines(&head[i], i, true)).collect();
+        let head_h = head_lines
+            .iter()
+            .map(|ls| ls.iter().map(|l| l.height).sum::<f32>())
+            .fold(0.0, f32::max)
+            + 2.0 * pad;
+        // Draws a row of cells; returns the leaves, or none for a repeated header.
+        let draw_row =
+            |me: &mut Layout, cells: &[Vec<Line>], h: f32, bold_rule: bool, tagged: bool| {
+                let mut leaves = Vec::new();
+                let mut cx = LEFT + indent;
+                let top = me.y;
+                for (i, ls) in cells.iter().enumerate() {
+                    let leaf = if tagged { Some(me.leaf()) } else { None };
+                    let mut y = top + pad;
+                    for l in ls {
+                        let dx = if x.numeric.get(i).copied().unwrap_or(false) {
+                            cols[i] - 2.0 * pad - l.width
+                        } else {
+                            0.0
+                        };
+                        for (rx, style, text) in &l.runs {
+                            me.push(Item::Text {
+                                x: cx + pad + dx + rx,
+                                y: y + l.height * 0.78,
+                                style: style.clone(),
+                                text: text.clone(),
+                                leaf,
+                            });
+                        }
+                        y += l.height;
+                    }
+                    leaves.push(leaf);
+                    cx += cols[i];
+                }
+                me.push(Item::Rect {
+                    x: LEFT + indent,
+                    y: top + h,
+                    w: cols.iter().sum(),
+                    h: 0.0,
+                    fill: None,
+                    stroke: Some((
+                        if bold_rule { MUTED } else { LINE },
+                        if bold_rule { 1.0 } else { 0.5 },
+                    )),
+                });
+                me.y = top + h;
+                leaves
+            };
+        self.need(head_h + size * LEADING + 2.0 * pad);
+        let head_leaves = draw_row(self, &head_lines, head_h, true, true);
+        let header_row = TNode::Group(
+            TKind::Row,
+            head_leaves
+                .into_iter()
+                .map(|l| {
+                    TNode::Group(
+                        TKind::Header(TableHeaderScope::Column),
+                        l.map(TNode::Leaf).into_iter().collect(),
+                    )
+                })
+                .collect(),
+        );
+        children.push(header_row);
+        for r in &rows {
+            let ls: Vec<Vec<Line>> = (0..n).map(|i| cell_lines(&r[i], i, false)).collect();
+            let h = ls
+                .iter()
+                .map(|c| c.iter().map(|l| l.height).sum::<f32>())
+                .fold(0.0, f32::max)
+                + 2.0 * pad;
+            if self.y + h > BOTTOM {
+                self.new_page();
+                // The header again on the new page, as an artifact.
+                draw_row(self, &head_lines, head_h, true, false);
+            }
+            let leaves = draw_row(self, &ls, h, false, true);
+            children.push(TNode::Group(
+                TKind::Row,
+                leaves
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let kind = if i == 0 && x.row_headers {
+                            TKind::Header(TableHeaderScope::Row)
+                        } else {
+                            TKind::Cell
+                        };
+                        TNode::Group(kind, l.map(TNode::Leaf).into_iter().collect())
+                    })
+                    .collect(),
+            ));
+        }
+        self.y += BODY * 0.8;
+        TNode::Group(TKind::Table, children)
+    }
+
+    /// The table of contents, with page numbers from the first pass.
+    fn toc(&mut self, title: &str, sections: &[Section]) -> TNode {
+        let mut children = vec![self.heading(title, 1, None, false)];
+        let body = Layout::body();
+        let entry = |me: &mut Layout, s: &Section, indent: f32, size: f32| {
+            let style = Style {
+                size,
+                ..body.clone()
+            };
+            let ws = words(&[Inline::Text(s.title.clone())], &style);
+            let lines = break_lines(me.fonts, &ws, RIGHT - LEFT - indent - 36.0, true);
+            let h: f32 = lines.iter().map(|l| l.height).sum();
+            me.need(h);
+            let leaf = me.leaf();
+            let top = me.y;
+            me.lines(&lines, LEFT + indent, Some(leaf));
+            let mut parts = vec![TNode::Leaf(leaf)];
+            if let Some(p) = me.known.get(&s.id) {
+                let num = (p + 1).to_string();
+                let w = me.fonts.width(Face::Regular, size, &num);
+                let pl = me.leaf();
+                me.push(Item::Text {
+                    x: RIGHT - w,
+                    y: top + lines.first().map_or(h, |l| l.height) * 0.78,
+                    style: style.clone(),
+                    text: num,
+                    leaf: Some(pl),
+                });
+                parts.push(TNode::Leaf(pl));
+            }
+            TNode::Group(TKind::TocItem, parts)
+        };
+        let mut items = Vec::new();
+        for s in sections.iter().filter(|s| s.in_toc) {
+            items.push(entry(self, s, 0.0, BODY));
+            let subs: Vec<&Section> = s.toc_children().collect();
+            if !subs.is_empty() {
+                let inner: Vec<TNode> = subs
+                    .into_iter()
+                    .map(|c| entry(self, c, 14.0, NOTE + 0.5))
+                    .collect();
+                items.push(TNode::Group(TKind::Toc, inner));
+            }
+        }
+        self.y += BODY;
+        children.push(TNode::Group(TKind::Toc, items));
+        TNode::Group(TKind::Section, children)
+    }
+
+    fn document(&mut self, d: &Document) -> Result<Vec<TNode>, ReportError> {
+        let mut top = Vec::new();
+        let kicker = Style {
+            face: Face::Regular,
+            size: BODY,
+            colour: MUTED,
+        };
+        top.push(self.para(&[Inline::Text(d.kicker.clone())], &kicker, 0.0, TKind::P));
+        top.push(self.heading(&d.title, 0, None, false));
+        for b in &d.front {
+            top.push(self.block(b, 0, 0.0)?);
+        }
+        if let Some(t) = &d.toc {
+            top.push(self.toc(t, &d.sections));
+        }
+        for s in &d.sections {
+            top.push(self.section(s, 1, 0.0)?);
+        }
+        let note = Style {
+            face: Face::Regular,
+            size: NOTE,
+            colour: MUTED,
+        };
+        self.y += BODY;
+        top.push(self.para(&[Inline::Text(d.footer.clone())], &note, 0.0, TKind::P));
+        Ok(top)
+    }
+}
+
+/// The charts' rules of `style.css` (`.chart-…`, `.heat-…`), with its colours filled in:
+/// the SVG is styled by the same stylesheet as on the page.
+fn chart_css() -> String {
+    let css = include_str!("style.css");
+    let mut vars: Vec<(String, String)> = Vec::new();
+    if let Some(root) = css.lines().find(|l| l.starts_with(":root")) {
+        let inner = root
+            .split_once('{')
+            .and_then(|(_, r)| r.rsplit_once('}'))
+            .map_or("", |(a, _)| a);
+        for decl in inner.split(';') {
+            if let Some((k, v)) = decl.split_once(':') {
+                vars.push((format!("var({})", k.trim()), v.trim().to_owned()));
+            }
+        }
+    }
+    let mut out = String::new();
+    for line in css
+        .lines()
+        .filter(|l| l.starts_with(".chart-") || l.starts_with(".heat-"))
+    {
+        let mut l = line.replace("font-family: inherit;", "");
+        for (k, v) in &vars {
+            l = l.replace(k.as_str(), v);
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Draws the laid-out pages with krilla and attaches the tag tree and the outline.
+fn write(
+    fonts: &Fonts,
+    d: &Document,
+    pages: Vec<Vec<Item>>,
+    tree: Vec<TNode>,
+    marks: &[Mark],
+) -> Result<Vec<u8>, ReportError> {
+    let settings = SerializeSettings {
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    };
+    let mut doc = PdfDocument::new_with(settings);
+    let mut ids: BTreeMap<usize, Vec<Identifier>> = BTreeMap::new();
+    let total = pages.len();
+    let page_size = PageSettings::from_wh(PAGE_W, PAGE_H)
+        .ok_or_else(|| ReportError::Pdf("bad page size".into()))?;
+    for (p, items) in pages.into_iter().enumerate() {
+        let mut page = doc.start_page_with(page_size.clone());
+        let mut s = page.surface();
+        for item in items {
+            draw(&mut s, fonts, item, &mut ids);
+        }
+        // The page number, bottom right.
+        let num = format!("{} / {total}", p + 1);
+        let style = Style {
+            face: Face::Regular,
+            size: NOTE,
+            colour: MUTED,
+        };
+        let w = fonts.width(Face::Regular, NOTE, &num);
+        s.start_tagged(ContentTag::Artifact(Artifact::new(
+            ArtifactType::PageNumber,
+            None,
+        )));
+        text(&mut s, fonts, RIGHT - w, PAGE_H - 40.0, &style, &num);
+        s.end_tagged();
+        s.finish();
+        page.finish();
+    }
+    let mut tag_tree = TagTree::new().with_lang(Some(d.lang.code().to_owned()));
+    for n in tree {
+        for node in build(n, &mut ids) {
+            tag_tree.push(node);
+        }
+    }
+    doc.set_tag_tree(tag_tree);
+    doc.set_outline(outline(marks));
+    doc.set_metadata(
+        Metadata::new()
+            .title(d.doc_title.clone())
+            .language(d.lang.code().to_owned())
+            .creator("leernet".to_owned()),
+    );
+    doc.finish().map_err(|e| ReportError::Pdf(format!("{e:?}")))
+}
+
+fn text(s: &mut Surface, fonts: &Fonts, x: f32, y: f32, style: &Style, t: &str) {
+    s.set_fill(Some(Fill {
+        paint: style.colour.rgb().into(),
+        ..Fill::default()
+    }));
+    s.draw_text(
+        Point::from_xy(x, y),
+        fonts.draw[Fonts::index(style.face)].clone(),
+        style.size,
+        t,
+        false,
+        TextDirection::LeftToRight,
+    );
+}
+
+fn draw(s: &mut Surface, fonts: &Fonts, item: Item, ids: &mut BTreeMap<usize, Vec<Identifier>>) {
+    match item {
+        Item::Text {
+            x,
+            y,
+            style,
+            text: t,
+            leaf,
+        } => match leaf {
+            Some(leaf) => {
+                let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+                text(s, fonts, x, y, &style, &t);
+                s.end_tagged();
+                ids.entry(leaf).or_default().push(id);
+            }
+            None => {
+                s.start_tagged(ContentTag::Artifact(Artifact::new(
+                    ArtifactType::PaginationOther,
+                    None,
+                )));
+                text(s, fonts, x, y, &style, &t);
+                s.end_tagged();
+            }
+        },
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill,
+            stroke,
+        } => {
+            let mut pb = PathBuilder::new();
+            if h <= 0.0 {
+                pb.move_to(x, y);
+                pb.line_to(x + w, y);
+            } else if let Some(r) = Rect::from_xywh(x, y, w, h) {
+                pb.push_rect(r);
+            }
+            if let Some(path) = pb.finish() {
+                s.start_tagged(ContentTag::Artifact(Artifact::new(
+                    ArtifactType::Layout,
+                    None,
+                )));
+                s.set_fill(fill.map(|c| Fill {
+                    paint: c.rgb().into(),
+                    ..Fill::default()
+                }));
+                s.set_stroke(stroke.map(|(c, width)| Stroke {
+                    paint: c.rgb().into(),
+                    width,
+                    ..Stroke::default()
+                }));
+                s.draw_path(&path);
+                s.set_stroke(None);
+                s.end_tagged();
+            }
+        }
+        Item::Svg {
+            x,
+            y,
+            w,
+            h,
+            tree,
+            leaf,
+        } => {
+            let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+            s.push_transform(&Transform::from_translate(x, y));
+            if let Some(size) = Size::from_wh(w, h) {
+                s.draw_svg(&tree, size, SvgSettings::default());
+            }
+            s.pop();
+            s.end_tagged();
+            ids.entry(leaf).or_default().push(id);
+        }
+    }
+}
+
+/// The krilla nodes of one node of our tree (a leaf may have several identifiers, one
+/// per line or page it was drawn on, or none).
+fn build(n: TNode, ids: &mut BTreeMap<usize, Vec<Identifier>>) -> Vec<Node> {
+    match n {
+        TNode::Leaf(l) => ids
+            .remove(&l)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Node::from)
+            .collect(),
+        TNode::Group(kind, children) => {
+            let nodes: Vec<Node> = children.into_iter().flat_map(|c| build(c, ids)).collect();
+            if nodes.is_empty() {
+                Vec::new()
+            } else {
+                vec![TagGroup::with_children(kind.tag(), nodes).into()]
+            }
+        }
+    }
+}
+
+/// The bookmarks: top sections and the level below, as the table of contents lists them.
+fn outline(marks: &[Mark]) -> Outline {
+    let mut outline = Outline::new();
+    let mut current: Option<OutlineNode> = None;
+    for m in marks {
+        let node = OutlineNode::new(
+            m.title.clone(),
+            XyzDestination::new(m.page, Point::from_xy(LEFT, m.y)),
+        );
+        if m.depth == 0 {
+            if let Some(c) = current.take() {
+                outline.push_child(c);
+            }
+            current = Some(node);
+        } else if let Some(c) = current.as_mut() {
+            c.push_child(node);
+        } else {
+            outline.push_child(node);
+        }
+    }
+    if let Some(c) = current.take() {
+        outline.push_child(c);
+    }
+    outline
+}
+
+/// The document as a PDF file. Laid out twice: the first pass finds the page of every
+/// section for the table of contents, the second draws it.
+pub fn render(d: &Document) -> Result<Vec<u8>, ReportError> {
+    let fonts = Fonts::load()?;
+    let mut first = Layout::new(&fonts, BTreeMap::new());
+    first.document(d)?;
+    let known = std::mem::take(&mut first.pages_of);
+    drop(first);
+    let mut second = Layout::new(&fonts, known);
+    let tree = second.document(d)?;
+    let marks = std::mem::take(&mut second.marks);
+    write(&fonts, d, second.pages, tree, &marks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_rules_come_from_the_stylesheet_with_their_colours() {
+        let css = chart_css();
+        assert!(css.contains(".chart-bar { fill: #2f7fb5; }"), "{css}");
+        assert!(!css.contains("var("), "{css}");
+        assert!(!css.contains("inherit"), "{css}");
+    }
+
+    #[test]
+    fn a_header_never_breaks_inside_a_word() {
+        let fonts = Fonts::load().unwrap();
+        let style = Style {
+            face: Face::Bold,
+            size: 9.0,
+            colour: INK,
+        };
+        let ws = words(
+            &[Inline::Text("Herkenbaarheid van het profiel".into())],
+            &style,
+        );
+        // Narrower than the longest word: it overflows on its own line, never cut.
+        let lines = break_lines(&fonts, &ws, 20.0, false);
+        let texts: Vec<String> = lines
+            .iter()
+            .flat_map(|l| l.runs.iter().map(|r| r.2.clone()))
+            .collect();
+        assert_eq!(texts, ["Herkenbaarheid", "van", "het", "profiel"]);
+    }
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        let mut s = Section::new("a", "Een sectie");
+        s.blocks = blocks;
+        Document {
+            kind: crate::doc::Kind::Report,
+            lang: leernet_core::Lang::Nl,
+            doc_title: "Titel".into(),
+            kicker: "Rapport".into(),
+            title: "Titel".into(),
+            front: Vec::new(),
+            toc: Some("Inhoud".into()),
+            sections: vec![s],
+            footer: "Voet".into(),
+        }
+    }
+
+    #[test]
+    fn a_chart_that_cannot_be_drawn_is_an_error_not_a_gap() {
+        let d = doc(vec![Block::Figure(Figure {
+            svg: "geen svg".into(),
+            alt: "Grafiek".into(),
+            caption: crate::doc::t("n = 3"),
+            data: None,
+        })]);
+        assert!(matches!(render(&d), Err(ReportError::Pdf(m)) if m.contains("chart")));
+        let ok = doc(vec![Block::Para(crate::doc::t("Een alinea."))]);
+        let pdf = render(&ok).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(
+            pdf,
+            render(&ok).unwrap(),
+            "the same document, the same bytes"
+        );
+    }
+
+    #[test]
+    fn words_keep_their_spaces_across_emphasis() {
+        let style = Layout::body();
+        let ws = words(
+            &[
+                Inline::Text("In ".into()),
+                Inline::Strong("12 van de 17".into()),
+                Inline::Text(" netwerken.".into()),
+            ],
+            &style,
+        );
+        let spaced: Vec<(bool, &str)> = ws.iter().map(|w| (w.space, w.text.as_str())).collect();
+        assert_eq!(
+            spaced,
+            [
+                (false, "In"),
+                (true, "12"),
+                (true, "van"),
+                (true, "de"),
+                (true, "17"),
+                (true, "netwerken.")
+            ]
+        );
+    }
+}
