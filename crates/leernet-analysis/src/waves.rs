@@ -275,7 +275,11 @@ pub(crate) fn select_borrowed<'d>(
     let bases: Vec<WaveBasis> = order.iter().map(|&i| bases[i].clone()).collect();
     let in_force: Vec<WaveChoice> = order.iter().map(|&i| in_force[i].clone()).collect();
     let everything = data.responses.iter().all(|r| keep.contains(&r.id))
-        && data.waves.iter().all(|w| kept_waves.contains(&w.id));
+        && data.waves.iter().all(|w| kept_waves.contains(&w.id))
+        && data
+            .documents
+            .iter()
+            .all(|d| d.info.wave.is_none_or(|w| kept_waves.contains(&w)));
     let out = if everything {
         // Nothing to leave out (the codings, consensus and settled answers belong to the
         // responses, all kept; every wave is kept, so every document too).

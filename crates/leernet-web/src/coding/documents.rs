@@ -346,6 +346,9 @@ pub async fn upload(
 #[serde(default)]
 pub struct PartQuery {
     pub part: Option<usize>,
+    /// A position (code point) to open at: the part that holds it, its unit marked with
+    /// `id="pos-N"` (the retrieval pages link passages so).
+    pub at: Option<usize>,
 }
 
 /// The attributes of a document as the pages show them.
@@ -433,7 +436,7 @@ pub async fn document(
     Query(q): Query<PartQuery>,
 ) -> Result<Response, AppError> {
     v.require(RESEARCHER)?;
-    document_page(&state, &v, id, q.part, None, StatusCode::OK).await
+    document_page_at(&state, &v, id, q.part, q.at, None, StatusCode::OK).await
 }
 
 async fn document_page(
@@ -441,6 +444,18 @@ async fn document_page(
     v: &Visitor,
     id: i64,
     part: Option<usize>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    document_page_at(state, v, id, part, None, error, status).await
+}
+
+async fn document_page_at(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    part: Option<usize>,
+    at: Option<usize>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -472,6 +487,15 @@ async fn document_page(
         .map(|b| b.id.0)
         .collect();
     let units = workbench::units(&doc.text, &doc.turns);
+    // the unit holding `at`, and its part when none was asked for
+    let at_unit = at.and_then(|a| units.iter().position(|u| u.start <= a && a < u.end));
+    let part = part.or_else(|| {
+        let u = at_unit?;
+        workbench::parts(&units)
+            .iter()
+            .position(|r| r.contains(&u))
+            .map(|i| i + 1)
+    });
     let (range, n, parts) = part_of(&units, part, lang)?;
     let wb = workbench::render(&doc.text, &units, range, &marks, &names, QUOTE_CHARS);
     let persons = person_names(&store.persons().await?);
@@ -506,6 +530,8 @@ async fn document_page(
             action => "",
             memos => memos,
             error => error,
+            at_unit => at_unit,
+            at => at,
         },
     )?;
     *res.status_mut() = status;

@@ -42,7 +42,10 @@ fn role_key(r: SpeakerRole) -> &'static str {
 
 /// Where a passage of a document opens: the document page at the passage's position.
 pub(crate) fn document_href(state: &AppState, document: DocumentId, start: usize) -> String {
-    state.link(&format!("/coding/documents/{}#pos-{start}", document.0))
+    state.link(&format!(
+        "/coding/documents/{}?at={start}#pos-{start}",
+        document.0
+    ))
 }
 
 /// Where an open answer opens: the response page.

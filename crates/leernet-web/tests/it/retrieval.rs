@@ -229,12 +229,20 @@ async fn retrieval_story(w: &World, r: &R) {
     assert!(b.contains("Interview Sanne"));
     assert!(b.contains("Netwerk Wijk A"));
     assert!(b.contains("Spreker: Sanne (leerfacilitator)"), "{b}");
+    let link = format!(
+        "/coding/documents/{}?at={}#pos-{}",
+        r.document.0, r.at, r.at
+    );
     assert!(
-        b.contains(&href(&format!(
-            "/coding/documents/{}#pos-{}",
-            r.document.0, r.at
-        ))),
-        "links to the document at the passage"
+        b.contains(&href(&link)),
+        "links to the document at the passage: {b}"
+    );
+    // and the link lands: the page marks the unit holding the passage with that anchor
+    let page = lead.get(link.split('#').next().unwrap()).await;
+    assert!(
+        page.body.contains(&format!("id=\"pos-{}\"", r.at)),
+        "{}",
+        page.body
     );
     // Coder 2's coding of the answer is in an open assignment: hidden from the lead.
     assert!(!b.contains("in de buurt"), "blind coding stays blind");
@@ -347,7 +355,7 @@ async fn retrieval_story(w: &World, r: &R) {
     );
     assert!(p
         .body
-        .contains(&href(&format!("/coding/documents/{}#pos-", r.document.0))));
+        .contains(&href(&format!("/coding/documents/{}?at=", r.document.0))));
     assert!(
         p.body.contains("We praten over <mark>armoede</mark>"),
         "answers are searched"
