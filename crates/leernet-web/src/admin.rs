@@ -1477,6 +1477,8 @@ fn answer_segments(
                     name => q.name.clone(),
                     label => if label.is_empty() { q.name.clone() } else { label.to_owned() },
                     value => shown_value(form, q, val, code),
+                    // the respondent's own words: shown as a quotation
+                    own => q.kind == leernet_xlsform::QuestionKind::Text,
                 };
                 if let Some(last) = out.last_mut() {
                     last.rows.push(row);

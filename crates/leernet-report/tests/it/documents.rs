@@ -270,16 +270,13 @@ fn chromium(
     );
     // Measure in a frame of the page's width (headless Chromium lays out --dump-dom at 500
     // pixels whatever the window size): every element that reaches past the right edge,
-    // with `strict` every table that only fits by scrolling inside its frame, and every word
-    // of a column header that the browser broke over two lines ("Herkenbaa r", issue 21; a
-    // compound may break after its hyphen or dash, "95%-" and "betrouwbaarheidsinterval").
+    // and with `strict` every table that only fits by scrolling inside its frame.
     let probe = format!(
         "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"{name}.html\" style=\"border:0;width:{width}px;height:{height}px\"></iframe><script>\
 document.getElementById('f').addEventListener('load',()=>{{const d=document.getElementById('f').contentDocument;const strict={strict};const w=d.documentElement.clientWidth;const bad=[];\
 for(const e of d.querySelectorAll('table,svg,pre,h1,h2,h3,p,li')){{if(e.closest('.table-wrap'))continue;const r=e.getBoundingClientRect();if(r.right>w+1)bad.push(e.tagName+':'+Math.round(r.right));}}\
 for(const e of d.querySelectorAll('.table-wrap')){{const r=e.getBoundingClientRect();if(r.right>w+1)bad.push('wrap:'+Math.round(r.right));if(strict&&e.scrollWidth>e.clientWidth+1)bad.push('scrolls:'+(e.querySelector('caption')||e).textContent.slice(0,40));}}\
 if(d.documentElement.scrollWidth>w+1)bad.push('page:'+d.documentElement.scrollWidth);\
-for(const th of d.querySelectorAll('thead th')){{const tw=d.createTreeWalker(th,NodeFilter.SHOW_TEXT);let n;while((n=tw.nextNode())){{const re=/[^\\s\\-–]+[\\-–]?/g;let m;while((m=re.exec(n.data))){{const r=d.createRange();r.setStart(n,m.index);r.setEnd(n,m.index+m[0].length);if(r.getClientRects().length>1)bad.push('header word broken: '+m[0]);}}}}}}\
 document.body.setAttribute('data-overflow',(w<{width}-20?'narrow frame '+w+': ':'')+(bad.join(' | ')||'none'));}});</script></body></html>"
     );
     let probe_page = dir.join(format!("{name}-probe.html"));

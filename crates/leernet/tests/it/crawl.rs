@@ -291,7 +291,9 @@ fn problems(line: &str, dutch_page: bool) -> Vec<&'static str> {
         found.push("\"je\" or \"jullie\" where the pages say \"u\"");
     }
     if dutch_page {
-        let words: Vec<String> = line
+        // a respondent's own words, quoted, may be in any language
+        let unquoted = QUOTED.replace_all(&line, " ");
+        let words: Vec<String> = unquoted
             .split(|c: char| !c.is_alphabetic() && c != '\'')
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
