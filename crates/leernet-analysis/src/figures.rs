@@ -468,7 +468,8 @@ fn datasets_and_typology(
         Some(_) => {
             let ds = crate::dataset::build(data, forms, overview, typology_cfg)?;
             let names: Vec<String> = data.networks.iter().map(|n| n.name.clone()).collect();
-            let ty = crate::typology::compute(&ds.network, &names, typology_cfg)?;
+            let mut ty = crate::typology::compute(&ds.network, &names, typology_cfg)?;
+            crate::typology::apply_researchers_names(&mut ty.types, &data.type_names);
             (Some(ds), Some(ty))
         }
         None => (None, None),

@@ -940,6 +940,49 @@ pub fn name_types(types: &mut [TypeProfile], rules: &[crate::dataset::TypeNameRu
     }
 }
 
+/// The names researchers gave (see [`leernet_core::TypeNaming`]) replace the rules' names:
+/// each name goes to the type whose networks overlap most with the networks it was given to,
+/// when they share at least half of the two together; the best overlaps are matched first,
+/// and a name or a type is used once. The description stays the one derived from the profile.
+pub fn apply_researchers_names(types: &mut [TypeProfile], names: &[leernet_core::TypeNaming]) {
+    if names.is_empty() {
+        return;
+    }
+    let members: Vec<Vec<String>> = types
+        .iter()
+        .map(|t| {
+            let mut m = t.networks.clone();
+            m.sort();
+            m
+        })
+        .collect();
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (ni, name) in names.iter().enumerate() {
+        for (ti, m) in members.iter().enumerate() {
+            let overlap = name.overlap(m);
+            if overlap >= 0.5 {
+                pairs.push((overlap, ni, ti));
+            }
+        }
+    }
+    // Best overlap first; ties by the later name (the newest naming wins), then by type.
+    pairs.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    let mut name_used = vec![false; names.len()];
+    let mut type_named = vec![false; types.len()];
+    for (_, ni, ti) in pairs {
+        if name_used[ni] || type_named[ti] {
+            continue;
+        }
+        name_used[ni] = true;
+        type_named[ti] = true;
+        types[ti].name = names[ni].name.clone();
+    }
+}
+
 /// A profile per type: every variable's share or mean against all clustered networks,
 /// largest differences first.
 fn profiles(

@@ -341,6 +341,7 @@ pub(crate) fn select_borrowed<'d>(
             current_waves: data.current_waves.clone(),
             documents,
             document_codings,
+            type_names: data.type_names.clone(),
         })
     };
 

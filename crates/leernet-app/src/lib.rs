@@ -23,4 +23,5 @@ pub mod practice;
 pub mod reminders;
 pub mod studies;
 pub mod tokens;
+pub mod typology;
 pub mod waves;

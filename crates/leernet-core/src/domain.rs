@@ -180,6 +180,48 @@ impl From<WaveChoice> for String {
 /// instrument's form id (`current_wave:leernet_network`), the value a [`WaveChoice`]'s text.
 pub const CURRENT_WAVE_SETTING: &str = "current_wave:";
 
+/// The study setting that holds the names researchers gave to the typology's types: a JSON
+/// list of [`TypeNaming`].
+pub const TYPE_NAMES_SETTING: &str = "type_names";
+
+/// A name a researcher gave to a type of the typology. A type is known by its networks, not
+/// its number (the numbers follow the clustering and change with the data): the name goes to
+/// the type whose networks overlap most with these, when at least half of the two together
+/// are shared (Jaccard ≥ ½).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeNaming {
+    /// The type's networks (slugs) when it was named, sorted.
+    pub networks: Vec<String>,
+    /// The name in both languages.
+    pub name: Bilingual,
+}
+
+impl TypeNaming {
+    /// The share of networks two sets have in common (Jaccard): shared / together. Both
+    /// lists sorted; 0 when both are empty.
+    pub fn overlap(&self, networks: &[String]) -> f64 {
+        let (mut i, mut j, mut shared) = (0, 0, 0usize);
+        let a = &self.networks;
+        while i < a.len() && j < networks.len() {
+            match a[i].cmp(&networks[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let together = a.len() + networks.len() - shared;
+        if together == 0 {
+            0.0
+        } else {
+            shared as f64 / together as f64
+        }
+    }
+}
+
 /// A personal link to one response of a wave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
@@ -399,4 +441,7 @@ pub struct StudyData {
     /// The coders' codings of those documents, by id.
     #[serde(default)]
     pub document_codings: Vec<crate::DocumentCoding>,
+    /// The names researchers gave to the typology's types (see [`TypeNaming`]).
+    #[serde(default)]
+    pub type_names: Vec<TypeNaming>,
 }

@@ -159,6 +159,9 @@ pub enum Action {
     WaveReminders,
     /// The test answers of a questionnaire (or of all) wiped (issue 18).
     TestWipe,
+    /// A researcher named a type of the typology, or gave it back its rules' name (its
+    /// number and size, never the name).
+    TypeName,
 }
 
 impl Action {
@@ -190,6 +193,7 @@ impl Action {
             Action::RemindersSend => "reminders.send",
             Action::WaveReminders => "wave.reminders",
             Action::TestWipe => "test.wipe",
+            Action::TypeName => "typology.name",
         }
     }
 
@@ -220,6 +224,7 @@ impl Action {
         Action::RemindersSend,
         Action::WaveReminders,
         Action::TestWipe,
+        Action::TypeName,
     ];
 }
 

@@ -467,6 +467,7 @@ impl Store {
             current_waves: self.current_waves().await?,
             documents: self.study_documents().await?,
             document_codings: self.document_codings(None).await?,
+            type_names: self.type_names().await?,
         })
     }
 }

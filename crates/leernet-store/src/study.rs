@@ -8,7 +8,10 @@
 
 use crate::coding_work::{coding_row, CODING_COLUMNS};
 use crate::{get, Result, Store};
-use leernet_core::{Bilingual, Coding, ResponseId, StudyInfo, WaveChoice, CURRENT_WAVE_SETTING};
+use leernet_core::{
+    Bilingual, Coding, ResponseId, StudyInfo, TypeNaming, WaveChoice, CURRENT_WAVE_SETTING,
+    TYPE_NAMES_SETTING,
+};
 use std::collections::BTreeMap;
 
 impl Store {
@@ -105,6 +108,46 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The names researchers gave to the typology's types (none when never set).
+    pub async fn type_names(&self) -> Result<Vec<TypeNaming>> {
+        let row = sqlx::query("SELECT value FROM study_settings WHERE key = $1")
+            .bind(TYPE_NAMES_SETTING)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(Vec::new()),
+            Some(r) => serde_json::from_str(&get::<String>(&r, "value")?).map_err(|e| {
+                crate::StoreError::Corrupt(format!("the study setting {TYPE_NAMES_SETTING}: {e}"))
+            }),
+        }
+    }
+
+    /// Replaces the names researchers gave to the typology's types, in one transaction
+    /// (the figures are computed again: the data generation moves on).
+    pub async fn set_type_names(&self, names: &[TypeNaming]) -> Result<()> {
+        let value = serde_json::to_string(names)
+            .map_err(|e| crate::StoreError::Corrupt(format!("type names: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        if names.is_empty() {
+            sqlx::query("DELETE FROM study_settings WHERE key = $1")
+                .bind(TYPE_NAMES_SETTING)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO study_settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(TYPE_NAMES_SETTING)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every answer a lead settled (with codes or on "no code"), by response then question:

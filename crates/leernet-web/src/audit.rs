@@ -24,7 +24,7 @@ fn action_key(action: &str) -> Option<String> {
 }
 
 /// Keys of an entry's detail whose value is a yes or no (`1`/`0`).
-const YES_NO_KEYS: [&str; 3] = ["replaced", "resend", "wave_created"];
+const YES_NO_KEYS: [&str; 4] = ["named", "replaced", "resend", "wave_created"];
 
 /// An audit entry's detail (`from=draft to=open`, `network=3 replaced=0`) in words: each
 /// known key by its label (`audit.detail_KEY`), a known value (a status, a role) by its name

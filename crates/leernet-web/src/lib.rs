@@ -39,6 +39,7 @@ mod reset;
 mod structure;
 pub mod survey;
 mod tokens;
+mod types;
 mod wave_actions;
 pub mod workspace;
 
@@ -116,6 +117,14 @@ impl AppState {
         // A name a template does not get is an error, not an empty string: a typo fails a
         // test instead of rendering nothing.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // A column header with soft hyphens between its long words' syllables (the report's
+        // rule), so a narrow column on a phone wraps at a syllable, never anywhere in a word.
+        env.add_filter("syllables", |h: String, lang: String| {
+            let lang = leernet_core::Lang::parse(&lang).ok();
+            minijinja::Value::from_safe_string(leernet_report::render_html::header_text(
+                &h, lang,
+            ))
+        });
         for (name, src) in [
             ("base.html", include_str!("../templates/base.html")),
             ("overview.html", include_str!("../templates/overview.html")),
@@ -147,6 +156,7 @@ impl AppState {
             ),
             ("audit.html", include_str!("../templates/audit.html")),
             ("qca.html", include_str!("../templates/qca.html")),
+            ("types.html", include_str!("../templates/types.html")),
             ("survey.html", include_str!("../templates/survey.html")),
             ("ws_nav.html", include_str!("../templates/ws_nav.html")),
             (
@@ -650,6 +660,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/responses/{id}", get(admin::response))
         .route("/admin/audit", get(audit::list))
         .route("/analysis/qca", get(qca::page))
+        .route("/analysis/types", get(types::page))
+        .route("/analysis/types/{number}/name", post(types::name))
         .route("/static/coding.js", get(coding::script))
         .route("/coding", get(coding::index))
         .route("/coding/assignments", post(coding::create))

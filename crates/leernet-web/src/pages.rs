@@ -24,6 +24,11 @@ pub(crate) struct WaveQuery {
 }
 
 impl WaveQuery {
+    /// The choice a form kept (its `wave` field), as `?wave=` would give it.
+    pub(crate) fn from_choice(wave: Option<String>) -> Self {
+        WaveQuery { wave }
+    }
+
     /// The choice, `None` for the current waves.
     pub(crate) fn choice(&self) -> Option<leernet_core::WaveChoice> {
         self.wave

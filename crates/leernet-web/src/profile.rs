@@ -428,6 +428,21 @@ fn html_document(html: String, file_name: &str, inline: bool) -> Response {
     res
 }
 
+/// The same policy, but pages of this app's own origin may show the document in a frame
+/// (the report preview does); no other site may.
+fn framed_by_this_app(mut res: Response) -> Response {
+    let framed = res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.replace("frame-ancestors 'none'", "frame-ancestors 'self'"))
+        .and_then(|v| HeaderValue::from_str(&v).ok());
+    if let Some(v) = framed {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// `GET /networks/{slug}/handreiking.html`: the handreiking as `leernet report` writes it.
@@ -736,13 +751,14 @@ pub async fn report_file(
     let reports = &state.reports;
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {
-        "index.html" => html_document(
+        // the one document another page of this app shows in a frame (`/admin/report`)
+        "index.html" => framed_by_this_app(html_document(
             reports
                 .html_with_practice(&fig, &practice, lang)
                 .map_err(|e| AppError::internal(lang, e))?,
             &format!("{name}.html"),
             true,
-        ),
+        )),
         "index.docx" => document(
             reports
                 .docx_with_practice(&fig, &practice, lang)

@@ -17,6 +17,7 @@ mod cmd_registry;
 mod cmd_stats;
 mod cmd_study;
 mod cmd_token;
+mod cmd_typology;
 mod cmd_user;
 mod cmd_wave;
 mod csv_table;
@@ -93,6 +94,11 @@ enum Command {
         /// current waves when not given.
         #[arg(long)]
         wave: Option<String>,
+    },
+    /// The typology's types, and the names researchers give them.
+    Typology {
+        #[command(subcommand)]
+        command: TypologyCommand,
     },
     /// The study's waves per questionnaire, and which one the figures rest on.
     Wave {
@@ -212,6 +218,15 @@ enum WaveCommand {
     TestLink(cmd_wave::TestLinkArgs),
     /// Wipe the test answers (of one questionnaire, or of all); nothing else changes.
     WipeTests(cmd_wave::WipeTestsArgs),
+}
+
+#[derive(Subcommand)]
+enum TypologyCommand {
+    /// The types with their names, sizes and networks.
+    List(cmd_typology::ListArgs),
+    /// Name a type (it keeps the name when the numbering changes), or give it back the
+    /// name of the typology's rules with --reset.
+    Name(cmd_typology::NameArgs),
 }
 
 #[derive(Subcommand)]
@@ -414,6 +429,12 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
             )
             .await
         }
+        Command::Typology {
+            command: TypologyCommand::List(args),
+        } => cmd_typology::list(&cli.project, &args, &mut out).await,
+        Command::Typology {
+            command: TypologyCommand::Name(args),
+        } => cmd_typology::name(&cli.project, &args, clock, &mut out).await,
         Command::Wave {
             command: WaveCommand::List(args),
         } => cmd_wave::list(&cli.project, &args, &mut out).await,

@@ -343,7 +343,7 @@ async fn practice(
 
 /// The study's figures on its current waves, or on the waves `wave` names (`--wave`: a
 /// wave's name, `latest`, `all`; one that names no wave is invalid input).
-async fn figures(
+pub(crate) async fn figures(
     store: &leernet_store::Store,
     content: &ProjectContent,
     wave: Option<&str>,

@@ -186,6 +186,7 @@ fn demo_data() -> StudyData {
         current_waves: Default::default(),
         documents: Vec::new(),
         document_codings: Vec::new(),
+        type_names: Vec::new(),
     }
 }
 
@@ -721,4 +722,81 @@ fn leave_one_out_is_left_out_above_its_bound_and_the_method_says_so() {
     assert!(s
         .method
         .starts_with("no leave-one-out (more than 14 networks"));
+}
+
+/// A researcher's name for a type follows the type's networks, not its number: it stands in
+/// the typology, on the handreikingen and wherever the type appears; a name of networks that
+/// overlap less than half with every type names none; two names never go to one type.
+#[test]
+fn a_researchers_name_follows_the_types_networks() {
+    let mut data = demo_data();
+    let before = analyse(&data, &Overview::builtin()).unwrap();
+    let t = before.typology.as_ref().unwrap();
+    assert!(t.computed && t.types.len() >= 2, "{:?}", t.message);
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    let first = sorted(&t.types[0].networks);
+    let second = sorted(&t.types[1].networks);
+    let rules_name = t.types[1].name.clone();
+    let naming = |networks: Vec<String>, nl: &str| TypeNaming {
+        networks,
+        name: Bilingual {
+            nl: nl.into(),
+            en: format!("{nl} (en)"),
+        },
+    };
+    // The first type's networks with one network more that no type of it has, and one of
+    // them left out: still the first type (overlap ≥ ½); a name of one network of the
+    // second type and of many strangers names nothing.
+    let mut near_first = first.clone();
+    near_first.push("een-netwerk-dat-er-niet-meer-is".into());
+    if near_first.len() > 3 {
+        near_first.remove(0);
+    }
+    let mut strangers: Vec<String> = (0..10).map(|i| format!("vreemd-{i}")).collect();
+    strangers.push(second[0].clone());
+    strangers.sort();
+    data.type_names = vec![
+        naming(near_first.clone(), "Samen sturen"),
+        naming(strangers, "Nergens"),
+    ];
+    let after = analyse(&data, &Overview::builtin()).unwrap();
+    let ta = after.typology.as_ref().unwrap();
+    assert_eq!(ta.types[0].name.nl, "Samen sturen");
+    assert_eq!(ta.types[0].name.en, "Samen sturen (en)");
+    assert_eq!(ta.types[1].name, rules_name, "an overlap below ½ names nothing");
+    assert!(ta.types.iter().all(|tp| tp.name.nl != "Nergens"));
+    // the handreiking of a network of the first type carries the name
+    let h = after
+        .handles
+        .handreikingen
+        .iter()
+        .find(|h| h.slug == first[0])
+        .expect("a handreiking of the first type's network");
+    assert_eq!(
+        h.network_type.as_ref().map(|r| r.name.nl.as_str()),
+        Some("Samen sturen")
+    );
+    // Two names of the same networks: the best overlap wins, and the later of equals; the
+    // other names no second type.
+    data.type_names = vec![
+        naming(first.clone(), "Oud"),
+        naming(first.clone(), "Nieuw"),
+    ];
+    let twice = analyse(&data, &Overview::builtin()).unwrap();
+    let tt = twice.typology.as_ref().unwrap();
+    assert_eq!(tt.types[0].name.nl, "Nieuw");
+    assert_eq!(
+        tt.types.iter().filter(|tp| tp.name.nl == "Oud").count(),
+        0,
+        "a name goes to one type only"
+    );
+    // the overlap itself: shared / together
+    let n = naming(vec!["a".into(), "b".into(), "c".into()], "x");
+    assert_eq!(n.overlap(&["b".into(), "c".into(), "d".into()]), 0.5);
+    assert_eq!(n.overlap(&[]), 0.0);
+    assert_eq!(naming(vec![], "x").overlap(&[]), 0.0);
 }

@@ -138,6 +138,20 @@ async fn writes_story(store: &Store) {
             .collect::<Vec<_>>(),
         ["leernet_network"]
     );
+    // the names researchers gave to types (issue 21): set, read back with the study's
+    // data, cleared
+    let named = vec![TypeNaming {
+        networks: vec!["wijk-a".into(), "wijk-b".into()],
+        name: Bilingual {
+            nl: "Samen sturen".into(),
+            en: "Steering together".into(),
+        },
+    }];
+    raises!(store, "a type's name", store.set_type_names(&named)).unwrap();
+    let data = keeps!(store, "reading the study's data", store.study_data()).unwrap();
+    assert_eq!(data.type_names, named);
+    raises!(store, "no more type names", store.set_type_names(&[])).unwrap();
+    assert!(store.type_names().await.unwrap().is_empty());
     // instruments and waves
     let inst = raises!(
         store,

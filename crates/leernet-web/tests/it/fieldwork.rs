@@ -618,6 +618,24 @@ async fn authorisation_story(w: &World) {
                 Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
             ],
         ),
+        // The types page shows every network's type; only researchers name types (this
+        // small study has too few networks for a typology, so there is no type 1).
+        (
+            "GET",
+            "/analysis/types".into(),
+            vec![],
+            [
+                Login, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
+        (
+            "POST",
+            "/analysis/types/1/name".into(),
+            vec![("name_nl", "Samen sturen".into())],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+        ),
         (
             "GET",
             format!("/admin/waves/{open}"),
@@ -827,6 +845,7 @@ async fn authorisation_story(w: &World) {
                 "/admin/report",
                 "/admin/audit",
                 "/analysis/qca",
+                "/analysis/types",
             ],
             vec!["/ws/wijk-a\""],
         ),
@@ -1422,6 +1441,8 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
     ("GET", "/responses/{id}", "fieldwork"),
     ("GET", "/admin/audit", "fieldwork"),
     ("GET", "/analysis/qca", "fieldwork"),
+    ("GET", "/analysis/types", "fieldwork"),
+    ("POST", "/analysis/types/{number}/name", "fieldwork"),
     ("GET", "/static/coding.js", "public: the coding page script"),
     ("GET", "/coding", "fieldwork"),
     ("POST", "/coding/assignments", "coding"),

@@ -296,7 +296,29 @@ async fn story(w: &World) {
             .contains(&format!("/networks/{slug}/handreiking.pdf?lang=nl")));
     }
     assert!(pre.body.contains("/admin/report/index.pdf?lang=en"));
+    // The page shows the report itself, in the visitor's language, in a frame with a title;
+    // the report lets only this app's own pages frame it.
+    assert!(
+        pre.body.contains("<iframe src=\"/admin/report/index.html?lang=nl\" title=\"")
+            && pre.body.contains("class=\"report-frame\""),
+        "{}",
+        pre.body
+    );
     let rep = r.get("/admin/report/index.html?lang=en").await;
+    let csp = rep.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("frame-ancestors 'self'") && !csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    // a handreiking is not framed anywhere
+    let h = r.get("/networks/wijk-a/handreiking.html").await;
+    assert!(h.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
     // The report `leernet report` writes, practice section included.
     let practice = leernet_analysis::practice_indicators::indicators(
         &leernet_app::practice::practice_log(&w.store, None)

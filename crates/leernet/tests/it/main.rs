@@ -17,6 +17,7 @@ mod browser_repeat;
 mod browser_studies;
 mod browser_study;
 mod browser_tokens;
+mod browser_types;
 mod browser_waves;
 mod browser_workspace;
 mod cli;
