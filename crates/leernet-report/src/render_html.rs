@@ -43,7 +43,34 @@ pub fn inline(x: &[Inline]) -> String {
     o
 }
 
-fn table(o: &mut String, x: &Table) {
+/// A column header with a soft hyphen (`&shy;`) between the syllables of each word longer
+/// than seven letters, in the document's language: where a narrow column must wrap a word,
+/// the browser wraps it at a syllable and shows a hyphen ("bijeen-komsten"), never
+/// anywhere in a word ("bijeenko msten"). The stylesheet forbids any other break inside a
+/// header word. Without a language (a fragment), the header as it is.
+pub fn header_text(h: &str, lang: Option<leernet_core::Lang>) -> String {
+    let Some(lang) = lang else {
+        return esc(h);
+    };
+    let l = match lang {
+        leernet_core::Lang::Nl => hypher::Lang::Dutch,
+        leernet_core::Lang::En => hypher::Lang::English,
+    };
+    h.split(' ')
+        .map(|word| {
+            if word.chars().count() <= 7 || !word.chars().all(char::is_alphabetic) {
+                return esc(word);
+            }
+            hypher::hyphenate(word, l)
+                .map(esc)
+                .collect::<Vec<_>>()
+                .join("&shy;")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn table(o: &mut String, x: &Table, lang: Option<leernet_core::Lang>) {
     let class = |i: usize| {
         if x.numeric.get(i).copied().unwrap_or(false) {
             " class=\"num\""
@@ -57,7 +84,11 @@ fn table(o: &mut String, x: &Table) {
         esc(&x.caption)
     ));
     for (i, h) in x.header.iter().enumerate() {
-        o.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(i), esc(h)));
+        o.push_str(&format!(
+            "<th scope=\"col\"{}>{}</th>",
+            class(i),
+            header_text(h, lang)
+        ));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for r in &x.rows {
@@ -74,24 +105,24 @@ fn table(o: &mut String, x: &Table) {
     o.push_str("</tbody>\n</table>\n</div>\n");
 }
 
-fn figure(o: &mut String, f: &Figure) {
+fn figure(o: &mut String, f: &Figure, lang: Option<leernet_core::Lang>) {
     o.push_str(&format!(
         "<figure>\n{}\n<figcaption class=\"note\">{}</figcaption>\n</figure>\n",
         f.svg,
         inline(&f.caption)
     ));
     if let Some(d) = &f.data {
-        table(o, d);
+        table(o, d, lang);
     }
 }
 
-fn blocks(o: &mut String, bs: &[Block], depth: usize) {
+fn blocks(o: &mut String, bs: &[Block], depth: usize, lang: Option<leernet_core::Lang>) {
     for b in bs {
-        block(o, b, depth);
+        block(o, b, depth, lang);
     }
 }
 
-fn block(o: &mut String, b: &Block, depth: usize) {
+fn block(o: &mut String, b: &Block, depth: usize, lang: Option<leernet_core::Lang>) {
     match b {
         Block::Para(x) => o.push_str(&format!("<p>{}</p>\n", inline(x))),
         Block::Note(x) => o.push_str(&format!("<p class=\"note\">{}</p>\n", inline(x))),
@@ -122,8 +153,8 @@ fn block(o: &mut String, b: &Block, depth: usize) {
             }
             o.push_str("</ul>\n");
         }
-        Block::Table(x) => table(o, x),
-        Block::Figure(f) => figure(o, f),
+        Block::Table(x) => table(o, x, lang),
+        Block::Figure(f) => figure(o, f, lang),
         Block::Quotes { label, items } => {
             o.push_str(&format!(
                 "<aside class=\"quotes\" aria-label=\"{}\">\n<p class=\"note\">{}</p>\n",
@@ -141,14 +172,14 @@ fn block(o: &mut String, b: &Block, depth: usize) {
         }
         Block::Joint(parts) => {
             o.push_str("<div class=\"joint\">\n");
-            blocks(o, parts, depth);
+            blocks(o, parts, depth, lang);
             o.push_str("</div>\n");
         }
-        Block::Section(s) => section(o, s, depth + 1),
+        Block::Section(s) => section(o, s, depth + 1, lang),
     }
 }
 
-fn section(o: &mut String, s: &Section, depth: usize) {
+fn section(o: &mut String, s: &Section, depth: usize, lang: Option<leernet_core::Lang>) {
     let h = (depth + 1).min(6);
     let tag = if s.card { "article" } else { "section" };
     let class = if s.card { " class=\"card\"" } else { "" };
@@ -157,7 +188,7 @@ fn section(o: &mut String, s: &Section, depth: usize) {
         esc(&s.id),
         esc(&s.title)
     ));
-    blocks(o, &s.blocks, depth);
+    blocks(o, &s.blocks, depth, lang);
     o.push_str(&format!("</{tag}>\n"));
 }
 
@@ -204,14 +235,14 @@ pub fn render(d: &Document) -> String {
         esc(&d.kicker),
         esc(&d.title)
     );
-    blocks(&mut o, &d.front, 0);
+    blocks(&mut o, &d.front, 0, Some(d.lang));
     o.push_str("</header>\n");
     if let Some(title) = &d.toc {
         toc(&mut o, title, &d.sections);
     }
     o.push_str("<main>\n");
     for s in &d.sections {
-        section(&mut o, s, 1);
+        section(&mut o, s, 1, Some(d.lang));
     }
     o.push_str(&format!(
         "</main>\n<footer><p class=\"note\">{}</p></footer>\n</body>\n</html>\n",
@@ -223,6 +254,32 @@ pub fn render(d: &Document) -> String {
 /// Blocks as an HTML fragment whose top sections are `h{level}` (the web app's QCA page).
 pub fn fragment(bs: &[Block], level: usize) -> String {
     let mut o = String::new();
-    blocks(&mut o, bs, level.saturating_sub(2));
+    blocks(&mut o, bs, level.saturating_sub(2), None);
     o
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header_text;
+    use leernet_core::Lang;
+
+    /// A long header word gets soft hyphens between its syllables and nothing else; short
+    /// words, numbers and marks stay as they are, escaped.
+    #[test]
+    fn long_header_words_may_wrap_only_between_syllables() {
+        let h = header_text("Aantal bijeenkomsten", Some(Lang::Nl));
+        assert!(h.starts_with("Aantal bij"), "{h}");
+        assert!(h.contains("&shy;"), "{h}");
+        assert_eq!(h.replace("&shy;", ""), "Aantal bijeenkomsten");
+        assert!(!h.contains("bijeenko&shy;msten"), "{h}");
+        let en = header_text("Attendance", Some(Lang::En));
+        assert_eq!(en.replace("&shy;", ""), "Attendance");
+        assert!(en.contains("&shy;"), "{en}");
+        assert_eq!(header_text("n (%)", Some(Lang::Nl)), "n (%)");
+        assert_eq!(
+            header_text("R&D-netwerken2", Some(Lang::Nl)),
+            "R&amp;D-netwerken2"
+        );
+        assert_eq!(header_text("Bijeenkomsten", None), "Bijeenkomsten");
+    }
 }

@@ -472,6 +472,8 @@ fn the_qca_section_gives_the_negated_outcome_and_a_moved_crossover() {
     let en = r.markdown(&f, Lang::En).unwrap();
     let section = &nl[nl.find("<section id=\"qca\">").unwrap()..];
     let section = &section[..section.find("<section id=\"profiles\">").unwrap()];
+    // column headers carry soft hyphens between syllables; the words are the same
+    let section = &section.replace("&shy;", "");
     assert!(
         section.contains("<h3>Geen goed leerklimaat volgens de deelnemers</h3>"),
         "{section}"

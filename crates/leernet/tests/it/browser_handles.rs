@@ -64,6 +64,35 @@ const OVERFLOW: &str = "
   });
   return out;";
 
+/// Every column header word that the browser wrapped inside the word, other than at a
+/// soft hyphen between syllables (issue 21, item 4: "bijeenko msten"). Each word's
+/// characters are measured one by one: a character on a lower line than the one before it
+/// starts a new line, which inside a word is allowed only right after a soft hyphen.
+const BROKEN_HEADERS: &str = "
+  const out = [];
+  document.querySelectorAll('thead th').forEach(th => {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const t = node.textContent;
+      let lastTop = null;
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] === ' ' || t[i] === '\\u00ad') { if (t[i] === ' ') { lastTop = null; } continue; }
+        const r = document.createRange();
+        r.setStart(node, i);
+        r.setEnd(node, i + 1);
+        const rect = r.getClientRects()[0];
+        if (!rect) { continue; }
+        if (lastTop !== null && rect.top > lastTop + 2 && t[i - 1] !== '\\u00ad') {
+          out.push(t.replace(/\\u00ad/g, '') + ' (before ' + t.slice(i, i + 6) + ')');
+          break;
+        }
+        lastTop = rect.top;
+      }
+    }
+  });
+  return out;";
+
 /// Whole-page screenshots of the current document at A4 width (210 mm at 96 dpi) and phone
 /// width, each checked for tables and charts that stick out; returns what sticks out.
 async fn paper_and_phone(c: &Client, name: &str) -> Vec<String> {
@@ -89,6 +118,11 @@ async fn paper_and_phone(c: &Client, name: &str) -> Vec<String> {
             list.into_iter()
                 .map(|p| format!("{name} at {label} width ({w} px): {p}")),
         );
+        let v = c.execute(BROKEN_HEADERS, vec![]).await.unwrap();
+        let list: Vec<String> = serde_json::from_value(v).unwrap();
+        problems.extend(list.into_iter().map(|p| {
+            format!("{name} at {label} width ({w} px): a header broken inside a word: {p}")
+        }));
     }
     c.set_window_size(1280, 900).await.unwrap();
     problems
