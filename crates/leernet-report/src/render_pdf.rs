@@ -18,7 +18,8 @@
 use crate::doc::{Block, Document, Figure, Inline, Section, Table};
 use crate::ReportError;
 use krilla::color::rgb;
-use krilla::destination::XyzDestination;
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
 use krilla::outline::{Outline, OutlineNode};
@@ -166,6 +167,19 @@ enum Item {
         tree: Box<usvg::Tree>,
         leaf: usize,
     },
+    /// A link to a section of the document (an entry of the contents): a tagged link
+    /// annotation over the box, to the section's heading.
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        /// The section's id.
+        target: String,
+        /// What a screen reader says for it (the section's title).
+        alt: String,
+        leaf: usize,
+    },
 }
 
 /// The logical structure, built while laying out; leaves are numbered pieces of content.
@@ -192,6 +206,7 @@ enum TKind {
     Quote,
     Toc,
     TocItem,
+    Link,
 }
 
 impl TKind {
@@ -218,6 +233,7 @@ impl TKind {
             TKind::Quote => Tag::BlockQuote.into(),
             TKind::Toc => Tag::TOC.into(),
             TKind::TocItem => Tag::TOCI.into(),
+            TKind::Link => Tag::Link.into(),
         }
     }
 }
@@ -439,6 +455,8 @@ struct Layout<'a> {
     pages_of: BTreeMap<String, usize>,
     /// Page numbers from a first pass, shown in the contents.
     known: BTreeMap<String, usize>,
+    /// Where each section's heading stands: page and y (the contents link there).
+    anchors: BTreeMap<String, (usize, f32)>,
     /// The SVG options: our fonts and the charts' rules of `style.css`.
     svg: usvg::Options<'static>,
 }
@@ -463,6 +481,7 @@ impl<'a> Layout<'a> {
             marks: Vec::new(),
             pages_of: BTreeMap::new(),
             known,
+            anchors: BTreeMap::new(),
             svg,
         }
     }
@@ -553,6 +572,7 @@ impl<'a> Layout<'a> {
         }
         if let Some(id) = id {
             self.pages_of.insert(id.to_owned(), self.page());
+            self.anchors.insert(id.to_owned(), (self.page(), self.y));
             if in_toc && depth >= 1 {
                 self.marks.push(Mark {
                     depth: depth - 1,
@@ -1002,7 +1022,21 @@ impl<'a> Layout<'a> {
             let leaf = me.leaf();
             let top = me.y;
             me.lines(&lines, LEFT + indent, Some(leaf));
-            let mut parts = vec![TNode::Leaf(leaf)];
+            // the whole entry, title to page number, leads to the section
+            let link = me.leaf();
+            me.push(Item::Link {
+                x: LEFT + indent,
+                y: top,
+                w: RIGHT - LEFT - indent,
+                h: (me.y - top).max(1.0),
+                target: s.id.clone(),
+                alt: s.title.clone(),
+                leaf: link,
+            });
+            let mut parts = vec![TNode::Group(
+                TKind::Link,
+                vec![TNode::Leaf(leaf), TNode::Leaf(link)],
+            )];
             if let Some(p) = me.known.get(&s.id) {
                 let num = (p + 1).to_string();
                 let w = me.fonts.width(Face::Regular, size, &num);
@@ -1102,6 +1136,7 @@ fn write(
     pages: Vec<Vec<Item>>,
     tree: Vec<TNode>,
     marks: &[Mark],
+    anchors: &BTreeMap<String, (usize, f32)>,
 ) -> Result<Vec<u8>, ReportError> {
     let settings = SerializeSettings {
         enable_tagging: true,
@@ -1114,6 +1149,8 @@ fn write(
         .ok_or_else(|| ReportError::Pdf("bad page size".into()))?;
     for (p, items) in pages.into_iter().enumerate() {
         let mut page = doc.start_page_with(page_size.clone());
+        let (links, items): (Vec<Item>, Vec<Item>) =
+            items.into_iter().partition(|i| matches!(i, Item::Link { .. }));
         let mut s = page.surface();
         for item in items {
             draw(&mut s, fonts, item, &mut ids);
@@ -1133,6 +1170,37 @@ fn write(
         text(&mut s, fonts, RIGHT - w, PAGE_H - 40.0, &style, &num);
         s.end_tagged();
         s.finish();
+        for l in links {
+            let Item::Link {
+                x,
+                y,
+                w,
+                h,
+                target,
+                alt,
+                leaf,
+            } = l
+            else {
+                continue;
+            };
+            let (Some(&(to_page, to_y)), Some(rect)) =
+                (anchors.get(&target), Rect::from_xywh(x, y, w, h))
+            else {
+                continue;
+            };
+            let annotation = Annotation::new_link(
+                LinkAnnotation::new(
+                    rect,
+                    Target::Destination(Destination::Xyz(XyzDestination::new(
+                        to_page,
+                        Point::from_xy(LEFT, to_y),
+                    ))),
+                ),
+                Some(alt),
+            );
+            let id = page.add_tagged_annotation(annotation);
+            ids.entry(leaf).or_default().push(id);
+        }
         page.finish();
     }
     let mut tag_tree = TagTree::new().with_lang(Some(d.lang.code().to_owned()));
@@ -1242,6 +1310,8 @@ fn draw(s: &mut Surface, fonts: &Fonts, item: Item, ids: &mut BTreeMap<usize, Ve
             s.end_tagged();
             ids.entry(leaf).or_default().push(id);
         }
+        // annotations, added to the page by `write`, not drawn
+        Item::Link { .. } => {}
     }
 }
 
@@ -1303,7 +1373,8 @@ pub fn render(d: &Document) -> Result<Vec<u8>, ReportError> {
     let mut second = Layout::new(&fonts, known);
     let tree = second.document(d)?;
     let marks = std::mem::take(&mut second.marks);
-    write(&fonts, d, second.pages, tree, &marks)
+    let anchors = std::mem::take(&mut second.anchors);
+    write(&fonts, d, second.pages, tree, &marks, &anchors)
 }
 
 #[cfg(test)]
@@ -1371,6 +1442,34 @@ mod tests {
             pdf,
             render(&ok).unwrap(),
             "the same document, the same bytes"
+        );
+    }
+
+    /// Every entry of the contents is a link to its section: a link annotation with an
+    /// explicit destination, tagged as a `Link` inside its `TOCI`.
+    #[test]
+    fn the_contents_link_to_their_sections() {
+        let mut d = doc(vec![Block::Para(crate::doc::t("Een alinea."))]);
+        let mut b = Section::new("b", "Een tweede sectie");
+        b.blocks = vec![Block::Para(crate::doc::t("Nog een alinea."))];
+        d.sections.push(b);
+        let pdf = render(&d).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert_eq!(
+            text.matches("/Subtype/Link").count(),
+            2,
+            "one link per entry of the contents"
+        );
+        assert_eq!(
+            text.matches("/Border[0 0 0]/Dest ").count(),
+            2,
+            "each to a destination"
+        );
+        assert_eq!(text.matches("/S/Link").count(), 2, "tagged as links");
+        assert!(text.contains("/S/TOCI/P"), "inside the contents' items");
+        assert!(
+            text.contains("/Contents(Een tweede sectie)"),
+            "with its title as alt text"
         );
     }
 
