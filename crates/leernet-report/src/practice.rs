@@ -21,6 +21,74 @@ fn middle(b: &Benchmark, lang: Lang) -> String {
     format!("{}–{}", opt(b.q1, lang), opt(b.q3, lang))
 }
 
+/// An element's conclusion in words: its level (a median of at least 67 of 100 is high,
+/// below 34 low, else in between), the middle half of the networks, and — with two
+/// indicators or more that differ — the strongest and the weakest.
+fn conclusion(
+    e: &leernet_analysis::profiles::ElementSummary,
+    w: &Words<'_>,
+) -> Result<Option<String>, ReportError> {
+    let lang = w.lang;
+    let Some(median) = e.benchmark.median.filter(|m| m.is_finite()) else {
+        return Ok(None);
+    };
+    let key = if median >= 67.0 {
+        "profile.conclusion_high"
+    } else if median < 34.0 {
+        "profile.conclusion_low"
+    } else {
+        "profile.conclusion_middle"
+    };
+    let mut text = w.fill(
+        key,
+        &[
+            ("element", e.name.get(lang).to_owned()),
+            ("median", human(median, lang)),
+            ("low", opt(e.benchmark.q1, lang)),
+            ("high", opt(e.benchmark.q3, lang)),
+            ("n", e.benchmark.n.to_string()),
+        ],
+    )?;
+    let scored: Vec<(&str, f64)> = e
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            i.benchmark
+                .median
+                .filter(|m| m.is_finite())
+                .map(|m| (i.label.get(lang), m))
+        })
+        .collect();
+    // the first of equals, in the framework's order
+    let best = scored
+        .iter()
+        .fold(None::<&(&str, f64)>, |b, x| match b {
+            Some(b) if b.1 >= x.1 => Some(b),
+            _ => Some(x),
+        });
+    let worst = scored
+        .iter()
+        .fold(None::<&(&str, f64)>, |b, x| match b {
+            Some(b) if b.1 <= x.1 => Some(b),
+            _ => Some(x),
+        });
+    if let (Some(b), Some(l)) = (best, worst) {
+        if scored.len() >= 2 && b.1 > l.1 {
+            text.push(' ');
+            text.push_str(&w.fill(
+                "profile.conclusion_spread",
+                &[
+                    ("best", b.0.to_owned()),
+                    ("best_median", human(b.1, lang)),
+                    ("worst", l.0.to_owned()),
+                    ("worst_median", human(l.1, lang)),
+                ],
+            )?);
+        }
+    }
+    Ok(Some(text))
+}
+
 /// An indicator over all networks.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorView {
@@ -42,6 +110,9 @@ pub struct ElementView {
     pub indicators: Vec<IndicatorView>,
     /// Anonymised quotes with their code's name, read beside the numbers.
     pub quotes: Vec<(String, String)>,
+    /// What the numbers say, in words: how high the networks score on the element, the
+    /// middle half, and its strongest and weakest indicator (`None` without a median).
+    pub conclusion: Option<String>,
 }
 
 /// One framework's results.
@@ -260,7 +331,7 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
     let frameworks = f
         .frameworks
         .iter()
-        .map(|fw| {
+        .map(|fw| -> Result<FrameworkView, ReportError> {
             let rows: Vec<crate::chart::ProfileRow<'_>> = fw
                 .elements
                 .iter()
@@ -270,7 +341,7 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                     benchmark: &e.benchmark,
                 })
                 .collect();
-            FrameworkView {
+            Ok(FrameworkView {
                 key: fw.key.clone(),
                 name: fw.name.get(lang).to_owned(),
                 description: fw.description.get(lang).to_owned(),
@@ -279,7 +350,8 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                 elements: fw
                     .elements
                     .iter()
-                    .map(|e| ElementView {
+                    .map(|e| -> Result<ElementView, ReportError> {
+                        Ok(ElementView {
                         name: e.name.get(lang).to_owned(),
                         description: e.description.get(lang).to_owned(),
                         median: opt(e.benchmark.median, lang),
@@ -309,8 +381,10 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                                 (q.text.clone(), label)
                             })
                             .collect(),
+                        conclusion: conclusion(e, w)?,
                     })
-                    .collect(),
+                    })
+                    .collect::<Result<Vec<_>, ReportError>>()?,
                 columns: fw
                     .elements
                     .iter()
@@ -326,9 +400,9 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                         )
                     })
                     .collect(),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ReportError>>()?;
     let typed = f.handles.catalogue.iter().any(|h| !h.by_type.is_empty());
     let handles = f
         .handles

@@ -636,6 +636,9 @@ fn profiles(p: &crate::practice::PracticeView, w: &Words<'_>) -> R<Option<Sectio
             ),
         }));
         for e in &fw.elements {
+            if let Some(c) = &e.conclusion {
+                x.para(c.clone());
+            }
             let mut joint = vec![Block::Table(
                 Table::plain(
                     format!(

@@ -50,11 +50,17 @@ pub enum Finding {
         unit: Unit,
         text_nl: String,
         text_en: String,
+        /// The same share in an earlier study (the 2021 study of 17 networks, say).
+        #[serde(default)]
+        earlier: Option<EarlierShare>,
     },
     Scale {
         scale: String,
         text_nl: String,
         text_en: String,
+        /// The same scale's mean in an earlier study.
+        #[serde(default)]
+        earlier: Option<EarlierMean>,
     },
     Element {
         framework: String,
@@ -62,6 +68,24 @@ pub enum Finding {
         text_nl: String,
         text_en: String,
     },
+}
+
+/// A share measured the same way in an earlier study, to compare with: `label` names it
+/// ("2021"), `count` of `n` had the choice.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierShare {
+    pub label: String,
+    pub count: u32,
+    pub n: u32,
+}
+
+/// A scale's mean in an earlier study, to compare with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierMean {
+    pub label: String,
+    pub mean: f64,
 }
 
 /// Whom a share counts.
@@ -104,6 +128,32 @@ impl ReportContent {
         if c.summary.min > c.summary.max || c.summary.max > 20 {
             return Err("summary: min ≤ max ≤ 20".into());
         }
+        for (i, x) in c.findings.iter().enumerate() {
+            let bad = |why: &str| Err(format!("finding {}: earlier: {why}", i + 1));
+            match x {
+                Finding::Share {
+                    earlier: Some(e), ..
+                } => {
+                    if e.n == 0 || e.count > e.n {
+                        return bad("count ≤ n and n > 0");
+                    }
+                    if e.label.trim().is_empty() || e.label.chars().count() > 40 {
+                        return bad("a label of 1 to 40 characters");
+                    }
+                }
+                Finding::Scale {
+                    earlier: Some(e), ..
+                } => {
+                    if !e.mean.is_finite() {
+                        return bad("mean is a number");
+                    }
+                    if e.label.trim().is_empty() || e.label.chars().count() > 40 {
+                        return bad("a label of 1 to 40 characters");
+                    }
+                }
+                _ => {}
+            }
+        }
         for r in &c.references {
             if !["always", "coding", "typology", "qca", "frameworks"].contains(&r.used.as_str()) {
                 return Err(format!("reference used = {:?}", r.used));
@@ -135,6 +185,7 @@ fn sentence(
             unit,
             text_nl,
             text_en,
+            earlier,
         } => {
             let Some(tb) = f
                 .sections
@@ -154,7 +205,7 @@ fn sentence(
                 Unit::Networks => "summary.share_networks",
                 Unit::Members => "summary.share_members",
             };
-            let s = w.fill(
+            let mut s = w.fill(
                 key,
                 &[
                     ("count", row.count.to_string()),
@@ -163,6 +214,18 @@ fn sentence(
                     ("text", if nl { text_nl } else { text_en }.clone()),
                 ],
             )?;
+            if let Some(e) = earlier {
+                s.push(' ');
+                s.push_str(&w.fill(
+                    "summary.earlier_share",
+                    &[
+                        ("label", e.label.trim().to_owned()),
+                        ("count", e.count.to_string()),
+                        ("n", e.n.to_string()),
+                        ("pct", pct(f64::from(e.count) / f64::from(e.n), l)),
+                    ],
+                )?);
+            }
             let rank = if (row.share - 0.5).abs() >= rule.notable {
                 0
             } else {
@@ -174,6 +237,7 @@ fn sentence(
             scale,
             text_nl,
             text_en,
+            earlier,
         } => {
             let Some(sc) = f.scales.iter().find(|s| &s.key == scale) else {
                 return Ok(None);
@@ -181,10 +245,20 @@ fn sentence(
             let Some(mean) = sc.mean.filter(|m| m.is_finite() && sc.n > 0) else {
                 return Ok(None);
             };
-            let s = crate::words::fill(
+            let mut s = crate::words::fill(
                 if nl { text_nl } else { text_en },
                 &[("mean", num(mean, 1, l)), ("n", sc.n.to_string())],
             );
+            if let Some(e) = earlier {
+                s.push(' ');
+                s.push_str(&w.fill(
+                    "summary.earlier_mean",
+                    &[
+                        ("label", e.label.trim().to_owned()),
+                        ("mean", num(e.mean, 1, l)),
+                    ],
+                )?);
+            }
             Some((s, 1))
         }
         Finding::Element {
@@ -391,5 +465,13 @@ mod tests {
         assert!(c.findings.len() >= c.summary.min);
         assert!(ReportContent::parse("[summary]\nmin = 8\nmax = 7\nnotable = 0.2\n").is_err());
         assert!(ReportContent::parse("[summary]\nmin = 1\nmax = 2\nnotable = 0.2\n[[reference]]\nused = \"nope\"\nbefore = \"\"\nitalic = \"\"\nafter = \"\"\n").is_err());
+        let earlier = |e: &str| {
+            ReportContent::parse(&format!("[summary]\nmin = 1\nmax = 2\nnotable = 0.2\n[[finding]]\nkind = \"share\"\nquestion = \"q\"\nchoice = \"c\"\ntext_nl = \"x\"\ntext_en = \"x\"\nearlier = {e}\n"))
+        };
+        assert!(earlier("{ label = \"2021\", count = 9, n = 17 }").is_ok());
+        let e = earlier("{ label = \"2021\", count = 18, n = 17 }").unwrap_err();
+        assert!(e.contains("finding 1: earlier"), "{e}");
+        assert!(earlier("{ label = \"\", count = 1, n = 17 }").is_err());
+        assert!(earlier("{ label = \"2021\", count = 1, n = 0 }").is_err());
     }
 }

@@ -390,3 +390,80 @@ fn the_demo_report_as_pdf_says_everything_in_words() {
         }
     }
 }
+
+/// A finding may compare with an earlier study measured the same way (issue 21, item 2): a
+/// project's `report.toml` gives the earlier count and n, or mean, and the summary says both;
+/// an impossible earlier figure is refused with the finding's number.
+#[test]
+fn a_finding_compares_with_an_earlier_study_when_the_content_says_how() {
+    let shipped = include_str!("../../../../content/report.toml");
+    let own = shipped
+        .replacen(
+            "text_en = \"the participants set the agenda together\"",
+            "text_en = \"the participants set the agenda together\"\nearlier = { label = \"2021\", count = 9, n = 17 }",
+            1,
+        )
+        .replacen(
+            "kind = \"scale\"\nscale = \"learning_climate\"",
+            "kind = \"scale\"\nscale = \"learning_climate\"\nearlier = { label = \"2021\", mean = 3.75 }",
+            1,
+        );
+    assert_ne!(own, shipped);
+    let file = |text: &str| leernet_analysis::ContentFile {
+        name: "report.toml".into(),
+        shown_as: "content/report.toml".into(),
+        text: text.into(),
+    };
+    let f = figures();
+    let r = Reports::new().with_content(&[file(&own)]).unwrap();
+    let nl = visible(&r.html(&f, Lang::Nl).unwrap());
+    assert!(
+        nl.contains("bepalen de deelnemers samen de agenda. In 2021 was dat 9 van de 17 (53%)."),
+        "{nl}"
+    );
+    assert!(nl.contains("In 2021 was dat 3,8."), "{nl}");
+    let en = visible(&r.html(&f, Lang::En).unwrap());
+    assert!(
+        en.contains("the participants set the agenda together. In 2021 it was 9 of 17 (53%)."),
+        "{en}"
+    );
+    // the shipped file compares with nothing
+    let plain = visible(&Reports::new().html(&f, Lang::Nl).unwrap());
+    assert!(!plain.contains("In 2021 was dat"));
+    // an earlier count above its n is refused, naming the finding
+    let bad = own.replacen(
+        "\nearlier = { label = \"2021\", count = 9, n = 17 }",
+        "\nearlier = { label = \"2021\", count = 18, n = 17 }",
+        1,
+    );
+    let Err(e) = Reports::new().with_content(&[file(&bad)]) else {
+        panic!("an earlier count above its n is refused")
+    };
+    assert!(e.to_string().contains("finding 1: earlier"), "{e}");
+}
+
+/// Each element of a framework has a conclusion in words before its table (issue 21, item
+/// 2): how high the networks score, the middle half, and the strongest and weakest
+/// indicator — in both languages, and as many as the framework has elements with a median.
+#[test]
+fn each_element_has_a_conclusion_in_words() {
+    let f = figures();
+    let r = Reports::new();
+    let elements: usize = f
+        .frameworks
+        .iter()
+        .flat_map(|fw| &fw.elements)
+        .filter(|e| e.benchmark.median.is_some())
+        .count();
+    assert!(elements >= 5, "{elements}");
+    let nl = visible(&r.html(&f, Lang::Nl).unwrap());
+    let said = ["scoren de netwerken hoog", "scoren de netwerken middelmatig", "scoren de netwerken laag"]
+        .iter()
+        .map(|s| nl.matches(s).count())
+        .sum::<usize>();
+    assert_eq!(said, elements, "one conclusion per element");
+    assert!(nl.contains("Het sterkst zijn ze op ‘"), "{nl}");
+    let en = visible(&r.html(&f, Lang::En).unwrap());
+    assert!(en.contains("They are strongest on ‘"), "{en}");
+    assert!(!en.contains("scoren de netwerken"));
+}
