@@ -36,8 +36,8 @@ use crate::model::*;
 use crate::{QdaError, Report, Result};
 use leernet_core::{
     Bilingual, Code, CodeId, Codebook, Coding, Colour, Document, DocumentCoding, DocumentId,
-    DocumentKind, Memo, Network, NetworkId, Person, PersonId, Response, ResponseId, Segment,
-    Wave, Workplace,
+    DocumentKind, Memo, Network, NetworkId, Person, PersonId, Response, ResponseId, Segment, Wave,
+    Workplace,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -615,10 +615,7 @@ fn export_cases(
     let mut cases = Vec::new();
     let mut used_kept: BTreeSet<usize> = BTreeSet::new();
     for n in input.networks {
-        let kept = extras
-            .cases
-            .iter()
-            .position(|k| k.network == Some(n.id));
+        let kept = extras.cases.iter().position(|k| k.network == Some(n.id));
         let mut list: Vec<String> = answer_sources
             .values()
             .filter(|(_, net)| *net == n.id)
@@ -1002,7 +999,9 @@ pub fn imported_email(guid: &str) -> String {
 /// The codes of the project that a file's code GUID stands for: GUIDs kept from earlier
 /// imports, and the GUIDs leernet's export gives its codes (one codebook: `code` of
 /// `/key`; several: of `codebook/key`).
-fn known_codes<'a>(ctx: &ImportContext<'a>) -> BTreeMap<String, (leernet_core::CodebookId, &'a Code)> {
+fn known_codes<'a>(
+    ctx: &ImportContext<'a>,
+) -> BTreeMap<String, (leernet_core::CodebookId, &'a Code)> {
     let mut by_id: BTreeMap<CodeId, (leernet_core::CodebookId, &Code)> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for b in ctx.codebooks {
@@ -1420,13 +1419,7 @@ pub fn plan_project_import_in(
             "{already_codes} codes are codes of this project already (found by their GUIDs); they were not added again"
         ));
     }
-    let cases = plan_cases(
-        project,
-        ctx,
-        &placed,
-        &mut planned_docs,
-        &mut report,
-    );
+    let cases = plan_cases(project, ctx, &placed, &mut planned_docs, &mut report);
     let document_networks = cases.1;
     let cases = cases.0;
     let variables = kept_variables(project, &cases, &document_values, &mut report);
@@ -1474,14 +1467,11 @@ fn plan_cases(
     let (mut missing, mut as_network, mut joined) = (0usize, 0usize, 0usize);
     for c in &project.cases {
         let name = c.name.trim();
-        let network = ctx
-            .networks
-            .iter()
-            .find(|n| {
-                !name.is_empty()
-                    && (n.name.trim().eq_ignore_ascii_case(name)
-                        || n.slug.as_str().eq_ignore_ascii_case(name))
-            });
+        let network = ctx.networks.iter().find(|n| {
+            !name.is_empty()
+                && (n.name.trim().eq_ignore_ascii_case(name)
+                    || n.slug.as_str().eq_ignore_ascii_case(name))
+        });
         let (mut docs, mut answers) = (Vec::new(), Vec::new());
         for sg in &c.sources {
             match placed.get(sg.as_str()) {

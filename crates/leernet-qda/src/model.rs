@@ -179,13 +179,21 @@ impl VariableKind {
             VariableKind::Float => {
                 let u = v.strip_prefix(['+', '-']).unwrap_or(v);
                 match u.split_once('.') {
-                    Some((a, b)) => (a.is_empty() || digits(a)) && (b.is_empty() || digits(b)) && !(a.is_empty() && b.is_empty()),
+                    Some((a, b)) => {
+                        (a.is_empty() || digits(a))
+                            && (b.is_empty() || digits(b))
+                            && !(a.is_empty() && b.is_empty())
+                    }
                     None => digits(u),
                 }
             }
             VariableKind::Date => v.is_ascii() && date(v),
             VariableKind::DateTime => {
-                v.is_ascii() && v.len() > 11 && date(&v[..10]) && v.as_bytes()[10] == b'T' && time(&v[11..])
+                v.is_ascii()
+                    && v.len() > 11
+                    && date(&v[..10])
+                    && v.as_bytes()[10] == b'T'
+                    && time(&v[11..])
             }
         }
     }

@@ -741,11 +741,7 @@ pub fn read_qde(
     for (what, n) in lost {
         report.lose(format!("{file}: {n} {what}"));
     }
-    for (el, what) in [
-        ("Links", "links"),
-        ("Sets", "sets"),
-        ("Graphs", "graphs"),
-    ] {
+    for (el, what) in [("Links", "links"), ("Sets", "sets"), ("Graphs", "graphs")] {
         if let Some(n) = child(root, el) {
             let count = n.children().filter(|c| c.is_element()).count();
             if count > 0 {
@@ -789,7 +785,9 @@ fn read_cases(
         let refs = children(c, "CodeRef").count() + children(c, "SelectionRef").count();
         if refs > 0 {
             *lost
-                .entry("links of cases to codes or selections (leernet links cases to sources)".into())
+                .entry(
+                    "links of cases to codes or selections (leernet links cases to sources)".into(),
+                )
                 .or_default() += refs;
         }
         let mut sources: Vec<String> = Vec::new();

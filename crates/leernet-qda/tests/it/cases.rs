@@ -31,7 +31,14 @@ fn cases(p: &QdaProject) -> Vec<CaseRow> {
             let mut sources: Vec<String> = c
                 .sources
                 .iter()
-                .map(|g| p.sources.iter().find(|s| &s.guid == g).unwrap().name.clone())
+                .map(|g| {
+                    p.sources
+                        .iter()
+                        .find(|s| &s.guid == g)
+                        .unwrap()
+                        .name
+                        .clone()
+                })
                 .collect();
             sources.sort();
             (c.name.clone(), c.description.clone(), values, sources)
@@ -71,7 +78,9 @@ fn variables_cases_and_values_are_read_with_their_types() {
     );
     assert_eq!(p.variables[0].description, "Hoe het netwerk werkt.");
     let s = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     };
     assert_eq!(
         cases(&p),
@@ -105,7 +114,11 @@ fn variables_cases_and_values_are_read_with_their_types() {
             ),
         ]
     );
-    let verslag = p.sources.iter().find(|s| s.name == "Sessieverslag 3").unwrap();
+    let verslag = p
+        .sources
+        .iter()
+        .find(|s| s.name == "Sessieverslag 3")
+        .unwrap();
     assert_eq!(
         verslag.variables,
         [("Plaats 📍".to_owned(), "Buurthuis De Kern".to_owned())]
@@ -160,7 +173,10 @@ fn a_case_named_like_a_network_is_the_networks_and_the_others_are_kept() {
     let by_name = |n: &str| plan.cases.iter().find(|c| c.name == n).unwrap();
     let noord = by_name("Wijkteam Noord");
     assert_eq!(noord.network, Some(NetworkId(4)));
-    assert!(noord.documents.is_empty() && noord.answers.is_empty(), "{noord:?}");
+    assert!(
+        noord.documents.is_empty() && noord.answers.is_empty(),
+        "{noord:?}"
+    );
     assert_eq!(
         noord.values,
         [("Werkvorm".to_owned(), "intervisie".to_owned())]
@@ -197,10 +213,9 @@ fn a_case_named_like_a_network_is_the_networks_and_the_others_are_kept() {
         .collect()
     );
     assert!(
-        plan.report
-            .converted
-            .iter()
-            .any(|l| l.contains("3 cases were carried over") && l.contains("1 of them are networks")),
+        plan.report.converted.iter().any(
+            |l| l.contains("3 cases were carried over") && l.contains("1 of them are networks")
+        ),
         "{:?}",
         plan.report
     );
@@ -209,7 +224,11 @@ fn a_case_named_like_a_network_is_the_networks_and_the_others_are_kept() {
     // Without the network every case keeps all its sources.
     let (p, report) = fixture();
     let plan = plan_project_import_in(&p, report, &ImportContext::default()).unwrap();
-    let noord = plan.cases.iter().find(|c| c.name == "Wijkteam Noord").unwrap();
+    let noord = plan
+        .cases
+        .iter()
+        .find(|c| c.name == "Wijkteam Noord")
+        .unwrap();
     assert_eq!((noord.network, noord.documents.len()), (None, 3));
 }
 
@@ -222,7 +241,11 @@ fn a_value_its_type_does_not_accept_makes_the_variable_text() {
         .variables
         .push(("Leeftijd".into(), "vierendertig".into()));
     let plan = plan_project_import_in(&p, report, &ImportContext::default()).unwrap();
-    let leeftijd = plan.variables.iter().find(|v| v.name == "Leeftijd").unwrap();
+    let leeftijd = plan
+        .variables
+        .iter()
+        .find(|v| v.name == "Leeftijd")
+        .unwrap();
     assert_eq!(leeftijd.kind, VariableKind::Text);
     assert!(plan
         .report
@@ -235,13 +258,33 @@ fn a_value_its_type_does_not_accept_makes_the_variable_text() {
 fn kinds_accept_what_the_schema_accepts() {
     use VariableKind::*;
     for (k, ok, bad) in [
-        (Boolean, &["true", "false", "1", "0"][..], &["ja", "True", ""][..]),
-        (Integer, &["34", "-2", "+7", "007"][..], &["3.5", "", "1e3", "٣"][..]),
-        (Float, &["3.5", "-0.25", ".5", "5.", "12"][..], &[".", "1e3", "3,5"][..]),
-        (Date, &["2021-03-01", "2024-02-29"][..], &["2021-02-29", "2021-13-01", "01-03-2021", "2021-3-1"][..]),
+        (
+            Boolean,
+            &["true", "false", "1", "0"][..],
+            &["ja", "True", ""][..],
+        ),
+        (
+            Integer,
+            &["34", "-2", "+7", "007"][..],
+            &["3.5", "", "1e3", "٣"][..],
+        ),
+        (
+            Float,
+            &["3.5", "-0.25", ".5", "5.", "12"][..],
+            &[".", "1e3", "3,5"][..],
+        ),
+        (
+            Date,
+            &["2021-03-01", "2024-02-29"][..],
+            &["2021-02-29", "2021-13-01", "01-03-2021", "2021-3-1"][..],
+        ),
         (
             DateTime,
-            &["2021-03-01T10:15:00", "2021-03-01T10:15:00.5Z", "2021-03-01T10:15:00+01:00"][..],
+            &[
+                "2021-03-01T10:15:00",
+                "2021-03-01T10:15:00.5Z",
+                "2021-03-01T10:15:00+01:00",
+            ][..],
             &["2021-03-01", "2021-03-01T25:00:00", "2021-03-01 10:15:00"][..],
         ),
     ] {
@@ -283,7 +326,10 @@ fn export_writes_network_cases_and_kept_cases_valid_and_readable() {
         text: format!("tekst {id}"),
         turns: vec![],
     };
-    let documents = [doc(1, "Interview Sanne", Some(net.id)), doc(2, "Los verslag", None)];
+    let documents = [
+        doc(1, "Interview Sanne", Some(net.id)),
+        doc(2, "Los verslag", None),
+    ];
     let variables = [
         QdaVariable {
             name: "Leeftijd".into(),
@@ -348,7 +394,9 @@ fn export_writes_network_cases_and_kept_cases_valid_and_readable() {
     assert!(qde.contains("<IntegerValue>34</IntegerValue>"), "{qde}");
     let (back, _) = read_qdpx(&write_qdpx(&out).unwrap(), &Limits::default()).unwrap();
     let s = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     };
     assert_eq!(
         cases(&back),
@@ -379,9 +427,17 @@ fn export_writes_network_cases_and_kept_cases_valid_and_readable() {
     let kind = |n: &str| back.variables.iter().find(|v| v.name == n).unwrap().kind;
     assert_eq!(
         (kind("Leeftijd"), kind("Bijeenkomst"), kind("workplace")),
-        (VariableKind::Integer, VariableKind::Integer, VariableKind::Text)
+        (
+            VariableKind::Integer,
+            VariableKind::Integer,
+            VariableKind::Text
+        )
     );
-    let los = back.sources.iter().find(|s| s.name == "Los verslag").unwrap();
+    let los = back
+        .sources
+        .iter()
+        .find(|s| s.name == "Los verslag")
+        .unwrap();
     assert!(los
         .variables
         .contains(&("Bijeenkomst".to_owned(), "3".to_owned())));
@@ -477,5 +533,9 @@ fn codes_the_project_has_are_found_by_their_guids() {
     )
     .unwrap();
     assert_eq!(plan.codebook, Some(CodebookId(3)));
-    assert!(plan.codes.iter().all(|c| c.existing.is_some()), "{:?}", plan.codes);
+    assert!(
+        plan.codes.iter().all(|c| c.existing.is_some()),
+        "{:?}",
+        plan.codes
+    );
 }

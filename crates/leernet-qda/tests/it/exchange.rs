@@ -254,7 +254,10 @@ fn sample_hand_authored_imports_with_losses_reported() {
         .collect();
     assert_eq!(
         kinds,
-        [("Age", VariableKind::Integer), ("Consented", VariableKind::Boolean)]
+        [
+            ("Age", VariableKind::Integer),
+            ("Consented", VariableKind::Boolean)
+        ]
     );
     assert!(!plan
         .report
