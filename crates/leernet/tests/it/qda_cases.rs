@@ -104,13 +104,15 @@ fn cases(p: &leernet_qda::QdaProject) -> Vec<CaseRow> {
     out
 }
 
-/// Other tools' variables with their types, and their values on sources (by source text).
-fn variables(
-    p: &leernet_qda::QdaProject,
-) -> (
+/// Variables by name with their types, and values on sources as (source text, variable,
+/// value).
+type Variables = (
     Vec<(String, leernet_qda::VariableKind)>,
     Vec<(String, String, String)>,
-) {
+);
+
+/// Other tools' variables with their types, and their values on sources (by source text).
+fn variables(p: &leernet_qda::QdaProject) -> Variables {
     let own = leernet_qda::convert::OWN_VARIABLES;
     let mut kinds: Vec<_> = p
         .variables
