@@ -23,13 +23,21 @@
 //! made from the names), coders matched to persons (by e-mail, GUID or name), and codings on
 //! the answers whose text the file holds (matched by the variables leernet writes, else by
 //! identical text). What cannot be placed goes into the [`Report`].
+//!
+//! **Cases and variables** ([`export_project_with`], [`plan_project_import_in`]): a network
+//! is a case, with its Werkplaats and region as values ([`NETWORK_VARIABLES`]); a case of a
+//! file named like a network is that network's, every other case and other tools' values on
+//! documents are kept (with their REFI-QDA types) and written again. **Re-import** finds the
+//! file's codes by the GUIDs an earlier import kept or leernet's export gives them, so that
+//! the same file imported twice plans nothing new (the store skips what it holds).
 
 use crate::guid;
 use crate::model::*;
 use crate::{QdaError, Report, Result};
 use leernet_core::{
     Bilingual, Code, CodeId, Codebook, Coding, Colour, Document, DocumentCoding, DocumentId,
-    DocumentKind, Memo, Network, Person, PersonId, Response, ResponseId, Segment, Wave,
+    DocumentKind, Memo, Network, NetworkId, Person, PersonId, Response, ResponseId, Segment, Wave,
+    Workplace,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -217,8 +225,60 @@ fn origin(books: &[Codebook]) -> String {
     format!("leernet ({word} {})", each.join("; "))
 }
 
+/// What a project holds beyond codes, sources and memos: the Werkplaatsen (for the
+/// networks' cases), and what imports from other tools kept — their variables, cases and the
+/// values of their variables on documents.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportExtras<'a> {
+    pub workplaces: &'a [Workplace],
+    /// Other tools' variables (leernet's own are text and need no entry).
+    pub variables: &'a [QdaVariable],
+    pub cases: &'a [KeptCase],
+    /// (document, variable, value).
+    pub document_values: &'a [(DocumentId, String, String)],
+}
+
+/// A case kept from an import: a network's case (with its GUID and the values of other
+/// variables) or any other case, with the sources that belong to it beyond those of its
+/// network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptCase {
+    pub guid: String,
+    pub name: String,
+    pub description: String,
+    pub network: Option<NetworkId>,
+    /// (variable, value).
+    pub values: Vec<(String, String)>,
+    pub documents: Vec<DocumentId>,
+    /// (response, question).
+    pub answers: Vec<(ResponseId, String)>,
+}
+
+/// The variables of a network's case: its Werkplaats and the Werkplaats's region.
+pub const NETWORK_VARIABLES: [&str; 2] = ["workplace", "region"];
+
+/// Variables leernet writes itself on sources and cases (always as text).
+pub const OWN_VARIABLES: [&str; 9] = [
+    "wave",
+    "network",
+    "respondent",
+    "question",
+    "role",
+    "kind",
+    "date",
+    "workplace",
+    "region",
+];
+
 /// The neutral project for leernet's data.
 pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
+    export_project_with(input, &ExportExtras::default())
+}
+
+/// [`export_project`] with cases and variables: one case per network that has sources (or
+/// a kept case), with its Werkplaats and region and the sources of the network; the other
+/// kept cases as they came; other tools' variables with their types.
+pub fn export_project_with(input: &ExportInput, extras: &ExportExtras) -> Result<QdaProject> {
     let mut codes = Vec::new();
     let mut code_guid: BTreeMap<CodeId, String> = BTreeMap::new();
     let mut code_key: BTreeMap<CodeId, String> = BTreeMap::new();
@@ -343,6 +403,8 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
 
     let mut sources = Vec::new();
     let mut variables: Vec<String> = Vec::new();
+    // Each answer source's GUID, with the network of its response.
+    let mut answer_sources: BTreeMap<(ResponseId, &str), (String, NetworkId)> = BTreeMap::new();
     for r in input.responses {
         let wave = wave_name
             .get(&r.wave)
@@ -422,6 +484,7 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
                     }],
                 });
             }
+            answer_sources.insert((r.id, question.as_str()), (sguid.clone(), r.network));
             sources.push(QdaSource {
                 guid: sguid,
                 name: format!("{} · {question}", r.respondent),
@@ -433,12 +496,23 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
     }
     export_documents(
         input,
+        extras,
         &code_guid,
         &user_guid,
         &network_slug,
         &mut variables,
         &mut sources,
     )?;
+    let cases = export_cases(input, extras, &answer_sources, &sources, &mut variables)?;
+    let variables = variables
+        .into_iter()
+        .map(|name| {
+            let kept = (!OWN_VARIABLES.contains(&name.as_str()))
+                .then(|| extras.variables.iter().find(|v| v.name == name))
+                .flatten();
+            kept.cloned().unwrap_or_else(|| QdaVariable::text(name))
+        })
+        .collect();
     let mut notes = Vec::with_capacity(input.memos.len());
     for m in input.memos {
         let source = match m.document {
@@ -484,9 +558,133 @@ pub fn export_project(input: &ExportInput) -> Result<QdaProject> {
         users,
         codes,
         variables,
+        cases,
         sources,
         notes,
     })
+}
+
+/// The cases: one per network with sources or a kept case (named by the network, with the
+/// variables [`NETWORK_VARIABLES`]), then the other kept cases; each case's sources in the
+/// order of the sources.
+fn export_cases(
+    input: &ExportInput,
+    extras: &ExportExtras,
+    answer_sources: &BTreeMap<(ResponseId, &str), (String, NetworkId)>,
+    sources: &[QdaSource],
+    variables: &mut Vec<String>,
+) -> Result<Vec<QdaCase>> {
+    let position: BTreeMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.guid.as_str(), i))
+        .collect();
+    let doc_guid: BTreeMap<DocumentId, String> = input
+        .documents
+        .iter()
+        .map(|d| (d.info.id, document_guid(d)))
+        .collect();
+    let kept_sources = |k: &KeptCase| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for d in &k.documents {
+            out.push(doc_guid.get(d).cloned().ok_or_else(|| {
+                QdaError::Export(format!(
+                    "case {:?} names document {d}, which is not known",
+                    k.name
+                ))
+            })?);
+        }
+        for (r, q) in &k.answers {
+            // An answer that is no source of this export (empty, or not open) is left out.
+            if let Some((g, _)) = answer_sources.get(&(*r, q.as_str())) {
+                out.push(g.clone());
+            }
+        }
+        Ok(out)
+    };
+    let ordered = |mut list: Vec<String>| {
+        list.sort_by_key(|g| position.get(g.as_str()).copied().unwrap_or(usize::MAX));
+        list.dedup();
+        list
+    };
+    let use_var = |name: &str, variables: &mut Vec<String>| {
+        if !variables.iter().any(|v| v == name) {
+            variables.push(name.to_owned());
+        }
+    };
+    let mut cases = Vec::new();
+    let mut used_kept: BTreeSet<usize> = BTreeSet::new();
+    for n in input.networks {
+        let kept = extras.cases.iter().position(|k| k.network == Some(n.id));
+        let mut list: Vec<String> = answer_sources
+            .values()
+            .filter(|(_, net)| *net == n.id)
+            .map(|(g, _)| g.clone())
+            .collect();
+        list.extend(
+            input
+                .documents
+                .iter()
+                .filter(|d| d.info.network == Some(n.id))
+                .map(|d| doc_guid[&d.info.id].clone()),
+        );
+        if let Some(k) = kept {
+            used_kept.insert(k);
+            list.extend(kept_sources(&extras.cases[k])?);
+        } else if list.is_empty() {
+            continue;
+        }
+        let mut values = Vec::new();
+        if let Some(w) = extras.workplaces.iter().find(|w| w.id == n.workplace) {
+            values.push(("workplace".to_owned(), w.name.clone()));
+            if !w.region.trim().is_empty() {
+                values.push(("region".to_owned(), w.region.clone()));
+            }
+        }
+        let (guid, description) = match kept.map(|k| &extras.cases[k]) {
+            Some(k) => {
+                values.extend(
+                    k.values
+                        .iter()
+                        .filter(|(v, _)| !NETWORK_VARIABLES.contains(&v.as_str()))
+                        .cloned(),
+                );
+                (k.guid.clone(), k.description.clone())
+            }
+            None => (guid::stable("case", n.slug.as_str()), String::new()),
+        };
+        for (v, _) in &values {
+            use_var(v, variables);
+        }
+        cases.push(QdaCase {
+            guid,
+            name: n.name.clone(),
+            description,
+            variables: values,
+            sources: ordered(list),
+        });
+    }
+    for (i, k) in extras.cases.iter().enumerate() {
+        if used_kept.contains(&i) {
+            continue;
+        }
+        for (v, _) in &k.values {
+            use_var(v, variables);
+        }
+        cases.push(QdaCase {
+            guid: k.guid.clone(),
+            name: k.name.clone(),
+            description: k.description.clone(),
+            variables: k.values.clone(),
+            sources: ordered(kept_sources(k)?),
+        });
+    }
+    Ok(cases)
+}
+
+/// Whether a kept value's variable is one leernet writes on documents itself.
+fn vars_taken(v: &str) -> bool {
+    matches!(v, "kind" | "network" | "date")
 }
 
 /// A document's text source GUID: from its title and text, so that the same document
@@ -500,6 +698,7 @@ fn document_guid(d: &Document) -> String {
 /// position, code, coder.
 fn export_documents(
     input: &ExportInput,
+    extras: &ExportExtras,
     code_guid: &BTreeMap<CodeId, String>,
     user_guid: &BTreeMap<PersonId, String>,
     network_slug: &BTreeMap<leernet_core::NetworkId, String>,
@@ -528,6 +727,13 @@ fn export_documents(
         if let Some(date) = &d.info.date {
             vars.push(("date".to_owned(), date.clone()));
         }
+        vars.extend(
+            extras
+                .document_values
+                .iter()
+                .filter(|(id, v, _)| *id == d.info.id && !vars_taken(v))
+                .map(|(_, v, x)| (v.clone(), x.clone())),
+        );
         for (n, _) in &vars {
             if !variables.contains(n) {
                 variables.push(n.clone());
@@ -572,6 +778,10 @@ fn export_documents(
 /// A code to create, parents first; `parent` is another planned code's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedCode {
+    /// The code's GUID in the file (kept, so that a second import finds the code again).
+    pub guid: String,
+    /// The code of [`ImportPlan::codebook`] it already is: nothing to create.
+    pub existing: Option<CodeId>,
     pub key: String,
     pub parent: Option<String>,
     pub name: Bilingual,
@@ -654,15 +864,63 @@ pub struct PlannedMemo {
     pub document: Option<PlannedDocumentTarget>,
 }
 
+/// A case of the file: kept with its GUID, linked to the network whose name or slug it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCase {
+    pub guid: String,
+    pub name: String,
+    pub description: String,
+    pub network: Option<NetworkId>,
+    /// Values of variables other than the network's own ([`NETWORK_VARIABLES`]).
+    pub values: Vec<(String, String)>,
+    /// Documents that belong to it and not (only) through its network.
+    pub documents: Vec<PlannedDocumentTarget>,
+    /// Answers (response, question) that belong to it and not through its network.
+    pub answers: Vec<(ResponseId, String)>,
+}
+
+/// Where the file's sources went, for the cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Placed {
+    Answer(ResponseId, String, NetworkId),
+    Document(PlannedDocumentTarget),
+}
+
+/// What a project holds that an import is planned against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportContext<'a> {
+    pub responses: &'a [Response],
+    pub persons: &'a [Person],
+    pub waves: &'a [Wave],
+    pub documents: &'a [Document],
+    pub networks: &'a [Network],
+    /// The codebooks: a code of the file that is already one of their codes — by a GUID
+    /// kept from an earlier import ([`ImportContext::code_guids`]) or by the GUID leernet's
+    /// export gives it — is not added again.
+    pub codebooks: &'a [Codebook],
+    /// GUIDs of codes kept from earlier imports.
+    pub code_guids: &'a [(String, CodeId)],
+}
+
 /// What an import will write, and its report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportPlan {
+    /// The codebook that already holds codes of the file: new codes are added to it. `None`:
+    /// a new codebook.
+    pub codebook: Option<leernet_core::CodebookId>,
     pub codes: Vec<PlannedCode>,
     pub coders: Vec<PlannedCoder>,
     pub codings: Vec<PlannedCoding>,
     pub documents: Vec<PlannedDocument>,
     pub document_codings: Vec<PlannedDocumentCoding>,
     pub memos: Vec<PlannedMemo>,
+    pub cases: Vec<PlannedCase>,
+    /// The variables of the values kept on cases and documents, with their types.
+    pub variables: Vec<QdaVariable>,
+    /// Values of other tools' variables on documents: (document, variable, value).
+    pub document_values: Vec<(PlannedDocumentTarget, String, String)>,
+    /// Stored documents without a network that a network's case links to it.
+    pub document_networks: Vec<(DocumentId, NetworkId)>,
     pub report: Report,
 }
 
@@ -708,7 +966,86 @@ pub fn plan_project_import(
     waves: &[Wave],
     documents: &[Document],
 ) -> Result<ImportPlan> {
+    plan_project_import_in(
+        project,
+        report,
+        &ImportContext {
+            responses,
+            persons,
+            waves,
+            documents,
+            ..ImportContext::default()
+        },
+    )
+}
+
+/// The address given to a coder of an imported file who is no person of the project yet
+/// (`imported-<GUID's letters and digits>@leernet.invalid`); a second import finds the
+/// person by it.
+pub fn imported_email(guid: &str) -> String {
+    let short: String = guid
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect();
+    let base = if short.is_empty() {
+        "coder".to_owned()
+    } else {
+        short
+    };
+    format!("imported-{base}@leernet.invalid")
+}
+
+/// The codes of the project that a file's code GUID stands for: GUIDs kept from earlier
+/// imports, and the GUIDs leernet's export gives its codes (one codebook: `code` of
+/// `/key`; several: of `codebook/key`).
+fn known_codes<'a>(
+    ctx: &ImportContext<'a>,
+) -> BTreeMap<String, (leernet_core::CodebookId, &'a Code)> {
+    let mut by_id: BTreeMap<CodeId, (leernet_core::CodebookId, &Code)> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for b in ctx.codebooks {
+        for c in &b.codes {
+            by_id.insert(c.id, (b.id, c));
+            for scope in ["", b.name.as_str()] {
+                out.entry(guid::stable("code", &format!("{scope}/{}", c.key)))
+                    .or_insert((b.id, c));
+            }
+        }
+    }
+    for (g, id) in ctx.code_guids {
+        if let Some(found) = by_id.get(id) {
+            out.insert(g.clone(), *found);
+        }
+    }
+    out
+}
+
+/// [`plan_project_import`] against everything a project holds: codes the project has
+/// already (the file's own GUIDs kept by an earlier import, or leernet's) are not planned
+/// again; cases and other tools' variables are planned too.
+pub fn plan_project_import_in(
+    project: &QdaProject,
+    report: Report,
+    ctx: &ImportContext,
+) -> Result<ImportPlan> {
+    let (responses, persons, waves, documents) =
+        (ctx.responses, ctx.persons, ctx.waves, ctx.documents);
     let mut report = report;
+    // The codebook that holds most of the file's codes already, if any.
+    let known = known_codes(ctx);
+    let mut per_book: BTreeMap<leernet_core::CodebookId, usize> = BTreeMap::new();
+    for c in &project.codes {
+        if let Some((b, _)) = known.get(&c.guid) {
+            *per_book.entry(*b).or_default() += 1;
+        }
+    }
+    let target = per_book
+        .iter()
+        .max_by_key(|(b, n)| (**n, std::cmp::Reverse(**b)))
+        .map(|(b, _)| *b);
+    let target_book = target.and_then(|t| ctx.codebooks.iter().find(|b| b.id == t));
+    let mut already_codes = 0usize;
     // A code that is not codable but carries codings (NVivo and MAXQDA let a category be a
     // code too) is kept as a code.
     let coded: BTreeSet<&str> = project
@@ -720,10 +1057,31 @@ pub fn plan_project_import(
         .collect();
     // Codes: keys, parents first (the reader and our writer give them in that order).
     let mut keys: BTreeMap<&str, String> = BTreeMap::new();
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used: BTreeSet<String> = target_book
+        .iter()
+        .flat_map(|b| b.codes.iter().map(|c| c.key.clone()))
+        .collect();
     let mut codes = Vec::new();
     let (mut made, mut folders) = (0usize, 0usize);
     for c in &project.codes {
+        if let Some((_, k)) = known.get(&c.guid).filter(|(b, _)| Some(*b) == target) {
+            already_codes += 1;
+            keys.insert(c.guid.as_str(), k.key.clone());
+            codes.push(PlannedCode {
+                guid: c.guid.clone(),
+                existing: Some(k.id),
+                key: k.key.clone(),
+                parent: None,
+                name: k.name.clone(),
+                description: k.description.clone(),
+                inclusion: k.inclusion.clone(),
+                exclusion: k.exclusion.clone(),
+                examples: k.examples.clone(),
+                colour: k.colour.clone(),
+                folder: false,
+            });
+            continue;
+        }
         let (text, fields) = parse_description(&c.description);
         let parent_key = match &c.parent {
             Some(p) => {
@@ -785,6 +1143,8 @@ pub fn plan_project_import(
         let en = |f: &str| fields.get(f).cloned().unwrap_or_default();
         let colour = c.color.as_deref().and_then(Colour::lenient);
         codes.push(PlannedCode {
+            guid: c.guid.clone(),
+            existing: None,
             key: key.clone(),
             parent: parent_key,
             name: Bilingual {
@@ -840,6 +1200,10 @@ pub fn plan_project_import(
                     .find(|p| guid::stable("user", p.email.as_str()) == u.guid)
             })
             .or_else(|| {
+                let made = imported_email(&u.guid);
+                persons.iter().find(|p| p.email.as_str() == made)
+            })
+            .or_else(|| {
                 persons
                     .iter()
                     .find(|p| !u.name.is_empty() && p.name == u.name)
@@ -884,6 +1248,12 @@ pub fn plan_project_import(
     let mut empty_after = 0usize;
     // Where each source went: a document (for the memos attached to it).
     let mut source_doc: BTreeMap<&str, PlannedDocumentTarget> = BTreeMap::new();
+    // Where every source went (for the cases).
+    let mut placed: BTreeMap<&str, Placed> = BTreeMap::new();
+    let mut document_values: Vec<(PlannedDocumentTarget, String, String)> = Vec::new();
+    let mut answer_values = 0usize;
+    let network_of: BTreeMap<ResponseId, NetworkId> =
+        responses.iter().map(|r| (r.id, r.network)).collect();
     let (mut by_text_n, mut unknown_user) = (0usize, 0usize);
     for s in &project.sources {
         let ncod: usize = s.selections.iter().map(|x| x.codings.len()).sum();
@@ -932,6 +1302,13 @@ pub fn plan_project_import(
                 _ => {
                     let (target, map) = as_document(s, documents, &mut planned_docs, &mut report);
                     source_doc.insert(s.guid.as_str(), target);
+                    placed.insert(s.guid.as_str(), Placed::Document(target));
+                    document_values.extend(
+                        s.variables
+                            .iter()
+                            .filter(|(n, _)| !vars_taken(n))
+                            .map(|(n, v)| (target, n.clone(), v.clone())),
+                    );
                     for sel in &s.selections {
                         let (start, end) = (
                             map[sel.start.min(map.len() - 1)],
@@ -958,6 +1335,19 @@ pub fn plan_project_import(
                 }
             },
         };
+        answer_values += s
+            .variables
+            .iter()
+            .filter(|(n, _)| !OWN_VARIABLES.contains(&n.as_str()))
+            .count();
+        placed.insert(
+            s.guid.as_str(),
+            Placed::Answer(
+                target.0,
+                target.1.clone(),
+                network_of.get(&target.0).copied().unwrap_or(NetworkId(0)),
+            ),
+        );
         for sel in &s.selections {
             for c in &sel.codings {
                 let coder = coder_of(c, &mut coder_index, &mut coders, &mut unknown_user);
@@ -1019,6 +1409,20 @@ pub fn plan_project_import(
             "{empty_after} codings covered only line endings or white space at the end of their source and were not carried over"
         ));
     }
+    if answer_values > 0 {
+        report.lose(format!(
+            "{answer_values} values of other tools' variables on sources that are answers (leernet keeps such values on documents and cases)"
+        ));
+    }
+    if already_codes > 0 {
+        report.convert(format!(
+            "{already_codes} codes are codes of this project already (found by their GUIDs); they were not added again"
+        ));
+    }
+    let cases = plan_cases(project, ctx, &placed, &mut planned_docs, &mut report);
+    let document_networks = cases.1;
+    let cases = cases.0;
+    let variables = kept_variables(project, &cases, &document_values, &mut report);
     let used: BTreeSet<usize> = codings
         .iter()
         .map(|c| c.coder)
@@ -1032,14 +1436,181 @@ pub fn plan_project_import(
         ));
     }
     Ok(ImportPlan {
+        codebook: target,
         codes,
         coders,
         codings,
         documents: planned_docs,
         document_codings,
         memos,
+        cases,
+        variables,
+        document_values,
+        document_networks,
         report,
     })
+}
+
+/// The file's cases: a case named like a network (its name or slug, case aside) is that
+/// network's: its documents without a network join the network, and only its sources of
+/// other networks are kept as its own; every other case keeps all its sources. Returns the
+/// cases and the stored documents to link to a network.
+fn plan_cases(
+    project: &QdaProject,
+    ctx: &ImportContext,
+    placed: &BTreeMap<&str, Placed>,
+    planned_docs: &mut [PlannedDocument],
+    report: &mut Report,
+) -> (Vec<PlannedCase>, Vec<(DocumentId, NetworkId)>) {
+    let mut cases = Vec::new();
+    let mut links: Vec<(DocumentId, NetworkId)> = Vec::new();
+    let (mut missing, mut as_network, mut joined) = (0usize, 0usize, 0usize);
+    for c in &project.cases {
+        let name = c.name.trim();
+        let network = ctx.networks.iter().find(|n| {
+            !name.is_empty()
+                && (n.name.trim().eq_ignore_ascii_case(name)
+                    || n.slug.as_str().eq_ignore_ascii_case(name))
+        });
+        let (mut docs, mut answers) = (Vec::new(), Vec::new());
+        for sg in &c.sources {
+            match placed.get(sg.as_str()) {
+                None => missing += 1,
+                Some(Placed::Answer(r, q, net)) => {
+                    if network.is_none_or(|n| n.id != *net) {
+                        answers.push((*r, q.clone()));
+                    }
+                }
+                Some(Placed::Document(t)) => {
+                    let Some(n) = network else {
+                        docs.push(*t);
+                        continue;
+                    };
+                    let natural = match *t {
+                        PlannedDocumentTarget::New(i) => {
+                            let d = &mut planned_docs[i];
+                            if d.network.is_none() {
+                                d.network = Some(n.slug.as_str().to_owned());
+                                joined += 1;
+                            }
+                            d.network.as_deref() == Some(n.slug.as_str())
+                        }
+                        PlannedDocumentTarget::Existing(id) => {
+                            let stored = ctx
+                                .documents
+                                .iter()
+                                .find(|d| d.info.id == id)
+                                .and_then(|d| d.info.network);
+                            let linked = links.iter().find(|(d, _)| *d == id).map(|(_, n)| *n);
+                            match stored.or(linked) {
+                                Some(x) => x == n.id,
+                                None => {
+                                    links.push((id, n.id));
+                                    joined += 1;
+                                    true
+                                }
+                            }
+                        }
+                    };
+                    if !natural {
+                        docs.push(*t);
+                    }
+                }
+            }
+        }
+        docs.dedup();
+        let values: Vec<(String, String)> = c
+            .variables
+            .iter()
+            .filter(|(v, _)| network.is_none() || !NETWORK_VARIABLES.contains(&v.as_str()))
+            .cloned()
+            .collect();
+        // A network's case as leernet's export writes it holds nothing to keep.
+        if network.is_some_and(|n| c.guid == guid::stable("case", n.slug.as_str()))
+            && values.is_empty()
+            && docs.is_empty()
+            && answers.is_empty()
+            && c.description.is_empty()
+        {
+            continue;
+        }
+        if network.is_some() {
+            as_network += 1;
+        }
+        cases.push(PlannedCase {
+            guid: c.guid.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            network: network.map(|n| n.id),
+            values,
+            documents: docs,
+            answers,
+        });
+    }
+    if !cases.is_empty() || joined > 0 {
+        report.convert(format!(
+            "{} cases were carried over with their variables and sources; {as_network} of them are networks of this study by name{}",
+            cases.len(),
+            if joined > 0 {
+                format!(", and {joined} of their documents that had no network now belong to it")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if missing > 0 {
+        report.lose(format!(
+            "{missing} links of cases to sources that were not carried over"
+        ));
+    }
+    (cases, links)
+}
+
+/// The variables of the kept values, with the file's types; a variable with a value its
+/// type does not accept, and leernet's own names, become text.
+fn kept_variables(
+    project: &QdaProject,
+    cases: &[PlannedCase],
+    document_values: &[(PlannedDocumentTarget, String, String)],
+    report: &mut Report,
+) -> Vec<QdaVariable> {
+    let values: Vec<(&str, &str)> = cases
+        .iter()
+        .flat_map(|c| c.values.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .chain(
+            document_values
+                .iter()
+                .map(|(_, n, v)| (n.as_str(), v.as_str())),
+        )
+        .collect();
+    let mut out: Vec<QdaVariable> = Vec::new();
+    for (name, _) in &values {
+        if out.iter().any(|v| v.name == *name) {
+            continue;
+        }
+        let mut var = project
+            .variables
+            .iter()
+            .find(|v| v.name == *name)
+            .cloned()
+            .unwrap_or_else(|| QdaVariable::text(*name));
+        if OWN_VARIABLES.contains(name) {
+            var.kind = VariableKind::Text;
+        }
+        let bad = values
+            .iter()
+            .filter(|(n, v)| n == name && !var.kind.accepts(v))
+            .count();
+        if bad > 0 {
+            report.convert(format!(
+                "variable {name:?}: {bad} values are not of its type {}; it was kept as text",
+                var.kind.as_str()
+            ));
+            var.kind = VariableKind::Text;
+        }
+        out.push(var);
+    }
+    out
 }
 
 /// The coder of a coding: its user's index, or a coder made for codings without a known user.

@@ -27,11 +27,15 @@ pub mod read;
 pub mod write;
 
 pub use convert::{
-    export_project, plan_import, plan_project_import, CoderNames, ExportInput, ImportPlan,
-    PlannedCode, PlannedCoder, PlannedCoding, PlannedDocument, PlannedDocumentCoding,
-    PlannedDocumentTarget, PlannedMemo,
+    export_project, export_project_with, imported_email, plan_import, plan_project_import,
+    plan_project_import_in, CoderNames, ExportExtras, ExportInput, ImportContext, ImportPlan,
+    KeptCase, PlannedCase, PlannedCode, PlannedCoder, PlannedCoding, PlannedDocument,
+    PlannedDocumentCoding, PlannedDocumentTarget, PlannedMemo,
 };
-pub use model::{QdaCode, QdaCoding, QdaNote, QdaProject, QdaSelection, QdaSource, QdaUser};
+pub use model::{
+    QdaCase, QdaCode, QdaCoding, QdaNote, QdaProject, QdaSelection, QdaSource, QdaUser,
+    QdaVariable, VariableKind,
+};
 pub use read::{read_qdc, read_qde, read_qdpx, Limits};
 pub use write::{write_qdc, write_qde, write_qdpx};
 

@@ -571,13 +571,24 @@ pub fn read_qde(
     }
     let code_set: BTreeSet<String> = codes.iter().map(|c| c.guid.clone()).collect();
     let mut var_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut variables = Vec::new();
+    let mut variables: Vec<QdaVariable> = Vec::new();
     if let Some(vs) = child(root, "Variables") {
         for v in children(vs, "Variable") {
             let id = g.get(v, "guid")?;
-            let name = attr(v, "name").unwrap_or("").to_owned();
-            if !variables.contains(&name) {
-                variables.push(name.clone());
+            let name = attr(v, "name").unwrap_or("").trim().to_owned();
+            let raw_kind = attr(v, "typeOfVariable").unwrap_or("");
+            let kind = VariableKind::parse(raw_kind).unwrap_or_else(|| {
+                report.convert(format!(
+                    "{file}: variable {name:?} has the type {raw_kind:?}, which REFI-QDA does not know; read as Text"
+                ));
+                VariableKind::Text
+            });
+            if !variables.iter().any(|x| x.name == name) {
+                variables.push(QdaVariable {
+                    name: name.clone(),
+                    kind,
+                    description: text_of(child(v, "Description")),
+                });
             }
             var_names.insert(id, name);
         }
@@ -717,6 +728,7 @@ pub fn read_qde(
             });
         }
     }
+    let cases = read_cases(root, &mut g, &var_names, &mut lost)?;
     let notes = read_notes(root, file, files, &mut g, &mut report)?;
     g.finish();
     report.converted.extend(guid_report.converted);
@@ -729,12 +741,7 @@ pub fn read_qde(
     for (what, n) in lost {
         report.lose(format!("{file}: {n} {what}"));
     }
-    for (el, what) in [
-        ("Cases", "cases"),
-        ("Links", "links"),
-        ("Sets", "sets"),
-        ("Graphs", "graphs"),
-    ] {
+    for (el, what) in [("Links", "links"), ("Sets", "sets"), ("Graphs", "graphs")] {
         if let Some(n) = child(root, el) {
             let count = n.children().filter(|c| c.is_element()).count();
             if count > 0 {
@@ -754,11 +761,52 @@ pub fn read_qde(
             users,
             codes,
             variables,
+            cases,
             sources,
             notes,
         },
         report,
     ))
+}
+
+/// The project's cases with their variable values and the GUIDs of their sources; links of
+/// a case to codes or selections are counted in `lost`.
+fn read_cases(
+    root: Node,
+    g: &mut Guids,
+    var_names: &BTreeMap<String, String>,
+    lost: &mut BTreeMap<String, usize>,
+) -> Result<Vec<QdaCase>> {
+    let Some(cs) = child(root, "Cases") else {
+        return Ok(Vec::new());
+    };
+    let mut cases = Vec::new();
+    for c in children(cs, "Case") {
+        let refs = children(c, "CodeRef").count() + children(c, "SelectionRef").count();
+        if refs > 0 {
+            *lost
+                .entry(
+                    "links of cases to codes or selections (leernet links cases to sources)".into(),
+                )
+                .or_default() += refs;
+        }
+        let mut sources: Vec<String> = Vec::new();
+        for r in children(c, "SourceRef") {
+            if let Some(s) = g.opt(r, "targetGUID") {
+                if !sources.contains(&s) {
+                    sources.push(s);
+                }
+            }
+        }
+        cases.push(QdaCase {
+            guid: g.get(c, "guid")?,
+            name: attr(c, "name").unwrap_or("").trim().to_owned(),
+            description: text_of(child(c, "Description")),
+            variables: source_variables(c, g, var_names, lost),
+            sources,
+        });
+    }
+    Ok(cases)
 }
 
 /// The project's notes (memos), each with the code or text source a `NoteRef` attaches it

@@ -2,7 +2,7 @@
 //! the ZIP entries carry a fixed date: identical projects give identical bytes.
 
 use crate::guid;
-use crate::model::{QdaCode, QdaProject};
+use crate::model::{QdaCode, QdaProject, VariableKind};
 use crate::{QdaError, Result};
 use leernet_core::outbound::xml_allowed;
 use std::collections::BTreeMap;
@@ -179,17 +179,78 @@ pub fn write_qde(project: &QdaProject) -> Result<String> {
         out.push_str("    </Codes>\n  </CodeBook>\n");
     }
     let var_guid = |name: &str| guid::stable("variable", name);
+    let kinds: BTreeMap<&str, VariableKind> = project
+        .variables
+        .iter()
+        .map(|v| (v.name.as_str(), v.kind))
+        .collect();
+    // A value is written in the element of its variable's type; one that the type does not
+    // accept (or of a variable not declared) as text, so the file stays valid.
+    let value_xml = |out: &mut String, pad: &str, name: &str, value: &str| {
+        let kind = kinds
+            .get(name)
+            .copied()
+            .filter(|k| k.accepts(value))
+            .unwrap_or(VariableKind::Text);
+        let el = format!("{}Value", kind.as_str());
+        let v = if kind == VariableKind::Text {
+            esc_text(value)
+        } else {
+            esc(value.trim())
+        };
+        let _ = writeln!(
+            out,
+            "{pad}<VariableValue><VariableRef targetGUID=\"{}\"/><{el}>{v}</{el}></VariableValue>",
+            var_guid(name),
+        );
+    };
     if !project.variables.is_empty() {
         out.push_str("  <Variables>\n");
         for v in &project.variables {
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"Text\"/>",
-                var_guid(v),
-                esc(v)
+                "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"",
+                var_guid(&v.name),
+                esc(&v.name),
+                v.kind.as_str()
             );
+            if v.description.is_empty() {
+                out.push_str("/>\n");
+            } else {
+                let _ = writeln!(
+                    out,
+                    "><Description>{}</Description></Variable>",
+                    esc_text(&v.description)
+                );
+            }
         }
         out.push_str("  </Variables>\n");
+    }
+    if !project.cases.is_empty() {
+        out.push_str("  <Cases>\n");
+        for c in &project.cases {
+            let _ = writeln!(
+                out,
+                "    <Case guid=\"{}\" name=\"{}\">",
+                esc(&c.guid),
+                esc(&c.name)
+            );
+            if !c.description.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      <Description>{}</Description>",
+                    esc_text(&c.description)
+                );
+            }
+            for (name, value) in &c.variables {
+                value_xml(&mut out, "      ", name, value);
+            }
+            for s in &c.sources {
+                let _ = writeln!(out, "      <SourceRef targetGUID=\"{}\"/>", esc(s));
+            }
+            out.push_str("    </Case>\n");
+        }
+        out.push_str("  </Cases>\n");
     }
     if !project.sources.is_empty() {
         out.push_str("  <Sources>\n");
@@ -238,12 +299,7 @@ pub fn write_qde(project: &QdaProject) -> Result<String> {
                 let _ = writeln!(out, "      <NoteRef targetGUID=\"{}\"/>", esc(n));
             }
             for (name, value) in &s.variables {
-                let _ = writeln!(
-                    out,
-                    "      <VariableValue><VariableRef targetGUID=\"{}\"/><TextValue>{}</TextValue></VariableValue>",
-                    var_guid(name),
-                    esc_text(value)
-                );
+                value_xml(&mut out, "      ", name, value);
             }
             out.push_str("    </TextSource>\n");
         }

@@ -9,7 +9,8 @@ use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_qda::{CoderNames, ExportInput, ImportPlan, Limits, QdaError, Report};
 use leernet_store::qda::{
-    ImportCoder, ImportCoding, ImportDocument, ImportDocumentCoding, ImportExtras, ImportMemo,
+    ImportCase, ImportCoder, ImportCoding, ImportDocument, ImportDocumentCoding, ImportExtras,
+    ImportMemo, KeptVariable,
 };
 use leernet_store::{NewCode, NewPerson, StoreError};
 use std::collections::BTreeSet;
@@ -88,21 +89,54 @@ pub async fn export_qda(
     let document_codings = store.document_codings(None).await.map_err(store_err)?;
     let folders = store.folder_codes().await.map_err(store_err)?;
     let memos = store.memos().await.map_err(store_err)?;
-    let project = leernet_qda::export_project(&ExportInput {
-        name: &name,
-        codebooks: &data.codebooks,
-        codings: &data.codings,
-        responses: &data.responses,
-        persons: &data.persons,
-        networks: &data.networks,
-        waves: &data.waves,
-        open_questions: &open,
-        coders,
-        documents: &documents,
-        document_codings: &document_codings,
-        folders: &folders,
-        memos: &memos,
-    })
+    let workplaces = store.workplaces().await.map_err(store_err)?;
+    let kept = store.qda_kept().await.map_err(store_err)?;
+    let variables: Vec<leernet_qda::QdaVariable> = kept
+        .variables
+        .iter()
+        .map(|v| leernet_qda::QdaVariable {
+            name: v.name.clone(),
+            kind: leernet_qda::VariableKind::parse(&v.kind).unwrap_or_default(),
+            description: v.description.clone(),
+        })
+        .collect();
+    let cases: Vec<leernet_qda::KeptCase> = kept
+        .cases
+        .iter()
+        .map(|c| leernet_qda::KeptCase {
+            guid: c.guid.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            network: c.network,
+            values: c.values.clone(),
+            documents: c.documents.clone(),
+            answers: c.answers.clone(),
+        })
+        .collect();
+    let extras = leernet_qda::ExportExtras {
+        workplaces: &workplaces,
+        variables: &variables,
+        cases: &cases,
+        document_values: &kept.document_values,
+    };
+    let project = leernet_qda::export_project_with(
+        &ExportInput {
+            name: &name,
+            codebooks: &data.codebooks,
+            codings: &data.codings,
+            responses: &data.responses,
+            persons: &data.persons,
+            networks: &data.networks,
+            waves: &data.waves,
+            open_questions: &open,
+            coders,
+            documents: &documents,
+            document_codings: &document_codings,
+            folders: &folders,
+            memos: &memos,
+        },
+        &extras,
+    )
     .map_err(|e| CliError::invalid(anyhow!("{e}")))?;
     let bytes = match format {
         QdaFormat::Qdc => leernet_qda::write_qdc(&project),
@@ -145,13 +179,14 @@ pub async fn export_qda(
         ),
         QdaFormat::Qdpx => writeln!(
             out,
-            "Wrote the project to {}: {} codes, {} open answers and {} documents as text sources, {} codings by {} coders.",
+            "Wrote the project to {}: {} codes, {} open answers and {} documents as text sources, {} codings by {} coders, {} cases.",
             out_path.display(),
             project.codes.len(),
             project.sources.len() - documents.len(),
             documents.len(),
             codings,
-            project.users.len()
+            project.users.len(),
+            project.cases.len()
         ),
     }
     .map_err(out_err)
@@ -263,13 +298,21 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
         for d in store.documents().await.map_err(store_err)? {
             documents.extend(store.document(d.id).await.map_err(store_err)?);
         }
-        let mut plan = leernet_qda::plan_project_import(
+        let networks = store.networks().await.map_err(store_err)?;
+        let codebooks = store.codebooks().await.map_err(store_err)?;
+        let code_guids = store.qda_code_guids().await.map_err(store_err)?;
+        let mut plan = leernet_qda::plan_project_import_in(
             &project,
             report,
-            &responses,
-            &persons,
-            &waves,
-            &documents,
+            &leernet_qda::ImportContext {
+                responses: &responses,
+                persons: &persons,
+                waves: &waves,
+                documents: &documents,
+                networks: &networks,
+                codebooks: &codebooks,
+                code_guids: &code_guids,
+            },
         )
         .map_err(|e| qda_err(file, e))?;
         let mut emails: BTreeSet<String> = persons
@@ -302,21 +345,11 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 .unwrap_or_else(|| {
                     // The whole GUID: two users' GUIDs may share their first digits (tools
                     // number them), and a number when even that is taken.
-                    let short: String = c
-                        .guid
-                        .chars()
-                        .filter(char::is_ascii_alphanumeric)
-                        .take(32)
-                        .collect();
-                    let base = if short.is_empty() {
-                        "coder".to_owned()
-                    } else {
-                        short
-                    };
-                    let mut e = format!("imported-{base}@leernet.invalid");
+                    let first = leernet_qda::imported_email(&c.guid);
+                    let mut e = first.clone();
                     let mut n = 2;
                     while emails.contains(&e) {
-                        e = format!("imported-{base}-{n}@leernet.invalid");
+                        e = first.replace("@leernet.invalid", &format!("-{n}@leernet.invalid"));
                         n += 1;
                     }
                     e
@@ -342,7 +375,6 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 memo: c.memo.clone(),
             })
             .collect();
-        let networks = store.networks().await.map_err(store_err)?;
         let mut unknown_networks = BTreeSet::new();
         let new_documents: Vec<leernet_store::NewDocument> = plan
             .documents
@@ -378,7 +410,45 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 "network {slug:?} of some sources is not a network of this study; their documents belong to no network"
             ));
         }
+        let target = |d: leernet_qda::PlannedDocumentTarget| match d {
+            leernet_qda::PlannedDocumentTarget::Existing(d) => ImportDocument::Existing(d),
+            leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
+        };
         let extras = ImportExtras {
+            into: plan.codebook,
+            code_guids: plan
+                .codes
+                .iter()
+                .map(|c| (c.guid.clone(), c.key.clone()))
+                .collect(),
+            variables: plan
+                .variables
+                .iter()
+                .map(|v| KeptVariable {
+                    name: v.name.clone(),
+                    kind: v.kind.as_str().to_owned(),
+                    description: v.description.clone(),
+                })
+                .collect(),
+            cases: plan
+                .cases
+                .iter()
+                .map(|c| ImportCase {
+                    guid: c.guid.clone(),
+                    name: c.name.clone(),
+                    description: c.description.clone(),
+                    network: c.network,
+                    values: c.values.clone(),
+                    documents: c.documents.iter().map(|d| target(*d)).collect(),
+                    answers: c.answers.clone(),
+                })
+                .collect(),
+            document_values: plan
+                .document_values
+                .iter()
+                .map(|(d, n, v)| (target(*d), n.clone(), v.clone()))
+                .collect(),
+            document_networks: plan.document_networks.clone(),
             folders: plan
                 .codes
                 .iter()
@@ -390,12 +460,7 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                 .document_codings
                 .iter()
                 .map(|c| ImportDocumentCoding {
-                    document: match c.document {
-                        leernet_qda::PlannedDocumentTarget::Existing(d) => {
-                            ImportDocument::Existing(d)
-                        }
-                        leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
-                    },
+                    document: target(c.document),
                     start: c.start,
                     end: c.end,
                     code_key: c.code.clone(),
@@ -411,14 +476,18 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
                     text: m.text.clone(),
                     author: m.author.map(|a| index[a]),
                     code_key: m.code.clone(),
-                    document: m.document.map(|d| match d {
-                        leernet_qda::PlannedDocumentTarget::Existing(d) => ImportDocument::Existing(d),
-                        leernet_qda::PlannedDocumentTarget::New(i) => ImportDocument::New(i),
-                    }),
+                    document: m.document.map(target),
                 })
                 .collect(),
         };
-        let name = free_name(&store, &codebook_name(file, &project.name)).await?;
+        let name = match plan.codebook {
+            Some(b) => codebooks
+                .iter()
+                .find(|x| x.id == b)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+            None => free_name(&store, &codebook_name(file, &project.name)).await?,
+        };
         let done = store
             .import_whole_project(&name, &new_codes(&plan), &coders, &codings, &extras)
             .await
@@ -428,6 +497,14 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
     .await;
     store.close().await;
     let (name, done, plan) = result?;
+    let existing_documents = plan
+        .document_codings
+        .iter()
+        .map(|c| c.document)
+        .chain(plan.memos.iter().filter_map(|m| m.document))
+        .filter(|d| matches!(d, leernet_qda::PlannedDocumentTarget::Existing(_)))
+        .collect::<BTreeSet<_>>()
+        .len();
     writeln!(
         out,
         "Imported {} into codebook {name:?}: {} codes, {} codings on {} answers and {} on {} documents ({} new) by {} coders ({} added as researchers), {} memos.",
@@ -454,6 +531,19 @@ pub async fn import_qdpx(settings: &Settings, file: &Path, out: &mut dyn Write) 
             .len(),
         done.persons_added,
         done.memos
+    )
+    .map_err(out_err)?;
+    writeln!(
+        out,
+        "Cases: {} new, {} variable values kept.",
+        done.cases, done.values
+    )
+    .map_err(out_err)?;
+    let a = &done.already;
+    writeln!(
+        out,
+        "Already present (not stored again): {} codes, {} documents, {} codings on answers, {} on documents, {} memos, {} cases.",
+        a.codes, existing_documents, a.codings, a.document_codings, a.memos, a.cases
     )
     .map_err(out_err)?;
     print_report(out, &plan.report)

@@ -90,8 +90,22 @@ fn demo_round_trip_is_the_same_coding_by_coding() {
     let (read, report) = read_qdpx(&bytes, &Limits::default()).unwrap();
     assert!(report.is_clean(), "{report:?}");
     assert_eq!(read, p, "the model reads back as written");
-    let plan = plan_import(&read, report, &d.responses, &d.persons, &d.waves).unwrap();
+    // Its cases are the demo's networks: nothing of them needs keeping.
+    assert_eq!(read.cases.len(), d.networks.len());
+    let plan = plan_project_import_in(
+        &read,
+        report,
+        &ImportContext {
+            responses: &d.responses,
+            persons: &d.persons,
+            waves: &d.waves,
+            networks: &d.networks,
+            ..ImportContext::default()
+        },
+    )
+    .unwrap();
     assert!(plan.report.is_clean(), "{:?}", plan.report);
+    assert!(plan.cases.is_empty());
     // Codes: same keys, parents, names and descriptions in both languages.
     let key_of = |id| {
         d.codebook
@@ -107,6 +121,9 @@ fn demo_round_trip_is_the_same_coding_by_coding() {
         .codes
         .iter()
         .map(|c| PlannedCode {
+            // the GUID leernet's export gives the code; the import keeps it
+            guid: guid::stable("code", &format!("/{}", c.key)),
+            existing: None,
             key: c.key.clone(),
             parent: c.parent.map(key_of),
             name: c.name.clone(),
@@ -198,7 +215,7 @@ fn sample_hand_authored_imports_with_losses_reported() {
         "links",
         "sets",
         "graphs",
-        "cases",
+        "links of cases to codes or selections",
     ] {
         assert!(lost.contains(what), "{what} missing from {lost}");
     }
@@ -219,6 +236,29 @@ fn sample_hand_authored_imports_with_losses_reported() {
         "Notes about diet and health from the document."
     );
     assert_eq!(plan.document_codings.len(), 2);
+    // Its case is kept with its typed values and its source (the first document).
+    assert_eq!(plan.cases.len(), 1);
+    assert_eq!(plan.cases[0].name, "Participant 1");
+    assert_eq!(
+        plan.cases[0].values,
+        [
+            ("Age".to_owned(), "34".to_owned()),
+            ("Consented".to_owned(), "true".to_owned())
+        ]
+    );
+    assert_eq!(plan.cases[0].documents, [PlannedDocumentTarget::New(0)]);
+    let kinds: Vec<(&str, VariableKind)> = plan
+        .variables
+        .iter()
+        .map(|v| (v.name.as_str(), v.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Age", VariableKind::Integer),
+            ("Consented", VariableKind::Boolean)
+        ]
+    );
     assert!(!plan
         .report
         .not_carried_over

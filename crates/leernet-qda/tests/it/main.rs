@@ -3,6 +3,7 @@
 
 mod common;
 
+mod cases;
 mod documents;
 mod exchange;
 mod hostile;

@@ -160,7 +160,14 @@ proptest! {
                 codable: true,
                 parent: None,
             }],
-            variables: vec![variable.clone()],
+            variables: vec![QdaVariable::text(variable.clone())],
+            cases: vec![QdaCase {
+                guid: "k".into(),
+                name: name.clone(),
+                description: memo.clone(),
+                variables: vec![(variable.clone(), value.clone())],
+                sources: vec!["s".into()],
+            }],
             sources: vec![QdaSource {
                 guid: "s".into(),
                 name: name.clone(),

@@ -32,6 +32,7 @@ mod logs;
 mod notify_cli;
 mod own_exports;
 mod privacy;
+mod qda_cases;
 mod qda_cli;
 mod qda_documents;
 mod registry;

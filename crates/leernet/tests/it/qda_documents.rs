@@ -2,7 +2,8 @@
 //! back end: a project made by another tool (`testdata/fixtures/refi-qda-own/`) imported into
 //! a fresh project and exported again holds every coding on the same text, by the same
 //! coders, with folders as folders; importing the export into the same project finds its
-//! documents again instead of storing them twice; the NVivo sample keeps its sources.
+//! codes, documents, codings and memos again instead of storing them twice; the NVivo sample
+//! keeps its sources.
 
 use leernet_store::testing::{test_backends, TestDb};
 use std::path::{Path, PathBuf};
@@ -162,14 +163,20 @@ async fn another_tools_project_round_trips_on_every_back_end() {
             &db.url,
         ));
         assert!(
+            out.contains("0 on 3 documents (0 new) by 2 coders (0 added as researchers), 0 memos."),
+            "{out}"
+        );
+        assert!(
             out.contains(
-                "10 on 3 documents (0 new) by 2 coders (0 added as researchers), 3 memos."
+                "Already present (not stored again): 6 codes, 3 documents, 0 codings on answers, 10 on documents, 3 memos, 0 cases."
             ),
             "{out}"
         );
         let store = db.store().await;
         assert_eq!(store.documents().await.unwrap().len(), 3);
-        assert_eq!(store.document_codings(None).await.unwrap().len(), 20);
+        assert_eq!(store.document_codings(None).await.unwrap().len(), 10);
+        assert_eq!(store.memos().await.unwrap().len(), 3);
+        assert_eq!(store.codebooks().await.unwrap().len(), 1);
         store.close().await;
 
         // The NVivo sample: its two (empty) sources are kept and exported again.
