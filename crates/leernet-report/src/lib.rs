@@ -281,6 +281,26 @@ impl Reports {
         slug: &str,
         lang: Lang,
     ) -> Result<handreiking::View, ReportError> {
+        let labels = self.reason_labels(figures, lang);
+        self.handreiking_view_with(figures, slug, lang, &labels)
+    }
+
+    /// The words the handles' reasons use for variables and choices, in `lang`: read from
+    /// every handreiking, framework and dataset of `figures`, so at a national study's scale
+    /// worth making once per set of figures (the app keeps them with its cached figures).
+    pub fn reason_labels(&self, figures: &StudyFigures, lang: Lang) -> reasons::Labels {
+        reasons::Labels::of(figures, &self.words(lang))
+    }
+
+    /// [`Reports::handreiking_view`] with labels made before ([`Reports::reason_labels`] of
+    /// the same figures and language).
+    pub fn handreiking_view_with(
+        &self,
+        figures: &StudyFigures,
+        slug: &str,
+        lang: Lang,
+        labels: &reasons::Labels,
+    ) -> Result<handreiking::View, ReportError> {
         let h = figures
             .handles
             .handreikingen
@@ -294,14 +314,13 @@ impl Reports {
             v.basis = row.basis.get(lang).to_owned();
         }
         // Why each handle applies, in words from its condition.
-        let labels = reasons::Labels::of(figures, &w);
         for it in v.groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
             let cond = h
                 .items
                 .iter()
                 .find(|i| i.key == it.key)
                 .map(|i| i.condition.as_str());
-            if let Some(r) = cond.and_then(|c| reasons::condition(c, &labels, &w)) {
+            if let Some(r) = cond.and_then(|c| reasons::condition(c, labels, &w)) {
                 it.reason = w.fill("reason.because", &[("reason", r)])?;
             }
         }

@@ -251,7 +251,12 @@ pub async fn profile(
         .handreikingen
         .iter()
         .find(|h| h.slug == slug)
-        .map(|h| state.reports.handreiking_view(&fig, &h.slug, lang))
+        .map(|h| {
+            let labels = reason_labels(&state, &fig);
+            state
+                .reports
+                .handreiking_view_with(&fig, &h.slug, lang, labels.get(lang))
+        })
         .transpose()
         .map_err(|e| AppError::internal(lang, e))?;
     let frameworks: Vec<FrameworkLine> = fig
@@ -682,6 +687,30 @@ pub async fn workplace(
             wave_q => crate::pages::wave_query(&fig),
         },
     )
+}
+
+/// The words of the handles' reasons in both languages, made once per computed set of
+/// figures: at a national study's scale reading them from every handreiking took most of a
+/// profile view's time (`bench/pages/RESULTS.md`).
+struct ReasonLabels {
+    nl: leernet_report::reasons::Labels,
+    en: leernet_report::reasons::Labels,
+}
+
+impl ReasonLabels {
+    fn get(&self, lang: Lang) -> &leernet_report::reasons::Labels {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+fn reason_labels(state: &AppState, fig: &crate::figures::Figures) -> Arc<ReasonLabels> {
+    fig.view(|f| ReasonLabels {
+        nl: state.reports.reason_labels(f, Lang::Nl),
+        en: state.reports.reason_labels(f, Lang::En),
+    })
 }
 
 /// `GET /admin/report`: the study report's files in both languages and every network's
