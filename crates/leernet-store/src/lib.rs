@@ -53,6 +53,7 @@ pub use accounts::Account;
 pub use audit::{Action, Actor, AuditEntry, AuditSubject, NewAudit};
 pub use coding::{CodeFields, CodebookVersion, NewCode, NewCoding};
 pub use coding_work::{
+    CodePart, DecisionFacts,
     Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
     NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
 };

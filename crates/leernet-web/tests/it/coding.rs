@@ -604,7 +604,26 @@ async fn coding_story(w: &World, k: &Coding) {
     // The log on the assignment page: who, what, why.
     let p = lead.get(&base).await;
     assert!(p.body.contains("De naam van het model hoort erbij"));
-    assert!(p.body.contains("rationale.learning_theory [17–36)"));
+    // In words, with the question's label and the code's name: no variable names or keys.
+    let label = lead
+        .get("/coding")
+        .await
+        .body
+        .split("value=\"rationale_text\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(!label.is_empty());
+    for want in [
+        format!("opdracht gemaakt: ‘Ronde 1’: 2 antwoorden op de vraag ‘{label}’, codeurs Codeur coder1, Codeur coder2"),
+        "consensus: antwoord 1: ‘NL rationale.learning_theory’ (tekens 17–36)".to_owned(),
+    ] {
+        assert!(p.body.contains(&want), "{want}: {}", p.body);
+    }
+    for never in ["rationale_text", "of question", "[17–36)", "finished with"] {
+        assert!(!p.body.contains(never), "{never}: {}", p.body);
+    }
 
     // Agreement of this assignment, as the statistics engine computes it on the same units.
     let p = lead
