@@ -722,7 +722,14 @@ async fn coding_story(w: &World, k: &Coding) {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = lead.get(&book_url).await;
-    assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
+    // the log says it with the code's name, never its key
+    assert!(
+        p.body.contains("code toegevoegd: ‘Morele vragen’ (versie ")
+            && p.body.contains("Vaak gezien in ronde 1"),
+        "{}",
+        p.body
+    );
+    assert!(!p.body.contains("added to codebook"));
     // each code shows its auto-coding rules (from content/autocode.toml, which the page does
     // not name); a code without rules says that leernet does not suggest it
     assert!(
@@ -833,6 +840,13 @@ async fn coding_story(w: &World, k: &Coding) {
         "{}",
         last.what
     );
+    // On the page, in words: the code's name and the parts changed.
+    let page = lead.get(&book_url).await.body;
+    let said = format!(
+        "code gewijzigd: ‘{}’, insluitcriteria, kleur (versie 4)",
+        ethics.name.nl
+    );
+    assert!(page.contains(&said), "{said}: {page}");
     // The same again changes nothing: refused, the version stays.
     let p = lead.post_owned(&change_url, &change).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
