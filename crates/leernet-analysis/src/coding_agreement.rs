@@ -212,13 +212,26 @@ fn code_segment_coefficients(units: &[Vec<Option<u32>>], codes: usize) -> Coeffi
     with_kappa_n(c, units, codes)
 }
 
-/// The units of the given answers (response, question) coded by `coders`, per code, for
-/// the codes of every family some of these coders used on the question. Codings of other
-/// coders, of other answers, and of codes not in `codebooks` are left out.
-pub fn units_per_code(
+/// One coder's coded span in one unit, whatever the unit is: an answer (response and
+/// question), or a speaker turn or paragraph of a document.
+#[derive(Debug, Clone)]
+struct Mark<K> {
+    unit: K,
+    coder: PersonId,
+    code: CodeId,
+    start: usize,
+    end: usize,
+}
+
+/// The units of `units` coded by `coders`, per code, for the codes of every family some of
+/// these coders used in the unit's scope (for answers: the question; for a document
+/// assignment: all of its documents). Marks of other coders, of other units, and of codes
+/// not in `codebooks` are left out.
+fn units_of_marks<K: Ord + Clone, S: Ord + Clone>(
     codebooks: &[Codebook],
-    codings: &[Coding],
-    answers: &[(ResponseId, String)],
+    marks: &[Mark<K>],
+    units: &[K],
+    scope: impl Fn(&K) -> S,
     coders: &[PersonId],
     overlap: f64,
 ) -> BTreeMap<CodeId, Units> {
@@ -228,33 +241,33 @@ pub fn units_per_code(
         .map(|c| (c.id, c))
         .collect();
     let col: BTreeMap<PersonId, usize> = coders.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    let wanted: BTreeSet<(ResponseId, &str)> =
-        answers.iter().map(|(r, q)| (*r, q.as_str())).collect();
-    // (response, question, code) -> spans per coder
-    let mut spans: BTreeMap<(ResponseId, &str, CodeId), SpansPerCoder> = BTreeMap::new();
-    let mut fams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for c in codings {
-        let (Some(&i), Some(code)) = (col.get(&c.coder), codes.get(&c.code)) else {
+    let wanted: BTreeSet<&K> = units.iter().collect();
+    // (unit, code) -> spans per coder
+    let mut spans: BTreeMap<(&K, CodeId), SpansPerCoder> = BTreeMap::new();
+    let mut fams: BTreeMap<S, BTreeSet<&str>> = BTreeMap::new();
+    for m in marks {
+        let (Some(&i), Some(code)) = (col.get(&m.coder), codes.get(&m.code)) else {
             continue;
         };
-        let q = c.segment.question.as_str();
-        if !wanted.contains(&(c.segment.response, q)) {
+        if !wanted.contains(&m.unit) {
             continue;
         }
-        fams.entry(q).or_default().insert(family(&code.key));
+        fams.entry(scope(&m.unit))
+            .or_default()
+            .insert(family(&code.key));
         spans
-            .entry((c.segment.response, q, c.code))
+            .entry((&m.unit, m.code))
             .or_insert_with(|| vec![Vec::new(); coders.len()])[i]
-            .push((c.segment.start, c.segment.end));
+            .push((m.start, m.end));
     }
     let mut out: BTreeMap<CodeId, Units> = BTreeMap::new();
-    for (r, q) in answers {
-        let Some(fs) = fams.get(q.as_str()) else {
+    for k in units {
+        let Some(fs) = fams.get(&scope(k)) else {
             continue;
         };
         for code in codes.values().filter(|c| fs.contains(family(&c.key))) {
             let u = out.entry(code.id).or_default();
-            let segs = spans.get(&(*r, q.as_str(), code.id));
+            let segs = spans.get(&(k, code.id));
             u.by_answer.push(
                 (0..coders.len())
                     .map(|i| Some(u32::from(segs.is_some_and(|s| !s[i].is_empty()))))
@@ -271,6 +284,39 @@ pub fn units_per_code(
     out
 }
 
+fn answer_marks(codings: &[Coding]) -> Vec<Mark<(ResponseId, String)>> {
+    codings
+        .iter()
+        .map(|c| Mark {
+            unit: (c.segment.response, c.segment.question.clone()),
+            coder: c.coder,
+            code: c.code,
+            start: c.segment.start,
+            end: c.segment.end,
+        })
+        .collect()
+}
+
+/// The units of the given answers (response, question) coded by `coders`, per code, for
+/// the codes of every family some of these coders used on the question. Codings of other
+/// coders, of other answers, and of codes not in `codebooks` are left out.
+pub fn units_per_code(
+    codebooks: &[Codebook],
+    codings: &[Coding],
+    answers: &[(ResponseId, String)],
+    coders: &[PersonId],
+    overlap: f64,
+) -> BTreeMap<CodeId, Units> {
+    units_of_marks(
+        codebooks,
+        &answer_marks(codings),
+        answers,
+        |k| k.1.clone(),
+        coders,
+        overlap,
+    )
+}
+
 /// The agreement of `coders` on `answers`, per code and overall.
 pub fn agreement_of(
     codebooks: &[Codebook],
@@ -279,10 +325,157 @@ pub fn agreement_of(
     coders: &[PersonId],
     overlap: f64,
 ) -> Option<CodingAgreement> {
+    agreement_of_marks(
+        codebooks,
+        &answer_marks(codings),
+        answers,
+        |k| k.1.clone(),
+        coders,
+        overlap,
+    )
+}
+
+/// A unit of a document: the document and the index of its speaker turn (or paragraph,
+/// without turns) in [`crate::documents::units`].
+pub type DocumentUnit = (DocumentId, usize);
+
+/// The coders' codings of documents as marks in their units: each in the unit (speaker
+/// turn, or paragraph without turns) it starts in, as the co-occurrence tables count them
+/// (`documents::located`); a coding of a document not given, or outside its text, is left
+/// out. Also every unit of the documents, in order.
+fn document_marks(
+    documents: &[Document],
+    codings: &[DocumentCoding],
+) -> (Vec<Mark<DocumentUnit>>, Vec<DocumentUnit>) {
+    let docs: BTreeMap<DocumentId, (&Document, crate::documents::Units)> = documents
+        .iter()
+        .map(|d| (d.info.id, (d, crate::documents::units(d))))
+        .collect();
+    let units: Vec<DocumentUnit> = documents
+        .iter()
+        .flat_map(|d| {
+            let n = docs.get(&d.info.id).map_or(0, |(_, u)| u.len());
+            (0..n).map(move |k| (d.info.id, k))
+        })
+        .collect();
+    let marks = codings
+        .iter()
+        .filter_map(|c| {
+            let (d, us) = docs.get(&c.span.document)?;
+            if c.span.end > d.info.chars || c.span.start >= c.span.end || us.is_empty() {
+                return None;
+            }
+            Some(Mark {
+                unit: (
+                    d.info.id,
+                    crate::documents::unit_of(us, c.span.start).unwrap_or(0),
+                ),
+                coder: c.coder,
+                code: c.code,
+                start: c.span.start,
+                end: c.span.end,
+            })
+        })
+        .collect();
+    (marks, units)
+}
+
+/// The agreement of `coders` on the codings of `documents` (an assignment of documents),
+/// per code and overall. The unit is the speaker turn, or the paragraph in a document
+/// without turns (`documents::units`): every unit of the documents counts, as every answer
+/// does, a code being present or absent in it per coder (present when one of the coder's
+/// codings of it starts in the unit); by segment, the coders' spans of a code are aligned
+/// within the unit. The figures' `answers` are these units. The codes compared are those of
+/// every family some of these coders used in the documents.
+pub fn document_agreement_of(
+    codebooks: &[Codebook],
+    documents: &[Document],
+    codings: &[DocumentCoding],
+    coders: &[PersonId],
+    overlap: f64,
+) -> Option<CodingAgreement> {
+    let (marks, units) = document_marks(documents, codings);
+    agreement_of_marks(codebooks, &marks, &units, |_| (), coders, overlap)
+}
+
+/// Where the coders of a document assignment differ on one code: a unit (speaker turn or
+/// paragraph) in which the code is not present for every coder, or in which some coder's
+/// span of it finds no span of every other coder at the overlap share; with each coder's
+/// spans of the code there (in the order of `coders`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitDifference {
+    pub document: DocumentId,
+    /// Index into [`crate::documents::units`] of the document.
+    pub unit: usize,
+    /// `[start, end)` of the unit, in code points.
+    pub span: (usize, usize),
+    pub spans: Vec<Vec<(usize, usize)>>,
+}
+
+/// The units of `documents` in which `coders` differ on `code` (see [`UnitDifference`]),
+/// by document (in the order given) and unit: what the agreement figures count as
+/// disagreement, by unit and by segment.
+pub fn document_differences(
+    documents: &[Document],
+    codings: &[DocumentCoding],
+    coders: &[PersonId],
+    code: CodeId,
+    overlap: f64,
+) -> Vec<UnitDifference> {
+    let (marks, units) = document_marks(documents, codings);
+    let col: BTreeMap<PersonId, usize> = coders.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut spans: BTreeMap<DocumentUnit, SpansPerCoder> = BTreeMap::new();
+    for m in marks.iter().filter(|m| m.code == code) {
+        if let Some(&i) = col.get(&m.coder) {
+            spans
+                .entry(m.unit)
+                .or_insert_with(|| vec![Vec::new(); coders.len()])[i]
+                .push((m.start, m.end));
+        }
+    }
+    let bounds: BTreeMap<DocumentId, crate::documents::Units> = documents
+        .iter()
+        .map(|d| (d.info.id, crate::documents::units(d)))
+        .collect();
+    let mut out = Vec::new();
+    for k in &units {
+        let Some(s) = spans.get(k) else { continue };
+        let differ = align_segments(s, overlap)
+            .iter()
+            .any(|u| u.iter().any(|p| !p));
+        if differ {
+            let mut s = s.clone();
+            for v in &mut s {
+                v.sort_unstable();
+            }
+            out.push(UnitDifference {
+                document: k.0,
+                unit: k.1,
+                span: bounds
+                    .get(&k.0)
+                    .and_then(|u| u.get(k.1))
+                    .copied()
+                    .unwrap_or((0, 0)),
+                spans: s,
+            });
+        }
+    }
+    out
+}
+
+/// The agreement of `coders` on the marks in `units`, per code and overall.
+fn agreement_of_marks<K: Ord + Clone, S: Ord + Clone>(
+    codebooks: &[Codebook],
+    marks: &[Mark<K>],
+    answers: &[K],
+    scope: impl Fn(&K) -> S + Copy,
+    coders: &[PersonId],
+    overlap: f64,
+) -> Option<CodingAgreement> {
     if coders.len() < 2 {
         return None;
     }
-    let per = units_per_code(codebooks, codings, answers, coders, overlap);
+    let per = units_of_marks(codebooks, marks, answers, scope, coders, overlap);
     if per.is_empty() {
         return None;
     }
@@ -312,23 +505,23 @@ pub fn agreement_of(
         });
     }
     codes.sort_by(|a, b| a.key.cmp(&b.key));
-    // Which answers each coder coded (a coding of a code of the codebooks counts).
+    // Which units each coder coded (a mark of a code of the codebooks counts).
     let known: BTreeSet<CodeId> = codebooks
         .iter()
         .flat_map(|b| &b.codes)
         .map(|c| c.id)
         .collect();
-    let coded: Vec<BTreeSet<(ResponseId, &str)>> = coders
+    let coded: Vec<BTreeSet<&K>> = coders
         .iter()
         .map(|p| {
-            codings
+            marks
                 .iter()
-                .filter(|c| c.coder == *p && known.contains(&c.code))
-                .map(|c| (c.segment.response, c.segment.question.as_str()))
+                .filter(|m| m.coder == *p && known.contains(&m.code))
+                .map(|m| &m.unit)
                 .collect()
         })
         .collect();
-    let by = |i: usize, (r, q): &(ResponseId, String)| coded[i].contains(&(*r, q.as_str()));
+    let by = |i: usize, k: &K| coded[i].contains(k);
     let uncoded: Vec<usize> = (0..coders.len())
         .map(|i| answers.iter().filter(|a| !by(i, a)).count())
         .collect();
@@ -336,14 +529,14 @@ pub fn agreement_of(
         .iter()
         .filter(|a| (0..coders.len()).all(|i| !by(i, a)))
         .count();
-    let full: Vec<(ResponseId, String)> = answers
+    let full: Vec<K> = answers
         .iter()
         .filter(|a| (0..coders.len()).all(|i| by(i, a)))
         .cloned()
         .collect();
     let by_answer_coded_by_all = (full.len() < answers.len()).then(|| {
         let units: Vec<Vec<Option<u32>>> =
-            units_per_code(codebooks, codings, &full, coders, overlap)
+            units_of_marks(codebooks, marks, &full, scope, coders, overlap)
                 .into_values()
                 .flat_map(|u| u.by_answer)
                 .collect();
@@ -616,6 +809,135 @@ mod tests {
         assert_eq!(a.answers_coded_by_all, 2);
         assert!(a.by_answer_coded_by_all.is_none());
         assert_eq!(a.by_segment.kappa_n_categories, Some(2));
+    }
+
+    /// A document of `turns` turns of ten characters each ("Sx: ......" is not needed: the
+    /// turns are given), and one without turns of two paragraphs.
+    fn documents() -> Vec<Document> {
+        let info = |id: i64, chars: usize| DocumentInfo {
+            id: DocumentId(id),
+            title: format!("d{id}"),
+            kind: DocumentKind::Interview,
+            network: None,
+            workplace: None,
+            wave: None,
+            date: None,
+            file_name: "d.txt".into(),
+            chars,
+        };
+        let text: String = "0123456789".repeat(8);
+        let turns = (0..8)
+            .map(|k| Turn {
+                speaker: if k % 2 == 0 { "A" } else { "B" }.into(),
+                start: 10 * k,
+                end: 10 * k + 10,
+            })
+            .collect();
+        let para = "eerste alinea\n\ntweede alinea".to_owned();
+        vec![
+            Document {
+                info: info(1, 80),
+                text,
+                turns,
+            },
+            Document {
+                info: info(2, para.chars().count()),
+                text: para,
+                turns: vec![],
+            },
+        ]
+    }
+
+    fn dcoding(id: i64, doc: i64, code: i64, coder: i64, s: usize, e: usize) -> DocumentCoding {
+        DocumentCoding {
+            id: DocumentCodingId(id),
+            span: DocumentSpan {
+                document: DocumentId(doc),
+                start: s,
+                end: e,
+            },
+            code: CodeId(code),
+            coder: PersonId(coder),
+            memo: String::new(),
+        }
+    }
+
+    #[test]
+    fn document_agreement_counts_turns_and_paragraphs_and_matches_a_hand_computation() {
+        // Ten units: eight turns of document 1 and two paragraphs of document 2.
+        // Code 1: coder 10 in units 0, 1, 2, 3; coder 11 in units 0, 1, 2 and 8 (the first
+        // paragraph). Code 2 (the same family) by coder 10 only, in unit 9.
+        let books = book(&["t.a", "t.b"]);
+        let codings = vec![
+            dcoding(1, 1, 1, 10, 0, 5),
+            dcoding(2, 1, 1, 10, 12, 18),
+            dcoding(3, 1, 1, 10, 20, 30),
+            dcoding(4, 1, 1, 10, 31, 33),
+            dcoding(5, 1, 1, 11, 0, 5),
+            dcoding(6, 1, 1, 11, 12, 18),
+            dcoding(7, 1, 1, 11, 21, 30),
+            dcoding(8, 2, 1, 11, 0, 6),
+            dcoding(9, 2, 2, 10, 15, 21),
+            // outside the text: left out
+            dcoding(10, 1, 2, 11, 70, 99),
+        ];
+        let coders = [PersonId(10), PersonId(11)];
+        let a = document_agreement_of(&books, &documents(), &codings, &coders, 0.5).unwrap();
+        assert_eq!(a.answers, 10, "8 turns and 2 paragraphs");
+        let c1 = &a.codes[0].by_answer;
+        assert_eq!(c1.units, 10);
+        // By hand: both present 3, coder 10 only 1, coder 11 only 1, both absent 5.
+        // p_o = 8/10; p_e = 0.4 * 0.4 + 0.6 * 0.6 = 0.52; kappa = (0.8 - 0.52) / 0.48.
+        let kappa = (0.8 - 0.52) / (1.0 - 0.52);
+        assert!((c1.cohen_kappa.unwrap() - kappa).abs() < 1e-12, "{c1:?}");
+        assert!((kappa - 0.583_333_333).abs() < 1e-6);
+        // Krippendorff: 20 values, 8 present and 12 absent, 2 disagreeing units;
+        // alpha = 1 - (n - 1) * 2 * 2 / (2 * 8 * 12) = 1 - 76 / 192.
+        let alpha = 1.0 - 76.0 / 192.0;
+        assert!(
+            (c1.krippendorff_alpha.unwrap() - alpha).abs() < 1e-12,
+            "{c1:?}"
+        );
+        assert!((c1.percent_agreement.unwrap() - 0.8).abs() < 1e-12);
+        // The same figures as the statistics engine's reference-tested kappa on the units.
+        let rows: Vec<Vec<Option<u32>>> = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+            .iter()
+            .zip([1, 1, 1, 0, 0, 0, 0, 0, 1, 0])
+            .map(|(x, y)| vec![Some(*x), Some(y)])
+            .collect();
+        assert_eq!(
+            c1.cohen_kappa,
+            agreement::cohen_kappa_units(&rows).ok(),
+            "the engine's kappa on the same units"
+        );
+        // By segment: units 0, 1, 2 match (unit 2: 9/10 overlap), unit 3 and 8 one coder each.
+        assert_eq!(a.codes[0].by_segment.units, 5);
+        // Where they differ on code 1: unit 3 (coder 10 only) and document 2's first
+        // paragraph (coder 11 only), with each coder's spans.
+        let d = document_differences(&documents(), &codings, &coders, CodeId(1), 0.5);
+        assert_eq!(
+            d,
+            vec![
+                UnitDifference {
+                    document: DocumentId(1),
+                    unit: 3,
+                    span: (30, 40),
+                    spans: vec![vec![(31, 33)], vec![]],
+                },
+                UnitDifference {
+                    document: DocumentId(2),
+                    unit: 0,
+                    span: (0, 13),
+                    spans: vec![vec![], vec![(0, 6)]],
+                },
+            ]
+        );
+        // A stricter overlap makes unit 2 (9/10) a difference too.
+        let strict = document_differences(&documents(), &codings, &coders, CodeId(1), 0.95);
+        assert_eq!(strict.len(), 3);
+        assert_eq!((strict[0].document, strict[0].unit), (DocumentId(1), 2));
+        // Each coder left units without a code: coder 10 five (4..=8), coder 11 six.
+        assert_eq!(a.uncoded, vec![5, 6]);
     }
 
     #[test]

@@ -272,6 +272,162 @@ pub struct CodingDecision {
     pub why: String,
 }
 
+/// A part of a code that a logged change changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CodePart {
+    Name,
+    Description,
+    Inclusion,
+    Exclusion,
+    Examples,
+    Colour,
+}
+
+impl CodePart {
+    /// Every part, in the order a change lists them.
+    pub const ALL: [CodePart; 6] = [
+        CodePart::Name,
+        CodePart::Description,
+        CodePart::Inclusion,
+        CodePart::Exclusion,
+        CodePart::Examples,
+        CodePart::Colour,
+    ];
+
+    /// A word for the part (the pages label each in the reader's language).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodePart::Name => "name",
+            CodePart::Description => "description",
+            CodePart::Inclusion => "inclusion",
+            CodePart::Exclusion => "exclusion",
+            CodePart::Examples => "examples",
+            CodePart::Colour => "colour",
+        }
+    }
+}
+
+/// What an entry of the decisions log recorded beyond its ids, read back from its `what`
+/// (which this module writes; [`CodingDecision::facts`] reads the same formats), so that a
+/// page can say it in the reader's language with labels instead of keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecisionFacts {
+    /// A coder finished with this many codings.
+    pub codings: Option<usize>,
+    /// A consensus: the codes settled on, by key, with their spans `[start, end)` in code
+    /// points (empty: no code).
+    pub settled: Vec<(String, Option<(usize, usize)>)>,
+    /// A codebook change: the version it made.
+    pub version: Option<i64>,
+    /// A code change: the parts it changed.
+    pub changed: Vec<CodePart>,
+}
+
+/// `text` split at `sep` outside double-quoted (Rust `Debug`) strings.
+fn split_outside_quotes<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let (mut quoted, mut escaped, mut from) = (false, false, 0);
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+        } else if c == '"' {
+            quoted = true;
+        } else if text[i..].starts_with(sep) {
+            out.push(&text[from..i]);
+            i += sep.len();
+            from = i;
+            continue;
+        }
+        i += c.len_utf8();
+    }
+    out.push(&text[from..]);
+    out
+}
+
+impl CodingDecision {
+    /// What the entry recorded, read from its `what` as this module writes it; what cannot be
+    /// read stays empty (a page then says only the kind).
+    pub fn facts(&self) -> DecisionFacts {
+        let what = self.what.as_str();
+        let mut f = DecisionFacts {
+            // "... (version N)"
+            version: what
+                .strip_suffix(')')
+                .and_then(|w| w.rsplit_once(" (version "))
+                .and_then(|(_, n)| n.parse().ok()),
+            ..DecisionFacts::default()
+        };
+        match self.kind {
+            DecisionKind::Finished => {
+                f.codings = what
+                    .strip_prefix("finished with ")
+                    .and_then(|w| w.strip_suffix(" codings"))
+                    .and_then(|n| n.parse().ok());
+            }
+            DecisionKind::Consensus => {
+                // "consensus: key [s–e), key [s–e)" or "consensus: no code"
+                if let Some(keys) = what.strip_prefix("consensus: ") {
+                    if keys != "no code" {
+                        f.settled = keys
+                            .split(", ")
+                            .map(
+                                |k| match k.strip_suffix(')').and_then(|k| k.rsplit_once(" [")) {
+                                    Some((key, span)) => (
+                                        key.to_owned(),
+                                        span.split_once('–').and_then(|(s, e)| {
+                                            Some((s.parse().ok()?, e.parse().ok()?))
+                                        }),
+                                    ),
+                                    None => (k.to_owned(), None),
+                                },
+                            )
+                            .collect();
+                    }
+                }
+            }
+            DecisionKind::CodeChanged => {
+                let body = what
+                    .rsplit_once(" (version ")
+                    .map_or(what, |(b, _)| b)
+                    .split_once(": ")
+                    .map_or("", |(_, b)| b);
+                for part in split_outside_quotes(body, "; ") {
+                    let p = if part.starts_with('"') {
+                        Some(CodePart::Name)
+                    } else if part.starts_with("description (") {
+                        Some(CodePart::Description)
+                    } else if part.starts_with("inclusion criteria (") {
+                        Some(CodePart::Inclusion)
+                    } else if part.starts_with("exclusion criteria (") {
+                        Some(CodePart::Exclusion)
+                    } else if part.starts_with("examples (") {
+                        Some(CodePart::Examples)
+                    } else if part.starts_with("colour ") {
+                        Some(CodePart::Colour)
+                    } else {
+                        None
+                    };
+                    if let Some(p) = p {
+                        if !f.changed.contains(&p) {
+                            f.changed.push(p);
+                        }
+                    }
+                }
+            }
+            DecisionKind::Assignment | DecisionKind::CodeAdded => {}
+        }
+        f
+    }
+}
+
 /// A coder's verdict on a slow-question candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlowStatus {
@@ -942,8 +1098,10 @@ impl Store {
         .bind(coder.0)
         .execute(&mut *tx)
         .await?;
+        // their codings of answers, or of documents in an assignment of documents
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM codings WHERE assignment_id = $1 AND coder_id = $2 AND consensus = 0",
+            "SELECT (SELECT COUNT(*) FROM codings WHERE assignment_id = $1 AND coder_id = $2 AND consensus = 0) \
+             + (SELECT COUNT(*) FROM assignment_document_codings WHERE assignment_id = $1 AND coder_id = $2)",
         )
         .bind(id.0)
         .bind(coder.0)
@@ -1432,5 +1590,97 @@ mod tests {
         for word in ["", "Consensus", "code-added", "code_", " finished"] {
             assert_eq!(DecisionKind::parse(word), None, "{word:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    fn entry(kind: DecisionKind, what: &str) -> CodingDecision {
+        CodingDecision {
+            id: 1,
+            at: 0,
+            person: PersonId(1),
+            kind,
+            assignment: None,
+            response: None,
+            document: None,
+            code: None,
+            what: what.to_owned(),
+            why: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_facts_are_read_back_from_what_the_log_writes() {
+        assert_eq!(
+            entry(
+                DecisionKind::Finished,
+                &format!("finished with {} codings", 12)
+            )
+            .facts()
+            .codings,
+            Some(12)
+        );
+        // as `settle` and `settle_document` write it
+        let what = format!(
+            "consensus: {}",
+            [("theme.a", 17, 36), ("theme.b", 0, 4)]
+                .map(|(key, s, e)| format!("{key} [{s}–{e})"))
+                .join(", ")
+        );
+        assert_eq!(
+            entry(DecisionKind::Consensus, &what).facts().settled,
+            [
+                ("theme.a".to_owned(), Some((17, 36))),
+                ("theme.b".to_owned(), Some((0, 4)))
+            ]
+        );
+        assert!(entry(DecisionKind::Consensus, "consensus: no code")
+            .facts()
+            .settled
+            .is_empty());
+        assert_eq!(
+            entry(
+                DecisionKind::CodeAdded,
+                "code theme.c added to codebook 2 (version 4)"
+            )
+            .facts()
+            .version,
+            Some(4)
+        );
+        // A change as `change_summary` writes it, a name with "; " and quotes in it too.
+        let old = CodeFields {
+            name: Bilingual {
+                nl: "Oud; \"met\" aanhalingstekens".into(),
+                en: "Old".into(),
+            },
+            description: Bilingual::default(),
+            inclusion: Bilingual::default(),
+            exclusion: Bilingual::default(),
+            examples: Bilingual::default(),
+            colour: None,
+        };
+        let mut new = old.clone();
+        new.name.nl = "Nieuw; colour x".into();
+        new.inclusion.en = "Only when".into();
+        new.colour = Colour::parse("#112233").ok();
+        let what = format!(
+            "{} (version 7)",
+            change_summary("theme.a", &old, &new).unwrap()
+        );
+        let f = entry(DecisionKind::CodeChanged, &what).facts();
+        assert_eq!(f.version, Some(7));
+        assert_eq!(
+            f.changed,
+            [CodePart::Name, CodePart::Inclusion, CodePart::Colour],
+            "{what}"
+        );
+        // What it cannot read stays empty.
+        assert_eq!(
+            entry(DecisionKind::Finished, "something else").facts(),
+            DecisionFacts::default()
+        );
     }
 }

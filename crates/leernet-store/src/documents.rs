@@ -331,6 +331,26 @@ impl Store {
         Ok(id)
     }
 
+    /// Changes a memo's title and text; `false` when there is no such memo (nothing
+    /// changes). What it is on, and who wrote it, stay.
+    pub async fn change_memo(&self, id: MemoId, title: &str, text: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE memos SET title = $1, body = $2 WHERE id = $3")
+            .bind(title)
+            .bind(text)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Every memo, by id.
     pub async fn memos(&self) -> Result<Vec<Memo>> {
         let rows = sqlx::query(

@@ -53,8 +53,9 @@ pub use accounts::Account;
 pub use audit::{Action, Actor, AuditEntry, AuditSubject, NewAudit};
 pub use coding::{CodeFields, CodebookVersion, NewCode, NewCoding};
 pub use coding_work::{
-    Assignment, AssignmentCoder, AssignmentId, CodingDecision, DecidedSuggestion, DecisionKind,
-    NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus, SpanCode, SuggestionDecision,
+    Assignment, AssignmentCoder, AssignmentId, CodePart, CodingDecision, DecidedSuggestion,
+    DecisionFacts, DecisionKind, NewAssignment, Outcome, Refusal, SlowConfirmation, SlowStatus,
+    SpanCode, SuggestionDecision,
 };
 pub use document_work::{word_count, DocumentSpanCode, DocumentSummary, NewDocumentAssignment};
 pub use documents::{NewDocument, NewDocumentCoding, Passage};

@@ -274,6 +274,10 @@ impl AppState {
                 include_str!("../templates/coding_document_disagreements.html"),
             ),
             (
+                "coding_differences.html",
+                include_str!("../templates/coding_differences.html"),
+            ),
+            (
                 "coding_workbench.html",
                 include_str!("../templates/coding_workbench.html"),
             ),
@@ -709,6 +713,11 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/coding/codebooks/{id}/codes/{code}",
             post(coding::change_code),
         )
+        .route(
+            "/coding/codebooks/{id}/codes/{code}/memos",
+            post(coding::add_code_memo),
+        )
+        .route("/coding/memos/{memo}", post(coding::change_memo))
         // documents in the browser and coding them (issue 20)
         .route(
             "/coding/documents",
@@ -750,6 +759,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/coding/assignments/{id}/documents/{pos}/consensus",
             post(coding::document_coding::settle),
+        )
+        .route(
+            "/coding/assignments/{id}/differences/{code}",
+            get(coding::document_coding::differences),
+        )
+        .route(
+            "/coding/documents/{id}/speakers",
+            post(coding::documents::set_speaker),
         )
         .route(
             "/coding/assignments/{id}/answers/{pos}/codings/{coding}",

@@ -4,12 +4,17 @@
 //! this module reads a folder's files in name order, bounds each file's size before reading
 //! it, and stores them all in one transaction: one bad file is one clear message and nothing
 //! is stored.
+//!
+//! `leernet document speaker DOC_ID [--speaker NAME --role ROLE]`: the speakers of a
+//! document with their turns and roles, or one speaker's role set (or cleared with `none`),
+//! as the document page in the browser does; retrieval's filter by speaker role reads it.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_app::documents;
-use leernet_core::{DocumentKind, Slug};
+use leernet_core::{DocumentId, DocumentKind, Slug};
+use leernet_store::retrieval::SpeakerRole;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -160,4 +165,128 @@ pub async fn import_document(
         .map_err(out_err)?;
     }
     writeln!(out, "{} documents imported.", ids.len()).map_err(out_err)
+}
+
+/// `--role` of `leernet document speaker`: the role a speaker speaks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpeakerRoleArg {
+    Interviewer,
+    Facilitator,
+    Member,
+    Researcher,
+    Coordinator,
+    Other,
+    /// No known role (clears it).
+    None,
+}
+
+impl SpeakerRoleArg {
+    fn role(self) -> Option<SpeakerRole> {
+        match self {
+            SpeakerRoleArg::Interviewer => Some(SpeakerRole::Interviewer),
+            SpeakerRoleArg::Facilitator => Some(SpeakerRole::Facilitator),
+            SpeakerRoleArg::Member => Some(SpeakerRole::Member),
+            SpeakerRoleArg::Researcher => Some(SpeakerRole::Researcher),
+            SpeakerRoleArg::Coordinator => Some(SpeakerRole::Coordinator),
+            SpeakerRoleArg::Other => Some(SpeakerRole::Other),
+            SpeakerRoleArg::None => None,
+        }
+    }
+}
+
+/// The arguments of `leernet document speaker`.
+#[derive(Debug, clap::Args)]
+pub struct SpeakerArgs {
+    /// The document's number (as `leernet import document` printed it).
+    pub document: u32,
+    /// The speaker, as the transcript names them; with --role.
+    #[arg(long, requires = "role")]
+    pub speaker: Option<String>,
+    /// The role they speak in; `none` clears it. With --speaker.
+    #[arg(long, value_enum, requires = "speaker")]
+    pub role: Option<SpeakerRoleArg>,
+}
+
+/// `leernet document speaker`: lists the document's speakers with their turns and roles, or
+/// sets one speaker's role and says so. An unknown document or speaker is refused (exit 1)
+/// with the document's speakers named, and nothing changes.
+pub async fn speaker(settings: &Settings, args: &SpeakerArgs, out: &mut dyn Write) -> CliResult {
+    let store = settings.store().await?;
+    let id = DocumentId(i64::from(args.document));
+    let doc = store
+        .document(id)
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?
+        .ok_or_else(|| {
+            CliError::invalid(anyhow!(
+                "there is no document {} in this study",
+                args.document
+            ))
+        })?;
+    // the speakers in the order they first speak, with their number of turns
+    let mut speakers: Vec<(&str, usize)> = Vec::new();
+    for t in &doc.turns {
+        match speakers.iter_mut().find(|(s, _)| *s == t.speaker) {
+            Some((_, n)) => *n += 1,
+            None => speakers.push((t.speaker.as_str(), 1)),
+        }
+    }
+    if let (Some(name), Some(role)) = (&args.speaker, args.role) {
+        if !speakers.iter().any(|(s, _)| s == name) {
+            let known = if speakers.is_empty() {
+                "it has no speaker turns".to_owned()
+            } else {
+                format!(
+                    "its speakers are {}",
+                    speakers
+                        .iter()
+                        .map(|(s, _)| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(CliError::invalid(anyhow!(
+                "{name:?} does not speak in document {} {:?} ({known}); nothing was changed",
+                args.document,
+                doc.info.title
+            )));
+        }
+        store
+            .set_speaker_role(id, name, role.role())
+            .await
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        store.close().await;
+        return match role.role() {
+            Some(r) => writeln!(
+                out,
+                "{name:?} speaks as {} in document {} {:?}.",
+                r.as_str(),
+                args.document,
+                doc.info.title
+            ),
+            None => writeln!(
+                out,
+                "{name:?} has no known role in document {} {:?} any more.",
+                args.document, doc.info.title
+            ),
+        }
+        .map_err(out_err);
+    }
+    let roles = store
+        .speaker_roles()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    store.close().await;
+    writeln!(out, "Document {} {:?}:", args.document, doc.info.title).map_err(out_err)?;
+    if speakers.is_empty() {
+        return writeln!(out, "no speaker turns.").map_err(out_err);
+    }
+    for (s, n) in speakers {
+        let role = roles
+            .get(&(id, s.to_owned()))
+            .map_or("no known role", |r| r.as_str());
+        let turns = if n == 1 { "turn" } else { "turns" };
+        writeln!(out, "{s:?}: {n} {turns}, {role}").map_err(out_err)?;
+    }
+    Ok(())
 }

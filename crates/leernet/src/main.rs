@@ -151,6 +151,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Documents as sources of coding (import them with `leernet import document`).
+    Document {
+        #[command(subcommand)]
+        command: DocumentCommand,
+    },
     /// Privacy tools: export, erase or pseudonymise personal data (docs/privacy.md).
     Privacy {
         #[command(subcommand)]
@@ -288,6 +293,13 @@ enum UserCommand {
     /// Add an account (or set an existing person's password and role); the password is
     /// read from standard input.
     Add(cmd_user::AddArgs),
+}
+
+#[derive(Subcommand)]
+enum DocumentCommand {
+    /// A document's speakers with their turns and roles, or one speaker's role set with
+    /// --speaker NAME --role ROLE (`none` clears it); passages are filtered by it.
+    Speaker(cmd_document::SpeakerArgs),
 }
 
 #[derive(Subcommand)]
@@ -537,6 +549,12 @@ async fn run(cli: Cli, shared: leernet_core::SharedClock) -> CliResult {
         } => {
             let settings = settings::Settings::load(&cli.project)?;
             cmd_qda::import_qdpx(&settings, &file, &mut out).await
+        }
+        Command::Document {
+            command: DocumentCommand::Speaker(args),
+        } => {
+            let settings = settings::Settings::load(&cli.project)?;
+            cmd_document::speaker(&settings, &args, &mut out).await
         }
         Command::Privacy {
             command: PrivacyCommand::Export(args),

@@ -307,20 +307,7 @@ pub(super) async fn assignment_page(
     }
     let lead = a.lead == user.id;
     let log: Vec<_> = if lead {
-        store
-            .coding_decisions(Some(a.id))
-            .await?
-            .into_iter()
-            .map(|d| {
-                minijinja::context! {
-                    at => crate::lang::local_date_time(d.at, lang),
-                    who => names.get(&d.person).cloned().unwrap_or_default(),
-                    kind => d.kind.as_str(),
-                    what => d.what,
-                    why => d.why,
-                }
-            })
-            .collect()
+        super::log::rows(state, lang, store.coding_decisions(Some(a.id)).await?).await?
     } else {
         Vec::new()
     };

@@ -66,21 +66,13 @@ pub(super) async fn codebook_page(
     let book = codebook_by_id(store, id, lang).await?;
     let names = person_names(&store.persons().await?);
     let ids: BTreeSet<CodeId> = book.codes.iter().map(|c| c.id).collect();
-    let log: Vec<_> = store
+    let ours: Vec<_> = store
         .coding_decisions(None)
         .await?
         .into_iter()
         .filter(|d| d.code.is_some_and(|c| ids.contains(&c)))
-        .map(|d| {
-            minijinja::context! {
-                at => crate::lang::local_date_time(d.at, lang),
-                who => names.get(&d.person).cloned().unwrap_or_default(),
-                kind => d.kind.as_str(),
-                what => d.what,
-                why => d.why,
-            }
-        })
         .collect();
+    let log = super::log::rows(state, lang, ours).await?;
     let versions: Vec<_> = store
         .codebook_versions(book.id)
         .await?
@@ -95,6 +87,19 @@ pub(super) async fn codebook_page(
             }
         })
         .collect();
+    // each code's memos, by id
+    let mut memos: BTreeMap<CodeId, Vec<minijinja::Value>> = BTreeMap::new();
+    for m in store.memos().await? {
+        let Some(code) = m.code.filter(|c| ids.contains(c)) else {
+            continue;
+        };
+        memos.entry(code).or_default().push(minijinja::context! {
+            id => m.id.0,
+            title => m.title,
+            text => m.text,
+            author => m.author.and_then(|p| names.get(&p).cloned()),
+        });
+    }
     // each code's auto-coding rules, from the project's content (read only here)
     let codes: Vec<_> = book
         .codes
@@ -110,6 +115,7 @@ pub(super) async fn codebook_page(
             };
             minijinja::context! {
                 rules => rules.map(|r| minijinja::context! { nl => lang_rules(&r.nl), en => lang_rules(&r.en) }),
+                memos => memos.remove(&c.id).unwrap_or_default(),
                 ..code_view(c, &book)
             }
         })
@@ -271,4 +277,128 @@ pub async fn change_code(
             codebook_page(&state, &v, id, Some(key), status).await
         }
     }
+}
+
+/// `POST /coding/codebooks/{id}/codes/{code}/memos` and `POST /coding/memos/{memo}`: a
+/// memo's title (may be empty) and text.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CodeMemoForm {
+    pub csrf_token: Option<String>,
+    pub title: String,
+    pub text: String,
+}
+
+/// The longest memo title accepted.
+const MAX_MEMO_TITLE: usize = 200;
+
+impl CodeMemoForm {
+    /// The trimmed title and text; `Err(None)` for a text no page posts (400), `Err(Some)`
+    /// with the message key for an empty text (422).
+    fn checked(&self) -> Result<(&str, &str), Option<&'static str>> {
+        let (title, text) = (self.title.trim(), self.text.trim());
+        if title.chars().count() > MAX_MEMO_TITLE || text.chars().count() > MAX_NOTE {
+            return Err(None);
+        }
+        if text.is_empty() {
+            return Err(Some("documents_ui.err_memo"));
+        }
+        Ok((title, text))
+    }
+}
+
+/// The codebook holding `code`, or 404.
+async fn book_of_code(state: &AppState, code: CodeId, lang: Lang) -> Result<Codebook, AppError> {
+    state
+        .store
+        .codebooks()
+        .await?
+        .into_iter()
+        .find(|b| b.codes.iter().any(|c| c.id == code))
+        .ok_or(AppError::NotFound(lang))
+}
+
+/// `POST /coding/codebooks/{id}/codes/{code}/memos`: a researcher's memo on a code, shown
+/// with the code on the codebook page (and exported with it in REFI-QDA as a note).
+pub async fn add_code_memo(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, code)): Path<(i64, i64)>,
+    HtmlForm(f): HtmlForm<CodeMemoForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let book = book_of_code(&state, CodeId(code), lang).await?;
+    if book.id.0 != id {
+        return Err(AppError::NotFound(lang));
+    }
+    let (title, text) = match f.checked() {
+        Ok(x) => x,
+        Err(None) => return Err(AppError::BadRequest(lang)),
+        Err(Some(key)) => {
+            return codebook_page(&state, &v, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    };
+    let name = book
+        .codes
+        .iter()
+        .find(|c| c.id.0 == code)
+        .map(|c| c.name.get(lang).to_owned())
+        .unwrap_or_default();
+    let title = if title.is_empty() {
+        name.as_str()
+    } else {
+        title
+    };
+    state
+        .store
+        .add_memo(title, text, Some(user.id), Some(CodeId(code)), None)
+        .await?;
+    Ok(Redirect::to(&state.link(&format!("/coding/codebooks/{id}#code-{code}"))).into_response())
+}
+
+/// `POST /coding/memos/{memo}`: a researcher changes a memo on a code (its title and text;
+/// what it is on and who wrote it stay). A memo on no code is not found here.
+pub async fn change_memo(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(memo): Path<i64>,
+    HtmlForm(f): HtmlForm<CodeMemoForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    let Some(code) = state
+        .store
+        .memos()
+        .await?
+        .into_iter()
+        .find(|m| m.id.0 == memo)
+        .and_then(|m| m.code)
+    else {
+        return Err(AppError::NotFound(lang));
+    };
+    let book = book_of_code(&state, code, lang).await?;
+    let (title, text) = match f.checked() {
+        Ok(x) => x,
+        Err(None) => return Err(AppError::BadRequest(lang)),
+        Err(Some(key)) => {
+            return codebook_page(
+                &state,
+                &v,
+                book.id.0,
+                Some(key),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    if !state.store.change_memo(MemoId(memo), title, text).await? {
+        return Err(AppError::NotFound(lang));
+    }
+    Ok(
+        Redirect::to(&state.link(&format!("/coding/codebooks/{}#code-{}", book.id.0, code.0)))
+            .into_response(),
+    )
 }

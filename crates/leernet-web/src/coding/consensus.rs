@@ -252,6 +252,17 @@ pub(super) fn coefficients_view(c: &Coefficients, lang: Lang) -> minijinja::Valu
     }
 }
 
+/// The minimum overlap of two segments in percent, from a query (1–100; 50 unless given).
+pub(super) fn overlap_of(given: Option<&str>, lang: Lang) -> Result<u32, AppError> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(50),
+        Some(s) => match s.parse::<u32>() {
+            Ok(p) if (1..=100).contains(&p) => Ok(p),
+            _ => Err(AppError::BadRequest(lang)),
+        },
+    }
+}
+
 /// `GET /coding/agreement`: agreement per code and overall, by answer and by segment, of the
 /// whole study's coders or of one finished assignment's.
 pub async fn agreement(
@@ -261,18 +272,7 @@ pub async fn agreement(
 ) -> Result<Response, AppError> {
     let lang = v.lang.lang;
     let user = v.require(RESEARCHER)?;
-    let overlap_pct = match q
-        .overlap
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => 50u32,
-        Some(s) => match s.parse::<u32>() {
-            Ok(p) if (1..=100).contains(&p) => p,
-            _ => return Err(AppError::BadRequest(lang)),
-        },
-    };
+    let overlap_pct = overlap_of(q.overlap.as_deref(), lang)?;
     let overlap = f64::from(overlap_pct) / 100.0;
     let store = &state.store;
     let data = store.study_data().await?;
@@ -287,6 +287,29 @@ pub async fn agreement(
                 Ok(a) => a,
                 Err(res) => return Ok(res),
             };
+            // An assignment of documents: its units are speaker turns and paragraphs, and
+            // each code's figures link to where the coders differ.
+            if !a.documents.is_empty() {
+                let docs = assignment_documents(store, &a).await?;
+                let codings = store.assignment_document_codings(a.id, None).await?;
+                let coders: Vec<PersonId> = a.coders.iter().map(|c| c.coder).collect();
+                let figures = coding_agreement::document_agreement_of(
+                    &data.codebooks,
+                    &docs,
+                    &codings,
+                    &coders,
+                    overlap,
+                );
+                return agreement_page(
+                    &state,
+                    &v,
+                    &data,
+                    figures.as_ref(),
+                    overlap_pct,
+                    Some((a.id.0, a.name.clone())),
+                    Some((docs.as_slice(), codings.as_slice())),
+                );
+            }
             let codings = store.assignment_codings(a.id, None).await?;
             let answers: Vec<(ResponseId, String)> =
                 a.items.iter().map(|r| (*r, a.question.clone())).collect();
@@ -303,6 +326,45 @@ pub async fn agreement(
             )
         }
     };
+    agreement_page(
+        &state,
+        &v,
+        &data,
+        figures.as_ref(),
+        overlap_pct,
+        assignment_id.zip(scope),
+        None,
+    )
+}
+
+/// The documents of an assignment of documents, in queue order (one gone is left out).
+pub(super) async fn assignment_documents(
+    store: &leernet_store::Store,
+    a: &Assignment,
+) -> Result<Vec<Document>, AppError> {
+    let mut docs = Vec::with_capacity(a.documents.len());
+    for d in &a.documents {
+        if let Some(doc) = store.document(*d).await? {
+            docs.push(doc);
+        }
+    }
+    Ok(docs)
+}
+
+/// The agreement page: of the study's or an assignment's answers, or, given its documents
+/// and codings, of an assignment of documents (units: speaker turns and paragraphs, each
+/// code linked to where the coders differ).
+fn agreement_page(
+    state: &AppState,
+    v: &Visitor,
+    data: &StudyData,
+    figures: Option<&CodingAgreement>,
+    overlap_pct: u32,
+    assignment: Option<(i64, String)>,
+    documents: Option<(&[Document], &[DocumentCoding])>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let overlap = f64::from(overlap_pct) / 100.0;
     let names = person_names(&data.persons);
     let code_names: BTreeMap<CodeId, String> = data
         .codebooks
@@ -312,7 +374,15 @@ pub async fn agreement(
         .collect();
     let table = state.catalog.table(lang);
     let say = |k: &str| table.get(k).cloned().unwrap_or_default();
-    let view = figures.as_ref().map(|f| {
+    // Answers, or the speaker turns and paragraphs of documents.
+    let units = |k: &str| {
+        if documents.is_some() {
+            say(&format!("{k}_units"))
+        } else {
+            say(k)
+        }
+    };
+    let view = figures.map(|f| {
         let name_of = |p: &PersonId| names.get(p).cloned().unwrap_or_default();
         let mut progress: Vec<String> = f
             .coders
@@ -320,17 +390,17 @@ pub async fn agreement(
             .zip(&f.uncoded)
             .filter(|(_, n)| **n > 0)
             .map(|(p, n)| {
-                say("coding_ui.coder_progress")
+                units("coding_ui.coder_progress")
                     .replace("{coder}", &name_of(p))
                     .replace("{uncoded}", &n.to_string())
                     .replace("{answers}", &f.answers.to_string())
             })
             .collect();
         if progress.is_empty() {
-            progress.push(say("coding_ui.progress_all"));
+            progress.push(units("coding_ui.progress_all"));
         } else if f.uncoded_by_all > 0 {
             progress.push(
-                say("coding_ui.progress_none").replace("{n}", &f.uncoded_by_all.to_string()),
+                units("coding_ui.progress_none").replace("{n}", &f.uncoded_by_all.to_string()),
             );
         }
         minijinja::context! {
@@ -339,26 +409,44 @@ pub async fn agreement(
             progress => progress,
             by_answer => coefficients_view(&f.by_answer, lang),
             coded_by_all => f.by_answer_coded_by_all.as_ref().map(|c| minijinja::context! {
-                label => say("coding_ui.coded_by_all").replace("{n}", &f.answers_coded_by_all.to_string()),
+                label => units("coding_ui.coded_by_all").replace("{n}", &f.answers_coded_by_all.to_string()),
                 by_answer => coefficients_view(c, lang),
             }),
             by_segment => coefficients_view(&f.by_segment, lang),
-            codes => f.codes.iter().map(|c| minijinja::context! {
-                name => code_names.get(&c.code).filter(|n| !n.is_empty()).cloned().unwrap_or_else(|| c.key.clone()),
-                by_answer => coefficients_view(&c.by_answer, lang),
-                by_segment => coefficients_view(&c.by_segment, lang),
+            codes => f.codes.iter().map(|c| {
+                // where the coders of documents differ on this code: one click away
+                let differ = match (documents, &assignment) {
+                    (Some((docs, codings)), Some((id, _))) => {
+                        let n = coding_agreement::document_differences(docs, codings, &f.coders, c.code, overlap).len();
+                        Some(minijinja::context! {
+                            n => n,
+                            href => state.link(&format!("/coding/assignments/{id}/differences/{}?overlap={overlap_pct}", c.code.0)),
+                        })
+                    }
+                    _ => None,
+                };
+                minijinja::context! {
+                    // a code without a name in this language is named in the other (never its key)
+                    name => code_names.get(&c.code).filter(|n| !n.is_empty()).cloned()
+                        .or_else(|| data.codebooks.iter().flat_map(|b| &b.codes).find(|x| x.id == c.code).map(|x| x.name.nl.clone()))
+                        .unwrap_or_default(),
+                    by_answer => coefficients_view(&c.by_answer, lang),
+                    by_segment => coefficients_view(&c.by_segment, lang),
+                    differ => differ,
+                }
             }).collect::<Vec<_>>(),
         }
     });
     crate::page::render(
-        &state,
-        &v,
+        state,
+        v,
         "coding_agreement.html",
         minijinja::context! {
             figures => view,
             overlap => overlap_pct,
-            assignment => assignment_id,
-            scope => scope,
+            assignment => assignment.as_ref().map(|a| a.0),
+            scope => assignment.map(|a| a.1),
+            documents => documents.is_some(),
         },
     )
 }

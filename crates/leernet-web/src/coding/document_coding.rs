@@ -670,3 +670,105 @@ pub async fn settle(
         }
     }
 }
+
+/// The query of the differences page: the minimum overlap of two segments in percent.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DifferencesQuery {
+    pub overlap: Option<String>,
+}
+
+/// How much of a speaker turn or paragraph the differences page shows.
+const UNIT_CHARS: usize = 600;
+
+/// Cuts a text to `max` characters, with an ellipsis when it was longer.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `GET /coding/assignments/{id}/differences/{code}`: where the coders of an assignment of
+/// documents differ on one code — each speaker turn or paragraph in which the code is not
+/// present for every coder, or a coder's passage finds no passage of the others at the
+/// overlap chosen — with the turn and each coder's passages side by side, and the way to
+/// settle its document. What the agreement page counts as disagreement, one click from its
+/// figure. The lead only, once every coder finished.
+pub async fn differences(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path((id, code)): Path<(i64, i64)>,
+    Query(q): Query<DifferencesQuery>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    let user = v.require(RESEARCHER)?;
+    let overlap_pct = super::consensus::overlap_of(q.overlap.as_deref(), lang)?;
+    let a = match super::consensus::lead_assignment(&state, &v, user, id).await? {
+        Ok(a) => a,
+        Err(res) => return Ok(res),
+    };
+    if a.documents.is_empty() {
+        return Err(AppError::NotFound(lang));
+    }
+    let store = &state.store;
+    let books = store.codebooks().await?;
+    let code = books
+        .iter()
+        .find(|b| b.id == a.codebook)
+        .and_then(|b| b.codes.iter().find(|c| c.id.0 == code))
+        .ok_or(AppError::NotFound(lang))?
+        .id;
+    let names = code_names(&books, lang);
+    let persons = person_names(&store.persons().await?);
+    let docs = super::consensus::assignment_documents(store, &a).await?;
+    let codings = store.assignment_document_codings(a.id, None).await?;
+    let coders: Vec<PersonId> = a.coders.iter().map(|c| c.coder).collect();
+    let overlap = f64::from(overlap_pct) / 100.0;
+    let found = coding_agreement::document_differences(&docs, &codings, &coders, code, overlap);
+    let say = |k: &str| state.catalog.t(lang, k);
+    let rows: Vec<_> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(n, d)| {
+            let doc = docs.iter().find(|x| x.info.id == d.document)?;
+            let pos = a.documents.iter().position(|x| *x == d.document)? + 1;
+            let place = if doc.turns.is_empty() {
+                say("coding_ui.paragraph_n").replace("{n}", &(d.unit + 1).to_string())
+            } else {
+                doc.turns.get(d.unit).map(|t| t.speaker.clone()).unwrap_or_default()
+            };
+            let quote = |(s, e): (usize, usize)| {
+                shortened(leernet_core::span_text(&doc.text, s, e).unwrap_or(""), QUOTE_CHARS)
+            };
+            Some(minijinja::context! {
+                n => n + 1,
+                title => doc.info.title.clone(),
+                place => place,
+                speaker => !doc.turns.is_empty(),
+                text => shortened(leernet_core::span_text(&doc.text, d.span.0, d.span.1).unwrap_or(""), UNIT_CHARS),
+                columns => coders.iter().zip(&d.spans).map(|(c, spans)| minijinja::context! {
+                    coder => persons.get(c).cloned().unwrap_or_default(),
+                    quotes => spans.iter().map(|s| quote(*s)).collect::<Vec<_>>(),
+                }).collect::<Vec<_>>(),
+                settle => state.link(&format!("/coding/assignments/{id}/disagreements#document-{pos}")),
+                open => state.link(&format!("/coding/documents/{}?at={}", d.document.0, d.span.0)),
+            })
+        })
+        .collect();
+    crate::page::render(
+        &state,
+        &v,
+        "coding_differences.html",
+        minijinja::context! {
+            id => a.id.0,
+            name => a.name.clone(),
+            code => names.get(&code).cloned().unwrap_or_default(),
+            overlap => overlap_pct,
+            coders => coders.iter().map(|c| persons.get(c).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+            rows => rows,
+        },
+    )
+}

@@ -9,6 +9,7 @@
 use super::workbench::{self, Mark};
 use super::*;
 use axum::extract::Multipart;
+use leernet_store::retrieval::SpeakerRole;
 
 /// The largest upload accepted: the files and the form around them.
 pub const MAX_UPLOAD_BODY: usize = 32 * 1024 * 1024;
@@ -512,6 +513,29 @@ async fn document_page_at(
             }
         })
         .collect();
+    // The speakers in the order they first speak, with their turns and role.
+    let roles = store.speaker_roles().await?;
+    let mut speakers: Vec<(String, usize)> = Vec::new();
+    for t in &doc.turns {
+        match speakers.iter_mut().find(|(s, _)| *s == t.speaker) {
+            Some((_, n)) => *n += 1,
+            None => speakers.push((t.speaker.clone(), 1)),
+        }
+    }
+    let speakers: Vec<_> = speakers
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, turns))| {
+            let role = roles.get(&(doc.info.id, name.clone())).copied();
+            minijinja::context! {
+                n => i + 1,
+                name => name,
+                turns => turns,
+                role => role.map(SpeakerRole::as_str),
+                role_label => role.map(|r| state.catalog.t(lang, super::retrieval::role_key(r))),
+            }
+        })
+        .collect();
     let mut res = crate::page::render(
         state,
         v,
@@ -529,6 +553,8 @@ async fn document_page_at(
             tree => Vec::<minijinja::Value>::new(),
             action => "",
             memos => memos,
+            speakers => speakers,
+            roles => SpeakerRole::ALL.into_iter().map(|r| minijinja::context! { value => r.as_str(), key => super::retrieval::role_key(r) }).collect::<Vec<_>>(),
             error => error,
             at_unit => at_unit,
             at => at,
@@ -588,6 +614,68 @@ pub async fn add_memo(
         .add_memo(title, text, Some(user.id), None, Some(doc.info.id))
         .await?;
     Ok(Redirect::to(&state.link(&format!("/coding/documents/{id}#memos"))).into_response())
+}
+
+/// `POST /coding/documents/{id}/speakers`: the role a speaker of the document speaks in
+/// (`role` empty: no known role).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SpeakerForm {
+    pub csrf_token: Option<String>,
+    pub speaker: String,
+    pub role: String,
+}
+
+/// The longest speaker label a form may name (a turn's label is shorter).
+const MAX_SPEAKER: usize = 200;
+
+/// `POST /coding/documents/{id}/speakers`: a researcher sets (or clears) the role of one of
+/// the document's speakers; retrieval's filter by speaker role reads it. A speaker who does
+/// not speak in the document, or a role that is none of the roles, is refused with a
+/// message and nothing changes.
+pub async fn set_speaker(
+    State(state): State<Arc<AppState>>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    HtmlForm(f): HtmlForm<SpeakerForm>,
+) -> Result<Response, AppError> {
+    let lang = v.lang.lang;
+    v.require(RESEARCHER)?;
+    v.check_csrf(f.csrf_token.as_deref())?;
+    if f.speaker.chars().count() > MAX_SPEAKER || f.role.chars().count() > MAX_SPEAKER {
+        return Err(AppError::BadRequest(lang));
+    }
+    let doc = state
+        .store
+        .document(DocumentId(id))
+        .await?
+        .ok_or(AppError::NotFound(lang))?;
+    let refuse = |key: &str| {
+        let msg = state.catalog.t(lang, key);
+        document_page(
+            &state,
+            &v,
+            id,
+            None,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let Some(turn) = doc.turns.iter().find(|t| t.speaker == f.speaker) else {
+        return refuse("documents_ui.err_speaker").await;
+    };
+    let role = match f.role.trim() {
+        "" => None,
+        r => match SpeakerRole::parse(r) {
+            Some(r) => Some(r),
+            None => return refuse("documents_ui.err_role").await,
+        },
+    };
+    state
+        .store
+        .set_speaker_role(doc.info.id, &turn.speaker, role)
+        .await?;
+    Ok(Redirect::to(&state.link(&format!("/coding/documents/{id}#speakers"))).into_response())
 }
 
 /// `GET /coding/codebooks/{id}/colours.css`: the colours of a codebook's codes, for the

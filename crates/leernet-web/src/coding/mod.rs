@@ -34,6 +34,7 @@ mod consensus;
 pub mod document_coding;
 pub mod documents;
 mod forms;
+mod log;
 mod register;
 mod retrieval;
 pub mod workbench;

@@ -29,7 +29,7 @@ pub(crate) fn kind_key(k: DocumentKind) -> &'static str {
 }
 
 /// The catalogue key of a speaker role's name.
-fn role_key(r: SpeakerRole) -> &'static str {
+pub(crate) fn role_key(r: SpeakerRole) -> &'static str {
     match r {
         SpeakerRole::Interviewer => "documents_data.role_interviewer",
         SpeakerRole::Facilitator => "documents_data.role_facilitator",

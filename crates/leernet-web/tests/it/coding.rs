@@ -604,7 +604,26 @@ async fn coding_story(w: &World, k: &Coding) {
     // The log on the assignment page: who, what, why.
     let p = lead.get(&base).await;
     assert!(p.body.contains("De naam van het model hoort erbij"));
-    assert!(p.body.contains("rationale.learning_theory [17–36)"));
+    // In words, with the question's label and the code's name: no variable names or keys.
+    let label = lead
+        .get("/coding")
+        .await
+        .body
+        .split("value=\"rationale_text\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(!label.is_empty());
+    for want in [
+        format!("opdracht gemaakt: ‘Ronde 1’: 2 antwoorden op de vraag ‘{label}’, codeurs Codeur coder1, Codeur coder2"),
+        "consensus: antwoord 1: ‘NL rationale.learning_theory’ (tekens 17–36)".to_owned(),
+    ] {
+        assert!(p.body.contains(&want), "{want}: {}", p.body);
+    }
+    for never in ["rationale_text", "of question", "[17–36)", "finished with"] {
+        assert!(!p.body.contains(never), "{never}: {}", p.body);
+    }
 
     // Agreement of this assignment, as the statistics engine computes it on the same units.
     let p = lead
@@ -703,7 +722,14 @@ async fn coding_story(w: &World, k: &Coding) {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = lead.get(&book_url).await;
-    assert!(p.body.contains("rationale.moral") && p.body.contains("Vaak gezien in ronde 1"));
+    // the log says it with the code's name, never its key
+    assert!(
+        p.body.contains("code toegevoegd: ‘Morele vragen’ (versie ")
+            && p.body.contains("Vaak gezien in ronde 1"),
+        "{}",
+        p.body
+    );
+    assert!(!p.body.contains("added to codebook"));
     // each code shows its auto-coding rules (from content/autocode.toml, which the page does
     // not name); a code without rules says that leernet does not suggest it
     assert!(
@@ -814,6 +840,13 @@ async fn coding_story(w: &World, k: &Coding) {
         "{}",
         last.what
     );
+    // On the page, in words: the code's name and the parts changed.
+    let page = lead.get(&book_url).await.body;
+    let said = format!(
+        "code gewijzigd: ‘{}’, insluitcriteria, kleur (versie 4)",
+        ethics.name.nl
+    );
+    assert!(page.contains(&said), "{said}: {page}");
     // The same again changes nothing: refused, the version stays.
     let p = lead.post_owned(&change_url, &change).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -550,6 +550,16 @@ async fn authorisation_story(w: &World, k: &Docs) {
         .await
         .unwrap()
         .unwrap();
+    let code_memo = w
+        .store
+        .add_memo("Memo", "Over de code.", None, Some(k.codes[0]), None)
+        .await
+        .unwrap();
+    let document_memo = w
+        .store
+        .add_memo("Memo", "Over het document.", None, None, Some(docs[0]))
+        .await
+        .unwrap();
     let coders_only = [
         Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, Done, Done,
     ];
@@ -628,6 +638,76 @@ async fn authorisation_story(w: &World, k: &Docs) {
             "POST",
             format!("{base}/answers/1/codings/{}", c1_coding.0),
             vec![("code", code.clone())],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        // Where the coders differ on a code: the lead only, once every coder finished.
+        (
+            "GET",
+            format!("{base}/differences/{code}"),
+            vec![],
+            [
+                Login, Conflict, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        // A speaker's role: researchers.
+        (
+            "POST",
+            format!("/coding/documents/{}/speakers", docs[0].0),
+            vec![
+                ("speaker", "Interviewer".into()),
+                ("role", "interviewer".into()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/documents/{}/speakers", docs[0].0),
+            vec![("speaker", "Niemand".into()), ("role", "member".into())],
+            [
+                Login,
+                Unprocessable,
+                Forbidden,
+                Forbidden,
+                Forbidden,
+                Unprocessable,
+                Unprocessable,
+                Unprocessable,
+            ],
+        ),
+        // Memos on a code: researchers write and change them; a memo on no code, or a
+        // code of another codebook, is not found.
+        (
+            "POST",
+            format!("/coding/codebooks/{}/codes/{code}/memos", k.book.0),
+            vec![("text", "Een memo bij de code.".into())],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/codebooks/{}/codes/{code}/memos", k.book.0 + 1),
+            vec![("text", "Een memo.".into())],
+            [
+                Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/memos/{}", code_memo.0),
+            vec![("text", "Anders gezegd.".into())],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
+            ],
+        ),
+        (
+            "POST",
+            format!("/coding/memos/{}", document_memo.0),
+            vec![("text", "Anders gezegd.".into())],
             [
                 Login, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound, NotFound,
             ],

@@ -1639,6 +1639,18 @@ pub(crate) const ROUTE_WALKS: &[(&str, &str, &str)] = &[
         "documents",
     ),
     (
+        "GET",
+        "/coding/assignments/{id}/differences/{code}",
+        "documents",
+    ),
+    ("POST", "/coding/documents/{id}/speakers", "documents"),
+    (
+        "POST",
+        "/coding/codebooks/{id}/codes/{code}/memos",
+        "documents",
+    ),
+    ("POST", "/coding/memos/{memo}", "documents"),
+    (
         "POST",
         "/coding/assignments/{id}/answers/{pos}/codings/{coding}",
         "documents",

@@ -7,6 +7,7 @@ mod audit_page;
 mod change_pages;
 mod clock;
 mod coding;
+mod document_agreement;
 mod documents;
 mod fieldwork;
 mod figures_cache;

@@ -366,4 +366,79 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
     );
     assert!(!settled.contains("Facilitator"), "{settled}");
     axe(&c, "a document with settled codings").await;
+
+    // Fenna's role, set on the document page with the keyboard's controls: a select and a
+    // button per speaker (Interviewer speaks first, Fenna second).
+    let speakers = text(&c, "#speaker-table").await;
+    assert!(
+        speakers.contains("Fenna") && speakers.contains("Interviewer"),
+        "{speakers}"
+    );
+    c.execute(
+        "document.getElementById('role-2').value = 'facilitator'; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "#set-role-2").await;
+    wait_until(
+        &c,
+        "return document.getElementById('role-2').value === 'facilitator'",
+        "the role is kept",
+    )
+    .await;
+    axe(&c, "a document with a speaker's role").await;
+
+    // Agreement of the assignment over speaker turns and paragraphs, each code one click
+    // from where the coders differ.
+    c.goto(&format!(
+        "{base}/coding/agreement?assignment={}",
+        assignment.rsplit('/').next().unwrap()
+    ))
+    .await
+    .unwrap();
+    let table = text(&c, "#agreement-table").await;
+    assert!(table.contains("Op spreekbeurten en alinea"), "{table}");
+    assert!(text(&c, "#coefficients-explained")
+        .await
+        .contains("Cohens kappa"));
+    axe(&c, "the agreement of an assignment of documents").await;
+    shots_as(&c, "documents", "agreement").await;
+    submit(&c, "#agreement-table a.differ").await;
+    assert!(here(&c).await.contains("/differences/"));
+    axe(&c, "where the coders differ").await;
+
+    // Retrieval: the passages of a code by a speaker's role, the matrices, co-occurrence.
+    c.goto(&format!("{base}/coding/passages")).await.unwrap();
+    axe(&c, "the passages page without a code").await;
+    c.execute(
+        "const s = document.getElementById('p-code');
+         s.value = [...s.options].find(o => o.text.indexOf('Elkaars taal leren') >= 0).value;
+         document.getElementById('p-role').value = 'facilitator'; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "main form button[type=submit]").await;
+    assert_eq!(text(&c, "#passages").await, "Fragmenten: 1");
+    assert!(text(&c, "ol.passages").await.contains("elkaars taal"));
+    axe(&c, "the passages of a code by a speaker's role").await;
+    shots_as(&c, "retrieval", "passages").await;
+    c.execute(
+        "document.getElementById('p-role').value = 'member'; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "main form button[type=submit]").await;
+    assert_eq!(text(&c, "#passages").await, "Fragmenten: 0");
+    c.goto(&format!("{base}/coding/matrix")).await.unwrap();
+    assert!(text(&c, "main").await.contains("Elkaars taal leren"));
+    axe(&c, "the matrices of codes").await;
+    shots_as(&c, "retrieval", "matrix").await;
+    c.goto(&format!("{base}/coding/cooccurrence?unit=turn"))
+        .await
+        .unwrap();
+    axe(&c, "co-occurrence within a turn").await;
+    shots_as(&c, "retrieval", "cooccurrence").await;
 }

@@ -196,3 +196,117 @@ async fn a_folder_of_documents_is_imported_whole_or_not_at_all() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("there is no network \"nergens\""));
     assert_eq!(documents(&dir).await.len(), 3);
 }
+
+/// `leernet document speaker DOC_ID`: the speakers of a document with their turns and roles;
+/// `--speaker NAME --role ROLE` sets one (retrieval's filter reads the store's roles), `none`
+/// clears it; an unknown document or speaker is one sentence, exit 1, and nothing changes; a
+/// role that is none, or --speaker without --role, is a usage error (exit 2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_speakers_role_is_set_and_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .arg("init")
+        .arg(&dir)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .unwrap();
+    ok(&o);
+    let file = fixtures().join("focusgroep-wijk-a.vtt");
+    ok(&leernet(
+        &dir,
+        &[
+            "import",
+            "document",
+            file.to_str().unwrap(),
+            "--kind",
+            "focus_group",
+        ],
+    ));
+    let id = documents(&dir).await[0].info.id.0.to_string();
+    let roles = || async {
+        let store = leernet_store::Store::connect(&format!(
+            "sqlite://{}",
+            dir.join("leernet.sqlite").display()
+        ))
+        .await
+        .unwrap();
+        let r = store.speaker_roles().await.unwrap();
+        store.close().await;
+        r
+    };
+    let out = ok(&leernet(&dir, &["document", "speaker", &id]));
+    assert!(out.contains("Document 1 \"focusgroep-wijk-a\":"), "{out}");
+    assert!(
+        out.contains("\"Gespreksleider\": 1 turn, no known role"),
+        "{out}"
+    );
+
+    let out = ok(&leernet(
+        &dir,
+        &[
+            "document",
+            "speaker",
+            &id,
+            "--speaker",
+            "Gespreksleider",
+            "--role",
+            "facilitator",
+        ],
+    ));
+    assert_eq!(
+        out.trim(),
+        "\"Gespreksleider\" speaks as facilitator in document 1 \"focusgroep-wijk-a\"."
+    );
+    let set = roles().await;
+    assert_eq!(
+        set.get(&(leernet_core::DocumentId(1), "Gespreksleider".to_owned())),
+        Some(&leernet_store::retrieval::SpeakerRole::Facilitator)
+    );
+    let out = ok(&leernet(&dir, &["document", "speaker", &id]));
+    assert!(
+        out.contains("\"Gespreksleider\": 1 turn, facilitator"),
+        "{out}"
+    );
+
+    // Refused: nothing changes.
+    for (args, code, says) in [
+        (
+            vec!["--speaker", "Niemand", "--role", "member"],
+            1,
+            "\"Niemand\" does not speak in document 1 \"focusgroep-wijk-a\" (its speakers are \"Gespreksleider\", \"Deelnemer 1\", \"Deelnemer 2\"); nothing was changed",
+        ),
+        (vec!["--speaker", "Deelnemer 1", "--role", "baas"], 2, "invalid value 'baas' for '--role"),
+        (vec!["--speaker", "Deelnemer 1"], 2, "--role"),
+    ] {
+        let mut all = vec!["document", "speaker", id.as_str()];
+        all.extend(args.iter().copied());
+        let o = leernet(&dir, &all);
+        assert_eq!(o.status.code(), Some(code), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let o = leernet(&dir, &["document", "speaker", "99"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        "leernet: there is no document 99 in this study"
+    );
+    assert_eq!(roles().await, set);
+
+    // none clears it.
+    let out = ok(&leernet(
+        &dir,
+        &[
+            "document",
+            "speaker",
+            &id,
+            "--speaker",
+            "Gespreksleider",
+            "--role",
+            "none",
+        ],
+    ));
+    assert!(out.contains("has no known role"), "{out}");
+    assert!(roles().await.is_empty());
+}
