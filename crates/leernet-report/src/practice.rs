@@ -60,18 +60,14 @@ fn conclusion(
         })
         .collect();
     // the first of equals, in the framework's order
-    let best = scored
-        .iter()
-        .fold(None::<&(&str, f64)>, |b, x| match b {
-            Some(b) if b.1 >= x.1 => Some(b),
-            _ => Some(x),
-        });
-    let worst = scored
-        .iter()
-        .fold(None::<&(&str, f64)>, |b, x| match b {
-            Some(b) if b.1 <= x.1 => Some(b),
-            _ => Some(x),
-        });
+    let best = scored.iter().fold(None::<&(&str, f64)>, |b, x| match b {
+        Some(b) if b.1 >= x.1 => Some(b),
+        _ => Some(x),
+    });
+    let worst = scored.iter().fold(None::<&(&str, f64)>, |b, x| match b {
+        Some(b) if b.1 <= x.1 => Some(b),
+        _ => Some(x),
+    });
     if let (Some(b), Some(l)) = (best, worst) {
         if scored.len() >= 2 && b.1 > l.1 {
             text.push(' ');
@@ -352,37 +348,37 @@ pub fn view(f: &StudyFigures, lang: Lang, w: &Words<'_>) -> Result<PracticeView,
                     .iter()
                     .map(|e| -> Result<ElementView, ReportError> {
                         Ok(ElementView {
-                        name: e.name.get(lang).to_owned(),
-                        description: e.description.get(lang).to_owned(),
-                        median: opt(e.benchmark.median, lang),
-                        middle: middle(&e.benchmark, lang),
-                        n: e.benchmark.n,
-                        indicators: e
-                            .indicators
-                            .iter()
-                            .map(|i| IndicatorView {
-                                label: i.label.get(lang).to_owned(),
-                                source: format!("{} / {}", i.instrument, i.question),
-                                median: opt(i.benchmark.median, lang),
-                                middle: middle(&i.benchmark, lang),
-                                n: i.benchmark.n,
-                            })
-                            .collect(),
-                        quotes: e
-                            .quotes
-                            .iter()
-                            .map(|q| {
-                                let code = q.code_name.get(lang);
-                                // A passage of a document names its kind and network.
-                                let label = match &q.source {
-                                    Some(src) => format!("{code} — {}", src.get(lang)),
-                                    None => code.to_owned(),
-                                };
-                                (q.text.clone(), label)
-                            })
-                            .collect(),
-                        conclusion: conclusion(e, w)?,
-                    })
+                            name: e.name.get(lang).to_owned(),
+                            description: e.description.get(lang).to_owned(),
+                            median: opt(e.benchmark.median, lang),
+                            middle: middle(&e.benchmark, lang),
+                            n: e.benchmark.n,
+                            indicators: e
+                                .indicators
+                                .iter()
+                                .map(|i| IndicatorView {
+                                    label: i.label.get(lang).to_owned(),
+                                    source: format!("{} / {}", i.instrument, i.question),
+                                    median: opt(i.benchmark.median, lang),
+                                    middle: middle(&i.benchmark, lang),
+                                    n: i.benchmark.n,
+                                })
+                                .collect(),
+                            quotes: e
+                                .quotes
+                                .iter()
+                                .map(|q| {
+                                    let code = q.code_name.get(lang);
+                                    // A passage of a document names its kind and network.
+                                    let label = match &q.source {
+                                        Some(src) => format!("{code} — {}", src.get(lang)),
+                                        None => code.to_owned(),
+                                    };
+                                    (q.text.clone(), label)
+                                })
+                                .collect(),
+                            conclusion: conclusion(e, w)?,
+                        })
                     })
                     .collect::<Result<Vec<_>, ReportError>>()?,
                 columns: fw

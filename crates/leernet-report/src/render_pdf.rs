@@ -17,8 +17,8 @@
 
 use crate::doc::{Block, Document, Figure, Inline, Section, Table};
 use crate::ReportError;
-use krilla::color::rgb;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::rgb;
 use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
@@ -1149,8 +1149,9 @@ fn write(
         .ok_or_else(|| ReportError::Pdf("bad page size".into()))?;
     for (p, items) in pages.into_iter().enumerate() {
         let mut page = doc.start_page_with(page_size.clone());
-        let (links, items): (Vec<Item>, Vec<Item>) =
-            items.into_iter().partition(|i| matches!(i, Item::Link { .. }));
+        let (links, items): (Vec<Item>, Vec<Item>) = items
+            .into_iter()
+            .partition(|i| matches!(i, Item::Link { .. }));
         let mut s = page.surface();
         for item in items {
             draw(&mut s, fonts, item, &mut ids);

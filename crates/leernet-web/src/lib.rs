@@ -121,9 +121,7 @@ impl AppState {
         // rule), so a narrow column on a phone wraps at a syllable, never anywhere in a word.
         env.add_filter("syllables", |h: String, lang: String| {
             let lang = leernet_core::Lang::parse(&lang).ok();
-            minijinja::Value::from_safe_string(leernet_report::render_html::header_text(
-                &h, lang,
-            ))
+            minijinja::Value::from_safe_string(leernet_report::render_html::header_text(&h, lang))
         });
         for (name, src) in [
             ("base.html", include_str!("../templates/base.html")),

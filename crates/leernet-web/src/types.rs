@@ -244,12 +244,15 @@ mod tests {
 
     #[test]
     fn a_name_form_is_checked_into_a_naming() {
-        let Naming::Name(n) = Naming::try_from(&form("  Samen sturen ", "", false)).unwrap()
-        else {
+        let Naming::Name(n) = Naming::try_from(&form("  Samen sturen ", "", false)).unwrap() else {
             panic!("a name")
         };
         assert_eq!(n.as_bilingual().nl, "Samen sturen");
-        assert_eq!(n.as_bilingual().en, "Samen sturen", "English falls back on Dutch");
+        assert_eq!(
+            n.as_bilingual().en,
+            "Samen sturen",
+            "English falls back on Dutch"
+        );
         assert_eq!(
             Naming::try_from(&form("", "", true)).unwrap(),
             Naming::Reset

@@ -767,7 +767,10 @@ fn a_researchers_name_follows_the_types_networks() {
     let ta = after.typology.as_ref().unwrap();
     assert_eq!(ta.types[0].name.nl, "Samen sturen");
     assert_eq!(ta.types[0].name.en, "Samen sturen (en)");
-    assert_eq!(ta.types[1].name, rules_name, "an overlap below ½ names nothing");
+    assert_eq!(
+        ta.types[1].name, rules_name,
+        "an overlap below ½ names nothing"
+    );
     assert!(ta.types.iter().all(|tp| tp.name.nl != "Nergens"));
     // the handreiking of a network of the first type carries the name
     let h = after
@@ -782,10 +785,7 @@ fn a_researchers_name_follows_the_types_networks() {
     );
     // Two names of the same networks: the best overlap wins, and the later of equals; the
     // other names no second type.
-    data.type_names = vec![
-        naming(first.clone(), "Oud"),
-        naming(first.clone(), "Nieuw"),
-    ];
+    data.type_names = vec![naming(first.clone(), "Oud"), naming(first.clone(), "Nieuw")];
     let twice = analyse(&data, &Overview::builtin()).unwrap();
     let tt = twice.typology.as_ref().unwrap();
     assert_eq!(tt.types[0].name.nl, "Nieuw");

@@ -457,10 +457,14 @@ fn each_element_has_a_conclusion_in_words() {
         .count();
     assert!(elements >= 5, "{elements}");
     let nl = visible(&r.html(&f, Lang::Nl).unwrap());
-    let said = ["scoren de netwerken hoog", "scoren de netwerken middelmatig", "scoren de netwerken laag"]
-        .iter()
-        .map(|s| nl.matches(s).count())
-        .sum::<usize>();
+    let said = [
+        "scoren de netwerken hoog",
+        "scoren de netwerken middelmatig",
+        "scoren de netwerken laag",
+    ]
+    .iter()
+    .map(|s| nl.matches(s).count())
+    .sum::<usize>();
     assert_eq!(said, elements, "one conclusion per element");
     assert!(nl.contains("Het sterkst zijn ze op ‘"), "{nl}");
     let en = visible(&r.html(&f, Lang::En).unwrap());

@@ -299,7 +299,8 @@ async fn story(w: &World) {
     // The page shows the report itself, in the visitor's language, in a frame with a title;
     // the report lets only this app's own pages frame it.
     assert!(
-        pre.body.contains("<iframe src=\"/admin/report/index.html?lang=nl\" title=\"")
+        pre.body
+            .contains("<iframe src=\"/admin/report/index.html?lang=nl\" title=\"")
             && pre.body.contains("class=\"report-frame\""),
         "{}",
         pre.body

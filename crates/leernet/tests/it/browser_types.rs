@@ -96,9 +96,15 @@ async fn a_researcher_names_the_types_of_networks() {
     assert_eq!(here(&c).await, "/analysis/types");
     assert_eq!(text(&c, "h1").await, "Typen netwerken");
     let main = text(&c, "main").await;
-    assert!(main.contains("De typologie rust op 17 netwerken."), "{main}");
+    assert!(
+        main.contains("De typologie rust op 17 netwerken."),
+        "{main}"
+    );
     assert!(main.contains("Wat dit type onderscheidt"), "{main}");
-    assert!(!main.contains("leernet_network/"), "no variable paths: {main}");
+    assert!(
+        !main.contains("leernet_network/"),
+        "no variable paths: {main}"
+    );
     axe(&c, "the types page").await;
 
     // Name type 1 in the browser.
@@ -119,7 +125,9 @@ async fn a_researcher_names_the_types_of_networks() {
     // The name stands in the report the app serves, and the command line lists it.
     c.goto(&url("/admin/report/index.html")).await.unwrap();
     assert!(text(&c, "main").await.contains("Samen op koers"));
-    c.goto(&url("/admin/report/index.html?lang=en")).await.unwrap();
+    c.goto(&url("/admin/report/index.html?lang=en"))
+        .await
+        .unwrap();
     assert!(text(&c, "main").await.contains("On course together"));
     let listed = typology(&demo, &["list"]);
     assert!(
@@ -150,18 +158,36 @@ async fn a_researcher_names_the_types_of_networks() {
     // The rules' name back from the command line; the page follows, and the audit log says
     // a type was named.
     let out = typology(&demo, &["name", "1", "--reset"]);
-    assert!(out.contains("Type 1 has the name of the typology's rules again."), "{out}");
+    assert!(
+        out.contains("Type 1 has the name of the typology's rules again."),
+        "{out}"
+    );
     c.goto(&url("/analysis/types?lang=nl")).await.unwrap();
     assert_ne!(text(&c, "#type-1").await, "Samen op koers");
-    assert!(text(&c, "main").await.contains("Naam volgens de regels van de typologie"));
+    assert!(text(&c, "main")
+        .await
+        .contains("Naam volgens de regels van de typologie"));
     c.goto(&url("/admin/audit")).await.unwrap();
     let audit = text(&c, "main").await;
-    assert!(audit.contains("een type van de typologie benoemd"), "{audit}");
-    assert!(audit.contains("eigen naam: ja") && audit.contains("eigen naam: nee"), "{audit}");
+    assert!(
+        audit.contains("een type van de typologie benoemd"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("eigen naam: ja") && audit.contains("eigen naam: nee"),
+        "{audit}"
+    );
 
     // A name from the command line that is too long is refused, with exit code 1.
     let o = leernet()
-        .args(["typology", "name", "1", "--nl", &"x".repeat(81), "--project"])
+        .args([
+            "typology",
+            "name",
+            "1",
+            "--nl",
+            &"x".repeat(81),
+            "--project",
+        ])
         .arg(&demo)
         .output()
         .unwrap();
