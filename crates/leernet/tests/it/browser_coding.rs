@@ -327,7 +327,8 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     axe(&c, "a codebook with every code open").await;
     // A change through the form makes version 2; version 1 can still be read.
     c.execute(
-        "const f = document.querySelector(\"details[id^='code-'] form\");
+        "const f = document.querySelector(\"details[id^='code-'] [name='inclusion_nl']\").form;
+         f.id = 'code-change-form';
          f.querySelector(\"[name='inclusion_nl']\").value = 'Ook als het thema alleen genoemd wordt.';
          f.querySelector(\"[name='colour']\").value = '#123456';
          f.querySelector(\"[name='why']\").value = 'Scherper afgebakend';
@@ -336,7 +337,8 @@ async fn two_coders_code_the_demo_answers_in_the_browser() {
     )
     .await
     .unwrap();
-    submit(&c, "details[id^='code-'] form button[type='submit']").await;
+    // the code's own form (a code's memo forms come before it)
+    submit(&c, "#code-change-form button[type='submit']").await;
     let versions = text(&c, "#versions + .table-wrap").await;
     assert!(
         versions.contains("Versie 2") && versions.contains("Scherper afgebakend"),

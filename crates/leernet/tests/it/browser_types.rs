@@ -119,6 +119,8 @@ async fn a_researcher_names_the_types_of_networks() {
     assert_eq!(text(&c, "#type-1").await, "Samen op koers");
     let main = text(&c, "main").await;
     assert!(main.contains("Naam gegeven door de onderzoekers"), "{main}");
+    // the pictures from the top of the page (the redirect lands on the type's heading)
+    c.goto(&url("/analysis/types")).await.unwrap();
     full_page(&c, "types", 1280).await;
     full_page(&c, "types", 390).await;
 
