@@ -83,20 +83,7 @@ pub async fn name(
     let naming = match Naming::try_from(&f) {
         Ok(n) => n,
         Err(e) => {
-            let problem = Problem {
-                number,
-                key: message_key(&e),
-                nl: f.name_nl.clone(),
-                en: f.name_en.clone(),
-            };
-            return render_page(
-                &state,
-                &v,
-                &wave,
-                Some(problem),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refused(&state, &v, &wave, &f, number, &e).await;
         }
     };
     let fig = crate::pages::figures_on(&state, lang, &wave).await?;
@@ -120,24 +107,36 @@ pub async fn name(
             return Err(AppError::NotFound(lang))
         }
         Err(e) => {
-            let problem = Problem {
-                number,
-                key: message_key(&e),
-                nl: f.name_nl.clone(),
-                en: f.name_en.clone(),
-            };
-            return render_page(
-                &state,
-                &v,
-                &wave,
-                Some(problem),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refused(&state, &v, &wave, &f, number, &e).await;
         }
     }
     let query = crate::pages::wave_query(&fig);
     Ok(Redirect::to(&state.link(&format!("/analysis/types{query}#type-{number}"))).into_response())
+}
+
+/// The page again with the form's error, what was typed kept (422).
+async fn refused(
+    state: &Arc<AppState>,
+    v: &Visitor,
+    wave: &WaveQuery,
+    f: &NameForm,
+    number: usize,
+    e: &TypeNameError,
+) -> Result<Response, AppError> {
+    let problem = Problem {
+        number,
+        key: message_key(e),
+        nl: f.name_nl.clone(),
+        en: f.name_en.clone(),
+    };
+    render_page(
+        state,
+        v,
+        wave,
+        Some(problem),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// A refused name: which type, the message's key, and what was typed.
