@@ -1226,23 +1226,31 @@ fn summarise(rows: &[ProfileRow], max: usize) -> Bilingual {
     let mut en = Vec::new();
     let (up_nl, up_en) = (part(true, "nl"), part(true, "en"));
     let (dn_nl, dn_en) = (part(false, "nl"), part(false, "en"));
+    // Each direction is a sentence of its own, so that the text starts with a capital
+    // whether or not the type is higher than the whole anywhere.
     if !up_nl.is_empty() {
         nl.push(format!(
-            "Meer of vaker dan het geheel: {}",
+            "Meer of vaker dan het geheel: {}.",
             up_nl.join("; ")
         ));
         en.push(format!(
-            "More or more often than the whole: {}",
+            "More or more often than the whole: {}.",
             up_en.join("; ")
         ));
     }
     if !dn_nl.is_empty() {
-        nl.push(format!("minder of minder vaak: {}", dn_nl.join("; ")));
-        en.push(format!("less or less often: {}", dn_en.join("; ")));
+        nl.push(format!(
+            "Minder of minder vaak dan het geheel: {}.",
+            dn_nl.join("; ")
+        ));
+        en.push(format!(
+            "Less or less often than the whole: {}.",
+            dn_en.join("; ")
+        ));
     }
     Bilingual {
-        nl: format!("{}.", nl.join("; ")),
-        en: format!("{}.", en.join("; ")),
+        nl: nl.join(" "),
+        en: en.join(" "),
     }
 }
 
@@ -1342,4 +1350,47 @@ fn lca_table(
         Err(e) => out.message = Some(e.to_string()),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(label: &str, share_type: f64, share_all: f64) -> ProfileRow {
+        ProfileRow {
+            key: label.into(),
+            category: Some("ja".into()),
+            label: Bilingual {
+                nl: label.into(),
+                en: label.into(),
+            },
+            statistic: "share".into(),
+            clustered: true,
+            source: "network".into(),
+            n_type: 4,
+            n_all: 17,
+            value_type: share_type,
+            value_all: share_all,
+            difference: share_type - share_all,
+            text: Bilingual::default(),
+        }
+    }
+
+    /// Seen on the types page: a type that is lower than the whole everywhere read
+    /// "minder of minder vaak: …", starting with a lowercase letter.
+    #[test]
+    fn a_type_summary_starts_with_a_capital_in_either_direction() {
+        let only_lower = summarise(&[row("Intervisie", 0.1, 0.6)], 5);
+        assert!(
+            only_lower.nl.starts_with("Minder of minder vaak dan het geheel: Intervisie"),
+            "{}",
+            only_lower.nl
+        );
+        assert!(only_lower.en.starts_with("Less or less often"), "{}", only_lower.en);
+        let both = summarise(&[row("Agenda", 0.9, 0.5), row("Intervisie", 0.1, 0.6)], 5);
+        assert_eq!(both.nl.matches(". ").count(), 1, "{}", both.nl);
+        assert!(both.nl.starts_with("Meer of vaker dan het geheel: Agenda"), "{}", both.nl);
+        assert!(both.nl.contains(". Minder of minder vaak"), "{}", both.nl);
+        assert!(both.nl.ends_with('.') && !both.nl.ends_with(".."), "{}", both.nl);
+    }
 }
