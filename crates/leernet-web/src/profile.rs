@@ -407,11 +407,21 @@ fn document(body: Vec<u8>, content_type: &'static str, file_name: &str, inline: 
     res
 }
 
+/// Who may show a self-contained document in a frame.
+#[derive(Clone, Copy)]
+enum Frames {
+    /// No page may (a handreiking).
+    None,
+    /// Pages of this app's own origin may (the report, which `/admin/report` shows); no
+    /// other site may.
+    ThisApp,
+}
+
 /// A self-contained HTML document (the report, a handreiking): its own strict policy allows
-/// exactly its own stylesheet (by hash) and no script at all.
-fn html_document(html: String, file_name: &str, inline: bool) -> Response {
+/// exactly its own stylesheet (by hash), no script at all, and frames as `frames` says.
+fn html_document(html: String, file_name: &str, inline: bool, frames: Frames) -> Response {
     let csp = format!(
-        "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors {}",
         {
             let h = style_hashes(&html);
             if h.is_empty() {
@@ -419,6 +429,10 @@ fn html_document(html: String, file_name: &str, inline: bool) -> Response {
             } else {
                 h.join(" ")
             }
+        },
+        match frames {
+            Frames::None => "'none'",
+            Frames::ThisApp => "'self'",
         }
     );
     let mut res = document(
@@ -433,22 +447,51 @@ fn html_document(html: String, file_name: &str, inline: bool) -> Response {
     res
 }
 
-/// The same policy, but pages of this app's own origin may show the document in a frame
-/// (the report preview does); no other site may.
-fn framed_by_this_app(mut res: Response) -> Response {
-    let framed = res
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.replace("frame-ancestors 'none'", "frame-ancestors 'self'"))
-        .and_then(|v| HeaderValue::from_str(&v).ok());
-    if let Some(v) = framed {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    res
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The formats a handreiking is downloaded in.
+#[derive(Clone, Copy)]
+enum HandreikingFormat {
+    Html,
+    Docx,
+    Pdf,
 }
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+/// The handreiking of the visitor's network in `format`, as `leernet report` writes it:
+/// the HTML opens in the browser, the others download.
+async fn handreiking(
+    state: &Arc<AppState>,
+    access: NetworkAccess<StudyPages>,
+    wave: &WaveQuery,
+    format: HandreikingFormat,
+) -> Result<Response, AppError> {
+    let (visitor, _, network) = access.into_parts();
+    let lang = visitor.lang.lang;
+    let fig = crate::pages::figures_on(state, lang, wave).await?;
+    let (reports, slug) = (&state.reports, network.slug.as_str());
+    // A network the figures do not hold has no handreiking.
+    let missing = |_| AppError::NotFound(lang);
+    Ok(match format {
+        HandreikingFormat::Html => html_document(
+            reports.handreiking_html(&fig, slug, lang).map_err(missing)?,
+            &format!("{slug}.html"),
+            false,
+            Frames::None,
+        ),
+        HandreikingFormat::Docx => document(
+            reports.handreiking_docx(&fig, slug, lang).map_err(missing)?,
+            DOCX,
+            &format!("{slug}.docx"),
+            false,
+        ),
+        HandreikingFormat::Pdf => document(
+            reports.handreiking_pdf(&fig, slug, lang).map_err(missing)?,
+            "application/pdf",
+            &format!("{slug}.pdf"),
+            false,
+        ),
+    })
+}
 
 /// `GET /networks/{slug}/handreiking.html`: the handreiking as `leernet report` writes it.
 pub async fn handreiking_html(
@@ -456,18 +499,7 @@ pub async fn handreiking_html(
     access: NetworkAccess<StudyPages>,
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
-    let (visitor, _, network) = access.into_parts();
-    let lang = visitor.lang.lang;
-    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
-    let html = state
-        .reports
-        .handreiking_html(&fig, network.slug.as_str(), lang)
-        .map_err(|_| AppError::NotFound(lang))?;
-    Ok(html_document(
-        html,
-        &format!("{}.html", network.slug.as_str()),
-        false,
-    ))
+    handreiking(&state, access, &wave, HandreikingFormat::Html).await
 }
 
 /// `GET /networks/{slug}/handreiking.docx`: the handreiking as a Word document.
@@ -476,19 +508,7 @@ pub async fn handreiking_docx(
     access: NetworkAccess<StudyPages>,
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
-    let (visitor, _, network) = access.into_parts();
-    let lang = visitor.lang.lang;
-    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
-    let bytes = state
-        .reports
-        .handreiking_docx(&fig, network.slug.as_str(), lang)
-        .map_err(|_| AppError::NotFound(lang))?;
-    Ok(document(
-        bytes,
-        DOCX,
-        &format!("{}.docx", network.slug.as_str()),
-        false,
-    ))
+    handreiking(&state, access, &wave, HandreikingFormat::Docx).await
 }
 
 /// `GET /networks/{slug}/handreiking.pdf`: the handreiking as a PDF.
@@ -497,19 +517,7 @@ pub async fn handreiking_pdf(
     access: NetworkAccess<StudyPages>,
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
-    let (visitor, _, network) = access.into_parts();
-    let lang = visitor.lang.lang;
-    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
-    let bytes = state
-        .reports
-        .handreiking_pdf(&fig, network.slug.as_str(), lang)
-        .map_err(|_| AppError::NotFound(lang))?;
-    Ok(document(
-        bytes,
-        "application/pdf",
-        &format!("{}.pdf", network.slug.as_str()),
-        false,
-    ))
+    handreiking(&state, access, &wave, HandreikingFormat::Pdf).await
 }
 
 /// One network on a Werkplaats page.
@@ -781,13 +789,14 @@ pub async fn report_file(
     let name = format!("report-{}", lang.code());
     Ok(match file.as_str() {
         // the one document another page of this app shows in a frame (`/admin/report`)
-        "index.html" => framed_by_this_app(html_document(
+        "index.html" => html_document(
             reports
                 .html_with_practice(&fig, &practice, lang)
                 .map_err(|e| AppError::internal(lang, e))?,
             &format!("{name}.html"),
             true,
-        )),
+            Frames::ThisApp,
+        ),
         "index.docx" => document(
             reports
                 .docx_with_practice(&fig, &practice, lang)
