@@ -1382,15 +1382,29 @@ mod tests {
     fn a_type_summary_starts_with_a_capital_in_either_direction() {
         let only_lower = summarise(&[row("Intervisie", 0.1, 0.6)], 5);
         assert!(
-            only_lower.nl.starts_with("Minder of minder vaak dan het geheel: Intervisie"),
+            only_lower
+                .nl
+                .starts_with("Minder of minder vaak dan het geheel: Intervisie"),
             "{}",
             only_lower.nl
         );
-        assert!(only_lower.en.starts_with("Less or less often"), "{}", only_lower.en);
+        assert!(
+            only_lower.en.starts_with("Less or less often"),
+            "{}",
+            only_lower.en
+        );
         let both = summarise(&[row("Agenda", 0.9, 0.5), row("Intervisie", 0.1, 0.6)], 5);
         assert_eq!(both.nl.matches(". ").count(), 1, "{}", both.nl);
-        assert!(both.nl.starts_with("Meer of vaker dan het geheel: Agenda"), "{}", both.nl);
+        assert!(
+            both.nl.starts_with("Meer of vaker dan het geheel: Agenda"),
+            "{}",
+            both.nl
+        );
         assert!(both.nl.contains(". Minder of minder vaak"), "{}", both.nl);
-        assert!(both.nl.ends_with('.') && !both.nl.ends_with(".."), "{}", both.nl);
+        assert!(
+            both.nl.ends_with('.') && !both.nl.ends_with(".."),
+            "{}",
+            both.nl
+        );
     }
 }

@@ -473,13 +473,17 @@ async fn handreiking(
     let missing = |_| AppError::NotFound(lang);
     Ok(match format {
         HandreikingFormat::Html => html_document(
-            reports.handreiking_html(&fig, slug, lang).map_err(missing)?,
+            reports
+                .handreiking_html(&fig, slug, lang)
+                .map_err(missing)?,
             &format!("{slug}.html"),
             false,
             Frames::None,
         ),
         HandreikingFormat::Docx => document(
-            reports.handreiking_docx(&fig, slug, lang).map_err(missing)?,
+            reports
+                .handreiking_docx(&fig, slug, lang)
+                .map_err(missing)?,
             DOCX,
             &format!("{slug}.docx"),
             false,
