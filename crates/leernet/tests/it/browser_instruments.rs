@@ -16,30 +16,9 @@
 use crate::common::browser::*;
 use fantoccini::Client;
 use std::path::Path;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const EMAIL: &str = "vragen.onderzoeker@example.org";
-
-/// The page from its top at 1280 and 390 px, as `instruments-<name>-<width>.png`.
-async fn shots(c: &Client, name: &str) {
-    for width in [1280, 390] {
-        c.set_window_size(width, 1100).await.unwrap();
-        c.execute("window.scrollTo(0, 0); return true;", vec![])
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = c.screenshot().await.unwrap();
-        let file = format!("instruments-{name}-{width}.png");
-        std::fs::write(artefacts().join(&file), &png).unwrap();
-        if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-            std::fs::create_dir_all(&docs).unwrap();
-            std::fs::write(docs.join(&file), &png).unwrap();
-        }
-    }
-    c.set_window_size(1280, 900).await.unwrap();
-}
 
 fn run(project: &Path, args: &[&str]) {
     let o = leernet()
@@ -229,7 +208,7 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
     assert!(problems.contains("nergens"), "{problems}");
     assert!(text(&c, "#check-result").await.contains("niet opgeslagen"));
     axe(&c, "the upload's findings").await;
-    shots(&c, "findings").await;
+    doc_shots(&c, "instruments-findings").await;
 
     // The corrected form: stored, and one click to its page.
     upload(&c, &good).await;
@@ -246,7 +225,7 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
         .contains("Er wordt niets opgeslagen"));
     assert!(text(&c, "main").await.contains("Pagina 1 van 2"));
     axe(&c, "the preview's first page").await;
-    shots(&c, "preview").await;
+    doc_shots(&c, "instruments-preview").await;
     submit(&c, "#next").await;
     assert!(
         text(&c, ".error-summary").await.contains("Uw naam"),
@@ -280,7 +259,7 @@ async fn a_questionnaire_is_checked_previewed_and_tested_in_the_browser() {
         .await
         .contains("De testlink is gemaakt"));
     axe(&c, "the questionnaire's page with a test link").await;
-    shots(&c, "page").await;
+    doc_shots(&c, "instruments-page").await;
     let link = css(&c, "a.test-link")
         .await
         .attr("href")

@@ -14,29 +14,10 @@
 
 use crate::common::browser::*;
 use fantoccini::Client;
-use std::path::Path;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const EMAIL: &str = "mensen.onderzoeker@example.org";
 const FACILITATOR_PASSWORD: &str = "een wachtwoord van de facilitator";
-
-/// The whole page at 1280 and 390 px, as `people-<name>-<width>.png`.
-async fn shots(c: &Client, name: &str) {
-    for width in [1280, 390] {
-        c.set_window_size(width, 1100).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = c.screenshot().await.unwrap();
-        let file = format!("people-{name}-{width}.png");
-        std::fs::write(artefacts().join(&file), &png).unwrap();
-        if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-            std::fs::create_dir_all(&docs).unwrap();
-            std::fs::write(docs.join(&file), &png).unwrap();
-        }
-    }
-    c.set_window_size(1280, 900).await.unwrap();
-}
 
 async fn type_into(c: &Client, sel: &str, value: &str) {
     let e = css(c, sel).await;
@@ -99,13 +80,13 @@ async fn a_researcher_sets_up_people_and_networks_in_the_browser() {
     axe(&c, "the structure page with an error").await;
     c.goto(&format!("{base}/admin/structure")).await.unwrap();
     axe(&c, "the structure page").await;
-    shots(&c, "structure").await;
+    doc_shots(&c, "people-structure").await;
     submit(&c, "a[href$='/admin/structure/networks/wijk-a']").await;
     type_into(&c, "#network-name", "Lerend netwerk Wijk A-Noord").await;
     submit(&c, "#save").await;
     assert!(text(&c, "main").await.contains("opgeslagen"));
     axe(&c, "the network's edit page").await;
-    shots(&c, "network-edit").await;
+    doc_shots(&c, "people-network-edit").await;
 
     // inviting: first with a mistake
     c.goto(&format!("{base}/admin/people")).await.unwrap();
@@ -119,7 +100,7 @@ async fn a_researcher_sets_up_people_and_networks_in_the_browser() {
     let kept = css(&c, "#name").await.prop("value").await.unwrap();
     assert_eq!(kept.as_deref(), Some("Fenna Kloosterboer"));
     axe(&c, "the invitation form with an error").await;
-    shots(&c, "invite-error").await;
+    doc_shots(&c, "people-invite-error").await;
     type_into(&c, "#email", "fenna@example.org").await;
     css(&c, "#network-wijk-a").await.click().await.unwrap();
     submit(&c, "#invite-person").await;
@@ -134,13 +115,13 @@ async fn a_researcher_sets_up_people_and_networks_in_the_browser() {
         "absolute: {link}"
     );
     axe(&c, "the people list with a link to pass on").await;
-    shots(&c, "list").await;
+    doc_shots(&c, "people-list").await;
 
     // the facilitator, in the same browser after the researcher logged out
     submit(&c, "form[action='/logout'] button").await;
     c.goto(&link).await.unwrap();
     axe(&c, "the password page").await;
-    shots(&c, "password").await;
+    doc_shots(&c, "people-password").await;
     type_into(&c, "#password", FACILITATOR_PASSWORD).await;
     type_into(&c, "#repeat", FACILITATOR_PASSWORD).await;
     submit(&c, "#save-password").await;
@@ -158,7 +139,7 @@ async fn a_researcher_sets_up_people_and_networks_in_the_browser() {
     c.goto(&format!("{origin}/login")).await.unwrap();
     submit(&c, "a[href='/login/forgot']").await;
     axe(&c, "the reset page").await;
-    shots(&c, "reset").await;
+    doc_shots(&c, "people-reset").await;
     type_into(&c, "#email", "fenna@example.org").await;
     submit(&c, "#send-reset").await;
     assert!(text(&c, "main")

@@ -13,10 +13,7 @@
 //! them the test says so and passes, except under `CI`.
 
 use crate::common::browser::*;
-use fantoccini::Client;
-use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const RESEARCHER: &str = "onderzoeker@example.org";
@@ -26,32 +23,6 @@ fn leernet() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_leernet"));
     c.env_remove("LEERNET_DATABASE_URL");
     c
-}
-
-/// The whole page at `width` px, as `<name>-<width>.png`.
-async fn full_page(c: &Client, name: &str, width: u32) {
-    c.set_window_size(width, 900).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let height = c
-        .execute("return document.documentElement.scrollHeight", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(900) as u32;
-    c.set_window_size(width, height.clamp(900, 16_000))
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let png = c.screenshot().await.unwrap();
-    let file = format!("{name}-{width}.png");
-    std::fs::write(artefacts().join(&file), &png).unwrap();
-    // The README shows the Dutch page; the English one stays among the artefacts.
-    if name == "qca" && std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::create_dir_all(&docs).unwrap();
-        std::fs::write(docs.join(&file), &png).unwrap();
-    }
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,8 +51,8 @@ async fn a_researcher_tries_configurations_of_working_methods() {
     );
     css(&c, "#qca-result ~ section svg.chart").await;
     axe(&c, "the QCA page with results").await;
-    full_page(&c, "qca", 1280).await;
-    full_page(&c, "qca", 390).await;
+    doc_shot(&c, "qca", 1280, Height::WholePage, true).await;
+    doc_shot(&c, "qca", 390, Height::WholePage, true).await;
 
     // Another outcome, without the facilitator, a stricter cut-off: the result follows.
     css(&c, "#outcome-PRACTICE").await.click().await.unwrap();
@@ -134,5 +105,5 @@ async fn a_researcher_tries_configurations_of_working_methods() {
     let main = text(&c, "main").await;
     assert!(main.contains("Networks in which the participants set the agenda together and a neutral learning facilitator guides the learning more often report a good learning climate"), "{main}");
     axe(&c, "the QCA page in English").await;
-    full_page(&c, "qca-en", 1280).await;
+    doc_shot(&c, "qca-en", 1280, Height::WholePage, false).await;
 }

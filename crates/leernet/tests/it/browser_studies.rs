@@ -17,9 +17,7 @@
 
 use crate::common::browser::*;
 use fantoccini::Client;
-use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const MAIN: &str = "onderzoeker@example.org";
@@ -30,21 +28,6 @@ fn leernet() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_leernet"));
     c.env_remove("LEERNET_DATABASE_URL");
     c
-}
-
-/// The whole page at `width` px, as `<name>-<width>.png`.
-async fn full_page(c: &Client, name: &str, width: u32) {
-    c.set_window_size(width, 900).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let png = c.screenshot().await.unwrap();
-    let file = format!("{name}-{width}.png");
-    std::fs::write(artefacts().join(&file), &png).unwrap();
-    if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::create_dir_all(&docs).unwrap();
-        std::fs::write(docs.join(&file), &png).unwrap();
-    }
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// The links of the page (their `href` attributes).
@@ -105,8 +88,8 @@ async fn a_researcher_of_one_study_sees_nothing_of_the_other() {
         assert!(hrefs.iter().any(|h| h == s), "{s} in {hrefs:?}");
     }
     axe(&c, "the list of studies").await;
-    full_page(&c, "studies", 1280).await;
-    full_page(&c, "studies", 390).await;
+    doc_shot(&c, "studies", 1280, Height::Window(900), true).await;
+    doc_shot(&c, "studies", 390, Height::Window(900), true).await;
 
     // The main study's researcher lands in their study and sees its waves.
     log_in(&c, &origin, MAIN).await;
@@ -189,8 +172,8 @@ async fn a_researcher_of_one_study_sees_nothing_of_the_other() {
         assert!(page.contains(needle), "{needle}: {page}");
     }
     axe(&c, "the administrator's page of studies").await;
-    full_page(&c, "studies-admin", 1280).await;
-    full_page(&c, "studies-admin", 390).await;
+    doc_shot(&c, "studies-admin", 1280, Height::Window(900), true).await;
+    doc_shot(&c, "studies-admin", 390, Height::Window(900), true).await;
     fill(&c, "#title_nl", "Derde onderzoek").await;
     fill(&c, "#slug", "Derde Onderzoek").await;
     fill(&c, "#lead", FOLLOW_UP).await;

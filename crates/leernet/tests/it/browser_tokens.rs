@@ -11,28 +11,10 @@
 //! under `CI`.
 
 use crate::common::browser::*;
-use fantoccini::Client;
 use std::io::{Read, Write};
-use std::path::Path;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const EMAIL: &str = "sleutel.onderzoeker@example.org";
-
-/// The whole page at `width` px, as `api-tokens-<width>.png`.
-async fn full_page(c: &Client, width: u32) {
-    c.set_window_size(width, 1100).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let png = c.screenshot().await.unwrap();
-    let file = format!("api-tokens-{width}.png");
-    std::fs::write(artefacts().join(&file), &png).unwrap();
-    if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::create_dir_all(&docs).unwrap();
-        std::fs::write(docs.join(&file), &png).unwrap();
-    }
-    c.set_window_size(1280, 900).await.unwrap();
-}
 
 /// A GET of the JSON API with a bearer token: the status and the body.
 fn api_get(origin: &str, path: &str, token: &str) -> (u16, String) {
@@ -103,8 +85,8 @@ async fn a_token_made_in_the_browser_reads_the_api_until_it_is_revoked() {
         .unwrap();
     assert_eq!(copy_shown.as_bool(), Some(true), "a copy button");
     axe(&c, "the page with a new token").await;
-    full_page(&c, 1280).await;
-    full_page(&c, 390).await;
+    doc_shot(&c, "api-tokens", 1280, Height::Window(1100), true).await;
+    doc_shot(&c, "api-tokens", 390, Height::Window(1100), true).await;
 
     // the token reads the study through the API
     let (status, body) = api_get(&origin, "/api/v1/studies", &token);

@@ -14,10 +14,8 @@
 //! them the test says so and passes, except under `CI`.
 
 use crate::common::browser::*;
-use fantoccini::Client;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
 const RESEARCHER: &str = "onderzoeker@example.org";
@@ -44,31 +42,6 @@ fn typology(demo: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8(o.stdout).unwrap()
-}
-
-/// The whole page at `width` px, as `<name>-<width>.png`.
-async fn full_page(c: &Client, name: &str, width: u32) {
-    c.set_window_size(width, 900).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let height = c
-        .execute("return document.documentElement.scrollHeight", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(900) as u32;
-    c.set_window_size(width, height.clamp(900, 16_000))
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let png = c.screenshot().await.unwrap();
-    let file = format!("{name}-{width}.png");
-    std::fs::write(artefacts().join(&file), &png).unwrap();
-    if name == "types" && std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::create_dir_all(&docs).unwrap();
-        std::fs::write(docs.join(&file), &png).unwrap();
-    }
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,8 +94,8 @@ async fn a_researcher_names_the_types_of_networks() {
     assert!(main.contains("Naam gegeven door de onderzoekers"), "{main}");
     // the pictures from the top of the page (the redirect lands on the type's heading)
     c.goto(&url("/analysis/types")).await.unwrap();
-    full_page(&c, "types", 1280).await;
-    full_page(&c, "types", 390).await;
+    doc_shot(&c, "types", 1280, Height::WholePage, true).await;
+    doc_shot(&c, "types", 390, Height::WholePage, true).await;
 
     // The name stands in the report the app serves, and the command line lists it.
     c.goto(&url("/admin/report/index.html")).await.unwrap();

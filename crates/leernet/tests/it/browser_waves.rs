@@ -17,26 +17,9 @@
 use crate::common::browser::*;
 use fantoccini::Client;
 use leernet_testkit::smtp::{Refuse, SmtpSink};
-use std::path::Path;
 use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-wachtwoord";
-
-async fn shots(c: &Client, name: &str) {
-    for width in [1280, 390] {
-        c.set_window_size(width, 1100).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = c.screenshot().await.unwrap();
-        let file = format!("{name}-{width}.png");
-        std::fs::write(artefacts().join(&file), &png).unwrap();
-        if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-            std::fs::create_dir_all(&docs).unwrap();
-            std::fs::write(docs.join(&file), &png).unwrap();
-        }
-    }
-    c.set_window_size(1280, 900).await.unwrap();
-}
 
 async fn type_into(c: &Client, sel: &str, value: &str) {
     let e = css(c, sel).await;
@@ -132,7 +115,7 @@ async fn a_wave_with_reminders_and_a_confirmed_close() {
         .unwrap();
     assert_eq!(ticked.as_deref(), Some("true"), "the network stays ticked");
     axe(&c, "the wave page with a bad address").await;
-    shots(&c, "wave-error").await;
+    doc_shots(&c, "wave-error").await;
     type_into(&c, "#emails", "lid1@example.org\nlid2@example.org").await;
     submit(&c, "#make-invitations").await;
 
@@ -195,13 +178,13 @@ async fn a_wave_with_reminders_and_a_confirmed_close() {
     assert!(text(&c, "#schedule-now").await.contains("7 dag(en)"));
     axe(&c, "the wave page after reminders").await;
     c.goto(&url(&wave_path)).await.unwrap();
-    shots(&c, "wave").await;
+    doc_shots(&c, "wave").await;
     c.goto(&url("/my")).await.unwrap();
     assert!(text(&c, "#home-waves-table")
         .await
         .contains("Herinneringen 2027"));
     axe(&c, "the researcher's home with an open wave").await;
-    shots(&c, "my-home").await;
+    doc_shots(&c, "my-home").await;
     c.goto(&url(&wave_path)).await.unwrap();
 
     // Search, then revoke one link after its confirmation page.

@@ -29,8 +29,6 @@ use crate::common;
 
 use common::browser::*;
 use fantoccini::{Client, Locator};
-use std::path::Path;
-use std::time::Duration;
 
 const PASSWORD: &str = "browser-werkplaats-wachtwoord";
 
@@ -84,24 +82,6 @@ async fn pick(c: &Client, form: &str, label: &str, value: &str) {
         Some(true),
         "no field labelled {label:?} in {form}"
     );
-}
-
-/// The page at 1280 and 390 px as `networkspace-<name>-<width>.png` in the artefacts; with
-/// `LEERNET_UPDATE_SCREENSHOTS=1` also in `docs/screenshots/` (the README links them).
-async fn shots(c: &Client, name: &str) {
-    for width in [1280, 390] {
-        c.set_window_size(width, 1100).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = c.screenshot().await.unwrap();
-        let file = format!("networkspace-{name}-{width}.png");
-        std::fs::write(artefacts().join(&file), &png).unwrap();
-        if std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-            std::fs::create_dir_all(&docs).unwrap();
-            std::fs::write(docs.join(&file), &png).unwrap();
-        }
-    }
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// The value in the vote form of the topic titled `topic`.
@@ -209,7 +189,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         .await
         .contains("bijeenkomsten gehouden"));
     axe(&c, "the network's landing page").await;
-    shots(&c, "landing").await;
+    doc_shots(&c, "networkspace-landing").await;
     c.goto(&url(&format!("/ws/{net}/sessions"))).await.unwrap();
     assert!(text(&c, "#indicators").await.contains("Kengetallen"));
     axe(&c, "the sessions page with the indicators").await;
@@ -239,7 +219,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
             >= 3
     );
     axe(&c, "a planned session").await;
-    shots(&c, "session").await;
+    doc_shots(&c, "networkspace-session").await;
     // Its calendar file: 19:30 in Amsterdam in June is 17:30 UTC; the reference parser
     // (Python's icalendar, in the conformance venv) reads it.
     let ics_href = css(&c, "#ics-link")
@@ -311,7 +291,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
     assert_eq!(dots_shown(&c, "Omgaan met agressie aan de deur").await, "2");
     assert_eq!(dots_shown(&c, "Werken met tolken").await, "2");
     axe(&c, "the agenda with a refused vote").await;
-    shots(&c, "vote-refused").await;
+    doc_shots(&c, "networkspace-vote-refused").await;
     dots(&c, "Omgaan met agressie aan de deur", "1").await;
     dots(&c, "Werken met tolken", "1").await;
     submit(&c, "#vote-form button[type=submit]").await;
@@ -493,7 +473,7 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         "{responses}"
     );
     axe(&c, "the response to the profile, saved").await;
-    shots(&c, "profile-response").await;
+    doc_shots(&c, "networkspace-profile-response").await;
     // The researcher sees the uptake per handle across networks.
     add_user(
         leernet(),
@@ -526,6 +506,6 @@ async fn a_full_agenda_round_and_a_session_in_the_browser() {
         "the researcher's overview of the responses to the profiles",
     )
     .await;
-    shots(&c, "member-check").await;
+    doc_shots(&c, "networkspace-member-check").await;
     c.close().await.unwrap();
 }

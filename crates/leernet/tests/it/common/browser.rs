@@ -228,6 +228,59 @@ pub async fn screenshots(c: &Client, name: &str) {
     }
 }
 
+/// How tall a screenshot for the documentation is.
+#[derive(Clone, Copy)]
+pub enum Height {
+    /// The window at this height (the top of the page).
+    Window(u32),
+    /// The whole page: the window grows to the page's height (at most 16,000 px).
+    WholePage,
+}
+
+/// A screenshot of the current page at `width` px as `<name>-<width>.png` in [`artefacts`];
+/// with `docs` and `LEERNET_UPDATE_SCREENSHOTS` set, also in `docs/screenshots/` (the README
+/// links those). The window is 1280 × 900 again afterwards.
+pub async fn doc_shot(c: &Client, name: &str, width: u32, height: Height, docs: bool) {
+    let first = match height {
+        Height::Window(h) => h,
+        Height::WholePage => 900,
+    };
+    c.set_window_size(width, first).await.unwrap();
+    c.execute("window.scrollTo(0, 0); return true;", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    if let Height::WholePage = height {
+        let full = c
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900) as u32;
+        c.set_window_size(width, full.clamp(900, 16_000))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let png = c.screenshot().await.unwrap();
+    let file = format!("{name}-{width}.png");
+    std::fs::write(artefacts().join(&file), &png).unwrap();
+    if docs && std::env::var_os("LEERNET_UPDATE_SCREENSHOTS").is_some() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(&file), &png).unwrap();
+    }
+    c.set_window_size(1280, 900).await.unwrap();
+}
+
+/// The top of the current page at 1280 and 390 px, 1100 px high, as `<name>-<width>.png`,
+/// for the documentation (see [`doc_shot`]).
+pub async fn doc_shots(c: &Client, name: &str) {
+    for width in [1280, 390] {
+        doc_shot(c, name, width, Height::Window(1100), true).await;
+    }
+}
+
 pub async fn css(c: &Client, sel: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(10))
