@@ -1091,26 +1091,25 @@ impl<'a> Layout<'a> {
         // cell's leaves, or none for a repeated header. In the header row, a matrix's
         // columns stand: each line reads bottom to top, lines side by side from the left.
         let draw_row = |me: &mut Layout,
-                        cells: &[Vec<Line>],
+                        cells: &[&[Line]],
                         texts: &[crate::doc::Text],
                         h: f32,
                         head: bool,
-                        tagged: bool| {
-            let mut leaves = Vec::new();
+                        mut flows: Option<&mut [Flow]>| {
             let mut cx = LEFT + indent;
             let top = me.y;
             for (i, ls) in cells.iter().enumerate() {
                 let numeric = x.numeric.get(i).copied().unwrap_or(false);
-                let mut flow = Flow::new();
+                let mut flow = flows.as_deref_mut().and_then(|f| f.get_mut(i));
                 if head && x.standing(i) {
                     let across: f32 = ls.iter().map(|l| l.height).sum();
                     let mut lx = cx + pad;
                     if numeric {
                         lx += (cols[i] - 2.0 * pad - across).max(0.0);
                     }
-                    for l in ls {
+                    for l in ls.iter() {
                         for (rx, style, text) in &l.runs {
-                            let leaf = tagged.then(|| flow.leaf(me, style).0);
+                            let leaf = flow.as_mut().map(|f| f.leaf(me, style).0);
                             me.push(Item::Text {
                                 x: lx + l.height * 0.78,
                                 y: top + h - pad - rx,
@@ -1125,14 +1124,14 @@ impl<'a> Layout<'a> {
                 } else {
                     let text = texts.get(i).map_or(&[][..], Vec::as_slice);
                     let mut y = top + pad;
-                    for l in ls {
+                    for l in ls.iter() {
                         let dx = if numeric {
                             cols[i] - 2.0 * pad - l.width
                         } else {
                             0.0
                         };
-                        if tagged {
-                            me.flow_line(&mut flow, l, cx + pad + dx, y, text);
+                        if let Some(f) = flow.as_mut() {
+                            me.flow_line(f, l, cx + pad + dx, y, text);
                         } else {
                             for (rx, style, t) in &l.runs {
                                 me.push(Item::Text {
@@ -1148,7 +1147,6 @@ impl<'a> Layout<'a> {
                         y += l.height;
                     }
                 }
-                leaves.push(flow.finish());
                 cx += cols[i];
             }
             me.push(Item::Rect {
@@ -1163,43 +1161,93 @@ impl<'a> Layout<'a> {
                 )),
             });
             me.y = top + h;
-            leaves
         };
+        let flows = || (0..n).map(|_| Flow::new()).collect::<Vec<Flow>>();
+        let head_cells: Vec<&[Line]> = head_lines.iter().map(Vec::as_slice).collect();
         self.need(head_h + size * LEADING + 2.0 * pad);
-        let head_leaves = draw_row(self, &head_lines, &none, head_h, true, true);
+        let mut head_flows = flows();
+        draw_row(
+            self,
+            &head_cells,
+            &none,
+            head_h,
+            true,
+            Some(&mut head_flows),
+        );
         let header_row = TNode::Group(
             TKind::Row,
-            head_leaves
+            head_flows
                 .into_iter()
-                .map(|l| TNode::Group(TKind::Header(TableHeaderScope::Column), l))
+                .map(|f| TNode::Group(TKind::Header(TableHeaderScope::Column), f.finish()))
                 .collect(),
         );
         children.push(header_row);
         for (r, texts) in rows.iter().zip(&x.rows) {
             let ls: Vec<Vec<Line>> = (0..n).map(|i| cell_lines(&r[i], i, false)).collect();
-            let h = ls
-                .iter()
-                .map(|c| c.iter().map(|l| l.height).sum::<f32>())
-                .fold(0.0, f32::max)
-                + 2.0 * pad;
-            if self.y + h > BOTTOM {
+            let height = |cells: &[&[Line]]| {
+                cells
+                    .iter()
+                    .map(|c| c.iter().map(|l| l.height).sum::<f32>())
+                    .fold(0.0, f32::max)
+                    + 2.0 * pad
+            };
+            let mut rest: Vec<&[Line]> = ls.iter().map(Vec::as_slice).collect();
+            let mut cells = flows();
+            // A page holding only the header again (a row's room at its most).
+            let fresh = TOP + head_h;
+            loop {
+                let h = height(&rest);
+                if self.y + h <= BOTTOM {
+                    draw_row(self, &rest, texts, h, false, Some(&mut cells));
+                    break;
+                }
+                let room = BOTTOM - self.y - 2.0 * pad;
+                let first = rest
+                    .iter()
+                    .filter_map(|c| c.first().map(|l| l.height))
+                    .fold(0.0, f32::max);
+                let at_top = self.y <= fresh + 0.01;
+                if at_top || (h > BOTTOM - fresh && first <= room) {
+                    // Taller than a page: as many lines of each cell as fit here (one at
+                    // least at the top of a page), the rest on the next page.
+                    let piece: Vec<&[Line]> = rest
+                        .iter()
+                        .map(|&c| {
+                            let mut k = 0;
+                            let mut acc = 0.0;
+                            while k < c.len() && acc + c[k].height <= room {
+                                acc += c[k].height;
+                                k += 1;
+                            }
+                            if k == 0 && at_top && !c.is_empty() {
+                                k = 1;
+                            }
+                            &c[..k]
+                        })
+                        .collect();
+                    let h = height(&piece);
+                    draw_row(self, &piece, texts, h, false, Some(&mut cells));
+                    for (r, p) in rest.iter_mut().zip(&piece) {
+                        let all: &[Line] = r;
+                        *r = &all[p.len()..];
+                    }
+                }
                 self.new_page();
                 // The header again on the new page, as an artifact.
-                draw_row(self, &head_lines, &none, head_h, true, false);
+                draw_row(self, &head_cells, &none, head_h, true, None);
             }
-            let leaves = draw_row(self, &ls, texts, h, false, true);
             children.push(TNode::Group(
                 TKind::Row,
-                leaves
+                cells
                     .into_iter()
                     .enumerate()
-                    .map(|(i, l)| {
+                    .map(|(i, f)| {
                         let kind = if i == 0 && x.row_headers {
                             TKind::Header(TableHeaderScope::Row)
                         } else {
                             TKind::Cell
                         };
-                        TNode::Group(kind, l)
+                        TNode::Group(kind, f.finish())
                     })
                     .collect(),
             ));
@@ -1867,6 +1915,53 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    /// A row taller than a page is split between its lines over as many pages as it needs,
+    /// the header again on each; nothing is drawn below the bottom margin, every word is
+    /// drawn once, and the row is still one `TR` whose cells hold all their text.
+    #[test]
+    fn a_row_taller_than_a_page_is_split_not_drawn_off_the_page() {
+        let long: Vec<String> = (1..=2500).map(|i| format!("woord{i}")).collect();
+        let x = Table::plain(
+            "Een lange rij".into(),
+            vec!["Netwerk".into(), "Toelichting".into()],
+            vec![
+                vec!["Havenmond".into(), long.join(" ")],
+                vec!["Polderhart".into(), "kort".into()],
+            ],
+        );
+        let fonts = Fonts::load().unwrap();
+        let mut layout = Layout::new(&fonts, BTreeMap::new());
+        let node = layout.table(&x, 0.0);
+        assert!(layout.pages.len() >= 3, "{} pages", layout.pages.len());
+        let mut drawn: Vec<String> = Vec::new();
+        for (p, items) in layout.pages.iter().enumerate() {
+            for i in items {
+                if let Item::Text {
+                    y, text, leaf, up, ..
+                } = i
+                {
+                    assert!(*y <= BOTTOM && *y >= TOP, "page {p}: {text:?} at {y}");
+                    if leaf.is_some() && !up {
+                        drawn.extend(text.split(' ').map(str::to_owned));
+                    }
+                }
+            }
+        }
+        let words: Vec<&String> = drawn.iter().filter(|w| w.starts_with("woord")).collect();
+        assert_eq!(
+            words,
+            long.iter().collect::<Vec<_>>(),
+            "every word once, in order"
+        );
+        assert!(drawn.contains(&"kort".to_owned()));
+        let TNode::Group(TKind::Table, rows) = node else {
+            panic!("not a table")
+        };
+        // caption, header row and the two rows
+        assert_eq!(rows.len(), 4);
+        assert!(matches!(&rows[2], TNode::Group(TKind::Row, cells) if cells.len() == 2));
     }
 
     #[test]
