@@ -94,6 +94,16 @@ impl Table {
         self.wide = true;
         self
     }
+
+    /// Whether column `i`'s header stands up. A matrix (a column per element or condition)
+    /// has too many columns for its headers to fit A4 across, even in syllables: its column
+    /// headers after the first are set vertically, reading bottom to top, in every format
+    /// (`span.up` in HTML, text direction `btLr` in DOCX, rotated text in the PDF), wrapping
+    /// only at a space, so no header word is ever split (issue 21, item 4). The first
+    /// column heads the rows and reads across. Screen readers read the text as it is.
+    pub fn standing(&self, i: usize) -> bool {
+        self.wide && i > 0
+    }
 }
 
 /// A chart: its SVG (accessible by its own title), an alt text for formats without SVG,

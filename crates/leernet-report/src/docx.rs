@@ -32,12 +32,14 @@ pub enum Block {
     Note(String),
     /// A bulleted list.
     Bullets(Vec<String>),
-    /// A table: a caption, a header row, body rows; `numeric[i]` right-aligns column i.
+    /// A table: a caption, a header row, body rows; `numeric[i]` right-aligns column i; in
+    /// a `matrix` the column headers after the first stand up (text direction `btLr`).
     Table {
         caption: String,
         header: Vec<String>,
         rows: Vec<Vec<String>>,
         numeric: Vec<bool>,
+        matrix: bool,
     },
 }
 
@@ -75,13 +77,46 @@ fn para(style: Option<&str>, text: &str, bold: bool, extra_ppr: &str) -> String 
 /// Usable text width of an A4 page with 2 cm margins, in twentieths of a point.
 const TEXT_WIDTH: usize = 9638;
 
-fn table(caption: &str, header: &[String], rows: &[Vec<String>], numeric: &[bool]) -> String {
+/// The longest a standing header line may be, in characters (about 4.5 cm at 9 pt): a
+/// longer header wraps at a space onto another line (a column wider by a line).
+const UP_CHARS: usize = 28;
+/// A character of a header at 9 pt, and a line of it, in twentieths of a point (estimates;
+/// Word grows a row that holds more).
+const UP_CHAR: usize = 110;
+const UP_LINE: usize = 240;
+
+/// The lines of a standing header: its words, wrapped at spaces at [`UP_CHARS`]; a word is
+/// never split.
+fn up_lines(h: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in h.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= UP_CHARS => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_owned()),
+        }
+    }
+    lines
+}
+
+fn table(
+    caption: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    numeric: &[bool],
+    matrix: bool,
+) -> String {
     let cols = header.len().max(1);
+    // In a matrix the headers after the first stand up: they add height, not width.
+    let up = |c: usize| matrix && c > 0;
     // Column widths: proportional to the longest text in the column (up to 60 characters),
     // but never narrower than its longest word, so headers such as "Mediaan" do not break.
     let longest: Vec<usize> = (0..cols)
         .map(|c| {
-            let texts: Vec<&String> = std::iter::once(header.get(c))
+            let head = if up(c) { None } else { header.get(c) };
+            let texts: Vec<&String> = std::iter::once(head)
                 .chain(rows.iter().map(|r| r.get(c)))
                 .flatten()
                 .collect();
@@ -96,7 +131,14 @@ fn table(caption: &str, header: &[String], rows: &[Vec<String>], numeric: &[bool
                 .map(|w| w.chars().count() + 1)
                 .max()
                 .unwrap_or(1);
-            text.max(word).max(4)
+            // a standing header's lines side by side, in characters of the body's width
+            let lines = if up(c) {
+                let n = header.get(c).map_or(1, |h| up_lines(h).len().max(1));
+                (n * UP_LINE + 160).div_ceil(UP_CHAR)
+            } else {
+                0
+            };
+            text.max(word).max(4).max(lines)
         })
         .collect();
     let total: usize = longest.iter().sum();
@@ -110,27 +152,50 @@ fn table(caption: &str, header: &[String], rows: &[Vec<String>], numeric: &[bool
         s.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     s.push_str("</w:tblGrid>");
-    let cell = |text: &str, c: usize, bold: bool| {
-        let jc = if numeric.get(c).copied().unwrap_or(false) {
+    let cell = |text: &str, c: usize, bold: bool, standing: bool| {
+        let jc = if numeric.get(c).copied().unwrap_or(false) && !standing {
             "<w:jc w:val=\"right\"/>"
         } else {
             ""
         };
+        // Standing text reads bottom to top, at the foot of the header row.
+        let dir = if standing {
+            "<w:textDirection w:val=\"btLr\"/><w:vAlign w:val=\"bottom\"/>"
+        } else {
+            ""
+        };
         format!(
-            "<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/></w:tcPr>{}</w:tc>",
+            "<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/>{dir}</w:tcPr>{}</w:tc>",
             widths[c],
             para(Some("TableText"), text, bold, jc)
         )
     };
-    s.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    // The header row is as tall as the longest standing line.
+    let tall = (0..cols)
+        .filter(|&c| up(c))
+        .filter_map(|c| header.get(c))
+        .flat_map(|h| up_lines(h))
+        .map(|l| l.chars().count() * UP_CHAR + 200)
+        .max();
+    let height = tall
+        .map(|h| format!("<w:trHeight w:val=\"{h}\" w:hRule=\"atLeast\"/>"))
+        .unwrap_or_default();
+    s.push_str(&format!(
+        "<w:tr><w:trPr><w:cantSplit/>{height}<w:tblHeader/></w:trPr>"
+    ));
     for (c, h) in header.iter().enumerate() {
-        s.push_str(&cell(h, c, true));
+        s.push_str(&cell(h, c, true, up(c)));
     }
     s.push_str("</w:tr>");
     for r in rows {
         s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for c in 0..cols {
-            s.push_str(&cell(r.get(c).map(String::as_str).unwrap_or(""), c, false));
+            s.push_str(&cell(
+                r.get(c).map(String::as_str).unwrap_or(""),
+                c,
+                false,
+                false,
+            ));
         }
         s.push_str("</w:tr>");
     }
@@ -169,7 +234,8 @@ fn document_xml(blocks: &[Block]) -> String {
                 header,
                 rows,
                 numeric,
-            } => body.push_str(&table(caption, header, rows, numeric)),
+                matrix,
+            } => body.push_str(&table(caption, header, rows, numeric, *matrix)),
         }
     }
     format!(
@@ -264,6 +330,7 @@ mod tests {
                 header: vec!["Netwerk".into(), "n".into()],
                 rows: vec![vec!["A & B".into(), "3".into()]],
                 numeric: vec![false, true],
+                matrix: false,
             },
         ];
         let a = document(&blocks, "T", Lang::Nl).unwrap();
@@ -275,5 +342,60 @@ mod tests {
         assert!(xml.contains("<w:pStyle w:val=\"Heading1\"/>"));
         assert!(xml.contains("<w:tblHeader/>"));
         assert!(xml.contains("<w:br/>"));
+    }
+
+    /// A matrix's column headers after the first stand up, reading bottom to top (`btLr`),
+    /// in a header row tall enough for the longest; its columns are as wide as their
+    /// numbers, not their headers; the first header and every cell read across. A long
+    /// header wraps at a space, never inside a word.
+    #[test]
+    fn a_matrix_header_stands_up_and_is_never_split() {
+        let header = vec![
+            "Netwerk".to_owned(),
+            "Gedeelde visie en doelen".to_owned(),
+            "Herkenbaarheid van het profiel voor de deelnemers".to_owned(),
+        ];
+        let rows = vec![vec!["Havenmond".to_owned(), "71".into(), "64".into()]];
+        let xml = document_xml(&[Block::Table {
+            caption: "Alle netwerken".into(),
+            header: header.clone(),
+            rows: rows.clone(),
+            numeric: vec![false, true, true],
+            matrix: true,
+        }]);
+        assert_eq!(xml.matches("<w:textDirection w:val=\"btLr\"/>").count(), 2);
+        let first = xml.find(">Netwerk<").unwrap();
+        let up = xml.find("btLr").unwrap();
+        assert!(first > up || !xml[..first].contains("btLr"), "{xml}");
+        assert!(xml.contains("w:hRule=\"atLeast\""), "{xml}");
+        // every header whole, in one run of text
+        for h in &header {
+            assert!(xml.contains(&format!(">{h}</w:t>")), "{h}: {xml}");
+        }
+        assert_eq!(
+            up_lines("Herkenbaarheid van het profiel voor de deelnemers"),
+            ["Herkenbaarheid van het", "profiel voor de deelnemers"]
+        );
+        // the standing columns are narrower than the header's length would make them
+        let grid = |xml: &str| -> Vec<usize> {
+            xml.split("<w:gridCol w:w=\"")
+                .skip(1)
+                .map(|p| p.split('"').next().unwrap().parse().unwrap())
+                .collect()
+        };
+        let across = document_xml(&[Block::Table {
+            caption: "Alle netwerken".into(),
+            header,
+            rows,
+            numeric: vec![false, true, true],
+            matrix: false,
+        }]);
+        assert!(!across.contains("btLr"));
+        assert!(
+            grid(&xml)[0] > grid(&across)[0],
+            "{:?} {:?}",
+            grid(&xml),
+            grid(&across)
+        );
     }
 }

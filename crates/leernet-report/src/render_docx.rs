@@ -43,6 +43,8 @@ fn table(x: &Table) -> D {
             })
             .collect(),
         numeric: x.numeric.clone(),
+        // the same columns stand up as in the HTML
+        matrix: x.wide,
     }
 }
 

@@ -84,11 +84,20 @@ fn table(o: &mut String, x: &Table, lang: Option<leernet_core::Lang>) {
         esc(&x.caption)
     ));
     for (i, h) in x.header.iter().enumerate() {
-        o.push_str(&format!(
-            "<th scope=\"col\"{}>{}</th>",
-            class(i),
-            header_text(h, lang)
-        ));
+        if !x.standing(i) {
+            o.push_str(&format!(
+                "<th scope=\"col\"{}>{}</th>",
+                class(i),
+                header_text(h, lang)
+            ));
+        } else {
+            // Set vertically by the stylesheet, whole words only: no soft hyphens.
+            o.push_str(&format!(
+                "<th scope=\"col\"{}><span class=\"up\">{}</span></th>",
+                class(i),
+                esc(h)
+            ));
+        }
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for r in &x.rows {

@@ -17,6 +17,7 @@
 
 use crate::doc::{Block, Document, Figure, Inline, Section, Table};
 use crate::ReportError;
+use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::destination::{Destination, XyzDestination};
@@ -54,6 +55,9 @@ const NOTE: f32 = 8.5;
 const LEADING: f32 = 1.4;
 /// The smallest type a table may shrink to before its header would break inside a word.
 const MIN_TABLE_SIZE: f32 = 4.0;
+/// The longest a standing header line may be (a matrix's column header, about 4.2 cm): a
+/// longer header wraps at a space onto another line beside it, never inside a word.
+const UP_MAX: f32 = 120.0;
 
 /// A colour of the report's stylesheet (`style.css`'s `:root`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,6 +143,9 @@ struct Style {
     face: Face,
     size: f32,
     colour: Colour,
+    /// The text of a link: the index of its [`Inline::Link`] in the text laid out (a
+    /// paragraph, a list item, a table cell).
+    link: Option<usize>,
 }
 
 /// Something drawn on a page.
@@ -150,6 +157,9 @@ enum Item {
         text: String,
         /// The leaf of the tag tree it belongs to; `None` draws it as an artifact.
         leaf: Option<usize>,
+        /// Standing: the text reads bottom to top from (x, y), (x, y) on its baseline (a
+        /// matrix's column header).
+        up: bool,
     },
     Rect {
         x: f32,
@@ -167,19 +177,112 @@ enum Item {
         tree: Box<usvg::Tree>,
         leaf: usize,
     },
-    /// A link to a section of the document (an entry of the contents): a tagged link
-    /// annotation over the box, to the section's heading.
+    /// A link (an entry of the contents, a link in the text): a tagged link annotation over
+    /// the box.
     Link {
         x: f32,
         y: f32,
         w: f32,
         h: f32,
-        /// The section's id.
-        target: String,
-        /// What a screen reader says for it (the section's title).
+        target: LinkTo,
+        /// What a screen reader says for it (the section's title, the link's text).
         alt: String,
         leaf: usize,
     },
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq)]
+enum LinkTo {
+    /// A section of this document, by its id (its heading is the destination).
+    Section(String),
+    /// Another file or a web address (a URI action; a relative one is read from where
+    /// the PDF lies).
+    Uri(String),
+}
+
+impl LinkTo {
+    /// A link of the document model in the PDF: `#id` is a section of this document; a
+    /// relative link to an HTML file of the report (a handreiking) leads to the PDF beside
+    /// it, which the PDF report is written with (`handreikingen/x.html` →
+    /// `handreikingen/x.pdf`); anything else is opened as it is.
+    fn of(href: &str) -> LinkTo {
+        if let Some(id) = href.strip_prefix('#') {
+            return LinkTo::Section(id.to_owned());
+        }
+        let relative = !href.contains(':') && !href.starts_with('/');
+        match href.strip_suffix(".html") {
+            Some(stem) if relative => LinkTo::Uri(format!("{stem}.pdf")),
+            _ => LinkTo::Uri(href.to_owned()),
+        }
+    }
+}
+
+/// The tag tree's leaves of laid-out text in reading order: the plain text in one leaf
+/// until a link interrupts it; a link's text and its annotations (one per line it is on)
+/// together in a `Link` element.
+struct Flow {
+    nodes: Vec<TNode>,
+    plain: Option<usize>,
+    /// The open link: its inline's index, its text's leaf and its annotations' leaf.
+    link: Option<(usize, usize, usize)>,
+}
+
+impl Flow {
+    fn new() -> Flow {
+        Flow {
+            nodes: Vec::new(),
+            plain: None,
+            link: None,
+        }
+    }
+
+    /// The leaf of a run in `style`, and for a link's run the leaf of its annotation.
+    fn leaf(&mut self, me: &mut Layout, style: &Style) -> (usize, Option<usize>) {
+        match style.link {
+            Some(i) => {
+                if let Some((j, t, a)) = self.link {
+                    if j == i {
+                        return (t, Some(a));
+                    }
+                }
+                self.close();
+                self.plain = None;
+                let (t, a) = (me.leaf(), me.leaf());
+                self.link = Some((i, t, a));
+                (t, Some(a))
+            }
+            None => {
+                if self.link.is_some() {
+                    self.close();
+                    self.plain = None;
+                }
+                match self.plain {
+                    Some(l) => (l, None),
+                    None => {
+                        let l = me.leaf();
+                        self.plain = Some(l);
+                        self.nodes.push(TNode::Leaf(l));
+                        (l, None)
+                    }
+                }
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some((_, t, a)) = self.link.take() {
+            self.nodes.push(TNode::Group(
+                TKind::Link,
+                vec![TNode::Leaf(t), TNode::Leaf(a)],
+            ));
+        }
+    }
+
+    fn finish(mut self) -> Vec<TNode> {
+        self.close();
+        self.nodes
+    }
 }
 
 /// The logical structure, built while laying out; leaves are numbered pieces of content.
@@ -260,7 +363,7 @@ struct Line {
 fn words(x: &[Inline], base: &Style) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut gap = false;
-    for i in x {
+    for (k, i) in x.iter().enumerate() {
         let (s, style, newline) = match i {
             Inline::Text(s) => (s, base.clone(), false),
             Inline::Strong(s) => (
@@ -283,6 +386,7 @@ fn words(x: &[Inline], base: &Style) -> Vec<Word> {
                 text,
                 Style {
                     colour: ACCENT,
+                    link: Some(k),
                     ..base.clone()
                 },
                 false,
@@ -293,6 +397,7 @@ fn words(x: &[Inline], base: &Style) -> Vec<Word> {
                     face: Face::Regular,
                     size: base.size * 0.88,
                     colour: MUTED,
+                    link: None,
                 },
                 true,
             ),
@@ -525,20 +630,63 @@ impl<'a> Layout<'a> {
                     style: style.clone(),
                     text: text.clone(),
                     leaf,
+                    up: false,
                 });
             }
             self.y += l.height;
         }
     }
 
-    /// A paragraph of `x` in `style` at indent `indent`, as one leaf of `kind`.
+    /// Draws lines of `text` at `x`, breaking pages between lines; returns their leaves in
+    /// reading order, each link of the text a tagged `Link` with its annotations.
+    fn flow_lines(&mut self, lines: &[Line], x: f32, text: &[Inline]) -> Vec<TNode> {
+        let mut flow = Flow::new();
+        for l in lines {
+            self.need(l.height);
+            let top = self.y;
+            self.flow_line(&mut flow, l, x, top, text);
+            self.y += l.height;
+        }
+        flow.finish()
+    }
+
+    /// Draws one line of `text` with its top at `top`, its runs' leaves from `flow`.
+    fn flow_line(&mut self, flow: &mut Flow, l: &Line, x: f32, top: f32, text: &[Inline]) {
+        for (dx, style, t) in &l.runs {
+            let (leaf, link) = flow.leaf(self, style);
+            self.push(Item::Text {
+                x: x + dx,
+                y: top + l.height * 0.78,
+                style: style.clone(),
+                text: t.clone(),
+                leaf: Some(leaf),
+                up: false,
+            });
+            let to = style.link.and_then(|i| match text.get(i) {
+                Some(Inline::Link { text, href }) => Some((LinkTo::of(href), text.clone())),
+                _ => None,
+            });
+            if let (Some(a), Some((target, alt))) = (link, to) {
+                self.push(Item::Link {
+                    x: x + dx,
+                    y: top,
+                    w: self.fonts.width(style.face, style.size, t),
+                    h: l.height,
+                    target,
+                    alt,
+                    leaf: a,
+                });
+            }
+        }
+    }
+
+    /// A paragraph of `x` in `style` at indent `indent`, as one element of `kind`.
     fn para(&mut self, x: &[Inline], style: &Style, indent: f32, kind: TKind) -> TNode {
         let ws = words(x, style);
         let lines = break_lines(self.fonts, &ws, RIGHT - LEFT - indent, true);
-        let leaf = self.leaf();
-        self.lines(&lines, LEFT + indent, Some(leaf));
+        let nodes = self.flow_lines(&lines, LEFT + indent, x);
         self.y += style.size * 0.5;
-        TNode::Group(kind, vec![TNode::Leaf(leaf)])
+        TNode::Group(kind, nodes)
     }
 
     fn body() -> Style {
@@ -546,6 +694,7 @@ impl<'a> Layout<'a> {
             face: Face::Regular,
             size: BODY,
             colour: INK,
+            link: None,
         }
     }
 
@@ -560,6 +709,7 @@ impl<'a> Layout<'a> {
             face: Face::Bold,
             size,
             colour: INK,
+            link: None,
         };
         let ws = words(&[Inline::Text(title.to_owned())], &style);
         let lines = break_lines(self.fonts, &ws, RIGHT - LEFT, true);
@@ -618,6 +768,7 @@ impl<'a> Layout<'a> {
             face: Face::Regular,
             size: NOTE,
             colour: MUTED,
+            link: None,
         };
         Ok(match b {
             Block::Para(x) => self.para(x, &body, indent, TKind::P),
@@ -646,10 +797,9 @@ impl<'a> Layout<'a> {
                     stroke: Some((BANNER_EDGE, 0.75)),
                 });
                 self.y += pad;
-                let leaf = self.leaf();
-                self.lines(&lines, LEFT + indent + pad, Some(leaf));
+                let nodes = self.flow_lines(&lines, LEFT + indent + pad, x);
                 self.y += pad + BODY * 0.6;
-                TNode::Group(TKind::Note, vec![TNode::Leaf(leaf)])
+                TNode::Group(TKind::Note, nodes)
             }
             Block::Bullets(items) => {
                 let mut children = Vec::new();
@@ -700,18 +850,15 @@ impl<'a> Layout<'a> {
             style: style.clone(),
             text: label.to_owned(),
             leaf: Some(lbl),
+            up: false,
         });
-        let body = self.leaf();
-        self.lines(&lines, LEFT + indent + 14.0, Some(body));
+        let body = self.flow_lines(&lines, LEFT + indent + 14.0, x);
         self.y += style.size * 0.2;
         TNode::Group(
             TKind::ListItem,
             vec![
                 TNode::Group(TKind::Label, vec![TNode::Leaf(lbl)]),
-                TNode::Group(
-                    TKind::ListBody,
-                    vec![TNode::Group(TKind::P, vec![TNode::Leaf(body)])],
-                ),
+                TNode::Group(TKind::ListBody, vec![TNode::Group(TKind::P, body)]),
             ],
         )
     }
@@ -785,6 +932,7 @@ impl<'a> Layout<'a> {
             face: Face::Regular,
             size: NOTE,
             colour: MUTED,
+            link: None,
         };
         let caption = self.para(&f.caption, &note, indent, TKind::Caption);
         let mut children = vec![
@@ -814,11 +962,13 @@ impl<'a> Layout<'a> {
             face: Face::Bold,
             size,
             colour: INK,
+            link: None,
         };
         let cell_style = |size: f32, head: bool| Style {
             face: if head { Face::Bold } else { Face::Regular },
             size,
             colour: INK,
+            link: None,
         };
         // Words per header and cell at a size.
         let lay = |size: f32| {
@@ -844,12 +994,20 @@ impl<'a> Layout<'a> {
                 .collect();
             (head, rows)
         };
+        // A standing header (a matrix's) adds its lines side by side to the column's width.
+        let standing = |head: &[Word]| break_lines(fonts, head, UP_MAX, false);
         let widths = |head: &[Vec<Word>], rows: &[Vec<Vec<Word>>], cells_cut: bool| {
             let mut min = vec![0.0f32; n];
             let mut pref = vec![0.0f32; n];
             for i in 0..n {
-                min[i] = longest_word(fonts, &head[i]) + 2.0 * pad;
-                pref[i] = one_line(fonts, &head[i]) + 2.0 * pad;
+                if x.standing(i) {
+                    let across: f32 = standing(&head[i]).iter().map(|l| l.height).sum();
+                    min[i] = across + 2.0 * pad;
+                    pref[i] = min[i];
+                } else {
+                    min[i] = longest_word(fonts, &head[i]) + 2.0 * pad;
+                    pref[i] = one_line(fonts, &head[i]) + 2.0 * pad;
+                }
                 for r in rows {
                     if !cells_cut {
                         min[i] = min[i].max(longest_word(fonts, &r[i]) + 2.0 * pad);
@@ -896,6 +1054,7 @@ impl<'a> Layout<'a> {
                 face: Face::Bold,
                 size: BODY * 0.95,
                 colour: INK,
+                link: None,
             };
             let ws = words(&[Inline::Text(x.caption.clone())], &cap);
             let lines = break_lines(fonts, &ws, avail, true);
@@ -907,97 +1066,188 @@ impl<'a> Layout<'a> {
             children.push(TNode::Group(TKind::Caption, vec![TNode::Leaf(leaf)]));
         }
         let cell_lines = |ws: &[Word], i: usize, header: bool| {
-            break_lines(fonts, ws, cols[i] - 2.0 * pad, !header && cells_cut)
+            if header && x.standing(i) {
+                standing(ws)
+            } else {
+                break_lines(fonts, ws, cols[i] - 2.0 * pad, !header && cells_cut)
+            }
         };
         let head_lines: Vec<Vec<Line>> = (0..n).map(|i| cell_lines(&head[i], i, true)).collect();
+        // A standing header is as tall as its longest line.
         let head_h = head_lines
             .iter()
-            .map(|ls| ls.iter().map(|l| l.height).sum::<f32>())
+            .enumerate()
+            .map(|(i, ls)| {
+                if x.standing(i) {
+                    ls.iter().map(|l| l.width).fold(0.0, f32::max)
+                } else {
+                    ls.iter().map(|l| l.height).sum::<f32>()
+                }
+            })
             .fold(0.0, f32::max)
             + 2.0 * pad;
-        // Draws a row of cells; returns the leaves, or none for a repeated header.
-        let draw_row =
-            |me: &mut Layout, cells: &[Vec<Line>], h: f32, bold_rule: bool, tagged: bool| {
-                let mut leaves = Vec::new();
-                let mut cx = LEFT + indent;
-                let top = me.y;
-                for (i, ls) in cells.iter().enumerate() {
-                    let leaf = if tagged { Some(me.leaf()) } else { None };
+        let none: Vec<crate::doc::Text> = Vec::new();
+        // Draws a row of cells (`texts`: their inlines, for their links); returns each
+        // cell's leaves, or none for a repeated header. In the header row, a matrix's
+        // columns stand: each line reads bottom to top, lines side by side from the left.
+        let draw_row = |me: &mut Layout,
+                        cells: &[&[Line]],
+                        texts: &[crate::doc::Text],
+                        h: f32,
+                        head: bool,
+                        mut flows: Option<&mut [Flow]>| {
+            let mut cx = LEFT + indent;
+            let top = me.y;
+            for (i, ls) in cells.iter().enumerate() {
+                let numeric = x.numeric.get(i).copied().unwrap_or(false);
+                let mut flow = flows.as_deref_mut().and_then(|f| f.get_mut(i));
+                if head && x.standing(i) {
+                    let across: f32 = ls.iter().map(|l| l.height).sum();
+                    let mut lx = cx + pad;
+                    if numeric {
+                        lx += (cols[i] - 2.0 * pad - across).max(0.0);
+                    }
+                    for l in ls.iter() {
+                        for (rx, style, text) in &l.runs {
+                            let leaf = flow.as_mut().map(|f| f.leaf(me, style).0);
+                            me.push(Item::Text {
+                                x: lx + l.height * 0.78,
+                                y: top + h - pad - rx,
+                                style: style.clone(),
+                                text: text.clone(),
+                                leaf,
+                                up: true,
+                            });
+                        }
+                        lx += l.height;
+                    }
+                } else {
+                    let text = texts.get(i).map_or(&[][..], Vec::as_slice);
                     let mut y = top + pad;
-                    for l in ls {
-                        let dx = if x.numeric.get(i).copied().unwrap_or(false) {
+                    for l in ls.iter() {
+                        let dx = if numeric {
                             cols[i] - 2.0 * pad - l.width
                         } else {
                             0.0
                         };
-                        for (rx, style, text) in &l.runs {
-                            me.push(Item::Text {
-                                x: cx + pad + dx + rx,
-                                y: y + l.height * 0.78,
-                                style: style.clone(),
-                                text: text.clone(),
-                                leaf,
-                            });
+                        if let Some(f) = flow.as_mut() {
+                            me.flow_line(f, l, cx + pad + dx, y, text);
+                        } else {
+                            for (rx, style, t) in &l.runs {
+                                me.push(Item::Text {
+                                    x: cx + pad + dx + rx,
+                                    y: y + l.height * 0.78,
+                                    style: style.clone(),
+                                    text: t.clone(),
+                                    leaf: None,
+                                    up: false,
+                                });
+                            }
                         }
                         y += l.height;
                     }
-                    leaves.push(leaf);
-                    cx += cols[i];
                 }
-                me.push(Item::Rect {
-                    x: LEFT + indent,
-                    y: top + h,
-                    w: cols.iter().sum(),
-                    h: 0.0,
-                    fill: None,
-                    stroke: Some((
-                        if bold_rule { MUTED } else { LINE },
-                        if bold_rule { 1.0 } else { 0.5 },
-                    )),
-                });
-                me.y = top + h;
-                leaves
-            };
+                cx += cols[i];
+            }
+            me.push(Item::Rect {
+                x: LEFT + indent,
+                y: top + h,
+                w: cols.iter().sum(),
+                h: 0.0,
+                fill: None,
+                stroke: Some((
+                    if head { MUTED } else { LINE },
+                    if head { 1.0 } else { 0.5 },
+                )),
+            });
+            me.y = top + h;
+        };
+        let flows = || (0..n).map(|_| Flow::new()).collect::<Vec<Flow>>();
+        let head_cells: Vec<&[Line]> = head_lines.iter().map(Vec::as_slice).collect();
         self.need(head_h + size * LEADING + 2.0 * pad);
-        let head_leaves = draw_row(self, &head_lines, head_h, true, true);
+        let mut head_flows = flows();
+        draw_row(
+            self,
+            &head_cells,
+            &none,
+            head_h,
+            true,
+            Some(&mut head_flows),
+        );
         let header_row = TNode::Group(
             TKind::Row,
-            head_leaves
+            head_flows
                 .into_iter()
-                .map(|l| {
-                    TNode::Group(
-                        TKind::Header(TableHeaderScope::Column),
-                        l.map(TNode::Leaf).into_iter().collect(),
-                    )
-                })
+                .map(|f| TNode::Group(TKind::Header(TableHeaderScope::Column), f.finish()))
                 .collect(),
         );
         children.push(header_row);
-        for r in &rows {
+        for (r, texts) in rows.iter().zip(&x.rows) {
             let ls: Vec<Vec<Line>> = (0..n).map(|i| cell_lines(&r[i], i, false)).collect();
-            let h = ls
-                .iter()
-                .map(|c| c.iter().map(|l| l.height).sum::<f32>())
-                .fold(0.0, f32::max)
-                + 2.0 * pad;
-            if self.y + h > BOTTOM {
+            let height = |cells: &[&[Line]]| {
+                cells
+                    .iter()
+                    .map(|c| c.iter().map(|l| l.height).sum::<f32>())
+                    .fold(0.0, f32::max)
+                    + 2.0 * pad
+            };
+            let mut rest: Vec<&[Line]> = ls.iter().map(Vec::as_slice).collect();
+            let mut cells = flows();
+            // A page holding only the header again (a row's room at its most).
+            let fresh = TOP + head_h;
+            loop {
+                let h = height(&rest);
+                if self.y + h <= BOTTOM {
+                    draw_row(self, &rest, texts, h, false, Some(&mut cells));
+                    break;
+                }
+                let room = BOTTOM - self.y - 2.0 * pad;
+                let first = rest
+                    .iter()
+                    .filter_map(|c| c.first().map(|l| l.height))
+                    .fold(0.0, f32::max);
+                let at_top = self.y <= fresh + 0.01;
+                if at_top || (h > BOTTOM - fresh && first <= room) {
+                    // Taller than a page: as many lines of each cell as fit here (one at
+                    // least at the top of a page), the rest on the next page.
+                    let piece: Vec<&[Line]> = rest
+                        .iter()
+                        .map(|&c| {
+                            let mut k = 0;
+                            let mut acc = 0.0;
+                            while k < c.len() && acc + c[k].height <= room {
+                                acc += c[k].height;
+                                k += 1;
+                            }
+                            if k == 0 && at_top && !c.is_empty() {
+                                k = 1;
+                            }
+                            &c[..k]
+                        })
+                        .collect();
+                    let h = height(&piece);
+                    draw_row(self, &piece, texts, h, false, Some(&mut cells));
+                    for (r, p) in rest.iter_mut().zip(&piece) {
+                        let all: &[Line] = r;
+                        *r = &all[p.len()..];
+                    }
+                }
                 self.new_page();
                 // The header again on the new page, as an artifact.
-                draw_row(self, &head_lines, head_h, true, false);
+                draw_row(self, &head_cells, &none, head_h, true, None);
             }
-            let leaves = draw_row(self, &ls, h, false, true);
             children.push(TNode::Group(
                 TKind::Row,
-                leaves
+                cells
                     .into_iter()
                     .enumerate()
-                    .map(|(i, l)| {
+                    .map(|(i, f)| {
                         let kind = if i == 0 && x.row_headers {
                             TKind::Header(TableHeaderScope::Row)
                         } else {
                             TKind::Cell
                         };
-                        TNode::Group(kind, l.map(TNode::Leaf).into_iter().collect())
+                        TNode::Group(kind, f.finish())
                     })
                     .collect(),
             ));
@@ -1029,7 +1279,7 @@ impl<'a> Layout<'a> {
                 y: top,
                 w: RIGHT - LEFT - indent,
                 h: (me.y - top).max(1.0),
-                target: s.id.clone(),
+                target: LinkTo::Section(s.id.clone()),
                 alt: s.title.clone(),
                 leaf: link,
             });
@@ -1047,6 +1297,7 @@ impl<'a> Layout<'a> {
                     style: style.clone(),
                     text: num,
                     leaf: Some(pl),
+                    up: false,
                 });
                 parts.push(TNode::Leaf(pl));
             }
@@ -1075,6 +1326,7 @@ impl<'a> Layout<'a> {
             face: Face::Regular,
             size: BODY,
             colour: MUTED,
+            link: None,
         };
         top.push(self.para(&[Inline::Text(d.kicker.clone())], &kicker, 0.0, TKind::P));
         top.push(self.heading(&d.title, 0, None, false));
@@ -1091,6 +1343,7 @@ impl<'a> Layout<'a> {
             face: Face::Regular,
             size: NOTE,
             colour: MUTED,
+            link: None,
         };
         self.y += BODY;
         top.push(self.para(&[Inline::Text(d.footer.clone())], &note, 0.0, TKind::P));
@@ -1162,6 +1415,7 @@ fn write(
             face: Face::Regular,
             size: NOTE,
             colour: MUTED,
+            link: None,
         };
         let w = fonts.width(Face::Regular, NOTE, &num);
         s.start_tagged(ContentTag::Artifact(Artifact::new(
@@ -1184,21 +1438,20 @@ fn write(
             else {
                 continue;
             };
-            let (Some(&(to_page, to_y)), Some(rect)) =
-                (anchors.get(&target), Rect::from_xywh(x, y, w, h))
-            else {
+            let Some(rect) = Rect::from_xywh(x, y, w, h) else {
                 continue;
             };
-            let annotation = Annotation::new_link(
-                LinkAnnotation::new(
-                    rect,
-                    Target::Destination(Destination::Xyz(XyzDestination::new(
-                        to_page,
-                        Point::from_xy(LEFT, to_y),
-                    ))),
-                ),
-                Some(alt),
-            );
+            let to = match target {
+                LinkTo::Section(id) => match anchors.get(&id) {
+                    Some(&(to_page, to_y)) => Target::Destination(Destination::Xyz(
+                        XyzDestination::new(to_page, Point::from_xy(LEFT, to_y)),
+                    )),
+                    // a section this document does not have: the text stays, unlinked
+                    None => continue,
+                },
+                LinkTo::Uri(uri) => Target::Action(LinkAction::new(uri).into()),
+            };
+            let annotation = Annotation::new_link(LinkAnnotation::new(rect, to), Some(alt));
             let id = page.add_tagged_annotation(annotation);
             ids.entry(leaf).or_default().push(id);
         }
@@ -1244,22 +1497,31 @@ fn draw(s: &mut Surface, fonts: &Fonts, item: Item, ids: &mut BTreeMap<usize, Ve
             style,
             text: t,
             leaf,
-        } => match leaf {
-            Some(leaf) => {
-                let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+            up,
+        } => {
+            let id = match leaf {
+                Some(_) => Some(s.start_tagged(ContentTag::Span(SpanTag::empty()))),
+                None => {
+                    s.start_tagged(ContentTag::Artifact(Artifact::new(
+                        ArtifactType::PaginationOther,
+                        None,
+                    )));
+                    None
+                }
+            };
+            if up {
+                // a quarter turn to the left about (x, y): the text reads bottom to top
+                s.push_transform(&Transform::from_row(0.0, -1.0, 1.0, 0.0, x, y));
+                text(s, fonts, 0.0, 0.0, &style, &t);
+                s.pop();
+            } else {
                 text(s, fonts, x, y, &style, &t);
-                s.end_tagged();
+            }
+            s.end_tagged();
+            if let (Some(leaf), Some(id)) = (leaf, id) {
                 ids.entry(leaf).or_default().push(id);
             }
-            None => {
-                s.start_tagged(ContentTag::Artifact(Artifact::new(
-                    ArtifactType::PaginationOther,
-                    None,
-                )));
-                text(s, fonts, x, y, &style, &t);
-                s.end_tagged();
-            }
-        },
+        }
         Item::Rect {
             x,
             y,
@@ -1397,6 +1659,7 @@ mod tests {
             face: Face::Bold,
             size: 9.0,
             colour: INK,
+            link: None,
         };
         let ws = words(
             &[Inline::Text("Herkenbaarheid van het profiel".into())],
@@ -1472,6 +1735,233 @@ mod tests {
             text.contains("/Contents(Een tweede sectie)"),
             "with its title as alt text"
         );
+    }
+
+    /// The text `pdftotext` reads from a PDF (as the plain_text tests read it), or `None`
+    /// without poppler (under `CI` the testkit insists).
+    fn pdftotext(name: &str, pdf: &[u8]) -> Option<String> {
+        let tool =
+            leernet_testkit::tools::program("pdftotext (poppler-utils)", &["pdftotext"], "-v")?;
+        let dir = std::env::temp_dir().join(format!("leernet-render-pdf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{name}.pdf"));
+        std::fs::write(&file, pdf).unwrap();
+        let out = std::process::Command::new(tool)
+            .arg(&file)
+            .arg("-")
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(out.status.success());
+        Some(String::from_utf8(out.stdout).unwrap())
+    }
+
+    const LONG: &str = "Herkenbaarheid van het profiel voor de deelnemers";
+
+    /// A matrix of many columns: its headers after the first must stand up to fit A4.
+    fn matrix() -> Table {
+        let mut header = vec!["Netwerk".to_owned(), LONG.to_owned()];
+        header.extend((1..=14).map(|i| format!("Samenwerkingsverbanden {i}")));
+        let rows = ["Havenmond Wijkkracht", "Polderhart"]
+            .iter()
+            .map(|n| {
+                std::iter::once(n.to_string())
+                    .chain((0..15).map(|i| (40 + i).to_string()))
+                    .collect()
+            })
+            .collect();
+        Table::plain("Alle netwerken".into(), header, rows)
+            .numeric((0..16).map(|i| i > 0).collect())
+            .matrix()
+    }
+
+    /// A matrix's column headers after the first stand up (drawn turned a quarter to the
+    /// left, reading bottom to top), each line whole words, wrapped only at a space; the
+    /// first header and the cells read across; every header is still a `TH` of the tag
+    /// tree with its text; the type stays at its size (nothing had to shrink).
+    #[test]
+    fn a_matrix_header_stands_up_and_is_never_split() {
+        let fonts = Fonts::load().unwrap();
+        let mut layout = Layout::new(&fonts, BTreeMap::new());
+        let node = layout.table(&matrix(), 0.0);
+        let texts: Vec<(bool, String, f32)> = layout.pages[0]
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text {
+                    text, up, style, ..
+                } => Some((*up, text.clone(), style.size)),
+                _ => None,
+            })
+            .collect();
+        let up: Vec<&str> = texts.iter().filter(|t| t.0).map(|t| t.1.as_str()).collect();
+        assert_eq!(
+            up[..2],
+            ["Herkenbaarheid van het profiel", "voor de deelnemers"]
+        );
+        assert_eq!(up[2], "Samenwerkingsverbanden 1");
+        assert_eq!(up.len(), 16, "{up:?}");
+        assert!(texts.iter().any(|t| !t.0 && t.1 == "Netwerk"));
+        assert!(texts.iter().any(|t| !t.0 && t.1 == "Havenmond Wijkkracht"));
+        assert!(
+            texts[1..].iter().all(|t| t.2 == 8.0),
+            "the type shrank: {texts:?}"
+        );
+        // The header row of the tag tree: a TH per column, each with its text.
+        let TNode::Group(TKind::Table, rows) = node else {
+            panic!("not a table")
+        };
+        let TNode::Group(TKind::Row, heads) = &rows[1] else {
+            panic!("no header row")
+        };
+        assert_eq!(heads.len(), 16);
+        assert!(heads.iter().all(|h| matches!(
+            h,
+            TNode::Group(TKind::Header(TableHeaderScope::Column), l) if !l.is_empty()
+        )));
+        // In the file: the same bytes twice, and the headers read whole by pdftotext.
+        let d = doc(vec![Block::Table(matrix())]);
+        let pdf = render(&d).unwrap();
+        assert_eq!(pdf, render(&d).unwrap());
+        if let Some(text) = pdftotext("matrix", &pdf) {
+            // every word whole (a standing line comes out a word a line)
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for w in LONG.split(' ').chain(["Samenwerkingsverbanden", "Netwerk"]) {
+                assert!(words.contains(&w), "{w}: {text}");
+            }
+            assert_eq!(text.matches("Samenwerkingsverbanden").count(), 14);
+        }
+    }
+
+    /// A link in the text is a link in the PDF: `#id` to its section's heading, another
+    /// file of the report as a URI (an HTML file as the PDF beside it), each annotation
+    /// tagged inside a `Link` element with its text as alternative text; the text before
+    /// and after stays in the paragraph in reading order.
+    #[test]
+    fn links_in_the_text_are_links_in_the_pdf() {
+        let link = |text: &str, href: &str| Inline::Link {
+            text: text.into(),
+            href: href.into(),
+        };
+        let mut d = doc(vec![
+            Block::Para(vec![
+                Inline::Text("Zie ".into()),
+                link("de tweede sectie", "#b"),
+                Inline::Text(" en ".into()),
+                link(
+                    "de handreiking van Polderhart",
+                    "handreikingen/polderhart.html",
+                ),
+                Inline::Text(".".into()),
+            ]),
+            Block::Table(Table {
+                caption: "Handreikingen".into(),
+                header: vec!["Netwerk".into()],
+                rows: vec![vec![vec![link(
+                    "Havenmond",
+                    "handreikingen/havenmond.html",
+                )]]],
+                numeric: vec![false],
+                row_headers: false,
+                wide: false,
+            }),
+        ]);
+        d.toc = None;
+        let mut b = Section::new("b", "Een tweede sectie");
+        b.blocks = vec![Block::Para(crate::doc::t("Nog een alinea."))];
+        d.sections.push(b);
+        let pdf = render(&d).unwrap();
+        assert_eq!(pdf, render(&d).unwrap(), "the same bytes");
+        let text = String::from_utf8_lossy(&pdf);
+        assert_eq!(text.matches("/Subtype/Link").count(), 3, "three links");
+        assert_eq!(text.matches("/S/Link").count(), 3, "each tagged as a link");
+        assert_eq!(
+            text.matches("/Border[0 0 0]/Dest ").count(),
+            1,
+            "one to a section"
+        );
+        assert!(
+            text.contains("/URI(handreikingen/polderhart.pdf)"),
+            "{text}"
+        );
+        assert!(text.contains("/URI(handreikingen/havenmond.pdf)"));
+        for alt in [
+            "de tweede sectie",
+            "de handreiking van Polderhart",
+            "Havenmond",
+        ] {
+            assert!(text.contains(&format!("/Contents({alt})")), "{alt}");
+        }
+        // The paragraph's tags in reading order: text, link, text, link, text.
+        let fonts = Fonts::load().unwrap();
+        let mut layout = Layout::new(&fonts, BTreeMap::new());
+        let Block::Para(x) = &d.sections[0].blocks[0] else {
+            panic!()
+        };
+        let TNode::Group(TKind::P, parts) = layout.para(x, &Layout::body(), 0.0, TKind::P) else {
+            panic!("not a paragraph")
+        };
+        let shape: Vec<&str> = parts
+            .iter()
+            .map(|p| match p {
+                TNode::Leaf(_) => "text",
+                TNode::Group(TKind::Link, _) => "link",
+                TNode::Group(..) => "other",
+            })
+            .collect();
+        assert_eq!(shape, ["text", "link", "text", "link", "text"]);
+        if let Some(t) = pdftotext("links", &pdf) {
+            assert!(
+                t.contains("Zie de tweede sectie en de handreiking van Polderhart."),
+                "{t}"
+            );
+        }
+    }
+
+    /// A row taller than a page is split between its lines over as many pages as it needs,
+    /// the header again on each; nothing is drawn below the bottom margin, every word is
+    /// drawn once, and the row is still one `TR` whose cells hold all their text.
+    #[test]
+    fn a_row_taller_than_a_page_is_split_not_drawn_off_the_page() {
+        let long: Vec<String> = (1..=2500).map(|i| format!("woord{i}")).collect();
+        let x = Table::plain(
+            "Een lange rij".into(),
+            vec!["Netwerk".into(), "Toelichting".into()],
+            vec![
+                vec!["Havenmond".into(), long.join(" ")],
+                vec!["Polderhart".into(), "kort".into()],
+            ],
+        );
+        let fonts = Fonts::load().unwrap();
+        let mut layout = Layout::new(&fonts, BTreeMap::new());
+        let node = layout.table(&x, 0.0);
+        assert!(layout.pages.len() >= 3, "{} pages", layout.pages.len());
+        let mut drawn: Vec<String> = Vec::new();
+        for (p, items) in layout.pages.iter().enumerate() {
+            for i in items {
+                if let Item::Text {
+                    y, text, leaf, up, ..
+                } = i
+                {
+                    assert!(*y <= BOTTOM && *y >= TOP, "page {p}: {text:?} at {y}");
+                    if leaf.is_some() && !up {
+                        drawn.extend(text.split(' ').map(str::to_owned));
+                    }
+                }
+            }
+        }
+        let words: Vec<&String> = drawn.iter().filter(|w| w.starts_with("woord")).collect();
+        assert_eq!(
+            words,
+            long.iter().collect::<Vec<_>>(),
+            "every word once, in order"
+        );
+        assert!(drawn.contains(&"kort".to_owned()));
+        let TNode::Group(TKind::Table, rows) = node else {
+            panic!("not a table")
+        };
+        // caption, header row and the two rows
+        assert_eq!(rows.len(), 4);
+        assert!(matches!(&rows[2], TNode::Group(TKind::Row, cells) if cells.len() == 2));
     }
 
     #[test]
