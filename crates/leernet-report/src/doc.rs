@@ -96,13 +96,29 @@ impl Table {
     }
 
     /// Whether column `i`'s header stands up. A matrix (a column per element or condition)
-    /// has too many columns for its headers to fit A4 across, even in syllables: its column
-    /// headers after the first are set vertically, reading bottom to top, in every format
+    /// has too many columns for its headers to fit A4 across, even in syllables: its narrow
+    /// columns' headers are set vertically, reading bottom to top, in every format
     /// (`span.up` in HTML, text direction `btLr` in DOCX, rotated text in the PDF), wrapping
-    /// only at a space, so no header word is ever split (issue 21, item 4). The first
-    /// column heads the rows and reads across. Screen readers read the text as it is.
+    /// only at a space, so no header word is ever split (issue 21, item 4). A column is
+    /// narrow when every cell is shorter than the header's longest word ("ja", "0,49" under
+    /// "Consistentie"); a column of text ("voldoende", the networks' names) is as wide as its
+    /// text anyway, so its header reads across, as does the first column, which heads the
+    /// rows. Screen readers read the text as it is.
     pub fn standing(&self, i: usize) -> bool {
-        self.wide && i > 0
+        if !self.wide || i == 0 {
+            return false;
+        }
+        let Some(head) = self.header.get(i) else {
+            return false;
+        };
+        let word = head
+            .split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
+        self.rows
+            .iter()
+            .all(|r| r.get(i).is_none_or(|c| plain(c).chars().count() < word))
     }
 }
 
@@ -309,6 +325,37 @@ pub fn nest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Seen on the QCA page: every column header of a matrix stood up, also over columns of
+    /// text ("Verwachting" over "verwacht bij de uitkomst als aanwezig", "Netwerken" over
+    /// the networks' names), where a header across fits and reads better.
+    #[test]
+    fn only_a_matrix_s_narrow_columns_stand_up() {
+        let row = |c: [&str; 5]| c.iter().map(|s| s.to_string()).collect();
+        let table = Table::plain(
+            "Waarheidstabel".into(),
+            [
+                "Agenda samen bepaald",
+                "Neutrale leerfacilitator",
+                "Uitkomst",
+                "n",
+                "Consistentie",
+            ]
+            .map(String::from)
+            .to_vec(),
+            vec![
+                row(["ja", "nee", "niet voldoende", "6", "0,49"]),
+                row(["nee", "ja", "voldoende", "3", "0,91"]),
+            ],
+        );
+        let standing = |t: &Table| (0..5).map(|i| t.standing(i)).collect::<Vec<_>>();
+        assert_eq!(standing(&table), [false; 5], "not a matrix: nothing stands");
+        assert_eq!(
+            standing(&table.matrix()),
+            [false, true, false, false, true],
+            "the row headers, the text column and the one-letter column read across"
+        );
+    }
 
     #[test]
     fn flat_headings_nest_into_sections() {

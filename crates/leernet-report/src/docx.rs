@@ -32,14 +32,15 @@ pub enum Block {
     Note(String),
     /// A bulleted list.
     Bullets(Vec<String>),
-    /// A table: a caption, a header row, body rows; `numeric[i]` right-aligns column i; in
-    /// a `matrix` the column headers after the first stand up (text direction `btLr`).
+    /// A table: a caption, a header row, body rows; `numeric[i]` right-aligns column i;
+    /// `standing[i]` sets column i's header up (text direction `btLr`), as a matrix's narrow
+    /// columns have it.
     Table {
         caption: String,
         header: Vec<String>,
         rows: Vec<Vec<String>>,
         numeric: Vec<bool>,
-        matrix: bool,
+        standing: Vec<bool>,
     },
 }
 
@@ -106,11 +107,11 @@ fn table(
     header: &[String],
     rows: &[Vec<String>],
     numeric: &[bool],
-    matrix: bool,
+    standing: &[bool],
 ) -> String {
     let cols = header.len().max(1);
-    // In a matrix the headers after the first stand up: they add height, not width.
-    let up = |c: usize| matrix && c > 0;
+    // A standing header adds height, not width.
+    let up = |c: usize| standing.get(c).copied().unwrap_or(false);
     // Column widths: proportional to the longest text in the column (up to 60 characters),
     // but never narrower than its longest word, so headers such as "Mediaan" do not break.
     let longest: Vec<usize> = (0..cols)
@@ -234,8 +235,8 @@ fn document_xml(blocks: &[Block]) -> String {
                 header,
                 rows,
                 numeric,
-                matrix,
-            } => body.push_str(&table(caption, header, rows, numeric, *matrix)),
+                standing,
+            } => body.push_str(&table(caption, header, rows, numeric, standing)),
         }
     }
     format!(
@@ -330,7 +331,7 @@ mod tests {
                 header: vec!["Netwerk".into(), "n".into()],
                 rows: vec![vec!["A & B".into(), "3".into()]],
                 numeric: vec![false, true],
-                matrix: false,
+                standing: vec![false, false],
             },
         ];
         let a = document(&blocks, "T", Lang::Nl).unwrap();
@@ -361,7 +362,7 @@ mod tests {
             header: header.clone(),
             rows: rows.clone(),
             numeric: vec![false, true, true],
-            matrix: true,
+            standing: vec![false, true, true],
         }]);
         assert_eq!(xml.matches("<w:textDirection w:val=\"btLr\"/>").count(), 2);
         let first = xml.find(">Netwerk<").unwrap();
@@ -388,7 +389,7 @@ mod tests {
             header,
             rows,
             numeric: vec![false, true, true],
-            matrix: false,
+            standing: vec![false, false, false],
         }]);
         assert!(!across.contains("btLr"));
         assert!(

@@ -43,8 +43,8 @@ fn table(x: &Table) -> D {
             })
             .collect(),
         numeric: x.numeric.clone(),
-        // the same columns stand up as in the HTML
-        matrix: x.wide,
+        // the same columns stand up as in the HTML and the PDF
+        standing: (0..x.header.len()).map(|i| x.standing(i)).collect(),
     }
 }
 

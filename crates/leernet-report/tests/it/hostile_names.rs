@@ -196,7 +196,7 @@ proptest! {
                 header: vec![a.clone(), b.clone()],
                 rows: vec![vec![c.clone(), a.clone()]],
                 numeric: vec![false, true],
-                matrix: true,
+                standing: vec![false, true],
             },
         ];
         let bytes = docx::document(&blocks, &a, Lang::En).unwrap();
