@@ -45,13 +45,25 @@ impl From<StoreError> for QdaImportError {
     }
 }
 
+/// A codebook read and planned, not stored yet.
+#[derive(Debug, Clone)]
+pub struct ReadCodebook {
+    project: QdaProject,
+    report: Report,
+    plan: ImportPlan,
+}
+
 /// What a codebook import did.
 #[derive(Debug, Clone)]
 pub struct ImportedCodebook {
-    /// The codebook's name (the file's, made unique).
+    /// The codebook's name (the file's, made unique; or the codebook reused).
     pub name: String,
+    /// Whether an earlier import's codebook took the codes (its code GUIDs were kept).
+    pub reused: bool,
     /// Codes added.
     pub codes: usize,
+    /// Codes the codebook held already.
+    pub present: usize,
     /// What was converted while reading, and what could not be carried over.
     pub report: Report,
 }
@@ -124,9 +136,14 @@ fn new_codes(plan: &ImportPlan) -> Vec<NewCode> {
 
 /// Reads and plans a codebook (`.qdc` bytes), before the study is opened: a file that is not
 /// a codebook is refused without touching the study.
-pub fn read_codebook(bytes: &[u8]) -> Result<ImportPlan, QdaImportError> {
+pub fn read_codebook(bytes: &[u8]) -> Result<ReadCodebook, QdaImportError> {
     let (project, report) = leernet_qda::read_qdc(bytes, &Limits::default())?;
-    Ok(leernet_qda::plan_import(&project, report, &[], &[], &[])?)
+    let plan = leernet_qda::plan_import(&project, report.clone(), &[], &[], &[])?;
+    Ok(ReadCodebook {
+        project,
+        report,
+        plan,
+    })
 }
 
 /// Reads a whole project (`.qdpx` bytes), before the study is opened.
@@ -134,20 +151,84 @@ pub fn read_project(bytes: &[u8]) -> Result<(QdaProject, Report), QdaImportError
     Ok(leernet_qda::read_qdpx(bytes, &Limits::default())?)
 }
 
-/// Imports a codebook read by [`read_codebook`] (`file` names it) as a new codebook.
+/// Imports a codebook read by [`read_codebook`] (`file` names it): as a new codebook, or —
+/// when an earlier import kept the GUIDs of its codes — into the codebook that holds them,
+/// adding only the codes it lacks. The file's code GUIDs are kept for the next import.
 pub async fn import_codebook(
     store: &Store,
     file: &Path,
-    plan: ImportPlan,
+    read: ReadCodebook,
 ) -> Result<ImportedCodebook, QdaImportError> {
-    let name = free_name(store, &codebook_name(file, "")).await?;
+    let code_guids = store.qda_code_guids().await?;
+    let codebooks = store.codebooks().await?;
+    // The codebook of an earlier import: only GUIDs that an import kept count (leernet's
+    // own exported codebook imports as a new codebook, as a copy to change).
+    let own: BTreeSet<String> = codebooks
+        .iter()
+        .flat_map(|b| {
+            b.codes.iter().flat_map(move |c| {
+                ["", b.name.as_str()]
+                    .map(|scope| leernet_qda::guid::stable("code", &format!("{scope}/{}", c.key)))
+            })
+        })
+        .collect();
+    let kept: BTreeSet<&str> = code_guids
+        .iter()
+        .map(|(g, _)| g.as_str())
+        .filter(|g| !own.contains(*g))
+        .collect();
+    let earlier = read
+        .project
+        .codes
+        .iter()
+        .any(|c| kept.contains(c.guid.as_str()));
+    let plan = if earlier {
+        leernet_qda::plan_project_import_in(
+            &read.project,
+            read.report,
+            &leernet_qda::ImportContext {
+                responses: &[],
+                persons: &[],
+                waves: &[],
+                documents: &[],
+                networks: &[],
+                codebooks: &codebooks,
+                code_guids: &code_guids,
+            },
+        )?
+    } else {
+        read.plan
+    };
+    let name = match plan.codebook {
+        Some(b) => codebooks
+            .iter()
+            .find(|x| x.id == b)
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
+        None => free_name(store, &codebook_name(file, "")).await?,
+    };
+    let extras = ImportExtras {
+        into: plan.codebook,
+        code_guids: plan
+            .codes
+            .iter()
+            .map(|c| (c.guid.clone(), c.key.clone()))
+            .collect(),
+        ..ImportExtras::default()
+    };
     let done = store
-        .import_coded_project(&name, &new_codes(&plan), &[], &[])
+        .import_whole_project(&name, &new_codes(&plan), &[], &[], &extras)
         .await?;
-    tracing::info!(codes = done.codes, "codebook imported");
+    tracing::info!(
+        codes = done.codes,
+        reused = plan.codebook.is_some(),
+        "codebook imported"
+    );
     Ok(ImportedCodebook {
         name,
+        reused: plan.codebook.is_some(),
         codes: done.codes,
+        present: read.project.codes.len().saturating_sub(done.codes),
         report: plan.report,
     })
 }

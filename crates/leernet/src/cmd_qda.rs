@@ -231,13 +231,24 @@ pub async fn import_codebook(settings: &Settings, file: &Path, out: &mut dyn Wri
     let result = qda::import_codebook(&store, file, plan).await;
     store.close().await;
     let done = result.map_err(|e| import_err(file, e))?;
-    writeln!(
-        out,
-        "Imported the codebook {} as {:?}: {} codes.",
-        file.display(),
-        done.name,
-        done.codes
-    )
+    if done.reused {
+        writeln!(
+            out,
+            "Imported the codebook {} into the codebook {:?} that holds its codes already: {} codes added, {} present already.",
+            file.display(),
+            done.name,
+            done.codes,
+            done.present
+        )
+    } else {
+        writeln!(
+            out,
+            "Imported the codebook {} as {:?}: {} codes.",
+            file.display(),
+            done.name,
+            done.codes
+        )
+    }
     .map_err(out_err)?;
     print_report(out, &done.report)
 }

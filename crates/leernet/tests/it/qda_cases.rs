@@ -474,3 +474,42 @@ async fn a_codes_memo_goes_out_as_a_note_and_comes_back_on_every_back_end() {
         db2.drop_database().await;
     }
 }
+
+/// A `.qdc` codebook of another tool imported a second time reuses the codebook the first
+/// import made (its code GUIDs were kept), instead of making another one; on every back end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_codebook_imported_twice_is_one_codebook_on_every_back_end() {
+    let qdc = root().join("testdata/standards/refi-qda/samples/taguette-1.5.2/codebook.qdc");
+    for backend in test_backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend).await;
+        let dir = tmp.path().join("cb");
+        ok(leernet(&["init", s(&dir)], &db.url));
+        let p = ["--project", s(&dir)];
+        let first = ok(leernet(
+            &[&p[..], &["import", "codebook", s(&qdc)]].concat(),
+            &db.url,
+        ));
+        assert!(first.contains(" as \"codebook\": "), "{first}");
+        let store = db.store().await;
+        let books = store.codebooks().await.unwrap();
+        store.close().await;
+        assert_eq!(books.len(), 1);
+        let n = books[0].codes.len();
+        assert!(n > 0);
+        let again = ok(leernet(
+            &[&p[..], &["import", "codebook", s(&qdc)]].concat(),
+            &db.url,
+        ));
+        assert!(
+            again.contains(&format!(
+                "into the codebook \"codebook\" that holds its codes already: 0 codes added, {n} present already."
+            )),
+            "{again}"
+        );
+        let store = db.store().await;
+        assert_eq!(store.codebooks().await.unwrap(), books, "nothing added");
+        store.close().await;
+        db.drop_database().await;
+    }
+}
