@@ -158,6 +158,10 @@ pub(super) fn collect_documents<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<
     })
 }
 
+/// In one document, the labels linked to the person (masked as mentions there) and the spans
+/// of their turns (masked whole).
+type Linked = (Vec<Mention>, Vec<(usize, usize)>);
+
 /// The text with every character in `ranges` (code points) masked: each run of masked
 /// characters becomes one marker of its length, so no position moves.
 fn mask_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
@@ -197,7 +201,7 @@ pub(super) fn erase_documents<'t>(
         // name, "Interviewer") only in its own document, where their turns are masked whole.
         let turns = turns_of(&mut *conn, &p.subject).await?;
         let mut labels: BTreeSet<(i64, String)> = BTreeSet::new();
-        let mut own: BTreeMap<i64, (Vec<Mention>, Vec<(usize, usize)>)> = BTreeMap::new();
+        let mut own: BTreeMap<i64, Linked> = BTreeMap::new();
         let mut turns_removed = 0i64;
         let mut mentions = subject_mentions(&p.subject, "");
         for t in &turns {
