@@ -20,6 +20,7 @@ pub mod mail;
 pub mod outbox;
 pub mod people;
 pub mod practice;
+pub mod qda;
 pub mod reminders;
 pub mod studies;
 pub mod tokens;

@@ -332,6 +332,8 @@ pub fn export_project_with(input: &ExportInput, extras: &ExportExtras) -> Result
         .iter()
         .map(|c| c.coder)
         .chain(input.document_codings.iter().map(|c| c.coder))
+        // The author of a memo is a user too, or the note loses who wrote it.
+        .chain(input.memos.iter().filter_map(|m| m.author))
         .collect();
     let mut users = Vec::new();
     let mut user_guid: BTreeMap<PersonId, String> = BTreeMap::new();

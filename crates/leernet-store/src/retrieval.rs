@@ -13,6 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many characters of context a retrieved passage shows on each side.
 pub const CONTEXT: usize = 120;
 
+/// The person a speaker of a document is: an account of the study, or someone invited by
+/// address only (the address, lower case). Their privacy export holds the turns they spoke.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpeakerPerson {
+    Account(PersonId),
+    Invitee(String),
+}
+
 /// The role a speaker of a document speaks in; passages are filtered by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SpeakerRole {
@@ -261,6 +269,100 @@ impl Store {
             .bind(document.0)
             .bind(speaker)
             .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        crate::generation::bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person each linked speaker of each document is.
+    pub async fn speaker_people(&self) -> Result<BTreeMap<(DocumentId, String), SpeakerPerson>> {
+        let rows = sqlx::query(
+            "SELECT document_id, speaker, person_id, email FROM document_speaker_people \
+             ORDER BY document_id, speaker",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            let who = match (
+                get::<Option<i64>>(r, "person_id")?,
+                get::<Option<String>>(r, "email")?,
+            ) {
+                (Some(p), _) => SpeakerPerson::Account(PersonId(p)),
+                (None, Some(e)) => SpeakerPerson::Invitee(e),
+                (None, None) => {
+                    return Err(StoreError::Corrupt("a speaker linked to nobody".into()))
+                }
+            };
+            out.insert(
+                (DocumentId(get(r, "document_id")?), get(r, "speaker")?),
+                who,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Links (or, with `None`, unlinks) a speaker of a document to a person; a speaker who
+    /// has no turn in the document, or an account that does not exist, is refused.
+    pub async fn set_speaker_person(
+        &self,
+        document: DocumentId,
+        speaker: &str,
+        person: Option<SpeakerPerson>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let speaks: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM document_turns WHERE document_id = $1 AND speaker = $2",
+        )
+        .bind(document.0)
+        .bind(speaker)
+        .fetch_one(&mut *tx)
+        .await?;
+        if speaks == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(format!(
+                "{speaker:?} does not speak in document {document}"
+            )));
+        }
+        sqlx::query("DELETE FROM document_speaker_people WHERE document_id = $1 AND speaker = $2")
+            .bind(document.0)
+            .bind(speaker)
+            .execute(&mut *tx)
+            .await?;
+        let (pid, email) = match person {
+            None => (None, None),
+            Some(SpeakerPerson::Account(p)) => {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons WHERE id = $1")
+                    .bind(p.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if n == 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::NotFound(format!("there is no person {}", p.0)));
+                }
+                (Some(p.0), None)
+            }
+            Some(SpeakerPerson::Invitee(e)) => {
+                let e = e.trim().to_lowercase();
+                if e.is_empty() || e.chars().count() > 320 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict("an address is needed".into()));
+                }
+                (None, Some(e))
+            }
+        };
+        if pid.is_some() || email.is_some() {
+            sqlx::query(
+                "INSERT INTO document_speaker_people (document_id, speaker, person_id, email) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(document.0)
+            .bind(speaker)
+            .bind(pid)
+            .bind(email)
             .execute(&mut *tx)
             .await?;
         }

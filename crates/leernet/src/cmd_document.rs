@@ -5,16 +5,18 @@
 //! it, and stores them all in one transaction: one bad file is one clear message and nothing
 //! is stored.
 //!
-//! `leernet document speaker DOC_ID [--speaker NAME --role ROLE]`: the speakers of a
-//! document with their turns and roles, or one speaker's role set (or cleared with `none`),
-//! as the document page in the browser does; retrieval's filter by speaker role reads it.
+//! `leernet document speaker DOC_ID [--speaker NAME [--role ROLE] [--person EMAIL]]`: the
+//! speakers of a document with their turns, roles and people, or one speaker's role set (or
+//! cleared with `none`), as the document page in the browser does; retrieval's filter by
+//! speaker role reads it. `--person` links the speaker to an account or an invitee of the
+//! study (`none` unlinks): their privacy export and erase then cover the turns they spoke.
 
 use crate::cli_error::{CliError, CliResult};
 use crate::settings::Settings;
 use anyhow::anyhow;
 use leernet_app::documents;
-use leernet_core::{DocumentId, DocumentKind, Slug};
-use leernet_store::retrieval::SpeakerRole;
+use leernet_core::{DocumentId, DocumentKind, PersonId, Slug};
+use leernet_store::retrieval::{SpeakerPerson, SpeakerRole};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -196,15 +198,21 @@ impl SpeakerRoleArg {
 
 /// The arguments of `leernet document speaker`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("change").args(["role", "person"]).multiple(true)))]
 pub struct SpeakerArgs {
     /// The document's number (as `leernet import document` printed it).
     pub document: u32,
-    /// The speaker, as the transcript names them; with --role.
-    #[arg(long, requires = "role")]
+    /// The speaker, as the transcript names them; with --role or --person.
+    #[arg(long, requires = "change")]
     pub speaker: Option<String>,
     /// The role they speak in; `none` clears it. With --speaker.
     #[arg(long, value_enum, requires = "speaker")]
     pub role: Option<SpeakerRoleArg>,
+    /// The person they are: the e-mail address of an account of the study or of someone
+    /// invited; `none` unlinks them. Their privacy export holds the turns they spoke, their
+    /// erase masks them. With --speaker.
+    #[arg(long, requires = "speaker")]
+    pub person: Option<String>,
 }
 
 /// `leernet document speaker`: lists the document's speakers with their turns and roles, or
@@ -231,7 +239,7 @@ pub async fn speaker(settings: &Settings, args: &SpeakerArgs, out: &mut dyn Writ
             None => speakers.push((t.speaker.as_str(), 1)),
         }
     }
-    if let (Some(name), Some(role)) = (&args.speaker, args.role) {
+    if let Some(name) = &args.speaker {
         if !speakers.iter().any(|(s, _)| s == name) {
             let known = if speakers.is_empty() {
                 "it has no speaker turns".to_owned()
@@ -251,42 +259,124 @@ pub async fn speaker(settings: &Settings, args: &SpeakerArgs, out: &mut dyn Writ
                 doc.info.title
             )));
         }
-        store
-            .set_speaker_role(id, name, role.role())
-            .await
-            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-        store.close().await;
-        return match role.role() {
-            Some(r) => writeln!(
-                out,
-                "{name:?} speaks as {} in document {} {:?}.",
-                r.as_str(),
-                args.document,
-                doc.info.title
-            ),
-            None => writeln!(
-                out,
-                "{name:?} has no known role in document {} {:?} any more.",
-                args.document, doc.info.title
-            ),
+        // The person first: an address nobody has changes nothing, the role included.
+        let person = match args.person.as_deref().map(str::trim) {
+            None => None,
+            Some("none") => Some(None),
+            Some(email) => Some(Some(speaker_person(&store, email).await?)),
+        };
+        if let Some(role) = args.role {
+            store
+                .set_speaker_role(id, name, role.role())
+                .await
+                .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+            write_role(out, name, role, args.document, &doc.info.title)?;
         }
-        .map_err(out_err);
+        if let Some(person) = person {
+            store
+                .set_speaker_person(id, name, person.as_ref().map(|(p, _)| p.clone()))
+                .await
+                .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+            match person {
+                Some((_, who)) => writeln!(
+                    out,
+                    "{name:?} is {who} in document {} {:?}.",
+                    args.document, doc.info.title
+                ),
+                None => writeln!(
+                    out,
+                    "{name:?} is linked to nobody in document {} {:?} any more.",
+                    args.document, doc.info.title
+                ),
+            }
+            .map_err(out_err)?;
+        }
+        store.close().await;
+        return Ok(());
     }
     let roles = store
         .speaker_roles()
         .await
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let people = store
+        .speaker_people()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let names: std::collections::BTreeMap<PersonId, String> = store
+        .persons()
+        .await
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     store.close().await;
     writeln!(out, "Document {} {:?}:", args.document, doc.info.title).map_err(out_err)?;
     if speakers.is_empty() {
         return writeln!(out, "no speaker turns.").map_err(out_err);
     }
     for (s, n) in speakers {
-        let role = roles
-            .get(&(id, s.to_owned()))
-            .map_or("no known role", |r| r.as_str());
+        let key = (id, s.to_owned());
+        let role = roles.get(&key).map_or("no known role", |r| r.as_str());
         let turns = if n == 1 { "turn" } else { "turns" };
-        writeln!(out, "{s:?}: {n} {turns}, {role}").map_err(out_err)?;
+        let who = match people.get(&key) {
+            None => String::new(),
+            Some(SpeakerPerson::Account(p)) => {
+                format!(", {}", names.get(p).map_or("an account", String::as_str))
+            }
+            Some(SpeakerPerson::Invitee(e)) => format!(", the person invited as {e}"),
+        };
+        writeln!(out, "{s:?}: {n} {turns}, {role}{who}").map_err(out_err)?;
     }
     Ok(())
+}
+
+/// The person of the study with this address: an account (by name), or someone invited by
+/// it; refused (exit 1) when nobody has it.
+async fn speaker_person(
+    store: &leernet_store::Store,
+    email: &str,
+) -> Result<(SpeakerPerson, String), CliError> {
+    let nobody = || {
+        CliError::invalid(anyhow!(
+            "nobody with address {email:?} has an account or an invitation in this study; nothing was changed"
+        ))
+    };
+    if email.chars().count() > 320 {
+        return Err(nobody());
+    }
+    let subject = match store.privacy_subject(email).await {
+        Ok(s) => s,
+        Err(leernet_store::StoreError::NotFound(_)) => return Err(nobody()),
+        Err(e) => return Err(CliError::usage(anyhow!("{e}"))),
+    };
+    Ok(match subject.id {
+        Some(p) => (SpeakerPerson::Account(p), subject.name),
+        None => {
+            let e = subject.email.to_lowercase();
+            let who = format!("the person invited as {e}");
+            (SpeakerPerson::Invitee(e), who)
+        }
+    })
+}
+
+/// Says which role a speaker speaks in now.
+fn write_role(
+    out: &mut dyn Write,
+    name: &str,
+    role: SpeakerRoleArg,
+    document: u32,
+    title: &str,
+) -> CliResult {
+    match role.role() {
+        Some(r) => writeln!(
+            out,
+            "{name:?} speaks as {} in document {document} {title:?}.",
+            r.as_str(),
+        ),
+        None => writeln!(
+            out,
+            "{name:?} has no known role in document {document} {title:?} any more."
+        ),
+    }
+    .map_err(out_err)
 }

@@ -549,6 +549,12 @@ fn write_erase_report(
             n("documents", "speaker_labels_replaced")
         ),
         format!(
+            "- cases of imported projects (REFI-QDA): {} naming them removed with their values; their name replaced by {} in {} descriptions and values;",
+            n("qda_cases", "cases_removed"),
+            privacy::REMOVED,
+            n("qda_cases", "texts_changed")
+        ),
+        format!(
             "- codings they made: {} kept, now of an erased coder;",
             n("codings", "kept_unlinked")
         ),
@@ -583,6 +589,7 @@ fn write_erase_report(
         "responses",
         "mentions",
         "documents",
+        "qda_cases",
         "codings",
         "coding_work",
         "workspace",

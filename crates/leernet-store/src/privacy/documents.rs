@@ -10,9 +10,12 @@
 //! becomes the same marker in `document_turns` and `document_speakers` as in the text. The
 //! text's digest is recomputed (it is the same document, not a new text).
 //!
-//! Speakers are linked to people by name: a turn is the person's when its speaker label is
-//! their full name. A first name alone is not enough to say whose turn it is; such turns are
-//! neither exported nor renamed (docs: the researcher renames labels before import).
+//! A turn is the person's when its speaker label is their full name, or when the researcher
+//! linked the label to them (`document_speaker_people`: `leernet document speaker --person`, or
+//! the document page). A first name alone is not enough to say whose turn it is: an unlinked
+//! "Anna" is neither exported nor renamed. A linked label is masked in its own document only
+//! (it may be a role, "Interviewer", elsewhere), and the turns it spoke are masked whole — a
+//! marker of their length, so codings on other turns keep their positions — and the link goes.
 
 use super::*;
 
@@ -38,7 +41,8 @@ fn is_name(label: &str, name: &str) -> bool {
 
 /// The text with every mention replaced by a marker of the same length; `None` when
 /// nothing was found.
-pub(super) fn masked(text: &str, mentions: &[Mention]) -> Option<String> {
+#[cfg(test)]
+fn masked(text: &str, mentions: &[Mention]) -> Option<String> {
     let (_, edits) = replace_mentions(text, mentions);
     if edits.is_empty() {
         return None;
@@ -59,16 +63,48 @@ pub(super) fn masked(text: &str, mentions: &[Mention]) -> Option<String> {
     Some(out)
 }
 
-/// The person's speaker turns: (document, title, position, speaker, what they said).
-async fn turns_of(
+/// One speaker turn of the person.
+struct TheirTurn {
+    document: i64,
+    title: String,
+    position: i64,
+    speaker: String,
+    said: String,
+    /// In code points of the document's text.
+    start: usize,
+    end: usize,
+    /// Whether the label is linked to the person (else it is their full name).
+    linked: bool,
+}
+
+/// The speaker labels linked to the person (by account, or by address): (document, label).
+async fn linked_labels(
     conn: &mut sqlx::AnyConnection,
-    name: &str,
-) -> Result<Vec<(i64, String, i64, String, String)>> {
-    if name.trim().is_empty() {
+    s: &Subject,
+) -> Result<BTreeSet<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT document_id, speaker FROM document_speaker_people \
+         WHERE person_id = $1 OR (email IS NOT NULL AND lower(email) = lower($2)) \
+         ORDER BY document_id, speaker",
+    )
+    .bind(s.pid())
+    .bind(s.email.trim())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((get(r, "document_id")?, get(r, "speaker")?)))
+        .collect()
+}
+
+/// The person's speaker turns: those whose label is their full name, and those whose label
+/// is linked to them.
+async fn turns_of(conn: &mut sqlx::AnyConnection, s: &Subject) -> Result<Vec<TheirTurn>> {
+    let linked = linked_labels(&mut *conn, s).await?;
+    if s.name.trim().is_empty() && linked.is_empty() {
         return Ok(Vec::new());
     }
     let rows = sqlx::query(
-        "SELECT t.document_id, d.title, t.position, t.speaker, \
+        "SELECT t.document_id, d.title, t.position, t.speaker, t.start_pos, t.end_pos, \
          substr(d.body, CAST(t.start_pos + 1 AS INTEGER), CAST(t.end_pos - t.start_pos AS INTEGER)) AS said \
          FROM document_turns t JOIN documents d ON d.id = t.document_id \
          ORDER BY t.document_id, t.position",
@@ -78,14 +114,19 @@ async fn turns_of(
     let mut out = Vec::new();
     for r in &rows {
         let speaker: String = get(r, "speaker")?;
-        if is_name(&speaker, name) {
-            out.push((
-                get(r, "document_id")?,
-                get(r, "title")?,
-                get(r, "position")?,
+        let document: i64 = get(r, "document_id")?;
+        let is_linked = linked.contains(&(document, speaker.clone()));
+        if is_linked || is_name(&speaker, &s.name) {
+            out.push(TheirTurn {
+                document,
+                title: get(r, "title")?,
+                position: get(r, "position")?,
                 speaker,
-                get(r, "said")?,
-            ));
+                said: get(r, "said")?,
+                start: usize::try_from(get::<i64>(r, "start_pos")?).unwrap_or(0),
+                end: usize::try_from(get::<i64>(r, "end_pos")?).unwrap_or(0),
+                linked: is_linked,
+            });
         }
     }
     Ok(out)
@@ -94,11 +135,11 @@ async fn turns_of(
 pub(super) fn collect_documents<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<'a, Value> {
     Box::pin(async move {
         let mut conn = store.pool.acquire().await?;
-        let turns: Vec<Value> = turns_of(&mut conn, &s.name)
+        let turns: Vec<Value> = turns_of(&mut conn, s)
             .await?
             .into_iter()
-            .map(|(d, title, position, speaker, said)| {
-                json!({"document": d, "title": title, "turn": position, "speaker": speaker, "text": said})
+            .map(|t| {
+                json!({"document": t.document, "title": t.title, "turn": t.position, "speaker": t.speaker, "text": t.said})
             })
             .collect();
         let mentions = subject_mentions(s, "");
@@ -117,28 +158,84 @@ pub(super) fn collect_documents<'a>(store: &'a Store, s: &'a Subject) -> BoxFut<
     })
 }
 
+/// In one document, the labels linked to the person (masked as mentions there) and the spans
+/// of their turns (masked whole).
+type Linked = (Vec<Mention>, Vec<(usize, usize)>);
+
+/// The text with every character in `ranges` (code points) masked: each run of masked
+/// characters becomes one marker of its length, so no position moves.
+fn mask_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut hit = vec![false; chars.len()];
+    for &(a, b) in ranges {
+        for h in hit.iter_mut().take(b.min(chars.len())).skip(a) {
+            *h = true;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if hit[i] {
+            let j = hit[i..]
+                .iter()
+                .position(|h| !h)
+                .map_or(chars.len(), |k| i + k);
+            out.push_str(&mask(j - i));
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 pub(super) fn erase_documents<'t>(
     conn: &'t mut sqlx::AnyConnection,
     p: &'t ErasePlan,
 ) -> BoxFut<'t, EraseCounts> {
     Box::pin(async move {
-        let name = p.subject.name.clone();
         // Speaker labels first (the text's labels are masked with the mentions below when the
-        // name is searchable; a one-word name is masked as a label only).
+        // name is searchable; a one-word name is masked as a label only). A label equal to
+        // their full name is a mention in every document; a label linked to them (a first
+        // name, "Interviewer") only in its own document, where their turns are masked whole.
+        let turns = turns_of(&mut *conn, &p.subject).await?;
         let mut labels: BTreeSet<(i64, String)> = BTreeSet::new();
-        for (d, _, _, speaker, _) in turns_of(&mut *conn, &name).await? {
-            labels.insert((d, speaker));
-        }
+        let mut own: BTreeMap<i64, Linked> = BTreeMap::new();
+        let mut turns_removed = 0i64;
         let mut mentions = subject_mentions(&p.subject, "");
-        for (_, speaker) in &labels {
-            mentions.push(Mention {
-                needle: speaker.clone(),
-                replacement: String::new(),
-            });
+        for t in &turns {
+            if labels.insert((t.document, t.speaker.clone())) {
+                let m = Mention {
+                    needle: t.speaker.clone(),
+                    replacement: String::new(),
+                };
+                if t.linked {
+                    own.entry(t.document).or_default().0.push(m);
+                } else {
+                    mentions.push(m);
+                }
+            }
+            if t.linked {
+                own.entry(t.document).or_default().1.push((t.start, t.end));
+                turns_removed += 1;
+            }
         }
+        sqlx::query(
+            "DELETE FROM document_speaker_people \
+             WHERE person_id = $1 OR (email IS NOT NULL AND lower(email) = lower($2))",
+        )
+        .bind(p.subject.pid())
+        .bind(p.subject.email.trim())
+        .execute(&mut *conn)
+        .await?;
         for (d, speaker) in &labels {
             let marker = mask(speaker.chars().count());
-            for table in ["document_turns", "document_speakers"] {
+            for table in [
+                "document_turns",
+                "document_speakers",
+                "document_speaker_people",
+            ] {
                 sqlx::query(&format!(
                     "UPDATE {table} SET speaker = $1 WHERE document_id = $2 AND speaker = $3"
                 ))
@@ -156,10 +253,25 @@ pub(super) fn erase_documents<'t>(
         for r in &rows {
             let body: String = get(r, "body")?;
             let id: i64 = get(r, "id")?;
-            let Some(new) = masked(&body, &mentions) else {
-                continue;
+            let mut ranges: Vec<(usize, usize)> = Vec::new();
+            let mut push_edits = |ms: &[Mention]| {
+                for e in replace_mentions(&body, ms).1 {
+                    ranges.push((e.start, e.start.saturating_add(e.old_len)));
+                }
             };
+            push_edits(&mentions);
+            if let Some((ms, spans)) = own.get(&id) {
+                push_edits(ms);
+                ranges.extend(spans.iter().copied());
+            }
+            if ranges.is_empty() {
+                continue;
+            }
+            let new = mask_ranges(&body, &ranges);
             debug_assert_eq!(new.chars().count(), body.chars().count());
+            if new == body {
+                continue;
+            }
             sqlx::query("UPDATE documents SET body = $1, sha256 = $2 WHERE id = $3")
                 .bind(&new)
                 .bind(crate::documents::text_digest(&new))
@@ -174,6 +286,7 @@ pub(super) fn erase_documents<'t>(
                 "speaker_labels_replaced",
                 i64::try_from(labels.len()).unwrap_or(i64::MAX),
             ),
+            ("turns_removed", turns_removed),
         ])
     })
 }

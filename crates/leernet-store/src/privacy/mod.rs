@@ -28,6 +28,7 @@ use std::pin::Pin;
 mod documents;
 mod erase;
 mod export;
+mod qda;
 mod steps;
 mod text;
 mod waves;
@@ -35,6 +36,7 @@ mod waves;
 use documents::*;
 use erase::*;
 use export::*;
+use qda::*;
 use steps::*;
 pub use text::*;
 
@@ -85,6 +87,7 @@ pub const EXPORT_AREAS: &[(&str, Collector)] = &[
     ("mentions", collect_mentions),
     ("codings", collect_codings),
     ("documents", collect_documents),
+    ("qda_cases", collect_qda_cases),
     ("coding_work", collect_coding_work),
     ("workspace", collect_workspace),
     ("profile_responses", collect_profile_responses),
@@ -154,6 +157,7 @@ pub const ERASE_AREAS: &[(&str, Eraser)] = &[
     ("responses", erase_responses),
     ("mentions", erase_mentions),
     ("documents", erase_documents),
+    ("qda_cases", erase_qda_cases),
     ("codings", erase_codings),
     ("coding_work", erase_coding_work),
     ("workspace", erase_workspace),

@@ -8,6 +8,7 @@ mod fieldwork_story;
 mod generation_story;
 mod installation_story;
 mod privacy_documents;
+mod privacy_qda;
 mod privacy_story;
 mod qda_import;
 mod retrieval_story;

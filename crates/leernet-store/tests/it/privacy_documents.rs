@@ -176,3 +176,201 @@ async fn documents_privacy_story(store: &Store) {
     let p = store.passages(code, false).await.unwrap();
     assert_eq!(p[0].text, "en ik leer graag");
 }
+
+on_every_backend!(
+    a_speaker_linked_to_a_person_is_exported_and_erased => linked_speaker_story,
+);
+
+const LINKED: &str = "Interviewer: Hoe gaat het, Anna?\nAnna: Goed 😀, we leren samen.\nInterviewer: Mooi zo.\nBram: Ik ook.";
+
+fn linked_span(what: &str) -> (usize, usize) {
+    let b = LINKED.find(what).expect(what);
+    let s = LINKED[..b].chars().count();
+    (s, s + what.chars().count())
+}
+
+/// A speaker label that is not a full name ("Anna", "Interviewer") is linked to a person —
+/// an account, or someone invited by address only —; the person's export holds the turns they
+/// spoke, and their erase masks those turns (same length) and the label, nothing else.
+async fn linked_speaker_story(store: &Store) {
+    use leernet_store::retrieval::SpeakerPerson;
+    let anna = store
+        .add_person(&NewPerson {
+            email: Email::parse("anna@example.org").unwrap(),
+            name: "Anna Jansen".into(),
+            role: Role::Member,
+            networks: vec![],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let coder = store
+        .add_person(&NewPerson {
+            email: Email::parse("c@example.org").unwrap(),
+            name: "Coder".into(),
+            role: Role::Researcher,
+            networks: vec![],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    store
+        .add_codebook(
+            "c",
+            &[NewCode {
+                key: "leren".into(),
+                name: Bilingual {
+                    nl: "leren".into(),
+                    en: "learning".into(),
+                },
+                ..Default::default()
+            }],
+        )
+        .await
+        .unwrap();
+    let code = store.codebooks().await.unwrap()[0].codes[0].id;
+    let mut turns = Vec::new();
+    for (speaker, said) in [
+        ("Interviewer", "Hoe gaat het, Anna?"),
+        ("Anna", "Goed 😀, we leren samen."),
+        ("Interviewer", "Mooi zo."),
+        ("Bram", "Ik ook."),
+    ] {
+        let (start, end) = linked_span(said);
+        turns.push(Turn {
+            speaker: speaker.into(),
+            start,
+            end,
+        });
+    }
+    let doc = store
+        .add_documents(&[NewDocument {
+            title: "Gesprek".into(),
+            kind: DocumentKind::Interview,
+            network: None,
+            workplace: None,
+            wave: None,
+            date: None,
+            file_name: "g.txt".into(),
+            format: "txt".into(),
+            text: LINKED.into(),
+            turns,
+        }])
+        .await
+        .unwrap()[0];
+    // A label that does not speak is refused.
+    assert!(store
+        .set_speaker_person(doc, "Carla", Some(SpeakerPerson::Account(anna)))
+        .await
+        .is_err());
+    store
+        .set_speaker_person(doc, "Anna", Some(SpeakerPerson::Account(anna)))
+        .await
+        .unwrap();
+    store
+        .set_speaker_person(
+            doc,
+            "Bram",
+            Some(SpeakerPerson::Invitee("Bram@Example.org".into())),
+        )
+        .await
+        .unwrap();
+    // Linked and unlinked again: nothing is left of the link.
+    store
+        .set_speaker_person(doc, "Interviewer", Some(SpeakerPerson::Account(coder)))
+        .await
+        .unwrap();
+    store
+        .set_speaker_person(doc, "Interviewer", None)
+        .await
+        .unwrap();
+    let people = store.speaker_people().await.unwrap();
+    assert_eq!(people.len(), 2);
+    assert_eq!(
+        people.get(&(doc, "Anna".to_owned())),
+        Some(&SpeakerPerson::Account(anna))
+    );
+    assert_eq!(
+        people.get(&(doc, "Bram".to_owned())),
+        Some(&SpeakerPerson::Invitee("bram@example.org".into()))
+    );
+    // Codings on the interviewer's turns.
+    let mut codings = Vec::new();
+    for what in ["Hoe gaat het", "Mooi zo"] {
+        let (start, end) = linked_span(what);
+        codings.push(NewDocumentCoding {
+            span: DocumentSpan {
+                document: doc,
+                start,
+                end,
+            },
+            code,
+            coder,
+            memo: String::new(),
+        });
+    }
+    store.add_document_codings(&codings).await.unwrap();
+
+    let subject = store.privacy_subject("anna@example.org").await.unwrap();
+    let ex = store
+        .export_person(&subject, &Actor::Cli("t".into()), 10)
+        .await
+        .unwrap()
+        .to_json();
+    let turns = ex["areas"]["documents"]["speaker_turns"]
+        .as_array()
+        .unwrap();
+    assert_eq!(turns.len(), 1, "{turns:?}");
+    assert_eq!(turns[0]["title"], "Gesprek");
+    assert_eq!(turns[0]["speaker"], "Anna");
+    assert_eq!(turns[0]["text"], "Goed 😀, we leren samen.");
+
+    let plan = ErasePlan {
+        subject,
+        keep_anonymised: Default::default(),
+    };
+    let r = store
+        .erase_person(&plan, &Actor::Cli("t".into()), 12, false)
+        .await
+        .unwrap();
+    assert_eq!(r.count("documents", "speaker_labels_replaced"), 1);
+    assert_eq!(r.count("documents", "turns_removed"), 1);
+    let after = store.document(doc).await.unwrap().unwrap();
+    assert_eq!(after.text.chars().count(), LINKED.chars().count());
+    assert_eq!(
+        after.text,
+        format!(
+            "Interviewer: Hoe gaat het, [——]?\n[——]: [{}]\nInterviewer: Mooi zo.\nBram: Ik ook.",
+            "—".repeat(21)
+        )
+    );
+    assert_eq!(after.turns[1].speaker, "[——]");
+    assert_eq!(after.turns[3].speaker, "Bram");
+    // Codings on the other turns still cover the same words.
+    let p = store.passages(code, false).await.unwrap();
+    let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts, ["Hoe gaat het", "Mooi zo"]);
+    // Her link is gone; Bram's stays.
+    let people = store.speaker_people().await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert!(people.contains_key(&(doc, "Bram".to_owned())));
+
+    // Bram, invited by address only, is found by it: his turn is his.
+    let bram_subject = leernet_store::privacy::Subject {
+        id: None,
+        audit_key: AuditSubject::Invitation(1),
+        email: "bram@example.org".into(),
+        name: String::new(),
+        pseudonyms: vec![],
+    };
+    let ex = store
+        .export_person(&bram_subject, &Actor::Cli("t".into()), 13)
+        .await
+        .unwrap()
+        .to_json();
+    let turns = ex["areas"]["documents"]["speaker_turns"]
+        .as_array()
+        .unwrap();
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0]["text"], "Ik ook.");
+}

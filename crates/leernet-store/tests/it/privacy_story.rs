@@ -400,6 +400,7 @@ async fn export_story(store: &Store, _url: &str) {
             "invitations",
             "mentions",
             "profile_responses",
+            "qda_cases",
             "responses",
             "sessions",
             "workspace"

@@ -9,7 +9,7 @@
 use super::workbench::{self, Mark};
 use super::*;
 use axum::extract::Multipart;
-use leernet_store::retrieval::SpeakerRole;
+use leernet_store::retrieval::{SpeakerPerson, SpeakerRole};
 
 /// The largest upload accepted: the files and the form around them.
 pub const MAX_UPLOAD_BODY: usize = 32 * 1024 * 1024;
@@ -513,8 +513,17 @@ async fn document_page_at(
             }
         })
         .collect();
-    // The speakers in the order they first speak, with their turns and role.
+    // The speakers in the order they first speak, with their turns, role and person. The
+    // people are the study's accounts by name (researchers see names, never addresses); a
+    // speaker linked to someone invited by address only shows as such, without the address.
     let roles = store.speaker_roles().await?;
+    let people = store.speaker_people().await?;
+    let accounts: Vec<_> = store
+        .persons()
+        .await?
+        .into_iter()
+        .filter(|p| !p.email.as_str().ends_with("@erased.invalid"))
+        .collect();
     let mut speakers: Vec<(String, usize)> = Vec::new();
     for t in &doc.turns {
         match speakers.iter_mut().find(|(s, _)| *s == t.speaker) {
@@ -527,10 +536,17 @@ async fn document_page_at(
         .enumerate()
         .map(|(i, (name, turns))| {
             let role = roles.get(&(doc.info.id, name.clone())).copied();
+            let (person, invitee) = match people.get(&(doc.info.id, name.clone())) {
+                Some(SpeakerPerson::Account(p)) => (Some(p.0), false),
+                Some(SpeakerPerson::Invitee(_)) => (None, true),
+                None => (None, false),
+            };
             minijinja::context! {
                 n => i + 1,
                 name => name,
                 turns => turns,
+                person => person,
+                invitee => invitee,
                 role => role.map(SpeakerRole::as_str),
                 role_label => role.map(|r| state.catalog.t(lang, super::retrieval::role_key(r))),
             }
@@ -554,6 +570,7 @@ async fn document_page_at(
             action => "",
             memos => memos,
             speakers => speakers,
+            people => accounts.iter().map(|p| minijinja::context! { id => p.id.0, name => p.name }).collect::<Vec<_>>(),
             roles => SpeakerRole::ALL.into_iter().map(|r| minijinja::context! { value => r.as_str(), key => super::retrieval::role_key(r) }).collect::<Vec<_>>(),
             error => error,
             at_unit => at_unit,
@@ -617,13 +634,15 @@ pub async fn add_memo(
 }
 
 /// `POST /coding/documents/{id}/speakers`: the role a speaker of the document speaks in
-/// (`role` empty: no known role).
+/// (`role` empty: no known role), or — when `person` is given — the person they are
+/// (`person`: an account's number, `none`: nobody, `keep`: as it is), leaving the role.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct SpeakerForm {
     pub csrf_token: Option<String>,
     pub speaker: String,
     pub role: String,
+    pub person: String,
 }
 
 /// The longest speaker label a form may name (a turn's label is shorter).
@@ -642,7 +661,10 @@ pub async fn set_speaker(
     let lang = v.lang.lang;
     v.require(RESEARCHER)?;
     v.check_csrf(f.csrf_token.as_deref())?;
-    if f.speaker.chars().count() > MAX_SPEAKER || f.role.chars().count() > MAX_SPEAKER {
+    if [&f.speaker, &f.role, &f.person]
+        .iter()
+        .any(|x| x.chars().count() > MAX_SPEAKER)
+    {
         return Err(AppError::BadRequest(lang));
     }
     let doc = state
@@ -664,17 +686,48 @@ pub async fn set_speaker(
     let Some(turn) = doc.turns.iter().find(|t| t.speaker == f.speaker) else {
         return refuse("documents_ui.err_speaker").await;
     };
+    // The person form: one of the study's accounts (as the page lists them), or nobody; the
+    // role form has no person.
+    let person_form = !f.person.trim().is_empty();
     let role = match f.role.trim() {
-        "" => None,
+        _ if person_form => None,
+        "" => Some(None),
         r => match SpeakerRole::parse(r) {
-            Some(r) => Some(r),
+            Some(r) => Some(Some(r)),
             None => return refuse("documents_ui.err_role").await,
         },
     };
-    state
-        .store
-        .set_speaker_role(doc.info.id, &turn.speaker, role)
-        .await?;
+    let person =
+        match f.person.trim() {
+            // "keep": someone invited by address only, as linked on the command line
+            "" | "keep" => None,
+            "none" => Some(None),
+            p => {
+                let known =
+                    match p.parse::<i64>() {
+                        Ok(n) => state.store.persons().await?.into_iter().find(|x| {
+                            x.id.0 == n && !x.email.as_str().ends_with("@erased.invalid")
+                        }),
+                        Err(_) => None,
+                    };
+                match known {
+                    Some(x) => Some(Some(SpeakerPerson::Account(x.id))),
+                    None => return refuse("documents_ui.err_person").await,
+                }
+            }
+        };
+    if let Some(role) = role {
+        state
+            .store
+            .set_speaker_role(doc.info.id, &turn.speaker, role)
+            .await?;
+    }
+    if let Some(person) = person {
+        state
+            .store
+            .set_speaker_person(doc.info.id, &turn.speaker, person)
+            .await?;
+    }
     Ok(Redirect::to(&state.link(&format!("/coding/documents/{id}#speakers"))).into_response())
 }
 

@@ -255,6 +255,72 @@ async fn documents_story(w: &World, k: &Docs) {
     let page = lead.get(&format!("/coding/documents/{}", docs[0].0)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<p class=\"speaker\">Sanne</p>"));
+    // A speaker is linked to a person of the study, chosen by name: the page shows names,
+    // never addresses; the store keeps the link; another number is refused.
+    assert!(page.body.contains("id=\"person-1\""), "{}", page.body);
+    assert!(
+        page.body.contains(">Codeur coder1</option>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("coder1@example.org"));
+    let speakers = format!("/coding/documents/{}/speakers", docs[0].0);
+    let c1id = k.coder1.0.to_string();
+    let p = lead
+        .post(
+            &speakers,
+            &[
+                ("csrf_token", &csrf),
+                ("speaker", "Sanne"),
+                ("person", &c1id),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(
+        store
+            .speaker_people()
+            .await
+            .unwrap()
+            .get(&(docs[0], "Sanne".to_owned())),
+        Some(&leernet_store::retrieval::SpeakerPerson::Account(k.coder1))
+    );
+    let page = lead.get(&format!("/coding/documents/{}", docs[0].0)).await;
+    assert!(
+        page.body.contains(&format!(
+            "<option value=\"{c1id}\" selected>Codeur coder1</option>"
+        )),
+        "{}",
+        page.body
+    );
+    let p = lead
+        .post(
+            &speakers,
+            &[
+                ("csrf_token", &csrf),
+                ("speaker", "Sanne"),
+                ("person", "999999"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("Kies een persoon uit de lijst"),
+        "{}",
+        p.body
+    );
+    let p = lead
+        .post(
+            &speakers,
+            &[
+                ("csrf_token", &csrf),
+                ("speaker", "Sanne"),
+                ("person", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(store.speaker_people().await.unwrap().is_empty());
     assert!(
         page.body.contains(
             "<span data-s=\"43\">We leren elkaars taal spreken 😀 en dat kost tijd.</span>"
@@ -676,6 +742,18 @@ async fn authorisation_story(w: &World, k: &Docs) {
                 Unprocessable,
                 Unprocessable,
                 Unprocessable,
+            ],
+        ),
+        // A speaker's person: researchers.
+        (
+            "POST",
+            format!("/coding/documents/{}/speakers", docs[0].0),
+            vec![
+                ("speaker", "Interviewer".into()),
+                ("person", k.coder1.0.to_string()),
+            ],
+            [
+                Login, Done, Forbidden, Forbidden, Forbidden, Done, Done, Done,
             ],
         ),
         // Memos on a code: researchers write and change them; a memo on no code, or a

@@ -310,3 +310,96 @@ async fn a_speakers_role_is_set_and_listed() {
     assert!(out.contains("has no known role"), "{out}");
     assert!(roles().await.is_empty());
 }
+
+/// `leernet document speaker DOC_ID --speaker NAME --person EMAIL`: a speaker label is linked
+/// to a person of the study (an account, or someone invited by address), listed with them,
+/// and unlinked with `--person none`; an address nobody has is one sentence, exit 1, and
+/// nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_speaker_is_linked_to_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    let o = Command::new(env!("CARGO_BIN_EXE_leernet"))
+        .arg("init")
+        .arg(&dir)
+        .env_remove("LEERNET_DATABASE_URL")
+        .output()
+        .unwrap();
+    ok(&o);
+    let file = fixtures().join("focusgroep-wijk-a.vtt");
+    ok(&leernet(
+        &dir,
+        &["import", "document", file.to_str().unwrap()],
+    ));
+    let connect = || async {
+        leernet_store::Store::connect(&format!(
+            "sqlite://{}",
+            dir.join("leernet.sqlite").display()
+        ))
+        .await
+        .unwrap()
+    };
+    let store = connect().await;
+    let mila = store
+        .add_person(&leernet_store::NewPerson {
+            email: leernet_core::Email::parse("mila@example.org").unwrap(),
+            name: "Mila de Boer".into(),
+            role: leernet_core::Role::Member,
+            networks: vec![],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    let people = || async {
+        let store = connect().await;
+        let p = store.speaker_people().await.unwrap();
+        store.close().await;
+        p
+    };
+    let link = |person: &str| {
+        leernet(
+            &dir,
+            &[
+                "document",
+                "speaker",
+                "1",
+                "--speaker",
+                "Gespreksleider",
+                "--person",
+                person,
+            ],
+        )
+    };
+    let out = ok(&link("MILA@example.org"));
+    assert_eq!(
+        out.trim(),
+        "\"Gespreksleider\" is Mila de Boer in document 1 \"focusgroep-wijk-a\"."
+    );
+    let key = (leernet_core::DocumentId(1), "Gespreksleider".to_owned());
+    assert_eq!(
+        people().await.get(&key),
+        Some(&leernet_store::retrieval::SpeakerPerson::Account(mila))
+    );
+    let out = ok(&leernet(&dir, &["document", "speaker", "1"]));
+    assert!(
+        out.contains("\"Gespreksleider\": 1 turn, no known role, Mila de Boer"),
+        "{out}"
+    );
+    assert!(out.contains("\"Deelnemer 1\": "), "{out}");
+
+    let o = link("niemand@example.org");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        "leernet: nobody with address \"niemand@example.org\" has an account or an invitation in this study; nothing was changed"
+    );
+    assert_eq!(people().await.len(), 1);
+
+    let out = ok(&link("none"));
+    assert_eq!(
+        out.trim(),
+        "\"Gespreksleider\" is linked to nobody in document 1 \"focusgroep-wijk-a\" any more."
+    );
+    assert!(people().await.is_empty());
+}

@@ -361,3 +361,155 @@ async fn another_tools_project_with_cases_round_trips_and_imports_once_on_every_
         db.drop_database().await;
     }
 }
+
+/// A memo a researcher wrote on a code in leernet is exported as a REFI-QDA note tied to that
+/// code (valid against `Project.xsd`), and, imported into a fresh project, is a memo on the
+/// same code again, with its title, text and author.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_codes_memo_goes_out_as_a_note_and_comes_back_on_every_back_end() {
+    for backend in test_backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend).await;
+        let dir = tmp.path().join("own");
+        ok(leernet(&["init", s(&dir)], &db.url));
+        let store = db.store().await;
+        let author = store
+            .add_person(&leernet_store::NewPerson {
+                email: leernet_core::Email::parse("lead@example.org").unwrap(),
+                name: "Lea Leider".into(),
+                role: leernet_core::Role::Researcher,
+                networks: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let code = |key: &str, parent: Option<&str>| leernet_store::NewCode {
+            key: key.into(),
+            parent: parent.map(str::to_owned),
+            name: leernet_core::Bilingual {
+                nl: format!("{key} 😀"),
+                en: key.into(),
+            },
+            ..Default::default()
+        };
+        store
+            .add_codebook("eigen", &[code("leren", None), code("taal", Some("leren"))])
+            .await
+            .unwrap();
+        let taal = store.codebooks().await.unwrap()[0]
+            .codes
+            .iter()
+            .find(|c| c.key == "taal")
+            .unwrap()
+            .id;
+        store
+            .add_memo(
+                "Wat taal is",
+                "Alles over elkaars taal spreken.\nOok in beeld 🖼.",
+                Some(author),
+                Some(taal),
+                None,
+            )
+            .await
+            .unwrap();
+        store.close().await;
+
+        let p = ["--project", s(&dir)];
+        let out = tmp.path().join("out.qdpx");
+        ok(leernet(
+            &[&p[..], &["export", "--format", "qdpx", "--out", s(&out)]].concat(),
+            &db.url,
+        ));
+        valid(&out, tmp.path());
+        let project = read(&out);
+        assert_eq!(project.notes.len(), 1, "{:?}", project.notes);
+        let note = &project.notes[0];
+        let on = project
+            .codes
+            .iter()
+            .find(|c| Some(&c.guid) == note.code.as_ref())
+            .expect("the note is tied to a code");
+        assert_eq!(on.name, "taal 😀");
+        assert_eq!(note.name, "Wat taal is");
+        assert_eq!(
+            text(&note.text),
+            "Alles over elkaars taal spreken.\nOok in beeld 🖼."
+        );
+
+        // Into a fresh project: a memo on the same code again.
+        let db2 = TestDb::new(backend).await;
+        let dir2 = tmp.path().join("fresh");
+        ok(leernet(&["init", s(&dir2)], &db2.url));
+        let p2 = ["--project", s(&dir2)];
+        let said = ok(leernet(
+            &[&p2[..], &["import", "qdpx", s(&out)]].concat(),
+            &db2.url,
+        ));
+        assert!(said.contains(", 1 memos."), "{said}");
+        let store = db2.store().await;
+        let memos = store.memos().await.unwrap();
+        assert_eq!(memos.len(), 1);
+        let books = store.codebooks().await.unwrap();
+        let code = books
+            .iter()
+            .flat_map(|b| &b.codes)
+            .find(|c| Some(c.id) == memos[0].code)
+            .expect("the memo is on a code");
+        assert_eq!(code.name.nl, "taal 😀");
+        assert_eq!(memos[0].title, "Wat taal is");
+        assert_eq!(
+            memos[0].text,
+            "Alles over elkaars taal spreken.\nOok in beeld 🖼."
+        );
+        let author = store
+            .persons()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| Some(x.id) == memos[0].author)
+            .expect("the memo has its author");
+        assert_eq!(author.name, "Lea Leider");
+        store.close().await;
+        db.drop_database().await;
+        db2.drop_database().await;
+    }
+}
+
+/// A `.qdc` codebook of another tool imported a second time reuses the codebook the first
+/// import made (its code GUIDs were kept), instead of making another one; on every back end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_codebook_imported_twice_is_one_codebook_on_every_back_end() {
+    let qdc = root().join("testdata/standards/refi-qda/samples/taguette-1.5.2/codebook.qdc");
+    for backend in test_backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend).await;
+        let dir = tmp.path().join("cb");
+        ok(leernet(&["init", s(&dir)], &db.url));
+        let p = ["--project", s(&dir)];
+        let first = ok(leernet(
+            &[&p[..], &["import", "codebook", s(&qdc)]].concat(),
+            &db.url,
+        ));
+        assert!(first.contains(" as \"codebook\": "), "{first}");
+        let store = db.store().await;
+        let books = store.codebooks().await.unwrap();
+        store.close().await;
+        assert_eq!(books.len(), 1);
+        let n = books[0].codes.len();
+        assert!(n > 0);
+        let again = ok(leernet(
+            &[&p[..], &["import", "codebook", s(&qdc)]].concat(),
+            &db.url,
+        ));
+        assert!(
+            again.contains(&format!(
+                "into the codebook \"codebook\" that holds its codes already: 0 codes added, {n} present already."
+            )),
+            "{again}"
+        );
+        let store = db.store().await;
+        assert_eq!(store.codebooks().await.unwrap(), books, "nothing added");
+        store.close().await;
+        db.drop_database().await;
+    }
+}
