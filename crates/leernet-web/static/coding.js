@@ -2,6 +2,8 @@
 // - A selection inside the text (mouse, or keyboard with caret browsing) becomes the start
 //   and end of the coding form, in Unicode code points as the server counts, grown to whole
 //   words unless Alt is held; its words are read out in the preview.
+// - Keyboard without caret browsing: type a passage's words into the find field, Enter
+//   selects the next place they stand.
 // - The code tree: type to filter (Enter chooses the first code shown), recently used codes
 //   first (kept in this browser only).
 // - A highlight, clicked or entered, leads to its passage in the list (codes, memo, change,
@@ -99,6 +101,88 @@
       if (a === null || b === null || b <= a) { return; }
       var span = altHeld ? [a, b] : snap(a, b);
       if (span) { show(span[0], span[1]); }
+    });
+  }
+
+  // Finding the words of a passage: a keyboard user types them into #find-words and
+  // presses Enter; the next place they stand (from the last one found, case and line breaks
+  // ignored) becomes the selection, shown in the text and in the preview, as a mouse
+  // selection would. Enter again goes to the next place.
+  var find = document.getElementById('find-words');
+  var findStatus = document.getElementById('find-status');
+  if (find && text && start && end) {
+    document.getElementById('find-field').hidden = false;
+    var lastFound = -1;
+    var isSpace = function (c) { return c === undefined || /\s/u.test(c); };
+    var lower = chars.map(function (c) { return (c || ' ').toLowerCase(); });
+    // where the words `q` (lower case, single spaces) end when they start at i, or -1
+    var matchAt = function (q, i) {
+      var p = i;
+      for (var k = 0; k < q.length; k++) {
+        if (q[k] === ' ') {
+          if (p >= lower.length || !isSpace(chars[p])) { return -1; }
+          while (p < lower.length && isSpace(chars[p])) { p++; }
+        } else {
+          if (p >= lower.length || lower[p] !== q[k]) { return -1; }
+          p++;
+        }
+      }
+      return p;
+    };
+    var select = function (a, b) {
+      // the found words, selected in the text as a mouse would select them
+      var point = function (pos, isEnd) {
+        for (var i = 0; i < runs.length; i++) {
+          var r = runs[i];
+          if (pos >= r.s && (isEnd ? pos <= r.e : pos < r.e)) {
+            var node = r.el.firstChild;
+            if (!node) { return null; }
+            var off = Array.from(r.el.textContent).slice(0, pos - r.s).join('').length;
+            return [node, off];
+          }
+        }
+        return null;
+      };
+      var p0 = point(a, false);
+      var p1 = point(b, true);
+      var sel = window.getSelection();
+      if (p0 && p1 && sel) {
+        var range = document.createRange();
+        range.setStart(p0[0], p0[1]);
+        range.setEnd(p1[0], p1[1]);
+        sel.removeAllRanges();
+        sel.addRange(range);
+        var unit = p0[0].parentElement.closest('.unit');
+        if (unit && unit.scrollIntoView) { unit.scrollIntoView({ block: 'nearest' }); }
+      }
+      show(a, b);
+    };
+    find.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') { return; }
+      e.preventDefault();
+      var q = Array.from(find.value.trim().toLowerCase().replace(/\s+/gu, ' '));
+      if (!q.length) { return; }
+      var hits = [];
+      for (var i = 0; i < lower.length; i++) {
+        var j = matchAt(q, i);
+        if (j > 0) { hits.push([i, j]); }
+      }
+      if (!hits.length) {
+        lastFound = -1;
+        findStatus.textContent = findStatus.getAttribute('data-none');
+        return;
+      }
+      var n = 0;
+      while (n < hits.length && hits[n][0] <= lastFound) { n++; }
+      if (n === hits.length) { n = 0; }
+      lastFound = hits[n][0];
+      var a = from + hits[n][0];
+      var b = from + hits[n][1];
+      var span = altHeld ? [a, b] : (snap(a, b) || [a, b]);
+      select(span[0], span[1]);
+      find.focus();
+      findStatus.textContent = findStatus.getAttribute('data-hit')
+        .replace('{n}', String(n + 1)).replace('{of}', String(hits.length));
     });
   }
 

@@ -313,9 +313,77 @@ async fn documents_are_uploaded_coded_blind_in_the_browser_and_settled() {
         c.find(Locator::Css("#doc-text mark")).await.is_err(),
         "blind: coder A's codings are not shown"
     );
+    // Coder B works from the keyboard, without caret browsing: the words typed into the find
+    // field (other case and spacing), Enter selects the place they stand.
+    let find = css(&c, "#find-words").await;
+    find.send_keys("staat nergens").await.unwrap();
+    find.send_keys("\u{E007}").await.unwrap();
+    wait_until(
+        &c,
+        "return document.getElementById('find-status').textContent !== ''",
+        "a search without a hit says so",
+    )
+    .await;
+    let status = text(&c, "#find-status").await;
+    assert!(status.contains("staan niet"), "{status}");
+    assert_eq!(
+        c.find(Locator::Id("end"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("")
+    );
+    find.clear().await.unwrap();
+    find.send_keys("Elkaars   TAAL").await.unwrap();
+    find.send_keys("\u{E007}").await.unwrap();
+    wait_until(
+        &c,
+        "return document.getElementById('end').value !== ''",
+        "the words found fill the offsets",
+    )
+    .await;
+    assert_eq!(text(&c, "#selection-preview").await, "“elkaars taal”");
+    let status = text(&c, "#find-status").await;
+    assert!(status.contains("plek 1 van 1"), "{status}");
+    // the offsets are the words' own, in code points from the start of the document
     let turn = text(&c, "#doc-text .unit[data-unit='3'] .unit-text").await;
-    let from = turn.find("elkaars").unwrap();
-    select(&c, 3, from, from + 12).await;
+    let run_start = c
+        .execute(
+            "return parseInt(document.querySelector('#doc-text .unit[data-unit=\"3\"] [data-s]').getAttribute('data-s'), 10);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap() as usize;
+    let at = run_start + turn[..turn.find("elkaars").unwrap()].chars().count();
+    let value = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(value("start").await, at.to_string());
+    assert_eq!(
+        value("end").await,
+        (at + "elkaars taal".chars().count()).to_string()
+    );
+    assert_eq!(
+        c.execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap(),
+        "find-words",
+        "the keyboard stays in the find field"
+    );
     pick_code(&c, "facilitator").await;
     submit(&c, "#code-span").await;
     assert!(text(&c, "#passage-list").await.contains("Facilitator"));
