@@ -244,19 +244,7 @@ impl Store {
         role: Option<SpeakerRole>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let speaks: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM document_turns WHERE document_id = $1 AND speaker = $2",
-        )
-        .bind(document.0)
-        .bind(speaker)
-        .fetch_one(&mut *tx)
-        .await?;
-        if speaks == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(format!(
-                "{speaker:?} does not speak in document {document}"
-            )));
-        }
+        speaks_in(&mut tx, document, speaker).await?;
         sqlx::query("DELETE FROM document_speakers WHERE document_id = $1 AND speaker = $2")
             .bind(document.0)
             .bind(speaker)
@@ -314,19 +302,7 @@ impl Store {
         person: Option<SpeakerPerson>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let speaks: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM document_turns WHERE document_id = $1 AND speaker = $2",
-        )
-        .bind(document.0)
-        .bind(speaker)
-        .fetch_one(&mut *tx)
-        .await?;
-        if speaks == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(format!(
-                "{speaker:?} does not speak in document {document}"
-            )));
-        }
+        speaks_in(&mut tx, document, speaker).await?;
         sqlx::query("DELETE FROM document_speaker_people WHERE document_id = $1 AND speaker = $2")
             .bind(document.0)
             .bind(speaker)
@@ -657,6 +633,28 @@ impl Store {
         .map(coding_row)
         .collect()
     }
+}
+
+/// Refuses a speaker who has no turn in the document, with both named (setting a role or a
+/// person for a label the document does not have would store nothing anyone can see).
+async fn speaks_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    document: DocumentId,
+    speaker: &str,
+) -> Result<()> {
+    let speaks: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM document_turns WHERE document_id = $1 AND speaker = $2",
+    )
+    .bind(document.0)
+    .bind(speaker)
+    .fetch_one(&mut **tx)
+    .await?;
+    if speaks == 0 {
+        return Err(StoreError::Conflict(format!(
+            "{speaker:?} does not speak in document {document}"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
