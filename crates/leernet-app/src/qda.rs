@@ -118,6 +118,15 @@ fn codebook_name(file: &Path, project_name: &str) -> String {
     }
 }
 
+/// The GUID each planned code had in the file, with the key it is stored under: the next
+/// import of the same file finds the code by it.
+fn planned_guids(plan: &ImportPlan) -> Vec<(String, String)> {
+    plan.codes
+        .iter()
+        .map(|c| (c.guid.clone(), c.key.clone()))
+        .collect()
+}
+
 fn new_codes(plan: &ImportPlan) -> Vec<NewCode> {
     plan.codes
         .iter()
@@ -209,11 +218,7 @@ pub async fn import_codebook(
     };
     let extras = ImportExtras {
         into: plan.codebook,
-        code_guids: plan
-            .codes
-            .iter()
-            .map(|c| (c.guid.clone(), c.key.clone()))
-            .collect(),
+        code_guids: planned_guids(&plan),
         ..ImportExtras::default()
     };
     let done = store
@@ -370,11 +375,7 @@ pub async fn import_qdpx(
     };
     let extras = ImportExtras {
         into: plan.codebook,
-        code_guids: plan
-            .codes
-            .iter()
-            .map(|c| (c.guid.clone(), c.key.clone()))
-            .collect(),
+        code_guids: planned_guids(&plan),
         variables: plan
             .variables
             .iter()
