@@ -32,6 +32,11 @@
 //! of the figures (the API's JSON, the web's template value) is made once per cached set
 //! ([`Figures::json`], [`Figures::view`]).
 //!
+//! A page of figures need not wait for them ([`FigureCache::for_page`]): during fieldwork
+//! the data change many times a second, and a national study's computation takes most of
+//! one, so under `leernet serve` such a page waits at most its page wait for the figures of
+//! the latest data and otherwise shows the earlier ones, saying so.
+//!
 //! Invariant: figures are labelled with the generation read *before* their data, so a label
 //! is never newer than the data under it (at worst the figures are computed once more); a
 //! failed computation is not cached (the next request tries again).
@@ -207,6 +212,19 @@ impl Slot {
             .cloned()
     }
 
+    /// The cached figures, however old.
+    fn any(&self) -> Option<Arc<Figures>> {
+        self.latest
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Whether these figures are being computed right now.
+    fn is_computing(&self) -> bool {
+        self.computing.try_lock().is_err()
+    }
+
     fn publish(&self, figures: Arc<Figures>) {
         let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
         if latest
@@ -235,6 +253,19 @@ pub struct FigureCache {
     made: AtomicU64,
     /// How many times figures were computed (for tests and the benchmark).
     computations: AtomicU64,
+    /// How long a page waits for figures of the latest data before it is shown with the
+    /// figures of earlier data ([`FigureCache::for_page`]); `None`: as long as they take.
+    page_wait: Option<std::time::Duration>,
+}
+
+/// The figures a page is shown with ([`FigureCache::for_page`]).
+#[derive(Clone, Debug)]
+pub struct PageFigures {
+    /// The figures.
+    pub figures: Arc<Figures>,
+    /// The data changed after these figures were computed, and the figures of the latest
+    /// data are still being computed: the page says so.
+    pub behind: bool,
 }
 
 impl std::fmt::Debug for FigureCache {
@@ -278,7 +309,15 @@ impl FigureCache {
             other: Mutex::new(BTreeMap::new()),
             made: AtomicU64::new(0),
             computations: AtomicU64::new(0),
+            page_wait: None,
         }
+    }
+
+    /// This cache with pages waiting at most `wait` for figures of the latest data
+    /// ([`FigureCache::for_page`]); `None`, the default, waits as long as they take.
+    pub fn with_page_wait(mut self, wait: Option<std::time::Duration>) -> FigureCache {
+        self.page_wait = wait;
+        self
     }
 
     /// The content the figures are computed with.
@@ -339,6 +378,31 @@ impl FigureCache {
                 })
             }
         }
+    }
+
+    /// The newest figures cached for `depth` on `wave`, however old: the slot's own and,
+    /// for [`Depth::Tables`], the deeper sets', which hold the tables too.
+    fn earlier(
+        &self,
+        depth: Depth,
+        wave: Option<&WaveChoice>,
+        slot: &Slot,
+    ) -> Option<Arc<Figures>> {
+        let mut sets = vec![slot.any()];
+        if depth == Depth::Tables {
+            match wave {
+                None => sets.extend([self.pages.any(), self.report.any()]),
+                Some(w) => {
+                    let other = self.other.lock().unwrap_or_else(|p| p.into_inner());
+                    sets.extend(
+                        [Depth::Pages, Depth::Report]
+                            .into_iter()
+                            .map(|d| other.get(&(d, w.clone())).and_then(|(_, s)| s.any())),
+                    );
+                }
+            }
+        }
+        sets.into_iter().flatten().max_by_key(|f| f.generation)
     }
 
     fn forget(&self, depth: Depth, wave: &WaveChoice) {
@@ -433,6 +497,74 @@ impl FigureCache {
     }
 }
 
+impl FigureCache {
+    /// The study's figures for a page: [`FigureCache::current`]'s, except that a page does
+    /// not wait long for figures of data that keep changing. When figures of earlier data
+    /// are cached and this cache has a page wait ([`FigureCache::with_page_wait`]):
+    ///
+    /// - while figures of newer data are being computed already, the page gets the earlier
+    ///   ones at once (during fieldwork, saves change the data many times a second, and a
+    ///   computation of a national study takes most of a second: pages waiting for each
+    ///   would take seconds);
+    /// - otherwise the page starts the computation and waits for it at most the page wait,
+    ///   then gets the earlier figures; the computation goes on and the next page has its
+    ///   figures.
+    ///
+    /// Either way the figures are marked [`PageFigures::behind`], and the page says so. The
+    /// first figures of a study or of a wave choice are waited for, as are all figures
+    /// without a page wait. Whoever just changed something sees it after the computation,
+    /// which a page started by them waits for up to the page wait.
+    pub async fn for_page(
+        self: &Arc<Self>,
+        store: &Store,
+        depth: Depth,
+        wave: Option<&WaveChoice>,
+    ) -> Result<PageFigures, FiguresError> {
+        let latest = |figures| PageFigures {
+            figures,
+            behind: false,
+        };
+        let Some(wait) = self.page_wait else {
+            return self.current(store, depth, wave).await.map(latest);
+        };
+        let slot = self.slot_for(depth, wave);
+        let generation = store.generation().await?;
+        if let Some(f) = slot.fresh(generation) {
+            return Ok(latest(f));
+        }
+        if depth == Depth::Tables {
+            if let Some(f) = self.deeper(generation, wave) {
+                return Ok(latest(f));
+            }
+        }
+        let Some(earlier) = self.earlier(depth, wave, &slot) else {
+            return self.current(store, depth, wave).await.map(latest);
+        };
+        let behind = PageFigures {
+            figures: earlier,
+            behind: true,
+        };
+        if slot.is_computing() {
+            return Ok(behind);
+        }
+        let (cache, store, chosen) = (self.clone(), store.clone(), wave.cloned());
+        let mut task = tokio::spawn(async move {
+            let computed = cache.current(&store, depth, chosen.as_ref()).await;
+            if let Err(e) = &computed {
+                tracing::warn!(error = %e, ?depth, "the study's figures could not be computed");
+            }
+            computed
+        });
+        match tokio::time::timeout(wait, &mut task).await {
+            Ok(joined) => joined
+                .map_err(|e| FiguresError::Stopped(e.to_string()))?
+                .map(latest),
+            // The computation goes on in its task and caches its figures for the next page.
+            Err(_) => Ok(behind),
+        }
+    }
+}
+
 /// The figure caches of an installation's studies, by slug: what `leernet serve` hands to
 /// both the web app and the API, so that a study's figures are computed once for both.
 /// Each study's cache computes with that study's content (its `studies/<slug>/content/`
@@ -441,6 +573,7 @@ pub struct FigureCaches {
     content: ProjectContent,
     study_content: BTreeMap<String, ProjectContent>,
     caches: Mutex<BTreeMap<String, Arc<FigureCache>>>,
+    page_wait: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for FigureCaches {
@@ -460,7 +593,15 @@ impl FigureCaches {
             content,
             study_content,
             caches: Mutex::new(BTreeMap::new()),
+            page_wait: None,
         }
+    }
+
+    /// These caches with pages waiting at most `wait` for figures of the latest data
+    /// ([`FigureCache::for_page`]); `None`, the default, waits as long as they take.
+    pub fn with_page_wait(mut self, wait: Option<std::time::Duration>) -> FigureCaches {
+        self.page_wait = wait;
+        self
     }
 
     /// The content of the study `slug`.
@@ -473,7 +614,11 @@ impl FigureCaches {
         let mut caches = self.caches.lock().unwrap_or_else(|p| p.into_inner());
         caches
             .entry(slug.to_owned())
-            .or_insert_with(|| Arc::new(FigureCache::new(self.content(slug).clone())))
+            .or_insert_with(|| {
+                Arc::new(
+                    FigureCache::new(self.content(slug).clone()).with_page_wait(self.page_wait),
+                )
+            })
             .clone()
     }
 }

@@ -13,7 +13,7 @@ use crate::AppState;
 use leernet_core::WaveChoice;
 use std::sync::Arc;
 
-pub(crate) use leernet_app::figures::{Depth, Figures};
+pub(crate) use leernet_app::figures::{Depth, Figures, PageFigures};
 
 /// What the page templates read of the figures, as a template value.
 struct PageValue(minijinja::Value);
@@ -42,4 +42,15 @@ pub(crate) async fn current(
     wave: Option<&WaveChoice>,
 ) -> Result<Arc<Figures>, leernet_app::figures::FiguresError> {
     state.figures.current(&state.store, depth, wave).await
+}
+
+/// The study's figures for a page of figures: [`current`]'s, or, while figures of newer
+/// data are being computed, those of slightly earlier data, marked as such
+/// (`leernet_app::figures::FigureCache::for_page`); the page then says so.
+pub(crate) async fn for_page(
+    state: &Arc<AppState>,
+    depth: Depth,
+    wave: Option<&WaveChoice>,
+) -> Result<PageFigures, leernet_app::figures::FiguresError> {
+    state.figures.for_page(&state.store, depth, wave).await
 }

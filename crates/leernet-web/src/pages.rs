@@ -1,6 +1,6 @@
 //! The pages: study overview, the list of networks, a page per network, health.
 
-use crate::figures::Figures;
+use crate::figures::{Depth, Figures};
 use crate::{AppError, AppState, PageLang};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -48,18 +48,6 @@ pub(crate) async fn figures_on(
     depth_on(state, lang, q, crate::figures::Depth::Pages).await
 }
 
-/// Only the study's tables on the waves `q` names — counts, frequency tables, scales,
-/// Werkplaatsen, each network's row and the waves — for the overview, the list of networks
-/// and a network's page (404 for a wave that does not exist): at a national study's scale
-/// a small part of the time of [`figures_on`]'s, which hold them too.
-pub(crate) async fn tables_on(
-    state: &Arc<AppState>,
-    lang: Lang,
-    q: &WaveQuery,
-) -> Result<Arc<Figures>, AppError> {
-    depth_on(state, lang, q, crate::figures::Depth::Tables).await
-}
-
 async fn depth_on(
     state: &Arc<AppState>,
     lang: Lang,
@@ -68,13 +56,30 @@ async fn depth_on(
 ) -> Result<Arc<Figures>, AppError> {
     crate::figures::current(state, depth, q.choice().as_ref())
         .await
-        .map_err(|e| {
-            if e.is_unknown_wave() {
-                AppError::NotFound(lang)
-            } else {
-                AppError::internal(lang, e)
-            }
-        })
+        .map_err(|e| figures_error(lang, e))
+}
+
+/// 404 for a wave that does not exist, else an internal error.
+fn figures_error(lang: Lang, e: leernet_app::figures::FiguresError) -> AppError {
+    if e.is_unknown_wave() {
+        AppError::NotFound(lang)
+    } else {
+        AppError::internal(lang, e)
+    }
+}
+
+/// The study's figures at `depth` for a page that shows them on the waves `q` names (404
+/// for a wave that does not exist): while figures of newer data are being computed, maybe
+/// those of slightly earlier data, which the page then says (`behind` in its template).
+pub(crate) async fn page_figures(
+    state: &Arc<AppState>,
+    lang: Lang,
+    q: &WaveQuery,
+    depth: crate::figures::Depth,
+) -> Result<crate::figures::PageFigures, AppError> {
+    crate::figures::for_page(state, depth, q.choice().as_ref())
+        .await
+        .map_err(|e| figures_error(lang, e))
 }
 
 /// The study's figures with everything the study report shows (the typology's stability
@@ -107,9 +112,10 @@ fn render(
     v: &crate::auth::Visitor,
     uri: &Uri,
     name: &str,
-    fig: &Figures,
+    served: &crate::figures::PageFigures,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
+    let fig = &served.figures;
     let pl = v.lang;
     let lang = pl.lang;
     // who is signed in, for the header and its menu (as on every other page)
@@ -132,6 +138,7 @@ fn render(
         title => fig.study.title.get(lang),
         user => user,
         wave_q => wave_query(fig),
+        behind => served.behind,
         ..extra
     };
     let body = tpl.render(ctx).map_err(|e| AppError::internal(lang, e))?;
@@ -163,14 +170,15 @@ pub async fn overview(
     Query(wave): Query<WaveQuery>,
 ) -> Result<Response, AppError> {
     let pl = v.lang;
-    let fig = tables_on(&state, pl.lang, &wave).await?;
+    let served = page_figures(&state, pl.lang, &wave, Depth::Tables).await?;
+    let fig = &served.figures;
     let charts = overview_charts(&fig).get(pl.lang).clone();
     render(
         &state,
         &v,
         &uri,
         "overview.html",
-        &fig,
+        &served,
         minijinja::context! {
             charts => charts,
             waves => crate::profile::waves_view(&fig, pl.lang),
@@ -300,7 +308,8 @@ pub async fn networks(
         return Err(AppError::BadRequest(lang));
     };
     let listing = NetworkListing::try_from(&query).map_err(|_| AppError::BadRequest(lang))?;
-    let fig = tables_on(&state, lang, &wave).await?;
+    let served = page_figures(&state, lang, &wave, Depth::Tables).await?;
+    let fig = &served.figures;
     let workplace = listing.workplace.as_ref().map(leernet_core::Slug::as_str);
     if let Some(w) = workplace {
         if !fig.workplaces.iter().any(|x| x.slug == w) {
@@ -378,7 +387,7 @@ pub async fn networks(
         &v,
         &uri,
         "networks.html",
-        &fig,
+        &served,
         minijinja::context! {
             rows => rows,
             q => q,
@@ -420,7 +429,8 @@ pub async fn network(
         user.role,
         leernet_core::Role::Facilitator | leernet_core::Role::Member
     );
-    let fig = tables_on(&state, pl.lang, &wave).await?;
+    let served = page_figures(&state, pl.lang, &wave, Depth::Tables).await?;
+    let fig = &served.figures;
     let Some(n) = fig.networks.iter().find(|n| n.slug == slug) else {
         return Err(AppError::NotFound(pl.lang));
     };
@@ -441,7 +451,7 @@ pub async fn network(
         &visitor,
         &uri,
         "network.html",
-        &fig,
+        &served,
         minijinja::context! {
             n => n,
             scales => scales,

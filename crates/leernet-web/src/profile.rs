@@ -220,7 +220,9 @@ pub async fn profile(
     let slug = network.slug.as_str().to_owned();
     let lang = visitor.lang.lang;
     let t = state.catalog.table(lang);
-    let fig = crate::pages::figures_on(&state, lang, &wave).await?;
+    let served =
+        crate::pages::page_figures(&state, lang, &wave, crate::figures::Depth::Pages).await?;
+    let fig = &served.figures;
     // Responses to the profile (issue 26): the network's own people are invited to give one;
     // researchers read them here, next to the figures; coordinators see none.
     let response_wave = leernet_analysis::feedback::response_wave(&fig);
@@ -298,6 +300,7 @@ pub async fn profile(
             waves => waves_view(&fig, lang),
             change => change,
             reactions => reactions,
+            behind => served.behind,
         },
     )
 }

@@ -790,10 +790,10 @@ pub async fn serve(
         }
     }
     // The studies' figures, computed once per change for the pages and the API alike.
-    let figures = std::sync::Arc::new(leernet_app::figures::FigureCaches::new(
-        content.clone(),
-        own_content.clone(),
-    ));
+    let figures = std::sync::Arc::new(
+        leernet_app::figures::FigureCaches::new(content.clone(), own_content.clone())
+            .with_page_wait(Some(settings.file.server.figures_wait()?)),
+    );
     // The JSON API (/api/v1) over the installation: every study a token's account has a
     // role in.
     let api = leernet_api::router(std::sync::Arc::new(

@@ -145,9 +145,29 @@ pub struct ServerSection {
     pub body_timeout_secs: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<u32>,
+    /// How long, in milliseconds, a page of figures waits for the figures of data that just
+    /// changed before it is shown with those of the data before, saying so (0–60000;
+    /// default [`DEFAULT_FIGURES_WAIT_MS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures_wait_ms: Option<u32>,
 }
 
+/// How long a page of figures waits by default for figures of changed data: a page is then
+/// shown within about half a second, also while fieldwork keeps changing the data.
+pub const DEFAULT_FIGURES_WAIT_MS: u32 = 400;
+
 impl ServerSection {
+    /// `figures_wait_ms` as a duration, checked to lie in its range (a usage error
+    /// otherwise).
+    pub fn figures_wait(&self) -> CliResult<std::time::Duration> {
+        match self.figures_wait_ms.unwrap_or(DEFAULT_FIGURES_WAIT_MS) {
+            n @ 0..=60_000 => Ok(std::time::Duration::from_millis(n.into())),
+            n => Err(CliError::usage(anyhow!(
+                "server.figures_wait_ms is {n}: it should be between 0 and 60000 milliseconds"
+            ))),
+        }
+    }
+
     /// `trusted_proxies` as addresses; a value that is not an IP address is a usage error.
     pub fn trusted_proxies(&self) -> CliResult<Vec<std::net::IpAddr>> {
         self.trusted_proxies
@@ -245,6 +265,7 @@ impl Default for ServerSection {
             header_timeout_secs: None,
             body_timeout_secs: None,
             max_connections: None,
+            figures_wait_ms: None,
         }
     }
 }
@@ -359,6 +380,13 @@ pub const KEYS: &[Key] = &[
         doc: "The most connections one `leernet serve` keeps open at once; more wait in the system's queue until one closes (1 to 100000; default 256). Keep it under the process's open-file limit (ulimit -n) less the database's files.",
     },
     Key {
+        name: "server.figures_wait_ms",
+        env: Some("LEERNET_FIGURES_WAIT_MS"),
+        default: None,
+        example: "400",
+        doc: "Milliseconds a page of figures (the overview, the networks, a network's page and profile) waits for the figures of data that just changed; after that it shows the figures of the data before and says that new ones are being calculated (0 to 60000; default 400). Reports, downloads and the API always wait for the latest.",
+    },
+    Key {
         name: "smtp.host",
         env: Some("LEERNET_SMTP_HOST"),
         default: None,
@@ -459,6 +487,12 @@ impl ProjectFile {
                 self.server.max_connections = Some(
                     v.parse()
                         .map_err(|_| "a whole number of connections".to_owned())?,
+                )
+            }
+            "server.figures_wait_ms" => {
+                self.server.figures_wait_ms = Some(
+                    v.parse()
+                        .map_err(|_| "a whole number of milliseconds".to_owned())?,
                 )
             }
             "server.trusted_proxies" => {

@@ -293,3 +293,98 @@ async fn the_tables_pages_compute_only_the_tables_and_take_them_from_the_pages_f
         db.drop_database().await;
     }
 }
+
+/// With a page wait (`leernet serve`'s `server.figures_wait_ms`), a page of figures after a
+/// change waits that long at most: then it shows the figures of the data before, says that
+/// new ones are being calculated, and the next page, once they are, shows them without the
+/// notice. The first figures are always waited for; with a long wait the page after a
+/// change shows it at once (whoever made the change sees it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_does_not_wait_long_for_figures_of_changed_data_and_says_so() {
+    const NOTICE: &str = "Er zijn net nieuwe gegevens bijgekomen.";
+    const NOTICE_EN: &str = "New data has just come in.";
+    for backend in test_backends() {
+        let db = TestDb::new(backend).await;
+        let w = world(db.store().await).await;
+        let wp = w.store.workplaces().await.unwrap()[0].id;
+        let add = |slug: &'static str, name: &'static str| {
+            let store = w.store.clone();
+            async move {
+                store
+                    .add_network(&NewNetwork {
+                        slug: Slug::parse(slug).unwrap(),
+                        name: name.into(),
+                        workplace: wp,
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+
+        // No wait at all: the page after a change cannot wait for its computation.
+        let cache = Arc::new(
+            leernet_app::figures::FigureCache::default()
+                .with_page_wait(Some(std::time::Duration::ZERO)),
+        );
+        let state = Arc::new(
+            AppState::new(w.store.clone(), leernet_core::SystemClock::shared())
+                .with_figure_cache(cache.clone()),
+        );
+        let mut c = Client::new(&leernet_web::app(state.clone()));
+        // The first figures are waited for: there are no earlier ones.
+        let p = c.get("/networks").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(!p.body.contains(NOTICE), "the first figures are the latest");
+        assert_eq!(state.figure_computations(), 1);
+
+        add("nieuwland", "Netwerk Nieuwland").await;
+        let p = c.get("/networks").await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(
+            !p.body.contains("Netwerk Nieuwland"),
+            "the earlier figures, at once"
+        );
+        assert!(p.body.contains(NOTICE), "the page says they are behind");
+        assert!(p.body.contains(r#"<p class="behind wrap" role="status">"#));
+        // The computation the page started goes on; once it is done the next page has it.
+        let mut waited = 0;
+        while state.figure_computations() < 2 {
+            assert!(waited < 600, "the computation the page started ends");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+        let p = c.get("/networks").await;
+        assert!(p.body.contains("Netwerk Nieuwland"));
+        assert!(!p.body.contains(NOTICE), "the latest figures: no notice");
+        assert_eq!(state.figure_computations(), 2, "no computation more");
+        // The overview says it in English too.
+        add("zeezicht", "Netwerk Zeezicht").await;
+        let p = c.get("/?lang=en").await;
+        assert!(p.body.contains(NOTICE_EN));
+        while state.figure_computations() < 3 {
+            assert!(waited < 1200, "the computation the page started ends");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+
+        // A long wait: the page after a change shows it, without the notice.
+        let state = Arc::new(
+            AppState::new(w.store.clone(), leernet_core::SystemClock::shared()).with_figure_cache(
+                Arc::new(
+                    leernet_app::figures::FigureCache::default()
+                        .with_page_wait(Some(std::time::Duration::from_secs(60))),
+                ),
+            ),
+        );
+        let mut c = Client::new(&leernet_web::app(state.clone()));
+        assert!(c.get("/networks").await.body.contains("Netwerk Zeezicht"));
+        add("duinrand", "Netwerk Duinrand").await;
+        let p = c.get("/networks").await;
+        assert!(p.body.contains("Netwerk Duinrand"), "the change, at once");
+        assert!(!p.body.contains(NOTICE));
+        assert_eq!(state.figure_computations(), 2);
+
+        w.store.close().await;
+        db.drop_database().await;
+    }
+}

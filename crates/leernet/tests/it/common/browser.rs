@@ -131,7 +131,12 @@ pub async fn start(
     prefs: Option<serde_json::Value>,
 ) -> (Client, String, Kill) {
     let mut children = Kill(Vec::new());
+    // A page of figures after a change waits for the new figures here, however slow a
+    // debug build on a busy machine computes them: the browser tests read what a change did.
+    // Showing the earlier figures after the default 400 ms is tested in leernet-web's
+    // `figures_cache`.
     let mut serve = leernet
+        .env("LEERNET_FIGURES_WAIT_MS", "60000")
         .args([
             "--project",
             project.to_str().unwrap(),
