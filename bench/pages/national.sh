@@ -45,7 +45,7 @@ cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm
 trap cleanup EXIT
 printf 'een lang genoeg wachtwoord voor de bench\n' > "$work/pw"
 
-echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); build $(git rev-parse --short HEAD)"
+echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); checkout $(git rev-parse --short HEAD); new = ${NEW_BIN:-the release build of this checkout}; old = ${OLD_BIN:-none}"
 python3 bench/pages/national_data.py "$work/data" "$NETWORKS" "$MEMBERS"
 p="$work/project"
 if [ -n "${PROJECT:-}" ]; then

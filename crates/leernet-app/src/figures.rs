@@ -200,6 +200,9 @@ struct Slot {
     latest: RwLock<Option<Arc<Figures>>>,
     /// Held while these figures are being computed.
     computing: Arc<tokio::sync::Mutex<()>>,
+    /// Until when a page does not start another computation of these figures: when the
+    /// data changed during the last one, its end plus its length ([`FigureCache::for_page`]).
+    rest_until: Mutex<Option<std::time::Instant>>,
 }
 
 impl Slot {
@@ -223,6 +226,21 @@ impl Slot {
     /// Whether these figures are being computed right now.
     fn is_computing(&self) -> bool {
         self.computing.try_lock().is_err()
+    }
+
+    /// Whether the last computation ended less than its own length ago.
+    fn is_resting(&self) -> bool {
+        self.rest_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|until| std::time::Instant::now() < until)
+    }
+
+    /// Notes that a computation just ended, and the pause before a page may start the next
+    /// (`None`: none).
+    fn rest(&self, pause: Option<std::time::Duration>) {
+        *self.rest_until.lock().unwrap_or_else(|p| p.into_inner()) =
+            pause.and_then(|p| std::time::Instant::now().checked_add(p));
     }
 
     fn publish(&self, figures: Arc<Figures>) {
@@ -448,11 +466,12 @@ impl FigureCache {
             let content = cache.content.clone();
             let chosen = wave.clone();
             let runtime = tokio::runtime::Handle::current();
+            let reader = store.clone();
             // The data are read on the blocking pool too: turning a national study's 40,000
             // stored answer sets into values takes a second of CPU, which on the runtime's
             // threads would delay every survey save meanwhile.
             let computed = tokio::task::spawn_blocking(move || {
-                let data = runtime.block_on(store.study_data())?;
+                let data = runtime.block_on(reader.study_data())?;
                 let figures = match depth {
                     Depth::Tables => {
                         leernet_analysis::analyse_tables_on(&data, &content, chosen.as_ref())?
@@ -484,6 +503,10 @@ impl FigureCache {
             };
             cache.computations.fetch_add(1, Ordering::Relaxed);
             slot.publish(figures.clone());
+            // Data that changed during the computation keep changing (fieldwork): pause.
+            // Otherwise whoever changed something sees it on their next page.
+            let moved = store.generation().await.is_ok_and(|g| g > generation);
+            slot.rest(moved.then(|| started.elapsed()));
             tracing::debug!(
                 generation,
                 ?depth,
@@ -509,6 +532,11 @@ impl FigureCache {
     /// - otherwise the page starts the computation and waits for it at most the page wait,
     ///   then gets the earlier figures; the computation goes on and the next page has its
     ///   figures.
+    ///
+    /// - when the data changed during the last computation, the page gets the earlier ones at
+    ///   once too within a pause after it as long as it took, so that under constant change
+    ///   the figures are computed at most half the time (each set about two computations
+    ///   behind at most);
     ///
     /// Either way the figures are marked [`PageFigures::behind`], and the page says so. The
     /// first figures of a study or of a wave choice are waited for, as are all figures
@@ -544,7 +572,10 @@ impl FigureCache {
             figures: earlier,
             behind: true,
         };
-        if slot.is_computing() {
+        // While data keep changing, computations would follow each other back to back and
+        // keep a core busy that survey saves and the pages need: after one during which the
+        // data changed, a page starts the next only after a pause as long as it took.
+        if slot.is_computing() || slot.is_resting() {
             return Ok(behind);
         }
         let (cache, store, chosen) = (self.clone(), store.clone(), wave.cloned());

@@ -33,6 +33,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "usage: pages_load --addr 127.0.0.1:PORT --email EMAIL --password-file FILE \
+[--paths /,/networks,…] [--clients 1-64] [--seconds 1-600] [--tokens FILE --savers 0-16]";
+
+/// What marks a page shown with the figures of earlier data (`base.html`).
+const BEHIND: &[u8] = br#"<p class="behind"#;
+
 const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 struct Args {
@@ -82,7 +88,14 @@ fn args() -> Args {
                     .collect()
             }
             "--savers" => a.savers = v.parse().expect("--savers S"),
-            _ => panic!("unknown argument {k}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0)
+            }
+            _ => {
+                eprintln!("unknown argument {k}\n{USAGE}");
+                std::process::exit(2)
+            }
         }
     }
     assert!(a.addr.starts_with("127.0.0.1:"), "--addr 127.0.0.1:PORT");
@@ -166,7 +179,7 @@ fn main() {
                 (stop.clone(), paths.clone(), session.clone(), a.addr.clone());
             std::thread::spawn(move || {
                 let mut conn = http::Conn::connect(&addr).expect("connect");
-                let mut lat = Vec::new();
+                let (mut lat, mut behind) = (Vec::new(), 0usize);
                 let mut i = t;
                 while !stop.load(Ordering::Relaxed) {
                     let p = &paths[i % paths.len()];
@@ -176,9 +189,10 @@ fn main() {
                         .expect("get");
                     assert_eq!(r.status, 200, "{p}");
                     lat.push(s.elapsed());
+                    behind += usize::from(r.body.windows(BEHIND.len()).any(|w| w == BEHIND));
                     i += 1;
                 }
-                lat
+                (lat, behind)
             })
         })
         .collect();
@@ -217,10 +231,12 @@ fn main() {
         .collect();
     std::thread::sleep(Duration::from_secs(a.seconds));
     stop.store(true, Ordering::Relaxed);
-    let mut pages: Vec<Duration> = readers
-        .into_iter()
-        .flat_map(|t| t.join().expect("reader"))
-        .collect();
+    let (mut pages, mut behind) = (Vec::<Duration>::new(), 0usize);
+    for t in readers {
+        let (lat, b) = t.join().expect("reader");
+        pages.extend(lat);
+        behind += b;
+    }
     let wall = start.elapsed();
     let mut saves: Vec<Duration> = savers
         .into_iter()
@@ -233,6 +249,11 @@ fn main() {
             &mut pages,
             wall
         )
+    );
+    println!(
+        "pages shown with the figures of earlier data (the notice): {behind} of {} ({:.1}%)",
+        pages.len(),
+        100.0 * behind as f64 / pages.len().max(1) as f64
     );
     if !bodies.is_empty() {
         if next.load(Ordering::Relaxed) > tokens.len() {

@@ -1027,11 +1027,14 @@ pub async fn serve_installation_until(
     .await
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
     let portal = Arc::new(portal);
+    // The figures are ready before the first visitor asks.
+    let warming = tokio::spawn(portal.clone().warm());
     let mut routes = portal::app(portal.clone());
     if let Some(extra) = extra {
         routes = extra.merge(routes);
     }
     let served = run(routes, listener, limits, stop).await;
+    warming.abort();
     portal.close().await;
     served
 }

@@ -255,6 +255,30 @@ impl Portal {
         Ok(None)
     }
 
+    /// Computes every active study's figures for the pages before anyone asks: the tables
+    /// (the overview, the networks, a network's page), then the pages' figures (profiles,
+    /// handreikingen). A national study's first computation takes a second or two; done
+    /// when the server starts, the first visitor does not wait for it. A failure is only
+    /// logged: the first page that needs the figures computes them again and shows the
+    /// error.
+    pub(crate) async fn warm(self: Arc<Self>) {
+        let Ok(studies) = self.active().await else {
+            return;
+        };
+        for study in studies {
+            let Ok(Some(served)) = self.study(study.slug.as_str()).await else {
+                continue;
+            };
+            let state = served.state;
+            for depth in [crate::figures::Depth::Tables, crate::figures::Depth::Pages] {
+                if let Err(e) = state.figures.current(&state.store, depth, None).await {
+                    tracing::warn!(error = %e, ?depth, "the study's figures could not be computed at start");
+                    break;
+                }
+            }
+        }
+    }
+
     /// Closes every study's store and the installation.
     pub async fn close(&self) {
         for s in self.served.lock().await.values() {

@@ -59,7 +59,72 @@ use std::sync::Arc;
 on_every_backend!(
     with_url,
     each_study_is_seen_only_with_a_role_in_it => two_studies_story,
+    the_server_computes_the_figures_before_the_first_visitor => warm_story,
 );
+
+/// `serve_installation` computes each active study's figures for the pages (the tables,
+/// then the pages' set) when it starts, before any request: the first visitor of a national
+/// study does not wait seconds. The first page then computes nothing.
+async fn warm_story(store: &Store, url: &str) {
+    let slug = Slug::parse("eerste").unwrap();
+    let inst_url = Installation::url_beside(url);
+    let opts = leernet_store::StoreOptions::default();
+    let inst = studies::open_installation(
+        &ProjectPlace {
+            installation_url: &inst_url,
+            study_url: url,
+            opts: &opts,
+            adopt_slug: &slug,
+            adopt_title: "Eerste onderzoek",
+        },
+        &Actor::System,
+        1,
+    )
+    .await
+    .unwrap();
+    let first = inst.study_by_slug(&slug).await.unwrap().unwrap();
+    shared_network(&inst, &first, store).await;
+    let caches = Arc::new(leernet_app::figures::FigureCaches::new(
+        leernet_analysis::ProjectContent::builtin(),
+        Default::default(),
+    ));
+    let mut options = leernet_web::ServeOptions::new(Arc::new(SystemClock));
+    options.figures = Some(caches.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(leernet_web::serve_installation_until(
+        inst.clone(),
+        listener,
+        options,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let cache = caches.of("eerste");
+    let mut waited = 0;
+    while cache.computations() < 2 {
+        assert!(waited < 1200, "the figures are computed without a request");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(
+        &mut conn,
+        b"GET /studies/eerste/ HTTP/1.1\r\nHost: leernet\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut page = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut conn, &mut page)
+        .await
+        .unwrap();
+    assert!(page.starts_with(b"HTTP/1.1 200"), "the study's overview");
+    assert_eq!(cache.computations(), 2, "the first page computes nothing");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    inst.close().await;
+}
 
 /// Gives `email` the role `role` in `study` (an account made with the test password).
 async fn give(inst: &Installation, study: &Study, store: &Store, email: &str, role: Role) {
