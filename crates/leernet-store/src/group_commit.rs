@@ -182,7 +182,7 @@ impl Store {
     /// One save in its own transaction.
     async fn save_alone(&self, job: &SaveJob) -> Result<SaveOutcome> {
         let mut tx = self.pool.begin().await?;
-        match save_one(&mut tx, job).await {
+        match save_one(&mut tx, self.backend, job).await {
             Ok(o) if o.wrote() => {
                 crate::generation::bump(&mut tx).await?;
                 tx.commit().await?;
@@ -208,22 +208,31 @@ impl Store {
         let run = async {
             let mut out = Vec::with_capacity(jobs.len());
             let mut wrote = false;
+            // On SQLite a refused save writes nothing (`save_one_sqlite`): no savepoint,
+            // two statements fewer per save.
+            let savepoints = self.backend == Backend::Postgres;
             for job in jobs {
-                sqlx::query("SAVEPOINT save").execute(&mut *tx).await?;
-                let r = save_one(&mut tx, job).await;
+                if savepoints {
+                    sqlx::query("SAVEPOINT save").execute(&mut *tx).await?;
+                }
+                let r = save_one(&mut tx, self.backend, job).await;
                 match &r {
                     Ok(o) if o.wrote() => wrote = true,
                     Ok(_) | Err(StoreError::NotFound(_)) => {
-                        sqlx::query("ROLLBACK TO SAVEPOINT save")
-                            .execute(&mut *tx)
-                            .await?;
+                        if savepoints {
+                            sqlx::query("ROLLBACK TO SAVEPOINT save")
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                     }
                     // Anything else may have broken the transaction: the batch fails.
                     Err(_) => return r.map(|_| Vec::new()),
                 }
-                sqlx::query("RELEASE SAVEPOINT save")
-                    .execute(&mut *tx)
-                    .await?;
+                if savepoints {
+                    sqlx::query("RELEASE SAVEPOINT save")
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 out.push(r);
             }
             if wrote {

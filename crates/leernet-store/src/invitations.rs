@@ -83,6 +83,18 @@ fn respondent(id: InvitationId) -> String {
     format!("invitation:{}", id.0)
 }
 
+/// What a survey request reads about its link ([`Store::survey_link`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyLink {
+    pub invitation: InvitationRow,
+    pub wave: Wave,
+    /// The response the invitation reaches, when one was started.
+    pub response: Option<Response>,
+    /// The names of the invitation's network and of its Werkplaats, as
+    /// [`Store::network_names`] gives them.
+    pub network_names: Option<(String, String)>,
+}
+
 /// What became of a survey save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -211,6 +223,74 @@ impl Store {
             .as_ref()
             .map(row)
             .transpose()
+    }
+
+    /// Everything a survey request reads about its link, in one statement: the invitation,
+    /// its wave (test waves included, as [`Store::survey_wave`]), the response it reaches and
+    /// the names its `bind::leernet:prefill` questions take ([`Store::network_names`]).
+    ///
+    /// One query instead of four: on SQLite every statement is a round trip to the
+    /// connection's worker thread (thread wake-ups both ways), which cost more of a survey
+    /// save's CPU than the SQL itself. `None` when no invitation has this token, or its wave
+    /// is gone.
+    pub async fn survey_link(&self, token: &InvitationToken) -> Result<Option<SurveyLink>> {
+        let r = sqlx::query(
+            "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
+             i.page, i.revoked_at, i.reminded_at, r.status, r.id AS response_id, \
+             r.answers AS response_answers, w.id AS wave, w.instrument_id, w.name AS wave_name, \
+             w.status AS wave_status, n.name AS network_name, wp.name AS workplace_name \
+             FROM invitations i \
+             LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
+             LEFT JOIN waves w ON w.id = i.wave_id \
+             LEFT JOIN networks n ON n.id = i.network_id \
+             LEFT JOIN workplaces wp ON wp.id = n.workplace_id \
+             WHERE i.token = $1",
+        )
+        .bind(token.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        let invitation = row(&r)?;
+        let Some(wave_id) = get::<Option<i64>>(&r, "wave")? else {
+            return Ok(None);
+        };
+        let wave_status: String = get(&r, "wave_status")?;
+        let wave = Wave {
+            id: WaveId(wave_id),
+            instrument: InstrumentId(get(&r, "instrument_id")?),
+            name: get(&r, "wave_name")?,
+            status: WaveStatus::parse(&wave_status)
+                .ok_or_else(|| StoreError::Corrupt(format!("wave status {wave_status:?}")))?,
+        };
+        let response = match (get::<Option<i64>>(&r, "response_id")?, invitation.status) {
+            (Some(id), Some(status)) => {
+                let answers: String = get(&r, "response_answers")?;
+                Some(Response {
+                    id: ResponseId(id),
+                    wave: invitation.wave,
+                    network: invitation.network,
+                    respondent: invitation.respondent(),
+                    status,
+                    answers: serde_json::from_str(&answers).map_err(|e| {
+                        StoreError::Corrupt(format!("answers of response {id}: {e}"))
+                    })?,
+                })
+            }
+            _ => None,
+        };
+        let names = match (
+            get::<Option<String>>(&r, "network_name")?,
+            get::<Option<String>>(&r, "workplace_name")?,
+        ) {
+            (Some(n), Some(w)) => Some((n, w)),
+            _ => None,
+        };
+        Ok(Some(SurveyLink {
+            invitation,
+            wave,
+            response,
+            network_names: names,
+        }))
     }
 
     /// The response an invitation reaches, if one was started.
@@ -392,9 +472,70 @@ impl Store {
 }
 
 /// One survey save, inside the caller's transaction (no commit, no generation bump): the
-/// body of [`Store::save_survey`]. Refusals (`WaveNotOpen`, `AlreadySubmitted`) return
-/// before anything is written; the caller undoes the page update of a refusal or an error.
-pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
+/// body of [`Store::save_survey`].
+///
+/// On PostgreSQL refusals (`WaveNotOpen`, `AlreadySubmitted`) return before anything but
+/// the page is written, and the caller undoes the page update of a refusal or an error
+/// (a savepoint). On SQLite a refusal or a missing invitation writes nothing at all
+/// ([`save_one_sqlite`]), so a batch needs no savepoints there.
+pub(crate) async fn save_one(
+    conn: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
+    job: &SaveJob,
+) -> Result<SaveOutcome> {
+    match backend {
+        crate::Backend::Sqlite => save_one_sqlite(conn, job).await,
+        crate::Backend::Postgres => save_one_postgres(conn, job).await,
+    }
+}
+
+/// The SQLite save: two statements instead of five (with a batch's savepoint and release).
+///
+/// The first is still a write, so it takes the write lock before anything is read (SQLite
+/// has one writer; the reads in it see the latest commit). It moves the page only when the
+/// save will be taken (wave open, link not revoked, response not submitted: the same
+/// conditions the outcome is decided by below) and returns what the outcome needs, so a
+/// refusal leaves the row as it was. This is safe on SQLite only: PostgreSQL's subqueries
+/// in an `UPDATE` read the statement's snapshot, taken before a concurrent submission of
+/// the same link committed, so there the check must be a statement of its own after the
+/// row lock ([`save_one_postgres`]).
+///
+/// Every statement is a round trip to the connection's worker thread (two thread
+/// wake-ups), and a batch runs its saves one after the other while the other requests
+/// wait for the write lock: fewer statements per save are more saves per second.
+async fn save_one_sqlite(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
+    let r = sqlx::query(
+        "UPDATE invitations SET page = CASE WHEN revoked_at IS NULL \
+           AND (SELECT status FROM waves WHERE id = invitations.wave_id) = $4 \
+           AND NOT EXISTS (SELECT 1 FROM responses WHERE wave_id = invitations.wave_id \
+                           AND respondent = $3 AND status = $5) \
+         THEN $1 ELSE page END \
+         WHERE id = $2 \
+         RETURNING wave_id, network_id, revoked_at, \
+           (SELECT status FROM waves WHERE id = invitations.wave_id) AS wave_status, \
+           (SELECT status FROM responses WHERE wave_id = invitations.wave_id \
+            AND respondent = $3) AS response_status",
+    )
+    .bind(job.page)
+    .bind(job.invitation.0)
+    .bind(respondent(job.invitation))
+    .bind(WaveStatus::Open.as_str())
+    .bind(ResponseStatus::Submitted.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = r else {
+        return Err(StoreError::NotFound(format!(
+            "there is no invitation {}",
+            job.invitation.0
+        )));
+    };
+    write_response(conn, job, &r).await
+}
+
+/// The PostgreSQL save: the page first (the row lock orders concurrent saves of one link),
+/// then the check, in a statement of its own so that it sees a submission committed while
+/// this one waited for the lock.
+async fn save_one_postgres(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
     // A write first: on SQLite this takes the write lock now (waiting for others), so the
     // reads below see the latest commit and the transaction cannot fail to upgrade.
     let done = sqlx::query("UPDATE invitations SET page = $1 WHERE id = $2")
@@ -419,12 +560,22 @@ pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> R
     .bind(respondent(job.invitation))
     .fetch_one(&mut *conn)
     .await?;
-    let wave_status: String = get(&r, "wave_status")?;
+    write_response(conn, job, &r).await
+}
+
+/// The outcome of a save from its link's row (`wave_id`, `network_id`, `revoked_at`,
+/// `wave_status`, `response_status`), and the response written when the save is taken.
+async fn write_response(
+    conn: &mut sqlx::AnyConnection,
+    job: &SaveJob,
+    r: &sqlx::any::AnyRow,
+) -> Result<SaveOutcome> {
+    let wave_status: String = get(r, "wave_status")?;
     // a revoked link takes no answers, as a closed wave (issue 18)
-    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(&r, "revoked_at")?.is_some() {
+    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(r, "revoked_at")?.is_some() {
         return Ok(SaveOutcome::WaveNotOpen);
     }
-    let response_status: Option<String> = get(&r, "response_status")?;
+    let response_status: Option<String> = get(r, "response_status")?;
     if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
         return Ok(SaveOutcome::AlreadySubmitted);
     }
@@ -438,8 +589,8 @@ pub(crate) async fn save_one(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> R
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (wave_id, respondent) DO UPDATE SET status = $4, answers = $5",
     )
-    .bind(get::<i64>(&r, "wave_id")?)
-    .bind(get::<i64>(&r, "network_id")?)
+    .bind(get::<i64>(r, "wave_id")?)
+    .bind(get::<i64>(r, "network_id")?)
     .bind(respondent(job.invitation))
     .bind(status.as_str())
     .bind(job.json.as_str())

@@ -67,7 +67,9 @@ pub use installation::{
     StudyState, TokenRefusal, TokenScope,
 };
 pub use instruments::NewInstrument;
-pub use invitations::{InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome};
+pub use invitations::{
+    InvitationKind, InvitationRow, MonitorRow, NewInvitation, SaveOutcome, SurveyLink,
+};
 pub use registry::{Membership, NewNetwork, NewPerson, NewWorkplace};
 pub use reminders::MAX_REMIND_AFTER_DAYS;
 pub use responses::{NewResponse, ResponseQuery};
@@ -224,13 +226,21 @@ pub(crate) async fn open_pool(
                 if opts.sqlite_synchronous_normal { "NORMAL" } else { "FULL" },
                 if opts.read_only { " PRAGMA query_only = ON;" } else { "" }
             );
-            options.after_connect(move |conn, _meta| {
-                let pragmas = pragmas.clone();
-                Box::pin(async move {
-                    conn.execute(pragmas.as_str()).await?;
-                    Ok(())
+            // No ping before each use of a pooled connection: a SQLite connection is a file
+            // in this process and cannot be hung up on by a server, and every ping is a round
+            // trip to the connection's worker thread (two thread wake-ups): a third of what a
+            // one-row query cost. (sqlx still pings on release, which also flushes a
+            // transaction a dropped future left open.) PostgreSQL keeps the ping: there it
+            // finds a connection the server or the network dropped.
+            options
+                .test_before_acquire(false)
+                .after_connect(move |conn, _meta| {
+                    let pragmas = pragmas.clone();
+                    Box::pin(async move {
+                        conn.execute(pragmas.as_str()).await?;
+                        Ok(())
+                    })
                 })
-            })
         }
         Backend::Postgres => {
             let mut set = Vec::new();

@@ -399,14 +399,15 @@ fn remove_instance(answers: &mut BTreeMap<String, String>, rep: &str, k: usize, 
 }
 
 /// Makes the repeats with a `repeat_count` hold as many instances as it says (at most
-/// [`MAX_INSTANCES`]).
-fn follow_repeat_counts(
-    form: &Form,
+/// [`MAX_INSTANCES`]); returns the evaluation of the answers as they are then (what
+/// [`evaluate`] gives for them), so that the caller need not evaluate the form again.
+fn follow_repeat_counts<'f>(
+    form: &'f Form,
     answers: &mut BTreeMap<String, String>,
     lang: Lang,
     now: f64,
     last: Last<'_>,
-) {
+) -> Evaluation<'f> {
     // A count may depend on answers inside instances: settle in a few rounds.
     for _ in 0..3 {
         let ev = evaluate(form, answers, lang, now, last);
@@ -421,9 +422,10 @@ fn follow_repeat_counts(
             }
         }
         if !changed {
-            break;
+            return ev;
         }
     }
+    evaluate(form, answers, lang, now, last)
 }
 
 fn visible_pages(form: &Form, pages: &[Page], ev: &Evaluation<'_>) -> Vec<usize> {
@@ -486,30 +488,13 @@ impl Ctx {
 }
 
 /// What the invitation knows for the form's `bind::leernet:prefill` questions: the names of
-/// its network and of the network's Werkplaats.
-async fn filled_in(
-    state: &AppState,
-    form: &Form,
-    inv: &InvitationRow,
-    lang: Lang,
-) -> Result<BTreeMap<String, String>, AppError> {
-    let wanted: Vec<(&str, Prefill)> = form
-        .questions()
-        .filter_map(|q| q.prefill().map(|p| (q.name.as_str(), p)))
-        .collect();
-    if wanted.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let Some((network, workplace)) = state
-        .store
-        .network_names(inv.network)
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
-    else {
-        return Ok(BTreeMap::new());
+/// its network and of the network's Werkplaats (read with the link, `Store::survey_link`).
+fn filled_in(form: &Form, names: Option<(String, String)>) -> BTreeMap<String, String> {
+    let Some((network, workplace)) = names else {
+        return BTreeMap::new();
     };
-    Ok(wanted
-        .into_iter()
+    form.questions()
+        .filter_map(|q| q.prefill().map(|p| (q.name.as_str(), p)))
         .map(|(name, p)| {
             let value = match p {
                 Prefill::Network => network.clone(),
@@ -517,33 +502,25 @@ async fn filled_in(
             };
             (name.to_owned(), value)
         })
-        .collect())
+        .collect()
 }
 
+/// The link's invitation, wave, response and prefilled names are one read
+/// (`Store::survey_link`); the parsed form comes from the app's cache.
 async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError> {
     let Ok(token) = InvitationToken::parse(token) else {
         return Err(AppError::NotFound(lang));
     };
-    let inv = state
-        .store
-        .invitation_by_token(&token)
-        .await
-        .map_err(|e| AppError::internal(lang, e))?
-        .ok_or(AppError::NotFound(lang))?;
     // test links too: their hidden wave is in no list of waves (`test_links.rs`)
-    let wave = state
+    let link = state
         .store
-        .survey_wave(inv.wave)
+        .survey_link(&token)
         .await
         .map_err(|e| AppError::internal(lang, e))?
         .ok_or(AppError::NotFound(lang))?;
+    let (inv, wave, response) = (link.invitation, link.wave, link.response);
     let form = state
         .form(wave.instrument)
-        .await
-        .map_err(|e| AppError::internal(lang, e))?;
-    let response = state
-        .store
-        .invitation_response(&inv)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
     let submitted = response
@@ -559,7 +536,7 @@ async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError
     } else {
         None
     };
-    let filled = filled_in(state, &form, &inv, lang).await?;
+    let filled = filled_in(&form, link.network_names);
     Ok(Ctx {
         revoked: inv.revoked_at.is_some(),
         filled,
@@ -645,8 +622,7 @@ pub async fn show(
     }
     let pages = pages(&ctx.form);
     let mut answers = ctx.base(lang, state.today());
-    follow_repeat_counts(&ctx.form, &mut answers, lang, state.today(), ctx.last());
-    let ev = evaluate(&ctx.form, &answers, lang, state.today(), ctx.last());
+    let ev = follow_repeat_counts(&ctx.form, &mut answers, lang, state.today(), ctx.last());
     let visible = visible_pages(&ctx.form, &pages, &ev);
     let wanted = q.page.unwrap_or(ctx.inv.page.max(0) as usize);
     let p = nearest(&visible, wanted);
@@ -1245,11 +1221,10 @@ fn merge(
     let t = state.catalog.table(lang);
     let msg = |k: &str| t.get(k).cloned().unwrap_or_default();
     let mut answers = stored.clone();
-    follow_repeat_counts(form, &mut answers, lang, state.today(), last);
+    let ev = follow_repeat_counts(form, &mut answers, lang, state.today(), last);
     let mut raw = HashMap::new();
     let mut errors = BTreeMap::new();
     // The instances are the stored ones: a posted value for another instance is ignored.
-    let ev = evaluate(form, &answers, lang, state.today(), last);
     for slot in slots(form, page, &ev) {
         let q = form.question_at(slot.q).expect("index from the form");
         if !answerable(&q.kind) {
@@ -1292,9 +1267,8 @@ fn merge(
             answers.insert(slot.key, value);
         }
     }
-    follow_repeat_counts(form, &mut answers, lang, state.today(), last);
     // Choices left out by a choice_filter are not among the choices either.
-    let ev = evaluate(form, &answers, lang, state.today(), last);
+    let ev = follow_repeat_counts(form, &mut answers, lang, state.today(), last);
     for slot in slots(form, page, &ev) {
         let Some(s) = slot_state(&ev, &slot) else {
             continue;
@@ -1327,14 +1301,8 @@ fn merge(
 
 /// The answers as submitted: only relevant questions, with the computed values; the
 /// instances of relevant repeats likewise (a repeat that is not relevant keeps none).
-fn final_answers(
-    form: &Form,
-    answers: &BTreeMap<String, String>,
-    lang: Lang,
-    now: f64,
-    last: Last<'_>,
-) -> BTreeMap<String, String> {
-    let ev = evaluate(form, answers, lang, now, last);
+/// `ev` is the evaluation of the answers to submit (the caller has it already).
+fn final_answers(form: &Form, ev: &Evaluation<'_>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let keep = |q: &leernet_xlsform::Question, s: &QuestionState| {
         s.evaluated
@@ -1352,7 +1320,7 @@ fn final_answers(
         let Some(instances) = ev.repeats.get(&g.name) else {
             continue;
         };
-        if !g.repeat || instances.is_empty() || !group_relevant(&ev, gi) {
+        if !g.repeat || instances.is_empty() || !group_relevant(ev, gi) {
             continue;
         }
         out.insert(g.name.clone(), instances.len().to_string());
@@ -1510,7 +1478,8 @@ pub async fn save(
         _ => (p, false),
     };
     let answers = if submit {
-        final_answers(&form, &m.answers, lang, state.today(), ctx.last())
+        // `ev` is the evaluation of `m.answers`, unchanged since
+        final_answers(&form, &ev)
     } else {
         m.answers
     };

@@ -15,6 +15,7 @@ on_every_backend!(
     concurrent_saves_share_a_commit_and_keep_their_own_outcome => group_commit_story,
     a_revoked_link_takes_no_answers_and_the_given_one_stays => revoke_story,
     a_reminder_is_claimed_once => reminder_story,
+    a_survey_link_reads_in_one_query_what_four_reads_give => survey_link_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -536,6 +537,11 @@ async fn group_commit_story(store: &Store) {
         .iter()
         .all(|r| r.status == ResponseStatus::Submitted));
     assert!(store.responses(Some(closed)).await.unwrap().is_empty());
+    // A refused save in a batch leaves its link as it was: not even the page moves (SQLite
+    // writes nothing for it; PostgreSQL rolls back to its savepoint).
+    for id in &closed_ids {
+        assert_eq!(store.invitation(*id).await.unwrap().unwrap().page, 0);
+    }
 
     let after = store.group_commit_counts();
     let saves = after.saves - before.saves;
@@ -544,6 +550,19 @@ async fn group_commit_story(store: &Store) {
     assert!(
         batches < saves,
         "{saves} concurrent saves took {batches} transactions: nothing was grouped"
+    );
+    // A save after the submission: refused, and the page stays.
+    let submitted_one = open_ids[0];
+    assert_eq!(
+        store
+            .save_survey(submitted_one, &Answers::new(), 7, false)
+            .await
+            .unwrap(),
+        SaveOutcome::AlreadySubmitted
+    );
+    assert_eq!(
+        store.invitation(submitted_one).await.unwrap().unwrap().page,
+        1
     );
 }
 
@@ -684,4 +703,72 @@ async fn reminder_story(store: &Store) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// `survey_link` is the survey's one read per request: it must give exactly what the four
+/// separate reads it replaced give (invitation, wave, response, prefilled names), before and
+/// after a response exists, and after a submission.
+async fn survey_link_story(store: &Store) {
+    let s = seed(store).await;
+    store
+        .add_invitations(
+            s.wave,
+            &[NewInvitation {
+                network: s.a,
+                token: token(7),
+                kind: InvitationKind::Member,
+                person: None,
+                email: Some(Email::parse("lid@example.org").unwrap()),
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(store.survey_link(&token(9)).await.unwrap().is_none());
+    let check = |submit: Option<bool>| async move {
+        let inv = store.invitation_by_token(&token(7)).await.unwrap().unwrap();
+        let link = store.survey_link(&token(7)).await.unwrap().unwrap();
+        assert_eq!(link.invitation, inv);
+        assert_eq!(
+            link.wave,
+            store.survey_wave(inv.wave).await.unwrap().unwrap()
+        );
+        assert_eq!(
+            link.response,
+            store.invitation_response(&inv).await.unwrap()
+        );
+        assert_eq!(
+            link.network_names,
+            store.network_names(inv.network).await.unwrap()
+        );
+        assert_eq!(
+            link.network_names,
+            Some(("wijk-a".to_owned(), "Werkplaats Noordkust".to_owned()))
+        );
+        assert_eq!(link.response.is_some(), submit.is_some());
+        if let Some(submit) = submit {
+            let r = link.response.unwrap();
+            assert_eq!(r.answers.get("size").map(String::as_str), Some("12"));
+            let status = if submit {
+                ResponseStatus::Submitted
+            } else {
+                ResponseStatus::InProgress
+            };
+            assert_eq!(r.status, status);
+        }
+        inv
+    };
+    let inv = check(None).await;
+    let mut answers = Answers::new();
+    answers.insert("size".into(), "12".into());
+    store.save_survey(inv.id, &answers, 3, false).await.unwrap();
+    let inv = check(Some(false)).await;
+    assert_eq!(inv.page, 3);
+    store.save_survey(inv.id, &answers, 4, true).await.unwrap();
+    check(Some(true)).await;
+    store
+        .set_wave_status(s.wave, WaveStatus::Closed)
+        .await
+        .unwrap();
+    let link = store.survey_link(&token(7)).await.unwrap().unwrap();
+    assert_eq!(link.wave.status, WaveStatus::Closed);
 }
