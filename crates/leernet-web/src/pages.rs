@@ -172,7 +172,7 @@ pub async fn overview(
     let pl = v.lang;
     let served = page_figures(&state, pl.lang, &wave, Depth::Tables).await?;
     let fig = &served.figures;
-    let charts = overview_charts(&fig).get(pl.lang).clone();
+    let charts = overview_charts(fig).get(pl.lang).clone();
     render(
         &state,
         &v,
@@ -181,7 +181,7 @@ pub async fn overview(
         &served,
         minijinja::context! {
             charts => charts,
-            waves => crate::profile::waves_view(&fig, pl.lang),
+            waves => crate::profile::waves_view(fig, pl.lang),
         },
     )
 }
@@ -352,7 +352,7 @@ pub async fn networks(
     // The links to other pages keep the search (percent-encoded), the Werkplaats and the
     // wave.
     let q = query.q.as_deref().map(str::trim).unwrap_or("");
-    let wave_part = wave_param(&fig)
+    let wave_part = wave_param(fig)
         .map(|w| format!("&wave={w}"))
         .unwrap_or_default();
     let mut kept = String::new();
@@ -402,7 +402,7 @@ pub async fn networks(
             prev => (page > 1).then(|| link(page - 1)),
             next => (page < pages).then(|| link(page + 1)),
             max_search => MAX_SEARCH_CHARS,
-            waves => crate::profile::waves_view(&fig, lang),
+            waves => crate::profile::waves_view(fig, lang),
         },
     )
 }
@@ -456,7 +456,7 @@ pub async fn network(
             n => n,
             scales => scales,
             workspace => workspace,
-            waves => crate::profile::waves_view(&fig, pl.lang),
+            waves => crate::profile::waves_view(fig, pl.lang),
         },
     )
 }

@@ -225,7 +225,7 @@ pub async fn profile(
     let fig = &served.figures;
     // Responses to the profile (issue 26): the network's own people are invited to give one;
     // researchers read them here, next to the figures; coordinators see none.
-    let response_wave = leernet_analysis::feedback::response_wave(&fig);
+    let response_wave = leernet_analysis::feedback::response_wave(fig);
     let reactions = match user.role {
         leernet_core::Role::Facilitator | leernet_core::Role::Member => {
             minijinja::context! { show => true, own => true }
@@ -254,10 +254,10 @@ pub async fn profile(
         .iter()
         .find(|h| h.slug == slug)
         .map(|h| {
-            let labels = reason_labels(&state, &fig);
+            let labels = reason_labels(&state, fig);
             state
                 .reports
-                .handreiking_view_with(&fig, &h.slug, lang, labels.get(lang))
+                .handreiking_view_with(fig, &h.slug, lang, labels.get(lang))
         })
         .transpose()
         .map_err(|e| AppError::internal(lang, e))?;
@@ -272,11 +272,11 @@ pub async fn profile(
         .and_then(|f| f.network(&slug))
         .and_then(|p| p.network_type.as_ref())
         .map(|ty| ty.name.get(lang).to_owned());
-    let (themes, theme_sources) = themes(&fig, &slug, lang);
+    let (themes, theme_sources) = themes(fig, &slug, lang);
     // Since the previous wave (issue 19): only with two waves that hold answers.
     let change = state
         .reports
-        .network_change(&fig, &slug, lang)
+        .network_change(fig, &slug, lang)
         .map_err(|e| AppError::internal(lang, e))?;
     crate::page::render(
         &state,
@@ -297,7 +297,7 @@ pub async fn profile(
             study_fictional => fig.study.fictional,
             networks_total => fig.networks.len(),
             basis => row.basis.get(lang),
-            waves => waves_view(&fig, lang),
+            waves => waves_view(fig, lang),
             change => change,
             reactions => reactions,
             behind => served.behind,
