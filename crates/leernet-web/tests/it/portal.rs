@@ -66,23 +66,7 @@ on_every_backend!(
 /// then the pages' set) when it starts, before any request: the first visitor of a national
 /// study does not wait seconds. The first page then computes nothing.
 async fn warm_story(store: &Store, url: &str) {
-    let slug = Slug::parse("eerste").unwrap();
-    let inst_url = Installation::url_beside(url);
-    let opts = leernet_store::StoreOptions::default();
-    let inst = studies::open_installation(
-        &ProjectPlace {
-            installation_url: &inst_url,
-            study_url: url,
-            opts: &opts,
-            adopt_slug: &slug,
-            adopt_title: "Eerste onderzoek",
-        },
-        &Actor::System,
-        1,
-    )
-    .await
-    .unwrap();
-    let first = inst.study_by_slug(&slug).await.unwrap().unwrap();
+    let (inst, first) = installation(url).await;
     shared_network(&inst, &first, store).await;
     let caches = Arc::new(leernet_app::figures::FigureCaches::new(
         leernet_analysis::ProjectContent::builtin(),
@@ -197,8 +181,9 @@ fn options() -> StudyOptions {
     }
 }
 
-async fn two_studies_story(store: &Store, url: &str) {
-    let slug = |s: &str| Slug::parse(s).unwrap();
+/// The installation beside the project store at `url`, which becomes its study `eerste`.
+async fn installation(url: &str) -> (Installation, Study) {
+    let slug = Slug::parse("eerste").unwrap();
     let inst_url = Installation::url_beside(url);
     let opts = leernet_store::StoreOptions::default();
     let inst = studies::open_installation(
@@ -206,7 +191,7 @@ async fn two_studies_story(store: &Store, url: &str) {
             installation_url: &inst_url,
             study_url: url,
             opts: &opts,
-            adopt_slug: &slug("eerste"),
+            adopt_slug: &slug,
             adopt_title: "Eerste onderzoek",
         },
         &Actor::System,
@@ -214,7 +199,13 @@ async fn two_studies_story(store: &Store, url: &str) {
     )
     .await
     .unwrap();
-    let first = inst.study_by_slug(&slug("eerste")).await.unwrap().unwrap();
+    let first = inst.study_by_slug(&slug).await.unwrap().unwrap();
+    (inst, first)
+}
+
+async fn two_studies_story(store: &Store, url: &str) {
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    let (inst, first) = installation(url).await;
     give(&inst, &first, store, "a@example.org", Role::Researcher).await;
     let net = shared_network(&inst, &first, store).await;
     wave_with_link(store, net, "Vragenlijst van het eerste onderzoek", 1).await;

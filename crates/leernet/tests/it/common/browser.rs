@@ -286,9 +286,15 @@ pub async fn doc_shots(c: &Client, name: &str) {
     }
 }
 
+/// How long a browser test waits for an element or the next page. Alone a page comes in a
+/// second; with the whole suite on two cores (browsers, servers and their figures at once) a
+/// survey page on PostgreSQL once took more than 10 s (2026-12-07). A page that never comes
+/// still fails the test.
+const PATIENCE: Duration = Duration::from_secs(30);
+
 pub async fn css(c: &Client, sel: &str) -> fantoccini::elements::Element {
     c.wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(PATIENCE)
         .for_element(Locator::Css(sel))
         .await
         .unwrap_or_else(|e| panic!("no {sel}: {e}"))
@@ -319,10 +325,7 @@ pub async fn wait_until(c: &Client, script: &str, what: &str) {
         if v.as_bool() == Some(true) {
             return;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out: {what}"
-        );
+        assert!(start.elapsed() < PATIENCE, "timed out: {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
