@@ -529,14 +529,13 @@ impl FigureCache {
     ///   ones at once (during fieldwork, saves change the data many times a second, and a
     ///   computation of a national study takes most of a second: pages waiting for each
     ///   would take seconds);
-    /// - otherwise the page starts the computation and waits for it at most the page wait,
-    ///   then gets the earlier figures; the computation goes on and the next page has its
-    ///   figures.
-    ///
     /// - when the data changed during the last computation, the page gets the earlier ones at
     ///   once too within a pause after it as long as it took, so that under constant change
     ///   the figures are computed at most half the time (each set about two computations
     ///   behind at most);
+    /// - otherwise the page starts the computation and waits for it at most the page wait,
+    ///   then gets the earlier figures; the computation goes on and the next page has its
+    ///   figures.
     ///
     /// Either way the figures are marked [`PageFigures::behind`], and the page says so. The
     /// first figures of a study or of a wave choice are waited for, as are all figures
