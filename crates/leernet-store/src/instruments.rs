@@ -139,17 +139,20 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let status: String = get(r, "status")?;
-                Ok(Wave {
-                    id: WaveId(get(r, "id")?),
-                    instrument: InstrumentId(get(r, "instrument_id")?),
-                    name: get(r, "name")?,
-                    status: WaveStatus::parse(&status)
-                        .ok_or_else(|| StoreError::Corrupt(format!("wave status {status:?}")))?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| wave_of(r, "")).collect()
     }
+}
+
+/// The wave in `r`'s columns `id`, `instrument_id`, `name` and `status`, each name after
+/// `prefix` (`wave_` where a query reads a wave beside other rows).
+pub(crate) fn wave_of(r: &sqlx::any::AnyRow, prefix: &str) -> Result<Wave> {
+    let column = |c: &str| format!("{prefix}{c}");
+    let status: String = get(r, &column("status"))?;
+    Ok(Wave {
+        id: WaveId(get(r, &column("id"))?),
+        instrument: InstrumentId(get(r, &column("instrument_id"))?),
+        name: get(r, &column("name"))?,
+        status: WaveStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("wave status {status:?}")))?,
+    })
 }

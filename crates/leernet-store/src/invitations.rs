@@ -90,9 +90,27 @@ pub struct SurveyLink {
     pub wave: Wave,
     /// The response the invitation reaches, when one was started.
     pub response: Option<Response>,
-    /// The names of the invitation's network and of its Werkplaats, as
-    /// [`Store::network_names`] gives them.
+    /// The names of the invitation's network and of its Werkplaats, which its
+    /// `bind::leernet:prefill` questions take.
     pub network_names: Option<(String, String)>,
+}
+
+/// The response `id` an invitation reaches, with its status and stored answers (JSON).
+fn response_of(
+    inv: &InvitationRow,
+    id: i64,
+    status: ResponseStatus,
+    answers: &str,
+) -> Result<Response> {
+    Ok(Response {
+        id: ResponseId(id),
+        wave: inv.wave,
+        network: inv.network,
+        respondent: inv.respondent(),
+        status,
+        answers: serde_json::from_str(answers)
+            .map_err(|e| StoreError::Corrupt(format!("answers of response {id}: {e}")))?,
+    })
 }
 
 /// What became of a survey save.
@@ -227,7 +245,7 @@ impl Store {
 
     /// Everything a survey request reads about its link, in one statement: the invitation,
     /// its wave (test waves included, as [`Store::survey_wave`]), the response it reaches and
-    /// the names its `bind::leernet:prefill` questions take ([`Store::network_names`]).
+    /// the names its `bind::leernet:prefill` questions take.
     ///
     /// One query instead of four: on SQLite every statement is a round trip to the
     /// connection's worker thread (thread wake-ups both ways), which cost more of a survey
@@ -237,8 +255,9 @@ impl Store {
         let r = sqlx::query(
             "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
              i.page, i.revoked_at, i.reminded_at, r.status, r.id AS response_id, \
-             r.answers AS response_answers, w.id AS wave, w.instrument_id, w.name AS wave_name, \
-             w.status AS wave_status, n.name AS network_name, wp.name AS workplace_name \
+             r.answers AS response_answers, w.id AS w_id, w.instrument_id AS w_instrument_id, \
+             w.name AS w_name, w.status AS w_status, n.name AS network_name, \
+             wp.name AS workplace_name \
              FROM invitations i \
              LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = 'invitation:' || i.id \
              LEFT JOIN waves w ON w.id = i.wave_id \
@@ -251,31 +270,17 @@ impl Store {
         .await?;
         let Some(r) = r else { return Ok(None) };
         let invitation = row(&r)?;
-        let Some(wave_id) = get::<Option<i64>>(&r, "wave")? else {
+        if get::<Option<i64>>(&r, "w_id")?.is_none() {
             return Ok(None);
-        };
-        let wave_status: String = get(&r, "wave_status")?;
-        let wave = Wave {
-            id: WaveId(wave_id),
-            instrument: InstrumentId(get(&r, "instrument_id")?),
-            name: get(&r, "wave_name")?,
-            status: WaveStatus::parse(&wave_status)
-                .ok_or_else(|| StoreError::Corrupt(format!("wave status {wave_status:?}")))?,
-        };
+        }
+        let wave = crate::instruments::wave_of(&r, "w_")?;
         let response = match (get::<Option<i64>>(&r, "response_id")?, invitation.status) {
-            (Some(id), Some(status)) => {
-                let answers: String = get(&r, "response_answers")?;
-                Some(Response {
-                    id: ResponseId(id),
-                    wave: invitation.wave,
-                    network: invitation.network,
-                    respondent: invitation.respondent(),
-                    status,
-                    answers: serde_json::from_str(&answers).map_err(|e| {
-                        StoreError::Corrupt(format!("answers of response {id}: {e}"))
-                    })?,
-                })
-            }
+            (Some(id), Some(status)) => Some(response_of(
+                &invitation,
+                id,
+                status,
+                &get::<String>(&r, "response_answers")?,
+            )?),
             _ => None,
         };
         let names = match (
@@ -305,17 +310,9 @@ impl Store {
         let Some(r) = r else { return Ok(None) };
         let id: i64 = get(&r, "id")?;
         let status: String = get(&r, "status")?;
-        let answers: String = get(&r, "answers")?;
-        Ok(Some(Response {
-            id: ResponseId(id),
-            wave: inv.wave,
-            network: inv.network,
-            respondent: inv.respondent(),
-            status: ResponseStatus::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("response {id} status {status:?}")))?,
-            answers: serde_json::from_str(&answers)
-                .map_err(|e| StoreError::Corrupt(format!("answers of response {id}: {e}")))?,
-        }))
+        let status = ResponseStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("response {id} status {status:?}")))?;
+        response_of(inv, id, status, &get::<String>(&r, "answers")?).map(Some)
     }
 
     /// Saves the answers of the response an invitation reaches, and the page reached; with

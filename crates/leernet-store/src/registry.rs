@@ -135,20 +135,6 @@ impl Store {
         rows.iter().map(network_of).collect()
     }
 
-    /// The names of a network and of its Werkplaats, as a survey link fills them in
-    /// (`bind::leernet:prefill`).
-    pub async fn network_names(&self, id: NetworkId) -> Result<Option<(String, String)>> {
-        let row = sqlx::query(
-            "SELECT n.name AS network, w.name AS workplace FROM networks n \
-             JOIN workplaces w ON w.id = n.workplace_id WHERE n.id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok((get(&r, "network")?, get(&r, "workplace")?)))
-            .transpose()
-    }
-
     /// The network with this slug.
     ///
     /// One row, by the unique slug: every page of a network asks for it, and reading every

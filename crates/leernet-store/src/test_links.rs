@@ -142,15 +142,9 @@ impl Store {
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
-        let Some(r) = r else { return Ok(None) };
-        let status: String = get(&r, "status")?;
-        Ok(Some(Wave {
-            id: WaveId(get(&r, "id")?),
-            instrument: InstrumentId(get(&r, "instrument_id")?),
-            name: get(&r, "name")?,
-            status: WaveStatus::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("wave status {status:?}")))?,
-        }))
+        r.as_ref()
+            .map(|r| crate::instruments::wave_of(r, ""))
+            .transpose()
     }
 
     /// The test answers of an instrument (or of every instrument), by id: read only when a
