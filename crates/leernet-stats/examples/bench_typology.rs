@@ -54,6 +54,10 @@ fn mean_silhouette<T: Distance>(
     }
 }
 use std::io::Write;
+
+/// The allocator of the `leernet` binary, so that the matrices are placed as in the server.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 struct Rng(u64);

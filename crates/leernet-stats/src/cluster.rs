@@ -153,19 +153,24 @@ pub fn linkage_in_place<T: Distance>(
 /// When the in-place linkage spreads its work over the cores.
 #[derive(Debug, Clone, Copy)]
 struct Split {
-    /// A row or column read of at least twice this many entries runs in parts of this
-    /// many.
+    /// A column read (one cache line per entry) of at least twice this many entries
+    /// runs in parts of this many.
     part: usize,
+    /// A row read (contiguous) of at least twice this many entries runs in parts of
+    /// this many.
+    row_part: usize,
     /// The update of a merge runs in pieces from this many live clusters on.
     update_from: usize,
 }
 
 impl Split {
-    /// A piece of 1,024 entries takes some microseconds (one cache line each), more than
-    /// handing it to another core; the thresholds were chosen so, not tuned (issue 24:
-    /// the machine was too loaded to tell nearby values apart).
+    /// A piece of 1,024 column entries takes some microseconds (one cache line each),
+    /// more than handing it to another core; a contiguous row part needs 16 times as
+    /// many entries for that (a row of 5,000 read on both cores took longer than on
+    /// one: the hand-over costs microseconds, the read of 40 KB about one).
     const DEFAULT: Split = Split {
         part: 1024,
+        row_part: 16_384,
         update_from: 2048,
     };
 }
@@ -421,8 +426,8 @@ fn piece_update<T: Distance, F: Fn(T, T, usize) -> T>(
 /// that is when the row part does not beat the bound. The scan's answer is the one a
 /// full scan in increasing index order gives (scipy's choice among ties).
 ///
-/// A row or column read of at least `2 * split.part` entries is split into parts of
-/// `split.part` over every core, and so is the update of a merge from
+/// A column read of at least `2 * split.part` entries is split into parts of
+/// `split.part` over every core (a row read likewise with `split.row_part`), and so is the update of a merge from
 /// `split.update_from` live clusters on ([`merge_update`]); the parts are put together
 /// in index order, so the result is the serial one whatever the schedule.
 fn nn_chain_in_place<T: Distance, const M: u8>(
@@ -470,8 +475,8 @@ fn nn_chain_in_place<T: Distance, const M: u8>(
                 (m, a)
             };
             let rest = &active[p + 1..];
-            let (mr, yr) = if rest.len() >= 2 * split.part {
-                rest.par_chunks(split.part)
+            let (mr, yr) = if rest.len() >= 2 * split.row_part {
+                rest.par_chunks(split.row_part)
                     .map(scan)
                     .reduce(|| (T::INFINITY, usize::MAX), first_min)
             } else {
@@ -1631,6 +1636,7 @@ mod tests {
                     // update of every merge in pieces: the serial merges.
                     let split = Split {
                         part: 3,
+                        row_part: 3,
                         update_from: 2,
                     };
                     let mut dd = d.clone();
