@@ -599,10 +599,10 @@ pub fn linkage_in_place_compact(
     }
     let mut raw = match method {
         Linkage::Single => mst_single(&d),
-        Linkage::Complete => nn_chain_compact::<1>(n, d.as_mut_slice()),
-        Linkage::Average => nn_chain_compact::<2>(n, d.as_mut_slice()),
-        Linkage::Weighted => nn_chain_compact::<3>(n, d.as_mut_slice()),
-        Linkage::Ward => nn_chain_compact::<4>(n, d.as_mut_slice()),
+        Linkage::Complete => nn_chain_compact::<1>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Average => nn_chain_compact::<2>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Weighted => nn_chain_compact::<3>(n, d.as_mut_slice(), Split::DEFAULT),
+        Linkage::Ward => nn_chain_compact::<4>(n, d.as_mut_slice(), Split::DEFAULT),
     };
     raw.sort_by(|x, y| x.2.total_cmp(&y.2));
     Ok(relabel(raw, n))
@@ -690,6 +690,19 @@ impl Compact<'_> {
         (bv, bj)
     }
 
+    /// [`Compact::first_min`] in parts of `part` on every core when `js` holds at least
+    /// two parts; the parts' answers put together in index order, so the answer is the
+    /// serial one.
+    fn first_min_split(&self, x: usize, js: &[usize], part: usize) -> (f64, usize) {
+        if js.len() >= 2 * part {
+            js.par_chunks(part)
+                .map(|ch| self.first_min(x, ch))
+                .reduce(|| (f64::INFINITY, usize::MAX), first_min)
+        } else {
+            self.first_min(x, js)
+        }
+    }
+
     /// Sets d(y, i) of the newest cluster y (shadow s) to v.
     #[inline]
     fn set_newest(&mut self, y: usize, s: usize, i: usize, v: f64) {
@@ -701,8 +714,14 @@ impl Compact<'_> {
 }
 
 /// scipy's `nn_chain` in 4 bytes per pair (see [`linkage_in_place_compact`]); the scans
-/// and the column minima as in [`nn_chain_in_place`].
-fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, usize, f64)> {
+/// and the column minima as in [`nn_chain_in_place`]. Long scans and, from
+/// `split.update_from` live clusters on, the new distances after a merge are computed on
+/// every core (each value as on one core; the scans' parts put together in index order).
+fn nn_chain_compact<const M: u8>(
+    n: usize,
+    dm: &mut [F32Bits],
+    split: Split,
+) -> Vec<(usize, usize, f64)> {
     let method = match M {
         1 => Linkage::Complete,
         2 => Linkage::Average,
@@ -728,7 +747,8 @@ fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, us
     let mut active: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n - 1);
-    let mut new_row = vec![0.0f64; n];
+    // The new distances of a merge, in the order of `active`.
+    let mut new_row: Vec<f64> = Vec::with_capacity(n);
     for step in 0..n - 1 {
         if chain.is_empty() {
             chain.push(active[0]);
@@ -736,9 +756,9 @@ fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, us
         let (x, y, current_min) = loop {
             let x = *chain.last().expect("chain is not empty");
             let p = active.binary_search(&x).expect("x is live");
-            let (mr, yr) = c.first_min(x, &active[p + 1..]);
+            let (mr, yr) = c.first_min_split(x, &active[p + 1..], split.row_part);
             if !exact[x] && mr >= cmin[x] {
-                let (m, a) = c.first_min(x, &active[..p]);
+                let (m, a) = c.first_min_split(x, &active[..p], split.part);
                 cmin[x] = m;
                 carg[x] = a;
                 exact[x] = true;
@@ -768,27 +788,36 @@ fn nn_chain_compact<const M: u8>(n: usize, dm: &mut [F32Bits]) -> Vec<(usize, us
         active.remove(px);
         // All new distances first, from the old ones (the writes go to the slots of
         // (y, i) and (x, i), which hold old values of this merge only).
-        for &i in &active {
-            if i != y {
-                new_row[i] = update(
-                    method,
-                    c.get(x, i),
-                    c.get(y, i),
-                    height,
-                    nx as f64,
-                    ny as f64,
-                    size[i] as f64,
-                );
+        let new_of = |i: usize| {
+            if i == y {
+                return 0.0;
             }
+            update(
+                method,
+                c.get(x, i),
+                c.get(y, i),
+                height,
+                nx as f64,
+                ny as f64,
+                size[i] as f64,
+            )
+        };
+        new_row.clear();
+        if active.len() >= split.update_from {
+            active
+                .par_iter()
+                .map(|&i| new_of(i))
+                .collect_into_vec(&mut new_row);
+        } else {
+            new_row.extend(active.iter().map(|&i| new_of(i)));
         }
         c.birth[y] = step + 1;
         c.shadow[y] = x;
         let (mut ym, mut ya) = (f64::INFINITY, usize::MAX);
-        for &i in &active {
+        for (&i, &v) in active.iter().zip(&new_row) {
             if i == y {
                 continue;
             }
-            let v = new_row[i];
             c.set_newest(y, x, i, v);
             if i < y {
                 if v < ym {
@@ -1633,7 +1662,8 @@ mod tests {
                 );
                 if method != Linkage::Single {
                     // Row and column reads split over the cores from 6 entries on, the
-                    // update of every merge in pieces: the serial merges.
+                    // update of every merge in pieces: the serial merges (in 8 bytes a
+                    // pair and in 4).
                     let split = Split {
                         part: 3,
                         row_part: 3,
@@ -1652,6 +1682,33 @@ mod tests {
                         old,
                         relabel(raw, n),
                         "n={n} levels={levels} {method:?} split"
+                    );
+                    let mut d32 = CondensedMatrix::new(
+                        n,
+                        d.as_slice().iter().map(|&v| F32Bits::from_f64(v)).collect(),
+                    )
+                    .unwrap();
+                    let want = linkage(
+                        &CondensedMatrix::new(
+                            n,
+                            d32.as_slice().iter().map(|v| v.to_f64()).collect(),
+                        )
+                        .unwrap(),
+                        method,
+                    )
+                    .unwrap();
+                    let m = d32.as_mut_slice();
+                    let mut raw = match method {
+                        Linkage::Complete => nn_chain_compact::<1>(n, m, split),
+                        Linkage::Average => nn_chain_compact::<2>(n, m, split),
+                        Linkage::Weighted => nn_chain_compact::<3>(n, m, split),
+                        _ => nn_chain_compact::<4>(n, m, split),
+                    };
+                    raw.sort_by(|x, y| x.2.total_cmp(&y.2));
+                    assert_eq!(
+                        want,
+                        relabel(raw, n),
+                        "n={n} levels={levels} {method:?} compact split"
                     );
                 }
             }
