@@ -16,6 +16,7 @@ on_every_backend!(
     a_revoked_link_takes_no_answers_and_the_given_one_stays => revoke_story,
     a_reminder_is_claimed_once => reminder_story,
     a_survey_link_reads_in_one_query_what_four_reads_give => survey_link_story,
+    a_save_racing_a_submission_never_overwrites_it => race_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -564,6 +565,72 @@ async fn group_commit_story(store: &Store) {
         store.invitation(submitted_one).await.unwrap().unwrap().page,
         1
     );
+}
+
+/// Page saves racing submissions of the same link (in one batch or in two batches at once
+/// on PostgreSQL): each link is submitted once, and what is stored is exactly what that
+/// submission sent, answers and page. A save refused after the submission writes nothing,
+/// not even its page, and a save taken before it is overwritten by it.
+async fn race_story(store: &Store) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &(0..12u8)
+                .map(|n| NewInvitation {
+                    network: s.a,
+                    token: token(40 + n),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: None,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for j in 0..9i64 {
+        for id in &ids {
+            let store = store.clone();
+            let id = *id;
+            // every third save a submission; each save its own answers and page
+            let submit = j % 3 == 2;
+            tasks.push(tokio::spawn(async move {
+                let mut a = Answers::new();
+                a.insert("k".into(), format!("{}-{j}", id.0));
+                let page = if submit { 100 + j } else { j };
+                let r = store.save_survey(id, &a, page, submit).await.unwrap();
+                (id, a, page, submit, r)
+            }));
+        }
+    }
+    let mut submitted = std::collections::BTreeMap::new();
+    for t in tasks {
+        let (id, a, page, submit, r) = t.await.unwrap();
+        match r {
+            SaveOutcome::Submitted => {
+                assert!(submit);
+                assert!(
+                    submitted.insert(id, (a, page)).is_none(),
+                    "{id:?} submitted twice"
+                );
+            }
+            SaveOutcome::Saved => assert!(!submit),
+            SaveOutcome::AlreadySubmitted => {}
+            SaveOutcome::WaveNotOpen => panic!("the wave is open"),
+        }
+    }
+    assert_eq!(submitted.len(), ids.len());
+    for (id, (a, page)) in &submitted {
+        let inv = store.invitation(*id).await.unwrap().unwrap();
+        assert_eq!(
+            inv.page, *page,
+            "the page of the submission, not of a later save"
+        );
+        let stored = store.invitation_response(&inv).await.unwrap().unwrap();
+        assert_eq!(stored.status, ResponseStatus::Submitted);
+        assert_eq!(&stored.answers, a, "the answers the submission sent");
+    }
 }
 
 /// Revoking a link (issue 18): it takes no answers since; a response already given stays;
