@@ -249,10 +249,12 @@ impl Store {
     ///
     /// One query instead of four: on SQLite every statement is a round trip to the
     /// connection's worker thread (thread wake-ups both ways), which cost more of a survey
-    /// save's CPU than the SQL itself. `None` when no invitation has this token, or its wave
-    /// is gone.
+    /// save's CPU than the SQL itself. On a connection kept for it (`kept_reads.rs`): no
+    /// pings, and made once more on another connection should the kept one have been dropped
+    /// by the server. `None` when no invitation has this token, or its wave is gone.
     pub async fn survey_link(&self, token: &InvitationToken) -> Result<Option<SurveyLink>> {
-        let r = sqlx::query(
+        let r = self.reads.fetch_optional(
+            &self.pool,
             "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
              i.page, i.revoked_at, i.reminded_at, r.status, r.id AS response_id, \
              r.answers AS response_answers, w.id AS w_id, w.instrument_id AS w_instrument_id, \
@@ -264,9 +266,8 @@ impl Store {
              LEFT JOIN networks n ON n.id = i.network_id \
              LEFT JOIN workplaces wp ON wp.id = n.workplace_id \
              WHERE i.token = $1",
+            token.as_str(),
         )
-        .bind(token.as_str())
-        .fetch_optional(&self.pool)
         .await?;
         let Some(r) = r else { return Ok(None) };
         let invitation = row(&r)?;

@@ -19,6 +19,11 @@ on_every_backend!(
     a_save_racing_a_submission_never_overwrites_it => race_story,
 );
 
+on_every_backend!(
+    with_url,
+    a_connection_the_server_dropped_fails_no_read_and_no_save => dropped_connection_story,
+);
+
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
@@ -631,6 +636,79 @@ async fn race_story(store: &Store) {
         assert_eq!(stored.status, ResponseStatus::Submitted);
         assert_eq!(&stored.answers, a, "the answers the submission sent");
     }
+}
+
+/// The survey's read of its link runs on a kept connection without pings
+/// (`kept_reads.rs`): when the server ended every connection of the store (PostgreSQL's
+/// `pg_terminate_backend`, as a restart would), the next read is made again on a fresh
+/// connection and the next save gets one from the pool (which checks before lending): the
+/// respondent sees neither fail, and the answers stored are the new ones. On SQLite there is
+/// no server to hang up; the same reads and saves must work all the same.
+async fn dropped_connection_story(store: &Store, url: &str) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &[NewInvitation {
+                network: s.a,
+                token: token(70),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let mut a = Answers::new();
+    a.insert("x".into(), "1".into());
+    for round in 0..3 {
+        // reads and saves at once, so that several connections are kept and pooled
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store.survey_link(&token(70)).await.unwrap().unwrap()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().invitation.id, ids[0]);
+        }
+        a.insert("round".into(), round.to_string());
+        assert_eq!(
+            store.save_survey(ids[0], &a, round, false).await.unwrap(),
+            SaveOutcome::Saved
+        );
+        if store.backend() == Backend::Postgres {
+            use sqlx::Connection;
+            let mut admin = sqlx::AnyConnection::connect(url).await.unwrap();
+            let ended: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+            )
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            assert!(ended > 0, "the store's connections were ended");
+            admin.close().await.ok();
+        }
+        let link = store.survey_link(&token(70)).await.unwrap().unwrap();
+        assert_eq!(
+            link.response.unwrap().answers,
+            a,
+            "the last save, read again"
+        );
+    }
+    let mut b = a.clone();
+    b.insert("x".into(), "2".into());
+    assert_eq!(
+        store.save_survey(ids[0], &b, 5, true).await.unwrap(),
+        SaveOutcome::Submitted
+    );
+    let inv = store.invitation(ids[0]).await.unwrap().unwrap();
+    assert_eq!(inv.page, 5);
+    let stored = store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(stored.answers, b);
+    assert_eq!(stored.status, ResponseStatus::Submitted);
 }
 
 /// Revoking a link (issue 18): it takes no answers since; a response already given stays;
