@@ -9,7 +9,8 @@
 //!
 //! How: up to `max` pooled connections (half the pool, so `StoreOptions::max_connections`
 //! still bounds what the process opens) are held here once used, and lent to one read at a
-//! time. A read that finds none idle while `max` are held uses the pool as before.
+//! time. A read waits for one of them rather than taking the pool's, which stay free for the
+//! saves' batches and everything else. A pool of one keeps none (reads use the pool).
 //!
 //! Failure: a kept connection the server dropped (PostgreSQL restarted, an administrator
 //! ended it) fails its read; the read is then made once more on a connection from the pool,
@@ -39,14 +40,18 @@ struct Held {
 pub(crate) struct KeptReads {
     held: Mutex<Held>,
     max: usize,
+    /// One permit per connection that may be kept: a read holds one while it runs.
+    turns: tokio::sync::Semaphore,
 }
 
 impl KeptReads {
     /// Keeps at most half of a pool of `pool_max` connections (none of a pool of one).
     pub(crate) fn new(pool_max: u32) -> KeptReads {
+        let max = usize::try_from(pool_max / 2).unwrap_or(0);
         KeptReads {
             held: Mutex::new(Held::default()),
-            max: usize::try_from(pool_max / 2).unwrap_or(0),
+            max,
+            turns: tokio::sync::Semaphore::new(max),
         }
     }
 
@@ -93,6 +98,17 @@ impl KeptReads {
         sql: &'static str,
         arg: &str,
     ) -> Result<Option<AnyRow>, sqlx::Error> {
+        // No room to keep any: the pool's, as every other read.
+        let _turn = if self.max == 0 {
+            None
+        } else {
+            Some(
+                self.turns
+                    .acquire()
+                    .await
+                    .map_err(|_| sqlx::Error::PoolClosed)?,
+            )
+        };
         if let Some(mut conn) = self.take() {
             match sqlx::query(sql).bind(arg).fetch_optional(&mut *conn).await {
                 Ok(r) => {
@@ -121,6 +137,7 @@ impl KeptReads {
         let idle = {
             let mut h = self.lock();
             h.closed = true;
+            self.turns.close();
             h.count = h.count.saturating_sub(h.idle.len());
             std::mem::take(&mut h.idle)
         };
