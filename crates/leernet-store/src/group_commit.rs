@@ -8,14 +8,15 @@
 //!
 //! How (leader and followers, no background task): a save joins the queue and waits for
 //! either its outcome or a leader's turn. Whoever gets a turn takes up to [`MAX_BATCH`]
-//! saves off the queue and runs them in one transaction, each inside its own savepoint, and
+//! saves off the queue and runs them in one transaction, one after the other, and
 //! commits once; then it hands every save its own outcome. While one batch commits, the next
 //! gathers, so at low load a save waits for nobody (a batch of one is a plain transaction)
 //! and under load batches grow by themselves; nothing waits on a timer. The batch runs in a
 //! spawned task, so a visitor who closes the tab mid-batch cancels nobody else's save.
 //!
-//! Independence: a refusal (wave not open, already submitted) or a missing invitation rolls
-//! back to its own savepoint and the batch goes on. Any other failure of the shared
+//! Independence: a refusal (wave not open, already submitted) or a missing invitation
+//! writes nothing (each back end's save checks before it writes, under the link's lock:
+//! `invitations::save_one`), and the batch goes on. Any other failure of the shared
 //! transaction (a lost connection, a failed commit, SQLite's lock timeout) writes nothing of
 //! the batch, and its saves are then made as before, each in its own transaction
 //! concurrently, so each gets the outcome it would have got alone.
@@ -201,37 +202,21 @@ impl Store {
         }
     }
 
-    /// The saves in one transaction, each in a savepoint; one commit. `Err` when the shared
-    /// transaction failed: then nothing of it was written.
+    /// The saves in one transaction; one commit. A refused save (or one whose invitation
+    /// does not exist) writes nothing on either back end (`save_one`), so no savepoints.
+    /// `Err` when the shared transaction failed: then nothing of it was written.
     async fn save_together(&self, jobs: &[&SaveJob]) -> Result<Vec<Result<SaveOutcome>>> {
         let mut tx = self.pool.begin().await?;
         let run = async {
             let mut out = Vec::with_capacity(jobs.len());
             let mut wrote = false;
-            // On SQLite a refused save writes nothing (`save_one_sqlite`): no savepoint,
-            // two statements fewer per save.
-            let savepoints = self.backend == Backend::Postgres;
             for job in jobs {
-                if savepoints {
-                    sqlx::query("SAVEPOINT save").execute(&mut *tx).await?;
-                }
                 let r = save_one(&mut tx, self.backend, job).await;
                 match &r {
                     Ok(o) if o.wrote() => wrote = true,
-                    Ok(_) | Err(StoreError::NotFound(_)) => {
-                        if savepoints {
-                            sqlx::query("ROLLBACK TO SAVEPOINT save")
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                    }
+                    Ok(_) | Err(StoreError::NotFound(_)) => {}
                     // Anything else may have broken the transaction: the batch fails.
                     Err(_) => return r.map(|_| Vec::new()),
-                }
-                if savepoints {
-                    sqlx::query("RELEASE SAVEPOINT save")
-                        .execute(&mut *tx)
-                        .await?;
                 }
                 out.push(r);
             }

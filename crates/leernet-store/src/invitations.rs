@@ -249,10 +249,12 @@ impl Store {
     ///
     /// One query instead of four: on SQLite every statement is a round trip to the
     /// connection's worker thread (thread wake-ups both ways), which cost more of a survey
-    /// save's CPU than the SQL itself. `None` when no invitation has this token, or its wave
-    /// is gone.
+    /// save's CPU than the SQL itself. On a connection kept for it (`kept_reads.rs`): no
+    /// pings, and made once more on another connection should the kept one have been dropped
+    /// by the server. `None` when no invitation has this token, or its wave is gone.
     pub async fn survey_link(&self, token: &InvitationToken) -> Result<Option<SurveyLink>> {
-        let r = sqlx::query(
+        let r = self.reads.fetch_optional(
+            &self.pool,
             "SELECT i.id, i.wave_id, i.network_id, i.token, i.person_id, i.kind, i.email, \
              i.page, i.revoked_at, i.reminded_at, r.status, r.id AS response_id, \
              r.answers AS response_answers, w.id AS w_id, w.instrument_id AS w_instrument_id, \
@@ -264,9 +266,8 @@ impl Store {
              LEFT JOIN networks n ON n.id = i.network_id \
              LEFT JOIN workplaces wp ON wp.id = n.workplace_id \
              WHERE i.token = $1",
+            token.as_str(),
         )
-        .bind(token.as_str())
-        .fetch_optional(&self.pool)
         .await?;
         let Some(r) = r else { return Ok(None) };
         let invitation = row(&r)?;
@@ -471,10 +472,9 @@ impl Store {
 /// One survey save, inside the caller's transaction (no commit, no generation bump): the
 /// body of [`Store::save_survey`].
 ///
-/// On PostgreSQL refusals (`WaveNotOpen`, `AlreadySubmitted`) return before anything but
-/// the page is written, and the caller undoes the page update of a refusal or an error
-/// (a savepoint). On SQLite a refusal or a missing invitation writes nothing at all
-/// ([`save_one_sqlite`]), so a batch needs no savepoints there.
+/// On both back ends a refusal (`WaveNotOpen`, `AlreadySubmitted`) or a missing invitation
+/// writes nothing at all ([`save_one_sqlite`], [`save_one_postgres`]), so a batch needs no
+/// savepoints.
 pub(crate) async fn save_one(
     conn: &mut sqlx::AnyConnection,
     backend: crate::Backend,
@@ -486,36 +486,128 @@ pub(crate) async fn save_one(
     }
 }
 
-/// The SQLite save: two statements instead of five (with a batch's savepoint and release).
+/// The SQLite save: two statements sent as one query, so one round trip to the
+/// connection's worker thread (SQLite has no data-modifying `WITH`).
 ///
-/// The first is still a write, so it takes the write lock before anything is read (SQLite
-/// has one writer; the reads in it see the latest commit). It moves the page only when the
-/// save will be taken (wave open, link not revoked, response not submitted: the same
-/// conditions the outcome is decided by below) and returns what the outcome needs, so a
-/// refusal leaves the row as it was. This is safe on SQLite only: PostgreSQL's subqueries
-/// in an `UPDATE` read the statement's snapshot, taken before a concurrent submission of
-/// the same link committed, so there the check must be a statement of its own after the
-/// row lock ([`save_one_postgres`]).
+/// The first is a write, so it takes the write lock before anything is read (SQLite has one
+/// writer; the reads in it see the latest commit). It moves the page only when the save
+/// will be taken (wave open, link not revoked, response not submitted) and returns what the
+/// outcome needs, so a refusal leaves the row as it was. The second writes the response
+/// under the same three conditions, which it reads in the same state (this transaction
+/// holds the write lock and the first statement changed only the page), so both statements
+/// take the save or neither does. This is safe on SQLite only (one writer): PostgreSQL's
+/// subqueries read the statement's snapshot, taken before a concurrent submission of the
+/// same link committed, so there the check is the upsert's own `ON CONFLICT … WHERE`,
+/// evaluated on the locked row ([`save_one_postgres`]).
 ///
-/// Every statement is a round trip to the connection's worker thread (two thread
-/// wake-ups), and a batch runs its saves one after the other while the other requests
-/// wait for the write lock: fewer statements per save are more saves per second.
+/// Every query is a round trip to the connection's worker thread (two thread wake-ups),
+/// and a batch runs its saves one after the other while the other requests wait for the
+/// write lock: fewer round trips per save are more saves per second. `fetch_all`, not
+/// `fetch_optional`: sqlx stops a query at its first row with the latter, and the second
+/// statement would not run.
 async fn save_one_sqlite(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
-    let r = sqlx::query(
+    let status = if job.submit {
+        ResponseStatus::Submitted
+    } else {
+        ResponseStatus::InProgress
+    };
+    let rows = sqlx::query(
         "UPDATE invitations SET page = CASE WHEN revoked_at IS NULL \
            AND (SELECT status FROM waves WHERE id = invitations.wave_id) = $4 \
            AND NOT EXISTS (SELECT 1 FROM responses WHERE wave_id = invitations.wave_id \
                            AND respondent = $3 AND status = $5) \
          THEN $1 ELSE page END \
          WHERE id = $2 \
-         RETURNING wave_id, network_id, revoked_at, \
+         RETURNING revoked_at, \
            (SELECT status FROM waves WHERE id = invitations.wave_id) AS wave_status, \
            (SELECT status FROM responses WHERE wave_id = invitations.wave_id \
-            AND respondent = $3) AS response_status",
+            AND respondent = $3) AS response_status; \
+         INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
+         SELECT i.wave_id, i.network_id, $3, $6, $7 \
+         FROM invitations i JOIN waves w ON w.id = i.wave_id \
+         WHERE i.id = $2 AND i.revoked_at IS NULL AND w.status = $4 \
+         ON CONFLICT (wave_id, respondent) DO UPDATE \
+           SET status = excluded.status, answers = excluded.answers \
+           WHERE responses.status <> $5",
     )
     .bind(job.page)
     .bind(job.invitation.0)
     .bind(respondent(job.invitation))
+    .bind(WaveStatus::Open.as_str())
+    .bind(ResponseStatus::Submitted.as_str())
+    .bind(status.as_str())
+    .bind(job.json.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(r) = rows.first() else {
+        return Err(StoreError::NotFound(format!(
+            "there is no invitation {}",
+            job.invitation.0
+        )));
+    };
+    let wave_status: String = get(r, "wave_status")?;
+    // a revoked link takes no answers, as a closed wave (issue 18)
+    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(r, "revoked_at")?.is_some() {
+        return Ok(SaveOutcome::WaveNotOpen);
+    }
+    let response_status: Option<String> = get(r, "response_status")?;
+    if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
+        return Ok(SaveOutcome::AlreadySubmitted);
+    }
+    Ok(if job.submit {
+        SaveOutcome::Submitted
+    } else {
+        SaveOutcome::Saved
+    })
+}
+
+/// The PostgreSQL save: one statement, and a refusal writes nothing (so a batch needs no
+/// savepoints).
+///
+/// The concurrency argument, in the order the statement runs (READ COMMITTED):
+/// - `link` locks the invitation's row (`FOR NO KEY UPDATE`, the lock an `UPDATE` of its
+///   page takes, as before): concurrent saves of one link, in other transactions, and a
+///   revocation are ordered by it. A locked row is read in its latest committed version,
+///   so `revoked_at` is that of a revocation committed while this save waited.
+/// - `saved` inserts or updates the response only when the link is open, and updates an
+///   existing one only `WHERE responses.status <> 'submitted'`: `ON CONFLICT DO UPDATE`
+///   locks the existing row and evaluates that condition on its latest committed version,
+///   not on the statement's snapshot, so a submission committed after the snapshot was
+///   taken is seen and never overwritten. A first save racing a first submission waits on
+///   the unique index and then takes the same path.
+/// - `paged` moves the page only when `saved` wrote.
+///
+/// The outcome is read from `link` and `saved`: no row, no invitation; a closed wave or a
+/// revoked link, `WaveNotOpen`; open but nothing written, the response was submitted.
+async fn save_one_postgres(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
+    let status = if job.submit {
+        ResponseStatus::Submitted
+    } else {
+        ResponseStatus::InProgress
+    };
+    let r = sqlx::query(
+        "WITH link AS ( \
+           SELECT i.id, i.wave_id, i.network_id, i.revoked_at, w.status AS wave_status \
+           FROM invitations i JOIN waves w ON w.id = i.wave_id \
+           WHERE i.id = $2 FOR NO KEY UPDATE OF i), \
+         saved AS ( \
+           INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
+           SELECT wave_id, network_id, $3, $4, $5 FROM link \
+           WHERE revoked_at IS NULL AND wave_status = $6 \
+           ON CONFLICT (wave_id, respondent) DO UPDATE \
+             SET status = EXCLUDED.status, answers = EXCLUDED.answers \
+             WHERE responses.status <> $7 \
+           RETURNING 1), \
+         paged AS ( \
+           UPDATE invitations SET page = $1 \
+           WHERE id = (SELECT id FROM link) AND EXISTS (SELECT 1 FROM saved)) \
+         SELECT revoked_at, wave_status, (SELECT count(*) FROM saved) AS wrote FROM link",
+    )
+    .bind(job.page)
+    .bind(job.invitation.0)
+    .bind(respondent(job.invitation))
+    .bind(status.as_str())
+    .bind(job.json.as_str())
     .bind(WaveStatus::Open.as_str())
     .bind(ResponseStatus::Submitted.as_str())
     .fetch_optional(&mut *conn)
@@ -526,76 +618,13 @@ async fn save_one_sqlite(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Resul
             job.invitation.0
         )));
     };
-    write_response(conn, job, &r).await
-}
-
-/// The PostgreSQL save: the page first (the row lock orders concurrent saves of one link),
-/// then the check, in a statement of its own so that it sees a submission committed while
-/// this one waited for the lock.
-async fn save_one_postgres(conn: &mut sqlx::AnyConnection, job: &SaveJob) -> Result<SaveOutcome> {
-    // A write first: on SQLite this takes the write lock now (waiting for others), so the
-    // reads below see the latest commit and the transaction cannot fail to upgrade.
-    let done = sqlx::query("UPDATE invitations SET page = $1 WHERE id = $2")
-        .bind(job.page)
-        .bind(job.invitation.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!(
-            "there is no invitation {}",
-            job.invitation.0
-        )));
-    }
-    let r = sqlx::query(
-        "SELECT i.wave_id, i.network_id, i.revoked_at, w.status AS wave_status, \
-         r.status AS response_status \
-         FROM invitations i JOIN waves w ON w.id = i.wave_id \
-         LEFT JOIN responses r ON r.wave_id = i.wave_id AND r.respondent = $2 \
-         WHERE i.id = $1",
-    )
-    .bind(job.invitation.0)
-    .bind(respondent(job.invitation))
-    .fetch_one(&mut *conn)
-    .await?;
-    write_response(conn, job, &r).await
-}
-
-/// The outcome of a save from its link's row (`wave_id`, `network_id`, `revoked_at`,
-/// `wave_status`, `response_status`), and the response written when the save is taken.
-async fn write_response(
-    conn: &mut sqlx::AnyConnection,
-    job: &SaveJob,
-    r: &sqlx::any::AnyRow,
-) -> Result<SaveOutcome> {
-    let wave_status: String = get(r, "wave_status")?;
-    // a revoked link takes no answers, as a closed wave (issue 18)
-    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(r, "revoked_at")?.is_some() {
+    let wave_status: String = get(&r, "wave_status")?;
+    if wave_status != WaveStatus::Open.as_str() || get::<Option<i64>>(&r, "revoked_at")?.is_some() {
         return Ok(SaveOutcome::WaveNotOpen);
     }
-    let response_status: Option<String> = get(r, "response_status")?;
-    if response_status.as_deref() == Some(ResponseStatus::Submitted.as_str()) {
-        return Ok(SaveOutcome::AlreadySubmitted);
-    }
-    let status = if job.submit {
-        ResponseStatus::Submitted
-    } else {
-        ResponseStatus::InProgress
-    };
-    sqlx::query(
-        "INSERT INTO responses (wave_id, network_id, respondent, status, answers) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (wave_id, respondent) DO UPDATE SET status = $4, answers = $5",
-    )
-    .bind(get::<i64>(r, "wave_id")?)
-    .bind(get::<i64>(r, "network_id")?)
-    .bind(respondent(job.invitation))
-    .bind(status.as_str())
-    .bind(job.json.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(if job.submit {
-        SaveOutcome::Submitted
-    } else {
-        SaveOutcome::Saved
+    Ok(match (get::<i64>(&r, "wrote")?, job.submit) {
+        (0, _) => SaveOutcome::AlreadySubmitted,
+        (_, true) => SaveOutcome::Submitted,
+        (_, false) => SaveOutcome::Saved,
     })
 }

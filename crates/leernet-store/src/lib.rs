@@ -31,6 +31,7 @@ pub mod imports;
 pub mod installation;
 mod instruments;
 mod invitations;
+mod kept_reads;
 mod mail;
 pub mod privacy;
 pub mod profile_responses;
@@ -329,6 +330,8 @@ pub struct Store {
     backend: Backend,
     /// The queue of survey saves, committed in groups (`group_commit.rs`).
     saves: std::sync::Arc<group_commit::GroupCommit>,
+    /// Connections kept out of the pool for the survey's read of its link (`kept_reads.rs`).
+    reads: std::sync::Arc<kept_reads::KeptReads>,
     /// Opened read-only ([`StoreOptions::read_only`]).
     read_only: bool,
 }
@@ -369,10 +372,12 @@ impl Store {
                 .await;
         }
         let (pool, backend, url_full) = open_pool(url, opts).await?;
+        let pool_max = pool.options().get_max_connections();
         let store = Store {
             pool,
             backend,
             saves: std::sync::Arc::new(group_commit::GroupCommit::new(backend)),
+            reads: std::sync::Arc::new(kept_reads::KeptReads::new(pool_max)),
             read_only: opts.read_only,
         };
         let schema = match backend {
@@ -458,6 +463,7 @@ impl Store {
 
     /// Closes every connection (SQLite checkpoints its WAL into the main file).
     pub async fn close(&self) {
+        self.reads.close();
         self.pool.close().await;
     }
 

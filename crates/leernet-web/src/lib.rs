@@ -74,7 +74,7 @@ pub struct AppState {
     /// The address respondents reach the app at (for the links in the CSV), when known.
     pub public_url: Option<String>,
     /// Instruments read once: forms are immutable per instrument version.
-    forms: Mutex<HashMap<InstrumentId, Arc<Form>>>,
+    forms: Mutex<HashMap<InstrumentId, CachedForm>>,
     /// The mailer of `[smtp]`, when configured (invitations by e-mail).
     pub mailer: Option<Arc<mail::Mailer>>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
@@ -483,6 +483,11 @@ impl AppState {
 
     /// The form of an instrument, read from the store once and then kept.
     pub async fn form(&self, id: InstrumentId) -> anyhow::Result<Arc<Form>> {
+        Ok(self.cached_form(id).await?.form)
+    }
+
+    /// [`AppState::form`] with what is known of it once read.
+    pub(crate) async fn cached_form(&self, id: InstrumentId) -> anyhow::Result<CachedForm> {
         if let Some(f) = self
             .forms
             .lock()
@@ -502,12 +507,25 @@ impl AppState {
             Form::from_workbook(&inst.workbook, &inst.file_name)
                 .map_err(|e| anyhow::anyhow!("instrument {id} does not read: {e}"))?,
         );
+        let cached = CachedForm {
+            uses_last_saved: survey::uses_last_saved(&form),
+            form,
+        };
         self.forms
             .lock()
             .map_err(|_| anyhow::anyhow!("form cache poisoned"))?
-            .insert(id, form.clone());
-        Ok(form)
+            .insert(id, cached.clone());
+        Ok(cached)
     }
+}
+
+/// A form of the cache, with what the survey asks of it on every request, found once.
+#[derive(Clone)]
+pub(crate) struct CachedForm {
+    pub(crate) form: Arc<Form>,
+    /// [`survey::uses_last_saved`]: a scan of every text of the form, which took about 1%
+    /// of a survey save's CPU when made per request.
+    pub(crate) uses_last_saved: bool,
 }
 
 /// The largest request body accepted (a survey page with long open answers fits easily).

@@ -214,7 +214,7 @@ fn evaluate<'f>(
 
 /// Whether any text of the form refers to `${last-saved#…}` (only then is the previous
 /// questionnaire looked up).
-fn uses_last_saved(form: &Form) -> bool {
+pub(crate) fn uses_last_saved(form: &Form) -> bool {
     const REF: &str = "${last-saved#";
     form.questions().any(|q| {
         [
@@ -519,14 +519,15 @@ async fn load(state: &AppState, token: &str, lang: Lang) -> Result<Ctx, AppError
         .map_err(|e| AppError::internal(lang, e))?
         .ok_or(AppError::NotFound(lang))?;
     let (inv, wave, response) = (link.invitation, link.wave, link.response);
-    let form = state
-        .form(wave.instrument)
+    let cached = state
+        .cached_form(wave.instrument)
         .await
         .map_err(|e| AppError::internal(lang, e))?;
+    let form = cached.form;
     let submitted = response
         .as_ref()
         .is_some_and(|r| r.status == ResponseStatus::Submitted);
-    let last_saved = if !submitted && uses_last_saved(&form) {
+    let last_saved = if !submitted && cached.uses_last_saved {
         state
             .store
             .last_submitted_answers(&inv)

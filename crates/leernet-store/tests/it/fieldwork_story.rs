@@ -16,6 +16,12 @@ on_every_backend!(
     a_revoked_link_takes_no_answers_and_the_given_one_stays => revoke_story,
     a_reminder_is_claimed_once => reminder_story,
     a_survey_link_reads_in_one_query_what_four_reads_give => survey_link_story,
+    a_save_racing_a_submission_never_overwrites_it => race_story,
+);
+
+on_every_backend!(
+    with_url,
+    a_connection_the_server_dropped_fails_no_read_and_no_save => dropped_connection_story,
 );
 
 fn slug(s: &str) -> Slug {
@@ -564,6 +570,145 @@ async fn group_commit_story(store: &Store) {
         store.invitation(submitted_one).await.unwrap().unwrap().page,
         1
     );
+}
+
+/// Page saves racing submissions of the same link (in one batch or in two batches at once
+/// on PostgreSQL): each link is submitted once, and what is stored is exactly what that
+/// submission sent, answers and page. A save refused after the submission writes nothing,
+/// not even its page, and a save taken before it is overwritten by it.
+async fn race_story(store: &Store) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &(0..12u8)
+                .map(|n| NewInvitation {
+                    network: s.a,
+                    token: token(40 + n),
+                    kind: InvitationKind::Member,
+                    person: None,
+                    email: None,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for j in 0..9i64 {
+        for id in &ids {
+            let store = store.clone();
+            let id = *id;
+            // every third save a submission; each save its own answers and page
+            let submit = j % 3 == 2;
+            tasks.push(tokio::spawn(async move {
+                let mut a = Answers::new();
+                a.insert("k".into(), format!("{}-{j}", id.0));
+                let page = if submit { 100 + j } else { j };
+                let r = store.save_survey(id, &a, page, submit).await.unwrap();
+                (id, a, page, submit, r)
+            }));
+        }
+    }
+    let mut submitted = std::collections::BTreeMap::new();
+    for t in tasks {
+        let (id, a, page, submit, r) = t.await.unwrap();
+        match r {
+            SaveOutcome::Submitted => {
+                assert!(submit);
+                assert!(
+                    submitted.insert(id, (a, page)).is_none(),
+                    "{id:?} submitted twice"
+                );
+            }
+            SaveOutcome::Saved => assert!(!submit),
+            SaveOutcome::AlreadySubmitted => {}
+            SaveOutcome::WaveNotOpen => panic!("the wave is open"),
+        }
+    }
+    assert_eq!(submitted.len(), ids.len());
+    for (id, (a, page)) in &submitted {
+        let inv = store.invitation(*id).await.unwrap().unwrap();
+        assert_eq!(
+            inv.page, *page,
+            "the page of the submission, not of a later save"
+        );
+        let stored = store.invitation_response(&inv).await.unwrap().unwrap();
+        assert_eq!(stored.status, ResponseStatus::Submitted);
+        assert_eq!(&stored.answers, a, "the answers the submission sent");
+    }
+}
+
+/// The survey's read of its link runs on a kept connection without pings
+/// (`kept_reads.rs`): when the server ended every connection of the store (PostgreSQL's
+/// `pg_terminate_backend`, as a restart would), the next read is made again on a fresh
+/// connection and the next save gets one from the pool (which checks before lending): the
+/// respondent sees neither fail, and the answers stored are the new ones. On SQLite there is
+/// no server to hang up; the same reads and saves must work all the same.
+async fn dropped_connection_story(store: &Store, url: &str) {
+    let s = seed(store).await;
+    let ids = store
+        .add_invitations(
+            s.wave,
+            &[NewInvitation {
+                network: s.a,
+                token: token(70),
+                kind: InvitationKind::Member,
+                person: None,
+                email: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let mut a = Answers::new();
+    a.insert("x".into(), "1".into());
+    for round in 0..3 {
+        // reads and saves at once, so that several connections are kept and pooled
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store.survey_link(&token(70)).await.unwrap().unwrap()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().invitation.id, ids[0]);
+        }
+        a.insert("round".into(), round.to_string());
+        assert_eq!(
+            store.save_survey(ids[0], &a, round, false).await.unwrap(),
+            SaveOutcome::Saved
+        );
+        if store.backend() == Backend::Postgres {
+            use sqlx::Connection;
+            let mut admin = sqlx::AnyConnection::connect(url).await.unwrap();
+            let ended: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+            )
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            assert!(ended > 0, "the store's connections were ended");
+            admin.close().await.ok();
+        }
+        let link = store.survey_link(&token(70)).await.unwrap().unwrap();
+        assert_eq!(
+            link.response.unwrap().answers,
+            a,
+            "the last save, read again"
+        );
+    }
+    let mut b = a.clone();
+    b.insert("x".into(), "2".into());
+    assert_eq!(
+        store.save_survey(ids[0], &b, 5, true).await.unwrap(),
+        SaveOutcome::Submitted
+    );
+    let inv = store.invitation(ids[0]).await.unwrap().unwrap();
+    assert_eq!(inv.page, 5);
+    let stored = store.invitation_response(&inv).await.unwrap().unwrap();
+    assert_eq!(stored.answers, b);
+    assert_eq!(stored.status, ResponseStatus::Submitted);
 }
 
 /// Revoking a link (issue 18): it takes no answers since; a response already given stays;
