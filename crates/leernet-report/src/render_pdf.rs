@@ -1742,7 +1742,10 @@ mod tests {
     fn pdftotext(name: &str, pdf: &[u8]) -> Option<String> {
         let tool =
             leernet_testkit::tools::program("pdftotext (poppler-utils)", &["pdftotext"], "-v")?;
-        let dir = std::env::temp_dir().join(format!("leernet-render-pdf-{}", std::process::id()));
+        // A folder of this call's own: the tests run in parallel, and one removing a shared
+        // folder took the other's file away (seen once in a full run).
+        let dir =
+            std::env::temp_dir().join(format!("leernet-render-pdf-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("{name}.pdf"));
         std::fs::write(&file, pdf).unwrap();

@@ -37,6 +37,11 @@ use load::{http, phase, report};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The allocator of the `leernet` binary, which serves the app in production: the app in
+/// this process allocates as `leernet serve` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const NETWORK_XLSX: &[u8] = include_bytes!("../../../instruments/network.xlsx");
 const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
