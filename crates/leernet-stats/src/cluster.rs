@@ -166,8 +166,9 @@ struct Split {
 impl Split {
     /// A piece of 1,024 column entries takes some microseconds (one cache line each),
     /// more than handing it to another core; a contiguous row part needs 16 times as
-    /// many entries for that (a row of 5,000 read on both cores took longer than on
-    /// one: the hand-over costs microseconds, the read of 40 KB about one).
+    /// many entries for that. With rows of up to 5,000 entries read on one core the
+    /// linkage at n = 5,000 took 0.45–0.58 s, against 0.66–0.74 s with them split from
+    /// 2,048 (issue 24, fourth round, `bench/stats/RESULTS.md`).
     const DEFAULT: Split = Split {
         part: 1024,
         row_part: 16_384,
@@ -427,9 +428,10 @@ fn piece_update<T: Distance, F: Fn(T, T, usize) -> T>(
 /// full scan in increasing index order gives (scipy's choice among ties).
 ///
 /// A column read of at least `2 * split.part` entries is split into parts of
-/// `split.part` over every core (a row read likewise with `split.row_part`), and so is the update of a merge from
-/// `split.update_from` live clusters on ([`merge_update`]); the parts are put together
-/// in index order, so the result is the serial one whatever the schedule.
+/// `split.part` over every core (a row read likewise with `split.row_part`), and so is
+/// the update of a merge from `split.update_from` live clusters on ([`merge_update`]);
+/// the parts are put together in index order, so the result is the serial one whatever
+/// the schedule.
 fn nn_chain_in_place<T: Distance, const M: u8>(
     n: usize,
     dm: &mut [T],
