@@ -32,6 +32,17 @@ fn token(n: u8) -> InvitationToken {
     InvitationToken::from_random([n; 20])
 }
 
+/// A member's invitation to `network` with [`token`]`(n)`, no person and no address.
+fn member(network: NetworkId, n: u8) -> NewInvitation {
+    NewInvitation {
+        network,
+        token: token(n),
+        kind: InvitationKind::Member,
+        person: None,
+        email: None,
+    }
+}
+
 struct Seed {
     a: NetworkId,
     b: NetworkId,
@@ -282,13 +293,7 @@ async fn invitation_story(store: &Store) {
                     person: None,
                     email: Some(Email::parse("lid@example.org").unwrap()),
                 },
-                NewInvitation {
-                    network: s.b,
-                    token: token(3),
-                    kind: InvitationKind::Member,
-                    person: None,
-                    email: None,
-                },
+                member(s.b, 3),
             ],
         )
         .await
@@ -297,25 +302,7 @@ async fn invitation_story(store: &Store) {
 
     // A token used twice refuses the whole batch.
     let again = store
-        .add_invitations(
-            s.wave,
-            &[
-                NewInvitation {
-                    network: s.b,
-                    token: token(4),
-                    kind: InvitationKind::Member,
-                    person: None,
-                    email: None,
-                },
-                NewInvitation {
-                    network: s.b,
-                    token: token(1),
-                    kind: InvitationKind::Member,
-                    person: None,
-                    email: None,
-                },
-            ],
-        )
+        .add_invitations(s.wave, &[member(s.b, 4), member(s.b, 1)])
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))));
     assert_eq!(store.invitations(Some(s.wave)).await.unwrap().len(), 3);
@@ -391,16 +378,7 @@ async fn invitation_story(store: &Store) {
 async fn closed_wave_story(store: &Store) {
     let s = seed(store).await;
     store
-        .add_invitations(
-            s.wave,
-            &[NewInvitation {
-                network: s.b,
-                token: token(5),
-                kind: InvitationKind::Member,
-                person: None,
-                email: None,
-            }],
-        )
+        .add_invitations(s.wave, &[member(s.b, 5)])
         .await
         .unwrap();
     let inv = store.invitation_by_token(&token(5)).await.unwrap().unwrap();
@@ -426,15 +404,7 @@ async fn closed_wave_story(store: &Store) {
 
 async fn concurrency_story(store: &Store) {
     let s = seed(store).await;
-    let news: Vec<NewInvitation> = (0..8u8)
-        .map(|n| NewInvitation {
-            network: s.b,
-            token: token(100 + n),
-            kind: InvitationKind::Member,
-            person: None,
-            email: None,
-        })
-        .collect();
+    let news: Vec<NewInvitation> = (0..8u8).map(|n| member(s.b, 100 + n)).collect();
     let ids = store.add_invitations(s.wave, &news).await.unwrap();
     // Every invitation submitted four times at once: one response each, each submitted once.
     let mut tasks = Vec::new();
@@ -475,13 +445,7 @@ async fn group_commit_story(store: &Store) {
         .add_wave(instrument, "2025", WaveStatus::Closed)
         .await
         .unwrap();
-    let invite = |n: u8| NewInvitation {
-        network: s.a,
-        token: token(n),
-        kind: InvitationKind::Member,
-        person: None,
-        email: None,
-    };
+    let invite = |n: u8| member(s.a, n);
     let open_ids = store
         .add_invitations(s.wave, &(0..24u8).map(invite).collect::<Vec<_>>())
         .await
@@ -581,15 +545,7 @@ async fn race_story(store: &Store) {
     let ids = store
         .add_invitations(
             s.wave,
-            &(0..12u8)
-                .map(|n| NewInvitation {
-                    network: s.a,
-                    token: token(40 + n),
-                    kind: InvitationKind::Member,
-                    person: None,
-                    email: None,
-                })
-                .collect::<Vec<_>>(),
+            &(0..12u8).map(|n| member(s.a, 40 + n)).collect::<Vec<_>>(),
         )
         .await
         .unwrap();
@@ -647,16 +603,7 @@ async fn race_story(store: &Store) {
 async fn dropped_connection_story(store: &Store, url: &str) {
     let s = seed(store).await;
     let ids = store
-        .add_invitations(
-            s.wave,
-            &[NewInvitation {
-                network: s.a,
-                token: token(70),
-                kind: InvitationKind::Member,
-                person: None,
-                email: None,
-            }],
-        )
+        .add_invitations(s.wave, &[member(s.a, 70)])
         .await
         .unwrap();
     let mut a = Answers::new();
@@ -715,13 +662,7 @@ async fn dropped_connection_story(store: &Store, url: &str) {
 /// revoking twice changes nothing; each revocation is audited once.
 async fn revoke_story(store: &Store) {
     let s = seed(store).await;
-    let member = |n: u8| NewInvitation {
-        network: s.a,
-        token: token(n),
-        kind: InvitationKind::Member,
-        person: None,
-        email: None,
-    };
+    let member = |n: u8| member(s.a, n);
     let ids = store
         .add_invitations(s.wave, &[member(20), member(21)])
         .await
